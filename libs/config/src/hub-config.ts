@@ -1,0 +1,118 @@
+import { ValidationLimits } from '../../contract/src';
+import { ConfigError, ConfigReader, Env } from './env-parsers';
+
+export interface InfluxV1Config {
+  readonly api: 'v1';
+  readonly url: string;
+  readonly database: string;
+  readonly retentionPolicy?: string;
+  readonly username?: string;
+  readonly password?: string;
+  readonly timeoutMs: number;
+}
+
+export interface InfluxV2Config {
+  readonly api: 'v2';
+  readonly url: string;
+  readonly token: string;
+  readonly org: string;
+  readonly bucket: string;
+  readonly timeoutMs: number;
+}
+
+export type InfluxConfig = InfluxV1Config | InfluxV2Config;
+
+export interface WriterConfig {
+  /** Lines per POST to InfluxDB. */
+  readonly batchSize: number;
+  /** Longest a reading waits in memory before its batch is sent. */
+  readonly flushIntervalMs: number;
+  /** Readings held in memory at most; past this, acknowledgements wait (back-pressure) instead of dropping. */
+  readonly maxBufferedReadings: number;
+  /** Batches sent to InfluxDB at once. */
+  readonly concurrency: number;
+  readonly retryMinMs: number;
+  readonly retryMaxMs: number;
+}
+
+export interface HubConfig {
+  readonly mqtt: { readonly host: string; readonly port: number; readonly wsPort: number | null };
+  readonly http: { readonly host: string; readonly port: number };
+  readonly dataDir: string;
+  readonly influx: InfluxConfig;
+  readonly writer: WriterConfig;
+  readonly validation: ValidationLimits;
+  readonly deadLetters: { readonly maxRows: number; readonly maxPayloadBytes: number };
+  readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
+}
+
+export class InvalidConfigError extends Error {
+  constructor(readonly errors: readonly ConfigError[]) {
+    super(`Invalid environment variables:\n${errors.map((error) => `  - ${error.message}`).join('\n')}`);
+    this.name = 'InvalidConfigError';
+  }
+}
+
+const DAY = 86_400_000;
+
+/** Parses and validates the whole environment once, at boot. Throws InvalidConfigError listing every bad variable. */
+export function loadHubConfig(env: Env): HubConfig {
+  const read = new ConfigReader(env);
+  const influxApi = read.oneOf('INFLUX_API', ['v1', 'v2'] as const, 'v1');
+  const influxUrl = read.url('INFLUX_URL', 'http://127.0.0.1:8086');
+  const timeoutMs = read.duration('INFLUX_TIMEOUT', '10s', 100, 600_000);
+  let influx: InfluxConfig;
+  if (influxApi === 'v1') {
+    influx = {
+      api: 'v1',
+      url: influxUrl,
+      database: read.string('INFLUX_DATABASE', 'county_sensing'),
+      retentionPolicy: read.optionalString('INFLUX_RETENTION_POLICY'),
+      username: read.optionalString('INFLUX_USERNAME'),
+      password: read.optionalString('INFLUX_PASSWORD'),
+      timeoutMs,
+    };
+  } else {
+    const required = (name: string): string => {
+      const value = read.optionalString(name);
+      if (value === undefined) read.errors.push(new ConfigError(name, '', 'required when INFLUX_API=v2'));
+      return value ?? '';
+    };
+    influx = { api: 'v2', url: influxUrl, token: required('INFLUX_TOKEN'), org: required('INFLUX_ORG'), bucket: required('INFLUX_BUCKET'), timeoutMs };
+  }
+
+  const config: HubConfig = {
+    mqtt: {
+      host: read.string('HUB_MQTT_HOST', '0.0.0.0'),
+      port: read.port('HUB_MQTT_PORT', 1883),
+      wsPort: read.portOrOff('HUB_MQTT_WS_PORT', 8083),
+    },
+    http: { host: read.string('HUB_HTTP_HOST', '0.0.0.0'), port: read.port('HUB_HTTP_PORT', 3000) },
+    dataDir: read.string('HUB_DATA_DIR', './data'),
+    influx,
+    writer: {
+      batchSize: read.int('HUB_WRITE_BATCH_SIZE', 5000, 1, 100_000),
+      flushIntervalMs: read.duration('HUB_WRITE_FLUSH_INTERVAL', '100ms', 1, 60_000),
+      maxBufferedReadings: read.int('HUB_WRITE_BUFFER_READINGS', 200_000, 1, 10_000_000),
+      concurrency: read.int('HUB_WRITE_CONCURRENCY', 2, 1, 16),
+      retryMinMs: read.duration('HUB_WRITE_RETRY_MIN', '200ms', 1, 60_000),
+      retryMaxMs: read.duration('HUB_WRITE_RETRY_MAX', '10s', 1, 600_000),
+    },
+    validation: {
+      maxPayloadBytes: read.bytes('HUB_MAX_PAYLOAD_BYTES', 256 * 1024, 64, 64 * 1024 * 1024),
+      maxBatchReadings: read.int('HUB_MAX_BATCH_READINGS', 1000, 1, 100_000),
+      maxAgeMs: read.duration('HUB_MAX_READING_AGE', '7d', 60_000, 3650 * DAY),
+      maxFutureMs: read.duration('HUB_MAX_FUTURE_SKEW', '5m', 0, DAY),
+    },
+    deadLetters: {
+      maxRows: read.int('HUB_DEAD_LETTER_MAX_ROWS', 100_000, 10, 100_000_000),
+      maxPayloadBytes: read.bytes('HUB_DEAD_LETTER_PAYLOAD_BYTES', 4096, 64, 1024 * 1024),
+    },
+    logLevel: read.oneOf('HUB_LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
+  };
+  if (config.writer.retryMinMs > config.writer.retryMaxMs) {
+    read.errors.push(new ConfigError('HUB_WRITE_RETRY_MIN', String(config.writer.retryMinMs), 'must not exceed HUB_WRITE_RETRY_MAX'));
+  }
+  if (read.errors.length > 0) throw new InvalidConfigError(read.errors);
+  return config;
+}

@@ -1,0 +1,2 @@
+export * from './env-parsers';
+export * from './hub-config';

@@ -1,0 +1,34 @@
+/**
+ * Every reason a message or reading can be refused for. Each has its own code so that a field engineer can tell
+ * a misconfigured meter (METRIC_UNKNOWN) from a failing probe (VALUE_OUT_OF_RANGE) from a clock fault (TS_IN_FUTURE).
+ */
+export const REJECT_REASONS = {
+  TOPIC_INVALID: 'Topic is not sensors/{domain}/{deviceId}/telemetry',
+  DOMAIN_UNKNOWN: 'Domain is not one of water, power, gas, heat, traffic',
+  DEVICE_ID_INVALID: 'Device id does not match [A-Za-z0-9_-]{1,64}',
+  PAYLOAD_TOO_LARGE: 'Payload is larger than HUB_MAX_PAYLOAD_BYTES',
+  MALFORMED_JSON: 'Payload is not valid UTF-8 JSON',
+  BATCH_EMPTY: 'Payload is an empty array',
+  BATCH_TOO_LARGE: 'Array holds more readings than HUB_MAX_BATCH_READINGS',
+  READING_NOT_OBJECT: 'A reading is not a JSON object',
+  FIELD_UNKNOWN: 'A reading has a field other than ts, seq and metrics',
+  METRICS_MISSING: 'A reading has no "metrics" object, or it is empty',
+  METRIC_UNKNOWN: 'A metric is not in the catalogue of its domain',
+  VALUE_NOT_NUMBER: 'A metric value is not a JSON number (string, null, boolean, object)',
+  VALUE_NOT_FINITE: 'A metric value overflows to Infinity (e.g. 1e400)',
+  VALUE_NOT_INTEGER: 'A count metric has a fractional value',
+  VALUE_OUT_OF_RANGE: 'A metric value is outside its plausible physical range',
+  TS_INVALID: 'ts is neither epoch milliseconds nor an ISO-8601 date-time',
+  TS_IN_FUTURE: 'ts is further ahead of the receive time than HUB_MAX_FUTURE_SKEW',
+  TS_TOO_OLD: 'ts is older than HUB_MAX_READING_AGE',
+  SEQ_INVALID: 'seq is not a non-negative integer',
+  INFLUX_REFUSED: 'InfluxDB refused the point (its own reason is in the detail)',
+} as const;
+
+export type RejectReason = keyof typeof REJECT_REASONS;
+
+export const REJECT_REASON_CODES = Object.keys(REJECT_REASONS) as RejectReason[];
+
+export function isRejectReason(value: string): value is RejectReason {
+  return Object.prototype.hasOwnProperty.call(REJECT_REASONS, value);
+}

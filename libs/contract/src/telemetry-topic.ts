@@ -1,0 +1,41 @@
+import { Domain, isDomain } from './metric-catalogue';
+
+/** `sensors/{domain}/{deviceId}/telemetry` — the only topic devices publish readings on. */
+export const TELEMETRY_TOPIC_PATTERN = 'sensors/{domain}/{deviceId}/telemetry';
+/** `sensors/{domain}/{deviceId}/status` — retained "online"/"offline"; devices set it as their last will. */
+export const STATUS_TOPIC_PATTERN = 'sensors/{domain}/{deviceId}/status';
+export const DEVICE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+export interface DeviceAddress {
+  readonly domain: Domain;
+  readonly deviceId: string;
+}
+
+export type TopicKind = 'telemetry' | 'status';
+
+export type TopicParse =
+  | { readonly ok: true; readonly kind: TopicKind; readonly address: DeviceAddress }
+  | { readonly ok: false; readonly reason: 'TOPIC_INVALID' | 'DOMAIN_UNKNOWN' | 'DEVICE_ID_INVALID'; readonly detail: string };
+
+export function parseSensorTopic(topic: string): TopicParse {
+  const parts = topic.split('/');
+  if (parts.length !== 4 || parts[0] !== 'sensors' || (parts[3] !== 'telemetry' && parts[3] !== 'status')) {
+    return { ok: false, reason: 'TOPIC_INVALID', detail: `topic must be ${TELEMETRY_TOPIC_PATTERN} (or .../status)` };
+  }
+  const [, domain, deviceId, kind] = parts;
+  if (!isDomain(domain)) {
+    return { ok: false, reason: 'DOMAIN_UNKNOWN', detail: `unknown domain "${domain.slice(0, 32)}"` };
+  }
+  if (!DEVICE_ID_PATTERN.test(deviceId)) {
+    return { ok: false, reason: 'DEVICE_ID_INVALID', detail: 'device id must match [A-Za-z0-9_-]{1,64}' };
+  }
+  return { ok: true, kind: kind as TopicKind, address: { domain, deviceId } };
+}
+
+export function telemetryTopic(domain: Domain, deviceId: string): string {
+  return `sensors/${domain}/${deviceId}/telemetry`;
+}
+
+export function statusTopic(domain: Domain, deviceId: string): string {
+  return `sensors/${domain}/${deviceId}/status`;
+}

@@ -1,0 +1,185 @@
+import { Domain, metricSpec } from './metric-catalogue';
+import { RejectReason } from './reject-reason';
+import { DeviceAddress } from './telemetry-topic';
+
+export interface ValidationLimits {
+  readonly maxPayloadBytes: number;
+  readonly maxBatchReadings: number;
+  /** A reading whose ts is older than receivedAt - maxAgeMs is refused. */
+  readonly maxAgeMs: number;
+  /** A reading whose ts is later than receivedAt + maxFutureMs is refused. */
+  readonly maxFutureMs: number;
+}
+
+export interface Reading {
+  readonly domain: Domain;
+  readonly deviceId: string;
+  /** Event time in epoch ms: the device's own ts when it sent one, else the receive time. */
+  readonly ts: number;
+  readonly tsFromDevice: boolean;
+  readonly seq?: number;
+  /** Metric name → value; names and values already checked against the catalogue. */
+  readonly metrics: Readonly<Record<string, number>>;
+}
+
+export interface Rejection {
+  readonly reason: RejectReason;
+  readonly detail: string;
+  /** Position in a batch payload; absent for a single reading or a whole-message failure. */
+  readonly index?: number;
+  /** The refused entry re-serialised (for batches), so a dead letter shows just the bad entry. */
+  readonly entry?: string;
+}
+
+export interface ValidationResult {
+  readonly readings: Reading[];
+  readonly rejections: Rejection[];
+}
+
+const ALLOWED_FIELDS = new Set(['ts', 'seq', 'metrics']);
+// ISO-8601 date-time with an explicit zone; a zoneless time would be read in the server's zone, which is a guess.
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Checks one MQTT payload against the contract. A batch is validated entry by entry: good entries are returned,
+ * each bad one gets its own rejection. A reading is stored whole or refused whole.
+ * Pure and synchronous: no I/O, so it can be unit-tested and benchmarked on its own.
+ */
+export function validateTelemetry(
+  address: DeviceAddress,
+  payload: Uint8Array,
+  receivedAt: number,
+  limits: ValidationLimits,
+): ValidationResult {
+  if (payload.length > limits.maxPayloadBytes) {
+    return refuse('PAYLOAD_TOO_LARGE', `payload is ${payload.length} bytes, limit ${limits.maxPayloadBytes}`);
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(UTF8.decode(payload));
+  } catch (error) {
+    return refuse('MALFORMED_JSON', error instanceof Error ? error.message.slice(0, 200) : 'not JSON');
+  }
+
+  if (!Array.isArray(document)) {
+    const outcome = checkReading(address, document, receivedAt, limits);
+    return 'reason' in outcome ? { readings: [], rejections: [outcome] } : { readings: [outcome], rejections: [] };
+  }
+  if (document.length === 0) {
+    return refuse('BATCH_EMPTY', 'payload is an empty array');
+  }
+  if (document.length > limits.maxBatchReadings) {
+    return refuse('BATCH_TOO_LARGE', `batch holds ${document.length} readings, limit ${limits.maxBatchReadings}`);
+  }
+  const readings: Reading[] = [];
+  const rejections: Rejection[] = [];
+  for (let index = 0; index < document.length; index++) {
+    const outcome = checkReading(address, document[index], receivedAt, limits);
+    if ('reason' in outcome) {
+      rejections.push({ ...outcome, index, entry: JSON.stringify(document[index]) });
+    } else {
+      readings.push(outcome);
+    }
+  }
+  return { readings, rejections };
+}
+
+function refuse(reason: RejectReason, detail: string): ValidationResult {
+  return { readings: [], rejections: [{ reason, detail }] };
+}
+
+function checkReading(
+  address: DeviceAddress,
+  entry: unknown,
+  receivedAt: number,
+  limits: ValidationLimits,
+): Reading | Rejection {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    return { reason: 'READING_NOT_OBJECT', detail: `a reading must be an object, got ${describe(entry)}` };
+  }
+  const record = entry as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (!ALLOWED_FIELDS.has(key)) {
+      return { reason: 'FIELD_UNKNOWN', detail: `unknown field "${key.slice(0, 64)}"; allowed: ts, seq, metrics` };
+    }
+  }
+
+  let ts = receivedAt;
+  const tsFromDevice = record.ts !== undefined;
+  if (tsFromDevice) {
+    const parsed = parseTimestamp(record.ts);
+    if (parsed === undefined) {
+      return { reason: 'TS_INVALID', detail: `ts ${describe(record.ts)} is neither epoch ms nor ISO-8601 with a zone` };
+    }
+    if (parsed > receivedAt + limits.maxFutureMs) {
+      return { reason: 'TS_IN_FUTURE', detail: `ts ${new Date(parsed).toISOString()} is ${parsed - receivedAt} ms ahead of the receive time` };
+    }
+    if (parsed < receivedAt - limits.maxAgeMs) {
+      return { reason: 'TS_TOO_OLD', detail: `ts ${new Date(parsed).toISOString()} is older than the ${limits.maxAgeMs} ms window` };
+    }
+    ts = parsed;
+  }
+
+  let seq: number | undefined;
+  if (record.seq !== undefined) {
+    if (typeof record.seq !== 'number' || !Number.isSafeInteger(record.seq) || record.seq < 0) {
+      return { reason: 'SEQ_INVALID', detail: `seq ${describe(record.seq)} is not a non-negative integer` };
+    }
+    seq = record.seq;
+  }
+
+  const metrics = record.metrics;
+  if (typeof metrics !== 'object' || metrics === null || Array.isArray(metrics)) {
+    return { reason: 'METRICS_MISSING', detail: `"metrics" must be an object of metric → number, got ${describe(metrics)}` };
+  }
+  const names = Object.keys(metrics);
+  if (names.length === 0) {
+    return { reason: 'METRICS_MISSING', detail: '"metrics" is empty' };
+  }
+  const values = metrics as Record<string, unknown>;
+  for (const name of names) {
+    const spec = metricSpec(address.domain, name);
+    if (spec === undefined) {
+      return { reason: 'METRIC_UNKNOWN', detail: `"${name.slice(0, 64)}" is not a ${address.domain} metric` };
+    }
+    const value = values[name];
+    if (typeof value !== 'number') {
+      return { reason: 'VALUE_NOT_NUMBER', detail: `${name} is ${describe(value)}, not a number` };
+    }
+    // JSON has no NaN literal; a huge exponent such as 1e400 parses to Infinity.
+    if (!Number.isFinite(value)) {
+      return { reason: 'VALUE_NOT_FINITE', detail: `${name} overflows to ${value}` };
+    }
+    if (spec.integer && !Number.isInteger(value)) {
+      return { reason: 'VALUE_NOT_INTEGER', detail: `${name} must be a whole number, got ${value}` };
+    }
+    if (value < spec.range[0] || value > spec.range[1]) {
+      return {
+        reason: 'VALUE_OUT_OF_RANGE',
+        detail: `${name} ${value} ${spec.unit} is outside [${spec.range[0]}, ${spec.range[1]}]`,
+      };
+    }
+  }
+  return { domain: address.domain, deviceId: address.deviceId, ts, tsFromDevice, seq, metrics: values as Record<string, number> };
+}
+
+/** Epoch milliseconds (a non-negative safe integer) or an ISO-8601 date-time with a zone; anything else is undefined. */
+export function parseTimestamp(value: unknown): number | undefined {
+  if (typeof value === 'number') {
+    return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  }
+  if (typeof value === 'string' && value.length <= 40 && ISO_DATE_TIME.test(value)) {
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? undefined : ms;
+  }
+  return undefined;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 32))}`;
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
+}
