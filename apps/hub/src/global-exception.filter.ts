@@ -1,0 +1,25 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+
+/**
+ * The one place HTTP errors are turned into responses and logged: client errors (4xx) go back with their message,
+ * anything unexpected is logged once with its stack and answered as a plain 500.
+ */
+@Catch()
+export class GlobalExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger(GlobalExceptionFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    const request = http.getRequest<Request>();
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      if (status >= 500) this.logger.error({ msg: 'Request failed', method: request.method, url: request.url, error: exception });
+      response.status(status).json({ statusCode: status, error: HttpStatus[status] ?? 'Error', message: exception.message });
+      return;
+    }
+    this.logger.error({ msg: 'Unhandled error', method: request.method, url: request.url, error: exception });
+    response.status(500).json({ statusCode: 500, error: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' });
+  }
+}

@@ -1,0 +1,76 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { join } from 'node:path';
+import { MqttBroker } from '../../../libs/broker/src/mqtt-broker';
+import { HubConfig } from '../../../libs/config/src';
+import { createLineSink } from '../../../libs/influx/src/create-line-sink';
+import { InfluxQueryClient } from '../../../libs/influx/src/influx-query.client';
+import { LineSink } from '../../../libs/influx/src/line-sink';
+import { DevicePresence } from '../../../libs/pipeline/src/device-presence';
+import { InfluxWriter } from '../../../libs/pipeline/src/influx-writer';
+import { IngestService } from '../../../libs/pipeline/src/ingest.service';
+import { IngestStats } from '../../../libs/pipeline/src/ingest-stats';
+import { DeadLetterRepository, DeviceStateRepository, openSqliteDatabase, SqliteDatabase } from '../../../libs/store/src';
+import { DeadLettersController } from './api/dead-letters.controller';
+import { DevicesController } from './api/devices.controller';
+import { HealthController } from './api/health.controller';
+import { IngestStatsController } from './api/ingest-stats.controller';
+import { MetricsController } from './api/metrics.controller';
+import { HealthService } from './api/health.service';
+import { HubMetrics, WriteLatencyMetric } from './api/hub-metrics';
+import { Registry } from 'prom-client';
+import { ReadingsService } from './api/readings.service';
+import { HubLifecycle } from './hub.lifecycle';
+import { HUB_CONFIG, LINE_SINK, SQLITE_DATABASE } from './hub.tokens';
+
+/**
+ * Wires the service from one validated config. The libs are plain classes (no Nest in them), so they are built
+ * here with factories; controllers and the lifecycle are the only Nest-aware pieces.
+ */
+@Module({})
+export class HubModule {
+  static forConfig(config: HubConfig): DynamicModule {
+    return {
+      module: HubModule,
+      imports: [ScheduleModule.forRoot()],
+      controllers: [DevicesController, DeadLettersController, HealthController, IngestStatsController, MetricsController],
+      providers: [
+        { provide: HUB_CONFIG, useValue: config },
+        { provide: SQLITE_DATABASE, useFactory: () => openSqliteDatabase(join(config.dataDir, 'hub.sqlite')) },
+        {
+          provide: DeadLetterRepository,
+          useFactory: (db: SqliteDatabase) => new DeadLetterRepository(db, config.deadLetters.maxRows, config.deadLetters.maxPayloadBytes),
+          inject: [SQLITE_DATABASE],
+        },
+        { provide: DeviceStateRepository, useFactory: (db: SqliteDatabase) => new DeviceStateRepository(db), inject: [SQLITE_DATABASE] },
+        { provide: LINE_SINK, useFactory: () => createLineSink(config.influx) },
+        { provide: InfluxQueryClient, useFactory: () => new InfluxQueryClient(config.influx) },
+        { provide: IngestStats, useValue: new IngestStats() },
+        { provide: Registry, useValue: new Registry() },
+        WriteLatencyMetric,
+        HubMetrics,
+        {
+          provide: InfluxWriter,
+          useFactory: (sink: LineSink, stats: IngestStats, deadLetters: DeadLetterRepository, latency: WriteLatencyMetric) =>
+            new InfluxWriter(sink, config.writer, stats, deadLetters.insertMany, latency),
+          inject: [LINE_SINK, IngestStats, DeadLetterRepository, WriteLatencyMetric],
+        },
+        { provide: DevicePresence, useFactory: (repository: DeviceStateRepository) => new DevicePresence(repository), inject: [DeviceStateRepository] },
+        {
+          provide: IngestService,
+          useFactory: (writer: InfluxWriter, deadLetters: DeadLetterRepository, presence: DevicePresence, stats: IngestStats) =>
+            new IngestService(config.validation, writer, deadLetters.insertMany, presence, stats),
+          inject: [InfluxWriter, DeadLetterRepository, DevicePresence, IngestStats],
+        },
+        {
+          provide: MqttBroker,
+          useFactory: (ingest: IngestService, presence: DevicePresence) => new MqttBroker(ingest, presence),
+          inject: [IngestService, DevicePresence],
+        },
+        ReadingsService,
+        HealthService,
+        HubLifecycle,
+      ],
+    };
+  }
+}

@@ -1,0 +1,4 @@
+/** Injection tokens for values that are not classes. */
+export const HUB_CONFIG = Symbol('HUB_CONFIG');
+export const SQLITE_DATABASE = Symbol('SQLITE_DATABASE');
+export const LINE_SINK = Symbol('LINE_SINK');

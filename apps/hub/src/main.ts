@@ -1,0 +1,54 @@
+import 'reflect-metadata';
+import { ConsoleLogger, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { HubConfig, InvalidConfigError, loadHubConfig } from '../../../libs/config/src';
+import { GlobalExceptionFilter } from './global-exception.filter';
+import { HubModule } from './hub.module';
+import { MqttBroker } from '../../../libs/broker/src/mqtt-broker';
+
+const LOG_LEVELS: Record<HubConfig['logLevel'], LogLevel[]> = {
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  log: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+};
+
+async function bootstrap(): Promise<void> {
+  let config: HubConfig;
+  try {
+    config = loadHubConfig(process.env);
+  } catch (error) {
+    if (error instanceof InvalidConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+
+  const app = await NestFactory.create(HubModule.forConfig(config), {
+    logger: new ConsoleLogger({ logLevels: LOG_LEVELS[config.logLevel] }),
+  });
+  app.useGlobalFilters(new GlobalExceptionFilter());
+  // SIGTERM/SIGINT run the shutdown hooks: stop accepting, flush to InfluxDB, persist state.
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('County Sensing Hub')
+      .setDescription('Field sensors of water, power, gas, district heat and traffic: devices, readings, dead letters, health.')
+      .setVersion('0.1.0')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document);
+  await app.listen(config.http.port, config.http.host);
+  const address = app.getHttpServer().address();
+  const httpPort = typeof address === 'object' && address !== null ? address.port : config.http.port;
+  // One machine-readable line for scripts and tests that start the service on port 0.
+  process.stdout.write(`${JSON.stringify({ event: 'hub-ready', httpPort, mqttPort: app.get(MqttBroker).tcpPort, wsPort: app.get(MqttBroker).wsPort })}\n`);
+}
+
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(`County Sensing Hub failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

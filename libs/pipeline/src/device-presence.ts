@@ -1,0 +1,122 @@
+import { Logger } from '@nestjs/common';
+import { DeviceAddress, Reading } from '../../contract/src';
+import { DeviceState, DeviceStateRepository } from '../../store/src';
+
+/**
+ * Which devices exist, whether they are connected, when they were last heard from and their newest values.
+ * Kept in memory on the hot path; dirty entries are persisted in one transaction every few seconds and at shutdown,
+ * so presence survives restarts (every device starts offline after a restart until it reconnects).
+ */
+export class DevicePresence {
+  private readonly logger = new Logger(DevicePresence.name);
+  private readonly devices = new Map<string, DeviceState>();
+  private readonly dirty = new Set<string>();
+  /** MQTT client id → device ids that client published for, to mark them offline on disconnect. */
+  private readonly devicesByClient = new Map<string, Set<string>>();
+
+  constructor(private readonly repository: DeviceStateRepository) {
+    const now = Date.now();
+    for (const state of repository.loadAll()) {
+      if (state.online) {
+        state.online = false;
+        state.statusChangedAt = now;
+        this.dirty.add(state.deviceId);
+      }
+      this.devices.set(state.deviceId, state);
+    }
+  }
+
+  list(): DeviceState[] {
+    return [...this.devices.values()];
+  }
+
+  get(deviceId: string): DeviceState | undefined {
+    return this.devices.get(deviceId);
+  }
+
+  get size(): number {
+    return this.devices.size;
+  }
+
+  recordReadings(address: DeviceAddress, clientId: string | undefined, receivedAt: number, readings: readonly Reading[]): void {
+    const state = this.touch(address, clientId, receivedAt);
+    this.setOnline(state, true, receivedAt);
+    for (const reading of readings) {
+      // Newest by event time: a late buffered batch must not overwrite fresher values.
+      if (state.lastReadingTs === null || reading.ts >= state.lastReadingTs) {
+        state.lastReadingTs = reading.ts;
+        Object.assign(state.lastValues, reading.metrics);
+      }
+    }
+  }
+
+  /** A status message: "online"/"offline", usually the retained last will on sensors/{domain}/{id}/status. */
+  recordStatus(address: DeviceAddress, clientId: string | undefined, receivedAt: number, online: boolean): void {
+    const state = this.touch(address, clientId, receivedAt);
+    this.setOnline(state, online, receivedAt);
+  }
+
+  clientConnected(clientId: string): void {
+    const state = this.devices.get(clientId);
+    if (state) this.setOnline(state, true, Date.now());
+  }
+
+  clientDisconnected(clientId: string): void {
+    const now = Date.now();
+    for (const deviceId of this.devicesByClient.get(clientId) ?? []) {
+      const state = this.devices.get(deviceId);
+      if (state && state.clientId === clientId) this.setOnline(state, false, now);
+    }
+    this.devicesByClient.delete(clientId);
+    const own = this.devices.get(clientId);
+    if (own && own.clientId === clientId) this.setOnline(own, false, now);
+  }
+
+  /** Writes changed devices to the embedded database. */
+  persist(): void {
+    if (this.dirty.size === 0) return;
+    const states = [...this.dirty].map((id) => this.devices.get(id)).filter((state): state is DeviceState => state !== undefined);
+    this.dirty.clear();
+    this.repository.saveMany(states);
+  }
+
+  private touch(address: DeviceAddress, clientId: string | undefined, receivedAt: number): DeviceState {
+    let state = this.devices.get(address.deviceId);
+    if (state === undefined) {
+      state = {
+        deviceId: address.deviceId,
+        domain: address.domain,
+        clientId: clientId ?? null,
+        online: true,
+        firstSeen: receivedAt,
+        lastSeen: receivedAt,
+        lastReadingTs: null,
+        lastValues: {},
+        statusChangedAt: receivedAt,
+      };
+      this.devices.set(address.deviceId, state);
+      this.logger.log({ msg: 'New device', deviceId: address.deviceId, domain: address.domain, clientId });
+    } else {
+      if (state.domain !== address.domain) {
+        this.logger.warn({ msg: 'Device id reported under another domain', deviceId: address.deviceId, was: state.domain, now: address.domain });
+        state.domain = address.domain;
+      }
+      state.lastSeen = receivedAt;
+    }
+    if (clientId !== undefined && state.clientId !== clientId) state.clientId = clientId;
+    if (clientId !== undefined) {
+      let owned = this.devicesByClient.get(clientId);
+      if (owned === undefined) this.devicesByClient.set(clientId, (owned = new Set()));
+      owned.add(address.deviceId);
+    }
+    this.dirty.add(address.deviceId);
+    return state;
+  }
+
+  private setOnline(state: DeviceState, online: boolean, at: number): void {
+    if (state.online === online) return;
+    state.online = online;
+    state.statusChangedAt = at;
+    this.dirty.add(state.deviceId);
+  }
+}

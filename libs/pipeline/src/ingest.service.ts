@@ -1,0 +1,130 @@
+import { Logger } from '@nestjs/common';
+import { parseSensorTopic, Rejection, RejectReason, ValidationLimits, validateTelemetry } from '../../contract/src';
+import { readingToLine } from '../../influx/src/line-protocol';
+import { NewDeadLetter } from '../../store/src';
+import { DevicePresence } from './device-presence';
+import { IngestStats } from './ingest-stats';
+import { WriteEntry } from './influx-writer';
+import { AckCallback, AckSequencer } from './ordered-acks';
+
+/** What the pipeline needs of a publishing MQTT client. */
+export interface PublishingClient {
+  readonly id: string;
+}
+
+export interface ReadingWriter {
+  offer(entries: readonly WriteEntry[], accepted: () => void): void;
+}
+
+/**
+ * The pipeline behind the broker's authorizePublish hook: topic check → validation → dead letters for what is
+ * refused → the writer for what is accepted. `done` is the broker's callback, which sends the QoS 1 PUBACK; it runs
+ * only once every reading of the message is either in the writer or in the dead-letter store, and in arrival order
+ * per client. A refused reading is acknowledged too (it is recorded, and resending it would not make it valid).
+ */
+export class IngestService {
+  private readonly logger = new Logger(IngestService.name);
+  private readonly sequencers = new WeakMap<PublishingClient, AckSequencer>();
+  private accepting = true;
+
+  constructor(
+    private readonly limits: ValidationLimits,
+    private readonly writer: ReadingWriter,
+    private readonly recordDeadLetters: (letters: readonly NewDeadLetter[]) => void,
+    private readonly presence: DevicePresence,
+    private readonly stats: IngestStats,
+  ) {}
+
+  /** Stops taking new messages (graceful shutdown): they are refused without PUBACK, so devices resend later. */
+  stopAccepting(): void {
+    this.accepting = false;
+  }
+
+  handlePublish(client: PublishingClient, topic: string, payload: Uint8Array, done: AckCallback): void {
+    if (!this.accepting) {
+      done(new Error('service is shutting down'));
+      return;
+    }
+    let sequencer = this.sequencers.get(client);
+    if (sequencer === undefined) this.sequencers.set(client, (sequencer = new AckSequencer()));
+    const settle = sequencer.reserve(done);
+    try {
+      this.route(client.id, topic, payload, settle);
+    } catch (error) {
+      // Never throw into the broker: a failure here (e.g. the dead-letter store is unwritable) refuses the message
+      // without PUBACK, so the device keeps it and resends.
+      this.logger.error({ msg: 'Could not process a message', clientId: client.id, topic, error });
+      settle(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  private route(clientId: string, topic: string, payload: Uint8Array, settle: AckCallback): void {
+    const receivedAt = Date.now();
+    const parsed = parseSensorTopic(topic);
+    if (!parsed.ok) {
+      this.refuseMessage(clientId, topic, payload, receivedAt, parsed.reason, parsed.detail);
+      settle();
+      return;
+    }
+    const { address } = parsed;
+    if (parsed.kind === 'status') {
+      const status = Buffer.from(payload).toString('utf8').trim().toLowerCase();
+      if (status === 'online' || status === 'offline') {
+        this.presence.recordStatus(address, clientId, receivedAt, status === 'online');
+      } else {
+        this.logger.warn({ msg: 'Status message is neither "online" nor "offline"', deviceId: address.deviceId, status: status.slice(0, 32) });
+      }
+      settle();
+      return;
+    }
+
+    const result = validateTelemetry(address, payload, receivedAt, this.limits);
+    if (result.rejections.length > 0) {
+      this.recordRejections(clientId, topic, payload, receivedAt, address.deviceId, address.domain, result.rejections);
+    }
+    if (result.readings.length === 0) {
+      settle();
+      return;
+    }
+    this.stats.received += result.readings.length;
+    this.presence.recordReadings(address, clientId, receivedAt, result.readings);
+    const entries: WriteEntry[] = result.readings.map((reading) => ({
+      line: readingToLine(reading),
+      topic,
+      deviceId: address.deviceId,
+      domain: address.domain,
+      clientId,
+    }));
+    this.writer.offer(entries, () => settle());
+  }
+
+  private refuseMessage(clientId: string, topic: string, payload: Uint8Array, receivedAt: number, reason: RejectReason, detail: string): void {
+    this.recordRejections(clientId, topic, payload, receivedAt, undefined, undefined, [{ reason, detail }]);
+  }
+
+  private recordRejections(
+    clientId: string,
+    topic: string,
+    payload: Uint8Array,
+    receivedAt: number,
+    deviceId: string | undefined,
+    domain: string | undefined,
+    rejections: readonly Rejection[],
+  ): void {
+    const letters: NewDeadLetter[] = rejections.map((rejection) => ({
+      receivedAt,
+      reason: rejection.reason,
+      detail: rejection.detail,
+      topic: topic.slice(0, 512),
+      clientId,
+      deviceId,
+      domain,
+      batchIndex: rejection.index,
+      payload: rejection.entry ?? payload,
+    }));
+    // Recorded before it is counted or acknowledged: if this throws, the message is not acknowledged.
+    this.recordDeadLetters(letters);
+    this.stats.received += rejections.length;
+    for (const rejection of rejections) this.stats.reject(rejection.reason);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './sqlite-database';
+export * from './dead-letter.repository';
+export * from './device-state.repository';
