@@ -1,5 +1,5 @@
 /** Two tiers: unit tests next to the code, integration tests under test/ against real influxd and MQTT. */
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }];
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 
 module.exports = {
   projects: [

@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { MqttBroker } from '../../../libs/broker/src/mqtt-broker';
-import { HubConfig } from '../../../libs/config/src';
-import { LineSink } from '../../../libs/influx/src/line-sink';
+import type { HubConfig } from '../../../libs/config/src';
+import type { LineSink } from '../../../libs/influx/src/line-sink';
 import { DevicePresence } from '../../../libs/pipeline/src/device-presence';
 import { InfluxWriter } from '../../../libs/pipeline/src/influx-writer';
 import { IngestService } from '../../../libs/pipeline/src/ingest.service';
 import { IngestStats } from '../../../libs/pipeline/src/ingest-stats';
-import { SqliteDatabase } from '../../../libs/store/src';
+import type { SqliteDatabase } from '../../../libs/store/src';
 import { HUB_CONFIG, LINE_SINK, SQLITE_DATABASE } from './hub.tokens';
 
 /** How long a graceful stop may spend sending what is buffered to InfluxDB. */

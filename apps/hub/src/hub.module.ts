@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { join } from 'node:path';
 import { MqttBroker } from '../../../libs/broker/src/mqtt-broker';
@@ -52,19 +52,19 @@ export class HubModule {
         {
           provide: InfluxWriter,
           useFactory: (sink: LineSink, stats: IngestStats, deadLetters: DeadLetterRepository, latency: WriteLatencyMetric) =>
-            new InfluxWriter(sink, config.writer, stats, deadLetters.insertMany, latency),
+            new InfluxWriter(sink, config.writer, stats, deadLetters.insertMany, new Logger(InfluxWriter.name), latency),
           inject: [LINE_SINK, IngestStats, DeadLetterRepository, WriteLatencyMetric],
         },
-        { provide: DevicePresence, useFactory: (repository: DeviceStateRepository) => new DevicePresence(repository), inject: [DeviceStateRepository] },
+        { provide: DevicePresence, useFactory: (repository: DeviceStateRepository) => new DevicePresence(repository, new Logger(DevicePresence.name)), inject: [DeviceStateRepository] },
         {
           provide: IngestService,
           useFactory: (writer: InfluxWriter, deadLetters: DeadLetterRepository, presence: DevicePresence, stats: IngestStats) =>
-            new IngestService(config.validation, writer, deadLetters.insertMany, presence, stats),
+            new IngestService(config.validation, writer, deadLetters.insertMany, presence, stats, new Logger(IngestService.name)),
           inject: [InfluxWriter, DeadLetterRepository, DevicePresence, IngestStats],
         },
         {
           provide: MqttBroker,
-          useFactory: (ingest: IngestService, presence: DevicePresence) => new MqttBroker(ingest, presence),
+          useFactory: (ingest: IngestService, presence: DevicePresence) => new MqttBroker(ingest, presence, new Logger(MqttBroker.name)),
           inject: [IngestService, DevicePresence],
         },
         ReadingsService,

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { HubLogger } from '../../common/src/hub-logger';
 import { Aedes, Client } from 'aedes';
 import { createServer as createHttpServer, Server as HttpServer } from 'node:http';
 import { AddressInfo, createServer as createTcpServer, Server as TcpServer } from 'node:net';
@@ -27,7 +27,6 @@ const DEPARTED_CLIENT: PublishingClient = { id: '(will of a departed client)' };
  * (before subscribers or the `published` hook run): the callback is held until the pipeline has accepted the reading.
  */
 export class MqttBroker {
-  private readonly logger = new Logger(MqttBroker.name);
   private aedes: Aedes | null = null;
   private tcpServer: TcpServer | null = null;
   private httpServer: HttpServer | null = null;
@@ -39,6 +38,7 @@ export class MqttBroker {
   constructor(
     private readonly ingest: IngestService,
     private readonly presence: DevicePresence,
+    private readonly logger: HubLogger,
   ) {}
 
   get connectedClients(): number {

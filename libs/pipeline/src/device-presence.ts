@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { HubLogger } from '../../common/src/hub-logger';
 import { DeviceAddress, Reading } from '../../contract/src';
 import { DeviceState, DeviceStateRepository } from '../../store/src';
 
@@ -8,13 +8,15 @@ import { DeviceState, DeviceStateRepository } from '../../store/src';
  * so presence survives restarts (every device starts offline after a restart until it reconnects).
  */
 export class DevicePresence {
-  private readonly logger = new Logger(DevicePresence.name);
   private readonly devices = new Map<string, DeviceState>();
   private readonly dirty = new Set<string>();
   /** MQTT client id → device ids that client published for, to mark them offline on disconnect. */
   private readonly devicesByClient = new Map<string, Set<string>>();
 
-  constructor(private readonly repository: DeviceStateRepository) {
+  constructor(
+    private readonly repository: DeviceStateRepository,
+    private readonly logger: HubLogger,
+  ) {
     const now = Date.now();
     for (const state of repository.loadAll()) {
       if (state.online) {

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { HubLogger } from '../../common/src/hub-logger';
 import { WriterConfig } from '../../config/src';
 import { LineSink, LineSinkWriteError } from '../../influx/src/line-sink';
 import { NewDeadLetter } from '../../store/src';
@@ -34,7 +34,6 @@ interface Waiter {
  *   frees, which holds the device's PUBACK back — back-pressure instead of loss.
  */
 export class InfluxWriter {
-  private readonly logger = new Logger(InfluxWriter.name);
   /** Batches waiting to be sent; the last one is still filling. */
   private readonly queued: WriteEntry[][] = [];
   private readonly waiters: Waiter[] = [];
@@ -50,6 +49,7 @@ export class InfluxWriter {
     private readonly config: WriterConfig,
     private readonly stats: IngestStats,
     private readonly recordDeadLetters: (letters: readonly NewDeadLetter[]) => void,
+    private readonly logger: HubLogger,
     private readonly listener: WriterListener = { batchWritten: () => undefined },
   ) {}
 

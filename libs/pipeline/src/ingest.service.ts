@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { HubLogger } from '../../common/src/hub-logger';
 import { parseSensorTopic, Rejection, RejectReason, ValidationLimits, validateTelemetry } from '../../contract/src';
 import { readingToLine } from '../../influx/src/line-protocol';
 import { NewDeadLetter } from '../../store/src';
@@ -23,7 +23,6 @@ export interface ReadingWriter {
  * per client. A refused reading is acknowledged too (it is recorded, and resending it would not make it valid).
  */
 export class IngestService {
-  private readonly logger = new Logger(IngestService.name);
   private readonly sequencers = new WeakMap<PublishingClient, AckSequencer>();
   private accepting = true;
 
@@ -33,6 +32,7 @@ export class IngestService {
     private readonly recordDeadLetters: (letters: readonly NewDeadLetter[]) => void,
     private readonly presence: DevicePresence,
     private readonly stats: IngestStats,
+    private readonly logger: HubLogger,
   ) {}
 
   /** Stops taking new messages (graceful shutdown): they are refused without PUBACK, so devices resend later. */

@@ -1,7 +1,7 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DevicePresence } from '../../../../libs/pipeline/src/device-presence';
-import { DeviceState } from '../../../../libs/store/src';
+import type { DeviceState } from '../../../../libs/store/src';
 import { optionalDuration, optionalTime } from './query-params';
 import { DeviceReadings, ReadingsService } from './readings.service';
 

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MqttBroker } from '../../../../libs/broker/src/mqtt-broker';
-import { LineSink } from '../../../../libs/influx/src/line-sink';
+import type { LineSink } from '../../../../libs/influx/src/line-sink';
 import { InfluxWriter } from '../../../../libs/pipeline/src/influx-writer';
 import { IngestStats } from '../../../../libs/pipeline/src/ingest-stats';
-import { SqliteDatabase } from '../../../../libs/store/src';
+import type { SqliteDatabase } from '../../../../libs/store/src';
 import { LINE_SINK, SQLITE_DATABASE } from '../hub.tokens';
 
 export interface ComponentHealth {

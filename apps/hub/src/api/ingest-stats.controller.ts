@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { IngestStats, IngestStatsSnapshot } from '../../../../libs/pipeline/src/ingest-stats';
+import { IngestStats } from '../../../../libs/pipeline/src/ingest-stats';
+import type { IngestStatsSnapshot } from '../../../../libs/pipeline/src/ingest-stats';
 
 @ApiTags('ingest')
 @Controller('api/ingest/stats')

@@ -1,0 +1,117 @@
+import { ValidationLimits } from '../../contract/src';
+import { SILENT_LOGGER } from '../../common/src/hub-logger';
+import { DeviceStateRepository, NewDeadLetter, openSqliteDatabase } from '../../store/src';
+import { DevicePresence } from './device-presence';
+import { IngestStats } from './ingest-stats';
+import { WriteEntry } from './influx-writer';
+import { IngestService, ReadingWriter } from './ingest.service';
+
+const limits: ValidationLimits = { maxPayloadBytes: 4096, maxBatchReadings: 10, maxAgeMs: 86_400_000, maxFutureMs: 60_000 };
+
+/** A writer that takes entries when told to, to observe acknowledgement order. */
+class ManualWriter implements ReadingWriter {
+  readonly offered: { entries: readonly WriteEntry[]; accepted: () => void }[] = [];
+  offer(entries: readonly WriteEntry[], accepted: () => void): void {
+    this.offered.push({ entries, accepted });
+  }
+}
+
+describe('IngestService', () => {
+  let writer: ManualWriter;
+  let deadLetters: NewDeadLetter[];
+  let stats: IngestStats;
+  let presence: DevicePresence;
+  let service: IngestService;
+  const client = { id: 'meter-7' };
+  const json = (value: unknown) => Buffer.from(JSON.stringify(value));
+
+  beforeEach(() => {
+    writer = new ManualWriter();
+    deadLetters = [];
+    stats = new IngestStats();
+    presence = new DevicePresence(new DeviceStateRepository(openSqliteDatabase(':memory:')), SILENT_LOGGER);
+    service = new IngestService(limits, writer, (letters) => deadLetters.push(...letters), presence, stats, SILENT_LOGGER);
+  });
+
+  it('hands a valid reading to the writer as a line and acknowledges once the writer accepts it', () => {
+    const done = jest.fn();
+    service.handlePublish(client, 'sensors/water/w-1/telemetry', json({ ts: Date.now() - 1000, metrics: { pressure_kpa: 410 } }), done);
+    expect(done).not.toHaveBeenCalled();
+    expect(writer.offered).toHaveLength(1);
+    expect(writer.offered[0].entries[0]).toMatchObject({ deviceId: 'w-1', domain: 'water', clientId: 'meter-7', topic: 'sensors/water/w-1/telemetry' });
+    expect(writer.offered[0].entries[0].line).toMatch(/^water,device_id=w-1 pressure_kpa=410 \d+$/);
+    writer.offered[0].accepted();
+    expect(done).toHaveBeenCalledWith(null);
+    expect(presence.get('w-1')).toMatchObject({ online: true, domain: 'water', lastValues: { pressure_kpa: 410 } });
+  });
+
+  it('dead-letters a refused message and still acknowledges it, after the earlier message of the same client', () => {
+    const order: string[] = [];
+    service.handlePublish(client, 'sensors/water/w-1/telemetry', json({ metrics: { ph: 7 } }), () => order.push('valid'));
+    service.handlePublish(client, 'sensors/water/w-1/telemetry', Buffer.from('{"metrics":'), () => order.push('malformed'));
+    expect(order).toEqual([]);
+    expect(deadLetters).toHaveLength(1);
+    expect(deadLetters[0]).toMatchObject({ reason: 'MALFORMED_JSON', clientId: 'meter-7', deviceId: 'w-1', topic: 'sensors/water/w-1/telemetry' });
+    writer.offered[0].accepted();
+    expect(order).toEqual(['valid', 'malformed']);
+    expect(stats.snapshot()).toMatchObject({ received: 2, rejected: 1, rejectedByReason: { MALFORMED_JSON: 1 } });
+  });
+
+  it('stores the good entries of a batch and dead-letters each bad one with its index', () => {
+    const done = jest.fn();
+    const now = Date.now();
+    service.handlePublish(
+      client,
+      'sensors/gas/g-1/telemetry',
+      json([{ ts: now - 2000, metrics: { methane_pct_lel: 1 } }, { ts: now - 1000, metrics: { methane_pct_lel: 180 } }, { ts: now, metrics: { methane_pct_lel: 2 } }]),
+      done,
+    );
+    expect(writer.offered[0].entries.map((entry) => entry.line)).toEqual([
+      `gas,device_id=g-1 methane_pct_lel=1 ${now - 2000}`,
+      `gas,device_id=g-1 methane_pct_lel=2 ${now}`,
+    ]);
+    expect(deadLetters).toEqual([
+      expect.objectContaining({ reason: 'VALUE_OUT_OF_RANGE', batchIndex: 1, payload: `{"ts":${now - 1000},"metrics":{"methane_pct_lel":180}}` }),
+    ]);
+    expect(stats.received).toBe(3);
+  });
+
+  it.each([
+    ['sensor/water/w-1/telemetry', 'TOPIC_INVALID'],
+    ['sensors/sewage/w-1/telemetry', 'DOMAIN_UNKNOWN'],
+    ['sensors/water/w 1/telemetry', 'DEVICE_ID_INVALID'],
+  ])('refuses topic %s as %s', (topic, reason) => {
+    const done = jest.fn();
+    service.handlePublish(client, topic, json({ metrics: { ph: 7 } }), done);
+    expect(done).toHaveBeenCalledWith(null);
+    expect(deadLetters).toEqual([expect.objectContaining({ reason, topic, clientId: 'meter-7' })]);
+    expect(writer.offered).toHaveLength(0);
+  });
+
+  it('records status messages as presence without storing a reading', () => {
+    service.handlePublish(client, 'sensors/heat/h-1/status', Buffer.from('online'), jest.fn());
+    expect(presence.get('h-1')).toMatchObject({ online: true });
+    service.handlePublish(client, 'sensors/heat/h-1/status', Buffer.from('offline'), jest.fn());
+    expect(presence.get('h-1')).toMatchObject({ online: false });
+    expect(writer.offered).toHaveLength(0);
+    expect(stats.received).toBe(0);
+  });
+
+  it('does not acknowledge when the dead-letter store cannot record, so the device resends', () => {
+    service = new IngestService(limits, writer, () => {
+      throw new Error('disk full');
+    }, presence, stats, SILENT_LOGGER);
+    const done = jest.fn();
+    service.handlePublish(client, 'sensors/water/w-1/telemetry', Buffer.from('nope'), done);
+    expect(done).toHaveBeenCalledWith(new Error('disk full'));
+    expect(stats.snapshot()).toMatchObject({ received: 0, rejected: 0 });
+  });
+
+  it('refuses everything without acknowledgement once stopping', () => {
+    service.stopAccepting();
+    const done = jest.fn();
+    service.handlePublish(client, 'sensors/water/w-1/telemetry', json({ metrics: { ph: 7 } }), done);
+    expect(done).toHaveBeenCalledWith(new Error('service is shutting down'));
+    expect(writer.offered).toHaveLength(0);
+  });
+});
