@@ -1,21 +1,33 @@
 import { Reading } from '../../contract/src';
 
+const NEEDS_ESCAPING = /[,= \\\r\n]/;
+
 /**
  * InfluxDB line protocol, built as strings directly: the client's Point class allocates per field and does not
  * escape a trailing backslash in tag values (a tag value ending in `\` escapes the following space or comma and
  * corrupts the whole line). All metrics are written as floats (no `i` suffix) so a field never changes type.
+ *
+ * Backslashes need care because parsers disagree on them. InfluxDB 1.x (`models/points.go`) treats a delimiter as
+ * escaped whenever the byte before it is `\` and never unescapes `\\`; VictoriaMetrics counts the backslashes before
+ * a delimiter and unescapes `\\` to `\`. Doubling a run of backslashes that ends right before an escaped delimiter
+ * parses the same way in both (InfluxDB 1.x then stores the doubled run). A value ending in a backslash has no
+ * encoding InfluxDB 1.x can parse (measured on 1.6.7: `site=a\\ v=1` is refused as "invalid tag format" and the line
+ * is dropped), so such a value gets a space appended before escaping: the line survives, the backslash stays visible.
  */
 export function escapeTagValue(value: string): string {
-  let escaped = value.replace(/[\r\n]+/g, ' ').replace(/([,= ])/g, '\\$1');
-  // Line protocol cannot carry a single trailing backslash (the parser reads it as escaping the delimiter), so a
-  // trailing run of backslashes is doubled: the line stays well-formed and the value keeps a visible backslash.
-  const trailing = /\\+$/.exec(escaped);
-  if (trailing) escaped += trailing[0];
-  return escaped;
+  if (!NEEDS_ESCAPING.test(value)) return value;
+  let text = value.replace(/[\r\n]+/g, ' ');
+  if (text.endsWith('\\')) text += ' ';
+  return escapeDelimiters(text);
 }
 
+/** Tag and field keys: same escaping as tag values (keys come from the catalogue or config, never end in `\`). */
 export function escapeKey(key: string): string {
-  return key.replace(/[\r\n]+/g, ' ').replace(/([,= ])/g, '\\$1');
+  return escapeDelimiters(key.replace(/[\r\n]+/g, ' '));
+}
+
+function escapeDelimiters(text: string): string {
+  return text.replace(/(\\*)([,= ])/g, (_match, backslashes: string, delimiter: string) => `${backslashes}${backslashes}\\${delimiter}`);
 }
 
 /** Extra tags (town, site …) known for a device; keys sorted by the caller once, values escaped here. */

@@ -1,0 +1,6 @@
+export * from './line-protocol';
+export * from './line-sink';
+export * from './influx-v1-line-sink';
+export * from './influx-v2-line-sink';
+export * from './create-line-sink';
+export * from './influx-query.client';

@@ -1,0 +1,94 @@
+import { Domain, Reading } from '../../contract/src';
+import { escapeKey, escapeTagValue, readingToLine } from './line-protocol';
+
+const TS = 1_714_564_800_123;
+
+function reading(domain: Domain, deviceId: string, metrics: Record<string, number>): Reading {
+  return { domain, deviceId, ts: TS, tsFromDevice: true, metrics };
+}
+
+describe('escapeTagValue', () => {
+  it.each([
+    ['plain', 'plain'],
+    ['a b,c=d', 'a\\ b\\,c\\=d'],
+    ['', ''],
+    // A backslash not followed by a delimiter is literal in every parser: left alone.
+    ['C:\\temp', 'C:\\temp'],
+    // A backslash right before a delimiter: the run is doubled, then the delimiter escaped (x\\\,y).
+    ['x\\,y', 'x\\\\\\,y'],
+    ['x\\\\ y', 'x\\\\\\\\\\ y'],
+    // Newlines cannot appear in a line: a run of CR/LF becomes one (escaped) space.
+    ['a\r\nb', 'a\\ b'],
+  ])('%j → %j', (value, escaped) => {
+    expect(escapeTagValue(value)).toBe(escaped);
+  });
+
+  it('ends a value with a trailing backslash in an escaped space, with the backslash doubled', () => {
+    // `yard\` → `yard\\\ `: InfluxDB 1.6 stores `yard\\ `, VictoriaMetrics `yard\ ` (see the contract suite).
+    expect(escapeTagValue('yard\\')).toBe('yard\\\\\\ ');
+    expect(escapeTagValue('yard\\\\')).toBe(`yard${'\\'.repeat(5)} `);
+    expect(escapeTagValue('\\')).toBe('\\\\\\ ');
+  });
+});
+
+describe('escapeKey', () => {
+  it.each([
+    ['pressure_kpa', 'pressure_kpa'],
+    ['flow m3/h', 'flow\\ m3/h'],
+    ['a=b,c', 'a\\=b\\,c'],
+    ['a\nb', 'a\\ b'],
+  ])('%j → %j', (key, escaped) => {
+    expect(escapeKey(key)).toBe(escaped);
+  });
+});
+
+describe('readingToLine', () => {
+  it('writes measurement, device_id tag, float fields in order and the ms timestamp', () => {
+    expect(readingToLine(reading('water', 'pump-7', { pressure_kpa: 412.5, flow_m3h: 20 }))).toBe(
+      `water,device_id=pump-7 pressure_kpa=412.5,flow_m3h=20 ${TS}`,
+    );
+  });
+
+  it('puts device_id among the extra tags in key order', () => {
+    const line = readingToLine(reading('water', 'd1', { level_m: 4 }), [
+      ['area', 'north'],
+      ['site', 'pump 3'],
+      ['zone', '7'],
+    ]);
+    expect(line).toBe(`water,area=north,device_id=d1,site=pump\\ 3,zone=7 level_m=4 ${TS}`);
+  });
+
+  it('puts device_id last when every extra tag sorts before it', () => {
+    expect(readingToLine(reading('gas', 'g1', { temperature_c: 9 }), [['area', 'n'], ['city', 'Ely']])).toBe(
+      `gas,area=n,city=Ely,device_id=g1 temperature_c=9 ${TS}`,
+    );
+  });
+
+  it('skips extra tags with an empty value (line protocol has no empty tag values), keeping device_id in place', () => {
+    expect(readingToLine(reading('water', 'd1', { ph: 7.2 }), [['area', ''], ['site', ''], ['zone', 'z']])).toBe(
+      `water,device_id=d1,zone=z ph=7.2 ${TS}`,
+    );
+  });
+
+  it('writes floats in their shortest round-trip form: negatives, exponents, zero', () => {
+    const line = readingToLine(
+      reading('power', 'p1', {
+        active_power_kw: -1500.25,
+        power_factor: 0.1 + 0.2,
+        voltage_v: 1e-7,
+        current_a: 2.5e21,
+        frequency_hz: -0,
+        transformer_temp_c: 1_000_000,
+      }),
+    );
+    expect(line).toBe(
+      `power,device_id=p1 active_power_kw=-1500.25,power_factor=0.30000000000000004,voltage_v=1e-7,current_a=2.5e+21,frequency_hz=0,transformer_temp_c=1000000 ${TS}`,
+    );
+  });
+
+  it('keeps the line well-formed when an extra tag value ends in a backslash', () => {
+    expect(readingToLine(reading('heat', 'h1', { flow_m3h: 80 }), [['site', 'yard\\']])).toBe(
+      `heat,device_id=h1,site=yard\\\\\\  flow_m3h=80 ${TS}`,
+    );
+  });
+});
