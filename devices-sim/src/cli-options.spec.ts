@@ -1,0 +1,93 @@
+import { CliUsageError, parseCliArgs, parseFaultFlag } from './cli-options';
+
+describe('CLI flags', () => {
+  it('parses a full command line into simulator options', () => {
+    const command = parseCliArgs(
+      [
+        '--url', 'ws://hub:8083', '--domains', 'gas,water', '--devices', '3', '--interval', '1s', '--duration', '5m',
+        '--qos', '0', '--persistent', '--batch', '10', '--timestamps', 'iso', '--seq', '--seed', '42', '--concurrency', '500',
+        '--start-ts', 'now-2h', '--progress', 'off', '--record',
+        '--fault', 'spike:gas:methane_pct_lel,from=5,to=10,value=35', '--fault', 'silent:water,devices=1,disconnect',
+      ],
+      1_000_000_000,
+    );
+    expect(command).toEqual({
+      kind: 'run',
+      forever: false,
+      progressMs: undefined,
+      options: {
+        url: 'ws://hub:8083',
+        domains: ['gas', 'water'],
+        devicesPerDomain: 3,
+        intervalMs: 1000,
+        durationMs: 300_000,
+        qos: 0,
+        clean: false,
+        batchSize: 10,
+        timestampFormat: 'iso',
+        withSeq: true,
+        seed: 42,
+        connectConcurrency: 500,
+        startTs: 1_000_000_000 - 7_200_000,
+        recordReadings: true,
+        faults: [
+          { mode: 'spike', domain: 'gas', metric: 'methane_pct_lel', fromReading: 5, toReading: 10, value: 35 },
+          { mode: 'silent', domain: 'water', devices: 1, disconnect: true },
+        ],
+      },
+    });
+  });
+
+  it('defaults the URL and the progress interval, and accepts --forever alone', () => {
+    expect(parseCliArgs(['--forever'])).toEqual({ kind: 'run', forever: true, progressMs: 5000, options: { url: 'mqtt://127.0.0.1:1883', faults: [] } });
+  });
+
+  it('answers --help and -h', () => {
+    expect(parseCliArgs(['--help'])).toEqual({ kind: 'help' });
+    expect(parseCliArgs(['-h'])).toEqual({ kind: 'help' });
+  });
+
+  it('accepts ISO and epoch start times and a fault on every domain', () => {
+    const iso = parseCliArgs(['--count', '1', '--start-ts', '2025-01-01T00:00:00Z']);
+    expect(iso.kind === 'run' && iso.options.startTs).toBe(Date.UTC(2025, 0, 1));
+    const epoch = parseCliArgs(['--count', '1', '--start-ts', '1700000000000']);
+    expect(epoch.kind === 'run' && epoch.options.startTs).toBe(1_700_000_000_000);
+    expect(parseFaultFlag('out-of-range:*:pressure_kpa,every=3,ids=a+b')).toEqual({ mode: 'out-of-range', metric: 'pressure_kpa', everyNth: 3, deviceIds: ['a', 'b'] });
+    expect(parseFaultFlag('stuck')).toEqual({ mode: 'stuck' });
+  });
+
+  it.each<[string[], string, string]>([
+    [['--count', '1', '--interval', 'fast'], '--interval', 'fast'],
+    [['--count', '1', '--interval', '0ms'], '--interval', '0ms'],
+    [['--duration', '10 minutes'], '--duration', '10 minutes'],
+    [['--count=-3'], '--count', '-3'],
+    [['--count', '1.5'], '--count', '1.5'],
+    [['--count', '1', '--devices', '0'], '--devices', '0'],
+    [['--count', '1', '--qos', '2'], '--qos', '2'],
+    [['--count', '1', '--domains', 'water,steam'], '--domains', 'water,steam'],
+    [['--count', '1', '--timestamps', 'unix'], '--timestamps', 'unix'],
+    [['--count', '1', '--start-ts', 'yesterday'], '--start-ts', 'yesterday'],
+    [['--count', '1', '--progress', 'often'], '--progress', 'often'],
+    [['--count', '1', '--fault', 'explode:water'], '--fault', 'explode:water'],
+    [['--count', '1', '--fault', 'spike:steam'], '--fault', 'spike:steam'],
+    [['--count', '1', '--fault', 'spike:gas,from=x'], '--fault', 'from=x'],
+    [['--count', '1', '--fault', 'spike:gas,colour=red'], '--fault', 'spike:gas,colour=red'],
+    [['--count', '1', '--fault', 'spike:gas,disconnect'], '--fault', 'spike:gas,disconnect'],
+    [['--forever', '--count', '5'], '--forever', 'true'],
+    [[], '--count/--duration/--forever', ''],
+  ])('refuses %j, naming %s and the value', (argv, flag, value) => {
+    let caught: unknown;
+    try {
+      parseCliArgs(argv);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(CliUsageError);
+    expect(caught).toMatchObject({ flag, value });
+    expect((caught as Error).message).toMatch(/allowed: .+/);
+  });
+
+  it('refuses an unknown flag', () => {
+    expect(() => parseCliArgs(['--count', '1', '--colour', 'red'])).toThrow(/colour/);
+  });
+});

@@ -1,0 +1,212 @@
+import { parseArgs } from 'node:util';
+import { DOMAINS, Domain, isDomain } from '../../libs/contract/src';
+import { parseDuration } from '../../libs/config/src/env-parsers';
+import { FAULT_MODES, FaultMode, FaultSpec } from './fault-plan';
+import { SimulationOptions } from './simulation-options';
+import { TIMESTAMP_FORMATS, TimestampFormat } from './telemetry-message-source';
+
+export const CLI_USAGE = `Usage: node dist/devices-sim/src/cli.js [options]
+
+Simulates field sensors publishing telemetry to sensors/{domain}/{deviceId}/telemetry.
+One of --count, --duration or --forever is required.
+
+  --url <url>               broker URL, mqtt://host:port or ws://host:port (default mqtt://127.0.0.1:1883)
+  --domains <list>          comma-separated, from ${DOMAINS.join(', ')} (default all)
+  --devices <n>             devices per domain (default 1)
+  --id-prefix <text>        device ids are <prefix><domain>-<n> (default sim-)
+  --interval <duration>     time between readings, e.g. 500ms, 1s, 5m (default 1s)
+  --count <n>               stop each device after n readings
+  --duration <duration>     stop the run after this long
+  --forever                 run until SIGINT/SIGTERM, then print the report
+  --qos <0|1>               (default 1)
+  --persistent              persistent session (clean=false)
+  --batch <n>               readings per publish, as a JSON array (default 1)
+  --publish-interval <dur>  time between publishes of one device (default interval × batch)
+  --start-ts <time>         event time of the first reading: epoch ms, ISO-8601, or now-<duration> (default now)
+  --timestamps <format>     ${TIMESTAMP_FORMATS.join(' | ')} (default epoch-ms)
+  --seq                     add an increasing seq to each reading
+  --seed <n>                random seed, 0 to 4294967295 (default 1)
+  --concurrency <n>         connections opened at once (default 100)
+  --connect-timeout <dur>   (default 10s)
+  --drain-timeout <dur>     wait this long for outstanding PUBACKs at the end (default 10s)
+  --progress <dur|off>      progress line on stderr every so often (default 5s)
+  --record                  include every sent reading in the final report
+  --fault <spec>            repeatable: <mode>[:<domain>|*[:<metric>]][,key=value…]
+                            modes: ${FAULT_MODES.join(', ')}
+                            keys: devices=<n> (first n per domain), ids=<id>+<id>, from=<n>, to=<n>,
+                                  every=<n>, value=<number>, disconnect (silent only)
+                            e.g. spike:gas:methane_pct_lel,from=5,to=10,value=35  silent:water,devices=1,disconnect
+  -h, --help                show this help
+
+Prints one progress line to stderr periodically and the final JSON report to stdout.`;
+
+export class CliUsageError extends Error {
+  constructor(
+    readonly flag: string,
+    readonly value: string,
+    readonly allowed: string,
+  ) {
+    super(`Invalid value for ${flag}: ${JSON.stringify(value)} (allowed: ${allowed})`);
+    this.name = 'CliUsageError';
+  }
+}
+
+export type CliCommand =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'run'; readonly options: SimulationOptions; readonly forever: boolean; readonly progressMs: number | undefined };
+
+const FLAGS = {
+  url: { type: 'string' },
+  domains: { type: 'string' },
+  devices: { type: 'string' },
+  'id-prefix': { type: 'string' },
+  interval: { type: 'string' },
+  count: { type: 'string' },
+  duration: { type: 'string' },
+  forever: { type: 'boolean' },
+  qos: { type: 'string' },
+  persistent: { type: 'boolean' },
+  batch: { type: 'string' },
+  'publish-interval': { type: 'string' },
+  'start-ts': { type: 'string' },
+  timestamps: { type: 'string' },
+  seq: { type: 'boolean' },
+  seed: { type: 'string' },
+  concurrency: { type: 'string' },
+  'connect-timeout': { type: 'string' },
+  'drain-timeout': { type: 'string' },
+  progress: { type: 'string' },
+  record: { type: 'boolean' },
+  fault: { type: 'string', multiple: true },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/**
+ * Turns argv into simulator options. Throws CliUsageError naming the flag, the value and what is allowed
+ * (or parseArgs' own error for an unknown flag). `now` is injectable so --start-ts now-1h can be tested.
+ */
+export function parseCliArgs(argv: readonly string[], now: number = Date.now()): CliCommand {
+  const { values } = parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false });
+  if (values.help) return { kind: 'help' };
+
+  const forever = values.forever ?? false;
+  if (forever && (values.count !== undefined || values.duration !== undefined)) {
+    throw new CliUsageError('--forever', 'true', 'not together with --count or --duration');
+  }
+  if (!forever && values.count === undefined && values.duration === undefined) {
+    throw new CliUsageError('--count/--duration/--forever', '', 'one of them is required so the run ends');
+  }
+  const options: SimulationOptions = {
+    url: values.url ?? 'mqtt://127.0.0.1:1883',
+    domains: values.domains === undefined ? undefined : parseDomains('--domains', values.domains),
+    devicesPerDomain: optional(values.devices, (v) => wholeNumber('--devices', v, 1, 100_000)),
+    idPrefix: values['id-prefix'],
+    intervalMs: optional(values.interval, (v) => duration('--interval', v, 1)),
+    count: optional(values.count, (v) => wholeNumber('--count', v, 1, Number.MAX_SAFE_INTEGER)),
+    durationMs: optional(values.duration, (v) => duration('--duration', v, 1)),
+    qos: optional(values.qos, (v) => (v === '0' || v === '1' ? (Number(v) as 0 | 1) : usage('--qos', v, '0 or 1'))),
+    clean: values.persistent ? false : undefined,
+    batchSize: optional(values.batch, (v) => wholeNumber('--batch', v, 1, 100_000)),
+    publishIntervalMs: optional(values['publish-interval'], (v) => duration('--publish-interval', v, 1)),
+    startTs: optional(values['start-ts'], (v) => startTs(v, now)),
+    timestampFormat: optional(values.timestamps, (v) =>
+      (TIMESTAMP_FORMATS as readonly string[]).includes(v) ? (v as TimestampFormat) : usage('--timestamps', v, TIMESTAMP_FORMATS.join(', ')),
+    ),
+    withSeq: values.seq,
+    seed: optional(values.seed, (v) => wholeNumber('--seed', v, 0, 0xffffffff)),
+    connectConcurrency: optional(values.concurrency, (v) => wholeNumber('--concurrency', v, 1, 100_000)),
+    connectTimeoutMs: optional(values['connect-timeout'], (v) => duration('--connect-timeout', v, 1)),
+    drainTimeoutMs: optional(values['drain-timeout'], (v) => duration('--drain-timeout', v, 0)),
+    recordReadings: values.record,
+    faults: (values.fault ?? []).map(parseFaultFlag),
+  };
+  const progress = values.progress ?? '5s';
+  const progressMs = progress === 'off' ? undefined : duration('--progress', progress, 100);
+  return { kind: 'run', options: dropUndefined(options), forever, progressMs };
+}
+
+/** `<mode>[:<domain>|*[:<metric>]][,key=value…]`, e.g. `spike:gas:methane_pct_lel,from=5,value=35`. */
+export function parseFaultFlag(text: string): FaultSpec {
+  const [head, ...settings] = text.split(',');
+  const [mode, domain, metric, ...extra] = head.split(':');
+  if (!(FAULT_MODES as readonly string[]).includes(mode)) usage('--fault', text, `a mode from ${FAULT_MODES.join(', ')}`);
+  if (extra.length > 0) usage('--fault', text, '<mode>[:<domain>[:<metric>]][,key=value…]');
+  if (domain !== undefined && domain !== '' && domain !== '*' && !isDomain(domain)) {
+    usage('--fault', text, `a domain from ${DOMAINS.join(', ')} or *`);
+  }
+  const fault: { -readonly [K in keyof FaultSpec]: FaultSpec[K] } = { mode: mode as FaultMode };
+  if (domain !== undefined && isDomain(domain)) fault.domain = domain;
+  if (metric !== undefined && metric !== '') fault.metric = metric;
+  for (const setting of settings) {
+    const [key, value = ''] = setting.split('=', 2);
+    const whole = (min: number): number => wholeNumber('--fault', value, min, Number.MAX_SAFE_INTEGER, `${key}=`);
+    switch (key) {
+      case 'devices':
+        fault.devices = whole(1);
+        break;
+      case 'ids':
+        fault.deviceIds = value.split('+').filter((id) => id !== '');
+        break;
+      case 'from':
+        fault.fromReading = whole(1);
+        break;
+      case 'to':
+        fault.toReading = whole(1);
+        break;
+      case 'every':
+        fault.everyNth = whole(1);
+        break;
+      case 'value':
+        fault.value = value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : usage('--fault', text, 'value=<number>');
+        break;
+      case 'disconnect':
+        fault.disconnect = true;
+        break;
+      default:
+        usage('--fault', text, 'settings devices=, ids=, from=, to=, every=, value=, disconnect');
+    }
+  }
+  if (fault.disconnect && fault.mode !== 'silent') usage('--fault', text, 'disconnect only with the silent mode');
+  return fault;
+}
+
+function parseDomains(flag: string, text: string): Domain[] {
+  const names = text.split(',').map((name) => name.trim());
+  if (names.length === 0 || !names.every(isDomain) || new Set(names).size !== names.length) {
+    usage(flag, text, `a comma-separated list of distinct domains from ${DOMAINS.join(', ')}`);
+  }
+  return names as Domain[];
+}
+
+function startTs(text: string, now: number): number {
+  const relative = /^now-(.+)$/.exec(text);
+  if (relative) {
+    const ms = parseDuration(relative[1]);
+    return ms === undefined ? usage('--start-ts', text, 'now-<duration>, e.g. now-2h') : now - ms;
+  }
+  if (/^\d+$/.test(text)) return Number(text);
+  const parsed = /^\d{4}-\d{2}-\d{2}T/.test(text) ? Date.parse(text) : NaN;
+  return Number.isNaN(parsed) ? usage('--start-ts', text, 'epoch milliseconds, an ISO-8601 date-time, or now-<duration>') : parsed;
+}
+
+function duration(flag: string, text: string, minMs: number): number {
+  const ms = parseDuration(text);
+  return ms === undefined || ms < minMs ? usage(flag, text, `a duration like 500ms, 10s, 5m or 1h, at least ${minMs} ms`) : ms;
+}
+
+function wholeNumber(flag: string, text: string, min: number, max: number, prefix = ''): number {
+  const value = Number(text);
+  return /^\d+$/.test(text) && value >= min && value <= max ? value : usage(flag, `${prefix}${text}`, `a whole number from ${min} to ${max}`);
+}
+
+function optional<T>(value: string | undefined, parse: (value: string) => T): T | undefined {
+  return value === undefined ? undefined : parse(value);
+}
+
+function usage(flag: string, value: string, allowed: string): never {
+  throw new CliUsageError(flag, value, allowed);
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
+}

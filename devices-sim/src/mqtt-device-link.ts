@@ -1,0 +1,68 @@
+import { connect, MqttClient } from 'mqtt';
+import { DeviceLink, DeviceLinkFactory, DeviceLinkOptions } from './device-link';
+
+/** The MQTT.js adapter behind DeviceLink: the only simulator file that imports mqtt. */
+export class MqttDeviceLink implements DeviceLink {
+  constructor(private readonly client: MqttClient) {}
+
+  publish(topic: string, payload: string, options: { readonly qos: 0 | 1; readonly retain?: boolean }, done: (error?: Error) => void): void {
+    this.client.publish(topic, payload, { qos: options.qos, retain: options.retain ?? false }, (error) => done(error ?? undefined));
+  }
+
+  close(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      // end(false) waits for in-flight QoS 1 messages; a broker that never acks must not hold the run open.
+      const fallback = setTimeout(() => {
+        this.client.stream?.destroy();
+        resolve();
+      }, timeoutMs);
+      this.client.end(false, {}, () => {
+        clearTimeout(fallback);
+        resolve();
+      });
+    });
+  }
+
+  drop(): void {
+    // end(true) destroys the socket without sending DISCONNECT and cancels reconnection.
+    this.client.end(true);
+  }
+}
+
+export const connectMqttDeviceLink: DeviceLinkFactory = (options: DeviceLinkOptions) =>
+  new Promise<DeviceLink>((resolve, reject) => {
+    const client = connect(options.url, {
+      clientId: options.clientId,
+      clean: options.clean,
+      keepalive: options.keepaliveS,
+      connectTimeout: options.connectTimeoutMs,
+      reconnectPeriod: options.reconnectPeriodMs,
+      protocolVersion: 4,
+      will: { topic: options.will.topic, payload: Buffer.from(options.will.payload), qos: options.will.qos, retain: options.will.retain },
+    });
+    const timer = setTimeout(() => fail(new Error(`no CONNACK from ${options.url} within ${options.connectTimeoutMs} ms`)), options.connectTimeoutMs);
+    const detach = (): void => {
+      clearTimeout(timer);
+      client.removeListener('connect', succeed);
+      client.removeListener('error', onError);
+      client.removeListener('close', onClose);
+      // Keep one listener so a late 'error' event is never unhandled.
+      client.on('error', () => undefined);
+    };
+    const fail = (error: Error): void => {
+      detach();
+      client.end(true);
+      reject(error);
+    };
+    const onError = (error: Error): void => fail(error);
+    const onClose = (): void => fail(new Error(`connection to ${options.url} closed before CONNACK`));
+    const succeed = (): void => {
+      detach();
+      // Later drops are handled by MQTT.js reconnection (reconnectPeriodMs); the caller only counts them.
+      client.on('reconnect', () => options.onReconnect?.());
+      resolve(new MqttDeviceLink(client));
+    };
+    client.once('connect', succeed);
+    client.once('error', onError);
+    client.once('close', onClose);
+  });

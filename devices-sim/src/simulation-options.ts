@@ -1,0 +1,152 @@
+import { DEVICE_ID_PATTERN, Domain, DOMAINS, isDomain } from '../../libs/contract/src';
+import { DeviceLinkFactory } from './device-link';
+import { checkFaultSpec, FaultSpec, FaultTarget } from './fault-plan';
+import { TIMESTAMP_FORMATS, TimestampFormat } from './telemetry-message-source';
+
+export interface SimulationOptions {
+  /** mqtt://host:port, mqtts://, ws://host:port or wss://. */
+  readonly url: string;
+  /** Default: all five. */
+  readonly domains?: readonly Domain[];
+  /** Default 1. */
+  readonly devicesPerDomain?: number;
+  /** Device ids are `${idPrefix}${domain}-${n}`, n from 1. Default 'sim-'. */
+  readonly idPrefix?: string;
+  /** Event-time spacing of readings, and wall-clock spacing per reading. Default 1000. */
+  readonly intervalMs?: number;
+  /** Stop each device after this many readings (silent slots count). */
+  readonly count?: number;
+  /** Stop the whole run after this long. */
+  readonly durationMs?: number;
+  /** Default 1, so every reading can be matched with a PUBACK. */
+  readonly qos?: 0 | 1;
+  /** Default true; false asks the broker for a persistent session. */
+  readonly clean?: boolean;
+  /** Readings per publish (>1: a JSON array, as a device that buffered while offline sends). Default 1. */
+  readonly batchSize?: number;
+  /** Wall-clock time between publishes of one device. Default intervalMs × batchSize (event time keeps pace). */
+  readonly publishIntervalMs?: number;
+  /** Event time of each device's first reading, epoch ms. Default: now, minus (batchSize − 1) × intervalMs. */
+  readonly startTs?: number;
+  /** Default 'epoch-ms'; 'none' omits ts so the hub uses its receive time. */
+  readonly timestampFormat?: TimestampFormat;
+  /** Add seq = the reading number (1, 2, 3 …) to each reading. Default false. */
+  readonly withSeq?: boolean;
+  /** Default 1: runs are reproducible unless asked otherwise. */
+  readonly seed?: number;
+  /** Connections being opened at once. Default 100. */
+  readonly connectConcurrency?: number;
+  /** Default 10000. */
+  readonly connectTimeoutMs?: number;
+  /** Pause before reconnecting after a lost connection (0 = never). Default 1000. */
+  readonly reconnectPeriodMs?: number;
+  /** MQTT keep-alive in seconds. Default 30. */
+  readonly keepaliveS?: number;
+  /** At the end, how long to wait for outstanding PUBACKs before closing anyway. Default 10000. */
+  readonly drainTimeoutMs?: number;
+  readonly faults?: readonly FaultSpec[];
+  /** Keep every sent reading in the report (memory grows with the run). Default false. */
+  readonly recordReadings?: boolean;
+  /** Replaces the MQTT connection, for unit tests. */
+  readonly linkFactory?: DeviceLinkFactory;
+}
+
+export type ResolvedSimulationOptions = Required<Omit<SimulationOptions, 'count' | 'durationMs' | 'linkFactory'>> &
+  Pick<SimulationOptions, 'count' | 'durationMs' | 'linkFactory'>;
+
+export class SimulationOptionsError extends Error {
+  constructor(
+    readonly option: string,
+    readonly value: unknown,
+    readonly allowed: string,
+  ) {
+    super(`Invalid simulator option ${option}=${JSON.stringify(value)}: ${allowed}`);
+    this.name = 'SimulationOptionsError';
+  }
+}
+
+const URL_PROTOCOLS = ['mqtt:', 'mqtts:', 'tcp:', 'ws:', 'wss:'];
+
+/** Applies defaults and checks every option once, before any connection is opened. */
+export function resolveSimulationOptions(options: SimulationOptions): ResolvedSimulationOptions {
+  const intervalMs = options.intervalMs ?? 1000;
+  const batchSize = options.batchSize ?? 1;
+  const resolved: ResolvedSimulationOptions = {
+    url: options.url,
+    domains: options.domains ?? DOMAINS,
+    devicesPerDomain: options.devicesPerDomain ?? 1,
+    idPrefix: options.idPrefix ?? 'sim-',
+    intervalMs,
+    count: options.count,
+    durationMs: options.durationMs,
+    qos: options.qos ?? 1,
+    clean: options.clean ?? true,
+    batchSize,
+    publishIntervalMs: options.publishIntervalMs ?? intervalMs * batchSize,
+    startTs: options.startTs ?? Date.now() - (batchSize - 1) * intervalMs,
+    timestampFormat: options.timestampFormat ?? 'epoch-ms',
+    withSeq: options.withSeq ?? false,
+    seed: options.seed ?? 1,
+    connectConcurrency: options.connectConcurrency ?? 100,
+    connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    reconnectPeriodMs: options.reconnectPeriodMs ?? 1000,
+    keepaliveS: options.keepaliveS ?? 30,
+    drainTimeoutMs: options.drainTimeoutMs ?? 10_000,
+    faults: options.faults ?? [],
+    recordReadings: options.recordReadings ?? false,
+    linkFactory: options.linkFactory,
+  };
+
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(resolved.url).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol === undefined || !URL_PROTOCOLS.includes(protocol)) {
+    throw new SimulationOptionsError('url', resolved.url, 'an mqtt://, mqtts://, ws:// or wss:// URL');
+  }
+  if (resolved.domains.length === 0 || !resolved.domains.every(isDomain) || new Set(resolved.domains).size !== resolved.domains.length) {
+    throw new SimulationOptionsError('domains', resolved.domains, `distinct values from ${DOMAINS.join(', ')}`);
+  }
+  wholeNumber('devicesPerDomain', resolved.devicesPerDomain, 1, 100_000);
+  wholeNumber('intervalMs', resolved.intervalMs, 1, 86_400_000);
+  wholeNumber('publishIntervalMs', resolved.publishIntervalMs, 1, 86_400_000);
+  wholeNumber('batchSize', resolved.batchSize, 1, 100_000);
+  wholeNumber('connectConcurrency', resolved.connectConcurrency, 1, 100_000);
+  wholeNumber('connectTimeoutMs', resolved.connectTimeoutMs, 1, 600_000);
+  wholeNumber('reconnectPeriodMs', resolved.reconnectPeriodMs, 0, 600_000);
+  wholeNumber('keepaliveS', resolved.keepaliveS, 0, 65_535);
+  wholeNumber('drainTimeoutMs', resolved.drainTimeoutMs, 0, 600_000);
+  wholeNumber('startTs', resolved.startTs, 0, Number.MAX_SAFE_INTEGER);
+  wholeNumber('seed', resolved.seed, 0, 0xffffffff);
+  if (resolved.count !== undefined) wholeNumber('count', resolved.count, 1, Number.MAX_SAFE_INTEGER);
+  if (resolved.durationMs !== undefined) wholeNumber('durationMs', resolved.durationMs, 1, Number.MAX_SAFE_INTEGER);
+  if (resolved.qos !== 0 && resolved.qos !== 1) throw new SimulationOptionsError('qos', resolved.qos, '0 or 1');
+  if (!TIMESTAMP_FORMATS.includes(resolved.timestampFormat)) {
+    throw new SimulationOptionsError('timestampFormat', resolved.timestampFormat, `one of ${TIMESTAMP_FORMATS.join(', ')}`);
+  }
+  const longestId = `${resolved.idPrefix}${'traffic'}-${resolved.devicesPerDomain}`;
+  if (!DEVICE_ID_PATTERN.test(longestId)) {
+    throw new SimulationOptionsError('idPrefix', resolved.idPrefix, 'letters, digits, _ and -, with ids of at most 64 characters');
+  }
+  resolved.faults.forEach(checkFaultSpec);
+  return resolved;
+}
+
+/** Every device of the run, domain by domain, in the order they connect. */
+export function planDevices(options: Pick<ResolvedSimulationOptions, 'domains' | 'devicesPerDomain' | 'idPrefix'>): FaultTarget[] {
+  return options.domains.flatMap((domain) =>
+    Array.from({ length: options.devicesPerDomain }, (_, offset) => ({
+      deviceId: `${options.idPrefix}${domain}-${offset + 1}`,
+      domain,
+      index: offset + 1,
+    })),
+  );
+}
+
+function wholeNumber(option: string, value: number, min: number, max: number): void {
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new SimulationOptionsError(option, value, `a whole number from ${min} to ${max}`);
+  }
+}
