@@ -37,7 +37,12 @@ export class HubProcess {
     const dataDir = await mkdtemp(join(tmpdir(), 'hub-test-'));
     const ports = { httpPort: await freePort(), mqttPort: await freePort(), wsPort: await freePort() };
     const hub = new HubProcess(env, dataDir, ports);
-    await hub.launch();
+    try {
+      await hub.launch();
+    } catch (error) {
+      await hub.cleanup();
+      throw error;
+    }
     return hub;
   }
 

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# The one command that starts everything on a fresh machine:
+#   - installs what is missing (npm packages; Debian's influxdb when no INFLUX_URL is configured) and builds;
+#   - with no INFLUX_URL: runs a local InfluxDB whose data lives in .local/influxdb inside the project;
+#   - runs the service and, unless HUB_SIMULATOR=off, the device simulator feeding it;
+#   - prints where to look; Ctrl-C stops all of it (the service flushes what it holds first).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -z "${INFLUX_URL:-}" ]; then bash scripts/ensure-deps.sh debian influxdb; fi
+bash scripts/ensure-deps.sh npm
+echo "==> build"
+npm run --silent build
+
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  echo
+  echo "==> stopping"
+  # Reverse order: simulator, service (flushes to InfluxDB), then InfluxDB.
+  for (( i=${#pids[@]}-1; i>=0; i-- )); do
+    kill -TERM "${pids[$i]}" 2>/dev/null || true
+    wait "${pids[$i]}" 2>/dev/null || true
+  done
+}
+trap stop_all INT TERM EXIT
+
+wait_for_http() { # url seconds what
+  for _ in $(seq 1 $(( $2 * 10 ))); do
+    if curl -fsS -o /dev/null "$1" 2>/dev/null || [ "$(curl -s -o /dev/null -w '%{http_code}' "$1" 2>/dev/null)" = "204" ]; then return 0; fi
+    sleep 0.1
+  done
+  echo "$3 did not answer $1 within $2 s" >&2
+  return 1
+}
+
+if [ -z "${INFLUX_URL:-}" ]; then
+  influx_port=${HUB_LOCAL_INFLUX_PORT:-8086}
+  dir="$PWD/.local/influxdb"
+  mkdir -p "$dir"
+  cat > "$dir/influxdb.conf" <<CONF
+reporting-disabled = true
+bind-address = "127.0.0.1:${HUB_LOCAL_INFLUX_RPC_PORT:-8088}"
+[meta]
+  dir = "$dir/meta"
+[data]
+  dir = "$dir/data"
+  wal-dir = "$dir/wal"
+  query-log-enabled = false
+[http]
+  bind-address = "127.0.0.1:$influx_port"
+  log-enabled = false
+[monitor]
+  store-enabled = false
+CONF
+  echo "==> local InfluxDB on 127.0.0.1:$influx_port (data in .local/influxdb, log in .local/influxdb/influxd.log)"
+  influxd -config "$dir/influxdb.conf" >"$dir/influxd.log" 2>&1 &
+  pids+=($!)
+  wait_for_http "http://127.0.0.1:$influx_port/ping" 30 InfluxDB
+  export INFLUX_URL="http://127.0.0.1:$influx_port" INFLUX_API=v1
+fi
+
+http_port=${HUB_HTTP_PORT:-3000}
+mqtt_port=${HUB_MQTT_PORT:-1883}
+echo "==> service"
+node dist/apps/hub/src/main.js &
+pids+=($!)
+wait_for_http "http://127.0.0.1:$http_port/api/health" 30 "the service" || true
+
+if [ "${HUB_SIMULATOR:-on}" != "off" ]; then
+  echo "==> simulator: ${HUB_SIMULATOR_DEVICES:-3} devices per domain, one reading each every ${HUB_SIMULATOR_INTERVAL:-5s}"
+  node dist/devices-sim/src/cli.js --url "mqtt://127.0.0.1:$mqtt_port" --devices "${HUB_SIMULATOR_DEVICES:-3}" \
+    --interval "${HUB_SIMULATOR_INTERVAL:-5s}" --forever >/dev/null &
+  pids+=($!)
+fi
+
+cat <<INFO
+
+County Sensing Hub is running. Ctrl-C stops everything.
+  MQTT               mqtt://127.0.0.1:$mqtt_port   (publish to sensors/{domain}/{deviceId}/telemetry)
+  MQTT over WS       ws://127.0.0.1:${HUB_MQTT_WS_PORT:-8083}
+  API docs           http://127.0.0.1:$http_port/api/docs
+  Devices            http://127.0.0.1:$http_port/api/devices
+  Dead letters       http://127.0.0.1:$http_port/api/dead-letters
+  Health             http://127.0.0.1:$http_port/api/health
+  Metrics            http://127.0.0.1:$http_port/metrics
+  InfluxDB           $INFLUX_URL
+INFO
+wait -n "${pids[@]}"
