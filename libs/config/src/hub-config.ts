@@ -54,6 +54,8 @@ export class InvalidConfigError extends Error {
 }
 
 const DAY = 86_400_000;
+const RETRY_MIN_DEFAULT = '200ms';
+const RETRY_MAX_DEFAULT = '10s';
 
 /** Parses and validates the whole environment once, at boot. Throws InvalidConfigError listing every bad variable. */
 export function loadHubConfig(env: Env): HubConfig {
@@ -95,8 +97,8 @@ export function loadHubConfig(env: Env): HubConfig {
       flushIntervalMs: read.duration('HUB_WRITE_FLUSH_INTERVAL', '100ms', 1, 60_000),
       maxBufferedReadings: read.int('HUB_WRITE_BUFFER_READINGS', 200_000, 1, 10_000_000),
       concurrency: read.int('HUB_WRITE_CONCURRENCY', 2, 1, 16),
-      retryMinMs: read.duration('HUB_WRITE_RETRY_MIN', '200ms', 1, 60_000),
-      retryMaxMs: read.duration('HUB_WRITE_RETRY_MAX', '10s', 1, 600_000),
+      retryMinMs: read.duration('HUB_WRITE_RETRY_MIN', RETRY_MIN_DEFAULT, 1, 60_000),
+      retryMaxMs: read.duration('HUB_WRITE_RETRY_MAX', RETRY_MAX_DEFAULT, 1, 600_000),
     },
     validation: {
       maxPayloadBytes: read.bytes('HUB_MAX_PAYLOAD_BYTES', 256 * 1024, 64, 64 * 1024 * 1024),
@@ -111,7 +113,10 @@ export function loadHubConfig(env: Env): HubConfig {
     logLevel: read.oneOf('HUB_LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
   };
   if (config.writer.retryMinMs > config.writer.retryMaxMs) {
-    read.errors.push(new ConfigError('HUB_WRITE_RETRY_MIN', String(config.writer.retryMinMs), 'must not exceed HUB_WRITE_RETRY_MAX'));
+    // Name the values as the operator wrote them (or the defaults), not as milliseconds.
+    const retryMin = read.string('HUB_WRITE_RETRY_MIN', RETRY_MIN_DEFAULT);
+    const retryMax = read.string('HUB_WRITE_RETRY_MAX', RETRY_MAX_DEFAULT);
+    read.errors.push(new ConfigError('HUB_WRITE_RETRY_MIN', retryMin, `must not exceed HUB_WRITE_RETRY_MAX (${retryMax})`));
   }
   if (read.errors.length > 0) throw new InvalidConfigError(read.errors);
   return config;

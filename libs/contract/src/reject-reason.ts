@@ -3,7 +3,7 @@
  * a misconfigured meter (METRIC_UNKNOWN) from a failing probe (VALUE_OUT_OF_RANGE) from a clock fault (TS_IN_FUTURE).
  */
 export const REJECT_REASONS = {
-  TOPIC_INVALID: 'Topic is not sensors/{domain}/{deviceId}/telemetry',
+  TOPIC_INVALID: 'Topic is not sensors/{domain}/{deviceId}/telemetry or .../status',
   DOMAIN_UNKNOWN: 'Domain is not one of water, power, gas, heat, traffic',
   DEVICE_ID_INVALID: 'Device id does not match [A-Za-z0-9_-]{1,64}',
   PAYLOAD_TOO_LARGE: 'Payload is larger than HUB_MAX_PAYLOAD_BYTES',

@@ -27,7 +27,7 @@ export interface Rejection {
   readonly detail: string;
   /** Position in a batch payload; absent for a single reading or a whole-message failure. */
   readonly index?: number;
-  /** The refused entry re-serialised (for batches), so a dead letter shows just the bad entry. */
+  /** The refused entry re-serialised (for batches), so a dead letter shows just the bad entry; absent if too deep to. */
   readonly entry?: string;
 }
 
@@ -55,9 +55,16 @@ export function validateTelemetry(
   if (payload.length > limits.maxPayloadBytes) {
     return refuse('PAYLOAD_TOO_LARGE', `payload is ${payload.length} bytes, limit ${limits.maxPayloadBytes}`);
   }
+  let text: string;
+  try {
+    text = UTF8.decode(payload);
+  } catch {
+    // Said plainly: the decoder's message names no byte, and its TypeError is not `instanceof Error` in a vm context (jest).
+    return refuse('MALFORMED_JSON', 'payload is not valid UTF-8');
+  }
   let document: unknown;
   try {
-    document = JSON.parse(UTF8.decode(payload));
+    document = JSON.parse(text);
   } catch (error) {
     return refuse('MALFORMED_JSON', error instanceof Error ? error.message.slice(0, 200) : 'not JSON');
   }
@@ -77,12 +84,26 @@ export function validateTelemetry(
   for (let index = 0; index < document.length; index++) {
     const outcome = checkReading(address, document[index], receivedAt, limits);
     if ('reason' in outcome) {
-      rejections.push({ ...outcome, index, entry: JSON.stringify(document[index]) });
+      rejections.push({ ...outcome, index, entry: reserialise(document[index]) });
     } else {
       readings.push(outcome);
     }
   }
   return { readings, rejections };
+}
+
+/**
+ * JSON.stringify recurses, so an entry nested deeper than the stack (JSON.parse is iterative and accepts it; a
+ * 200 KB payload of `[` nests 100k levels) throws RangeError. Leave such an entry out: the dead letter then keeps
+ * the raw payload, instead of the whole message failing and being resent forever.
+ */
+function reserialise(entry: unknown): string | undefined {
+  try {
+    return JSON.stringify(entry);
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
 }
 
 function refuse(reason: RejectReason, detail: string): ValidationResult {
@@ -171,12 +192,16 @@ export function parseTimestamp(value: unknown): number | undefined {
   }
   if (typeof value === 'string' && value.length <= 40 && ISO_DATE_TIME.test(value)) {
     const ms = Date.parse(value);
-    return Number.isNaN(ms) ? undefined : ms;
+    // V8 rolls a day past the month's end over (2024-02-30 → 2024-03-01) instead of refusing it.
+    const [year, month, day] = [Number(value.slice(0, 4)), Number(value.slice(5, 7)), Number(value.slice(8, 10))];
+    const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    return Number.isNaN(ms) || day > daysInMonth ? undefined : ms;
   }
   return undefined;
 }
 
 function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 32))}`;

@@ -100,7 +100,7 @@ export class DeadLetterRepository {
           domain: letter.domain ?? null,
           batchIndex: letter.batchIndex ?? null,
           // Raw bytes may be any binary: stored as (lossy) UTF-8 text for display, with the true size beside it.
-          payload: (truncated ? bytes.subarray(0, this.maxPayloadBytes) : bytes).toString('utf8'),
+          payload: (truncated ? utf8Prefix(bytes, this.maxPayloadBytes) : bytes).toString('utf8'),
           payloadBytes: bytes.length,
           payloadTruncated: truncated ? 1 : 0,
         });
@@ -165,6 +165,16 @@ export class DeadLetterRepository {
     }
     return { byReason, evicted, stored: this.rows };
   }
+}
+
+/**
+ * The first `max` bytes, stepping back over up to 3 UTF-8 continuation bytes so a character is not cut in half:
+ * half a character decodes to U+FFFD (3 bytes) and the stored text would exceed the bound.
+ */
+function utf8Prefix(bytes: Buffer, max: number): Buffer {
+  let end = max;
+  for (let back = 0; back < 3 && end > 0 && (bytes[end] & 0xc0) === 0x80; back++) end--;
+  return bytes.subarray(0, end);
 }
 
 function toDeadLetter(row: DeadLetterRow): DeadLetter {

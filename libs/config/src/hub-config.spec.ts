@@ -1,0 +1,234 @@
+import { ConfigError, Env, parseBytes, parseDuration } from './env-parsers';
+import { HubConfig, InvalidConfigError, loadHubConfig } from './hub-config';
+
+/** The error loadHubConfig throws for this environment; fails the test when it does not throw one. */
+function invalid(env: Env): InvalidConfigError {
+  try {
+    loadHubConfig(env);
+  } catch (error) {
+    if (error instanceof InvalidConfigError) return error;
+    throw error;
+  }
+  throw new Error(`expected loadHubConfig(${JSON.stringify(env)}) to throw InvalidConfigError`);
+}
+
+/** variable, value, allowed of each error, in order. */
+function reported(env: Env): Array<[string, string, string]> {
+  return invalid(env).errors.map((error) => [error.variable, error.value, error.allowed]);
+}
+
+const DEFAULTS: HubConfig = {
+  mqtt: { host: '0.0.0.0', port: 1883, wsPort: 8083 },
+  http: { host: '0.0.0.0', port: 3000 },
+  dataDir: './data',
+  influx: {
+    api: 'v1',
+    url: 'http://127.0.0.1:8086',
+    database: 'county_sensing',
+    retentionPolicy: undefined,
+    username: undefined,
+    password: undefined,
+    timeoutMs: 10_000,
+  },
+  writer: { batchSize: 5000, flushIntervalMs: 100, maxBufferedReadings: 200_000, concurrency: 2, retryMinMs: 200, retryMaxMs: 10_000 },
+  validation: { maxPayloadBytes: 262_144, maxBatchReadings: 1000, maxAgeMs: 604_800_000, maxFutureMs: 300_000 },
+  deadLetters: { maxRows: 100_000, maxPayloadBytes: 4096 },
+  logLevel: 'log',
+};
+
+describe('loadHubConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    expect(loadHubConfig({})).toStrictEqual(DEFAULTS);
+  });
+
+  it('treats blank values as unset', () => {
+    expect(loadHubConfig({ HUB_MQTT_PORT: '   ', INFLUX_URL: '', HUB_LOG_LEVEL: '\t' })).toStrictEqual(DEFAULTS);
+  });
+
+  it('reads set values, trimming surrounding whitespace', () => {
+    const config = loadHubConfig({
+      HUB_MQTT_HOST: '127.0.0.1',
+      HUB_MQTT_PORT: ' 11883 ',
+      HUB_HTTP_PORT: '0',
+      HUB_DATA_DIR: '/var/lib/hub',
+      INFLUX_DATABASE: 'telemetry',
+      INFLUX_RETENTION_POLICY: 'one_year',
+      INFLUX_USERNAME: 'hub',
+      INFLUX_PASSWORD: 's3cret',
+      HUB_WRITE_CONCURRENCY: '16',
+      HUB_LOG_LEVEL: 'debug',
+    });
+    expect(config.mqtt).toEqual({ host: '127.0.0.1', port: 11883, wsPort: 8083 });
+    expect(config.http.port).toBe(0);
+    expect(config.dataDir).toBe('/var/lib/hub');
+    expect(config.influx).toEqual({
+      api: 'v1',
+      url: 'http://127.0.0.1:8086',
+      database: 'telemetry',
+      retentionPolicy: 'one_year',
+      username: 'hub',
+      password: 's3cret',
+      timeoutMs: 10_000,
+    });
+    expect(config.writer.concurrency).toBe(16);
+    expect(config.logLevel).toBe('debug');
+  });
+
+  describe('each kind of bad value names the variable, the value and what is allowed', () => {
+    it.each([
+      ['a whole number that is not a number', 'HUB_WRITE_BATCH_SIZE', 'lots', 'a whole number from 1 to 100000'],
+      ['a whole number with a fraction', 'HUB_MAX_BATCH_READINGS', '1.5', 'a whole number from 1 to 100000'],
+      ['a whole number below its minimum', 'HUB_WRITE_CONCURRENCY', '0', 'a whole number from 1 to 16'],
+      ['a whole number above its maximum', 'HUB_DEAD_LETTER_MAX_ROWS', '100000001', 'a whole number from 10 to 100000000'],
+      ['a port out of range', 'HUB_MQTT_PORT', '70000', 'a whole number from 0 to 65535'],
+      ['a negative port', 'HUB_HTTP_PORT', '-1', 'a whole number from 0 to 65535'],
+      ['a port-or-off that is neither', 'HUB_MQTT_WS_PORT', 'none', 'a whole number from 0 to 65535'],
+      ['a choice outside the list', 'HUB_LOG_LEVEL', 'info', 'one of error, warn, log, debug'],
+      ['a choice in the wrong case', 'INFLUX_API', 'V2', 'one of v1, v2'],
+      ['a duration without a unit', 'HUB_WRITE_FLUSH_INTERVAL', '100', 'a duration like 500ms, 30s, 5m, 12h or 7d, from 1 ms to 60000 ms'],
+      ['a duration in words', 'HUB_MAX_READING_AGE', '7 days', 'a duration like 500ms, 30s, 5m, 12h or 7d, from 60000 ms to 315360000000 ms'],
+      ['a duration below its minimum', 'HUB_MAX_READING_AGE', '30s', 'a duration like 500ms, 30s, 5m, 12h or 7d, from 60000 ms to 315360000000 ms'],
+      ['a duration above its maximum', 'HUB_MAX_FUTURE_SKEW', '2d', 'a duration like 500ms, 30s, 5m, 12h or 7d, from 0 ms to 86400000 ms'],
+      ['a size with a decimal unit', 'HUB_MAX_PAYLOAD_BYTES', '256KB', 'a size in bytes or with KiB/MiB/GiB, from 64 to 67108864 bytes'],
+      ['a size with a fraction', 'HUB_MAX_PAYLOAD_BYTES', '1.5MiB', 'a size in bytes or with KiB/MiB/GiB, from 64 to 67108864 bytes'],
+      ['a size below its minimum', 'HUB_DEAD_LETTER_PAYLOAD_BYTES', '32', 'a size in bytes or with KiB/MiB/GiB, from 64 to 1048576 bytes'],
+      ['a size above its maximum', 'HUB_DEAD_LETTER_PAYLOAD_BYTES', '2MiB', 'a size in bytes or with KiB/MiB/GiB, from 64 to 1048576 bytes'],
+      ['a URL with another scheme', 'INFLUX_URL', 'ftp://influx:8086', 'an http:// or https:// URL'],
+      ['a URL that is not a URL', 'INFLUX_URL', 'influx:8086/', 'an http:// or https:// URL'],
+      ['a URL without a scheme', 'INFLUX_URL', '127.0.0.1:8086', 'an http:// or https:// URL'],
+    ])('%s (%s=%s)', (_label, variable, value, allowed) => {
+      const error = invalid({ [variable]: value });
+      expect(error.errors).toHaveLength(1);
+      expect(error.errors[0]).toBeInstanceOf(ConfigError);
+      expect(reported({ [variable]: value })).toEqual([[variable, value, allowed]]);
+      expect(error.message).toBe(`Invalid environment variables:\n  - Invalid environment variable ${variable}=${JSON.stringify(value)}: ${allowed}`);
+      expect(error.name).toBe('InvalidConfigError');
+    });
+  });
+
+  it('reports every bad variable at once, in the order they are read', () => {
+    const error = invalid({ HUB_HTTP_PORT: 'http', INFLUX_URL: 'nowhere', HUB_MAX_BATCH_READINGS: '0', HUB_LOG_LEVEL: 'loud' });
+    expect(error.errors.map((each) => each.variable)).toEqual(['INFLUX_URL', 'HUB_HTTP_PORT', 'HUB_MAX_BATCH_READINGS', 'HUB_LOG_LEVEL']);
+    expect(error.message).toBe(
+      [
+        'Invalid environment variables:',
+        '  - Invalid environment variable INFLUX_URL="nowhere": an http:// or https:// URL',
+        '  - Invalid environment variable HUB_HTTP_PORT="http": a whole number from 0 to 65535',
+        '  - Invalid environment variable HUB_MAX_BATCH_READINGS="0": a whole number from 1 to 100000',
+        '  - Invalid environment variable HUB_LOG_LEVEL="loud": one of error, warn, log, debug',
+      ].join('\n'),
+    );
+  });
+
+  describe('InfluxDB v2', () => {
+    it('requires INFLUX_TOKEN, INFLUX_ORG and INFLUX_BUCKET', () => {
+      expect(reported({ INFLUX_API: 'v2' })).toEqual([
+        ['INFLUX_TOKEN', '', 'required when INFLUX_API=v2'],
+        ['INFLUX_ORG', '', 'required when INFLUX_API=v2'],
+        ['INFLUX_BUCKET', '', 'required when INFLUX_API=v2'],
+      ]);
+      expect(reported({ INFLUX_API: 'v2', INFLUX_TOKEN: 't0ken', INFLUX_BUCKET: 'sensors' })).toEqual([['INFLUX_ORG', '', 'required when INFLUX_API=v2']]);
+    });
+
+    it('builds the v2 settings when all three are set', () => {
+      const config = loadHubConfig({ INFLUX_API: 'v2', INFLUX_URL: 'https://influx.county.example/', INFLUX_TOKEN: 't0ken', INFLUX_ORG: 'county', INFLUX_BUCKET: 'sensors', INFLUX_TIMEOUT: '30s' });
+      expect(config.influx).toStrictEqual({ api: 'v2', url: 'https://influx.county.example', token: 't0ken', org: 'county', bucket: 'sensors', timeoutMs: 30_000 });
+    });
+
+    it('does not ask for v2 settings under v1', () => {
+      expect(loadHubConfig({ INFLUX_API: 'v1', INFLUX_TOKEN: 'ignored' }).influx.api).toBe('v1');
+    });
+  });
+
+  it('reads durations and sizes into milliseconds and bytes', () => {
+    const config = loadHubConfig({
+      HUB_WRITE_FLUSH_INTERVAL: '500ms',
+      INFLUX_TIMEOUT: '1.5s',
+      HUB_WRITE_RETRY_MIN: '30s',
+      HUB_WRITE_RETRY_MAX: '5m',
+      HUB_MAX_READING_AGE: '12h',
+      HUB_MAX_FUTURE_SKEW: '0ms',
+      HUB_MAX_PAYLOAD_BYTES: '2MiB',
+      HUB_DEAD_LETTER_PAYLOAD_BYTES: '64KiB',
+    });
+    expect(config.writer.flushIntervalMs).toBe(500);
+    expect(config.influx.timeoutMs).toBe(1500);
+    expect([config.writer.retryMinMs, config.writer.retryMaxMs]).toEqual([30_000, 300_000]);
+    expect(config.validation.maxAgeMs).toBe(43_200_000);
+    expect(config.validation.maxFutureMs).toBe(0);
+    expect(config.validation.maxPayloadBytes).toBe(2_097_152);
+    expect(config.deadLetters.maxPayloadBytes).toBe(65_536);
+  });
+
+  it.each(['off', 'OFF', ' Off '])('turns the WebSocket listener off with HUB_MQTT_WS_PORT=%p', (value) => {
+    expect(loadHubConfig({ HUB_MQTT_WS_PORT: value }).mqtt.wsPort).toBeNull();
+  });
+
+  it('takes a numeric HUB_MQTT_WS_PORT as the port', () => {
+    expect(loadHubConfig({ HUB_MQTT_WS_PORT: '9001' }).mqtt.wsPort).toBe(9001);
+  });
+
+  it.each([
+    ['http://influx:8086/', 'http://influx:8086'],
+    ['https://metrics.county.example/influx///', 'https://metrics.county.example/influx'],
+    ['http://influx:8086', 'http://influx:8086'],
+  ])('trims trailing slashes from INFLUX_URL %p', (value, expected) => {
+    expect(loadHubConfig({ INFLUX_URL: value }).influx.url).toBe(expected);
+  });
+
+  describe('write retry bounds', () => {
+    it('refuses HUB_WRITE_RETRY_MIN above HUB_WRITE_RETRY_MAX, naming both as written', () => {
+      expect(reported({ HUB_WRITE_RETRY_MIN: '20s', HUB_WRITE_RETRY_MAX: '15s' })).toEqual([
+        ['HUB_WRITE_RETRY_MIN', '20s', 'must not exceed HUB_WRITE_RETRY_MAX (15s)'],
+      ]);
+    });
+
+    it('compares against the default maximum when only the minimum is set', () => {
+      expect(invalid({ HUB_WRITE_RETRY_MIN: '11s' }).message).toBe(
+        'Invalid environment variables:\n  - Invalid environment variable HUB_WRITE_RETRY_MIN="11s": must not exceed HUB_WRITE_RETRY_MAX (10s)',
+      );
+    });
+
+    it('accepts equal bounds', () => {
+      expect(loadHubConfig({ HUB_WRITE_RETRY_MIN: '1s', HUB_WRITE_RETRY_MAX: '1000ms' }).writer).toMatchObject({ retryMinMs: 1000, retryMaxMs: 1000 });
+    });
+  });
+});
+
+describe('parseDuration', () => {
+  it.each([
+    ['500ms', 500],
+    ['30s', 30_000],
+    ['5m', 300_000],
+    ['12h', 43_200_000],
+    ['7d', 604_800_000],
+    ['1.5s', 1500],
+    ['0.5m', 30_000],
+    [' 30s ', 30_000],
+    ['0ms', 0],
+  ])('%p is %p ms', (value, ms) => {
+    expect(parseDuration(value)).toBe(ms);
+  });
+
+  it.each(['30', '30 s', '-5s', '5w', '5S', '1.5.2s', '.5s', 's', ''])('%p is not a duration', (value) => {
+    expect(parseDuration(value)).toBeUndefined();
+  });
+});
+
+describe('parseBytes', () => {
+  it.each([
+    ['65536', 65_536],
+    ['512b', 512],
+    ['64KiB', 65_536],
+    ['64kib', 65_536],
+    ['64 KiB', 65_536],
+    ['2MiB', 2_097_152],
+    ['1GiB', 1_073_741_824],
+  ])('%p is %p bytes', (value, bytes) => {
+    expect(parseBytes(value)).toBe(bytes);
+  });
+
+  it.each(['64KB', '1.5MiB', '-1', '2 TiB', 'KiB', ''])('%p is not a size', (value) => {
+    expect(parseBytes(value)).toBeUndefined();
+  });
+});
