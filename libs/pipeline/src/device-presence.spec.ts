@@ -47,7 +47,7 @@ describe('DevicePresence', () => {
 
   const snapshot = (deviceId: string): DeviceState | undefined => {
     const state = presence.get(deviceId);
-    return state && { ...state, lastValues: { ...state.lastValues } };
+    return state && { ...state, lastValues: { ...state.lastValues }, lastValueTs: { ...state.lastValueTs } };
   };
 
   it('creates an online device on its first reading', () => {
@@ -62,6 +62,7 @@ describe('DevicePresence', () => {
       lastSeen: T0 + 500,
       lastReadingTs: T0 + 100,
       lastValues: { pressure_kpa: 420, flow_m3h: 80 },
+      lastValueTs: { pressure_kpa: T0 + 100, flow_m3h: T0 + 100 },
       statusChangedAt: T0 + 500,
     });
     expect(logger.entries).toEqual([['log', { msg: 'New device', deviceId: 'pump-7', domain: 'water', clientId: 'pump-7' }]]);
@@ -80,6 +81,17 @@ describe('DevicePresence', () => {
     // A resent reading with the same event time replaces the values, as it does in InfluxDB.
     presence.recordReadings(PUMP, 'pump-7', T0 + 4000, [reading(PUMP, T0 + 2900, { pressure_kpa: 431 })]);
     expect(snapshot('pump-7')).toMatchObject({ lastReadingTs: T0 + 2900, lastValues: { pressure_kpa: 431, flow_m3h: 80 } });
+  });
+
+  it('judges each metric by its own event time: a late reading of one metric is not lost behind a newer one of another', () => {
+    presence.recordReadings(PUMP, 'pump-7', T0 + 1000, [reading(PUMP, T0 + 900, { pressure_kpa: 420 })]);
+    // Buffered earlier, sent later: the only chlorine value there is, older than the pressure above.
+    presence.recordReadings(PUMP, 'pump-7', T0 + 2000, [reading(PUMP, T0 + 100, { pressure_kpa: 300, chlorine_mgl: 0.6 })]);
+    expect(snapshot('pump-7')).toMatchObject({
+      lastReadingTs: T0 + 900,
+      lastValues: { pressure_kpa: 420, chlorine_mgl: 0.6 },
+      lastValueTs: { pressure_kpa: T0 + 900, chlorine_mgl: T0 + 100 },
+    });
   });
 
   it('orders readings inside one batch by event time, not by position', () => {
@@ -116,6 +128,7 @@ describe('DevicePresence', () => {
       lastSeen: T0,
       lastReadingTs: null,
       lastValues: {},
+      lastValueTs: {},
       statusChangedAt: T0,
     });
   });
@@ -186,6 +199,7 @@ describe('DevicePresence', () => {
         lastSeen: T0,
         lastReadingTs: T0 - 500,
         lastValues: { pressure_kpa: 420 },
+        lastValueTs: { pressure_kpa: T0 - 500 },
         statusChangedAt: T0 + 3_600_000,
       });
       expect(byId('loop-17')).toMatchObject({ online: false, lastReadingTs: T0 + 50, lastValues: { vehicle_count: 4, avg_speed_kmh: 38.5 }, statusChangedAt: T0 + 3_600_000 });

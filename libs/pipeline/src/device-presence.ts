@@ -44,10 +44,14 @@ export class DevicePresence {
     const state = this.touch(address, clientId, receivedAt);
     this.setOnline(state, true, receivedAt);
     for (const reading of readings) {
-      // Newest by event time: a late buffered batch must not overwrite fresher values.
-      if (state.lastReadingTs === null || reading.ts >= state.lastReadingTs) {
-        state.lastReadingTs = reading.ts;
-        Object.assign(state.lastValues, reading.metrics);
+      if (state.lastReadingTs === null || reading.ts > state.lastReadingTs) state.lastReadingTs = reading.ts;
+      // Newest by event time, metric by metric: a late buffered batch must not overwrite fresher values.
+      for (const metric in reading.metrics) {
+        const known = state.lastValueTs[metric];
+        if (known === undefined || reading.ts >= known) {
+          state.lastValues[metric] = reading.metrics[metric];
+          state.lastValueTs[metric] = reading.ts;
+        }
       }
     }
   }
@@ -94,6 +98,7 @@ export class DevicePresence {
         lastSeen: receivedAt,
         lastReadingTs: null,
         lastValues: {},
+        lastValueTs: {},
         statusChangedAt: receivedAt,
       };
       this.devices.set(address.deviceId, state);

@@ -12,6 +12,8 @@ export interface DeviceState {
   lastReadingTs: number | null;
   /** Newest value of each metric, by event time. */
   lastValues: Record<string, number>;
+  /** Event time of each of those values: a late reading of one metric must not lose to a newer one of another. */
+  lastValueTs: Record<string, number>;
   statusChangedAt: number;
 }
 
@@ -24,6 +26,7 @@ interface DeviceRow {
   last_seen: number;
   last_reading_ts: number | null;
   last_values: string;
+  last_value_ts: string;
   status_changed_at: number;
 }
 
@@ -41,6 +44,7 @@ export class DeviceStateRepository {
       lastSeen: row.last_seen,
       lastReadingTs: row.last_reading_ts,
       lastValues: JSON.parse(row.last_values) as Record<string, number>,
+      lastValueTs: JSON.parse(row.last_value_ts) as Record<string, number>,
       statusChangedAt: row.status_changed_at,
     }));
   }
@@ -48,15 +52,15 @@ export class DeviceStateRepository {
   saveMany(states: readonly DeviceState[]): void {
     if (states.length === 0) return;
     const upsert = this.db.prepare(
-      `INSERT INTO devices (device_id, domain, client_id, online, first_seen, last_seen, last_reading_ts, last_values, status_changed_at)
-       VALUES (@deviceId, @domain, @clientId, @online, @firstSeen, @lastSeen, @lastReadingTs, @lastValues, @statusChangedAt)
+      `INSERT INTO devices (device_id, domain, client_id, online, first_seen, last_seen, last_reading_ts, last_values, last_value_ts, status_changed_at)
+       VALUES (@deviceId, @domain, @clientId, @online, @firstSeen, @lastSeen, @lastReadingTs, @lastValues, @lastValueTs, @statusChangedAt)
        ON CONFLICT (device_id) DO UPDATE SET domain = excluded.domain, client_id = excluded.client_id, online = excluded.online,
-         last_seen = excluded.last_seen, last_reading_ts = excluded.last_reading_ts, last_values = excluded.last_values,
+         last_seen = excluded.last_seen, last_reading_ts = excluded.last_reading_ts, last_values = excluded.last_values, last_value_ts = excluded.last_value_ts,
          status_changed_at = excluded.status_changed_at`,
     );
     this.db.transaction(() => {
       for (const state of states) {
-        upsert.run({ ...state, online: state.online ? 1 : 0, lastValues: JSON.stringify(state.lastValues) });
+        upsert.run({ ...state, online: state.online ? 1 : 0, lastValues: JSON.stringify(state.lastValues), lastValueTs: JSON.stringify(state.lastValueTs) });
       }
     })();
   }

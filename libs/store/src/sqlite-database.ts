@@ -33,6 +33,7 @@ const MIGRATIONS: readonly string[] = [
      last_seen INTEGER NOT NULL,
      last_reading_ts INTEGER,
      last_values TEXT NOT NULL,
+     last_value_ts TEXT NOT NULL DEFAULT '{}',
      status_changed_at INTEGER NOT NULL
    );`,
 ];
