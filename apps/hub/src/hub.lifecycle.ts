@@ -5,18 +5,21 @@ import type { HubConfig } from '../../../libs/config/src';
 import type { LineSink } from '../../../libs/influx/src/line-sink';
 import { DevicePresence } from '../../../libs/pipeline/src/device-presence';
 import { InfluxWriter } from '../../../libs/pipeline/src/influx-writer';
+import { SpoolReplayer } from '../../../libs/pipeline/src/spool-replayer';
+import { OutageSpool } from '../../../libs/spool/src/outage-spool';
 import { IngestService } from '../../../libs/pipeline/src/ingest.service';
 import { IngestStats } from '../../../libs/pipeline/src/ingest-stats';
 import type { SqliteDatabase } from '../../../libs/store/src';
 import { HUB_CONFIG, LINE_SINK, SQLITE_DATABASE } from './hub.tokens';
 
-/** How long a graceful stop may spend sending what is buffered to InfluxDB. */
+/** How long a graceful stop may spend getting what is in memory to InfluxDB or the spool. */
 const DRAIN_TIMEOUT_MS = 10_000;
 
 /**
- * Start-up and shutdown order. Start: InfluxDB reachable and prepared → broker listening.
- * Stop (SIGTERM/SIGINT): refuse new messages (no PUBACK, devices resend) → close MQTT → flush the writer →
- * persist device presence → close the database.
+ * Start-up and shutdown order. Start: InfluxDB prepared (or not yet reachable: readings are spooled) → spool replay →
+ * broker listening. Stop (SIGTERM/SIGINT): refuse new messages (no PUBACK, devices resend them) → get what is in
+ * memory to InfluxDB or the spool, acknowledging it → close MQTT → stop replay, close the spool → persist device
+ * presence → close the database.
  */
 @Injectable()
 export class HubLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -29,6 +32,8 @@ export class HubLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly broker: MqttBroker,
     private readonly ingest: IngestService,
     private readonly writer: InfluxWriter,
+    private readonly replayer: SpoolReplayer,
+    private readonly spool: OutageSpool,
     private readonly presence: DevicePresence,
     private readonly stats: IngestStats,
   ) {}
@@ -38,8 +43,9 @@ export class HubLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
       await this.sink.prepare();
     } catch (error) {
       // Not fatal: readings are buffered and retried until InfluxDB answers; health says it is down meanwhile.
-      this.logger.warn({ msg: `InfluxDB at ${this.config.influx.url} is not ready; readings will be retried until it is`, error });
+      this.logger.warn({ msg: `InfluxDB at ${this.config.influx.url} is not ready; readings are spooled until it is`, error });
     }
+    this.replayer.start();
     await this.broker.start(this.config.mqtt);
   }
 
@@ -51,11 +57,14 @@ export class HubLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
   async onApplicationShutdown(signal?: string): Promise<void> {
     this.logger.log(`Stopping (${signal ?? 'shutdown'})`);
     this.ingest.stopAccepting();
-    await this.broker.stop();
     const drained = await this.writer.drain(DRAIN_TIMEOUT_MS);
     if (!drained) {
-      this.logger.error({ msg: 'InfluxDB did not take all buffered readings before the stop deadline', buffered: this.stats.buffered });
+      // Not acknowledged, so not lost: the devices still hold these messages and resend them.
+      this.logger.error({ msg: 'Readings in memory were neither written nor spooled before the stop deadline', buffered: this.stats.buffered });
     }
+    await this.broker.stop();
+    await this.replayer.stop();
+    await this.spool.close();
     this.presence.persist();
     this.db.close();
     this.logger.log({ msg: 'Stopped', ...this.stats.snapshot() });

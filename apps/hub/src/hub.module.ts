@@ -7,7 +7,11 @@ import { createLineSink } from '../../../libs/influx/src/create-line-sink';
 import { InfluxQueryClient } from '../../../libs/influx/src/influx-query.client';
 import { LineSink } from '../../../libs/influx/src/line-sink';
 import { DevicePresence } from '../../../libs/pipeline/src/device-presence';
+import { InfluxAvailability } from '../../../libs/pipeline/src/influx-availability';
 import { InfluxWriter } from '../../../libs/pipeline/src/influx-writer';
+import { SeqDeduper } from '../../../libs/pipeline/src/seq-deduper';
+import { SpoolReplayer } from '../../../libs/pipeline/src/spool-replayer';
+import { OutageSpool } from '../../../libs/spool/src/outage-spool';
 import { IngestService } from '../../../libs/pipeline/src/ingest.service';
 import { IngestStats } from '../../../libs/pipeline/src/ingest-stats';
 import { DeadLetterRepository, DeviceStateRepository, openSqliteDatabase, SqliteDatabase } from '../../../libs/store/src';
@@ -49,17 +53,40 @@ export class HubModule {
         { provide: Registry, useValue: new Registry() },
         WriteLatencyMetric,
         HubMetrics,
+        { provide: InfluxAvailability, useValue: new InfluxAvailability(config.writer.retryMinMs, config.writer.retryMaxMs) },
+        {
+          provide: OutageSpool,
+          useFactory: async (stats: IngestStats) => {
+            const spool = await OutageSpool.open(join(config.dataDir, 'spool'), config.spool, new Logger(OutageSpool.name));
+            // Readings an earlier run acknowledged and spooled: accounted as recovered, replayed like any others.
+            stats.recovered = stats.spooled = spool.pendingReadings;
+            return spool;
+          },
+          inject: [IngestStats],
+        },
         {
           provide: InfluxWriter,
-          useFactory: (sink: LineSink, stats: IngestStats, deadLetters: DeadLetterRepository, latency: WriteLatencyMetric) =>
-            new InfluxWriter(sink, config.writer, stats, deadLetters.insertMany, new Logger(InfluxWriter.name), latency),
-          inject: [LINE_SINK, IngestStats, DeadLetterRepository, WriteLatencyMetric],
+          useFactory: (
+            sink: LineSink,
+            stats: IngestStats,
+            spool: OutageSpool,
+            availability: InfluxAvailability,
+            deadLetters: DeadLetterRepository,
+            latency: WriteLatencyMetric,
+          ) => new InfluxWriter(sink, config.writer, stats, spool, availability, deadLetters.insertMany, new Logger(InfluxWriter.name), latency),
+          inject: [LINE_SINK, IngestStats, OutageSpool, InfluxAvailability, DeadLetterRepository, WriteLatencyMetric],
+        },
+        {
+          provide: SpoolReplayer,
+          useFactory: (spool: OutageSpool, sink: LineSink, availability: InfluxAvailability, stats: IngestStats, deadLetters: DeadLetterRepository) =>
+            new SpoolReplayer(spool, sink, availability, stats, config.spool.replayRate, deadLetters.insertMany, new Logger(SpoolReplayer.name)),
+          inject: [OutageSpool, LINE_SINK, InfluxAvailability, IngestStats, DeadLetterRepository],
         },
         { provide: DevicePresence, useFactory: (repository: DeviceStateRepository) => new DevicePresence(repository, new Logger(DevicePresence.name)), inject: [DeviceStateRepository] },
         {
           provide: IngestService,
           useFactory: (writer: InfluxWriter, deadLetters: DeadLetterRepository, presence: DevicePresence, stats: IngestStats) =>
-            new IngestService(config.validation, writer, deadLetters.insertMany, presence, stats, new Logger(IngestService.name)),
+            new IngestService(config.validation, writer, deadLetters.insertMany, presence, stats, new Logger(IngestService.name), new SeqDeduper(config.seqDedupeWindowMs)),
           inject: [InfluxWriter, DeadLetterRepository, DevicePresence, IngestStats],
         },
         {

@@ -30,7 +30,9 @@ const DEFAULTS: HubConfig = {
     password: undefined,
     timeoutMs: 10_000,
   },
-  writer: { batchSize: 5000, flushIntervalMs: 100, maxBufferedReadings: 200_000, concurrency: 2, retryMinMs: 200, retryMaxMs: 10_000 },
+  writer: { batchSize: 5000, flushIntervalMs: 100, maxBufferedReadings: 200_000, concurrency: 2, retryMinMs: 200, retryMaxMs: 10_000, spoolAfterMs: 2000 },
+  spool: { maxBytes: null, replayRate: 20_000, segmentBytes: 16 * 1024 * 1024 },
+  seqDedupeWindowMs: 600_000,
   validation: { maxPayloadBytes: 262_144, maxBatchReadings: 1000, maxAgeMs: 604_800_000, maxFutureMs: 300_000 },
   deadLetters: { maxRows: 100_000, maxPayloadBytes: 4096 },
   logLevel: 'log',
@@ -72,6 +74,16 @@ describe('loadHubConfig', () => {
     });
     expect(config.writer.concurrency).toBe(16);
     expect(config.logLevel).toBe('debug');
+  });
+
+  it('reads the outage spool settings', () => {
+    const config = loadHubConfig({ HUB_SPOOL_MAX_BYTES: '512MiB', HUB_SPOOL_REPLAY_RATE: '5000', HUB_SPOOL_AFTER: '500ms', HUB_SEQ_DEDUPE_WINDOW: '0s' });
+    expect(config.spool).toEqual({ maxBytes: 512 * 1024 * 1024, replayRate: 5000, segmentBytes: 16 * 1024 * 1024 });
+    expect(config.writer.spoolAfterMs).toBe(500);
+    expect(config.seqDedupeWindowMs).toBe(0);
+    expect(reported({ HUB_SPOOL_MAX_BYTES: '10KiB' })).toEqual([
+      ['HUB_SPOOL_MAX_BYTES', '10KiB', `a size in bytes or with KiB/MiB/GiB, from 1048576 to ${Number.MAX_SAFE_INTEGER} bytes`],
+    ]);
   });
 
   describe('each kind of bad value names the variable, the value and what is allowed', () => {

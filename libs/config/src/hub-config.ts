@@ -33,6 +33,16 @@ export interface WriterConfig {
   readonly concurrency: number;
   readonly retryMinMs: number;
   readonly retryMaxMs: number;
+  /** A batch InfluxDB has not confirmed after this long goes to the outage spool, so its devices are acknowledged. */
+  readonly spoolAfterMs: number;
+}
+
+export interface SpoolConfig {
+  /** Cap on the outage spool's size on disk; null: a quarter of the free disk space at start. */
+  readonly maxBytes: number | null;
+  /** Readings per second replayed from the spool at most, so live readings keep flowing after an outage. */
+  readonly replayRate: number;
+  readonly segmentBytes: number;
 }
 
 export interface HubConfig {
@@ -41,6 +51,9 @@ export interface HubConfig {
   readonly dataDir: string;
   readonly influx: InfluxConfig;
   readonly writer: WriterConfig;
+  readonly spool: SpoolConfig;
+  /** Readings with a seq already seen from the same device within this window are dropped as resends. */
+  readonly seqDedupeWindowMs: number;
   readonly validation: ValidationLimits;
   readonly deadLetters: { readonly maxRows: number; readonly maxPayloadBytes: number };
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
@@ -99,7 +112,14 @@ export function loadHubConfig(env: Env): HubConfig {
       concurrency: read.int('HUB_WRITE_CONCURRENCY', 2, 1, 16),
       retryMinMs: read.duration('HUB_WRITE_RETRY_MIN', RETRY_MIN_DEFAULT, 1, 60_000),
       retryMaxMs: read.duration('HUB_WRITE_RETRY_MAX', RETRY_MAX_DEFAULT, 1, 600_000),
+      spoolAfterMs: read.duration('HUB_SPOOL_AFTER', '2s', 1, 600_000),
     },
+    spool: {
+      maxBytes: read.has('HUB_SPOOL_MAX_BYTES') ? read.bytes('HUB_SPOOL_MAX_BYTES', 0, 1024 * 1024, Number.MAX_SAFE_INTEGER) : null,
+      replayRate: read.int('HUB_SPOOL_REPLAY_RATE', 20_000, 1, 10_000_000),
+      segmentBytes: 16 * 1024 * 1024,
+    },
+    seqDedupeWindowMs: read.duration('HUB_SEQ_DEDUPE_WINDOW', '10m', 0, 7 * DAY),
     validation: {
       maxPayloadBytes: read.bytes('HUB_MAX_PAYLOAD_BYTES', 256 * 1024, 64, 64 * 1024 * 1024),
       maxBatchReadings: read.int('HUB_MAX_BATCH_READINGS', 1000, 1, 100_000),

@@ -1,17 +1,20 @@
 import { WriterConfig } from '../../config/src';
+import { SILENT_LOGGER } from '../../common/src/hub-logger';
 import { LineSink, LineSinkWriteError } from '../../influx/src/line-sink';
 import { NewDeadLetter } from '../../store/src';
-import { SILENT_LOGGER } from '../../common/src/hub-logger';
+import { InfluxAvailability } from './influx-availability';
 import { IngestStats } from './ingest-stats';
 import { InfluxWriter, WriteEntry } from './influx-writer';
+import { BatchSpool } from './spool-port';
 
-/** A scripted sink: each write is answered by the next scripted outcome (default: success). */
+/** A scripted InfluxDB: each write takes the next scripted outcome (default: success); can hold writes open. */
 class ScriptedSink implements LineSink {
   readonly kind = 'scripted';
   readonly bodies: string[] = [];
   readonly stored = new Set<string>();
-  script: ((body: string) => Error | undefined)[] = [];
-  /** Lines this sink refuses with a 400, like InfluxDB refusing a field type conflict. */
+  script: (() => Error)[] = [];
+  failAlways: (() => Error) | null = null;
+  /** Lines refused with a 400, like a field type conflict; the rest of the body is stored, as InfluxDB 1.x does. */
   refuse = new Set<string>();
   holdWrites = false;
   private held: (() => void)[] = [];
@@ -22,23 +25,37 @@ class ScriptedSink implements LineSink {
   async write(body: string): Promise<void> {
     this.bodies.push(body);
     if (this.holdWrites) await new Promise<void>((resolve) => this.held.push(resolve));
-    const scripted = this.script.shift()?.(body);
-    if (scripted) throw scripted;
+    const failure = this.script.shift() ?? this.failAlways;
+    if (failure) throw failure();
     const lines = body.split('\n');
-    const refused = lines.filter((line) => this.refuse.has(line));
-    // Like InfluxDB 1.x: the good points of a partially refused batch are still written.
     for (const line of lines) if (!this.refuse.has(line)) this.stored.add(line);
+    const refused = lines.filter((line) => this.refuse.has(line));
     if (refused.length > 0) throw new LineSinkWriteError('refused', false, 400, `partial write: dropped=${refused.length}`);
   }
 
   release(): void {
+    this.holdWrites = false;
     const held = this.held;
     this.held = [];
     for (const resolve of held) resolve();
   }
 }
 
-const config: WriterConfig = { batchSize: 4, flushIntervalMs: 5, maxBufferedReadings: 8, concurrency: 1, retryMinMs: 1, retryMaxMs: 4 };
+class FakeSpool implements BatchSpool {
+  readonly batches: string[][] = [];
+  full = false;
+  async append(lines: readonly string[]): Promise<void> {
+    if (this.full) {
+      const error = new Error('outage spool is full');
+      error.name = 'SpoolFullError';
+      throw error;
+    }
+    this.batches.push([...lines]);
+  }
+}
+
+const unavailable = () => new LineSinkWriteError('engine: error syncing wal', true, 500, 'engine: error syncing wal');
+const config: WriterConfig = { batchSize: 4, flushIntervalMs: 5, maxBufferedReadings: 8, concurrency: 1, retryMinMs: 1, retryMaxMs: 4, spoolAfterMs: 60_000 };
 
 function entries(prefix: string, count: number): WriteEntry[] {
   return Array.from({ length: count }, (_, index) => ({
@@ -49,94 +66,195 @@ function entries(prefix: string, count: number): WriteEntry[] {
   }));
 }
 
-async function settle(writer: InfluxWriter): Promise<void> {
-  expect(await writer.drain(2000)).toBe(true);
+const tick = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until nothing is in memory, without a drain (a drain spools at once instead of trying InfluxDB). */
+async function settled(stats: IngestStats): Promise<void> {
+  for (let waited = 0; stats.buffered > 0 || stats.waitingForRoom > 0; waited += 5) {
+    if (waited > 2000) throw new Error(`writer did not settle: ${JSON.stringify(stats.snapshot())}`);
+    await tick(5);
+  }
 }
 
 describe('InfluxWriter', () => {
   let sink: ScriptedSink;
   let stats: IngestStats;
+  let availability: InfluxAvailability;
   let deadLetters: NewDeadLetter[];
-  let writer: InfluxWriter;
+
+  const writer = (spool: BatchSpool | null, overrides: Partial<WriterConfig> = {}) =>
+    new InfluxWriter(sink, { ...config, ...overrides }, stats, spool, availability, (letters) => deadLetters.push(...letters), SILENT_LOGGER);
+
+  /** accepted + recovered = written + refusedByInflux + spooled + buffered */
+  const balanced = () => stats.accepted + stats.recovered === stats.written + stats.refusedByInflux + stats.spooled + stats.buffered;
 
   beforeEach(() => {
     sink = new ScriptedSink();
     stats = new IngestStats();
+    availability = new InfluxAvailability(1, 4);
     deadLetters = [];
-    writer = new InfluxWriter(sink, config, stats, (letters) => deadLetters.push(...letters), SILENT_LOGGER);
   });
 
-  it('sends full batches at once and the rest after the flush interval', async () => {
-    const accepted = jest.fn();
-    writer.offer(entries('a', 6), accepted);
-    expect(accepted).toHaveBeenCalledTimes(1);
-    await settle(writer);
+  it('acknowledges only once InfluxDB confirmed the batch', async () => {
+    const subject = writer(null);
+    sink.holdWrites = true;
+    const durable = jest.fn();
+    subject.offer(entries('a', 4), durable);
+    await tick();
+    expect(sink.bodies).toHaveLength(1);
+    expect(durable).not.toHaveBeenCalled();
+    expect(stats.snapshot()).toMatchObject({ accepted: 4, buffered: 4, written: 0 });
+    sink.release();
+    expect(await subject.drain(2000)).toBe(true);
+    expect(durable).toHaveBeenCalledTimes(1);
+    expect(stats.snapshot()).toMatchObject({ written: 4, buffered: 0, writeBatches: 1 });
+  });
+
+  it('sends full batches at once and the rest after the flush interval; a message spanning batches is acknowledged once', async () => {
+    const subject = writer(null);
+    const durable = jest.fn();
+    subject.offer(entries('a', 6), durable);
+    expect(await subject.drain(2000)).toBe(true);
     expect(sink.bodies.map((body) => body.split('\n').length)).toEqual([4, 2]);
+    expect(durable).toHaveBeenCalledTimes(1);
     expect(sink.stored.size).toBe(6);
-    expect(stats.snapshot()).toMatchObject({ accepted: 6, written: 6, buffered: 0, writeBatches: 2, writeErrors: 0 });
+    expect(balanced()).toBe(true);
   });
 
-  it('retries retryable failures until InfluxDB answers, dropping nothing', async () => {
-    const unavailable = () => new LineSinkWriteError('engine: error syncing wal', true, 500, 'engine: error syncing wal');
+  it('without a spool, retries retryable failures until InfluxDB answers and only then acknowledges', async () => {
+    const subject = writer(null);
     sink.script = [unavailable, unavailable, unavailable];
-    writer.offer(entries('a', 3), () => undefined);
-    await settle(writer);
+    const durable = jest.fn();
+    subject.offer(entries('a', 3), durable);
+    expect(await subject.drain(2000)).toBe(true);
     expect(sink.bodies).toHaveLength(4);
-    expect(sink.stored.size).toBe(3);
-    expect(stats.snapshot()).toMatchObject({ written: 3, writeErrors: 3, buffered: 0 });
-    expect(writer.healthy).toBe(true);
+    expect(durable).toHaveBeenCalledTimes(1);
+    expect(stats.snapshot()).toMatchObject({ written: 3, writeErrors: 3, buffered: 0, spooled: 0 });
+    expect(availability.healthy).toBe(true);
+  });
+
+  it('spools a batch InfluxDB fails, acknowledges it, and sends the next batches straight to the spool', async () => {
+    const spool = new FakeSpool();
+    availability = new InfluxAvailability(60_000, 60_000);
+    const subject = writer(spool);
+    sink.failAlways = unavailable;
+    const first = jest.fn();
+    const second = jest.fn();
+    subject.offer(entries('a', 4), first);
+    await tick();
+    subject.offer(entries('b', 4), second);
+    expect(await subject.drain(2000)).toBe(true);
+    expect(first).toHaveBeenCalledTimes(1);
+    expect(second).toHaveBeenCalledTimes(1);
+    expect(spool.batches).toEqual([entries('a', 4).map((entry) => entry.line), entries('b', 4).map((entry) => entry.line)]);
+    // The second batch never tried InfluxDB: the circuit was open.
+    expect(sink.bodies).toHaveLength(1);
+    expect(stats.snapshot()).toMatchObject({ accepted: 8, written: 0, spooled: 8, buffered: 0, writeErrors: 1 });
+    expect(balanced()).toBe(true);
+  });
+
+  it('spools a batch InfluxDB is too slow to confirm, and does not count it twice when the write completes later', async () => {
+    const spool = new FakeSpool();
+    const subject = writer(spool, { spoolAfterMs: 30 });
+    sink.holdWrites = true;
+    const durable = jest.fn();
+    subject.offer(entries('a', 4), durable);
+    await tick(80);
+    expect(durable).toHaveBeenCalledTimes(1);
+    expect(spool.batches).toHaveLength(1);
+    sink.release();
+    expect(await subject.drain(2000)).toBe(true);
+    expect(stats.snapshot()).toMatchObject({ written: 0, spooled: 4, buffered: 0 });
+    expect(balanced()).toBe(true);
+  });
+
+  it('keeps batches in memory and retries InfluxDB while the spool is full; resumes by itself', async () => {
+    const spool = new FakeSpool();
+    spool.full = true;
+    const subject = writer(spool);
+    sink.script = Array.from({ length: 5 }, () => unavailable);
+    const durable = jest.fn();
+    subject.offer(entries('a', 4), durable);
+    await tick(5);
+    expect(durable).not.toHaveBeenCalled();
+    expect(subject.spoolFull).toBe(true);
+    expect(await subject.drain(2000)).toBe(true);
+    expect(durable).toHaveBeenCalledTimes(1);
+    expect(sink.bodies).toHaveLength(6);
+    expect(stats.snapshot()).toMatchObject({ written: 4, spooled: 0, buffered: 0, writeErrors: 5 });
   });
 
   it('bisects a refused batch down to the refused lines and dead-letters only those', async () => {
+    const subject = writer(new FakeSpool());
     const batch = entries('a', 4);
     sink.refuse.add(batch[2].line);
-    writer.offer(batch, () => undefined);
-    await settle(writer);
-    expect(deadLetters).toHaveLength(1);
-    expect(deadLetters[0]).toMatchObject({
-      reason: 'INFLUX_REFUSED',
-      detail: 'InfluxDB 400: partial write: dropped=1',
-      deviceId: 'a',
-      payload: batch[2].line,
-      topic: 'sensors/water/a/telemetry',
-    });
+    const durable = jest.fn();
+    subject.offer(batch, durable);
+    await settled(stats);
+    expect(deadLetters).toEqual([
+      expect.objectContaining({
+        reason: 'INFLUX_REFUSED',
+        detail: 'InfluxDB 400: partial write: dropped=1',
+        deviceId: 'a',
+        payload: batch[2].line,
+        topic: 'sensors/water/a/telemetry',
+      }),
+    ]);
     expect([...sink.stored].sort()).toEqual([batch[0].line, batch[1].line, batch[3].line].sort());
+    expect(durable).toHaveBeenCalledTimes(1);
     expect(stats.snapshot()).toMatchObject({ accepted: 4, written: 3, refusedByInflux: 1, buffered: 0 });
+    expect(balanced()).toBe(true);
   });
 
-  it('holds acceptance back when the buffer is full and admits waiters in arrival order', async () => {
+  it('holds messages back when memory is full and admits them in arrival order', async () => {
+    const subject = writer(null);
     sink.holdWrites = true;
     const order: string[] = [];
-    writer.offer(entries('a', 8), () => order.push('a'));
-    writer.offer(entries('b', 4), () => order.push('b'));
-    writer.offer(entries('c', 1), () => order.push('c'));
-    expect(order).toEqual(['a']);
+    subject.offer(entries('a', 8), () => order.push('a'));
+    subject.offer(entries('b', 4), () => order.push('b'));
+    subject.offer(entries('c', 1), () => order.push('c'));
     expect(stats.snapshot()).toMatchObject({ accepted: 8, buffered: 8, waitingForRoom: 5 });
-
-    sink.holdWrites = false;
     sink.release();
-    await settle(writer);
+    expect(await subject.drain(2000)).toBe(true);
     expect(order).toEqual(['a', 'b', 'c']);
     expect(stats.snapshot()).toMatchObject({ accepted: 13, written: 13, buffered: 0, waitingForRoom: 0 });
   });
 
-  it('takes an oversized message when the buffer is empty so one large batch cannot wedge a device', async () => {
-    const accepted = jest.fn();
-    writer.offer(entries('big', 20), accepted);
-    expect(accepted).toHaveBeenCalledTimes(1);
-    await settle(writer);
+  it('takes an oversized message when memory is empty, so one large batch cannot wedge a device', async () => {
+    const subject = writer(null);
+    const durable = jest.fn();
+    subject.offer(entries('big', 20), durable);
+    expect(await subject.drain(2000)).toBe(true);
+    expect(durable).toHaveBeenCalledTimes(1);
     expect(sink.stored.size).toBe(20);
   });
 
-  it('reports drain timeout while InfluxDB keeps failing', async () => {
-    sink.script = Array.from({ length: 1000 }, () => () => new LineSinkWriteError('down', true));
-    writer.offer(entries('a', 2), () => undefined);
-    expect(await writer.drain(50)).toBe(false);
-    expect(writer.healthy).toBe(false);
-    expect(writer.lastError).toBe('down');
+  it('on a graceful stop spools what InfluxDB has not confirmed, at once', async () => {
+    const spool = new FakeSpool();
+    const subject = writer(spool);
+    sink.holdWrites = true;
+    const durable = jest.fn();
+    subject.offer(entries('a', 4), durable);
+    subject.offer(entries('b', 4), durable);
+    subject.offer(entries('c', 2), durable);
+    await tick();
+    expect(await subject.drain(500)).toBe(true);
+    expect(durable).toHaveBeenCalledTimes(3);
+    expect(spool.batches.flat()).toHaveLength(10);
+    expect(stats.snapshot()).toMatchObject({ spooled: 10, buffered: 0, waitingForRoom: 0 });
+    sink.release();
+  });
+
+  it('reports a drain that times out while InfluxDB keeps failing and there is no spool', async () => {
+    const subject = writer(null);
+    sink.failAlways = unavailable;
+    subject.offer(entries('a', 2), () => undefined);
+    expect(await subject.drain(50)).toBe(false);
+    expect(availability.healthy).toBe(false);
+    expect(availability.lastError).toBe('engine: error syncing wal');
     expect(stats.buffered).toBe(2);
-    sink.script = [];
-    await settle(writer);
+    sink.failAlways = null;
+    expect(await subject.drain(2000)).toBe(true);
     expect(stats.snapshot()).toMatchObject({ written: 2, buffered: 0 });
   });
 });

@@ -1,8 +1,11 @@
-import { HubLogger } from '../../common/src/hub-logger';
 import { WriterConfig } from '../../config/src';
-import { LineSink, LineSinkWriteError } from '../../influx/src/line-sink';
+import { HubLogger } from '../../common/src/hub-logger';
+import { LineSink } from '../../influx/src/line-sink';
 import { NewDeadLetter } from '../../store/src';
+import { InfluxAvailability } from './influx-availability';
 import { IngestStats } from './ingest-stats';
+import { BatchSpool, influxRefusedLetter } from './spool-port';
+import { writeOrBisect } from './write-or-bisect';
 
 /** One accepted reading on its way to InfluxDB, with what a dead letter needs if InfluxDB refuses it. */
 export interface WriteEntry {
@@ -17,66 +20,82 @@ export interface WriterListener {
   batchWritten(lines: number, seconds: number): void;
 }
 
+/** The readings of one MQTT message: its acknowledgement waits until all of them are durable. */
+interface Ticket {
+  remaining: number;
+  readonly durable: () => void;
+}
+
 interface Waiter {
   readonly entries: readonly WriteEntry[];
-  readonly accepted: () => void;
+  readonly durable: () => void;
+}
+
+type BatchState = 'queued' | 'sending' | 'spooling' | 'done';
+
+interface Batch {
+  readonly entries: WriteEntry[];
+  readonly tickets: Ticket[];
+  state: BatchState;
+  /** Settles true once spooled, false if the spool refused it (the batch is then 'sending' again). */
+  spooling?: Promise<boolean>;
 }
 
 /**
- * Batches accepted readings and writes them to InfluxDB.
- * - A batch goes out when it holds `batchSize` lines or its oldest line has waited `flushIntervalMs`
- *   (not the client library's 60 s default), with at most `concurrency` requests in flight.
- * - Retryable failures (network, timeout, 5xx such as 1.6's "engine: error syncing wal", 429) are retried with
- *   capped exponential back-off for as long as it takes: nothing is dropped by a retry or time limit.
- * - A 400 is bisected down to the single lines InfluxDB refuses; those become INFLUX_REFUSED dead letters with
- *   InfluxDB's own reason, the rest are stored (re-sending a point that was already written overwrites it).
- * - Memory is bounded by `maxBufferedReadings`: when full, `offer` holds the acceptance callback back until room
- *   frees, which holds the device's PUBACK back — back-pressure instead of loss.
+ * Batches accepted readings, writes them to InfluxDB, and tells the pipeline when each message is durable:
+ * written to InfluxDB, or appended to the outage spool and fsync'd. Only then is the device acknowledged.
+ * - A batch goes out when it holds `batchSize` lines or its oldest has waited `flushIntervalMs`.
+ * - InfluxDB failing (network, timeout, 5xx such as 1.6's "engine: error syncing wal", 429) or slower than
+ *   `spoolAfterMs`: the batch goes to the spool; the replayer writes it later. Nothing is dropped by a retry limit.
+ * - InfluxDB refusing part of a batch (400): bisected down to the refused lines, which become INFLUX_REFUSED dead
+ *   letters with InfluxDB's own reason.
+ * - Spool full: batches stay in memory and are retried against InfluxDB; memory is bounded by
+ *   `maxBufferedReadings`, beyond which acknowledgements wait (back-pressure) instead of anything being dropped.
  */
 export class InfluxWriter {
-  /** Batches waiting to be sent; the last one is still filling. */
-  private readonly queued: WriteEntry[][] = [];
+  private readonly queued: Batch[] = [];
+  private readonly sending = new Set<Batch>();
   private readonly waiters: Waiter[] = [];
-  private inFlight = 0;
   private flushTimer: NodeJS.Timeout | null = null;
-  private failureStreak = 0;
   private idleResolvers: (() => void)[] = [];
-  lastSuccessAt: number | null = null;
-  lastError: string | null = null;
+  private draining = false;
+  /** Whether the last spool append was refused for lack of room (logged on each change). */
+  spoolFull = false;
 
   constructor(
     private readonly sink: LineSink,
     private readonly config: WriterConfig,
     private readonly stats: IngestStats,
+    private readonly spool: BatchSpool | null,
+    private readonly availability: InfluxAvailability,
     private readonly recordDeadLetters: (letters: readonly NewDeadLetter[]) => void,
     private readonly logger: HubLogger,
     private readonly listener: WriterListener = { batchWritten: () => undefined },
   ) {}
 
-  /** True while InfluxDB is answering write requests (or nothing has been tried yet). */
-  get healthy(): boolean {
-    return this.failureStreak === 0;
-  }
-
-  /** Hands accepted readings to the writer; `accepted` runs once they are in its buffer (at once, unless full). */
-  offer(entries: readonly WriteEntry[], accepted: () => void): void {
+  /** Hands accepted readings to the writer; `durable` runs once all of them are in InfluxDB, the spool or dead letters. */
+  offer(entries: readonly WriteEntry[], durable: () => void): void {
     if (entries.length === 0) {
-      accepted();
+      durable();
       return;
     }
     if (this.waiters.length > 0 || !this.hasRoomFor(entries.length)) {
-      this.waiters.push({ entries, accepted });
+      this.waiters.push({ entries, durable });
       this.stats.waitingForRoom += entries.length;
       return;
     }
-    this.enqueue(entries);
-    accepted();
+    this.enqueue(entries, durable);
   }
 
-  /** Sends everything buffered now and resolves when the buffer is empty, or after `timeoutMs`. */
+  /**
+   * Graceful stop: sends everything now; whatever InfluxDB has not confirmed is spooled at once. Resolves true when
+   * nothing is left in memory, false if `timeoutMs` ran out first.
+   */
   async drain(timeoutMs: number): Promise<boolean> {
+    this.draining = true;
     this.dispatch(true);
-    if (this.stats.buffered === 0 && this.waiters.length === 0) return true;
+    for (const batch of this.sending) void this.spoolBatch(batch);
+    if (this.idle) return true;
     let timer: NodeJS.Timeout | undefined;
     const idle = new Promise<boolean>((resolve) => this.idleResolvers.push(() => resolve(true)));
     const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
@@ -85,44 +104,50 @@ export class InfluxWriter {
     return drained;
   }
 
+  private get idle(): boolean {
+    return this.stats.buffered === 0 && this.waiters.length === 0;
+  }
+
   private hasRoomFor(count: number): boolean {
     // An empty buffer always takes a message, however large, so one oversized batch cannot wedge a device.
     return this.stats.buffered === 0 || this.stats.buffered + count <= this.config.maxBufferedReadings;
   }
 
-  private enqueue(entries: readonly WriteEntry[]): void {
+  private enqueue(entries: readonly WriteEntry[], durable: () => void): void {
     this.stats.accepted += entries.length;
     this.stats.buffered += entries.length;
+    const ticket: Ticket = { remaining: entries.length, durable };
     for (const entry of entries) {
       let open = this.queued[this.queued.length - 1];
-      if (open === undefined || open.length >= this.config.batchSize) {
-        open = [];
+      if (open === undefined || open.entries.length >= this.config.batchSize) {
+        open = { entries: [], tickets: [], state: 'queued' };
         this.queued.push(open);
       }
-      open.push(entry);
+      open.entries.push(entry);
+      open.tickets.push(ticket);
     }
-    this.dispatch(false);
+    this.dispatch(this.draining);
   }
 
   private admitWaiters(): void {
     while (this.waiters.length > 0 && this.hasRoomFor(this.waiters[0].entries.length)) {
       const waiter = this.waiters.shift() as Waiter;
       this.stats.waitingForRoom -= waiter.entries.length;
-      this.enqueue(waiter.entries);
-      waiter.accepted();
+      this.enqueue(waiter.entries, waiter.durable);
     }
   }
 
   /** Starts full batches (or, when `force` or the flush timer fired, the partial one) while capacity allows. */
   private dispatch(force: boolean): void {
-    while (this.inFlight < this.config.concurrency && this.queued.length > 0) {
+    while (this.liveRequests() < (this.draining ? Infinity : this.config.concurrency) && this.queued.length > 0) {
       const batch = this.queued[0];
-      if (batch.length < this.config.batchSize && !force) break;
+      if (batch.entries.length < this.config.batchSize && !force) break;
       this.queued.shift();
-      this.inFlight++;
-      void this.send(batch)
-        .catch((error: unknown) => this.logger.error({ msg: 'Could not settle a write batch', lines: batch.length, error }))
-        .finally(() => this.batchDone());
+      batch.state = 'sending';
+      this.sending.add(batch);
+      void this.deliver(batch)
+        .catch((error: unknown) => this.logger.error({ msg: 'Could not settle a write batch', lines: batch.entries.length, error }))
+        .finally(() => this.batchDone(batch));
     }
     if (this.queued.length > 0 && this.flushTimer === null) {
       this.flushTimer = setTimeout(() => {
@@ -132,84 +157,122 @@ export class InfluxWriter {
     }
   }
 
-  private batchDone(): void {
-    this.inFlight--;
+  /** Batches still waiting on InfluxDB; a batch that went to the spool while its request hangs no longer counts. */
+  private liveRequests(): number {
+    let live = 0;
+    for (const batch of this.sending) if (batch.state === 'sending') live++;
+    return live;
+  }
+
+  private batchDone(batch: Batch): void {
+    this.sending.delete(batch);
+    this.settled();
+  }
+
+  /** Room may have freed: admit waiting messages, start queued batches, wake a drain that waits for idle. */
+  private settled(): void {
     this.admitWaiters();
-    this.dispatch(false);
-    if (this.stats.buffered === 0 && this.waiters.length === 0) {
+    this.dispatch(this.draining);
+    if (this.idle) {
       const resolvers = this.idleResolvers;
       this.idleResolvers = [];
       for (const resolve of resolvers) resolve();
     }
   }
 
-  /** Writes a batch; never rejects. Bisects refused batches down to the lines InfluxDB will not take. */
-  private async send(batch: readonly WriteEntry[]): Promise<void> {
+  /** Gets a batch to a durable place: InfluxDB, or the spool; keeps trying InfluxDB while the spool is full. */
+  private async deliver(batch: Batch): Promise<void> {
     const started = process.hrtime.bigint();
+    // InfluxDB slower than spoolAfterMs: spool the batch so the device is acknowledged, and treat InfluxDB as
+    // failing so the batches behind it go straight to the spool instead of piling up on a hanging server.
+    const slow = this.spool && setTimeout(() => {
+      this.availability.recordFailure(new Error(`InfluxDB took longer than ${this.config.spoolAfterMs} ms`));
+      void this.spoolBatch(batch);
+    }, this.config.spoolAfterMs);
     try {
-      await this.writeUntilAnswered(batch);
-      this.stats.written += batch.length;
-      this.stats.buffered -= batch.length;
-      this.stats.writeBatches++;
-      this.listener.batchWritten(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
-    } catch (error) {
-      const refusal = error as LineSinkWriteError;
-      if (batch.length === 1) {
-        this.refuse(batch[0], refusal);
-        return;
-      }
-      const middle = batch.length >> 1;
-      await this.send(batch.slice(0, middle));
-      await this.send(batch.slice(middle));
-    }
-  }
-
-  /** Resolves once InfluxDB took the body; rejects only with a non-retryable refusal (4xx other than 429). */
-  private async writeUntilAnswered(batch: readonly WriteEntry[]): Promise<void> {
-    const body = batch.map((entry) => entry.line).join('\n');
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.sink.write(body);
-        if (this.failureStreak > 0) this.logger.log(`InfluxDB writes succeed again after ${this.failureStreak} failed attempts`);
-        this.failureStreak = 0;
-        this.lastError = null;
-        this.lastSuccessAt = Date.now();
-        return;
-      } catch (error) {
-        if (error instanceof LineSinkWriteError && !error.retryable) throw error;
-        this.stats.writeErrors++;
-        this.failureStreak++;
-        this.lastError = error instanceof Error ? error.message : String(error);
-        const delay = this.backoff(attempt);
-        // Log the first failure of a streak and then every tenth, not every retry of every batch.
-        if (this.failureStreak === 1 || this.failureStreak % 10 === 0) {
-          this.logger.warn({ msg: 'InfluxDB write failed; retrying', attempt, delayMs: delay, lines: batch.length, error });
+      for (;;) {
+        if ((this.draining || this.availability.circuitOpen) && (await this.spoolBatch(batch))) return;
+        let outcome;
+        try {
+          outcome = await writeOrBisect(this.sink, batch.entries, (entry) => entry.line);
+        } catch (error) {
+          this.stats.writeErrors++;
+          const delay = this.availability.recordFailure(error);
+          if (this.availability.failureStreak === 1 || this.availability.failureStreak % 50 === 0) {
+            this.logger.warn({ msg: 'InfluxDB write failed; spooling and retrying', failures: this.availability.failureStreak, retryInMs: delay, error });
+          }
+          if (await this.spoolBatch(batch)) return;
+          await new Promise((resolve) => setTimeout(resolve, delay));
+          continue;
         }
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        const streak = this.availability.recordSuccess();
+        if (streak > 0) this.logger.log({ msg: 'InfluxDB takes writes again', failedAttempts: streak });
+        // Spooled meanwhile because InfluxDB was slow: the spool owns the batch and counts it when replayed.
+        if (batch.state === 'spooling' && (await batch.spooling)) return;
+        if (batch.state === 'done') return;
+        this.stats.written += outcome.written;
+        this.stats.writeBatches++;
+        this.refuse(outcome.refused.map(({ entry, error }) => influxRefusedLetter(entry, error)));
+        this.listener.batchWritten(outcome.written, Number(process.hrtime.bigint() - started) / 1e9);
+        this.finish(batch);
+        return;
       }
+    } finally {
+      if (slow) clearTimeout(slow);
     }
   }
 
-  private backoff(attempt: number): number {
-    const ceiling = Math.min(this.config.retryMaxMs, this.config.retryMinMs * 2 ** Math.min(attempt, 20));
-    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+  /** Appends the batch to the spool; true once it is durable there. False without a spool or when it is full. */
+  private spoolBatch(batch: Batch): Promise<boolean> {
+    if (batch.state === 'done') return Promise.resolve(true);
+    if (batch.state === 'spooling' && batch.spooling) return batch.spooling;
+    if (this.spool === null) return Promise.resolve(false);
+    batch.state = 'spooling';
+    batch.spooling = this.spool.append(batch.entries.map((entry) => entry.line)).then(
+      () => {
+        if (this.spoolFull) {
+          this.spoolFull = false;
+          this.logger.log({ msg: 'Outage spool has room again; acknowledgements resume' });
+        }
+        this.stats.spooled += batch.entries.length;
+        this.finish(batch);
+        this.settled();
+        return true;
+      },
+      (error: unknown) => {
+        batch.state = 'sending';
+        batch.spooling = undefined;
+        this.noteSpoolRefusal(error);
+        return false;
+      },
+    );
+    return batch.spooling;
   }
 
-  private refuse(entry: WriteEntry, refusal: LineSinkWriteError): void {
-    this.stats.buffered--;
-    this.stats.refusedByInflux++;
-    this.logger.warn({ msg: 'InfluxDB refused a point', deviceId: entry.deviceId, status: refusal.statusCode, reason: refusal.serverMessage });
-    this.recordDeadLetters([
-      {
-        receivedAt: Date.now(),
-        reason: 'INFLUX_REFUSED',
-        detail: `InfluxDB ${refusal.statusCode ?? ''}: ${refusal.serverMessage ?? refusal.message}`.slice(0, 1000),
-        topic: entry.topic,
-        clientId: entry.clientId,
-        deviceId: entry.deviceId,
-        domain: entry.domain,
-        payload: entry.line,
-      },
-    ]);
+  private noteSpoolRefusal(error: unknown): void {
+    const full = error instanceof Error && error.name === 'SpoolFullError';
+    if (full && !this.spoolFull) {
+      this.logger.error({ msg: 'Outage spool is full: batches wait in memory for InfluxDB and acknowledgements will stop when memory is full', error });
+    } else if (!full) {
+      this.logger.error({ msg: 'Could not append to the outage spool', error });
+    }
+    this.spoolFull = full;
+  }
+
+  private finish(batch: Batch): void {
+    batch.state = 'done';
+    this.stats.buffered -= batch.entries.length;
+    for (const ticket of batch.tickets) {
+      if (--ticket.remaining === 0) ticket.durable();
+    }
+  }
+
+  private refuse(letters: NewDeadLetter[]): void {
+    if (letters.length === 0) return;
+    this.stats.refusedByInflux += letters.length;
+    this.recordDeadLetters(letters);
+    for (const letter of letters) {
+      this.logger.warn({ msg: 'InfluxDB refused a point', deviceId: letter.deviceId, reason: letter.detail });
+    }
   }
 }

@@ -1,11 +1,14 @@
 import { RejectReason } from '../../contract/src';
 
 /**
- * The ingest accounting, in readings. It must always balance:
- *   received = accepted + rejected + waitingForRoom
- *   accepted = written + refusedByInflux + buffered
- * `waitingForRoom`: valid, not yet acknowledged, held back while the writer's buffer is full.
- * `buffered`: accepted (acknowledged), held in memory or being sent. A malformed message counts as one reading.
+ * The ingest accounting, in readings, since the service started. It must always balance:
+ *   received = accepted + rejected + duplicates + waitingForRoom
+ *   accepted + recovered = written + refusedByInflux + spooled + buffered
+ * `waitingForRoom`: valid, not yet taken by the writer because its memory buffer is full (not acknowledged).
+ * `buffered`: taken by the writer, in memory, not yet durable (not acknowledged yet).
+ * `spooled`: durable in the outage spool, waiting to be replayed (acknowledged).
+ * `recovered`: readings found in the spool at start, left by an earlier run.
+ * A malformed message counts as one reading.
  */
 export class IngestStats {
   received = 0;
@@ -15,6 +18,11 @@ export class IngestStats {
   /** Accepted readings that InfluxDB later refused (400); they are in the dead-letter store as INFLUX_REFUSED. */
   refusedByInflux = 0;
   buffered = 0;
+  spooled = 0;
+  recovered = 0;
+  /** Readings dropped as resends: same device, same seq (and ts) seen within the dedupe window. */
+  duplicates = 0;
+  replayedBatches = 0;
   /** Failed write requests (each retried); not readings. */
   writeErrors = 0;
   writeBatches = 0;
@@ -41,10 +49,16 @@ export class IngestStats {
       written: this.written,
       refusedByInflux: this.refusedByInflux,
       buffered: this.buffered,
+      spooled: this.spooled,
+      recovered: this.recovered,
+      duplicates: this.duplicates,
+      replayedBatches: this.replayedBatches,
       writeErrors: this.writeErrors,
       writeBatches: this.writeBatches,
       waitingForRoom: this.waitingForRoom,
-      balanced: this.received === this.accepted + rejected + this.waitingForRoom && this.accepted === this.written + this.refusedByInflux + this.buffered,
+      balanced:
+        this.received === this.accepted + rejected + this.duplicates + this.waitingForRoom &&
+        this.accepted + this.recovered === this.written + this.refusedByInflux + this.spooled + this.buffered,
     };
   }
 }
@@ -57,6 +71,10 @@ export interface IngestStatsSnapshot {
   readonly written: number;
   readonly refusedByInflux: number;
   readonly buffered: number;
+  readonly spooled: number;
+  readonly recovered: number;
+  readonly duplicates: number;
+  readonly replayedBatches: number;
   readonly writeErrors: number;
   readonly writeBatches: number;
   readonly waitingForRoom: number;

@@ -5,6 +5,7 @@ import { DevicePresence } from './device-presence';
 import { IngestStats } from './ingest-stats';
 import { WriteEntry } from './influx-writer';
 import { IngestService, ReadingWriter } from './ingest.service';
+import { SeqDeduper } from './seq-deduper';
 
 const limits: ValidationLimits = { maxPayloadBytes: 4096, maxBatchReadings: 10, maxAgeMs: 86_400_000, maxFutureMs: 60_000 };
 
@@ -105,6 +106,21 @@ describe('IngestService', () => {
     service.handlePublish(client, 'sensors/water/w-1/telemetry', Buffer.from('nope'), done);
     expect(done).toHaveBeenCalledWith(new Error('disk full'));
     expect(stats.snapshot()).toMatchObject({ received: 0, rejected: 0 });
+  });
+
+  it('acknowledges an exact resend (same seq and ts) without storing it twice, and counts it', () => {
+    service = new IngestService(limits, writer, (letters) => deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(60_000));
+    const ts = Date.now() - 5000;
+    const done = jest.fn();
+    service.handlePublish(client, 'sensors/water/w-1/telemetry', json({ ts, seq: 41, metrics: { ph: 7 } }), done);
+    writer.offered[0].accepted();
+    service.handlePublish(client, 'sensors/water/w-1/telemetry', json([{ ts, seq: 41, metrics: { ph: 7 } }, { ts: ts + 1, seq: 42, metrics: { ph: 7.1 } }]), done);
+    writer.offered[1].accepted();
+    service.handlePublish(client, 'sensors/water/w-1/telemetry', json({ ts, seq: 41, metrics: { ph: 7 } }), done);
+    expect(done).toHaveBeenCalledTimes(3);
+    expect(writer.offered.map((offer) => offer.entries.length)).toEqual([1, 1]);
+    expect(writer.offered[1].entries[0].line).toBe(`water,device_id=w-1 ph=7.1 ${ts + 1}`);
+    expect(stats.snapshot()).toMatchObject({ received: 4, duplicates: 2, rejected: 0 });
   });
 
   it('refuses everything without acknowledgement once stopping', () => {

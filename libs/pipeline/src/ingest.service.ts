@@ -6,6 +6,7 @@ import { DevicePresence } from './device-presence';
 import { IngestStats } from './ingest-stats';
 import { WriteEntry } from './influx-writer';
 import { AckCallback, AckSequencer } from './ordered-acks';
+import { SeqDeduper } from './seq-deduper';
 
 /** What the pipeline needs of a publishing MQTT client. */
 export interface PublishingClient {
@@ -19,8 +20,8 @@ export interface ReadingWriter {
 /**
  * The pipeline behind the broker's authorizePublish hook: topic check → validation → dead letters for what is
  * refused → the writer for what is accepted. `done` is the broker's callback, which sends the QoS 1 PUBACK; it runs
- * only once every reading of the message is either in the writer or in the dead-letter store, and in arrival order
- * per client. A refused reading is acknowledged too (it is recorded, and resending it would not make it valid).
+ * only once every reading of the message is durable — in InfluxDB, the outage spool or the dead-letter store — and
+ * in arrival order per client. A refused reading is acknowledged too (it is recorded, and resending it would not make it valid).
  */
 export class IngestService {
   private readonly sequencers = new WeakMap<PublishingClient, AckSequencer>();
@@ -33,6 +34,7 @@ export class IngestService {
     private readonly presence: DevicePresence,
     private readonly stats: IngestStats,
     private readonly logger: HubLogger,
+    private readonly deduper: SeqDeduper = new SeqDeduper(0),
   ) {}
 
   /** Stops taking new messages (graceful shutdown): they are refused without PUBACK, so devices resend later. */
@@ -82,13 +84,15 @@ export class IngestService {
     if (result.rejections.length > 0) {
       this.recordRejections(clientId, topic, payload, receivedAt, address.deviceId, address.domain, result.rejections);
     }
-    if (result.readings.length === 0) {
+    this.stats.received += result.readings.length;
+    const readings = result.readings.filter((reading) => !this.deduper.isResend(reading));
+    this.stats.duplicates += result.readings.length - readings.length;
+    if (readings.length === 0) {
       settle();
       return;
     }
-    this.stats.received += result.readings.length;
-    this.presence.recordReadings(address, clientId, receivedAt, result.readings);
-    const entries: WriteEntry[] = result.readings.map((reading) => ({
+    this.presence.recordReadings(address, clientId, receivedAt, readings);
+    const entries: WriteEntry[] = readings.map((reading) => ({
       line: readingToLine(reading),
       topic,
       deviceId: address.deviceId,

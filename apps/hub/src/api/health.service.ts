@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MqttBroker } from '../../../../libs/broker/src/mqtt-broker';
 import type { LineSink } from '../../../../libs/influx/src/line-sink';
+import { InfluxAvailability } from '../../../../libs/pipeline/src/influx-availability';
 import { InfluxWriter } from '../../../../libs/pipeline/src/influx-writer';
+import { OutageSpool } from '../../../../libs/spool/src/outage-spool';
 import { IngestStats } from '../../../../libs/pipeline/src/ingest-stats';
 import type { SqliteDatabase } from '../../../../libs/store/src';
 import { LINE_SINK, SQLITE_DATABASE } from '../hub.tokens';
@@ -16,6 +18,7 @@ export interface HubHealth {
   readonly broker: ComponentHealth;
   readonly influx: ComponentHealth;
   readonly store: ComponentHealth;
+  readonly spool: ComponentHealth;
 }
 
 @Injectable()
@@ -23,6 +26,8 @@ export class HealthService {
   constructor(
     private readonly broker: MqttBroker,
     private readonly writer: InfluxWriter,
+    private readonly availability: InfluxAvailability,
+    private readonly spool: OutageSpool,
     private readonly stats: IngestStats,
     @Inject(LINE_SINK) private readonly sink: LineSink,
     @Inject(SQLITE_DATABASE) private readonly db: SqliteDatabase,
@@ -38,23 +43,31 @@ export class HealthService {
     } catch (error) {
       store = { ok: false, error: error instanceof Error ? error.message : String(error) };
     }
-    const ok = broker.ok && influx.ok && store.ok;
-    return { status: ok ? 'ok' : 'degraded', broker, influx, store };
+    // Full: nothing more can be spooled, so acknowledgements stop as soon as InfluxDB fails or memory fills up.
+    const spool = {
+      ok: !this.writer.spoolFull && !this.spool.full,
+      full: this.writer.spoolFull || this.spool.full,
+      pendingReadings: this.spool.pendingReadings,
+      bytes: this.spool.bytes,
+      maxBytes: this.spool.maxBytes,
+    };
+    const ok = broker.ok && influx.ok && store.ok && spool.ok;
+    return { status: ok ? 'ok' : 'degraded', broker, influx, store, spool };
   }
 
   private async influxHealth(): Promise<ComponentHealth> {
     const writes = {
       kind: this.sink.kind,
-      writesFailing: !this.writer.healthy,
-      lastWriteError: this.writer.lastError,
-      lastWriteAt: this.writer.lastSuccessAt,
+      writesFailing: !this.availability.healthy,
+      lastWriteError: this.availability.lastError,
+      lastWriteAt: this.availability.lastSuccessAt,
       buffered: this.stats.buffered,
       waitingForRoom: this.stats.waitingForRoom,
     };
     const started = Date.now();
     try {
       await this.sink.ping();
-      return { ok: this.writer.healthy, pingMs: Date.now() - started, ...writes };
+      return { ok: this.availability.healthy, pingMs: Date.now() - started, ...writes };
     } catch (error) {
       return { ok: false, error: error instanceof Error ? error.message : String(error), ...writes };
     }

@@ -1,0 +1,57 @@
+import { Reading } from '../../contract/src';
+import { SeqDeduper } from './seq-deduper';
+
+const reading = (deviceId: string, seq: number | undefined, ts?: number): Reading => ({
+  domain: 'water',
+  deviceId,
+  ts: ts ?? 5_000,
+  tsFromDevice: ts !== undefined,
+  seq,
+  metrics: { ph: 7 },
+});
+
+describe('SeqDeduper', () => {
+  let clock: number;
+  let deduper: SeqDeduper;
+  beforeEach(() => {
+    clock = 1_000_000;
+    deduper = new SeqDeduper(60_000, () => clock);
+  });
+
+  it('drops the same seq and ts from the same device within the window', () => {
+    expect(deduper.isResend(reading('w-1', 7, 100))).toBe(false);
+    expect(deduper.isResend(reading('w-1', 7, 100))).toBe(true);
+    expect(deduper.isResend(reading('w-2', 7, 100))).toBe(false);
+  });
+
+  it('keeps a reading with the same seq but another ts: a device that restarted its counter loses nothing', () => {
+    expect(deduper.isResend(reading('w-1', 0, 100))).toBe(false);
+    expect(deduper.isResend(reading('w-1', 0, 200))).toBe(false);
+  });
+
+  it('drops a resend without ts by seq alone', () => {
+    expect(deduper.isResend(reading('w-1', 3))).toBe(false);
+    expect(deduper.isResend(reading('w-1', 3))).toBe(true);
+    expect(deduper.isResend(reading('w-1', 3, 100))).toBe(false);
+  });
+
+  it('forgets after the window', () => {
+    expect(deduper.isResend(reading('w-1', 7, 100))).toBe(false);
+    clock += 60_001;
+    expect(deduper.isResend(reading('w-1', 7, 100))).toBe(false);
+  });
+
+  it('never drops readings without seq, and drops nothing when the window is 0', () => {
+    expect(deduper.isResend(reading('w-1', undefined, 100))).toBe(false);
+    expect(deduper.isResend(reading('w-1', undefined, 100))).toBe(false);
+    const off = new SeqDeduper(0, () => clock);
+    expect(off.isResend(reading('w-1', 1, 100))).toBe(false);
+    expect(off.isResend(reading('w-1', 1, 100))).toBe(false);
+  });
+
+  it('remembers the last 128 readings of a device', () => {
+    for (let seq = 0; seq < 129; seq++) expect(deduper.isResend(reading('w-1', seq, seq))).toBe(false);
+    expect(deduper.isResend(reading('w-1', 0, 0))).toBe(false);
+    expect(deduper.isResend(reading('w-1', 128, 128))).toBe(true);
+  });
+});

@@ -1,0 +1,36 @@
+import { LineSinkWriteError } from '../../influx/src/line-sink';
+import { NewDeadLetter } from '../../store/src';
+
+/** What the writer needs of the outage spool: a durable append that rejects (SpoolFullError) when it has no room. */
+export interface BatchSpool {
+  append(lines: readonly string[]): Promise<void>;
+}
+
+/** Where a refused point came from; a replayed line carries no client id. */
+export interface PointOrigin {
+  readonly line: string;
+  readonly topic: string;
+  readonly deviceId: string;
+  readonly domain: string;
+  readonly clientId?: string;
+}
+
+export function influxRefusedLetter(origin: PointOrigin, error: LineSinkWriteError): NewDeadLetter {
+  return {
+    receivedAt: Date.now(),
+    reason: 'INFLUX_REFUSED',
+    detail: `InfluxDB ${error.statusCode ?? ''}: ${error.serverMessage ?? error.message}`.slice(0, 1000),
+    topic: origin.topic,
+    clientId: origin.clientId,
+    deviceId: origin.deviceId,
+    domain: origin.domain,
+    payload: origin.line,
+  };
+}
+
+/** Rebuilds a point's origin from its line, for points replayed from the spool (measurement = domain, tag device_id). */
+export function originOfLine(line: string): PointOrigin {
+  const domain = line.slice(0, line.search(/[, ]/));
+  const deviceId = /,device_id=([A-Za-z0-9_-]+)/.exec(line)?.[1] ?? '';
+  return { line, domain, deviceId, topic: `sensors/${domain}/${deviceId}/telemetry` };
+}

@@ -1,0 +1,96 @@
+import { HubLogger } from '../../common/src/hub-logger';
+import { LineSink } from '../../influx/src/line-sink';
+import { NewDeadLetter } from '../../store/src';
+import { InfluxAvailability } from './influx-availability';
+import { IngestStats } from './ingest-stats';
+import { influxRefusedLetter, originOfLine } from './spool-port';
+import { writeOrBisect } from './write-or-bisect';
+
+/** What the replayer needs of the outage spool. */
+export interface ReplaySource {
+  peek(): Promise<{ readonly lines: string[] } | null>;
+  commit(record: { readonly lines: string[] }): Promise<void>;
+}
+
+const IDLE_POLL_MS = 200;
+
+/**
+ * Writes the outage spool back to InfluxDB, oldest batch first, once InfluxDB answers again. At most `ratePerSecond`
+ * readings a second, so that live readings keep flowing while a backlog drains. A batch leaves the spool only after
+ * InfluxDB confirmed it (or refused single points, which become dead letters): no retry or time limit drops anything.
+ */
+export class SpoolReplayer {
+  private running = false;
+  private stopped: Promise<void> = Promise.resolve();
+  private wake: (() => void) | null = null;
+
+  constructor(
+    private readonly spool: ReplaySource,
+    private readonly sink: LineSink,
+    private readonly availability: InfluxAvailability,
+    private readonly stats: IngestStats,
+    private readonly ratePerSecond: number,
+    private readonly recordDeadLetters: (letters: readonly NewDeadLetter[]) => void,
+    private readonly logger: HubLogger,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.stopped = this.run().catch((error: unknown) => {
+      this.running = false;
+      this.logger.error({ msg: 'Spool replay stopped on an unexpected error; restart the service to resume it', error });
+    });
+  }
+
+  /** Finishes the batch under way (if any) and stops. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.stopped;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      const record = await this.spool.peek();
+      if (record === null) {
+        await this.sleep(IDLE_POLL_MS);
+        continue;
+      }
+      // While the circuit is open the live writer spools; the replayer is the one that probes InfluxDB.
+      const started = Date.now();
+      try {
+        const outcome = await writeOrBisect(this.sink, record.lines, (line) => line);
+        const streak = this.availability.recordSuccess();
+        if (streak > 0) this.logger.log({ msg: 'InfluxDB takes writes again; replaying the outage spool', failedAttempts: streak, spooled: this.stats.spooled });
+        if (outcome.refused.length > 0) {
+          this.recordDeadLetters(outcome.refused.map(({ entry, error }) => influxRefusedLetter(originOfLine(entry), error)));
+        }
+        await this.spool.commit(record);
+        this.stats.written += outcome.written;
+        this.stats.refusedByInflux += outcome.refused.length;
+        this.stats.spooled -= record.lines.length;
+        this.stats.replayedBatches++;
+      } catch (error) {
+        this.stats.writeErrors++;
+        const delay = this.availability.recordFailure(error);
+        await this.sleep(delay);
+        continue;
+      }
+      const budgetMs = (record.lines.length / this.ratePerSecond) * 1000;
+      await this.sleep(budgetMs - (Date.now() - started));
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (ms <= 0 || !this.running) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}
