@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from './free-port';
@@ -62,6 +62,18 @@ export class HubProcess {
     return this.outputTail;
   }
 
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Resident set size of the service process, from /proc (Linux). */
+  async rssBytes(): Promise<number> {
+    const status = await readFile(`/proc/${this.pid}/status`, 'utf8');
+    const match = /VmRSS:\s+(\d+) kB/.exec(status);
+    if (!match) throw new Error(`no VmRSS in /proc/${this.pid}/status`);
+    return Number(match[1]) * 1024;
+  }
+
   async launch(): Promise<void> {
     const child = spawn(process.execPath, [MAIN], {
       env: {
@@ -91,9 +103,12 @@ export class HubProcess {
     child.stderr?.on('data', keep);
     await new Promise<void>((resolvePromise, reject) => {
       const timer = setTimeout(() => reject(new Error(`hub did not become ready in 30 s:\n${this.outputTail}`)), 30_000);
+      // Only this launch's output counts: the tail still holds the previous launch's ready line after a restart.
+      let stdout = '';
       child.stdout?.on('data', (chunk: Buffer) => {
         keep(chunk);
-        if (this.outputTail.includes('"event":"hub-ready"')) {
+        stdout = (stdout + chunk.toString('utf8')).slice(-4096);
+        if (stdout.includes('"event":"hub-ready"')) {
           clearTimeout(timer);
           resolvePromise();
         }

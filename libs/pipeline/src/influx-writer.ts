@@ -59,7 +59,7 @@ export class InfluxWriter {
   private flushTimer: NodeJS.Timeout | null = null;
   private idleResolvers: (() => void)[] = [];
   private draining = false;
-  /** Whether the last spool append was refused for lack of room (logged on each change). */
+  /** The last spool append was refused for lack of room and no batch has been durable since (logged on each change). */
   spoolFull = false;
 
   constructor(
@@ -207,6 +207,7 @@ export class InfluxWriter {
         }
         const streak = this.availability.recordSuccess();
         if (streak > 0) this.logger.log({ msg: 'InfluxDB takes writes again', failedAttempts: streak });
+        this.clearSpoolFull();
         // Spooled meanwhile because InfluxDB was slow: the spool owns the batch and counts it when replayed.
         if (batch.state === 'spooling' && (await batch.spooling)) return;
         if (batch.state === 'done') return;
@@ -230,10 +231,7 @@ export class InfluxWriter {
     batch.state = 'spooling';
     batch.spooling = this.spool.append(batch.entries.map((entry) => entry.line)).then(
       () => {
-        if (this.spoolFull) {
-          this.spoolFull = false;
-          this.logger.log({ msg: 'Outage spool has room again; acknowledgements resume' });
-        }
+        this.clearSpoolFull();
         this.stats.spooled += batch.entries.length;
         this.finish(batch);
         this.settled();
@@ -247,6 +245,13 @@ export class InfluxWriter {
       },
     );
     return batch.spooling;
+  }
+
+  /** Batches are durable again (spooled, or written by InfluxDB), so acknowledgements flow again. */
+  private clearSpoolFull(): void {
+    if (!this.spoolFull) return;
+    this.spoolFull = false;
+    this.logger.log({ msg: 'Batches are durable again; acknowledgements resume' });
   }
 
   private noteSpoolRefusal(error: unknown): void {

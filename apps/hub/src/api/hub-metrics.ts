@@ -4,7 +4,8 @@ import { REJECT_REASON_CODES } from '../../../../libs/contract/src';
 import { MqttBroker } from '../../../../libs/broker/src/mqtt-broker';
 import { DevicePresence } from '../../../../libs/pipeline/src/device-presence';
 import { IngestStats } from '../../../../libs/pipeline/src/ingest-stats';
-import { WriterListener } from '../../../../libs/pipeline/src/influx-writer';
+import { InfluxWriter, WriterListener } from '../../../../libs/pipeline/src/influx-writer';
+import { OutageSpool } from '../../../../libs/spool/src/outage-spool';
 
 /** Observes InfluxDB batch latency as batches complete; the writer's only link to metrics. */
 @Injectable()
@@ -36,6 +37,8 @@ export class HubMetrics {
     stats: IngestStats,
     broker: MqttBroker,
     presence: DevicePresence,
+    writer: InfluxWriter,
+    spool: OutageSpool,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'hub_' });
     const counterFrom = (name: string, help: string, read: () => number): void => {
@@ -64,5 +67,13 @@ export class HubMetrics {
     gaugeFrom('hub_readings_waiting_for_room', 'Readings whose acknowledgement waits for writer buffer room', () => stats.waitingForRoom);
     gaugeFrom('hub_mqtt_connected_clients', 'Connected MQTT clients', () => broker.connectedClients);
     gaugeFrom('hub_devices_known', 'Devices ever seen', () => presence.size);
+    counterFrom('hub_readings_duplicate_total', 'Exact resends dropped (same device, seq and ts)', () => stats.duplicates);
+    counterFrom('hub_spool_replayed_batches_total', 'Batches written back to InfluxDB from the outage spool', () => stats.replayedBatches);
+    gaugeFrom('hub_spool_readings', 'Acknowledged readings in the outage spool, waiting for InfluxDB', () => spool.pendingReadings);
+    gaugeFrom('hub_spool_bytes', 'Size of the outage spool on disk', () => spool.bytes);
+    gaugeFrom('hub_spool_max_bytes', 'Cap on the outage spool (HUB_SPOOL_MAX_BYTES)', () => spool.maxBytes);
+    gaugeFrom('hub_spool_full', '1 while the outage spool is full: acknowledgements stop once memory fills up', () =>
+      writer.spoolFull || spool.full ? 1 : 0,
+    );
   }
 }
