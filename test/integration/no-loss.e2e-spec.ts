@@ -132,35 +132,38 @@ describe('no acknowledged reading is lost (real influxd, real service, real MQTT
 
   it('dead-letters the points InfluxDB refuses in a batch, with its reason, and stores the rest', async () => {
     const ts = Date.now() - 60_000;
-    // In this shard `ph` becomes a string field: a float ph is then a field type conflict that InfluxDB refuses.
-    const seed = await fetch(`${influxd.url}/write?db=${DATABASE}&precision=ms`, { method: 'POST', body: `water,device_id=seed ph="acid" ${ts - 1}` });
+    // In this shard `occupancy_pct` becomes a string field (no other test in this file writes traffic): a float
+    // occupancy_pct is then a field type conflict that InfluxDB refuses.
+    const seed = await fetch(`${influxd.url}/write?db=${DATABASE}&precision=ms`, { method: 'POST', body: `traffic,device_id=seed occupancy_pct="busy" ${ts - 1}` });
     expect(seed.status).toBe(204);
     const client = await connectAsync(hub.mqttUrl, { clientId: 'conflict-1' });
     const batch = [
-      { ts, metrics: { pressure_kpa: 400 } },
-      { ts: ts + 1, metrics: { pressure_kpa: 410, ph: 7.2 } },
-      { ts: ts + 2, metrics: { pressure_kpa: 420 } },
+      { ts, metrics: { vehicle_count: 4 } },
+      { ts: ts + 1, metrics: { vehicle_count: 5, occupancy_pct: 12.5 } },
+      { ts: ts + 2, metrics: { vehicle_count: 6 } },
     ];
-    await client.publishAsync('sensors/water/conflict-1/telemetry', JSON.stringify(batch), { qos: 1 });
+    await client.publishAsync('sensors/traffic/conflict-1/telemetry', JSON.stringify(batch), { qos: 1 });
     await client.endAsync();
 
     const after = await settled(hub);
     expect(after.balanced).toBe(true);
     const stored = await storedReadings(influxd, DATABASE, 'conflict-');
     expect([...stored.entries()].sort()).toEqual([
-      [`conflict-1@${ts}`, { pressure_kpa: 400 }],
-      [`conflict-1@${ts + 2}`, { pressure_kpa: 420 }],
+      [`conflict-1@${ts}`, { vehicle_count: 4 }],
+      [`conflict-1@${ts + 2}`, { vehicle_count: 6 }],
     ]);
     const letters = await hub.get<{ items: DeadLetter[]; matching: number }>('/api/dead-letters?device=conflict-1');
     expect(letters.body.matching).toBe(1);
     expect(letters.body.items[0]).toMatchObject({
       reason: 'INFLUX_REFUSED',
       deviceId: 'conflict-1',
-      domain: 'water',
+      domain: 'traffic',
       clientId: 'conflict-1',
-      topic: 'sensors/water/conflict-1/telemetry',
-      payload: `water,device_id=conflict-1 pressure_kpa=410,ph=7.2 ${ts + 1}`,
+      topic: 'sensors/traffic/conflict-1/telemetry',
+      payload: `traffic,device_id=conflict-1 vehicle_count=5,occupancy_pct=12.5 ${ts + 1}`,
     });
-    expect(letters.body.items[0].detail).toMatch(/^InfluxDB 400: .*field type conflict: input field "ph" on measurement "water" is type float, already exists as type string/);
+    expect(letters.body.items[0].detail).toMatch(
+      /^InfluxDB 400: .*field type conflict: input field "occupancy_pct" on measurement "traffic" is type float, already exists as type string/,
+    );
   });
 });
