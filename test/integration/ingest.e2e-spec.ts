@@ -216,6 +216,27 @@ describe('ingestion spine (real influxd, real MQTT, real service)', () => {
     );
   });
 
+  it('forwards valid telemetry to subscribers and keeps refused messages from them', async () => {
+    const subscriber = await connectAsync(hub.mqttUrl, { clientId: 'water-department-scada' });
+    const received: string[] = [];
+    subscriber.on('message', (topic, payload) => received.push(`${topic} ${payload.toString()}`));
+    await subscriber.subscribeAsync('sensors/water/fwd-1/#', { qos: 1 });
+    const device = await connectAsync(hub.mqttUrl, { clientId: 'fwd-1' });
+    const valid = JSON.stringify({ metrics: { ph: 7.4 } });
+    await device.publishAsync('sensors/water/fwd-1/telemetry', valid, { qos: 1 });
+    await device.publishAsync('sensors/water/fwd-1/telemetry', JSON.stringify({ metrics: { ph: 99 } }), { qos: 1 });
+    await device.publishAsync('sensors/water/fwd-1/telemetry', '{"metrics":', { qos: 1 });
+    await device.publishAsync('sensors/water/fwd-1/status', 'online', { qos: 1 });
+    await device.publishAsync('sensors/water/fwd-1/status', 'sleepy', { qos: 1 });
+    await waitFor(async () => received.length, (count) => count >= 2, 5_000, 'forwarded messages');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await device.endAsync();
+    await subscriber.endAsync();
+    expect(received).toEqual([`sensors/water/fwd-1/telemetry ${valid}`, 'sensors/water/fwd-1/status online']);
+    const letters = await deadLetters('device=fwd-1');
+    expect(letters.items.map((letter) => letter.reason).sort()).toEqual(['MALFORMED_JSON', 'STATUS_INVALID', 'VALUE_OUT_OF_RANGE']);
+  });
+
   it('refuses bad API parameters with a 400 that names the parameter', async () => {
     const bad = await hub.get<{ statusCode: number; message: string }>('/api/dead-letters?reason=NOPE');
     expect(bad.status).toBe(400);

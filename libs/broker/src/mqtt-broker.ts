@@ -50,6 +50,8 @@ export class MqttBroker {
   }
 
   async start(options: BrokerListenOptions): Promise<void> {
+    // Payloads of messages that held nothing valid: acknowledged (and dead-lettered) but not forwarded.
+    const refused = new WeakSet<Buffer>();
     const aedes = await Aedes.createBroker({
       // A device may buffer a burst before its CONNACK; more than this is abuse.
       queueLimit: 1000,
@@ -59,8 +61,11 @@ export class MqttBroker {
           callback(new Error(`publishing to ${packet.topic.slice(0, 64)} is not allowed`));
           return;
         }
-        this.ingest.handlePublish(client ?? DEPARTED_CLIENT, packet.topic, packet.payload as Buffer, callback);
+        const payload = packet.payload as Buffer;
+        if (!this.ingest.handlePublish(client ?? DEPARTED_CLIENT, packet.topic, payload, callback)) refused.add(payload);
       },
+      // aedes copies the packet for delivery but keeps the payload buffer, so a refused message is known by it.
+      authorizeForward: (_client, packet) => (refused.has(packet.payload as Buffer) ? null : packet),
     });
     aedes.on('client', (client: Client) => this.presence.clientConnected(client.id));
     aedes.on('clientDisconnect', (client: Client) => this.presence.clientDisconnected(client.id));

@@ -22,6 +22,7 @@ export const REJECT_REASONS = {
   TS_IN_FUTURE: 'ts is further ahead of the receive time than HUB_MAX_FUTURE_SKEW',
   TS_TOO_OLD: 'ts is older than HUB_MAX_READING_AGE',
   SEQ_INVALID: 'seq is not a non-negative integer',
+  STATUS_INVALID: 'A message on sensors/{domain}/{deviceId}/status is neither "online" nor "offline"',
   INFLUX_REFUSED: 'InfluxDB refused the point (its own reason is in the detail)',
 } as const;
 

@@ -57,8 +57,8 @@ describe('validateTelemetry', () => {
       { reason: 'SEQ_INVALID', payload: '{"seq":-1,"metrics":{"ph":7}}', detail: 'seq number -1 is not a non-negative integer' },
     ];
 
-    it('covers every code except the topic parser’s and the writer’s', () => {
-      const notValidation: RejectReason[] = ['TOPIC_INVALID', 'DOMAIN_UNKNOWN', 'DEVICE_ID_INVALID', 'INFLUX_REFUSED'];
+    it('covers every code except the topic parser’s, the status topic’s and the writer’s', () => {
+      const notValidation: RejectReason[] = ['TOPIC_INVALID', 'DOMAIN_UNKNOWN', 'DEVICE_ID_INVALID', 'STATUS_INVALID', 'INFLUX_REFUSED'];
       expect(cases.map((c) => c.reason).sort()).toEqual(REJECT_REASON_CODES.filter((code) => !notValidation.includes(code)).sort());
     });
 

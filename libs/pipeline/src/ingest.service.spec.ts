@@ -89,13 +89,30 @@ describe('IngestService', () => {
     expect(writer.offered).toHaveLength(0);
   });
 
-  it('records status messages as presence without storing a reading', () => {
-    service.handlePublish(client, 'sensors/heat/h-1/status', Buffer.from('online'), jest.fn());
+  it('records status messages as presence without storing a reading, and dead-letters an unknown status', () => {
+    expect(service.handlePublish(client, 'sensors/heat/h-1/status', Buffer.from('online'), jest.fn())).toBe(true);
     expect(presence.get('h-1')).toMatchObject({ online: true });
-    service.handlePublish(client, 'sensors/heat/h-1/status', Buffer.from('offline'), jest.fn());
+    expect(service.handlePublish(client, 'sensors/heat/h-1/status', Buffer.from('offline'), jest.fn())).toBe(true);
     expect(presence.get('h-1')).toMatchObject({ online: false });
     expect(writer.offered).toHaveLength(0);
     expect(stats.received).toBe(0);
+
+    const done = jest.fn();
+    expect(service.handlePublish(client, 'sensors/heat/h-1/status', Buffer.from('rebooting'), done)).toBe(false);
+    expect(done).toHaveBeenCalledWith(null);
+    expect(deadLetters).toEqual([
+      expect.objectContaining({ reason: 'STATUS_INVALID', detail: 'status must be "online" or "offline", got "rebooting"', deviceId: 'h-1', topic: 'sensors/heat/h-1/status' }),
+    ]);
+    expect(presence.get('h-1')).toMatchObject({ online: false });
+  });
+
+  it('tells the broker to forward only messages that held something valid', () => {
+    const now = Date.now();
+    expect(service.handlePublish(client, 'sensors/gas/g-1/telemetry', json({ metrics: { methane_pct_lel: 1 } }), jest.fn())).toBe(true);
+    expect(service.handlePublish(client, 'sensors/gas/g-1/telemetry', json([{ ts: now, metrics: { methane_pct_lel: 1 } }, { metrics: { methane_pct_lel: 900 } }]), jest.fn())).toBe(true);
+    expect(service.handlePublish(client, 'sensors/gas/g-1/telemetry', json({ metrics: { methane_pct_lel: 900 } }), jest.fn())).toBe(false);
+    expect(service.handlePublish(client, 'sensors/gas/g-1/telemetry', Buffer.from('{'), jest.fn())).toBe(false);
+    expect(service.handlePublish(client, 'alerts/gas/g-1', json({}), jest.fn())).toBe(false);
   });
 
   it('does not acknowledge when the dead-letter store cannot record, so the device resends', () => {

@@ -42,42 +42,50 @@ export class IngestService {
     this.accepting = false;
   }
 
-  handlePublish(client: PublishingClient, topic: string, payload: Uint8Array, done: AckCallback): void {
+  /**
+   * Takes one PUBLISH. Returns false when the message held nothing valid, so the broker does not forward it to
+   * subscribers (another department's system should not receive what the contract refused).
+   */
+  handlePublish(client: PublishingClient, topic: string, payload: Uint8Array, done: AckCallback): boolean {
     if (!this.accepting) {
       done(new Error('service is shutting down'));
-      return;
+      return false;
     }
     let sequencer = this.sequencers.get(client);
     if (sequencer === undefined) this.sequencers.set(client, (sequencer = new AckSequencer()));
     const settle = sequencer.reserve(done);
     try {
-      this.route(client.id, topic, payload, settle);
+      return this.route(client.id, topic, payload, settle);
     } catch (error) {
       // Never throw into the broker: a failure here (e.g. the dead-letter store is unwritable) refuses the message
       // without PUBACK, so the device keeps it and resends.
       this.logger.error({ msg: 'Could not process a message', clientId: client.id, topic, error });
       settle(error instanceof Error ? error : new Error(String(error)));
+      return false;
     }
   }
 
-  private route(clientId: string, topic: string, payload: Uint8Array, settle: AckCallback): void {
+  private route(clientId: string, topic: string, payload: Uint8Array, settle: AckCallback): boolean {
     const receivedAt = Date.now();
     const parsed = parseSensorTopic(topic);
     if (!parsed.ok) {
       this.refuseMessage(clientId, topic, payload, receivedAt, parsed.reason, parsed.detail);
       settle();
-      return;
+      return false;
     }
     const { address } = parsed;
     if (parsed.kind === 'status') {
       const status = Buffer.from(payload).toString('utf8').trim().toLowerCase();
-      if (status === 'online' || status === 'offline') {
+      const known = status === 'online' || status === 'offline';
+      if (known) {
         this.presence.recordStatus(address, clientId, receivedAt, status === 'online');
       } else {
-        this.logger.warn({ msg: 'Status message is neither "online" nor "offline"', deviceId: address.deviceId, status: status.slice(0, 32) });
+        this.recordRejections(clientId, topic, payload, receivedAt, address.deviceId, address.domain, [
+          { reason: 'STATUS_INVALID', detail: `status must be "online" or "offline", got ${JSON.stringify(status.slice(0, 32))}` },
+        ]);
       }
       settle();
-      return;
+      return known;
     }
 
     const result = validateTelemetry(address, payload, receivedAt, this.limits);
@@ -89,7 +97,7 @@ export class IngestService {
     this.stats.duplicates += result.readings.length - readings.length;
     if (readings.length === 0) {
       settle();
-      return;
+      return result.readings.length > 0;
     }
     this.presence.recordReadings(address, clientId, receivedAt, readings);
     const entries: WriteEntry[] = readings.map((reading) => ({
@@ -100,6 +108,7 @@ export class IngestService {
       clientId,
     }));
     this.writer.offer(entries, () => settle());
+    return true;
   }
 
   private refuseMessage(clientId: string, topic: string, payload: Uint8Array, receivedAt: number, reason: RejectReason, detail: string): void {
