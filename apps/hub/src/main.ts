@@ -27,7 +27,14 @@ async function bootstrap(): Promise<void> {
   }
 
   const app = await NestFactory.create(HubModule.forConfig(config), {
-    logger: new ConsoleLogger({ logLevels: LOG_LEVELS[config.logLevel] }),
+    // Structured entries ({ msg, deviceId, error, … }) on one line each: readable in a terminal, greppable in a file.
+    logger: new ConsoleLogger({
+      logLevels: LOG_LEVELS[config.logLevel],
+      json: config.logFormat === 'json',
+      colors: config.logFormat === 'text' && process.stdout.isTTY === true,
+      compact: true,
+      breakLength: Infinity,
+    }),
   });
   app.useGlobalFilters(new GlobalExceptionFilter());
   // SIGTERM/SIGINT run the shutdown hooks: stop accepting, flush to InfluxDB, persist state.

@@ -36,6 +36,7 @@ const DEFAULTS: HubConfig = {
   validation: { maxPayloadBytes: 262_144, maxBatchReadings: 1000, maxAgeMs: 604_800_000, maxFutureMs: 300_000 },
   deadLetters: { maxRows: 100_000, maxPayloadBytes: 4096 },
   logLevel: 'log',
+  logFormat: 'text',
 };
 
 describe('loadHubConfig', () => {

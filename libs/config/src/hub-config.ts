@@ -57,6 +57,8 @@ export interface HubConfig {
   readonly validation: ValidationLimits;
   readonly deadLetters: { readonly maxRows: number; readonly maxPayloadBytes: number };
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
+  /** text: one readable line per entry; json: one JSON object per line, for a log shipper. */
+  readonly logFormat: 'text' | 'json';
 }
 
 export class InvalidConfigError extends Error {
@@ -131,6 +133,7 @@ export function loadHubConfig(env: Env): HubConfig {
       maxPayloadBytes: read.bytes('HUB_DEAD_LETTER_PAYLOAD_BYTES', 4096, 64, 1024 * 1024),
     },
     logLevel: read.oneOf('HUB_LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
+    logFormat: read.oneOf('HUB_LOG_FORMAT', ['text', 'json'] as const, 'text'),
   };
   if (config.writer.retryMinMs > config.writer.retryMaxMs) {
     // Name the values as the operator wrote them (or the defaults), not as milliseconds.
