@@ -46,7 +46,9 @@ export class HubLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
       this.logger.warn({ msg: `InfluxDB at ${this.config.influx.url} is not ready; readings are spooled until it is`, error });
     }
     this.replayer.start();
-    await this.broker.start(this.config.mqtt);
+    // Up to twice the payload limit is read and dead-lettered as PAYLOAD_TOO_LARGE with its start; beyond that
+    // the connection is closed before the body is buffered.
+    await this.broker.start({ ...this.config.mqtt, maxPacketBytes: 2 * this.config.validation.maxPayloadBytes + 65_536 });
   }
 
   @Interval('persist-device-presence', 2000)

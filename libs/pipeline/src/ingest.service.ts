@@ -111,6 +111,17 @@ export class IngestService {
     return true;
   }
 
+  /** A packet the broker refused by its size alone, before reading it: recorded without its payload. */
+  refuseOversizedPacket(clientId: string | undefined, remoteAddress: string | undefined, detail: string): void {
+    try {
+      this.recordRejections(clientId ?? `(not connected: ${remoteAddress ?? 'unknown address'})`, '(not read)', new Uint8Array(0), Date.now(), undefined, undefined, [
+        { reason: 'PAYLOAD_TOO_LARGE', detail },
+      ]);
+    } catch (error) {
+      this.logger.error({ msg: 'Could not record an oversized packet', clientId, error });
+    }
+  }
+
   private refuseMessage(clientId: string, topic: string, payload: Uint8Array, receivedAt: number, reason: RejectReason, detail: string): void {
     this.recordRejections(clientId, topic, payload, receivedAt, undefined, undefined, [{ reason, detail }]);
   }
