@@ -283,7 +283,7 @@ describe('ingestion spine (real influxd, real MQTT, real service)', () => {
     const current = await waitFor(stats, (snapshot) => snapshot.buffered === 0, 5_000, 'writer at rest');
     const metrics = await (await fetch(`${hub.httpUrl}/metrics`)).text();
     expect(metrics).toContain(`hub_readings_received_total ${current.received}`);
-    expect(metrics).toContain(`hub_readings_rejected_total{reason="MALFORMED_JSON"} ${current.rejectedByReason.MALFORMED_JSON}`);
+    expect(metrics).toContain(`hub_readings_rejected_total{reason="MALFORMED_JSON"} ${current.rejectedByReason.MALFORMED_JSON ?? 0}`);
     expect(metrics).toContain(`hub_readings_written_total ${current.written}`);
     expect(metrics).toMatch(/hub_write_batch_seconds_count [1-9]\d*/);
 
