@@ -1,8 +1,10 @@
 import 'reflect-metadata';
-import { ConsoleLogger, LogLevel } from '@nestjs/common';
+import { ConsoleLogger, Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { join } from 'node:path';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { HubConfig, InvalidConfigError, loadHubConfig } from '../../../libs/config/src';
+import { serveConsole } from './console/console-static';
 import { GlobalExceptionFilter } from './global-exception.filter';
 import { HubModule } from './hub.module';
 import { MqttBroker } from '../../../libs/broker/src/mqtt-broker';
@@ -48,6 +50,8 @@ async function bootstrap(): Promise<void> {
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document);
+  // The operator console, built by Vite next to the service (dist/console), on the same port as the API.
+  serveConsole(app, join(__dirname, '../../../console'), new Logger('OperatorConsole'));
   await app.listen(config.http.port, config.http.host);
   const address = app.getHttpServer().address();
   const httpPort = typeof address === 'object' && address !== null ? address.port : config.http.port;

@@ -1,0 +1,22 @@
+/**
+ * The API's shapes, imported as types from the code that produces them (one source of truth; nothing of the server
+ * ends up in the bundle). Types the API declares inline are restated here next to the endpoint they describe.
+ */
+export type { Catalogue, CatalogueDomain, CatalogueMetric } from '../../../libs/contract/src/catalogue.view';
+export type { DeviceState } from '../../../libs/store/src/device-state.repository';
+export type { DeadLetter } from '../../../libs/store/src/dead-letter.repository';
+export type { IngestStatsSnapshot } from '../../../libs/pipeline/src/ingest-stats';
+export type { DeviceReadings, ReadingSeries } from '../../../apps/hub/src/api/readings.service';
+export type { HubHealth, ComponentHealth } from '../../../apps/hub/src/api/health.service';
+export type { DeviceChange } from '../../../apps/hub/src/live/device-change.tracker';
+import type { DeadLetter } from '../../../libs/store/src/dead-letter.repository';
+import type { RejectReason } from '../../../libs/contract/src/reject-reason';
+export type { RejectReason };
+
+/** GET /api/dead-letters (declared inline by DeadLettersController). */
+export interface DeadLetterPage {
+  readonly items: DeadLetter[];
+  readonly matching: number;
+  readonly nextBefore: number | null;
+  readonly totals: { readonly byReason: Partial<Record<RejectReason, number>>; readonly evicted: number; readonly stored: number };
+}

@@ -1,0 +1,104 @@
+import type { JSX, RefObject } from 'preact';
+import { useEffect } from 'preact/hooks';
+import { navigate } from '../router';
+
+/** `g` then a letter goes to a page (as in many web consoles); `/` jumps to the page's search field; `?` lists keys. */
+export const GO_KEYS: Readonly<Record<string, { href: string; label: string }>> = {
+  a: { href: '/alerts', label: 'Alert inbox' },
+  f: { href: '/fleet', label: 'Fleet' },
+  d: { href: '/dead-letters', label: 'Refused messages' },
+  r: { href: '/rules', label: 'Rules' },
+  l: { href: '/silences', label: 'Silences' },
+  s: { href: '/system', label: 'System' },
+};
+
+export function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
+}
+
+export function useGlobalShortcuts(showHelp: () => void): void {
+  useEffect(() => {
+    let pendingGo = 0;
+    const onKey = (event: KeyboardEvent): void => {
+      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
+      if (document.querySelector('dialog[open]')) return;
+      if (Date.now() - pendingGo < 1500 && GO_KEYS[event.key]) {
+        pendingGo = 0;
+        event.preventDefault();
+        navigate(GO_KEYS[event.key].href);
+        return;
+      }
+      pendingGo = 0;
+      if (event.key === 'g') pendingGo = Date.now();
+      else if (event.key === '?') {
+        event.preventDefault();
+        showHelp();
+      } else if (event.key === '/') {
+        const search = document.querySelector<HTMLInputElement>('main [data-search]');
+        if (search) {
+          event.preventDefault();
+          search.focus();
+          search.select();
+        }
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [showHelp]);
+}
+
+export function KeyboardHelp(props: { dialog: RefObject<HTMLDialogElement | null> }): JSX.Element {
+  return (
+    <dialog ref={props.dialog} class="dialog" aria-labelledby="keys-title">
+      <h2 id="keys-title">Keyboard</h2>
+      <table class="table keys">
+        <tbody>
+          {Object.entries(GO_KEYS).map(([key, target]) => (
+            <tr key={key}>
+              <th scope="row">
+                <kbd>g</kbd> <kbd>{key}</kbd>
+              </th>
+              <td>{target.label}</td>
+            </tr>
+          ))}
+          <tr>
+            <th scope="row">
+              <kbd>/</kbd>
+            </th>
+            <td>Search or filter on this page</td>
+          </tr>
+          <tr>
+            <th scope="row">
+              <kbd>j</kbd> <kbd>k</kbd>
+            </th>
+            <td>Next / previous alert in the inbox</td>
+          </tr>
+          <tr>
+            <th scope="row">
+              <kbd>Enter</kbd>
+            </th>
+            <td>Open the selected alert</td>
+          </tr>
+          <tr>
+            <th scope="row">
+              <kbd>a</kbd> <kbd>r</kbd> <kbd>c</kbd>
+            </th>
+            <td>Acknowledge, resolve or comment on the open alert</td>
+          </tr>
+          <tr>
+            <th scope="row">
+              <kbd>Esc</kbd>
+            </th>
+            <td>Close a dialog or the alert detail</td>
+          </tr>
+        </tbody>
+      </table>
+      <form method="dialog">
+        <button class="button" type="submit" autofocus>
+          Close
+        </button>
+      </form>
+    </dialog>
+  );
+}

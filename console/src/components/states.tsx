@@ -1,0 +1,67 @@
+import type { ComponentChildren, JSX } from 'preact';
+import { ApiError } from '../api/http';
+
+export function Loading(props: { what: string }): JSX.Element {
+  return (
+    <div class="state state-loading" role="status" aria-live="polite">
+      <span class="spinner" aria-hidden="true" /> Loading {props.what}…
+    </div>
+  );
+}
+
+export function Empty(props: { title: string; children?: ComponentChildren }): JSX.Element {
+  return (
+    <div class="state state-empty" role="status">
+      <p class="state-title">{props.title}</p>
+      {props.children && <p class="state-hint">{props.children}</p>}
+    </div>
+  );
+}
+
+/** What went wrong, in the operator's terms, with what still works and a way to try again. */
+export function describeError(error: Error): { title: string; detail: string } {
+  if (error instanceof ApiError) {
+    if (error.unreachable) return { title: 'The hub is not answering', detail: error.message };
+    if (error.status === 503 && /influx/i.test(error.message)) {
+      return {
+        title: 'InfluxDB is not answering',
+        detail: `Stored readings cannot be shown right now. The hub keeps receiving readings and holds them until InfluxDB is back. (${error.message})`,
+      };
+    }
+    if (error.status === 404) return { title: 'Not found', detail: error.message };
+    return { title: `The hub refused the request (${error.status})`, detail: error.message };
+  }
+  return { title: 'Something went wrong', detail: error.message };
+}
+
+export function ErrorNotice(props: { error: Error; onRetry?: () => void; compact?: boolean }): JSX.Element {
+  const { title, detail } = describeError(props.error);
+  return (
+    <div class={`notice notice-error${props.compact ? ' notice-compact' : ''}`} role="alert">
+      <div>
+        <strong>{title}.</strong> <span class="notice-detail">{detail}</span>
+      </div>
+      {props.onRetry && (
+        <button type="button" class="button" onClick={props.onRetry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** A failed refresh over data already on screen: the data stays, marked as possibly out of date. */
+export function StaleNotice(props: { error: Error | undefined; updatedAt: number | undefined; onRetry: () => void }): JSX.Element | null {
+  if (!props.error) return null;
+  const { title } = describeError(props.error);
+  return (
+    <div class="notice notice-warning notice-compact" role="status">
+      <span>
+        {title}: showing what was loaded {props.updatedAt ? `at ${new Date(props.updatedAt).toLocaleTimeString()}` : 'earlier'}.
+      </span>
+      <button type="button" class="button button-small" onClick={props.onRetry}>
+        Refresh
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,26 @@
+import type { DeviceState } from '../api/types';
+
+/**
+ * What an operator needs to see first about a device. `offline`: the broker says it is not connected (its last will
+ * fired, or it never came back after a restart). `quiet`: connected, but nothing heard for a while — a hung meter
+ * or a lost route often looks like this. An open alert of a no-data or stuck rule says more and wins (see fleet view).
+ */
+export type DeviceStatus = 'online' | 'quiet' | 'offline';
+
+/** Connected but silent for this long counts as quiet. */
+export const QUIET_AFTER_MS = 10 * 60_000;
+
+export function deviceStatus(device: Pick<DeviceState, 'online' | 'lastSeen'>, now: number): DeviceStatus {
+  if (!device.online) return 'offline';
+  return now - device.lastSeen > QUIET_AFTER_MS ? 'quiet' : 'online';
+}
+
+const RANK: Record<DeviceStatus, number> = { offline: 0, quiet: 1, online: 2 };
+
+/** Problems first: offline, then quiet, then those with open alerts, then by id. */
+export function compareDevices(
+  a: { device: DeviceState; status: DeviceStatus; openAlerts: number },
+  b: { device: DeviceState; status: DeviceStatus; openAlerts: number },
+): number {
+  return RANK[a.status] - RANK[b.status] || b.openAlerts - a.openAlerts || a.device.deviceId.localeCompare(b.device.deviceId, undefined, { numeric: true });
+}

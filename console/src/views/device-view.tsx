@@ -1,0 +1,186 @@
+import type { JSX } from 'preact';
+import { metricOf, useCatalogue } from '../api/catalogue';
+import { hubApi } from '../api/hub-api';
+import type { DeviceReadings } from '../api/types';
+import { DeviceStatusBadge } from '../components/badges';
+import { Chart } from '../components/chart';
+import { Page } from '../components/page';
+import { Empty, ErrorNotice, Loading, StaleNotice } from '../components/states';
+import { Time } from '../components/time';
+import { deviceStatus } from '../fleet/device-status';
+import { formatDuration } from '../format/time';
+import { formatValue, humanize } from '../format/values';
+import { useNow } from '../hooks/use-now';
+import { useResource } from '../hooks/use-resource';
+import { Link, useQueryParam } from '../router';
+import { DeadLetterList } from './dead-letter-list';
+import { LastValues } from './fleet-view';
+
+export const RANGES = [
+  { key: '1h', label: 'Last hour', spanMs: 3_600_000, refreshMs: 15_000 },
+  { key: '24h', label: 'Last day', spanMs: 86_400_000, refreshMs: 60_000 },
+  { key: '7d', label: 'Last week', spanMs: 7 * 86_400_000, refreshMs: 300_000 },
+] as const;
+
+/** One device: who it is, whether it reports, its readings over the chosen range (averaged by the hub) and what it had refused. */
+export function DeviceView(props: { id: string }): JSX.Element {
+  const { catalogue } = useCatalogue();
+  const now = useNow(5_000);
+  const [rangeKey, setRangeKey] = useQueryParam('range');
+  const range = RANGES.find((entry) => entry.key === rangeKey) ?? RANGES[0];
+  const device = useResource((signal) => hubApi.device(props.id, signal), [props.id], { refreshMs: 10_000, reloadOn: ['hello', 'device'] });
+  const readings = useResource(
+    (signal) => {
+      const to = Date.now();
+      return hubApi.readings(props.id, { from: to - range.spanMs, to }, signal);
+    },
+    [props.id, range.key],
+    { refreshMs: range.refreshMs, reloadOn: ['hello'] },
+  );
+  const deadLetters = useResource((signal) => hubApi.deadLetters({ device: props.id, limit: 5 }, signal), [props.id], { refreshMs: 30_000 });
+
+  if (device.loading) {
+    return (
+      <Page title={props.id}>
+        <Loading what="device" />
+      </Page>
+    );
+  }
+  if (!device.data) {
+    return (
+      <Page title={props.id}>
+        {device.error && <ErrorNotice error={device.error} onRetry={device.reload} />}
+        <p>
+          <Link href="/fleet">Back to the fleet</Link>
+        </p>
+      </Page>
+    );
+  }
+  const state = device.data;
+  const status = deviceStatus(state, now);
+  return (
+    <Page
+      title={state.deviceId}
+      subtitle={
+        <>
+          {humanize(state.domain)} · <DeviceStatusBadge status={status} /> ·{' '}
+          {status === 'offline' ? `offline for ${formatDuration(now - state.statusChangedAt)}` : <>last heard <Time value={state.lastSeen} mode="ago" /></>}
+        </>
+      }
+      actions={<Link href={`/fleet?domain=${state.domain}`}>All {humanize(state.domain)} devices</Link>}
+    >
+      <StaleNotice error={device.error} updatedAt={device.updatedAt} onRetry={device.reload} />
+      <div class="device-layout">
+        <section class="card device-facts" aria-label="Device details">
+          <dl class="facts">
+            <dt>Last message</dt>
+            <dd>
+              <Time value={state.lastSeen} mode="full" />
+            </dd>
+            <dt>Newest reading (event time)</dt>
+            <dd>
+              <Time value={state.lastReadingTs} mode="full" />
+            </dd>
+            <dt>{state.online ? 'Online since' : 'Offline since'}</dt>
+            <dd>
+              <Time value={state.statusChangedAt} mode="full" />
+            </dd>
+            <dt>First seen</dt>
+            <dd>
+              <Time value={state.firstSeen} mode="full" />
+            </dd>
+            <dt>MQTT client</dt>
+            <dd>
+              <code>{state.clientId ?? '—'}</code>
+            </dd>
+          </dl>
+          <h2 class="card-subtitle">Last values</h2>
+          <LastValues device={state} catalogue={catalogue} limit={20} />
+        </section>
+
+        <section class="card device-readings" aria-labelledby="readings-title">
+          <div class="card-header">
+            <h2 id="readings-title" class="card-title">
+              Readings
+            </h2>
+            <div class="segmented" role="radiogroup" aria-label="Time range">
+              {RANGES.map((entry) => (
+                <button
+                  type="button"
+                  role="radio"
+                  aria-checked={entry.key === range.key}
+                  class={entry.key === range.key ? 'selected' : ''}
+                  onClick={() => setRangeKey(entry.key === '1h' ? '' : entry.key)}
+                  key={entry.key}
+                >
+                  {entry.label}
+                </button>
+              ))}
+            </div>
+          </div>
+          <StaleNotice error={readings.data ? readings.error : undefined} updatedAt={readings.updatedAt} onRetry={readings.reload} />
+          {readings.loading && <Loading what="readings" />}
+          {!readings.loading && !readings.data && readings.error && <ErrorNotice error={readings.error} onRetry={readings.reload} />}
+          {readings.data && <Charts readings={readings.data} domain={state.domain} rangeLabel={range.label.toLowerCase()} catalogue={catalogue} />}
+        </section>
+      </div>
+
+      <section class="card" aria-labelledby="device-dead-letters">
+        <div class="card-header">
+          <h2 id="device-dead-letters" class="card-title">
+            Refused messages
+          </h2>
+          <Link href={`/dead-letters?device=${encodeURIComponent(state.deviceId)}`}>All refused messages of {state.deviceId}</Link>
+        </div>
+        {deadLetters.loading && <Loading what="refused messages" />}
+        {deadLetters.error && !deadLetters.data && <ErrorNotice error={deadLetters.error} onRetry={deadLetters.reload} compact />}
+        {deadLetters.data &&
+          (deadLetters.data.items.length === 0 ? (
+            <Empty title="Nothing refused from this device" />
+          ) : (
+            <DeadLetterList items={deadLetters.data.items} showDevice={false} />
+          ))}
+      </section>
+    </Page>
+  );
+}
+
+function Charts(props: { readings: DeviceReadings; domain: string; rangeLabel: string; catalogue: Parameters<typeof metricOf>[0] }): JSX.Element {
+  const { readings } = props;
+  const catalogueMetrics = props.catalogue?.domains.find((entry) => entry.domain === props.domain)?.metrics.map((metric) => metric.name) ?? [];
+  // Catalogue order first (stable across devices), then anything else the device sent.
+  const names = [...new Set([...catalogueMetrics, ...Object.keys(readings.metrics)])].filter((name) => (readings.metrics[name]?.points.length ?? 0) > 0);
+  if (names.length === 0) {
+    return (
+      <Empty title={`No readings in the ${props.rangeLabel}`}>
+        The device has not sent readings with event times in this range. A longer range may show older ones.
+      </Empty>
+    );
+  }
+  return (
+    <>
+      <p class="muted chart-caption">
+        Averages per {formatDuration(readings.everyMs)}, by event time, <Time value={readings.from} mode="short" /> – <Time value={readings.to} mode="short" />. Shaded: the
+        typical band.
+      </p>
+      <div class="charts">
+        {names.map((name) => {
+          const series = readings.metrics[name];
+          const spec = metricOf(props.catalogue, props.domain, name);
+          const latest = series.points[series.points.length - 1];
+          return (
+            <figure class="chart-figure" key={name} data-metric={name}>
+              <figcaption>
+                <span class="chart-title" title={spec?.description}>
+                  {spec?.description ?? humanize(name)}
+                </span>
+                <span class="chart-latest">{formatValue(latest[1], series.unit)}</span>
+              </figcaption>
+              <Chart title={spec?.description ?? humanize(name)} unit={series.unit} points={series.points} from={readings.from} to={readings.to} typical={spec?.typical} />
+            </figure>
+          );
+        })}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,197 @@
+import type { JSX } from 'preact';
+import { useMemo } from 'preact/hooks';
+import { metricOf, useCatalogue } from '../api/catalogue';
+import { hubApi } from '../api/hub-api';
+import type { Catalogue, DeviceState } from '../api/types';
+import { DeviceStatusBadge } from '../components/badges';
+import { Page } from '../components/page';
+import { Empty, ErrorNotice, Loading, StaleNotice } from '../components/states';
+import { Time } from '../components/time';
+import { compareDevices, deviceStatus, DeviceStatus, QUIET_AFTER_MS } from '../fleet/device-status';
+import { formatDuration } from '../format/time';
+import { bandOf, formatValue, humanize } from '../format/values';
+import { useNow } from '../hooks/use-now';
+import { useResource } from '../hooks/use-resource';
+import { Link, useQueryParam } from '../router';
+
+interface FleetRow {
+  readonly device: DeviceState;
+  readonly status: DeviceStatus;
+  readonly openAlerts: number;
+}
+
+const STATUS_FILTERS = [
+  ['', 'All devices'],
+  ['problems', 'Offline or quiet'],
+  ['offline', 'Offline'],
+  ['online', 'Online'],
+] as const;
+
+/** Every device the hub has seen, by domain: problems first, so a silent meter cannot hide among healthy ones. */
+export function FleetView(): JSX.Element {
+  const devices = useResource((signal) => hubApi.devices(signal), [], { refreshMs: 10_000, reloadOn: ['hello', 'device'] });
+  const { catalogue } = useCatalogue();
+  const now = useNow(5_000);
+  const [domain, setDomain] = useQueryParam('domain');
+  const [status, setStatus] = useQueryParam('status');
+  const [search, setSearch] = useQueryParam('q');
+
+  const rows = useMemo(
+    () => (devices.data ?? []).map((device): FleetRow => ({ device, status: deviceStatus(device, now), openAlerts: 0 })),
+    [devices.data, now],
+  );
+  const domains = catalogue?.domains.map((entry) => entry.domain) ?? [...new Set(rows.map((row) => row.device.domain))];
+  const visible = rows
+    .filter((row) => domain === '' || row.device.domain === domain)
+    .filter((row) => status === '' || (status === 'problems' ? row.status !== 'online' : row.status === status))
+    .filter((row) => search === '' || row.device.deviceId.toLowerCase().includes(search.toLowerCase()))
+    .sort(compareDevices);
+  const offline = rows.filter((row) => row.status === 'offline').length;
+  const quiet = rows.filter((row) => row.status === 'quiet').length;
+
+  return (
+    <Page
+      title="Fleet"
+      subtitle={
+        devices.data && (
+          <>
+            {rows.length} devices · <span class={offline > 0 ? 'text-critical' : ''}>{offline} offline</span> ·{' '}
+            <span class={quiet > 0 ? 'text-warning' : ''}>{quiet} quiet</span>
+          </>
+        )
+      }
+    >
+      <ul class="tiles" aria-label="Devices by domain">
+        {domains.map((name) => {
+          const ofDomain = rows.filter((row) => row.device.domain === name);
+          const down = ofDomain.filter((row) => row.status !== 'online').length;
+          return (
+            <li key={name}>
+            <button
+              type="button"
+              class={`tile${domain === name ? ' tile-selected' : ''}${down > 0 ? ' tile-problem' : ''}`}
+              aria-pressed={domain === name}
+              onClick={() => setDomain(domain === name ? '' : name)}
+            >
+              <span class="tile-title">{humanize(name)}</span>
+              <span class="tile-value">
+                {ofDomain.length - down}/{ofDomain.length}
+              </span>
+              <span class="tile-caption">{down > 0 ? `${down} offline or quiet` : 'all reporting'}</span>
+            </button>
+            </li>
+          );
+        })}
+      </ul>
+
+      <form class="filters" role="search" onSubmit={(event) => event.preventDefault()}>
+        <label>
+          Device
+          <input type="search" data-search value={search} placeholder="id contains…" onInput={(event) => setSearch(event.currentTarget.value)} />
+        </label>
+        <label>
+          Domain
+          <select value={domain} onChange={(event) => setDomain(event.currentTarget.value)}>
+            <option value="">All domains</option>
+            {domains.map((name) => (
+              <option value={name} key={name}>
+                {humanize(name)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Status
+          <select value={status} onChange={(event) => setStatus(event.currentTarget.value)}>
+            {STATUS_FILTERS.map(([value, label]) => (
+              <option value={value} key={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </form>
+
+      <StaleNotice error={devices.data ? devices.error : undefined} updatedAt={devices.updatedAt} onRetry={devices.reload} />
+      {devices.loading && <Loading what="devices" />}
+      {!devices.loading && !devices.data && devices.error && <ErrorNotice error={devices.error} onRetry={devices.reload} />}
+      {devices.data && rows.length === 0 && (
+        <Empty title="No device has reported yet">Devices appear here with their first message on sensors/&#123;domain&#125;/&#123;deviceId&#125;/telemetry.</Empty>
+      )}
+      {devices.data && rows.length > 0 && visible.length === 0 && <Empty title="No device matches these filters" />}
+      {domains
+        .filter((name) => visible.some((row) => row.device.domain === name))
+        .map((name) => (
+          <DomainTable key={name} domain={name} rows={visible.filter((row) => row.device.domain === name)} catalogue={catalogue} now={now} />
+        ))}
+    </Page>
+  );
+}
+
+function DomainTable(props: { domain: string; rows: readonly FleetRow[]; catalogue: Catalogue | undefined; now: number }): JSX.Element {
+  return (
+    <section class="card" aria-labelledby={`domain-${props.domain}`}>
+      <h2 id={`domain-${props.domain}`} class="card-title">
+        {humanize(props.domain)} <span class="muted">({props.rows.length})</span>
+      </h2>
+      <div class="table-scroll">
+        <table class="table fleet-table" data-domain={props.domain}>
+          <thead>
+            <tr>
+              <th scope="col">Device</th>
+              <th scope="col">Status</th>
+              <th scope="col">Last seen</th>
+              <th scope="col" class="col-optional">
+                Last values
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.map((row) => (
+              <tr key={row.device.deviceId} class={`row-${row.status}`} data-device={row.device.deviceId}>
+                <th scope="row">
+                  <Link href={`/devices/${encodeURIComponent(row.device.deviceId)}`}>{row.device.deviceId}</Link>
+                </th>
+                <td>
+                  <DeviceStatusBadge status={row.status} detail={statusDetail(row, props.now)} />
+                </td>
+                <td>
+                  <Time value={row.device.lastSeen} mode="ago" />
+                </td>
+                <td class="col-optional">
+                  <LastValues device={row.device} catalogue={props.catalogue} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function statusDetail(row: FleetRow, now: number): string {
+  if (row.status === 'offline') return `Offline for ${formatDuration(now - row.device.statusChangedAt)}`;
+  if (row.status === 'quiet') return `Connected, but nothing heard for over ${formatDuration(QUIET_AFTER_MS)}`;
+  return 'Connected and reporting';
+}
+
+/** The newest value of each metric; a value outside the typical band is marked, so the eye finds it in a long list. */
+export function LastValues(props: { device: DeviceState; catalogue: Catalogue | undefined; limit?: number }): JSX.Element {
+  const entries = Object.entries(props.device.lastValues).slice(0, props.limit ?? 4);
+  if (entries.length === 0) return <span class="muted">no readings</span>;
+  return (
+    <ul class="values">
+      {entries.map(([metric, value]) => {
+        const spec = metricOf(props.catalogue, props.device.domain, metric);
+        const band = spec ? bandOf(value, spec.typical) : 'normal';
+        return (
+          <li key={metric} class={`value value-${band}`} title={spec ? `${spec.description}; typical ${spec.typical[0]}–${spec.typical[1]} ${spec.unit}` : metric}>
+            <span class="value-name">{humanize(metric)}</span> <span class="value-number">{formatValue(value, spec?.unit ?? '')}</span>
+            {band !== 'normal' && <span class="visually-hidden"> ({band === 'high' ? 'above' : 'below'} typical)</span>}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
