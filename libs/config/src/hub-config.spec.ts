@@ -36,6 +36,16 @@ const DEFAULTS: HubConfig = {
   validation: { maxPayloadBytes: 262_144, maxBatchReadings: 1000, maxAgeMs: 604_800_000, maxFutureMs: 300_000 },
   deadLetters: { maxRows: 100_000, maxPayloadBytes: 4096 },
   logLevel: 'log',
+  alerts: {
+    loadDefaultRules: true,
+    lateDataMs: 600_000,
+    maxCatchUpMs: 21_600_000,
+    webhooks: [],
+    webhookTimeoutMs: 5000,
+    notifyRetryMinMs: 1000,
+    notifyRetryMaxMs: 60_000,
+    notifyBacklog: 1000,
+  },
   logFormat: 'text',
 };
 

@@ -1,5 +1,6 @@
 import { ValidationLimits } from '../../contract/src';
 import { ConfigError, ConfigReader, Env } from './env-parsers';
+import { AlertConfig, readAlertConfig } from './alert-config';
 
 export interface InfluxV1Config {
   readonly api: 'v1';
@@ -57,6 +58,7 @@ export interface HubConfig {
   readonly validation: ValidationLimits;
   readonly deadLetters: { readonly maxRows: number; readonly maxPayloadBytes: number };
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
+  readonly alerts: AlertConfig;
   /** text: one readable line per entry; json: one JSON object per line, for a log shipper. */
   readonly logFormat: 'text' | 'json';
 }
@@ -133,6 +135,7 @@ export function loadHubConfig(env: Env): HubConfig {
       maxPayloadBytes: read.bytes('HUB_DEAD_LETTER_PAYLOAD_BYTES', 4096, 64, 1024 * 1024),
     },
     logLevel: read.oneOf('HUB_LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
+    alerts: readAlertConfig(read),
     logFormat: read.oneOf('HUB_LOG_FORMAT', ['text', 'json'] as const, 'text'),
   };
   if (config.writer.retryMinMs > config.writer.retryMaxMs) {

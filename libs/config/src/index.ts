@@ -1,2 +1,3 @@
 export * from './env-parsers';
 export * from './hub-config';
+export * from './alert-config';

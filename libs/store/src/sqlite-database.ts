@@ -36,6 +36,84 @@ const MIGRATIONS: readonly string[] = [
      last_value_ts TEXT NOT NULL DEFAULT '{}',
      status_changed_at INTEGER NOT NULL
    );`,
+  // Alerts: rules (spec as JSON), alerts (at most one open per rule and device, enforced here), their history (which
+  // doubles as the notification outbox: each channel keeps a cursor into it), silences and small settings.
+  `CREATE TABLE alert_rules (
+     id TEXT PRIMARY KEY,
+     revision INTEGER NOT NULL,
+     spec TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     evaluated_through INTEGER
+   );
+   CREATE TABLE alerts (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     rule_id TEXT NOT NULL,
+     rule_name TEXT NOT NULL,
+     condition_type TEXT NOT NULL,
+     severity TEXT NOT NULL,
+     domain TEXT NOT NULL,
+     metric TEXT NOT NULL,
+     unit TEXT NOT NULL,
+     device_id TEXT NOT NULL,
+     town TEXT,
+     state TEXT NOT NULL,
+     summary TEXT NOT NULL,
+     started_at INTEGER NOT NULL,
+     fired_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     condition_active INTEGER NOT NULL,
+     condition_ended_at INTEGER,
+     value REAL NOT NULL,
+     value_at INTEGER NOT NULL,
+     peak REAL NOT NULL,
+     peak_score REAL NOT NULL,
+     count INTEGER NOT NULL,
+     flapping INTEGER NOT NULL,
+     openings TEXT NOT NULL,
+     acknowledged_by TEXT,
+     acknowledged_at INTEGER,
+     acknowledge_note TEXT,
+     resolved_at INTEGER,
+     resolved_by TEXT,
+     resolution TEXT
+   );
+   CREATE UNIQUE INDEX alerts_one_open ON alerts (rule_id, device_id) WHERE state != 'resolved';
+   CREATE INDEX alerts_followed ON alerts (rule_id, device_id) WHERE state != 'resolved' OR condition_active = 1;
+   CREATE INDEX alerts_rule_ended ON alerts (rule_id, condition_ended_at);
+   CREATE INDEX alerts_state ON alerts (state, id);
+   CREATE INDEX alerts_device ON alerts (device_id, id);
+   CREATE INDEX alerts_fired ON alerts (fired_at);
+   CREATE TABLE alert_events (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     alert_id INTEGER NOT NULL REFERENCES alerts (id),
+     at INTEGER NOT NULL,
+     kind TEXT NOT NULL,
+     actor TEXT NOT NULL,
+     note TEXT,
+     from_state TEXT,
+     to_state TEXT NOT NULL,
+     notify INTEGER NOT NULL,
+     silence_id INTEGER,
+     payload TEXT
+   );
+   CREATE INDEX alert_events_alert ON alert_events (alert_id, id);
+   CREATE INDEX alert_events_outbox ON alert_events (id) WHERE notify = 1;
+   CREATE TABLE alert_silences (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     domain TEXT,
+     town TEXT,
+     device_id TEXT,
+     rule_id TEXT,
+     starts_at INTEGER NOT NULL,
+     ends_at INTEGER NOT NULL,
+     reason TEXT NOT NULL,
+     created_by TEXT NOT NULL,
+     created_at INTEGER NOT NULL
+   );
+   CREATE INDEX alert_silences_ends ON alert_silences (ends_at);
+   CREATE TABLE alert_notification_cursors (channel TEXT PRIMARY KEY, last_event_id INTEGER NOT NULL);
+   CREATE TABLE alert_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
 ];
 
 /**

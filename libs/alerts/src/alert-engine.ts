@@ -1,0 +1,120 @@
+import type { AlertConfig } from '../../config/src/alert-config';
+import type { HubLogger } from '../../common/src/hub-logger';
+import type { SqliteDatabase } from '../../store/src/sqlite-database';
+import { AlertStats, EvaluationListener } from './alert-stats';
+import { AlertEvaluationService, InfluxReader } from './evaluation/alert-evaluation.service';
+import { AlertScheduler, IntervalJobs } from './evaluation/alert-scheduler';
+import type { DeviceDirectory } from './evaluation/device-directory';
+import { AlertWorkflowService } from './lifecycle/alert-workflow.service';
+import { MqttAlertChannel, ServicePublish } from './notifications/mqtt-alert.channel';
+import { NotificationChannel } from './notifications/notification-channel';
+import { NotificationDispatcher } from './notifications/notification-dispatcher';
+import { WebhookChannel } from './notifications/webhook.channel';
+import { AlertRulesService } from './rules/alert-rules.service';
+import { AlertSilencesService } from './silences/alert-silences.service';
+import { AlertRepository } from './store/alert.repository';
+import { AlertRuleRepository } from './store/alert-rule.repository';
+import { AlertSilenceRepository } from './store/alert-silence.repository';
+import { NotificationOutboxRepository } from './store/notification-outbox.repository';
+
+/** What the alert engine needs from the outside, each behind a narrow port. */
+export interface AlertEnginePorts {
+  readonly db: SqliteDatabase;
+  readonly influx: InfluxReader;
+  readonly directory: DeviceDirectory;
+  readonly publish: ServicePublish;
+  readonly jobs: IntervalJobs;
+  /** One logger per class, named for it. */
+  readonly loggerFor: (context: string) => HubLogger;
+  /** Accepted clock skew of readings (ingest's HUB_MAX_FUTURE_SKEW): evaluations read that far ahead. */
+  readonly maxFutureMs: number;
+  readonly listener?: EvaluationListener;
+  readonly clock?: () => number;
+}
+
+/** Rows one detail answer may have at most; beyond, its buckets grow. About 4 MB of JSON from InfluxDB. */
+const MAX_DETAIL_ROWS = 50_000;
+
+/**
+ * The alert engine assembled from plain classes: repositories on the embedded database, the evaluation service and
+ * its scheduler, the rule/alert/silence services the API calls, and one notification dispatcher per channel (MQTT,
+ * then each webhook). The service wires it with Nest; the benchmark and tests wire it directly.
+ */
+export class AlertEngine {
+  readonly stats: AlertStats;
+  readonly alertRepository: AlertRepository;
+  readonly ruleRepository: AlertRuleRepository;
+  readonly rules: AlertRulesService;
+  readonly workflow: AlertWorkflowService;
+  readonly silences: AlertSilencesService;
+  readonly evaluation: AlertEvaluationService;
+  readonly scheduler: AlertScheduler;
+  readonly dispatchers: NotificationDispatcher[];
+  private readonly logger: HubLogger;
+
+  constructor(
+    private readonly config: AlertConfig,
+    ports: AlertEnginePorts,
+  ) {
+    const clock = ports.clock ?? Date.now;
+    this.logger = ports.loggerFor(AlertEngine.name);
+    this.stats = new AlertStats(ports.listener);
+    this.alertRepository = new AlertRepository(ports.db);
+    this.ruleRepository = new AlertRuleRepository(ports.db);
+    const silenceRepository = new AlertSilenceRepository(ports.db);
+    const outbox = new NotificationOutboxRepository(ports.db);
+
+    const channels: NotificationChannel[] = [
+      new MqttAlertChannel(ports.publish),
+      ...config.webhooks.map((url, index) => new WebhookChannel(url, index, config.webhookTimeoutMs)),
+    ];
+    const dispatcherOptions = { retryMinMs: config.notifyRetryMinMs, retryMaxMs: config.notifyRetryMaxMs, maxBacklog: config.notifyBacklog };
+    this.dispatchers = channels.map(
+      (channel) => new NotificationDispatcher(channel, outbox, dispatcherOptions, this.stats, ports.loggerFor(`${NotificationDispatcher.name}:${channel.label}`)),
+    );
+    const alertsChanged = (): void => this.dispatchers.forEach((dispatcher) => dispatcher.wake());
+
+    this.evaluation = new AlertEvaluationService(
+      ports.influx,
+      this.ruleRepository,
+      this.alertRepository,
+      silenceRepository,
+      ports.directory,
+      { lateDataMs: config.lateDataMs, maxFutureMs: ports.maxFutureMs, maxCatchUpMs: config.maxCatchUpMs, maxDetailRows: MAX_DETAIL_ROWS },
+      alertsChanged,
+      clock,
+    );
+    this.scheduler = new AlertScheduler(
+      ports.jobs,
+      (id) => this.ruleRepository.get(id),
+      (rule) => this.evaluation.evaluate(rule),
+      this.stats,
+      ports.loggerFor(AlertScheduler.name),
+      clock,
+    );
+    this.rules = new AlertRulesService(
+      this.ruleRepository,
+      this.alertRepository,
+      () => this.scheduler.sync(this.ruleRepository.list()),
+      alertsChanged,
+      ports.loggerFor(AlertRulesService.name),
+      clock,
+    );
+    this.workflow = new AlertWorkflowService(this.alertRepository, alertsChanged, clock);
+    this.silences = new AlertSilencesService(silenceRepository, ports.loggerFor(AlertSilencesService.name), clock);
+  }
+
+  /** Loads the default rules on the first start, schedules every enabled rule, starts delivering notifications. */
+  start(): void {
+    if (this.config.loadDefaultRules) this.rules.loadDefaultPack();
+    this.scheduler.sync(this.ruleRepository.list());
+    for (const dispatcher of this.dispatchers) dispatcher.start();
+    this.logger.log({ msg: 'Alert engine started', rules: this.scheduler.jobCount, channels: this.dispatchers.length });
+  }
+
+  /** Stops scheduling, waits for evaluations in flight, stops the dispatchers (undelivered ones wait in the outbox). */
+  async stop(): Promise<void> {
+    await this.scheduler.stop();
+    await Promise.all(this.dispatchers.map((dispatcher) => dispatcher.stop()));
+  }
+}

@@ -1,0 +1,165 @@
+import type { InfluxSeries } from '../../../influx/src/influx-query.client';
+import { openSqliteDatabase, SqliteDatabase } from '../../../store/src/sqlite-database';
+import { AlertRule } from '../rules/alert-rule';
+import { AlertRepository } from '../store/alert.repository';
+import { AlertRuleRepository } from '../store/alert-rule.repository';
+import { AlertSilenceRepository } from '../store/alert-silence.repository';
+import { aRule, T0 } from '../testing/alert-fixtures';
+import { AlertEvaluationService, InfluxReader } from './alert-evaluation.service';
+import { DeviceDirectory, DirectoryDevice } from './device-directory';
+
+const S = 1000;
+
+/** Answers statements by what they ask for, and records them. */
+class ScriptedInflux implements InfluxReader {
+  readonly statements: string[] = [];
+  prescreen: InfluxSeries[] = [];
+  screen: InfluxSeries[] = [];
+  detail: InfluxSeries[] = [];
+  noData: InfluxSeries[] = [];
+  failure: Error | null = null;
+  /** Runs while the query is "in flight", to change things under the evaluation. */
+  during: () => void = () => undefined;
+
+  async query(influxql: string): Promise<InfluxSeries[]> {
+    this.statements.push(influxql);
+    this.during();
+    if (this.failure) throw this.failure;
+    if (influxql.includes('time(')) return this.detail;
+    if (influxql.includes('AS "last"')) return this.noData;
+    return influxql.includes('GROUP BY "device_id"') ? this.screen : this.prescreen;
+  }
+}
+
+class StaticDirectory implements DeviceDirectory {
+  constructor(readonly devices: DirectoryDevice[] = []) {}
+
+  devicesIn(domain: string): DirectoryDevice[] {
+    return this.devices.filter((device) => device.domain === domain);
+  }
+
+  townOf(deviceId: string): string | null {
+    return this.devices.find((device) => device.deviceId === deviceId)?.town ?? null;
+  }
+}
+
+const detailColumns = ['time', 'min', 'max', 'mean', 'last', 'count'];
+
+/** Buckets of one second, from `fromS`, each holding one reading. */
+function detailSeries(deviceId: string, fromS: number, values: number[]): InfluxSeries {
+  return { name: 'gas', tags: { device_id: deviceId }, columns: detailColumns, values: values.map((value, index) => [T0 + (fromS + index) * S, value, value, value, value, 1]) };
+}
+
+describe('AlertEvaluationService', () => {
+  let db: SqliteDatabase;
+  let influx: ScriptedInflux;
+  let rules: AlertRuleRepository;
+  let alerts: AlertRepository;
+  let silences: AlertSilenceRepository;
+  let directory: StaticDirectory;
+  let changed: number;
+  let now: number;
+  let service: AlertEvaluationService;
+  const methane: AlertRule = aRule({ selector: { domain: 'gas', metric: 'methane_pct_lel' }, condition: { type: 'threshold', operator: 'above', value: 20, clear: 10 } }, 'methane');
+  const options = { lateDataMs: 10 * S, maxFutureMs: 5 * S, maxCatchUpMs: 60 * S, maxDetailRows: 50_000 };
+
+  beforeEach(() => {
+    db = openSqliteDatabase(':memory:');
+    influx = new ScriptedInflux();
+    rules = new AlertRuleRepository(db);
+    alerts = new AlertRepository(db);
+    silences = new AlertSilenceRepository(db);
+    directory = new StaticDirectory();
+    changed = 0;
+    now = T0 + 20 * S;
+    rules.insert(methane);
+    service = new AlertEvaluationService(influx, rules, alerts, silences, directory, options, () => changed++, () => now);
+  });
+
+  afterEach(() => db.close());
+
+  it('asks one cheap question when nobody is near the threshold, and remembers that it evaluated', async () => {
+    influx.prescreen = [{ name: 'gas', columns: ['time', 'max'], values: [[0, 1.8]] }];
+    expect(await service.evaluate(methane)).toEqual({ outcome: 'ok', queries: 1, devicesEvaluated: 0, alertsChanged: 0, events: 0 });
+    expect(influx.statements).toEqual([`SELECT max("methane_pct_lel") AS "max" FROM "gas" WHERE time >= ${T0 + 20 * S - 12 * S}ms AND time <= ${T0 + 25 * S}ms`]);
+    expect(rules.evaluatedThrough('methane')).toBe(now);
+  });
+
+  it('reads details only for the devices the screen names, and raises their alerts', async () => {
+    influx.prescreen = [{ name: 'gas', columns: ['time', 'max'], values: [[0, 35]] }];
+    influx.screen = [
+      { name: 'gas', tags: { device_id: 'g-1' }, columns: ['time', 'max'], values: [[0, 35]] },
+      { name: 'gas', tags: { device_id: 'g-2' }, columns: ['time', 'max'], values: [[0, 2]] },
+    ];
+    influx.detail = [detailSeries('g-1', 10, [1, 35, 33])];
+    const report = await service.evaluate(methane);
+    expect(report).toEqual({ outcome: 'ok', queries: 3, devicesEvaluated: 1, alertsChanged: 1, events: 1 });
+    expect(influx.statements[2]).toContain(`"device_id" =~ /^(g-1)$/ GROUP BY "device_id", time(1000ms) fill(none)`);
+    expect(alerts.list({ limit: 10 }).items.map((alert) => [alert.deviceId, alert.state, alert.startedAt, alert.value, alert.peak])).toEqual([
+      ['g-1', 'firing', T0 + 11 * S, 33, 35],
+    ]);
+    expect(changed).toBe(1);
+  });
+
+  it('keeps following a device with an open alert when the screen no longer names it, and resolves it', async () => {
+    influx.prescreen = [{ name: 'gas', columns: ['time', 'max'], values: [[0, 35]] }];
+    influx.screen = [{ name: 'gas', tags: { device_id: 'g-1' }, columns: ['time', 'max'], values: [[0, 35]] }];
+    influx.detail = [detailSeries('g-1', 10, [35])];
+    await service.evaluate(methane);
+    influx.statements.length = 0;
+    influx.prescreen = [{ name: 'gas', columns: ['time', 'max'], values: [[0, 4]] }];
+    influx.detail = [detailSeries('g-1', 11, [4, 3])];
+    now += 2 * S;
+    expect(await service.evaluate(methane)).toMatchObject({ queries: 2, alertsChanged: 1, events: 1 });
+    expect(influx.statements[1]).toContain('"device_id" =~ /^(g-1)$/');
+    expect(alerts.get(1)).toMatchObject({ state: 'resolved', conditionEndedAt: T0 + 11 * S, resolution: 'cleared' });
+  });
+
+  it('drops its result when the rule changed while InfluxDB was answering', async () => {
+    influx.prescreen = [{ name: 'gas', columns: ['time', 'max'], values: [[0, 35]] }];
+    influx.screen = [{ name: 'gas', tags: { device_id: 'g-1' }, columns: ['time', 'max'], values: [[0, 35]] }];
+    influx.detail = [detailSeries('g-1', 10, [35])];
+    influx.during = () => rules.update({ ...methane, revision: 2 });
+    expect(await service.evaluate(methane)).toMatchObject({ outcome: 'superseded', alertsChanged: 0 });
+    expect(alerts.list({ limit: 10 }).matching).toBe(0);
+    expect(rules.evaluatedThrough('methane')).toBeNull();
+  });
+
+  it('stores nothing when InfluxDB fails: the next evaluation does it again', async () => {
+    influx.failure = new Error('connect ECONNREFUSED');
+    await expect(service.evaluate(methane)).rejects.toThrow('ECONNREFUSED');
+    expect(rules.evaluatedThrough('methane')).toBeNull();
+  });
+
+  it('raises nothing for a silenced device', async () => {
+    silences.insert({ domain: null, town: null, deviceId: 'g-1', ruleId: null, startsAt: T0, endsAt: T0 + 3600 * S, reason: 'calibration', createdBy: 'ops', createdAt: T0 });
+    influx.prescreen = [{ name: 'gas', columns: ['time', 'max'], values: [[0, 35]] }];
+    influx.screen = [{ name: 'gas', tags: { device_id: 'g-1' }, columns: ['time', 'max'], values: [[0, 35]] }];
+    influx.detail = [detailSeries('g-1', 10, [35, 36])];
+    expect(await service.evaluate(methane)).toMatchObject({ outcome: 'ok', devicesEvaluated: 1, alertsChanged: 0 });
+  });
+
+  it('reads nothing for a rule limited to towns no device is in yet', async () => {
+    const inTown = aRule({ selector: { domain: 'gas', metric: 'methane_pct_lel', towns: ['Northfield'] }, condition: { type: 'threshold', operator: 'above', value: 20 } }, 'north');
+    rules.insert(inTown);
+    directory.devices.push({ deviceId: 'g-1', domain: 'gas', town: null, firstSeen: T0, lastValueTs: {} });
+    expect(await service.evaluate(inTown)).toMatchObject({ outcome: 'ok', queries: 0 });
+  });
+
+  it('evaluates no-data from InfluxDB’s last readings and what presence received, for known devices', async () => {
+    const silent = aRule({ selector: { domain: 'gas', metric: 'methane_pct_lel' }, evaluateEvery: '1s', condition: { type: 'no-data', silentFor: '5s', baseline: '1m' } }, 'silent');
+    rules.insert(silent);
+    now = T0 + 120 * S;
+    directory.devices.push(
+      { deviceId: 'g-1', domain: 'gas', town: null, firstSeen: T0, lastValueTs: { methane_pct_lel: T0 + 110 * S } },
+      { deviceId: 'g-2', domain: 'gas', town: null, firstSeen: T0, lastValueTs: { methane_pct_lel: T0 + 118 * S } },
+      { deviceId: 'g-3', domain: 'gas', town: null, firstSeen: T0, lastValueTs: {} },
+    );
+    influx.noData = [{ name: 'gas', tags: { device_id: 'g-2' }, columns: ['time', 'last'], values: [[T0 + 119 * S, 0.1]] }];
+    expect(await service.evaluate(silent)).toMatchObject({ outcome: 'ok', queries: 1, devicesEvaluated: 2, alertsChanged: 1 });
+    expect(influx.statements).toEqual([
+      `SELECT last("methane_pct_lel") AS "last" FROM "gas" WHERE time >= ${T0 + 60 * S}ms AND time <= ${T0 + 125 * S}ms GROUP BY "device_id"`,
+    ]);
+    expect(alerts.list({ limit: 10 }).items.map((alert) => [alert.deviceId, alert.ruleId, alert.startedAt, alert.value])).toEqual([['g-1', 'silent', T0 + 110 * S, 10]]);
+  });
+});

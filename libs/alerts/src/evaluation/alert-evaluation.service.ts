@@ -1,0 +1,199 @@
+import type { InfluxSeries } from '../../../influx/src/influx-query.client';
+import { metricSpec } from '../../../contract/src';
+import { AlertStateMachine } from '../lifecycle/alert-state-machine';
+import { Alert, AlertEventDraft } from '../lifecycle/alert';
+import { notificationPayload } from '../notifications/alert-notification.payload';
+import { AlertRule, flapWindowOf } from '../rules/alert-rule';
+import { describeCondition } from '../rules/alert-rule.document';
+import { activeSilence, suppressingSilence } from '../silences/alert-silence';
+import type { AlertRepository } from '../store/alert.repository';
+import type { AlertRuleRepository } from '../store/alert-rule.repository';
+import type { AlertSilenceRepository } from '../store/alert-silence.repository';
+import {
+  aggregateStatement,
+  DETAIL_AGGREGATES,
+  detailBucketMs,
+  EvaluationWindow,
+  evaluationWindow,
+  screenAggregates,
+  StatementScope,
+} from './alert-query.builder';
+import { evaluateDeviceBuckets, screenMatches } from './alert-rule.evaluator';
+import { DeviceEvaluation } from './device-evaluation';
+import type { DeviceDirectory } from './device-directory';
+import { evaluateNoData, NoDataDevice, storedActivity } from './no-data.evaluator';
+import { bucketsByDevice, rowsByDevice, singleRow } from './query-result.parser';
+
+export interface AlertEvaluationOptions {
+  readonly lateDataMs: number;
+  readonly maxFutureMs: number;
+  readonly maxCatchUpMs: number;
+  /** Upper bound on the rows of one detail answer (the bucket grows instead). */
+  readonly maxDetailRows: number;
+}
+
+export interface InfluxReader {
+  query(influxql: string): Promise<InfluxSeries[]>;
+}
+
+export interface EvaluationReport {
+  readonly outcome: 'ok' | 'superseded';
+  readonly queries: number;
+  /** Devices whose buckets were read in detail (or, for no-data, looked at). */
+  readonly devicesEvaluated: number;
+  readonly alertsChanged: number;
+  readonly events: number;
+}
+
+/** Above this many devices, a detail query lists none and reads the whole scope instead (a regex of thousands of ids costs more). */
+const MAX_LISTED_DEVICES = 500;
+
+/**
+ * One evaluation of one rule: read InfluxDB (a few aggregate statements grouped by device, by event time), turn the
+ * answer into per-device episodes, and reconcile them with the stored alerts. The reconcile-and-store step is
+ * synchronous (SQLite), so an operator's acknowledgement can never be overwritten by an evaluation that read the
+ * alert before it; and if the process dies before that step, nothing of the evaluation remains and the next one
+ * simply does it again.
+ */
+export class AlertEvaluationService {
+  private readonly runningSince: number;
+
+  constructor(
+    private readonly influx: InfluxReader,
+    private readonly rules: AlertRuleRepository,
+    private readonly alerts: AlertRepository,
+    private readonly silences: AlertSilenceRepository,
+    private readonly directory: DeviceDirectory,
+    private readonly options: AlertEvaluationOptions,
+    private readonly changed: () => void,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.runningSince = clock();
+  }
+
+  async evaluate(rule: AlertRule): Promise<EvaluationReport> {
+    const now = this.clock();
+    const window = evaluationWindow(rule, now, { ...this.options, evaluatedThrough: this.rules.evaluatedThrough(rule.id) });
+    const scope = this.scopeOf(rule);
+    const read = { queries: 0 };
+    let evaluations: DeviceEvaluation[];
+    if (scope !== undefined && scope.length === 0) evaluations = [];
+    else if (rule.condition.type === 'no-data') evaluations = await this.evaluateNoData(rule, window, scope, read);
+    else evaluations = await this.evaluateBuckets(rule, window, scope, read);
+    return this.apply(rule, window, evaluations, read.queries);
+  }
+
+  /** Devices the rule may look at: undefined for the whole domain. Towns come from the directory. */
+  private scopeOf(rule: AlertRule): string[] | undefined {
+    const { towns, deviceIds, domain } = rule.selector;
+    if (towns.length === 0) return deviceIds.length === 0 ? undefined : [...deviceIds];
+    const inTowns = this.directory
+      .devicesIn(domain)
+      .filter((device) => device.town !== null && towns.includes(device.town))
+      .map((device) => device.deviceId);
+    return deviceIds.length === 0 ? inTowns : inTowns.filter((id) => deviceIds.includes(id));
+  }
+
+  private async evaluateBuckets(rule: AlertRule, window: EvaluationWindow, scope: string[] | undefined, read: { queries: number }): Promise<DeviceEvaluation[]> {
+    const condition = rule.condition;
+    const screenFrom = condition.type === 'stuck' ? window.now - condition.windowMs : window.start;
+    const scoped = (extra: Omit<StatementScope, 'deviceIds'>): StatementScope => (scope === undefined ? extra : { ...extra, deviceIds: scope });
+    const query = (statement: string): Promise<InfluxSeries[]> => {
+      read.queries++;
+      return this.influx.query(statement);
+    };
+    const aggregates = screenAggregates(condition);
+    let candidates: string[] = [];
+    // A threshold is first checked across the whole domain at once: usually nobody is beyond it.
+    const prescreened =
+      condition.type !== 'threshold' ||
+      screenMatches(condition, singleRow(await query(aggregateStatement(rule, aggregates, scoped({ from: screenFrom, to: window.end, groupByDevice: false })))) ?? {});
+    if (prescreened) {
+      const rows = rowsByDevice(await query(aggregateStatement(rule, aggregates, scoped({ from: screenFrom, to: window.end, groupByDevice: true }))));
+      candidates = [...rows].filter(([, row]) => screenMatches(condition, row)).map(([deviceId]) => deviceId);
+    }
+    const followed = this.alerts.followedDevices(rule.id).filter((id) => scope === undefined || scope.includes(id));
+    const devices = [...new Set([...candidates, ...followed])].sort();
+    if (devices.length === 0) return [];
+
+    const bucketMs = detailBucketMs(rule, window, devices.length, this.options.maxDetailRows);
+    const from = Math.floor(window.start / bucketMs) * bucketMs;
+    const listed = devices.length <= MAX_LISTED_DEVICES ? devices : scope;
+    const detail = aggregateStatement(rule, DETAIL_AGGREGATES, { from, to: window.end, groupByDevice: true, bucketMs, ...(listed === undefined ? {} : { deviceIds: listed }) });
+    const buckets = bucketsByDevice(await query(detail));
+    const current = this.alerts.latestForRule(rule.id, window.start - flapWindowOf(rule));
+    const wanted = new Set(devices);
+    const evaluations: DeviceEvaluation[] = [];
+    for (const [deviceId, samples] of buckets) {
+      if (!wanted.has(deviceId)) continue;
+      const alert = current.get(deviceId);
+      const activeSince = alert !== undefined && alert.conditionActive ? alert.startedAt : null;
+      const evaluation = evaluateDeviceBuckets(rule, deviceId, samples, bucketMs, activeSince);
+      if (evaluation !== undefined) evaluations.push(evaluation);
+    }
+    return evaluations;
+  }
+
+  private async evaluateNoData(rule: AlertRule, window: EvaluationWindow, scope: string[] | undefined, read: { queries: number }): Promise<DeviceEvaluation[]> {
+    const condition = rule.condition;
+    if (condition.type !== 'no-data') return [];
+    const statementScope: StatementScope = { from: window.start, to: window.end, groupByDevice: true, ...(scope === undefined ? {} : { deviceIds: scope }) };
+    const statements = [aggregateStatement(rule, ['last'], statementScope)];
+    if (condition.intervalMultiple !== null) statements.push(aggregateStatement(rule, ['count'], statementScope));
+    read.queries++;
+    const stored = storedActivity(await this.influx.query(statements.join('; ')));
+    const metric = rule.selector.metric;
+    const known = new Map(this.directory.devicesIn(rule.selector.domain).map((device) => [device.deviceId, device]));
+    const devices: NoDataDevice[] = [];
+    for (const deviceId of new Set([...stored.keys(), ...known.keys()])) {
+      if (scope !== undefined && !scope.includes(deviceId)) continue;
+      const activity = stored.get(deviceId);
+      const device = known.get(deviceId);
+      devices.push({
+        deviceId,
+        storedLastTs: activity?.lastTs ?? null,
+        storedCount: activity?.count ?? 0,
+        receivedLastTs: device?.lastValueTs[metric] ?? null,
+        firstSeen: device?.firstSeen ?? null,
+      });
+    }
+    return evaluateNoData(condition, devices, { now: window.now, baselineStart: window.start, runningSince: this.runningSince });
+  }
+
+  /** Reconcile and store, synchronously; dropped when the rule changed or went away while InfluxDB was answering. */
+  private apply(rule: AlertRule, window: EvaluationWindow, evaluations: readonly DeviceEvaluation[], queries: number): EvaluationReport {
+    const stored = this.rules.get(rule.id);
+    if (stored === undefined || stored.revision !== rule.revision || !stored.enabled) {
+      return { outcome: 'superseded', queries, devicesEvaluated: evaluations.length, alertsChanged: 0, events: 0 };
+    }
+    const now = window.now;
+    const current = this.alerts.latestForRule(rule.id, window.start - flapWindowOf(rule));
+    const silences = this.silences.overlapping(window.start, now);
+    const unit = metricSpec(rule.selector.domain, rule.selector.metric)?.unit ?? '';
+    const summary = describeCondition(rule.condition, rule.selector.metric, unit);
+    const inSeason = rule.activeMonths.length === 0 || rule.activeMonths.includes(new Date(now).getMonth() + 1);
+    const changedAlerts: Alert[] = [];
+    const events: AlertEventDraft[] = [];
+    for (const evaluation of evaluations) {
+      const town = this.directory.townOf(evaluation.deviceId);
+      const target = { domain: rule.selector.domain, town, deviceId: evaluation.deviceId, ruleId: rule.id };
+      const result = AlertStateMachine.apply(current.get(evaluation.deviceId), evaluation, {
+        rule,
+        unit,
+        town,
+        now,
+        summary,
+        silencedBy: activeSilence(silences, target, now)?.id ?? null,
+        suppressionOf: (episode) => (inSeason ? (suppressingSilence(silences, target, episode, now)?.id ?? null) : 'season'),
+      });
+      changedAlerts.push(...result.alerts);
+      events.push(...result.events);
+    }
+    this.rules.transaction(() => {
+      this.alerts.save(changedAlerts, events, notificationPayload);
+      this.rules.setEvaluatedThrough(rule.id, now);
+    });
+    if (events.some((event) => event.notify)) this.changed();
+    return { outcome: 'ok', queries, devicesEvaluated: evaluations.length, alertsChanged: changedAlerts.length, events: events.length };
+  }
+}

@@ -1,0 +1,130 @@
+import { quoteIdentifier } from '../../../influx/src/influx-query.client';
+import { AlertCondition, AlertRule } from '../rules/alert-rule';
+
+/**
+ * InfluxQL for one rule's evaluation. Every statement is an aggregate over the rule's domain measurement, filtered
+ * by event time and grouped by device — one statement per stage, never one per device:
+ *
+ * 1. prescreen (threshold rules): one ungrouped extreme over every device. A healthy network answers "nobody is
+ *    beyond the trigger" in one cheap scan.
+ * 2. screen: the same extreme (or spread, or count) per device — which devices could be in the condition.
+ * 3. detail: min/max/mean/last/count per device and time bucket, only for the screened devices and those with an
+ *    alert to follow. This is what the episodes are computed from.
+ * No-data rules need one statement pair: the last reading and the count per device.
+ */
+export interface EvaluationWindow {
+  /** Wall clock of the evaluation. */
+  readonly now: number;
+  /** First event time read (aligned to nothing; the detail query aligns its own buckets). */
+  readonly start: number;
+  /** Last event time read: now plus the accepted clock skew, so a device running a little fast is not ignored. */
+  readonly end: number;
+}
+
+export interface WindowOptions {
+  /** How far back each evaluation re-reads, beyond what the condition itself needs, for readings that arrive late. */
+  readonly lateDataMs: number;
+  /** Readings up to this far ahead of the server clock are accepted by ingest, so they are read too. */
+  readonly maxFutureMs: number;
+  /** Wall clock of the rule's last completed evaluation (null: never): after downtime the window reaches back to it. */
+  readonly evaluatedThrough: number | null;
+  /** The catch-up after downtime is capped at this. */
+  readonly maxCatchUpMs: number;
+}
+
+/** How much event time before `now` the condition itself needs to be judged. */
+export function conditionSpanMs(condition: AlertCondition): number {
+  switch (condition.type) {
+    case 'threshold':
+      return condition.forMs + condition.clearForMs;
+    case 'rate-of-change':
+      return condition.windowMs + condition.clearForMs;
+    case 'stuck':
+      return condition.windowMs;
+    case 'no-data':
+      return condition.baselineMs;
+  }
+}
+
+export function evaluationWindow(rule: AlertRule, now: number, options: WindowOptions): EvaluationWindow {
+  const condition = rule.condition;
+  if (condition.type === 'no-data') return { now, start: now - condition.baselineMs, end: now + options.maxFutureMs };
+  // Two evaluation intervals of slack so that the bucket holding the previous evaluation's `now` is read again whole.
+  const span = conditionSpanMs(condition) + options.lateDataMs + 2 * rule.evaluateEveryMs;
+  const resumeFrom = Math.max(Math.min(options.evaluatedThrough ?? now, now), now - options.maxCatchUpMs);
+  return { now, start: resumeFrom - span, end: now + options.maxFutureMs };
+}
+
+/** The finest bucket the condition needs: a quarter of its for/clearFor, a fifth of its window, at most one interval. */
+export function fineBucketMs(rule: AlertRule): number {
+  const condition = rule.condition;
+  const candidates = [rule.evaluateEveryMs];
+  if (condition.type === 'threshold') {
+    if (condition.forMs > 0) candidates.push(condition.forMs / 4);
+    if (condition.clearForMs > 0) candidates.push(condition.clearForMs / 4);
+  } else if (condition.type === 'rate-of-change' || condition.type === 'stuck') {
+    candidates.push(condition.windowMs / 5);
+    if (condition.type === 'rate-of-change' && condition.clearForMs > 0) candidates.push(condition.clearForMs / 4);
+  }
+  return Math.min(...candidates);
+}
+
+/**
+ * The detail bucket: fine enough for the condition, coarse enough that the answer stays under `maxRows` rows
+ * however many devices are in it (a county-wide voltage dip must not produce a million-row answer). Rounded up to
+ * 100 ms below 10 s and to whole seconds above, so bucket boundaries are readable.
+ */
+export function detailBucketMs(rule: AlertRule, window: EvaluationWindow, devices: number, maxRows: number): number {
+  const coarse = ((window.now - window.start) * Math.max(1, devices)) / maxRows;
+  const wanted = Math.max(fineBucketMs(rule), coarse, 100);
+  const step = wanted < 10_000 ? 100 : 1000;
+  return Math.ceil(wanted / step) * step;
+}
+
+export interface StatementScope {
+  /** Only these devices (already intersected with the rule's own list); undefined: every device of the domain. */
+  readonly deviceIds?: readonly string[];
+  readonly from: number;
+  readonly to: number;
+  readonly groupByDevice: boolean;
+  readonly bucketMs?: number;
+}
+
+export function aggregateStatement(rule: AlertRule, aggregates: readonly Aggregate[], scope: StatementScope): string {
+  const field = quoteIdentifier(rule.selector.metric);
+  const select = aggregates.map((aggregate) => `${aggregate}(${field}) AS "${aggregate}"`).join(', ');
+  const where = [`time >= ${Math.floor(scope.from)}ms`, `time <= ${Math.ceil(scope.to)}ms`];
+  if (scope.deviceIds !== undefined) where.push(deviceFilter(scope.deviceIds));
+  const groups = [scope.groupByDevice ? '"device_id"' : '', scope.bucketMs === undefined ? '' : `time(${scope.bucketMs}ms)`].filter(Boolean);
+  const groupBy = groups.length > 0 ? ` GROUP BY ${groups.join(', ')}` : '';
+  const fill = scope.bucketMs === undefined ? '' : ' fill(none)';
+  return `SELECT ${select} FROM ${quoteIdentifier(rule.selector.domain)} WHERE ${where.join(' AND ')}${groupBy}${fill}`;
+}
+
+export type Aggregate = 'min' | 'max' | 'mean' | 'last' | 'count';
+
+export const DETAIL_AGGREGATES: readonly Aggregate[] = ['min', 'max', 'mean', 'last', 'count'];
+
+/** What the (pre)screen reads for each rule type. */
+export function screenAggregates(condition: AlertCondition): Aggregate[] {
+  switch (condition.type) {
+    case 'threshold':
+      return [...(condition.high ? (['max'] as const) : []), ...(condition.low ? (['min'] as const) : [])];
+    case 'rate-of-change':
+      return ['max', 'min'];
+    case 'stuck':
+      return ['max', 'min', 'count'];
+    case 'no-data':
+      return ['last'];
+  }
+}
+
+/**
+ * Device ids match [A-Za-z0-9_-], so they are safe inside a regex unescaped; one regex keeps the statement short
+ * where hundreds of `OR "device_id" = …` terms would not be.
+ */
+export function deviceFilter(deviceIds: readonly string[]): string {
+  if (deviceIds.length === 0) throw new Error('a device filter needs at least one device');
+  if (!deviceIds.every((id) => /^[A-Za-z0-9_-]+$/.test(id))) throw new Error('device ids must match [A-Za-z0-9_-]+');
+  return `"device_id" =~ /^(${deviceIds.join('|')})$/`;
+}

@@ -1,0 +1,110 @@
+import type { HubLogger } from '../../../common/src/hub-logger';
+import type { AlertStats } from '../alert-stats';
+import type { AlertRule } from '../rules/alert-rule';
+import type { EvaluationReport } from './alert-evaluation.service';
+
+/** Named interval jobs registered at runtime; the service backs this with @nestjs/schedule's SchedulerRegistry. */
+export interface IntervalJobs {
+  add(name: string, everyMs: number, run: () => void): void;
+  remove(name: string): void;
+}
+
+/** Spreads the first evaluations of many rules at start-up instead of firing them all in the same millisecond. */
+const FIRST_TICK_STAGGER_MS = 100;
+
+/**
+ * One interval job per enabled rule, named `alert-rule:<id>`, re-registered when the rule's interval changes and
+ * removed when the rule is disabled or deleted — no restart needed. A tick never overlaps the previous tick of the
+ * same rule (it is skipped and counted instead); a tick that fails or outlasts its interval is logged and counted.
+ */
+export class AlertScheduler {
+  private readonly scheduled = new Map<string, number>();
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly firstTicks = new Set<NodeJS.Timeout>();
+  private stopped = false;
+
+  constructor(
+    private readonly jobs: IntervalJobs,
+    private readonly loadRule: (id: string) => AlertRule | undefined,
+    private readonly evaluate: (rule: AlertRule) => Promise<EvaluationReport>,
+    private readonly stats: AlertStats,
+    private readonly logger: HubLogger,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  static jobName(ruleId: string): string {
+    return `alert-rule:${ruleId}`;
+  }
+
+  /** Brings the jobs in line with the rules: adds, re-times and removes. New jobs tick once right away. */
+  sync(rules: readonly AlertRule[]): void {
+    if (this.stopped) return;
+    const wanted = new Map(rules.filter((rule) => rule.enabled).map((rule) => [rule.id, rule.evaluateEveryMs]));
+    for (const [id, everyMs] of this.scheduled) {
+      if (wanted.get(id) === everyMs) continue;
+      this.jobs.remove(AlertScheduler.jobName(id));
+      this.scheduled.delete(id);
+    }
+    let fresh = 0;
+    for (const [id, everyMs] of wanted) {
+      if (this.scheduled.has(id)) continue;
+      this.jobs.add(AlertScheduler.jobName(id), everyMs, () => void this.tick(id));
+      this.scheduled.set(id, everyMs);
+      const timer = setTimeout(() => {
+        this.firstTicks.delete(timer);
+        void this.tick(id);
+      }, fresh++ * FIRST_TICK_STAGGER_MS);
+      this.firstTicks.add(timer);
+    }
+  }
+
+  get jobCount(): number {
+    return this.scheduled.size;
+  }
+
+  isScheduled(ruleId: string): boolean {
+    return this.scheduled.has(ruleId);
+  }
+
+  /** Runs one evaluation of the rule unless one is still running (then resolves at once); never throws. */
+  tick(ruleId: string): Promise<void> {
+    if (this.inFlight.has(ruleId)) {
+      this.stats.evaluated(ruleId, 'skipped-overlap', 0);
+      this.logger.warn({ msg: 'Alert rule evaluation skipped: the previous one is still running', ruleId });
+      return Promise.resolve();
+    }
+    const rule = this.loadRule(ruleId);
+    if (rule === undefined || !rule.enabled || this.stopped) return Promise.resolve();
+    const run = this.run(rule).finally(() => this.inFlight.delete(ruleId));
+    this.inFlight.set(ruleId, run);
+    return run;
+  }
+
+  /** Removes every job and waits for the evaluations in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.firstTicks) clearTimeout(timer);
+    this.firstTicks.clear();
+    for (const id of this.scheduled.keys()) this.jobs.remove(AlertScheduler.jobName(id));
+    this.scheduled.clear();
+    await Promise.all(this.inFlight.values());
+  }
+
+  private async run(rule: AlertRule): Promise<void> {
+    const started = this.clock();
+    try {
+      const report = await this.evaluate(rule);
+      const durationMs = this.clock() - started;
+      this.stats.evaluated(rule.id, report.outcome, durationMs);
+      if (durationMs > rule.evaluateEveryMs) {
+        this.stats.rule(rule.id).slow++;
+        this.logger.warn({ msg: 'Alert rule evaluation took longer than its interval', ruleId: rule.id, durationMs, intervalMs: rule.evaluateEveryMs, ...report });
+      }
+    } catch (error) {
+      const durationMs = this.clock() - started;
+      this.stats.evaluated(rule.id, 'failed', durationMs, error);
+      // Nothing was stored: the next tick evaluates the same window again (and more, if this went on).
+      this.logger.error({ msg: 'Alert rule evaluation failed', ruleId: rule.id, durationMs, error });
+    }
+  }
+}

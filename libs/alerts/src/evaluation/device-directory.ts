@@ -1,0 +1,37 @@
+import type { Domain } from '../../../contract/src';
+import type { DevicePresence } from '../../../pipeline/src/device-presence';
+
+/** What alerting needs to know about devices beyond their readings. */
+export interface DirectoryDevice {
+  readonly deviceId: string;
+  readonly domain: string;
+  /** Null until the device registry gives devices a town. */
+  readonly town: string | null;
+  readonly firstSeen: number;
+  /** Event time of the newest accepted reading of each metric. */
+  readonly lastValueTs: Readonly<Record<string, number>>;
+}
+
+export interface DeviceDirectory {
+  devicesIn(domain: Domain): DirectoryDevice[];
+  townOf(deviceId: string): string | null;
+}
+
+/**
+ * The directory as device presence knows it: every device ever heard from, with the event time of each metric's
+ * newest reading (accepted, whether or not InfluxDB has it yet). Presence has no towns; the device registry will.
+ */
+export class PresenceDeviceDirectory implements DeviceDirectory {
+  constructor(private readonly presence: Pick<DevicePresence, 'list'>) {}
+
+  devicesIn(domain: Domain): DirectoryDevice[] {
+    return this.presence
+      .list()
+      .filter((device) => device.domain === domain)
+      .map((device) => ({ deviceId: device.deviceId, domain: device.domain, town: null, firstSeen: device.firstSeen, lastValueTs: device.lastValueTs }));
+  }
+
+  townOf(): string | null {
+    return null;
+  }
+}

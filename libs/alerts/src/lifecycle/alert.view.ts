@@ -1,0 +1,124 @@
+import type { Domain } from '../../../contract/src';
+import type { ConditionType, Severity } from '../rules/alert-rule';
+import { Alert, AlertEvent, AlertEventKind, AlertState, Resolution } from './alert';
+
+/** An alert as the API and the notifications show it: times as ISO-8601, internal bookkeeping left out. */
+export interface AlertView {
+  id: number;
+  ruleId: string;
+  ruleName: string;
+  conditionType: ConditionType;
+  severity: Severity;
+  state: AlertState;
+  flapping: boolean;
+  domain: Domain;
+  metric: string;
+  unit: string;
+  deviceId: string;
+  town: string | null;
+  summary: string;
+  /** Event time the condition began. */
+  startedAt: string;
+  firedAt: string;
+  updatedAt: string;
+  conditionActive: boolean;
+  conditionEndedAt: string | null;
+  value: number;
+  valueAt: string;
+  peak: number;
+  count: number;
+  acknowledgedBy: string | null;
+  acknowledgedAt: string | null;
+  acknowledgeNote: string | null;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+  resolution: Resolution | null;
+}
+
+export function toAlertView(alert: Alert): AlertView {
+  return {
+    id: alert.id,
+    ruleId: alert.ruleId,
+    ruleName: alert.ruleName,
+    conditionType: alert.conditionType,
+    severity: alert.severity,
+    state: alert.state,
+    flapping: alert.flapping,
+    domain: alert.domain,
+    metric: alert.metric,
+    unit: alert.unit,
+    deviceId: alert.deviceId,
+    town: alert.town,
+    summary: alert.summary,
+    startedAt: iso(alert.startedAt),
+    firedAt: iso(alert.firedAt),
+    updatedAt: iso(alert.updatedAt),
+    conditionActive: alert.conditionActive,
+    conditionEndedAt: isoOrNull(alert.conditionEndedAt),
+    value: alert.value,
+    valueAt: iso(alert.valueAt),
+    peak: alert.peak,
+    count: alert.count,
+    acknowledgedBy: alert.acknowledgedBy,
+    acknowledgedAt: isoOrNull(alert.acknowledgedAt),
+    acknowledgeNote: alert.acknowledgeNote,
+    resolvedAt: isoOrNull(alert.resolvedAt),
+    resolvedBy: alert.resolvedBy,
+    resolution: alert.resolution,
+  };
+}
+
+export interface AlertEventView {
+  id: number;
+  alertId: number;
+  at: string;
+  kind: AlertEventKind;
+  actor: string;
+  note: string | null;
+  fromState: AlertState | null;
+  toState: AlertState;
+  notified: boolean;
+  silenceId: number | null;
+}
+
+export function toAlertEventView(event: AlertEvent): AlertEventView {
+  return {
+    id: event.id,
+    alertId: event.alertId,
+    at: iso(event.at),
+    kind: event.kind,
+    actor: event.actor,
+    note: event.note,
+    fromState: event.fromState,
+    toState: event.toState,
+    notified: event.notify,
+    silenceId: event.silenceId,
+  };
+}
+
+/**
+ * What MQTT subscribers and webhooks receive for every state change: the change, and the alert as it was right after
+ * it. `eventId` increases with every change, so a receiver can drop a duplicate (delivery is at least once).
+ */
+export interface AlertNotification {
+  eventId: number;
+  event: AlertEventKind;
+  at: string;
+  actor: string;
+  note: string | null;
+  previousState: AlertState | null;
+  alert: AlertView;
+}
+
+/** `alerts/{domain}/{severity}/{deviceId}`: subscribe to `alerts/gas/critical/+` or `alerts/#`. */
+export function alertTopic(alert: Pick<Alert, 'domain' | 'severity' | 'deviceId'>): string {
+  return `alerts/${alert.domain}/${alert.severity}/${alert.deviceId}`;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function isoOrNull(ms: number | null): string | null {
+  return ms === null ? null : iso(ms);
+}

@@ -1,0 +1,147 @@
+import type { HubLogger } from '../../../common/src/hub-logger';
+import type { AlertStats } from '../alert-stats';
+import type { AlertNotification } from '../lifecycle/alert.view';
+import type { NotificationOutboxRepository, OutboxEntry } from '../store/notification-outbox.repository';
+import { NotificationChannel, NotificationDeliveryError } from './notification-channel';
+
+export interface DispatcherOptions {
+  readonly retryMinMs: number;
+  readonly retryMaxMs: number;
+  /** Notifications allowed to wait; beyond, the oldest are skipped (and counted), so a dead receiver cannot pile up. */
+  readonly maxBacklog: number;
+  /** Fallback poll when no wake() came (another writer, or a wake lost at start-up). */
+  readonly pollMs?: number;
+}
+
+const BATCH = 50;
+
+/**
+ * Delivers the outbox to one channel, in order, one notification at a time, retrying with exponential back-off.
+ * It runs on its own: evaluation only stores events and calls wake(), so a slow or dead receiver never delays an
+ * evaluation. Each channel has its own dispatcher and cursor, so one failing webhook does not hold up MQTT.
+ */
+export class NotificationDispatcher {
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  private readonly stopping = new AbortController();
+  private cursor = 0;
+
+  constructor(
+    private readonly channel: NotificationChannel,
+    private readonly outbox: NotificationOutboxRepository,
+    private readonly options: DispatcherOptions,
+    private readonly stats: AlertStats,
+    private readonly logger: HubLogger,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.cursor = this.outbox.cursor(this.channel.key);
+    this.loop = this.run().catch((error: unknown) => {
+      // A bug or a closed database: stop this channel loudly rather than spin.
+      this.logger.error({ msg: 'Alert notification channel stopped', channel: this.channel.label, error });
+    });
+  }
+
+  /** New events were stored: look now rather than at the next poll. */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  /** Stops after the attempt in flight (which is aborted by its own timeout at the latest). */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.stopping.abort();
+    this.wake();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      this.skipOverflow();
+      const entries = this.outbox.pending(this.cursor, BATCH);
+      this.stats.channel(this.channel.label).backlog = entries.length < BATCH ? entries.length : this.outbox.backlog(this.cursor);
+      if (entries.length === 0) {
+        await this.idle();
+        continue;
+      }
+      for (const entry of entries) {
+        if (!this.running) return;
+        const done = await this.deliver(entry);
+        if (!done) break; // stopping, or the backlog overflowed while retrying: start again from the skip
+        // Recorded even when stopping: what was delivered must not be sent again after the restart.
+        this.cursor = entry.eventId;
+        this.outbox.advance(this.channel.key, entry.eventId);
+      }
+    }
+  }
+
+  /** True when the entry is done with (delivered, or refused for good); false to re-read the outbox. */
+  private async deliver(entry: OutboxEntry): Promise<boolean> {
+    const stats = this.stats.channel(this.channel.label);
+    const notification = { eventId: entry.eventId, ...(JSON.parse(entry.payload) as Omit<AlertNotification, 'eventId'>) };
+    for (let attempt = 0; this.running; attempt++) {
+      try {
+        await this.channel.deliver(notification);
+        stats.delivered++;
+        if (attempt > 0) this.logger.log({ msg: 'Alert notification delivered after retries', channel: this.channel.label, eventId: entry.eventId, attempts: attempt + 1 });
+        return true;
+      } catch (error) {
+        stats.failedAttempts++;
+        const retryable = !(error instanceof NotificationDeliveryError) || error.retryable;
+        if (!retryable) {
+          stats.dropped++;
+          this.logger.error({ msg: 'Alert notification refused, not retried', channel: this.channel.label, eventId: entry.eventId, error });
+          return true;
+        }
+        const delayMs = Math.min(this.options.retryMaxMs, this.options.retryMinMs * 2 ** Math.min(attempt, 30));
+        this.logger.warn({ msg: 'Alert notification failed, retrying', channel: this.channel.label, eventId: entry.eventId, attempt: attempt + 1, retryInMs: delayMs, error });
+        await this.sleep(delayMs);
+        if (this.outbox.backlog(this.cursor) > this.options.maxBacklog) return false;
+      }
+    }
+    return false;
+  }
+
+  private skipOverflow(): void {
+    const waiting = this.outbox.backlog(this.cursor);
+    if (waiting <= this.options.maxBacklog) return;
+    const skipTo = this.outbox.skipTo(this.cursor, this.options.maxBacklog);
+    const skipped = waiting - this.outbox.backlog(skipTo);
+    this.stats.channel(this.channel.label).dropped += skipped;
+    this.logger.error({ msg: 'Alert notification backlog full: oldest notifications skipped', channel: this.channel.label, skipped, kept: this.options.maxBacklog });
+    this.cursor = skipTo;
+    this.outbox.advance(this.channel.key, skipTo);
+  }
+
+  private idle(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, this.options.pollMs ?? 5000);
+      const wakeUp = (): void => done();
+      this.wakeUp = wakeUp;
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+    }).finally(() => {
+      this.wakeUp = null;
+    });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.stopping.signal.aborted) return resolve();
+      const timer = setTimeout(finish, ms);
+      const onAbort = (): void => finish();
+      this.stopping.signal.addEventListener('abort', onAbort, { once: true });
+      const signal = this.stopping.signal;
+      function finish(): void {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      }
+    });
+  }
+}

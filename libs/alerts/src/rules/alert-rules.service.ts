@@ -1,0 +1,156 @@
+import type { HubLogger } from '../../../common/src/hub-logger';
+import { InvalidInputError, isJsonObject } from '../json-input.reader';
+import { Alert, AlertEventDraft } from '../lifecycle/alert';
+import { AlertConflictError, AlertNotFoundError, followRuleChange, resolveForRule } from '../lifecycle/alert-operator-actions';
+import { notificationPayload } from '../notifications/alert-notification.payload';
+import type { AlertRepository } from '../store/alert.repository';
+import type { AlertRuleRepository } from '../store/alert-rule.repository';
+import { AlertRule, AlertRuleSpec, RULE_ID_PATTERN } from './alert-rule';
+import { AlertRuleDocument, toAlertRuleDocument } from './alert-rule.document';
+import { parseAlertRuleInput } from './alert-rule.validator';
+import { DEFAULT_ALERT_RULES } from './default-alert-rules';
+
+const DEFAULT_PACK_KEY = 'default-rules-loaded';
+
+/**
+ * Rule CRUD with its consequences: every change is validated, stored with a new revision, and handed to the
+ * scheduler (`rulesChanged`). Open alerts follow their rule: deleted or disabled → resolved; domain, metric or
+ * condition type changed → resolved (they were about something else); devices dropped from the selector → theirs
+ * resolved; renamed or re-graded → updated in place.
+ */
+export class AlertRulesService {
+  constructor(
+    private readonly rules: AlertRuleRepository,
+    private readonly alerts: AlertRepository,
+    private readonly rulesChanged: () => void,
+    private readonly alertsChanged: () => void,
+    private readonly logger: HubLogger,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  list(): AlertRule[] {
+    return this.rules.list();
+  }
+
+  get(id: string): AlertRule {
+    const rule = this.rules.get(id);
+    if (rule === undefined) throw new AlertNotFoundError(`alert rule ${id}`);
+    return rule;
+  }
+
+  create(body: unknown): AlertRule {
+    const input = parseAlertRuleInput(body);
+    if (input.id !== undefined && this.rules.get(input.id) !== undefined) throw new AlertConflictError(`Alert rule ${input.id} already exists`);
+    const now = this.clock();
+    const rule: AlertRule = { ...input.spec, id: input.id ?? this.freeId(input.spec.name), revision: 1, createdAt: now, updatedAt: now };
+    this.rules.insert(rule);
+    this.logger.log({ msg: 'Alert rule created', ruleId: rule.id, name: rule.name });
+    this.rulesChanged();
+    return rule;
+  }
+
+  /** PUT: the whole rule. A `revision` in the body must be the stored one (someone else may have changed it). */
+  replace(id: string, body: unknown): AlertRule {
+    const input = parseAlertRuleInput(body);
+    if (input.id !== undefined && input.id !== id) throw new InvalidInputError('alert rule', [{ field: 'id', problem: `must be ${id} (the rule in the path) or left out` }]);
+    return this.store(this.get(id), input.spec, input.revision);
+  }
+
+  /** PATCH: the given fields over the stored document (selector and condition merged one level deep). */
+  patch(id: string, body: unknown): AlertRule {
+    const current = this.get(id);
+    if (!isJsonObject(body)) throw new InvalidInputError('alert rule change', [{ field: '(body)', problem: 'must be a JSON object' }]);
+    const document: Record<string, unknown> = { ...toAlertRuleDocument(current) };
+    for (const [key, value] of Object.entries(body)) {
+      const merged = (key === 'selector' || key === 'condition') && isJsonObject(value) && isJsonObject(document[key]);
+      const sameType = key !== 'condition' || !isJsonObject(value) || value.type === undefined || value.type === current.condition.type;
+      document[key] = merged && sameType ? { ...(document[key] as object), ...value } : value;
+    }
+    if (body.revision === undefined) delete document.revision;
+    const input = parseAlertRuleInput(document);
+    if (input.id !== id) throw new InvalidInputError('alert rule', [{ field: 'id', problem: `cannot be changed (${id})` }]);
+    return this.store(current, input.spec, input.revision);
+  }
+
+  delete(id: string): void {
+    const rule = this.get(id);
+    const now = this.clock();
+    this.rules.transaction(() => {
+      this.resolveAll(this.alerts.openForRule(id), 'rule-deleted', `rule "${rule.name}" deleted`, now);
+      this.rules.delete(id);
+    });
+    this.logger.log({ msg: 'Alert rule deleted', ruleId: id });
+    this.rulesChanged();
+  }
+
+  /** Loads the default pack on the very first start (and never again, even if its rules are later deleted). */
+  loadDefaultPack(): number {
+    if (this.rules.setting(DEFAULT_PACK_KEY) !== undefined) return 0;
+    const now = this.clock();
+    let loaded = 0;
+    this.rules.transaction(() => {
+      for (const document of DEFAULT_ALERT_RULES) {
+        const input = parseAlertRuleInput(document);
+        if (input.id === undefined || this.rules.get(input.id) !== undefined) continue;
+        this.rules.insert({ ...input.spec, id: input.id, revision: 1, createdAt: now, updatedAt: now });
+        loaded++;
+      }
+      this.rules.setSetting(DEFAULT_PACK_KEY, new Date(now).toISOString());
+    });
+    this.logger.log({ msg: 'Default alert rules loaded', rules: loaded });
+    this.rulesChanged();
+    return loaded;
+  }
+
+  document(rule: AlertRule): AlertRuleDocument {
+    return toAlertRuleDocument(rule);
+  }
+
+  private store(current: AlertRule, spec: AlertRuleSpec, basedOn: number | undefined): AlertRule {
+    if (basedOn !== undefined && basedOn !== current.revision) {
+      throw new AlertConflictError(`Alert rule ${current.id} is at revision ${current.revision}, not ${basedOn}: fetch it again and reapply the change`);
+    }
+    const now = this.clock();
+    const next: AlertRule = { ...spec, id: current.id, revision: current.revision + 1, createdAt: current.createdAt, updatedAt: now };
+    this.rules.transaction(() => {
+      if (!this.rules.update(next)) throw new AlertConflictError(`Alert rule ${current.id} was changed meanwhile: fetch it again`);
+      this.followRule(current, next, now);
+    });
+    this.logger.log({ msg: 'Alert rule changed', ruleId: next.id, revision: next.revision });
+    this.rulesChanged();
+    return next;
+  }
+
+  private followRule(before: AlertRule, after: AlertRule, now: number): void {
+    const open = this.alerts.openForRule(after.id);
+    if (open.length === 0) return;
+    if (!after.enabled) return this.resolveAll(open, 'rule-disabled', `rule "${after.name}" disabled`, now);
+    const changedMeaning =
+      before.selector.domain !== after.selector.domain || before.selector.metric !== after.selector.metric || before.condition.type !== after.condition.type;
+    if (changedMeaning) return this.resolveAll(open, 'rule-changed', `rule "${after.name}" now watches something else`, now);
+    const { deviceIds, towns } = after.selector;
+    const unselected = open.filter((alert) => (deviceIds.length > 0 && !deviceIds.includes(alert.deviceId)) || (towns.length > 0 && (alert.town === null || !towns.includes(alert.town))));
+    this.resolveAll(unselected, 'rule-changed', `device no longer selected by rule "${after.name}"`, now);
+    const events = open.filter((alert) => !unselected.includes(alert)).map((alert) => followRuleChange(alert, after.name, after.severity, now));
+    this.save(open, events.filter((event): event is AlertEventDraft => event !== undefined));
+  }
+
+  private resolveAll(alerts: Alert[], resolution: 'rule-deleted' | 'rule-disabled' | 'rule-changed', note: string, now: number): void {
+    this.save(alerts, alerts.map((alert) => resolveForRule(alert, resolution, note, now)));
+  }
+
+  private save(alerts: Alert[], events: AlertEventDraft[]): void {
+    if (events.length === 0) return;
+    this.alerts.save(alerts.filter((alert) => events.some((event) => event.alert === alert)), events, notificationPayload);
+    this.alertsChanged();
+  }
+
+  /** A readable id from the name: "Methane ≥ 20 %LEL" → methane-20-lel, with -2, -3 … when taken. */
+  private freeId(name: string): string {
+    const base = name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 56) || 'rule';
+    for (let suffix = 1; ; suffix++) {
+      const id = suffix === 1 ? base : `${base}-${suffix}`;
+      if (RULE_ID_PATTERN.test(id) && this.rules.get(id) === undefined) return id;
+    }
+  }
+}

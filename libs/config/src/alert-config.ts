@@ -1,0 +1,66 @@
+import { ConfigError, ConfigReader } from './env-parsers';
+
+export interface AlertConfig {
+  /** Load the default rule pack on the first start (never again afterwards). */
+  readonly loadDefaultRules: boolean;
+  /** How far back, beyond what a condition needs, each evaluation re-reads for readings that arrive late. */
+  readonly lateDataMs: number;
+  /** After downtime, the first evaluation reaches back to the last one, but at most this far. */
+  readonly maxCatchUpMs: number;
+  readonly webhooks: readonly string[];
+  readonly webhookTimeoutMs: number;
+  readonly notifyRetryMinMs: number;
+  readonly notifyRetryMaxMs: number;
+  /** Notifications allowed to wait per channel; beyond, the oldest are skipped and counted. */
+  readonly notifyBacklog: number;
+}
+
+const HOUR = 3_600_000;
+const RETRY_MIN_DEFAULT = '1s';
+const RETRY_MAX_DEFAULT = '1m';
+
+/** The HUB_ALERT_* variables; problems go to `read.errors` like every other variable's. */
+export function readAlertConfig(read: ConfigReader): AlertConfig {
+  const config: AlertConfig = {
+    loadDefaultRules: read.oneOf('HUB_ALERT_DEFAULT_RULES', ['on', 'off'] as const, 'on') === 'on',
+    lateDataMs: read.duration('HUB_ALERT_LATE_DATA', '10m', 0, 24 * HOUR),
+    maxCatchUpMs: read.duration('HUB_ALERT_CATCH_UP', '6h', 0, 7 * 24 * HOUR),
+    webhooks: readWebhooks(read),
+    webhookTimeoutMs: read.duration('HUB_ALERT_WEBHOOK_TIMEOUT', '5s', 100, 60_000),
+    notifyRetryMinMs: read.duration('HUB_ALERT_NOTIFY_RETRY_MIN', RETRY_MIN_DEFAULT, 10, 600_000),
+    notifyRetryMaxMs: read.duration('HUB_ALERT_NOTIFY_RETRY_MAX', RETRY_MAX_DEFAULT, 10, 24 * HOUR),
+    notifyBacklog: read.int('HUB_ALERT_NOTIFY_BACKLOG', 1000, 1, 1_000_000),
+  };
+  if (config.notifyRetryMinMs > config.notifyRetryMaxMs) {
+    const min = read.string('HUB_ALERT_NOTIFY_RETRY_MIN', RETRY_MIN_DEFAULT);
+    read.errors.push(new ConfigError('HUB_ALERT_NOTIFY_RETRY_MIN', min, `must not exceed HUB_ALERT_NOTIFY_RETRY_MAX (${read.string('HUB_ALERT_NOTIFY_RETRY_MAX', RETRY_MAX_DEFAULT)})`));
+  }
+  return config;
+}
+
+/** Comma-separated http(s) URLs; each bad one is named (its query string, which may hold a token, is not echoed). */
+function readWebhooks(read: ConfigReader): string[] {
+  const value = read.optionalString('HUB_ALERT_WEBHOOKS');
+  if (value === undefined) return [];
+  const urls = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+  const good: string[] = [];
+  for (const url of urls) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+      read.errors.push(new ConfigError('HUB_ALERT_WEBHOOKS', url.split('?')[0], 'a comma-separated list of http:// or https:// URLs'));
+    } else if (good.includes(url)) {
+      read.errors.push(new ConfigError('HUB_ALERT_WEBHOOKS', url.split('?')[0], 'each URL at most once'));
+    } else {
+      good.push(url);
+    }
+  }
+  return good;
+}
