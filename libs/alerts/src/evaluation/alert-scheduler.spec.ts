@@ -40,7 +40,7 @@ describe('AlertScheduler', () => {
     stats = new AlertStats();
     logger = new RecordingLogger();
     clock = 0;
-    evaluate = jest.fn(async () => OK);
+    evaluate = jest.fn(async (_rule: AlertRule) => OK);
     scheduler = new AlertScheduler(jobs, (id) => rules.get(id), evaluate, stats, logger, () => clock);
   });
 
