@@ -1,5 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { DomainError } from '../../../libs/common/src/domain-error';
+
+/** How a domain failure from a lib reads over HTTP. */
+const DOMAIN_STATUS = { invalid: 400, 'not-found': 404, conflict: 409 } as const;
 
 /**
  * The one place HTTP errors are turned into responses and logged: client errors (4xx) go back with their message,
@@ -17,6 +21,12 @@ export class GlobalExceptionFilter implements ExceptionFilter {
       const status = exception.getStatus();
       if (status >= 500) this.logger.error({ msg: 'Request failed', method: request.method, url: request.url, error: exception });
       response.status(status).json({ statusCode: status, error: HttpStatus[status] ?? 'Error', message: exception.message });
+      return;
+    }
+    if (exception instanceof DomainError) {
+      const status = DOMAIN_STATUS[exception.kind];
+      const issues = exception.issues.length > 0 ? { issues: exception.issues } : {};
+      response.status(status).json({ statusCode: status, error: HttpStatus[status], message: exception.message, ...issues });
       return;
     }
     this.logger.error({ msg: 'Unhandled error', method: request.method, url: request.url, error: exception });

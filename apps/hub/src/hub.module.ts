@@ -25,6 +25,7 @@ import { HubMetrics, WriteLatencyMetric } from './api/hub-metrics';
 import { Registry } from 'prom-client';
 import { ReadingsService } from './api/readings.service';
 import { HubLifecycle } from './hub.lifecycle';
+import { ALERT_CONTROLLERS, alertProviders } from './alerts/alert.providers';
 import { HUB_CONFIG, LINE_SINK, SQLITE_DATABASE } from './hub.tokens';
 
 /**
@@ -37,7 +38,7 @@ export class HubModule {
     return {
       module: HubModule,
       imports: [ScheduleModule.forRoot()],
-      controllers: [DevicesController, DeadLettersController, HealthController, IngestStatsController, MetricsController],
+      controllers: [DevicesController, DeadLettersController, HealthController, IngestStatsController, MetricsController, ...ALERT_CONTROLLERS],
       providers: [
         { provide: HUB_CONFIG, useValue: config },
         { provide: SQLITE_DATABASE, useFactory: () => openSqliteDatabase(join(config.dataDir, 'hub.sqlite')) },
@@ -97,6 +98,7 @@ export class HubModule {
         ReadingsService,
         HealthService,
         HubLifecycle,
+        ...alertProviders(config),
       ],
     };
   }

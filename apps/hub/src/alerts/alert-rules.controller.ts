@@ -1,0 +1,80 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AlertEngine } from '../../../../libs/alerts/src/alert-engine';
+import type { AlertRuleDocument } from '../../../../libs/alerts/src/rules/alert-rule.document';
+import { AlertRuleDto, RuleEvaluationStatusDto } from './alert.dto';
+
+@ApiTags('alert-rules')
+@Controller('api/alert-rules')
+export class AlertRulesController {
+  constructor(private readonly engine: AlertEngine) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Every alert rule (the default pack included, as edited)' })
+  @ApiOkResponse({ type: [AlertRuleDto] })
+  list(): AlertRuleDocument[] {
+    return this.engine.rules.list().map((rule) => this.engine.rules.document(rule));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One rule' })
+  @ApiOkResponse({ type: AlertRuleDto })
+  @ApiNotFoundResponse()
+  get(@Param('id') id: string): AlertRuleDocument {
+    return this.engine.rules.document(this.engine.rules.get(id));
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create a rule; it is scheduled at once. 400 names every bad field and what is allowed.' })
+  @ApiBody({ type: AlertRuleDto })
+  @ApiOkResponse({ type: AlertRuleDto })
+  @ApiBadRequestResponse({ description: '{ statusCode, error, message, issues: [{ field, problem }] }' })
+  @ApiConflictResponse({ description: 'A rule with this id exists' })
+  create(@Body() body: unknown): AlertRuleDocument {
+    return this.engine.rules.document(this.engine.rules.create(body));
+  }
+
+  @Put(':id')
+  @ApiOperation({ summary: 'Replace a rule (send back what GET returned, edited). Open alerts follow: resolved if the rule now watches something else.' })
+  @ApiBody({ type: AlertRuleDto })
+  @ApiOkResponse({ type: AlertRuleDto })
+  @ApiBadRequestResponse()
+  @ApiConflictResponse({ description: 'The body names an older revision' })
+  replace(@Param('id') id: string, @Body() body: unknown): AlertRuleDocument {
+    return this.engine.rules.document(this.engine.rules.replace(id, body));
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change some fields, e.g. {"enabled": false} or {"condition": {"value": 25}}; selector and condition merge one level deep' })
+  @ApiBody({ type: AlertRuleDto })
+  @ApiOkResponse({ type: AlertRuleDto })
+  @ApiBadRequestResponse()
+  @ApiConflictResponse()
+  patch(@Param('id') id: string, @Body() body: unknown): AlertRuleDocument {
+    return this.engine.rules.document(this.engine.rules.patch(id, body));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a rule: its job is removed and its open alerts are resolved (history is kept)' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse()
+  delete(@Param('id') id: string): void {
+    this.engine.rules.delete(id);
+  }
+
+  @Get(':id/evaluations')
+  @ApiOperation({ summary: 'How the rule’s scheduled evaluations went since the service started: counts by outcome, slow ones, the last duration and error' })
+  @ApiOkResponse({ type: RuleEvaluationStatusDto })
+  evaluations(@Param('id') id: string): RuleEvaluationStatusDto {
+    const rule = this.engine.rules.get(id);
+    const stats = this.engine.stats.rule(rule.id);
+    const through = this.engine.ruleRepository.evaluatedThrough(rule.id);
+    return {
+      ruleId: rule.id,
+      scheduled: this.engine.scheduler.isScheduled(rule.id),
+      ...stats,
+      evaluatedThrough: through === null ? null : new Date(through).toISOString(),
+    };
+  }
+}

@@ -1,0 +1,83 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBody, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { AlertEngine } from '../../../../libs/alerts/src/alert-engine';
+import type { AlertSilence } from '../../../../libs/alerts/src/silences/alert-silence';
+import { badParam, optionalEnum, optionalInt } from '../api/query-params';
+import { SilenceDto } from './alert.dto';
+
+type SilenceView = Omit<AlertSilence, 'startsAt' | 'endsAt' | 'createdAt'> & { startsAt: string; endsAt: string; createdAt: string; active: boolean };
+
+@ApiTags('alert-silences')
+@Controller('api/alert-silences')
+export class AlertSilencesController {
+  constructor(private readonly engine: AlertEngine) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Silences (maintenance windows), newest first: current and planned ones, or also the expired' })
+  @ApiQuery({ name: 'active', required: false, enum: ['true'], description: 'Only those in force now' })
+  @ApiQuery({ name: 'expired', required: false, enum: ['true'], description: 'Include expired ones' })
+  @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 100' })
+  @ApiOkResponse({ type: [SilenceDto] })
+  list(@Query('active') active?: string, @Query('expired') expired?: string, @Query('limit') limit?: string): SilenceView[] {
+    return this.engine.silences
+      .list({
+        active: optionalEnum('active', active, ['true'] as const) === 'true',
+        includeExpired: optionalEnum('expired', expired, ['true'] as const) === 'true',
+        limit: optionalInt('limit', limit, 1, 1000) ?? 100,
+      })
+      .map(view);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One silence' })
+  @ApiOkResponse({ type: SilenceDto })
+  @ApiNotFoundResponse()
+  get(@Param('id') id: string): SilenceView {
+    return view(this.engine.silences.get(silenceId(id)));
+  }
+
+  @Post()
+  @ApiOperation({
+    summary:
+      'Silence a device, a town or a domain (optionally one rule only) from startsAt (default now) until endsAt or for a duration (at most 90 days). While it holds, matching devices raise no alerts and changes of their open alerts are not notified.',
+  })
+  @ApiBody({ type: SilenceDto })
+  @ApiOkResponse({ type: SilenceDto })
+  @ApiBadRequestResponse()
+  create(@Body() body: unknown): SilenceView {
+    return view(this.engine.silences.create(body));
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Extend or shorten a silence (endsAt) or change its reason' })
+  @ApiBody({ schema: { type: 'object', properties: { endsAt: { type: 'string' }, reason: { type: 'string' } } } })
+  @ApiOkResponse({ type: SilenceDto })
+  update(@Param('id') id: string, @Body() body: unknown): SilenceView {
+    return view(this.engine.silences.update(silenceId(id), body));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a silence (ends it now)' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse()
+  delete(@Param('id') id: string): void {
+    this.engine.silences.delete(silenceId(id));
+  }
+}
+
+function view(silence: AlertSilence): SilenceView {
+  const now = Date.now();
+  return {
+    ...silence,
+    startsAt: new Date(silence.startsAt).toISOString(),
+    endsAt: new Date(silence.endsAt).toISOString(),
+    createdAt: new Date(silence.createdAt).toISOString(),
+    active: silence.startsAt <= now && now < silence.endsAt,
+  };
+}
+
+function silenceId(value: string): number {
+  if (!/^\d{1,15}$/.test(value) || Number(value) < 1) throw badParam('id', value, 'a silence id (a whole number from 1)');
+  return Number(value);
+}

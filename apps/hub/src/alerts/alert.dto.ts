@@ -1,0 +1,177 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { DOMAINS } from '../../../../libs/contract/src';
+import { ALERT_EVENT_KINDS, ALERT_STATES, RESOLUTIONS } from '../../../../libs/alerts/src/lifecycle/alert';
+import { CHANGE_DIRECTIONS, CONDITION_TYPES, SEVERITIES, THRESHOLD_OPERATORS } from '../../../../libs/alerts/src/rules/alert-rule';
+
+/**
+ * OpenAPI schemas of the alert API. Documentation only: bodies are validated by the alerts lib (which names every bad
+ * field); these classes describe the same shapes for /api/docs.
+ */
+export class RuleSelectorDto {
+  @ApiProperty({ enum: DOMAINS })
+  domain!: string;
+  @ApiProperty({ description: 'A metric of the domain (see /api/catalogue or docs/contract.md)', example: 'methane_pct_lel' })
+  metric!: string;
+  @ApiPropertyOptional({ type: [String], description: 'Only devices in these towns. Devices get a town from the device registry (not yet built): until then a non-empty list matches no device.' })
+  towns?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'Only these devices (empty: every device of the domain)' })
+  deviceIds?: string[];
+}
+
+export class ConditionDto {
+  @ApiProperty({ enum: CONDITION_TYPES })
+  type!: string;
+  @ApiPropertyOptional({ enum: THRESHOLD_OPERATORS, description: 'threshold: above (value reached or exceeded), below, or outside a band' })
+  operator?: string;
+  @ApiPropertyOptional({ description: 'threshold above/below: the trigger level (inclusive)' })
+  value?: number;
+  @ApiPropertyOptional({ description: 'threshold above/below: clear level (hysteresis; default = value). rate-of-change: change below which it clears (default = amount)' })
+  clear?: number;
+  @ApiPropertyOptional({ description: 'threshold outside: lower trigger' })
+  low?: number;
+  @ApiPropertyOptional({ description: 'threshold outside: upper trigger' })
+  high?: number;
+  @ApiPropertyOptional({ description: 'threshold outside: clears above this (default = low)' })
+  clearLow?: number;
+  @ApiPropertyOptional({ description: 'threshold outside: clears below this (default = high)' })
+  clearHigh?: number;
+  @ApiPropertyOptional({ description: 'threshold: every reading beyond the trigger for this long before firing (default 0s: first reading)', example: '2m' })
+  for?: string;
+  @ApiPropertyOptional({ description: 'threshold, rate-of-change: clear held this long before resolving (default 0s)', example: '1m' })
+  clearFor?: string;
+  @ApiPropertyOptional({ enum: CHANGE_DIRECTIONS, description: 'rate-of-change' })
+  direction?: string;
+  @ApiPropertyOptional({ description: 'rate-of-change: change of the smoothed value within the window that fires' })
+  amount?: number;
+  @ApiPropertyOptional({ description: 'rate-of-change, stuck: the window', example: '5m' })
+  window?: string;
+  @ApiPropertyOptional({ description: 'no-data: silent this long', example: '10m' })
+  silentFor?: string;
+  @ApiPropertyOptional({ description: 'no-data: silent longer than this many times the device’s usual interval', example: 3 })
+  intervalMultiple?: number;
+  @ApiPropertyOptional({ description: 'no-data: window over which the usual interval is measured (default 1h)', example: '1h' })
+  baseline?: string;
+  @ApiPropertyOptional({ description: 'stuck: largest change still counted as "no change" (default 0)' })
+  tolerance?: number;
+  @ApiPropertyOptional({ description: 'stuck: readings the window must hold (default 3)' })
+  minReadings?: number;
+}
+
+export class AlertRuleDto {
+  @ApiPropertyOptional({ description: 'Lower-case letters, digits and -; derived from the name when left out on create', example: 'gas-methane-alarm' })
+  id?: string;
+  @ApiProperty({ example: 'Methane at or above 20 %LEL' })
+  name!: string;
+  @ApiPropertyOptional()
+  description?: string;
+  @ApiPropertyOptional({ default: true })
+  enabled?: boolean;
+  @ApiProperty({ enum: SEVERITIES })
+  severity!: string;
+  @ApiProperty({ type: RuleSelectorDto })
+  selector!: RuleSelectorDto;
+  @ApiPropertyOptional({ description: 'Evaluation interval, 1s to 1h (default 1m)', example: '30s' })
+  evaluateEvery?: string;
+  @ApiProperty({ type: ConditionDto })
+  condition!: ConditionDto;
+  @ApiPropertyOptional({ type: [Number], description: 'Months 1–12 (server calendar) in which new alerts may fire; empty: all year', example: [10, 11, 12, 1, 2, 3, 4] })
+  activeMonths?: number[];
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Flapping window (default null: 20 × evaluateEvery)' })
+  flapWindow?: string | null;
+  @ApiPropertyOptional({ description: 'On PUT/PATCH: the revision this change is based on; 409 when the rule has moved on' })
+  revision?: number;
+  @ApiPropertyOptional({ readOnly: true })
+  createdAt?: string;
+  @ApiPropertyOptional({ readOnly: true })
+  updatedAt?: string;
+}
+
+export class AlertDto {
+  @ApiProperty() id!: number;
+  @ApiProperty() ruleId!: string;
+  @ApiProperty() ruleName!: string;
+  @ApiProperty({ enum: CONDITION_TYPES }) conditionType!: string;
+  @ApiProperty({ enum: SEVERITIES }) severity!: string;
+  @ApiProperty({ enum: ALERT_STATES }) state!: string;
+  @ApiProperty({ description: 'Opened and cleared repeatedly: held open, further changes not notified' }) flapping!: boolean;
+  @ApiProperty({ enum: DOMAINS }) domain!: string;
+  @ApiProperty() metric!: string;
+  @ApiProperty() unit!: string;
+  @ApiProperty() deviceId!: string;
+  @ApiProperty({ nullable: true, type: String }) town!: string | null;
+  @ApiProperty() summary!: string;
+  @ApiProperty({ description: 'Event time the condition began' }) startedAt!: string;
+  @ApiProperty({ description: 'When the hub raised the alert' }) firedAt!: string;
+  @ApiProperty() updatedAt!: string;
+  @ApiProperty({ description: 'Whether the condition holds at the newest data' }) conditionActive!: boolean;
+  @ApiProperty({ nullable: true, type: String, description: 'Event time the clear condition began' }) conditionEndedAt!: string | null;
+  @ApiProperty({ description: 'Latest value: the metric (threshold, stuck), the change over the window (rate-of-change), seconds silent (no-data)' }) value!: number;
+  @ApiProperty() valueAt!: string;
+  @ApiProperty({ description: 'Most extreme value seen' }) peak!: number;
+  @ApiProperty({ description: 'Evaluations that found the condition holding' }) count!: number;
+  @ApiProperty({ nullable: true, type: String }) acknowledgedBy!: string | null;
+  @ApiProperty({ nullable: true, type: String }) acknowledgedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) acknowledgeNote!: string | null;
+  @ApiProperty({ nullable: true, type: String }) resolvedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) resolvedBy!: string | null;
+  @ApiProperty({ nullable: true, enum: RESOLUTIONS }) resolution!: string | null;
+}
+
+export class AlertPageDto {
+  @ApiProperty({ type: [AlertDto] }) items!: AlertDto[];
+  @ApiProperty({ description: 'Alerts matching the filter in all' }) matching!: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'Pass as `before` for the next page' }) nextBefore!: number | null;
+}
+
+export class AlertEventDto {
+  @ApiProperty() id!: number;
+  @ApiProperty() alertId!: number;
+  @ApiProperty() at!: string;
+  @ApiProperty({ enum: ALERT_EVENT_KINDS }) kind!: string;
+  @ApiProperty({ description: '"system" or the operator' }) actor!: string;
+  @ApiProperty({ nullable: true, type: String }) note!: string | null;
+  @ApiProperty({ nullable: true, enum: ALERT_STATES }) fromState!: string | null;
+  @ApiProperty({ enum: ALERT_STATES }) toState!: string;
+  @ApiProperty({ description: 'Sent to MQTT and webhooks' }) notified!: boolean;
+  @ApiProperty({ nullable: true, type: Number, description: 'The silence that held the notification back' }) silenceId!: number | null;
+}
+
+export class OperatorActionDto {
+  @ApiProperty({ description: 'Who (until the API has authentication, the client names the operator)', example: 'j.smith' })
+  by!: string;
+  @ApiPropertyOptional({ example: 'Crew dispatched' })
+  note?: string;
+}
+
+export class CommentDto {
+  @ApiProperty({ example: 'j.smith' })
+  by!: string;
+  @ApiProperty({ example: 'Valve V-12 closed, pressure recovering' })
+  text!: string;
+}
+
+export class SilenceDto {
+  @ApiProperty({ readOnly: true }) id!: number;
+  @ApiPropertyOptional({ enum: DOMAINS, nullable: true }) domain?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) town?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) deviceId?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Only this rule' }) ruleId?: string | null;
+  @ApiProperty({ description: 'Epoch ms or ISO-8601 (default now)' }) startsAt!: string;
+  @ApiProperty({ description: 'Epoch ms or ISO-8601; or give `duration` instead on create' }) endsAt!: string;
+  @ApiProperty() reason!: string;
+  @ApiProperty() createdBy!: string;
+  @ApiProperty({ readOnly: true }) createdAt!: string;
+}
+
+export class RuleEvaluationStatusDto {
+  @ApiProperty() ruleId!: string;
+  @ApiProperty() scheduled!: boolean;
+  @ApiProperty() ok!: number;
+  @ApiProperty() failed!: number;
+  @ApiProperty() skippedOverlap!: number;
+  @ApiProperty() superseded!: number;
+  @ApiProperty() slow!: number;
+  @ApiProperty({ nullable: true, type: Number }) lastDurationMs!: number | null;
+  @ApiProperty({ nullable: true, type: String }) lastError!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Wall clock of the last completed evaluation' }) evaluatedThrough!: string | null;
+}

@@ -1,0 +1,53 @@
+import { Logger, Provider } from '@nestjs/common';
+import { Registry } from 'prom-client';
+import { AlertEngine } from '../../../../libs/alerts/src/alert-engine';
+import { PresenceDeviceDirectory } from '../../../../libs/alerts/src/evaluation/device-directory';
+import { MqttBroker } from '../../../../libs/broker/src/mqtt-broker';
+import type { HubConfig } from '../../../../libs/config/src';
+import { InfluxQueryClient } from '../../../../libs/influx/src/influx-query.client';
+import { DevicePresence } from '../../../../libs/pipeline/src/device-presence';
+import type { SqliteDatabase } from '../../../../libs/store/src';
+import { SQLITE_DATABASE } from '../hub.tokens';
+import { AlertEvaluationMetric, registerAlertMetrics } from './alert-metrics';
+import { AlertRulesController } from './alert-rules.controller';
+import { AlertSilencesController } from './alert-silences.controller';
+import { AlertsController } from './alerts.controller';
+import { AlertsLifecycle } from './alerts.lifecycle';
+import { SchedulerRegistryJobs } from './scheduler-registry.jobs';
+
+export const ALERT_CONTROLLERS = [AlertRulesController, AlertsController, AlertSilencesController];
+
+/** The alert engine (plain classes from libs/alerts) built on the service's database, InfluxDB client, presence and broker. */
+export function alertProviders(config: HubConfig): Provider[] {
+  return [
+    SchedulerRegistryJobs,
+    AlertEvaluationMetric,
+    {
+      provide: AlertEngine,
+      useFactory: (
+        db: SqliteDatabase,
+        influx: InfluxQueryClient,
+        presence: DevicePresence,
+        broker: MqttBroker,
+        jobs: SchedulerRegistryJobs,
+        registry: Registry,
+        listener: AlertEvaluationMetric,
+      ) => {
+        const engine = new AlertEngine(config.alerts, {
+          db,
+          influx,
+          directory: new PresenceDeviceDirectory(presence),
+          publish: (topic, payload, qos, retain) => broker.publish(topic, payload, qos, retain),
+          jobs,
+          loggerFor: (context) => new Logger(context),
+          maxFutureMs: config.validation.maxFutureMs,
+          listener,
+        });
+        registerAlertMetrics(registry, engine.stats, engine.alertRepository);
+        return engine;
+      },
+      inject: [SQLITE_DATABASE, InfluxQueryClient, DevicePresence, MqttBroker, SchedulerRegistryJobs, Registry, AlertEvaluationMetric],
+    },
+    AlertsLifecycle,
+  ];
+}

@@ -1,0 +1,115 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { AlertEngine } from '../../../../libs/alerts/src/alert-engine';
+import { ALERT_STATES, AlertState } from '../../../../libs/alerts/src/lifecycle/alert';
+import type { AlertEventView, AlertView } from '../../../../libs/alerts/src/lifecycle/alert.view';
+import { toAlertEventView, toAlertView } from '../../../../libs/alerts/src/lifecycle/alert.view';
+import { SEVERITIES } from '../../../../libs/alerts/src/rules/alert-rule';
+import { DEVICE_ID_PATTERN, DOMAINS } from '../../../../libs/contract/src';
+import { badParam, optionalEnum, optionalInt, optionalTime } from '../api/query-params';
+import { AlertDto, AlertEventDto, AlertPageDto, CommentDto, OperatorActionDto } from './alert.dto';
+
+const STATE_FILTERS = [...ALERT_STATES, 'open'] as const;
+
+@ApiTags('alerts')
+@Controller('api/alerts')
+export class AlertsController {
+  constructor(private readonly engine: AlertEngine) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Alerts, newest first, filtered' })
+  @ApiQuery({ name: 'state', required: false, enum: STATE_FILTERS, description: 'open = firing or acknowledged' })
+  @ApiQuery({ name: 'severity', required: false, enum: SEVERITIES })
+  @ApiQuery({ name: 'domain', required: false, enum: DOMAINS })
+  @ApiQuery({ name: 'town', required: false })
+  @ApiQuery({ name: 'device', required: false })
+  @ApiQuery({ name: 'rule', required: false })
+  @ApiQuery({ name: 'flapping', required: false, enum: ['true', 'false'] })
+  @ApiQuery({ name: 'from', required: false, description: 'Alerts still open at, or resolved after, this time (epoch ms or ISO-8601)' })
+  @ApiQuery({ name: 'to', required: false, description: 'Alerts whose condition began before this time (event time)' })
+  @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 100' })
+  @ApiQuery({ name: 'before', required: false, description: 'Only ids below this (the next page cursor)' })
+  @ApiOkResponse({ type: AlertPageDto })
+  list(
+    @Query('state') state?: string,
+    @Query('severity') severity?: string,
+    @Query('domain') domain?: string,
+    @Query('town') town?: string,
+    @Query('device') device?: string,
+    @Query('rule') rule?: string,
+    @Query('flapping') flapping?: string,
+    @Query('from') from?: string,
+    @Query('to') to?: string,
+    @Query('limit') limit?: string,
+    @Query('before') before?: string,
+  ): { items: AlertView[]; matching: number; nextBefore: number | null } {
+    if (device !== undefined && !DEVICE_ID_PATTERN.test(device)) throw badParam('device', device, 'a device id matching [A-Za-z0-9_-]{1,64}');
+    const stateFilter = optionalEnum('state', state, STATE_FILTERS);
+    const pageSize = optionalInt('limit', limit, 1, 1000) ?? 100;
+    const { items, matching } = this.engine.workflow.list({
+      ...(stateFilter === undefined ? {} : { states: stateFilter === 'open' ? (['firing', 'acknowledged'] as AlertState[]) : [stateFilter] }),
+      severity: optionalEnum('severity', severity, SEVERITIES),
+      domain: optionalEnum('domain', domain, DOMAINS),
+      town: town === '' ? undefined : town,
+      deviceId: device,
+      ruleId: rule === '' ? undefined : rule,
+      flapping: optionalEnum('flapping', flapping, ['true', 'false'] as const) === undefined ? undefined : flapping === 'true',
+      from: optionalTime('from', from),
+      to: optionalTime('to', to),
+      beforeId: optionalInt('before', before, 1, Number.MAX_SAFE_INTEGER),
+      limit: pageSize,
+    });
+    const nextBefore = items.length === pageSize ? items[items.length - 1].id : null;
+    return { items: items.map(toAlertView), matching, nextBefore };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One alert' })
+  @ApiOkResponse({ type: AlertDto })
+  @ApiNotFoundResponse()
+  get(@Param('id') id: string): AlertView {
+    return toAlertView(this.engine.workflow.get(alertId(id)));
+  }
+
+  @Get(':id/history')
+  @ApiOperation({ summary: 'Every state change, condition change and comment of the alert, oldest first' })
+  @ApiOkResponse({ type: [AlertEventDto] })
+  @ApiNotFoundResponse()
+  history(@Param('id') id: string): AlertEventView[] {
+    return this.engine.workflow.history(alertId(id)).map(toAlertEventView);
+  }
+
+  @Post(':id/acknowledge')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Acknowledge a firing alert (who, optional note); it stays open until it clears or is resolved' })
+  @ApiBody({ type: OperatorActionDto })
+  @ApiOkResponse({ type: AlertDto })
+  @ApiBadRequestResponse()
+  @ApiConflictResponse({ description: 'The alert is not firing' })
+  acknowledge(@Param('id') id: string, @Body() body: unknown): AlertView {
+    return toAlertView(this.engine.workflow.acknowledge(alertId(id), body));
+  }
+
+  @Post(':id/resolve')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Resolve an open alert by hand. While its condition still holds it is not raised again; a new occurrence is.' })
+  @ApiBody({ type: OperatorActionDto })
+  @ApiOkResponse({ type: AlertDto })
+  @ApiConflictResponse({ description: 'Already resolved' })
+  resolve(@Param('id') id: string, @Body() body: unknown): AlertView {
+    return toAlertView(this.engine.workflow.resolve(alertId(id), body));
+  }
+
+  @Post(':id/comments')
+  @ApiOperation({ summary: 'Add a comment to the alert’s history' })
+  @ApiBody({ type: CommentDto })
+  @ApiOkResponse({ type: AlertEventDto })
+  comment(@Param('id') id: string, @Body() body: unknown): AlertEventView {
+    return toAlertEventView(this.engine.workflow.comment(alertId(id), body));
+  }
+}
+
+function alertId(value: string): number {
+  if (!/^\d{1,15}$/.test(value) || Number(value) < 1) throw badParam('id', value, 'an alert id (a whole number from 1)');
+  return Number(value);
+}
