@@ -15,10 +15,12 @@ import { OutageSpool } from '../../../libs/spool/src/outage-spool';
 import { IngestService } from '../../../libs/pipeline/src/ingest.service';
 import { IngestStats } from '../../../libs/pipeline/src/ingest-stats';
 import { DeadLetterRepository, DeviceStateRepository, openSqliteDatabase, SqliteDatabase } from '../../../libs/store/src';
+import { CatalogueController } from './api/catalogue.controller';
 import { DeadLettersController } from './api/dead-letters.controller';
 import { DevicesController } from './api/devices.controller';
 import { HealthController } from './api/health.controller';
 import { IngestStatsController } from './api/ingest-stats.controller';
+import { LiveEventsController } from './api/live-events.controller';
 import { MetricsController } from './api/metrics.controller';
 import { HealthService } from './api/health.service';
 import { HubMetrics, WriteLatencyMetric } from './api/hub-metrics';
@@ -26,6 +28,7 @@ import { Registry } from 'prom-client';
 import { ReadingsService } from './api/readings.service';
 import { HubLifecycle } from './hub.lifecycle';
 import { ALERT_CONTROLLERS, alertProviders } from './alerts/alert.providers';
+import { LiveEventsService } from './live/live-events.service';
 import { HUB_CONFIG, LINE_SINK, SQLITE_DATABASE } from './hub.tokens';
 
 /**
@@ -38,7 +41,7 @@ export class HubModule {
     return {
       module: HubModule,
       imports: [ScheduleModule.forRoot()],
-      controllers: [DevicesController, DeadLettersController, HealthController, IngestStatsController, MetricsController, ...ALERT_CONTROLLERS],
+      controllers: [DevicesController, DeadLettersController, HealthController, IngestStatsController, MetricsController, CatalogueController, LiveEventsController, ...ALERT_CONTROLLERS],
       providers: [
         { provide: HUB_CONFIG, useValue: config },
         { provide: SQLITE_DATABASE, useFactory: () => openSqliteDatabase(join(config.dataDir, 'hub.sqlite')) },
@@ -99,6 +102,7 @@ export class HubModule {
         HealthService,
         HubLifecycle,
         ...alertProviders(config),
+        LiveEventsService,
       ],
     };
   }

@@ -2,6 +2,7 @@ import type { JSX } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { formatTicks } from '../format/time';
 import { formatValue } from '../format/values';
 
 export interface ChartThreshold {
@@ -78,7 +79,12 @@ export function Chart(props: ChartProps): JSX.Element {
         },
       },
       axes: [
-        { stroke: colours.axis, grid: { stroke: colours.grid, width: 1 }, ticks: { stroke: colours.grid } },
+        {
+          stroke: colours.axis,
+          grid: { stroke: colours.grid, width: 1 },
+          ticks: { stroke: colours.grid },
+          values: (_u, ticks, _axis, _space, increment) => formatTicks(ticks, increment),
+        },
         { stroke: colours.axis, grid: { stroke: colours.grid, width: 1 }, ticks: { stroke: colours.grid }, size: 64, values: (_u, ticks) => ticks.map((tick) => formatValue(tick)) },
       ],
       series: [

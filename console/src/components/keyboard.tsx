@@ -21,6 +21,11 @@ export function useGlobalShortcuts(showHelp: () => void): void {
   useEffect(() => {
     let pendingGo = 0;
     const onKey = (event: KeyboardEvent): void => {
+      // Escape leaves a search field, so the page keys work again without reaching for the mouse.
+      if (event.key === 'Escape' && event.target instanceof HTMLInputElement && event.target.matches('[data-search]')) {
+        event.target.blur();
+        return;
+      }
       if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
       if (document.querySelector('dialog[open]')) return;
       if (Date.now() - pendingGo < 1500 && GO_KEYS[event.key]) {

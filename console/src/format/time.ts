@@ -82,3 +82,15 @@ export function fromLocalInput(value: string): number | undefined {
   const ms = new Date(value).getTime();
   return Number.isFinite(ms) ? ms : undefined;
 }
+
+const tickTime = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const tickDay = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+
+/** Chart time-axis labels in local time: the day where it changes (and on the first tick), the time of day otherwise. */
+export function formatTicks(ticks: readonly number[], incrementMs: number): string[] {
+  return ticks.map((tick, index) => {
+    if (incrementMs >= DAY) return tickDay.format(tick);
+    const newDay = index === 0 || new Date(ticks[index - 1]).toDateString() !== new Date(tick).toDateString();
+    return newDay ? `${tickDay.format(tick)}\n${tickTime.format(tick)}` : tickTime.format(tick);
+  });
+}

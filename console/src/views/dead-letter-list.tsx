@@ -9,7 +9,7 @@ export function DeadLetterList(props: { items: readonly DeadLetter[]; showDevice
   const { catalogue } = useCatalogue();
   const describe = (code: string): string | undefined => catalogue?.rejectReasons.find((reason) => reason.code === code)?.description;
   return (
-    <ul class="dead-letters">
+    <ul class={`dead-letters${props.showDevice === false ? ' dead-letters-one-device' : ''}`}>
       {props.items.map((letter) => (
         <li key={letter.id} class="dead-letter" data-reason={letter.reason}>
           <details>

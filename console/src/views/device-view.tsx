@@ -9,7 +9,7 @@ import { Empty, ErrorNotice, Loading, StaleNotice } from '../components/states';
 import { Time } from '../components/time';
 import { deviceStatus } from '../fleet/device-status';
 import { formatDuration } from '../format/time';
-import { formatValue, humanize } from '../format/values';
+import { formatValue, humanize, metricLabel } from '../format/values';
 import { useNow } from '../hooks/use-now';
 import { useResource } from '../hooks/use-resource';
 import { Link, useQueryParam } from '../router';
@@ -72,7 +72,7 @@ export function DeviceView(props: { id: string }): JSX.Element {
       <StaleNotice error={device.error} updatedAt={device.updatedAt} onRetry={device.reload} />
       <div class="device-layout">
         <section class="card device-facts" aria-label="Device details">
-          <dl class="facts">
+          <dl class="facts facts-stacked">
             <dt>Last message</dt>
             <dd>
               <Time value={state.lastSeen} mode="full" />
@@ -172,11 +172,11 @@ function Charts(props: { readings: DeviceReadings; domain: string; rangeLabel: s
             <figure class="chart-figure" key={name} data-metric={name}>
               <figcaption>
                 <span class="chart-title" title={spec?.description}>
-                  {spec?.description ?? humanize(name)}
+                  {metricLabel(name)} {series.unit && series.unit !== '1' && <span class="muted">({series.unit})</span>}
                 </span>
                 <span class="chart-latest">{formatValue(latest[1], series.unit)}</span>
               </figcaption>
-              <Chart title={spec?.description ?? humanize(name)} unit={series.unit} points={series.points} from={readings.from} to={readings.to} typical={spec?.typical} />
+              <Chart title={metricLabel(name)} unit={series.unit} points={series.points} from={readings.from} to={readings.to} typical={spec?.typical} />
             </figure>
           );
         })}

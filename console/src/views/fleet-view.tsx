@@ -9,7 +9,7 @@ import { Empty, ErrorNotice, Loading, StaleNotice } from '../components/states';
 import { Time } from '../components/time';
 import { compareDevices, deviceStatus, DeviceStatus, QUIET_AFTER_MS } from '../fleet/device-status';
 import { formatDuration } from '../format/time';
-import { bandOf, formatValue, humanize } from '../format/values';
+import { bandOf, formatValue, humanize, metricLabel } from '../format/values';
 import { useNow } from '../hooks/use-now';
 import { useResource } from '../hooks/use-resource';
 import { Link, useQueryParam } from '../router';
@@ -187,7 +187,7 @@ export function LastValues(props: { device: DeviceState; catalogue: Catalogue | 
         const band = spec ? bandOf(value, spec.typical) : 'normal';
         return (
           <li key={metric} class={`value value-${band}`} title={spec ? `${spec.description}; typical ${spec.typical[0]}–${spec.typical[1]} ${spec.unit}` : metric}>
-            <span class="value-name">{humanize(metric)}</span> <span class="value-number">{formatValue(value, spec?.unit ?? '')}</span>
+            <span class="value-name">{metricLabel(metric)}</span> <span class="value-number">{formatValue(value, spec?.unit ?? '')}</span>
             {band !== 'normal' && <span class="visually-hidden"> ({band === 'high' ? 'above' : 'below'} typical)</span>}
           </li>
         );

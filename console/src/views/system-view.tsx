@@ -5,6 +5,7 @@ import { Page } from '../components/page';
 import { ErrorNotice, Loading, StaleNotice } from '../components/states';
 import { Time } from '../components/time';
 import { useResource } from '../hooks/use-resource';
+import { formatBytes } from '../format/values';
 
 const COMPONENTS: readonly { key: keyof Omit<HubHealth, 'status'>; title: string; what: string }[] = [
   { key: 'broker', title: 'MQTT broker', what: 'Where devices connect and publish.' },
@@ -46,7 +47,7 @@ function HealthCard(props: { title: string; what: string; health: ComponentHealt
         {Object.entries(details).map(([name, value]) => (
           <Fragment key={name}>
             <dt>{labelOf(name)}</dt>
-            <dd>{name.endsWith('At') && typeof value === 'number' ? <Time value={value} mode="full" /> : String(value ?? '—')}</dd>
+            <dd>{formatDetail(name, value)}</dd>
           </Fragment>
         ))}
       </dl>
@@ -71,6 +72,14 @@ function IngestCard(props: { stats: IngestStatsSnapshot }): JSX.Element {
       </dl>
     </section>
   );
+}
+
+function formatDetail(name: string, value: unknown): JSX.Element | string {
+  if (name.endsWith('At') && typeof value === 'number') return <Time value={value} mode="full" />;
+  if (/bytes$/i.test(name) && typeof value === 'number') return formatBytes(value);
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value === 'number') return value.toLocaleString();
+  return String(value ?? '—');
 }
 
 const LABELS: Record<string, string> = { refusedByInflux: 'refused by InfluxDB', pingMs: 'ping (ms)', mqttPort: 'MQTT port', wsPort: 'MQTT/WebSocket port' };
