@@ -1,21 +1,8 @@
 import type { SentReading } from '../../devices-sim/src';
-import type { IngestStatsSnapshot } from '../../libs/pipeline/src/ingest-stats';
-import { HubProcess } from './hub-process';
 import { InfluxdProcess } from './influxd-process';
 import { storedReadings } from './stored-readings';
-import { waitFor } from './wait-for';
 
-export const stats = async (hub: HubProcess): Promise<IngestStatsSnapshot> => (await hub.get<IngestStatsSnapshot>('/api/ingest/stats')).body;
-
-/** Waits until nothing is in memory or in the spool, and returns the stats then (which must balance). */
-export async function settled(hub: HubProcess, timeoutMs = 60_000): Promise<IngestStatsSnapshot> {
-  return waitFor(
-    () => stats(hub),
-    (snapshot) => snapshot.buffered === 0 && snapshot.spooled === 0 && snapshot.waitingForRoom === 0,
-    timeoutMs,
-    'writer and spool empty',
-  );
-}
+export { settled, stats } from '../../harness/hub-stats';
 
 /**
  * The no-loss assertion: every valid reading the simulator got a PUBACK for is in InfluxDB with its exact values,

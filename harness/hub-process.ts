@@ -1,0 +1,159 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './free-port';
+import { repoRoot } from './repo-root';
+
+const MAIN = join(repoRoot(), 'dist/apps/hub/src/main.js');
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+export interface HubLaunchOptions {
+  /** Node flags before the script, e.g. `--require` of a preload (the benchmark's CPU profiler). */
+  readonly nodeArgs?: readonly string[];
+}
+
+export interface HubReady {
+  readonly httpPort: number;
+  readonly mqttPort: number;
+  readonly wsPort: number | null;
+}
+
+/**
+ * The real service as a child process (the built dist/, exactly what `npm start` runs), on its own ports and data
+ * directory. Ports are fixed at creation so that a restart comes back where devices with persistent sessions expect it.
+ */
+export class HubProcess {
+  private child: ChildProcess | null = null;
+  private outputTail = '';
+  exitCode: number | null = null;
+
+  private constructor(
+    readonly env: Record<string, string>,
+    readonly dataDir: string,
+    readonly ports: HubReady,
+    private readonly options: HubLaunchOptions,
+  ) {}
+
+  static async start(env: Record<string, string>, options: HubLaunchOptions = {}): Promise<HubProcess> {
+    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` (bash scripts/test.sh does it)`);
+    const dataDir = await mkdtemp(join(tmpdir(), 'hub-test-'));
+    const ports = { httpPort: await freePort(), mqttPort: await freePort(), wsPort: await freePort() };
+    const hub = new HubProcess(env, dataDir, ports, options);
+    try {
+      await hub.launch();
+    } catch (error) {
+      await hub.cleanup();
+      throw error;
+    }
+    return hub;
+  }
+
+  get httpUrl(): string {
+    return `http://127.0.0.1:${this.ports.httpPort}`;
+  }
+
+  get mqttUrl(): string {
+    return `mqtt://127.0.0.1:${this.ports.mqttPort}`;
+  }
+
+  get wsUrl(): string {
+    return `ws://127.0.0.1:${this.ports.wsPort}`;
+  }
+
+  get output(): string {
+    return this.outputTail;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Resident set size of the service process, from /proc (Linux). */
+  async rssBytes(): Promise<number> {
+    const status = await readFile(`/proc/${this.pid}/status`, 'utf8');
+    const match = /VmRSS:\s+(\d+) kB/.exec(status);
+    if (!match) throw new Error(`no VmRSS in /proc/${this.pid}/status`);
+    return Number(match[1]) * 1024;
+  }
+
+  async launch(): Promise<void> {
+    const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), MAIN], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HUB_HTTP_HOST: '127.0.0.1',
+        HUB_MQTT_HOST: '127.0.0.1',
+        HUB_HTTP_PORT: String(this.ports.httpPort),
+        HUB_MQTT_PORT: String(this.ports.mqttPort),
+        HUB_MQTT_WS_PORT: String(this.ports.wsPort),
+        HUB_DATA_DIR: this.dataDir,
+        HUB_LOG_LEVEL: 'warn',
+        NO_COLOR: '1',
+        ...this.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    this.exitCode = null;
+    live.add(child);
+    child.once('exit', (code) => {
+      this.exitCode = code;
+      live.delete(child);
+    });
+    const keep = (chunk: Buffer): void => {
+      this.outputTail = (this.outputTail + chunk.toString('utf8')).slice(-32_768);
+    };
+    child.stderr?.on('data', keep);
+    await new Promise<void>((resolvePromise, reject) => {
+      const timer = setTimeout(() => reject(new Error(`hub did not become ready in 30 s:\n${this.outputTail}`)), 30_000);
+      // Only this launch's output counts: the tail still holds the previous launch's ready line after a restart.
+      let stdout = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        keep(chunk);
+        stdout = (stdout + chunk.toString('utf8')).slice(-4096);
+        if (stdout.includes('"event":"hub-ready"')) {
+          clearTimeout(timer);
+          resolvePromise();
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`hub exited with code ${code} before it was ready:\n${this.outputTail}`));
+      });
+    });
+  }
+
+  /** GET a JSON document from the service's HTTP API. */
+  async get<T>(path: string): Promise<{ status: number; body: T }> {
+    const response = await fetch(`${this.httpUrl}${path}`);
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+
+  /** SIGTERM: a graceful stop. Resolves with the exit code. */
+  async stop(): Promise<number | null> {
+    return this.signal('SIGTERM');
+  }
+
+  /** SIGKILL: a crash. */
+  async kill(): Promise<void> {
+    await this.signal('SIGKILL');
+  }
+
+  async cleanup(): Promise<void> {
+    await this.signal('SIGKILL');
+    await rm(this.dataDir, { recursive: true, force: true });
+  }
+
+  private async signal(signal: NodeJS.Signals): Promise<number | null> {
+    const child = this.child;
+    if (child === null || child.exitCode !== null || child.signalCode !== null) return this.exitCode;
+    const exited = new Promise<number | null>((resolvePromise) => child.once('exit', (code) => resolvePromise(code)));
+    child.kill(signal);
+    return exited;
+  }
+}
