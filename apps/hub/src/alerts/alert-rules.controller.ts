@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AlertEngine } from '../../../../libs/alerts/src/alert-engine';
 import type { AlertRuleDocument } from '../../../../libs/alerts/src/rules/alert-rule.document';
 import { AlertRuleDto, RuleEvaluationStatusDto } from './alert.dto';
@@ -27,7 +27,7 @@ export class AlertRulesController {
   @Post()
   @ApiOperation({ summary: 'Create a rule; it is scheduled at once. 400 names every bad field and what is allowed.' })
   @ApiBody({ type: AlertRuleDto })
-  @ApiOkResponse({ type: AlertRuleDto })
+  @ApiCreatedResponse({ type: AlertRuleDto })
   @ApiBadRequestResponse({ description: '{ statusCode, error, message, issues: [{ field, problem }] }' })
   @ApiConflictResponse({ description: 'A rule with this id exists' })
   create(@Body() body: unknown): AlertRuleDocument {

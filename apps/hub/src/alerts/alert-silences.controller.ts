@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AlertEngine } from '../../../../libs/alerts/src/alert-engine';
 import type { AlertSilence } from '../../../../libs/alerts/src/silences/alert-silence';
 import { badParam, optionalEnum, optionalInt } from '../api/query-params';
@@ -42,7 +42,7 @@ export class AlertSilencesController {
       'Silence a device, a town or a domain (optionally one rule only) from startsAt (default now) until endsAt or for a duration (at most 90 days). While it holds, matching devices raise no alerts and changes of their open alerts are not notified.',
   })
   @ApiBody({ type: SilenceDto })
-  @ApiOkResponse({ type: SilenceDto })
+  @ApiCreatedResponse({ type: SilenceDto })
   @ApiBadRequestResponse()
   create(@Body() body: unknown): SilenceView {
     return view(this.engine.silences.create(body));

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AlertEngine } from '../../../../libs/alerts/src/alert-engine';
 import { ALERT_STATES, AlertState } from '../../../../libs/alerts/src/lifecycle/alert';
 import type { AlertEventView, AlertView } from '../../../../libs/alerts/src/lifecycle/alert.view';
@@ -103,7 +103,7 @@ export class AlertsController {
   @Post(':id/comments')
   @ApiOperation({ summary: 'Add a comment to the alert’s history' })
   @ApiBody({ type: CommentDto })
-  @ApiOkResponse({ type: AlertEventDto })
+  @ApiCreatedResponse({ type: AlertEventDto })
   comment(@Param('id') id: string, @Body() body: unknown): AlertEventView {
     return toAlertEventView(this.engine.workflow.comment(alertId(id), body));
   }
