@@ -10,7 +10,7 @@ export class LiveEventsController {
 
   @Sse()
   @ApiOperation({
-    summary: 'Server-sent events for the console: hello on connect, then device (appeared, offline, online)',
+    summary: 'Server-sent events for the console: hello on connect, then device (appeared, offline, online) and alert (every history entry, with the alert as it is now)',
     description: 'An EventSource reconnects by itself; reload lists on every hello, as changes made while disconnected are not replayed.',
   })
   @ApiProduces('text/event-stream')

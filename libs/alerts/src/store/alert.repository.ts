@@ -162,6 +162,16 @@ export class AlertRepository {
     return (this.db.prepare('SELECT * FROM alert_events WHERE alert_id = ? ORDER BY id').all(alertId) as EventRow[]).map(toEvent);
   }
 
+  /** History entries of every alert after `afterId`, oldest first: what the console's live feed tails. */
+  eventsAfter(afterId: number, limit: number): AlertEvent[] {
+    return (this.db.prepare('SELECT * FROM alert_events WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit) as EventRow[]).map(toEvent);
+  }
+
+  /** Id of the newest history entry, 0 when there is none. */
+  lastEventId(): number {
+    return (this.db.prepare('SELECT MAX(id) AS id FROM alert_events').get() as { id: number | null }).id ?? 0;
+  }
+
   /** Open alerts per severity and state, for the metrics gauge. */
   openCounts(): Array<{ severity: Severity; state: AlertState; flapping: boolean; count: number }> {
     const rows = this.db
