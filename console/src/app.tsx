@@ -11,6 +11,12 @@ import { DeviceView } from './views/device-view';
 import { FleetView } from './views/fleet-view';
 import { SystemView } from './views/system-view';
 import { Page } from './components/page';
+import { hubApi } from './api/hub-api';
+import { setOpenAlertCount } from './document-title';
+import { useResource } from './hooks/use-resource';
+import { InboxView } from './views/inbox-view';
+import { RuleEditView, RulesView } from './views/rules-view';
+import { SilencesView } from './views/silences-view';
 
 interface Route {
   readonly pattern: string;
@@ -18,31 +24,51 @@ interface Route {
 }
 
 const ROUTES: readonly Route[] = [
-  { pattern: '/', render: () => <FleetView /> },
+  { pattern: '/', render: () => <InboxView /> },
+  { pattern: '/alerts', render: () => <InboxView /> },
+  { pattern: '/alerts/:id', render: (params) => <InboxView selectedId={/^\d+$/.test(params.id) ? Number(params.id) : undefined} /> },
   { pattern: '/fleet', render: () => <FleetView /> },
   { pattern: '/devices/:id', render: (params) => <DeviceView id={params.id} key={params.id} /> },
   { pattern: '/dead-letters', render: () => <DeadLettersView /> },
+  { pattern: '/rules', render: () => <RulesView /> },
+  { pattern: '/rules/new', render: () => <RuleEditView key="new" /> },
+  { pattern: '/rules/:id', render: (params) => <RuleEditView id={params.id} key={params.id} /> },
+  { pattern: '/silences', render: () => <SilencesView /> },
   { pattern: '/system', render: () => <SystemView /> },
 ];
 
+/** The inbox's own URLs (list, one alert selected) count as one page: moving between alerts keeps focus in the list. */
+const isInbox = (path: string): boolean => path === '/' || path === '/alerts' || path.startsWith('/alerts/');
+
 export const NAV = [
-  { href: '/fleet', label: 'Fleet', key: 'f', match: ['/', '/fleet', '/devices/'] },
+  { href: '/alerts', label: 'Alerts', key: 'a', match: ['/', '/alerts', '/alerts/'] },
+  { href: '/fleet', label: 'Fleet', key: 'f', match: ['/fleet', '/devices/'] },
   { href: '/dead-letters', label: 'Refused', key: 'd', match: ['/dead-letters'] },
+  { href: '/rules', label: 'Rules', key: 'r', match: ['/rules', '/rules/'] },
+  { href: '/silences', label: 'Silences', key: 'l', match: ['/silences'] },
   { href: '/system', label: 'System', key: 's', match: ['/system'] },
 ] as const;
+
+/** Firing (not yet acknowledged) alerts: the count on the Alerts tab and in the browser tab's title. */
+function useFiringCount(): number | undefined {
+  const firing = useResource((signal) => hubApi.alerts({ state: 'firing', limit: 1 }, signal), [], { refreshMs: 30_000, reloadOn: ['hello', 'alert'] });
+  const count = firing.data?.matching;
+  useEffect(() => setOpenAlertCount(count ?? 0), [count]);
+  return count;
+}
 
 export function App(): JSX.Element {
   const { path } = useLocation();
   const help = useRef<HTMLDialogElement>(null);
   const health = useHealth();
+  const firing = useFiringCount();
   useGlobalShortcuts(() => help.current?.showModal());
-  const first = useRef(true);
+  const previous = useRef<string | null>(null);
   useEffect(() => {
     // After navigating, move focus to the new page's heading so keyboard and screen-reader users start there.
-    if (first.current) {
-      first.current = false;
-      return;
-    }
+    const from = previous.current;
+    previous.current = path;
+    if (from === null || (isInbox(from) && isInbox(path))) return;
     document.getElementById('page-title')?.focus({ preventScroll: false });
   }, [path]);
 
@@ -60,11 +86,16 @@ export function App(): JSX.Element {
         <nav aria-label="Main">
           <ul class="nav">
             {NAV.map((item) => {
-              const current = item.match.some((prefix) => (prefix.endsWith('/') && prefix !== '/' ? path.startsWith(prefix) : path === prefix));
+              const current = item.match.some((prefix: string) => (prefix.endsWith('/') && prefix !== '/' ? path.startsWith(prefix) : path === prefix));
               return (
                 <li key={item.href}>
                   <Link href={item.href} aria-current={current ? 'page' : undefined} aria-keyshortcuts={`g ${item.key}`}>
                     {item.label}
+                    {item.href === '/alerts' && firing !== undefined && firing > 0 && (
+                      <span class="nav-count" data-firing-count={firing} aria-label={`${firing} firing`}>
+                        {firing}
+                      </span>
+                    )}
                   </Link>
                 </li>
               );

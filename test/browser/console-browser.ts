@@ -80,6 +80,8 @@ export class ConsoleBrowser {
   async screenshot(name: string): Promise<string> {
     await mkdir(SCREENSHOT_DIR, { recursive: true });
     const path = join(SCREENSHOT_DIR, `${name}.png`);
+    // From the top: a full-page capture of a scrolled page repeats the sticky header half-way down.
+    await this.page.evaluate('window.scrollTo(0, 0)');
     await this.page.screenshot({ path, fullPage: true, animations: 'disabled' });
     return path;
   }

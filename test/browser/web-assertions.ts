@@ -51,6 +51,8 @@ export function eventually(locator: Locator) {
       until(`${locator} to have ${name}=${String(expected)}`, () => locator.getAttribute(name, { timeout: READ_TIMEOUT_MS }), (actual) => matches(actual, expected), options),
     toHaveClass: (expected: RegExp, options?: Options) =>
       until(`${locator} to have class ${String(expected)}`, () => locator.getAttribute('class', { timeout: READ_TIMEOUT_MS }), (actual) => matches(actual, expected), options),
+    toHaveValue: (expected: Expected, options?: Options) =>
+      until(`${locator} to have value ${String(expected)}`, () => locator.inputValue({ timeout: READ_TIMEOUT_MS }), (actual) => matches(actual, expected), options),
     toBeVisible: (options?: Options) => until(`${locator} to be visible`, () => locator.isVisible(), (visible) => visible, options),
     toBeHidden: (options?: Options) => until(`${locator} to be hidden`, () => locator.isVisible(), (visible) => !visible, options),
     toBeFocused: (options?: Options) =>

@@ -1,5 +1,18 @@
-import { ApiError, getJson, query } from './http';
-import type { Catalogue, DeadLetterPage, DeviceReadings, DeviceState, HubHealth, IngestStatsSnapshot, RejectReason } from './types';
+import { ApiError, getJson, query, sendJson } from './http';
+import type {
+  AlertEventView,
+  AlertPage,
+  AlertRuleDocument,
+  AlertView,
+  Catalogue,
+  DeadLetterPage,
+  DeviceReadings,
+  DeviceState,
+  HubHealth,
+  IngestStatsSnapshot,
+  RejectReason,
+  SilenceView,
+} from './types';
 
 /** The read API of the hub, one function per endpoint. */
 export const hubApi = {
@@ -26,7 +39,41 @@ export const hubApi = {
     return (await response.json()) as HubHealth;
   },
   ingestStats: (signal?: AbortSignal) => getJson<IngestStatsSnapshot>('/api/ingest/stats', signal),
+
+  alerts: (filter: AlertQuery, signal?: AbortSignal) =>
+    getJson<AlertPage>(
+      `/api/alerts${query({ state: filter.state, severity: filter.severity, domain: filter.domain, town: filter.town, device: filter.device, rule: filter.rule, limit: filter.limit ?? 500 })}`,
+      signal,
+    ),
+  alert: (id: number, signal?: AbortSignal) => getJson<AlertView>(`/api/alerts/${id}`, signal),
+  alertHistory: (id: number, signal?: AbortSignal) => getJson<AlertEventView[]>(`/api/alerts/${id}/history`, signal),
+  acknowledge: (id: number, by: string, note: string) => sendJson<AlertView>('POST', `/api/alerts/${id}/acknowledge`, { by, ...(note ? { note } : {}) }),
+  resolve: (id: number, by: string, note: string) => sendJson<AlertView>('POST', `/api/alerts/${id}/resolve`, { by, ...(note ? { note } : {}) }),
+  comment: (id: number, by: string, text: string) => sendJson<AlertEventView>('POST', `/api/alerts/${id}/comments`, { by, text }),
+
+  rules: (signal?: AbortSignal) => getJson<AlertRuleDocument[]>('/api/alert-rules', signal),
+  rule: (id: string, signal?: AbortSignal) => getJson<AlertRuleDocument>(`/api/alert-rules/${encodeURIComponent(id)}`, signal),
+  createRule: (rule: unknown) => sendJson<AlertRuleDocument>('POST', '/api/alert-rules', rule),
+  replaceRule: (id: string, rule: unknown) => sendJson<AlertRuleDocument>('PUT', `/api/alert-rules/${encodeURIComponent(id)}`, rule),
+  patchRule: (id: string, change: unknown) => sendJson<AlertRuleDocument>('PATCH', `/api/alert-rules/${encodeURIComponent(id)}`, change),
+  deleteRule: (id: string) => sendJson<void>('DELETE', `/api/alert-rules/${encodeURIComponent(id)}`),
+
+  silences: (includeExpired: boolean, signal?: AbortSignal) => getJson<SilenceView[]>(`/api/alert-silences${query({ expired: includeExpired ? 'true' : undefined, limit: 500 })}`, signal),
+  createSilence: (silence: unknown) => sendJson<SilenceView>('POST', '/api/alert-silences', silence),
+  updateSilence: (id: number, change: unknown) => sendJson<SilenceView>('PATCH', `/api/alert-silences/${id}`, change),
+  deleteSilence: (id: number) => sendJson<void>('DELETE', `/api/alert-silences/${id}`),
 };
+
+export interface AlertQuery {
+  /** open = firing or acknowledged. */
+  readonly state?: 'open' | 'firing' | 'acknowledged' | 'resolved';
+  readonly severity?: string;
+  readonly domain?: string;
+  readonly town?: string;
+  readonly device?: string;
+  readonly rule?: string;
+  readonly limit?: number;
+}
 
 export interface DeadLetterQuery {
   readonly reason?: RejectReason;

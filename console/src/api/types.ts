@@ -20,3 +20,27 @@ export interface DeadLetterPage {
   readonly nextBefore: number | null;
   readonly totals: { readonly byReason: Partial<Record<RejectReason, number>>; readonly evicted: number; readonly stored: number };
 }
+
+export type { AlertEventView, AlertView } from '../../../libs/alerts/src/lifecycle/alert.view';
+export type { AlertRuleDocument, ConditionDocument } from '../../../libs/alerts/src/rules/alert-rule.document';
+export type { Severity, ConditionType } from '../../../libs/alerts/src/rules/alert-rule';
+export type { AlertState } from '../../../libs/alerts/src/lifecycle/alert';
+import type { AlertView } from '../../../libs/alerts/src/lifecycle/alert.view';
+import type { AlertSilence } from '../../../libs/alerts/src/silences/alert-silence';
+import type { AlertEventView } from '../../../libs/alerts/src/lifecycle/alert.view';
+
+/** GET /api/alerts (declared inline by AlertsController). */
+export interface AlertPage {
+  readonly items: AlertView[];
+  readonly matching: number;
+  readonly nextBefore: number | null;
+}
+
+/** A silence as the API shows it (AlertSilencesController's SilenceView). */
+export type SilenceView = Omit<AlertSilence, 'startsAt' | 'endsAt' | 'createdAt'> & { startsAt: string; endsAt: string; createdAt: string; active: boolean };
+
+/** An `alert` event of /api/events: the history entry and the alert as it is now. */
+export interface AlertFeedEvent {
+  readonly event: AlertEventView;
+  readonly alert: AlertView;
+}

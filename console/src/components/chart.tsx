@@ -127,6 +127,7 @@ export function Chart(props: ChartProps): JSX.Element {
             ctx.save();
             ctx.font = `${12 * devicePixelRatio}px system-ui, sans-serif`;
             ctx.textBaseline = 'bottom';
+            ctx.textAlign = 'left';
             for (const threshold of latest.current.thresholds ?? []) {
               const y = u.valToPos(threshold.value, 'y', true);
               if (y < bbox.top || y > bbox.top + bbox.height) continue;
@@ -166,7 +167,17 @@ export function Chart(props: ChartProps): JSX.Element {
     values.length === 0
       ? `${props.title}: no readings in this range`
       : `${props.title}: ${values.length} points, lowest ${formatValue(Math.min(...values), props.unit)}, highest ${formatValue(Math.max(...values), props.unit)}, latest ${formatValue(latestPoint[1], props.unit)}`;
-  return <div class="chart" ref={host} role="img" aria-label={summary} data-points={props.points.length} />;
+  return (
+    <div
+      class="chart"
+      ref={host}
+      role="img"
+      aria-label={summary}
+      data-points={props.points.length}
+      data-thresholds={(props.thresholds ?? []).map((threshold) => threshold.value).join(' ')}
+      data-spans={(props.spans ?? []).length}
+    />
+  );
 }
 
 function toData(points: readonly (readonly [number, number])[]): uPlot.AlignedData {

@@ -1,7 +1,9 @@
 import type { JSX } from 'preact';
+import { compareAlerts, rulesFor, thresholdLines } from '../alerts/alert-order';
 import { metricOf, useCatalogue } from '../api/catalogue';
 import { hubApi } from '../api/hub-api';
-import type { DeviceReadings } from '../api/types';
+import type { AlertRuleDocument, AlertView, DeviceReadings } from '../api/types';
+import { AlertStateBadge, SeverityBadge } from '../components/alert-badges';
 import { DeviceStatusBadge } from '../components/badges';
 import { Chart } from '../components/chart';
 import { Page } from '../components/page';
@@ -38,6 +40,8 @@ export function DeviceView(props: { id: string }): JSX.Element {
     { refreshMs: range.refreshMs, reloadOn: ['hello'] },
   );
   const deadLetters = useResource((signal) => hubApi.deadLetters({ device: props.id, limit: 5 }, signal), [props.id], { refreshMs: 30_000 });
+  const rules = useResource((signal) => hubApi.rules(signal), [], { reloadOn: ['hello'] });
+  const alerts = useResource((signal) => hubApi.alerts({ device: props.id, limit: 100 }, signal), [props.id], { refreshMs: 30_000, reloadOn: ['hello', 'alert'] });
 
   if (device.loading) {
     return (
@@ -121,9 +125,30 @@ export function DeviceView(props: { id: string }): JSX.Element {
           <StaleNotice error={readings.data ? readings.error : undefined} updatedAt={readings.updatedAt} onRetry={readings.reload} />
           {readings.loading && <Loading what="readings" />}
           {!readings.loading && !readings.data && readings.error && <ErrorNotice error={readings.error} onRetry={readings.reload} />}
-          {readings.data && <Charts readings={readings.data} domain={state.domain} rangeLabel={range.label.toLowerCase()} catalogue={catalogue} />}
+          {readings.data && (
+            <Charts
+              readings={readings.data}
+              domain={state.domain}
+              rangeLabel={range.label.toLowerCase()}
+              catalogue={catalogue}
+              rules={rulesFor(rules.data ?? [], state)}
+              alerts={alerts.data?.items ?? []}
+            />
+          )}
         </section>
       </div>
+
+      <section class="card" aria-labelledby="device-alerts">
+        <div class="card-header">
+          <h2 id="device-alerts" class="card-title">
+            Alerts
+          </h2>
+          <Link href={`/alerts?device=${encodeURIComponent(state.deviceId)}&state=resolved`}>Resolved alerts of {state.deviceId}</Link>
+        </div>
+        {alerts.loading && <Loading what="alerts" />}
+        {alerts.error && !alerts.data && <ErrorNotice error={alerts.error} onRetry={alerts.reload} compact />}
+        {alerts.data && (alerts.data.items.length === 0 ? <Empty title="No alerts for this device" /> : <DeviceAlerts alerts={alerts.data.items} />)}
+      </section>
 
       <section class="card" aria-labelledby="device-dead-letters">
         <div class="card-header">
@@ -145,7 +170,31 @@ export function DeviceView(props: { id: string }): JSX.Element {
   );
 }
 
-function Charts(props: { readings: DeviceReadings; domain: string; rangeLabel: string; catalogue: Parameters<typeof metricOf>[0] }): JSX.Element {
+function DeviceAlerts(props: { alerts: readonly AlertView[] }): JSX.Element {
+  const sorted = [...props.alerts].sort(compareAlerts).slice(0, 20);
+  return (
+    <ul class="device-alerts">
+      {sorted.map((alert) => (
+        <li key={alert.id} data-alert-id={alert.id} data-state={alert.state}>
+          <SeverityBadge severity={alert.severity} /> <Link href={`/alerts/${alert.id}`}>{alert.ruleName}</Link> <AlertStateBadge alert={alert} />{' '}
+          <span class="muted">
+            {formatValue(alert.peak, alert.unit)} peak · <Time value={alert.startedAt} />
+            {alert.resolvedAt && <> – <Time value={alert.resolvedAt} /></>}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Charts(props: {
+  readings: DeviceReadings;
+  domain: string;
+  rangeLabel: string;
+  catalogue: Parameters<typeof metricOf>[0];
+  rules: readonly AlertRuleDocument[];
+  alerts: readonly AlertView[];
+}): JSX.Element {
   const { readings } = props;
   const catalogueMetrics = props.catalogue?.domains.find((entry) => entry.domain === props.domain)?.metrics.map((metric) => metric.name) ?? [];
   // Catalogue order first (stable across devices), then anything else the device sent.
@@ -160,8 +209,8 @@ function Charts(props: { readings: DeviceReadings; domain: string; rangeLabel: s
   return (
     <>
       <p class="muted chart-caption">
-        Averages per {formatDuration(readings.everyMs)}, by event time, <Time value={readings.from} mode="short" /> – <Time value={readings.to} mode="short" />. Shaded: the
-        typical band.
+        Averages per {formatDuration(readings.everyMs)}, by event time, <Time value={readings.from} mode="short" /> – <Time value={readings.to} mode="short" />. Green band:
+        typical values; dashed lines: alert rule triggers; tinted periods: alerts.
       </p>
       <div class="charts">
         {names.map((name) => {
@@ -176,7 +225,18 @@ function Charts(props: { readings: DeviceReadings; domain: string; rangeLabel: s
                 </span>
                 <span class="chart-latest">{formatValue(latest[1], series.unit)}</span>
               </figcaption>
-              <Chart title={metricLabel(name)} unit={series.unit} points={series.points} from={readings.from} to={readings.to} typical={spec?.typical} />
+              <Chart
+                title={metricLabel(name)}
+                unit={series.unit}
+                points={series.points}
+                from={readings.from}
+                to={readings.to}
+                typical={spec?.typical}
+                thresholds={thresholdLines(props.rules.filter((rule) => rule.selector.metric === name))}
+                spans={props.alerts
+                  .filter((alert) => alert.metric === name)
+                  .map((alert) => ({ from: Date.parse(alert.startedAt), to: alert.resolvedAt ? Date.parse(alert.resolvedAt) : null, severity: alert.severity }))}
+              />
             </figure>
           );
         })}

@@ -1,8 +1,10 @@
 import type { JSX } from 'preact';
 import { useMemo } from 'preact/hooks';
+import { openAlertsByDevice } from '../alerts/alert-order';
 import { metricOf, useCatalogue } from '../api/catalogue';
 import { hubApi } from '../api/hub-api';
-import type { Catalogue, DeviceState } from '../api/types';
+import type { AlertView, Catalogue, DeviceState } from '../api/types';
+import { SeverityBadge } from '../components/alert-badges';
 import { DeviceStatusBadge } from '../components/badges';
 import { Page } from '../components/page';
 import { Empty, ErrorNotice, Loading, StaleNotice } from '../components/states';
@@ -18,32 +20,39 @@ interface FleetRow {
   readonly device: DeviceState;
   readonly status: DeviceStatus;
   readonly openAlerts: number;
+  /** Open alerts, worst first. */
+  readonly alerts: readonly AlertView[];
 }
 
 const STATUS_FILTERS = [
   ['', 'All devices'],
   ['problems', 'Offline or quiet'],
   ['offline', 'Offline'],
+  ['alerting', 'With open alerts'],
   ['online', 'Online'],
 ] as const;
 
 /** Every device the hub has seen, by domain: problems first, so a silent meter cannot hide among healthy ones. */
 export function FleetView(): JSX.Element {
   const devices = useResource((signal) => hubApi.devices(signal), [], { refreshMs: 10_000, reloadOn: ['hello', 'device'] });
+  const open = useResource((signal) => hubApi.alerts({ state: 'open', limit: 1000 }, signal), [], { refreshMs: 15_000, reloadOn: ['hello', 'alert'] });
   const { catalogue } = useCatalogue();
   const now = useNow(5_000);
   const [domain, setDomain] = useQueryParam('domain');
   const [status, setStatus] = useQueryParam('status');
   const [search, setSearch] = useQueryParam('q');
 
-  const rows = useMemo(
-    () => (devices.data ?? []).map((device): FleetRow => ({ device, status: deviceStatus(device, now), openAlerts: 0 })),
-    [devices.data, now],
-  );
+  const rows = useMemo(() => {
+    const alertsByDevice = openAlertsByDevice(open.data?.items ?? []);
+    return (devices.data ?? []).map((device): FleetRow => {
+      const alerts = alertsByDevice.get(device.deviceId) ?? [];
+      return { device, status: deviceStatus(device, now), openAlerts: alerts.length, alerts };
+    });
+  }, [devices.data, open.data, now]);
   const domains = catalogue?.domains.map((entry) => entry.domain) ?? [...new Set(rows.map((row) => row.device.domain))];
   const visible = rows
     .filter((row) => domain === '' || row.device.domain === domain)
-    .filter((row) => status === '' || (status === 'problems' ? row.status !== 'online' : row.status === status))
+    .filter((row) => status === '' || (status === 'problems' ? row.status !== 'online' : status === 'alerting' ? row.openAlerts > 0 : row.status === status))
     .filter((row) => search === '' || row.device.deviceId.toLowerCase().includes(search.toLowerCase()))
     .sort(compareDevices);
   const offline = rows.filter((row) => row.status === 'offline').length;
@@ -141,6 +150,7 @@ function DomainTable(props: { domain: string; rows: readonly FleetRow[]; catalog
               <th scope="col">Device</th>
               <th scope="col">Status</th>
               <th scope="col">Last seen</th>
+              <th scope="col">Open alerts</th>
               <th scope="col" class="col-optional">
                 Last values
               </th>
@@ -148,15 +158,25 @@ function DomainTable(props: { domain: string; rows: readonly FleetRow[]; catalog
           </thead>
           <tbody>
             {props.rows.map((row) => (
-              <tr key={row.device.deviceId} class={`row-${row.status}`} data-device={row.device.deviceId}>
+              <tr key={row.device.deviceId} class={`row-${row.status}${row.alerts.some((alert) => alert.conditionType === 'stuck') ? ' row-stuck' : ''}`} data-device={row.device.deviceId}>
                 <th scope="row">
                   <Link href={`/devices/${encodeURIComponent(row.device.deviceId)}`}>{row.device.deviceId}</Link>
                 </th>
                 <td>
                   <DeviceStatusBadge status={row.status} detail={statusDetail(row, props.now)} />
+                  <ConditionBadges alerts={row.alerts} />
                 </td>
                 <td>
                   <Time value={row.device.lastSeen} mode="ago" />
+                </td>
+                <td data-open-alerts={row.openAlerts}>
+                  {row.openAlerts === 0 ? (
+                    <span class="muted">none</span>
+                  ) : (
+                    <Link href={`/alerts?device=${encodeURIComponent(row.device.deviceId)}`} class="alert-count" aria-label={`${row.openAlerts} open alert${row.openAlerts === 1 ? '' : 's'} of ${row.device.deviceId}`}>
+                      <SeverityBadge severity={row.alerts[0].severity} /> {row.openAlerts}
+                    </Link>
+                  )}
                 </td>
                 <td class="col-optional">
                   <LastValues device={row.device} catalogue={props.catalogue} />
@@ -167,6 +187,27 @@ function DomainTable(props: { domain: string; rows: readonly FleetRow[]; catalog
         </table>
       </div>
     </section>
+  );
+}
+
+/** A no-data or stuck rule's open alert says more than presence does: the device is connected but not measuring. */
+function ConditionBadges(props: { alerts: readonly AlertView[] }): JSX.Element | null {
+  const silent = props.alerts.some((alert) => alert.conditionType === 'no-data');
+  const stuck = props.alerts.some((alert) => alert.conditionType === 'stuck');
+  if (!silent && !stuck) return null;
+  return (
+    <>
+      {silent && (
+        <span class="badge badge-silent" data-condition="silent" title="A no-data rule has an open alert for this device">
+          Silent
+        </span>
+      )}
+      {stuck && (
+        <span class="badge badge-stuck" data-condition="stuck" title="A stuck-value rule has an open alert for this device">
+          Stuck
+        </span>
+      )}
+    </>
   );
 }
 

@@ -1,0 +1,103 @@
+import type { JSX } from 'preact';
+import { useState } from 'preact/hooks';
+import { describeCondition, SEVERITY_RANK } from '../alerts/alert-order';
+import { metricOf, useCatalogue } from '../api/catalogue';
+import { hubApi } from '../api/hub-api';
+import type { AlertRuleDocument } from '../api/types';
+import { SeverityBadge } from '../components/alert-badges';
+import { Page } from '../components/page';
+import { Empty, ErrorNotice, Loading, StaleNotice } from '../components/states';
+import { humanize, metricLabel } from '../format/values';
+import { useResource } from '../hooks/use-resource';
+import { Link } from '../router';
+
+export { RuleEditView } from './rule-edit-view';
+
+/** Every rule, by domain, with what it watches for, how often, whether it is on, and how many alerts it has open. */
+export function RulesView(): JSX.Element {
+  const { catalogue } = useCatalogue();
+  const rules = useResource((signal) => hubApi.rules(signal), [], { reloadOn: ['hello'] });
+  const open = useResource((signal) => hubApi.alerts({ state: 'open', limit: 1000 }, signal), [], { reloadOn: ['hello', 'alert'], refreshMs: 30_000 });
+  const [toggleError, setToggleError] = useState<Error | undefined>();
+  const openByRule = new Map<string, number>();
+  for (const alert of open.data?.items ?? []) openByRule.set(alert.ruleId, (openByRule.get(alert.ruleId) ?? 0) + 1);
+
+  const toggle = async (rule: AlertRuleDocument): Promise<void> => {
+    setToggleError(undefined);
+    try {
+      await hubApi.patchRule(rule.id, { enabled: !rule.enabled });
+    } catch (error) {
+      setToggleError(error instanceof Error ? error : new Error(String(error)));
+    }
+    rules.reload();
+  };
+  const domains = [...new Set((rules.data ?? []).map((rule) => rule.selector.domain))];
+  return (
+    <Page
+      title="Rules"
+      subtitle={rules.data && `${rules.data.length} rules · ${rules.data.filter((rule) => !rule.enabled).length} switched off`}
+      actions={
+        <Link class="button button-primary" href="/rules/new">
+          New rule
+        </Link>
+      }
+    >
+      <StaleNotice error={rules.data ? rules.error : undefined} updatedAt={rules.updatedAt} onRetry={rules.reload} />
+      {toggleError && <ErrorNotice error={toggleError} compact />}
+      {rules.loading && <Loading what="rules" />}
+      {!rules.loading && !rules.data && rules.error && <ErrorNotice error={rules.error} onRetry={rules.reload} />}
+      {rules.data && rules.data.length === 0 && <Empty title="No alert rules">Nothing raises alerts until a rule exists. Create one with “New rule”.</Empty>}
+      {domains.map((domain) => (
+        <section class="card" key={domain} aria-labelledby={`rules-${domain}`}>
+          <h2 class="card-title" id={`rules-${domain}`}>
+            {humanize(domain)}
+          </h2>
+          <div class="table-scroll">
+            <table class="table rules-table">
+              <thead>
+                <tr>
+                  <th scope="col">Rule</th>
+                  <th scope="col">Severity</th>
+                  <th scope="col" class="col-optional">
+                    Watches for
+                  </th>
+                  <th scope="col">Open alerts</th>
+                  <th scope="col">On</th>
+                </tr>
+              </thead>
+              <tbody>
+                {(rules.data ?? [])
+                  .filter((rule) => rule.selector.domain === domain)
+                  .sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.name.localeCompare(b.name))
+                  .map((rule) => {
+                    const unit = metricOf(catalogue, domain, rule.selector.metric)?.unit ?? '';
+                    const count = openByRule.get(rule.id) ?? 0;
+                    return (
+                      <tr key={rule.id} data-rule={rule.id} class={rule.enabled ? '' : 'row-disabled'}>
+                        <th scope="row">
+                          <Link href={`/rules/${encodeURIComponent(rule.id)}`}>{rule.name}</Link>
+                          <div class="muted small">{rule.id}</div>
+                        </th>
+                        <td>
+                          <SeverityBadge severity={rule.severity} />
+                        </td>
+                        <td class="col-optional">
+                          {metricLabel(rule.selector.metric)} {describeCondition(rule.condition, unit)}
+                          {rule.selector.deviceIds.length > 0 && <> · only {rule.selector.deviceIds.join(', ')}</>}
+                          <div class="muted small">checked every {rule.evaluateEvery}</div>
+                        </td>
+                        <td>{count > 0 ? <Link href={`/alerts?rule=${encodeURIComponent(rule.id)}`}>{count} open</Link> : <span class="muted">none</span>}</td>
+                        <td>
+                          <input type="checkbox" checked={rule.enabled} aria-label={`${rule.name}: ${rule.enabled ? 'on' : 'off'}`} onChange={() => void toggle(rule)} />
+                        </td>
+                      </tr>
+                    );
+                  })}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ))}
+    </Page>
+  );
+}
