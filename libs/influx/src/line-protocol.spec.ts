@@ -1,4 +1,4 @@
-import { Domain, Reading } from '../../contract/src';
+import { Domain, DOMAINS, METRIC_CATALOGUE, Reading } from '../../contract/src';
 import { escapeKey, escapeTagValue, readingToLine } from './line-protocol';
 
 const TS = 1_714_564_800_123;
@@ -90,5 +90,13 @@ describe('readingToLine', () => {
     expect(readingToLine(reading('heat', 'h1', { flow_m3h: 80 }), [['site', 'yard\\']])).toBe(
       `heat,device_id=h1,site=yard\\\\\\  flow_m3h=80 ${TS}`,
     );
+  });
+});
+
+describe('field keys', () => {
+  it('are catalogue metric names, which need no escaping (readingToLine writes them as they are)', () => {
+    for (const domain of DOMAINS) {
+      for (const name of Object.keys(METRIC_CATALOGUE[domain])) expect(escapeKey(name)).toBe(name);
+    }
   });
 });

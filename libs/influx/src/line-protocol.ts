@@ -23,6 +23,7 @@ export function escapeTagValue(value: string): string {
 
 /** Tag and field keys: same escaping as tag values (keys come from the catalogue or config, never end in `\`). */
 export function escapeKey(key: string): string {
+  if (!NEEDS_ESCAPING.test(key)) return key;
   return escapeDelimiters(key.replace(/[\r\n]+/g, ' '));
 }
 
@@ -47,15 +48,12 @@ export function readingToLine(reading: Reading, extraTags: TagSet = []): string 
   }
   if (!deviceTagWritten) line += `,device_id=${escapeTagValue(reading.deviceId)}`;
 
+  // Metric names are catalogue names (validated), so they need no escaping. A number's shortest round-trip form
+  // (what template literals produce) is what InfluxDB parses as a float, exponents included.
   let separator = ' ';
   for (const name in reading.metrics) {
-    line += `${separator}${escapeKey(name)}=${formatFloat(reading.metrics[name])}`;
+    line += `${separator}${name}=${reading.metrics[name]}`;
     separator = ',';
   }
   return `${line} ${reading.ts}`;
-}
-
-function formatFloat(value: number): string {
-  // String(n) is the shortest round-trip form; InfluxDB parses it (including exponents) as a float.
-  return String(value);
 }

@@ -4,6 +4,8 @@ import { Reading } from '../../contract/src';
 const RING_SIZE = 128;
 
 class SeqRing {
+  /** Highest seq seen: a larger one is new without a scan (the common case of a counting device). */
+  highest = -1;
   readonly seqs = new Float64Array(RING_SIZE);
   /** The device's ts, or NaN when the reading had none. */
   readonly timestamps = new Float64Array(RING_SIZE);
@@ -34,12 +36,13 @@ export class SeqDeduper {
     if (ring === undefined) {
       ring = new SeqRing();
       this.rings.set(reading.deviceId, ring);
-    } else {
+    } else if (reading.seq <= ring.highest) {
       const oldest = now - this.windowMs;
       for (let index = 0; index < RING_SIZE; index++) {
         if (ring.seqs[index] === reading.seq && ring.seenAt[index] >= oldest && sameTs(ring.timestamps[index], ts)) return true;
       }
     }
+    if (reading.seq > ring.highest) ring.highest = reading.seq;
     ring.seqs[ring.next] = reading.seq;
     ring.timestamps[ring.next] = ts;
     ring.seenAt[ring.next] = now;
