@@ -1,0 +1,222 @@
+import { connectAsync } from 'mqtt';
+import { describeCatalogue } from '../../libs/contract/src/catalogue.view';
+import { HubProcess } from '../support/hub-process';
+import { InfluxdProcess } from '../support/influxd-process';
+
+/**
+ * The console and its feed as served by the real service process: the app at `/` and at every page route, hashed
+ * assets cached for good, the API namespaces untouched (an unknown /api path is still the API's JSON 404, even for
+ * a browser), the catalogue from the contract, and the server-sent events the console lives on — including that an
+ * open event stream does not hold up a graceful stop.
+ */
+interface SseEvent {
+  readonly type: string;
+  readonly id?: string;
+  readonly retry?: number;
+  readonly data: unknown;
+}
+
+/** Reads text/event-stream from a fetch response, one event at a time. */
+class SseReader {
+  private buffer = '';
+  private readonly decoder = new TextDecoder();
+
+  constructor(private readonly reader: ReadableStreamDefaultReader<Uint8Array>) {}
+
+  /** The next event that is not a comment; undefined when the stream ended. */
+  async next(timeoutMs = 15_000): Promise<SseEvent | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const end = this.buffer.indexOf('\n\n');
+      if (end !== -1) {
+        const block = this.buffer.slice(0, end);
+        this.buffer = this.buffer.slice(end + 2);
+        const event = parse(block);
+        if (event) return event;
+        continue;
+      }
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error(`no event within ${timeoutMs} ms; buffered: ${JSON.stringify(this.buffer)}`);
+      let timer: NodeJS.Timeout | undefined;
+      const chunk = await Promise.race([
+        this.reader.read(),
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no event within ${timeoutMs} ms`)), remaining))),
+      ]).finally(() => clearTimeout(timer));
+      if (chunk.done) return undefined;
+      this.buffer += this.decoder.decode(chunk.value, { stream: true });
+    }
+  }
+
+  /** Skips events of other types (and devices or alerts of other tests) until `match` holds. */
+  async until(match: (event: SseEvent) => boolean, timeoutMs = 15_000): Promise<SseEvent> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const event = await this.next(Math.max(deadline - Date.now(), 1));
+      if (event === undefined) throw new Error('stream ended');
+      if (match(event)) return event;
+    }
+  }
+}
+
+function parse(block: string): SseEvent | undefined {
+  let type = 'message';
+  let id: string | undefined;
+  let retry: number | undefined;
+  const data: string[] = [];
+  for (const line of block.split('\n')) {
+    if (line.startsWith(':') || line === '') continue;
+    const [field, ...rest] = line.split(':');
+    const value = rest.join(':').replace(/^ /, '');
+    if (field === 'event') type = value;
+    else if (field === 'id') id = value;
+    else if (field === 'retry') retry = Number(value);
+    else if (field === 'data') data.push(value);
+  }
+  if (data.length === 0 && retry === undefined) return undefined;
+  return { type, id, retry, data: data.length > 0 ? JSON.parse(data.join('\n')) : undefined };
+}
+
+describe('operator console served by the service (real process, real influxd)', () => {
+  let influxd: InfluxdProcess;
+  let hub: HubProcess;
+
+  beforeAll(async () => {
+    influxd = await InfluxdProcess.start();
+    hub = await HubProcess.start({ INFLUX_URL: influxd.url, INFLUX_DATABASE: 'console_serving', HUB_WRITE_FLUSH_INTERVAL: '50ms', HUB_ALERT_DEFAULT_RULES: 'off' });
+  });
+
+  afterAll(async () => {
+    await hub?.cleanup();
+    await influxd?.cleanup();
+  });
+
+  const html = { Accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
+  const get = (path: string, headers: Record<string, string> = html) => fetch(`${hub.httpUrl}${path}`, { headers });
+
+  it('serves the app at / and at every page route, with a strict content security policy', async () => {
+    for (const path of ['/', '/alerts', '/alerts/12', '/fleet?domain=gas', '/devices/gas-3', '/dead-letters', '/rules/new', '/silences', '/system']) {
+      const response = await get(path);
+      const body = await response.text();
+      expect([path, response.status, response.headers.get('content-type')]).toEqual([path, 200, 'text/html; charset=utf-8']);
+      expect(body).toContain('<div id="app"></div>');
+      expect(response.headers.get('cache-control')).toBe('no-cache');
+      expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(response.headers.get('content-security-policy')).toContain("connect-src 'self'");
+    }
+  });
+
+  it('serves the hashed bundle cached for good, and a missing asset as the API’s JSON 404', async () => {
+    const index = await (await get('/')).text();
+    const scripts = [...index.matchAll(/src="(\/assets\/[^"]+\.js)"/g)].map((match) => match[1]);
+    const styles = [...index.matchAll(/href="(\/assets\/[^"]+\.css)"/g)].map((match) => match[1]);
+    expect(scripts).toHaveLength(1);
+    expect(styles).toHaveLength(1);
+    const script = await get(scripts[0], {});
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toMatch(/^(text|application)\/javascript/);
+    expect(script.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect((await script.text()).length).toBeGreaterThan(10_000);
+    expect((await get(styles[0], {})).headers.get('content-type')).toMatch(/^text\/css/);
+
+    const missing = await get('/assets/index-missing.js', {});
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ statusCode: 404, error: 'NOT_FOUND', message: 'Cannot GET /assets/index-missing.js' });
+    expect((await get('/assets/../../package.json', {})).status).toBe(404);
+  });
+
+  it('leaves the API, its docs and the metrics alone: an unknown /api path is a JSON 404 even for a browser', async () => {
+    const unknown = await get('/api/no-such-thing');
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ statusCode: 404, error: 'NOT_FOUND', message: 'Cannot GET /api/no-such-thing' });
+    const post = await fetch(`${hub.httpUrl}/`, { method: 'POST', headers: html });
+    expect(post.status).toBe(404);
+
+    const metrics = await get('/metrics');
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('hub_readings_received_total');
+    const docs = await get('/api/docs');
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toMatch(/swagger/i);
+    const openApi = (await (await get('/api/docs-json', {})).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(openApi.paths)).toEqual(expect.arrayContaining(['/api/catalogue', '/api/events', '/api/alerts', '/api/devices']));
+    expect((await get('/api/devices', { Accept: 'application/json' })).headers.get('content-type')).toMatch(/^application\/json/);
+  });
+
+  it('answers the catalogue from the contract', async () => {
+    const response = await get('/api/catalogue', { Accept: 'application/json' });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual(JSON.parse(JSON.stringify(describeCatalogue())));
+  });
+
+  it('streams hello, then device and alert changes as they happen', async () => {
+    const created = await fetch(`${hub.httpUrl}/api/alert-rules`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        id: 'sse-methane',
+        name: 'Methane at or above 20 %LEL',
+        severity: 'critical',
+        selector: { domain: 'gas', metric: 'methane_pct_lel' },
+        evaluateEvery: '1s',
+        condition: { type: 'threshold', operator: 'above', value: 20, clear: 10 },
+      }),
+    });
+    expect(created.status).toBe(201);
+
+    const controller = new AbortController();
+    const response = await fetch(`${hub.httpUrl}/api/events`, { headers: { Accept: 'text/event-stream' }, signal: controller.signal });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    const events = new SseReader(response.body!.getReader());
+    try {
+      const hello = await events.next();
+      expect(hello?.type).toBe('hello');
+      expect(hello?.retry).toBe(3000);
+
+      const device = await connectAsync(hub.mqttUrl, { clientId: 'sse-gas-1' });
+      try {
+        await device.publishAsync('sensors/gas/sse-gas-1/telemetry', JSON.stringify({ metrics: { methane_pct_lel: 35 } }), { qos: 1 });
+        const appeared = await events.until((event) => event.type === 'device');
+        expect(appeared.data).toMatchObject({ change: 'new', device: { deviceId: 'sse-gas-1', domain: 'gas', online: true, lastValues: { methane_pct_lel: 35 } } });
+
+        const fired = await events.until((event) => event.type === 'alert');
+        expect(fired.data).toMatchObject({
+          event: { kind: 'fired', actor: 'system', toState: 'firing' },
+          alert: { ruleId: 'sse-methane', deviceId: 'sse-gas-1', state: 'firing', value: 35, severity: 'critical' },
+        });
+        const alertId = (fired.data as { alert: { id: number } }).alert.id;
+        expect(fired.id).toBe(String((fired.data as { event: { id: number } }).event.id));
+
+        const acknowledged = await fetch(`${hub.httpUrl}/api/alerts/${alertId}/acknowledge`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ by: 'Sam', note: 'on it' }),
+        });
+        expect(acknowledged.status).toBe(200);
+        const ack = await events.until((event) => event.type === 'alert');
+        expect(ack.data).toMatchObject({ event: { kind: 'acknowledged', actor: 'Sam', note: 'on it', fromState: 'firing' }, alert: { id: alertId, state: 'acknowledged' } });
+        expect(Number(ack.id)).toBeGreaterThan(Number(fired.id));
+
+        await device.endAsync();
+        const gone = await events.until((event) => event.type === 'device');
+        expect(gone.data).toMatchObject({ change: 'offline', device: { deviceId: 'sse-gas-1', online: false } });
+      } finally {
+        await device.endAsync(true);
+      }
+    } finally {
+      controller.abort();
+    }
+  });
+
+  it('does not let an open event stream hold up a graceful stop', async () => {
+    const response = await fetch(`${hub.httpUrl}/api/events`);
+    const events = new SseReader(response.body!.getReader());
+    expect((await events.next())?.type).toBe('hello');
+    const started = Date.now();
+    const stopped = hub.stop();
+    // The stream ends first (before the HTTP server closes and the writer drains), then the process exits.
+    expect(await events.next(10_000)).toBeUndefined();
+    await stopped;
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
