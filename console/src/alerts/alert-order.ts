@@ -1,5 +1,5 @@
 import type { AlertRuleDocument, AlertView, ConditionDocument, DeviceState, Severity } from '../api/types';
-import type { ChartThreshold } from '../components/chart';
+import type { ChartThreshold } from '../components/chart-model';
 import { formatValue } from '../format/values';
 
 export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 0, warning: 1, info: 2 };

@@ -3,19 +3,10 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatTicks } from '../format/time';
+import type { ChartSpan, ChartThreshold } from './chart-model';
 import { formatValue } from '../format/values';
 
-export interface ChartThreshold {
-  readonly value: number;
-  readonly label: string;
-  readonly severity: 'info' | 'warning' | 'critical';
-}
-
-export interface ChartSpan {
-  readonly from: number;
-  readonly to: number | null;
-  readonly severity: 'info' | 'warning' | 'critical';
-}
+export type { ChartSpan, ChartThreshold };
 
 export interface ChartProps {
   readonly title: string;
