@@ -79,6 +79,7 @@ cat <<INFO
 County Sensing Hub is running. Ctrl-C stops everything.
   MQTT               mqtt://127.0.0.1:$mqtt_port   (publish to sensors/{domain}/{deviceId}/telemetry)
   MQTT over WS       ws://127.0.0.1:${HUB_MQTT_WS_PORT:-8083}
+  Operator console   http://127.0.0.1:$http_port/
   API docs           http://127.0.0.1:$http_port/api/docs
   Devices            http://127.0.0.1:$http_port/api/devices
   Dead letters       http://127.0.0.1:$http_port/api/dead-letters

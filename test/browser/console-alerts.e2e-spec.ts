@@ -43,6 +43,19 @@ describe('operator console: alert inbox, rules and silences (real browser, servi
     });
     const created = await send('POST', '/api/alert-rules', RULE);
     expect(created.status).toBe(201);
+    // The sensor's last 50 minutes, normal, so the charts show what it looked like before the spike.
+    const history = await runSimulation({
+      url: hub.mqttUrl,
+      domains: ['gas'],
+      devicesPerDomain: 1,
+      idPrefix: 'e2e-',
+      count: 100,
+      intervalMs: 30_000,
+      publishIntervalMs: 5,
+      startTs: Date.now() - 50 * 60_000,
+      seed: 5,
+    });
+    expect(history.acked).toBe(100);
     browser = await ConsoleBrowser.launch(hub.httpUrl);
   });
 

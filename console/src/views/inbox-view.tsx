@@ -219,8 +219,9 @@ function useListKeys(items: readonly AlertView[], selectedId: number | undefined
       event.preventDefault();
       const index = current.findIndex((alert) => alert.id === selected);
       const next = index === -1 ? 0 : Math.min(Math.max(index + (event.key === 'j' ? 1 : -1), 0), current.length - 1);
+      // The detail opens beside the list and takes focus (its heading), so a screen reader reads the new alert.
       navigate(href(current[next].id), { replace: selected !== undefined });
-      requestAnimationFrame(() => list.current?.querySelector<HTMLAnchorElement>(`[data-alert-id="${current[next].id}"] a`)?.focus());
+      list.current?.querySelector(`[data-alert-id="${current[next].id}"]`)?.scrollIntoView({ block: 'nearest' });
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
