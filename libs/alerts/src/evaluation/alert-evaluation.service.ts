@@ -21,7 +21,8 @@ import {
 import { evaluateDeviceBuckets, screenMatches } from './alert-rule.evaluator';
 import { DeviceEvaluation } from './device-evaluation';
 import type { DeviceDirectory } from './device-directory';
-import { evaluateNoData, NoDataDevice, storedActivity } from './no-data.evaluator';
+import { evaluateNoData } from './no-data.evaluator';
+import { NoDataSource } from './no-data.source';
 import { bucketsByDevice, rowsByDevice, singleRow } from './query-result.parser';
 
 export interface AlertEvaluationOptions {
@@ -57,6 +58,7 @@ const MAX_LISTED_DEVICES = 500;
  */
 export class AlertEvaluationService {
   private readonly runningSince: number;
+  private readonly noData: NoDataSource;
 
   constructor(
     private readonly influx: InfluxReader,
@@ -69,6 +71,7 @@ export class AlertEvaluationService {
     private readonly clock: () => number = Date.now,
   ) {
     this.runningSince = clock();
+    this.noData = new NoDataSource((influxql) => this.influx.query(influxql), directory);
   }
 
   async evaluate(rule: AlertRule): Promise<EvaluationReport> {
@@ -137,26 +140,8 @@ export class AlertEvaluationService {
   private async evaluateNoData(rule: AlertRule, window: EvaluationWindow, scope: string[] | undefined, read: { queries: number }): Promise<DeviceEvaluation[]> {
     const condition = rule.condition;
     if (condition.type !== 'no-data') return [];
-    const statementScope: StatementScope = { from: window.start, to: window.end, groupByDevice: true, ...(scope === undefined ? {} : { deviceIds: scope }) };
-    const statements = [aggregateStatement(rule, ['last'], statementScope)];
-    if (condition.intervalMultiple !== null) statements.push(aggregateStatement(rule, ['count'], statementScope));
     read.queries++;
-    const stored = storedActivity(await this.influx.query(statements.join('; ')));
-    const metric = rule.selector.metric;
-    const known = new Map(this.directory.devicesIn(rule.selector.domain).map((device) => [device.deviceId, device]));
-    const devices: NoDataDevice[] = [];
-    for (const deviceId of new Set([...stored.keys(), ...known.keys()])) {
-      if (scope !== undefined && !scope.includes(deviceId)) continue;
-      const activity = stored.get(deviceId);
-      const device = known.get(deviceId);
-      devices.push({
-        deviceId,
-        storedLastTs: activity?.lastTs ?? null,
-        storedCount: activity?.count ?? 0,
-        receivedLastTs: device?.lastValueTs[metric] ?? null,
-        firstSeen: device?.firstSeen ?? null,
-      });
-    }
+    const devices = await this.noData.devices(rule, condition, window, scope);
     return evaluateNoData(condition, devices, { now: window.now, baselineStart: window.start, runningSince: this.runningSince });
   }
 

@@ -71,7 +71,7 @@ describe('aggregateStatement', () => {
   it('screens each rule type on what can rule a device out', () => {
     expect(screenAggregates(rule({ condition: { type: 'threshold', operator: 'outside', low: 100, high: 900 } }).condition)).toEqual(['max', 'min']);
     expect(screenAggregates(rule({ condition: { type: 'rate-of-change', direction: 'drop', amount: 50, window: '5m' } }).condition)).toEqual(['max', 'min']);
-    expect(screenAggregates(rule({ condition: { type: 'stuck', window: '30m' } }).condition)).toEqual(['max', 'min', 'count']);
+    expect(screenAggregates(rule({ condition: { type: 'stuck', window: '30m' } }).condition)).toEqual(['max', 'min']);
   });
 
   it('refuses a device filter that could inject InfluxQL, or is empty', () => {

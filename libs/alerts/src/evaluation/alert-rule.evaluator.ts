@@ -51,7 +51,7 @@ export function screenMatches(condition: AlertCondition, row: AggregateRow): boo
     case 'rate-of-change':
       return typeof max === 'number' && typeof min === 'number' && max - min >= condition.amount;
     case 'stuck':
-      return typeof max === 'number' && typeof min === 'number' && typeof count === 'number' && max - min <= condition.tolerance && count >= condition.minReadings;
+      return typeof max === 'number' && typeof min === 'number' && max - min <= condition.tolerance && (typeof count !== 'number' || count >= condition.minReadings);
     case 'no-data':
       return true;
   }

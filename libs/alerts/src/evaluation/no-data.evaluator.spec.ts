@@ -10,14 +10,14 @@ const FIVE_MIN: NoDataCondition = { type: 'no-data', silentForMs: 5 * M, interva
 const THREE_TIMES: NoDataCondition = { type: 'no-data', silentForMs: null, intervalMultiple: 3, baselineMs: H };
 
 function device(deviceId: string, overrides: Partial<NoDataDevice> = {}): NoDataDevice {
-  return { deviceId, storedLastTs: null, storedCount: 0, receivedLastTs: null, firstSeen: NOW - 24 * H, ...overrides };
+  return { deviceId, storedLastTs: null, receivedLastTs: null, usualIntervalMs: null, ...overrides };
 }
 
 describe('evaluateNoData', () => {
   it('opens an episode from the last reading once silence passes the threshold, and clears when the device is recent', () => {
     const [silent, talking] = evaluateNoData(
       FIVE_MIN,
-      [device('w-1', { storedLastTs: NOW - 6 * M, storedCount: 50 }), device('w-2', { storedLastTs: NOW - 10 * S, storedCount: 360 })],
+      [device('w-1', { storedLastTs: NOW - 6 * M, usualIntervalMs: 10 * S }), device('w-2', { storedLastTs: NOW - 10 * S, usualIntervalMs: 10 * S })],
       CONTEXT,
     );
     expect(silent).toEqual({
@@ -33,23 +33,20 @@ describe('evaluateNoData', () => {
   });
 
   it('judges each device against its own usual interval', () => {
-    // w-fast reports every 10 s (360 in the hour), w-slow every 10 min (6); both last spoke 2 minutes ago.
+    // w-fast reports every 10 s, w-slow every 10 min; both last spoke 2 minutes ago.
     const evaluations = evaluateNoData(
       THREE_TIMES,
-      [
-        device('w-fast', { storedLastTs: NOW - 2 * M, storedCount: 349 }),
-        device('w-slow', { storedLastTs: NOW - 2 * M, storedCount: 6 }),
-      ],
+      [device('w-fast', { storedLastTs: NOW - 2 * M, usualIntervalMs: 10 * S }), device('w-slow', { storedLastTs: NOW - 2 * M, usualIntervalMs: 10 * M })],
       CONTEXT,
     );
-    expect(evaluations.map((evaluation) => [evaluation.deviceId, evaluation.episodes.length, evaluation.facts?.usualIntervalMs])).toEqual([
-      ['w-fast', 1, 10_000],
-      ['w-slow', 0, 696_000],
+    expect(evaluations.map((evaluation) => [evaluation.deviceId, evaluation.episodes.length, evaluation.facts?.thresholdMs])).toEqual([
+      ['w-fast', 1, 30_000],
+      ['w-slow', 0, 30 * M],
     ]);
   });
 
   it('counts readings the hub accepted but InfluxDB does not hold yet (writer backlog, outage spool)', () => {
-    const [evaluation] = evaluateNoData(FIVE_MIN, [device('w-1', { storedLastTs: NOW - 20 * M, storedCount: 10, receivedLastTs: NOW - 5 * S })], CONTEXT);
+    const [evaluation] = evaluateNoData(FIVE_MIN, [device('w-1', { storedLastTs: NOW - 20 * M, receivedLastTs: NOW - 5 * S })], CONTEXT);
     expect(evaluation.episodes).toEqual([]);
     expect(evaluation.facts?.lastReadingAt).toBe(NOW - 5 * S);
   });
@@ -67,9 +64,10 @@ describe('evaluateNoData', () => {
   });
 
   it('measures the usual interval from the later of the baseline start and the device’s first appearance', () => {
-    expect(usualInterval(device('a', { storedLastTs: NOW, storedCount: 61 }), NOW - H)).toBe(M);
-    expect(usualInterval(device('b', { storedLastTs: NOW, storedCount: 11, firstSeen: NOW - 10 * M }), NOW - H)).toBe(M);
-    expect(usualInterval(device('c', { storedLastTs: NOW, storedCount: 2 }), NOW - H)).toBeNull();
+    expect(usualInterval(NOW, 61, NOW - 24 * H, NOW - H)).toBe(M);
+    expect(usualInterval(NOW, 11, NOW - 10 * M, NOW - H)).toBe(M);
+    expect(usualInterval(NOW, 2, null, NOW - H)).toBeNull();
+    expect(usualInterval(null, 50, null, NOW - H)).toBeNull();
   });
 
   it('takes the larger of silentFor and the multiple; with only a multiple and no interval, the whole baseline', () => {

@@ -6,17 +6,15 @@ import { rowsByDevice } from './query-result.parser';
 /** A device the no-data rule looks at: what InfluxDB holds for the metric, and what the hub itself last received. */
 export interface NoDataDevice {
   readonly deviceId: string;
-  /** Event time of the newest reading of the metric in InfluxDB within the baseline; null when none. */
+  /** Event time of the newest reading of the metric in InfluxDB (within the recent window read); null when none. */
   readonly storedLastTs: number | null;
-  /** Readings of the metric in InfluxDB within the baseline. */
-  readonly storedCount: number;
   /**
    * Event time of the newest reading of the metric the hub accepted (device presence), stored yet or not: readings
    * waiting in the writer or the outage spool during an InfluxDB outage must not read as silence.
    */
   readonly receivedLastTs: number | null;
-  /** When the hub first heard of the device (the usual interval is measured from here if it is younger than the baseline). */
-  readonly firstSeen: number | null;
+  /** The device's usual reporting interval, measured over the baseline; null when unknown. */
+  readonly usualIntervalMs: number | null;
 }
 
 export interface NoDataContext {
@@ -39,7 +37,7 @@ export function evaluateNoData(condition: NoDataCondition, devices: readonly NoD
   for (const device of devices) {
     const lastTs = maxOf(device.storedLastTs, device.receivedLastTs);
     if (lastTs === null) continue;
-    const usualIntervalMs = condition.intervalMultiple === null ? null : usualInterval(device, context.baselineStart);
+    const usualIntervalMs = condition.intervalMultiple === null ? null : device.usualIntervalMs;
     const thresholdMs = silenceThreshold(condition, usualIntervalMs, context.now - context.baselineStart);
     const silentMs = Math.max(0, context.now - lastTs);
     const silentSeconds = Math.round(silentMs / 1000);
@@ -57,14 +55,14 @@ export function evaluateNoData(condition: NoDataCondition, devices: readonly NoD
 }
 
 /**
- * (last − first) / (count − 1), with "first" approximated by the later of the baseline start and the device's first
- * appearance. Needs three readings; fewer cannot tell an interval from a gap.
+ * (last − first) / (count − 1) over the baseline, with "first" approximated by the later of the baseline start and
+ * the device's first appearance. Needs three readings; fewer cannot tell an interval from a gap.
  */
-export function usualInterval(device: NoDataDevice, baselineStart: number): number | null {
-  if (device.storedLastTs === null || device.storedCount < 3) return null;
-  const first = Math.max(baselineStart, device.firstSeen ?? baselineStart);
-  const span = device.storedLastTs - first;
-  return span > 0 ? Math.round(span / (device.storedCount - 1)) : null;
+export function usualInterval(lastTs: number | null, count: number, firstSeen: number | null, baselineStart: number): number | null {
+  if (lastTs === null || count < 3) return null;
+  const first = Math.max(baselineStart, firstSeen ?? baselineStart);
+  const span = lastTs - first;
+  return span > 0 ? Math.round(span / (count - 1)) : null;
 }
 
 /** With only a multiple and no measurable interval, the device must have been silent for the whole baseline. */
