@@ -13,7 +13,7 @@ const S = 1000;
 /** Answers statements by what they ask for, and records them. */
 class ScriptedInflux implements InfluxReader {
   readonly statements: string[] = [];
-  prescreen: InfluxSeries[] = [];
+  top: InfluxSeries[] = [];
   screen: InfluxSeries[] = [];
   detail: InfluxSeries[] = [];
   noData: InfluxSeries[] = [];
@@ -25,9 +25,10 @@ class ScriptedInflux implements InfluxReader {
     this.statements.push(influxql);
     this.during();
     if (this.failure) throw this.failure;
+    if (influxql.includes('top(') || influxql.includes('bottom(')) return this.top;
     if (influxql.includes('time(')) return this.detail;
     if (influxql.includes('AS "last"')) return this.noData;
-    return influxql.includes('GROUP BY "device_id"') ? this.screen : this.prescreen;
+    return this.screen;
   }
 }
 
@@ -44,6 +45,11 @@ class StaticDirectory implements DeviceDirectory {
 }
 
 const detailColumns = ['time', 'min', 'max', 'mean', 'last', 'count'];
+
+/** The answer of a top() screen: each device's highest reading. */
+function topSeries(...devices: Array<[string, number]>): InfluxSeries[] {
+  return [{ name: 'gas', columns: ['time', 'top', 'device_id'], values: devices.map(([deviceId, value]) => [T0, value, deviceId]) }];
+}
 
 /** Buckets of one second, from `fromS`, each holding one reading. */
 function detailSeries(deviceId: string, fromS: number, values: number[]): InfluxSeries {
@@ -78,36 +84,44 @@ describe('AlertEvaluationService', () => {
 
   afterEach(() => db.close());
 
-  it('asks one cheap question when nobody is near the threshold, and remembers that it evaluated', async () => {
-    influx.prescreen = [{ name: 'gas', columns: ['time', 'max'], values: [[0, 1.8]] }];
+  it('asks one question of the whole domain when nobody is beyond the threshold, and remembers that it evaluated', async () => {
+    influx.top = topSeries(['g-7', 1.8], ['g-2', 1.1]);
     expect(await service.evaluate(methane)).toEqual({ outcome: 'ok', queries: 1, devicesEvaluated: 0, alertsChanged: 0, events: 0 });
-    expect(influx.statements).toEqual([`SELECT max("methane_pct_lel") AS "max" FROM "gas" WHERE time >= ${T0 + 20 * S - 12 * S}ms AND time <= ${T0 + 25 * S}ms`]);
+    expect(influx.statements).toEqual([`SELECT top("methane_pct_lel", "device_id", 100) FROM "gas" WHERE time >= ${T0 + 20 * S - 12 * S}ms AND time <= ${T0 + 25 * S}ms`]);
     expect(rules.evaluatedThrough('methane')).toBe(now);
   });
 
   it('reads details only for the devices the screen names, and raises their alerts', async () => {
-    influx.prescreen = [{ name: 'gas', columns: ['time', 'max'], values: [[0, 35]] }];
-    influx.screen = [
-      { name: 'gas', tags: { device_id: 'g-1' }, columns: ['time', 'max'], values: [[0, 35]] },
-      { name: 'gas', tags: { device_id: 'g-2' }, columns: ['time', 'max'], values: [[0, 2]] },
-    ];
+    influx.top = topSeries(['g-1', 35], ['g-2', 2]);
     influx.detail = [detailSeries('g-1', 10, [1, 35, 33])];
     const report = await service.evaluate(methane);
-    expect(report).toEqual({ outcome: 'ok', queries: 3, devicesEvaluated: 1, alertsChanged: 1, events: 1 });
-    expect(influx.statements[2]).toContain(`"device_id" =~ /^(g-1)$/ GROUP BY "device_id", time(1000ms) fill(none)`);
+    expect(report).toEqual({ outcome: 'ok', queries: 2, devicesEvaluated: 1, alertsChanged: 1, events: 1 });
+    expect(influx.statements[1]).toContain(`"device_id" =~ /^(g-1)$/ GROUP BY "device_id", time(1000ms) fill(none)`);
     expect(alerts.list({ limit: 10 }).items.map((alert) => [alert.deviceId, alert.state, alert.startedAt, alert.value, alert.peak])).toEqual([
       ['g-1', 'firing', T0 + 11 * S, 33, 35],
     ]);
     expect(changed).toBe(1);
   });
 
+  it('falls back to every device’s extreme when more devices are beyond the threshold than the screen names', async () => {
+    influx.top = topSeries(...Array.from({ length: 100 }, (_, index): [string, number] => [`g-${index + 1}`, 40]));
+    influx.screen = [
+      { name: 'gas', tags: { device_id: 'g-1' }, columns: ['time', 'max'], values: [[0, 40]] },
+      { name: 'gas', tags: { device_id: 'g-101' }, columns: ['time', 'max'], values: [[0, 22]] },
+      { name: 'gas', tags: { device_id: 'g-102' }, columns: ['time', 'max'], values: [[0, 3]] },
+    ];
+    influx.detail = [detailSeries('g-101', 10, [22])];
+    expect(await service.evaluate(methane)).toMatchObject({ queries: 3, devicesEvaluated: 1, alertsChanged: 1 });
+    expect(influx.statements[1]).toBe(`SELECT max("methane_pct_lel") AS "max" FROM "gas" WHERE time >= ${T0 + 8 * S}ms AND time <= ${T0 + 25 * S}ms GROUP BY "device_id"`);
+    expect(influx.statements[2]).toContain('"device_id" =~ /^(g-1|g-101)$/');
+  });
+
   it('keeps following a device with an open alert when the screen no longer names it, and resolves it', async () => {
-    influx.prescreen = [{ name: 'gas', columns: ['time', 'max'], values: [[0, 35]] }];
-    influx.screen = [{ name: 'gas', tags: { device_id: 'g-1' }, columns: ['time', 'max'], values: [[0, 35]] }];
+    influx.top = topSeries(['g-1', 35]);
     influx.detail = [detailSeries('g-1', 10, [35])];
     await service.evaluate(methane);
     influx.statements.length = 0;
-    influx.prescreen = [{ name: 'gas', columns: ['time', 'max'], values: [[0, 4]] }];
+    influx.top = topSeries(['g-1', 4]);
     influx.detail = [detailSeries('g-1', 11, [4, 3])];
     now += 2 * S;
     expect(await service.evaluate(methane)).toMatchObject({ queries: 2, alertsChanged: 1, events: 1 });
@@ -116,8 +130,7 @@ describe('AlertEvaluationService', () => {
   });
 
   it('drops its result when the rule changed while InfluxDB was answering', async () => {
-    influx.prescreen = [{ name: 'gas', columns: ['time', 'max'], values: [[0, 35]] }];
-    influx.screen = [{ name: 'gas', tags: { device_id: 'g-1' }, columns: ['time', 'max'], values: [[0, 35]] }];
+    influx.top = topSeries(['g-1', 35]);
     influx.detail = [detailSeries('g-1', 10, [35])];
     influx.during = () => rules.update({ ...methane, revision: 2 });
     expect(await service.evaluate(methane)).toMatchObject({ outcome: 'superseded', alertsChanged: 0 });
@@ -133,8 +146,7 @@ describe('AlertEvaluationService', () => {
 
   it('raises nothing for a silenced device', async () => {
     silences.insert({ domain: null, town: null, deviceId: 'g-1', ruleId: null, startsAt: T0, endsAt: T0 + 3600 * S, reason: 'calibration', createdBy: 'ops', createdAt: T0 });
-    influx.prescreen = [{ name: 'gas', columns: ['time', 'max'], values: [[0, 35]] }];
-    influx.screen = [{ name: 'gas', tags: { device_id: 'g-1' }, columns: ['time', 'max'], values: [[0, 35]] }];
+    influx.top = topSeries(['g-1', 35]);
     influx.detail = [detailSeries('g-1', 10, [35, 36])];
     expect(await service.evaluate(methane)).toMatchObject({ outcome: 'ok', devicesEvaluated: 1, alertsChanged: 0 });
   });

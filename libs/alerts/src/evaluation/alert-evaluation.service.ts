@@ -16,6 +16,8 @@ import {
   EvaluationWindow,
   evaluationWindow,
   screenAggregates,
+  SCREEN_TOP_DEVICES,
+  extremeDevicesStatement,
   StatementScope,
 } from './alert-query.builder';
 import { evaluateDeviceBuckets, screenMatches } from './alert-rule.evaluator';
@@ -23,7 +25,7 @@ import { DeviceEvaluation } from './device-evaluation';
 import type { DeviceDirectory } from './device-directory';
 import { evaluateNoData } from './no-data.evaluator';
 import { NoDataSource } from './no-data.source';
-import { bucketsByDevice, rowsByDevice, singleRow } from './query-result.parser';
+import { bucketsByDevice, extremeDevices, rowsByDevice } from './query-result.parser';
 
 export interface AlertEvaluationOptions {
   readonly lateDataMs: number;
@@ -105,14 +107,10 @@ export class AlertEvaluationService {
       read.queries++;
       return this.influx.query(statement);
     };
-    const aggregates = screenAggregates(condition);
-    let candidates: string[] = [];
-    // A threshold is first checked across the whole domain at once: usually nobody is beyond it.
-    const prescreened =
-      condition.type !== 'threshold' ||
-      screenMatches(condition, singleRow(await query(aggregateStatement(rule, aggregates, scoped({ from: screenFrom, to: window.end, groupByDevice: false })))) ?? {});
-    if (prescreened) {
-      const rows = rowsByDevice(await query(aggregateStatement(rule, aggregates, scoped({ from: screenFrom, to: window.end, groupByDevice: true }))));
+    let candidates = condition.type === 'threshold' ? await this.thresholdCandidates(rule, window, scope, query) : undefined;
+    if (candidates === undefined) {
+      // Rate, stuck, or a threshold crossed by more devices than the screen names: the extremes of every device.
+      const rows = rowsByDevice(await query(aggregateStatement(rule, screenAggregates(condition), scoped({ from: screenFrom, to: window.end, groupByDevice: true }))));
       candidates = [...rows].filter(([, row]) => screenMatches(condition, row)).map(([deviceId]) => deviceId);
     }
     const followed = this.alerts.followedDevices(rule.id).filter((id) => scope === undefined || scope.includes(id));
@@ -135,6 +133,25 @@ export class AlertEvaluationService {
       if (evaluation !== undefined) evaluations.push(evaluation);
     }
     return evaluations;
+  }
+
+  /** Devices beyond the threshold in the window, from the most extreme few of the whole domain; undefined when they may be more. */
+  private async thresholdCandidates(
+    rule: AlertRule,
+    window: EvaluationWindow,
+    scope: string[] | undefined,
+    query: (statement: string) => Promise<InfluxSeries[]>,
+  ): Promise<string[] | undefined> {
+    const condition = rule.condition;
+    if (condition.type !== 'threshold') return undefined;
+    const statement = extremeDevicesStatement(rule, { from: window.start, to: window.end, ...(scope === undefined ? {} : { deviceIds: scope }) });
+    const candidates: string[] = [];
+    for (const { side, full, devices } of extremeDevices(await query(statement), SCREEN_TOP_DEVICES)) {
+      const beyond = [...devices].filter(([, value]) => (side === 'top' ? value >= (condition.high?.trigger ?? Infinity) : value <= (condition.low?.trigger ?? -Infinity)));
+      if (full && beyond.length === devices.size) return undefined;
+      candidates.push(...beyond.map(([deviceId]) => deviceId));
+    }
+    return candidates;
   }
 
   private async evaluateNoData(rule: AlertRule, window: EvaluationWindow, scope: string[] | undefined, read: { queries: number }): Promise<DeviceEvaluation[]> {

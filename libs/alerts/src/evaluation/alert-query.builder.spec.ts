@@ -1,6 +1,6 @@
 import { AlertRule } from '../rules/alert-rule';
 import { parseAlertRuleInput } from '../rules/alert-rule.validator';
-import { aggregateStatement, DETAIL_AGGREGATES, detailBucketMs, deviceFilter, evaluationWindow, fineBucketMs, screenAggregates } from './alert-query.builder';
+import { aggregateStatement, DETAIL_AGGREGATES, detailBucketMs, deviceFilter, evaluationWindow, extremeDevicesStatement, fineBucketMs, screenAggregates } from './alert-query.builder';
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
 const M = 60_000;
@@ -58,9 +58,14 @@ describe('aggregateStatement', () => {
     );
   });
 
-  it('prescreens ungrouped and reads details in time buckets', () => {
-    expect(aggregateStatement(BELOW, ['min'], { from: 1000, to: 2000, groupByDevice: false })).toBe(
-      `SELECT min("pressure_kpa") AS "min" FROM "water" WHERE time >= 1000ms AND time <= 2000ms`,
+  it('screens a threshold by the most extreme devices of the whole domain, and reads details in time buckets', () => {
+    expect(extremeDevicesStatement(BELOW, { from: 1000, to: 2000 })).toBe(
+      `SELECT bottom("pressure_kpa", "device_id", 100) FROM "water" WHERE time >= 1000ms AND time <= 2000ms`,
+    );
+    const band = rule({ condition: { type: 'threshold', operator: 'outside', low: 100, high: 900 } });
+    expect(extremeDevicesStatement(band, { from: 1000, to: 2000, deviceIds: ['w-1'] }, 5)).toBe(
+      `SELECT top("pressure_kpa", "device_id", 5) FROM "water" WHERE time >= 1000ms AND time <= 2000ms AND "device_id" =~ /^(w-1)$/; ` +
+        `SELECT bottom("pressure_kpa", "device_id", 5) FROM "water" WHERE time >= 1000ms AND time <= 2000ms AND "device_id" =~ /^(w-1)$/`,
     );
     expect(aggregateStatement(BELOW, DETAIL_AGGREGATES, { from: 0, to: 60_000, groupByDevice: true, bucketMs: 15_000, deviceIds: ['w-9'] })).toBe(
       `SELECT min("pressure_kpa") AS "min", max("pressure_kpa") AS "max", mean("pressure_kpa") AS "mean", last("pressure_kpa") AS "last", count("pressure_kpa") AS "count" ` +

@@ -2,15 +2,17 @@ import { quoteIdentifier } from '../../../influx/src/influx-query.client';
 import { AlertCondition, AlertRule } from '../rules/alert-rule';
 
 /**
- * InfluxQL for one rule's evaluation. Every statement is an aggregate over the rule's domain measurement, filtered
- * by event time and grouped by device — one statement per stage, never one per device:
+ * InfluxQL for one rule's evaluation. Every statement reads the rule's domain measurement by event time and answers
+ * per device — never one statement per device:
  *
- * 1. prescreen (threshold rules): one ungrouped extreme over every device. A healthy network answers "nobody is
- *    beyond the trigger" in one cheap scan.
- * 2. screen: the same extreme (or spread, or count) per device — which devices could be in the condition.
- * 3. detail: min/max/mean/last/count per device and time bucket, only for the screened devices and those with an
+ * 1. screen: which devices could be in the condition anywhere in the window. For a threshold, one pass over the
+ *    whole domain: `top(m, "device_id", N)` (or `bottom`) gives the N devices with the most extreme readings, so
+ *    "nobody beyond the trigger" or "these 4 devices" costs one ungrouped scan. Only when all N are beyond (a
+ *    county-wide event) does it fall back to the extreme per device. For rate of change and stuck: max and min per
+ *    device.
+ * 2. detail: min/max/mean/last/count per device and time bucket, only for the screened devices and those with an
  *    alert to follow. This is what the episodes are computed from.
- * No-data rules need one statement pair: the last reading and the count per device.
+ * No-data rules read the last reading (and, now and then, the count) per device: see no-data.source.ts.
  */
 export interface EvaluationWindow {
   /** Wall clock of the evaluation. */
@@ -105,7 +107,7 @@ export type Aggregate = 'min' | 'max' | 'mean' | 'last' | 'count';
 
 export const DETAIL_AGGREGATES: readonly Aggregate[] = ['min', 'max', 'mean', 'last', 'count'];
 
-/** What the (pre)screen reads for each rule type. */
+/** What the per-device screen reads for each rule type. */
 export function screenAggregates(condition: AlertCondition): Aggregate[] {
   switch (condition.type) {
     case 'threshold':
@@ -118,6 +120,26 @@ export function screenAggregates(condition: AlertCondition): Aggregate[] {
     case 'no-data':
       return ['last'];
   }
+}
+
+/** Devices a threshold screen names at most before it falls back to reading every device's extreme. */
+export const SCREEN_TOP_DEVICES = 100;
+
+/**
+ * The threshold screen: the devices with the highest (`top`) and/or lowest (`bottom`) readings in the window, one row
+ * per device (InfluxQL's top/bottom with a tag key keep one point per distinct tag value).
+ */
+export function extremeDevicesStatement(rule: AlertRule, scope: Omit<StatementScope, 'groupByDevice' | 'bucketMs'>, limit = SCREEN_TOP_DEVICES): string {
+  const condition = rule.condition;
+  if (condition.type !== 'threshold') throw new Error('only threshold rules are screened by their extreme devices');
+  const field = quoteIdentifier(rule.selector.metric);
+  const where = [`time >= ${Math.floor(scope.from)}ms`, `time <= ${Math.ceil(scope.to)}ms`];
+  if (scope.deviceIds !== undefined) where.push(deviceFilter(scope.deviceIds));
+  const from = `FROM ${quoteIdentifier(rule.selector.domain)} WHERE ${where.join(' AND ')}`;
+  const statements: string[] = [];
+  if (condition.high !== null) statements.push(`SELECT top(${field}, "device_id", ${limit}) ${from}`);
+  if (condition.low !== null) statements.push(`SELECT bottom(${field}, "device_id", ${limit}) ${from}`);
+  return statements.join('; ');
 }
 
 /**

@@ -1,4 +1,4 @@
-import { bucketsByDevice, rowsByDevice, singleRow } from './query-result.parser';
+import { bucketsByDevice, extremeDevices, rowsByDevice } from './query-result.parser';
 import { storedActivity } from './no-data.evaluator';
 
 describe('query result parsing', () => {
@@ -11,9 +11,18 @@ describe('query result parsing', () => {
     expect(rows.get('w-2')).toEqual({ 'time:max': 0, max: 400, min: 390 });
   });
 
-  it('reads the single row of an ungrouped statement, or nothing', () => {
-    expect(singleRow([{ name: 'water', columns: ['time', 'max'], values: [[0, 412.5]] }])).toEqual({ time: 0, max: 412.5 });
-    expect(singleRow([])).toBeUndefined();
+  it('reads the devices of a top/bottom screen per side, and whether a side came back full', () => {
+    const sides = extremeDevices(
+      [
+        { name: 'power', columns: ['time', 'top', 'device_id'], values: [[1, 256, 'p-1'], [2, 254, 'p-2']] },
+        { name: 'power', columns: ['time', 'bottom', 'device_id'], values: [[3, 201, 'p-3']] },
+      ],
+      2,
+    );
+    expect(sides).toEqual([
+      { side: 'top', full: true, devices: new Map([['p-1', 256], ['p-2', 254]]) },
+      { side: 'bottom', full: false, devices: new Map([['p-3', 201]]) },
+    ]);
   });
 
   it('reads buckets in time order and skips a bucket without readings', () => {

@@ -25,12 +25,24 @@ export function rowsByDevice(series: readonly InfluxSeries[]): Map<string, Recor
   return rows;
 }
 
-/** The single row of an ungrouped statement (undefined when the measurement had no data in the window). */
-export function singleRow(series: readonly InfluxSeries[]): AggregateRow | undefined {
-  const entry = series[0];
-  const values = entry?.values[0];
-  if (entry === undefined || values === undefined) return undefined;
-  return Object.fromEntries(entry.columns.map((column, index) => [column, asNumber(values[index])]));
+/**
+ * The answer of extremeDevicesStatement: each device's most extreme reading, per side (`top` and/or `bottom`), with
+ * `full` when a side returned as many devices as it asked for (there may be more beyond).
+ */
+export function extremeDevices(series: readonly InfluxSeries[], limit: number): Array<{ side: 'top' | 'bottom'; full: boolean; devices: Map<string, number> }> {
+  const sides: Array<{ side: 'top' | 'bottom'; full: boolean; devices: Map<string, number> }> = [];
+  for (const entry of series) {
+    const side = entry.columns.includes('top') ? 'top' : entry.columns.includes('bottom') ? 'bottom' : undefined;
+    if (side === undefined) continue;
+    const [value, device] = [entry.columns.indexOf(side), entry.columns.indexOf('device_id')];
+    const devices = new Map<string, number>();
+    for (const row of entry.values) {
+      const reading = asNumber(row[value]);
+      if (typeof row[device] === 'string' && reading !== null) devices.set(row[device] as string, reading);
+    }
+    sides.push({ side, full: entry.values.length >= limit, devices });
+  }
+  return sides;
 }
 
 /** Time buckets per device, in time order; a bucket missing any aggregate (no readings) is skipped. */
