@@ -7,7 +7,7 @@
  * loss), warning = look today.
  */
 export const DEFAULT_ALERT_RULES: readonly Record<string, unknown>[] = [
-  // Gas. Fixed gas detection (EN 60079-29-2) typically alarms at 10–20 %LEL (first stage) and 20–40 %LEL (second):
+  // Gas. Fixed gas detection usually has two alarm set points, around 10 and 20 %LEL (EN 60079-29-2 guidance):
   // 20 %LEL is where sites evacuate and isolate. Clearing at half the trigger avoids chatter around it.
   {
     id: 'gas-methane-alarm',
@@ -123,7 +123,8 @@ export const DEFAULT_ALERT_RULES: readonly Record<string, unknown>[] = [
     evaluateEvery: '1m',
     condition: { type: 'threshold', operator: 'below', value: 0.2, clear: 0.25, for: '10m', clearFor: '5m' },
   },
-  // EU Drinking Water Directive 2020/2184 and WHO: turbidity above 1 NTU impairs disinfection and signals ingress.
+  // Turbidity above 1 NTU impairs disinfection and signals ingress (WHO; the EU Drinking Water Directive 2020/2184
+  // uses 1 NTU for water leaving treatment).
   {
     id: 'water-turbidity-high',
     name: 'Turbidity at or above 1 NTU',
