@@ -103,6 +103,19 @@ describe('AlertScheduler', () => {
     expect(logger.messages('warn')).toEqual(['Alert rule evaluation took longer than its interval']);
   });
 
+  it('logs a rule that keeps failing once (and every tenth time), and when it works again', async () => {
+    await syncAndSettle(rule('a'));
+    evaluate.mockImplementation(async () => {
+      throw new Error('InfluxDB unreachable');
+    });
+    for (let tick = 0; tick < 11; tick++) await scheduler.tick('a');
+    expect(stats.rule('a').failed).toBe(11);
+    expect(logger.entries.filter((entry) => entry.level === 'error').map((entry) => (entry.message as { failedTimes: number }).failedTimes)).toEqual([1, 11]);
+    evaluate.mockImplementation(async () => OK);
+    await scheduler.tick('a');
+    expect(logger.messages('log')).toEqual(['Alert rule evaluation works again']);
+  });
+
   it('evaluates a newly scheduled rule right away, and the current version of it on every tick', async () => {
     sync(rule('a'));
     await new Promise((resolve) => setTimeout(resolve, 20));

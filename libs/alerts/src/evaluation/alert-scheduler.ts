@@ -21,6 +21,8 @@ export class AlertScheduler {
   private readonly scheduled = new Map<string, number>();
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly firstTicks = new Set<NodeJS.Timeout>();
+  /** Consecutive failures per rule, so an InfluxDB outage logs once per rule (and every tenth time), not every tick. */
+  private readonly failing = new Map<string, number>();
   private stopped = false;
 
   constructor(
@@ -96,6 +98,11 @@ export class AlertScheduler {
       const report = await this.evaluate(rule);
       const durationMs = this.clock() - started;
       this.stats.evaluated(rule.id, report.outcome, durationMs);
+      const failures = this.failing.get(rule.id);
+      if (failures !== undefined) {
+        this.failing.delete(rule.id);
+        this.logger.log({ msg: 'Alert rule evaluation works again', ruleId: rule.id, failedTimes: failures });
+      }
       if (durationMs > rule.evaluateEveryMs) {
         this.stats.rule(rule.id).slow++;
         this.logger.warn({ msg: 'Alert rule evaluation took longer than its interval', ruleId: rule.id, durationMs, intervalMs: rule.evaluateEveryMs, ...report });
@@ -104,7 +111,9 @@ export class AlertScheduler {
       const durationMs = this.clock() - started;
       this.stats.evaluated(rule.id, 'failed', durationMs, error);
       // Nothing was stored: the next tick evaluates the same window again (and more, if this went on).
-      this.logger.error({ msg: 'Alert rule evaluation failed', ruleId: rule.id, durationMs, error });
+      const failures = (this.failing.get(rule.id) ?? 0) + 1;
+      this.failing.set(rule.id, failures);
+      if (failures % 10 === 1) this.logger.error({ msg: 'Alert rule evaluation failed', ruleId: rule.id, failedTimes: failures, durationMs, error });
     }
   }
 }

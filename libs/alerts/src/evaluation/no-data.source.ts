@@ -70,9 +70,4 @@ export class NoDataSource {
     }
     return devices;
   }
-
-  /** Forgets a rule's measured intervals (rule deleted). */
-  forget(ruleId: string): void {
-    this.baselines.delete(ruleId);
-  }
 }
