@@ -7,7 +7,7 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': tsJest },
-      testMatch: ['<rootDir>/{apps,libs,devices-sim,console}/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,devices-sim,console,bench}/**/*.spec.ts'],
     },
     {
       displayName: 'integration',

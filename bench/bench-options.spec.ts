@@ -1,0 +1,21 @@
+import { BenchUsageError, parseBenchArgs } from './bench-options';
+
+describe('parseBenchArgs', () => {
+  it('runs every phase at full length by default', () => {
+    const options = parseBenchArgs([]);
+    expect(options).toMatchObject({ quick: false, e2eSeconds: 60, connections: 1000, attempts: 3, scaleDevices: 10_000, scaleSeconds: 180 });
+    expect(options !== 'help' && [...options.phases]).toEqual(['influx', 'broker', 'e2e', 'scale']);
+  });
+
+  it('shortens the phases with --quick and picks phases with --only', () => {
+    const options = parseBenchArgs(['--quick', '--only', 'e2e,scale']);
+    expect(options).toMatchObject({ quick: true, e2eSeconds: 15, attempts: 1, scaleSeconds: 30 });
+    expect(options !== 'help' && [...options.phases]).toEqual(['e2e', 'scale']);
+  });
+
+  it('refuses an unknown phase or flag, and a bad number, naming it', () => {
+    expect(() => parseBenchArgs(['--only', 'e2e,disk'])).toThrow(new BenchUsageError('--only: unknown phase "disk"; phases: influx, broker, e2e, scale'));
+    expect(() => parseBenchArgs(['--fast'])).toThrow('unknown flag --fast');
+    expect(() => parseBenchArgs(['--window', '0'])).toThrow('--window must be a whole number from 1 to 1000, got "0"');
+  });
+});

@@ -1,0 +1,169 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { BrokerLimitResult } from './broker-limit';
+import { ConnectionScaleResult } from './connection-scale';
+import { EndToEndResult } from './end-to-end';
+import { InfluxLimitResult } from './influx-limit';
+import { LatencySummary } from './latency-histogram';
+import { UsageReport } from './phase-support';
+
+export interface PhaseRecord {
+  readonly name: string;
+  readonly attempt: number;
+  readonly seconds: number;
+  /** How long the bench waited for other processes to calm down first, and how busy they were when it began. */
+  readonly waitedForQuietSeconds: number;
+  readonly otherCpuPercentAtStart: number;
+  /** What other processes used during the measured windows (the worst window), 100 = one core. */
+  readonly otherCpuPercentDuring: number | null;
+}
+
+/** One run's figures, as written to bench-results/<timestamp>.json so that runs can be compared. */
+export interface BenchResult {
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly quick: boolean;
+  readonly commit: string | null;
+  readonly machine: { readonly cores: number; readonly cpu: string; readonly memoryGb: number; readonly node: string; readonly influxd: string | null };
+  readonly phases: readonly PhaseRecord[];
+  readonly influxLimit?: InfluxLimitResult;
+  readonly brokerLimit?: BrokerLimitResult;
+  readonly endToEnd?: EndToEndResult;
+  readonly connectionScale?: ConnectionScaleResult;
+  /** Measured in this run, side by side. */
+  readonly ratios: { readonly endToEndToInfluxLimit: number | null; readonly endToEndToBrokerLimit: number | null };
+  readonly targets: Readonly<Record<string, { readonly target: string; readonly measured: string; readonly met: boolean } | undefined>>;
+}
+
+/** Other processes above this share of one core during a phase make its figures suspect on a 2-core machine. */
+export const DISTURBED_PERCENT = 20;
+
+export const TARGETS = { readingsPerSecond: 90_000, p99QueryableMs: 1500, rssMbAt10k: 300 };
+
+export function machineInfo(): BenchResult['machine'] {
+  return { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, influxd: run('influxd', ['version']) };
+}
+
+/** HEAD, marked +dirty when the working tree (which is what got built and measured) differs from it. */
+export function gitCommit(): string | null {
+  const head = run('git', ['rev-parse', '--short', 'HEAD']);
+  const dirty = run('git', ['status', '--porcelain', '--untracked-files=no']);
+  return head === null ? null : `${head}${dirty ? '+dirty' : ''}`;
+}
+
+export function targetsOf(e2e: EndToEndResult | undefined, scale: ConnectionScaleResult | undefined): BenchResult['targets'] {
+  const p99 = e2e?.latency.queryable.p99Ms;
+  const rss = scale?.serviceRssMb.peak;
+  return {
+    endToEnd: e2e && {
+      target: `≥ ${n(TARGETS.readingsPerSecond)} readings/s for 60 s`,
+      measured: `${n(e2e.sustained.readingsPerSecond)} readings/s for ${e2e.sustained.seconds} s`,
+      met: e2e.sustained.readingsPerSecond >= TARGETS.readingsPerSecond && e2e.sustained.seconds >= 60 && e2e.sustained.allLanded,
+    },
+    latency: e2e && { target: `p99 publish→queryable ≤ ${TARGETS.p99QueryableMs} ms at half rate`, measured: `${p99} ms`, met: p99 != null && p99 <= TARGETS.p99QueryableMs },
+    memory: scale && {
+      target: `service RSS ≤ ${TARGETS.rssMbAt10k} MB at 10,000 devices`,
+      measured: `${rss} MB peak over ${scale.publishSeconds} s`,
+      met: rss != null && rss <= TARGETS.rssMbAt10k && scale.connected >= 10_000,
+    },
+  };
+}
+
+export function writeResult(result: BenchResult, outDir: string, stamp: string): string {
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, `${stamp}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  return file;
+}
+
+/** The readable summary printed at the end of a run. */
+export function formatSummary(result: BenchResult): string {
+  const { machine, influxLimit: influx, brokerLimit: broker, endToEnd: e2e, connectionScale: scale } = result;
+  const lines = [
+    `County Sensing Hub benchmark — ${result.startedAt}, ${result.quick ? 'quick' : 'full'} run, commit ${result.commit ?? '?'}`,
+    `${machine.cores} cores (${machine.cpu}) shared by influxd, the service and the load generator; ${machine.memoryGb} GB; Node ${machine.node}; ${machine.influxd ?? 'influxd ?'}`,
+    '',
+  ];
+  if (influx) {
+    lines.push(
+      `InfluxDB limit   ${pad(n(influx.pointsPerSecond))} points/s    ${n(influx.pointsCounted)} points counted in ${influx.seconds} s; ${influx.settings.batchLines}-line batches, ${influx.settings.concurrency} in flight; per second ${spread(influx.perSecond)}`,
+      `                 ${usage(influx.usage)}${influx.failedRequests ? `; ${influx.failedRequests} failed requests (retried)` : ''}`,
+    );
+  }
+  if (broker) {
+    lines.push(
+      `Broker limit     ${pad(n(broker.messagesPerSecond))} msgs/s      Aedes alone, QoS 1 to an in-process subscriber; ${broker.settings.connections} connections × ${broker.settings.window} in flight; per second ${spread(broker.perSecond)}`,
+      `                 ${usage(broker.usage)}; ${n(broker.deliveredToSubscriber)} delivered, ${n(broker.acknowledged)} acknowledged`,
+    );
+  }
+  if (e2e) {
+    const s = e2e.sustained;
+    const l = e2e.latency;
+    lines.push(
+      `End-to-end       ${pad(n(s.readingsPerSecond))} readings/s  ${n(s.readingsCounted)} counted in InfluxDB in ${s.seconds} s (${s.allLanded ? 'every acknowledged reading, nothing else' : 'MISMATCH with the acknowledged count'}); ${e2e.settings.connections} connections × ${e2e.settings.window} in flight`,
+      `                 per second: acknowledged ${spread(s.ackedPerSecond)}, written ${spread(s.writtenPerSecond)}; spooled ${s.spooledMax}; publish→PUBACK ${latency(s.ackLatency)}`,
+      `                 ${usage(s.usage)}; service peak RSS ${e2e.service.rssMbHighWater} MB`,
+      `Ratios           end-to-end / InfluxDB limit = ${ratio(result.ratios.endToEndToInfluxLimit)}   end-to-end / broker limit = ${ratio(result.ratios.endToEndToBrokerLimit)}`,
+      `Latency          at ${n(l.targetRate)} readings/s (half; achieved ${n(l.achievedRate)}/s, ${l.seconds} s): publish→queryable ${latency(l.queryable)} (${l.queryable.count} samples polled every ${l.queryable.pollIntervalMs} ms${l.queryable.neverSeen ? `, ${l.queryable.neverSeen} never seen` : ''}); publish→PUBACK ${latency(l.ack)}`,
+      `                 ${usage(l.usage)}; ${l.allLanded ? 'every acknowledged reading landed' : 'MISMATCH: not every acknowledged reading landed'}`,
+    );
+    if (e2e.profile) {
+      lines.push(`Service profile  ${e2e.profile.file} (${n(e2e.profile.profiledMs)} ms, ${e2e.profile.idlePercent} % idle); top self time, % of busy:`);
+      for (const entry of e2e.profile.top) lines.push(`                 ${String(entry.percentOfBusy).padStart(5)} %  ${entry.function}  ${entry.location}`);
+      lines.push(`                 by area: ${e2e.profile.byArea.slice(0, 8).map((entry) => `${entry.area} ${entry.percentOfBusy} %`).join(', ')}`);
+    }
+  }
+  if (scale) {
+    const rss = scale.serviceRssMb;
+    lines.push(
+      `Connection scale ${n(scale.connected)} of ${n(scale.devices)} devices connected in ${scale.connectSeconds} s (service counted ${scale.serviceConnectedClients ?? '?'}); a reading each every ${scale.intervalSeconds} s for ${scale.publishSeconds} s`,
+      `                 ${n(scale.readingsSent)} sent, ${n(scale.acknowledged)} acknowledged, ${n(scale.stored)} in InfluxDB: ${scale.allLanded ? 'every reading landed' : 'NOT every reading landed'}; reconnects ${scale.reconnects}, publish errors ${scale.publishErrors}`,
+      `                 service RSS ${rss.beforeConnect} MB idle → ${rss.allConnected} MB connected, peak ${rss.peak} MB, end ${rss.end} MB, trend ${rss.growthMbPerMinute ?? '?'} MB/min`,
+      `                 ${usage(scale.usage)}`,
+    );
+  }
+  const attempts = new Map<string, string[]>();
+  for (const record of result.phases) {
+    const key = record.name.replace(/ \(.*$/, '');
+    attempts.set(key, [...(attempts.get(key) ?? []), record.otherCpuPercentDuring === null ? '?' : `${record.otherCpuPercentDuring} %`]);
+  }
+  lines.push(
+    '',
+    `Other processes during each attempt (% of a core; over ${DISTURBED_PERCENT} % = disturbed, retried, least disturbed kept): ` +
+      [...attempts.entries()].map(([name, values]) => `${name} ${values.join(', ')}`).join('; '),
+  );
+  const targets = Object.values(result.targets).filter((entry) => entry !== undefined);
+  if (targets.length > 0) {
+    lines.push('', 'Targets (issue 7):');
+    for (const entry of targets) lines.push(`  ${entry.met ? 'met   ' : 'MISSED'}  ${entry.target}: ${entry.measured}`);
+  }
+  return lines.join('\n');
+}
+
+function usage(report: UsageReport): string {
+  const parts = Object.entries(report.processes).map(([name, value]) => `${name} ${value ? `${value.cpuPercent} %` : '?'}`);
+  const disturbed = (report.otherCpuPercent ?? 0) > DISTURBED_PERCENT ? ' (DISTURBED: compare with care)' : '';
+  return `CPU (100 % = one core): ${parts.join(', ')}, other processes ${report.otherCpuPercent ?? '?'} %${disturbed}; machine ${report.machine ? `${report.machine.busyPercent} % busy` : '?'}`;
+}
+
+function latency(summary: LatencySummary): string {
+  return summary.count === 0 ? 'n/a' : `p50 ${summary.p50Ms} ms, p99 ${summary.p99Ms} ms, max ${summary.maxMs} ms`;
+}
+
+function spread(values: { min: number; median: number; max: number } | null): string {
+  return values === null ? 'n/a' : `min ${n(values.min)} / median ${n(values.median)} / max ${n(values.max)}`;
+}
+
+const n = (value: number): string => Math.round(value).toLocaleString('en-US');
+const pad = (text: string): string => text.padStart(9);
+const ratio = (value: number | null): string => (value === null ? 'n/a (phase not run)' : value.toFixed(2));
+
+function run(command: string, args: string[]): string | null {
+  try {
+    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}

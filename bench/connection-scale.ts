@@ -1,0 +1,126 @@
+import { HubProcess } from '../harness/hub-process';
+import { settled } from '../harness/hub-stats';
+import { InfluxdProcess } from '../harness/influxd-process';
+import type { SimulatorReport } from '../devices-sim/src';
+import { DOMAINS } from '../libs/contract/src';
+import { BenchOptions } from './bench-options';
+import { ChildLink } from './child-link';
+import { Cleanup } from './cleanup';
+import { countStoredReadings } from './influx-counts';
+import { BENCH_DATABASE, stopHub, UsageReport, usageReport } from './phase-support';
+import { ProcessSampler, readProcess } from './process-stats';
+import type { ScaleFleetJob } from './scale-devices';
+
+export interface ConnectionScaleResult {
+  readonly devices: number;
+  readonly connected: number;
+  /** Until every device had its CONNACK, opening 100 connections at a time (the simulator's default). */
+  readonly connectSeconds: number;
+  /** MQTT clients the service counted once all had connected. */
+  readonly serviceConnectedClients: number | null;
+  readonly intervalSeconds: number;
+  readonly publishSeconds: number;
+  readonly readingsSent: number;
+  readonly acknowledged: number;
+  readonly unacknowledged: number;
+  readonly stored: number;
+  readonly allLanded: boolean;
+  readonly serviceRssMb: {
+    readonly beforeConnect: number | null;
+    readonly allConnected: number | null;
+    readonly peak: number | null;
+    readonly end: number | null;
+    /** Least-squares slope of RSS over the publishing period, after the first interval. */
+    readonly growthMbPerMinute: number | null;
+    /** [seconds since all connected, MB], every 10 s. */
+    readonly series: ReadonlyArray<readonly [number, number]>;
+  };
+  /** CPU over the whole phase: connecting and publishing. */
+  readonly usage: UsageReport;
+  readonly reconnects: number;
+  readonly dropped: number;
+  readonly publishErrors: number;
+  readonly errors: readonly string[];
+}
+
+/** 10,000 simulated devices on their own connections, each publishing every 10 s: connect time, memory, no loss. */
+export async function measureConnectionScale(options: BenchOptions, cleanup: Cleanup): Promise<ConnectionScaleResult> {
+  return cleanup.around('influxd', await InfluxdProcess.start(), (influxd) => influxd.cleanup(), async (influxd) => {
+    await influxd.createDatabase(BENCH_DATABASE);
+    const hub = await HubProcess.start({ INFLUX_URL: influxd.url, INFLUX_DATABASE: BENCH_DATABASE });
+    return cleanup.around('service', hub, stopHub, async () => {
+      const sampler = new ProcessSampler();
+      sampler.watch('service', hub.pid);
+      sampler.watch('influxd', influxd.pid);
+      sampler.start();
+      const beforeConnect = mb(readProcess(hub.pid as number)?.rssBytes);
+      const job: ScaleFleetJob = {
+        url: hub.mqttUrl,
+        devicesPerDomain: Math.ceil(options.scaleDevices / DOMAINS.length),
+        intervalMs: options.scaleIntervalSeconds * 1000,
+        publishMs: options.scaleSeconds * 1000,
+      };
+      try {
+        return await cleanup.around('device fleet', new ChildLink('scale-devices.js', [JSON.stringify(job)]), (fleet) => fleet.kill(), async (fleet) => {
+          sampler.watch('fleet', fleet.pid);
+          const from = sampler.mark();
+          const { connectMs, connections } = await fleet.next('connected', 600_000);
+          const connectedAt = sampler.mark();
+          const allConnected = mb(readProcess(hub.pid as number)?.rssBytes);
+          const health = await hub.get<{ broker?: { connectedClients?: number } }>('/api/health');
+          const { result } = await fleet.next('result', job.publishMs + 180_000);
+          const report = result as SimulatorReport;
+          const to = sampler.mark();
+          await settled(hub, 120_000);
+          const stored = await countStoredReadings(influxd, BENCH_DATABASE, 'scale-');
+          const service = sampler.usage('service', from, to);
+          const growthFrom = connectedAt + job.intervalMs;
+          return {
+            devices: job.devicesPerDomain * DOMAINS.length,
+            connected: connections,
+            connectSeconds: Math.round(connectMs / 100) / 10,
+            serviceConnectedClients: health.body.broker?.connectedClients ?? null,
+            intervalSeconds: options.scaleIntervalSeconds,
+            publishSeconds: options.scaleSeconds,
+            readingsSent: report.sent.readings,
+            acknowledged: report.acked,
+            unacknowledged: report.unacked,
+            stored,
+            allLanded: stored === report.acked && report.acked === report.valid && report.unacked === 0,
+            serviceRssMb: {
+              beforeConnect,
+              allConnected,
+              peak: service?.rssMbPeak ?? null,
+              end: service?.rssMbEnd ?? null,
+              growthMbPerMinute: slopePerMinute(sampler.rssSeries('service', growthFrom, to)),
+              series: sampler.rssSeries('service', connectedAt, to).filter((_, index) => index % 10 === 0),
+            },
+            usage: usageReport(sampler, ['service', 'influxd', 'fleet'], from, to),
+            reconnects: report.reconnects,
+            dropped: report.devices.dropped,
+            publishErrors: report.publishErrors,
+            errors: report.errors,
+          };
+        });
+      } finally {
+        sampler.stop();
+      }
+    });
+  });
+}
+
+function slopePerMinute(points: ReadonlyArray<readonly [number, number]>): number | null {
+  if (points.length < 10) return null;
+  const n = points.length;
+  const meanX = points.reduce((sum, [x]) => sum + x, 0) / n;
+  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / n;
+  let numerator = 0;
+  let denominator = 0;
+  for (const [x, y] of points) {
+    numerator += (x - meanX) * (y - meanY);
+    denominator += (x - meanX) ** 2;
+  }
+  return denominator === 0 ? null : Math.round((numerator / denominator) * 60 * 10) / 10;
+}
+
+const mb = (bytes: number | undefined): number | null => (bytes === undefined ? null : Math.round(bytes / 1024 / 1024));

@@ -1,0 +1,217 @@
+import { join, resolve } from 'node:path';
+import { HubProcess } from '../harness/hub-process';
+import { settled } from '../harness/hub-stats';
+import { InfluxdProcess } from '../harness/influxd-process';
+import { repoRoot } from '../harness/repo-root';
+import { loadHubConfig, WriterConfig } from '../libs/config/src';
+import type { IngestStatsSnapshot } from '../libs/pipeline/src/ingest-stats';
+import { payloadTemplate, planFleet } from './bench-fleet';
+import { BenchOptions } from './bench-options';
+import { Cleanup } from './cleanup';
+import { ProfileSummary, summariseCpuProfile } from './cpu-profile-summary';
+import { HubStatsRecorder } from './hub-stats-recorder';
+import { countStoredReadings } from './influx-counts';
+import { LatencySummary } from './latency-histogram';
+import { MqttLoadJob, MqttLoadResult } from './load-protocol';
+import { BENCH_DATABASE, benchFleet, HOUR_MS, PerSecond, perSecond, ratePerSecond, runLoadJob, stopHub, UsageReport, usageReport } from './phase-support';
+import { ProcessSampler } from './process-stats';
+import { QueryableLatency, QueryableProbe } from './queryable-probe';
+
+const SAMPLES_PER_SECOND = 25;
+const PROBE_POLL_MS = 20;
+
+export interface SustainedResult {
+  /** Readings counted in InfluxDB afterwards, per second from 'go' until the service had written everything: the figure. */
+  readonly readingsPerSecond: number;
+  readonly readingsCounted: number;
+  readonly acknowledged: number;
+  readonly unacknowledged: number;
+  /** Every acknowledged reading is in InfluxDB, and nothing else is. */
+  readonly allLanded: boolean;
+  readonly seconds: number;
+  readonly connectMs: number;
+  readonly ackedPerSecond: PerSecond | null;
+  readonly writtenPerSecond: PerSecond | null;
+  readonly spooledMax: number;
+  readonly waitingForRoomMax: number;
+  readonly ackLatency: LatencySummary;
+  readonly usage: UsageReport;
+  readonly errors: readonly string[];
+}
+
+export interface LatencyResult {
+  readonly targetRate: number;
+  readonly achievedRate: number;
+  readonly seconds: number;
+  /** Publish → queryable (sampled readings, polled in InfluxDB). */
+  readonly queryable: QueryableLatency;
+  /** Publish → PUBACK, every reading; a PUBACK means the reading was written (nothing went to the spool). */
+  readonly ack: LatencySummary;
+  readonly maxBacklog: number;
+  readonly allLanded: boolean;
+  readonly usage: UsageReport;
+}
+
+export interface EndToEndResult {
+  readonly sustained: SustainedResult;
+  readonly latency: LatencyResult;
+  readonly service: { readonly rssMbHighWater: number | null; readonly finalStats: IngestStatsSnapshot };
+  readonly settings: {
+    readonly connections: number;
+    readonly window: number;
+    readonly qos: 1;
+    readonly payloadExample: string;
+    readonly serviceEnv: Readonly<Record<string, string>>;
+    readonly writer: WriterConfig;
+  };
+  readonly profile?: ProfileSummary;
+}
+
+/**
+ * Our end-to-end ingest: the real service process (built dist/, default settings) in front of a fresh influxd,
+ * the bench fleet publishing QoS 1 single-reading JSON messages through raw MQTT connections.
+ * 1. Sustained: closed loop for e2eSeconds; every acknowledged reading must be counted in InfluxDB afterwards.
+ * 2. Latency: open loop at half the sustained rate, publish → queryable measured on sampled readings.
+ */
+export async function measureEndToEnd(options: BenchOptions, cleanup: Cleanup, stamp: string): Promise<EndToEndResult> {
+  return cleanup.around('influxd', await InfluxdProcess.start(), (influxd) => influxd.cleanup(), async (influxd) => {
+    await influxd.createDatabase(BENCH_DATABASE);
+    const serviceEnv = { INFLUX_URL: influxd.url, INFLUX_DATABASE: BENCH_DATABASE };
+    // node --cpu-prof writes the profile when the service exits (after its graceful stop below).
+    const profileName = `${stamp}-hub.cpuprofile`;
+    const profileArgs = ['--cpu-prof', `--cpu-prof-dir=${resolve(options.outDir)}`, `--cpu-prof-name=${profileName}`];
+    const hub = await HubProcess.start(serviceEnv, { nodeArgs: options.profile ? profileArgs : [] });
+    return cleanup.around('service', hub, stopHub, async () => {
+      const sampler = new ProcessSampler();
+      sampler.watch('service', hub.pid);
+      sampler.watch('influxd', influxd.pid);
+      sampler.watch('orchestrator', process.pid);
+      sampler.start();
+      const recorder = new HubStatsRecorder(hub);
+      try {
+        const sustained = await sustainedPhase(options, cleanup, hub, influxd, sampler, recorder);
+        const latency = await latencyPhase(options, cleanup, hub, influxd, sampler, sustained);
+        const finalStats = await settled(hub);
+        const rssMbHighWater = sampler.usage('service', 0, Number.MAX_SAFE_INTEGER)?.rssMbHighWater ?? null;
+        const fleet = planFleet(benchFleet(1));
+        await stopHub(hub);
+        return {
+          sustained,
+          latency,
+          service: { rssMbHighWater, finalStats },
+          settings: {
+            connections: options.connections,
+            window: options.window,
+            qos: 1,
+            payloadExample: payloadTemplate(fleet[0].variants[0]).replace(/"ts":0+/, `"ts":${Date.now()}`).replace(/"seq":0+/, '"seq":1000000'),
+            serviceEnv: { ...serviceEnv, HUB_LOG_LEVEL: 'warn' },
+            writer: loadHubConfig(serviceEnv).writer,
+          },
+          profile: options.profile ? summariseCpuProfile(join(options.outDir, profileName), repoRoot()) : undefined,
+        };
+      } finally {
+        recorder.stop();
+        sampler.stop();
+      }
+    });
+  });
+}
+
+async function sustainedPhase(
+  options: BenchOptions,
+  cleanup: Cleanup,
+  hub: HubProcess,
+  influxd: InfluxdProcess,
+  sampler: ProcessSampler,
+  recorder: HubStatsRecorder,
+): Promise<SustainedResult> {
+  let from = 0;
+  const job: MqttLoadJob = {
+    kind: 'mqtt',
+    port: hub.ports.mqttPort,
+    fleet: benchFleet(options.connections),
+    window: options.window,
+    rate: null,
+    durationMs: options.e2eSeconds * 1000,
+    tsBase: Date.now() - 2 * HOUR_MS,
+    samplesPerSecond: 0,
+    connectConcurrency: 100,
+  };
+  const result = await runLoadJob<MqttLoadResult>(cleanup, job, {
+    onReady: (pid) => sampler.watch('loadGenerator', pid),
+    onGo: () => {
+      from = sampler.mark();
+      recorder.start();
+    },
+  });
+  const after = await settled(hub);
+  const to = sampler.mark();
+  recorder.stop();
+  const counted = await countStoredReadings(influxd, BENCH_DATABASE);
+  return {
+    readingsPerSecond: ratePerSecond(counted, to - from),
+    readingsCounted: counted,
+    acknowledged: result.acked,
+    unacknowledged: result.unacked,
+    allLanded: counted === result.acked && after.written === result.acked && after.spooled === 0,
+    seconds: Math.round((to - from) / 100) / 10,
+    connectMs: Math.round(result.connectMs),
+    ackedPerSecond: perSecond(result.ackedPerSecond),
+    writtenPerSecond: perSecond(recorder.writtenPerSecond()),
+    spooledMax: recorder.maxSpooled,
+    waitingForRoomMax: recorder.maxWaitingForRoom,
+    ackLatency: result.ackLatency,
+    usage: usageReport(sampler, ['service', 'influxd', 'loadGenerator', 'orchestrator'], from, to),
+    errors: result.errors,
+  };
+}
+
+async function latencyPhase(
+  options: BenchOptions,
+  cleanup: Cleanup,
+  hub: HubProcess,
+  influxd: InfluxdProcess,
+  sampler: ProcessSampler,
+  sustained: SustainedResult,
+): Promise<LatencyResult> {
+  const targetRate = Math.max(1, Math.round(sustained.readingsPerSecond / 2));
+  const probe = new QueryableProbe(influxd.url, BENCH_DATABASE, PROBE_POLL_MS);
+  let from = 0;
+  const result = await runLoadJob<MqttLoadResult>(
+    cleanup,
+    {
+      kind: 'mqtt',
+      port: hub.ports.mqttPort,
+      fleet: benchFleet(options.connections),
+      window: options.window,
+      rate: targetRate,
+      durationMs: options.latencySeconds * 1000,
+      // An hour after the sustained phase's readings: no (device, ts) is sent twice.
+      tsBase: Date.now() - HOUR_MS,
+      samplesPerSecond: SAMPLES_PER_SECOND,
+      connectConcurrency: 100,
+    },
+    {
+      link: (child) => (child.onSample = (sample) => probe.add(sample)),
+      onReady: (pid) => sampler.watch('loadGenerator', pid),
+      onGo: () => {
+        from = sampler.mark();
+        probe.start();
+      },
+    },
+  );
+  const to = sampler.mark();
+  const queryable = await probe.finish();
+  const after = await settled(hub);
+  const counted = await countStoredReadings(influxd, BENCH_DATABASE);
+  return {
+    targetRate,
+    achievedRate: ratePerSecond(result.acked, result.sendMs + result.drainMs),
+    seconds: Math.round((to - from) / 100) / 10,
+    queryable,
+    ack: result.ackLatency,
+    maxBacklog: result.maxBacklog,
+    allLanded: counted === sustained.readingsCounted + result.acked && after.written === counted,
+    usage: usageReport(sampler, ['service', 'influxd', 'loadGenerator', 'orchestrator'], from, to),
+  };
+}
