@@ -65,49 +65,10 @@ export function InboxView(props: { selectedId?: number }): JSX.Element {
       }
     >
       <form class="filters" role="search" aria-label="Filter alerts" onSubmit={(event) => event.preventDefault()}>
-        <label>
-          State
-          <select value={state} onChange={(event) => setState(event.currentTarget.value)}>
-            {STATES.map(([value, label]) => (
-              <option value={value} key={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Severity
-          <select value={severity} onChange={(event) => setSeverity(event.currentTarget.value)}>
-            <option value="">Any severity</option>
-            {SEVERITY_ORDER.map((value) => (
-              <option value={value} key={value}>
-                {humanize(value)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Domain
-          <select value={domain} onChange={(event) => setDomain(event.currentTarget.value)}>
-            <option value="">All domains</option>
-            {domainsOf(catalogue).map((value) => (
-              <option value={value} key={value}>
-                {humanize(value)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Town
-          <select value={town} onChange={(event) => setTown(event.currentTarget.value)}>
-            <option value="">All towns</option>
-            {towns.map((value) => (
-              <option value={value} key={value}>
-                {value}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect label="State" value={state} onChange={setState} options={STATES} />
+        <FilterSelect label="Severity" value={severity} onChange={setSeverity} options={[['', 'Any severity'], ...SEVERITY_ORDER.map(labelled)]} />
+        <FilterSelect label="Domain" value={domain} onChange={setDomain} options={[['', 'All domains'], ...domainsOf(catalogue).map(labelled)]} />
+        <FilterSelect label="Town" value={town} onChange={setTown} options={[['', 'All towns'], ...towns.map((value): Option => [value, value])]} />
         <label>
           Device
           <input
@@ -226,4 +187,24 @@ function useListKeys(items: readonly AlertView[], selectedId: number | undefined
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
   }, [list]);
+}
+
+type Option = readonly [value: string, label: string];
+
+const labelled = (value: string): Option => [value, humanize(value)];
+
+/** One labelled filter drop-down; the empty value means "no filter". */
+function FilterSelect(props: { label: string; value: string; onChange: (value: string) => void; options: readonly Option[] }): JSX.Element {
+  return (
+    <label>
+      {props.label}
+      <select value={props.value} onChange={(event) => props.onChange(event.currentTarget.value)}>
+        {props.options.map(([value, label]) => (
+          <option value={value} key={value}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
 }
