@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -31,6 +32,11 @@ export class HubProcess {
   private child: ChildProcess | null = null;
   private outputTail = '';
   exitCode: number | null = null;
+  /**
+   * An admin API key given to the service as HUB_BOOTSTRAP_API_KEY: what tests use to provision devices and call the
+   * API. Fixed for the life of this object, so it still works after a restart.
+   */
+  readonly adminKey = randomBytes(24).toString('base64url');
 
   private constructor(
     readonly env: Record<string, string>,
@@ -91,6 +97,7 @@ export class HubProcess {
         HUB_MQTT_PORT: String(this.ports.mqttPort),
         HUB_MQTT_WS_PORT: String(this.ports.wsPort),
         HUB_DATA_DIR: this.dataDir,
+        HUB_BOOTSTRAP_API_KEY: this.adminKey,
         HUB_LOG_LEVEL: 'warn',
         NO_COLOR: '1',
         ...this.env,
@@ -127,11 +134,33 @@ export class HubProcess {
     });
   }
 
-  /** GET a JSON document from the service's HTTP API. */
+  /** Headers that authenticate a request as the bootstrap admin. */
+  get adminHeaders(): Record<string, string> {
+    return { authorization: `Bearer ${this.adminKey}` };
+  }
+
+  /** GET a JSON document from the service's HTTP API, as the bootstrap admin. */
   async get<T>(path: string): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${this.httpUrl}${path}`);
+    return this.request<T>('GET', path);
+  }
+
+  /** Any request to the service's HTTP API with a JSON body (or none), as the bootstrap admin unless `headers` say otherwise. */
+  async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = this.adminHeaders): Promise<{ status: number; body: T }> {
+    const response = await fetch(`${this.httpUrl}${path}`, {
+      method,
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+    let parsed: unknown = undefined;
+    if (text) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = text;
+      }
+    }
+    return { status: response.status, body: parsed as T };
   }
 
   /** SIGTERM: a graceful stop. Resolves with the exit code. */

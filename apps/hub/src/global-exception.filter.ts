@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { DomainError } from '../../../libs/common/src/domain-error';
 
 /** How a domain failure from a lib reads over HTTP. */
-const DOMAIN_STATUS = { invalid: 400, 'not-found': 404, conflict: 409 } as const;
+const DOMAIN_STATUS = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409 } as const;
 
 /**
  * The one place HTTP errors are turned into responses and logged: client errors (4xx) go back with their message,

@@ -114,6 +114,83 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX alert_silences_ends ON alert_silences (ends_at);
    CREATE TABLE alert_notification_cursors (channel TEXT PRIMARY KEY, last_event_id INTEGER NOT NULL);
    CREATE TABLE alert_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // Access (issue 6): the device registry with each device's credential, department/integration MQTT clients,
+  // operators with their sessions, API keys, and the audit log of every change. Secrets are stored only as hashes.
+  // Scopes (towns, domains) are JSON arrays; an empty array means "all".
+  `CREATE TABLE registry_devices (
+     device_id TEXT PRIMARY KEY,
+     domain TEXT NOT NULL,
+     town TEXT,
+     site TEXT,
+     latitude REAL,
+     longitude REAL,
+     expected_interval_s INTEGER,
+     description TEXT NOT NULL DEFAULT '',
+     enabled INTEGER NOT NULL DEFAULT 1,
+     status TEXT NOT NULL DEFAULT 'active',
+     secret_hash TEXT,
+     secret_issued_at INTEGER,
+     first_seen_address TEXT,
+     connect_attempts INTEGER NOT NULL DEFAULT 0,
+     created_at INTEGER NOT NULL,
+     created_by TEXT NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE INDEX registry_devices_town ON registry_devices (town, device_id);
+   CREATE INDEX registry_devices_status ON registry_devices (status, device_id);
+   CREATE TABLE mqtt_clients (
+     name TEXT PRIMARY KEY,
+     secret_hash TEXT,
+     domains TEXT NOT NULL,
+     towns TEXT NOT NULL,
+     description TEXT NOT NULL DEFAULT '',
+     created_at INTEGER NOT NULL,
+     created_by TEXT NOT NULL,
+     revoked_at INTEGER
+   );
+   CREATE TABLE operators (
+     username TEXT PRIMARY KEY,
+     password_hash TEXT NOT NULL,
+     role TEXT NOT NULL,
+     towns TEXT NOT NULL,
+     domains TEXT NOT NULL,
+     disabled INTEGER NOT NULL DEFAULT 0,
+     created_at INTEGER NOT NULL,
+     created_by TEXT NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE TABLE operator_sessions (
+     token_hash TEXT PRIMARY KEY,
+     username TEXT NOT NULL REFERENCES operators (username),
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     last_seen_at INTEGER NOT NULL
+   );
+   CREATE INDEX operator_sessions_expiry ON operator_sessions (expires_at);
+   CREATE TABLE api_keys (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     name TEXT NOT NULL,
+     key_hash TEXT NOT NULL UNIQUE,
+     key_prefix TEXT NOT NULL,
+     role TEXT NOT NULL,
+     towns TEXT NOT NULL,
+     domains TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     created_by TEXT NOT NULL,
+     revoked_at INTEGER,
+     last_used_at INTEGER
+   );
+   CREATE TABLE audit_log (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     at INTEGER NOT NULL,
+     actor TEXT NOT NULL,
+     action TEXT NOT NULL,
+     target_type TEXT NOT NULL,
+     target_id TEXT,
+     detail TEXT NOT NULL DEFAULT '{}'
+   );
+   CREATE INDEX audit_log_at ON audit_log (at);
+   CREATE INDEX audit_log_target ON audit_log (target_type, target_id, id);`,
 ];
 
 /**

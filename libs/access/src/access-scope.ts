@@ -1,0 +1,51 @@
+import { Domain } from '../../contract/src/metric-catalogue';
+
+/** What a person or system may do: viewers read, operators also handle alerts, admins change the configuration. */
+export const ROLES = ['viewer', 'operator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+/** True when `role` has at least the rights of `needed` (admin ⊃ operator ⊃ viewer). */
+export function roleAllows(role: Role, needed: Role): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(needed);
+}
+
+/**
+ * Which part of the county a principal sees. An empty list means "all": `{ towns: [], domains: [] }` is the county
+ * command room. A town-scoped principal does not see devices that have no town (they belong to nobody's town yet).
+ */
+export interface AccessScope {
+  readonly towns: readonly string[];
+  readonly domains: readonly Domain[];
+}
+
+export const COUNTY_SCOPE: AccessScope = { towns: [], domains: [] };
+
+/** What a scope is checked against: a device, an alert, a reading, a dead letter. */
+export interface ScopedThing {
+  readonly town: string | null;
+  /** Null when unknown (e.g. a dead letter whose topic named no valid domain): only a domain-unscoped principal sees it. */
+  readonly domain: string | null;
+}
+
+export function scopeCovers(scope: AccessScope, thing: ScopedThing): boolean {
+  if (scope.domains.length > 0 && (thing.domain === null || !(scope.domains as readonly string[]).includes(thing.domain))) return false;
+  if (scope.towns.length > 0 && (thing.town === null || !scope.towns.includes(thing.town))) return false;
+  return true;
+}
+
+export function isCountyWide(scope: AccessScope): boolean {
+  return scope.towns.length === 0 && scope.domains.length === 0;
+}
+
+/** Who is making an HTTP request: a logged-in operator, an API key, or the key given in configuration. */
+export interface Principal {
+  readonly kind: 'operator' | 'api-key' | 'bootstrap-key';
+  /** The operator's username or the key's name: what the audit log records as the actor. */
+  readonly name: string;
+  readonly role: Role;
+  readonly scope: AccessScope;
+}
