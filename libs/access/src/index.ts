@@ -1,1 +1,2 @@
 export * from './access-scope';
+export * from './mqtt-access';
