@@ -56,7 +56,7 @@ describe('operator console: alert inbox, rules and silences (real browser, servi
       seed: 5,
     });
     expect(history.acked).toBe(100);
-    browser = await ConsoleBrowser.launch(hub.httpUrl);
+    browser = await ConsoleBrowser.launch(hub.httpUrl, { extraHTTPHeaders: hub.adminHeaders });
   });
 
   afterAll(async () => {
@@ -69,7 +69,7 @@ describe('operator console: alert inbox, rules and silences (real browser, servi
   const page = () => browser.page;
   const alertOf = async (id: number) => (await hub.get<AlertView>(`/api/alerts/${id}`)).body;
   async function send(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-    const response = await fetch(`${hub.httpUrl}${path}`, { method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${hub.httpUrl}${path}`, { method, headers: { 'Content-Type': 'application/json', ...hub.adminHeaders }, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined };
   }

@@ -24,6 +24,8 @@ export interface ConsoleBrowserOptions {
   readonly locale?: string;
   readonly colorScheme?: 'light' | 'dark';
   readonly viewport?: { readonly width: number; readonly height: number };
+  /** Sent with every request the page makes, e.g. an API key. */
+  readonly extraHTTPHeaders?: Record<string, string>;
 }
 
 /**
@@ -57,6 +59,7 @@ export class ConsoleBrowser {
         timezoneId: options.timezoneId ?? 'America/Chicago',
         locale: options.locale ?? 'en-US',
         colorScheme: options.colorScheme ?? 'dark',
+        extraHTTPHeaders: options.extraHTTPHeaders,
       });
     } catch (error) {
       await rm(profileDir, { recursive: true, force: true });

@@ -23,7 +23,7 @@ describe('operator console: fleet, device, refused messages, system (real browse
   beforeAll(async () => {
     influxd = await InfluxdProcess.start();
     hub = await HubProcess.start({ INFLUX_URL: influxd.url, INFLUX_DATABASE: 'console_fleet', HUB_WRITE_FLUSH_INTERVAL: '50ms' });
-    browser = await ConsoleBrowser.launch(hub.httpUrl, { timezoneId: ZONE });
+    browser = await ConsoleBrowser.launch(hub.httpUrl, { timezoneId: ZONE, extraHTTPHeaders: hub.adminHeaders });
   });
 
   afterAll(async () => {

@@ -84,7 +84,7 @@ describe('alert API (real service, real influxd)', () => {
       { field: 'condition.clear', problem: 'must be at or below condition.value (5) for operator "above"' },
     ]);
     expect(answer.body.message).toMatch(/^Invalid alert rule: severity must be one of info, warning, critical/);
-    const malformed = await fetch(`${hub.httpUrl}/api/alert-rules`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name": ' });
+    const malformed = await fetch(`${hub.httpUrl}/api/alert-rules`, { method: 'POST', headers: { 'content-type': 'application/json', ...hub.adminHeaders }, body: '{"name": ' });
     expect(malformed.status).toBe(400);
   });
 

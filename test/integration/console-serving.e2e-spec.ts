@@ -91,7 +91,9 @@ describe('operator console served by the service (real process, real influxd)', 
   });
 
   const html = { Accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
+  // API calls carry the admin key; pages, assets, docs and metrics need none (the console logs in from the page).
   const get = (path: string, headers: Record<string, string> = html) => fetch(`${hub.httpUrl}${path}`, { headers });
+  const api = (path: string, headers: Record<string, string>) => get(path, { ...headers, ...hub.adminHeaders });
 
   it('serves the app at / and at every page route, with a strict content security policy', async () => {
     for (const path of ['/', '/alerts', '/alerts/12', '/fleet?domain=gas', '/devices/gas-3', '/dead-letters', '/rules/new', '/silences', '/system']) {
@@ -139,11 +141,15 @@ describe('operator console served by the service (real process, real influxd)', 
     expect(await docs.text()).toMatch(/swagger/i);
     const openApi = (await (await get('/api/docs-json', {})).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(openApi.paths)).toEqual(expect.arrayContaining(['/api/catalogue', '/api/events', '/api/alerts', '/api/devices']));
-    expect((await get('/api/devices', { Accept: 'application/json' })).headers.get('content-type')).toMatch(/^application\/json/);
+    const anonymous = await get('/api/devices', { Accept: 'application/json' });
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toEqual({ statusCode: 401, error: 'UNAUTHORIZED', message: 'log in, or send an API key as "Authorization: Bearer <key>"' });
+    expect((await get('/api/health', { Accept: 'application/json' })).status).toBe(200);
+    expect((await api('/api/devices', { Accept: 'application/json' })).headers.get('content-type')).toMatch(/^application\/json/);
   });
 
   it('answers the catalogue from the contract', async () => {
-    const response = await get('/api/catalogue', { Accept: 'application/json' });
+    const response = await api('/api/catalogue', { Accept: 'application/json' });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual(JSON.parse(JSON.stringify(describeCatalogue())));
   });
@@ -151,7 +157,7 @@ describe('operator console served by the service (real process, real influxd)', 
   it('streams hello, then device and alert changes as they happen', async () => {
     const created = await fetch(`${hub.httpUrl}/api/alert-rules`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', ...hub.adminHeaders },
       body: JSON.stringify({
         id: 'sse-methane',
         name: 'Methane at or above 20 %LEL',
@@ -164,7 +170,7 @@ describe('operator console served by the service (real process, real influxd)', 
     expect(created.status).toBe(201);
 
     const controller = new AbortController();
-    const response = await fetch(`${hub.httpUrl}/api/events`, { headers: { Accept: 'text/event-stream' }, signal: controller.signal });
+    const response = await fetch(`${hub.httpUrl}/api/events`, { headers: { Accept: 'text/event-stream', ...hub.adminHeaders }, signal: controller.signal });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/event-stream');
     const events = new SseReader(response.body!.getReader());
@@ -189,7 +195,7 @@ describe('operator console served by the service (real process, real influxd)', 
 
         const acknowledged = await fetch(`${hub.httpUrl}/api/alerts/${alertId}/acknowledge`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
+          headers: { 'Content-Type': 'application/json', ...hub.adminHeaders },
           body: JSON.stringify({ by: 'Sam', note: 'on it' }),
         });
         expect(acknowledged.status).toBe(200);
@@ -209,7 +215,7 @@ describe('operator console served by the service (real process, real influxd)', 
   });
 
   it('does not let an open event stream hold up a graceful stop', async () => {
-    const response = await fetch(`${hub.httpUrl}/api/events`);
+    const response = await fetch(`${hub.httpUrl}/api/events`, { headers: hub.adminHeaders });
     const events = new SseReader(response.body!.getReader());
     expect((await events.next())?.type).toBe('hello');
     const started = Date.now();

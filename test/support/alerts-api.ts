@@ -14,7 +14,7 @@ export interface ApiAnswer<T> {
 export async function call<T>(hub: HubProcess, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<ApiAnswer<T>> {
   const response = await fetch(`${hub.httpUrl}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: body === undefined ? hub.adminHeaders : { 'content-type': 'application/json', ...hub.adminHeaders },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();

@@ -1,5 +1,7 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AccessGuard } from './access/access.guard';
 import { join } from 'node:path';
 import { MqttBroker } from '../../../libs/broker/src/mqtt-broker';
 import { HubConfig } from '../../../libs/config/src';
@@ -44,6 +46,7 @@ export class HubModule {
       controllers: [DevicesController, DeadLettersController, HealthController, IngestStatsController, MetricsController, CatalogueController, LiveEventsController, ...ALERT_CONTROLLERS],
       providers: [
         { provide: HUB_CONFIG, useValue: config },
+        { provide: APP_GUARD, useClass: AccessGuard },
         { provide: SQLITE_DATABASE, useFactory: () => openSqliteDatabase(join(config.dataDir, 'hub.sqlite')) },
         {
           provide: DeadLetterRepository,

@@ -47,9 +47,18 @@ const DEFAULTS: HubConfig = {
     notifyBacklog: 1000,
   },
   logFormat: 'text',
+  access: { bootstrapApiKey: null },
 };
 
 describe('loadHubConfig', () => {
+  it('takes a bootstrap API key of 32 characters or more and refuses a short one without echoing it', () => {
+    const key = 'k'.repeat(32);
+    expect(loadHubConfig({ HUB_BOOTSTRAP_API_KEY: key }).access).toEqual({ bootstrapApiKey: key });
+    expect(reported({ HUB_BOOTSTRAP_API_KEY: 'secret-but-short' })).toEqual([
+      ['HUB_BOOTSTRAP_API_KEY', '(16 characters, hidden)', 'at least 32 characters, e.g. from `openssl rand -base64 32`'],
+    ]);
+  });
+
   it('gives the documented defaults for an empty environment', () => {
     expect(loadHubConfig({})).toStrictEqual(DEFAULTS);
   });

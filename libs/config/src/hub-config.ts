@@ -1,5 +1,6 @@
 import { ValidationLimits } from '../../contract/src';
 import { ConfigError, ConfigReader, Env } from './env-parsers';
+import { AccessConfig, readAccessConfig } from './access-config';
 import { AlertConfig, readAlertConfig } from './alert-config';
 
 export interface InfluxV1Config {
@@ -61,6 +62,7 @@ export interface HubConfig {
   readonly alerts: AlertConfig;
   /** text: one readable line per entry; json: one JSON object per line, for a log shipper. */
   readonly logFormat: 'text' | 'json';
+  readonly access: AccessConfig;
 }
 
 export class InvalidConfigError extends Error {
@@ -137,6 +139,7 @@ export function loadHubConfig(env: Env): HubConfig {
     logLevel: read.oneOf('HUB_LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
     alerts: readAlertConfig(read),
     logFormat: read.oneOf('HUB_LOG_FORMAT', ['text', 'json'] as const, 'text'),
+    access: readAccessConfig(read),
   };
   if (config.writer.retryMinMs > config.writer.retryMaxMs) {
     // Name the values as the operator wrote them (or the defaults), not as milliseconds.

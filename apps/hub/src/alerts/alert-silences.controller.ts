@@ -4,6 +4,7 @@ import { AlertEngine } from '../../../../libs/alerts/src/alert-engine';
 import type { AlertSilence } from '../../../../libs/alerts/src/silences/alert-silence';
 import { badParam, optionalEnum, optionalInt } from '../api/query-params';
 import { SilenceDto } from './alert.dto';
+import { RequiresRole } from '../access/access.decorators';
 
 type SilenceView = Omit<AlertSilence, 'startsAt' | 'endsAt' | 'createdAt'> & { startsAt: string; endsAt: string; createdAt: string; active: boolean };
 
@@ -36,6 +37,7 @@ export class AlertSilencesController {
     return view(this.engine.silences.get(silenceId(id)));
   }
 
+  @RequiresRole('operator')
   @Post()
   @ApiOperation({
     summary:
@@ -48,6 +50,7 @@ export class AlertSilencesController {
     return view(this.engine.silences.create(body));
   }
 
+  @RequiresRole('operator')
   @Patch(':id')
   @ApiOperation({ summary: 'Extend or shorten a silence (endsAt) or change its reason' })
   @ApiBody({ schema: { type: 'object', properties: { endsAt: { type: 'string' }, reason: { type: 'string' } } } })
@@ -56,6 +59,7 @@ export class AlertSilencesController {
     return view(this.engine.silences.update(silenceId(id), body));
   }
 
+  @RequiresRole('operator')
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a silence (ends it now)' })

@@ -8,6 +8,7 @@ import { SEVERITIES } from '../../../../libs/alerts/src/rules/alert-rule';
 import { DEVICE_ID_PATTERN, DOMAINS } from '../../../../libs/contract/src';
 import { badParam, optionalEnum, optionalInt, optionalTime } from '../api/query-params';
 import { AlertDto, AlertEventDto, AlertPageDto, CommentDto, OperatorActionDto } from './alert.dto';
+import { RequiresRole } from '../access/access.decorators';
 
 const STATE_FILTERS = [...ALERT_STATES, 'open'] as const;
 
@@ -79,6 +80,7 @@ export class AlertsController {
     return this.engine.workflow.history(alertId(id)).map(toAlertEventView);
   }
 
+  @RequiresRole('operator')
   @Post(':id/acknowledge')
   @HttpCode(200)
   @ApiOperation({ summary: 'Acknowledge a firing alert (who, optional note); it stays open until it clears or is resolved' })
@@ -90,6 +92,7 @@ export class AlertsController {
     return toAlertView(this.engine.workflow.acknowledge(alertId(id), body));
   }
 
+  @RequiresRole('operator')
   @Post(':id/resolve')
   @HttpCode(200)
   @ApiOperation({ summary: 'Resolve an open alert by hand. While its condition still holds it is not raised again; a new occurrence is.' })
@@ -100,6 +103,7 @@ export class AlertsController {
     return toAlertView(this.engine.workflow.resolve(alertId(id), body));
   }
 
+  @RequiresRole('operator')
   @Post(':id/comments')
   @ApiOperation({ summary: 'Add a comment to the alert’s history' })
   @ApiBody({ type: CommentDto })

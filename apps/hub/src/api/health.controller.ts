@@ -2,8 +2,10 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { HealthService, HubHealth } from './health.service';
+import { PublicRoute } from '../access/access.decorators';
 
 @ApiTags('health')
+@PublicRoute()
 @Controller('api/health')
 export class HealthController {
   constructor(private readonly health: HealthService) {}

@@ -1,0 +1,24 @@
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { Principal, Role } from '../../../../libs/access/src/access-scope';
+
+export const REQUIRED_ROLE = 'hub:required-role';
+export const PUBLIC_ROUTE = 'hub:public-route';
+
+/**
+ * The least role a route needs. Without it, reading (GET/HEAD) needs `viewer` and every other method `admin`: a new
+ * route is closed until someone decides who may use it.
+ */
+export const RequiresRole = (role: Role): MethodDecorator & ClassDecorator => SetMetadata(REQUIRED_ROLE, role);
+
+/** Open to anyone (health checks, Prometheus scrapes, the login itself). */
+export const PublicRoute = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
+
+/** Request property where the access guard leaves who is asking. */
+export const PRINCIPAL_KEY = 'hubPrincipal';
+
+/** The authenticated principal of the request (set by AccessGuard; absent only on public routes). */
+export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext): Principal => {
+  const principal = context.switchToHttp().getRequest<Record<string, unknown>>()[PRINCIPAL_KEY] as Principal | undefined;
+  if (principal === undefined) throw new Error('CurrentPrincipal used on a route without an authenticated principal (a @PublicRoute?)');
+  return principal;
+});
