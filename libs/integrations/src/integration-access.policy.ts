@@ -49,7 +49,10 @@ export class IntegrationAccessPolicy {
     return filterRefusal(filter, principal.scope.domains);
   }
 
-  /** Defence in depth: also re-checks the domain, since a persistent session restores subscriptions made under an older scope. */
+  /**
+   * Towns cannot be told from a subscription filter, so each delivery is checked here. The domain is checked again too
+   * (defence in depth: subscriptions already passed subscriptionRefusal, also those aedes restores from a session).
+   */
   mayReceive(principal: IntegrationPrincipal, topic: string): boolean {
     const subject = topicSubject(topic);
     if (subject === null) return false;

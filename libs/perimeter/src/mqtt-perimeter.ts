@@ -40,6 +40,7 @@ export class MqttPerimeter<C extends PerimeterClient> {
   private readonly connectionReports = new OncePerInterval(REPORT_INTERVAL_MS);
   private readonly loginReports = new OncePerInterval(REPORT_INTERVAL_MS);
   private readonly throttleReports = new OncePerInterval(REPORT_INTERVAL_MS);
+  private readonly tlsReports = new OncePerInterval(REPORT_INTERVAL_MS);
 
   constructor(
     private readonly settings: MqttPerimeterSettings,
@@ -95,6 +96,14 @@ export class MqttPerimeter<C extends PerimeterClient> {
     }
   }
 
+  /** A TLS handshake failed (plaintext on the TLS port, a client that does not trust the certificate, a timeout). */
+  tlsFailed(remoteAddress: string | undefined, error: Error): void {
+    this.stats.tlsHandshakeFailures++;
+    const address = addressKey(remoteAddress);
+    const unreported = this.tlsReports.occurrence(address, Date.now());
+    if (unreported !== null) this.logger.warn({ msg: 'TLS handshake failed', address, error: error.message, failedSinceLastReport: unreported });
+  }
+
   /** In authorizePublish: `proceed` runs now, or when the client's rate allows. */
   throttlePublish(client: C, proceed: () => void): void {
     // A will is published after its connection closed: nothing left to slow down.
@@ -124,6 +133,7 @@ export class MqttPerimeter<C extends PerimeterClient> {
       this.logger.warn({ msg: 'More MQTT connections closed at accept', address: key, closed: suppressed });
     }
     for (const { key, suppressed } of this.loginReports.sweep(now)) this.logger.warn({ msg: 'More MQTT logins refused', address: key, refused: suppressed });
+    for (const { key, suppressed } of this.tlsReports.sweep(now)) this.logger.warn({ msg: 'More TLS handshakes failed', address: key, failed: suppressed });
     for (const { key, suppressed } of this.throttleReports.sweep(now)) this.logger.warn({ msg: 'More MQTT messages slowed by the rate limit', clientId: key, delayed: suppressed });
   }
 

@@ -8,6 +8,8 @@ export interface PublishThrottleSettings extends RateLimit {
 /** One MQTT connection, by identity; `id` is its client id, which the rate is counted against. */
 export interface ThrottledClient {
   readonly id: string;
+  /** True once the connection is gone: what it had waiting is dropped. */
+  readonly closed?: boolean;
 }
 
 export interface PublishThrottleListener<C> {
@@ -125,6 +127,10 @@ export class PublishThrottle<C extends ThrottledClient> {
   private pump(client: C, lane: Lane): void {
     lane.timer = null;
     if (this.lanes.get(client) !== lane) return;
+    if (client.closed === true) {
+      this.release(client);
+      return;
+    }
     const now = Date.now();
     // proceed() may lead aedes to read the client's next chunk and call admit() again: those messages join this queue.
     while (lane.queue.length > 0 && lane.rate.bucket.tryTake(now)) (lane.queue.shift() as () => void)();
