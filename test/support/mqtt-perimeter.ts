@@ -15,14 +15,14 @@ export function connectIntegration(url: string, name: string, secret: string, op
   return connectAsync(url, { clientId: name, username: name, password: secret, reconnectPeriod: 0, connectTimeout: 10_000, ...options });
 }
 
-/** The CONNACK return code a refused login got (MQTT.js puts it in the error's `code`). */
+/** The CONNACK return code a refused login got (MQTT.js puts it in the error's `code`), or the socket's error code. */
 export async function refusedLogin(connecting: Promise<MqttClient>): Promise<number | string> {
   try {
     const client = await connecting;
     await client.endAsync();
     return 'accepted';
   } catch (error) {
-    return (error as { code?: number }).code ?? String(error);
+    return (error as { code?: number | string }).code ?? String(error);
   }
 }
 
