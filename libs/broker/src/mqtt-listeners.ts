@@ -35,6 +35,8 @@ const TLS_HANDSHAKE_TIMEOUT_MS = 20_000;
  */
 export class MqttListeners {
   private readonly servers: Array<TcpServer | TlsServer | HttpServer> = [];
+  /** Every raw socket still open, also those mid-TLS-handshake or not yet upgraded, which aedes does not know of. */
+  private readonly sockets = new Set<Socket>();
   private wsServer: WebSocketServer | null = null;
   tcpPort: number | null = null;
   tlsPort: number | null = null;
@@ -75,6 +77,7 @@ export class MqttListeners {
     }
   }
 
+  /** Stops listening and closes every connection (server.close() alone would wait for them). */
   async close(): Promise<void> {
     for (const socket of this.wsServer?.clients ?? []) socket.terminate();
     const closing: Promise<void>[] = this.servers.map((server) => new Promise((resolve) => server.close(() => resolve())));
@@ -82,6 +85,7 @@ export class MqttListeners {
       const wsServer = this.wsServer;
       closing.push(new Promise((resolve) => wsServer.close(() => resolve())));
     }
+    for (const socket of this.sockets) socket.destroy();
     await Promise.all(closing);
   }
 
@@ -101,6 +105,10 @@ export class MqttListeners {
 
   private listen(server: TcpServer | TlsServer | HttpServer, port: number, host: string): Promise<number> {
     this.servers.push(server);
+    server.prependListener('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
