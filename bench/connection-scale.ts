@@ -7,7 +7,7 @@ import { BenchOptions } from './bench-options';
 import { ChildLink } from './child-link';
 import { Cleanup } from './cleanup';
 import { countStoredReadings } from './influx-counts';
-import { BENCH_DATABASE, stopHub, UsageReport, usageReport } from './phase-support';
+import { BENCH_DATABASE, BENCH_PERIMETER_ENV, stopHub, UsageReport, usageReport } from './phase-support';
 import { ProcessSampler, readProcess } from './process-stats';
 import type { ScaleFleetJob } from './scale-devices';
 
@@ -47,7 +47,7 @@ export interface ConnectionScaleResult {
 export async function measureConnectionScale(options: BenchOptions, cleanup: Cleanup): Promise<ConnectionScaleResult> {
   return cleanup.around('influxd', await InfluxdProcess.start(), (influxd) => influxd.cleanup(), async (influxd) => {
     await influxd.createDatabase(BENCH_DATABASE);
-    const hub = await HubProcess.start({ INFLUX_URL: influxd.url, INFLUX_DATABASE: BENCH_DATABASE });
+    const hub = await HubProcess.start({ INFLUX_URL: influxd.url, INFLUX_DATABASE: BENCH_DATABASE, ...BENCH_PERIMETER_ENV });
     return cleanup.around('service', hub, stopHub, async () => {
       const sampler = new ProcessSampler();
       sampler.watch('service', hub.pid);

@@ -13,7 +13,7 @@ import { HubStatsRecorder } from './hub-stats-recorder';
 import { countStoredReadings } from './influx-counts';
 import { LatencySummary } from './latency-histogram';
 import { MqttLoadJob, MqttLoadResult } from './load-protocol';
-import { BENCH_DATABASE, benchFleet, HOUR_MS, PerSecond, perSecond, ratePerSecond, runLoadJob, stopHub, UsageReport, usageReport } from './phase-support';
+import { BENCH_DATABASE, BENCH_PERIMETER_ENV, benchFleet, HOUR_MS, PerSecond, perSecond, ratePerSecond, runLoadJob, stopHub, UsageReport, usageReport } from './phase-support';
 import { ProcessSampler } from './process-stats';
 import { QueryableLatency, QueryableProbe } from './queryable-probe';
 
@@ -76,7 +76,7 @@ export interface EndToEndResult {
 export async function measureEndToEnd(options: BenchOptions, cleanup: Cleanup, stamp: string): Promise<EndToEndResult> {
   return cleanup.around('influxd', await InfluxdProcess.start(), (influxd) => influxd.cleanup(), async (influxd) => {
     await influxd.createDatabase(BENCH_DATABASE);
-    const serviceEnv = { INFLUX_URL: influxd.url, INFLUX_DATABASE: BENCH_DATABASE };
+    const serviceEnv = { INFLUX_URL: influxd.url, INFLUX_DATABASE: BENCH_DATABASE, ...BENCH_PERIMETER_ENV };
     // node --cpu-prof writes the profile when the service exits (after its graceful stop below).
     const profileName = `${stamp}-hub.cpuprofile`;
     const profileArgs = ['--cpu-prof', `--cpu-prof-dir=${resolve(options.outDir)}`, `--cpu-prof-name=${profileName}`];

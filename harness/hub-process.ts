@@ -1,11 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port';
 import { repoRoot } from './repo-root';
+import type { TestCertificate } from './test-certificates';
 
 const MAIN = join(repoRoot(), 'dist/apps/hub/src/main.js');
 const live = new Set<ChildProcess>();
@@ -16,12 +18,19 @@ process.once('exit', () => {
 export interface HubLaunchOptions {
   /** Node flags before the script, e.g. `--require` of a preload (the benchmark's CPU profiler). */
   readonly nodeArgs?: readonly string[];
+  /**
+   * Serve with this certificate (harness/test-certificates.ts): MQTT over TLS on its own port, wss, and HTTPS for the
+   * API, which get()/request() then call trusting `tls.trusted`.
+   */
+  readonly tls?: TestCertificate;
 }
 
 export interface HubReady {
   readonly httpPort: number;
   readonly mqttPort: number;
   readonly wsPort: number | null;
+  /** MQTT over TLS; null without a certificate. */
+  readonly mqttsPort: number | null;
 }
 
 /**
@@ -48,7 +57,7 @@ export class HubProcess {
   static async start(env: Record<string, string>, options: HubLaunchOptions = {}): Promise<HubProcess> {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` (bash scripts/test.sh does it)`);
     const dataDir = await mkdtemp(join(tmpdir(), 'hub-test-'));
-    const ports = { httpPort: await freePort(), mqttPort: await freePort(), wsPort: await freePort() };
+    const ports = { httpPort: await freePort(), mqttPort: await freePort(), wsPort: await freePort(), mqttsPort: options.tls === undefined ? null : await freePort() };
     const hub = new HubProcess(env, dataDir, ports, options);
     try {
       await hub.launch();
@@ -60,15 +69,21 @@ export class HubProcess {
   }
 
   get httpUrl(): string {
-    return `http://127.0.0.1:${this.ports.httpPort}`;
+    return `${this.options.tls === undefined ? 'http' : 'https'}://127.0.0.1:${this.ports.httpPort}`;
   }
 
   get mqttUrl(): string {
     return `mqtt://127.0.0.1:${this.ports.mqttPort}`;
   }
 
+  /** MQTT over TLS (the service must have been started with `tls`). */
+  get mqttsUrl(): string {
+    if (this.ports.mqttsPort === null) throw new Error('this hub was started without tls: no MQTT over TLS');
+    return `mqtts://127.0.0.1:${this.ports.mqttsPort}`;
+  }
+
   get wsUrl(): string {
-    return `ws://127.0.0.1:${this.ports.wsPort}`;
+    return `${this.options.tls === undefined ? 'ws' : 'wss'}://127.0.0.1:${this.ports.wsPort}`;
   }
 
   get output(): string {
@@ -100,6 +115,7 @@ export class HubProcess {
         HUB_BOOTSTRAP_API_KEY: this.adminKey,
         HUB_LOG_LEVEL: 'warn',
         NO_COLOR: '1',
+        ...this.tlsEnv(),
         ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -134,6 +150,17 @@ export class HubProcess {
     });
   }
 
+  private tlsEnv(): Record<string, string> {
+    const tls = this.options.tls;
+    if (tls === undefined) return {};
+    return {
+      HUB_TLS_CERT_FILE: tls.certFile,
+      HUB_TLS_KEY_FILE: tls.keyFile,
+      ...(tls.chainFile === undefined ? {} : { HUB_TLS_CA_FILE: tls.chainFile }),
+      HUB_MQTTS_PORT: String(this.ports.mqttsPort),
+    };
+  }
+
   /** Headers that authenticate a request as the bootstrap admin. */
   get adminHeaders(): Record<string, string> {
     return { authorization: `Bearer ${this.adminKey}` };
@@ -146,12 +173,11 @@ export class HubProcess {
 
   /** Any request to the service's HTTP API with a JSON body (or none), as the bootstrap admin unless `headers` say otherwise. */
   async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = this.adminHeaders): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${this.httpUrl}${path}`, {
-      method,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
+    const allHeaders = body === undefined ? headers : { 'content-type': 'application/json', ...headers };
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const { status, text } = await (this.options.tls === undefined
+      ? fetch(`${this.httpUrl}${path}`, { method, headers: allHeaders, body: payload }).then(async (response) => ({ status: response.status, text: await response.text() }))
+      : httpsText(`${this.httpUrl}${path}`, method, allHeaders, payload, this.options.tls.trusted));
     let parsed: unknown = undefined;
     if (text) {
       try {
@@ -160,7 +186,7 @@ export class HubProcess {
         parsed = text;
       }
     }
-    return { status: response.status, body: parsed as T };
+    return { status, body: parsed as T };
   }
 
   /** SIGTERM: a graceful stop. Resolves with the exit code. */
@@ -185,4 +211,20 @@ export class HubProcess {
     child.kill(signal);
     return exited;
   }
+}
+
+/** One HTTPS request trusting only `ca` (fetch cannot be given a CA without another package). */
+function httpsText(url: string, method: string, headers: Record<string, string>, body: string | undefined, ca: Buffer): Promise<{ status: number; text: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const request = httpsRequest(url, { method, headers, ca, agent: false, timeout: 30_000 }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => resolvePromise({ status: response.statusCode ?? 0, text }));
+      response.on('error', reject);
+    });
+    request.on('timeout', () => request.destroy(new Error(`${method} ${url} timed out`)));
+    request.on('error', reject);
+    request.end(body);
+  });
 }

@@ -27,7 +27,8 @@ trap stop_all INT TERM EXIT
 
 wait_for_http() { # url seconds what
   for _ in $(seq 1 $(( $2 * 10 ))); do
-    if curl -fsS -o /dev/null "$1" 2>/dev/null || [ "$(curl -s -o /dev/null -w '%{http_code}' "$1" 2>/dev/null)" = "204" ]; then return 0; fi
+    # -k: only asks whether our own local service is up (its certificate may be for another name, or self-signed).
+    if curl -kfsS -o /dev/null "$1" 2>/dev/null || [ "$(curl -ks -o /dev/null -w '%{http_code}' "$1" 2>/dev/null)" = "204" ]; then return 0; fi
     sleep 0.1
   done
   echo "$3 did not answer $1 within $2 s" >&2
@@ -62,12 +63,17 @@ fi
 
 http_port=${HUB_HTTP_PORT:-3000}
 mqtt_port=${HUB_MQTT_PORT:-1883}
+# With a certificate (HUB_TLS_CERT_FILE) the API and console are HTTPS and the WebSocket listener wss.
+scheme=http ws=ws
+if [ -n "${HUB_TLS_CERT_FILE:-}" ]; then scheme=https ws=wss; fi
 echo "==> service"
 node dist/apps/hub/src/main.js &
 pids+=($!)
-wait_for_http "http://127.0.0.1:$http_port/api/health" 30 "the service" || true
+wait_for_http "$scheme://127.0.0.1:$http_port/api/health" 30 "the service" || true
 
-if [ "${HUB_SIMULATOR:-on}" != "off" ]; then
+if [ "$mqtt_port" = "off" ] && [ "${HUB_SIMULATOR:-on}" != "off" ]; then
+  echo "==> no simulator: it speaks plaintext MQTT, and HUB_MQTT_PORT=off"
+elif [ "${HUB_SIMULATOR:-on}" != "off" ]; then
   echo "==> simulator: ${HUB_SIMULATOR_DEVICES:-3} devices per domain, one reading each every ${HUB_SIMULATOR_INTERVAL:-5s}"
   node dist/devices-sim/src/cli.js --url "mqtt://127.0.0.1:$mqtt_port" --devices "${HUB_SIMULATOR_DEVICES:-3}" \
     --interval "${HUB_SIMULATOR_INTERVAL:-5s}" --forever >/dev/null &
@@ -78,13 +84,14 @@ cat <<INFO
 
 County Sensing Hub is running. Ctrl-C stops everything.
   MQTT               mqtt://127.0.0.1:$mqtt_port   (publish to sensors/{domain}/{deviceId}/telemetry)
-  MQTT over WS       ws://127.0.0.1:${HUB_MQTT_WS_PORT:-8083}
-  Operator console   http://127.0.0.1:$http_port/
-  API docs           http://127.0.0.1:$http_port/api/docs
-  Devices            http://127.0.0.1:$http_port/api/devices
-  Dead letters       http://127.0.0.1:$http_port/api/dead-letters
-  Health             http://127.0.0.1:$http_port/api/health
-  Metrics            http://127.0.0.1:$http_port/metrics
+  MQTT over TLS      $([ "$scheme" = https ] && echo "mqtts://127.0.0.1:${HUB_MQTTS_PORT:-8883}" || echo "off (no HUB_TLS_CERT_FILE)")
+  MQTT over WS       $ws://127.0.0.1:${HUB_MQTT_WS_PORT:-8083}
+  Operator console   $scheme://127.0.0.1:$http_port/
+  API docs           $scheme://127.0.0.1:$http_port/api/docs
+  Devices            $scheme://127.0.0.1:$http_port/api/devices
+  Dead letters       $scheme://127.0.0.1:$http_port/api/dead-letters
+  Health             $scheme://127.0.0.1:$http_port/api/health
+  Metrics            $scheme://127.0.0.1:$http_port/metrics
   InfluxDB           $INFLUX_URL
 INFO
 wait -n "${pids[@]}"

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The one command that runs every test on a fresh machine: installs what is missing (npm packages, Debian's
-# influxdb, victoria-metrics and chromium), builds, then runs the unit tier and the integration tier (real influxd, real
+# influxdb, victoria-metrics, chromium and openssl), builds, then runs the unit tier and the integration tier (real influxd, real
 # MQTT, the real service process). Extra arguments go to jest, e.g. `bash scripts/test.sh test/integration/ingest`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/ensure-deps.sh debian influxdb victoria-metrics chromium
+bash scripts/ensure-deps.sh debian influxdb victoria-metrics chromium openssl
 bash scripts/ensure-deps.sh npm
 echo "==> build"
 npm run --silent build

@@ -48,7 +48,8 @@ export class HubLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
     this.replayer.start();
     // Up to twice the payload limit is read and dead-lettered as PAYLOAD_TOO_LARGE with its start; beyond that
     // the connection is closed before the body is buffered.
-    await this.broker.start({ ...this.config.mqtt, maxPacketBytes: 2 * this.config.validation.maxPayloadBytes + 65_536 });
+    const tls = this.config.perimeter.tls;
+    await this.broker.start({ ...this.config.mqtt, tls, tlsPort: tls?.mqttsPort ?? null, maxPacketBytes: 2 * this.config.validation.maxPayloadBytes + 65_536 });
   }
 
   @Interval('persist-device-presence', 2000)

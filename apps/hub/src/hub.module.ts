@@ -32,6 +32,11 @@ import { HubLifecycle } from './hub.lifecycle';
 import { ALERT_CONTROLLERS, alertProviders } from './alerts/alert.providers';
 import { LiveEventsService } from './live/live-events.service';
 import { HUB_CONFIG, LINE_SINK, SQLITE_DATABASE } from './hub.tokens';
+import { MqttClientsController } from './integrations/mqtt-clients.controller';
+import { BROKER_ACCESS, perimeterProviders } from './perimeter/perimeter.providers';
+import { MqttPerimeter } from '../../../libs/perimeter/src/mqtt-perimeter';
+import type { BrokerAccess } from '../../../libs/broker/src/broker-access';
+import type { Client } from 'aedes';
 
 /**
  * Wires the service from one validated config. The libs are plain classes (no Nest in them), so they are built
@@ -43,7 +48,7 @@ export class HubModule {
     return {
       module: HubModule,
       imports: [ScheduleModule.forRoot()],
-      controllers: [DevicesController, DeadLettersController, HealthController, IngestStatsController, MetricsController, CatalogueController, LiveEventsController, ...ALERT_CONTROLLERS],
+      controllers: [DevicesController, DeadLettersController, HealthController, IngestStatsController, MetricsController, CatalogueController, LiveEventsController, ...ALERT_CONTROLLERS, MqttClientsController],
       providers: [
         { provide: HUB_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AccessGuard },
@@ -98,13 +103,15 @@ export class HubModule {
         },
         {
           provide: MqttBroker,
-          useFactory: (ingest: IngestService, presence: DevicePresence) => new MqttBroker(ingest, presence, new Logger(MqttBroker.name)),
-          inject: [IngestService, DevicePresence],
+          useFactory: (ingest: IngestService, presence: DevicePresence, perimeter: MqttPerimeter<Client>, access: BrokerAccess) =>
+            new MqttBroker(ingest, presence, new Logger(MqttBroker.name), perimeter, access),
+          inject: [IngestService, DevicePresence, MqttPerimeter, BROKER_ACCESS],
         },
         ReadingsService,
         HealthService,
         HubLifecycle,
         ...alertProviders(config),
+        ...perimeterProviders(config),
         LiveEventsService,
       ],
     };

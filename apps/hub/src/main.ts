@@ -28,7 +28,10 @@ async function bootstrap(): Promise<void> {
     throw error;
   }
 
+  const tls = config.perimeter.tls;
   const app = await NestFactory.create(HubModule.forConfig(config), {
+    // With a certificate the API and console are HTTPS only, on the same port: no plaintext login page or API key.
+    httpsOptions: tls === null ? undefined : { cert: tls.certificate, key: tls.privateKey },
     // Structured entries ({ msg, deviceId, error, … }) on one line each: readable in a terminal, greppable in a file.
     logger: new ConsoleLogger({
       logLevels: LOG_LEVELS[config.logLevel],
@@ -55,8 +58,15 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.http.port, config.http.host);
   const address = app.getHttpServer().address();
   const httpPort = typeof address === 'object' && address !== null ? address.port : config.http.port;
+  const broker = app.get(MqttBroker);
+  if (tls !== null) {
+    const logger = new Logger('Tls');
+    logger.log(`Certificate ${tls.subject} from ${tls.certFile}, valid until ${tls.validTo.toISOString()}`);
+    if (tls.validTo.getTime() < Date.now()) logger.warn(`The certificate in ${tls.certFile} expired on ${tls.validTo.toISOString()}: clients that check it will refuse to connect`);
+  }
   // One machine-readable line for scripts and tests that start the service on port 0.
-  process.stdout.write(`${JSON.stringify({ event: 'hub-ready', httpPort, mqttPort: app.get(MqttBroker).tcpPort, wsPort: app.get(MqttBroker).wsPort })}\n`);
+  const ready = { event: 'hub-ready', httpPort, https: tls !== null, mqttPort: broker.tcpPort, mqttsPort: broker.tlsPort, wsPort: broker.wsPort };
+  process.stdout.write(`${JSON.stringify(ready)}\n`);
 }
 
 bootstrap().catch((error: unknown) => {

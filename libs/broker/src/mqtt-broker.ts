@@ -1,21 +1,23 @@
 import { HubLogger } from '../../common/src/hub-logger';
 import { Aedes, Client } from 'aedes';
-import { createServer as createHttpServer, IncomingMessage, Server as HttpServer } from 'node:http';
-import { AddressInfo, createServer as createTcpServer, Server as TcpServer } from 'node:net';
+import { IncomingMessage } from 'node:http';
 import { Duplex } from 'node:stream';
-import { createWebSocketStream, WebSocketServer } from 'ws';
+import type { MqttPrincipal } from '../../access/src/mqtt-access';
 import { IngestService, PublishingClient } from '../../pipeline/src/ingest.service';
 import { DevicePresence } from '../../pipeline/src/device-presence';
+import { MqttPerimeter } from '../../perimeter/src/mqtt-perimeter';
+import { BrokerAccess } from './broker-access';
+import { MqttAccessHooks, MqttAccessRefusedError } from './mqtt-access.hooks';
+import { MqttListenerOptions, MqttListeners } from './mqtt-listeners';
 import { MqttPacketSizeMeter } from './mqtt-packet-size.meter';
 
-export interface BrokerListenOptions {
-  readonly host: string;
-  readonly port: number;
-  /** null: no WebSocket listener. */
-  readonly wsPort: number | null;
+export interface BrokerListenOptions extends MqttListenerOptions {
   /** A packet announcing more is refused before its body is read, and its connection closed. */
   readonly maxPacketBytes: number;
 }
+
+/** How often idle per-address and per-client perimeter state is forgotten and held-back log lines summarised. */
+const PERIMETER_SWEEP_MS = 60_000;
 
 export interface BrokerCounters {
   clientErrors: number;
@@ -27,32 +29,51 @@ export interface BrokerCounters {
 const DEPARTED_CLIENT: PublishingClient = { id: '(will of a departed client)' };
 
 /**
- * The embedded MQTT 3.1.1 broker (aedes) on TCP and WebSocket. The only code that touches aedes, net and ws.
+ * The embedded MQTT 3.1.1 broker (aedes) on TCP, TLS and WebSocket. The only code that touches aedes.
  * Telemetry is handled inside authorizePublish because aedes sends the QoS 1 PUBACK as soon as that hook calls back
  * (before subscribers or the `published` hook run): the callback is held until the pipeline has accepted the reading.
  */
 export class MqttBroker {
   private aedes: Aedes | null = null;
-  private tcpServer: TcpServer | null = null;
-  private httpServer: HttpServer | null = null;
-  private wsServer: WebSocketServer | null = null;
+  private listeners: MqttListeners | null = null;
+  private sweeper: NodeJS.Timeout | null = null;
   private readonly corked = new Set<Duplex>();
+  private readonly hooks: MqttAccessHooks;
   readonly counters: BrokerCounters = { clientErrors: 0, connectionErrors: 0, oversizedPackets: 0 };
-  tcpPort: number | null = null;
-  wsPort: number | null = null;
 
   constructor(
     private readonly ingest: IngestService,
     private readonly presence: DevicePresence,
     private readonly logger: HubLogger,
-  ) {}
+    readonly perimeter: MqttPerimeter<Client> = new MqttPerimeter({ publishRate: null, connectRate: null, loginBackoff: null }, logger),
+    access: BrokerAccess | null = null,
+  ) {
+    this.hooks = new MqttAccessHooks(access, perimeter, logger);
+  }
 
   get connectedClients(): number {
     return this.aedes?.connectedClients ?? 0;
   }
 
   get listening(): boolean {
-    return this.tcpServer?.listening ?? false;
+    return this.listeners?.listening ?? false;
+  }
+
+  get tcpPort(): number | null {
+    return this.listeners?.tcpPort ?? null;
+  }
+
+  get tlsPort(): number | null {
+    return this.listeners?.tlsPort ?? null;
+  }
+
+  get wsPort(): number | null {
+    return this.listeners?.wsPort ?? null;
+  }
+
+  /** Closes the connections of every client whose principal matches (its credential was revoked or changed). */
+  closeConnections(match: (principal: MqttPrincipal) => boolean): number {
+    return this.hooks.closeConnections(match);
   }
 
   async start(options: BrokerListenOptions): Promise<void> {
@@ -61,10 +82,17 @@ export class MqttBroker {
     const aedes = await Aedes.createBroker({
       // A device may buffer a burst before its CONNACK; more than this is abuse.
       queueLimit: 1000,
+      authenticate: (client, username, password, callback) => this.hooks.authenticate(client, username, password, callback),
+      authorizeSubscribe: (client, subscription, callback) => this.hooks.authorizeSubscribe(client, subscription, callback),
       authorizePublish: (client, packet, callback) => {
         if (packet.topic.startsWith('$')) {
           // [MQTT-4.7.2-1] $-topics are the server's; a client publishing there is refused and disconnected.
           callback(new Error(`publishing to ${packet.topic.slice(0, 64)} is not allowed`));
+          return;
+        }
+        const accessRefusal = this.hooks.publishRefusal(client, packet.topic);
+        if (accessRefusal !== null) {
+          callback(new MqttAccessRefusedError(accessRefusal));
           return;
         }
         const payload = packet.payload as Buffer;
@@ -73,39 +101,50 @@ export class MqttBroker {
           this.corkUntilNextTick(conn);
           callback(error);
         };
-        if (!this.ingest.handlePublish(client ?? DEPARTED_CLIENT, packet.topic, payload, acknowledge)) refused.add(payload);
+        const handle = () => {
+          if (!this.ingest.handlePublish(client ?? DEPARTED_CLIENT, packet.topic, payload, acknowledge)) refused.add(payload);
+        };
+        // Over its rate, a client's message waits here, and aedes reads nothing more from it meanwhile.
+        if (client === null) handle();
+        else this.perimeter.throttlePublish(client, handle);
       },
       // aedes copies the packet for delivery but keeps the payload buffer, so a refused message is known by it.
-      authorizeForward: (_client, packet) => (refused.has(packet.payload as Buffer) ? null : packet),
+      authorizeForward: (client, packet) => (refused.has(packet.payload as Buffer) || !this.hooks.mayReceive(client, packet.topic) ? null : packet),
     });
     aedes.on('client', (client: Client) => this.presence.clientConnected(client.id));
-    aedes.on('clientDisconnect', (client: Client) => this.presence.clientDisconnected(client.id));
+    aedes.on('clientDisconnect', (client: Client) => {
+      this.perimeter.connectionClosed(client);
+      this.presence.clientDisconnected(client.id);
+    });
     aedes.on('clientError', (client: Client, error: Error) => {
+      // Refused logins and publishes were counted and logged where they were refused.
+      if (error instanceof MqttAccessRefusedError) return;
       this.counters.clientErrors++;
       this.logger.warn({ msg: 'MQTT client error', clientId: client.id, error: error.message });
     });
     aedes.on('connectionError', (client: Client, error: Error) => {
+      if (error instanceof MqttAccessRefusedError) return;
       this.counters.connectionErrors++;
       this.logger.warn({ msg: 'MQTT connection error', clientId: client.id, error: error.message });
     });
     this.aedes = aedes;
 
-    // Nagle off: small PUBACKs would otherwise wait for the next segment (measured: ~20 % more readings/s).
-    const handle = (connection: Duplex, remoteAddress: string | undefined, request?: IncomingMessage): void => {
-      aedes.handle(this.meter(connection, options.maxPacketBytes, remoteAddress), request);
-    };
-    this.tcpServer = createTcpServer({ noDelay: true }, (socket) => handle(socket, socket.remoteAddress));
-    this.tcpPort = await listen(this.tcpServer, options.port, options.host);
-    this.logger.log(`MQTT listening on ${options.host}:${this.tcpPort}`);
-
-    if (options.wsPort !== null) {
-      const httpServer = createHttpServer();
-      this.wsServer = new WebSocketServer({ server: httpServer });
-      this.wsServer.on('connection', (socket, request) => handle(createWebSocketStream(socket), request.socket.remoteAddress, request));
-      this.httpServer = httpServer;
-      this.wsPort = await listen(httpServer, options.wsPort, options.host);
-      this.logger.log(`MQTT over WebSocket listening on ${options.host}:${this.wsPort}`);
-    }
+    const listeners = new MqttListeners({
+      admit: (socket) => this.perimeter.admitConnection(socket.remoteAddress),
+      connection: (connection: Duplex, remoteAddress: string | undefined, request?: IncomingMessage) => {
+        this.hooks.connectionAccepted(connection, remoteAddress);
+        aedes.handle(this.meter(connection, options.maxPacketBytes, remoteAddress), request);
+      },
+      tlsFailure: (error, remoteAddress) => this.perimeter.tlsFailed(remoteAddress, error),
+    });
+    this.listeners = listeners;
+    await listeners.open(options);
+    const tlsNote = options.tls === null ? '' : ' (ws over TLS)';
+    if (listeners.tcpPort !== null) this.logger.log(`MQTT listening on ${options.host}:${listeners.tcpPort}`);
+    if (listeners.tlsPort !== null) this.logger.log(`MQTT over TLS listening on ${options.host}:${listeners.tlsPort}`);
+    if (listeners.wsPort !== null) this.logger.log(`MQTT over WebSocket${tlsNote} listening on ${options.host}:${listeners.wsPort}`);
+    this.sweeper = setInterval(() => this.perimeter.sweep(), PERIMETER_SWEEP_MS);
+    this.sweeper.unref();
   }
 
   /**
@@ -158,27 +197,13 @@ export class MqttBroker {
 
   /** Stops listening and closes every client connection. */
   async stop(): Promise<void> {
+    if (this.sweeper !== null) clearInterval(this.sweeper);
     const closing: Promise<void>[] = [];
-    if (this.wsServer) {
-      for (const socket of this.wsServer.clients) socket.terminate();
-      closing.push(new Promise((resolve) => this.wsServer?.close(() => resolve())));
-    }
-    if (this.httpServer) closing.push(new Promise((resolve) => this.httpServer?.close(() => resolve())));
-    if (this.tcpServer) closing.push(new Promise((resolve) => this.tcpServer?.close(() => resolve())));
+    if (this.listeners) closing.push(this.listeners.close());
     if (this.aedes) {
       const aedes = this.aedes;
       closing.push(new Promise((resolve) => aedes.close(() => resolve())));
     }
     await Promise.all(closing);
   }
-}
-
-function listen(server: TcpServer | HttpServer, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
 }

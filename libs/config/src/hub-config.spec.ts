@@ -48,6 +48,12 @@ const DEFAULTS: HubConfig = {
   },
   logFormat: 'text',
   access: { bootstrapApiKey: null },
+  perimeter: {
+    tls: null,
+    publishRate: { perSecond: 100, burst: 500, abuseAfterMs: 300_000 },
+    connectRate: { perSecond: 50, burst: 500 },
+    loginBackoff: { failures: 100, windowMs: 60_000, blockMs: 300_000 },
+  },
 };
 
 describe('loadHubConfig', () => {

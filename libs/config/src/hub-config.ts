@@ -2,6 +2,7 @@ import { ValidationLimits } from '../../contract/src';
 import { ConfigError, ConfigReader, Env } from './env-parsers';
 import { AccessConfig, readAccessConfig } from './access-config';
 import { AlertConfig, readAlertConfig } from './alert-config';
+import { PerimeterConfig, readPerimeterConfig } from './perimeter-config';
 
 export interface InfluxV1Config {
   readonly api: 'v1';
@@ -48,7 +49,8 @@ export interface SpoolConfig {
 }
 
 export interface HubConfig {
-  readonly mqtt: { readonly host: string; readonly port: number; readonly wsPort: number | null };
+  /** port null: no plaintext MQTT listener (devices use MQTT over TLS). */
+  readonly mqtt: { readonly host: string; readonly port: number | null; readonly wsPort: number | null };
   readonly http: { readonly host: string; readonly port: number };
   readonly dataDir: string;
   readonly influx: InfluxConfig;
@@ -63,6 +65,7 @@ export interface HubConfig {
   /** text: one readable line per entry; json: one JSON object per line, for a log shipper. */
   readonly logFormat: 'text' | 'json';
   readonly access: AccessConfig;
+  readonly perimeter: PerimeterConfig;
 }
 
 export class InvalidConfigError extends Error {
@@ -105,7 +108,7 @@ export function loadHubConfig(env: Env): HubConfig {
   const config: HubConfig = {
     mqtt: {
       host: read.string('HUB_MQTT_HOST', '0.0.0.0'),
-      port: read.port('HUB_MQTT_PORT', 1883),
+      port: read.portOrOff('HUB_MQTT_PORT', 1883),
       wsPort: read.portOrOff('HUB_MQTT_WS_PORT', 8083),
     },
     http: { host: read.string('HUB_HTTP_HOST', '0.0.0.0'), port: read.port('HUB_HTTP_PORT', 3000) },
@@ -140,6 +143,7 @@ export function loadHubConfig(env: Env): HubConfig {
     alerts: readAlertConfig(read),
     logFormat: read.oneOf('HUB_LOG_FORMAT', ['text', 'json'] as const, 'text'),
     access: readAccessConfig(read),
+    perimeter: readPerimeterConfig(read),
   };
   if (config.writer.retryMinMs > config.writer.retryMaxMs) {
     // Name the values as the operator wrote them (or the defaults), not as milliseconds.

@@ -141,11 +141,13 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE mqtt_clients (
      name TEXT PRIMARY KEY,
      secret_hash TEXT,
+     secret_issued_at INTEGER,
      domains TEXT NOT NULL,
      towns TEXT NOT NULL,
      description TEXT NOT NULL DEFAULT '',
      created_at INTEGER NOT NULL,
      created_by TEXT NOT NULL,
+     updated_at INTEGER NOT NULL,
      revoked_at INTEGER
    );
    CREATE TABLE operators (

@@ -34,7 +34,7 @@ export class HealthService {
   ) {}
 
   async check(): Promise<HubHealth> {
-    const broker = { ok: this.broker.listening, connectedClients: this.broker.connectedClients, mqttPort: this.broker.tcpPort, wsPort: this.broker.wsPort };
+    const broker = { ok: this.broker.listening, connectedClients: this.broker.connectedClients, mqttPort: this.broker.tcpPort, mqttsPort: this.broker.tlsPort, wsPort: this.broker.wsPort };
     const influx = await this.influxHealth();
     let store: ComponentHealth;
     try {

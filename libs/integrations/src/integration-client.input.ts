@@ -1,0 +1,51 @@
+import type { DomainIssue } from '../../common/src/domain-error';
+import { DOMAINS, Domain } from '../../contract/src/metric-catalogue';
+import { InvalidInputError, JsonInputReader } from '../../alerts/src/json-input.reader';
+import { INTEGRATION_CLIENT_NAME_PATTERN, INTEGRATION_CLIENT_NAME_TEXT } from './integration-client';
+
+/** Same spelling rule as the towns of alert rules: 1–100 characters, no leading or trailing space. */
+const TOWN_PATTERN = /^\S(.{0,98}\S)?$/;
+const DOMAIN_PATTERN = new RegExp(`^(${DOMAINS.join('|')})$`);
+
+export interface NewIntegrationClientInput {
+  readonly name: string;
+  readonly domains: readonly Domain[];
+  readonly towns: readonly string[];
+  readonly description: string;
+}
+
+export type IntegrationClientChange = Partial<Omit<NewIntegrationClientInput, 'name'>>;
+
+/** `{ name, domains?, towns?, description? }`; every problem listed with its field. Empty (or absent) lists mean all. */
+export function parseNewIntegrationClient(body: unknown): NewIntegrationClientInput {
+  const issues: DomainIssue[] = [];
+  const read = JsonInputReader.of(body, '', issues, ['name', 'domains', 'towns', 'description']);
+  if (read === undefined) throw new InvalidInputError('MQTT client', issues);
+  const name = read.requiredString('name', { maxLength: 64, pattern: INTEGRATION_CLIENT_NAME_PATTERN, patternText: INTEGRATION_CLIENT_NAME_TEXT });
+  const scope = readScope(read);
+  const description = read.string('description', { maxLength: 500 }) ?? '';
+  if (issues.length > 0 || name === undefined) throw new InvalidInputError('MQTT client', issues);
+  return { name, domains: scope.domains ?? [], towns: scope.towns ?? [], description };
+}
+
+/** `{ domains?, towns?, description? }`: what changes; at least one. */
+export function parseIntegrationClientChange(body: unknown): IntegrationClientChange {
+  const issues: DomainIssue[] = [];
+  const read = JsonInputReader.of(body, '', issues, ['domains', 'towns', 'description']);
+  if (read === undefined) throw new InvalidInputError('MQTT client change', issues);
+  const scope = readScope(read);
+  const description = read.has('description') && read.raw('description') === '' ? '' : read.string('description', { maxLength: 500 });
+  if (!read.has('domains') && !read.has('towns') && !read.has('description')) read.fail('domains', 'or towns or description is required: what to change');
+  if (issues.length > 0) throw new InvalidInputError('MQTT client change', issues);
+  return {
+    ...(scope.domains === undefined ? {} : { domains: scope.domains }),
+    ...(scope.towns === undefined ? {} : { towns: scope.towns }),
+    ...(description === undefined ? {} : { description }),
+  };
+}
+
+function readScope(read: JsonInputReader): { domains?: Domain[]; towns?: string[] } {
+  const domains = read.stringList('domains', { maxItems: DOMAINS.length, pattern: DOMAIN_PATTERN, patternText: `one of ${DOMAINS.join(', ')}` }) as Domain[] | undefined;
+  const towns = read.stringList('towns', { maxItems: 200, pattern: TOWN_PATTERN, patternText: 'a town name of 1–100 characters' });
+  return { domains, towns };
+}

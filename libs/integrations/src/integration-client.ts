@@ -1,0 +1,58 @@
+import type { AccessScope } from '../../access/src/access-scope';
+
+/**
+ * A department or integration system's MQTT identity (the water SCADA, the county GIS). Its name always holds a dot,
+ * e.g. `water.scada`, so it can never be mistaken for a device: device ids are `[A-Za-z0-9_-]`. Lower case only, so
+ * `Water.SCADA` cannot sit beside `water.scada`.
+ */
+export const INTEGRATION_CLIENT_NAME_PATTERN = /^(?=.{3,64}$)[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9][a-z0-9_-]*)+$/;
+export const INTEGRATION_CLIENT_NAME_TEXT = 'lower-case words of a-z, 0-9, _ and - joined by dots, 3–64 characters, e.g. water.scada';
+
+/** True for MQTT usernames that belong to integration clients (rather than devices). */
+export function isIntegrationUsername(username: string | undefined): username is string {
+  return username !== undefined && username.includes('.');
+}
+
+export interface IntegrationClient {
+  readonly name: string;
+  /** Domains and towns it may read; empty lists mean all. */
+  readonly scope: AccessScope;
+  readonly description: string;
+  readonly createdAt: number;
+  readonly createdBy: string;
+  readonly updatedAt: number;
+  /** When its current secret was issued; null once revoked. */
+  readonly secretIssuedAt: number | null;
+  readonly revokedAt: number | null;
+}
+
+/** What the API shows: never the secret or its hash. */
+export interface IntegrationClientView {
+  readonly name: string;
+  readonly domains: readonly string[];
+  readonly towns: readonly string[];
+  readonly description: string;
+  /** False once its secret is revoked: it cannot connect until a new secret is issued. */
+  readonly active: boolean;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly updatedAt: string;
+  readonly secretIssuedAt: string | null;
+  readonly revokedAt: string | null;
+}
+
+export function toIntegrationClientView(client: IntegrationClient): IntegrationClientView {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    name: client.name,
+    domains: client.scope.domains,
+    towns: client.scope.towns,
+    description: client.description,
+    active: client.secretIssuedAt !== null,
+    createdAt: new Date(client.createdAt).toISOString(),
+    createdBy: client.createdBy,
+    updatedAt: new Date(client.updatedAt).toISOString(),
+    secretIssuedAt: iso(client.secretIssuedAt),
+    revokedAt: iso(client.revokedAt),
+  };
+}

@@ -1,0 +1,106 @@
+import { AuditLogRepository } from '../../store/src/audit-log.repository';
+import { openSqliteDatabase } from '../../store/src/sqlite-database';
+import { IntegrationClientRepository } from './integration-client.repository';
+import { IntegrationClientsService } from './integration-clients.service';
+import { secretMatches } from './integration-secret';
+
+describe('IntegrationClientsService', () => {
+  let repository: IntegrationClientRepository;
+  let audit: AuditLogRepository;
+  let disconnected: string[];
+  let service: IntegrationClientsService;
+  let now: number;
+
+  beforeEach(() => {
+    const db = openSqliteDatabase(':memory:');
+    repository = new IntegrationClientRepository(db);
+    audit = new AuditLogRepository(db);
+    disconnected = [];
+    now = Date.UTC(2026, 0, 15, 12);
+    service = new IntegrationClientsService(repository, audit, { disconnect: (name) => (disconnected.push(name), 1) }, () => now);
+  });
+
+  it('creates a client with a secret shown once and stored only as its hash, and records who did it', () => {
+    const { client, secret } = service.create({ name: 'water.scada', domains: ['water'], description: 'SCADA historian' }, 'alice');
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(client).toEqual({
+      name: 'water.scada',
+      domains: ['water'],
+      towns: [],
+      description: 'SCADA historian',
+      active: true,
+      createdAt: '2026-01-15T12:00:00.000Z',
+      createdBy: 'alice',
+      updatedAt: '2026-01-15T12:00:00.000Z',
+      secretIssuedAt: '2026-01-15T12:00:00.000Z',
+      revokedAt: null,
+    });
+    const stored = repository.find('water.scada');
+    expect(stored?.secretHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(stored?.secretHash).not.toContain(secret);
+    expect(secretMatches(Buffer.from(secret), stored?.secretHash ?? '')).toBe(true);
+    const [entry] = audit.list({ limit: 10 });
+    expect(entry).toMatchObject({ actor: 'alice', action: 'mqtt-client.create', targetType: 'mqtt-client', targetId: 'water.scada', detail: { domains: ['water'], towns: [], description: 'SCADA historian' } });
+    expect(JSON.stringify(entry)).not.toContain(secret);
+    expect(service.list().map((view) => view.name)).toEqual(['water.scada']);
+  });
+
+  it('refuses a taken name (409) and bad input with every problem named (400)', () => {
+    service.create({ name: 'water.scada' }, 'alice');
+    expect(() => service.create({ name: 'water.scada' }, 'alice')).toThrow(expect.objectContaining({ kind: 'conflict' }));
+    let error: unknown;
+    try {
+      service.create({ name: 'scada', domains: ['water', 'oil'], towns: [''], secret: 'x' }, 'alice');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toMatchObject({
+      kind: 'invalid',
+      issues: [
+        { field: 'secret', problem: 'is not a known field; allowed: name, domains, towns, description' },
+        { field: 'name', problem: 'must match lower-case words of a-z, 0-9, _ and - joined by dots, 3–64 characters, e.g. water.scada' },
+        { field: 'domains[1]', problem: 'must be one of water, power, gas, heat, traffic, got "oil"' },
+        { field: 'towns[0]', problem: 'must be a town name of 1–100 characters, got ""' },
+      ],
+    });
+    expect(() => service.get('gas.scada')).toThrow(expect.objectContaining({ kind: 'not-found' }));
+  });
+
+  it('rotates a secret: the old one stops matching and the client is disconnected', () => {
+    const { secret: first } = service.create({ name: 'water.scada' }, 'alice');
+    now += 60_000;
+    const { secret: second, client } = service.rotateSecret('water.scada', 'bob');
+    expect(second).not.toBe(first);
+    const hash = repository.find('water.scada')?.secretHash ?? '';
+    expect([secretMatches(Buffer.from(first), hash), secretMatches(Buffer.from(second), hash)]).toEqual([false, true]);
+    expect(client.secretIssuedAt).toBe('2026-01-15T12:01:00.000Z');
+    expect(disconnected).toEqual(['water.scada']);
+    expect(audit.list({ limit: 1 })[0]).toMatchObject({ actor: 'bob', action: 'mqtt-client.secret.rotate', detail: { reinstated: false, disconnected: 1 } });
+  });
+
+  it('revokes a secret once, disconnecting the client; a new secret reinstates it', () => {
+    service.create({ name: 'water.scada' }, 'alice');
+    const revoked = service.revokeSecret('water.scada', 'bob');
+    expect(revoked).toMatchObject({ active: false, secretIssuedAt: null, revokedAt: '2026-01-15T12:00:00.000Z' });
+    expect(repository.find('water.scada')?.secretHash).toBeNull();
+    expect(service.revokeSecret('water.scada', 'bob')).toEqual(revoked);
+    expect(disconnected).toEqual(['water.scada']);
+    expect(audit.list({ limit: 10 }).map((entry) => entry.action)).toEqual(['mqtt-client.secret.revoke', 'mqtt-client.create']);
+    const { client } = service.rotateSecret('water.scada', 'carol');
+    expect(client).toMatchObject({ active: true, revokedAt: null });
+    expect(audit.list({ limit: 1 })[0].detail).toEqual({ reinstated: true, disconnected: 1 });
+  });
+
+  it('changes the scope (disconnecting the client) or only the description (not disconnecting it)', () => {
+    service.create({ name: 'county.gis', description: 'GIS' }, 'alice');
+    expect(service.update('county.gis', { description: 'GIS export' }, 'bob')).toMatchObject({ description: 'GIS export', domains: [], towns: [] });
+    expect(disconnected).toEqual([]);
+    expect(service.update('county.gis', { towns: ['Ashford'] }, 'bob')).toMatchObject({ description: 'GIS export', domains: [], towns: ['Ashford'] });
+    expect(disconnected).toEqual(['county.gis']);
+    expect(audit.list({ limit: 1 })[0]).toMatchObject({
+      action: 'mqtt-client.update',
+      detail: { before: { towns: [] }, after: { towns: ['Ashford'] }, disconnected: 1 },
+    });
+    expect(() => service.update('county.gis', {}, 'bob')).toThrow(expect.objectContaining({ kind: 'invalid', issues: [{ field: 'domains', problem: 'or towns or description is required: what to change' }] }));
+  });
+});

@@ -1,0 +1,168 @@
+import type { HubLogger } from '../../common/src/hub-logger';
+import type { MqttLoginRefusal } from '../../access/src/mqtt-access';
+import { addressKey } from './address-key';
+import { ConnectionRateLimiter } from './connection-rate-limiter';
+import { LoginBackoff, LoginBackoffSettings } from './login-backoff';
+import { OncePerInterval } from './once-per-interval';
+import { PerimeterStats } from './perimeter-stats';
+import { PublishThrottle, PublishThrottleSettings } from './publish-throttle';
+import { RateLimit } from './token-bucket';
+
+export interface MqttPerimeterSettings {
+  /** Per MQTT client id; null: no limit. */
+  readonly publishRate: PublishThrottleSettings | null;
+  /** New connections per remote address; null: no limit. */
+  readonly connectRate: RateLimit | null;
+  /** null: no back-off. */
+  readonly loginBackoff: LoginBackoffSettings | null;
+}
+
+/** An MQTT connection as the perimeter sees it (aedes' Client fits). */
+export interface PerimeterClient {
+  readonly id: string;
+  readonly closed: boolean;
+  close(): void;
+}
+
+/** Log lines about one address or client at most this often; the rest is counted (and in /metrics). */
+const REPORT_INTERVAL_MS = 60_000;
+
+/**
+ * The broker's defences against one party taking it over: connection floods from an address, password guessing,
+ * and clients publishing faster than any device should. The broker hooks call one method each; the rules, the
+ * counting and the rate-limited logging live here.
+ */
+export class MqttPerimeter<C extends PerimeterClient> {
+  readonly stats = new PerimeterStats();
+  private readonly connections: ConnectionRateLimiter;
+  private readonly backoff: LoginBackoff;
+  private readonly throttle: PublishThrottle<C>;
+  private readonly connectionReports = new OncePerInterval(REPORT_INTERVAL_MS);
+  private readonly loginReports = new OncePerInterval(REPORT_INTERVAL_MS);
+  private readonly throttleReports = new OncePerInterval(REPORT_INTERVAL_MS);
+  private readonly tlsReports = new OncePerInterval(REPORT_INTERVAL_MS);
+
+  constructor(
+    private readonly settings: MqttPerimeterSettings,
+    private readonly logger: HubLogger,
+  ) {
+    this.connections = new ConnectionRateLimiter(settings.connectRate);
+    this.backoff = new LoginBackoff(settings.loginBackoff);
+    this.throttle = new PublishThrottle<C>(settings.publishRate, {
+      delayed: (client) => this.delayed(client),
+      abusive: (client, throttledForMs, dropped) => this.abusive(client, throttledForMs, dropped),
+    });
+  }
+
+  /** At TCP accept, before TLS or MQTT: false means close the socket now. */
+  admitConnection(remoteAddress: string | undefined): boolean {
+    const address = addressKey(remoteAddress);
+    const now = Date.now();
+    if (this.connections.admit(address, now)) return true;
+    this.stats.connectionsThrottled++;
+    const unreported = this.connectionReports.occurrence(address, now);
+    if (unreported !== null) {
+      this.logger.warn({
+        msg: 'Too many new MQTT connections from one address: closing them at accept',
+        address,
+        limit: describeRate(this.settings.connectRate),
+        closedSinceLastReport: unreported,
+      });
+    }
+    return false;
+  }
+
+  /** At CONNECT, before credentials are looked at: true means refuse it (CONNACK "not authorized"). */
+  loginBlocked(remoteAddress: string | undefined): boolean {
+    if (!this.backoff.isBlocked(addressKey(remoteAddress), Date.now())) return false;
+    this.stats.loginsRefusedInBackoff++;
+    return true;
+  }
+
+  /** A CONNECT the access policy refused: counted, logged (once a minute per address) and held against the address. */
+  loginRefused(remoteAddress: string | undefined, clientId: string, username: string | undefined, refusal: MqttLoginRefusal): void {
+    const address = addressKey(remoteAddress);
+    const now = Date.now();
+    this.stats.loginRefused(refusal.refused);
+    const unreported = this.loginReports.occurrence(address, now);
+    if (unreported !== null) {
+      // The username is an identity, not a secret; the password is never logged.
+      this.logger.warn({ msg: 'MQTT login refused', address, clientId, username, code: refusal.refused, detail: refusal.detail, refusedSinceLastReport: unreported });
+    }
+    if (this.backoff.recordFailure(address, now)) {
+      this.stats.backoffsStarted++;
+      const { failures, windowMs, blockMs } = this.settings.loginBackoff as LoginBackoffSettings;
+      this.logger.warn({ msg: `MQTT logins from this address refused for ${blockMs / 1000} s after ${failures} refused logins within ${windowMs / 1000} s`, address });
+    }
+  }
+
+  /** A TLS handshake failed (plaintext on the TLS port, a client that does not trust the certificate, a timeout). */
+  tlsFailed(remoteAddress: string | undefined, error: Error): void {
+    this.stats.tlsHandshakeFailures++;
+    const address = addressKey(remoteAddress);
+    const unreported = this.tlsReports.occurrence(address, Date.now());
+    if (unreported !== null) this.logger.warn({ msg: 'TLS handshake failed', address, error: error.message, failedSinceLastReport: unreported });
+  }
+
+  /** In authorizePublish: `proceed` runs now, or when the client's rate allows. */
+  throttlePublish(client: C, proceed: () => void): void {
+    // A will is published after its connection closed: nothing left to slow down.
+    if (client.closed) proceed();
+    else this.throttle.admit(client, proceed);
+  }
+
+  connectionClosed(client: C): void {
+    this.throttle.release(client);
+  }
+
+  get throttledClients(): number {
+    return this.throttle.throttledClients;
+  }
+
+  blockedAddresses(): number {
+    return this.backoff.blockedAddresses(Date.now());
+  }
+
+  /** Periodically: forget idle addresses and clients; log what the once-a-minute lines left out. */
+  sweep(): void {
+    const now = Date.now();
+    this.connections.sweep(now);
+    this.backoff.sweep(now);
+    this.throttle.sweep(now);
+    for (const { key, suppressed } of this.connectionReports.sweep(now)) {
+      this.logger.warn({ msg: 'More MQTT connections closed at accept', address: key, closed: suppressed });
+    }
+    for (const { key, suppressed } of this.loginReports.sweep(now)) this.logger.warn({ msg: 'More MQTT logins refused', address: key, refused: suppressed });
+    for (const { key, suppressed } of this.tlsReports.sweep(now)) this.logger.warn({ msg: 'More TLS handshakes failed', address: key, failed: suppressed });
+    for (const { key, suppressed } of this.throttleReports.sweep(now)) this.logger.warn({ msg: 'More MQTT messages slowed by the rate limit', clientId: key, delayed: suppressed });
+  }
+
+  private delayed(client: C): void {
+    this.stats.messagesThrottled++;
+    const unreported = this.throttleReports.occurrence(client.id, Date.now());
+    if (unreported !== null) {
+      this.logger.warn({
+        msg: 'MQTT client over its publish rate limit: reading its messages more slowly',
+        clientId: client.id,
+        limit: describeRate(this.settings.publishRate),
+        delayedSinceLastReport: unreported,
+      });
+    }
+  }
+
+  private abusive(client: C, throttledForMs: number, dropped: number): void {
+    this.stats.rateLimitDisconnects++;
+    this.logger.warn({
+      msg: 'Disconnecting an MQTT client that stayed over its publish rate limit',
+      clientId: client.id,
+      throttledForSeconds: Math.round(throttledForMs / 1000),
+      limit: describeRate(this.settings.publishRate),
+      unreadMessages: dropped,
+    });
+    client.close();
+  }
+}
+
+function describeRate(limit: RateLimit | null): string {
+  return limit === null ? 'none' : `${limit.perSecond}/s, burst ${limit.burst}`;
+}

@@ -1,0 +1,29 @@
+import type { MqttRefusalCode } from '../../access/src/mqtt-access';
+
+/** What the MQTT perimeter turned away or held back, since start (read by /metrics at scrape time). */
+export class PerimeterStats {
+  /** Connections closed at accept because their address opened too many too fast. */
+  connectionsThrottled = 0;
+  /** Refused CONNECTs, by the CONNACK code they got. */
+  readonly loginsRefused = new Map<MqttRefusalCode, number>();
+  /** CONNECTs refused because their address was in failed-login back-off (credentials not looked at). */
+  loginsRefusedInBackoff = 0;
+  /** Times an address was put in back-off. */
+  backoffsStarted = 0;
+  /** PUBLISH packets that had to wait for their client's rate. */
+  messagesThrottled = 0;
+  /** Clients disconnected for staying over their rate without a break. */
+  rateLimitDisconnects = 0;
+  /** Subscriptions answered 0x80 (outside the client's scope). */
+  subscriptionsRefused = 0;
+  /** PUBLISH packets refused by the access policy (e.g. from a read-only integration client); the connection is closed. */
+  publishesRefused = 0;
+  /** Messages matching a subscription but not delivered because the receiver may not see them (e.g. another town). */
+  deliveriesWithheld = 0;
+  /** TLS connections that failed before MQTT started: wrong protocol (plaintext on the TLS port), untrusted, timed out. */
+  tlsHandshakeFailures = 0;
+
+  loginRefused(code: MqttRefusalCode): void {
+    this.loginsRefused.set(code, (this.loginsRefused.get(code) ?? 0) + 1);
+  }
+}
