@@ -31,7 +31,10 @@ import { ReadingsService } from './api/readings.service';
 import { HubLifecycle } from './hub.lifecycle';
 import { ALERT_CONTROLLERS, alertProviders } from './alerts/alert.providers';
 import { LiveEventsService } from './live/live-events.service';
-import { HUB_CONFIG, LINE_SINK, SQLITE_DATABASE } from './hub.tokens';
+import { HUB_CONFIG, LINE_SINK, MQTT_ACCESS_POLICY, SQLITE_DATABASE } from './hub.tokens';
+import { DEVICE_CONTROLLERS, deviceProviders } from './devices/device.providers';
+import { DeviceRegistryService } from '../../../libs/devices/src/device-registry.service';
+import type { MqttAccessPolicy } from '../../../libs/access/src/mqtt-access';
 
 /**
  * Wires the service from one validated config. The libs are plain classes (no Nest in them), so they are built
@@ -43,7 +46,7 @@ export class HubModule {
     return {
       module: HubModule,
       imports: [ScheduleModule.forRoot()],
-      controllers: [DevicesController, DeadLettersController, HealthController, IngestStatsController, MetricsController, CatalogueController, LiveEventsController, ...ALERT_CONTROLLERS],
+      controllers: [DevicesController, DeadLettersController, HealthController, IngestStatsController, MetricsController, CatalogueController, LiveEventsController, ...ALERT_CONTROLLERS, ...DEVICE_CONTROLLERS],
       providers: [
         { provide: HUB_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AccessGuard },
@@ -92,20 +95,28 @@ export class HubModule {
         { provide: DevicePresence, useFactory: (repository: DeviceStateRepository) => new DevicePresence(repository, new Logger(DevicePresence.name)), inject: [DeviceStateRepository] },
         {
           provide: IngestService,
-          useFactory: (writer: InfluxWriter, deadLetters: DeadLetterRepository, presence: DevicePresence, stats: IngestStats) =>
-            new IngestService(config.validation, writer, deadLetters.insertMany, presence, stats, new Logger(IngestService.name), new SeqDeduper(config.seqDedupeWindowMs)),
-          inject: [InfluxWriter, DeadLetterRepository, DevicePresence, IngestStats],
+          useFactory: (writer: InfluxWriter, deadLetters: DeadLetterRepository, presence: DevicePresence, stats: IngestStats, registry: DeviceRegistryService) =>
+            new IngestService(config.validation, writer, deadLetters.insertMany, presence, stats, new Logger(IngestService.name), new SeqDeduper(config.seqDedupeWindowMs), (id) =>
+              registry.tagsOf(id),
+            ),
+          inject: [InfluxWriter, DeadLetterRepository, DevicePresence, IngestStats, DeviceRegistryService],
         },
         {
           provide: MqttBroker,
-          useFactory: (ingest: IngestService, presence: DevicePresence) => new MqttBroker(ingest, presence, new Logger(MqttBroker.name)),
-          inject: [IngestService, DevicePresence],
+          useFactory: (ingest: IngestService, presence: DevicePresence, policy: MqttAccessPolicy, registry: DeviceRegistryService) => {
+            const broker = new MqttBroker(ingest, presence, new Logger(MqttBroker.name), policy);
+            // The registry ends a device's session when its secret or standing changes.
+            registry.useSessions(broker);
+            return broker;
+          },
+          inject: [IngestService, DevicePresence, MQTT_ACCESS_POLICY, DeviceRegistryService],
         },
         ReadingsService,
         HealthService,
         HubLifecycle,
         ...alertProviders(config),
         LiveEventsService,
+        ...deviceProviders(config),
       ],
     };
   }

@@ -1,2 +1,4 @@
 export * from './access-scope';
 export * from './mqtt-access';
+export * from './username-routed.policy';
+export * from './bootstrap-key-integration.policy';

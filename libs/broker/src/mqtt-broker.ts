@@ -6,6 +6,8 @@ import { Duplex } from 'node:stream';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { IngestService, PublishingClient } from '../../pipeline/src/ingest.service';
 import { DevicePresence } from '../../pipeline/src/device-presence';
+import type { MqttAccessPolicy } from '../../access/src/mqtt-access';
+import { MqttAccessHooks } from './mqtt-access.hooks';
 import { MqttPacketSizeMeter } from './mqtt-packet-size.meter';
 
 export interface BrokerListenOptions {
@@ -30,6 +32,7 @@ const DEPARTED_CLIENT: PublishingClient = { id: '(will of a departed client)' };
  * The embedded MQTT 3.1.1 broker (aedes) on TCP and WebSocket. The only code that touches aedes, net and ws.
  * Telemetry is handled inside authorizePublish because aedes sends the QoS 1 PUBACK as soon as that hook calls back
  * (before subscribers or the `published` hook run): the callback is held until the pipeline has accepted the reading.
+ * Who may connect, publish, subscribe and receive is the access policy's decision (see MqttAccessHooks).
  */
 export class MqttBroker {
   private aedes: Aedes | null = null;
@@ -37,6 +40,9 @@ export class MqttBroker {
   private httpServer: HttpServer | null = null;
   private wsServer: WebSocketServer | null = null;
   private readonly corked = new Set<Duplex>();
+  private readonly clients = new Map<string, Client>();
+  private readonly remoteAddresses = new WeakMap<Duplex, string>();
+  readonly access: MqttAccessHooks;
   readonly counters: BrokerCounters = { clientErrors: 0, connectionErrors: 0, oversizedPackets: 0 };
   tcpPort: number | null = null;
   wsPort: number | null = null;
@@ -45,7 +51,10 @@ export class MqttBroker {
     private readonly ingest: IngestService,
     private readonly presence: DevicePresence,
     private readonly logger: HubLogger,
-  ) {}
+    policy: MqttAccessPolicy,
+  ) {
+    this.access = new MqttAccessHooks(policy, logger, (client) => this.remoteAddresses.get(client.conn as Duplex));
+  }
 
   get connectedClients(): number {
     return this.aedes?.connectedClients ?? 0;
@@ -61,6 +70,8 @@ export class MqttBroker {
     const aedes = await Aedes.createBroker({
       // A device may buffer a burst before its CONNACK; more than this is abuse.
       queueLimit: 1000,
+      authenticate: (client, username, password, callback) => this.access.authenticate(client, username, password, callback),
+      authorizeSubscribe: (client, subscription, callback) => this.access.authorizeSubscribe(client, subscription, callback),
       authorizePublish: (client, packet, callback) => {
         if (packet.topic.startsWith('$')) {
           // [MQTT-4.7.2-1] $-topics are the server's; a client publishing there is refused and disconnected.
@@ -73,13 +84,27 @@ export class MqttBroker {
           this.corkUntilNextTick(conn);
           callback(error);
         };
+        const refusal = this.access.publishRefusal(client, packet.topic);
+        if (refusal !== null) {
+          // Acknowledged and dead-lettered; not retained (it must not replace another device's retained status).
+          refused.add(payload);
+          packet.retain = false;
+          this.ingest.refusePublish(client ?? DEPARTED_CLIENT, packet.topic, payload, refusal, acknowledge);
+          return;
+        }
         if (!this.ingest.handlePublish(client ?? DEPARTED_CLIENT, packet.topic, payload, acknowledge)) refused.add(payload);
       },
       // aedes copies the packet for delivery but keeps the payload buffer, so a refused message is known by it.
-      authorizeForward: (_client, packet) => (refused.has(packet.payload as Buffer) ? null : packet),
+      authorizeForward: (client, packet) => (refused.has(packet.payload as Buffer) || !this.access.mayReceive(client, packet.topic) ? null : packet),
     });
-    aedes.on('client', (client: Client) => this.presence.clientConnected(client.id));
-    aedes.on('clientDisconnect', (client: Client) => this.presence.clientDisconnected(client.id));
+    aedes.on('client', (client: Client) => {
+      this.clients.set(client.id, client);
+      this.presence.clientConnected(client.id);
+    });
+    aedes.on('clientDisconnect', (client: Client) => {
+      if (this.clients.get(client.id) === client) this.clients.delete(client.id);
+      this.presence.clientDisconnected(client.id);
+    });
     aedes.on('clientError', (client: Client, error: Error) => {
       this.counters.clientErrors++;
       this.logger.warn({ msg: 'MQTT client error', clientId: client.id, error: error.message });
@@ -92,6 +117,7 @@ export class MqttBroker {
 
     // Nagle off: small PUBACKs would otherwise wait for the next segment (measured: ~20 % more readings/s).
     const handle = (connection: Duplex, remoteAddress: string | undefined, request?: IncomingMessage): void => {
+      if (remoteAddress !== undefined) this.remoteAddresses.set(connection, remoteAddress);
       aedes.handle(this.meter(connection, options.maxPacketBytes, remoteAddress), request);
     };
     this.tcpServer = createTcpServer({ noDelay: true }, (socket) => handle(socket, socket.remoteAddress));
@@ -145,6 +171,11 @@ export class MqttBroker {
         this.corked.clear();
       });
     }
+  }
+
+  /** Ends a client's connection (a device whose secret was rotated, or that was disabled or deleted); no-op if absent. */
+  disconnect(clientId: string): void {
+    this.clients.get(clientId)?.close();
   }
 
   /** Publishes a message from the service itself (not through authorizePublish). */
