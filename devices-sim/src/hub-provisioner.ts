@@ -45,7 +45,9 @@ export async function provisionThroughApi(devices: readonly DeviceToProvision[],
   const secrets = new Map<string, string>();
   for (let start = 0; start < devices.length; start += CHUNK) {
     const chunk = devices.slice(start, start + CHUNK);
-    const answer = await call<ImportAnswer>(options, 'POST', '/api/devices/import', chunk);
+    // Only the fields the API knows (callers may pass richer objects, such as the bench's planned devices).
+    const body = chunk.map(({ deviceId, domain, town, site }) => ({ deviceId, domain, town, site }));
+    const answer = await call<ImportAnswer>(options, 'POST', '/api/devices/import', body);
     for (const { deviceId, secret } of answer.created) secrets.set(deviceId, secret);
     for (const refusal of answer.refused) {
       const exists = refusal.problems.some((problem) => problem.problem.startsWith('is already provisioned'));
