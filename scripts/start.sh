@@ -62,15 +62,27 @@ fi
 
 http_port=${HUB_HTTP_PORT:-3000}
 mqtt_port=${HUB_MQTT_PORT:-1883}
+# Devices must be provisioned before they may connect: the simulator does it through the API with an admin key,
+# generated once and kept (owner-only) in the data folder unless HUB_BOOTSTRAP_API_KEY is set.
+if [ -z "${HUB_BOOTSTRAP_API_KEY:-}" ]; then
+  key_file="${HUB_DATA_DIR:-./data}/bootstrap-api-key"
+  if [ ! -s "$key_file" ]; then
+    mkdir -p "$(dirname "$key_file")"
+    (umask 077 && node -e "process.stdout.write(require('node:crypto').randomBytes(32).toString('base64url'))" > "$key_file")
+  fi
+  HUB_BOOTSTRAP_API_KEY=$(cat "$key_file")
+  export HUB_BOOTSTRAP_API_KEY
+fi
 echo "==> service"
 node dist/apps/hub/src/main.js &
 pids+=($!)
 wait_for_http "http://127.0.0.1:$http_port/api/health" 30 "the service" || true
 
 if [ "${HUB_SIMULATOR:-on}" != "off" ]; then
-  echo "==> simulator: ${HUB_SIMULATOR_DEVICES:-3} devices per domain, one reading each every ${HUB_SIMULATOR_INTERVAL:-5s}"
-  node dist/devices-sim/src/cli.js --url "mqtt://127.0.0.1:$mqtt_port" --devices "${HUB_SIMULATOR_DEVICES:-3}" \
-    --interval "${HUB_SIMULATOR_INTERVAL:-5s}" --forever >/dev/null &
+  echo "==> simulator: ${HUB_SIMULATOR_DEVICES:-3} devices per domain, one reading each every ${HUB_SIMULATOR_INTERVAL:-5s}, provisioned through the API"
+  HUB_API_KEY="$HUB_BOOTSTRAP_API_KEY" node dist/devices-sim/src/cli.js --url "mqtt://127.0.0.1:$mqtt_port" --devices "${HUB_SIMULATOR_DEVICES:-3}" \
+    --interval "${HUB_SIMULATOR_INTERVAL:-5s}" --api "http://127.0.0.1:$http_port" --towns "${HUB_SIMULATOR_TOWNS:-Ashford,Brookfield,Carlow}" \
+    --forever >/dev/null &
   pids+=($!)
 fi
 
