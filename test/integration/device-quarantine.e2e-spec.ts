@@ -98,6 +98,10 @@ describe('quarantine mode and the county hierarchy (real service, real MQTT, rea
     expect(await connackCode(hub.mqttUrl, { clientId: 'rogue-1', username: 'rogue-1', password: first })).toBe(5);
     expect((await hub.request('POST', '/api/devices/rogue-1/approve', { domain: 'water' })).status).toBe(200);
     expect((await hub.request('POST', '/api/devices/rogue-1/reject')).status).toBe(409);
+
+    // An empty client id names no device: the broker's made-up id must not land in quarantine.
+    expect(await connackCode(hub.mqttUrl, { clientId: '', clean: true })).toBe(4);
+    expect((await hub.get<QuarantinedView[]>('/api/devices?status=quarantined')).body).toEqual([]);
   });
 
   it('gives alerts the town of their device, so a rule on a town watches only that town', async () => {

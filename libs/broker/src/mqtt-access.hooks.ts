@@ -2,6 +2,9 @@ import type { AuthenticateError, Client, Subscription } from 'aedes';
 import { isLoginRefusal, MqttAccessPolicy, MqttPrincipal, MqttPublishRefusal, MqttRefusalCode } from '../../access/src/mqtt-access';
 import type { HubLogger } from '../../common/src/hub-logger';
 
+/** What aedes assigns when the CONNECT carried an empty client id: `aedes_` + a random UUID. */
+const GENERATED_CLIENT_ID = /^aedes_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** CONNACK return codes [MQTT-3.2.2-3]. */
 const RETURN_CODES: Record<MqttRefusalCode, number> = { 'identifier-rejected': 2, 'bad-username-or-password': 4, 'not-authorized': 5 };
 
@@ -29,7 +32,9 @@ export class MqttAccessHooks {
 
   authenticate(client: Client, username: string | undefined, password: Buffer | undefined, done: (error: AuthenticateError | null, success: boolean | null) => void): void {
     const remoteAddress = this.remoteAddressOf(client);
-    const result = this.policy.authenticate({ clientId: client.id, username, password, remoteAddress });
+    // aedes names a client that sent an empty client id itself [MQTT-3.1.3-6]; the policy must see what was sent.
+    const clientId = GENERATED_CLIENT_ID.test(client.id) ? '' : client.id;
+    const result = this.policy.authenticate({ clientId, username, password, remoteAddress });
     if (!isLoginRefusal(result)) {
       this.principals.set(client, result);
       done(null, true);

@@ -110,6 +110,9 @@ describe('DeviceAccessPolicy (quarantine mode)', () => {
     expect(policy.authenticate(attempt('q-2', 'short'))).toEqual({ kind: 'quarantined', deviceId: 'q-2' });
     expect(fixture.registry.find('q-2')?.secretHash).toBeNull();
     expect(policy.authenticate({ clientId: 'bad id!', username: undefined, password: undefined, remoteAddress: undefined })).toMatchObject({ refused: 'bad-username-or-password' });
+    // An empty client id (the broker would make one up) names no device.
+    expect(policy.authenticate({ clientId: '', username: undefined, password: undefined, remoteAddress: undefined })).toMatchObject({ refused: 'bad-username-or-password' });
+    expect(fixture.registry.list().map((device) => device.deviceId)).toEqual(['legacy-7', 'q-2']);
   });
 
   it('holds what a quarantined device sends on its own topics, learning its domain, and refuses other topics', () => {
