@@ -1,7 +1,7 @@
 import { HubProcess } from '../harness/hub-process';
 import { settled } from '../harness/hub-stats';
 import { InfluxdProcess } from '../harness/influxd-process';
-import type { SimulatorReport } from '../devices-sim/src';
+import { planDevices, resolveSimulationOptions, type SimulatorReport } from '../devices-sim/src';
 import { DOMAINS } from '../libs/contract/src';
 import { BenchOptions } from './bench-options';
 import { ChildLink } from './child-link';
@@ -10,6 +10,7 @@ import { countStoredReadings } from './influx-counts';
 import { BENCH_DATABASE, BENCH_PERIMETER_ENV, stopHub, UsageReport, usageReport } from './phase-support';
 import { ProcessSampler, readProcess } from './process-stats';
 import type { ScaleFleetJob } from './scale-devices';
+import { provisionFleet, writeCredentialsFile } from './provision-fleet';
 
 export interface ConnectionScaleResult {
   readonly devices: number;
@@ -54,11 +55,16 @@ export async function measureConnectionScale(options: BenchOptions, cleanup: Cle
       sampler.watch('influxd', influxd.pid);
       sampler.start();
       const beforeConnect = mb(readProcess(hub.pid as number)?.rssBytes);
+      const devicesPerDomain = Math.ceil(options.scaleDevices / DOMAINS.length);
+      // The same ids the fleet's simulator will use (scale-{domain}-{n}).
+      const planned = planDevices(resolveSimulationOptions({ url: hub.mqttUrl, devicesPerDomain, idPrefix: 'scale-' }));
+      const credentials = await writeCredentialsFile(await provisionFleet(hub, planned));
       const job: ScaleFleetJob = {
         url: hub.mqttUrl,
-        devicesPerDomain: Math.ceil(options.scaleDevices / DOMAINS.length),
+        devicesPerDomain,
         intervalMs: options.scaleIntervalSeconds * 1000,
         publishMs: options.scaleSeconds * 1000,
+        credentialsFile: credentials.path,
       };
       try {
         return await cleanup.around('device fleet', new ChildLink('scale-devices.js', [JSON.stringify(job)]), (fleet) => fleet.kill(), async (fleet) => {
@@ -104,6 +110,7 @@ export async function measureConnectionScale(options: BenchOptions, cleanup: Cle
         });
       } finally {
         sampler.stop();
+        await credentials.remove();
       }
     });
   });

@@ -15,6 +15,7 @@ import { LatencySummary } from './latency-histogram';
 import { MqttLoadJob, MqttLoadResult } from './load-protocol';
 import { BENCH_DATABASE, BENCH_PERIMETER_ENV, benchFleet, HOUR_MS, PerSecond, perSecond, ratePerSecond, runLoadJob, stopHub, UsageReport, usageReport } from './phase-support';
 import { ProcessSampler } from './process-stats';
+import { provisionFleet } from './provision-fleet';
 import { QueryableLatency, QueryableProbe } from './queryable-probe';
 
 const SAMPLES_PER_SECOND = 25;
@@ -89,8 +90,9 @@ export async function measureEndToEnd(options: BenchOptions, cleanup: Cleanup, s
       sampler.start();
       const recorder = new HubStatsRecorder(hub);
       try {
-        const sustained = await sustainedPhase(options, cleanup, hub, influxd, sampler, recorder);
-        const latency = await latencyPhase(options, cleanup, hub, influxd, sampler, sustained);
+        const credentials = await provisionFleet(hub, planFleet(benchFleet(options.connections)));
+        const sustained = await sustainedPhase(options, cleanup, hub, influxd, sampler, recorder, credentials);
+        const latency = await latencyPhase(options, cleanup, hub, influxd, sampler, sustained, credentials);
         const finalStats = await settled(hub);
         const rssMbHighWater = sampler.usage('service', 0, Number.MAX_SAFE_INTEGER)?.rssMbHighWater ?? null;
         const fleet = planFleet(benchFleet(1));
@@ -124,6 +126,7 @@ async function sustainedPhase(
   influxd: InfluxdProcess,
   sampler: ProcessSampler,
   recorder: HubStatsRecorder,
+  credentials: Readonly<Record<string, string>>,
 ): Promise<SustainedResult> {
   let from = 0;
   const job: MqttLoadJob = {
@@ -136,6 +139,7 @@ async function sustainedPhase(
     tsBase: Date.now() - 2 * HOUR_MS,
     samplesPerSecond: 0,
     connectConcurrency: 100,
+    credentials,
   };
   const result = await runLoadJob<MqttLoadResult>(cleanup, job, {
     onReady: (pid) => sampler.watch('loadGenerator', pid),
@@ -173,6 +177,7 @@ async function latencyPhase(
   influxd: InfluxdProcess,
   sampler: ProcessSampler,
   sustained: SustainedResult,
+  credentials: Readonly<Record<string, string>>,
 ): Promise<LatencyResult> {
   const targetRate = Math.max(1, Math.round(sustained.readingsPerSecond / 2));
   const probe = new QueryableProbe(influxd.url, BENCH_DATABASE, PROBE_POLL_MS);
@@ -190,6 +195,7 @@ async function latencyPhase(
       tsBase: Date.now() - HOUR_MS,
       samplesPerSecond: SAMPLES_PER_SECOND,
       connectConcurrency: 100,
+      credentials,
     },
     {
       link: (child) => (child.onSample = (sample) => probe.add(sample)),

@@ -17,6 +17,8 @@ export interface MqttLoadJob {
   /** Readings per second reported as samples for the queryable probe (rate mode only); 0 for none. */
   readonly samplesPerSecond: number;
   readonly connectConcurrency: number;
+  /** Device id → secret, for a service that authenticates devices; absent for the bare broker (no authentication). */
+  readonly credentials?: Readonly<Record<string, string>>;
 }
 
 export interface LineLoadJob {

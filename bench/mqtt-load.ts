@@ -63,7 +63,7 @@ class LoadConnection {
         if (error) reject(error);
         else resolve();
       };
-      this.socket.write(connectPacket(this.device.deviceId, KEEPALIVE_S));
+      this.socket.write(connectPacket(this.device.deviceId, KEEPALIVE_S, this.load.job.credentials?.[this.device.deviceId]));
     });
   }
 

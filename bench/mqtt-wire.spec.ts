@@ -1,6 +1,6 @@
 import { generate, parser, Packet } from 'mqtt-packet';
 import { payloadTemplate, planFleet } from './bench-fleet';
-import { CONNACK, InboundScanner, PUBACK, publishTemplate, writePublish } from './mqtt-wire';
+import { CONNACK, connectPacket, InboundScanner, PUBACK, publishTemplate, writePublish } from './mqtt-wire';
 
 function parse(bytes: Buffer): Packet[] {
   const packets: Packet[] = [];
@@ -12,6 +12,16 @@ function parse(bytes: Buffer): Packet[] {
   reader.parse(bytes);
   return packets;
 }
+
+describe('connectPacket', () => {
+  it('logs a device in as itself when given its secret, and anonymously (bare broker) without', () => {
+    const [login] = parse(connectPacket('bench-water-1', 60, 's3cret')) as Array<Packet & { clientId: string; username?: string; password?: Buffer; keepalive: number }>;
+    expect(login).toMatchObject({ cmd: 'connect', clientId: 'bench-water-1', username: 'bench-water-1', keepalive: 60 });
+    expect(login.password?.toString()).toBe('s3cret');
+    const [anonymous] = parse(connectPacket('bench-water-1', 60)) as Array<Packet & { username?: string }>;
+    expect(anonymous.username).toBeUndefined();
+  });
+});
 
 describe('publish templates', () => {
   it('patch packet id, ts and seq into bytes that parse as the QoS 1 PUBLISH of that reading', () => {

@@ -17,8 +17,10 @@ export interface PublishTemplate {
   readonly seqOffset: number;
 }
 
-export function connectPacket(clientId: string, keepaliveS: number): Buffer {
-  return generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId, clean: true, keepalive: keepaliveS });
+/** With a password, the username is the client id (a device logs in as itself). */
+export function connectPacket(clientId: string, keepaliveS: number, password?: string): Buffer {
+  const login = password === undefined ? {} : { username: clientId, password: Buffer.from(password) };
+  return generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId, clean: true, keepalive: keepaliveS, ...login });
 }
 
 export function disconnectPacket(): Buffer {

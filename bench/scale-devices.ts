@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { DeviceSimulator } from '../devices-sim/src';
+import { readFileSync } from 'node:fs';
+import { DeviceSimulator, readCredentialsCsv } from '../devices-sim/src';
 import { FromChild } from './load-protocol';
 
 /**
@@ -13,6 +14,8 @@ export interface ScaleFleetJob {
   readonly intervalMs: number;
   /** How long the fleet publishes once every device is connected. */
   readonly publishMs: number;
+  /** CSV of device_id,secret (see provision-fleet.ts). */
+  readonly credentialsFile: string;
 }
 
 const send = (message: FromChild): Promise<void> =>
@@ -29,6 +32,7 @@ async function main(job: ScaleFleetJob): Promise<void> {
     connectConcurrency: 100,
     // A connection that drops is a finding, not something to paper over with reconnects.
     reconnectPeriodMs: 0,
+    credentials: readCredentialsCsv(readFileSync(job.credentialsFile, 'utf8')),
   });
   process.on('disconnect', () => void simulator.stop().finally(() => process.exit(0)));
   const started = performance.now();

@@ -66,6 +66,17 @@ mqtt_port=${HUB_MQTT_PORT:-1883}
 # With a certificate (HUB_TLS_CERT_FILE) the API and console are HTTPS and the WebSocket listener wss.
 scheme=http ws=ws
 if [ -n "${HUB_TLS_CERT_FILE:-}" ]; then scheme=https ws=wss; fi
+# Devices must be provisioned before they may connect: the simulator does it through the API with an admin key,
+# generated once and kept (owner-only) in the data folder unless HUB_BOOTSTRAP_API_KEY is set.
+if [ -z "${HUB_BOOTSTRAP_API_KEY:-}" ]; then
+  key_file="${HUB_DATA_DIR:-./data}/bootstrap-api-key"
+  if [ ! -s "$key_file" ]; then
+    mkdir -p "$(dirname "$key_file")"
+    (umask 077 && node -e "process.stdout.write(require('node:crypto').randomBytes(32).toString('base64url'))" > "$key_file")
+  fi
+  HUB_BOOTSTRAP_API_KEY=$(cat "$key_file")
+  export HUB_BOOTSTRAP_API_KEY
+fi
 echo "==> service"
 node dist/apps/hub/src/main.js &
 pids+=($!)
@@ -74,9 +85,11 @@ wait_for_http "$scheme://127.0.0.1:$http_port/api/health" 30 "the service" || tr
 if [ "$mqtt_port" = "off" ] && [ "${HUB_SIMULATOR:-on}" != "off" ]; then
   echo "==> no simulator: it speaks plaintext MQTT, and HUB_MQTT_PORT=off"
 elif [ "${HUB_SIMULATOR:-on}" != "off" ]; then
-  echo "==> simulator: ${HUB_SIMULATOR_DEVICES:-3} devices per domain, one reading each every ${HUB_SIMULATOR_INTERVAL:-5s}"
-  node dist/devices-sim/src/cli.js --url "mqtt://127.0.0.1:$mqtt_port" --devices "${HUB_SIMULATOR_DEVICES:-3}" \
-    --interval "${HUB_SIMULATOR_INTERVAL:-5s}" --forever >/dev/null &
+  echo "==> simulator: ${HUB_SIMULATOR_DEVICES:-3} devices per domain, one reading each every ${HUB_SIMULATOR_INTERVAL:-5s}, provisioned through the API"
+  # Over HTTPS the simulator trusts the service's own certificate (a self-signed one is its own CA).
+  HUB_API_KEY="$HUB_BOOTSTRAP_API_KEY" NODE_EXTRA_CA_CERTS="${HUB_TLS_CERT_FILE:-}" node dist/devices-sim/src/cli.js --url "mqtt://127.0.0.1:$mqtt_port" --devices "${HUB_SIMULATOR_DEVICES:-3}" \
+    --interval "${HUB_SIMULATOR_INTERVAL:-5s}" --api "$scheme://127.0.0.1:$http_port" --towns "${HUB_SIMULATOR_TOWNS:-Ashford,Brookfield,Carlow}" \
+    --forever >/dev/null &
   pids+=($!)
 fi
 

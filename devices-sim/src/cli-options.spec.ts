@@ -15,6 +15,7 @@ describe('CLI flags', () => {
       kind: 'run',
       forever: false,
       progressMs: undefined,
+      credentials: undefined,
       options: {
         url: 'ws://hub:8083',
         domains: ['gas', 'water'],
@@ -39,7 +40,14 @@ describe('CLI flags', () => {
   });
 
   it('defaults the URL and the progress interval, and accepts --forever alone', () => {
-    expect(parseCliArgs(['--forever'])).toEqual({ kind: 'run', forever: true, progressMs: 5000, options: { url: 'mqtt://127.0.0.1:1883', faults: [] } });
+    expect(parseCliArgs(['--forever'])).toEqual({ kind: 'run', forever: true, progressMs: 5000, credentials: undefined, options: { url: 'mqtt://127.0.0.1:1883', faults: [] } });
+  });
+
+  it('takes credentials from the hub API (with towns) or from a CSV file', () => {
+    const api = parseCliArgs(['--forever', '--api', 'http://127.0.0.1:3000', '--towns', 'Ashford, Brook,']);
+    expect(api.kind === 'run' && api.credentials).toEqual({ kind: 'api', apiUrl: 'http://127.0.0.1:3000', towns: ['Ashford', 'Brook'] });
+    const file = parseCliArgs(['--forever', '--credentials', 'fleet.csv']);
+    expect(file.kind === 'run' && file.credentials).toEqual({ kind: 'file', path: 'fleet.csv' });
   });
 
   it('answers --help and -h', () => {
@@ -74,6 +82,9 @@ describe('CLI flags', () => {
     [['--count', '1', '--fault', 'spike:gas,colour=red'], '--fault', 'spike:gas,colour=red'],
     [['--count', '1', '--fault', 'spike:gas,disconnect'], '--fault', 'spike:gas,disconnect'],
     [['--forever', '--count', '5'], '--forever', 'true'],
+    [['--forever', '--api', 'localhost:3000'], '--api', 'localhost:3000'],
+    [['--forever', '--towns', 'Ashford'], '--towns', 'Ashford'],
+    [['--forever', '--api', 'http://hub', '--credentials', 'x.csv'], '--credentials', 'x.csv'],
     [[], '--count/--duration/--forever', ''],
   ])('refuses %j, naming %s and the value', (argv, flag, value) => {
     let caught: unknown;

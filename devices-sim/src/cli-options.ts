@@ -31,6 +31,10 @@ One of --count, --duration or --forever is required.
   --drain-timeout <dur>     wait this long for outstanding PUBACKs at the end (default 10s)
   --progress <dur|off>      progress line on stderr every so often (default 5s)
   --record                  include every sent reading in the final report
+  --api <url>               provision the simulated devices through the hub's API first (e.g. http://127.0.0.1:3000),
+                            with the admin API key in the HUB_API_KEY environment variable; existing ones get a new secret
+  --towns <list>            with --api: comma-separated towns given to the devices in turn (default none)
+  --credentials <file>      CSV with device_id and secret columns: the devices' secrets (instead of --api)
   --fault <spec>            repeatable: <mode>[:<domain>|*[:<metric>]][,key=value…]
                             modes: ${FAULT_MODES.join(', ')}
                             keys: devices=<n> (first n per domain), ids=<id>+<id>, from=<n>, to=<n>,
@@ -53,7 +57,16 @@ export class CliUsageError extends Error {
 
 export type CliCommand =
   | { readonly kind: 'help' }
-  | { readonly kind: 'run'; readonly options: SimulationOptions; readonly forever: boolean; readonly progressMs: number | undefined };
+  | {
+      readonly kind: 'run';
+      readonly options: SimulationOptions;
+      readonly forever: boolean;
+      readonly progressMs: number | undefined;
+      /** Where the devices' credentials come from; none: they connect without (quarantine mode, or an open broker). */
+      readonly credentials: CredentialSource | undefined;
+    };
+
+export type CredentialSource = { readonly kind: 'api'; readonly apiUrl: string; readonly towns: readonly string[] } | { readonly kind: 'file'; readonly path: string };
 
 const FLAGS = {
   url: { type: 'string' },
@@ -78,6 +91,9 @@ const FLAGS = {
   progress: { type: 'string' },
   record: { type: 'boolean' },
   fault: { type: 'string', multiple: true },
+  api: { type: 'string' },
+  towns: { type: 'string' },
+  credentials: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -122,7 +138,17 @@ export function parseCliArgs(argv: readonly string[], now: number = Date.now()):
   };
   const progress = values.progress ?? '5s';
   const progressMs = progress === 'off' ? undefined : duration('--progress', progress, 100);
-  return { kind: 'run', options: dropUndefined(options), forever, progressMs };
+  return { kind: 'run', options: dropUndefined(options), forever, progressMs, credentials: credentialSource(values.api, values.towns, values.credentials) };
+}
+
+function credentialSource(api: string | undefined, towns: string | undefined, file: string | undefined): CredentialSource | undefined {
+  if (api !== undefined && file !== undefined) usage('--credentials', file, 'not together with --api');
+  if (towns !== undefined && api === undefined) usage('--towns', towns, 'only with --api');
+  if (file !== undefined) return { kind: 'file', path: file };
+  if (api === undefined) return undefined;
+  if (!/^https?:\/\/[^/]/.test(api)) usage('--api', api, 'an http:// or https:// URL of the hub');
+  const names = (towns ?? '').split(',').map((town) => town.trim()).filter((town) => town !== '');
+  return { kind: 'api', apiUrl: api, towns: names };
 }
 
 /** `<mode>[:<domain>|*[:<metric>]][,key=value…]`, e.g. `spike:gas:methane_pct_lel,from=5,value=35`. */

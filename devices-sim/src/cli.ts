@@ -1,22 +1,32 @@
 #!/usr/bin/env node
-import { CLI_USAGE, CliCommand, parseCliArgs } from './cli-options';
+import { readFileSync } from 'node:fs';
+import { CLI_USAGE, CliCommand, CredentialSource, parseCliArgs } from './cli-options';
 import { DeviceSimulator } from './device-simulator';
+import { provisionThroughApi, ProvisioningError, readCredentialsCsv } from './hub-provisioner';
+import { DeviceCredentials, planDevices, resolveSimulationOptions, SimulationOptions } from './simulation-options';
 import { SimulatorReport } from './simulator-report';
 
-/** Exit codes: 0 done, 1 no device could connect, 2 bad usage. */
+/** Exit codes: 0 done, 1 no device could connect (or provisioning failed), 2 bad usage. */
 async function main(argv: readonly string[]): Promise<number> {
   let command: CliCommand;
-  let simulator: DeviceSimulator;
   try {
     command = parseCliArgs(argv);
     if (command.kind === 'help') {
       process.stdout.write(`${CLI_USAGE}\n`);
       return 0;
     }
-    simulator = new DeviceSimulator(command.options);
+    resolveSimulationOptions(command.options);
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${CLI_USAGE}\n`);
     return 2;
+  }
+  let simulator: DeviceSimulator;
+  try {
+    simulator = new DeviceSimulator({ ...command.options, credentials: await loadCredentials(command.options, command.credentials) });
+  } catch (error) {
+    if (!(error instanceof ProvisioningError)) throw error;
+    process.stderr.write(`devices-sim: ${error.message}\n`);
+    return 1;
   }
 
   let signalled = false;
@@ -44,6 +54,30 @@ async function main(argv: readonly string[]): Promise<number> {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
+}
+
+/** The devices' secrets: provisioned through the hub's API now, or read from a credentials CSV. */
+async function loadCredentials(options: SimulationOptions, source: CredentialSource | undefined): Promise<DeviceCredentials | undefined> {
+  if (source === undefined) return undefined;
+  if (source.kind === 'file') {
+    let text: string;
+    try {
+      text = readFileSync(source.path, 'utf8');
+    } catch (error) {
+      throw new ProvisioningError(`cannot read ${source.path}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return readCredentialsCsv(text);
+  }
+  const apiKey = process.env.HUB_API_KEY;
+  if (apiKey === undefined || apiKey === '') throw new ProvisioningError('--api needs an admin API key in the HUB_API_KEY environment variable');
+  const devices = planDevices(resolveSimulationOptions(options)).map(({ deviceId, domain }, index) => ({
+    deviceId,
+    domain,
+    ...(source.towns.length > 0 ? { town: source.towns[index % source.towns.length] } : {}),
+  }));
+  const secrets = await provisionThroughApi(devices, { apiUrl: source.apiUrl, apiKey });
+  process.stderr.write(`provisioned ${secrets.size} devices through ${source.apiUrl}\n`);
+  return secrets;
 }
 
 export function progressLine(report: SimulatorReport): string {

@@ -5,6 +5,9 @@
 export interface DeviceLinkOptions {
   readonly url: string;
   readonly clientId: string;
+  /** The device's credentials: username = device id, password = its secret. Omitted: connect anonymously. */
+  readonly username?: string;
+  readonly password?: string;
   readonly clean: boolean;
   readonly keepaliveS: number;
   readonly connectTimeoutMs: number;

@@ -42,6 +42,21 @@ describe('DeviceSimulator (in-memory broker)', () => {
     expect(broker.connected.size).toBe(0);
   });
 
+  it('connects each device with its id as username and its provisioned secret as password', async () => {
+    const broker = new InMemoryBroker();
+    const logins: unknown[] = [];
+    const spy: DeviceLinkFactory = (linkOptions) => {
+      logins.push([linkOptions.clientId, linkOptions.username, linkOptions.password]);
+      return broker.connect(linkOptions);
+    };
+    const credentials = new Map([['sim-heat-1', 'secret-1']]);
+    await runSimulation(options(broker, { domains: ['heat'], devicesPerDomain: 2, count: 1, linkFactory: spy, credentials, connectConcurrency: 1 }));
+    expect(logins).toEqual([
+      ['sim-heat-1', 'sim-heat-1', 'secret-1'],
+      ['sim-heat-2', undefined, undefined],
+    ]);
+  });
+
   it('counts invalid readings per expected reason and per domain', async () => {
     const broker = new InMemoryBroker();
     const report = await runSimulation(

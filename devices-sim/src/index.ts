@@ -9,3 +9,4 @@ export * from './simulated-device';
 export * from './simulation-options';
 export * from './simulator-report';
 export * from './telemetry-message-source';
+export * from './hub-provisioner';

@@ -33,6 +33,8 @@ export const connectMqttDeviceLink: DeviceLinkFactory = (options: DeviceLinkOpti
   new Promise<DeviceLink>((resolve, reject) => {
     const client = connect(options.url, {
       clientId: options.clientId,
+      username: options.username,
+      password: options.password,
       clean: options.clean,
       keepalive: options.keepaliveS,
       connectTimeout: options.connectTimeoutMs,

@@ -14,6 +14,7 @@ export interface SimulatedDeviceConfig {
   readonly publishIntervalMs: number;
   /** Longest wait for outstanding PUBACKs before closing or dropping the connection. */
   readonly drainTimeoutMs: number;
+  readonly credentials?: ReadonlyMap<string, string>;
 }
 
 interface PendingPublish {
@@ -50,6 +51,7 @@ export class SimulatedDevice {
       this.link = await this.linkFactory({
         url: this.config.url,
         clientId: deviceId,
+        ...this.credentialsOf(deviceId),
         clean: this.config.clean,
         keepaliveS: this.config.keepaliveS,
         connectTimeoutMs: this.config.connectTimeoutMs,
@@ -68,6 +70,11 @@ export class SimulatedDevice {
       if (error) this.report.publishFailed(deviceId, error);
     });
     return true;
+  }
+
+  private credentialsOf(deviceId: string): { username?: string; password?: string } {
+    const secret = this.config.credentials?.get(deviceId);
+    return secret === undefined ? {} : { username: deviceId, password: secret };
   }
 
   /** Publishes the first message now, then one every publishIntervalMs. */

@@ -49,10 +49,18 @@ export interface SimulationOptions {
   readonly recordReadings?: boolean;
   /** Replaces the MQTT connection, for unit tests. */
   readonly linkFactory?: DeviceLinkFactory;
+  /**
+   * Device id → secret, from provisioning (the hub's API, or a credentials CSV). A device found here connects with its
+   * id as username and the secret as password; one missing connects without credentials (a hub in quarantine mode
+   * takes it, otherwise it is refused and counted as a connect failure).
+   */
+  readonly credentials?: DeviceCredentials;
 }
 
-export type ResolvedSimulationOptions = Required<Omit<SimulationOptions, 'count' | 'durationMs' | 'linkFactory'>> &
-  Pick<SimulationOptions, 'count' | 'durationMs' | 'linkFactory'>;
+export type DeviceCredentials = ReadonlyMap<string, string>;
+
+export type ResolvedSimulationOptions = Required<Omit<SimulationOptions, 'count' | 'durationMs' | 'linkFactory' | 'credentials'>> &
+  Pick<SimulationOptions, 'count' | 'durationMs' | 'linkFactory' | 'credentials'>;
 
 export class SimulationOptionsError extends Error {
   constructor(
@@ -95,6 +103,7 @@ export function resolveSimulationOptions(options: SimulationOptions): ResolvedSi
     faults: options.faults ?? [],
     recordReadings: options.recordReadings ?? false,
     linkFactory: options.linkFactory,
+    credentials: options.credentials,
   };
 
   let protocol: string | undefined;

@@ -1,6 +1,7 @@
 import { DeviceSimulator, runSimulation } from '../../devices-sim/src';
 import type { AlertView } from '../../libs/alerts/src/lifecycle/alert.view';
 import { HubProcess } from '../support/hub-process';
+import { provisioned } from '../support/provision';
 import { InfluxdProcess } from '../support/influxd-process';
 import { waitFor } from '../support/wait-for';
 import { ConsoleBrowser } from './console-browser';
@@ -44,7 +45,7 @@ describe('operator console: alert inbox, rules and silences (real browser, servi
     const created = await send('POST', '/api/alert-rules', RULE);
     expect(created.status).toBe(201);
     // The sensor's last 50 minutes, normal, so the charts show what it looked like before the spike.
-    const history = await runSimulation({
+    const history = await runSimulation(await provisioned(hub, {
       url: hub.mqttUrl,
       domains: ['gas'],
       devicesPerDomain: 1,
@@ -54,7 +55,7 @@ describe('operator console: alert inbox, rules and silences (real browser, servi
       publishIntervalMs: 5,
       startTs: Date.now() - 50 * 60_000,
       seed: 5,
-    });
+    }));
     expect(history.acked).toBe(100);
     browser = await ConsoleBrowser.launch(hub.httpUrl, { extraHTTPHeaders: hub.adminHeaders });
   });
@@ -82,14 +83,14 @@ describe('operator console: alert inbox, rules and silences (real browser, servi
     await browser.markDocument();
 
     // One gas sensor, a reading every 500 ms; methane jumps to 35 %LEL from its 6th reading and stays there.
-    spiking = new DeviceSimulator({
+    spiking = new DeviceSimulator(await provisioned(hub, {
       url: hub.mqttUrl,
       domains: ['gas'],
       devicesPerDomain: 1,
       idPrefix: 'e2e-',
       intervalMs: 500,
       faults: [{ mode: 'spike', metric: 'methane_pct_lel', fromReading: 6, value: 35 }],
-    });
+    }));
     await spiking.start();
 
     const items = page().locator('.alert-list .alert-item');
@@ -178,7 +179,7 @@ describe('operator console: alert inbox, rules and silences (real browser, servi
     await spiking?.stop();
     spiking = undefined;
     // The same sensor, reporting normal methane levels again (typical 0–2 %LEL, below the 10 %LEL clear level).
-    const normal = await runSimulation({ url: hub.mqttUrl, domains: ['gas'], devicesPerDomain: 1, idPrefix: 'e2e-', intervalMs: 500, count: 8, seed: 11 });
+    const normal = await runSimulation(await provisioned(hub, { url: hub.mqttUrl, domains: ['gas'], devicesPerDomain: 1, idPrefix: 'e2e-', intervalMs: 500, count: 8, seed: 11 }));
     expect(normal.acked).toBe(8);
 
     await eventually(page().locator('.alert-detail')).toHaveAttribute('data-state', 'resolved', { timeout: 20_000 });

@@ -1,6 +1,7 @@
 import { DeviceSimulator, runSimulation } from '../../devices-sim/src';
-import type { DeviceState } from '../../libs/store/src';
+import type { DeviceView as DeviceState } from '../../libs/devices/src/device-view';
 import { HubProcess } from '../support/hub-process';
+import { provisioned } from '../support/provision';
 import { InfluxdProcess } from '../support/influxd-process';
 import { waitFor } from '../support/wait-for';
 import { ConsoleBrowser } from './console-browser';
@@ -47,14 +48,14 @@ describe('operator console: fleet, device, refused messages, system (real browse
     await browser.open('/fleet');
     await browser.markDocument();
     // Two water meters; the first stops publishing at its 16th reading and drops its connection (last will: offline).
-    live = new DeviceSimulator({
+    live = new DeviceSimulator(await provisioned(hub, {
       url: hub.mqttUrl,
       domains: ['water'],
       devicesPerDomain: 2,
       idPrefix: 'live-',
       intervalMs: 500,
       faults: [{ mode: 'silent', domain: 'water', devices: 1, fromReading: 16, disconnect: true }],
-    });
+    }));
     await live.start();
 
     const rows = page().locator('table[data-domain="water"] tbody tr');
@@ -85,7 +86,7 @@ describe('operator console: fleet, device, refused messages, system (real browse
   it('draws a chart per metric with every stored point, in local time, and the device’s refused messages', async () => {
     // 30 gas readings 10 s apart over the last 5 minutes; every 10th has methane outside its range and is refused.
     const startTs = Date.now() - 300_000;
-    const report = await runSimulation({
+    const report = await runSimulation(await provisioned(hub, {
       url: hub.mqttUrl,
       domains: ['gas'],
       devicesPerDomain: 1,
@@ -96,7 +97,7 @@ describe('operator console: fleet, device, refused messages, system (real browse
       startTs,
       recordReadings: true,
       faults: [{ mode: 'out-of-range', metric: 'methane_pct_lel', everyNth: 10 }],
-    });
+    }));
     expect(report.acked).toBe(30);
     const valid = (report.readings ?? []).filter((reading) => reading.valid);
     expect(valid).toHaveLength(27);
@@ -129,7 +130,7 @@ describe('operator console: fleet, device, refused messages, system (real browse
     // Times in the operator's zone, not UTC and not the server's.
     const state = await device('hist-gas-1');
     const local = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: ZONE });
-    await eventually(page().locator('.facts dd').first()).toHaveText(local.format(state.lastSeen));
+    await eventually(page().locator('.facts dd').first()).toHaveText(local.format(state.lastSeen ?? undefined));
     await eventually(page().locator('.topbar .timezone')).toContainText(ZONE);
 
     // Its refused readings, with reason and the refused value.

@@ -123,7 +123,7 @@ describe('alert API (real service, real influxd)', () => {
       evaluateEvery: '1s',
       condition: { type: 'threshold', operator: 'below', value: 2 },
     });
-    const device = await ScriptedDevice.connect(hub.mqttUrl, 'water', 'api-water-2');
+    const device = await ScriptedDevice.connect(hub, 'water', 'api-water-2');
     await device.report({ level_m: 1.2 }, 5, 100);
     await device.close();
     const [alert] = await waitFor(

@@ -1,6 +1,7 @@
 import { runSimulation } from '../../devices-sim/src';
 import { alertsOf, createRule, ScriptedDevice } from '../support/alerts-api';
 import { HubProcess } from '../support/hub-process';
+import { provisioned } from '../support/provision';
 import { InfluxdProcess } from '../support/influxd-process';
 import { waitFor } from '../support/wait-for';
 
@@ -40,7 +41,7 @@ describe('no-data and stuck-sensor alerts (real influxd, real service, simulator
 
   it('raises a no-data alert for a silent device and clears it when the device speaks again; never-seen devices raise nothing', async () => {
     await waterRule('silent', ['nd-water-1', 'nd-water-2', 'nd-water-ghost'], { type: 'no-data', silentFor: '3s', baseline: '1m' });
-    const report = await runSimulation({
+    const report = await runSimulation(await provisioned(hub, {
       url: hub.mqttUrl,
       domains: ['water'],
       devicesPerDomain: 2,
@@ -49,7 +50,7 @@ describe('no-data and stuck-sensor alerts (real influxd, real service, simulator
       intervalMs: 250,
       recordReadings: true,
       faults: [{ mode: 'silent', devices: 1, fromReading: 13, toReading: 40 }],
-    });
+    }));
     const sent = (report.readings ?? []).filter((reading) => reading.deviceId === 'nd-water-1');
     const lastBeforeSilence = sent.find((reading) => reading.reading === 12)?.ts ?? 0;
     const firstAfter = sent.find((reading) => reading.reading === 41)?.ts ?? 0;
@@ -71,8 +72,8 @@ describe('no-data and stuck-sensor alerts (real influxd, real service, simulator
 
   it('does not read a restart of the hub as silence, but still catches a device that really stopped', async () => {
     await waterRule('restart', ['rs-water-1', 'rs-water-2'], { type: 'no-data', silentFor: '3s', baseline: '1m' });
-    const alive = await ScriptedDevice.connect(hub.mqttUrl, 'water', 'rs-water-1');
-    const dying = await ScriptedDevice.connect(hub.mqttUrl, 'water', 'rs-water-2');
+    const alive = await ScriptedDevice.connect(hub, 'water', 'rs-water-1');
+    const dying = await ScriptedDevice.connect(hub, 'water', 'rs-water-2');
     let reporting = true;
     const keepReporting = (async () => {
       while (reporting) await alive.report({ pressure_kpa: 400 + Math.random() }, 1, 0).then(() => new Promise((resolve) => setTimeout(resolve, 250)));
@@ -98,7 +99,7 @@ describe('no-data and stuck-sensor alerts (real influxd, real service, simulator
 
   it('raises a stuck-sensor alert for a value that stops changing while the device keeps reporting, and clears it on change', async () => {
     await waterRule('stuck', ['stk-water-1', 'stk-water-2'], { type: 'stuck', window: '4s', minReadings: 5 });
-    const report = await runSimulation({
+    const report = await runSimulation(await provisioned(hub, {
       url: hub.mqttUrl,
       domains: ['water'],
       devicesPerDomain: 2,
@@ -107,7 +108,7 @@ describe('no-data and stuck-sensor alerts (real influxd, real service, simulator
       intervalMs: 200,
       recordReadings: true,
       faults: [{ mode: 'stuck', devices: 1, metric: 'pressure_kpa', fromReading: 6, toReading: 40, value: 412.5 }],
-    });
+    }));
     const sent = (report.readings ?? []).filter((reading) => reading.deviceId === 'stk-water-1');
     const stuckFrom = sent[5].ts ?? 0;
     const changedAt = sent[40].ts ?? 0;

@@ -2,6 +2,7 @@ import { DeviceSimulator, runSimulation } from '../../devices-sim/src';
 import type { AlertView } from '../../libs/alerts/src/lifecycle/alert.view';
 import { AlertSubscriber, alertsOf, call, createRule, historyOf, ScriptedDevice, WebhookReceiver } from '../support/alerts-api';
 import { HubProcess } from '../support/hub-process';
+import { provisioned } from '../support/provision';
 import { InfluxdProcess } from '../support/influxd-process';
 import { waitFor } from '../support/wait-for';
 
@@ -31,7 +32,7 @@ describe('threshold alerts (real influxd, real service, real MQTT and webhook)',
       HUB_ALERT_NOTIFY_RETRY_MIN: '200ms',
       HUB_ALERT_NOTIFY_RETRY_MAX: '1s',
     });
-    subscriber = await AlertSubscriber.connect(hub.mqttUrl);
+    subscriber = await AlertSubscriber.connect(hub);
   });
 
   afterAll(async () => {
@@ -55,7 +56,7 @@ describe('threshold alerts (real influxd, real service, real MQTT and webhook)',
   it('raises exactly one alert for a spike longer than the for-duration, within two intervals, and resolves it below the clear level', async () => {
     await methaneRule('spike', ['spike-gas-1', 'spike-gas-2'], { for: '2s', clearFor: '1s' });
     webhook.script.push(500); // the first POST fails: it must be retried
-    const report = await runSimulation({
+    const report = await runSimulation(await provisioned(hub, {
       url: hub.mqttUrl,
       domains: ['gas'],
       devicesPerDomain: 2,
@@ -64,7 +65,7 @@ describe('threshold alerts (real influxd, real service, real MQTT and webhook)',
       intervalMs: 200,
       recordReadings: true,
       faults: [{ mode: 'spike', domain: 'gas', devices: 1, metric: 'methane_pct_lel', fromReading: 11, toReading: 40, value: 35 }],
-    });
+    }));
     const sent = (report.readings ?? []).filter((reading) => reading.deviceId === 'spike-gas-1');
     const spikeStart = sent[10].ts ?? 0;
     const spikeEnd = sent[39].ts ?? 0;
@@ -108,7 +109,7 @@ describe('threshold alerts (real influxd, real service, real MQTT and webhook)',
   it('keeps a value crossing back and forth to one alert, marked flapping and quiet, until it settles', async () => {
     await methaneRule('flap', ['flap-gas-1'], { for: '0s', clearFor: '0s' }, { flapWindow: '10s' });
     // 2 s above, 2 s below, four times; then 14 s of normal readings, so the alert can be seen to settle.
-    const simulator = new DeviceSimulator({
+    const simulator = new DeviceSimulator(await provisioned(hub, {
       url: hub.mqttUrl,
       domains: ['gas'],
       devicesPerDomain: 1,
@@ -116,7 +117,7 @@ describe('threshold alerts (real influxd, real service, real MQTT and webhook)',
       count: 150,
       intervalMs: 200,
       faults: [1, 2, 3, 4].map((cycle) => ({ mode: 'spike' as const, metric: 'methane_pct_lel', fromReading: cycle * 20 - 9, toReading: cycle * 20, value: 30 })),
-    });
+    }));
     await simulator.start();
     const flapping = await waitFor(() => alertsOf(hub, 'rule=flap'), (alerts) => alerts.length === 1 && alerts[0].flapping, 20_000, 'a flapping alert');
     expect(flapping[0]).toMatchObject({ state: 'firing', flapping: true });
@@ -145,7 +146,7 @@ describe('threshold alerts (real influxd, real service, real MQTT and webhook)',
     // 150 s of event time, device 2 for 30 s: only the first meets the 1-minute for-duration.
     await methaneRule('late', ['late-gas-1', 'late-gas-2'], { for: '1m' });
     const startTs = Math.floor((Date.now() - 8 * 60_000) / 1000) * 1000;
-    const report = await runSimulation({
+    const report = await runSimulation(await provisioned(hub, {
       url: hub.mqttUrl,
       domains: ['gas'],
       devicesPerDomain: 2,
@@ -160,7 +161,7 @@ describe('threshold alerts (real influxd, real service, real MQTT and webhook)',
         { mode: 'spike', deviceIds: ['late-gas-1'], metric: 'methane_pct_lel', fromReading: 6, toReading: 20, value: 40 },
         { mode: 'spike', deviceIds: ['late-gas-2'], metric: 'methane_pct_lel', fromReading: 6, toReading: 8, value: 40 },
       ],
-    });
+    }));
     expect(report.acked).toBe(60);
     const [alert] = await waitFor(() => alertsOf(hub, 'rule=late'), (alerts) => alerts.length === 1 && alerts[0].state === 'resolved', 10_000, 'the late alert');
     expect(alert).toMatchObject({ deviceId: 'late-gas-1', peak: 40, resolution: 'cleared' });
@@ -174,7 +175,7 @@ describe('threshold alerts (real influxd, real service, real MQTT and webhook)',
 
   it('keeps an acknowledged alert acknowledged across a restart, without raising it again', async () => {
     await methaneRule('ack', ['ack-gas-1'], { for: '0s', clearFor: '1s' });
-    const device = await ScriptedDevice.connect(hub.mqttUrl, 'gas', 'ack-gas-1');
+    const device = await ScriptedDevice.connect(hub, 'gas', 'ack-gas-1');
     try {
       await device.report({ methane_pct_lel: 42 }, 10, 100);
       const [firing] = await waitFor(() => alertsOf(hub, 'rule=ack'), (alerts) => alerts.length === 1, 5000, 'the ack alert');
@@ -212,7 +213,7 @@ describe('threshold alerts (real influxd, real service, real MQTT and webhook)',
     });
     expect(silence.status).toBe(201);
     expect(silence.body.active).toBe(true);
-    await runSimulation({
+    await runSimulation(await provisioned(hub, {
       url: hub.mqttUrl,
       domains: ['gas'],
       devicesPerDomain: 2,
@@ -220,7 +221,7 @@ describe('threshold alerts (real influxd, real service, real MQTT and webhook)',
       count: 20,
       intervalMs: 200,
       faults: [{ mode: 'spike', metric: 'methane_pct_lel', fromReading: 5, toReading: 15, value: 60 }],
-    });
+    }));
     await waitFor(() => alertsOf(hub, 'rule=quiet'), (alerts) => alerts.length === 1 && alerts[0].state === 'resolved', 10_000, 'the unsilenced alert');
     await new Promise((resolve) => setTimeout(resolve, 3 * EVERY_MS));
     expect((await alertsOf(hub, 'rule=quiet')).map((alert) => alert.deviceId)).toEqual(['quiet-gas-2']);

@@ -1,6 +1,7 @@
 import { connectAsync } from 'mqtt';
 import { describeCatalogue } from '../../libs/contract/src/catalogue.view';
 import { HubProcess } from '../support/hub-process';
+import { deviceLogin } from '../support/provision';
 import { InfluxdProcess } from '../support/influxd-process';
 
 /**
@@ -179,7 +180,7 @@ describe('operator console served by the service (real process, real influxd)', 
       expect(hello?.type).toBe('hello');
       expect(hello?.retry).toBe(3000);
 
-      const device = await connectAsync(hub.mqttUrl, { clientId: 'sse-gas-1' });
+      const device = await connectAsync(hub.mqttUrl, await deviceLogin(hub, 'sse-gas-1', 'gas'));
       try {
         await device.publishAsync('sensors/gas/sse-gas-1/telemetry', JSON.stringify({ metrics: { methane_pct_lel: 35 } }), { qos: 1 });
         const appeared = await events.until((event) => event.type === 'device');

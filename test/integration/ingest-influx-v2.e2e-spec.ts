@@ -1,6 +1,7 @@
 import { runSimulation } from '../../devices-sim/src';
 import type { IngestStatsSnapshot } from '../../libs/pipeline/src/ingest-stats';
 import { HubProcess } from '../support/hub-process';
+import { provisioned } from '../support/provision';
 import { VictoriaMetricsProcess } from '../support/victoria-metrics-process';
 import { waitFor } from '../support/wait-for';
 
@@ -31,7 +32,7 @@ describe('ingestion with INFLUX_API=v2 (real VictoriaMetrics)', () => {
   });
 
   it('writes every valid reading with its values and event time', async () => {
-    const report = await runSimulation({
+    const report = await runSimulation(await provisioned(hub, {
       url: hub.mqttUrl,
       domains: ['water', 'heat'],
       devicesPerDomain: 2,
@@ -41,7 +42,7 @@ describe('ingestion with INFLUX_API=v2 (real VictoriaMetrics)', () => {
       seed: 11,
       recordReadings: true,
       faults: [{ mode: 'out-of-range', domain: 'water', devices: 1, everyNth: 4 }],
-    });
+    }));
     const valid = (report.readings ?? []).filter((reading) => reading.valid);
     expect(report.acked).toBe(32);
     expect(valid).toHaveLength(30);

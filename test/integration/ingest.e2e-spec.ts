@@ -5,6 +5,7 @@ import type { DeadLetter } from '../../libs/store/src';
 import type { IngestStatsSnapshot } from '../../libs/pipeline/src/ingest-stats';
 import { HubProcess } from '../support/hub-process';
 import { InfluxdProcess } from '../support/influxd-process';
+import { deviceLogin, provisioned, subscriberLogin } from '../support/provision';
 import { storedReadings } from '../support/stored-readings';
 import { waitFor } from '../support/wait-for';
 
@@ -42,7 +43,7 @@ describe('ingestion spine (real influxd, real MQTT, real service)', () => {
 
   it('stores every valid reading exactly and dead-letters every invalid one with its reason', async () => {
     const before = await stats();
-    const report = await runSimulation({
+    const report = await runSimulation(await provisioned(hub, {
       url: hub.mqttUrl,
       devicesPerDomain: 2,
       idPrefix: 'e2e-',
@@ -56,7 +57,7 @@ describe('ingestion spine (real influxd, real MQTT, real service)', () => {
         { mode: 'malformed-json', domain: 'gas', devices: 1, everyNth: 4 },
         { mode: 'unknown-metric', domain: 'power', devices: 2, everyNth: 6, metric: 'reactive_power_kvar' },
       ],
-    });
+    }));
     const sent = report.readings ?? [];
     const valid = sent.filter((reading) => reading.valid);
     const invalid = sent.filter((reading) => !reading.valid);
@@ -94,7 +95,7 @@ describe('ingestion spine (real influxd, real MQTT, real service)', () => {
 
   it('keeps a buffered batch with old timestamps at its own event time and dead-letters only the bad entries', async () => {
     const twoHoursAgo = Date.now() - 2 * 3_600_000;
-    const report = await runSimulation({
+    const report = await runSimulation(await provisioned(hub, {
       url: hub.mqttUrl,
       domains: ['heat'],
       devicesPerDomain: 1,
@@ -107,7 +108,7 @@ describe('ingestion spine (real influxd, real MQTT, real service)', () => {
       seed: 3,
       recordReadings: true,
       faults: [{ mode: 'out-of-range', metric: 'supply_temp_c', everyNth: 10 }],
-    });
+    }));
     const sent = report.readings ?? [];
     expect(sent).toHaveLength(30);
     expect(report.sent.messages).toBe(3);
@@ -132,7 +133,9 @@ describe('ingestion spine (real influxd, real MQTT, real service)', () => {
   });
 
   it('takes readings over MQTT on WebSocket too', async () => {
-    const report = await runSimulation({ url: hub.wsUrl, domains: ['traffic'], devicesPerDomain: 2, idPrefix: 'ws-', count: 5, intervalMs: 20, recordReadings: true });
+    const report = await runSimulation(
+      await provisioned(hub, { url: hub.wsUrl, domains: ['traffic'], devicesPerDomain: 2, idPrefix: 'ws-', count: 5, intervalMs: 20, recordReadings: true }),
+    );
     expect(report.acked).toBe(10);
     const stored = await waitFor(() => storedReadings(influxd, DATABASE, 'ws-'), (found) => found.size >= 10, 10_000, 'WebSocket readings');
     expect(stored.size).toBe(10);
@@ -140,7 +143,7 @@ describe('ingestion spine (real influxd, real MQTT, real service)', () => {
   });
 
   it('takes a reading from any MQTT client without ts at receive time, and answers it on the read API', async () => {
-    const client: MqttClient = await connectAsync(hub.mqttUrl, { clientId: 'w-1' });
+    const client: MqttClient = await connectAsync(hub.mqttUrl, await deviceLogin(hub, 'w-1', 'water'));
     const publishedAt = Date.now();
     await client.publishAsync('sensors/water/w-1/telemetry', JSON.stringify({ metrics: { pressure_kpa: 412.5, ph: 7.25 } }), { qos: 1 });
     await client.endAsync();
@@ -167,7 +170,7 @@ describe('ingestion spine (real influxd, real MQTT, real service)', () => {
 
   it('averages readings into the requested buckets by event time', async () => {
     const start = Math.floor((Date.now() - 600_000) / 60_000) * 60_000;
-    const report = await runSimulation({
+    const report = await runSimulation(await provisioned(hub, {
       url: hub.mqttUrl,
       domains: ['gas'],
       devicesPerDomain: 1,
@@ -177,7 +180,7 @@ describe('ingestion spine (real influxd, real MQTT, real service)', () => {
       publishIntervalMs: 10,
       startTs: start,
       recordReadings: true,
-    });
+    }));
     await waitFor(() => storedReadings(influxd, DATABASE, 'avg-'), (found) => found.size === 6, 5_000, 'avg readings');
     const sent = report.readings ?? [];
     const response = await hub.get<{ metrics: Record<string, { points: [number, number][] }> }>(
@@ -193,7 +196,7 @@ describe('ingestion spine (real influxd, real MQTT, real service)', () => {
   });
 
   it('tracks presence: online while connected, offline by last will when a device drops', async () => {
-    const report = await runSimulation({
+    const report = await runSimulation(await provisioned(hub, {
       url: hub.mqttUrl,
       domains: ['power'],
       devicesPerDomain: 2,
@@ -201,7 +204,7 @@ describe('ingestion spine (real influxd, real MQTT, real service)', () => {
       count: 4,
       intervalMs: 50,
       faults: [{ mode: 'silent', devices: 1, fromReading: 3, disconnect: true }],
-    });
+    }));
     expect(report.devices.dropped).toBe(1);
     type DeviceView = { deviceId: string; online: boolean; lastValues: Record<string, number> };
     const devices = await waitFor(
@@ -217,11 +220,11 @@ describe('ingestion spine (real influxd, real MQTT, real service)', () => {
   });
 
   it('forwards valid telemetry to subscribers and keeps refused messages from them', async () => {
-    const subscriber = await connectAsync(hub.mqttUrl, { clientId: 'water-department-scada' });
+    const subscriber = await connectAsync(hub.mqttUrl, await subscriberLogin(hub, 'water-department-scada'));
     const received: string[] = [];
     subscriber.on('message', (topic, payload) => received.push(`${topic} ${payload.toString()}`));
     await subscriber.subscribeAsync('sensors/water/fwd-1/#', { qos: 1 });
-    const device = await connectAsync(hub.mqttUrl, { clientId: 'fwd-1' });
+    const device = await connectAsync(hub.mqttUrl, await deviceLogin(hub, 'fwd-1', 'water'));
     const valid = JSON.stringify({ metrics: { ph: 7.4 } });
     await device.publishAsync('sensors/water/fwd-1/telemetry', valid, { qos: 1 });
     await device.publishAsync('sensors/water/fwd-1/telemetry', JSON.stringify({ metrics: { ph: 99 } }), { qos: 1 });
@@ -238,7 +241,7 @@ describe('ingestion spine (real influxd, real MQTT, real service)', () => {
   });
 
   it('dead-letters an oversized payload, and closes the connection of one too large to read at all', async () => {
-    const device = await connectAsync(hub.mqttUrl, { clientId: 'big-1', reconnectPeriod: 0 });
+    const device = await connectAsync(hub.mqttUrl, { ...(await deviceLogin(hub, 'big-1', 'water')), reconnectPeriod: 0 });
     // Over the 256 KiB payload limit but under twice it: read, refused, dead-lettered with its start, acknowledged.
     const oversized = JSON.stringify({ metrics: { ph: 7 }, pad: 'x'.repeat(300 * 1024) });
     await device.publishAsync('sensors/water/big-1/telemetry', oversized, { qos: 1 });

@@ -113,8 +113,8 @@ describe('integration MQTT clients (real service, real MQTT, real influxd)', () 
     ops.on('message', (topic) => opsGot.push(topic));
     expect(await grants(ops, { 'sensors/+/+/telemetry': { qos: 1 }, 'alerts/#': { qos: 1 } })).toEqual([1, 1]);
 
-    const water = keep(await connectDevice(hub.mqttUrl, 'scope-w-1'));
-    const gas = keep(await connectDevice(hub.mqttUrl, 'scope-g-1'));
+    const water = keep(await connectDevice(hub, hub.mqttUrl, 'scope-w-1', 'water'));
+    const gas = keep(await connectDevice(hub, hub.mqttUrl, 'scope-g-1', 'gas'));
     for (let index = 0; index < 3; index++) {
       await water.publishAsync('sensors/water/scope-w-1/telemetry', JSON.stringify({ metrics: { pressure_kpa: 150 + index } }), { qos: 1 });
       await gas.publishAsync('sensors/gas/scope-g-1/telemetry', JSON.stringify({ metrics: { methane_pct_lel: 35 + index } }), { qos: 1 });
@@ -143,8 +143,8 @@ describe('integration MQTT clients (real service, real MQTT, real influxd)', () 
     again.on('message', (topic) => got.push(topic));
     // aedes asks authorizeSubscribe again for every subscription it restores: sensors/# no longer passes.
     expect(metricValue(await metrics(), 'hub_mqtt_subscriptions_refused_total') - refusedBefore).toBe(1);
-    const gas = keep(await connectDevice(hub.mqttUrl, 'grid-g-1'));
-    const power = keep(await connectDevice(hub.mqttUrl, 'grid-p-1'));
+    const gas = keep(await connectDevice(hub, hub.mqttUrl, 'grid-g-1', 'gas'));
+    const power = keep(await connectDevice(hub, hub.mqttUrl, 'grid-p-1', 'power'));
     await gas.publishAsync('sensors/gas/grid-g-1/telemetry', JSON.stringify({ metrics: { methane_pct_lel: 1 } }), { qos: 1 });
     await power.publishAsync('sensors/power/grid-p-1/telemetry', JSON.stringify({ metrics: { voltage_v: 231 } }), { qos: 1 });
     await waitFor(async () => got, (topics) => topics.length >= 1, 10_000, 'the power reading');
@@ -166,16 +166,18 @@ describe('integration MQTT clients (real service, real MQTT, real influxd)', () 
     expect(metricValue(page, 'hub_mqtt_logins_refused_total{code="not-authorized"}')).toBe(1);
   });
 
-  it('is read-only: a publish closes the connection and stores nothing', async () => {
+  it('is read-only: a publish is acknowledged and dead-lettered as TOPIC_FORBIDDEN, and nothing is stored', async () => {
     const { secret } = await issue({ name: 'traffic.feed', domains: ['traffic'] });
     const feed = await connectIntegration(hub.mqttUrl, 'traffic.feed', secret);
-    const dropped = closed(feed);
-    feed.publish('sensors/traffic/ro-t-1/telemetry', JSON.stringify({ metrics: { vehicle_count: 12 } }), { qos: 1 });
-    await dropped;
-    await feed.endAsync(true);
+    await feed.publishAsync('sensors/traffic/ro-t-1/telemetry', JSON.stringify({ metrics: { vehicle_count: 12 } }), { qos: 1 });
+    await feed.endAsync();
     expect(metricValue(await metrics(), 'hub_mqtt_publishes_refused_total')).toBe(1);
     expect((await storedReadings(influxd, DATABASE, 'ro-')).size).toBe(0);
-    expect((await hub.get<{ items: unknown[] }>('/api/dead-letters?device=ro-t-1')).body.items).toEqual([]);
+    const letters = (await hub.get<{ items: Array<{ reason: string; clientId: string; topic: string; detail: string }> }>('/api/dead-letters?reason=TOPIC_FORBIDDEN')).body.items;
+    expect(letters.map(({ reason, clientId, topic }) => ({ reason, clientId, topic }))).toEqual([
+      { reason: 'TOPIC_FORBIDDEN', clientId: 'traffic.feed', topic: 'sensors/traffic/ro-t-1/telemetry' },
+    ]);
+    expect(letters[0].detail).toContain('read-only');
   });
 
   it('drops a connected client when its secret is rotated or revoked; only the newest secret works', async () => {

@@ -5,6 +5,7 @@ import type { IngestStatsSnapshot } from '../../libs/pipeline/src/ingest-stats';
 import { HubProcess } from '../support/hub-process';
 import { InfluxdProcess } from '../support/influxd-process';
 import { connectDevice, connectIntegration, metricValue, rawConnect, refusedLogin } from '../support/mqtt-perimeter';
+import { deviceLogin } from '../support/provision';
 import { storedReadings } from '../support/stored-readings';
 import { waitFor } from '../support/wait-for';
 
@@ -50,7 +51,7 @@ describe('MQTT rate limits and back-off (real service, real MQTT, real influxd)'
 
     it('slows a QoS 1 device far over its rate to about the rate, and loses nothing', async () => {
       const throttledBefore = metricValue(await metrics(), 'hub_mqtt_messages_throttled_total');
-      const device = await connectDevice(hub.mqttUrl, 'rate-w-1');
+      const device = await connectDevice(hub, hub.mqttUrl, 'rate-w-1', 'water');
       const ts = Date.now() - 60_000;
       let acked = 0;
       const started = Date.now();
@@ -73,7 +74,7 @@ describe('MQTT rate limits and back-off (real service, real MQTT, real influxd)'
 
     it('slows QoS 0 the same way instead of dropping it', async () => {
       const before = await stats();
-      const device = await connectDevice(hub.mqttUrl, 'rate-w-2');
+      const device = await connectDevice(hub, hub.mqttUrl, 'rate-w-2', 'water');
       const ts = Date.now() - 60_000;
       for (let index = 0; index < 150; index++) device.publish('sensors/water/rate-w-2/telemetry', JSON.stringify({ ts: ts + index, metrics: { pressure_kpa: 300 + index } }), { qos: 0 });
       const stored = await waitFor(() => storedReadings(influxd, DATABASE, 'rate-w-2'), (readings) => readings.size === 150, 15_000, '150 QoS 0 readings in InfluxDB');
@@ -84,7 +85,7 @@ describe('MQTT rate limits and back-off (real service, real MQTT, real influxd)'
 
     it('disconnects a client that floods without letting up, having let through only about the rate meanwhile', async () => {
       const before = await stats();
-      const flood = await floodUntilClosed(hub.ports.mqttPort, 'rate-flood-1', 15_000);
+      const flood = await floodUntilClosed(hub.ports.mqttPort, await deviceLogin(hub, 'rate-flood-1', 'water'), 15_000);
       expect(flood.closedByHub).toBe(true);
       // Closed once 4 s over the rate without a break (a little later: checked as messages come in).
       expect(flood.seconds).toBeGreaterThanOrEqual(3.5);
@@ -136,13 +137,13 @@ describe('MQTT rate limits and back-off (real service, real MQTT, real influxd)'
  * One raw connection publishing QoS 0 telemetry as fast as TCP lets it, until the hub closes it or `limitMs` passes.
  * Raw (mqtt-packet on a socket) so nothing between the test and the hub buffers or paces the flood.
  */
-function floodUntilClosed(port: number, deviceId: string, limitMs: number): Promise<{ closedByHub: boolean; seconds: number; sent: number }> {
+function floodUntilClosed(port: number, login: { clientId: string; username: string; password: string }, limitMs: number): Promise<{ closedByHub: boolean; seconds: number; sent: number }> {
   return new Promise((resolve) => {
     const socket = connectTcp(port, '127.0.0.1');
     socket.setNoDelay(true);
     const packet = mqttPacket.generate({
       cmd: 'publish',
-      topic: `sensors/water/${deviceId}/telemetry`,
+      topic: `sensors/water/${login.clientId}/telemetry`,
       payload: Buffer.from(JSON.stringify({ metrics: { pressure_kpa: 400 } })),
       qos: 0,
       dup: false,
@@ -172,7 +173,7 @@ function floodUntilClosed(port: number, deviceId: string, limitMs: number): Prom
       started = Date.now(); // CONNACK
       pump();
     });
-    socket.on('connect', () => socket.write(mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId: deviceId, clean: true, keepalive: 30 })));
+    socket.on('connect', () => socket.write(mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId: login.clientId, username: login.username, password: Buffer.from(login.password), clean: true, keepalive: 30 })));
   });
 }
 

@@ -47,11 +47,11 @@ describe('TLS (real service, real MQTT over TLS, real influxd)', () => {
     const metrics = async () => (await hub.get<string>('/metrics')).body;
 
     it('takes telemetry over MQTT over TLS and over secure WebSocket, and answers the API over HTTPS', async () => {
-      const device = keep(await connectDevice(hub.mqttsUrl, 'tls-w-1', { ca: certificate.trusted }));
+      const device = keep(await connectDevice(hub, hub.mqttsUrl, 'tls-w-1', 'water', { ca: certificate.trusted }));
       const ts = Date.now() - 10_000;
       await device.publishAsync('sensors/water/tls-w-1/telemetry', JSON.stringify({ ts, metrics: { pressure_kpa: 411.5 } }), { qos: 1 });
       await device.publishAsync('sensors/water/tls-w-1/telemetry', JSON.stringify({ ts: ts + 1000, metrics: { pressure_kpa: 412.5 } }), { qos: 1 });
-      const overWs = keep(await connectDevice(hub.wsUrl, 'tls-w-2', { ca: certificate.trusted }));
+      const overWs = keep(await connectDevice(hub, hub.wsUrl, 'tls-w-2', 'water', { ca: certificate.trusted }));
       await overWs.publishAsync('sensors/water/tls-w-2/telemetry', JSON.stringify({ ts, metrics: { pressure_kpa: 300 } }), { qos: 1 });
 
       const stored = await waitFor(() => storedReadings(influxd, DATABASE, 'tls-'), (readings) => readings.size === 3, 10_000, 'three readings in InfluxDB');
@@ -69,8 +69,8 @@ describe('TLS (real service, real MQTT over TLS, real influxd)', () => {
     });
 
     it('has no plaintext MQTT or HTTP, and refuses clients that do not trust its certificate', async () => {
-      expect(await refusedLogin(connectDevice(hub.mqttUrl, 'plain-1'))).toBe('ECONNREFUSED');
-      expect(await refusedLogin(connectDevice(hub.mqttsUrl, 'untrusting-1'))).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
+      expect(await refusedLogin(connectDevice(hub, hub.mqttUrl, 'plain-1', 'water'))).toBe('ECONNREFUSED');
+      expect(await refusedLogin(connectDevice(hub, hub.mqttsUrl, 'untrusting-1', 'water'))).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
       await expect(fetch(`http://127.0.0.1:${hub.ports.httpPort}/api/health`)).rejects.toThrow();
 
       const failuresBefore = metricValue(await metrics(), 'hub_mqtt_tls_handshake_failures_total');
@@ -85,11 +85,11 @@ describe('TLS (real service, real MQTT over TLS, real influxd)', () => {
     const chain = makeCertificateChain(dir);
     const hub = await HubProcess.start({ INFLUX_URL: influxd.url, INFLUX_DATABASE: DATABASE }, { tls: chain });
     try {
-      const device = keep(await connectDevice(hub.mqttsUrl, 'chain-w-1', { ca: chain.trusted }));
+      const device = keep(await connectDevice(hub, hub.mqttsUrl, 'chain-w-1', 'water', { ca: chain.trusted }));
       await device.publishAsync('sensors/water/chain-w-1/telemetry', JSON.stringify({ metrics: { pressure_kpa: 400 } }), { qos: 1 });
       expect((await hub.get('/api/health')).status).toBe(200);
       // Plaintext MQTT stays on beside TLS unless turned off.
-      expect(await refusedLogin(connectDevice(hub.mqttUrl, 'chain-plain-1'))).toBe('accepted');
+      expect(await refusedLogin(connectDevice(hub, hub.mqttUrl, 'chain-plain-1', 'water'))).toBe('accepted');
     } finally {
       await hub.cleanup();
     }

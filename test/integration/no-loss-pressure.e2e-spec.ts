@@ -1,5 +1,6 @@
 import { DeviceSimulator } from '../../devices-sim/src';
 import { HubProcess } from '../support/hub-process';
+import { provisioned } from '../support/provision';
 import { InfluxdProcess } from '../support/influxd-process';
 import { expectEveryAcknowledgedReadingStored, settled, stats } from '../support/no-loss-assertions';
 import { SlowProxy } from '../support/slow-proxy';
@@ -30,7 +31,7 @@ describe('back-pressure without loss (real influxd, real service, real MQTT)', (
       HUB_WRITE_BATCH_SIZE: '500',
     });
     try {
-      const simulator = new DeviceSimulator({
+      const simulator = new DeviceSimulator(await provisioned(hub, {
         url: hub.mqttUrl,
         devicesPerDomain: 20,
         idPrefix: 'slow-',
@@ -40,7 +41,7 @@ describe('back-pressure without loss (real influxd, real service, real MQTT)', (
         seed: 4,
         recordReadings: true,
         drainTimeoutMs: 30_000,
-      });
+      }));
       proxy.delayMs = 1500;
       await simulator.start();
       let peakRss = 0;
@@ -78,7 +79,7 @@ describe('back-pressure without loss (real influxd, real service, real MQTT)', (
     });
     try {
       await influxd.stop();
-      const simulator = new DeviceSimulator({
+      const simulator = new DeviceSimulator(await provisioned(hub, {
         url: hub.mqttUrl,
         domains: ['power'],
         devicesPerDomain: 10,
@@ -91,7 +92,7 @@ describe('back-pressure without loss (real influxd, real service, real MQTT)', (
         seed: 8,
         recordReadings: true,
         drainTimeoutMs: 60_000,
-      });
+      }));
       await simulator.start();
       type Health = { status: string; spool: { ok: boolean; full: boolean; pendingReadings: number } };
       const full = await waitFor(

@@ -2,6 +2,7 @@ import { connectAsync } from 'mqtt';
 import { DeviceSimulator, runSimulation } from '../../devices-sim/src';
 import type { DeadLetter } from '../../libs/store/src';
 import { HubProcess } from '../support/hub-process';
+import { deviceLogin, provisioned } from '../support/provision';
 import { InfluxdProcess } from '../support/influxd-process';
 import { expectEveryAcknowledgedReadingStored, settled, stats } from '../support/no-loss-assertions';
 import { storedReadings } from '../support/stored-readings';
@@ -36,8 +37,8 @@ describe('no acknowledged reading is lost (real influxd, real service, real MQTT
     await influxd?.cleanup();
   });
 
-  const fleet = (idPrefix: string, count: number, intervalMs: number) =>
-    new DeviceSimulator({
+  const fleet = async (idPrefix: string, count: number, intervalMs: number) =>
+    new DeviceSimulator(await provisioned(hub, {
       url: hub.mqttUrl,
       domains: ['water', 'power', 'gas'],
       devicesPerDomain: 4,
@@ -50,10 +51,10 @@ describe('no acknowledged reading is lost (real influxd, real service, real MQTT
       drainTimeoutMs: 30_000,
       seed: 5,
       recordReadings: true,
-    });
+    }));
 
   it('survives influxd stopped for 30 s in the middle of a run', async () => {
-    const simulator = fleet('outage-', 400, 100);
+    const simulator = await fleet('outage-', 400, 100);
     await simulator.start();
     await sleep(4000);
     await influxd.stop();
@@ -82,7 +83,7 @@ describe('no acknowledged reading is lost (real influxd, real service, real MQTT
   });
 
   it('survives kill -9 of the service in the middle of a run', async () => {
-    const simulator = fleet('crash-', 250, 40);
+    const simulator = await fleet('crash-', 250, 40);
     await simulator.start();
     await sleep(4000);
     await hub.kill();
@@ -103,7 +104,7 @@ describe('no acknowledged reading is lost (real influxd, real service, real MQTT
   it('keeps spooled readings across kill -9 while InfluxDB is down, and replays them once it is back', async () => {
     const start = await settled(hub);
     await influxd.stop();
-    const report = await runSimulation({
+    const report = await runSimulation(await provisioned(hub, {
       url: hub.mqttUrl,
       domains: ['heat'],
       devicesPerDomain: 3,
@@ -113,7 +114,7 @@ describe('no acknowledged reading is lost (real influxd, real service, real MQTT
       clean: false,
       seed: 9,
       recordReadings: true,
-    });
+    }));
     expect(report.acked).toBe(120);
     const before = await stats(hub);
     expect(before.spooled - start.spooled).toBe(120);
@@ -136,7 +137,7 @@ describe('no acknowledged reading is lost (real influxd, real service, real MQTT
     // occupancy_pct is then a field type conflict that InfluxDB refuses.
     const seed = await fetch(`${influxd.url}/write?db=${DATABASE}&precision=ms`, { method: 'POST', body: `traffic,device_id=seed occupancy_pct="busy" ${ts - 1}` });
     expect(seed.status).toBe(204);
-    const client = await connectAsync(hub.mqttUrl, { clientId: 'conflict-1' });
+    const client = await connectAsync(hub.mqttUrl, await deviceLogin(hub, 'conflict-1', 'traffic'));
     const batch = [
       { ts, metrics: { vehicle_count: 4 } },
       { ts: ts + 1, metrics: { vehicle_count: 5, occupancy_pct: 12.5 } },

@@ -3,7 +3,9 @@ import { AddressInfo } from 'node:net';
 import { connectAsync, MqttClient } from 'mqtt';
 import type { AlertEventView, AlertNotification, AlertView } from '../../libs/alerts/src/lifecycle/alert.view';
 import type { AlertRuleDocument } from '../../libs/alerts/src/rules/alert-rule.document';
+import type { Domain } from '../../libs/contract/src';
 import { HubProcess } from './hub-process';
+import { deviceLogin, subscriberLogin } from './provision';
 
 /** The alert API of a running hub, and the outside parties it notifies, for integration tests. */
 export interface ApiAnswer<T> {
@@ -46,8 +48,8 @@ export class AlertSubscriber {
     client.on('message', (topic, payload) => this.received.push({ topic, notification: JSON.parse(payload.toString('utf8')) as AlertNotification }));
   }
 
-  static async connect(url: string, topic = 'alerts/#'): Promise<AlertSubscriber> {
-    const client = await connectAsync(url, { clientId: `alert-subscriber-${process.pid}-${Date.now()}`, reconnectPeriod: 200 });
+  static async connect(hub: HubProcess, topic = 'alerts/#'): Promise<AlertSubscriber> {
+    const client = await connectAsync(hub.mqttUrl, { ...(await subscriberLogin(hub, `alert-subscriber-${process.pid}-${Date.now()}`)), reconnectPeriod: 200 });
     const subscriber = new AlertSubscriber(client);
     await client.subscribeAsync(topic, { qos: 1 });
     return subscriber;
@@ -107,8 +109,9 @@ export class ScriptedDevice {
     readonly deviceId: string,
   ) {}
 
-  static async connect(url: string, domain: string, deviceId: string): Promise<ScriptedDevice> {
-    return new ScriptedDevice(await connectAsync(url, { clientId: deviceId, reconnectPeriod: 200 }), domain, deviceId);
+  /** Provisions the device (once per hub) and connects it with its credentials. */
+  static async connect(hub: HubProcess, domain: Domain, deviceId: string): Promise<ScriptedDevice> {
+    return new ScriptedDevice(await connectAsync(hub.mqttUrl, { ...(await deviceLogin(hub, deviceId, domain)), reconnectPeriod: 200 }), domain, deviceId);
   }
 
   /** Publishes `metrics` once per `intervalMs`, `count` times, with ts = the wall clock; resolves after the last PUBACK. */

@@ -1,13 +1,13 @@
 import { connect as connectTcp } from 'node:net';
 import mqttPacket from 'mqtt-packet';
 import { connectAsync, IClientOptions, ISubscriptionMap, MqttClient } from 'mqtt';
+import type { Domain } from '../../libs/contract/src';
+import type { HubProcess } from './hub-process';
+import { deviceLogin } from './provision';
 
-/**
- * How the perimeter tests connect a device. Until the device registry lands, devices connect without credentials;
- * when it does, this is the one place to give them their provisioned secret.
- */
-export function connectDevice(url: string, deviceId: string, options: IClientOptions = {}): Promise<MqttClient> {
-  return connectAsync(url, { clientId: deviceId, reconnectPeriod: 0, connectTimeout: 10_000, ...options });
+/** How the perimeter tests connect a device: provisioned in the hub's registry (once), then logged in with its secret. */
+export async function connectDevice(hub: HubProcess, url: string, deviceId: string, domain: Domain, options: IClientOptions = {}): Promise<MqttClient> {
+  return connectAsync(url, { ...(await deviceLogin(hub, deviceId, domain)), reconnectPeriod: 0, connectTimeout: 10_000, ...options });
 }
 
 /** An integration client (e.g. water.scada) logging in with its name and secret. */

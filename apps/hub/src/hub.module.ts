@@ -31,12 +31,14 @@ import { ReadingsService } from './api/readings.service';
 import { HubLifecycle } from './hub.lifecycle';
 import { ALERT_CONTROLLERS, alertProviders } from './alerts/alert.providers';
 import { LiveEventsService } from './live/live-events.service';
-import { HUB_CONFIG, LINE_SINK, SQLITE_DATABASE } from './hub.tokens';
+import { HUB_CONFIG, LINE_SINK, MQTT_ACCESS_POLICY, SQLITE_DATABASE } from './hub.tokens';
 import { MqttClientsController } from './integrations/mqtt-clients.controller';
-import { BROKER_ACCESS, perimeterProviders } from './perimeter/perimeter.providers';
+import { perimeterProviders } from './perimeter/perimeter.providers';
 import { MqttPerimeter } from '../../../libs/perimeter/src/mqtt-perimeter';
-import type { BrokerAccess } from '../../../libs/broker/src/broker-access';
 import type { Client } from 'aedes';
+import { DEVICE_CONTROLLERS, deviceProviders } from './devices/device.providers';
+import { DeviceRegistryService } from '../../../libs/devices/src/device-registry.service';
+import type { MqttAccessPolicy } from '../../../libs/access/src/mqtt-access';
 
 /**
  * Wires the service from one validated config. The libs are plain classes (no Nest in them), so they are built
@@ -48,7 +50,7 @@ export class HubModule {
     return {
       module: HubModule,
       imports: [ScheduleModule.forRoot()],
-      controllers: [DevicesController, DeadLettersController, HealthController, IngestStatsController, MetricsController, CatalogueController, LiveEventsController, ...ALERT_CONTROLLERS, MqttClientsController],
+      controllers: [DevicesController, DeadLettersController, HealthController, IngestStatsController, MetricsController, CatalogueController, LiveEventsController, ...ALERT_CONTROLLERS, MqttClientsController, ...DEVICE_CONTROLLERS],
       providers: [
         { provide: HUB_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AccessGuard },
@@ -97,15 +99,21 @@ export class HubModule {
         { provide: DevicePresence, useFactory: (repository: DeviceStateRepository) => new DevicePresence(repository, new Logger(DevicePresence.name)), inject: [DeviceStateRepository] },
         {
           provide: IngestService,
-          useFactory: (writer: InfluxWriter, deadLetters: DeadLetterRepository, presence: DevicePresence, stats: IngestStats) =>
-            new IngestService(config.validation, writer, deadLetters.insertMany, presence, stats, new Logger(IngestService.name), new SeqDeduper(config.seqDedupeWindowMs)),
-          inject: [InfluxWriter, DeadLetterRepository, DevicePresence, IngestStats],
+          useFactory: (writer: InfluxWriter, deadLetters: DeadLetterRepository, presence: DevicePresence, stats: IngestStats, registry: DeviceRegistryService) =>
+            new IngestService(config.validation, writer, deadLetters.insertMany, presence, stats, new Logger(IngestService.name), new SeqDeduper(config.seqDedupeWindowMs), (id) =>
+              registry.tagsOf(id),
+            ),
+          inject: [InfluxWriter, DeadLetterRepository, DevicePresence, IngestStats, DeviceRegistryService],
         },
         {
           provide: MqttBroker,
-          useFactory: (ingest: IngestService, presence: DevicePresence, perimeter: MqttPerimeter<Client>, access: BrokerAccess) =>
-            new MqttBroker(ingest, presence, new Logger(MqttBroker.name), perimeter, access),
-          inject: [IngestService, DevicePresence, MqttPerimeter, BROKER_ACCESS],
+          useFactory: (ingest: IngestService, presence: DevicePresence, policy: MqttAccessPolicy, perimeter: MqttPerimeter<Client>, registry: DeviceRegistryService) => {
+            const broker = new MqttBroker(ingest, presence, new Logger(MqttBroker.name), policy, perimeter);
+            // The registry ends a device's session when its secret or standing changes.
+            registry.useSessions(broker);
+            return broker;
+          },
+          inject: [IngestService, DevicePresence, MQTT_ACCESS_POLICY, MqttPerimeter, DeviceRegistryService],
         },
         ReadingsService,
         HealthService,
@@ -113,6 +121,7 @@ export class HubModule {
         ...alertProviders(config),
         ...perimeterProviders(config),
         LiveEventsService,
+        ...deviceProviders(config),
       ],
     };
   }

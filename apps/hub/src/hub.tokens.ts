@@ -2,3 +2,4 @@
 export const HUB_CONFIG = Symbol('HUB_CONFIG');
 export const SQLITE_DATABASE = Symbol('SQLITE_DATABASE');
 export const LINE_SINK = Symbol('LINE_SINK');
+export const MQTT_ACCESS_POLICY = Symbol('MQTT_ACCESS_POLICY');

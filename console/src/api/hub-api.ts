@@ -1,4 +1,5 @@
 import { ApiError, getJson, query, sendJson } from './http';
+import { isFleetDevice } from '../fleet/device-status';
 import type {
   AlertEventView,
   AlertPage,
@@ -8,6 +9,7 @@ import type {
   DeadLetterPage,
   DeviceReadings,
   DeviceState,
+  DeviceView,
   HubHealth,
   IngestStatsSnapshot,
   RejectReason,
@@ -17,8 +19,12 @@ import type {
 /** The read API of the hub, one function per endpoint. */
 export const hubApi = {
   catalogue: (signal?: AbortSignal) => getJson<Catalogue>('/api/catalogue', signal),
-  devices: (signal?: AbortSignal) => getJson<DeviceState[]>('/api/devices', signal),
-  device: (id: string, signal?: AbortSignal) => getJson<DeviceState>(`/api/devices/${encodeURIComponent(id)}`, signal),
+  devices: async (signal?: AbortSignal) => (await getJson<DeviceView[]>('/api/devices', signal)).filter(isFleetDevice),
+  /** A device waiting in quarantine may not know its domain yet: shown as "unknown". */
+  device: async (id: string, signal?: AbortSignal): Promise<DeviceState> => {
+    const view = await getJson<DeviceView>(`/api/devices/${encodeURIComponent(id)}`, signal);
+    return { ...view, domain: view.domain ?? 'unknown' };
+  },
   readings: (id: string, range: { from: number; to: number }, signal?: AbortSignal) =>
     getJson<DeviceReadings>(`/api/devices/${encodeURIComponent(id)}/readings${query({ from: range.from, to: range.to })}`, signal),
   deadLetters: (filter: DeadLetterQuery, signal?: AbortSignal) =>

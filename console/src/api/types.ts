@@ -3,7 +3,13 @@
  * ends up in the bundle). Types the API declares inline are restated here next to the endpoint they describe.
  */
 export type { Catalogue, CatalogueDomain, CatalogueMetric } from '../../../libs/contract/src/catalogue.view';
-export type { DeviceState } from '../../../libs/store/src/device-state.repository';
+import type { DeviceView } from '../../../libs/devices/src/device-view';
+export type { DeviceView };
+/**
+ * A device of the fleet (GET /api/devices merges the registry with presence): active in the registry, or heard from
+ * before the registry existed. Devices waiting in quarantine or rejected are not part of the fleet.
+ */
+export type DeviceState = DeviceView & { readonly domain: string };
 export type { DeadLetter } from '../../../libs/store/src/dead-letter.repository';
 export type { IngestStatsSnapshot } from '../../../libs/pipeline/src/ingest-stats';
 export type { DeviceReadings, ReadingSeries } from '../../../apps/hub/src/api/readings.service';

@@ -1,18 +1,21 @@
 import type { DeviceState } from '../api/types';
-import { compareDevices, deviceStatus, QUIET_AFTER_MS } from './device-status';
+import { toDeviceView } from '../../../libs/devices/src/device-view';
+import { compareDevices, deviceStatus, isFleetDevice, QUIET_AFTER_MS } from './device-status';
 
 const NOW = Date.UTC(2026, 10, 27, 12);
 const device = (deviceId: string, online: boolean, lastSeen = NOW): DeviceState => ({
-  deviceId,
+  ...toDeviceView(undefined, { deviceId, domain: 'water', clientId: deviceId, online, firstSeen: 0, lastSeen, lastReadingTs: lastSeen, lastValues: {}, lastValueTs: {}, statusChangedAt: 0 }),
   domain: 'water',
-  clientId: deviceId,
-  online,
-  firstSeen: 0,
-  lastSeen,
-  lastReadingTs: lastSeen,
-  lastValues: {},
-  lastValueTs: {},
-  statusChangedAt: 0,
+});
+
+describe('isFleetDevice', () => {
+  it('keeps active and unregistered devices, not those waiting in quarantine or rejected', () => {
+    expect(isFleetDevice(device('w-1', true))).toBe(true);
+    expect(isFleetDevice({ ...device('w-2', true), status: 'active' })).toBe(true);
+    expect(isFleetDevice({ ...device('q-1', true), status: 'quarantined' })).toBe(false);
+    expect(isFleetDevice({ ...device('r-1', false), status: 'rejected' })).toBe(false);
+    expect(isFleetDevice({ ...device('q-2', false), domain: null, status: 'quarantined' })).toBe(false);
+  });
 });
 
 describe('deviceStatus', () => {

@@ -1,4 +1,8 @@
-import type { DeviceState } from '../api/types';
+import type { DeviceState, DeviceView } from '../api/types';
+
+export function isFleetDevice(device: DeviceView): device is DeviceState {
+  return device.domain !== null && (device.status === null || device.status === 'active');
+}
 
 /**
  * What an operator needs to see first about a device. `offline`: the broker says it is not connected (its last will
@@ -12,7 +16,7 @@ export const QUIET_AFTER_MS = 10 * 60_000;
 
 export function deviceStatus(device: Pick<DeviceState, 'online' | 'lastSeen'>, now: number): DeviceStatus {
   if (!device.online) return 'offline';
-  return now - device.lastSeen > QUIET_AFTER_MS ? 'quiet' : 'online';
+  return now - (device.lastSeen ?? 0) > QUIET_AFTER_MS ? 'quiet' : 'online';
 }
 
 const RANK: Record<DeviceStatus, number> = { offline: 0, quiet: 1, online: 2 };

@@ -68,7 +68,7 @@ export function DeviceView(props: { id: string }): JSX.Element {
       subtitle={
         <>
           {humanize(state.domain)} · <DeviceStatusBadge status={status} /> ·{' '}
-          {status === 'offline' ? `offline for ${formatDuration(now - state.statusChangedAt)}` : <>last heard <Time value={state.lastSeen} mode="ago" /></>}
+          {status === 'offline' ? (state.statusChangedAt === null ? 'never connected' : `offline for ${formatDuration(now - state.statusChangedAt)}`) : <>last heard <Time value={state.lastSeen} mode="ago" /></>}
         </>
       }
       actions={<Link href={`/fleet?domain=${state.domain}`}>All {humanize(state.domain)} devices</Link>}

@@ -212,7 +212,7 @@ function ConditionBadges(props: { alerts: readonly AlertView[] }): JSX.Element |
 }
 
 function statusDetail(row: FleetRow, now: number): string {
-  if (row.status === 'offline') return `Offline for ${formatDuration(now - row.device.statusChangedAt)}`;
+  if (row.status === 'offline') return row.device.statusChangedAt === null ? 'Never connected' : `Offline for ${formatDuration(now - row.device.statusChangedAt)}`;
   if (row.status === 'quiet') return `Connected, but nothing heard for over ${formatDuration(QUIET_AFTER_MS)}`;
   return 'Connected and reporting';
 }

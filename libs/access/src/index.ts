@@ -1,2 +1,3 @@
 export * from './access-scope';
 export * from './mqtt-access';
+export * from './username-routed.policy';

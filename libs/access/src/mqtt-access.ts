@@ -22,8 +22,25 @@ export type MqttRefusalCode = 'identifier-rejected' | 'bad-username-or-password'
 
 export interface MqttLoginRefusal {
   readonly refused: MqttRefusalCode;
-  /** Why, for the log and the counters; never sent to the client (it would help an attacker). */
+  /**
+   * Short fixed code for the counters (`unknown-device`, `wrong-secret`, `disabled` …), so refusals can be told apart
+   * on a dashboard without a label per detail text. Counted by `refused` when absent.
+   */
+  readonly reason?: string;
+  /** Why, for the log; never sent to the client (it would help an attacker). */
   readonly detail: string;
+}
+
+/**
+ * Why a PUBLISH is not taken: acknowledged (so the sender does not resend it forever), dead-lettered with `reason`,
+ * neither stored nor forwarded nor retained.
+ */
+export interface MqttPublishRefusal {
+  readonly reason: 'TOPIC_FORBIDDEN' | 'DEVICE_QUARANTINED';
+  readonly detail: string;
+  /** Whom the dead letter is filed under (the sender, for a device), so a field engineer finds it with the device. */
+  readonly deviceId?: string;
+  readonly domain?: Domain;
 }
 
 /**
@@ -33,8 +50,8 @@ export interface MqttLoginRefusal {
  */
 export interface MqttAccessPolicy {
   authenticate(attempt: MqttLoginAttempt): MqttPrincipal | MqttLoginRefusal;
-  /** Null when the principal may publish on `topic`; otherwise why not (the message is dead-lettered as TOPIC_FORBIDDEN). */
-  publishRefusal(principal: MqttPrincipal, topic: string): string | null;
+  /** Null when the principal may publish on `topic`; otherwise why not (the message is dead-lettered with the reason). */
+  publishRefusal(principal: MqttPrincipal, topic: string): MqttPublishRefusal | null;
   /** Null when the principal may subscribe to `filter`; otherwise why not (SUBACK 0x80 for that filter). */
   subscriptionRefusal(principal: MqttPrincipal, filter: string): string | null;
   /** Whether a message on `topic` may be delivered to the principal (it matched one of its subscriptions). */

@@ -1,13 +1,18 @@
 import type { AuthenticateError, Client, Subscription } from 'aedes';
 import type { Duplex } from 'node:stream';
-import { isLoginRefusal, MqttPrincipal, MqttRefusalCode } from '../../access/src/mqtt-access';
+import { isLoginRefusal, MqttAccessPolicy, MqttPrincipal, MqttPublishRefusal, MqttRefusalCode } from '../../access/src/mqtt-access';
 import type { HubLogger } from '../../common/src/hub-logger';
 import type { MqttPerimeter } from '../../perimeter/src/mqtt-perimeter';
-import type { BrokerAccess } from './broker-access';
+
+/** What aedes assigns when the CONNECT carried an empty client id: `aedes_` + a random UUID. */
+const GENERATED_CLIENT_ID = /^aedes_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** CONNACK return codes [MQTT-3.2.2-3]. */
+const RETURN_CODES: Record<MqttRefusalCode, number> = { 'identifier-rejected': 2, 'bad-username-or-password': 4, 'not-authorized': 5 };
 
 /**
- * A refusal already counted and logged here (a refused CONNECT or PUBLISH). aedes reports it again as a client
- * error when it closes the connection; the broker does not log it a second time.
+ * A refusal already counted and logged here (a refused CONNECT). aedes reports it again as a client error when it
+ * closes the connection; the broker does not log it a second time.
  */
 export class MqttAccessRefusedError extends Error {
   constructor(
@@ -19,20 +24,26 @@ export class MqttAccessRefusedError extends Error {
   }
 }
 
-/** CONNACK return codes [MQTT-3.2.2-3]. */
-const RETURN_CODES: Record<MqttRefusalCode, number> = { 'identifier-rejected': 2, 'bad-username-or-password': 4, 'not-authorized': 5 };
+export interface AccessCounters {
+  /** Refused CONNECTs by `code/reason`, e.g. `bad-username-or-password/wrong-secret`. */
+  readonly connectionsRefused: Map<string, number>;
+}
 
 /**
- * Translates access decisions into aedes' hooks: one principal per connection, decided at CONNECT, then asked about
- * every SUBSCRIBE, PUBLISH and delivery. Refusals go back through the callbacks (aedes answers CONNACK n or SUBACK
- * 0x80) and are counted; the failed-login back-off sits in front of the policy.
+ * Translates between aedes' hooks and an MqttAccessPolicy: the principal decided at CONNECT is kept per client and
+ * handed to the policy for every publish, subscription and delivery. No rule lives here; the failed-login back-off
+ * (the perimeter) sits in front of the policy, and refusals are counted and logged without flooding the log.
  */
 export class MqttAccessHooks {
+  /** A Map, not a WeakMap: a revoked credential closes the connections of its principal, found by walking it. */
   private readonly principals = new Map<Client, MqttPrincipal>();
   private readonly addresses = new WeakMap<Duplex, string | undefined>();
+  /** Refused publishes per connection, so a device stuck on a wrong topic is logged at 1, 10, 100 … not every time. */
+  private readonly refusedPublishes = new WeakMap<Client, number>();
+  readonly counters: AccessCounters = { connectionsRefused: new Map() };
 
   constructor(
-    private readonly access: BrokerAccess | null,
+    private readonly policy: MqttAccessPolicy,
     private readonly perimeter: MqttPerimeter<Client>,
     private readonly logger: HubLogger,
   ) {}
@@ -48,13 +59,14 @@ export class MqttAccessHooks {
       done(refusal('not-authorized', 'too many refused logins from this address'), null);
       return;
     }
-    const decision = this.access?.authenticate({ clientId: client.id, username, password, remoteAddress }) ?? null;
-    if (decision === null) {
-      done(null, true);
-      return;
-    }
+    // aedes names a client that sent an empty client id itself [MQTT-3.1.3-6]; the policy must see what was sent.
+    const clientId = GENERATED_CLIENT_ID.test(client.id) ? '' : client.id;
+    const decision = this.policy.authenticate({ clientId, username, password, remoteAddress });
     if (isLoginRefusal(decision)) {
-      this.perimeter.loginRefused(remoteAddress, client.id, username, decision);
+      const key = `${decision.refused}/${decision.reason ?? decision.refused}`;
+      this.counters.connectionsRefused.set(key, (this.counters.connectionsRefused.get(key) ?? 0) + 1);
+      // Counted, logged at most once a minute per address (never the password), and held against the address.
+      this.perimeter.loginRefused(remoteAddress, clip(client.id), clip(username ?? ''), decision);
       done(refusal(decision.refused, decision.detail), null);
       return;
     }
@@ -63,33 +75,39 @@ export class MqttAccessHooks {
     done(null, true);
   }
 
+  /** aedes' authorizeSubscribe: a null subscription is SUBACK 0x80 for that filter, the others stand [MQTT-3.9.3]. */
   authorizeSubscribe(client: Client, subscription: Subscription, done: (error: Error | null, subscription?: Subscription | null) => void): void {
     const principal = this.principals.get(client);
-    const refused = principal === undefined || this.access === null ? null : this.access.subscriptionRefusal(principal, subscription.topic);
+    const refused = principal === undefined ? 'no authenticated client' : this.policy.subscriptionRefusal(principal, subscription.topic);
     if (refused === null) {
       done(null, subscription);
       return;
     }
     this.perimeter.stats.subscriptionsRefused++;
-    this.logger.warn({ msg: 'MQTT subscription refused', clientId: client.id, filter: subscription.topic.slice(0, 128), reason: refused });
-    // A null subscription is answered with 0x80 for this filter; the others of the SUBSCRIBE stand [MQTT-3.9.3].
+    this.logger.warn({ msg: 'MQTT subscription refused', clientId: clip(client.id), filter: clip(subscription.topic), reason: refused });
     done(null, null);
   }
 
-  /** Null when the connection may publish on `topic`; otherwise why not (the caller refuses the message). */
-  publishRefusal(client: Client | null, topic: string): string | null {
+  /**
+   * Null when the client may publish on `topic`; otherwise why not (the broker acknowledges the message and
+   * dead-letters it). A client without a principal (a departed client's will) may not.
+   */
+  publishRefusal(client: Client | null, topic: string): MqttPublishRefusal | null {
     const principal = client === null ? undefined : this.principals.get(client);
-    const refused = principal === undefined || this.access === null ? null : this.access.publishRefusal(principal, topic);
-    if (refused !== null) {
-      this.perimeter.stats.publishesRefused++;
-      this.logger.warn({ msg: 'MQTT publish refused; closing the connection', clientId: client?.id, topic: topic.slice(0, 128), reason: refused });
+    const refused = principal === undefined ? { reason: 'TOPIC_FORBIDDEN' as const, detail: 'no authenticated client' } : this.policy.publishRefusal(principal, topic);
+    if (refused === null) return null;
+    this.perimeter.stats.publishesRefused++;
+    if (client !== null) {
+      const count = (this.refusedPublishes.get(client) ?? 0) + 1;
+      this.refusedPublishes.set(client, count);
+      if (isLogWorthy(count)) this.logger.warn({ msg: 'MQTT publish refused', clientId: clip(client.id), topic: clip(topic), reason: refused.reason, detail: refused.detail, refusedOnThisConnection: count });
     }
     return refused;
   }
 
   mayReceive(client: Client, topic: string): boolean {
     const principal = this.principals.get(client);
-    if (principal === undefined || this.access === null || this.access.mayReceive(principal, topic)) return true;
+    if (principal !== undefined && this.policy.mayReceive(principal, topic)) return true;
     this.perimeter.stats.deliveriesWithheld++;
     return false;
   }
@@ -108,4 +126,12 @@ export class MqttAccessHooks {
 
 function refusal(code: MqttRefusalCode, detail: string): AuthenticateError {
   return new MqttAccessRefusedError(detail, RETURN_CODES[code]) as AuthenticateError;
+}
+
+function isLogWorthy(count: number): boolean {
+  return count === 1 || count === 10 || count === 100 || count === 1000 || (count >= 10_000 && count % 10_000 === 0);
+}
+
+function clip(text: string): string {
+  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
 }

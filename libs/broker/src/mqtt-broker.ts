@@ -2,11 +2,10 @@ import { HubLogger } from '../../common/src/hub-logger';
 import { Aedes, Client } from 'aedes';
 import { IncomingMessage } from 'node:http';
 import { Duplex } from 'node:stream';
-import type { MqttPrincipal } from '../../access/src/mqtt-access';
+import type { MqttAccessPolicy, MqttPrincipal } from '../../access/src/mqtt-access';
 import { IngestService, PublishingClient } from '../../pipeline/src/ingest.service';
 import { DevicePresence } from '../../pipeline/src/device-presence';
 import { MqttPerimeter } from '../../perimeter/src/mqtt-perimeter';
-import { BrokerAccess } from './broker-access';
 import { MqttAccessHooks, MqttAccessRefusedError } from './mqtt-access.hooks';
 import { MqttListenerOptions, MqttListeners } from './mqtt-listeners';
 import { MqttPacketSizeMeter } from './mqtt-packet-size.meter';
@@ -32,23 +31,25 @@ const DEPARTED_CLIENT: PublishingClient = { id: '(will of a departed client)' };
  * The embedded MQTT 3.1.1 broker (aedes) on TCP, TLS and WebSocket. The only code that touches aedes.
  * Telemetry is handled inside authorizePublish because aedes sends the QoS 1 PUBACK as soon as that hook calls back
  * (before subscribers or the `published` hook run): the callback is held until the pipeline has accepted the reading.
+ * Who may connect, publish, subscribe and receive is the access policy's decision (see MqttAccessHooks).
  */
 export class MqttBroker {
   private aedes: Aedes | null = null;
   private listeners: MqttListeners | null = null;
   private sweeper: NodeJS.Timeout | null = null;
   private readonly corked = new Set<Duplex>();
-  private readonly hooks: MqttAccessHooks;
+  private readonly clients = new Map<string, Client>();
+  readonly access: MqttAccessHooks;
   readonly counters: BrokerCounters = { clientErrors: 0, connectionErrors: 0, oversizedPackets: 0 };
 
   constructor(
     private readonly ingest: IngestService,
     private readonly presence: DevicePresence,
     private readonly logger: HubLogger,
+    policy: MqttAccessPolicy,
     readonly perimeter: MqttPerimeter<Client> = new MqttPerimeter({ publishRate: null, connectRate: null, loginBackoff: null }, logger),
-    access: BrokerAccess | null = null,
   ) {
-    this.hooks = new MqttAccessHooks(access, perimeter, logger);
+    this.access = new MqttAccessHooks(policy, perimeter, logger);
   }
 
   get connectedClients(): number {
@@ -73,7 +74,7 @@ export class MqttBroker {
 
   /** Closes the connections of every client whose principal matches (its credential was revoked or changed). */
   closeConnections(match: (principal: MqttPrincipal) => boolean): number {
-    return this.hooks.closeConnections(match);
+    return this.access.closeConnections(match);
   }
 
   async start(options: BrokerListenOptions): Promise<void> {
@@ -82,17 +83,12 @@ export class MqttBroker {
     const aedes = await Aedes.createBroker({
       // A device may buffer a burst before its CONNACK; more than this is abuse.
       queueLimit: 1000,
-      authenticate: (client, username, password, callback) => this.hooks.authenticate(client, username, password, callback),
-      authorizeSubscribe: (client, subscription, callback) => this.hooks.authorizeSubscribe(client, subscription, callback),
+      authenticate: (client, username, password, callback) => this.access.authenticate(client, username, password, callback),
+      authorizeSubscribe: (client, subscription, callback) => this.access.authorizeSubscribe(client, subscription, callback),
       authorizePublish: (client, packet, callback) => {
         if (packet.topic.startsWith('$')) {
           // [MQTT-4.7.2-1] $-topics are the server's; a client publishing there is refused and disconnected.
           callback(new Error(`publishing to ${packet.topic.slice(0, 64)} is not allowed`));
-          return;
-        }
-        const accessRefusal = this.hooks.publishRefusal(client, packet.topic);
-        if (accessRefusal !== null) {
-          callback(new MqttAccessRefusedError(accessRefusal));
           return;
         }
         const payload = packet.payload as Buffer;
@@ -101,18 +97,29 @@ export class MqttBroker {
           this.corkUntilNextTick(conn);
           callback(error);
         };
+        const refusal = this.access.publishRefusal(client, packet.topic);
+        if (refusal !== null) {
+          // Acknowledged and dead-lettered; not retained (it must not replace another device's retained status).
+          refused.add(payload);
+          packet.retain = false;
+        }
         const handle = () => {
-          if (!this.ingest.handlePublish(client ?? DEPARTED_CLIENT, packet.topic, payload, acknowledge)) refused.add(payload);
+          if (refusal !== null) this.ingest.refusePublish(client ?? DEPARTED_CLIENT, packet.topic, payload, refusal, acknowledge);
+          else if (!this.ingest.handlePublish(client ?? DEPARTED_CLIENT, packet.topic, payload, acknowledge)) refused.add(payload);
         };
         // Over its rate, a client's message waits here, and aedes reads nothing more from it meanwhile.
         if (client === null) handle();
         else this.perimeter.throttlePublish(client, handle);
       },
       // aedes copies the packet for delivery but keeps the payload buffer, so a refused message is known by it.
-      authorizeForward: (client, packet) => (refused.has(packet.payload as Buffer) || !this.hooks.mayReceive(client, packet.topic) ? null : packet),
+      authorizeForward: (client, packet) => (refused.has(packet.payload as Buffer) || !this.access.mayReceive(client, packet.topic) ? null : packet),
     });
-    aedes.on('client', (client: Client) => this.presence.clientConnected(client.id));
+    aedes.on('client', (client: Client) => {
+      this.clients.set(client.id, client);
+      this.presence.clientConnected(client.id);
+    });
     aedes.on('clientDisconnect', (client: Client) => {
+      if (this.clients.get(client.id) === client) this.clients.delete(client.id);
       this.perimeter.connectionClosed(client);
       this.presence.clientDisconnected(client.id);
     });
@@ -132,7 +139,7 @@ export class MqttBroker {
     const listeners = new MqttListeners({
       admit: (socket) => this.perimeter.admitConnection(socket.remoteAddress),
       connection: (connection: Duplex, remoteAddress: string | undefined, request?: IncomingMessage) => {
-        this.hooks.connectionAccepted(connection, remoteAddress);
+        this.access.connectionAccepted(connection, remoteAddress);
         aedes.handle(this.meter(connection, options.maxPacketBytes, remoteAddress), request);
       },
       tlsFailure: (error, remoteAddress) => this.perimeter.tlsFailed(remoteAddress, error),
@@ -184,6 +191,11 @@ export class MqttBroker {
         this.corked.clear();
       });
     }
+  }
+
+  /** Ends a client's connection (a device whose secret was rotated, or that was disabled or deleted); no-op if absent. */
+  disconnect(clientId: string): void {
+    this.clients.get(clientId)?.close();
   }
 
   /** Publishes a message from the service itself (not through authorizePublish). */

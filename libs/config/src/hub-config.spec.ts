@@ -54,6 +54,7 @@ const DEFAULTS: HubConfig = {
     connectRate: { perSecond: 50, burst: 500 },
     loginBackoff: { failures: 100, windowMs: 60_000, blockMs: 300_000 },
   },
+  devices: { admission: 'registered' },
 };
 
 describe('loadHubConfig', () => {
@@ -63,6 +64,11 @@ describe('loadHubConfig', () => {
     expect(reported({ HUB_BOOTSTRAP_API_KEY: 'secret-but-short' })).toEqual([
       ['HUB_BOOTSTRAP_API_KEY', '(16 characters, hidden)', 'at least 32 characters, e.g. from `openssl rand -base64 32`'],
     ]);
+  });
+
+  it('takes the device admission mode and refuses an unknown one', () => {
+    expect(loadHubConfig({ HUB_DEVICE_ADMISSION: 'quarantine' }).devices).toEqual({ admission: 'quarantine' });
+    expect(reported({ HUB_DEVICE_ADMISSION: 'open' })).toEqual([['HUB_DEVICE_ADMISSION', 'open', 'one of registered, quarantine']]);
   });
 
   it('gives the documented defaults for an empty environment', () => {

@@ -3,6 +3,7 @@ import { ConfigError, ConfigReader, Env } from './env-parsers';
 import { AccessConfig, readAccessConfig } from './access-config';
 import { AlertConfig, readAlertConfig } from './alert-config';
 import { PerimeterConfig, readPerimeterConfig } from './perimeter-config';
+import { DeviceConfig, readDeviceConfig } from './device-config';
 
 export interface InfluxV1Config {
   readonly api: 'v1';
@@ -66,6 +67,7 @@ export interface HubConfig {
   readonly logFormat: 'text' | 'json';
   readonly access: AccessConfig;
   readonly perimeter: PerimeterConfig;
+  readonly devices: DeviceConfig;
 }
 
 export class InvalidConfigError extends Error {
@@ -144,6 +146,7 @@ export function loadHubConfig(env: Env): HubConfig {
     logFormat: read.oneOf('HUB_LOG_FORMAT', ['text', 'json'] as const, 'text'),
     access: readAccessConfig(read),
     perimeter: readPerimeterConfig(read),
+    devices: readDeviceConfig(read),
   };
   if (config.writer.retryMinMs > config.writer.retryMaxMs) {
     // Name the values as the operator wrote them (or the defaults), not as milliseconds.

@@ -3,3 +3,4 @@ export * from './hub-config';
 export * from './alert-config';
 export * from './access-config';
 export * from './perimeter-config';
+export * from './device-config';

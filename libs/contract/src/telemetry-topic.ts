@@ -4,6 +4,10 @@ import { Domain, isDomain } from './metric-catalogue';
 export const TELEMETRY_TOPIC_PATTERN = 'sensors/{domain}/{deviceId}/telemetry';
 /** `sensors/{domain}/{deviceId}/status` — retained "online"/"offline"; devices set it as their last will. */
 export const STATUS_TOPIC_PATTERN = 'sensors/{domain}/{deviceId}/status';
+/** `sensors/{domain}/{deviceId}/commands` — what the hub or an operator tells the device to do; the device subscribes. */
+export const COMMANDS_TOPIC_PATTERN = 'sensors/{domain}/{deviceId}/commands';
+/** `sensors/{domain}/{deviceId}/config` — the device's configuration, retained; the device subscribes. */
+export const CONFIG_TOPIC_PATTERN = 'sensors/{domain}/{deviceId}/config';
 export const DEVICE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 export interface DeviceAddress {
@@ -38,4 +42,12 @@ export function telemetryTopic(domain: Domain, deviceId: string): string {
 
 export function statusTopic(domain: Domain, deviceId: string): string {
   return `sensors/${domain}/${deviceId}/status`;
+}
+
+export function commandsTopic(domain: Domain, deviceId: string): string {
+  return `sensors/${domain}/${deviceId}/commands`;
+}
+
+export function configTopic(domain: Domain, deviceId: string): string {
+  return `sensors/${domain}/${deviceId}/config`;
 }

@@ -58,7 +58,7 @@ describe('validateTelemetry', () => {
     ];
 
     it('covers every code except the topic parser’s, the status topic’s and the writer’s', () => {
-      const notValidation: RejectReason[] = ['TOPIC_INVALID', 'DOMAIN_UNKNOWN', 'DEVICE_ID_INVALID', 'STATUS_INVALID', 'INFLUX_REFUSED'];
+      const notValidation: RejectReason[] = ['TOPIC_INVALID', 'DOMAIN_UNKNOWN', 'DEVICE_ID_INVALID', 'STATUS_INVALID', 'INFLUX_REFUSED', 'TOPIC_FORBIDDEN', 'DEVICE_QUARANTINED'];
       expect(cases.map((c) => c.reason).sort()).toEqual(REJECT_REASON_CODES.filter((code) => !notValidation.includes(code)).sort());
     });
 

@@ -4,6 +4,5 @@ export * from './integration-client.errors';
 export * from './integration-client.input';
 export * from './integration-client.repository';
 export * from './integration-clients.service';
-export * from './integration-first.access';
 export * from './integration-secret';
 export * from './integration-topics';

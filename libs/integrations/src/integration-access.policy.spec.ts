@@ -36,9 +36,9 @@ describe('IntegrationAccessPolicy', () => {
   const login = (username: string | undefined, password: string | undefined, clientId = username ?? 'w-1'): ReturnType<IntegrationAccessPolicy['authenticate']> =>
     policy.authenticate({ clientId, username, password: password === undefined ? undefined : Buffer.from(password), remoteAddress: '127.0.0.1' } satisfies MqttLoginAttempt);
 
-  it('leaves logins without a dot to the device policy', () => {
-    expect(login('w-1', 'whatever')).toBeNull();
-    expect(login(undefined, undefined)).toBeNull();
+  it('refuses a login without a dot (UsernameRoutedPolicy sends those to the device policy)', () => {
+    expect(login('w-1', 'whatever')).toEqual({ refused: 'bad-username-or-password', detail: 'not an integration client name (it has no dot)' });
+    expect(login(undefined, undefined)).toEqual({ refused: 'bad-username-or-password', detail: 'not an integration client name (it has no dot)' });
   });
 
   it('lets a client in with its name and secret, as a principal with its scope', () => {
@@ -59,9 +59,10 @@ describe('IntegrationAccessPolicy', () => {
 
   it('is read-only', () => {
     const scada = login('water.scada', SECRET) as IntegrationPrincipal;
-    expect(policy.publishRefusal(scada, 'sensors/water/w-1/telemetry')).toBe(
-      'water.scada is an integration client and may not publish (sensors/water/w-1/telemetry); integration clients are read-only',
-    );
+    expect(policy.publishRefusal(scada, 'sensors/water/w-1/telemetry')).toEqual({
+      reason: 'TOPIC_FORBIDDEN',
+      detail: 'water.scada is an integration client and may not publish (sensors/water/w-1/telemetry); integration clients are read-only',
+    });
   });
 
   it('subscribes within its domains only', () => {

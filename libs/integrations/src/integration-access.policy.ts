@@ -1,5 +1,5 @@
 import { scopeCovers } from '../../access/src/access-scope';
-import type { MqttLoginAttempt, MqttLoginRefusal, MqttPrincipal, MqttRefusalCode } from '../../access/src/mqtt-access';
+import type { MqttAccessPolicy, MqttLoginAttempt, MqttLoginRefusal, MqttPrincipal, MqttPublishRefusal, MqttRefusalCode } from '../../access/src/mqtt-access';
 import { INTEGRATION_CLIENT_NAME_PATTERN, isIntegrationUsername } from './integration-client';
 import { IntegrationCredential } from './integration-client.repository';
 import { filterRefusal, topicSubject } from './integration-topics';
@@ -16,18 +16,18 @@ export interface IntegrationCredentials {
 
 /**
  * MQTT access of integration clients: they log in with their name (it holds a dot) and secret, subscribe read-only
- * within their domains, and receive only messages about devices in their towns. Logins without a dot are not this
- * policy's business (`authenticate` answers null), so it composes with the device policy.
+ * within their domains, and receive only messages about devices in their towns. UsernameRoutedPolicy sends it the
+ * logins whose username holds a dot and the questions about the principals it admitted.
  */
-export class IntegrationAccessPolicy {
+export class IntegrationAccessPolicy implements MqttAccessPolicy {
   constructor(
     private readonly credentials: IntegrationCredentials,
     private readonly townOf: TownLookup,
   ) {}
 
-  authenticate(attempt: MqttLoginAttempt): IntegrationPrincipal | MqttLoginRefusal | null {
+  authenticate(attempt: MqttLoginAttempt): IntegrationPrincipal | MqttLoginRefusal {
     const name = attempt.username;
-    if (!isIntegrationUsername(name)) return null;
+    if (!isIntegrationUsername(name)) return refuse('bad-username-or-password', 'not an integration client name (it has no dot)');
     if (!INTEGRATION_CLIENT_NAME_PATTERN.test(name)) return refuse('bad-username-or-password', 'not a valid integration client name');
     const credential = this.credentials.find(name);
     if (credential === undefined) return refuse('bad-username-or-password', 'no integration client of that name');
@@ -40,12 +40,13 @@ export class IntegrationAccessPolicy {
     return { kind: 'integration', name, scope: credential.client.scope };
   }
 
-  /** Integration clients are read-only. */
-  publishRefusal(principal: IntegrationPrincipal, topic: string): string {
-    return `${principal.name} is an integration client and may not publish (${topic.slice(0, 64)}); integration clients are read-only`;
+  /** Integration clients are read-only: what one publishes is acknowledged and dead-lettered, never stored or forwarded. */
+  publishRefusal(principal: MqttPrincipal, topic: string): MqttPublishRefusal {
+    return { reason: 'TOPIC_FORBIDDEN', detail: `${nameOf(principal)} is an integration client and may not publish (${topic.slice(0, 64)}); integration clients are read-only` };
   }
 
-  subscriptionRefusal(principal: IntegrationPrincipal, filter: string): string | null {
+  subscriptionRefusal(principal: MqttPrincipal, filter: string): string | null {
+    if (principal.kind !== 'integration') return `${nameOf(principal)} is not an integration client`;
     return filterRefusal(filter, principal.scope.domains);
   }
 
@@ -53,13 +54,18 @@ export class IntegrationAccessPolicy {
    * Towns cannot be told from a subscription filter, so each delivery is checked here. The domain is checked again too
    * (defence in depth: subscriptions already passed subscriptionRefusal, also those aedes restores from a session).
    */
-  mayReceive(principal: IntegrationPrincipal, topic: string): boolean {
+  mayReceive(principal: MqttPrincipal, topic: string): boolean {
+    if (principal.kind !== 'integration') return false;
     const subject = topicSubject(topic);
     if (subject === null) return false;
     // The registry is asked only for town-scoped clients; a device without a town is in nobody's town.
     const town = principal.scope.towns.length === 0 ? null : this.townOf(subject.deviceId);
     return scopeCovers(principal.scope, { domain: subject.domain, town });
   }
+}
+
+function nameOf(principal: MqttPrincipal): string {
+  return principal.kind === 'integration' ? principal.name : principal.deviceId;
 }
 
 function refuse(refused: MqttRefusalCode, detail: string): MqttLoginRefusal {

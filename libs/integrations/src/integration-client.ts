@@ -1,3 +1,4 @@
+export { isIntegrationUsername } from '../../access/src/username-routed.policy';
 import type { AccessScope } from '../../access/src/access-scope';
 
 /**
@@ -7,11 +8,6 @@ import type { AccessScope } from '../../access/src/access-scope';
  */
 export const INTEGRATION_CLIENT_NAME_PATTERN = /^(?=.{3,64}$)[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9][a-z0-9_-]*)+$/;
 export const INTEGRATION_CLIENT_NAME_TEXT = 'lower-case words of a-z, 0-9, _ and - joined by dots, 3–64 characters, e.g. water.scada';
-
-/** True for MQTT usernames that belong to integration clients (rather than devices). */
-export function isIntegrationUsername(username: string | undefined): username is string {
-  return username !== undefined && username.includes('.');
-}
 
 export interface IntegrationClient {
   readonly name: string;

@@ -46,6 +46,35 @@ describe('IngestService', () => {
     expect(presence.get('w-1')).toMatchObject({ online: true, domain: 'water', lastValues: { pressure_kpa: 410 } });
   });
 
+  it('writes the extra tags the registry gives a device (town, site) on every line of its messages', () => {
+    const tagged = new IngestService(limits, writer, (letters) => deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(0), (deviceId) =>
+      deviceId === 'w-1' ? [['site', 'Mill Lane'], ['town', 'Ashford']] : [],
+    );
+    const ts = Date.now() - 1000;
+    tagged.handlePublish(client, 'sensors/water/w-1/telemetry', json([{ ts, metrics: { ph: 7 } }, { ts: ts + 1, metrics: { ph: 7.1 } }]), jest.fn());
+    tagged.handlePublish(client, 'sensors/water/w-2/telemetry', json({ ts, metrics: { ph: 7 } }), jest.fn());
+    expect(writer.offered.flatMap((offer) => offer.entries.map((entry) => entry.line))).toEqual([
+      `water,device_id=w-1,site=Mill\\ Lane,town=Ashford ph=7 ${ts}`,
+      `water,device_id=w-1,site=Mill\\ Lane,town=Ashford ph=7.1 ${ts + 1}`,
+      `water,device_id=w-2 ph=7 ${ts}`,
+    ]);
+  });
+
+  it('dead-letters a message the access policy refused and acknowledges it in arrival order, storing nothing', () => {
+    const order: string[] = [];
+    service.handlePublish(client, 'sensors/water/meter-7/telemetry', json({ metrics: { ph: 7 } }), () => order.push('own'));
+    service.refusePublish(client, 'sensors/water/w-2/telemetry', json({ metrics: { ph: 1 } }), { reason: 'TOPIC_FORBIDDEN', detail: 'not yours', deviceId: 'meter-7', domain: 'water' }, () =>
+      order.push('forbidden'),
+    );
+    expect(order).toEqual([]);
+    expect(deadLetters).toEqual([expect.objectContaining({ reason: 'TOPIC_FORBIDDEN', detail: 'not yours', clientId: 'meter-7', deviceId: 'meter-7', domain: 'water', topic: 'sensors/water/w-2/telemetry' })]);
+    writer.offered[0].accepted();
+    expect(order).toEqual(['own', 'forbidden']);
+    expect(writer.offered).toHaveLength(1);
+    expect(presence.get('w-2')).toBeUndefined();
+    expect(stats.snapshot()).toMatchObject({ received: 2, rejected: 1, rejectedByReason: { TOPIC_FORBIDDEN: 1 } });
+  });
+
   it('dead-letters a refused message and still acknowledges it, after the earlier message of the same client', () => {
     const order: string[] = [];
     service.handlePublish(client, 'sensors/water/w-1/telemetry', json({ metrics: { ph: 7 } }), () => order.push('valid'));

@@ -1,6 +1,6 @@
 import { HubLogger } from '../../common/src/hub-logger';
 import { parseSensorTopic, Rejection, RejectReason, ValidationLimits, validateTelemetry } from '../../contract/src';
-import { readingToLine } from '../../influx/src/line-protocol';
+import { readingToLine, TagSet } from '../../influx/src/line-protocol';
 import { NewDeadLetter } from '../../store/src';
 import { DevicePresence } from './device-presence';
 import { IngestStats } from './ingest-stats';
@@ -11,6 +11,14 @@ import { SeqDeduper } from './seq-deduper';
 /** What the pipeline needs of a publishing MQTT client. */
 export interface PublishingClient {
   readonly id: string;
+}
+
+/** A message the access policy refused before ingest (topic ACL, quarantine). */
+export interface PublishRefusal {
+  readonly reason: RejectReason;
+  readonly detail: string;
+  readonly deviceId?: string;
+  readonly domain?: string;
 }
 
 export interface ReadingWriter {
@@ -35,6 +43,8 @@ export class IngestService {
     private readonly stats: IngestStats,
     private readonly logger: HubLogger,
     private readonly deduper: SeqDeduper = new SeqDeduper(0),
+    /** Extra InfluxDB tags of a device (its town and site, from the registry): an in-memory lookup per message. */
+    private readonly deviceTags: (deviceId: string) => TagSet = () => [],
   ) {}
 
   /** Stops taking new messages (graceful shutdown): they are refused without PUBACK, so devices resend later. */
@@ -51,9 +61,7 @@ export class IngestService {
       done(new Error('service is shutting down'));
       return false;
     }
-    let sequencer = this.sequencers.get(client);
-    if (sequencer === undefined) this.sequencers.set(client, (sequencer = new AckSequencer()));
-    const settle = sequencer.reserve(done);
+    const settle = this.sequencerOf(client).reserve(done);
     try {
       return this.route(client.id, topic, payload, settle);
     } catch (error) {
@@ -63,6 +71,28 @@ export class IngestService {
       settle(error instanceof Error ? error : new Error(String(error)));
       return false;
     }
+  }
+
+  /** A message refused by the access policy: dead-lettered with its reason and acknowledged in arrival order, never stored. */
+  refusePublish(client: PublishingClient, topic: string, payload: Uint8Array, refusal: PublishRefusal, done: AckCallback): void {
+    if (!this.accepting) {
+      done(new Error('service is shutting down'));
+      return;
+    }
+    const settle = this.sequencerOf(client).reserve(done);
+    try {
+      this.recordRejections(client.id, topic, payload, Date.now(), refusal.deviceId, refusal.domain, [{ reason: refusal.reason, detail: refusal.detail }]);
+      settle();
+    } catch (error) {
+      this.logger.error({ msg: 'Could not record a refused message', clientId: client.id, topic, error });
+      settle(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  private sequencerOf(client: PublishingClient): AckSequencer {
+    let sequencer = this.sequencers.get(client);
+    if (sequencer === undefined) this.sequencers.set(client, (sequencer = new AckSequencer()));
+    return sequencer;
   }
 
   private route(clientId: string, topic: string, payload: Uint8Array, settle: AckCallback): boolean {
@@ -100,8 +130,9 @@ export class IngestService {
       return result.readings.length > 0;
     }
     this.presence.recordReadings(address, clientId, receivedAt, readings);
+    const tags = this.deviceTags(address.deviceId);
     const entries: WriteEntry[] = readings.map((reading) => ({
-      line: readingToLine(reading),
+      line: readingToLine(reading, tags),
       topic,
       deviceId: address.deviceId,
       domain: address.domain,

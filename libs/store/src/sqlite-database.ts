@@ -119,7 +119,7 @@ const MIGRATIONS: readonly string[] = [
   // Scopes (towns, domains) are JSON arrays; an empty array means "all".
   `CREATE TABLE registry_devices (
      device_id TEXT PRIMARY KEY,
-     domain TEXT NOT NULL,
+     domain TEXT, -- null only for a quarantined device that has not published yet
      town TEXT,
      site TEXT,
      latitude REAL,

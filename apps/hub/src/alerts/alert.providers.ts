@@ -6,6 +6,7 @@ import { MqttBroker } from '../../../../libs/broker/src/mqtt-broker';
 import type { HubConfig } from '../../../../libs/config/src';
 import { InfluxQueryClient } from '../../../../libs/influx/src/influx-query.client';
 import { DevicePresence } from '../../../../libs/pipeline/src/device-presence';
+import { DeviceRegistryService } from '../../../../libs/devices/src/device-registry.service';
 import type { SqliteDatabase } from '../../../../libs/store/src';
 import { SQLITE_DATABASE } from '../hub.tokens';
 import { AlertEvaluationMetric, registerAlertMetrics } from './alert-metrics';
@@ -32,11 +33,12 @@ export function alertProviders(config: HubConfig): Provider[] {
         jobs: SchedulerRegistryJobs,
         registry: Registry,
         listener: AlertEvaluationMetric,
+        devices: DeviceRegistryService,
       ) => {
         const engine = new AlertEngine(config.alerts, {
           db,
           influx,
-          directory: new PresenceDeviceDirectory(presence),
+          directory: new PresenceDeviceDirectory(presence, (deviceId) => devices.townOf(deviceId)),
           publish: (topic, payload, qos, retain) => broker.publish(topic, payload, qos, retain),
           jobs,
           loggerFor: (context) => new Logger(context),
@@ -46,7 +48,7 @@ export function alertProviders(config: HubConfig): Provider[] {
         registerAlertMetrics(registry, engine.stats, engine.alertRepository);
         return engine;
       },
-      inject: [SQLITE_DATABASE, InfluxQueryClient, DevicePresence, MqttBroker, SchedulerRegistryJobs, Registry, AlertEvaluationMetric],
+      inject: [SQLITE_DATABASE, InfluxQueryClient, DevicePresence, MqttBroker, SchedulerRegistryJobs, Registry, AlertEvaluationMetric, DeviceRegistryService],
     },
     AlertsLifecycle,
   ];

@@ -1,7 +1,6 @@
-import { BadRequestException, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { BadRequestException, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { Domain, METRIC_CATALOGUE } from '../../../../libs/contract/src';
 import { InfluxQueryClient, quoteIdentifier, quoteString } from '../../../../libs/influx/src/influx-query.client';
-import { DevicePresence } from '../../../../libs/pipeline/src/device-presence';
 
 export interface ReadingSeries {
   readonly unit: string;
@@ -26,15 +25,11 @@ const HOUR = 3_600_000;
 
 @Injectable()
 export class ReadingsService {
-  constructor(
-    private readonly influx: InfluxQueryClient,
-    private readonly presence: DevicePresence,
-  ) {}
+  constructor(private readonly influx: InfluxQueryClient) {}
 
   /** A device's readings from InfluxDB, averaged into `every`-sized buckets by event time (server-side). */
-  async readings(deviceId: string, range: { from?: number; to?: number; everyMs?: number }): Promise<DeviceReadings> {
-    const device = this.presence.get(deviceId);
-    if (device === undefined) throw new NotFoundException(`Unknown device ${deviceId}`);
+  async readings(device: { readonly deviceId: string; readonly domain: string }, range: { from?: number; to?: number; everyMs?: number }): Promise<DeviceReadings> {
+    const { deviceId } = device;
     const to = range.to ?? Date.now();
     const from = range.from ?? to - HOUR;
     if (from >= to) throw new BadRequestException(`from (${new Date(from).toISOString()}) must be before to (${new Date(to).toISOString()})`);

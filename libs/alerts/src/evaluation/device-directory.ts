@@ -5,7 +5,7 @@ import type { DevicePresence } from '../../../pipeline/src/device-presence';
 export interface DirectoryDevice {
   readonly deviceId: string;
   readonly domain: string;
-  /** Null until the device registry gives devices a town. */
+  /** From the device registry; null for a device without a town (or not registered). */
   readonly town: string | null;
   readonly firstSeen: number;
   /** Event time of the newest accepted reading of each metric. */
@@ -19,19 +19,22 @@ export interface DeviceDirectory {
 
 /**
  * The directory as device presence knows it: every device ever heard from, with the event time of each metric's
- * newest reading (accepted, whether or not InfluxDB has it yet). Presence has no towns; the device registry will.
+ * newest reading (accepted, whether or not InfluxDB has it yet), and its town from the device registry.
  */
 export class PresenceDeviceDirectory implements DeviceDirectory {
-  constructor(private readonly presence: Pick<DevicePresence, 'list'>) {}
+  constructor(
+    private readonly presence: Pick<DevicePresence, 'list'>,
+    private readonly towns: (deviceId: string) => string | null = () => null,
+  ) {}
 
   devicesIn(domain: Domain): DirectoryDevice[] {
     return this.presence
       .list()
       .filter((device) => device.domain === domain)
-      .map((device) => ({ deviceId: device.deviceId, domain: device.domain, town: null, firstSeen: device.firstSeen, lastValueTs: device.lastValueTs }));
+      .map((device) => ({ deviceId: device.deviceId, domain: device.domain, town: this.towns(device.deviceId), firstSeen: device.firstSeen, lastValueTs: device.lastValueTs }));
   }
 
-  townOf(): string | null {
-    return null;
+  townOf(deviceId: string): string | null {
+    return this.towns(deviceId);
   }
 }

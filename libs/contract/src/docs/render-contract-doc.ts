@@ -1,7 +1,15 @@
 import { loadHubConfig } from '../../../config/src';
 import { Domain, DOMAINS, METRIC_CATALOGUE, MetricSpec } from '../metric-catalogue';
 import { REJECT_REASON_CODES, REJECT_REASONS } from '../reject-reason';
-import { DEVICE_ID_PATTERN, DeviceAddress, STATUS_TOPIC_PATTERN, TELEMETRY_TOPIC_PATTERN, telemetryTopic } from '../telemetry-topic';
+import {
+  COMMANDS_TOPIC_PATTERN,
+  CONFIG_TOPIC_PATTERN,
+  DEVICE_ID_PATTERN,
+  DeviceAddress,
+  STATUS_TOPIC_PATTERN,
+  TELEMETRY_TOPIC_PATTERN,
+  telemetryTopic,
+} from '../telemetry-topic';
 
 export interface ContractExample {
   readonly title: string;
@@ -73,16 +81,31 @@ function topicsSection(): string {
   return [
     '## Topics',
     '',
-    '| topic | payload |',
-    '|---|---|',
-    `| \`${TELEMETRY_TOPIC_PATTERN}\` | readings as JSON (see below) |`,
-    `| \`${STATUS_TOPIC_PATTERN}\` | \`online\` or \`offline\`, retained; set \`offline\` as the device’s last will |`,
+    '| topic | device | payload |',
+    '|---|---|---|',
+    `| \`${TELEMETRY_TOPIC_PATTERN}\` | publishes | readings as JSON (see below) |`,
+    `| \`${STATUS_TOPIC_PATTERN}\` | publishes | \`online\` or \`offline\`, retained; set \`offline\` as the device’s last will |`,
+    `| \`${COMMANDS_TOPIC_PATTERN}\` | subscribes | commands for the device |`,
+    `| \`${CONFIG_TOPIC_PATTERN}\` | subscribes | the device’s configuration, retained |`,
     '',
     `- \`{domain}\` is one of ${DOMAINS.map((domain) => `\`${domain}\``).join(', ')}.`,
     `- \`{deviceId}\` matches \`${DEVICE_ID_PATTERN.source}\`: letters, digits, \`_\` and \`-\`, 1 to 64 characters, unique across the county.`,
     '- Any other topic is refused (`TOPIC_INVALID`, `DOMAIN_UNKNOWN`, `DEVICE_ID_INVALID`).',
     '- Publish readings with QoS 1. The hub acknowledges (PUBACK) once it has taken the message, whether it accepted',
     '  the readings or refused them into the dead-letter store; a refused reading will be refused again, so do not resend it.',
+    '',
+    '## Credentials and what a device may do',
+    '',
+    '- Connect with the MQTT **client id and username both set to the device id** and the **password set to the device’s',
+    '  secret** (given once when the device is provisioned). A client id other than the username is refused (CONNACK 2,',
+    '  identifier rejected), so no one can take over another device’s session.',
+    '- An unknown device, a wrong or revoked secret: CONNACK 4 (bad user name or password). A disabled or rejected device:',
+    '  CONNACK 5 (not authorized).',
+    '- A device publishes only on its own telemetry and status topics, `{domain}` being the domain it was provisioned in.',
+    '  Anything else is acknowledged and refused (`TOPIC_FORBIDDEN`): nothing is stored or forwarded.',
+    '- A device subscribes only to its own commands and config topics; any other subscription is refused (SUBACK 0x80).',
+    '- When the hub runs in quarantine mode, an unknown device is let in but what it sends is held (`DEVICE_QUARANTINED`)',
+    '  until an operator approves it.',
   ].join('\n');
 }
 

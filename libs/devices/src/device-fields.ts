@@ -1,0 +1,162 @@
+import type { DomainIssue } from '../../common/src/domain-error';
+import { Domain, DOMAINS, isDomain } from '../../contract/src/metric-catalogue';
+import { DEVICE_ID_PATTERN } from '../../contract/src/telemetry-topic';
+import { DevicePatch, DeviceProfile, EMPTY_PROFILE, NewDevice } from './registry-device';
+
+export const MAX_TOWN_LENGTH = 64;
+export const MAX_SITE_LENGTH = 128;
+export const MAX_DESCRIPTION_LENGTH = 500;
+/** A week: anything slower is not "reporting" any more. */
+export const MAX_EXPECTED_INTERVAL_S = 7 * 86_400;
+
+/** The fields of the JSON API, in the order they are documented. */
+export const PROFILE_FIELDS = ['town', 'site', 'latitude', 'longitude', 'expectedIntervalS', 'description', 'enabled'] as const;
+export type ProfileField = (typeof PROFILE_FIELDS)[number];
+
+export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problems: readonly DomainIssue[] };
+
+/**
+ * Raw values of one device as they arrive: JSON values from the API, or strings from a CSV cell (`text` mode, where
+ * an empty cell means "not given" and numbers and booleans are spelled out).
+ */
+export type RawDevice = Readonly<Record<string, unknown>>;
+
+/** A request body that must be one JSON object; anything else is a 400. */
+export function rawDeviceOf(body: unknown): Parsed<RawDevice> {
+  if (body === undefined || body === null || body === '') return { ok: true, value: {} };
+  if (typeof body === 'object' && !Array.isArray(body)) return { ok: true, value: body as RawDevice };
+  return { ok: false, problems: [{ field: 'body', problem: 'expected a JSON object' }] };
+}
+
+/** A new device from the API or a CSV row: every problem at once, each naming its field. */
+export function parseNewDevice(raw: RawDevice, text = false): Parsed<NewDevice> {
+  const problems: DomainIssue[] = [];
+  for (const field of Object.keys(raw)) {
+    if (field !== 'deviceId' && field !== 'domain' && !(PROFILE_FIELDS as readonly string[]).includes(field)) {
+      problems.push({ field, problem: `unknown field; allowed: deviceId, domain, ${PROFILE_FIELDS.join(', ')}` });
+    }
+  }
+  const deviceId = readDeviceId(raw.deviceId, problems);
+  const domain = readDomain(raw.domain, problems);
+  const profile = readProfile(raw, text, problems, false);
+  if (problems.length > 0 || deviceId === undefined || domain === undefined) return { ok: false, problems };
+  return { ok: true, value: { ...EMPTY_PROFILE, ...profile, deviceId, domain } };
+}
+
+/** A change to a device's profile: only the fields given; null clears a field. */
+export function parseDevicePatch(raw: RawDevice): Parsed<DevicePatch> {
+  const problems: DomainIssue[] = [];
+  for (const field of Object.keys(raw)) {
+    if (field === 'domain' || field === 'deviceId') {
+      problems.push({ field, problem: `${field} cannot change (it is part of the device's topics); delete the device and provision it again` });
+    } else if (!(PROFILE_FIELDS as readonly string[]).includes(field)) {
+      problems.push({ field, problem: `unknown field; allowed: ${PROFILE_FIELDS.join(', ')}` });
+    }
+  }
+  const patch = readProfile(raw, false, problems, true);
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, value: patch };
+}
+
+export function readDeviceId(value: unknown, problems: DomainIssue[], field = 'deviceId'): string | undefined {
+  if (typeof value === 'string' && DEVICE_ID_PATTERN.test(value)) return value;
+  problems.push({ field, problem: value === undefined || value === '' ? 'required' : `must match ${DEVICE_ID_PATTERN.source}, got ${shown(value)}` });
+  return undefined;
+}
+
+export function readDomain(value: unknown, problems: DomainIssue[], field = 'domain'): Domain | undefined {
+  if (typeof value === 'string' && isDomain(value)) return value;
+  problems.push({ field, problem: value === undefined || value === '' ? `required: one of ${DOMAINS.join(', ')}` : `must be one of ${DOMAINS.join(', ')}, got ${shown(value)}` });
+  return undefined;
+}
+
+/**
+ * The profile fields present in `raw`. With `partial`, absent fields stay absent (a PATCH); otherwise they take the
+ * defaults. Latitude and longitude come together or not at all.
+ */
+function readProfile(raw: RawDevice, text: boolean, problems: DomainIssue[], partial: boolean): Partial<DeviceProfile> {
+  const profile: { -readonly [K in keyof DeviceProfile]?: DeviceProfile[K] } = {};
+  const given = (field: ProfileField): boolean => raw[field] !== undefined && !(text && raw[field] === '');
+  if (given('town')) profile.town = readLabel(raw.town, 'town', MAX_TOWN_LENGTH, problems);
+  if (given('site')) profile.site = readLabel(raw.site, 'site', MAX_SITE_LENGTH, problems);
+  if (given('latitude')) profile.latitude = readNumber(raw.latitude, 'latitude', -90, 90, text, problems);
+  if (given('longitude')) profile.longitude = readNumber(raw.longitude, 'longitude', -180, 180, text, problems);
+  if (given('expectedIntervalS')) profile.expectedIntervalS = readInterval(raw.expectedIntervalS, text, problems);
+  if (given('description')) profile.description = readDescription(raw.description, problems);
+  if (given('enabled')) profile.enabled = readEnabled(raw.enabled, text, problems);
+  const hasLatitude = given('latitude') && profile.latitude !== null;
+  const hasLongitude = given('longitude') && profile.longitude !== null;
+  if (!partial && hasLatitude !== hasLongitude) {
+    problems.push({ field: hasLatitude ? 'longitude' : 'latitude', problem: 'latitude and longitude go together: give both or neither' });
+  }
+  return profile;
+}
+
+/** Town and site: trimmed text without control characters; null or empty clears. */
+function readLabel(value: unknown, field: string, maxLength: number, problems: DomainIssue[]): string | null {
+  if (value === null) return null;
+  if (typeof value !== 'string') return fail(problems, field, `must be text, got ${shown(value)}`);
+  const text = value.trim();
+  if (text === '') return null;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(text)) return fail(problems, field, 'must not contain control characters (line breaks, tabs)');
+  if (text.length > maxLength) return fail(problems, field, `at most ${maxLength} characters, got ${text.length}`);
+  return text;
+}
+
+function readNumber(value: unknown, field: string, min: number, max: number, text: boolean, problems: DomainIssue[]): number | null {
+  if (value === null) return null;
+  const number = text && typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isFinite(number)) return fail(problems, field, `must be a number from ${min} to ${max}, got ${shown(value)}`);
+  if (number < min || number > max) return fail(problems, field, `must be from ${min} to ${max}, got ${number}`);
+  return number;
+}
+
+const INTERVAL_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** Whole seconds; a CSV cell may also say `30s`, `5m`, `1h`, `1d`. */
+function readInterval(value: unknown, text: boolean, problems: DomainIssue[]): number | null {
+  if (value === null) return null;
+  let seconds: number | undefined;
+  if (typeof value === 'number') seconds = value;
+  else if (text && typeof value === 'string') {
+    const match = /^\s*(\d+)\s*(s|m|h|d)?\s*$/.exec(value);
+    seconds = match ? Number(match[1]) * INTERVAL_UNITS[match[2] ?? 's'] : undefined;
+  }
+  if (seconds === undefined || !Number.isSafeInteger(seconds) || seconds < 1 || seconds > MAX_EXPECTED_INTERVAL_S) {
+    const form = text ? 'whole seconds or a duration like 30s, 5m, 1h' : 'whole seconds';
+    return fail(problems, 'expectedIntervalS', `must be ${form}, from 1 s to ${MAX_EXPECTED_INTERVAL_S} s (7 days), got ${shown(value)}`);
+  }
+  return seconds;
+}
+
+function readDescription(value: unknown, problems: DomainIssue[]): string {
+  if (value === null) return '';
+  if (typeof value !== 'string') return fail(problems, 'description', `must be text, got ${shown(value)}`) ?? '';
+  if (value.length > MAX_DESCRIPTION_LENGTH) return fail(problems, 'description', `at most ${MAX_DESCRIPTION_LENGTH} characters, got ${value.length}`) ?? '';
+  return value;
+}
+
+const TRUE_WORDS = ['true', 'yes', 'y', '1', 'on'];
+const FALSE_WORDS = ['false', 'no', 'n', '0', 'off'];
+
+function readEnabled(value: unknown, text: boolean, problems: DomainIssue[]): boolean {
+  if (typeof value === 'boolean') return value;
+  if (text && typeof value === 'string') {
+    const word = value.trim().toLowerCase();
+    if (TRUE_WORDS.includes(word)) return true;
+    if (FALSE_WORDS.includes(word)) return false;
+    return fail(problems, 'enabled', `must be true or false (also yes/no, 1/0), got ${shown(value)}`) ?? true;
+  }
+  return fail(problems, 'enabled', `must be true or false, got ${shown(value)}`) ?? true;
+}
+
+function fail(problems: DomainIssue[], field: string, problem: string): null {
+  problems.push({ field, problem });
+  return null;
+}
+
+/** A value quoted for a message, cut short: an import report must not echo a whole pasted cell back. */
+export function shown(value: unknown): string {
+  const text = typeof value === 'string' ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value) : JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}

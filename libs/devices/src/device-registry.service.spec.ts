@@ -1,0 +1,93 @@
+import { DeviceConflictError, DeviceNotFoundError, DeviceOutOfScopeError, InvalidDeviceError } from './device-registry.errors';
+import { deviceSecretMatches } from './device-secret';
+import { ADMIN, ASHFORD_ADMIN, RegistryFixture } from './testing/registry-fixture';
+
+describe('DeviceRegistryService', () => {
+  let fixture: RegistryFixture;
+
+  beforeEach(() => {
+    fixture = new RegistryFixture();
+  });
+
+  it('provisions a device with a secret whose hash only is kept, audited, and still there after a restart', () => {
+    const { device, secret } = fixture.registry.provision(ADMIN, { deviceId: 'w-1', domain: 'water', town: ' Ashford ', site: 'Mill Lane', latitude: 52.1, longitude: -0.5 });
+    expect(device).toMatchObject({ deviceId: 'w-1', domain: 'water', town: 'Ashford', site: 'Mill Lane', latitude: 52.1, longitude: -0.5, status: 'active', enabled: true, createdBy: 'ada' });
+    expect(deviceSecretMatches(secret, device.secretHash)).toBe(true);
+    expect(JSON.stringify(fixture.db.prepare('SELECT * FROM registry_devices').all())).not.toContain(secret);
+    expect(fixture.auditTrail()).toEqual([['device.provision', 'w-1', 'ada']]);
+    const reopened = fixture.open();
+    expect(reopened.find('w-1')).toEqual(device);
+    expect(reopened.tagsOf('w-1')).toEqual([['site', 'Mill Lane'], ['town', 'Ashford']]);
+    expect(reopened.townOf('w-1')).toBe('Ashford');
+  });
+
+  it('refuses a duplicate id (409), bad fields (400 naming each) and a town outside the actor scope (403)', () => {
+    fixture.registry.provision(ADMIN, { deviceId: 'w-1', domain: 'water' });
+    expect(() => fixture.registry.provision(ADMIN, { deviceId: 'w-1', domain: 'water' })).toThrow(DeviceConflictError);
+    let invalid: unknown;
+    try {
+      fixture.registry.provision(ADMIN, { deviceId: 'w-2', domain: 'water', latitude: 10, expectedIntervalS: 0.5, enabled: 'yes' });
+    } catch (error) {
+      invalid = error;
+    }
+    expect(invalid).toBeInstanceOf(InvalidDeviceError);
+    expect((invalid as InvalidDeviceError).issues).toEqual([
+      { field: 'expectedIntervalS', problem: 'must be whole seconds, from 1 s to 604800 s (7 days), got 0.5' },
+      { field: 'enabled', problem: 'must be true or false, got "yes"' },
+      { field: 'longitude', problem: 'latitude and longitude go together: give both or neither' },
+    ]);
+    expect(() => fixture.registry.provision(ASHFORD_ADMIN, { deviceId: 'b-1', domain: 'gas', town: 'Brook' })).toThrow(DeviceOutOfScopeError);
+    expect(() => fixture.registry.provision(ASHFORD_ADMIN, { deviceId: 'n-1', domain: 'gas' })).toThrow(DeviceOutOfScopeError);
+    expect(fixture.registry.provision(ASHFORD_ADMIN, { deviceId: 'a-1', domain: 'gas', town: 'Ashford' }).device.town).toBe('Ashford');
+  });
+
+  it('updates the profile, clears fields with null, keeps the domain fixed and ends the session when it disables the device', () => {
+    fixture.registry.provision(ADMIN, { deviceId: 'w-1', domain: 'water', town: 'Ashford', site: 'Mill Lane' });
+    fixture.time += 1000;
+    const updated = fixture.registry.update(ADMIN, 'w-1', { site: null, description: 'inlet', expectedIntervalS: 300 });
+    expect(updated).toMatchObject({ town: 'Ashford', site: null, description: 'inlet', expectedIntervalS: 300, updatedAt: fixture.time });
+    expect(fixture.registry.tagsOf('w-1')).toEqual([['town', 'Ashford']]);
+    expect(fixture.disconnected).toEqual([]);
+    expect(() => fixture.registry.update(ADMIN, 'w-1', { domain: 'gas' })).toThrow(InvalidDeviceError);
+    expect(() => fixture.registry.update(ADMIN, 'w-1', { latitude: 50 })).toThrow(InvalidDeviceError);
+    expect(() => fixture.registry.update(ADMIN, 'nope', { enabled: false })).toThrow(DeviceNotFoundError);
+    fixture.registry.update(ADMIN, 'w-1', { enabled: false });
+    expect(fixture.disconnected).toEqual(['w-1']);
+    fixture.registry.update(ADMIN, 'w-1', { enabled: false });
+    expect(fixture.disconnected).toEqual(['w-1']);
+  });
+
+  it('lets a town-scoped admin change only its own towns, and not move a device out of them', () => {
+    fixture.registry.provision(ADMIN, { deviceId: 'a-1', domain: 'water', town: 'Ashford' });
+    fixture.registry.provision(ADMIN, { deviceId: 'b-1', domain: 'water', town: 'Brook' });
+    expect(() => fixture.registry.update(ASHFORD_ADMIN, 'b-1', { description: 'x' })).toThrow(DeviceOutOfScopeError);
+    expect(() => fixture.registry.rotateSecret(ASHFORD_ADMIN, 'b-1')).toThrow(DeviceOutOfScopeError);
+    expect(() => fixture.registry.remove(ASHFORD_ADMIN, 'b-1')).toThrow(DeviceOutOfScopeError);
+    expect(() => fixture.registry.update(ASHFORD_ADMIN, 'a-1', { town: 'Brook' })).toThrow(DeviceOutOfScopeError);
+    expect(fixture.registry.find('a-1')?.town).toBe('Ashford');
+    expect(fixture.registry.update(ASHFORD_ADMIN, 'a-1', { description: 'mine' }).description).toBe('mine');
+  });
+
+  it('rotates a secret (the old one stops matching) and revokes it, ending the session each time', () => {
+    const { secret: first } = fixture.registry.provision(ADMIN, { deviceId: 'w-1', domain: 'water' });
+    fixture.time += 5000;
+    const { device, secret: second } = fixture.registry.rotateSecret(ADMIN, 'w-1');
+    expect(deviceSecretMatches(first, device.secretHash)).toBe(false);
+    expect(deviceSecretMatches(second, device.secretHash)).toBe(true);
+    expect(device.secretIssuedAt).toBe(fixture.time);
+    const revoked = fixture.registry.revokeSecret(ADMIN, 'w-1');
+    expect(revoked).toMatchObject({ secretHash: null, secretIssuedAt: null });
+    expect(fixture.disconnected).toEqual(['w-1', 'w-1']);
+    expect(fixture.auditTrail().map(([action]) => action)).toEqual(['device.provision', 'device.secret.rotate', 'device.secret.revoke']);
+  });
+
+  it('removes a device from the registry and memory, ending its session', () => {
+    fixture.registry.provision(ADMIN, { deviceId: 'w-1', domain: 'water', town: 'Ashford' });
+    fixture.registry.remove(ADMIN, 'w-1');
+    expect(fixture.registry.find('w-1')).toBeUndefined();
+    expect(fixture.registry.tagsOf('w-1')).toEqual([]);
+    expect(fixture.open().find('w-1')).toBeUndefined();
+    expect(fixture.disconnected).toEqual(['w-1']);
+    expect(fixture.registry.provision(ADMIN, { deviceId: 'w-1', domain: 'water' }).device.town).toBeNull();
+  });
+});

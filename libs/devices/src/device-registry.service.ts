@@ -1,0 +1,268 @@
+import { AccessScope, scopeCovers } from '../../access/src/access-scope';
+import type { HubLogger } from '../../common/src/hub-logger';
+import type { DomainIssue } from '../../common/src/domain-error';
+import type { TagSet } from '../../influx/src/line-protocol';
+import type { NewAuditEntry } from '../../store/src/audit-log.repository';
+import { parseDevicePatch, parseNewDevice, RawDevice } from './device-fields';
+import { DeviceConflictError, DeviceNotFoundError, DeviceOutOfScopeError, InvalidDeviceError } from './device-registry.errors';
+import { generateDeviceSecret, hashDeviceSecret } from './device-secret';
+import { NewDevice, RegistryDevice } from './registry-device';
+import type { RegistryDeviceRepository } from './registry-device.repository';
+
+/** Who is changing the registry: their name goes to the audit log, their scope bounds what they may touch. */
+export interface RegistryActor {
+  readonly name: string;
+  readonly scope: AccessScope;
+}
+
+/** The broker's side: ends a device's MQTT session when its credential or standing changes. */
+export interface DeviceSessions {
+  disconnect(deviceId: string): void;
+}
+
+export interface ProvisionedDevice {
+  readonly device: RegistryDevice;
+  /** Shown once; only its hash is kept. */
+  readonly secret: string;
+}
+
+export interface DeviceRegistryDeps {
+  readonly repository: RegistryDeviceRepository;
+  readonly audit: { record(entry: NewAuditEntry): unknown };
+  readonly logger: HubLogger;
+  readonly now?: () => number;
+}
+
+/**
+ * The device registry's rules: provisioning, profile changes, credentials, removal. Every device is held in memory
+ * (a county's fleet is thousands of small rows) and written through to SQLite, so the broker's per-CONNECT and
+ * per-message questions (is this device known, which town, which tags) never wait for a query.
+ */
+export class DeviceRegistryService {
+  private readonly devices = new Map<string, RegistryDevice>();
+  private readonly tags = new Map<string, TagSet>();
+  private sessions: DeviceSessions = { disconnect: () => undefined };
+  private readonly repository: RegistryDeviceRepository;
+  private readonly audit: DeviceRegistryDeps['audit'];
+  private readonly logger: HubLogger;
+  readonly now: () => number;
+
+  constructor(deps: DeviceRegistryDeps) {
+    this.repository = deps.repository;
+    this.audit = deps.audit;
+    this.logger = deps.logger;
+    this.now = deps.now ?? Date.now;
+    for (const device of this.repository.loadAll()) this.remember(device);
+  }
+
+  /** The broker, once it exists (it needs the registry first, to authenticate). */
+  useSessions(sessions: DeviceSessions): void {
+    this.sessions = sessions;
+  }
+
+  get size(): number {
+    return this.devices.size;
+  }
+
+  find(deviceId: string): RegistryDevice | undefined {
+    return this.devices.get(deviceId);
+  }
+
+  list(): RegistryDevice[] {
+    return [...this.devices.values()];
+  }
+
+  /** InfluxDB tags of a registered device's readings (site, town), sorted by key; empty for others. */
+  tagsOf(deviceId: string): TagSet {
+    return this.tags.get(deviceId) ?? NO_TAGS;
+  }
+
+  townOf(deviceId: string): string | null {
+    return this.devices.get(deviceId)?.town ?? null;
+  }
+
+  provision(actor: RegistryActor, raw: RawDevice): ProvisionedDevice {
+    const parsed = parseNewDevice(raw);
+    if (!parsed.ok) throw new InvalidDeviceError('Invalid device', parsed.problems);
+    const refusal = this.provisionRefusal(actor, parsed.value);
+    if (refusal !== null) {
+      if (refusal.field === 'town') throw new DeviceOutOfScopeError(parsed.value.deviceId, actor.name);
+      throw new DeviceConflictError(`Device ${parsed.value.deviceId} ${refusal.problem}`);
+    }
+    const [created] = this.createAll(actor, [parsed.value], 'api');
+    return created;
+  }
+
+  /** Why a valid new device cannot be created by this actor (exists, outside its scope), or null. */
+  provisionRefusal(actor: RegistryActor, device: NewDevice): DomainIssue | null {
+    const existing = this.devices.get(device.deviceId);
+    if (existing?.status === 'quarantined') return { field: 'deviceId', problem: 'is waiting in quarantine: approve it instead' };
+    if (existing !== undefined) return { field: 'deviceId', problem: 'is already provisioned (PATCH it to change it, or rotate its secret)' };
+    if (!scopeCovers(actor.scope, device)) return { field: 'town', problem: `outside the towns and domains ${actor.name} may manage` };
+    return null;
+  }
+
+  /** Creates devices with new secrets, all in one transaction; each creation is audited. */
+  createAll(actor: RegistryActor, devices: readonly NewDevice[], via: 'api' | 'import'): ProvisionedDevice[] {
+    const now = this.now();
+    const created = devices.map((device) => {
+      const secret = generateDeviceSecret();
+      const row: RegistryDevice = {
+        ...device,
+        status: 'active',
+        secretHash: hashDeviceSecret(secret),
+        secretIssuedAt: now,
+        firstSeenAddress: null,
+        connectAttempts: 0,
+        createdAt: now,
+        createdBy: actor.name,
+        updatedAt: now,
+      };
+      return { device: row, secret };
+    });
+    // One transaction for the rows and their audit entries: 10,000 devices commit once, and never half-way.
+    this.repository.transaction(() => {
+      this.repository.saveMany(created.map(({ device }) => device));
+      for (const { device } of created) {
+        this.record(actor, 'device.provision', device.deviceId, { via, domain: device.domain, town: device.town, site: device.site, enabled: device.enabled });
+      }
+    });
+    for (const { device } of created) this.remember(device);
+    return created;
+  }
+
+  update(actor: RegistryActor, deviceId: string, raw: RawDevice): RegistryDevice {
+    const device = this.visible(actor, deviceId);
+    const parsed = parseDevicePatch(raw);
+    if (!parsed.ok) throw new InvalidDeviceError('Invalid change', parsed.problems);
+    const next: RegistryDevice = { ...device, ...parsed.value, updatedAt: this.now() };
+    if ((next.latitude === null) !== (next.longitude === null)) {
+      throw new InvalidDeviceError('Invalid change', [{ field: next.latitude === null ? 'latitude' : 'longitude', problem: 'latitude and longitude go together: set both or clear both' }]);
+    }
+    if (!scopeCovers(actor.scope, next)) throw new DeviceOutOfScopeError(deviceId, actor.name);
+    this.store(next);
+    this.record(actor, 'device.update', deviceId, { changes: parsed.value });
+    if (device.enabled && !next.enabled) this.endSession(deviceId, 'disabled');
+    return next;
+  }
+
+  /** A new secret, shown once; the old one stops working at once and a connected device is disconnected. */
+  rotateSecret(actor: RegistryActor, deviceId: string): ProvisionedDevice {
+    const device = this.visible(actor, deviceId);
+    if (device.status !== 'active') throw new DeviceConflictError(`Device ${deviceId} is ${device.status}: approve it first`);
+    const secret = generateDeviceSecret();
+    const now = this.now();
+    const next = { ...device, secretHash: hashDeviceSecret(secret), secretIssuedAt: now, updatedAt: now };
+    this.store(next);
+    this.record(actor, 'device.secret.rotate', deviceId, {});
+    this.endSession(deviceId, 'secret rotated');
+    return { device: next, secret };
+  }
+
+  /** No secret at all: the device cannot connect until it is given a new one. */
+  revokeSecret(actor: RegistryActor, deviceId: string): RegistryDevice {
+    const device = this.visible(actor, deviceId);
+    const next = { ...device, secretHash: null, secretIssuedAt: null, updatedAt: this.now() };
+    this.store(next);
+    this.record(actor, 'device.secret.revoke', deviceId, {});
+    this.endSession(deviceId, 'secret revoked');
+    return next;
+  }
+
+  /**
+   * Removes the device from the registry: it can no longer connect. Its readings in InfluxDB, its dead letters and
+   * its presence history stay (they are the county's record); the id may be provisioned again later.
+   */
+  remove(actor: RegistryActor, deviceId: string): void {
+    const device = this.visible(actor, deviceId);
+    this.repository.delete(deviceId);
+    this.devices.delete(deviceId);
+    this.tags.delete(deviceId);
+    this.record(actor, 'device.delete', deviceId, { domain: device.domain, town: device.town, status: device.status });
+    this.endSession(deviceId, 'deleted');
+  }
+
+  /**
+   * Admits a quarantined device with the profile the operator gives. Trust on first use: the secret it presented at
+   * its first CONNECT stays valid (the device needs no visit) when it was long enough to be a real secret; otherwise,
+   * or when asked, a new one is issued and returned once.
+   */
+  approve(actor: RegistryActor, deviceId: string, raw: RawDevice, issueNewSecret: boolean): { device: RegistryDevice; secret: string | null } {
+    const device = this.visible(actor, deviceId);
+    if (device.status === 'active') throw new DeviceConflictError(`Device ${deviceId} is already active`);
+    const parsed = parseNewDevice({ ...raw, deviceId, domain: raw.domain ?? device.domain ?? undefined });
+    if (!parsed.ok) throw new InvalidDeviceError('Invalid approval', parsed.problems);
+    if (!scopeCovers(actor.scope, parsed.value)) throw new DeviceOutOfScopeError(deviceId, actor.name);
+    const keep = !issueNewSecret && device.secretHash !== null;
+    const secret = keep ? null : generateDeviceSecret();
+    const now = this.now();
+    const next: RegistryDevice = {
+      ...device,
+      ...parsed.value,
+      status: 'active',
+      secretHash: secret === null ? device.secretHash : hashDeviceSecret(secret),
+      secretIssuedAt: secret === null ? device.secretIssuedAt : now,
+      updatedAt: now,
+    };
+    this.store(next);
+    this.record(actor, 'device.approve', deviceId, { domain: next.domain, town: next.town, site: next.site, secret: keep ? 'kept from first connect' : 'issued' });
+    // Its session is still the quarantined one: reconnecting makes it a device.
+    this.endSession(deviceId, 'approved');
+    return { device: next, secret };
+  }
+
+  /** Turns a quarantined device away for good: refused at CONNECT until deleted (then it may knock again). */
+  reject(actor: RegistryActor, deviceId: string): RegistryDevice {
+    const device = this.visible(actor, deviceId);
+    if (device.status !== 'quarantined') throw new DeviceConflictError(`Device ${deviceId} is ${device.status}, not quarantined`);
+    const next: RegistryDevice = { ...device, status: 'rejected', enabled: false, secretHash: null, secretIssuedAt: null, updatedAt: this.now() };
+    this.store(next);
+    this.record(actor, 'device.reject', deviceId, { firstSeenAddress: device.firstSeenAddress, connectAttempts: device.connectAttempts });
+    this.endSession(deviceId, 'rejected');
+    return next;
+  }
+
+  /** An import summary in the audit log, beside one `device.provision` entry per device created. */
+  recordImport(actor: RegistryActor, detail: Readonly<Record<string, unknown>>): void {
+    this.record(actor, 'device.import', null, detail);
+  }
+
+  /** For the MQTT side (quarantine bookkeeping): writes a row without auditing (no person made this change). */
+  storeFromBroker(device: RegistryDevice): void {
+    this.store(device);
+  }
+
+  /** The device, when it exists and the actor's scope covers it. */
+  visible(actor: { readonly name: string; readonly scope: AccessScope }, deviceId: string): RegistryDevice {
+    const device = this.devices.get(deviceId);
+    if (device === undefined) throw new DeviceNotFoundError(deviceId);
+    if (!scopeCovers(actor.scope, device)) throw new DeviceOutOfScopeError(deviceId, actor.name);
+    return device;
+  }
+
+  private store(device: RegistryDevice): void {
+    this.repository.save(device);
+    this.remember(device);
+  }
+
+  private remember(device: RegistryDevice): void {
+    this.devices.set(device.deviceId, device);
+    const tags: [string, string][] = [];
+    // Sorted by key (site < town), as readingToLine expects; only active devices' readings are stored at all.
+    if (device.site !== null) tags.push(['site', device.site]);
+    if (device.town !== null) tags.push(['town', device.town]);
+    if (tags.length > 0) this.tags.set(device.deviceId, tags);
+    else this.tags.delete(device.deviceId);
+  }
+
+  private endSession(deviceId: string, why: string): void {
+    this.logger.log({ msg: 'Ending the MQTT session of a device', deviceId, why });
+    this.sessions.disconnect(deviceId);
+  }
+
+  private record(actor: RegistryActor, action: string, targetId: string | null, detail: Readonly<Record<string, unknown>>): void {
+    this.audit.record({ actor: actor.name, action, targetType: 'device', targetId, detail });
+  }
+}
+
+const NO_TAGS: TagSet = [];

@@ -1,0 +1,54 @@
+import type { Domain } from '../../contract/src/metric-catalogue';
+
+/**
+ * active: provisioned (or approved) and allowed to report. quarantined: an unknown device let in by quarantine mode,
+ * waiting for an operator; what it sends is held as dead letters. rejected: an operator turned it away; refused at
+ * CONNECT from then on (delete it to let it knock again).
+ */
+export const DEVICE_STATUSES = ['active', 'quarantined', 'rejected'] as const;
+export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
+
+/** What an operator says about a device: where it is and what to expect of it. */
+export interface DeviceProfile {
+  readonly town: string | null;
+  readonly site: string | null;
+  readonly latitude: number | null;
+  readonly longitude: number | null;
+  /** How often the device should report, in seconds; what a no-data rule or a field engineer compares against. */
+  readonly expectedIntervalS: number | null;
+  readonly description: string;
+  readonly enabled: boolean;
+}
+
+export interface NewDevice extends DeviceProfile {
+  readonly deviceId: string;
+  readonly domain: Domain;
+}
+
+export type DevicePatch = Partial<DeviceProfile>;
+
+/** A row of the registry, credential included (as a hash): never sent over the API as is. */
+export interface RegistryDevice extends DeviceProfile {
+  readonly deviceId: string;
+  /** Null only for a quarantined device that has not published yet (its domain is learnt from its first topic). */
+  readonly domain: Domain | null;
+  readonly status: DeviceStatus;
+  readonly secretHash: string | null;
+  readonly secretIssuedAt: number | null;
+  /** Quarantine: the address of the first CONNECT and how many CONNECTs came since. */
+  readonly firstSeenAddress: string | null;
+  readonly connectAttempts: number;
+  readonly createdAt: number;
+  readonly createdBy: string;
+  readonly updatedAt: number;
+}
+
+export const EMPTY_PROFILE: DeviceProfile = {
+  town: null,
+  site: null,
+  latitude: null,
+  longitude: null,
+  expectedIntervalS: null,
+  description: '',
+  enabled: true,
+};

@@ -1,0 +1,36 @@
+import { SILENT_LOGGER } from '../../../common/src/hub-logger';
+import { AuditLogRepository } from '../../../store/src/audit-log.repository';
+import { openSqliteDatabase, SqliteDatabase } from '../../../store/src/sqlite-database';
+import { DeviceRegistryService, RegistryActor } from '../device-registry.service';
+import { RegistryDeviceRepository } from '../registry-device.repository';
+
+export const ADMIN: RegistryActor = { name: 'ada', scope: { towns: [], domains: [] } };
+export const ASHFORD_ADMIN: RegistryActor = { name: 'ash', scope: { towns: ['Ashford'], domains: [] } };
+
+/** A registry on a real in-memory SQLite database, with a settable clock and the sessions it ended. */
+export class RegistryFixture {
+  readonly db: SqliteDatabase = openSqliteDatabase(':memory:');
+  readonly audit = new AuditLogRepository(this.db);
+  readonly disconnected: string[] = [];
+  time = 1_700_000_000_000;
+  readonly registry: DeviceRegistryService;
+
+  constructor() {
+    this.registry = this.open();
+  }
+
+  /** Another registry on the same database, as after a restart. */
+  open(): DeviceRegistryService {
+    const registry = new DeviceRegistryService({ repository: new RegistryDeviceRepository(this.db), audit: this.audit, logger: SILENT_LOGGER, now: () => this.time });
+    registry.useSessions({ disconnect: (deviceId) => this.disconnected.push(deviceId) });
+    return registry;
+  }
+
+  /** [action, target, actor] of every audit entry, oldest first. */
+  auditTrail(): Array<[string, string | null, string]> {
+    return this.audit
+      .list({ limit: 1000 })
+      .reverse()
+      .map((entry) => [entry.action, entry.targetId, entry.actor]);
+  }
+}
