@@ -31,7 +31,9 @@ import { ReadingsService } from './api/readings.service';
 import { HubLifecycle } from './hub.lifecycle';
 import { ALERT_CONTROLLERS, alertProviders } from './alerts/alert.providers';
 import { LiveEventsService } from './live/live-events.service';
-import { HUB_CONFIG, LINE_SINK, SQLITE_DATABASE } from './hub.tokens';
+import { DEVICE_TOWN_LOOKUP, HUB_CONFIG, LINE_SINK, SQLITE_DATABASE } from './hub.tokens';
+import { ACCESS_CONTROLLERS, accessProviders } from './access/access.providers';
+import { DeviceTownLookup, NO_DEVICE_TOWNS } from '../../../libs/access/src/scope-check';
 
 /**
  * Wires the service from one validated config. The libs are plain classes (no Nest in them), so they are built
@@ -43,15 +45,17 @@ export class HubModule {
     return {
       module: HubModule,
       imports: [ScheduleModule.forRoot()],
-      controllers: [DevicesController, DeadLettersController, HealthController, IngestStatsController, MetricsController, CatalogueController, LiveEventsController, ...ALERT_CONTROLLERS],
+      controllers: [DevicesController, DeadLettersController, HealthController, IngestStatsController, MetricsController, CatalogueController, LiveEventsController, ...ALERT_CONTROLLERS, ...ACCESS_CONTROLLERS],
       providers: [
         { provide: HUB_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AccessGuard },
+        // Seam for the device registry: the lead replaces this with the registry's town lookup at merge.
+        { provide: DEVICE_TOWN_LOOKUP, useValue: NO_DEVICE_TOWNS },
         { provide: SQLITE_DATABASE, useFactory: () => openSqliteDatabase(join(config.dataDir, 'hub.sqlite')) },
         {
           provide: DeadLetterRepository,
-          useFactory: (db: SqliteDatabase) => new DeadLetterRepository(db, config.deadLetters.maxRows, config.deadLetters.maxPayloadBytes),
-          inject: [SQLITE_DATABASE],
+          useFactory: (db: SqliteDatabase, townOf: DeviceTownLookup) => new DeadLetterRepository(db, config.deadLetters.maxRows, config.deadLetters.maxPayloadBytes, townOf),
+          inject: [SQLITE_DATABASE, DEVICE_TOWN_LOOKUP],
         },
         { provide: DeviceStateRepository, useFactory: (db: SqliteDatabase) => new DeviceStateRepository(db), inject: [SQLITE_DATABASE] },
         { provide: LINE_SINK, useFactory: () => createLineSink(config.influx) },
@@ -105,6 +109,7 @@ export class HubModule {
         HealthService,
         HubLifecycle,
         ...alertProviders(config),
+        ...accessProviders(config),
         LiveEventsService,
       ],
     };

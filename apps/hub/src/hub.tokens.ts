@@ -2,3 +2,5 @@
 export const HUB_CONFIG = Symbol('HUB_CONFIG');
 export const SQLITE_DATABASE = Symbol('SQLITE_DATABASE');
 export const LINE_SINK = Symbol('LINE_SINK');
+/** `(deviceId) => town | null` from the device registry (libs/access DeviceTownLookup), for town-scoped views. */
+export const DEVICE_TOWN_LOOKUP = Symbol('DEVICE_TOWN_LOOKUP');
