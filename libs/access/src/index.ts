@@ -19,3 +19,4 @@ export * from './sessions/csrf';
 export * from './api-keys/api-key';
 export * from './api-keys/api-key.repository';
 export * from './api-keys/api-keys.service';
+export * from './me.view';

@@ -2,26 +2,18 @@ import { Body, Controller, Get, HttpCode, HttpException, HttpStatus, Inject, Pos
 import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Principal } from '../../../../libs/access/src/access-scope';
+import { meView } from '../../../../libs/access/src/me.view';
+import type { MeView } from '../../../../libs/access/src/me.view';
 import { TooManyAttemptsError } from '../../../../libs/access/src/access-errors';
 import { OperatorsService } from '../../../../libs/access/src/operators/operators.service';
 import type { Authentication } from '../../../../libs/access/src/principal-resolver';
 import { sessionTokenOf } from '../../../../libs/access/src/principal-resolver';
 import { LoginService } from '../../../../libs/access/src/sessions/login.service';
-import type { SessionTimes } from '../../../../libs/access/src/sessions/operator-sessions';
 import { clearedSessionCookie, sessionCookie } from '../../../../libs/access/src/sessions/session-cookie';
 import type { HubConfig } from '../../../../libs/config/src';
 import { HUB_CONFIG } from '../hub.tokens';
 import { CurrentAuthentication, CurrentPrincipal, PublicRoute, RequiresRole } from './access.decorators';
 import { LoginDto, MeDto, PasswordChangeDto } from './access.dto';
-
-export interface MeView {
-  kind: Principal['kind'];
-  name: string;
-  role: Principal['role'];
-  towns: readonly string[];
-  domains: readonly string[];
-  session: { idleExpiresAt: string; expiresAt: string } | null;
-}
 
 /** Same words for an unknown user, a wrong password and a disabled operator: the answer must not tell them apart. */
 const REFUSED = 'Wrong username or password';
@@ -92,15 +84,4 @@ export class AuthController {
 function tooMany(response: Response, error: TooManyAttemptsError): HttpException {
   response.setHeader('Retry-After', String(error.retryAfterSeconds));
   return new HttpException(error.message, HttpStatus.TOO_MANY_REQUESTS);
-}
-
-function meView(principal: Principal, session: SessionTimes | undefined): MeView {
-  return {
-    kind: principal.kind,
-    name: principal.name,
-    role: principal.role,
-    towns: principal.scope.towns,
-    domains: principal.scope.domains,
-    session: session === undefined ? null : { idleExpiresAt: new Date(session.idleExpiresAt).toISOString(), expiresAt: new Date(session.expiresAt).toISOString() },
-  };
 }
