@@ -73,6 +73,10 @@ describe('operator access (real service, real influxd)', () => {
     expect((await send(hub, 'GET', '/api/alerts', bearer('cshub_' + 'x'.repeat(43)))).status).toBe(401);
     expect((await send(hub, 'GET', '/api/health', {})).status).toBe(200);
     expect((await send(hub, 'GET', '/metrics', {})).status).toBe(200);
+    const docs = await send<{ paths: Record<string, unknown> }>(hub, 'GET', '/api/docs-json', {});
+    expect(Object.keys(docs.body.paths)).toEqual(
+      expect.arrayContaining(['/api/auth/login', '/api/auth/logout', '/api/auth/me', '/api/auth/password', '/api/operators', '/api/operators/{username}', '/api/api-keys', '/api/api-keys/{id}', '/api/audit']),
+    );
   });
 
   it('creates the first admin with a password in a 0600 file, logs where it is (never the password), and lets them in', async () => {
