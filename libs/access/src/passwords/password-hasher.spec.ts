@@ -1,4 +1,4 @@
-import { CURRENT_SCRYPT, PasswordHasher } from './password-hasher';
+import { CURRENT_SCRYPT, PasswordHasher, UNKNOWN_USER_HASH } from './password-hasher';
 import { passwordProblem } from './password-policy';
 
 /** Cheap parameters for most cases (the format and the comparison do not depend on the cost). */
@@ -45,6 +45,13 @@ describe('PasswordHasher', () => {
       expect(await hasher.verify('plaintext', stored)).toBe(false);
       expect(hasher.needsRehash(stored)).toBe(true);
     }
+  });
+
+  it('checks unknown usernames against a hash made at today’s cost (same work as a wrong password)', async () => {
+    const hasher = new PasswordHasher();
+    expect(hasher.needsRehash(UNKNOWN_USER_HASH)).toBe(false);
+    expect(await hasher.verify('anything', UNKNOWN_USER_HASH)).toBe(false);
+    expect(await hasher.verifyUnknownUser('anything')).toBe(false);
   });
 
   it('runs at most `concurrency` hashes at once, queueing the rest', async () => {

@@ -14,6 +14,14 @@ export interface ScryptParams {
  */
 export const CURRENT_SCRYPT: ScryptParams = { logN: 15, r: 8, p: 3 };
 
+/**
+ * A hash of a random password nobody knows, at today's parameters: an unknown username is checked against it, so
+ * that answering "no such user" costs exactly as much as a wrong password (fixed here rather than made at start, so
+ * the first such login is not the one that takes twice as long). Must be remade when CURRENT_SCRYPT changes (a test
+ * says so).
+ */
+export const UNKNOWN_USER_HASH = 'scrypt$ln=15,r=8,p=3$Na1ozeoMjUP6iJWxUG0hXw==$hoRZH+GuUrSiWaeXKIpb3IUBoV0VQ+W8YngijIrX2+w=';
+
 const SALT_BYTES = 16;
 const KEY_BYTES = 32;
 const FORMAT = /^scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9+/]+={0,2})\$([A-Za-z0-9+/]+={0,2})$/;
@@ -33,6 +41,8 @@ export class PasswordHasher {
   constructor(
     private readonly params: ScryptParams = CURRENT_SCRYPT,
     private readonly concurrency = 1,
+    /** A hash at `params` of a password nobody knows (UNKNOWN_USER_HASH for today's parameters). */
+    private readonly unknownUserHash = UNKNOWN_USER_HASH,
   ) {}
 
   async hash(password: string): Promise<string> {
@@ -48,6 +58,12 @@ export class PasswordHasher {
     if (parsed === undefined) return false;
     const key = await this.derive(password, parsed.salt, parsed.params, parsed.key.length);
     return timingSafeEqual(key, parsed.key);
+  }
+
+  /** The same work as verifying a real operator's password, for a username that is none; always false. */
+  async verifyUnknownUser(password: string): Promise<false> {
+    await this.verify(password, this.unknownUserHash);
+    return false;
   }
 
   /** Whether `stored` was made with weaker parameters than today's (or is not ours): rehash after a successful login. */

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { DomainIssue } from '../../../common/src/domain-error';
 import type { HubLogger } from '../../../common/src/hub-logger';
 import type { Principal } from '../access-scope';
@@ -31,12 +30,11 @@ const IN_FLIGHT_TOTAL = 32;
 
 /**
  * Password login. Refusals look the same whatever the reason (same message, and the same scrypt work: an unknown
- * username is checked against a dummy hash), and each counts towards back-off per username and per address. An
+ * username is checked against UNKNOWN_USER_HASH), and each counts towards back-off per username and per address. An
  * attempt made while backed off is answered 429 without looking at the password. Attempts already being checked
  * count too, so a burst of parallel guesses cannot slip past the back-off before the first one is counted.
  */
 export class LoginService {
-  private dummyHash: Promise<string> | undefined;
   private readonly inFlight = new Map<string, number>();
   private total = 0;
 
@@ -65,7 +63,7 @@ export class LoginService {
     this.begin(userKey, addressKey);
     try {
       const operator = USERNAME_PATTERN.test(username) ? this.operators.get(username) : undefined;
-      const matches = await this.hasher.verify(password, operator?.passwordHash ?? (await this.dummy()));
+      const matches = operator === undefined ? await this.hasher.verifyUnknownUser(password) : await this.hasher.verify(password, operator.passwordHash);
       if (operator === undefined || !matches || operator.disabled) {
         return this.refuse(operator === undefined ? null : username, operator === undefined ? 'unknown-user' : !matches ? 'wrong-password' : 'disabled', userKey, addressKey, address);
       }
@@ -105,11 +103,6 @@ export class LoginService {
     this.logger.warn({ msg: 'Login refused', username: knownUsername ?? undefined, address, reason, usernameLockedForMs: userLockMs || undefined, addressLockedForMs: addressLockMs || undefined });
     this.stats.refused++;
     return { outcome: 'refused' };
-  }
-
-  private dummy(): Promise<string> {
-    this.dummyHash ??= this.hasher.hash(randomBytes(16).toString('hex'));
-    return this.dummyHash;
   }
 
   private begin(...keys: string[]): void {

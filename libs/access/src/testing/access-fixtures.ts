@@ -41,7 +41,7 @@ export class AccessFixture {
   readonly audit = new AuditLogRepository(this.db);
   readonly operatorRepository = new OperatorRepository(this.db);
   readonly sessions = new OperatorSessions(new SessionRepository(this.db), { idleMs: 30 * MINUTE, maxAgeMs: 8 * 60 * MINUTE }, this.clock);
-  readonly hasher = new PasswordHasher({ logN: 10, r: 8, p: 1 });
+  readonly hasher = new PasswordHasher({ logN: 10, r: 8, p: 1 }, 1, 'scrypt$ln=10,r=8,p=1$l2XnTaG3xDeIK7S1yxbYjA==$V2YuSNvT0vsmmVwEKExppjJYTnSTuEI8hooecw3cVBw=');
   readonly throttle = new LoginThrottle();
   readonly stats = new LoginStats();
   readonly logger = new SilentLogger();
