@@ -9,6 +9,8 @@ describe('PrincipalResolver', () => {
     await access.operators.create({ username: 'dana', password: 'a long enough passphrase', role: 'operator' }, ADMIN);
   });
 
+  afterEach(() => access.close());
+
   it('takes the bootstrap key or an API key from a Bearer header, and a session from the cookie', () => {
     const { key } = access.keys.create({ name: 'scada', role: 'viewer' }, ADMIN);
     const { token } = access.sessions.start('dana');

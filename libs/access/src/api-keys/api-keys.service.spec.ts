@@ -10,6 +10,8 @@ describe('API keys', () => {
     access = new AccessFixture();
   });
 
+  afterEach(() => access.close());
+
   it('look like cshub_ + 43 base64url characters, and only that shape is looked up', () => {
     const { key } = access.keys.create({ name: 'scada', role: 'viewer' }, ADMIN);
     expect(key).toMatch(/^cshub_[A-Za-z0-9_-]{43}$/);

@@ -14,6 +14,8 @@ describe('OperatorsService', () => {
     access = new AccessFixture();
   });
 
+  afterEach(() => access.close());
+
   it('creates the first admin with a random password in a file only its user can read, once', async () => {
     const created = await access.operators.ensureInitialAdmin(null);
     expect(created).toEqual({ username: 'admin', passwordFile: access.passwordFile.path });

@@ -12,6 +12,8 @@ describe('LoginService', () => {
     await access.operators.create({ username: 'dana', password: PASSWORD, role: 'operator', domains: ['water'] }, ADMIN);
   });
 
+  afterEach(() => access.close());
+
   it('logs in with the right password (username case and spaces forgiven), starting a session and auditing it', async () => {
     const result = await access.logins.login({ username: '  Dana ', password: PASSWORD }, '10.0.0.7');
     expect(result).toMatchObject({ outcome: 'ok', principal: { kind: 'operator', name: 'dana', role: 'operator', scope: { towns: [], domains: ['water'] } } });

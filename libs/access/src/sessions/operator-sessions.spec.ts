@@ -9,6 +9,8 @@ describe('OperatorSessions', () => {
     await access.operators.create({ username: 'dana', password: 'a long enough passphrase', role: 'operator', towns: ['Ashford'] }, ADMIN);
   });
 
+  afterEach(() => access.close());
+
   it('gives a session as the operator is now: role and scope changes apply to open sessions', async () => {
     const { token, expiresAt, idleExpiresAt } = access.sessions.start('dana');
     expect([expiresAt, idleExpiresAt]).toEqual([T0 + 480 * MINUTE, T0 + 30 * MINUTE]);

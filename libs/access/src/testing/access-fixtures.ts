@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HubLogger } from '../../../common/src/hub-logger';
@@ -51,6 +51,12 @@ export class AccessFixture {
   readonly logins = new LoginService(this.operatorRepository, this.sessions, this.hasher, this.throttle, this.audit, this.stats, this.logger, this.clock);
   readonly keys = new ApiKeysService(new ApiKeyRepository(this.db), this.audit, this.logger, this.clock);
   readonly resolver = new PrincipalResolver((presented) => presented === 'the-bootstrap-key-from-the-environment', this.keys, this.sessions);
+
+  /** Closes the database and removes the data directory (call in afterEach). */
+  close(): void {
+    this.db.close();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
 
   /** Audit entries oldest first as `actor action target`. */
   auditTrail(): string[] {
