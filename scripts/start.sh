@@ -107,4 +107,9 @@ County Sensing Hub is running. Ctrl-C stops everything.
   Metrics            $scheme://127.0.0.1:$http_port/metrics
   InfluxDB           $INFLUX_URL
 INFO
+# The first start made the `admin` operator: say where its password is (never the password itself).
+admin_file="${HUB_DATA_DIR:-./data}/initial-admin-password"
+if [ -f "$admin_file" ]; then
+  echo "  First login        user admin, password in $admin_file (change it on the Account page; the file is deleted then)"
+fi
 wait -n "${pids[@]}"

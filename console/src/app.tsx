@@ -17,6 +17,9 @@ import { useResource } from './hooks/use-resource';
 import { InboxView } from './views/inbox-view';
 import { RuleEditView, RulesView } from './views/rules-view';
 import { SilencesView } from './views/silences-view';
+import { AccountView } from './views/account-view';
+import { AdminView } from './views/admin-view';
+import { hasRole, session, useMe } from './auth/session';
 
 interface Route {
   readonly pattern: string;
@@ -35,6 +38,11 @@ const ROUTES: readonly Route[] = [
   { pattern: '/rules/:id', render: (params) => <RuleEditView id={params.id} key={params.id} /> },
   { pattern: '/silences', render: () => <SilencesView /> },
   { pattern: '/system', render: () => <SystemView /> },
+  { pattern: '/account', render: () => <AccountView /> },
+  { pattern: '/admin', render: () => <AdminView section="operators" /> },
+  { pattern: '/admin/operators', render: () => <AdminView section="operators" /> },
+  { pattern: '/admin/api-keys', render: () => <AdminView section="api-keys" /> },
+  { pattern: '/admin/audit', render: () => <AdminView section="audit" /> },
 ];
 
 /** The inbox's own URLs (list, one alert selected) count as one page: moving between alerts keeps focus in the list. */
@@ -47,6 +55,7 @@ export const NAV = [
   { href: '/rules', label: 'Rules', key: 'r', match: ['/rules', '/rules/'] },
   { href: '/silences', label: 'Silences', key: 'l', match: ['/silences'] },
   { href: '/system', label: 'System', key: 's', match: ['/system'] },
+  { href: '/admin', label: 'Admin', key: 'm', match: ['/admin', '/admin/'], role: 'admin' },
 ] as const;
 
 /** Firing (not yet acknowledged) alerts: the count on the Alerts tab and in the browser tab's title. */
@@ -59,6 +68,7 @@ function useFiringCount(): number | undefined {
 
 export function App(): JSX.Element {
   const { path } = useLocation();
+  const me = useMe();
   const help = useRef<HTMLDialogElement>(null);
   const health = useHealth();
   const firing = useFiringCount();
@@ -85,7 +95,7 @@ export function App(): JSX.Element {
         </Link>
         <nav aria-label="Main">
           <ul class="nav">
-            {NAV.map((item) => {
+            {NAV.filter((item) => !('role' in item) || hasRole(me, item.role)).map((item) => {
               const current = item.match.some((prefix: string) => (prefix.endsWith('/') && prefix !== '/' ? path.startsWith(prefix) : path === prefix));
               return (
                 <li key={item.href}>
@@ -110,6 +120,15 @@ export function App(): JSX.Element {
           </span>
           <button type="button" class="button button-ghost button-small" onClick={() => help.current?.showModal()} aria-keyshortcuts="?">
             Keys
+          </button>
+          <span class="signed-in" data-me={me.name} data-role={me.role}>
+            <Link href="/account" class="signed-in-name" title="Your account: change your password">
+              {me.name}
+            </Link>{' '}
+            <span class="role-badge">{me.role}</span>
+          </span>
+          <button type="button" class="button button-small" onClick={() => void session.logout()}>
+            Log out
           </button>
         </div>
       </header>

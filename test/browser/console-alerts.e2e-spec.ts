@@ -3,6 +3,7 @@ import type { AlertView } from '../../libs/alerts/src/lifecycle/alert.view';
 import { HubProcess } from '../support/hub-process';
 import { provisioned } from '../support/provision';
 import { InfluxdProcess } from '../support/influxd-process';
+import { createOperator } from '../support/operators';
 import { waitFor } from '../support/wait-for';
 import { ConsoleBrowser } from './console-browser';
 import { eventually, eventuallyPage } from './web-assertions';
@@ -23,7 +24,11 @@ const RULE = {
   condition: { type: 'threshold', operator: 'above', value: 20, clear: 10, for: '0s', clearFor: '0s' },
 };
 const NOTE = 'Crew dispatched to valve 7; area cordoned off.';
-const OPERATOR = 'Dana Ortiz';
+/** The gas desk's operator, and the county admin who edits rules: both sign in through the console. */
+const OPERATOR = 'dana.ortiz';
+const OPERATOR_PASSWORD = 'gas desk night shift';
+const ADMIN = 'chief';
+const ADMIN_PASSWORD = 'county command room';
 const TITLE = 'Alerts · County Sensing Hub';
 
 describe('operator console: alert inbox, rules and silences (real browser, service, influxd, simulator)', () => {
@@ -57,7 +62,9 @@ describe('operator console: alert inbox, rules and silences (real browser, servi
       seed: 5,
     }));
     expect(history.acked).toBe(100);
-    browser = await ConsoleBrowser.launch(hub.httpUrl, { extraHTTPHeaders: hub.adminHeaders });
+    await createOperator(hub, { username: OPERATOR, password: OPERATOR_PASSWORD, role: 'operator', domains: ['gas'] });
+    await createOperator(hub, { username: ADMIN, password: ADMIN_PASSWORD, role: 'admin' });
+    browser = await ConsoleBrowser.launch(hub.httpUrl);
   });
 
   afterAll(async () => {
@@ -77,6 +84,7 @@ describe('operator console: alert inbox, rules and silences (real browser, servi
 
   it('shows a gas spike’s alert without a reload, with the count in the tab title', async () => {
     await browser.open('/');
+    await browser.signIn(OPERATOR, OPERATOR_PASSWORD);
     await eventually(page().getByText('No open alerts')).toBeVisible();
     await eventuallyPage(page()).toHaveTitle(TITLE);
     await eventually(page().locator('[data-live="live"]')).toBeVisible();
@@ -128,14 +136,11 @@ describe('operator console: alert inbox, rules and silences (real browser, servi
     await browser.screenshot('alert-firing');
   });
 
-  it('refuses to acknowledge without a name, then acknowledges with a note; it stays acknowledged after a reload', async () => {
+  it('acknowledges with a note as the signed-in operator; it stays acknowledged after a reload', async () => {
     const detail = page().locator('.alert-detail');
+    // Nobody types a name any more: the hub records who is signed in.
+    await eventually(detail.getByLabel('Your name')).toHaveCount(0);
     await detail.getByLabel('Note').fill(NOTE);
-    await detail.getByRole('button', { name: 'Acknowledge' }).click();
-    await eventually(detail.locator('#by-error')).toHaveText('Enter your name: it is recorded in the alert’s history.');
-    expect((await alertOf(alertId)).state).toBe('firing');
-
-    await detail.getByLabel('Your name').fill(OPERATOR);
     await detail.getByRole('button', { name: 'Acknowledge' }).click();
     await eventually(detail.locator('.action-status')).toHaveText(`Acknowledged by ${OPERATOR}.`);
     await eventually(detail).toHaveAttribute('data-state', 'acknowledged');
@@ -154,7 +159,8 @@ describe('operator console: alert inbox, rules and silences (real browser, servi
     await eventually(page().locator('.alert-detail')).toHaveAttribute('data-state', 'acknowledged');
     await eventually(page().locator(`.alert-item[data-alert-id="${alertId}"] [data-alert-state]`)).toHaveText('Acknowledged');
     await eventually(page().locator('.alert-detail .history li[data-kind="acknowledged"] .history-note')).toHaveText(NOTE);
-    await eventually(page().locator('.alert-detail').getByLabel('Your name')).toHaveValue(OPERATOR);
+    // The session survives the reload (the cookie), so the operator is still signed in.
+    await eventually(page().locator(`.signed-in[data-me="${OPERATOR}"]`)).toBeVisible();
     await browser.markDocument();
   });
 
@@ -208,9 +214,18 @@ describe('operator console: alert inbox, rules and silences (real browser, servi
     expect(history.map((event) => `${event.kind}:${event.actor}`)).toEqual(['fired:system', `acknowledged:${OPERATOR}`, 'resolved:system', `commented:${OPERATOR}`]);
   });
 
-  it('shows the hub’s objection to a rule edit next to the field, and saves the corrected rule', async () => {
+  it('shows an operator the rule read-only; an admin gets the hub’s objection to an edit next to the field, and saves the corrected rule', async () => {
     await browser.open(`/rules/${RULE.id}`);
     const form = page().locator('form.rule-form');
+    await eventually(form).toHaveAttribute('data-readonly', 'true');
+    await eventually(form.locator('input[name="condition.clear"]')).toBeDisabled();
+    await eventually(form.getByRole('button', { name: 'Save changes' })).toHaveCount(0);
+
+    // Sign out; the county admin signs in at the same page and comes back to it.
+    await page().getByRole('button', { name: 'Log out' }).click();
+    await eventually(page().getByText('You have signed out.')).toBeVisible();
+    await browser.signIn(ADMIN, ADMIN_PASSWORD);
+    await eventuallyPage(page()).toHaveURL(new RegExp(`/rules/${RULE.id}$`));
     await eventually(form.locator('input[name="condition.value"]')).toHaveValue('20');
     await form.locator('input[name="condition.clear"]').fill('25');
     await form.getByRole('button', { name: 'Save changes' }).click();
@@ -230,7 +245,7 @@ describe('operator console: alert inbox, rules and silences (real browser, servi
     await browser.screenshot('rules');
   });
 
-  it('creates a silence for a device (refusing one without a reason) and ends it', async () => {
+  it('creates a silence for a device as the signed-in admin (refusing one without a reason) and ends it', async () => {
     await browser.open(`/silences?deviceId=e2e-gas-1&ruleId=${RULE.id}`);
     const form = page().locator('form.silence-form');
     await eventually(form.locator('input[name="deviceId"]')).toHaveValue('e2e-gas-1');
@@ -243,7 +258,7 @@ describe('operator console: alert inbox, rules and silences (real browser, servi
     await eventually(row).toHaveCount(1);
     await eventually(row.first()).toContainText('e2e-gas-1');
     await eventually(row.first()).toContainText('in force');
-    await eventually(row.first()).toContainText(`by ${OPERATOR}`);
+    await eventually(row.first()).toContainText(`by ${ADMIN}`);
     const silences = await waitFor(() => hub.get<{ deviceId: string; ruleId: string; active: boolean; reason: string }[]>('/api/alert-silences'), (r) => r.body.length === 1, 5000, 'one silence');
     expect(silences.body.map((silence) => [silence.deviceId, silence.ruleId, silence.active, silence.reason])).toEqual([['e2e-gas-1', RULE.id, true, 'Valve 7 maintenance, work order 4711']]);
     await browser.screenshot('silences');

@@ -24,8 +24,6 @@ export interface ConsoleBrowserOptions {
   readonly locale?: string;
   readonly colorScheme?: 'light' | 'dark';
   readonly viewport?: { readonly width: number; readonly height: number };
-  /** Sent with every request the page makes, e.g. an API key. */
-  readonly extraHTTPHeaders?: Record<string, string>;
 }
 
 /**
@@ -59,7 +57,6 @@ export class ConsoleBrowser {
         timezoneId: options.timezoneId ?? 'America/Chicago',
         locale: options.locale ?? 'en-US',
         colorScheme: options.colorScheme ?? 'dark',
-        extraHTTPHeaders: options.extraHTTPHeaders,
       });
     } catch (error) {
       await rm(profileDir, { recursive: true, force: true });
@@ -77,6 +74,22 @@ export class ConsoleBrowser {
 
   async open(path: string): Promise<void> {
     await this.page.goto(`${this.baseUrl}${path}`);
+  }
+
+  /**
+   * Signs in through the console's own login page (shown in place of any page while nobody is signed in) and waits
+   * until the console shows the operator in its header.
+   */
+  async signIn(username: string, password: string): Promise<void> {
+    const form = this.page.locator('form.login-card');
+    await form.waitFor({ state: 'visible', timeout: 15_000 });
+    await form.locator('input[name="username"]').fill(username);
+    await form.locator('input[name="password"]').fill(password);
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await this.page.locator(`.signed-in[data-me="${username}"]`).waitFor({ state: 'visible', timeout: 15_000 });
+    // Before signing in, the console's "who am I?" is answered 401 and Chromium logs that: expected, not an error.
+    const unexpected = this.errors.filter((message) => !/status of 401/.test(message));
+    this.errors.splice(0, this.errors.length, ...unexpected);
   }
 
   /** Saves artifacts/console/<name>.png (full page) and returns its path. */

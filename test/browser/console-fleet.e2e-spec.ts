@@ -3,6 +3,7 @@ import type { DeviceView as DeviceState } from '../../libs/devices/src/device-vi
 import { HubProcess } from '../support/hub-process';
 import { provisioned } from '../support/provision';
 import { InfluxdProcess } from '../support/influxd-process';
+import { createOperator } from '../support/operators';
 import { waitFor } from '../support/wait-for';
 import { ConsoleBrowser } from './console-browser';
 import { eventually, eventuallyPage } from './web-assertions';
@@ -24,7 +25,11 @@ describe('operator console: fleet, device, refused messages, system (real browse
   beforeAll(async () => {
     influxd = await InfluxdProcess.start();
     hub = await HubProcess.start({ INFLUX_URL: influxd.url, INFLUX_DATABASE: 'console_fleet', HUB_WRITE_FLUSH_INTERVAL: '50ms' });
-    browser = await ConsoleBrowser.launch(hub.httpUrl, { timezoneId: ZONE, extraHTTPHeaders: hub.adminHeaders });
+    // A wall screen in the command room: a viewer, signed in through the console's own login page.
+    await createOperator(hub, { username: 'wallboard', password: 'command room screen 3', role: 'viewer' });
+    browser = await ConsoleBrowser.launch(hub.httpUrl, { timezoneId: ZONE });
+    await browser.open('/fleet');
+    await browser.signIn('wallboard', 'command room screen 3');
   });
 
   afterAll(async () => {

@@ -55,6 +55,7 @@ export function eventually(locator: Locator) {
       until(`${locator} to have value ${String(expected)}`, () => locator.inputValue({ timeout: READ_TIMEOUT_MS }), (actual) => matches(actual, expected), options),
     toBeVisible: (options?: Options) => until(`${locator} to be visible`, () => locator.isVisible(), (visible) => visible, options),
     toBeHidden: (options?: Options) => until(`${locator} to be hidden`, () => locator.isVisible(), (visible) => !visible, options),
+    toBeDisabled: (options?: Options) => until(`${locator} to be disabled`, () => locator.isDisabled({ timeout: READ_TIMEOUT_MS }), (disabled) => disabled, options),
     toBeFocused: (options?: Options) =>
       until(`${locator} to have focus`, () => hasFocus(locator), (focused) => focused, options),
     toBeUnfocused: (options?: Options) => until(`${locator} not to have focus`, () => hasFocus(locator), (focused) => !focused, options),

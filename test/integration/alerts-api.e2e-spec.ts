@@ -132,9 +132,12 @@ describe('alert API (real service, real influxd)', () => {
       5000,
       'the level alert',
     );
-    expect((await call<ApiError>(hub, 'POST', `/api/alerts/${alert.id}/acknowledge`, {})).body.issues).toEqual([{ field: 'by', problem: 'is required' }]);
-    expect((await call(hub, 'POST', `/api/alerts/${alert.id}/comments`, { by: 'j.smith', text: 'tanker ordered' })).status).toBe(201);
-    expect((await call(hub, 'POST', '/api/alerts/999999/resolve', { by: 'j.smith' })).status).toBe(404);
+    expect((await call<ApiError>(hub, 'POST', `/api/alerts/${alert.id}/acknowledge`, { by: 'j.smith' })).body.issues).toEqual([
+      { field: 'by', problem: 'is not accepted: the hub records the logged-in operator (or the API key) as the actor' },
+    ]);
+    expect((await call<ApiError>(hub, 'POST', `/api/alerts/${alert.id}/comments`, {})).body.issues).toEqual([{ field: 'text', problem: 'is required' }]);
+    expect((await call(hub, 'POST', `/api/alerts/${alert.id}/comments`, { text: 'tanker ordered' })).status).toBe(201);
+    expect((await call(hub, 'POST', '/api/alerts/999999/resolve', {})).status).toBe(404);
     expect((await call(hub, 'GET', '/api/alerts/abc')).status).toBe(400);
     expect((await call<ApiError>(hub, 'GET', '/api/alerts?state=burning')).body.message).toBe(
       'Invalid query parameter state="burning": expected one of firing, acknowledged, resolved, open',
@@ -142,7 +145,7 @@ describe('alert API (real service, real influxd)', () => {
     expect((await call(hub, 'DELETE', '/api/alert-rules/api-level')).status).toBe(204);
     const resolved = await call<{ state: string; resolution: string }>(hub, 'GET', `/api/alerts/${alert.id}`);
     expect(resolved.body).toMatchObject({ state: 'resolved', resolution: 'rule-deleted' });
-    expect((await call(hub, 'POST', `/api/alerts/${alert.id}/resolve`, { by: 'j.smith' })).status).toBe(409);
+    expect((await call(hub, 'POST', `/api/alerts/${alert.id}/resolve`, {})).status).toBe(409);
     const history = await call<Array<{ kind: string; note: string | null }>>(hub, 'GET', `/api/alerts/${alert.id}/history`);
     expect(history.body.map((event) => [event.kind, event.note])).toEqual([
       ['fired', null],
@@ -157,10 +160,9 @@ describe('alert API (real service, real influxd)', () => {
       domain: 'water',
       duration: '2h',
       reason: 'mains renewal',
-      createdBy: 'ops',
     });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ town: 'Northfield', domain: 'water', deviceId: null, active: true });
+    expect(created.body).toMatchObject({ town: 'Northfield', domain: 'water', deviceId: null, active: true, createdBy: 'bootstrap-key' });
     const listed = await call<Array<{ id: number }>>(hub, 'GET', '/api/alert-silences?active=true');
     expect(listed.body.map((silence) => silence.id)).toContain(created.body.id);
     const endsAt = new Date(Date.parse(created.body.endsAt) + 3_600_000).toISOString();
@@ -168,6 +170,7 @@ describe('alert API (real service, real influxd)', () => {
     expect(extended.body.endsAt).toBe(endsAt);
     expect((await call<ApiError>(hub, 'POST', '/api/alert-silences', { reason: 'x', createdBy: 'y', duration: '1h' })).body.issues).toEqual([
       { field: 'deviceId', problem: 'or town or domain is required: what the silence covers' },
+      { field: 'createdBy', problem: 'is not accepted: the hub records the logged-in operator (or the API key) as the silence’s author' },
     ]);
     expect((await call(hub, 'DELETE', `/api/alert-silences/${created.body.id}`)).status).toBe(204);
     expect((await call(hub, 'GET', `/api/alert-silences/${created.body.id}`)).status).toBe(404);

@@ -3,6 +3,7 @@ import { describeCatalogue } from '../../libs/contract/src/catalogue.view';
 import { HubProcess } from '../support/hub-process';
 import { deviceLogin } from '../support/provision';
 import { InfluxdProcess } from '../support/influxd-process';
+import { SseReader } from '../support/sse-reader';
 
 /**
  * The console and its feed as served by the real service process: the app at `/` and at every page route, hashed
@@ -10,73 +11,6 @@ import { InfluxdProcess } from '../support/influxd-process';
  * a browser), the catalogue from the contract, and the server-sent events the console lives on — including that an
  * open event stream does not hold up a graceful stop.
  */
-interface SseEvent {
-  readonly type: string;
-  readonly id?: string;
-  readonly retry?: number;
-  readonly data: unknown;
-}
-
-/** Reads text/event-stream from a fetch response, one event at a time. */
-class SseReader {
-  private buffer = '';
-  private readonly decoder = new TextDecoder();
-
-  constructor(private readonly reader: ReadableStreamDefaultReader<Uint8Array>) {}
-
-  /** The next event that is not a comment; undefined when the stream ended. */
-  async next(timeoutMs = 15_000): Promise<SseEvent | undefined> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const end = this.buffer.indexOf('\n\n');
-      if (end !== -1) {
-        const block = this.buffer.slice(0, end);
-        this.buffer = this.buffer.slice(end + 2);
-        const event = parse(block);
-        if (event) return event;
-        continue;
-      }
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new Error(`no event within ${timeoutMs} ms; buffered: ${JSON.stringify(this.buffer)}`);
-      let timer: NodeJS.Timeout | undefined;
-      const chunk = await Promise.race([
-        this.reader.read(),
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no event within ${timeoutMs} ms`)), remaining))),
-      ]).finally(() => clearTimeout(timer));
-      if (chunk.done) return undefined;
-      this.buffer += this.decoder.decode(chunk.value, { stream: true });
-    }
-  }
-
-  /** Skips events of other types (and devices or alerts of other tests) until `match` holds. */
-  async until(match: (event: SseEvent) => boolean, timeoutMs = 15_000): Promise<SseEvent> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const event = await this.next(Math.max(deadline - Date.now(), 1));
-      if (event === undefined) throw new Error('stream ended');
-      if (match(event)) return event;
-    }
-  }
-}
-
-function parse(block: string): SseEvent | undefined {
-  let type = 'message';
-  let id: string | undefined;
-  let retry: number | undefined;
-  const data: string[] = [];
-  for (const line of block.split('\n')) {
-    if (line.startsWith(':') || line === '') continue;
-    const [field, ...rest] = line.split(':');
-    const value = rest.join(':').replace(/^ /, '');
-    if (field === 'event') type = value;
-    else if (field === 'id') id = value;
-    else if (field === 'retry') retry = Number(value);
-    else if (field === 'data') data.push(value);
-  }
-  if (data.length === 0 && retry === undefined) return undefined;
-  return { type, id, retry, data: data.length > 0 ? JSON.parse(data.join('\n')) : undefined };
-}
-
 describe('operator console served by the service (real process, real influxd)', () => {
   let influxd: InfluxdProcess;
   let hub: HubProcess;
@@ -197,11 +131,11 @@ describe('operator console served by the service (real process, real influxd)', 
         const acknowledged = await fetch(`${hub.httpUrl}/api/alerts/${alertId}/acknowledge`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', ...hub.adminHeaders },
-          body: JSON.stringify({ by: 'Sam', note: 'on it' }),
+          body: JSON.stringify({ note: 'on it' }),
         });
         expect(acknowledged.status).toBe(200);
         const ack = await events.until((event) => event.type === 'alert');
-        expect(ack.data).toMatchObject({ event: { kind: 'acknowledged', actor: 'Sam', note: 'on it', fromState: 'firing' }, alert: { id: alertId, state: 'acknowledged' } });
+        expect(ack.data).toMatchObject({ event: { kind: 'acknowledged', actor: 'bootstrap-key', note: 'on it', fromState: 'firing' }, alert: { id: alertId, state: 'acknowledged' } });
         expect(Number(ack.id)).toBeGreaterThan(Number(fired.id));
 
         await device.endAsync();

@@ -31,7 +31,7 @@ import { ReadingsService } from './api/readings.service';
 import { HubLifecycle } from './hub.lifecycle';
 import { ALERT_CONTROLLERS, alertProviders } from './alerts/alert.providers';
 import { LiveEventsService } from './live/live-events.service';
-import { HUB_CONFIG, LINE_SINK, MQTT_ACCESS_POLICY, SQLITE_DATABASE } from './hub.tokens';
+import { DEVICE_TOWN_LOOKUP, HUB_CONFIG, LINE_SINK, MQTT_ACCESS_POLICY, SQLITE_DATABASE } from './hub.tokens';
 import { MqttClientsController } from './integrations/mqtt-clients.controller';
 import { perimeterProviders } from './perimeter/perimeter.providers';
 import { MqttPerimeter } from '../../../libs/perimeter/src/mqtt-perimeter';
@@ -39,6 +39,8 @@ import type { Client } from 'aedes';
 import { DEVICE_CONTROLLERS, deviceProviders } from './devices/device.providers';
 import { DeviceRegistryService } from '../../../libs/devices/src/device-registry.service';
 import type { MqttAccessPolicy } from '../../../libs/access/src/mqtt-access';
+import { ACCESS_CONTROLLERS, accessProviders } from './access/access.providers';
+import { DeviceTownLookup } from '../../../libs/access/src/scope-check';
 
 /**
  * Wires the service from one validated config. The libs are plain classes (no Nest in them), so they are built
@@ -50,15 +52,17 @@ export class HubModule {
     return {
       module: HubModule,
       imports: [ScheduleModule.forRoot()],
-      controllers: [DevicesController, DeadLettersController, HealthController, IngestStatsController, MetricsController, CatalogueController, LiveEventsController, ...ALERT_CONTROLLERS, MqttClientsController, ...DEVICE_CONTROLLERS],
+      controllers: [DevicesController, DeadLettersController, HealthController, IngestStatsController, MetricsController, CatalogueController, LiveEventsController, ...ALERT_CONTROLLERS, MqttClientsController, ...DEVICE_CONTROLLERS, ...ACCESS_CONTROLLERS],
       providers: [
         { provide: HUB_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AccessGuard },
+        // Town-scoped views (dead letters, the live stream) ask the device registry where a device is.
+        { provide: DEVICE_TOWN_LOOKUP, useFactory: (registry: DeviceRegistryService): DeviceTownLookup => (deviceId) => registry.townOf(deviceId), inject: [DeviceRegistryService] },
         { provide: SQLITE_DATABASE, useFactory: () => openSqliteDatabase(join(config.dataDir, 'hub.sqlite')) },
         {
           provide: DeadLetterRepository,
-          useFactory: (db: SqliteDatabase) => new DeadLetterRepository(db, config.deadLetters.maxRows, config.deadLetters.maxPayloadBytes),
-          inject: [SQLITE_DATABASE],
+          useFactory: (db: SqliteDatabase, townOf: DeviceTownLookup) => new DeadLetterRepository(db, config.deadLetters.maxRows, config.deadLetters.maxPayloadBytes, townOf),
+          inject: [SQLITE_DATABASE, DEVICE_TOWN_LOOKUP],
         },
         { provide: DeviceStateRepository, useFactory: (db: SqliteDatabase) => new DeviceStateRepository(db), inject: [SQLITE_DATABASE] },
         { provide: LINE_SINK, useFactory: () => createLineSink(config.influx) },
@@ -120,6 +124,7 @@ export class HubModule {
         HubLifecycle,
         ...alertProviders(config),
         ...perimeterProviders(config),
+        ...accessProviders(config),
         LiveEventsService,
         ...deviceProviders(config),
       ],

@@ -16,14 +16,26 @@ export class ApiError extends Error {
 }
 
 const TIMEOUT_MS = 20_000;
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
-export async function requestJson<T>(path: string, init: RequestInit = {}): Promise<T> {
+/** Told about every 401: the session ended (idle, logged out elsewhere, disabled), so the console shows the login. */
+let onUnauthorized: () => void = () => undefined;
+
+export function setUnauthorizedHandler(handler: () => void): void {
+  onUnauthorized = handler;
+}
+
+export async function requestJson<T>(path: string, init: RequestInit & { quietUnauthorized?: boolean } = {}): Promise<T> {
+  const { quietUnauthorized, ...requestInit } = init;
+  const method = (requestInit.method ?? 'GET').toUpperCase();
   let response: Response;
   try {
     response = await fetch(path, {
-      ...init,
-      headers: { Accept: 'application/json', ...(init.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...init.headers },
-      signal: init.signal ?? AbortSignal.timeout(TIMEOUT_MS),
+      ...requestInit,
+      // Every change carries a JSON body type, even without a body: the hub refuses changes a cross-site form could
+      // send (its CSRF defence besides the SameSite=Strict cookie).
+      headers: { Accept: 'application/json', ...(requestInit.body !== undefined || !SAFE_METHODS.has(method) ? { 'Content-Type': 'application/json' } : {}), ...requestInit.headers },
+      signal: requestInit.signal ?? AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
@@ -31,6 +43,7 @@ export async function requestJson<T>(path: string, init: RequestInit = {}): Prom
   }
   const text = await response.text();
   const body: unknown = text === '' ? undefined : safeParse(text);
+  if (response.status === 401 && !quietUnauthorized) onUnauthorized();
   if (!response.ok) throw new ApiError(response.status, messageOf(body) ?? `${response.status} ${response.statusText}`, fieldsOf(body));
   return body as T;
 }

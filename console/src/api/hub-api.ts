@@ -1,6 +1,11 @@
-import { ApiError, getJson, query, sendJson } from './http';
+import { ApiError, getJson, query, requestJson, sendJson } from './http';
 import { isFleetDevice } from '../fleet/device-status';
 import type {
+  ApiKeyView,
+  AuditPage,
+  CreatedApiKey,
+  MeView,
+  OperatorView,
   AlertEventView,
   AlertPage,
   AlertRuleDocument,
@@ -53,9 +58,10 @@ export const hubApi = {
     ),
   alert: (id: number, signal?: AbortSignal) => getJson<AlertView>(`/api/alerts/${id}`, signal),
   alertHistory: (id: number, signal?: AbortSignal) => getJson<AlertEventView[]>(`/api/alerts/${id}/history`, signal),
-  acknowledge: (id: number, by: string, note: string) => sendJson<AlertView>('POST', `/api/alerts/${id}/acknowledge`, { by, ...(note ? { note } : {}) }),
-  resolve: (id: number, by: string, note: string) => sendJson<AlertView>('POST', `/api/alerts/${id}/resolve`, { by, ...(note ? { note } : {}) }),
-  comment: (id: number, by: string, text: string) => sendJson<AlertEventView>('POST', `/api/alerts/${id}/comments`, { by, text }),
+  // The hub records the logged-in operator as the actor.
+  acknowledge: (id: number, note: string) => sendJson<AlertView>('POST', `/api/alerts/${id}/acknowledge`, note ? { note } : {}),
+  resolve: (id: number, note: string) => sendJson<AlertView>('POST', `/api/alerts/${id}/resolve`, note ? { note } : {}),
+  comment: (id: number, text: string) => sendJson<AlertEventView>('POST', `/api/alerts/${id}/comments`, { text }),
 
   rules: (signal?: AbortSignal) => getJson<AlertRuleDocument[]>('/api/alert-rules', signal),
   rule: (id: string, signal?: AbortSignal) => getJson<AlertRuleDocument>(`/api/alert-rules/${encodeURIComponent(id)}`, signal),
@@ -68,7 +74,31 @@ export const hubApi = {
   createSilence: (silence: unknown) => sendJson<SilenceView>('POST', '/api/alert-silences', silence),
   updateSilence: (id: number, change: unknown) => sendJson<SilenceView>('PATCH', `/api/alert-silences/${id}`, change),
   deleteSilence: (id: number) => sendJson<void>('DELETE', `/api/alert-silences/${id}`),
+
+  /** Who is logged in; a 401 here only means "nobody yet", not a session that just ended. */
+  me: () => requestJson<MeView>('/api/auth/me', { quietUnauthorized: true }),
+  login: (username: string, password: string) => requestJson<MeView>('/api/auth/login', { method: 'POST', body: JSON.stringify({ username, password }), quietUnauthorized: true }),
+  logout: () => requestJson<void>('/api/auth/logout', { method: 'POST', quietUnauthorized: true }),
+  changePassword: (currentPassword: string, newPassword: string) => sendJson<void>('POST', '/api/auth/password', { currentPassword, newPassword }),
+
+  operators: (signal?: AbortSignal) => getJson<OperatorView[]>('/api/operators', signal),
+  createOperator: (operator: unknown) => sendJson<OperatorView>('POST', '/api/operators', operator),
+  updateOperator: (username: string, change: unknown) => sendJson<OperatorView>('PATCH', `/api/operators/${encodeURIComponent(username)}`, change),
+  apiKeys: (signal?: AbortSignal) => getJson<ApiKeyView[]>('/api/api-keys', signal),
+  createApiKey: (key: unknown) => sendJson<CreatedApiKey>('POST', '/api/api-keys', key),
+  revokeApiKey: (id: number) => sendJson<void>('DELETE', `/api/api-keys/${id}`),
+  audit: (filter: AuditQuery, signal?: AbortSignal) =>
+    getJson<AuditPage>(`/api/audit${query({ actor: filter.actor, action: filter.action, targetType: filter.targetType, targetId: filter.targetId, before: filter.before, limit: filter.limit ?? 100 })}`, signal),
 };
+
+export interface AuditQuery {
+  readonly actor?: string;
+  readonly action?: string;
+  readonly targetType?: string;
+  readonly targetId?: string;
+  readonly before?: number;
+  readonly limit?: number;
+}
 
 export interface AlertQuery {
   /** open = firing or acknowledged. */

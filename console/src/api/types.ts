@@ -50,3 +50,22 @@ export interface AlertFeedEvent {
   readonly event: AlertEventView;
   readonly alert: AlertView;
 }
+
+export type { MeView } from '../../../libs/access/src/me.view';
+export type { OperatorView } from '../../../libs/access/src/operators/operators.service';
+export type { ApiKeyView } from '../../../libs/access/src/api-keys/api-keys.service';
+export type { Role } from '../../../libs/access/src/access-scope';
+import type { ApiKeyView } from '../../../libs/access/src/api-keys/api-keys.service';
+import type { AuditEntry } from '../../../libs/store/src/audit-log.repository';
+
+/** POST /api/api-keys: the key, shown this once. */
+export interface CreatedApiKey {
+  readonly key: string;
+  readonly apiKey: ApiKeyView;
+}
+
+/** GET /api/audit (declared inline by AuditController). */
+export interface AuditPage {
+  readonly items: Array<Omit<AuditEntry, 'at'> & { readonly at: string }>;
+  readonly nextBefore: number | null;
+}

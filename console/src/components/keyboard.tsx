@@ -10,6 +10,7 @@ export const GO_KEYS: Readonly<Record<string, { href: string; label: string }>> 
   r: { href: '/rules', label: 'Rules' },
   l: { href: '/silences', label: 'Silences' },
   s: { href: '/system', label: 'System' },
+  m: { href: '/admin', label: 'Admin: operators, API keys, audit log (admins)' },
 };
 
 export function isTyping(target: EventTarget | null): boolean {

@@ -17,6 +17,7 @@ class LiveFeed {
   private readonly statusListeners = new Set<(status: LiveStatus) => void>();
   private readonly handlers = new Map<string, Set<Handler>>();
   private reopenTimer: ReturnType<typeof setTimeout> | undefined;
+  private closedListener: () => void = () => undefined;
 
   get status(): LiveStatus {
     return this.current;
@@ -30,12 +31,27 @@ class LiveFeed {
     source.onerror = () => {
       this.setStatus('reconnecting');
       if (source.readyState === EventSource.CLOSED) {
+        // The hub refused the stream (e.g. 401: the session ended): let the console find out why, then retry.
+        this.closedListener();
         this.source = null;
         clearTimeout(this.reopenTimer);
         this.reopenTimer = setTimeout(() => this.start(), REOPEN_MS);
       }
     };
     for (const type of this.handlers.keys()) this.listen(type);
+  }
+
+  /** Closes the stream (logging out) until start() is called again. */
+  stop(): void {
+    clearTimeout(this.reopenTimer);
+    this.source?.close();
+    this.source = null;
+    this.setStatus('connecting');
+  }
+
+  /** Called whenever the browser gives up on the stream (the hub refused or closed it for good). */
+  onClosed(listener: () => void): void {
+    this.closedListener = listener;
   }
 
   /** Subscribes to one event type; returns the unsubscribe function. */

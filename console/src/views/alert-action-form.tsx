@@ -1,7 +1,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { useOperatorName } from '../alerts/operator-name';
 import { hubApi } from '../api/hub-api';
+import { hasRole, useMe } from '../auth/session';
 import { ApiError } from '../api/http';
 import type { AlertView } from '../api/types';
 import { isTyping } from '../components/keyboard';
@@ -11,37 +11,46 @@ import { Link } from '../router';
 type Action = 'acknowledge' | 'resolve' | 'comment';
 const DONE_TEXT: Record<Action, string> = { acknowledge: 'Acknowledged', resolve: 'Resolved', comment: 'Comment added' };
 
-/** Acknowledge, resolve or comment, with a note and the operator's name; the hub's objections are shown at the field. */
+/**
+ * Acknowledge, resolve or comment, with a note; the hub records the logged-in operator as the actor. Viewers get no
+ * form at all (the hub would refuse them anyway). The hub's objections are shown at the field.
+ */
 export function ActionForm(props: { alert: AlertView; onDone: () => void }): JSX.Element {
+  const me = useMe();
+  if (!hasRole(me, 'operator')) {
+    return (
+      <p class="muted action-readonly" data-readonly-reason="viewer">
+        You can view alerts; acknowledging, resolving and commenting take the operator role.
+      </p>
+    );
+  }
+  return <OperatorActions {...props} name={me.name} />;
+}
+
+function OperatorActions(props: { alert: AlertView; onDone: () => void; name: string }): JSX.Element {
   const { alert } = props;
-  const [name, setName] = useOperatorName();
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<{ fields: Record<string, string>; error?: Error }>({ fields: {} });
   const [done, setDone] = useState('');
   const noteField = useRef<HTMLTextAreaElement>(null);
-  const nameField = useRef<HTMLInputElement>(null);
 
   const run = async (action: Action): Promise<void> => {
-    const by = name.trim();
     const text = note.trim();
-    const fields: Record<string, string> = {};
-    if (by === '') fields.by = 'Enter your name: it is recorded in the alert’s history.';
-    if (action === 'comment' && text === '') fields.text = 'Write the comment first.';
-    if (Object.keys(fields).length > 0) {
-      setProblem({ fields });
-      (fields.by ? nameField : noteField).current?.focus();
+    if (action === 'comment' && text === '') {
+      setProblem({ fields: { text: 'Write the comment first.' } });
+      noteField.current?.focus();
       return;
     }
     setBusy(true);
     setProblem({ fields: {} });
     setDone('');
     try {
-      if (action === 'acknowledge') await hubApi.acknowledge(alert.id, by, text);
-      else if (action === 'resolve') await hubApi.resolve(alert.id, by, text);
-      else await hubApi.comment(alert.id, by, text);
+      if (action === 'acknowledge') await hubApi.acknowledge(alert.id, text);
+      else if (action === 'resolve') await hubApi.resolve(alert.id, text);
+      else await hubApi.comment(alert.id, text);
       setNote('');
-      setDone(`${DONE_TEXT[action]} by ${by}.`);
+      setDone(`${DONE_TEXT[action]} by ${props.name}.`);
       props.onDone();
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
@@ -102,23 +111,6 @@ export function ActionForm(props: { alert: AlertView; onDone: () => void }): JSX
           </p>
         )}
       </label>
-      <label>
-        Your name
-        <input
-          ref={nameField}
-          name="by"
-          value={name}
-          autoComplete="name"
-          aria-invalid={problem.fields.by ? 'true' : undefined}
-          aria-describedby={problem.fields.by ? 'by-error' : undefined}
-          onInput={(event) => setName(event.currentTarget.value)}
-        />
-        {problem.fields.by && (
-          <p class="field-error" id="by-error">
-            {problem.fields.by}
-          </p>
-        )}
-      </label>
       <div class="action-buttons">
         {alert.state === 'firing' && (
           <button type="button" class="button button-primary" disabled={busy} onClick={() => void run('acknowledge')} aria-keyshortcuts="a">
@@ -133,7 +125,10 @@ export function ActionForm(props: { alert: AlertView; onDone: () => void }): JSX
         <button type="button" class="button" disabled={busy} onClick={() => void run('comment')} aria-keyshortcuts="c">
           Add comment
         </button>
-        <Link class="button button-ghost" href={`/silences?deviceId=${encodeURIComponent(alert.deviceId)}&ruleId=${encodeURIComponent(alert.ruleId)}`}>
+        <Link
+          class="button button-ghost"
+          href={`/silences?deviceId=${encodeURIComponent(alert.deviceId)}&ruleId=${encodeURIComponent(alert.ruleId)}&domain=${alert.domain}${alert.town ? `&town=${encodeURIComponent(alert.town)}` : ''}`}
+        >
           Silence…
         </Link>
       </div>

@@ -11,12 +11,15 @@ import { ErrorNotice, Loading } from '../components/states';
 import { humanize, metricLabel } from '../format/values';
 import { useResource } from '../hooks/use-resource';
 import { Link, navigate } from '../router';
+import { hasRole, useMe } from '../auth/session';
 
 const MONTHS = Array.from({ length: 12 }, (_, index) => new Intl.DateTimeFormat(undefined, { month: 'short' }).format(new Date(2026, index, 1)));
 
 /** Create or edit one rule. Every problem the hub finds is shown next to its field; nothing is saved until all are fixed. */
 export function RuleEditView(props: { id?: string }): JSX.Element {
   const isNew = props.id === undefined;
+  // Everyone may read a rule here; changing it takes an admin (the hub refuses anyone else).
+  const readOnly = !hasRole(useMe(), 'admin');
   const { catalogue } = useCatalogue();
   const existing = useResource((signal) => (props.id === undefined ? Promise.resolve(undefined) : hubApi.rule(props.id, signal)), [props.id]);
   const [form, setForm] = useState<RuleForm | undefined>(isNew ? emptyRuleForm() : undefined);
@@ -84,7 +87,12 @@ export function RuleEditView(props: { id?: string }): JSX.Element {
       subtitle={!isNew && existing.data && `Revision ${existing.data.revision} · changed ${new Date(existing.data.updatedAt).toLocaleString()}`}
       actions={<Link href="/rules">All rules</Link>}
     >
-      <form class="card rule-form" onSubmit={(event) => void save(event)} noValidate>
+      <form class="card rule-form" onSubmit={(event) => void save(event)} noValidate data-readonly={readOnly ? 'true' : undefined}>
+        {readOnly && (
+          <p class="notice notice-compact" role="status">
+            Only admins change rules: this is the rule as it stands.
+          </p>
+        )}
         {failure && (Object.keys(fields).length === 0 || otherProblems.length > 0) && (
           <ErrorNotice error={Object.keys(fields).length > 0 ? new Error(otherProblems.map(([path, message]) => `${path} ${message}`).join('; ')) : failure} compact />
         )}
@@ -93,7 +101,7 @@ export function RuleEditView(props: { id?: string }): JSX.Element {
             Someone changed this rule meanwhile. <button type="button" class="button button-small" onClick={existing.reload}>Load their version</button>
           </p>
         )}
-        <fieldset>
+        <fieldset disabled={readOnly}>
           <legend>What</legend>
           {isNew && text('id', 'Id (optional)', 'id', { hint: 'lower-case letters, digits and -; made from the name when empty' })}
           {text('name', 'Name', 'name')}
@@ -114,7 +122,7 @@ export function RuleEditView(props: { id?: string }): JSX.Element {
           </label>
         </fieldset>
 
-        <fieldset>
+        <fieldset disabled={readOnly}>
           <legend>Which readings</legend>
           <Field label="Domain" path="selector.domain" fields={fields}>
             <select
@@ -147,7 +155,7 @@ export function RuleEditView(props: { id?: string }): JSX.Element {
           {text('towns', 'Only these towns', 'selector.towns', { hint: 'comma-separated; empty: every town' })}
         </fieldset>
 
-        <fieldset>
+        <fieldset disabled={readOnly}>
           <legend>Condition</legend>
           <Field label="Type" path="condition.type" fields={fields}>
             <select name="condition.type" value={form.type} onChange={(event) => set('type', event.currentTarget.value as RuleForm['type'])} {...invalidProps(fields, 'condition.type')}>
@@ -214,7 +222,7 @@ export function RuleEditView(props: { id?: string }): JSX.Element {
           )}
         </fieldset>
 
-        <fieldset>
+        <fieldset disabled={readOnly}>
           <legend>When</legend>
           {text('evaluateEvery', 'Check every', 'evaluateEvery', { hint: '1s to 1h' })}
           <Field label="Only in these months" path="activeMonths" fields={fields} hint="none ticked: all year" group>
@@ -236,6 +244,7 @@ export function RuleEditView(props: { id?: string }): JSX.Element {
           {text('flapWindow', 'Flapping judged over', 'flapWindow', { hint: 'empty: 20 × the check interval' })}
         </fieldset>
 
+        {!readOnly && (
         <div class="action-buttons">
           <button type="submit" class="button button-primary" disabled={busy}>
             {isNew ? 'Create rule' : 'Save changes'}
@@ -260,6 +269,7 @@ export function RuleEditView(props: { id?: string }): JSX.Element {
               </button>
             ))}
         </div>
+        )}
       </form>
     </Page>
   );

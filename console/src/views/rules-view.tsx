@@ -10,12 +10,14 @@ import { Empty, ErrorNotice, Loading, StaleNotice } from '../components/states';
 import { humanize, metricLabel } from '../format/values';
 import { useResource } from '../hooks/use-resource';
 import { Link } from '../router';
+import { hasRole, useMe } from '../auth/session';
 
 export { RuleEditView } from './rule-edit-view';
 
 /** Every rule, by domain, with what it watches for, how often, whether it is on, and how many alerts it has open. */
 export function RulesView(): JSX.Element {
   const { catalogue } = useCatalogue();
+  const mayEdit = hasRole(useMe(), 'admin');
   const rules = useResource((signal) => hubApi.rules(signal), [], { reloadOn: ['hello'] });
   const open = useResource((signal) => hubApi.alerts({ state: 'open', limit: 1000 }, signal), [], { reloadOn: ['hello', 'alert'], refreshMs: 30_000 });
   const [toggleError, setToggleError] = useState<Error | undefined>();
@@ -37,9 +39,13 @@ export function RulesView(): JSX.Element {
       title="Rules"
       subtitle={rules.data && `${rules.data.length} rules · ${rules.data.filter((rule) => !rule.enabled).length} switched off`}
       actions={
-        <Link class="button button-primary" href="/rules/new">
-          New rule
-        </Link>
+        mayEdit ? (
+          <Link class="button button-primary" href="/rules/new">
+            New rule
+          </Link>
+        ) : (
+          <span class="muted small">Only admins change rules</span>
+        )
       }
     >
       <StaleNotice error={rules.data ? rules.error : undefined} updatedAt={rules.updatedAt} onRetry={rules.reload} />
@@ -88,7 +94,7 @@ export function RulesView(): JSX.Element {
                         </td>
                         <td>{count > 0 ? <Link href={`/alerts?rule=${encodeURIComponent(rule.id)}`}>{count} open</Link> : <span class="muted">none</span>}</td>
                         <td>
-                          <input type="checkbox" checked={rule.enabled} aria-label={`${rule.name}: ${rule.enabled ? 'on' : 'off'}`} onChange={() => void toggle(rule)} />
+                          <input type="checkbox" checked={rule.enabled} disabled={!mayEdit} aria-label={`${rule.name}: ${rule.enabled ? 'on' : 'off'}`} onChange={() => void toggle(rule)} />
                         </td>
                       </tr>
                     );

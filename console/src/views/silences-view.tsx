@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { useOperatorName } from '../alerts/operator-name';
+import { hasRole, useMe } from '../auth/session';
 import { domainsOf, useCatalogue } from '../api/catalogue';
 import { hubApi } from '../api/hub-api';
 import { ApiError } from '../api/http';
@@ -27,6 +27,8 @@ const DURATIONS = [
  * notified. Planned ones can be entered ahead; each can be extended or ended early.
  */
 export function SilencesView(): JSX.Element {
+  const me = useMe();
+  const mayAct = hasRole(me, 'operator');
   const [showExpired, setShowExpired] = useState(false);
   const silences = useResource((signal) => hubApi.silences(showExpired, signal), [showExpired], { refreshMs: 30_000, reloadOn: ['hello'] });
   const [rowError, setRowError] = useState<Error | undefined>();
@@ -42,7 +44,7 @@ export function SilencesView(): JSX.Element {
   const now = Date.now();
   return (
     <Page title="Silences" subtitle={silences.data && `${silences.data.filter((silence) => silence.active).length} in force now`}>
-      <NewSilence onCreated={silences.reload} />
+      {mayAct ? <NewSilence onCreated={silences.reload} /> : <p class="muted">You can view silences; making and ending them takes the operator role.</p>}
       <section class="card" aria-labelledby="silences-title">
         <div class="card-header">
           <h2 class="card-title" id="silences-title">
@@ -93,7 +95,7 @@ export function SilencesView(): JSX.Element {
                         <div class="muted small">by {silence.createdBy}</div>
                       </td>
                       <td class="row-actions">
-                        {ends > now && (
+                        {mayAct && ends > now && (
                           <>
                             <button type="button" class="button button-small" onClick={() => void act(() => hubApi.updateSilence(silence.id, { endsAt: new Date(ends + 3_600_000).toISOString() }))}>
                               +1 h
@@ -139,16 +141,19 @@ function scopeOf(silence: SilenceView): JSX.Element {
   );
 }
 
-/** Pre-filled from ?deviceId=…&ruleId=… when the operator came from an alert. */
+/**
+ * Pre-filled from ?deviceId=…&ruleId=…&domain=…&town=… when the operator came from an alert, and with the operator's
+ * own town and domain when they have just one (a scoped operator's silence must name them).
+ */
 function NewSilence(props: { onCreated: () => void }): JSX.Element {
   const { catalogue } = useCatalogue();
   const { search } = useLocation();
-  const [name, setName] = useOperatorName();
+  const me = useMe();
   const [draft, setDraft] = useState({
     deviceId: search.get('deviceId') ?? '',
     ruleId: search.get('ruleId') ?? '',
-    domain: search.get('domain') ?? '',
-    town: search.get('town') ?? '',
+    domain: search.get('domain') ?? (me.domains.length === 1 ? me.domains[0] : ''),
+    town: search.get('town') ?? (me.towns.length === 1 ? me.towns[0] : ''),
     startsAt: '',
     duration: '4h',
     reason: '',
@@ -173,7 +178,6 @@ function NewSilence(props: { onCreated: () => void }): JSX.Element {
         ...(startsAt === undefined ? {} : { startsAt: new Date(startsAt).toISOString() }),
         duration: draft.duration,
         reason: draft.reason,
-        createdBy: name.trim(),
       });
       setDone(`Silence ${created.id} created, until ${new Date(created.endsAt).toLocaleString()}.`);
       setDraft({ ...draft, reason: '' });
@@ -184,7 +188,7 @@ function NewSilence(props: { onCreated: () => void }): JSX.Element {
       if (problem instanceof ApiError) setFields(problem.fields);
     }
   };
-  const shown = ['deviceId', 'ruleId', 'domain', 'town', 'startsAt', 'duration', 'endsAt', 'reason', 'createdBy'];
+  const shown = ['deviceId', 'ruleId', 'domain', 'town', 'startsAt', 'duration', 'endsAt', 'reason'];
   const hidden = Object.keys(fields).filter((path) => !shown.includes(path));
   return (
     <form class="card silence-form" onSubmit={(event) => void submit(event)} noValidate aria-labelledby="new-silence-title">
@@ -225,7 +229,6 @@ function NewSilence(props: { onCreated: () => void }): JSX.Element {
           <FieldError fields={fields} path="endsAt" />
         </div>
         <Input label="Reason" path="reason" value={draft.reason} fields={fields} onInput={(value) => set('reason', value)} hint="e.g. pump replacement, work order 4711" />
-        <Input label="Your name" path="createdBy" value={name} fields={fields} onInput={setName} />
       </div>
       {failure && (Object.keys(fields).length === 0 || hidden.length > 0) && <ErrorNotice error={failure} compact />}
       <div class="action-buttons">

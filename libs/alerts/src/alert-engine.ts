@@ -1,6 +1,7 @@
 import type { AlertConfig } from '../../config/src/alert-config';
 import type { HubLogger } from '../../common/src/hub-logger';
 import type { SqliteDatabase } from '../../store/src/sqlite-database';
+import { AuditLogRepository } from '../../store/src/audit-log.repository';
 import { AlertStats, EvaluationListener } from './alert-stats';
 import { AlertEvaluationService, InfluxReader } from './evaluation/alert-evaluation.service';
 import { AlertScheduler, IntervalJobs } from './evaluation/alert-scheduler';
@@ -63,6 +64,8 @@ export class AlertEngine {
     this.ruleRepository = new AlertRuleRepository(ports.db);
     const silenceRepository = new AlertSilenceRepository(ports.db);
     const outbox = new NotificationOutboxRepository(ports.db);
+    // Operator changes are audited in the same transaction as the change itself.
+    const audit = new AuditLogRepository(ports.db);
 
     const channels: NotificationChannel[] = [
       new MqttAlertChannel(ports.publish),
@@ -97,11 +100,12 @@ export class AlertEngine {
       this.alertRepository,
       () => this.scheduler.sync(this.ruleRepository.list()),
       alertsChanged,
+      audit,
       ports.loggerFor(AlertRulesService.name),
       clock,
     );
-    this.workflow = new AlertWorkflowService(this.alertRepository, alertsChanged, clock);
-    this.silences = new AlertSilencesService(silenceRepository, ports.loggerFor(AlertSilencesService.name), clock);
+    this.workflow = new AlertWorkflowService(this.alertRepository, alertsChanged, audit, clock);
+    this.silences = new AlertSilencesService(silenceRepository, audit, ports.loggerFor(AlertSilencesService.name), clock);
   }
 
   /** Loads the default rules on the first start, schedules every enabled rule, starts delivering notifications. */

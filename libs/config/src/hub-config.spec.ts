@@ -55,6 +55,7 @@ const DEFAULTS: HubConfig = {
     loginBackoff: { failures: 100, windowMs: 60_000, blockMs: 300_000 },
   },
   devices: { admission: 'registered' },
+  operators: { sessionIdleMs: 3_600_000, sessionMaxAgeMs: 43_200_000, initialAdminPassword: null, secureCookies: 'auto' },
 };
 
 describe('loadHubConfig', () => {
@@ -69,6 +70,20 @@ describe('loadHubConfig', () => {
   it('takes the device admission mode and refuses an unknown one', () => {
     expect(loadHubConfig({ HUB_DEVICE_ADMISSION: 'quarantine' }).devices).toEqual({ admission: 'quarantine' });
     expect(reported({ HUB_DEVICE_ADMISSION: 'open' })).toEqual([['HUB_DEVICE_ADMISSION', 'open', 'one of registered, quarantine']]);
+  });
+
+  it('reads session lifetimes and the initial admin password, refusing a short password without echoing it', () => {
+    expect(loadHubConfig({ HUB_SESSION_IDLE_TIMEOUT: '30m', HUB_SESSION_MAX_AGE: '8h', HUB_ADMIN_PASSWORD: 'long enough secret', HUB_COOKIE_SECURE: 'always' }).operators).toEqual({
+      sessionIdleMs: 1_800_000,
+      sessionMaxAgeMs: 28_800_000,
+      initialAdminPassword: 'long enough secret',
+      secureCookies: 'always',
+    });
+    expect(reported({ HUB_ADMIN_PASSWORD: 'hunter2', HUB_SESSION_IDLE_TIMEOUT: '2d', HUB_SESSION_MAX_AGE: '1d' })).toEqual([
+      ['HUB_SESSION_IDLE_TIMEOUT', '2d', 'must not exceed HUB_SESSION_MAX_AGE (1d)'],
+      ['HUB_ADMIN_PASSWORD', '(7 characters, hidden)', 'at least 12 characters'],
+    ]);
+    expect(reported({ HUB_SESSION_MAX_AGE: '1m', HUB_COOKIE_SECURE: 'yes' }).map(([variable]) => variable)).toEqual(['HUB_SESSION_MAX_AGE', 'HUB_COOKIE_SECURE']);
   });
 
   it('gives the documented defaults for an empty environment', () => {

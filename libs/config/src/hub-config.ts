@@ -4,6 +4,7 @@ import { AccessConfig, readAccessConfig } from './access-config';
 import { AlertConfig, readAlertConfig } from './alert-config';
 import { PerimeterConfig, readPerimeterConfig } from './perimeter-config';
 import { DeviceConfig, readDeviceConfig } from './device-config';
+import { OperatorConfig, readOperatorConfig } from './operator-config';
 
 export interface InfluxV1Config {
   readonly api: 'v1';
@@ -68,6 +69,7 @@ export interface HubConfig {
   readonly access: AccessConfig;
   readonly perimeter: PerimeterConfig;
   readonly devices: DeviceConfig;
+  readonly operators: OperatorConfig;
 }
 
 export class InvalidConfigError extends Error {
@@ -147,6 +149,7 @@ export function loadHubConfig(env: Env): HubConfig {
     access: readAccessConfig(read),
     perimeter: readPerimeterConfig(read),
     devices: readDeviceConfig(read),
+    operators: readOperatorConfig(read),
   };
   if (config.writer.retryMinMs > config.writer.retryMaxMs) {
     // Name the values as the operator wrote them (or the defaults), not as milliseconds.

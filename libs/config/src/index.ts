@@ -4,3 +4,4 @@ export * from './alert-config';
 export * from './access-config';
 export * from './perimeter-config';
 export * from './device-config';
+export * from './operator-config';

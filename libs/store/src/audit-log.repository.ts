@@ -20,6 +20,10 @@ export interface AuditQuery {
   readonly action?: string;
   readonly targetType?: string;
   readonly targetId?: string;
+  /** At or after (epoch ms). */
+  readonly from?: number;
+  /** Before (epoch ms). */
+  readonly to?: number;
   /** Entries with an id below this one (paging backwards from the newest). */
   readonly beforeId?: number;
   readonly limit: number;
@@ -57,6 +61,8 @@ export class AuditLogRepository {
       ['action = ?', query.action],
       ['target_type = ?', query.targetType],
       ['target_id = ?', query.targetId],
+      ['at >= ?', query.from],
+      ['at < ?', query.to],
       ['id < ?', query.beforeId],
     ];
     for (const [clause, value] of filters) {

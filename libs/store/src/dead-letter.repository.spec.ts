@@ -258,4 +258,29 @@ describe('DeadLetterRepository across a restart', () => {
       after.close();
     }
   });
+
+});
+
+describe('DeadLetterRepository scoped', () => {
+  it('lists only what a scope covers: by domain, and by the device’s town from the registry lookup', () => {
+    const db = openSqliteDatabase(':memory:');
+    const towns: Record<string, string> = { 'wtr-001': 'Ashford', 'gas-7': 'Brook' };
+    const repository = new DeadLetterRepository(db, 100, 4096, (deviceId) => towns[deviceId] ?? null);
+    repository.insertMany([
+      letter({ deviceId: 'wtr-001', domain: 'water' }),
+      letter({ deviceId: 'gas-7', domain: 'gas', topic: 'sensors/gas/gas-7/telemetry' }),
+      letter({ deviceId: 'wtr-404', domain: 'water', topic: 'sensors/water/wtr-404/telemetry' }),
+      letter({ deviceId: undefined, domain: undefined, reason: 'TOPIC_INVALID', topic: 'sensors/oops' }),
+    ]);
+    const devices = (within: { towns: string[]; domains: ('water' | 'gas')[] }) => {
+      const page = repository.list({ within, limit: 10 });
+      return [page.matching, page.items.map((item) => item.deviceId)];
+    };
+    expect(devices({ towns: [], domains: [] })).toEqual([4, [null, 'wtr-404', 'gas-7', 'wtr-001']]);
+    expect(devices({ towns: [], domains: ['water'] })).toEqual([2, ['wtr-404', 'wtr-001']]);
+    expect(devices({ towns: ['Ashford'], domains: [] })).toEqual([1, ['wtr-001']]);
+    expect(devices({ towns: ['Ashford', 'Brook'], domains: ['gas'] })).toEqual([1, ['gas-7']]);
+    // Without the registry (the default lookup) no dead letter has a town: a town scope sees none.
+    expect(new DeadLetterRepository(db, 100, 4096).list({ within: { towns: ['Ashford'], domains: [] }, limit: 10 }).matching).toBe(0);
+  });
 });

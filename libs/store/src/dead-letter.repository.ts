@@ -1,3 +1,5 @@
+import type { AccessScope } from '../../access/src/access-scope';
+import { DeviceTownLookup, NO_DEVICE_TOWNS, scopeSql } from '../../access/src/scope-check';
 import { RejectReason } from '../../contract/src';
 import { SqliteDatabase } from './sqlite-database';
 import type { Statement } from 'better-sqlite3';
@@ -37,6 +39,8 @@ export interface DeadLetterFilter {
   readonly to?: number;
   /** Return only rows with a smaller id (cursor for the next page). */
   readonly beforeId?: number;
+  /** Only dead letters inside this scope: by their domain, and by their device's town (from the registry). */
+  readonly within?: AccessScope;
   readonly limit: number;
 }
 
@@ -72,7 +76,11 @@ export class DeadLetterRepository {
     private readonly db: SqliteDatabase,
     private readonly maxRows: number,
     private readonly maxPayloadBytes: number,
+    townOf: DeviceTownLookup = NO_DEVICE_TOWNS,
   ) {
+    // Dead letters carry a device id, not a town: a town-scoped list asks the registry per row, inside SQL, so that
+    // counting and paging stay exact.
+    db.function('hub_town_of', { deterministic: false }, (deviceId: unknown) => (typeof deviceId === 'string' ? townOf(deviceId) : null));
     this.insertStatement = db.prepare(
       `INSERT INTO dead_letters (received_at, reason, detail, topic, client_id, device_id, domain, batch_index, payload, payload_bytes, payload_truncated)
        VALUES (@receivedAt, @reason, @detail, @topic, @clientId, @deviceId, @domain, @batchIndex, @payload, @payloadBytes, @payloadTruncated)`,
@@ -137,6 +145,11 @@ export class DeadLetterRepository {
     if (filter.to !== undefined) {
       clauses.push('received_at < @to');
       params.to = filter.to;
+    }
+    if (filter.within !== undefined) {
+      const scope = scopeSql(filter.within, 'hub_town_of(device_id)', 'domain');
+      clauses.push(...scope.clauses);
+      Object.assign(params, scope.params);
     }
     const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
     const matching = (this.db.prepare(`SELECT COUNT(*) AS n FROM dead_letters ${where}`).get(params) as { n: number }).n;

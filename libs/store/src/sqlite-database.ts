@@ -171,7 +171,8 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX operator_sessions_expiry ON operator_sessions (expires_at);
    CREATE TABLE api_keys (
      id INTEGER PRIMARY KEY AUTOINCREMENT,
-     name TEXT NOT NULL,
+     name TEXT NOT NULL UNIQUE,
+     description TEXT NOT NULL DEFAULT '',
      key_hash TEXT NOT NULL UNIQUE,
      key_prefix TEXT NOT NULL,
      role TEXT NOT NULL,

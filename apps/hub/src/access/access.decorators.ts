@@ -1,5 +1,6 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Principal, Role } from '../../../../libs/access/src/access-scope';
+import type { Authentication } from '../../../../libs/access/src/principal-resolver';
 
 export const REQUIRED_ROLE = 'hub:required-role';
 export const PUBLIC_ROUTE = 'hub:public-route';
@@ -15,10 +16,19 @@ export const PublicRoute = (): MethodDecorator & ClassDecorator => SetMetadata(P
 
 /** Request property where the access guard leaves who is asking. */
 export const PRINCIPAL_KEY = 'hubPrincipal';
+/** Request property with how they authenticated (API key or session, and the session's end). */
+export const AUTHENTICATION_KEY = 'hubAuthentication';
 
 /** The authenticated principal of the request (set by AccessGuard; absent only on public routes). */
 export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext): Principal => {
   const principal = context.switchToHttp().getRequest<Record<string, unknown>>()[PRINCIPAL_KEY] as Principal | undefined;
   if (principal === undefined) throw new Error('CurrentPrincipal used on a route without an authenticated principal (a @PublicRoute?)');
   return principal;
+});
+
+/** How the request authenticated (set by AccessGuard next to the principal). */
+export const CurrentAuthentication = createParamDecorator((_data: unknown, context: ExecutionContext): Authentication => {
+  const authentication = context.switchToHttp().getRequest<Record<string, unknown>>()[AUTHENTICATION_KEY] as Authentication | undefined;
+  if (authentication === undefined) throw new Error('CurrentAuthentication used on a route without an authenticated principal (a @PublicRoute?)');
+  return authentication;
 });

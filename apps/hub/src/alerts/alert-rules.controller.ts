@@ -3,7 +3,10 @@ import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse
 import { AlertEngine } from '../../../../libs/alerts/src/alert-engine';
 import type { AlertRuleDocument } from '../../../../libs/alerts/src/rules/alert-rule.document';
 import { AlertRuleDto, RuleEvaluationStatusDto } from './alert.dto';
+import { CurrentPrincipal } from '../access/access.decorators';
+import type { Principal } from '../../../../libs/access/src/access-scope';
 
+/** Everyone reads rules; changing them takes an admin (the guard's default for every method but GET). */
 @ApiTags('alert-rules')
 @Controller('api/alert-rules')
 export class AlertRulesController {
@@ -30,8 +33,8 @@ export class AlertRulesController {
   @ApiCreatedResponse({ type: AlertRuleDto })
   @ApiBadRequestResponse({ description: '{ statusCode, error, message, issues: [{ field, problem }] }' })
   @ApiConflictResponse({ description: 'A rule with this id exists' })
-  create(@Body() body: unknown): AlertRuleDocument {
-    return this.engine.rules.document(this.engine.rules.create(body));
+  create(@Body() body: unknown, @CurrentPrincipal() principal: Principal): AlertRuleDocument {
+    return this.engine.rules.document(this.engine.rules.create(body, principal));
   }
 
   @Put(':id')
@@ -40,8 +43,8 @@ export class AlertRulesController {
   @ApiOkResponse({ type: AlertRuleDto })
   @ApiBadRequestResponse()
   @ApiConflictResponse({ description: 'The body names an older revision' })
-  replace(@Param('id') id: string, @Body() body: unknown): AlertRuleDocument {
-    return this.engine.rules.document(this.engine.rules.replace(id, body));
+  replace(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal): AlertRuleDocument {
+    return this.engine.rules.document(this.engine.rules.replace(id, body, principal));
   }
 
   @Patch(':id')
@@ -50,8 +53,8 @@ export class AlertRulesController {
   @ApiOkResponse({ type: AlertRuleDto })
   @ApiBadRequestResponse()
   @ApiConflictResponse()
-  patch(@Param('id') id: string, @Body() body: unknown): AlertRuleDocument {
-    return this.engine.rules.document(this.engine.rules.patch(id, body));
+  patch(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal): AlertRuleDocument {
+    return this.engine.rules.document(this.engine.rules.patch(id, body, principal));
   }
 
   @Delete(':id')
@@ -59,8 +62,8 @@ export class AlertRulesController {
   @ApiOperation({ summary: 'Delete a rule: its job is removed and its open alerts are resolved (history is kept)' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse()
-  delete(@Param('id') id: string): void {
-    this.engine.rules.delete(id);
+  delete(@Param('id') id: string, @CurrentPrincipal() principal: Principal): void {
+    this.engine.rules.delete(id, principal);
   }
 
   @Get(':id/evaluations')

@@ -4,7 +4,8 @@ import { AlertEngine } from '../../../../libs/alerts/src/alert-engine';
 import type { AlertSilence } from '../../../../libs/alerts/src/silences/alert-silence';
 import { badParam, optionalEnum, optionalInt } from '../api/query-params';
 import { SilenceDto } from './alert.dto';
-import { RequiresRole } from '../access/access.decorators';
+import { CurrentPrincipal, RequiresRole } from '../access/access.decorators';
+import type { Principal } from '../../../../libs/access/src/access-scope';
 
 type SilenceView = Omit<AlertSilence, 'startsAt' | 'endsAt' | 'createdAt'> & { startsAt: string; endsAt: string; createdAt: string; active: boolean };
 
@@ -14,18 +15,21 @@ export class AlertSilencesController {
   constructor(private readonly engine: AlertEngine) {}
 
   @Get()
-  @ApiOperation({ summary: 'Silences (maintenance windows), newest first: current and planned ones, or also the expired' })
+  @ApiOperation({ summary: 'Silences (maintenance windows), newest first: current and planned ones, or also the expired; a scoped caller sees those naming their towns/domains' })
   @ApiQuery({ name: 'active', required: false, enum: ['true'], description: 'Only those in force now' })
   @ApiQuery({ name: 'expired', required: false, enum: ['true'], description: 'Include expired ones' })
   @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 100' })
   @ApiOkResponse({ type: [SilenceDto] })
-  list(@Query('active') active?: string, @Query('expired') expired?: string, @Query('limit') limit?: string): SilenceView[] {
+  list(@CurrentPrincipal() principal: Principal, @Query('active') active?: string, @Query('expired') expired?: string, @Query('limit') limit?: string): SilenceView[] {
     return this.engine.silences
-      .list({
-        active: optionalEnum('active', active, ['true'] as const) === 'true',
-        includeExpired: optionalEnum('expired', expired, ['true'] as const) === 'true',
-        limit: optionalInt('limit', limit, 1, 1000) ?? 100,
-      })
+      .list(
+        {
+          active: optionalEnum('active', active, ['true'] as const) === 'true',
+          includeExpired: optionalEnum('expired', expired, ['true'] as const) === 'true',
+          limit: optionalInt('limit', limit, 1, 1000) ?? 100,
+        },
+        principal,
+      )
       .map(view);
   }
 
@@ -33,21 +37,21 @@ export class AlertSilencesController {
   @ApiOperation({ summary: 'One silence' })
   @ApiOkResponse({ type: SilenceDto })
   @ApiNotFoundResponse()
-  get(@Param('id') id: string): SilenceView {
-    return view(this.engine.silences.get(silenceId(id)));
+  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): SilenceView {
+    return view(this.engine.silences.get(silenceId(id), principal));
   }
 
   @RequiresRole('operator')
   @Post()
   @ApiOperation({
     summary:
-      'Silence a device, a town or a domain (optionally one rule only) from startsAt (default now) until endsAt or for a duration (at most 90 days). While it holds, matching devices raise no alerts and changes of their open alerts are not notified.',
+      'Silence a device, a town or a domain (optionally one rule only) from startsAt (default now) until endsAt or for a duration (at most 90 days). While it holds, matching devices raise no alerts and changes of their open alerts are not notified. The author is the caller; a town-scoped operator must name one of their towns (a domain-scoped one, one of their domains).',
   })
   @ApiBody({ type: SilenceDto })
   @ApiCreatedResponse({ type: SilenceDto })
   @ApiBadRequestResponse()
-  create(@Body() body: unknown): SilenceView {
-    return view(this.engine.silences.create(body));
+  create(@Body() body: unknown, @CurrentPrincipal() principal: Principal): SilenceView {
+    return view(this.engine.silences.create(body, principal));
   }
 
   @RequiresRole('operator')
@@ -55,8 +59,8 @@ export class AlertSilencesController {
   @ApiOperation({ summary: 'Extend or shorten a silence (endsAt) or change its reason' })
   @ApiBody({ schema: { type: 'object', properties: { endsAt: { type: 'string' }, reason: { type: 'string' } } } })
   @ApiOkResponse({ type: SilenceDto })
-  update(@Param('id') id: string, @Body() body: unknown): SilenceView {
-    return view(this.engine.silences.update(silenceId(id), body));
+  update(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal): SilenceView {
+    return view(this.engine.silences.update(silenceId(id), body, principal));
   }
 
   @RequiresRole('operator')
@@ -65,8 +69,8 @@ export class AlertSilencesController {
   @ApiOperation({ summary: 'Delete a silence (ends it now)' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse()
-  delete(@Param('id') id: string): void {
-    this.engine.silences.delete(silenceId(id));
+  delete(@Param('id') id: string, @CurrentPrincipal() principal: Principal): void {
+    this.engine.silences.delete(silenceId(id), principal);
   }
 }
 

@@ -128,7 +128,7 @@ export class AlertEventDto {
   @ApiProperty() alertId!: number;
   @ApiProperty() at!: string;
   @ApiProperty({ enum: ALERT_EVENT_KINDS }) kind!: string;
-  @ApiProperty({ description: '"system" or the operator' }) actor!: string;
+  @ApiProperty({ description: '"system", the operator’s username, key:<name> or bootstrap-key' }) actor!: string;
   @ApiProperty({ nullable: true, type: String }) note!: string | null;
   @ApiProperty({ nullable: true, enum: ALERT_STATES }) fromState!: string | null;
   @ApiProperty({ enum: ALERT_STATES }) toState!: string;
@@ -136,16 +136,13 @@ export class AlertEventDto {
   @ApiProperty({ nullable: true, type: Number, description: 'The silence that held the notification back' }) silenceId!: number | null;
 }
 
+/** The actor is the logged-in operator or API key; a `by` field is refused (400) so no client believes it names someone. */
 export class OperatorActionDto {
-  @ApiProperty({ description: 'Who (until the API has authentication, the client names the operator)', example: 'j.smith' })
-  by!: string;
   @ApiPropertyOptional({ example: 'Crew dispatched' })
   note?: string;
 }
 
 export class CommentDto {
-  @ApiProperty({ example: 'j.smith' })
-  by!: string;
   @ApiProperty({ example: 'Valve V-12 closed, pressure recovering' })
   text!: string;
 }
@@ -159,7 +156,7 @@ export class SilenceDto {
   @ApiProperty({ description: 'Epoch ms or ISO-8601 (default now)' }) startsAt!: string;
   @ApiProperty({ description: 'Epoch ms or ISO-8601; or give `duration` instead on create' }) endsAt!: string;
   @ApiProperty() reason!: string;
-  @ApiProperty() createdBy!: string;
+  @ApiProperty({ readOnly: true, description: 'Who made it (the logged-in operator or API key); not accepted in a body' }) createdBy!: string;
   @ApiProperty({ readOnly: true }) createdAt!: string;
 }
 

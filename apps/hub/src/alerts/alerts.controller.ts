@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AlertEngine } from '../../../../libs/alerts/src/alert-engine';
 import { ALERT_STATES, AlertState } from '../../../../libs/alerts/src/lifecycle/alert';
 import type { AlertEventView, AlertView } from '../../../../libs/alerts/src/lifecycle/alert.view';
@@ -8,7 +8,8 @@ import { SEVERITIES } from '../../../../libs/alerts/src/rules/alert-rule';
 import { DEVICE_ID_PATTERN, DOMAINS } from '../../../../libs/contract/src';
 import { badParam, optionalEnum, optionalInt, optionalTime } from '../api/query-params';
 import { AlertDto, AlertEventDto, AlertPageDto, CommentDto, OperatorActionDto } from './alert.dto';
-import { RequiresRole } from '../access/access.decorators';
+import { CurrentPrincipal, RequiresRole } from '../access/access.decorators';
+import type { Principal } from '../../../../libs/access/src/access-scope';
 
 const STATE_FILTERS = [...ALERT_STATES, 'open'] as const;
 
@@ -18,7 +19,7 @@ export class AlertsController {
   constructor(private readonly engine: AlertEngine) {}
 
   @Get()
-  @ApiOperation({ summary: 'Alerts, newest first, filtered' })
+  @ApiOperation({ summary: 'Alerts, newest first, filtered; only those inside the caller’s towns and domains' })
   @ApiQuery({ name: 'state', required: false, enum: STATE_FILTERS, description: 'open = firing or acknowledged' })
   @ApiQuery({ name: 'severity', required: false, enum: SEVERITIES })
   @ApiQuery({ name: 'domain', required: false, enum: DOMAINS })
@@ -32,6 +33,7 @@ export class AlertsController {
   @ApiQuery({ name: 'before', required: false, description: 'Only ids below this (the next page cursor)' })
   @ApiOkResponse({ type: AlertPageDto })
   list(
+    @CurrentPrincipal() principal: Principal,
     @Query('state') state?: string,
     @Query('severity') severity?: string,
     @Query('domain') domain?: string,
@@ -59,37 +61,39 @@ export class AlertsController {
       to: optionalTime('to', to),
       beforeId: optionalInt('before', before, 1, Number.MAX_SAFE_INTEGER),
       limit: pageSize,
+      within: principal.scope,
     });
     const nextBefore = items.length === pageSize ? items[items.length - 1].id : null;
     return { items: items.map(toAlertView), matching, nextBefore };
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One alert' })
+  @ApiOperation({ summary: 'One alert (403 when outside the caller’s towns or domains)' })
   @ApiOkResponse({ type: AlertDto })
   @ApiNotFoundResponse()
-  get(@Param('id') id: string): AlertView {
-    return toAlertView(this.engine.workflow.get(alertId(id)));
+  @ApiForbiddenResponse()
+  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): AlertView {
+    return toAlertView(this.engine.workflow.get(alertId(id), principal));
   }
 
   @Get(':id/history')
   @ApiOperation({ summary: 'Every state change, condition change and comment of the alert, oldest first' })
   @ApiOkResponse({ type: [AlertEventDto] })
   @ApiNotFoundResponse()
-  history(@Param('id') id: string): AlertEventView[] {
-    return this.engine.workflow.history(alertId(id)).map(toAlertEventView);
+  history(@Param('id') id: string, @CurrentPrincipal() principal: Principal): AlertEventView[] {
+    return this.engine.workflow.history(alertId(id), principal).map(toAlertEventView);
   }
 
   @RequiresRole('operator')
   @Post(':id/acknowledge')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Acknowledge a firing alert (who, optional note); it stays open until it clears or is resolved' })
+  @ApiOperation({ summary: 'Acknowledge a firing alert (optional note; the actor is the caller); it stays open until it clears or is resolved' })
   @ApiBody({ type: OperatorActionDto })
   @ApiOkResponse({ type: AlertDto })
   @ApiBadRequestResponse()
   @ApiConflictResponse({ description: 'The alert is not firing' })
-  acknowledge(@Param('id') id: string, @Body() body: unknown): AlertView {
-    return toAlertView(this.engine.workflow.acknowledge(alertId(id), body));
+  acknowledge(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal): AlertView {
+    return toAlertView(this.engine.workflow.acknowledge(alertId(id), body, principal));
   }
 
   @RequiresRole('operator')
@@ -99,8 +103,8 @@ export class AlertsController {
   @ApiBody({ type: OperatorActionDto })
   @ApiOkResponse({ type: AlertDto })
   @ApiConflictResponse({ description: 'Already resolved' })
-  resolve(@Param('id') id: string, @Body() body: unknown): AlertView {
-    return toAlertView(this.engine.workflow.resolve(alertId(id), body));
+  resolve(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal): AlertView {
+    return toAlertView(this.engine.workflow.resolve(alertId(id), body, principal));
   }
 
   @RequiresRole('operator')
@@ -108,8 +112,8 @@ export class AlertsController {
   @ApiOperation({ summary: 'Add a comment to the alert’s history' })
   @ApiBody({ type: CommentDto })
   @ApiCreatedResponse({ type: AlertEventDto })
-  comment(@Param('id') id: string, @Body() body: unknown): AlertEventView {
-    return toAlertEventView(this.engine.workflow.comment(alertId(id), body));
+  comment(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal): AlertEventView {
+    return toAlertEventView(this.engine.workflow.comment(alertId(id), body, principal));
   }
 }
 

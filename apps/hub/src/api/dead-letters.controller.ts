@@ -3,6 +3,8 @@ import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { DEVICE_ID_PATTERN, REJECT_REASON_CODES, REJECT_REASONS } from '../../../../libs/contract/src';
 import { DeadLetter, DeadLetterRepository } from '../../../../libs/store/src';
 import { badParam, optionalEnum, optionalInt, optionalTime } from './query-params';
+import { CurrentPrincipal } from '../access/access.decorators';
+import type { Principal } from '../../../../libs/access/src/access-scope';
 
 @ApiTags('dead-letters')
 @Controller('api/dead-letters')
@@ -10,7 +12,7 @@ export class DeadLettersController {
   constructor(private readonly deadLetters: DeadLetterRepository) {}
 
   @Get()
-  @ApiOperation({ summary: 'Refused readings, newest first, with reason and raw payload' })
+  @ApiOperation({ summary: 'Refused readings, newest first, with reason and raw payload; only those of the caller’s domains and towns (totals are county-wide)' })
   @ApiQuery({ name: 'reason', required: false, enum: REJECT_REASON_CODES })
   @ApiQuery({ name: 'device', required: false, description: 'Device id' })
   @ApiQuery({ name: 'from', required: false, description: 'Received at or after (epoch ms or ISO-8601)' })
@@ -19,6 +21,7 @@ export class DeadLettersController {
   @ApiQuery({ name: 'before', required: false, description: 'Only ids below this (the next page cursor)' })
   @ApiOkResponse({ description: '{ items, matching, nextBefore, totals }' })
   list(
+    @CurrentPrincipal() principal: Principal,
     @Query('reason') reason?: string,
     @Query('device') device?: string,
     @Query('from') from?: string,
@@ -35,6 +38,7 @@ export class DeadLettersController {
       to: optionalTime('to', to),
       beforeId: optionalInt('before', before, 1, Number.MAX_SAFE_INTEGER),
       limit: pageSize,
+      within: principal.scope,
     });
     const nextBefore = items.length === pageSize ? items[items.length - 1].id : null;
     return { items, matching, nextBefore, totals: this.deadLetters.totals(), reasons: REJECT_REASONS };

@@ -19,7 +19,6 @@ export const DEVICE_CONTROLLERS = [DeviceRegistryController];
 /** The device registry (libs/devices) on the service's database, and the MQTT access policy the broker asks. */
 export function deviceProviders(config: HubConfig): Provider[] {
   return [
-    { provide: AuditLogRepository, useFactory: (db: SqliteDatabase) => new AuditLogRepository(db), inject: [SQLITE_DATABASE] },
     {
       provide: DeviceRegistryService,
       useFactory: (db: SqliteDatabase, audit: AuditLogRepository) =>

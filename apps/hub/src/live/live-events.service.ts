@@ -1,8 +1,11 @@
-import { BeforeApplicationShutdown, Injectable, Logger, MessageEvent } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, MessageEvent } from '@nestjs/common';
 import { concat, defer, EMPTY, filter, from, interval, map, merge, mergeMap, Observable, of, share, Subject, takeUntil } from 'rxjs';
 import { AlertEngine } from '../../../../libs/alerts/src/alert-engine';
 import { toAlertEventView, toAlertView } from '../../../../libs/alerts/src/lifecycle/alert.view';
+import { Principal, ScopedThing, scopeCovers } from '../../../../libs/access/src/access-scope';
+import type { DeviceTownLookup } from '../../../../libs/access/src/scope-check';
 import { DevicePresence } from '../../../../libs/pipeline/src/device-presence';
+import { DEVICE_TOWN_LOOKUP } from '../hub.tokens';
 import { DeviceChangeTracker } from './device-change.tracker';
 
 /** How often presence and the alert history are looked at for changes while anyone listens. */
@@ -13,6 +16,18 @@ const ALERT_EVENTS_PER_POLL = 500;
 const HEARTBEAT_MS = 20_000;
 /** Tells EventSource how long to wait before reconnecting after the stream ends (e.g. a restart of the service). */
 const RECONNECT_MS = 3000;
+/**
+ * How often an open stream checks that its listener may still listen (session not ended, operator not disabled, key
+ * not revoked), and picks up a changed scope. The check reads the database without counting as activity: an open tab
+ * alone does not keep a session alive.
+ */
+const RECHECK_MS = 2000;
+
+/** An event with what it is about, so each listener gets only what their scope covers. */
+interface ScopedMessage {
+  readonly message: MessageEvent;
+  readonly about: ScopedThing;
+}
 
 /**
  * The console's live feed (server-sent events): `hello` on connect (the client reloads its lists then, which also
@@ -20,23 +35,25 @@ const RECONNECT_MS = 3000;
  * `alert` for each entry of any alert's history (fired, acknowledged, commented, resolved…) with the alert as it is
  * now, its event id as the SSE id. One poller of each kind is shared by every listener and runs only while someone
  * listens; the alert history is the outbox the notification channels read too, so nothing is missed between polls.
+ * Each listener gets only the devices and alerts inside their scope, and their stream ends once their credentials no
+ * longer hold (EventSource then reconnects, gets 401, and the console shows its login).
  */
 @Injectable()
 export class LiveEventsService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(LiveEventsService.name);
   private readonly closing = new Subject<void>();
   private closed = false;
-  private readonly deviceEvents: Observable<MessageEvent>;
-  private readonly alertEvents: Observable<MessageEvent>;
+  private readonly deviceEvents: Observable<ScopedMessage>;
+  private readonly alertEvents: Observable<ScopedMessage>;
 
-  constructor(presence: DevicePresence, engine: AlertEngine) {
+  constructor(presence: DevicePresence, engine: AlertEngine, @Inject(DEVICE_TOWN_LOOKUP) townOf: DeviceTownLookup) {
     this.deviceEvents = defer(() => {
       const tracker = new DeviceChangeTracker(presence.list());
       return interval(POLL_MS).pipe(map(() => tracker.changes(presence.list())));
     }).pipe(
       filter((changes) => changes.length > 0),
       mergeMap((changes) => from(changes)),
-      map((change): MessageEvent => ({ type: 'device', data: change })),
+      map((change): ScopedMessage => ({ message: { type: 'device', data: change }, about: { town: townOf(change.device.deviceId), domain: change.device.domain } })),
       share(),
     );
     this.alertEvents = defer(() => {
@@ -45,13 +62,10 @@ export class LiveEventsService implements BeforeApplicationShutdown {
         mergeMap(() => {
           try {
             const events = engine.alertRepository.eventsAfter(cursor, ALERT_EVENTS_PER_POLL);
-            const messages = events.map(
-              (event): MessageEvent => ({
-                type: 'alert',
-                id: String(event.id),
-                data: { event: toAlertEventView(event), alert: toAlertView(engine.workflow.get(event.alertId)) },
-              }),
-            );
+            const messages = events.map((event): ScopedMessage => {
+              const alert = engine.workflow.get(event.alertId);
+              return { message: { type: 'alert', id: String(event.id), data: { event: toAlertEventView(event), alert: toAlertView(alert) } }, about: alert };
+            });
             if (events.length > 0) cursor = events[events.length - 1].id;
             return from(messages);
           } catch (error) {
@@ -64,12 +78,20 @@ export class LiveEventsService implements BeforeApplicationShutdown {
     }).pipe(share());
   }
 
-  stream(): Observable<MessageEvent> {
+  /** The stream for one listener; `listener()` says who they are now (null: no longer allowed to listen). */
+  stream(listener: () => Principal | null): Observable<MessageEvent> {
     const hello = of<MessageEvent>({ type: 'hello', retry: RECONNECT_MS, data: { serverTime: Date.now() } });
     // During shutdown a (re)connecting client gets its hello and an ended stream: nothing may hold the HTTP server open.
     if (this.closed) return hello;
+    let principal = listener();
+    const revoked = interval(RECHECK_MS).pipe(filter(() => (principal = listener()) === null));
+    const visible = (scoped: ScopedMessage): boolean => principal !== null && scopeCovers(principal.scope, scoped.about);
+    const changes = merge(this.deviceEvents, this.alertEvents).pipe(
+      filter(visible),
+      map((scoped) => scoped.message),
+    );
     const heartbeat = interval(HEARTBEAT_MS).pipe(map((): MessageEvent => ({ comment: 'keep-alive' })));
-    return concat(hello, merge(this.deviceEvents, this.alertEvents, heartbeat)).pipe(takeUntil(this.closing));
+    return concat(hello, merge(changes, heartbeat)).pipe(takeUntil(merge(this.closing, revoked)));
   }
 
   /**

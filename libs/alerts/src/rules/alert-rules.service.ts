@@ -1,3 +1,6 @@
+import type { Principal } from '../../../access/src/access-scope';
+import { AccessDeniedError } from '../../../access/src/access-errors';
+import { AuditTrail, SYSTEM_ACTOR } from '../../../access/src/audit-trail';
 import type { HubLogger } from '../../../common/src/hub-logger';
 import { InvalidInputError, isJsonObject } from '../json-input.reader';
 import { Alert, AlertEventDraft } from '../lifecycle/alert';
@@ -12,11 +15,16 @@ import { DEFAULT_ALERT_RULES } from './default-alert-rules';
 
 const DEFAULT_PACK_KEY = 'default-rules-loaded';
 
+/** Who changes a rule (an admin: the route decides the role; the scope is checked here). */
+export type RuleActor = Pick<Principal, 'name' | 'scope'>;
+
 /**
  * Rule CRUD with its consequences: every change is validated, stored with a new revision, and handed to the
  * scheduler (`rulesChanged`). Open alerts follow their rule: deleted or disabled → resolved; domain, metric or
  * condition type changed → resolved (they were about something else); devices dropped from the selector → theirs
- * resolved; renamed or re-graded → updated in place.
+ * resolved; renamed or re-graded → updated in place. Every change is audited. A scoped admin (e.g. the water
+ * department's) changes only rules of their domains and, when they have towns, rules limited to those towns — before
+ * and after the change, so a rule can neither be taken from nor pushed into someone else's part of the county.
  */
 export class AlertRulesService {
   constructor(
@@ -24,6 +32,7 @@ export class AlertRulesService {
     private readonly alerts: AlertRepository,
     private readonly rulesChanged: () => void,
     private readonly alertsChanged: () => void,
+    private readonly audit: AuditTrail,
     private readonly logger: HubLogger,
     private readonly clock: () => number = Date.now,
   ) {}
@@ -38,26 +47,30 @@ export class AlertRulesService {
     return rule;
   }
 
-  create(body: unknown): AlertRule {
+  create(body: unknown, by: RuleActor): AlertRule {
     const input = parseAlertRuleInput(body);
+    assertRuleInScope(by, input.spec, input.id ?? input.spec.name);
     if (input.id !== undefined && this.rules.get(input.id) !== undefined) throw new AlertConflictError(`Alert rule ${input.id} already exists`);
     const now = this.clock();
     const rule: AlertRule = { ...input.spec, id: input.id ?? this.freeId(input.spec.name), revision: 1, createdAt: now, updatedAt: now };
-    this.rules.insert(rule);
-    this.logger.log({ msg: 'Alert rule created', ruleId: rule.id, name: rule.name });
+    this.rules.transaction(() => {
+      this.rules.insert(rule);
+      this.audit.record({ at: now, actor: by.name, action: 'rule.create', targetType: 'rule', targetId: rule.id, detail: { document: toAlertRuleDocument(rule) } });
+    });
+    this.logger.log({ msg: 'Alert rule created', ruleId: rule.id, name: rule.name, by: by.name });
     this.rulesChanged();
     return rule;
   }
 
   /** PUT: the whole rule. A `revision` in the body must be the stored one (someone else may have changed it). */
-  replace(id: string, body: unknown): AlertRule {
+  replace(id: string, body: unknown, by: RuleActor): AlertRule {
     const input = parseAlertRuleInput(body);
     if (input.id !== undefined && input.id !== id) throw new InvalidInputError('alert rule', [{ field: 'id', problem: `must be ${id} (the rule in the path) or left out` }]);
-    return this.store(this.get(id), input.spec, input.revision);
+    return this.store(this.get(id), input.spec, input.revision, by);
   }
 
   /** PATCH: the given fields over the stored document (selector and condition merged one level deep). */
-  patch(id: string, body: unknown): AlertRule {
+  patch(id: string, body: unknown, by: RuleActor): AlertRule {
     const current = this.get(id);
     if (!isJsonObject(body)) throw new InvalidInputError('alert rule change', [{ field: '(body)', problem: 'must be a JSON object' }]);
     const document: Record<string, unknown> = { ...toAlertRuleDocument(current) };
@@ -69,17 +82,19 @@ export class AlertRulesService {
     if (body.revision === undefined) delete document.revision;
     const input = parseAlertRuleInput(document);
     if (input.id !== id) throw new InvalidInputError('alert rule', [{ field: 'id', problem: `cannot be changed (${id})` }]);
-    return this.store(current, input.spec, input.revision);
+    return this.store(current, input.spec, input.revision, by);
   }
 
-  delete(id: string): void {
+  delete(id: string, by: RuleActor): void {
     const rule = this.get(id);
+    assertRuleInScope(by, rule, id);
     const now = this.clock();
     this.rules.transaction(() => {
       this.resolveAll(this.alerts.openForRule(id), 'rule-deleted', `rule "${rule.name}" deleted`, now);
       this.rules.delete(id);
+      this.audit.record({ at: now, actor: by.name, action: 'rule.delete', targetType: 'rule', targetId: id, detail: { document: toAlertRuleDocument(rule) } });
     });
-    this.logger.log({ msg: 'Alert rule deleted', ruleId: id });
+    this.logger.log({ msg: 'Alert rule deleted', ruleId: id, by: by.name });
     this.rulesChanged();
   }
 
@@ -96,6 +111,7 @@ export class AlertRulesService {
         loaded++;
       }
       this.rules.setSetting(DEFAULT_PACK_KEY, new Date(now).toISOString());
+      this.audit.record({ at: now, actor: SYSTEM_ACTOR, action: 'rule.default-pack.load', targetType: 'rule', targetId: null, detail: { rules: loaded } });
     });
     this.logger.log({ msg: 'Default alert rules loaded', rules: loaded });
     this.rulesChanged();
@@ -106,7 +122,9 @@ export class AlertRulesService {
     return toAlertRuleDocument(rule);
   }
 
-  private store(current: AlertRule, spec: AlertRuleSpec, basedOn: number | undefined): AlertRule {
+  private store(current: AlertRule, spec: AlertRuleSpec, basedOn: number | undefined, by: RuleActor): AlertRule {
+    assertRuleInScope(by, current, current.id);
+    assertRuleInScope(by, spec, current.id);
     if (basedOn !== undefined && basedOn !== current.revision) {
       throw new AlertConflictError(`Alert rule ${current.id} is at revision ${current.revision}, not ${basedOn}: fetch it again and reapply the change`);
     }
@@ -115,8 +133,9 @@ export class AlertRulesService {
     this.rules.transaction(() => {
       if (!this.rules.update(next)) throw new AlertConflictError(`Alert rule ${current.id} was changed meanwhile: fetch it again`);
       this.followRule(current, next, now);
+      this.audit.record({ at: now, actor: by.name, action: 'rule.update', targetType: 'rule', targetId: next.id, detail: ruleChanges(current, next) });
     });
-    this.logger.log({ msg: 'Alert rule changed', ruleId: next.id, revision: next.revision });
+    this.logger.log({ msg: 'Alert rule changed', ruleId: next.id, revision: next.revision, by: by.name });
     this.rulesChanged();
     return next;
   }
@@ -153,4 +172,26 @@ export class AlertRulesService {
       if (RULE_ID_PATTERN.test(id) && this.rules.get(id) === undefined) return id;
     }
   }
+}
+
+function assertRuleInScope(by: RuleActor, rule: Pick<AlertRuleSpec, 'selector'>, ruleName: string): void {
+  const { towns, domains } = by.scope;
+  if (domains.length > 0 && !(domains as readonly string[]).includes(rule.selector.domain)) {
+    throw new AccessDeniedError(`Rule ${ruleName} watches ${rule.selector.domain}, outside the domains of ${by.name} (${domains.join(', ')})`);
+  }
+  if (towns.length > 0 && (rule.selector.towns.length === 0 || !rule.selector.towns.every((town) => towns.includes(town)))) {
+    throw new AccessDeniedError(`Rule ${ruleName} must be limited to towns of ${by.name} (${towns.join(', ')}) in selector.towns`);
+  }
+}
+
+/** The audit detail of a rule change: the revision, and each top-level field that changed, before and after. */
+function ruleChanges(before: AlertRule, after: AlertRule): Record<string, unknown> {
+  const was = toAlertRuleDocument(before) as unknown as Record<string, unknown>;
+  const now = toAlertRuleDocument(after) as unknown as Record<string, unknown>;
+  const changes: Record<string, unknown> = { revision: { from: before.revision, to: after.revision } };
+  for (const key of Object.keys(now)) {
+    if (key === 'revision' || key === 'updatedAt' || key === 'createdAt') continue;
+    if (JSON.stringify(was[key]) !== JSON.stringify(now[key])) changes[key] = { from: was[key], to: now[key] };
+  }
+  return changes;
 }

@@ -45,7 +45,7 @@ describe('silences', () => {
 
 describe('parseSilenceInput', () => {
   it('takes a duration or an end, starting now by default', () => {
-    expect(parseSilenceInput({ deviceId: 'w-7', duration: '2h', reason: 'pump swap', createdBy: 'j.smith' }, NOW)).toEqual({
+    expect(parseSilenceInput({ deviceId: 'w-7', duration: '2h', reason: 'pump swap' }, NOW, 'j.smith')).toEqual({
       domain: null,
       town: null,
       deviceId: 'w-7',
@@ -56,30 +56,33 @@ describe('parseSilenceInput', () => {
       createdBy: 'j.smith',
       createdAt: NOW,
     });
-    const planned = parseSilenceInput({ town: 'Northfield', startsAt: '2026-01-16T08:00:00Z', endsAt: '2026-01-16T12:00:00Z', reason: 'works', createdBy: 'ops' }, NOW);
+    const planned = parseSilenceInput({ town: 'Northfield', startsAt: '2026-01-16T08:00:00Z', endsAt: '2026-01-16T12:00:00Z', reason: 'works' }, NOW, 'ops');
     expect([planned.startsAt, planned.endsAt]).toEqual([Date.UTC(2026, 0, 16, 8), Date.UTC(2026, 0, 16, 12)]);
   });
 
   it('names what is missing or inconsistent', () => {
     const problems = (body: unknown): string[] => {
       try {
-        parseSilenceInput(body, NOW);
+        parseSilenceInput(body, NOW, 'ops');
       } catch (error) {
         if (error instanceof InvalidInputError) return error.issues.map((issue) => `${issue.field}: ${issue.problem}`);
       }
       return [];
     };
-    expect(problems({ reason: 'x', createdBy: 'y' })).toEqual([
+    expect(problems({ reason: 'x' })).toEqual([
       'deviceId: or town or domain is required: what the silence covers',
       'endsAt: or duration is required: when the silence ends',
     ]);
-    expect(problems({ domain: 'gas', endsAt: NOW - 1, reason: 'x', createdBy: 'y' })).toEqual([
+    expect(problems({ domain: 'gas', endsAt: NOW - 1, reason: 'x' })).toEqual([
       'endsAt: must be after startsAt',
       'endsAt: must be in the future',
     ]);
-    expect(problems({ deviceId: 'w 7', duration: '100d', reason: 'x', createdBy: 'y' })).toEqual([
+    expect(problems({ deviceId: 'w 7', duration: '100d', reason: 'x' })).toEqual([
       'deviceId: must match [A-Za-z0-9_-]{1,64}',
       'duration: must be a duration like 500ms, 30s, 5m, 2h or 1d (or milliseconds) from 1s to 90d, got "100d"',
+    ]);
+    expect(problems({ domain: 'gas', duration: '1h', reason: 'x', createdBy: 'someone.else' })).toEqual([
+      'createdBy: is not accepted: the hub records the logged-in operator (or the API key) as the silence’s author',
     ]);
   });
 });

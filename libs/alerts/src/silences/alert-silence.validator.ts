@@ -5,14 +5,16 @@ import { RULE_ID_PATTERN } from '../rules/alert-rule';
 import { NewAlertSilence } from './alert-silence';
 
 const SILENCE_KEYS = ['domain', 'town', 'deviceId', 'ruleId', 'startsAt', 'endsAt', 'duration', 'reason', 'createdBy'];
+/** `createdBy` from before the API had sign-in: refused, so no client believes it still names who made the silence. */
+const CREATED_BY_REFUSED = 'is not accepted: the hub records the logged-in operator (or the API key) as the silence’s author';
 const MAX_SILENCE_MS = 90 * 86_400_000;
 
 /**
  * A silence from the API. `endsAt` or `duration` says when it ends (at most 90 days: a permanent silence is a
  * disabled rule or a decommissioned device, and should be one); `startsAt` defaults to now, so a planned
- * maintenance window can be entered ahead of time.
+ * maintenance window can be entered ahead of time. `createdBy` is who asked (the logged-in operator or API key).
  */
-export function parseSilenceInput(body: unknown, now: number): NewAlertSilence {
+export function parseSilenceInput(body: unknown, now: number, createdBy: string): NewAlertSilence {
   const issues: DomainIssue[] = [];
   const read = JsonInputReader.of(body, '', issues, SILENCE_KEYS);
   if (read === undefined) throw new InvalidInputError('silence', issues);
@@ -30,8 +32,8 @@ export function parseSilenceInput(body: unknown, now: number): NewAlertSilence {
   if (endsAt !== undefined && endsAt - startsAt > MAX_SILENCE_MS) read.fail('endsAt', 'must be at most 90 days after startsAt');
   if (endsAt !== undefined && endsAt <= now) read.fail('endsAt', 'must be in the future');
   const reason = read.requiredString('reason', { maxLength: 500 });
-  const createdBy = read.requiredString('createdBy', { maxLength: 100 });
-  if (issues.length > 0 || endsAt === undefined || reason === undefined || createdBy === undefined) throw new InvalidInputError('silence', issues);
+  if (read.has('createdBy')) read.fail('createdBy', CREATED_BY_REFUSED);
+  if (issues.length > 0 || endsAt === undefined || reason === undefined) throw new InvalidInputError('silence', issues);
   return { domain, town, deviceId, ruleId, startsAt, endsAt, reason, createdBy, createdAt: now };
 }
 

@@ -1,43 +1,93 @@
+import type { Principal } from '../../../access/src/access-scope';
+import { AccessDeniedError } from '../../../access/src/access-errors';
+import type { AuditTrail } from '../../../access/src/audit-trail';
+import { assertInScope } from '../../../access/src/scope-check';
 import type { HubLogger } from '../../../common/src/hub-logger';
 import { AlertNotFoundError } from '../lifecycle/alert-operator-actions';
 import type { AlertSilenceRepository } from '../store/alert-silence.repository';
 import { AlertSilence } from './alert-silence';
 import { parseSilenceInput, parseSilenceUpdate } from './alert-silence.validator';
 
-/** Silences (maintenance windows): create, list, extend or shorten, delete. Evaluations read them on every tick. */
+/** Who is asking (the logged-in operator or API key). */
+export type SilenceActor = Pick<Principal, 'name' | 'scope'>;
+
+/**
+ * Silences (maintenance windows): create, list, extend or shorten, delete. Evaluations read them on every tick.
+ * A scoped operator sees and manages only silences inside their scope: one that names one of their towns (when they
+ * have towns) and one of their domains (when they have domains). A silence that names no town covers every town, so
+ * a town office cannot make one — nor see the county's, which are not theirs to change.
+ */
 export class AlertSilencesService {
   constructor(
     private readonly silences: AlertSilenceRepository,
+    private readonly audit: AuditTrail,
     private readonly logger: HubLogger,
     private readonly clock: () => number = Date.now,
   ) {}
 
-  list(filter: { active?: boolean; includeExpired?: boolean; limit: number }): AlertSilence[] {
+  list(filter: { active?: boolean; includeExpired?: boolean; limit: number }, actor: SilenceActor): AlertSilence[] {
     const now = this.clock();
-    if (filter.active) return this.silences.list({ activeAt: now, limit: filter.limit });
-    return this.silences.list({ ...(filter.includeExpired ? {} : { endingAfter: now }), limit: filter.limit });
+    const within = actor.scope;
+    if (filter.active) return this.silences.list({ activeAt: now, limit: filter.limit, within });
+    return this.silences.list({ ...(filter.includeExpired ? {} : { endingAfter: now }), limit: filter.limit, within });
   }
 
-  get(id: number): AlertSilence {
+  get(id: number, actor: SilenceActor): AlertSilence {
     const silence = this.silences.get(id);
     if (silence === undefined) throw new AlertNotFoundError(`silence ${id}`);
+    assertInScope(actor, silence, `Silence ${id}`);
     return silence;
   }
 
-  create(body: unknown): AlertSilence {
-    const silence = this.silences.insert(parseSilenceInput(body, this.clock()));
-    this.logger.log({ msg: 'Silence created', silenceId: silence.id, deviceId: silence.deviceId, town: silence.town, domain: silence.domain, endsAt: silence.endsAt });
+  create(body: unknown, actor: SilenceActor): AlertSilence {
+    const input = parseSilenceInput(body, this.clock(), actor.name);
+    const { towns, domains } = actor.scope;
+    if (towns.length > 0 && (input.town === null || !towns.includes(input.town))) {
+      throw new AccessDeniedError(`A silence by ${actor.name} must name one of their towns (${towns.join(', ')}) in "town": without one it would cover every town`);
+    }
+    if (domains.length > 0 && (input.domain === null || !(domains as readonly string[]).includes(input.domain))) {
+      throw new AccessDeniedError(`A silence by ${actor.name} must name one of their domains (${domains.join(', ')}) in "domain": without one it would cover every domain`);
+    }
+    const silence = this.silences.transaction(() => {
+      const created = this.silences.insert(input);
+      this.audit.record({ at: created.createdAt, actor: actor.name, action: 'silence.create', targetType: 'silence', targetId: String(created.id), detail: describe(created) });
+      return created;
+    });
+    this.logger.log({ msg: 'Silence created', silenceId: silence.id, deviceId: silence.deviceId, town: silence.town, domain: silence.domain, endsAt: silence.endsAt, by: actor.name });
     return silence;
   }
 
-  update(id: number, body: unknown): AlertSilence {
-    const current = this.get(id);
-    this.silences.update(id, parseSilenceUpdate(body, current.startsAt, this.clock()));
-    return this.get(id);
+  update(id: number, body: unknown, actor: SilenceActor): AlertSilence {
+    const current = this.get(id, actor);
+    const change = parseSilenceUpdate(body, current.startsAt, this.clock());
+    this.silences.transaction(() => {
+      this.silences.update(id, change);
+      const detail: Record<string, unknown> = {};
+      if (change.endsAt !== undefined) detail.endsAt = { from: new Date(current.endsAt).toISOString(), to: new Date(change.endsAt).toISOString() };
+      if (change.reason !== undefined) detail.reason = { from: current.reason, to: change.reason };
+      this.audit.record({ actor: actor.name, action: 'silence.update', targetType: 'silence', targetId: String(id), detail });
+    });
+    return this.get(id, actor);
   }
 
-  delete(id: number): void {
-    if (!this.silences.delete(id)) throw new AlertNotFoundError(`silence ${id}`);
-    this.logger.log({ msg: 'Silence deleted', silenceId: id });
+  delete(id: number, actor: SilenceActor): void {
+    const current = this.get(id, actor);
+    this.silences.transaction(() => {
+      this.silences.delete(id);
+      this.audit.record({ actor: actor.name, action: 'silence.delete', targetType: 'silence', targetId: String(id), detail: describe(current) });
+    });
+    this.logger.log({ msg: 'Silence deleted', silenceId: id, by: actor.name });
   }
+}
+
+function describe(silence: AlertSilence): Record<string, unknown> {
+  return {
+    domain: silence.domain,
+    town: silence.town,
+    deviceId: silence.deviceId,
+    ruleId: silence.ruleId,
+    startsAt: new Date(silence.startsAt).toISOString(),
+    endsAt: new Date(silence.endsAt).toISOString(),
+    reason: silence.reason,
+  };
 }

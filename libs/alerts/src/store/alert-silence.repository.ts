@@ -1,3 +1,5 @@
+import type { AccessScope } from '../../../access/src/access-scope';
+import { scopeSql } from '../../../access/src/scope-check';
 import type { Domain } from '../../../contract/src';
 import type { SqliteDatabase } from '../../../store/src/sqlite-database';
 import { AlertSilence, NewAlertSilence } from '../silences/alert-silence';
@@ -19,10 +21,13 @@ interface SilenceRow {
 export class AlertSilenceRepository {
   constructor(private readonly db: SqliteDatabase) {}
 
-  /** Newest first; `activeAt` keeps only those in force then, `endingAfter` those not over by then. */
-  list(filter: { activeAt?: number; endingAfter?: number; limit: number }): AlertSilence[] {
+  /**
+   * Newest first; `activeAt` keeps only those in force then, `endingAfter` those not over by then, `within` those
+   * naming a town and domain of the scope (when it has towns or domains).
+   */
+  list(filter: { activeAt?: number; endingAfter?: number; within?: AccessScope; limit: number }): AlertSilence[] {
     const clauses: string[] = [];
-    const params: Record<string, number> = { limit: filter.limit };
+    const params: Record<string, number | string> = { limit: filter.limit };
     if (filter.activeAt !== undefined) {
       clauses.push('starts_at <= @activeAt AND ends_at > @activeAt');
       params.activeAt = filter.activeAt;
@@ -30,6 +35,11 @@ export class AlertSilenceRepository {
     if (filter.endingAfter !== undefined) {
       clauses.push('ends_at > @endingAfter');
       params.endingAfter = filter.endingAfter;
+    }
+    if (filter.within !== undefined) {
+      const scope = scopeSql(filter.within, 'town', 'domain');
+      clauses.push(...scope.clauses);
+      Object.assign(params, scope.params);
     }
     const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
     return (this.db.prepare(`SELECT * FROM alert_silences ${where} ORDER BY id DESC LIMIT @limit`).all(params) as SilenceRow[]).map(toSilence);
@@ -59,6 +69,10 @@ export class AlertSilenceRepository {
     this.db
       .prepare('UPDATE alert_silences SET ends_at = COALESCE(@endsAt, ends_at), reason = COALESCE(@reason, reason) WHERE id = @id')
       .run({ id, endsAt: change.endsAt ?? null, reason: change.reason ?? null });
+  }
+
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
   }
 
   delete(id: number): boolean {

@@ -1,3 +1,5 @@
+import type { AccessScope } from '../../../access/src/access-scope';
+import { scopeSql } from '../../../access/src/scope-check';
 import type { Domain } from '../../../contract/src';
 import type { SqliteDatabase } from '../../../store/src/sqlite-database';
 import type { Statement } from 'better-sqlite3';
@@ -18,6 +20,8 @@ export interface AlertFilter {
   readonly to?: number;
   /** Only ids below this (cursor for the next page). */
   readonly beforeId?: number;
+  /** Only alerts inside this scope (the asker's towns and domains). */
+  readonly within?: AccessScope;
   readonly limit: number;
 }
 
@@ -149,6 +153,11 @@ export class AlertRepository {
       clauses.push('started_at < @to');
       params.to = filter.to;
     }
+    if (filter.within !== undefined) {
+      const scope = scopeSql(filter.within, 'town', 'domain');
+      clauses.push(...scope.clauses);
+      Object.assign(params, scope.params);
+    }
     const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
     const matching = (this.db.prepare(`SELECT COUNT(*) AS n FROM alerts ${where}`).get(params) as { n: number }).n;
     const page = filter.beforeId === undefined ? where : `${where ? `${where} AND` : 'WHERE'} id < @beforeId`;
@@ -178,6 +187,11 @@ export class AlertRepository {
       .prepare(`SELECT severity, state, flapping, COUNT(*) AS n FROM alerts WHERE state != 'resolved' GROUP BY severity, state, flapping`)
       .all() as { severity: Severity; state: AlertState; flapping: number; n: number }[];
     return rows.map((row) => ({ severity: row.severity, state: row.state, flapping: row.flapping === 1, count: row.n }));
+  }
+
+  /** Runs `work` in one transaction (nested calls become savepoints). */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
   }
 
   /**

@@ -1,0 +1,42 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Principal } from '../../../../libs/access/src/access-scope';
+import { ApiKeysService } from '../../../../libs/access/src/api-keys/api-keys.service';
+import type { ApiKeyView } from '../../../../libs/access/src/api-keys/api-keys.service';
+import { badParam } from '../api/query-params';
+import { CurrentPrincipal, RequiresRole } from './access.decorators';
+import { ApiKeyDto, CreatedApiKeyDto, NewApiKeyDto } from './access.dto';
+
+@ApiTags('api-keys')
+@RequiresRole('admin')
+@Controller('api/api-keys')
+export class ApiKeysController {
+  constructor(private readonly keys: ApiKeysService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Issue an API key for a system, with a role and a scope. The key is in this answer only.' })
+  @ApiBody({ type: NewApiKeyDto })
+  @ApiCreatedResponse({ type: CreatedApiKeyDto })
+  @ApiConflictResponse({ description: 'The name is taken (revoked keys keep theirs)' })
+  create(@Body() body: unknown, @CurrentPrincipal() principal: Principal): { key: string; apiKey: ApiKeyView } {
+    return this.keys.create(body, principal);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'API keys (prefix only), active first, with when each was last used' })
+  @ApiOkResponse({ type: [ApiKeyDto] })
+  list(@CurrentPrincipal() principal: Principal): ApiKeyView[] {
+    return this.keys.list(principal);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke a key: refused from the next request on. It stays listed (the audit log names it).' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'Revoked already' })
+  revoke(@Param('id') id: string, @CurrentPrincipal() principal: Principal): void {
+    if (!/^\d{1,15}$/.test(id) || Number(id) < 1) throw badParam('id', id, 'an API key id (a whole number from 1)');
+    this.keys.revoke(Number(id), principal);
+  }
+}

@@ -1,0 +1,67 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Principal } from '../../../../libs/access/src/access-scope';
+import { isCountyWide } from '../../../../libs/access/src/access-scope';
+import { AccessDeniedError } from '../../../../libs/access/src/access-errors';
+import { AuditLogRepository } from '../../../../libs/store/src/audit-log.repository';
+import { optionalInt, optionalTime } from '../api/query-params';
+import { CurrentPrincipal, RequiresRole } from './access.decorators';
+import { AuditPageDto } from './access.dto';
+
+interface AuditEntryView {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  detail: Readonly<Record<string, unknown>>;
+}
+
+@ApiTags('audit')
+@RequiresRole('admin')
+@Controller('api/audit')
+export class AuditController {
+  constructor(private readonly audit: AuditLogRepository) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The audit log, newest first: every change made through the API and every login, with who and when. County-wide admins only.' })
+  @ApiQuery({ name: 'actor', required: false, description: 'e.g. dana.ortiz, key:water-scada, bootstrap-key, system, anonymous' })
+  @ApiQuery({ name: 'action', required: false, description: 'e.g. alert.acknowledge, rule.update, operator.disable, auth.login.fail' })
+  @ApiQuery({ name: 'targetType', required: false, description: 'alert, rule, silence, operator, api-key, device …' })
+  @ApiQuery({ name: 'targetId', required: false })
+  @ApiQuery({ name: 'from', required: false, description: 'At or after (epoch ms or ISO-8601)' })
+  @ApiQuery({ name: 'to', required: false, description: 'Before' })
+  @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 100' })
+  @ApiQuery({ name: 'before', required: false, description: 'Only ids below this (the next page cursor)' })
+  @ApiOkResponse({ type: AuditPageDto })
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Query('actor') actor?: string,
+    @Query('action') action?: string,
+    @Query('targetType') targetType?: string,
+    @Query('targetId') targetId?: string,
+    @Query('from') from?: string,
+    @Query('to') to?: string,
+    @Query('limit') limit?: string,
+    @Query('before') before?: string,
+  ): { items: AuditEntryView[]; nextBefore: number | null } {
+    // Entries span the county (logins, other towns' alerts): a town or department admin sees their own in the histories.
+    if (!isCountyWide(principal.scope)) throw new AccessDeniedError('The audit log is for county-wide admins');
+    const pageSize = optionalInt('limit', limit, 1, 1000) ?? 100;
+    const items = this.audit.list({
+      actor: actor || undefined,
+      action: action || undefined,
+      targetType: targetType || undefined,
+      targetId: targetId || undefined,
+      from: optionalTime('from', from),
+      to: optionalTime('to', to),
+      beforeId: optionalInt('before', before, 1, Number.MAX_SAFE_INTEGER),
+      limit: pageSize,
+    });
+    return {
+      items: items.map((entry) => ({ ...entry, at: new Date(entry.at).toISOString() })),
+      nextBefore: items.length === pageSize ? items[items.length - 1].id : null,
+    };
+  }
+}

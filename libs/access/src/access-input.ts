@@ -1,0 +1,24 @@
+import { DOMAINS, Domain } from '../../contract/src/metric-catalogue';
+import { InvalidInputError, JsonInputReader } from '../../alerts/src/json-input.reader';
+import { AccessScope, ROLES, Role } from './access-scope';
+
+export { InvalidInputError, JsonInputReader };
+
+/** Town names come from the device registry; here any 1–100 printable characters. */
+const TOWN_PATTERN = /^(?=.*\S)[^\u0000-\u001f\u007f]{1,100}$/;
+const DOMAIN_PATTERN = new RegExp(`^(${DOMAINS.join('|')})$`);
+
+/** `towns` and `domains` of a body: lists (empty or absent: all). Undefined entries when absent from the body. */
+export function readScope(read: JsonInputReader): { towns?: string[]; domains?: Domain[] } {
+  const towns = read.stringList('towns', { maxItems: 200, pattern: TOWN_PATTERN, patternText: 'a town name (1–100 printable characters)' });
+  const domains = read.stringList('domains', { maxItems: DOMAINS.length, pattern: DOMAIN_PATTERN, patternText: `one of ${DOMAINS.join(', ')}` }) as Domain[] | undefined;
+  return { ...(towns === undefined ? {} : { towns }), ...(domains === undefined ? {} : { domains }) };
+}
+
+export function fullScope(partial: { towns?: string[]; domains?: Domain[] }, base: AccessScope = { towns: [], domains: [] }): AccessScope {
+  return { towns: partial.towns ?? base.towns, domains: partial.domains ?? base.domains };
+}
+
+export function readRole(read: JsonInputReader, required: boolean): Role | undefined {
+  return required ? read.requiredOneOf('role', ROLES) : read.oneOf('role', ROLES);
+}

@@ -1,0 +1,105 @@
+import { DomainIssue } from '../../../common/src/domain-error';
+import type { HubLogger } from '../../../common/src/hub-logger';
+import type { Principal, Role } from '../access-scope';
+import { AccessConflictError, AccessNotFoundError } from '../access-errors';
+import { fullScope, InvalidInputError, JsonInputReader, readRole, readScope } from '../access-input';
+import { AuditTrail } from '../audit-trail';
+import { assertScopeWithin, scopeWithin } from '../scope-check';
+import { ApiKey, apiKeyActor, apiKeyDisplayPrefix, apiKeyHash, API_KEY_NAME_PATTERN, isApiKey, newApiKey } from './api-key';
+import { ApiKeyRepository } from './api-key.repository';
+
+export interface ApiKeyView {
+  readonly id: number;
+  readonly name: string;
+  readonly description: string;
+  /** The first characters of the key, to recognise it (`cshub_Ab3dEf…`). */
+  readonly prefix: string;
+  readonly role: Role;
+  readonly towns: readonly string[];
+  readonly domains: readonly string[];
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly revokedAt: string | null;
+  readonly lastUsedAt: string | null;
+}
+
+/** How stale last-used may be: one write a minute per key at most, not one per request. */
+const TOUCH_EVERY_MS = 60_000;
+
+/**
+ * API keys for systems (SCADA exports, dashboards, provisioning scripts): created by an admin, shown once, then only
+ * their prefix; role and scope like an operator's; revoked at once. The audit log names a key's actions `key:<name>`.
+ */
+export class ApiKeysService {
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    private readonly audit: AuditTrail,
+    private readonly logger: HubLogger,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  create(body: unknown, by: Principal): { key: string; apiKey: ApiKeyView } {
+    const issues: DomainIssue[] = [];
+    const read = JsonInputReader.of(body, '', issues, ['name', 'description', 'role', 'towns', 'domains']);
+    if (read === undefined) throw new InvalidInputError('API key', issues);
+    const name = read.requiredString('name', { maxLength: 64, pattern: API_KEY_NAME_PATTERN, patternText: 'lower-case letters, digits, ".", "_" or "-", starting with a letter or digit' });
+    const description = read.string('description', { maxLength: 500 }) ?? '';
+    const role = readRole(read, true);
+    const scope = fullScope(readScope(read));
+    if (issues.length > 0 || name === undefined || role === undefined) throw new InvalidInputError('API key', issues);
+    assertScopeWithin(by, scope, `API key ${name}`);
+    // Names stay unique, revoked keys included: `key:<name>` in the audit log must mean one key.
+    if (this.keys.byName(name) !== undefined) throw new AccessConflictError(`An API key named ${name} exists (perhaps revoked): choose another name`);
+    const key = newApiKey();
+    const now = this.clock();
+    const stored = this.keys.insert({ name, description, prefix: apiKeyDisplayPrefix(key), role, scope, createdAt: now, createdBy: by.name, revokedAt: null, lastUsedAt: null }, apiKeyHash(key));
+    this.audit.record({ actor: by.name, action: 'api-key.create', targetType: 'api-key', targetId: name, detail: { role, ...scope, prefix: stored.prefix } });
+    this.logger.log({ msg: 'API key created', name, role, prefix: stored.prefix, by: by.name });
+    return { key, apiKey: view(stored) };
+  }
+
+  list(by: Principal): ApiKeyView[] {
+    return this.keys
+      .list()
+      .filter((key) => scopeWithin(key.scope, by.scope))
+      .map(view);
+  }
+
+  revoke(id: number, by: Principal): ApiKeyView {
+    const key = this.keys.get(id);
+    if (key === undefined) throw new AccessNotFoundError(`Unknown API key ${id}`);
+    assertScopeWithin(by, key.scope, `API key ${key.name}`);
+    if (key.revokedAt !== null) throw new AccessConflictError(`API key ${key.name} was revoked already`);
+    this.keys.revoke(id, this.clock());
+    this.audit.record({ actor: by.name, action: 'api-key.revoke', targetType: 'api-key', targetId: key.name, detail: { prefix: key.prefix } });
+    this.logger.log({ msg: 'API key revoked', name: key.name, by: by.name });
+    return view(this.keys.get(id) ?? key);
+  }
+
+  /** The principal of a presented key, or null (not our shape, unknown, or revoked). */
+  resolve(presented: string): Principal | null {
+    if (!isApiKey(presented)) return null;
+    const key = this.keys.findActive(apiKeyHash(presented));
+    if (key === undefined) return null;
+    const now = this.clock();
+    if (key.lastUsedAt === null || now - key.lastUsedAt >= TOUCH_EVERY_MS) this.keys.touch(key.id, now);
+    return { kind: 'api-key', name: apiKeyActor(key.name), role: key.role, scope: key.scope };
+  }
+}
+
+function view(key: ApiKey): ApiKeyView {
+  const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    id: key.id,
+    name: key.name,
+    description: key.description,
+    prefix: key.prefix,
+    role: key.role,
+    towns: key.scope.towns,
+    domains: key.scope.domains,
+    createdAt: new Date(key.createdAt).toISOString(),
+    createdBy: key.createdBy,
+    revokedAt: iso(key.revokedAt),
+    lastUsedAt: iso(key.lastUsedAt),
+  };
+}

@@ -1,0 +1,189 @@
+import { randomBytes } from 'node:crypto';
+import type { HubLogger } from '../../../common/src/hub-logger';
+import { AccessScope, COUNTY_SCOPE, Principal, Role } from '../access-scope';
+import { AccessConflictError, AccessDeniedError, AccessNotFoundError, TooManyAttemptsError } from '../access-errors';
+import { AuditTrail, SYSTEM_ACTOR } from '../audit-trail';
+import { PasswordHasher } from '../passwords/password-hasher';
+import { assertScopeWithin, scopeWithin } from '../scope-check';
+import { OperatorSessions } from '../sessions/operator-sessions';
+import { InvalidInputError } from '../access-input';
+import { InitialAdminPasswordFile } from './initial-admin-password.file';
+import { INITIAL_ADMIN, Operator, StoredOperator } from './operator';
+import { parseNewOperator, parseOperatorChange, parsePasswordChange } from './operator-input';
+import { OperatorRepository } from './operator.repository';
+import { LoginThrottle, USERNAME_THROTTLE } from '../sessions/login-throttle';
+
+/** An operator as the API shows it (never the hash). */
+export interface OperatorView {
+  readonly username: string;
+  readonly role: Role;
+  readonly towns: readonly string[];
+  readonly domains: readonly string[];
+  readonly disabled: boolean;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly updatedAt: string;
+  /** Sessions open now (browsers logged in). */
+  readonly sessions: number;
+}
+
+/**
+ * Operators: create, list, change (role, scope, disabled, a password reset by an admin), change one's own password,
+ * and the first admin on the very first start. Every change is audited with who made it. A scoped admin manages only
+ * operators inside their own scope and cannot hand out a wider one. The last enabled admin cannot be disabled or
+ * demoted: nobody could log in to fix that.
+ */
+export class OperatorsService {
+  constructor(
+    private readonly operators: OperatorRepository,
+    private readonly sessions: OperatorSessions,
+    private readonly hasher: PasswordHasher,
+    private readonly audit: AuditTrail,
+    private readonly throttle: LoginThrottle,
+    private readonly initialPasswordFile: InitialAdminPasswordFile,
+    private readonly logger: HubLogger,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  list(by: Principal): OperatorView[] {
+    return this.operators
+      .list()
+      .filter((operator) => scopeWithin(operator.scope, by.scope))
+      .map((operator) => this.view(operator));
+  }
+
+  get(username: string, by: Principal): OperatorView {
+    return this.view(this.manageable(username, by));
+  }
+
+  async create(body: unknown, by: Principal): Promise<OperatorView> {
+    const input = parseNewOperator(body);
+    assertScopeWithin(by, input.scope, `operator ${input.username}`);
+    if (this.operators.get(input.username) !== undefined) throw new AccessConflictError(`Operator ${input.username} already exists`);
+    const passwordHash = await this.hasher.hash(input.password);
+    const now = this.clock();
+    const operator: StoredOperator = { username: input.username, passwordHash, role: input.role, scope: input.scope, disabled: false, createdAt: now, createdBy: by.name, updatedAt: now };
+    this.operators.transaction(() => {
+      // Checked again after the (slow) hash: two admins creating the same name at once get one operator and a 409.
+      if (this.operators.get(input.username) !== undefined) throw new AccessConflictError(`Operator ${input.username} already exists`);
+      this.operators.insert(operator);
+      this.audit.record({ actor: by.name, action: 'operator.create', targetType: 'operator', targetId: operator.username, detail: { role: operator.role, ...operator.scope } });
+    });
+    this.logger.log({ msg: 'Operator created', username: operator.username, role: operator.role, by: by.name });
+    return this.view(operator);
+  }
+
+  async update(username: string, body: unknown, by: Principal): Promise<OperatorView> {
+    const current = this.manageable(username, by);
+    const change = parseOperatorChange(body, username);
+    const scope: AccessScope = { towns: change.towns ?? current.scope.towns, domains: change.domains ?? current.scope.domains };
+    assertScopeWithin(by, scope, `operator ${username}`);
+    if (by.kind === 'operator' && by.name === username && (change.disabled === true || (change.role !== undefined && change.role !== 'admin'))) {
+      throw new AccessDeniedError('You cannot disable or demote yourself; ask another admin');
+    }
+    const passwordHash = change.password === undefined ? undefined : await this.hasher.hash(change.password);
+    const now = this.clock();
+    let ended = 0;
+    this.operators.transaction(() => {
+      const stored = this.operators.get(username) ?? current;
+      const losesAdmin = stored.role === 'admin' && !stored.disabled && (change.disabled === true || (change.role !== undefined && change.role !== 'admin'));
+      if (losesAdmin && this.operators.enabledAdmins().filter((name) => name !== username).length === 0) {
+        throw new AccessConflictError(`${username} is the last enabled admin: make another admin first`);
+      }
+      this.operators.update(username, { role: change.role, scope: change.towns !== undefined || change.domains !== undefined ? scope : undefined, disabled: change.disabled, passwordHash, updatedAt: now });
+      const target = { targetType: 'operator', targetId: username, actor: by.name } as const;
+      const roleOrScope: Record<string, unknown> = {};
+      if (change.role !== undefined && change.role !== stored.role) roleOrScope.role = { from: stored.role, to: change.role };
+      if (change.towns !== undefined) roleOrScope.towns = { from: stored.scope.towns, to: change.towns };
+      if (change.domains !== undefined) roleOrScope.domains = { from: stored.scope.domains, to: change.domains };
+      if (Object.keys(roleOrScope).length > 0) this.audit.record({ ...target, action: 'operator.update', detail: roleOrScope });
+      if (change.disabled !== undefined && change.disabled !== stored.disabled) this.audit.record({ ...target, action: change.disabled ? 'operator.disable' : 'operator.enable', detail: {} });
+      // A disabled operator, or one whose password was reset (it may have leaked), is logged out everywhere at once.
+      if (change.disabled === true || passwordHash !== undefined) ended = this.sessions.endAllFor(username);
+      if (passwordHash !== undefined) this.audit.record({ ...target, action: 'operator.password.reset', detail: { sessionsEnded: ended } });
+    });
+    if (passwordHash !== undefined) {
+      this.throttle.forget(`user:${username}`);
+      if (username === INITIAL_ADMIN) this.initialPasswordFile.remove();
+    }
+    this.logger.log({ msg: 'Operator changed', username, by: by.name, fields: Object.keys(change), sessionsEnded: ended });
+    return this.view(this.operators.get(username) ?? current);
+  }
+
+  /**
+   * An operator changes their own password, proving the current one (a session left open on a shared screen must not
+   * be enough). Wrong guesses count towards the login back-off. Their other sessions end; this one stays.
+   */
+  async changeOwnPassword(principal: Principal, body: unknown, currentToken: string | undefined): Promise<void> {
+    if (principal.kind !== 'operator') throw new AccessDeniedError(`${principal.name} is not an operator and has no password`);
+    const input = parsePasswordChange(body, principal.name);
+    const key = `user:${principal.name}`;
+    const waitMs = this.throttle.retryAfterMs(key, this.clock());
+    if (waitMs > 0) throw new TooManyAttemptsError(waitMs);
+    const operator = this.operators.get(principal.name);
+    if (operator === undefined || operator.disabled) throw new AccessDeniedError('This operator no longer exists or is disabled');
+    if (!(await this.hasher.verify(input.currentPassword, operator.passwordHash))) {
+      this.throttle.fail(key, USERNAME_THROTTLE, this.clock());
+      throw new InvalidInputError('password change', [{ field: 'currentPassword', problem: 'is not your current password' }]);
+    }
+    const passwordHash = await this.hasher.hash(input.newPassword);
+    let ended = 0;
+    this.operators.transaction(() => {
+      this.operators.update(principal.name, { passwordHash, updatedAt: this.clock() });
+      ended = this.sessions.endAllFor(principal.name, currentToken);
+      this.audit.record({ actor: principal.name, action: 'operator.password.change', targetType: 'operator', targetId: principal.name, detail: { otherSessionsEnded: ended } });
+    });
+    this.throttle.forget(key);
+    if (principal.name === INITIAL_ADMIN) this.initialPasswordFile.remove();
+    this.logger.log({ msg: 'Operator changed their password', username: principal.name, otherSessionsEnded: ended });
+  }
+
+  /**
+   * On the very first start (no operator at all): `admin` with the configured password, or a random one written to
+   * the data directory (0600). Returns where the password is, or null when nothing was created.
+   */
+  async ensureInitialAdmin(configuredPassword: string | null): Promise<{ username: string; passwordFile: string | null } | null> {
+    if (this.operators.count() > 0) {
+      if (configuredPassword !== null) this.logger.warn({ msg: 'HUB_ADMIN_PASSWORD is set but operators exist already: it is ignored (change passwords in the console)' });
+      return null;
+    }
+    // 18 random bytes: 24 characters of base64url, 144 bits.
+    const password = configuredPassword ?? randomBytes(18).toString('base64url');
+    const passwordHash = await this.hasher.hash(password);
+    if (configuredPassword === null) this.initialPasswordFile.write(password);
+    const now = this.clock();
+    try {
+      this.operators.transaction(() => {
+        if (this.operators.count() > 0) return;
+        this.operators.insert({ username: INITIAL_ADMIN, passwordHash, role: 'admin', scope: COUNTY_SCOPE, disabled: false, createdAt: now, createdBy: SYSTEM_ACTOR, updatedAt: now });
+        this.audit.record({ actor: SYSTEM_ACTOR, action: 'operator.create', targetType: 'operator', targetId: INITIAL_ADMIN, detail: { role: 'admin', initial: true, passwordFrom: configuredPassword === null ? 'file' : 'HUB_ADMIN_PASSWORD' } });
+      });
+    } catch (error) {
+      if (configuredPassword === null) this.initialPasswordFile.remove();
+      throw error;
+    }
+    return { username: INITIAL_ADMIN, passwordFile: configuredPassword === null ? this.initialPasswordFile.path : null };
+  }
+
+  /** The operator, if `by` may manage them (404 when unknown, 403 when outside by's scope). */
+  private manageable(username: string, by: Principal): StoredOperator {
+    const operator = this.operators.get(username);
+    if (operator === undefined) throw new AccessNotFoundError(`Unknown operator ${username}`);
+    assertScopeWithin(by, operator.scope, `operator ${username}`);
+    return operator;
+  }
+
+  private view(operator: Operator): OperatorView {
+    return {
+      username: operator.username,
+      role: operator.role,
+      towns: operator.scope.towns,
+      domains: operator.scope.domains,
+      disabled: operator.disabled,
+      createdAt: new Date(operator.createdAt).toISOString(),
+      createdBy: operator.createdBy,
+      updatedAt: new Date(operator.updatedAt).toISOString(),
+      sessions: this.sessions.countFor(operator.username),
+    };
+  }
+}

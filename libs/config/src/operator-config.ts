@@ -1,0 +1,42 @@
+import { ConfigError, ConfigReader } from './env-parsers';
+
+export interface OperatorConfig {
+  /** A session unused this long ends (sliding: every authenticated request moves it on). */
+  readonly sessionIdleMs: number;
+  /** A session ends this long after login however busy it is: a stolen cookie is not good forever. */
+  readonly sessionMaxAgeMs: number;
+  /**
+   * Password of the `admin` operator created on the first start (HUB_ADMIN_PASSWORD, for Docker/compose). Null: a
+   * random one is written to `${HUB_DATA_DIR}/initial-admin-password`. Ignored once any operator exists.
+   */
+  readonly initialAdminPassword: string | null;
+  /**
+   * `auto`: the session cookie is `Secure` when the request came over HTTPS; `always`: every time (the hub sits behind
+   * a TLS-terminating proxy that talks plain HTTP to it).
+   */
+  readonly secureCookies: 'auto' | 'always';
+}
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+/** The password policy's minimum (libs/access/src/passwords/password-policy.ts); repeated so config has no access import. */
+const MIN_PASSWORD_LENGTH = 12;
+
+export function readOperatorConfig(read: ConfigReader): OperatorConfig {
+  const sessionIdleMs = read.duration('HUB_SESSION_IDLE_TIMEOUT', '1h', MINUTE, 7 * DAY);
+  const sessionMaxAgeMs = read.duration('HUB_SESSION_MAX_AGE', '12h', 5 * MINUTE, 30 * DAY);
+  if (sessionIdleMs > sessionMaxAgeMs) {
+    read.errors.push(new ConfigError('HUB_SESSION_IDLE_TIMEOUT', read.string('HUB_SESSION_IDLE_TIMEOUT', '1h'), `must not exceed HUB_SESSION_MAX_AGE (${read.string('HUB_SESSION_MAX_AGE', '12h')})`));
+  }
+  const initialAdminPassword = read.optionalString('HUB_ADMIN_PASSWORD') ?? null;
+  if (initialAdminPassword !== null && [...initialAdminPassword].length < MIN_PASSWORD_LENGTH) {
+    // A secret: never echoed.
+    read.errors.push(new ConfigError('HUB_ADMIN_PASSWORD', `(${[...initialAdminPassword].length} characters, hidden)`, `at least ${MIN_PASSWORD_LENGTH} characters`));
+  }
+  return {
+    sessionIdleMs,
+    sessionMaxAgeMs,
+    initialAdminPassword,
+    secureCookies: read.oneOf('HUB_COOKIE_SECURE', ['auto', 'always'] as const, 'auto'),
+  };
+}
