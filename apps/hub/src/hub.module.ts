@@ -1,7 +1,8 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AccessGuard } from './access/access.guard';
+import { RequestShapeInterceptor } from './http/request-shape.interceptor';
 import { join } from 'node:path';
 import { MqttBroker } from '../../../libs/broker/src/mqtt-broker';
 import { HubConfig } from '../../../libs/config/src';
@@ -47,6 +48,7 @@ export class HubModule {
       providers: [
         { provide: HUB_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_INTERCEPTOR, useClass: RequestShapeInterceptor },
         { provide: SQLITE_DATABASE, useFactory: () => openSqliteDatabase(join(config.dataDir, 'hub.sqlite')) },
         {
           provide: DeadLetterRepository,
