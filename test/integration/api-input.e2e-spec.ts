@@ -72,9 +72,22 @@ const QUERY_CASES: Case[] = [
   },
   {
     name: 'too many buckets',
-    path: '/api/devices/api-in-1/readings?from=0&to=8640000000000000&every=1s',
+    path: '/api/devices/api-in-1/readings?from=0&to=86400000000&every=1s',
     status: 400,
-    message: 'every=1000ms over 8640000000000000 ms gives more than 10000 points per metric; choose a larger every',
+    message: 'every=1000ms over 86400000000 ms gives more than 10000 points per metric; choose a larger every',
+  },
+  // InfluxDB keeps int64 nanoseconds: a query past 2262 failed there and came back as a 503.
+  {
+    name: 'after InfluxDB’s time range',
+    path: '/api/devices/api-in-1/readings?from=9223372036000&to=9223372037000',
+    status: 400,
+    message: "to (2262-04-11T23:47:17.000Z) is outside InfluxDB's time range, 1677-09-21T00:12:43.146Z to 2262-04-11T23:47:16.854Z",
+  },
+  {
+    name: 'before InfluxDB’s time range',
+    path: '/api/devices/api-in-1/readings?from=1000-01-01T00:00:00Z&to=1000-01-01T01:00:00Z',
+    status: 400,
+    message: "from (1000-01-01T00:00:00.000Z) is outside InfluxDB's time range, 1677-09-21T00:12:43.146Z to 2262-04-11T23:47:16.854Z",
   },
 ];
 
