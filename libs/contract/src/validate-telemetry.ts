@@ -29,7 +29,7 @@ export interface Rejection {
   readonly detail: string;
   /** Position in a batch payload; absent for a single reading or a whole-message failure. */
   readonly index?: number;
-  /** The refused entry re-serialised (for batches), so a dead letter shows just the bad entry; absent if too deep to. */
+  /** The refused entry re-serialised (for batches), so a dead letter shows just the bad entry. */
   readonly entry?: string;
 }
 
@@ -106,26 +106,13 @@ export function validateTelemetry(
   for (let index = 0; index < document.length; index++) {
     const outcome = checkReading(address, document[index], receivedAt, limits);
     if ('reason' in outcome) {
-      rejections.push({ ...outcome, index, entry: reserialise(document[index]) });
+      // Safe to re-serialise (JSON.stringify recurses): the scan bounded the depth before parsing.
+      rejections.push({ ...outcome, index, entry: JSON.stringify(document[index]) });
     } else {
       readings.push(outcome);
     }
   }
   return { readings, rejections };
-}
-
-/**
- * JSON.stringify recurses, so an entry nested deeper than the stack (JSON.parse is iterative and accepts it; a
- * 200 KB payload of `[` nests 100k levels) throws RangeError. Leave such an entry out: the dead letter then keeps
- * the raw payload, instead of the whole message failing and being resent forever.
- */
-function reserialise(entry: unknown): string | undefined {
-  try {
-    return JSON.stringify(entry);
-  } catch (error) {
-    if (error instanceof RangeError) return undefined;
-    throw error;
-  }
 }
 
 function refuse(reason: RejectReason, detail: string): ValidationResult {
