@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from '../../../libs/common/src/domain-error';
+import { bodyErrorMessage } from './http/json-body';
 
 /** How a domain failure from a lib reads over HTTP. */
 const DOMAIN_STATUS = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409 } as const;
@@ -20,7 +21,9 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       if (status >= 500) this.logger.error({ msg: 'Request failed', method: request.method, url: request.url, error: exception });
-      response.status(status).json({ statusCode: status, error: HttpStatus[status] ?? 'Error', message: exception.message });
+      // A body body-parser could not read comes with the library's terse message; say what to send instead.
+      const message = bodyErrorMessage(exception.cause) ?? exception.message;
+      response.status(status).json({ statusCode: status, error: HttpStatus[status] ?? 'Error', message });
       return;
     }
     if (exception instanceof DomainError) {

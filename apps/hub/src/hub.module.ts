@@ -1,7 +1,8 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AccessGuard } from './access/access.guard';
+import { RequestShapeInterceptor } from './http/request-shape.interceptor';
 import { join } from 'node:path';
 import { MqttBroker } from '../../../libs/broker/src/mqtt-broker';
 import { HubConfig } from '../../../libs/config/src';
@@ -58,6 +59,7 @@ export class HubModule {
         { provide: APP_GUARD, useClass: AccessGuard },
         // Town-scoped views (dead letters, the live stream) ask the device registry where a device is.
         { provide: DEVICE_TOWN_LOOKUP, useFactory: (registry: DeviceRegistryService): DeviceTownLookup => (deviceId) => registry.townOf(deviceId), inject: [DeviceRegistryService] },
+        { provide: APP_INTERCEPTOR, useClass: RequestShapeInterceptor },
         { provide: SQLITE_DATABASE, useFactory: () => openSqliteDatabase(join(config.dataDir, 'hub.sqlite')) },
         {
           provide: DeadLetterRepository,

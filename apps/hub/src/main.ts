@@ -3,9 +3,11 @@ import { ConsoleLogger, Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { join } from 'node:path';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
 import { HubConfig, InvalidConfigError, loadHubConfig } from '../../../libs/config/src';
 import { serveConsole } from './console/console-static';
 import { GlobalExceptionFilter } from './global-exception.filter';
+import { JSON_BODY_OPTIONS } from './http/json-body';
 import { HubModule } from './hub.module';
 import { MqttBroker } from '../../../libs/broker/src/mqtt-broker';
 
@@ -29,9 +31,11 @@ async function bootstrap(): Promise<void> {
   }
 
   const tls = config.perimeter.tls;
-  const app = await NestFactory.create(HubModule.forConfig(config), {
+  const app = await NestFactory.create<NestExpressApplication>(HubModule.forConfig(config), {
     // With a certificate the API and console are HTTPS only, on the same port: no plaintext login page or API key.
     httpsOptions: tls === null ? undefined : { cert: tls.certificate, key: tls.privateKey },
+    // JSON bodies only, read with the hub's limits (http/json-body.ts); any other body gets a 415 (RequestShapeInterceptor).
+    bodyParser: false,
     // Structured entries ({ msg, deviceId, error, … }) on one line each: readable in a terminal, greppable in a file.
     logger: new ConsoleLogger({
       logLevels: LOG_LEVELS[config.logLevel],
@@ -41,6 +45,8 @@ async function bootstrap(): Promise<void> {
       breakLength: Infinity,
     }),
   });
+  // Nest's types leave `verify` out because its rawBody option uses it; rawBody is off here.
+  app.useBodyParser('json', JSON_BODY_OPTIONS as NestExpressBodyParserOptionsFor<'json'>);
   app.useGlobalFilters(new GlobalExceptionFilter());
   // SIGTERM/SIGINT run the shutdown hooks: stop accepting, flush to InfluxDB, persist state.
   app.enableShutdownHooks();

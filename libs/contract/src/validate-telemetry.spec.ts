@@ -1,7 +1,7 @@
 import { DOMAINS, METRIC_CATALOGUE } from './metric-catalogue';
-import { REJECT_REASON_CODES, RejectReason } from './reject-reason';
+import { REJECT_REASON_CODES, REJECT_REASONS, RejectReason } from './reject-reason';
 import { DeviceAddress } from './telemetry-topic';
-import { parseTimestamp, Rejection, ValidationLimits, ValidationResult, validateTelemetry } from './validate-telemetry';
+import { MAX_JSON_DEPTH, parseTimestamp, Rejection, ValidationLimits, ValidationResult, validateTelemetry } from './validate-telemetry';
 
 const WATER: DeviceAddress = { domain: 'water', deviceId: 'wtr-001' };
 const TRAFFIC: DeviceAddress = { domain: 'traffic', deviceId: 'loop-17' };
@@ -28,6 +28,16 @@ describe('validateTelemetry', () => {
     const cases: ReadonlyArray<{ reason: RejectReason; payload: string; address?: DeviceAddress; detail: string | RegExp }> = [
       { reason: 'PAYLOAD_TOO_LARGE', payload: 'x'.repeat(4097), detail: 'payload is 4097 bytes, limit 4096' },
       { reason: 'MALFORMED_JSON', payload: '{"metrics":', detail: /JSON/ },
+      {
+        reason: 'NESTING_TOO_DEEP',
+        payload: `{"metrics":{"ph":${'['.repeat(40)}7${']'.repeat(40)}}}`,
+        detail: 'arrays and objects nest deeper than 32 levels (byte 47); a reading needs 3',
+      },
+      {
+        reason: 'DUPLICATE_KEY',
+        payload: '{"metrics":{"ph":7,"ph":15}}',
+        detail: 'key "ph" appears more than once in metrics; JSON parsers disagree on which value counts',
+      },
       { reason: 'BATCH_EMPTY', payload: '[]', detail: 'payload is an empty array' },
       { reason: 'BATCH_TOO_LARGE', payload: JSON.stringify(Array(6).fill({ metrics: { ph: 7 } })), detail: 'batch holds 6 readings, limit 5' },
       { reason: 'READING_NOT_OBJECT', payload: '42', detail: 'a reading must be an object, got number 42' },
@@ -96,6 +106,26 @@ describe('validateTelemetry', () => {
         reason: 'VALUE_NOT_FINITE',
         detail: 'pressure_kpa overflows to -Infinity',
       });
+    });
+
+    it.each([
+      ['a 400-digit integer', `1${'0'.repeat(399)}`, 'overflows to Infinity'],
+      ['a negative 400-digit integer', `-1${'0'.repeat(399)}`, 'overflows to -Infinity'],
+      ['1e309', '1e309', 'overflows to Infinity'],
+    ])('refuses %s as VALUE_NOT_FINITE', (_label, literal, overflow) => {
+      expect(refusal(validate(`{"metrics":{"ph":${literal}}}`))).toEqual({ reason: 'VALUE_NOT_FINITE', detail: `ph ${overflow}` });
+    });
+
+    it('refuses a 300-digit integer (finite, 1e299) as VALUE_OUT_OF_RANGE', () => {
+      expect(refusal(validate(`{"metrics":{"ph":1${'0'.repeat(299)}}}`))).toEqual({ reason: 'VALUE_OUT_OF_RANGE', detail: 'ph 1e+299 pH is outside [0, 14]' });
+    });
+
+    it('accepts -0 and -0.0 as the value 0 (a sensor rounding -0.04 prints it); the line protocol writes 0', () => {
+      for (const literal of ['-0', '-0.0', '-0e5']) {
+        const [reading] = validate(`{"metrics":{"level_m":${literal}}}`).readings;
+        expect(reading.metrics.level_m).toBe(-0);
+        expect(`${reading.metrics.level_m}`).toBe('0');
+      }
     });
 
     it('refuses a NaN literal as MALFORMED_JSON (JSON has no NaN)', () => {
@@ -192,6 +222,25 @@ describe('validateTelemetry', () => {
     it('refuses ts: null rather than treating it as absent', () => {
       expect(refusal(withTs(null)).reason).toBe('TS_INVALID');
     });
+
+    it.each([
+      // Past the last instant a Date can hold: refused as invalid, not a crash while printing it (no PUBACK, resent forever).
+      ['8640000000000001'],
+      ['9007199254740991'],
+      ['9007199254740993'],
+      [`1${'0'.repeat(399)}`],
+      ['1e400'],
+      ['1764201600000.5'],
+    ])('refuses the epoch literal %s as TS_INVALID', (literal) => {
+      expect(refusal(validate(`{"ts":${literal},"metrics":{"ph":7}}`)).reason).toBe('TS_INVALID');
+    });
+
+    it('says when a refused ts looks like epoch seconds or microseconds', () => {
+      expect(refusal(withTs(Math.floor(NOW / 1000))).detail).toMatch(/is older than the 604800000 ms window; epoch seconds\? ts is in milliseconds$/);
+      expect(refusal(withTs(NOW * 1000)).detail).toMatch(/ahead of the receive time; epoch microseconds\? ts is in milliseconds$/);
+      expect(refusal(withTs(NOW + 10 * MINUTE)).detail).toBe(`ts ${iso(NOW + 10 * MINUTE)} is 600000 ms ahead of the receive time`);
+      expect(refusal(withTs(1000)).detail).toBe(`ts ${iso(1000)} is older than the 604800000 ms window`);
+    });
   });
 
   describe('seq', () => {
@@ -205,6 +254,16 @@ describe('validateTelemetry', () => {
         reason: 'SEQ_INVALID',
         detail: `seq ${described} is not a non-negative integer`,
       });
+    });
+
+    it.each([
+      ['-0', 'number -0'],
+      // Beyond float precision: 2^53 + 1 parses to 2^53, which is not a safe integer.
+      ['9007199254740993', 'number 9007199254740992'],
+      [`1${'0'.repeat(399)}`, 'number Infinity'],
+      ['1e400', 'number Infinity'],
+    ])('refuses the literal %s as SEQ_INVALID', (literal, described) => {
+      expect(refusal(validate(`{"seq":${literal},"metrics":{"ph":7}}`))).toEqual({ reason: 'SEQ_INVALID', detail: `seq ${described} is not a non-negative integer` });
     });
 
     it('accepts 0 and keeps it on the reading', () => {
@@ -280,25 +339,122 @@ describe('validateTelemetry', () => {
     const limits = { ...LIMITS, maxPayloadBytes: 256 * 1024 };
     const deep = (levels: number, inner = '') => '['.repeat(levels) + inner + ']'.repeat(levels);
 
-    it('refuses 100k levels of arrays cleanly, without throwing', () => {
+    it('refuses 100k levels of arrays whole as NESTING_TOO_DEEP, before parsing', () => {
       const payload = deep(100_000);
       expect(Buffer.byteLength(payload)).toBeLessThanOrEqual(limits.maxPayloadBytes);
-      // Too deep to re-serialise: the entry is left out so the dead letter keeps the raw payload instead.
-      expect(validate(payload, WATER, limits)).toEqual({
-        readings: [],
-        rejections: [{ reason: 'READING_NOT_OBJECT', detail: 'a reading must be an object, got an array', index: 0 }],
+      expect(refusal(validate(payload, WATER, limits))).toEqual({
+        reason: 'NESTING_TOO_DEEP',
+        detail: `arrays and objects nest deeper than 32 levels (byte ${MAX_JSON_DEPTH}); a reading needs 3`,
       });
     });
 
-    it('refuses a batch entry whose metric value nests 100k levels, keeping the good entries', () => {
+    it('refuses a whole batch when one entry nests too deep: the text is hostile, not one reading', () => {
       const payload = `[{"metrics":{"ph":7}},{"metrics":{"ph":${deep(100_000, '1')}}}]`;
-      const result = validate(payload, WATER, limits);
-      expect(result.readings.map((reading) => reading.metrics)).toEqual([{ ph: 7 }]);
-      expect(result.rejections).toEqual([{ reason: 'VALUE_NOT_NUMBER', detail: 'ph is an array, not a number', index: 1 }]);
+      expect(refusal(validate(payload, WATER, limits)).reason).toBe('NESTING_TOO_DEEP');
     });
 
-    it('refuses 100k unclosed brackets as MALFORMED_JSON', () => {
-      expect(refusal(validate('['.repeat(100_000), WATER, limits))).toEqual({ reason: 'MALFORMED_JSON', detail: 'Unexpected end of JSON input' });
+    it('refuses 100k unclosed brackets as NESTING_TOO_DEEP without reading them all', () => {
+      expect(refusal(validate('['.repeat(100_000), WATER, limits)).reason).toBe('NESTING_TOO_DEEP');
+    });
+
+    it(`accepts exactly ${MAX_JSON_DEPTH} levels (judged as a reading) and refuses ${MAX_JSON_DEPTH + 1}`, () => {
+      // batch → reading → metrics → 29 arrays around the value: 32 levels.
+      const at = (levels: number) => validate(`[{"metrics":{"ph":${deep(levels - 3, '7')}}}]`);
+      expect(at(MAX_JSON_DEPTH)).toEqual({
+        readings: [],
+        rejections: [{ reason: 'VALUE_NOT_NUMBER', detail: 'ph is an array, not a number', index: 0, entry: `{"metrics":{"ph":${deep(29, '7')}}}` }],
+      });
+      expect(refusal(at(MAX_JSON_DEPTH + 1)).reason).toBe('NESTING_TOO_DEEP');
+    });
+
+    it('does not count brackets inside strings, escaped quotes included', () => {
+      const key = `x\\"${'['.repeat(100)}`;
+      const shown = JSON.stringify(`x"${'['.repeat(62)}…`);
+      expect(refusal(validate(`{"metrics":{"ph":7},"${key}":1}`))).toEqual({ reason: 'FIELD_UNKNOWN', detail: `unknown field ${shown}; allowed: ts, seq, metrics` });
+    });
+
+    it('names the limit in the reason text the contract doc shows', () => {
+      expect(REJECT_REASONS.NESTING_TOO_DEEP).toContain(`${MAX_JSON_DEPTH} levels`);
+    });
+  });
+
+  describe('duplicate keys', () => {
+    it.each([
+      ['{"ts":1749988700000,"ts":1749988800000,"metrics":{"ph":7}}', 'key "ts" appears more than once in (top level)'],
+      ['{"metrics":{"ph":7},"metrics":{"ph":8}}', 'key "metrics" appears more than once in (top level)'],
+      ['[{"metrics":{"ph":7}},{"metrics":{"ph":7,"level_m":2,"ph":7}}]', 'key "ph" appears more than once in [1].metrics'],
+      // JSON.parse decodes escapes, so "p\u0068" is "ph" too.
+      ['{"metrics":{"ph":7,"p\\u0068":8}}', 'key "ph" appears more than once in metrics'],
+      ['{"metrics":{"ph":7},"x":{"a\\u0000":1,"a\\u0000":2}}', 'key "a\\u0000" appears more than once in x'],
+    ])('refuses %s whole', (payload, where) => {
+      expect(refusal(validate(payload))).toEqual({ reason: 'DUPLICATE_KEY', detail: `${where}; JSON parsers disagree on which value counts` });
+    });
+
+    it('accepts the same key in different objects', () => {
+      expect(validate('[{"seq":1,"metrics":{"ph":7}},{"seq":2,"metrics":{"ph":7}}]').readings).toHaveLength(2);
+    });
+  });
+
+  describe('hostile bytes and text', () => {
+    const bytes = (...parts: Array<string | number[]>) => Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : Buffer.from(part))));
+
+    it('refuses a UTF-8 byte order mark as MALFORMED_JSON instead of dropping it silently', () => {
+      expect(refusal(validateTelemetry(WATER, bytes([0xef, 0xbb, 0xbf], '{"metrics":{"ph":7}}'), NOW, LIMITS))).toEqual({
+        reason: 'MALFORMED_JSON',
+        detail: 'payload starts with a UTF-8 byte order mark (EF BB BF); JSON sent over a network must not (RFC 8259 §8.1)',
+      });
+    });
+
+    it.each([
+      ['an overlong encoding of "/"', [0xc0, 0xaf]],
+      ['a UTF-16 surrogate encoded in UTF-8', [0xed, 0xa0, 0x80]],
+      ['a code point above U+10FFFF', [0xf4, 0x90, 0x80, 0x80]],
+      ['a truncated sequence', [0xe2, 0x82]],
+      ['a lone continuation byte', [0x80]],
+    ])('refuses %s as MALFORMED_JSON (not valid UTF-8)', (_label, sequence) => {
+      expect(refusal(validateTelemetry(WATER, bytes('{"metrics":{"ph":7},"', sequence, '":1}'), NOW, LIMITS))).toEqual({
+        reason: 'MALFORMED_JSON',
+        detail: 'payload is not valid UTF-8',
+      });
+    });
+
+    it('refuses a raw NUL byte as MALFORMED_JSON with the NUL shown as \\u0000, not embedded', () => {
+      const rejection = refusal(validateTelemetry(WATER, bytes('{"metrics":{"ph":', [0], '7}}'), NOW, LIMITS));
+      expect(rejection.reason).toBe('MALFORMED_JSON');
+      expect(rejection.detail).toContain('\\u0000');
+      expect(rejection.detail).not.toMatch(/[\u0000-\u001f]/);
+    });
+
+    it('shows an escaped NUL or a right-to-left override in a key visibly in the detail', () => {
+      expect(refusal(validate('{"metrics":{"p\\u0000h":7}}'))).toEqual({ reason: 'METRIC_UNKNOWN', detail: '"p\\u0000h" is not a water metric' });
+      expect(refusal(validate('{"metrics":{"ph":7},"\\u202eevil":1}'))).toEqual({ reason: 'FIELD_UNKNOWN', detail: 'unknown field "\\u202eevil"; allowed: ts, seq, metrics' });
+    });
+
+    it('cuts a huge key or string in the detail', () => {
+      const limits = { ...LIMITS, maxPayloadBytes: 256 * 1024 };
+      const key = 'k'.repeat(200_000);
+      expect(refusal(validate(`{"metrics":{"ph":7},"${key}":1}`, WATER, limits))).toEqual({
+        reason: 'FIELD_UNKNOWN',
+        detail: `unknown field "${'k'.repeat(64)}…"; allowed: ts, seq, metrics`,
+      });
+      expect(refusal(validate(`{"ts":"${key}","metrics":{"ph":7}}`, WATER, limits))).toEqual({
+        reason: 'TS_INVALID',
+        detail: `ts the string "${'k'.repeat(32)}…" is neither epoch ms nor ISO-8601 with a zone`,
+      });
+    });
+
+    it('refuses many keys at the first unknown one', () => {
+      const limits = { ...LIMITS, maxPayloadBytes: 256 * 1024 };
+      const many = Array.from({ length: 20_000 }, (_, index) => `"m${index}":1`).join(',');
+      expect(refusal(validate(`{"metrics":{${many}}}`, WATER, limits))).toEqual({ reason: 'METRIC_UNKNOWN', detail: '"m0" is not a water metric' });
+      expect(refusal(validate(`{"metrics":{"ph":7},${many}}`, WATER, limits))).toEqual({ reason: 'FIELD_UNKNOWN', detail: 'unknown field "m0"; allowed: ts, seq, metrics' });
+    });
+
+    it.each(['__proto__', 'constructor', 'prototype'])('refuses %s as a field, and does not touch any prototype', (key) => {
+      const payload = `{"metrics":{"ph":7},"${key}":{"polluted":true,"prototype":{"polluted":true}}}`;
+      expect(refusal(validate(payload))).toEqual({ reason: 'FIELD_UNKNOWN', detail: `unknown field "${key}"; allowed: ts, seq, metrics` });
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
     });
   });
 });

@@ -1,3 +1,5 @@
+import { countJsonMembers, findDuplicateKey, scanJson } from '../../common/src/json-structure';
+import { printable, quoted } from '../../common/src/printable-text';
 import { Domain, metricSpec } from './metric-catalogue';
 import { RejectReason } from './reject-reason';
 import { DeviceAddress } from './telemetry-topic';
@@ -27,7 +29,7 @@ export interface Rejection {
   readonly detail: string;
   /** Position in a batch payload; absent for a single reading or a whole-message failure. */
   readonly index?: number;
-  /** The refused entry re-serialised (for batches), so a dead letter shows just the bad entry; absent if too deep to. */
+  /** The refused entry re-serialised (for batches), so a dead letter shows just the bad entry. */
   readonly entry?: string;
 }
 
@@ -35,6 +37,11 @@ export interface ValidationResult {
   readonly readings: Reading[];
   readonly rejections: Rejection[];
 }
+
+/** Deepest nesting of arrays and objects a payload may have; a reading needs 3 (batch → reading → metrics). */
+export const MAX_JSON_DEPTH = 32;
+/** Epoch ms of the last instant a JavaScript Date can hold (+275760-09-13); beyond it a time cannot even be printed. */
+const MAX_DATE_MS = 8.64e15;
 
 const ALLOWED_FIELDS = new Set(['ts', 'seq', 'metrics']);
 // ISO-8601 date-time with an explicit zone; a zoneless time would be read in the server's zone, which is a guess.
@@ -55,6 +62,15 @@ export function validateTelemetry(
   if (payload.length > limits.maxPayloadBytes) {
     return refuse('PAYLOAD_TOO_LARGE', `payload is ${payload.length} bytes, limit ${limits.maxPayloadBytes}`);
   }
+  // The decoder would drop a BOM silently; RFC 8259 §8.1 forbids sending one, and a device that does is misconfigured.
+  if (payload[0] === 0xef && payload[1] === 0xbb && payload[2] === 0xbf) {
+    return refuse('MALFORMED_JSON', 'payload starts with a UTF-8 byte order mark (EF BB BF); JSON sent over a network must not (RFC 8259 §8.1)');
+  }
+  // Before parsing: JSON.parse itself is iterative, but a deep document would blow the stack of anything that walks it.
+  const scan = scanJson(payload, MAX_JSON_DEPTH);
+  if (!scan.ok) {
+    return refuse('NESTING_TOO_DEEP', `arrays and objects nest deeper than ${MAX_JSON_DEPTH} levels (byte ${scan.offset}); a reading needs 3`);
+  }
   let text: string;
   try {
     text = UTF8.decode(payload);
@@ -66,7 +82,13 @@ export function validateTelemetry(
   try {
     document = JSON.parse(text);
   } catch (error) {
-    return refuse('MALFORMED_JSON', error instanceof Error ? error.message.slice(0, 200) : 'not JSON');
+    // V8's message quotes the payload, NUL bytes and all.
+    return refuse('MALFORMED_JSON', error instanceof Error ? printable(error.message.slice(0, 200)) : 'not JSON');
+  }
+  if (countJsonMembers(document) !== scan.members) {
+    const duplicate = findDuplicateKey(text);
+    const where = duplicate === undefined ? 'an object repeats a key' : `key ${quoted(duplicate.key)} appears more than once in ${duplicate.path}`;
+    return refuse('DUPLICATE_KEY', `${where}; JSON parsers disagree on which value counts`);
   }
 
   if (!Array.isArray(document)) {
@@ -84,26 +106,13 @@ export function validateTelemetry(
   for (let index = 0; index < document.length; index++) {
     const outcome = checkReading(address, document[index], receivedAt, limits);
     if ('reason' in outcome) {
-      rejections.push({ ...outcome, index, entry: reserialise(document[index]) });
+      // Safe to re-serialise (JSON.stringify recurses): the scan bounded the depth before parsing.
+      rejections.push({ ...outcome, index, entry: JSON.stringify(document[index]) });
     } else {
       readings.push(outcome);
     }
   }
   return { readings, rejections };
-}
-
-/**
- * JSON.stringify recurses, so an entry nested deeper than the stack (JSON.parse is iterative and accepts it; a
- * 200 KB payload of `[` nests 100k levels) throws RangeError. Leave such an entry out: the dead letter then keeps
- * the raw payload, instead of the whole message failing and being resent forever.
- */
-function reserialise(entry: unknown): string | undefined {
-  try {
-    return JSON.stringify(entry);
-  } catch (error) {
-    if (error instanceof RangeError) return undefined;
-    throw error;
-  }
 }
 
 function refuse(reason: RejectReason, detail: string): ValidationResult {
@@ -122,7 +131,7 @@ function checkReading(
   const record = entry as Record<string, unknown>;
   for (const key of Object.keys(record)) {
     if (!ALLOWED_FIELDS.has(key)) {
-      return { reason: 'FIELD_UNKNOWN', detail: `unknown field "${key.slice(0, 64)}"; allowed: ts, seq, metrics` };
+      return { reason: 'FIELD_UNKNOWN', detail: `unknown field ${quoted(key)}; allowed: ts, seq, metrics` };
     }
   }
 
@@ -134,17 +143,20 @@ function checkReading(
       return { reason: 'TS_INVALID', detail: `ts ${describe(record.ts)} is neither epoch ms nor ISO-8601 with a zone` };
     }
     if (parsed > receivedAt + limits.maxFutureMs) {
-      return { reason: 'TS_IN_FUTURE', detail: `ts ${new Date(parsed).toISOString()} is ${parsed - receivedAt} ms ahead of the receive time` };
+      const hint = unitHint(record.ts, parsed / 1000, receivedAt, limits, 'microseconds');
+      return { reason: 'TS_IN_FUTURE', detail: `ts ${new Date(parsed).toISOString()} is ${parsed - receivedAt} ms ahead of the receive time${hint}` };
     }
     if (parsed < receivedAt - limits.maxAgeMs) {
-      return { reason: 'TS_TOO_OLD', detail: `ts ${new Date(parsed).toISOString()} is older than the ${limits.maxAgeMs} ms window` };
+      const hint = unitHint(record.ts, parsed * 1000, receivedAt, limits, 'seconds');
+      return { reason: 'TS_TOO_OLD', detail: `ts ${new Date(parsed).toISOString()} is older than the ${limits.maxAgeMs} ms window${hint}` };
     }
     ts = parsed;
   }
 
   let seq: number | undefined;
   if (record.seq !== undefined) {
-    if (typeof record.seq !== 'number' || !Number.isSafeInteger(record.seq) || record.seq < 0) {
+    // -0 passes `< 0`; a counter that prints it comes from a broken serialiser.
+    if (typeof record.seq !== 'number' || !Number.isSafeInteger(record.seq) || record.seq < 0 || Object.is(record.seq, -0)) {
       return { reason: 'SEQ_INVALID', detail: `seq ${describe(record.seq)} is not a non-negative integer` };
     }
     seq = record.seq;
@@ -162,7 +174,7 @@ function checkReading(
   for (const name of names) {
     const spec = metricSpec(address.domain, name);
     if (spec === undefined) {
-      return { reason: 'METRIC_UNKNOWN', detail: `"${name.slice(0, 64)}" is not a ${address.domain} metric` };
+      return { reason: 'METRIC_UNKNOWN', detail: `${quoted(name)} is not a ${address.domain} metric` };
     }
     const value = values[name];
     if (typeof value !== 'number') {
@@ -185,10 +197,13 @@ function checkReading(
   return { domain: address.domain, deviceId: address.deviceId, ts, tsFromDevice, seq, metrics: values as Record<string, number> };
 }
 
-/** Epoch milliseconds (a non-negative safe integer) or an ISO-8601 date-time with a zone; anything else is undefined. */
+/**
+ * Epoch milliseconds (a whole number from 0 to 8.64e15, the range of a Date) or an ISO-8601 date-time with a zone;
+ * anything else is undefined. -0 is 0.
+ */
 export function parseTimestamp(value: unknown): number | undefined {
   if (typeof value === 'number') {
-    return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+    return Number.isSafeInteger(value) && value >= 0 && value <= MAX_DATE_MS ? value + 0 : undefined;
   }
   if (typeof value === 'string' && value.length <= 40 && ISO_DATE_TIME.test(value)) {
     const ms = Date.parse(value);
@@ -200,11 +215,18 @@ export function parseTimestamp(value: unknown): number | undefined {
   return undefined;
 }
 
+/** A numeric ts that lands in the window once rescaled is a unit mistake; saying so saves a field engineer the arithmetic. */
+function unitHint(ts: unknown, rescaled: number, receivedAt: number, limits: ValidationLimits, unit: string): string {
+  const fits = typeof ts === 'number' && rescaled >= receivedAt - limits.maxAgeMs && rescaled <= receivedAt + limits.maxFutureMs;
+  return fits ? `; epoch ${unit}? ts is in milliseconds` : '';
+}
+
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 32))}`;
+  if (typeof value === 'string') return `the string ${quoted(value, 32)}`;
   if (typeof value === 'object') return 'an object';
+  if (Object.is(value, -0)) return 'number -0';
   return `${typeof value} ${String(value)}`;
 }

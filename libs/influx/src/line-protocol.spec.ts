@@ -1,4 +1,5 @@
-import { Domain, DOMAINS, METRIC_CATALOGUE, Reading } from '../../contract/src';
+import { mulberry32 } from '../../../devices-sim/src/prng';
+import { Domain, DOMAINS, METRIC_CATALOGUE, parseSensorTopic, Reading } from '../../contract/src';
 import { escapeKey, escapeTagValue, readingToLine } from './line-protocol';
 
 const TS = 1_714_564_800_123;
@@ -98,5 +99,31 @@ describe('field keys', () => {
     for (const domain of DOMAINS) {
       for (const name of Object.keys(METRIC_CATALOGUE[domain])) expect(escapeKey(name)).toBe(name);
     }
+  });
+});
+
+describe('device ids from topics', () => {
+  it('are only ever ids that need no escaping: every hostile topic is refused by the parser first', () => {
+    // Seeded: characters that matter to line protocol, InfluxQL or MQTT, around otherwise valid topics.
+    const random = mulberry32(61);
+    const hostile = [' ', ',', '=', '\\', '"', "'", '\n', '\r', '\t', '\u0000', 'é', '🚰', '/', '+', '#', '$', '.', '*', 'a', '-', '_', '9'];
+    let admitted = 0;
+    for (let attempt = 0; attempt < 5000; attempt++) {
+      let id = '';
+      const length = Math.floor(random() * 8);
+      for (let index = 0; index < length; index++) id += hostile[Math.floor(random() * hostile.length)];
+      const parsed = parseSensorTopic(`sensors/${DOMAINS[attempt % DOMAINS.length]}/${id}/telemetry`);
+      if (!parsed.ok) continue;
+      admitted++;
+      expect(parsed.address.deviceId).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
+      expect(escapeTagValue(parsed.address.deviceId)).toBe(parsed.address.deviceId);
+    }
+    // The generator must reach both sides, or the test proves nothing.
+    expect(admitted).toBeGreaterThan(50);
+    expect(admitted).toBeLessThan(5000);
+  });
+
+  it.each(['dev,evil=1', 'dev ph=14', 'dev\\', 'dev\nwater', 'dév', ''])('refuses the id %j', (id) => {
+    expect(parseSensorTopic(`sensors/water/${id}/telemetry`)).toMatchObject({ ok: false });
   });
 });

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AlertEngine } from '../../../../libs/alerts/src/alert-engine';
 import type { AlertSilence } from '../../../../libs/alerts/src/silences/alert-silence';
-import { badParam, optionalEnum, optionalInt } from '../api/query-params';
+import { badPathParam, optionalEnum, optionalInt } from '../api/query-params';
 import { SilenceDto } from './alert.dto';
 import { CurrentPrincipal, RequiresRole } from '../access/access.decorators';
 import type { Principal } from '../../../../libs/access/src/access-scope';
@@ -86,6 +86,6 @@ function view(silence: AlertSilence): SilenceView {
 }
 
 function silenceId(value: string): number {
-  if (!/^\d{1,15}$/.test(value) || Number(value) < 1) throw badParam('id', value, 'a silence id (a whole number from 1)');
+  if (!/^\d{1,15}$/.test(value) || Number(value) < 1) throw badPathParam('id', value, 'a silence id (a whole number from 1)');
   return Number(value);
 }

@@ -6,7 +6,7 @@ import type { AlertEventView, AlertView } from '../../../../libs/alerts/src/life
 import { toAlertEventView, toAlertView } from '../../../../libs/alerts/src/lifecycle/alert.view';
 import { SEVERITIES } from '../../../../libs/alerts/src/rules/alert-rule';
 import { DEVICE_ID_PATTERN, DOMAINS } from '../../../../libs/contract/src';
-import { badParam, optionalEnum, optionalInt, optionalTime } from '../api/query-params';
+import { badParam, badPathParam, optionalEnum, optionalInt, optionalText, optionalTime } from '../api/query-params';
 import { AlertDto, AlertEventDto, AlertPageDto, CommentDto, OperatorActionDto } from './alert.dto';
 import { CurrentPrincipal, RequiresRole } from '../access/access.decorators';
 import type { Principal } from '../../../../libs/access/src/access-scope';
@@ -46,16 +46,16 @@ export class AlertsController {
     @Query('limit') limit?: string,
     @Query('before') before?: string,
   ): { items: AlertView[]; matching: number; nextBefore: number | null } {
-    if (device !== undefined && !DEVICE_ID_PATTERN.test(device)) throw badParam('device', device, 'a device id matching [A-Za-z0-9_-]{1,64}');
+    if (device !== undefined && device !== '' && !DEVICE_ID_PATTERN.test(device)) throw badParam('device', device, 'a device id matching [A-Za-z0-9_-]{1,64}');
     const stateFilter = optionalEnum('state', state, STATE_FILTERS);
     const pageSize = optionalInt('limit', limit, 1, 1000) ?? 100;
     const { items, matching } = this.engine.workflow.list({
       ...(stateFilter === undefined ? {} : { states: stateFilter === 'open' ? (['firing', 'acknowledged'] as AlertState[]) : [stateFilter] }),
       severity: optionalEnum('severity', severity, SEVERITIES),
       domain: optionalEnum('domain', domain, DOMAINS),
-      town: town === '' ? undefined : town,
-      deviceId: device,
-      ruleId: rule === '' ? undefined : rule,
+      town: optionalText('town', town, 100),
+      deviceId: device === '' ? undefined : device,
+      ruleId: optionalText('rule', rule, 64),
       flapping: optionalEnum('flapping', flapping, ['true', 'false'] as const) === undefined ? undefined : flapping === 'true',
       from: optionalTime('from', from),
       to: optionalTime('to', to),
@@ -118,6 +118,6 @@ export class AlertsController {
 }
 
 function alertId(value: string): number {
-  if (!/^\d{1,15}$/.test(value) || Number(value) < 1) throw badParam('id', value, 'an alert id (a whole number from 1)');
+  if (!/^\d{1,15}$/.test(value) || Number(value) < 1) throw badPathParam('id', value, 'an alert id (a whole number from 1)');
   return Number(value);
 }

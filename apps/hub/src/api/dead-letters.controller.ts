@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DEVICE_ID_PATTERN, REJECT_REASON_CODES, REJECT_REASONS } from '../../../../libs/contract/src';
 import { DeadLetter, DeadLetterRepository } from '../../../../libs/store/src';
-import { badParam, optionalEnum, optionalInt, optionalTime } from './query-params';
+import { badParam, optionalEnum, optionalInt, optionalTime, orderedTimes } from './query-params';
 import { CurrentPrincipal } from '../access/access.decorators';
 import type { Principal } from '../../../../libs/access/src/access-scope';
 
@@ -29,13 +29,14 @@ export class DeadLettersController {
     @Query('limit') limit?: string,
     @Query('before') before?: string,
   ): { items: DeadLetter[]; matching: number; nextBefore: number | null; totals: ReturnType<DeadLetterRepository['totals']>; reasons: typeof REJECT_REASONS } {
-    if (device !== undefined && !DEVICE_ID_PATTERN.test(device)) throw badParam('device', device, 'a device id matching [A-Za-z0-9_-]{1,64}');
+    if (device !== undefined && device !== '' && !DEVICE_ID_PATTERN.test(device)) throw badParam('device', device, 'a device id matching [A-Za-z0-9_-]{1,64}');
     const pageSize = optionalInt('limit', limit, 1, 1000) ?? 100;
+    const range = { from: optionalTime('from', from), to: optionalTime('to', to) };
+    orderedTimes(range.from, range.to);
     const { items, matching } = this.deadLetters.list({
       reason: optionalEnum('reason', reason, REJECT_REASON_CODES),
-      deviceId: device,
-      from: optionalTime('from', from),
-      to: optionalTime('to', to),
+      deviceId: device === '' ? undefined : device,
+      ...range,
       beforeId: optionalInt('before', before, 1, Number.MAX_SAFE_INTEGER),
       limit: pageSize,
       within: principal.scope,

@@ -6,7 +6,7 @@ import { DeviceQueryService } from '../../../../libs/devices/src/device-view';
 import type { DeviceView } from '../../../../libs/devices/src/device-view';
 import { DEVICE_STATUSES } from '../../../../libs/devices/src/registry-device';
 import { CurrentPrincipal } from '../access/access.decorators';
-import { optionalDuration, optionalEnum, optionalTime } from './query-params';
+import { deviceIdParam, optionalDuration, optionalEnum, optionalTime } from './query-params';
 import { DeviceReadings, ReadingsService } from './readings.service';
 
 const STATUS_FILTERS = [...DEVICE_STATUSES, 'unregistered'] as const;
@@ -37,7 +37,7 @@ export class DevicesController {
   @ApiOperation({ summary: 'One device' })
   @ApiForbiddenResponse({ description: 'Outside your towns/domains' })
   get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): DeviceView {
-    return this.devices.get(principal, id);
+    return this.devices.get(principal, deviceIdParam(id));
   }
 
   @Get(':id/readings')
@@ -53,7 +53,7 @@ export class DevicesController {
     @Query('to') to?: string,
     @Query('every') every?: string,
   ): Promise<DeviceReadings> {
-    const device = this.devices.get(principal, id);
+    const device = this.devices.get(principal, deviceIdParam(id));
     if (device.domain === null) throw new NotFoundException(`Device ${id} has not reported yet`);
     return this.readings.readings({ deviceId: id, domain: device.domain }, {
       from: optionalTime('from', from),

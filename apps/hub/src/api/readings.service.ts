@@ -22,6 +22,9 @@ const AUTO_BUCKETS_MS = [1_000, 10_000, 60_000, 300_000, 900_000, 3_600_000, 21_
 const TARGET_POINTS = 720;
 const MAX_POINTS = 10_000;
 const HOUR = 3_600_000;
+/** InfluxDB's time range: int64 nanoseconds since the epoch, in whole milliseconds (1677-09-21 … 2262-04-11). */
+const INFLUX_MAX_MS = 9_223_372_036_854;
+const INFLUX_MIN_MS = -INFLUX_MAX_MS;
 
 @Injectable()
 export class ReadingsService {
@@ -32,6 +35,12 @@ export class ReadingsService {
     const { deviceId } = device;
     const to = range.to ?? Date.now();
     const from = range.from ?? to - HOUR;
+    // Past these InfluxDB's nanosecond times overflow int64 and the query fails (a 503 for what is bad input).
+    for (const [name, time] of [['from', from], ['to', to]] as const) {
+      if (time < INFLUX_MIN_MS || time > INFLUX_MAX_MS) {
+        throw new BadRequestException(`${name} (${new Date(time).toISOString()}) is outside InfluxDB's time range, ${new Date(INFLUX_MIN_MS).toISOString()} to ${new Date(INFLUX_MAX_MS).toISOString()}`);
+      }
+    }
     if (from >= to) throw new BadRequestException(`from (${new Date(from).toISOString()}) must be before to (${new Date(to).toISOString()})`);
     const span = to - from;
     const everyMs = range.everyMs ?? AUTO_BUCKETS_MS.find((bucket) => span / bucket <= TARGET_POINTS) ?? AUTO_BUCKETS_MS[AUTO_BUCKETS_MS.length - 1];

@@ -13,6 +13,7 @@ import { DeviceQueryService } from '../../../../libs/devices/src/device-view';
 import type { DeviceView } from '../../../../libs/devices/src/device-view';
 import { CurrentPrincipal } from '../access/access.decorators';
 import { readRequestText } from './request-text';
+import { AcceptsBody } from '../http/request-shape.interceptor';
 
 const DEVICE_EXAMPLE = {
   deviceId: 'wtr-dma-014',
@@ -55,6 +56,7 @@ export class DeviceRegistryController {
       'or a JSON array of devices. Good rows are created, each bad row is reported with its line and problems; existing ids and ids repeated in the file are refused.',
   })
   @ApiConsumes('text/csv', 'application/json')
+  @AcceptsBody('text/csv', 'application/json')
   @ApiOkResponse({ description: '{ created: [{ deviceId, secret }], refused: [{ line | index, deviceId?, problems: [{ field, problem }] }] }' })
   @ApiBadRequestResponse({ description: 'The file cannot be read as a device list (header, columns, row count)' })
   async import(@CurrentPrincipal() principal: Principal, @Req() request: Request, @Body() body: unknown): Promise<ImportReport> {

@@ -42,6 +42,10 @@ export class AlertRulesService {
   }
 
   get(id: string): AlertRule {
+    // An id no rule can have is a bad request, not an unknown rule (and is not echoed back whole in a 404).
+    if (!RULE_ID_PATTERN.test(id)) {
+      throw new InvalidInputError('alert rule id', [{ field: 'id', problem: 'must be lower-case letters, digits and -, starting with a letter or digit, at most 64' }]);
+    }
     const rule = this.rules.get(id);
     if (rule === undefined) throw new AlertNotFoundError(`alert rule ${id}`);
     return rule;

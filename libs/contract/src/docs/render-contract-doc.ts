@@ -1,6 +1,7 @@
 import { loadHubConfig } from '../../../config/src';
 import { Domain, DOMAINS, METRIC_CATALOGUE, MetricSpec } from '../metric-catalogue';
 import { REJECT_REASON_CODES, REJECT_REASONS } from '../reject-reason';
+import { MAX_JSON_DEPTH } from '../validate-telemetry';
 import {
   COMMANDS_TOPIC_PATTERN,
   CONFIG_TOPIC_PATTERN,
@@ -150,8 +151,15 @@ function limitsSection(defaults: { maxPayloadBytes: number; maxBatchReadings: nu
     `| most readings in one batch | \`HUB_MAX_BATCH_READINGS\` | ${defaults.maxBatchReadings} | \`BATCH_TOO_LARGE\` |`,
     `| oldest \`ts\`, before the receive time | \`HUB_MAX_READING_AGE\` | ${formatDuration(defaults.maxAgeMs)} | \`TS_TOO_OLD\` |`,
     `| furthest \`ts\` ahead of the receive time (clock skew) | \`HUB_MAX_FUTURE_SKEW\` | ${formatDuration(defaults.maxFutureMs)} | \`TS_IN_FUTURE\` |`,
+    `| deepest nesting of arrays and objects, checked before parsing | (fixed) | ${MAX_JSON_DEPTH} | \`NESTING_TOO_DEEP\` |`,
     '',
     'A `ts` exactly at either limit is accepted.',
+    '',
+    'The text itself must be plain JSON: UTF-8 without a byte order mark, no NUL or other control bytes outside',
+    'escapes (`MALFORMED_JSON`), and no object repeating a key (`DUPLICATE_KEY`: parsers disagree on which value',
+    'counts). These refuse the whole message, batch included. Epoch-millisecond `ts` and `seq` must be whole numbers a',
+    'double holds exactly (up to 2^53 − 1; `ts` up to 8.64e15, the last instant a date can hold); `-0` counts as 0 for a',
+    'metric value and is refused as a `seq`.',
   ].join('\n');
 }
 

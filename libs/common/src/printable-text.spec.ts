@@ -1,0 +1,23 @@
+import { printable, quoted } from './printable-text';
+
+describe('printable', () => {
+  it('leaves ordinary text, accents and other scripts alone', () => {
+    expect(printable('Køge 東京 ünit = 4, "x"')).toBe('Køge 東京 ünit = 4, "x"');
+  });
+
+  it('escapes control, format and lone surrogate characters visibly', () => {
+    expect(printable('a\u0000b\u001fc\u007fd\u0085e')).toBe('a\\u0000b\\u001fc\\u007fd\\u0085e');
+    expect(printable('\u202eevil\u200b\ufeff\u2028')).toBe('\\u202eevil\\u200b\\ufeff\\u2028');
+    expect(printable('x\ud800y')).toBe('x\\ud800y');
+    expect(printable('tag\u{e0041}')).toBe('tag\\u{e0041}');
+  });
+});
+
+describe('quoted', () => {
+  it('quotes, escapes and cuts to the limit with an ellipsis', () => {
+    expect(quoted('ph')).toBe('"ph"');
+    expect(quoted('a"b\\c\n')).toBe('"a\\"b\\\\c\\n"');
+    expect(quoted('x'.repeat(70))).toBe(`"${'x'.repeat(64)}…"`);
+    expect(quoted('x'.repeat(70), 4)).toBe('"xxxx…"');
+  });
+});

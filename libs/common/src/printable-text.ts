@@ -1,0 +1,19 @@
+// Control, format (bidi overrides, zero-width, BOM) and lone surrogate code points, plus the two JavaScript line breaks.
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029]/gu;
+
+/**
+ * Text from outside (payload keys, parser messages quoting a payload) made safe to show in a dead letter's detail, a
+ * log line or the console: every invisible or layout-changing character becomes a visible `\uXXXX` escape, so a NUL
+ * or a right-to-left override cannot hide or disguise what a device sent.
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (char) => {
+    const code = char.codePointAt(0) ?? 0;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** A name or value from outside in double quotes, cut to `max` characters and printable. */
+export function quoted(text: string, max = 64): string {
+  return printable(JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text));
+}
