@@ -39,7 +39,7 @@ const FLEET = [
  * raise alerts the real way (rules evaluated against InfluxDB); a town-scoped integration client receives only its
  * town's messages over MQTT; a town-scoped operator sees and acts only on its town's alerts, devices, readings, dead
  * letters and live events (403 with a clear message for the other town's, changing nothing); a domain-scoped API key
- * the same for its domain.
+ * the same for its domain. Town and site names with invisible characters are refused at provisioning.
  */
 describe('town and domain scope (real service, real MQTT, real influxd)', () => {
   let influxd: InfluxdProcess;
@@ -252,5 +252,21 @@ describe('town and domain scope (real service, real MQTT, real influxd)', () => 
     expect((await send<DeviceView[]>(hub, 'GET', '/api/devices', bearer(key))).body.map((device) => device.deviceId)).toEqual(['ash-w-1', 'brk-w-1']);
     expect((await send(hub, 'GET', '/api/devices/ash-g-1/readings', bearer(key))).status).toBe(403);
     expect((await send<DeadLetterPage>(hub, 'GET', '/api/dead-letters', bearer(key))).body.items.map((letter) => letter.deviceId).sort()).toEqual(['ash-w-1', 'brk-w-1']);
+  });
+
+  it('refuses a town or site name with a bidi override or a zero-width space, over the JSON API (400) and in a CSV import (refused row)', async () => {
+    const invisible = 'must not contain control or invisible formatting characters (line breaks, tabs, bidi overrides, zero-width spaces)';
+    const single = await hub.request<{ statusCode: number; issues: unknown[] }>('POST', '/api/devices', { deviceId: 'odd-1', domain: 'heat', town: 'Ash\u202eford' });
+    expect([single.status, single.body.issues]).toEqual([400, [{ field: 'town', problem: `${invisible}; found "\\u202e" in "Ash\\u202eford"` }]]);
+    const response = await fetch(`${hub.httpUrl}/api/devices/import`, {
+      method: 'POST',
+      headers: { ...hub.adminHeaders, 'content-type': 'text/csv' },
+      body: 'device_id,domain,town,site\nodd-2,heat,Carlow,Mill\u200bLane\nodd-3,heat,Carlow,Mill Lane\n',
+    });
+    const csv = { status: response.status, body: (await response.json()) as { created: Array<{ deviceId: string }>; refused: unknown[] } };
+    expect(csv.status).toBe(200);
+    expect(csv.body.created.map((entry) => entry.deviceId)).toEqual(['odd-3']);
+    expect(csv.body.refused).toEqual([{ line: 2, deviceId: 'odd-2', problems: [{ field: 'site', problem: `${invisible}; found "\\u200b" in "Mill\\u200bLane"` }] }]);
+    expect((await hub.get('/api/devices/odd-1')).status).toBe(404);
   });
 });
