@@ -202,7 +202,8 @@ describe('operator access (real service, real influxd)', () => {
     expect((await send(hub, 'POST', '/api/alert-silences', water.headers, { domain: 'gas', duration: '1h', reason: 'x' })).status).toBe(403);
     expect((await send(hub, 'POST', '/api/alert-silences', water.headers, { domain: 'water', duration: '1h', reason: 'flushing' })).status).toBe(201);
 
-    // A town-scoped operator: alerts have no town until the device registry gives devices one, so none is theirs.
+    // A town-scoped operator: these devices were provisioned without a town, so their alerts are in no town and none is
+    // theirs (two towns with alerts each: town-scope.e2e-spec.ts).
     await createOperator(hub, { username: 'ashford', password: PASSWORD, role: 'operator', towns: ['Ashford'] });
     const ashford = await login(hub, 'ashford', PASSWORD);
     expect((await send<{ matching: number }>(hub, 'GET', '/api/alerts', ashford.headers)).body.matching).toBe(0);

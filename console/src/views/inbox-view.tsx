@@ -154,7 +154,7 @@ function AlertListItem(props: { alert: AlertView; href: string; selected: boolea
   );
 }
 
-/** Towns to filter by: those of the alerts seen (devices have no town until the device registry lands). */
+/** Towns to filter by: those of the alerts seen (a town without an alert has nothing to filter). */
 function useTowns(items: readonly AlertView[], selected: string): string[] {
   const seen = useRef(new Set<string>());
   for (const alert of items) if (alert.town) seen.current.add(alert.town);

@@ -4,10 +4,6 @@ import { Domain } from '../../contract/src/metric-catalogue';
 export const ROLES = ['viewer', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export function isRole(value: string): value is Role {
-  return (ROLES as readonly string[]).includes(value);
-}
-
 /** True when `role` has at least the rights of `needed` (admin ⊃ operator ⊃ viewer). */
 export function roleAllows(role: Role, needed: Role): boolean {
   return ROLES.indexOf(role) >= ROLES.indexOf(needed);

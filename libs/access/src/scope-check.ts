@@ -50,10 +50,7 @@ export function assertScopeWithin(principal: Pick<Principal, 'name' | 'scope'>, 
 }
 
 /**
- * The town of a device, from the device registry (null: unknown device, or no town yet). Town-scoped views of things
- * that only carry a device id (dead letters, device events) need it. Until the registry is wired in, no device has a
- * town, so a town-scoped principal sees none of them.
+ * The town of a device, from the device registry (null: unknown device, or provisioned without a town). Town-scoped
+ * views of things that only carry a device id (dead letters, device events, MQTT deliveries) need it.
  */
 export type DeviceTownLookup = (deviceId: string) => string | null;
-
-export const NO_DEVICE_TOWNS: DeviceTownLookup = () => null;

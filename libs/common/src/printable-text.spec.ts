@@ -1,4 +1,4 @@
-import { printable, quoted } from './printable-text';
+import { firstUnprintable, printable, quoted } from './printable-text';
 
 describe('printable', () => {
   it('leaves ordinary text, accents and other scripts alone', () => {
@@ -19,5 +19,15 @@ describe('quoted', () => {
     expect(quoted('a"b\\c\n')).toBe('"a\\"b\\\\c\\n"');
     expect(quoted('x'.repeat(70))).toBe(`"${'x'.repeat(64)}…"`);
     expect(quoted('x'.repeat(70), 4)).toBe('"xxxx…"');
+  });
+});
+
+describe('firstUnprintable', () => {
+  it('finds the first character printable would escape, and nothing in ordinary text of any script', () => {
+    expect(firstUnprintable('Køge 東京 מגדל')).toBeNull();
+    expect(firstUnprintable('a\u202eb\u0000')).toBe('\u202e');
+    expect(firstUnprintable('x\ud800')).toBe('\ud800');
+    // Not stateful across calls, unlike a global regular expression's test().
+    expect([firstUnprintable('\u200b'), firstUnprintable('\u200b')]).toEqual(['\u200b', '\u200b']);
   });
 });

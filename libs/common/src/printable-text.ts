@@ -1,5 +1,7 @@
 // Control, format (bidi overrides, zero-width, BOM) and lone surrogate code points, plus the two JavaScript line breaks.
-const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029]/gu;
+const UNPRINTABLE_CLASS = '[\\p{Cc}\\p{Cf}\\p{Cs}\\u2028\\u2029]';
+const UNPRINTABLE = new RegExp(UNPRINTABLE_CLASS, 'gu');
+const FIRST_UNPRINTABLE = new RegExp(UNPRINTABLE_CLASS, 'u');
 
 /**
  * Text from outside (payload keys, parser messages quoting a payload) made safe to show in a dead letter's detail, a
@@ -16,4 +18,12 @@ export function printable(text: string): string {
 /** A name or value from outside in double quotes, cut to `max` characters and printable. */
 export function quoted(text: string, max = 64): string {
   return printable(JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text));
+}
+
+/**
+ * The first character `printable` would escape, or null: for names that must not hold any (a town stored as an
+ * InfluxDB tag is kept byte for byte, and a right-to-left override in it would disguise it on every screen).
+ */
+export function firstUnprintable(text: string): string | null {
+  return FIRST_UNPRINTABLE.exec(text)?.[0] ?? null;
 }

@@ -1,4 +1,5 @@
 import type { DomainIssue } from '../../common/src/domain-error';
+import { firstUnprintable, printable, quoted } from '../../common/src/printable-text';
 import { Domain, DOMAINS, isDomain } from '../../contract/src/metric-catalogue';
 import { DEVICE_ID_PATTERN } from '../../contract/src/telemetry-topic';
 import { DevicePatch, DeviceProfile, EMPTY_PROFILE, NewDevice } from './registry-device';
@@ -91,14 +92,19 @@ function readProfile(raw: RawDevice, text: boolean, problems: DomainIssue[], par
   return profile;
 }
 
-/** Town and site: trimmed text without control characters; null or empty clears. */
+/**
+ * Town and site: trimmed text without control or invisible formatting characters (they become InfluxDB tags, which
+ * InfluxDB 1.x stores as they are, and scope lists must name them); null or empty clears.
+ */
 function readLabel(value: unknown, field: string, maxLength: number, problems: DomainIssue[]): string | null {
   if (value === null) return null;
   if (typeof value !== 'string') return fail(problems, field, `must be text, got ${shown(value)}`);
   const text = value.trim();
   if (text === '') return null;
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(text)) return fail(problems, field, 'must not contain control characters (line breaks, tabs)');
+  const unprintable = firstUnprintable(text);
+  if (unprintable !== null) {
+    return fail(problems, field, `must not contain control or invisible formatting characters (line breaks, tabs, bidi overrides, zero-width spaces); found ${quoted(unprintable)} in ${shown(text)}`);
+  }
   if (text.length > maxLength) return fail(problems, field, `at most ${maxLength} characters, got ${text.length}`);
   return text;
 }
@@ -155,8 +161,8 @@ function fail(problems: DomainIssue[], field: string, problem: string): null {
   return null;
 }
 
-/** A value quoted for a message, cut short: an import report must not echo a whole pasted cell back. */
+/** A value quoted for a message, cut short (an import report must not echo a whole pasted cell back) and printable. */
 export function shown(value: unknown): string {
   const text = typeof value === 'string' ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value) : JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+  return printable(text.length > 60 ? `${text.slice(0, 60)}…` : text);
 }

@@ -95,6 +95,15 @@ describe('DeviceImportService', () => {
     expect(fixture.audit.list({ action: 'device.import', limit: 1 })[0].detail).toEqual({ source: 'csv', rows: 8, created: 2, refused: 6 });
   });
 
+  it('refuses a row whose town or site holds a bidi override or a zero-width space, and creates the others', () => {
+    const report = importer.import(ADMIN, csv(['a-1,gas,Ashford,Depot,,,,,', 'a-2,gas,\u202edrofhsA,,,,,,', 'a-3,gas,Ashford,De\u200bpot,,,,,']), 'csv');
+    expect(report.created.map((entry) => entry.deviceId)).toEqual(['a-1']);
+    expect(report.refused.map((row) => [row.deviceId, row.problems.map((problem) => `${problem.field}: ${problem.problem.split('; ')[1]}`)])).toEqual([
+      ['a-2', ['town: found "\\u202e" in "\\u202edrofhsA"']],
+      ['a-3', ['site: found "\\u200b" in "De\\u200bpot"']],
+    ]);
+  });
+
   it('refuses rows outside a town-scoped admin’s towns', () => {
     const report = importer.import(ASHFORD_ADMIN, csv(['a-1,gas,Ashford,,,,,,', 'b-1,gas,Brook,,,,,,']), 'csv');
     expect(report.created.map((entry) => entry.deviceId)).toEqual(['a-1']);

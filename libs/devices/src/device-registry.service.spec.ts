@@ -41,6 +41,38 @@ describe('DeviceRegistryService', () => {
     expect(fixture.registry.provision(ASHFORD_ADMIN, { deviceId: 'a-1', domain: 'gas', town: 'Ashford' }).device.town).toBe('Ashford');
   });
 
+  it('refuses control, bidi and other invisible characters in town and site (InfluxDB 1.x would store them as tags), naming them visibly', () => {
+    const problemsOf = (act: () => unknown): unknown => {
+      try {
+        act();
+      } catch (error) {
+        if (error instanceof InvalidDeviceError) return error.issues;
+        throw error;
+      }
+      return 'accepted';
+    };
+    const invisible = 'must not contain control or invisible formatting characters (line breaks, tabs, bidi overrides, zero-width spaces)';
+    expect(problemsOf(() => fixture.registry.provision(ADMIN, { deviceId: 'w-1', domain: 'water', town: 'Ash\u202eford', site: 'Mill\tLane' }))).toEqual([
+      { field: 'town', problem: `${invisible}; found "\\u202e" in "Ash\\u202eford"` },
+      { field: 'site', problem: `${invisible}; found "\\t" in "Mill\\tLane"` },
+    ]);
+    fixture.registry.provision(ADMIN, { deviceId: 'w-1', domain: 'water', town: 'Ashford', site: 'Mill Lane' });
+    for (const [field, value, found] of [
+      ['town', 'Ash\u0085ford', '"\\u0085"'],
+      ['town', '\u2066Ashford\u2069', '"\\u2066"'],
+      ['site', 'Mill\u200bLane', '"\\u200b"'],
+      ['site', 'Mill\u2028Lane', '"\\u2028"'],
+      ['site', 'Mill\ufeffLane', '"\\ufeff"'],
+      ['site', 'Mill\ud800Lane', '"\\ud800"'],
+    ] as const) {
+      expect(problemsOf(() => fixture.registry.update(ADMIN, 'w-1', { [field]: value }))).toEqual([{ field, problem: expect.stringContaining(`${invisible}; found ${found} in "`) }]);
+    }
+    expect(fixture.registry.find('w-1')).toMatchObject({ town: 'Ashford', site: 'Mill Lane' });
+    // Other scripts and accents are names like any other; at the ends, such characters are trimmed like spaces.
+    expect(fixture.registry.update(ADMIN, 'w-1', { town: 'Køge', site: 'מגדל המים' })).toMatchObject({ town: 'Køge', site: 'מגדל המים' });
+    expect(fixture.registry.update(ADMIN, 'w-1', { site: '\ufeffMill Lane\u2028\n' })).toMatchObject({ site: 'Mill Lane' });
+  });
+
   it('updates the profile, clears fields with null, keeps the domain fixed and ends the session when it disables the device', () => {
     fixture.registry.provision(ADMIN, { deviceId: 'w-1', domain: 'water', town: 'Ashford', site: 'Mill Lane' });
     fixture.time += 1000;

@@ -1,5 +1,5 @@
 import type { AccessScope } from '../../access/src/access-scope';
-import { DeviceTownLookup, NO_DEVICE_TOWNS, scopeSql } from '../../access/src/scope-check';
+import { DeviceTownLookup, scopeSql } from '../../access/src/scope-check';
 import { RejectReason } from '../../contract/src';
 import { SqliteDatabase } from './sqlite-database';
 import type { Statement } from 'better-sqlite3';
@@ -76,7 +76,7 @@ export class DeadLetterRepository {
     private readonly db: SqliteDatabase,
     private readonly maxRows: number,
     private readonly maxPayloadBytes: number,
-    townOf: DeviceTownLookup = NO_DEVICE_TOWNS,
+    townOf: DeviceTownLookup,
   ) {
     // Dead letters carry a device id, not a town: a town-scoped list asks the registry per row, inside SQL, so that
     // counting and paging stay exact.

@@ -12,7 +12,7 @@ export class RuleSelectorDto {
   domain!: string;
   @ApiProperty({ description: 'A metric of the domain (see /api/catalogue or docs/contract.md)', example: 'methane_pct_lel' })
   metric!: string;
-  @ApiPropertyOptional({ type: [String], description: 'Only devices in these towns. Devices get a town from the device registry (not yet built): until then a non-empty list matches no device.' })
+  @ApiPropertyOptional({ type: [String], description: 'Only devices in these towns, as the device registry places them (a device without a town is in none); empty: every town' })
   towns?: string[];
   @ApiPropertyOptional({ type: [String], description: 'Only these devices (empty: every device of the domain)' })
   deviceIds?: string[];

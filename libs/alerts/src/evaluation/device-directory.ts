@@ -24,7 +24,7 @@ export interface DeviceDirectory {
 export class PresenceDeviceDirectory implements DeviceDirectory {
   constructor(
     private readonly presence: Pick<DevicePresence, 'list'>,
-    private readonly towns: (deviceId: string) => string | null = () => null,
+    private readonly towns: (deviceId: string) => string | null,
   ) {}
 
   devicesIn(domain: Domain): DirectoryDevice[] {

@@ -71,7 +71,7 @@ export type AlertCondition = ThresholdCondition | RateOfChangeCondition | NoData
 export interface RuleSelector {
   readonly domain: Domain;
   readonly metric: string;
-  /** Empty: every town. Devices have no town until the device registry lands, so a non-empty list matches nothing yet. */
+  /** Empty: every town. Otherwise the devices the registry puts in these towns (a device without a town is in none). */
   readonly towns: readonly string[];
   /** Empty: every device of the domain. */
   readonly deviceIds: readonly string[];
