@@ -1,16 +1,17 @@
 import { DOMAINS, Domain } from '../../contract/src/metric-catalogue';
 import { InvalidInputError, JsonInputReader } from '../../alerts/src/json-input.reader';
 import { AccessScope, ROLES, Role } from './access-scope';
+import { TOWN_NAME_PATTERN, TOWN_NAME_RULE } from '../../common/src/printable-text';
 
 export { InvalidInputError, JsonInputReader };
 
-/** Town names come from the device registry; here any 1–100 printable characters. */
-const TOWN_PATTERN = /^(?=.*\S)[^\u0000-\u001f\u007f]{1,100}$/;
+/** Town names come from the device registry; here the same spelling rule as everywhere a town is typed. */
+
 const DOMAIN_PATTERN = new RegExp(`^(${DOMAINS.join('|')})$`);
 
 /** `towns` and `domains` of a body: lists (empty or absent: all). Undefined entries when absent from the body. */
 export function readScope(read: JsonInputReader): { towns?: string[]; domains?: Domain[] } {
-  const towns = read.stringList('towns', { maxItems: 200, pattern: TOWN_PATTERN, patternText: 'a town name (1–100 printable characters)' });
+  const towns = read.stringList('towns', { maxItems: 200, pattern: TOWN_NAME_PATTERN, patternText: TOWN_NAME_RULE });
   const domains = read.stringList('domains', { maxItems: DOMAINS.length, pattern: DOMAIN_PATTERN, patternText: `one of ${DOMAINS.join(', ')}` }) as Domain[] | undefined;
   return { ...(towns === undefined ? {} : { towns }), ...(domains === undefined ? {} : { domains }) };
 }

@@ -1,4 +1,4 @@
-import { firstUnprintable, printable, quoted } from './printable-text';
+import { firstUnprintable, printable, quoted, TOWN_NAME_PATTERN } from './printable-text';
 
 describe('printable', () => {
   it('leaves ordinary text, accents and other scripts alone', () => {
@@ -29,5 +29,14 @@ describe('firstUnprintable', () => {
     expect(firstUnprintable('x\ud800')).toBe('\ud800');
     // Not stateful across calls, unlike a global regular expression's test().
     expect([firstUnprintable('\u200b'), firstUnprintable('\u200b')]).toEqual(['\u200b', '\u200b']);
+  });
+});
+
+describe('TOWN_NAME_PATTERN', () => {
+  it('takes ordinary town names in any script and refuses blank ends and invisible characters', () => {
+    for (const town of ['Ashford', 'St. Mary’s', 'Zürich-Nord', 'Ōsaka', 'A', 'x'.repeat(100)]) expect([town, TOWN_NAME_PATTERN.test(town)]).toEqual([town, true]);
+    for (const town of ['', ' Ashford', 'Ashford ', 'Ash\u202eford', 'Ash\u200bford', 'Ash\u0000ford', 'Ash\nford', '\ufeffAshford', 'x'.repeat(101)]) {
+      expect([town, TOWN_NAME_PATTERN.test(town)]).toEqual([town, false]);
+    }
   });
 });

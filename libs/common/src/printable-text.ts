@@ -4,6 +4,14 @@ const UNPRINTABLE = new RegExp(UNPRINTABLE_CLASS, 'gu');
 const FIRST_UNPRINTABLE = new RegExp(UNPRINTABLE_CLASS, 'u');
 
 /**
+ * A town name wherever one is typed (registry, operator and API-key scopes, integration clients, rule selectors):
+ * 1–100 characters, no leading or trailing space, nothing invisible or layout-changing (a right-to-left override
+ * would make one town look like another on every screen).
+ */
+export const TOWN_NAME_PATTERN = new RegExp(`^(?!.*${UNPRINTABLE_CLASS})\\S(.{0,98}\\S)?$`, 'u');
+export const TOWN_NAME_RULE = 'a town name of 1–100 characters, without control or invisible formatting characters';
+
+/**
  * Text from outside (payload keys, parser messages quoting a payload) made safe to show in a dead letter's detail, a
  * log line or the console: every invisible or layout-changing character becomes a visible `\uXXXX` escape, so a NUL
  * or a right-to-left override cannot hide or disguise what a device sent.

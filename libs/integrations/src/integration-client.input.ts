@@ -2,9 +2,10 @@ import type { DomainIssue } from '../../common/src/domain-error';
 import { DOMAINS, Domain } from '../../contract/src/metric-catalogue';
 import { InvalidInputError, JsonInputReader } from '../../alerts/src/json-input.reader';
 import { INTEGRATION_CLIENT_NAME_PATTERN, INTEGRATION_CLIENT_NAME_TEXT } from './integration-client';
+import { TOWN_NAME_PATTERN, TOWN_NAME_RULE } from '../../common/src/printable-text';
 
 /** Same spelling rule as the towns of alert rules: 1–100 characters, no leading or trailing space. */
-const TOWN_PATTERN = /^\S(.{0,98}\S)?$/;
+
 const DOMAIN_PATTERN = new RegExp(`^(${DOMAINS.join('|')})$`);
 
 export interface NewIntegrationClientInput {
@@ -46,6 +47,6 @@ export function parseIntegrationClientChange(body: unknown): IntegrationClientCh
 
 function readScope(read: JsonInputReader): { domains?: Domain[]; towns?: string[] } {
   const domains = read.stringList('domains', { maxItems: DOMAINS.length, pattern: DOMAIN_PATTERN, patternText: `one of ${DOMAINS.join(', ')}` }) as Domain[] | undefined;
-  const towns = read.stringList('towns', { maxItems: 200, pattern: TOWN_PATTERN, patternText: 'a town name of 1–100 characters' });
+  const towns = read.stringList('towns', { maxItems: 200, pattern: TOWN_NAME_PATTERN, patternText: TOWN_NAME_RULE });
   return { domains, towns };
 }

@@ -11,6 +11,7 @@ import {
   THRESHOLD_OPERATORS,
   ThresholdCondition,
 } from './alert-rule';
+import { TOWN_NAME_PATTERN, TOWN_NAME_RULE } from '../../../common/src/printable-text';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -24,7 +25,7 @@ const CONDITION_KEYS: Record<(typeof CONDITION_TYPES)[number], readonly string[]
   'no-data': ['type', 'silentFor', 'intervalMultiple', 'baseline'],
   stuck: ['type', 'window', 'tolerance', 'minReadings'],
 };
-const TOWN_PATTERN = /^\S(.{0,98}\S)?$/;
+
 
 export interface AlertRuleInput {
   /** Present when the body names one (create: the wanted id; update: must equal the path's). */
@@ -67,7 +68,7 @@ export function parseAlertRuleInput(body: unknown): AlertRuleInput {
       spec = metricSpec(domain, metric);
       if (spec === undefined) selectorReader.fail('metric', `must be a ${domain} metric: one of ${metricNames(domain).join(', ')}`);
     }
-    const towns = selectorReader.stringList('towns', { maxItems: 100, pattern: TOWN_PATTERN, patternText: 'a town name of 1–100 characters' }) ?? [];
+    const towns = selectorReader.stringList('towns', { maxItems: 100, pattern: TOWN_NAME_PATTERN, patternText: TOWN_NAME_RULE }) ?? [];
     const deviceIds = selectorReader.stringList('deviceIds', { maxItems: 1000, pattern: DEVICE_ID_PATTERN, patternText: 'a device id matching [A-Za-z0-9_-]{1,64}' }) ?? [];
     if (domain !== undefined && metric !== undefined) selector = { domain, metric, towns, deviceIds };
   }
