@@ -74,6 +74,8 @@ if [ -z "${HUB_BOOTSTRAP_API_KEY:-}" ]; then
     mkdir -p "$(dirname "$key_file")"
     (umask 077 && node -e "process.stdout.write(require('node:crypto').randomBytes(32).toString('base64url'))" > "$key_file")
   fi
+  # umask only applies to a new file: one that already existed (empty, copied, restored) keeps its mode otherwise.
+  chmod 600 "$key_file"
   HUB_BOOTSTRAP_API_KEY=$(cat "$key_file")
   export HUB_BOOTSTRAP_API_KEY
 fi

@@ -254,6 +254,18 @@ describe('town and domain scope (real service, real MQTT, real influxd)', () => 
     expect((await send<DeadLetterPage>(hub, 'GET', '/api/dead-letters', bearer(key))).body.items.map((letter) => letter.deviceId).sort()).toEqual(['ash-w-1', 'brk-w-1']);
   });
 
+  it('keeps an Ashford admin key to Ashford MQTT clients: no county-wide client made, listed, widened or its secret taken', async () => {
+    const { key } = await createApiKey(hub, { name: 'ashford-admin', role: 'admin', towns: ['Ashford'] });
+    const as = (method: string, path: string, body?: unknown) => send<{ message: string }>(hub, method, path, bearer(key), body);
+    expect((await as('POST', '/api/mqtt-clients', { name: 'ashford.everything' })).status).toBe(403);
+    expect((await as('POST', '/api/mqtt-clients/county.ops/secret')).status).toBe(403);
+    expect((await as('PATCH', '/api/mqtt-clients/ashford.water', { towns: ['Ashford', 'Brookfield'] })).status).toBe(403);
+    expect((await as('GET', '/api/mqtt-clients/county.ops')).status).toBe(403);
+    const listed = await send<Array<{ name: string }>>(hub, 'GET', '/api/mqtt-clients', bearer(key));
+    expect(listed.body.map((client) => client.name)).toEqual(['ashford.water']);
+    expect((await as('POST', '/api/mqtt-clients', { name: 'ashford.gis', towns: ['Ashford'] })).status).toBe(201);
+  });
+
   it('refuses a town or site name with a bidi override or a zero-width space, over the JSON API (400) and in a CSV import (refused row)', async () => {
     const invisible = 'must not contain control or invisible formatting characters (line breaks, tabs, bidi overrides, zero-width spaces)';
     const single = await hub.request<{ statusCode: number; issues: unknown[] }>('POST', '/api/devices', { deviceId: 'odd-1', domain: 'heat', town: 'Ash\u202eford' });

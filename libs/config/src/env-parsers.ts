@@ -89,21 +89,34 @@ export class ConfigReader {
     return bytes;
   }
 
+  /**
+   * An http(s) URL without `user:password@`: URLs are written to logs and to the (public) health answer's error
+   * messages, so credentials go in their own variables. A refused value is echoed with any user info hidden.
+   */
   url(name: string, fallback: string): string {
     const value = this.raw(name) ?? fallback;
+    let parsed: URL;
     try {
-      const parsed = new URL(value);
+      parsed = new URL(value);
       if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('protocol');
-      return value.replace(/\/+$/, '');
     } catch {
-      return this.fail(name, value, 'an http:// or https:// URL', fallback);
+      return this.fail(name, withoutUserInfo(value), 'an http:// or https:// URL', fallback);
     }
+    if (parsed.username !== '' || parsed.password !== '') {
+      return this.fail(name, withoutUserInfo(value), 'a URL without user:password@ (it is logged and shown in health errors); give credentials in their own variables', fallback);
+    }
+    return value.replace(/\/+$/, '');
   }
 
   private fail<T>(name: string, value: string, allowed: string, fallback: T): T {
     this.errors.push(new ConfigError(name, value, allowed));
     return fallback;
   }
+}
+
+/** `scheme://user:pass@host` → `scheme://…@host`, also for a value that does not parse as a URL. */
+function withoutUserInfo(value: string): string {
+  return value.replace(/^([^:/?#]*:\/\/)[^/?#]*@/, '$1…@');
 }
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };

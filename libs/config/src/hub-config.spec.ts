@@ -235,6 +235,14 @@ describe('loadHubConfig', () => {
     expect(loadHubConfig({ INFLUX_URL: value }).influx.url).toBe(expected);
   });
 
+  it('refuses credentials in INFLUX_URL without echoing them (the URL is logged and shown by /api/health)', () => {
+    expect(reported({ INFLUX_URL: 'http://hub:s3cret-pw@influx:8086' })).toEqual([
+      ['INFLUX_URL', 'http://…@influx:8086', 'a URL without user:password@ (it is logged and shown in health errors); give credentials in their own variables'],
+    ]);
+    expect(reported({ INFLUX_URL: 'http://hub:s3cret-pw@influx:80 86' })).toEqual([['INFLUX_URL', 'http://…@influx:80 86', 'an http:// or https:// URL']]);
+    expect(JSON.stringify(invalid({ INFLUX_URL: 'https://:t0ken-xyz@influx' }).message)).not.toContain('t0ken-xyz');
+  });
+
   describe('write retry bounds', () => {
     it('refuses HUB_WRITE_RETRY_MIN above HUB_WRITE_RETRY_MAX, naming both as written', () => {
       expect(reported({ HUB_WRITE_RETRY_MIN: '20s', HUB_WRITE_RETRY_MAX: '15s' })).toEqual([

@@ -57,6 +57,18 @@ describe('IntegrationAccessPolicy', () => {
     expect(refusal(login('water.scada', SECRET, 'water.scadax'))).toEqual(['identifier-rejected', 'client id must be "water.scada" or start with "water.scada-"']);
   });
 
+  it("refuses a client id that is another client's own (names may hold '-': no takeover of its session)", () => {
+    const named = new Map([...clients, ['water.scada-2', credential('water.scada-2', { domains: ['water'] })]]);
+    const strict = new IntegrationAccessPolicy({ find: (name) => named.get(name) }, () => null);
+    const attempt = (clientId: string) => strict.authenticate({ clientId, username: 'water.scada', password: Buffer.from(SECRET), remoteAddress: '127.0.0.1' });
+    expect(attempt('water.scada-2')).toEqual({ refused: 'identifier-rejected', detail: 'client id water.scada-2 belongs to integration client water.scada-2' });
+    expect(attempt('water.scada-2-standby')).toEqual({ refused: 'identifier-rejected', detail: 'client id water.scada-2-standby belongs to integration client water.scada-2' });
+    expect(attempt('water.scada-3')).toMatchObject({ kind: 'integration', name: 'water.scada' });
+    expect(attempt('water.scada')).toMatchObject({ kind: 'integration', name: 'water.scada' });
+    const own = strict.authenticate({ clientId: 'water.scada-2-standby', username: 'water.scada-2', password: Buffer.from(SECRET), remoteAddress: '127.0.0.1' });
+    expect(own).toMatchObject({ kind: 'integration', name: 'water.scada-2' });
+  });
+
   it('is read-only', () => {
     const scada = login('water.scada', SECRET) as IntegrationPrincipal;
     expect(policy.publishRefusal(scada, 'sensors/water/w-1/telemetry')).toEqual({

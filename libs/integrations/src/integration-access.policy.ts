@@ -37,7 +37,20 @@ export class IntegrationAccessPolicy implements MqttAccessPolicy {
     if (attempt.clientId !== name && !attempt.clientId.startsWith(`${name}-`)) {
       return refuse('identifier-rejected', `client id must be "${name}" or start with "${name}-"`);
     }
+    // Names may hold "-": `water.scada-2` is another client, and its ids must stay its own (aedes hands a client id's
+    // session, queued messages and subscriptions to whoever connects with it, and closes the one already connected).
+    const owner = this.clientIdOwner(attempt.clientId, name);
+    if (owner !== null) return refuse('identifier-rejected', `client id ${attempt.clientId.slice(0, 64)} belongs to integration client ${owner}`);
     return { kind: 'integration', name, scope: credential.client.scope };
+  }
+
+  /** Another integration client whose own client ids include `clientId` (its name, or its name + `-` …), or null. */
+  private clientIdOwner(clientId: string, name: string): string | null {
+    for (let end = clientId.length; end > name.length; end = clientId.lastIndexOf('-', end - 1)) {
+      const candidate = clientId.slice(0, end);
+      if (this.credentials.find(candidate) !== undefined) return candidate;
+    }
+    return null;
   }
 
   /** Integration clients are read-only: what one publishes is acknowledged and dead-lettered, never stored or forwarded. */

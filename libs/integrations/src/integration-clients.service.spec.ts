@@ -1,8 +1,10 @@
 import { AuditLogRepository } from '../../store/src/audit-log.repository';
 import { openSqliteDatabase } from '../../store/src/sqlite-database';
 import { IntegrationClientRepository } from './integration-client.repository';
-import { IntegrationClientsService } from './integration-clients.service';
+import { IntegrationClientsActor, IntegrationClientsService } from './integration-clients.service';
 import { secretMatches } from './integration-secret';
+
+const county = (name: string): IntegrationClientsActor => ({ name, scope: { towns: [], domains: [] } });
 
 describe('IntegrationClientsService', () => {
   let repository: IntegrationClientRepository;
@@ -21,7 +23,7 @@ describe('IntegrationClientsService', () => {
   });
 
   it('creates a client with a secret shown once and stored only as its hash, and records who did it', () => {
-    const { client, secret } = service.create({ name: 'water.scada', domains: ['water'], description: 'SCADA historian' }, 'alice');
+    const { client, secret } = service.create({ name: 'water.scada', domains: ['water'], description: 'SCADA historian' }, county('alice'));
     expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(client).toEqual({
       name: 'water.scada',
@@ -42,15 +44,15 @@ describe('IntegrationClientsService', () => {
     const [entry] = audit.list({ limit: 10 });
     expect(entry).toMatchObject({ actor: 'alice', action: 'mqtt-client.create', targetType: 'mqtt-client', targetId: 'water.scada', detail: { domains: ['water'], towns: [], description: 'SCADA historian' } });
     expect(JSON.stringify(entry)).not.toContain(secret);
-    expect(service.list().map((view) => view.name)).toEqual(['water.scada']);
+    expect(service.list(county('alice')).map((view) => view.name)).toEqual(['water.scada']);
   });
 
   it('refuses a taken name (409) and bad input with every problem named (400)', () => {
-    service.create({ name: 'water.scada' }, 'alice');
-    expect(() => service.create({ name: 'water.scada' }, 'alice')).toThrow(expect.objectContaining({ kind: 'conflict' }));
+    service.create({ name: 'water.scada' }, county('alice'));
+    expect(() => service.create({ name: 'water.scada' }, county('alice'))).toThrow(expect.objectContaining({ kind: 'conflict' }));
     let error: unknown;
     try {
-      service.create({ name: 'scada', domains: ['water', 'oil'], towns: [''], secret: 'x' }, 'alice');
+      service.create({ name: 'scada', domains: ['water', 'oil'], towns: [''], secret: 'x' }, county('alice'));
     } catch (caught) {
       error = caught;
     }
@@ -63,13 +65,13 @@ describe('IntegrationClientsService', () => {
         { field: 'towns[0]', problem: 'must be a town name of 1–100 characters, without control or invisible formatting characters, got ""' },
       ],
     });
-    expect(() => service.get('gas.scada')).toThrow(expect.objectContaining({ kind: 'not-found' }));
+    expect(() => service.get('gas.scada', county('alice'))).toThrow(expect.objectContaining({ kind: 'not-found' }));
   });
 
   it('rotates a secret: the old one stops matching and the client is disconnected', () => {
-    const { secret: first } = service.create({ name: 'water.scada' }, 'alice');
+    const { secret: first } = service.create({ name: 'water.scada' }, county('alice'));
     now += 60_000;
-    const { secret: second, client } = service.rotateSecret('water.scada', 'bob');
+    const { secret: second, client } = service.rotateSecret('water.scada', county('bob'));
     expect(second).not.toBe(first);
     const hash = repository.find('water.scada')?.secretHash ?? '';
     expect([secretMatches(Buffer.from(first), hash), secretMatches(Buffer.from(second), hash)]).toEqual([false, true]);
@@ -79,28 +81,49 @@ describe('IntegrationClientsService', () => {
   });
 
   it('revokes a secret once, disconnecting the client; a new secret reinstates it', () => {
-    service.create({ name: 'water.scada' }, 'alice');
-    const revoked = service.revokeSecret('water.scada', 'bob');
+    service.create({ name: 'water.scada' }, county('alice'));
+    const revoked = service.revokeSecret('water.scada', county('bob'));
     expect(revoked).toMatchObject({ active: false, secretIssuedAt: null, revokedAt: '2026-01-15T12:00:00.000Z' });
     expect(repository.find('water.scada')?.secretHash).toBeNull();
-    expect(service.revokeSecret('water.scada', 'bob')).toEqual(revoked);
+    expect(service.revokeSecret('water.scada', county('bob'))).toEqual(revoked);
     expect(disconnected).toEqual(['water.scada']);
     expect(audit.list({ limit: 10 }).map((entry) => entry.action)).toEqual(['mqtt-client.secret.revoke', 'mqtt-client.create']);
-    const { client } = service.rotateSecret('water.scada', 'carol');
+    const { client } = service.rotateSecret('water.scada', county('carol'));
     expect(client).toMatchObject({ active: true, revokedAt: null });
     expect(audit.list({ limit: 1 })[0].detail).toEqual({ reinstated: true, disconnected: 1 });
   });
 
   it('changes the scope (disconnecting the client) or only the description (not disconnecting it)', () => {
-    service.create({ name: 'county.gis', description: 'GIS' }, 'alice');
-    expect(service.update('county.gis', { description: 'GIS export' }, 'bob')).toMatchObject({ description: 'GIS export', domains: [], towns: [] });
+    service.create({ name: 'county.gis', description: 'GIS' }, county('alice'));
+    expect(service.update('county.gis', { description: 'GIS export' }, county('bob'))).toMatchObject({ description: 'GIS export', domains: [], towns: [] });
     expect(disconnected).toEqual([]);
-    expect(service.update('county.gis', { towns: ['Ashford'] }, 'bob')).toMatchObject({ description: 'GIS export', domains: [], towns: ['Ashford'] });
+    expect(service.update('county.gis', { towns: ['Ashford'] }, county('bob'))).toMatchObject({ description: 'GIS export', domains: [], towns: ['Ashford'] });
     expect(disconnected).toEqual(['county.gis']);
     expect(audit.list({ limit: 1 })[0]).toMatchObject({
       action: 'mqtt-client.update',
       detail: { before: { towns: [] }, after: { towns: ['Ashford'] }, disconnected: 1 },
     });
-    expect(() => service.update('county.gis', {}, 'bob')).toThrow(expect.objectContaining({ kind: 'invalid', issues: [{ field: 'domains', problem: 'or towns or description is required: what to change' }] }));
+    expect(() => service.update('county.gis', {}, county('bob'))).toThrow(expect.objectContaining({ kind: 'invalid', issues: [{ field: 'domains', problem: 'or towns or description is required: what to change' }] }));
+  });
+
+  it('keeps a scoped admin to clients inside their scope: no wider client made, seen, widened, rotated or revoked', () => {
+    const ashford: IntegrationClientsActor = { name: 'ash-admin', scope: { towns: ['Ashford'], domains: [] } };
+    service.create({ name: 'county.gis' }, county('alice'));
+    const forbidden = expect.objectContaining({ kind: 'forbidden' });
+    expect(() => service.create({ name: 'ashford.all' }, ashford)).toThrow(forbidden);
+    expect(() => service.create({ name: 'ashford.brook', towns: ['Ashford', 'Brook'] }, ashford)).toThrow(forbidden);
+    expect(() => service.rotateSecret('county.gis', ashford)).toThrow(forbidden);
+    expect(() => service.revokeSecret('county.gis', ashford)).toThrow(forbidden);
+    expect(() => service.update('county.gis', { description: 'mine now' }, ashford)).toThrow(forbidden);
+    expect(() => service.get('county.gis', ashford)).toThrow(forbidden);
+    expect(repository.find('county.gis')?.client).toMatchObject({ description: '', revokedAt: null, scope: { towns: [], domains: [] } });
+
+    const { client } = service.create({ name: 'ashford.ops', towns: ['Ashford'] }, ashford);
+    expect(client).toMatchObject({ name: 'ashford.ops', towns: ['Ashford'], createdBy: 'ash-admin' });
+    expect(() => service.update('ashford.ops', { towns: ['Ashford', 'Brook'] }, ashford)).toThrow(forbidden);
+    expect(service.update('ashford.ops', { domains: ['water'] }, ashford)).toMatchObject({ towns: ['Ashford'], domains: ['water'] });
+    expect(service.list(ashford).map((view) => view.name)).toEqual(['ashford.ops']);
+    expect(service.list(county('alice')).map((view) => view.name)).toEqual(['ashford.ops', 'county.gis']);
+    expect(audit.list({ limit: 10 }).map((entry) => entry.action)).toEqual(['mqtt-client.update', 'mqtt-client.create', 'mqtt-client.create']);
   });
 });

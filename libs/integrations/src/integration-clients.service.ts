@@ -1,3 +1,5 @@
+import type { Principal } from '../../access/src/access-scope';
+import { assertScopeWithin, scopeWithin } from '../../access/src/scope-check';
 import type { AuditLogRepository } from '../../store/src/audit-log.repository';
 import { IntegrationClient, IntegrationClientView, toIntegrationClientView } from './integration-client';
 import { IntegrationClientExistsError, IntegrationClientNotFoundError } from './integration-client.errors';
@@ -19,10 +21,15 @@ export interface IssuedIntegrationClient {
 
 const TARGET_TYPE = 'mqtt-client';
 
+/** Who manages clients: recorded by name, and kept to their own scope. */
+export type IntegrationClientsActor = Pick<Principal, 'name' | 'scope'>;
+
 /**
  * Department and integration MQTT clients: create one (its secret shown once), rotate or revoke its secret, change
  * its scope. Every change is in the audit log with who made it. A connected client whose secret or scope changes is
- * disconnected, so what it may read is always what was decided last.
+ * disconnected, so what it may read is always what was decided last. As with operators and API keys, a town- or
+ * domain-scoped admin sees and manages only clients inside their own scope and cannot hand out a wider one: else an
+ * Ashford admin could make (or take the secret of) a county-wide client and read every town's telemetry over MQTT.
  */
 export class IntegrationClientsService {
   constructor(
@@ -32,8 +39,10 @@ export class IntegrationClientsService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  create(body: unknown, actor: string): IssuedIntegrationClient {
+  create(body: unknown, by: IntegrationClientsActor): IssuedIntegrationClient {
     const input = parseNewIntegrationClient(body);
+    assertScopeWithin(by, { domains: input.domains, towns: input.towns }, `MQTT client ${input.name}`);
+    const actor = by.name;
     const now = this.now();
     const { secret, hash } = issueSecret();
     const client: IntegrationClient = {
@@ -51,49 +60,53 @@ export class IntegrationClientsService {
     return { client: toIntegrationClientView(client), secret };
   }
 
-  list(): IntegrationClientView[] {
-    return this.repository.list().map(toIntegrationClientView);
+  list(by: IntegrationClientsActor): IntegrationClientView[] {
+    return this.repository
+      .list()
+      .filter((client) => scopeWithin(client.scope, by.scope))
+      .map(toIntegrationClientView);
   }
 
-  get(name: string): IntegrationClientView {
-    return toIntegrationClientView(this.find(name));
+  get(name: string, by: IntegrationClientsActor): IntegrationClientView {
+    return toIntegrationClientView(this.find(name, by));
   }
 
   /** A new secret; the old one stops working at once. Also reinstates a revoked client. */
-  rotateSecret(name: string, actor: string): IssuedIntegrationClient {
-    const previous = this.find(name);
+  rotateSecret(name: string, by: IntegrationClientsActor): IssuedIntegrationClient {
+    const previous = this.find(name, by);
     const now = this.now();
     const { secret, hash } = issueSecret();
     this.repository.setSecret(name, hash, now);
     const disconnected = this.connections.disconnect(name);
-    this.record(actor, 'mqtt-client.secret.rotate', name, { reinstated: previous.secretIssuedAt === null, disconnected });
-    return { client: this.get(name), secret };
+    this.record(by.name, 'mqtt-client.secret.rotate', name, { reinstated: previous.secretIssuedAt === null, disconnected });
+    return { client: this.get(name, by), secret };
   }
 
   /** The client can no longer connect; its connections are closed. Revoking a revoked client changes nothing. */
-  revokeSecret(name: string, actor: string): IntegrationClientView {
-    const client = this.find(name);
+  revokeSecret(name: string, by: IntegrationClientsActor): IntegrationClientView {
+    const client = this.find(name, by);
     if (client.secretIssuedAt === null) return toIntegrationClientView(client);
     this.repository.revoke(name, this.now());
     const disconnected = this.connections.disconnect(name);
-    this.record(actor, 'mqtt-client.secret.revoke', name, { disconnected });
-    return this.get(name);
+    this.record(by.name, 'mqtt-client.secret.revoke', name, { disconnected });
+    return this.get(name, by);
   }
 
   /** Changes the scope or description; a scope change disconnects the client so it subscribes again within the new one. */
-  update(name: string, body: unknown, actor: string): IntegrationClientView {
+  update(name: string, body: unknown, by: IntegrationClientsActor): IntegrationClientView {
     const change = parseIntegrationClientChange(body);
-    const client = this.find(name);
+    const client = this.find(name, by);
     const updated: IntegrationClient = {
       ...client,
       scope: { domains: change.domains ?? client.scope.domains, towns: change.towns ?? client.scope.towns },
       description: change.description ?? client.description,
       updatedAt: this.now(),
     };
+    assertScopeWithin(by, updated.scope, `MQTT client ${name}`);
     this.repository.update(updated);
     const scopeChanged = change.domains !== undefined || change.towns !== undefined;
     const disconnected = scopeChanged ? this.connections.disconnect(name) : 0;
-    this.record(actor, 'mqtt-client.update', name, {
+    this.record(by.name, 'mqtt-client.update', name, {
       before: { domains: client.scope.domains, towns: client.scope.towns, description: client.description },
       after: { domains: updated.scope.domains, towns: updated.scope.towns, description: updated.description },
       disconnected,
@@ -101,9 +114,11 @@ export class IntegrationClientsService {
     return toIntegrationClientView(updated);
   }
 
-  private find(name: string): IntegrationClient {
+  /** The client, if `by` may manage it (404 when unknown, 403 when its scope reaches beyond by's). */
+  private find(name: string, by: IntegrationClientsActor): IntegrationClient {
     const found = this.repository.find(name);
     if (found === undefined) throw new IntegrationClientNotFoundError(name);
+    assertScopeWithin(by, found.client.scope, `MQTT client ${name}`);
     return found.client;
   }
 

@@ -23,22 +23,22 @@ export class MqttClientsController {
   @ApiBadRequestResponse()
   @ApiConflictResponse({ description: 'The name is taken' })
   create(@Body() body: unknown, @CurrentPrincipal() principal: Principal): IssuedIntegrationClient {
-    return this.clients.create(body, principal.name);
+    return this.clients.create(body, principal);
   }
 
   @Get()
-  @ApiOperation({ summary: 'Every MQTT client, by name (never their secrets)' })
+  @ApiOperation({ summary: 'Every MQTT client within your scope, by name (never their secrets)' })
   @ApiOkResponse({ type: [MqttClientDto] })
-  list(): IntegrationClientView[] {
-    return this.clients.list();
+  list(@CurrentPrincipal() principal: Principal): IntegrationClientView[] {
+    return this.clients.list(principal);
   }
 
   @Get(':name')
   @ApiOperation({ summary: 'One MQTT client' })
   @ApiOkResponse({ type: MqttClientDto })
   @ApiNotFoundResponse()
-  get(@Param('name') name: string): IntegrationClientView {
-    return this.clients.get(clientName(name));
+  get(@Param('name') name: string, @CurrentPrincipal() principal: Principal): IntegrationClientView {
+    return this.clients.get(clientName(name), principal);
   }
 
   @Patch(':name')
@@ -47,7 +47,7 @@ export class MqttClientsController {
   @ApiOkResponse({ type: MqttClientDto })
   @ApiNotFoundResponse()
   update(@Param('name') name: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal): IntegrationClientView {
-    return this.clients.update(clientName(name), body, principal.name);
+    return this.clients.update(clientName(name), body, principal);
   }
 
   @Post(':name/secret')
@@ -55,7 +55,7 @@ export class MqttClientsController {
   @ApiCreatedResponse({ type: IssuedMqttClientDto })
   @ApiNotFoundResponse()
   rotate(@Param('name') name: string, @CurrentPrincipal() principal: Principal): IssuedIntegrationClient {
-    return this.clients.rotateSecret(clientName(name), principal.name);
+    return this.clients.rotateSecret(clientName(name), principal);
   }
 
   @Delete(':name/secret')
@@ -63,7 +63,7 @@ export class MqttClientsController {
   @ApiOkResponse({ type: MqttClientDto })
   @ApiNotFoundResponse()
   revoke(@Param('name') name: string, @CurrentPrincipal() principal: Principal): IntegrationClientView {
-    return this.clients.revokeSecret(clientName(name), principal.name);
+    return this.clients.revokeSecret(clientName(name), principal);
   }
 }
 
