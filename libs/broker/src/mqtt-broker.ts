@@ -9,8 +9,11 @@ import { MqttPerimeter } from '../../perimeter/src/mqtt-perimeter';
 import { MqttAccessHooks, MqttAccessRefusedError } from './mqtt-access.hooks';
 import { MqttListenerOptions, MqttListeners } from './mqtt-listeners';
 import { MqttPacketSizeMeter } from './mqtt-packet-size.meter';
+import { boundedOfflineQueues, OfflineQueueStats } from './bounded-offline-queues';
 
 export interface BrokerListenOptions extends MqttListenerOptions {
+  /** QoS 1/2 messages queued at most for one persistent session while its client is away. */
+  readonly offlineQueueLimit: number;
   /** A packet announcing more is refused before its body is read, and its connection closed. */
   readonly maxPacketBytes: number;
 }
@@ -40,6 +43,8 @@ export class MqttBroker {
   private readonly corked = new Set<Duplex>();
   private readonly clients = new Map<string, Client>();
   readonly access: MqttAccessHooks;
+  /** Messages not queued for an away persistent session because its queue was full (see boundedOfflineQueues). */
+  offlineQueues: OfflineQueueStats = { dropped: 0 };
   readonly counters: BrokerCounters = { clientErrors: 0, connectionErrors: 0, oversizedPackets: 0 };
 
   constructor(
@@ -80,7 +85,10 @@ export class MqttBroker {
   async start(options: BrokerListenOptions): Promise<void> {
     // Payloads of messages that held nothing valid: acknowledged (and dead-lettered) but not forwarded.
     const refused = new WeakSet<Buffer>();
+    const offline = boundedOfflineQueues(options.offlineQueueLimit, (clientId) => this.perimeter.offlineMessageDropped(clientId));
+    this.offlineQueues = offline.stats;
     const aedes = await Aedes.createBroker({
+      persistence: offline.persistence,
       // A device may buffer a burst before its CONNACK; more than this is abuse.
       queueLimit: 1000,
       authenticate: (client, username, password, callback) => this.access.authenticate(client, username, password, callback),

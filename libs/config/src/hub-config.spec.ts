@@ -53,6 +53,7 @@ const DEFAULTS: HubConfig = {
     publishRate: { perSecond: 100, burst: 500, abuseAfterMs: 300_000 },
     connectRate: { perSecond: 50, burst: 500 },
     loginBackoff: { failures: 100, windowMs: 60_000, blockMs: 300_000 },
+    offlineQueueLimit: 10_000,
   },
   devices: { admission: 'registered' },
   operators: { sessionIdleMs: 3_600_000, sessionMaxAgeMs: 43_200_000, initialAdminPassword: null, secureCookies: 'auto' },

@@ -26,6 +26,8 @@ export interface PerimeterConfig {
   readonly publishRate: PublishThrottleSettings | null;
   readonly connectRate: RateLimit | null;
   readonly loginBackoff: LoginBackoffSettings | null;
+  /** QoS 1/2 messages kept at most for one persistent session whose client is away (aedes keeps them in memory). */
+  readonly offlineQueueLimit: number;
 }
 
 const MAX_RATE = 1_000_000;
@@ -53,6 +55,7 @@ export function readPerimeterConfig(read: ConfigReader): PerimeterConfig {
     publishRate: publishPerSecond === null ? null : { perSecond: publishPerSecond, burst: publishBurst, abuseAfterMs },
     connectRate: connectPerSecond === null ? null : { perSecond: connectPerSecond, burst: connectBurst },
     loginBackoff: loginFailures === null ? null : { failures: loginFailures, windowMs: loginWindowMs, blockMs: loginBlockMs },
+    offlineQueueLimit: read.int('HUB_MQTT_OFFLINE_QUEUE_LIMIT', 10_000, 1, 10_000_000),
   };
 }
 

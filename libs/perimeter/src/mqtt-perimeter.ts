@@ -41,6 +41,7 @@ export class MqttPerimeter<C extends PerimeterClient> {
   private readonly loginReports = new OncePerInterval(REPORT_INTERVAL_MS);
   private readonly throttleReports = new OncePerInterval(REPORT_INTERVAL_MS);
   private readonly tlsReports = new OncePerInterval(REPORT_INTERVAL_MS);
+  private readonly offlineReports = new OncePerInterval(REPORT_INTERVAL_MS);
 
   constructor(
     private readonly settings: MqttPerimeterSettings,
@@ -104,6 +105,15 @@ export class MqttPerimeter<C extends PerimeterClient> {
     if (unreported !== null) this.logger.warn({ msg: 'TLS handshake failed', address, error: error.message, failedSinceLastReport: unreported });
   }
 
+  /** A message not queued for an away persistent session whose queue is full: counted, logged once a minute per client. */
+  offlineMessageDropped(clientId: string): void {
+    this.stats.offlineMessagesDropped++;
+    const unreported = this.offlineReports.occurrence(clientId, Date.now());
+    if (unreported !== null) {
+      this.logger.warn({ msg: 'Offline queue of a persistent MQTT session is full; newer messages for it are not kept', clientId, droppedSinceLastReport: unreported });
+    }
+  }
+
   /** In authorizePublish: `proceed` runs now, or when the client's rate allows. */
   throttlePublish(client: C, proceed: () => void): void {
     // A will is published after its connection closed: nothing left to slow down.
@@ -134,6 +144,7 @@ export class MqttPerimeter<C extends PerimeterClient> {
     }
     for (const { key, suppressed } of this.loginReports.sweep(now)) this.logger.warn({ msg: 'More MQTT logins refused', address: key, refused: suppressed });
     for (const { key, suppressed } of this.tlsReports.sweep(now)) this.logger.warn({ msg: 'More TLS handshakes failed', address: key, failed: suppressed });
+    for (const { key, suppressed } of this.offlineReports.sweep(now)) this.logger.warn({ msg: 'More messages not kept for a full offline queue', clientId: key, dropped: suppressed });
     for (const { key, suppressed } of this.throttleReports.sweep(now)) this.logger.warn({ msg: 'More MQTT messages slowed by the rate limit', clientId: key, delayed: suppressed });
   }
 

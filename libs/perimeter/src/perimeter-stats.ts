@@ -22,6 +22,8 @@ export class PerimeterStats {
   deliveriesWithheld = 0;
   /** TLS connections that failed before MQTT started: wrong protocol (plaintext on the TLS port), untrusted, timed out. */
   tlsHandshakeFailures = 0;
+  /** QoS 1/2 messages not queued for an away persistent session because its queue was full (HUB_MQTT_OFFLINE_QUEUE_LIMIT). */
+  offlineMessagesDropped = 0;
 
   loginRefused(code: MqttRefusalCode): void {
     this.loginsRefused.set(code, (this.loginsRefused.get(code) ?? 0) + 1);

@@ -34,5 +34,6 @@ export function registerPerimeterMetrics(registry: Registry, perimeter: MqttPeri
   counterFrom('hub_mqtt_subscriptions_refused_total', 'Subscriptions answered 0x80: outside the client\'s scope', () => stats.subscriptionsRefused);
   counterFrom('hub_mqtt_publishes_refused_total', 'PUBLISH packets refused by access control (e.g. from a read-only integration client); the connection is closed', () => stats.publishesRefused);
   counterFrom('hub_mqtt_deliveries_withheld_total', 'Messages matching a subscription but not delivered: outside the receiver\'s domains or towns', () => stats.deliveriesWithheld);
+  counterFrom('hub_mqtt_offline_messages_dropped_total', 'QoS 1/2 messages not kept for a persistent session whose client is away: its queue held HUB_MQTT_OFFLINE_QUEUE_LIMIT already', () => stats.offlineMessagesDropped);
   counterFrom('hub_mqtt_tls_handshake_failures_total', 'TLS handshakes that failed (plaintext on a TLS port, untrusted certificate, timeout)', () => stats.tlsHandshakeFailures);
 }
