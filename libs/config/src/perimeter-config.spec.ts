@@ -30,6 +30,7 @@ describe('readPerimeterConfig', () => {
       HUB_MQTT_LOGIN_FAILURES: '5',
       HUB_MQTT_LOGIN_FAILURE_WINDOW: '30s',
       HUB_MQTT_LOGIN_BLOCK: '2s',
+      HUB_MQTT_OFFLINE_QUEUE_LIMIT: '250',
     });
     expect(errors).toEqual([]);
     expect(config).toEqual({
@@ -37,6 +38,7 @@ describe('readPerimeterConfig', () => {
       publishRate: { perSecond: 20, burst: 40, abuseAfterMs: null },
       connectRate: { perSecond: 0.5, burst: 5 },
       loginBackoff: { failures: 5, windowMs: 30_000, blockMs: 2000 },
+      offlineQueueLimit: 250,
     });
     expect(read({ HUB_MQTT_RATE_LIMIT: 'off', HUB_MQTT_CONNECT_RATE: 'OFF', HUB_MQTT_LOGIN_FAILURES: 'off' }).config).toEqual({
       tls: null,
