@@ -45,6 +45,7 @@ describe('readPerimeterConfig', () => {
       publishRate: null,
       connectRate: null,
       loginBackoff: null,
+      offlineQueueLimit: 10_000,
     });
   });
 
