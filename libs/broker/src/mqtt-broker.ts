@@ -7,6 +7,7 @@ import { createWebSocketStream, WebSocketServer } from 'ws';
 import { IngestService, PublishingClient } from '../../pipeline/src/ingest.service';
 import { DevicePresence } from '../../pipeline/src/device-presence';
 import { MqttPacketSizeMeter } from './mqtt-packet-size.meter';
+import { forwardOnlyToSubscribers } from './forward-only-to-subscribers';
 
 export interface BrokerListenOptions {
   readonly host: string;
@@ -78,6 +79,7 @@ export class MqttBroker {
       // aedes copies the packet for delivery but keeps the payload buffer, so a refused message is known by it.
       authorizeForward: (_client, packet) => (refused.has(packet.payload as Buffer) ? null : packet),
     });
+    forwardOnlyToSubscribers(aedes);
     aedes.on('client', (client: Client) => this.presence.clientConnected(client.id));
     aedes.on('clientDisconnect', (client: Client) => this.presence.clientDisconnected(client.id));
     aedes.on('clientError', (client: Client, error: Error) => {
