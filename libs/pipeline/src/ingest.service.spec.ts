@@ -3,17 +3,17 @@ import { SILENT_LOGGER } from '../../common/src/hub-logger';
 import { DeviceStateRepository, NewDeadLetter, openSqliteDatabase } from '../../store/src';
 import { DevicePresence } from './device-presence';
 import { IngestStats } from './ingest-stats';
-import { WriteEntry } from './influx-writer';
 import { IngestService, ReadingWriter } from './ingest.service';
 import { SeqDeduper } from './seq-deduper';
+import { MessageOrigin } from './spool-port';
 
 const limits: ValidationLimits = { maxPayloadBytes: 4096, maxBatchReadings: 10, maxAgeMs: 86_400_000, maxFutureMs: 60_000 };
 
-/** A writer that takes entries when told to, to observe acknowledgement order. */
+/** A writer that takes lines when told to, to observe acknowledgement order. */
 class ManualWriter implements ReadingWriter {
-  readonly offered: { entries: readonly WriteEntry[]; accepted: () => void }[] = [];
-  offer(entries: readonly WriteEntry[], accepted: () => void): void {
-    this.offered.push({ entries, accepted });
+  readonly offered: { origin: MessageOrigin; lines: readonly string[]; accepted: () => void }[] = [];
+  offer(origin: MessageOrigin, lines: readonly string[], accepted: () => void): void {
+    this.offered.push({ origin, lines, accepted });
   }
 }
 
@@ -39,8 +39,9 @@ describe('IngestService', () => {
     service.handlePublish(client, 'sensors/water/w-1/telemetry', json({ ts: Date.now() - 1000, metrics: { pressure_kpa: 410 } }), done);
     expect(done).not.toHaveBeenCalled();
     expect(writer.offered).toHaveLength(1);
-    expect(writer.offered[0].entries[0]).toMatchObject({ deviceId: 'w-1', domain: 'water', clientId: 'meter-7', topic: 'sensors/water/w-1/telemetry' });
-    expect(writer.offered[0].entries[0].line).toMatch(/^water,device_id=w-1 pressure_kpa=410 \d+$/);
+    expect(writer.offered[0].origin).toEqual({ deviceId: 'w-1', domain: 'water', clientId: 'meter-7', topic: 'sensors/water/w-1/telemetry' });
+    expect(writer.offered[0].lines).toHaveLength(1);
+    expect(writer.offered[0].lines[0]).toMatch(/^water,device_id=w-1 pressure_kpa=410 \d+$/);
     writer.offered[0].accepted();
     expect(done).toHaveBeenCalledWith(null);
     expect(presence.get('w-1')).toMatchObject({ online: true, domain: 'water', lastValues: { pressure_kpa: 410 } });
@@ -67,7 +68,7 @@ describe('IngestService', () => {
       json([{ ts: now - 2000, metrics: { methane_pct_lel: 1 } }, { ts: now - 1000, metrics: { methane_pct_lel: 180 } }, { ts: now, metrics: { methane_pct_lel: 2 } }]),
       done,
     );
-    expect(writer.offered[0].entries.map((entry) => entry.line)).toEqual([
+    expect(writer.offered[0].lines).toEqual([
       `gas,device_id=g-1 methane_pct_lel=1 ${now - 2000}`,
       `gas,device_id=g-1 methane_pct_lel=2 ${now}`,
     ]);
@@ -135,8 +136,8 @@ describe('IngestService', () => {
     writer.offered[1].accepted();
     service.handlePublish(client, 'sensors/water/w-1/telemetry', json({ ts, seq: 41, metrics: { ph: 7 } }), done);
     expect(done).toHaveBeenCalledTimes(3);
-    expect(writer.offered.map((offer) => offer.entries.length)).toEqual([1, 1]);
-    expect(writer.offered[1].entries[0].line).toBe(`water,device_id=w-1 ph=7.1 ${ts + 1}`);
+    expect(writer.offered.map((offer) => offer.lines.length)).toEqual([1, 1]);
+    expect(writer.offered[1].lines[0]).toBe(`water,device_id=w-1 ph=7.1 ${ts + 1}`);
     expect(stats.snapshot()).toMatchObject({ received: 4, duplicates: 2, rejected: 0 });
   });
 

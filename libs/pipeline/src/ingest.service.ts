@@ -4,9 +4,9 @@ import { readingToLine } from '../../influx/src/line-protocol';
 import { NewDeadLetter } from '../../store/src';
 import { DevicePresence } from './device-presence';
 import { IngestStats } from './ingest-stats';
-import { WriteEntry } from './influx-writer';
 import { AckCallback, AckSequencer } from './ordered-acks';
 import { SeqDeduper } from './seq-deduper';
+import { MessageOrigin } from './spool-port';
 
 /** What the pipeline needs of a publishing MQTT client. */
 export interface PublishingClient {
@@ -14,7 +14,8 @@ export interface PublishingClient {
 }
 
 export interface ReadingWriter {
-  offer(entries: readonly WriteEntry[], accepted: () => void): void;
+  /** The lines of one message's accepted readings; `accepted` runs once they are all durable. */
+  offer(origin: MessageOrigin, lines: readonly string[], accepted: () => void): void;
 }
 
 /**
@@ -100,14 +101,9 @@ export class IngestService {
       return result.readings.length > 0;
     }
     this.presence.recordReadings(address, clientId, receivedAt, readings);
-    const entries: WriteEntry[] = readings.map((reading) => ({
-      line: readingToLine(reading),
-      topic,
-      deviceId: address.deviceId,
-      domain: address.domain,
-      clientId,
-    }));
-    this.writer.offer(entries, () => settle());
+    const lines = readings.map((reading) => readingToLine(reading));
+    // `settle` itself, not a closure around it: whatever the writer holds until the batch is durable, the GC copies.
+    this.writer.offer({ topic, deviceId: address.deviceId, domain: address.domain, clientId }, lines, settle);
     return true;
   }
 
