@@ -37,7 +37,6 @@ export class MqttBroker {
   private tcpServer: TcpServer | null = null;
   private httpServer: HttpServer | null = null;
   private wsServer: WebSocketServer | null = null;
-  private readonly corked = new Set<Duplex>();
   readonly counters: BrokerCounters = { clientErrors: 0, connectionErrors: 0, oversizedPackets: 0 };
   tcpPort: number | null = null;
   wsPort: number | null = null;
@@ -69,12 +68,9 @@ export class MqttBroker {
           return;
         }
         const payload = packet.payload as Buffer;
-        const conn = client?.conn as Duplex | undefined;
-        const acknowledge = (error?: Error | null) => {
-          this.corkUntilNextTick(conn);
-          callback(error);
-        };
-        if (!this.ingest.handlePublish(client ?? DEPARTED_CLIENT, packet.topic, payload, acknowledge)) refused.add(payload);
+        // PUBACKs released together (a batch became durable) leave in one write per connection without help:
+        // mqtt-packet corks the socket for each packet it writes and uncorks on the next tick.
+        if (!this.ingest.handlePublish(client ?? DEPARTED_CLIENT, packet.topic, payload, callback)) refused.add(payload);
       },
       // aedes copies the packet for delivery but keeps the payload buffer, so a refused message is known by it.
       authorizeForward: (_client, packet) => (refused.has(packet.payload as Buffer) ? null : packet),
@@ -131,22 +127,6 @@ export class MqttBroker {
       return null;
     };
     return connection;
-  }
-
-  /**
-   * Holds a connection's writes until the end of this tick: a batch becoming durable releases the PUBACKs of many
-   * messages at once, and a corked socket sends each connection's share in one write instead of one per PUBACK.
-   */
-  private corkUntilNextTick(connection: Duplex | undefined): void {
-    if (connection === undefined || this.corked.has(connection) || connection.destroyed) return;
-    connection.cork();
-    this.corked.add(connection);
-    if (this.corked.size === 1) {
-      process.nextTick(() => {
-        for (const corked of this.corked) corked.uncork();
-        this.corked.clear();
-      });
-    }
   }
 
   /** Publishes a message from the service itself (not through authorizePublish). */
