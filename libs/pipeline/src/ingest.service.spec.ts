@@ -90,6 +90,23 @@ describe('IngestService', () => {
     expect(writer.offered).toHaveLength(0);
   });
 
+  it('routes each message by its own topic when one client switches topics (the parsed topic is remembered per client)', () => {
+    const now = Date.now();
+    const other = { id: 'gateway-2' };
+    const topics = ['sensors/water/w-1/telemetry', 'sensors/gas/g-1/telemetry', 'sensor/gas/g-1/telemetry', 'sensors/water/w-1/telemetry'];
+    topics.forEach((topic, index) =>
+      service.handlePublish(client, topic, json({ ts: now - index, metrics: topic.includes('gas') ? { methane_pct_lel: 1 } : { ph: 7 } }), jest.fn()),
+    );
+    service.handlePublish(other, 'sensors/heat/h-1/telemetry', json({ ts: now, metrics: { pressure_mpa: 1 } }), jest.fn());
+    expect(writer.offered.map(({ origin, lines }) => `${origin.clientId} ${origin.topic} ${lines[0].split(' ')[0]}`)).toEqual([
+      'meter-7 sensors/water/w-1/telemetry water,device_id=w-1',
+      'meter-7 sensors/gas/g-1/telemetry gas,device_id=g-1',
+      'meter-7 sensors/water/w-1/telemetry water,device_id=w-1',
+      'gateway-2 sensors/heat/h-1/telemetry heat,device_id=h-1',
+    ]);
+    expect(deadLetters).toEqual([expect.objectContaining({ reason: 'TOPIC_INVALID', topic: 'sensor/gas/g-1/telemetry', clientId: 'meter-7' })]);
+  });
+
   it('records status messages as presence without storing a reading, and dead-letters an unknown status', () => {
     expect(service.handlePublish(client, 'sensors/heat/h-1/status', Buffer.from('online'), jest.fn())).toBe(true);
     expect(presence.get('h-1')).toMatchObject({ online: true });

@@ -1,5 +1,5 @@
 import { HubLogger } from '../../common/src/hub-logger';
-import { parseSensorTopic, Rejection, RejectReason, ValidationLimits, validateTelemetry } from '../../contract/src';
+import { parseSensorTopic, Rejection, RejectReason, TopicParse, ValidationLimits, validateTelemetry } from '../../contract/src';
 import { readingToLine } from '../../influx/src/line-protocol';
 import { NewDeadLetter } from '../../store/src';
 import { DevicePresence } from './device-presence';
@@ -18,6 +18,22 @@ export interface ReadingWriter {
   offer(origin: MessageOrigin, lines: readonly string[], accepted: () => void): void;
 }
 
+/** What the pipeline keeps per connected client, in a WeakMap: it goes with the client object when that is gone. */
+class ClientState {
+  readonly acks = new AckSequencer();
+  private topic: string | null = null;
+  private parsed: TopicParse | null = null;
+
+  /** A device publishes to the same topic message after message: parsed once, not per message (~2 % of the CPU). */
+  parseTopic(topic: string): TopicParse {
+    if (topic !== this.topic || this.parsed === null) {
+      this.parsed = parseSensorTopic(topic);
+      this.topic = topic;
+    }
+    return this.parsed;
+  }
+}
+
 /**
  * The pipeline behind the broker's authorizePublish hook: topic check → validation → dead letters for what is
  * refused → the writer for what is accepted. `done` is the broker's callback, which sends the QoS 1 PUBACK; it runs
@@ -25,7 +41,7 @@ export interface ReadingWriter {
  * in arrival order per client. A refused reading is acknowledged too (it is recorded, and resending it would not make it valid).
  */
 export class IngestService {
-  private readonly sequencers = new WeakMap<PublishingClient, AckSequencer>();
+  private readonly clients = new WeakMap<PublishingClient, ClientState>();
   private accepting = true;
 
   constructor(
@@ -52,11 +68,11 @@ export class IngestService {
       done(new Error('service is shutting down'));
       return false;
     }
-    let sequencer = this.sequencers.get(client);
-    if (sequencer === undefined) this.sequencers.set(client, (sequencer = new AckSequencer()));
-    const settle = sequencer.reserve(done);
+    let state = this.clients.get(client);
+    if (state === undefined) this.clients.set(client, (state = new ClientState()));
+    const settle = state.acks.reserve(done);
     try {
-      return this.route(client.id, topic, payload, settle);
+      return this.route(client.id, state.parseTopic(topic), topic, payload, settle);
     } catch (error) {
       // Never throw into the broker: a failure here (e.g. the dead-letter store is unwritable) refuses the message
       // without PUBACK, so the device keeps it and resends.
@@ -66,9 +82,8 @@ export class IngestService {
     }
   }
 
-  private route(clientId: string, topic: string, payload: Uint8Array, settle: AckCallback): boolean {
+  private route(clientId: string, parsed: TopicParse, topic: string, payload: Uint8Array, settle: AckCallback): boolean {
     const receivedAt = Date.now();
-    const parsed = parseSensorTopic(topic);
     if (!parsed.ok) {
       this.refuseMessage(clientId, topic, payload, receivedAt, parsed.reason, parsed.detail);
       settle();
