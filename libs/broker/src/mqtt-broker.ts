@@ -10,6 +10,7 @@ import { MqttAccessHooks, MqttAccessRefusedError } from './mqtt-access.hooks';
 import { MqttListenerOptions, MqttListeners } from './mqtt-listeners';
 import { MqttPacketSizeMeter } from './mqtt-packet-size.meter';
 import { boundedOfflineQueues, OfflineQueueStats } from './bounded-offline-queues';
+import { forwardOnlyToSubscribers } from './forward-only-to-subscribers';
 
 export interface BrokerListenOptions extends MqttListenerOptions {
   /** QoS 1/2 messages queued at most for one persistent session while its client is away. */
@@ -40,7 +41,6 @@ export class MqttBroker {
   private aedes: Aedes | null = null;
   private listeners: MqttListeners | null = null;
   private sweeper: NodeJS.Timeout | null = null;
-  private readonly corked = new Set<Duplex>();
   private readonly clients = new Map<string, Client>();
   readonly access: MqttAccessHooks;
   /** Messages not queued for an away persistent session because its queue was full (see boundedOfflineQueues). */
@@ -100,11 +100,8 @@ export class MqttBroker {
           return;
         }
         const payload = packet.payload as Buffer;
-        const conn = client?.conn as Duplex | undefined;
-        const acknowledge = (error?: Error | null) => {
-          this.corkUntilNextTick(conn);
-          callback(error);
-        };
+        // PUBACKs released together (a batch became durable) leave in one write per connection without help:
+        // mqtt-packet corks the socket for each packet it writes and uncorks on the next tick.
         const refusal = this.access.publishRefusal(client, packet.topic);
         if (refusal !== null) {
           // Acknowledged and dead-lettered; not retained (it must not replace another device's retained status).
@@ -112,8 +109,8 @@ export class MqttBroker {
           packet.retain = false;
         }
         const handle = () => {
-          if (refusal !== null) this.ingest.refusePublish(client ?? DEPARTED_CLIENT, packet.topic, payload, refusal, acknowledge);
-          else if (!this.ingest.handlePublish(client ?? DEPARTED_CLIENT, packet.topic, payload, acknowledge)) refused.add(payload);
+          if (refusal !== null) this.ingest.refusePublish(client ?? DEPARTED_CLIENT, packet.topic, payload, refusal, callback);
+          else if (!this.ingest.handlePublish(client ?? DEPARTED_CLIENT, packet.topic, payload, callback)) refused.add(payload);
         };
         // Over its rate, a client's message waits here, and aedes reads nothing more from it meanwhile.
         if (client === null) handle();
@@ -122,6 +119,7 @@ export class MqttBroker {
       // aedes copies the packet for delivery but keeps the payload buffer, so a refused message is known by it.
       authorizeForward: (client, packet) => (refused.has(packet.payload as Buffer) || !this.access.mayReceive(client, packet.topic) ? null : packet),
     });
+    forwardOnlyToSubscribers(aedes);
     aedes.on('client', (client: Client) => {
       this.clients.set(client.id, client);
       this.presence.clientConnected(client.id);
@@ -183,22 +181,6 @@ export class MqttBroker {
       return null;
     };
     return connection;
-  }
-
-  /**
-   * Holds a connection's writes until the end of this tick: a batch becoming durable releases the PUBACKs of many
-   * messages at once, and a corked socket sends each connection's share in one write instead of one per PUBACK.
-   */
-  private corkUntilNextTick(connection: Duplex | undefined): void {
-    if (connection === undefined || this.corked.has(connection) || connection.destroyed) return;
-    connection.cork();
-    this.corked.add(connection);
-    if (this.corked.size === 1) {
-      process.nextTick(() => {
-        for (const corked of this.corked) corked.uncork();
-        this.corked.clear();
-      });
-    }
   }
 
   /** Ends a client's connection (a device whose secret was rotated, or that was disabled or deleted); no-op if absent. */

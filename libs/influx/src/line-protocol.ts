@@ -1,4 +1,5 @@
 import { Reading } from '../../contract/src';
+import { formatFloat, formatTimestamp } from './line-numbers';
 
 const NEEDS_ESCAPING = /[,= \\\r\n]/;
 
@@ -49,11 +50,11 @@ export function readingToLine(reading: Reading, extraTags: TagSet = []): string 
   if (!deviceTagWritten) line += `,device_id=${escapeTagValue(reading.deviceId)}`;
 
   // Metric names are catalogue names (validated), so they need no escaping. A number's shortest round-trip form
-  // (what template literals produce) is what InfluxDB parses as a float, exponents included.
+  // (what String() produces) is what InfluxDB parses as a float, exponents included.
   let separator = ' ';
   for (const name in reading.metrics) {
-    line += `${separator}${name}=${reading.metrics[name]}`;
+    line += `${separator}${name}=${formatFloat(reading.metrics[name])}`;
     separator = ',';
   }
-  return `${line} ${reading.ts}`;
+  return `${line} ${formatTimestamp(reading.ts)}`;
 }

@@ -4,8 +4,8 @@ import { LineSink, LineSinkWriteError } from '../../influx/src/line-sink';
 import { NewDeadLetter } from '../../store/src';
 import { InfluxAvailability } from './influx-availability';
 import { IngestStats } from './ingest-stats';
-import { InfluxWriter, WriteEntry } from './influx-writer';
-import { BatchSpool } from './spool-port';
+import { InfluxWriter } from './influx-writer';
+import { BatchSpool, MessageOrigin } from './spool-port';
 
 /** A scripted InfluxDB: each write takes the next scripted outcome (default: success); can hold writes open. */
 class ScriptedSink implements LineSink {
@@ -44,27 +44,35 @@ class ScriptedSink implements LineSink {
 class FakeSpool implements BatchSpool {
   readonly batches: string[][] = [];
   full = false;
-  async append(lines: readonly string[]): Promise<void> {
+  async appendPayload(payload: Buffer, lines: number): Promise<void> {
     if (this.full) {
       const error = new Error('outage spool is full');
       error.name = 'SpoolFullError';
       throw error;
     }
-    this.batches.push([...lines]);
+    const batch = payload.toString('utf8').split('\n');
+    expect(batch).toHaveLength(lines);
+    this.batches.push(batch);
   }
 }
 
 const unavailable = () => new LineSinkWriteError('engine: error syncing wal', true, 500, 'engine: error syncing wal');
 const config: WriterConfig = { batchSize: 4, flushIntervalMs: 5, maxBufferedReadings: 8, concurrency: 1, retryMinMs: 1, retryMaxMs: 4, spoolAfterMs: 60_000 };
 
-function entries(prefix: string, count: number): WriteEntry[] {
-  return Array.from({ length: count }, (_, index) => ({
-    line: `water,device_id=${prefix} v=${index} ${1000 + index}`,
-    topic: `sensors/water/${prefix}/telemetry`,
-    deviceId: prefix,
-    domain: 'water',
-  }));
+/** One MQTT message's accepted readings, as the pipeline hands them over. */
+interface Message {
+  readonly origin: MessageOrigin;
+  readonly lines: string[];
 }
+
+function message(prefix: string, count: number): Message {
+  return {
+    origin: { topic: `sensors/water/${prefix}/telemetry`, deviceId: prefix, domain: 'water', clientId: `client-${prefix}` },
+    lines: Array.from({ length: count }, (_, index) => `water,device_id=${prefix} v=${index} ${1000 + index}`),
+  };
+}
+
+const offer = (subject: InfluxWriter, { origin, lines }: Message, durable: () => void): void => subject.offer(origin, lines, durable);
 
 const tick = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -99,7 +107,7 @@ describe('InfluxWriter', () => {
     const subject = writer(null);
     sink.holdWrites = true;
     const durable = jest.fn();
-    subject.offer(entries('a', 4), durable);
+    offer(subject, message('a', 4), durable);
     await tick();
     expect(sink.bodies).toHaveLength(1);
     expect(durable).not.toHaveBeenCalled();
@@ -113,7 +121,7 @@ describe('InfluxWriter', () => {
   it('sends full batches at once and the rest after the flush interval; a message spanning batches is acknowledged once', async () => {
     const subject = writer(null);
     const durable = jest.fn();
-    subject.offer(entries('a', 6), durable);
+    offer(subject, message('a', 6), durable);
     expect(await subject.drain(2000)).toBe(true);
     expect(sink.bodies.map((body) => body.split('\n').length)).toEqual([4, 2]);
     expect(durable).toHaveBeenCalledTimes(1);
@@ -125,7 +133,7 @@ describe('InfluxWriter', () => {
     const subject = writer(null);
     sink.script = [unavailable, unavailable, unavailable];
     const durable = jest.fn();
-    subject.offer(entries('a', 3), durable);
+    offer(subject, message('a', 3), durable);
     expect(await subject.drain(2000)).toBe(true);
     expect(sink.bodies).toHaveLength(4);
     expect(durable).toHaveBeenCalledTimes(1);
@@ -140,13 +148,13 @@ describe('InfluxWriter', () => {
     sink.failAlways = unavailable;
     const first = jest.fn();
     const second = jest.fn();
-    subject.offer(entries('a', 4), first);
+    offer(subject, message('a', 4), first);
     await tick();
-    subject.offer(entries('b', 4), second);
+    offer(subject, message('b', 4), second);
     expect(await subject.drain(2000)).toBe(true);
     expect(first).toHaveBeenCalledTimes(1);
     expect(second).toHaveBeenCalledTimes(1);
-    expect(spool.batches).toEqual([entries('a', 4).map((entry) => entry.line), entries('b', 4).map((entry) => entry.line)]);
+    expect(spool.batches).toEqual([message('a', 4).lines, message('b', 4).lines]);
     // The second batch never tried InfluxDB: the circuit was open.
     expect(sink.bodies).toHaveLength(1);
     expect(stats.snapshot()).toMatchObject({ accepted: 8, written: 0, spooled: 8, buffered: 0, writeErrors: 1 });
@@ -158,7 +166,7 @@ describe('InfluxWriter', () => {
     const subject = writer(spool, { spoolAfterMs: 30 });
     sink.holdWrites = true;
     const durable = jest.fn();
-    subject.offer(entries('a', 4), durable);
+    offer(subject, message('a', 4), durable);
     await tick(80);
     expect(durable).toHaveBeenCalledTimes(1);
     expect(spool.batches).toHaveLength(1);
@@ -174,7 +182,7 @@ describe('InfluxWriter', () => {
     const subject = writer(spool);
     sink.script = Array.from({ length: 5 }, () => unavailable);
     const durable = jest.fn();
-    subject.offer(entries('a', 4), durable);
+    offer(subject, message('a', 4), durable);
     await tick(5);
     expect(durable).not.toHaveBeenCalled();
     expect(subject.spoolFull).toBe(true);
@@ -186,21 +194,23 @@ describe('InfluxWriter', () => {
 
   it('bisects a refused batch down to the refused lines and dead-letters only those', async () => {
     const subject = writer(new FakeSpool());
-    const batch = entries('a', 4);
-    sink.refuse.add(batch[2].line);
+    const batch = message('a', 4);
+    sink.refuse.add(batch.lines[2]);
     const durable = jest.fn();
-    subject.offer(batch, durable);
+    offer(subject, batch, durable);
     await settled(stats);
     expect(deadLetters).toEqual([
       expect.objectContaining({
         reason: 'INFLUX_REFUSED',
         detail: 'InfluxDB 400: partial write: dropped=1',
         deviceId: 'a',
-        payload: batch[2].line,
+        domain: 'water',
+        clientId: 'client-a',
+        payload: batch.lines[2],
         topic: 'sensors/water/a/telemetry',
       }),
     ]);
-    expect([...sink.stored].sort()).toEqual([batch[0].line, batch[1].line, batch[3].line].sort());
+    expect([...sink.stored].sort()).toEqual([batch.lines[0], batch.lines[1], batch.lines[3]].sort());
     expect(durable).toHaveBeenCalledTimes(1);
     expect(stats.snapshot()).toMatchObject({ accepted: 4, written: 3, refusedByInflux: 1, buffered: 0 });
     expect(balanced()).toBe(true);
@@ -210,9 +220,9 @@ describe('InfluxWriter', () => {
     const subject = writer(null);
     sink.holdWrites = true;
     const order: string[] = [];
-    subject.offer(entries('a', 8), () => order.push('a'));
-    subject.offer(entries('b', 4), () => order.push('b'));
-    subject.offer(entries('c', 1), () => order.push('c'));
+    offer(subject, message('a', 8), () => order.push('a'));
+    offer(subject, message('b', 4), () => order.push('b'));
+    offer(subject, message('c', 1), () => order.push('c'));
     expect(stats.snapshot()).toMatchObject({ accepted: 8, buffered: 8, waitingForRoom: 5 });
     sink.release();
     expect(await subject.drain(2000)).toBe(true);
@@ -223,7 +233,7 @@ describe('InfluxWriter', () => {
   it('takes an oversized message when memory is empty, so one large batch cannot wedge a device', async () => {
     const subject = writer(null);
     const durable = jest.fn();
-    subject.offer(entries('big', 20), durable);
+    offer(subject, message('big', 20), durable);
     expect(await subject.drain(2000)).toBe(true);
     expect(durable).toHaveBeenCalledTimes(1);
     expect(sink.stored.size).toBe(20);
@@ -234,9 +244,9 @@ describe('InfluxWriter', () => {
     const subject = writer(spool);
     sink.holdWrites = true;
     const durable = jest.fn();
-    subject.offer(entries('a', 4), durable);
-    subject.offer(entries('b', 4), durable);
-    subject.offer(entries('c', 2), durable);
+    offer(subject, message('a', 4), durable);
+    offer(subject, message('b', 4), durable);
+    offer(subject, message('c', 2), durable);
     await tick();
     expect(await subject.drain(500)).toBe(true);
     expect(durable).toHaveBeenCalledTimes(3);
@@ -248,7 +258,7 @@ describe('InfluxWriter', () => {
   it('reports a drain that times out while InfluxDB keeps failing and there is no spool', async () => {
     const subject = writer(null);
     sink.failAlways = unavailable;
-    subject.offer(entries('a', 2), () => undefined);
+    offer(subject, message('a', 2), () => undefined);
     expect(await subject.drain(50)).toBe(false);
     expect(availability.healthy).toBe(false);
     expect(availability.lastError).toBe('engine: error syncing wal');

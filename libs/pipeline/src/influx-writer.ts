@@ -4,37 +4,51 @@ import { LineSink } from '../../influx/src/line-sink';
 import { NewDeadLetter } from '../../store/src';
 import { InfluxAvailability } from './influx-availability';
 import { IngestStats } from './ingest-stats';
-import { BatchSpool, influxRefusedLetter } from './spool-port';
+import { LineBuffer } from './line-buffer';
+import { BatchSpool, influxRefusedLetter, MessageOrigin, PointOrigin } from './spool-port';
 import { writeOrBisect } from './write-or-bisect';
-
-/** One accepted reading on its way to InfluxDB, with what a dead letter needs if InfluxDB refuses it. */
-export interface WriteEntry {
-  readonly line: string;
-  readonly topic: string;
-  readonly deviceId: string;
-  readonly domain: string;
-  readonly clientId?: string;
-}
 
 export interface WriterListener {
   batchWritten(lines: number, seconds: number): void;
 }
 
-/** The readings of one MQTT message: its acknowledgement waits until all of them are durable. */
-interface Ticket {
-  remaining: number;
-  readonly durable: () => void;
+/**
+ * The readings of one MQTT message: its acknowledgement waits until all of them are durable. The one object the
+ * writer keeps per message (each of its lines points to it), with the origin a dead letter needs.
+ */
+class Ticket implements MessageOrigin {
+  readonly topic: string;
+  readonly deviceId: string;
+  readonly domain: string;
+  readonly clientId: string | undefined;
+
+  constructor(
+    public remaining: number,
+    readonly durable: () => void,
+    origin: MessageOrigin,
+  ) {
+    this.topic = origin.topic;
+    this.deviceId = origin.deviceId;
+    this.domain = origin.domain;
+    this.clientId = origin.clientId;
+  }
+
+  pointOrigin(line: string): PointOrigin {
+    return { line, topic: this.topic, deviceId: this.deviceId, domain: this.domain, clientId: this.clientId };
+  }
 }
 
 interface Waiter {
-  readonly entries: readonly WriteEntry[];
+  readonly origin: MessageOrigin;
+  readonly lines: readonly string[];
   readonly durable: () => void;
 }
 
 type BatchState = 'queued' | 'sending' | 'spooling' | 'done';
 
 interface Batch {
-  readonly entries: WriteEntry[];
+  readonly lines: LineBuffer;
+  /** The message of each line. */
   readonly tickets: Ticket[];
   state: BatchState;
   /** Settles true once spooled, false if the spool refused it (the batch is then 'sending' again). */
@@ -73,18 +87,21 @@ export class InfluxWriter {
     private readonly listener: WriterListener = { batchWritten: () => undefined },
   ) {}
 
-  /** Hands accepted readings to the writer; `durable` runs once all of them are in InfluxDB, the spool or dead letters. */
-  offer(entries: readonly WriteEntry[], durable: () => void): void {
-    if (entries.length === 0) {
+  /**
+   * Hands the accepted readings of one message to the writer, as lines of line protocol; `durable` runs once all of
+   * them are in InfluxDB, the spool or dead letters.
+   */
+  offer(origin: MessageOrigin, lines: readonly string[], durable: () => void): void {
+    if (lines.length === 0) {
       durable();
       return;
     }
-    if (this.waiters.length > 0 || !this.hasRoomFor(entries.length)) {
-      this.waiters.push({ entries, durable });
-      this.stats.waitingForRoom += entries.length;
+    if (this.waiters.length > 0 || !this.hasRoomFor(lines.length)) {
+      this.waiters.push({ origin, lines, durable });
+      this.stats.waitingForRoom += lines.length;
       return;
     }
-    this.enqueue(entries, durable);
+    this.enqueue(origin, lines, durable);
   }
 
   /**
@@ -113,27 +130,27 @@ export class InfluxWriter {
     return this.stats.buffered === 0 || this.stats.buffered + count <= this.config.maxBufferedReadings;
   }
 
-  private enqueue(entries: readonly WriteEntry[], durable: () => void): void {
-    this.stats.accepted += entries.length;
-    this.stats.buffered += entries.length;
-    const ticket: Ticket = { remaining: entries.length, durable };
-    for (const entry of entries) {
+  private enqueue(origin: MessageOrigin, lines: readonly string[], durable: () => void): void {
+    this.stats.accepted += lines.length;
+    this.stats.buffered += lines.length;
+    const ticket = new Ticket(lines.length, durable, origin);
+    for (const line of lines) {
       let open = this.queued[this.queued.length - 1];
-      if (open === undefined || open.entries.length >= this.config.batchSize) {
-        open = { entries: [], tickets: [], state: 'queued' };
+      if (open === undefined || open.lines.count >= this.config.batchSize) {
+        open = { lines: new LineBuffer(), tickets: [], state: 'queued' };
         this.queued.push(open);
       }
-      open.entries.push(entry);
+      open.lines.push(line);
       open.tickets.push(ticket);
     }
     this.dispatch(this.draining);
   }
 
   private admitWaiters(): void {
-    while (this.waiters.length > 0 && this.hasRoomFor(this.waiters[0].entries.length)) {
+    while (this.waiters.length > 0 && this.hasRoomFor(this.waiters[0].lines.length)) {
       const waiter = this.waiters.shift() as Waiter;
-      this.stats.waitingForRoom -= waiter.entries.length;
-      this.enqueue(waiter.entries, waiter.durable);
+      this.stats.waitingForRoom -= waiter.lines.length;
+      this.enqueue(waiter.origin, waiter.lines, waiter.durable);
     }
   }
 
@@ -141,12 +158,12 @@ export class InfluxWriter {
   private dispatch(force: boolean): void {
     while (this.liveRequests() < (this.draining ? Infinity : this.config.concurrency) && this.queued.length > 0) {
       const batch = this.queued[0];
-      if (batch.entries.length < this.config.batchSize && !force) break;
+      if (batch.lines.count < this.config.batchSize && !force) break;
       this.queued.shift();
       batch.state = 'sending';
       this.sending.add(batch);
       void this.deliver(batch)
-        .catch((error: unknown) => this.logger.error({ msg: 'Could not settle a write batch', lines: batch.entries.length, error }))
+        .catch((error: unknown) => this.logger.error({ msg: 'Could not settle a write batch', lines: batch.lines.count, error }))
         .finally(() => this.batchDone(batch));
     }
     if (this.queued.length > 0 && this.flushTimer === null) {
@@ -194,7 +211,7 @@ export class InfluxWriter {
         if ((this.draining || this.availability.circuitOpen) && (await this.spoolBatch(batch))) return;
         let outcome;
         try {
-          outcome = await writeOrBisect(this.sink, batch.entries, (entry) => entry.line);
+          outcome = await writeOrBisect(this.sink, batch.lines);
         } catch (error) {
           this.stats.writeErrors++;
           const delay = this.availability.recordFailure(error);
@@ -213,7 +230,7 @@ export class InfluxWriter {
         if (batch.state === 'done') return;
         this.stats.written += outcome.written;
         this.stats.writeBatches++;
-        this.refuse(outcome.refused.map(({ entry, error }) => influxRefusedLetter(entry, error)));
+        this.refuse(outcome.refused.map(({ index, error }) => influxRefusedLetter(batch.tickets[index].pointOrigin(batch.lines.line(index)), error)));
         this.listener.batchWritten(outcome.written, Number(process.hrtime.bigint() - started) / 1e9);
         this.finish(batch);
         return;
@@ -229,10 +246,10 @@ export class InfluxWriter {
     if (batch.state === 'spooling' && batch.spooling) return batch.spooling;
     if (this.spool === null) return Promise.resolve(false);
     batch.state = 'spooling';
-    batch.spooling = this.spool.append(batch.entries.map((entry) => entry.line)).then(
+    batch.spooling = this.spool.appendPayload(batch.lines.payload(), batch.lines.count).then(
       () => {
         this.clearSpoolFull();
-        this.stats.spooled += batch.entries.length;
+        this.stats.spooled += batch.lines.count;
         this.finish(batch);
         this.settled();
         return true;
@@ -266,7 +283,7 @@ export class InfluxWriter {
 
   private finish(batch: Batch): void {
     batch.state = 'done';
-    this.stats.buffered -= batch.entries.length;
+    this.stats.buffered -= batch.lines.count;
     for (const ticket of batch.tickets) {
       if (--ticket.remaining === 0) ticket.durable();
     }

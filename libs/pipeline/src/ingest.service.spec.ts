@@ -3,17 +3,17 @@ import { SILENT_LOGGER } from '../../common/src/hub-logger';
 import { DeviceStateRepository, NewDeadLetter, openSqliteDatabase } from '../../store/src';
 import { DevicePresence } from './device-presence';
 import { IngestStats } from './ingest-stats';
-import { WriteEntry } from './influx-writer';
 import { IngestService, ReadingWriter } from './ingest.service';
 import { SeqDeduper } from './seq-deduper';
+import { MessageOrigin } from './spool-port';
 
 const limits: ValidationLimits = { maxPayloadBytes: 4096, maxBatchReadings: 10, maxAgeMs: 86_400_000, maxFutureMs: 60_000 };
 
-/** A writer that takes entries when told to, to observe acknowledgement order. */
+/** A writer that takes lines when told to, to observe acknowledgement order. */
 class ManualWriter implements ReadingWriter {
-  readonly offered: { entries: readonly WriteEntry[]; accepted: () => void }[] = [];
-  offer(entries: readonly WriteEntry[], accepted: () => void): void {
-    this.offered.push({ entries, accepted });
+  readonly offered: { origin: MessageOrigin; lines: readonly string[]; accepted: () => void }[] = [];
+  offer(origin: MessageOrigin, lines: readonly string[], accepted: () => void): void {
+    this.offered.push({ origin, lines, accepted });
   }
 }
 
@@ -39,8 +39,9 @@ describe('IngestService', () => {
     service.handlePublish(client, 'sensors/water/w-1/telemetry', json({ ts: Date.now() - 1000, metrics: { pressure_kpa: 410 } }), done);
     expect(done).not.toHaveBeenCalled();
     expect(writer.offered).toHaveLength(1);
-    expect(writer.offered[0].entries[0]).toMatchObject({ deviceId: 'w-1', domain: 'water', clientId: 'meter-7', topic: 'sensors/water/w-1/telemetry' });
-    expect(writer.offered[0].entries[0].line).toMatch(/^water,device_id=w-1 pressure_kpa=410 \d+$/);
+    expect(writer.offered[0].origin).toEqual({ deviceId: 'w-1', domain: 'water', clientId: 'meter-7', topic: 'sensors/water/w-1/telemetry' });
+    expect(writer.offered[0].lines).toHaveLength(1);
+    expect(writer.offered[0].lines[0]).toMatch(/^water,device_id=w-1 pressure_kpa=410 \d+$/);
     writer.offered[0].accepted();
     expect(done).toHaveBeenCalledWith(null);
     expect(presence.get('w-1')).toMatchObject({ online: true, domain: 'water', lastValues: { pressure_kpa: 410 } });
@@ -53,7 +54,7 @@ describe('IngestService', () => {
     const ts = Date.now() - 1000;
     tagged.handlePublish(client, 'sensors/water/w-1/telemetry', json([{ ts, metrics: { ph: 7 } }, { ts: ts + 1, metrics: { ph: 7.1 } }]), jest.fn());
     tagged.handlePublish(client, 'sensors/water/w-2/telemetry', json({ ts, metrics: { ph: 7 } }), jest.fn());
-    expect(writer.offered.flatMap((offer) => offer.entries.map((entry) => entry.line))).toEqual([
+    expect(writer.offered.flatMap((offer) => offer.lines)).toEqual([
       `water,device_id=w-1,site=Mill\\ Lane,town=Ashford ph=7 ${ts}`,
       `water,device_id=w-1,site=Mill\\ Lane,town=Ashford ph=7.1 ${ts + 1}`,
       `water,device_id=w-2 ph=7 ${ts}`,
@@ -96,7 +97,7 @@ describe('IngestService', () => {
       json([{ ts: now - 2000, metrics: { methane_pct_lel: 1 } }, { ts: now - 1000, metrics: { methane_pct_lel: 180 } }, { ts: now, metrics: { methane_pct_lel: 2 } }]),
       done,
     );
-    expect(writer.offered[0].entries.map((entry) => entry.line)).toEqual([
+    expect(writer.offered[0].lines).toEqual([
       `gas,device_id=g-1 methane_pct_lel=1 ${now - 2000}`,
       `gas,device_id=g-1 methane_pct_lel=2 ${now}`,
     ]);
@@ -116,6 +117,23 @@ describe('IngestService', () => {
     expect(done).toHaveBeenCalledWith(null);
     expect(deadLetters).toEqual([expect.objectContaining({ reason, topic, clientId: 'meter-7' })]);
     expect(writer.offered).toHaveLength(0);
+  });
+
+  it('routes each message by its own topic when one client switches topics (the parsed topic is remembered per client)', () => {
+    const now = Date.now();
+    const other = { id: 'gateway-2' };
+    const topics = ['sensors/water/w-1/telemetry', 'sensors/gas/g-1/telemetry', 'sensor/gas/g-1/telemetry', 'sensors/water/w-1/telemetry'];
+    topics.forEach((topic, index) =>
+      service.handlePublish(client, topic, json({ ts: now - index, metrics: topic.includes('gas') ? { methane_pct_lel: 1 } : { ph: 7 } }), jest.fn()),
+    );
+    service.handlePublish(other, 'sensors/heat/h-1/telemetry', json({ ts: now, metrics: { pressure_mpa: 1 } }), jest.fn());
+    expect(writer.offered.map(({ origin, lines }) => `${origin.clientId} ${origin.topic} ${lines[0].split(' ')[0]}`)).toEqual([
+      'meter-7 sensors/water/w-1/telemetry water,device_id=w-1',
+      'meter-7 sensors/gas/g-1/telemetry gas,device_id=g-1',
+      'meter-7 sensors/water/w-1/telemetry water,device_id=w-1',
+      'gateway-2 sensors/heat/h-1/telemetry heat,device_id=h-1',
+    ]);
+    expect(deadLetters).toEqual([expect.objectContaining({ reason: 'TOPIC_INVALID', topic: 'sensor/gas/g-1/telemetry', clientId: 'meter-7' })]);
   });
 
   it('records status messages as presence without storing a reading, and dead-letters an unknown status', () => {
@@ -164,8 +182,8 @@ describe('IngestService', () => {
     writer.offered[1].accepted();
     service.handlePublish(client, 'sensors/water/w-1/telemetry', json({ ts, seq: 41, metrics: { ph: 7 } }), done);
     expect(done).toHaveBeenCalledTimes(3);
-    expect(writer.offered.map((offer) => offer.entries.length)).toEqual([1, 1]);
-    expect(writer.offered[1].entries[0].line).toBe(`water,device_id=w-1 ph=7.1 ${ts + 1}`);
+    expect(writer.offered.map((offer) => offer.lines.length)).toEqual([1, 1]);
+    expect(writer.offered[1].lines[0]).toBe(`water,device_id=w-1 ph=7.1 ${ts + 1}`);
     expect(stats.snapshot()).toMatchObject({ received: 4, duplicates: 2, rejected: 0 });
   });
 

@@ -1,12 +1,12 @@
 import { HubLogger } from '../../common/src/hub-logger';
-import { parseSensorTopic, Rejection, RejectReason, ValidationLimits, validateTelemetry } from '../../contract/src';
+import { parseSensorTopic, Rejection, RejectReason, TopicParse, ValidationLimits, validateTelemetry } from '../../contract/src';
 import { readingToLine, TagSet } from '../../influx/src/line-protocol';
 import { NewDeadLetter } from '../../store/src';
 import { DevicePresence } from './device-presence';
 import { IngestStats } from './ingest-stats';
-import { WriteEntry } from './influx-writer';
 import { AckCallback, AckSequencer } from './ordered-acks';
 import { SeqDeduper } from './seq-deduper';
+import { MessageOrigin } from './spool-port';
 
 /** What the pipeline needs of a publishing MQTT client. */
 export interface PublishingClient {
@@ -22,7 +22,24 @@ export interface PublishRefusal {
 }
 
 export interface ReadingWriter {
-  offer(entries: readonly WriteEntry[], accepted: () => void): void;
+  /** The lines of one message's accepted readings; `accepted` runs once they are all durable. */
+  offer(origin: MessageOrigin, lines: readonly string[], accepted: () => void): void;
+}
+
+/** What the pipeline keeps per connected client, in a WeakMap: it goes with the client object when that is gone. */
+class ClientState {
+  readonly acks = new AckSequencer();
+  private topic: string | null = null;
+  private parsed: TopicParse | null = null;
+
+  /** A device publishes to the same topic message after message: parsed once, not per message (~2 % of the CPU). */
+  parseTopic(topic: string): TopicParse {
+    if (topic !== this.topic || this.parsed === null) {
+      this.parsed = parseSensorTopic(topic);
+      this.topic = topic;
+    }
+    return this.parsed;
+  }
 }
 
 /**
@@ -32,7 +49,7 @@ export interface ReadingWriter {
  * in arrival order per client. A refused reading is acknowledged too (it is recorded, and resending it would not make it valid).
  */
 export class IngestService {
-  private readonly sequencers = new WeakMap<PublishingClient, AckSequencer>();
+  private readonly clients = new WeakMap<PublishingClient, ClientState>();
   private accepting = true;
 
   constructor(
@@ -61,9 +78,10 @@ export class IngestService {
       done(new Error('service is shutting down'));
       return false;
     }
-    const settle = this.sequencerOf(client).reserve(done);
+    const state = this.stateOf(client);
+    const settle = state.acks.reserve(done);
     try {
-      return this.route(client.id, topic, payload, settle);
+      return this.route(client.id, state.parseTopic(topic), topic, payload, settle);
     } catch (error) {
       // Never throw into the broker: a failure here (e.g. the dead-letter store is unwritable) refuses the message
       // without PUBACK, so the device keeps it and resends.
@@ -79,7 +97,7 @@ export class IngestService {
       done(new Error('service is shutting down'));
       return;
     }
-    const settle = this.sequencerOf(client).reserve(done);
+    const settle = this.stateOf(client).acks.reserve(done);
     try {
       this.recordRejections(client.id, topic, payload, Date.now(), refusal.deviceId, refusal.domain, [{ reason: refusal.reason, detail: refusal.detail }]);
       settle();
@@ -89,15 +107,14 @@ export class IngestService {
     }
   }
 
-  private sequencerOf(client: PublishingClient): AckSequencer {
-    let sequencer = this.sequencers.get(client);
-    if (sequencer === undefined) this.sequencers.set(client, (sequencer = new AckSequencer()));
-    return sequencer;
+  private stateOf(client: PublishingClient): ClientState {
+    let state = this.clients.get(client);
+    if (state === undefined) this.clients.set(client, (state = new ClientState()));
+    return state;
   }
 
-  private route(clientId: string, topic: string, payload: Uint8Array, settle: AckCallback): boolean {
+  private route(clientId: string, parsed: TopicParse, topic: string, payload: Uint8Array, settle: AckCallback): boolean {
     const receivedAt = Date.now();
-    const parsed = parseSensorTopic(topic);
     if (!parsed.ok) {
       this.refuseMessage(clientId, topic, payload, receivedAt, parsed.reason, parsed.detail);
       settle();
@@ -131,14 +148,9 @@ export class IngestService {
     }
     this.presence.recordReadings(address, clientId, receivedAt, readings);
     const tags = this.deviceTags(address.deviceId);
-    const entries: WriteEntry[] = readings.map((reading) => ({
-      line: readingToLine(reading, tags),
-      topic,
-      deviceId: address.deviceId,
-      domain: address.domain,
-      clientId,
-    }));
-    this.writer.offer(entries, () => settle());
+    const lines = readings.map((reading) => readingToLine(reading, tags));
+    // `settle` itself, not a closure around it: whatever the writer holds until the batch is durable, the GC copies.
+    this.writer.offer({ topic, deviceId: address.deviceId, domain: address.domain, clientId }, lines, settle);
     return true;
   }
 

@@ -6,10 +6,24 @@
  */
 export type AckCallback = (error?: Error | null) => void;
 
-interface Slot {
-  readonly done: AckCallback;
-  settled: boolean;
-  error: Error | null;
+/**
+ * One message's place in the order. A class rather than closures: a slot lives until its message is durable
+ * (up to a second under load), and everything that lives that long is copied by the young-generation GC.
+ */
+class Slot {
+  settled = false;
+  error: Error | null = null;
+
+  constructor(
+    readonly done: AckCallback,
+    private readonly sequencer: AckSequencer,
+  ) {}
+
+  settle(error?: Error | null): void {
+    this.settled = true;
+    this.error = error ?? null;
+    this.sequencer.release();
+  }
 }
 
 export class AckSequencer {
@@ -18,20 +32,17 @@ export class AckSequencer {
 
   /** Reserves the next slot; call the returned function once the message is settled. */
   reserve(done: AckCallback): AckCallback {
-    const slot: Slot = { done, settled: false, error: null };
+    const slot = new Slot(done, this);
     this.slots.push(slot);
-    return (error) => {
-      slot.settled = true;
-      slot.error = error ?? null;
-      this.release();
-    };
+    return slot.settle.bind(slot);
   }
 
   get pending(): number {
     return this.slots.length - this.head;
   }
 
-  private release(): void {
+  /** Runs the callbacks of the settled slots at the head of the queue. */
+  release(): void {
     while (this.head < this.slots.length && this.slots[this.head].settled) {
       const slot = this.slots[this.head++];
       slot.done(slot.error);

@@ -54,4 +54,26 @@ describe('SeqDeduper', () => {
     expect(deduper.isResend(reading('w-1', 0, 0))).toBe(false);
     expect(deduper.isResend(reading('w-1', 128, 128))).toBe(true);
   });
+
+  it('keeps only as many pairs as fall in the window: a device reporting every 10 s with a 60 s window', () => {
+    for (let seq = 0; seq < 100; seq++) {
+      expect(deduper.isResend(reading('w-1', seq, seq * 10_000))).toBe(false);
+      clock += 10_000;
+    }
+    // 6 or 7 pairs are within 60 s; the ring grew from 4 to 8 and no further.
+    expect(deduper.rememberedFor('w-1')).toBe(8);
+    expect(deduper.isResend(reading('w-1', 99, 990_000))).toBe(true);
+    expect(deduper.isResend(reading('w-1', 94, 940_000))).toBe(true);
+    expect(deduper.isResend(reading('w-1', 93, 930_000))).toBe(false);
+  });
+
+  it('finds every remembered pair wherever the ring wrapped before it grew', () => {
+    // Four pairs fill the first ring; the fifth... twelfth wrap it and make it grow twice, all within the window.
+    for (let seq = 0; seq < 12; seq++) {
+      clock += 1_000;
+      expect(deduper.isResend(reading('w-1', seq, seq))).toBe(false);
+      for (let earlier = 0; earlier <= seq; earlier++) expect(deduper.isResend(reading('w-1', earlier, earlier))).toBe(true);
+    }
+    expect(deduper.rememberedFor('w-1')).toBe(12);
+  });
 });

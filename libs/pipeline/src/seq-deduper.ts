@@ -1,16 +1,53 @@
 import { Reading } from '../../contract/src';
 
-/** Remembered (seq, ts) pairs per device; a small fixed ring keeps memory flat at 10,000+ devices (~3 KiB each). */
-const RING_SIZE = 128;
+/** At most this many (seq, ts) pairs are remembered per device. */
+const MAX_REMEMBERED = 128;
+/** A device's first ring: most devices report every few seconds or less often, so few pairs fall in the window. */
+const FIRST_CAPACITY = 4;
+/** Per remembered reading: seq, the device's ts (NaN when it sent none), when it was seen. */
+const SEQ = 0;
+const TS = 1;
+const SEEN_AT = 2;
+const FIELDS = 3;
 
+/**
+ * One device's recent (seq, ts) pairs in a ring that grows (up to MAX_REMEMBERED) only while the pair it would
+ * overwrite is still inside the window: a device reporting every 10 s keeps 64 slots for a 10-minute window, not
+ * 128. One typed array per device: at 10,000 devices the former three fixed 128-slot arrays took 30 MB.
+ */
 class SeqRing {
   /** Highest seq seen: a larger one is new without a scan (the common case of a counting device). */
   highest = -1;
-  readonly seqs = new Float64Array(RING_SIZE);
-  /** The device's ts, or NaN when the reading had none. */
-  readonly timestamps = new Float64Array(RING_SIZE);
-  readonly seenAt = new Float64Array(RING_SIZE).fill(-Infinity);
+  slots = new Float64Array(FIRST_CAPACITY * FIELDS);
+  size = 0;
   next = 0;
+
+  get capacity(): number {
+    return this.slots.length / FIELDS;
+  }
+
+  remember(seq: number, ts: number, now: number, oldest: number): void {
+    if (this.size === this.capacity) {
+      if (this.slots[this.next * FIELDS + SEEN_AT] >= oldest && this.capacity < MAX_REMEMBERED) this.grow();
+      else this.size--;
+    }
+    const at = this.next * FIELDS;
+    this.slots[at + SEQ] = seq;
+    this.slots[at + TS] = ts;
+    this.slots[at + SEEN_AT] = now;
+    this.next = (this.next + 1) % this.capacity;
+    this.size++;
+  }
+
+  /** Oldest first into a ring twice the size. */
+  private grow(): void {
+    const slots = new Float64Array(this.slots.length * 2);
+    const split = this.next * FIELDS;
+    slots.set(this.slots.subarray(split), 0);
+    slots.set(this.slots.subarray(0, split), this.slots.length - split);
+    this.next = this.size;
+    this.slots = slots;
+  }
 }
 
 /**
@@ -31,23 +68,26 @@ export class SeqDeduper {
   isResend(reading: Reading): boolean {
     if (reading.seq === undefined || this.windowMs === 0) return false;
     const now = this.now();
+    const oldest = now - this.windowMs;
     const ts = reading.tsFromDevice ? reading.ts : NaN;
     let ring = this.rings.get(reading.deviceId);
     if (ring === undefined) {
       ring = new SeqRing();
       this.rings.set(reading.deviceId, ring);
     } else if (reading.seq <= ring.highest) {
-      const oldest = now - this.windowMs;
-      for (let index = 0; index < RING_SIZE; index++) {
-        if (ring.seqs[index] === reading.seq && ring.seenAt[index] >= oldest && sameTs(ring.timestamps[index], ts)) return true;
+      const slots = ring.slots;
+      for (let at = 0; at < ring.size * FIELDS; at += FIELDS) {
+        if (slots[at + SEQ] === reading.seq && slots[at + SEEN_AT] >= oldest && sameTs(slots[at + TS], ts)) return true;
       }
     }
     if (reading.seq > ring.highest) ring.highest = reading.seq;
-    ring.seqs[ring.next] = reading.seq;
-    ring.timestamps[ring.next] = ts;
-    ring.seenAt[ring.next] = now;
-    ring.next = (ring.next + 1) % RING_SIZE;
+    ring.remember(reading.seq, ts, now, oldest);
     return false;
+  }
+
+  /** Pairs remembered for a device (for tests and memory accounting). */
+  rememberedFor(deviceId: string): number {
+    return this.rings.get(deviceId)?.size ?? 0;
   }
 }
 

@@ -3,16 +3,21 @@ import { NewDeadLetter } from '../../store/src';
 
 /** What the writer needs of the outage spool: a durable append that rejects (SpoolFullError) when it has no room. */
 export interface BatchSpool {
-  append(lines: readonly string[]): Promise<void>;
+  /** `lines` newline-joined lines of line protocol as UTF-8. */
+  appendPayload(payload: Buffer, lines: number): Promise<void>;
 }
 
-/** Where a refused point came from; a replayed line carries no client id. */
-export interface PointOrigin {
-  readonly line: string;
+/** The MQTT message a line came from: what a dead letter records if InfluxDB refuses the line. */
+export interface MessageOrigin {
   readonly topic: string;
   readonly deviceId: string;
   readonly domain: string;
   readonly clientId?: string;
+}
+
+/** Where a refused point came from; a replayed line carries no client id. */
+export interface PointOrigin extends MessageOrigin {
+  readonly line: string;
 }
 
 export function influxRefusedLetter(origin: PointOrigin, error: LineSinkWriteError): NewDeadLetter {

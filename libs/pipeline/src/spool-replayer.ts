@@ -3,6 +3,7 @@ import { LineSink } from '../../influx/src/line-sink';
 import { NewDeadLetter } from '../../store/src';
 import { InfluxAvailability } from './influx-availability';
 import { IngestStats } from './ingest-stats';
+import { StringLineList } from './line-buffer';
 import { influxRefusedLetter, originOfLine } from './spool-port';
 import { writeOrBisect } from './write-or-bisect';
 
@@ -60,11 +61,11 @@ export class SpoolReplayer {
       // While the circuit is open the live writer spools; the replayer is the one that probes InfluxDB.
       const started = Date.now();
       try {
-        const outcome = await writeOrBisect(this.sink, record.lines, (line) => line);
+        const outcome = await writeOrBisect(this.sink, new StringLineList(record.lines));
         const streak = this.availability.recordSuccess();
         if (streak > 0) this.logger.log({ msg: 'InfluxDB takes writes again; replaying the outage spool', failedAttempts: streak, spooled: this.stats.spooled });
         if (outcome.refused.length > 0) {
-          this.recordDeadLetters(outcome.refused.map(({ entry, error }) => influxRefusedLetter(originOfLine(entry), error)));
+          this.recordDeadLetters(outcome.refused.map(({ index, error }) => influxRefusedLetter(originOfLine(record.lines[index]), error)));
         }
         await this.spool.commit(record);
         this.stats.written += outcome.written;

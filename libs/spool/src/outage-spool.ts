@@ -83,12 +83,17 @@ export class OutageSpool {
 
   /** Durably appends one batch; rejects with SpoolFullError, without writing, when it would pass the cap. */
   append(lines: readonly string[]): Promise<void> {
+    return this.appendPayload(Buffer.from(lines.join('\n'), 'utf8'), lines.length);
+  }
+
+  /** append() for a batch already encoded: `lines` newline-joined lines as UTF-8 (copied before this returns). */
+  appendPayload(payload: Buffer, lines: number): Promise<void> {
     if (this.closed) return Promise.reject(new Error('outage spool is closed'));
-    const frame = encodeFrame(Buffer.from(lines.join('\n'), 'utf8'));
+    const frame = encodeFrame(payload);
     if (this.bytes + frame.length > this.maxBytes) return Promise.reject(new SpoolFullError(this.bytes, this.maxBytes));
     this.bytes += frame.length;
     return new Promise((resolve, reject) => {
-      this.queue.push({ frame, lines: lines.length, resolve, reject });
+      this.queue.push({ frame, lines, resolve, reject });
       if (!this.flushing) void this.flush();
     });
   }

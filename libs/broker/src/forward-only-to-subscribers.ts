@@ -1,0 +1,32 @@
+import { Aedes, Client } from 'aedes';
+import { SubscriptionIndex } from './subscription-index';
+
+type PublishArgs = Parameters<Aedes['publish']>;
+
+/**
+ * Skips aedes' forwarding of a client's PUBLISH when no client holds a filter that matches its topic. After the
+ * PUBACK, aedes runs every QoS 1 message through retained storage, the persistence's offline queues and the
+ * emitter's topic matching, each step a promise or callback, to find nobody (measured: about a tenth of the
+ * service's CPU at full load). Not skipped: retained messages (stored for later subscribers), the broker's own
+ * `$SYS` messages, and publishes of the service itself (no client). aedes' 'publish' event is not emitted for a
+ * skipped message; nothing in the service listens to it. A subscription made while a message is on its way may miss
+ * that message, which MQTT allows (only messages published after the SUBACK are owed to the subscriber).
+ */
+export function forwardOnlyToSubscribers(aedes: Aedes): SubscriptionIndex {
+  const index = new SubscriptionIndex();
+  aedes.on('subscribe', (subscriptions, client: Client) => {
+    // 128: the subscription was refused, so aedes holds no such filter.
+    index.subscribed(client.id, subscriptions.filter((subscription) => (subscription.qos as number) !== 128).map((subscription) => subscription.topic));
+  });
+  aedes.on('unsubscribe', (filters, client: Client) => index.unsubscribed(client.id, filters));
+
+  const publish = aedes.publish.bind(aedes) as (...args: unknown[]) => void;
+  (aedes as { publish: unknown }).publish = (packet: PublishArgs[0], client: unknown, done?: PublishArgs[1]) => {
+    if (typeof client === 'object' && client !== null && typeof done === 'function' && !packet.retain && !packet.topic.startsWith('$') && !index.mayHaveSubscriber(packet.topic)) {
+      done();
+      return;
+    }
+    publish(packet, client, done);
+  };
+  return index;
+}

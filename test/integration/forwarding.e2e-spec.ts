@@ -1,0 +1,87 @@
+import { connect as connectMqtt, connectAsync, MqttClient } from 'mqtt';
+import { HubProcess } from '../support/hub-process';
+import { InfluxdProcess } from '../support/influxd-process';
+import { waitFor } from '../support/wait-for';
+
+/**
+ * The broker skips forwarding a message nobody subscribes to (libs/broker/src/forward-only-to-subscribers.ts).
+ * These tests hold it to what MQTT owes subscribers: wildcard filters, persistent sessions that are offline when the
+ * message arrives, and subscriptions made and dropped while devices publish.
+ */
+describe('forwarding to subscribers (real service, real MQTT)', () => {
+  let influxd: InfluxdProcess;
+  let hub: HubProcess;
+  const clients: MqttClient[] = [];
+
+  beforeAll(async () => {
+    influxd = await InfluxdProcess.start();
+    hub = await HubProcess.start({ INFLUX_URL: influxd.url, INFLUX_DATABASE: 'hub_forwarding', HUB_WRITE_FLUSH_INTERVAL: '20ms' });
+  });
+
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.endAsync(true)));
+  });
+
+  afterAll(async () => {
+    await hub?.cleanup();
+    await influxd?.cleanup();
+  });
+
+  const connect = async (clientId: string, clean = true): Promise<MqttClient> => {
+    const client = await connectAsync(hub.mqttUrl, { clientId, clean, reconnectPeriod: 0 });
+    clients.push(client);
+    return client;
+  };
+  const received = (client: MqttClient): string[] => {
+    const messages: string[] = [];
+    client.on('message', (topic, payload) => messages.push(`${topic} ${payload.toString()}`));
+    return messages;
+  };
+  const reading = (ph: number) => JSON.stringify({ ts: Date.now(), metrics: { ph } });
+
+  it('delivers through + and # filters, and stops once the last subscriber of a filter unsubscribed', async () => {
+    const byDevice = await connect('scada-plus');
+    const byDomain = await connect('scada-hash');
+    const plus = received(byDevice);
+    const hash = received(byDomain);
+    await byDevice.subscribeAsync('sensors/+/fw-1/telemetry', { qos: 1 });
+    await byDomain.subscribeAsync('sensors/water/#', { qos: 1 });
+    const device = await connect('fw-1');
+    const first = reading(7.1);
+    await device.publishAsync('sensors/water/fw-1/telemetry', first, { qos: 1 });
+    await waitFor(async () => plus.length + hash.length, (count) => count >= 2, 5_000, 'both subscribers');
+
+    await byDevice.unsubscribeAsync('sensors/+/fw-1/telemetry');
+    const second = reading(7.2);
+    await device.publishAsync('sensors/water/fw-1/telemetry', second, { qos: 1 });
+    await waitFor(async () => hash.length, (count) => count >= 2, 5_000, 'the remaining subscriber');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(plus).toEqual([`sensors/water/fw-1/telemetry ${first}`]);
+    expect(hash).toEqual([`sensors/water/fw-1/telemetry ${first}`, `sensors/water/fw-1/telemetry ${second}`]);
+  });
+
+  it('queues QoS 1 messages for a persistent session while its client is offline, and delivers them on its return', async () => {
+    const first = await connect('scada-persistent', false);
+    await first.subscribeAsync('sensors/gas/+/telemetry', { qos: 1 });
+    await first.endAsync();
+
+    const device = await connect('fw-gas-1');
+    const payload = JSON.stringify({ ts: Date.now(), metrics: { methane_pct_lel: 3 } });
+    await device.publishAsync('sensors/gas/fw-gas-1/telemetry', payload, { qos: 1 });
+
+    // Listening before the session resumes: the queued message may come right after the CONNACK.
+    const back = connectMqtt(hub.mqttUrl, { clientId: 'scada-persistent', clean: false, reconnectPeriod: 0 });
+    clients.push(back);
+    const messages = received(back);
+    await waitFor(async () => messages.length, (count) => count >= 1, 5_000, 'the queued message');
+    expect(messages).toEqual([`sensors/gas/fw-gas-1/telemetry ${payload}`]);
+  });
+
+  it('acknowledges (PUBACK) and stores messages nobody subscribes to', async () => {
+    const written = async () => (await hub.get<{ written: number }>('/api/ingest/stats')).body.written;
+    const before = await written();
+    const device = await connect('fw-lonely');
+    for (let n = 0; n < 20; n++) await device.publishAsync('sensors/water/fw-lonely/telemetry', reading(7 + n / 100), { qos: 1 });
+    expect(await written()).toBe(before + 20);
+  });
+});
