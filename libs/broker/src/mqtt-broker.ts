@@ -133,12 +133,12 @@ export class MqttBroker {
       // Refused logins and publishes were counted and logged where they were refused.
       if (error instanceof MqttAccessRefusedError) return;
       this.counters.clientErrors++;
-      this.logger.warn({ msg: 'MQTT client error', clientId: client.id, error: error.message });
+      this.logger.warn({ msg: 'MQTT client error', clientId: clipClientId(client.id), error: error.message });
     });
     aedes.on('connectionError', (client: Client, error: Error) => {
       if (error instanceof MqttAccessRefusedError) return;
       this.counters.connectionErrors++;
-      this.logger.warn({ msg: 'MQTT connection error', clientId: client.id, error: error.message });
+      this.logger.warn({ msg: 'MQTT connection error', clientId: clipClientId(client.id), error: error.message });
     });
     this.aedes = aedes;
 
@@ -208,4 +208,9 @@ export class MqttBroker {
     }
     await Promise.all(closing);
   }
+}
+
+/** A client id is whatever the client sent (up to 64 KiB): logged shortened, so one client cannot flood the log. */
+function clipClientId(clientId: string): string {
+  return clientId.length > 64 ? `${clientId.slice(0, 64)}…` : clientId;
 }
