@@ -1,6 +1,8 @@
-import { connect as connectMqtt, connectAsync, MqttClient } from 'mqtt';
+import { connect as connectMqtt, connectAsync, IClientOptions, MqttClient } from 'mqtt';
+import type { Domain } from '../../libs/contract/src';
 import { HubProcess } from '../support/hub-process';
 import { InfluxdProcess } from '../support/influxd-process';
+import { deviceLogin, subscriberLogin } from '../support/provision';
 import { waitFor } from '../support/wait-for';
 
 /**
@@ -27,11 +29,15 @@ describe('forwarding to subscribers (real service, real MQTT)', () => {
     await influxd?.cleanup();
   });
 
-  const connect = async (clientId: string, clean = true): Promise<MqttClient> => {
-    const client = await connectAsync(hub.mqttUrl, { clientId, clean, reconnectPeriod: 0 });
+  const connectWith = async (login: IClientOptions, clean = true): Promise<MqttClient> => {
+    const client = await connectAsync(hub.mqttUrl, { ...login, clean, reconnectPeriod: 0 });
     clients.push(client);
     return client;
   };
+  /** A read-only integration client (`test.<name>`), created through the API. */
+  const subscriber = async (name: string) => connectWith(await subscriberLogin(hub, name));
+  /** A provisioned device. */
+  const device = async (deviceId: string, domain: Domain) => connectWith(await deviceLogin(hub, deviceId, domain));
   const received = (client: MqttClient): string[] => {
     const messages: string[] = [];
     client.on('message', (topic, payload) => messages.push(`${topic} ${payload.toString()}`));
@@ -40,20 +46,20 @@ describe('forwarding to subscribers (real service, real MQTT)', () => {
   const reading = (ph: number) => JSON.stringify({ ts: Date.now(), metrics: { ph } });
 
   it('delivers through + and # filters, and stops once the last subscriber of a filter unsubscribed', async () => {
-    const byDevice = await connect('scada-plus');
-    const byDomain = await connect('scada-hash');
+    const byDevice = await subscriber('scada-plus');
+    const byDomain = await subscriber('scada-hash');
     const plus = received(byDevice);
     const hash = received(byDomain);
     await byDevice.subscribeAsync('sensors/+/fw-1/telemetry', { qos: 1 });
     await byDomain.subscribeAsync('sensors/water/#', { qos: 1 });
-    const device = await connect('fw-1');
+    const meter = await device('fw-1', 'water');
     const first = reading(7.1);
-    await device.publishAsync('sensors/water/fw-1/telemetry', first, { qos: 1 });
+    await meter.publishAsync('sensors/water/fw-1/telemetry', first, { qos: 1 });
     await waitFor(async () => plus.length + hash.length, (count) => count >= 2, 5_000, 'both subscribers');
 
     await byDevice.unsubscribeAsync('sensors/+/fw-1/telemetry');
     const second = reading(7.2);
-    await device.publishAsync('sensors/water/fw-1/telemetry', second, { qos: 1 });
+    await meter.publishAsync('sensors/water/fw-1/telemetry', second, { qos: 1 });
     await waitFor(async () => hash.length, (count) => count >= 2, 5_000, 'the remaining subscriber');
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(plus).toEqual([`sensors/water/fw-1/telemetry ${first}`]);
@@ -61,16 +67,17 @@ describe('forwarding to subscribers (real service, real MQTT)', () => {
   });
 
   it('queues QoS 1 messages for a persistent session while its client is offline, and delivers them on its return', async () => {
-    const first = await connect('scada-persistent', false);
+    const login = await subscriberLogin(hub, 'scada-persistent');
+    const first = await connectWith(login, false);
     await first.subscribeAsync('sensors/gas/+/telemetry', { qos: 1 });
     await first.endAsync();
 
-    const device = await connect('fw-gas-1');
+    const sensor = await device('fw-gas-1', 'gas');
     const payload = JSON.stringify({ ts: Date.now(), metrics: { methane_pct_lel: 3 } });
-    await device.publishAsync('sensors/gas/fw-gas-1/telemetry', payload, { qos: 1 });
+    await sensor.publishAsync('sensors/gas/fw-gas-1/telemetry', payload, { qos: 1 });
 
     // Listening before the session resumes: the queued message may come right after the CONNACK.
-    const back = connectMqtt(hub.mqttUrl, { clientId: 'scada-persistent', clean: false, reconnectPeriod: 0 });
+    const back = connectMqtt(hub.mqttUrl, { ...login, clean: false, reconnectPeriod: 0 });
     clients.push(back);
     const messages = received(back);
     await waitFor(async () => messages.length, (count) => count >= 1, 5_000, 'the queued message');
@@ -80,8 +87,8 @@ describe('forwarding to subscribers (real service, real MQTT)', () => {
   it('acknowledges (PUBACK) and stores messages nobody subscribes to', async () => {
     const written = async () => (await hub.get<{ written: number }>('/api/ingest/stats')).body.written;
     const before = await written();
-    const device = await connect('fw-lonely');
-    for (let n = 0; n < 20; n++) await device.publishAsync('sensors/water/fw-lonely/telemetry', reading(7 + n / 100), { qos: 1 });
+    const lonely = await device('fw-lonely', 'water');
+    for (let n = 0; n < 20; n++) await lonely.publishAsync('sensors/water/fw-lonely/telemetry', reading(7 + n / 100), { qos: 1 });
     expect(await written()).toBe(before + 20);
   });
 });
