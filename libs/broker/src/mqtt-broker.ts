@@ -210,7 +210,11 @@ export class MqttBroker {
   }
 }
 
-/** A client id is whatever the client sent (up to 64 KiB): logged shortened, so one client cannot flood the log. */
-function clipClientId(clientId: string): string {
+/**
+ * A client id is whatever the client sent (up to 64 KiB): logged shortened, so one client cannot flood the log.
+ * Null before a CONNECT was read (garbage on a fresh connection).
+ */
+function clipClientId(clientId: string | null | undefined): string | null {
+  if (typeof clientId !== 'string') return null;
   return clientId.length > 64 ? `${clientId.slice(0, 64)}…` : clientId;
 }
