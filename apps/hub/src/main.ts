@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { HubConfig, InvalidConfigError, loadHubConfig } from '../../../libs/config/src';
 import { serveConsole } from './console/console-static';
 import { GlobalExceptionFilter } from './global-exception.filter';
+import { applyHeapSettings } from './heap-settings';
 import { HubModule } from './hub.module';
 import { MqttBroker } from '../../../libs/broker/src/mqtt-broker';
 
@@ -27,6 +28,7 @@ async function bootstrap(): Promise<void> {
     }
     throw error;
   }
+  applyHeapSettings(config.runtime);
 
   const app = await NestFactory.create(HubModule.forConfig(config), {
     // Structured entries ({ msg, deviceId, error, … }) on one line each: readable in a terminal, greppable in a file.

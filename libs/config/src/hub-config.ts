@@ -2,6 +2,7 @@ import { ValidationLimits } from '../../contract/src';
 import { ConfigError, ConfigReader, Env } from './env-parsers';
 import { AccessConfig, readAccessConfig } from './access-config';
 import { AlertConfig, readAlertConfig } from './alert-config';
+import { readRuntimeConfig, RuntimeConfig } from './runtime-config';
 
 export interface InfluxV1Config {
   readonly api: 'v1';
@@ -63,6 +64,7 @@ export interface HubConfig {
   /** text: one readable line per entry; json: one JSON object per line, for a log shipper. */
   readonly logFormat: 'text' | 'json';
   readonly access: AccessConfig;
+  readonly runtime: RuntimeConfig;
 }
 
 export class InvalidConfigError extends Error {
@@ -140,6 +142,7 @@ export function loadHubConfig(env: Env): HubConfig {
     alerts: readAlertConfig(read),
     logFormat: read.oneOf('HUB_LOG_FORMAT', ['text', 'json'] as const, 'text'),
     access: readAccessConfig(read),
+    runtime: readRuntimeConfig(read),
   };
   if (config.writer.retryMinMs > config.writer.retryMaxMs) {
     // Name the values as the operator wrote them (or the defaults), not as milliseconds.
