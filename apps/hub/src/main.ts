@@ -8,6 +8,7 @@ import { HubConfig, InvalidConfigError, loadHubConfig } from '../../../libs/conf
 import { serveConsole } from './console/console-static';
 import { GlobalExceptionFilter } from './global-exception.filter';
 import { JSON_BODY_OPTIONS } from './http/json-body';
+import { applyHeapSettings } from './heap-settings';
 import { HubModule } from './hub.module';
 import { MqttBroker } from '../../../libs/broker/src/mqtt-broker';
 
@@ -29,6 +30,7 @@ async function bootstrap(): Promise<void> {
     }
     throw error;
   }
+  applyHeapSettings(config.runtime);
 
   const tls = config.perimeter.tls;
   const app = await NestFactory.create<NestExpressApplication>(HubModule.forConfig(config), {

@@ -57,9 +57,17 @@ const DEFAULTS: HubConfig = {
   },
   devices: { admission: 'registered' },
   operators: { sessionIdleMs: 3_600_000, sessionMaxAgeMs: 43_200_000, initialAdminPassword: null, secureCookies: 'auto' },
+  runtime: { heapGrowingPercent: 50 },
 };
 
 describe('loadHubConfig', () => {
+  it('takes the heap growing percent, 0 for V8\'s own, and refuses a value out of range', () => {
+    expect(loadHubConfig({ HUB_HEAP_GROWING_PERCENT: '0' }).runtime).toEqual({ heapGrowingPercent: 0 });
+    expect(loadHubConfig({ HUB_HEAP_GROWING_PERCENT: '150' }).runtime).toEqual({ heapGrowingPercent: 150 });
+    expect(reported({ HUB_HEAP_GROWING_PERCENT: '-5' })).toEqual([['HUB_HEAP_GROWING_PERCENT', '-5', 'a whole number from 0 to 400']]);
+    expect(reported({ HUB_HEAP_GROWING_PERCENT: '2x' })).toEqual([['HUB_HEAP_GROWING_PERCENT', '2x', 'a whole number from 0 to 400']]);
+  });
+
   it('takes a bootstrap API key of 32 characters or more and refuses a short one without echoing it', () => {
     const key = 'k'.repeat(32);
     expect(loadHubConfig({ HUB_BOOTSTRAP_API_KEY: key }).access).toEqual({ bootstrapApiKey: key });

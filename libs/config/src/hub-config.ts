@@ -5,6 +5,7 @@ import { AlertConfig, readAlertConfig } from './alert-config';
 import { PerimeterConfig, readPerimeterConfig } from './perimeter-config';
 import { DeviceConfig, readDeviceConfig } from './device-config';
 import { OperatorConfig, readOperatorConfig } from './operator-config';
+import { readRuntimeConfig, RuntimeConfig } from './runtime-config';
 
 export interface InfluxV1Config {
   readonly api: 'v1';
@@ -70,6 +71,7 @@ export interface HubConfig {
   readonly perimeter: PerimeterConfig;
   readonly devices: DeviceConfig;
   readonly operators: OperatorConfig;
+  readonly runtime: RuntimeConfig;
 }
 
 export class InvalidConfigError extends Error {
@@ -150,6 +152,7 @@ export function loadHubConfig(env: Env): HubConfig {
     perimeter: readPerimeterConfig(read),
     devices: readDeviceConfig(read),
     operators: readOperatorConfig(read),
+    runtime: readRuntimeConfig(read),
   };
   if (config.writer.retryMinMs > config.writer.retryMaxMs) {
     // Name the values as the operator wrote them (or the defaults), not as milliseconds.

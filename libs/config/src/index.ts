@@ -5,3 +5,4 @@ export * from './access-config';
 export * from './perimeter-config';
 export * from './device-config';
 export * from './operator-config';
+export * from './runtime-config';
