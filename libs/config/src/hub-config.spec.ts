@@ -57,15 +57,16 @@ const DEFAULTS: HubConfig = {
   },
   devices: { admission: 'registered' },
   operators: { sessionIdleMs: 3_600_000, sessionMaxAgeMs: 43_200_000, initialAdminPassword: null, secureCookies: 'auto' },
-  runtime: { heapGrowingPercent: 50 },
+  runtime: { heapBudgetBytes: 192 * 1024 * 1024 },
 };
 
 describe('loadHubConfig', () => {
-  it('takes the heap growing percent, 0 for V8\'s own, and refuses a value out of range', () => {
-    expect(loadHubConfig({ HUB_HEAP_GROWING_PERCENT: '0' }).runtime).toEqual({ heapGrowingPercent: 0 });
-    expect(loadHubConfig({ HUB_HEAP_GROWING_PERCENT: '150' }).runtime).toEqual({ heapGrowingPercent: 150 });
-    expect(reported({ HUB_HEAP_GROWING_PERCENT: '-5' })).toEqual([['HUB_HEAP_GROWING_PERCENT', '-5', 'a whole number from 0 to 400']]);
-    expect(reported({ HUB_HEAP_GROWING_PERCENT: '2x' })).toEqual([['HUB_HEAP_GROWING_PERCENT', '2x', 'a whole number from 0 to 400']]);
+  it('takes a heap budget as a size, or off for V8\'s own heap sizing, and refuses one under 32 MiB', () => {
+    expect(loadHubConfig({ HUB_HEAP_BUDGET: 'off' }).runtime).toEqual({ heapBudgetBytes: null });
+    expect(loadHubConfig({ HUB_HEAP_BUDGET: '512MiB' }).runtime).toEqual({ heapBudgetBytes: 512 * 1024 * 1024 });
+    expect(reported({ HUB_HEAP_BUDGET: '16MiB' })).toEqual([
+      ['HUB_HEAP_BUDGET', '16MiB', `a size in bytes or with KiB/MiB/GiB, from ${32 * 1024 * 1024} to ${64 * 1024 ** 3} bytes`],
+    ]);
   });
 
   it('takes a bootstrap API key of 32 characters or more and refuses a short one without echoing it', () => {
