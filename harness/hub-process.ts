@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port';
+import { SERVICE_NODE_FLAGS } from '../apps/hub/src/service-node-flags';
 import { repoRoot } from './repo-root';
 import type { TestCertificate } from './test-certificates';
 
@@ -103,7 +104,7 @@ export class HubProcess {
   }
 
   async launch(): Promise<void> {
-    const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), MAIN], {
+    const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...(this.options.nodeArgs ?? []), MAIN], {
       env: {
         PATH: process.env.PATH ?? '',
         HUB_HTTP_HOST: '127.0.0.1',

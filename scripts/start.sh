@@ -80,7 +80,8 @@ if [ -z "${HUB_BOOTSTRAP_API_KEY:-}" ]; then
   export HUB_BOOTSTRAP_API_KEY
 fi
 echo "==> service"
-node dist/apps/hub/src/main.js &
+# Node flags as in apps/hub/src/service-node-flags.ts.
+node --max-semi-space-size=8 dist/apps/hub/src/main.js &
 pids+=($!)
 wait_for_http "$scheme://127.0.0.1:$http_port/api/health" 30 "the service" || true
 

@@ -1,0 +1,16 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SERVICE_NODE_FLAGS } from './service-node-flags';
+
+const root = join(__dirname, '../../..');
+const read = (path: string): string => readFileSync(join(root, path), 'utf8');
+const flags = SERVICE_NODE_FLAGS.join(' ');
+
+describe('SERVICE_NODE_FLAGS', () => {
+  it('are what every way of starting the service passes to node', () => {
+    expect(JSON.parse(read('package.json')).scripts['start:service']).toBe(`node ${flags} dist/apps/hub/src/main.js`);
+    expect(read('scripts/start.sh')).toContain(`node ${flags} dist/apps/hub/src/main.js &`);
+    expect(read('docker/Dockerfile')).toContain(`CMD ["node", ${SERVICE_NODE_FLAGS.map((flag) => JSON.stringify(flag)).join(', ')}, "dist/apps/hub/src/main.js"]`);
+    expect(read('harness/hub-process.ts')).toContain('[...SERVICE_NODE_FLAGS, ...(this.options.nodeArgs ?? []), MAIN]');
+  });
+});
