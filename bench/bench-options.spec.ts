@@ -17,5 +17,11 @@ describe('parseBenchArgs', () => {
     expect(() => parseBenchArgs(['--only', 'e2e,disk'])).toThrow(new BenchUsageError('--only: unknown phase "disk"; phases: influx, broker, e2e, scale'));
     expect(() => parseBenchArgs(['--fast'])).toThrow('unknown flag --fast');
     expect(() => parseBenchArgs(['--window', '0'])).toThrow('--window must be a whole number from 1 to 1000, got "0"');
+    expect(() => parseBenchArgs(['--service-env', 'PATH=/tmp'])).toThrow('--service-env must be KEY=VALUE with a HUB_… or INFLUX_… key, got "PATH=/tmp"');
+  });
+
+  it('passes service settings through, the last one of a key winning', () => {
+    const options = parseBenchArgs(['--service-env', 'HUB_WRITE_CONCURRENCY=4', '--service-env', 'HUB_LOG_LEVEL=a=b', '--service-env', 'HUB_WRITE_CONCURRENCY=3']);
+    expect(options !== 'help' && options.serviceEnv).toEqual({ HUB_WRITE_CONCURRENCY: '3', HUB_LOG_LEVEL: 'a=b' });
   });
 });

@@ -24,6 +24,8 @@ export interface BenchOptions {
   readonly scaleIntervalSeconds: number;
   /** How long the connected fleet publishes. */
   readonly scaleSeconds: number;
+  /** Service settings of the end-to-end and connection-scale phases on top of the bench's own (--service-env). */
+  readonly serviceEnv: Readonly<Record<string, string>>;
 }
 
 export const USAGE = `npm run bench [-- flags]       (builds first; or: node dist/bench/run-bench.js [flags])
@@ -38,6 +40,8 @@ export const USAGE = `npm run bench [-- flags]       (builds first; or: node dis
   --influx-writers N   POSTs in flight in the InfluxDB-limit phase (default 8)
   --attempts N         runs of a phase that other processes disturbed (default 3, quick 1); the least disturbed is kept
   --out DIR            where results go (default bench-results)
+  --service-env K=V    a service setting (HUB_… or INFLUX_…) for the end-to-end and scale phases; repeatable,
+                       to compare settings side by side (recorded in the result file)
   --help`;
 
 export class BenchUsageError extends Error {}
@@ -53,6 +57,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
   let influxBatchLines = 10_000;
   let influxConcurrency = 8;
   let attempts: number | undefined;
+  const serviceEnv: Record<string, string> = {};
   for (let index = 0; index < argv.length; index++) {
     const flag = argv[index];
     const value = (): string => {
@@ -71,6 +76,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     else if (flag === '--influx-writers') influxConcurrency = wholeNumber(flag, value(), 1, 64);
     else if (flag === '--attempts') attempts = wholeNumber(flag, value(), 1, 10);
     else if (flag === '--scale-minutes') scaleMinutes = wholeNumber(flag, value(), 1, 60);
+    else if (flag === '--service-env') {
+      const [key, setting] = serviceSetting(value());
+      serviceEnv[key] = setting;
+    }
     else throw new BenchUsageError(`unknown flag ${flag}`);
   }
   return {
@@ -90,6 +99,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     scaleDevices: 10_000,
     scaleIntervalSeconds: 10,
     scaleSeconds: (scaleMinutes ?? (quick ? 0.5 : 3)) * 60,
+    serviceEnv,
   };
 }
 
@@ -99,6 +109,12 @@ function parsePhases(list: string): Set<PhaseName> {
     if (!(PHASES as readonly string[]).includes(name)) throw new BenchUsageError(`--only: unknown phase "${name}"; phases: ${PHASES.join(', ')}`);
   }
   return new Set(names as PhaseName[]);
+}
+
+function serviceSetting(text: string): [string, string] {
+  const match = /^((?:HUB|INFLUX)_[A-Z0-9_]+)=(.*)$/s.exec(text);
+  if (!match) throw new BenchUsageError(`--service-env must be KEY=VALUE with a HUB_… or INFLUX_… key, got "${text}"`);
+  return [match[1], match[2]];
 }
 
 function wholeNumber(flag: string, text: string, min: number, max: number): number {

@@ -34,6 +34,8 @@ export interface BenchResult {
   readonly connectionScale?: ConnectionScaleResult;
   /** Measured in this run, side by side. */
   readonly ratios: { readonly endToEndToInfluxLimit: number | null; readonly endToEndToBrokerLimit: number | null };
+  /** CPU time per reading (per message, per point) of each process, measured in this run: where the target's budget goes. */
+  readonly cpuBudget: CpuBudget | null;
   readonly targets: Readonly<Record<string, { readonly target: string; readonly measured: string; readonly met: boolean } | undefined>>;
 }
 
@@ -68,6 +70,44 @@ export function targetsOf(e2e: EndToEndResult | undefined, scale: ConnectionScal
       measured: `${rss} MB peak over ${scale.publishSeconds} s`,
       met: rss != null && rss <= TARGETS.rssMbAt10k && scale.connected >= 10_000,
     },
+  };
+}
+
+/** Microseconds of CPU (all threads) per unit of work, by process. */
+export type CpuPerUnit = Readonly<Record<string, number | null>>;
+
+export interface CpuBudget {
+  /** All cores' CPU time per reading if the end-to-end target were met: what the whole machine can spend on one. */
+  readonly targetMicrosPerReading: number;
+  /** Sustained end-to-end phase, per reading counted in InfluxDB; total: service, influxd and load generator summed. */
+  readonly endToEnd: (CpuPerUnit & { readonly total: number | null }) | null;
+  /** Aedes alone, per QoS 1 message delivered and acknowledged. */
+  readonly brokerLimit: CpuPerUnit | null;
+  /** influxd at its limit, per point written. */
+  readonly influxLimit: CpuPerUnit | null;
+}
+
+/** CPU microseconds per unit of a phase's throughput, per process (cpuPercent 100 = one core busy for the whole phase). */
+export function cpuPerUnit(usage: UsageReport, unitsPerSecond: number): CpuPerUnit {
+  const micros = (percent: number | undefined): number | null => (percent === undefined || unitsPerSecond <= 0 ? null : Math.round((percent / 100) * (1e7 / unitsPerSecond)) / 10);
+  return Object.fromEntries(Object.entries(usage.processes).map(([name, value]) => [name, micros(value?.cpuPercent)]));
+}
+
+export function cpuBudgetOf(cores: number, influx: InfluxLimitResult | undefined, broker: BrokerLimitResult | undefined, e2e: EndToEndResult | undefined): CpuBudget | null {
+  if (!influx && !broker && !e2e) return null;
+  let endToEnd: CpuBudget['endToEnd'] = null;
+  if (e2e) {
+    const perProcess = cpuPerUnit(e2e.sustained.usage, e2e.sustained.readingsPerSecond);
+    // The orchestrator only watches; it is not part of what a county would run.
+    const values = Object.entries(perProcess).filter(([name]) => name !== 'orchestrator').map(([, value]) => value);
+    const total = values.some((value) => value === null) ? null : Math.round(values.reduce<number>((sum, value) => sum + (value ?? 0), 0) * 10) / 10;
+    endToEnd = { ...perProcess, total };
+  }
+  return {
+    targetMicrosPerReading: Math.round((cores * 1e7) / TARGETS.readingsPerSecond) / 10,
+    endToEnd,
+    brokerLimit: broker ? cpuPerUnit(broker.usage, broker.messagesPerSecond) : null,
+    influxLimit: influx ? cpuPerUnit(influx.usage, influx.pointsPerSecond) : null,
   };
 }
 
@@ -124,6 +164,7 @@ export function formatSummary(result: BenchResult): string {
       `                 ${usage(scale.usage)}`,
     );
   }
+  if (result.cpuBudget) lines.push(...formatCpuBudget(result.cpuBudget));
   const attempts = new Map<string, string[]>();
   for (const record of result.phases) {
     const key = record.name.replace(/ \(.*$/, '');
@@ -140,6 +181,19 @@ export function formatSummary(result: BenchResult): string {
     for (const entry of targets) lines.push(`  ${entry.met ? 'met   ' : 'MISSED'}  ${entry.target}: ${entry.measured}`);
   }
   return lines.join('\n');
+}
+
+function formatCpuBudget(budget: CpuBudget): string[] {
+  const list = (perUnit: CpuPerUnit): string =>
+    Object.entries(perUnit)
+      .filter(([name]) => name !== 'total' && name !== 'orchestrator')
+      .map(([name, value]) => `${name} ${value ?? '?'}`)
+      .join(', ');
+  const lines = [`CPU per reading  at ${n(TARGETS.readingsPerSecond)} readings/s the machine's cores allow ${budget.targetMicrosPerReading} µs of CPU per reading in all`];
+  if (budget.endToEnd) lines.push(`                 end-to-end spent ${budget.endToEnd.total ?? '?'} µs: ${list(budget.endToEnd)} (µs per reading)`);
+  if (budget.brokerLimit) lines.push(`                 Aedes alone: ${list(budget.brokerLimit)} (µs per message)`);
+  if (budget.influxLimit) lines.push(`                 InfluxDB at its limit: ${list(budget.influxLimit)} (µs per point)`);
+  return lines;
 }
 
 function usage(report: UsageReport): string {

@@ -77,7 +77,7 @@ export interface EndToEndResult {
 export async function measureEndToEnd(options: BenchOptions, cleanup: Cleanup, stamp: string): Promise<EndToEndResult> {
   return cleanup.around('influxd', await InfluxdProcess.start(), (influxd) => influxd.cleanup(), async (influxd) => {
     await influxd.createDatabase(BENCH_DATABASE);
-    const serviceEnv = { INFLUX_URL: influxd.url, INFLUX_DATABASE: BENCH_DATABASE, ...BENCH_PERIMETER_ENV };
+    const serviceEnv = { INFLUX_URL: influxd.url, INFLUX_DATABASE: BENCH_DATABASE, ...BENCH_PERIMETER_ENV, ...options.serviceEnv };
     // node --cpu-prof writes the profile when the service exits (after its graceful stop below).
     const profileName = `${stamp}-hub.cpuprofile`;
     const profileArgs = ['--cpu-prof', `--cpu-prof-dir=${resolve(options.outDir)}`, `--cpu-prof-name=${profileName}`];

@@ -1,5 +1,5 @@
 import { BenchOptions, BenchUsageError, parseBenchArgs, USAGE } from './bench-options';
-import { BenchResult, formatSummary, gitCommit, machineInfo, targetsOf, writeResult } from './bench-report';
+import { BenchResult, cpuBudgetOf, formatSummary, gitCommit, machineInfo, targetsOf, writeResult } from './bench-report';
 import { BrokerLimitResult, measureBrokerLimit } from './broker-limit';
 import { Cleanup, cleanUpOnSignals } from './cleanup';
 import { ConnectionScaleResult, measureConnectionScale } from './connection-scale';
@@ -64,12 +64,13 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   const rate = e2e?.sustained.readingsPerSecond;
+  const machine = machineInfo();
   const result: BenchResult = {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     quick: opts.quick,
     commit: gitCommit(),
-    machine: machineInfo(),
+    machine,
     phases: runner.records,
     influxLimit: influx,
     brokerLimit: broker,
@@ -79,6 +80,7 @@ async function main(argv: readonly string[]): Promise<number> {
       endToEndToInfluxLimit: rate !== undefined && influx ? round(rate / influx.pointsPerSecond) : null,
       endToEndToBrokerLimit: rate !== undefined && broker ? round(rate / broker.messagesPerSecond) : null,
     },
+    cpuBudget: cpuBudgetOf(machine.cores, influx, broker, e2e),
     targets: targetsOf(e2e, scale),
   };
   const file = writeResult(result, opts.outDir, stamp);
