@@ -53,6 +53,14 @@ export function payloadTemplate(metrics: Readonly<Record<string, number>>): stri
   return `{"ts":${'0'.repeat(TS_DIGITS)},"seq":${'0'.repeat(SEQ_DIGITS)},"metrics":${JSON.stringify(metrics)}}`;
 }
 
+/**
+ * A message of several readings, as a device flushing what it buffered sends it: a JSON array of reading templates.
+ * One set of metrics gives the single-reading object form.
+ */
+export function messageTemplate(readings: ReadonlyArray<Readonly<Record<string, number>>>): string {
+  return readings.length === 1 ? payloadTemplate(readings[0]) : `[${readings.map(payloadTemplate).join(',')}]`;
+}
+
 /** The line the service itself would write for this reading, up to and including the space before the time. */
 export function linePrefix(device: BenchDevice, variant: number): string {
   const line = readingToLine({ domain: device.domain, deviceId: device.deviceId, ts: 0, tsFromDevice: true, metrics: device.variants[variant] });

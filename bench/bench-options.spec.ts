@@ -3,7 +3,7 @@ import { BenchUsageError, parseBenchArgs } from './bench-options';
 describe('parseBenchArgs', () => {
   it('runs every phase at full length by default', () => {
     const options = parseBenchArgs([]);
-    expect(options).toMatchObject({ quick: false, e2eSeconds: 60, connections: 1000, attempts: 3, scaleDevices: 10_000, scaleSeconds: 180 });
+    expect(options).toMatchObject({ quick: false, e2eSeconds: 60, burstReadings: 10, burstSeconds: 60, connections: 1000, attempts: 3, scaleDevices: 10_000, scaleSeconds: 180 });
     expect(options !== 'help' && [...options.phases]).toEqual(['influx', 'broker', 'e2e', 'scale']);
   });
 

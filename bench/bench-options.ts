@@ -18,6 +18,9 @@ export interface BenchOptions {
   readonly brokerSeconds: number;
   readonly e2eSeconds: number;
   readonly latencySeconds: number;
+  /** Readings per message in the burst run of the end-to-end phase (devices flushing what they buffered in an outage). */
+  readonly burstReadings: number;
+  readonly burstSeconds: number;
   /** Runs of a disturbed limit or end-to-end phase, the least disturbed one kept. */
   readonly attempts: number;
   readonly scaleDevices: number;
@@ -30,12 +33,13 @@ export interface BenchOptions {
 
 export const USAGE = `npm run bench [-- flags]       (builds first; or: node dist/bench/run-bench.js [flags])
 
-  --quick              shorter phases (≈3 min instead of ≈9)
+  --quick              shorter phases (≈3½ min instead of ≈11)
   --only LIST          some of: ${PHASES.join(',')} (default: all; the ratios need influx, broker and e2e)
   --profile            CPU-profile the service during the sustained end-to-end phase (bench-results/*.cpuprofile)
   --scale-minutes N    how long the 10,000 devices publish (default 3; 10 for the memory-growth target)
   --connections N      devices of the broker and end-to-end phases (default 1000)
   --window N           QoS 1 messages in flight per connection (default 16)
+  --burst-readings N   readings per message in the end-to-end phase's burst run (default 10)
   --influx-batch N     lines per POST in the InfluxDB-limit phase (default 10000)
   --influx-writers N   POSTs in flight in the InfluxDB-limit phase (default 8)
   --attempts N         runs of a phase that other processes disturbed (default 3, quick 1); the least disturbed is kept
@@ -53,6 +57,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
   let outDir = 'bench-results';
   let connections = 1000;
   let window = 16;
+  let burstReadings = 10;
   let scaleMinutes: number | undefined;
   let influxBatchLines = 10_000;
   let influxConcurrency = 8;
@@ -72,6 +77,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     else if (flag === '--only') phases = parsePhases(value());
     else if (flag === '--connections') connections = wholeNumber(flag, value(), 1, 20_000);
     else if (flag === '--window') window = wholeNumber(flag, value(), 1, 1000);
+    else if (flag === '--burst-readings') burstReadings = wholeNumber(flag, value(), 2, 1000);
     else if (flag === '--influx-batch') influxBatchLines = wholeNumber(flag, value(), 1, 100_000);
     else if (flag === '--influx-writers') influxConcurrency = wholeNumber(flag, value(), 1, 64);
     else if (flag === '--attempts') attempts = wholeNumber(flag, value(), 1, 10);
@@ -95,6 +101,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     brokerSeconds: quick ? 10 : 30,
     e2eSeconds: quick ? 15 : 60,
     latencySeconds: quick ? 10 : 30,
+    burstReadings,
+    burstSeconds: quick ? 15 : 60,
     attempts: attempts ?? (quick ? 1 : 3),
     scaleDevices: 10_000,
     scaleIntervalSeconds: 10,

@@ -23,10 +23,14 @@ describe('cpuPerUnit', () => {
 
 describe('cpuBudgetOf', () => {
   it('sets the whole machine against the target rate and sums the processes of the end-to-end phase, the orchestrator aside', () => {
-    const e2e = { sustained: { readingsPerSecond: 40_000, usage: usageOf({ service: 110, influxd: 30, loadGenerator: 12, orchestrator: 4 }) } } as unknown as EndToEndResult;
+    const e2e = {
+      sustained: { readingsPerSecond: 40_000, usage: usageOf({ service: 110, influxd: 30, loadGenerator: 12, orchestrator: 4 }) },
+      burst: { readingsPerSecond: 100_000, usage: usageOf({ service: 100, influxd: 70, loadGenerator: null }) },
+    } as unknown as EndToEndResult;
     expect(cpuBudgetOf(2, undefined, undefined, e2e)).toEqual({
       targetMicrosPerReading: 22.2,
       endToEnd: { service: 27.5, influxd: 7.5, loadGenerator: 3, orchestrator: 1, total: 38 },
+      burst: { service: 10, influxd: 7, loadGenerator: null, total: null },
       brokerLimit: null,
       influxLimit: null,
     });

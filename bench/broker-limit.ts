@@ -34,6 +34,7 @@ export async function measureBrokerLimit(options: BenchOptions, cleanup: Cleanup
           port,
           fleet: benchFleet(options.connections),
           window: options.window,
+          readingsPerMessage: 1,
           rate: null,
           durationMs: options.brokerSeconds * 1000,
           tsBase: Date.now() - 2 * HOUR_MS,

@@ -22,6 +22,8 @@ const SAMPLES_PER_SECOND = 25;
 const PROBE_POLL_MS = 20;
 
 export interface SustainedResult {
+  /** Readings in each message (1: single-reading messages). */
+  readonly readingsPerMessage: number;
   /** Readings counted in InfluxDB afterwards, per second from 'go' until the service had written everything: the figure. */
   readonly readingsPerSecond: number;
   readonly readingsCounted: number;
@@ -35,6 +37,7 @@ export interface SustainedResult {
   readonly writtenPerSecond: PerSecond | null;
   readonly spooledMax: number;
   readonly waitingForRoomMax: number;
+  /** Publish → PUBACK of each message. */
   readonly ackLatency: LatencySummary;
   readonly usage: UsageReport;
   readonly errors: readonly string[];
@@ -56,6 +59,8 @@ export interface LatencyResult {
 export interface EndToEndResult {
   readonly sustained: SustainedResult;
   readonly latency: LatencyResult;
+  /** Closed loop again, each message a batch of readings: devices flushing what they buffered during an outage. */
+  readonly burst: SustainedResult;
   readonly service: { readonly rssMbHighWater: number | null; readonly finalStats: IngestStatsSnapshot };
   readonly settings: {
     readonly connections: number;
@@ -70,9 +75,12 @@ export interface EndToEndResult {
 
 /**
  * Our end-to-end ingest: the real service process (built dist/, default settings) in front of a fresh influxd,
- * the bench fleet publishing QoS 1 single-reading JSON messages through raw MQTT connections.
- * 1. Sustained: closed loop for e2eSeconds; every acknowledged reading must be counted in InfluxDB afterwards.
+ * the bench fleet publishing QoS 1 JSON messages through raw MQTT connections.
+ * 1. Sustained: single-reading messages, closed loop for e2eSeconds; every acknowledged reading must be counted in
+ *    InfluxDB afterwards.
  * 2. Latency: open loop at half the sustained rate, publish → queryable measured on sampled readings.
+ * 3. Burst: closed loop for burstSeconds with burstReadings readings per message (a JSON array), as devices send
+ *    what they buffered through an outage; again every acknowledged reading must be counted.
  */
 export async function measureEndToEnd(options: BenchOptions, cleanup: Cleanup, stamp: string): Promise<EndToEndResult> {
   return cleanup.around('influxd', await InfluxdProcess.start(), (influxd) => influxd.cleanup(), async (influxd) => {
@@ -88,11 +96,22 @@ export async function measureEndToEnd(options: BenchOptions, cleanup: Cleanup, s
       sampler.watch('influxd', influxd.pid);
       sampler.watch('orchestrator', process.pid);
       sampler.start();
-      const recorder = new HubStatsRecorder(hub);
       try {
         const credentials = await provisionFleet(hub, planFleet(benchFleet(options.connections)));
-        const sustained = await sustainedPhase(options, cleanup, hub, influxd, sampler, recorder, credentials);
+        // Event times of the three runs lie an hour apart, so no (device, ts) is sent twice.
+        const sustained = await closedLoopPhase(options, cleanup, hub, influxd, sampler, credentials, {
+          readingsPerMessage: 1,
+          seconds: options.e2eSeconds,
+          tsBase: Date.now() - 3 * HOUR_MS,
+          countedBefore: 0,
+        });
         const latency = await latencyPhase(options, cleanup, hub, influxd, sampler, sustained, credentials);
+        const burst = await closedLoopPhase(options, cleanup, hub, influxd, sampler, credentials, {
+          readingsPerMessage: options.burstReadings,
+          seconds: options.burstSeconds,
+          tsBase: Date.now() - HOUR_MS,
+          countedBefore: await countStoredReadings(influxd, BENCH_DATABASE),
+        });
         const finalStats = await settled(hub);
         const rssMbHighWater = sampler.usage('service', 0, Number.MAX_SAFE_INTEGER)?.rssMbHighWater ?? null;
         const fleet = planFleet(benchFleet(1));
@@ -100,6 +119,7 @@ export async function measureEndToEnd(options: BenchOptions, cleanup: Cleanup, s
         return {
           sustained,
           latency,
+          burst,
           service: { rssMbHighWater, finalStats },
           settings: {
             connections: options.connections,
@@ -112,52 +132,68 @@ export async function measureEndToEnd(options: BenchOptions, cleanup: Cleanup, s
           profile: options.profile ? summariseCpuProfile(join(options.outDir, profileName), repoRoot()) : undefined,
         };
       } finally {
-        recorder.stop();
         sampler.stop();
       }
     });
   });
 }
 
-async function sustainedPhase(
+interface ClosedLoopRun {
+  readonly readingsPerMessage: number;
+  readonly seconds: number;
+  readonly tsBase: number;
+  /** Readings already in InfluxDB from earlier runs. */
+  readonly countedBefore: number;
+}
+
+async function closedLoopPhase(
   options: BenchOptions,
   cleanup: Cleanup,
   hub: HubProcess,
   influxd: InfluxdProcess,
   sampler: ProcessSampler,
-  recorder: HubStatsRecorder,
   credentials: Readonly<Record<string, string>>,
+  run: ClosedLoopRun,
 ): Promise<SustainedResult> {
   let from = 0;
+  const before = await settled(hub);
+  const recorder = new HubStatsRecorder(hub);
   const job: MqttLoadJob = {
     kind: 'mqtt',
     port: hub.ports.mqttPort,
     fleet: benchFleet(options.connections),
     window: options.window,
+    readingsPerMessage: run.readingsPerMessage,
     rate: null,
-    durationMs: options.e2eSeconds * 1000,
-    tsBase: Date.now() - 2 * HOUR_MS,
+    durationMs: run.seconds * 1000,
+    tsBase: run.tsBase,
     samplesPerSecond: 0,
     connectConcurrency: 100,
     credentials,
   };
-  const result = await runLoadJob<MqttLoadResult>(cleanup, job, {
-    onReady: (pid) => sampler.watch('loadGenerator', pid),
-    onGo: () => {
-      from = sampler.mark();
-      recorder.start();
-    },
-  });
+  let result: MqttLoadResult;
+  try {
+    result = await runLoadJob<MqttLoadResult>(cleanup, job, {
+      onReady: (pid) => sampler.watch('loadGenerator', pid),
+      onGo: () => {
+        from = sampler.mark();
+        recorder.start();
+      },
+    });
+  } finally {
+    recorder.stop();
+  }
   const after = await settled(hub);
   const to = sampler.mark();
-  recorder.stop();
-  const counted = await countStoredReadings(influxd, BENCH_DATABASE);
+  const counted = (await countStoredReadings(influxd, BENCH_DATABASE)) - run.countedBefore;
+  const written = after.written - before.written;
   return {
+    readingsPerMessage: run.readingsPerMessage,
     readingsPerSecond: ratePerSecond(counted, to - from),
     readingsCounted: counted,
     acknowledged: result.acked,
     unacknowledged: result.unacked,
-    allLanded: counted === result.acked && after.written === result.acked && after.spooled === 0,
+    allLanded: counted === result.acked && written === result.acked && after.spooled === before.spooled,
     seconds: Math.round((to - from) / 100) / 10,
     connectMs: Math.round(result.connectMs),
     ackedPerSecond: perSecond(result.ackedPerSecond),
@@ -189,10 +225,10 @@ async function latencyPhase(
       port: hub.ports.mqttPort,
       fleet: benchFleet(options.connections),
       window: options.window,
+      readingsPerMessage: 1,
       rate: targetRate,
       durationMs: options.latencySeconds * 1000,
-      // An hour after the sustained phase's readings: no (device, ts) is sent twice.
-      tsBase: Date.now() - HOUR_MS,
+      tsBase: Date.now() - 2 * HOUR_MS,
       samplesPerSecond: SAMPLES_PER_SECOND,
       connectConcurrency: 100,
       credentials,

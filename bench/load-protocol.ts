@@ -9,6 +9,8 @@ export interface MqttLoadJob {
   readonly fleet: FleetOptions;
   /** QoS 1 messages in flight per connection at most. */
   readonly window: number;
+  /** Readings in each message: 1 sends a reading object, more a JSON array of them (a device flushing its buffer). */
+  readonly readingsPerMessage: number;
   /** Readings per second over all connections (open loop), or null: as fast as PUBACKs come back (closed loop). */
   readonly rate: number | null;
   readonly durationMs: number;
@@ -51,11 +53,12 @@ export interface MqttLoadResult {
   readonly sendMs: number;
   /** From the last send until every in-flight message was acknowledged (or the drain timeout). */
   readonly drainMs: number;
+  /** Readings (not messages) sent, acknowledged and still unacknowledged at the end. */
   readonly sent: number;
   readonly acked: number;
   readonly unacked: number;
   readonly outOfOrderAcks: number;
-  /** Acknowledgements in each second after 'go'. */
+  /** Readings acknowledged in each second after 'go'. */
   readonly ackedPerSecond: number[];
   /** Publish (scheduled time in rate mode) to PUBACK, over every message. */
   readonly ackLatency: LatencySummary;

@@ -1,6 +1,6 @@
 import { connect, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { BenchDevice, MAX_READINGS_PER_DEVICE, payloadTemplate, planFleet, SEQ_BASE, VALUE_VARIANTS } from './bench-fleet';
+import { BenchDevice, MAX_READINGS_PER_DEVICE, messageTemplate, planFleet, SEQ_BASE, VALUE_VARIANTS } from './bench-fleet';
 import { LatencyHistogram } from './latency-histogram';
 import { MqttLoadJob, MqttLoadResult, QueryableSample } from './load-protocol';
 import { CONNACK, connectPacket, disconnectPacket, InboundScanner, PUBACK, PublishTemplate, publishTemplate, writePublish } from './mqtt-wire';
@@ -20,6 +20,7 @@ const epochNow = (): number => performance.timeOrigin + performance.now();
  * One device's MQTT connection: QoS 1 PUBLISHes from pre-built templates, at most `window` in flight. Packet ids
  * cycle through 1..window and a slot is reused only once everything older is acknowledged, so ids never clash even
  * if PUBACKs came out of order (the service promises they do not [MQTT-4.6.0-2]; out-of-order ones are counted).
+ * Message m carries readings m·R … m·R + R − 1 (R readings per message), reading r with ts = tsBase + r.
  */
 class LoadConnection {
   readonly socket: Socket;
@@ -27,11 +28,11 @@ class LoadConnection {
   private readonly sentAt: Float64Array;
   private readonly acked: Uint8Array;
   private readonly scanner: InboundScanner;
-  /** Readings sent so far = the next reading's number. */
+  /** Messages sent so far = the next message's number. */
   next = 0;
-  /** Oldest reading not yet acknowledged. */
+  /** Oldest message not yet acknowledged. */
   oldest = 0;
-  /** Open loop: readings of this device that have fallen due. */
+  /** Open loop: messages of this device that have fallen due. */
   due = 0;
   closed = false;
   private connack: ((error?: Error) => void) | null = null;
@@ -41,7 +42,11 @@ class LoadConnection {
     readonly index: number,
     private readonly load: MqttLoad,
   ) {
-    this.templates = device.variants.map((metrics) => publishTemplate(device.topic, payloadTemplate(metrics)));
+    const perMessage = load.job.readingsPerMessage;
+    // Template v carries value sets v·R … v·R + R − 1 (mod VALUE_VARIANTS): reading r always has value set r mod VALUE_VARIANTS.
+    this.templates = Array.from({ length: VALUE_VARIANTS }, (_, variant) =>
+      publishTemplate(device.topic, messageTemplate(Array.from({ length: perMessage }, (_, k) => device.variants[(variant * perMessage + k) % VALUE_VARIANTS]))),
+    );
     this.sentAt = new Float64Array(load.job.window);
     this.acked = new Uint8Array(load.job.window);
     this.scanner = new InboundScanner((type, word) => this.onPacket(type, word));
@@ -73,11 +78,11 @@ class LoadConnection {
 
   get room(): number {
     if (this.closed) return 0;
-    return Math.min(this.load.job.window - this.inFlight, MAX_READINGS_PER_DEVICE - this.next);
+    return Math.min(this.load.job.window - this.inFlight, Math.floor(MAX_READINGS_PER_DEVICE / this.load.job.readingsPerMessage) - this.next);
   }
 
-  /** Sends `count` readings in one write; `dueAt(k)` gives the time reading k counts from (rate mode), else now. */
-  send(count: number, dueAt?: (reading: number) => number): void {
+  /** Sends `count` messages in one write; `dueAt(m)` gives the time message m counts from (rate mode), else now. */
+  send(count: number, dueAt?: (message: number) => number): void {
     if (count <= 0) return;
     let size = 0;
     for (let k = 0; k < count; k++) size += this.templates[(this.next + k) % VALUE_VARIANTS].bytes.length;
@@ -85,16 +90,18 @@ class LoadConnection {
     const now = epochNow();
     const window = this.load.job.window;
     let at = 0;
+    const perMessage = this.load.job.readingsPerMessage;
     for (let k = 0; k < count; k++) {
-      const reading = this.next++;
-      const slot = reading % window;
-      const ts = this.load.job.tsBase + reading;
-      at = writePublish(out, at, this.templates[reading % VALUE_VARIANTS], slot + 1, ts, SEQ_BASE + reading);
-      this.sentAt[slot] = dueAt === undefined ? now : dueAt(reading);
+      const message = this.next++;
+      const slot = message % window;
+      const firstReading = message * perMessage;
+      const ts = this.load.job.tsBase + firstReading;
+      at = writePublish(out, at, this.templates[message % VALUE_VARIANTS], slot + 1, ts, SEQ_BASE + firstReading);
+      this.sentAt[slot] = dueAt === undefined ? now : dueAt(message);
       this.acked[slot] = 0;
-      this.load.sampleIfDue(this, reading, ts, this.sentAt[slot]);
+      this.load.sampleIfDue(this, message, ts, this.sentAt[slot]);
     }
-    this.load.sent += count;
+    this.load.sent += count * perMessage;
     this.socket.write(out);
   }
 
@@ -124,7 +131,7 @@ class LoadConnection {
       }
       if (slot !== this.oldest % window) this.load.outOfOrderAcks++;
       this.acked[slot] = 1;
-      this.load.acknowledged(epochNow() - this.sentAt[slot]);
+      this.load.acknowledged(this.load.job.readingsPerMessage, epochNow() - this.sentAt[slot]);
       while (this.oldest < this.next && this.acked[this.oldest % window] === 1) this.oldest++;
     } else if (type === CONNACK) {
       this.connack?.(word === 0 ? undefined : new Error(`CONNACK return code ${word}`));
@@ -143,10 +150,10 @@ class LoadConnection {
 }
 
 /**
- * The MQTT side of the load generator: N raw connections (Nagle off), each publishing QoS 1 readings with a bounded
- * in-flight window, either as fast as PUBACKs return (closed loop: the maximum the service sustains) or at a fixed
- * total rate (open loop, for latency). Every loop ends by itself: sending stops at durationMs, draining after
- * DRAIN_TIMEOUT_MS.
+ * The MQTT side of the load generator: N raw connections (Nagle off), each publishing QoS 1 messages of one or more
+ * readings with a bounded in-flight window, either as fast as PUBACKs return (closed loop: the maximum the service
+ * sustains) or at a fixed total rate of readings (open loop, for latency). Every loop ends by itself: sending stops
+ * at durationMs, draining after DRAIN_TIMEOUT_MS. Counts are of readings; latencies and the backlog of messages.
  */
 export class MqttLoad {
   sent = 0;
@@ -162,6 +169,8 @@ export class MqttLoad {
   private maxBacklog = 0;
   /** Open loop: messages that have fallen due so far, over all connections. */
   private dispatched = 0;
+  /** Open loop: messages per second over all connections. */
+  private readonly messageRate: number;
   private readonly sampleStride: number;
   private drainWaker: (() => void) | null = null;
 
@@ -169,7 +178,8 @@ export class MqttLoad {
     readonly job: MqttLoadJob,
     private readonly onSample: (sample: QueryableSample) => void,
   ) {
-    this.sampleStride = job.rate !== null && job.samplesPerSecond > 0 ? Math.max(1, Math.round(job.rate / job.samplesPerSecond)) : 0;
+    this.messageRate = job.rate === null ? 0 : job.rate / job.readingsPerMessage;
+    this.sampleStride = job.rate !== null && job.samplesPerSecond > 0 ? Math.max(1, Math.round(this.messageRate / job.samplesPerSecond)) : 0;
   }
 
   /** Opens every connection, connectConcurrency at a time; resolves with the time it took. */
@@ -205,7 +215,7 @@ export class MqttLoad {
     await this.drained();
     clearInterval(counter);
     const drainMs = performance.now() - drainStarted;
-    const unacked = this.connections.reduce((sum, connection) => sum + connection.inFlight, 0);
+    const unacked = this.connections.reduce((sum, connection) => sum + connection.inFlight, 0) * this.job.readingsPerMessage;
     await Promise.all(this.connections.map((connection) => connection.close()));
     return {
       kind: 'mqtt',
@@ -239,13 +249,14 @@ export class MqttLoad {
     else this.sendDue(connection);
   }
 
-  acknowledged(latencyMs: number): void {
-    this.ackedTotal++;
+  acknowledged(readings: number, latencyMs: number): void {
+    this.ackedTotal += readings;
     this.latency.record(latencyMs);
   }
 
-  sampleIfDue(connection: LoadConnection, reading: number, ts: number, publishAt: number): void {
-    if (this.sampleStride === 0 || (reading * this.connections.length + connection.index) % this.sampleStride !== 0) return;
+  /** Open loop: every sampleStride-th message overall has its first reading watched for in InfluxDB. */
+  sampleIfDue(connection: LoadConnection, message: number, ts: number, publishAt: number): void {
+    if (this.sampleStride === 0 || (message * this.connections.length + connection.index) % this.sampleStride !== 0) return;
     this.onSample({ deviceId: connection.device.deviceId, domain: connection.device.domain, ts, publishAt });
   }
 
@@ -255,20 +266,20 @@ export class MqttLoad {
   }
 
   /**
-   * Open loop: global message k is due at start + k / rate and goes to connection k mod N (as its reading k div N),
+   * Open loop: global message k is due at start + k / messageRate and goes to connection k mod N (as its message k div N),
    * so every connection publishes at rate / N, evenly staggered. Work per tick is proportional to what is due.
    */
   private tick(): void {
-    const rate = this.job.rate as number;
     const count = this.connections.length;
-    const dueTotal = Math.floor(((performance.now() - this.startedAt) * rate) / 1000) + 1;
+    const dueTotal = Math.floor(((performance.now() - this.startedAt) * this.messageRate) / 1000) + 1;
     const touched: LoadConnection[] = [];
     for (; this.dispatched < dueTotal; this.dispatched++) {
       const connection = this.connections[this.dispatched % count];
       if (connection.due++ === connection.next) touched.push(connection);
     }
     for (const connection of touched) this.sendDue(connection);
-    if (this.dispatched - this.sent > this.maxBacklog) this.maxBacklog = this.dispatched - this.sent;
+    const backlog = this.dispatched - this.sent / this.job.readingsPerMessage;
+    if (backlog > this.maxBacklog) this.maxBacklog = backlog;
   }
 
   /** Sends what is due and fits the window, each reading stamped with the time it was due. */
@@ -276,9 +287,9 @@ export class MqttLoad {
     const behind = connection.due - connection.next;
     if (behind <= 0) return;
     const count = this.connections.length;
-    const periodMs = 1000 / (this.job.rate as number);
+    const periodMs = 1000 / this.messageRate;
     const origin = performance.timeOrigin + this.startedAt;
-    connection.send(Math.min(behind, connection.room), (reading) => origin + (reading * count + connection.index) * periodMs);
+    connection.send(Math.min(behind, connection.room), (message) => origin + (message * count + connection.index) * periodMs);
   }
 
   private drained(): Promise<void> {

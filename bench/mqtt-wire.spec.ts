@@ -1,5 +1,5 @@
 import { generate, parser, Packet } from 'mqtt-packet';
-import { payloadTemplate, planFleet } from './bench-fleet';
+import { messageTemplate, payloadTemplate, planFleet } from './bench-fleet';
 import { CONNACK, connectPacket, InboundScanner, PUBACK, publishTemplate, writePublish } from './mqtt-wire';
 
 function parse(bytes: Buffer): Packet[] {
@@ -39,6 +39,25 @@ describe('publish templates', () => {
     expect(JSON.parse(first.payload.toString())).toEqual({ ts: 1_764_201_600_123, seq: 1_000_042, metrics: device.variants[5] });
     expect(second.messageId).toBe(65_535);
     expect(JSON.parse(second.payload.toString())).toMatchObject({ ts: 1_764_201_600_124, seq: 9_999_999 });
+  });
+});
+
+describe('batch templates', () => {
+  it('patch every reading of a batch with consecutive ts and seq', () => {
+    const [device] = planFleet({ devices: 1, idPrefix: 'bench-', seed: 7 });
+    const template = publishTemplate(device.topic, messageTemplate([device.variants[0], device.variants[1], device.variants[2]]));
+    const out = Buffer.alloc(template.bytes.length);
+    writePublish(out, 0, template, 3, 1_764_201_600_000, 1_000_100);
+
+    const [packet] = parse(out) as Array<Packet & { messageId: number; payload: Buffer }>;
+
+    expect(packet.messageId).toBe(3);
+    expect(JSON.parse(packet.payload.toString())).toEqual([
+      { ts: 1_764_201_600_000, seq: 1_000_100, metrics: device.variants[0] },
+      { ts: 1_764_201_600_001, seq: 1_000_101, metrics: device.variants[1] },
+      { ts: 1_764_201_600_002, seq: 1_000_102, metrics: device.variants[2] },
+    ]);
+    expect(messageTemplate([device.variants[0]])).toBe(payloadTemplate(device.variants[0]));
   });
 });
 

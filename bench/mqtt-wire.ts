@@ -13,8 +13,9 @@ export const PINGRESP = 13;
 export interface PublishTemplate {
   readonly bytes: Buffer;
   readonly messageIdOffset: number;
-  readonly tsOffset: number;
-  readonly seqOffset: number;
+  /** Where each reading's ts and seq placeholders start, in payload order. */
+  readonly tsOffsets: readonly number[];
+  readonly seqOffsets: readonly number[];
 }
 
 /** With a password, the username is the client id (a device logs in as itself). */
@@ -27,26 +28,33 @@ export function disconnectPacket(): Buffer {
   return generate({ cmd: 'disconnect' });
 }
 
-/** A QoS 1 PUBLISH whose payload comes from payloadTemplate (ts and seq as zero placeholders). */
+/** A QoS 1 PUBLISH whose payload comes from payloadTemplate or messageTemplate (ts and seq as zero placeholders). */
 export function publishTemplate(topic: string, payload: string): PublishTemplate {
   const body = Buffer.from(payload);
   const bytes = generate({ cmd: 'publish', topic, payload: body, qos: 1, messageId: 1, dup: false, retain: false });
   const payloadOffset = bytes.length - body.length;
+  // The payload is ASCII (names and numbers), so string offsets are byte offsets.
+  const offsetsOf = (key: string): number[] => [...payload.matchAll(new RegExp(`"${key}":`, 'g'))].map((match) => payloadOffset + (match.index as number) + key.length + 3);
   return {
     bytes,
     // [MQTT-3.3.2] the packet identifier sits right after the topic name, just before the payload.
     messageIdOffset: payloadOffset - 2,
-    tsOffset: payloadOffset + payload.indexOf('"ts":') + 5,
-    seqOffset: payloadOffset + payload.indexOf('"seq":') + 6,
+    tsOffsets: offsetsOf('ts'),
+    seqOffsets: offsetsOf('seq'),
   };
 }
 
-/** Copies a template into `target` at `at` and patches it; returns the offset after it. */
+/**
+ * Copies a template into `target` at `at` and patches it: reading k of the message gets ts + k and seq + k. Returns
+ * the offset after it.
+ */
 export function writePublish(target: Buffer, at: number, template: PublishTemplate, messageId: number, ts: number, seq: number): number {
   template.bytes.copy(target, at);
   target.writeUInt16BE(messageId, at + template.messageIdOffset);
-  writeDigits(target, at + template.tsOffset, ts, TS_DIGITS);
-  writeDigits(target, at + template.seqOffset, seq, SEQ_DIGITS);
+  for (let k = 0; k < template.tsOffsets.length; k++) {
+    writeDigits(target, at + template.tsOffsets[k], ts + k, TS_DIGITS);
+    writeDigits(target, at + template.seqOffsets[k], seq + k, SEQ_DIGITS);
+  }
   return at + template.bytes.length;
 }
 
