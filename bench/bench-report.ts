@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { BrokerLimitResult } from './broker-limit';
 import { ConnectionScaleResult } from './connection-scale';
 import { EndToEndResult, SustainedResult } from './end-to-end';
+import type { HeapSample } from './heap-recorder';
 import { InfluxLimitResult } from './influx-limit';
 import { LatencySummary } from './latency-histogram';
 import { UsageReport } from './phase-support';
@@ -176,6 +177,7 @@ export function formatSummary(result: BenchResult): string {
       `Connection scale ${n(scale.connected)} of ${n(scale.devices)} devices connected in ${scale.connectSeconds} s (service counted ${scale.serviceConnectedClients ?? '?'}); a reading each every ${scale.intervalSeconds} s for ${scale.publishSeconds} s`,
       `                 ${n(scale.readingsSent)} sent, ${n(scale.acknowledged)} acknowledged, ${n(scale.stored)} in InfluxDB: ${scale.allLanded ? 'every reading landed' : 'NOT every reading landed'}; reconnects ${scale.reconnects}, publish errors ${scale.publishErrors}`,
       `                 service RSS ${rss.beforeConnect} MB idle → ${rss.allConnected} MB connected, peak ${rss.peak} MB, end ${rss.end} MB, trend ${rss.growthMbPerMinute ?? '?'} MB/min`,
+      `                 JavaScript heap used / reserved, external: ${heapLine(scale.serviceHeapMb.allConnected)} connected, ${heapLine(scale.serviceHeapMb.end)} at the end; reserved at most ${scale.serviceHeapMb.heapTotalPeak ?? '?'} MB`,
       `                 ${usage(scale.usage)}`,
     );
   }
@@ -210,6 +212,10 @@ function formatCpuBudget(budget: CpuBudget): string[] {
   if (budget.brokerLimit) lines.push(`                 Aedes alone: ${list(budget.brokerLimit)} (µs per message)`);
   if (budget.influxLimit) lines.push(`                 InfluxDB at its limit: ${list(budget.influxLimit)} (µs per point)`);
   return lines;
+}
+
+function heapLine(sample: HeapSample | null): string {
+  return sample === null ? '?' : `${sample.heapUsedMb} / ${sample.heapTotalMb} MB, ${sample.externalMb} MB`;
 }
 
 function usage(report: UsageReport): string {

@@ -6,6 +6,7 @@ import { DOMAINS } from '../libs/contract/src';
 import { BenchOptions } from './bench-options';
 import { ChildLink } from './child-link';
 import { Cleanup } from './cleanup';
+import { HeapRecorder, HeapSample } from './heap-recorder';
 import { countStoredReadings } from './influx-counts';
 import { BENCH_DATABASE, BENCH_PERIMETER_ENV, stopHub, UsageReport, usageReport } from './phase-support';
 import { ProcessSampler, readProcess } from './process-stats';
@@ -35,6 +36,13 @@ export interface ConnectionScaleResult {
     readonly growthMbPerMinute: number | null;
     /** [seconds since all connected, MB], every 10 s. */
     readonly series: ReadonlyArray<readonly [number, number]>;
+  };
+  /** The service's JavaScript heap and external memory (its /metrics) every 10 s once all had connected. */
+  readonly serviceHeapMb: {
+    readonly allConnected: HeapSample | null;
+    readonly end: HeapSample | null;
+    readonly heapTotalPeak: number | null;
+    readonly series: readonly HeapSample[];
   };
   /** CPU over the whole phase: connecting and publishing. */
   readonly usage: UsageReport;
@@ -73,8 +81,10 @@ export async function measureConnectionScale(options: BenchOptions, cleanup: Cle
           const { connectMs, connections } = await fleet.next('connected', 600_000);
           const connectedAt = sampler.mark();
           const allConnected = mb(readProcess(hub.pid as number)?.rssBytes);
+          const heap = new HeapRecorder(hub);
+          heap.start(10_000);
           const health = await hub.get<{ broker?: { connectedClients?: number } }>('/api/health');
-          const { result } = await fleet.next('result', job.publishMs + 180_000);
+          const { result } = await fleet.next('result', job.publishMs + 180_000).finally(() => heap.stop());
           const report = result as SimulatorReport;
           const to = sampler.mark();
           await settled(hub, 120_000);
@@ -100,6 +110,12 @@ export async function measureConnectionScale(options: BenchOptions, cleanup: Cle
               end: service?.rssMbEnd ?? null,
               growthMbPerMinute: slopePerMinute(sampler.rssSeries('service', growthFrom, to)),
               series: sampler.rssSeries('service', connectedAt, to).filter((_, index) => index % 10 === 0),
+            },
+            serviceHeapMb: {
+              allConnected: heap.samples[0] ?? null,
+              end: heap.samples[heap.samples.length - 1] ?? null,
+              heapTotalPeak: heap.samples.length === 0 ? null : Math.max(...heap.samples.map((sample) => sample.heapTotalMb)),
+              series: heap.samples,
             },
             usage: usageReport(sampler, ['service', 'influxd', 'fleet'], from, to),
             reconnects: report.reconnects,
