@@ -29,6 +29,8 @@ export interface BenchResult {
   readonly commit: string | null;
   readonly machine: { readonly cores: number; readonly cpu: string; readonly memoryGb: number; readonly node: string; readonly influxd: string | null };
   readonly phases: readonly PhaseRecord[];
+  /** Service settings given with --service-env, on top of the bench's own (none: the service's defaults). */
+  readonly serviceEnv: Readonly<Record<string, string>>;
   readonly influxLimit?: InfluxLimitResult;
   readonly brokerLimit?: BrokerLimitResult;
   readonly endToEnd?: EndToEndResult;
@@ -132,8 +134,9 @@ export function formatSummary(result: BenchResult): string {
   const lines = [
     `County Sensing Hub benchmark — ${result.startedAt}, ${result.quick ? 'quick' : 'full'} run, commit ${result.commit ?? '?'}`,
     `${machine.cores} cores (${machine.cpu}) shared by influxd, the service and the load generator; ${machine.memoryGb} GB; Node ${machine.node}; ${machine.influxd ?? 'influxd ?'}`,
-    '',
   ];
+  const settings = Object.entries(result.serviceEnv ?? {});
+  lines.push(settings.length === 0 ? 'Service settings: defaults' : `Service settings: defaults but ${settings.map(([key, value]) => `${key}=${value}`).join(', ')}`, '');
   if (influx) {
     lines.push(
       `InfluxDB limit   ${pad(n(influx.pointsPerSecond))} points/s    ${n(influx.pointsCounted)} points counted in ${influx.seconds} s; ${influx.settings.batchLines}-line batches, ${influx.settings.concurrency} in flight; per second ${spread(influx.perSecond)}`,

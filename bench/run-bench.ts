@@ -72,6 +72,7 @@ async function main(argv: readonly string[]): Promise<number> {
     commit: gitCommit(),
     machine,
     phases: runner.records,
+    serviceEnv: opts.serviceEnv,
     influxLimit: influx,
     brokerLimit: broker,
     endToEnd: e2e,
