@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { connectAsync, MqttClient } from 'mqtt';
+import { IClientOptions, MqttClient } from 'mqtt';
 import { join } from 'node:path';
 import type { DeadLetter } from '../../libs/store/src';
 import type { IngestStatsSnapshot } from '../../libs/pipeline/src/ingest-stats';
@@ -9,6 +9,7 @@ import { closedByBroker, connackCode } from '../support/mqtt-login';
 import { deviceLogin, provisionDevice, subscriberLogin } from '../support/provision';
 import { storedReadings } from '../support/stored-readings';
 import { waitFor } from '../support/wait-for';
+import { OpenMqttClients } from '../support/open-mqtt-clients';
 
 /**
  * Device identity and the topic ACL against the real service over real MQTT: who may connect (CONNACK codes), what
@@ -30,7 +31,7 @@ interface DeviceBody {
 describe('device identity and topic ACL (real service, real MQTT, real influxd)', () => {
   let influxd: InfluxdProcess;
   let hub: HubProcess;
-  const open: MqttClient[] = [];
+  const open = new OpenMqttClients();
 
   beforeAll(async () => {
     influxd = await InfluxdProcess.start();
@@ -38,7 +39,7 @@ describe('device identity and topic ACL (real service, real MQTT, real influxd)'
   });
 
   afterEach(async () => {
-    await Promise.all(open.splice(0).map((client) => client.endAsync(true)));
+    await open.closeAll();
   });
 
   afterAll(async () => {
@@ -46,11 +47,7 @@ describe('device identity and topic ACL (real service, real MQTT, real influxd)'
     await influxd?.cleanup();
   });
 
-  const connect = async (options: Parameters<typeof connectAsync>[1]): Promise<MqttClient> => {
-    const client = await connectAsync(hub.mqttUrl, { reconnectPeriod: 0, ...options });
-    open.push(client);
-    return client;
-  };
+  const connect = (options: IClientOptions): Promise<MqttClient> => open.connect(hub.mqttUrl, options);
   const metric = async (line: string): Promise<number> => {
     const text = await (await fetch(`${hub.httpUrl}/metrics`)).text();
     const found = text.split('\n').find((entry) => entry.startsWith(`${line} `));

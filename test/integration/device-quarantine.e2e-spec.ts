@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { connectAsync, MqttClient } from 'mqtt';
+import { connectAsync } from 'mqtt';
 import type { DeadLetter } from '../../libs/store/src';
 import { alertsOf, createRule, ScriptedDevice } from '../support/alerts-api';
 import { HubProcess } from '../support/hub-process';
@@ -8,6 +8,7 @@ import { closedByBroker, connackCode } from '../support/mqtt-login';
 import { provisionDevice } from '../support/provision';
 import { storedReadings } from '../support/stored-readings';
 import { waitFor } from '../support/wait-for';
+import { OpenMqttClients } from '../support/open-mqtt-clients';
 
 /**
  * Quarantine mode end to end (a first deployment: devices already in the field, not yet in the registry), and the
@@ -27,7 +28,7 @@ interface QuarantinedView {
 describe('quarantine mode and the county hierarchy (real service, real MQTT, real influxd)', () => {
   let influxd: InfluxdProcess;
   let hub: HubProcess;
-  const open: MqttClient[] = [];
+  const open = new OpenMqttClients();
 
   beforeAll(async () => {
     influxd = await InfluxdProcess.start();
@@ -41,7 +42,7 @@ describe('quarantine mode and the county hierarchy (real service, real MQTT, rea
   });
 
   afterAll(async () => {
-    await Promise.all(open.map((client) => client.endAsync(true)));
+    await open.closeAll();
     await hub?.cleanup();
     await influxd?.cleanup();
   });
@@ -50,8 +51,7 @@ describe('quarantine mode and the county hierarchy (real service, real MQTT, rea
 
   it('lets an unknown device in, holds what it sends until approval, then stores its readings with its town (trust on first use)', async () => {
     const secret = randomBytes(32).toString('base64url');
-    const device = await connectAsync(hub.mqttUrl, { clientId: 'field-gas-9', username: 'field-gas-9', password: secret, reconnectPeriod: 200 });
-    open.push(device);
+    const device = open.keep(await connectAsync(hub.mqttUrl, { clientId: 'field-gas-9', username: 'field-gas-9', password: secret, reconnectPeriod: 200 }));
     await device.publishAsync('sensors/gas/field-gas-9/telemetry', reading(3.1), { qos: 1 });
     await device.publishAsync('sensors/gas/field-gas-9/telemetry', reading(3.2), { qos: 1 });
 
@@ -88,8 +88,7 @@ describe('quarantine mode and the county hierarchy (real service, real MQTT, rea
 
   it('keeps a rejected device out, and refuses a quarantined device that comes back with another secret', async () => {
     const first = randomBytes(32).toString('base64url');
-    const device = await connectAsync(hub.mqttUrl, { clientId: 'rogue-1', username: 'rogue-1', password: first, reconnectPeriod: 0 });
-    open.push(device);
+    const device = await open.connect(hub.mqttUrl, { clientId: 'rogue-1', username: 'rogue-1', password: first });
     expect(await connackCode(hub.mqttUrl, { clientId: 'rogue-1', username: 'rogue-1', password: randomBytes(32).toString('base64url') })).toBe(4);
     const dropped = closedByBroker(device);
     const rejected = await hub.request<QuarantinedView>('POST', '/api/devices/rogue-1/reject');

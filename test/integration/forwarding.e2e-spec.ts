@@ -1,9 +1,10 @@
-import { connect as connectMqtt, connectAsync, IClientOptions, MqttClient } from 'mqtt';
+import { connect as connectMqtt, IClientOptions, MqttClient } from 'mqtt';
 import type { Domain } from '../../libs/contract/src';
 import { HubProcess } from '../support/hub-process';
 import { InfluxdProcess } from '../support/influxd-process';
 import { deviceLogin, subscriberLogin } from '../support/provision';
 import { waitFor } from '../support/wait-for';
+import { OpenMqttClients } from '../support/open-mqtt-clients';
 
 /**
  * The broker skips forwarding a message nobody subscribes to (libs/broker/src/forward-only-to-subscribers.ts).
@@ -13,7 +14,7 @@ import { waitFor } from '../support/wait-for';
 describe('forwarding to subscribers (real service, real MQTT)', () => {
   let influxd: InfluxdProcess;
   let hub: HubProcess;
-  const clients: MqttClient[] = [];
+  const clients = new OpenMqttClients();
 
   beforeAll(async () => {
     influxd = await InfluxdProcess.start();
@@ -21,7 +22,7 @@ describe('forwarding to subscribers (real service, real MQTT)', () => {
   });
 
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((client) => client.endAsync(true)));
+    await clients.closeAll();
   });
 
   afterAll(async () => {
@@ -29,11 +30,7 @@ describe('forwarding to subscribers (real service, real MQTT)', () => {
     await influxd?.cleanup();
   });
 
-  const connectWith = async (login: IClientOptions, clean = true): Promise<MqttClient> => {
-    const client = await connectAsync(hub.mqttUrl, { ...login, clean, reconnectPeriod: 0 });
-    clients.push(client);
-    return client;
-  };
+  const connectWith = (login: IClientOptions, clean = true): Promise<MqttClient> => clients.connect(hub.mqttUrl, { ...login, clean });
   /** A read-only integration client (`test.<name>`), created through the API. */
   const subscriber = async (name: string) => connectWith(await subscriberLogin(hub, name));
   /** A provisioned device. */
@@ -77,8 +74,7 @@ describe('forwarding to subscribers (real service, real MQTT)', () => {
     await sensor.publishAsync('sensors/gas/fw-gas-1/telemetry', payload, { qos: 1 });
 
     // Listening before the session resumes: the queued message may come right after the CONNACK.
-    const back = connectMqtt(hub.mqttUrl, { ...login, clean: false, reconnectPeriod: 0 });
-    clients.push(back);
+    const back = clients.keep(connectMqtt(hub.mqttUrl, { ...login, clean: false, reconnectPeriod: 0 }));
     const messages = received(back);
     await waitFor(async () => messages.length, (count) => count >= 1, 5_000, 'the queued message');
     expect(messages).toEqual([`sensors/gas/fw-gas-1/telemetry ${payload}`]);

@@ -8,6 +8,7 @@ import { InfluxdProcess } from '../support/influxd-process';
 import { closed, connectDevice, connectIntegration, grants, metricValue, refusedLogin } from '../support/mqtt-perimeter';
 import { storedReadings } from '../support/stored-readings';
 import { waitFor } from '../support/wait-for';
+import { OpenMqttClients } from '../support/open-mqtt-clients';
 
 /**
  * Department and integration MQTT clients end to end: created over the API by an admin, logging in to the real
@@ -23,7 +24,7 @@ interface Issued {
 describe('integration MQTT clients (real service, real MQTT, real influxd)', () => {
   let influxd: InfluxdProcess;
   let hub: HubProcess;
-  const open: MqttClient[] = [];
+  const open = new OpenMqttClients();
 
   beforeAll(async () => {
     influxd = await InfluxdProcess.start();
@@ -31,12 +32,12 @@ describe('integration MQTT clients (real service, real MQTT, real influxd)', () 
   });
 
   afterAll(async () => {
-    await Promise.all(open.map((client) => client.endAsync(true)));
+    await open.closeAll();
     await hub?.cleanup();
     await influxd?.cleanup();
   });
 
-  const keep = (client: MqttClient): MqttClient => (open.push(client), client);
+  const keep = (client: MqttClient): MqttClient => open.keep(client);
   const issue = async (body: Record<string, unknown>): Promise<Issued> => {
     const answer = await hub.request<Issued>('POST', '/api/mqtt-clients', body);
     if (answer.status !== 201) throw new Error(`POST /api/mqtt-clients answered ${answer.status}: ${JSON.stringify(answer.body)}`);

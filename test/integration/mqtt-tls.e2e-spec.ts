@@ -8,6 +8,7 @@ import { InfluxdProcess } from '../support/influxd-process';
 import { connectDevice, metricValue, rawConnect, refusedLogin } from '../support/mqtt-perimeter';
 import { storedReadings } from '../support/stored-readings';
 import { waitFor } from '../support/wait-for';
+import { OpenMqttClients } from '../support/open-mqtt-clients';
 
 /**
  * TLS end to end with certificates made here by openssl, as the README tells an operator: MQTT over TLS, MQTT over
@@ -18,7 +19,7 @@ const DATABASE = 'mqtt_tls';
 describe('TLS (real service, real MQTT over TLS, real influxd)', () => {
   let dir: string;
   let influxd: InfluxdProcess;
-  const open: MqttClient[] = [];
+  const open = new OpenMqttClients();
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hub-tls-'));
@@ -26,12 +27,12 @@ describe('TLS (real service, real MQTT over TLS, real influxd)', () => {
   });
 
   afterAll(async () => {
-    await Promise.all(open.map((client) => client.endAsync(true)));
+    await open.closeAll();
     await influxd?.cleanup();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const keep = (client: MqttClient): MqttClient => (open.push(client), client);
+  const keep = (client: MqttClient): MqttClient => open.keep(client);
 
   describe('with a self-signed certificate and plaintext MQTT turned off', () => {
     let certificate: TestCertificate;

@@ -1,9 +1,10 @@
-import { connectAsync, MqttClient } from 'mqtt';
+import { IClientOptions, MqttClient } from 'mqtt';
 import type { DeadLetter } from '../../libs/store/src';
 import { HubProcess } from '../support/hub-process';
 import { InfluxdProcess } from '../support/influxd-process';
 import { deviceLogin, subscriberLogin } from '../support/provision';
 import { waitFor } from '../support/wait-for';
+import { OpenMqttClients } from '../support/open-mqtt-clients';
 
 /**
  * Last-will messages go through the same topic ACL as any publish: a device that drops off without DISCONNECT has
@@ -12,7 +13,7 @@ import { waitFor } from '../support/wait-for';
 describe('MQTT last will (real service, real MQTT, real influxd)', () => {
   let influxd: InfluxdProcess;
   let hub: HubProcess;
-  const open: MqttClient[] = [];
+  const open = new OpenMqttClients();
 
   beforeAll(async () => {
     influxd = await InfluxdProcess.start();
@@ -20,16 +21,12 @@ describe('MQTT last will (real service, real MQTT, real influxd)', () => {
   });
 
   afterAll(async () => {
-    await Promise.all(open.splice(0).map((client) => client.endAsync(true)));
+    await open.closeAll();
     await hub?.cleanup();
     await influxd?.cleanup();
   });
 
-  const connect = async (options: Parameters<typeof connectAsync>[1]): Promise<MqttClient> => {
-    const client = await connectAsync(hub.mqttUrl, { reconnectPeriod: 0, ...options });
-    open.push(client);
-    return client;
-  };
+  const connect = (options: IClientOptions): Promise<MqttClient> => open.connect(hub.mqttUrl, options);
 
   it("publishes a dropped device's will on its own status topic, and refuses a will on another device's topic", async () => {
     const watcher = await connect(await subscriberLogin(hub, 'willwatch'));
