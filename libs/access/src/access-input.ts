@@ -5,11 +5,12 @@ import { TOWN_NAME_PATTERN, TOWN_NAME_RULE } from '../../common/src/printable-te
 
 export { InvalidInputError, JsonInputReader };
 
-/** Town names come from the device registry; here the same spelling rule as everywhere a town is typed. */
-
 const DOMAIN_PATTERN = new RegExp(`^(${DOMAINS.join('|')})$`);
 
-/** `towns` and `domains` of a body: lists (empty or absent: all). Undefined entries when absent from the body. */
+/**
+ * `towns` and `domains` of a body: lists (empty or absent: all), towns spelled as everywhere a town is typed. Keys
+ * absent from the body are absent from the result. Shared by operators and API keys.
+ */
 export function readScope(read: JsonInputReader): { towns?: string[]; domains?: Domain[] } {
   const towns = read.stringList('towns', { maxItems: 200, pattern: TOWN_NAME_PATTERN, patternText: TOWN_NAME_RULE });
   const domains = read.stringList('domains', { maxItems: DOMAINS.length, pattern: DOMAIN_PATTERN, patternText: `one of ${DOMAINS.join(', ')}` }) as Domain[] | undefined;

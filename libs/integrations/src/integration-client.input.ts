@@ -4,8 +4,6 @@ import { InvalidInputError, JsonInputReader } from '../../alerts/src/json-input.
 import { INTEGRATION_CLIENT_NAME_PATTERN, INTEGRATION_CLIENT_NAME_TEXT } from './integration-client';
 import { TOWN_NAME_PATTERN, TOWN_NAME_RULE } from '../../common/src/printable-text';
 
-/** Same spelling rule as the towns of alert rules: 1–100 characters, no leading or trailing space. */
-
 const DOMAIN_PATTERN = new RegExp(`^(${DOMAINS.join('|')})$`);
 
 export interface NewIntegrationClientInput {

@@ -26,7 +26,6 @@ const CONDITION_KEYS: Record<(typeof CONDITION_TYPES)[number], readonly string[]
   stuck: ['type', 'window', 'tolerance', 'minReadings'],
 };
 
-
 export interface AlertRuleInput {
   /** Present when the body names one (create: the wanted id; update: must equal the path's). */
   readonly id?: string;
