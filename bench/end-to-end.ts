@@ -103,14 +103,12 @@ export async function measureEndToEnd(options: BenchOptions, cleanup: Cleanup, s
           readingsPerMessage: 1,
           seconds: options.e2eSeconds,
           tsBase: Date.now() - 3 * HOUR_MS,
-          countedBefore: 0,
         });
         const latency = await latencyPhase(options, cleanup, hub, influxd, sampler, sustained, credentials);
         const burst = await closedLoopPhase(options, cleanup, hub, influxd, sampler, credentials, {
           readingsPerMessage: options.burstReadings,
           seconds: options.burstSeconds,
           tsBase: Date.now() - HOUR_MS,
-          countedBefore: await countStoredReadings(influxd, BENCH_DATABASE),
         });
         const finalStats = await settled(hub);
         const rssMbHighWater = sampler.usage('service', 0, Number.MAX_SAFE_INTEGER)?.rssMbHighWater ?? null;
@@ -142,8 +140,6 @@ interface ClosedLoopRun {
   readonly readingsPerMessage: number;
   readonly seconds: number;
   readonly tsBase: number;
-  /** Readings already in InfluxDB from earlier runs. */
-  readonly countedBefore: number;
 }
 
 async function closedLoopPhase(
@@ -157,6 +153,8 @@ async function closedLoopPhase(
 ): Promise<SustainedResult> {
   let from = 0;
   const before = await settled(hub);
+  // Readings of earlier runs in the same database: this run's figure counts only what it added.
+  const countedBefore = await countStoredReadings(influxd, BENCH_DATABASE);
   const recorder = new HubStatsRecorder(hub);
   const job: MqttLoadJob = {
     kind: 'mqtt',
@@ -185,7 +183,7 @@ async function closedLoopPhase(
   }
   const after = await settled(hub);
   const to = sampler.mark();
-  const counted = (await countStoredReadings(influxd, BENCH_DATABASE)) - run.countedBefore;
+  const counted = (await countStoredReadings(influxd, BENCH_DATABASE)) - countedBefore;
   const written = after.written - before.written;
   return {
     readingsPerMessage: run.readingsPerMessage,
