@@ -195,8 +195,11 @@ describe(`fuzz (seed ${SEED})`, () => {
       // Garbage on other connections: closed where MQTT requires it, and every oversize packet dead-lettered.
       const notClosed = rawOutcomes.filter((outcome) => outcome.scenario.mustClose && !outcome.closedByServer).map((outcome) => outcome.scenario.name);
       expect(notClosed).toEqual([]);
-      const oversizeScenarios = rawOutcomes.filter((outcome) => /oversize|five bytes/.test(outcome.scenario.name)).length;
-      expect(rawLetters.filter((letter) => letter.reason === 'PAYLOAD_TOO_LARGE').length).toBeGreaterThanOrEqual(oversizeScenarios);
+      // An oversize first packet is always read (and dead-lettered) before anything else happens on its connection. An
+      // oversize PUBLISH follows a CONNECT of an unregistered client: the service may refuse the login and close the
+      // connection before reading it (FUZZ_SEED=113685124), so it is owed only the close checked above.
+      const oversizeFirstPackets = rawOutcomes.filter((outcome) => /oversize packet before CONNECT|five bytes/.test(outcome.scenario.name)).length;
+      expect(rawLetters.filter((letter) => letter.reason === 'PAYLOAD_TOO_LARGE').length).toBeGreaterThanOrEqual(oversizeFirstPackets);
 
       // The generator reached every reason it aims at (else a broken generator would pass silently).
       const reached = new Set<RejectReason>(fuzzLetters.map((letter) => letter.reason));
