@@ -1,3 +1,4 @@
+import { connect } from 'mqtt';
 import { HubProcess } from '../support/hub-process';
 import { InfluxdProcess } from '../support/influxd-process';
 import { connectDevice, connectIntegration, metricValue } from '../support/mqtt-perimeter';
@@ -45,7 +46,9 @@ describe('offline queues of persistent MQTT sessions (real service, real MQTT, r
     expect(metricValue((await hub.get<string>('/metrics')).body, 'hub_mqtt_offline_messages_dropped_total')).toBe(SENT - LIMIT);
 
     const received: number[] = [];
-    const back = await connectIntegration(hub.mqttUrl, 'water.historian', created.body.secret, session);
+    // Listening before the session resumes: the queued messages come right after the CONNACK, before an awaited
+    // connect would return.
+    const back = connect(hub.mqttUrl, { clientId: 'water.historian', username: 'water.historian', password: created.body.secret, clean: false, reconnectPeriod: 0 });
     back.on('message', (_topic, payload) => received.push((JSON.parse(payload.toString()) as { metrics: { pressure_kpa: number } }).metrics.pressure_kpa));
     await waitFor(async () => received.length, (count) => count >= LIMIT, 10_000, `${LIMIT} queued messages delivered`);
     await new Promise((resolve) => setTimeout(resolve, 300));
