@@ -11,6 +11,7 @@ import { MqttListenerOptions, MqttListeners } from './mqtt-listeners';
 import { MqttPacketSizeMeter } from './mqtt-packet-size.meter';
 import { boundedOfflineQueues, OfflineQueueStats } from './bounded-offline-queues';
 import { forwardOnlyToSubscribers } from './forward-only-to-subscribers';
+import { usePlainParserBuffer } from './plain-parser-buffer';
 
 export interface BrokerListenOptions extends MqttListenerOptions {
   /** QoS 1/2 messages queued at most for one persistent session while its client is away. */
@@ -42,6 +43,7 @@ export class MqttBroker {
   private listeners: MqttListeners | null = null;
   private sweeper: NodeJS.Timeout | null = null;
   private readonly clients = new Map<string, Client>();
+  private parserBufferWarned = false;
   readonly access: MqttAccessHooks;
   /** Messages not queued for an away persistent session because its queue was full (see boundedOfflineQueues). */
   offlineQueues: OfflineQueueStats = { dropped: 0 };
@@ -146,7 +148,11 @@ export class MqttBroker {
       admit: (socket) => this.perimeter.admitConnection(socket.remoteAddress),
       connection: (connection: Duplex, remoteAddress: string | undefined, request?: IncomingMessage) => {
         this.access.connectionAccepted(connection, remoteAddress);
-        aedes.handle(this.meter(connection, options.maxPacketBytes, remoteAddress), request);
+        const client = aedes.handle(this.meter(connection, options.maxPacketBytes, remoteAddress), request);
+        if (!usePlainParserBuffer(client) && !this.parserBufferWarned) {
+          this.parserBufferWarned = true;
+          this.logger.warn('MQTT parser buffer left as aedes made it (its internals changed): ≈ 0.9 KB more memory per connection');
+        }
       },
       tlsFailure: (error, remoteAddress) => this.perimeter.tlsFailed(remoteAddress, error),
     });
