@@ -2,7 +2,7 @@ import type { MqttAccessPolicy, MqttLoginAttempt, MqttLoginRefusal, MqttPrincipa
 import { parseSensorTopic } from '../../contract/src/telemetry-topic';
 import { DEVICE_ID_PATTERN } from '../../contract/src/telemetry-topic';
 import { deviceSecretMatches, hashDeviceSecret } from './device-secret';
-import { DeviceTopics, deviceMayReceive, devicePublishRefusal, deviceSubscriptionRefusal, deviceTopics } from './device-topic.acl';
+import { deviceMayReceive, devicePublishRefusal, deviceSubscriptionRefusal } from './device-topic.acl';
 import type { DeviceRegistryService } from './device-registry.service';
 import { EMPTY_PROFILE, RegistryDevice } from './registry-device';
 
@@ -20,8 +20,6 @@ export const MAX_QUARANTINED_DEVICES = 10_000;
  */
 export const MIN_KEPT_SECRET_BYTES = 32;
 
-type DevicePrincipal = Extract<MqttPrincipal, { kind: 'device' }>;
-
 /**
  * MQTT access for field devices: who may connect (username = client id = device id, password = the device's
  * secret), and the topic ACL (a device publishes only on its own telemetry and status topics and subscribes only to
@@ -29,8 +27,6 @@ type DevicePrincipal = Extract<MqttPrincipal, { kind: 'device' }>;
  * are refused here; another policy answers for them.
  */
 export class DeviceAccessPolicy implements MqttAccessPolicy {
-  private readonly topics = new WeakMap<DevicePrincipal, DeviceTopics>();
-
   constructor(
     private readonly registry: DeviceRegistryService,
     private readonly admission: DeviceAdmission,
@@ -61,7 +57,7 @@ export class DeviceAccessPolicy implements MqttAccessPolicy {
 
   publishRefusal(principal: MqttPrincipal, topic: string): MqttPublishRefusal | null {
     if (principal.kind === 'device') {
-      const refusal = devicePublishRefusal(principal.deviceId, this.topicsOf(principal), topic);
+      const refusal = devicePublishRefusal(principal, topic);
       return refusal === null ? null : { reason: 'TOPIC_FORBIDDEN', detail: refusal, deviceId: principal.deviceId, domain: principal.domain };
     }
     if (principal.kind === 'quarantined') return this.quarantinedPublish(principal.deviceId, topic);
@@ -69,20 +65,13 @@ export class DeviceAccessPolicy implements MqttAccessPolicy {
   }
 
   subscriptionRefusal(principal: MqttPrincipal, filter: string): string | null {
-    if (principal.kind === 'device') return deviceSubscriptionRefusal(principal.deviceId, this.topicsOf(principal), filter);
+    if (principal.kind === 'device') return deviceSubscriptionRefusal(principal, filter);
     if (principal.kind === 'quarantined') return `device ${principal.deviceId} is quarantined: no subscriptions until it is approved`;
     return `${principal.name} is not a device`;
   }
 
   mayReceive(principal: MqttPrincipal, topic: string): boolean {
-    return principal.kind === 'device' && deviceMayReceive(this.topicsOf(principal), topic);
-  }
-
-  /** Computed once per connection, not per message. */
-  private topicsOf(principal: DevicePrincipal): DeviceTopics {
-    let topics = this.topics.get(principal);
-    if (topics === undefined) this.topics.set(principal, (topics = deviceTopics(principal.domain, principal.deviceId)));
-    return topics;
+    return principal.kind === 'device' && deviceMayReceive(principal, topic);
   }
 
   private quarantineNewcomer(deviceId: string, attempt: MqttLoginAttempt): MqttPrincipal | MqttLoginRefusal {
