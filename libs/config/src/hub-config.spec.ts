@@ -57,7 +57,7 @@ const DEFAULTS: HubConfig = {
   },
   devices: { admission: 'registered' },
   operators: { sessionIdleMs: 3_600_000, sessionMaxAgeMs: 43_200_000, initialAdminPassword: null, secureCookies: 'auto' },
-  runtime: { heapBudgetBytes: 160 * 1024 * 1024 },
+  runtime: { heapBudgetBytes: 128 * 1024 * 1024 },
 };
 
 describe('loadHubConfig', () => {

@@ -3,17 +3,18 @@ import { ConfigReader } from './env-parsers';
 export interface RuntimeConfig {
   /**
    * The size the JavaScript heap is kept under where what is live allows: after each full GC the heap may grow to
-   * this before the next one (but at least 25 % past the live size). Null: V8 decides (up to 4× the live size).
+   * this before the next one (but at least 10 % past the live size). Null: V8 decides (up to 4× the live size).
    */
   readonly heapBudgetBytes: number | null;
 }
 
 /**
- * Measured on this machine (README, Performance): 10,000 connected devices keep ~140 MB live, full ingest load
- * ~50 MB. With this budget the first grows by the least (25 %) before a full GC (10,000 devices for 10 minutes: RSS
- * peak 322–327 MB instead of 475 MB over 3), the second about 3× as V8 would (no measurable extra GC work at full load).
+ * Measured on this machine (README, Performance): 10,000 connected devices keep ~125 MB live, full ingest load
+ * ~50 MB. With this budget the first grows by the least (10 %) before a full GC (10,000 devices for 3 minutes: RSS
+ * peak 280 MB, against 296–303 MB with 160 MiB and 25 %, and 475 MB left to V8), the second about 2.5× (paired
+ * end-to-end and burst runs showed no cost against 160 MiB).
  */
-export const DEFAULT_HEAP_BUDGET_BYTES = 160 * 1024 * 1024;
+export const DEFAULT_HEAP_BUDGET_BYTES = 128 * 1024 * 1024;
 
 export function readRuntimeConfig(read: ConfigReader): RuntimeConfig {
   const off = read.string('HUB_HEAP_BUDGET', '').toLowerCase() === 'off';
