@@ -17,11 +17,21 @@ describe('parseBenchArgs', () => {
     expect(() => parseBenchArgs(['--only', 'e2e,disk'])).toThrow(new BenchUsageError('--only: unknown phase "disk"; phases: influx, broker, e2e, scale'));
     expect(() => parseBenchArgs(['--fast'])).toThrow('unknown flag --fast');
     expect(() => parseBenchArgs(['--window', '0'])).toThrow('--window must be a whole number from 1 to 1000, got "0"');
-    expect(() => parseBenchArgs(['--service-env', 'PATH=/tmp'])).toThrow('--service-env must be KEY=VALUE with a HUB_… or INFLUX_… key, got "PATH=/tmp"');
+    expect(() => parseBenchArgs(['--service-env', 'PATH=/tmp'])).toThrow('--service-env must be KEY=VALUE with a HUB_…, INFLUX_… or MALLOC_… key, got "PATH=/tmp"');
+    for (const bad of ['max-semi-space-size=4', '--max-semi-space-size=4 --inspect', '--require=x.js ', '-e']) {
+      expect(() => parseBenchArgs(['--service-node-flag', bad])).toThrow(`--service-node-flag must be one --flag or --flag=value, got "${bad}"`);
+    }
   });
 
   it('passes service settings through, the last one of a key winning', () => {
     const options = parseBenchArgs(['--service-env', 'HUB_WRITE_CONCURRENCY=4', '--service-env', 'HUB_LOG_LEVEL=a=b', '--service-env', 'HUB_WRITE_CONCURRENCY=3']);
     expect(options !== 'help' && options.serviceEnv).toEqual({ HUB_WRITE_CONCURRENCY: '3', HUB_LOG_LEVEL: 'a=b' });
+  });
+
+  it('passes Node flags and allocator settings for the service through, in order', () => {
+    const options = parseBenchArgs(['--service-node-flag', '--max-semi-space-size=4', '--service-env', 'MALLOC_ARENA_MAX=2', '--service-node-flag', '--trace-gc']);
+    expect(options !== 'help' && [options.serviceNodeFlags, options.serviceEnv]).toEqual([['--max-semi-space-size=4', '--trace-gc'], { MALLOC_ARENA_MAX: '2' }]);
+    const defaults = parseBenchArgs([]);
+    expect(defaults !== 'help' && defaults.serviceNodeFlags).toEqual([]);
   });
 });

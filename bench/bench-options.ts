@@ -29,6 +29,8 @@ export interface BenchOptions {
   readonly scaleSeconds: number;
   /** Service settings of the end-to-end and connection-scale phases on top of the bench's own (--service-env). */
   readonly serviceEnv: Readonly<Record<string, string>>;
+  /** Node/V8 flags for the service in those phases, after its own (--service-node-flag): a later one wins. */
+  readonly serviceNodeFlags: readonly string[];
 }
 
 export const USAGE = `npm run bench [-- flags]       (builds first; or: node dist/bench/run-bench.js [flags])
@@ -44,8 +46,10 @@ export const USAGE = `npm run bench [-- flags]       (builds first; or: node dis
   --influx-writers N   POSTs in flight in the InfluxDB-limit phase (default 8)
   --attempts N         runs of a phase that other processes disturbed (default 3, quick 1); the least disturbed is kept
   --out DIR            where results go (default bench-results)
-  --service-env K=V    a service setting (HUB_… or INFLUX_…) for the end-to-end and scale phases; repeatable,
-                       to compare settings side by side (recorded in the result file)
+  --service-env K=V    a service setting (HUB_… or INFLUX_…, or glibc's MALLOC_…) for the end-to-end and scale
+                       phases; repeatable, to compare settings side by side (recorded in the result file)
+  --service-node-flag F  a Node/V8 flag for the service in those phases, after its own (e.g.
+                       --max-semi-space-size=4 overrides the default 8); repeatable, recorded likewise
   --help`;
 
 export class BenchUsageError extends Error {}
@@ -63,6 +67,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
   let influxConcurrency = 8;
   let attempts: number | undefined;
   const serviceEnv: Record<string, string> = {};
+  const serviceNodeFlags: string[] = [];
   for (let index = 0; index < argv.length; index++) {
     const flag = argv[index];
     const value = (): string => {
@@ -85,7 +90,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     else if (flag === '--service-env') {
       const [key, setting] = serviceSetting(value());
       serviceEnv[key] = setting;
-    }
+    } else if (flag === '--service-node-flag') serviceNodeFlags.push(nodeFlag(value()));
     else throw new BenchUsageError(`unknown flag ${flag}`);
   }
   return {
@@ -108,6 +113,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     scaleIntervalSeconds: 10,
     scaleSeconds: (scaleMinutes ?? (quick ? 0.5 : 3)) * 60,
     serviceEnv,
+    serviceNodeFlags,
   };
 }
 
@@ -120,9 +126,15 @@ function parsePhases(list: string): Set<PhaseName> {
 }
 
 function serviceSetting(text: string): [string, string] {
-  const match = /^((?:HUB|INFLUX)_[A-Z0-9_]+)=(.*)$/s.exec(text);
-  if (!match) throw new BenchUsageError(`--service-env must be KEY=VALUE with a HUB_… or INFLUX_… key, got "${text}"`);
+  const match = /^((?:HUB|INFLUX|MALLOC)_[A-Z0-9_]+)=(.*)$/s.exec(text);
+  if (!match) throw new BenchUsageError(`--service-env must be KEY=VALUE with a HUB_…, INFLUX_… or MALLOC_… key, got "${text}"`);
   return [match[1], match[2]];
+}
+
+/** One flag, e.g. --max-semi-space-size=4: no spaces, so it cannot smuggle in a second argument or a script. */
+function nodeFlag(text: string): string {
+  if (!/^--[a-z0-9][a-z0-9_-]*(=[^\s]+)?$/.test(text)) throw new BenchUsageError(`--service-node-flag must be one --flag or --flag=value, got "${text}"`);
+  return text;
 }
 
 function wholeNumber(flag: string, text: string, min: number, max: number): number {

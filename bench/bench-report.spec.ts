@@ -1,4 +1,4 @@
-import { cpuBudgetOf, cpuPerUnit } from './bench-report';
+import { cpuBudgetOf, cpuPerUnit, serviceSettingsLine } from './bench-report';
 import type { EndToEndResult } from './end-to-end';
 import type { UsageReport } from './phase-support';
 
@@ -35,5 +35,14 @@ describe('cpuBudgetOf', () => {
       influxLimit: null,
     });
     expect(cpuBudgetOf(2, undefined, undefined, undefined)).toBeNull();
+  });
+});
+
+describe('serviceSettingsLine', () => {
+  it('names every setting and Node flag the service ran with beyond its defaults', () => {
+    expect(serviceSettingsLine({}, [])).toBe('Service settings: defaults');
+    expect(serviceSettingsLine({ HUB_HEAP_BUDGET: '128MiB', MALLOC_ARENA_MAX: '2' }, ['--max-semi-space-size=4'])).toBe(
+      'Service settings: defaults but HUB_HEAP_BUDGET=128MiB, MALLOC_ARENA_MAX=2, node --max-semi-space-size=4',
+    );
   });
 });

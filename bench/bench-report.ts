@@ -31,6 +31,8 @@ export interface BenchResult {
   readonly phases: readonly PhaseRecord[];
   /** Service settings given with --service-env, on top of the bench's own (none: the service's defaults). */
   readonly serviceEnv: Readonly<Record<string, string>>;
+  /** Node/V8 flags given with --service-node-flag, after the service's own (absent in older result files). */
+  readonly serviceNodeFlags?: readonly string[];
   readonly influxLimit?: InfluxLimitResult;
   readonly brokerLimit?: BrokerLimitResult;
   readonly endToEnd?: EndToEndResult;
@@ -128,6 +130,12 @@ export function writeResult(result: BenchResult, outDir: string, stamp: string):
   return file;
 }
 
+/** What the service ran with beyond its defaults (--service-env, --service-node-flag). */
+export function serviceSettingsLine(env: Readonly<Record<string, string>>, nodeFlags: readonly string[]): string {
+  const changes = [...Object.entries(env).map(([key, value]) => `${key}=${value}`), ...nodeFlags.map((flag) => `node ${flag}`)];
+  return changes.length === 0 ? 'Service settings: defaults' : `Service settings: defaults but ${changes.join(', ')}`;
+}
+
 /** The readable summary printed at the end of a run. */
 export function formatSummary(result: BenchResult): string {
   const { machine, influxLimit: influx, brokerLimit: broker, endToEnd: e2e, connectionScale: scale } = result;
@@ -135,8 +143,7 @@ export function formatSummary(result: BenchResult): string {
     `County Sensing Hub benchmark — ${result.startedAt}, ${result.quick ? 'quick' : 'full'} run, commit ${result.commit ?? '?'}`,
     `${machine.cores} cores (${machine.cpu}) shared by influxd, the service and the load generator; ${machine.memoryGb} GB; Node ${machine.node}; ${machine.influxd ?? 'influxd ?'}`,
   ];
-  const settings = Object.entries(result.serviceEnv ?? {});
-  lines.push(settings.length === 0 ? 'Service settings: defaults' : `Service settings: defaults but ${settings.map(([key, value]) => `${key}=${value}`).join(', ')}`, '');
+  lines.push(serviceSettingsLine(result.serviceEnv ?? {}, result.serviceNodeFlags ?? []), '');
   if (influx) {
     lines.push(
       `InfluxDB limit   ${pad(n(influx.pointsPerSecond))} points/s    ${n(influx.pointsCounted)} points counted in ${influx.seconds} s; ${influx.settings.batchLines}-line batches, ${influx.settings.concurrency} in flight; per second ${spread(influx.perSecond)}`,

@@ -56,7 +56,10 @@ export interface ConnectionScaleResult {
 export async function measureConnectionScale(options: BenchOptions, cleanup: Cleanup): Promise<ConnectionScaleResult> {
   return cleanup.around('influxd', await InfluxdProcess.start(), (influxd) => influxd.cleanup(), async (influxd) => {
     await influxd.createDatabase(BENCH_DATABASE);
-    const hub = await HubProcess.start({ INFLUX_URL: influxd.url, INFLUX_DATABASE: BENCH_DATABASE, ...BENCH_PERIMETER_ENV, ...options.serviceEnv });
+    const hub = await HubProcess.start(
+      { INFLUX_URL: influxd.url, INFLUX_DATABASE: BENCH_DATABASE, ...BENCH_PERIMETER_ENV, ...options.serviceEnv },
+      { nodeArgs: options.serviceNodeFlags },
+    );
     return cleanup.around('service', hub, stopHub, async () => {
       const sampler = new ProcessSampler();
       sampler.watch('service', hub.pid);

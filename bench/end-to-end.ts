@@ -89,7 +89,7 @@ export async function measureEndToEnd(options: BenchOptions, cleanup: Cleanup, s
     // node --cpu-prof writes the profile when the service exits (after its graceful stop below).
     const profileName = `${stamp}-hub.cpuprofile`;
     const profileArgs = ['--cpu-prof', `--cpu-prof-dir=${resolve(options.outDir)}`, `--cpu-prof-name=${profileName}`];
-    const hub = await HubProcess.start(serviceEnv, { nodeArgs: options.profile ? profileArgs : [] });
+    const hub = await HubProcess.start(serviceEnv, { nodeArgs: [...options.serviceNodeFlags, ...(options.profile ? profileArgs : [])] });
     return cleanup.around('service', hub, stopHub, async () => {
       const sampler = new ProcessSampler();
       sampler.watch('service', hub.pid);

@@ -73,6 +73,7 @@ async function main(argv: readonly string[]): Promise<number> {
     machine,
     phases: runner.records,
     serviceEnv: opts.serviceEnv,
+    serviceNodeFlags: opts.serviceNodeFlags,
     influxLimit: influx,
     brokerLimit: broker,
     endToEnd: e2e,
