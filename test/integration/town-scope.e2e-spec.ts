@@ -248,7 +248,7 @@ describe('town and domain scope (real service, real MQTT, real influxd)', () => 
     }
   });
 
-  it('keeps a water-only API key to water: gas alerts are 403, devices and dead letters are water only', async () => {
+  it('keeps a water-only API key to water: gas alerts and rules are 403, devices, dead letters and rules are water only', async () => {
     const { key } = await createApiKey(hub, { name: 'water-export', role: 'viewer', domains: ['water'] });
     const alerts = await send<{ items: AlertView[] }>(hub, 'GET', '/api/alerts', bearer(key));
     expect(alerts.body.items.map((item) => item.deviceId).sort()).toEqual(['ash-w-1', 'brk-w-1']);
@@ -258,6 +258,12 @@ describe('town and domain scope (real service, real MQTT, real influxd)', () => 
     expect((await send<DeviceView[]>(hub, 'GET', '/api/devices', bearer(key))).body.map((device) => device.deviceId)).toEqual(['ash-w-1', 'brk-w-1']);
     expect((await send(hub, 'GET', '/api/devices/ash-g-1/readings', bearer(key))).status).toBe(403);
     expect((await send<DeadLetterPage>(hub, 'GET', '/api/dead-letters', bearer(key))).body.items.map((letter) => letter.deviceId).sort()).toEqual(['ash-w-1', 'brk-w-1']);
+    // Rules too: the gas rule's selector is not the water department's to read.
+    expect((await send<Array<{ id: string }>>(hub, 'GET', '/api/alert-rules', bearer(key))).body.map((rule) => rule.id)).toEqual(['water-low']);
+    for (const path of ['/api/alert-rules/gas-high', '/api/alert-rules/gas-high/evaluations']) {
+      const answer = await send<{ message: string }>(hub, 'GET', path, bearer(key));
+      expect([path, answer.status, answer.body.message]).toEqual([path, 403, 'Rule gas-high (gas) is outside the scope of key:water-export (domains water)']);
+    }
   });
 
   it('keeps an Ashford admin key to Ashford MQTT clients: no county-wide client made, listed, widened or its secret taken', async () => {

@@ -1,30 +1,35 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AlertEngine } from '../../../../libs/alerts/src/alert-engine';
 import type { AlertRuleDocument } from '../../../../libs/alerts/src/rules/alert-rule.document';
 import { AlertRuleDto, RuleEvaluationStatusDto } from './alert.dto';
 import { CurrentPrincipal } from '../access/access.decorators';
 import type { Principal } from '../../../../libs/access/src/access-scope';
 
-/** Everyone reads rules; changing them takes an admin (the guard's default for every method but GET). */
+/**
+ * Everyone reads the rules that concern their part of the county (a water-only key sees water rules, an Ashford
+ * operator no rule limited to other towns); changing them takes an admin (the guard's default for every method but
+ * GET) whose scope holds the whole rule.
+ */
 @ApiTags('alert-rules')
 @Controller('api/alert-rules')
 export class AlertRulesController {
   constructor(private readonly engine: AlertEngine) {}
 
   @Get()
-  @ApiOperation({ summary: 'Every alert rule (the default pack included, as edited)' })
+  @ApiOperation({ summary: 'Every alert rule that concerns the caller’s domains and towns (the default pack included, as edited)' })
   @ApiOkResponse({ type: [AlertRuleDto] })
-  list(): AlertRuleDocument[] {
-    return this.engine.rules.list().map((rule) => this.engine.rules.document(rule));
+  list(@CurrentPrincipal() principal: Principal): AlertRuleDocument[] {
+    return this.engine.rules.listFor(principal).map((rule) => this.engine.rules.document(rule));
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One rule' })
   @ApiOkResponse({ type: AlertRuleDto })
+  @ApiForbiddenResponse({ description: 'The rule watches only domains or towns outside the caller’s scope' })
   @ApiNotFoundResponse()
-  get(@Param('id') id: string): AlertRuleDocument {
-    return this.engine.rules.document(this.engine.rules.get(id));
+  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): AlertRuleDocument {
+    return this.engine.rules.document(this.engine.rules.getFor(id, principal));
   }
 
   @Post()
@@ -69,8 +74,9 @@ export class AlertRulesController {
   @Get(':id/evaluations')
   @ApiOperation({ summary: 'How the rule’s scheduled evaluations went since the service started: counts by outcome, slow ones, the last duration and error' })
   @ApiOkResponse({ type: RuleEvaluationStatusDto })
-  evaluations(@Param('id') id: string): RuleEvaluationStatusDto {
-    const rule = this.engine.rules.get(id);
+  @ApiForbiddenResponse({ description: 'The rule watches only domains or towns outside the caller’s scope' })
+  evaluations(@Param('id') id: string, @CurrentPrincipal() principal: Principal): RuleEvaluationStatusDto {
+    const rule = this.engine.rules.getFor(id, principal);
     const stats = this.engine.stats.rule(rule.id);
     const through = this.engine.ruleRepository.evaluatedThrough(rule.id);
     return {

@@ -143,4 +143,25 @@ describe('AlertRulesService', () => {
     expect(() => service.delete('methane-high', ashford)).toThrow(AccessDeniedError);
     expect(service.list().map((rule) => rule.id)).toEqual(['ashford-methane', 'methane-high']);
   });
+
+  it('shows each principal the rules that concern their domains and towns, and answers 403 for the others', () => {
+    service.create(METHANE, ADMIN);
+    service.create({ ...METHANE, id: 'brook-methane', selector: { ...METHANE.selector, towns: ['Brook'] } }, ADMIN);
+    service.create({ ...METHANE, id: 'two-towns', selector: { ...METHANE.selector, towns: ['Ashford', 'Brook'] } }, ADMIN);
+    service.create({ id: 'pressure-low', name: 'Pressure low', severity: 'warning', selector: { domain: 'water', metric: 'pressure_kpa' }, condition: { type: 'threshold', operator: 'below', value: 200 } }, ADMIN);
+    const visible = (scope: { towns: string[]; domains: Array<'gas' | 'water'> }) => service.listFor({ name: 'x', scope }).map((rule) => rule.id);
+    expect(visible({ towns: [], domains: [] })).toEqual(['brook-methane', 'methane-high', 'pressure-low', 'two-towns']);
+    expect(visible({ towns: [], domains: ['water'] })).toEqual(['pressure-low']);
+    // County-wide rules watch Ashford too; a rule limited to Brook alone does not concern Ashford.
+    expect(visible({ towns: ['Ashford'], domains: [] })).toEqual(['methane-high', 'pressure-low', 'two-towns']);
+    expect(visible({ towns: ['Ashford'], domains: ['water'] })).toEqual(['pressure-low']);
+
+    const ashford = { name: 'a.viewer', scope: { towns: ['Ashford'], domains: [] } };
+    expect(service.getFor('two-towns', ashford).id).toBe('two-towns');
+    expect(() => service.getFor('brook-methane', ashford)).toThrow(new AccessDeniedError('Rule brook-methane (gas, towns Brook) is outside the scope of a.viewer (towns Ashford)'));
+    expect(() => service.getFor('methane-high', { name: 'key:water', scope: { towns: [], domains: ['water'] } })).toThrow(
+      new AccessDeniedError('Rule methane-high (gas) is outside the scope of key:water (domains water)'),
+    );
+    expect(() => service.getFor('no-such-rule', ashford)).toThrow(AlertNotFoundError);
+  });
 });

@@ -1,5 +1,6 @@
-import type { Principal } from '../../../access/src/access-scope';
+import type { AccessScope, Principal } from '../../../access/src/access-scope';
 import { AccessDeniedError } from '../../../access/src/access-errors';
+import { describeScope } from '../../../access/src/scope-check';
 import { AuditTrail, SYSTEM_ACTOR } from '../../../access/src/audit-trail';
 import type { HubLogger } from '../../../common/src/hub-logger';
 import { InvalidInputError, isJsonObject } from '../json-input.reader';
@@ -39,6 +40,21 @@ export class AlertRulesService {
 
   list(): AlertRule[] {
     return this.rules.list();
+  }
+
+  /** The rules that concern the principal's part of the county (see ruleConcerns). */
+  listFor(by: RuleActor): AlertRule[] {
+    return this.rules.list().filter((rule) => ruleConcerns(by.scope, rule));
+  }
+
+  /** One rule, or 403 when it watches only another part of the county than the principal's. */
+  getFor(id: string, by: RuleActor): AlertRule {
+    const rule = this.get(id);
+    if (!ruleConcerns(by.scope, rule)) {
+      const towns = rule.selector.towns.length === 0 ? '' : `, towns ${rule.selector.towns.join(', ')}`;
+      throw new AccessDeniedError(`Rule ${rule.id} (${rule.selector.domain}${towns}) is outside the scope of ${by.name} (${describeScope(by.scope)})`);
+    }
+    return rule;
   }
 
   get(id: string): AlertRule {
@@ -176,6 +192,17 @@ export class AlertRulesService {
       if (RULE_ID_PATTERN.test(id) && this.rules.get(id) === undefined) return id;
     }
   }
+}
+
+/**
+ * Whether a principal may read a rule: it watches one of their domains, and — when they are limited to towns — it
+ * watches the whole domain (so their towns too) or at least one of their towns. Changing a rule asks more (it must
+ * lie wholly inside their scope, assertRuleInScope); reading a county-wide rule that raises their own alerts does not.
+ */
+export function ruleConcerns(scope: AccessScope, rule: Pick<AlertRuleSpec, 'selector'>): boolean {
+  const { domain, towns } = rule.selector;
+  if (scope.domains.length > 0 && !(scope.domains as readonly string[]).includes(domain)) return false;
+  return scope.towns.length === 0 || towns.length === 0 || towns.some((town) => scope.towns.includes(town));
 }
 
 function assertRuleInScope(by: RuleActor, rule: Pick<AlertRuleSpec, 'selector'>, ruleName: string): void {
