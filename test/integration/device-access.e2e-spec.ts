@@ -285,15 +285,29 @@ describe('device identity and topic ACL (real service, real MQTT, real influxd)'
     expect(unauthenticated.status).toBe(401);
   });
 
-  it('deletes a device from the registry: it can no longer connect, its readings stay readable', async () => {
+  it('deletes a device from the registry: it can no longer connect, its readings stay readable, no status of it is retained', async () => {
     const login = await deviceLogin(hub, 'del-power-1', 'power');
-    const device = await connect(login);
+    const will = { topic: 'sensors/power/del-power-1/status', payload: Buffer.from('offline'), qos: 1 as const, retain: true };
+    const device = await connect({ ...login, will });
+    await device.publishAsync('sensors/power/del-power-1/status', 'online', { qos: 1, retain: true });
     await device.publishAsync('sensors/power/del-power-1/telemetry', JSON.stringify({ metrics: { voltage_v: 231 } }), { qos: 1 });
+    // A device that stays, as the witness that retained statuses are handed out.
+    const neighbour = await connect(await deviceLogin(hub, 'del-power-2', 'power'));
+    await neighbour.publishAsync('sensors/power/del-power-2/status', 'online', { qos: 1, retain: true });
     await waitFor(() => storedReadings(influxd, DATABASE, 'del-'), (found) => found.size === 1, 5_000, 'the reading');
     const dropped = closedByBroker(device);
     expect((await hub.request('DELETE', '/api/devices/del-power-1')).status).toBe(204);
     await dropped;
     expect(await connackCode(hub.mqttUrl, login)).toBe(4);
+
+    // Neither the `online` it left nor its will (`offline`) is retained for a device that no longer exists.
+    const statuses: Array<[string, string]> = [];
+    const subscriber = await connect(await subscriberLogin(hub, 'deleted-status'));
+    subscriber.on('message', (topic, payload) => statuses.push([topic, payload.toString()]));
+    await subscriber.subscribeAsync('sensors/power/+/status', { qos: 1 });
+    await waitFor(async () => statuses.length, (count) => count >= 1, 5_000, 'the neighbour’s retained status');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(statuses).toEqual([['sensors/power/del-power-2/status', 'online']]);
     const view = await hub.get<DeviceBody & { registered: boolean; lastValues: Record<string, number> }>('/api/devices/del-power-1');
     expect(view.body).toMatchObject({ registered: false, status: null, lastValues: { voltage_v: 231 } });
     const readings = await hub.get<{ metrics: Record<string, { points: [number, number][] }> }>('/api/devices/del-power-1/readings');

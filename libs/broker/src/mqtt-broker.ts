@@ -12,6 +12,8 @@ import { MqttPacketSizeMeter } from './mqtt-packet-size.meter';
 import { boundedOfflineQueues, OfflineQueueStats } from './bounded-offline-queues';
 import { forwardOnlyToSubscribers } from './forward-only-to-subscribers';
 import { usePlainParserBuffer } from './plain-parser-buffer';
+import type { Domain } from '../../contract/src/metric-catalogue';
+import { statusTopic } from '../../contract/src/telemetry-topic';
 
 export interface BrokerListenOptions extends MqttListenerOptions {
   /** QoS 1/2 messages queued at most for one persistent session while its client is away. */
@@ -192,6 +194,24 @@ export class MqttBroker {
   /** Ends a client's connection (a device whose secret was rotated, or that was disabled or deleted); no-op if absent. */
   disconnect(clientId: string): void {
     this.clients.get(clientId)?.close();
+  }
+
+  /**
+   * A device deleted for good: its connection ends as if it had sent DISCONNECT (aedes then drops its last will
+   * instead of publishing it, which would retain an `offline` for a device that no longer exists), and its retained
+   * status is cleared with an empty retained message [MQTT-3.3.1-10]; subscribers see the empty message go by.
+   */
+  retire(deviceId: string, domain: string | null): void {
+    const client = this.clients.get(deviceId);
+    if (client !== undefined) {
+      // aedes' own flag for a clean DISCONNECT (lib/client.js close()): no will, its stored copy deleted.
+      (client as Client & { _disconnected?: boolean })._disconnected = true;
+      client.close();
+    }
+    if (domain === null) return;
+    this.publish(statusTopic(domain as Domain, deviceId), '', 0, true).catch((error: unknown) =>
+      this.logger.error({ msg: 'Could not clear the retained status of a deleted device', deviceId, error }),
+    );
   }
 
   /** Publishes a message from the service itself (not through authorizePublish). */

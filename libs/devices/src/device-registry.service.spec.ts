@@ -113,13 +113,13 @@ describe('DeviceRegistryService', () => {
     expect(fixture.auditTrail().map(([action]) => action)).toEqual(['device.provision', 'device.secret.rotate', 'device.secret.revoke']);
   });
 
-  it('removes a device from the registry and memory, ending its session', () => {
+  it('removes a device from the registry and memory, retiring its session (no last will, retained status cleared)', () => {
     fixture.registry.provision(ADMIN, { deviceId: 'w-1', domain: 'water', town: 'Ashford' });
     fixture.registry.remove(ADMIN, 'w-1');
     expect(fixture.registry.find('w-1')).toBeUndefined();
     expect(fixture.registry.tagsOf('w-1')).toEqual([]);
     expect(fixture.open().find('w-1')).toBeUndefined();
-    expect(fixture.disconnected).toEqual(['w-1']);
+    expect([fixture.retired, fixture.disconnected]).toEqual([['water/w-1'], []]);
     expect(fixture.registry.provision(ADMIN, { deviceId: 'w-1', domain: 'water' }).device.town).toBeNull();
   });
 });

@@ -2,6 +2,7 @@ import { AccessScope, scopeCovers } from '../../access/src/access-scope';
 import type { HubLogger } from '../../common/src/hub-logger';
 import type { DomainIssue } from '../../common/src/domain-error';
 import type { TagSet } from '../../influx/src/line-protocol';
+import type { Domain } from '../../contract/src/metric-catalogue';
 import type { NewAuditEntry } from '../../store/src/audit-log.repository';
 import { parseDevicePatch, parseNewDevice, RawDevice } from './device-fields';
 import { DeviceConflictError, DeviceNotFoundError, DeviceOutOfScopeError, InvalidDeviceError } from './device-registry.errors';
@@ -18,6 +19,11 @@ export interface RegistryActor {
 /** The broker's side: ends a device's MQTT session when its credential or standing changes. */
 export interface DeviceSessions {
   disconnect(deviceId: string): void;
+  /**
+   * A device gone for good (deleted): its session ends without publishing its last will, and the status it left
+   * retained on sensors/{domain}/{id}/status is cleared, so a subscriber is not told of a device that no longer exists.
+   */
+  retire(deviceId: string, domain: Domain | null): void;
 }
 
 export interface ProvisionedDevice {
@@ -41,7 +47,7 @@ export interface DeviceRegistryDeps {
 export class DeviceRegistryService {
   private readonly devices = new Map<string, RegistryDevice>();
   private readonly tags = new Map<string, TagSet>();
-  private sessions: DeviceSessions = { disconnect: () => undefined };
+  private sessions: DeviceSessions = { disconnect: () => undefined, retire: () => undefined };
   private readonly repository: RegistryDeviceRepository;
   private readonly audit: DeviceRegistryDeps['audit'];
   private readonly logger: HubLogger;
@@ -179,7 +185,8 @@ export class DeviceRegistryService {
     this.devices.delete(deviceId);
     this.tags.delete(deviceId);
     this.record(actor, 'device.delete', deviceId, { domain: device.domain, town: device.town, status: device.status });
-    this.endSession(deviceId, 'deleted');
+    this.logger.log({ msg: 'Ending the MQTT session of a device and clearing its retained status', deviceId, why: 'deleted' });
+    this.sessions.retire(deviceId, device.domain);
   }
 
   /**

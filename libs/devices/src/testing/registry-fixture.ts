@@ -12,6 +12,8 @@ export class RegistryFixture {
   readonly db: SqliteDatabase = openSqliteDatabase(':memory:');
   readonly audit = new AuditLogRepository(this.db);
   readonly disconnected: string[] = [];
+  /** `domain/deviceId` of every device retired (deleted): session ended without its will, retained status cleared. */
+  readonly retired: string[] = [];
   time = 1_700_000_000_000;
   readonly registry: DeviceRegistryService;
 
@@ -22,7 +24,7 @@ export class RegistryFixture {
   /** Another registry on the same database, as after a restart. */
   open(): DeviceRegistryService {
     const registry = new DeviceRegistryService({ repository: new RegistryDeviceRepository(this.db), audit: this.audit, logger: SILENT_LOGGER, now: () => this.time });
-    registry.useSessions({ disconnect: (deviceId) => this.disconnected.push(deviceId) });
+    registry.useSessions({ disconnect: (deviceId) => this.disconnected.push(deviceId), retire: (deviceId, domain) => this.retired.push(`${domain}/${deviceId}`) });
     return registry;
   }
 
