@@ -51,3 +51,27 @@ export function commandsTopic(domain: Domain, deviceId: string): string {
 export function configTopic(domain: Domain, deviceId: string): string {
   return `sensors/${domain}/${deviceId}/config`;
 }
+
+/** The last level of one of a device's four topics. */
+export type DeviceTopicLeaf = 'telemetry' | 'status' | 'commands' | 'config';
+
+const SLASH = 0x2f;
+
+/**
+ * True when `topic` is exactly sensors/{domain}/{deviceId}/{leaf} for this device. Compared in place: no topic
+ * string is built per message, nor kept per connected device (four strings, ≈ 0.4 KB per device, were).
+ */
+export function isDeviceTopic(device: DeviceAddress, topic: string, leaf: DeviceTopicLeaf): boolean {
+  const { domain, deviceId } = device;
+  const deviceAt = 'sensors/'.length + domain.length + 1;
+  const leafAt = deviceAt + deviceId.length + 1;
+  return (
+    topic.length === leafAt + leaf.length &&
+    topic.startsWith('sensors/') &&
+    topic.startsWith(domain, 'sensors/'.length) &&
+    topic.charCodeAt(deviceAt - 1) === SLASH &&
+    topic.startsWith(deviceId, deviceAt) &&
+    topic.charCodeAt(leafAt - 1) === SLASH &&
+    topic.startsWith(leaf, leafAt)
+  );
+}

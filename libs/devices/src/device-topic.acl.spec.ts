@@ -1,10 +1,11 @@
-import { deviceMayReceive, devicePublishRefusal, deviceSubscriptionRefusal, isOwnTopic } from './device-topic.acl';
+import { isDeviceTopic } from '../../contract/src/telemetry-topic';
+import { deviceMayReceive, devicePublishRefusal, deviceSubscriptionRefusal } from './device-topic.acl';
 
 const W1 = { domain: 'water', deviceId: 'w-1' } as const;
 
 describe('device topic ACL', () => {
   it('knows a device’s own topic exactly, and nothing that only starts or ends like it', () => {
-    expect(isOwnTopic(W1, 'sensors/water/w-1/telemetry', 'telemetry')).toBe(true);
+    expect(isDeviceTopic(W1, 'sensors/water/w-1/telemetry', 'telemetry')).toBe(true);
     for (const topic of [
       'sensors/water/w-10/telemetry',
       'sensors/water/w-/telemetry',
@@ -23,7 +24,7 @@ describe('device topic ACL', () => {
       'sensors/water/w-1',
       '',
     ]) {
-      expect([topic, isOwnTopic(W1, topic, 'telemetry')]).toEqual([topic, false]);
+      expect([topic, isDeviceTopic(W1, topic, 'telemetry')]).toEqual([topic, false]);
     }
   });
 
