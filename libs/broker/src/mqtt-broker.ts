@@ -201,7 +201,7 @@ export class MqttBroker {
    * instead of publishing it, which would retain an `offline` for a device that no longer exists), and its retained
    * status is cleared with an empty retained message [MQTT-3.3.1-10]; subscribers see the empty message go by.
    */
-  retire(deviceId: string, domain: string | null): void {
+  retire(deviceId: string, domain: Domain | null): void {
     const client = this.clients.get(deviceId);
     if (client !== undefined) {
       // aedes' own flag for a clean DISCONNECT (lib/client.js close()): no will, its stored copy deleted.
@@ -209,7 +209,7 @@ export class MqttBroker {
       client.close();
     }
     if (domain === null) return;
-    this.publish(statusTopic(domain as Domain, deviceId), '', 0, true).catch((error: unknown) =>
+    this.publish(statusTopic(domain, deviceId), '', 0, true).catch((error: unknown) =>
       this.logger.error({ msg: 'Could not clear the retained status of a deleted device', deviceId, error }),
     );
   }
