@@ -1,5 +1,10 @@
 /** Two tiers: unit tests next to the code, integration tests under test/ against real influxd and MQTT. */
+const { pathsToModuleNameMapper } = require('ts-jest');
+const { compilerOptions } = require('./tsconfig.json');
+
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
+// The libs' entry points (@hub/contract, …) come from tsconfig's paths, the one place they are written.
+const moduleNameMapper = pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' });
 
 module.exports = {
   projects: [
@@ -7,14 +12,16 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': tsJest },
-      testMatch: ['<rootDir>/{apps,libs,devices-sim,console,bench}/**/*.spec.ts'],
+      moduleNameMapper,
+      testMatch: ['<rootDir>/{apps,libs,devices-sim}/**/*.spec.ts'],
     },
     {
       displayName: 'integration',
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': tsJest },
+      moduleNameMapper,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      setupFilesAfterEnv: ['<rootDir>/test/support/integration-setup.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/harness/integration-setup.ts'],
     },
   ],
 };

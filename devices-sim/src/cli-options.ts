@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { DOMAINS, Domain, isDomain } from '../../libs/contract/src';
-import { parseDuration } from '../../libs/config/src/env-parsers';
+import { DOMAINS, Domain, isDomain } from '@hub/contract';
+import { parseDuration } from '@hub/common';
 import { FAULT_MODES, FaultMode, FaultSpec } from './fault-plan';
 import { SimulationOptions } from './simulation-options';
 import { TIMESTAMP_FORMATS, TimestampFormat } from './telemetry-message-source';

@@ -1,4 +1,4 @@
-import { DOMAINS, Domain, metricNames, validateTelemetry, ValidationLimits } from '../../libs/contract/src';
+import { DOMAINS, Domain, metricNames, validateTelemetry, ValidationLimits } from '@hub/contract';
 import { FAULT_EXPECTED_REASON, FaultMode, FaultSpec, FaultSpecError } from './fault-plan';
 import { MessageSourceConfig, TelemetryMessageSource } from './telemetry-message-source';
 

@@ -1,4 +1,4 @@
-import { Domain, isDomain, metricNames, metricSpec, RejectReason } from '../../libs/contract/src';
+import { Domain, isDomain, metricNames, metricSpec, RejectReason } from '@hub/contract';
 
 /**
  * Fault injection, as pure data and pure functions: which device misbehaves, on which readings, how, and which

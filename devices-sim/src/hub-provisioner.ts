@@ -1,5 +1,5 @@
-import { Domain } from '../../libs/contract/src';
-import { parseCsv } from '../../libs/devices/src/csv-parser';
+import { Domain } from '@hub/contract';
+import { parseCsv } from '@hub/devices';
 import { DeviceCredentials } from './simulation-options';
 
 /** A device to provision, with the profile the hub should record. */

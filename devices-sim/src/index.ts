@@ -3,7 +3,7 @@ export * from './device-simulator';
 export * from './fault-plan';
 export * from './in-memory-device-link';
 export * from './mqtt-device-link';
-export * from './prng';
+export * from '@hub/common';
 export * from './reading-generator';
 export * from './simulated-device';
 export * from './simulation-options';

@@ -1,5 +1,5 @@
-import { DOMAINS, Domain, METRIC_CATALOGUE, validateTelemetry, ValidationLimits } from '../../libs/contract/src';
-import { deriveSeed, mulberry32 } from './prng';
+import { DOMAINS, Domain, METRIC_CATALOGUE, validateTelemetry, ValidationLimits } from '@hub/contract';
+import { deriveSeed, mulberry32 } from '@hub/common';
 import { createDeviceProfile, DeviceProfile, generateMetrics } from './reading-generator';
 
 const LIMITS: ValidationLimits = { maxPayloadBytes: 256 * 1024, maxBatchReadings: 1000, maxAgeMs: 7 * 86_400_000, maxFutureMs: 300_000 };

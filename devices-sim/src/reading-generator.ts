@@ -1,5 +1,5 @@
-import { Domain, METRIC_CATALOGUE, MetricSpec } from '../../libs/contract/src';
-import { boundedNoise, Random } from './prng';
+import { Domain, METRIC_CATALOGUE, MetricSpec } from '@hub/contract';
+import { boundedNoise, Random } from '@hub/common';
 
 /**
  * Realistic healthy readings: each metric follows a daily curve (position 0..1 inside the catalogue's `typical`

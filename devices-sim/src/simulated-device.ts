@@ -1,4 +1,4 @@
-import { statusTopic, telemetryTopic } from '../../libs/contract/src';
+import { statusTopic, telemetryTopic } from '@hub/contract';
 import { DeviceLink, DeviceLinkFactory } from './device-link';
 import { FaultTarget } from './fault-plan';
 import { SimulatorReportBuilder } from './simulator-report';

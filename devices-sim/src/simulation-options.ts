@@ -1,4 +1,4 @@
-import { DEVICE_ID_PATTERN, Domain, DOMAINS, isDomain } from '../../libs/contract/src';
+import { DEVICE_ID_PATTERN, Domain, DOMAINS, isDomain } from '@hub/contract';
 import { DeviceLinkFactory } from './device-link';
 import { checkFaultSpec, FaultSpec, FaultTarget } from './fault-plan';
 import { TIMESTAMP_FORMATS, TimestampFormat } from './telemetry-message-source';

@@ -1,4 +1,4 @@
-import { Domain, RejectReason } from '../../libs/contract/src';
+import { Domain, RejectReason } from '@hub/contract';
 import { SentReading } from './telemetry-message-source';
 
 export interface DomainTotals {

@@ -1,4 +1,4 @@
-import { validateTelemetry, ValidationLimits } from '../../libs/contract/src';
+import { validateTelemetry, ValidationLimits } from '@hub/contract';
 import { MessageSourceConfig, TelemetryMessageSource } from './telemetry-message-source';
 
 const LIMITS: ValidationLimits = { maxPayloadBytes: 256 * 1024, maxBatchReadings: 1000, maxAgeMs: 7 * 86_400_000, maxFutureMs: 300_000 };

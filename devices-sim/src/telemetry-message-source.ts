@@ -1,6 +1,6 @@
-import { Domain, RejectReason } from '../../libs/contract/src';
+import { Domain, RejectReason } from '@hub/contract';
 import { DeviceFaultPlan, FaultSpec, FaultTarget } from './fault-plan';
-import { deriveSeed, mulberry32, Random } from './prng';
+import { deriveSeed, mulberry32, Random } from '@hub/common';
 import { createDeviceProfile, DeviceProfile, generateMetrics } from './reading-generator';
 
 export type TimestampFormat = 'epoch-ms' | 'iso' | 'none';

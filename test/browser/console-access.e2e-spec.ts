@@ -1,9 +1,9 @@
-import type { AlertView } from '../../libs/alerts/src/lifecycle/alert.view';
-import { createRule, ScriptedDevice } from '../support/alerts-api';
-import { HubProcess } from '../support/hub-process';
-import { InfluxdProcess } from '../support/influxd-process';
-import { createOperator } from '../support/operators';
-import { waitFor } from '../support/wait-for';
+import type { AlertView } from '@hub/alerts';
+import { createRule, ScriptedDevice } from '../harness/alerts-api';
+import { HubProcess } from '../harness/hub-process';
+import { InfluxdProcess } from '../harness/influxd-process';
+import { createOperator } from '../harness/operators';
+import { waitFor } from '../harness/wait-for';
 import { ConsoleBrowser } from './console-browser';
 import { eventually, eventuallyPage } from './web-assertions';
 

@@ -1,10 +1,10 @@
-import { DeviceSimulator, runSimulation } from '../../devices-sim/src';
-import type { DeviceView as DeviceState } from '../../libs/devices/src/device-view';
-import { HubProcess } from '../support/hub-process';
-import { provisioned } from '../support/provision';
-import { InfluxdProcess } from '../support/influxd-process';
-import { createOperator } from '../support/operators';
-import { waitFor } from '../support/wait-for';
+import { DeviceSimulator, runSimulation } from '@hub/devices-sim';
+import type { DeviceView as DeviceState } from '@hub/devices';
+import { HubProcess } from '../harness/hub-process';
+import { provisioned } from '../harness/provision';
+import { InfluxdProcess } from '../harness/influxd-process';
+import { createOperator } from '../harness/operators';
+import { waitFor } from '../harness/wait-for';
 import { ConsoleBrowser } from './console-browser';
 import { eventually, eventuallyPage } from './web-assertions';
 

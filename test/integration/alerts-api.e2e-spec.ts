@@ -1,9 +1,8 @@
-import { DEFAULT_ALERT_RULES } from '../../libs/alerts/src/rules/default-alert-rules';
-import type { AlertRuleDocument } from '../../libs/alerts/src/rules/alert-rule.document';
-import { call, createRule, ScriptedDevice } from '../support/alerts-api';
-import { HubProcess } from '../support/hub-process';
-import { InfluxdProcess } from '../support/influxd-process';
-import { waitFor } from '../support/wait-for';
+import { DEFAULT_ALERT_RULES, type AlertRuleDocument } from '@hub/alerts';
+import { call, createRule, ScriptedDevice } from '../harness/alerts-api';
+import { HubProcess } from '../harness/hub-process';
+import { InfluxdProcess } from '../harness/influxd-process';
+import { waitFor } from '../harness/wait-for';
 
 interface ApiError {
   statusCode: number;

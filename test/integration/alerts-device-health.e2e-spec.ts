@@ -1,9 +1,9 @@
-import { runSimulation } from '../../devices-sim/src';
-import { alertsOf, createRule, ScriptedDevice } from '../support/alerts-api';
-import { HubProcess } from '../support/hub-process';
-import { provisioned } from '../support/provision';
-import { InfluxdProcess } from '../support/influxd-process';
-import { waitFor } from '../support/wait-for';
+import { runSimulation } from '@hub/devices-sim';
+import { alertsOf, createRule, ScriptedDevice } from '../harness/alerts-api';
+import { HubProcess } from '../harness/hub-process';
+import { provisioned } from '../harness/provision';
+import { InfluxdProcess } from '../harness/influxd-process';
+import { waitFor } from '../harness/wait-for';
 
 /**
  * Device-health alerts end to end against real influxd and the real service: a device that goes silent, one that

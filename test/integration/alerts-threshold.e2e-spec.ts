@@ -1,11 +1,11 @@
-import { DeviceSimulator, runSimulation } from '../../devices-sim/src';
-import type { AlertView } from '../../libs/alerts/src/lifecycle/alert.view';
-import { AlertSubscriber, alertsOf, call, createRule, historyOf, ScriptedDevice, WebhookReceiver } from '../support/alerts-api';
-import { HubProcess } from '../support/hub-process';
-import { provisioned } from '../support/provision';
-import { InfluxdProcess } from '../support/influxd-process';
-import { createOperator, login, send } from '../support/operators';
-import { waitFor } from '../support/wait-for';
+import { DeviceSimulator, runSimulation } from '@hub/devices-sim';
+import type { AlertView } from '@hub/alerts';
+import { AlertSubscriber, alertsOf, call, createRule, historyOf, ScriptedDevice, WebhookReceiver } from '../harness/alerts-api';
+import { HubProcess } from '../harness/hub-process';
+import { provisioned } from '../harness/provision';
+import { InfluxdProcess } from '../harness/influxd-process';
+import { createOperator, login, send } from '../harness/operators';
+import { waitFor } from '../harness/wait-for';
 
 /**
  * Threshold alerts end to end, nothing mocked: the simulator (or a scripted device) publishes over MQTT to the real

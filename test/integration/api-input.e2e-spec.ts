@@ -1,9 +1,9 @@
 import { gzipSync } from 'node:zlib';
-import { HubProcess } from '../support/hub-process';
-import { InfluxdProcess } from '../support/influxd-process';
-import { connectDevice } from '../support/device-connection';
-import { stats } from '../../harness/hub-stats';
-import { waitFor } from '../support/wait-for';
+import { HubProcess } from '../harness/hub-process';
+import { InfluxdProcess } from '../harness/influxd-process';
+import { connectDevice } from '../harness/device-connection';
+import { stats } from '../harness/hub-stats';
+import { waitFor } from '../harness/wait-for';
 
 /**
  * Every kind of bad input the HTTP API can get, against the real service: each must be a 4xx whose message names

@@ -1,4 +1,4 @@
-import { HubProcess } from '../support/hub-process';
+import { HubProcess } from '../harness/hub-process';
 
 /** A bad setting stops the service at boot with a message naming the variable, the value and what is allowed. */
 describe('configuration at boot', () => {

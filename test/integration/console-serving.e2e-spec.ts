@@ -1,9 +1,9 @@
 import { connectAsync } from 'mqtt';
-import { describeCatalogue } from '../../libs/contract/src/catalogue.view';
-import { HubProcess } from '../support/hub-process';
-import { deviceLogin } from '../support/provision';
-import { InfluxdProcess } from '../support/influxd-process';
-import { SseReader } from '../support/sse-reader';
+import { describeCatalogue } from '@hub/contract';
+import { HubProcess } from '../harness/hub-process';
+import { deviceLogin } from '../harness/provision';
+import { InfluxdProcess } from '../harness/influxd-process';
+import { SseReader } from '../harness/sse-reader';
 
 /**
  * The console and its feed as served by the real service process: the app at `/` and at every page route, hashed

@@ -1,15 +1,14 @@
 import Database from 'better-sqlite3';
 import { IClientOptions, MqttClient } from 'mqtt';
 import { join } from 'node:path';
-import type { DeadLetter } from '../../libs/store/src';
-import type { IngestStatsSnapshot } from '../../libs/pipeline/src/ingest-stats';
-import { HubProcess } from '../support/hub-process';
-import { InfluxdProcess } from '../support/influxd-process';
-import { closedByBroker, connackCode } from '../support/mqtt-login';
-import { deviceLogin, provisionDevice, subscriberLogin } from '../support/provision';
-import { storedReadings } from '../support/stored-readings';
-import { waitFor } from '../support/wait-for';
-import { OpenMqttClients } from '../support/open-mqtt-clients';
+import type { DeadLetter, IngestStatsSnapshot } from '@hub/pipeline';
+import { HubProcess } from '../harness/hub-process';
+import { InfluxdProcess } from '../harness/influxd-process';
+import { closedByBroker, connackCode } from '../harness/mqtt-login';
+import { deviceLogin, provisionDevice, subscriberLogin } from '../harness/provision';
+import { storedReadings } from '../harness/stored-readings';
+import { waitFor } from '../harness/wait-for';
+import { OpenMqttClients } from '../harness/open-mqtt-clients';
 
 /**
  * Device identity and the topic ACL against the real service over real MQTT: who may connect (CONNACK codes), what

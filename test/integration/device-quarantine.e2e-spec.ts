@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { connectAsync } from 'mqtt';
-import type { DeadLetter } from '../../libs/store/src';
-import { alertsOf, createRule, ScriptedDevice } from '../support/alerts-api';
-import { HubProcess } from '../support/hub-process';
-import { InfluxdProcess } from '../support/influxd-process';
-import { closedByBroker, connackCode } from '../support/mqtt-login';
-import { provisionDevice } from '../support/provision';
-import { storedReadings } from '../support/stored-readings';
-import { waitFor } from '../support/wait-for';
-import { OpenMqttClients } from '../support/open-mqtt-clients';
+import type { DeadLetter } from '@hub/pipeline';
+import { alertsOf, createRule, ScriptedDevice } from '../harness/alerts-api';
+import { HubProcess } from '../harness/hub-process';
+import { InfluxdProcess } from '../harness/influxd-process';
+import { closedByBroker, connackCode } from '../harness/mqtt-login';
+import { provisionDevice } from '../harness/provision';
+import { storedReadings } from '../harness/stored-readings';
+import { waitFor } from '../harness/wait-for';
+import { OpenMqttClients } from '../harness/open-mqtt-clients';
 
 /**
  * Quarantine mode end to end (a first deployment: devices already in the field, not yet in the registry), and the

@@ -1,10 +1,10 @@
 import { connect as connectMqtt, IClientOptions, MqttClient } from 'mqtt';
-import type { Domain } from '../../libs/contract/src';
-import { HubProcess } from '../support/hub-process';
-import { InfluxdProcess } from '../support/influxd-process';
-import { deviceLogin, subscriberLogin } from '../support/provision';
-import { waitFor } from '../support/wait-for';
-import { OpenMqttClients } from '../support/open-mqtt-clients';
+import type { Domain } from '@hub/contract';
+import { HubProcess } from '../harness/hub-process';
+import { InfluxdProcess } from '../harness/influxd-process';
+import { deviceLogin, subscriberLogin } from '../harness/provision';
+import { waitFor } from '../harness/wait-for';
+import { OpenMqttClients } from '../harness/open-mqtt-clients';
 
 /**
  * The broker skips forwarding a message nobody subscribes to (libs/broker/src/forward-only-to-subscribers.ts).

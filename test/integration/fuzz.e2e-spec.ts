@@ -1,15 +1,15 @@
 import { randomInt } from 'node:crypto';
-import { deriveSeed, mulberry32 } from '../../devices-sim/src/prng';
-import { DOMAINS, REJECT_REASON_CODES, RejectReason } from '../../libs/contract/src';
-import type { DeadLetter } from '../../libs/store/src';
-import { settled, stats } from '../../harness/hub-stats';
-import { connectDevice } from '../support/device-connection';
-import { FuzzDevice, FuzzMessage } from '../support/fuzz-messages';
-import { HttpFuzzer, routesOf } from '../support/fuzz-http';
-import { rawScenarios, runRawScenario } from '../support/fuzz-raw-mqtt';
-import { HubProcess } from '../support/hub-process';
-import { InfluxdProcess } from '../support/influxd-process';
-import { storedReadings } from '../support/stored-readings';
+import { deriveSeed, mulberry32 } from '@hub/common';
+import { DOMAINS, REJECT_REASON_CODES, RejectReason } from '@hub/contract';
+import type { DeadLetter } from '@hub/pipeline';
+import { settled, stats } from '../harness/hub-stats';
+import { connectDevice } from '../harness/device-connection';
+import { FuzzDevice, FuzzMessage } from '../harness/fuzz-messages';
+import { HttpFuzzer, routesOf } from '../harness/fuzz-http';
+import { rawScenarios, runRawScenario } from '../harness/fuzz-raw-mqtt';
+import { HubProcess } from '../harness/hub-process';
+import { InfluxdProcess } from '../harness/influxd-process';
+import { storedReadings } from '../harness/stored-readings';
 
 /**
  * The fuzz test: thousands of random and mutated MQTT messages over real QoS 1 connections, malformed MQTT on raw

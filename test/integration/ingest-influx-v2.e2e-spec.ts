@@ -1,9 +1,9 @@
-import { runSimulation } from '../../devices-sim/src';
-import type { IngestStatsSnapshot } from '../../libs/pipeline/src/ingest-stats';
-import { HubProcess } from '../support/hub-process';
-import { provisioned } from '../support/provision';
-import { VictoriaMetricsProcess } from '../support/victoria-metrics-process';
-import { waitFor } from '../support/wait-for';
+import { runSimulation } from '@hub/devices-sim';
+import type { IngestStatsSnapshot } from '@hub/pipeline';
+import { HubProcess } from '../harness/hub-process';
+import { provisioned } from '../harness/provision';
+import { VictoriaMetricsProcess } from '../harness/victoria-metrics-process';
+import { waitFor } from '../harness/wait-for';
 
 /**
  * The v2 write configuration (InfluxDB 1.8+, 2.x, 3.x: /api/v2/write with token, org, bucket) exercised for real:

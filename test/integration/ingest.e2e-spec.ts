@@ -1,13 +1,12 @@
 import { connectAsync, MqttClient } from 'mqtt';
-import { runSimulation, SentReading } from '../../devices-sim/src';
-import { REJECT_REASON_CODES, RejectReason } from '../../libs/contract/src';
-import type { DeadLetter } from '../../libs/store/src';
-import type { IngestStatsSnapshot } from '../../libs/pipeline/src/ingest-stats';
-import { HubProcess } from '../support/hub-process';
-import { InfluxdProcess } from '../support/influxd-process';
-import { deviceLogin, provisioned, subscriberLogin } from '../support/provision';
-import { storedReadings } from '../support/stored-readings';
-import { waitFor } from '../support/wait-for';
+import { runSimulation, SentReading } from '@hub/devices-sim';
+import { REJECT_REASON_CODES, RejectReason } from '@hub/contract';
+import type { DeadLetter, IngestStatsSnapshot } from '@hub/pipeline';
+import { HubProcess } from '../harness/hub-process';
+import { InfluxdProcess } from '../harness/influxd-process';
+import { deviceLogin, provisioned, subscriberLogin } from '../harness/provision';
+import { storedReadings } from '../harness/stored-readings';
+import { waitFor } from '../harness/wait-for';
 
 /**
  * The spine end to end, with nothing mocked: the simulator publishes over real MQTT (TCP and WebSocket) to the

@@ -1,7 +1,7 @@
-import { mulberry32 } from '../../devices-sim/src/prng';
-import { Reading } from '../../libs/contract/src';
-import { InfluxV1LineSink, readingToLine } from '../../libs/influx/src';
-import { InfluxdProcess } from '../support/influxd-process';
+import { mulberry32 } from '@hub/common';
+import { Reading } from '@hub/contract';
+import { InfluxV1LineSink, readingToLine } from '@hub/influx';
+import { InfluxdProcess } from '../harness/influxd-process';
 
 /**
  * Town and site come from the device registry (operators type them, a CSV import carries them) and are written as

@@ -1,6 +1,6 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer, Socket } from 'node:net';
-import { Domain, Reading } from '../../libs/contract/src';
+import { Domain, Reading } from '@hub/contract';
 import {
   InfluxQueryClient,
   InfluxQueryError,
@@ -12,10 +12,10 @@ import {
   quoteString,
   readingToLine,
   TagSet,
-} from '../../libs/influx/src';
-import { freePort } from '../support/free-port';
-import { InfluxdProcess } from '../support/influxd-process';
-import { VictoriaMetricsProcess } from '../support/victoria-metrics-process';
+} from '@hub/influx';
+import { freePort } from '../harness/free-port';
+import { InfluxdProcess } from '../harness/influxd-process';
+import { VictoriaMetricsProcess } from '../harness/victoria-metrics-process';
 
 /** One stored sample, the same shape whichever server holds it. */
 interface StoredPoint {

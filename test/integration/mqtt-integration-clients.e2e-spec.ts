@@ -1,14 +1,14 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
-import type { IntegrationClientView } from '../../libs/integrations/src/integration-client';
-import { createRule } from '../support/alerts-api';
-import { HubProcess } from '../support/hub-process';
-import { InfluxdProcess } from '../support/influxd-process';
-import { closed, connectDevice, connectIntegration, grants, metricValue, refusedLogin } from '../support/mqtt-perimeter';
-import { storedReadings } from '../support/stored-readings';
-import { waitFor } from '../support/wait-for';
-import { OpenMqttClients } from '../support/open-mqtt-clients';
+import type { IntegrationClientView } from '@hub/integrations';
+import { createRule } from '../harness/alerts-api';
+import { HubProcess } from '../harness/hub-process';
+import { InfluxdProcess } from '../harness/influxd-process';
+import { closed, connectDevice, connectIntegration, grants, metricValue, refusedLogin } from '../harness/mqtt-perimeter';
+import { storedReadings } from '../harness/stored-readings';
+import { waitFor } from '../harness/wait-for';
+import { OpenMqttClients } from '../harness/open-mqtt-clients';
 
 /**
  * Department and integration MQTT clients end to end: created over the API by an admin, logging in to the real

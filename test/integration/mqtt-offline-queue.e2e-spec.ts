@@ -1,9 +1,9 @@
 import { connect } from 'mqtt';
-import { HubProcess } from '../support/hub-process';
-import { InfluxdProcess } from '../support/influxd-process';
-import { connectDevice, connectIntegration, metricValue } from '../support/mqtt-perimeter';
-import { storedReadings } from '../support/stored-readings';
-import { waitFor } from '../support/wait-for';
+import { HubProcess } from '../harness/hub-process';
+import { InfluxdProcess } from '../harness/influxd-process';
+import { connectDevice, connectIntegration, metricValue } from '../harness/mqtt-perimeter';
+import { storedReadings } from '../harness/stored-readings';
+import { waitFor } from '../harness/wait-for';
 
 /**
  * A persistent session (clean=false) whose client is away gets at most HUB_MQTT_OFFLINE_QUEUE_LIMIT messages queued

@@ -1,13 +1,13 @@
 import { connect as connectTcp } from 'node:net';
 import mqttPacket from 'mqtt-packet';
 import WebSocket from 'ws';
-import type { IngestStatsSnapshot } from '../../libs/pipeline/src/ingest-stats';
-import { HubProcess } from '../support/hub-process';
-import { InfluxdProcess } from '../support/influxd-process';
-import { connectDevice, connectIntegration, metricValue, rawConnect, refusedLogin } from '../support/mqtt-perimeter';
-import { deviceLogin } from '../support/provision';
-import { storedReadings } from '../support/stored-readings';
-import { waitFor } from '../support/wait-for';
+import type { IngestStatsSnapshot } from '@hub/pipeline';
+import { HubProcess } from '../harness/hub-process';
+import { InfluxdProcess } from '../harness/influxd-process';
+import { connectDevice, connectIntegration, metricValue, rawConnect, refusedLogin } from '../harness/mqtt-perimeter';
+import { deviceLogin } from '../harness/provision';
+import { storedReadings } from '../harness/stored-readings';
+import { waitFor } from '../harness/wait-for';
 
 /**
  * The perimeter against the real service over real MQTT: a device over its publish rate is slowed, not dropped; one

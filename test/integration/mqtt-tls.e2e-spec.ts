@@ -2,13 +2,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
-import { makeCertificateChain, makeSelfSignedCertificate, TestCertificate } from '../../harness/test-certificates';
-import { HubProcess } from '../support/hub-process';
-import { InfluxdProcess } from '../support/influxd-process';
-import { connectDevice, metricValue, rawConnect, refusedLogin } from '../support/mqtt-perimeter';
-import { storedReadings } from '../support/stored-readings';
-import { waitFor } from '../support/wait-for';
-import { OpenMqttClients } from '../support/open-mqtt-clients';
+import { makeCertificateChain, makeSelfSignedCertificate, TestCertificate } from '../harness/test-certificates';
+import { HubProcess } from '../harness/hub-process';
+import { InfluxdProcess } from '../harness/influxd-process';
+import { connectDevice, metricValue, rawConnect, refusedLogin } from '../harness/mqtt-perimeter';
+import { storedReadings } from '../harness/stored-readings';
+import { waitFor } from '../harness/wait-for';
+import { OpenMqttClients } from '../harness/open-mqtt-clients';
 
 /**
  * TLS end to end with certificates made here by openssl, as the README tells an operator: MQTT over TLS, MQTT over

@@ -1,10 +1,10 @@
 import { IClientOptions, MqttClient } from 'mqtt';
-import type { DeadLetter } from '../../libs/store/src';
-import { HubProcess } from '../support/hub-process';
-import { InfluxdProcess } from '../support/influxd-process';
-import { deviceLogin, subscriberLogin } from '../support/provision';
-import { waitFor } from '../support/wait-for';
-import { OpenMqttClients } from '../support/open-mqtt-clients';
+import type { DeadLetter } from '@hub/pipeline';
+import { HubProcess } from '../harness/hub-process';
+import { InfluxdProcess } from '../harness/influxd-process';
+import { deviceLogin, subscriberLogin } from '../harness/provision';
+import { waitFor } from '../harness/wait-for';
+import { OpenMqttClients } from '../harness/open-mqtt-clients';
 
 /**
  * Last-will messages go through the same topic ACL as any publish: a device that drops off without DISCONNECT has

@@ -1,10 +1,10 @@
-import { DeviceSimulator } from '../../devices-sim/src';
-import { HubProcess } from '../support/hub-process';
-import { provisioned } from '../support/provision';
-import { InfluxdProcess } from '../support/influxd-process';
-import { expectEveryAcknowledgedReadingStored, settled, stats } from '../support/no-loss-assertions';
-import { SlowProxy } from '../support/slow-proxy';
-import { waitFor } from '../support/wait-for';
+import { DeviceSimulator } from '@hub/devices-sim';
+import { HubProcess } from '../harness/hub-process';
+import { provisioned } from '../harness/provision';
+import { InfluxdProcess } from '../harness/influxd-process';
+import { expectEveryAcknowledgedReadingStored, settled, stats } from '../harness/no-loss-assertions';
+import { SlowProxy } from '../harness/slow-proxy';
+import { waitFor } from '../harness/wait-for';
 
 /** Back-pressure with real processes: a slow InfluxDB behind a delaying proxy, and a spool that fills up. */
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,12 +1,12 @@
 import { connectAsync } from 'mqtt';
-import { DeviceSimulator, runSimulation } from '../../devices-sim/src';
-import type { DeadLetter } from '../../libs/store/src';
-import { HubProcess } from '../support/hub-process';
-import { deviceLogin, provisioned } from '../support/provision';
-import { InfluxdProcess } from '../support/influxd-process';
-import { expectEveryAcknowledgedReadingStored, settled, stats } from '../support/no-loss-assertions';
-import { storedReadings } from '../support/stored-readings';
-import { waitFor } from '../support/wait-for';
+import { DeviceSimulator, runSimulation } from '@hub/devices-sim';
+import type { DeadLetter } from '@hub/pipeline';
+import { HubProcess } from '../harness/hub-process';
+import { deviceLogin, provisioned } from '../harness/provision';
+import { InfluxdProcess } from '../harness/influxd-process';
+import { expectEveryAcknowledgedReadingStored, settled, stats } from '../harness/no-loss-assertions';
+import { storedReadings } from '../harness/stored-readings';
+import { waitFor } from '../harness/wait-for';
 
 /**
  * The no-loss guarantee under faults, with real processes: influxd, the service, and simulated devices over TCP at

@@ -1,12 +1,12 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AlertEventView, AlertView } from '../../libs/alerts/src/lifecycle/alert.view';
-import { createRule, ScriptedDevice } from '../support/alerts-api';
-import { HubProcess } from '../support/hub-process';
-import { InfluxdProcess } from '../support/influxd-process';
-import { bearer, createApiKey, createOperator, login, send, Session } from '../support/operators';
-import { SseReader } from '../support/sse-reader';
-import { waitFor } from '../support/wait-for';
+import type { AlertEventView, AlertView } from '@hub/alerts';
+import { createRule, ScriptedDevice } from '../harness/alerts-api';
+import { HubProcess } from '../harness/hub-process';
+import { InfluxdProcess } from '../harness/influxd-process';
+import { bearer, createApiKey, createOperator, login, send, Session } from '../harness/operators';
+import { SseReader } from '../harness/sse-reader';
+import { waitFor } from '../harness/wait-for';
 
 interface AuditEntry {
   id: number;

@@ -1,15 +1,15 @@
 import { connectAsync, MqttClient } from 'mqtt';
-import type { AlertEventView, AlertView } from '../../libs/alerts/src/lifecycle/alert.view';
-import type { Domain } from '../../libs/contract/src';
-import type { DeviceView } from '../../libs/devices/src/device-view';
-import { createRule } from '../support/alerts-api';
-import { HubProcess } from '../support/hub-process';
-import { InfluxdProcess } from '../support/influxd-process';
-import { connectIntegration, grants } from '../support/mqtt-perimeter';
-import { bearer, createApiKey, createOperator, login, send, Session } from '../support/operators';
-import { deviceLogin, provisionDevice } from '../support/provision';
-import { SseReader } from '../support/sse-reader';
-import { waitFor } from '../support/wait-for';
+import type { AlertEventView, AlertView } from '@hub/alerts';
+import type { Domain } from '@hub/contract';
+import type { DeviceView } from '@hub/devices';
+import { createRule } from '../harness/alerts-api';
+import { HubProcess } from '../harness/hub-process';
+import { InfluxdProcess } from '../harness/influxd-process';
+import { connectIntegration, grants } from '../harness/mqtt-perimeter';
+import { bearer, createApiKey, createOperator, login, send, Session } from '../harness/operators';
+import { deviceLogin, provisionDevice } from '../harness/provision';
+import { SseReader } from '../harness/sse-reader';
+import { waitFor } from '../harness/wait-for';
 
 interface AuditEntry {
   actor: string;

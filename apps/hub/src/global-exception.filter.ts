@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError } from '../../../libs/common/src/domain-error';
+import { DomainError } from '@hub/common';
 import { bodyErrorMessage } from './http/json-body';
 
 /** How a domain failure from a lib reads over HTTP. */

@@ -1,6 +1,6 @@
 import { constants, PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
-import type { RuntimeConfig } from '../../../libs/config/src';
+import type { RuntimeConfig } from '@hub/config';
 
 /**
  * The least the heap may grow past what is live. 10 %, not more: with 10,000 devices ≈ 125 MB is live, and each

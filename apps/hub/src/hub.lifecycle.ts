@@ -1,15 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import { MqttBroker } from '../../../libs/broker/src/mqtt-broker';
-import type { HubConfig } from '../../../libs/config/src';
-import type { LineSink } from '../../../libs/influx/src/line-sink';
-import { DevicePresence } from '../../../libs/pipeline/src/device-presence';
-import { InfluxWriter } from '../../../libs/pipeline/src/influx-writer';
-import { SpoolReplayer } from '../../../libs/pipeline/src/spool-replayer';
-import { OutageSpool } from '../../../libs/spool/src/outage-spool';
-import { IngestService } from '../../../libs/pipeline/src/ingest.service';
-import { IngestStats } from '../../../libs/pipeline/src/ingest-stats';
-import type { SqliteDatabase } from '../../../libs/store/src';
+import { MqttBroker } from '@hub/broker';
+import type { HubConfig } from '@hub/config';
+import type { LineSink } from '@hub/influx';
+import { DevicePresence } from '@hub/devices';
+import { InfluxWriter, SpoolReplayer, IngestService, IngestStats } from '@hub/pipeline';
+import { OutageSpool } from '@hub/spool';
+import type { SqliteDatabase } from '@hub/store';
 import { HUB_CONFIG, LINE_SINK, SQLITE_DATABASE } from './hub.tokens';
 
 /** How long a graceful stop may spend getting what is in memory to InfluxDB or the spool. */

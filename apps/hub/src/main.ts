@@ -4,13 +4,13 @@ import { NestFactory } from '@nestjs/core';
 import { join } from 'node:path';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
-import { HubConfig, InvalidConfigError, loadHubConfig } from '../../../libs/config/src';
+import { HubConfig, InvalidConfigError, loadHubConfig } from '@hub/config';
 import { serveConsole } from './console/console-static';
 import { GlobalExceptionFilter } from './global-exception.filter';
 import { JSON_BODY_OPTIONS } from './http/json-body';
 import { applyHeapSettings } from './heap-settings';
 import { HubModule } from './hub.module';
-import { MqttBroker } from '../../../libs/broker/src/mqtt-broker';
+import { MqttBroker } from '@hub/broker';
 
 const LOG_LEVELS: Record<HubConfig['logLevel'], LogLevel[]> = {
   error: ['fatal', 'error'],

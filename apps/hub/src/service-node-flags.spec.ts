@@ -11,6 +11,6 @@ describe('SERVICE_NODE_FLAGS', () => {
     expect(JSON.parse(read('package.json')).scripts['start:service']).toBe(`node ${flags} dist/apps/hub/src/main.js`);
     expect(read('scripts/start.sh')).toContain(`node ${flags} dist/apps/hub/src/main.js &`);
     expect(read('docker/Dockerfile')).toContain(`CMD ["node", ${SERVICE_NODE_FLAGS.map((flag) => JSON.stringify(flag)).join(', ')}, "dist/apps/hub/src/main.js"]`);
-    expect(read('harness/hub-process.ts')).toContain('[...SERVICE_NODE_FLAGS, ...(this.options.nodeArgs ?? []), MAIN]');
+    expect(read('test/harness/hub-process.ts')).toContain('[...SERVICE_NODE_FLAGS, ...(this.options.nodeArgs ?? []), MAIN]');
   });
 });

@@ -1,4 +1,4 @@
-import { DomainError } from '../../common/src/domain-error';
+import { DomainError } from '@hub/common';
 
 /** The caller is authenticated but the thing is outside their towns or domains, or the action outside their role (403). */
 export class AccessDeniedError extends DomainError {

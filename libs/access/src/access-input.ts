@@ -1,7 +1,6 @@
-import { DOMAINS, Domain } from '../../contract/src/metric-catalogue';
-import { InvalidInputError, JsonInputReader } from '../../alerts/src/json-input.reader';
+import { DOMAINS, Domain } from '@hub/contract';
+import { InvalidInputError, JsonInputReader, TOWN_NAME_PATTERN, TOWN_NAME_RULE } from '@hub/common';
 import { AccessScope, ROLES, Role } from './access-scope';
-import { TOWN_NAME_PATTERN, TOWN_NAME_RULE } from '../../common/src/printable-text';
 
 export { InvalidInputError, JsonInputReader };
 

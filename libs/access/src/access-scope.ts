@@ -1,4 +1,4 @@
-import { Domain } from '../../contract/src/metric-catalogue';
+import { Domain } from '@hub/contract';
 
 /** What a person or system may do: viewers read, operators also handle alerts, admins change the configuration. */
 export const ROLES = ['viewer', 'operator', 'admin'] as const;

@@ -1,4 +1,4 @@
-import type { NewAuditEntry } from '../../store/src/audit-log.repository';
+import type { NewAuditEntry } from '@hub/store';
 
 /** Where changes are recorded (AuditLogRepository); a port so services can be unit-tested against a list. */
 export interface AuditTrail {

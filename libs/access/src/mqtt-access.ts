@@ -1,4 +1,4 @@
-import { Domain } from '../../contract/src/metric-catalogue';
+import { Domain } from '@hub/contract';
 import { AccessScope } from './access-scope';
 
 /** Who is on an MQTT connection, decided once at CONNECT. */

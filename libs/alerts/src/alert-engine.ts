@@ -1,7 +1,6 @@
-import type { AlertConfig } from '../../config/src/alert-config';
-import type { HubLogger } from '../../common/src/hub-logger';
-import type { SqliteDatabase } from '../../store/src/sqlite-database';
-import { AuditLogRepository } from '../../store/src/audit-log.repository';
+import type { AlertConfig } from '@hub/config';
+import type { HubLogger } from '@hub/common';
+import { type SqliteDatabase, AuditLogRepository } from '@hub/store';
 import { AlertStats, EvaluationListener } from './alert-stats';
 import { AlertEvaluationService, InfluxReader } from './evaluation/alert-evaluation.service';
 import { AlertScheduler, IntervalJobs } from './evaluation/alert-scheduler';

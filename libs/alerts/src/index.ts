@@ -1,6 +1,6 @@
 export * from './alert-engine';
 export * from './alert-stats';
-export * from './json-input.reader';
+export * from '@hub/common';
 export * from './evaluation/alert-evaluation.service';
 export * from './evaluation/alert-scheduler';
 export * from './evaluation/device-directory';

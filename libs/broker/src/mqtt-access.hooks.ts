@@ -1,8 +1,8 @@
 import type { AuthenticateError, Client, Subscription } from 'aedes';
 import type { Duplex } from 'node:stream';
-import { isLoginRefusal, MqttAccessPolicy, MqttPrincipal, MqttPublishRefusal, MqttRefusalCode } from '../../access/src/mqtt-access';
-import type { HubLogger } from '../../common/src/hub-logger';
-import type { MqttPerimeter } from '../../perimeter/src/mqtt-perimeter';
+import { isLoginRefusal, MqttAccessPolicy, MqttPrincipal, MqttPublishRefusal, MqttRefusalCode } from '@hub/access';
+import type { HubLogger } from '@hub/common';
+import type { MqttPerimeter } from '@hub/perimeter';
 
 /** What aedes assigns when the CONNECT carried an empty client id: `aedes_` + a random UUID. */
 const GENERATED_CLIENT_ID = /^aedes_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

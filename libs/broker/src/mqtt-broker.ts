@@ -1,19 +1,18 @@
-import { HubLogger } from '../../common/src/hub-logger';
+import { HubLogger } from '@hub/common';
 import { Aedes, Client } from 'aedes';
 import { IncomingMessage } from 'node:http';
 import { Duplex } from 'node:stream';
-import type { MqttAccessPolicy, MqttPrincipal } from '../../access/src/mqtt-access';
-import { IngestService, PublishingClient } from '../../pipeline/src/ingest.service';
-import { DevicePresence } from '../../pipeline/src/device-presence';
-import { MqttPerimeter } from '../../perimeter/src/mqtt-perimeter';
+import type { MqttAccessPolicy, MqttPrincipal } from '@hub/access';
+import { IngestService, PublishingClient } from '@hub/pipeline';
+import { DevicePresence } from '@hub/devices';
+import { MqttPerimeter } from '@hub/perimeter';
 import { MqttAccessHooks, MqttAccessRefusedError } from './mqtt-access.hooks';
 import { MqttListenerOptions, MqttListeners } from './mqtt-listeners';
 import { MqttPacketSizeMeter } from './mqtt-packet-size.meter';
 import { boundedOfflineQueues, OfflineQueueStats } from './bounded-offline-queues';
 import { forwardOnlyToSubscribers } from './forward-only-to-subscribers';
 import { usePlainParserBuffer } from './plain-parser-buffer';
-import type { Domain } from '../../contract/src/metric-catalogue';
-import { statusTopic } from '../../contract/src/telemetry-topic';
+import { type Domain, statusTopic } from '@hub/contract';
 
 export interface BrokerListenOptions extends MqttListenerOptions {
   /** QoS 1/2 messages queued at most for one persistent session while its client is away. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Duplex } from 'node:stream';
 import { connect as connectTls } from 'node:tls';
 import WebSocket from 'ws';
-import { makeSelfSignedCertificate, TestCertificate } from '../../../harness/test-certificates';
+import { makeSelfSignedCertificate, TestCertificate } from '@hub/test-harness';
 import { MqttListeners } from './mqtt-listeners';
 
 /** The transports on real sockets (no aedes: a connection here is just handed over). */

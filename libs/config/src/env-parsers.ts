@@ -1,3 +1,5 @@
+import { parseDuration } from '@hub/common';
+
 /**
  * Parsers for environment values. Each throws ConfigError naming the variable, the value and what is allowed,
  * so that a bad setting stops the service at boot with a message an operator can act on.
@@ -117,13 +119,6 @@ export class ConfigReader {
 /** `scheme://user:pass@host` → `scheme://…@host`, also for a value that does not parse as a URL. */
 function withoutUserInfo(value: string): string {
   return value.replace(/^([^:/?#]*:\/\/)[^/?#]*@/, '$1…@');
-}
-
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-export function parseDuration(value: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(value.trim());
-  return match ? Math.round(Number(match[1]) * DURATION_UNITS[match[2]]) : undefined;
 }
 
 const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };

@@ -1,4 +1,5 @@
-import { ConfigError, Env, parseBytes, parseDuration } from './env-parsers';
+import { parseDuration } from '@hub/common';
+import { ConfigError, Env, parseBytes } from './env-parsers';
 import { HubConfig, InvalidConfigError, loadHubConfig } from './hub-config';
 
 /** The error loadHubConfig throws for this environment; fails the test when it does not throw one. */

@@ -1,4 +1,4 @@
-import { ValidationLimits } from '../../contract/src';
+import { ValidationLimits } from '@hub/contract';
 import { ConfigError, ConfigReader, Env } from './env-parsers';
 import { AccessConfig, readAccessConfig } from './access-config';
 import { AlertConfig, readAlertConfig } from './alert-config';

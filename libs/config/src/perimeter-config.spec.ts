@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeCertificateChain, makeSelfSignedCertificate } from '../../../harness/test-certificates';
+import { makeCertificateChain, makeSelfSignedCertificate } from '@hub/test-harness';
 import { ConfigReader, Env } from './env-parsers';
 import { readPerimeterConfig } from './perimeter-config';
 

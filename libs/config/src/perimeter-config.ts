@@ -1,10 +1,9 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
-import type { LoginBackoffSettings } from '../../perimeter/src/login-backoff';
-import type { PublishThrottleSettings } from '../../perimeter/src/publish-throttle';
-import type { RateLimit } from '../../perimeter/src/token-bucket';
-import { ConfigError, ConfigReader, parseDuration } from './env-parsers';
+import type { LoginBackoffSettings, PublishThrottleSettings, RateLimit } from '@hub/perimeter';
+import { parseDuration } from '@hub/common';
+import { ConfigError, ConfigReader } from './env-parsers';
 
 /** The service's certificate, read and checked at boot: MQTT over TLS, WebSocket over TLS (wss) and HTTPS. */
 export interface TlsConfig {

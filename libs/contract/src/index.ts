@@ -2,3 +2,4 @@ export * from './metric-catalogue';
 export * from './reject-reason';
 export * from './telemetry-topic';
 export * from './validate-telemetry';
+export * from './catalogue.view';

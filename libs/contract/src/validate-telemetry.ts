@@ -1,5 +1,4 @@
-import { countJsonMembers, findDuplicateKey, scanJson } from '../../common/src/json-structure';
-import { printable, quoted } from '../../common/src/printable-text';
+import { countJsonMembers, findDuplicateKey, scanJson, printable, quoted } from '@hub/common';
 import { Domain, metricSpec } from './metric-catalogue';
 import { RejectReason } from './reject-reason';
 import { DeviceAddress } from './telemetry-topic';

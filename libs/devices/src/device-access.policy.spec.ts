@@ -1,4 +1,4 @@
-import { MqttLoginAttempt, MqttPrincipal } from '../../access/src/mqtt-access';
+import { MqttLoginAttempt, MqttPrincipal } from '@hub/access';
 import { DeviceAccessPolicy, MIN_KEPT_SECRET_BYTES } from './device-access.policy';
 import { deviceSecretMatches } from './device-secret';
 import { ADMIN, RegistryFixture } from './testing/registry-fixture';

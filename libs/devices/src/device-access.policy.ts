@@ -1,6 +1,5 @@
-import type { MqttAccessPolicy, MqttLoginAttempt, MqttLoginRefusal, MqttPrincipal, MqttPublishRefusal, MqttRefusalCode } from '../../access/src/mqtt-access';
-import { parseSensorTopic } from '../../contract/src/telemetry-topic';
-import { DEVICE_ID_PATTERN } from '../../contract/src/telemetry-topic';
+import type { MqttAccessPolicy, MqttLoginAttempt, MqttLoginRefusal, MqttPrincipal, MqttPublishRefusal, MqttRefusalCode } from '@hub/access';
+import { parseSensorTopic, DEVICE_ID_PATTERN } from '@hub/contract';
 import { deviceSecretMatches, hashDeviceSecret } from './device-secret';
 import { deviceMayReceive, devicePublishRefusal, deviceSubscriptionRefusal } from './device-topic.acl';
 import type { DeviceRegistryService } from './device-registry.service';

@@ -1,7 +1,5 @@
-import type { DomainIssue } from '../../common/src/domain-error';
-import { firstUnprintable, printable, quoted } from '../../common/src/printable-text';
-import { Domain, DOMAINS, isDomain } from '../../contract/src/metric-catalogue';
-import { DEVICE_ID_PATTERN } from '../../contract/src/telemetry-topic';
+import { type DomainIssue, firstUnprintable, printable, quoted } from '@hub/common';
+import { Domain, DOMAINS, isDomain, DEVICE_ID_PATTERN } from '@hub/contract';
 import { DevicePatch, DeviceProfile, EMPTY_PROFILE, NewDevice } from './registry-device';
 
 export const MAX_TOWN_LENGTH = 64;

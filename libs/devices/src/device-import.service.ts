@@ -1,5 +1,5 @@
-import type { DomainIssue } from '../../common/src/domain-error';
-import { DEVICE_ID_PATTERN } from '../../contract/src/telemetry-topic';
+import type { DomainIssue } from '@hub/common';
+import { DEVICE_ID_PATTERN } from '@hub/contract';
 import { parseNewDevice } from './device-fields';
 import { ImportCandidate, ImportPosition } from './device-import';
 import { DeviceRegistryService, RegistryActor } from './device-registry.service';

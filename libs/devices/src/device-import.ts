@@ -1,4 +1,4 @@
-import type { DomainIssue } from '../../common/src/domain-error';
+import type { DomainIssue } from '@hub/common';
 import { parseCsv } from './csv-parser';
 import { Parsed, RawDevice } from './device-fields';
 

@@ -1,4 +1,4 @@
-import { DomainError, DomainErrorKind, DomainIssue } from '../../common/src/domain-error';
+import { DomainError, DomainErrorKind, DomainIssue } from '@hub/common';
 
 export class DeviceNotFoundError extends DomainError {
   readonly kind: DomainErrorKind = 'not-found';

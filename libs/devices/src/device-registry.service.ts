@@ -1,9 +1,8 @@
-import { AccessScope, scopeCovers } from '../../access/src/access-scope';
-import type { HubLogger } from '../../common/src/hub-logger';
-import type { DomainIssue } from '../../common/src/domain-error';
-import type { TagSet } from '../../influx/src/line-protocol';
-import type { Domain } from '../../contract/src/metric-catalogue';
-import type { NewAuditEntry } from '../../store/src/audit-log.repository';
+import { AccessScope, scopeCovers } from '@hub/access';
+import type { HubLogger, DomainIssue } from '@hub/common';
+import type { TagSet } from '@hub/influx';
+import type { Domain } from '@hub/contract';
+import type { NewAuditEntry } from '@hub/store';
 import { parseDevicePatch, parseNewDevice, RawDevice } from './device-fields';
 import { DeviceConflictError, DeviceNotFoundError, DeviceOutOfScopeError, InvalidDeviceError } from './device-registry.errors';
 import { generateDeviceSecret, hashDeviceSecret } from './device-secret';

@@ -1,4 +1,4 @@
-import { isDeviceTopic } from '../../contract/src/telemetry-topic';
+import { isDeviceTopic } from '@hub/contract';
 import { deviceMayReceive, devicePublishRefusal, deviceSubscriptionRefusal } from './device-topic.acl';
 
 const W1 = { domain: 'water', deviceId: 'w-1' } as const;

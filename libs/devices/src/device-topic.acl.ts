@@ -1,4 +1,4 @@
-import { commandsTopic, configTopic, DeviceAddress, isDeviceTopic, statusTopic, telemetryTopic } from '../../contract/src/telemetry-topic';
+import { commandsTopic, configTopic, DeviceAddress, isDeviceTopic, statusTopic, telemetryTopic } from '@hub/contract';
 
 /** Null when the device may publish on `topic` (its own telemetry or status), else why not. */
 export function devicePublishRefusal(owner: DeviceAddress, topic: string): string | null {

@@ -1,4 +1,4 @@
-import type { DeviceState } from '../../store/src/device-state.repository';
+import type { DeviceState } from './presence/device-state.repository';
 import { DeviceNotFoundError, DeviceOutOfScopeError } from './device-registry.errors';
 import { DeviceQueryService } from './device-view';
 import { ADMIN, RegistryFixture } from './testing/registry-fixture';

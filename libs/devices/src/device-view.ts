@@ -1,5 +1,5 @@
-import { AccessScope, scopeCovers } from '../../access/src/access-scope';
-import type { DeviceState } from '../../store/src/device-state.repository';
+import { AccessScope, scopeCovers } from '@hub/access';
+import type { DeviceState } from './presence/device-state.repository';
 import { DeviceNotFoundError, DeviceOutOfScopeError } from './device-registry.errors';
 import type { DeviceRegistryService } from './device-registry.service';
 import { DeviceStatus, RegistryDevice } from './registry-device';

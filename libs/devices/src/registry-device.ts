@@ -1,4 +1,4 @@
-import type { Domain } from '../../contract/src/metric-catalogue';
+import type { Domain } from '@hub/contract';
 
 /**
  * active: provisioned (or approved) and allowed to report. quarantined: an unknown device let in by quarantine mode,

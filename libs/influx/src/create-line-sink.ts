@@ -1,4 +1,4 @@
-import type { InfluxConfig } from '../../config/src';
+import type { InfluxConfig } from '@hub/config';
 import { InfluxV1LineSink } from './influx-v1-line-sink';
 import { InfluxV2LineSink } from './influx-v2-line-sink';
 import { LineSink } from './line-sink';

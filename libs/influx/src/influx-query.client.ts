@@ -1,4 +1,4 @@
-import type { InfluxConfig } from '../../config/src';
+import type { InfluxConfig } from '@hub/config';
 import { describeInfluxFailure, FORM_HEADERS, InfluxHttp } from './influx-http';
 
 /** InfluxQL answers numbers, strings, booleans (e.g. SHOW RETENTION POLICIES' `default`) and null for gaps. */

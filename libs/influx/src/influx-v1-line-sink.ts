@@ -1,4 +1,4 @@
-import type { InfluxV1Config } from '../../config/src';
+import type { InfluxV1Config } from '@hub/config';
 import { FORM_HEADERS, InfluxHttp, LINE_PROTOCOL_HEADERS } from './influx-http';
 import { InfluxQueryError, parseQueryResponse, quoteIdentifier } from './influx-query.client';
 import { LineSink, LineSinkWriteError } from './line-sink';

@@ -1,4 +1,4 @@
-import type { InfluxV2Config } from '../../config/src';
+import type { InfluxV2Config } from '@hub/config';
 import { InfluxHttp, LINE_PROTOCOL_HEADERS } from './influx-http';
 import { LineSink } from './line-sink';
 

@@ -1,5 +1,5 @@
-import { mulberry32 } from '../../../devices-sim/src/prng';
-import { Domain, DOMAINS, METRIC_CATALOGUE, parseSensorTopic, Reading } from '../../contract/src';
+import { mulberry32 } from '@hub/common';
+import { Domain, DOMAINS, METRIC_CATALOGUE, parseSensorTopic, Reading } from '@hub/contract';
 import { escapeKey, escapeTagValue, readingToLine } from './line-protocol';
 
 const TS = 1_714_564_800_123;

@@ -1,4 +1,4 @@
-import { Reading } from '../../contract/src';
+import { Reading } from '@hub/contract';
 import { formatFloat, formatTimestamp } from './line-numbers';
 
 const NEEDS_ESCAPING = /[,= \\\r\n]/;

@@ -1,4 +1,4 @@
-import { isLoginRefusal, MqttLoginAttempt } from '../../access/src/mqtt-access';
+import { isLoginRefusal, MqttLoginAttempt } from '@hub/access';
 import { IntegrationAccessPolicy, IntegrationPrincipal } from './integration-access.policy';
 import { IntegrationCredential } from './integration-client.repository';
 import { hashSecret } from './integration-secret';

@@ -1,5 +1,4 @@
-import { scopeCovers } from '../../access/src/access-scope';
-import type { MqttAccessPolicy, MqttLoginAttempt, MqttLoginRefusal, MqttPrincipal, MqttPublishRefusal, MqttRefusalCode } from '../../access/src/mqtt-access';
+import { scopeCovers, type MqttAccessPolicy, type MqttLoginAttempt, type MqttLoginRefusal, type MqttPrincipal, type MqttPublishRefusal, type MqttRefusalCode } from '@hub/access';
 import { INTEGRATION_CLIENT_NAME_PATTERN, isIntegrationUsername } from './integration-client';
 import { IntegrationCredential } from './integration-client.repository';
 import { filterRefusal, topicSubject } from './integration-topics';

@@ -1,4 +1,4 @@
-import { DomainError } from '../../common/src/domain-error';
+import { DomainError } from '@hub/common';
 
 export class IntegrationClientNotFoundError extends DomainError {
   readonly kind = 'not-found';

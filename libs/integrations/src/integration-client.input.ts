@@ -1,8 +1,6 @@
-import type { DomainIssue } from '../../common/src/domain-error';
-import { DOMAINS, Domain } from '../../contract/src/metric-catalogue';
-import { InvalidInputError, JsonInputReader } from '../../alerts/src/json-input.reader';
+import { type DomainIssue, InvalidInputError, JsonInputReader, TOWN_NAME_PATTERN, TOWN_NAME_RULE } from '@hub/common';
+import { DOMAINS, Domain } from '@hub/contract';
 import { INTEGRATION_CLIENT_NAME_PATTERN, INTEGRATION_CLIENT_NAME_TEXT } from './integration-client';
-import { TOWN_NAME_PATTERN, TOWN_NAME_RULE } from '../../common/src/printable-text';
 
 const DOMAIN_PATTERN = new RegExp(`^(${DOMAINS.join('|')})$`);
 

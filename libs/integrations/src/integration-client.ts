@@ -1,5 +1,5 @@
-export { isIntegrationUsername } from '../../access/src/username-routed.policy';
-import type { AccessScope } from '../../access/src/access-scope';
+export { isIntegrationUsername } from '@hub/access';
+import type { AccessScope } from '@hub/access';
 
 /**
  * A department or integration system's MQTT identity (the water SCADA, the county GIS). Its name always holds a dot,

@@ -1,5 +1,4 @@
-import { AuditLogRepository } from '../../store/src/audit-log.repository';
-import { openSqliteDatabase } from '../../store/src/sqlite-database';
+import { AuditLogRepository, openSqliteDatabase } from '@hub/store';
 import { IntegrationClientRepository } from './integration-client.repository';
 import { IntegrationClientsActor, IntegrationClientsService } from './integration-clients.service';
 import { secretMatches } from './integration-secret';

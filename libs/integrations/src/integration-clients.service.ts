@@ -1,6 +1,5 @@
-import type { Principal } from '../../access/src/access-scope';
-import { assertScopeWithin, scopeWithin } from '../../access/src/scope-check';
-import type { AuditLogRepository } from '../../store/src/audit-log.repository';
+import { type Principal, assertScopeWithin, scopeWithin } from '@hub/access';
+import type { AuditLogRepository } from '@hub/store';
 import { IntegrationClient, IntegrationClientView, toIntegrationClientView } from './integration-client';
 import { IntegrationClientExistsError, IntegrationClientNotFoundError } from './integration-client.errors';
 import { parseIntegrationClientChange, parseNewIntegrationClient } from './integration-client.input';

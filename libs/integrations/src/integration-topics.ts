@@ -1,6 +1,5 @@
-import { SEVERITIES } from '../../alerts/src/rules/alert-rule';
-import { DOMAINS, Domain, isDomain } from '../../contract/src/metric-catalogue';
-import { DEVICE_ID_PATTERN, parseSensorTopic } from '../../contract/src/telemetry-topic';
+import { SEVERITIES } from '@hub/alerts';
+import { DOMAINS, Domain, isDomain, DEVICE_ID_PATTERN, parseSensorTopic } from '@hub/contract';
 
 /** The topic trees an integration client may read: device telemetry and status, and alert notifications. */
 const READABLE_TREES = ['sensors', 'alerts'] as const;

@@ -1,4 +1,4 @@
-import { RecordingLogger } from '../../alerts/src/testing/recording-logger';
+import { RecordingLogger } from '@hub/common/testing';
 import { MqttPerimeter, PerimeterClient } from './mqtt-perimeter';
 
 class FakeClient implements PerimeterClient {

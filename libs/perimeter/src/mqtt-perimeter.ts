@@ -1,5 +1,5 @@
-import type { HubLogger } from '../../common/src/hub-logger';
-import type { MqttLoginRefusal } from '../../access/src/mqtt-access';
+import type { HubLogger } from '@hub/common';
+import type { MqttLoginRefusal } from '@hub/access';
 import { addressKey } from './address-key';
 import { ConnectionRateLimiter } from './connection-rate-limiter';
 import { LoginBackoff, LoginBackoffSettings } from './login-backoff';

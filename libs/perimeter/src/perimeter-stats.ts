@@ -1,4 +1,4 @@
-import type { MqttRefusalCode } from '../../access/src/mqtt-access';
+import type { MqttRefusalCode } from '@hub/access';
 
 /** What the MQTT perimeter turned away or held back, since start (read by /metrics at scrape time). */
 export class PerimeterStats {

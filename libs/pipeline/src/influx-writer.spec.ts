@@ -1,7 +1,7 @@
-import { WriterConfig } from '../../config/src';
-import { SILENT_LOGGER } from '../../common/src/hub-logger';
-import { LineSink, LineSinkWriteError } from '../../influx/src/line-sink';
-import { NewDeadLetter } from '../../store/src';
+import { WriterConfig } from '@hub/config';
+import { SILENT_LOGGER } from '@hub/common';
+import { LineSink, LineSinkWriteError } from '@hub/influx';
+import { NewDeadLetter } from './dead-letter.repository';
 import { InfluxAvailability } from './influx-availability';
 import { IngestStats } from './ingest-stats';
 import { InfluxWriter } from './influx-writer';

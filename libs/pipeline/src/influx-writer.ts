@@ -1,7 +1,7 @@
-import { WriterConfig } from '../../config/src';
-import { HubLogger } from '../../common/src/hub-logger';
-import { LineSink } from '../../influx/src/line-sink';
-import { NewDeadLetter } from '../../store/src';
+import { WriterConfig } from '@hub/config';
+import { HubLogger } from '@hub/common';
+import { LineSink } from '@hub/influx';
+import { NewDeadLetter } from './dead-letter.repository';
 import { InfluxAvailability } from './influx-availability';
 import { IngestStats } from './ingest-stats';
 import { LineBuffer } from './line-buffer';

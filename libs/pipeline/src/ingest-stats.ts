@@ -1,4 +1,4 @@
-import { RejectReason } from '../../contract/src';
+import { RejectReason } from '@hub/contract';
 
 /**
  * The ingest accounting, in readings, since the service started. It must always balance:

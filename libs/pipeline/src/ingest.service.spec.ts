@@ -1,7 +1,8 @@
-import { ValidationLimits } from '../../contract/src';
-import { SILENT_LOGGER } from '../../common/src/hub-logger';
-import { DeviceStateRepository, NewDeadLetter, openSqliteDatabase } from '../../store/src';
-import { DevicePresence } from './device-presence';
+import { ValidationLimits } from '@hub/contract';
+import { SILENT_LOGGER } from '@hub/common';
+import { openSqliteDatabase } from '@hub/store';
+import { DeviceStateRepository, DevicePresence } from '@hub/devices';
+import { NewDeadLetter } from './dead-letter.repository';
 import { IngestStats } from './ingest-stats';
 import { IngestService, ReadingWriter } from './ingest.service';
 import { SeqDeduper } from './seq-deduper';

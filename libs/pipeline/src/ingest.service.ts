@@ -1,8 +1,8 @@
-import { HubLogger } from '../../common/src/hub-logger';
-import { parseSensorTopic, Rejection, RejectReason, TopicParse, ValidationLimits, validateTelemetry } from '../../contract/src';
-import { readingToLine, TagSet } from '../../influx/src/line-protocol';
-import { NewDeadLetter } from '../../store/src';
-import { DevicePresence } from './device-presence';
+import { HubLogger } from '@hub/common';
+import { parseSensorTopic, Rejection, RejectReason, TopicParse, ValidationLimits, validateTelemetry } from '@hub/contract';
+import { readingToLine, TagSet } from '@hub/influx';
+import { NewDeadLetter } from './dead-letter.repository';
+import { DevicePresence } from '@hub/devices';
 import { IngestStats } from './ingest-stats';
 import { AckCallback, AckSequencer } from './ordered-acks';
 import { SeqDeduper } from './seq-deduper';

@@ -1,4 +1,4 @@
-import { Reading } from '../../contract/src';
+import { Reading } from '@hub/contract';
 import { SeqDeduper } from './seq-deduper';
 
 const reading = (deviceId: string, seq: number | undefined, ts?: number): Reading => ({

@@ -1,4 +1,4 @@
-import { Reading } from '../../contract/src';
+import { Reading } from '@hub/contract';
 
 /** At most this many (seq, ts) pairs are remembered per device. */
 const MAX_REMEMBERED = 128;

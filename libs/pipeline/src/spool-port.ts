@@ -1,5 +1,5 @@
-import { LineSinkWriteError } from '../../influx/src/line-sink';
-import { NewDeadLetter } from '../../store/src';
+import { LineSinkWriteError } from '@hub/influx';
+import { NewDeadLetter } from './dead-letter.repository';
 
 /** What the writer needs of the outage spool: a durable append that rejects (SpoolFullError) when it has no room. */
 export interface BatchSpool {

@@ -1,6 +1,6 @@
-import { SILENT_LOGGER } from '../../common/src/hub-logger';
-import { LineSink, LineSinkWriteError } from '../../influx/src/line-sink';
-import { NewDeadLetter } from '../../store/src';
+import { SILENT_LOGGER } from '@hub/common';
+import { LineSink, LineSinkWriteError } from '@hub/influx';
+import { NewDeadLetter } from './dead-letter.repository';
 import { InfluxAvailability } from './influx-availability';
 import { IngestStats } from './ingest-stats';
 import { ReplaySource, SpoolReplayer } from './spool-replayer';

@@ -1,6 +1,6 @@
-import { HubLogger } from '../../common/src/hub-logger';
-import { LineSink } from '../../influx/src/line-sink';
-import { NewDeadLetter } from '../../store/src';
+import { HubLogger } from '@hub/common';
+import { LineSink } from '@hub/influx';
+import { NewDeadLetter } from './dead-letter.repository';
 import { InfluxAvailability } from './influx-availability';
 import { IngestStats } from './ingest-stats';
 import { StringLineList } from './line-buffer';

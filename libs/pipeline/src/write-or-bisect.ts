@@ -1,4 +1,4 @@
-import { LineSink, LineSinkWriteError } from '../../influx/src/line-sink';
+import { LineSink, LineSinkWriteError } from '@hub/influx';
 import { LineList } from './line-buffer';
 
 export interface BisectOutcome {

@@ -1,7 +1,7 @@
 import { appendFile, mkdtemp, readdir, rm, stat, statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HubLogger } from '../../common/src/hub-logger';
+import { HubLogger } from '@hub/common';
 import { OutageSpool, SpoolFullError } from './outage-spool';
 
 class RecordingLogger implements HubLogger {

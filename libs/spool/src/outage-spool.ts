@@ -1,6 +1,6 @@
 import { FileHandle, mkdir, open, readdir, readFile, rename, statfs, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HubLogger } from '../../common/src/hub-logger';
+import { HubLogger } from '@hub/common';
 import { countLines, encodeFrame, FRAME_HEADER_BYTES, readFrame } from './spool-frame';
 
 export interface SpoolOptions {

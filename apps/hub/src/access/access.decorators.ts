@@ -1,6 +1,5 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { Principal, Role } from '../../../../libs/access/src/access-scope';
-import type { Authentication } from '../../../../libs/access/src/principal-resolver';
+import type { Principal, Role, Authentication } from '@hub/access';
 
 export const REQUIRED_ROLE = 'hub:required-role';
 export const PUBLIC_ROUTE = 'hub:public-route';

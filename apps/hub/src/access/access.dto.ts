@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ROLES } from '../../../../libs/access/src/access-scope';
-import { DOMAINS } from '../../../../libs/contract/src';
+import { ROLES } from '@hub/access';
+import { DOMAINS } from '@hub/contract';
 
 /** OpenAPI schemas of the access API (documentation only: the access lib validates bodies and names every bad field). */
 export class LoginDto {

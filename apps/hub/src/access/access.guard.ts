@@ -1,10 +1,7 @@
 import { CanActivate, ExecutionContext, ForbiddenException, HttpException, HttpStatus, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { roleAllows } from '../../../../libs/access/src/access-scope';
-import type { Role } from '../../../../libs/access/src/access-scope';
-import { PrincipalResolver } from '../../../../libs/access/src/principal-resolver';
-import { csrfRefusal } from '../../../../libs/access/src/sessions/csrf';
+import { roleAllows, type Role, PrincipalResolver, csrfRefusal } from '@hub/access';
 import { AUTHENTICATION_KEY, PRINCIPAL_KEY, PUBLIC_ROUTE, REQUIRED_ROLE } from './access.decorators';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import { OperatorsService } from '../../../../libs/access/src/operators/operators.service';
-import { OperatorSessions } from '../../../../libs/access/src/sessions/operator-sessions';
-import type { HubConfig } from '../../../../libs/config/src';
+import { OperatorsService, OperatorSessions } from '@hub/access';
+import type { HubConfig } from '@hub/config';
 import { HUB_CONFIG } from '../hub.tokens';
 
 /**

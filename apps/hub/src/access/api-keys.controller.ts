@@ -1,9 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Principal } from '../../../../libs/access/src/access-scope';
-import { ApiKeysService } from '../../../../libs/access/src/api-keys/api-keys.service';
-import type { ApiKeyView } from '../../../../libs/access/src/api-keys/api-keys.service';
-import { badParam } from '../api/query-params';
+import { type Principal, ApiKeysService, type ApiKeyView } from '@hub/access';
+import { badParam } from '../http/query-params';
 import { CurrentPrincipal, RequiresRole } from './access.decorators';
 import { ApiKeyDto, CreatedApiKeyDto, NewApiKeyDto } from './access.dto';
 

@@ -1,10 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Principal } from '../../../../libs/access/src/access-scope';
-import { isCountyWide } from '../../../../libs/access/src/access-scope';
-import { AccessDeniedError } from '../../../../libs/access/src/access-errors';
-import { AuditLogRepository } from '../../../../libs/store/src/audit-log.repository';
-import { optionalInt, optionalTime } from '../api/query-params';
+import { type Principal, isCountyWide, AccessDeniedError } from '@hub/access';
+import { AuditLogRepository } from '@hub/store';
+import { optionalInt, optionalTime } from '../http/query-params';
 import { CurrentPrincipal, RequiresRole } from './access.decorators';
 import { AuditPageDto } from './access.dto';
 

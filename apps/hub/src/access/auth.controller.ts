@@ -1,16 +1,8 @@
 import { Body, Controller, Get, HttpCode, HttpException, HttpStatus, Inject, Post, Req, Res, UnauthorizedException } from '@nestjs/common';
 import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { Principal } from '../../../../libs/access/src/access-scope';
-import { meView } from '../../../../libs/access/src/me.view';
-import type { MeView } from '../../../../libs/access/src/me.view';
-import { TooManyAttemptsError } from '../../../../libs/access/src/access-errors';
-import { OperatorsService } from '../../../../libs/access/src/operators/operators.service';
-import type { Authentication } from '../../../../libs/access/src/principal-resolver';
-import { sessionTokenOf } from '../../../../libs/access/src/principal-resolver';
-import { LoginService } from '../../../../libs/access/src/sessions/login.service';
-import { clearedSessionCookie, sessionCookie } from '../../../../libs/access/src/sessions/session-cookie';
-import type { HubConfig } from '../../../../libs/config/src';
+import { type Principal, meView, type MeView, TooManyAttemptsError, OperatorsService, type Authentication, sessionTokenOf, LoginService, clearedSessionCookie, sessionCookie } from '@hub/access';
+import type { HubConfig } from '@hub/config';
 import { HUB_CONFIG } from '../hub.tokens';
 import { CurrentAuthentication, CurrentPrincipal, PublicRoute, RequiresRole } from './access.decorators';
 import { LoginDto, MeDto, PasswordChangeDto } from './access.dto';

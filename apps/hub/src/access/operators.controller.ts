@@ -1,8 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Principal } from '../../../../libs/access/src/access-scope';
-import { OperatorsService } from '../../../../libs/access/src/operators/operators.service';
-import type { OperatorView } from '../../../../libs/access/src/operators/operators.service';
+import { type Principal, OperatorsService, type OperatorView } from '@hub/access';
 import { CurrentPrincipal, RequiresRole } from './access.decorators';
 import { NewOperatorDto, OperatorChangeDto, OperatorDto } from './access.dto';
 

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { AlertStats, EvaluationListener, EvaluationOutcome } from '../../../../libs/alerts/src/alert-stats';
-import { AlertRepository } from '../../../../libs/alerts/src/store/alert.repository';
+import { AlertStats, EvaluationListener, EvaluationOutcome, AlertRepository } from '@hub/alerts';
 
 /** Evaluation durations, observed as they happen (the engine's one link to the histogram). */
 @Injectable()

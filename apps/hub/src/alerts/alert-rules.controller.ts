@@ -1,10 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AlertEngine } from '../../../../libs/alerts/src/alert-engine';
-import type { AlertRuleDocument } from '../../../../libs/alerts/src/rules/alert-rule.document';
+import { AlertEngine, type AlertRuleDocument } from '@hub/alerts';
 import { AlertRuleDto, RuleEvaluationStatusDto } from './alert.dto';
 import { CurrentPrincipal } from '../access/access.decorators';
-import type { Principal } from '../../../../libs/access/src/access-scope';
+import type { Principal } from '@hub/access';
 
 /**
  * Everyone reads the rules that concern their part of the county (a water-only key sees water rules, an Ashford

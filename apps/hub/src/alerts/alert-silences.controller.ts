@@ -1,11 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { AlertEngine } from '../../../../libs/alerts/src/alert-engine';
-import type { AlertSilence } from '../../../../libs/alerts/src/silences/alert-silence';
-import { badPathParam, optionalEnum, optionalInt } from '../api/query-params';
+import { AlertEngine, type AlertSilence } from '@hub/alerts';
+import { badPathParam, optionalEnum, optionalInt } from '../http/query-params';
 import { SilenceDto } from './alert.dto';
 import { CurrentPrincipal, RequiresRole } from '../access/access.decorators';
-import type { Principal } from '../../../../libs/access/src/access-scope';
+import type { Principal } from '@hub/access';
 
 type SilenceView = Omit<AlertSilence, 'startsAt' | 'endsAt' | 'createdAt'> & { startsAt: string; endsAt: string; createdAt: string; active: boolean };
 

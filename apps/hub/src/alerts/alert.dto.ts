@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { DOMAINS } from '../../../../libs/contract/src';
-import { ALERT_EVENT_KINDS, ALERT_STATES, RESOLUTIONS } from '../../../../libs/alerts/src/lifecycle/alert';
-import { CHANGE_DIRECTIONS, CONDITION_TYPES, SEVERITIES, THRESHOLD_OPERATORS } from '../../../../libs/alerts/src/rules/alert-rule';
+import { DOMAINS } from '@hub/contract';
+import { ALERT_EVENT_KINDS, ALERT_STATES, RESOLUTIONS, CHANGE_DIRECTIONS, CONDITION_TYPES, SEVERITIES, THRESHOLD_OPERATORS } from '@hub/alerts';
 
 /**
  * OpenAPI schemas of the alert API. Documentation only: bodies are validated by the alerts lib (which names every bad

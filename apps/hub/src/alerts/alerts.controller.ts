@@ -1,15 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { AlertEngine } from '../../../../libs/alerts/src/alert-engine';
-import { ALERT_STATES, AlertState } from '../../../../libs/alerts/src/lifecycle/alert';
-import type { AlertEventView, AlertView } from '../../../../libs/alerts/src/lifecycle/alert.view';
-import { toAlertEventView, toAlertView } from '../../../../libs/alerts/src/lifecycle/alert.view';
-import { SEVERITIES } from '../../../../libs/alerts/src/rules/alert-rule';
-import { DEVICE_ID_PATTERN, DOMAINS } from '../../../../libs/contract/src';
-import { badParam, badPathParam, optionalEnum, optionalInt, optionalText, optionalTime } from '../api/query-params';
+import { AlertEngine, ALERT_STATES, AlertState, type AlertEventView, type AlertView, toAlertEventView, toAlertView, SEVERITIES } from '@hub/alerts';
+import { DEVICE_ID_PATTERN, DOMAINS } from '@hub/contract';
+import { badParam, badPathParam, optionalEnum, optionalInt, optionalText, optionalTime } from '../http/query-params';
 import { AlertDto, AlertEventDto, AlertPageDto, CommentDto, OperatorActionDto } from './alert.dto';
 import { CurrentPrincipal, RequiresRole } from '../access/access.decorators';
-import type { Principal } from '../../../../libs/access/src/access-scope';
+import type { Principal } from '@hub/access';
 
 const STATE_FILTERS = [...ALERT_STATES, 'open'] as const;
 

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { AlertEngine } from '../../../../libs/alerts/src/alert-engine';
+import { AlertEngine } from '@hub/alerts';
 
 /**
  * Starts the alert engine once the service is up, and stops it before anything else shuts down

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import type { IntervalJobs } from '../../../../libs/alerts/src/evaluation/alert-scheduler';
+import type { IntervalJobs } from '@hub/alerts';
 
 /** The alert scheduler's jobs as named intervals in @nestjs/schedule's registry (listed and removable by name). */
 @Injectable()

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Registry } from 'prom-client';
-import { MqttBroker } from '../../../../libs/broker/src/mqtt-broker';
-import { DeviceRegistryService } from '../../../../libs/devices/src/device-registry.service';
-import { DEVICE_STATUSES } from '../../../../libs/devices/src/registry-device';
+import { MqttBroker } from '@hub/broker';
+import { DeviceRegistryService, DEVICE_STATUSES } from '@hub/devices';
 
 /** Device access metrics, read at scrape time from the broker's access counters and the registry. */
 @Injectable()

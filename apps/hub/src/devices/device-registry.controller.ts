@@ -1,16 +1,8 @@
 import { BadRequestException, Body, Controller, Delete, HttpCode, Param, Patch, Post, Req, UnsupportedMediaTypeException } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import type { Principal } from '../../../../libs/access/src/access-scope';
-import { rawDeviceOf } from '../../../../libs/devices/src/device-fields';
-import type { RawDevice } from '../../../../libs/devices/src/device-fields';
-import { MAX_IMPORT_BYTES, readDeviceArray, readDeviceCsv } from '../../../../libs/devices/src/device-import';
-import { DeviceImportService } from '../../../../libs/devices/src/device-import.service';
-import type { ImportReport } from '../../../../libs/devices/src/device-import.service';
-import { InvalidDeviceError } from '../../../../libs/devices/src/device-registry.errors';
-import { DeviceRegistryService } from '../../../../libs/devices/src/device-registry.service';
-import { DeviceQueryService } from '../../../../libs/devices/src/device-view';
-import type { DeviceView } from '../../../../libs/devices/src/device-view';
+import type { Principal } from '@hub/access';
+import { rawDeviceOf, type RawDevice, MAX_IMPORT_BYTES, readDeviceArray, readDeviceCsv, DeviceImportService, type ImportReport, InvalidDeviceError, DeviceRegistryService, DeviceQueryService, type DeviceView } from '@hub/devices';
 import { CurrentPrincipal } from '../access/access.decorators';
 import { readRequestText } from './request-text';
 import { AcceptsBody } from '../http/request-shape.interceptor';

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { scanJson } from '../../../../libs/common/src/json-structure';
-import { printable, quoted } from '../../../../libs/common/src/printable-text';
+import { scanJson, printable, quoted } from '@hub/common';
 
 /**
  * How the API reads JSON request bodies (express.json options, installed in main.ts) and how a refused body is

@@ -1,4 +1,4 @@
-import { quoted } from '../../../../libs/common/src/printable-text';
+import { quoted } from '@hub/common';
 
 /**
  * Rules every API request meets before its handler runs, as plain functions (RequestShapeInterceptor applies them).

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { DOMAINS } from '../../../../libs/contract/src';
+import { DOMAINS } from '@hub/contract';
 
 /**
  * OpenAPI schemas of the MQTT client API. Documentation only: bodies are validated by the integrations lib, which

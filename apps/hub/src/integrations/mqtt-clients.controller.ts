@@ -1,12 +1,9 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Principal } from '../../../../libs/access/src/access-scope';
-import { INTEGRATION_CLIENT_NAME_PATTERN, INTEGRATION_CLIENT_NAME_TEXT } from '../../../../libs/integrations/src/integration-client';
-import type { IntegrationClientView } from '../../../../libs/integrations/src/integration-client';
-import { IntegrationClientsService } from '../../../../libs/integrations/src/integration-clients.service';
-import type { IssuedIntegrationClient } from '../../../../libs/integrations/src/integration-clients.service';
+import type { Principal } from '@hub/access';
+import { INTEGRATION_CLIENT_NAME_PATTERN, INTEGRATION_CLIENT_NAME_TEXT, type IntegrationClientView, IntegrationClientsService, type IssuedIntegrationClient } from '@hub/integrations';
 import { CurrentPrincipal, RequiresRole } from '../access/access.decorators';
-import { badParam } from '../api/query-params';
+import { badParam } from '../http/query-params';
 import { IssuedMqttClientDto, MqttClientChangeDto, MqttClientDto, NewMqttClientDto } from './mqtt-client.dto';
 
 /** Department and integration MQTT clients (read-only subscribers such as a SCADA historian). Admins only. */

@@ -1,4 +1,4 @@
-import type { DeviceState } from '../../../../libs/store/src/device-state.repository';
+import type { DeviceState } from '@hub/devices';
 import { DeviceChangeTracker } from './device-change.tracker';
 
 const device = (deviceId: string, online: boolean, lastSeen = 1000): DeviceState => ({

@@ -1,4 +1,4 @@
-import type { DeviceState } from '../../../../libs/store/src/device-state.repository';
+import type { DeviceState } from '@hub/devices';
 
 export interface DeviceChange {
   readonly change: 'new' | 'online' | 'offline';

@@ -1,10 +1,8 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, MessageEvent } from '@nestjs/common';
 import { concat, defer, EMPTY, filter, from, interval, map, merge, mergeMap, Observable, of, share, Subject, takeUntil } from 'rxjs';
-import { AlertEngine } from '../../../../libs/alerts/src/alert-engine';
-import { toAlertEventView, toAlertView } from '../../../../libs/alerts/src/lifecycle/alert.view';
-import { Principal, ScopedThing, scopeCovers } from '../../../../libs/access/src/access-scope';
-import type { DeviceTownLookup } from '../../../../libs/access/src/scope-check';
-import { DevicePresence } from '../../../../libs/pipeline/src/device-presence';
+import { AlertEngine, toAlertEventView, toAlertView } from '@hub/alerts';
+import { Principal, ScopedThing, scopeCovers, type DeviceTownLookup } from '@hub/access';
+import { DevicePresence } from '@hub/devices';
 import { DEVICE_TOWN_LOOKUP } from '../hub.tokens';
 import { DeviceChangeTracker } from './device-change.tracker';
 

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { Client } from 'aedes';
-import type { MqttRefusalCode } from '../../../../libs/access/src/mqtt-access';
-import type { MqttPerimeter } from '../../../../libs/perimeter/src/mqtt-perimeter';
+import type { MqttRefusalCode } from '@hub/access';
+import type { MqttPerimeter } from '@hub/perimeter';
 
 const REFUSAL_CODES: readonly MqttRefusalCode[] = ['identifier-rejected', 'bad-username-or-password', 'not-authorized'];
 

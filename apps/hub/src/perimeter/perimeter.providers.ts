@@ -1,13 +1,11 @@
 import { Logger, Provider } from '@nestjs/common';
 import type { Client } from 'aedes';
 import { Registry } from 'prom-client';
-import { MqttBroker } from '../../../../libs/broker/src/mqtt-broker';
-import type { HubConfig } from '../../../../libs/config/src';
-import { IntegrationClientRepository } from '../../../../libs/integrations/src/integration-client.repository';
-import { IntegrationClientsService } from '../../../../libs/integrations/src/integration-clients.service';
-import { MqttPerimeter } from '../../../../libs/perimeter/src/mqtt-perimeter';
-import { AuditLogRepository } from '../../../../libs/store/src/audit-log.repository';
-import type { SqliteDatabase } from '../../../../libs/store/src';
+import { MqttBroker } from '@hub/broker';
+import type { HubConfig } from '@hub/config';
+import { IntegrationClientRepository, IntegrationClientsService } from '@hub/integrations';
+import { MqttPerimeter } from '@hub/perimeter';
+import { AuditLogRepository, type SqliteDatabase } from '@hub/store';
 import { SQLITE_DATABASE } from '../hub.tokens';
 import { registerPerimeterMetrics } from './perimeter-metrics';
 

@@ -1,5 +1,5 @@
-import type { Domain } from '../../../contract/src/metric-catalogue';
-import type { SqliteDatabase } from '../../../store/src/sqlite-database';
+import type { Domain } from '@hub/contract';
+import type { SqliteDatabase } from '@hub/store';
 import type { Role } from '../access-scope';
 import { ApiKey } from './api-key';
 

@@ -1,5 +1,4 @@
-import { DomainIssue } from '../../../common/src/domain-error';
-import type { HubLogger } from '../../../common/src/hub-logger';
+import { DomainIssue, type HubLogger } from '@hub/common';
 import type { Principal, Role } from '../access-scope';
 import { AccessConflictError, AccessNotFoundError } from '../access-errors';
 import { fullScope, InvalidInputError, JsonInputReader, readRole, readScope } from '../access-input';

@@ -1,4 +1,4 @@
-import { DomainIssue } from '../../../common/src/domain-error';
+import { DomainIssue } from '@hub/common';
 import type { AccessScope, Role } from '../access-scope';
 import { fullScope, InvalidInputError, JsonInputReader, readRole, readScope } from '../access-input';
 import { MAX_PASSWORD_LENGTH, passwordProblem } from '../passwords/password-policy';

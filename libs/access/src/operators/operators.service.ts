@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { HubLogger } from '../../../common/src/hub-logger';
+import type { HubLogger } from '@hub/common';
 import { AccessScope, COUNTY_SCOPE, Principal, Role } from '../access-scope';
 import { AccessConflictError, AccessDeniedError, AccessNotFoundError, TooManyAttemptsError } from '../access-errors';
 import { AuditTrail, SYSTEM_ACTOR } from '../audit-trail';

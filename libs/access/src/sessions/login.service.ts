@@ -1,5 +1,4 @@
-import { DomainIssue } from '../../../common/src/domain-error';
-import type { HubLogger } from '../../../common/src/hub-logger';
+import { DomainIssue, type HubLogger } from '@hub/common';
 import type { Principal } from '../access-scope';
 import { InvalidInputError, JsonInputReader } from '../access-input';
 import { ANONYMOUS_ACTOR, AuditTrail } from '../audit-trail';

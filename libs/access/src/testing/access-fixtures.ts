@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HubLogger } from '../../../common/src/hub-logger';
-import { AuditLogRepository } from '../../../store/src/audit-log.repository';
-import { openSqliteDatabase, SqliteDatabase } from '../../../store/src/sqlite-database';
+import type { HubLogger } from '@hub/common';
+import { AuditLogRepository, openSqliteDatabase, SqliteDatabase } from '@hub/store';
 import { Principal } from '../access-scope';
 import { ApiKeyRepository } from '../api-keys/api-key.repository';
 import { ApiKeysService } from '../api-keys/api-keys.service';

@@ -1,5 +1,5 @@
-import type { InfluxSeries } from '../../../influx/src/influx-query.client';
-import { openSqliteDatabase, SqliteDatabase } from '../../../store/src/sqlite-database';
+import type { InfluxSeries } from '@hub/influx';
+import { openSqliteDatabase, SqliteDatabase } from '@hub/store';
 import { AlertRule } from '../rules/alert-rule';
 import { AlertRepository } from '../store/alert.repository';
 import { AlertRuleRepository } from '../store/alert-rule.repository';

@@ -1,5 +1,5 @@
-import type { InfluxSeries } from '../../../influx/src/influx-query.client';
-import { metricSpec } from '../../../contract/src';
+import type { InfluxSeries } from '@hub/influx';
+import { metricSpec } from '@hub/contract';
 import { AlertStateMachine } from '../lifecycle/alert-state-machine';
 import { Alert, AlertEventDraft } from '../lifecycle/alert';
 import { notificationPayload } from '../notifications/alert-notification.payload';

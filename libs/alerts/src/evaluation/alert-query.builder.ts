@@ -1,4 +1,4 @@
-import { quoteIdentifier } from '../../../influx/src/influx-query.client';
+import { quoteIdentifier } from '@hub/influx';
 import { AlertCondition, AlertRule } from '../rules/alert-rule';
 
 /**

@@ -1,7 +1,7 @@
 import { AlertStats } from '../alert-stats';
 import { AlertRule } from '../rules/alert-rule';
 import { aRule } from '../testing/alert-fixtures';
-import { RecordingLogger } from '../testing/recording-logger';
+import { RecordingLogger } from '@hub/common/testing';
 import { EvaluationReport } from './alert-evaluation.service';
 import { AlertScheduler, IntervalJobs } from './alert-scheduler';
 

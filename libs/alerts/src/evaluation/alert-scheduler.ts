@@ -1,4 +1,4 @@
-import type { HubLogger } from '../../../common/src/hub-logger';
+import type { HubLogger } from '@hub/common';
 import type { AlertStats } from '../alert-stats';
 import type { AlertRule } from '../rules/alert-rule';
 import type { EvaluationReport } from './alert-evaluation.service';

@@ -1,5 +1,5 @@
-import type { Domain } from '../../../contract/src';
-import type { DevicePresence } from '../../../pipeline/src/device-presence';
+import type { Domain } from '@hub/contract';
+import type { DevicePresence } from '@hub/devices';
 
 /** What alerting needs to know about devices beyond their readings. */
 export interface DirectoryDevice {

@@ -1,4 +1,4 @@
-import type { InfluxSeries } from '../../../influx/src/influx-query.client';
+import type { InfluxSeries } from '@hub/influx';
 import { NoDataCondition } from '../rules/alert-rule';
 import { DeviceEvaluation } from './device-evaluation';
 import { rowsByDevice } from './query-result.parser';

@@ -1,4 +1,4 @@
-import type { InfluxSeries } from '../../../influx/src/influx-query.client';
+import type { InfluxSeries } from '@hub/influx';
 import { aRule, T0 } from '../testing/alert-fixtures';
 import { DeviceDirectory } from './device-directory';
 import { NoDataSource } from './no-data.source';

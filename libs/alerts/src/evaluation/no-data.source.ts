@@ -1,4 +1,4 @@
-import type { InfluxSeries } from '../../../influx/src/influx-query.client';
+import type { InfluxSeries } from '@hub/influx';
 import type { AlertRule, NoDataCondition } from '../rules/alert-rule';
 import { aggregateStatement, EvaluationWindow, StatementScope } from './alert-query.builder';
 import type { DeviceDirectory } from './device-directory';

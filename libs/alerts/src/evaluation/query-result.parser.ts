@@ -1,4 +1,4 @@
-import type { InfluxSeries, InfluxValue } from '../../../influx/src/influx-query.client';
+import type { InfluxSeries, InfluxValue } from '@hub/influx';
 import { BucketSample } from './device-evaluation';
 
 /**

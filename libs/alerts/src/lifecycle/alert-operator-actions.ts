@@ -1,4 +1,4 @@
-import { DomainError } from '../../../common/src/domain-error';
+import { DomainError } from '@hub/common';
 import { Alert, AlertEventDraft, AlertEventKind, AlertState, NOTIFIED_EVENT_KINDS, Resolution, snapshotOf, SYSTEM_ACTOR } from './alert';
 
 export class AlertNotFoundError extends DomainError {

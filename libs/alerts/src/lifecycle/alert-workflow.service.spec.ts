@@ -1,7 +1,6 @@
-import { AccessDeniedError } from '../../../access/src/access-errors';
-import { AuditLogRepository } from '../../../store/src/audit-log.repository';
-import { openSqliteDatabase, SqliteDatabase } from '../../../store/src/sqlite-database';
-import { InvalidInputError } from '../json-input.reader';
+import { AccessDeniedError } from '@hub/access';
+import { AuditLogRepository, openSqliteDatabase, SqliteDatabase } from '@hub/store';
+import { InvalidInputError } from '@hub/common';
 import { notificationPayload } from '../notifications/alert-notification.payload';
 import { AlertRepository } from '../store/alert.repository';
 import { anAlert, anEvent, T0 } from '../testing/alert-fixtures';

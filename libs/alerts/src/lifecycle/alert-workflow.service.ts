@@ -1,8 +1,5 @@
-import type { Principal } from '../../../access/src/access-scope';
-import type { AuditTrail } from '../../../access/src/audit-trail';
-import { assertInScope } from '../../../access/src/scope-check';
-import { DomainIssue } from '../../../common/src/domain-error';
-import { InvalidInputError, JsonInputReader } from '../json-input.reader';
+import { type Principal, type AuditTrail, assertInScope } from '@hub/access';
+import { DomainIssue, InvalidInputError, JsonInputReader } from '@hub/common';
 import { notificationPayload } from '../notifications/alert-notification.payload';
 import type { AlertFilter, AlertRepository } from '../store/alert.repository';
 import { Alert, AlertEvent, AlertEventDraft } from './alert';

@@ -1,4 +1,4 @@
-import type { Domain } from '../../../contract/src';
+import type { Domain } from '@hub/contract';
 import type { ConditionType, Severity } from '../rules/alert-rule';
 
 export const ALERT_STATES = ['firing', 'acknowledged', 'resolved'] as const;

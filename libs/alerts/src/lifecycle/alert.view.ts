@@ -1,4 +1,4 @@
-import type { Domain } from '../../../contract/src';
+import type { Domain } from '@hub/contract';
 import type { ConditionType, Severity } from '../rules/alert-rule';
 import { Alert, AlertEvent, AlertEventKind, AlertState, Resolution } from './alert';
 

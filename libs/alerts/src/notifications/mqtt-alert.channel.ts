@@ -1,5 +1,4 @@
-import type { AlertNotification } from '../lifecycle/alert.view';
-import { alertTopic } from '../lifecycle/alert.view';
+import { type AlertNotification, alertTopic } from '../lifecycle/alert.view';
 import { NotificationChannel, NotificationDeliveryError } from './notification-channel';
 
 /** Publishes a message from the service itself on the embedded broker (MqttBroker.publish). */

@@ -1,10 +1,10 @@
-import { openSqliteDatabase, SqliteDatabase } from '../../../store/src/sqlite-database';
+import { openSqliteDatabase, SqliteDatabase } from '@hub/store';
 import { AlertStats } from '../alert-stats';
 import type { AlertNotification } from '../lifecycle/alert.view';
 import { AlertRepository } from '../store/alert.repository';
 import { NotificationOutboxRepository } from '../store/notification-outbox.repository';
 import { anAlert, anEvent } from '../testing/alert-fixtures';
-import { RecordingLogger } from '../testing/recording-logger';
+import { RecordingLogger } from '@hub/common/testing';
 import { notificationPayload } from './alert-notification.payload';
 import { NotificationChannel, NotificationDeliveryError } from './notification-channel';
 import { NotificationDispatcher } from './notification-dispatcher';

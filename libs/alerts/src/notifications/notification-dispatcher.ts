@@ -1,4 +1,4 @@
-import type { HubLogger } from '../../../common/src/hub-logger';
+import type { HubLogger } from '@hub/common';
 import type { AlertStats } from '../alert-stats';
 import type { AlertNotification } from '../lifecycle/alert.view';
 import type { NotificationOutboxRepository, OutboxEntry } from '../store/notification-outbox.repository';

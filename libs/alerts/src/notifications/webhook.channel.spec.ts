@@ -1,7 +1,6 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import type { AlertNotification } from '../lifecycle/alert.view';
-import { toAlertView } from '../lifecycle/alert.view';
+import { type AlertNotification, toAlertView } from '../lifecycle/alert.view';
 import { anAlert } from '../testing/alert-fixtures';
 import { NotificationDeliveryError } from './notification-channel';
 import { WebhookChannel } from './webhook.channel';

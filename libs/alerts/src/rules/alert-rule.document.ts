@@ -1,5 +1,5 @@
-import type { Domain } from '../../../contract/src';
-import { formatDuration } from '../json-input.reader';
+import type { Domain } from '@hub/contract';
+import { formatDuration } from '@hub/common';
 import type { AlertCondition, AlertRule, ChangeDirection, Severity } from './alert-rule';
 
 /**

@@ -1,4 +1,4 @@
-import type { Domain } from '../../../contract/src';
+import type { Domain } from '@hub/contract';
 
 /** The domain model of an alert rule, in milliseconds and canonical form; the API document is alert-rule.document.ts. */
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;

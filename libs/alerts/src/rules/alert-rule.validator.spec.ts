@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../json-input.reader';
+import { InvalidInputError } from '@hub/common';
 import { AlertRule } from './alert-rule';
 import { toAlertRuleDocument } from './alert-rule.document';
 import { parseAlertRuleInput } from './alert-rule.validator';

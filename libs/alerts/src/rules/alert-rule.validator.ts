@@ -1,6 +1,5 @@
-import { DEVICE_ID_PATTERN, DOMAINS, metricNames, metricSpec, MetricSpec } from '../../../contract/src';
-import { DomainIssue } from '../../../common/src/domain-error';
-import { InvalidInputError, JsonInputReader } from '../json-input.reader';
+import { DEVICE_ID_PATTERN, DOMAINS, metricNames, metricSpec, MetricSpec } from '@hub/contract';
+import { DomainIssue, InvalidInputError, JsonInputReader, TOWN_NAME_PATTERN, TOWN_NAME_RULE } from '@hub/common';
 import {
   AlertCondition,
   AlertRuleSpec,
@@ -11,7 +10,6 @@ import {
   THRESHOLD_OPERATORS,
   ThresholdCondition,
 } from './alert-rule';
-import { TOWN_NAME_PATTERN, TOWN_NAME_RULE } from '../../../common/src/printable-text';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;

@@ -1,13 +1,12 @@
-import { AuditLogRepository } from '../../../store/src/audit-log.repository';
-import { openSqliteDatabase, SqliteDatabase } from '../../../store/src/sqlite-database';
-import { AccessDeniedError } from '../../../access/src/access-errors';
-import { InvalidInputError } from '../json-input.reader';
+import { AuditLogRepository, openSqliteDatabase, SqliteDatabase } from '@hub/store';
+import { AccessDeniedError } from '@hub/access';
+import { InvalidInputError } from '@hub/common';
 import { AlertConflictError, AlertNotFoundError } from '../lifecycle/alert-operator-actions';
 import { notificationPayload } from '../notifications/alert-notification.payload';
 import { AlertRepository } from '../store/alert.repository';
 import { AlertRuleRepository } from '../store/alert-rule.repository';
 import { anAlert, anEvent, T0 } from '../testing/alert-fixtures';
-import { RecordingLogger } from '../testing/recording-logger';
+import { RecordingLogger } from '@hub/common/testing';
 import { AlertRulesService } from './alert-rules.service';
 import { DEFAULT_ALERT_RULES } from './default-alert-rules';
 

@@ -1,9 +1,5 @@
-import type { AccessScope, Principal } from '../../../access/src/access-scope';
-import { AccessDeniedError } from '../../../access/src/access-errors';
-import { describeScope } from '../../../access/src/scope-check';
-import { AuditTrail, SYSTEM_ACTOR } from '../../../access/src/audit-trail';
-import type { HubLogger } from '../../../common/src/hub-logger';
-import { InvalidInputError, isJsonObject } from '../json-input.reader';
+import { type AccessScope, type Principal, AccessDeniedError, describeScope, AuditTrail, SYSTEM_ACTOR } from '@hub/access';
+import { type HubLogger, InvalidInputError, isJsonObject } from '@hub/common';
 import { Alert, AlertEventDraft } from '../lifecycle/alert';
 import { AlertConflictError, AlertNotFoundError, followRuleChange, resolveForRule } from '../lifecycle/alert-operator-actions';
 import { notificationPayload } from '../notifications/alert-notification.payload';

@@ -1,7 +1,7 @@
 import { Episode } from '../evaluation/device-evaluation';
 import { activeSilence, AlertSilence, silenceMatches, suppressingSilence } from './alert-silence';
 import { parseSilenceInput } from './alert-silence.validator';
-import { InvalidInputError } from '../json-input.reader';
+import { InvalidInputError } from '@hub/common';
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
 const M = 60_000;

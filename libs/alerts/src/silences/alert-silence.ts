@@ -1,4 +1,4 @@
-import type { Domain } from '../../../contract/src';
+import type { Domain } from '@hub/contract';
 import type { Episode } from '../evaluation/device-evaluation';
 
 /**

@@ -1,6 +1,5 @@
-import { DEVICE_ID_PATTERN, DOMAINS, parseTimestamp } from '../../../contract/src';
-import { DomainIssue } from '../../../common/src/domain-error';
-import { InvalidInputError, JsonInputReader } from '../json-input.reader';
+import { DEVICE_ID_PATTERN, DOMAINS, parseTimestamp } from '@hub/contract';
+import { DomainIssue, InvalidInputError, JsonInputReader } from '@hub/common';
 import { RULE_ID_PATTERN } from '../rules/alert-rule';
 import { NewAlertSilence } from './alert-silence';
 

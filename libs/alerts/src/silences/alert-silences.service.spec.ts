@@ -1,9 +1,8 @@
-import { AccessDeniedError } from '../../../access/src/access-errors';
-import { AuditLogRepository } from '../../../store/src/audit-log.repository';
-import { openSqliteDatabase, SqliteDatabase } from '../../../store/src/sqlite-database';
+import { AccessDeniedError } from '@hub/access';
+import { AuditLogRepository, openSqliteDatabase, SqliteDatabase } from '@hub/store';
 import { AlertSilenceRepository } from '../store/alert-silence.repository';
 import { T0 } from '../testing/alert-fixtures';
-import { RecordingLogger } from '../testing/recording-logger';
+import { RecordingLogger } from '@hub/common/testing';
 import { AlertSilencesService } from './alert-silences.service';
 
 const COUNTY = { name: 'chief', scope: { towns: [], domains: [] } };

@@ -1,8 +1,5 @@
-import type { Principal } from '../../../access/src/access-scope';
-import { AccessDeniedError } from '../../../access/src/access-errors';
-import type { AuditTrail } from '../../../access/src/audit-trail';
-import { assertInScope } from '../../../access/src/scope-check';
-import type { HubLogger } from '../../../common/src/hub-logger';
+import { type Principal, AccessDeniedError, type AuditTrail, assertInScope } from '@hub/access';
+import type { HubLogger } from '@hub/common';
 import { AlertNotFoundError } from '../lifecycle/alert-operator-actions';
 import type { AlertSilenceRepository } from '../store/alert-silence.repository';
 import { AlertSilence } from './alert-silence';

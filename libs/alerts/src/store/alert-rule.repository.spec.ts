@@ -1,4 +1,4 @@
-import { openSqliteDatabase, SqliteDatabase } from '../../../store/src/sqlite-database';
+import { openSqliteDatabase, SqliteDatabase } from '@hub/store';
 import { aRule, T0 } from '../testing/alert-fixtures';
 import { AlertRuleRepository } from './alert-rule.repository';
 

@@ -1,4 +1,4 @@
-import type { SqliteDatabase } from '../../../store/src/sqlite-database';
+import type { SqliteDatabase } from '@hub/store';
 import { AlertRule, AlertRuleSpec } from '../rules/alert-rule';
 
 interface RuleRow {

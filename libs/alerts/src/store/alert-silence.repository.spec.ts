@@ -1,4 +1,4 @@
-import { openSqliteDatabase, SqliteDatabase } from '../../../store/src/sqlite-database';
+import { openSqliteDatabase, SqliteDatabase } from '@hub/store';
 import { NewAlertSilence } from '../silences/alert-silence';
 import { T0 } from '../testing/alert-fixtures';
 import { AlertSilenceRepository } from './alert-silence.repository';

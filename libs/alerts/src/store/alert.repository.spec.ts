@@ -1,4 +1,4 @@
-import { openSqliteDatabase, SqliteDatabase } from '../../../store/src/sqlite-database';
+import { openSqliteDatabase, SqliteDatabase } from '@hub/store';
 import { notificationPayload } from '../notifications/alert-notification.payload';
 import { anAlert, anEvent, T0 } from '../testing/alert-fixtures';
 import { AlertRepository } from './alert.repository';

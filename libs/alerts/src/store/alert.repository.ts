@@ -1,7 +1,6 @@
-import type { AccessScope } from '../../../access/src/access-scope';
-import { scopeSql } from '../../../access/src/scope-check';
-import type { Domain } from '../../../contract/src';
-import type { SqliteDatabase } from '../../../store/src/sqlite-database';
+import { type AccessScope, scopeSql } from '@hub/access';
+import type { Domain } from '@hub/contract';
+import type { SqliteDatabase } from '@hub/store';
 import type { Statement } from 'better-sqlite3';
 import { Alert, AlertEvent, AlertEventDraft, AlertEventKind, AlertState, Resolution } from '../lifecycle/alert';
 import type { ConditionType, Severity } from '../rules/alert-rule';

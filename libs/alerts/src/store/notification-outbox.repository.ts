@@ -1,4 +1,4 @@
-import type { SqliteDatabase } from '../../../store/src/sqlite-database';
+import type { SqliteDatabase } from '@hub/store';
 
 export interface OutboxEntry {
   readonly eventId: number;

@@ -1,6 +1,5 @@
-import { SILENT_LOGGER } from '../../../common/src/hub-logger';
-import { AuditLogRepository } from '../../../store/src/audit-log.repository';
-import { openSqliteDatabase, SqliteDatabase } from '../../../store/src/sqlite-database';
+import { SILENT_LOGGER } from '@hub/common';
+import { AuditLogRepository, openSqliteDatabase, SqliteDatabase } from '@hub/store';
 import { DeviceRegistryService, RegistryActor } from '../device-registry.service';
 import { RegistryDeviceRepository } from '../registry-device.repository';
 

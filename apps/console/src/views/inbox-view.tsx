@@ -1,0 +1,209 @@
+import type { JSX } from 'preact';
+import { useEffect, useMemo, useRef } from 'preact/hooks';
+import { compareAlerts, SEVERITY_ORDER } from '../alerts/alert-order';
+import { domainsOf, useCatalogue } from '../api/catalogue';
+import { hubApi, type AlertQuery } from '../api/hub-api';
+import type { AlertView } from '../api/types';
+import { AlertStateBadge, SeverityBadge } from '../components/alert-badges';
+import { isTyping } from '../components/keyboard';
+import { Page } from '../components/page';
+import { Empty, ErrorNotice, Loading, StaleNotice } from '../components/states';
+import { Time } from '../components/time';
+import { formatValue, humanize, metricLabel } from '../format/values';
+import { useResource } from '../hooks/use-resource';
+import { Link, navigate, useLocation, useQueryParam } from '../router';
+import { AlertDetail } from './alert-detail';
+
+const STATES = [
+  ['', 'Open (firing or acknowledged)'],
+  ['firing', 'Firing'],
+  ['acknowledged', 'Acknowledged'],
+  ['resolved', 'Resolved'],
+] as const;
+
+/**
+ * What is wrong now, across every domain: open alerts, most severe and newest first, updated live. Selecting one
+ * shows it beside the list (below it on a tablet) with its readings, history and the operator's actions.
+ */
+export function InboxView(props: { selectedId?: number }): JSX.Element {
+  const { catalogue } = useCatalogue();
+  const { search } = useLocation();
+  const [state, setState] = useQueryParam('state');
+  const [severity, setSeverity] = useQueryParam('severity');
+  const [domain, setDomain] = useQueryParam('domain');
+  const [town, setTown] = useQueryParam('town');
+  const [device, setDevice] = useQueryParam('device');
+  const [rule, setRule] = useQueryParam('rule');
+  const filter: AlertQuery = {
+    rule: rule || undefined,
+    state: state === '' ? 'open' : (state as AlertQuery['state']),
+    severity: severity || undefined,
+    domain: domain || undefined,
+    town: town || undefined,
+    device: device || undefined,
+  };
+  const alerts = useResource((signal) => hubApi.alerts(filter, signal), [filter], { refreshMs: 15_000, reloadOn: ['hello', 'alert'] });
+  const items = useMemo(() => [...(alerts.data?.items ?? [])].sort(compareAlerts), [alerts.data]);
+  const towns = useTowns(items, town);
+  const listRef = useRef<HTMLOListElement>(null);
+  const query = search.toString();
+  const hrefOf = (id: number): string => `/alerts/${id}${query ? `?${query}` : ''}`;
+  useListKeys(items, props.selectedId, hrefOf, listRef);
+  const filtered = severity !== '' || domain !== '' || town !== '' || device !== '' || rule !== '';
+  const firing = items.filter((alert) => alert.state === 'firing').length;
+
+  return (
+    <Page
+      title="Alerts"
+      wide
+      subtitle={
+        alerts.data &&
+        (state === ''
+          ? `${alerts.data.matching} open · ${firing} firing, not yet acknowledged`
+          : `${alerts.data.matching} ${STATES.find(([value]) => value === state)?.[1].toLowerCase() ?? ''}`)
+      }
+    >
+      <form class="filters" role="search" aria-label="Filter alerts" onSubmit={(event) => event.preventDefault()}>
+        <FilterSelect label="State" value={state} onChange={setState} options={STATES} />
+        <FilterSelect label="Severity" value={severity} onChange={setSeverity} options={[['', 'Any severity'], ...SEVERITY_ORDER.map(labelled)]} />
+        <FilterSelect label="Domain" value={domain} onChange={setDomain} options={[['', 'All domains'], ...domainsOf(catalogue).map(labelled)]} />
+        <FilterSelect label="Town" value={town} onChange={setTown} options={[['', 'All towns'], ...towns.map((value): Option => [value, value])]} />
+        <label>
+          Device
+          <input
+            type="search"
+            data-search
+            value={device}
+            placeholder="exact device id"
+            pattern="[A-Za-z0-9_\-]{1,64}"
+            onChange={(event) => setDevice(event.currentTarget.value.trim())}
+          />
+        </label>
+        {rule && (
+          <button type="button" class="chip chip-selected" onClick={() => setRule('')} aria-label={`Only rule ${rule}; remove this filter`}>
+            rule {rule} ✕
+          </button>
+        )}
+        {(filtered || state !== '') && (
+          <Link class="button button-ghost" href="/alerts">
+            Clear filters
+          </Link>
+        )}
+      </form>
+
+      <div class={`inbox${props.selectedId !== undefined ? ' inbox-with-detail' : ''}`}>
+        <section class="inbox-list" aria-label="Alert list">
+          <StaleNotice error={alerts.data ? alerts.error : undefined} updatedAt={alerts.updatedAt} onRetry={alerts.reload} />
+          {alerts.loading && <Loading what="alerts" />}
+          {!alerts.loading && !alerts.data && alerts.error && <ErrorNotice error={alerts.error} onRetry={alerts.reload} />}
+          {alerts.data && items.length === 0 && (
+            <Empty title={filtered ? 'No alert matches these filters' : state === '' ? 'No open alerts' : 'No alerts in this state'}>
+              {state === '' && !filtered ? 'Every rule is quiet. New alerts appear here as they fire, without reloading.' : null}
+            </Empty>
+          )}
+          {items.length > 0 && (
+            <ol class="alert-list" ref={listRef}>
+              {items.map((alert) => (
+                <AlertListItem key={alert.id} alert={alert} href={hrefOf(alert.id)} selected={alert.id === props.selectedId} />
+              ))}
+            </ol>
+          )}
+          {alerts.data && alerts.data.matching > items.length && (
+            <p class="muted">
+              Showing the newest {items.length} of {alerts.data.matching}; narrow the filters to see the rest.
+            </p>
+          )}
+        </section>
+        {props.selectedId !== undefined && (
+          <section class="inbox-detail" aria-label="Selected alert">
+            <AlertDetail id={props.selectedId} key={props.selectedId} closeHref={`/alerts${query ? `?${query}` : ''}`} onChanged={alerts.reload} />
+          </section>
+        )}
+      </div>
+    </Page>
+  );
+}
+
+function AlertListItem(props: { alert: AlertView; href: string; selected: boolean }): JSX.Element {
+  const { alert } = props;
+  return (
+    <li data-alert-id={alert.id} data-state={alert.state} data-severity={alert.severity} class={`alert-item alert-${alert.severity} alert-state-${alert.state}`}>
+      <Link href={props.href} aria-current={props.selected ? 'page' : undefined} class="alert-link">
+        <span class="alert-line">
+          <SeverityBadge severity={alert.severity} />
+          <span class="alert-rule">{alert.ruleName}</span>
+          <AlertStateBadge alert={alert} />
+        </span>
+        <span class="alert-line alert-meta">
+          <span class="alert-device">{alert.deviceId}</span>
+          <span>
+            {humanize(alert.domain)}
+            {alert.town ? ` · ${alert.town}` : ''}
+          </span>
+          <span class="alert-value">
+            {metricLabel(alert.metric)} {formatValue(alert.value, alert.unit)}
+            {alert.peak !== alert.value && <span class="muted"> (peak {formatValue(alert.peak, alert.unit)})</span>}
+          </span>
+          <span class="alert-since">
+            since <Time value={alert.firedAt} mode="ago" />
+          </span>
+        </span>
+      </Link>
+    </li>
+  );
+}
+
+/** Towns to filter by: those of the alerts seen (a town without an alert has nothing to filter). */
+function useTowns(items: readonly AlertView[], selected: string): string[] {
+  const seen = useRef(new Set<string>());
+  for (const alert of items) if (alert.town) seen.current.add(alert.town);
+  if (selected) seen.current.add(selected);
+  return [...seen.current].sort((a, b) => a.localeCompare(b));
+}
+
+/** j / k: next / previous alert (opened beside the list); Escape closes the detail. */
+function useListKeys(items: readonly AlertView[], selectedId: number | undefined, hrefOf: (id: number) => string, list: { current: HTMLOListElement | null }): void {
+  const latest = useRef({ items, selectedId, hrefOf });
+  latest.current = { items, selectedId, hrefOf };
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent): void => {
+      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target) || document.querySelector('dialog[open]')) return;
+      const { items: current, selectedId: selected, hrefOf: href } = latest.current;
+      if (event.key === 'Escape' && selected !== undefined) {
+        event.preventDefault();
+        navigate(href(selected).replace(/^\/alerts\/\d+/, '/alerts'));
+        return;
+      }
+      if (event.key !== 'j' && event.key !== 'k') return;
+      if (current.length === 0) return;
+      event.preventDefault();
+      const index = current.findIndex((alert) => alert.id === selected);
+      const next = index === -1 ? 0 : Math.min(Math.max(index + (event.key === 'j' ? 1 : -1), 0), current.length - 1);
+      // The detail opens beside the list and takes focus (its heading), so a screen reader reads the new alert.
+      navigate(href(current[next].id), { replace: selected !== undefined });
+      list.current?.querySelector(`[data-alert-id="${current[next].id}"]`)?.scrollIntoView({ block: 'nearest' });
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [list]);
+}
+
+type Option = readonly [value: string, label: string];
+
+const labelled = (value: string): Option => [value, humanize(value)];
+
+/** One labelled filter drop-down; the empty value means "no filter". */
+function FilterSelect(props: { label: string; value: string; onChange: (value: string) => void; options: readonly Option[] }): JSX.Element {
+  return (
+    <label>
+      {props.label}
+      <select value={props.value} onChange={(event) => props.onChange(event.currentTarget.value)}>
+        {props.options.map(([value, label]) => (
+          <option value={value} key={value}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

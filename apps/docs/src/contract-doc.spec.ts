@@ -1,0 +1,57 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { loadHubConfig } from '@hub/config';
+import { DOMAINS, METRIC_CATALOGUE, REJECT_REASON_CODES, REJECT_REASONS, STATUS_TOPIC_PATTERN, TELEMETRY_TOPIC_PATTERN, validateTelemetry } from '@hub/contract';
+import { contractDocPath } from './generate-contract-doc';
+import { contractExamples, EXAMPLE_TIME, renderContractDoc } from './render-contract-doc';
+
+describe('docs/contract.md', () => {
+  const rendered = renderContractDoc();
+
+  it('is exactly what the code renders', () => {
+    const path = contractDocPath();
+    const committed = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+    if (committed !== rendered) {
+      throw new Error(
+        `${path} is ${committed === undefined ? 'missing' : 'out of date with libs/contract'}: run \`npm run build && npm run docs:contract\` and commit it.`,
+      );
+    }
+  });
+
+  it('lists every domain with every one of its metrics, unit and range', () => {
+    for (const domain of DOMAINS) {
+      expect(rendered).toContain(`### ${domain}\n`);
+      for (const [metric, spec] of Object.entries(METRIC_CATALOGUE[domain])) {
+        expect(rendered).toContain(`| \`${metric}\` | ${spec.unit} | ${spec.range[0]} … ${spec.range[1]} | ${spec.typical[0]} … ${spec.typical[1]} | ${spec.description}`);
+      }
+    }
+  });
+
+  it('lists every reject reason code with its meaning', () => {
+    for (const code of REJECT_REASON_CODES) {
+      expect(rendered).toContain(`| \`${code}\` | ${REJECT_REASONS[code]} |`);
+    }
+  });
+
+  it('names both topics and the four limits with their defaults', () => {
+    expect(rendered).toContain(`\`${TELEMETRY_TOPIC_PATTERN}\``);
+    expect(rendered).toContain(`\`${STATUS_TOPIC_PATTERN}\``);
+    expect(rendered).toContain('| `HUB_MAX_PAYLOAD_BYTES` | 256 KiB |');
+    expect(rendered).toContain('| `HUB_MAX_BATCH_READINGS` | 1000 |');
+    expect(rendered).toContain('| `HUB_MAX_READING_AGE` | 7 d |');
+    expect(rendered).toContain('| `HUB_MAX_FUTURE_SKEW` | 5 min |');
+  });
+
+  it('shows examples the hub accepts in full, each in the doc', () => {
+    const limits = loadHubConfig({}).validation;
+    const outcomes = contractExamples().map((example) => {
+      expect(rendered).toContain(`\`\`\`json\n${example.payload}\n\`\`\``);
+      const result = validateTelemetry(example.address, Buffer.from(example.payload), EXAMPLE_TIME + 1000, limits);
+      return { rejections: result.rejections, readings: result.readings.length, tsFromDevice: result.readings.map((reading) => reading.tsFromDevice) };
+    });
+    expect(outcomes).toEqual([
+      { rejections: [], readings: 1, tsFromDevice: [true] },
+      { rejections: [], readings: 1, tsFromDevice: [false] },
+      { rejections: [], readings: 3, tsFromDevice: [true, true, true] },
+    ]);
+  });
+});

@@ -1,0 +1,217 @@
+import { loadHubConfig } from '@hub/config';
+import { Domain, DOMAINS, METRIC_CATALOGUE, MetricSpec, REJECT_REASON_CODES, REJECT_REASONS, MAX_JSON_DEPTH, COMMANDS_TOPIC_PATTERN, CONFIG_TOPIC_PATTERN, DEVICE_ID_PATTERN, DeviceAddress, STATUS_TOPIC_PATTERN, TELEMETRY_TOPIC_PATTERN, telemetryTopic } from '@hub/contract';
+
+export interface ContractExample {
+  readonly title: string;
+  readonly address: DeviceAddress;
+  /** The payload exactly as the doc shows it. */
+  readonly payload: string;
+}
+
+/** The event time the examples carry; the contract-doc spec validates every example as if received just after it. */
+export const EXAMPLE_TIME = Date.UTC(2025, 0, 15, 8, 30, 0);
+
+/**
+ * Example payloads built from the catalogue (its first metrics, mid-band values), so that renaming a metric changes
+ * the examples with it and an example can never show something the hub would refuse.
+ */
+export function contractExamples(): ContractExample[] {
+  const water: DeviceAddress = { domain: 'water', deviceId: 'wtr-dma-014' };
+  const traffic: DeviceAddress = { domain: 'traffic', deviceId: 'loop-a12-n3' };
+  const batch = [0, 1, 2].map((index) => ({
+    ts: EXAMPLE_TIME - (2 - index) * 60_000,
+    seq: 311 + index,
+    metrics: exampleMetrics('traffic', 2, index),
+  }));
+  return [
+    {
+      title: 'One reading with the device’s own time (ISO-8601) and sequence number',
+      address: water,
+      payload: JSON.stringify({ ts: new Date(EXAMPLE_TIME).toISOString(), seq: 1042, metrics: exampleMetrics('water', 3) }),
+    },
+    {
+      title: 'One reading without ts or seq (stored at the receive time)',
+      address: water,
+      payload: JSON.stringify({ metrics: exampleMetrics('water', 1) }),
+    },
+    {
+      title: 'A batch: several readings in one message, ts as epoch milliseconds',
+      address: traffic,
+      payload: `[\n${batch.map((entry) => `  ${JSON.stringify(entry)}`).join(',\n')}\n]`,
+    },
+  ];
+}
+
+/** The device data contract as Markdown, read entirely from the catalogue, the reason codes and the topic constants. */
+export function renderContractDoc(): string {
+  const defaults = loadHubConfig({}).validation;
+  const sections = [
+    header(),
+    topicsSection(),
+    payloadSection(),
+    limitsSection(defaults),
+    catalogueSection(),
+    reasonsSection(),
+  ];
+  return `${sections.join('\n\n')}\n`;
+}
+
+function header(): string {
+  return [
+    '# Device data contract',
+    '',
+    '<!-- Generated from libs/contract by `npm run docs:contract`; edit the code, not this file. -->',
+    '',
+    'How a field sensor (water, power, gas, district heat, traffic) reports to the County Sensing Hub over MQTT 3.1.1:',
+    'the topics, the payload, the limits, every metric with its unit and range, and every reason a reading can be refused.',
+  ].join('\n');
+}
+
+function topicsSection(): string {
+  return [
+    '## Topics',
+    '',
+    '| topic | device | payload |',
+    '|---|---|---|',
+    `| \`${TELEMETRY_TOPIC_PATTERN}\` | publishes | readings as JSON (see below) |`,
+    `| \`${STATUS_TOPIC_PATTERN}\` | publishes | \`online\` or \`offline\`, retained; set \`offline\` as the device’s last will |`,
+    `| \`${COMMANDS_TOPIC_PATTERN}\` | subscribes | commands for the device |`,
+    `| \`${CONFIG_TOPIC_PATTERN}\` | subscribes | the device’s configuration, retained |`,
+    '',
+    `- \`{domain}\` is one of ${DOMAINS.map((domain) => `\`${domain}\``).join(', ')}.`,
+    `- \`{deviceId}\` matches \`${DEVICE_ID_PATTERN.source}\`: letters, digits, \`_\` and \`-\`, 1 to 64 characters, unique across the county.`,
+    '- Any other topic is refused (`TOPIC_INVALID`, `DOMAIN_UNKNOWN`, `DEVICE_ID_INVALID`).',
+    '- Publish readings with QoS 1. The hub acknowledges (PUBACK) once it has taken the message, whether it accepted',
+    '  the readings or refused them into the dead-letter store; a refused reading will be refused again, so do not resend it.',
+    '',
+    '## Credentials and what a device may do',
+    '',
+    '- Connect with the MQTT **client id and username both set to the device id** and the **password set to the device’s',
+    '  secret** (given once when the device is provisioned). A client id other than the username is refused (CONNACK 2,',
+    '  identifier rejected), so no one can take over another device’s session.',
+    '- An unknown device, a wrong or revoked secret: CONNACK 4 (bad user name or password). A disabled or rejected device:',
+    '  CONNACK 5 (not authorized).',
+    '- A device publishes only on its own telemetry and status topics, `{domain}` being the domain it was provisioned in.',
+    '  Anything else is acknowledged and refused (`TOPIC_FORBIDDEN`): nothing is stored or forwarded.',
+    '- A device subscribes only to its own commands and config topics; any other subscription is refused (SUBACK 0x80).',
+    '- When the hub runs in quarantine mode, an unknown device is let in but what it sends is held (`DEVICE_QUARANTINED`)',
+    '  until an operator approves it.',
+  ].join('\n');
+}
+
+function payloadSection(): string {
+  const examples = contractExamples().map((example) =>
+    [`### ${example.title}`, '', `Topic \`${telemetryTopic(example.address.domain, example.address.deviceId)}\`:`, '', '```json', example.payload, '```'].join('\n'),
+  );
+  return [
+    '## Payload',
+    '',
+    'A message is one reading (a JSON object) or a batch (a JSON array of readings), UTF-8 encoded. A reading has:',
+    '',
+    '| field | required | meaning |',
+    '|---|---|---|',
+    '| `metrics` | yes | object of metric name → JSON number; names from the catalogue of the topic’s domain (below) |',
+    '| `ts` | no | event time: epoch milliseconds (integer), or ISO-8601 date-time with `Z` or an offset such as `+02:00` |',
+    '| `seq` | no | the device’s own message counter, a non-negative integer; checked, not stored in InfluxDB |',
+    '',
+    'No other field is allowed. A reading is stored whole or refused whole; in a batch each reading stands on its own,',
+    'so good readings are stored and each bad one is refused with its position in the array.',
+    '',
+    '- **Without `ts`** a reading is stored at the time the hub received it.',
+    '- **With `ts`** it is stored at the device’s time. A reading resent with the same `ts` (for example after a lost',
+    '  PUBACK) lands on the same InfluxDB point (same domain, `device_id` and timestamp) and overwrites itself instead of',
+    '  counting twice. Without `ts` a resend is a second point, so send `ts` whenever the device has a clock.',
+    '',
+    ...examples.flatMap((example) => [example, '']),
+  ]
+    .join('\n')
+    .trimEnd();
+}
+
+function limitsSection(defaults: { maxPayloadBytes: number; maxBatchReadings: number; maxAgeMs: number; maxFutureMs: number }): string {
+  return [
+    '## Limits',
+    '',
+    'Set per deployment through the hub’s environment; the defaults are shown.',
+    '',
+    '| limit | environment variable | default | refused as |',
+    '|---|---|---|---|',
+    `| largest message, in bytes, checked before parsing | \`HUB_MAX_PAYLOAD_BYTES\` | ${formatBytes(defaults.maxPayloadBytes)} | \`PAYLOAD_TOO_LARGE\` |`,
+    `| most readings in one batch | \`HUB_MAX_BATCH_READINGS\` | ${defaults.maxBatchReadings} | \`BATCH_TOO_LARGE\` |`,
+    `| oldest \`ts\`, before the receive time | \`HUB_MAX_READING_AGE\` | ${formatDuration(defaults.maxAgeMs)} | \`TS_TOO_OLD\` |`,
+    `| furthest \`ts\` ahead of the receive time (clock skew) | \`HUB_MAX_FUTURE_SKEW\` | ${formatDuration(defaults.maxFutureMs)} | \`TS_IN_FUTURE\` |`,
+    `| deepest nesting of arrays and objects, checked before parsing | (fixed) | ${MAX_JSON_DEPTH} | \`NESTING_TOO_DEEP\` |`,
+    '',
+    'A `ts` exactly at either limit is accepted.',
+    '',
+    'The text itself must be plain JSON: UTF-8 without a byte order mark, no NUL or other control bytes outside',
+    'escapes (`MALFORMED_JSON`), and no object repeating a key (`DUPLICATE_KEY`: parsers disagree on which value',
+    'counts). These refuse the whole message, batch included. Epoch-millisecond `ts` and `seq` must be whole numbers a',
+    'double holds exactly (up to 2^53 − 1; `ts` up to 8.64e15, the last instant a date can hold); `-0` counts as 0 for a',
+    'metric value and is refused as a `seq`.',
+  ].join('\n');
+}
+
+function catalogueSection(): string {
+  const tables = DOMAINS.map((domain) =>
+    [
+      `### ${domain}`,
+      '',
+      '| metric | unit | physical range | typical band | description |',
+      '|---|---|---|---|---|',
+      ...Object.entries(METRIC_CATALOGUE[domain]).map(
+        ([metric, spec]) =>
+          `| \`${metric}\` | ${cell(spec.unit)} | ${spec.range[0]} … ${spec.range[1]} | ${spec.typical[0]} … ${spec.typical[1]} | ${cell(spec.description)}${spec.integer ? '; whole numbers only' : ''} |`,
+      ),
+    ].join('\n'),
+  );
+  return [
+    '## Metric catalogue',
+    '',
+    'A value outside the physical range (inclusive) is a sensor, wiring or configuration fault and is refused',
+    '(`VALUE_OUT_OF_RANGE`). The typical band is what a healthy network shows; values outside it are stored.',
+    '',
+    tables.join('\n\n'),
+  ].join('\n');
+}
+
+function reasonsSection(): string {
+  return [
+    '## Reject reasons',
+    '',
+    'Every refused message or reading is kept in the hub’s dead-letter store with one of these codes and a detail text.',
+    '',
+    '| code | meaning |',
+    '|---|---|',
+    ...REJECT_REASON_CODES.map((code) => `| \`${code}\` | ${cell(REJECT_REASONS[code])} |`),
+  ].join('\n');
+}
+
+function exampleMetrics(domain: Domain, count: number, variant = 0): Record<string, number> {
+  return Object.fromEntries(Object.entries(METRIC_CATALOGUE[domain]).slice(0, count).map(([metric, spec]) => [metric, exampleValue(spec, variant)]));
+}
+
+/** A value inside the typical band, moved a little per variant so a batch does not repeat itself. */
+function exampleValue(spec: MetricSpec, variant: number): number {
+  const [low, high] = spec.typical;
+  const value = low + ((high - low) * (2 + variant)) / 5;
+  return spec.integer ? Math.round(value) : Math.round(value * 10) / 10;
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|');
+}
+
+function formatBytes(bytes: number): string {
+  for (const [unit, size] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) {
+    if (bytes % size === 0) return `${bytes / size} ${unit}`;
+  }
+  return `${bytes} bytes`;
+}
+
+function formatDuration(ms: number): string {
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['min', 60_000], ['s', 1000]] as const) {
+    if (ms >= size && ms % size === 0) return `${ms / size} ${unit}`;
+  }
+  return `${ms} ms`;
+}

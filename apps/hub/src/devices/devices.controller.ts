@@ -1,0 +1,62 @@
+import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { ApiForbiddenResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Principal } from '@hub/access';
+import { DOMAINS } from '@hub/contract';
+import { DeviceQueryService, type DeviceView, DEVICE_STATUSES } from '@hub/devices';
+import { CurrentPrincipal } from '../access/access.decorators';
+import { deviceIdParam, optionalDuration, optionalEnum, optionalTime } from '../http/query-params';
+import { DeviceReadings, ReadingsService } from './readings.service';
+
+const STATUS_FILTERS = [...DEVICE_STATUSES, 'unregistered'] as const;
+
+/** Reading devices: registry and presence merged, only within the caller's towns and domains. */
+@ApiTags('devices')
+@Controller('api/devices')
+export class DevicesController {
+  constructor(
+    private readonly devices: DeviceQueryService,
+    private readonly readings: ReadingsService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Devices: registry data (town, site, location, interval, status …) with online state, last seen and last values' })
+  @ApiQuery({ name: 'town', required: false })
+  @ApiQuery({ name: 'domain', required: false, enum: DOMAINS })
+  @ApiQuery({ name: 'status', required: false, enum: STATUS_FILTERS, description: 'quarantined: unknown devices waiting for approval' })
+  list(@CurrentPrincipal() principal: Principal, @Query('town') town?: string, @Query('domain') domain?: string, @Query('status') status?: string): DeviceView[] {
+    return this.devices.list(principal.scope, {
+      town: town === '' ? undefined : town,
+      domain: optionalEnum('domain', domain, DOMAINS),
+      status: optionalEnum('status', status, STATUS_FILTERS),
+    });
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One device' })
+  @ApiForbiddenResponse({ description: 'Outside your towns/domains' })
+  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): DeviceView {
+    return this.devices.get(principal, deviceIdParam(id));
+  }
+
+  @Get(':id/readings')
+  @ApiOperation({ summary: 'Readings from InfluxDB by event time, averaged per `every` bucket' })
+  @ApiQuery({ name: 'from', required: false, description: 'Epoch ms or ISO-8601; default to - 1h' })
+  @ApiQuery({ name: 'to', required: false, description: 'Epoch ms or ISO-8601; default now' })
+  @ApiQuery({ name: 'every', required: false, description: 'Bucket size such as 10s, 1m, 1h; default chosen for ~720 points' })
+  @ApiForbiddenResponse({ description: 'Outside your towns/domains' })
+  readingsOf(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Query('from') from?: string,
+    @Query('to') to?: string,
+    @Query('every') every?: string,
+  ): Promise<DeviceReadings> {
+    const device = this.devices.get(principal, deviceIdParam(id));
+    if (device.domain === null) throw new NotFoundException(`Device ${id} has not reported yet`);
+    return this.readings.readings({ deviceId: id, domain: device.domain }, {
+      from: optionalTime('from', from),
+      to: optionalTime('to', to),
+      everyMs: optionalDuration('every', every, 1000, 30 * 86_400_000),
+    });
+  }
+}

@@ -1,0 +1,77 @@
+import { BadRequestException, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Domain, METRIC_CATALOGUE } from '@hub/contract';
+import { InfluxQueryClient, quoteIdentifier, quoteString } from '@hub/influx';
+
+export interface ReadingSeries {
+  readonly unit: string;
+  /** [bucket start (epoch ms), mean value] in time order. */
+  readonly points: [number, number][];
+}
+
+export interface DeviceReadings {
+  readonly deviceId: string;
+  readonly domain: string;
+  readonly from: number;
+  readonly to: number;
+  readonly everyMs: number;
+  readonly metrics: Record<string, ReadingSeries>;
+}
+
+/** Bucket sizes offered when the caller gives none: the smallest that keeps a chart under ~720 points. */
+const AUTO_BUCKETS_MS = [1_000, 10_000, 60_000, 300_000, 900_000, 3_600_000, 21_600_000, 86_400_000];
+const TARGET_POINTS = 720;
+const MAX_POINTS = 10_000;
+const HOUR = 3_600_000;
+/** InfluxDB's time range: int64 nanoseconds since the epoch, in whole milliseconds (1677-09-21 … 2262-04-11). */
+const INFLUX_MAX_MS = 9_223_372_036_854;
+const INFLUX_MIN_MS = -INFLUX_MAX_MS;
+
+@Injectable()
+export class ReadingsService {
+  constructor(private readonly influx: InfluxQueryClient) {}
+
+  /** A device's readings from InfluxDB, averaged into `every`-sized buckets by event time (server-side). */
+  async readings(device: { readonly deviceId: string; readonly domain: string }, range: { from?: number; to?: number; everyMs?: number }): Promise<DeviceReadings> {
+    const { deviceId } = device;
+    const to = range.to ?? Date.now();
+    const from = range.from ?? to - HOUR;
+    // Past these InfluxDB's nanosecond times overflow int64 and the query fails (a 503 for what is bad input).
+    for (const [name, time] of [['from', from], ['to', to]] as const) {
+      if (time < INFLUX_MIN_MS || time > INFLUX_MAX_MS) {
+        throw new BadRequestException(`${name} (${new Date(time).toISOString()}) is outside InfluxDB's time range, ${new Date(INFLUX_MIN_MS).toISOString()} to ${new Date(INFLUX_MAX_MS).toISOString()}`);
+      }
+    }
+    if (from >= to) throw new BadRequestException(`from (${new Date(from).toISOString()}) must be before to (${new Date(to).toISOString()})`);
+    const span = to - from;
+    const everyMs = range.everyMs ?? AUTO_BUCKETS_MS.find((bucket) => span / bucket <= TARGET_POINTS) ?? AUTO_BUCKETS_MS[AUTO_BUCKETS_MS.length - 1];
+    if (span / everyMs > MAX_POINTS) {
+      throw new BadRequestException(`every=${everyMs}ms over ${span} ms gives more than ${MAX_POINTS} points per metric; choose a larger every`);
+    }
+
+    const query =
+      `SELECT mean(*) FROM ${quoteIdentifier(device.domain)} WHERE "device_id" = ${quoteString(deviceId)} ` +
+      `AND time >= ${from}ms AND time < ${to}ms GROUP BY time(${everyMs}ms) fill(none)`;
+    let series;
+    try {
+      series = await this.influx.query(query);
+    } catch (error) {
+      throw new ServiceUnavailableException(`InfluxDB query failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+
+    const catalogue = METRIC_CATALOGUE[device.domain as Domain] ?? {};
+    const metrics: Record<string, ReadingSeries> = {};
+    for (const { columns, values } of series) {
+      columns.forEach((column, index) => {
+        if (index === 0 || !column.startsWith('mean_')) return;
+        const name = column.slice('mean_'.length);
+        const points: [number, number][] = [];
+        for (const row of values) {
+          const value = row[index];
+          if (typeof value === 'number') points.push([Number(row[0]), value]);
+        }
+        metrics[name] = { unit: catalogue[name]?.unit ?? '', points };
+      });
+    }
+    return { deviceId, domain: device.domain, from, to, everyMs, metrics };
+  }
+}

@@ -1,0 +1,73 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { MqttBroker } from '@hub/broker';
+import type { LineSink } from '@hub/influx';
+import { InfluxAvailability, InfluxWriter, IngestStats } from '@hub/pipeline';
+import { OutageSpool } from '@hub/spool';
+import type { SqliteDatabase } from '@hub/store';
+import { LINE_SINK, SQLITE_DATABASE } from '../hub.tokens';
+
+export interface ComponentHealth {
+  readonly ok: boolean;
+  readonly [detail: string]: unknown;
+}
+
+export interface HubHealth {
+  readonly status: 'ok' | 'degraded';
+  readonly broker: ComponentHealth;
+  readonly influx: ComponentHealth;
+  readonly store: ComponentHealth;
+  readonly spool: ComponentHealth;
+}
+
+@Injectable()
+export class HealthService {
+  constructor(
+    private readonly broker: MqttBroker,
+    private readonly writer: InfluxWriter,
+    private readonly availability: InfluxAvailability,
+    private readonly spool: OutageSpool,
+    private readonly stats: IngestStats,
+    @Inject(LINE_SINK) private readonly sink: LineSink,
+    @Inject(SQLITE_DATABASE) private readonly db: SqliteDatabase,
+  ) {}
+
+  async check(): Promise<HubHealth> {
+    const broker = { ok: this.broker.listening, connectedClients: this.broker.connectedClients, mqttPort: this.broker.tcpPort, mqttsPort: this.broker.tlsPort, wsPort: this.broker.wsPort };
+    const influx = await this.influxHealth();
+    let store: ComponentHealth;
+    try {
+      this.db.prepare('SELECT 1').get();
+      store = { ok: true };
+    } catch (error) {
+      store = { ok: false, error: error instanceof Error ? error.message : String(error) };
+    }
+    // Full: nothing more can be spooled, so acknowledgements stop as soon as InfluxDB fails or memory fills up.
+    const spool = {
+      ok: !this.writer.spoolFull && !this.spool.full,
+      full: this.writer.spoolFull || this.spool.full,
+      pendingReadings: this.spool.pendingReadings,
+      bytes: this.spool.bytes,
+      maxBytes: this.spool.maxBytes,
+    };
+    const ok = broker.ok && influx.ok && store.ok && spool.ok;
+    return { status: ok ? 'ok' : 'degraded', broker, influx, store, spool };
+  }
+
+  private async influxHealth(): Promise<ComponentHealth> {
+    const writes = {
+      kind: this.sink.kind,
+      writesFailing: !this.availability.healthy,
+      lastWriteError: this.availability.lastError,
+      lastWriteAt: this.availability.lastSuccessAt,
+      buffered: this.stats.buffered,
+      waitingForRoom: this.stats.waitingForRoom,
+    };
+    const started = Date.now();
+    try {
+      await this.sink.ping();
+      return { ok: this.availability.healthy, pingMs: Date.now() - started, ...writes };
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error.message : String(error), ...writes };
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { REJECT_REASON_CODES } from '@hub/contract';
+import { MqttBroker } from '@hub/broker';
+import { DevicePresence } from '@hub/devices';
+import { IngestStats, InfluxWriter, WriterListener } from '@hub/pipeline';
+import { OutageSpool } from '@hub/spool';
+
+/** Observes InfluxDB batch latency as batches complete; the writer's only link to metrics. */
+@Injectable()
+export class WriteLatencyMetric implements WriterListener {
+  private readonly batchSeconds: Histogram;
+
+  constructor(registry: Registry) {
+    this.batchSeconds = new Histogram({
+      name: 'hub_write_batch_seconds',
+      help: 'Time from sending a batch to InfluxDB confirming it, retries included',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    });
+  }
+
+  batchWritten(_lines: number, seconds: number): void {
+    this.batchSeconds.observe(seconds);
+  }
+}
+
+/**
+ * Prometheus metrics. Counters are read from IngestStats at scrape time (one source of truth, no double counting
+ * on the hot path).
+ */
+@Injectable()
+export class HubMetrics {
+  constructor(
+    readonly registry: Registry,
+    stats: IngestStats,
+    broker: MqttBroker,
+    presence: DevicePresence,
+    writer: InfluxWriter,
+    spool: OutageSpool,
+  ) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'hub_' });
+    const counterFrom = (name: string, help: string, read: () => number): void => {
+      new Counter({ name, help, registers: [this.registry], collect() { this.reset(); this.inc(read()); } });
+    };
+    const gaugeFrom = (name: string, help: string, read: () => number): void => {
+      new Gauge({ name, help, registers: [this.registry], collect() { this.set(read()); } });
+    };
+    counterFrom('hub_readings_received_total', 'Readings received (a malformed message counts as one)', () => stats.received);
+    counterFrom('hub_readings_accepted_total', 'Readings that passed validation and were taken by the writer', () => stats.accepted);
+    counterFrom('hub_readings_written_total', 'Readings InfluxDB confirmed', () => stats.written);
+    counterFrom('hub_readings_refused_by_influx_total', 'Accepted readings InfluxDB refused (dead-lettered)', () => stats.refusedByInflux);
+    counterFrom('hub_write_errors_total', 'Failed InfluxDB write requests (each one retried)', () => stats.writeErrors);
+    counterFrom('hub_write_batches_total', 'Batches written to InfluxDB', () => stats.writeBatches);
+    new Counter({
+      name: 'hub_readings_rejected_total',
+      help: 'Readings refused by validation, by reason',
+      labelNames: ['reason'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const reason of REJECT_REASON_CODES) this.inc({ reason }, stats.rejectedByReason.get(reason) ?? 0);
+      },
+    });
+    gaugeFrom('hub_readings_buffered', 'Accepted readings held in memory or being written', () => stats.buffered);
+    gaugeFrom('hub_readings_waiting_for_room', 'Readings whose acknowledgement waits for writer buffer room', () => stats.waitingForRoom);
+    gaugeFrom('hub_mqtt_connected_clients', 'Connected MQTT clients', () => broker.connectedClients);
+    gaugeFrom('hub_devices_known', 'Devices ever seen', () => presence.size);
+    counterFrom('hub_readings_duplicate_total', 'Exact resends dropped (same device, seq and ts)', () => stats.duplicates);
+    counterFrom('hub_spool_replayed_batches_total', 'Batches written back to InfluxDB from the outage spool', () => stats.replayedBatches);
+    gaugeFrom('hub_spool_readings', 'Acknowledged readings in the outage spool, waiting for InfluxDB', () => spool.pendingReadings);
+    gaugeFrom('hub_spool_bytes', 'Size of the outage spool on disk', () => spool.bytes);
+    gaugeFrom('hub_spool_max_bytes', 'Cap on the outage spool (HUB_SPOOL_MAX_BYTES)', () => spool.maxBytes);
+    gaugeFrom('hub_spool_full', '1 while the outage spool is full: acknowledgements stop once memory fills up', () =>
+      writer.spoolFull || spool.full ? 1 : 0,
+    );
+  }
+}

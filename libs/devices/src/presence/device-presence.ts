@@ -1,0 +1,131 @@
+import { HubLogger } from '@hub/common';
+import { DeviceAddress, Reading } from '@hub/contract';
+import { DeviceState, DeviceStateRepository } from './device-state.repository';
+
+/**
+ * Which devices exist, whether they are connected, when they were last heard from and their newest values.
+ * Kept in memory on the hot path; dirty entries are persisted in one transaction every few seconds and at shutdown,
+ * so presence survives restarts (every device starts offline after a restart until it reconnects).
+ */
+export class DevicePresence {
+  private readonly devices = new Map<string, DeviceState>();
+  private readonly dirty = new Set<string>();
+  /** MQTT client id → other device ids that client published for (a gateway's), to mark them offline on disconnect. */
+  private readonly devicesByClient = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly repository: DeviceStateRepository,
+    private readonly logger: HubLogger,
+  ) {
+    const now = Date.now();
+    for (const state of repository.loadAll()) {
+      if (state.online) {
+        state.online = false;
+        state.statusChangedAt = now;
+        this.dirty.add(state.deviceId);
+      }
+      this.devices.set(state.deviceId, state);
+    }
+  }
+
+  list(): DeviceState[] {
+    return [...this.devices.values()];
+  }
+
+  get(deviceId: string): DeviceState | undefined {
+    return this.devices.get(deviceId);
+  }
+
+  get size(): number {
+    return this.devices.size;
+  }
+
+  recordReadings(address: DeviceAddress, clientId: string | undefined, receivedAt: number, readings: readonly Reading[]): void {
+    const state = this.touch(address, clientId, receivedAt);
+    this.setOnline(state, true, receivedAt);
+    for (const reading of readings) {
+      if (state.lastReadingTs === null || reading.ts > state.lastReadingTs) state.lastReadingTs = reading.ts;
+      // Newest by event time, metric by metric: a late buffered batch must not overwrite fresher values.
+      for (const metric in reading.metrics) {
+        const known = state.lastValueTs[metric];
+        if (known === undefined || reading.ts >= known) {
+          state.lastValues[metric] = reading.metrics[metric];
+          state.lastValueTs[metric] = reading.ts;
+        }
+      }
+    }
+  }
+
+  /** A status message: "online"/"offline", usually the retained last will on sensors/{domain}/{id}/status. */
+  recordStatus(address: DeviceAddress, clientId: string | undefined, receivedAt: number, online: boolean): void {
+    const state = this.touch(address, clientId, receivedAt);
+    this.setOnline(state, online, receivedAt);
+  }
+
+  clientConnected(clientId: string): void {
+    const state = this.devices.get(clientId);
+    if (state) this.setOnline(state, true, Date.now());
+  }
+
+  clientDisconnected(clientId: string): void {
+    const now = Date.now();
+    for (const deviceId of this.devicesByClient.get(clientId) ?? []) {
+      const state = this.devices.get(deviceId);
+      if (state && state.clientId === clientId) this.setOnline(state, false, now);
+    }
+    this.devicesByClient.delete(clientId);
+    const own = this.devices.get(clientId);
+    if (own && own.clientId === clientId) this.setOnline(own, false, now);
+  }
+
+  /** Writes changed devices to the embedded database. */
+  persist(): void {
+    if (this.dirty.size === 0) return;
+    const states = [...this.dirty].map((id) => this.devices.get(id)).filter((state): state is DeviceState => state !== undefined);
+    this.dirty.clear();
+    this.repository.saveMany(states);
+  }
+
+  private touch(address: DeviceAddress, clientId: string | undefined, receivedAt: number): DeviceState {
+    let state = this.devices.get(address.deviceId);
+    if (state === undefined) {
+      state = {
+        deviceId: address.deviceId,
+        domain: address.domain,
+        clientId: clientId ?? null,
+        online: true,
+        firstSeen: receivedAt,
+        lastSeen: receivedAt,
+        lastReadingTs: null,
+        lastValues: {},
+        lastValueTs: {},
+        statusChangedAt: receivedAt,
+      };
+      this.devices.set(address.deviceId, state);
+      this.logger.log({ msg: 'New device', deviceId: address.deviceId, domain: address.domain, clientId });
+    } else {
+      if (state.domain !== address.domain) {
+        this.logger.warn({ msg: 'Device id reported under another domain', deviceId: address.deviceId, was: state.domain, now: address.domain });
+        state.domain = address.domain;
+      }
+      state.lastSeen = receivedAt;
+    }
+    if (clientId !== undefined && state.clientId !== clientId) state.clientId = clientId;
+    // A device publishing for itself (client id = device id, the usual case) is found by its id on disconnect; only
+    // a client publishing for others (a gateway) needs the set (10,000 devices: ≈ 1.6 MB of sets otherwise).
+    if (clientId !== undefined && clientId !== address.deviceId) {
+      let owned = this.devicesByClient.get(clientId);
+      if (owned === undefined) this.devicesByClient.set(clientId, (owned = new Set()));
+      owned.add(address.deviceId);
+    }
+    this.dirty.add(address.deviceId);
+    return state;
+  }
+
+  private setOnline(state: DeviceState, online: boolean, at: number): void {
+    if (state.online === online) return;
+    state.online = online;
+    state.statusChangedAt = at;
+    this.dirty.add(state.deviceId);
+  }
+}

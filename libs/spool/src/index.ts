@@ -1,0 +1,2 @@
+export * from './outage-spool';
+export * from './spool-frame';

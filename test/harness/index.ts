@@ -1,0 +1,11 @@
+// The helpers that start real processes (servers, the service) and wait for them; the benchmark and lib specs use
+// them from outside test/. Tests under test/ import the harness files directly.
+export * from './free-port';
+export * from './hub-process';
+export * from './hub-stats';
+export * from './influxd-process';
+export * from './repo-root';
+export * from './server-process';
+export * from './test-certificates';
+export * from './victoria-metrics-process';
+export * from './wait-for';
