@@ -1,9 +1,28 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
-import type { LoginBackoffSettings, PublishThrottleSettings, RateLimit } from '@hub/perimeter';
 import { parseDuration } from '@hub/common';
 import { ConfigError, ConfigReader } from './env-parsers';
+
+/** A sustained rate with a burst on top: `perSecond` tokens flow in, at most `burst` are held. */
+export interface RateLimit {
+  readonly perSecond: number;
+  readonly burst: number;
+}
+
+/** When an address that keeps failing MQTT logins is refused without its credentials being looked at. */
+export interface LoginBackoffSettings {
+  /** Refused logins from one address within `windowMs` that put it in back-off. */
+  readonly failures: number;
+  readonly windowMs: number;
+  /** How long the address is then refused without its credentials being looked at. */
+  readonly blockMs: number;
+}
+
+export interface PublishThrottleSettings extends RateLimit {
+  /** A client held back without a break for this long is disconnected; null: never. */
+  readonly abuseAfterMs: number | null;
+}
 
 /** The service's certificate, read and checked at boot: MQTT over TLS, WebSocket over TLS (wss) and HTTPS. */
 export interface TlsConfig {

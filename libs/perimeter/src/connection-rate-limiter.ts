@@ -1,4 +1,5 @@
-import { RateLimit, TokenBucket } from './token-bucket';
+import type { RateLimit } from '@hub/config';
+import { TokenBucket } from './token-bucket';
 
 /**
  * New connections per remote address: a token bucket each. Checked at TCP accept, before TLS or MQTT cost anything;

@@ -1,10 +1,4 @@
-export interface LoginBackoffSettings {
-  /** Refused logins from one address within `windowMs` that put it in back-off. */
-  readonly failures: number;
-  readonly windowMs: number;
-  /** How long the address is then refused without its credentials being looked at. */
-  readonly blockMs: number;
-}
+import type { LoginBackoffSettings } from '@hub/config';
 
 interface AddressRecord {
   /** Times of the recent refused logins, oldest first, at most `failures` of them. */

@@ -2,11 +2,11 @@ import type { HubLogger } from '@hub/common';
 import type { MqttLoginRefusal } from '@hub/access';
 import { addressKey } from './address-key';
 import { ConnectionRateLimiter } from './connection-rate-limiter';
-import { LoginBackoff, LoginBackoffSettings } from './login-backoff';
+import type { LoginBackoffSettings, PublishThrottleSettings, RateLimit } from '@hub/config';
+import { LoginBackoff } from './login-backoff';
 import { OncePerInterval } from './once-per-interval';
 import { PerimeterStats } from './perimeter-stats';
-import { PublishThrottle, PublishThrottleSettings } from './publish-throttle';
-import { RateLimit } from './token-bucket';
+import { PublishThrottle } from './publish-throttle';
 
 export interface MqttPerimeterSettings {
   /** Per MQTT client id; null: no limit. */

@@ -1,9 +1,5 @@
-import { RateLimit, TokenBucket } from './token-bucket';
-
-export interface PublishThrottleSettings extends RateLimit {
-  /** A client held back without a break for this long is disconnected; null: never. */
-  readonly abuseAfterMs: number | null;
-}
+import type { PublishThrottleSettings, RateLimit } from '@hub/config';
+import { TokenBucket } from './token-bucket';
 
 /** One MQTT connection, by identity; `id` is its client id, which the rate is counted against. */
 export interface ThrottledClient {

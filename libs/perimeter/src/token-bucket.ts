@@ -1,8 +1,4 @@
-/** A sustained rate with a burst on top: `perSecond` tokens flow in, at most `burst` are held. */
-export interface RateLimit {
-  readonly perSecond: number;
-  readonly burst: number;
-}
+import type { RateLimit } from '@hub/config';
 
 /**
  * The classic token bucket: starts full, so a client that was quiet may send `burst` at once (a device flushing what
