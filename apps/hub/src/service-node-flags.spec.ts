@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { repoRoot } from '@hub/test-harness';
 import { SERVICE_NODE_FLAGS } from './service-node-flags';
 
-const root = join(__dirname, '../../..');
-const read = (path: string): string => readFileSync(join(root, path), 'utf8');
+const read = (path: string): string => readFileSync(join(repoRoot(), path), 'utf8');
 const flags = SERVICE_NODE_FLAGS.join(' ');
 
 describe('SERVICE_NODE_FLAGS', () => {
