@@ -3,13 +3,21 @@ import { DeviceLink, DeviceLinkFactory, DeviceLinkOptions } from './device-link'
 
 /** The MQTT.js adapter behind DeviceLink: the only simulator file that imports mqtt. */
 export class MqttDeviceLink implements DeviceLink {
+  /** Set by close() and drop(): MQTT.js throws (not calls back) on a publish after end(), measured on mqtt 5.16 (a TypeError from its message id store). */
+  private ended = false;
+
   constructor(private readonly client: MqttClient) {}
 
   publish(topic: string, payload: string, options: { readonly qos: 0 | 1; readonly retain?: boolean }, done: (error?: Error) => void): void {
+    if (this.ended) {
+      setImmediate(() => done(new Error('link closed')));
+      return;
+    }
     this.client.publish(topic, payload, { qos: options.qos, retain: options.retain ?? false }, (error) => done(error ?? undefined));
   }
 
   close(timeoutMs: number): Promise<void> {
+    this.ended = true;
     return new Promise((resolve) => {
       // end(false) waits for in-flight QoS 1 messages; a broker that never acks must not hold the run open.
       const fallback = setTimeout(() => {
@@ -25,6 +33,7 @@ export class MqttDeviceLink implements DeviceLink {
 
   drop(): void {
     // end(true) destroys the socket without sending DISCONNECT and cancels reconnection.
+    this.ended = true;
     this.client.end(true);
   }
 }

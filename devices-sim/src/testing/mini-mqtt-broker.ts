@@ -19,6 +19,14 @@ export class MiniMqttBroker {
   readonly published: BrokerPublish[] = [];
   readonly willsPublished: BrokerPublish[] = [];
   readonly connects: Array<{ clientId: string; clean: boolean; will?: { topic: string; payload: string; retain: boolean } }> = [];
+  /** Client ids with an open, accepted connection. */
+  readonly connected = new Set<string>();
+  /** Client ids that ended their connection with DISCONNECT, in order. */
+  readonly cleanDisconnects: string[] = [];
+  /** Client ids whose CONNECT is refused (CONNACK 5, not authorized). */
+  readonly refuse = new Set<string>();
+  /** While true, QoS 1 publishes are never acknowledged. */
+  withholdAcks = false;
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
 
@@ -54,12 +62,20 @@ export class MiniMqttBroker {
         case 'connect':
           clientId = packet.clientId;
           will = packet.will && { clientId, topic: packet.will.topic, payload: String(packet.will.payload), qos: packet.will.qos ?? 0, retain: packet.will.retain ?? false };
+          if (this.refuse.has(clientId)) {
+            // [MQTT-3.2.2-5] a non-zero return code is followed by closing the connection; nothing of it is kept.
+            will = undefined;
+            send({ cmd: 'connack', returnCode: 5, sessionPresent: false });
+            socket.end();
+            break;
+          }
           this.connects.push({ clientId, clean: packet.clean ?? true, ...(will ? { will: { topic: will.topic, payload: will.payload, retain: will.retain } } : {}) });
+          this.connected.add(clientId);
           send({ cmd: 'connack', returnCode: 0, sessionPresent: false });
           break;
         case 'publish':
           this.published.push({ clientId, topic: packet.topic, payload: String(packet.payload), qos: packet.qos, retain: packet.retain });
-          if (packet.qos === 1) send({ cmd: 'puback', messageId: packet.messageId });
+          if (packet.qos === 1 && !this.withholdAcks) send({ cmd: 'puback', messageId: packet.messageId });
           break;
         case 'pingreq':
           send({ cmd: 'pingresp' });
@@ -67,6 +83,7 @@ export class MiniMqttBroker {
         case 'disconnect':
           // [MQTT-3.14.4-3] a clean DISCONNECT discards the will.
           cleanDisconnect = true;
+          this.cleanDisconnects.push(clientId);
           socket.end();
           break;
         default:
@@ -77,6 +94,7 @@ export class MiniMqttBroker {
     socket.on('error', () => undefined);
     socket.on('close', () => {
       this.sockets.delete(socket);
+      this.connected.delete(clientId);
       // [MQTT-3.1.2-8] a connection closed without DISCONNECT publishes the will.
       if (!cleanDisconnect && will !== undefined) this.willsPublished.push(will);
     });

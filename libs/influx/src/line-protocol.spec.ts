@@ -1,6 +1,6 @@
 import { mulberry32 } from '@hub/common';
 import { Domain, DOMAINS, METRIC_CATALOGUE, parseSensorTopic, Reading } from '@hub/contract';
-import { escapeKey, escapeTagValue, readingToLine } from './line-protocol';
+import { escapeKey, escapeTagValue, parseLineSeries, readingToLine } from './line-protocol';
 
 const TS = 1_714_564_800_123;
 
@@ -125,5 +125,53 @@ describe('device ids from topics', () => {
 
   it.each(['dev,evil=1', 'dev ph=14', 'dev\\', 'dev\nwater', 'dév', ''])('refuses the id %j', (id) => {
     expect(parseSensorTopic(`sensors/water/${id}/telemetry`)).toMatchObject({ ok: false });
+  });
+});
+
+describe('parseLineSeries', () => {
+  it('reads back the measurement and tags readingToLine wrote, for the longest device id the contract allows', () => {
+    const deviceId = `A-z_9${'x'.repeat(59)}`;
+    expect(parseSensorTopic(`sensors/water/${deviceId}/telemetry`)).toMatchObject({ ok: true });
+    const line = readingToLine(reading('water', deviceId, { pressure_kpa: 412.5, flow_m3h: 1 }), [['site', 'Mill Lane'], ['town', 'Ashford']]);
+    expect(parseLineSeries(line)).toEqual({ measurement: 'water', tags: { device_id: deviceId, site: 'Mill Lane', town: 'Ashford' } });
+  });
+
+  it.each([
+    ['a b,c=d', 'a b,c=d'],
+    ['C:\\temp', 'C:\\temp'],
+    ['x\\,y', 'x\\,y'],
+    ['x\\\\ y', 'x\\\\ y'],
+    ['=', '='],
+    [',', ','],
+    [' lead and trail ', ' lead and trail '],
+    ['North, Unit = 4 \\', 'North, Unit = 4 \\ '],
+    ['yard\\\\', 'yard\\\\ '],
+    ['a\r\nb', 'a b'],
+  ])('undoes escapeTagValue for the tag value %j (→ %j) and keeps its neighbours', (value, read) => {
+    const line = readingToLine(reading('heat', 'h-1', { flow_m3h: 1 }), [['area', value], ['site', 'plain']]);
+    expect(parseLineSeries(line)).toEqual({ measurement: 'heat', tags: { area: read, device_id: 'h-1', site: 'plain' } });
+  });
+
+  it('undoes escapeKey in tag keys', () => {
+    const key = 'odd key,=x';
+    expect(parseLineSeries(`gas,${escapeKey(key)}=v,device_id=g-1 pressure_kpa=1 ${TS}`)).toEqual({ measurement: 'gas', tags: { [key]: 'v', device_id: 'g-1' } });
+  });
+
+  it('honours escaped commas and spaces in the measurement, and reads a line without tags', () => {
+    expect(parseLineSeries(`my\\ meas\\,ure=ment,t=1 v=1 ${TS}`)).toEqual({ measurement: 'my meas,ure=ment', tags: { t: '1' } });
+    expect(parseLineSeries(`water v=1 ${TS}`)).toEqual({ measurement: 'water', tags: {} });
+  });
+
+  it('reads only up to the first unescaped space: field values with commas, quotes or equals signs do not leak into tags', () => {
+    expect(parseLineSeries(`water,device_id=w-1 note="a,b=c d",v=1 ${TS}`)).toEqual({ measurement: 'water', tags: { device_id: 'w-1' } });
+  });
+
+  it.each([
+    ['no fields part', 'water,device_id=w-1'],
+    ['a tag without =', `water,device_id v=1 ${TS}`],
+    ['a tag with a second unescaped =', `water,device_id=w=1 v=1 ${TS}`],
+    ['an empty line', ''],
+  ])('is null for %s', (_case, line) => {
+    expect(parseLineSeries(line)).toBeNull();
   });
 });

@@ -58,3 +58,61 @@ export function readingToLine(reading: Reading, extraTags: TagSet = []): string 
   }
   return `${line} ${formatTimestamp(reading.ts)}`;
 }
+
+/** What precedes the fields of a line: its measurement and tags, unescaped. */
+export interface LineSeries {
+  readonly measurement: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/**
+ * Reads back the measurement and tags of a line this file wrote (the spool replays lines and needs to know whose
+ * they were). The inverse of escapeTagValue/escapeKey, i.e. VictoriaMetrics' reading of backslashes: before a
+ * delimiter (`,` `=` space in tags, `,` space in the measurement) a run of 2n+1 backslashes is n backslashes and the
+ * delimiter itself, a run of 2n is n backslashes and then a real delimiter; elsewhere backslashes are literal.
+ * Null when the line has no fields part or a tag without `=`.
+ */
+export function parseLineSeries(line: string): LineSeries | null {
+  const tags: Record<string, string> = {};
+  let measurement: string | null = null;
+  let key: string | null = null;
+  let text = '';
+  for (let i = 0; i < line.length; ) {
+    const char = line[i];
+    const delimiters = measurement === null ? MEASUREMENT_DELIMITERS : TAG_DELIMITERS;
+    if (char === '\\') {
+      let run = 0;
+      while (line[i + run] === '\\') run++;
+      const next = line[i + run];
+      if (next === undefined || !delimiters.includes(next)) {
+        text += '\\'.repeat(run);
+        i += run;
+      } else {
+        text += '\\'.repeat(Math.floor(run / 2)) + (run % 2 === 1 ? next : '');
+        i += run % 2 === 1 ? run + 1 : run;
+      }
+      continue;
+    }
+    i++;
+    if (!delimiters.includes(char)) {
+      text += char;
+      continue;
+    }
+    if (measurement === null) {
+      measurement = text;
+    } else if (key === null) {
+      if (char !== '=') return null;
+      key = text;
+    } else {
+      if (char === '=') return null;
+      tags[key] = text;
+      key = null;
+    }
+    if (char === ' ') return key === null ? { measurement, tags } : null;
+    text = '';
+  }
+  return null;
+}
+
+const MEASUREMENT_DELIMITERS = ', ';
+const TAG_DELIMITERS = ',= ';

@@ -1,6 +1,7 @@
 import { WriterConfig } from '@hub/config';
 import { SILENT_LOGGER } from '@hub/common';
 import { LineSink, LineSinkWriteError } from '@hub/influx';
+import { SpoolFullError } from '@hub/spool';
 import { NewDeadLetter } from './dead-letter.repository';
 import { InfluxAvailability } from './influx-availability';
 import { IngestStats } from './ingest-stats';
@@ -44,11 +45,12 @@ class ScriptedSink implements LineSink {
 class FakeSpool implements BatchSpool {
   readonly batches: string[][] = [];
   full = false;
+  /** Another refusal than "full" (a disk failure). */
+  failure: Error | null = null;
   async appendPayload(payload: Buffer, lines: number): Promise<void> {
+    if (this.failure !== null) throw this.failure;
     if (this.full) {
-      const error = new Error('outage spool is full');
-      error.name = 'SpoolFullError';
-      throw error;
+      throw new SpoolFullError(1024, 1024);
     }
     const batch = payload.toString('utf8').split('\n');
     expect(batch).toHaveLength(lines);
@@ -190,6 +192,24 @@ describe('InfluxWriter', () => {
     expect(durable).toHaveBeenCalledTimes(1);
     expect(sink.bodies).toHaveLength(6);
     expect(stats.snapshot()).toMatchObject({ written: 4, spooled: 0, buffered: 0, writeErrors: 5 });
+  });
+
+  it('tells a full spool (SpoolFullError) from a failing one by type, not by name', async () => {
+    const spool = new FakeSpool();
+    const impostor = new Error('ENOSPC: no space left on device, write');
+    impostor.name = 'SpoolFullError';
+    spool.failure = impostor;
+    const subject = writer(spool);
+    sink.script = Array.from({ length: 40 }, () => unavailable);
+    offer(subject, message('a', 4), jest.fn());
+    await tick(5);
+    expect(subject.spoolFull).toBe(false);
+    spool.failure = null;
+    spool.full = true;
+    await tick(20);
+    expect(subject.spoolFull).toBe(true);
+    spool.full = false;
+    expect(await subject.drain(2000)).toBe(true);
   });
 
   it('bisects a refused batch down to the refused lines and dead-letters only those', async () => {

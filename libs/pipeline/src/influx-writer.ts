@@ -5,7 +5,7 @@ import { NewDeadLetter } from './dead-letter.repository';
 import { InfluxAvailability } from './influx-availability';
 import { IngestStats } from './ingest-stats';
 import { LineBuffer } from './line-buffer';
-import { BatchSpool, influxRefusedLetter, MessageOrigin, PointOrigin } from './spool-port';
+import { BatchSpool, influxRefusedLetter, isSpoolFull, MessageOrigin, PointOrigin } from './spool-port';
 import { writeOrBisect } from './write-or-bisect';
 
 export interface WriterListener {
@@ -272,7 +272,7 @@ export class InfluxWriter {
   }
 
   private noteSpoolRefusal(error: unknown): void {
-    const full = error instanceof Error && error.name === 'SpoolFullError';
+    const full = isSpoolFull(error);
     if (full && !this.spoolFull) {
       this.logger.error({ msg: 'Outage spool is full: batches wait in memory for InfluxDB and acknowledgements will stop when memory is full', error });
     } else if (!full) {

@@ -1,10 +1,20 @@
-import { LineSinkWriteError } from '@hub/influx';
+import { isDomain, telemetryTopic } from '@hub/contract';
+import { LineSinkWriteError, parseLineSeries } from '@hub/influx';
+import { SpoolFullError } from '@hub/spool';
 import { NewDeadLetter } from './dead-letter.repository';
 
-/** What the writer needs of the outage spool: a durable append that rejects (SpoolFullError) when it has no room. */
+/**
+ * What the writer needs of the outage spool: a durable append. It rejects with SpoolFullError (declared by the spool
+ * lib, which may not import this one) when it has no room, and with any other error when the disk fails.
+ */
 export interface BatchSpool {
   /** `lines` newline-joined lines of line protocol as UTF-8. */
   appendPayload(payload: Buffer, lines: number): Promise<void>;
+}
+
+/** The one refusal of BatchSpool.appendPayload the writer treats as "full" rather than as a disk failure. */
+export function isSpoolFull(error: unknown): error is SpoolFullError {
+  return error instanceof SpoolFullError;
 }
 
 /** The MQTT message a line came from: what a dead letter records if InfluxDB refuses the line. */
@@ -33,9 +43,13 @@ export function influxRefusedLetter(origin: PointOrigin, error: LineSinkWriteErr
   };
 }
 
-/** Rebuilds a point's origin from its line, for points replayed from the spool (measurement = domain, tag device_id). */
+/**
+ * Rebuilds a point's origin from its line, for points replayed from the spool (measurement = domain, tag device_id,
+ * as readingToLine writes them). A line that does not parse keeps empty fields: it is still dead-lettered whole.
+ */
 export function originOfLine(line: string): PointOrigin {
-  const domain = line.slice(0, line.search(/[, ]/));
-  const deviceId = /,device_id=([A-Za-z0-9_-]+)/.exec(line)?.[1] ?? '';
-  return { line, domain, deviceId, topic: `sensors/${domain}/${deviceId}/telemetry` };
+  const series = parseLineSeries(line);
+  const domain = series?.measurement ?? '';
+  const deviceId = series?.tags.device_id ?? '';
+  return { line, domain, deviceId, topic: isDomain(domain) ? telemetryTopic(domain, deviceId) : '' };
 }

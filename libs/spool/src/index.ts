@@ -1,2 +1,3 @@
 export * from './outage-spool';
 export * from './spool-frame';
+export * from './spool-full.error';

@@ -2,7 +2,8 @@ import { appendFile, mkdtemp, readdir, rm, stat, statfs } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HubLogger } from '@hub/common';
-import { OutageSpool, SpoolFullError } from './outage-spool';
+import { OutageSpool } from './outage-spool';
+import { SpoolFullError } from './spool-full.error';
 
 class RecordingLogger implements HubLogger {
   readonly entries: [string, unknown][] = [];

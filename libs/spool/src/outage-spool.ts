@@ -2,6 +2,7 @@ import { FileHandle, mkdir, open, readdir, readFile, rename, statfs, truncate, u
 import { join } from 'node:path';
 import { HubLogger } from '@hub/common';
 import { countLines, encodeFrame, FRAME_HEADER_BYTES, readFrame } from './spool-frame';
+import { SpoolFullError } from './spool-full.error';
 
 export interface SpoolOptions {
   /** Cap on the spool's size on disk; null: a quarter of the free space of its file system at open. */
@@ -15,13 +16,6 @@ export interface SpoolRecord {
   readonly segment: number;
   readonly nextOffset: number;
   readonly lines: string[];
-}
-
-export class SpoolFullError extends Error {
-  constructor(readonly bytes: number, readonly maxBytes: number) {
-    super(`outage spool is full (${bytes} of ${maxBytes} bytes)`);
-    this.name = 'SpoolFullError';
-  }
 }
 
 interface Cursor {

@@ -1,1 +1,2 @@
 export * from './access-fixtures';
+export * from './mqtt-access-policy.contract';

@@ -48,9 +48,14 @@ export class WebhookChannel implements NotificationChannel {
 }
 
 function describeFetchError(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = (error as { cause?: unknown }).cause;
-    return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
-  }
-  return String(error);
+  if (!hasMessage(error)) return String(error);
+  return hasMessage(error.cause) ? `${error.message} (${error.cause.message})` : error.message;
+}
+
+/**
+ * By shape, not `instanceof Error`: the timeout's DOMException comes from undici's realm, which under jest is not the
+ * test's, and the message read should not depend on where it runs.
+ */
+function hasMessage(value: unknown): value is { message: string; cause?: unknown } {
+  return typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string';
 }

@@ -1,1 +1,2 @@
 export * from './alert-fixtures';
+export * from './notification-channel.contract';
