@@ -9,7 +9,7 @@ bash scripts/ensure-deps.sh debian influxdb victoria-metrics chromium openssl
 bash scripts/ensure-deps.sh npm
 echo "==> build"
 npm run --silent build
-npm run --silent docs:contract -- --check
+npm run --silent docs -- --check
 
 mkdir -p artifacts
 echo "==> jest"

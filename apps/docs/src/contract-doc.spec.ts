@@ -1,18 +1,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { loadHubConfig } from '@hub/config';
 import { DOMAINS, METRIC_CATALOGUE, REJECT_REASON_CODES, REJECT_REASONS, STATUS_TOPIC_PATTERN, TELEMETRY_TOPIC_PATTERN, validateTelemetry } from '@hub/contract';
-import { contractDocPath } from './generate-contract-doc';
+import { docPath } from './generate-docs';
 import { contractExamples, EXAMPLE_TIME, renderContractDoc } from './render-contract-doc';
 
 describe('docs/contract.md', () => {
   const rendered = renderContractDoc();
 
   it('is exactly what the code renders', () => {
-    const path = contractDocPath();
+    const path = docPath('contract.md');
     const committed = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
     if (committed !== rendered) {
       throw new Error(
-        `${path} is ${committed === undefined ? 'missing' : 'out of date with libs/contract'}: run \`npm run build && npm run docs:contract\` and commit it.`,
+        `${path} is ${committed === undefined ? 'missing' : 'out of date with libs/contract'}: run \`npm run build && npm run docs\` and commit it.`,
       );
     }
   });

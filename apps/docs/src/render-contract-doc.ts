@@ -60,7 +60,7 @@ function header(): string {
   return [
     '# Device data contract',
     '',
-    '<!-- Generated from libs/contract by `npm run docs:contract`; edit the code, not this file. -->',
+    '<!-- Generated from libs/contract by `npm run docs`; edit the code, not this file. -->',
     '',
     'How a field sensor (water, power, gas, district heat, traffic) reports to the County Sensing Hub over MQTT 3.1.1:',
     'the topics, the payload, the limits, every metric with its unit and range, and every reason a reading can be refused.',

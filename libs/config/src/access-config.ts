@@ -10,12 +10,16 @@ export interface AccessConfig {
 
 /** Long enough that guessing is hopeless (32 characters of base64url ≈ 192 bits). */
 const MIN_KEY_LENGTH = 32;
+const KEY_ALLOWED = `at least ${MIN_KEY_LENGTH} characters, e.g. from \`openssl rand -base64 32\``;
 
 export function readAccessConfig(read: ConfigReader): AccessConfig {
-  const bootstrapApiKey = read.optionalString('HUB_BOOTSTRAP_API_KEY') ?? null;
+  const bootstrapApiKey = read.optionalString('HUB_BOOTSTRAP_API_KEY', {
+    description: 'an admin API key from the configuration, for automation and the first setup (`npm start` generates one in `${HUB_DATA_DIR}/bootstrap-api-key` when unset); never echoed',
+    allowed: KEY_ALLOWED,
+  }) ?? null;
   if (bootstrapApiKey !== null && bootstrapApiKey.length < MIN_KEY_LENGTH) {
     // The value is a secret: never echo it.
-    read.errors.push(new ConfigError('HUB_BOOTSTRAP_API_KEY', `(${bootstrapApiKey.length} characters, hidden)`, `at least ${MIN_KEY_LENGTH} characters, e.g. from \`openssl rand -base64 32\``));
+    read.errors.push(new ConfigError('HUB_BOOTSTRAP_API_KEY', `(${bootstrapApiKey.length} characters, hidden)`, KEY_ALLOWED));
   }
   return { bootstrapApiKey };
 }

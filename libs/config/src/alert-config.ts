@@ -22,14 +22,14 @@ const RETRY_MAX_DEFAULT = '1m';
 /** The HUB_ALERT_* variables; problems go to `read.errors` like every other variable's. */
 export function readAlertConfig(read: ConfigReader): AlertConfig {
   const config: AlertConfig = {
-    loadDefaultRules: read.oneOf('HUB_ALERT_DEFAULT_RULES', ['on', 'off'] as const, 'on') === 'on',
-    lateDataMs: read.duration('HUB_ALERT_LATE_DATA', '10m', 0, 24 * HOUR),
-    maxCatchUpMs: read.duration('HUB_ALERT_CATCH_UP', '6h', 0, 7 * 24 * HOUR),
+    loadDefaultRules: read.oneOf('HUB_ALERT_DEFAULT_RULES', ['on', 'off'] as const, 'on', 'off: do not load the default rule pack on the first start (it is never loaded again afterwards)') === 'on',
+    lateDataMs: read.duration('HUB_ALERT_LATE_DATA', '10m', 0, 24 * HOUR, 'how far back, beyond what a condition needs, each evaluation re-reads for readings that arrive late'),
+    maxCatchUpMs: read.duration('HUB_ALERT_CATCH_UP', '6h', 0, 7 * 24 * HOUR, 'after downtime, the first evaluation reaches back to the last one, at most this far'),
     webhooks: readWebhooks(read),
-    webhookTimeoutMs: read.duration('HUB_ALERT_WEBHOOK_TIMEOUT', '5s', 100, 60_000),
-    notifyRetryMinMs: read.duration('HUB_ALERT_NOTIFY_RETRY_MIN', RETRY_MIN_DEFAULT, 10, 600_000),
-    notifyRetryMaxMs: read.duration('HUB_ALERT_NOTIFY_RETRY_MAX', RETRY_MAX_DEFAULT, 10, 24 * HOUR),
-    notifyBacklog: read.int('HUB_ALERT_NOTIFY_BACKLOG', 1000, 1, 1_000_000),
+    webhookTimeoutMs: read.duration('HUB_ALERT_WEBHOOK_TIMEOUT', '5s', 100, 60_000, 'per webhook POST'),
+    notifyRetryMinMs: read.duration('HUB_ALERT_NOTIFY_RETRY_MIN', RETRY_MIN_DEFAULT, 10, 600_000, 'shortest back-off between delivery attempts (MQTT and webhooks); at most HUB_ALERT_NOTIFY_RETRY_MAX'),
+    notifyRetryMaxMs: read.duration('HUB_ALERT_NOTIFY_RETRY_MAX', RETRY_MAX_DEFAULT, 10, 24 * HOUR, 'longest back-off between delivery attempts'),
+    notifyBacklog: read.int('HUB_ALERT_NOTIFY_BACKLOG', 1000, 1, 1_000_000, 'notifications waiting per channel at most; beyond, the oldest are skipped and counted'),
   };
   if (config.notifyRetryMinMs > config.notifyRetryMaxMs) {
     const min = read.string('HUB_ALERT_NOTIFY_RETRY_MIN', RETRY_MIN_DEFAULT);
@@ -38,9 +38,11 @@ export function readAlertConfig(read: ConfigReader): AlertConfig {
   return config;
 }
 
+const WEBHOOKS_ALLOWED = 'a comma-separated list of http:// or https:// URLs';
+
 /** Comma-separated http(s) URLs; each bad one is named (its query string, which may hold a token, is not echoed). */
 function readWebhooks(read: ConfigReader): string[] {
-  const value = read.optionalString('HUB_ALERT_WEBHOOKS');
+  const value = read.optionalString('HUB_ALERT_WEBHOOKS', { description: 'URLs that receive every notification as a JSON POST', allowed: WEBHOOKS_ALLOWED });
   if (value === undefined) return [];
   const urls = value
     .split(',')
@@ -55,7 +57,7 @@ function readWebhooks(read: ConfigReader): string[] {
       parsed = undefined;
     }
     if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-      read.errors.push(new ConfigError('HUB_ALERT_WEBHOOKS', url.split('?')[0], 'a comma-separated list of http:// or https:// URLs'));
+      read.errors.push(new ConfigError('HUB_ALERT_WEBHOOKS', url.split('?')[0], WEBHOOKS_ALLOWED));
     } else if (good.includes(url)) {
       read.errors.push(new ConfigError('HUB_ALERT_WEBHOOKS', url.split('?')[0], 'each URL at most once'));
     } else {

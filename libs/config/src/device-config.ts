@@ -9,5 +9,5 @@ export interface DeviceConfig {
 }
 
 export function readDeviceConfig(read: ConfigReader): DeviceConfig {
-  return { admission: read.oneOf('HUB_DEVICE_ADMISSION', ['registered', 'quarantine'] as const, 'registered') };
+  return { admission: read.oneOf('HUB_DEVICE_ADMISSION', ['registered', 'quarantine'] as const, 'registered', 'registered: only provisioned devices connect; quarantine: unknown devices are let in and held for approval') };
 }

@@ -1,5 +1,5 @@
 import { ValidationLimits } from '@hub/contract';
-import { ConfigError, ConfigReader, Env } from './env-parsers';
+import { bytesAllowed, ConfigError, ConfigReader, Env, VariableNotes } from './env-parsers';
 import { AccessConfig, readAccessConfig } from './access-config';
 import { AlertConfig, readAlertConfig } from './alert-config';
 import { PerimeterConfig, readPerimeterConfig } from './perimeter-config';
@@ -84,70 +84,98 @@ export class InvalidConfigError extends Error {
 const DAY = 86_400_000;
 const RETRY_MIN_DEFAULT = '200ms';
 const RETRY_MAX_DEFAULT = '10s';
+const SPOOL_MIN_BYTES = 1024 * 1024;
+const SPOOL_MAX_BYTES: VariableNotes = {
+  description: 'cap on the outage spool on disk; when full, acknowledgements stop rather than data being dropped',
+  default: '(a quarter of the free disk at start)',
+  allowed: bytesAllowed(SPOOL_MIN_BYTES, Number.MAX_SAFE_INTEGER),
+};
 
 /** Parses and validates the whole environment once, at boot. Throws InvalidConfigError listing every bad variable. */
 export function loadHubConfig(env: Env): HubConfig {
   const read = new ConfigReader(env);
-  const influxApi = read.oneOf('INFLUX_API', ['v1', 'v2'] as const, 'v1');
-  const influxUrl = read.url('INFLUX_URL', 'http://127.0.0.1:8086');
-  const timeoutMs = read.duration('INFLUX_TIMEOUT', '10s', 100, 600_000);
+  const config = readHubConfig(read);
+  if (read.errors.length > 0) throw new InvalidConfigError(read.errors);
+  return config;
+}
+
+/**
+ * Reads every variable through `read`, recording each (with its description) and every problem in it; the caller
+ * decides what problems mean. docs/configuration.md is rendered from what this reads (apps/docs).
+ */
+export function readHubConfig(read: ConfigReader): HubConfig {
+  const influxApi = read.oneOf('INFLUX_API', ['v1', 'v2'] as const, 'v1', 'v1: InfluxDB 1.x `/write` (any 1.x, including Debian\'s 1.6); v2: `/api/v2/write` (InfluxDB 1.8+, 2.x, 3.x)');
+  const influxUrl = read.url('INFLUX_URL', 'http://127.0.0.1:8086', 'InfluxDB base URL (`npm start` runs a local one when unset); credentials go in INFLUX_USERNAME/INFLUX_PASSWORD or INFLUX_TOKEN, since the URL appears in logs and health errors');
+  const timeoutMs = read.duration('INFLUX_TIMEOUT', '10s', 100, 600_000, 'per request to InfluxDB');
   let influx: InfluxConfig;
   if (influxApi === 'v1') {
     influx = {
       api: 'v1',
       url: influxUrl,
-      database: read.string('INFLUX_DATABASE', 'county_sensing'),
-      retentionPolicy: read.optionalString('INFLUX_RETENTION_POLICY'),
-      username: read.optionalString('INFLUX_USERNAME'),
-      password: read.optionalString('INFLUX_PASSWORD'),
+      database: read.string('INFLUX_DATABASE', 'county_sensing', 'v1: the database (created at start when missing)'),
+      retentionPolicy: read.optionalString('INFLUX_RETENTION_POLICY', { description: 'v1: retention policy; a wrong one is retried like an outage (InfluxDB answers 500)', default: '(the database\'s default)' }),
+      username: read.optionalString('INFLUX_USERNAME', 'v1: user name'),
+      password: read.optionalString('INFLUX_PASSWORD', 'v1: password'),
       timeoutMs,
     };
   } else {
-    const required = (name: string): string => {
-      const value = read.optionalString(name);
+    const required = (name: string, description: string): string => {
+      const value = read.optionalString(name, { description, allowed: 'required when INFLUX_API=v2' });
       if (value === undefined) read.errors.push(new ConfigError(name, '', 'required when INFLUX_API=v2'));
       return value ?? '';
     };
-    influx = { api: 'v2', url: influxUrl, token: required('INFLUX_TOKEN'), org: required('INFLUX_ORG'), bucket: required('INFLUX_BUCKET'), timeoutMs };
+    influx = {
+      api: 'v2',
+      url: influxUrl,
+      token: required('INFLUX_TOKEN', 'v2: API token'),
+      org: required('INFLUX_ORG', 'v2: organisation'),
+      bucket: required('INFLUX_BUCKET', 'v2: bucket; reads use InfluxQL on `/query?db=<bucket>`, so InfluxDB 2.x needs a DBRP mapping for it (`docker/influxdb-init/create-dbrp.sh`)'),
+      timeoutMs,
+    };
   }
 
   const config: HubConfig = {
     mqtt: {
-      host: read.string('HUB_MQTT_HOST', '0.0.0.0'),
-      port: read.portOrOff('HUB_MQTT_PORT', 1883),
-      wsPort: read.portOrOff('HUB_MQTT_WS_PORT', 8083),
+      host: read.string('HUB_MQTT_HOST', '0.0.0.0', 'address the MQTT listeners bind'),
+      port: read.portOrOff('HUB_MQTT_PORT', 1883, 'MQTT over TCP; off disables it (only with a certificate: devices then use MQTT over TLS)'),
+      wsPort: read.portOrOff('HUB_MQTT_WS_PORT', 8083, 'MQTT over WebSocket (wss with a certificate); off disables it'),
     },
-    http: { host: read.string('HUB_HTTP_HOST', '0.0.0.0'), port: read.port('HUB_HTTP_PORT', 3000) },
-    dataDir: read.string('HUB_DATA_DIR', './data'),
+    http: {
+      host: read.string('HUB_HTTP_HOST', '0.0.0.0', 'address the HTTP API and console bind'),
+      port: read.port('HUB_HTTP_PORT', 3000, 'HTTP API, operator console, OpenAPI docs, metrics (HTTPS with a certificate)'),
+    },
+    dataDir: read.string('HUB_DATA_DIR', './data', 'embedded SQLite database (registry, operators, sessions, API keys, audit log, alerts, dead letters, device state), the outage spool and the first admin\'s password file'),
     influx,
     writer: {
-      batchSize: read.int('HUB_WRITE_BATCH_SIZE', 5000, 1, 100_000),
-      flushIntervalMs: read.duration('HUB_WRITE_FLUSH_INTERVAL', '100ms', 1, 60_000),
-      maxBufferedReadings: read.int('HUB_WRITE_BUFFER_READINGS', 200_000, 1, 10_000_000),
-      concurrency: read.int('HUB_WRITE_CONCURRENCY', 2, 1, 16),
-      retryMinMs: read.duration('HUB_WRITE_RETRY_MIN', RETRY_MIN_DEFAULT, 1, 60_000),
-      retryMaxMs: read.duration('HUB_WRITE_RETRY_MAX', RETRY_MAX_DEFAULT, 1, 600_000),
-      spoolAfterMs: read.duration('HUB_SPOOL_AFTER', '2s', 1, 600_000),
+      batchSize: read.int('HUB_WRITE_BATCH_SIZE', 5000, 1, 100_000, 'lines per write request to InfluxDB'),
+      flushIntervalMs: read.duration('HUB_WRITE_FLUSH_INTERVAL', '100ms', 1, 60_000, 'longest a reading waits in memory before its batch is sent'),
+      maxBufferedReadings: read.int('HUB_WRITE_BUFFER_READINGS', 200_000, 1, 10_000_000, 'readings held in memory at most; beyond it acknowledgements wait (back-pressure), nothing is dropped'),
+      concurrency: read.int('HUB_WRITE_CONCURRENCY', 2, 1, 16, 'write requests in flight'),
+      retryMinMs: read.duration('HUB_WRITE_RETRY_MIN', RETRY_MIN_DEFAULT, 1, 60_000, 'shortest back-off after a failed write (InfluxDB is retried without limit); at most HUB_WRITE_RETRY_MAX'),
+      retryMaxMs: read.duration('HUB_WRITE_RETRY_MAX', RETRY_MAX_DEFAULT, 1, 600_000, 'longest back-off after failed writes'),
+      spoolAfterMs: read.duration('HUB_SPOOL_AFTER', '2s', 1, 600_000, 'a batch InfluxDB has not confirmed by then goes to the outage spool, so its devices are acknowledged'),
     },
     spool: {
-      maxBytes: read.has('HUB_SPOOL_MAX_BYTES') ? read.bytes('HUB_SPOOL_MAX_BYTES', 0, 1024 * 1024, Number.MAX_SAFE_INTEGER) : null,
-      replayRate: read.int('HUB_SPOOL_REPLAY_RATE', 20_000, 1, 10_000_000),
+      maxBytes: read.has('HUB_SPOOL_MAX_BYTES', SPOOL_MAX_BYTES)
+        ? read.bytes('HUB_SPOOL_MAX_BYTES', 0, SPOOL_MIN_BYTES, Number.MAX_SAFE_INTEGER, SPOOL_MAX_BYTES)
+        : null,
+      replayRate: read.int('HUB_SPOOL_REPLAY_RATE', 20_000, 1, 10_000_000, 'readings per second written back from the spool at most, so live readings keep flowing'),
       segmentBytes: 16 * 1024 * 1024,
     },
-    seqDedupeWindowMs: read.duration('HUB_SEQ_DEDUPE_WINDOW', '10m', 0, 7 * DAY),
+    seqDedupeWindowMs: read.duration('HUB_SEQ_DEDUPE_WINDOW', '10m', 0, 7 * DAY, 'how long a device\'s (seq, ts) pairs are remembered to drop exact resends; 0s turns it off'),
     validation: {
-      maxPayloadBytes: read.bytes('HUB_MAX_PAYLOAD_BYTES', 256 * 1024, 64, 64 * 1024 * 1024),
-      maxBatchReadings: read.int('HUB_MAX_BATCH_READINGS', 1000, 1, 100_000),
-      maxAgeMs: read.duration('HUB_MAX_READING_AGE', '7d', 60_000, 3650 * DAY),
-      maxFutureMs: read.duration('HUB_MAX_FUTURE_SKEW', '5m', 0, DAY),
+      maxPayloadBytes: read.bytes('HUB_MAX_PAYLOAD_BYTES', 256 * 1024, 64, 64 * 1024 * 1024, 'larger payloads are refused (PAYLOAD_TOO_LARGE) before parsing'),
+      maxBatchReadings: read.int('HUB_MAX_BATCH_READINGS', 1000, 1, 100_000, 'readings per array payload (BATCH_TOO_LARGE)'),
+      maxAgeMs: read.duration('HUB_MAX_READING_AGE', '7d', 60_000, 3650 * DAY, 'readings older than this are refused (TS_TOO_OLD)'),
+      maxFutureMs: read.duration('HUB_MAX_FUTURE_SKEW', '5m', 0, DAY, 'readings further ahead of the server clock are refused (TS_IN_FUTURE)'),
     },
     deadLetters: {
-      maxRows: read.int('HUB_DEAD_LETTER_MAX_ROWS', 100_000, 10, 100_000_000),
-      maxPayloadBytes: read.bytes('HUB_DEAD_LETTER_PAYLOAD_BYTES', 4096, 64, 1024 * 1024),
+      maxRows: read.int('HUB_DEAD_LETTER_MAX_ROWS', 100_000, 10, 100_000_000, 'dead letters kept; the oldest are evicted (and counted) beyond it'),
+      maxPayloadBytes: read.bytes('HUB_DEAD_LETTER_PAYLOAD_BYTES', 4096, 64, 1024 * 1024, 'raw payload kept per dead letter (its true size is recorded too)'),
     },
-    logLevel: read.oneOf('HUB_LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
+    logLevel: read.oneOf('HUB_LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log', 'the least severe log entries written'),
     alerts: readAlertConfig(read),
-    logFormat: read.oneOf('HUB_LOG_FORMAT', ['text', 'json'] as const, 'text'),
+    logFormat: read.oneOf('HUB_LOG_FORMAT', ['text', 'json'] as const, 'text', 'text: one readable line per entry; json: one JSON object per line, for a log shipper'),
     access: readAccessConfig(read),
     perimeter: readPerimeterConfig(read),
     devices: readDeviceConfig(read),
@@ -160,6 +188,5 @@ export function loadHubConfig(env: Env): HubConfig {
     const retryMax = read.string('HUB_WRITE_RETRY_MAX', RETRY_MAX_DEFAULT);
     read.errors.push(new ConfigError('HUB_WRITE_RETRY_MIN', retryMin, `must not exceed HUB_WRITE_RETRY_MAX (${retryMax})`));
   }
-  if (read.errors.length > 0) throw new InvalidConfigError(read.errors);
   return config;
 }
