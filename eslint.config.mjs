@@ -1,16 +1,16 @@
 // @ts-check
 /**
  * Lint: typescript-eslint's type-checked rules for promise handling and exhaustive switches, a small recommended
- * base, and the import boundaries of eslint/boundaries.mjs (generated from the layer table in eslint/lib-layers.mjs).
+ * base, and the import boundaries of eslint/boundaries.cjs (generated from the layer table in eslint/lib-layers.cjs).
  */
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-import { boundaryConfigs } from './eslint/boundaries.mjs';
+import boundaries from './eslint/boundaries.cjs';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'artifacts/**', 'node_modules/**', 'docker/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
   {
-    files: ['{apps,libs,devices-sim,test}/**/*.{ts,tsx,mts}'],
+    files: ['{apps,libs,devices-sim,test,eslint}/**/*.{ts,tsx,mts}'],
     extends: [js.configs.recommended, ...tseslint.configs.recommended],
     languageOptions: {
       parserOptions: {
@@ -52,5 +52,5 @@ export default tseslint.config(
       },
     },
   },
-  ...boundaryConfigs(),
+  ...boundaries.boundaryConfigs(),
 );

@@ -1,9 +1,10 @@
 /**
  * The libs' layers, written once. Each row lists the libs a lib may import through `@hub/<lib>`; a lib may only
  * depend on libs in lower rows, so the graph has no cycles. eslint/boundaries.mjs turns this into lint rules and
- * eslint/lib-layers.spec.ts checks that the table in docs/architecture.md says the same.
+ * eslint/lib-layers.spec.ts checks that the table in docs/architecture.md says the same. CommonJS, so that jest (which
+ * runs the spec without ESM support) and eslint.config.mjs can both load it.
  */
-export const LIB_LAYERS = [
+const LIB_LAYERS = [
   { common: [], store: [] },
   { contract: ['common'] },
   { 'api-types': ['common', 'contract'], access: ['common', 'contract', 'store'] },
@@ -22,9 +23,11 @@ export const LIB_LAYERS = [
 ];
 
 /** lib name → the libs it may import. */
-export const LIB_DEPS = Object.fromEntries(LIB_LAYERS.flatMap((row) => Object.entries(row)));
+const LIB_DEPS = Object.fromEntries(LIB_LAYERS.flatMap((row) => Object.entries(row)));
 
-export const LIBS = Object.keys(LIB_DEPS);
+const LIBS = Object.keys(LIB_DEPS);
 
 /** The only libs the console (a browser bundle) may import: pure types and constants, no Node code. */
-export const CONSOLE_LIBS = ['contract', 'api-types'];
+const CONSOLE_LIBS = ['contract', 'api-types'];
+
+module.exports = { LIB_LAYERS, LIB_DEPS, LIBS, CONSOLE_LIBS };

@@ -1,5 +1,5 @@
 /**
- * Import boundaries, generated from eslint/lib-layers.mjs. Not type-aware, so the spec can lint snippets fast.
+ * Import boundaries, generated from eslint/lib-layers.cjs. Not type-aware, so the spec can lint snippets fast.
  *
  * `@hub/*` specifiers are checked with the built-in `no-restricted-imports` (regex patterns built from the table):
  * it matches the specifier as written, so it needs no resolver that understands tsconfig `paths`, and it cannot
@@ -7,15 +7,14 @@
  * Relative imports that climb out of their lib or app are a fact about the file's location, which a pattern cannot
  * express for every depth, so a ten-line local rule (hub/no-climbing-import) resolves them against the file's path.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { CONSOLE_LIBS, LIB_DEPS, LIBS } from './lib-layers.mjs';
+const path = require('node:path');
+const { CONSOLE_LIBS, LIB_DEPS, LIBS } = require('./lib-layers.cjs');
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = path.resolve(__dirname, '..');
 const TABLE = 'see the layer table in docs/architecture.md';
 
 /** Spec files and the fixtures/helpers that only specs and tests load. */
-export const TEST_FILES = ['**/*.spec.ts', '**/*.e2e-spec.ts', 'libs/*/src/testing/**', 'test/**'];
+const TEST_FILES = ['**/*.spec.ts', '**/*.e2e-spec.ts', 'libs/*/src/testing/**', 'test/**'];
 
 const anyOf = (names) => `(?:${names.join('|')})`; // lib names are [a-z-]: nothing to escape
 
@@ -84,10 +83,10 @@ const noClimbingImport = {
   },
 };
 
-export const hubPlugin = { meta: { name: 'hub' }, rules: { 'no-climbing-import': noClimbingImport } };
+const hubPlugin = { meta: { name: 'hub' }, rules: { 'no-climbing-import': noClimbingImport } };
 
 /** Flat-config blocks; later blocks override earlier ones for the files they match. */
-export function boundaryConfigs() {
+function boundaryConfigs() {
   const restrict = (patterns) => ['error', { patterns }];
   return [
     {
@@ -122,3 +121,5 @@ export function boundaryConfigs() {
     },
   ];
 }
+
+module.exports = { TEST_FILES, hubPlugin, boundaryConfigs };
