@@ -13,7 +13,7 @@ module.exports = {
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': tsJest },
       moduleNameMapper,
-      testMatch: ['<rootDir>/{apps,libs,devices-sim}/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,devices-sim,eslint}/**/*.spec.ts'],
     },
     {
       displayName: 'integration',

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one command that runs every test on a fresh machine: installs what is missing (npm packages, Debian's
 # influxdb, victoria-metrics, chromium and openssl), builds, then runs the unit tier and the integration tier (real influxd, real
-# MQTT, the real service process). Extra arguments go to jest, e.g. `bash scripts/test.sh test/integration/ingest`.
+# MQTT, the real service process). Lint (type-aware rules, import boundaries) runs after the build, before jest.
+# Extra arguments go to jest, e.g. `bash scripts/test.sh test/integration/ingest`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,9 @@ bash scripts/ensure-deps.sh npm
 echo "==> build"
 npm run --silent build
 npm run --silent docs -- --check
+# After the build (lint reads the same tsconfig paths), before jest: an error stops the run (set -e).
+echo "==> lint"
+npm run --silent lint
 
 mkdir -p artifacts
 echo "==> jest"

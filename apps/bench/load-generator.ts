@@ -50,7 +50,7 @@ async function run(job: LoadJob): Promise<unknown> {
     await load.abort();
     throw error;
   }
-  send({ type: 'connected', connections: job.fleet.devices, connectMs });
+  await send({ type: 'connected', connections: job.fleet.devices, connectMs });
   await started;
   return { ...(await load.run()), connectMs };
 }

@@ -422,6 +422,7 @@ describe('validateTelemetry', () => {
       const rejection = refusal(validateTelemetry(WATER, bytes('{"metrics":{"ph":', [0], '7}}'), NOW, LIMITS));
       expect(rejection.reason).toBe('MALFORMED_JSON');
       expect(rejection.detail).toContain('\\u0000');
+      // eslint-disable-next-line no-control-regex -- asserts the detail carries no raw control characters
       expect(rejection.detail).not.toMatch(/[\u0000-\u001f]/);
     });
 

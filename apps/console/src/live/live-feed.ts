@@ -105,6 +105,6 @@ export function useLiveEvent(types: readonly string[], handler: (type: string, d
   useEffect(() => {
     const offs = types.map((type) => liveFeed.on(type, (data) => latest.current(type, data)));
     return () => offs.forEach((off) => off());
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the list is compared by value
+    // Depends on `key`, not `types`: callers pass a new array each render, the subscription follows its contents.
   }, [key]);
 }

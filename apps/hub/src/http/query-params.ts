@@ -40,6 +40,7 @@ export function optionalEnum<T extends string>(name: string, value: string | und
 /** Free text such as a town name: at most `maxLength` characters, no control characters. */
 export function optionalText(name: string, value: string | undefined, maxLength: number): string | undefined {
   if (value === undefined || value === '') return undefined;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this check rejects
   if (value.length > maxLength || /[\u0000-\u001f\u007f]/.test(value)) throw badParam(name, value, `text of at most ${maxLength} characters without control characters`);
   return value;
 }

@@ -1,0 +1,33 @@
+/**
+ * The libs' layers, written once. Each row lists the libs a lib may import through `@hub/<lib>`; a lib may only
+ * depend on libs in lower rows, so the graph has no cycles. eslint/boundaries.mjs turns this into lint rules and
+ * eslint/lib-layers.spec.ts checks that the table in docs/architecture.md says the same. CommonJS, so that jest (which
+ * runs the spec without ESM support) and eslint.config.mjs can both load it.
+ */
+const LIB_LAYERS = [
+  { common: [], store: [] },
+  { contract: ['common'] },
+  { 'api-types': ['common', 'contract'], access: ['common', 'contract', 'store'] },
+  { perimeter: ['access', 'common'] },
+  { config: ['common', 'contract', 'perimeter'] },
+  { influx: ['common', 'config', 'contract'], spool: ['common'] },
+  { devices: ['access', 'common', 'contract', 'influx', 'store'] },
+  {
+    pipeline: ['access', 'common', 'config', 'contract', 'devices', 'influx', 'spool', 'store'],
+    alerts: ['access', 'common', 'config', 'contract', 'devices', 'influx', 'store'],
+  },
+  {
+    integrations: ['access', 'alerts', 'common', 'contract', 'store'],
+    broker: ['access', 'common', 'contract', 'devices', 'perimeter', 'pipeline'],
+  },
+];
+
+/** lib name → the libs it may import. */
+const LIB_DEPS = Object.fromEntries(LIB_LAYERS.flatMap((row) => Object.entries(row)));
+
+const LIBS = Object.keys(LIB_DEPS);
+
+/** The only libs the console (a browser bundle) may import: pure types and constants, no Node code. */
+const CONSOLE_LIBS = ['contract', 'api-types'];
+
+module.exports = { LIB_LAYERS, LIB_DEPS, LIBS, CONSOLE_LIBS };
