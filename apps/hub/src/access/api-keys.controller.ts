@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Principal, ApiKeysService, type ApiKeyView } from '@hub/access';
+import type { CreatedApiKey } from '@hub/api-types';
 import { badParam } from '../http/query-params';
 import { CurrentPrincipal, RequiresRole } from './access.decorators';
 import { ApiKeyDto, CreatedApiKeyDto, NewApiKeyDto } from './access.dto';
@@ -16,7 +17,7 @@ export class ApiKeysController {
   @ApiBody({ type: NewApiKeyDto })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
   @ApiConflictResponse({ description: 'The name is taken (revoked keys keep theirs)' })
-  create(@Body() body: unknown, @CurrentPrincipal() principal: Principal): { key: string; apiKey: ApiKeyView } {
+  create(@Body() body: unknown, @CurrentPrincipal() principal: Principal): CreatedApiKey {
     return this.keys.create(body, principal);
   }
 

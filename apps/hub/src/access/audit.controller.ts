@@ -1,20 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { type Principal, isCountyWide, AccessDeniedError } from '@hub/access';
+import type { AuditPage } from '@hub/api-types';
 import { AuditLogRepository } from '@hub/store';
 import { optionalInt, optionalTime } from '../http/query-params';
 import { CurrentPrincipal, RequiresRole } from './access.decorators';
 import { AuditPageDto } from './access.dto';
-
-interface AuditEntryView {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  detail: Readonly<Record<string, unknown>>;
-}
 
 @ApiTags('audit')
 @RequiresRole('admin')
@@ -43,7 +34,7 @@ export class AuditController {
     @Query('to') to?: string,
     @Query('limit') limit?: string,
     @Query('before') before?: string,
-  ): { items: AuditEntryView[]; nextBefore: number | null } {
+  ): AuditPage {
     // Entries span the county (logins, other towns' alerts): a town or department admin sees their own in the histories.
     if (!isCountyWide(principal.scope)) throw new AccessDeniedError('The audit log is for county-wide admins');
     const pageSize = optionalInt('limit', limit, 1, 1000) ?? 100;

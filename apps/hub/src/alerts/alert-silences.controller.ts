@@ -1,12 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { AlertEngine, type AlertSilence } from '@hub/alerts';
+import type { SilenceView } from '@hub/api-types';
+import { AlertEngine, toSilenceView, type AlertSilence } from '@hub/alerts';
 import { badPathParam, optionalEnum, optionalInt } from '../http/query-params';
 import { SilenceDto } from './alert.dto';
 import { CurrentPrincipal, RequiresRole } from '../access/access.decorators';
 import type { Principal } from '@hub/access';
-
-type SilenceView = Omit<AlertSilence, 'startsAt' | 'endsAt' | 'createdAt'> & { startsAt: string; endsAt: string; createdAt: string; active: boolean };
 
 @ApiTags('alert-silences')
 @Controller('api/alert-silences')
@@ -74,14 +73,7 @@ export class AlertSilencesController {
 }
 
 function view(silence: AlertSilence): SilenceView {
-  const now = Date.now();
-  return {
-    ...silence,
-    startsAt: new Date(silence.startsAt).toISOString(),
-    endsAt: new Date(silence.endsAt).toISOString(),
-    createdAt: new Date(silence.createdAt).toISOString(),
-    active: silence.startsAt <= now && now < silence.endsAt,
-  };
+  return toSilenceView(silence, Date.now());
 }
 
 function silenceId(value: string): number {

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AlertEngine, ALERT_STATES, AlertState, type AlertEventView, type AlertView, toAlertEventView, toAlertView, SEVERITIES } from '@hub/alerts';
+import type { AlertPage } from '@hub/api-types';
 import { DEVICE_ID_PATTERN, DOMAINS } from '@hub/contract';
 import { badParam, badPathParam, optionalEnum, optionalInt, optionalText, optionalTime } from '../http/query-params';
 import { AlertDto, AlertEventDto, AlertPageDto, CommentDto, OperatorActionDto } from './alert.dto';
@@ -41,7 +42,7 @@ export class AlertsController {
     @Query('to') to?: string,
     @Query('limit') limit?: string,
     @Query('before') before?: string,
-  ): { items: AlertView[]; matching: number; nextBefore: number | null } {
+  ): AlertPage {
     if (device !== undefined && device !== '' && !DEVICE_ID_PATTERN.test(device)) throw badParam('device', device, 'a device id matching [A-Za-z0-9_-]{1,64}');
     const stateFilter = optionalEnum('state', state, STATE_FILTERS);
     const pageSize = optionalInt('limit', limit, 1, 1000) ?? 100;

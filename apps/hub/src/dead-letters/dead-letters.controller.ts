@@ -1,7 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DEVICE_ID_PATTERN, REJECT_REASON_CODES, REJECT_REASONS } from '@hub/contract';
-import { DeadLetter, DeadLetterRepository } from '@hub/pipeline';
+import type { DeadLetterPage } from '@hub/api-types';
+import { DeadLetterRepository } from '@hub/pipeline';
 import { badParam, optionalEnum, optionalInt, optionalTime, orderedTimes } from '../http/query-params';
 import { CurrentPrincipal } from '../access/access.decorators';
 import type { Principal } from '@hub/access';
@@ -28,7 +29,7 @@ export class DeadLettersController {
     @Query('to') to?: string,
     @Query('limit') limit?: string,
     @Query('before') before?: string,
-  ): { items: DeadLetter[]; matching: number; nextBefore: number | null; totals: ReturnType<DeadLetterRepository['totals']>; reasons: typeof REJECT_REASONS } {
+  ): DeadLetterPage {
     if (device !== undefined && device !== '' && !DEVICE_ID_PATTERN.test(device)) throw badParam('device', device, 'a device id matching [A-Za-z0-9_-]{1,64}');
     const pageSize = optionalInt('limit', limit, 1, 1000) ?? 100;
     const range = { from: optionalTime('from', from), to: optionalTime('to', to) };

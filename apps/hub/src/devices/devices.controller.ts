@@ -5,7 +5,8 @@ import { DOMAINS } from '@hub/contract';
 import { DeviceQueryService, type DeviceView, DEVICE_STATUSES } from '@hub/devices';
 import { CurrentPrincipal } from '../access/access.decorators';
 import { deviceIdParam, optionalDuration, optionalEnum, optionalTime } from '../http/query-params';
-import { DeviceReadings, ReadingsService } from './readings.service';
+import type { DeviceReadings } from '@hub/api-types';
+import { ReadingsService } from './readings.service';
 
 const STATUS_FILTERS = [...DEVICE_STATUSES, 'unregistered'] as const;
 

@@ -1,21 +1,9 @@
 import { BadRequestException, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { Domain, METRIC_CATALOGUE } from '@hub/contract';
+import type { DeviceReadings, ReadingSeries } from '@hub/api-types';
 import { InfluxQueryClient, quoteIdentifier, quoteString } from '@hub/influx';
 
-export interface ReadingSeries {
-  readonly unit: string;
-  /** [bucket start (epoch ms), mean value] in time order. */
-  readonly points: [number, number][];
-}
 
-export interface DeviceReadings {
-  readonly deviceId: string;
-  readonly domain: string;
-  readonly from: number;
-  readonly to: number;
-  readonly everyMs: number;
-  readonly metrics: Record<string, ReadingSeries>;
-}
 
 /** Bucket sizes offered when the caller gives none: the smallest that keeps a chart under ~720 points. */
 const AUTO_BUCKETS_MS = [1_000, 10_000, 60_000, 300_000, 900_000, 3_600_000, 21_600_000, 86_400_000];
