@@ -1,5 +1,3 @@
-import type { Domain } from '@hub/contract';
-
 /**
  * active: provisioned (or approved) and allowed to report. quarantined: an unknown device let in by quarantine mode,
  * waiting for an operator; what it sends is held as dead letters. rejected: an operator turned it away; refused at
@@ -79,7 +77,7 @@ export interface ReadingSeries {
 /** GET /api/devices/:id/readings: each metric's means per bucket of `everyMs`. */
 export interface DeviceReadings {
   readonly deviceId: string;
-  readonly domain: Domain | string;
+  readonly domain: string;
   readonly from: number;
   readonly to: number;
   readonly everyMs: number;
