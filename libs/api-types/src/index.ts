@@ -10,3 +10,4 @@ export * from './describe-condition';
 export * from './devices';
 export * from './health';
 export * from './ingest';
+export * from './integrations';
