@@ -57,7 +57,7 @@ describe('no-data and stuck-sensor alerts (real influxd, real service, simulator
 
     const [alert] = await waitFor(() => alertsOf(hub, 'rule=silent'), (alerts) => alerts.length === 1 && alerts[0].state === 'resolved', 10_000, 'the no-data alert resolved');
     expect(await alertsOf(hub, 'rule=silent')).toHaveLength(1);
-    expect(alert).toMatchObject({ deviceId: 'nd-water-1', conditionType: 'no-data', resolution: 'cleared', summary: 'no pressure_kpa for 3s' });
+    expect(alert).toMatchObject({ deviceId: 'nd-water-1', conditionType: 'no-data', resolution: 'cleared', summary: 'pressure_kpa silent for 3s' });
     // Silent since its last reading, to the millisecond (InfluxDB's last() and presence agree on it).
     expect(Date.parse(alert.startedAt)).toBe(lastBeforeSilence);
     expect(Date.parse(alert.firedAt)).toBeGreaterThanOrEqual(lastBeforeSilence + 3000);

@@ -96,6 +96,14 @@ const PATH_CASES: Case[] = [
   { name: 'alert id 0', path: '/api/alerts/0/history', status: 400, message: 'Invalid path parameter id="0": expected an alert id (a whole number from 1)' },
   { name: 'alert id 20 digits', path: '/api/alerts/99999999999999999999', status: 400, message: /^Invalid path parameter id="99999999999999999999"/ },
   { name: 'silence id negative', path: '/api/alert-silences/-1', status: 400, message: 'Invalid path parameter id="-1": expected a silence id (a whole number from 1)' },
+  // These two said "query parameter" of a value sent in the path.
+  { name: 'api key id text', method: 'DELETE', path: '/api/api-keys/abc', status: 400, message: 'Invalid path parameter id="abc": expected an API key id (a whole number from 1)' },
+  {
+    name: 'mqtt client name upper case',
+    path: '/api/mqtt-clients/Water.SCADA',
+    status: 400,
+    message: 'Invalid path parameter name="Water.SCADA": expected an MQTT client name: lower-case words of a-z, 0-9, _ and - joined by dots, 3–64 characters, e.g. water.scada',
+  },
   { name: 'unknown alert', path: '/api/alerts/424242', status: 404, message: /424242/ },
   { name: 'rule id upper case', path: '/api/alert-rules/Bad_Id', status: 400, message: 'Invalid alert rule id: id must be lower-case letters, digits and -, starting with a letter or digit, at most 64' },
   { name: 'rule id NUL', path: '/api/alert-rules/%00/evaluations', status: 400, message: /^Invalid alert rule id/ },
@@ -199,6 +207,18 @@ describe('HTTP API input (real service)', () => {
       expect({ status: response.status, statusCode: response.json.statusCode }).toEqual({ status, statusCode: status });
       if (typeof message === 'string') expect(response.json.message).toBe(message);
       else expect(response.json.message).toMatch(message);
+    });
+  });
+
+  it('names the parameter the caller sent, and its value, when only `to` is out of range (not the `from` derived from it)', async () => {
+    const response = await send('GET', '/api/devices/api-in-1/readings?to=2300-01-01T00:00:00Z');
+    expect(response).toEqual({
+      status: 400,
+      json: {
+        statusCode: 400,
+        error: 'BAD_REQUEST',
+        message: "to (2300-01-01T00:00:00.000Z) is outside InfluxDB's time range, 1677-09-21T00:12:43.146Z to 2262-04-11T23:47:16.854Z",
+      },
     });
   });
 

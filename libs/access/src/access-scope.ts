@@ -1,8 +1,9 @@
 import { Domain } from '@hub/contract';
+import { ROLES, type PrincipalKind, type Role } from '@hub/api-types';
 
 /** What a person or system may do: viewers read, operators also handle alerts, admins change the configuration. */
-export const ROLES = ['viewer', 'operator', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES } from '@hub/api-types';
+export type { Role };
 
 /** True when `role` has at least the rights of `needed` (admin ⊃ operator ⊃ viewer). */
 export function roleAllows(role: Role, needed: Role): boolean {
@@ -39,7 +40,7 @@ export function isCountyWide(scope: AccessScope): boolean {
 
 /** Who is making an HTTP request: a logged-in operator, an API key, or the key given in configuration. */
 export interface Principal {
-  readonly kind: 'operator' | 'api-key' | 'bootstrap-key';
+  readonly kind: PrincipalKind;
   /** The operator's username or the key's name: what the audit log records as the actor. */
   readonly name: string;
   readonly role: Role;

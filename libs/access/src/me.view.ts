@@ -1,15 +1,9 @@
+import type { MeView } from '@hub/api-types';
 import type { Principal } from './access-scope';
 import type { SessionTimes } from './sessions/operator-sessions';
 
-/** GET /api/auth/me and the login's answer: who the caller is, what they may do, and when their session ends. */
-export interface MeView {
-  readonly kind: Principal['kind'];
-  readonly name: string;
-  readonly role: Principal['role'];
-  readonly towns: readonly string[];
-  readonly domains: readonly string[];
-  readonly session: { readonly idleExpiresAt: string; readonly expiresAt: string } | null;
-}
+/** GET /api/auth/me and the login's answer: the shape of @hub/api-types. */
+export type { MeView };
 
 export function meView(principal: Principal, session: SessionTimes | undefined): MeView {
   return {

@@ -2,41 +2,11 @@ import { AccessScope, scopeCovers } from '@hub/access';
 import type { DeviceState } from './presence/device-state.repository';
 import { DeviceNotFoundError, DeviceOutOfScopeError } from './device-registry.errors';
 import type { DeviceRegistryService } from './device-registry.service';
+import type { DeviceView } from '@hub/api-types';
 import { DeviceStatus, RegistryDevice } from './registry-device';
 
-/**
- * A device as the API shows it: what the registry says (where, what to expect, its standing, when its secret was
- * issued — never the secret or its hash) merged with what presence saw (online, last seen, last values).
- * `registered: false` marks a device heard from before the registry existed, or deleted from it since: its
- * history stays readable.
- */
-export interface DeviceView {
-  readonly deviceId: string;
-  readonly domain: string | null;
-  readonly registered: boolean;
-  readonly status: DeviceStatus | null;
-  readonly enabled: boolean | null;
-  readonly town: string | null;
-  readonly site: string | null;
-  readonly location: { readonly latitude: number; readonly longitude: number } | null;
-  readonly expectedIntervalS: number | null;
-  readonly description: string;
-  readonly hasSecret: boolean;
-  readonly secretIssuedAt: number | null;
-  readonly provisionedAt: number | null;
-  readonly provisionedBy: string | null;
-  /** Quarantine: where it first connected from and how often it has tried. */
-  readonly firstSeenAddress: string | null;
-  readonly connectAttempts: number | null;
-  readonly online: boolean;
-  readonly clientId: string | null;
-  readonly firstSeen: number | null;
-  readonly lastSeen: number | null;
-  readonly lastReadingTs: number | null;
-  readonly lastValues: Readonly<Record<string, number>>;
-  readonly lastValueTs: Readonly<Record<string, number>>;
-  readonly statusChangedAt: number | null;
-}
+/** A device as the API shows it (registry merged with presence): the shape of @hub/api-types. */
+export type { DeviceView };
 
 export interface DeviceFilter {
   readonly town?: string;

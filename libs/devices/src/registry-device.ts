@@ -1,12 +1,13 @@
 import type { Domain } from '@hub/contract';
+import type { DeviceStatus } from '@hub/api-types';
 
 /**
  * active: provisioned (or approved) and allowed to report. quarantined: an unknown device let in by quarantine mode,
  * waiting for an operator; what it sends is held as dead letters. rejected: an operator turned it away; refused at
  * CONNECT from then on (delete it to let it knock again).
  */
-export const DEVICE_STATUSES = ['active', 'quarantined', 'rejected'] as const;
-export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
+export { DEVICE_STATUSES } from '@hub/api-types';
+export type { DeviceStatus };
 
 /** What an operator says about a device: where it is and what to expect of it. */
 export interface DeviceProfile {

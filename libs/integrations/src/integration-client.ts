@@ -1,3 +1,4 @@
+import type { IntegrationClientView } from '@hub/api-types';
 export { isIntegrationUsername } from '@hub/access';
 import type { AccessScope } from '@hub/access';
 
@@ -22,20 +23,8 @@ export interface IntegrationClient {
   readonly revokedAt: number | null;
 }
 
-/** What the API shows: never the secret or its hash. */
-export interface IntegrationClientView {
-  readonly name: string;
-  readonly domains: readonly string[];
-  readonly towns: readonly string[];
-  readonly description: string;
-  /** False once its secret is revoked: it cannot connect until a new secret is issued. */
-  readonly active: boolean;
-  readonly createdAt: string;
-  readonly createdBy: string;
-  readonly updatedAt: string;
-  readonly secretIssuedAt: string | null;
-  readonly revokedAt: string | null;
-}
+/** What the API shows (never the secret or its hash): the shape of @hub/api-types. */
+export type { IntegrationClientView };
 
 export function toIntegrationClientView(client: IntegrationClient): IntegrationClientView {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

@@ -1,3 +1,4 @@
+import type { IssuedIntegrationClient } from '@hub/api-types';
 import { type Principal, assertScopeWithin, scopeWithin } from '@hub/access';
 import type { AuditLogRepository } from '@hub/store';
 import { IntegrationClient, IntegrationClientView, toIntegrationClientView } from './integration-client';
@@ -12,11 +13,8 @@ export interface IntegrationConnections {
   disconnect(name: string): number;
 }
 
-/** A client with its secret: the only time the secret is ever shown. */
-export interface IssuedIntegrationClient {
-  readonly client: IntegrationClientView;
-  readonly secret: string;
-}
+/** A client with its secret, the only time it is shown: the shape of @hub/api-types. */
+export type { IssuedIntegrationClient };
 
 const TARGET_TYPE = 'mqtt-client';
 

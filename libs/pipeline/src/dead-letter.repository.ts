@@ -1,3 +1,4 @@
+import type { DeadLetter, DeadLetterTotals } from '@hub/api-types';
 import { type AccessScope, DeviceTownLookup, scopeSql } from '@hub/access';
 import { RejectReason } from '@hub/contract';
 import { SqliteDatabase } from '@hub/store';
@@ -16,20 +17,8 @@ export interface NewDeadLetter {
   readonly payload: string | Uint8Array;
 }
 
-export interface DeadLetter {
-  readonly id: number;
-  readonly receivedAt: number;
-  readonly reason: RejectReason;
-  readonly detail: string;
-  readonly topic: string;
-  readonly clientId: string | null;
-  readonly deviceId: string | null;
-  readonly domain: string | null;
-  readonly batchIndex: number | null;
-  readonly payload: string;
-  readonly payloadBytes: number;
-  readonly payloadTruncated: boolean;
-}
+/** A refused reading as stored and as GET /api/dead-letters shows it: the shape of @hub/api-types. */
+export type { DeadLetter };
 
 export interface DeadLetterFilter {
   readonly reason?: RejectReason;
@@ -167,7 +156,7 @@ export class DeadLetterRepository {
   }
 
   /** Dead letters ever recorded per reason (kept across restarts and eviction), and how many were evicted. */
-  totals(): { byReason: Partial<Record<RejectReason, number>>; evicted: number; stored: number } {
+  totals(): DeadLetterTotals {
     const rows = this.db.prepare('SELECT name, value FROM counters').all() as { name: string; value: number }[];
     const byReason: Partial<Record<RejectReason, number>> = {};
     let evicted = 0;

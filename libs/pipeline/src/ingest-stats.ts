@@ -1,3 +1,4 @@
+import type { IngestStatsSnapshot } from '@hub/api-types';
 import { RejectReason } from '@hub/contract';
 
 /**
@@ -63,20 +64,5 @@ export class IngestStats {
   }
 }
 
-export interface IngestStatsSnapshot {
-  readonly received: number;
-  readonly accepted: number;
-  readonly rejected: number;
-  readonly rejectedByReason: Partial<Record<RejectReason, number>>;
-  readonly written: number;
-  readonly refusedByInflux: number;
-  readonly buffered: number;
-  readonly spooled: number;
-  readonly recovered: number;
-  readonly duplicates: number;
-  readonly replayedBatches: number;
-  readonly writeErrors: number;
-  readonly writeBatches: number;
-  readonly waitingForRoom: number;
-  readonly balanced: boolean;
-}
+/** GET /api/ingest/stats: the shape of @hub/api-types. */
+export type { IngestStatsSnapshot };

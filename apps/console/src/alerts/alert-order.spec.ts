@@ -1,5 +1,5 @@
-import type { AlertRuleDocument, AlertView } from '../api/types';
-import { compareAlerts, describeCondition, openAlertsByDevice, rulesFor, thresholdLines } from './alert-order';
+import type { AlertRuleDocument, AlertView } from '@hub/api-types';
+import { compareAlerts, openAlertsByDevice, rulesFor, thresholdLines } from './alert-order';
 
 let nextId = 1;
 function alert(overrides: Partial<AlertView>): AlertView {
@@ -71,23 +71,6 @@ describe('compareAlerts (the inbox order)', () => {
     const late = alert({ ruleName: 'late', state: 'resolved', severity: 'info', resolvedAt: '2026-11-27T12:00:00.000Z' });
     const open = alert({ ruleName: 'open', severity: 'info' });
     expect([early, late, open].sort(compareAlerts).map((entry) => entry.ruleName)).toEqual(['open', 'late', 'early']);
-  });
-});
-
-describe('describeCondition', () => {
-  it('says what each condition type watches for, with the unit', () => {
-    expect(describeCondition({ type: 'threshold', operator: 'above', value: 20, clear: 10, for: '0s', clearFor: '1m' }, '%LEL')).toBe(
-      'at or above 20 %LEL at once; clears below 10 %LEL',
-    );
-    expect(describeCondition({ type: 'threshold', operator: 'below', value: 200, clear: 250, for: '5m', clearFor: '0s' }, 'kPa')).toBe(
-      'at or below 200 kPa for 5m; clears above 250 kPa',
-    );
-    expect(describeCondition({ type: 'threshold', operator: 'outside', low: 207, high: 253, clearLow: 210, clearHigh: 250, for: '5m', clearFor: '2m' }, 'V')).toBe(
-      'outside 207 V – 253 V for 5m; clears inside 210 V – 250 V',
-    );
-    expect(describeCondition({ type: 'rate-of-change', direction: 'drop', amount: 100, clear: 50, window: '10m', clearFor: '0s' }, 'kPa')).toBe('drops by 100 kPa within 10m');
-    expect(describeCondition({ type: 'no-data', silentFor: '2m', intervalMultiple: 3, baseline: '1h' }, 'kPa')).toBe('silent for 2m or 3 × its usual interval');
-    expect(describeCondition({ type: 'stuck', window: '30m', tolerance: 0, minReadings: 5 }, '°C')).toBe('unchanged (± 0 °C) for 30m over at least 5 readings');
   });
 });
 

@@ -1,6 +1,5 @@
-import type { AlertRuleDocument, AlertView, ConditionDocument, DeviceState, Severity } from '../api/types';
+import type { AlertRuleDocument, AlertView, FleetDevice, Severity } from '@hub/api-types';
 import type { ChartThreshold } from '../components/chart-model';
-import { formatValue } from '../format/values';
 
 export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 0, warning: 1, info: 2 };
 export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'warning', 'info'];
@@ -21,31 +20,8 @@ export function compareAlerts(a: AlertView, b: AlertView): number {
   );
 }
 
-/** What a rule watches for, in words: "above 20 %LEL (clears below 10) at once", "silent for 2 min". */
-export function describeCondition(condition: ConditionDocument, unit: string): string {
-  const value = (number: number): string => formatValue(number, unit);
-  const held = (duration: string): string => (duration === '0s' ? 'at once' : `for ${duration}`);
-  switch (condition.type) {
-    case 'threshold':
-      if (condition.operator === 'outside') {
-        return `outside ${value(condition.low)} – ${value(condition.high)} ${held(condition.for)}; clears inside ${value(condition.clearLow)} – ${value(condition.clearHigh)}`;
-      }
-      return condition.operator === 'above'
-        ? `at or above ${value(condition.value)} ${held(condition.for)}; clears below ${value(condition.clear)}`
-        : `at or below ${value(condition.value)} ${held(condition.for)}; clears above ${value(condition.clear)}`;
-    case 'rate-of-change':
-      return `${condition.direction === 'either' ? 'changes' : condition.direction === 'drop' ? 'drops' : 'rises'} by ${value(condition.amount)} within ${condition.window}`;
-    case 'no-data':
-      return [condition.silentFor ? `silent for ${condition.silentFor}` : null, condition.intervalMultiple ? `${condition.intervalMultiple} × its usual interval` : null]
-        .filter(Boolean)
-        .join(' or ');
-    case 'stuck':
-      return `unchanged (± ${value(condition.tolerance)}) for ${condition.window} over at least ${condition.minReadings} readings`;
-  }
-}
-
 /** The rules that watch this device's metric (device lists and, once devices have towns, town lists respected). */
-export function rulesFor(rules: readonly AlertRuleDocument[], device: Pick<DeviceState, 'deviceId' | 'domain'>, metric?: string): AlertRuleDocument[] {
+export function rulesFor(rules: readonly AlertRuleDocument[], device: Pick<FleetDevice, 'deviceId' | 'domain'>, metric?: string): AlertRuleDocument[] {
   return rules.filter(
     (rule) =>
       rule.enabled &&

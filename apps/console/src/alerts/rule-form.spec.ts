@@ -1,4 +1,4 @@
-import type { AlertRuleDocument } from '../api/types';
+import type { AlertRuleDocument } from '@hub/api-types';
 import { emptyRuleForm, ruleDocumentOf, ruleFormOf } from './rule-form';
 
 const METHANE: AlertRuleDocument = {

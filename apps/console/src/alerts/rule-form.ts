@@ -1,4 +1,4 @@
-import type { AlertRuleDocument, ConditionDocument } from '../api/types';
+import type { AlertRuleDocument, ConditionDocument } from '@hub/api-types';
 
 /**
  * The rule editor's state: every field as the text the operator typed (numbers included, so a half-typed "-" or an

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { hubApi } from './hub-api';
-import type { Catalogue, CatalogueMetric } from './types';
+import type { Catalogue, CatalogueMetric } from '@hub/api-types';
 
 /**
  * The metric catalogue from the hub (units, descriptions, typical bands, reject reasons): fetched once per page load

@@ -13,20 +13,20 @@ import type {
   Catalogue,
   DeadLetterPage,
   DeviceReadings,
-  DeviceState,
+  FleetDevice,
   DeviceView,
   HubHealth,
   IngestStatsSnapshot,
   RejectReason,
   SilenceView,
-} from './types';
+} from '@hub/api-types';
 
 /** The read API of the hub, one function per endpoint. */
 export const hubApi = {
   catalogue: (signal?: AbortSignal) => getJson<Catalogue>('/api/catalogue', signal),
   devices: async (signal?: AbortSignal) => (await getJson<DeviceView[]>('/api/devices', signal)).filter(isFleetDevice),
   /** A device waiting in quarantine may not know its domain yet: shown as "unknown". */
-  device: async (id: string, signal?: AbortSignal): Promise<DeviceState> => {
+  device: async (id: string, signal?: AbortSignal): Promise<FleetDevice> => {
     const view = await getJson<DeviceView>(`/api/devices/${encodeURIComponent(id)}`, signal);
     return { ...view, domain: view.domain ?? 'unknown' };
   },

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { hubApi } from '../api/hub-api';
 import { ApiError, setUnauthorizedHandler } from '../api/http';
-import type { MeView, Role } from '../api/types';
+import type { MeView, Role } from '@hub/api-types';
 
 /**
  * Who is using the console. `checking` until the hub has answered /api/auth/me; `signed-out` shows the login page

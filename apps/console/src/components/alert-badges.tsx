@@ -1,5 +1,5 @@
 import type { JSX } from 'preact';
-import type { AlertView, Severity } from '../api/types';
+import type { AlertView, Severity } from '@hub/api-types';
 
 const SEVERITY_TONE = { critical: 'critical', warning: 'warning', info: 'info' } as const;
 

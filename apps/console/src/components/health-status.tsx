@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { hubApi } from '../api/hub-api';
-import type { HubHealth } from '../api/types';
+import type { HubHealth } from '@hub/api-types';
 import { Resource, useResource } from '../hooks/use-resource';
 import { Link } from '../router';
 

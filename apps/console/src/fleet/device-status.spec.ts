@@ -1,11 +1,33 @@
-import type { DeviceState } from '../api/types';
-import { toDeviceView } from '@hub/devices';
+import type { FleetDevice } from '@hub/api-types';
 import { compareDevices, deviceStatus, isFleetDevice, QUIET_AFTER_MS } from './device-status';
 
 const NOW = Date.UTC(2026, 10, 27, 12);
-const device = (deviceId: string, online: boolean, lastSeen = NOW): DeviceState => ({
-  ...toDeviceView(undefined, { deviceId, domain: 'water', clientId: deviceId, online, firstSeen: 0, lastSeen, lastReadingTs: lastSeen, lastValues: {}, lastValueTs: {}, statusChangedAt: 0 }),
+/** A device only presence knows (as GET /api/devices shows one heard from before the registry existed). */
+const device = (deviceId: string, online: boolean, lastSeen = NOW): FleetDevice => ({
+  deviceId,
   domain: 'water',
+  registered: false,
+  status: null,
+  enabled: null,
+  town: null,
+  site: null,
+  location: null,
+  expectedIntervalS: null,
+  description: '',
+  hasSecret: false,
+  secretIssuedAt: null,
+  provisionedAt: null,
+  provisionedBy: null,
+  firstSeenAddress: null,
+  connectAttempts: null,
+  online,
+  clientId: deviceId,
+  firstSeen: 0,
+  lastSeen,
+  lastReadingTs: lastSeen,
+  lastValues: {},
+  lastValueTs: {},
+  statusChangedAt: 0,
 });
 
 describe('isFleetDevice', () => {

@@ -1,6 +1,6 @@
-import type { DeviceState, DeviceView } from '../api/types';
+import type { FleetDevice, DeviceView } from '@hub/api-types';
 
-export function isFleetDevice(device: DeviceView): device is DeviceState {
+export function isFleetDevice(device: DeviceView): device is FleetDevice {
   return device.domain !== null && (device.status === null || device.status === 'active');
 }
 
@@ -14,7 +14,7 @@ export type DeviceStatus = 'online' | 'quiet' | 'offline';
 /** Connected but silent for this long counts as quiet. */
 export const QUIET_AFTER_MS = 10 * 60_000;
 
-export function deviceStatus(device: Pick<DeviceState, 'online' | 'lastSeen'>, now: number): DeviceStatus {
+export function deviceStatus(device: Pick<FleetDevice, 'online' | 'lastSeen'>, now: number): DeviceStatus {
   if (!device.online) return 'offline';
   return now - (device.lastSeen ?? 0) > QUIET_AFTER_MS ? 'quiet' : 'online';
 }
@@ -23,8 +23,8 @@ const RANK: Record<DeviceStatus, number> = { offline: 0, quiet: 1, online: 2 };
 
 /** Problems first: offline, then quiet, then those with open alerts, then by id. */
 export function compareDevices(
-  a: { device: DeviceState; status: DeviceStatus; openAlerts: number },
-  b: { device: DeviceState; status: DeviceStatus; openAlerts: number },
+  a: { device: FleetDevice; status: DeviceStatus; openAlerts: number },
+  b: { device: FleetDevice; status: DeviceStatus; openAlerts: number },
 ): number {
   return RANK[a.status] - RANK[b.status] || b.openAlerts - a.openAlerts || a.device.deviceId.localeCompare(b.device.deviceId, undefined, { numeric: true });
 }

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { hubApi } from '../api/hub-api';
 import { hasRole, useMe } from '../auth/session';
 import { ApiError } from '../api/http';
-import type { AlertView } from '../api/types';
+import type { AlertView } from '@hub/api-types';
 import { isTyping } from '../components/keyboard';
 import { ErrorNotice } from '../components/states';
 import { Link } from '../router';

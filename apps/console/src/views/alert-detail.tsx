@@ -1,8 +1,9 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
-import { describeCondition, thresholdLines } from '../alerts/alert-order';
+import { describeCondition } from '@hub/api-types';
+import { thresholdLines } from '../alerts/alert-order';
 import { hubApi } from '../api/hub-api';
-import type { AlertEventView, AlertFeedEvent, AlertView } from '../api/types';
+import type { AlertEventView, AlertFeedEvent, AlertView } from '@hub/api-types';
 import { AlertStateBadge, SeverityBadge } from '../components/alert-badges';
 import { Chart } from '../components/chart';
 import { ErrorNotice, Loading } from '../components/states';

@@ -1,4 +1,4 @@
-import type { DeadLetter } from '../api/types';
+import type { DeadLetter } from '@hub/api-types';
 import { groupDeadLetters } from './dead-letter-groups';
 
 let nextId = 1;

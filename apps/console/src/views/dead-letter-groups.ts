@@ -1,4 +1,4 @@
-import type { DeadLetter } from '../api/types';
+import type { DeadLetter } from '@hub/api-types';
 
 export interface DeadLetterGroup {
   readonly deviceId: string | null;

@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useCatalogue } from '../api/catalogue';
-import type { DeadLetter } from '../api/types';
+import type { DeadLetter } from '@hub/api-types';
 import { Time } from '../components/time';
 import { Link } from '../router';
 

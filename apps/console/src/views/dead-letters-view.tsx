@@ -2,7 +2,7 @@ import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { useCatalogue } from '../api/catalogue';
 import { hubApi } from '../api/hub-api';
-import type { DeadLetter, RejectReason } from '../api/types';
+import type { DeadLetter, RejectReason } from '@hub/api-types';
 import { Page } from '../components/page';
 import { Empty, ErrorNotice, Loading, StaleNotice } from '../components/states';
 import { Time } from '../components/time';

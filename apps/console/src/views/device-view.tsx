@@ -2,7 +2,7 @@ import type { JSX } from 'preact';
 import { compareAlerts, rulesFor, thresholdLines } from '../alerts/alert-order';
 import { metricOf, useCatalogue } from '../api/catalogue';
 import { hubApi } from '../api/hub-api';
-import type { AlertRuleDocument, AlertView, DeviceReadings } from '../api/types';
+import type { AlertRuleDocument, AlertView, DeviceReadings } from '@hub/api-types';
 import { AlertStateBadge, SeverityBadge } from '../components/alert-badges';
 import { DeviceStatusBadge } from '../components/badges';
 import { Chart } from '../components/chart';

@@ -3,7 +3,7 @@ import { useMemo } from 'preact/hooks';
 import { openAlertsByDevice } from '../alerts/alert-order';
 import { metricOf, useCatalogue } from '../api/catalogue';
 import { hubApi } from '../api/hub-api';
-import type { AlertView, Catalogue, DeviceState } from '../api/types';
+import type { AlertView, Catalogue, FleetDevice } from '@hub/api-types';
 import { SeverityBadge } from '../components/alert-badges';
 import { DeviceStatusBadge } from '../components/badges';
 import { Page } from '../components/page';
@@ -17,7 +17,7 @@ import { useResource } from '../hooks/use-resource';
 import { Link, useQueryParam } from '../router';
 
 interface FleetRow {
-  readonly device: DeviceState;
+  readonly device: FleetDevice;
   readonly status: DeviceStatus;
   readonly openAlerts: number;
   /** Open alerts, worst first. */
@@ -218,7 +218,7 @@ function statusDetail(row: FleetRow, now: number): string {
 }
 
 /** The newest value of each metric; a value outside the typical band is marked, so the eye finds it in a long list. */
-export function LastValues(props: { device: DeviceState; catalogue: Catalogue | undefined; limit?: number }): JSX.Element {
+export function LastValues(props: { device: FleetDevice; catalogue: Catalogue | undefined; limit?: number }): JSX.Element {
   const entries = Object.entries(props.device.lastValues).slice(0, props.limit ?? 4);
   if (entries.length === 0) return <span class="muted">no readings</span>;
   return (

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef } from 'preact/hooks';
 import { compareAlerts, SEVERITY_ORDER } from '../alerts/alert-order';
 import { domainsOf, useCatalogue } from '../api/catalogue';
 import { hubApi, type AlertQuery } from '../api/hub-api';
-import type { AlertView } from '../api/types';
+import type { AlertView } from '@hub/api-types';
 import { AlertStateBadge, SeverityBadge } from '../components/alert-badges';
 import { isTyping } from '../components/keyboard';
 import { Page } from '../components/page';

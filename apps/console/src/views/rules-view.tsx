@@ -1,9 +1,10 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { describeCondition, SEVERITY_RANK } from '../alerts/alert-order';
+import { describeCondition } from '@hub/api-types';
+import { SEVERITY_RANK } from '../alerts/alert-order';
 import { metricOf, useCatalogue } from '../api/catalogue';
 import { hubApi } from '../api/hub-api';
-import type { AlertRuleDocument } from '../api/types';
+import type { AlertRuleDocument } from '@hub/api-types';
 import { SeverityBadge } from '../components/alert-badges';
 import { Page } from '../components/page';
 import { Empty, ErrorNotice, Loading, StaleNotice } from '../components/states';

@@ -4,7 +4,7 @@ import { hasRole, useMe } from '../auth/session';
 import { domainsOf, useCatalogue } from '../api/catalogue';
 import { hubApi } from '../api/hub-api';
 import { ApiError } from '../api/http';
-import type { SilenceView } from '../api/types';
+import type { SilenceView } from '@hub/api-types';
 import { FieldError, invalidProps } from '../components/field-error';
 import { Page } from '../components/page';
 import { Empty, ErrorNotice, Loading, StaleNotice } from '../components/states';

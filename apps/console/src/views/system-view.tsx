@@ -1,6 +1,6 @@
 import { Fragment, type JSX } from 'preact';
 import { hubApi } from '../api/hub-api';
-import type { ComponentHealth, HubHealth, IngestStatsSnapshot } from '../api/types';
+import type { ComponentHealth, HubHealth, IngestStatsSnapshot } from '@hub/api-types';
 import { Page } from '../components/page';
 import { ErrorNotice, Loading, StaleNotice } from '../components/states';
 import { Time } from '../components/time';

@@ -1,28 +1,45 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ROLES } from '@hub/access';
+import {
+  PRINCIPAL_KINDS,
+  ROLES,
+  type ApiKeyView,
+  type AuditEntryView,
+  type AuditPage,
+  type CreatedApiKey,
+  type LoginRequest,
+  type MeView,
+  type OperatorView,
+  type PasswordChangeRequest,
+  type PrincipalKind,
+  type Role,
+  type SessionTimesView,
+} from '@hub/api-types';
 import { DOMAINS } from '@hub/contract';
 
-/** OpenAPI schemas of the access API (documentation only: the access lib validates bodies and names every bad field). */
-export class LoginDto {
+/**
+ * OpenAPI schemas of the access API (documentation only: the access lib validates bodies and names every bad field).
+ * Each `implements` its @hub/api-types shape, so a field renamed there stops this file compiling.
+ */
+export class LoginDto implements LoginRequest {
   @ApiProperty({ example: 'dana.ortiz' }) username!: string;
   @ApiProperty({ example: 'correct horse battery staple' }) password!: string;
 }
 
-export class SessionTimesDto {
+export class SessionTimesDto implements SessionTimesView {
   @ApiProperty({ description: 'The session ends then unless used again (sliding)' }) idleExpiresAt!: string;
   @ApiProperty({ description: 'The session ends then at the latest' }) expiresAt!: string;
 }
 
-export class MeDto {
-  @ApiProperty({ enum: ['operator', 'api-key', 'bootstrap-key'] }) kind!: string;
+export class MeDto implements MeView {
+  @ApiProperty({ enum: PRINCIPAL_KINDS }) kind!: PrincipalKind;
   @ApiProperty({ description: 'Username, `key:<name>` or `bootstrap-key`: what the audit log and alert histories record' }) name!: string;
-  @ApiProperty({ enum: ROLES }) role!: string;
+  @ApiProperty({ enum: ROLES }) role!: Role;
   @ApiProperty({ type: [String], description: 'Towns seen (empty: all)' }) towns!: string[];
   @ApiProperty({ enum: DOMAINS, isArray: true, description: 'Domains seen (empty: all)' }) domains!: string[];
   @ApiPropertyOptional({ type: SessionTimesDto, nullable: true, description: 'Logged-in operators only' }) session!: SessionTimesDto | null;
 }
 
-export class PasswordChangeDto {
+export class PasswordChangeDto implements PasswordChangeRequest {
   @ApiProperty() currentPassword!: string;
   @ApiProperty({ description: '12 to 1024 characters, not containing the username' }) newPassword!: string;
 }
@@ -43,9 +60,9 @@ export class OperatorChangeDto {
   @ApiPropertyOptional({ description: 'A new password (a reset): the operator is logged out everywhere' }) password?: string;
 }
 
-export class OperatorDto {
+export class OperatorDto implements OperatorView {
   @ApiProperty() username!: string;
-  @ApiProperty({ enum: ROLES }) role!: string;
+  @ApiProperty({ enum: ROLES }) role!: Role;
   @ApiProperty({ type: [String] }) towns!: string[];
   @ApiProperty({ enum: DOMAINS, isArray: true }) domains!: string[];
   @ApiProperty() disabled!: boolean;
@@ -63,12 +80,12 @@ export class NewApiKeyDto {
   @ApiPropertyOptional({ enum: DOMAINS, isArray: true }) domains?: string[];
 }
 
-export class ApiKeyDto {
+export class ApiKeyDto implements ApiKeyView {
   @ApiProperty() id!: number;
   @ApiProperty() name!: string;
   @ApiProperty() description!: string;
   @ApiProperty({ example: 'cshub_Ab3dEf', description: 'The first characters of the key, to recognise it' }) prefix!: string;
-  @ApiProperty({ enum: ROLES }) role!: string;
+  @ApiProperty({ enum: ROLES }) role!: Role;
   @ApiProperty({ type: [String] }) towns!: string[];
   @ApiProperty({ enum: DOMAINS, isArray: true }) domains!: string[];
   @ApiProperty() createdAt!: string;
@@ -77,12 +94,12 @@ export class ApiKeyDto {
   @ApiProperty({ nullable: true, type: String, description: 'Within a minute' }) lastUsedAt!: string | null;
 }
 
-export class CreatedApiKeyDto {
+export class CreatedApiKeyDto implements CreatedApiKey {
   @ApiProperty({ description: 'The key: shown this once, stored only as its SHA-256. Send it as "Authorization: Bearer <key>"' }) key!: string;
   @ApiProperty({ type: ApiKeyDto }) apiKey!: ApiKeyDto;
 }
 
-export class AuditEntryDto {
+export class AuditEntryDto implements AuditEntryView {
   @ApiProperty() id!: number;
   @ApiProperty() at!: string;
   @ApiProperty({ description: 'Username, key:<name>, bootstrap-key, system or anonymous (a failed login)' }) actor!: string;
@@ -92,7 +109,7 @@ export class AuditEntryDto {
   @ApiProperty({ type: 'object', additionalProperties: true }) detail!: Record<string, unknown>;
 }
 
-export class AuditPageDto {
+export class AuditPageDto implements AuditPage {
   @ApiProperty({ type: [AuditEntryDto] }) items!: AuditEntryDto[];
   @ApiProperty({ nullable: true, type: Number, description: 'Pass as `before` for the next (older) page' }) nextBefore!: number | null;
 }

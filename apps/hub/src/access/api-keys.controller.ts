@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Principal, ApiKeysService, type ApiKeyView } from '@hub/access';
-import { badParam } from '../http/query-params';
+import type { CreatedApiKey } from '@hub/api-types';
+import { badPathParam } from '../http/query-params';
 import { CurrentPrincipal, RequiresRole } from './access.decorators';
 import { ApiKeyDto, CreatedApiKeyDto, NewApiKeyDto } from './access.dto';
 
@@ -16,7 +17,7 @@ export class ApiKeysController {
   @ApiBody({ type: NewApiKeyDto })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
   @ApiConflictResponse({ description: 'The name is taken (revoked keys keep theirs)' })
-  create(@Body() body: unknown, @CurrentPrincipal() principal: Principal): { key: string; apiKey: ApiKeyView } {
+  create(@Body() body: unknown, @CurrentPrincipal() principal: Principal): CreatedApiKey {
     return this.keys.create(body, principal);
   }
 
@@ -34,7 +35,7 @@ export class ApiKeysController {
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'Revoked already' })
   revoke(@Param('id') id: string, @CurrentPrincipal() principal: Principal): void {
-    if (!/^\d{1,15}$/.test(id) || Number(id) < 1) throw badParam('id', id, 'an API key id (a whole number from 1)');
+    if (!/^\d{1,15}$/.test(id) || Number(id) < 1) throw badPathParam('id', id, 'an API key id (a whole number from 1)');
     this.keys.revoke(Number(id), principal);
   }
 }

@@ -1,20 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { type Principal, isCountyWide, AccessDeniedError } from '@hub/access';
+import type { AuditPage } from '@hub/api-types';
 import { AuditLogRepository } from '@hub/store';
-import { optionalInt, optionalTime } from '../http/query-params';
+import { CURSOR, LIMIT, PLAIN, TIME } from '../http/query-pipes';
 import { CurrentPrincipal, RequiresRole } from './access.decorators';
 import { AuditPageDto } from './access.dto';
-
-interface AuditEntryView {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  detail: Readonly<Record<string, unknown>>;
-}
 
 @ApiTags('audit')
 @RequiresRole('admin')
@@ -35,31 +26,22 @@ export class AuditController {
   @ApiOkResponse({ type: AuditPageDto })
   list(
     @CurrentPrincipal() principal: Principal,
-    @Query('actor') actor?: string,
-    @Query('action') action?: string,
-    @Query('targetType') targetType?: string,
-    @Query('targetId') targetId?: string,
-    @Query('from') from?: string,
-    @Query('to') to?: string,
-    @Query('limit') limit?: string,
-    @Query('before') before?: string,
-  ): { items: AuditEntryView[]; nextBefore: number | null } {
+    @Query('actor', PLAIN) actor?: string,
+    @Query('action', PLAIN) action?: string,
+    @Query('targetType', PLAIN) targetType?: string,
+    @Query('targetId', PLAIN) targetId?: string,
+    @Query('from', TIME) from?: number,
+    @Query('to', TIME) to?: number,
+    @Query('limit', LIMIT) limit = 100,
+    @Query('before', CURSOR) beforeId?: number,
+  ): AuditPage {
     // Entries span the county (logins, other towns' alerts): a town or department admin sees their own in the histories.
     if (!isCountyWide(principal.scope)) throw new AccessDeniedError('The audit log is for county-wide admins');
-    const pageSize = optionalInt('limit', limit, 1, 1000) ?? 100;
-    const items = this.audit.list({
-      actor: actor || undefined,
-      action: action || undefined,
-      targetType: targetType || undefined,
-      targetId: targetId || undefined,
-      from: optionalTime('from', from),
-      to: optionalTime('to', to),
-      beforeId: optionalInt('before', before, 1, Number.MAX_SAFE_INTEGER),
-      limit: pageSize,
-    });
+    const items = this.audit.list({ actor, action, targetType, targetId, from, to, beforeId, limit });
     return {
       items: items.map((entry) => ({ ...entry, at: new Date(entry.at).toISOString() })),
-      nextBefore: items.length === pageSize ? items[items.length - 1].id : null,
+      nextBefore: items.length === limit ? items[items.length - 1].id : null,
     };
   }
+
 }

@@ -1,12 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { AlertEngine, type AlertSilence } from '@hub/alerts';
-import { badPathParam, optionalEnum, optionalInt } from '../http/query-params';
+import type { SilenceView } from '@hub/api-types';
+import { AlertEngine, toSilenceView, type AlertSilence } from '@hub/alerts';
+import { badPathParam } from '../http/query-params';
+import { enumQuery, LIMIT } from '../http/query-pipes';
+
+/** A switch that is on only as `true`; any other value, `false` included, is a 400. */
+const ONLY_TRUE = enumQuery(['true'] as const);
 import { SilenceDto } from './alert.dto';
 import { CurrentPrincipal, RequiresRole } from '../access/access.decorators';
 import type { Principal } from '@hub/access';
-
-type SilenceView = Omit<AlertSilence, 'startsAt' | 'endsAt' | 'createdAt'> & { startsAt: string; endsAt: string; createdAt: string; active: boolean };
 
 @ApiTags('alert-silences')
 @Controller('api/alert-silences')
@@ -19,18 +22,15 @@ export class AlertSilencesController {
   @ApiQuery({ name: 'expired', required: false, enum: ['true'], description: 'Include expired ones' })
   @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 100' })
   @ApiOkResponse({ type: [SilenceDto] })
-  list(@CurrentPrincipal() principal: Principal, @Query('active') active?: string, @Query('expired') expired?: string, @Query('limit') limit?: string): SilenceView[] {
-    return this.engine.silences
-      .list(
-        {
-          active: optionalEnum('active', active, ['true'] as const) === 'true',
-          includeExpired: optionalEnum('expired', expired, ['true'] as const) === 'true',
-          limit: optionalInt('limit', limit, 1, 1000) ?? 100,
-        },
-        principal,
-      )
-      .map(view);
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Query('active', ONLY_TRUE) active?: 'true',
+    @Query('expired', ONLY_TRUE) expired?: 'true',
+    @Query('limit', LIMIT) limit = 100,
+  ): SilenceView[] {
+    return this.engine.silences.list({ active: active === 'true', includeExpired: expired === 'true', limit }, principal).map(view);
   }
+
 
   @Get(':id')
   @ApiOperation({ summary: 'One silence' })
@@ -74,14 +74,7 @@ export class AlertSilencesController {
 }
 
 function view(silence: AlertSilence): SilenceView {
-  const now = Date.now();
-  return {
-    ...silence,
-    startsAt: new Date(silence.startsAt).toISOString(),
-    endsAt: new Date(silence.endsAt).toISOString(),
-    createdAt: new Date(silence.createdAt).toISOString(),
-    active: silence.startsAt <= now && now < silence.endsAt,
-  };
+  return toSilenceView(silence, Date.now());
 }
 
 function silenceId(value: string): number {

@@ -1,10 +1,31 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DOMAINS } from '@hub/contract';
-import { ALERT_EVENT_KINDS, ALERT_STATES, RESOLUTIONS, CHANGE_DIRECTIONS, CONDITION_TYPES, SEVERITIES, THRESHOLD_OPERATORS } from '@hub/alerts';
+import {
+  ALERT_EVENT_KINDS,
+  ALERT_STATES,
+  CHANGE_DIRECTIONS,
+  CONDITION_TYPES,
+  RESOLUTIONS,
+  SEVERITIES,
+  THRESHOLD_OPERATORS,
+  type AlertEventKind,
+  type AlertEventView,
+  type AlertPage,
+  type AlertState,
+  type AlertView,
+  type CommentRequest,
+  type ConditionType,
+  type OperatorActionRequest,
+  type Resolution,
+  type Severity,
+  type SilenceView,
+} from '@hub/api-types';
+import type { Domain } from '@hub/contract';
 
 /**
  * OpenAPI schemas of the alert API. Documentation only: bodies are validated by the alerts lib (which names every bad
- * field); these classes describe the same shapes for /api/docs.
+ * field); these classes describe the same shapes for /api/docs. Each `implements` its @hub/api-types shape, so a
+ * field renamed there stops this file compiling until the documentation follows.
  */
 export class RuleSelectorDto {
   @ApiProperty({ enum: DOMAINS })
@@ -85,15 +106,15 @@ export class AlertRuleDto {
   updatedAt?: string;
 }
 
-export class AlertDto {
+export class AlertDto implements AlertView {
   @ApiProperty() id!: number;
   @ApiProperty() ruleId!: string;
   @ApiProperty() ruleName!: string;
-  @ApiProperty({ enum: CONDITION_TYPES }) conditionType!: string;
-  @ApiProperty({ enum: SEVERITIES }) severity!: string;
-  @ApiProperty({ enum: ALERT_STATES }) state!: string;
+  @ApiProperty({ enum: CONDITION_TYPES }) conditionType!: ConditionType;
+  @ApiProperty({ enum: SEVERITIES }) severity!: Severity;
+  @ApiProperty({ enum: ALERT_STATES }) state!: AlertState;
   @ApiProperty({ description: 'Opened and cleared repeatedly: held open, further changes not notified' }) flapping!: boolean;
-  @ApiProperty({ enum: DOMAINS }) domain!: string;
+  @ApiProperty({ enum: DOMAINS }) domain!: Domain;
   @ApiProperty() metric!: string;
   @ApiProperty() unit!: string;
   @ApiProperty() deviceId!: string;
@@ -113,50 +134,51 @@ export class AlertDto {
   @ApiProperty({ nullable: true, type: String }) acknowledgeNote!: string | null;
   @ApiProperty({ nullable: true, type: String }) resolvedAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) resolvedBy!: string | null;
-  @ApiProperty({ nullable: true, enum: RESOLUTIONS }) resolution!: string | null;
+  @ApiProperty({ nullable: true, enum: RESOLUTIONS }) resolution!: Resolution | null;
 }
 
-export class AlertPageDto {
+export class AlertPageDto implements AlertPage {
   @ApiProperty({ type: [AlertDto] }) items!: AlertDto[];
   @ApiProperty({ description: 'Alerts matching the filter in all' }) matching!: number;
   @ApiProperty({ nullable: true, type: Number, description: 'Pass as `before` for the next page' }) nextBefore!: number | null;
 }
 
-export class AlertEventDto {
+export class AlertEventDto implements AlertEventView {
   @ApiProperty() id!: number;
   @ApiProperty() alertId!: number;
   @ApiProperty() at!: string;
-  @ApiProperty({ enum: ALERT_EVENT_KINDS }) kind!: string;
+  @ApiProperty({ enum: ALERT_EVENT_KINDS }) kind!: AlertEventKind;
   @ApiProperty({ description: '"system", the operator’s username, key:<name> or bootstrap-key' }) actor!: string;
   @ApiProperty({ nullable: true, type: String }) note!: string | null;
-  @ApiProperty({ nullable: true, enum: ALERT_STATES }) fromState!: string | null;
-  @ApiProperty({ enum: ALERT_STATES }) toState!: string;
+  @ApiProperty({ nullable: true, enum: ALERT_STATES }) fromState!: AlertState | null;
+  @ApiProperty({ enum: ALERT_STATES }) toState!: AlertState;
   @ApiProperty({ description: 'Sent to MQTT and webhooks' }) notified!: boolean;
   @ApiProperty({ nullable: true, type: Number, description: 'The silence that held the notification back' }) silenceId!: number | null;
 }
 
 /** The actor is the logged-in operator or API key; a `by` field is refused (400) so no client believes it names someone. */
-export class OperatorActionDto {
+export class OperatorActionDto implements OperatorActionRequest {
   @ApiPropertyOptional({ example: 'Crew dispatched' })
   note?: string;
 }
 
-export class CommentDto {
+export class CommentDto implements CommentRequest {
   @ApiProperty({ example: 'Valve V-12 closed, pressure recovering' })
   text!: string;
 }
 
-export class SilenceDto {
+export class SilenceDto implements SilenceView {
   @ApiProperty({ readOnly: true }) id!: number;
-  @ApiPropertyOptional({ enum: DOMAINS, nullable: true }) domain?: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) town?: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) deviceId?: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'Only this rule' }) ruleId?: string | null;
+  @ApiPropertyOptional({ enum: DOMAINS, nullable: true }) domain!: Domain | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) town!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) deviceId!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Only this rule' }) ruleId!: string | null;
   @ApiProperty({ description: 'Epoch ms or ISO-8601 (default now)' }) startsAt!: string;
   @ApiProperty({ description: 'Epoch ms or ISO-8601; or give `duration` instead on create' }) endsAt!: string;
   @ApiProperty() reason!: string;
   @ApiProperty({ readOnly: true, description: 'Who made it (the logged-in operator or API key); not accepted in a body' }) createdBy!: string;
   @ApiProperty({ readOnly: true }) createdAt!: string;
+  @ApiProperty({ readOnly: true, description: 'In force now' }) active!: boolean;
 }
 
 export class RuleEvaluationStatusDto {

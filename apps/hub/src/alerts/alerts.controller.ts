@@ -1,8 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { AlertEngine, ALERT_STATES, AlertState, type AlertEventView, type AlertView, toAlertEventView, toAlertView, SEVERITIES } from '@hub/alerts';
-import { DEVICE_ID_PATTERN, DOMAINS } from '@hub/contract';
-import { badParam, badPathParam, optionalEnum, optionalInt, optionalText, optionalTime } from '../http/query-params';
+import { AlertEngine, ALERT_STATES, AlertState, type AlertEventView, type AlertView, toAlertEventView, toAlertView, SEVERITIES, type Severity } from '@hub/alerts';
+import type { AlertPage } from '@hub/api-types';
+import { DOMAINS, type Domain } from '@hub/contract';
+import { badPathParam } from '../http/query-params';
+import { CURSOR, DEVICE_ID, enumQuery, FLAG, LIMIT, textQuery, TIME } from '../http/query-pipes';
 import { AlertDto, AlertEventDto, AlertPageDto, CommentDto, OperatorActionDto } from './alert.dto';
 import { CurrentPrincipal, RequiresRole } from '../access/access.decorators';
 import type { Principal } from '@hub/access';
@@ -30,38 +32,25 @@ export class AlertsController {
   @ApiOkResponse({ type: AlertPageDto })
   list(
     @CurrentPrincipal() principal: Principal,
-    @Query('state') state?: string,
-    @Query('severity') severity?: string,
-    @Query('domain') domain?: string,
-    @Query('town') town?: string,
-    @Query('device') device?: string,
-    @Query('rule') rule?: string,
-    @Query('flapping') flapping?: string,
-    @Query('from') from?: string,
-    @Query('to') to?: string,
-    @Query('limit') limit?: string,
-    @Query('before') before?: string,
-  ): { items: AlertView[]; matching: number; nextBefore: number | null } {
-    if (device !== undefined && device !== '' && !DEVICE_ID_PATTERN.test(device)) throw badParam('device', device, 'a device id matching [A-Za-z0-9_-]{1,64}');
-    const stateFilter = optionalEnum('state', state, STATE_FILTERS);
-    const pageSize = optionalInt('limit', limit, 1, 1000) ?? 100;
-    const { items, matching } = this.engine.workflow.list({
-      ...(stateFilter === undefined ? {} : { states: stateFilter === 'open' ? (['firing', 'acknowledged'] as AlertState[]) : [stateFilter] }),
-      severity: optionalEnum('severity', severity, SEVERITIES),
-      domain: optionalEnum('domain', domain, DOMAINS),
-      town: optionalText('town', town, 100),
-      deviceId: device === '' ? undefined : device,
-      ruleId: optionalText('rule', rule, 64),
-      flapping: optionalEnum('flapping', flapping, ['true', 'false'] as const) === undefined ? undefined : flapping === 'true',
-      from: optionalTime('from', from),
-      to: optionalTime('to', to),
-      beforeId: optionalInt('before', before, 1, Number.MAX_SAFE_INTEGER),
-      limit: pageSize,
-      within: principal.scope,
-    });
-    const nextBefore = items.length === pageSize ? items[items.length - 1].id : null;
+    @Query('state', enumQuery(STATE_FILTERS)) state?: (typeof STATE_FILTERS)[number],
+    @Query('severity', enumQuery(SEVERITIES)) severity?: Severity,
+    @Query('domain', enumQuery(DOMAINS)) domain?: Domain,
+    @Query('town', textQuery(100)) town?: string,
+    @Query('device', DEVICE_ID) deviceId?: string,
+    @Query('rule', textQuery(64)) ruleId?: string,
+    @Query('flapping', FLAG) flapping?: boolean,
+    @Query('from', TIME) from?: number,
+    @Query('to', TIME) to?: number,
+    @Query('limit', LIMIT) limit = 100,
+    @Query('before', CURSOR) beforeId?: number,
+  ): AlertPage {
+    const states: AlertState[] | undefined = state === undefined ? undefined : state === 'open' ? ['firing', 'acknowledged'] : [state];
+    const filter = { ...(states === undefined ? {} : { states }), severity, domain, town, deviceId, ruleId, flapping, from, to, beforeId, limit, within: principal.scope };
+    const { items, matching } = this.engine.workflow.list(filter);
+    const nextBefore = items.length === limit ? items[items.length - 1].id : null;
     return { items: items.map(toAlertView), matching, nextBefore };
   }
+
 
   @Get(':id')
   @ApiOperation({ summary: 'One alert (403 when outside the caller’s towns or domains)' })

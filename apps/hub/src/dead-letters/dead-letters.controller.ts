@@ -1,8 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { DEVICE_ID_PATTERN, REJECT_REASON_CODES, REJECT_REASONS } from '@hub/contract';
-import { DeadLetter, DeadLetterRepository } from '@hub/pipeline';
-import { badParam, optionalEnum, optionalInt, optionalTime, orderedTimes } from '../http/query-params';
+import { REJECT_REASON_CODES, REJECT_REASONS, type RejectReason } from '@hub/contract';
+import type { DeadLetterPage } from '@hub/api-types';
+import { DeadLetterRepository } from '@hub/pipeline';
+import { orderedTimes } from '../http/query-params';
+import { CURSOR, DEVICE_ID, enumQuery, LIMIT, TIME } from '../http/query-pipes';
 import { CurrentPrincipal } from '../access/access.decorators';
 import type { Principal } from '@hub/access';
 
@@ -22,26 +24,17 @@ export class DeadLettersController {
   @ApiOkResponse({ description: '{ items, matching, nextBefore, totals }' })
   list(
     @CurrentPrincipal() principal: Principal,
-    @Query('reason') reason?: string,
-    @Query('device') device?: string,
-    @Query('from') from?: string,
-    @Query('to') to?: string,
-    @Query('limit') limit?: string,
-    @Query('before') before?: string,
-  ): { items: DeadLetter[]; matching: number; nextBefore: number | null; totals: ReturnType<DeadLetterRepository['totals']>; reasons: typeof REJECT_REASONS } {
-    if (device !== undefined && device !== '' && !DEVICE_ID_PATTERN.test(device)) throw badParam('device', device, 'a device id matching [A-Za-z0-9_-]{1,64}');
-    const pageSize = optionalInt('limit', limit, 1, 1000) ?? 100;
-    const range = { from: optionalTime('from', from), to: optionalTime('to', to) };
-    orderedTimes(range.from, range.to);
-    const { items, matching } = this.deadLetters.list({
-      reason: optionalEnum('reason', reason, REJECT_REASON_CODES),
-      deviceId: device === '' ? undefined : device,
-      ...range,
-      beforeId: optionalInt('before', before, 1, Number.MAX_SAFE_INTEGER),
-      limit: pageSize,
-      within: principal.scope,
-    });
-    const nextBefore = items.length === pageSize ? items[items.length - 1].id : null;
+    @Query('reason', enumQuery(REJECT_REASON_CODES)) reason?: RejectReason,
+    @Query('device', DEVICE_ID) deviceId?: string,
+    @Query('from', TIME) from?: number,
+    @Query('to', TIME) to?: number,
+    @Query('limit', LIMIT) limit = 100,
+    @Query('before', CURSOR) beforeId?: number,
+  ): DeadLetterPage {
+    orderedTimes(from, to);
+    const { items, matching } = this.deadLetters.list({ reason, deviceId, from, to, beforeId, limit, within: principal.scope });
+    const nextBefore = items.length === limit ? items[items.length - 1].id : null;
     return { items, matching, nextBefore, totals: this.deadLetters.totals(), reasons: REJECT_REASONS };
   }
+
 }

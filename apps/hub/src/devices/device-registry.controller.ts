@@ -19,7 +19,10 @@ const DEVICE_EXAMPLE = {
   enabled: true,
 };
 
-/** Provisioning and credentials: admin only (the guard's default for changes); every change is audited by the service. */
+/**
+ * POST/PATCH/DELETE /api/devices…: provisioning and credentials, admin only (the guard's default for changes); every
+ * change is audited by the service. The reads of the same path are DeviceQueriesController's.
+ */
 @ApiTags('devices')
 @Controller('api/devices')
 export class DeviceRegistryController {

@@ -1,18 +1,29 @@
 import { Logger, Provider } from '@nestjs/common';
-import { UsernameRoutedPolicy } from '@hub/access';
+import { type DeviceTownLookup, UsernameRoutedPolicy } from '@hub/access';
 import type { HubConfig } from '@hub/config';
-import { DeviceAccessPolicy, DeviceImportService, DeviceRegistryService, DeviceQueryService, RegistryDeviceRepository, DevicePresence } from '@hub/devices';
+import { DeviceAccessPolicy, DeviceImportService, DeviceRegistryService, DeviceQueryService, RegistryDeviceRepository, DevicePresence, DeviceStateRepository } from '@hub/devices';
 import { IntegrationAccessPolicy, IntegrationClientRepository } from '@hub/integrations';
 import { AuditLogRepository, SqliteDatabase } from '@hub/store';
-import { MQTT_ACCESS_POLICY, SQLITE_DATABASE } from '../hub.tokens';
+import { DEVICE_TOWN_LOOKUP, MQTT_ACCESS_POLICY, SQLITE_DATABASE } from '../hub.tokens';
+import { DeviceQueriesController } from './device-queries.controller';
 import { DeviceRegistryController } from './device-registry.controller';
 import { DeviceMetrics } from './device-metrics';
+import { ReadingsService } from './readings.service';
 
-export const DEVICE_CONTROLLERS = [DeviceRegistryController];
+/** Reads (GET, every role) and registry changes (admins) of /api/devices. */
+export const DEVICE_CONTROLLERS = [DeviceQueriesController, DeviceRegistryController];
 
-/** The device registry (libs/devices) on the service's database, and the MQTT access policy the broker asks. */
+/**
+ * The device registry (libs/devices) on the service's database, presence (online, last values), readings from
+ * InfluxDB, and the MQTT access policy the broker asks.
+ */
 export function deviceProviders(config: HubConfig): Provider[] {
   return [
+    { provide: DeviceStateRepository, useFactory: (db: SqliteDatabase) => new DeviceStateRepository(db), inject: [SQLITE_DATABASE] },
+    { provide: DevicePresence, useFactory: (repository: DeviceStateRepository) => new DevicePresence(repository, new Logger(DevicePresence.name)), inject: [DeviceStateRepository] },
+    // Town-scoped views (dead letters, the live stream) ask the device registry where a device is.
+    { provide: DEVICE_TOWN_LOOKUP, useFactory: (registry: DeviceRegistryService): DeviceTownLookup => (deviceId) => registry.townOf(deviceId), inject: [DeviceRegistryService] },
+    ReadingsService,
     {
       provide: DeviceRegistryService,
       useFactory: (db: SqliteDatabase, audit: AuditLogRepository) =>

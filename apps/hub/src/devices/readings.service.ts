@@ -1,21 +1,9 @@
 import { BadRequestException, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { Domain, METRIC_CATALOGUE } from '@hub/contract';
+import type { DeviceReadings, ReadingSeries } from '@hub/api-types';
 import { InfluxQueryClient, quoteIdentifier, quoteString } from '@hub/influx';
 
-export interface ReadingSeries {
-  readonly unit: string;
-  /** [bucket start (epoch ms), mean value] in time order. */
-  readonly points: [number, number][];
-}
 
-export interface DeviceReadings {
-  readonly deviceId: string;
-  readonly domain: string;
-  readonly from: number;
-  readonly to: number;
-  readonly everyMs: number;
-  readonly metrics: Record<string, ReadingSeries>;
-}
 
 /** Bucket sizes offered when the caller gives none: the smallest that keeps a chart under ~720 points. */
 const AUTO_BUCKETS_MS = [1_000, 10_000, 60_000, 300_000, 900_000, 3_600_000, 21_600_000, 86_400_000];
@@ -33,14 +21,13 @@ export class ReadingsService {
   /** A device's readings from InfluxDB, averaged into `every`-sized buckets by event time (server-side). */
   async readings(device: { readonly deviceId: string; readonly domain: string }, range: { from?: number; to?: number; everyMs?: number }): Promise<DeviceReadings> {
     const { deviceId } = device;
+    // Past these InfluxDB's nanosecond times overflow int64 and the query fails (a 503 for what is bad input). The
+    // caller's own values are checked first, so the 400 names what they sent, not a default derived from it.
+    assertInfluxTime('from', range.from);
+    assertInfluxTime('to', range.to);
     const to = range.to ?? Date.now();
     const from = range.from ?? to - HOUR;
-    // Past these InfluxDB's nanosecond times overflow int64 and the query fails (a 503 for what is bad input).
-    for (const [name, time] of [['from', from], ['to', to]] as const) {
-      if (time < INFLUX_MIN_MS || time > INFLUX_MAX_MS) {
-        throw new BadRequestException(`${name} (${new Date(time).toISOString()}) is outside InfluxDB's time range, ${new Date(INFLUX_MIN_MS).toISOString()} to ${new Date(INFLUX_MAX_MS).toISOString()}`);
-      }
-    }
+    assertInfluxTime(range.from === undefined ? 'from (not given: to - 1h)' : 'from', from);
     if (from >= to) throw new BadRequestException(`from (${new Date(from).toISOString()}) must be before to (${new Date(to).toISOString()})`);
     const span = to - from;
     const everyMs = range.everyMs ?? AUTO_BUCKETS_MS.find((bucket) => span / bucket <= TARGET_POINTS) ?? AUTO_BUCKETS_MS[AUTO_BUCKETS_MS.length - 1];
@@ -73,5 +60,11 @@ export class ReadingsService {
       });
     }
     return { deviceId, domain: device.domain, from, to, everyMs, metrics };
+  }
+}
+
+function assertInfluxTime(name: string, time: number | undefined): void {
+  if (time !== undefined && (time < INFLUX_MIN_MS || time > INFLUX_MAX_MS)) {
+    throw new BadRequestException(`${name} (${new Date(time).toISOString()}) is outside InfluxDB's time range, ${new Date(INFLUX_MIN_MS).toISOString()} to ${new Date(INFLUX_MAX_MS).toISOString()}`);
   }
 }

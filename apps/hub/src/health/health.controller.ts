@@ -1,7 +1,8 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { HealthService, HubHealth } from './health.service';
+import type { HubHealth } from '@hub/api-types';
+import { HealthService } from './health.service';
 import { PublicRoute } from '../access/access.decorators';
 
 @ApiTags('health')

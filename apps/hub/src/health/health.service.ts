@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { ComponentHealth, HubHealth } from '@hub/api-types';
 import { MqttBroker } from '@hub/broker';
 import type { LineSink } from '@hub/influx';
 import { InfluxAvailability, InfluxWriter, IngestStats } from '@hub/pipeline';
@@ -6,18 +7,7 @@ import { OutageSpool } from '@hub/spool';
 import type { SqliteDatabase } from '@hub/store';
 import { LINE_SINK, SQLITE_DATABASE } from '../hub.tokens';
 
-export interface ComponentHealth {
-  readonly ok: boolean;
-  readonly [detail: string]: unknown;
-}
 
-export interface HubHealth {
-  readonly status: 'ok' | 'degraded';
-  readonly broker: ComponentHealth;
-  readonly influx: ComponentHealth;
-  readonly store: ComponentHealth;
-  readonly spool: ComponentHealth;
-}
 
 @Injectable()
 export class HealthService {

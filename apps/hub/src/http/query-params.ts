@@ -5,7 +5,8 @@ import { parseDuration } from '@hub/common';
 
 /**
  * Parsers for query and path parameters; each bad value is a 400 naming the parameter, the value and what is allowed.
- * Use them in every controller (an empty query value counts as absent). What every route gets without asking, from
+ * Controllers reach them through the pipes of http/query-pipes.ts (`@Query('from', TIME)`), which pass the name the
+ * caller used; an empty query value counts as absent. What every route gets without asking, from
  * RequestShapeInterceptor (http/request-shape.ts): a query parameter given twice, or one the handler does not read
  * with @Query('name'), is a 400; a body that is not JSON is a 415 unless the route says @AcceptsBody('text/csv').
  * JSON bodies are limited in size, depth and charset and may not have `__proto__` keys (http/json-body.ts).

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { IntegrationClientView, IssuedIntegrationClient } from '@hub/api-types';
 import { DOMAINS } from '@hub/contract';
 
 /**
@@ -25,7 +26,7 @@ export class MqttClientChangeDto {
   description?: string;
 }
 
-export class MqttClientDto {
+export class MqttClientDto implements IntegrationClientView {
   @ApiProperty({ example: 'water.scada' })
   name!: string;
   @ApiProperty({ enum: DOMAINS, isArray: true })
@@ -48,7 +49,7 @@ export class MqttClientDto {
   revokedAt!: string | null;
 }
 
-export class IssuedMqttClientDto {
+export class IssuedMqttClientDto implements IssuedIntegrationClient {
   @ApiProperty({ type: MqttClientDto })
   client!: MqttClientDto;
   @ApiProperty({ description: 'The MQTT password. Shown this once and never again: only its hash is stored.' })

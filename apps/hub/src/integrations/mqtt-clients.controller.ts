@@ -3,7 +3,7 @@ import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse
 import type { Principal } from '@hub/access';
 import { INTEGRATION_CLIENT_NAME_PATTERN, INTEGRATION_CLIENT_NAME_TEXT, type IntegrationClientView, IntegrationClientsService, type IssuedIntegrationClient } from '@hub/integrations';
 import { CurrentPrincipal, RequiresRole } from '../access/access.decorators';
-import { badParam } from '../http/query-params';
+import { badPathParam } from '../http/query-params';
 import { IssuedMqttClientDto, MqttClientChangeDto, MqttClientDto, NewMqttClientDto } from './mqtt-client.dto';
 
 /** Department and integration MQTT clients (read-only subscribers such as a SCADA historian). Admins only. */
@@ -65,6 +65,6 @@ export class MqttClientsController {
 }
 
 function clientName(value: string): string {
-  if (!INTEGRATION_CLIENT_NAME_PATTERN.test(value)) throw badParam('name', value, `an MQTT client name: ${INTEGRATION_CLIENT_NAME_TEXT}`);
+  if (!INTEGRATION_CLIENT_NAME_PATTERN.test(value)) throw badPathParam('name', value, `an MQTT client name: ${INTEGRATION_CLIENT_NAME_TEXT}`);
   return value;
 }

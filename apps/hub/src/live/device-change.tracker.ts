@@ -1,9 +1,6 @@
+import type { DeviceChange } from '@hub/api-types';
 import type { DeviceState } from '@hub/devices';
 
-export interface DeviceChange {
-  readonly change: 'new' | 'online' | 'offline';
-  readonly device: DeviceState;
-}
 
 /**
  * Turns successive snapshots of device presence into the changes an operator watches live: a device appearing, going

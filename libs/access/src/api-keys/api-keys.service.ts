@@ -1,5 +1,6 @@
+import type { ApiKeyView } from '@hub/api-types';
 import { DomainIssue, type HubLogger } from '@hub/common';
-import type { Principal, Role } from '../access-scope';
+import type { Principal } from '../access-scope';
 import { AccessConflictError, AccessNotFoundError } from '../access-errors';
 import { fullScope, InvalidInputError, JsonInputReader, readRole, readScope } from '../access-input';
 import { AuditTrail } from '../audit-trail';
@@ -7,20 +8,8 @@ import { assertScopeWithin, scopeWithin } from '../scope-check';
 import { ApiKey, apiKeyActor, apiKeyDisplayPrefix, apiKeyHash, API_KEY_NAME_PATTERN, isApiKey, newApiKey } from './api-key';
 import { ApiKeyRepository } from './api-key.repository';
 
-export interface ApiKeyView {
-  readonly id: number;
-  readonly name: string;
-  readonly description: string;
-  /** The first characters of the key, to recognise it (`cshub_Ab3dEf…`). */
-  readonly prefix: string;
-  readonly role: Role;
-  readonly towns: readonly string[];
-  readonly domains: readonly string[];
-  readonly createdAt: string;
-  readonly createdBy: string;
-  readonly revokedAt: string | null;
-  readonly lastUsedAt: string | null;
-}
+/** An API key as the API shows it (never the key or its hash): the shape of @hub/api-types. */
+export type { ApiKeyView };
 
 /** How stale last-used may be: one write a minute per key at most, not one per request. */
 const TOUCH_EVERY_MS = 60_000;

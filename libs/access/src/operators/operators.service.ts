@@ -1,6 +1,7 @@
+import type { OperatorView } from '@hub/api-types';
 import { randomBytes } from 'node:crypto';
 import type { HubLogger } from '@hub/common';
-import { AccessScope, COUNTY_SCOPE, Principal, Role } from '../access-scope';
+import { AccessScope, COUNTY_SCOPE, Principal } from '../access-scope';
 import { AccessConflictError, AccessDeniedError, AccessNotFoundError, TooManyAttemptsError } from '../access-errors';
 import { AuditTrail, SYSTEM_ACTOR } from '../audit-trail';
 import { PasswordHasher } from '../passwords/password-hasher';
@@ -13,19 +14,8 @@ import { parseNewOperator, parseOperatorChange, parsePasswordChange } from './op
 import { OperatorRepository } from './operator.repository';
 import { LoginThrottle, USERNAME_THROTTLE } from '../sessions/login-throttle';
 
-/** An operator as the API shows it (never the hash). */
-export interface OperatorView {
-  readonly username: string;
-  readonly role: Role;
-  readonly towns: readonly string[];
-  readonly domains: readonly string[];
-  readonly disabled: boolean;
-  readonly createdAt: string;
-  readonly createdBy: string;
-  readonly updatedAt: string;
-  /** Sessions open now (browsers logged in). */
-  readonly sessions: number;
-}
+/** An operator as the API shows it (never the hash): the shape of @hub/api-types. */
+export type { OperatorView };
 
 /**
  * Operators: create, list, change (role, scope, disabled, a password reset by an admin), change one's own password,

@@ -4,7 +4,8 @@ import { AlertStateMachine } from '../lifecycle/alert-state-machine';
 import { Alert, AlertEventDraft } from '../lifecycle/alert';
 import { notificationPayload } from '../notifications/alert-notification.payload';
 import { AlertRule, flapWindowOf } from '../rules/alert-rule';
-import { describeCondition } from '../rules/alert-rule.document';
+import { describeCondition } from '@hub/api-types';
+import { toConditionDocument } from '../rules/alert-rule.document';
 import { activeSilence, suppressingSilence } from '../silences/alert-silence';
 import type { AlertRepository } from '../store/alert.repository';
 import type { AlertRuleRepository } from '../store/alert-rule.repository';
@@ -172,7 +173,8 @@ export class AlertEvaluationService {
     const current = this.alerts.latestForRule(rule.id, window.start - flapWindowOf(rule));
     const silences = this.silences.overlapping(window.start, now);
     const unit = metricSpec(rule.selector.domain, rule.selector.metric)?.unit ?? '';
-    const summary = describeCondition(rule.condition, rule.selector.metric, unit);
+    // The console's wording, with the metric in front: one description of a condition wherever it is shown.
+    const summary = `${rule.selector.metric} ${describeCondition(toConditionDocument(rule.condition), unit)}`;
     const inSeason = rule.activeMonths.length === 0 || rule.activeMonths.includes(new Date(now).getMonth() + 1);
     const changedAlerts: Alert[] = [];
     const events: AlertEventDraft[] = [];

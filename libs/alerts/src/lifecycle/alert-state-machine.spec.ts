@@ -43,7 +43,7 @@ class Ticks {
       unit: '%LEL',
       town: null,
       now: T0 + nowS * S,
-      summary: 'methane_pct_lel ≥ 20 %LEL',
+      summary: 'methane_pct_lel at or above 20 %LEL at once; clears below 20 %LEL',
       silencedBy: this.silencedBy,
       suppressionOf: () => this.suppression,
     };

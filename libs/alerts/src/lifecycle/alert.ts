@@ -1,12 +1,10 @@
 import type { Domain } from '@hub/contract';
 import type { ConditionType, Severity } from '../rules/alert-rule';
 
-export const ALERT_STATES = ['firing', 'acknowledged', 'resolved'] as const;
-export type AlertState = (typeof ALERT_STATES)[number];
-
-/** Why an alert was resolved. */
-export const RESOLUTIONS = ['cleared', 'operator', 'rule-deleted', 'rule-disabled', 'rule-changed'] as const;
-export type Resolution = (typeof RESOLUTIONS)[number];
+// States, resolutions and event kinds are part of the API's JSON, so they are spelt once in @hub/api-types.
+import type { AlertEventKind, AlertState, Resolution } from '@hub/api-types';
+export { ALERT_EVENT_KINDS, ALERT_STATES, RESOLUTIONS } from '@hub/api-types';
+export type { AlertEventKind, AlertState, Resolution };
 
 /**
  * One alert: one occurrence of a rule's condition on one device. At most one per (rule, device) is open (firing or
@@ -54,19 +52,6 @@ export interface Alert {
   resolution: Resolution | null;
 }
 
-export const ALERT_EVENT_KINDS = [
-  'fired',
-  'reopened',
-  'acknowledged',
-  'resolved',
-  'flapping',
-  'flapping-ended',
-  'condition-cleared',
-  'condition-returned',
-  'commented',
-  'rule-updated',
-] as const;
-export type AlertEventKind = (typeof ALERT_EVENT_KINDS)[number];
 
 /** Kinds that are state changes worth telling other systems about (MQTT, webhooks); the rest is history only. */
 export const NOTIFIED_EVENT_KINDS: ReadonlySet<AlertEventKind> = new Set(['fired', 'reopened', 'acknowledged', 'resolved', 'flapping', 'flapping-ended']);

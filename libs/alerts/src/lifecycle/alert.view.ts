@@ -1,39 +1,8 @@
-import type { Domain } from '@hub/contract';
-import type { ConditionType, Severity } from '../rules/alert-rule';
-import { Alert, AlertEvent, AlertEventKind, AlertState, Resolution } from './alert';
+import type { AlertEventView, AlertView } from '@hub/api-types';
+import { Alert, AlertEvent, AlertEventKind, AlertState } from './alert';
 
-/** An alert as the API and the notifications show it: times as ISO-8601, internal bookkeeping left out. */
-export interface AlertView {
-  id: number;
-  ruleId: string;
-  ruleName: string;
-  conditionType: ConditionType;
-  severity: Severity;
-  state: AlertState;
-  flapping: boolean;
-  domain: Domain;
-  metric: string;
-  unit: string;
-  deviceId: string;
-  town: string | null;
-  summary: string;
-  /** Event time the condition began. */
-  startedAt: string;
-  firedAt: string;
-  updatedAt: string;
-  conditionActive: boolean;
-  conditionEndedAt: string | null;
-  value: number;
-  valueAt: string;
-  peak: number;
-  count: number;
-  acknowledgedBy: string | null;
-  acknowledgedAt: string | null;
-  acknowledgeNote: string | null;
-  resolvedAt: string | null;
-  resolvedBy: string | null;
-  resolution: Resolution | null;
-}
+/** An alert and its history entries as the API and the notifications show them: shapes of @hub/api-types. */
+export type { AlertEventView, AlertView };
 
 export function toAlertView(alert: Alert): AlertView {
   return {
@@ -66,19 +35,6 @@ export function toAlertView(alert: Alert): AlertView {
     resolvedBy: alert.resolvedBy,
     resolution: alert.resolution,
   };
-}
-
-export interface AlertEventView {
-  id: number;
-  alertId: number;
-  at: string;
-  kind: AlertEventKind;
-  actor: string;
-  note: string | null;
-  fromState: AlertState | null;
-  toState: AlertState;
-  notified: boolean;
-  silenceId: number | null;
 }
 
 export function toAlertEventView(event: AlertEvent): AlertEventView {

@@ -1,17 +1,10 @@
 import type { Domain } from '@hub/contract';
 
 /** The domain model of an alert rule, in milliseconds and canonical form; the API document is alert-rule.document.ts. */
-export const SEVERITIES = ['info', 'warning', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-export const CONDITION_TYPES = ['threshold', 'rate-of-change', 'no-data', 'stuck'] as const;
-export type ConditionType = (typeof CONDITION_TYPES)[number];
-
-export const THRESHOLD_OPERATORS = ['above', 'below', 'outside'] as const;
-export type ThresholdOperator = (typeof THRESHOLD_OPERATORS)[number];
-
-export const CHANGE_DIRECTIONS = ['drop', 'rise', 'either'] as const;
-export type ChangeDirection = (typeof CHANGE_DIRECTIONS)[number];
+// The vocabularies are part of the API's JSON, so they are spelt once in @hub/api-types.
+import type { ChangeDirection, ConditionType, Severity, ThresholdOperator } from '@hub/api-types';
+export { CHANGE_DIRECTIONS, CONDITION_TYPES, SEVERITIES, THRESHOLD_OPERATORS } from '@hub/api-types';
+export type { ChangeDirection, ConditionType, Severity, ThresholdOperator };
 
 /**
  * One side of a threshold. The trigger is inclusive ("above 20" fires at 20, as a gas detector's alarm set point

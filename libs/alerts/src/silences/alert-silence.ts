@@ -1,3 +1,4 @@
+import type { SilenceView } from '@hub/api-types';
 import type { Domain } from '@hub/contract';
 import type { Episode } from '../evaluation/device-evaluation';
 
@@ -60,4 +61,21 @@ export function suppressingSilence(silences: readonly AlertSilence[], target: Si
   const current = activeSilence(silences, target, now);
   if (current !== undefined || episode.end === null) return current;
   return activeSilence(silences, target, episode.end);
+}
+
+/** A silence as the API shows it: times as ISO-8601, and whether it is in force at `now`. */
+export function toSilenceView(silence: AlertSilence, now: number): SilenceView {
+  return {
+    id: silence.id,
+    domain: silence.domain,
+    town: silence.town,
+    deviceId: silence.deviceId,
+    ruleId: silence.ruleId,
+    startsAt: new Date(silence.startsAt).toISOString(),
+    endsAt: new Date(silence.endsAt).toISOString(),
+    reason: silence.reason,
+    createdBy: silence.createdBy,
+    createdAt: new Date(silence.createdAt).toISOString(),
+    active: silence.startsAt <= now && now < silence.endsAt,
+  };
 }

@@ -18,7 +18,7 @@ export function anAlert(overrides: Partial<Alert> = {}): Alert {
     deviceId: 'g-1',
     town: null,
     state: 'firing',
-    summary: 'methane_pct_lel ≥ 20 %LEL',
+    summary: 'methane_pct_lel at or above 20 %LEL at once; clears below 20 %LEL',
     startedAt: T0,
     firedAt: T0 + 1000,
     updatedAt: T0 + 1000,

@@ -2,7 +2,7 @@ import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { hubApi } from '../../api/hub-api';
 import { ApiError } from '../../api/http';
-import type { CreatedApiKey } from '../../api/types';
+import type { CreatedApiKey } from '@hub/api-types';
 import { FieldError, invalidProps } from '../../components/field-error';
 import { Empty, ErrorNotice, Loading } from '../../components/states';
 import { Time } from '../../components/time';

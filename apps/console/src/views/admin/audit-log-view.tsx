@@ -1,7 +1,7 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { hubApi } from '../../api/hub-api';
-import type { AuditPage } from '../../api/types';
+import type { AuditPage } from '@hub/api-types';
 import { Empty, ErrorNotice, Loading } from '../../components/states';
 import { formatDateTime } from '../../format/time';
 import { useResource } from '../../hooks/use-resource';

@@ -2,7 +2,7 @@ import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { hubApi } from '../../api/hub-api';
 import { ApiError } from '../../api/http';
-import type { OperatorView, Role } from '../../api/types';
+import type { OperatorView, Role } from '@hub/api-types';
 import { useMe } from '../../auth/session';
 import { FieldError, invalidProps } from '../../components/field-error';
 import { ErrorNotice, Loading } from '../../components/states';

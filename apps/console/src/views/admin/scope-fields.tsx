@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { domainsOf, useCatalogue } from '../../api/catalogue';
-import type { Role } from '../../api/types';
+import type { Role } from '@hub/api-types';
 import { FieldError, invalidProps } from '../../components/field-error';
 import { humanize } from '../../format/values';
 

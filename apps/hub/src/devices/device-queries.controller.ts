@@ -1,18 +1,24 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiForbiddenResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@hub/access';
-import { DOMAINS } from '@hub/contract';
+import { DOMAINS, type Domain } from '@hub/contract';
 import { DeviceQueryService, type DeviceView, DEVICE_STATUSES } from '@hub/devices';
 import { CurrentPrincipal } from '../access/access.decorators';
-import { deviceIdParam, optionalDuration, optionalEnum, optionalTime } from '../http/query-params';
-import { DeviceReadings, ReadingsService } from './readings.service';
+import { deviceIdParam } from '../http/query-params';
+import { durationQuery, enumQuery, PLAIN, TIME } from '../http/query-pipes';
+import type { DeviceReadings } from '@hub/api-types';
+import { ReadingsService } from './readings.service';
 
 const STATUS_FILTERS = [...DEVICE_STATUSES, 'unregistered'] as const;
 
-/** Reading devices: registry and presence merged, only within the caller's towns and domains. */
+/**
+ * GET /api/devices…: reading devices (registry and presence merged, through DeviceQueryService), only within the
+ * caller's towns and domains. Changes to the registry (provision, import, secrets, approval) are
+ * DeviceRegistryController's, on the same path: reads for every role, writes for admins.
+ */
 @ApiTags('devices')
 @Controller('api/devices')
-export class DevicesController {
+export class DeviceQueriesController {
   constructor(
     private readonly devices: DeviceQueryService,
     private readonly readings: ReadingsService,
@@ -23,13 +29,15 @@ export class DevicesController {
   @ApiQuery({ name: 'town', required: false })
   @ApiQuery({ name: 'domain', required: false, enum: DOMAINS })
   @ApiQuery({ name: 'status', required: false, enum: STATUS_FILTERS, description: 'quarantined: unknown devices waiting for approval' })
-  list(@CurrentPrincipal() principal: Principal, @Query('town') town?: string, @Query('domain') domain?: string, @Query('status') status?: string): DeviceView[] {
-    return this.devices.list(principal.scope, {
-      town: town === '' ? undefined : town,
-      domain: optionalEnum('domain', domain, DOMAINS),
-      status: optionalEnum('status', status, STATUS_FILTERS),
-    });
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Query('town', PLAIN) town?: string,
+    @Query('domain', enumQuery(DOMAINS)) domain?: Domain,
+    @Query('status', enumQuery(STATUS_FILTERS)) status?: (typeof STATUS_FILTERS)[number],
+  ): DeviceView[] {
+    return this.devices.list(principal.scope, { town, domain, status });
   }
+
 
   @Get(':id')
   @ApiOperation({ summary: 'One device' })
@@ -47,16 +55,13 @@ export class DevicesController {
   readingsOf(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
-    @Query('from') from?: string,
-    @Query('to') to?: string,
-    @Query('every') every?: string,
+    @Query('from', TIME) from?: number,
+    @Query('to', TIME) to?: number,
+    @Query('every', durationQuery(1000, 30 * 86_400_000)) everyMs?: number,
   ): Promise<DeviceReadings> {
     const device = this.devices.get(principal, deviceIdParam(id));
     if (device.domain === null) throw new NotFoundException(`Device ${id} has not reported yet`);
-    return this.readings.readings({ deviceId: id, domain: device.domain }, {
-      from: optionalTime('from', from),
-      to: optionalTime('to', to),
-      everyMs: optionalDuration('every', every, 1000, 30 * 86_400_000),
-    });
+    return this.readings.readings({ deviceId: id, domain: device.domain }, { from, to, everyMs });
   }
+
 }

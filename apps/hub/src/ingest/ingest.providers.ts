@@ -1,0 +1,70 @@
+import { Logger, Provider } from '@nestjs/common';
+import type { Client } from 'aedes';
+import { join } from 'node:path';
+import type { MqttAccessPolicy } from '@hub/access';
+import { MqttBroker } from '@hub/broker';
+import type { HubConfig } from '@hub/config';
+import { DevicePresence, DeviceRegistryService } from '@hub/devices';
+import type { LineSink } from '@hub/influx';
+import { MqttPerimeter } from '@hub/perimeter';
+import { DeadLetterRepository, InfluxAvailability, InfluxWriter, IngestService, IngestStats, SeqDeduper, SpoolReplayer } from '@hub/pipeline';
+import { OutageSpool } from '@hub/spool';
+import { WriteLatencyMetric } from '../health/hub-metrics';
+import { LINE_SINK, MQTT_ACCESS_POLICY } from '../hub.tokens';
+import { IngestStatsController } from './ingest-stats.controller';
+
+export const INGEST_CONTROLLERS = [IngestStatsController];
+
+/** The way in for readings: the MQTT broker, validation, the InfluxDB writer, and the spool that covers its outages. */
+export function ingestProviders(config: HubConfig): Provider[] {
+  return [
+    { provide: IngestStats, useValue: new IngestStats() },
+    { provide: InfluxAvailability, useValue: new InfluxAvailability(config.writer.retryMinMs, config.writer.retryMaxMs) },
+    {
+      provide: OutageSpool,
+      useFactory: async (stats: IngestStats) => {
+        const spool = await OutageSpool.open(join(config.dataDir, 'spool'), config.spool, new Logger(OutageSpool.name));
+        // Readings an earlier run acknowledged and spooled: accounted as recovered, replayed like any others.
+        stats.recovered = stats.spooled = spool.pendingReadings;
+        return spool;
+      },
+      inject: [IngestStats],
+    },
+    {
+      provide: InfluxWriter,
+      useFactory: (
+        sink: LineSink,
+        stats: IngestStats,
+        spool: OutageSpool,
+        availability: InfluxAvailability,
+        deadLetters: DeadLetterRepository,
+        latency: WriteLatencyMetric,
+      ) => new InfluxWriter(sink, config.writer, stats, spool, availability, deadLetters.insertMany, new Logger(InfluxWriter.name), latency),
+      inject: [LINE_SINK, IngestStats, OutageSpool, InfluxAvailability, DeadLetterRepository, WriteLatencyMetric],
+    },
+    {
+      provide: SpoolReplayer,
+      useFactory: (spool: OutageSpool, sink: LineSink, availability: InfluxAvailability, stats: IngestStats, deadLetters: DeadLetterRepository) =>
+        new SpoolReplayer(spool, sink, availability, stats, config.spool.replayRate, deadLetters.insertMany, new Logger(SpoolReplayer.name)),
+      inject: [OutageSpool, LINE_SINK, InfluxAvailability, IngestStats, DeadLetterRepository],
+    },
+    {
+      provide: IngestService,
+      useFactory: (writer: InfluxWriter, deadLetters: DeadLetterRepository, presence: DevicePresence, stats: IngestStats, registry: DeviceRegistryService) =>
+        new IngestService(config.validation, writer, deadLetters.insertMany, presence, stats, new Logger(IngestService.name), new SeqDeduper(config.seqDedupeWindowMs), (id) =>
+          registry.tagsOf(id),
+        ),
+      inject: [InfluxWriter, DeadLetterRepository, DevicePresence, IngestStats, DeviceRegistryService],
+    },
+    {
+      provide: MqttBroker,
+      useFactory: (ingest: IngestService, presence: DevicePresence, policy: MqttAccessPolicy, perimeter: MqttPerimeter<Client>, registry: DeviceRegistryService) => {
+        const broker = new MqttBroker(ingest, presence, new Logger(MqttBroker.name), policy, perimeter);
+        // The registry ends a device's session when its secret or standing changes.
+        registry.useSessions(broker);
+        return broker;
+      },
+      inject: [IngestService, DevicePresence, MQTT_ACCESS_POLICY, MqttPerimeter, DeviceRegistryService],
+    },
+  ];
+}

@@ -1,0 +1,85 @@
+/**
+ * active: provisioned (or approved) and allowed to report. quarantined: an unknown device let in by quarantine mode,
+ * waiting for an operator; what it sends is held as dead letters. rejected: an operator turned it away; refused at
+ * CONNECT from then on (delete it to let it knock again).
+ */
+export const DEVICE_STATUSES = ['active', 'quarantined', 'rejected'] as const;
+export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
+
+/**
+ * A device as the API shows it: what the registry says (where, what to expect, its standing, when its secret was
+ * issued — never the secret or its hash) merged with what presence saw (online, last seen, last values).
+ * `registered: false` marks a device heard from before the registry existed, or deleted from it since: its
+ * history stays readable.
+ */
+export interface DeviceView {
+  readonly deviceId: string;
+  readonly domain: string | null;
+  readonly registered: boolean;
+  readonly status: DeviceStatus | null;
+  readonly enabled: boolean | null;
+  readonly town: string | null;
+  readonly site: string | null;
+  readonly location: { readonly latitude: number; readonly longitude: number } | null;
+  readonly expectedIntervalS: number | null;
+  readonly description: string;
+  readonly hasSecret: boolean;
+  readonly secretIssuedAt: number | null;
+  readonly provisionedAt: number | null;
+  readonly provisionedBy: string | null;
+  /** Quarantine: where it first connected from and how often it has tried. */
+  readonly firstSeenAddress: string | null;
+  readonly connectAttempts: number | null;
+  readonly online: boolean;
+  readonly clientId: string | null;
+  readonly firstSeen: number | null;
+  readonly lastSeen: number | null;
+  readonly lastReadingTs: number | null;
+  readonly lastValues: Readonly<Record<string, number>>;
+  readonly lastValueTs: Readonly<Record<string, number>>;
+  readonly statusChangedAt: number | null;
+}
+
+/**
+ * A device of the fleet (GET /api/devices merges the registry with presence): active in the registry, or heard from
+ * before the registry existed, so its domain is known. Devices waiting in quarantine or rejected are not part of it.
+ */
+export type FleetDevice = DeviceView & { readonly domain: string };
+
+/** What presence knows of a device (the `device` of a live device change). */
+export interface PresenceView {
+  readonly deviceId: string;
+  readonly domain: string;
+  readonly clientId: string | null;
+  readonly online: boolean;
+  readonly firstSeen: number;
+  /** Receive time of the last message from the device (telemetry or status). */
+  readonly lastSeen: number;
+  /** Event time of the newest reading stored for the device. */
+  readonly lastReadingTs: number | null;
+  readonly lastValues: Readonly<Record<string, number>>;
+  readonly lastValueTs: Readonly<Record<string, number>>;
+  readonly statusChangedAt: number;
+}
+
+/** A `device` event of /api/events: a device appearing, going offline, coming back. */
+export interface DeviceChange {
+  readonly change: 'new' | 'online' | 'offline';
+  readonly device: PresenceView;
+}
+
+export interface ReadingSeries {
+  readonly unit: string;
+  /** [bucket start (epoch ms), mean value] in time order. */
+  readonly points: [number, number][];
+}
+
+/** GET /api/devices/:id/readings: each metric's means per bucket of `everyMs`. */
+export interface DeviceReadings {
+  readonly deviceId: string;
+  readonly domain: string;
+  readonly from: number;
+  readonly to: number;
+  readonly everyMs: number;
+  readonly metrics: Record<string, ReadingSeries>;
+}

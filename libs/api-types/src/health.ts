@@ -1,0 +1,13 @@
+export interface ComponentHealth {
+  readonly ok: boolean;
+  readonly [detail: string]: unknown;
+}
+
+/** GET /api/health (503 with the same body when something is down). */
+export interface HubHealth {
+  readonly status: 'ok' | 'degraded';
+  readonly broker: ComponentHealth;
+  readonly influx: ComponentHealth;
+  readonly store: ComponentHealth;
+  readonly spool: ComponentHealth;
+}

@@ -1,0 +1,13 @@
+/**
+ * The JSON the hub's HTTP API answers with and the bodies its clients send: one definition, read by the libs that
+ * build the answers, the hub's OpenAPI classes (which `implements` them) and the console. Types and pure functions
+ * only, so the console's bundle can take it (no Node built-ins, no drivers).
+ */
+export type { Catalogue, CatalogueDomain, CatalogueMetric, Domain, RejectReason } from '@hub/contract';
+export * from './access';
+export * from './alerts';
+export * from './describe-condition';
+export * from './devices';
+export * from './health';
+export * from './ingest';
+export * from './integrations';

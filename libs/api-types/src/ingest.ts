@@ -1,0 +1,53 @@
+import type { RejectReason } from '@hub/contract';
+
+/** GET /api/ingest/stats: the pipeline's counters since start, and whether they add up. */
+export interface IngestStatsSnapshot {
+  readonly received: number;
+  readonly accepted: number;
+  readonly rejected: number;
+  readonly rejectedByReason: Partial<Record<RejectReason, number>>;
+  readonly written: number;
+  readonly refusedByInflux: number;
+  readonly buffered: number;
+  readonly spooled: number;
+  readonly recovered: number;
+  readonly duplicates: number;
+  readonly replayedBatches: number;
+  readonly writeErrors: number;
+  readonly writeBatches: number;
+  readonly waitingForRoom: number;
+  readonly balanced: boolean;
+}
+
+/** A refused reading kept with its reason and raw payload. */
+export interface DeadLetter {
+  readonly id: number;
+  readonly receivedAt: number;
+  readonly reason: RejectReason;
+  readonly detail: string;
+  readonly topic: string;
+  readonly clientId: string | null;
+  readonly deviceId: string | null;
+  readonly domain: string | null;
+  readonly batchIndex: number | null;
+  readonly payload: string;
+  readonly payloadBytes: number;
+  readonly payloadTruncated: boolean;
+}
+
+/** County-wide counts of what the dead-letter store holds and has let go. */
+export interface DeadLetterTotals {
+  readonly byReason: Partial<Record<RejectReason, number>>;
+  readonly evicted: number;
+  readonly stored: number;
+}
+
+/** GET /api/dead-letters. */
+export interface DeadLetterPage {
+  readonly items: DeadLetter[];
+  readonly matching: number;
+  /** Pass as `before` for the next page. */
+  readonly nextBefore: number | null;
+  readonly totals: DeadLetterTotals;
+  readonly reasons: Readonly<Record<RejectReason, string>>;
+}
