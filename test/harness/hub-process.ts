@@ -42,6 +42,8 @@ export class HubProcess {
   private child: ChildProcess | null = null;
   private outputTail = '';
   exitCode: number | null = null;
+  /** The signal that ended the process, null when it exited by itself (a graceful stop exits 0 with no signal). */
+  exitSignal: NodeJS.Signals | null = null;
   /**
    * An admin API key given to the service as HUB_BOOTSTRAP_API_KEY: what tests use to provision devices and call the
    * API. Fixed for the life of this object, so it still works after a restart.
@@ -123,9 +125,11 @@ export class HubProcess {
     });
     this.child = child;
     this.exitCode = null;
+    this.exitSignal = null;
     live.add(child);
-    child.once('exit', (code) => {
+    child.once('exit', (code, signal) => {
       this.exitCode = code;
+      this.exitSignal = signal;
       live.delete(child);
     });
     const keep = (chunk: Buffer): void => {

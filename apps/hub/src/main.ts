@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConsoleLogger, Logger, LogLevel } from '@nestjs/common';
+import { Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { join } from 'node:path';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -11,6 +11,8 @@ import { JSON_BODY_OPTIONS } from './http/json-body';
 import { applyHeapSettings } from './heap-settings';
 import { HubModule } from './hub.module';
 import { MqttBroker } from '@hub/broker';
+import { IngestStats } from '@hub/pipeline';
+import { HubConsoleLogger } from './logging/hub-console-logger';
 
 const LOG_LEVELS: Record<HubConfig['logLevel'], LogLevel[]> = {
   error: ['fatal', 'error'],
@@ -39,19 +41,13 @@ async function bootstrap(): Promise<void> {
     // JSON bodies only, read with the hub's limits (http/json-body.ts); any other body gets a 415 (RequestShapeInterceptor).
     bodyParser: false,
     // Structured entries ({ msg, deviceId, error, … }) on one line each: readable in a terminal, greppable in a file.
-    logger: new ConsoleLogger({
-      logLevels: LOG_LEVELS[config.logLevel],
-      json: config.logFormat === 'json',
-      colors: config.logFormat === 'text' && process.stdout.isTTY === true,
-      compact: true,
-      breakLength: Infinity,
-    }),
+    logger: new HubConsoleLogger({ logLevels: LOG_LEVELS[config.logLevel], format: config.logFormat, colors: process.stdout.isTTY === true }),
   });
   // Nest's types leave `verify` out because its rawBody option uses it; rawBody is off here.
   app.useBodyParser('json', JSON_BODY_OPTIONS as NestExpressBodyParserOptionsFor<'json'>);
   app.useGlobalFilters(new GlobalExceptionFilter());
   // SIGTERM/SIGINT run the shutdown hooks: stop accepting, flush to InfluxDB, persist state.
-  app.enableShutdownHooks();
+  stopOnSignals(app, app.get(IngestStats));
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -75,6 +71,32 @@ async function bootstrap(): Promise<void> {
   // One machine-readable line for scripts and tests that start the service on port 0.
   const ready = { event: 'hub-ready', httpPort, https: tls !== null, mqttPort: broker.tcpPort, mqttsPort: broker.tlsPort, wsPort: broker.wsPort };
   process.stdout.write(`${JSON.stringify(ready)}\n`);
+}
+
+/**
+ * A graceful stop exits 0 once everything was flushed, so service managers and scripts can tell it from a crash.
+ * Not Nest's enableShutdownHooks: after the hooks it re-raises the signal, and a process killed by SIGTERM exits 143
+ * however cleanly it stopped. Readings still in memory after the drain deadline (HubLifecycle logs them) or a
+ * shutdown hook that threw exit 1. A second signal while stopping is ignored: the drain has its own deadline.
+ */
+function stopOnSignals(app: NestExpressApplication, stats: IngestStats): void {
+  // The hooks are told the signal (HubLifecycle logs "Stopping (SIGTERM)"): NestApplicationContext.close takes it,
+  // the INestApplication interface leaves it out.
+  const close = (signal: string): Promise<void> => (app as unknown as { close(signal?: string): Promise<void> }).close(signal);
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    close(signal).then(
+      () => process.exit(stats.buffered === 0 ? 0 : 1),
+      (error: unknown) => {
+        new Logger('Shutdown').fatal({ msg: 'The stop failed', signal, error });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 bootstrap().catch((error: unknown) => {
