@@ -7,17 +7,16 @@
 const LIB_LAYERS = [
   { common: [], store: [] },
   { contract: ['common'] },
-  { 'api-types': ['common', 'contract'], access: ['common', 'contract', 'store'] },
-  { perimeter: ['access', 'common'] },
-  { config: ['common', 'contract', 'perimeter'] },
-  { influx: ['common', 'config', 'contract'], spool: ['common'] },
-  { devices: ['access', 'common', 'contract', 'influx', 'store'] },
+  { 'api-types': ['common', 'contract'], config: ['common', 'contract'] },
+  { access: ['api-types', 'common', 'contract', 'store'] },
+  { perimeter: ['access', 'common', 'config'], influx: ['common', 'config', 'contract'], spool: ['common'] },
+  { devices: ['access', 'api-types', 'common', 'contract', 'influx', 'store'] },
   {
-    pipeline: ['access', 'common', 'config', 'contract', 'devices', 'influx', 'spool', 'store'],
-    alerts: ['access', 'common', 'config', 'contract', 'devices', 'influx', 'store'],
+    pipeline: ['access', 'api-types', 'common', 'config', 'contract', 'devices', 'influx', 'spool', 'store'],
+    alerts: ['access', 'api-types', 'common', 'config', 'contract', 'devices', 'influx', 'store'],
   },
   {
-    integrations: ['access', 'alerts', 'common', 'contract', 'store'],
+    integrations: ['access', 'alerts', 'api-types', 'common', 'contract', 'store'],
     broker: ['access', 'common', 'contract', 'devices', 'perimeter', 'pipeline'],
   },
 ];
