@@ -80,8 +80,11 @@ if [ -z "${HUB_BOOTSTRAP_API_KEY:-}" ]; then
   export HUB_BOOTSTRAP_API_KEY
 fi
 echo "==> service"
-# Node flags as in apps/hub/src/service-node-flags.ts.
-node --max-semi-space-size=8 dist/apps/hub/src/main.js &
+# Started by hand, the service shows only what needs a person (warnings and errors) once it is up; the start-up
+# detail is one HUB_LOG_LEVEL=log away. Node flags as in apps/hub/src/service-node-flags.ts.
+export HUB_LOG_LEVEL=${HUB_LOG_LEVEL:-warn}
+# Its one stdout line for programs ({"event":"hub-ready",…}) says no more than the banner below: leave it out.
+node --max-semi-space-size=8 dist/apps/hub/src/main.js > >(grep --line-buffered -v '^{"event":"hub-ready"') &
 pids+=($!)
 wait_for_http "$scheme://127.0.0.1:$http_port/api/health" 30 "the service" || true
 
@@ -90,12 +93,20 @@ if [ "$mqtt_port" = "off" ] && [ "${HUB_SIMULATOR:-on}" != "off" ]; then
 elif [ "${HUB_SIMULATOR:-on}" != "off" ]; then
   echo "==> simulator: ${HUB_SIMULATOR_DEVICES:-3} devices per domain, one reading each every ${HUB_SIMULATOR_INTERVAL:-5s}, provisioned through the API"
   # Over HTTPS the simulator trusts the service's own certificate (a self-signed one is its own CA).
+  # Its progress line (stderr) is the one line that keeps coming after the banner; its final JSON report (stdout) is
+  # only for scripted runs. The banner waits for its first line (devices provisioned, or why not).
+  mkdir -p .local
+  sim_log=.local/simulator.log
+  : > "$sim_log"
   HUB_API_KEY="$HUB_BOOTSTRAP_API_KEY" NODE_EXTRA_CA_CERTS="${HUB_TLS_CERT_FILE:-}" node dist/devices-sim/src/cli.js --url "mqtt://127.0.0.1:$mqtt_port" --devices "${HUB_SIMULATOR_DEVICES:-3}" \
     --interval "${HUB_SIMULATOR_INTERVAL:-5s}" --api "$scheme://127.0.0.1:$http_port" --towns "${HUB_SIMULATOR_TOWNS:-Ashford,Brookfield,Carlow}" \
-    --forever >/dev/null &
+    --progress "${HUB_SIMULATOR_PROGRESS:-30s}" --forever >/dev/null 2> >(tee "$sim_log" | sed -u 's/^/simulator: /' >&2) &
   pids+=($!)
 fi
 
+if [ -n "${sim_log:-}" ]; then
+  for _ in $(seq 1 150); do [ -s "$sim_log" ] && break; sleep 0.1; done
+fi
 cat <<INFO
 
 County Sensing Hub is running. Ctrl-C stops everything.
@@ -109,6 +120,7 @@ County Sensing Hub is running. Ctrl-C stops everything.
   Health             $scheme://127.0.0.1:$http_port/api/health
   Metrics            $scheme://127.0.0.1:$http_port/metrics
   InfluxDB           $INFLUX_URL
+  Service log        $HUB_LOG_LEVEL and worse below (HUB_LOG_LEVEL=log shows the start-up detail)
 INFO
 # The first start made the `admin` operator: say where its password is (never the password itself).
 admin_file="${HUB_DATA_DIR:-./data}/initial-admin-password"

@@ -19,7 +19,7 @@ function openssl(args: readonly string[]): void {
   execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-/** A self-signed certificate for localhost and 127.0.0.1, made the way the README tells an operator to. */
+/** A self-signed certificate for localhost and 127.0.0.1, made the way docs/operations.md (TLS) tells an operator to. */
 export function makeSelfSignedCertificate(dir: string, name = 'hub'): TestCertificate {
   const certFile = join(dir, `${name}.crt`);
   const keyFile = join(dir, `${name}.key`);

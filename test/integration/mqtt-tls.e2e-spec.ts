@@ -11,7 +11,7 @@ import { waitFor } from '../harness/wait-for';
 import { OpenMqttClients } from '../harness/open-mqtt-clients';
 
 /**
- * TLS end to end with certificates made here by openssl, as the README tells an operator: MQTT over TLS, MQTT over
+ * TLS end to end with certificates made here by openssl, as docs/operations.md (TLS) tells an operator: MQTT over TLS, MQTT over
  * secure WebSocket and HTTPS for the API, each checked by a client that trusts only the given CA.
  */
 const DATABASE = 'mqtt_tls';

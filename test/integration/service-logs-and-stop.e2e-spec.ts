@@ -68,4 +68,19 @@ describe('service logs and graceful stop (real service, real MQTT, real influxd)
     expect(records.filter((record) => record.context === 'RouterExplorer' || record.context === 'InstanceLoader')).toEqual([]);
     expect(records.some((record) => record.context === 'MqttBroker' && record.level === 'log')).toBe(true);
   });
+
+  // Last: it stops the suite's InfluxDB.
+  it('stops on SIGTERM with exit code 0 once a reading taken during an InfluxDB outage is spooled, and says so', async () => {
+    const hub = await startHub({ HUB_LOG_LEVEL: 'log' });
+    const client = await open.connect(hub.mqttUrl, await deviceLogin(hub, 'log-stop-1', 'water'));
+    await influxd.stop();
+    // The PUBACK comes once the reading is durable: here, in the outage spool.
+    await client.publishAsync('sensors/water/log-stop-1/telemetry', JSON.stringify({ ts: Date.now(), metrics: { pressure_kpa: 301 } }), { qos: 1 });
+
+    expect(await hub.stop()).toBe(0);
+    expect(hub.exitSignal).toBeNull();
+    const stopped = hub.output.split('\n').find((line) => line.includes('[HubLifecycle] Stopped'));
+    expect(stopped).toMatch(/^\d\d:\d\d:\d\d LOG \[HubLifecycle\] Stopped received=1 accepted=1 rejected=0 .*written=0 .*buffered=0 spooled=1 /);
+    expect(hub.output).toContain('LOG [HubLifecycle] Stopping (SIGTERM)');
+  });
 });

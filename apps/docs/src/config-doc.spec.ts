@@ -2,18 +2,21 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, Env, InvalidConfigError, loadHubConfig } from '@hub/config';
 import { docPath, repoRoot } from './generate-docs';
-import { hubConfigVariables, renderConfigDoc, START_SCRIPT_VARIABLES, startScriptDefaults } from './render-config-doc';
+import { hubConfigVariables, renderConfigDoc, START_SCRIPT_OVERRIDES, START_SCRIPT_VARIABLES, startScriptDefaults } from './render-config-doc';
 
 describe('docs/configuration.md', () => {
   const startScript = readFileSync(join(repoRoot(), 'scripts', 'start.sh'), 'utf8');
   const rendered = renderConfigDoc(startScript);
   const variables = hubConfigVariables();
-  /** The doc's table row of a variable. */
-  const row = (name: string): string => {
-    const line = rendered.split('\n').find((candidate) => candidate.startsWith(`| \`${name}\` |`));
+  const [serviceSections, startSection] = rendered.split('\n## Only for `npm start`\n');
+  /** A variable's table row in the service's sections, or in the `npm start` section. */
+  const rowIn = (text: string, name: string): string => {
+    const line = text.split('\n').find((candidate) => candidate.startsWith(`| \`${name}\` |`));
     if (line === undefined) throw new Error(`docs/configuration.md has no row for ${name}`);
     return line;
   };
+  const row = (name: string): string => rowIn(serviceSections, name);
+  const startRow = (name: string): string => rowIn(startSection, name);
 
   it('is exactly what the code renders', () => {
     const path = docPath('configuration.md');
@@ -30,7 +33,7 @@ describe('docs/configuration.md', () => {
       const cells = row(variable.name).split(' | ');
       expect(cells[1]).toBe(variable.default.startsWith('(') ? `*${variable.default}*` : `\`${variable.default}\``);
       expect(cells[2]).toBe(variable.allowed);
-      expect(rendered.split(`| \`${variable.name}\` |`)).toHaveLength(2);
+      expect(serviceSections.split(`| \`${variable.name}\` |`)).toHaveLength(2);
     }
   });
 
@@ -68,12 +71,18 @@ describe('docs/configuration.md', () => {
     for (const [name, fallback] of defaults) {
       const hub = variables.find((variable) => variable.name === name);
       if (hub === undefined) {
-        expect(row(name)).toBe(`| \`${name}\` | \`${fallback}\` | ${START_SCRIPT_VARIABLES[name]} |`);
-      } else if (fallback !== '') {
-        expect([name, fallback]).toEqual([name, hub.default]);
+        expect(startRow(name)).toBe(`| \`${name}\` | \`${fallback}\` | ${START_SCRIPT_VARIABLES[name]} |`);
+      } else if (fallback !== '' && fallback !== hub.default) {
+        expect(startRow(name)).toBe(`| \`${name}\` | \`${fallback}\` (service: \`${hub.default}\`) | ${START_SCRIPT_OVERRIDES[name]} |`);
       }
     }
     expect(Object.keys(START_SCRIPT_VARIABLES).sort()).toEqual([...defaults.keys()].filter((name) => !variables.some((variable) => variable.name === name)).sort());
+  });
+
+  it('refuses a script default that contradicts the service without a reason', () => {
+    expect(() => renderConfigDoc('echo ${HUB_HTTP_PORT:-8080}')).toThrow(
+      "scripts/start.sh contradicts the service's default: HUB_HTTP_PORT=8080; say why in START_SCRIPT_OVERRIDES (apps/docs/src/render-config-doc.ts)",
+    );
   });
 
   it('refuses to render a script variable nobody described', () => {

@@ -51,7 +51,16 @@ export const START_SCRIPT_VARIABLES: Readonly<Record<string, string>> = {
   HUB_SIMULATOR: '`off`: start without the device simulator',
   HUB_SIMULATOR_DEVICES: 'simulated devices per domain',
   HUB_SIMULATOR_INTERVAL: 'how often each simulated device sends a reading',
+  HUB_SIMULATOR_PROGRESS: 'how often the simulator prints its progress line (`off`: never)',
   HUB_SIMULATOR_TOWNS: 'comma-separated towns the simulated devices are spread over, in turn',
+};
+
+/**
+ * Service variables to which scripts/start.sh gives a default of its own, and why; render fails for any other the
+ * script contradicts, so the reference never states a default that `npm start` does not use.
+ */
+export const START_SCRIPT_OVERRIDES: Readonly<Record<string, string>> = {
+  HUB_LOG_LEVEL: 'started by hand, the service shows only what needs a person once it is up (set `log` for the start-up detail)',
 };
 
 /**
@@ -94,7 +103,7 @@ export function renderConfigDoc(startScript: string): string {
   });
   const inSections = new Set(sectioned.flatMap((section) => section.variables.map((variable) => variable.name)));
   const core = { title: 'Service, InfluxDB and ingest', intro: 'Listeners, where data lives, InfluxDB, the writer and the outage spool, the limits on what devices send, dead letters and logging.', variables: variables.filter((variable) => !inSections.has(variable.name)) };
-  const parts = [header(), ...[core, ...sectioned].map((section) => sectionTable(section.title, section.intro, section.variables)), startScriptSection(startScript, new Set(variables.map((variable) => variable.name)))];
+  const parts = [header(), ...[core, ...sectioned].map((section) => sectionTable(section.title, section.intro, section.variables)), startScriptSection(startScript, variables)];
   return `${parts.join('\n\n')}\n`;
 }
 
@@ -129,15 +138,22 @@ function sectionTable(title: string, intro: string, variables: readonly ConfigVa
   ].join('\n');
 }
 
-function startScriptSection(script: string, hubVariables: ReadonlySet<string>): string {
-  const own = [...startScriptDefaults(script)].filter(([name]) => !hubVariables.has(name));
+function startScriptSection(script: string, hubVariables: readonly ConfigVariable[]): string {
+  const defaults = [...startScriptDefaults(script)];
+  const own = defaults.filter(([name]) => !hubVariables.some((variable) => variable.name === name));
+  const overridden = defaults.flatMap(([name, fallback]) => {
+    const hub = hubVariables.find((variable) => variable.name === name);
+    return hub !== undefined && fallback !== '' && fallback !== hub.default ? [{ name, fallback, service: hub.default }] : [];
+  });
+  const unexplained = overridden.filter(({ name }) => START_SCRIPT_OVERRIDES[name] === undefined).map(({ name, fallback }) => `${name}=${fallback}`);
+  if (unexplained.length > 0) throw new Error(`scripts/start.sh contradicts the service's default: ${unexplained.join(', ')}; say why in START_SCRIPT_OVERRIDES (apps/docs/src/render-config-doc.ts)`);
   const undescribed = own.filter(([name]) => START_SCRIPT_VARIABLES[name] === undefined).map(([name]) => name);
   if (undescribed.length > 0) throw new Error(`scripts/start.sh reads ${undescribed.join(', ')}: describe it in apps/docs/src/render-config-doc.ts`);
   return [
     '## Only for `npm start`',
     '',
-    'scripts/start.sh reads these itself (the service never does); their names and defaults come from the script, their',
-    'meaning from apps/docs. It also honours every variable above, runs a local InfluxDB when `INFLUX_URL` is unset, and',
+    'scripts/start.sh reads these itself (the service never does) or gives them a default of its own; names and defaults',
+    'come from the script, their meaning from apps/docs. It also honours every variable above, runs a local InfluxDB when `INFLUX_URL` is unset, and',
     'generates `HUB_BOOTSTRAP_API_KEY` into `${HUB_DATA_DIR}/bootstrap-api-key` when it is unset. Elsewhere, the simulator',
     'CLI takes its admin key from `HUB_API_KEY` ([operations.md](operations.md#simulator)), and `npm run console:dev`',
     'proxies the API to `HUB_URL` (default `http://127.0.0.1:3000`).',
@@ -145,6 +161,7 @@ function startScriptSection(script: string, hubVariables: ReadonlySet<string>): 
     '| variable | default | meaning |',
     '|---|---|---|',
     ...own.map(([name, fallback]) => `| \`${name}\` | ${formatDefault(fallback)} | ${cell(START_SCRIPT_VARIABLES[name])} |`),
+    ...overridden.map(({ name, fallback, service }) => `| \`${name}\` | ${formatDefault(fallback)} (service: ${formatDefault(service)}) | ${cell(START_SCRIPT_OVERRIDES[name])} |`),
   ].join('\n');
 }
 

@@ -5,8 +5,9 @@ import type { RuntimeConfig } from '@hub/config';
 /**
  * The least the heap may grow past what is live. 10 %, not more: with 10,000 devices ≈ 125 MB is live, and each
  * further 10 % is ≈ 12 MB of RSS; V8 still runs a full GC only after every ≈ 12 MB promoted (about once a minute
- * there). Measured side by side (README, Performance): 10 % with a 128 MiB budget peaked at 280 MB over 3 minutes
- * at 10,000 devices, 25 % with 160 MiB at 296–303 MB, with no difference in end-to-end or burst rates.
+ * there). Measured side by side (docs/performance.md, "Memory with 10,000 devices"): 10 % with a 128 MiB budget
+ * peaked at 280 MB over 3 minutes at 10,000 devices, 25 % with 160 MiB at 296–303 MB, with no difference in
+ * end-to-end or burst rates.
  */
 const MIN_GROWING_PERCENT = 10;
 /** V8's own ceiling (a factor of 4). */
