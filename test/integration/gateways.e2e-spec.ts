@@ -67,7 +67,7 @@ describe('gateways (real service, real MQTT, real influxd)', () => {
     const expected = new Map<string, Record<string, number>>();
     await Promise.all(
       CHILDREN.map(async ({ deviceId, domain }, index) => {
-        const readings = [0, 1].map((step) => ({
+        const readings = [0, 1].map((step): { ts: number; metrics: Record<string, number> } => ({
           ts: ts + step * 1000,
           metrics: domain === 'water' ? { pressure_kpa: 400 + index + step / 4, flow_m3h: 100 + index } : { voltage_v: 230 + index + step / 8, current_a: 50 + index },
         }));
