@@ -90,6 +90,10 @@ export interface CpuBudget {
   readonly endToEnd: (CpuPerUnit & { readonly total: number | null }) | null;
   /** The same for the burst run (several readings per message). */
   readonly burst: (CpuPerUnit & { readonly total: number | null }) | null;
+  /** The same for the gateway run (one reading per message, many devices per connection). */
+  readonly gateway?: (CpuPerUnit & { readonly total: number | null }) | null;
+  /** The service's CPU per reading through gateways over its CPU per reading from devices on their own connections. */
+  readonly gatewayToOwnConnectionService?: number | null;
   /** Aedes alone, per QoS 1 message delivered and acknowledged. */
   readonly brokerLimit: CpuPerUnit | null;
   /** influxd at its limit, per point written. */
@@ -108,9 +112,16 @@ export function cpuBudgetOf(cores: number, influx: InfluxLimitResult | undefined
     targetMicrosPerReading: Math.round((cores * 1e7) / TARGETS.readingsPerSecond) / 10,
     endToEnd: e2e ? perReading(e2e.sustained) : null,
     burst: e2e?.burst ? perReading(e2e.burst) : null,
+    gateway: e2e?.gateway ? perReading(e2e.gateway) : null,
+    gatewayToOwnConnectionService: e2e?.gateway ? serviceCostRatio(perReading(e2e.gateway), perReading(e2e.sustained)) : null,
     brokerLimit: broker ? cpuPerUnit(broker.usage, broker.messagesPerSecond) : null,
     influxLimit: influx ? cpuPerUnit(influx.usage, influx.pointsPerSecond) : null,
   };
+}
+
+function serviceCostRatio(gateway: CpuPerUnit, own: CpuPerUnit): number | null {
+  const [a, b] = [gateway.service, own.service];
+  return a == null || b == null || b === 0 ? null : Math.round((a / b) * 100) / 100;
 }
 
 function perReading(run: SustainedResult): CpuPerUnit & { readonly total: number | null } {
@@ -175,6 +186,14 @@ export function formatSummary(result: BenchResult): string {
         `                 ${usage(b.usage)}`,
       );
     }
+    const g = e2e.gateway;
+    if (g) {
+      lines.push(
+        `Gateways         ${pad(n(g.readingsPerSecond))} readings/s  ${g.gateways} gateways × ${g.childrenPerGateway} devices, one reading per message on each device's topic; ${n(g.readingsCounted)} counted in InfluxDB in ${g.seconds} s (${g.allLanded ? 'every acknowledged reading, nothing else' : 'MISMATCH with the acknowledged count'}); ${g.window} in flight per gateway`,
+        `                 per second: acknowledged ${spread(g.ackedPerSecond)}, written ${spread(g.writtenPerSecond)}; spooled ${g.spooledMax}; publish→PUBACK ${latency(g.ackLatency)}`,
+        `                 ${usage(g.usage)}`,
+      );
+    }
     if (e2e.profile) {
       lines.push(`Service profile  ${e2e.profile.file} (${n(e2e.profile.profiledMs)} ms, ${e2e.profile.idlePercent} % idle); top self time, % of busy:`);
       for (const entry of e2e.profile.top) lines.push(`                 ${String(entry.percentOfBusy).padStart(5)} %  ${entry.function}  ${entry.location}`);
@@ -219,6 +238,9 @@ function formatCpuBudget(budget: CpuBudget): string[] {
   const lines = [`CPU per reading  at ${n(TARGETS.readingsPerSecond)} readings/s the machine's cores allow ${budget.targetMicrosPerReading} µs of CPU per reading in all`];
   if (budget.endToEnd) lines.push(`                 end-to-end spent ${budget.endToEnd.total ?? '?'} µs: ${list(budget.endToEnd)} (µs per reading)`);
   if (budget.burst) lines.push(`                 burst spent ${budget.burst.total ?? '?'} µs: ${list(budget.burst)} (µs per reading)`);
+  if (budget.gateway) {
+    lines.push(`                 gateways spent ${budget.gateway.total ?? '?'} µs: ${list(budget.gateway)} (µs per reading); service per reading, gateway / own connection = ${budget.gatewayToOwnConnectionService ?? '?'}`);
+  }
   if (budget.brokerLimit) lines.push(`                 Aedes alone: ${list(budget.brokerLimit)} (µs per message)`);
   if (budget.influxLimit) lines.push(`                 InfluxDB at its limit: ${list(budget.influxLimit)} (µs per point)`);
   return lines;

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { HubProcess, settled, InfluxdProcess, repoRoot } from '@hub/test-harness';
 import { loadHubConfig, WriterConfig } from '@hub/config';
 import type { IngestStatsSnapshot } from '@hub/pipeline';
-import { payloadTemplate, planFleet } from './bench-fleet';
+import { FleetOptions, fleetToProvision, payloadTemplate, planFleet } from './bench-fleet';
 import { BenchOptions } from './bench-options';
 import { Cleanup } from './cleanup';
 import { ProfileSummary, summariseCpuProfile } from './cpu-profile-summary';
@@ -58,6 +58,11 @@ export interface EndToEndResult {
   readonly latency: LatencyResult;
   /** Closed loop again, each message a batch of readings: devices flushing what they buffered during an outage. */
   readonly burst: SustainedResult;
+  /**
+   * Closed loop again, one reading per message, through gateways: `gateways` connections each publishing for
+   * `childrenPerGateway` devices on their own topics. Compared with `sustained` by the service's CPU per reading.
+   */
+  readonly gateway?: SustainedResult & { readonly gateways: number; readonly childrenPerGateway: number; readonly window: number };
   readonly service: { readonly rssMbHighWater: number | null; readonly finalStats: IngestStatsSnapshot };
   readonly settings: {
     readonly connections: number;
@@ -94,7 +99,7 @@ export async function measureEndToEnd(options: BenchOptions, cleanup: Cleanup, s
       sampler.watch('orchestrator', process.pid);
       sampler.start();
       try {
-        const credentials = await provisionFleet(hub, planFleet(benchFleet(options.connections)));
+        const credentials = await provisionFleet(hub, fleetToProvision(benchFleet(options.connections)));
         // Event times of the three runs lie an hour apart, so no (device, ts) is sent twice.
         const sustained = await closedLoopPhase(options, cleanup, hub, influxd, sampler, credentials, {
           readingsPerMessage: 1,
@@ -107,6 +112,24 @@ export async function measureEndToEnd(options: BenchOptions, cleanup: Cleanup, s
           seconds: options.burstSeconds,
           tsBase: Date.now() - HOUR_MS,
         });
+        const gatewayFleet = benchGatewayFleet(options);
+        const gateway =
+          gatewayFleet === null
+            ? undefined
+            : {
+                ...(await closedLoopPhase(options, cleanup, hub, influxd, sampler, await provisionFleet(hub, fleetToProvision(gatewayFleet)), {
+                  readingsPerMessage: 1,
+                  seconds: options.gatewaySeconds,
+                  // Other device ids than the runs above: its own hour is not needed, but keeps the phases apart in InfluxDB.
+                  tsBase: Date.now() - 4 * HOUR_MS,
+                  fleet: gatewayFleet,
+                  // As many messages in flight in total as the sustained run had over its own connections.
+                  window: Math.min(1000, Math.round((options.window * options.connections) / options.gateways)),
+                })),
+                gateways: options.gateways,
+                childrenPerGateway: options.gatewayChildren,
+                window: Math.min(1000, Math.round((options.window * options.connections) / options.gateways)),
+              };
         const finalStats = await settled(hub);
         const rssMbHighWater = sampler.usage('service', 0, Number.MAX_SAFE_INTEGER)?.rssMbHighWater ?? null;
         const fleet = planFleet(benchFleet(1));
@@ -115,6 +138,7 @@ export async function measureEndToEnd(options: BenchOptions, cleanup: Cleanup, s
           sustained,
           latency,
           burst,
+          gateway,
           service: { rssMbHighWater, finalStats },
           settings: {
             connections: options.connections,
@@ -137,6 +161,16 @@ interface ClosedLoopRun {
   readonly readingsPerMessage: number;
   readonly seconds: number;
   readonly tsBase: number;
+  /** Default: the bench fleet, one connection per device. */
+  readonly fleet?: FleetOptions;
+  /** Default: options.window. */
+  readonly window?: number;
+}
+
+/** The gateway run's fleet (`bench-gw…` gateways over `benchgw-…` devices), or null when it is switched off. */
+function benchGatewayFleet(options: BenchOptions): FleetOptions | null {
+  if (options.gateways === 0) return null;
+  return { devices: options.gateways * options.gatewayChildren, idPrefix: 'benchgw-', seed: 7, childrenPerGateway: options.gatewayChildren };
 }
 
 async function closedLoopPhase(
@@ -156,8 +190,8 @@ async function closedLoopPhase(
   const job: MqttLoadJob = {
     kind: 'mqtt',
     port: hub.ports.mqttPort,
-    fleet: benchFleet(options.connections),
-    window: options.window,
+    fleet: run.fleet ?? benchFleet(options.connections),
+    window: run.window ?? options.window,
     readingsPerMessage: run.readingsPerMessage,
     rate: null,
     durationMs: run.seconds * 1000,
