@@ -112,8 +112,7 @@ export function cpuBudgetOf(cores: number, influx: InfluxLimitResult | undefined
     targetMicrosPerReading: Math.round((cores * 1e7) / TARGETS.readingsPerSecond) / 10,
     endToEnd: e2e ? perReading(e2e.sustained) : null,
     burst: e2e?.burst ? perReading(e2e.burst) : null,
-    gateway: e2e?.gateway ? perReading(e2e.gateway) : null,
-    gatewayToOwnConnectionService: e2e?.gateway ? serviceCostRatio(perReading(e2e.gateway), perReading(e2e.sustained)) : null,
+    ...(e2e?.gateway ? { gateway: perReading(e2e.gateway), gatewayToOwnConnectionService: serviceCostRatio(perReading(e2e.gateway), perReading(e2e.sustained)) } : {}),
     brokerLimit: broker ? cpuPerUnit(broker.usage, broker.messagesPerSecond) : null,
     influxLimit: influx ? cpuPerUnit(influx.usage, influx.pointsPerSecond) : null,
   };
