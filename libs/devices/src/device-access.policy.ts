@@ -1,7 +1,7 @@
 import type { MqttAccessPolicy, MqttLoginAttempt, MqttLoginRefusal, MqttPrincipal, MqttPublishRefusal, MqttRefusalCode } from '@hub/access';
 import { parseSensorTopic, DEVICE_ID_PATTERN } from '@hub/contract';
 import { deviceSecretMatches, hashDeviceSecret } from './device-secret';
-import { deviceMayReceive, devicePublishRefusal, deviceSubscriptionRefusal } from './device-topic.acl';
+import { deviceMayPublish, deviceMayReceive, devicePublishRefusal, deviceSubscriptionRefusal } from './device-topic.acl';
 import type { DeviceRegistryService } from './device-registry.service';
 import { gatewayPublishRefusal } from './gateway-topic.acl';
 import { EMPTY_PROFILE, NO_GATEWAY, RegistryDevice } from './registry-device';
@@ -57,12 +57,12 @@ export class DeviceAccessPolicy implements MqttAccessPolicy {
 
   publishRefusal(principal: MqttPrincipal, topic: string): MqttPublishRefusal | null {
     if (principal.kind === 'device') {
-      let refusal = devicePublishRefusal(principal, topic);
-      if (refusal === null) return null;
-      // A gateway also publishes on its children's own topics; what is refused is filed under the gateway, whose
-      // configuration is wrong (not under the device it named, which may be another gateway's).
+      if (deviceMayPublish(principal, topic)) return null;
+      // A gateway also publishes on its children's own topics (checked without building a device's refusal text on
+      // every message); what is refused is filed under the gateway, whose configuration is wrong, not under the
+      // device it named (which may be another gateway's).
       const gateway = this.registry.find(principal.deviceId);
-      if (gateway?.kind === 'gateway') refusal = gatewayPublishRefusal(gateway, topic, (id) => this.registry.find(id));
+      const refusal = gateway?.kind === 'gateway' ? gatewayPublishRefusal(gateway, topic, (id) => this.registry.find(id)) : devicePublishRefusal(principal, topic);
       return refusal === null ? null : { reason: 'TOPIC_FORBIDDEN', detail: refusal, deviceId: principal.deviceId, domain: principal.domain };
     }
     if (principal.kind === 'quarantined') return this.quarantinedPublish(principal.deviceId, topic);
