@@ -4,6 +4,7 @@ import type { DeviceView } from '@hub/api-types';
 import { HubProcess } from '../harness/hub-process';
 import { InfluxdProcess } from '../harness/influxd-process';
 import { OpenMqttClients } from '../harness/open-mqtt-clients';
+import { subscriberLogin } from '../harness/provision';
 import { storedReadings } from '../harness/stored-readings';
 import { waitFor } from '../harness/wait-for';
 
@@ -131,6 +132,14 @@ describe('gateways (real service, real MQTT, real influxd)', () => {
     gateway.stream.destroy();
     await waitFor(onlineChildren, (online) => online.length === 0, 5_000, 'the children to go offline with their gateway');
     expect(await device('gw-a')).toMatchObject({ online: false });
+    // Subscribers learn it from the children's retained status too (a late subscriber included).
+    const late = await open.connect(hub.mqttUrl, await subscriberLogin(hub, 'gw-late'));
+    const statuses = new Map<string, string>();
+    late.on('message', (topic, payload) => statuses.set(topic, payload.toString()));
+    await late.subscribeAsync('sensors/+/+/status', { qos: 1 });
+    const topics = CHILDREN.map(({ deviceId, domain }) => `sensors/${domain}/${deviceId}/status`);
+    await waitFor(async () => topics.filter((topic) => statuses.has(topic)).length, (count) => count === 10, 5_000, 'the children’s retained statuses');
+    expect(topics.map((topic) => statuses.get(topic))).toEqual(Array(10).fill('offline'));
 
     // Back: children stay offline until the gateway speaks for them again.
     gateway = await connectAs('gw-a');
