@@ -188,7 +188,8 @@ export class DeviceRegistryService {
     }
     if (parsed.value.gatewayId != null && next.kind === 'gateway') throw new InvalidDeviceError('Invalid change', [{ field: 'gatewayId', problem: 'a gateway cannot be under another gateway' }]);
     if (next.gatewayId === deviceId) throw new InvalidDeviceError('Invalid change', [{ field: 'gatewayId', problem: 'a device cannot be its own gateway' }]);
-    const link = this.linkRefusal(actor, next);
+    // Only a change of the link itself is checked: a scoped admin may still edit a device whose gateway they cannot see.
+    const link = parsed.value.gatewayId !== undefined || parsed.value.gatewayDomains !== undefined ? this.linkRefusal(actor, next) : null;
     if (link !== null) throw new InvalidDeviceError('Invalid change', [link]);
     this.store(next);
     this.record(actor, 'device.update', deviceId, { changes: parsed.value });

@@ -43,8 +43,13 @@ describe('gateways in the device registry', () => {
     expect(() => fixture.registry.provision(ADMIN, raw)).toThrow(expect.objectContaining({ issues: [{ field, problem }] }));
   });
 
-  it('does not let a town-scoped admin hang a device under another town’s gateway', () => {
+  it('does not let a town-scoped admin hang a device under another town’s gateway, but lets them edit one that is', () => {
     fixture.registry.provision(ADMIN, { deviceId: 'dtu-b', domain: 'water', town: 'Brook', kind: 'gateway' });
+    fixture.registry.provision(ADMIN, { deviceId: 'm-ash', domain: 'water', town: 'Ashford', gatewayId: 'dtu-b' });
+    expect(fixture.registry.update(ASHFORD_ADMIN, 'm-ash', { description: 'fed by the Brook DTU' })).toMatchObject({ gatewayId: 'dtu-b', description: 'fed by the Brook DTU' });
+    expect(() => fixture.registry.update(ASHFORD_ADMIN, 'm-ash', { gatewayId: 'dtu-b' })).toThrow(
+      expect.objectContaining({ issues: [{ field: 'gatewayId', problem: 'no gateway dtu-b in the registry (provision the gateway first, or in the same import)' }] }),
+    );
     expect(() => fixture.registry.provision(ASHFORD_ADMIN, { deviceId: 'm-2', domain: 'water', town: 'Ashford', gatewayId: 'dtu-b' })).toThrow(
       expect.objectContaining({ issues: [{ field: 'gatewayId', problem: 'no gateway dtu-b in the registry (provision the gateway first, or in the same import)' }] }),
     );
