@@ -25,6 +25,8 @@ export interface BenchOptions {
   readonly gateways: number;
   readonly gatewayChildren: number;
   readonly gatewaySeconds: number;
+  /** Own-connection and gateway runs taken in turn this many times. */
+  readonly gatewayPairs: number;
   /** Runs of a disturbed limit or end-to-end phase, the least disturbed one kept. */
   readonly attempts: number;
   readonly scaleDevices: number;
@@ -47,7 +49,8 @@ export const USAGE = `npm run bench [-- flags]       (builds first; or: node dis
   --window N           QoS 1 messages in flight per connection (default 16)
   --burst-readings N   readings per message in the end-to-end phase's burst run (default 10)
   --gateways N         gateways of the end-to-end phase's gateway run (default 100; 0: no gateway run)
-  --gateway-children N devices each gateway publishes for in that run (default 20)
+  --gateway-children N devices each gateway publishes for in that run (default 20); it alternates own-connection and
+                       gateway runs (3 pairs of 30 s, quick 2 of 10 s) and compares the service's CPU per reading
   --influx-batch N     lines per POST in the InfluxDB-limit phase (default 10000)
   --influx-writers N   POSTs in flight in the InfluxDB-limit phase (default 8)
   --attempts N         runs of a phase that other processes disturbed (default 3, quick 1); the least disturbed is kept
@@ -120,7 +123,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     burstSeconds: quick ? 15 : 60,
     gateways,
     gatewayChildren,
-    gatewaySeconds: quick ? 15 : 60,
+    gatewaySeconds: quick ? 10 : 30,
+    gatewayPairs: quick ? 2 : 3,
     attempts: attempts ?? (quick ? 1 : 3),
     scaleDevices: 10_000,
     scaleIntervalSeconds: 10,

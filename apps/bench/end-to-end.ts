@@ -53,6 +53,19 @@ export interface LatencyResult {
   readonly usage: UsageReport;
 }
 
+/**
+ * The gateway run: own-connection and gateway runs of the same length taken in turn, `pairs` times, so that what
+ * other processes do to the machine (it is shared) falls on both alike; the service's CPU per reading is compared
+ * pair by pair.
+ */
+export interface GatewayComparison {
+  readonly gateways: number;
+  readonly childrenPerGateway: number;
+  /** In flight per gateway connection: as many in total as the own connections have. */
+  readonly window: number;
+  readonly pairs: ReadonlyArray<{ readonly own: SustainedResult; readonly gateway: SustainedResult }>;
+}
+
 export interface EndToEndResult {
   readonly sustained: SustainedResult;
   readonly latency: LatencyResult;
@@ -62,7 +75,7 @@ export interface EndToEndResult {
    * Closed loop again, one reading per message, through gateways: `gateways` connections each publishing for
    * `childrenPerGateway` devices on their own topics. Compared with `sustained` by the service's CPU per reading.
    */
-  readonly gateway?: SustainedResult & { readonly gateways: number; readonly childrenPerGateway: number; readonly window: number };
+  readonly gateway?: GatewayComparison;
   readonly service: { readonly rssMbHighWater: number | null; readonly finalStats: IngestStatsSnapshot };
   readonly settings: {
     readonly connections: number;
@@ -112,24 +125,7 @@ export async function measureEndToEnd(options: BenchOptions, cleanup: Cleanup, s
           seconds: options.burstSeconds,
           tsBase: Date.now() - HOUR_MS,
         });
-        const gatewayFleet = benchGatewayFleet(options);
-        const gateway =
-          gatewayFleet === null
-            ? undefined
-            : {
-                ...(await closedLoopPhase(options, cleanup, hub, influxd, sampler, await provisionFleet(hub, fleetToProvision(gatewayFleet)), {
-                  readingsPerMessage: 1,
-                  seconds: options.gatewaySeconds,
-                  // Other device ids than the runs above: its own hour is not needed, but keeps the phases apart in InfluxDB.
-                  tsBase: Date.now() - 4 * HOUR_MS,
-                  fleet: gatewayFleet,
-                  // As many messages in flight in total as the sustained run had over its own connections.
-                  window: Math.min(1000, Math.round((options.window * options.connections) / options.gateways)),
-                })),
-                gateways: options.gateways,
-                childrenPerGateway: options.gatewayChildren,
-                window: Math.min(1000, Math.round((options.window * options.connections) / options.gateways)),
-              };
+        const gateway = await gatewayComparison(options, cleanup, hub, influxd, sampler, credentials);
         const finalStats = await settled(hub);
         const rssMbHighWater = sampler.usage('service', 0, Number.MAX_SAFE_INTEGER)?.rssMbHighWater ?? null;
         const fleet = planFleet(benchFleet(1));
@@ -167,7 +163,31 @@ interface ClosedLoopRun {
   readonly window?: number;
 }
 
-/** The gateway run's fleet (`bench-gw…` gateways over `benchgw-…` devices), or null when it is switched off. */
+async function gatewayComparison(
+  options: BenchOptions,
+  cleanup: Cleanup,
+  hub: HubProcess,
+  influxd: InfluxdProcess,
+  sampler: ProcessSampler,
+  ownCredentials: Readonly<Record<string, string>>,
+): Promise<GatewayComparison | undefined> {
+  const fleet = benchGatewayFleet(options);
+  if (fleet === null) return undefined;
+  const credentials = await provisionFleet(hub, fleetToProvision(fleet));
+  const window = Math.min(1000, Math.round((options.window * options.connections) / options.gateways));
+  const pairs: Array<{ own: SustainedResult; gateway: SustainedResult }> = [];
+  for (let pair = 0; pair < options.gatewayPairs; pair++) {
+    // Each pair an hour earlier than the last (the runs above took the last three hours): no (device, ts) twice.
+    const tsBase = Date.now() - (4 + pair) * HOUR_MS;
+    const run = { readingsPerMessage: 1, seconds: options.gatewaySeconds, tsBase };
+    const own = await closedLoopPhase(options, cleanup, hub, influxd, sampler, ownCredentials, run);
+    const gateway = await closedLoopPhase(options, cleanup, hub, influxd, sampler, credentials, { ...run, fleet, window });
+    pairs.push({ own, gateway });
+  }
+  return { gateways: options.gateways, childrenPerGateway: options.gatewayChildren, window, pairs };
+}
+
+/** The gateway run's fleet (`benchgw-gw…` gateways over `benchgw-…` devices), or null when it is switched off. */
 function benchGatewayFleet(options: BenchOptions): FleetOptions | null {
   if (options.gateways === 0) return null;
   return { devices: options.gateways * options.gatewayChildren, idPrefix: 'benchgw-', seed: 7, childrenPerGateway: options.gatewayChildren };
