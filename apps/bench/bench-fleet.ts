@@ -7,6 +7,18 @@ export interface FleetOptions {
   readonly devices: number;
   readonly idPrefix: string;
   readonly seed: number;
+  /**
+   * Gateways: the devices are grouped, this many per gateway (`${idPrefix}gw${g}`), and each gateway's connection
+   * publishes for all of its group on their own topics. Absent: every device has its own connection.
+   */
+  readonly childrenPerGateway?: number;
+}
+
+/** One MQTT connection of a load run: a device for itself, or a gateway for its children. */
+export interface BenchConnection {
+  readonly loginId: string;
+  /** Message m goes to devices[m % devices.length]. */
+  readonly devices: readonly BenchDevice[];
 }
 
 export interface BenchDevice {
@@ -41,6 +53,34 @@ export function planFleet(options: FleetOptions): BenchDevice[] {
     const deviceId = `${options.idPrefix}${domain}-${Math.floor(index / DOMAINS.length) + 1}`;
     return { deviceId, domain, topic: telemetryTopic(domain, deviceId), variants: metricVariants(domain, deviceId, index, options.seed) };
   });
+}
+
+/** The fleet's MQTT connections: one per device, or one per gateway of childrenPerGateway devices. */
+export function planConnections(options: FleetOptions): BenchConnection[] {
+  const devices = planFleet(options);
+  const perGateway = options.childrenPerGateway;
+  if (perGateway === undefined) return devices.map((device) => ({ loginId: device.deviceId, devices: [device] }));
+  return Array.from({ length: Math.ceil(devices.length / perGateway) }, (_, gateway) => ({
+    loginId: gatewayIdOf(options, gateway),
+    devices: devices.slice(gateway * perGateway, (gateway + 1) * perGateway),
+  }));
+}
+
+export function gatewayIdOf(options: FleetOptions, gateway: number): string {
+  return `${options.idPrefix}gw${gateway + 1}`;
+}
+
+/**
+ * What to provision for a fleet: the gateways first (speaking for every domain), then the devices, each naming its
+ * gateway when the fleet has them.
+ */
+export function fleetToProvision(options: FleetOptions): Array<{ deviceId: string; domain: Domain; kind?: 'gateway'; gatewayId?: string; gatewayDomains?: readonly Domain[] }> {
+  const connections = planConnections(options);
+  if (options.childrenPerGateway === undefined) return connections.map(({ devices: [device] }) => ({ deviceId: device.deviceId, domain: device.domain }));
+  return [
+    ...connections.map(({ loginId }) => ({ deviceId: loginId, domain: DOMAINS[0], kind: 'gateway' as const, gatewayDomains: DOMAINS })),
+    ...connections.flatMap(({ loginId, devices }) => devices.map(({ deviceId, domain }) => ({ deviceId, domain, gatewayId: loginId }))),
+  ];
 }
 
 /** The metric every reading of a domain carries (the catalogue's first): what the count queries count. */

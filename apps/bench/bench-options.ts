@@ -21,6 +21,12 @@ export interface BenchOptions {
   /** Readings per message in the burst run of the end-to-end phase (devices flushing what they buffered in an outage). */
   readonly burstReadings: number;
   readonly burstSeconds: number;
+  /** The end-to-end phase's gateway run: gateways (0: no gateway run), devices per gateway, seconds. */
+  readonly gateways: number;
+  readonly gatewayChildren: number;
+  readonly gatewaySeconds: number;
+  /** Own-connection and gateway runs taken in turn this many times. */
+  readonly gatewayPairs: number;
   /** Runs of a disturbed limit or end-to-end phase, the least disturbed one kept. */
   readonly attempts: number;
   readonly scaleDevices: number;
@@ -42,6 +48,9 @@ export const USAGE = `npm run bench [-- flags]       (builds first; or: node dis
   --connections N      devices of the broker and end-to-end phases (default 1000)
   --window N           QoS 1 messages in flight per connection (default 16)
   --burst-readings N   readings per message in the end-to-end phase's burst run (default 10)
+  --gateways N         gateways of the end-to-end phase's gateway run (default 100; 0: no gateway run)
+  --gateway-children N devices each gateway publishes for in that run (default 20); it alternates own-connection and
+                       gateway runs (3 pairs of 30 s, quick 2 of 10 s) and compares the service's CPU per reading
   --influx-batch N     lines per POST in the InfluxDB-limit phase (default 10000)
   --influx-writers N   POSTs in flight in the InfluxDB-limit phase (default 8)
   --attempts N         runs of a phase that other processes disturbed (default 3, quick 1); the least disturbed is kept
@@ -62,6 +71,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
   let connections = 1000;
   let window = 16;
   let burstReadings = 10;
+  let gateways = 100;
+  let gatewayChildren = 20;
   let scaleMinutes: number | undefined;
   let influxBatchLines = 10_000;
   let influxConcurrency = 8;
@@ -83,6 +94,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     else if (flag === '--connections') connections = wholeNumber(flag, value(), 1, 20_000);
     else if (flag === '--window') window = wholeNumber(flag, value(), 1, 1000);
     else if (flag === '--burst-readings') burstReadings = wholeNumber(flag, value(), 2, 1000);
+    else if (flag === '--gateways') gateways = wholeNumber(flag, value(), 0, 1000);
+    else if (flag === '--gateway-children') gatewayChildren = wholeNumber(flag, value(), 1, 1000);
     else if (flag === '--influx-batch') influxBatchLines = wholeNumber(flag, value(), 1, 100_000);
     else if (flag === '--influx-writers') influxConcurrency = wholeNumber(flag, value(), 1, 64);
     else if (flag === '--attempts') attempts = wholeNumber(flag, value(), 1, 10);
@@ -108,6 +121,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     latencySeconds: quick ? 10 : 30,
     burstReadings,
     burstSeconds: quick ? 15 : 60,
+    gateways,
+    gatewayChildren,
+    gatewaySeconds: quick ? 10 : 30,
+    gatewayPairs: quick ? 2 : 3,
     attempts: attempts ?? (quick ? 1 : 3),
     scaleDevices: 10_000,
     scaleIntervalSeconds: 10,

@@ -4,7 +4,7 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { BrokerLimitResult } from './broker-limit';
 import { ConnectionScaleResult } from './connection-scale';
-import { EndToEndResult, SustainedResult } from './end-to-end';
+import { EndToEndResult, GatewayComparison, SustainedResult } from './end-to-end';
 import type { HeapSample } from './heap-recorder';
 import { InfluxLimitResult } from './influx-limit';
 import { LatencySummary } from './latency-histogram';
@@ -90,6 +90,10 @@ export interface CpuBudget {
   readonly endToEnd: (CpuPerUnit & { readonly total: number | null }) | null;
   /** The same for the burst run (several readings per message). */
   readonly burst: (CpuPerUnit & { readonly total: number | null }) | null;
+  /** The same for the gateway run (one reading per message, many devices per connection). */
+  readonly gateway?: (CpuPerUnit & { readonly total: number | null }) | null;
+  /** The service's CPU per reading through gateways over its CPU per reading from devices on their own connections. */
+  readonly gatewayToOwnConnectionService?: number | null;
   /** Aedes alone, per QoS 1 message delivered and acknowledged. */
   readonly brokerLimit: CpuPerUnit | null;
   /** influxd at its limit, per point written. */
@@ -108,9 +112,28 @@ export function cpuBudgetOf(cores: number, influx: InfluxLimitResult | undefined
     targetMicrosPerReading: Math.round((cores * 1e7) / TARGETS.readingsPerSecond) / 10,
     endToEnd: e2e ? perReading(e2e.sustained) : null,
     burst: e2e?.burst ? perReading(e2e.burst) : null,
+    ...(e2e?.gateway ? gatewayBudget(e2e.gateway) : {}),
     brokerLimit: broker ? cpuPerUnit(broker.usage, broker.messagesPerSecond) : null,
     influxLimit: influx ? cpuPerUnit(influx.usage, influx.pointsPerSecond) : null,
   };
+}
+
+function serviceCostRatio(gateway: CpuPerUnit, own: CpuPerUnit): number | null {
+  const [a, b] = [gateway.service, own.service];
+  return a == null || b == null || b === 0 ? null : Math.round((a / b) * 100) / 100;
+}
+
+/** The gateway runs' CPU per reading (of the pair least disturbed by other processes) and the median ratio over the pairs. */
+function gatewayBudget(comparison: GatewayComparison): Pick<CpuBudget, 'gateway' | 'gatewayToOwnConnectionService'> {
+  const ratios = comparison.pairs.map(({ own, gateway }) => serviceCostRatio(perReading(gateway), perReading(own))).filter((ratio): ratio is number => ratio !== null);
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const median = sorted.length === 0 ? null : sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2] : Math.round(((sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2) * 100) / 100;
+  const quietest = [...comparison.pairs].sort((a, b) => disturbance(a) - disturbance(b))[0];
+  return { gateway: quietest ? perReading(quietest.gateway) : null, gatewayToOwnConnectionService: median };
+}
+
+function disturbance(pair: GatewayComparison['pairs'][number]): number {
+  return (pair.own.usage.otherCpuPercent ?? 0) + (pair.gateway.usage.otherCpuPercent ?? 0);
 }
 
 function perReading(run: SustainedResult): CpuPerUnit & { readonly total: number | null } {
@@ -175,6 +198,16 @@ export function formatSummary(result: BenchResult): string {
         `                 ${usage(b.usage)}`,
       );
     }
+    const g = e2e.gateway;
+    if (g) {
+      lines.push(`Gateways         ${g.gateways} gateways × ${g.childrenPerGateway} devices (one reading per message on each device's topic, ${g.window} in flight per gateway) against the 1 reading/message run, in turn:`);
+      g.pairs.forEach(({ own, gateway }, index) => {
+        const [a, b] = [perReading(own).service, perReading(gateway).service];
+        lines.push(
+          `                 pair ${index + 1}: own ${n(own.readingsPerSecond)}/s, service ${a ?? '?'} µs/reading (other processes ${own.usage.otherCpuPercent ?? '?'} %) | gateways ${n(gateway.readingsPerSecond)}/s, service ${b ?? '?'} µs/reading (other processes ${gateway.usage.otherCpuPercent ?? '?'} %)${own.allLanded && gateway.allLanded ? '' : ' MISMATCH: not every acknowledged reading landed'}`,
+        );
+      });
+    }
     if (e2e.profile) {
       lines.push(`Service profile  ${e2e.profile.file} (${n(e2e.profile.profiledMs)} ms, ${e2e.profile.idlePercent} % idle); top self time, % of busy:`);
       for (const entry of e2e.profile.top) lines.push(`                 ${String(entry.percentOfBusy).padStart(5)} %  ${entry.function}  ${entry.location}`);
@@ -219,6 +252,9 @@ function formatCpuBudget(budget: CpuBudget): string[] {
   const lines = [`CPU per reading  at ${n(TARGETS.readingsPerSecond)} readings/s the machine's cores allow ${budget.targetMicrosPerReading} µs of CPU per reading in all`];
   if (budget.endToEnd) lines.push(`                 end-to-end spent ${budget.endToEnd.total ?? '?'} µs: ${list(budget.endToEnd)} (µs per reading)`);
   if (budget.burst) lines.push(`                 burst spent ${budget.burst.total ?? '?'} µs: ${list(budget.burst)} (µs per reading)`);
+  if (budget.gateway) {
+    lines.push(`                 gateways spent ${budget.gateway.total ?? '?'} µs: ${list(budget.gateway)} (µs per reading, least disturbed pair); service per reading, gateway / own connection = ${budget.gatewayToOwnConnectionService ?? '?'} (median of the pairs)`);
+  }
   if (budget.brokerLimit) lines.push(`                 Aedes alone: ${list(budget.brokerLimit)} (µs per message)`);
   if (budget.influxLimit) lines.push(`                 InfluxDB at its limit: ${list(budget.influxLimit)} (µs per point)`);
   return lines;

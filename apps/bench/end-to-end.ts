@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { HubProcess, settled, InfluxdProcess, repoRoot } from '@hub/test-harness';
 import { loadHubConfig, WriterConfig } from '@hub/config';
 import type { IngestStatsSnapshot } from '@hub/pipeline';
-import { payloadTemplate, planFleet } from './bench-fleet';
+import { FleetOptions, fleetToProvision, payloadTemplate, planFleet } from './bench-fleet';
 import { BenchOptions } from './bench-options';
 import { Cleanup } from './cleanup';
 import { ProfileSummary, summariseCpuProfile } from './cpu-profile-summary';
@@ -53,11 +53,29 @@ export interface LatencyResult {
   readonly usage: UsageReport;
 }
 
+/**
+ * The gateway run: own-connection and gateway runs of the same length taken in turn, `pairs` times, so that what
+ * other processes do to the machine (it is shared) falls on both alike; the service's CPU per reading is compared
+ * pair by pair.
+ */
+export interface GatewayComparison {
+  readonly gateways: number;
+  readonly childrenPerGateway: number;
+  /** In flight per gateway connection: as many in total as the own connections have. */
+  readonly window: number;
+  readonly pairs: ReadonlyArray<{ readonly own: SustainedResult; readonly gateway: SustainedResult }>;
+}
+
 export interface EndToEndResult {
   readonly sustained: SustainedResult;
   readonly latency: LatencyResult;
   /** Closed loop again, each message a batch of readings: devices flushing what they buffered during an outage. */
   readonly burst: SustainedResult;
+  /**
+   * Closed loop again, one reading per message, through gateways: `gateways` connections each publishing for
+   * `childrenPerGateway` devices on their own topics. Compared with `sustained` by the service's CPU per reading.
+   */
+  readonly gateway?: GatewayComparison;
   readonly service: { readonly rssMbHighWater: number | null; readonly finalStats: IngestStatsSnapshot };
   readonly settings: {
     readonly connections: number;
@@ -94,7 +112,7 @@ export async function measureEndToEnd(options: BenchOptions, cleanup: Cleanup, s
       sampler.watch('orchestrator', process.pid);
       sampler.start();
       try {
-        const credentials = await provisionFleet(hub, planFleet(benchFleet(options.connections)));
+        const credentials = await provisionFleet(hub, fleetToProvision(benchFleet(options.connections)));
         // Event times of the three runs lie an hour apart, so no (device, ts) is sent twice.
         const sustained = await closedLoopPhase(options, cleanup, hub, influxd, sampler, credentials, {
           readingsPerMessage: 1,
@@ -107,6 +125,7 @@ export async function measureEndToEnd(options: BenchOptions, cleanup: Cleanup, s
           seconds: options.burstSeconds,
           tsBase: Date.now() - HOUR_MS,
         });
+        const gateway = await gatewayComparison(options, cleanup, hub, influxd, sampler, credentials);
         const finalStats = await settled(hub);
         const rssMbHighWater = sampler.usage('service', 0, Number.MAX_SAFE_INTEGER)?.rssMbHighWater ?? null;
         const fleet = planFleet(benchFleet(1));
@@ -115,6 +134,7 @@ export async function measureEndToEnd(options: BenchOptions, cleanup: Cleanup, s
           sustained,
           latency,
           burst,
+          gateway,
           service: { rssMbHighWater, finalStats },
           settings: {
             connections: options.connections,
@@ -137,6 +157,40 @@ interface ClosedLoopRun {
   readonly readingsPerMessage: number;
   readonly seconds: number;
   readonly tsBase: number;
+  /** Default: the bench fleet, one connection per device. */
+  readonly fleet?: FleetOptions;
+  /** Default: options.window. */
+  readonly window?: number;
+}
+
+async function gatewayComparison(
+  options: BenchOptions,
+  cleanup: Cleanup,
+  hub: HubProcess,
+  influxd: InfluxdProcess,
+  sampler: ProcessSampler,
+  ownCredentials: Readonly<Record<string, string>>,
+): Promise<GatewayComparison | undefined> {
+  const fleet = benchGatewayFleet(options);
+  if (fleet === null) return undefined;
+  const credentials = await provisionFleet(hub, fleetToProvision(fleet));
+  const window = Math.min(1000, Math.round((options.window * options.connections) / options.gateways));
+  const pairs: Array<{ own: SustainedResult; gateway: SustainedResult }> = [];
+  for (let pair = 0; pair < options.gatewayPairs; pair++) {
+    // Each pair an hour earlier than the last (the runs above took the last three hours): no (device, ts) twice.
+    const tsBase = Date.now() - (4 + pair) * HOUR_MS;
+    const run = { readingsPerMessage: 1, seconds: options.gatewaySeconds, tsBase };
+    const own = await closedLoopPhase(options, cleanup, hub, influxd, sampler, ownCredentials, run);
+    const gateway = await closedLoopPhase(options, cleanup, hub, influxd, sampler, credentials, { ...run, fleet, window });
+    pairs.push({ own, gateway });
+  }
+  return { gateways: options.gateways, childrenPerGateway: options.gatewayChildren, window, pairs };
+}
+
+/** The gateway run's fleet (`benchgw-gw…` gateways over `benchgw-…` devices), or null when it is switched off. */
+function benchGatewayFleet(options: BenchOptions): FleetOptions | null {
+  if (options.gateways === 0) return null;
+  return { devices: options.gateways * options.gatewayChildren, idPrefix: 'benchgw-', seed: 7, childrenPerGateway: options.gatewayChildren };
 }
 
 async function closedLoopPhase(
@@ -156,8 +210,8 @@ async function closedLoopPhase(
   const job: MqttLoadJob = {
     kind: 'mqtt',
     port: hub.ports.mqttPort,
-    fleet: benchFleet(options.connections),
-    window: options.window,
+    fleet: run.fleet ?? benchFleet(options.connections),
+    window: run.window ?? options.window,
     readingsPerMessage: run.readingsPerMessage,
     rate: null,
     durationMs: run.seconds * 1000,

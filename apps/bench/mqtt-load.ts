@@ -1,6 +1,6 @@
 import { connect, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { BenchDevice, MAX_READINGS_PER_DEVICE, messageTemplate, planFleet, SEQ_BASE, VALUE_VARIANTS } from './bench-fleet';
+import { BenchConnection, BenchDevice, MAX_READINGS_PER_DEVICE, messageTemplate, planConnections, SEQ_BASE, VALUE_VARIANTS } from './bench-fleet';
 import { LatencyHistogram } from './latency-histogram';
 import { MqttLoadJob, MqttLoadResult, QueryableSample } from './load-protocol';
 import { CONNACK, connectPacket, disconnectPacket, InboundScanner, PUBACK, PublishTemplate, publishTemplate, writePublish } from './mqtt-wire';
@@ -37,16 +37,23 @@ class LoadConnection {
   closed = false;
   private connack: ((error?: Error) => void) | null = null;
 
+  private readonly devices: readonly BenchDevice[];
+
   constructor(
-    readonly device: BenchDevice,
+    readonly connection: BenchConnection,
     readonly index: number,
     private readonly load: MqttLoad,
   ) {
     const perMessage = load.job.readingsPerMessage;
-    // Template v carries value sets v·R … v·R + R − 1 (mod VALUE_VARIANTS): reading r always has value set r mod VALUE_VARIANTS.
-    this.templates = Array.from({ length: VALUE_VARIANTS }, (_, variant) =>
-      publishTemplate(device.topic, messageTemplate(Array.from({ length: perMessage }, (_, k) => device.variants[(variant * perMessage + k) % VALUE_VARIANTS]))),
-    );
+    this.devices = connection.devices;
+    const children = this.devices.length;
+    // Template t is for device t mod C (C devices on this connection: 1, or a gateway's children) and carries value
+    // sets v·R … v·R + R − 1 (mod VALUE_VARIANTS) with v = t div C: message m uses template m mod (C·VALUE_VARIANTS).
+    this.templates = Array.from({ length: VALUE_VARIANTS * children }, (_, template) => {
+      const device = this.devices[template % children];
+      const variant = Math.floor(template / children);
+      return publishTemplate(device.topic, messageTemplate(Array.from({ length: perMessage }, (_, k) => device.variants[(variant * perMessage + k) % VALUE_VARIANTS])));
+    });
     this.sentAt = new Float64Array(load.job.window);
     this.acked = new Uint8Array(load.job.window);
     this.scanner = new InboundScanner((type, word) => this.onPacket(type, word));
@@ -68,7 +75,7 @@ class LoadConnection {
         if (error) reject(error);
         else resolve();
       };
-      this.socket.write(connectPacket(this.device.deviceId, KEEPALIVE_S, this.load.job.credentials?.[this.device.deviceId]));
+      this.socket.write(connectPacket(this.connection.loginId, KEEPALIVE_S, this.load.job.credentials?.[this.connection.loginId]));
     });
   }
 
@@ -85,7 +92,7 @@ class LoadConnection {
   send(count: number, dueAt?: (message: number) => number): void {
     if (count <= 0) return;
     let size = 0;
-    for (let k = 0; k < count; k++) size += this.templates[(this.next + k) % VALUE_VARIANTS].bytes.length;
+    for (let k = 0; k < count; k++) size += this.templates[(this.next + k) % this.templates.length].bytes.length;
     const out = Buffer.allocUnsafe(size);
     const now = epochNow();
     const window = this.load.job.window;
@@ -96,10 +103,10 @@ class LoadConnection {
       const slot = message % window;
       const firstReading = message * perMessage;
       const ts = this.load.job.tsBase + firstReading;
-      at = writePublish(out, at, this.templates[message % VALUE_VARIANTS], slot + 1, ts, SEQ_BASE + firstReading);
+      at = writePublish(out, at, this.templates[message % this.templates.length], slot + 1, ts, SEQ_BASE + firstReading);
       this.sentAt[slot] = dueAt === undefined ? now : dueAt(message);
       this.acked[slot] = 0;
-      this.load.sampleIfDue(this, message, ts, this.sentAt[slot]);
+      this.load.sampleIfDue(this.devices[message % this.devices.length], this.index, message, ts, this.sentAt[slot]);
     }
     this.load.sent += count * perMessage;
     this.socket.write(out);
@@ -126,7 +133,7 @@ class LoadConnection {
       const window = this.load.job.window;
       const slot = word - 1;
       if (slot < 0 || slot >= window || this.acked[slot] === 1 || this.inFlight === 0) {
-        this.load.error(`${this.device.deviceId}: unexpected PUBACK id ${word}`);
+        this.load.error(`${this.connection.loginId}: unexpected PUBACK id ${word}`);
         return;
       }
       if (slot !== this.oldest % window) this.load.outOfOrderAcks++;
@@ -136,7 +143,7 @@ class LoadConnection {
     } else if (type === CONNACK) {
       this.connack?.(word === 0 ? undefined : new Error(`CONNACK return code ${word}`));
     } else {
-      this.load.error(`${this.device.deviceId}: unexpected packet type ${type}`);
+      this.load.error(`${this.connection.loginId}: unexpected packet type ${type}`);
     }
   }
 
@@ -144,7 +151,7 @@ class LoadConnection {
     if (this.connack) this.connack(error);
     if (this.closed) return;
     this.closed = true;
-    this.load.error(`${this.device.deviceId}: ${error.message}`);
+    this.load.error(`${this.connection.loginId}: ${error.message}`);
     this.socket.destroy();
   }
 }
@@ -185,7 +192,7 @@ export class MqttLoad {
   /** Opens every connection, connectConcurrency at a time; resolves with the time it took. */
   async connectAll(): Promise<number> {
     const started = performance.now();
-    const devices = planFleet(this.job.fleet);
+    const devices = planConnections(this.job.fleet);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < devices.length) {
@@ -255,9 +262,9 @@ export class MqttLoad {
   }
 
   /** Open loop: every sampleStride-th message overall has its first reading watched for in InfluxDB. */
-  sampleIfDue(connection: LoadConnection, message: number, ts: number, publishAt: number): void {
-    if (this.sampleStride === 0 || (message * this.connections.length + connection.index) % this.sampleStride !== 0) return;
-    this.onSample({ deviceId: connection.device.deviceId, domain: connection.device.domain, ts, publishAt });
+  sampleIfDue(device: BenchDevice, connectionIndex: number, message: number, ts: number, publishAt: number): void {
+    if (this.sampleStride === 0 || (message * this.connections.length + connectionIndex) % this.sampleStride !== 0) return;
+    this.onSample({ deviceId: device.deviceId, domain: device.domain, ts, publishAt });
   }
 
   error(message: string): void {

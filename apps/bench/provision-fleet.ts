@@ -1,12 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { provisionThroughApi } from '@hub/devices-sim';
-import type { Domain } from '@hub/contract';
+import { type DeviceToProvision, provisionThroughApi } from '@hub/devices-sim';
 import type { HubProcess } from '@hub/test-harness';
 
 /** The service authenticates every device: the bench provisions its fleet through the API first (as the bootstrap admin). */
-export async function provisionFleet(hub: HubProcess, devices: ReadonlyArray<{ readonly deviceId: string; readonly domain: Domain }>): Promise<Record<string, string>> {
+export async function provisionFleet(hub: HubProcess, devices: readonly DeviceToProvision[]): Promise<Record<string, string>> {
   const secrets = await provisionThroughApi(devices, { apiUrl: hub.httpUrl, apiKey: hub.adminKey, existing: 'fail' });
   return Object.fromEntries(secrets);
 }

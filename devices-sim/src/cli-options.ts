@@ -13,6 +13,9 @@ One of --count, --duration or --forever is required.
   --url <url>               broker URL, mqtt://host:port or ws://host:port (default mqtt://127.0.0.1:1883)
   --domains <list>          comma-separated, from ${DOMAINS.join(', ')} (default all)
   --devices <n>             devices per domain (default 1)
+  --gateways <n>            play n gateways (DTUs) instead, each publishing for --children devices on their own
+                            topics over its one connection (provisioned as gateway and children with --api)
+  --children <n>            with --gateways: devices per gateway, given the domains in turn (default 10)
   --id-prefix <text>        device ids are <prefix><domain>-<n> (default sim-)
   --interval <duration>     time between readings, e.g. 500ms, 1s, 5m (default 1s)
   --count <n>               stop each device after n readings
@@ -72,6 +75,8 @@ const FLAGS = {
   url: { type: 'string' },
   domains: { type: 'string' },
   devices: { type: 'string' },
+  gateways: { type: 'string' },
+  children: { type: 'string' },
   'id-prefix': { type: 'string' },
   interval: { type: 'string' },
   count: { type: 'string' },
@@ -116,6 +121,8 @@ export function parseCliArgs(argv: readonly string[], now: number = Date.now()):
     url: values.url ?? 'mqtt://127.0.0.1:1883',
     domains: values.domains === undefined ? undefined : parseDomains('--domains', values.domains),
     devicesPerDomain: optional(values.devices, (v) => wholeNumber('--devices', v, 1, 100_000)),
+    gateways: optional(values.gateways, (v) => wholeNumber('--gateways', v, 1, 10_000)),
+    childrenPerGateway: optional(values.children, (v) => wholeNumber('--children', v, 1, 10_000)),
     idPrefix: values['id-prefix'],
     intervalMs: optional(values.interval, (v) => duration('--interval', v, 1)),
     count: optional(values.count, (v) => wholeNumber('--count', v, 1, Number.MAX_SAFE_INTEGER)),

@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { CLI_USAGE, CliCommand, CredentialSource, parseCliArgs } from './cli-options';
 import { DeviceSimulator } from './device-simulator';
-import { provisionThroughApi, ProvisioningError, readCredentialsCsv } from './hub-provisioner';
-import { DeviceCredentials, planDevices, resolveSimulationOptions, SimulationOptions } from './simulation-options';
+import { devicesToProvision, provisionThroughApi, ProvisioningError, readCredentialsCsv } from './hub-provisioner';
+import { DeviceCredentials, planDevices, planGateways, resolveSimulationOptions, SimulationOptions } from './simulation-options';
 import { SimulatorReport } from './simulator-report';
 
 /** Exit codes: 0 done, 1 no device could connect (or provisioning failed), 2 bad usage. */
@@ -70,11 +70,8 @@ async function loadCredentials(options: SimulationOptions, source: CredentialSou
   }
   const apiKey = process.env.HUB_API_KEY;
   if (apiKey === undefined || apiKey === '') throw new ProvisioningError('--api needs an admin API key in the HUB_API_KEY environment variable');
-  const devices = planDevices(resolveSimulationOptions(options)).map(({ deviceId, domain }, index) => ({
-    deviceId,
-    domain,
-    ...(source.towns.length > 0 ? { town: source.towns[index % source.towns.length] } : {}),
-  }));
+  const resolved = resolveSimulationOptions(options);
+  const devices = devicesToProvision(planGateways(resolved), planDevices(resolved), source.towns);
   const secrets = await provisionThroughApi(devices, { apiUrl: source.apiUrl, apiKey });
   process.stderr.write(`provisioned ${secrets.size} devices through ${source.apiUrl}\n`);
   return secrets;

@@ -1,7 +1,8 @@
 import { DeviceLinkFactory } from './device-link';
 import { connectMqttDeviceLink } from './mqtt-device-link';
 import { SimulatedDevice } from './simulated-device';
-import { planDevices, ResolvedSimulationOptions, resolveSimulationOptions, SimulationOptions, SimulationOptionsError } from './simulation-options';
+import { gatewayDeviceLinks } from './gateway-device-link';
+import { planDevices, planGateways, ResolvedSimulationOptions, resolveSimulationOptions, SimulationOptions, SimulationOptionsError } from './simulation-options';
 import { SimulatorReport, SimulatorReportBuilder } from './simulator-report';
 import { TelemetryMessageSource } from './telemetry-message-source';
 
@@ -27,7 +28,9 @@ export class DeviceSimulator {
   constructor(options: SimulationOptions) {
     this.options = resolveSimulationOptions(options);
     const o = this.options;
-    this.linkFactory = o.linkFactory ?? connectMqttDeviceLink;
+    const gateways = planGateways(o);
+    const base = o.linkFactory ?? connectMqttDeviceLink;
+    this.linkFactory = gateways.length === 0 ? base : gatewayDeviceLinks(base, gateways, o.credentials);
     const targets = planDevices(o);
     this.builder = new SimulatorReportBuilder({ seed: o.seed, qos: o.qos, domains: o.domains, plannedDevices: targets.length }, o.recordReadings);
     this.devices = targets.map((target) => {

@@ -1,5 +1,7 @@
 import { Domain } from '@hub/contract';
 import { parseCsv } from '@hub/devices';
+import type { FaultTarget } from './fault-plan';
+import type { GatewayPlan } from './gateway-device-link';
 import { DeviceCredentials } from './simulation-options';
 
 /** A device to provision, with the profile the hub should record. */
@@ -8,6 +10,10 @@ export interface DeviceToProvision {
   readonly domain: Domain;
   readonly town?: string;
   readonly site?: string;
+  /** A gateway (with the domains it speaks for), or a device naming the gateway that publishes for it. */
+  readonly kind?: 'device' | 'gateway';
+  readonly gatewayId?: string;
+  readonly gatewayDomains?: readonly Domain[];
 }
 
 export interface ProvisionOptions {
@@ -46,7 +52,7 @@ export async function provisionThroughApi(devices: readonly DeviceToProvision[],
   for (let start = 0; start < devices.length; start += CHUNK) {
     const chunk = devices.slice(start, start + CHUNK);
     // Only the fields the API knows (callers may pass richer objects, such as the bench's planned devices).
-    const body = chunk.map(({ deviceId, domain, town, site }) => ({ deviceId, domain, town, site }));
+    const body = chunk.map(({ deviceId, domain, town, site, kind, gatewayId, gatewayDomains }) => ({ deviceId, domain, town, site, kind, gatewayId, gatewayDomains }));
     const answer = await call<ImportAnswer>(options, 'POST', '/api/devices/import', body);
     for (const { deviceId, secret } of answer.created) secrets.set(deviceId, secret);
     for (const refusal of answer.refused) {
@@ -60,6 +66,23 @@ export async function provisionThroughApi(devices: readonly DeviceToProvision[],
     }
   }
   return secrets;
+}
+
+/**
+ * What to provision for a run: its gateways first (kind gateway), then every device, a gateway's children naming it.
+ * `towns` are given in turn, a child taking its gateway's town.
+ */
+export function devicesToProvision(gateways: readonly GatewayPlan[], devices: readonly FaultTarget[], towns: readonly string[] = []): DeviceToProvision[] {
+  const town = (index: number): { town?: string } => (towns.length > 0 ? { town: towns[index % towns.length] } : {});
+  const gatewayOf = new Map<string, number>();
+  gateways.forEach((gateway, index) => gateway.children.forEach((child) => gatewayOf.set(child, index)));
+  return [
+    ...gateways.map(({ deviceId, domain, gatewayDomains }, index) => ({ deviceId, domain, kind: 'gateway' as const, gatewayDomains, ...town(index) })),
+    ...devices.map(({ deviceId, domain }, index) => {
+      const gateway = gatewayOf.get(deviceId);
+      return gateway === undefined ? { deviceId, domain, ...town(index) } : { deviceId, domain, gatewayId: gateways[gateway].deviceId, ...town(gateway) };
+    }),
+  ];
 }
 
 /** Device secrets from a CSV file with `device_id` and `secret` columns (what a provisioning run can be saved as). */

@@ -1,6 +1,7 @@
 export * from './device-link';
 export * from './device-simulator';
 export * from './fault-plan';
+export * from './gateway-device-link';
 export * from './in-memory-device-link';
 export * from './mqtt-device-link';
 export * from '@hub/common';

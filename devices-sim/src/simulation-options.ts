@@ -1,5 +1,6 @@
 import { DEVICE_ID_PATTERN, Domain, DOMAINS, isDomain } from '@hub/contract';
 import { DeviceLinkFactory } from './device-link';
+import type { GatewayPlan } from './gateway-device-link';
 import { checkFaultSpec, FaultSpec, FaultTarget } from './fault-plan';
 import { TIMESTAMP_FORMATS, TimestampFormat } from './telemetry-message-source';
 
@@ -55,6 +56,13 @@ export interface SimulationOptions {
    * takes it, otherwise it is refused and counted as a connect failure).
    */
   readonly credentials?: DeviceCredentials;
+  /**
+   * Play gateways (DTUs, concentrators): this many, each publishing for `childrenPerGateway` devices on the devices'
+   * own topics over its one connection, instead of devicesPerDomain devices per domain each on its own. Default 0.
+   */
+  readonly gateways?: number;
+  /** With gateways: devices per gateway, given the run's domains in turn. Default 10. */
+  readonly childrenPerGateway?: number;
 }
 
 export type DeviceCredentials = ReadonlyMap<string, string>;
@@ -104,6 +112,8 @@ export function resolveSimulationOptions(options: SimulationOptions): ResolvedSi
     recordReadings: options.recordReadings ?? false,
     linkFactory: options.linkFactory,
     credentials: options.credentials,
+    gateways: options.gateways ?? 0,
+    childrenPerGateway: options.childrenPerGateway ?? 10,
   };
 
   let protocol: string | undefined;
@@ -139,12 +149,46 @@ export function resolveSimulationOptions(options: SimulationOptions): ResolvedSi
   if (!DEVICE_ID_PATTERN.test(longestId)) {
     throw new SimulationOptionsError('idPrefix', resolved.idPrefix, 'letters, digits, _ and -, with ids of at most 64 characters');
   }
+  wholeNumber('gateways', resolved.gateways, 0, 10_000);
+  wholeNumber('childrenPerGateway', resolved.childrenPerGateway, 1, 10_000);
   resolved.faults.forEach(checkFaultSpec);
   return resolved;
 }
 
-/** Every device of the run, domain by domain, in the order they connect. */
-export function planDevices(options: Pick<ResolvedSimulationOptions, 'domains' | 'devicesPerDomain' | 'idPrefix'>): FaultTarget[] {
+type PlanOptions = Pick<ResolvedSimulationOptions, 'domains' | 'devicesPerDomain' | 'idPrefix'> & Partial<Pick<ResolvedSimulationOptions, 'gateways' | 'childrenPerGateway'>>;
+
+/**
+ * The gateways of the run (none unless `gateways` is set): `${idPrefix}gw${g}`, in the run's first domain, speaking
+ * for the domains its children are in; child c of gateway g is `${idPrefix}gw${g}-${domain}-${c}`.
+ */
+export function planGateways(options: PlanOptions): GatewayPlan[] {
+  const count = options.gateways ?? 0;
+  const children = options.childrenPerGateway ?? 10;
+  return Array.from({ length: count }, (_, offset) => {
+    const deviceId = `${options.idPrefix}gw${offset + 1}`;
+    const domainOf = (child: number): Domain => options.domains[child % options.domains.length];
+    return {
+      deviceId,
+      domain: options.domains[0],
+      gatewayDomains: options.domains.slice(0, Math.min(children, options.domains.length)),
+      children: Array.from({ length: children }, (_, child) => `${deviceId}-${domainOf(child)}-${child + 1}`),
+    };
+  });
+}
+
+/** Every device of the run, domain by domain (or gateway by gateway), in the order they connect. */
+export function planDevices(options: PlanOptions): FaultTarget[] {
+  if ((options.gateways ?? 0) > 0) {
+    const perDomain = new Map<Domain, number>();
+    return planGateways(options).flatMap((gateway) =>
+      gateway.children.map((deviceId) => {
+        const domain = deviceId.split('-').at(-2) as Domain;
+        const index = (perDomain.get(domain) ?? 0) + 1;
+        perDomain.set(domain, index);
+        return { deviceId, domain, index };
+      }),
+    );
+  }
   return options.domains.flatMap((domain) =>
     Array.from({ length: options.devicesPerDomain }, (_, offset) => ({
       deviceId: `${options.idPrefix}${domain}-${offset + 1}`,

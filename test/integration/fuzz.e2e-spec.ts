@@ -1,10 +1,12 @@
 import { randomInt } from 'node:crypto';
+import { connectAsync, MqttClient } from 'mqtt';
 import { deriveSeed, mulberry32 } from '@hub/common';
 import { DOMAINS, REJECT_REASON_CODES, RejectReason } from '@hub/contract';
 import type { DeadLetter } from '@hub/pipeline';
 import { settled, stats } from '../harness/hub-stats';
 import { connectDevice } from '../harness/device-connection';
 import { FuzzDevice, FuzzMessage } from '../harness/fuzz-messages';
+import { FuzzGateway } from '../harness/fuzz-gateway';
 import { HttpFuzzer, routesOf } from '../harness/fuzz-http';
 import { rawScenarios, runRawScenario } from '../harness/fuzz-raw-mqtt';
 import { HubProcess } from '../harness/hub-process';
@@ -23,6 +25,14 @@ const DEVICES_PER_DOMAIN = 2;
 const MESSAGES_PER_DEVICE = 300;
 const RAW_CONNECTIONS = 60;
 const HTTP_REQUESTS = 2500;
+/** Gateway fz-gw-1 speaks for water and power: 4 children, and traffic for strangers (fz-gw-2's child, plain devices). */
+const GATEWAY_CHILDREN = [
+  { deviceId: 'fz-gwc-0', domain: 'water' },
+  { deviceId: 'fz-gwc-1', domain: 'power' },
+  { deviceId: 'fz-gwc-2', domain: 'water' },
+  { deviceId: 'fz-gwc-3', domain: 'power' },
+] as const;
+const GATEWAY_MESSAGES = 600;
 const LIMITS = { maxPayloadBytes: 64 * 1024, maxBatchReadings: 20, maxDepth: 32 };
 const MAX_PACKET_BYTES = 2 * LIMITS.maxPayloadBytes + 65_536;
 const MAX_JSON_BODY_BYTES = 1024 * 1024;
@@ -100,14 +110,34 @@ describe(`fuzz (seed ${SEED})`, () => {
         Array.from({ length: DEVICES_PER_DOMAIN }, (_, index) => new FuzzDevice(domain, `fz-${domain}-${index}`, mulberry32(deriveSeed(SEED, `${domain}-${index}`)), tsBase, LIMITS)),
       );
       // Generated up front: the same seed gives the same messages whatever the timing.
-      const plans = devices.map((device) => ({ device, messages: Array.from({ length: MESSAGES_PER_DEVICE }, () => device.next()) }));
+      const plans: Array<{ device: { deviceId: string }; messages: FuzzMessage[]; connect: () => Promise<MqttClient> }> = devices.map((device) => ({
+        device,
+        messages: Array.from({ length: MESSAGES_PER_DEVICE }, () => device.next()),
+        connect: () => connectDevice(hub, device),
+      }));
+      // A gateway publishing its children's fuzz traffic on their topics, and for devices it may not speak for.
+      const gatewaySecret = await provisionGateways(hub);
+      const gateway = new FuzzGateway(
+        'fz-gw-1',
+        GATEWAY_CHILDREN,
+        [{ deviceId: 'fz-gw2c-0', domain: 'water' }, { deviceId: 'fz-gw-2', domain: 'water' }, ...devices.slice(0, 3)],
+        mulberry32(deriveSeed(SEED, 'gateway')),
+        tsBase,
+        LIMITS,
+        (child) => mulberry32(deriveSeed(SEED, child)),
+      );
+      plans.push({
+        device: gateway,
+        messages: Array.from({ length: GATEWAY_MESSAGES }, () => gateway.next()),
+        connect: () => connectAsync(hub.mqttUrl, { clientId: 'fz-gw-1', username: 'fz-gw-1', password: gatewaySecret, clean: true, reconnectPeriod: 0, connectTimeout: 10_000 }),
+      });
       const raw = rawScenarios(mulberry32(deriveSeed(SEED, 'raw')), RAW_CONNECTIONS, MAX_PACKET_BYTES);
 
       const problems: string[] = [];
       const [, rawOutcomes] = await Promise.all([
         Promise.all(
-          plans.map(async ({ device, messages }) => {
-            const client = await connectDevice(hub, device);
+          plans.map(async ({ device, messages, connect }) => {
+            const client = await connect();
             let closes = 0;
             client.on('close', () => closes++);
             for (const [index, message] of messages.entries()) {
@@ -206,6 +236,11 @@ describe(`fuzz (seed ${SEED})`, () => {
       const aimed: RejectReason[] = ['MALFORMED_JSON', 'NESTING_TOO_DEEP', 'DUPLICATE_KEY', 'READING_NOT_OBJECT', 'FIELD_UNKNOWN', 'METRICS_MISSING', 'METRIC_UNKNOWN', 'VALUE_NOT_NUMBER', 'VALUE_NOT_FINITE', 'VALUE_OUT_OF_RANGE', 'TS_INVALID', 'TS_IN_FUTURE', 'TS_TOO_OLD', 'SEQ_INVALID', 'PAYLOAD_TOO_LARGE', 'BATCH_EMPTY', 'BATCH_TOO_LARGE', 'TOPIC_FORBIDDEN', 'STATUS_INVALID'];
       expect(aimed.filter((reason) => !reached.has(reason))).toEqual([]);
       expect(expected.duplicates).toBeGreaterThan(0);
+      // The gateway's refusals are its own (filed under it), and its children's readings are stored under their ids.
+      const gatewayLetters = fuzzLetters.filter((letter) => letter.clientId === 'fz-gw-1');
+      expect(gatewayLetters.some((letter) => letter.reason === 'TOPIC_FORBIDDEN' && letter.deviceId === 'fz-gw-1' && letter.detail.startsWith('gateway fz-gw-1 may not publish for'))).toBe(true);
+      expect([...stored.keys()].some((key) => key.startsWith('fz-gwc-'))).toBe(true);
+      expect([...stored.keys()].filter((key) => /^fz-gw(-|2c)/.test(key))).toEqual([]);
     }));
 
   it('HTTP: thousands of random and mutated requests to every route, never a 5xx, every refusal explained', () =>
@@ -256,6 +291,18 @@ describe(`fuzz (seed ${SEED})`, () => {
     expect(hub.output).not.toMatch(/Unhandled error|Could not process a message|Request failed/);
   });
 });
+
+/** Provisions gateways fz-gw-1 (with the fuzz children) and fz-gw-2 (with fz-gw2c-0); returns fz-gw-1's secret. */
+async function provisionGateways(hub: HubProcess): Promise<string> {
+  const answer = await hub.request<{ created: Array<{ deviceId: string; secret: string }>; refused: unknown[] }>('POST', '/api/devices/import', [
+    { deviceId: 'fz-gw-1', domain: 'water', kind: 'gateway', gatewayDomains: ['water', 'power'] },
+    ...GATEWAY_CHILDREN.map((child) => ({ ...child, gatewayId: 'fz-gw-1' })),
+    { deviceId: 'fz-gw-2', domain: 'water', kind: 'gateway' },
+    { deviceId: 'fz-gw2c-0', domain: 'water', gatewayId: 'fz-gw-2' },
+  ]);
+  if (answer.status !== 200 || answer.body.refused.length > 0) throw new Error(`gateways refused: ${JSON.stringify(answer.body)}`);
+  return answer.body.created.find((device) => device.deviceId === 'fz-gw-1')?.secret ?? '';
+}
 
 /** Every stored dead letter, oldest first. */
 async function allDeadLetters(hub: HubProcess): Promise<DeadLetter[]> {

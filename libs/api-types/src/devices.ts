@@ -7,6 +7,13 @@ export const DEVICE_STATUSES = ['active', 'quarantined', 'rejected'] as const;
 export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
 
 /**
+ * device: reports for itself. gateway: a DTU, RTU or substation concentrator that also publishes for the devices
+ * registered under it (its children), on their own topics, over its one connection.
+ */
+export const DEVICE_KINDS = ['device', 'gateway'] as const;
+export type DeviceKind = (typeof DEVICE_KINDS)[number];
+
+/**
  * A device as the API shows it: what the registry says (where, what to expect, its standing, when its secret was
  * issued — never the secret or its hash) merged with what presence saw (online, last seen, last values).
  * `registered: false` marks a device heard from before the registry existed, or deleted from it since: its
@@ -16,6 +23,14 @@ export interface DeviceView {
   readonly deviceId: string;
   readonly domain: string | null;
   readonly registered: boolean;
+  /** Null for a device only presence knows (not in the registry). */
+  readonly kind: DeviceKind | null;
+  /** A child: the gateway that publishes for it (it may still connect with its own credential). */
+  readonly gatewayId: string | null;
+  /** A gateway: the domains it may speak for; empty for other devices. */
+  readonly gatewayDomains: readonly string[];
+  /** A gateway: how many devices are registered under it; null for other devices. */
+  readonly childCount: number | null;
   readonly status: DeviceStatus | null;
   readonly enabled: boolean | null;
   readonly town: string | null;

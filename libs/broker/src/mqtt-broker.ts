@@ -12,7 +12,7 @@ import { MqttPacketSizeMeter } from './mqtt-packet-size.meter';
 import { boundedOfflineQueues, OfflineQueueStats } from './bounded-offline-queues';
 import { forwardOnlyToSubscribers } from './forward-only-to-subscribers';
 import { usePlainParserBuffer } from './plain-parser-buffer';
-import { type Domain, statusTopic } from '@hub/contract';
+import { type Domain, isDomain, statusTopic } from '@hub/contract';
 
 export interface BrokerListenOptions extends MqttListenerOptions {
   /** QoS 1/2 messages queued at most for one persistent session while its client is away. */
@@ -45,6 +45,7 @@ export class MqttBroker {
   private sweeper: NodeJS.Timeout | null = null;
   private readonly clients = new Map<string, Client>();
   private parserBufferWarned = false;
+  private stopping = false;
   readonly access: MqttAccessHooks;
   /** Messages not queued for an away persistent session because its queue was full (see boundedOfflineQueues). */
   offlineQueues: OfflineQueueStats = { dropped: 0 };
@@ -130,7 +131,15 @@ export class MqttBroker {
     aedes.on('clientDisconnect', (client: Client) => {
       if (this.clients.get(client.id) === client) this.clients.delete(client.id);
       this.perimeter.connectionClosed(client);
-      this.presence.clientDisconnected(client.id);
+      // A gateway gone takes its children with it (Sparkplug's NDEATH): their retained status says so too, or a
+      // subscriber would keep seeing the `online` the gateway left for them. Its own will covers the gateway itself.
+      for (const child of this.presence.clientDisconnected(client.id)) {
+        // At shutdown the retained store goes with the broker; every device starts offline at the next start anyway.
+        if (this.stopping || !isDomain(child.domain)) continue;
+        this.publish(statusTopic(child.domain, child.deviceId), 'offline', 1, true).catch((error: unknown) =>
+          this.logger.warn({ msg: 'Could not retain offline for a device of a disconnected gateway', deviceId: child.deviceId, clientId: clipClientId(client.id), error }),
+        );
+      }
     });
     aedes.on('clientError', (client: Client, error: Error) => {
       // Refused logins and publishes were counted and logged where they were refused.
@@ -224,6 +233,7 @@ export class MqttBroker {
 
   /** Stops listening and closes every client connection. */
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.sweeper !== null) clearInterval(this.sweeper);
     const closing: Promise<void>[] = [];
     if (this.listeners) closing.push(this.listeners.close());

@@ -26,7 +26,7 @@ export const REJECT_REASONS = {
   SEQ_INVALID: 'seq is not a non-negative integer',
   STATUS_INVALID: 'A message on sensors/{domain}/{deviceId}/status is neither "online" nor "offline"',
   INFLUX_REFUSED: 'InfluxDB refused the point (its own reason is in the detail)',
-  TOPIC_FORBIDDEN: 'The sender may not publish on this topic: a device publishes only on its own sensors/{its domain}/{its id}/telemetry and .../status',
+  TOPIC_FORBIDDEN: 'The sender may not publish on this topic: a device publishes only on its own sensors/{its domain}/{its id}/telemetry and .../status, a gateway also on those of the devices registered under it',
   DEVICE_QUARANTINED: 'The device is not approved yet (quarantine mode): its messages are held here, not stored, until an operator approves it',
 } as const;
 

@@ -1,9 +1,10 @@
 import type { MqttAccessPolicy, MqttLoginAttempt, MqttLoginRefusal, MqttPrincipal, MqttPublishRefusal, MqttRefusalCode } from '@hub/access';
 import { parseSensorTopic, DEVICE_ID_PATTERN } from '@hub/contract';
 import { deviceSecretMatches, hashDeviceSecret } from './device-secret';
-import { deviceMayReceive, devicePublishRefusal, deviceSubscriptionRefusal } from './device-topic.acl';
+import { deviceMayPublish, deviceMayReceive, devicePublishRefusal, deviceSubscriptionRefusal } from './device-topic.acl';
 import type { DeviceRegistryService } from './device-registry.service';
-import { EMPTY_PROFILE, RegistryDevice } from './registry-device';
+import { gatewayPublishRefusal } from './gateway-topic.acl';
+import { EMPTY_PROFILE, NO_GATEWAY, RegistryDevice } from './registry-device';
 
 /**
  * registered: only provisioned devices connect. quarantine: for a first deployment, an unknown device is let in and
@@ -56,7 +57,12 @@ export class DeviceAccessPolicy implements MqttAccessPolicy {
 
   publishRefusal(principal: MqttPrincipal, topic: string): MqttPublishRefusal | null {
     if (principal.kind === 'device') {
-      const refusal = devicePublishRefusal(principal, topic);
+      if (deviceMayPublish(principal, topic)) return null;
+      // A gateway also publishes on its children's own topics (checked without building a device's refusal text on
+      // every message); what is refused is filed under the gateway, whose configuration is wrong, not under the
+      // device it named (which may be another gateway's).
+      const gateway = this.registry.find(principal.deviceId);
+      const refusal = gateway?.kind === 'gateway' ? gatewayPublishRefusal(gateway, topic, (id) => this.registry.find(id)) : devicePublishRefusal(principal, topic);
       return refusal === null ? null : { reason: 'TOPIC_FORBIDDEN', detail: refusal, deviceId: principal.deviceId, domain: principal.domain };
     }
     if (principal.kind === 'quarantined') return this.quarantinedPublish(principal.deviceId, topic);
@@ -80,6 +86,7 @@ export class DeviceAccessPolicy implements MqttAccessPolicy {
     const keep = attempt.password !== undefined && attempt.password.length >= MIN_KEPT_SECRET_BYTES;
     this.registry.storeFromBroker({
       ...EMPTY_PROFILE,
+      ...NO_GATEWAY,
       deviceId,
       domain: null,
       status: 'quarantined',

@@ -1,6 +1,6 @@
 import { type DomainIssue, firstUnprintable, printable, quoted } from '@hub/common';
 import { Domain, DOMAINS, isDomain, DEVICE_ID_PATTERN } from '@hub/contract';
-import { DevicePatch, DeviceProfile, EMPTY_PROFILE, NewDevice } from './registry-device';
+import { DEVICE_KINDS, DeviceKind, DevicePatch, DeviceProfile, EMPTY_PROFILE, GatewayLink, NewDevice } from './registry-device';
 
 export const MAX_TOWN_LENGTH = 64;
 export const MAX_SITE_LENGTH = 128;
@@ -11,6 +11,8 @@ export const MAX_EXPECTED_INTERVAL_S = 7 * 86_400;
 /** The fields of the JSON API, in the order they are documented. */
 export const PROFILE_FIELDS = ['town', 'site', 'latitude', 'longitude', 'expectedIntervalS', 'description', 'enabled'] as const;
 export type ProfileField = (typeof PROFILE_FIELDS)[number];
+/** Gateways: `kind` is set at provisioning; a child's `gatewayId` and a gateway's `gatewayDomains` may change later. */
+export const GATEWAY_FIELDS = ['kind', 'gatewayId', 'gatewayDomains'] as const;
 
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problems: readonly DomainIssue[] };
 
@@ -31,15 +33,50 @@ export function rawDeviceOf(body: unknown): Parsed<RawDevice> {
 export function parseNewDevice(raw: RawDevice, text = false): Parsed<NewDevice> {
   const problems: DomainIssue[] = [];
   for (const field of Object.keys(raw)) {
-    if (field !== 'deviceId' && field !== 'domain' && !(PROFILE_FIELDS as readonly string[]).includes(field)) {
-      problems.push({ field, problem: `unknown field; allowed: deviceId, domain, ${PROFILE_FIELDS.join(', ')}` });
+    if (field !== 'deviceId' && field !== 'domain' && !(PROFILE_FIELDS as readonly string[]).includes(field) && !(GATEWAY_FIELDS as readonly string[]).includes(field)) {
+      problems.push({ field, problem: `unknown field; allowed: deviceId, domain, ${PROFILE_FIELDS.join(', ')}, ${GATEWAY_FIELDS.join(', ')}` });
     }
   }
   const deviceId = readDeviceId(raw.deviceId, problems);
   const domain = readDomain(raw.domain, problems);
   const profile = readProfile(raw, text, problems, false);
+  const link = readGatewayLink(raw, text, domain, problems);
   if (problems.length > 0 || deviceId === undefined || domain === undefined) return { ok: false, problems };
-  return { ok: true, value: { ...EMPTY_PROFILE, ...profile, deviceId, domain } };
+  if (link.gatewayId === deviceId) return { ok: false, problems: [{ field: 'gatewayId', problem: 'a device cannot be its own gateway' }] };
+  return { ok: true, value: { ...EMPTY_PROFILE, ...profile, ...link, deviceId, domain } };
+}
+
+/**
+ * kind (default device), a device's gatewayId, a gateway's gatewayDomains (default: its own domain). Whether the
+ * named gateway exists and may speak for the device's domain is the registry's question, not a field's.
+ */
+function readGatewayLink(raw: RawDevice, text: boolean, domain: Domain | undefined, problems: DomainIssue[]): GatewayLink {
+  const given = (field: string): boolean => raw[field] !== undefined && raw[field] !== null && !(text && raw[field] === '');
+  let kind: DeviceKind = 'device';
+  if (given('kind')) {
+    const value = text && typeof raw.kind === 'string' ? raw.kind.trim().toLowerCase() : raw.kind;
+    if (typeof value === 'string' && (DEVICE_KINDS as readonly string[]).includes(value)) kind = value as DeviceKind;
+    else problems.push({ field: 'kind', problem: `must be one of ${DEVICE_KINDS.join(', ')}, got ${shown(raw.kind)}` });
+  }
+  const gatewayId = given('gatewayId') ? (readDeviceId(raw.gatewayId, problems, 'gatewayId') ?? null) : null;
+  const domains = given('gatewayDomains') ? readGatewayDomains(raw.gatewayDomains, text, problems) : null;
+  if (kind === 'gateway') {
+    if (gatewayId !== null) problems.push({ field: 'gatewayId', problem: 'a gateway cannot be under another gateway' });
+    return { kind, gatewayId: null, gatewayDomains: domains ?? (domain === undefined ? [] : [domain]) };
+  }
+  if (domains !== null && domains.length > 0) problems.push({ field: 'gatewayDomains', problem: 'only a gateway (kind gateway) speaks for domains' });
+  return { kind, gatewayId, gatewayDomains: [] };
+}
+
+/** A JSON array of domains, or in a CSV cell domains separated by `;`, `|` or spaces; at least one, no repeats. */
+export function readGatewayDomains(value: unknown, text: boolean, problems: DomainIssue[]): Domain[] | null {
+  const items = text && typeof value === 'string' ? value.split(/[;|\s]+/).filter((item) => item !== '') : value;
+  if (!Array.isArray(items) || items.length === 0 || !items.every((item): item is Domain => typeof item === 'string' && isDomain(item))) {
+    const form = text ? 'domains separated by ; (e.g. water;power)' : 'a non-empty array of domains';
+    return fail(problems, 'gatewayDomains', `must be ${form}, each one of ${DOMAINS.join(', ')}; got ${shown(value)}`);
+  }
+  if (new Set(items).size !== items.length) return fail(problems, 'gatewayDomains', `lists a domain more than once: ${shown(value)}`);
+  return items;
 }
 
 /** A change to a device's profile: only the fields given; null clears a field. */
@@ -48,11 +85,15 @@ export function parseDevicePatch(raw: RawDevice): Parsed<DevicePatch> {
   for (const field of Object.keys(raw)) {
     if (field === 'domain' || field === 'deviceId') {
       problems.push({ field, problem: `${field} cannot change (it is part of the device's topics); delete the device and provision it again` });
-    } else if (!(PROFILE_FIELDS as readonly string[]).includes(field)) {
-      problems.push({ field, problem: `unknown field; allowed: ${PROFILE_FIELDS.join(', ')}` });
+    } else if (field === 'kind') {
+      problems.push({ field, problem: 'kind cannot change; delete the device and provision it again' });
+    } else if (!(PROFILE_FIELDS as readonly string[]).includes(field) && !(GATEWAY_FIELDS as readonly string[]).includes(field)) {
+      problems.push({ field, problem: `unknown field; allowed: ${PROFILE_FIELDS.join(', ')}, gatewayId, gatewayDomains` });
     }
   }
-  const patch = readProfile(raw, false, problems, true);
+  const patch: { -readonly [K in keyof DevicePatch]: DevicePatch[K] } = readProfile(raw, false, problems, true);
+  if (raw.gatewayId !== undefined) patch.gatewayId = raw.gatewayId === null ? null : (readDeviceId(raw.gatewayId, problems, 'gatewayId') ?? null);
+  if (raw.gatewayDomains !== undefined) patch.gatewayDomains = readGatewayDomains(raw.gatewayDomains, false, problems) ?? [];
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value: patch };
 }
 

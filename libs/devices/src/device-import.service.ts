@@ -42,6 +42,13 @@ export class DeviceImportService {
 
     const positions = new Map<string, ImportCandidate[]>();
     for (const { candidate, device } of valid) positions.set(device.deviceId, [...(positions.get(device.deviceId) ?? []), candidate]);
+    // Rows may name a gateway created by another row of the same import (a DTU and its meters in one sheet).
+    // Only gateways that will be created count (gateways do not nest, so theirs is checked without the others).
+    const pendingGateways = new Map(
+      valid
+        .filter(({ device }) => device.kind === 'gateway' && positions.get(device.deviceId)?.length === 1 && this.registry.provisionRefusal(actor, device) === null)
+        .map(({ device }) => [device.deviceId, device]),
+    );
     const toCreate: NewDevice[] = [];
     for (const { candidate, device } of valid) {
       const same = positions.get(device.deviceId) ?? [];
@@ -50,7 +57,7 @@ export class DeviceImportService {
         refused.push(refusal(candidate, device.deviceId, [{ field: 'deviceId', problem: `appears more than once in this import (${where}); list each device once` }]));
         continue;
       }
-      const problem = this.registry.provisionRefusal(actor, device);
+      const problem = this.registry.provisionRefusal(actor, device, pendingGateways);
       if (problem !== null) refused.push(refusal(candidate, device.deviceId, [problem]));
       else toCreate.push(device);
     }

@@ -14,7 +14,7 @@ describe('readDeviceCsv', () => {
     expect(readDeviceCsv('device_id,twon,town,town\nx,y,z,w\n')).toEqual({
       ok: false,
       problems: [
-        { field: 'twon', problem: `unknown column; allowed: ${HEADER.split(',').join(', ')}` },
+        { field: 'twon', problem: `unknown column; allowed: ${[...HEADER.split(','), 'kind', 'gateway_id', 'gateway_domains'].join(', ')}` },
         { field: 'town', problem: 'column appears more than once' },
         { field: 'domain', problem: 'required column is missing from the header row' },
       ],

@@ -18,6 +18,9 @@ export const CSV_COLUMNS: Readonly<Record<string, string>> = {
   expected_interval: 'expectedIntervalS',
   description: 'description',
   enabled: 'enabled',
+  kind: 'kind',
+  gateway_id: 'gatewayId',
+  gateway_domains: 'gatewayDomains',
 };
 const REQUIRED_COLUMNS = ['device_id', 'domain'];
 const COLUMN_OF_FIELD = new Map(Object.entries(CSV_COLUMNS).map(([column, field]) => [field, column]));

@@ -6,6 +6,7 @@ import type { NewAuditEntry } from '@hub/store';
 import { parseDevicePatch, parseNewDevice, RawDevice } from './device-fields';
 import { DeviceConflictError, DeviceNotFoundError, DeviceOutOfScopeError, InvalidDeviceError } from './device-registry.errors';
 import { generateDeviceSecret, hashDeviceSecret } from './device-secret';
+import { gatewayLinkRefusal, LinkedDevice } from './gateway-link';
 import { NewDevice, RegistryDevice } from './registry-device';
 import type { RegistryDeviceRepository } from './registry-device.repository';
 
@@ -46,6 +47,8 @@ export interface DeviceRegistryDeps {
 export class DeviceRegistryService {
   private readonly devices = new Map<string, RegistryDevice>();
   private readonly tags = new Map<string, TagSet>();
+  /** gateway id → ids of the devices registered under it. */
+  private readonly children = new Map<string, Set<string>>();
   private sessions: DeviceSessions = { disconnect: () => undefined, retire: () => undefined };
   private readonly repository: RegistryDeviceRepository;
   private readonly audit: DeviceRegistryDeps['audit'];
@@ -82,6 +85,15 @@ export class DeviceRegistryService {
     return this.tags.get(deviceId) ?? NO_TAGS;
   }
 
+  /** The devices registered under a gateway (none for a plain device). */
+  childrenOf(gatewayId: string): RegistryDevice[] {
+    return [...(this.children.get(gatewayId) ?? [])].map((id) => this.devices.get(id)).filter((device): device is RegistryDevice => device !== undefined);
+  }
+
+  childCountOf(gatewayId: string): number {
+    return this.children.get(gatewayId)?.size ?? 0;
+  }
+
   townOf(deviceId: string): string | null {
     return this.devices.get(deviceId)?.town ?? null;
   }
@@ -92,19 +104,37 @@ export class DeviceRegistryService {
     const refusal = this.provisionRefusal(actor, parsed.value);
     if (refusal !== null) {
       if (refusal.field === 'town') throw new DeviceOutOfScopeError(parsed.value.deviceId, actor.name);
+      if (refusal.field !== 'deviceId') throw new InvalidDeviceError('Invalid device', [refusal]);
       throw new DeviceConflictError(`Device ${parsed.value.deviceId} ${refusal.problem}`);
     }
     const [created] = this.createAll(actor, [parsed.value], 'api');
     return created;
   }
 
-  /** Why a valid new device cannot be created by this actor (exists, outside its scope), or null. */
-  provisionRefusal(actor: RegistryActor, device: NewDevice): DomainIssue | null {
+  /**
+   * Why a valid new device cannot be created by this actor (exists, outside its scope, a gateway it cannot stand
+   * under), or null. `pending`: gateways created in the same import, which its other rows may name.
+   */
+  provisionRefusal(actor: RegistryActor, device: NewDevice, pending: ReadonlyMap<string, NewDevice> = new Map()): DomainIssue | null {
     const existing = this.devices.get(device.deviceId);
     if (existing?.status === 'quarantined') return { field: 'deviceId', problem: 'is waiting in quarantine: approve it instead' };
     if (existing !== undefined) return { field: 'deviceId', problem: 'is already provisioned (PATCH it to change it, or rotate its secret)' };
     if (!scopeCovers(actor.scope, device)) return { field: 'town', problem: `outside the towns and domains ${actor.name} may manage` };
-    return null;
+    return this.linkRefusal(actor, device, pending);
+  }
+
+  /**
+   * The gateway rules (gateway-link.ts) with the registry as the lookup. A gateway outside the actor's towns is as
+   * good as absent: an admin must not let another town's gateway publish for their devices unseen.
+   */
+  private linkRefusal(actor: RegistryActor, device: LinkedDevice & { readonly town: string | null }, pending: ReadonlyMap<string, NewDevice> = new Map()): DomainIssue | null {
+    const find = (id: string): LinkedDevice | undefined => {
+      const gateway: (LinkedDevice & { readonly town: string | null; readonly status?: string }) | undefined = this.devices.get(id) ?? pending.get(id);
+      return gateway !== undefined && (gateway.status ?? 'active') === 'active' && scopeCovers(actor.scope, { town: gateway.town, domain: device.domain })
+        ? gateway
+        : undefined;
+    };
+    return gatewayLinkRefusal(device, find, this.childrenOf(device.deviceId));
   }
 
   /** Creates devices with new secrets, all in one transaction; each creation is audited. */
@@ -129,7 +159,15 @@ export class DeviceRegistryService {
     this.repository.transaction(() => {
       this.repository.saveMany(created.map(({ device }) => device));
       for (const { device } of created) {
-        this.record(actor, 'device.provision', device.deviceId, { via, domain: device.domain, town: device.town, site: device.site, enabled: device.enabled });
+        this.record(actor, 'device.provision', device.deviceId, {
+          via,
+          domain: device.domain,
+          town: device.town,
+          site: device.site,
+          enabled: device.enabled,
+          ...(device.kind === 'gateway' ? { kind: device.kind, gatewayDomains: device.gatewayDomains } : {}),
+          ...(device.gatewayId === null ? {} : { gatewayId: device.gatewayId }),
+        });
       }
     });
     for (const { device } of created) this.remember(device);
@@ -145,6 +183,14 @@ export class DeviceRegistryService {
       throw new InvalidDeviceError('Invalid change', [{ field: next.latitude === null ? 'latitude' : 'longitude', problem: 'latitude and longitude go together: set both or clear both' }]);
     }
     if (!scopeCovers(actor.scope, next)) throw new DeviceOutOfScopeError(deviceId, actor.name);
+    if (parsed.value.gatewayDomains !== undefined && next.kind !== 'gateway') {
+      throw new InvalidDeviceError('Invalid change', [{ field: 'gatewayDomains', problem: 'only a gateway (kind gateway) speaks for domains' }]);
+    }
+    if (parsed.value.gatewayId != null && next.kind === 'gateway') throw new InvalidDeviceError('Invalid change', [{ field: 'gatewayId', problem: 'a gateway cannot be under another gateway' }]);
+    if (next.gatewayId === deviceId) throw new InvalidDeviceError('Invalid change', [{ field: 'gatewayId', problem: 'a device cannot be its own gateway' }]);
+    // Only a change of the link itself is checked: a scoped admin may still edit a device whose gateway they cannot see.
+    const link = parsed.value.gatewayId !== undefined || parsed.value.gatewayDomains !== undefined ? this.linkRefusal(actor, next) : null;
+    if (link !== null) throw new InvalidDeviceError('Invalid change', [link]);
     this.store(next);
     this.record(actor, 'device.update', deviceId, { changes: parsed.value });
     if (device.enabled && !next.enabled) this.endSession(deviceId, 'disabled');
@@ -180,9 +226,10 @@ export class DeviceRegistryService {
    */
   remove(actor: RegistryActor, deviceId: string): void {
     const device = this.visible(actor, deviceId);
+    const children = this.childCountOf(deviceId);
+    if (children > 0) throw new DeviceConflictError(`Gateway ${deviceId} still has ${children} devices registered under it: move them (PATCH gatewayId) or delete them first`);
     this.repository.delete(deviceId);
-    this.devices.delete(deviceId);
-    this.tags.delete(deviceId);
+    this.forget(device);
     this.record(actor, 'device.delete', deviceId, { domain: device.domain, town: device.town, status: device.status });
     this.logger.log({ msg: 'Ending the MQTT session of a device and clearing its retained status', deviceId, why: 'deleted' });
     this.sessions.retire(deviceId, device.domain);
@@ -199,6 +246,8 @@ export class DeviceRegistryService {
     const parsed = parseNewDevice({ ...raw, deviceId, domain: raw.domain ?? device.domain ?? undefined });
     if (!parsed.ok) throw new InvalidDeviceError('Invalid approval', parsed.problems);
     if (!scopeCovers(actor.scope, parsed.value)) throw new DeviceOutOfScopeError(deviceId, actor.name);
+    const link = this.linkRefusal(actor, parsed.value);
+    if (link !== null) throw new InvalidDeviceError('Invalid approval', [link]);
     const keep = !issueNewSecret && device.secretHash !== null;
     const secret = keep ? null : generateDeviceSecret();
     const now = this.now();
@@ -252,13 +301,29 @@ export class DeviceRegistryService {
   }
 
   private remember(device: RegistryDevice): void {
+    const previous = this.devices.get(device.deviceId);
+    if (previous !== undefined) this.forget(previous);
     this.devices.set(device.deviceId, device);
+    if (device.gatewayId !== null) {
+      let children = this.children.get(device.gatewayId);
+      if (children === undefined) this.children.set(device.gatewayId, (children = new Set()));
+      children.add(device.deviceId);
+    }
     const tags: [string, string][] = [];
     // Sorted by key (site < town), as readingToLine expects; only active devices' readings are stored at all.
     if (device.site !== null) tags.push(['site', device.site]);
     if (device.town !== null) tags.push(['town', device.town]);
     if (tags.length > 0) this.tags.set(device.deviceId, tags);
     else this.tags.delete(device.deviceId);
+  }
+
+  private forget(device: RegistryDevice): void {
+    this.devices.delete(device.deviceId);
+    this.tags.delete(device.deviceId);
+    if (device.gatewayId === null) return;
+    const children = this.children.get(device.gatewayId);
+    children?.delete(device.deviceId);
+    if (children?.size === 0) this.children.delete(device.gatewayId);
   }
 
   private endSession(deviceId: string, why: string): void {

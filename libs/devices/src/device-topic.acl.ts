@@ -1,8 +1,13 @@
 import { commandsTopic, configTopic, DeviceAddress, isDeviceTopic, statusTopic, telemetryTopic } from '@hub/contract';
 
+/** Whether the device may publish on `topic`: its own telemetry or status. */
+export function deviceMayPublish(owner: DeviceAddress, topic: string): boolean {
+  return isDeviceTopic(owner, topic, 'telemetry') || isDeviceTopic(owner, topic, 'status');
+}
+
 /** Null when the device may publish on `topic` (its own telemetry or status), else why not. */
 export function devicePublishRefusal(owner: DeviceAddress, topic: string): string | null {
-  if (isDeviceTopic(owner, topic, 'telemetry') || isDeviceTopic(owner, topic, 'status')) return null;
+  if (deviceMayPublish(owner, topic)) return null;
   const { domain, deviceId } = owner;
   return `device ${deviceId} may publish only on ${telemetryTopic(domain, deviceId)} and ${statusTopic(domain, deviceId)}, not on ${clip(topic)}`;
 }

@@ -29,9 +29,9 @@ export class DeviceQueryService {
 
   /** Devices the scope covers, matching the filter, by domain then id. */
   list(scope: AccessScope, filter: DeviceFilter = {}): DeviceView[] {
-    const views: DeviceView[] = this.registry.list().map((device) => toDeviceView(device, this.presence.get(device.deviceId)));
+    const views: DeviceView[] = this.registry.list().map((device) => this.viewOf(device));
     for (const state of this.presence.list()) {
-      if (this.registry.find(state.deviceId) === undefined) views.push(toDeviceView(undefined, state));
+      if (this.registry.find(state.deviceId) === undefined) views.push(toDeviceView(undefined, state, null));
     }
     return views
       .filter((view) => scopeCovers(scope, view))
@@ -43,7 +43,7 @@ export class DeviceQueryService {
 
   /** A registry entry as the API shows it, with what presence knows of it. */
   viewOf(device: RegistryDevice): DeviceView {
-    return toDeviceView(device, this.presence.get(device.deviceId));
+    return toDeviceView(device, this.presence.get(device.deviceId), device.kind === 'gateway' ? this.registry.childCountOf(device.deviceId) : null);
   }
 
   /** One device; 404 when nobody knows it, 403 when it is outside the caller's scope. */
@@ -51,19 +51,24 @@ export class DeviceQueryService {
     const registered = this.registry.find(deviceId);
     const state = this.presence.get(deviceId);
     if (registered === undefined && state === undefined) throw new DeviceNotFoundError(deviceId);
-    const view = toDeviceView(registered, state);
+    const view = registered === undefined ? toDeviceView(undefined, state, null) : this.viewOf(registered);
     if (!scopeCovers(principal.scope, view)) throw new DeviceOutOfScopeError(deviceId, principal.name);
     return view;
   }
 }
 
-export function toDeviceView(device: RegistryDevice | undefined, state: DeviceState | undefined): DeviceView {
+/** `childCount`: a gateway's number of children (null for others). */
+export function toDeviceView(device: RegistryDevice | undefined, state: DeviceState | undefined, childCount: number | null = null): DeviceView {
   const id = device?.deviceId ?? state?.deviceId;
   if (id === undefined) throw new Error('a device view needs the registry entry or the presence state');
   return {
     deviceId: id,
     domain: device?.domain ?? state?.domain ?? null,
     registered: device !== undefined,
+    kind: device?.kind ?? null,
+    gatewayId: device?.gatewayId ?? null,
+    gatewayDomains: device?.gatewayDomains ?? [],
+    childCount: device?.kind === 'gateway' ? childCount : null,
     status: device?.status ?? null,
     enabled: device?.enabled ?? null,
     town: device?.town ?? null,

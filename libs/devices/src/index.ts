@@ -8,6 +8,8 @@ export * from './device-registry.service';
 export * from './device-secret';
 export * from './device-topic.acl';
 export * from './device-view';
+export * from './gateway-link';
+export * from './gateway-topic.acl';
 export * from './presence/device-presence';
 export * from './presence/device-state.repository';
 export * from './registry-device.repository';

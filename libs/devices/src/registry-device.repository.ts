@@ -1,6 +1,6 @@
 import type { Domain } from '@hub/contract';
 import type { SqliteDatabase } from '@hub/store';
-import { DeviceStatus, RegistryDevice } from './registry-device';
+import { DeviceKind, DeviceStatus, RegistryDevice } from './registry-device';
 
 interface RegistryRow {
   device_id: string;
@@ -20,6 +20,9 @@ interface RegistryRow {
   created_at: number;
   created_by: string;
   updated_at: number;
+  kind: string;
+  gateway_id: string | null;
+  gateway_domains: string;
 }
 
 /** The device registry table. Whole rows in and out: the service keeps every device in memory and writes through. */
@@ -30,14 +33,15 @@ export class RegistryDeviceRepository {
   constructor(private readonly db: SqliteDatabase) {
     this.upsert = db.prepare(
       `INSERT INTO registry_devices (device_id, domain, town, site, latitude, longitude, expected_interval_s, description, enabled, status,
-         secret_hash, secret_issued_at, first_seen_address, connect_attempts, created_at, created_by, updated_at)
+         secret_hash, secret_issued_at, first_seen_address, connect_attempts, created_at, created_by, updated_at, kind, gateway_id, gateway_domains)
        VALUES (@deviceId, @domain, @town, @site, @latitude, @longitude, @expectedIntervalS, @description, @enabled, @status,
-         @secretHash, @secretIssuedAt, @firstSeenAddress, @connectAttempts, @createdAt, @createdBy, @updatedAt)
+         @secretHash, @secretIssuedAt, @firstSeenAddress, @connectAttempts, @createdAt, @createdBy, @updatedAt, @kind, @gatewayId, @gatewayDomains)
        ON CONFLICT (device_id) DO UPDATE SET domain = excluded.domain, town = excluded.town, site = excluded.site,
          latitude = excluded.latitude, longitude = excluded.longitude, expected_interval_s = excluded.expected_interval_s,
          description = excluded.description, enabled = excluded.enabled, status = excluded.status, secret_hash = excluded.secret_hash,
          secret_issued_at = excluded.secret_issued_at, first_seen_address = excluded.first_seen_address,
-         connect_attempts = excluded.connect_attempts, updated_at = excluded.updated_at`,
+         connect_attempts = excluded.connect_attempts, updated_at = excluded.updated_at, kind = excluded.kind,
+         gateway_id = excluded.gateway_id, gateway_domains = excluded.gateway_domains`,
     );
     this.remove = db.prepare('DELETE FROM registry_devices WHERE device_id = ?');
   }
@@ -68,7 +72,7 @@ export class RegistryDeviceRepository {
 }
 
 function toRow(device: RegistryDevice): Record<string, unknown> {
-  return { ...device, enabled: device.enabled ? 1 : 0 };
+  return { ...device, enabled: device.enabled ? 1 : 0, gatewayDomains: JSON.stringify(device.gatewayDomains) };
 }
 
 function fromRow(row: RegistryRow): RegistryDevice {
@@ -90,5 +94,8 @@ function fromRow(row: RegistryRow): RegistryDevice {
     createdAt: row.created_at,
     createdBy: row.created_by,
     updatedAt: row.updated_at,
+    kind: row.kind as DeviceKind,
+    gatewayId: row.gateway_id,
+    gatewayDomains: JSON.parse(row.gateway_domains) as Domain[],
   };
 }

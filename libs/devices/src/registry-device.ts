@@ -1,5 +1,5 @@
 import type { Domain } from '@hub/contract';
-import type { DeviceStatus } from '@hub/api-types';
+import type { DeviceKind, DeviceStatus } from '@hub/api-types';
 
 /**
  * active: provisioned (or approved) and allowed to report. quarantined: an unknown device let in by quarantine mode,
@@ -8,6 +8,8 @@ import type { DeviceStatus } from '@hub/api-types';
  */
 export { DEVICE_STATUSES } from '@hub/api-types';
 export type { DeviceStatus };
+export { DEVICE_KINDS } from '@hub/api-types';
+export type { DeviceKind };
 
 /** What an operator says about a device: where it is and what to expect of it. */
 export interface DeviceProfile {
@@ -21,15 +23,30 @@ export interface DeviceProfile {
   readonly enabled: boolean;
 }
 
-export interface NewDevice extends DeviceProfile {
+/**
+ * Where a device stands among gateways: a gateway with the domains it may speak for, or a device with the gateway
+ * that publishes for it (null: it reports only for itself).
+ */
+export interface GatewayLink {
+  readonly kind: DeviceKind;
+  /** A child's gateway; always null for a gateway (gateways do not nest). */
+  readonly gatewayId: string | null;
+  /** A gateway's domains (never empty); always empty for a device. */
+  readonly gatewayDomains: readonly Domain[];
+}
+
+export const NO_GATEWAY: GatewayLink = { kind: 'device', gatewayId: null, gatewayDomains: [] };
+
+export interface NewDevice extends DeviceProfile, GatewayLink {
   readonly deviceId: string;
   readonly domain: Domain;
 }
 
-export type DevicePatch = Partial<DeviceProfile>;
+/** A gateway's domains and a child's gateway may change (a meter moved to another DTU); the kind may not. */
+export type DevicePatch = Partial<DeviceProfile> & Partial<Pick<GatewayLink, 'gatewayId' | 'gatewayDomains'>>;
 
 /** A row of the registry, credential included (as a hash): never sent over the API as is. */
-export interface RegistryDevice extends DeviceProfile {
+export interface RegistryDevice extends DeviceProfile, GatewayLink {
   readonly deviceId: string;
   /** Null only for a quarantined device that has not published yet (its domain is learnt from its first topic). */
   readonly domain: Domain | null;

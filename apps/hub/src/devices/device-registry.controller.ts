@@ -34,8 +34,15 @@ export class DeviceRegistryController {
 
   @Post()
   @ApiOperation({ summary: 'Provision one device. The answer carries its secret, shown this once (only a hash is kept).' })
-  @ApiBody({ schema: { type: 'object', example: DEVICE_EXAMPLE } })
-  @ApiCreatedResponse({ description: '{ device, secret }' })
+  @ApiBody({
+    schema: { type: 'object', example: DEVICE_EXAMPLE },
+    examples: {
+      device: { value: DEVICE_EXAMPLE },
+      gateway: { summary: 'A 4G DTU that speaks for water and heat meters', value: { deviceId: 'dtu-ashford-01', domain: 'water', town: 'Ashford', kind: 'gateway', gatewayDomains: ['water', 'heat'] } },
+      child: { summary: 'A meter the DTU publishes for', value: { deviceId: 'wtr-dma-015', domain: 'water', town: 'Ashford', gatewayId: 'dtu-ashford-01' } },
+    },
+  })
+  @ApiCreatedResponse({ description: '{ device, secret }; a device view carries kind (device or gateway), gatewayId (a child), gatewayDomains and childCount (a gateway)' })
   @ApiBadRequestResponse({ description: '{ statusCode, error, message, issues: [{ field, problem }] }' })
   @ApiConflictResponse({ description: 'The device id exists (or waits in quarantine)' })
   provision(@CurrentPrincipal() principal: Principal, @Body() body: unknown): { device: DeviceView; secret: string } {
@@ -47,7 +54,7 @@ export class DeviceRegistryController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Provision many devices: text/csv with a header row (device_id, domain, town, site, latitude, longitude, expected_interval, description, enabled), ' +
+      'Provision many devices: text/csv with a header row (device_id, domain, town, site, latitude, longitude, expected_interval, description, enabled, kind, gateway_id, gateway_domains), ' +
       'or a JSON array of devices. Good rows are created, each bad row is reported with its line and problems; existing ids and ids repeated in the file are refused.',
   })
   @ApiConsumes('text/csv', 'application/json')
@@ -70,7 +77,9 @@ export class DeviceRegistryController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change town, site, location, expected interval, description or enabled; null clears. Disabling disconnects the device.' })
+  @ApiOperation({
+    summary: 'Change town, site, location, expected interval, description, enabled, a child’s gatewayId or a gateway’s gatewayDomains; null clears. Disabling disconnects the device.',
+  })
   @ApiBody({ schema: { type: 'object', example: { town: 'Brook', enabled: false } } })
   @ApiOkResponse({ description: 'The device' })
   @ApiBadRequestResponse()
@@ -102,6 +111,7 @@ export class DeviceRegistryController {
   @ApiOperation({ summary: 'Remove from the registry: it can no longer connect. Its readings, dead letters and presence history stay.' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'A gateway that still has devices registered under it' })
   remove(@CurrentPrincipal() principal: Principal, @Param('id') id: string): void {
     this.registry.remove(principal, id);
   }

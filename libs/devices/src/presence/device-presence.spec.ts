@@ -139,11 +139,14 @@ describe('DevicePresence', () => {
     presence.recordReadings(METER, 'gateway-1', T0, [reading(METER, T0, { flow_m3h: 20 })]);
     presence.recordReadings(LOOP, 'loop-17', T0, [reading(LOOP, T0, { vehicle_count: 4 })]);
 
+    presence.recordStatus(METER, 'gateway-1', T0 + 1000, false);
+
     clock = T0 + 60_000;
-    presence.clientDisconnected('gateway-1');
+    // Only pump-7 went offline just now (the gateway had said meter-2 was offline): its retained status must follow.
+    expect(presence.clientDisconnected('gateway-1').map((state) => state.deviceId)).toEqual(['pump-7']);
     expect(presence.list().map((state) => [state.deviceId, state.online, state.statusChangedAt])).toEqual([
       ['pump-7', false, T0 + 60_000],
-      ['meter-2', false, T0 + 60_000],
+      ['meter-2', false, T0 + 1000],
       ['loop-17', true, T0],
     ]);
   });

@@ -67,15 +67,24 @@ export class DevicePresence {
     if (state) this.setOnline(state, true, Date.now());
   }
 
-  clientDisconnected(clientId: string): void {
+  /**
+   * The client's connection ended: it and every device it last spoke for go offline. Returns the devices other than
+   * the client itself that went offline just now (a gateway's children), so their retained status can follow.
+   */
+  clientDisconnected(clientId: string): DeviceState[] {
     const now = Date.now();
+    const children: DeviceState[] = [];
     for (const deviceId of this.devicesByClient.get(clientId) ?? []) {
       const state = this.devices.get(deviceId);
-      if (state && state.clientId === clientId) this.setOnline(state, false, now);
+      if (state && state.clientId === clientId && state.online) {
+        this.setOnline(state, false, now);
+        children.push(state);
+      }
     }
     this.devicesByClient.delete(clientId);
     const own = this.devices.get(clientId);
     if (own && own.clientId === clientId) this.setOnline(own, false, now);
+    return children;
   }
 
   /** Writes changed devices to the embedded database. */

@@ -1,0 +1,81 @@
+import { MqttLoginAttempt, MqttPrincipal } from '@hub/access';
+import { DeviceAccessPolicy } from './device-access.policy';
+import { gatewayPublishRefusal, GatewayChild } from './gateway-topic.acl';
+import { ADMIN, RegistryFixture } from './testing/registry-fixture';
+
+const child = (deviceId: string, domain: 'water' | 'power' | 'gas', gatewayId: string | null, extra: Partial<GatewayChild> = {}): GatewayChild => ({
+  deviceId,
+  domain,
+  gatewayId,
+  status: 'active',
+  enabled: true,
+  ...extra,
+});
+
+describe('gatewayPublishRefusal', () => {
+  const gateway = { deviceId: 'dtu-1', gatewayDomains: ['water', 'power'] as const };
+  const registry = new Map<string, GatewayChild>([
+    ['m-1', child('m-1', 'water', 'dtu-1')],
+    ['m-2', child('m-2', 'power', 'dtu-1')],
+    ['m-3', child('m-3', 'water', 'dtu-2')],
+    ['m-4', child('m-4', 'water', null)],
+    ['m-5', child('m-5', 'gas', 'dtu-1')],
+    ['m-6', child('m-6', 'water', 'dtu-1', { enabled: false })],
+  ]);
+  const refusal = (topic: string) => gatewayPublishRefusal({ ...gateway, gatewayDomains: [...gateway.gatewayDomains] }, topic, (id) => registry.get(id));
+
+  it('lets a gateway publish telemetry and status for its registered children in its domains', () => {
+    expect(refusal('sensors/water/m-1/telemetry')).toBeNull();
+    expect(refusal('sensors/water/m-1/status')).toBeNull();
+    expect(refusal('sensors/power/m-2/telemetry')).toBeNull();
+  });
+
+  it.each([
+    ['an unregistered device', 'sensors/water/ghost/telemetry', 'gateway dtu-1 may not publish for ghost: no such device in the registry (provision it with gatewayId dtu-1)'],
+    ["another gateway's child", 'sensors/water/m-3/telemetry', 'gateway dtu-1 may not publish for m-3: it is registered under gateway dtu-2'],
+    ['a device without a gateway', 'sensors/water/m-4/status', 'gateway dtu-1 may not publish for m-4: it is not registered under any gateway'],
+    ['its child under another domain', 'sensors/power/m-1/telemetry', 'gateway dtu-1 may not publish for m-1 under power: it is a water device'],
+    ['a child in a domain it does not speak for', 'sensors/gas/m-5/telemetry', 'gateway dtu-1 does not speak for gas (its domains: water, power)'],
+    ['a disabled child', 'sensors/water/m-6/telemetry', 'gateway dtu-1 may not publish for m-6: the device is disabled'],
+    ["a child's commands topic", 'sensors/water/m-1/commands', 'gateway dtu-1 may publish only on its own topics and on sensors/{domain}/{child id}/telemetry and …/status of the devices registered under it, not on sensors/water/m-1/commands'],
+    ['an odd child id', 'sensors/water/m 1/telemetry', 'gateway dtu-1 may publish only on its own topics and on sensors/{domain}/{child id}/telemetry and …/status of the devices registered under it, not on sensors/water/m 1/telemetry'],
+  ])('refuses %s, saying why', (_case, topic, detail) => {
+    expect(refusal(topic)).toBe(detail);
+  });
+});
+
+describe('DeviceAccessPolicy with a gateway', () => {
+  const login = (deviceId: string, secret: string): MqttLoginAttempt => ({ clientId: deviceId, username: deviceId, password: Buffer.from(secret), remoteAddress: '10.0.0.7' });
+  let fixture: RegistryFixture;
+  let policy: DeviceAccessPolicy;
+  let gateway: MqttPrincipal;
+  let plain: MqttPrincipal;
+
+  beforeEach(() => {
+    fixture = new RegistryFixture();
+    policy = new DeviceAccessPolicy(fixture.registry, 'registered');
+    gateway = policy.authenticate(login('dtu-1', fixture.registry.provision(ADMIN, { deviceId: 'dtu-1', domain: 'water', kind: 'gateway' }).secret)) as MqttPrincipal;
+    plain = policy.authenticate(login('w-9', fixture.registry.provision(ADMIN, { deviceId: 'w-9', domain: 'water' }).secret)) as MqttPrincipal;
+    fixture.registry.provision(ADMIN, { deviceId: 'm-1', domain: 'water', gatewayId: 'dtu-1' });
+  });
+
+  it('lets the gateway publish on its own topics and its children’s, filing refusals under the gateway', () => {
+    expect(policy.publishRefusal(gateway, 'sensors/water/dtu-1/telemetry')).toBeNull();
+    expect(policy.publishRefusal(gateway, 'sensors/water/m-1/telemetry')).toBeNull();
+    expect(policy.publishRefusal(gateway, 'sensors/water/w-9/telemetry')).toEqual({
+      reason: 'TOPIC_FORBIDDEN',
+      detail: 'gateway dtu-1 may not publish for w-9: it is not registered under any gateway',
+      deviceId: 'dtu-1',
+      domain: 'water',
+    });
+  });
+
+  it('does not let a plain device publish for a gateway’s child', () => {
+    expect(policy.publishRefusal(plain, 'sensors/water/m-1/telemetry')).toMatchObject({ reason: 'TOPIC_FORBIDDEN', deviceId: 'w-9' });
+  });
+
+  it('stops a gateway publishing for a child moved to no gateway', () => {
+    fixture.registry.update(ADMIN, 'm-1', { gatewayId: null });
+    expect(policy.publishRefusal(gateway, 'sensors/water/m-1/telemetry')).toMatchObject({ detail: 'gateway dtu-1 may not publish for m-1: it is not registered under any gateway' });
+  });
+});
