@@ -152,6 +152,68 @@ describe('HTTP ingest loses no accepted reading (real influxd stopped for 20 s, 
     expect(letterKeys).toEqual(refusedKeys);
     expect(letters.every((letter) => letter.batchIndex !== null && letter.topic === `sensors/water/${letter.deviceId}/telemetry`)).toBe(true);
   });
+
+  it('answers 503 with Retry-After, taking nothing, while the spool and memory are full; the same posts succeed once InfluxDB is back', async () => {
+    const full = await HubProcess.start({
+      INFLUX_URL: influxd.url,
+      INFLUX_DATABASE: 'hub_http_full',
+      INFLUX_TIMEOUT: '2s',
+      HUB_SPOOL_MAX_BYTES: '1MiB',
+      HUB_WRITE_BUFFER_READINGS: '1000',
+      HUB_WRITE_BATCH_SIZE: '500',
+      HUB_WRITE_FLUSH_INTERVAL: '50ms',
+      HUB_WRITE_RETRY_MAX: '1s',
+    });
+    try {
+      const devices = Array.from({ length: 4 }, (_, index) => ({ deviceId: `hfull-${index}`, domain: 'power' as const }));
+      const secrets = await provisionDevices(full, devices);
+      await influxd.stop();
+      const tsBase = Date.now() - 3_600_000;
+      const refusals: IngestResponse[] = [];
+      let influxBack = false;
+      const client = async ({ deviceId }: { deviceId: string }): Promise<number> => {
+        const agent = new Agent({ keepAlive: true, maxSockets: 1, timeout: 4000 });
+        let accepted = 0;
+        for (let batchIndex = 0; batchIndex < 16; batchIndex++) {
+          const body = Array.from({ length: 500 }, (_, offset) => ({ ts: tsBase + (batchIndex * 500 + offset) * 10, metrics: { voltage_v: 230 + (offset % 10), current_a: 12.5 } }));
+          for (;;) {
+            const response = await postReadings(full, { domain: 'power', deviceId, body, secret: secrets.get(deviceId), agent });
+            if (response.status === 200) {
+              accepted += response.body.accepted;
+              break;
+            }
+            // Only while InfluxDB is away, and always "nothing taken, later".
+            if (response.status !== 503 || influxBack) throw new Error(`${deviceId}#${batchIndex}: ${response.status} ${JSON.stringify(response.body)}`);
+            refusals.push(response);
+            await sleep(1000);
+          }
+        }
+        agent.destroy();
+        return accepted;
+      };
+      const run = Promise.all(devices.map(client));
+      await waitFor(async () => refusals.length, (count) => count >= 4, 60_000, 'posts refused with 503');
+      const stalled = await stats(full);
+      expect(stalled.balanced).toBe(true);
+      expect((await full.get<{ spool: { full: boolean } }>('/api/health')).body.spool.full).toBe(true);
+      influxBack = true;
+      await influxd.restart();
+      const accepted = await run;
+
+      expect(refusals[0]).toMatchObject({
+        status: 503,
+        retryAfter: '5',
+        body: { statusCode: 503, error: 'SERVICE_UNAVAILABLE', message: expect.stringMatching(/^Not taken, send again in 5 s: the service holds as many readings in memory as it may/) },
+      });
+      expect(accepted).toEqual([8000, 8000, 8000, 8000]);
+      const after = await settled(full);
+      // The refused posts were not received: every reading counted once, when it was taken.
+      expect({ received: after.received, accepted: after.accepted, written: after.written, balanced: after.balanced }).toEqual({ received: 32_000, accepted: 32_000, written: 32_000, balanced: true });
+      expect((await storedReadings(influxd, 'hub_http_full', 'hfull-')).size).toBe(32_000);
+    } finally {
+      await full.cleanup();
+    }
+  });
 });
 
 function sortKeys(metrics: Readonly<Record<string, number>>): Record<string, number> {

@@ -98,7 +98,7 @@ describe('HTTP ingest (real influxd, real service, real HTTP)', () => {
     expect(answer.status).toBe(422);
     expect(answer.body).toEqual({
       statusCode: 422,
-      error: 'Unprocessable Entity',
+      error: 'UNPROCESSABLE_ENTITY',
       message: expect.stringMatching(/^No reading was accepted: 2 refused \(first at index 0: METRIC_UNKNOWN: .*voltage_v/),
       accepted: 0,
       duplicates: 0,
@@ -120,7 +120,7 @@ describe('HTTP ingest (real influxd, real service, real HTTP)', () => {
   ])('answers 400 for %s and dead-letters the raw body as MQTT does', async (_case, body, reason) => {
     const answer = await post(Buffer.from(body));
     expect(answer.status).toBe(400);
-    expect(answer.body).toMatchObject({ statusCode: 400, error: 'Bad Request', accepted: 0, duplicates: 0, refused: [{ index: null, reason }] });
+    expect(answer.body).toMatchObject({ statusCode: 400, error: 'BAD_REQUEST', accepted: 0, duplicates: 0, refused: [{ index: null, reason }] });
     expect(answer.body.message).toBe(`Request body is not a JSON reading or array of readings (${reason}): ${answer.body.refused[0].message}`);
     const letter = (await lettersOf('hi-w-1')).at(-1);
     expect(letter).toMatchObject({ reason, batchIndex: null, payloadBytes: Buffer.from(body).length });
@@ -132,7 +132,7 @@ describe('HTTP ingest (real influxd, real service, real HTTP)', () => {
     expect(declared.status).toBe(413);
     expect(declared.body).toMatchObject({
       statusCode: 413,
-      error: 'Payload Too Large',
+      error: 'PAYLOAD_TOO_LARGE',
       message: `Request body payload is ${big.length} bytes, limit ${MAX_PAYLOAD_BYTES}; send fewer readings per request`,
       refused: [{ index: null, reason: 'PAYLOAD_TOO_LARGE' }],
     });
@@ -178,7 +178,7 @@ describe('HTTP ingest (real influxd, real service, real HTTP)', () => {
     const other = await post({ metrics: { pressure_kpa: 1 } }, { deviceId: 'hi-w-2', headers: { authorization: basicAuthorization('hi-w-1', secret) } });
     expect(other).toMatchObject({
       status: 403,
-      body: { statusCode: 403, error: 'Forbidden', accepted: 0, refused: [{ index: null, reason: 'TOPIC_FORBIDDEN' }] },
+      body: { statusCode: 403, error: 'FORBIDDEN', accepted: 0, refused: [{ index: null, reason: 'TOPIC_FORBIDDEN' }] },
     });
     expect(other.body.message).toContain('sensors/water/hi-w-1/telemetry');
     expect((await post({ metrics: { pressure_kpa: 1 } }, { domain: 'gas' })).status).toBe(403);

@@ -31,7 +31,7 @@ export class DeviceLoginGuard implements CanActivate {
     if ('refused' in login) {
       switch (login.refused) {
         case 'blocked':
-          throw new HttpException({ statusCode: 429, error: 'Too Many Requests', message: login.message, retryAfter: this.retryAfterS }, HttpStatus.TOO_MANY_REQUESTS);
+          throw new HttpException({ statusCode: 429, error: 'TOO_MANY_REQUESTS', message: login.message, retryAfter: this.retryAfterS }, HttpStatus.TOO_MANY_REQUESTS);
         case 'unauthenticated':
           context.switchToHttp().getResponse<{ setHeader(name: string, value: string): void }>().setHeader('WWW-Authenticate', 'Basic realm="county-sensing-hub", charset="UTF-8", Bearer realm="county-sensing-hub"');
           throw new UnauthorizedException(login.message);

@@ -30,7 +30,7 @@ export class HttpIngestHandler {
 
 /** Nothing was taken: the client should send the same request again later. */
 function busy(reason: string): HttpException {
-  return new HttpException({ statusCode: 503, error: 'Service Unavailable', message: `Not taken, send again in ${RETRY_AFTER_S} s: ${reason}`, retryAfter: RETRY_AFTER_S }, HttpStatus.SERVICE_UNAVAILABLE);
+  return new HttpException({ statusCode: 503, error: 'SERVICE_UNAVAILABLE', message: `Not taken, send again in ${RETRY_AFTER_S} s: ${reason}`, retryAfter: RETRY_AFTER_S }, HttpStatus.SERVICE_UNAVAILABLE);
 }
 
 /** The body is validated as the bytes the device sent: UTF-8 (RFC 8259 §8.1), uncompressed. */

@@ -41,9 +41,10 @@ export function answerOf(receipt: IngestReceipt): IngestAnswer {
   };
 }
 
-const ERRORS: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 413: 'Payload Too Large', 422: 'Unprocessable Entity' };
+/** Nest's HttpStatus names, as the exception filter writes them; spelt here so this file stays free of Nest (unit specs). */
+const ERRORS = { 400: 'BAD_REQUEST', 403: 'FORBIDDEN', 413: 'PAYLOAD_TOO_LARGE', 422: 'UNPROCESSABLE_ENTITY' } as const;
 
 /** A refusal in the shape of every other 4xx of the API (statusCode, error, message) with the entries beside it. */
-function refusal(status: number, answer: IngestAnswer, message: string): HttpAnswer {
+function refusal(status: keyof typeof ERRORS, answer: IngestAnswer, message: string): HttpAnswer {
   return { status, body: { statusCode: status, error: ERRORS[status], message, ...answer } };
 }
