@@ -11,3 +11,4 @@ export * from './spool-replayer';
 export * from './write-or-bisect';
 export * from './http-ingest/device-credential';
 export * from './http-ingest/http-ingest.service';
+export * from './http-ingest/ingest-answer';

@@ -1,11 +1,11 @@
-import { Controller, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Controller, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiResponseOptions, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DOMAINS } from '@hub/contract';
+import { INGEST_STATUSES, type HttpAnswer } from '@hub/pipeline';
 import { PublicRoute } from '../access/access.decorators';
 import { CurrentDevice, DeviceLoginGuard, type AdmittedDevice } from './device-login.guard';
 import { HttpIngestHandler } from './http-ingest.handler';
-import type { HttpAnswer } from './ingest-answer';
 import { IngestAnswerDto } from './ingest-answer.dto';
 
 const READINGS_EXAMPLE = [
@@ -32,23 +32,18 @@ export class HttpIngestController {
       'A device posts its readings: one reading object or a JSON array of them, exactly the MQTT telemetry payload. Answered once every reading is in InfluxDB, ' +
       'the fsync\'d outage spool or the dead-letter store (what a QoS 1 PUBACK promises). Authorization: Bearer <device secret> or Basic <device id>:<secret>.',
   })
-  @ApiSecurity('device-secret')
   @ApiParam({ name: 'domain', enum: DOMAINS })
   @ApiParam({ name: 'deviceId', description: 'The device the readings are for: [A-Za-z0-9_-]{1,64}' })
   @ApiBody({ description: 'The telemetry payload of docs/contract.md', schema: { oneOf: [{ type: 'object' }, { type: 'array', items: { type: 'object' } }], example: READINGS_EXAMPLE } })
-  @ApiResponse({ status: 200, type: IngestAnswerDto, description: 'At least one reading stored (or known as a resend); the refused ones are listed with their reason' })
-  @ApiResponse({ status: 202, type: IngestAnswerDto, description: 'Quarantined device: held as DEVICE_QUARANTINED dead letters until an operator approves it' })
-  @ApiResponse({ status: 400, description: 'Body is not JSON the contract can read (MALFORMED_JSON, NESTING_TOO_DEEP, DUPLICATE_KEY), dead-lettered; entries as for 200' })
-  @ApiResponse({ status: 401, description: 'No, a malformed or a wrong credential (WWW-Authenticate: Basic, Bearer)' })
-  @ApiResponse({ status: 403, description: 'A valid credential that may not send (disabled, rejected), or readings for another device or domain (TOPIC_FORBIDDEN, dead-lettered)' })
-  @ApiResponse({ status: 413, description: 'Body over HUB_MAX_PAYLOAD_BYTES (PAYLOAD_TOO_LARGE, dead-lettered without its body)' })
-  @ApiResponse({ status: 415, description: 'Not application/json, not UTF-8, or compressed' })
-  @ApiResponse({ status: 422, description: 'JSON, but no reading in it was valid; each refusal with its index, reason and message' })
-  @ApiResponse({ status: 429, description: 'Too many refused logins from this address (shared with MQTT); Retry-After' })
-  @ApiResponse({ status: 503, description: 'Nothing taken: memory full (InfluxDB and the spool cannot take more), or shutting down; Retry-After' })
+  @ApiResponses(INGEST_STATUSES.map(({ status, when }) => ({ status, description: when, ...(status === 200 || status === 202 ? { type: IngestAnswerDto } : {}) })))
   async post(@Param('domain') domain: string, @Param('deviceId') deviceId: string, @CurrentDevice() device: AdmittedDevice, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<HttpAnswer['body']> {
     const answer = await this.handler.handle(request, device, domain, deviceId);
     response.status(answer.status);
     return answer.body;
   }
+}
+
+/** One @ApiResponse per status of the table. */
+function ApiResponses(responses: ApiResponseOptions[]): MethodDecorator {
+  return applyDecorators(...responses.map((response) => ApiResponse(response)));
 }

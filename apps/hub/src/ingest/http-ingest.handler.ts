@@ -1,9 +1,8 @@
 import { HttpException, HttpStatus, Injectable, UnsupportedMediaTypeException } from '@nestjs/common';
 import type { Request } from 'express';
 import { quoted } from '@hub/common';
-import { HttpIngestService } from '@hub/pipeline';
+import { HttpAnswer, HttpIngestService, ingestAnswer } from '@hub/pipeline';
 import type { AdmittedDevice } from './device-login.guard';
-import { HttpAnswer, ingestAnswer } from './ingest-answer';
 import { readRequestBytes } from './request-bytes';
 
 /** Seconds a client is asked to wait after a 503 (memory full, shutting down) or a 429 (login back-off). */

@@ -1,6 +1,25 @@
 import type { IngestAnswer } from '@hub/api-types';
 import type { RejectReason } from '@hub/contract';
-import type { IngestReceipt, PostOutcome } from '@hub/pipeline';
+import type { IngestReceipt } from '../ingest.service';
+import type { PostOutcome } from './http-ingest.service';
+
+/**
+ * Every status POST /api/ingest/{domain}/{deviceId} answers with and when: the OpenAPI description and
+ * docs/contract.md are written from this table. `durable`: every reading of the body is in InfluxDB, the fsync'd
+ * outage spool or the dead-letter store when it is sent (what a QoS 1 PUBACK promises).
+ */
+export const INGEST_STATUSES: ReadonlyArray<{ readonly status: number; readonly durable: boolean; readonly when: string }> = [
+  { status: 200, durable: true, when: 'at least one reading stored (or known as a resend: same device, `seq` and `ts`); each refused one is listed with its index, reason and message' },
+  { status: 202, durable: true, when: 'the device waits in quarantine: its readings are held as `DEVICE_QUARANTINED` dead letters until an operator approves it' },
+  { status: 400, durable: true, when: 'the body is not JSON the contract can read (`MALFORMED_JSON`, `NESTING_TOO_DEEP`, `DUPLICATE_KEY`); dead-lettered with the raw body' },
+  { status: 401, durable: false, when: 'no credential, a malformed one, an unknown device or a wrong secret (`WWW-Authenticate: Basic, Bearer`); counted towards the address\'s login back-off' },
+  { status: 403, durable: true, when: 'readings for another device or domain (`TOPIC_FORBIDDEN`, dead-lettered); or a right secret of a disabled or rejected device (nothing recorded)' },
+  { status: 413, durable: true, when: 'the body is larger than `HUB_MAX_PAYLOAD_BYTES` (`PAYLOAD_TOO_LARGE`, dead-lettered without the body, which is not read)' },
+  { status: 415, durable: false, when: 'not `application/json`, a charset other than UTF-8, or a `Content-Encoding` (send the body uncompressed); nothing read' },
+  { status: 422, durable: true, when: 'JSON, but no reading in it is valid (each refusal listed, as for 200)' },
+  { status: 429, durable: false, when: 'too many refused logins from this address, over MQTT and HTTP together (`HUB_MQTT_LOGIN_FAILURES`); `Retry-After` gives the block' },
+  { status: 503, durable: false, when: 'the hub holds as many readings in memory as it may (InfluxDB down and the spool full) or is shutting down; `Retry-After: 5`, send the same body again' },
+];
 
 /** Refusals of the whole body because it is no JSON text the contract can read. */
 const UNREADABLE: ReadonlySet<RejectReason> = new Set(['MALFORMED_JSON', 'NESTING_TOO_DEEP', 'DUPLICATE_KEY']);

@@ -1,4 +1,4 @@
-import type { IngestReceipt } from '@hub/pipeline';
+import type { IngestReceipt } from '../ingest.service';
 import { ingestAnswer } from './ingest-answer';
 
 const receipt = (accepted: number, duplicates: number, refused: IngestReceipt['refused'] = []): IngestReceipt => ({ accepted, duplicates, refused });
