@@ -21,6 +21,10 @@ export interface BenchOptions {
   /** Readings per message in the burst run of the end-to-end phase (devices flushing what they buffered in an outage). */
   readonly burstReadings: number;
   readonly burstSeconds: number;
+  /** HTTP ingest run of the end-to-end phase: devices posting over keep-alive connections, readings per post, seconds. */
+  readonly httpClients: number;
+  readonly httpReadings: number;
+  readonly httpSeconds: number;
   /** Runs of a disturbed limit or end-to-end phase, the least disturbed one kept. */
   readonly attempts: number;
   readonly scaleDevices: number;
@@ -42,6 +46,8 @@ export const USAGE = `npm run bench [-- flags]       (builds first; or: node dis
   --connections N      devices of the broker and end-to-end phases (default 1000)
   --window N           QoS 1 messages in flight per connection (default 16)
   --burst-readings N   readings per message in the end-to-end phase's burst run (default 10)
+  --http-clients N     devices posting over HTTP in the end-to-end phase's HTTP run, one keep-alive connection each (default 100)
+  --http-readings N    readings per HTTP post in that run (default 10)
   --influx-batch N     lines per POST in the InfluxDB-limit phase (default 10000)
   --influx-writers N   POSTs in flight in the InfluxDB-limit phase (default 8)
   --attempts N         runs of a phase that other processes disturbed (default 3, quick 1); the least disturbed is kept
@@ -62,6 +68,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
   let connections = 1000;
   let window = 16;
   let burstReadings = 10;
+  let httpClients = 100;
+  let httpReadings = 10;
   let scaleMinutes: number | undefined;
   let influxBatchLines = 10_000;
   let influxConcurrency = 8;
@@ -83,6 +91,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     else if (flag === '--connections') connections = wholeNumber(flag, value(), 1, 20_000);
     else if (flag === '--window') window = wholeNumber(flag, value(), 1, 1000);
     else if (flag === '--burst-readings') burstReadings = wholeNumber(flag, value(), 2, 1000);
+    else if (flag === '--http-clients') httpClients = wholeNumber(flag, value(), 1, 1000);
+    else if (flag === '--http-readings') httpReadings = wholeNumber(flag, value(), 1, 1000);
     else if (flag === '--influx-batch') influxBatchLines = wholeNumber(flag, value(), 1, 100_000);
     else if (flag === '--influx-writers') influxConcurrency = wholeNumber(flag, value(), 1, 64);
     else if (flag === '--attempts') attempts = wholeNumber(flag, value(), 1, 10);
@@ -108,6 +118,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     latencySeconds: quick ? 10 : 30,
     burstReadings,
     burstSeconds: quick ? 15 : 60,
+    httpClients,
+    httpReadings,
+    httpSeconds: quick ? 15 : 60,
     attempts: attempts ?? (quick ? 1 : 3),
     scaleDevices: 10_000,
     scaleIntervalSeconds: 10,

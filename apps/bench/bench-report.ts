@@ -38,7 +38,13 @@ export interface BenchResult {
   readonly endToEnd?: EndToEndResult;
   readonly connectionScale?: ConnectionScaleResult;
   /** Measured in this run, side by side. */
-  readonly ratios: { readonly endToEndToInfluxLimit: number | null; readonly endToEndToBrokerLimit: number | null };
+  readonly ratios: {
+    readonly endToEndToInfluxLimit: number | null;
+    readonly endToEndToBrokerLimit: number | null;
+    /** HTTP ingest readings/s over MQTT's with the same readings per message (the burst run), and over one per message. */
+    readonly httpToMqttBurst?: number | null;
+    readonly httpToMqttEndToEnd?: number | null;
+  };
   /** CPU time per reading (per message, per point) of each process, measured in this run: where the target's budget goes. */
   readonly cpuBudget: CpuBudget | null;
   readonly targets: Readonly<Record<string, { readonly target: string; readonly measured: string; readonly met: boolean } | undefined>>;
@@ -173,6 +179,15 @@ export function formatSummary(result: BenchResult): string {
         `Burst            ${pad(n(b.readingsPerSecond))} readings/s  ${b.readingsPerMessage} readings per message (a device flushing its buffer); ${n(b.readingsCounted)} counted in InfluxDB in ${b.seconds} s (${b.allLanded ? 'every acknowledged reading, nothing else' : 'MISMATCH with the acknowledged count'})`,
         `                 per second: acknowledged ${spread(b.ackedPerSecond)}, written ${spread(b.writtenPerSecond)}; spooled ${b.spooledMax}; publish→PUBACK ${latency(b.ackLatency)}`,
         `                 ${usage(b.usage)}`,
+      );
+    }
+    const h = e2e.http;
+    if (h) {
+      lines.push(
+        `HTTP ingest      ${pad(n(h.readingsPerSecond))} readings/s  ${h.clients} keep-alive clients × ${h.readingsPerPost} readings per post, each answered once durable; ${n(h.readingsCounted)} counted in InfluxDB in ${h.seconds} s (${h.allLanded ? 'every accepted reading, nothing else' : 'MISMATCH with the accepted count'})`,
+        `                 per second: accepted ${spread(h.acceptedPerSecond)}; spooled ${h.spooledMax}; post→200 ${latency(h.answerLatency)}${h.failedRequests ? `; ${h.failedRequests} failed requests (retried)` : ''}`,
+        `                 ${usage(h.usage)}`,
+        `                 HTTP / MQTT burst (${b?.readingsPerMessage ?? '?'} per message) = ${ratio(result.ratios.httpToMqttBurst ?? null)}   HTTP / MQTT end-to-end (1 per message) = ${ratio(result.ratios.httpToMqttEndToEnd ?? null)}`,
       );
     }
     if (e2e.profile) {
