@@ -96,6 +96,8 @@ export interface CpuBudget {
   readonly endToEnd: (CpuPerUnit & { readonly total: number | null }) | null;
   /** The same for the burst run (several readings per message). */
   readonly burst: (CpuPerUnit & { readonly total: number | null }) | null;
+  /** The same for the HTTP ingest run (absent in older result files). */
+  readonly http?: (CpuPerUnit & { readonly total: number | null }) | null;
   /** Aedes alone, per QoS 1 message delivered and acknowledged. */
   readonly brokerLimit: CpuPerUnit | null;
   /** influxd at its limit, per point written. */
@@ -114,12 +116,13 @@ export function cpuBudgetOf(cores: number, influx: InfluxLimitResult | undefined
     targetMicrosPerReading: Math.round((cores * 1e7) / TARGETS.readingsPerSecond) / 10,
     endToEnd: e2e ? perReading(e2e.sustained) : null,
     burst: e2e?.burst ? perReading(e2e.burst) : null,
+    http: e2e?.http ? perReading(e2e.http) : null,
     brokerLimit: broker ? cpuPerUnit(broker.usage, broker.messagesPerSecond) : null,
     influxLimit: influx ? cpuPerUnit(influx.usage, influx.pointsPerSecond) : null,
   };
 }
 
-function perReading(run: SustainedResult): CpuPerUnit & { readonly total: number | null } {
+function perReading(run: Pick<SustainedResult, 'usage' | 'readingsPerSecond'>): CpuPerUnit & { readonly total: number | null } {
   const perProcess = cpuPerUnit(run.usage, run.readingsPerSecond);
   // The orchestrator only watches; it is not part of what a county would run.
   const values = Object.entries(perProcess)
@@ -234,6 +237,7 @@ function formatCpuBudget(budget: CpuBudget): string[] {
   const lines = [`CPU per reading  at ${n(TARGETS.readingsPerSecond)} readings/s the machine's cores allow ${budget.targetMicrosPerReading} µs of CPU per reading in all`];
   if (budget.endToEnd) lines.push(`                 end-to-end spent ${budget.endToEnd.total ?? '?'} µs: ${list(budget.endToEnd)} (µs per reading)`);
   if (budget.burst) lines.push(`                 burst spent ${budget.burst.total ?? '?'} µs: ${list(budget.burst)} (µs per reading)`);
+  if (budget.http) lines.push(`                 HTTP ingest spent ${budget.http.total ?? '?'} µs: ${list(budget.http)} (µs per reading)`);
   if (budget.brokerLimit) lines.push(`                 Aedes alone: ${list(budget.brokerLimit)} (µs per message)`);
   if (budget.influxLimit) lines.push(`                 InfluxDB at its limit: ${list(budget.influxLimit)} (µs per point)`);
   return lines;

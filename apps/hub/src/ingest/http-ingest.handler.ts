@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus, Injectable, UnsupportedMediaTypeException } from '@nestjs/common';
+import { BadRequestException, HttpException, HttpStatus, Injectable, UnsupportedMediaTypeException } from '@nestjs/common';
 import type { Request } from 'express';
 import { quoted } from '@hub/common';
 import { HttpAnswer, HttpIngestService, ingestAnswer } from '@hub/pipeline';
@@ -21,6 +21,7 @@ export class HttpIngestHandler {
     if (!this.ingest.acceptsMore) throw busy('the service holds as many readings in memory as it may (InfluxDB and the outage spool cannot take more now)');
     const post = { login, domain, deviceId };
     const body = await readRequestBytes(request, this.ingest.maxPayloadBytes);
+    if ('cutOff' in body) throw new BadRequestException('Request body was cut off before its end; nothing was taken');
     const outcome = 'tooLarge' in body ? await this.ingest.refuseOversized(post, body.declared) : await this.ingest.post({ ...post, payload: body.bytes });
     if (outcome.kind === 'busy') throw busy(outcome.reason);
     return ingestAnswer(outcome);

@@ -1,37 +1,43 @@
 import type { Request } from 'express';
 
-/** The body, or that it is over the limit (`declared`: its Content-Length, null when it only showed while arriving). */
-export type RequestBytes = { readonly bytes: Buffer } | { readonly tooLarge: true; readonly declared: number | null };
+/**
+ * The body; that it is over the limit (`declared`: its Content-Length, null when it only showed while arriving);
+ * or that the client went away before its end.
+ */
+export type RequestBytes = { readonly bytes: Buffer } | { readonly tooLarge: true; readonly declared: number | null } | { readonly cutOff: true };
 
 /**
  * The raw bytes of a request body, at most `maxBytes`: a device's payload is validated as the bytes it sent (the
  * contract refuses a byte order mark, invalid UTF-8 or duplicate keys that a JSON body parser would hide). A declared
  * length over the limit is refused before anything is read, as the broker refuses an oversize MQTT packet by its
- * header; an undeclared one as soon as it passes the limit. The rest is drained so the answer can be sent.
+ * header; an undeclared one as soon as it passes the limit. Either way the connection is closed after the answer
+ * rather than the rest of the body read.
  */
 export function readRequestBytes(request: Request, maxBytes: number): Promise<RequestBytes> {
   const declared = Number(request.headers['content-length'] ?? NaN);
-  if (declared > maxBytes) {
-    request.resume();
-    return Promise.resolve({ tooLarge: true, declared });
-  }
-  return new Promise((resolve, reject) => {
+  if (declared > maxBytes) return Promise.resolve(tooLarge(request, declared));
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
       if (size > maxBytes) {
         request.off('data', onData);
-        request.resume();
-        resolve({ tooLarge: true, declared: null });
+        resolve(tooLarge(request, null));
         return;
       }
       chunks.push(chunk);
     };
     request.on('data', onData);
-    request.once('error', reject);
-    request.once('end', () => {
-      if (size <= maxBytes) resolve({ bytes: Buffer.concat(chunks, size) });
-    });
+    // Settling twice is harmless: the first outcome stands.
+    request.once('error', () => resolve({ cutOff: true }));
+    request.once('close', () => resolve({ cutOff: true }));
+    request.once('end', () => resolve(size <= maxBytes ? { bytes: Buffer.concat(chunks, size) } : tooLarge(request, null)));
   });
+}
+
+function tooLarge(request: Request, declared: number | null): RequestBytes {
+  // Node would otherwise read (and drop) the rest of the body to keep the connection: up to any size a client sends.
+  request.res?.setHeader('Connection', 'close');
+  return { tooLarge: true, declared };
 }
