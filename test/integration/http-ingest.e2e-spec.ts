@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import type { DeadLetter, IngestStatsSnapshot } from '@hub/pipeline';
 import { HubProcess } from '../harness/hub-process';
 import { basicAuthorization, postReadings } from '../harness/http-ingest';
@@ -198,16 +199,29 @@ describe('HTTP ingest (real influxd, real service, real HTTP)', () => {
     });
   });
 
+  it('takes nothing from a body cut off before its end, and carries on', async () => {
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(hub.ports.httpPort, '127.0.0.1', () => {
+        socket.write(`POST /api/ingest/water/hi-w-1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${secret}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n[{"metrics":`);
+        setTimeout(() => socket.destroy(), 200);
+      });
+      socket.on('close', () => resolve());
+      socket.on('error', reject);
+    });
+    expect(await post({ ts: ts + 6, metrics: { pressure_kpa: 416 } })).toMatchObject({ status: 200, body: { accepted: 1 } });
+    expect(hub.output).not.toMatch(/Unhandled error|ERR_HTTP_HEADERS_SENT/);
+  });
+
   it('accounts for every posted reading exactly as for MQTT, and the accounting balances', async () => {
     const after = await settled(hub);
     const delta = (key: 'received' | 'accepted' | 'rejected' | 'duplicates' | 'written') => after[key] - before[key];
-    // Accepted: 1 + 2 + 1. Refused: 2 + 2 + 1 + 1 (422s), 5 (400s), 2 (413s), 2 (403s). One resend.
+    // Accepted: 1 + 2 + 1 + 1. Refused: 2 + 2 + 1 + 1 (422s), 5 (400s), 2 (413s), 2 (403s). One resend. The cut-off body: nothing.
     expect({ received: delta('received'), accepted: delta('accepted'), rejected: delta('rejected'), duplicates: delta('duplicates'), written: delta('written'), balanced: after.balanced }).toEqual({
-      received: 4 + 15 + 1,
-      accepted: 4,
+      received: 5 + 15 + 1,
+      accepted: 5,
       rejected: 15,
       duplicates: 1,
-      written: 4,
+      written: 5,
       balanced: true,
     });
     expect(after.rejectedByReason).toMatchObject({ PAYLOAD_TOO_LARGE: 2, TOPIC_FORBIDDEN: 2, MALFORMED_JSON: 3, DUPLICATE_KEY: 1, NESTING_TOO_DEEP: 1 });

@@ -19,25 +19,25 @@ export function readRequestBytes(request: Request, maxBytes: number): Promise<Re
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    // Settles once: after a refusal the stream goes on emitting (the rest of the body, its end, its close) while or
+    // after the answer is sent, and none of that may touch the answer again.
+    const settle = (outcome: RequestBytes): void => {
+      request.off('data', onData).off('end', onEnd).off('error', onCutOff).off('close', onCutOff);
+      resolve(outcome);
+    };
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > maxBytes) {
-        request.off('data', onData);
-        resolve(tooLarge(request, null));
-        return;
-      }
-      chunks.push(chunk);
+      if (size > maxBytes) settle(tooLarge(request, null));
+      else chunks.push(chunk);
     };
-    request.on('data', onData);
-    // Settling twice is harmless: the first outcome stands.
-    request.once('error', () => resolve({ cutOff: true }));
-    request.once('close', () => resolve({ cutOff: true }));
-    request.once('end', () => resolve(size <= maxBytes ? { bytes: Buffer.concat(chunks, size) } : tooLarge(request, null)));
+    const onEnd = (): void => settle({ bytes: Buffer.concat(chunks, size) });
+    const onCutOff = (): void => settle({ cutOff: true });
+    request.on('data', onData).once('end', onEnd).once('error', onCutOff).once('close', onCutOff);
   });
 }
 
 function tooLarge(request: Request, declared: number | null): RequestBytes {
   // Node would otherwise read (and drop) the rest of the body to keep the connection: up to any size a client sends.
-  request.res?.setHeader('Connection', 'close');
+  if (request.res !== undefined && !request.res.headersSent) request.res.setHeader('Connection', 'close');
   return { tooLarge: true, declared };
 }
