@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import type { DeadLetter, IngestStatsSnapshot } from '@hub/pipeline';
 import { HubProcess } from '../harness/hub-process';
 import { basicAuthorization, postReadings } from '../harness/http-ingest';
@@ -225,6 +226,29 @@ describe('HTTP ingest (real influxd, real service, real HTTP)', () => {
       balanced: true,
     });
     expect(after.rejectedByReason).toMatchObject({ PAYLOAD_TOO_LARGE: 2, TOPIC_FORBIDDEN: 2, MALFORMED_JSON: 3, DUPLICATE_KEY: 1, NESTING_TOO_DEEP: 1 });
+  });
+
+  it('holds what an unknown device posts in quarantine mode (202, DEVICE_QUARANTINED) and stores it once approved, keeping its first secret', async () => {
+    const quarantine = await HubProcess.start({ INFLUX_URL: influxd.url, INFLUX_DATABASE: DATABASE, HUB_WRITE_FLUSH_INTERVAL: '20ms', HUB_DEVICE_ADMISSION: 'quarantine' });
+    try {
+      const firstSecret = randomBytes(32).toString('base64url');
+      const held = await postReadings(quarantine, { domain: 'gas', deviceId: 'hq-gas-1', body: { ts, metrics: { pressure_kpa: 3.1 } }, secret: firstSecret });
+      expect(held).toMatchObject({
+        status: 202,
+        body: { accepted: 0, duplicates: 0, refused: [{ index: null, reason: 'DEVICE_QUARANTINED', message: 'device hq-gas-1 is quarantined: held until an operator approves it' }] },
+      });
+      expect((await quarantine.get<Array<{ deviceId: string; domain: string | null; status: string }>>('/api/devices?status=quarantined')).body).toEqual([
+        expect.objectContaining({ deviceId: 'hq-gas-1', domain: 'gas', status: 'quarantined' }),
+      ]);
+      // Until approval it must come with the same secret.
+      expect((await postReadings(quarantine, { domain: 'gas', deviceId: 'hq-gas-1', body: { metrics: { pressure_kpa: 3.1 } }, secret: randomBytes(32).toString('base64url') })).status).toBe(401);
+      expect((await quarantine.request('POST', '/api/devices/hq-gas-1/approve', { town: 'Ashford' })).status).toBe(200);
+      expect(await postReadings(quarantine, { domain: 'gas', deviceId: 'hq-gas-1', body: { ts: ts + 1, metrics: { pressure_kpa: 3.2 } }, secret: firstSecret })).toMatchObject({ status: 200, body: { accepted: 1 } });
+      await settled(quarantine);
+      expect(Object.fromEntries(await storedReadings(influxd, DATABASE, 'hq-'))).toEqual({ [`hq-gas-1@${ts + 1}`]: { pressure_kpa: 3.2 } });
+    } finally {
+      await quarantine.cleanup();
+    }
   });
 
   it('puts an address that keeps failing in the back-off it shares with MQTT logins: 429 with Retry-After, even with the right secret', async () => {
