@@ -27,6 +27,10 @@ export interface BenchOptions {
   readonly gatewaySeconds: number;
   /** Own-connection and gateway runs taken in turn this many times. */
   readonly gatewayPairs: number;
+  /** HTTP ingest run of the end-to-end phase: devices posting over keep-alive connections, readings per post, seconds. */
+  readonly httpClients: number;
+  readonly httpReadings: number;
+  readonly httpSeconds: number;
   /** Runs of a disturbed limit or end-to-end phase, the least disturbed one kept. */
   readonly attempts: number;
   readonly scaleDevices: number;
@@ -51,6 +55,8 @@ export const USAGE = `npm run bench [-- flags]       (builds first; or: node dis
   --gateways N         gateways of the end-to-end phase's gateway run (default 100; 0: no gateway run)
   --gateway-children N devices each gateway publishes for in that run (default 20); it alternates own-connection and
                        gateway runs (3 pairs of 30 s, quick 2 of 10 s) and compares the service's CPU per reading
+  --http-clients N     devices posting over HTTP in the end-to-end phase's HTTP run, one keep-alive connection each (default 100)
+  --http-readings N    readings per HTTP post in that run (default 10)
   --influx-batch N     lines per POST in the InfluxDB-limit phase (default 10000)
   --influx-writers N   POSTs in flight in the InfluxDB-limit phase (default 8)
   --attempts N         runs of a phase that other processes disturbed (default 3, quick 1); the least disturbed is kept
@@ -73,6 +79,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
   let burstReadings = 10;
   let gateways = 100;
   let gatewayChildren = 20;
+  let httpClients = 100;
+  let httpReadings = 10;
   let scaleMinutes: number | undefined;
   let influxBatchLines = 10_000;
   let influxConcurrency = 8;
@@ -96,6 +104,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     else if (flag === '--burst-readings') burstReadings = wholeNumber(flag, value(), 2, 1000);
     else if (flag === '--gateways') gateways = wholeNumber(flag, value(), 0, 1000);
     else if (flag === '--gateway-children') gatewayChildren = wholeNumber(flag, value(), 1, 1000);
+    else if (flag === '--http-clients') httpClients = wholeNumber(flag, value(), 1, 1000);
+    else if (flag === '--http-readings') httpReadings = wholeNumber(flag, value(), 1, 1000);
     else if (flag === '--influx-batch') influxBatchLines = wholeNumber(flag, value(), 1, 100_000);
     else if (flag === '--influx-writers') influxConcurrency = wholeNumber(flag, value(), 1, 64);
     else if (flag === '--attempts') attempts = wholeNumber(flag, value(), 1, 10);
@@ -125,6 +135,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     gatewayChildren,
     gatewaySeconds: quick ? 10 : 30,
     gatewayPairs: quick ? 2 : 3,
+    httpClients,
+    httpReadings,
+    httpSeconds: quick ? 15 : 60,
     attempts: attempts ?? (quick ? 1 : 3),
     scaleDevices: 10_000,
     scaleIntervalSeconds: 10,

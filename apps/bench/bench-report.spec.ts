@@ -26,11 +26,13 @@ describe('cpuBudgetOf', () => {
     const e2e = {
       sustained: { readingsPerSecond: 40_000, usage: usageOf({ service: 110, influxd: 30, loadGenerator: 12, orchestrator: 4 }) },
       burst: { readingsPerSecond: 100_000, usage: usageOf({ service: 100, influxd: 70, loadGenerator: null }) },
+      http: { readingsPerSecond: 5000, usage: usageOf({ service: 30, influxd: 5, loadGenerator: 10 }) },
     } as unknown as EndToEndResult;
     expect(cpuBudgetOf(2, undefined, undefined, e2e)).toEqual({
       targetMicrosPerReading: 22.2,
       endToEnd: { service: 27.5, influxd: 7.5, loadGenerator: 3, orchestrator: 1, total: 38 },
       burst: { service: 10, influxd: 7, loadGenerator: null, total: null },
+      http: { service: 60, influxd: 10, loadGenerator: 20, total: 90 },
       brokerLimit: null,
       influxLimit: null,
     });

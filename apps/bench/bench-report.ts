@@ -38,7 +38,13 @@ export interface BenchResult {
   readonly endToEnd?: EndToEndResult;
   readonly connectionScale?: ConnectionScaleResult;
   /** Measured in this run, side by side. */
-  readonly ratios: { readonly endToEndToInfluxLimit: number | null; readonly endToEndToBrokerLimit: number | null };
+  readonly ratios: {
+    readonly endToEndToInfluxLimit: number | null;
+    readonly endToEndToBrokerLimit: number | null;
+    /** HTTP ingest readings/s over MQTT's with the same readings per message (the burst run), and over one per message. */
+    readonly httpToMqttBurst?: number | null;
+    readonly httpToMqttEndToEnd?: number | null;
+  };
   /** CPU time per reading (per message, per point) of each process, measured in this run: where the target's budget goes. */
   readonly cpuBudget: CpuBudget | null;
   readonly targets: Readonly<Record<string, { readonly target: string; readonly measured: string; readonly met: boolean } | undefined>>;
@@ -94,6 +100,8 @@ export interface CpuBudget {
   readonly gateway?: (CpuPerUnit & { readonly total: number | null }) | null;
   /** The service's CPU per reading through gateways over its CPU per reading from devices on their own connections. */
   readonly gatewayToOwnConnectionService?: number | null;
+  /** The same for the HTTP ingest run (absent in older result files). */
+  readonly http?: (CpuPerUnit & { readonly total: number | null }) | null;
   /** Aedes alone, per QoS 1 message delivered and acknowledged. */
   readonly brokerLimit: CpuPerUnit | null;
   /** influxd at its limit, per point written. */
@@ -113,6 +121,7 @@ export function cpuBudgetOf(cores: number, influx: InfluxLimitResult | undefined
     endToEnd: e2e ? perReading(e2e.sustained) : null,
     burst: e2e?.burst ? perReading(e2e.burst) : null,
     ...(e2e?.gateway ? gatewayBudget(e2e.gateway) : {}),
+    http: e2e?.http ? perReading(e2e.http) : null,
     brokerLimit: broker ? cpuPerUnit(broker.usage, broker.messagesPerSecond) : null,
     influxLimit: influx ? cpuPerUnit(influx.usage, influx.pointsPerSecond) : null,
   };
@@ -136,7 +145,7 @@ function disturbance(pair: GatewayComparison['pairs'][number]): number {
   return (pair.own.usage.otherCpuPercent ?? 0) + (pair.gateway.usage.otherCpuPercent ?? 0);
 }
 
-function perReading(run: SustainedResult): CpuPerUnit & { readonly total: number | null } {
+function perReading(run: Pick<SustainedResult, 'usage' | 'readingsPerSecond'>): CpuPerUnit & { readonly total: number | null } {
   const perProcess = cpuPerUnit(run.usage, run.readingsPerSecond);
   // The orchestrator only watches; it is not part of what a county would run.
   const values = Object.entries(perProcess)
@@ -208,6 +217,15 @@ export function formatSummary(result: BenchResult): string {
         );
       });
     }
+    const h = e2e.http;
+    if (h) {
+      lines.push(
+        `HTTP ingest      ${pad(n(h.readingsPerSecond))} readings/s  ${h.clients} keep-alive clients × ${h.readingsPerPost} readings per post, each answered once durable; ${n(h.readingsCounted)} counted in InfluxDB in ${h.seconds} s (${h.allLanded ? 'every accepted reading, nothing else' : 'MISMATCH with the accepted count'})`,
+        `                 per second: accepted ${spread(h.acceptedPerSecond)}; spooled ${h.spooledMax}; post→200 ${latency(h.answerLatency)}${h.failedRequests ? `; ${h.failedRequests} failed requests (retried)` : ''}`,
+        `                 ${usage(h.usage)}`,
+        `                 HTTP / MQTT burst (${b?.readingsPerMessage ?? '?'} per message) = ${ratio(result.ratios.httpToMqttBurst ?? null)}   HTTP / MQTT end-to-end (1 per message) = ${ratio(result.ratios.httpToMqttEndToEnd ?? null)}`,
+      );
+    }
     if (e2e.profile) {
       lines.push(`Service profile  ${e2e.profile.file} (${n(e2e.profile.profiledMs)} ms, ${e2e.profile.idlePercent} % idle); top self time, % of busy:`);
       for (const entry of e2e.profile.top) lines.push(`                 ${String(entry.percentOfBusy).padStart(5)} %  ${entry.function}  ${entry.location}`);
@@ -255,6 +273,7 @@ function formatCpuBudget(budget: CpuBudget): string[] {
   if (budget.gateway) {
     lines.push(`                 gateways spent ${budget.gateway.total ?? '?'} µs: ${list(budget.gateway)} (µs per reading, least disturbed pair); service per reading, gateway / own connection = ${budget.gatewayToOwnConnectionService ?? '?'} (median of the pairs)`);
   }
+  if (budget.http) lines.push(`                 HTTP ingest spent ${budget.http.total ?? '?'} µs: ${list(budget.http)} (µs per reading)`);
   if (budget.brokerLimit) lines.push(`                 Aedes alone: ${list(budget.brokerLimit)} (µs per message)`);
   if (budget.influxLimit) lines.push(`                 InfluxDB at its limit: ${list(budget.influxLimit)} (µs per point)`);
   return lines;

@@ -7,6 +7,7 @@ import { BenchOptions } from './bench-options';
 import { Cleanup } from './cleanup';
 import { ProfileSummary, summariseCpuProfile } from './cpu-profile-summary';
 import { HubStatsRecorder } from './hub-stats-recorder';
+import { HttpIngestResult, httpIngestPhase } from './http-ingest-run';
 import { countStoredReadings } from './influx-counts';
 import { LatencySummary } from './latency-histogram';
 import { MqttLoadJob, MqttLoadResult } from './load-protocol';
@@ -76,6 +77,8 @@ export interface EndToEndResult {
    * `childrenPerGateway` devices on their own topics. Compared with `sustained` by the service's CPU per reading.
    */
   readonly gateway?: GatewayComparison;
+  /** Devices posting batches over HTTP with a durable 200, beside the MQTT runs (absent in older result files). */
+  readonly http?: HttpIngestResult;
   readonly service: { readonly rssMbHighWater: number | null; readonly finalStats: IngestStatsSnapshot };
   readonly settings: {
     readonly connections: number;
@@ -96,6 +99,7 @@ export interface EndToEndResult {
  * 2. Latency: open loop at half the sustained rate, publish → queryable measured on sampled readings.
  * 3. Burst: closed loop for burstSeconds with burstReadings readings per message (a JSON array), as devices send
  *    what they buffered through an outage; again every acknowledged reading must be counted.
+ * 4. HTTP: httpClients devices post httpReadings readings per request over keep-alive connections (http-ingest-run.ts).
  */
 export async function measureEndToEnd(options: BenchOptions, cleanup: Cleanup, stamp: string): Promise<EndToEndResult> {
   return cleanup.around('influxd', await InfluxdProcess.start(), (influxd) => influxd.cleanup(), async (influxd) => {
@@ -126,6 +130,7 @@ export async function measureEndToEnd(options: BenchOptions, cleanup: Cleanup, s
           tsBase: Date.now() - HOUR_MS,
         });
         const gateway = await gatewayComparison(options, cleanup, hub, influxd, sampler, credentials);
+        const http = await httpIngestPhase(options, cleanup, hub, influxd, sampler, credentials, Date.now() - 4 * HOUR_MS);
         const finalStats = await settled(hub);
         const rssMbHighWater = sampler.usage('service', 0, Number.MAX_SAFE_INTEGER)?.rssMbHighWater ?? null;
         const fleet = planFleet(benchFleet(1));
@@ -135,6 +140,7 @@ export async function measureEndToEnd(options: BenchOptions, cleanup: Cleanup, s
           latency,
           burst,
           gateway,
+          http,
           service: { rssMbHighWater, finalStats },
           settings: {
             connections: options.connections,

@@ -1,3 +1,4 @@
+import { runHttpLoad } from './http-load';
 import { runLineLoad } from './line-load';
 import { FromChild, LoadJob, ToChild } from './load-protocol';
 import { MqttLoad } from './mqtt-load';
@@ -41,6 +42,10 @@ async function run(job: LoadJob): Promise<unknown> {
   if (job.kind === 'line') {
     await started;
     return runLineLoad(job);
+  }
+  if (job.kind === 'http') {
+    await started;
+    return runHttpLoad(job);
   }
   load = new MqttLoad(job, (sample) => void send({ type: 'sample', sample }));
   let connectMs: number;

@@ -34,7 +34,21 @@ export interface LineLoadJob {
   readonly tsBase: number;
 }
 
-export type LoadJob = MqttLoadJob | LineLoadJob;
+/** Devices posting JSON batches to the service's HTTP ingest, one keep-alive connection each, closed loop. */
+export interface HttpLoadJob {
+  readonly kind: 'http';
+  /** The service's HTTP port (127.0.0.1). */
+  readonly port: number;
+  /** One client (keep-alive connection) per device. */
+  readonly fleet: FleetOptions;
+  readonly readingsPerPost: number;
+  readonly durationMs: number;
+  readonly tsBase: number;
+  /** Device id → secret. */
+  readonly credentials: Readonly<Record<string, string>>;
+}
+
+export type LoadJob = MqttLoadJob | LineLoadJob | HttpLoadJob;
 
 /** A reading whose arrival in InfluxDB the orchestrator watches for. */
 export interface QueryableSample {
@@ -77,7 +91,23 @@ export interface LineLoadResult {
   readonly errors: string[];
 }
 
-export type LoadResult = MqttLoadResult | LineLoadResult;
+export interface HttpLoadResult {
+  readonly kind: 'http';
+  readonly clients: number;
+  /** Posts answered 200. */
+  readonly posts: number;
+  /** Readings sent (retries included) and readings a 200 answered as accepted (durable). */
+  readonly sent: number;
+  readonly accepted: number;
+  readonly failedRequests: number;
+  readonly elapsedMs: number;
+  readonly acceptedPerSecond: number[];
+  /** Post → 200, i.e. until every reading of the post was durable. */
+  readonly answerLatency: LatencySummary;
+  readonly errors: string[];
+}
+
+export type LoadResult = MqttLoadResult | LineLoadResult | HttpLoadResult;
 
 export type ToChild = { readonly type: 'job'; readonly job: LoadJob } | { readonly type: 'go' } | { readonly type: 'stop' };
 

@@ -81,6 +81,8 @@ async function main(argv: readonly string[]): Promise<number> {
     ratios: {
       endToEndToInfluxLimit: rate !== undefined && influx ? round(rate / influx.pointsPerSecond) : null,
       endToEndToBrokerLimit: rate !== undefined && broker ? round(rate / broker.messagesPerSecond) : null,
+      httpToMqttBurst: e2e?.http && e2e.burst.readingsPerSecond > 0 ? round(e2e.http.readingsPerSecond / e2e.burst.readingsPerSecond) : null,
+      httpToMqttEndToEnd: e2e?.http && rate ? round(e2e.http.readingsPerSecond / rate) : null,
     },
     cpuBudget: cpuBudgetOf(machine.cores, influx, broker, e2e),
     targets: targetsOf(e2e, scale),

@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { loadHubConfig } from '@hub/config';
 import { DOMAINS, METRIC_CATALOGUE, REJECT_REASON_CODES, REJECT_REASONS, STATUS_TOPIC_PATTERN, TELEMETRY_TOPIC_PATTERN, validateTelemetry } from '@hub/contract';
 import { docPath } from './generate-docs';
+import { INGEST_STATUSES } from '@hub/pipeline';
 import { contractExamples, EXAMPLE_TIME, renderContractDoc } from './render-contract-doc';
+import { httpExampleBatch } from './render-http-ingest-section';
 
 describe('docs/contract.md', () => {
   const rendered = renderContractDoc();
@@ -53,5 +55,14 @@ describe('docs/contract.md', () => {
       { rejections: [], readings: 1, tsFromDevice: [false] },
       { rejections: [], readings: 3, tsFromDevice: [true, true, true] },
     ]);
+  });
+
+  it('describes HTTP ingest with every status the service answers and an example batch with exactly one refusal', () => {
+    expect(rendered).toContain('POST /api/ingest/{domain}/{deviceId}');
+    for (const { status } of INGEST_STATUSES) expect(rendered).toMatch(new RegExp(`\\n\\| ${status} \\| `));
+    const batch = httpExampleBatch(contractExamples()[2]);
+    const result = validateTelemetry(batch.address, Buffer.from(batch.body), EXAMPLE_TIME + 1000, loadHubConfig({}).validation);
+    expect({ readings: result.readings.length, refused: result.rejections.map(({ index, reason }) => ({ index, reason })) }).toEqual({ readings: 2, refused: [{ index: 1, reason: 'VALUE_OUT_OF_RANGE' }] });
+    expect(rendered).toContain(`'${batch.body}'`);
   });
 });

@@ -1,4 +1,5 @@
 import { loadHubConfig } from '@hub/config';
+import { httpIngestSection } from './render-http-ingest-section';
 import { Domain, DOMAINS, METRIC_CATALOGUE, MetricSpec, REJECT_REASON_CODES, REJECT_REASONS, MAX_JSON_DEPTH, COMMANDS_TOPIC_PATTERN, CONFIG_TOPIC_PATTERN, DEVICE_ID_PATTERN, DeviceAddress, STATUS_TOPIC_PATTERN, TELEMETRY_TOPIC_PATTERN, telemetryTopic } from '@hub/contract';
 
 export interface ContractExample {
@@ -50,6 +51,7 @@ export function renderContractDoc(): string {
     topicsSection(),
     gatewaysSection(),
     payloadSection(),
+    httpIngestSection(contractExamples()[0], contractExamples()[2], EXAMPLE_TIME),
     limitsSection(defaults),
     catalogueSection(),
     reasonsSection(),
@@ -63,8 +65,8 @@ function header(): string {
     '',
     '<!-- Generated from libs/contract by `npm run docs`; edit the code, not this file. -->',
     '',
-    'How a field sensor (water, power, gas, district heat, traffic) reports to the County Sensing Hub over MQTT 3.1.1:',
-    'the topics, the payload, the limits, every metric with its unit and range, and every reason a reading can be refused.',
+    'How a field sensor (water, power, gas, district heat, traffic) reports to the County Sensing Hub over MQTT 3.1.1, or',
+    'over HTTP: the topics, the payload, the limits, every metric with its unit and range, and every reason a reading can be refused.',
   ].join('\n');
 }
 

@@ -23,6 +23,9 @@ export class GlobalExceptionFilter implements ExceptionFilter {
       if (status >= 500) this.logger.error({ msg: 'Request failed', method: request.method, url: request.url, error: exception });
       // A body body-parser could not read comes with the library's terse message; say what to send instead.
       const message = bodyErrorMessage(exception.cause) ?? exception.message;
+      // "Not now, later" answers (503, 429) say when: an exception whose response carries retryAfter (seconds).
+      const retryAfter = (exception.getResponse() as { retryAfter?: unknown }).retryAfter;
+      if (typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
       response.status(status).json({ statusCode: status, error: HttpStatus[status] ?? 'Error', message });
       return;
     }

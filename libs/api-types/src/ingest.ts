@@ -51,3 +51,20 @@ export interface DeadLetterPage {
   readonly totals: DeadLetterTotals;
   readonly reasons: Readonly<Record<RejectReason, string>>;
 }
+
+/** One refused entry of a POST /api/ingest/{domain}/{deviceId}, as it was dead-lettered. */
+export interface IngestRefusal {
+  /** Position in a JSON array body; null for a single reading or a refusal of the whole body. */
+  readonly index: number | null;
+  readonly reason: RejectReason;
+  readonly message: string;
+}
+
+/** The answer to POST /api/ingest/{domain}/{deviceId}: what became of each entry, once it is durable. */
+export interface IngestAnswer {
+  /** Readings now in InfluxDB or the fsync'd outage spool. */
+  readonly accepted: number;
+  /** Readings already received (same device, seq and ts): stored once, not again. */
+  readonly duplicates: number;
+  readonly refused: readonly IngestRefusal[];
+}

@@ -164,7 +164,7 @@ export function readHubConfig(read: ConfigReader): HubConfig {
     },
     seqDedupeWindowMs: read.duration('HUB_SEQ_DEDUPE_WINDOW', '10m', 0, 7 * DAY, 'how long a device\'s (seq, ts) pairs are remembered to drop exact resends; 0s turns it off'),
     validation: {
-      maxPayloadBytes: read.bytes('HUB_MAX_PAYLOAD_BYTES', 256 * 1024, 64, 64 * 1024 * 1024, 'larger payloads are refused (PAYLOAD_TOO_LARGE) before parsing'),
+      maxPayloadBytes: read.bytes('HUB_MAX_PAYLOAD_BYTES', 256 * 1024, 64, 64 * 1024 * 1024, 'larger payloads (MQTT messages, HTTP ingest bodies) are refused (PAYLOAD_TOO_LARGE) before parsing'),
       maxBatchReadings: read.int('HUB_MAX_BATCH_READINGS', 1000, 1, 100_000, 'readings per array payload (BATCH_TOO_LARGE)'),
       maxAgeMs: read.duration('HUB_MAX_READING_AGE', '7d', 60_000, 3650 * DAY, 'readings older than this are refused (TS_TOO_OLD)'),
       maxFutureMs: read.duration('HUB_MAX_FUTURE_SKEW', '5m', 0, DAY, 'readings further ahead of the server clock are refused (TS_IN_FUTURE)'),

@@ -74,13 +74,13 @@ export function readPerimeterConfig(read: ConfigReader): PerimeterConfig {
   const connectPerSecond = rateOrOff(read, 'HUB_MQTT_CONNECT_RATE', 50, 'new connections per second per remote address (per /64 for IPv6), on every MQTT listener');
   const connectBurst = read.int('HUB_MQTT_CONNECT_BURST', 500, 1, MAX_RATE, 'connections one address may open at once');
   const loginFailuresNotes = {
-    description: 'refused logins from one address within HUB_MQTT_LOGIN_FAILURE_WINDOW that make it refused for HUB_MQTT_LOGIN_BLOCK',
+    description: 'refused logins (MQTT CONNECTs and HTTP ingest posts together) from one address within HUB_MQTT_LOGIN_FAILURE_WINDOW that make it refused for HUB_MQTT_LOGIN_BLOCK',
     allowed: 'a whole number from 1 to 1000000, or off',
     default: '100',
   };
   const loginFailures = read.optionalString('HUB_MQTT_LOGIN_FAILURES', loginFailuresNotes)?.toLowerCase() === 'off' ? null : read.int('HUB_MQTT_LOGIN_FAILURES', 100, 1, 1_000_000, loginFailuresNotes);
   const loginWindowMs = read.duration('HUB_MQTT_LOGIN_FAILURE_WINDOW', '1m', 1000, 86_400_000, 'the window HUB_MQTT_LOGIN_FAILURES counts in');
-  const loginBlockMs = read.duration('HUB_MQTT_LOGIN_BLOCK', '5m', 1000, 86_400_000, 'how long an address with too many refused logins gets CONNACK 5 without its credentials being looked at');
+  const loginBlockMs = read.duration('HUB_MQTT_LOGIN_BLOCK', '5m', 1000, 86_400_000, 'how long an address with too many refused logins gets CONNACK 5 (HTTP ingest: 429) without its credentials being looked at');
   return {
     tls,
     publishRate: publishPerSecond === null ? null : { perSecond: publishPerSecond, burst: publishBurst, abuseAfterMs },

@@ -9,3 +9,6 @@ export * from './seq-deduper';
 export * from './spool-port';
 export * from './spool-replayer';
 export * from './write-or-bisect';
+export * from './http-ingest/device-credential';
+export * from './http-ingest/http-ingest.service';
+export * from './http-ingest/ingest-answer';

@@ -121,6 +121,15 @@ export class InfluxWriter {
     return drained;
   }
 
+  /**
+   * False while messages already wait for room (memory full: spool full or refusing, InfluxDB down or slow). The
+   * MQTT path waits then (no PUBACK, the socket is not read); a caller that can say "come back later" — the HTTP
+   * ingest's 503 — asks first instead of queueing behind them.
+   */
+  get acceptsMore(): boolean {
+    return this.waiters.length === 0 && (this.stats.buffered === 0 || this.stats.buffered < this.config.maxBufferedReadings);
+  }
+
   private get idle(): boolean {
     return this.stats.buffered === 0 && this.waiters.length === 0;
   }

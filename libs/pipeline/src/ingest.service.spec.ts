@@ -197,4 +197,66 @@ describe('IngestService', () => {
     expect(done).toHaveBeenCalledWith(new Error('service is shutting down'));
     expect(writer.offered).toHaveLength(0);
   });
+
+  describe('handlePost (HTTP ingest)', () => {
+    const posting = { id: 'w-1', connectionless: true };
+
+    it('tells what became of each entry at once, and calls back only once the accepted ones are durable', () => {
+      const ts = Date.now() - 5000;
+      service = new IngestService(limits, writer, (letters) => deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(60_000));
+      service.handlePost(posting, 'sensors/water/w-1/telemetry', json({ ts, seq: 1, metrics: { ph: 7 } }), jest.fn());
+      writer.offered[0].accepted();
+      const done = jest.fn();
+      const receipt = service.handlePost(
+        posting,
+        'sensors/water/w-1/telemetry',
+        json([{ ts, seq: 1, metrics: { ph: 7 } }, { ts: ts + 1, metrics: { ph: 'high' } }, { ts: ts + 2, metrics: { ph: 7.2 } }]),
+        done,
+      );
+      expect(receipt).toEqual({ accepted: 1, duplicates: 1, refused: [expect.objectContaining({ index: 1, reason: 'VALUE_NOT_NUMBER' })] });
+      expect(done).not.toHaveBeenCalled();
+      writer.offered[1].accepted();
+      expect(done).toHaveBeenCalledWith(null);
+      expect(deadLetters).toEqual([expect.objectContaining({ reason: 'VALUE_NOT_NUMBER', batchIndex: 1, clientId: 'w-1', deviceId: 'w-1', topic: 'sensors/water/w-1/telemetry' })]);
+      expect(stats.snapshot()).toMatchObject({ received: 4, duplicates: 1, rejected: 1 });
+    });
+
+    it('answers a whole-message refusal with no index, and calls back at once (nothing to wait for)', () => {
+      const done = jest.fn();
+      expect(service.handlePost(posting, 'sensors/water/w-1/telemetry', Buffer.from('{"metrics":'), done)).toEqual({
+        accepted: 0,
+        duplicates: 0,
+        refused: [{ reason: 'MALFORMED_JSON', detail: 'Unexpected end of JSON input' }],
+      });
+      expect(done).toHaveBeenCalledWith(null);
+      expect(deadLetters).toEqual([expect.objectContaining({ reason: 'MALFORMED_JSON', payload: Buffer.from('{"metrics":') })]);
+    });
+
+    it('marks a posting device as heard from (last seen, values) without making it online', () => {
+      const ts = Date.now() - 1000;
+      service.handlePost(posting, 'sensors/water/w-1/telemetry', json({ ts, metrics: { ph: 7.4 } }), jest.fn());
+      expect(presence.get('w-1')).toMatchObject({ online: false, lastReadingTs: ts, lastValues: { ph: 7.4 } });
+    });
+
+    it('leaves an MQTT-connected device online when it also posts', () => {
+      service.handlePublish(client, 'sensors/water/meter-7/telemetry', json({ metrics: { ph: 7 } }), jest.fn());
+      service.handlePost({ id: 'meter-7', connectionless: true }, 'sensors/water/meter-7/telemetry', json({ metrics: { ph: 7.1 } }), jest.fn());
+      expect(presence.get('meter-7')).toMatchObject({ online: true, lastValues: { ph: 7.1 } });
+    });
+
+    it('calls back with the error and takes nothing when stopping or when the dead-letter store fails', () => {
+      const stopping = jest.fn();
+      service.stopAccepting();
+      expect(service.handlePost(posting, 'sensors/water/w-1/telemetry', json({ metrics: { ph: 7 } }), stopping)).toEqual({ accepted: 0, duplicates: 0, refused: [] });
+      expect(stopping).toHaveBeenCalledWith(new Error('service is shutting down'));
+
+      service = new IngestService(limits, writer, () => {
+        throw new Error('disk full');
+      }, presence, stats, SILENT_LOGGER);
+      const failing = jest.fn();
+      expect(service.handlePost(posting, 'sensors/water/w-1/telemetry', Buffer.from('nope'), failing)).toEqual({ accepted: 0, duplicates: 0, refused: [] });
+      expect(failing).toHaveBeenCalledWith(new Error('disk full'));
+      expect(writer.offered).toHaveLength(0);
+    });
+  });
 });

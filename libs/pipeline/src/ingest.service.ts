@@ -8,10 +8,27 @@ import { AckCallback, AckSequencer } from './ordered-acks';
 import { SeqDeduper } from './seq-deduper';
 import { MessageOrigin } from './spool-port';
 
-/** What the pipeline needs of a publishing MQTT client. */
+/** What the pipeline needs of a publishing client. */
 export interface PublishingClient {
   readonly id: string;
+  /**
+   * A sender without a connection (an HTTP POST): its readings count as heard from the device (last seen, newest
+   * values) but do not make it `online`, which means "holds an MQTT connection" (DevicePresence.recordPostedReadings).
+   */
+  readonly connectionless?: boolean;
 }
+
+/** What became of one message, known as soon as it was taken (before it is durable): for the HTTP answer. */
+export interface IngestReceipt {
+  /** Readings handed to the writer (durable once the message's callback runs). */
+  readonly accepted: number;
+  /** Valid readings dropped as resends (same device, seq and ts seen within the dedupe window). */
+  readonly duplicates: number;
+  /** Each refusal as dead-lettered: `index` is the position in a batch, absent for a single reading or the whole message. */
+  readonly refused: readonly Rejection[];
+}
+
+const NOTHING_TAKEN: IngestReceipt = { accepted: 0, duplicates: 0, refused: [] };
 
 /** A message the access policy refused before ingest (topic ACL, quarantine). */
 export interface PublishRefusal {
@@ -98,13 +115,36 @@ export class IngestService {
     const state = this.stateOf(client);
     const settle = state.acks.reserve(done);
     try {
-      return this.route(client.id, state.parseTopic(topic), topic, payload, settle);
+      return this.route(client, state.parseTopic(topic), topic, payload, settle).forward;
     } catch (error) {
       // Never throw into the broker: a failure here (e.g. the dead-letter store is unwritable) refuses the message
       // without PUBACK, so the device keeps it and resends.
       this.logger.error({ msg: 'Could not process a message', clientId: client.id, topic, error });
       settle(error instanceof Error ? error : new Error(String(error)));
       return false;
+    }
+  }
+
+  /**
+   * One message posted over HTTP: exactly the steps of a PUBLISH (validation, dead letters, de-duplication,
+   * accounting, the writer), answered with what became of each entry. The receipt is known at once; `done` runs
+   * when all of it is durable — the moment a PUBACK would be sent — or with an error when nothing may be promised
+   * (shutting down, the dead-letter store failing), as handlePublish's callback does.
+   */
+  handlePost(client: PublishingClient, topic: string, payload: Uint8Array, done: AckCallback): IngestReceipt {
+    if (!this.accepting) {
+      done(new Error('service is shutting down'));
+      return NOTHING_TAKEN;
+    }
+    const state = this.stateOf(client);
+    const settle = state.acks.reserve(done);
+    try {
+      const { accepted, duplicates, refused } = this.route(client, state.parseTopic(topic), topic, payload, settle);
+      return { accepted, duplicates, refused };
+    } catch (error) {
+      this.logger.error({ msg: 'Could not process a message', clientId: client.id, topic, error });
+      settle(error instanceof Error ? error : new Error(String(error)));
+      return NOTHING_TAKEN;
     }
   }
 
@@ -130,26 +170,27 @@ export class IngestService {
     return state;
   }
 
-  private route(clientId: string, parsed: TopicParse, topic: string, payload: Uint8Array, settle: AckCallback): boolean {
+  private route(client: PublishingClient, parsed: TopicParse, topic: string, payload: Uint8Array, settle: AckCallback): IngestReceipt & { forward: boolean } {
+    const clientId = client.id;
     const receivedAt = Date.now();
     if (!parsed.ok) {
       this.refuseMessage(clientId, topic, payload, receivedAt, parsed.reason, parsed.detail);
       settle();
-      return false;
+      return { forward: false, ...NOTHING_TAKEN, refused: [{ reason: parsed.reason, detail: parsed.detail }] };
     }
     const { address } = parsed;
     if (parsed.kind === 'status') {
       const status = Buffer.from(payload).toString('utf8').trim().toLowerCase();
       const known = status === 'online' || status === 'offline';
+      const refused: Rejection[] = [];
       if (known) {
         this.presence.recordStatus(address, clientId, receivedAt, status === 'online');
       } else {
-        this.recordRejections(clientId, topic, payload, receivedAt, address.deviceId, address.domain, [
-          { reason: 'STATUS_INVALID', detail: `status must be "online" or "offline", got ${JSON.stringify(status.slice(0, 32))}` },
-        ]);
+        refused.push({ reason: 'STATUS_INVALID', detail: `status must be "online" or "offline", got ${JSON.stringify(status.slice(0, 32))}` });
+        this.recordRejections(clientId, topic, payload, receivedAt, address.deviceId, address.domain, refused);
       }
       settle();
-      return known;
+      return { forward: known, ...NOTHING_TAKEN, refused };
     }
 
     const result = validateTelemetry(address, payload, receivedAt, this.limits);
@@ -158,17 +199,19 @@ export class IngestService {
     }
     this.stats.received += result.readings.length;
     const readings = result.readings.filter((reading) => !this.deduper.isResend(reading));
-    this.stats.duplicates += result.readings.length - readings.length;
+    const duplicates = result.readings.length - readings.length;
+    this.stats.duplicates += duplicates;
     if (readings.length === 0) {
       settle();
-      return result.readings.length > 0;
+      return { forward: result.readings.length > 0, accepted: 0, duplicates, refused: result.rejections };
     }
-    this.presence.recordReadings(address, clientId, receivedAt, readings);
+    if (client.connectionless === true) this.presence.recordPostedReadings(address, receivedAt, readings);
+    else this.presence.recordReadings(address, clientId, receivedAt, readings);
     const tags = this.deviceTags(address.deviceId);
     const lines = readings.map((reading) => readingToLine(reading, tags));
     // `settle` itself, not a closure around it: whatever the writer holds until the batch is durable, the GC copies.
     this.writer.offer({ topic, deviceId: address.deviceId, domain: address.domain, clientId }, lines, settle);
-    return true;
+    return { forward: true, accepted: readings.length, duplicates, refused: result.rejections };
   }
 
   /** A packet the broker refused by its size alone, before reading it: recorded without its payload. */

@@ -47,7 +47,19 @@ export function refuseProtoKey(key: string, value: unknown): unknown {
   return value;
 }
 
-export const JSON_BODY_OPTIONS = { limit: MAX_JSON_BODY_BYTES, verify: checkJsonBody, reviver: refuseProtoKey } as const;
+/**
+ * Device ingest posts (`POST /api/ingest/{domain}/{deviceId}`) are left unparsed: their handler reads the raw bytes,
+ * which the data contract validates exactly as an MQTT payload (a parser would hide a BOM or a repeated key).
+ */
+const RAW_BODY_PATH = /^\/api\/ingest\/[^/?]+\/[^/?]+\/?(?:\?|$)/;
+
+/** Which requests the JSON body parser reads: application/json ones (body-parser's default), except ingest posts. */
+export function parsesAsJson(request: IncomingMessage): boolean {
+  if (RAW_BODY_PATH.test(request.url ?? '')) return false;
+  return (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() === 'application/json';
+}
+
+export const JSON_BODY_OPTIONS = { limit: MAX_JSON_BODY_BYTES, verify: checkJsonBody, reviver: refuseProtoKey, type: parsesAsJson } as const;
 
 /**
  * What to tell the client when reading its body failed: `cause` is body-parser's error (or ours). The library's own

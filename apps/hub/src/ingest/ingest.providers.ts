@@ -7,13 +7,16 @@ import type { HubConfig } from '@hub/config';
 import { DevicePresence, DeviceRegistryService } from '@hub/devices';
 import type { LineSink } from '@hub/influx';
 import { MqttPerimeter } from '@hub/perimeter';
-import { DeadLetterRepository, InfluxAvailability, InfluxWriter, IngestService, IngestStats, SeqDeduper, SpoolReplayer } from '@hub/pipeline';
+import { DeadLetterRepository, HttpIngestService, InfluxAvailability, InfluxWriter, IngestService, IngestStats, SeqDeduper, SpoolReplayer } from '@hub/pipeline';
 import { OutageSpool } from '@hub/spool';
 import { WriteLatencyMetric } from '../health/hub-metrics';
 import { LINE_SINK, MQTT_ACCESS_POLICY } from '../hub.tokens';
 import { IngestStatsController } from './ingest-stats.controller';
+import { DeviceLoginGuard } from './device-login.guard';
+import { HttpIngestController } from './http-ingest.controller';
+import { HttpIngestHandler } from './http-ingest.handler';
 
-export const INGEST_CONTROLLERS = [IngestStatsController];
+export const INGEST_CONTROLLERS = [IngestStatsController, HttpIngestController];
 
 /** The way in for readings: the MQTT broker, validation, the InfluxDB writer, and the spool that covers its outages. */
 export function ingestProviders(config: HubConfig): Provider[] {
@@ -56,6 +59,15 @@ export function ingestProviders(config: HubConfig): Provider[] {
         ),
       inject: [InfluxWriter, DeadLetterRepository, DevicePresence, IngestStats, DeviceRegistryService],
     },
+    {
+      // The same access policy and failed-login back-off as MQTT, the same pipeline, the same writer's room.
+      provide: HttpIngestService,
+      useFactory: (policy: MqttAccessPolicy, perimeter: MqttPerimeter<Client>, ingest: IngestService, writer: InfluxWriter) =>
+        new HttpIngestService(policy, perimeter, ingest, writer, config.validation.maxPayloadBytes),
+      inject: [MQTT_ACCESS_POLICY, MqttPerimeter, IngestService, InfluxWriter],
+    },
+    HttpIngestHandler,
+    DeviceLoginGuard,
     {
       provide: MqttBroker,
       useFactory: (ingest: IngestService, presence: DevicePresence, policy: MqttAccessPolicy, perimeter: MqttPerimeter<Client>, registry: DeviceRegistryService) => {

@@ -43,6 +43,20 @@ export class DevicePresence {
   recordReadings(address: DeviceAddress, clientId: string | undefined, receivedAt: number, readings: readonly Reading[]): void {
     const state = this.touch(address, clientId, receivedAt);
     this.setOnline(state, true, receivedAt);
+    this.recordValues(state, readings);
+  }
+
+  /**
+   * Readings posted over HTTP: the device was heard from (last seen, newest values), but it holds no connection, so
+   * `online` (connected over MQTT) is left as it is — a device that only posts stays offline, and its silence is
+   * what no-data alert rules watch.
+   */
+  recordPostedReadings(address: DeviceAddress, receivedAt: number, readings: readonly Reading[]): void {
+    const state = this.touch(address, undefined, receivedAt, false);
+    this.recordValues(state, readings);
+  }
+
+  private recordValues(state: DeviceState, readings: readonly Reading[]): void {
     for (const reading of readings) {
       if (state.lastReadingTs === null || reading.ts > state.lastReadingTs) state.lastReadingTs = reading.ts;
       // Newest by event time, metric by metric: a late buffered batch must not overwrite fresher values.
@@ -95,14 +109,14 @@ export class DevicePresence {
     this.repository.saveMany(states);
   }
 
-  private touch(address: DeviceAddress, clientId: string | undefined, receivedAt: number): DeviceState {
+  private touch(address: DeviceAddress, clientId: string | undefined, receivedAt: number, online = true): DeviceState {
     let state = this.devices.get(address.deviceId);
     if (state === undefined) {
       state = {
         deviceId: address.deviceId,
         domain: address.domain,
         clientId: clientId ?? null,
-        online: true,
+        online,
         firstSeen: receivedAt,
         lastSeen: receivedAt,
         lastReadingTs: null,

@@ -1,0 +1,49 @@
+import { applyDecorators, Controller, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiResponseOptions, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { DOMAINS } from '@hub/contract';
+import { INGEST_STATUSES, type HttpAnswer } from '@hub/pipeline';
+import { PublicRoute } from '../access/access.decorators';
+import { CurrentDevice, DeviceLoginGuard, type AdmittedDevice } from './device-login.guard';
+import { HttpIngestHandler } from './http-ingest.handler';
+import { IngestAnswerDto } from './ingest-answer.dto';
+
+const READINGS_EXAMPLE = [
+  { ts: 1764201600000, seq: 17, metrics: { pressure_kpa: 412.5, flow_m3h: 120 } },
+  { ts: 1764201660000, seq: 18, metrics: { pressure_kpa: 411.9, flow_m3h: 118 } },
+];
+
+/**
+ * Telemetry over HTTP for devices that cannot hold an MQTT connection. The path mirrors the MQTT topic
+ * `sensors/{domain}/{deviceId}/telemetry`, so a device's configuration carries over and the topic ACL applies as it is.
+ * Authenticated by the device's own secret, not by an operator or API key (hence @PublicRoute for the access guard).
+ */
+@ApiTags('ingest')
+@PublicRoute()
+@Controller('api/ingest')
+export class HttpIngestController {
+  constructor(private readonly handler: HttpIngestHandler) {}
+
+  @Post(':domain/:deviceId')
+  @HttpCode(200)
+  @UseGuards(DeviceLoginGuard)
+  @ApiOperation({
+    summary:
+      'A device posts its readings: one reading object or a JSON array of them, exactly the MQTT telemetry payload. Answered once every reading is in InfluxDB, ' +
+      'the fsync\'d outage spool or the dead-letter store (what a QoS 1 PUBACK promises). Authorization: Bearer <device secret> or Basic <device id>:<secret>.',
+  })
+  @ApiParam({ name: 'domain', enum: DOMAINS })
+  @ApiParam({ name: 'deviceId', description: 'The device the readings are for: [A-Za-z0-9_-]{1,64}' })
+  @ApiBody({ description: 'The telemetry payload of docs/contract.md', schema: { oneOf: [{ type: 'object' }, { type: 'array', items: { type: 'object' } }], example: READINGS_EXAMPLE } })
+  @ApiResponses(INGEST_STATUSES.map(({ status, when }) => ({ status, description: when, ...(status === 200 || status === 202 ? { type: IngestAnswerDto } : {}) })))
+  async post(@Param('domain') domain: string, @Param('deviceId') deviceId: string, @CurrentDevice() device: AdmittedDevice, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<HttpAnswer['body']> {
+    const answer = await this.handler.handle(request, device, domain, deviceId);
+    response.status(answer.status);
+    return answer.body;
+  }
+}
+
+/** One @ApiResponse per status of the table. */
+function ApiResponses(responses: ApiResponseOptions[]): MethodDecorator {
+  return applyDecorators(...responses.map((response) => ApiResponse(response)));
+}
