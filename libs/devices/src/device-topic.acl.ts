@@ -1,10 +1,14 @@
-import { commandsTopic, configTopic, DeviceAddress, isDeviceTopic, statusTopic, telemetryTopic } from '@hub/contract';
+import { commandReplyTopic, commandsTopic, configReportedTopic, configTopic, DeviceAddress, isDeviceTopic, statusTopic, telemetryTopic } from '@hub/contract';
 
-/** Null when the device may publish on `topic` (its own telemetry or status), else why not. */
+/**
+ * Null when the device may publish on `topic` (its own telemetry, status, command replies or reported config), else
+ * why not.
+ */
 export function devicePublishRefusal(owner: DeviceAddress, topic: string): string | null {
   if (isDeviceTopic(owner, topic, 'telemetry') || isDeviceTopic(owner, topic, 'status')) return null;
+  if (isDeviceTopic(owner, topic, 'commands/reply') || isDeviceTopic(owner, topic, 'config/reported')) return null;
   const { domain, deviceId } = owner;
-  return `device ${deviceId} may publish only on ${telemetryTopic(domain, deviceId)} and ${statusTopic(domain, deviceId)}, not on ${clip(topic)}`;
+  return `device ${deviceId} may publish only on ${telemetryTopic(domain, deviceId)}, ${statusTopic(domain, deviceId)}, ${commandReplyTopic(domain, deviceId)} and ${configReportedTopic(domain, deviceId)}, not on ${clip(topic)}`;
 }
 
 /**
