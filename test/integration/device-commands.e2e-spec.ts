@@ -1,10 +1,11 @@
 import { connectAsync, IClientOptions, MqttClient } from 'mqtt';
 import type { CommandView, DeviceConfigView } from '@hub/api-types';
 import type { Domain } from '@hub/contract';
+import { DeviceSimulator } from '@hub/devices-sim';
 import { HubProcess } from '../harness/hub-process';
 import { InfluxdProcess } from '../harness/influxd-process';
 import { createOperator, login, send, Session } from '../harness/operators';
-import { deviceLogin, provisionDevice } from '../harness/provision';
+import { deviceLogin, provisioned, provisionDevice } from '../harness/provision';
 import { waitFor } from '../harness/wait-for';
 
 interface AuditEntry {
@@ -241,6 +242,28 @@ describe('device commands and configuration (real service, real MQTT, real influ
       { actor: 'cmd-config', action: 'device.config.report', targetId: 'cmd-config', detail: { reported: { mode: 'eco', intervalS: 30 }, differs: false } },
       { actor: 'cmd-config', action: 'device.config.report', targetId: 'cmd-config', detail: { reported: { intervalS: 60, mode: 'eco' }, differs: true } },
     ]);
+  });
+
+  it('drives the simulator: it reports its config, obeys set-interval with an ok reply, and applies a desired intervalS', async () => {
+    const simulator = new DeviceSimulator(await provisioned(hub, { url: hub.mqttUrl, domains: ['water'], devicesPerDomain: 1, idPrefix: 'simcmd-', intervalMs: 1000, durationMs: 120_000, obeyCommands: true }));
+    const configOf = async () => (await hub.get<DeviceConfigView>('/api/devices/simcmd-water-1/config')).body;
+    try {
+      await simulator.start();
+      await waitFor(configOf, (view) => view.reported !== null, 10_000, 'the simulator’s first config report');
+      expect((await configOf()).reported).toEqual({ intervalS: 1 });
+
+      const { body } = await sendCommand('simcmd-water-1', { name: 'set-interval', args: { seconds: 5 } });
+      expect(await untilStatus('simcmd-water-1', body.id, 'succeeded')).toMatchObject({ result: { intervalS: 5 }, deliveredAt: expect.any(Number) });
+      await waitFor(configOf, (view) => (view.reported as { intervalS?: number } | null)?.intervalS === 5, 10_000, 'the new interval reported');
+      const refused = (await sendCommand('simcmd-water-1', { name: 'set-interval', args: { seconds: 0 } })).body;
+      expect(await untilStatus('simcmd-water-1', refused.id, 'failed')).toMatchObject({ error: 'args.seconds must be a whole number from 1 to 3600' });
+
+      expect((await send(hub, 'PUT', '/api/devices/simcmd-water-1/config', operator.headers, { intervalS: 2 })).status).toBe(200);
+      const applied = await waitFor(configOf, (view) => !view.differs, 10_000, 'the desired interval applied');
+      expect([applied.desired, applied.reported]).toEqual([{ intervalS: 2 }, { intervalS: 2 }]);
+    } finally {
+      await simulator.stop();
+    }
   });
 
   it('keeps queued commands and desired configuration across a restart of the service', async () => {
