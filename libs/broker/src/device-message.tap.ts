@@ -37,7 +37,7 @@ export class AcknowledgementTracker {
   constructor(private readonly tap: () => DeviceMessageTap | null) {}
 
   /** authorizeForward's answer for a tracked QoS 1 delivery: a copy with its packet id; otherwise the packet itself. */
-  forwarding<P extends { topic: string; payload: unknown; qos: number }>(client: Client, packet: P): P {
+  forwarding<P extends { topic: string; payload: unknown; qos: number }>(client: Client, packet: P): P & { messageId?: number } {
     const tap = this.tap();
     if (tap === null || packet.qos === 0 || !tap.tracksAcknowledgements(packet.topic)) return packet;
     const ids = client as ClientWithIds;
