@@ -1,4 +1,5 @@
 import type { SqliteDatabase } from '@hub/store';
+import type { Statement } from 'better-sqlite3';
 
 /** One device's desired and reported configuration as stored. */
 export interface DeviceConfigRecord {
@@ -23,26 +24,30 @@ interface ConfigRow {
 
 /** Desired and reported configuration per device, in SQLite: the retained config is published again after a restart. */
 export class DeviceConfigRepository {
-  constructor(private readonly db: SqliteDatabase) {}
+  /** Prepared once: every device that connects is looked up (its desired config is published again after a restart). */
+  private readonly byDevice: Statement;
+  private readonly upsert: Statement;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.byDevice = db.prepare('SELECT * FROM device_config WHERE device_id = ?');
+    this.upsert = db.prepare(
+      `INSERT INTO device_config (device_id, domain, desired, desired_at, desired_by, reported, reported_at) VALUES (@deviceId, @domain, @desired, @desiredAt, @desiredBy, @reported, @reportedAt)
+       ON CONFLICT (device_id) DO UPDATE SET domain = excluded.domain, desired = excluded.desired, desired_at = excluded.desired_at, desired_by = excluded.desired_by,
+         reported = excluded.reported, reported_at = excluded.reported_at`,
+    );
+  }
 
   get(deviceId: string): DeviceConfigRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM device_config WHERE device_id = ?').get(deviceId) as ConfigRow | undefined;
+    const row = this.byDevice.get(deviceId) as ConfigRow | undefined;
     return row === undefined ? undefined : fromRow(row);
   }
 
-  /** Every device that has a desired configuration. */
-  withDesired(): DeviceConfigRecord[] {
-    return (this.db.prepare('SELECT * FROM device_config WHERE desired IS NOT NULL').all() as ConfigRow[]).map(fromRow);
+  save(record: DeviceConfigRecord): void {
+    this.upsert.run({ ...record, desired: record.desired === null ? null : JSON.stringify(record.desired), reported: record.reported === null ? null : JSON.stringify(record.reported) });
   }
 
-  save(record: DeviceConfigRecord): void {
-    this.db
-      .prepare(
-        `INSERT INTO device_config (device_id, domain, desired, desired_at, desired_by, reported, reported_at) VALUES (@deviceId, @domain, @desired, @desiredAt, @desiredBy, @reported, @reportedAt)
-         ON CONFLICT (device_id) DO UPDATE SET domain = excluded.domain, desired = excluded.desired, desired_at = excluded.desired_at, desired_by = excluded.desired_by,
-           reported = excluded.reported, reported_at = excluded.reported_at`,
-      )
-      .run({ ...record, desired: record.desired === null ? null : JSON.stringify(record.desired), reported: record.reported === null ? null : JSON.stringify(record.reported) });
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
   }
 }
 

@@ -39,17 +39,18 @@ export class DeviceConfigService {
     const now = this.clock();
     const before = this.deps.configs.get(deviceId);
     const record: DeviceConfigRecord = { ...(before ?? emptyRecord(deviceId, target.domain)), domain: target.domain, desired, desiredAt: now, desiredBy: actor.name };
-    this.deps.audit.record({
-      at: now,
-      actor: actor.name,
-      action: 'device.config.set',
-      targetType: 'device',
-      targetId: deviceId,
-      detail: { desired, previous: before?.desired ?? null },
+    this.deps.configs.transaction(() => {
+      this.deps.configs.save(record);
+      this.deps.audit.record({ at: now, actor: actor.name, action: 'device.config.set', targetType: 'device', targetId: deviceId, detail: { desired, previous: before?.desired ?? null } });
     });
-    this.deps.configs.save(record);
     this.publishedThisRun.add(deviceId);
-    await this.deps.transport.publish(configTopic(target.domain, deviceId), JSON.stringify(desired), 1, true);
+    try {
+      await this.deps.transport.publish(configTopic(target.domain, deviceId), JSON.stringify(desired), 1, true);
+    } catch (error) {
+      // Stored: it is published when the device next connects.
+      this.publishedThisRun.delete(deviceId);
+      this.deps.logger.error({ msg: 'Could not publish a desired configuration; it goes out when the device next connects', deviceId, error });
+    }
     return toConfigView(record);
   }
 
@@ -68,10 +69,12 @@ export class DeviceConfigService {
     }
     const before = this.deps.configs.get(device.deviceId) ?? emptyRecord(device.deviceId, device.domain);
     const changed = before.reported === null || canonicalJson(before.reported) !== canonicalJson(parsed.value);
-    this.deps.configs.save({ ...before, reported: parsed.value, reportedAt: now });
-    if (changed) {
-      this.deps.audit.record({ at: now, actor: device.deviceId, action: 'device.config.report', targetType: 'device', targetId: device.deviceId, detail: { reported: parsed.value, differs: toConfigView({ ...before, reported: parsed.value }).differs } });
-    }
+    const after = { ...before, reported: parsed.value, reportedAt: now };
+    this.deps.configs.transaction(() => {
+      this.deps.configs.save(after);
+      // A device may report on every connect: only a change is worth an entry.
+      if (changed) this.deps.audit.record({ at: now, actor: device.deviceId, action: 'device.config.report', targetType: 'device', targetId: device.deviceId, detail: { reported: parsed.value, differs: toConfigView(after).differs } });
+    });
   }
 
   /**
@@ -84,7 +87,12 @@ export class DeviceConfigService {
     const record = this.deps.configs.get(device.deviceId);
     if (record === undefined || record.desired === null) return;
     this.publishedThisRun.add(device.deviceId);
-    await this.deps.transport.publish(configTopic(device.domain, device.deviceId), JSON.stringify(record.desired), 1, true);
+    try {
+      await this.deps.transport.publish(configTopic(device.domain, device.deviceId), JSON.stringify(record.desired), 1, true);
+    } catch (error) {
+      this.publishedThisRun.delete(device.deviceId);
+      throw error;
+    }
   }
 }
 

@@ -38,7 +38,8 @@ export class DeviceMessageRouter {
   }
 
   tracksAcknowledgements(topic: string): boolean {
-    return COMMANDS_TOPIC.test(topic);
+    // Called for every QoS 1 delivery: the cheap test first.
+    return topic.endsWith('/commands') && COMMANDS_TOPIC.test(topic);
   }
 
   subscribed(clientId: string, filters: readonly string[], clean: boolean): void {
