@@ -14,6 +14,7 @@ const LIB_LAYERS = [
   {
     pipeline: ['access', 'api-types', 'common', 'config', 'contract', 'devices', 'influx', 'spool', 'store'],
     alerts: ['access', 'api-types', 'common', 'config', 'contract', 'devices', 'influx', 'store'],
+    commands: ['access', 'api-types', 'common', 'contract', 'devices', 'store'],
   },
   {
     integrations: ['access', 'alerts', 'api-types', 'common', 'contract', 'store'],

@@ -100,7 +100,7 @@ elif [ "${HUB_SIMULATOR:-on}" != "off" ]; then
   : > "$sim_log"
   HUB_API_KEY="$HUB_BOOTSTRAP_API_KEY" NODE_EXTRA_CA_CERTS="${HUB_TLS_CERT_FILE:-}" node dist/devices-sim/src/cli.js --url "mqtt://127.0.0.1:$mqtt_port" --devices "${HUB_SIMULATOR_DEVICES:-3}" \
     --interval "${HUB_SIMULATOR_INTERVAL:-5s}" --api "$scheme://127.0.0.1:$http_port" --towns "${HUB_SIMULATOR_TOWNS:-Ashford,Brookfield,Carlow}" \
-    --progress "${HUB_SIMULATOR_PROGRESS:-30s}" --forever >/dev/null 2> >(tee "$sim_log" | sed -u 's/^/simulator: /' >&2) &
+    --progress "${HUB_SIMULATOR_PROGRESS:-30s}" --obey-commands --forever >/dev/null 2> >(tee "$sim_log" | sed -u 's/^/simulator: /' >&2) &
   pids+=($!)
 fi
 

@@ -23,6 +23,7 @@ One of --count, --duration or --forever is required.
   --forever                 run until SIGINT/SIGTERM, then print the report
   --qos <0|1>               (default 1)
   --persistent              persistent session (clean=false)
+  --obey-commands           subscribe to commands and config: obey set-interval and a desired intervalS, reply, report config
   --batch <n>               readings per publish, as a JSON array (default 1)
   --publish-interval <dur>  time between publishes of one device (default interval × batch)
   --start-ts <time>         event time of the first reading: epoch ms, ISO-8601, or now-<duration> (default now)
@@ -84,6 +85,7 @@ const FLAGS = {
   forever: { type: 'boolean' },
   qos: { type: 'string' },
   persistent: { type: 'boolean' },
+  'obey-commands': { type: 'boolean' },
   batch: { type: 'string' },
   'publish-interval': { type: 'string' },
   'start-ts': { type: 'string' },
@@ -129,6 +131,7 @@ export function parseCliArgs(argv: readonly string[], now: number = Date.now()):
     durationMs: optional(values.duration, (v) => duration('--duration', v, 1)),
     qos: optional(values.qos, (v) => (v === '0' || v === '1' ? (Number(v) as 0 | 1) : usage('--qos', v, '0 or 1'))),
     clean: values.persistent ? false : undefined,
+    obeyCommands: values['obey-commands'],
     batchSize: optional(values.batch, (v) => wholeNumber('--batch', v, 1, 100_000)),
     publishIntervalMs: optional(values['publish-interval'], (v) => duration('--publish-interval', v, 1)),
     startTs: optional(values['start-ts'], (v) => startTs(v, now)),

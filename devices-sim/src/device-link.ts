@@ -22,6 +22,11 @@ export interface DeviceLink {
   publish(topic: string, payload: string, options: { readonly qos: 0 | 1; readonly retain?: boolean }, done: (error?: Error) => void): void;
   /** Clean close: sends DISCONNECT, so the broker discards the will [MQTT-3.14.4-3]. Never rejects. */
   close(timeoutMs: number): Promise<void>;
+  /**
+   * Subscribes at QoS 1 and hands every message received to `onMessage`. Optional: a link without it (the in-memory
+   * one) stands for a device that listens to nothing.
+   */
+  subscribe?(topics: readonly string[], onMessage: (topic: string, payload: string) => void): void;
   /** Drops the TCP connection without DISCONNECT, so the broker publishes the will [MQTT-3.1.2-8]. */
   drop(): void;
 }

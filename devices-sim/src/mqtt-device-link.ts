@@ -16,6 +16,12 @@ export class MqttDeviceLink implements DeviceLink {
     this.client.publish(topic, payload, { qos: options.qos, retain: options.retain ?? false }, (error) => done(error ?? undefined));
   }
 
+  subscribe(topics: readonly string[], onMessage: (topic: string, payload: string) => void): void {
+    this.client.on('message', (topic, payload) => onMessage(topic, payload.toString('utf8')));
+    // A refused or failed subscription only means the device hears no commands; its readings go on.
+    this.client.subscribe([...topics], { qos: 1 }, () => undefined);
+  }
+
   close(timeoutMs: number): Promise<void> {
     this.ended = true;
     return new Promise((resolve) => {

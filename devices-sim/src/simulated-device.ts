@@ -1,4 +1,5 @@
-import { statusTopic, telemetryTopic } from '@hub/contract';
+import { commandReplyTopic, commandsTopic, configReportedTopic, configTopic, statusTopic, telemetryTopic } from '@hub/contract';
+import { handleCommand, intervalFromConfig } from './device-command.handler';
 import { DeviceLink, DeviceLinkFactory } from './device-link';
 import { FaultTarget } from './fault-plan';
 import { SimulatorReportBuilder } from './simulator-report';
@@ -15,6 +16,8 @@ export interface SimulatedDeviceConfig {
   /** Longest wait for outstanding PUBACKs before closing or dropping the connection. */
   readonly drainTimeoutMs: number;
   readonly credentials?: ReadonlyMap<string, string>;
+  /** Subscribe to commands and config, obey set-interval and a desired intervalS (see SimulationOptions). */
+  readonly obeyCommands?: boolean;
 }
 
 interface PendingPublish {
@@ -32,6 +35,8 @@ export class SimulatedDevice {
   private readonly pending = new Set<PendingPublish>();
   private drainWaiters: Array<() => void> = [];
   private closed = false;
+  /** The wall-clock publish interval, changed by set-interval or a desired config. */
+  private intervalMs: number;
   private markFinished!: () => void;
   /** Resolves when the device has nothing more to send: source exhausted, connection dropped, or never connected. */
   readonly finished = new Promise<void>((resolve) => (this.markFinished = resolve));
@@ -42,7 +47,9 @@ export class SimulatedDevice {
     private readonly config: SimulatedDeviceConfig,
     private readonly report: SimulatorReportBuilder,
     private readonly linkFactory: DeviceLinkFactory,
-  ) {}
+  ) {
+    this.intervalMs = config.publishIntervalMs;
+  }
 
   /** Connects and announces itself; false (and counted) when the broker could not be reached. */
   async connect(): Promise<boolean> {
@@ -69,7 +76,42 @@ export class SimulatedDevice {
     this.link.publish(statusTopic(domain, deviceId), 'online', { qos: 1, retain: true }, (error) => {
       if (error) this.report.publishFailed(deviceId, error);
     });
+    if (this.config.obeyCommands === true && this.link.subscribe !== undefined) {
+      this.link.subscribe([commandsTopic(domain, deviceId), configTopic(domain, deviceId)], (topic, payload) => this.obey(topic, payload));
+      this.reportConfig();
+    }
     return true;
+  }
+
+  /** A command (replied to on commands/reply) or a desired config (applied and reported on config/reported). */
+  private obey(topic: string, payload: string): void {
+    const link = this.link;
+    if (link === undefined || this.closed) return;
+    const { deviceId, domain } = this.target;
+    if (topic === commandsTopic(domain, deviceId)) {
+      const outcome = handleCommand(payload);
+      if (outcome === null) return;
+      if (outcome.intervalS !== undefined) this.changeInterval(outcome.intervalS * 1000);
+      link.publish(commandReplyTopic(domain, deviceId), JSON.stringify(outcome.reply), { qos: 1 }, () => undefined);
+      if (outcome.intervalS !== undefined) this.reportConfig();
+    } else {
+      const intervalS = intervalFromConfig(payload);
+      if (intervalS === null) return;
+      this.changeInterval(intervalS * 1000);
+      this.reportConfig();
+    }
+  }
+
+  private reportConfig(): void {
+    const { deviceId, domain } = this.target;
+    this.link?.publish(configReportedTopic(domain, deviceId), JSON.stringify({ intervalS: this.intervalMs / 1000 }), { qos: 1 }, () => undefined);
+  }
+
+  private changeInterval(ms: number): void {
+    this.intervalMs = ms;
+    if (this.timer === undefined) return;
+    clearInterval(this.timer);
+    this.timer = setInterval(() => this.tick(), ms);
   }
 
   private credentialsOf(deviceId: string): { username?: string; password?: string } {
@@ -82,7 +124,7 @@ export class SimulatedDevice {
     if (this.link === undefined || this.closed) return;
     this.tick();
     if (!this.closed && !this.source.exhausted) {
-      this.timer = setInterval(() => this.tick(), this.config.publishIntervalMs);
+      this.timer = setInterval(() => this.tick(), this.intervalMs);
     }
   }
 

@@ -23,6 +23,12 @@ export interface SimulationOptions {
   readonly qos?: 0 | 1;
   /** Default true; false asks the broker for a persistent session. */
   readonly clean?: boolean;
+  /**
+   * Default false. True: each device subscribes to its commands and config topics, obeys `set-interval` and a desired
+   * `intervalS` (its wall-clock publish interval), replies, and reports its applied config. Off by default: two
+   * subscriptions per device make the broker forward every reading through aedes once past 64 filters in all.
+   */
+  readonly obeyCommands?: boolean;
   /** Readings per publish (>1: a JSON array, as a device that buffered while offline sends). Default 1. */
   readonly batchSize?: number;
   /** Wall-clock time between publishes of one device. Default intervalMs × batchSize (event time keeps pace). */
@@ -97,6 +103,7 @@ export function resolveSimulationOptions(options: SimulationOptions): ResolvedSi
     durationMs: options.durationMs,
     qos: options.qos ?? 1,
     clean: options.clean ?? true,
+    obeyCommands: options.obeyCommands ?? false,
     batchSize,
     publishIntervalMs: options.publishIntervalMs ?? intervalMs * batchSize,
     startTs: options.startTs ?? Date.now() - (batchSize - 1) * intervalMs,

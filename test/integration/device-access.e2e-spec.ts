@@ -181,7 +181,7 @@ describe('device identity and topic ACL (real service, real MQTT, real influxd)'
     const letter = letters.items.find((item) => item.topic === 'sensors/water/acl-water-2/telemetry');
     expect(letter).toMatchObject({ clientId: 'acl-water-1', deviceId: 'acl-water-1', domain: 'water', payload: forged });
     expect(letter?.detail).toBe(
-      'device acl-water-1 may publish only on sensors/water/acl-water-1/telemetry and sensors/water/acl-water-1/status, not on sensors/water/acl-water-2/telemetry',
+      'device acl-water-1 may publish only on sensors/water/acl-water-1/telemetry, sensors/water/acl-water-1/status, sensors/water/acl-water-1/commands/reply and sensors/water/acl-water-1/config/reported, not on sensors/water/acl-water-2/telemetry',
     );
 
     const after = (await hub.get<IngestStatsSnapshot>('/api/ingest/stats')).body;

@@ -7,6 +7,7 @@ import { settled, stats } from '../harness/hub-stats';
 import { connectDevice } from '../harness/device-connection';
 import { FuzzDevice, FuzzMessage } from '../harness/fuzz-messages';
 import { FuzzGateway } from '../harness/fuzz-gateway';
+import { FuzzReportSource } from '../harness/fuzz-replies';
 import { HttpFuzzer, routesOf } from '../harness/fuzz-http';
 import { answerProblem, fuzzPosts } from '../harness/fuzz-http-ingest';
 import { postReadings } from '../harness/http-ingest';
@@ -37,6 +38,7 @@ const GATEWAY_CHILDREN = [
 ] as const;
 const GATEWAY_MESSAGES = 600;
 const POSTS_PER_DEVICE = 150;
+const REPORTS = 300;
 const LIMITS = { maxPayloadBytes: 64 * 1024, maxBatchReadings: 20, maxDepth: 32 };
 const MAX_PACKET_BYTES = 2 * LIMITS.maxPayloadBytes + 65_536;
 const MAX_JSON_BODY_BYTES = 1024 * 1024;
@@ -250,6 +252,36 @@ describe(`fuzz (seed ${SEED})`, () => {
       expect([...stored.keys()].filter((key) => /^fz-gw(-|2c)/.test(key))).toEqual([]);
     }));
 
+  it('MQTT: malformed command replies and config reports, and replies naming no command, each acknowledged and dead-lettered with its reason', () =>
+    withSeed(async () => {
+      const device = { domain: 'power' as const, deviceId: 'fzc-power-0' };
+      const source = new FuzzReportSource(device.domain, device.deviceId, mulberry32(deriveSeed(SEED, 'reports')));
+      const reports = Array.from({ length: REPORTS }, () => source.next());
+      const before = await stats(hub);
+      const client = await connectDevice(hub, device);
+      const problems: string[] = [];
+      for (const [index, report] of reports.entries()) {
+        const outcome = await withTimeout(client.publishAsync(report.topic, report.payload, { qos: 1 }), 15_000);
+        if (outcome !== 'done') {
+          problems.push(`#${index} ${report.kind}: ${outcome}`);
+          break;
+        }
+      }
+      await client.endAsync(true);
+      expect(problems).toEqual([]);
+
+      const letters = (await allDeadLetters(hub)).filter((letter) => letter.clientId === device.deviceId);
+      const wanted = reports.filter((report) => report.deadLetter !== null);
+      expect(letters.map((letter) => [letter.reason, letter.topic, letter.detail.length > 0])).toEqual(wanted.map((report) => [report.deadLetter, report.topic, true]));
+      expect(new Set(wanted.map((report) => report.deadLetter))).toEqual(new Set(['COMMAND_REPLY_INVALID', 'COMMAND_UNKNOWN', 'CONFIG_REPORT_INVALID']));
+      // Not readings: the ingest accounting does not move, and still balances.
+      const after = await settled(hub);
+      expect({ received: after.received - before.received, balanced: after.balanced }).toEqual({ received: 0, balanced: true });
+      const lastReported = [...reports].reverse().find((report) => report.deadLetter === null);
+      const config = (await hub.get<{ reported: unknown }>(`/api/devices/${device.deviceId}/config`)).body;
+      expect(config.reported).toEqual(lastReported === undefined ? null : JSON.parse(lastReported.payload.toString()));
+    }));
+
   it('HTTP: thousands of random and mutated requests to every route, never a 5xx, every refusal explained', () =>
     withSeed(async () => {
       const { body: document } = await hub.get<Parameters<typeof routesOf>[0]>('/api/docs-json');
@@ -347,7 +379,7 @@ describe(`fuzz (seed ${SEED})`, () => {
     expect(hub.pid).toBe(pid);
     expect(hub.exitCode).toBeNull();
     expect((await hub.get('/api/health')).status).toBe(200);
-    expect(hub.output).not.toMatch(/Unhandled error|Could not process a message|Request failed/);
+    expect(hub.output).not.toMatch(/Unhandled error|Could not process a message|Request failed|Could not take a device message|Device message tap failed/);
   });
 });
 

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { parseCommandReply } from '@hub/commands';
 import { loadHubConfig } from '@hub/config';
-import { DOMAINS, METRIC_CATALOGUE, REJECT_REASON_CODES, REJECT_REASONS, STATUS_TOPIC_PATTERN, TELEMETRY_TOPIC_PATTERN, validateTelemetry } from '@hub/contract';
+import { DOMAINS, METRIC_CATALOGUE, REJECT_REASON_CODES, REJECT_REASONS, STATUS_TOPIC_PATTERN, COMMANDS_TOPIC_PATTERN, COMMAND_REPLY_TOPIC_PATTERN, CONFIG_TOPIC_PATTERN, CONFIG_REPORTED_TOPIC_PATTERN, TELEMETRY_TOPIC_PATTERN, validateTelemetry } from '@hub/contract';
 import { docPath } from './generate-docs';
 import { INGEST_STATUSES } from '@hub/pipeline';
 import { contractExamples, EXAMPLE_TIME, renderContractDoc } from './render-contract-doc';
@@ -41,6 +42,12 @@ describe('docs/contract.md', () => {
     expect(rendered).toContain('| `HUB_MAX_BATCH_READINGS` | 1000 |');
     expect(rendered).toContain('| `HUB_MAX_READING_AGE` | 7 d |');
     expect(rendered).toContain('| `HUB_MAX_FUTURE_SKEW` | 5 min |');
+  });
+
+  it('names the command, reply and config topics and shows a reply the hub accepts', () => {
+    for (const pattern of [COMMANDS_TOPIC_PATTERN, COMMAND_REPLY_TOPIC_PATTERN, CONFIG_TOPIC_PATTERN, CONFIG_REPORTED_TOPIC_PATTERN]) expect(rendered).toContain(`\`${pattern}\``);
+    const replies = [...rendered.matchAll(/^(\{"id":"[^"]+","ok":.*\})$/gm)].map((match) => parseCommandReply(Buffer.from(match[1])).ok);
+    expect(replies).toEqual([true, true]);
   });
 
   it('shows examples the hub accepts in full, each in the doc', () => {

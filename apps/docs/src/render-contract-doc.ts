@@ -1,6 +1,7 @@
+import { MAX_COMMAND_JSON_BYTES } from '@hub/commands';
 import { loadHubConfig } from '@hub/config';
 import { httpIngestSection } from './render-http-ingest-section';
-import { Domain, DOMAINS, METRIC_CATALOGUE, MetricSpec, REJECT_REASON_CODES, REJECT_REASONS, MAX_JSON_DEPTH, COMMANDS_TOPIC_PATTERN, CONFIG_TOPIC_PATTERN, DEVICE_ID_PATTERN, DeviceAddress, STATUS_TOPIC_PATTERN, TELEMETRY_TOPIC_PATTERN, telemetryTopic } from '@hub/contract';
+import { Domain, DOMAINS, METRIC_CATALOGUE, MetricSpec, REJECT_REASON_CODES, REJECT_REASONS, MAX_JSON_DEPTH, COMMANDS_TOPIC_PATTERN, CONFIG_TOPIC_PATTERN, COMMAND_REPLY_TOPIC_PATTERN, CONFIG_REPORTED_TOPIC_PATTERN, DEVICE_ID_PATTERN, DeviceAddress, STATUS_TOPIC_PATTERN, TELEMETRY_TOPIC_PATTERN, telemetryTopic } from '@hub/contract';
 
 export interface ContractExample {
   readonly title: string;
@@ -52,6 +53,7 @@ export function renderContractDoc(): string {
     gatewaysSection(),
     payloadSection(),
     httpIngestSection(contractExamples()[0], contractExamples()[2], EXAMPLE_TIME),
+    commandsSection(),
     limitsSection(defaults),
     catalogueSection(),
     reasonsSection(),
@@ -78,8 +80,10 @@ function topicsSection(): string {
     '|---|---|---|',
     `| \`${TELEMETRY_TOPIC_PATTERN}\` | publishes | readings as JSON (see below) |`,
     `| \`${STATUS_TOPIC_PATTERN}\` | publishes | \`online\` or \`offline\`, retained; set \`offline\` as the device’s last will |`,
-    `| \`${COMMANDS_TOPIC_PATTERN}\` | subscribes | commands for the device |`,
-    `| \`${CONFIG_TOPIC_PATTERN}\` | subscribes | the device’s configuration, retained |`,
+    `| \`${COMMANDS_TOPIC_PATTERN}\` | subscribes | commands for the device, QoS 1 (see Commands and configuration) |`,
+    `| \`${COMMAND_REPLY_TOPIC_PATTERN}\` | publishes | the outcome of a command |`,
+    `| \`${CONFIG_TOPIC_PATTERN}\` | subscribes | the device’s desired configuration, a JSON object, retained |`,
+    `| \`${CONFIG_REPORTED_TOPIC_PATTERN}\` | publishes | the configuration the device applied, a JSON object |`,
     '',
     `- \`{domain}\` is one of ${DOMAINS.map((domain) => `\`${domain}\``).join(', ')}.`,
     `- \`{deviceId}\` matches \`${DEVICE_ID_PATTERN.source}\`: letters, digits, \`_\` and \`-\`, 1 to 64 characters, unique across the county.`,
@@ -94,7 +98,8 @@ function topicsSection(): string {
     '  identifier rejected), so no one can take over another device’s session.',
     '- An unknown device, a wrong or revoked secret: CONNACK 4 (bad user name or password). A disabled or rejected device:',
     '  CONNACK 5 (not authorized).',
-    '- A device publishes only on its own telemetry and status topics, `{domain}` being the domain it was provisioned in.',
+    '- A device publishes only on its own telemetry, status, commands/reply and config/reported topics, `{domain}` being',
+    '  the domain it was provisioned in.',
     '  Anything else is acknowledged and refused (`TOPIC_FORBIDDEN`): nothing is stored or forwarded.',
     '- A device subscribes only to its own commands and config topics; any other subscription is refused (SUBACK 0x80).',
     '- When the hub runs in quarantine mode, an unknown device is let in but what it sends is held (`DEVICE_QUARANTINED`)',
@@ -180,6 +185,50 @@ function payloadSection(): string {
   ]
     .join('\n')
     .trimEnd();
+}
+
+/** The command, reply and config shapes, from the constants the hub checks them with. */
+function commandsSection(): string {
+  const command = { id: '6f1c2a9e-3b7d-4e0a-9c55-2f8e1d4b7a10', name: 'set-interval', args: { seconds: 30 }, expiresAt: EXAMPLE_TIME + 3_600_000 };
+  return [
+    '## Commands and configuration',
+    '',
+    'Operators send commands through the hub’s API (`POST /api/devices/{id}/commands`, docs/operations.md). The hub',
+    'keeps each one until the device has it: it publishes a command at QoS 1, not retained, on the commands topic only while',
+    'the device is connected and subscribed there, and otherwise when the device next connects (a persistent session,',
+    '`clean: false`, needs no new SUBSCRIBE) or subscribes. Subscribe with QoS 1 so the PUBACK tells the hub the command',
+    'arrived. A command looks like this:',
+    '',
+    '```json',
+    JSON.stringify(command),
+    '```',
+    '',
+    '- `id` names the command in the reply. Delivery is at least once (a command not acknowledged is sent again after',
+    '  the hub restarts or the device reconnects with a clean session): act once per `id`.',
+    '- `expiresAt` (epoch ms): after it the hub counts the command as expired; a device should not act on it any more.',
+    '',
+    `Reply on \`${COMMAND_REPLY_TOPIC_PATTERN}\` (QoS 1) with one JSON object of at most ${MAX_COMMAND_JSON_BYTES / 1024} KiB:`,
+    '',
+    '```json',
+    JSON.stringify({ id: command.id, ok: true, result: { intervalS: 30 } }),
+    JSON.stringify({ id: command.id, ok: false, error: 'interval must be at least 1 s' }),
+    '```',
+    '',
+    '| field | required | meaning |',
+    '|---|---|---|',
+    '| `id` | yes | the command’s id |',
+    '| `ok` | yes | `true`: done; `false`: not done (`"status": "succeeded"` or `"failed"` is accepted instead) |',
+    '| `result` | no | any JSON the device wants to report with `ok: true` |',
+    '| `error` | with `ok: false` | a text saying why (shown to the operator, cut at 1000 characters) |',
+    '',
+    'A reply that is not this shape is refused (`COMMAND_REPLY_INVALID`), one naming a command the hub did not send to',
+    'this device too (`COMMAND_UNKNOWN`); both are acknowledged and kept as dead letters.',
+    '',
+    `The desired configuration is published retained (QoS 1) on \`${CONFIG_TOPIC_PATTERN}\` as a JSON object, so a`,
+    'device receives the latest one whenever it subscribes. After applying it, the device publishes what it now runs with',
+    `on \`${CONFIG_REPORTED_TOPIC_PATTERN}\`: a JSON object of at most ${MAX_COMMAND_JSON_BYTES / 1024} KiB (else \`CONFIG_REPORT_INVALID\`). The hub compares`,
+    'the two (keys in any order) and shows operators whether they differ.',
+  ].join('\n');
 }
 
 function limitsSection(defaults: { maxPayloadBytes: number; maxBatchReadings: number; maxAgeMs: number; maxFutureMs: number }): string {

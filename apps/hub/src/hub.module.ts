@@ -9,6 +9,7 @@ import { ACCESS_CONTROLLERS, accessProviders } from './access/access.providers';
 import { AccessGuard } from './access/access.guard';
 import { ALERT_CONTROLLERS, alertProviders } from './alerts/alert.providers';
 import { CatalogueController } from './catalogue/catalogue.controller';
+import { COMMAND_CONTROLLERS, commandProviders } from './commands/commands.providers';
 import { DEAD_LETTER_CONTROLLERS, deadLetterProviders } from './dead-letters/dead-letters.providers';
 import { DEVICE_CONTROLLERS, deviceProviders } from './devices/device.providers';
 import { HEALTH_CONTROLLERS, healthProviders } from './health/health.providers';
@@ -43,6 +44,7 @@ export class HubModule {
         ...ALERT_CONTROLLERS,
         ...INTEGRATION_CONTROLLERS,
         ...ACCESS_CONTROLLERS,
+        ...COMMAND_CONTROLLERS,
       ],
       providers: [
         ...infrastructureProviders(config),
@@ -55,6 +57,7 @@ export class HubModule {
         ...perimeterProviders(config),
         ...integrationProviders(),
         ...accessProviders(config),
+        ...commandProviders(),
         // Last, as before the split into features: providers' lifecycle hooks are called in the order listed.
         ...liveProviders(),
       ],

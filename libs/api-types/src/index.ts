@@ -6,6 +6,7 @@
 export type { Catalogue, CatalogueDomain, CatalogueMetric, Domain, RejectReason } from '@hub/contract';
 export * from './access';
 export * from './alerts';
+export * from './commands';
 export * from './describe-condition';
 export * from './devices';
 export * from './health';

@@ -1,4 +1,5 @@
 export * from './bounded-offline-queues';
+export * from './device-message.tap';
 export * from './forward-only-to-subscribers';
 export * from './mqtt-access.hooks';
 export * from './mqtt-broker';

@@ -11,6 +11,7 @@ import { MqttListenerOptions, MqttListeners } from './mqtt-listeners';
 import { MqttPacketSizeMeter } from './mqtt-packet-size.meter';
 import { boundedOfflineQueues, OfflineQueueStats } from './bounded-offline-queues';
 import { forwardOnlyToSubscribers } from './forward-only-to-subscribers';
+import { AcknowledgementTracker, type DeviceMessageTap, reportAcknowledgements } from './device-message.tap';
 import { usePlainParserBuffer } from './plain-parser-buffer';
 import { type Domain, isDomain, statusTopic } from '@hub/contract';
 
@@ -46,6 +47,9 @@ export class MqttBroker {
   private readonly clients = new Map<string, Client>();
   private parserBufferWarned = false;
   private stopping = false;
+  /** Commands and configuration back to devices (see useDeviceMessages). */
+  private tap: DeviceMessageTap | null = null;
+  private readonly acks = new AcknowledgementTracker(() => this.tap);
   readonly access: MqttAccessHooks;
   /** Messages not queued for an away persistent session because its queue was full (see boundedOfflineQueues). */
   offlineQueues: OfflineQueueStats = { dropped: 0 };
@@ -86,11 +90,23 @@ export class MqttBroker {
     return this.access.closeConnections(match);
   }
 
+  /** Hands device messages on the tap's topics, ready clients, subscriptions and tracked PUBACKs to `tap`. */
+  useDeviceMessages(tap: DeviceMessageTap): void {
+    this.tap = tap;
+  }
+
+  /** True when the client is connected and holds exactly this filter (restored with its session, or subscribed). */
+  isSubscribed(clientId: string, filter: string): boolean {
+    const client = this.clients.get(clientId) as (Client & { subscriptions?: Record<string, unknown> }) | undefined;
+    return client !== undefined && !client.closed && client.subscriptions?.[filter] !== undefined;
+  }
+
   async start(options: BrokerListenOptions): Promise<void> {
     // Payloads of messages that held nothing valid: acknowledged (and dead-lettered) but not forwarded.
     const refused = new WeakSet<Buffer>();
     const offline = boundedOfflineQueues(options.offlineQueueLimit, (clientId) => this.perimeter.offlineMessageDropped(clientId));
     this.offlineQueues = offline.stats;
+    reportAcknowledgements(offline.persistence, this.acks);
     const aedes = await Aedes.createBroker({
       persistence: offline.persistence,
       // A device may buffer a burst before its CONNACK; more than this is abuse.
@@ -113,7 +129,8 @@ export class MqttBroker {
           packet.retain = false;
         }
         const handle = () => {
-          if (refusal !== null) this.ingest.refusePublish(client ?? DEPARTED_CLIENT, packet.topic, payload, refusal, callback);
+          if (refusal === null && client !== null && this.tap?.takes(packet.topic)) this.toTap(client, packet.topic, payload, callback);
+          else if (refusal !== null) this.ingest.refusePublish(client ?? DEPARTED_CLIENT, packet.topic, payload, refusal, callback);
           else if (!this.ingest.handlePublish(client ?? DEPARTED_CLIENT, packet.topic, payload, callback)) refused.add(payload);
         };
         // Over its rate, a client's message waits here, and aedes reads nothing more from it meanwhile.
@@ -121,14 +138,22 @@ export class MqttBroker {
         else this.perimeter.throttlePublish(client, handle);
       },
       // aedes copies the packet for delivery but keeps the payload buffer, so a refused message is known by it.
-      authorizeForward: (client, packet) => (refused.has(packet.payload as Buffer) || !this.access.mayReceive(client, packet.topic) ? null : packet),
+      // A tracked delivery (a command) gets its packet id here, so that its PUBACK can be told apart.
+      authorizeForward: (client, packet) => (refused.has(packet.payload as Buffer) || !this.access.mayReceive(client, packet.topic) ? null : this.acks.forwarding(client, packet)),
     });
     forwardOnlyToSubscribers(aedes);
     aedes.on('client', (client: Client) => {
       this.clients.set(client.id, client);
       this.presence.clientConnected(client.id);
     });
+    aedes.on('clientReady', (client: Client) => this.tell('clientReady', client.id, () => this.tap?.clientReady(client.id, client.clean)));
+    aedes.on('subscribe', (subscriptions, client: Client) => {
+      // 128: refused, so not held.
+      const filters = subscriptions.filter((subscription) => (subscription.qos as number) !== 128).map((subscription) => subscription.topic);
+      if (filters.length > 0) this.tell('subscribed', client.id, () => this.tap?.subscribed(client.id, filters, client.clean));
+    });
     aedes.on('clientDisconnect', (client: Client) => {
+      this.acks.disconnected(client.id);
       if (this.clients.get(client.id) === client) this.clients.delete(client.id);
       this.perimeter.connectionClosed(client);
       // A gateway gone takes its children with it (Sparkplug's NDEATH): their retained status says so too, or a
@@ -197,6 +222,26 @@ export class MqttBroker {
       return null;
     };
     return connection;
+  }
+
+  /** A message for the tap: acknowledged once it took it; not acknowledged (the device resends) if it failed. */
+  private toTap(client: Client, topic: string, payload: Buffer, callback: (error?: Error | null) => void): void {
+    try {
+      this.tap?.received(client.id, topic, payload);
+      callback(null);
+    } catch (error) {
+      this.logger.error({ msg: 'Could not take a device message', clientId: clipClientId(client.id), topic: topic.slice(0, 128), error });
+      callback(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  /** Runs a tap notification from an aedes event, where a throw would escape into aedes: logged instead. */
+  private tell(what: string, clientId: string, notify: () => void): void {
+    try {
+      notify();
+    } catch (error) {
+      this.logger.error({ msg: `Device message tap failed on ${what}`, clientId: clipClientId(clientId), error });
+    }
   }
 
   /** Ends a client's connection (a device whose secret was rotated, or that was disabled or deleted); no-op if absent. */

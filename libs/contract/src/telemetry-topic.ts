@@ -8,6 +8,10 @@ export const STATUS_TOPIC_PATTERN = 'sensors/{domain}/{deviceId}/status';
 export const COMMANDS_TOPIC_PATTERN = 'sensors/{domain}/{deviceId}/commands';
 /** `sensors/{domain}/{deviceId}/config` — the device's configuration, retained; the device subscribes. */
 export const CONFIG_TOPIC_PATTERN = 'sensors/{domain}/{deviceId}/config';
+/** `sensors/{domain}/{deviceId}/commands/reply` — the device's outcome of a command: `{ id, ok, result? | error? }`. */
+export const COMMAND_REPLY_TOPIC_PATTERN = 'sensors/{domain}/{deviceId}/commands/reply';
+/** `sensors/{domain}/{deviceId}/config/reported` — the configuration the device applied, a JSON object. */
+export const CONFIG_REPORTED_TOPIC_PATTERN = 'sensors/{domain}/{deviceId}/config/reported';
 export const DEVICE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 export interface DeviceAddress {
@@ -52,8 +56,33 @@ export function configTopic(domain: Domain, deviceId: string): string {
   return `sensors/${domain}/${deviceId}/config`;
 }
 
-/** The last level of one of a device's four topics. */
-export type DeviceTopicLeaf = 'telemetry' | 'status' | 'commands' | 'config';
+export function commandReplyTopic(domain: Domain, deviceId: string): string {
+  return `sensors/${domain}/${deviceId}/commands/reply`;
+}
+
+export function configReportedTopic(domain: Domain, deviceId: string): string {
+  return `sensors/${domain}/${deviceId}/config/reported`;
+}
+
+/** What follows `sensors/{domain}/{deviceId}/` in one of a device's topics. */
+export type DeviceTopicLeaf = 'telemetry' | 'status' | 'commands' | 'config' | 'commands/reply' | 'config/reported';
+
+/** The device-to-hub topics that are not readings: a command's outcome and the applied configuration. */
+export type DeviceReportLeaf = 'commands/reply' | 'config/reported';
+
+/**
+ * The device and the leaf of `sensors/{domain}/{deviceId}/commands/reply` or `.../config/reported`; null for any
+ * other topic (readings and status go through parseSensorTopic).
+ */
+export function parseDeviceReportTopic(topic: string): { readonly address: DeviceAddress; readonly leaf: DeviceReportLeaf } | null {
+  const parts = topic.split('/');
+  if (parts.length !== 5 || parts[0] !== 'sensors') return null;
+  const [, domain, deviceId, first, second] = parts;
+  const leaf = `${first}/${second}`;
+  if (leaf !== 'commands/reply' && leaf !== 'config/reported') return null;
+  if (!isDomain(domain) || !DEVICE_ID_PATTERN.test(deviceId)) return null;
+  return { address: { domain, deviceId }, leaf };
+}
 
 const SLASH = 0x2f;
 

@@ -67,8 +67,8 @@ describe('validateTelemetry', () => {
       { reason: 'SEQ_INVALID', payload: '{"seq":-1,"metrics":{"ph":7}}', detail: 'seq number -1 is not a non-negative integer' },
     ];
 
-    it('covers every code except the topic parser’s, the status topic’s and the writer’s', () => {
-      const notValidation: RejectReason[] = ['TOPIC_INVALID', 'DOMAIN_UNKNOWN', 'DEVICE_ID_INVALID', 'STATUS_INVALID', 'INFLUX_REFUSED', 'TOPIC_FORBIDDEN', 'DEVICE_QUARANTINED'];
+    it('covers every code except the topic parser’s, the status topic’s, the writer’s and those of command replies and config reports', () => {
+      const notValidation: RejectReason[] = ['TOPIC_INVALID', 'DOMAIN_UNKNOWN', 'DEVICE_ID_INVALID', 'STATUS_INVALID', 'INFLUX_REFUSED', 'TOPIC_FORBIDDEN', 'DEVICE_QUARANTINED', 'COMMAND_REPLY_INVALID', 'COMMAND_UNKNOWN', 'CONFIG_REPORT_INVALID'];
       expect(cases.map((c) => c.reason).sort()).toEqual(REJECT_REASON_CODES.filter((code) => !notValidation.includes(code)).sort());
     });
 

@@ -14,11 +14,12 @@ describeMqttAccessPolicyContract('DeviceAccessPolicy (registered mode)', () => {
         principal: { kind: 'device', deviceId: 'w-1', domain: 'water', town: 'Ashford', site: 'Mill Lane' },
         wrongSecret: { reason: 'wrong-secret', detail: 'wrong secret for device w-1' },
         foreignClientId: { clientId: 'w-2', refusal: { reason: 'client-id-mismatch', detail: 'client id "w-2" is not the username "w-1"' } },
-        publishes: ['sensors/water/w-1/telemetry', 'sensors/water/w-1/status'],
+        publishes: ['sensors/water/w-1/telemetry', 'sensors/water/w-1/status', 'sensors/water/w-1/commands/reply', 'sensors/water/w-1/config/reported'],
         forbiddenPublishes: [
-          ['sensors/water/w-2/telemetry', { detail: 'device w-1 may publish only on sensors/water/w-1/telemetry and sensors/water/w-1/status, not on sensors/water/w-2/telemetry', deviceId: 'w-1', domain: 'water' }],
-          ['sensors/gas/w-1/telemetry', { detail: 'device w-1 may publish only on sensors/water/w-1/telemetry and sensors/water/w-1/status, not on sensors/gas/w-1/telemetry', deviceId: 'w-1', domain: 'water' }],
-          ['sensors/water/w-1/commands', { detail: 'device w-1 may publish only on sensors/water/w-1/telemetry and sensors/water/w-1/status, not on sensors/water/w-1/commands', deviceId: 'w-1', domain: 'water' }],
+          ['sensors/water/w-2/telemetry', { detail: 'device w-1 may publish only on sensors/water/w-1/telemetry, sensors/water/w-1/status, sensors/water/w-1/commands/reply and sensors/water/w-1/config/reported, not on sensors/water/w-2/telemetry', deviceId: 'w-1', domain: 'water' }],
+          ['sensors/gas/w-1/telemetry', { detail: 'device w-1 may publish only on sensors/water/w-1/telemetry, sensors/water/w-1/status, sensors/water/w-1/commands/reply and sensors/water/w-1/config/reported, not on sensors/gas/w-1/telemetry', deviceId: 'w-1', domain: 'water' }],
+          ['sensors/water/w-1/commands', { detail: 'device w-1 may publish only on sensors/water/w-1/telemetry, sensors/water/w-1/status, sensors/water/w-1/commands/reply and sensors/water/w-1/config/reported, not on sensors/water/w-1/commands', deviceId: 'w-1', domain: 'water' }],
+          ['sensors/water/w-2/commands/reply', { detail: 'device w-1 may publish only on sensors/water/w-1/telemetry, sensors/water/w-1/status, sensors/water/w-1/commands/reply and sensors/water/w-1/config/reported, not on sensors/water/w-2/commands/reply', deviceId: 'w-1', domain: 'water' }],
         ],
         subscriptions: ['sensors/water/w-1/commands', 'sensors/water/w-1/config'],
         forbiddenSubscriptions: [

@@ -60,7 +60,7 @@ describe('DeviceAccessPolicy (registered mode)', () => {
     for (const topic of ['sensors/water/w-2/telemetry', 'sensors/gas/w-1/telemetry', 'sensors/water/w-1/commands', 'sensors/water/w-1/telemetry/x', 'alerts/water/x']) {
       expect(policy.publishRefusal(device, topic)).toEqual({
         reason: 'TOPIC_FORBIDDEN',
-        detail: `device w-1 may publish only on sensors/water/w-1/telemetry and sensors/water/w-1/status, not on ${topic}`,
+        detail: `device w-1 may publish only on sensors/water/w-1/telemetry, sensors/water/w-1/status, sensors/water/w-1/commands/reply and sensors/water/w-1/config/reported, not on ${topic}`,
         deviceId: 'w-1',
         domain: 'water',
       });

@@ -28,14 +28,19 @@ describe('device topic ACL', () => {
     }
   });
 
-  it('lets a device publish on its telemetry and status only, and says which topics it may use', () => {
+  it('lets a device publish on its telemetry, status, command replies and reported config only, and says which topics it may use', () => {
     expect(devicePublishRefusal(W1, 'sensors/water/w-1/telemetry')).toBeNull();
     expect(devicePublishRefusal(W1, 'sensors/water/w-1/status')).toBeNull();
+    expect(devicePublishRefusal(W1, 'sensors/water/w-1/commands/reply')).toBeNull();
+    expect(devicePublishRefusal(W1, 'sensors/water/w-1/config/reported')).toBeNull();
+    for (const topic of ['sensors/water/w-2/commands/reply', 'sensors/water/w-1/commands/replyx', 'sensors/water/w-1/config', 'sensors/water/w-1/config/reported/x', 'sensors/gas/w-1/config/reported']) {
+      expect([topic, devicePublishRefusal(W1, topic)]).toEqual([topic, expect.stringContaining(`, not on ${topic}`)]);
+    }
     expect(devicePublishRefusal(W1, 'sensors/water/w-2/telemetry')).toBe(
-      'device w-1 may publish only on sensors/water/w-1/telemetry and sensors/water/w-1/status, not on sensors/water/w-2/telemetry',
+      'device w-1 may publish only on sensors/water/w-1/telemetry, sensors/water/w-1/status, sensors/water/w-1/commands/reply and sensors/water/w-1/config/reported, not on sensors/water/w-2/telemetry',
     );
     expect(devicePublishRefusal(W1, 'sensors/water/w-1/commands')).toBe(
-      'device w-1 may publish only on sensors/water/w-1/telemetry and sensors/water/w-1/status, not on sensors/water/w-1/commands',
+      'device w-1 may publish only on sensors/water/w-1/telemetry, sensors/water/w-1/status, sensors/water/w-1/commands/reply and sensors/water/w-1/config/reported, not on sensors/water/w-1/commands',
     );
   });
 

@@ -1,15 +1,20 @@
-import { commandsTopic, configTopic, DeviceAddress, isDeviceTopic, statusTopic, telemetryTopic } from '@hub/contract';
+import { commandReplyTopic, commandsTopic, configReportedTopic, configTopic, DeviceAddress, isDeviceTopic, statusTopic, telemetryTopic } from '@hub/contract';
 
-/** Whether the device may publish on `topic`: its own telemetry or status. */
+/** Whether the device may publish on `topic`: its own telemetry, status, command replies or reported config. */
 export function deviceMayPublish(owner: DeviceAddress, topic: string): boolean {
-  return isDeviceTopic(owner, topic, 'telemetry') || isDeviceTopic(owner, topic, 'status');
+  return (
+    isDeviceTopic(owner, topic, 'telemetry') ||
+    isDeviceTopic(owner, topic, 'status') ||
+    isDeviceTopic(owner, topic, 'commands/reply') ||
+    isDeviceTopic(owner, topic, 'config/reported')
+  );
 }
 
-/** Null when the device may publish on `topic` (its own telemetry or status), else why not. */
+/** Null when the device may publish on `topic` (see deviceMayPublish), else why not. */
 export function devicePublishRefusal(owner: DeviceAddress, topic: string): string | null {
   if (deviceMayPublish(owner, topic)) return null;
   const { domain, deviceId } = owner;
-  return `device ${deviceId} may publish only on ${telemetryTopic(domain, deviceId)} and ${statusTopic(domain, deviceId)}, not on ${clip(topic)}`;
+  return `device ${deviceId} may publish only on ${telemetryTopic(domain, deviceId)}, ${statusTopic(domain, deviceId)}, ${commandReplyTopic(domain, deviceId)} and ${configReportedTopic(domain, deviceId)}, not on ${clip(topic)}`;
 }
 
 /**

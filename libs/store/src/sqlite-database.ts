@@ -200,6 +200,35 @@ const MIGRATIONS: readonly string[] = [
    ALTER TABLE registry_devices ADD COLUMN gateway_id TEXT;
    ALTER TABLE registry_devices ADD COLUMN gateway_domains TEXT NOT NULL DEFAULT '[]';
    CREATE INDEX registry_devices_gateway ON registry_devices (gateway_id, device_id) WHERE gateway_id IS NOT NULL;`,
+  // Commands and configuration back to devices (issue 14): each command with its status until it is done or
+  // expired (the queue of an offline device is the rows still queued), and each device's desired and reported config.
+  `CREATE TABLE device_commands (
+     id TEXT PRIMARY KEY,
+     device_id TEXT NOT NULL,
+     domain TEXT NOT NULL,
+     name TEXT NOT NULL,
+     args TEXT NOT NULL,
+     status TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     created_by TEXT NOT NULL,
+     expires_at INTEGER NOT NULL,
+     sent_at INTEGER,
+     delivered_at INTEGER,
+     finished_at INTEGER,
+     result TEXT,
+     error TEXT
+   );
+   CREATE INDEX device_commands_device ON device_commands (device_id, created_at);
+   CREATE INDEX device_commands_open ON device_commands (status, expires_at) WHERE status IN ('queued', 'sent', 'delivered');
+   CREATE TABLE device_config (
+     device_id TEXT PRIMARY KEY,
+     domain TEXT NOT NULL,
+     desired TEXT,
+     desired_at INTEGER,
+     desired_by TEXT,
+     reported TEXT,
+     reported_at INTEGER
+   );`,
 ];
 
 /**

@@ -3,7 +3,10 @@ import { isFleetDevice } from '../fleet/device-status';
 import type {
   ApiKeyView,
   AuditPage,
+  CommandView,
   CreatedApiKey,
+  DeviceConfigView,
+  NewCommandBody,
   MeView,
   OperatorView,
   AlertEventView,
@@ -32,6 +35,10 @@ export const hubApi = {
   },
   readings: (id: string, range: { from: number; to: number }, signal?: AbortSignal) =>
     getJson<DeviceReadings>(`/api/devices/${encodeURIComponent(id)}/readings${query({ from: range.from, to: range.to })}`, signal),
+  commands: (id: string, signal?: AbortSignal) => getJson<CommandView[]>(`/api/devices/${encodeURIComponent(id)}/commands`, signal),
+  sendCommand: (id: string, command: NewCommandBody) => sendJson<CommandView>('POST', `/api/devices/${encodeURIComponent(id)}/commands`, command),
+  deviceConfig: (id: string, signal?: AbortSignal) => getJson<DeviceConfigView>(`/api/devices/${encodeURIComponent(id)}/config`, signal),
+  setDeviceConfig: (id: string, desired: unknown) => sendJson<DeviceConfigView>('PUT', `/api/devices/${encodeURIComponent(id)}/config`, desired),
   deadLetters: (filter: DeadLetterQuery, signal?: AbortSignal) =>
     getJson<DeadLetterPage>(
       `/api/dead-letters${query({ reason: filter.reason, device: filter.device, from: filter.from, to: filter.to, limit: filter.limit, before: filter.before })}`,

@@ -16,6 +16,8 @@ import { useNow } from '../hooks/use-now';
 import { useResource } from '../hooks/use-resource';
 import { Link, useQueryParam } from '../router';
 import { DeadLetterList } from './dead-letter-list';
+import { DeviceCommandsPanel } from './device-commands-panel';
+import { DeviceConfigPanel } from './device-config-panel';
 import { LastValues } from './fleet-view';
 
 export const RANGES = [
@@ -168,6 +170,13 @@ export function DeviceView(props: { id: string }): JSX.Element {
         {alerts.error && !alerts.data && <ErrorNotice error={alerts.error} onRetry={alerts.reload} compact />}
         {alerts.data && (alerts.data.items.length === 0 ? <Empty title="No alerts for this device" /> : <DeviceAlerts alerts={alerts.data.items} />)}
       </section>
+
+      {state.registered && state.status === 'active' && (
+        <>
+          <DeviceCommandsPanel deviceId={state.deviceId} />
+          <DeviceConfigPanel deviceId={state.deviceId} />
+        </>
+      )}
 
       <section class="card" aria-labelledby="device-dead-letters">
         <div class="card-header">

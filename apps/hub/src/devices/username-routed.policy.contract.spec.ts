@@ -27,7 +27,7 @@ describeMqttAccessPolicyContract('UsernameRoutedPolicy (devices registered, inte
         foreignClientId: { clientId: 'ashford.scada', refusal: { reason: 'client-id-mismatch', detail: 'client id "ashford.scada" is not the username "w-1"' } },
         publishes: ['sensors/water/w-1/telemetry', 'sensors/water/w-1/status'],
         forbiddenPublishes: [
-          ['sensors/water/w-brook/telemetry', { detail: 'device w-1 may publish only on sensors/water/w-1/telemetry and sensors/water/w-1/status, not on sensors/water/w-brook/telemetry', deviceId: 'w-1', domain: 'water' }],
+          ['sensors/water/w-brook/telemetry', { detail: 'device w-1 may publish only on sensors/water/w-1/telemetry, sensors/water/w-1/status, sensors/water/w-1/commands/reply and sensors/water/w-1/config/reported, not on sensors/water/w-brook/telemetry', deviceId: 'w-1', domain: 'water' }],
         ],
         subscriptions: ['sensors/water/w-1/commands', 'sensors/water/w-1/config'],
         forbiddenSubscriptions: [['sensors/water/#', 'device w-1 may subscribe only to sensors/water/w-1/commands and sensors/water/w-1/config, not to sensors/water/#']],

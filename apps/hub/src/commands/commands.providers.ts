@@ -1,0 +1,55 @@
+import { Logger, Provider } from '@nestjs/common';
+import { MqttBroker } from '@hub/broker';
+import { CommandRepository, type CommandTransport, DeviceCommandsService, DeviceConfigRepository, DeviceConfigService, DeviceMessageRouter, type RefuseReport } from '@hub/commands';
+import { DeviceRegistryService } from '@hub/devices';
+import { DeadLetterRepository } from '@hub/pipeline';
+import { AuditLogRepository, type SqliteDatabase } from '@hub/store';
+import { SQLITE_DATABASE } from '../hub.tokens';
+import { CommandsLifecycle } from './commands.lifecycle';
+import { DeviceCommandsController } from './device-commands.controller';
+
+export const COMMAND_CONTROLLERS = [DeviceCommandsController];
+
+const COMMAND_TRANSPORT = Symbol('COMMAND_TRANSPORT');
+const REFUSE_REPORT = Symbol('REFUSE_REPORT');
+
+/** Commands and configuration back to devices (libs/commands) over the embedded broker; bad replies become dead letters. */
+export function commandProviders(): Provider[] {
+  return [
+    {
+      provide: COMMAND_TRANSPORT,
+      useFactory: (broker: MqttBroker): CommandTransport => ({
+        isSubscribed: (clientId, topic) => broker.isSubscribed(clientId, topic),
+        publish: (topic, payload, qos, retain) => broker.publish(topic, payload, qos, retain),
+      }),
+      inject: [MqttBroker],
+    },
+    {
+      provide: REFUSE_REPORT,
+      useFactory: (deadLetters: DeadLetterRepository): RefuseReport => (report) => deadLetters.insertMany([report]),
+      inject: [DeadLetterRepository],
+    },
+    {
+      provide: DeviceCommandsService,
+      useFactory: (db: SqliteDatabase, devices: DeviceRegistryService, transport: CommandTransport, audit: AuditLogRepository, refuse: RefuseReport) =>
+        new DeviceCommandsService({ commands: new CommandRepository(db), devices, transport, audit, refuse, logger: new Logger(DeviceCommandsService.name) }),
+      inject: [SQLITE_DATABASE, DeviceRegistryService, COMMAND_TRANSPORT, AuditLogRepository, REFUSE_REPORT],
+    },
+    {
+      provide: DeviceConfigService,
+      useFactory: (db: SqliteDatabase, devices: DeviceRegistryService, transport: CommandTransport, audit: AuditLogRepository, refuse: RefuseReport) =>
+        new DeviceConfigService({ configs: new DeviceConfigRepository(db), devices, transport, audit, refuse, logger: new Logger(DeviceConfigService.name) }),
+      inject: [SQLITE_DATABASE, DeviceRegistryService, COMMAND_TRANSPORT, AuditLogRepository, REFUSE_REPORT],
+    },
+    {
+      provide: DeviceMessageRouter,
+      useFactory: (devices: DeviceRegistryService, commands: DeviceCommandsService, config: DeviceConfigService, broker: MqttBroker) => {
+        const router = new DeviceMessageRouter(devices, commands, config, new Logger(DeviceMessageRouter.name));
+        broker.useDeviceMessages(router);
+        return router;
+      },
+      inject: [DeviceRegistryService, DeviceCommandsService, DeviceConfigService, MqttBroker],
+    },
+    CommandsLifecycle,
+  ];
+}

@@ -1,0 +1,10 @@
+import { DomainError, type DomainErrorKind } from '@hub/common';
+
+export class CommandNotFoundError extends DomainError {
+  readonly kind: DomainErrorKind = 'not-found';
+
+  constructor(deviceId: string, commandId: string) {
+    super(`Device ${deviceId} has no command ${commandId}`);
+    this.name = 'CommandNotFoundError';
+  }
+}

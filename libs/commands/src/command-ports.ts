@@ -1,0 +1,22 @@
+import type { RejectReason } from '@hub/contract';
+
+/** How commands and configuration reach devices: the embedded broker (MqttBroker). */
+export interface CommandTransport {
+  /** True when the client is connected now and holds a subscription to exactly `topic`. */
+  isSubscribed(clientId: string, topic: string): boolean;
+  publish(topic: string, payload: string, qos: 0 | 1, retain: boolean): Promise<void>;
+}
+
+/** A device's message on commands/reply or config/reported that could not be taken: recorded as a dead letter. */
+export interface RefusedReport {
+  readonly receivedAt: number;
+  readonly clientId: string;
+  readonly deviceId: string;
+  readonly domain: string;
+  readonly topic: string;
+  readonly payload: Uint8Array;
+  readonly reason: RejectReason;
+  readonly detail: string;
+}
+
+export type RefuseReport = (report: RefusedReport) => void;

@@ -1,0 +1,103 @@
+import { RecordingLogger } from '@hub/common/testing';
+import { ADMIN, RegistryFixture } from '@hub/devices/testing';
+import type { CommandTransport, RefusedReport } from './command-ports';
+import { CommandRepository } from './command.repository';
+import { DeviceCommandsService } from './device-commands.service';
+
+const W1 = { deviceId: 'w-1', domain: 'water' } as const;
+const TOPIC = 'sensors/water/w-1/commands';
+const ASHFORD_OPERATOR = { name: 'ash.op', scope: { towns: ['Ashford'], domains: [] } };
+
+/** A broker stand-in: who is subscribed is set by the test, publishes are recorded (the real one is in test/integration). */
+class RecordingTransport implements CommandTransport {
+  subscribed = false;
+  readonly published: Array<{ topic: string; id: string }> = [];
+
+  isSubscribed(clientId: string, topic: string): boolean {
+    return this.subscribed && clientId === 'w-1' && topic === TOPIC;
+  }
+
+  publish(topic: string, payload: string): Promise<void> {
+    this.published.push({ topic, id: (JSON.parse(payload) as { id: string }).id });
+    return Promise.resolve();
+  }
+}
+
+describe('DeviceCommandsService', () => {
+  let fixture: RegistryFixture;
+  let transport: RecordingTransport;
+  let refused: RefusedReport[];
+  const build = () =>
+    new DeviceCommandsService({ commands: new CommandRepository(fixture.db), devices: fixture.registry, transport, audit: fixture.audit, refuse: (report) => refused.push(report), logger: new RecordingLogger(), clock: () => fixture.time });
+
+  beforeEach(() => {
+    fixture = new RegistryFixture();
+    fixture.registry.provision(ADMIN, { deviceId: 'w-1', domain: 'water', town: 'Ashford' });
+    fixture.registry.provision(ADMIN, { deviceId: 'w-2', domain: 'water', town: 'Brookfield' });
+    transport = new RecordingTransport();
+    refused = [];
+  });
+
+  afterEach(() => fixture.db.close());
+
+  it('queues while the device is not subscribed and sends the queue, oldest first, when it is ready', () => {
+    const service = build();
+    const first = service.send(ADMIN, 'w-1', { name: 'a' });
+    fixture.time += 1;
+    const second = service.send(ADMIN, 'w-1', { name: 'b' });
+    expect([first.status, second.status, transport.published]).toEqual(['queued', 'queued', []]);
+    transport.subscribed = true;
+    service.deviceReady(W1, true);
+    expect(transport.published.map((entry) => entry.id)).toEqual([first.id, second.id]);
+    expect(service.list(ADMIN, 'w-1').map((command) => command.status)).toEqual(['sent', 'sent']);
+  });
+
+  it('resends an unacknowledged command to a clean session or after a restart, but not to the persistent session aedes still holds it for', () => {
+    transport.subscribed = true;
+    const service = build();
+    const { id } = service.send(ADMIN, 'w-1', { name: 'a' });
+    service.deviceReady(W1, false);
+    expect(transport.published).toHaveLength(1);
+    service.deviceReady(W1, true);
+    expect(transport.published).toHaveLength(2);
+
+    const restarted = build();
+    restarted.deviceReady(W1, false);
+    expect(transport.published.map((entry) => entry.id)).toEqual([id, id, id]);
+    restarted.acknowledged('w-1', Buffer.from(JSON.stringify({ id })));
+    restarted.deviceReady(W1, true);
+    expect(transport.published).toHaveLength(3);
+    expect(restarted.get(ADMIN, 'w-1', id).status).toBe('delivered');
+  });
+
+  it('does not send what has expired, and expires it with the reason', () => {
+    const service = build();
+    const { id } = service.send(ADMIN, 'w-1', { name: 'a', expiresIn: '1s' });
+    fixture.time += 1000;
+    transport.subscribed = true;
+    service.deviceReady(W1, true);
+    expect(transport.published).toEqual([]);
+    expect(service.expireDue()).toBe(1);
+    expect(service.get(ADMIN, 'w-1', id)).toMatchObject({ status: 'expired', error: 'expired before the device was connected and subscribed', finishedAt: fixture.time });
+    expect(service.expireDue()).toBe(0);
+  });
+
+  it('refuses a reply for another device’s command and ignores a PUBACK for one', () => {
+    transport.subscribed = true;
+    const service = build();
+    const { id } = service.send(ADMIN, 'w-1', { name: 'a' });
+    service.acknowledged('w-2', Buffer.from(JSON.stringify({ id })));
+    service.replied({ deviceId: 'w-2', domain: 'water' }, 'w-2', 'sensors/water/w-2/commands/reply', Buffer.from(JSON.stringify({ id, ok: true })));
+    expect(service.get(ADMIN, 'w-1', id).status).toBe('sent');
+    expect(refused.map(({ reason, detail, deviceId }) => ({ reason, detail, deviceId }))).toEqual([{ reason: 'COMMAND_UNKNOWN', detail: `no command ${id} was sent to device w-2`, deviceId: 'w-2' }]);
+  });
+
+  it('keeps a town-scoped operator to their towns, and a command id to its device', () => {
+    const service = build();
+    expect(() => service.send(ASHFORD_OPERATOR, 'w-2', { name: 'a' })).toThrow('Device w-2 (water, Brookfield) is outside the scope of ash.op (towns Ashford)');
+    expect(() => service.send(ADMIN, 'w-9', { name: 'a' })).toThrow('Unknown device w-9');
+    const { id } = service.send(ASHFORD_OPERATOR, 'w-1', { name: 'a' });
+    expect(() => service.get(ADMIN, 'w-2', id)).toThrow(`Device w-2 has no command ${id}`);
+    expect(fixture.auditTrail().filter(([action]) => action.startsWith('device.command'))).toEqual([['device.command.send', 'w-1', 'ash.op']]);
+  });
+});

@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+import { type AuditTrail, SYSTEM_ACTOR } from '@hub/access';
+import type { CommandStatus, CommandView } from '@hub/api-types';
+import type { HubLogger } from '@hub/common';
+import { commandsTopic, type DeviceAddress, type RejectReason } from '@hub/contract';
+import { readCommandInput } from './command-input';
+import { CommandNotFoundError } from './command-errors';
+import type { CommandTransport, RefuseReport } from './command-ports';
+import type { CommandRepository, DeviceCommand } from './command.repository';
+import { applyCommandEvent, type CommandEvent } from './command-status.machine';
+import { commandTarget, type CommandActor, type DeviceDirectory, readableDevice } from './device-target';
+import { type CommandReply, parseCommandReply } from './device-report.parser';
+
+export interface DeviceCommandsDeps {
+  readonly commands: CommandRepository;
+  readonly devices: DeviceDirectory;
+  readonly transport: CommandTransport;
+  readonly audit: AuditTrail;
+  readonly refuse: RefuseReport;
+  readonly logger: HubLogger;
+  readonly clock?: () => number;
+}
+
+/** What a device receives on its commands topic (QoS 1, not retained). */
+export interface CommandMessage {
+  readonly id: string;
+  readonly name: string;
+  readonly args: unknown;
+  /** Epoch ms: a device that gets the command later should not act on it. */
+  readonly expiresAt: number;
+}
+
+export const HISTORY_LIMIT = 200;
+
+/**
+ * Commands to devices. A command is stored queued first (SQLite, so a restart loses none), then published at QoS 1
+ * on the device's commands topic only while the device is connected and subscribed to it; otherwise it waits in the
+ * table and goes out when the device is ready (connected with its session restored) or subscribes. aedes' own
+ * queue for an away persistent session is not relied on: it is in memory, and a device that never connected has
+ * no session to queue for. Delivery is at least once: a command sent but not acknowledged is sent again after a
+ * restart of the service, or when the device comes back with a clean session; devices act once per command id.
+ */
+export class DeviceCommandsService {
+  private readonly clock: () => number;
+  /** Commands published by this process: an away persistent session has them in aedes' queue already. */
+  private readonly sentThisRun = new Set<string>();
+
+  constructor(private readonly deps: DeviceCommandsDeps) {
+    this.clock = deps.clock ?? Date.now;
+  }
+
+  send(actor: CommandActor, deviceId: string, body: unknown): CommandView {
+    const target = commandTarget(this.deps.devices, actor, deviceId);
+    const input = readCommandInput(body);
+    const now = this.clock();
+    const command: DeviceCommand = {
+      id: randomUUID(),
+      deviceId,
+      domain: target.domain,
+      name: input.name,
+      args: input.args,
+      status: 'queued',
+      createdAt: now,
+      createdBy: actor.name,
+      expiresAt: now + input.expiresInMs,
+      sentAt: null,
+      deliveredAt: null,
+      finishedAt: null,
+      result: null,
+      error: null,
+    };
+    this.deps.commands.transaction(() => {
+      this.deps.commands.insert(command);
+      this.deps.audit.record({
+        at: now,
+        actor: actor.name,
+        action: 'device.command.send',
+        targetType: 'device',
+        targetId: deviceId,
+        detail: { commandId: command.id, name: command.name, args: command.args, expiresAt: command.expiresAt },
+      });
+    });
+    this.sendWaiting(target, false);
+    return this.deps.commands.get(command.id) ?? command;
+  }
+
+  list(actor: CommandActor, deviceId: string): CommandView[] {
+    readableDevice(this.deps.devices, actor, deviceId);
+    return this.deps.commands.listForDevice(deviceId, HISTORY_LIMIT);
+  }
+
+  get(actor: CommandActor, deviceId: string, commandId: string): CommandView {
+    readableDevice(this.deps.devices, actor, deviceId);
+    const command = this.deps.commands.get(commandId);
+    if (command === undefined || command.deviceId !== deviceId) throw new CommandNotFoundError(deviceId, commandId);
+    return command;
+  }
+
+  /**
+   * The device is connected and may hold its commands subscription (restored with its session, or just made).
+   * `clean`: its session starts empty, so what was sent to an earlier connection and not acknowledged is lost with it.
+   */
+  deviceReady(device: DeviceAddress, clean: boolean): void {
+    this.sendWaiting(device, clean);
+  }
+
+  /** The device acknowledged (PUBACK) a message on its commands topic. */
+  acknowledged(deviceId: string, payload: Uint8Array): void {
+    const id = commandIdOf(payload);
+    const command = id === null ? undefined : this.deps.commands.get(id);
+    if (command === undefined || command.deviceId !== deviceId) return;
+    this.advance(command, { kind: 'delivered' });
+  }
+
+  /** A message on the device's commands/reply topic (the ACL let only the device itself publish there). */
+  replied(device: DeviceAddress, clientId: string, topic: string, payload: Uint8Array): void {
+    const parsed = parseCommandReply(payload);
+    const refuse = (reason: RejectReason, detail: string) =>
+      this.deps.refuse({ receivedAt: this.clock(), clientId, deviceId: device.deviceId, domain: device.domain, topic, payload, reason, detail });
+    if (!parsed.ok) {
+      refuse(parsed.refusal.reason, parsed.refusal.detail);
+      return;
+    }
+    const reply: CommandReply = parsed.value;
+    const command = this.deps.commands.get(reply.id);
+    if (command === undefined || command.deviceId !== device.deviceId) {
+      refuse('COMMAND_UNKNOWN', `no command ${reply.id} was sent to device ${device.deviceId}`);
+      return;
+    }
+    const event: CommandEvent = reply.ok ? { kind: 'replied', ok: true, result: reply.result } : { kind: 'replied', ok: false, error: reply.error };
+    if (this.advance(command, event, device.deviceId) === null) {
+      this.deps.logger.warn({ msg: 'Command reply ignored: the command is not waiting for one', deviceId: device.deviceId, commandId: command.id, status: command.status });
+    }
+  }
+
+  /** Commands whose expiry passed before their reply: expired (called every second). */
+  expireDue(): number {
+    const now = this.clock();
+    const due = this.deps.commands.due(now);
+    for (const command of due) {
+      const reason = command.status === 'queued' ? 'expired before the device was connected and subscribed' : `expired without a reply (${command.status === 'sent' ? 'not acknowledged' : 'acknowledged'} by the device)`;
+      this.advance(command, { kind: 'expired', reason });
+    }
+    return due.length;
+  }
+
+  /** Publishes the device's queued commands (and, when `resend`, those sent but not acknowledged) if it is subscribed. */
+  private sendWaiting(device: DeviceAddress, cleanSession: boolean): void {
+    const topic = commandsTopic(device.domain, device.deviceId);
+    if (!this.deps.transport.isSubscribed(device.deviceId, topic)) return;
+    const now = this.clock();
+    const waiting = this.deps.commands.forDevice(device.deviceId, ['queued', 'sent']);
+    for (const command of waiting) {
+      if (command.expiresAt <= now) continue;
+      // Sent by this process to a persistent session: aedes holds it for the session and sends it again itself.
+      if (command.status === 'sent' && !cleanSession && this.sentThisRun.has(command.id)) continue;
+      if (command.status === 'queued') this.advance(command, { kind: 'sent' });
+      this.sentThisRun.add(command.id);
+      const message: CommandMessage = { id: command.id, name: command.name, args: command.args, expiresAt: command.expiresAt };
+      this.deps.transport.publish(topic, JSON.stringify(message), 1, false).catch((error: unknown) => {
+        // Stays sent; it goes out again when the device is next ready, as a command of an earlier run would.
+        this.sentThisRun.delete(command.id);
+        this.deps.logger.error({ msg: 'Could not publish a command', deviceId: device.deviceId, commandId: command.id, error });
+      });
+    }
+  }
+
+  /** Applies the event, stores the result and audits an outcome; null when the event did not apply. */
+  private advance(command: DeviceCommand, event: CommandEvent, actor: string = SYSTEM_ACTOR): DeviceCommand | null {
+    const now = this.clock();
+    const next = applyCommandEvent(command, event, now);
+    if (next === null) return null;
+    this.deps.commands.transaction(() => {
+      this.deps.commands.update(next);
+      if (!isOutcome(next.status)) return;
+      this.deps.audit.record({
+        at: now,
+        actor,
+        action: `device.command.${next.status}`,
+        targetType: 'device',
+        targetId: next.deviceId,
+        detail: { commandId: next.id, name: next.name, ...(next.status === 'succeeded' ? { result: next.result } : { error: next.error }) },
+      });
+    });
+    return next;
+  }
+}
+
+function isOutcome(status: CommandStatus): boolean {
+  return status === 'succeeded' || status === 'failed' || status === 'expired';
+}
+
+/** The id inside a command message the hub published (null for anything else on the topic). */
+function commandIdOf(payload: Uint8Array): string | null {
+  try {
+    const parsed = JSON.parse(Buffer.from(payload).toString('utf8')) as { id?: unknown };
+    return typeof parsed.id === 'string' ? parsed.id : null;
+  } catch {
+    // Someone else's message on the commands topic: not one of ours to track.
+    return null;
+  }
+}

@@ -1,0 +1,72 @@
+import { RecordingLogger } from '@hub/common/testing';
+import { ADMIN, RegistryFixture } from '@hub/devices/testing';
+import type { CommandTransport } from './command-ports';
+import { DeviceConfigRepository } from './device-config.repository';
+import { DeviceConfigService } from './device-config.service';
+
+const W1 = { deviceId: 'w-1', domain: 'water' } as const;
+
+class RecordingTransport implements CommandTransport {
+  failing = false;
+  readonly published: Array<[string, string, boolean]> = [];
+
+  isSubscribed(): boolean {
+    return true;
+  }
+
+  publish(topic: string, payload: string, _qos: 0 | 1, retain: boolean): Promise<void> {
+    if (this.failing) return Promise.reject(new Error('broker is not started'));
+    this.published.push([topic, payload, retain]);
+    return Promise.resolve();
+  }
+}
+
+describe('DeviceConfigService', () => {
+  let fixture: RegistryFixture;
+  let transport: RecordingTransport;
+  let logger: RecordingLogger;
+  const build = () => new DeviceConfigService({ configs: new DeviceConfigRepository(fixture.db), devices: fixture.registry, transport, audit: fixture.audit, refuse: () => undefined, logger, clock: () => fixture.time });
+
+  beforeEach(() => {
+    fixture = new RegistryFixture();
+    fixture.registry.provision(ADMIN, { deviceId: 'w-1', domain: 'water', town: 'Ashford' });
+    transport = new RecordingTransport();
+    logger = new RecordingLogger();
+  });
+
+  afterEach(() => fixture.db.close());
+
+  it('publishes the desired config retained, once per process, and again after a restart when the device connects', async () => {
+    const service = build();
+    await service.setDesired(ADMIN, 'w-1', { intervalS: 30 });
+    await service.deviceReady(W1);
+    expect(transport.published).toEqual([['sensors/water/w-1/config', '{"intervalS":30}', true]]);
+    await build().deviceReady(W1);
+    expect(transport.published).toHaveLength(2);
+  });
+
+  it('keeps a desired config the broker could not take, logs it, and publishes it when the device connects', async () => {
+    const service = build();
+    transport.failing = true;
+    expect(await service.setDesired(ADMIN, 'w-1', { intervalS: 30 })).toMatchObject({ desired: { intervalS: 30 }, differs: true });
+    expect(logger.messages('error')).toEqual(['Could not publish a desired configuration; it goes out when the device next connects']);
+    transport.failing = false;
+    await service.deviceReady(W1);
+    expect(transport.published).toEqual([['sensors/water/w-1/config', '{"intervalS":30}', true]]);
+  });
+
+  it('compares reports with the desired config whatever the key order, and audits only reports that change', async () => {
+    const service = build();
+    await service.setDesired(ADMIN, 'w-1', { a: 1, b: { c: 2, d: 3 } });
+    service.reported(W1, 'w-1', 'sensors/water/w-1/config/reported', Buffer.from('{"b":{"d":3,"c":2},"a":1}'));
+    expect(service.get(ADMIN, 'w-1').differs).toBe(false);
+    service.reported(W1, 'w-1', 'sensors/water/w-1/config/reported', Buffer.from('{"a":1,"b":{"c":2,"d":3}}'));
+    service.reported(W1, 'w-1', 'sensors/water/w-1/config/reported', Buffer.from('{"a":2,"b":{"c":2,"d":3}}'));
+    expect(service.get(ADMIN, 'w-1')).toMatchObject({ reported: { a: 2, b: { c: 2, d: 3 } }, differs: true });
+    expect(fixture.auditTrail().filter(([action]) => action.startsWith('device.config'))).toEqual([
+      ['device.config.set', 'w-1', 'ada'],
+      ['device.config.report', 'w-1', 'w-1'],
+      ['device.config.report', 'w-1', 'w-1'],
+    ]);
+  });
+});
