@@ -150,7 +150,10 @@ describe('device commands and configuration (real service, real MQTT, real influ
     const { body } = await sendCommand('cmd-away', { name: 'set-interval', args: { seconds: 5 } });
     expect(body.status).toBe('queued');
     const back = await device('cmd-away', { clean: false });
-    await waitFor(async () => back.received.length, (count) => count === 1, 10_000, 'the queued command on the restored session');
+    // The command may have gone to the first connection while its DISCONNECT was on the way: the hub sends it again
+    // on the next connection, so the device sees it at least once (twice if the session had kept that copy).
+    await waitFor(async () => back.received.length, (count) => count >= 1, 10_000, 'the queued command on the restored session');
+    expect(new Set(back.received.map(({ payload }) => JSON.parse(payload).id))).toEqual(new Set([body.id]));
     expect(JSON.parse(back.received[0].payload)).toMatchObject({ id: body.id, name: 'set-interval' });
     await untilStatus('cmd-away', body.id, 'delivered');
   });
@@ -277,12 +280,18 @@ describe('device commands and configuration (real service, real MQTT, real influ
 
     const { client, received } = await device('cmd-restart');
     await client.subscribeAsync([commandsOf('cmd-restart'), `sensors/${DOMAIN}/cmd-restart/config`], { qos: 1 });
-    await waitFor(async () => received.length, (count) => count === 2, 10_000, 'the command and the config after the restart');
-    // The config is published again when the device connects: retained for its SUBSCRIBE, or live if that came first.
-    expect(received.map(({ topic, payload }) => [topic, topic.endsWith('/config') ? payload : JSON.parse(payload).id]).sort()).toEqual([
-      [commandsOf('cmd-restart'), body.id],
-      [`sensors/${DOMAIN}/cmd-restart/config`, JSON.stringify({ intervalS: 15 })],
-    ]);
+    const isConfig = (topic: string): boolean => topic === `sensors/${DOMAIN}/cmd-restart/config`;
+    await waitFor(
+      async () => [...received],
+      (seen) => seen.some(({ topic }) => isConfig(topic)) && seen.some(({ topic }) => topic === commandsOf('cmd-restart')),
+      10_000,
+      'the command and the config after the restart',
+    );
+    // The config is published again when the device connects: retained for its SUBSCRIBE, or live if that came first —
+    // or both, when the SUBSCRIBE lands while aedes is storing the retained copy (a desired config is a state, so
+    // applying it twice is harmless). The command goes out once.
+    expect(received.filter(({ topic }) => !isConfig(topic)).map(({ topic, payload }) => [topic, JSON.parse(payload).id])).toEqual([[commandsOf('cmd-restart'), body.id]]);
+    expect([...new Set(received.filter(({ topic }) => isConfig(topic)).map(({ payload }) => payload))]).toEqual([JSON.stringify({ intervalS: 15 })]);
     await client.publishAsync(replyTopic('cmd-restart'), JSON.stringify({ id: body.id, status: 'succeeded' }), { qos: 1 });
     expect(await untilStatus('cmd-restart', body.id, 'succeeded')).toMatchObject({ result: null });
   });

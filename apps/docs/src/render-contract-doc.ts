@@ -204,7 +204,7 @@ function commandsSection(): string {
     '```',
     '',
     '- `id` names the command in the reply. Delivery is at least once (a command not acknowledged is sent again after',
-    '  the hub restarts or the device reconnects with a clean session): act once per `id`.',
+    '  the hub restarts or the device reconnects, clean session or not): act once per `id`.',
     '- `expiresAt` (epoch ms): after it the hub counts the command as expired; a device should not act on it any more.',
     '',
     `Reply on \`${COMMAND_REPLY_TOPIC_PATTERN}\` (QoS 1) with one JSON object of at most ${MAX_COMMAND_JSON_BYTES / 1024} KiB:`,

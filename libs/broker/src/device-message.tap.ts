@@ -10,8 +10,8 @@ export interface DeviceMessageTap {
   takes(topic: string): boolean;
   received(clientId: string, topic: string, payload: Uint8Array): void;
   /** Connected, its persistent session's subscriptions restored (aedes' clientReady). */
-  clientReady(clientId: string, clean: boolean): void;
-  subscribed(clientId: string, filters: readonly string[], clean: boolean): void;
+  clientReady(clientId: string): void;
+  subscribed(clientId: string, filters: readonly string[]): void;
   /** True for a topic whose deliveries' PUBACKs `acknowledged` should hear of. */
   tracksAcknowledgements(topic: string): boolean;
   acknowledged(clientId: string, topic: string, payload: Uint8Array): void;

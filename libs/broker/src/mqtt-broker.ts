@@ -101,6 +101,12 @@ export class MqttBroker {
     return client !== undefined && !client.closed && client.subscriptions?.[filter] !== undefined;
   }
 
+  /** The client's current connection (its aedes Client), or undefined when it is not connected. */
+  connectionOf(clientId: string): object | undefined {
+    const client = this.clients.get(clientId);
+    return client === undefined || client.closed ? undefined : client;
+  }
+
   async start(options: BrokerListenOptions): Promise<void> {
     // Payloads of messages that held nothing valid: acknowledged (and dead-lettered) but not forwarded.
     const refused = new WeakSet<Buffer>();
@@ -146,11 +152,11 @@ export class MqttBroker {
       this.clients.set(client.id, client);
       this.presence.clientConnected(client.id);
     });
-    aedes.on('clientReady', (client: Client) => this.tell('clientReady', client.id, () => this.tap?.clientReady(client.id, client.clean)));
+    aedes.on('clientReady', (client: Client) => this.tell('clientReady', client.id, () => this.tap?.clientReady(client.id)));
     aedes.on('subscribe', (subscriptions, client: Client) => {
       // 128: refused, so not held.
       const filters = subscriptions.filter((subscription) => (subscription.qos as number) !== 128).map((subscription) => subscription.topic);
-      if (filters.length > 0) this.tell('subscribed', client.id, () => this.tap?.subscribed(client.id, filters, client.clean));
+      if (filters.length > 0) this.tell('subscribed', client.id, () => this.tap?.subscribed(client.id, filters));
     });
     aedes.on('clientDisconnect', (client: Client) => {
       this.acks.disconnected(client.id);

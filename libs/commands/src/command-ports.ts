@@ -4,6 +4,8 @@ import type { RejectReason } from '@hub/contract';
 export interface CommandTransport {
   /** True when the client is connected now and holds a subscription to exactly `topic`. */
   isSubscribed(clientId: string, topic: string): boolean;
+  /** The client's current connection: a value that stays the same for one connection and differs for the next; undefined when not connected. */
+  connectionOf(clientId: string): object | undefined;
   publish(topic: string, payload: string, qos: 0 | 1, retain: boolean): Promise<void>;
 }
 

@@ -11,10 +11,16 @@ const ASHFORD_OPERATOR = { name: 'ash.op', scope: { towns: ['Ashford'], domains:
 /** A broker stand-in: who is subscribed is set by the test, publishes are recorded (the real one is in test/integration). */
 class RecordingTransport implements CommandTransport {
   subscribed = false;
+  /** The device's current connection; a new object is a new connection. */
+  connection: object | undefined = {};
   readonly published: Array<{ topic: string; id: string }> = [];
 
   isSubscribed(clientId: string, topic: string): boolean {
     return this.subscribed && clientId === 'w-1' && topic === TOPIC;
+  }
+
+  connectionOf(clientId: string): object | undefined {
+    return clientId === 'w-1' ? this.connection : undefined;
   }
 
   publish(topic: string, payload: string): Promise<void> {
@@ -47,25 +53,30 @@ describe('DeviceCommandsService', () => {
     const second = service.send(ADMIN, 'w-1', { name: 'b' });
     expect([first.status, second.status, transport.published]).toEqual(['queued', 'queued', []]);
     transport.subscribed = true;
-    service.deviceReady(W1, true);
+    service.deviceReady(W1);
     expect(transport.published.map((entry) => entry.id)).toEqual([first.id, second.id]);
     expect(service.list(ADMIN, 'w-1').map((command) => command.status)).toEqual(['sent', 'sent']);
   });
 
-  it('resends an unacknowledged command to a clean session or after a restart, but not to the persistent session aedes still holds it for', () => {
+  it('resends an unacknowledged command once per new connection and after a restart, never twice to one connection', () => {
     transport.subscribed = true;
     const service = build();
     const { id } = service.send(ADMIN, 'w-1', { name: 'a' });
-    service.deviceReady(W1, false);
+    // The same connection's restored subscriptions and its ready event: sent once.
+    service.deviceReady(W1);
     expect(transport.published).toHaveLength(1);
-    service.deviceReady(W1, true);
+    // A new connection (the first may have been closing when the command went out): sent again, once.
+    transport.connection = {};
+    service.deviceReady(W1);
+    service.deviceReady(W1);
     expect(transport.published).toHaveLength(2);
 
     const restarted = build();
-    restarted.deviceReady(W1, false);
+    restarted.deviceReady(W1);
     expect(transport.published.map((entry) => entry.id)).toEqual([id, id, id]);
     restarted.acknowledged('w-1', Buffer.from(JSON.stringify({ id })));
-    restarted.deviceReady(W1, true);
+    transport.connection = {};
+    restarted.deviceReady(W1);
     expect(transport.published).toHaveLength(3);
     expect(restarted.get(ADMIN, 'w-1', id).status).toBe('delivered');
   });
@@ -75,7 +86,7 @@ describe('DeviceCommandsService', () => {
     const { id } = service.send(ADMIN, 'w-1', { name: 'a', expiresIn: '1s' });
     fixture.time += 1000;
     transport.subscribed = true;
-    service.deviceReady(W1, true);
+    service.deviceReady(W1);
     expect(transport.published).toEqual([]);
     expect(service.expireDue()).toBe(1);
     expect(service.get(ADMIN, 'w-1', id)).toMatchObject({ status: 'expired', error: 'expired before the device was connected and subscribed', finishedAt: fixture.time });

@@ -37,13 +37,15 @@ export const HISTORY_LIMIT = 200;
  * on the device's commands topic only while the device is connected and subscribed to it; otherwise it waits in the
  * table and goes out when the device is ready (connected with its session restored) or subscribes. aedes' own
  * queue for an away persistent session is not relied on: it is in memory, and a device that never connected has
- * no session to queue for. Delivery is at least once: a command sent but not acknowledged is sent again after a
- * restart of the service, or when the device comes back with a clean session; devices act once per command id.
+ * no session to queue for. Delivery is at least once: a command sent but not acknowledged is sent again on the
+ * device's next connection (or after a restart of the service), clean session or not — a command published while
+ * the device's DISCONNECT was on its way reached a connection that was closing, and a persistent session may not
+ * hold it — so a device may see a command twice and acts once per command id.
  */
 export class DeviceCommandsService {
   private readonly clock: () => number;
-  /** Commands published by this process: an away persistent session has them in aedes' queue already. */
-  private readonly sentThisRun = new Set<string>();
+  /** Command id → the connection this process last published it to (the broker's connection value). */
+  private readonly sentTo = new Map<string, object>();
 
   constructor(private readonly deps: DeviceCommandsDeps) {
     this.clock = deps.clock ?? Date.now;
@@ -80,7 +82,7 @@ export class DeviceCommandsService {
         detail: { commandId: command.id, name: command.name, args: command.args, expiresAt: command.expiresAt },
       });
     });
-    this.sendWaiting(target, false);
+    this.sendWaiting(target);
     return this.deps.commands.get(command.id) ?? command;
   }
 
@@ -100,8 +102,8 @@ export class DeviceCommandsService {
    * The device is connected and may hold its commands subscription (restored with its session, or just made).
    * `clean`: its session starts empty, so what was sent to an earlier connection and not acknowledged is lost with it.
    */
-  deviceReady(device: DeviceAddress, clean: boolean): void {
-    this.sendWaiting(device, clean);
+  deviceReady(device: DeviceAddress): void {
+    this.sendWaiting(device);
   }
 
   /** The device acknowledged (PUBACK) a message on its commands topic. */
@@ -144,22 +146,25 @@ export class DeviceCommandsService {
     return due.length;
   }
 
-  /** Publishes the device's queued commands (and, when `resend`, those sent but not acknowledged) if it is subscribed. */
-  private sendWaiting(device: DeviceAddress, cleanSession: boolean): void {
+  /**
+   * Publishes the device's queued commands, and those sent but not acknowledged to an earlier connection, if it is
+   * subscribed. Called for the connection's restored subscriptions and again when it is ready: once per connection.
+   */
+  private sendWaiting(device: DeviceAddress): void {
     const topic = commandsTopic(device.domain, device.deviceId);
-    if (!this.deps.transport.isSubscribed(device.deviceId, topic)) return;
+    const connection = this.deps.transport.connectionOf(device.deviceId);
+    if (connection === undefined || !this.deps.transport.isSubscribed(device.deviceId, topic)) return;
     const now = this.clock();
     const waiting = this.deps.commands.forDevice(device.deviceId, ['queued', 'sent']);
     for (const command of waiting) {
       if (command.expiresAt <= now) continue;
-      // Sent by this process to a persistent session: aedes holds it for the session and sends it again itself.
-      if (command.status === 'sent' && !cleanSession && this.sentThisRun.has(command.id)) continue;
+      if (command.status === 'sent' && this.sentTo.get(command.id) === connection) continue;
       if (command.status === 'queued') this.advance(command, { kind: 'sent' });
-      this.sentThisRun.add(command.id);
+      this.sentTo.set(command.id, connection);
       const message: CommandMessage = { id: command.id, name: command.name, args: command.args, expiresAt: command.expiresAt };
       this.deps.transport.publish(topic, JSON.stringify(message), 1, false).catch((error: unknown) => {
         // Stays sent; it goes out again when the device is next ready, as a command of an earlier run would.
-        this.sentThisRun.delete(command.id);
+        if (this.sentTo.get(command.id) === connection) this.sentTo.delete(command.id);
         this.deps.logger.error({ msg: 'Could not publish a command', deviceId: device.deviceId, commandId: command.id, error });
       });
     }
@@ -170,6 +175,7 @@ export class DeviceCommandsService {
     const now = this.clock();
     const next = applyCommandEvent(command, event, now);
     if (next === null) return null;
+    if (next.status !== 'sent') this.sentTo.delete(next.id);
     this.deps.commands.transaction(() => {
       this.deps.commands.update(next);
       if (!isOutcome(next.status)) return;

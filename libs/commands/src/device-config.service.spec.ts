@@ -14,6 +14,10 @@ class RecordingTransport implements CommandTransport {
     return true;
   }
 
+  connectionOf(): object {
+    return this;
+  }
+
   publish(topic: string, payload: string, _qos: 0 | 1, retain: boolean): Promise<void> {
     if (this.failing) return Promise.reject(new Error('broker is not started'));
     this.published.push([topic, payload, retain]);

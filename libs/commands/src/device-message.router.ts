@@ -30,11 +30,11 @@ export class DeviceMessageRouter {
     else this.config.reported(parsed.address, clientId, topic, payload);
   }
 
-  clientReady(clientId: string, clean: boolean): void {
+  clientReady(clientId: string): void {
     const device = this.deviceOf(clientId);
     if (device === null) return;
     this.config.deviceReady(device).catch((error: unknown) => this.logger.error({ msg: 'Could not publish the desired configuration', deviceId: clientId, error }));
-    this.commands.deviceReady(device, clean);
+    this.commands.deviceReady(device);
   }
 
   tracksAcknowledgements(topic: string): boolean {
@@ -42,9 +42,9 @@ export class DeviceMessageRouter {
     return topic.endsWith('/commands') && COMMANDS_TOPIC.test(topic);
   }
 
-  subscribed(clientId: string, filters: readonly string[], clean: boolean): void {
+  subscribed(clientId: string, filters: readonly string[]): void {
     const device = this.deviceOf(clientId);
-    if (device !== null && filters.some((filter) => isDeviceTopic(device, filter, 'commands'))) this.commands.deviceReady(device, clean);
+    if (device !== null && filters.some((filter) => isDeviceTopic(device, filter, 'commands'))) this.commands.deviceReady(device);
   }
 
   acknowledged(clientId: string, topic: string, payload: Uint8Array): void {

@@ -20,6 +20,7 @@ export function commandProviders(): Provider[] {
       provide: COMMAND_TRANSPORT,
       useFactory: (broker: MqttBroker): CommandTransport => ({
         isSubscribed: (clientId, topic) => broker.isSubscribed(clientId, topic),
+        connectionOf: (clientId) => broker.connectionOf(clientId),
         publish: (topic, payload, qos, retain) => broker.publish(topic, payload, qos, retain),
       }),
       inject: [MqttBroker],
