@@ -29,6 +29,7 @@ export interface IngestReceipt {
 }
 
 const NOTHING_TAKEN: IngestReceipt = { accepted: 0, duplicates: 0, refused: [] };
+const NOT_TAKEN = { ...NOTHING_TAKEN, forward: false } as const;
 
 /** A message the access policy refused before ingest (topic ACL, quarantine). */
 export interface PublishRefusal {
@@ -108,21 +109,7 @@ export class IngestService {
    * subscribers (another department's system should not receive what the contract refused).
    */
   handlePublish(client: PublishingClient, topic: string, payload: Uint8Array, done: AckCallback): boolean {
-    if (!this.accepting) {
-      done(new Error('service is shutting down'));
-      return false;
-    }
-    const state = this.stateOf(client);
-    const settle = state.acks.reserve(done);
-    try {
-      return this.route(client, state.parseTopic(topic), topic, payload, settle).forward;
-    } catch (error) {
-      // Never throw into the broker: a failure here (e.g. the dead-letter store is unwritable) refuses the message
-      // without PUBACK, so the device keeps it and resends.
-      this.logger.error({ msg: 'Could not process a message', clientId: client.id, topic, error });
-      settle(error instanceof Error ? error : new Error(String(error)));
-      return false;
-    }
+    return this.take(client, topic, payload, done).forward;
   }
 
   /**
@@ -132,19 +119,26 @@ export class IngestService {
    * (shutting down, the dead-letter store failing), as handlePublish's callback does.
    */
   handlePost(client: PublishingClient, topic: string, payload: Uint8Array, done: AckCallback): IngestReceipt {
+    const { accepted, duplicates, refused } = this.take(client, topic, payload, done);
+    return { accepted, duplicates, refused };
+  }
+
+  /** One message, however it came: routed in arrival order; never throws (into the broker or the HTTP handler). */
+  private take(client: PublishingClient, topic: string, payload: Uint8Array, done: AckCallback): IngestReceipt & { forward: boolean } {
     if (!this.accepting) {
       done(new Error('service is shutting down'));
-      return NOTHING_TAKEN;
+      return NOT_TAKEN;
     }
     const state = this.stateOf(client);
     const settle = state.acks.reserve(done);
     try {
-      const { accepted, duplicates, refused } = this.route(client, state.parseTopic(topic), topic, payload, settle);
-      return { accepted, duplicates, refused };
+      return this.route(client, state.parseTopic(topic), topic, payload, settle);
     } catch (error) {
+      // A failure here (e.g. the dead-letter store is unwritable) refuses the message without PUBACK or 2xx, so the
+      // device keeps it and resends.
       this.logger.error({ msg: 'Could not process a message', clientId: client.id, topic, error });
       settle(error instanceof Error ? error : new Error(String(error)));
-      return NOTHING_TAKEN;
+      return NOT_TAKEN;
     }
   }
 
