@@ -1,10 +1,10 @@
-import { DOMAINS } from '@hub/contract';
+import { BUILT_IN_DOMAINS } from '@hub/contract';
 import { InfluxdProcess } from './influxd-process';
 
 /** What InfluxDB holds for devices whose id starts with `prefix`: `${deviceId}@${ts}` → metric values (nulls left out). */
 export async function storedReadings(influxd: InfluxdProcess, database: string, prefix: string): Promise<Map<string, Record<string, number>>> {
   const stored = new Map<string, Record<string, number>>();
-  for (const domain of DOMAINS) {
+  for (const domain of BUILT_IN_DOMAINS) {
     const series = await influxd.query(database, `SELECT * FROM "${domain}" WHERE "device_id" =~ /^${prefix}/`);
     for (const { columns, values } of series) {
       const deviceColumn = columns.indexOf('device_id');

@@ -1,3 +1,4 @@
+import { MetricCatalogue, parseSensorTopic } from '@hub/contract';
 import { MqttLoginAttempt, MqttPrincipal } from '@hub/access';
 import { DeviceAccessPolicy } from './device-access.policy';
 import { gatewayPublishRefusal, GatewayChild } from './gateway-topic.acl';
@@ -22,7 +23,7 @@ describe('gatewayPublishRefusal', () => {
     ['m-5', child('m-5', 'gas', 'dtu-1')],
     ['m-6', child('m-6', 'water', 'dtu-1', { enabled: false })],
   ]);
-  const refusal = (topic: string) => gatewayPublishRefusal({ ...gateway, gatewayDomains: [...gateway.gatewayDomains] }, topic, (id) => registry.get(id));
+  const refusal = (topic: string) => gatewayPublishRefusal({ ...gateway, gatewayDomains: [...gateway.gatewayDomains] }, parseSensorTopic(topic, MetricCatalogue.BUILT_IN), topic, (id) => registry.get(id));
 
   it('lets a gateway publish telemetry and status for its registered children in its domains', () => {
     expect(refusal('sensors/water/m-1/telemetry')).toBeNull();
