@@ -497,3 +497,32 @@ describe('parseTimestamp', () => {
     expect(parseTimestamp(value)).toBeUndefined();
   });
 });
+
+describe('validateTelemetry against a catalogue admins changed', () => {
+  const flood = new MetricCatalogue(
+    new Map([
+      [
+        'flood',
+        {
+          description: 'Flood office',
+          builtIn: false,
+          metrics: new Map([
+            ['river_level_m', { unit: 'm', description: 'River level', range: [-2, 30] as const, typical: [0.5, 3] as const }],
+            ['rain_mm', { unit: 'mm', description: 'Rain', range: [0, 500] as const, typical: [0, 5] as const, retiredAt: NOW - DAY }],
+          ]),
+        },
+      ],
+    ]),
+  );
+  const GAUGE: DeviceAddress = { domain: 'flood', deviceId: 'gauge-1' };
+  const check = (json: string): ValidationResult => validateTelemetry(GAUGE, Buffer.from(json, 'utf8'), NOW, LIMITS, flood);
+
+  it('takes a metric of the catalogue it is given, and its range', () => {
+    expect(check('{"metrics":{"river_level_m":-1.5}}').readings).toEqual([{ domain: 'flood', deviceId: 'gauge-1', ts: NOW, tsFromDevice: false, seq: undefined, metrics: { river_level_m: -1.5 } }]);
+    expect(refusal(check('{"metrics":{"river_level_m":30.5}}'))).toEqual({ reason: 'VALUE_OUT_OF_RANGE', detail: 'river_level_m 30.5 m is outside [-2, 30]' });
+  });
+
+  it('refuses a retired metric, saying since when', () => {
+    expect(refusal(check('{"metrics":{"rain_mm":1}}'))).toEqual({ reason: 'METRIC_UNKNOWN', detail: `"rain_mm" was retired from flood on ${iso(NOW - DAY)}` });
+  });
+});

@@ -79,4 +79,11 @@ describe('DeviceAccessPolicy with a gateway', () => {
     fixture.registry.update(ADMIN, 'm-1', { gatewayId: null });
     expect(policy.publishRefusal(gateway, 'sensors/water/m-1/telemetry')).toMatchObject({ detail: 'gateway dtu-1 may not publish for m-1: it is not registered under any gateway' });
   });
+
+  it('answers DOMAIN_UNKNOWN for a well-formed domain nobody defined, before the ACL, and TOPIC_FORBIDDEN for a name that cannot be a domain', () => {
+    const unknown = { reason: 'DOMAIN_UNKNOWN', detail: 'unknown domain "sewage": no such domain in the catalogue (GET /api/catalogue)', domain: 'water' };
+    expect(policy.publishRefusal(plain, 'sensors/sewage/w-9/telemetry')).toEqual({ ...unknown, deviceId: 'w-9' });
+    expect(policy.publishRefusal(gateway, 'sensors/sewage/m-1/telemetry')).toEqual({ ...unknown, deviceId: 'dtu-1' });
+    expect(policy.publishRefusal(plain, 'sensors/Sewage/w-9/telemetry')).toMatchObject({ reason: 'TOPIC_FORBIDDEN', deviceId: 'w-9' });
+  });
 });
