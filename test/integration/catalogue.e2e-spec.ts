@@ -1,9 +1,13 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { connectAsync, MqttClient } from 'mqtt';
 import type { Catalogue, CatalogueMetric } from '@hub/contract';
 import { HubProcess } from '../harness/hub-process';
 import { InfluxdProcess } from '../harness/influxd-process';
 import { bearer, createApiKey, createOperator, login, send, Session } from '../harness/operators';
 import { deviceLogin } from '../harness/provision';
+import { repoRoot } from '../harness/repo-root';
 import { storedReadings } from '../harness/stored-readings';
 
 interface DeadLetterPage {
@@ -99,6 +103,18 @@ describe('run-time metric catalogue (real service, real MQTT, real influxd)', ()
     const again = await connect('cat-gauge-1', 'flood');
     await publish(again, 'sensors/flood/cat-gauge-1/telemetry', { ts: added + 2, metrics: { river_level_m: 2.4 } });
     expect((await storedReadings(influxd, DATABASE, 'cat-gauge-', ['flood'])).get(`cat-gauge-1@${added + 2}`)).toEqual({ river_level_m: 2.4 });
+  });
+
+  it('lets the simulator CLI play a device of the new domain, reading the live catalogue through --api', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [join(repoRoot(), 'dist/devices-sim/src/cli.js'), '--url', hub.mqttUrl, '--api', hub.httpUrl, '--domains', 'flood', '--id-prefix', 'cat-cli-', '--count', '3', '--interval', '100ms', '--progress', 'off'],
+      { env: { ...process.env, HUB_API_KEY: hub.adminKey }, timeout: 30_000 },
+    );
+    const report = JSON.parse(stdout) as { sent: { readings: number }; acked: number; valid: number };
+    expect([report.sent.readings, report.acked, report.valid]).toEqual([3, 3, 3]);
+    const stored = await storedReadings(influxd, DATABASE, 'cat-cli-', ['flood']);
+    expect([...stored.values()].map((metrics) => Object.keys(metrics))).toEqual([['river_level_m'], ['river_level_m'], ['river_level_m']]);
   });
 
   it('says how many stored readings a narrower range leaves outside and applies it only when confirmed', async () => {
