@@ -287,7 +287,8 @@ function catalogueSection(): string {
     '  would leave readings already stored outside it answers 409 with their count and extremes until sent with `"confirm": true`.',
     '',
     'Changes are admin-only (an admin of the whole county), audited, kept in the hub’s database across restarts, and',
-    'never rewrite or delete stored readings. A reading on a domain the catalogue does not hold is `DOMAIN_UNKNOWN`.',
+    'never rewrite or delete stored readings. There is no rename: add the new name and retire the old one, so each',
+    'stored reading keeps the name it was stored under. A reading on a domain the catalogue does not hold is `DOMAIN_UNKNOWN`.',
     '',
     tables.join('\n\n'),
   ].join('\n');
