@@ -1,5 +1,5 @@
 import { createDeviceProfile, deriveSeed, generateMetrics, mulberry32 } from '@hub/devices-sim';
-import { Domain, DOMAINS, metricNames, telemetryTopic } from '@hub/contract';
+import { Domain, BUILT_IN_DOMAINS, MetricCatalogue, telemetryTopic } from '@hub/contract';
 import { readingToLine } from '@hub/influx';
 
 /** The simulated devices of a load run: one MQTT connection each, spread evenly over the five domains. */
@@ -49,8 +49,8 @@ export const SEQ_DIGITS = 7;
 
 export function planFleet(options: FleetOptions): BenchDevice[] {
   return Array.from({ length: options.devices }, (_, index) => {
-    const domain = DOMAINS[index % DOMAINS.length];
-    const deviceId = `${options.idPrefix}${domain}-${Math.floor(index / DOMAINS.length) + 1}`;
+    const domain = BUILT_IN_DOMAINS[index % BUILT_IN_DOMAINS.length];
+    const deviceId = `${options.idPrefix}${domain}-${Math.floor(index / BUILT_IN_DOMAINS.length) + 1}`;
     return { deviceId, domain, topic: telemetryTopic(domain, deviceId), variants: metricVariants(domain, deviceId, index, options.seed) };
   });
 }
@@ -78,14 +78,14 @@ export function fleetToProvision(options: FleetOptions): Array<{ deviceId: strin
   const connections = planConnections(options);
   if (options.childrenPerGateway === undefined) return connections.map(({ devices: [device] }) => ({ deviceId: device.deviceId, domain: device.domain }));
   return [
-    ...connections.map(({ loginId }) => ({ deviceId: loginId, domain: DOMAINS[0], kind: 'gateway' as const, gatewayDomains: DOMAINS })),
+    ...connections.map(({ loginId }) => ({ deviceId: loginId, domain: BUILT_IN_DOMAINS[0], kind: 'gateway' as const, gatewayDomains: BUILT_IN_DOMAINS })),
     ...connections.flatMap(({ loginId, devices }) => devices.map(({ deviceId, domain }) => ({ deviceId, domain, gatewayId: loginId }))),
   ];
 }
 
 /** The metric every reading of a domain carries (the catalogue's first): what the count queries count. */
 export function countedMetric(domain: Domain): string {
-  return metricNames(domain)[0];
+  return MetricCatalogue.BUILT_IN.metricNames(domain)[0];
 }
 
 /** JSON payload with ts and seq as fixed-width placeholders (all zeros), for the load generator to patch. */
@@ -109,7 +109,7 @@ export function linePrefix(device: BenchDevice, variant: number): string {
 
 /** 3, 4 or 5 metrics by device (the counted one always first), with values from the simulator's daily curves. */
 function metricVariants(domain: Domain, deviceId: string, index: number, seed: number): Record<string, number>[] {
-  const names = metricNames(domain).slice(0, 3 + (index % 3));
+  const names = MetricCatalogue.BUILT_IN.metricNames(domain).slice(0, 3 + (index % 3));
   const random = mulberry32(deriveSeed(seed, deviceId));
   const profile = createDeviceProfile(domain, random);
   const dayStart = Date.UTC(2026, 0, 1);

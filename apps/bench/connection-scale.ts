@@ -1,6 +1,6 @@
 import { HubProcess, settled, InfluxdProcess } from '@hub/test-harness';
 import { planDevices, resolveSimulationOptions, type SimulatorReport } from '@hub/devices-sim';
-import { DOMAINS } from '@hub/contract';
+import { BUILT_IN_DOMAINS } from '@hub/contract';
 import { BenchOptions } from './bench-options';
 import { ChildLink } from './child-link';
 import { Cleanup } from './cleanup';
@@ -64,7 +64,7 @@ export async function measureConnectionScale(options: BenchOptions, cleanup: Cle
       sampler.watch('influxd', influxd.pid);
       sampler.start();
       const beforeConnect = mb(readProcess(hub.pid as number)?.rssBytes);
-      const devicesPerDomain = Math.ceil(options.scaleDevices / DOMAINS.length);
+      const devicesPerDomain = Math.ceil(options.scaleDevices / BUILT_IN_DOMAINS.length);
       // The same ids the fleet's simulator will use (scale-{domain}-{n}).
       const planned = planDevices(resolveSimulationOptions({ url: hub.mqttUrl, devicesPerDomain, idPrefix: 'scale-' }));
       const credentials = await writeCredentialsFile(await provisionFleet(hub, planned));
@@ -93,7 +93,7 @@ export async function measureConnectionScale(options: BenchOptions, cleanup: Cle
           const service = sampler.usage('service', from, to);
           const growthFrom = connectedAt + job.intervalMs;
           return {
-            devices: job.devicesPerDomain * DOMAINS.length,
+            devices: job.devicesPerDomain * BUILT_IN_DOMAINS.length,
             connected: connections,
             connectSeconds: Math.round(connectMs / 100) / 10,
             serviceConnectedClients: health.body.broker?.connectedClients ?? null,

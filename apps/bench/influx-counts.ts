@@ -1,5 +1,5 @@
 import { InfluxdProcess } from '@hub/test-harness';
-import { DOMAINS } from '@hub/contract';
+import { BUILT_IN_DOMAINS } from '@hub/contract';
 import { quoteIdentifier } from '@hub/influx';
 import { countedMetric } from './bench-fleet';
 
@@ -10,7 +10,7 @@ import { countedMetric } from './bench-fleet';
  */
 export async function countStoredReadings(influxd: InfluxdProcess, database: string, deviceIdPrefix?: string): Promise<number> {
   let total = 0;
-  for (const domain of DOMAINS) {
+  for (const domain of BUILT_IN_DOMAINS) {
     const where = deviceIdPrefix === undefined ? '' : ` WHERE "device_id" =~ /^${deviceIdPrefix.replace(/[^A-Za-z0-9_-]/g, '')}/`;
     const series = await influxd.query(database, `SELECT count(${quoteIdentifier(countedMetric(domain))}) FROM ${quoteIdentifier(domain)}${where}`);
     for (const { values } of series) for (const row of values) total += Number(row[1] ?? 0);

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { DOMAINS, Domain, isDomain } from '@hub/contract';
+import { BUILT_IN_DOMAINS, Domain, isDomainName } from '@hub/contract';
 import { parseDuration } from '@hub/common';
 import { FAULT_MODES, FaultMode, FaultSpec } from './fault-plan';
 import { SimulationOptions } from './simulation-options';
@@ -11,7 +11,8 @@ Simulates field sensors publishing telemetry to sensors/{domain}/{deviceId}/tele
 One of --count, --duration or --forever is required.
 
   --url <url>               broker URL, mqtt://host:port or ws://host:port (default mqtt://127.0.0.1:1883)
-  --domains <list>          comma-separated, from ${DOMAINS.join(', ')} (default all)
+  --domains <list>          comma-separated (default the built-in ${BUILT_IN_DOMAINS.join(', ')}); with --api any
+                            domain of the hub's live catalogue, e.g. flood, and its metrics
   --devices <n>             devices per domain (default 1)
   --gateways <n>            play n gateways (DTUs) instead, each publishing for --children devices on their own
                             topics over its one connection (provisioned as gateway and children with --api)
@@ -167,11 +168,11 @@ export function parseFaultFlag(text: string): FaultSpec {
   const [mode, domain, metric, ...extra] = head.split(':');
   if (!(FAULT_MODES as readonly string[]).includes(mode)) usage('--fault', text, `a mode from ${FAULT_MODES.join(', ')}`);
   if (extra.length > 0) usage('--fault', text, '<mode>[:<domain>[:<metric>]][,key=value…]');
-  if (domain !== undefined && domain !== '' && domain !== '*' && !isDomain(domain)) {
-    usage('--fault', text, `a domain from ${DOMAINS.join(', ')} or *`);
+  if (domain !== undefined && domain !== '' && domain !== '*' && !isDomainName(domain)) {
+    usage('--fault', text, 'a domain (lower-case letters, digits and _) or *');
   }
   const fault: { -readonly [K in keyof FaultSpec]: FaultSpec[K] } = { mode: mode as FaultMode };
-  if (domain !== undefined && isDomain(domain)) fault.domain = domain;
+  if (domain !== undefined && isDomainName(domain)) fault.domain = domain;
   if (metric !== undefined && metric !== '') fault.metric = metric;
   for (const setting of settings) {
     const [key, value = ''] = setting.split('=', 2);
@@ -208,8 +209,8 @@ export function parseFaultFlag(text: string): FaultSpec {
 
 function parseDomains(flag: string, text: string): Domain[] {
   const names = text.split(',').map((name) => name.trim());
-  if (names.length === 0 || !names.every(isDomain) || new Set(names).size !== names.length) {
-    usage(flag, text, `a comma-separated list of distinct domains from ${DOMAINS.join(', ')}`);
+  if (names.length === 0 || !names.every(isDomainName) || new Set(names).size !== names.length) {
+    usage(flag, text, 'a comma-separated list of distinct domains (lower-case letters, digits and _), e.g. water,power');
   }
   return names as Domain[];
 }

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { CLI_USAGE, CliCommand, CredentialSource, parseCliArgs } from './cli-options';
 import { DeviceSimulator } from './device-simulator';
-import { devicesToProvision, provisionThroughApi, ProvisioningError, readCredentialsCsv } from './hub-provisioner';
+import { devicesToProvision, fetchCatalogue, provisionThroughApi, ProvisioningError, readCredentialsCsv } from './hub-provisioner';
 import { DeviceCredentials, planDevices, planGateways, resolveSimulationOptions, SimulationOptions } from './simulation-options';
 import { SimulatorReport } from './simulator-report';
 
@@ -15,14 +15,22 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${CLI_USAGE}\n`);
       return 0;
     }
-    resolveSimulationOptions(command.options);
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${CLI_USAGE}\n`);
     return 2;
   }
+  let options = command.options;
   let simulator: DeviceSimulator;
   try {
-    simulator = new DeviceSimulator({ ...command.options, credentials: await loadCredentials(command.options, command.credentials) });
+    // With --api the hub's live catalogue says which domains and metrics exist (an admin's flood domain included).
+    if (command.credentials?.kind === 'api') options = { ...options, catalogue: await fetchCatalogue({ apiUrl: command.credentials.apiUrl, apiKey: apiKeyFromEnv() }) };
+    try {
+      resolveSimulationOptions(options);
+    } catch (error) {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${CLI_USAGE}\n`);
+      return 2;
+    }
+    simulator = new DeviceSimulator({ ...options, credentials: await loadCredentials(options, command.credentials) });
   } catch (error) {
     if (!(error instanceof ProvisioningError)) throw error;
     process.stderr.write(`devices-sim: ${error.message}\n`);
@@ -68,13 +76,18 @@ async function loadCredentials(options: SimulationOptions, source: CredentialSou
     }
     return readCredentialsCsv(text);
   }
-  const apiKey = process.env.HUB_API_KEY;
-  if (apiKey === undefined || apiKey === '') throw new ProvisioningError('--api needs an admin API key in the HUB_API_KEY environment variable');
+  const apiKey = apiKeyFromEnv();
   const resolved = resolveSimulationOptions(options);
   const devices = devicesToProvision(planGateways(resolved), planDevices(resolved), source.towns);
   const secrets = await provisionThroughApi(devices, { apiUrl: source.apiUrl, apiKey });
   process.stderr.write(`provisioned ${secrets.size} devices through ${source.apiUrl}\n`);
   return secrets;
+}
+
+function apiKeyFromEnv(): string {
+  const apiKey = process.env.HUB_API_KEY;
+  if (apiKey === undefined || apiKey === '') throw new ProvisioningError('--api needs an admin API key in the HUB_API_KEY environment variable');
+  return apiKey;
 }
 
 export function progressLine(report: SimulatorReport): string {

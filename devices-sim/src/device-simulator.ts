@@ -44,6 +44,7 @@ export class DeviceSimulator {
         withSeq: o.withSeq,
         count: o.count,
         faults: o.faults,
+        catalogue: o.catalogue,
       });
       return new SimulatedDevice(target, source, o, this.builder, this.linkFactory);
     });

@@ -1,4 +1,4 @@
-import { DOMAINS, Domain, metricNames, validateTelemetry, ValidationLimits } from '@hub/contract';
+import { BUILT_IN_DOMAINS, Domain, MetricCatalogue, validateTelemetry, ValidationLimits } from '@hub/contract';
 import { FAULT_EXPECTED_REASON, FaultMode, FaultSpec, FaultSpecError } from './fault-plan';
 import { MessageSourceConfig, TelemetryMessageSource } from './telemetry-message-source';
 
@@ -20,7 +20,7 @@ function source(domain: Domain, faults: FaultSpec[], overrides: Partial<MessageS
 }
 
 function validate(domain: Domain, payload: string | undefined) {
-  return validateTelemetry({ domain, deviceId: `sim-${domain}-1` }, Buffer.from(payload ?? ''), START, LIMITS);
+  return validateTelemetry({ domain, deviceId: `sim-${domain}-1` }, Buffer.from(payload ?? ''), START, LIMITS, MetricCatalogue.BUILT_IN);
 }
 
 const INVALID_MODES = (Object.keys(FAULT_EXPECTED_REASON) as FaultMode[]).filter((mode) => FAULT_EXPECTED_REASON[mode] !== undefined);
@@ -30,7 +30,7 @@ describe('fault plan', () => {
     expect(INVALID_MODES.sort()).toEqual(['malformed-json', 'out-of-range', 'unknown-metric']);
   });
 
-  describe.each(DOMAINS)('in the %s domain', (domain) => {
+  describe.each(BUILT_IN_DOMAINS)('in the %s domain', (domain) => {
     it.each(INVALID_MODES)('%s is refused by validateTelemetry with exactly its expected reason', (mode) => {
       const message = source(domain, [{ mode }]).next();
       const expected = FAULT_EXPECTED_REASON[mode];
@@ -41,7 +41,7 @@ describe('fault plan', () => {
       expect(message.readings).toMatchObject([{ valid: false, expectedReason: expected }]);
     });
 
-    it.each(metricNames(domain))('out-of-range on %s is refused as VALUE_OUT_OF_RANGE', (metric) => {
+    it.each(MetricCatalogue.BUILT_IN.metricNames(domain))('out-of-range on %s is refused as VALUE_OUT_OF_RANGE', (metric) => {
       const message = source(domain, [{ mode: 'out-of-range', metric }]).next();
       expect(validate(domain, message.payload).rejections.map((rejection) => rejection.reason)).toEqual(['VALUE_OUT_OF_RANGE']);
     });

@@ -1,4 +1,4 @@
-import { Domain, isDomain, metricNames, metricSpec, RejectReason } from '@hub/contract';
+import { Domain, isDomainName, type MetricCatalogue, RejectReason } from '@hub/contract';
 
 /**
  * Fault injection, as pure data and pure functions: which device misbehaves, on which readings, how, and which
@@ -71,7 +71,7 @@ export function checkFaultSpec(fault: FaultSpec): void {
   if (!(FAULT_MODES as readonly string[]).includes(fault.mode)) {
     throw new FaultSpecError(fault, `mode must be one of ${FAULT_MODES.join(', ')}`);
   }
-  if (fault.domain !== undefined && !isDomain(fault.domain)) throw new FaultSpecError(fault, 'unknown domain');
+  if (fault.domain !== undefined && !isDomainName(fault.domain)) throw new FaultSpecError(fault, 'not a domain name');
   for (const [name, value, min] of [
     ['devices', fault.devices, 0],
     ['everyNth', fault.everyNth, 1],
@@ -109,6 +109,7 @@ export class DeviceFaultPlan {
   constructor(
     private readonly target: FaultTarget,
     faults: readonly FaultSpec[],
+    private readonly catalogue: MetricCatalogue,
   ) {
     this.faults = faults.filter((fault) => faultApplies(fault, target));
     for (const fault of this.faults) this.checkForDomain(fault);
@@ -135,7 +136,7 @@ export class DeviceFaultPlan {
           break;
         case 'spike': {
           const metric = this.metricOf(fault);
-          metrics[metric] = fault.value ?? nearTop(this.target.domain, metric);
+          metrics[metric] = fault.value ?? nearTop(this.rangeOf(metric));
           break;
         }
         default:
@@ -145,7 +146,7 @@ export class DeviceFaultPlan {
     }
     if (invalid?.mode === 'out-of-range') {
       const metric = this.metricOf(invalid);
-      metrics[metric] = invalid.value ?? beyondRange(this.target.domain, metric);
+      metrics[metric] = invalid.value ?? beyondRange(this.rangeOf(metric));
     } else if (invalid?.mode === 'unknown-metric') {
       metrics[invalid.metric ?? 'unknown_metric'] = 1;
     }
@@ -158,8 +159,14 @@ export class DeviceFaultPlan {
     };
   }
 
+  private rangeOf(metric: string): readonly [number, number] {
+    const spec = this.catalogue.metricSpec(this.target.domain, metric);
+    if (spec === undefined) throw new Error(`${metric} is not a ${this.target.domain} metric`);
+    return spec.range;
+  }
+
   private metricOf(fault: FaultSpec): string {
-    return fault.metric ?? metricNames(this.target.domain)[0];
+    return fault.metric ?? this.catalogue.metricNames(this.target.domain)[0];
   }
 
   /** The values captured on the first reading of the window; a stuck sensor repeats them exactly. */
@@ -176,7 +183,7 @@ export class DeviceFaultPlan {
   private checkForDomain(fault: FaultSpec): void {
     const domain = this.target.domain;
     if (fault.mode === 'unknown-metric') {
-      if (fault.metric !== undefined && metricSpec(domain, fault.metric) !== undefined) {
+      if (fault.metric !== undefined && this.catalogue.metricSpec(domain, fault.metric) !== undefined) {
         throw new FaultSpecError(fault, `${fault.metric} is a real ${domain} metric; unknown-metric needs a name outside the catalogue`);
       }
       return;
@@ -186,9 +193,9 @@ export class DeviceFaultPlan {
       if (fault.value !== undefined) throw new FaultSpecError(fault, 'stuck with a value needs a metric');
       return;
     }
-    const spec = metricSpec(domain, this.metricOf(fault));
+    const spec = this.catalogue.metricSpec(domain, this.metricOf(fault));
     if (spec === undefined) {
-      throw new FaultSpecError(fault, `${fault.metric} is not a ${domain} metric (${metricNames(domain).join(', ')})`);
+      throw new FaultSpecError(fault, `${fault.metric} is not a ${domain} metric (${this.catalogue.metricNames(domain).join(', ')})`);
     }
     if (fault.value === undefined) return;
     const inside = fault.value >= spec.range[0] && fault.value <= spec.range[1] && (!spec.integer || Number.isInteger(fault.value));
@@ -202,19 +209,13 @@ export class DeviceFaultPlan {
 }
 
 /** Half a range-width above the physical maximum: unmistakably a faulty probe. */
-export function beyondRange(domain: Domain, metric: string): number {
-  const [min, max] = rangeOf(domain, metric);
+export function beyondRange([min, max]: readonly [number, number]): number {
   return Math.round(max + (max - min) / 2);
 }
 
 /** 95 % of the way up the physical range: valid, but far outside normal (e.g. methane 95 %LEL). */
-export function nearTop(domain: Domain, metric: string): number {
-  const [min, max] = rangeOf(domain, metric);
+export function nearTop([min, max]: readonly [number, number]): number {
   return Math.round(min + (max - min) * 0.95);
 }
 
-function rangeOf(domain: Domain, metric: string): readonly [number, number] {
-  const spec = metricSpec(domain, metric);
-  if (spec === undefined) throw new Error(`${metric} is not a ${domain} metric`);
-  return spec.range;
-}
+

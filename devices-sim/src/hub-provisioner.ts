@@ -1,4 +1,4 @@
-import { Domain } from '@hub/contract';
+import { type Catalogue, catalogueFromView, Domain, type MetricCatalogue } from '@hub/contract';
 import { parseCsv } from '@hub/devices';
 import type { FaultTarget } from './fault-plan';
 import type { GatewayPlan } from './gateway-device-link';
@@ -102,7 +102,12 @@ export function readCredentialsCsv(text: string): DeviceCredentials {
   return credentials;
 }
 
-async function call<T>(options: ProvisionOptions, method: string, path: string, body?: unknown): Promise<T> {
+/** The hub's live catalogue (GET /api/catalogue): built-in domains and the ones its admins added. */
+export async function fetchCatalogue(options: Pick<ProvisionOptions, 'apiUrl' | 'apiKey'>): Promise<MetricCatalogue> {
+  return catalogueFromView(await call<Catalogue>(options, 'GET', '/api/catalogue'));
+}
+
+async function call<T>(options: Pick<ProvisionOptions, 'apiUrl' | 'apiKey'>, method: string, path: string, body?: unknown): Promise<T> {
   const url = new URL(path, options.apiUrl);
   let response: Response;
   try {

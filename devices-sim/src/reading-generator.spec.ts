@@ -1,4 +1,4 @@
-import { DOMAINS, Domain, METRIC_CATALOGUE, validateTelemetry, ValidationLimits } from '@hub/contract';
+import { MetricCatalogue, BUILT_IN_DOMAINS, Domain, BUILT_IN_CATALOGUE, validateTelemetry, ValidationLimits } from '@hub/contract';
 import { deriveSeed, mulberry32 } from '@hub/common';
 import { createDeviceProfile, DeviceProfile, generateMetrics } from './reading-generator';
 
@@ -23,7 +23,7 @@ function meanAt(domain: Domain, metric: string, hour: number): number {
 }
 
 describe('reading generator', () => {
-  it.each(DOMAINS)('every %s reading over a simulated day, for 10 devices, passes validation inside the typical band', (domain) => {
+  it.each(BUILT_IN_DOMAINS)('every %s reading over a simulated day, for 10 devices, passes validation inside the typical band', (domain) => {
     const problems: string[] = [];
     let checked = 0;
     for (let n = 1; n <= 10; n++) {
@@ -31,13 +31,13 @@ describe('reading generator', () => {
       const { profile, random } = device(domain, deviceId);
       for (let ts = MIDNIGHT; ts < MIDNIGHT + 24 * HOUR; ts += MINUTE) {
         const metrics = generateMetrics(profile, ts, random);
-        const result = validateTelemetry({ domain, deviceId }, Buffer.from(JSON.stringify({ ts, metrics })), ts, LIMITS);
+        const result = validateTelemetry({ domain, deviceId }, Buffer.from(JSON.stringify({ ts, metrics })), ts, LIMITS, MetricCatalogue.BUILT_IN);
         if (result.readings.length !== 1) problems.push(`${deviceId}@${ts}: ${JSON.stringify(result.rejections)}`);
         for (const [metric, value] of Object.entries(metrics)) {
-          const [min, max] = METRIC_CATALOGUE[domain][metric].typical;
+          const [min, max] = BUILT_IN_CATALOGUE[domain][metric].typical;
           if (!(value >= min && value <= max)) problems.push(`${deviceId}@${ts}: ${metric}=${value} outside typical [${min}, ${max}]`);
         }
-        if (Object.keys(metrics).join() !== Object.keys(METRIC_CATALOGUE[domain]).join()) problems.push(`${deviceId}@${ts}: metrics ${Object.keys(metrics)}`);
+        if (Object.keys(metrics).join() !== Object.keys(BUILT_IN_CATALOGUE[domain]).join()) problems.push(`${deviceId}@${ts}: metrics ${Object.keys(metrics)}`);
         checked++;
       }
     }

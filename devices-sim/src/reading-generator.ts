@@ -1,17 +1,19 @@
-import { Domain, METRIC_CATALOGUE, MetricSpec } from '@hub/contract';
+import { type BuiltInDomain, Domain, isBuiltInDomain, MetricCatalogue, MetricSpec } from '@hub/contract';
 import { boundedNoise, Random } from '@hub/common';
 
 /**
  * Realistic healthy readings: each metric follows a daily curve (position 0..1 inside the catalogue's `typical`
  * band, by hour of day) plus a per-device offset and bounded noise, then is clamped into the band. A healthy
  * device therefore never trips validation, and a dashboard shows recognisable shapes (morning/evening water demand,
- * rush hours, colder nights). Units and bands come only from METRIC_CATALOGUE; this file holds only the shapes.
+ * rush hours, colder nights). Units and bands come only from the catalogue; this file holds only the shapes.
  * Hours are UTC so a run is the same on every machine.
  */
 export type DailyCurve = (hour: number) => number;
 
 export interface DeviceProfile {
   readonly domain: Domain;
+  /** The domain's metrics in force, with the specs they are drawn from (the catalogue the run was given). */
+  readonly metrics: readonly (readonly [name: string, spec: MetricSpec])[];
   /** Per-metric shift of the curve, as a share of the typical band, so devices of a fleet differ. */
   readonly offsets: Readonly<Record<string, number>>;
   /** Shifts the device's day by up to ±45 minutes: neighbouring sites do not peak at the same minute. */
@@ -41,7 +43,7 @@ const gasDemand: DailyCurve = (h) => 0.15 + 0.8 * Math.min(1, 0.8 * peak(h, 7, 2
 const heatDemand: DailyCurve = (h) => 0.15 + 0.8 * Math.min(1, 0.6 * peak(h, 7, 2) + 0.4 * peak(h, 19, 2.5) + 0.3 * cold(h));
 const rushHour: DailyCurve = (h) => 0.05 + 0.9 * Math.min(1, peak(h, 8, 1.2) + 0.9 * peak(h, 17.5, 1.5) + 0.3 * peak(h, 13, 3));
 
-export const DAILY_CURVES: Readonly<Record<Domain, Readonly<Record<string, DailyCurve>>>> = {
+export const DAILY_CURVES: Readonly<Record<BuiltInDomain, Readonly<Record<string, DailyCurve>>>> = {
   water: {
     flow_m3h: waterDemand,
     // Pressure sags while demand is high (head loss in the mains).
@@ -87,20 +89,22 @@ export const DAILY_CURVES: Readonly<Record<Domain, Readonly<Record<string, Daily
 
 const FLAT: DailyCurve = () => 0.5;
 
-export function createDeviceProfile(domain: Domain, random: Random): DeviceProfile {
+export function createDeviceProfile(domain: Domain, random: Random, catalogue: MetricCatalogue = MetricCatalogue.BUILT_IN): DeviceProfile {
+  const metrics = catalogue.metricNames(domain).map((name) => [name, catalogue.metricSpec(domain, name) as MetricSpec] as const);
   const offsets: Record<string, number> = {};
-  for (const metric of Object.keys(METRIC_CATALOGUE[domain])) {
+  for (const [metric] of metrics) {
     offsets[metric] = boundedNoise(random) * DEVICE_OFFSET_SHARE;
   }
-  return { domain, offsets, phaseHours: boundedNoise(random) * 0.75 };
+  return { domain, metrics, offsets, phaseHours: boundedNoise(random) * 0.75 };
 }
 
 /** One healthy reading for event time `ts`; every value lies inside its metric's `typical` band. */
 export function generateMetrics(profile: DeviceProfile, ts: number, random: Random): Record<string, number> {
   const hour = (((ts / HOUR_MS + profile.phaseHours) % 24) + 24) % 24;
-  const curves = DAILY_CURVES[profile.domain];
+  // An admin's domain has no shapes here: its metrics keep to the middle of their typical band, with noise.
+  const curves: Readonly<Record<string, DailyCurve>> = isBuiltInDomain(profile.domain) ? DAILY_CURVES[profile.domain] : {};
   const metrics: Record<string, number> = {};
-  for (const [metric, spec] of Object.entries(METRIC_CATALOGUE[profile.domain])) {
+  for (const [metric, spec] of profile.metrics) {
     const position = (curves[metric] ?? FLAT)(hour) + (profile.offsets[metric] ?? 0) + boundedNoise(random) * NOISE_SHARE;
     metrics[metric] = valueInBand(spec, position);
   }

@@ -1,4 +1,4 @@
-import { DEVICE_ID_PATTERN, Domain, DOMAINS, isDomain } from '@hub/contract';
+import { BUILT_IN_DOMAINS, DEVICE_ID_PATTERN, Domain, domainChoices, MetricCatalogue } from '@hub/contract';
 import { DeviceLinkFactory } from './device-link';
 import type { GatewayPlan } from './gateway-device-link';
 import { checkFaultSpec, FaultSpec, FaultTarget } from './fault-plan';
@@ -7,8 +7,10 @@ import { TIMESTAMP_FORMATS, TimestampFormat } from './telemetry-message-source';
 export interface SimulationOptions {
   /** mqtt://host:port, mqtts://, ws://host:port or wss://. */
   readonly url: string;
-  /** Default: all five. */
+  /** Default: the five built-in domains. */
   readonly domains?: readonly Domain[];
+  /** What readings are drawn from and checked against. Default the built-in catalogue; the CLI's --api reads the hub's. */
+  readonly catalogue?: MetricCatalogue;
   /** Default 1. */
   readonly devicesPerDomain?: number;
   /** Device ids are `${idPrefix}${domain}-${n}`, n from 1. Default 'sim-'. */
@@ -95,7 +97,8 @@ export function resolveSimulationOptions(options: SimulationOptions): ResolvedSi
   const batchSize = options.batchSize ?? 1;
   const resolved: ResolvedSimulationOptions = {
     url: options.url,
-    domains: options.domains ?? DOMAINS,
+    domains: options.domains ?? BUILT_IN_DOMAINS,
+    catalogue: options.catalogue ?? MetricCatalogue.BUILT_IN,
     devicesPerDomain: options.devicesPerDomain ?? 1,
     idPrefix: options.idPrefix ?? 'sim-',
     intervalMs,
@@ -132,9 +135,11 @@ export function resolveSimulationOptions(options: SimulationOptions): ResolvedSi
   if (protocol === undefined || !URL_PROTOCOLS.includes(protocol)) {
     throw new SimulationOptionsError('url', resolved.url, 'an mqtt://, mqtts://, ws:// or wss:// URL');
   }
-  if (resolved.domains.length === 0 || !resolved.domains.every(isDomain) || new Set(resolved.domains).size !== resolved.domains.length) {
-    throw new SimulationOptionsError('domains', resolved.domains, `distinct values from ${DOMAINS.join(', ')}`);
+  if (resolved.domains.length === 0 || !resolved.domains.every((domain) => resolved.catalogue.hasDomain(domain)) || new Set(resolved.domains).size !== resolved.domains.length) {
+    throw new SimulationOptionsError('domains', resolved.domains, `distinct values, each ${domainChoices(resolved.catalogue)}`);
   }
+  const empty = resolved.domains.find((domain) => resolved.catalogue.metricNames(domain).length === 0);
+  if (empty !== undefined) throw new SimulationOptionsError('domains', resolved.domains, `domains with metrics to simulate (${empty} has none in force)`);
   wholeNumber('devicesPerDomain', resolved.devicesPerDomain, 1, 100_000);
   wholeNumber('intervalMs', resolved.intervalMs, 1, 86_400_000);
   wholeNumber('publishIntervalMs', resolved.publishIntervalMs, 1, 86_400_000);

@@ -1,4 +1,4 @@
-import { validateTelemetry, ValidationLimits } from '@hub/contract';
+import { MetricCatalogue, validateTelemetry, ValidationLimits } from '@hub/contract';
 import { MessageSourceConfig, TelemetryMessageSource } from './telemetry-message-source';
 
 const LIMITS: ValidationLimits = { maxPayloadBytes: 256 * 1024, maxBatchReadings: 1000, maxAgeMs: 7 * 86_400_000, maxFutureMs: 300_000 };
@@ -33,7 +33,7 @@ describe('telemetry message source', () => {
     expect(first.map((entry: { ts: number }) => entry.ts)).toEqual([0, 1, 2, 3, 4].map((n) => START + n * 2000));
     expect(second[0].ts).toBe(START + 5 * 2000);
     expect(second.map((entry: { seq: number }) => entry.seq)).toEqual([6, 7, 8, 9, 10]);
-    const result = validateTelemetry({ domain: 'traffic', deviceId: 'sim-traffic-1' }, Buffer.from(JSON.stringify(first)), START + 10_000, LIMITS);
+    const result = validateTelemetry({ domain: 'traffic', deviceId: 'sim-traffic-1' }, Buffer.from(JSON.stringify(first)), START + 10_000, LIMITS, MetricCatalogue.BUILT_IN);
     expect(result.readings).toHaveLength(5);
   });
 

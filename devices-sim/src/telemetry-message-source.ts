@@ -1,3 +1,4 @@
+import { MetricCatalogue } from '@hub/contract';
 import { Domain, RejectReason } from '@hub/contract';
 import { DeviceFaultPlan, FaultSpec, FaultTarget } from './fault-plan';
 import { deriveSeed, mulberry32, Random } from '@hub/common';
@@ -44,6 +45,8 @@ export interface MessageSourceConfig {
   /** Readings per device before the source is exhausted; undefined = endless. */
   readonly count?: number;
   readonly faults: readonly FaultSpec[];
+  /** The metrics and ranges readings are drawn from: the hub's live catalogue (with --api); default the built-ins. */
+  readonly catalogue?: MetricCatalogue;
 }
 
 /**
@@ -60,8 +63,8 @@ export class TelemetryMessageSource {
 
   constructor(private readonly config: MessageSourceConfig) {
     this.random = mulberry32(deriveSeed(config.seed, config.target.deviceId));
-    this.profile = createDeviceProfile(config.target.domain, this.random);
-    this.faults = new DeviceFaultPlan(config.target, config.faults);
+    this.profile = createDeviceProfile(config.target.domain, this.random, config.catalogue ?? MetricCatalogue.BUILT_IN);
+    this.faults = new DeviceFaultPlan(config.target, config.faults, config.catalogue ?? MetricCatalogue.BUILT_IN);
   }
 
   get exhausted(): boolean {

@@ -1,5 +1,5 @@
 import type { Random } from '@hub/common';
-import { Domain, RejectReason } from '@hub/contract';
+import { Domain, isDomainName, RejectReason } from '@hub/contract';
 import { between, BuiltReading, ExpectedReading, objectText, pick, ReadingFactory } from './fuzz-readings';
 
 /**
@@ -243,10 +243,12 @@ export class FuzzDevice {
       [`sensors/${domain}//telemetry`, 'DEVICE_ID_INVALID'],
       [`sensors/${domain}/${'x'.repeat(between(this.random, 65, 5000))}/telemetry`, 'DEVICE_ID_INVALID'],
     ];
-    // The device ACL sees these before the topic parser: a device may publish only on its own two topics, so each is
-    // TOPIC_FORBIDDEN (the parser's own reasons are unit-tested in libs/contract).
-    const [topic] = pick(this.random, topics);
-    return { kind: 'wrong topic', topic, payload: this.validText(false), stored: [], duplicates: 0, deadLetters: [whole('TOPIC_FORBIDDEN')] };
+    // The device ACL sees these before the topic parser: a device may publish only on its own topics, so each is
+    // TOPIC_FORBIDDEN — except a well-formed domain the catalogue does not hold, which is DOMAIN_UNKNOWN whoever sends
+    // it (the parser's own reasons are unit-tested in libs/contract).
+    const [topic, parsed] = pick(this.random, topics);
+    const reason = parsed === 'DOMAIN_UNKNOWN' && isDomainName(topic.split('/')[1]) ? 'DOMAIN_UNKNOWN' : 'TOPIC_FORBIDDEN';
+    return { kind: 'wrong topic', topic, payload: this.validText(false), stored: [], duplicates: 0, deadLetters: [whole(reason)] };
   }
 
   private statusJunk(): FuzzMessage {

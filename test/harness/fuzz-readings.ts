@@ -1,5 +1,5 @@
 import type { Random } from '@hub/common';
-import { Domain, METRIC_CATALOGUE, MetricSpec, RejectReason } from '@hub/contract';
+import { Domain, MetricCatalogue, MetricSpec, RejectReason } from '@hub/contract';
 
 /**
  * Readings for the fuzz test, built as JSON text piece by piece so that the test knows, from how it built each one,
@@ -85,7 +85,7 @@ export class ReadingFactory {
   valid(): BuiltReading {
     const random = this.random;
     const ts = this.tsBase + ++this.tsCounter * 7;
-    const catalogue = METRIC_CATALOGUE[this.domain];
+    const catalogue = builtInMetrics(this.domain);
     const names = shuffled(random, Object.keys(catalogue)).slice(0, between(random, 1, Object.keys(catalogue).length));
     const metrics: Fields = [];
     const stored: Record<string, number> = {};
@@ -112,7 +112,7 @@ export class ReadingFactory {
       if (field) field[1] = json;
     };
     const refuse = (reason: RejectReason, depth = 1): BuiltReading => ({ fields, refusedAs: [reason], depth });
-    const catalogue = METRIC_CATALOGUE[this.domain];
+    const catalogue = builtInMetrics(this.domain);
     const metric = Object.keys(JSON.parse(fields.find(([key]) => key === 'metrics')?.[1] ?? '{}') as object)[0];
     const metricsWith = (json: string) => set('metrics', `{"${metric}":${json}}`);
     const spec = catalogue[metric];
@@ -181,4 +181,9 @@ export class ReadingFactory {
   }
 }
 
-const DOMAIN_METRICS = Object.values(METRIC_CATALOGUE).flatMap((catalogue) => Object.keys(catalogue));
+const DOMAIN_METRICS = MetricCatalogue.BUILT_IN.domains().flatMap((domain) => MetricCatalogue.BUILT_IN.metricNames(domain));
+
+/** The built-in metrics of a domain by name (the fuzzed hub runs with the shipped catalogue). */
+function builtInMetrics(domain: string): Readonly<Record<string, MetricSpec>> {
+  return Object.fromEntries(MetricCatalogue.BUILT_IN.domain(domain)?.metrics ?? []);
+}

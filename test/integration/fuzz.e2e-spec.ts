@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { connectAsync, MqttClient } from 'mqtt';
 import { deriveSeed, mulberry32 } from '@hub/common';
-import { DOMAINS, REJECT_REASON_CODES, RejectReason } from '@hub/contract';
+import { BUILT_IN_DOMAINS, REJECT_REASON_CODES, RejectReason } from '@hub/contract';
 import type { DeadLetter } from '@hub/pipeline';
 import { settled, stats } from '../harness/hub-stats';
 import { connectDevice } from '../harness/device-connection';
@@ -115,7 +115,7 @@ describe(`fuzz (seed ${SEED})`, () => {
     withSeed(async () => {
       const before = await stats(hub);
       const tsBase = Date.now() - 3_600_000;
-      const devices = DOMAINS.flatMap((domain) =>
+      const devices = BUILT_IN_DOMAINS.flatMap((domain) =>
         Array.from({ length: DEVICES_PER_DOMAIN }, (_, index) => new FuzzDevice(domain, `fz-${domain}-${index}`, mulberry32(deriveSeed(SEED, `${domain}-${index}`)), tsBase, LIMITS)),
       );
       // Generated up front: the same seed gives the same messages whatever the timing.
@@ -327,7 +327,7 @@ describe(`fuzz (seed ${SEED})`, () => {
     withSeed(async () => {
       const before = await stats(hub);
       const tsBase = Date.now() - 7_200_000;
-      const devices = DOMAINS.flatMap((domain) =>
+      const devices = BUILT_IN_DOMAINS.flatMap((domain) =>
         Array.from({ length: DEVICES_PER_DOMAIN }, (_, index) => new FuzzDevice(domain, `fh-${domain}-${index}`, mulberry32(deriveSeed(SEED, `http-${domain}-${index}`)), tsBase, LIMITS)),
       );
       const secrets = await provisionDevices(hub, devices);

@@ -1,3 +1,4 @@
+import { MetricCatalogue } from '@hub/contract';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -105,6 +106,7 @@ async function main(argv: readonly string[]): Promise<void> {
       db: openSqliteDatabase(':memory:'),
       influx: new InfluxQueryClient({ api: 'v1', url: influxd.url, database: DATABASE, timeoutMs: 120_000 }),
       directory,
+      catalogue: MetricCatalogue.BUILT_IN,
       publish: async () => undefined,
       jobs: { add: () => undefined, remove: () => undefined },
       loggerFor: () => SILENT_LOGGER,

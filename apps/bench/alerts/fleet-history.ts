@@ -1,4 +1,4 @@
-import { Domain, DOMAINS, Reading } from '@hub/contract';
+import { Domain, BUILT_IN_DOMAINS, Reading } from '@hub/contract';
 import type { DirectoryDevice } from '@hub/alerts';
 import { readingToLine, type LineSink } from '@hub/influx';
 import { createDeviceProfile, DeviceProfile, generateMetrics } from '@hub/devices-sim';
@@ -75,7 +75,7 @@ interface BenchDevice {
 
 export async function writeFleetHistory(sink: LineSink, options: FleetHistoryOptions): Promise<FleetHistory> {
   const started = Date.now();
-  const devices: BenchDevice[] = DOMAINS.flatMap((domain) =>
+  const devices: BenchDevice[] = BUILT_IN_DOMAINS.flatMap((domain) =>
     Array.from({ length: options.devicesPerDomain }, (_, index) => {
       const deviceId = `bench-${domain}-${index + 1}`;
       const random = mulberry32(deriveSeed(42, deviceId));
@@ -110,7 +110,7 @@ export async function writeFleetHistory(sink: LineSink, options: FleetHistoryOpt
   if (batch.length > 0) await flush();
   await Promise.all(inFlight);
   const troubled = Object.fromEntries(
-    DOMAINS.flatMap((domain) => TROUBLES[domain].map((trouble) => [`${domain} ${trouble.devices.join(',')}`, trouble.name])),
+    BUILT_IN_DOMAINS.flatMap((domain) => TROUBLES[domain].map((trouble) => [`${domain} ${trouble.devices.join(',')}`, trouble.name])),
   );
   return {
     devices: devices.map((device) => ({

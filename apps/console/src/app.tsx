@@ -42,6 +42,7 @@ const ROUTES: readonly Route[] = [
   { pattern: '/admin', render: () => <AdminView section="operators" /> },
   { pattern: '/admin/operators', render: () => <AdminView section="operators" /> },
   { pattern: '/admin/api-keys', render: () => <AdminView section="api-keys" /> },
+  { pattern: '/admin/catalogue', render: () => <AdminView section="catalogue" /> },
   { pattern: '/admin/audit', render: () => <AdminView section="audit" /> },
 ];
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseCommandReply } from '@hub/commands';
 import { loadHubConfig } from '@hub/config';
-import { DOMAINS, METRIC_CATALOGUE, REJECT_REASON_CODES, REJECT_REASONS, STATUS_TOPIC_PATTERN, COMMANDS_TOPIC_PATTERN, COMMAND_REPLY_TOPIC_PATTERN, CONFIG_TOPIC_PATTERN, CONFIG_REPORTED_TOPIC_PATTERN, TELEMETRY_TOPIC_PATTERN, validateTelemetry } from '@hub/contract';
+import { MetricCatalogue, BUILT_IN_DOMAINS, BUILT_IN_CATALOGUE, REJECT_REASON_CODES, REJECT_REASONS, STATUS_TOPIC_PATTERN, COMMANDS_TOPIC_PATTERN, COMMAND_REPLY_TOPIC_PATTERN, CONFIG_TOPIC_PATTERN, CONFIG_REPORTED_TOPIC_PATTERN, TELEMETRY_TOPIC_PATTERN, validateTelemetry } from '@hub/contract';
 import { docPath } from './generate-docs';
 import { INGEST_STATUSES } from '@hub/pipeline';
 import { contractExamples, EXAMPLE_TIME, renderContractDoc } from './render-contract-doc';
@@ -21,9 +21,9 @@ describe('docs/contract.md', () => {
   });
 
   it('lists every domain with every one of its metrics, unit and range', () => {
-    for (const domain of DOMAINS) {
+    for (const domain of BUILT_IN_DOMAINS) {
       expect(rendered).toContain(`### ${domain}\n`);
-      for (const [metric, spec] of Object.entries(METRIC_CATALOGUE[domain])) {
+      for (const [metric, spec] of Object.entries(BUILT_IN_CATALOGUE[domain])) {
         expect(rendered).toContain(`| \`${metric}\` | ${spec.unit} | ${spec.range[0]} … ${spec.range[1]} | ${spec.typical[0]} … ${spec.typical[1]} | ${spec.description}`);
       }
     }
@@ -54,7 +54,7 @@ describe('docs/contract.md', () => {
     const limits = loadHubConfig({}).validation;
     const outcomes = contractExamples().map((example) => {
       expect(rendered).toContain(`\`\`\`json\n${example.payload}\n\`\`\``);
-      const result = validateTelemetry(example.address, Buffer.from(example.payload), EXAMPLE_TIME + 1000, limits);
+      const result = validateTelemetry(example.address, Buffer.from(example.payload), EXAMPLE_TIME + 1000, limits, MetricCatalogue.BUILT_IN);
       return { rejections: result.rejections, readings: result.readings.length, tsFromDevice: result.readings.map((reading) => reading.tsFromDevice) };
     });
     expect(outcomes).toEqual([
@@ -68,7 +68,7 @@ describe('docs/contract.md', () => {
     expect(rendered).toContain('POST /api/ingest/{domain}/{deviceId}');
     for (const { status } of INGEST_STATUSES) expect(rendered).toMatch(new RegExp(`\\n\\| ${status} \\| `));
     const batch = httpExampleBatch(contractExamples()[2]);
-    const result = validateTelemetry(batch.address, Buffer.from(batch.body), EXAMPLE_TIME + 1000, loadHubConfig({}).validation);
+    const result = validateTelemetry(batch.address, Buffer.from(batch.body), EXAMPLE_TIME + 1000, loadHubConfig({}).validation, MetricCatalogue.BUILT_IN);
     expect({ readings: result.readings.length, refused: result.rejections.map(({ index, reason }) => ({ index, reason })) }).toEqual({ readings: 2, refused: [{ index: 1, reason: 'VALUE_OUT_OF_RANGE' }] });
     expect(rendered).toContain(`'${batch.body}'`);
   });

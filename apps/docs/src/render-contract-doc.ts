@@ -1,7 +1,7 @@
 import { MAX_COMMAND_JSON_BYTES } from '@hub/commands';
 import { loadHubConfig } from '@hub/config';
 import { httpIngestSection } from './render-http-ingest-section';
-import { Domain, DOMAINS, METRIC_CATALOGUE, MetricSpec, REJECT_REASON_CODES, REJECT_REASONS, MAX_JSON_DEPTH, COMMANDS_TOPIC_PATTERN, CONFIG_TOPIC_PATTERN, COMMAND_REPLY_TOPIC_PATTERN, CONFIG_REPORTED_TOPIC_PATTERN, DEVICE_ID_PATTERN, DeviceAddress, STATUS_TOPIC_PATTERN, TELEMETRY_TOPIC_PATTERN, telemetryTopic } from '@hub/contract';
+import { Domain, BUILT_IN_DOMAINS, BUILT_IN_CATALOGUE, MetricCatalogue, MetricSpec, REJECT_REASON_CODES, REJECT_REASONS, MAX_JSON_DEPTH, COMMANDS_TOPIC_PATTERN, CONFIG_TOPIC_PATTERN, COMMAND_REPLY_TOPIC_PATTERN, CONFIG_REPORTED_TOPIC_PATTERN, DEVICE_ID_PATTERN, DeviceAddress, STATUS_TOPIC_PATTERN, TELEMETRY_TOPIC_PATTERN, telemetryTopic } from '@hub/contract';
 
 export interface ContractExample {
   readonly title: string;
@@ -85,7 +85,7 @@ function topicsSection(): string {
     `| \`${CONFIG_TOPIC_PATTERN}\` | subscribes | the device’s desired configuration, a JSON object, retained |`,
     `| \`${CONFIG_REPORTED_TOPIC_PATTERN}\` | publishes | the configuration the device applied, a JSON object |`,
     '',
-    `- \`{domain}\` is one of ${DOMAINS.map((domain) => `\`${domain}\``).join(', ')}.`,
+    `- \`{domain}\` is a domain of the catalogue: the built-in ${BUILT_IN_DOMAINS.map((domain) => `\`${domain}\``).join(', ')}, or one an admin added (see Metric catalogue).`,
     `- \`{deviceId}\` matches \`${DEVICE_ID_PATTERN.source}\`: letters, digits, \`_\` and \`-\`, 1 to 64 characters, unique across the county.`,
     '- Any other topic is refused (`TOPIC_INVALID`, `DOMAIN_UNKNOWN`, `DEVICE_ID_INVALID`).',
     '- Publish readings with QoS 1. The hub acknowledges (PUBACK) once it has taken the message, whether it accepted',
@@ -256,13 +256,13 @@ function limitsSection(defaults: { maxPayloadBytes: number; maxBatchReadings: nu
 }
 
 function catalogueSection(): string {
-  const tables = DOMAINS.map((domain) =>
+  const tables = BUILT_IN_DOMAINS.map((domain) =>
     [
       `### ${domain}`,
       '',
       '| metric | unit | physical range | typical band | description |',
       '|---|---|---|---|---|',
-      ...Object.entries(METRIC_CATALOGUE[domain]).map(
+      ...Object.entries(BUILT_IN_CATALOGUE[domain]).map(
         ([metric, spec]) =>
           `| \`${metric}\` | ${cell(spec.unit)} | ${spec.range[0]} … ${spec.range[1]} | ${spec.typical[0]} … ${spec.typical[1]} | ${cell(spec.description)}${spec.integer ? '; whole numbers only' : ''} |`,
       ),
@@ -273,6 +273,22 @@ function catalogueSection(): string {
     '',
     'A value outside the physical range (inclusive) is a sensor, wiring or configuration fault and is refused',
     '(`VALUE_OUT_OF_RANGE`). The typical band is what a healthy network shows; values outside it are stored.',
+    '',
+    'The tables below are the built-in catalogue, shipped with the code. Admins extend and adjust it at run time,',
+    'without a restart: the catalogue in force is `GET /api/catalogue` (the console’s Catalogue page shows it).',
+    '',
+    '- `POST /api/catalogue/domains` `{ "domain": "flood", "description": "…" }` adds a domain (lower-case letters,',
+    '  digits and `_`, 2–32 long). Devices, gateways, scopes, silences and rules may name it at once.',
+    '- `POST /api/catalogue/domains/{domain}/metrics` `{ "name", "unit", "description", "range": [min, max],',
+    '  "typical": [min, max], "integer"? }` adds a metric; it validates readings from the next message on, on every connection.',
+    '- `PATCH /api/catalogue/domains/{domain}/metrics/{metric}` changes a description, range or typical band, also of a',
+    '  built-in metric, or retires a metric (`"retired": true`: new readings of it are `METRIC_UNKNOWN`, stored ones stay;',
+    '  `false` restores it). The unit and whether it counts cannot change: a new quantity is a new metric. A range that',
+    '  would leave readings already stored outside it answers 409 with their count and extremes until sent with `"confirm": true`.',
+    '',
+    'Changes are admin-only (an admin of the whole county), audited, kept in the hub’s database across restarts, and',
+    'never rewrite or delete stored readings. There is no rename: add the new name and retire the old one, so each',
+    'stored reading keeps the name it was stored under. A reading on a domain the catalogue does not hold is `DOMAIN_UNKNOWN`.',
     '',
     tables.join('\n\n'),
   ].join('\n');
@@ -291,7 +307,7 @@ function reasonsSection(): string {
 }
 
 function exampleMetrics(domain: Domain, count: number, variant = 0): Record<string, number> {
-  return Object.fromEntries(Object.entries(METRIC_CATALOGUE[domain]).slice(0, count).map(([metric, spec]) => [metric, exampleValue(spec, variant)]));
+  return Object.fromEntries([...(MetricCatalogue.BUILT_IN.domain(domain)?.metrics ?? [])].slice(0, count).map(([metric, spec]) => [metric, exampleValue(spec, variant)]));
 }
 
 /** A value inside the typical band, moved a little per variant so a batch does not repeat itself. */

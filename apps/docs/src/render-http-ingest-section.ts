@@ -1,5 +1,5 @@
 import { loadHubConfig } from '@hub/config';
-import { DeviceAddress, TELEMETRY_TOPIC_PATTERN, validateTelemetry } from '@hub/contract';
+import { DeviceAddress, MetricCatalogue, TELEMETRY_TOPIC_PATTERN, validateTelemetry } from '@hub/contract';
 import { answerOf, INGEST_STATUSES } from '@hub/pipeline';
 
 /** An example of docs/contract.md's payload section (render-contract-doc.ts). */
@@ -25,7 +25,7 @@ export function httpIngestSection(single: PayloadExample, batchExample: PayloadE
   const limits = loadHubConfig({}).validation;
   const batch = httpExampleBatch(batchExample);
   const { domain, deviceId } = batch.address;
-  const result = validateTelemetry(batch.address, Buffer.from(batch.body), exampleTime + 1000, limits);
+  const result = validateTelemetry(batch.address, Buffer.from(batch.body), exampleTime + 1000, limits, MetricCatalogue.BUILT_IN);
   const answer = answerOf({ accepted: result.readings.length, duplicates: 0, refused: result.rejections });
   return [
     '## HTTP',

@@ -8,7 +8,7 @@ import { openSqliteDatabase } from '@hub/store';
 import { ACCESS_CONTROLLERS, accessProviders } from './access/access.providers';
 import { AccessGuard } from './access/access.guard';
 import { ALERT_CONTROLLERS, alertProviders } from './alerts/alert.providers';
-import { CatalogueController } from './catalogue/catalogue.controller';
+import { CATALOGUE_CONTROLLERS, catalogueProviders } from './catalogue/catalogue.providers';
 import { COMMAND_CONTROLLERS, commandProviders } from './commands/commands.providers';
 import { DEAD_LETTER_CONTROLLERS, deadLetterProviders } from './dead-letters/dead-letters.providers';
 import { DEVICE_CONTROLLERS, deviceProviders } from './devices/device.providers';
@@ -39,7 +39,7 @@ export class HubModule {
         ...DEAD_LETTER_CONTROLLERS,
         ...HEALTH_CONTROLLERS,
         ...INGEST_CONTROLLERS,
-        CatalogueController,
+        ...CATALOGUE_CONTROLLERS,
         ...LIVE_CONTROLLERS,
         ...ALERT_CONTROLLERS,
         ...INTEGRATION_CONTROLLERS,
@@ -49,6 +49,7 @@ export class HubModule {
       providers: [
         ...infrastructureProviders(config),
         HubLifecycle,
+        ...catalogueProviders(),
         ...ingestProviders(config),
         ...deviceProviders(config),
         ...deadLetterProviders(config),

@@ -1,18 +1,16 @@
-import { DOMAINS, Domain } from '@hub/contract';
+import { type Domain, type MetricCatalogue, readDomainList } from '@hub/contract';
 import { InvalidInputError, JsonInputReader, TOWN_NAME_PATTERN, TOWN_NAME_RULE } from '@hub/common';
 import { AccessScope, ROLES, Role } from './access-scope';
 
 export { InvalidInputError, JsonInputReader };
 
-const DOMAIN_PATTERN = new RegExp(`^(${DOMAINS.join('|')})$`);
-
 /**
  * `towns` and `domains` of a body: lists (empty or absent: all), towns spelled as everywhere a town is typed. Keys
  * absent from the body are absent from the result. Shared by operators and API keys.
  */
-export function readScope(read: JsonInputReader): { towns?: string[]; domains?: Domain[] } {
+export function readScope(read: JsonInputReader, catalogue: MetricCatalogue): { towns?: string[]; domains?: Domain[] } {
   const towns = read.stringList('towns', { maxItems: 200, pattern: TOWN_NAME_PATTERN, patternText: TOWN_NAME_RULE });
-  const domains = read.stringList('domains', { maxItems: DOMAINS.length, pattern: DOMAIN_PATTERN, patternText: `one of ${DOMAINS.join(', ')}` }) as Domain[] | undefined;
+  const domains = readDomainList(read, 'domains', catalogue);
   return { ...(towns === undefined ? {} : { towns }), ...(domains === undefined ? {} : { domains }) };
 }
 

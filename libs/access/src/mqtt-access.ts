@@ -36,7 +36,7 @@ export interface MqttLoginRefusal {
  * neither stored nor forwarded nor retained.
  */
 export interface MqttPublishRefusal {
-  readonly reason: 'TOPIC_FORBIDDEN' | 'DEVICE_QUARANTINED';
+  readonly reason: 'TOPIC_FORBIDDEN' | 'DEVICE_QUARANTINED' | 'DOMAIN_UNKNOWN';
   readonly detail: string;
   /** Whom the dead letter is filed under (the sender, for a device), so a field engineer finds it with the device. */
   readonly deviceId?: string;

@@ -1,3 +1,4 @@
+import type { CatalogueSource } from '@hub/contract';
 import type { AlertConfig } from '@hub/config';
 import type { HubLogger } from '@hub/common';
 import { type SqliteDatabase, AuditLogRepository } from '@hub/store';
@@ -22,6 +23,8 @@ export interface AlertEnginePorts {
   readonly db: SqliteDatabase;
   readonly influx: InfluxReader;
   readonly directory: DeviceDirectory;
+  /** Rules name a domain and metric of the catalogue in force; units and ranges come from it. */
+  readonly catalogue: CatalogueSource;
   readonly publish: ServicePublish;
   readonly jobs: IntervalJobs;
   /** One logger per class, named for it. */
@@ -82,7 +85,7 @@ export class AlertEngine {
       this.alertRepository,
       silenceRepository,
       ports.directory,
-      { lateDataMs: config.lateDataMs, maxFutureMs: ports.maxFutureMs, maxCatchUpMs: config.maxCatchUpMs, maxDetailRows: MAX_DETAIL_ROWS },
+      { catalogue: ports.catalogue, lateDataMs: config.lateDataMs, maxFutureMs: ports.maxFutureMs, maxCatchUpMs: config.maxCatchUpMs, maxDetailRows: MAX_DETAIL_ROWS },
       alertsChanged,
       clock,
     );
@@ -100,11 +103,12 @@ export class AlertEngine {
       () => this.scheduler.sync(this.ruleRepository.list()),
       alertsChanged,
       audit,
+      ports.catalogue,
       ports.loggerFor(AlertRulesService.name),
       clock,
     );
     this.workflow = new AlertWorkflowService(this.alertRepository, alertsChanged, audit, clock);
-    this.silences = new AlertSilencesService(silenceRepository, audit, ports.loggerFor(AlertSilencesService.name), clock);
+    this.silences = new AlertSilencesService(silenceRepository, audit, ports.catalogue, ports.loggerFor(AlertSilencesService.name), clock);
   }
 
   /** Loads the default rules on the first start, schedules every enabled rule, starts delivering notifications. */

@@ -13,7 +13,7 @@ import { boundedOfflineQueues, OfflineQueueStats } from './bounded-offline-queue
 import { forwardOnlyToSubscribers } from './forward-only-to-subscribers';
 import { AcknowledgementTracker, type DeviceMessageTap, reportAcknowledgements } from './device-message.tap';
 import { usePlainParserBuffer } from './plain-parser-buffer';
-import { type Domain, isDomain, statusTopic } from '@hub/contract';
+import { type Domain, isDomainName, statusTopic } from '@hub/contract';
 
 export interface BrokerListenOptions extends MqttListenerOptions {
   /** QoS 1/2 messages queued at most for one persistent session while its client is away. */
@@ -166,7 +166,7 @@ export class MqttBroker {
       // subscriber would keep seeing the `online` the gateway left for them. Its own will covers the gateway itself.
       for (const child of this.presence.clientDisconnected(client.id)) {
         // At shutdown the retained store goes with the broker; every device starts offline at the next start anyway.
-        if (this.stopping || !isDomain(child.domain)) continue;
+        if (this.stopping || !isDomainName(child.domain)) continue;
         this.publish(statusTopic(child.domain, child.deviceId), 'offline', 1, true).catch((error: unknown) =>
           this.logger.warn({ msg: 'Could not retain offline for a device of a disconnected gateway', deviceId: child.deviceId, clientId: clipClientId(client.id), error }),
         );

@@ -3,3 +3,4 @@ export * from './reject-reason';
 export * from './telemetry-topic';
 export * from './validate-telemetry';
 export * from './catalogue.view';
+export * from './domain-input';

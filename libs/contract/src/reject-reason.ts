@@ -4,7 +4,7 @@
  */
 export const REJECT_REASONS = {
   TOPIC_INVALID: 'Topic is not sensors/{domain}/{deviceId}/telemetry or .../status',
-  DOMAIN_UNKNOWN: 'Domain is not one of water, power, gas, heat, traffic',
+  DOMAIN_UNKNOWN: 'Domain is not in the catalogue: the built-in water, power, gas, heat and traffic, or one an admin added (GET /api/catalogue)',
   DEVICE_ID_INVALID: 'Device id does not match [A-Za-z0-9_-]{1,64}',
   PAYLOAD_TOO_LARGE: 'Payload is larger than HUB_MAX_PAYLOAD_BYTES',
   MALFORMED_JSON: 'Payload is not valid UTF-8 JSON (a byte order mark or a NUL byte included)',

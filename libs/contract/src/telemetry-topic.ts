@@ -1,4 +1,4 @@
-import { Domain, isDomain } from './metric-catalogue';
+import { Domain, isDomainName } from './metric-catalogue';
 
 /** `sensors/{domain}/{deviceId}/telemetry` — the only topic devices publish readings on. */
 export const TELEMETRY_TOPIC_PATTERN = 'sensors/{domain}/{deviceId}/telemetry';
@@ -25,14 +25,23 @@ export type TopicParse =
   | { readonly ok: true; readonly kind: TopicKind; readonly address: DeviceAddress }
   | { readonly ok: false; readonly reason: 'TOPIC_INVALID' | 'DOMAIN_UNKNOWN' | 'DEVICE_ID_INVALID'; readonly detail: string };
 
-export function parseSensorTopic(topic: string): TopicParse {
+/** What topic parsing needs of the catalogue: whether it knows a domain (a MetricCatalogue is one). */
+export interface KnownDomains {
+  hasDomain(domain: string): boolean;
+}
+
+/** For topics whose domain was checked when their message was taken: any well-formed domain name passes. */
+export const EVERY_DOMAIN_NAME: KnownDomains = { hasDomain: () => true };
+
+/** Parses a device's readings or status topic; the domain must be one the catalogue knows now. */
+export function parseSensorTopic(topic: string, known: KnownDomains): TopicParse {
   const parts = topic.split('/');
   if (parts.length !== 4 || parts[0] !== 'sensors' || (parts[3] !== 'telemetry' && parts[3] !== 'status')) {
     return { ok: false, reason: 'TOPIC_INVALID', detail: `topic must be ${TELEMETRY_TOPIC_PATTERN} (or .../status)` };
   }
   const [, domain, deviceId, kind] = parts;
-  if (!isDomain(domain)) {
-    return { ok: false, reason: 'DOMAIN_UNKNOWN', detail: `unknown domain "${domain.slice(0, 32)}"` };
+  if (!isDomainName(domain) || !known.hasDomain(domain)) {
+    return { ok: false, reason: 'DOMAIN_UNKNOWN', detail: `unknown domain "${domain.slice(0, 32)}": no such domain in the catalogue (GET /api/catalogue)` };
   }
   if (!DEVICE_ID_PATTERN.test(deviceId)) {
     return { ok: false, reason: 'DEVICE_ID_INVALID', detail: 'device id must match [A-Za-z0-9_-]{1,64}' };
@@ -80,7 +89,7 @@ export function parseDeviceReportTopic(topic: string): { readonly address: Devic
   const [, domain, deviceId, first, second] = parts;
   const leaf = `${first}/${second}`;
   if (leaf !== 'commands/reply' && leaf !== 'config/reported') return null;
-  if (!isDomain(domain) || !DEVICE_ID_PATTERN.test(deviceId)) return null;
+  if (!isDomainName(domain) || !DEVICE_ID_PATTERN.test(deviceId)) return null;
   return { address: { domain, deviceId }, leaf };
 }
 

@@ -1,4 +1,4 @@
-import { DOMAINS, METRIC_CATALOGUE } from './metric-catalogue';
+import { MetricCatalogue, BUILT_IN_DOMAINS, BUILT_IN_CATALOGUE } from './metric-catalogue';
 import { REJECT_REASON_CODES, REJECT_REASONS, RejectReason } from './reject-reason';
 import { DeviceAddress } from './telemetry-topic';
 import { MAX_JSON_DEPTH, parseTimestamp, Rejection, ValidationLimits, ValidationResult, validateTelemetry } from './validate-telemetry';
@@ -11,7 +11,7 @@ const DAY = 86_400_000;
 const LIMITS: ValidationLimits = { maxPayloadBytes: 4096, maxBatchReadings: 5, maxAgeMs: 7 * DAY, maxFutureMs: 5 * MINUTE };
 
 function validate(json: string, address: DeviceAddress = WATER, limits: ValidationLimits = LIMITS): ValidationResult {
-  return validateTelemetry(address, Buffer.from(json, 'utf8'), NOW, limits);
+  return validateTelemetry(address, Buffer.from(json, 'utf8'), NOW, limits, MetricCatalogue.BUILT_IN);
 }
 
 /** The one rejection of a payload that must be refused whole. */
@@ -137,13 +137,13 @@ describe('validateTelemetry', () => {
     it('refuses invalid UTF-8 as MALFORMED_JSON', () => {
       // {"metrics":{"ph":7}} with a lone 0xFF byte inside the key.
       const payload = Buffer.concat([Buffer.from('{"metrics":{"p'), Buffer.from([0xff]), Buffer.from('h":7}}')]);
-      const rejection = refusal(validateTelemetry(WATER, payload, NOW, LIMITS));
+      const rejection = refusal(validateTelemetry(WATER, payload, NOW, LIMITS, MetricCatalogue.BUILT_IN));
       expect(rejection.reason).toBe('MALFORMED_JSON');
       expect(rejection.detail).toBe('payload is not valid UTF-8');
     });
 
-    const everyMetric = DOMAINS.flatMap((domain) =>
-      Object.entries(METRIC_CATALOGUE[domain]).map(([metric, spec]) => ({ domain, metric, min: spec.range[0], max: spec.range[1], unit: spec.unit, integer: spec.integer === true })),
+    const everyMetric = BUILT_IN_DOMAINS.flatMap((domain) =>
+      Object.entries(BUILT_IN_CATALOGUE[domain]).map(([metric, spec]) => ({ domain, metric, min: spec.range[0], max: spec.range[1], unit: spec.unit, integer: spec.integer === true })),
     );
 
     it.each(everyMetric)('$domain.$metric accepts its range bounds [$min, $max] and refuses just outside', ({ domain, metric, min, max, unit, integer }) => {
@@ -399,7 +399,7 @@ describe('validateTelemetry', () => {
     const bytes = (...parts: Array<string | number[]>) => Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : Buffer.from(part))));
 
     it('refuses a UTF-8 byte order mark as MALFORMED_JSON instead of dropping it silently', () => {
-      expect(refusal(validateTelemetry(WATER, bytes([0xef, 0xbb, 0xbf], '{"metrics":{"ph":7}}'), NOW, LIMITS))).toEqual({
+      expect(refusal(validateTelemetry(WATER, bytes([0xef, 0xbb, 0xbf], '{"metrics":{"ph":7}}'), NOW, LIMITS, MetricCatalogue.BUILT_IN))).toEqual({
         reason: 'MALFORMED_JSON',
         detail: 'payload starts with a UTF-8 byte order mark (EF BB BF); JSON sent over a network must not (RFC 8259 §8.1)',
       });
@@ -412,14 +412,14 @@ describe('validateTelemetry', () => {
       ['a truncated sequence', [0xe2, 0x82]],
       ['a lone continuation byte', [0x80]],
     ])('refuses %s as MALFORMED_JSON (not valid UTF-8)', (_label, sequence) => {
-      expect(refusal(validateTelemetry(WATER, bytes('{"metrics":{"ph":7},"', sequence, '":1}'), NOW, LIMITS))).toEqual({
+      expect(refusal(validateTelemetry(WATER, bytes('{"metrics":{"ph":7},"', sequence, '":1}'), NOW, LIMITS, MetricCatalogue.BUILT_IN))).toEqual({
         reason: 'MALFORMED_JSON',
         detail: 'payload is not valid UTF-8',
       });
     });
 
     it('refuses a raw NUL byte as MALFORMED_JSON with the NUL shown as \\u0000, not embedded', () => {
-      const rejection = refusal(validateTelemetry(WATER, bytes('{"metrics":{"ph":', [0], '7}}'), NOW, LIMITS));
+      const rejection = refusal(validateTelemetry(WATER, bytes('{"metrics":{"ph":', [0], '7}}'), NOW, LIMITS, MetricCatalogue.BUILT_IN));
       expect(rejection.reason).toBe('MALFORMED_JSON');
       expect(rejection.detail).toContain('\\u0000');
       // eslint-disable-next-line no-control-regex -- asserts the detail carries no raw control characters
@@ -495,5 +495,34 @@ describe('parseTimestamp', () => {
     ['an object', { ms: 1 }],
   ])('refuses %s', (_label, value) => {
     expect(parseTimestamp(value)).toBeUndefined();
+  });
+});
+
+describe('validateTelemetry against a catalogue admins changed', () => {
+  const flood = new MetricCatalogue(
+    new Map([
+      [
+        'flood',
+        {
+          description: 'Flood office',
+          builtIn: false,
+          metrics: new Map([
+            ['river_level_m', { unit: 'm', description: 'River level', range: [-2, 30] as const, typical: [0.5, 3] as const }],
+            ['rain_mm', { unit: 'mm', description: 'Rain', range: [0, 500] as const, typical: [0, 5] as const, retiredAt: NOW - DAY }],
+          ]),
+        },
+      ],
+    ]),
+  );
+  const GAUGE: DeviceAddress = { domain: 'flood', deviceId: 'gauge-1' };
+  const check = (json: string): ValidationResult => validateTelemetry(GAUGE, Buffer.from(json, 'utf8'), NOW, LIMITS, flood);
+
+  it('takes a metric of the catalogue it is given, and its range', () => {
+    expect(check('{"metrics":{"river_level_m":-1.5}}').readings).toEqual([{ domain: 'flood', deviceId: 'gauge-1', ts: NOW, tsFromDevice: false, seq: undefined, metrics: { river_level_m: -1.5 } }]);
+    expect(refusal(check('{"metrics":{"river_level_m":30.5}}'))).toEqual({ reason: 'VALUE_OUT_OF_RANGE', detail: 'river_level_m 30.5 m is outside [-2, 30]' });
+  });
+
+  it('refuses a retired metric, saying since when', () => {
+    expect(refusal(check('{"metrics":{"rain_mm":1}}'))).toEqual({ reason: 'METRIC_UNKNOWN', detail: `"rain_mm" was retired from flood on ${iso(NOW - DAY)}` });
   });
 });

@@ -1,5 +1,5 @@
 import { countJsonMembers, findDuplicateKey, scanJson, printable, quoted } from '@hub/common';
-import { Domain, metricSpec } from './metric-catalogue';
+import { Domain, MetricCatalogue } from './metric-catalogue';
 import { RejectReason } from './reject-reason';
 import { DeviceAddress } from './telemetry-topic';
 
@@ -57,6 +57,7 @@ export function validateTelemetry(
   payload: Uint8Array,
   receivedAt: number,
   limits: ValidationLimits,
+  catalogue: MetricCatalogue,
 ): ValidationResult {
   if (payload.length > limits.maxPayloadBytes) {
     return refuse('PAYLOAD_TOO_LARGE', `payload is ${payload.length} bytes, limit ${limits.maxPayloadBytes}`);
@@ -91,7 +92,7 @@ export function validateTelemetry(
   }
 
   if (!Array.isArray(document)) {
-    const outcome = checkReading(address, document, receivedAt, limits);
+    const outcome = checkReading(address, document, receivedAt, limits, catalogue);
     return 'reason' in outcome ? { readings: [], rejections: [outcome] } : { readings: [outcome], rejections: [] };
   }
   if (document.length === 0) {
@@ -103,7 +104,7 @@ export function validateTelemetry(
   const readings: Reading[] = [];
   const rejections: Rejection[] = [];
   for (let index = 0; index < document.length; index++) {
-    const outcome = checkReading(address, document[index], receivedAt, limits);
+    const outcome = checkReading(address, document[index], receivedAt, limits, catalogue);
     if ('reason' in outcome) {
       // Safe to re-serialise (JSON.stringify recurses): the scan bounded the depth before parsing.
       rejections.push({ ...outcome, index, entry: JSON.stringify(document[index]) });
@@ -123,6 +124,7 @@ function checkReading(
   entry: unknown,
   receivedAt: number,
   limits: ValidationLimits,
+  catalogue: MetricCatalogue,
 ): Reading | Rejection {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
     return { reason: 'READING_NOT_OBJECT', detail: `a reading must be an object, got ${describe(entry)}` };
@@ -171,9 +173,12 @@ function checkReading(
   }
   const values = metrics as Record<string, unknown>;
   for (const name of names) {
-    const spec = metricSpec(address.domain, name);
+    const spec = catalogue.metricSpec(address.domain, name);
     if (spec === undefined) {
       return { reason: 'METRIC_UNKNOWN', detail: `${quoted(name)} is not a ${address.domain} metric` };
+    }
+    if (spec.retiredAt !== undefined) {
+      return { reason: 'METRIC_UNKNOWN', detail: `${quoted(name)} was retired from ${address.domain} on ${new Date(spec.retiredAt).toISOString()}` };
     }
     const value = values[name];
     if (typeof value !== 'number') {

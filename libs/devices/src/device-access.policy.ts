@@ -1,5 +1,5 @@
 import type { MqttAccessPolicy, MqttLoginAttempt, MqttLoginRefusal, MqttPrincipal, MqttPublishRefusal, MqttRefusalCode } from '@hub/access';
-import { parseSensorTopic, DEVICE_ID_PATTERN } from '@hub/contract';
+import { isDomainName, parseSensorTopic, DEVICE_ID_PATTERN, type TopicParse } from '@hub/contract';
 import { deviceSecretMatches, hashDeviceSecret } from './device-secret';
 import { deviceMayPublish, deviceMayReceive, devicePublishRefusal, deviceSubscriptionRefusal } from './device-topic.acl';
 import type { DeviceRegistryService } from './device-registry.service';
@@ -58,11 +58,15 @@ export class DeviceAccessPolicy implements MqttAccessPolicy {
   publishRefusal(principal: MqttPrincipal, topic: string): MqttPublishRefusal | null {
     if (principal.kind === 'device') {
       if (deviceMayPublish(principal, topic)) return null;
+      // A domain nobody defined is the contract's DOMAIN_UNKNOWN whoever sends it, not a question of this sender's rights.
+      const parsed = parseSensorTopic(topic, this.registry.catalogue.current());
+      const unknownDomain = unknownDomainOf(parsed, topic);
+      if (unknownDomain !== null) return { reason: 'DOMAIN_UNKNOWN', detail: unknownDomain, deviceId: principal.deviceId, domain: principal.domain };
       // A gateway also publishes on its children's own topics (checked without building a device's refusal text on
       // every message); what is refused is filed under the gateway, whose configuration is wrong, not under the
       // device it named (which may be another gateway's).
       const gateway = this.registry.find(principal.deviceId);
-      const refusal = gateway?.kind === 'gateway' ? gatewayPublishRefusal(gateway, topic, (id) => this.registry.find(id)) : devicePublishRefusal(principal, topic);
+      const refusal = gateway?.kind === 'gateway' ? gatewayPublishRefusal(gateway, parsed, topic, (id) => this.registry.find(id)) : devicePublishRefusal(principal, topic);
       return refusal === null ? null : { reason: 'TOPIC_FORBIDDEN', detail: refusal, deviceId: principal.deviceId, domain: principal.domain };
     }
     if (principal.kind === 'quarantined') return this.quarantinedPublish(principal.deviceId, topic);
@@ -112,7 +116,9 @@ export class DeviceAccessPolicy implements MqttAccessPolicy {
 
   /** Held (DEVICE_QUARANTINED) on its own topics, whose domain is noted the first time; refused elsewhere. */
   private quarantinedPublish(deviceId: string, topic: string): MqttPublishRefusal {
-    const parsed = parseSensorTopic(topic);
+    const parsed = parseSensorTopic(topic, this.registry.catalogue.current());
+    const unknownDomain = unknownDomainOf(parsed, topic);
+    if (unknownDomain !== null) return { reason: 'DOMAIN_UNKNOWN', detail: unknownDomain, deviceId };
     if (!parsed.ok || parsed.address.deviceId !== deviceId) {
       return { reason: 'TOPIC_FORBIDDEN', detail: `device ${deviceId} may publish only on sensors/{domain}/${deviceId}/telemetry and …/status, not on ${clip(topic)}`, deviceId };
     }
@@ -125,6 +131,16 @@ export class DeviceAccessPolicy implements MqttAccessPolicy {
       domain: parsed.address.domain,
     };
   }
+}
+
+/**
+ * The detail of DOMAIN_UNKNOWN when `topic` has a device topic's shape and a well-formed domain name the catalogue
+ * does not hold (`sensors/sewage/w-1/telemetry`); null otherwise. A segment that cannot be a domain at all (a NUL,
+ * upper case) is the ACL's TOPIC_FORBIDDEN, as before: the sender is not talking the contract.
+ */
+function unknownDomainOf(parsed: TopicParse, topic: string): string | null {
+  if (parsed.ok || parsed.reason !== 'DOMAIN_UNKNOWN') return null;
+  return isDomainName(topic.split('/', 2)[1] ?? '') ? parsed.detail : null;
 }
 
 function refuse(refused: MqttRefusalCode, reason: string, detail: string): MqttLoginRefusal {

@@ -1,5 +1,5 @@
 import { type DomainIssue, firstUnprintable, printable, quoted } from '@hub/common';
-import { Domain, DOMAINS, isDomain, DEVICE_ID_PATTERN } from '@hub/contract';
+import { Domain, domainChoices, DEVICE_ID_PATTERN, type MetricCatalogue } from '@hub/contract';
 import { DEVICE_KINDS, DeviceKind, DevicePatch, DeviceProfile, EMPTY_PROFILE, GatewayLink, NewDevice } from './registry-device';
 
 export const MAX_TOWN_LENGTH = 64;
@@ -30,7 +30,7 @@ export function rawDeviceOf(body: unknown): Parsed<RawDevice> {
 }
 
 /** A new device from the API or a CSV row: every problem at once, each naming its field. */
-export function parseNewDevice(raw: RawDevice, text = false): Parsed<NewDevice> {
+export function parseNewDevice(raw: RawDevice, catalogue: MetricCatalogue, text = false): Parsed<NewDevice> {
   const problems: DomainIssue[] = [];
   for (const field of Object.keys(raw)) {
     if (field !== 'deviceId' && field !== 'domain' && !(PROFILE_FIELDS as readonly string[]).includes(field) && !(GATEWAY_FIELDS as readonly string[]).includes(field)) {
@@ -38,9 +38,9 @@ export function parseNewDevice(raw: RawDevice, text = false): Parsed<NewDevice> 
     }
   }
   const deviceId = readDeviceId(raw.deviceId, problems);
-  const domain = readDomain(raw.domain, problems);
+  const domain = readDomain(raw.domain, problems, catalogue);
   const profile = readProfile(raw, text, problems, false);
-  const link = readGatewayLink(raw, text, domain, problems);
+  const link = readGatewayLink(raw, text, domain, problems, catalogue);
   if (problems.length > 0 || deviceId === undefined || domain === undefined) return { ok: false, problems };
   if (link.gatewayId === deviceId) return { ok: false, problems: [{ field: 'gatewayId', problem: 'a device cannot be its own gateway' }] };
   return { ok: true, value: { ...EMPTY_PROFILE, ...profile, ...link, deviceId, domain } };
@@ -50,7 +50,7 @@ export function parseNewDevice(raw: RawDevice, text = false): Parsed<NewDevice> 
  * kind (default device), a device's gatewayId, a gateway's gatewayDomains (default: its own domain). Whether the
  * named gateway exists and may speak for the device's domain is the registry's question, not a field's.
  */
-function readGatewayLink(raw: RawDevice, text: boolean, domain: Domain | undefined, problems: DomainIssue[]): GatewayLink {
+function readGatewayLink(raw: RawDevice, text: boolean, domain: Domain | undefined, problems: DomainIssue[], catalogue: MetricCatalogue): GatewayLink {
   const given = (field: string): boolean => raw[field] !== undefined && raw[field] !== null && !(text && raw[field] === '');
   let kind: DeviceKind = 'device';
   if (given('kind')) {
@@ -59,7 +59,7 @@ function readGatewayLink(raw: RawDevice, text: boolean, domain: Domain | undefin
     else problems.push({ field: 'kind', problem: `must be one of ${DEVICE_KINDS.join(', ')}, got ${shown(raw.kind)}` });
   }
   const gatewayId = given('gatewayId') ? (readDeviceId(raw.gatewayId, problems, 'gatewayId') ?? null) : null;
-  const domains = given('gatewayDomains') ? readGatewayDomains(raw.gatewayDomains, text, problems) : null;
+  const domains = given('gatewayDomains') ? readGatewayDomains(raw.gatewayDomains, text, problems, catalogue) : null;
   if (kind === 'gateway') {
     if (gatewayId !== null) problems.push({ field: 'gatewayId', problem: 'a gateway cannot be under another gateway' });
     return { kind, gatewayId: null, gatewayDomains: domains ?? (domain === undefined ? [] : [domain]) };
@@ -69,18 +69,18 @@ function readGatewayLink(raw: RawDevice, text: boolean, domain: Domain | undefin
 }
 
 /** A JSON array of domains, or in a CSV cell domains separated by `;`, `|` or spaces; at least one, no repeats. */
-export function readGatewayDomains(value: unknown, text: boolean, problems: DomainIssue[]): Domain[] | null {
+export function readGatewayDomains(value: unknown, text: boolean, problems: DomainIssue[], catalogue: MetricCatalogue): Domain[] | null {
   const items = text && typeof value === 'string' ? value.split(/[;|\s]+/).filter((item) => item !== '') : value;
-  if (!Array.isArray(items) || items.length === 0 || !items.every((item): item is Domain => typeof item === 'string' && isDomain(item))) {
+  if (!Array.isArray(items) || items.length === 0 || !items.every((item): item is Domain => typeof item === 'string' && catalogue.hasDomain(item))) {
     const form = text ? 'domains separated by ; (e.g. water;power)' : 'a non-empty array of domains';
-    return fail(problems, 'gatewayDomains', `must be ${form}, each one of ${DOMAINS.join(', ')}; got ${shown(value)}`);
+    return fail(problems, 'gatewayDomains', `must be ${form}, each ${domainChoices(catalogue)}; got ${shown(value)}`);
   }
   if (new Set(items).size !== items.length) return fail(problems, 'gatewayDomains', `lists a domain more than once: ${shown(value)}`);
   return items;
 }
 
 /** A change to a device's profile: only the fields given; null clears a field. */
-export function parseDevicePatch(raw: RawDevice): Parsed<DevicePatch> {
+export function parseDevicePatch(raw: RawDevice, catalogue: MetricCatalogue): Parsed<DevicePatch> {
   const problems: DomainIssue[] = [];
   for (const field of Object.keys(raw)) {
     if (field === 'domain' || field === 'deviceId') {
@@ -93,7 +93,7 @@ export function parseDevicePatch(raw: RawDevice): Parsed<DevicePatch> {
   }
   const patch: { -readonly [K in keyof DevicePatch]: DevicePatch[K] } = readProfile(raw, false, problems, true);
   if (raw.gatewayId !== undefined) patch.gatewayId = raw.gatewayId === null ? null : (readDeviceId(raw.gatewayId, problems, 'gatewayId') ?? null);
-  if (raw.gatewayDomains !== undefined) patch.gatewayDomains = readGatewayDomains(raw.gatewayDomains, false, problems) ?? [];
+  if (raw.gatewayDomains !== undefined) patch.gatewayDomains = readGatewayDomains(raw.gatewayDomains, false, problems, catalogue) ?? [];
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value: patch };
 }
 
@@ -103,9 +103,9 @@ export function readDeviceId(value: unknown, problems: DomainIssue[], field = 'd
   return undefined;
 }
 
-export function readDomain(value: unknown, problems: DomainIssue[], field = 'domain'): Domain | undefined {
-  if (typeof value === 'string' && isDomain(value)) return value;
-  problems.push({ field, problem: value === undefined || value === '' ? `required: one of ${DOMAINS.join(', ')}` : `must be one of ${DOMAINS.join(', ')}, got ${shown(value)}` });
+export function readDomain(value: unknown, problems: DomainIssue[], catalogue: MetricCatalogue, field = 'domain'): Domain | undefined {
+  if (typeof value === 'string' && catalogue.hasDomain(value)) return value;
+  problems.push({ field, problem: value === undefined || value === '' ? `required: ${domainChoices(catalogue)}` : `must be ${domainChoices(catalogue)}, got ${shown(value)}` });
   return undefined;
 }
 

@@ -35,7 +35,7 @@ export class DeviceImportService {
         refused.push(refusal(candidate, deviceId, [{ field: 'row', problem: candidate.error }]));
         continue;
       }
-      const parsed = parseNewDevice(candidate.raw, candidate.text);
+      const parsed = parseNewDevice(candidate.raw, this.registry.catalogue.current(), candidate.text);
       if (parsed.ok) valid.push({ candidate, device: parsed.value });
       else refused.push(refusal(candidate, deviceId, parsed.problems));
     }

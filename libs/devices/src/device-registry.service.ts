@@ -1,7 +1,7 @@
 import { AccessScope, scopeCovers } from '@hub/access';
 import type { HubLogger, DomainIssue } from '@hub/common';
 import type { TagSet } from '@hub/influx';
-import type { Domain } from '@hub/contract';
+import type { CatalogueSource, Domain } from '@hub/contract';
 import type { NewAuditEntry } from '@hub/store';
 import { parseDevicePatch, parseNewDevice, RawDevice } from './device-fields';
 import { DeviceConflictError, DeviceNotFoundError, DeviceOutOfScopeError, InvalidDeviceError } from './device-registry.errors';
@@ -35,6 +35,8 @@ export interface ProvisionedDevice {
 export interface DeviceRegistryDeps {
   readonly repository: RegistryDeviceRepository;
   readonly audit: { record(entry: NewAuditEntry): unknown };
+  /** Domains a device may have: the ones the catalogue holds when it is provisioned. */
+  readonly catalogue: CatalogueSource;
   readonly logger: HubLogger;
   readonly now?: () => number;
 }
@@ -52,12 +54,14 @@ export class DeviceRegistryService {
   private sessions: DeviceSessions = { disconnect: () => undefined, retire: () => undefined };
   private readonly repository: RegistryDeviceRepository;
   private readonly audit: DeviceRegistryDeps['audit'];
+  readonly catalogue: CatalogueSource;
   private readonly logger: HubLogger;
   readonly now: () => number;
 
   constructor(deps: DeviceRegistryDeps) {
     this.repository = deps.repository;
     this.audit = deps.audit;
+    this.catalogue = deps.catalogue;
     this.logger = deps.logger;
     this.now = deps.now ?? Date.now;
     for (const device of this.repository.loadAll()) this.remember(device);
@@ -99,7 +103,7 @@ export class DeviceRegistryService {
   }
 
   provision(actor: RegistryActor, raw: RawDevice): ProvisionedDevice {
-    const parsed = parseNewDevice(raw);
+    const parsed = parseNewDevice(raw, this.catalogue.current());
     if (!parsed.ok) throw new InvalidDeviceError('Invalid device', parsed.problems);
     const refusal = this.provisionRefusal(actor, parsed.value);
     if (refusal !== null) {
@@ -176,7 +180,7 @@ export class DeviceRegistryService {
 
   update(actor: RegistryActor, deviceId: string, raw: RawDevice): RegistryDevice {
     const device = this.visible(actor, deviceId);
-    const parsed = parseDevicePatch(raw);
+    const parsed = parseDevicePatch(raw, this.catalogue.current());
     if (!parsed.ok) throw new InvalidDeviceError('Invalid change', parsed.problems);
     const next: RegistryDevice = { ...device, ...parsed.value, updatedAt: this.now() };
     if ((next.latitude === null) !== (next.longitude === null)) {
@@ -243,7 +247,7 @@ export class DeviceRegistryService {
   approve(actor: RegistryActor, deviceId: string, raw: RawDevice, issueNewSecret: boolean): { device: RegistryDevice; secret: string | null } {
     const device = this.visible(actor, deviceId);
     if (device.status === 'active') throw new DeviceConflictError(`Device ${deviceId} is already active`);
-    const parsed = parseNewDevice({ ...raw, deviceId, domain: raw.domain ?? device.domain ?? undefined });
+    const parsed = parseNewDevice({ ...raw, deviceId, domain: raw.domain ?? device.domain ?? undefined }, this.catalogue.current());
     if (!parsed.ok) throw new InvalidDeviceError('Invalid approval', parsed.problems);
     if (!scopeCovers(actor.scope, parsed.value)) throw new DeviceOutOfScopeError(deviceId, actor.name);
     const link = this.linkRefusal(actor, parsed.value);

@@ -1,3 +1,4 @@
+import { MetricCatalogue, parseSensorTopic } from '@hub/contract';
 import { MqttLoginAttempt, MqttPrincipal } from '@hub/access';
 import { DeviceAccessPolicy } from './device-access.policy';
 import { gatewayPublishRefusal, GatewayChild } from './gateway-topic.acl';
@@ -22,7 +23,7 @@ describe('gatewayPublishRefusal', () => {
     ['m-5', child('m-5', 'gas', 'dtu-1')],
     ['m-6', child('m-6', 'water', 'dtu-1', { enabled: false })],
   ]);
-  const refusal = (topic: string) => gatewayPublishRefusal({ ...gateway, gatewayDomains: [...gateway.gatewayDomains] }, topic, (id) => registry.get(id));
+  const refusal = (topic: string) => gatewayPublishRefusal({ ...gateway, gatewayDomains: [...gateway.gatewayDomains] }, parseSensorTopic(topic, MetricCatalogue.BUILT_IN), topic, (id) => registry.get(id));
 
   it('lets a gateway publish telemetry and status for its registered children in its domains', () => {
     expect(refusal('sensors/water/m-1/telemetry')).toBeNull();
@@ -77,5 +78,12 @@ describe('DeviceAccessPolicy with a gateway', () => {
   it('stops a gateway publishing for a child moved to no gateway', () => {
     fixture.registry.update(ADMIN, 'm-1', { gatewayId: null });
     expect(policy.publishRefusal(gateway, 'sensors/water/m-1/telemetry')).toMatchObject({ detail: 'gateway dtu-1 may not publish for m-1: it is not registered under any gateway' });
+  });
+
+  it('answers DOMAIN_UNKNOWN for a well-formed domain nobody defined, before the ACL, and TOPIC_FORBIDDEN for a name that cannot be a domain', () => {
+    const unknown = { reason: 'DOMAIN_UNKNOWN', detail: 'unknown domain "sewage": no such domain in the catalogue (GET /api/catalogue)', domain: 'water' };
+    expect(policy.publishRefusal(plain, 'sensors/sewage/w-9/telemetry')).toEqual({ ...unknown, deviceId: 'w-9' });
+    expect(policy.publishRefusal(gateway, 'sensors/sewage/m-1/telemetry')).toEqual({ ...unknown, deviceId: 'dtu-1' });
+    expect(policy.publishRefusal(plain, 'sensors/Sewage/w-9/telemetry')).toMatchObject({ reason: 'TOPIC_FORBIDDEN', deviceId: 'w-9' });
   });
 });

@@ -1,4 +1,4 @@
-import { parseSensorTopic } from '@hub/contract';
+import type { TopicParse } from '@hub/contract';
 import type { RegistryDevice } from './registry-device';
 
 /** What the gateway ACL needs of a gateway's registry entry. */
@@ -10,11 +10,10 @@ export type GatewayChild = Pick<RegistryDevice, 'deviceId' | 'domain' | 'gateway
  * Null when a gateway may publish on `topic` for one of its children: the telemetry or status topic of a device
  * registered under it, in a domain the gateway speaks for, active and enabled. Otherwise why not, naming the child
  * and what is wrong, so the field engineer configuring the DTU knows which row of its poll table to fix. (The
- * gateway's own topics are checked before this, as for any device.)
+ * gateway's own topics are checked before this, as for any device.) `parsed` is parseSensorTopic's reading of `topic`.
  */
-export function gatewayPublishRefusal(gateway: PublishingGateway, topic: string, find: (deviceId: string) => GatewayChild | undefined): string | null {
+export function gatewayPublishRefusal(gateway: PublishingGateway, parsed: TopicParse, topic: string, find: (deviceId: string) => GatewayChild | undefined): string | null {
   const id = gateway.deviceId;
-  const parsed = parseSensorTopic(topic);
   if (!parsed.ok) {
     return `gateway ${id} may publish only on its own topics and on sensors/{domain}/{child id}/telemetry and …/status of the devices registered under it, not on ${clip(topic)}`;
   }

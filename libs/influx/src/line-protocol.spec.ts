@@ -1,5 +1,5 @@
 import { mulberry32 } from '@hub/common';
-import { Domain, DOMAINS, METRIC_CATALOGUE, parseSensorTopic, Reading } from '@hub/contract';
+import { MetricCatalogue, Domain, BUILT_IN_DOMAINS, BUILT_IN_CATALOGUE, parseSensorTopic, Reading } from '@hub/contract';
 import { escapeKey, escapeTagValue, parseLineSeries, readingToLine } from './line-protocol';
 
 const TS = 1_714_564_800_123;
@@ -96,8 +96,8 @@ describe('readingToLine', () => {
 
 describe('field keys', () => {
   it('are catalogue metric names, which need no escaping (readingToLine writes them as they are)', () => {
-    for (const domain of DOMAINS) {
-      for (const name of Object.keys(METRIC_CATALOGUE[domain])) expect(escapeKey(name)).toBe(name);
+    for (const domain of BUILT_IN_DOMAINS) {
+      for (const name of Object.keys(BUILT_IN_CATALOGUE[domain])) expect(escapeKey(name)).toBe(name);
     }
   });
 });
@@ -112,7 +112,7 @@ describe('device ids from topics', () => {
       let id = '';
       const length = Math.floor(random() * 8);
       for (let index = 0; index < length; index++) id += hostile[Math.floor(random() * hostile.length)];
-      const parsed = parseSensorTopic(`sensors/${DOMAINS[attempt % DOMAINS.length]}/${id}/telemetry`);
+      const parsed = parseSensorTopic(`sensors/${BUILT_IN_DOMAINS[attempt % BUILT_IN_DOMAINS.length]}/${id}/telemetry`, MetricCatalogue.BUILT_IN);
       if (!parsed.ok) continue;
       admitted++;
       expect(parsed.address.deviceId).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
@@ -124,14 +124,14 @@ describe('device ids from topics', () => {
   });
 
   it.each(['dev,evil=1', 'dev ph=14', 'dev\\', 'dev\nwater', 'dév', ''])('refuses the id %j', (id) => {
-    expect(parseSensorTopic(`sensors/water/${id}/telemetry`)).toMatchObject({ ok: false });
+    expect(parseSensorTopic(`sensors/water/${id}/telemetry`, MetricCatalogue.BUILT_IN)).toMatchObject({ ok: false });
   });
 });
 
 describe('parseLineSeries', () => {
   it('reads back the measurement and tags readingToLine wrote, for the longest device id the contract allows', () => {
     const deviceId = `A-z_9${'x'.repeat(59)}`;
-    expect(parseSensorTopic(`sensors/water/${deviceId}/telemetry`)).toMatchObject({ ok: true });
+    expect(parseSensorTopic(`sensors/water/${deviceId}/telemetry`, MetricCatalogue.BUILT_IN)).toMatchObject({ ok: true });
     const line = readingToLine(reading('water', deviceId, { pressure_kpa: 412.5, flow_m3h: 1 }), [['site', 'Mill Lane'], ['town', 'Ashford']]);
     expect(parseLineSeries(line)).toEqual({ measurement: 'water', tags: { device_id: deviceId, site: 'Mill Lane', town: 'Ashford' } });
   });

@@ -1,3 +1,4 @@
+import { MetricCatalogue } from '@hub/contract';
 import { describeMqttAccessPolicyContract } from '@hub/access/testing';
 import { IntegrationAccessPolicy } from './integration-access.policy';
 import { IntegrationCredential } from './integration-client.repository';
@@ -25,7 +26,7 @@ describeMqttAccessPolicyContract('IntegrationAccessPolicy', () => {
   ]);
   const password = Buffer.from(SECRET);
   return {
-    policy: new IntegrationAccessPolicy({ find: (name) => clients.get(name) }, (deviceId) => towns.get(deviceId) ?? null),
+    policy: new IntegrationAccessPolicy({ find: (name) => clients.get(name) }, (deviceId) => towns.get(deviceId) ?? null, MetricCatalogue.BUILT_IN),
     clients: [
       {
         label: 'water.scada (water only)',

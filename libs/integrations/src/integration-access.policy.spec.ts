@@ -1,3 +1,4 @@
+import { MetricCatalogue } from '@hub/contract';
 import { isLoginRefusal, MqttLoginAttempt } from '@hub/access';
 import { IntegrationAccessPolicy, IntegrationPrincipal } from './integration-access.policy';
 import { IntegrationCredential } from './integration-client.repository';
@@ -32,7 +33,7 @@ describe('IntegrationAccessPolicy', () => {
     ['w-ash', 'Ashford'],
     ['w-brook', 'Brook'],
   ]);
-  const policy = new IntegrationAccessPolicy({ find: (name) => clients.get(name) }, (deviceId) => towns.get(deviceId) ?? null);
+  const policy = new IntegrationAccessPolicy({ find: (name) => clients.get(name) }, (deviceId) => towns.get(deviceId) ?? null, MetricCatalogue.BUILT_IN);
   const login = (username: string | undefined, password: string | undefined, clientId = username ?? 'w-1'): ReturnType<IntegrationAccessPolicy['authenticate']> =>
     policy.authenticate({ clientId, username, password: password === undefined ? undefined : Buffer.from(password), remoteAddress: '127.0.0.1' } satisfies MqttLoginAttempt);
 
@@ -59,7 +60,7 @@ describe('IntegrationAccessPolicy', () => {
 
   it("refuses a client id that is another client's own (names may hold '-': no takeover of its session)", () => {
     const named = new Map([...clients, ['water.scada-2', credential('water.scada-2', { domains: ['water'] })]]);
-    const strict = new IntegrationAccessPolicy({ find: (name) => named.get(name) }, () => null);
+    const strict = new IntegrationAccessPolicy({ find: (name) => named.get(name) }, () => null, MetricCatalogue.BUILT_IN);
     const attempt = (clientId: string) => strict.authenticate({ clientId, username: 'water.scada', password: Buffer.from(SECRET), remoteAddress: '127.0.0.1' });
     expect(attempt('water.scada-2')).toEqual({ refused: 'identifier-rejected', detail: 'client id water.scada-2 belongs to integration client water.scada-2' });
     expect(attempt('water.scada-2-standby')).toEqual({ refused: 'identifier-rejected', detail: 'client id water.scada-2-standby belongs to integration client water.scada-2' });

@@ -1,4 +1,5 @@
 import { scopeCovers, type MqttAccessPolicy, type MqttLoginAttempt, type MqttLoginRefusal, type MqttPrincipal, type MqttPublishRefusal, type MqttRefusalCode } from '@hub/access';
+import type { CatalogueSource } from '@hub/contract';
 import { INTEGRATION_CLIENT_NAME_PATTERN, isIntegrationUsername } from './integration-client';
 import { IntegrationCredential } from './integration-client.repository';
 import { filterRefusal, topicSubject } from './integration-topics';
@@ -22,6 +23,7 @@ export class IntegrationAccessPolicy implements MqttAccessPolicy {
   constructor(
     private readonly credentials: IntegrationCredentials,
     private readonly townOf: TownLookup,
+    private readonly catalogue: CatalogueSource,
   ) {}
 
   authenticate(attempt: MqttLoginAttempt): IntegrationPrincipal | MqttLoginRefusal {
@@ -59,7 +61,7 @@ export class IntegrationAccessPolicy implements MqttAccessPolicy {
 
   subscriptionRefusal(principal: MqttPrincipal, filter: string): string | null {
     if (principal.kind !== 'integration') return `${nameOf(principal)} is not an integration client`;
-    return filterRefusal(filter, principal.scope.domains);
+    return filterRefusal(filter, principal.scope.domains, this.catalogue.current());
   }
 
   /**

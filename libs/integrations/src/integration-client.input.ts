@@ -1,8 +1,6 @@
 import { type DomainIssue, InvalidInputError, JsonInputReader, TOWN_NAME_PATTERN, TOWN_NAME_RULE } from '@hub/common';
-import { DOMAINS, Domain } from '@hub/contract';
+import { type Domain, type MetricCatalogue, readDomainList } from '@hub/contract';
 import { INTEGRATION_CLIENT_NAME_PATTERN, INTEGRATION_CLIENT_NAME_TEXT } from './integration-client';
-
-const DOMAIN_PATTERN = new RegExp(`^(${DOMAINS.join('|')})$`);
 
 export interface NewIntegrationClientInput {
   readonly name: string;
@@ -14,23 +12,23 @@ export interface NewIntegrationClientInput {
 export type IntegrationClientChange = Partial<Omit<NewIntegrationClientInput, 'name'>>;
 
 /** `{ name, domains?, towns?, description? }`; every problem listed with its field. Empty (or absent) lists mean all. */
-export function parseNewIntegrationClient(body: unknown): NewIntegrationClientInput {
+export function parseNewIntegrationClient(body: unknown, catalogue: MetricCatalogue): NewIntegrationClientInput {
   const issues: DomainIssue[] = [];
   const read = JsonInputReader.of(body, '', issues, ['name', 'domains', 'towns', 'description']);
   if (read === undefined) throw new InvalidInputError('MQTT client', issues);
   const name = read.requiredString('name', { maxLength: 64, pattern: INTEGRATION_CLIENT_NAME_PATTERN, patternText: INTEGRATION_CLIENT_NAME_TEXT });
-  const scope = readScope(read);
+  const scope = readScope(read, catalogue);
   const description = read.string('description', { maxLength: 500 }) ?? '';
   if (issues.length > 0 || name === undefined) throw new InvalidInputError('MQTT client', issues);
   return { name, domains: scope.domains ?? [], towns: scope.towns ?? [], description };
 }
 
 /** `{ domains?, towns?, description? }`: what changes; at least one. */
-export function parseIntegrationClientChange(body: unknown): IntegrationClientChange {
+export function parseIntegrationClientChange(body: unknown, catalogue: MetricCatalogue): IntegrationClientChange {
   const issues: DomainIssue[] = [];
   const read = JsonInputReader.of(body, '', issues, ['domains', 'towns', 'description']);
   if (read === undefined) throw new InvalidInputError('MQTT client change', issues);
-  const scope = readScope(read);
+  const scope = readScope(read, catalogue);
   const description = read.has('description') && read.raw('description') === '' ? '' : read.string('description', { maxLength: 500 });
   if (!read.has('domains') && !read.has('towns') && !read.has('description')) read.fail('domains', 'or towns or description is required: what to change');
   if (issues.length > 0) throw new InvalidInputError('MQTT client change', issues);
@@ -41,8 +39,8 @@ export function parseIntegrationClientChange(body: unknown): IntegrationClientCh
   };
 }
 
-function readScope(read: JsonInputReader): { domains?: Domain[]; towns?: string[] } {
-  const domains = read.stringList('domains', { maxItems: DOMAINS.length, pattern: DOMAIN_PATTERN, patternText: `one of ${DOMAINS.join(', ')}` }) as Domain[] | undefined;
+function readScope(read: JsonInputReader, catalogue: MetricCatalogue): { domains?: Domain[]; towns?: string[] } {
+  const domains = readDomainList(read, 'domains', catalogue);
   const towns = read.stringList('towns', { maxItems: 200, pattern: TOWN_NAME_PATTERN, patternText: TOWN_NAME_RULE });
   return { domains, towns };
 }

@@ -1,3 +1,4 @@
+import { MetricCatalogue } from '@hub/contract';
 import { AuditLogRepository, openSqliteDatabase } from '@hub/store';
 import { IntegrationClientRepository } from './integration-client.repository';
 import { IntegrationClientsActor, IntegrationClientsService } from './integration-clients.service';
@@ -18,7 +19,7 @@ describe('IntegrationClientsService', () => {
     audit = new AuditLogRepository(db);
     disconnected = [];
     now = Date.UTC(2026, 0, 15, 12);
-    service = new IntegrationClientsService(repository, audit, { disconnect: (name) => (disconnected.push(name), 1) }, () => now);
+    service = new IntegrationClientsService(repository, audit, MetricCatalogue.BUILT_IN, { disconnect: (name) => (disconnected.push(name), 1) }, () => now);
   });
 
   it('creates a client with a secret shown once and stored only as its hash, and records who did it', () => {

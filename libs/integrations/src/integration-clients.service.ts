@@ -1,6 +1,7 @@
 import type { IssuedIntegrationClient } from '@hub/api-types';
 import { type Principal, assertScopeWithin, scopeWithin } from '@hub/access';
 import type { AuditLogRepository } from '@hub/store';
+import type { CatalogueSource } from '@hub/contract';
 import { IntegrationClient, IntegrationClientView, toIntegrationClientView } from './integration-client';
 import { IntegrationClientExistsError, IntegrationClientNotFoundError } from './integration-client.errors';
 import { parseIntegrationClientChange, parseNewIntegrationClient } from './integration-client.input';
@@ -32,12 +33,14 @@ export class IntegrationClientsService {
   constructor(
     private readonly repository: IntegrationClientRepository,
     private readonly audit: AuditLogRepository,
+    /** Subscriptions name domains: the ones the catalogue holds now. */
+    private readonly catalogue: CatalogueSource,
     private readonly connections: IntegrationConnections,
     private readonly now: () => number = Date.now,
   ) {}
 
   create(body: unknown, by: IntegrationClientsActor): IssuedIntegrationClient {
-    const input = parseNewIntegrationClient(body);
+    const input = parseNewIntegrationClient(body, this.catalogue.current());
     assertScopeWithin(by, { domains: input.domains, towns: input.towns }, `MQTT client ${input.name}`);
     const actor = by.name;
     const now = this.now();
@@ -91,7 +94,7 @@ export class IntegrationClientsService {
 
   /** Changes the scope or description; a scope change disconnects the client so it subscribes again within the new one. */
   update(name: string, body: unknown, by: IntegrationClientsActor): IntegrationClientView {
-    const change = parseIntegrationClientChange(body);
+    const change = parseIntegrationClientChange(body, this.catalogue.current());
     const client = this.find(name, by);
     const updated: IntegrationClient = {
       ...client,

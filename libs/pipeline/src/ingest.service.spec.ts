@@ -1,3 +1,4 @@
+import { MetricCatalogue } from '@hub/contract';
 import { ValidationLimits } from '@hub/contract';
 import { SILENT_LOGGER } from '@hub/common';
 import { openSqliteDatabase } from '@hub/store';
@@ -32,7 +33,7 @@ describe('IngestService', () => {
     deadLetters = [];
     stats = new IngestStats();
     presence = new DevicePresence(new DeviceStateRepository(openSqliteDatabase(':memory:')), SILENT_LOGGER);
-    service = new IngestService(limits, writer, (letters) => deadLetters.push(...letters), presence, stats, SILENT_LOGGER);
+    service = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, (letters) => deadLetters.push(...letters), presence, stats, SILENT_LOGGER);
   });
 
   it('hands a valid reading to the writer as a line and acknowledges once the writer accepts it', () => {
@@ -49,7 +50,7 @@ describe('IngestService', () => {
   });
 
   it('writes the extra tags the registry gives a device (town, site) on every line of its messages', () => {
-    const tagged = new IngestService(limits, writer, (letters) => deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(0), (deviceId) =>
+    const tagged = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, (letters) => deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(0), (deviceId) =>
       deviceId === 'w-1' ? [['site', 'Mill Lane'], ['town', 'Ashford']] : [],
     );
     const ts = Date.now() - 1000;
@@ -166,7 +167,7 @@ describe('IngestService', () => {
   });
 
   it('does not acknowledge when the dead-letter store cannot record, so the device resends', () => {
-    service = new IngestService(limits, writer, () => {
+    service = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, () => {
       throw new Error('disk full');
     }, presence, stats, SILENT_LOGGER);
     const done = jest.fn();
@@ -176,7 +177,7 @@ describe('IngestService', () => {
   });
 
   it('acknowledges an exact resend (same seq and ts) without storing it twice, and counts it', () => {
-    service = new IngestService(limits, writer, (letters) => deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(60_000));
+    service = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, (letters) => deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(60_000));
     const ts = Date.now() - 5000;
     const done = jest.fn();
     service.handlePublish(client, 'sensors/water/w-1/telemetry', json({ ts, seq: 41, metrics: { ph: 7 } }), done);
@@ -203,7 +204,7 @@ describe('IngestService', () => {
 
     it('tells what became of each entry at once, and calls back only once the accepted ones are durable', () => {
       const ts = Date.now() - 5000;
-      service = new IngestService(limits, writer, (letters) => deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(60_000));
+      service = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, (letters) => deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(60_000));
       service.handlePost(posting, 'sensors/water/w-1/telemetry', json({ ts, seq: 1, metrics: { ph: 7 } }), jest.fn());
       writer.offered[0].accepted();
       const done = jest.fn();
@@ -250,7 +251,7 @@ describe('IngestService', () => {
       expect(service.handlePost(posting, 'sensors/water/w-1/telemetry', json({ metrics: { ph: 7 } }), stopping)).toEqual({ accepted: 0, duplicates: 0, refused: [] });
       expect(stopping).toHaveBeenCalledWith(new Error('service is shutting down'));
 
-      service = new IngestService(limits, writer, () => {
+      service = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, () => {
         throw new Error('disk full');
       }, presence, stats, SILENT_LOGGER);
       const failing = jest.fn();

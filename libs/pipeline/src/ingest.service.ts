@@ -1,5 +1,5 @@
 import { HubLogger } from '@hub/common';
-import { parseSensorTopic, Rejection, RejectReason, TopicParse, ValidationLimits, validateTelemetry } from '@hub/contract';
+import { type CatalogueSource, type KnownDomains, parseSensorTopic, Rejection, RejectReason, TopicParse, ValidationLimits, validateTelemetry } from '@hub/contract';
 import { readingToLine, TagSet } from '@hub/influx';
 import { NewDeadLetter } from './dead-letter.repository';
 import { DevicePresence } from '@hub/devices';
@@ -58,13 +58,14 @@ class ClientState {
   /**
    * A device publishes to the same topic message after message: parsed once, not per message (~2 % of the CPU). A
    * gateway cycles through its children's topics: each is parsed once too (≈ 0.26 µs a parse, measured). Only valid
-   * topics are kept (bounded in length), and at most MAX_CACHED_TOPICS of them.
+   * topics are kept (bounded in length), and at most MAX_CACHED_TOPICS of them — a domain, once in the catalogue,
+   * stays in it (admins retire metrics, never domains), so a kept parse never goes stale.
    */
-  parseTopic(topic: string): TopicParse {
+  parseTopic(topic: string, known: KnownDomains): TopicParse {
     if (topic === this.topic && this.parsed !== null) return this.parsed;
     let parsed = this.recent?.get(topic);
     if (parsed === undefined) {
-      parsed = parseSensorTopic(topic);
+      parsed = parseSensorTopic(topic, known);
       if (this.topic !== null && parsed.ok) {
         this.recent ??= new Map();
         if (this.recent.size >= MAX_CACHED_TOPICS) this.recent.clear();
@@ -89,6 +90,8 @@ export class IngestService {
 
   constructor(
     private readonly limits: ValidationLimits,
+    /** Asked per message: an admin's catalogue change is in force for the next message on every connection. */
+    private readonly catalogue: CatalogueSource,
     private readonly writer: ReadingWriter,
     private readonly recordDeadLetters: (letters: readonly NewDeadLetter[]) => void,
     private readonly presence: DevicePresence,
@@ -132,7 +135,7 @@ export class IngestService {
     const state = this.stateOf(client);
     const settle = state.acks.reserve(done);
     try {
-      return this.route(client, state.parseTopic(topic), topic, payload, settle);
+      return this.route(client, state.parseTopic(topic, this.catalogue.current()), topic, payload, settle);
     } catch (error) {
       // A failure here (e.g. the dead-letter store is unwritable) refuses the message without PUBACK or 2xx, so the
       // device keeps it and resends.
@@ -187,7 +190,7 @@ export class IngestService {
       return { forward: known, ...NOTHING_TAKEN, refused };
     }
 
-    const result = validateTelemetry(address, payload, receivedAt, this.limits);
+    const result = validateTelemetry(address, payload, receivedAt, this.limits, this.catalogue.current());
     if (result.rejections.length > 0) {
       this.recordRejections(clientId, topic, payload, receivedAt, address.deviceId, address.domain, result.rejections);
     }

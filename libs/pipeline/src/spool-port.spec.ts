@@ -16,7 +16,7 @@ describe('originOfLine', () => {
 
   it('keeps the line with empty fields when it does not parse or its measurement is no domain', () => {
     expect(originOfLine('garbage')).toEqual({ line: 'garbage', domain: '', deviceId: '', topic: '' });
-    expect(originOfLine('bogus,device_id=b-1 v=1 1000')).toEqual({ line: 'bogus,device_id=b-1 v=1 1000', domain: 'bogus', deviceId: 'b-1', topic: '' });
+    expect(originOfLine('Bogus!,device_id=b-1 v=1 1000')).toEqual({ line: 'Bogus!,device_id=b-1 v=1 1000', domain: 'Bogus!', deviceId: 'b-1', topic: '' });
   });
 });
 

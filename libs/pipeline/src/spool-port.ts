@@ -1,4 +1,4 @@
-import { isDomain, telemetryTopic } from '@hub/contract';
+import { isDomainName, telemetryTopic } from '@hub/contract';
 import { LineSinkWriteError, parseLineSeries } from '@hub/influx';
 import { SpoolFullError } from '@hub/spool';
 import { NewDeadLetter } from './dead-letter.repository';
@@ -51,5 +51,5 @@ export function originOfLine(line: string): PointOrigin {
   const series = parseLineSeries(line);
   const domain = series?.measurement ?? '';
   const deviceId = series?.tags.device_id ?? '';
-  return { line, domain, deviceId, topic: isDomain(domain) ? telemetryTopic(domain, deviceId) : '' };
+  return { line, domain, deviceId, topic: isDomainName(domain) ? telemetryTopic(domain, deviceId) : '' };
 }

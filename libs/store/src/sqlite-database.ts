@@ -229,6 +229,32 @@ const MIGRATIONS: readonly string[] = [
      reported TEXT,
      reported_at INTEGER
    );`,
+  // The run-time catalogue (issue 14): domains admins added, and metrics they added or changed (a built-in metric's
+  // row overrides its shipped range, band and description). Retiring sets retired_at; no row is ever deleted, so a
+  // metric's name keeps meaning what it meant for the readings stored under it.
+  `CREATE TABLE catalogue_domains (
+     domain TEXT PRIMARY KEY,
+     description TEXT NOT NULL,
+     position INTEGER NOT NULL,
+     created_at INTEGER NOT NULL,
+     created_by TEXT NOT NULL
+   );
+   CREATE TABLE catalogue_metrics (
+     domain TEXT NOT NULL,
+     metric TEXT NOT NULL,
+     unit TEXT NOT NULL,
+     description TEXT NOT NULL,
+     range_min REAL NOT NULL,
+     range_max REAL NOT NULL,
+     typical_min REAL NOT NULL,
+     typical_max REAL NOT NULL,
+     integer INTEGER NOT NULL,
+     retired_at INTEGER,
+     position INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     updated_by TEXT NOT NULL,
+     PRIMARY KEY (domain, metric)
+   );`,
 ];
 
 /**

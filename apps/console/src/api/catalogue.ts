@@ -4,7 +4,7 @@ import type { Catalogue, CatalogueMetric } from '@hub/api-types';
 
 /**
  * The metric catalogue from the hub (units, descriptions, typical bands, reject reasons): fetched once per page load
- * and shared, so labels always match the contract the hub enforces.
+ * and shared, so labels always match the contract the hub enforces; fetched again after an admin changes it here.
  */
 let pending: Promise<Catalogue> | undefined;
 let loaded: Catalogue | undefined;
@@ -18,6 +18,12 @@ function loadCatalogue(): Promise<Catalogue> {
     },
   );
   return pending;
+}
+
+/** After an admin changed the catalogue: the next page that asks loads it again. */
+export function forgetCatalogue(): void {
+  pending = undefined;
+  loaded = undefined;
 }
 
 export function useCatalogue(): { catalogue: Catalogue | undefined; error: Error | undefined } {

@@ -14,6 +14,8 @@ import type {
   AlertRuleDocument,
   AlertView,
   Catalogue,
+  CatalogueDomain,
+  CatalogueMetric,
   DeadLetterPage,
   DeviceReadings,
   FleetDevice,
@@ -27,6 +29,10 @@ import type {
 /** The read API of the hub, one function per endpoint. */
 export const hubApi = {
   catalogue: (signal?: AbortSignal) => getJson<Catalogue>('/api/catalogue', signal),
+  addCatalogueDomain: (domain: { domain: string; description: string }) => sendJson<CatalogueDomain>('POST', '/api/catalogue/domains', domain),
+  addCatalogueMetric: (domain: string, metric: unknown) => sendJson<CatalogueMetric>('POST', `/api/catalogue/domains/${encodeURIComponent(domain)}/metrics`, metric),
+  changeCatalogueMetric: (domain: string, metric: string, change: unknown) =>
+    sendJson<CatalogueMetric>('PATCH', `/api/catalogue/domains/${encodeURIComponent(domain)}/metrics/${encodeURIComponent(metric)}`, change),
   devices: async (signal?: AbortSignal) => (await getJson<DeviceView[]>('/api/devices', signal)).filter(isFleetDevice),
   /** A device waiting in quarantine may not know its domain yet: shown as "unknown". */
   device: async (id: string, signal?: AbortSignal): Promise<FleetDevice> => {

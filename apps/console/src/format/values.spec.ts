@@ -1,9 +1,9 @@
-import { DOMAINS, METRIC_CATALOGUE } from '@hub/contract';
+import { BUILT_IN_DOMAINS, BUILT_IN_CATALOGUE } from '@hub/contract';
 import { bandOf, formatBytes, formatValue, metricLabel } from './values';
 
 describe('metricLabel', () => {
   it('names every metric of the catalogue without its unit (the unit is shown with the value)', () => {
-    const labels = Object.fromEntries(DOMAINS.flatMap((domain) => Object.keys(METRIC_CATALOGUE[domain]).map((metric) => [`${domain}.${metric}`, metricLabel(metric)])));
+    const labels = Object.fromEntries(BUILT_IN_DOMAINS.flatMap((domain) => Object.keys(BUILT_IN_CATALOGUE[domain]).map((metric) => [`${domain}.${metric}`, metricLabel(metric)])));
     expect(labels).toEqual({
       'water.pressure_kpa': 'Pressure',
       'water.flow_m3h': 'Flow',

@@ -5,13 +5,15 @@ import { Empty } from '../components/states';
 import { Link } from '../router';
 import { ApiKeysAdmin } from './admin/api-keys-admin';
 import { AuditLogView } from './admin/audit-log-view';
+import { CatalogueAdmin } from './admin/catalogue-admin';
 import { OperatorsAdmin } from './admin/operators-admin';
 
-type Section = 'operators' | 'api-keys' | 'audit';
+type Section = 'operators' | 'api-keys' | 'catalogue' | 'audit';
 
 const SECTIONS: ReadonlyArray<{ section: Section; href: string; label: string }> = [
   { section: 'operators', href: '/admin/operators', label: 'Operators' },
   { section: 'api-keys', href: '/admin/api-keys', label: 'API keys' },
+  { section: 'catalogue', href: '/admin/catalogue', label: 'Catalogue' },
   { section: 'audit', href: '/admin/audit', label: 'Audit log' },
 ];
 
@@ -22,12 +24,12 @@ export function AdminView(props: { section: Section }): JSX.Element {
   if (me.role !== 'admin') {
     return (
       <Page title={title}>
-        <Empty title="Admins only">Operators, API keys and the audit log are managed by the county’s admins.</Empty>
+        <Empty title="Admins only">Operators, API keys, the metric catalogue and the audit log are managed by the county’s admins.</Empty>
       </Page>
     );
   }
   return (
-    <Page title={title} subtitle="Who may see and do what, and who did what when" wide>
+    <Page title={title} subtitle="Who may see and do what, what the hub measures, and who did what when" wide>
       <nav aria-label="Admin" class="segmented admin-tabs">
         {SECTIONS.map((entry) => (
           <Link key={entry.section} href={entry.href} class={entry.section === props.section ? 'selected' : undefined} aria-current={entry.section === props.section ? 'page' : undefined}>
@@ -37,6 +39,7 @@ export function AdminView(props: { section: Section }): JSX.Element {
       </nav>
       {props.section === 'operators' && <OperatorsAdmin />}
       {props.section === 'api-keys' && <ApiKeysAdmin />}
+      {props.section === 'catalogue' && <CatalogueAdmin />}
       {props.section === 'audit' && <AuditLogView />}
     </Page>
   );

@@ -1,3 +1,4 @@
+import { DOMAIN_API_DOC } from '../catalogue/domain-query.pipe';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   PRINCIPAL_KINDS,
@@ -14,7 +15,6 @@ import {
   type Role,
   type SessionTimesView,
 } from '@hub/api-types';
-import { DOMAINS } from '@hub/contract';
 
 /**
  * OpenAPI schemas of the access API (documentation only: the access lib validates bodies and names every bad field).
@@ -35,7 +35,7 @@ export class MeDto implements MeView {
   @ApiProperty({ description: 'Username, `key:<name>` or `bootstrap-key`: what the audit log and alert histories record' }) name!: string;
   @ApiProperty({ enum: ROLES }) role!: Role;
   @ApiProperty({ type: [String], description: 'Towns seen (empty: all)' }) towns!: string[];
-  @ApiProperty({ enum: DOMAINS, isArray: true, description: 'Domains seen (empty: all)' }) domains!: string[];
+  @ApiProperty({ ...DOMAIN_API_DOC, isArray: true, description: 'Domains seen (empty: all)' }) domains!: string[];
   @ApiPropertyOptional({ type: SessionTimesDto, nullable: true, description: 'Logged-in operators only' }) session!: SessionTimesDto | null;
 }
 
@@ -49,13 +49,13 @@ export class NewOperatorDto {
   @ApiProperty({ description: '12 to 1024 characters, not containing the username' }) password!: string;
   @ApiProperty({ enum: ROLES }) role!: string;
   @ApiPropertyOptional({ type: [String], description: 'Towns the operator sees and acts in (empty or absent: all)' }) towns?: string[];
-  @ApiPropertyOptional({ enum: DOMAINS, isArray: true, description: 'Domains (empty or absent: all)' }) domains?: string[];
+  @ApiPropertyOptional({ ...DOMAIN_API_DOC, isArray: true, description: 'Domains (empty or absent: all)' }) domains?: string[];
 }
 
 export class OperatorChangeDto {
   @ApiPropertyOptional({ enum: ROLES }) role?: string;
   @ApiPropertyOptional({ type: [String] }) towns?: string[];
-  @ApiPropertyOptional({ enum: DOMAINS, isArray: true }) domains?: string[];
+  @ApiPropertyOptional({ ...DOMAIN_API_DOC, isArray: true }) domains?: string[];
   @ApiPropertyOptional({ description: 'true: logged out everywhere at once and refused from then on' }) disabled?: boolean;
   @ApiPropertyOptional({ description: 'A new password (a reset): the operator is logged out everywhere' }) password?: string;
 }
@@ -64,7 +64,7 @@ export class OperatorDto implements OperatorView {
   @ApiProperty() username!: string;
   @ApiProperty({ enum: ROLES }) role!: Role;
   @ApiProperty({ type: [String] }) towns!: string[];
-  @ApiProperty({ enum: DOMAINS, isArray: true }) domains!: string[];
+  @ApiProperty({ ...DOMAIN_API_DOC, isArray: true }) domains!: string[];
   @ApiProperty() disabled!: boolean;
   @ApiProperty() createdAt!: string;
   @ApiProperty() createdBy!: string;
@@ -77,7 +77,7 @@ export class NewApiKeyDto {
   @ApiPropertyOptional({ example: 'Nightly export to the water SCADA' }) description?: string;
   @ApiProperty({ enum: ROLES }) role!: string;
   @ApiPropertyOptional({ type: [String] }) towns?: string[];
-  @ApiPropertyOptional({ enum: DOMAINS, isArray: true }) domains?: string[];
+  @ApiPropertyOptional({ ...DOMAIN_API_DOC, isArray: true }) domains?: string[];
 }
 
 export class ApiKeyDto implements ApiKeyView {
@@ -87,7 +87,7 @@ export class ApiKeyDto implements ApiKeyView {
   @ApiProperty({ example: 'cshub_Ab3dEf', description: 'The first characters of the key, to recognise it' }) prefix!: string;
   @ApiProperty({ enum: ROLES }) role!: Role;
   @ApiProperty({ type: [String] }) towns!: string[];
-  @ApiProperty({ enum: DOMAINS, isArray: true }) domains!: string[];
+  @ApiProperty({ ...DOMAIN_API_DOC, isArray: true }) domains!: string[];
   @ApiProperty() createdAt!: string;
   @ApiProperty() createdBy!: string;
   @ApiProperty({ nullable: true, type: String }) revokedAt!: string | null;

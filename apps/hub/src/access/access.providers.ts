@@ -1,3 +1,4 @@
+import { LiveCatalogue } from '@hub/catalogue';
 import { Logger, Provider } from '@nestjs/common';
 import { Counter, Registry } from 'prom-client';
 import { ApiKeyRepository, ApiKeysService, InitialAdminPasswordFile, OperatorRepository, OperatorsService, PasswordHasher, PrincipalResolver, LoginThrottle, LoginService, LoginStats, OperatorSessions, SessionRepository } from '@hub/access';
@@ -55,14 +56,14 @@ export function accessProviders(config: HubConfig): Provider[] {
     },
     {
       provide: OperatorsService,
-      useFactory: (operators: OperatorRepository, sessions: OperatorSessions, hasher: PasswordHasher, audit: AuditLogRepository, throttle: LoginThrottle) =>
-        new OperatorsService(operators, sessions, hasher, audit, throttle, new InitialAdminPasswordFile(config.dataDir), new Logger(OperatorsService.name)),
-      inject: [OperatorRepository, OperatorSessions, PasswordHasher, AuditLogRepository, LoginThrottle],
+      useFactory: (operators: OperatorRepository, sessions: OperatorSessions, hasher: PasswordHasher, audit: AuditLogRepository, throttle: LoginThrottle, catalogue: LiveCatalogue) =>
+        new OperatorsService(operators, sessions, hasher, audit, catalogue, throttle, new InitialAdminPasswordFile(config.dataDir), new Logger(OperatorsService.name)),
+      inject: [OperatorRepository, OperatorSessions, PasswordHasher, AuditLogRepository, LoginThrottle, LiveCatalogue],
     },
     {
       provide: ApiKeysService,
-      useFactory: (keys: ApiKeyRepository, audit: AuditLogRepository) => new ApiKeysService(keys, audit, new Logger(ApiKeysService.name)),
-      inject: [ApiKeyRepository, AuditLogRepository],
+      useFactory: (keys: ApiKeyRepository, audit: AuditLogRepository, catalogue: LiveCatalogue) => new ApiKeysService(keys, audit, catalogue, new Logger(ApiKeysService.name)),
+      inject: [ApiKeyRepository, AuditLogRepository, LiveCatalogue],
     },
     {
       provide: PrincipalResolver,

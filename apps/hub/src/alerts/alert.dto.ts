@@ -1,5 +1,5 @@
+import { DOMAIN_API_DOC } from '../catalogue/domain-query.pipe';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { DOMAINS } from '@hub/contract';
 import {
   ALERT_EVENT_KINDS,
   ALERT_STATES,
@@ -28,7 +28,7 @@ import type { Domain } from '@hub/contract';
  * field renamed there stops this file compiling until the documentation follows.
  */
 export class RuleSelectorDto {
-  @ApiProperty({ enum: DOMAINS })
+  @ApiProperty({ ...DOMAIN_API_DOC })
   domain!: string;
   @ApiProperty({ description: 'A metric of the domain (see /api/catalogue or docs/contract.md)', example: 'methane_pct_lel' })
   metric!: string;
@@ -114,7 +114,7 @@ export class AlertDto implements AlertView {
   @ApiProperty({ enum: SEVERITIES }) severity!: Severity;
   @ApiProperty({ enum: ALERT_STATES }) state!: AlertState;
   @ApiProperty({ description: 'Opened and cleared repeatedly: held open, further changes not notified' }) flapping!: boolean;
-  @ApiProperty({ enum: DOMAINS }) domain!: Domain;
+  @ApiProperty({ ...DOMAIN_API_DOC }) domain!: Domain;
   @ApiProperty() metric!: string;
   @ApiProperty() unit!: string;
   @ApiProperty() deviceId!: string;
@@ -169,7 +169,7 @@ export class CommentDto implements CommentRequest {
 
 export class SilenceDto implements SilenceView {
   @ApiProperty({ readOnly: true }) id!: number;
-  @ApiPropertyOptional({ enum: DOMAINS, nullable: true }) domain!: Domain | null;
+  @ApiPropertyOptional({ ...DOMAIN_API_DOC, nullable: true }) domain!: Domain | null;
   @ApiPropertyOptional({ nullable: true, type: String }) town!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) deviceId!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Only this rule' }) ruleId!: string | null;

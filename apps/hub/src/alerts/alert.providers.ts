@@ -1,3 +1,4 @@
+import { LiveCatalogue } from '@hub/catalogue';
 import { Logger, Provider } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { AlertEngine, PresenceDeviceDirectory } from '@hub/alerts';
@@ -32,11 +33,13 @@ export function alertProviders(config: HubConfig): Provider[] {
         registry: Registry,
         listener: AlertEvaluationMetric,
         devices: DeviceRegistryService,
+        catalogue: LiveCatalogue,
       ) => {
         const engine = new AlertEngine(config.alerts, {
           db,
           influx,
           directory: new PresenceDeviceDirectory(presence, (deviceId) => devices.townOf(deviceId)),
+          catalogue,
           publish: (topic, payload, qos, retain) => broker.publish(topic, payload, qos, retain),
           jobs,
           loggerFor: (context) => new Logger(context),
@@ -46,7 +49,7 @@ export function alertProviders(config: HubConfig): Provider[] {
         registerAlertMetrics(registry, engine.stats, engine.alertRepository);
         return engine;
       },
-      inject: [SQLITE_DATABASE, InfluxQueryClient, DevicePresence, MqttBroker, SchedulerRegistryJobs, Registry, AlertEvaluationMetric, DeviceRegistryService],
+      inject: [SQLITE_DATABASE, InfluxQueryClient, DevicePresence, MqttBroker, SchedulerRegistryJobs, Registry, AlertEvaluationMetric, DeviceRegistryService, LiveCatalogue],
     },
     AlertsLifecycle,
   ];

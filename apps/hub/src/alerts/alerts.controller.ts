@@ -1,8 +1,9 @@
+import { DOMAIN_API_DOC, DomainQuery } from '../catalogue/domain-query.pipe';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AlertEngine, ALERT_STATES, AlertState, type AlertEventView, type AlertView, toAlertEventView, toAlertView, SEVERITIES, type Severity } from '@hub/alerts';
 import type { AlertPage } from '@hub/api-types';
-import { DOMAINS, type Domain } from '@hub/contract';
+import type { Domain } from '@hub/contract';
 import { badPathParam } from '../http/query-params';
 import { CURSOR, DEVICE_ID, enumQuery, FLAG, LIMIT, textQuery, TIME } from '../http/query-pipes';
 import { AlertDto, AlertEventDto, AlertPageDto, CommentDto, OperatorActionDto } from './alert.dto';
@@ -20,7 +21,7 @@ export class AlertsController {
   @ApiOperation({ summary: 'Alerts, newest first, filtered; only those inside the caller’s towns and domains' })
   @ApiQuery({ name: 'state', required: false, enum: STATE_FILTERS, description: 'open = firing or acknowledged' })
   @ApiQuery({ name: 'severity', required: false, enum: SEVERITIES })
-  @ApiQuery({ name: 'domain', required: false, enum: DOMAINS })
+  @ApiQuery({ name: 'domain', required: false, ...DOMAIN_API_DOC })
   @ApiQuery({ name: 'town', required: false })
   @ApiQuery({ name: 'device', required: false })
   @ApiQuery({ name: 'rule', required: false })
@@ -34,7 +35,7 @@ export class AlertsController {
     @CurrentPrincipal() principal: Principal,
     @Query('state', enumQuery(STATE_FILTERS)) state?: (typeof STATE_FILTERS)[number],
     @Query('severity', enumQuery(SEVERITIES)) severity?: Severity,
-    @Query('domain', enumQuery(DOMAINS)) domain?: Domain,
+    @Query('domain', DomainQuery) domain?: Domain,
     @Query('town', textQuery(100)) town?: string,
     @Query('device', DEVICE_ID) deviceId?: string,
     @Query('rule', textQuery(64)) ruleId?: string,

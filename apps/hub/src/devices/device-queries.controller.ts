@@ -1,7 +1,8 @@
+import { DOMAIN_API_DOC, DomainQuery } from '../catalogue/domain-query.pipe';
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiForbiddenResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@hub/access';
-import { DOMAINS, type Domain } from '@hub/contract';
+import type { Domain } from '@hub/contract';
 import { DeviceQueryService, type DeviceView, DEVICE_STATUSES } from '@hub/devices';
 import { CurrentPrincipal } from '../access/access.decorators';
 import { deviceIdParam } from '../http/query-params';
@@ -27,12 +28,12 @@ export class DeviceQueriesController {
   @Get()
   @ApiOperation({ summary: 'Devices: registry data (town, site, location, interval, status …) with online state, last seen and last values' })
   @ApiQuery({ name: 'town', required: false })
-  @ApiQuery({ name: 'domain', required: false, enum: DOMAINS })
+  @ApiQuery({ name: 'domain', required: false, ...DOMAIN_API_DOC })
   @ApiQuery({ name: 'status', required: false, enum: STATUS_FILTERS, description: 'quarantined: unknown devices waiting for approval' })
   list(
     @CurrentPrincipal() principal: Principal,
     @Query('town', PLAIN) town?: string,
-    @Query('domain', enumQuery(DOMAINS)) domain?: Domain,
+    @Query('domain', DomainQuery) domain?: Domain,
     @Query('status', enumQuery(STATUS_FILTERS)) status?: (typeof STATUS_FILTERS)[number],
   ): DeviceView[] {
     return this.devices.list(principal.scope, { town, domain, status });

@@ -1,3 +1,4 @@
+import { LiveCatalogue } from '@hub/catalogue';
 import { Logger, Provider } from '@nestjs/common';
 import { type DeviceTownLookup, UsernameRoutedPolicy } from '@hub/access';
 import type { HubConfig } from '@hub/config';
@@ -26,9 +27,9 @@ export function deviceProviders(config: HubConfig): Provider[] {
     ReadingsService,
     {
       provide: DeviceRegistryService,
-      useFactory: (db: SqliteDatabase, audit: AuditLogRepository) =>
-        new DeviceRegistryService({ repository: new RegistryDeviceRepository(db), audit, logger: new Logger(DeviceRegistryService.name) }),
-      inject: [SQLITE_DATABASE, AuditLogRepository],
+      useFactory: (db: SqliteDatabase, audit: AuditLogRepository, catalogue: LiveCatalogue) =>
+        new DeviceRegistryService({ repository: new RegistryDeviceRepository(db), audit, catalogue, logger: new Logger(DeviceRegistryService.name) }),
+      inject: [SQLITE_DATABASE, AuditLogRepository, LiveCatalogue],
     },
     { provide: DeviceImportService, useFactory: (registry: DeviceRegistryService) => new DeviceImportService(registry), inject: [DeviceRegistryService] },
     {
@@ -40,7 +41,7 @@ export function deviceProviders(config: HubConfig): Provider[] {
       // Devices by the registry; usernames with a dot are integration clients, whose towns come from the registry too.
       provide: MQTT_ACCESS_POLICY,
       useFactory: (registry: DeviceRegistryService, integrations: IntegrationClientRepository) =>
-        new UsernameRoutedPolicy(new DeviceAccessPolicy(registry, config.devices.admission), new IntegrationAccessPolicy(integrations, (deviceId) => registry.townOf(deviceId))),
+        new UsernameRoutedPolicy(new DeviceAccessPolicy(registry, config.devices.admission), new IntegrationAccessPolicy(integrations, (deviceId) => registry.townOf(deviceId), registry.catalogue)),
       inject: [DeviceRegistryService, IntegrationClientRepository],
     },
     DeviceMetrics,

@@ -1,5 +1,5 @@
 import { BadRequestException, Injectable, ServiceUnavailableException } from '@nestjs/common';
-import { Domain, METRIC_CATALOGUE } from '@hub/contract';
+import { LiveCatalogue } from '@hub/catalogue';
 import type { DeviceReadings, ReadingSeries } from '@hub/api-types';
 import { InfluxQueryClient, quoteIdentifier, quoteString } from '@hub/influx';
 
@@ -16,7 +16,10 @@ const INFLUX_MIN_MS = -INFLUX_MAX_MS;
 
 @Injectable()
 export class ReadingsService {
-  constructor(private readonly influx: InfluxQueryClient) {}
+  constructor(
+    private readonly influx: InfluxQueryClient,
+    private readonly catalogue: LiveCatalogue,
+  ) {}
 
   /** A device's readings from InfluxDB, averaged into `every`-sized buckets by event time (server-side). */
   async readings(device: { readonly deviceId: string; readonly domain: string }, range: { from?: number; to?: number; everyMs?: number }): Promise<DeviceReadings> {
@@ -45,7 +48,7 @@ export class ReadingsService {
       throw new ServiceUnavailableException(`InfluxDB query failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
 
-    const catalogue = METRIC_CATALOGUE[device.domain as Domain] ?? {};
+    const catalogue = this.catalogue.current();
     const metrics: Record<string, ReadingSeries> = {};
     for (const { columns, values } of series) {
       columns.forEach((column, index) => {
@@ -56,7 +59,7 @@ export class ReadingsService {
           const value = row[index];
           if (typeof value === 'number') points.push([Number(row[0]), value]);
         }
-        metrics[name] = { unit: catalogue[name]?.unit ?? '', points };
+        metrics[name] = { unit: catalogue.metricSpec(device.domain, name)?.unit ?? '', points };
       });
     }
     return { deviceId, domain: device.domain, from, to, everyMs, metrics };

@@ -1,3 +1,4 @@
+import { MetricCatalogue } from '@hub/contract';
 import { UsernameRoutedPolicy } from '@hub/access';
 import { describeMqttAccessPolicyContract } from '@hub/access/testing';
 import { DeviceAccessPolicy } from '@hub/devices';
@@ -10,11 +11,11 @@ describeMqttAccessPolicyContract('UsernameRoutedPolicy (devices registered, inte
   const device = fixture.registry.provision(ADMIN, { deviceId: 'w-1', domain: 'water', town: 'Ashford', site: null });
   fixture.registry.provision(ADMIN, { deviceId: 'w-brook', domain: 'water', town: 'Brook', site: null });
   const integrations = new IntegrationClientRepository(fixture.db);
-  const clients = new IntegrationClientsService(integrations, fixture.audit, { disconnect: () => 0 }, () => fixture.time);
+  const clients = new IntegrationClientsService(integrations, fixture.audit, MetricCatalogue.BUILT_IN, { disconnect: () => 0 }, () => fixture.time);
   const scada = clients.create({ name: 'ashford.scada', domains: ['water'], towns: ['Ashford'] }, { name: 'ada', scope: { towns: [], domains: [] } });
   const policy = new UsernameRoutedPolicy(
     new DeviceAccessPolicy(fixture.registry, 'registered'),
-    new IntegrationAccessPolicy(integrations, (deviceId) => fixture.registry.townOf(deviceId)),
+    new IntegrationAccessPolicy(integrations, (deviceId) => fixture.registry.townOf(deviceId), MetricCatalogue.BUILT_IN),
   );
   return {
     policy,

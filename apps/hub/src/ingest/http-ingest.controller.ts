@@ -1,7 +1,7 @@
+import { DOMAIN_API_DOC } from '../catalogue/domain-query.pipe';
 import { applyDecorators, Controller, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiResponseOptions, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { DOMAINS } from '@hub/contract';
 import { INGEST_STATUSES, type HttpAnswer } from '@hub/pipeline';
 import { PublicRoute } from '../access/access.decorators';
 import { CurrentDevice, DeviceLoginGuard, type AdmittedDevice } from './device-login.guard';
@@ -32,7 +32,7 @@ export class HttpIngestController {
       'A device posts its readings: one reading object or a JSON array of them, exactly the MQTT telemetry payload. Answered once every reading is in InfluxDB, ' +
       'the fsync\'d outage spool or the dead-letter store (what a QoS 1 PUBACK promises). Authorization: Bearer <device secret> or Basic <device id>:<secret>.',
   })
-  @ApiParam({ name: 'domain', enum: DOMAINS })
+  @ApiParam({ name: 'domain', ...DOMAIN_API_DOC })
   @ApiParam({ name: 'deviceId', description: 'The device the readings are for: [A-Za-z0-9_-]{1,64}' })
   @ApiBody({ description: 'The telemetry payload of docs/contract.md', schema: { oneOf: [{ type: 'object' }, { type: 'array', items: { type: 'object' } }], example: READINGS_EXAMPLE } })
   @ApiResponses(INGEST_STATUSES.map(({ status, when }) => ({ status, description: when, ...(status === 200 || status === 202 ? { type: IngestAnswerDto } : {}) })))

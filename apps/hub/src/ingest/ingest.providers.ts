@@ -1,3 +1,4 @@
+import { LiveCatalogue } from '@hub/catalogue';
 import { Logger, Provider } from '@nestjs/common';
 import type { Client } from 'aedes';
 import { join } from 'node:path';
@@ -53,11 +54,11 @@ export function ingestProviders(config: HubConfig): Provider[] {
     },
     {
       provide: IngestService,
-      useFactory: (writer: InfluxWriter, deadLetters: DeadLetterRepository, presence: DevicePresence, stats: IngestStats, registry: DeviceRegistryService) =>
-        new IngestService(config.validation, writer, deadLetters.insertMany, presence, stats, new Logger(IngestService.name), new SeqDeduper(config.seqDedupeWindowMs), (id) =>
+      useFactory: (writer: InfluxWriter, deadLetters: DeadLetterRepository, presence: DevicePresence, stats: IngestStats, registry: DeviceRegistryService, catalogue: LiveCatalogue) =>
+        new IngestService(config.validation, catalogue, writer, deadLetters.insertMany, presence, stats, new Logger(IngestService.name), new SeqDeduper(config.seqDedupeWindowMs), (id) =>
           registry.tagsOf(id),
         ),
-      inject: [InfluxWriter, DeadLetterRepository, DevicePresence, IngestStats, DeviceRegistryService],
+      inject: [InfluxWriter, DeadLetterRepository, DevicePresence, IngestStats, DeviceRegistryService, LiveCatalogue],
     },
     {
       // The same access policy and failed-login back-off as MQTT, the same pipeline, the same writer's room.

@@ -1,3 +1,4 @@
+import { LiveCatalogue } from '@hub/catalogue';
 import type { Provider } from '@nestjs/common';
 import { MqttBroker } from '@hub/broker';
 import { IntegrationClientRepository, IntegrationClientsService } from '@hub/integrations';
@@ -13,11 +14,11 @@ export function integrationProviders(): Provider[] {
     { provide: IntegrationClientRepository, useFactory: (db: SqliteDatabase) => new IntegrationClientRepository(db), inject: [SQLITE_DATABASE] },
     {
       provide: IntegrationClientsService,
-      useFactory: (clients: IntegrationClientRepository, audit: AuditLogRepository, broker: MqttBroker) =>
-        new IntegrationClientsService(clients, audit, {
+      useFactory: (clients: IntegrationClientRepository, audit: AuditLogRepository, broker: MqttBroker, catalogue: LiveCatalogue) =>
+        new IntegrationClientsService(clients, audit, catalogue, {
           disconnect: (name) => broker.closeConnections((principal) => principal.kind === 'integration' && principal.name === name),
         }),
-      inject: [IntegrationClientRepository, AuditLogRepository, MqttBroker],
+      inject: [IntegrationClientRepository, AuditLogRepository, MqttBroker, LiveCatalogue],
     },
   ];
 }

@@ -1,6 +1,6 @@
+import { DOMAIN_API_DOC } from '../catalogue/domain-query.pipe';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { IntegrationClientView, IssuedIntegrationClient } from '@hub/api-types';
-import { DOMAINS } from '@hub/contract';
 
 /**
  * OpenAPI schemas of the MQTT client API. Documentation only: bodies are validated by the integrations lib, which
@@ -9,7 +9,7 @@ import { DOMAINS } from '@hub/contract';
 export class NewMqttClientDto {
   @ApiProperty({ description: 'Its MQTT username: lower-case words joined by dots (never a device id), e.g. water.scada', example: 'water.scada' })
   name!: string;
-  @ApiPropertyOptional({ enum: DOMAINS, isArray: true, description: 'Domains it may read (empty or absent: all)' })
+  @ApiPropertyOptional({ ...DOMAIN_API_DOC, isArray: true, description: 'Domains it may read (empty or absent: all)' })
   domains?: string[];
   @ApiPropertyOptional({ type: [String], description: 'Towns whose devices it may read (empty or absent: all). Devices without a town are in none.' })
   towns?: string[];
@@ -18,7 +18,7 @@ export class NewMqttClientDto {
 }
 
 export class MqttClientChangeDto {
-  @ApiPropertyOptional({ enum: DOMAINS, isArray: true, description: 'New domains (empty: all). Disconnects the client.' })
+  @ApiPropertyOptional({ ...DOMAIN_API_DOC, isArray: true, description: 'New domains (empty: all). Disconnects the client.' })
   domains?: string[];
   @ApiPropertyOptional({ type: [String], description: 'New towns (empty: all). Disconnects the client.' })
   towns?: string[];
@@ -29,7 +29,7 @@ export class MqttClientChangeDto {
 export class MqttClientDto implements IntegrationClientView {
   @ApiProperty({ example: 'water.scada' })
   name!: string;
-  @ApiProperty({ enum: DOMAINS, isArray: true })
+  @ApiProperty({ ...DOMAIN_API_DOC, isArray: true })
   domains!: string[];
   @ApiProperty({ type: [String] })
   towns!: string[];

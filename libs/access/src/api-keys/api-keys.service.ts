@@ -1,5 +1,6 @@
 import type { ApiKeyView } from '@hub/api-types';
 import { DomainIssue, type HubLogger } from '@hub/common';
+import type { CatalogueSource } from '@hub/contract';
 import type { Principal } from '../access-scope';
 import { AccessConflictError, AccessNotFoundError } from '../access-errors';
 import { fullScope, InvalidInputError, JsonInputReader, readRole, readScope } from '../access-input';
@@ -22,6 +23,8 @@ export class ApiKeysService {
   constructor(
     private readonly keys: ApiKeyRepository,
     private readonly audit: AuditTrail,
+    /** Scopes name domains: the ones the catalogue holds now. */
+    private readonly catalogue: CatalogueSource,
     private readonly logger: HubLogger,
     private readonly clock: () => number = Date.now,
   ) {}
@@ -33,7 +36,7 @@ export class ApiKeysService {
     const name = read.requiredString('name', { maxLength: 64, pattern: API_KEY_NAME_PATTERN, patternText: 'lower-case letters, digits, ".", "_" or "-", starting with a letter or digit' });
     const description = read.string('description', { maxLength: 500 }) ?? '';
     const role = readRole(read, true);
-    const scope = fullScope(readScope(read));
+    const scope = fullScope(readScope(read, this.catalogue.current()));
     if (issues.length > 0 || name === undefined || role === undefined) throw new InvalidInputError('API key', issues);
     assertScopeWithin(by, scope, `API key ${name}`);
     // Names stay unique, revoked keys included: `key:<name>` in the audit log must mean one key.

@@ -1,4 +1,5 @@
 import { DomainIssue } from '@hub/common';
+import type { MetricCatalogue } from '@hub/contract';
 import type { AccessScope, Role } from '../access-scope';
 import { fullScope, InvalidInputError, JsonInputReader, readRole, readScope } from '../access-input';
 import { MAX_PASSWORD_LENGTH, passwordProblem } from '../passwords/password-policy';
@@ -21,7 +22,7 @@ export interface OperatorChangeInput {
 }
 
 /** POST /api/operators: `{ username, password, role, towns?, domains? }`. */
-export function parseNewOperator(body: unknown): NewOperatorInput {
+export function parseNewOperator(body: unknown, catalogue: MetricCatalogue): NewOperatorInput {
   const issues: DomainIssue[] = [];
   const read = JsonInputReader.of(body, '', issues, ['username', 'password', 'role', 'towns', 'domains']);
   if (read === undefined) throw new InvalidInputError('operator', issues);
@@ -29,18 +30,18 @@ export function parseNewOperator(body: unknown): NewOperatorInput {
   if (username !== undefined && RESERVED_USERNAMES.has(username)) read.fail('username', `"${username}" is reserved for the hub itself`);
   const password = readPassword(read, 'password', username ?? '');
   const role = readRole(read, true);
-  const scope = fullScope(readScope(read));
+  const scope = fullScope(readScope(read, catalogue));
   if (issues.length > 0 || username === undefined || password === undefined || role === undefined) throw new InvalidInputError('operator', issues);
   return { username, password, role, scope };
 }
 
 /** PATCH /api/operators/:username: any of role, towns, domains, disabled, password. */
-export function parseOperatorChange(body: unknown, username: string): OperatorChangeInput {
+export function parseOperatorChange(body: unknown, username: string, catalogue: MetricCatalogue): OperatorChangeInput {
   const issues: DomainIssue[] = [];
   const read = JsonInputReader.of(body, '', issues, ['role', 'towns', 'domains', 'disabled', 'password']);
   if (read === undefined) throw new InvalidInputError('operator change', issues);
   const role = readRole(read, false);
-  const scope = readScope(read);
+  const scope = readScope(read, catalogue);
   const disabled = read.boolean('disabled');
   const password = read.has('password') ? readPassword(read, 'password', username) : undefined;
   if (issues.length > 0) throw new InvalidInputError('operator change', issues);

@@ -1,6 +1,7 @@
 import type { OperatorView } from '@hub/api-types';
 import { randomBytes } from 'node:crypto';
 import type { HubLogger } from '@hub/common';
+import type { CatalogueSource } from '@hub/contract';
 import { AccessScope, COUNTY_SCOPE, Principal } from '../access-scope';
 import { AccessConflictError, AccessDeniedError, AccessNotFoundError, TooManyAttemptsError } from '../access-errors';
 import { AuditTrail, SYSTEM_ACTOR } from '../audit-trail';
@@ -29,6 +30,8 @@ export class OperatorsService {
     private readonly sessions: OperatorSessions,
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditTrail,
+    /** Scopes name domains: the ones the catalogue holds now. */
+    private readonly catalogue: CatalogueSource,
     private readonly throttle: LoginThrottle,
     private readonly initialPasswordFile: InitialAdminPasswordFile,
     private readonly logger: HubLogger,
@@ -47,7 +50,7 @@ export class OperatorsService {
   }
 
   async create(body: unknown, by: Principal): Promise<OperatorView> {
-    const input = parseNewOperator(body);
+    const input = parseNewOperator(body, this.catalogue.current());
     assertScopeWithin(by, input.scope, `operator ${input.username}`);
     if (this.operators.get(input.username) !== undefined) throw new AccessConflictError(`Operator ${input.username} already exists`);
     const passwordHash = await this.hasher.hash(input.password);
@@ -65,7 +68,7 @@ export class OperatorsService {
 
   async update(username: string, body: unknown, by: Principal): Promise<OperatorView> {
     const current = this.manageable(username, by);
-    const change = parseOperatorChange(body, username);
+    const change = parseOperatorChange(body, username, this.catalogue.current());
     const scope: AccessScope = { towns: change.towns ?? current.scope.towns, domains: change.domains ?? current.scope.domains };
     assertScopeWithin(by, scope, `operator ${username}`);
     if (by.kind === 'operator' && by.name === username && (change.disabled === true || (change.role !== undefined && change.role !== 'admin'))) {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HubLogger } from '@hub/common';
+import { MetricCatalogue } from '@hub/contract';
 import { AuditLogRepository, openSqliteDatabase, SqliteDatabase } from '@hub/store';
 import { Principal } from '../access-scope';
 import { ApiKeyRepository } from '../api-keys/api-key.repository';
@@ -46,9 +47,9 @@ export class AccessFixture {
   readonly logger = new SilentLogger();
   readonly dataDir = mkdtempSync(join(tmpdir(), 'access-spec-'));
   readonly passwordFile = new InitialAdminPasswordFile(this.dataDir);
-  readonly operators = new OperatorsService(this.operatorRepository, this.sessions, this.hasher, this.audit, this.throttle, this.passwordFile, this.logger, this.clock);
+  readonly operators = new OperatorsService(this.operatorRepository, this.sessions, this.hasher, this.audit, MetricCatalogue.BUILT_IN, this.throttle, this.passwordFile, this.logger, this.clock);
   readonly logins = new LoginService(this.operatorRepository, this.sessions, this.hasher, this.throttle, this.audit, this.stats, this.logger, this.clock);
-  readonly keys = new ApiKeysService(new ApiKeyRepository(this.db), this.audit, this.logger, this.clock);
+  readonly keys = new ApiKeysService(new ApiKeyRepository(this.db), this.audit, MetricCatalogue.BUILT_IN, this.logger, this.clock);
   readonly resolver = new PrincipalResolver((presented) => presented === 'the-bootstrap-key-from-the-environment', this.keys, this.sessions);
 
   /** Closes the database and removes the data directory (call in afterEach). */

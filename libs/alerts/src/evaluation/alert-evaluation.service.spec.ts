@@ -1,3 +1,4 @@
+import { MetricCatalogue } from '@hub/contract';
 import type { InfluxSeries } from '@hub/influx';
 import { openSqliteDatabase, SqliteDatabase } from '@hub/store';
 import { AlertRule } from '../rules/alert-rule';
@@ -67,7 +68,7 @@ describe('AlertEvaluationService', () => {
   let now: number;
   let service: AlertEvaluationService;
   const methane: AlertRule = aRule({ selector: { domain: 'gas', metric: 'methane_pct_lel' }, condition: { type: 'threshold', operator: 'above', value: 20, clear: 10 } }, 'methane');
-  const options = { lateDataMs: 10 * S, maxFutureMs: 5 * S, maxCatchUpMs: 60 * S, maxDetailRows: 50_000 };
+  const options = { catalogue: MetricCatalogue.BUILT_IN, lateDataMs: 10 * S, maxFutureMs: 5 * S, maxCatchUpMs: 60 * S, maxDetailRows: 50_000 };
 
   beforeEach(() => {
     db = openSqliteDatabase(':memory:');

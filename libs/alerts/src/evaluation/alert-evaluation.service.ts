@@ -1,5 +1,5 @@
 import type { InfluxSeries } from '@hub/influx';
-import { metricSpec } from '@hub/contract';
+import type { CatalogueSource } from '@hub/contract';
 import { AlertStateMachine } from '../lifecycle/alert-state-machine';
 import { Alert, AlertEventDraft } from '../lifecycle/alert';
 import { notificationPayload } from '../notifications/alert-notification.payload';
@@ -29,6 +29,8 @@ import { NoDataSource } from './no-data.source';
 import { bucketsByDevice, extremeDevices, rowsByDevice } from './query-result.parser';
 
 export interface AlertEvaluationOptions {
+  /** For the unit in an alert's summary. */
+  readonly catalogue: CatalogueSource;
   readonly lateDataMs: number;
   readonly maxFutureMs: number;
   readonly maxCatchUpMs: number;
@@ -172,7 +174,7 @@ export class AlertEvaluationService {
     const now = window.now;
     const current = this.alerts.latestForRule(rule.id, window.start - flapWindowOf(rule));
     const silences = this.silences.overlapping(window.start, now);
-    const unit = metricSpec(rule.selector.domain, rule.selector.metric)?.unit ?? '';
+    const unit = this.options.catalogue.current().metricSpec(rule.selector.domain, rule.selector.metric)?.unit ?? '';
     // The console's wording, with the metric in front: one description of a condition wherever it is shown.
     const summary = `${rule.selector.metric} ${describeCondition(toConditionDocument(rule.condition), unit)}`;
     const inSeason = rule.activeMonths.length === 0 || rule.activeMonths.includes(new Date(now).getMonth() + 1);

@@ -1,3 +1,4 @@
+import { MetricCatalogue } from '@hub/contract';
 import { AlertRule } from '../rules/alert-rule';
 import { parseAlertRuleInput } from '../rules/alert-rule.validator';
 import { aggregateStatement, DETAIL_AGGREGATES, detailBucketMs, deviceFilter, evaluationWindow, extremeDevicesStatement, fineBucketMs, screenAggregates } from './alert-query.builder';
@@ -6,7 +7,7 @@ const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
 const M = 60_000;
 
 function rule(document: Record<string, unknown>): AlertRule {
-  const { spec } = parseAlertRuleInput({ name: 'r', severity: 'warning', selector: { domain: 'water', metric: 'pressure_kpa' }, evaluateEvery: '30s', ...document });
+  const { spec } = parseAlertRuleInput({ name: 'r', severity: 'warning', selector: { domain: 'water', metric: 'pressure_kpa' }, evaluateEvery: '30s', ...document }, MetricCatalogue.BUILT_IN);
   return { ...spec, id: 'r', revision: 1, createdAt: 0, updatedAt: 0 };
 }
 

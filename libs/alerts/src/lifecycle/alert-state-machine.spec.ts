@@ -1,3 +1,4 @@
+import { MetricCatalogue } from '@hub/contract';
 import { DeviceEvaluation, Episode } from '../evaluation/device-evaluation';
 import { AlertRule } from '../rules/alert-rule';
 import { parseAlertRuleInput } from '../rules/alert-rule.validator';
@@ -15,7 +16,7 @@ const RULE: AlertRule = {
     selector: { domain: 'gas', metric: 'methane_pct_lel' },
     evaluateEvery: '1s',
     condition: { type: 'threshold', operator: 'above', value: 20, clear: 10 },
-  }).spec,
+  }, MetricCatalogue.BUILT_IN).spec,
   id: 'methane-high',
   revision: 1,
   createdAt: 0,

@@ -1,3 +1,4 @@
+import { MetricCatalogue } from '@hub/contract';
 import { InvalidInputError } from '@hub/common';
 import { AlertRule } from './alert-rule';
 import { toAlertRuleDocument } from './alert-rule.document';
@@ -15,7 +16,7 @@ const METHANE = {
 /** The issues an invalid body is refused with, as "field: problem". */
 function issuesOf(body: unknown): string[] {
   try {
-    parseAlertRuleInput(body);
+    parseAlertRuleInput(body, MetricCatalogue.BUILT_IN);
   } catch (error) {
     if (error instanceof InvalidInputError) return error.issues.map((issue) => `${issue.field}: ${issue.problem}`);
     throw error;
@@ -25,7 +26,7 @@ function issuesOf(body: unknown): string[] {
 
 describe('parseAlertRuleInput', () => {
   it('turns a threshold document into the domain model with defaults filled in', () => {
-    expect(parseAlertRuleInput(METHANE)).toEqual({
+    expect(parseAlertRuleInput(METHANE, MetricCatalogue.BUILT_IN)).toEqual({
       spec: {
         name: 'Methane high',
         description: '',
@@ -41,13 +42,13 @@ describe('parseAlertRuleInput', () => {
   });
 
   it('reads below and outside thresholds, clear levels defaulting to the trigger', () => {
-    const below = parseAlertRuleInput({ ...METHANE, selector: { domain: 'water', metric: 'pressure_kpa' }, condition: { type: 'threshold', operator: 'below', value: 200 } });
+    const below = parseAlertRuleInput({ ...METHANE, selector: { domain: 'water', metric: 'pressure_kpa' }, condition: { type: 'threshold', operator: 'below', value: 200 } }, MetricCatalogue.BUILT_IN);
     expect(below.spec.condition).toEqual({ type: 'threshold', operator: 'below', high: null, low: { trigger: 200, clear: 200 }, forMs: 0, clearForMs: 0 });
     const band = parseAlertRuleInput({
       ...METHANE,
       selector: { domain: 'power', metric: 'voltage_v' },
       condition: { type: 'threshold', operator: 'outside', low: 207, high: 253, clearLow: 210, for: 300_000 },
-    });
+    }, MetricCatalogue.BUILT_IN);
     expect(band.spec.condition).toEqual({
       type: 'threshold',
       operator: 'outside',
@@ -60,7 +61,7 @@ describe('parseAlertRuleInput', () => {
 
   it('reads rate-of-change, no-data and stuck conditions', () => {
     const water = { ...METHANE, selector: { domain: 'water', metric: 'pressure_kpa' } };
-    expect(parseAlertRuleInput({ ...water, condition: { type: 'rate-of-change', direction: 'drop', amount: 50, window: '5m' } }).spec.condition).toEqual({
+    expect(parseAlertRuleInput({ ...water, condition: { type: 'rate-of-change', direction: 'drop', amount: 50, window: '5m' } }, MetricCatalogue.BUILT_IN).spec.condition).toEqual({
       type: 'rate-of-change',
       direction: 'drop',
       amount: 50,
@@ -68,13 +69,13 @@ describe('parseAlertRuleInput', () => {
       windowMs: 300_000,
       clearForMs: 0,
     });
-    expect(parseAlertRuleInput({ ...water, condition: { type: 'no-data', intervalMultiple: 3 } }).spec.condition).toEqual({
+    expect(parseAlertRuleInput({ ...water, condition: { type: 'no-data', intervalMultiple: 3 } }, MetricCatalogue.BUILT_IN).spec.condition).toEqual({
       type: 'no-data',
       silentForMs: null,
       intervalMultiple: 3,
       baselineMs: 3_600_000,
     });
-    expect(parseAlertRuleInput({ ...water, condition: { type: 'stuck', window: '30m', tolerance: 0.5 } }).spec.condition).toEqual({
+    expect(parseAlertRuleInput({ ...water, condition: { type: 'stuck', window: '30m', tolerance: 0.5 } }, MetricCatalogue.BUILT_IN).spec.condition).toEqual({
       type: 'stuck',
       windowMs: 1_800_000,
       tolerance: 0.5,
@@ -83,7 +84,7 @@ describe('parseAlertRuleInput', () => {
   });
 
   it('keeps the id and revision the body names, and sorts active months', () => {
-    const input = parseAlertRuleInput({ ...METHANE, id: 'gas-1', revision: 4, activeMonths: [12, 1, 2], createdAt: 'ignored' });
+    const input = parseAlertRuleInput({ ...METHANE, id: 'gas-1', revision: 4, activeMonths: [12, 1, 2], createdAt: 'ignored' }, MetricCatalogue.BUILT_IN);
     expect(input.id).toBe('gas-1');
     expect(input.revision).toBe(4);
     expect(input.spec.activeMonths).toEqual([1, 2, 12]);
@@ -153,16 +154,16 @@ describe('parseAlertRuleInput', () => {
       { ...METHANE, condition: { type: 'stuck', window: '30m', tolerance: 0, minReadings: 5 } },
     ];
     for (const document of documents) {
-      const { spec } = parseAlertRuleInput(document);
+      const { spec } = parseAlertRuleInput(document, MetricCatalogue.BUILT_IN);
       const rule: AlertRule = { ...spec, id: 'r', revision: 2, createdAt: 1_700_000_000_000, updatedAt: 1_700_000_001_000 };
-      expect(parseAlertRuleInput(toAlertRuleDocument(rule))).toEqual({ id: 'r', revision: 2, spec });
+      expect(parseAlertRuleInput(toAlertRuleDocument(rule), MetricCatalogue.BUILT_IN)).toEqual({ id: 'r', revision: 2, spec });
     }
   });
 });
 
 describe('the default rule pack', () => {
   it('is valid, with unique ids, and covers all five domains', () => {
-    const parsed = DEFAULT_ALERT_RULES.map((document) => parseAlertRuleInput(document));
+    const parsed = DEFAULT_ALERT_RULES.map((document) => parseAlertRuleInput(document, MetricCatalogue.BUILT_IN));
     const ids = parsed.map((input) => input.id);
     expect(ids.every((id) => typeof id === 'string')).toBe(true);
     expect(new Set(ids).size).toBe(DEFAULT_ALERT_RULES.length);
@@ -170,7 +171,7 @@ describe('the default rule pack', () => {
   });
 
   it('holds the thresholds a utility engineer expects', () => {
-    const byId = new Map(DEFAULT_ALERT_RULES.map((document) => [document.id, parseAlertRuleInput(document).spec]));
+    const byId = new Map(DEFAULT_ALERT_RULES.map((document) => [document.id, parseAlertRuleInput(document, MetricCatalogue.BUILT_IN).spec]));
     expect(byId.get('gas-methane-alarm')).toMatchObject({ severity: 'critical', condition: { high: { trigger: 20 }, forMs: 0 } });
     expect(byId.get('power-voltage-out-of-band')?.condition).toMatchObject({ low: { trigger: 207 }, high: { trigger: 253 } });
     expect(byId.get('traffic-congested')?.condition).toMatchObject({ high: { trigger: 85 } });

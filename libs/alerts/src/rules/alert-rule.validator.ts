@@ -1,4 +1,4 @@
-import { DEVICE_ID_PATTERN, DOMAINS, metricNames, metricSpec, MetricSpec } from '@hub/contract';
+import { DEVICE_ID_PATTERN, type MetricCatalogue, MetricSpec, readDomainField } from '@hub/contract';
 import { DomainIssue, InvalidInputError, JsonInputReader, TOWN_NAME_PATTERN, TOWN_NAME_RULE } from '@hub/common';
 import {
   AlertCondition,
@@ -36,9 +36,10 @@ export interface AlertRuleInput {
  * Checks a rule document from the API (or the default pack) and turns it into the domain model. Throws
  * InvalidInputError listing every problem with its field, e.g. `condition.clear must be at or below
  * condition.value (20) for operator "above"`. Server-managed fields (createdAt, updatedAt) are accepted and ignored,
- * so a fetched rule can be sent back as it is.
+ * so a fetched rule can be sent back as it is. The metric must be one the catalogue holds and has not retired —
+ * except the one the rule already watches (`watching`), so a rule on a since-retired metric can still be disabled.
  */
-export function parseAlertRuleInput(body: unknown): AlertRuleInput {
+export function parseAlertRuleInput(body: unknown, catalogue: MetricCatalogue, watching?: { readonly domain: string; readonly metric: string }): AlertRuleInput {
   const issues: DomainIssue[] = [];
   const read = JsonInputReader.of(body, '', issues, RULE_KEYS);
   if (read === undefined) throw new InvalidInputError('alert rule', issues);
@@ -59,11 +60,17 @@ export function parseAlertRuleInput(body: unknown): AlertRuleInput {
   if (!read.has('selector')) read.fail('selector', 'is required: { domain, metric, towns?, deviceIds? }');
   const selectorReader = read.object('selector', SELECTOR_KEYS);
   if (selectorReader) {
-    const domain = selectorReader.requiredOneOf('domain', DOMAINS);
+    const domain = readDomainField(selectorReader, 'domain', catalogue, true);
     const metric = selectorReader.requiredString('metric', { maxLength: 64 });
     if (domain !== undefined && metric !== undefined) {
-      spec = metricSpec(domain, metric);
-      if (spec === undefined) selectorReader.fail('metric', `must be a ${domain} metric: one of ${metricNames(domain).join(', ')}`);
+      spec = catalogue.metricSpec(domain, metric);
+      const kept = watching !== undefined && watching.domain === domain && watching.metric === metric;
+      if (spec === undefined) {
+        selectorReader.fail('metric', `must be a ${domain} metric: one of ${catalogue.metricNames(domain).join(', ')}`);
+      } else if (spec.retiredAt !== undefined && !kept) {
+        selectorReader.fail('metric', `${metric} was retired from ${domain} on ${new Date(spec.retiredAt).toISOString()}: one of ${catalogue.metricNames(domain).join(', ')}`);
+        spec = undefined;
+      }
     }
     const towns = selectorReader.stringList('towns', { maxItems: 100, pattern: TOWN_NAME_PATTERN, patternText: TOWN_NAME_RULE }) ?? [];
     const deviceIds = selectorReader.stringList('deviceIds', { maxItems: 1000, pattern: DEVICE_ID_PATTERN, patternText: 'a device id matching [A-Za-z0-9_-]{1,64}' }) ?? [];

@@ -1,3 +1,4 @@
+import { MetricCatalogue } from '@hub/contract';
 import { AuditLogRepository, openSqliteDatabase, SqliteDatabase } from '@hub/store';
 import { AccessDeniedError } from '@hub/access';
 import { InvalidInputError } from '@hub/common';
@@ -36,7 +37,7 @@ describe('AlertRulesService', () => {
     rulesChanged = 0;
     alertsChanged = 0;
     now = T0;
-    service = new AlertRulesService(new AlertRuleRepository(db), alerts, () => rulesChanged++, () => alertsChanged++, audit, new RecordingLogger(), () => now);
+    service = new AlertRulesService(new AlertRuleRepository(db), alerts, () => rulesChanged++, () => alertsChanged++, audit, MetricCatalogue.BUILT_IN, new RecordingLogger(), () => now);
   });
 
   afterEach(() => db.close());

@@ -1,3 +1,4 @@
+import type { CatalogueSource } from '@hub/contract';
 import { type AccessScope, type Principal, AccessDeniedError, describeScope, AuditTrail, SYSTEM_ACTOR } from '@hub/access';
 import { type HubLogger, InvalidInputError, isJsonObject } from '@hub/common';
 import { Alert, AlertEventDraft } from '../lifecycle/alert';
@@ -30,6 +31,8 @@ export class AlertRulesService {
     private readonly rulesChanged: () => void,
     private readonly alertsChanged: () => void,
     private readonly audit: AuditTrail,
+    /** Rules watch a metric the catalogue holds (checked against the catalogue in force at each change). */
+    private readonly catalogue: CatalogueSource,
     private readonly logger: HubLogger,
     private readonly clock: () => number = Date.now,
   ) {}
@@ -64,7 +67,7 @@ export class AlertRulesService {
   }
 
   create(body: unknown, by: RuleActor): AlertRule {
-    const input = parseAlertRuleInput(body);
+    const input = parseAlertRuleInput(body, this.catalogue.current());
     assertRuleInScope(by, input.spec, input.id ?? input.spec.name);
     if (input.id !== undefined && this.rules.get(input.id) !== undefined) throw new AlertConflictError(`Alert rule ${input.id} already exists`);
     const now = this.clock();
@@ -80,7 +83,7 @@ export class AlertRulesService {
 
   /** PUT: the whole rule. A `revision` in the body must be the stored one (someone else may have changed it). */
   replace(id: string, body: unknown, by: RuleActor): AlertRule {
-    const input = parseAlertRuleInput(body);
+    const input = parseAlertRuleInput(body, this.catalogue.current(), this.rules.get(id)?.selector);
     if (input.id !== undefined && input.id !== id) throw new InvalidInputError('alert rule', [{ field: 'id', problem: `must be ${id} (the rule in the path) or left out` }]);
     return this.store(this.get(id), input.spec, input.revision, by);
   }
@@ -96,7 +99,7 @@ export class AlertRulesService {
       document[key] = merged && sameType ? { ...(document[key] as object), ...value } : value;
     }
     if (body.revision === undefined) delete document.revision;
-    const input = parseAlertRuleInput(document);
+    const input = parseAlertRuleInput(document, this.catalogue.current(), current.selector);
     if (input.id !== id) throw new InvalidInputError('alert rule', [{ field: 'id', problem: `cannot be changed (${id})` }]);
     return this.store(current, input.spec, input.revision, by);
   }
@@ -121,7 +124,7 @@ export class AlertRulesService {
     let loaded = 0;
     this.rules.transaction(() => {
       for (const document of DEFAULT_ALERT_RULES) {
-        const input = parseAlertRuleInput(document);
+        const input = parseAlertRuleInput(document, this.catalogue.current());
         if (input.id === undefined || this.rules.get(input.id) !== undefined) continue;
         this.rules.insert({ ...input.spec, id: input.id, revision: 1, createdAt: now, updatedAt: now });
         loaded++;

@@ -1,3 +1,4 @@
+import { MetricCatalogue } from '@hub/contract';
 import { Episode } from '../evaluation/device-evaluation';
 import { activeSilence, AlertSilence, silenceMatches, suppressingSilence } from './alert-silence';
 import { parseSilenceInput } from './alert-silence.validator';
@@ -45,7 +46,7 @@ describe('silences', () => {
 
 describe('parseSilenceInput', () => {
   it('takes a duration or an end, starting now by default', () => {
-    expect(parseSilenceInput({ deviceId: 'w-7', duration: '2h', reason: 'pump swap' }, NOW, 'j.smith')).toEqual({
+    expect(parseSilenceInput({ deviceId: 'w-7', duration: '2h', reason: 'pump swap' }, NOW, 'j.smith', MetricCatalogue.BUILT_IN)).toEqual({
       domain: null,
       town: null,
       deviceId: 'w-7',
@@ -56,14 +57,14 @@ describe('parseSilenceInput', () => {
       createdBy: 'j.smith',
       createdAt: NOW,
     });
-    const planned = parseSilenceInput({ town: 'Northfield', startsAt: '2026-01-16T08:00:00Z', endsAt: '2026-01-16T12:00:00Z', reason: 'works' }, NOW, 'ops');
+    const planned = parseSilenceInput({ town: 'Northfield', startsAt: '2026-01-16T08:00:00Z', endsAt: '2026-01-16T12:00:00Z', reason: 'works' }, NOW, 'ops', MetricCatalogue.BUILT_IN);
     expect([planned.startsAt, planned.endsAt]).toEqual([Date.UTC(2026, 0, 16, 8), Date.UTC(2026, 0, 16, 12)]);
   });
 
   it('names what is missing or inconsistent', () => {
     const problems = (body: unknown): string[] => {
       try {
-        parseSilenceInput(body, NOW, 'ops');
+        parseSilenceInput(body, NOW, 'ops', MetricCatalogue.BUILT_IN);
       } catch (error) {
         if (error instanceof InvalidInputError) return error.issues.map((issue) => `${issue.field}: ${issue.problem}`);
       }

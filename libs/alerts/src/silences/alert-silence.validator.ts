@@ -1,4 +1,4 @@
-import { DEVICE_ID_PATTERN, DOMAINS, parseTimestamp } from '@hub/contract';
+import { DEVICE_ID_PATTERN, type MetricCatalogue, parseTimestamp, readDomainField } from '@hub/contract';
 import { DomainIssue, InvalidInputError, JsonInputReader } from '@hub/common';
 import { RULE_ID_PATTERN } from '../rules/alert-rule';
 import { NewAlertSilence } from './alert-silence';
@@ -13,11 +13,11 @@ const MAX_SILENCE_MS = 90 * 86_400_000;
  * disabled rule or a decommissioned device, and should be one); `startsAt` defaults to now, so a planned
  * maintenance window can be entered ahead of time. `createdBy` is who asked (the logged-in operator or API key).
  */
-export function parseSilenceInput(body: unknown, now: number, createdBy: string): NewAlertSilence {
+export function parseSilenceInput(body: unknown, now: number, createdBy: string, catalogue: MetricCatalogue): NewAlertSilence {
   const issues: DomainIssue[] = [];
   const read = JsonInputReader.of(body, '', issues, SILENCE_KEYS);
   if (read === undefined) throw new InvalidInputError('silence', issues);
-  const domain = read.oneOf('domain', DOMAINS) ?? null;
+  const domain = readDomainField(read, 'domain', catalogue) ?? null;
   const town = read.string('town', { maxLength: 100 }) ?? null;
   const deviceId = read.string('deviceId', { maxLength: 64, pattern: DEVICE_ID_PATTERN, patternText: '[A-Za-z0-9_-]{1,64}' }) ?? null;
   const ruleId = read.string('ruleId', { maxLength: 64, pattern: RULE_ID_PATTERN, patternText: 'a rule id' }) ?? null;

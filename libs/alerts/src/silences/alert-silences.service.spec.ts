@@ -1,3 +1,4 @@
+import { MetricCatalogue } from '@hub/contract';
 import { AccessDeniedError } from '@hub/access';
 import { AuditLogRepository, openSqliteDatabase, SqliteDatabase } from '@hub/store';
 import { AlertSilenceRepository } from '../store/alert-silence.repository';
@@ -17,7 +18,7 @@ describe('AlertSilencesService', () => {
   beforeEach(() => {
     db = openSqliteDatabase(':memory:');
     audit = new AuditLogRepository(db);
-    service = new AlertSilencesService(new AlertSilenceRepository(db), audit, new RecordingLogger(), () => T0);
+    service = new AlertSilencesService(new AlertSilenceRepository(db), audit, MetricCatalogue.BUILT_IN, new RecordingLogger(), () => T0);
   });
 
   afterEach(() => db.close());

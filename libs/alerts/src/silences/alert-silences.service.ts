@@ -1,3 +1,4 @@
+import type { CatalogueSource } from '@hub/contract';
 import { type Principal, AccessDeniedError, type AuditTrail, assertInScope } from '@hub/access';
 import type { HubLogger } from '@hub/common';
 import { AlertNotFoundError } from '../lifecycle/alert-operator-actions';
@@ -18,6 +19,7 @@ export class AlertSilencesService {
   constructor(
     private readonly silences: AlertSilenceRepository,
     private readonly audit: AuditTrail,
+    private readonly catalogue: CatalogueSource,
     private readonly logger: HubLogger,
     private readonly clock: () => number = Date.now,
   ) {}
@@ -37,7 +39,7 @@ export class AlertSilencesService {
   }
 
   create(body: unknown, actor: SilenceActor): AlertSilence {
-    const input = parseSilenceInput(body, this.clock(), actor.name);
+    const input = parseSilenceInput(body, this.clock(), actor.name, this.catalogue.current());
     const { towns, domains } = actor.scope;
     if (towns.length > 0 && (input.town === null || !towns.includes(input.town))) {
       throw new AccessDeniedError(`A silence by ${actor.name} must name one of their towns (${towns.join(', ')}) in "town": without one it would cover every town`);

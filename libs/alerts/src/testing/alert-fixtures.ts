@@ -1,3 +1,4 @@
+import { MetricCatalogue } from '@hub/contract';
 import { Alert, AlertEventDraft, AlertEventKind, NOTIFIED_EVENT_KINDS, snapshotOf } from '../lifecycle/alert';
 import { AlertRule } from '../rules/alert-rule';
 import { parseAlertRuleInput } from '../rules/alert-rule.validator';
@@ -57,6 +58,6 @@ export function anEvent(alert: Alert, kind: AlertEventKind, at = T0 + 1000): Ale
 }
 
 export function aRule(document: Record<string, unknown>, id = 'r-1'): AlertRule {
-  const { spec } = parseAlertRuleInput({ name: 'Rule', severity: 'warning', evaluateEvery: '1s', ...document });
+  const { spec } = parseAlertRuleInput({ name: 'Rule', severity: 'warning', evaluateEvery: '1s', ...document }, MetricCatalogue.BUILT_IN);
   return { ...spec, id, revision: 1, createdAt: T0, updatedAt: T0 };
 }

@@ -1,3 +1,4 @@
+import { MetricCatalogue } from '@hub/contract';
 import { SILENT_LOGGER } from '@hub/common';
 import { AuditLogRepository, openSqliteDatabase, SqliteDatabase } from '@hub/store';
 import { DeviceRegistryService, RegistryActor } from '../device-registry.service';
@@ -22,7 +23,7 @@ export class RegistryFixture {
 
   /** Another registry on the same database, as after a restart. */
   open(): DeviceRegistryService {
-    const registry = new DeviceRegistryService({ repository: new RegistryDeviceRepository(this.db), audit: this.audit, logger: SILENT_LOGGER, now: () => this.time });
+    const registry = new DeviceRegistryService({ repository: new RegistryDeviceRepository(this.db), audit: this.audit, catalogue: MetricCatalogue.BUILT_IN, logger: SILENT_LOGGER, now: () => this.time });
     registry.useSessions({ disconnect: (deviceId) => this.disconnected.push(deviceId), retire: (deviceId, domain) => this.retired.push(`${domain}/${deviceId}`) });
     return registry;
   }

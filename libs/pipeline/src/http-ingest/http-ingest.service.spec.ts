@@ -1,3 +1,4 @@
+import { MetricCatalogue } from '@hub/contract';
 import type { MqttLoginRefusal } from '@hub/access';
 import { SILENT_LOGGER } from '@hub/common';
 import type { ValidationLimits } from '@hub/contract';
@@ -45,7 +46,7 @@ describe('HttpIngestService', () => {
 
   const build = (admission: 'registered' | 'quarantine') => {
     const presence = new DevicePresence(new DeviceStateRepository(openSqliteDatabase(':memory:')), SILENT_LOGGER);
-    const ingest = new IngestService(limits, writer, (letters) => deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(60_000));
+    const ingest = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, (letters) => deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(60_000));
     return new HttpIngestService(new DeviceAccessPolicy(fixture.registry, admission), backoff, ingest, writer, limits.maxPayloadBytes);
   };
   const login = (deviceId: string, authorization: string | undefined) => service.login({ deviceId, authorization, remoteAddress: '10.0.0.9' });

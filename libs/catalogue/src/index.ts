@@ -1,0 +1,3 @@
+export * from './catalogue.repository';
+export * from './catalogue-input';
+export * from './live-catalogue';
