@@ -81,8 +81,8 @@ describe('gatewaySubscriptionRefusal', () => {
   });
 
   it('reads the child out of a commands or config topic only', () => {
-    expect(childCommandTopic('sensors/water/m-1/commands')).toEqual({ domain: 'water', deviceId: 'm-1' });
-    expect(childCommandTopic('sensors/heat/m-1/config')).toEqual({ domain: 'heat', deviceId: 'm-1' });
+    expect(childCommandTopic('sensors/water/m-1/commands')).toEqual({ domain: 'water', deviceId: 'm-1', leaf: 'commands' });
+    expect(childCommandTopic('sensors/heat/m-1/config')).toEqual({ domain: 'heat', deviceId: 'm-1', leaf: 'config' });
     expect(childCommandTopic('sensors/water/m-1/config/reported')).toBeNull();
     expect(childCommandTopic('sensors/water/#')).toBeNull();
     expect(childCommandTopic('other/water/m-1/commands')).toBeNull();

@@ -38,13 +38,13 @@ export function gatewaySubscriptionRefusal(gateway: PublishingGateway, filter: s
   return childRefusal(gateway, 'subscribe for', child.domain, child.deviceId, find);
 }
 
-/** Domain and device id of sensors/{domain}/{deviceId}/commands or …/config; null for any other topic or a wildcard. */
-export function childCommandTopic(topic: string): { readonly domain: string; readonly deviceId: string } | null {
+/** Domain, device id and leaf of sensors/{domain}/{deviceId}/commands or …/config; null for any other topic or a wildcard. */
+export function childCommandTopic(topic: string): { readonly domain: string; readonly deviceId: string; readonly leaf: 'commands' | 'config' } | null {
   const parts = topic.split('/');
   if (parts.length !== 4 || parts[0] !== 'sensors' || (parts[3] !== 'commands' && parts[3] !== 'config')) return null;
-  const [, domain, deviceId] = parts;
+  const [, domain, deviceId, leaf] = parts;
   // The domain is checked against the child's own below; a wildcard is never a device id.
-  return DEVICE_ID_PATTERN.test(deviceId) ? { domain, deviceId } : null;
+  return DEVICE_ID_PATTERN.test(deviceId) ? { domain, deviceId, leaf: leaf as 'commands' | 'config' } : null;
 }
 
 function childRefusal(gateway: PublishingGateway, act: 'publish for' | 'subscribe for', domain: string, deviceId: string, find: FindChild): string | null {
