@@ -138,6 +138,15 @@ export class DeviceCommandsService {
     }
   }
 
+  /**
+   * The device was deleted: its commands go (the audit log keeps who sent what and how each ended). Called inside
+   * the registry's transaction; returns how many were removed.
+   */
+  forget(deviceId: string): number {
+    for (const command of this.deps.commands.forDevice(deviceId, ['sent'])) this.sentTo.delete(command.id);
+    return this.deps.commands.deleteForDevice(deviceId);
+  }
+
   /** Commands whose expiry passed before their reply: expired (called every second). */
   expireDue(): number {
     const now = this.clock();

@@ -78,6 +78,15 @@ export class DeviceConfigService {
   }
 
   /**
+   * The device was deleted: its desired and reported configuration go (the audit log keeps every change); the broker
+   * clears the retained copy on its config topic. Called inside the registry's transaction; returns rows removed.
+   */
+  forget(deviceId: string): number {
+    this.publishedThisRun.delete(deviceId);
+    return this.deps.configs.delete(deviceId);
+  }
+
+  /**
    * The device is connected: its desired configuration is published retained if this process has not published it
    * yet (aedes' retained store is in memory, empty after a restart). A subscription restored with the session gets
    * it live, a later SUBSCRIBE as the retained message.

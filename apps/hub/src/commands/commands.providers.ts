@@ -47,6 +47,8 @@ export function commandProviders(): Provider[] {
       useFactory: (devices: DeviceRegistryService, commands: DeviceCommandsService, config: DeviceConfigService, broker: MqttBroker) => {
         const router = new DeviceMessageRouter(devices, commands, config, new Logger(DeviceMessageRouter.name));
         broker.useDeviceMessages(router);
+        // A deleted device's queue and configuration go with it; the audit log keeps their history.
+        devices.whenRemoved((deviceId) => ({ commandsRemoved: commands.forget(deviceId), configRemoved: config.forget(deviceId) }));
         return router;
       },
       inject: [DeviceRegistryService, DeviceCommandsService, DeviceConfigService, MqttBroker],
