@@ -43,6 +43,8 @@ export const HISTORY_LIMIT = 200;
  * hold it — so a device may see a command twice and acts once per command id.
  */
 export class DeviceCommandsService {
+  /** Commands that reached each status since start (queued: sent by an operator), for /metrics. */
+  readonly statusCounts = new Map<CommandStatus, number>();
   private readonly clock: () => number;
   /**
    * Command id → the connection this process last published it to (the broker's connection value): the device's
@@ -85,6 +87,7 @@ export class DeviceCommandsService {
         detail: { commandId: command.id, name: command.name, args: command.args, expiresAt: command.expiresAt },
       });
     });
+    this.count('queued');
     this.sendWaiting(target);
     return this.deps.commands.get(command.id) ?? command;
   }
@@ -183,6 +186,10 @@ export class DeviceCommandsService {
     }
   }
 
+  private count(status: CommandStatus): void {
+    this.statusCounts.set(status, (this.statusCounts.get(status) ?? 0) + 1);
+  }
+
   /** The connection that holds a subscription to the device's commands topic: its own, else its gateway's. */
   private carrierOf(deviceId: string, topic: string): object | undefined {
     for (const clientId of commandCarriers(deviceId, this.deps.devices.find(deviceId))) {
@@ -210,6 +217,7 @@ export class DeviceCommandsService {
         detail: { commandId: next.id, name: next.name, ...(next.status === 'succeeded' ? { result: next.result } : { error: next.error }) },
       });
     });
+    this.count(next.status);
     return next;
   }
 }

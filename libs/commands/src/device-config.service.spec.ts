@@ -67,6 +67,7 @@ describe('DeviceConfigService', () => {
     service.reported(W1, 'w-1', 'sensors/water/w-1/config/reported', Buffer.from('{"a":1,"b":{"c":2,"d":3}}'));
     service.reported(W1, 'w-1', 'sensors/water/w-1/config/reported', Buffer.from('{"a":2,"b":{"c":2,"d":3}}'));
     expect(service.get(ADMIN, 'w-1')).toMatchObject({ reported: { a: 2, b: { c: 2, d: 3 } }, differs: true });
+    expect(service.changeCounts).toEqual({ desired: 1, reported: 2 });
     expect(fixture.auditTrail().filter(([action]) => action.startsWith('device.config'))).toEqual([
       ['device.config.set', 'w-1', 'ada'],
       ['device.config.report', 'w-1', 'w-1'],

@@ -91,6 +91,12 @@ describe('commands relayed by a gateway', () => {
     expect(commands.get(ADMIN, 'm-1', sent.id).status).toBe('delivered');
     router.received('dtu-1', 'sensors/water/m-1/commands/reply', Buffer.from(JSON.stringify({ id: sent.id, ok: true, result: { pong: 1 } })));
     expect(commands.get(ADMIN, 'm-1', sent.id)).toMatchObject({ deviceId: 'm-1', status: 'succeeded', result: { pong: 1 } });
+    expect([...commands.statusCounts]).toEqual([
+      ['queued', 1],
+      ['sent', 1],
+      ['delivered', 1],
+      ['succeeded', 1],
+    ]);
   });
 
   it('does not count another gateway’s PUBACK of a child’s command, nor send through a gateway that is not subscribed', () => {

@@ -5,6 +5,7 @@ import { DeviceRegistryService } from '@hub/devices';
 import { DeadLetterRepository } from '@hub/pipeline';
 import { AuditLogRepository, type SqliteDatabase } from '@hub/store';
 import { SQLITE_DATABASE } from '../hub.tokens';
+import { CommandMetrics } from './command-metrics';
 import { CommandsLifecycle } from './commands.lifecycle';
 import { DeviceCommandsController } from './device-commands.controller';
 
@@ -54,5 +55,6 @@ export function commandProviders(): Provider[] {
       inject: [DeviceRegistryService, DeviceCommandsService, DeviceConfigService, MqttBroker],
     },
     CommandsLifecycle,
+    CommandMetrics,
   ];
 }
