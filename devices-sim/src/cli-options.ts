@@ -25,6 +25,7 @@ One of --count, --duration or --forever is required.
   --qos <0|1>               (default 1)
   --persistent              persistent session (clean=false)
   --obey-commands           subscribe to commands and config: obey set-interval and a desired intervalS, reply, report config
+                            (with --gateways: each child, on its own topics over its gateway's connection)
   --batch <n>               readings per publish, as a JSON array (default 1)
   --publish-interval <dur>  time between publishes of one device (default interval × batch)
   --start-ts <time>         event time of the first reading: epoch ms, ISO-8601, or now-<duration> (default now)

@@ -1,4 +1,8 @@
-import { DeviceLinkFactory } from './device-link';
+import { EventEmitter } from 'node:events';
+import type { MqttClient } from 'mqtt';
+import { DeviceLinkFactory, DeviceLinkOptions } from './device-link';
+import { gatewayDeviceLinks } from './gateway-device-link';
+import { MqttDeviceLink } from './mqtt-device-link';
 import { runSimulation } from './device-simulator';
 import { devicesToProvision } from './hub-provisioner';
 import { InMemoryBroker } from './in-memory-device-link';
@@ -55,5 +59,29 @@ describe('simulated gateways', () => {
     expect(broker.telemetry()).toHaveLength(12);
     expect(broker.cleanDisconnects.sort()).toEqual(['sim-gw1', 'sim-gw2']);
     expect(broker.connected.size).toBe(0);
+  });
+
+  it('lets each child subscribe over the gateway’s connection and hear only its own commands and config', async () => {
+    const client = Object.assign(new EventEmitter(), {
+      subscribed: [] as string[],
+      subscribe(topics: string[], _options: unknown, done: () => void) {
+        this.subscribed.push(...topics);
+        done();
+      },
+      publish(_topic: string, _payload: string, _options: unknown, done: () => void) {
+        done();
+      },
+    });
+    const links = gatewayDeviceLinks(async () => new MqttDeviceLink(client as unknown as MqttClient), [{ deviceId: 'gw', domain: 'water', gatewayDomains: ['water'], children: ['c-1', 'c-2'] }], undefined);
+    const options = (clientId: string): DeviceLinkOptions => ({ url: 'mqtt://x', clientId, clean: false, keepaliveS: 30, connectTimeoutMs: 1000, reconnectPeriodMs: 0, will: { topic: `sensors/water/${clientId}/status`, payload: 'offline', qos: 1, retain: true } });
+    const [first, second] = [await links(options('c-1')), await links(options('c-2'))];
+    const heard: string[] = [];
+    first.subscribe?.(['sensors/water/c-1/commands', 'sensors/water/c-1/config'], (topic) => heard.push(`c-1 ${topic}`));
+    second.subscribe?.(['sensors/water/c-2/commands', 'sensors/water/c-2/config'], (topic) => heard.push(`c-2 ${topic}`));
+    client.emit('message', 'sensors/water/c-2/commands', Buffer.from('{}'));
+    client.emit('message', 'sensors/water/c-1/config', Buffer.from('{}'));
+    expect(client.subscribed).toEqual(['sensors/water/c-1/commands', 'sensors/water/c-1/config', 'sensors/water/c-2/commands', 'sensors/water/c-2/config']);
+    expect(heard).toEqual(['c-2 sensors/water/c-2/commands', 'c-1 sensors/water/c-1/config']);
+    expect(client.listenerCount('message')).toBe(1);
   });
 });

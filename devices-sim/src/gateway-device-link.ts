@@ -19,6 +19,8 @@ interface SharedLink {
  * opens its gateway's connection (the gateway's id and secret, the gateway's own retained `offline` as will, `online`
  * once connected); every child then publishes on its own topics over it. The connection closes when the last child
  * closes. Dropping one child's link drops the gateway's connection (a DTU loses its 4G link for all its meters).
+ * A child that obeys commands subscribes to its own commands and config over that connection and replies and
+ * reports its config on its own topics, as a DTU relays a set-interval to the meter it polls.
  */
 export function gatewayDeviceLinks(base: DeviceLinkFactory, gateways: readonly GatewayPlan[], credentials: ReadonlyMap<string, string> | undefined): DeviceLinkFactory {
   const gatewayOf = new Map<string, GatewayPlan>();
@@ -51,6 +53,9 @@ export function gatewayDeviceLinks(base: DeviceLinkFactory, gateways: readonly G
     let closed = false;
     return {
       publish: (topic, payload, publishOptions, done) => link.publish(topic, payload, publishOptions, done),
+      // A child that obeys commands subscribes to its own commands and config topics over the gateway's connection
+      // (the hub lets a gateway subscribe to its children's), and hears only those.
+      ...(link.subscribe === undefined ? {} : { subscribe: link.subscribe.bind(link) }),
       close: async (timeoutMs) => {
         if (closed) return;
         closed = true;

@@ -5,6 +5,8 @@ import { DeviceLink, DeviceLinkFactory, DeviceLinkOptions } from './device-link'
 export class MqttDeviceLink implements DeviceLink {
   /** Set by close() and drop(): MQTT.js throws (not calls back) on a publish after end(), measured on mqtt 5.16 (a TypeError from its message id store). */
   private ended = false;
+  /** Subscribed topic → who hears it. */
+  private readonly handlers = new Map<string, (topic: string, payload: string) => void>();
 
   constructor(private readonly client: MqttClient) {}
 
@@ -17,7 +19,10 @@ export class MqttDeviceLink implements DeviceLink {
   }
 
   subscribe(topics: readonly string[], onMessage: (topic: string, payload: string) => void): void {
-    this.client.on('message', (topic, payload) => onMessage(topic, payload.toString('utf8')));
+    // One listener for the connection, each topic to its own handler: a gateway's connection carries its children's
+    // commands and config, and each child must hear only its own.
+    if (this.handlers.size === 0) this.client.on('message', (topic, payload) => this.handlers.get(topic)?.(topic, payload.toString('utf8')));
+    for (const topic of topics) this.handlers.set(topic, onMessage);
     // A refused or failed subscription only means the device hears no commands; its readings go on.
     this.client.subscribe([...topics], { qos: 1 }, () => undefined);
   }

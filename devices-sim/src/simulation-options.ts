@@ -27,7 +27,8 @@ export interface SimulationOptions {
   readonly clean?: boolean;
   /**
    * Default false. True: each device subscribes to its commands and config topics, obeys `set-interval` and a desired
-   * `intervalS` (its wall-clock publish interval), replies, and reports its applied config. Off by default: two
+   * `intervalS` (its wall-clock publish interval), replies, and reports its applied config; a gateway's child does it
+   * on its own topics over the gateway's connection. Off by default: two
    * subscriptions per device make the broker forward every reading through aedes once past 64 filters in all.
    */
   readonly obeyCommands?: boolean;

@@ -50,6 +50,14 @@ describe('docs/contract.md', () => {
     expect(replies).toEqual([true, true]);
   });
 
+  it('names the child topics a gateway subscribes and publishes on to relay commands and config', () => {
+    const gateways = rendered.slice(rendered.indexOf('## Gateways and DTUs'), rendered.indexOf('## Payload'));
+    expect(gateways).toContain(`| \`${COMMANDS_TOPIC_PATTERN}\` of each child | subscribes |`);
+    expect(gateways).toContain(`| \`${CONFIG_TOPIC_PATTERN}\` of each child | subscribes |`);
+    expect(gateways).toContain(`| \`${COMMAND_REPLY_TOPIC_PATTERN}\` of each child | publishes |`);
+    expect(gateways).toContain(`| \`${CONFIG_REPORTED_TOPIC_PATTERN}\` of each child | publishes |`);
+  });
+
   it('shows examples the hub accepts in full, each in the doc', () => {
     const limits = loadHubConfig({}).validation;
     const outcomes = contractExamples().map((example) => {

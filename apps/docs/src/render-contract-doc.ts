@@ -1,5 +1,6 @@
 import { MAX_COMMAND_JSON_BYTES } from '@hub/commands';
 import { loadHubConfig } from '@hub/config';
+import { gatewaysSection } from './render-gateway-section';
 import { httpIngestSection } from './render-http-ingest-section';
 import { Domain, BUILT_IN_DOMAINS, BUILT_IN_CATALOGUE, MetricCatalogue, MetricSpec, REJECT_REASON_CODES, REJECT_REASONS, MAX_JSON_DEPTH, COMMANDS_TOPIC_PATTERN, CONFIG_TOPIC_PATTERN, COMMAND_REPLY_TOPIC_PATTERN, CONFIG_REPORTED_TOPIC_PATTERN, DEVICE_ID_PATTERN, DeviceAddress, STATUS_TOPIC_PATTERN, TELEMETRY_TOPIC_PATTERN, telemetryTopic } from '@hub/contract';
 
@@ -104,57 +105,6 @@ function topicsSection(): string {
     '- A device subscribes only to its own commands and config topics; any other subscription is refused (SUBACK 0x80).',
     '- When the hub runs in quarantine mode, an unknown device is let in but what it sends is held (`DEVICE_QUARANTINED`)',
     '  until an operator approves it.',
-  ].join('\n');
-}
-
-/**
- * Gateways (issue 14): the design chosen and why, next to the rules a gateway follows. Kept here with the rest of the
- * contract text so that docs/contract.md stays generated.
- */
-function gatewaysSection(): string {
-  return [
-    '## Gateways and DTUs',
-    '',
-    'A 4G DTU or RTU that polls ten Modbus meters, or a substation concentrator that speaks for dozens of feeders,',
-    'reports for all of them over **one MQTT connection**. It is provisioned as a device of kind `gateway` with the',
-    'domains it may speak for (`gatewayDomains`, by default its own); each meter is provisioned as a device of its own',
-    'with `gatewayId` naming the gateway (it may also keep a secret of its own and connect by itself, or have none).',
-    '',
-    '| topic | gateway | payload |',
-    '|---|---|---|',
-    `| \`${TELEMETRY_TOPIC_PATTERN}\` of each child | publishes | the child’s readings, exactly as the child itself would send them |`,
-    `| \`${STATUS_TOPIC_PATTERN}\` of each child | publishes | \`online\` when the gateway reaches the child, \`offline\` when it loses it |`,
-    '| its own topics | as any device | its own readings and status |',
-    '',
-    '- The gateway connects with its own id and secret, like any device. It publishes for a child **on the child’s own',
-    '  topic**: `{deviceId}` is the child’s id and `{domain}` the child’s domain.',
-    '- It may publish only for devices registered under it, in a domain it speaks for, active and enabled. A message for',
-    '  anyone else — an unregistered id, another gateway’s device, a device without a gateway, a child under a wrong',
-    '  domain — is acknowledged and refused whole (`TOPIC_FORBIDDEN`, filed under the gateway, the detail naming the',
-    '  device and what is wrong): nothing of it is stored or forwarded.',
-    '- A child keeps its own identity: its readings are stored under its own `device_id` with its own town and site,',
-    '  its alerts, scope and dead letters are its own. The gateway is not a tag: moving a meter to another DTU must not',
-    '  split its series, and a resend through the new DTU must land on the same point.',
-    '- **Presence**: a child is online from the first `online` status or reading the gateway sends for it and offline',
-    '  on an `offline` status; when the gateway’s connection ends (cleanly or not), every child it spoke for goes',
-    '  offline with it and the hub retains `offline` on those children’s status topics (as Sparkplug’s NDEATH ends',
-    '  its devices). A child that connects with its own credential is online on its own connection.',
-    '- A QoS 1 PUBACK has the meaning it has for any device: every reading of that message (one child’s) is durable.',
-    '',
-    '**Why one topic per child** (the model of Sparkplug B, whose edge node publishes `DDATA`/`DBIRTH`/`DDEATH` per',
-    'device on the device’s own topic, rather than ThingsBoard’s `v1/gateway/telemetry` carrying',
-    '`{"child-1": [readings], …}` for many devices in one message):',
-    '',
-    '- **PUBACK**: a QoS 1 PUBACK covers one child’s readings, so it means what it means for a device. A combined',
-    '  message would be acknowledged only when every child’s readings are durable, and one child’s refused reading',
-    '  would have to be told apart from another’s inside one acknowledgement.',
-    '- **Partial refusals**: a message for a child the gateway may not speak for is refused on its own, by the same ACL',
-    '  and dead-letter path as any device’s wrong topic; the other children’s messages are untouched. A combined',
-    '  payload would need a second ACL inside the payload parser and per-child dead letters for part of a message.',
-    '- **ACL**: decided from the topic alone, before the payload is read (a registry lookup in memory); subscribers',
-    '  and integration clients see every child on its own topic (`sensors/water/#` keeps working, town filtering too).',
-    '- **Cost per reading**: the pipeline is the one a device’s message takes; a gateway saves a connection, a',
-    '  CONNECT and a keep-alive per child. Measured in [performance.md](performance.md#gateways).',
   ].join('\n');
 }
 

@@ -13,7 +13,7 @@ import { boundedOfflineQueues, OfflineQueueStats } from './bounded-offline-queue
 import { forwardOnlyToSubscribers } from './forward-only-to-subscribers';
 import { AcknowledgementTracker, type DeviceMessageTap, reportAcknowledgements } from './device-message.tap';
 import { usePlainParserBuffer } from './plain-parser-buffer';
-import { type Domain, isDomainName, statusTopic } from '@hub/contract';
+import { configTopic, type Domain, isDomainName, statusTopic } from '@hub/contract';
 
 export interface BrokerListenOptions extends MqttListenerOptions {
   /** QoS 1/2 messages queued at most for one persistent session while its client is away. */
@@ -258,7 +258,8 @@ export class MqttBroker {
   /**
    * A device deleted for good: its connection ends as if it had sent DISCONNECT (aedes then drops its last will
    * instead of publishing it, which would retain an `offline` for a device that no longer exists), and its retained
-   * status is cleared with an empty retained message [MQTT-3.3.1-10]; subscribers see the empty message go by.
+   * status and desired config are cleared with empty retained messages [MQTT-3.3.1-10] (an id provisioned again
+   * must not be handed the old device's config); subscribers see the empty messages go by.
    */
   retire(deviceId: string, domain: Domain | null): void {
     const client = this.clients.get(deviceId);
@@ -268,9 +269,9 @@ export class MqttBroker {
       client.close();
     }
     if (domain === null) return;
-    this.publish(statusTopic(domain, deviceId), '', 0, true).catch((error: unknown) =>
-      this.logger.error({ msg: 'Could not clear the retained status of a deleted device', deviceId, error }),
-    );
+    for (const topic of [statusTopic(domain, deviceId), configTopic(domain, deviceId)]) {
+      this.publish(topic, '', 0, true).catch((error: unknown) => this.logger.error({ msg: 'Could not clear a retained message of a deleted device', deviceId, topic, error }));
+    }
   }
 
   /** Publishes a message from the service itself (not through authorizePublish). */

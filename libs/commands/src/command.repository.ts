@@ -68,6 +68,11 @@ export class CommandRepository {
     return (this.db.prepare(`SELECT * FROM device_commands WHERE status IN ('queued', 'sent', 'delivered') AND expires_at <= ?`).all(now) as CommandRow[]).map(fromRow);
   }
 
+  /** Removes every command of a device (it was deleted); returns how many. */
+  deleteForDevice(deviceId: string): number {
+    return this.db.prepare('DELETE FROM device_commands WHERE device_id = ?').run(deviceId).changes;
+  }
+
   transaction<T>(work: () => T): T {
     return this.db.transaction(work)();
   }

@@ -111,4 +111,16 @@ describe('DeviceCommandsService', () => {
     expect(() => service.get(ADMIN, 'w-2', id)).toThrow(`Device w-2 has no command ${id}`);
     expect(fixture.auditTrail().filter(([action]) => action.startsWith('device.command'))).toEqual([['device.command.send', 'w-1', 'ash.op']]);
   });
+
+  it('forgets a deleted device’s commands, leaving other devices’ and the audit log alone', () => {
+    const service = build();
+    service.send(ADMIN, 'w-1', { name: 'a' });
+    transport.subscribed = true;
+    service.send(ADMIN, 'w-1', { name: 'b' });
+    service.send(ADMIN, 'w-2', { name: 'c' });
+    expect(service.forget('w-1')).toBe(2);
+    expect(service.list(ADMIN, 'w-1')).toEqual([]);
+    expect(service.list(ADMIN, 'w-2').map((command) => command.name)).toEqual(['c']);
+    expect(fixture.auditTrail().filter(([action]) => action === 'device.command.send')).toHaveLength(3);
+  });
 });

@@ -8,7 +8,7 @@ import { CommandNotFoundError } from './command-errors';
 import type { CommandTransport, RefuseReport } from './command-ports';
 import type { CommandRepository, DeviceCommand } from './command.repository';
 import { applyCommandEvent, type CommandEvent } from './command-status.machine';
-import { commandTarget, type CommandActor, type DeviceDirectory, readableDevice } from './device-target';
+import { commandCarriers, commandTarget, type CommandActor, type DeviceDirectory, readableDevice } from './device-target';
 import { type CommandReply, parseCommandReply } from './device-report.parser';
 
 export interface DeviceCommandsDeps {
@@ -43,8 +43,13 @@ export const HISTORY_LIMIT = 200;
  * hold it — so a device may see a command twice and acts once per command id.
  */
 export class DeviceCommandsService {
+  /** Commands that reached each status since start (queued: sent by an operator), for /metrics. */
+  readonly statusCounts = new Map<CommandStatus, number>();
   private readonly clock: () => number;
-  /** Command id → the connection this process last published it to (the broker's connection value). */
+  /**
+   * Command id → the connection this process last published it to (the broker's connection value): the device's
+   * own, or its gateway's for a child relayed by a gateway, so "once per connection" is once per gateway connection.
+   */
   private readonly sentTo = new Map<string, object>();
 
   constructor(private readonly deps: DeviceCommandsDeps) {
@@ -82,6 +87,7 @@ export class DeviceCommandsService {
         detail: { commandId: command.id, name: command.name, args: command.args, expiresAt: command.expiresAt },
       });
     });
+    this.count('queued');
     this.sendWaiting(target);
     return this.deps.commands.get(command.id) ?? command;
   }
@@ -106,7 +112,7 @@ export class DeviceCommandsService {
     this.sendWaiting(device);
   }
 
-  /** The device acknowledged (PUBACK) a message on its commands topic. */
+  /** The device, or its gateway, acknowledged (PUBACK) a message on the device's commands topic. */
   acknowledged(deviceId: string, payload: Uint8Array): void {
     const id = commandIdOf(payload);
     const command = id === null ? undefined : this.deps.commands.get(id);
@@ -114,7 +120,7 @@ export class DeviceCommandsService {
     this.advance(command, { kind: 'delivered' });
   }
 
-  /** A message on the device's commands/reply topic (the ACL let only the device itself publish there). */
+  /** A message on the device's commands/reply topic (the ACL let only the device itself or its gateway publish there). */
   replied(device: DeviceAddress, clientId: string, topic: string, payload: Uint8Array): void {
     const parsed = parseCommandReply(payload);
     const refuse = (reason: RejectReason, detail: string) =>
@@ -135,6 +141,15 @@ export class DeviceCommandsService {
     }
   }
 
+  /**
+   * The device was deleted: its commands go (the audit log keeps who sent what and how each ended). Called inside
+   * the registry's transaction; returns how many were removed.
+   */
+  forget(deviceId: string): number {
+    for (const command of this.deps.commands.forDevice(deviceId, ['sent'])) this.sentTo.delete(command.id);
+    return this.deps.commands.deleteForDevice(deviceId);
+  }
+
   /** Commands whose expiry passed before their reply: expired (called every second). */
   expireDue(): number {
     const now = this.clock();
@@ -147,13 +162,14 @@ export class DeviceCommandsService {
   }
 
   /**
-   * Publishes the device's queued commands, and those sent but not acknowledged to an earlier connection, if it is
-   * subscribed. Called for the connection's restored subscriptions and again when it is ready: once per connection.
+   * Publishes the device's queued commands, and those sent but not acknowledged to an earlier connection, if it or
+   * its gateway is subscribed. Called for the connection's restored subscriptions and again when it is ready: once
+   * per connection.
    */
   private sendWaiting(device: DeviceAddress): void {
     const topic = commandsTopic(device.domain, device.deviceId);
-    const connection = this.deps.transport.connectionOf(device.deviceId);
-    if (connection === undefined || !this.deps.transport.isSubscribed(device.deviceId, topic)) return;
+    const connection = this.carrierOf(device.deviceId, topic);
+    if (connection === undefined) return;
     const now = this.clock();
     const waiting = this.deps.commands.forDevice(device.deviceId, ['queued', 'sent']);
     for (const command of waiting) {
@@ -168,6 +184,19 @@ export class DeviceCommandsService {
         this.deps.logger.error({ msg: 'Could not publish a command', deviceId: device.deviceId, commandId: command.id, error });
       });
     }
+  }
+
+  private count(status: CommandStatus): void {
+    this.statusCounts.set(status, (this.statusCounts.get(status) ?? 0) + 1);
+  }
+
+  /** The connection that holds a subscription to the device's commands topic: its own, else its gateway's. */
+  private carrierOf(deviceId: string, topic: string): object | undefined {
+    for (const clientId of commandCarriers(deviceId, this.deps.devices.find(deviceId))) {
+      const connection = this.deps.transport.connectionOf(clientId);
+      if (connection !== undefined && this.deps.transport.isSubscribed(clientId, topic)) return connection;
+    }
+    return undefined;
   }
 
   /** Applies the event, stores the result and audits an outcome; null when the event did not apply. */
@@ -188,6 +217,7 @@ export class DeviceCommandsService {
         detail: { commandId: next.id, name: next.name, ...(next.status === 'succeeded' ? { result: next.result } : { error: next.error }) },
       });
     });
+    this.count(next.status);
     return next;
   }
 }

@@ -46,6 +46,11 @@ export class DeviceConfigRepository {
     this.upsert.run({ ...record, desired: record.desired === null ? null : JSON.stringify(record.desired), reported: record.reported === null ? null : JSON.stringify(record.reported) });
   }
 
+  /** Removes a device's desired and reported configuration (it was deleted); returns how many rows (0 or 1). */
+  delete(deviceId: string): number {
+    return this.db.prepare('DELETE FROM device_config WHERE device_id = ?').run(deviceId).changes;
+  }
+
   transaction<T>(work: () => T): T {
     return this.db.transaction(work)();
   }

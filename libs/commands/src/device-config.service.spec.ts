@@ -67,10 +67,20 @@ describe('DeviceConfigService', () => {
     service.reported(W1, 'w-1', 'sensors/water/w-1/config/reported', Buffer.from('{"a":1,"b":{"c":2,"d":3}}'));
     service.reported(W1, 'w-1', 'sensors/water/w-1/config/reported', Buffer.from('{"a":2,"b":{"c":2,"d":3}}'));
     expect(service.get(ADMIN, 'w-1')).toMatchObject({ reported: { a: 2, b: { c: 2, d: 3 } }, differs: true });
+    expect(service.changeCounts).toEqual({ desired: 1, reported: 2 });
     expect(fixture.auditTrail().filter(([action]) => action.startsWith('device.config'))).toEqual([
       ['device.config.set', 'w-1', 'ada'],
       ['device.config.report', 'w-1', 'w-1'],
       ['device.config.report', 'w-1', 'w-1'],
     ]);
+  });
+
+  it('forgets a deleted device’s desired and reported configuration; the audit log keeps the changes', async () => {
+    const service = build();
+    await service.setDesired(ADMIN, 'w-1', { intervalS: 30 });
+    service.reported(W1, 'w-1', 'sensors/water/w-1/config/reported', Buffer.from('{"intervalS":30}'));
+    expect([service.forget('w-1'), service.forget('w-1')]).toEqual([1, 0]);
+    expect(service.get(ADMIN, 'w-1')).toMatchObject({ desired: null, reported: null, differs: false });
+    expect(fixture.auditTrail().filter(([action]) => action.startsWith('device.config')).map(([action]) => action)).toEqual(['device.config.set', 'device.config.report']);
   });
 });

@@ -25,6 +25,8 @@ export interface DeviceConfigDeps {
  * published again when the service starts.
  */
 export class DeviceConfigService {
+  /** Since start, for /metrics: desired configurations set by operators, and reports that changed what a device runs with. */
+  readonly changeCounts = { desired: 0, reported: 0 };
   private readonly clock: () => number;
   /** Devices whose desired configuration this process has published (and so aedes retains). */
   private readonly publishedThisRun = new Set<string>();
@@ -43,6 +45,7 @@ export class DeviceConfigService {
       this.deps.configs.save(record);
       this.deps.audit.record({ at: now, actor: actor.name, action: 'device.config.set', targetType: 'device', targetId: deviceId, detail: { desired, previous: before?.desired ?? null } });
     });
+    this.changeCounts.desired++;
     this.publishedThisRun.add(deviceId);
     try {
       await this.deps.transport.publish(configTopic(target.domain, deviceId), JSON.stringify(desired), 1, true);
@@ -75,6 +78,16 @@ export class DeviceConfigService {
       // A device may report on every connect: only a change is worth an entry.
       if (changed) this.deps.audit.record({ at: now, actor: device.deviceId, action: 'device.config.report', targetType: 'device', targetId: device.deviceId, detail: { reported: parsed.value, differs: toConfigView(after).differs } });
     });
+    if (changed) this.changeCounts.reported++;
+  }
+
+  /**
+   * The device was deleted: its desired and reported configuration go (the audit log keeps every change); the broker
+   * clears the retained copy on its config topic. Called inside the registry's transaction; returns rows removed.
+   */
+  forget(deviceId: string): number {
+    this.publishedThisRun.delete(deviceId);
+    return this.deps.configs.delete(deviceId);
   }
 
   /**

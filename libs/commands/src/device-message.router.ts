@@ -1,15 +1,18 @@
 import { isDeviceTopic, parseDeviceReportTopic, type DeviceAddress } from '@hub/contract';
 import type { HubLogger } from '@hub/common';
+import { childCommandTopic, type RegistryDevice } from '@hub/devices';
 import type { DeviceDirectory } from './device-target';
-
-const COMMANDS_TOPIC = /^sensors\/[^/]+\/[^/]+\/commands$/;
 import type { DeviceCommandsService } from './device-commands.service';
 import type { DeviceConfigService } from './device-config.service';
+
+const COMMANDS_TOPIC = /^sensors\/[^/]+\/[^/]+\/commands$/;
 
 /**
  * What the broker tells the commands feature (its DeviceMessageTap): device messages on commands/reply and
  * config/reported, a device ready or subscribing, and PUBACKs of messages on commands topics. The broker has
- * already applied the device ACL, so a message on a device's topic comes from that device.
+ * already applied the device ACL, so a message on a device's topic comes from that device or from its gateway.
+ * A gateway relays for its children on the children's own topics: its connection being ready, its subscription to a
+ * child's commands topic and its PUBACK of a child's command count for that child.
  */
 export class DeviceMessageRouter {
   constructor(
@@ -31,10 +34,11 @@ export class DeviceMessageRouter {
   }
 
   clientReady(clientId: string): void {
-    const device = this.deviceOf(clientId);
-    if (device === null) return;
-    this.config.deviceReady(device).catch((error: unknown) => this.logger.error({ msg: 'Could not publish the desired configuration', deviceId: clientId, error }));
-    this.commands.deviceReady(device);
+    const device = this.devices.find(clientId);
+    const own = addressOf(device);
+    if (own !== null) this.ready(own);
+    // A gateway's restored session holds its children's subscriptions: their commands and config go out on it.
+    if (device?.kind === 'gateway' && own !== null) for (const child of this.devices.childrenOf(clientId)) this.ready(addressOf(child));
   }
 
   tracksAcknowledgements(topic: string): boolean {
@@ -43,18 +47,42 @@ export class DeviceMessageRouter {
   }
 
   subscribed(clientId: string, filters: readonly string[]): void {
-    const device = this.deviceOf(clientId);
-    if (device !== null && filters.some((filter) => isDeviceTopic(device, filter, 'commands'))) this.commands.deviceReady(device);
+    const device = addressOf(this.devices.find(clientId));
+    if (device === null) return;
+    if (filters.some((filter) => isDeviceTopic(device, filter, 'commands'))) this.commands.deviceReady(device);
+    for (const filter of filters) {
+      const child = this.relayedChild(clientId, filter);
+      if (child !== null && childCommandTopic(filter)?.leaf === 'commands') this.commands.deviceReady(child);
+    }
   }
 
   acknowledged(clientId: string, topic: string, payload: Uint8Array): void {
-    const device = this.deviceOf(clientId);
-    if (device !== null && isDeviceTopic(device, topic, 'commands')) this.commands.acknowledged(device.deviceId, payload);
+    const device = addressOf(this.devices.find(clientId));
+    if (device === null) return;
+    if (isDeviceTopic(device, topic, 'commands')) {
+      this.commands.acknowledged(device.deviceId, payload);
+      return;
+    }
+    const child = this.relayedChild(clientId, topic);
+    if (child !== null) this.commands.acknowledged(child.deviceId, payload);
   }
 
-  /** Device clients connect with their device id as client id. */
-  private deviceOf(clientId: string): DeviceAddress | null {
-    const device = this.devices.find(clientId);
-    return device === undefined || device.domain === null || device.status !== 'active' ? null : { deviceId: device.deviceId, domain: device.domain };
+  private ready(device: DeviceAddress | null): void {
+    if (device === null) return;
+    this.config.deviceReady(device).catch((error: unknown) => this.logger.error({ msg: 'Could not publish the desired configuration', deviceId: device.deviceId, error }));
+    this.commands.deviceReady(device);
   }
+
+  /** The child whose commands or config topic this is, when it is registered under this gateway client. */
+  private relayedChild(gatewayId: string, topic: string): DeviceAddress | null {
+    const parsed = childCommandTopic(topic);
+    if (parsed === null || parsed.deviceId === gatewayId) return null;
+    const child = this.devices.find(parsed.deviceId);
+    return child?.gatewayId === gatewayId && child.domain === parsed.domain ? addressOf(child) : null;
+  }
+}
+
+/** An active device with a domain: one that has topics to be told anything on. Device clients connect with their id. */
+function addressOf(device: RegistryDevice | undefined): DeviceAddress | null {
+  return device === undefined || device.domain === null || device.status !== 'active' ? null : { deviceId: device.deviceId, domain: device.domain };
 }

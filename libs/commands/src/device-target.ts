@@ -8,6 +8,17 @@ export type CommandActor = Pick<Principal, 'name' | 'scope'>;
 /** Where the services look a device up (DeviceRegistryService). */
 export interface DeviceDirectory {
   find(deviceId: string): RegistryDevice | undefined;
+  /** The devices registered under a gateway (none for a plain device). */
+  childrenOf(gatewayId: string): RegistryDevice[];
+}
+
+/**
+ * The MQTT clients that may carry a device's commands, in the order they are tried: the device's own connection,
+ * then its gateway's (a child behind a DTU hears its commands through the DTU's subscription to the child's
+ * commands topic).
+ */
+export function commandCarriers(deviceId: string, device: Pick<RegistryDevice, 'gatewayId'> | undefined): readonly string[] {
+  return device?.gatewayId == null ? [deviceId] : [deviceId, device.gatewayId];
 }
 
 export interface CommandTarget {

@@ -3,7 +3,7 @@ import { isDomainName, parseSensorTopic, DEVICE_ID_PATTERN, type TopicParse } fr
 import { deviceSecretMatches, hashDeviceSecret } from './device-secret';
 import { deviceMayPublish, deviceMayReceive, devicePublishRefusal, deviceSubscriptionRefusal } from './device-topic.acl';
 import type { DeviceRegistryService } from './device-registry.service';
-import { gatewayPublishRefusal } from './gateway-topic.acl';
+import { gatewayPublishRefusal, gatewaySubscriptionRefusal } from './gateway-topic.acl';
 import { EMPTY_PROFILE, NO_GATEWAY, RegistryDevice } from './registry-device';
 
 /**
@@ -22,8 +22,9 @@ export const MIN_KEPT_SECRET_BYTES = 32;
 
 /**
  * MQTT access for field devices: who may connect (username = client id = device id, password = the device's
- * secret), and the topic ACL (a device publishes only on its own telemetry and status topics and subscribes only to
- * its own commands and config topics). Usernames that are not device ids (integration clients such as `water.scada`)
+ * secret), and the topic ACL (a device publishes only on its own telemetry, status, commands/reply and
+ * config/reported topics and subscribes only to its own commands and config topics; a gateway also does both on
+ * the topics of the devices registered under it). Usernames that are not device ids (integration clients such as `water.scada`)
  * are refused here; another policy answers for them.
  */
 export class DeviceAccessPolicy implements MqttAccessPolicy {
@@ -74,13 +75,23 @@ export class DeviceAccessPolicy implements MqttAccessPolicy {
   }
 
   subscriptionRefusal(principal: MqttPrincipal, filter: string): string | null {
-    if (principal.kind === 'device') return deviceSubscriptionRefusal(principal, filter);
+    if (principal.kind === 'device') {
+      if (deviceMayReceive(principal, filter)) return null;
+      // A gateway also subscribes to its children's commands and config, to relay them (gateway-topic.acl.ts).
+      const gateway = this.registry.find(principal.deviceId);
+      return gateway?.kind === 'gateway' ? gatewaySubscriptionRefusal(gateway, filter, (id) => this.registry.find(id)) : deviceSubscriptionRefusal(principal, filter);
+    }
     if (principal.kind === 'quarantined') return `device ${principal.deviceId} is quarantined: no subscriptions until it is approved`;
     return `${principal.name} is not a device`;
   }
 
   mayReceive(principal: MqttPrincipal, topic: string): boolean {
-    return principal.kind === 'device' && deviceMayReceive(principal, topic);
+    if (principal.kind !== 'device') return false;
+    if (deviceMayReceive(principal, topic)) return true;
+    // Checked again at each delivery, not only at SUBSCRIBE: a child moved to another gateway, disabled or deleted
+    // stops reaching its old gateway at once.
+    const gateway = this.registry.find(principal.deviceId);
+    return gateway?.kind === 'gateway' && gatewaySubscriptionRefusal(gateway, topic, (id) => this.registry.find(id)) === null;
   }
 
   private quarantineNewcomer(deviceId: string, attempt: MqttLoginAttempt): MqttPrincipal | MqttLoginRefusal {

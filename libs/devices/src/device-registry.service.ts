@@ -26,6 +26,12 @@ export interface DeviceSessions {
   retire(deviceId: string, domain: Domain | null): void;
 }
 
+/**
+ * Another feature's rows for a device (its commands, its configuration), removed with the device in the same
+ * transaction; returns how many of what it removed, for the audit entry of the deletion.
+ */
+export type DeviceRemovalHook = (deviceId: string) => Readonly<Record<string, number>>;
+
 export interface ProvisionedDevice {
   readonly device: RegistryDevice;
   /** Shown once; only its hash is kept. */
@@ -52,6 +58,7 @@ export class DeviceRegistryService {
   /** gateway id → ids of the devices registered under it. */
   private readonly children = new Map<string, Set<string>>();
   private sessions: DeviceSessions = { disconnect: () => undefined, retire: () => undefined };
+  private readonly removalHooks: DeviceRemovalHook[] = [];
   private readonly repository: RegistryDeviceRepository;
   private readonly audit: DeviceRegistryDeps['audit'];
   readonly catalogue: CatalogueSource;
@@ -70,6 +77,11 @@ export class DeviceRegistryService {
   /** The broker, once it exists (it needs the registry first, to authenticate). */
   useSessions(sessions: DeviceSessions): void {
     this.sessions = sessions;
+  }
+
+  /** Rows of another feature that go with a deleted device (the commands feature's queue and configuration). */
+  whenRemoved(hook: DeviceRemovalHook): void {
+    this.removalHooks.push(hook);
   }
 
   get size(): number {
@@ -225,16 +237,26 @@ export class DeviceRegistryService {
   }
 
   /**
-   * Removes the device from the registry: it can no longer connect. Its readings in InfluxDB, its dead letters and
-   * its presence history stay (they are the county's record); the id may be provisioned again later.
+   * Removes the device from the registry: it can no longer connect. Its readings in InfluxDB, its dead letters, its
+   * presence history and the audit log stay (they are the county's record); what other features keep only to talk
+   * to it (queued commands, desired and reported configuration) goes with it, in the same transaction, so an id
+   * provisioned again later starts clean. A gateway with devices still registered under it is refused, naming
+   * them: deleting it would leave meters that nothing may publish for.
    */
   remove(actor: RegistryActor, deviceId: string): void {
     const device = this.visible(actor, deviceId);
-    const children = this.childCountOf(deviceId);
-    if (children > 0) throw new DeviceConflictError(`Gateway ${deviceId} still has ${children} devices registered under it: move them (PATCH gatewayId) or delete them first`);
-    this.repository.delete(deviceId);
+    const children = this.childrenOf(deviceId);
+    if (children.length > 0) {
+      const names = children.map((child) => child.deviceId).sort();
+      const listed = names.length > 10 ? `${names.slice(0, 10).join(', ')} and ${names.length - 10} more` : names.join(', ');
+      throw new DeviceConflictError(`Gateway ${deviceId} still has ${names.length} devices registered under it (${listed}): move them to another gateway or to none (PATCH gatewayId) or delete them first`);
+    }
+    this.repository.transaction(() => {
+      this.repository.delete(deviceId);
+      const removed = Object.assign({}, ...this.removalHooks.map((hook) => hook(deviceId))) as Record<string, number>;
+      this.record(actor, 'device.delete', deviceId, { domain: device.domain, town: device.town, status: device.status, ...removed });
+    });
     this.forget(device);
-    this.record(actor, 'device.delete', deviceId, { domain: device.domain, town: device.town, status: device.status });
     this.logger.log({ msg: 'Ending the MQTT session of a device and clearing its retained status', deviceId, why: 'deleted' });
     this.sessions.retire(deviceId, device.domain);
   }

@@ -57,4 +57,18 @@ describe('DeviceQueryService', () => {
     const gasOnly = { name: 'gasco', scope: { towns: [], domains: ['gas' as const] } };
     expect(query.list(gasOnly.scope).map((view) => view.deviceId)).toEqual(['b-gas']);
   });
+
+  it('lists the devices registered under a gateway (not the gateway itself), within the scope', () => {
+    fixture.registry.provision(ADMIN, { deviceId: 'dtu-1', domain: 'water', town: 'Ashford', kind: 'gateway', gatewayDomains: ['water', 'gas'] });
+    fixture.registry.provision(ADMIN, { deviceId: 'dtu-2', domain: 'water', town: 'Ashford', kind: 'gateway' });
+    fixture.registry.provision(ADMIN, { deviceId: 'm-2', domain: 'water', town: 'Ashford', gatewayId: 'dtu-1' });
+    fixture.registry.provision(ADMIN, { deviceId: 'm-1', domain: 'gas', town: 'Brook', gatewayId: 'dtu-1' });
+    fixture.registry.provision(ADMIN, { deviceId: 'm-3', domain: 'water', town: 'Ashford', gatewayId: 'dtu-2' });
+    const everywhere = { towns: [], domains: [] };
+    expect(query.list(everywhere, { gateway: 'dtu-1' }).map((view) => view.deviceId)).toEqual(['m-1', 'm-2']);
+    expect(query.list(everywhere, { gateway: 'dtu-1', domain: 'water' }).map((view) => view.deviceId)).toEqual(['m-2']);
+    expect(query.list({ towns: ['Ashford'], domains: [] }, { gateway: 'dtu-1' }).map((view) => view.deviceId)).toEqual(['m-2']);
+    expect(query.list(everywhere, { gateway: 'a-water' })).toEqual([]);
+    expect(query.list(everywhere, { gateway: 'nobody' })).toEqual([]);
+  });
 });

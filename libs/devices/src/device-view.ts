@@ -13,6 +13,8 @@ export interface DeviceFilter {
   readonly domain?: string;
   /** A registry status, or `unregistered` for devices only presence knows. */
   readonly status?: DeviceStatus | 'unregistered';
+  /** Only the devices registered under this gateway (not the gateway itself). */
+  readonly gateway?: string;
 }
 
 export interface DevicePresenceSource {
@@ -38,6 +40,7 @@ export class DeviceQueryService {
       .filter((view) => filter.town === undefined || view.town === filter.town)
       .filter((view) => filter.domain === undefined || view.domain === filter.domain)
       .filter((view) => filter.status === undefined || (view.status ?? 'unregistered') === filter.status)
+      .filter((view) => filter.gateway === undefined || view.gatewayId === filter.gateway)
       .sort((a, b) => (a.domain ?? '').localeCompare(b.domain ?? '') || a.deviceId.localeCompare(b.deviceId));
   }
 

@@ -60,12 +60,37 @@ describe('gateways in the device registry', () => {
     expect(() => fixture.registry.update(ADMIN, 'dtu-1', { gatewayDomains: ['water'] })).toThrow(
       expect.objectContaining({ issues: [{ field: 'gatewayDomains', problem: 'children m-1 (power) are in domains the gateway would no longer speak for' }] }),
     );
-    expect(() => fixture.registry.remove(ADMIN, 'dtu-1')).toThrow('Gateway dtu-1 still has 1 devices registered under it: move them (PATCH gatewayId) or delete them first');
+    expect(() => fixture.registry.remove(ADMIN, 'dtu-1')).toThrow('Gateway dtu-1 still has 1 devices registered under it (m-1): move them to another gateway or to none (PATCH gatewayId) or delete them first');
     expect(() => fixture.registry.update(ADMIN, 'm-1', { kind: 'gateway' })).toThrow(expect.objectContaining({ issues: [{ field: 'kind', problem: 'kind cannot change; delete the device and provision it again' }] }));
     fixture.registry.update(ADMIN, 'm-1', { gatewayId: null });
     expect(fixture.registry.childCountOf('dtu-1')).toBe(0);
     fixture.registry.remove(ADMIN, 'dtu-1');
     expect(fixture.registry.find('dtu-1')).toBeUndefined();
+  });
+
+  it('names at most ten children when it refuses to delete their gateway', () => {
+    for (let index = 0; index < 12; index++) fixture.registry.provision(ADMIN, { deviceId: `m-${String(index).padStart(2, '0')}`, domain: 'water', gatewayId: 'dtu-1' });
+    expect(() => fixture.registry.remove(ADMIN, 'dtu-1')).toThrow(
+      'Gateway dtu-1 still has 12 devices registered under it (m-00, m-01, m-02, m-03, m-04, m-05, m-06, m-07, m-08, m-09 and 2 more): move them to another gateway or to none (PATCH gatewayId) or delete them first',
+    );
+  });
+
+  it('removes what other features keep for a deleted device in the same transaction, and says how much in the audit entry', () => {
+    fixture.registry.provision(ADMIN, { deviceId: 'm-1', domain: 'water' });
+    fixture.registry.whenRemoved((deviceId) => ({ commandsRemoved: deviceId === 'm-1' ? 2 : 0 }));
+    fixture.registry.remove(ADMIN, 'm-1');
+    expect(fixture.audit.list({ limit: 1000 }).filter((entry) => entry.action === 'device.delete').map((entry) => [entry.targetId, entry.detail])).toEqual([
+      ['m-1', { domain: 'water', town: null, status: 'active', commandsRemoved: 2 }],
+    ]);
+  });
+
+  it('keeps the device when removing another feature’s rows fails', () => {
+    fixture.registry.provision(ADMIN, { deviceId: 'm-1', domain: 'water' });
+    fixture.registry.whenRemoved(() => {
+      throw new Error('disk full');
+    });
+    expect(() => fixture.registry.remove(ADMIN, 'm-1')).toThrow('disk full');
+    expect(fixture.registry.find('m-1')).toBeDefined();
   });
 
   it('imports a gateway and its meters from one CSV, refusing a meter of a gateway the file fails to create', () => {

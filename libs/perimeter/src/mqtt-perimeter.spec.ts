@@ -61,6 +61,22 @@ describe('MqttPerimeter', () => {
     expect(gate.loginBlocked('192.0.2.1')).toBe(false);
   });
 
+  it('counts HTTP ingest login refusals apart from MQTT ones, while both fill one back-off per address', () => {
+    const gate = perimeter({ loginBackoff: { failures: 3, windowMs: 60_000, blockMs: 30_000 } });
+    const refusal = { refused: 'bad-username-or-password', reason: 'wrong-secret', detail: 'wrong secret for device w-1' } as const;
+    gate.loginRefused('192.0.2.1', 'w-1', 'w-1', refusal, 'http');
+    gate.loginRefused('192.0.2.1', 'w-1', 'w-1', { refused: 'not-authorized', reason: 'disabled', detail: 'device w-1 is disabled' }, 'http');
+    gate.loginRefused('192.0.2.1', 'w-1', 'w-1', refusal);
+    expect([gate.loginBlocked('192.0.2.1', 'http'), gate.loginBlocked('192.0.2.1')]).toEqual([true, true]);
+    expect([...gate.stats.httpLoginsRefused]).toEqual([
+      ['bad-username-or-password', 1],
+      ['not-authorized', 1],
+    ]);
+    expect([...gate.stats.loginsRefused]).toEqual([['bad-username-or-password', 1]]);
+    expect(gate.stats).toMatchObject({ httpLoginsRefusedInBackoff: 1, loginsRefusedInBackoff: 1, backoffsStarted: 1 });
+    expect(logger.entries[0].message).toMatchObject({ msg: 'HTTP ingest login refused', clientId: 'w-1', code: 'bad-username-or-password', reason: 'wrong-secret' });
+  });
+
   it('slows a client over its rate, logs that once a minute, and disconnects it when it never lets up', () => {
     const gate = perimeter({ publishRate: { perSecond: 10, burst: 2, abuseAfterMs: 3000 } });
     const flooder = new FakeClient('flood-1');

@@ -5,7 +5,7 @@ import { ConnectionRateLimiter } from './connection-rate-limiter';
 import type { LoginBackoffSettings, PublishThrottleSettings, RateLimit } from '@hub/config';
 import { LoginBackoff } from './login-backoff';
 import { OncePerInterval } from './once-per-interval';
-import { PerimeterStats } from './perimeter-stats';
+import { type LoginChannel, PerimeterStats } from './perimeter-stats';
 import { PublishThrottle } from './publish-throttle';
 
 export interface MqttPerimeterSettings {
@@ -73,22 +73,27 @@ export class MqttPerimeter<C extends PerimeterClient> {
     return false;
   }
 
-  /** At CONNECT, before credentials are looked at: true means refuse it (CONNACK "not authorized"). */
-  loginBlocked(remoteAddress: string | undefined): boolean {
+  /**
+   * At CONNECT (or an HTTP ingest request), before credentials are looked at: true means refuse it (CONNACK "not
+   * authorized", HTTP 429). Counted per channel: both share the address's back-off, not their metrics.
+   */
+  loginBlocked(remoteAddress: string | undefined, channel: LoginChannel = 'mqtt'): boolean {
     if (!this.backoff.isBlocked(addressKey(remoteAddress), Date.now())) return false;
-    this.stats.loginsRefusedInBackoff++;
+    if (channel === 'mqtt') this.stats.loginsRefusedInBackoff++;
+    else this.stats.httpLoginsRefusedInBackoff++;
     return true;
   }
 
-  /** A CONNECT the access policy refused: counted, logged (once a minute per address) and held against the address. */
-  loginRefused(remoteAddress: string | undefined, clientId: string, username: string | undefined, refusal: MqttLoginRefusal): void {
+  /** A login the access policy refused: counted per channel, logged (once a minute per address) and held against the address. */
+  loginRefused(remoteAddress: string | undefined, clientId: string, username: string | undefined, refusal: MqttLoginRefusal, channel: LoginChannel = 'mqtt'): void {
     const address = addressKey(remoteAddress);
     const now = Date.now();
-    this.stats.loginRefused(refusal.refused);
+    this.stats.loginRefused(refusal.refused, channel);
     const unreported = this.loginReports.occurrence(address, now);
     if (unreported !== null) {
       // The username is an identity, not a secret; the password is never logged.
-      this.logger.warn({ msg: 'MQTT login refused', address, clientId, username, code: refusal.refused, detail: refusal.detail, refusedSinceLastReport: unreported });
+      const msg = channel === 'mqtt' ? 'MQTT login refused' : 'HTTP ingest login refused';
+      this.logger.warn({ msg, address, clientId, username, code: refusal.refused, reason: refusal.reason, detail: refusal.detail, refusedSinceLastReport: unreported });
     }
     if (this.backoff.recordFailure(address, now)) {
       this.stats.backoffsStarted++;

@@ -1,5 +1,8 @@
 import type { MqttRefusalCode } from '@hub/access';
 
+/** How a device logs in: an MQTT CONNECT, or the credential of an HTTP ingest request (one back-off budget for both). */
+export type LoginChannel = 'mqtt' | 'http';
+
 /** What the MQTT perimeter turned away or held back, since start (read by /metrics at scrape time). */
 export class PerimeterStats {
   /** Connections closed at accept because their address opened too many too fast. */
@@ -8,6 +11,10 @@ export class PerimeterStats {
   readonly loginsRefused = new Map<MqttRefusalCode, number>();
   /** CONNECTs refused because their address was in failed-login back-off (credentials not looked at). */
   loginsRefusedInBackoff = 0;
+  /** HTTP ingest requests refused for their credential, by the code a CONNECT would have got (401 or 403). */
+  readonly httpLoginsRefused = new Map<MqttRefusalCode, number>();
+  /** HTTP ingest requests refused (429) because their address was in the failed-login back-off. */
+  httpLoginsRefusedInBackoff = 0;
   /** Times an address was put in back-off. */
   backoffsStarted = 0;
   /** PUBLISH packets that had to wait for their client's rate. */
@@ -25,7 +32,8 @@ export class PerimeterStats {
   /** QoS 1/2 messages not queued for an away persistent session because its queue was full (HUB_MQTT_OFFLINE_QUEUE_LIMIT). */
   offlineMessagesDropped = 0;
 
-  loginRefused(code: MqttRefusalCode): void {
-    this.loginsRefused.set(code, (this.loginsRefused.get(code) ?? 0) + 1);
+  loginRefused(code: MqttRefusalCode, channel: LoginChannel = 'mqtt'): void {
+    const counts = channel === 'mqtt' ? this.loginsRefused : this.httpLoginsRefused;
+    counts.set(code, (counts.get(code) ?? 0) + 1);
   }
 }

@@ -5,6 +5,7 @@ import { DeviceRegistryService } from '@hub/devices';
 import { DeadLetterRepository } from '@hub/pipeline';
 import { AuditLogRepository, type SqliteDatabase } from '@hub/store';
 import { SQLITE_DATABASE } from '../hub.tokens';
+import { CommandMetrics } from './command-metrics';
 import { CommandsLifecycle } from './commands.lifecycle';
 import { DeviceCommandsController } from './device-commands.controller';
 
@@ -47,10 +48,13 @@ export function commandProviders(): Provider[] {
       useFactory: (devices: DeviceRegistryService, commands: DeviceCommandsService, config: DeviceConfigService, broker: MqttBroker) => {
         const router = new DeviceMessageRouter(devices, commands, config, new Logger(DeviceMessageRouter.name));
         broker.useDeviceMessages(router);
+        // A deleted device's queue and configuration go with it; the audit log keeps their history.
+        devices.whenRemoved((deviceId) => ({ commandsRemoved: commands.forget(deviceId), configRemoved: config.forget(deviceId) }));
         return router;
       },
       inject: [DeviceRegistryService, DeviceCommandsService, DeviceConfigService, MqttBroker],
     },
     CommandsLifecycle,
+    CommandMetrics,
   ];
 }

@@ -1,12 +1,12 @@
 import { DOMAIN_API_DOC, DomainQuery } from '../catalogue/domain-query.pipe';
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiForbiddenResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@hub/access';
 import type { Domain } from '@hub/contract';
 import { DeviceQueryService, type DeviceView, DEVICE_STATUSES } from '@hub/devices';
 import { CurrentPrincipal } from '../access/access.decorators';
 import { deviceIdParam } from '../http/query-params';
-import { durationQuery, enumQuery, PLAIN, TIME } from '../http/query-pipes';
+import { DEVICE_ID, durationQuery, enumQuery, PLAIN, TIME } from '../http/query-pipes';
 import type { DeviceReadings } from '@hub/api-types';
 import { ReadingsService } from './readings.service';
 
@@ -30,13 +30,16 @@ export class DeviceQueriesController {
   @ApiQuery({ name: 'town', required: false })
   @ApiQuery({ name: 'domain', required: false, ...DOMAIN_API_DOC })
   @ApiQuery({ name: 'status', required: false, enum: STATUS_FILTERS, description: 'quarantined: unknown devices waiting for approval' })
+  @ApiQuery({ name: 'gateway', required: false, description: 'A gateway’s device id: only the devices registered under it (the gateway itself not included); an id that is not a gateway gives []' })
+  @ApiBadRequestResponse({ description: 'A malformed filter, e.g. a gateway id outside [A-Za-z0-9_-]{1,64}' })
   list(
     @CurrentPrincipal() principal: Principal,
     @Query('town', PLAIN) town?: string,
     @Query('domain', DomainQuery) domain?: Domain,
     @Query('status', enumQuery(STATUS_FILTERS)) status?: (typeof STATUS_FILTERS)[number],
+    @Query('gateway', DEVICE_ID) gateway?: string,
   ): DeviceView[] {
-    return this.devices.list(principal.scope, { town, domain, status });
+    return this.devices.list(principal.scope, { town, domain, status, gateway });
   }
 
 

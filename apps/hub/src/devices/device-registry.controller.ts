@@ -108,10 +108,13 @@ export class DeviceRegistryController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Remove from the registry: it can no longer connect. Its readings, dead letters and presence history stay.' })
+  @ApiOperation({
+    summary:
+      'Remove from the registry: it can no longer connect. Its commands and desired/reported configuration go with it; its readings, dead letters, presence history and audit entries stay.',
+  })
   @ApiNoContentResponse()
   @ApiNotFoundResponse()
-  @ApiConflictResponse({ description: 'A gateway that still has devices registered under it' })
+  @ApiConflictResponse({ description: 'A gateway that still has devices registered under it (the message names them): move them (PATCH gatewayId) or delete them first' })
   remove(@CurrentPrincipal() principal: Principal, @Param('id') id: string): void {
     this.registry.remove(principal, id);
   }

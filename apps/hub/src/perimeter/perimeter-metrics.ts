@@ -4,6 +4,8 @@ import type { MqttRefusalCode } from '@hub/access';
 import type { MqttPerimeter } from '@hub/perimeter';
 
 const REFUSAL_CODES: readonly MqttRefusalCode[] = ['identifier-rejected', 'bad-username-or-password', 'not-authorized'];
+/** An HTTP request has no client id to reject. */
+const HTTP_REFUSAL_CODES: readonly MqttRefusalCode[] = ['bad-username-or-password', 'not-authorized'];
 
 /** The MQTT perimeter's counters and gauges, read from its stats at scrape time. */
 export function registerPerimeterMetrics(registry: Registry, perimeter: MqttPerimeter<Client>): void {
@@ -17,7 +19,7 @@ export function registerPerimeterMetrics(registry: Registry, perimeter: MqttPeri
   counterFrom('hub_mqtt_connections_throttled_total', 'Connections closed at accept: their address opened more than HUB_MQTT_CONNECT_RATE allows', () => stats.connectionsThrottled);
   new Counter({
     name: 'hub_mqtt_logins_refused_total',
-    help: 'CONNECTs refused, by CONNACK code; in-backoff: refused because the address is in failed-login back-off',
+    help: 'MQTT CONNECTs refused, by CONNACK code; in-backoff: refused because the address is in failed-login back-off (HTTP ingest logins: hub_http_ingest_logins_refused_total)',
     labelNames: ['code'],
     registers: [registry],
     collect() {
@@ -26,7 +28,18 @@ export function registerPerimeterMetrics(registry: Registry, perimeter: MqttPeri
       this.inc({ code: 'in-backoff' }, stats.loginsRefusedInBackoff);
     },
   });
-  counterFrom('hub_mqtt_login_backoffs_total', 'Times an address was put in failed-login back-off', () => stats.backoffsStarted);
+  new Counter({
+    name: 'hub_http_ingest_logins_refused_total',
+    help: 'HTTP ingest requests refused for their device credential, by the CONNACK code an MQTT CONNECT would get (bad-username-or-password: 401, not-authorized: 403); in-backoff: 429, the address is in the failed-login back-off MQTT and HTTP share',
+    labelNames: ['code'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const code of HTTP_REFUSAL_CODES) this.inc({ code }, stats.httpLoginsRefused.get(code) ?? 0);
+      this.inc({ code: 'in-backoff' }, stats.httpLoginsRefusedInBackoff);
+    },
+  });
+  counterFrom('hub_mqtt_login_backoffs_total', 'Times an address was put in failed-login back-off (refused MQTT and HTTP ingest logins count towards it alike)', () => stats.backoffsStarted);
   gaugeFrom('hub_mqtt_addresses_in_backoff', 'Addresses whose logins are refused now (failed-login back-off)', () => perimeter.blockedAddresses());
   counterFrom('hub_mqtt_messages_throttled_total', 'PUBLISH packets held back by the per-client rate limit (delayed, not dropped)', () => stats.messagesThrottled);
   gaugeFrom('hub_mqtt_throttled_clients', 'Connections with messages waiting for their rate limit now', () => perimeter.throttledClients);

@@ -27,10 +27,13 @@ class ManualWriter implements ReadingWriter {
 class RecordingBackoff implements LoginBackoffPort {
   blocked = false;
   readonly refused: Array<{ clientId: string; reason: string | undefined }> = [];
-  loginBlocked(): boolean {
+  readonly channels = new Set<string>();
+  loginBlocked(_address: string | undefined, channel: 'http'): boolean {
+    this.channels.add(channel);
     return this.blocked;
   }
-  loginRefused(_address: string | undefined, clientId: string, _username: string | undefined, refusal: MqttLoginRefusal): void {
+  loginRefused(_address: string | undefined, clientId: string, _username: string | undefined, refusal: MqttLoginRefusal, channel: 'http'): void {
+    this.channels.add(channel);
     this.refused.push({ clientId, reason: refusal.reason });
   }
 }
@@ -85,6 +88,8 @@ describe('HttpIngestService', () => {
       { clientId: 'w-9', reason: 'unknown-device' },
       { clientId: 'w-1', reason: 'malformed-credentials' },
     ]);
+    // Counted as HTTP ingest logins, not under the MQTT login metrics.
+    expect([...backoff.channels]).toEqual(['http']);
   });
 
   it('refuses a disabled device as not authorized once its secret is right, and anyone while the address is blocked', () => {

@@ -6,11 +6,12 @@ import { isMalformedCredential, readDeviceCredential } from './device-credential
 
 /**
  * The failed-login back-off of the MQTT perimeter (MqttPerimeter fits): one budget per address for both ways in, so
- * a guesser gains nothing by alternating between MQTT and HTTP.
+ * a guesser gains nothing by alternating between MQTT and HTTP; `'http'` keeps these refusals out of the MQTT
+ * login counts.
  */
 export interface LoginBackoffPort {
-  loginBlocked(remoteAddress: string | undefined): boolean;
-  loginRefused(remoteAddress: string | undefined, clientId: string, username: string | undefined, refusal: MqttLoginRefusal): void;
+  loginBlocked(remoteAddress: string | undefined, channel: 'http'): boolean;
+  loginRefused(remoteAddress: string | undefined, clientId: string, username: string | undefined, refusal: MqttLoginRefusal, channel: 'http'): void;
 }
 
 /** Whether the writer can take more now (InfluxWriter fits). */
@@ -71,15 +72,15 @@ export class HttpIngestService {
   login(attempt: DeviceLoginAttempt): DeviceLogin {
     const credential = readDeviceCredential(attempt.authorization, attempt.deviceId);
     const clientId = isMalformedCredential(credential) ? attempt.deviceId : (credential.username ?? attempt.deviceId);
-    if (this.backoff.loginBlocked(attempt.remoteAddress)) return { refused: 'blocked', message: 'too many refused logins from this address; try again later' };
+    if (this.backoff.loginBlocked(attempt.remoteAddress, 'http')) return { refused: 'blocked', message: 'too many refused logins from this address; try again later' };
     if (isMalformedCredential(credential)) {
-      this.backoff.loginRefused(attempt.remoteAddress, clientId, undefined, { refused: 'bad-username-or-password', reason: 'malformed-credentials', detail: credential.malformed });
+      this.backoff.loginRefused(attempt.remoteAddress, clientId, undefined, { refused: 'bad-username-or-password', reason: 'malformed-credentials', detail: credential.malformed }, 'http');
       return { refused: 'unauthenticated', message: `${credential.malformed}; ${UNAUTHENTICATED}` };
     }
     // The client id of an MQTT device is its username: an HTTP request has no session to take over.
     const decision = this.policy.authenticate({ clientId, username: credential.username, password: credential.password, remoteAddress: attempt.remoteAddress });
     if (!isLoginRefusal(decision)) return { principal: decision, clientId };
-    this.backoff.loginRefused(attempt.remoteAddress, clientId, credential.username, decision);
+    this.backoff.loginRefused(attempt.remoteAddress, clientId, credential.username, decision, 'http');
     return decision.refused === 'not-authorized' ? { refused: 'not-authorized', message: NOT_AUTHORIZED } : { refused: 'unauthenticated', message: UNAUTHENTICATED };
   }
 
