@@ -8,3 +8,6 @@ export { MIN_SANDBOX_MEMORY_BYTES } from './script/quickjs-sandbox';
 export * from './script/script.decoder';
 export * from './timestamp-format';
 export * from './unit-conversion';
+export * from './network-servers/uplink';
+export * from './network-servers/chirpstack-v4.adapter';
+export * from './network-servers/things-stack-v3.adapter';
