@@ -7,7 +7,12 @@
 const LIB_LAYERS = [
   { common: [], store: [] },
   { contract: ['common'] },
-  { 'api-types': ['common', 'contract'], config: ['common', 'contract'], catalogue: ['common', 'contract', 'store'] },
+  {
+    'api-types': ['common', 'contract'],
+    config: ['common', 'contract'],
+    catalogue: ['common', 'contract', 'store'],
+    decoders: ['common', 'contract'],
+  },
   { access: ['api-types', 'common', 'contract', 'store'] },
   { perimeter: ['access', 'common', 'config'], influx: ['common', 'config', 'contract'], spool: ['common'] },
   { devices: ['access', 'api-types', 'common', 'contract', 'influx', 'store'] },

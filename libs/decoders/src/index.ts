@@ -1,0 +1,13 @@
+export * from './decoder';
+export * from './decoder-definition.error';
+export * from './decoder-factory';
+export * from './mapping/mapping.decoder';
+export type { MappingDefinition, MetricMapping, TimestampMapping, UnitMapping } from './mapping/mapping-definition';
+export * from './payload-encoding';
+export { MIN_SANDBOX_MEMORY_BYTES } from './script/quickjs-sandbox';
+export * from './script/script.decoder';
+export * from './timestamp-format';
+export * from './unit-conversion';
+export * from './network-servers/uplink';
+export * from './network-servers/chirpstack-v4.adapter';
+export * from './network-servers/things-stack-v3.adapter';
