@@ -41,7 +41,7 @@ describe('service logs and graceful stop (real service, real MQTT, real influxd)
     const output = await waitFor(async () => hub.output, (text) => text.includes('MQTT login refused'), 5_000, 'the refused login in the log');
     const line = output.split('\n').find((each) => each.includes('MQTT login refused'));
     expect(line).toMatch(
-      /^\d\d:\d\d:\d\d WARN \[MqttPerimeter\] MQTT login refused address=127\.0\.0\.1 clientId=log-water-1 username=log-water-1 code=bad-username-or-password detail="[^"]+" refusedSinceLastReport=0$/,
+      /^\d\d:\d\d:\d\d WARN \[MqttPerimeter\] MQTT login refused address=127\.0\.0\.1 clientId=log-water-1 username=log-water-1 code=bad-username-or-password reason=wrong-secret detail="wrong secret for device log-water-1" refusedSinceLastReport=0$/,
     );
     expect(output).not.toContain('Object(');
     expect(output).not.toMatch(/RouterExplorer|RoutesResolver|InstanceLoader/);
