@@ -1,4 +1,5 @@
-import { connect, IClientOptions, MqttClient } from 'mqtt';
+import { IClientOptions, MqttClient } from 'mqtt';
+import { connectListening } from '../harness/open-mqtt-clients';
 import type { CommandView, DeviceConfigView } from '@hub/api-types';
 import type { Domain } from '@hub/contract';
 import { DeviceSimulator } from '@hub/devices-sim';
@@ -76,16 +77,11 @@ describe('device commands and configuration (real service, real MQTT, real influ
 
   /** A device connected as itself, recording what it receives. */
   async function device(deviceId: string, options: IClientOptions = {}): Promise<{ client: MqttClient; received: Received[] }> {
-    // Listening before the CONNACK: what a restored session gets can arrive in the same read as it, and a listener
-    // added once connectAsync resolved would miss it (the client still acknowledges it).
-    const client = connect(hub.mqttUrl, { ...(await deviceLogin(hub, deviceId, DOMAIN)), reconnectPeriod: 0, ...options });
-    clients.push(client);
     const received: Received[] = [];
-    client.on('message', (topic, payload, packet) => received.push({ topic, payload: payload.toString(), retain: packet.retain, qos: packet.qos }));
-    await new Promise<void>((resolve, reject) => {
-      client.once('connect', () => resolve());
-      client.once('error', reject);
-    });
+    const client = await connectListening(hub.mqttUrl, { ...(await deviceLogin(hub, deviceId, DOMAIN)), ...options }, (topic, payload, packet) =>
+      received.push({ topic, payload: payload.toString(), retain: packet.retain, qos: packet.qos }),
+    );
+    clients.push(client);
     return { client, received };
   }
 

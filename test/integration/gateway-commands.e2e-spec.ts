@@ -1,4 +1,4 @@
-import { connect, IClientOptions, MqttClient } from 'mqtt';
+import { IClientOptions, MqttClient } from 'mqtt';
 import type { CommandView, DeviceConfigView, DeviceView } from '@hub/api-types';
 import { DeviceSimulator, devicesToProvision, planDevices, planGateways, provisionThroughApi, resolveSimulationOptions, type SimulationOptions } from '@hub/devices-sim';
 import type { DeadLetter } from '@hub/pipeline';
@@ -72,16 +72,11 @@ describe('gateways relaying commands and config (real service, real MQTT, real i
 
   /** A gateway (or device) connected with its own credential, recording what it receives. */
   async function connectAs(deviceId: string, options: IClientOptions = {}): Promise<{ client: MqttClient; received: Received[] }> {
-    // Listening before the CONNACK: a restored session's messages can arrive in the same read as it, and a listener
-    // added once connectAsync resolved would miss them (the client still acknowledges them).
-    const client = connect(hub.mqttUrl, { clientId: deviceId, username: deviceId, password: secrets.get(deviceId), clean: true, reconnectPeriod: 0, ...options });
     const received: Received[] = [];
-    client.on('message', (topic, payload, packet) => received.push({ topic, payload: payload.toString(), retain: packet.retain }));
-    await new Promise<void>((resolve, reject) => {
-      client.once('connect', () => resolve());
-      client.once('error', reject);
-    });
-    return { client: open.keep(client), received };
+    const client = await open.connect(hub.mqttUrl, { clientId: deviceId, username: deviceId, password: secrets.get(deviceId), clean: true, ...options }, (topic, payload, packet) =>
+      received.push({ topic, payload: payload.toString(), retain: packet.retain }),
+    );
+    return { client, received };
   }
 
   const topic = (deviceId: string, leaf: string) => `sensors/water/${deviceId}/${leaf}`;
