@@ -13,11 +13,11 @@ const LIB_LAYERS = [
     catalogue: ['common', 'contract', 'store'],
     decoders: ['common', 'contract'],
   },
-  { access: ['api-types', 'common', 'contract', 'store'] },
+  { access: ['api-types', 'common', 'contract', 'store'], profiles: ['common', 'contract', 'decoders', 'store'] },
   { perimeter: ['access', 'common', 'config'], influx: ['common', 'config', 'contract'], spool: ['common'] },
   { devices: ['access', 'api-types', 'common', 'contract', 'influx', 'store'] },
   {
-    pipeline: ['access', 'api-types', 'common', 'config', 'contract', 'devices', 'influx', 'spool', 'store'],
+    pipeline: ['access', 'api-types', 'common', 'config', 'contract', 'decoders', 'devices', 'influx', 'profiles', 'spool', 'store'],
     alerts: ['access', 'api-types', 'common', 'config', 'contract', 'devices', 'influx', 'store'],
     commands: ['access', 'api-types', 'common', 'contract', 'devices', 'store'],
   },

@@ -19,6 +19,7 @@ import { HUB_CONFIG, LINE_SINK, SQLITE_DATABASE } from './hub.tokens';
 import { INGEST_CONTROLLERS, ingestProviders } from './ingest/ingest.providers';
 import { INTEGRATION_CONTROLLERS, integrationProviders } from './integrations/integrations.providers';
 import { LIVE_CONTROLLERS, liveProviders } from './live/live.providers';
+import { PROFILE_CONTROLLERS, profileProviders } from './profiles/profiles.providers';
 import { perimeterProviders } from './perimeter/perimeter.providers';
 
 /**
@@ -40,6 +41,7 @@ export class HubModule {
         ...HEALTH_CONTROLLERS,
         ...INGEST_CONTROLLERS,
         ...CATALOGUE_CONTROLLERS,
+        ...PROFILE_CONTROLLERS,
         ...LIVE_CONTROLLERS,
         ...ALERT_CONTROLLERS,
         ...INTEGRATION_CONTROLLERS,
@@ -50,6 +52,7 @@ export class HubModule {
         ...infrastructureProviders(config),
         HubLifecycle,
         ...catalogueProviders(),
+        ...profileProviders(),
         ...ingestProviders(config),
         ...deviceProviders(config),
         ...deadLetterProviders(config),

@@ -38,6 +38,10 @@ export interface DeviceView {
   readonly location: { readonly latitude: number; readonly longitude: number } | null;
   readonly expectedIntervalS: number | null;
   readonly description: string;
+  /** The device profile its payloads are decoded by; null: the hub's own JSON contract. */
+  readonly profileId: string | null;
+  /** A LoRaWAN device's DevEUI, 16 lower-case hex digits. */
+  readonly devEui: string | null;
   readonly hasSecret: boolean;
   readonly secretIssuedAt: number | null;
   readonly provisionedAt: number | null;

@@ -12,3 +12,4 @@ export * from './devices';
 export * from './health';
 export * from './ingest';
 export * from './integrations';
+export * from './profiles';

@@ -137,7 +137,7 @@ export class MqttBroker {
         const handle = () => {
           if (refusal === null && client !== null && this.tap?.takes(packet.topic)) this.toTap(client, packet.topic, payload, callback);
           else if (refusal !== null) this.ingest.refusePublish(client ?? DEPARTED_CLIENT, packet.topic, payload, refusal, callback);
-          else if (!this.ingest.handlePublish(client ?? DEPARTED_CLIENT, packet.topic, payload, callback)) refused.add(payload);
+          else if (!this.ingest.handlePublish(client ?? DEPARTED_CLIENT, packet.topic, payload, callback, () => refused.add(payload))) refused.add(payload);
         };
         // Over its rate, a client's message waits here, and aedes reads nothing more from it meanwhile.
         if (client === null) handle();

@@ -31,6 +31,18 @@ export const REJECT_REASONS = {
   COMMAND_REPLY_INVALID: 'A message on sensors/{domain}/{deviceId}/commands/reply is not { "id", "ok": true, "result"? } or { "id", "ok": false, "error" }',
   COMMAND_UNKNOWN: 'A command reply names a command id the hub never sent to this device',
   CONFIG_REPORT_INVALID: 'A message on sensors/{domain}/{deviceId}/config/reported is not a JSON object (at most 16 KiB)',
+  PAYLOAD_ENCODING_INVALID: 'The payload is not the hex or base64 text its device profile says it is',
+  DECODER_ERROR: 'The device profile\'s decoder threw, or its script returned errors: the script\'s own message is in the detail, the raw payload in the dead letter',
+  DECODER_TIMEOUT: 'The device profile\'s decoder ran past its time limit (an endless loop, a catastrophic regular expression)',
+  DECODER_MEMORY_LIMIT: 'The device profile\'s script used more memory than its sandbox has',
+  DECODER_OUTPUT_INVALID:
+    'The decoder\'s output is not readings: not an object, too large, a value that is not a finite number, an unknown unit, a bad ts or seq, or no metric at all',
+  PROFILE_UNKNOWN: 'The device names a device profile that no longer exists (deleted while the device kept it)',
+  EVENT_NOT_JSON: 'A LoRaWAN network server event is not valid UTF-8 JSON, or nests deeper than 32 levels',
+  EVENT_MALFORMED: 'A network server event is JSON but not an uplink the hub can read: a field missing or of the wrong type (named in the detail)',
+  DEVICE_NOT_ACTIVE: 'A network server sent an uplink for a device that is disabled, rejected or waiting in quarantine: kept as this dead letter, not stored',
+  NETWORK_SERVER_ERROR: 'The network server reported an error for the device (a ChirpStack log event of level ERROR): its code and description are in the detail',
+  DEV_EUI_UNKNOWN: 'A network server sent an uplink of a DevEUI no registered device has (give the device its devEui in the registry)',
 } as const;
 
 export type RejectReason = keyof typeof REJECT_REASONS;

@@ -1,3 +1,5 @@
+import type { RejectReason } from '@hub/contract';
+
 /**
  * One interface for every decoder kind: a vendor's payload in, readings in the contract's own payload shape out
  * (`{ ts?, seq?, metrics }`, what validateTelemetry accepts), or a refusal that says why. A decoder never throws for
@@ -32,17 +34,10 @@ export interface Decoded {
   readonly warnings: readonly string[];
 }
 
-export const DECODER_REFUSALS = {
-  PAYLOAD_NOT_JSON: 'The decoder reads JSON and the payload is not valid UTF-8 JSON, or nests deeper than 32 levels',
-  PAYLOAD_ENCODING_INVALID: 'The payload is not the hex or base64 text its profile says it is',
-  DECODER_FAILED: 'The decoder threw, or the script returned errors: the script\'s own message is in the detail',
-  DECODER_TIMEOUT: 'The decoder ran past its time limit (an endless loop, a catastrophic regular expression)',
-  DECODER_MEMORY_LIMIT: 'The script used more memory than its sandbox has',
-  DECODER_OUTPUT_INVALID:
-    'The decoder\'s output is not readings: not an object, too large, a value that is not a finite number, an unknown unit, a bad ts or seq, or no metric at all',
-} as const;
+/** Why a decoder refuses a payload: reject reasons of the contract, so dead letters and counters need no second vocabulary. */
+export const DECODER_REFUSAL_REASONS = ['MALFORMED_JSON', 'PAYLOAD_ENCODING_INVALID', 'DECODER_ERROR', 'DECODER_TIMEOUT', 'DECODER_MEMORY_LIMIT', 'DECODER_OUTPUT_INVALID'] as const satisfies readonly RejectReason[];
 
-export type DecoderRefusalReason = keyof typeof DECODER_REFUSALS;
+export type DecoderRefusalReason = (typeof DECODER_REFUSAL_REASONS)[number];
 
 export interface DecoderRefusal {
   readonly reason: DecoderRefusalReason;

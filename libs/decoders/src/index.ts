@@ -11,3 +11,4 @@ export * from './unit-conversion';
 export * from './network-servers/uplink';
 export * from './network-servers/chirpstack-v4.adapter';
 export * from './network-servers/things-stack-v3.adapter';
+export { isPlainObject } from './mapping/mapping-definition';

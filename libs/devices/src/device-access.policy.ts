@@ -4,7 +4,7 @@ import { deviceSecretMatches, hashDeviceSecret } from './device-secret';
 import { deviceMayPublish, deviceMayReceive, devicePublishRefusal, deviceSubscriptionRefusal } from './device-topic.acl';
 import type { DeviceRegistryService } from './device-registry.service';
 import { gatewayPublishRefusal, gatewaySubscriptionRefusal } from './gateway-topic.acl';
-import { EMPTY_PROFILE, NO_GATEWAY, RegistryDevice } from './registry-device';
+import { EMPTY_DETAILS, NO_GATEWAY, RegistryDevice } from './registry-device';
 
 /**
  * registered: only provisioned devices connect. quarantine: for a first deployment, an unknown device is let in and
@@ -100,7 +100,7 @@ export class DeviceAccessPolicy implements MqttAccessPolicy {
     const now = this.registry.now();
     const keep = attempt.password !== undefined && attempt.password.length >= MIN_KEPT_SECRET_BYTES;
     this.registry.storeFromBroker({
-      ...EMPTY_PROFILE,
+      ...EMPTY_DETAILS,
       ...NO_GATEWAY,
       deviceId,
       domain: null,

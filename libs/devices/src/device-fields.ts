@@ -1,6 +1,6 @@
 import { type DomainIssue, firstUnprintable, printable, quoted } from '@hub/common';
 import { Domain, domainChoices, DEVICE_ID_PATTERN, type MetricCatalogue } from '@hub/contract';
-import { DEVICE_KINDS, DeviceKind, DevicePatch, DeviceProfile, EMPTY_PROFILE, GatewayLink, NewDevice } from './registry-device';
+import { DEVICE_KINDS, DeviceKind, DevicePatch, DeviceDetails, EMPTY_DETAILS, GatewayLink, NewDevice } from './registry-device';
 
 export const MAX_TOWN_LENGTH = 64;
 export const MAX_SITE_LENGTH = 128;
@@ -9,8 +9,8 @@ export const MAX_DESCRIPTION_LENGTH = 500;
 export const MAX_EXPECTED_INTERVAL_S = 7 * 86_400;
 
 /** The fields of the JSON API, in the order they are documented. */
-export const PROFILE_FIELDS = ['town', 'site', 'latitude', 'longitude', 'expectedIntervalS', 'description', 'enabled'] as const;
-export type ProfileField = (typeof PROFILE_FIELDS)[number];
+export const DETAIL_FIELDS = ['town', 'site', 'latitude', 'longitude', 'expectedIntervalS', 'description', 'enabled', 'profileId', 'devEui'] as const;
+export type DetailField = (typeof DETAIL_FIELDS)[number];
 /** Gateways: `kind` is set at provisioning; a child's `gatewayId` and a gateway's `gatewayDomains` may change later. */
 export const GATEWAY_FIELDS = ['kind', 'gatewayId', 'gatewayDomains'] as const;
 
@@ -33,17 +33,17 @@ export function rawDeviceOf(body: unknown): Parsed<RawDevice> {
 export function parseNewDevice(raw: RawDevice, catalogue: MetricCatalogue, text = false): Parsed<NewDevice> {
   const problems: DomainIssue[] = [];
   for (const field of Object.keys(raw)) {
-    if (field !== 'deviceId' && field !== 'domain' && !(PROFILE_FIELDS as readonly string[]).includes(field) && !(GATEWAY_FIELDS as readonly string[]).includes(field)) {
-      problems.push({ field, problem: `unknown field; allowed: deviceId, domain, ${PROFILE_FIELDS.join(', ')}, ${GATEWAY_FIELDS.join(', ')}` });
+    if (field !== 'deviceId' && field !== 'domain' && !(DETAIL_FIELDS as readonly string[]).includes(field) && !(GATEWAY_FIELDS as readonly string[]).includes(field)) {
+      problems.push({ field, problem: `unknown field; allowed: deviceId, domain, ${DETAIL_FIELDS.join(', ')}, ${GATEWAY_FIELDS.join(', ')}` });
     }
   }
   const deviceId = readDeviceId(raw.deviceId, problems);
   const domain = readDomain(raw.domain, problems, catalogue);
-  const profile = readProfile(raw, text, problems, false);
+  const profile = readDetails(raw, text, problems, false);
   const link = readGatewayLink(raw, text, domain, problems, catalogue);
   if (problems.length > 0 || deviceId === undefined || domain === undefined) return { ok: false, problems };
   if (link.gatewayId === deviceId) return { ok: false, problems: [{ field: 'gatewayId', problem: 'a device cannot be its own gateway' }] };
-  return { ok: true, value: { ...EMPTY_PROFILE, ...profile, ...link, deviceId, domain } };
+  return { ok: true, value: { ...EMPTY_DETAILS, ...profile, ...link, deviceId, domain } };
 }
 
 /**
@@ -87,11 +87,11 @@ export function parseDevicePatch(raw: RawDevice, catalogue: MetricCatalogue): Pa
       problems.push({ field, problem: `${field} cannot change (it is part of the device's topics); delete the device and provision it again` });
     } else if (field === 'kind') {
       problems.push({ field, problem: 'kind cannot change; delete the device and provision it again' });
-    } else if (!(PROFILE_FIELDS as readonly string[]).includes(field) && !(GATEWAY_FIELDS as readonly string[]).includes(field)) {
-      problems.push({ field, problem: `unknown field; allowed: ${PROFILE_FIELDS.join(', ')}, gatewayId, gatewayDomains` });
+    } else if (!(DETAIL_FIELDS as readonly string[]).includes(field) && !(GATEWAY_FIELDS as readonly string[]).includes(field)) {
+      problems.push({ field, problem: `unknown field; allowed: ${DETAIL_FIELDS.join(', ')}, gatewayId, gatewayDomains` });
     }
   }
-  const patch: { -readonly [K in keyof DevicePatch]: DevicePatch[K] } = readProfile(raw, false, problems, true);
+  const patch: { -readonly [K in keyof DevicePatch]: DevicePatch[K] } = readDetails(raw, false, problems, true);
   if (raw.gatewayId !== undefined) patch.gatewayId = raw.gatewayId === null ? null : (readDeviceId(raw.gatewayId, problems, 'gatewayId') ?? null);
   if (raw.gatewayDomains !== undefined) patch.gatewayDomains = readGatewayDomains(raw.gatewayDomains, false, problems, catalogue) ?? [];
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value: patch };
@@ -113,9 +113,9 @@ export function readDomain(value: unknown, problems: DomainIssue[], catalogue: M
  * The profile fields present in `raw`. With `partial`, absent fields stay absent (a PATCH); otherwise they take the
  * defaults. Latitude and longitude come together or not at all.
  */
-function readProfile(raw: RawDevice, text: boolean, problems: DomainIssue[], partial: boolean): Partial<DeviceProfile> {
-  const profile: { -readonly [K in keyof DeviceProfile]?: DeviceProfile[K] } = {};
-  const given = (field: ProfileField): boolean => raw[field] !== undefined && !(text && raw[field] === '');
+function readDetails(raw: RawDevice, text: boolean, problems: DomainIssue[], partial: boolean): Partial<DeviceDetails> {
+  const profile: { -readonly [K in keyof DeviceDetails]?: DeviceDetails[K] } = {};
+  const given = (field: DetailField): boolean => raw[field] !== undefined && !(text && raw[field] === '');
   if (given('town')) profile.town = readLabel(raw.town, 'town', MAX_TOWN_LENGTH, problems);
   if (given('site')) profile.site = readLabel(raw.site, 'site', MAX_SITE_LENGTH, problems);
   if (given('latitude')) profile.latitude = readNumber(raw.latitude, 'latitude', -90, 90, text, problems);
@@ -123,6 +123,8 @@ function readProfile(raw: RawDevice, text: boolean, problems: DomainIssue[], par
   if (given('expectedIntervalS')) profile.expectedIntervalS = readInterval(raw.expectedIntervalS, text, problems);
   if (given('description')) profile.description = readDescription(raw.description, problems);
   if (given('enabled')) profile.enabled = readEnabled(raw.enabled, text, problems);
+  if (given('profileId')) profile.profileId = readProfileId(raw.profileId, problems);
+  if (given('devEui')) profile.devEui = readDevEui(raw.devEui, problems);
   const hasLatitude = given('latitude') && profile.latitude !== null;
   const hasLongitude = given('longitude') && profile.longitude !== null;
   if (!partial && hasLatitude !== hasLongitude) {
@@ -179,6 +181,27 @@ function readDescription(value: unknown, problems: DomainIssue[]): string {
   if (typeof value !== 'string') return fail(problems, 'description', `must be text, got ${shown(value)}`) ?? '';
   if (value.length > MAX_DESCRIPTION_LENGTH) return fail(problems, 'description', `at most ${MAX_DESCRIPTION_LENGTH} characters, got ${value.length}`) ?? '';
   return value;
+}
+
+/** A device profile's id: lower-case letters, digits and dashes, as the profile API makes them. */
+export const PROFILE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
+/** Whether the named profile exists is the registry's question; here only its form. Null or empty: the contract. */
+function readProfileId(value: unknown, problems: DomainIssue[]): string | null {
+  if (value === null || value === '') return null;
+  if (typeof value === 'string' && PROFILE_ID_PATTERN.test(value.trim())) return value.trim();
+  return fail(problems, 'profileId', `must be a device profile's id (${PROFILE_ID_PATTERN.source}), got ${shown(value)}`);
+}
+
+/**
+ * 16 hex digits, stored lower-case. Field engineers copy DevEUIs off labels and network server consoles, written
+ * as 70B3D5…, 70-B3-D5-… or 70:b3:d5:…: separators and case are dropped. Null or empty clears it.
+ */
+export function readDevEui(value: unknown, problems: DomainIssue[]): string | null {
+  if (value === null || value === '') return null;
+  const digits = typeof value === 'string' ? value.trim().replace(/[-: ]/g, '').toLowerCase() : undefined;
+  if (digits !== undefined && /^[0-9a-f]{16}$/.test(digits)) return digits;
+  return fail(problems, 'devEui', `must be a DevEUI of 16 hex digits (separators - and : allowed), got ${shown(value)}`);
 }
 
 const TRUE_WORDS = ['true', 'yes', 'y', '1', 'on'];

@@ -49,12 +49,21 @@ export class DeviceImportService {
         .filter(({ device }) => device.kind === 'gateway' && positions.get(device.deviceId)?.length === 1 && this.registry.provisionRefusal(actor, device) === null)
         .map(({ device }) => [device.deviceId, device]),
     );
+    // A DevEUI names one device: rows repeating one are all refused, as rows repeating an id are.
+    const devEuiRows = new Map<string, ImportCandidate[]>();
+    for (const { candidate, device } of valid) if (device.devEui !== null) devEuiRows.set(device.devEui, [...(devEuiRows.get(device.devEui) ?? []), candidate]);
     const toCreate: NewDevice[] = [];
     for (const { candidate, device } of valid) {
       const same = positions.get(device.deviceId) ?? [];
       if (same.length > 1) {
         const where = same.map((other) => describe(other.position)).join(', ');
         refused.push(refusal(candidate, device.deviceId, [{ field: 'deviceId', problem: `appears more than once in this import (${where}); list each device once` }]));
+        continue;
+      }
+      const sameEui = device.devEui === null ? [] : (devEuiRows.get(device.devEui) ?? []);
+      if (sameEui.length > 1) {
+        const where = sameEui.map((other) => describe(other.position)).join(', ');
+        refused.push(refusal(candidate, device.deviceId, [{ field: 'devEui', problem: `${device.devEui} appears more than once in this import (${where}); a DevEUI names one device` }]));
         continue;
       }
       const problem = this.registry.provisionRefusal(actor, device, pendingGateways);

@@ -32,6 +32,11 @@ export interface DeviceSessions {
  */
 export type DeviceRemovalHook = (deviceId: string) => Readonly<Record<string, number>>;
 
+/** The device profiles a device may name (the profiles feature): each profile's domain, undefined when none has the id. */
+export interface ProfileDirectory {
+  domainOf(profileId: string): Domain | undefined;
+}
+
 export interface ProvisionedDevice {
   readonly device: RegistryDevice;
   /** Shown once; only its hash is kept. */
@@ -59,6 +64,9 @@ export class DeviceRegistryService {
   private readonly children = new Map<string, Set<string>>();
   private sessions: DeviceSessions = { disconnect: () => undefined, retire: () => undefined };
   private readonly removalHooks: DeviceRemovalHook[] = [];
+  /** DevEUI → device id: a network server's uplink finds its device without a scan. */
+  private readonly byDevEui = new Map<string, string>();
+  private profiles: ProfileDirectory = { domainOf: () => undefined };
   private readonly repository: RegistryDeviceRepository;
   private readonly audit: DeviceRegistryDeps['audit'];
   readonly catalogue: CatalogueSource;
@@ -79,6 +87,11 @@ export class DeviceRegistryService {
     this.sessions = sessions;
   }
 
+  /** The profiles feature, once it exists (it counts the devices that use a profile, so it needs the registry first). */
+  useProfiles(profiles: ProfileDirectory): void {
+    this.profiles = profiles;
+  }
+
   /** Rows of another feature that go with a deleted device (the commands feature's queue and configuration). */
   whenRemoved(hook: DeviceRemovalHook): void {
     this.removalHooks.push(hook);
@@ -90,6 +103,17 @@ export class DeviceRegistryService {
 
   find(deviceId: string): RegistryDevice | undefined {
     return this.devices.get(deviceId);
+  }
+
+  /** The device a network server's uplink is for: its DevEUI, lower-case hex. */
+  findByDevEui(devEui: string): RegistryDevice | undefined {
+    const deviceId = this.byDevEui.get(devEui);
+    return deviceId === undefined ? undefined : this.devices.get(deviceId);
+  }
+
+  /** Ids of the devices decoded by a profile, sorted. */
+  usersOf(profileId: string): string[] {
+    return [...this.devices.values()].filter((device) => device.profileId === profileId).map((device) => device.deviceId).sort();
   }
 
   list(): RegistryDevice[] {
@@ -136,7 +160,24 @@ export class DeviceRegistryService {
     if (existing?.status === 'quarantined') return { field: 'deviceId', problem: 'is waiting in quarantine: approve it instead' };
     if (existing !== undefined) return { field: 'deviceId', problem: 'is already provisioned (PATCH it to change it, or rotate its secret)' };
     if (!scopeCovers(actor.scope, device)) return { field: 'town', problem: `outside the towns and domains ${actor.name} may manage` };
-    return this.linkRefusal(actor, device, pending);
+    return this.linkRefusal(actor, device, pending) ?? this.payloadRefusal(device);
+  }
+
+  /**
+   * A device's profile must exist and decode into the device's own domain (its metrics are checked against that
+   * domain's catalogue); its DevEUI must be no other device's, or a network server's uplinks could not tell them apart.
+   */
+  private payloadRefusal(device: { readonly deviceId: string; readonly domain: Domain | null; readonly profileId: string | null; readonly devEui: string | null }): DomainIssue | null {
+    if (device.profileId !== null) {
+      const domain = this.profiles.domainOf(device.profileId);
+      if (domain === undefined) return { field: 'profileId', problem: `no device profile ${JSON.stringify(device.profileId)} (GET /api/device-profiles lists them)` };
+      if (device.domain !== null && domain !== device.domain) return { field: 'profileId', problem: `profile ${device.profileId} decodes ${domain} readings; this device is ${device.domain}` };
+    }
+    if (device.devEui !== null) {
+      const holder = this.byDevEui.get(device.devEui);
+      if (holder !== undefined && holder !== device.deviceId) return { field: 'devEui', problem: `${device.devEui} is already device ${holder}'s` };
+    }
+    return null;
   }
 
   /**
@@ -183,6 +224,8 @@ export class DeviceRegistryService {
           enabled: device.enabled,
           ...(device.kind === 'gateway' ? { kind: device.kind, gatewayDomains: device.gatewayDomains } : {}),
           ...(device.gatewayId === null ? {} : { gatewayId: device.gatewayId }),
+          ...(device.profileId === null ? {} : { profileId: device.profileId }),
+          ...(device.devEui === null ? {} : { devEui: device.devEui }),
         });
       }
     });
@@ -207,6 +250,8 @@ export class DeviceRegistryService {
     // Only a change of the link itself is checked: a scoped admin may still edit a device whose gateway they cannot see.
     const link = parsed.value.gatewayId !== undefined || parsed.value.gatewayDomains !== undefined ? this.linkRefusal(actor, next) : null;
     if (link !== null) throw new InvalidDeviceError('Invalid change', [link]);
+    const payload = parsed.value.profileId !== undefined || parsed.value.devEui !== undefined ? this.payloadRefusal(next) : null;
+    if (payload !== null) throw new InvalidDeviceError('Invalid change', [payload]);
     this.store(next);
     this.record(actor, 'device.update', deviceId, { changes: parsed.value });
     if (device.enabled && !next.enabled) this.endSession(deviceId, 'disabled');
@@ -272,7 +317,7 @@ export class DeviceRegistryService {
     const parsed = parseNewDevice({ ...raw, deviceId, domain: raw.domain ?? device.domain ?? undefined }, this.catalogue.current());
     if (!parsed.ok) throw new InvalidDeviceError('Invalid approval', parsed.problems);
     if (!scopeCovers(actor.scope, parsed.value)) throw new DeviceOutOfScopeError(deviceId, actor.name);
-    const link = this.linkRefusal(actor, parsed.value);
+    const link = this.linkRefusal(actor, parsed.value) ?? this.payloadRefusal(parsed.value);
     if (link !== null) throw new InvalidDeviceError('Invalid approval', [link]);
     const keep = !issueNewSecret && device.secretHash !== null;
     const secret = keep ? null : generateDeviceSecret();
@@ -341,11 +386,13 @@ export class DeviceRegistryService {
     if (device.town !== null) tags.push(['town', device.town]);
     if (tags.length > 0) this.tags.set(device.deviceId, tags);
     else this.tags.delete(device.deviceId);
+    if (device.devEui !== null) this.byDevEui.set(device.devEui, device.deviceId);
   }
 
   private forget(device: RegistryDevice): void {
     this.devices.delete(device.deviceId);
     this.tags.delete(device.deviceId);
+    if (device.devEui !== null && this.byDevEui.get(device.devEui) === device.deviceId) this.byDevEui.delete(device.devEui);
     if (device.gatewayId === null) return;
     const children = this.children.get(device.gatewayId);
     children?.delete(device.deviceId);

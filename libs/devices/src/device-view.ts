@@ -79,6 +79,8 @@ export function toDeviceView(device: RegistryDevice | undefined, state: DeviceSt
     location: device?.latitude != null && device.longitude != null ? { latitude: device.latitude, longitude: device.longitude } : null,
     expectedIntervalS: device?.expectedIntervalS ?? null,
     description: device?.description ?? '',
+    profileId: device?.profileId ?? null,
+    devEui: device?.devEui ?? null,
     hasSecret: device?.secretHash != null,
     secretIssuedAt: device?.secretIssuedAt ?? null,
     provisionedAt: device?.createdAt ?? null,

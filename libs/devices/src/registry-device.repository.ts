@@ -23,6 +23,8 @@ interface RegistryRow {
   kind: string;
   gateway_id: string | null;
   gateway_domains: string;
+  profile_id: string | null;
+  dev_eui: string | null;
 }
 
 /** The device registry table. Whole rows in and out: the service keeps every device in memory and writes through. */
@@ -33,15 +35,16 @@ export class RegistryDeviceRepository {
   constructor(private readonly db: SqliteDatabase) {
     this.upsert = db.prepare(
       `INSERT INTO registry_devices (device_id, domain, town, site, latitude, longitude, expected_interval_s, description, enabled, status,
-         secret_hash, secret_issued_at, first_seen_address, connect_attempts, created_at, created_by, updated_at, kind, gateway_id, gateway_domains)
+         secret_hash, secret_issued_at, first_seen_address, connect_attempts, created_at, created_by, updated_at, kind, gateway_id, gateway_domains, profile_id, dev_eui)
        VALUES (@deviceId, @domain, @town, @site, @latitude, @longitude, @expectedIntervalS, @description, @enabled, @status,
-         @secretHash, @secretIssuedAt, @firstSeenAddress, @connectAttempts, @createdAt, @createdBy, @updatedAt, @kind, @gatewayId, @gatewayDomains)
+         @secretHash, @secretIssuedAt, @firstSeenAddress, @connectAttempts, @createdAt, @createdBy, @updatedAt, @kind, @gatewayId, @gatewayDomains, @profileId, @devEui)
        ON CONFLICT (device_id) DO UPDATE SET domain = excluded.domain, town = excluded.town, site = excluded.site,
          latitude = excluded.latitude, longitude = excluded.longitude, expected_interval_s = excluded.expected_interval_s,
          description = excluded.description, enabled = excluded.enabled, status = excluded.status, secret_hash = excluded.secret_hash,
          secret_issued_at = excluded.secret_issued_at, first_seen_address = excluded.first_seen_address,
          connect_attempts = excluded.connect_attempts, updated_at = excluded.updated_at, kind = excluded.kind,
-         gateway_id = excluded.gateway_id, gateway_domains = excluded.gateway_domains`,
+         gateway_id = excluded.gateway_id, gateway_domains = excluded.gateway_domains,
+         profile_id = excluded.profile_id, dev_eui = excluded.dev_eui`,
     );
     this.remove = db.prepare('DELETE FROM registry_devices WHERE device_id = ?');
   }
@@ -97,5 +100,7 @@ function fromRow(row: RegistryRow): RegistryDevice {
     kind: row.kind as DeviceKind,
     gatewayId: row.gateway_id,
     gatewayDomains: JSON.parse(row.gateway_domains) as Domain[],
+    profileId: row.profile_id,
+    devEui: row.dev_eui,
   };
 }

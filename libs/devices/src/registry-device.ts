@@ -12,7 +12,7 @@ export { DEVICE_KINDS } from '@hub/api-types';
 export type { DeviceKind };
 
 /** What an operator says about a device: where it is and what to expect of it. */
-export interface DeviceProfile {
+export interface DeviceDetails {
   readonly town: string | null;
   readonly site: string | null;
   readonly latitude: number | null;
@@ -21,6 +21,10 @@ export interface DeviceProfile {
   readonly expectedIntervalS: number | null;
   readonly description: string;
   readonly enabled: boolean;
+  /** The device profile its payloads are decoded by (GET /api/device-profiles); null: the hub's own contract. */
+  readonly profileId: string | null;
+  /** A LoRaWAN device's DevEUI (16 lower-case hex digits): how a network server's uplinks find it. */
+  readonly devEui: string | null;
 }
 
 /**
@@ -37,16 +41,16 @@ export interface GatewayLink {
 
 export const NO_GATEWAY: GatewayLink = { kind: 'device', gatewayId: null, gatewayDomains: [] };
 
-export interface NewDevice extends DeviceProfile, GatewayLink {
+export interface NewDevice extends DeviceDetails, GatewayLink {
   readonly deviceId: string;
   readonly domain: Domain;
 }
 
 /** A gateway's domains and a child's gateway may change (a meter moved to another DTU); the kind may not. */
-export type DevicePatch = Partial<DeviceProfile> & Partial<Pick<GatewayLink, 'gatewayId' | 'gatewayDomains'>>;
+export type DevicePatch = Partial<DeviceDetails> & Partial<Pick<GatewayLink, 'gatewayId' | 'gatewayDomains'>>;
 
 /** A row of the registry, credential included (as a hash): never sent over the API as is. */
-export interface RegistryDevice extends DeviceProfile, GatewayLink {
+export interface RegistryDevice extends DeviceDetails, GatewayLink {
   readonly deviceId: string;
   /** Null only for a quarantined device that has not published yet (its domain is learnt from its first topic). */
   readonly domain: Domain | null;
@@ -61,7 +65,7 @@ export interface RegistryDevice extends DeviceProfile, GatewayLink {
   readonly updatedAt: number;
 }
 
-export const EMPTY_PROFILE: DeviceProfile = {
+export const EMPTY_DETAILS: DeviceDetails = {
   town: null,
   site: null,
   latitude: null,
@@ -69,4 +73,6 @@ export const EMPTY_PROFILE: DeviceProfile = {
   expectedIntervalS: null,
   description: '',
   enabled: true,
+  profileId: null,
+  devEui: null,
 };

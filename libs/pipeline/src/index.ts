@@ -12,3 +12,4 @@ export * from './write-or-bisect';
 export * from './http-ingest/device-credential';
 export * from './http-ingest/http-ingest.service';
 export * from './http-ingest/ingest-answer';
+export * from './uplink-ingest.service';

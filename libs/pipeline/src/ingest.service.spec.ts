@@ -205,7 +205,7 @@ describe('IngestService', () => {
     it('tells what became of each entry at once, and calls back only once the accepted ones are durable', () => {
       const ts = Date.now() - 5000;
       service = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, (letters) => deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(60_000));
-      service.handlePost(posting, 'sensors/water/w-1/telemetry', json({ ts, seq: 1, metrics: { ph: 7 } }), jest.fn());
+      void service.handlePost(posting, 'sensors/water/w-1/telemetry', json({ ts, seq: 1, metrics: { ph: 7 } }), jest.fn());
       writer.offered[0].accepted();
       const done = jest.fn();
       const receipt = service.handlePost(
@@ -235,13 +235,13 @@ describe('IngestService', () => {
 
     it('marks a posting device as heard from (last seen, values) without making it online', () => {
       const ts = Date.now() - 1000;
-      service.handlePost(posting, 'sensors/water/w-1/telemetry', json({ ts, metrics: { ph: 7.4 } }), jest.fn());
+      void service.handlePost(posting, 'sensors/water/w-1/telemetry', json({ ts, metrics: { ph: 7.4 } }), jest.fn());
       expect(presence.get('w-1')).toMatchObject({ online: false, lastReadingTs: ts, lastValues: { ph: 7.4 } });
     });
 
     it('leaves an MQTT-connected device online when it also posts', () => {
       service.handlePublish(client, 'sensors/water/meter-7/telemetry', json({ metrics: { ph: 7 } }), jest.fn());
-      service.handlePost({ id: 'meter-7', connectionless: true }, 'sensors/water/meter-7/telemetry', json({ metrics: { ph: 7.1 } }), jest.fn());
+      void service.handlePost({ id: 'meter-7', connectionless: true }, 'sensors/water/meter-7/telemetry', json({ metrics: { ph: 7.1 } }), jest.fn());
       expect(presence.get('meter-7')).toMatchObject({ online: true, lastValues: { ph: 7.1 } });
     });
 

@@ -1,5 +1,9 @@
 import { HubLogger } from '@hub/common';
-import { type CatalogueSource, type KnownDomains, parseSensorTopic, Rejection, RejectReason, TopicParse, ValidationLimits, validateTelemetry } from '@hub/contract';
+import {
+  type CatalogueSource, type DeviceAddress, type KnownDomains, parseSensorTopic, Rejection, RejectReason, TopicParse, ValidationLimits, ValidationResult, validateTelemetry,
+} from '@hub/contract';
+import { type DecodedReading, type DecoderInput, isRefusal } from '@hub/decoders';
+import { decodedPayload, type ProfileDecoder } from '@hub/profiles';
 import { readingToLine, TagSet } from '@hub/influx';
 import { NewDeadLetter } from './dead-letter.repository';
 import { DevicePresence } from '@hub/devices';
@@ -29,7 +33,28 @@ export interface IngestReceipt {
 }
 
 const NOTHING_TAKEN: IngestReceipt = { accepted: 0, duplicates: 0, refused: [] };
-const NOT_TAKEN = { ...NOTHING_TAKEN, forward: false } as const;
+
+/** A receipt, and whether the broker may forward the message to subscribers (it held something valid). */
+type Taken = IngestReceipt & { readonly forward: boolean };
+
+const NOT_TAKEN: Taken = { ...NOTHING_TAKEN, forward: false };
+
+function receiptOf({ accepted, duplicates, refused }: Taken): IngestReceipt {
+  return { accepted, duplicates, refused };
+}
+
+/**
+ * The hub's own measurements of a message (a LoRaWAN uplink's RSSI, SNR, gateways) go into the reading at the event
+ * time — one point with the meter's values — or a reading of their own when the decoder gave none at that time. Only
+ * metrics the domain's catalogue has are kept: an admin adds rssi_dbm, snr_db and gateways_heard to record them.
+ */
+function withExtraMetrics(readings: readonly DecodedReading[], message: DecodableMessage, known: readonly string[]): readonly DecodedReading[] {
+  const extra = Object.entries(message.extraMetrics ?? {}).filter(([name]) => known.includes(name));
+  if (extra.length === 0) return readings;
+  const at = readings.findIndex((reading) => (reading.ts ?? message.eventTime) === message.eventTime);
+  if (at < 0) return [...readings, { ts: message.eventTime, metrics: Object.fromEntries(extra) }];
+  return readings.map((reading, index) => (index === at ? { ...reading, metrics: { ...Object.fromEntries(extra), ...reading.metrics } } : reading));
+}
 
 /** A message the access policy refused before ingest (topic ACL, quarantine). */
 export interface PublishRefusal {
@@ -37,6 +62,29 @@ export interface PublishRefusal {
   readonly detail: string;
   readonly deviceId?: string;
   readonly domain?: string;
+}
+
+/**
+ * Which devices send vendor payloads: the device's profile decoder, null for a device on the hub's own contract, or
+ * `{ missing }` when it names a profile that no longer exists. Asked per message (an in-memory lookup).
+ */
+export interface PayloadDecoding {
+  decoderOf(deviceId: string): ProfileDecoder | null | { readonly missing: string };
+}
+
+export const CONTRACT_ONLY: PayloadDecoding = { decoderOf: () => null };
+
+/** What a decodable message brings besides its bytes: a LoRaWAN uplink's port, time, counter and link quality. */
+export interface DecodableMessage {
+  readonly input: DecoderInput;
+  /** Event time for readings the decoder gives no ts: the network server's receive time, else the hub's. */
+  readonly eventTime: number;
+  /** seq for readings the decoder gives none (a LoRaWAN fCnt): a redelivered uplink is then a duplicate. */
+  readonly seq?: number;
+  /** What the network server's own codec made of the frame: decoded instead of the bytes when the profile says so. */
+  readonly networkServerObject?: Readonly<Record<string, unknown>>;
+  /** Metrics the hub measured itself (link quality), added to the reading at the event time when the domain has them. */
+  readonly extraMetrics?: Readonly<Record<string, number>>;
 }
 
 export interface ReadingWriter {
@@ -100,6 +148,8 @@ export class IngestService {
     private readonly deduper: SeqDeduper = new SeqDeduper(0),
     /** Extra InfluxDB tags of a device (its town and site, from the registry): an in-memory lookup per message. */
     private readonly deviceTags: (deviceId: string) => TagSet = () => [],
+    /** Devices with a profile have their payloads decoded before validation. */
+    private readonly decoding: PayloadDecoding = CONTRACT_ONLY,
   ) {}
 
   /** Stops taking new messages (graceful shutdown): they are refused without PUBACK, so devices resend later. */
@@ -111,8 +161,14 @@ export class IngestService {
    * Takes one PUBLISH. Returns false when the message held nothing valid, so the broker does not forward it to
    * subscribers (another department's system should not receive what the contract refused).
    */
-  handlePublish(client: PublishingClient, topic: string, payload: Uint8Array, done: AckCallback): boolean {
-    return this.take(client, topic, payload, done).forward;
+  handlePublish(client: PublishingClient, topic: string, payload: Uint8Array, done: AckCallback, notForwarded: () => void = () => undefined): boolean {
+    const taken = this.take(client, topic, payload, done);
+    if (!(taken instanceof Promise)) return taken.forward;
+    // A decoded message is known to hold nothing valid only later, but before its PUBACK (and so before aedes forwards it).
+    void taken.then((outcome) => {
+      if (!outcome.forward) notForwarded();
+    });
+    return true;
   }
 
   /**
@@ -121,13 +177,39 @@ export class IngestService {
    * when all of it is durable — the moment a PUBACK would be sent — or with an error when nothing may be promised
    * (shutting down, the dead-letter store failing), as handlePublish's callback does.
    */
-  handlePost(client: PublishingClient, topic: string, payload: Uint8Array, done: AckCallback): IngestReceipt {
-    const { accepted, duplicates, refused } = this.take(client, topic, payload, done);
-    return { accepted, duplicates, refused };
+  handlePost(client: PublishingClient, topic: string, payload: Uint8Array, done: AckCallback): IngestReceipt | Promise<IngestReceipt> {
+    const taken = this.take(client, topic, payload, done);
+    return taken instanceof Promise ? taken.then(receiptOf) : receiptOf(taken);
+  }
+
+  /**
+   * A message for a device the caller has already identified and admitted (a LoRaWAN uplink, found by DevEUI), in
+   * its profile's format: decoded, validated, de-duplicated and written like any other, `done` when durable.
+   * `topic` is what its dead letters say it came on.
+   */
+  handleDecodable(client: PublishingClient, address: DeviceAddress, topic: string, payload: Uint8Array, message: DecodableMessage, done: AckCallback): Promise<IngestReceipt> {
+    if (!this.accepting) {
+      done(new Error('service is shutting down'));
+      return Promise.resolve(NOTHING_TAKEN);
+    }
+    const settle = this.stateOf(client).acks.reserve(done);
+    const receivedAt = Date.now();
+    try {
+      const decoding = this.decoding.decoderOf(address.deviceId);
+      if (decoding === null) {
+        const detail = `device ${address.deviceId} has no device profile: its payloads cannot be decoded (PATCH its profileId)`;
+        return Promise.resolve(this.refuseWhole(client.id, address, topic, payload, receivedAt, 'PROFILE_UNKNOWN', detail, settle));
+      }
+      return this.decodeThenAccept(client, address, topic, payload, receivedAt, decoding, message, settle).then(receiptOf);
+    } catch (error) {
+      this.logger.error({ msg: 'Could not process a message', clientId: client.id, topic, error });
+      settle(error instanceof Error ? error : new Error(String(error)));
+      return Promise.resolve(NOTHING_TAKEN);
+    }
   }
 
   /** One message, however it came: routed in arrival order; never throws (into the broker or the HTTP handler). */
-  private take(client: PublishingClient, topic: string, payload: Uint8Array, done: AckCallback): IngestReceipt & { forward: boolean } {
+  private take(client: PublishingClient, topic: string, payload: Uint8Array, done: AckCallback): Taken | Promise<Taken> {
     if (!this.accepting) {
       done(new Error('service is shutting down'));
       return NOT_TAKEN;
@@ -167,7 +249,7 @@ export class IngestService {
     return state;
   }
 
-  private route(client: PublishingClient, parsed: TopicParse, topic: string, payload: Uint8Array, settle: AckCallback): IngestReceipt & { forward: boolean } {
+  private route(client: PublishingClient, parsed: TopicParse, topic: string, payload: Uint8Array, settle: AckCallback): Taken | Promise<Taken> {
     const clientId = client.id;
     const receivedAt = Date.now();
     if (!parsed.ok) {
@@ -190,7 +272,63 @@ export class IngestService {
       return { forward: known, ...NOTHING_TAKEN, refused };
     }
 
-    const result = validateTelemetry(address, payload, receivedAt, this.limits, this.catalogue.current());
+    const decoding = this.decoding.decoderOf(address.deviceId);
+    if (decoding !== null) {
+      const message: DecodableMessage = { input: { bytes: payload, receivedAt: new Date(receivedAt) }, eventTime: receivedAt };
+      return this.decodeThenAccept(client, address, topic, payload, receivedAt, decoding, message, settle);
+    }
+    return this.accept(client, address, topic, payload, receivedAt, validateTelemetry(address, payload, receivedAt, this.limits, this.catalogue.current()), settle);
+  }
+
+  /**
+   * A vendor payload through its profile's decoder, then the contract's validation of what came out. Only this
+   * message waits for the decoder; its PUBACK keeps its place in the client's order. A refusal is dead-lettered
+   * with the raw payload, so the message can be decoded again once the profile is fixed.
+   */
+  private async decodeThenAccept(
+    client: PublishingClient,
+    address: DeviceAddress,
+    topic: string,
+    payload: Uint8Array,
+    receivedAt: number,
+    decoding: ProfileDecoder | { readonly missing: string },
+    message: DecodableMessage,
+    settle: AckCallback,
+  ): Promise<Taken> {
+    try {
+      if ('missing' in decoding) {
+        const detail = `device ${address.deviceId} names device profile ${decoding.missing}, which does not exist (any more)`;
+        return this.refuseWhole(client.id, address, topic, payload, receivedAt, 'PROFILE_UNKNOWN', detail, settle);
+      }
+      const profileId = decoding.profile.id;
+      if (decoding.profile.networkServerObject && message.networkServerObject === undefined) {
+        const detail = `profile ${profileId} decodes the network server's decoded object, and this message has none (is the codec set in the network server's device profile?)`;
+        return this.refuseWhole(client.id, address, topic, payload, receivedAt, 'DECODER_ERROR', detail, settle);
+      }
+      const input = decoding.profile.networkServerObject ? { ...message.input, json: message.networkServerObject } : message.input;
+      const outcome = await decoding.decode(input);
+      if (isRefusal(outcome)) return this.refuseWhole(client.id, address, topic, payload, receivedAt, outcome.reason, `profile ${profileId}: ${outcome.detail}`, settle);
+      const readings = withExtraMetrics(outcome.readings, message, this.catalogue.current().metricNames(address.domain));
+      const result = validateTelemetry(address, decodedPayload(readings, message.eventTime, message.seq), receivedAt, this.limits, this.catalogue.current());
+      // Dead letters keep the vendor's raw payload (what can be decoded again), the detail what the decoder made of it.
+      const rejections = result.rejections.map(({ reason, detail, index }) => ({ reason, detail: `${detail} (decoded by profile ${profileId})`, ...(index === undefined ? {} : { index }) }));
+      return this.accept(client, address, topic, payload, receivedAt, { readings: result.readings, rejections }, settle);
+    } catch (error) {
+      this.logger.error({ msg: 'Could not process a decoded message', clientId: client.id, topic, error });
+      settle(error instanceof Error ? error : new Error(String(error)));
+      return NOT_TAKEN;
+    }
+  }
+
+  private refuseWhole(clientId: string, address: DeviceAddress, topic: string, payload: Uint8Array, receivedAt: number, reason: RejectReason, detail: string, settle: AckCallback): Taken {
+    this.recordRejections(clientId, topic, payload, receivedAt, address.deviceId, address.domain, [{ reason, detail }]);
+    settle();
+    return { forward: false, ...NOTHING_TAKEN, refused: [{ reason, detail }] };
+  }
+
+  /** Validated readings: rejections dead-lettered, resends dropped, the rest to the writer (settled when durable). */
+  private accept(client: PublishingClient, address: DeviceAddress, topic: string, payload: Uint8Array, receivedAt: number, result: ValidationResult, settle: AckCallback): Taken {
+    const clientId = client.id;
     if (result.rejections.length > 0) {
       this.recordRejections(clientId, topic, payload, receivedAt, address.deviceId, address.domain, result.rejections);
     }

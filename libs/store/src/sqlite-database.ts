@@ -255,6 +255,27 @@ const MIGRATIONS: readonly string[] = [
      updated_by TEXT NOT NULL,
      PRIMARY KEY (domain, metric)
    );`,
+  // Device profiles (issue 15): how a vendor's payloads become readings — the domain, the decoder (a JSONata mapping
+  // or a sandboxed codec, as JSON) and the vendor's sample payloads. A device names its profile; a LoRaWAN device
+  // also its DevEUI, which network servers address it by (unique, lower-case hex).
+  `CREATE TABLE device_profiles (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     description TEXT NOT NULL DEFAULT '',
+     domain TEXT NOT NULL,
+     decoder TEXT NOT NULL,
+     network_server_object INTEGER NOT NULL DEFAULT 0,
+     samples TEXT NOT NULL DEFAULT '[]',
+     version INTEGER NOT NULL,
+     created_at INTEGER NOT NULL,
+     created_by TEXT NOT NULL,
+     updated_at INTEGER NOT NULL,
+     updated_by TEXT NOT NULL
+   );
+   ALTER TABLE registry_devices ADD COLUMN profile_id TEXT;
+   ALTER TABLE registry_devices ADD COLUMN dev_eui TEXT;
+   CREATE UNIQUE INDEX registry_devices_dev_eui ON registry_devices (dev_eui) WHERE dev_eui IS NOT NULL;
+   CREATE INDEX registry_devices_profile ON registry_devices (profile_id) WHERE profile_id IS NOT NULL;`,
 ];
 
 /**

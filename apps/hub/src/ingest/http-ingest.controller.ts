@@ -4,6 +4,7 @@ import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiResponseOptions, ApiTa
 import type { Request, Response } from 'express';
 import { INGEST_STATUSES, type HttpAnswer } from '@hub/pipeline';
 import { PublicRoute } from '../access/access.decorators';
+import { AcceptsBody } from '../http/request-shape.interceptor';
 import { CurrentDevice, DeviceLoginGuard, type AdmittedDevice } from './device-login.guard';
 import { HttpIngestHandler } from './http-ingest.handler';
 import { IngestAnswerDto } from './ingest-answer.dto';
@@ -27,9 +28,11 @@ export class HttpIngestController {
   @Post(':domain/:deviceId')
   @HttpCode(200)
   @UseGuards(DeviceLoginGuard)
+  // A device with a profile posts its vendor's payload: JSON, a hex or base64 string (NB-IoT platforms), raw bytes.
+  @AcceptsBody('application/json', 'text/plain', 'application/octet-stream')
   @ApiOperation({
     summary:
-      'A device posts its readings: one reading object or a JSON array of them, exactly the MQTT telemetry payload. Answered once every reading is in InfluxDB, ' +
+      'A device posts its readings: one reading object or a JSON array of them, exactly the MQTT telemetry payload — or, for a device with a profile, its vendor\'s payload (JSON, hex or base64 text, bytes). Answered once every reading is in InfluxDB, ' +
       'the fsync\'d outage spool or the dead-letter store (what a QoS 1 PUBACK promises). Authorization: Bearer <device secret> or Basic <device id>:<secret>.',
   })
   @ApiParam({ name: 'domain', ...DOMAIN_API_DOC })

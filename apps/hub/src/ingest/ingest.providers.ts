@@ -8,7 +8,8 @@ import type { HubConfig } from '@hub/config';
 import { DevicePresence, DeviceRegistryService } from '@hub/devices';
 import type { LineSink } from '@hub/influx';
 import { MqttPerimeter } from '@hub/perimeter';
-import { DeadLetterRepository, HttpIngestService, InfluxAvailability, InfluxWriter, IngestService, IngestStats, SeqDeduper, SpoolReplayer } from '@hub/pipeline';
+import { type PayloadDecoding, DeadLetterRepository, HttpIngestService, InfluxAvailability, InfluxWriter, IngestService, IngestStats, SeqDeduper, SpoolReplayer } from '@hub/pipeline';
+import { ProfileBook } from '@hub/profiles';
 import { OutageSpool } from '@hub/spool';
 import { WriteLatencyMetric } from '../health/hub-metrics';
 import { LINE_SINK, MQTT_ACCESS_POLICY } from '../hub.tokens';
@@ -54,11 +55,28 @@ export function ingestProviders(config: HubConfig): Provider[] {
     },
     {
       provide: IngestService,
-      useFactory: (writer: InfluxWriter, deadLetters: DeadLetterRepository, presence: DevicePresence, stats: IngestStats, registry: DeviceRegistryService, catalogue: LiveCatalogue) =>
-        new IngestService(config.validation, catalogue, writer, deadLetters.insertMany, presence, stats, new Logger(IngestService.name), new SeqDeduper(config.seqDedupeWindowMs), (id) =>
-          registry.tagsOf(id),
+      useFactory: (
+        writer: InfluxWriter,
+        deadLetters: DeadLetterRepository,
+        presence: DevicePresence,
+        stats: IngestStats,
+        registry: DeviceRegistryService,
+        catalogue: LiveCatalogue,
+        profiles: ProfileBook,
+      ) =>
+        new IngestService(
+          config.validation,
+          catalogue,
+          writer,
+          deadLetters.insertMany,
+          presence,
+          stats,
+          new Logger(IngestService.name),
+          new SeqDeduper(config.seqDedupeWindowMs),
+          (id) => registry.tagsOf(id),
+          profileDecoding(registry, profiles),
         ),
-      inject: [InfluxWriter, DeadLetterRepository, DevicePresence, IngestStats, DeviceRegistryService, LiveCatalogue],
+      inject: [InfluxWriter, DeadLetterRepository, DevicePresence, IngestStats, DeviceRegistryService, LiveCatalogue, ProfileBook],
     },
     {
       // The same access policy and failed-login back-off as MQTT, the same pipeline, the same writer's room.
@@ -80,4 +98,14 @@ export function ingestProviders(config: HubConfig): Provider[] {
       inject: [IngestService, DevicePresence, MQTT_ACCESS_POLICY, MqttPerimeter, DeviceRegistryService],
     },
   ];
+}
+
+/** A registered device's profile decoder: an in-memory lookup per message (registry, then the profile book). */
+function profileDecoding(registry: DeviceRegistryService, profiles: ProfileBook): PayloadDecoding {
+  return {
+    decoderOf: (deviceId) => {
+      const profileId = registry.find(deviceId)?.profileId ?? null;
+      return profileId === null ? null : (profiles.decoderFor(profileId) ?? { missing: profileId });
+    },
+  };
 }

@@ -102,7 +102,7 @@ async function evaluate(expression: jsonata.Expression, input: unknown, label: s
   } catch (error) {
     const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
     // D1012 is jsonata's own timeout guardrail; D1011 its stack-depth one (a runaway recursive lambda).
-    return refuse(code === 'D1012' ? 'DECODER_TIMEOUT' : 'DECODER_FAILED', `${label}: ${describeJsonataError(error)}`);
+    return refuse(code === 'D1012' ? 'DECODER_TIMEOUT' : 'DECODER_ERROR', `${label}: ${describeJsonataError(error)}`);
   }
 }
 

@@ -99,9 +99,9 @@ describe('MappingDecoder', () => {
       detail: 'no mapped metric is in the payload (looked for pressure_kpa ← P1, flow_m3h ← Q)',
     });
     expect(await rtu.decode(json([1]))).toEqual({ reason: 'DECODER_OUTPUT_INVALID', detail: 'a record must be an object, got an array' });
-    expect(await rtu.decode({ bytes: Buffer.from('{"P1": 41'), receivedAt })).toEqual({ reason: 'PAYLOAD_NOT_JSON', detail: expect.stringMatching(/JSON/) });
+    expect(await rtu.decode({ bytes: Buffer.from('{"P1": 41'), receivedAt })).toEqual({ reason: 'MALFORMED_JSON', detail: expect.stringMatching(/JSON/) });
     expect(await rtu.decode({ bytes: Buffer.from('['.repeat(40)), receivedAt })).toEqual({
-      reason: 'PAYLOAD_NOT_JSON',
+      reason: 'MALFORMED_JSON',
       detail: 'nests deeper than 32 levels (byte 32)',
     });
     // The network server's own decoded object goes in as json, without bytes to parse.

@@ -27,11 +27,11 @@ export class MappingDecoder implements PayloadDecoder {
 /** JSON from bytes with the contract's own bounds: depth checked before parsing, UTF-8 strict. */
 export function parseJson(bytes: Uint8Array): { readonly json: unknown } | ReturnType<typeof refuse> {
   const scan = scanJson(bytes, MAX_JSON_DEPTH);
-  if (!scan.ok) return refuse('PAYLOAD_NOT_JSON', `nests deeper than ${MAX_JSON_DEPTH} levels (byte ${scan.offset})`);
+  if (!scan.ok) return refuse('MALFORMED_JSON', `nests deeper than ${MAX_JSON_DEPTH} levels (byte ${scan.offset})`);
   try {
     return { json: JSON.parse(UTF8.decode(bytes)) };
   } catch (error) {
     // V8's message quotes the payload, NUL bytes and all.
-    return refuse('PAYLOAD_NOT_JSON', printable(error instanceof Error ? error.message.slice(0, 200) : 'not UTF-8 JSON'));
+    return refuse('MALFORMED_JSON', printable(error instanceof Error ? error.message.slice(0, 200) : 'not UTF-8 JSON'));
   }
 }

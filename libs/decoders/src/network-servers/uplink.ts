@@ -1,5 +1,5 @@
 import { printable } from '@hub/common';
-import { parseTimestamp } from '@hub/contract';
+import { parseTimestamp, type RejectReason } from '@hub/contract';
 import { decodeBase64 } from '../payload-encoding';
 import { isPlainObject } from '../mapping/mapping-definition';
 import { parseJson } from '../mapping/mapping.decoder';
@@ -25,12 +25,9 @@ export interface Uplink {
   readonly link?: { readonly rssi: number; readonly snr: number; readonly gateways: number };
 }
 
-export const ADAPTER_REFUSALS = {
-  EVENT_NOT_JSON: 'The network server event is not valid UTF-8 JSON, or nests deeper than 32 levels',
-  EVENT_MALFORMED: 'The event is JSON but not an uplink the hub can read: a field missing or of the wrong type (named in the detail)',
-} as const;
+export const ADAPTER_REFUSAL_REASONS = ['EVENT_NOT_JSON', 'EVENT_MALFORMED'] as const satisfies readonly RejectReason[];
 
-export type AdapterRefusalReason = keyof typeof ADAPTER_REFUSALS;
+export type AdapterRefusalReason = (typeof ADAPTER_REFUSAL_REASONS)[number];
 
 export type AdaptedEvent =
   | { readonly kind: 'uplink'; readonly uplink: Uplink }

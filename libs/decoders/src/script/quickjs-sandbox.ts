@@ -136,7 +136,7 @@ export class QuickJsSandbox {
 
   /** Runs the codec on one input (JSON text); never throws. After a timeout or memory failure the sandbox is spent. */
   call(inputJson: string): SandboxOutcome {
-    if (!this.alive) return { ok: false, reason: 'DECODER_FAILED', detail: 'the sandbox is spent (disposed, or after a timeout or memory failure)' };
+    if (!this.alive) return { ok: false, reason: 'DECODER_ERROR', detail: 'the sandbox is spent (disposed, or after a timeout or memory failure)' };
     this.startClock();
     try {
       const argument = this.context.newString(inputJson);
@@ -153,7 +153,7 @@ export class QuickJsSandbox {
     } catch (error) {
       // Only the host side of the FFI throws here (a WebAssembly trap); the instance cannot be trusted after it.
       this.alive = false;
-      return { ok: false, reason: 'DECODER_FAILED', detail: `the sandbox failed: ${printable(String(error)).slice(0, 300)}` };
+      return { ok: false, reason: 'DECODER_ERROR', detail: `the sandbox failed: ${printable(String(error)).slice(0, 300)}` };
     }
   }
 
@@ -193,7 +193,7 @@ export class QuickJsSandbox {
     if (text.startsWith('F')) {
       // The prelude caught QuickJS's out-of-memory error like any other; the refused growth is what tells them apart.
       if (this.memoryRefused || body === 'InternalError: out of memory') return this.outOfMemory('decodeUplink');
-      return { ok: false, reason: 'DECODER_FAILED', detail: printable(body) };
+      return { ok: false, reason: 'DECODER_ERROR', detail: printable(body) };
     }
     return { ok: false, reason: 'DECODER_OUTPUT_INVALID', detail: printable(body) };
   }
@@ -211,7 +211,7 @@ export class QuickJsSandbox {
     // dump() may run codec code (a getter, toJSON), but under the same deadline as the call.
     const dumped = this.safeDump(error);
     if (this.memoryRefused || /out of memory/.test(dumped)) return this.outOfMemory(who);
-    return { ok: false, reason: 'DECODER_FAILED', detail: printable(`${who} failed: ${dumped}`).slice(0, 500) };
+    return { ok: false, reason: 'DECODER_ERROR', detail: printable(`${who} failed: ${dumped}`).slice(0, 500) };
   }
 
   private outOfMemory(who: string): { readonly ok: false; readonly reason: DecoderRefusalReason; readonly detail: string } {

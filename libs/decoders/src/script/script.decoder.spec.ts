@@ -44,10 +44,10 @@ describe('ScriptDecoder', () => {
       warnings: ['battery low'],
     });
     expect(await meter.decode({ bytes: FRAME.subarray(0, 7), fPort: 2, receivedAt })).toEqual({
-      reason: 'DECODER_FAILED',
+      reason: 'DECODER_ERROR',
       detail: 'the codec reported errors: expected an 11-byte type-1 frame, got 7 bytes',
     });
-    expect(await meter.decode({ bytes: FRAME, fPort: 9, receivedAt })).toEqual({ reason: 'DECODER_FAILED', detail: 'the codec reported errors: unknown fPort 9' });
+    expect(await meter.decode({ bytes: FRAME, fPort: 9, receivedAt })).toEqual({ reason: 'DECODER_ERROR', detail: 'the codec reported errors: unknown fPort 9' });
   });
 
   it('takes an NB-IoT platform\'s hex or base64 text as the bytes the codec reads', async () => {
@@ -107,12 +107,12 @@ describe('ScriptDecoder', () => {
     expect(await hungry.decode({ bytes: Buffer.from([2]), receivedAt })).toEqual({ readings: [{ metrics: { ok: 1 } }], warnings: [] });
   });
 
-  it('refuses a throw as DECODER_FAILED with the script\'s own message, and a thrown non-error value', async () => {
+  it('refuses a throw as DECODER_ERROR with the script\'s own message, and a thrown non-error value', async () => {
     const thrower = await keep(withCodec("if (input.bytes[0] === 1) throw new RangeError('frame type ' + input.bytes[0] + ' unknown'); throw 'plain text';"));
-    expect(await thrower.decode({ bytes: Buffer.from([1]), receivedAt })).toEqual({ reason: 'DECODER_FAILED', detail: 'RangeError: frame type 1 unknown' });
-    expect(await thrower.decode({ bytes: Buffer.from([2]), receivedAt })).toEqual({ reason: 'DECODER_FAILED', detail: 'threw "plain text"' });
+    expect(await thrower.decode({ bytes: Buffer.from([1]), receivedAt })).toEqual({ reason: 'DECODER_ERROR', detail: 'RangeError: frame type 1 unknown' });
+    expect(await thrower.decode({ bytes: Buffer.from([2]), receivedAt })).toEqual({ reason: 'DECODER_ERROR', detail: 'threw "plain text"' });
     const deep = await keep(withCodec('function f(n) { return f(n + 1) + 1; } return { data: { n: f(0) } };'));
-    expect(await deep.decode({ bytes: FRAME, receivedAt })).toEqual({ reason: 'DECODER_FAILED', detail: 'InternalError: stack overflow' });
+    expect(await deep.decode({ bytes: FRAME, receivedAt })).toEqual({ reason: 'DECODER_ERROR', detail: 'InternalError: stack overflow' });
   });
 
   it('refuses output that is not { data } of numbers, with the exact reason', async () => {
@@ -154,7 +154,7 @@ describe('ScriptDecoder', () => {
       warnings: [],
     });
     const reaching = await keep(withCodec("return { data: { n: require('fs').readFileSync('/etc/passwd').length } };"));
-    expect(await reaching.decode({ bytes: FRAME, receivedAt })).toEqual({ reason: 'DECODER_FAILED', detail: "ReferenceError: 'require' is not defined" });
+    expect(await reaching.decode({ bytes: FRAME, receivedAt })).toEqual({ reason: 'DECODER_ERROR', detail: "ReferenceError: 'require' is not defined" });
     const constructorEscape = await keep(withCodec("return { data: { n: (function(){}).constructor('return typeof process')() === 'undefined' ? 1 : 0 } };"));
     expect(await constructorEscape.decode({ bytes: FRAME, receivedAt })).toEqual({ readings: [{ metrics: { n: 1 } }], warnings: [] });
   });

@@ -99,7 +99,7 @@ export class ScriptDecoder implements PayloadDecoder {
       return await this.sandbox;
     } catch (error) {
       this.sandbox = undefined;
-      return refuse('DECODER_FAILED', `the codec could not be loaded again: ${error instanceof Error ? error.message : String(error)}`);
+      return refuse('DECODER_ERROR', `the codec could not be loaded again: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
@@ -107,7 +107,7 @@ export class ScriptDecoder implements PayloadDecoder {
     if (!isPlainObject(output)) return refuse('DECODER_OUTPUT_INVALID', `decodeUplink returned ${describeValue(output)}, not { data, warnings?, errors? }`);
     const errors = stringList(output.errors);
     if (errors === undefined) return refuse('DECODER_OUTPUT_INVALID', `errors is ${describeValue(output.errors)}, not a list of strings`);
-    if (errors.length > 0) return refuse('DECODER_FAILED', `the codec reported errors: ${errors.join('; ').slice(0, 500)}`);
+    if (errors.length > 0) return refuse('DECODER_ERROR', `the codec reported errors: ${errors.join('; ').slice(0, 500)}`);
     const warnings = stringList(output.warnings) ?? [];
     const data = output.data;
     if (this.mapping !== undefined) return applyMapping(this.mapping, data, warnings);

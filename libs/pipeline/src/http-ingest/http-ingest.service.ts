@@ -100,11 +100,12 @@ export class HttpIngestService {
     const refusal = this.policy.publishRefusal(post.login.principal, topic);
     if (refusal !== null) return this.recordRefusal(post, refusal.reason, refusal.detail, post.payload, refusal.deviceId, refusal.domain);
     if (!this.room.acceptsMore) return { kind: 'busy', reason: 'the service holds as many readings in memory as it may (InfluxDB and the outage spool cannot take more now)' };
-    let receipt: IngestReceipt | undefined;
+    let receipt: IngestReceipt | Promise<IngestReceipt> | undefined;
     const error = await new Promise<Error | null>((resolve) => {
       receipt = this.ingest.handlePost(connectionless(post.login.clientId), topic, post.payload, settled(resolve));
     });
-    return error === null && receipt !== undefined ? { kind: 'taken', receipt } : { kind: 'busy', reason: error?.message ?? 'not taken' };
+    // A decoded payload's receipt is known once decoded, which is before it is durable: already settled here.
+    return error === null && receipt !== undefined ? { kind: 'taken', receipt: await receipt } : { kind: 'busy', reason: error?.message ?? 'not taken' };
   }
 
   private async recordRefusal(post: Omit<PostedTelemetry, 'payload'>, reason: RejectReason, detail: string, payload: Uint8Array = new Uint8Array(0), deviceId?: string, domain?: string): Promise<PostOutcome> {

@@ -1,0 +1,200 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AccessDeniedError, describeScope, type Principal } from '@hub/access';
+import { LiveCatalogue } from '@hub/catalogue';
+import { type DomainIssue, InvalidInputError, JsonInputReader } from '@hub/common';
+import type { HubConfig } from '@hub/config';
+import type { ValidationLimits } from '@hub/contract';
+import { DecoderDefinitionError, type PayloadDecoder } from '@hub/decoders';
+import { DeviceRegistryService } from '@hub/devices';
+import {
+  type DeviceProfile, DeviceProfileRepository, ProfileBook, ProfileConflictError, ProfileNotFoundError, type ProfilePatch, readNewProfile, readPayload,
+  readProfilePatch, SAMPLE_ENCODINGS, sampleBytes, tryDecoder, type TryOutcome,
+} from '@hub/profiles';
+import { AuditLogRepository } from '@hub/store';
+import type { DeviceProfileView } from '@hub/api-types';
+import { HUB_CONFIG } from '../hub.tokens';
+
+/**
+ * Admins' device profiles: each checked by building its decoder (a JSONata expression that does not parse, a codec
+ * without decodeUplink is a 400 naming the field), stored and audited, and in force for the next message of every
+ * device that names it. Profiles are the county's, shared by every town: only an admin of the whole county changes
+ * them. A profile in use keeps its domain and cannot be deleted.
+ */
+@Injectable()
+export class DeviceProfilesService {
+  private readonly logger = new Logger(DeviceProfilesService.name);
+  private readonly limits: ValidationLimits;
+
+  constructor(
+    private readonly book: ProfileBook,
+    private readonly repository: DeviceProfileRepository,
+    private readonly registry: DeviceRegistryService,
+    private readonly catalogue: LiveCatalogue,
+    private readonly audit: AuditLogRepository,
+    @Inject(HUB_CONFIG) config: HubConfig,
+  ) {
+    this.limits = config.validation;
+  }
+
+  list(): DeviceProfileView[] {
+    return this.book.list().map((profile) => this.viewOf(profile));
+  }
+
+  get(id: string): DeviceProfileView {
+    return this.viewOf(this.require(id));
+  }
+
+  async create(body: unknown, by: Principal): Promise<DeviceProfileView> {
+    assertCountyWide(by, 'create a device profile');
+    const input = readNewProfile(body, this.catalogue.current());
+    if (this.book.get(input.id) !== undefined) throw new ProfileConflictError(`Device profile ${input.id} exists already (PATCH it to change it)`);
+    const decoder = await this.build(input);
+    const now = Date.now();
+    const profile: DeviceProfile = { ...input, version: 1, createdAt: now, createdBy: by.name, updatedAt: now, updatedBy: by.name };
+    // Asked again after the await: another admin may have taken the id while the decoder was building.
+    if (this.book.get(input.id) !== undefined) {
+      decoder.dispose();
+      throw new ProfileConflictError(`Device profile ${input.id} exists already (PATCH it to change it)`);
+    }
+    this.repository.transaction(() => {
+      this.repository.save(profile);
+      this.audit.record({ at: now, actor: by.name, action: 'device-profile.create', targetType: 'device-profile', targetId: profile.id, detail: auditDetail(profile) });
+    });
+    this.book.put(profile, decoder);
+    this.logger.log({ msg: 'Device profile created', profileId: profile.id, decoder: profile.decoder.kind, by: by.name });
+    return this.viewOf(profile);
+  }
+
+  async update(id: string, body: unknown, by: Principal): Promise<DeviceProfileView> {
+    assertCountyWide(by, `change device profile ${id}`);
+    const patch = readProfilePatch(body, this.catalogue.current());
+    const current = this.require(id);
+    if (patch.domain !== undefined && patch.domain !== current.domain) this.refuseWhileUsed(id, `change the domain of device profile ${id}`);
+    const decoder = await this.build({ ...current, ...patch });
+    // Applied over the profile as it is now (another admin may have changed it while the decoder was building).
+    const latest = this.book.get(id);
+    if (latest === undefined) {
+      decoder.dispose();
+      throw new ProfileNotFoundError(id);
+    }
+    const now = Date.now();
+    const next: DeviceProfile = { ...latest, ...definedOf(patch), version: latest.version + 1, updatedAt: now, updatedBy: by.name };
+    this.repository.transaction(() => {
+      this.repository.save(next);
+      this.audit.record({
+        at: now,
+        actor: by.name,
+        action: 'device-profile.change',
+        targetType: 'device-profile',
+        targetId: id,
+        detail: { changed: Object.keys(definedOf(patch)), ...auditDetail(next) },
+      });
+    });
+    this.book.put(next, decoder);
+    this.logger.log({ msg: 'Device profile changed', profileId: id, version: next.version, by: by.name });
+    return this.viewOf(next);
+  }
+
+  remove(id: string, by: Principal): void {
+    assertCountyWide(by, `delete device profile ${id}`);
+    const profile = this.require(id);
+    this.refuseWhileUsed(id, `delete device profile ${id}`);
+    this.repository.transaction(() => {
+      this.repository.delete(id);
+      this.audit.record({ at: Date.now(), actor: by.name, action: 'device-profile.delete', targetType: 'device-profile', targetId: id, detail: auditDetail(profile) });
+    });
+    this.book.remove(id);
+  }
+
+  /**
+   * "Try it": a payload through a profile — the saved one, or the unsaved `decoder`/`domain` of the request (the
+   * editor's draft) — and the contract's validation, exactly as ingest would run them. Nothing is stored.
+   */
+  async tryPayload(id: string | null, body: unknown): Promise<TryOutcome> {
+    const issues: DomainIssue[] = [];
+    const read = JsonInputReader.of(body, '', issues, ['payload', 'encoding', 'fPort', 'domain', 'decoder']);
+    if (read === undefined) throw new InvalidInputError('payload to try', issues);
+    const payload = readPayload(read);
+    const encoding = read.oneOf('encoding', SAMPLE_ENCODINGS) ?? 'text';
+    const fPort = read.number('fPort', { min: 0, max: 255, integer: true });
+    const saved = id === null ? undefined : this.require(id);
+    let draft: Pick<DeviceProfile, 'domain' | 'decoder'> | undefined;
+    if (read.has('decoder') || read.has('domain') || saved === undefined) {
+      // The draft's decoder and domain are checked as a new profile's would be.
+      const { domain, decoder } = readNewProfileDraft(read.raw('domain') ?? saved?.domain, read.raw('decoder') ?? saved?.decoder, this.catalogue, issues);
+      if (domain !== undefined && decoder !== undefined) draft = { domain, decoder };
+    }
+    if (issues.length > 0 || payload === undefined) throw new InvalidInputError('payload to try', issues);
+    const bytes = sampleBytes({ payload, encoding });
+    if ('problem' in bytes) throw new InvalidInputError('payload to try', [{ field: 'payload', problem: `is not ${encoding}: ${bytes.problem}` }]);
+    const profile = draft ?? (saved as DeviceProfile);
+    const decoder = await this.build(profile);
+    try {
+      return await tryDecoder(decoder, bytes.bytes, { domain: profile.domain, deviceId: 'profile-try', ...(fPort === undefined ? {} : { fPort }), now: Date.now() }, this.limits, this.catalogue);
+    } finally {
+      decoder.dispose();
+    }
+  }
+
+  private async build(profile: Pick<DeviceProfile, 'decoder'>): Promise<PayloadDecoder> {
+    try {
+      return await this.book.build(profile);
+    } catch (error) {
+      if (!(error instanceof DecoderDefinitionError)) throw error;
+      throw new InvalidInputError('device profile', error.issues.map((issue) => ({ field: `decoder.${issue.field}`, problem: issue.problem })));
+    }
+  }
+
+  private refuseWhileUsed(id: string, what: string): void {
+    const users = this.registry.usersOf(id);
+    if (users.length === 0) return;
+    const listed = users.length > 10 ? `${users.slice(0, 10).join(', ')} and ${users.length - 10} more` : users.join(', ');
+    throw new ProfileConflictError(`Cannot ${what}: ${users.length} devices use it (${listed}); give them another profile first (PATCH their profileId)`);
+  }
+
+  private require(id: string): DeviceProfile {
+    const profile = this.book.get(id);
+    if (profile === undefined) throw new ProfileNotFoundError(id);
+    return profile;
+  }
+
+  private viewOf(profile: DeviceProfile): DeviceProfileView {
+    return { ...profile, decoder: { ...profile.decoder }, samples: [...profile.samples], devices: this.registry.usersOf(profile.id).length, decoderStats: this.book.statsOf(profile.id) };
+  }
+}
+
+function readNewProfileDraft(domain: unknown, decoder: unknown, catalogue: LiveCatalogue, issues: DomainIssue[]): Partial<Pick<DeviceProfile, 'domain' | 'decoder'>> {
+  try {
+    const input = readNewProfile({ id: 'draft', name: 'draft', domain, decoder }, catalogue.current());
+    return { domain: input.domain, decoder: input.decoder };
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    issues.push(...error.issues);
+    return {};
+  }
+}
+
+/** What the audit log keeps of a profile: enough to tell versions apart (the decoder's digest), not the whole codec. */
+function auditDetail(profile: DeviceProfile): Record<string, unknown> {
+  const decoder = JSON.stringify(profile.decoder);
+  return {
+    version: profile.version,
+    name: profile.name,
+    domain: profile.domain,
+    decoder: profile.decoder.kind,
+    decoderSha256: createHash('sha256').update(decoder).digest('hex'),
+    networkServerObject: profile.networkServerObject,
+    samples: profile.samples.length,
+  };
+}
+
+function definedOf(patch: ProfilePatch): ProfilePatch {
+  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as ProfilePatch;
+}
+
+function assertCountyWide(by: Principal, what: string): void {
+  if (by.scope.towns.length > 0 || by.scope.domains.length > 0) {
+    throw new AccessDeniedError(`Only an admin of the whole county may ${what}: device profiles are shared by every town (${by.name} has ${describeScope(by.scope)})`);
+  }
+}

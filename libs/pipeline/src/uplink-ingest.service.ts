@@ -1,0 +1,131 @@
+import type { HubLogger } from '@hub/common';
+import { type AdaptedEvent, isPlainObject, type Uplink } from '@hub/decoders';
+import type { RegistryDevice } from '@hub/devices';
+import type { IngestService, PublishingClient, PublishRefusal } from './ingest.service';
+import type { AckCallback } from './ordered-acks';
+
+/** The registry's side: a device by DevEUI. */
+export interface DevEuiLookup {
+  findByDevEui(devEui: string): RegistryDevice | undefined;
+}
+
+/** What one network-server connection has delivered, by outcome: what its status page shows. */
+export interface UplinkCounts {
+  uplinks: number;
+  otherEvents: number;
+  refused: number;
+}
+
+/**
+ * The hub's side of a LoRaWAN network server (ChirpStack over MQTT, The Things Stack over HTTP): each event, already
+ * adapted from the network server's format, becomes readings of the registered device with that DevEUI — decoded by
+ * its profile, validated, de-duplicated by frame counter, written — or a dead letter saying why not. `done` runs
+ * when what the event held is durable (readings in InfluxDB or the spool, or the dead letter), so the bridge may
+ * acknowledge the event to the network server then and only then; with an error nothing may be promised.
+ */
+export class UplinkIngestService {
+  /** One ordered-acknowledgement state per connection, as a device connection has. */
+  private readonly clients = new Map<string, PublishingClient>();
+  private readonly counts = new Map<string, UplinkCounts>();
+
+  constructor(
+    private readonly ingest: IngestService,
+    private readonly devices: DevEuiLookup,
+    private readonly logger: HubLogger,
+  ) {}
+
+  countsOf(connection: string): UplinkCounts {
+    return { ...(this.counts.get(connection) ?? { uplinks: 0, otherEvents: 0, refused: 0 }) };
+  }
+
+  /** Never throws: whatever the network server sends is a reading, a dead letter, or an acknowledged non-data event. */
+  take(connection: string, topic: string, payload: Uint8Array, event: AdaptedEvent, done: AckCallback): void {
+    const client = this.clientOf(connection);
+    const counts = this.countsFor(connection);
+    try {
+      if (event.kind === 'refused') {
+        counts.refused++;
+        this.ingest.refusePublish(client, topic, payload, { reason: event.reason, detail: event.detail }, done);
+        return;
+      }
+      if (event.kind === 'not-uplink') {
+        counts.otherEvents++;
+        const error = networkServerError(event.event, payload);
+        if (error === null) done();
+        else this.ingest.refusePublish(client, topic, payload, { ...error, reason: 'NETWORK_SERVER_ERROR', deviceId: this.devices.findByDevEui(error.devEui)?.deviceId }, done);
+        return;
+      }
+      const refusal = this.admission(event.uplink);
+      if (refusal !== null) {
+        counts.refused++;
+        this.ingest.refusePublish(client, topic, payload, refusal, done);
+        return;
+      }
+      counts.uplinks++;
+      const device = this.devices.findByDevEui(event.uplink.devEui) as RegistryDevice & { domain: string };
+      const { uplink } = event;
+      void this.ingest.handleDecodable(
+        client,
+        { domain: device.domain, deviceId: device.deviceId },
+        topic,
+        payload,
+        {
+          input: { bytes: uplink.bytes, fPort: uplink.fPort, receivedAt: uplink.receivedAt },
+          eventTime: uplink.receivedAt.getTime(),
+          seq: uplink.fCnt,
+          ...(uplink.preDecoded === undefined ? {} : { networkServerObject: uplink.preDecoded }),
+          ...(uplink.link === undefined ? {} : { extraMetrics: { rssi_dbm: uplink.link.rssi, snr_db: uplink.link.snr, gateways_heard: uplink.link.gateways } }),
+        },
+        done,
+      );
+    } catch (error) {
+      this.logger.error({ msg: 'Could not take a network server event', connection, topic, error });
+      done(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  /** An uplink's device must be registered by its DevEUI, active and enabled; otherwise the event is a dead letter. */
+  private admission(uplink: Uplink): PublishRefusal | null {
+    const device = this.devices.findByDevEui(uplink.devEui);
+    if (device === undefined) {
+      return { reason: 'DEV_EUI_UNKNOWN', detail: `no registered device has DevEUI ${uplink.devEui} (fCnt ${uplink.fCnt}); set a device's devEui to take its uplinks` };
+    }
+    if (device.status !== 'active' || !device.enabled || device.domain === null) {
+      const why = device.status !== 'active' ? `is ${device.status}` : !device.enabled ? 'is disabled' : 'has no domain yet';
+      return { reason: 'DEVICE_NOT_ACTIVE', detail: `device ${device.deviceId} (DevEUI ${uplink.devEui}) ${why}`, deviceId: device.deviceId, ...(device.domain === null ? {} : { domain: device.domain }) };
+    }
+    return null;
+  }
+
+  private clientOf(connection: string): PublishingClient {
+    let client = this.clients.get(connection);
+    if (client === undefined) this.clients.set(connection, (client = { id: `network-server:${connection}` }));
+    return client;
+  }
+
+  private countsFor(connection: string): UplinkCounts {
+    let counts = this.counts.get(connection);
+    if (counts === undefined) this.counts.set(connection, (counts = { uplinks: 0, otherEvents: 0, refused: 0 }));
+    return counts;
+  }
+}
+
+/**
+ * A ChirpStack `log` event of level ERROR (an uplink the network server could not handle: a codec error on its
+ * side, a frame-counter reset, a MIC failure) is worth an operator's look: it becomes a dead letter. Other
+ * non-data events (join, status, ack, txack, location, lower log levels) are acknowledged and counted only.
+ */
+function networkServerError(eventType: string, payload: Uint8Array): { devEui: string; detail: string } | null {
+  if (eventType !== 'log') return null;
+  let event: unknown;
+  try {
+    event = JSON.parse(Buffer.from(payload).toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (!isPlainObject(event) || event.level !== 'ERROR') return null;
+  const devEui = isPlainObject(event.deviceInfo) && typeof event.deviceInfo.devEui === 'string' ? event.deviceInfo.devEui.toLowerCase() : '';
+  const code = typeof event.code === 'string' ? event.code : 'unknown code';
+  const description = typeof event.description === 'string' ? event.description.slice(0, 300) : '';
+  return { devEui, detail: `network server error ${code} for DevEUI ${devEui || 'unknown'}: ${description}` };
+}

@@ -1,0 +1,13 @@
+import { DomainError } from '@hub/common';
+
+export class ProfileNotFoundError extends DomainError {
+  readonly kind = 'not-found' as const;
+
+  constructor(readonly profileId: string) {
+    super(`No device profile ${JSON.stringify(profileId)}`);
+  }
+}
+
+export class ProfileConflictError extends DomainError {
+  readonly kind = 'conflict' as const;
+}
