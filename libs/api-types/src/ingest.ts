@@ -33,6 +33,8 @@ export interface DeadLetter {
   readonly payload: string;
   readonly payloadBytes: number;
   readonly payloadTruncated: boolean;
+  /** utf8: `payload` is the text as sent; base64: the payload was binary (not UTF-8) and `payload` holds its bytes. */
+  readonly payloadEncoding: 'utf8' | 'base64';
 }
 
 /** County-wide counts of what the dead-letter store holds and has let go. */

@@ -14,7 +14,7 @@ describe('readDeviceCsv', () => {
     expect(readDeviceCsv('device_id,twon,town,town\nx,y,z,w\n')).toEqual({
       ok: false,
       problems: [
-        { field: 'twon', problem: `unknown column; allowed: ${[...HEADER.split(','), 'kind', 'gateway_id', 'gateway_domains'].join(', ')}` },
+        { field: 'twon', problem: `unknown column; allowed: ${[...HEADER.split(','), 'kind', 'gateway_id', 'gateway_domains', 'profile_id', 'dev_eui'].join(', ')}` },
         { field: 'town', problem: 'column appears more than once' },
         { field: 'domain', problem: 'required column is missing from the header row' },
       ],
@@ -51,6 +51,25 @@ describe('DeviceImportService', () => {
     if (!read.ok) throw new Error(JSON.stringify(read.problems));
     return read.value;
   };
+
+  it('takes LoRaWAN meters with their profile and DevEUI (as labels print it), refusing a DevEUI twice in the file, one already held and an unknown profile', () => {
+    fixture.registry.useProfiles({ domainOf: (id) => (id === 'wm-11' ? 'water' : undefined) });
+    fixture.registry.provision(ADMIN, { deviceId: 'held', domain: 'water', devEui: '70b3d5e75e00a000' });
+    const read = readDeviceCsv(
+      ['device_id,domain,profile_id,dev_eui', 'wm-1,water,wm-11,70-B3-D5-E7-5E-00-A0-17', 'wm-2,water,wm-11,70b3d5e75e00a018', 'wm-3,water,wm-11,70b3d5e75e00a018', 'wm-4,water,wm-11,70:b3:d5:e7:5e:00:a0:00', 'wm-5,water,wm-12,', 'wm-6,water,,70b3d5'].join('\n'),
+    );
+    if (!read.ok) throw new Error(JSON.stringify(read.problems));
+    const report = importer.import(ADMIN, read.value, 'csv');
+    expect(report.created.map(({ deviceId }) => deviceId)).toEqual(['wm-1']);
+    expect(fixture.registry.findByDevEui('70b3d5e75e00a017')).toMatchObject({ deviceId: 'wm-1', profileId: 'wm-11' });
+    expect(report.refused).toEqual([
+      { line: 3, deviceId: 'wm-2', problems: [{ field: 'dev_eui', problem: '70b3d5e75e00a018 appears more than once in this import (line 3, line 4); a DevEUI names one device' }] },
+      { line: 4, deviceId: 'wm-3', problems: [{ field: 'dev_eui', problem: '70b3d5e75e00a018 appears more than once in this import (line 3, line 4); a DevEUI names one device' }] },
+      { line: 5, deviceId: 'wm-4', problems: [{ field: 'dev_eui', problem: "70b3d5e75e00a000 is already device held's" }] },
+      { line: 6, deviceId: 'wm-5', problems: [{ field: 'profile_id', problem: 'no device profile "wm-12" (GET /api/device-profiles lists them)' }] },
+      { line: 7, deviceId: 'wm-6', problems: [{ field: 'dev_eui', problem: 'must be a DevEUI of 16 hex digits (separators - and : allowed), got "70b3d5"' }] },
+    ]);
+  });
 
   it('creates the good rows and reports every bad one with its line, id and problems named by column', () => {
     fixture.registry.provision(ADMIN, { deviceId: 'old-1', domain: 'water' });

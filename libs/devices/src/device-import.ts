@@ -21,6 +21,8 @@ export const CSV_COLUMNS: Readonly<Record<string, string>> = {
   kind: 'kind',
   gateway_id: 'gatewayId',
   gateway_domains: 'gatewayDomains',
+  profile_id: 'profileId',
+  dev_eui: 'devEui',
 };
 const REQUIRED_COLUMNS = ['device_id', 'domain'];
 const COLUMN_OF_FIELD = new Map(Object.entries(CSV_COLUMNS).map(([column, field]) => [field, column]));

@@ -58,6 +58,7 @@ describe('DeadLetterRepository', () => {
       payload: 'x',
       payloadBytes: 1,
       payloadTruncated: false,
+      payloadEncoding: 'utf8',
     });
     expect(items[2]).toEqual({
       id: 1,
@@ -72,6 +73,7 @@ describe('DeadLetterRepository', () => {
       payload: '{"metrics":{"ph":15}}',
       payloadBytes: 21,
       payloadTruncated: false,
+      payloadEncoding: 'utf8',
     });
   });
 
@@ -181,15 +183,15 @@ describe('DeadLetterRepository', () => {
       expect(repository.list({ limit: 1 }).items[0]).toMatchObject({ payload: 'a'.repeat(60) + '💧', payloadBytes: 68, payloadTruncated: true });
     });
 
-    it('stores binary payloads as lossy text beside their true size', () => {
+    it('stores binary payloads as base64 (so a frame can be decoded again) beside their true size', () => {
       const repository = new DeadLetterRepository(db, 100, 64, noTowns);
       repository.insertMany([
         letter({ payload: Uint8Array.from([0x00, 0xff, 0xfe, 0x41]) }),
         letter({ payload: new Uint8Array(100).fill(0xff) }),
       ]);
       const [long, short] = repository.list({ limit: 2 }).items;
-      expect(short).toMatchObject({ payload: '\u0000\uFFFD\uFFFDA', payloadBytes: 4, payloadTruncated: false });
-      expect(long).toMatchObject({ payload: '\uFFFD'.repeat(64), payloadBytes: 100, payloadTruncated: true });
+      expect(short).toMatchObject({ payload: 'AP/+QQ==', payloadEncoding: 'base64', payloadBytes: 4, payloadTruncated: false });
+      expect(long).toMatchObject({ payload: Buffer.alloc(64, 0xff).toString('base64'), payloadEncoding: 'base64', payloadBytes: 100, payloadTruncated: true });
     });
   });
 

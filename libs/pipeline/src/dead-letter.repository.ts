@@ -45,6 +45,7 @@ interface DeadLetterRow {
   payload: string;
   payload_bytes: number;
   payload_truncated: number;
+  payload_encoding: 'utf8' | 'base64';
 }
 
 const EVICTED_COUNTER = 'dead_letters_evicted';
@@ -70,8 +71,8 @@ export class DeadLetterRepository {
     // counting and paging stay exact.
     db.function('hub_town_of', { deterministic: false }, (deviceId: unknown) => (typeof deviceId === 'string' ? townOf(deviceId) : null));
     this.insertStatement = db.prepare(
-      `INSERT INTO dead_letters (received_at, reason, detail, topic, client_id, device_id, domain, batch_index, payload, payload_bytes, payload_truncated)
-       VALUES (@receivedAt, @reason, @detail, @topic, @clientId, @deviceId, @domain, @batchIndex, @payload, @payloadBytes, @payloadTruncated)`,
+      `INSERT INTO dead_letters (received_at, reason, detail, topic, client_id, device_id, domain, batch_index, payload, payload_bytes, payload_truncated, payload_encoding)
+       VALUES (@receivedAt, @reason, @detail, @topic, @clientId, @deviceId, @domain, @batchIndex, @payload, @payloadBytes, @payloadTruncated, @payloadEncoding)`,
     );
     this.bumpCounter = db.prepare(
       'INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value',
@@ -95,8 +96,9 @@ export class DeadLetterRepository {
           deviceId: letter.deviceId ?? null,
           domain: letter.domain ?? null,
           batchIndex: letter.batchIndex ?? null,
-          // Raw bytes may be any binary: stored as (lossy) UTF-8 text for display, with the true size beside it.
-          payload: (truncated ? utf8Prefix(bytes, this.maxPayloadBytes) : bytes).toString('utf8'),
+          // Text as text; a binary payload (a LoRaWAN frame, a vendor's bytes) as base64, so it can be decoded again
+          // once its profile is fixed. The true size is kept beside it.
+          ...storedPayload(bytes, truncated ? this.maxPayloadBytes : bytes.length),
           payloadBytes: bytes.length,
           payloadTruncated: truncated ? 1 : 0,
         });
@@ -192,5 +194,18 @@ function toDeadLetter(row: DeadLetterRow): DeadLetter {
     payload: row.payload,
     payloadBytes: row.payload_bytes,
     payloadTruncated: row.payload_truncated === 1,
+    payloadEncoding: row.payload_encoding,
   };
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The payload as UTF-8 text when it is valid UTF-8 (cut at a character boundary), else its first `keep` bytes as base64. */
+function storedPayload(bytes: Buffer, keep: number): { payload: string; payloadEncoding: 'utf8' | 'base64' } {
+  try {
+    UTF8.decode(bytes);
+    return { payload: (keep < bytes.length ? utf8Prefix(bytes, keep) : bytes).toString('utf8'), payloadEncoding: 'utf8' };
+  } catch {
+    return { payload: bytes.subarray(0, keep).toString('base64'), payloadEncoding: 'base64' };
+  }
 }

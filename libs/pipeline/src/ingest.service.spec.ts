@@ -260,4 +260,58 @@ describe('IngestService', () => {
       expect(writer.offered).toHaveLength(0);
     });
   });
+
+  describe('devices with a profile (vendor payloads)', () => {
+    /** A decoder whose answers the test releases one by one, to see that PUBACKs keep the client's order. */
+    const held: Array<() => void> = [];
+    const slowDecoder = {
+      profile: { id: 'rtu', networkServerObject: false },
+      decode: (input: { bytes: Uint8Array }) =>
+        new Promise((resolve) => {
+          const text = Buffer.from(input.bytes).toString('utf8');
+          held.push(() => resolve(text === 'bad' ? { reason: 'DECODER_ERROR', detail: 'Error: bad frame' } : { readings: [{ ts: Date.now() - 1000, metrics: { ph: Number(text) } }], warnings: [] }));
+        }),
+    };
+
+    beforeEach(() => {
+      held.length = 0;
+      const decoding = { decoderOf: (deviceId: string) => (deviceId === 'w-1' ? (slowDecoder as never) : deviceId === 'w-2' ? { missing: 'gone' } : null) };
+      service = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, (letters) => deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(0), () => [], decoding);
+    });
+
+    it('acknowledges in arrival order however long each decode takes, and tells the broker not to forward what held nothing valid', async () => {
+      const order: string[] = [];
+      const notForwarded: string[] = [];
+      for (const text of ['7', 'bad', '7.5']) {
+        expect(service.handlePublish(client, 'sensors/water/w-1/telemetry', Buffer.from(text), () => order.push(text), () => notForwarded.push(text))).toBe(true);
+      }
+      // A contract device's message on the same connection waits behind the decoded ones.
+      service.handlePublish(client, 'sensors/water/w-3/telemetry', json({ metrics: { ph: 6 } }), () => order.push('plain'));
+      held[2]!();
+      held[1]!();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(order).toEqual([]);
+      held[0]!();
+      await new Promise((resolve) => setImmediate(resolve));
+      for (const offered of [...writer.offered]) offered.accepted();
+      expect(order).toEqual(['7', 'bad', '7.5', 'plain']);
+      expect(notForwarded).toEqual(['bad']);
+      expect(deadLetters.map(({ reason, detail, payload }) => [reason, detail, Buffer.from(payload as Uint8Array).toString('utf8')])).toEqual([['DECODER_ERROR', 'profile rtu: Error: bad frame', 'bad']]);
+    });
+
+    it('dead-letters a device whose profile was deleted as PROFILE_UNKNOWN, and answers an HTTP post once decoded', async () => {
+      const posting = { id: 'w-1', connectionless: true };
+      const done = jest.fn();
+      expect(await service.handlePost(posting, 'sensors/water/w-2/telemetry', Buffer.from('7'), done)).toEqual({
+        accepted: 0,
+        duplicates: 0,
+        refused: [{ reason: 'PROFILE_UNKNOWN', detail: 'device w-2 names device profile gone, which does not exist (any more)' }],
+      });
+      expect(done).toHaveBeenCalledWith(null);
+      const receipt = service.handlePost(posting, 'sensors/water/w-1/telemetry', Buffer.from('7.25'), jest.fn());
+      held[0]!();
+      expect(await receipt).toEqual({ accepted: 1, duplicates: 0, refused: [] });
+      expect(writer.offered.map(({ lines }) => lines[0]!.split(' ')[1])).toEqual(['ph=7.25']);
+    });
+  });
 });

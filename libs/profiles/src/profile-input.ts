@@ -33,7 +33,7 @@ export function readNewProfile(body: unknown, catalogue: MetricCatalogue): NewPr
   const issues: DomainIssue[] = [];
   const read = JsonInputReader.of(body, '', issues, FIELDS);
   if (read === undefined) throw new InvalidInputError('device profile', issues);
-  const id = read.requiredString('id', { maxLength: 40, pattern: PROFILE_ID_PATTERN, patternText: 'lower-case letters, digits and dashes (1–40), e.g. acme-wm11' });
+  const id = read.requiredString('id', { maxLength: 40, pattern: PROFILE_ID_PATTERN, patternText: 'the form of acme-wm11: lower-case letters, digits and dashes (1–40)' });
   const name = readName(read, true);
   const description = readDescription(read) ?? '';
   const domain = readProfileDomain(read, catalogue, true);

@@ -275,7 +275,8 @@ const MIGRATIONS: readonly string[] = [
    ALTER TABLE registry_devices ADD COLUMN profile_id TEXT;
    ALTER TABLE registry_devices ADD COLUMN dev_eui TEXT;
    CREATE UNIQUE INDEX registry_devices_dev_eui ON registry_devices (dev_eui) WHERE dev_eui IS NOT NULL;
-   CREATE INDEX registry_devices_profile ON registry_devices (profile_id) WHERE profile_id IS NOT NULL;`,
+   CREATE INDEX registry_devices_profile ON registry_devices (profile_id) WHERE profile_id IS NOT NULL;
+   ALTER TABLE dead_letters ADD COLUMN payload_encoding TEXT NOT NULL DEFAULT 'utf8';`,
 ];
 
 /**

@@ -15,6 +15,7 @@ const letter = (deviceId: string | null, reason: DeadLetter['reason'], receivedA
   payload: '{}',
   payloadBytes: 2,
   payloadTruncated: false,
+  payloadEncoding: 'utf8',
 });
 
 describe('groupDeadLetters', () => {

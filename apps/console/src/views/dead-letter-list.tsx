@@ -57,7 +57,7 @@ export function DeadLetterList(props: { items: readonly DeadLetter[]; showDevice
                 )}
               </dl>
               <p class="payload-label">
-                Payload ({letter.payloadBytes.toLocaleString()} bytes{letter.payloadTruncated ? ', cut to what is kept' : ''})
+                Payload ({letter.payloadBytes.toLocaleString()} bytes{letter.payloadEncoding === 'base64' ? ', binary, shown as base64' : ''}{letter.payloadTruncated ? ', cut to what is kept' : ''})
               </p>
               <pre class="payload">{prettyPayload(letter.payload)}</pre>
             </div>
