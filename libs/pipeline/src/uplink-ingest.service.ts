@@ -1,7 +1,7 @@
 import type { HubLogger } from '@hub/common';
 import { type AdaptedEvent, isPlainObject, type Uplink } from '@hub/decoders';
 import type { RegistryDevice } from '@hub/devices';
-import type { IngestService, PublishingClient, PublishRefusal } from './ingest.service';
+import type { IngestReceipt, IngestService, PublishingClient, PublishRefusal } from './ingest.service';
 import type { AckCallback } from './ordered-acks';
 
 /** The registry's side: a device by DevEUI. */
@@ -38,33 +38,39 @@ export class UplinkIngestService {
     return { ...(this.counts.get(connection) ?? { uplinks: 0, otherEvents: 0, refused: 0 }) };
   }
 
-  /** Never throws: whatever the network server sends is a reading, a dead letter, or an acknowledged non-data event. */
-  take(connection: string, topic: string, payload: Uint8Array, event: AdaptedEvent, done: AckCallback): void {
+  /**
+   * Never throws: whatever the network server sends is a reading, a dead letter, or an acknowledged non-data event.
+   * The receipt (what became of it) is known before `done` says it is durable. `mayTake` bounds which devices the
+   * sender may write for (a webhook's API key and its towns); a device outside it is refused as TOPIC_FORBIDDEN.
+   */
+  take(connection: string, topic: string, payload: Uint8Array, event: AdaptedEvent, done: AckCallback, mayTake: (device: RegistryDevice) => boolean = () => true): Promise<IngestReceipt> {
     const client = this.clientOf(connection);
     const counts = this.countsFor(connection);
+    const refuse = (refusal: PublishRefusal): Promise<IngestReceipt> => {
+      this.ingest.refusePublish(client, topic, payload, refusal, done);
+      return Promise.resolve({ accepted: 0, duplicates: 0, refused: [{ reason: refusal.reason, detail: refusal.detail }] });
+    };
     try {
       if (event.kind === 'refused') {
         counts.refused++;
-        this.ingest.refusePublish(client, topic, payload, { reason: event.reason, detail: event.detail }, done);
-        return;
+        return refuse({ reason: event.reason, detail: event.detail });
       }
       if (event.kind === 'not-uplink') {
         counts.otherEvents++;
         const error = networkServerError(event.event, payload);
-        if (error === null) done();
-        else this.ingest.refusePublish(client, topic, payload, { ...error, reason: 'NETWORK_SERVER_ERROR', deviceId: this.devices.findByDevEui(error.devEui)?.deviceId }, done);
-        return;
+        if (error !== null) return refuse({ ...error, reason: 'NETWORK_SERVER_ERROR', deviceId: this.devices.findByDevEui(error.devEui)?.deviceId });
+        done();
+        return Promise.resolve({ accepted: 0, duplicates: 0, refused: [] });
       }
-      const refusal = this.admission(event.uplink);
+      const refusal = this.admission(event.uplink, mayTake);
       if (refusal !== null) {
         counts.refused++;
-        this.ingest.refusePublish(client, topic, payload, refusal, done);
-        return;
+        return refuse(refusal);
       }
       counts.uplinks++;
       const device = this.devices.findByDevEui(event.uplink.devEui) as RegistryDevice & { domain: string };
       const { uplink } = event;
-      void this.ingest.handleDecodable(
+      return this.ingest.handleDecodable(
         client,
         { domain: device.domain, deviceId: device.deviceId },
         topic,
@@ -81,11 +87,12 @@ export class UplinkIngestService {
     } catch (error) {
       this.logger.error({ msg: 'Could not take a network server event', connection, topic, error });
       done(error instanceof Error ? error : new Error(String(error)));
+      return Promise.resolve({ accepted: 0, duplicates: 0, refused: [] });
     }
   }
 
   /** An uplink's device must be registered by its DevEUI, active and enabled; otherwise the event is a dead letter. */
-  private admission(uplink: Uplink): PublishRefusal | null {
+  private admission(uplink: Uplink, mayTake: (device: RegistryDevice) => boolean): PublishRefusal | null {
     const device = this.devices.findByDevEui(uplink.devEui);
     if (device === undefined) {
       return { reason: 'DEV_EUI_UNKNOWN', detail: `no registered device has DevEUI ${uplink.devEui} (fCnt ${uplink.fCnt}); set a device's devEui to take its uplinks` };
@@ -93,6 +100,9 @@ export class UplinkIngestService {
     if (device.status !== 'active' || !device.enabled || device.domain === null) {
       const why = device.status !== 'active' ? `is ${device.status}` : !device.enabled ? 'is disabled' : 'has no domain yet';
       return { reason: 'DEVICE_NOT_ACTIVE', detail: `device ${device.deviceId} (DevEUI ${uplink.devEui}) ${why}`, deviceId: device.deviceId, ...(device.domain === null ? {} : { domain: device.domain }) };
+    }
+    if (!mayTake(device)) {
+      return { reason: 'TOPIC_FORBIDDEN', detail: `device ${device.deviceId} (DevEUI ${uplink.devEui}) is outside the towns and domains this sender may write for`, deviceId: device.deviceId, domain: device.domain };
     }
     return null;
   }
