@@ -92,6 +92,13 @@ describe('LoRaWAN uplink source', () => {
     ]);
   });
 
+  it('puts a fault of the frame before one of its delivery, whatever the order they are listed in', () => {
+    const publishes = drain(source([{ mode: 'duplicate-fcnt' }, { mode: 'codec-error', fromReading: 2, toReading: 3 }], 4));
+    expect(publishes.map(({ uplink, repeat }) => `${uplink.reading}${repeat ? 'r' : ''}:${uplink.fault}`)).toEqual([
+      '1:duplicate-fcnt', '1r:duplicate-fcnt', '2:codec-error', '3:codec-error', '4:duplicate-fcnt', '4r:duplicate-fcnt',
+    ]);
+  });
+
   it('gives a device the same flows with and without faults, and other devices their own', () => {
     const flows = (uplinks: UplinkPublish[]) => uplinks.filter((publish) => !publish.repeat).sort((a, b) => a.uplink.reading - b.uplink.reading).map(({ uplink }) => uplink.metrics?.flow_m3h);
     const healthy = flows(drain(source([])));

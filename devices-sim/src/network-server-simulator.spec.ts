@@ -5,6 +5,7 @@ import { InMemoryBroker } from './in-memory-device-link';
 import { planLoRaWanFleet } from './lorawan-fleet';
 import { NetworkServerSimulator } from './network-server-simulator';
 import { planDevices, resolveSimulationOptions, SimulationOptions, SimulationOptionsError } from './simulation-options';
+import { MiniMqttBroker } from './testing/mini-mqtt-broker';
 
 function options(broker: InMemoryBroker, overrides: Partial<SimulationOptions> = {}): SimulationOptions {
   return { url: 'mqtt://127.0.0.1:1883', networkServer: 'chirpstack', applicationId: 'county-water', intervalMs: 5, linkFactory: broker.connect, ...overrides };
@@ -67,24 +68,26 @@ describe('NetworkServerSimulator (in-memory broker)', () => {
         ],
       }),
     );
-    // One fault per uplink, the first listed: device 1 sends all ten on fPort 99; devices 2–4 send 3, 6 and 9 twice
-    // (device 2's 6 and device 3's 9 included); device 3's 10 is undecodable.
+    // One fault per uplink, the frame's before the delivery's, else the first listed: device 1 sends all ten on fPort
+    // 99; device 3's 9 and 10 are undecodable; devices 2–4 send their other 3rd, 6th and 9th twice (device 2's 6 is a
+    // duplicate, listed before out-of-order).
     const ns = report.networkServer!;
-    expect(ns.uplinks).toEqual({ decodable: 29, undecodable: 1, codecError: 10 });
-    expect(ns.duplicates).toBe(9);
+    expect(ns.uplinks).toEqual({ decodable: 28, undecodable: 2, codecError: 10 });
+    expect(ns.duplicates).toBe(8);
     // Device 2 holds 4 and 5 (6 is a duplicate, listed first) and releases them after 6: two uplinks overtaken.
     expect(ns.outOfOrder).toBe(2);
-    expect(ns.events).toBe(40 + 9);
-    expect(ns.expectedStored).toBe(29);
-    expect(ns.expectedRefusals).toEqual({ DECODER_FAILED: 11 });
-    expect(report.sent).toEqual({ messages: 49, readings: 40 });
-    expect(report).toMatchObject({ valid: 29, invalid: 11, acked: 40, unacked: 0 });
-    expect(ns.eventsAcked).toBe(49);
+    expect(ns.events).toBe(40 + 8);
+    expect(ns.expectedStored).toBe(28);
+    expect(ns.expectedRefusals).toEqual({ DECODER_FAILED: 12 });
+    expect(report.sent).toEqual({ messages: 48, readings: 40 });
+    expect(report).toMatchObject({ valid: 28, invalid: 12, acked: 40, unacked: 0 });
+    expect(ns.eventsAcked).toBe(48);
     const device2 = broker.published.filter((entry) => entry.topic.includes(ns.devices[1]!.devEui)).map((entry) => JSON.parse(entry.payload).fCnt as number);
     const first = ns.sent!.find((uplink) => uplink.deviceId === 'sim-water-2' && uplink.reading === 1)!.fCnt;
     expect(device2.map((fCnt) => fCnt - first + 1)).toEqual([1, 2, 3, 3, 6, 6, 4, 5, 7, 8, 9, 9, 10]);
     expect(ns.sent).toHaveLength(40);
-    expect(ns.sent?.filter((uplink) => uplink.publishes === 2)).toHaveLength(9);
+    expect(ns.sent?.filter((uplink) => uplink.publishes === 2)).toHaveLength(8);
+    expect(ns.sent?.filter((uplink) => uplink.deviceId === 'sim-water-3' && uplink.fault === 'undecodable').map((uplink) => uplink.reading)).toEqual([9, 10]);
   });
 
   it('counts a refused connection once and ends the run with nothing sent', async () => {
@@ -114,5 +117,21 @@ describe('NetworkServerSimulator (in-memory broker)', () => {
   it('is only played by NetworkServerSimulator', () => {
     expect(() => new DeviceSimulator(options(new InMemoryBroker(), { count: 1 }))).toThrow(SimulationOptionsError);
     expect(createSimulator({ url: 'mqtt://127.0.0.1:1883', count: 1 })).toBeInstanceOf(DeviceSimulator);
+  });
+
+  it('over a real MQTT connection: one client, no will, every event PUBACKed, a clean DISCONNECT at the end', async () => {
+    const broker = new MiniMqttBroker();
+    const port = await broker.listen();
+    try {
+      const report = await runSimulation({ url: `mqtt://127.0.0.1:${port}`, networkServer: 'chirpstack', devicesPerDomain: 2, count: 3, intervalMs: 10, uplinkFaults: [{ mode: 'duplicate-fcnt', fromReading: 2, toReading: 2 }] });
+      expect(broker.connects).toEqual([{ clientId: 'sim-chirpstack', clean: true }]);
+      expect(broker.published).toHaveLength(8);
+      expect(new Set(broker.published.map((entry) => entry.topic)).size).toBe(2);
+      expect(broker.published.every((entry) => entry.qos === 1 && /^application\/[0-9a-f-]{36}\/device\/[0-9a-f]{16}\/event\/up$/.test(entry.topic))).toBe(true);
+      expect(report).toMatchObject({ sent: { messages: 8, readings: 6 }, acked: 6, unacked: 0, publishErrors: 0, networkServer: { events: 8, eventsAcked: 8, duplicates: 2 } });
+      expect(broker.cleanDisconnects).toEqual(['sim-chirpstack']);
+    } finally {
+      await broker.close();
+    }
   });
 });

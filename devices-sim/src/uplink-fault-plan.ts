@@ -10,7 +10,9 @@ import { checkFaultSelection, FaultSelection, faultApplies, FaultSpecError, Faul
  * - `duplicate-fcnt`: the same event published twice (a network server redelivering after a reconnect);
  * - `out-of-order`: a gateway buffered the uplink: it is published after `after` later uplinks (default 1), with its
  *   own time and fCnt; consecutive buffered uplinks go out together, in their order.
- * One fault per uplink, the first listed that applies, so what the hub should do with each is never ambiguous.
+ * One fault per uplink, so what the hub should do with each is never ambiguous: a fault of the frame (undecodable,
+ * codec-error) before one of its delivery (duplicate-fcnt, out-of-order), else the first listed that applies — so
+ * `codec-error,devices=1` spoils every uplink of that device whatever else is asked of it.
  */
 export const UPLINK_FAULT_MODES = ['undecodable', 'codec-error', 'duplicate-fcnt', 'out-of-order'] as const;
 export type UplinkFaultMode = (typeof UPLINK_FAULT_MODES)[number];
@@ -25,6 +27,7 @@ export const UPLINK_FAULT_EXPECTED_REFUSAL: Readonly<Record<UplinkFaultMode, Dec
 };
 
 export const CODEC_ERROR_F_PORT = 99;
+const FRAME_FAULTS: readonly UplinkFaultMode[] = ['undecodable', 'codec-error'];
 
 export interface UplinkFaultSpec extends FaultSelection {
   readonly mode: UplinkFaultMode;
@@ -54,8 +57,9 @@ export class DeviceUplinkFaultPlan {
     this.faults = faults.filter((fault) => faultApplies(fault, target));
   }
 
-  /** The fault of uplink `readingNumber`, if any. */
+  /** The fault of uplink `readingNumber`, if any: its frame's first, else its delivery's. */
   faultOf(readingNumber: number): UplinkFaultSpec | undefined {
-    return this.faults.find((fault) => inWindow(fault, readingNumber));
+    const faults = this.faults.filter((fault) => inWindow(fault, readingNumber));
+    return faults.find((fault) => FRAME_FAULTS.includes(fault.mode)) ?? faults[0];
   }
 }
