@@ -14,7 +14,7 @@ function decodeUplink(input) {
     data: {
       time: view.getUint32(1),
       pressure_kpa: view.getUint16(5) / 10,
-      battery_v: view.getUint16(7) / 1000,
-    },
+      battery_v: view.getUint16(7) / 1000
+    }
   };
 }
