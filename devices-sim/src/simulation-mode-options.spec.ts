@@ -43,6 +43,7 @@ describe('network server and vendor format options', () => {
       'Invalid simulator option uplinkFaults=["duplicate-fcnt"]: only with networkServer (undecodable, codec-error, duplicate-fcnt, out-of-order are faults of LoRaWAN uplinks)',
     ],
     ['vendor JSON from a gas device', { ...base, domains: ['gas'], payloadFormat: 'vendor-json' }, 'domains', 'Invalid simulator option domains=["gas"]: water only with payloadFormat vendor-json: its loggers measure pressure_kpa, flow_m3h'],
+    ['readings closer than the format\'s second', { ...base, payloadFormat: 'vendor-json', intervalMs: 500 }, 'intervalMs', 'Invalid simulator option intervalMs=500: at least 1000 with payloadFormat vendor-json: its time has whole seconds'],
     ['a batch of hex', { ...base, payloadFormat: 'hex', batchSize: 2 }, 'batchSize', 'Invalid simulator option batchSize=2: 1 with payloadFormat hex: the logger sends one reading per message'],
     ['vendor JSON without ts', { ...base, payloadFormat: 'vendor-json', timestampFormat: 'none' }, 'timestampFormat', 'Invalid simulator option timestampFormat="none": not with payloadFormat vendor-json: the vendor\'s format fixes its time and has no seq'],
     ['malformed JSON in hex', { ...base, payloadFormat: 'hex', faults: [{ mode: 'malformed-json' }] }, 'faults', 'Invalid simulator option faults="malformed-json": with payloadFormat hex one of silent, stuck, spike, out-of-range: the others are faults of the contract\'s JSON'],

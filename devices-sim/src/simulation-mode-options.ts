@@ -60,6 +60,10 @@ export function checkPayloadFormatOptions(resolved: ResolvedSimulationOptions): 
   const missing = metrics.find((metric) => resolved.catalogue.metricSpec('water', metric) === undefined);
   if (missing !== undefined) throw new SimulationOptionsError('payloadFormat', format, `a water domain with ${missing}, which the format carries`);
   if (resolved.batchSize !== 1) throw new SimulationOptionsError('batchSize', resolved.batchSize, `1 with payloadFormat ${format}: the logger sends one reading per message`);
+  if (resolved.intervalMs < 1000) {
+    // Two readings in the same second would carry the same time, and the second would overwrite the first in InfluxDB.
+    throw new SimulationOptionsError('intervalMs', resolved.intervalMs, `at least 1000 with payloadFormat ${format}: its time has whole seconds`);
+  }
   if (resolved.timestampFormat !== 'epoch-ms' || resolved.withSeq) {
     throw new SimulationOptionsError(resolved.withSeq ? 'withSeq' : 'timestampFormat', resolved.withSeq || resolved.timestampFormat, `not with payloadFormat ${format}: the vendor's format fixes its time and has no seq`);
   }
