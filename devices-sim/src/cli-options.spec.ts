@@ -98,6 +98,59 @@ describe('CLI flags', () => {
     expect((caught as Error).message).toMatch(/allowed: .+/);
   });
 
+  it('plays a ChirpStack network server with uplink faults, and vendor payload formats', () => {
+    const command = parseCliArgs([
+      '--url', 'mqtt://ns-user:ns-pass@127.0.0.1:1884', '--network-server', 'chirpstack', '--application-id', '17c82e96-be03-4f38-aef3-f83d48582d97',
+      '--devices', '50', '--count', '40', '--fault', 'duplicate-fcnt,every=10', '--fault', 'out-of-order:water,from=5,to=7,after=2', '--fault', 'codec-error,ids=sim-water-3',
+      '--fault', 'undecodable,devices=2,from=20,to=21',
+    ]);
+    expect(command.kind === 'run' && command.options).toEqual({
+      url: 'mqtt://ns-user:ns-pass@127.0.0.1:1884',
+      networkServer: 'chirpstack',
+      applicationId: '17c82e96-be03-4f38-aef3-f83d48582d97',
+      devicesPerDomain: 50,
+      count: 40,
+      faults: [],
+      uplinkFaults: [
+        { mode: 'duplicate-fcnt', everyNth: 10 },
+        { mode: 'out-of-order', domain: 'water', fromReading: 5, toReading: 7, after: 2 },
+        { mode: 'codec-error', deviceIds: ['sim-water-3'] },
+        { mode: 'undecodable', devices: 2, fromReading: 20, toReading: 21 },
+      ],
+    });
+    const vendor = parseCliArgs(['--count', '1', '--payload-format', 'vendor-json', '--fault', 'out-of-range:water:pressure_kpa,from=3']);
+    expect(vendor.kind === 'run' && vendor.options).toEqual({
+      url: 'mqtt://127.0.0.1:1883',
+      count: 1,
+      payloadFormat: 'vendor-json',
+      faults: [{ mode: 'out-of-range', domain: 'water', metric: 'pressure_kpa', fromReading: 3 }],
+    });
+  });
+
+  it.each<[string[], string, string, RegExp]>([
+    [['--count', '1', '--network-server', 'loriot'], '--network-server', 'loriot', /allowed: chirpstack/],
+    [['--count', '1', '--application-id', 'app-1'], '--application-id', 'app-1', /only with --network-server/],
+    [['--count', '1', '--network-server', 'chirpstack', '--application-id', 'a/b'], '--application-id', 'a/b', /letters, digits/],
+    [['--count', '1', '--network-server', 'chirpstack', '--fault', 'spike:water'], '--fault', 'spike', /duplicate-fcnt/],
+    [['--count', '1', '--fault', 'duplicate-fcnt'], '--fault', 'duplicate-fcnt', /only with --network-server/],
+    [['--count', '1', '--network-server', 'chirpstack', '--api', 'http://hub'], '--api', 'http://hub', /not with --network-server/],
+    [['--count', '1', '--network-server', 'chirpstack', '--fault', 'out-of-order,after=0'], '--fault', 'after=0', /whole number from 1/],
+    [['--count', '1', '--network-server', 'chirpstack', '--fault', 'duplicate-fcnt,after=2'], '--fault', 'duplicate-fcnt,after=2', /out-of-order/],
+    [['--count', '1', '--network-server', 'chirpstack', '--fault', 'undecodable:water:flow_m3h'], '--fault', 'undecodable:water:flow_m3h', /without a metric/],
+    [['--count', '1', '--network-server', 'chirpstack', '--fault', 'codec-error,value=3'], '--fault', 'codec-error,value=3', /without value/],
+    [['--count', '1', '--payload-format', 'xml'], '--payload-format', 'xml', /contract, vendor-json, hex/],
+  ])('refuses %j, naming %s, the value and what is allowed', (argv, flag, value, allowed) => {
+    let caught: unknown;
+    try {
+      parseCliArgs(argv);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(CliUsageError);
+    expect(caught).toMatchObject({ flag, value });
+    expect((caught as Error).message).toMatch(allowed);
+  });
+
   it('refuses an unknown flag', () => {
     expect(() => parseCliArgs(['--count', '1', '--colour', 'red'])).toThrow(/colour/);
   });

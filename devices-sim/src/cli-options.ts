@@ -2,8 +2,11 @@ import { parseArgs } from 'node:util';
 import { BUILT_IN_DOMAINS, Domain, isDomainName } from '@hub/contract';
 import { parseDuration } from '@hub/common';
 import { FAULT_MODES, FaultMode, FaultSpec } from './fault-plan';
+import { NETWORK_SERVERS, NetworkServerKind } from './simulation-mode-options';
 import { SimulationOptions } from './simulation-options';
 import { TIMESTAMP_FORMATS, TimestampFormat } from './telemetry-message-source';
+import { isUplinkFaultMode, UPLINK_FAULT_MODES, UplinkFaultMode, UplinkFaultSpec } from './uplink-fault-plan';
+import { PAYLOAD_FORMATS, PayloadFormat } from './vendor-payload';
 
 export const CLI_USAGE = `Usage: node dist/devices-sim/src/cli.js [options]
 
@@ -43,9 +46,17 @@ One of --count, --duration or --forever is required.
   --credentials <file>      CSV with device_id and secret columns: the devices' secrets (instead of --api)
   --fault <spec>            repeatable: <mode>[:<domain>|*[:<metric>]][,key=value…]
                             modes: ${FAULT_MODES.join(', ')}
+                            with --network-server: ${UPLINK_FAULT_MODES.join(', ')}
                             keys: devices=<n> (first n per domain), ids=<id>+<id>, from=<n>, to=<n>,
-                                  every=<n>, value=<number>, disconnect (silent only)
+                                  every=<n>, value=<number>, disconnect (silent only), after=<n> (out-of-order only)
                             e.g. spike:gas:methane_pct_lel,from=5,to=10,value=35  silent:water,devices=1,disconnect
+                                 out-of-order,from=5,to=7,after=2  codec-error,devices=1
+  --payload-format <fmt>    ${PAYLOAD_FORMATS.join(' | ')} (default contract); vendor-json: a 4G RTU's own JSON,
+                            hex: an NB-IoT logger's frame as hex text — water devices, decoded by a hub profile
+  --network-server <kind>   ${NETWORK_SERVERS.join(' | ')}: play the network server of LoRaWAN water meters instead of
+                            devices: one MQTT client publishes ChirpStack v4 up events to the broker at --url on
+                            application/<id>/device/<devEui>/event/up (DevEUIs from --seed, listed in the report)
+  --application-id <id>     with --network-server: the ChirpStack application id (default a UUID from --seed)
   -h, --help                show this help
 
 Prints one progress line to stderr periodically and the final JSON report to stdout.`;
@@ -103,6 +114,9 @@ const FLAGS = {
   api: { type: 'string' },
   towns: { type: 'string' },
   credentials: { type: 'string' },
+  'payload-format': { type: 'string' },
+  'network-server': { type: 'string' },
+  'application-id': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -113,6 +127,7 @@ const FLAGS = {
 export function parseCliArgs(argv: readonly string[], now: number = Date.now()): CliCommand {
   const { values } = parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false });
   if (values.help) return { kind: 'help' };
+  const faults = (values.fault ?? []).map(parseFaultFlag);
 
   const forever = values.forever ?? false;
   if (forever && (values.count !== undefined || values.duration !== undefined)) {
@@ -146,8 +161,24 @@ export function parseCliArgs(argv: readonly string[], now: number = Date.now()):
     connectTimeoutMs: optional(values['connect-timeout'], (v) => duration('--connect-timeout', v, 1)),
     drainTimeoutMs: optional(values['drain-timeout'], (v) => duration('--drain-timeout', v, 0)),
     recordReadings: values.record,
-    faults: (values.fault ?? []).map(parseFaultFlag),
+    faults: faults.filter((fault): fault is FaultSpec => !isUplinkFaultMode(fault.mode)),
+    uplinkFaults: nonEmpty(faults.filter((fault): fault is UplinkFaultSpec => isUplinkFaultMode(fault.mode))),
+    payloadFormat: optional(values['payload-format'], (v) =>
+      (PAYLOAD_FORMATS as readonly string[]).includes(v) ? (v as PayloadFormat) : usage('--payload-format', v, PAYLOAD_FORMATS.join(', ')),
+    ),
+    networkServer: optional(values['network-server'], (v) =>
+      (NETWORK_SERVERS as readonly string[]).includes(v) ? (v as NetworkServerKind) : usage('--network-server', v, NETWORK_SERVERS.join(', ')),
+    ),
+    applicationId: optional(values['application-id'], (v) =>
+      values['network-server'] === undefined ? usage('--application-id', v, 'only with --network-server') : /^[A-Za-z0-9_-]{1,64}$/.test(v) ? v : usage('--application-id', v, '1 to 64 letters, digits, _ and - (a ChirpStack application UUID)'),
+    ),
   };
+  if (options.networkServer !== undefined) {
+    if (values.api !== undefined || values.credentials !== undefined) usage(values.api === undefined ? '--credentials' : '--api', values.api ?? values.credentials ?? '', 'not with --network-server: the devices log in to the network server, not the hub');
+    if (options.faults?.length) usage('--fault', options.faults[0]!.mode, `with --network-server one of ${UPLINK_FAULT_MODES.join(', ')}`);
+  } else if (options.uplinkFaults?.length) {
+    usage('--fault', options.uplinkFaults[0]!.mode, 'only with --network-server');
+  }
   const progress = values.progress ?? '5s';
   const progressMs = progress === 'off' ? undefined : duration('--progress', progress, 100);
   return { kind: 'run', options: dropUndefined(options), forever, progressMs, credentials: credentialSource(values.api, values.towns, values.credentials) };
@@ -163,16 +194,21 @@ function credentialSource(api: string | undefined, towns: string | undefined, fi
   return { kind: 'api', apiUrl: api, towns: names };
 }
 
-/** `<mode>[:<domain>|*[:<metric>]][,key=value…]`, e.g. `spike:gas:methane_pct_lel,from=5,value=35`. */
-export function parseFaultFlag(text: string): FaultSpec {
+/**
+ * `<mode>[:<domain>|*[:<metric>]][,key=value…]`, e.g. `spike:gas:methane_pct_lel,from=5,value=35`; an uplink fault
+ * (out-of-order,from=5,to=7,after=2) for --network-server has no metric, value or disconnect.
+ */
+export function parseFaultFlag(text: string): FaultSpec | UplinkFaultSpec {
   const [head, ...settings] = text.split(',');
   const [mode, domain, metric, ...extra] = head.split(':');
-  if (!(FAULT_MODES as readonly string[]).includes(mode)) usage('--fault', text, `a mode from ${FAULT_MODES.join(', ')}`);
+  const uplink = isUplinkFaultMode(mode);
+  if (!(FAULT_MODES as readonly string[]).includes(mode) && !uplink) usage('--fault', text, `a mode from ${[...FAULT_MODES, ...UPLINK_FAULT_MODES].join(', ')}`);
   if (extra.length > 0) usage('--fault', text, '<mode>[:<domain>[:<metric>]][,key=value…]');
   if (domain !== undefined && domain !== '' && domain !== '*' && !isDomainName(domain)) {
     usage('--fault', text, 'a domain (lower-case letters, digits and _) or *');
   }
-  const fault: { -readonly [K in keyof FaultSpec]: FaultSpec[K] } = { mode: mode as FaultMode };
+  if (uplink && metric !== undefined && metric !== '') usage('--fault', text, `${mode} without a metric: it spoils the whole uplink`);
+  const fault: { -readonly [K in keyof FaultSpec]: FaultSpec[K] } & { after?: number } = { mode: mode as FaultMode };
   if (domain !== undefined && isDomainName(domain)) fault.domain = domain;
   if (metric !== undefined && metric !== '') fault.metric = metric;
   for (const setting of settings) {
@@ -200,12 +236,17 @@ export function parseFaultFlag(text: string): FaultSpec {
       case 'disconnect':
         fault.disconnect = true;
         break;
+      case 'after':
+        fault.after = whole(1);
+        break;
       default:
-        usage('--fault', text, 'settings devices=, ids=, from=, to=, every=, value=, disconnect');
+        usage('--fault', text, 'settings devices=, ids=, from=, to=, every=, value=, disconnect, after=');
     }
   }
   if (fault.disconnect && fault.mode !== 'silent') usage('--fault', text, 'disconnect only with the silent mode');
-  return fault;
+  if (fault.after !== undefined && mode !== 'out-of-order') usage('--fault', text, 'after= only with the out-of-order mode');
+  if (uplink && fault.value !== undefined) usage('--fault', text, `${mode} without value=`);
+  return uplink ? { ...fault, mode: mode as UplinkFaultMode } : (fault as FaultSpec);
 }
 
 function parseDomains(flag: string, text: string): Domain[] {
@@ -235,6 +276,10 @@ function duration(flag: string, text: string, minMs: number): number {
 function wholeNumber(flag: string, text: string, min: number, max: number, prefix = ''): number {
   const value = Number(text);
   return /^\d+$/.test(text) && value >= min && value <= max ? value : usage(flag, `${prefix}${text}`, `a whole number from ${min} to ${max}`);
+}
+
+function nonEmpty<T>(list: T[]): T[] | undefined {
+  return list.length === 0 ? undefined : list;
 }
 
 function optional<T>(value: string | undefined, parse: (value: string) => T): T | undefined {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { CLI_USAGE, CliCommand, CredentialSource, parseCliArgs } from './cli-options';
-import { DeviceSimulator } from './device-simulator';
+import { createSimulator, Simulator } from './device-simulator';
 import { devicesToProvision, fetchCatalogue, provisionThroughApi, ProvisioningError, readCredentialsCsv } from './hub-provisioner';
 import { DeviceCredentials, planDevices, planGateways, resolveSimulationOptions, SimulationOptions } from './simulation-options';
 import { SimulatorReport } from './simulator-report';
@@ -20,7 +20,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   let options = command.options;
-  let simulator: DeviceSimulator;
+  let simulator: Simulator;
   try {
     // With --api the hub's live catalogue says which domains and metrics exist (an admin's flood domain included).
     if (command.credentials?.kind === 'api') options = { ...options, catalogue: await fetchCatalogue({ apiUrl: command.credentials.apiUrl, apiKey: apiKeyFromEnv() }) };
@@ -30,7 +30,7 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${CLI_USAGE}\n`);
       return 2;
     }
-    simulator = new DeviceSimulator({ ...options, credentials: await loadCredentials(options, command.credentials) });
+    simulator = createSimulator({ ...options, credentials: await loadCredentials(options, command.credentials) });
   } catch (error) {
     if (!(error instanceof ProvisioningError)) throw error;
     process.stderr.write(`devices-sim: ${error.message}\n`);

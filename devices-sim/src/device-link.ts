@@ -14,7 +14,8 @@ export interface DeviceLinkOptions {
   readonly reconnectPeriodMs: number;
   /** Called each time MQTT.js starts reconnecting after a lost connection. */
   readonly onReconnect?: () => void;
-  readonly will: { readonly topic: string; readonly payload: string; readonly qos: 0 | 1; readonly retain: boolean };
+  /** Omitted by a client that is not a device (the simulated network server's integration). */
+  readonly will?: { readonly topic: string; readonly payload: string; readonly qos: 0 | 1; readonly retain: boolean };
 }
 
 export interface DeviceLink {

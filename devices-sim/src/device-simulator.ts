@@ -2,6 +2,7 @@ import { DeviceLinkFactory } from './device-link';
 import { connectMqttDeviceLink } from './mqtt-device-link';
 import { SimulatedDevice } from './simulated-device';
 import { gatewayDeviceLinks } from './gateway-device-link';
+import { NetworkServerSimulator } from './network-server-simulator';
 import { planDevices, planGateways, ResolvedSimulationOptions, resolveSimulationOptions, SimulationOptions, SimulationOptionsError } from './simulation-options';
 import { SimulatorReport, SimulatorReportBuilder } from './simulator-report';
 import { TelemetryMessageSource } from './telemetry-message-source';
@@ -28,6 +29,7 @@ export class DeviceSimulator {
   constructor(options: SimulationOptions) {
     this.options = resolveSimulationOptions(options);
     const o = this.options;
+    if (o.networkServer !== undefined) throw new SimulationOptionsError('networkServer', o.networkServer, 'played by NetworkServerSimulator (createSimulator picks it)');
     const gateways = planGateways(o);
     const base = o.linkFactory ?? connectMqttDeviceLink;
     this.linkFactory = gateways.length === 0 ? base : gatewayDeviceLinks(base, gateways, o.credentials);
@@ -45,6 +47,7 @@ export class DeviceSimulator {
         count: o.count,
         faults: o.faults,
         catalogue: o.catalogue,
+        payloadFormat: o.payloadFormat,
       });
       return new SimulatedDevice(target, source, o, this.builder, this.linkFactory);
     });
@@ -103,12 +106,25 @@ export class DeviceSimulator {
   }
 }
 
+/** What the CLI and tests drive: devices on the hub's broker, or a network server publishing for its devices. */
+export interface Simulator {
+  start(): Promise<void>;
+  stop(): Promise<SimulatorReport>;
+  report(): SimulatorReport;
+  readonly done: Promise<SimulatorReport>;
+}
+
+/** A NetworkServerSimulator when options.networkServer is set, else a DeviceSimulator. */
+export function createSimulator(options: SimulationOptions): Simulator {
+  return options.networkServer === undefined ? new DeviceSimulator(options) : new NetworkServerSimulator(options);
+}
+
 /** Runs a bounded simulation (count and/or durationMs) to its end and returns what was sent. */
 export async function runSimulation(options: SimulationOptions): Promise<SimulatorReport> {
   if (options.count === undefined && options.durationMs === undefined) {
-    throw new SimulationOptionsError('count', undefined, 'runSimulation needs count and/or durationMs; use DeviceSimulator to run until stop()');
+    throw new SimulationOptionsError('count', undefined, 'runSimulation needs count and/or durationMs; use createSimulator to run until stop()');
   }
-  const simulator = new DeviceSimulator(options);
+  const simulator = createSimulator(options);
   await simulator.start();
   return simulator.done;
 }

@@ -1,4 +1,5 @@
 import { Domain, isDomainName, type MetricCatalogue, RejectReason } from '@hub/contract';
+import type { UplinkFaultSpec } from './uplink-fault-plan';
 
 /**
  * Fault injection, as pure data and pure functions: which device misbehaves, on which readings, how, and which
@@ -39,7 +40,7 @@ export interface FaultSpec {
 
 export class FaultSpecError extends Error {
   constructor(
-    readonly fault: FaultSpec,
+    readonly fault: FaultSpec | UplinkFaultSpec,
     problem: string,
   ) {
     super(`Invalid fault ${JSON.stringify(fault)}: ${problem}`);
@@ -71,6 +72,13 @@ export function checkFaultSpec(fault: FaultSpec): void {
   if (!(FAULT_MODES as readonly string[]).includes(fault.mode)) {
     throw new FaultSpecError(fault, `mode must be one of ${FAULT_MODES.join(', ')}`);
   }
+  checkFaultSelection(fault);
+  if (fault.value !== undefined && !Number.isFinite(fault.value)) throw new FaultSpecError(fault, 'value must be a finite number');
+  if (fault.disconnect && fault.mode !== 'silent') throw new FaultSpecError(fault, 'disconnect applies to silent only');
+}
+
+/** The device selection and the reading window, as every fault kind has them. */
+export function checkFaultSelection(fault: FaultSpec | UplinkFaultSpec): void {
   if (fault.domain !== undefined && !isDomainName(fault.domain)) throw new FaultSpecError(fault, 'not a domain name');
   for (const [name, value, min] of [
     ['devices', fault.devices, 0],
@@ -83,17 +91,18 @@ export function checkFaultSpec(fault: FaultSpec): void {
     }
   }
   if ((fault.toReading ?? Infinity) < (fault.fromReading ?? 1)) throw new FaultSpecError(fault, 'toReading is before fromReading');
-  if (fault.value !== undefined && !Number.isFinite(fault.value)) throw new FaultSpecError(fault, 'value must be a finite number');
-  if (fault.disconnect && fault.mode !== 'silent') throw new FaultSpecError(fault, 'disconnect applies to silent only');
 }
 
-export function faultApplies(fault: FaultSpec, target: FaultTarget): boolean {
+/** Which devices a fault picks; the same selection for payload faults and the uplink faults of uplink-fault-plan.ts. */
+export type FaultSelection = Pick<FaultSpec, 'deviceIds' | 'devices' | 'domain' | 'everyNth' | 'fromReading' | 'toReading'>;
+
+export function faultApplies(fault: FaultSelection, target: FaultTarget): boolean {
   if (fault.deviceIds !== undefined && !fault.deviceIds.includes(target.deviceId)) return false;
   if (fault.domain !== undefined && fault.domain !== target.domain) return false;
   return fault.devices === undefined || target.index <= fault.devices;
 }
 
-export function inWindow(fault: FaultSpec, readingNumber: number): boolean {
+export function inWindow(fault: FaultSelection, readingNumber: number): boolean {
   return (
     readingNumber >= (fault.fromReading ?? 1) &&
     readingNumber <= (fault.toReading ?? Infinity) &&

@@ -37,7 +37,7 @@ describe('simulated gateways', () => {
     const broker = new InMemoryBroker();
     const logins: unknown[] = [];
     const spy: DeviceLinkFactory = (options) => {
-      logins.push([options.clientId, options.username, options.password, options.will.topic]);
+      logins.push([options.clientId, options.username, options.password, options.will?.topic]);
       return broker.connect(options);
     };
     const credentials = new Map([

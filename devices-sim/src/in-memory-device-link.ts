@@ -69,6 +69,7 @@ class InMemoryDeviceLink implements DeviceLink {
     this.open = false;
     this.broker.connected.delete(this.options.clientId);
     const will = this.options.will;
+    if (will === undefined) return;
     this.broker.willsFired.push({ clientId: this.options.clientId, topic: will.topic, payload: will.payload, qos: will.qos, retain: will.retain });
   }
 }

@@ -1,3 +1,4 @@
+export * from './chirpstack-up-event';
 export * from './device-link';
 export * from './device-simulator';
 export * from './fault-plan';
@@ -11,3 +12,12 @@ export * from './simulation-options';
 export * from './simulator-report';
 export * from './telemetry-message-source';
 export * from './hub-provisioner';
+export * from './lorawan-fleet';
+export * from './lorawan-uplink-source';
+export * from './network-server-report';
+export * from './network-server-simulator';
+export * from './simulation-mode-options';
+export * from './uplink-fault-plan';
+export * from './vendor-device-profiles';
+export * from './vendor-payload';
+export * from './water-meter-frame';

@@ -60,7 +60,7 @@ export const connectMqttDeviceLink: DeviceLinkFactory = (options: DeviceLinkOpti
       connectTimeout: options.connectTimeoutMs,
       reconnectPeriod: options.reconnectPeriodMs,
       protocolVersion: 4,
-      will: { topic: options.will.topic, payload: Buffer.from(options.will.payload), qos: options.will.qos, retain: options.will.retain },
+      will: options.will && { topic: options.will.topic, payload: Buffer.from(options.will.payload), qos: options.will.qos, retain: options.will.retain },
     });
     const timer = setTimeout(() => fail(new Error(`no CONNACK from ${options.url} within ${options.connectTimeoutMs} ms`)), options.connectTimeoutMs);
     const detach = (): void => {

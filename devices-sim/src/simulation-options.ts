@@ -2,7 +2,12 @@ import { BUILT_IN_DOMAINS, DEVICE_ID_PATTERN, Domain, domainChoices, MetricCatal
 import { DeviceLinkFactory } from './device-link';
 import type { GatewayPlan } from './gateway-device-link';
 import { checkFaultSpec, FaultSpec, FaultTarget } from './fault-plan';
+import { defaultApplicationId } from './lorawan-fleet';
+import { checkNetworkServerOptions, checkPayloadFormatOptions, NetworkServerKind } from './simulation-mode-options';
+import { SimulationOptionsError } from './simulation-options.error';
 import { TIMESTAMP_FORMATS, TimestampFormat } from './telemetry-message-source';
+import { UplinkFaultSpec } from './uplink-fault-plan';
+import { PayloadFormat } from './vendor-payload';
 
 export interface SimulationOptions {
   /** mqtt://host:port, mqtts://, ws://host:port or wss://. */
@@ -72,23 +77,26 @@ export interface SimulationOptions {
   readonly gateways?: number;
   /** With gateways: devices per gateway, given the run's domains in turn. Default 10. */
   readonly childrenPerGateway?: number;
+  /**
+   * Play a LoRaWAN network server instead of devices on the hub's broker: one MQTT client (its integration) publishes
+   * each device's uplinks as ChirpStack v4 up events on application/{applicationId}/device/{devEui}/event/up to the
+   * broker at `url`. The devices are WM-11 water meters (water-meter-frame.ts), so the domain is water.
+   */
+  readonly networkServer?: NetworkServerKind;
+  /** The ChirpStack application the devices belong to. Default: a UUID derived from the seed. */
+  readonly applicationId?: string;
+  /** With networkServer: undecodable frames, a failing codec, duplicate and out-of-order fCnt (uplink-fault-plan.ts). */
+  readonly uplinkFaults?: readonly UplinkFaultSpec[];
+  /** Default 'contract'; 'vendor-json' and 'hex' play water loggers speaking their vendor's format (vendor-payload.ts). */
+  readonly payloadFormat?: PayloadFormat;
 }
 
 export type DeviceCredentials = ReadonlyMap<string, string>;
 
-export type ResolvedSimulationOptions = Required<Omit<SimulationOptions, 'count' | 'durationMs' | 'linkFactory' | 'credentials'>> &
-  Pick<SimulationOptions, 'count' | 'durationMs' | 'linkFactory' | 'credentials'>;
+export type ResolvedSimulationOptions = Required<Omit<SimulationOptions, 'count' | 'durationMs' | 'linkFactory' | 'credentials' | 'networkServer'>> &
+  Pick<SimulationOptions, 'count' | 'durationMs' | 'linkFactory' | 'credentials' | 'networkServer'>;
 
-export class SimulationOptionsError extends Error {
-  constructor(
-    readonly option: string,
-    readonly value: unknown,
-    readonly allowed: string,
-  ) {
-    super(`Invalid simulator option ${option}=${JSON.stringify(value)}: ${allowed}`);
-    this.name = 'SimulationOptionsError';
-  }
-}
+export { SimulationOptionsError } from './simulation-options.error';
 
 const URL_PROTOCOLS = ['mqtt:', 'mqtts:', 'tcp:', 'ws:', 'wss:'];
 
@@ -96,9 +104,12 @@ const URL_PROTOCOLS = ['mqtt:', 'mqtts:', 'tcp:', 'ws:', 'wss:'];
 export function resolveSimulationOptions(options: SimulationOptions): ResolvedSimulationOptions {
   const intervalMs = options.intervalMs ?? 1000;
   const batchSize = options.batchSize ?? 1;
+  const payloadFormat = options.payloadFormat ?? 'contract';
+  // LoRaWAN meters and the vendor formats are water devices; the contract's devices play every domain.
+  const onlyWater = options.networkServer !== undefined || payloadFormat !== 'contract';
   const resolved: ResolvedSimulationOptions = {
     url: options.url,
-    domains: options.domains ?? BUILT_IN_DOMAINS,
+    domains: options.domains ?? (onlyWater ? ['water'] : BUILT_IN_DOMAINS),
     catalogue: options.catalogue ?? MetricCatalogue.BUILT_IN,
     devicesPerDomain: options.devicesPerDomain ?? 1,
     idPrefix: options.idPrefix ?? 'sim-',
@@ -125,6 +136,10 @@ export function resolveSimulationOptions(options: SimulationOptions): ResolvedSi
     credentials: options.credentials,
     gateways: options.gateways ?? 0,
     childrenPerGateway: options.childrenPerGateway ?? 10,
+    networkServer: options.networkServer,
+    applicationId: options.applicationId ?? defaultApplicationId(options.seed ?? 1),
+    uplinkFaults: options.uplinkFaults ?? [],
+    payloadFormat,
   };
 
   let protocol: string | undefined;
@@ -165,6 +180,8 @@ export function resolveSimulationOptions(options: SimulationOptions): ResolvedSi
   wholeNumber('gateways', resolved.gateways, 0, 10_000);
   wholeNumber('childrenPerGateway', resolved.childrenPerGateway, 1, 10_000);
   resolved.faults.forEach(checkFaultSpec);
+  checkNetworkServerOptions(resolved, options);
+  checkPayloadFormatOptions(resolved);
   return resolved;
 }
 

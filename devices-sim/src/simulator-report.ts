@@ -1,4 +1,5 @@
 import { Domain, RejectReason } from '@hub/contract';
+import type { NetworkServerReport } from './network-server-report';
 import { SentReading } from './telemetry-message-source';
 
 export interface DomainTotals {
@@ -38,6 +39,8 @@ export interface SimulatorReport {
   readonly errors: readonly string[];
   /** Every sent reading, when recordReadings was set. */
   readonly readings?: readonly SentReading[];
+  /** With --network-server: the uplink events per kind (the counters above count uplinks as readings). */
+  readonly networkServer?: NetworkServerReport;
 }
 
 const MAX_ERRORS_KEPT = 20;
@@ -108,6 +111,12 @@ export class SimulatorReportBuilder {
       this.readings?.push(reading);
     }
     for (const reason of expectedRejections) increment(this.expectedRejections, reason);
+  }
+
+  /** A message that repeats one already counted (a duplicate uplink event): a message, no new reading. */
+  messageRepeated(domain: Domain): void {
+    this.messages++;
+    this.byDomain[domain].messages++;
   }
 
   readingsAcked(domain: Domain, count: number): void {

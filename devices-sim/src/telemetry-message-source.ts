@@ -3,6 +3,7 @@ import { Domain, RejectReason } from '@hub/contract';
 import { DeviceFaultPlan, FaultSpec, FaultTarget } from './fault-plan';
 import { deriveSeed, mulberry32, Random } from '@hub/common';
 import { createDeviceProfile, DeviceProfile, generateMetrics } from './reading-generator';
+import { encodeVendorPayload, PayloadFormat } from './vendor-payload';
 
 export type TimestampFormat = 'epoch-ms' | 'iso' | 'none';
 export const TIMESTAMP_FORMATS: readonly TimestampFormat[] = ['epoch-ms', 'iso', 'none'];
@@ -47,6 +48,8 @@ export interface MessageSourceConfig {
   readonly faults: readonly FaultSpec[];
   /** The metrics and ranges readings are drawn from: the hub's live catalogue (with --api); default the built-ins. */
   readonly catalogue?: MetricCatalogue;
+  /** Default 'contract'; a vendor format sends one reading per publish (vendor-payload.ts). */
+  readonly payloadFormat?: PayloadFormat;
 }
 
 /**
@@ -110,6 +113,8 @@ export class TelemetryMessageSource {
       });
     }
     if (entries.length === 0) return { readings: [], expectedRejections: [], disconnect };
+    const format = this.config.payloadFormat ?? 'contract';
+    if (format !== 'contract') return this.vendorMessage(format, readings[0], disconnect);
 
     const json = JSON.stringify(batchSize > 1 ? entries : entries[0]);
     if (malformed) {
@@ -119,5 +124,13 @@ export class TelemetryMessageSource {
     }
     const expectedRejections = readings.flatMap((reading) => (reading.expectedReason === undefined ? [] : [reading.expectedReason]));
     return { payload: json, readings, expectedRejections, disconnect };
+  }
+
+  /** One reading in a vendor's format; the report keeps what the device's profile makes of it (the time to the second). */
+  private vendorMessage(format: Exclude<PayloadFormat, 'contract'>, generated: SentReading, disconnect: boolean): DeviceMessage {
+    const eventTs = this.config.startTs + (generated.reading - 1) * this.config.intervalMs;
+    const { payload, stored } = encodeVendorPayload(format, eventTs, generated.metrics);
+    const reading: SentReading = { ...generated, ts: stored.ts, metrics: stored.metrics };
+    return { payload, readings: [reading], expectedRejections: reading.expectedReason === undefined ? [] : [reading.expectedReason], disconnect };
   }
 }
