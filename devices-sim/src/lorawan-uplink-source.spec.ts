@@ -62,7 +62,7 @@ describe('LoRaWAN uplink source', () => {
     expect([...byReading.values()].filter((uplink) => uplink.outOfOrder).map((uplink) => uplink.reading)).toEqual([4, 5]);
     expect(byReading.get(2)?.publishes).toBe(2);
     expect(byReading.get(4)).toMatchObject({ fault: 'out-of-order', time: START + 3 * 900_000, publishes: 1 });
-    expect(byReading.get(7)).toMatchObject({ fault: 'undecodable', expectedRefusal: 'DECODER_FAILED' });
+    expect(byReading.get(7)).toMatchObject({ fault: 'undecodable', expectedRefusal: 'DECODER_ERROR' });
     expect(byReading.get(7)?.metrics).toBeUndefined();
   });
 
@@ -75,7 +75,7 @@ describe('LoRaWAN uplink source', () => {
     expect(overtaken.map(({ uplink }) => uplink.outOfOrder)).toEqual([false, false, false, true]);
   });
 
-  it('sends frames the codec refuses: wrong length, wrong type, and fPort 99 — each DECODER_FAILED through the real codec', async () => {
+  it('sends frames the codec refuses: wrong length, wrong type, and fPort 99 — each DECODER_ERROR through the real codec', async () => {
     const publishes = drain(source([{ mode: 'undecodable', toReading: 2 }, { mode: 'codec-error', fromReading: 3, toReading: 3 }], 4));
     const outcomes = [];
     for (const { uplink, payload } of publishes) {
@@ -85,9 +85,9 @@ describe('LoRaWAN uplink source', () => {
       outcomes.push([uplink.reading, adapted.uplink.bytes.length, adapted.uplink.fPort, isRefusal(decoded) ? decoded.reason : 'decoded', uplink.expectedRefusal ?? 'decoded']);
     }
     expect(outcomes).toEqual([
-      [1, 7, 2, 'DECODER_FAILED', 'DECODER_FAILED'],
-      [2, 11, 2, 'DECODER_FAILED', 'DECODER_FAILED'],
-      [3, 11, 99, 'DECODER_FAILED', 'DECODER_FAILED'],
+      [1, 7, 2, 'DECODER_ERROR', 'DECODER_ERROR'],
+      [2, 11, 2, 'DECODER_ERROR', 'DECODER_ERROR'],
+      [3, 11, 99, 'DECODER_ERROR', 'DECODER_ERROR'],
       [4, 11, 2, 'decoded', 'decoded'],
     ]);
   });

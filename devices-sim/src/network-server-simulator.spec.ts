@@ -78,7 +78,7 @@ describe('NetworkServerSimulator (in-memory broker)', () => {
     expect(ns.outOfOrder).toBe(2);
     expect(ns.events).toBe(40 + 8);
     expect(ns.expectedStored).toBe(28);
-    expect(ns.expectedRefusals).toEqual({ DECODER_FAILED: 12 });
+    expect(ns.expectedRefusals).toEqual({ DECODER_ERROR: 12 });
     expect(report.sent).toEqual({ messages: 48, readings: 40 });
     expect(report).toMatchObject({ valid: 28, invalid: 12, acked: 40, unacked: 0 });
     expect(ns.eventsAcked).toBe(48);

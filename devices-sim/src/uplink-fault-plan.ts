@@ -19,9 +19,9 @@ export type UplinkFaultMode = (typeof UPLINK_FAULT_MODES)[number];
 
 /** What the hub's decoder must answer for an uplink carrying each fault; undefined = decoded and stored. */
 export const UPLINK_FAULT_EXPECTED_REFUSAL: Readonly<Record<UplinkFaultMode, DecoderRefusalReason | undefined>> = {
-  // The WM-11 codec returns `errors` for a wrong length or type and for fPort ≠ 2: the decoder's DECODER_FAILED.
-  undecodable: 'DECODER_FAILED',
-  'codec-error': 'DECODER_FAILED',
+  // The WM-11 codec returns `errors` for a wrong length or type and for fPort ≠ 2: the decoder's DECODER_ERROR.
+  undecodable: 'DECODER_ERROR',
+  'codec-error': 'DECODER_ERROR',
   'duplicate-fcnt': undefined,
   'out-of-order': undefined,
 };

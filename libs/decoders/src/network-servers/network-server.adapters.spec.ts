@@ -30,6 +30,13 @@ describe('ChirpStack v4 adapter', () => {
     expect(adapt(fixture('chirpstack-v4-up.json'))).toEqual(adapt(fixture('chirpstack-v4-up.json'), 'up'));
   });
 
+  it('counts a gateway whose SNR was 0 dB (left out, as protobuf JSON leaves zero values out) and skips one without RSSI', () => {
+    const event = fixtureJson('chirpstack-v4-up.json');
+    const receptions = [{ gatewayId: 'a', rssi: -120 }, { gatewayId: 'b', rssi: -101, snr: -3 }, { gatewayId: 'c', snr: 5 }];
+    const adapted = adapt(bytes({ ...event, rxInfo: receptions }), 'up');
+    expect(adapted.kind === 'uplink' && adapted.uplink.link).toEqual({ rssi: -101, snr: 0, gateways: 2 });
+  });
+
   it('keeps ChirpStack\'s own decoded object, and reads the documented example whose fCnt 0 is left out', () => {
     expect(adapt(fixture('chirpstack-v4-up-decoded.json'))).toEqual({
       kind: 'uplink',

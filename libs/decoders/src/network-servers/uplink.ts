@@ -82,16 +82,19 @@ export function preDecodedField(value: unknown, name: string): Field<Readonly<Re
   return isPlainObject(value) ? { value } : { problem: `${name} is ${describe(value)}, not an object` };
 }
 
-/** Best RSSI and SNR over the receptions that carry both as numbers; undefined when none does. */
+/** Best RSSI and SNR over the receptions that carry an RSSI (an absent SNR is 0 dB); undefined when none does. */
 export function linkQuality(receptions: unknown, rssiKey: string, snrKey: string): Uplink['link'] {
   if (!Array.isArray(receptions)) return undefined;
   let rssi = -Infinity;
   let snr = -Infinity;
   let gateways = 0;
   for (const reception of receptions) {
-    if (!isPlainObject(reception) || typeof reception[rssiKey] !== 'number' || typeof reception[snrKey] !== 'number') continue;
+    if (!isPlainObject(reception) || typeof reception[rssiKey] !== 'number') continue;
+    // Protobuf's JSON mapping leaves zero values out: a reception without snr was heard at an SNR of 0 dB.
+    const heardSnr = reception[snrKey] === undefined ? 0 : reception[snrKey];
+    if (typeof heardSnr !== 'number') continue;
     rssi = Math.max(rssi, reception[rssiKey]);
-    snr = Math.max(snr, reception[snrKey]);
+    snr = Math.max(snr, heardSnr);
     gateways++;
   }
   return gateways === 0 ? undefined : { rssi, snr, gateways };
