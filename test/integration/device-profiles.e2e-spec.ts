@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { connectAsync, MqttClient } from 'mqtt';
 import { HubProcess } from '../harness/hub-process';
+import { bearer, createApiKey } from '../harness/operators';
+import { repoRoot } from '../harness/repo-root';
 import { postReadings } from '../harness/http-ingest';
 import { InfluxdProcess } from '../harness/influxd-process';
 import { deviceLogin, provisionDevice } from '../harness/provision';
@@ -205,6 +208,37 @@ describe('device profiles and decoders (real service, real MQTT and HTTP, real i
     expect((await storedReadings(influxd, DATABASE, 'profile-try', ['water'])).size).toBe(0);
   });
 
+  it('takes The Things Stack\'s webhook uplinks by DevEUI with an operator key: decoded by the device\'s codec at the network server\'s time, a resend stored once, a device outside the key\'s towns refused', async () => {
+    const fixtures = join(repoRoot(), 'libs/decoders/src/fixtures');
+    await createProfile({
+      id: 'wm-11',
+      name: 'WM-11 LoRaWAN water meter',
+      domain: 'water',
+      decoder: { kind: 'script', source: readFileSync(join(fixtures, 'water-meter.codec.js'), 'utf8'), mapping: { metrics: { flow_m3h: { expr: 'flow_m3h' } } } },
+    });
+    for (const [deviceId, town, devEui] of [['prof-tts-1', 'Ashford', '0004A30B001C0530'], ['prof-tts-2', 'Brook', '0004a30b001c0531']] as const) {
+      const created = await hub.request('POST', '/api/devices', { deviceId, domain: 'water', town, profileId: 'wm-11', devEui });
+      expect(created.status).toBe(201);
+    }
+    const { key } = await createApiKey(hub, { name: 'tts-webhook', role: 'operator', towns: ['Ashford'] });
+    const uplink = JSON.parse(readFileSync(join(fixtures, 'things-stack-v3-uplink.json'), 'utf8')) as { end_device_ids: Record<string, unknown>; uplink_message: Record<string, unknown> };
+    const at = Date.now() - 30_000;
+    const message = (devEui: string, fCnt: number) =>
+      JSON.stringify({ ...uplink, end_device_ids: { ...uplink.end_device_ids, dev_eui: devEui }, uplink_message: { ...uplink.uplink_message, f_cnt: fCnt, received_at: new Date(at + fCnt).toISOString() } });
+    const post = (body: string) => hub.request<{ accepted: number; duplicates: number; refused: unknown[] }>('POST', '/api/lorawan/things-stack/uplink', JSON.parse(body), bearer(key));
+
+    expect(await post(message('0004A30B001C0530', 77))).toEqual({ status: 200, body: { accepted: 1, duplicates: 0, refused: [] } });
+    expect(await post(message('0004A30B001C0530', 77))).toEqual({ status: 200, body: { accepted: 0, duplicates: 1, refused: [] } });
+    expect(await post(message('0004a30b001c0531', 78))).toEqual({
+      status: 200,
+      body: { accepted: 0, duplicates: 0, refused: [{ reason: 'TOPIC_FORBIDDEN', message: 'device prof-tts-2 (DevEUI 0004a30b001c0531) is outside the towns and domains this sender may write for', index: null }] },
+    });
+    expect(await post(JSON.stringify({ end_device_ids: uplink.end_device_ids, join_accept: { session_key_id: 'x' } }))).toEqual({ status: 200, body: { accepted: 0, duplicates: 0, refused: [] } });
+    expect(Object.fromEntries(await stored('prof-tts-', 1))).toEqual({ [`prof-tts-1@${at + 77}`]: { flow_m3h: 5 } });
+    const viewer = await createApiKey(hub, { name: 'tts-viewer', role: 'viewer' });
+    expect((await hub.request('POST', '/api/lorawan/things-stack/uplink', JSON.parse(message('0004A30B001C0530', 79)), bearer(viewer.key))).status).toBe(403);
+  });
+
   it('keeps profiles consistent: unknown or wrong-domain profiles and a taken DevEUI refused, a profile in use kept, every change audited', async () => {
     await provisionDevice(hub, 'prof-gas-1', 'gas');
     const unknown = await hub.request<{ issues: unknown[] }>('PATCH', '/api/devices/prof-gas-1', { profileId: 'no-such' });
@@ -230,6 +264,7 @@ describe('device profiles and decoders (real service, real MQTT and HTTP, real i
       'device-profile.create prof-alloc',
       'device-profile.create prof-snoop',
       'device-profile.create prof-throw',
+      'device-profile.create wm-11',
       'device-profile.change acme-rtu',
     ]);
     expect(audit.body.items[0]!.detail).toMatchObject({ changed: ['name'], version: 2, name: 'ACME RTU-4G v2', decoder: 'mapping' });

@@ -104,7 +104,7 @@ describe('UplinkIngestService (ChirpStack events into readings)', () => {
   const take = (payload: Buffer, topic = TOPIC) =>
     new Promise<Error | undefined>((resolve) => {
       const parsed = parseChirpStackTopic(topic);
-      uplinks.take('county-ns', topic, payload, adaptChirpStackEvent(payload, { eventType: parsed?.eventType, topicDevEui: parsed?.devEui, arrivedAt: new Date() }), (error) =>
+      void uplinks.take('county-ns', topic, payload, adaptChirpStackEvent(payload, { eventType: parsed?.eventType, topicDevEui: parsed?.devEui, arrivedAt: new Date() }), (error) =>
         resolve(error ?? undefined),
       );
     });

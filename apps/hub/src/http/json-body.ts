@@ -48,10 +48,11 @@ export function refuseProtoKey(key: string, value: unknown): unknown {
 }
 
 /**
- * Device ingest posts (`POST /api/ingest/{domain}/{deviceId}`) are left unparsed: their handler reads the raw bytes,
+ * Device ingest posts (`POST /api/ingest/{domain}/{deviceId}`) and network server webhooks (`POST /api/lorawan/things-stack/{message}`)
+ * are left unparsed: their handler reads the raw bytes,
  * which the data contract validates exactly as an MQTT payload (a parser would hide a BOM or a repeated key).
  */
-const RAW_BODY_PATH = /^\/api\/ingest\/[^/?]+\/[^/?]+\/?(?:\?|$)/;
+const RAW_BODY_PATH = /^\/api\/(?:ingest\/[^/?]+\/[^/?]+|lorawan\/things-stack\/[^/?]+)\/?(?:\?|$)/;
 
 /** Which requests the JSON body parser reads: application/json ones (body-parser's default), except ingest posts. */
 export function parsesAsJson(request: IncomingMessage): boolean {

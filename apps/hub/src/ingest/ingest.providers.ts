@@ -8,7 +8,7 @@ import type { HubConfig } from '@hub/config';
 import { DevicePresence, DeviceRegistryService } from '@hub/devices';
 import type { LineSink } from '@hub/influx';
 import { MqttPerimeter } from '@hub/perimeter';
-import { type PayloadDecoding, DeadLetterRepository, HttpIngestService, InfluxAvailability, InfluxWriter, IngestService, IngestStats, SeqDeduper, SpoolReplayer } from '@hub/pipeline';
+import { type PayloadDecoding, DeadLetterRepository, HttpIngestService, UplinkIngestService, InfluxAvailability, InfluxWriter, IngestService, IngestStats, SeqDeduper, SpoolReplayer } from '@hub/pipeline';
 import { ProfileBook } from '@hub/profiles';
 import { OutageSpool } from '@hub/spool';
 import { WriteLatencyMetric } from '../health/hub-metrics';
@@ -17,8 +17,9 @@ import { IngestStatsController } from './ingest-stats.controller';
 import { DeviceLoginGuard } from './device-login.guard';
 import { HttpIngestController } from './http-ingest.controller';
 import { HttpIngestHandler } from './http-ingest.handler';
+import { ThingsStackWebhookController } from './things-stack-webhook.controller';
 
-export const INGEST_CONTROLLERS = [IngestStatsController, HttpIngestController];
+export const INGEST_CONTROLLERS = [IngestStatsController, HttpIngestController, ThingsStackWebhookController];
 
 /** The way in for readings: the MQTT broker, validation, the InfluxDB writer, and the spool that covers its outages. */
 export function ingestProviders(config: HubConfig): Provider[] {
@@ -87,6 +88,12 @@ export function ingestProviders(config: HubConfig): Provider[] {
     },
     HttpIngestHandler,
     DeviceLoginGuard,
+    {
+      // Network servers' events (ChirpStack over MQTT, The Things Stack webhooks) into the same pipeline, by DevEUI.
+      provide: UplinkIngestService,
+      useFactory: (ingest: IngestService, registry: DeviceRegistryService) => new UplinkIngestService(ingest, registry, new Logger(UplinkIngestService.name)),
+      inject: [IngestService, DeviceRegistryService],
+    },
     {
       provide: MqttBroker,
       useFactory: (ingest: IngestService, presence: DevicePresence, policy: MqttAccessPolicy, perimeter: MqttPerimeter<Client>, registry: DeviceRegistryService) => {
