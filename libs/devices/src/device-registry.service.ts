@@ -7,7 +7,7 @@ import { parseDevicePatch, parseNewDevice, RawDevice } from './device-fields';
 import { DeviceConflictError, DeviceNotFoundError, DeviceOutOfScopeError, InvalidDeviceError } from './device-registry.errors';
 import { generateDeviceSecret, hashDeviceSecret } from './device-secret';
 import { gatewayLinkRefusal, LinkedDevice } from './gateway-link';
-import { NewDevice, RegistryDevice } from './registry-device';
+import { EMPTY_DETAILS, NewDevice, NO_GATEWAY, RegistryDevice } from './registry-device';
 import type { RegistryDeviceRepository } from './registry-device.repository';
 
 /** Who is changing the registry: their name goes to the audit log, their scope bounds what they may touch. */
@@ -314,7 +314,8 @@ export class DeviceRegistryService {
   approve(actor: RegistryActor, deviceId: string, raw: RawDevice, issueNewSecret: boolean): { device: RegistryDevice; secret: string | null } {
     const device = this.visible(actor, deviceId);
     if (device.status === 'active') throw new DeviceConflictError(`Device ${deviceId} is already active`);
-    const parsed = parseNewDevice({ ...raw, deviceId, domain: raw.domain ?? device.domain ?? undefined }, this.catalogue.current());
+    // A LoRaWAN newcomer keeps the DevEUI it was quarantined by unless the operator gives another.
+    const parsed = parseNewDevice({ ...raw, deviceId, domain: raw.domain ?? device.domain ?? undefined, devEui: raw.devEui ?? device.devEui ?? undefined }, this.catalogue.current());
     if (!parsed.ok) throw new InvalidDeviceError('Invalid approval', parsed.problems);
     if (!scopeCovers(actor.scope, parsed.value)) throw new DeviceOutOfScopeError(deviceId, actor.name);
     const link = this.linkRefusal(actor, parsed.value) ?? this.payloadRefusal(parsed.value);
@@ -351,6 +352,41 @@ export class DeviceRegistryService {
   /** An import summary in the audit log, beside one `device.provision` entry per device created. */
   recordImport(actor: RegistryActor, detail: Readonly<Record<string, unknown>>): void {
     this.record(actor, 'device.import', null, detail);
+  }
+
+  /**
+   * Quarantine mode, for a network server's uplink of an unknown DevEUI: the meter waits as device `lora-<DevEUI>`
+   * (no domain, no secret: it never connects itself) until an operator approves it with a domain and a profile.
+   * Null when the quarantine is full or that id is taken by another device.
+   */
+  quarantineDevEui(devEui: string, source: string, maxWaiting: number): RegistryDevice | null {
+    const deviceId = `lora-${devEui}`;
+    const existing = this.devices.get(deviceId);
+    if (existing !== undefined) {
+      if (existing.devEui !== devEui || existing.status !== 'quarantined') return null;
+      const next = { ...existing, connectAttempts: existing.connectAttempts + 1, updatedAt: this.now() };
+      this.store(next);
+      return next;
+    }
+    if (this.list().filter((device) => device.status === 'quarantined').length >= maxWaiting) return null;
+    const now = this.now();
+    const device: RegistryDevice = {
+      ...EMPTY_DETAILS,
+      ...NO_GATEWAY,
+      deviceId,
+      domain: null,
+      devEui,
+      status: 'quarantined',
+      secretHash: null,
+      secretIssuedAt: null,
+      firstSeenAddress: source,
+      connectAttempts: 1,
+      createdAt: now,
+      createdBy: 'quarantine',
+      updatedAt: now,
+    };
+    this.store(device);
+    return device;
   }
 
   /** For the MQTT side (quarantine bookkeeping): writes a row without auditing (no person made this change). */

@@ -78,6 +78,7 @@ describe('UplinkIngestService (ChirpStack events into readings)', () => {
   let book: ProfileBook;
   let writer: CollectingWriter;
   let deadLetters: NewDeadLetter[];
+  let ingest: IngestService;
   let uplinks: UplinkIngestService;
 
   beforeEach(async () => {
@@ -94,7 +95,7 @@ describe('UplinkIngestService (ChirpStack events into readings)', () => {
         return profileId === null ? null : (book.decoderFor(profileId) ?? { missing: profileId });
       },
     };
-    const ingest = new IngestService(limits, CATALOGUE, writer, (letters) => deadLetters.push(...letters), presence, new IngestStats(), SILENT_LOGGER, new SeqDeduper(3_600_000), () => [], decoding);
+    ingest = new IngestService(limits, CATALOGUE, writer, (letters) => deadLetters.push(...letters), presence, new IngestStats(), SILENT_LOGGER, new SeqDeduper(3_600_000), () => [], decoding);
     uplinks = new UplinkIngestService(ingest, fixture.registry, SILENT_LOGGER);
   });
 
@@ -173,5 +174,25 @@ describe('UplinkIngestService (ChirpStack events into readings)', () => {
       ['DECODER_ERROR', "profile wm-11-object decodes the network server's decoded object, and this message has none (is the codec set in the network server's device profile?)"],
     ]);
     book.remove(objectProfile.id);
+  });
+
+  it('holds an unknown DevEUI in quarantine (quarantine mode) until an operator approves it with a domain and profile, then takes its uplinks', async () => {
+    const quarantining = new UplinkIngestService(ingest, fixture.registry, SILENT_LOGGER, 'quarantine');
+    const takeHeld = (payload: Buffer) =>
+      new Promise<void>((resolve) => {
+        void quarantining.take('county-ns', TOPIC, payload, adaptChirpStackEvent(payload, { eventType: 'up', topicDevEui: DEV_EUI, arrivedAt: new Date() }), () => resolve());
+      });
+    await takeHeld(event());
+    await takeHeld(event({ fCnt: 1843 }));
+    expect(fixture.registry.findByDevEui(DEV_EUI)).toMatchObject({ deviceId: `lora-${DEV_EUI}`, status: 'quarantined', domain: null, connectAttempts: 2, firstSeenAddress: 'network server county-ns' });
+    expect(deadLetters.map(({ reason, deviceId }) => [reason, deviceId])).toEqual([
+      ['DEVICE_QUARANTINED', `lora-${DEV_EUI}`],
+      ['DEVICE_QUARANTINED', `lora-${DEV_EUI}`],
+    ]);
+    expect(deadLetters[0]!.detail).toBe(`DevEUI ${DEV_EUI} waits in quarantine as device lora-${DEV_EUI} (fCnt 1842): approve it with a domain and a profile to take its uplinks`);
+    fixture.registry.approve(ADMIN, `lora-${DEV_EUI}`, { domain: 'water', profileId: 'wm-11' }, false);
+    await takeHeld(event({ fCnt: 1844 }));
+    expect(writer.lines).toHaveLength(1);
+    expect(fixture.registry.find(`lora-${DEV_EUI}`)).toMatchObject({ status: 'active', devEui: DEV_EUI, profileId: 'wm-11' });
   });
 });

@@ -1,13 +1,17 @@
 import type { HubLogger } from '@hub/common';
 import { type AdaptedEvent, isPlainObject, type Uplink } from '@hub/decoders';
-import type { RegistryDevice } from '@hub/devices';
+import { MAX_QUARANTINED_DEVICES, type RegistryDevice } from '@hub/devices';
 import type { IngestReceipt, IngestService, PublishingClient, PublishRefusal } from './ingest.service';
 import type { AckCallback } from './ordered-acks';
 
-/** The registry's side: a device by DevEUI. */
+/** The registry's side: a device by DevEUI, and (quarantine mode) a newcomer held for approval. */
 export interface DevEuiLookup {
   findByDevEui(devEui: string): RegistryDevice | undefined;
+  quarantineDevEui(devEui: string, source: string, maxWaiting: number): RegistryDevice | null;
 }
+
+/** registered: an unknown DevEUI is refused (DEV_EUI_UNKNOWN) and counted; quarantine: held as a quarantined device. */
+export type UplinkAdmission = 'registered' | 'quarantine';
 
 /** What one network-server connection has delivered, by outcome: what its status page shows. */
 export interface UplinkCounts {
@@ -32,6 +36,7 @@ export class UplinkIngestService {
     private readonly ingest: IngestService,
     private readonly devices: DevEuiLookup,
     private readonly logger: HubLogger,
+    private readonly admissionMode: UplinkAdmission = 'registered',
   ) {}
 
   countsOf(connection: string): UplinkCounts {
@@ -62,7 +67,7 @@ export class UplinkIngestService {
         done();
         return Promise.resolve({ accepted: 0, duplicates: 0, refused: [] });
       }
-      const refusal = this.admission(event.uplink, mayTake);
+      const refusal = this.admission(connection, event.uplink, mayTake);
       if (refusal !== null) {
         counts.refused++;
         return refuse(refusal);
@@ -92,9 +97,15 @@ export class UplinkIngestService {
   }
 
   /** An uplink's device must be registered by its DevEUI, active and enabled; otherwise the event is a dead letter. */
-  private admission(uplink: Uplink, mayTake: (device: RegistryDevice) => boolean): PublishRefusal | null {
+  private admission(connection: string, uplink: Uplink, mayTake: (device: RegistryDevice) => boolean): PublishRefusal | null {
     const device = this.devices.findByDevEui(uplink.devEui);
-    if (device === undefined) {
+    if (device === undefined || device.status === 'quarantined') {
+      const held = this.admissionMode === 'quarantine' ? this.devices.quarantineDevEui(uplink.devEui, `network server ${connection}`, MAX_QUARANTINED_DEVICES) : null;
+      if (held !== null) {
+        const detail = `DevEUI ${uplink.devEui} waits in quarantine as device ${held.deviceId} (fCnt ${uplink.fCnt}): approve it with a domain and a profile to take its uplinks`;
+        return { reason: 'DEVICE_QUARANTINED', detail, deviceId: held.deviceId };
+      }
+      if (device !== undefined) return { reason: 'DEVICE_NOT_ACTIVE', detail: `device ${device.deviceId} (DevEUI ${uplink.devEui}) is quarantined and quarantine mode is off`, deviceId: device.deviceId };
       return { reason: 'DEV_EUI_UNKNOWN', detail: `no registered device has DevEUI ${uplink.devEui} (fCnt ${uplink.fCnt}); set a device's devEui to take its uplinks` };
     }
     if (device.status !== 'active' || !device.enabled || device.domain === null) {

@@ -91,7 +91,8 @@ export function ingestProviders(config: HubConfig): Provider[] {
     {
       // Network servers' events (ChirpStack over MQTT, The Things Stack webhooks) into the same pipeline, by DevEUI.
       provide: UplinkIngestService,
-      useFactory: (ingest: IngestService, registry: DeviceRegistryService) => new UplinkIngestService(ingest, registry, new Logger(UplinkIngestService.name)),
+      useFactory: (ingest: IngestService, registry: DeviceRegistryService) =>
+        new UplinkIngestService(ingest, registry, new Logger(UplinkIngestService.name), config.devices.admission),
       inject: [IngestService, DeviceRegistryService],
     },
     {
