@@ -46,8 +46,23 @@ export interface DecoderRefusal {
 
 export type DecodeOutcome = Decoded | DecoderRefusal;
 
+/** A command for a LoRaWAN device, as its codec's encodeDownlink(input) gets it: `input.data`, `input.variables`. */
+export interface DownlinkInput {
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly variables?: Readonly<Record<string, string>>;
+}
+
+/** The frame encodeDownlink made: its bytes and port. */
+export interface EncodedDownlink {
+  readonly bytes: Uint8Array;
+  readonly fPort: number;
+  readonly warnings: readonly string[];
+}
+
 export interface PayloadDecoder {
   decode(input: DecoderInput): Promise<DecodeOutcome>;
+  /** A script codec with encodeDownlink: a command as a LoRaWAN frame. Absent for decoders that cannot encode. */
+  encode?(input: DownlinkInput): Promise<EncodedDownlink | DecoderRefusal>;
   /** Frees what the decoder holds (a script's sandbox); decode() after it builds the sandbox again. */
   dispose(): void;
 }

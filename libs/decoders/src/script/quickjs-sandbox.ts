@@ -135,21 +135,24 @@ export class QuickJsSandbox {
   }
 
   /** Runs the codec on one input (JSON text); never throws. After a timeout or memory failure the sandbox is spent. */
-  call(inputJson: string): SandboxOutcome {
+  call(inputJson: string, direction: 'up' | 'down' = 'up'): SandboxOutcome {
     if (!this.alive) return { ok: false, reason: 'DECODER_ERROR', detail: 'the sandbox is spent (disposed, or after a timeout or memory failure)' };
+    const who = direction === 'up' ? 'decodeUplink' : 'encodeDownlink';
     this.startClock();
     try {
       const argument = this.context.newString(inputJson);
-      const result = this.context.callFunction(this.entry, this.context.undefined, argument);
+      const way = this.context.newString(direction);
+      const result = this.context.callFunction(this.entry, this.context.undefined, argument, way);
       argument.dispose();
+      way.dispose();
       if (result.error) {
-        const failure = this.failure(result.error, 'decodeUplink');
+        const failure = this.failure(result.error, who);
         result.error.dispose();
         return failure;
       }
       const text = this.context.getString(result.value);
       result.value.dispose();
-      return this.outcome(text);
+      return this.outcome(text, who);
     } catch (error) {
       // Only the host side of the FFI throws here (a WebAssembly trap); the instance cannot be trusted after it.
       this.alive = false;
@@ -187,12 +190,12 @@ export class QuickJsSandbox {
     return true;
   }
 
-  private outcome(text: string): SandboxOutcome {
+  private outcome(text: string, who: string): SandboxOutcome {
     const body = text.slice(1);
     if (text.startsWith('O')) return { ok: true, json: body };
     if (text.startsWith('F')) {
       // The prelude caught QuickJS's out-of-memory error like any other; the refused growth is what tells them apart.
-      if (this.memoryRefused || body === 'InternalError: out of memory') return this.outOfMemory('decodeUplink');
+      if (this.memoryRefused || body === 'InternalError: out of memory') return this.outOfMemory(who);
       return { ok: false, reason: 'DECODER_ERROR', detail: printable(body) };
     }
     return { ok: false, reason: 'DECODER_OUTPUT_INVALID', detail: printable(body) };

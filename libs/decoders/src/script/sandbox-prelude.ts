@@ -5,6 +5,8 @@
  * and comes out as one string: "O" + output JSON, "F" + why the codec failed, "I" + why its output is unusable
  * (a letter, not a control character: the FFI copies strings out as C strings, which end at the first NUL).
  *
+ * Downlinks (direction 'down'): encodeDownlink(input) → { bytes, fPort, warnings?, errors? }, the same convention.
+ *
  * Codec conventions, newest first: decodeUplink(input) (TTS v3, ChirpStack v4), Decode(fPort, bytes, variables)
  * (ChirpStack v3), Decoder(bytes, port) (TTN v2); the older two return the data object itself.
  */
@@ -20,14 +22,19 @@ export function sandboxPrelude(maxOutputChars: number): string {
       return 'threw a value that cannot be described';
     }
   }
-  return function (json) {
+  return function (json, direction) {
     var input = parse(json);
-    input.recvTime = new DateCtor(input.recvTime);
-    var output;
+    var output, entry = direction === 'down' ? 'encodeDownlink' : 'decodeUplink';
     try {
-      if (typeof decodeUplink === 'function') output = decodeUplink(input);
-      else if (typeof Decode === 'function') output = { data: Decode(input.fPort, input.bytes, input.variables) };
-      else output = { data: Decoder(input.bytes, input.fPort) };
+      if (direction === 'down') {
+        if (typeof encodeDownlink !== 'function') return 'Fthe codec defines no encodeDownlink(input): it cannot send commands';
+        output = encodeDownlink(input);
+      } else {
+        input.recvTime = new DateCtor(input.recvTime);
+        if (typeof decodeUplink === 'function') output = decodeUplink(input);
+        else if (typeof Decode === 'function') output = { data: Decode(input.fPort, input.bytes, input.variables) };
+        else output = { data: Decoder(input.bytes, input.fPort) };
+      }
     } catch (e) {
       return 'F' + describe(e).slice(0, 500);
     }
@@ -37,7 +44,7 @@ export function sandboxPrelude(maxOutputChars: number): string {
     } catch (e) {
       return 'Ithe output cannot be turned into JSON (' + describe(e).slice(0, 200) + ')';
     }
-    if (text === undefined) return 'IdecodeUplink returned ' + typeof output + ', not an object';
+    if (text === undefined) return 'I' + entry + ' returned ' + typeof output + ', not an object';
     if (text.length > ${maxOutputChars}) return 'Ithe output is ' + text.length + ' characters of JSON; at most ${maxOutputChars}';
     return 'O' + text;
   };

@@ -50,6 +50,26 @@ describe('ScriptDecoder', () => {
     expect(await meter.decode({ bytes: FRAME, fPort: 9, receivedAt })).toEqual({ reason: 'DECODER_ERROR', detail: 'the codec reported errors: unknown fPort 9' });
   });
 
+  it('encodes a command into a downlink frame with the codec\'s encodeDownlink, refusing what the codec or the frame rules refuse', async () => {
+    const meter = await keep(script(WATER_METER_CODEC));
+    expect(await meter.encode({ data: { name: 'set-interval', args: { seconds: 900 } } })).toEqual({ bytes: Uint8Array.from([0x10, 0x00, 0x0f]), fPort: 3, warnings: [] });
+    expect(await meter.encode({ data: { name: 'valve', args: { state: 'closed' } } })).toEqual({ bytes: Uint8Array.from([0x20, 0x01]), fPort: 3, warnings: [] });
+    expect(await meter.encode({ data: { name: 'reboot', args: {} } })).toEqual({ reason: 'DECODER_ERROR', detail: 'the codec reported errors: unknown command reboot' });
+    const cases: Array<[string, string]> = [
+      ['return { bytes: [256], fPort: 3 };', 'bytes is an array, not a list of at most 242 numbers 0–255'],
+      ['return { bytes: [1], fPort: 0 };', 'fPort is number 0, not an application port 1–223'],
+      ['return 7;', 'encodeDownlink returned number 7, not { bytes, fPort, warnings?, errors? }'],
+    ];
+    for (const [body, detail] of cases) {
+      const codec = await keep(script(`function decodeUplink(input) { return { data: { n: 1 } }; } function encodeDownlink(input) { ${body} }`));
+      expect([body, await codec.encode({ data: {} })]).toEqual([body, { reason: 'DECODER_OUTPUT_INVALID', detail }]);
+    }
+    const looping = await keep(script('function decodeUplink(input) { return { data: { n: 1 } }; } function encodeDownlink(input) { while (true) {} }'));
+    expect(await looping.encode({ data: {} })).toEqual({ reason: 'DECODER_TIMEOUT', detail: 'encodeDownlink ran longer than 50 ms' });
+    const decodeOnly = await keep(withCodec('return { data: { n: 1 } };'));
+    expect(await decodeOnly.encode({ data: {} })).toEqual({ reason: 'DECODER_ERROR', detail: 'the codec defines no encodeDownlink(input): it cannot send commands' });
+  });
+
   it('takes an NB-IoT platform\'s hex or base64 text as the bytes the codec reads', async () => {
     const source = 'function decodeUplink(input) { return { data: { pressure_kpa: ((input.bytes[0] << 8) | input.bytes[1]) / 10 } }; }';
     const hex = await keep(script(source, { payload: 'hex' }));

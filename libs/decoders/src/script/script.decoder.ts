@@ -1,5 +1,5 @@
 import type { DomainIssue } from '@hub/common';
-import { Decoded, DecodeOutcome, DecoderInput, DecoderRefusal, PayloadDecoder, refuse } from '../decoder';
+import { Decoded, DecodeOutcome, DecoderInput, DecoderRefusal, DownlinkInput, EncodedDownlink, PayloadDecoder, refuse } from '../decoder';
 import { DecoderDefinitionError } from '../decoder-definition.error';
 import { describeValue } from '../describe-value';
 import { applyMapping } from '../mapping/apply-mapping';
@@ -19,6 +19,8 @@ export interface ScriptDefinition {
 }
 
 const MAX_SOURCE_CHARS = 256 * 1024;
+/** LoRaWAN's largest application payload (242 bytes at DR5–7 in EU868; less at slower rates, which the network server checks). */
+const MAX_DOWNLINK_BYTES = 242;
 
 export class ScriptDecoder implements PayloadDecoder {
   private sandbox: Promise<QuickJsSandbox> | undefined;
@@ -81,6 +83,31 @@ export class ScriptDecoder implements PayloadDecoder {
       return refuse('DECODER_OUTPUT_INVALID', 'the output is not JSON');
     }
     return this.readings(output);
+  }
+
+  /**
+   * encodeDownlink(input) in the same sandbox and under the same limits: `{ bytes, fPort }` out, checked as a LoRaWAN
+   * frame (bytes 0–255, at most 242 of them — the largest application payload of any region's fastest data rate —
+   * and an application port 1–223).
+   */
+  async encode(input: DownlinkInput): Promise<EncodedDownlink | DecoderRefusal> {
+    const sandbox = await this.usableSandbox();
+    if ('reason' in sandbox) return sandbox;
+    const outcome = sandbox.call(JSON.stringify({ data: input.data, variables: input.variables ?? {} }), 'down');
+    if (!outcome.ok) return refuse(outcome.reason, outcome.detail);
+    const output: unknown = JSON.parse(outcome.json);
+    if (!isPlainObject(output)) return refuse('DECODER_OUTPUT_INVALID', `encodeDownlink returned ${describeValue(output)}, not { bytes, fPort, warnings?, errors? }`);
+    const errors = stringList(output.errors);
+    if (errors === undefined) return refuse('DECODER_OUTPUT_INVALID', `errors is ${describeValue(output.errors)}, not a list of strings`);
+    if (errors.length > 0) return refuse('DECODER_ERROR', `the codec reported errors: ${errors.join('; ').slice(0, 500)}`);
+    const { bytes, fPort } = output;
+    if (!Array.isArray(bytes) || bytes.length > MAX_DOWNLINK_BYTES || !bytes.every((byte) => Number.isInteger(byte) && byte >= 0 && byte <= 255)) {
+      return refuse('DECODER_OUTPUT_INVALID', `bytes is ${describeValue(bytes)}, not a list of at most ${MAX_DOWNLINK_BYTES} numbers 0–255`);
+    }
+    if (typeof fPort !== 'number' || !Number.isInteger(fPort) || fPort < 1 || fPort > 223) {
+      return refuse('DECODER_OUTPUT_INVALID', `fPort is ${describeValue(fPort)}, not an application port 1–223`);
+    }
+    return { bytes: Uint8Array.from(bytes as number[]), fPort, warnings: stringList(output.warnings) ?? [] };
   }
 
   dispose(): void {
