@@ -22,3 +22,15 @@ export interface RefusedReport {
 }
 
 export type RefuseReport = (report: RefusedReport) => void;
+
+/**
+ * LoRaWAN devices take commands as downlinks: encoded by their profile's encodeDownlink and queued at the network
+ * server that last heard them, which sends them after the device's next uplink (class A). The network server's
+ * acknowledgement of a confirmed downlink is the device's answer.
+ */
+export interface DownlinkPort {
+  /** Whether this device's commands go as LoRaWAN downlinks (it has a DevEUI and a network server has heard it). */
+  carries(deviceId: string): boolean;
+  /** Encodes the command and queues it at the network server; resolves once its broker took it, or with why not. */
+  enqueue(deviceId: string, command: { readonly id: string; readonly name: string; readonly args: unknown; readonly expiresAt: number }): Promise<{ readonly ok: true } | { readonly ok: false; readonly error: string }>;
+}

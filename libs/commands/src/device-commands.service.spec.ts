@@ -1,6 +1,6 @@
 import { RecordingLogger } from '@hub/common/testing';
 import { ADMIN, RegistryFixture } from '@hub/devices/testing';
-import type { CommandTransport, RefusedReport } from './command-ports';
+import type { CommandTransport, DownlinkPort, RefusedReport } from './command-ports';
 import { CommandRepository } from './command.repository';
 import { DeviceCommandsService } from './device-commands.service';
 
@@ -122,5 +122,57 @@ describe('DeviceCommandsService', () => {
     expect(service.list(ADMIN, 'w-1')).toEqual([]);
     expect(service.list(ADMIN, 'w-2').map((command) => command.name)).toEqual(['c']);
     expect(fixture.auditTrail().filter(([action]) => action === 'device.command.send')).toHaveLength(3);
+  });
+
+  describe('LoRaWAN devices (downlinks through their network server)', () => {
+    /** The network server side: which devices it can reach, what was queued, and what the codec refuses. */
+    class RecordingDownlinks implements DownlinkPort {
+      heard = new Set<string>();
+      readonly queued: Array<{ deviceId: string; name: string; id: string }> = [];
+      refuseWith: string | null = null;
+      carries(deviceId: string): boolean {
+        return this.heard.has(deviceId);
+      }
+      enqueue(deviceId: string, command: { id: string; name: string }): Promise<{ ok: true } | { ok: false; error: string }> {
+        this.queued.push({ deviceId, name: command.name, id: command.id });
+        return Promise.resolve(this.refuseWith === null ? { ok: true } : { ok: false, error: this.refuseWith });
+      }
+    }
+    const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+    it('holds a command until a network server has heard the device, queues it once as a downlink, and ends it on the ack', async () => {
+      const downlinks = new RecordingDownlinks();
+      const service = new DeviceCommandsService({
+        commands: new CommandRepository(fixture.db), devices: fixture.registry, transport, downlinks, audit: fixture.audit, refuse: (report) => refused.push(report), logger: new RecordingLogger(), clock: () => fixture.time,
+      });
+      const command = service.send(ADMIN, 'w-1', { name: 'valve', args: { state: 'closed' } });
+      expect([command.status, downlinks.queued]).toEqual(['queued', []]);
+      downlinks.heard.add('w-1');
+      service.deviceHeard(W1);
+      service.deviceHeard(W1);
+      await flush();
+      expect(downlinks.queued).toEqual([{ deviceId: 'w-1', name: 'valve', id: command.id }]);
+      expect(transport.published).toEqual([]);
+      expect(service.get(ADMIN, 'w-1', command.id).status).toBe('sent');
+      service.downlinkAcknowledged('w-1', command.id, true);
+      expect(service.get(ADMIN, 'w-1', command.id)).toMatchObject({ status: 'succeeded', result: { acknowledged: true } });
+
+      const unacked = service.send(ADMIN, 'w-1', { name: 'valve', args: { state: 'open' } });
+      await flush();
+      service.downlinkAcknowledged('w-1', unacked.id, false);
+      expect(service.get(ADMIN, 'w-1', unacked.id)).toMatchObject({ status: 'failed', error: 'the device did not acknowledge the confirmed downlink (the network server gave up)' });
+    });
+
+    it('fails a command its codec cannot encode, with the codec\'s reason', async () => {
+      const downlinks = new RecordingDownlinks();
+      downlinks.heard.add('w-1');
+      downlinks.refuseWith = 'profile wm-11 could not encode it (DECODER_ERROR): the codec reported errors: unknown command reboot';
+      const service = new DeviceCommandsService({
+        commands: new CommandRepository(fixture.db), devices: fixture.registry, transport, downlinks, audit: fixture.audit, refuse: (report) => refused.push(report), logger: new RecordingLogger(), clock: () => fixture.time,
+      });
+      const { id } = service.send(ADMIN, 'w-1', { name: 'reboot' });
+      await flush();
+      expect(service.get(ADMIN, 'w-1', id)).toMatchObject({ status: 'failed', error: downlinks.refuseWith });
+    });
   });
 });

@@ -5,7 +5,7 @@ import type { HubLogger } from '@hub/common';
 import { commandsTopic, type DeviceAddress, type RejectReason } from '@hub/contract';
 import { readCommandInput } from './command-input';
 import { CommandNotFoundError } from './command-errors';
-import type { CommandTransport, RefuseReport } from './command-ports';
+import type { CommandTransport, DownlinkPort, RefuseReport } from './command-ports';
 import type { CommandRepository, DeviceCommand } from './command.repository';
 import { applyCommandEvent, type CommandEvent } from './command-status.machine';
 import { commandCarriers, commandTarget, type CommandActor, type DeviceDirectory, readableDevice } from './device-target';
@@ -15,6 +15,8 @@ export interface DeviceCommandsDeps {
   readonly commands: CommandRepository;
   readonly devices: DeviceDirectory;
   readonly transport: CommandTransport;
+  /** LoRaWAN devices' commands, as downlinks through their network server; without it every command goes over MQTT. */
+  readonly downlinks?: DownlinkPort;
   readonly audit: AuditTrail;
   readonly refuse: RefuseReport;
   readonly logger: HubLogger;
@@ -167,6 +169,10 @@ export class DeviceCommandsService {
    * per connection.
    */
   private sendWaiting(device: DeviceAddress): void {
+    if (this.deps.downlinks?.carries(device.deviceId) === true) {
+      this.enqueueDownlinks(device.deviceId, this.deps.downlinks);
+      return;
+    }
     const topic = commandsTopic(device.domain, device.deviceId);
     const connection = this.carrierOf(device.deviceId, topic);
     if (connection === undefined) return;
@@ -183,6 +189,47 @@ export class DeviceCommandsService {
         if (this.sentTo.get(command.id) === connection) this.sentTo.delete(command.id);
         this.deps.logger.error({ msg: 'Could not publish a command', deviceId: device.deviceId, commandId: command.id, error });
       });
+    }
+  }
+
+  /**
+   * A LoRaWAN device was heard (an uplink came through its network server): commands queued while no network server
+   * knew where it was go out now.
+   */
+  deviceHeard(device: DeviceAddress): void {
+    if (this.deps.downlinks?.carries(device.deviceId) === true) this.enqueueDownlinks(device.deviceId, this.deps.downlinks);
+  }
+
+  /**
+   * The network server's word on a downlink it sent (ChirpStack's ack event): acknowledged by the device — the
+   * command succeeded, as far as a LoRaWAN device can say — or not, which fails it.
+   */
+  downlinkAcknowledged(deviceId: string, commandId: string, acknowledged: boolean): void {
+    const command = this.deps.commands.get(commandId);
+    if (command === undefined || command.deviceId !== deviceId) return;
+    if (!acknowledged) {
+      this.advance(command, { kind: 'replied', ok: false, error: 'the device did not acknowledge the confirmed downlink (the network server gave up)' });
+      return;
+    }
+    const delivered = this.advance(command, { kind: 'delivered' }) ?? command;
+    this.advance(delivered, { kind: 'replied', ok: true, result: { acknowledged: true } });
+  }
+
+  /** Queued commands of a LoRaWAN device: encoded and queued at its network server, each once. */
+  private enqueueDownlinks(deviceId: string, downlinks: DownlinkPort): void {
+    const now = this.clock();
+    for (const command of this.deps.commands.forDevice(deviceId, ['queued'])) {
+      if (command.expiresAt <= now) continue;
+      const sent = this.advance(command, { kind: 'sent' });
+      if (sent === null) continue;
+      downlinks.enqueue(deviceId, { id: command.id, name: command.name, args: command.args, expiresAt: command.expiresAt }).then(
+        (outcome) => {
+          if (!outcome.ok) this.advance(this.deps.commands.get(command.id) ?? sent, { kind: 'replied', ok: false, error: outcome.error });
+        },
+        (error: unknown) => {
+          this.advance(this.deps.commands.get(command.id) ?? sent, { kind: 'replied', ok: false, error: `could not queue the downlink: ${error instanceof Error ? error.message : String(error)}` });
+        },
+      );
     }
   }
 

@@ -13,3 +13,4 @@ export * from './http-ingest/device-credential';
 export * from './http-ingest/http-ingest.service';
 export * from './http-ingest/ingest-answer';
 export * from './uplink-ingest.service';
+export * from './lorawan-downlinks';

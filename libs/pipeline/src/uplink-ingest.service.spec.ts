@@ -13,6 +13,7 @@ import { IngestStats } from './ingest-stats';
 import { IngestService, type ReadingWriter } from './ingest.service';
 import { SeqDeduper } from './seq-deduper';
 import type { MessageOrigin } from './spool-port';
+import { LoRaWanDownlinks } from './lorawan-downlinks';
 import { UplinkIngestService } from './uplink-ingest.service';
 
 const FIXTURES = path.join(__dirname, '../../decoders/src/fixtures');
@@ -194,5 +195,35 @@ describe('UplinkIngestService (ChirpStack events into readings)', () => {
     await takeHeld(event({ fCnt: 1844 }));
     expect(writer.lines).toHaveLength(1);
     expect(fixture.registry.find(`lora-${DEV_EUI}`)).toMatchObject({ status: 'active', devEui: DEV_EUI, profileId: 'wm-11' });
+  });
+
+  it('queues a command as a confirmed downlink on the application that last heard the device, and hands ChirpStack\'s ack back by command id', async () => {
+    const published: Array<{ connection: string; topic: string; payload: unknown }> = [];
+    const downlinks = new LoRaWanDownlinks(fixture.registry, book, uplinks, {
+      publish: (connection, topic, payload) => {
+        published.push({ connection, topic, payload: JSON.parse(payload) });
+        return Promise.resolve();
+      },
+    });
+    const heard: string[] = [];
+    const acks: Array<[string, string, boolean]> = [];
+    uplinks.useListener({ heard: (device) => heard.push(device.deviceId), downlinkAcknowledged: (...ack) => acks.push(ack) });
+    meter();
+    expect(downlinks.carries('wm-017')).toBe(false);
+    await take(event());
+    expect([downlinks.carries('wm-017'), heard]).toEqual([true, ['wm-017']]);
+    const command = { id: '6f1c1a4e-0000-4000-8000-000000000001', name: 'valve', args: { state: 'closed' }, expiresAt: Date.now() + 60_000 };
+    expect(await downlinks.enqueue('wm-017', command)).toEqual({ ok: true });
+    expect(published).toEqual([
+      {
+        connection: 'county-ns',
+        topic: `application/17c82e96-be03-4f38-aef3-f83d48582d97/device/${DEV_EUI}/command/down`,
+        payload: { id: command.id, devEui: DEV_EUI, confirmed: true, fPort: 3, data: Buffer.from([0x20, 0x01]).toString('base64') },
+      },
+    ]);
+    expect(await downlinks.enqueue('wm-017', { ...command, name: 'reboot' })).toEqual({ ok: false, error: 'profile wm-11 could not encode it (DECODER_ERROR): the codec reported errors: unknown command reboot' });
+    const ack = Buffer.from(JSON.stringify({ deviceInfo: UP_EVENT.deviceInfo, queueItemId: command.id, acknowledged: true, fCntDown: 12 }));
+    expect(await take(ack, TOPIC.replace(/up$/, 'ack'))).toBeUndefined();
+    expect(acks).toEqual([['wm-017', command.id, true]]);
   });
 });

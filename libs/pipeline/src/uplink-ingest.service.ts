@@ -13,6 +13,18 @@ export interface DevEuiLookup {
 /** registered: an unknown DevEUI is refused (DEV_EUI_UNKNOWN) and counted; quarantine: held as a quarantined device. */
 export type UplinkAdmission = 'registered' | 'quarantine';
 
+/** Where a LoRaWAN device was last heard: which network-server connection, and (ChirpStack) its application. */
+export interface UplinkRoute {
+  readonly connection: string;
+  readonly applicationId: string;
+}
+
+/** Who wants to know of LoRaWAN traffic besides ingest: the commands feature (downlinks wait for a route, acks end them). */
+export interface UplinkListener {
+  heard(device: { readonly deviceId: string; readonly domain: string }): void;
+  downlinkAcknowledged(deviceId: string, queueItemId: string, acknowledged: boolean): void;
+}
+
 /** What one network-server connection has delivered, by outcome: what its status page shows. */
 export interface UplinkCounts {
   uplinks: number;
@@ -31,6 +43,9 @@ export class UplinkIngestService {
   /** One ordered-acknowledgement state per connection, as a device connection has. */
   private readonly clients = new Map<string, PublishingClient>();
   private readonly counts = new Map<string, UplinkCounts>();
+  /** DevEUI → where its last uplink came from: where its downlinks go. */
+  private readonly routes = new Map<string, UplinkRoute>();
+  private listener: UplinkListener | undefined;
 
   constructor(
     private readonly ingest: IngestService,
@@ -38,6 +53,15 @@ export class UplinkIngestService {
     private readonly logger: HubLogger,
     private readonly admissionMode: UplinkAdmission = 'registered',
   ) {}
+
+  useListener(listener: UplinkListener): void {
+    this.listener = listener;
+  }
+
+  /** Where the device with this DevEUI was last heard through ChirpStack (its application), since the service started. */
+  routeOf(devEui: string): UplinkRoute | undefined {
+    return this.routes.get(devEui);
+  }
 
   countsOf(connection: string): UplinkCounts {
     return { ...(this.counts.get(connection) ?? { uplinks: 0, otherEvents: 0, refused: 0 }) };
@@ -64,6 +88,9 @@ export class UplinkIngestService {
         counts.otherEvents++;
         const error = networkServerError(event.event, payload);
         if (error !== null) return refuse({ ...error, reason: 'NETWORK_SERVER_ERROR', deviceId: this.devices.findByDevEui(error.devEui)?.deviceId });
+        const ack = event.event === 'ack' ? downlinkAck(payload) : null;
+        const acked = ack === null ? undefined : this.devices.findByDevEui(ack.devEui);
+        if (ack !== null && acked !== undefined) this.tell(() => this.listener?.downlinkAcknowledged(acked.deviceId, ack.queueItemId, ack.acknowledged));
         done();
         return Promise.resolve({ accepted: 0, duplicates: 0, refused: [] });
       }
@@ -75,6 +102,9 @@ export class UplinkIngestService {
       counts.uplinks++;
       const device = this.devices.findByDevEui(event.uplink.devEui) as RegistryDevice & { domain: string };
       const { uplink } = event;
+      const applicationId = /^application\/([^/]+)\/device\//.exec(topic)?.[1];
+      if (applicationId !== undefined) this.routes.set(uplink.devEui, { connection, applicationId });
+      this.tell(() => this.listener?.heard({ deviceId: device.deviceId, domain: device.domain }));
       return this.ingest.handleDecodable(
         client,
         { domain: device.domain, deviceId: device.deviceId },
@@ -118,6 +148,15 @@ export class UplinkIngestService {
     return null;
   }
 
+  /** A listener's failure is its own: logged, never the uplink's. */
+  private tell(notify: () => void): void {
+    try {
+      notify();
+    } catch (error) {
+      this.logger.error({ msg: 'A LoRaWAN listener failed', error });
+    }
+  }
+
   private clientOf(connection: string): PublishingClient {
     let client = this.clients.get(connection);
     if (client === undefined) this.clients.set(connection, (client = { id: `network-server:${connection}` }));
@@ -149,4 +188,17 @@ function networkServerError(eventType: string, payload: Uint8Array): { devEui: s
   const code = typeof event.code === 'string' ? event.code : 'unknown code';
   const description = typeof event.description === 'string' ? event.description.slice(0, 300) : '';
   return { devEui, detail: `network server error ${code} for DevEUI ${devEui || 'unknown'}: ${description}` };
+}
+
+/** A ChirpStack ack event: which queued downlink, and whether the device acknowledged it. */
+function downlinkAck(payload: Uint8Array): { devEui: string; queueItemId: string; acknowledged: boolean } | null {
+  let event: unknown;
+  try {
+    event = JSON.parse(Buffer.from(payload).toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (!isPlainObject(event) || !isPlainObject(event.deviceInfo) || typeof event.deviceInfo.devEui !== 'string' || typeof event.queueItemId !== 'string') return null;
+  // Protobuf's JSON mapping leaves false out: an ack without `acknowledged` is a negative one.
+  return { devEui: event.deviceInfo.devEui.toLowerCase(), queueItemId: event.queueItemId, acknowledged: event.acknowledged === true };
 }

@@ -1,4 +1,6 @@
-import { createDecoder, DecodeOutcome, DecoderDefinitionError, DecoderInput, DEFAULT_DECODER_LIMITS, type DecoderLimits, type PayloadDecoder, refuse } from '@hub/decoders';
+import {
+  createDecoder, DecodeOutcome, DecoderDefinitionError, DecoderInput, type DecoderRefusal, DEFAULT_DECODER_LIMITS, type DecoderLimits, type DownlinkInput, type EncodedDownlink, type PayloadDecoder, refuse,
+} from '@hub/decoders';
 import type { DeviceProfile } from './device-profile';
 
 /** What a profile's decoder has cost so far (since the service started): the per-message price of a codec, measured. */
@@ -80,20 +82,34 @@ export class ProfileBook {
     return { profile, decode: (input) => this.decode(profile, input) };
   }
 
-  private async decode(profile: DeviceProfile, input: DecoderInput): Promise<DecodeOutcome> {
+  /** A command as a downlink frame, by the profile's codec (its encodeDownlink); a refusal says why not. */
+  async encode(id: string, input: DownlinkInput): Promise<EncodedDownlink | DecoderRefusal> {
+    const profile = this.profiles.get(id);
+    if (profile === undefined) return refuse('DECODER_ERROR', `no device profile ${id}`);
+    const decoder = await this.compiledDecoder(profile);
+    if ('reason' in decoder) return decoder;
+    if (decoder.encode === undefined) return refuse('DECODER_ERROR', `profile ${id}'s decoder is a ${profile.decoder.kind}: only a script codec with encodeDownlink sends commands`);
+    return decoder.encode(input);
+  }
+
+  private async compiledDecoder(profile: DeviceProfile): Promise<PayloadDecoder | DecoderRefusal> {
     let compiled = this.compiled.get(profile.id);
     if (compiled === undefined || compiled.version !== profile.version) {
       compiled = { version: profile.version, decoder: this.build(profile) };
       this.replace(profile.id, compiled);
     }
-    let decoder: PayloadDecoder;
     try {
-      decoder = await compiled.decoder;
+      return await compiled.decoder;
     } catch (error) {
       // Stored while it built; a library upgrade may since refuse it. The message is dead-lettered, not lost.
       const detail = error instanceof DecoderDefinitionError ? error.issues.map((issue) => `${issue.field} ${issue.problem}`).join('; ') : String(error);
       return refuse('DECODER_ERROR', `profile ${profile.id}'s decoder does not build: ${detail}`);
     }
+  }
+
+  private async decode(profile: DeviceProfile, input: DecoderInput): Promise<DecodeOutcome> {
+    const decoder = await this.compiledDecoder(profile);
+    if ('reason' in decoder) return decoder;
     const started = process.hrtime.bigint();
     let outcome: DecodeOutcome;
     try {
