@@ -40,7 +40,10 @@ export interface UplinkCounts {
  * acknowledge the event to the network server then and only then; with an error nothing may be promised.
  */
 export class UplinkIngestService {
-  /** One ordered-acknowledgement state per connection, as a device connection has. */
+  /**
+   * One ordered-acknowledgement state per connection, as a device connection has. Connectionless: a meter heard
+   * through a network server is seen (last seen, newest values), never `online`, which means an MQTT connection.
+   */
   private readonly clients = new Map<string, PublishingClient>();
   private readonly counts = new Map<string, UplinkCounts>();
   /** DevEUI → where its last uplink came from: where its downlinks go. */
@@ -159,7 +162,7 @@ export class UplinkIngestService {
 
   private clientOf(connection: string): PublishingClient {
     let client = this.clients.get(connection);
-    if (client === undefined) this.clients.set(connection, (client = { id: `network-server:${connection}` }));
+    if (client === undefined) this.clients.set(connection, (client = { id: `network-server:${connection}`, connectionless: true }));
     return client;
   }
 
