@@ -255,6 +255,14 @@ describe('device profiles and decoders (real service, real MQTT and HTTP, real i
     expect([changed.status, changed.body.version]).toEqual([200, 2]);
     const duplicate = await hub.request<{ message: string }>('POST', '/api/device-profiles', RTU_PROFILE);
     expect(duplicate.status).toBe(409);
+    const typo = await hub.request<{ issues: unknown[] }>('POST', '/api/device-profiles', { ...RTU_PROFILE, id: 'acme-typo', decoder: { kind: 'mapping', metrics: { preassure_kpa: { expr: 'P1' } } } });
+    expect([typo.status, typo.body.issues]).toEqual([
+      400,
+      [{ field: 'decoder.metrics.preassure_kpa', problem: 'is not a metric of water in the catalogue; it has pressure_kpa, flow_m3h, level_m, turbidity_ntu, chlorine_mgl, ph (add one: POST /api/catalogue/domains/water/metrics)' }],
+    ]);
+    const townAdmin = await createApiKey(hub, { name: 'ashford-admin', role: 'admin', towns: ['Ashford'] });
+    const forbidden = await hub.request<{ message: string }>('PATCH', '/api/device-profiles/acme-rtu', { name: 'mine' }, bearer(townAdmin.key));
+    expect([forbidden.status, forbidden.body.message]).toEqual([403, 'Only an admin of the whole county may change device profile acme-rtu: device profiles are shared by every town (key:ashford-admin has towns Ashford)']);
     const audit = await hub.get<{ items: Array<{ action: string; targetId: string; detail: Record<string, unknown> }> }>('/api/audit?targetType=device-profile');
     const actions = audit.body.items.map(({ action, targetId }) => `${action} ${targetId}`).reverse();
     expect(actions).toEqual([

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AccessDeniedError, describeScope, type Principal } from '@hub/access';
 import { LiveCatalogue } from '@hub/catalogue';
-import { type DomainIssue, InvalidInputError, JsonInputReader } from '@hub/common';
+import { type DomainIssue, InvalidInputError, isJsonObject, JsonInputReader } from '@hub/common';
 import type { HubConfig } from '@hub/config';
 import type { ValidationLimits } from '@hub/contract';
 import { DecoderDefinitionError, type PayloadDecoder } from '@hub/decoders';
@@ -137,7 +137,21 @@ export class DeviceProfilesService {
     }
   }
 
-  private async build(profile: Pick<DeviceProfile, 'decoder'>): Promise<PayloadDecoder> {
+  /**
+   * Builds the decoder, and checks the metrics a mapping names against the domain's catalogue in force: a typo
+   * (preassure_kpa) is a 400 when the profile is saved, not a dead letter per message later.
+   */
+  private async build(profile: Pick<DeviceProfile, 'decoder' | 'domain'>): Promise<PayloadDecoder> {
+    const known = this.catalogue.current().metricNames(profile.domain);
+    const mapping = profile.decoder.kind === 'mapping' ? profile.decoder : profile.decoder.mapping;
+    const prefix = profile.decoder.kind === 'mapping' ? 'decoder.metrics' : 'decoder.mapping.metrics';
+    const unknown = Object.keys(isJsonObject(mapping?.metrics) ? mapping.metrics : {}).filter((metric) => !known.includes(metric));
+    if (unknown.length > 0) {
+      throw new InvalidInputError(
+        'device profile',
+        unknown.map((metric) => ({ field: `${prefix}.${metric}`, problem: `is not a metric of ${profile.domain} in the catalogue; it has ${known.join(', ')} (add one: POST /api/catalogue/domains/${profile.domain}/metrics)` })),
+      );
+    }
     try {
       return await this.book.build(profile);
     } catch (error) {
