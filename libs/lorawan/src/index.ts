@@ -3,6 +3,7 @@ export * from './chirpstack-bridge';
 export * from './network-server-bridges';
 export * from './network-server-connection';
 export * from './network-server-connection.input';
+export * from './network-server-view';
 export * from './network-server.errors';
 export * from './ordered-acks';
 export * from './reconnect-backoff';
