@@ -320,6 +320,32 @@ describe('ChirpStackBridge', () => {
       expect(bridge.status().state).toBe('stopped');
     });
 
+    it('closes a connection whose CONNACK comes after a stop, and takes nothing on it, even once started again', async () => {
+      const connacks: Array<() => void> = [];
+      const slow: OpenBrokerSession = (options, events) =>
+        new Promise((resolve) => {
+          connacks.push(() => void broker.open(options, events).then(resolve));
+        });
+      bridge = new ChirpStackBridge({ connection: CONNECTION, sink, logger, openSession: slow });
+      bridge.start();
+      await bridge.stop(0);
+      bridge.start();
+      connacks[0]!();
+      await settle();
+      const stale = broker.last;
+      stale.deliver(1);
+      expect(stale.closedWith).toBe('drop');
+      expect(stale.subscribed).toEqual([]);
+      expect(sink.taken).toEqual([]);
+      expect(bridge.status()).toMatchObject({ state: 'connecting', connected: false });
+
+      connacks[1]!();
+      await settle();
+      expect(broker.last).not.toBe(stale);
+      expect(broker.last.subscribed).toHaveLength(1);
+      expect(bridge.status()).toMatchObject({ state: 'connected', connected: true });
+    });
+
     it('does not reconnect once stopped', async () => {
       broker.refusing = new Error('ECONNREFUSED');
       startBridge();

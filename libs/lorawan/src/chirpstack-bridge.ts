@@ -81,6 +81,8 @@ export class ChirpStackBridge {
   private sessionPresent: boolean | null = null;
   private counters = { received: 0, acknowledged: 0, refusedUnacknowledged: 0 };
   private settled: (() => void) | undefined;
+  /** Bumped by every connection attempt and every stop: an attempt that is no longer the latest gives up. */
+  private generation = 0;
 
   constructor(private readonly options: ChirpStackBridgeOptions) {
     this.open = options.openSession ?? openMqttBrokerSession;
@@ -147,6 +149,7 @@ export class ChirpStackBridge {
   private beginStop(): Live | undefined {
     if (this.state === 'stopped' || this.state === 'stopping') return undefined;
     this.state = 'stopping';
+    this.generation++;
     clearTimeout(this.reconnectTimer);
     const live = this.live;
     if (live === undefined || live.ended) {
@@ -164,6 +167,7 @@ export class ChirpStackBridge {
   /** One connection attempt; its callbacks see only their own connection, never a later one's. */
   private async connect(): Promise<void> {
     this.state = 'connecting';
+    const generation = ++this.generation;
     const { connection } = this.options;
     let live: Live | undefined;
     try {
@@ -180,7 +184,10 @@ export class ChirpStackBridge {
         },
         {
           onOpen: (session) => {
-            live = { session, acks: new OrderedAcks(), connectedAt: this.now().getTime(), ended: false, acknowledged: 0, paused: undefined };
+            // A stale attempt's connection is closed below, and takes nothing meanwhile.
+            const stale = generation !== this.generation;
+            live = { session, acks: new OrderedAcks(), connectedAt: this.now().getTime(), ended: stale, acknowledged: 0, paused: undefined };
+            if (stale) return;
             this.live = live;
             this.sessionPresent = session.sessionPresent;
           },
@@ -189,13 +196,14 @@ export class ChirpStackBridge {
         },
       );
     } catch (error) {
+      if (generation !== this.generation) return;
       this.failed('connecting', error);
       this.retryLater();
       return;
     }
     if (live === undefined) return;
-    if (this.state !== 'connecting') {
-      // Stopped while the CONNACK was on its way.
+    if (generation !== this.generation) {
+      // Stopped (or restarted) while the CONNACK was on its way.
       live.ended = true;
       await live.session.close(true).catch((error: unknown) => this.failed('closing', error));
       return;
@@ -208,7 +216,7 @@ export class ChirpStackBridge {
       this.endConnection(live);
       return;
     }
-    if (live.ended || this.state !== 'connecting') return;
+    if (live.ended || generation !== this.generation) return;
     this.state = 'connected';
     this.options.logger.log({ msg: 'Connected to network server', connection: this.name, endpoint: describeEndpoint(connection.url), clientId: connection.clientId, sessionPresent: live.session.sessionPresent });
   }

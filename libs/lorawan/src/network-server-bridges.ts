@@ -12,15 +12,15 @@ export interface NetworkServerBridgesOptions {
 }
 
 /** A bridge that is not running: disabled, or not started yet. */
-export const STOPPED_STATUS: BridgeStatus = {
+export const STOPPED_STATUS: BridgeStatus = Object.freeze({
   state: 'stopped',
   connected: false,
   connectedSince: null,
   sessionPresent: null,
   lastError: null,
   inFlight: 0,
-  counters: { received: 0, acknowledged: 0, refusedUnacknowledged: 0 },
-};
+  counters: Object.freeze({ received: 0, acknowledged: 0, refusedUnacknowledged: 0 }),
+});
 
 /**
  * The running bridges, one per enabled connection, kept in step with the stored connections so that an admin's
