@@ -4,6 +4,8 @@ export * from './free-port';
 export * from './hub-process';
 export * from './hub-stats';
 export * from './influxd-process';
+export * from './chirpstack-events';
+export * from './mosquitto-process';
 export * from './repo-root';
 export * from './server-process';
 export * from './test-certificates';

@@ -1,15 +1,23 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { get } from 'node:http';
+import { connect } from 'node:net';
 
-/** What to run and how to tell it is up. Shared by the influxd and VictoriaMetrics test servers. */
-export interface ServerCommand {
+/** What to run and how to tell it is up. Shared by the influxd, VictoriaMetrics and mosquitto test servers. */
+export type ServerCommand = {
   readonly name: string;
   readonly binary: string;
   readonly args: readonly string[];
-  /** Polled until it answers 2xx. */
-  readonly readyUrl: string;
   readonly readyTimeoutMs?: number;
-}
+} & (
+  | {
+      /** Polled until it answers 2xx. */
+      readonly readyUrl: string;
+    }
+  | {
+      /** Polled until 127.0.0.1:port accepts a TCP connection (a server without an HTTP endpoint). */
+      readonly readyTcpPort: number;
+    }
+);
 
 const OUTPUT_TAIL_CHARS = 16_384;
 const live = new Set<ChildProcess>();
@@ -82,7 +90,8 @@ export class ServerProcess {
   }
 
   private async waitUntilReady(): Promise<void> {
-    const { name, readyUrl, readyTimeoutMs = 20_000 } = this.command;
+    const { name, readyTimeoutMs = 20_000 } = this.command;
+    const readyUrl = 'readyUrl' in this.command ? this.command.readyUrl : `tcp://127.0.0.1:${this.command.readyTcpPort}`;
     const deadline = Date.now() + readyTimeoutMs;
     let lastProblem = 'no answer yet';
     while (Date.now() < deadline) {
@@ -90,6 +99,10 @@ export class ServerProcess {
         throw new Error(`${name} exited (code ${this.child.exitCode}, signal ${this.child.signalCode}) before ${readyUrl} answered:\n${this.output}`);
       }
       try {
+        if ('readyTcpPort' in this.command) {
+          await tcpAccepts(this.command.readyTcpPort, 1_000);
+          return;
+        }
         const { status } = await httpGet(readyUrl, 1_000);
         if (status >= 200 && status < 300) return;
         lastProblem = `HTTP ${status}`;
@@ -114,5 +127,18 @@ export function httpGet(url: string, timeoutMs = 10_000): Promise<{ status: numb
     });
     request.on('timeout', () => request.destroy(new Error(`GET ${url} timed out after ${timeoutMs} ms`)));
     request.on('error', reject);
+  });
+}
+
+/** Resolves once 127.0.0.1:port accepts a connection, which is closed at once. */
+function tcpAccepts(port: number, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, timeout: timeoutMs });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.once('timeout', () => socket.destroy(new Error(`no TCP answer on port ${port} within ${timeoutMs} ms`)));
+    socket.once('error', reject);
   });
 }

@@ -20,6 +20,7 @@ import { INGEST_CONTROLLERS, ingestProviders } from './ingest/ingest.providers';
 import { INTEGRATION_CONTROLLERS, integrationProviders } from './integrations/integrations.providers';
 import { LIVE_CONTROLLERS, liveProviders } from './live/live.providers';
 import { PROFILE_CONTROLLERS, profileProviders } from './profiles/profiles.providers';
+import { NETWORK_SERVER_CONTROLLERS, networkServerProviders } from './network-servers/network-servers.providers';
 import { perimeterProviders } from './perimeter/perimeter.providers';
 
 /**
@@ -47,6 +48,7 @@ export class HubModule {
         ...INTEGRATION_CONTROLLERS,
         ...ACCESS_CONTROLLERS,
         ...COMMAND_CONTROLLERS,
+        ...NETWORK_SERVER_CONTROLLERS,
       ],
       providers: [
         ...infrastructureProviders(config),
@@ -62,6 +64,8 @@ export class HubModule {
         ...integrationProviders(),
         ...accessProviders(config),
         ...commandProviders(),
+        // After HubLifecycle and the ingest providers: bridges start once the pipeline runs.
+        ...networkServerProviders(),
         // Last, as before the split into features: providers' lifecycle hooks are called in the order listed.
         ...liveProviders(),
       ],

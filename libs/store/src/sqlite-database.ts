@@ -277,6 +277,24 @@ const MIGRATIONS: readonly string[] = [
    CREATE UNIQUE INDEX registry_devices_dev_eui ON registry_devices (dev_eui) WHERE dev_eui IS NOT NULL;
    CREATE INDEX registry_devices_profile ON registry_devices (profile_id) WHERE profile_id IS NOT NULL;
    ALTER TABLE dead_letters ADD COLUMN payload_encoding TEXT NOT NULL DEFAULT 'utf8';`,
+  // LoRaWAN network servers the hub takes uplinks from as an MQTT client (issue 15): one row per connection. The
+  // password is kept as given, since the hub must present it to the broker; it is never returned or logged.
+  `CREATE TABLE network_servers (
+     name TEXT PRIMARY KEY,
+     kind TEXT NOT NULL,
+     url TEXT NOT NULL,
+     username TEXT,
+     password TEXT,
+     tls_ca TEXT,
+     tls_reject_unauthorized INTEGER NOT NULL,
+     application_ids TEXT NOT NULL,
+     client_id TEXT NOT NULL,
+     enabled INTEGER NOT NULL,
+     created_at INTEGER NOT NULL,
+     created_by TEXT NOT NULL,
+     updated_at INTEGER NOT NULL,
+     updated_by TEXT NOT NULL
+   );`,
 ];
 
 /**

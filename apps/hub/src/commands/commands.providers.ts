@@ -2,7 +2,9 @@ import { Logger, Provider } from '@nestjs/common';
 import { MqttBroker } from '@hub/broker';
 import { CommandRepository, type CommandTransport, DeviceCommandsService, DeviceConfigRepository, DeviceConfigService, DeviceMessageRouter, type RefuseReport } from '@hub/commands';
 import { DeviceRegistryService } from '@hub/devices';
-import { DeadLetterRepository } from '@hub/pipeline';
+import { NetworkServerBridges } from '@hub/lorawan';
+import { DeadLetterRepository, LoRaWanDownlinks, UplinkIngestService } from '@hub/pipeline';
+import { ProfileBook } from '@hub/profiles';
 import { AuditLogRepository, type SqliteDatabase } from '@hub/store';
 import { SQLITE_DATABASE } from '../hub.tokens';
 import { CommandMetrics } from './command-metrics';
@@ -33,9 +35,26 @@ export function commandProviders(): Provider[] {
     },
     {
       provide: DeviceCommandsService,
-      useFactory: (db: SqliteDatabase, devices: DeviceRegistryService, transport: CommandTransport, audit: AuditLogRepository, refuse: RefuseReport) =>
-        new DeviceCommandsService({ commands: new CommandRepository(db), devices, transport, audit, refuse, logger: new Logger(DeviceCommandsService.name) }),
-      inject: [SQLITE_DATABASE, DeviceRegistryService, COMMAND_TRANSPORT, AuditLogRepository, REFUSE_REPORT],
+      useFactory: (
+        db: SqliteDatabase,
+        devices: DeviceRegistryService,
+        transport: CommandTransport,
+        audit: AuditLogRepository,
+        refuse: RefuseReport,
+        profiles: ProfileBook,
+        uplinks: UplinkIngestService,
+        bridges: NetworkServerBridges,
+      ) => {
+        // LoRaWAN devices: commands as downlinks through the network server that last heard them; its acks end them.
+        const downlinks = new LoRaWanDownlinks(devices, profiles, uplinks, { publish: (connection, topic, payload) => bridges.publish(connection, topic, payload) });
+        const commands = new DeviceCommandsService({ commands: new CommandRepository(db), devices, transport, downlinks, audit, refuse, logger: new Logger(DeviceCommandsService.name) });
+        uplinks.useListener({
+          heard: (device) => commands.deviceHeard(device),
+          downlinkAcknowledged: (deviceId, queueItemId, acknowledged) => commands.downlinkAcknowledged(deviceId, queueItemId, acknowledged),
+        });
+        return commands;
+      },
+      inject: [SQLITE_DATABASE, DeviceRegistryService, COMMAND_TRANSPORT, AuditLogRepository, REFUSE_REPORT, ProfileBook, UplinkIngestService, NetworkServerBridges],
     },
     {
       provide: DeviceConfigService,
