@@ -1,8 +1,11 @@
 import type { DeviceProfileView, DeviceView } from '@hub/api-types';
 import { HubProcess } from '../harness/hub-process';
 import { InfluxdProcess } from '../harness/influxd-process';
+import { postReadings } from '../harness/http-ingest';
 import { createOperator } from '../harness/operators';
 import { provisionDevice } from '../harness/provision';
+import { storedReadings } from '../harness/stored-readings';
+import { waitFor } from '../harness/wait-for';
 import type { Locator } from 'playwright-core';
 import { ConsoleBrowser } from './console-browser';
 import { eventually } from './web-assertions';
@@ -25,6 +28,7 @@ describe('operator console: the device profile editor (real browser, service)', 
   let influxd: InfluxdProcess;
   let hub: HubProcess;
   let browser: ConsoleBrowser;
+  let secret: string;
   // Recent, whole seconds: the contract refuses readings too far in the past.
   const eventSeconds = Math.floor(Date.now() / 1000) - 60;
   const eventIso = new Date(eventSeconds * 1000).toISOString();
@@ -33,7 +37,7 @@ describe('operator console: the device profile editor (real browser, service)', 
     influxd = await InfluxdProcess.start();
     hub = await HubProcess.start({ INFLUX_URL: influxd.url, INFLUX_DATABASE: DATABASE, HUB_ALERT_DEFAULT_RULES: 'off' });
     await createOperator(hub, { username: 'prof.admin', password: 'codecs and frames 42', role: 'admin' });
-    await provisionDevice(hub, 'w-rtu-1', 'water');
+    secret = await provisionDevice(hub, 'w-rtu-1', 'water');
     browser = await ConsoleBrowser.launch(hub.httpUrl);
     await browser.open('/admin/device-profiles');
     await browser.signIn('prof.admin', 'codecs and frames 42');
@@ -158,10 +162,19 @@ describe('operator console: the device profile editor (real browser, service)', 
     expect((await hub.get<DeviceView>('/api/devices/w-rtu-1')).body).toMatchObject({ profileId: 'acme-rtu', devEui: '70b3d57ed0000001' });
   });
 
-  it('shows why a profile in use cannot be deleted', async () => {
+  it('counts what the profile decoded for the device, and shows why a profile in use cannot be deleted', async () => {
+    // The device now speaks its vendor's JSON: decoded by the profile, stored with the converted values.
+    const posted = await postReadings(hub, { domain: 'water', deviceId: 'w-rtu-1', secret, body: { P1: 4125, F: 2.5, T: eventSeconds, N: 17 } });
+    expect(posted.status).toBe(200);
+    const stored = await waitFor(() => storedReadings(influxd, DATABASE, 'w-rtu-', ['water']), (readings) => readings.size === 1, 10_000, 'the decoded reading');
+    expect([...stored.values()]).toEqual([{ pressure_kpa: 412.5, flow_m3h: 9 }]);
+
     await browser.open('/admin/device-profiles');
     const row = page().locator('tr[data-profile="acme-rtu"]');
     await eventually(row.locator('td[data-cell="devices"]')).toHaveText('1');
+    await eventually(row.locator('td[data-cell="decoded"]')).toHaveText('1');
+    await eventually(row.locator('td[data-cell="refused"]')).toHaveText('0');
+    await eventually(row.locator('td[data-cell="mean"]')).toHaveText(/^\d+(\.\d)? µs$/);
     await row.getByRole('button', { name: 'Edit acme-rtu' }).click();
     await editor().getByRole('button', { name: 'Delete profile' }).click();
     await eventually(editor().getByRole('alert')).toHaveText(

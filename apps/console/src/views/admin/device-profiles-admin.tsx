@@ -83,8 +83,9 @@ function ProfileTable(props: { profiles: readonly DeviceProfileView[]; onEdit: (
             <th scope="col" class="numeric">
               Refused
             </th>
+            {/* Not "µs" in the heading: the headings are upper-cased, and an upper-case µ reads as M. */}
             <th scope="col" class="numeric">
-              Mean µs
+              Mean decode
             </th>
             <th scope="col">
               <span class="visually-hidden">Actions</span>
@@ -109,7 +110,7 @@ function ProfileTable(props: { profiles: readonly DeviceProfileView[]; onEdit: (
                 {profile.decoderStats.refused}
               </td>
               <td class="numeric" data-cell="mean">
-                {profile.decoderStats.meanMicros ?? '—'}
+                {profile.decoderStats.meanMicros === null ? '—' : `${profile.decoderStats.meanMicros} µs`}
               </td>
               <td class="row-actions">
                 <button type="button" class="button button-small" onClick={() => props.onEdit(profile.id)} aria-label={`Edit ${profile.id}`}>
