@@ -4,7 +4,7 @@ describe('parseBenchArgs', () => {
   it('runs every phase at full length by default', () => {
     const options = parseBenchArgs([]);
     expect(options).toMatchObject({ quick: false, e2eSeconds: 60, burstReadings: 10, burstSeconds: 60, connections: 1000, attempts: 3, scaleDevices: 10_000, scaleSeconds: 180 });
-    expect(options !== 'help' && [...options.phases]).toEqual(['influx', 'broker', 'e2e', 'scale']);
+    expect(options !== 'help' && [...options.phases]).toEqual(['influx', 'broker', 'e2e', 'scale', 'decoder']);
   });
 
   it('shortens the phases with --quick and picks phases with --only', () => {
@@ -13,8 +13,15 @@ describe('parseBenchArgs', () => {
     expect(options !== 'help' && [...options.phases]).toEqual(['e2e', 'scale']);
   });
 
+  it('selects the decoder-cost phase alone, bounded to a few seconds', () => {
+    const options = parseBenchArgs(['--only', 'decoder']);
+    expect(options !== 'help' && [[...options.phases], options.decoderSeconds * options.decoderRounds * 3]).toEqual([['decoder'], 6]);
+    const quick = parseBenchArgs(['--quick', '--only', 'decoder']);
+    expect(quick !== 'help' && quick.decoderSeconds * quick.decoderRounds * 3).toBe(3);
+  });
+
   it('refuses an unknown phase or flag, and a bad number, naming it', () => {
-    expect(() => parseBenchArgs(['--only', 'e2e,disk'])).toThrow(new BenchUsageError('--only: unknown phase "disk"; phases: influx, broker, e2e, scale'));
+    expect(() => parseBenchArgs(['--only', 'e2e,disk'])).toThrow(new BenchUsageError('--only: unknown phase "disk"; phases: influx, broker, e2e, scale, decoder'));
     expect(() => parseBenchArgs(['--fast'])).toThrow('unknown flag --fast');
     expect(() => parseBenchArgs(['--window', '0'])).toThrow('--window must be a whole number from 1 to 1000, got "0"');
     expect(() => parseBenchArgs(['--service-env', 'PATH=/tmp'])).toThrow('--service-env must be KEY=VALUE with a HUB_…, INFLUX_… or MALLOC_… key, got "PATH=/tmp"');

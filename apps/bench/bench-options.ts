@@ -1,5 +1,5 @@
 /** Flags of `npm run bench`, with the durations of a full and a quick run. */
-export const PHASES = ['influx', 'broker', 'e2e', 'scale'] as const;
+export const PHASES = ['influx', 'broker', 'e2e', 'scale', 'decoder'] as const;
 export type PhaseName = (typeof PHASES)[number];
 
 export interface BenchOptions {
@@ -37,6 +37,9 @@ export interface BenchOptions {
   readonly scaleIntervalSeconds: number;
   /** How long the connected fleet publishes. */
   readonly scaleSeconds: number;
+  /** Decoder-cost phase: seconds each way in runs per round, and rounds (the ways take turns; each one's best round is kept). */
+  readonly decoderSeconds: number;
+  readonly decoderRounds: number;
   /** Service settings of the end-to-end and connection-scale phases on top of the bench's own (--service-env). */
   readonly serviceEnv: Readonly<Record<string, string>>;
   /** Node/V8 flags for the service in those phases, after its own (--service-node-flag): a later one wins. */
@@ -47,6 +50,8 @@ export const USAGE = `npm run bench [-- flags]       (builds first; or: node dis
 
   --quick              shorter phases (≈3½ min instead of ≈11)
   --only LIST          some of: ${PHASES.join(',')} (default: all; the ratios need influx, broker and e2e)
+  --only decoder       just the in-process decoder cost: messages/s of the JSON contract, a JSONata mapping and a
+                       QuickJS codec (≈6 s, quick ≈3 s; no InfluxDB, no service)
   --profile            CPU-profile the service during the sustained end-to-end phase (bench-results/*.cpuprofile)
   --scale-minutes N    how long the 10,000 devices publish (default 3; 10 for the memory-growth target)
   --connections N      devices of the broker and end-to-end phases (default 1000)
@@ -142,6 +147,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     scaleDevices: 10_000,
     scaleIntervalSeconds: 10,
     scaleSeconds: (scaleMinutes ?? (quick ? 0.5 : 3)) * 60,
+    decoderSeconds: quick ? 0.5 : 1,
+    decoderRounds: 2,
     serviceEnv,
     serviceNodeFlags,
   };

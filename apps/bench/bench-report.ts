@@ -4,6 +4,7 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { BrokerLimitResult } from './broker-limit';
 import { ConnectionScaleResult } from './connection-scale';
+import { type DecoderCostResult, formatDecoderCost } from './decoder-cost';
 import { EndToEndResult, GatewayComparison, SustainedResult } from './end-to-end';
 import type { HeapSample } from './heap-recorder';
 import { InfluxLimitResult } from './influx-limit';
@@ -37,6 +38,8 @@ export interface BenchResult {
   readonly brokerLimit?: BrokerLimitResult;
   readonly endToEnd?: EndToEndResult;
   readonly connectionScale?: ConnectionScaleResult;
+  /** In-process cost of a message through the contract alone, a JSONata mapping and a QuickJS codec (absent in older files). */
+  readonly decoderCost?: DecoderCostResult;
   /** Measured in this run, side by side. */
   readonly ratios: {
     readonly endToEndToInfluxLimit: number | null;
@@ -242,6 +245,7 @@ export function formatSummary(result: BenchResult): string {
       `                 ${usage(scale.usage)}`,
     );
   }
+  if (result.decoderCost) lines.push(...formatDecoderCost(result.decoderCost));
   if (result.cpuBudget) lines.push(...formatCpuBudget(result.cpuBudget));
   const attempts = new Map<string, string[]>();
   for (const record of result.phases) {

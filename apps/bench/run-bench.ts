@@ -3,6 +3,7 @@ import { BenchResult, cpuBudgetOf, formatSummary, gitCommit, machineInfo, target
 import { BrokerLimitResult, measureBrokerLimit } from './broker-limit';
 import { Cleanup, cleanUpOnSignals } from './cleanup';
 import { ConnectionScaleResult, measureConnectionScale } from './connection-scale';
+import { DecoderCostResult, measureDecoderCost } from './decoder-cost';
 import { EndToEndResult, measureEndToEnd } from './end-to-end';
 import { InfluxLimitResult, measureInfluxLimit } from './influx-limit';
 import { PhaseRunner } from './phase-runner';
@@ -37,6 +38,7 @@ async function main(argv: readonly string[]): Promise<number> {
   let broker: BrokerLimitResult | undefined;
   let e2e: EndToEndResult | undefined;
   let scale: ConnectionScaleResult | undefined;
+  let decoder: DecoderCostResult | undefined;
   try {
     if (opts.phases.has('influx')) {
       influx = await runner.run(`InfluxDB limit (${opts.influxSeconds} s)`, () => measureInfluxLimit(opts, cleanup), (r) => r.usage.otherCpuPercent);
@@ -54,6 +56,10 @@ async function main(argv: readonly string[]): Promise<number> {
     if (opts.phases.has('scale')) {
       // Memory and no loss hardly depend on a neighbour's CPU use: one attempt (its summary shows the disturbance).
       scale = await runner.run(`connection scale (${opts.scaleDevices} devices, ${opts.scaleSeconds} s)`, () => measureConnectionScale(opts, cleanup));
+    }
+    if (opts.phases.has('decoder')) {
+      // In this process, no network: its figures are one core's, and the machine's other users show as noise.
+      decoder = await runner.run(`decoder cost (${opts.decoderRounds} rounds × 3 ways × ${opts.decoderSeconds} s)`, () => measureDecoderCost(opts.decoderSeconds, opts.decoderRounds));
     }
   } catch (error) {
     // Interrupted: the signal handler is cleaning up and exits when done; the phase's failure is only a symptom.
@@ -78,6 +84,7 @@ async function main(argv: readonly string[]): Promise<number> {
     brokerLimit: broker,
     endToEnd: e2e,
     connectionScale: scale,
+    decoderCost: decoder,
     ratios: {
       endToEndToInfluxLimit: rate !== undefined && influx ? round(rate / influx.pointsPerSecond) : null,
       endToEndToBrokerLimit: rate !== undefined && broker ? round(rate / broker.messagesPerSecond) : null,

@@ -21,9 +21,11 @@ export default defineConfig({
     outDir: '../../dist/console',
     emptyOutDir: true,
     target: 'es2022',
-    // One small app: a single chunk is fastest to load on a county office link, and the report shows its size.
+    // One small app: a single chunk is fastest to load on a county office link, and the report shows its size. The
+    // budget is a warning, raised deliberately as pages come: 224 kB since the device-profile editor (≈ 202 kB, 55 kB
+    // gzipped, in December 2026). Past it, split off the admin pages with a dynamic import rather than raise it again.
     reportCompressedSize: true,
-    chunkSizeWarningLimit: 200,
+    chunkSizeWarningLimit: 224,
     modulePreload: { polyfill: false },
   },
   server: {

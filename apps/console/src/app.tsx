@@ -43,6 +43,7 @@ const ROUTES: readonly Route[] = [
   { pattern: '/admin/operators', render: () => <AdminView section="operators" /> },
   { pattern: '/admin/api-keys', render: () => <AdminView section="api-keys" /> },
   { pattern: '/admin/catalogue', render: () => <AdminView section="catalogue" /> },
+  { pattern: '/admin/device-profiles', render: () => <AdminView section="device-profiles" /> },
   { pattern: '/admin/audit', render: () => <AdminView section="audit" /> },
 ];
 

@@ -6,6 +6,8 @@ import type {
   CommandView,
   CreatedApiKey,
   DeviceConfigView,
+  DeviceProfileView,
+  ProfileTryResult,
   NewCommandBody,
   MeView,
   OperatorView,
@@ -43,6 +45,8 @@ export const hubApi = {
     getJson<DeviceReadings>(`/api/devices/${encodeURIComponent(id)}/readings${query({ from: range.from, to: range.to })}`, signal),
   commands: (id: string, signal?: AbortSignal) => getJson<CommandView[]>(`/api/devices/${encodeURIComponent(id)}/commands`, signal),
   sendCommand: (id: string, command: NewCommandBody) => sendJson<CommandView>('POST', `/api/devices/${encodeURIComponent(id)}/commands`, command),
+  /** Registry fields of one device (profileId, devEui, town, …); null clears one. */
+  updateDevice: (id: string, change: unknown) => sendJson<DeviceView>('PATCH', `/api/devices/${encodeURIComponent(id)}`, change),
   deviceConfig: (id: string, signal?: AbortSignal) => getJson<DeviceConfigView>(`/api/devices/${encodeURIComponent(id)}/config`, signal),
   setDeviceConfig: (id: string, desired: unknown) => sendJson<DeviceConfigView>('PUT', `/api/devices/${encodeURIComponent(id)}/config`, desired),
   deadLetters: (filter: DeadLetterQuery, signal?: AbortSignal) =>
@@ -93,6 +97,16 @@ export const hubApi = {
   login: (username: string, password: string) => requestJson<MeView>('/api/auth/login', { method: 'POST', body: JSON.stringify({ username, password }), quietUnauthorized: true }),
   logout: () => requestJson<void>('/api/auth/logout', { method: 'POST', quietUnauthorized: true }),
   changePassword: (currentPassword: string, newPassword: string) => sendJson<void>('POST', '/api/auth/password', { currentPassword, newPassword }),
+
+  deviceProfiles: (signal?: AbortSignal) => getJson<DeviceProfileView[]>('/api/device-profiles', signal),
+  deviceProfile: (id: string, signal?: AbortSignal) => getJson<DeviceProfileView>(`/api/device-profiles/${encodeURIComponent(id)}`, signal),
+  createDeviceProfile: (profile: unknown) => sendJson<DeviceProfileView>('POST', '/api/device-profiles', profile),
+  updateDeviceProfile: (id: string, change: unknown) => sendJson<DeviceProfileView>('PATCH', `/api/device-profiles/${encodeURIComponent(id)}`, change),
+  deleteDeviceProfile: (id: string) => sendJson<void>('DELETE', `/api/device-profiles/${encodeURIComponent(id)}`),
+  /** An unsaved draft: { domain, decoder, payload, encoding, fPort }. */
+  tryDeviceProfile: (draft: unknown) => sendJson<ProfileTryResult>('POST', '/api/device-profiles/try', draft),
+  /** A saved profile as it is stored: { payload, encoding, fPort }. */
+  testDeviceProfile: (id: string, sample: unknown) => sendJson<ProfileTryResult>('POST', `/api/device-profiles/${encodeURIComponent(id)}/test`, sample),
 
   operators: (signal?: AbortSignal) => getJson<OperatorView[]>('/api/operators', signal),
   createOperator: (operator: unknown) => sendJson<OperatorView>('POST', '/api/operators', operator),

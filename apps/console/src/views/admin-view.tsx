@@ -6,14 +6,17 @@ import { Link } from '../router';
 import { ApiKeysAdmin } from './admin/api-keys-admin';
 import { AuditLogView } from './admin/audit-log-view';
 import { CatalogueAdmin } from './admin/catalogue-admin';
+import { DeviceProfilesAdmin } from './admin/device-profiles-admin';
 import { OperatorsAdmin } from './admin/operators-admin';
 
-type Section = 'operators' | 'api-keys' | 'catalogue' | 'audit';
+type Section = 'operators' | 'api-keys' | 'catalogue' | 'device-profiles' | 'audit';
 
-const SECTIONS: ReadonlyArray<{ section: Section; href: string; label: string }> = [
+/** countyWide: shared by every town, so only an admin of the whole county sees it (the hub refuses others' changes). */
+const SECTIONS: ReadonlyArray<{ section: Section; href: string; label: string; countyWide?: boolean }> = [
   { section: 'operators', href: '/admin/operators', label: 'Operators' },
   { section: 'api-keys', href: '/admin/api-keys', label: 'API keys' },
   { section: 'catalogue', href: '/admin/catalogue', label: 'Catalogue' },
+  { section: 'device-profiles', href: '/admin/device-profiles', label: 'Device profiles', countyWide: true },
   { section: 'audit', href: '/admin/audit', label: 'Audit log' },
 ];
 
@@ -28,10 +31,11 @@ export function AdminView(props: { section: Section }): JSX.Element {
       </Page>
     );
   }
+  const countyWide = me.towns.length === 0 && me.domains.length === 0;
   return (
     <Page title={title} subtitle="Who may see and do what, what the hub measures, and who did what when" wide>
       <nav aria-label="Admin" class="segmented admin-tabs">
-        {SECTIONS.map((entry) => (
+        {SECTIONS.filter((entry) => countyWide || !entry.countyWide).map((entry) => (
           <Link key={entry.section} href={entry.href} class={entry.section === props.section ? 'selected' : undefined} aria-current={entry.section === props.section ? 'page' : undefined}>
             {entry.label}
           </Link>
@@ -40,6 +44,8 @@ export function AdminView(props: { section: Section }): JSX.Element {
       {props.section === 'operators' && <OperatorsAdmin />}
       {props.section === 'api-keys' && <ApiKeysAdmin />}
       {props.section === 'catalogue' && <CatalogueAdmin />}
+      {props.section === 'device-profiles' &&
+        (countyWide ? <DeviceProfilesAdmin /> : <Empty title="County-wide admins only">Device profiles are shared by every town, so only an admin of the whole county keeps them.</Empty>)}
       {props.section === 'audit' && <AuditLogView />}
     </Page>
   );

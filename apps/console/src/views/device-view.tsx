@@ -18,6 +18,7 @@ import { Link, useQueryParam } from '../router';
 import { DeadLetterList } from './dead-letter-list';
 import { DeviceCommandsPanel } from './device-commands-panel';
 import { DeviceConfigPanel } from './device-config-panel';
+import { DeviceProfilePanel } from './device-profile-panel';
 import { LastValues } from './fleet-view';
 
 export const RANGES = [
@@ -170,6 +171,8 @@ export function DeviceView(props: { id: string }): JSX.Element {
         {alerts.error && !alerts.data && <ErrorNotice error={alerts.error} onRetry={alerts.reload} compact />}
         {alerts.data && (alerts.data.items.length === 0 ? <Empty title="No alerts for this device" /> : <DeviceAlerts alerts={alerts.data.items} />)}
       </section>
+
+      {state.registered && <DeviceProfilePanel device={state} onChanged={device.reload} />}
 
       {state.registered && state.status === 'active' && (
         <>

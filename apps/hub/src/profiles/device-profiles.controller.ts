@@ -9,6 +9,7 @@ const PROFILE_EXAMPLE = {
   id: 'acme-rtu-pressure',
   name: 'ACME 4G RTU, pressure in 0.1 kPa',
   domain: 'water',
+  // The unit read from the payload itself ("0.1kPa"); a zone-less local time read in the RTU's zone.
   decoder: { kind: 'mapping', metrics: { pressure_kpa: { expr: 'P1', unit: { fromExpr: 'unit', to: 'kPa' } } }, timestamp: { expr: 'T', format: 'local', zone: 'Asia/Shanghai' } },
   samples: [{ name: 'normal', payload: '{"P1": 4125, "unit": "0.1kPa", "T": "2026-12-06 10:00:00"}', encoding: 'text' }],
 };

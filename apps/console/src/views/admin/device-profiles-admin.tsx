@@ -1,0 +1,126 @@
+import type { JSX } from 'preact';
+import { useState } from 'preact/hooks';
+import type { DeviceProfileView } from '@hub/api-types';
+import { hubApi } from '../../api/hub-api';
+import { Empty, ErrorNotice, Loading } from '../../components/states';
+import { useResource } from '../../hooks/use-resource';
+import { DeviceProfileEditor } from './device-profile-editor';
+
+/** Which profile the editor shows: a new one, a saved one by id, or none (the list alone). */
+type Editing = { readonly kind: 'new' } | { readonly kind: 'saved'; readonly id: string } | undefined;
+
+/**
+ * Device profiles as county-wide admins keep them: how each vendor's payloads become readings (a JSONata mapping or
+ * a pasted decodeUplink codec), what its decoder has cost so far, and a "try it" box that runs a vendor sample
+ * through the draft before anything is saved.
+ */
+export function DeviceProfilesAdmin(): JSX.Element {
+  const profiles = useResource((signal) => hubApi.deviceProfiles(signal), []);
+  const [editing, setEditing] = useState<Editing>();
+  const saved = editing?.kind === 'saved' ? profiles.data?.find((profile) => profile.id === editing.id) : undefined;
+  return (
+    <>
+      <section class="card" aria-labelledby="profiles-title">
+        <div class="card-header">
+          <h2 class="card-title" id="profiles-title">
+            Device profiles
+          </h2>
+          <button type="button" class="button button-primary" onClick={() => setEditing({ kind: 'new' })}>
+            New profile…
+          </button>
+        </div>
+        {profiles.loading && <Loading what="device profiles" />}
+        {!profiles.data && profiles.error && <ErrorNotice error={profiles.error} onRetry={profiles.reload} />}
+        {profiles.data &&
+          (profiles.data.length === 0 ? (
+            <Empty title="No device profiles yet">Devices without a profile send the hub’s own JSON contract. Add one for a vendor’s payload format.</Empty>
+          ) : (
+            <ProfileTable profiles={profiles.data} onEdit={(id) => setEditing({ kind: 'saved', id })} />
+          ))}
+      </section>
+      {editing?.kind === 'new' && (
+        <DeviceProfileEditor
+          key="new"
+          onSaved={(profile) => {
+            profiles.reload();
+            setEditing({ kind: 'saved', id: profile.id });
+          }}
+          onDeleted={() => undefined}
+          onClose={() => setEditing(undefined)}
+        />
+      )}
+      {editing?.kind === 'saved' && saved && (
+        <DeviceProfileEditor
+          key={`${saved.id}-${saved.version}`}
+          saved={saved}
+          onSaved={() => profiles.reload()}
+          onDeleted={() => {
+            profiles.reload();
+            setEditing(undefined);
+          }}
+          onClose={() => setEditing(undefined)}
+        />
+      )}
+    </>
+  );
+}
+
+function ProfileTable(props: { profiles: readonly DeviceProfileView[]; onEdit: (id: string) => void }): JSX.Element {
+  return (
+    <div class="table-scroll">
+      <table class="table profiles-table">
+        <thead>
+          <tr>
+            <th scope="col">Profile</th>
+            <th scope="col">Domain</th>
+            <th scope="col">Decoder</th>
+            <th scope="col" class="numeric">
+              Devices
+            </th>
+            <th scope="col" class="numeric">
+              Decoded
+            </th>
+            <th scope="col" class="numeric">
+              Refused
+            </th>
+            {/* Not "µs" in the heading: the headings are upper-cased, and an upper-case µ reads as M. */}
+            <th scope="col" class="numeric">
+              Mean decode
+            </th>
+            <th scope="col">
+              <span class="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.profiles.map((profile) => (
+            <tr key={profile.id} data-profile={profile.id}>
+              <th scope="row">
+                <code>{profile.id}</code> <span class="muted">{profile.name}</span>
+              </th>
+              <td>{profile.domain}</td>
+              <td data-cell="decoder">{profile.decoder.kind}</td>
+              <td class="numeric" data-cell="devices">
+                {profile.devices}
+              </td>
+              <td class="numeric" data-cell="decoded">
+                {profile.decoderStats.decoded}
+              </td>
+              <td class="numeric" data-cell="refused">
+                {profile.decoderStats.refused}
+              </td>
+              <td class="numeric" data-cell="mean">
+                {profile.decoderStats.meanMicros === null ? '—' : `${profile.decoderStats.meanMicros} µs`}
+              </td>
+              <td class="row-actions">
+                <button type="button" class="button button-small" onClick={() => props.onEdit(profile.id)} aria-label={`Edit ${profile.id}`}>
+                  Edit…
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
