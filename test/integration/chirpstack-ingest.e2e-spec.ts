@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NetworkServerSimulator, type SentUplink, type SimulatorReport } from '@hub/devices-sim';
+import { connectAsync } from 'mqtt';
 import { settled } from '../harness/hub-stats';
 import { HubProcess } from '../harness/hub-process';
 import { InfluxdProcess } from '../harness/influxd-process';
@@ -112,6 +113,40 @@ describe('LoRaWAN through ChirpStack (real mosquitto, real service, real influxd
     expect(after.balanced).toBe(true);
     const letters = (await hub.get<{ items: Array<{ deviceId: string | null; topic: string }> }>('/api/dead-letters?limit=1000')).body.items;
     expect(letters.filter((letter) => letter.deviceId?.startsWith('cs-a-') === true || letter.topic.startsWith('application/'))).toEqual([]);
+  });
+
+  it('sends a command to a meter as a confirmed downlink through ChirpStack, encoded by its codec, and ends it on the network server\'s ack', async () => {
+    // The network server's side of the downlink: what the hub queues on command/down, and its ack event back.
+    const chirpstack = await connectAsync(mosquitto.url, { clientId: 'chirpstack-downlinks', reconnectPeriod: 0 });
+    const downlinks: Array<{ topic: string; payload: { id: string; devEui: string; confirmed: boolean; fPort: number; data: string } }> = [];
+    chirpstack.on('message', (topic, payload) => downlinks.push({ topic, payload: JSON.parse(payload.toString('utf8')) as (typeof downlinks)[number]['payload'] }));
+    await chirpstack.subscribeAsync('application/+/device/+/command/down', { qos: 1 });
+    try {
+      const meter = (await hub.get<{ devEui: string }>('/api/devices/cs-a-water-7')).body;
+      const sent = await hub.request<{ id: string; status: string }>('POST', '/api/devices/cs-a-water-7/commands', { name: 'valve', args: { state: 'closed' } });
+      expect(sent.status).toBe(201);
+      await waitFor(() => Promise.resolve(downlinks.length), (count) => count >= 1, 10_000, 'the downlink on command/down');
+      expect(downlinks).toEqual([
+        {
+          topic: `application/${APPLICATION}/device/${meter.devEui}/command/down`,
+          payload: { id: sent.body.id, devEui: meter.devEui, confirmed: true, fPort: 3, data: Buffer.from([0x20, 0x01]).toString('base64') },
+        },
+      ]);
+      const ack = { deviceInfo: { applicationId: APPLICATION, devEui: meter.devEui }, queueItemId: sent.body.id, acknowledged: true, fCntDown: 4 };
+      await chirpstack.publishAsync(`application/${APPLICATION}/device/${meter.devEui}/event/ack`, JSON.stringify(ack), { qos: 1 });
+      const done = await waitFor(
+        () => hub.get<{ status: string; result: unknown }>(`/api/devices/cs-a-water-7/commands/${sent.body.id}`),
+        (view) => view.body.status === 'succeeded',
+        10_000,
+        'the command acknowledged',
+      );
+      expect(done.body.result).toEqual({ acknowledged: true });
+      const refused = await hub.request<{ id: string }>('POST', '/api/devices/cs-a-water-7/commands', { name: 'reboot' });
+      const failed = await waitFor(() => hub.get<{ status: string; error: string }>(`/api/devices/cs-a-water-7/commands/${refused.body.id}`), (view) => view.body.status === 'failed', 10_000, 'the command failed');
+      expect(failed.body.error).toBe('profile wm-11 could not encode it (DECODER_ERROR): the codec reported errors: unknown command reboot');
+    } finally {
+      await chirpstack.endAsync();
+    }
   });
 
   it('dead-letters what the codec refuses with its reason and the raw event, and stores the rest', async () => {
