@@ -34,6 +34,8 @@ export interface IngestReceipt {
 
 const NOTHING_TAKEN: IngestReceipt = { accepted: 0, duplicates: 0, refused: [] };
 
+const NO_VETO = (): void => undefined;
+
 /** A receipt, and whether the broker may forward the message to subscribers (it held something valid). */
 type Taken = IngestReceipt & { readonly forward: boolean };
 
@@ -162,13 +164,9 @@ export class IngestService {
    * subscribers (another department's system should not receive what the contract refused).
    */
   handlePublish(client: PublishingClient, topic: string, payload: Uint8Array, done: AckCallback, notForwarded: () => void = () => undefined): boolean {
-    const taken = this.take(client, topic, payload, done);
-    if (!(taken instanceof Promise)) return taken.forward;
-    // A decoded message is known to hold nothing valid only later, but before its PUBACK (and so before aedes forwards it).
-    void taken.then((outcome) => {
-      if (!outcome.forward) notForwarded();
-    });
-    return true;
+    const taken = this.take(client, topic, payload, done, notForwarded);
+    // A decoded message is known to hold nothing valid only later; `notForwarded` is then called before its PUBACK.
+    return taken instanceof Promise ? true : taken.forward;
   }
 
   /**
@@ -209,7 +207,7 @@ export class IngestService {
   }
 
   /** One message, however it came: routed in arrival order; never throws (into the broker or the HTTP handler). */
-  private take(client: PublishingClient, topic: string, payload: Uint8Array, done: AckCallback): Taken | Promise<Taken> {
+  private take(client: PublishingClient, topic: string, payload: Uint8Array, done: AckCallback, notForwarded: () => void = NO_VETO): Taken | Promise<Taken> {
     if (!this.accepting) {
       done(new Error('service is shutting down'));
       return NOT_TAKEN;
@@ -217,7 +215,7 @@ export class IngestService {
     const state = this.stateOf(client);
     const settle = state.acks.reserve(done);
     try {
-      return this.route(client, state.parseTopic(topic, this.catalogue.current()), topic, payload, settle);
+      return this.route(client, state.parseTopic(topic, this.catalogue.current()), topic, payload, settle, notForwarded);
     } catch (error) {
       // A failure here (e.g. the dead-letter store is unwritable) refuses the message without PUBACK or 2xx, so the
       // device keeps it and resends.
@@ -249,7 +247,7 @@ export class IngestService {
     return state;
   }
 
-  private route(client: PublishingClient, parsed: TopicParse, topic: string, payload: Uint8Array, settle: AckCallback): Taken | Promise<Taken> {
+  private route(client: PublishingClient, parsed: TopicParse, topic: string, payload: Uint8Array, settle: AckCallback, notForwarded: () => void): Taken | Promise<Taken> {
     const clientId = client.id;
     const receivedAt = Date.now();
     if (!parsed.ok) {
@@ -275,7 +273,7 @@ export class IngestService {
     const decoding = this.decoding.decoderOf(address.deviceId);
     if (decoding !== null) {
       const message: DecodableMessage = { input: { bytes: payload, receivedAt: new Date(receivedAt) }, eventTime: receivedAt };
-      return this.decodeThenAccept(client, address, topic, payload, receivedAt, decoding, message, settle);
+      return this.decodeThenAccept(client, address, topic, payload, receivedAt, decoding, message, settle, notForwarded);
     }
     return this.accept(client, address, topic, payload, receivedAt, validateTelemetry(address, payload, receivedAt, this.limits, this.catalogue.current()), settle);
   }
@@ -294,25 +292,26 @@ export class IngestService {
     decoding: ProfileDecoder | { readonly missing: string },
     message: DecodableMessage,
     settle: AckCallback,
+    notForwarded: () => void = NO_VETO,
   ): Promise<Taken> {
     try {
       if ('missing' in decoding) {
         const detail = `device ${address.deviceId} names device profile ${decoding.missing}, which does not exist (any more)`;
-        return this.refuseWhole(client.id, address, topic, payload, receivedAt, 'PROFILE_UNKNOWN', detail, settle);
+        return this.refuseWhole(client.id, address, topic, payload, receivedAt, 'PROFILE_UNKNOWN', detail, settle, notForwarded);
       }
       const profileId = decoding.profile.id;
       if (decoding.profile.networkServerObject && message.networkServerObject === undefined) {
         const detail = `profile ${profileId} decodes the network server's decoded object, and this message has none (is the codec set in the network server's device profile?)`;
-        return this.refuseWhole(client.id, address, topic, payload, receivedAt, 'DECODER_ERROR', detail, settle);
+        return this.refuseWhole(client.id, address, topic, payload, receivedAt, 'DECODER_ERROR', detail, settle, notForwarded);
       }
       const input = decoding.profile.networkServerObject ? { ...message.input, json: message.networkServerObject } : message.input;
       const outcome = await decoding.decode(input);
-      if (isRefusal(outcome)) return this.refuseWhole(client.id, address, topic, payload, receivedAt, outcome.reason, `profile ${profileId}: ${outcome.detail}`, settle);
+      if (isRefusal(outcome)) return this.refuseWhole(client.id, address, topic, payload, receivedAt, outcome.reason, `profile ${profileId}: ${outcome.detail}`, settle, notForwarded);
       const readings = withExtraMetrics(outcome.readings, message, this.catalogue.current().metricNames(address.domain));
       const result = validateTelemetry(address, decodedPayload(readings, message.eventTime, message.seq), receivedAt, this.limits, this.catalogue.current());
       // Dead letters keep the vendor's raw payload (what can be decoded again), the detail what the decoder made of it.
       const rejections = result.rejections.map(({ reason, detail, index }) => ({ reason, detail: `${detail} (decoded by profile ${profileId})`, ...(index === undefined ? {} : { index }) }));
-      return this.accept(client, address, topic, payload, receivedAt, { readings: result.readings, rejections }, settle);
+      return this.accept(client, address, topic, payload, receivedAt, { readings: result.readings, rejections }, settle, notForwarded);
     } catch (error) {
       this.logger.error({ msg: 'Could not process a decoded message', clientId: client.id, topic, error });
       settle(error instanceof Error ? error : new Error(String(error)));
@@ -320,14 +319,35 @@ export class IngestService {
     }
   }
 
-  private refuseWhole(clientId: string, address: DeviceAddress, topic: string, payload: Uint8Array, receivedAt: number, reason: RejectReason, detail: string, settle: AckCallback): Taken {
+  private refuseWhole(
+    clientId: string,
+    address: DeviceAddress,
+    topic: string,
+    payload: Uint8Array,
+    receivedAt: number,
+    reason: RejectReason,
+    detail: string,
+    settle: AckCallback,
+    notForwarded: () => void = NO_VETO,
+  ): Taken {
     this.recordRejections(clientId, topic, payload, receivedAt, address.deviceId, address.domain, [{ reason, detail }]);
+    notForwarded();
     settle();
     return { forward: false, ...NOTHING_TAKEN, refused: [{ reason, detail }] };
   }
 
   /** Validated readings: rejections dead-lettered, resends dropped, the rest to the writer (settled when durable). */
-  private accept(client: PublishingClient, address: DeviceAddress, topic: string, payload: Uint8Array, receivedAt: number, result: ValidationResult, settle: AckCallback): Taken {
+  /** `notForwarded` is told before the acknowledgement when the message held nothing valid (the broker keeps it from subscribers). */
+  private accept(
+    client: PublishingClient,
+    address: DeviceAddress,
+    topic: string,
+    payload: Uint8Array,
+    receivedAt: number,
+    result: ValidationResult,
+    settle: AckCallback,
+    notForwarded: () => void = NO_VETO,
+  ): Taken {
     const clientId = client.id;
     if (result.rejections.length > 0) {
       this.recordRejections(clientId, topic, payload, receivedAt, address.deviceId, address.domain, result.rejections);
@@ -337,6 +357,7 @@ export class IngestService {
     const duplicates = result.readings.length - readings.length;
     this.stats.duplicates += duplicates;
     if (readings.length === 0) {
+      if (result.readings.length === 0) notForwarded();
       settle();
       return { forward: result.readings.length > 0, accepted: 0, duplicates, refused: result.rejections };
     }
