@@ -6,7 +6,7 @@ import { bearer, createApiKey } from '../harness/operators';
 import { repoRoot } from '../harness/repo-root';
 import { postReadings } from '../harness/http-ingest';
 import { InfluxdProcess } from '../harness/influxd-process';
-import { deviceLogin, provisionDevice } from '../harness/provision';
+import { deviceLogin, provisionDevice, subscriberLogin } from '../harness/provision';
 import { storedReadings } from '../harness/stored-readings';
 import { waitFor } from '../harness/wait-for';
 
@@ -26,6 +26,7 @@ interface ProfileView {
 }
 
 const DATABASE = 'profiles';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A 4G RTU's own JSON: pressure in 0.1 kPa, a Beijing-time wall clock without a zone. */
 const RTU_PROFILE = {
@@ -103,6 +104,12 @@ describe('device profiles and decoders (real service, real MQTT and HTTP, real i
     await createProfile(RTU_PROFILE);
     const client = await connect('prof-rtu-1');
     await assign('prof-rtu-1', 'acme-rtu');
+    // Another department's system on the device's topic: it gets what held a valid reading, not what was refused.
+    const subscriber = await connectAsync(hub.mqttUrl, { ...(await subscriberLogin(hub, 'rtu-watch')), reconnectPeriod: 0 });
+    clients.push(subscriber);
+    const forwarded: string[] = [];
+    subscriber.on('message', (_topic, payload) => forwarded.push(payload.toString('utf8')));
+    await subscriber.subscribeAsync('sensors/water/prof-rtu-1/telemetry', { qos: 1 });
     const at = Math.floor(Date.now() / 1000) * 1000 - 60_000;
     await client.publishAsync('sensors/water/prof-rtu-1/telemetry', JSON.stringify({ P1: 4125, unit: '0.1kPa', T: beijing(at) }), { qos: 1 });
     await client.publishAsync('sensors/water/prof-rtu-1/telemetry', JSON.stringify({ P1: 0.5, unit: 'MPa', T: beijing(at + 1000) }), { qos: 1 });
@@ -121,6 +128,9 @@ describe('device profiles and decoders (real service, real MQTT and HTTP, real i
         payloadEncoding: 'utf8',
       },
     ]);
+    await waitFor(() => Promise.resolve(forwarded.length), (count) => count >= 2, 5_000, 'forwarded messages');
+    await sleep(200);
+    expect(forwarded.map((text) => (JSON.parse(text) as { P1: number }).P1)).toEqual([4125, 0.5]);
     const view = await hub.get<ProfileView>('/api/device-profiles/acme-rtu');
     expect([view.body.devices, view.body.decoderStats.decoded, view.body.decoderStats.refused]).toEqual([1, 3, 1]);
   });
