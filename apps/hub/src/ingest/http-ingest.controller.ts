@@ -6,7 +6,7 @@ import { INGEST_STATUSES, type HttpAnswer } from '@hub/pipeline';
 import { PublicRoute } from '../access/access.decorators';
 import { AcceptsBody } from '../http/request-shape.interceptor';
 import { CurrentDevice, DeviceLoginGuard, type AdmittedDevice } from './device-login.guard';
-import { HttpIngestHandler } from './http-ingest.handler';
+import { HttpIngestHandler, PROFILED_MEDIA_TYPES } from './http-ingest.handler';
 import { IngestAnswerDto } from './ingest-answer.dto';
 
 const READINGS_EXAMPLE = [
@@ -28,8 +28,9 @@ export class HttpIngestController {
   @Post(':domain/:deviceId')
   @HttpCode(200)
   @UseGuards(DeviceLoginGuard)
-  // A device with a profile posts its vendor's payload: JSON, a hex or base64 string (NB-IoT platforms), raw bytes.
-  @AcceptsBody('application/json', 'text/plain', 'application/octet-stream')
+  // A device with a profile posts its vendor's payload: JSON, a hex or base64 string (NB-IoT platforms), raw bytes;
+  // the handler narrows it to JSON for a device on the contract.
+  @AcceptsBody(...PROFILED_MEDIA_TYPES)
   @ApiOperation({
     summary:
       'A device posts its readings: one reading object or a JSON array of them, exactly the MQTT telemetry payload — or, for a device with a profile, its vendor\'s payload (JSON, hex or base64 text, bytes). Answered once every reading is in InfluxDB, ' +

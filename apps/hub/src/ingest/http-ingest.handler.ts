@@ -4,6 +4,8 @@ import { quoted } from '@hub/common';
 import { HttpAnswer, HttpIngestService, ingestAnswer } from '@hub/pipeline';
 import type { AdmittedDevice } from './device-login.guard';
 import { readRequestBytes } from './request-bytes';
+import { DeviceRegistryService } from '@hub/devices';
+import { type BodyHeaders, contentTypeProblem, JSON_MEDIA_TYPE } from '../http/request-shape';
 
 /** Seconds a client is asked to wait after a 503 (memory full, shutting down) or a 429 (login back-off). */
 export const RETRY_AFTER_S = 5;
@@ -14,10 +16,17 @@ export const RETRY_AFTER_S = 5;
  */
 @Injectable()
 export class HttpIngestHandler {
-  constructor(private readonly ingest: HttpIngestService) {}
+  constructor(
+    private readonly ingest: HttpIngestService,
+    private readonly registry: DeviceRegistryService,
+  ) {}
 
   async handle(request: Request, login: AdmittedDevice, domain: string, deviceId: string): Promise<HttpAnswer> {
     checkEncoding(request);
+    // The route takes text and bytes (a vendor's hex string, a binary frame) only for a device whose profile decodes
+    // them; a device on the contract sends JSON, and anything else is a 415 before its body is read.
+    const mediaTypeProblem = contentTypeProblem(bodyHeaders(request), this.registry.find(deviceId)?.profileId == null ? [JSON_MEDIA_TYPE] : PROFILED_MEDIA_TYPES);
+    if (mediaTypeProblem !== undefined) throw new UnsupportedMediaTypeException(mediaTypeProblem);
     if (!this.ingest.acceptsMore) throw busy('the service holds as many readings in memory as it may (InfluxDB and the outage spool cannot take more now)');
     const post = { login, domain, deviceId };
     const body = await readRequestBytes(request, this.ingest.maxPayloadBytes);
@@ -26,6 +35,13 @@ export class HttpIngestHandler {
     if (outcome.kind === 'busy') throw busy(outcome.reason);
     return ingestAnswer(outcome);
   }
+}
+
+/** What a device with a profile may post: its vendor's JSON, hex or base64 text, or raw bytes. */
+export const PROFILED_MEDIA_TYPES = [JSON_MEDIA_TYPE, 'text/plain', 'application/octet-stream'];
+
+function bodyHeaders(request: Request): BodyHeaders {
+  return { contentType: request.headers['content-type'], contentLength: request.headers['content-length'], transferEncoding: request.headers['transfer-encoding'] };
 }
 
 /** Nothing was taken: the client should send the same request again later. */
