@@ -270,6 +270,11 @@ describe('device profiles and decoders (real service, real MQTT and HTTP, real i
       400,
       [{ field: 'decoder.metrics.preassure_kpa', problem: 'is not a metric of water in the catalogue; it has pressure_kpa, flow_m3h, level_m, turbidity_ntu, chlorine_mgl, ph (add one: POST /api/catalogue/domains/water/metrics)' }],
     ]);
+    const objectScript = await hub.request<{ issues: unknown[] }>('POST', '/api/device-profiles', { ...HEX_LOGGER_PROFILE, id: 'nb-object', networkServerObject: true });
+    expect([objectScript.status, objectScript.body.issues]).toEqual([
+      400,
+      [{ field: 'networkServerObject', problem: 'needs a mapping decoder: the network server already ran the codec, so its decoded object is mapped, not decoded again' }],
+    ]);
     const townAdmin = await createApiKey(hub, { name: 'ashford-admin', role: 'admin', towns: ['Ashford'] });
     const forbidden = await hub.request<{ message: string }>('PATCH', '/api/device-profiles/acme-rtu', { name: 'mine' }, bearer(townAdmin.key));
     expect([forbidden.status, forbidden.body.message]).toEqual([403, 'Only an admin of the whole county may change device profile acme-rtu: device profiles are shared by every town (key:ashford-admin has towns Ashford)']);

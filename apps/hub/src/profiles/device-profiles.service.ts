@@ -49,6 +49,7 @@ export class DeviceProfilesService {
     assertCountyWide(by, 'create a device profile');
     const input = readNewProfile(body, this.catalogue.current());
     if (this.book.get(input.id) !== undefined) throw new ProfileConflictError(`Device profile ${input.id} exists already (PATCH it to change it)`);
+    checkObjectMode(input);
     const decoder = await this.build(input);
     const now = Date.now();
     const profile: DeviceProfile = { ...input, version: 1, createdAt: now, createdBy: by.name, updatedAt: now, updatedBy: by.name };
@@ -71,7 +72,8 @@ export class DeviceProfilesService {
     const patch = readProfilePatch(body, this.catalogue.current());
     const current = this.require(id);
     if (patch.domain !== undefined && patch.domain !== current.domain) this.refuseWhileUsed(id, `change the domain of device profile ${id}`);
-    const decoder = await this.build({ ...current, ...patch });
+    checkObjectMode({ ...current, ...definedOf(patch) });
+    const decoder = await this.build({ ...current, ...definedOf(patch) });
     // Applied over the profile as it is now (another admin may have changed it while the decoder was building).
     const latest = this.book.get(id);
     if (latest === undefined) {
@@ -175,6 +177,15 @@ export class DeviceProfilesService {
 
   private viewOf(profile: DeviceProfile): DeviceProfileView {
     return { ...profile, decoder: { ...profile.decoder }, samples: [...profile.samples], devices: this.registry.usersOf(profile.id).length, decoderStats: this.book.statsOf(profile.id) };
+  }
+}
+
+/** The network server's decoded object is JSON its codec already made: a mapping reads it; a script would get no bytes. */
+function checkObjectMode(profile: Pick<DeviceProfile, 'networkServerObject' | 'decoder'>): void {
+  if (profile.networkServerObject && profile.decoder.kind !== 'mapping') {
+    throw new InvalidInputError('device profile', [
+      { field: 'networkServerObject', problem: 'needs a mapping decoder: the network server already ran the codec, so its decoded object is mapped, not decoded again' },
+    ]);
   }
 }
 
