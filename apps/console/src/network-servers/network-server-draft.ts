@@ -17,7 +17,7 @@ export interface NetworkServerDraft {
   readonly enabled: boolean;
 }
 
-export const NETWORK_SERVER_KIND_LABELS: Readonly<Record<NetworkServerKind, string>> = { 'chirpstack-v4': 'ChirpStack v4 (its MQTT integration)' };
+export const NETWORK_SERVER_KIND_LABELS: Readonly<Record<NetworkServerKind, string>> = { 'chirpstack-v4': 'ChirpStack v4' };
 
 export function emptyNetworkServerDraft(): NetworkServerDraft {
   return { name: '', kind: 'chirpstack-v4', url: '', username: '', password: '', clearPassword: false, ca: '', rejectUnauthorized: true, applicationIds: '', clientId: '', enabled: true };

@@ -109,16 +109,16 @@ function ServerTable(props: {
             <th scope="col">Connection</th>
             <th scope="col">State</th>
             <th scope="col">Last error</th>
-            <th scope="col" class="numeric">
+            <th scope="col" class="numeric" title="Messages taken from the broker since the bridge last (re)started">
               Received
             </th>
-            <th scope="col" class="numeric">
+            <th scope="col" class="numeric" title="PUBACKs sent, each once its readings were durable, since the bridge last (re)started">
               Acknowledged
             </th>
             <th scope="col" class="numeric" title="Messages the hub could not make durable: left unacknowledged for the broker to deliver again">
               Refused
             </th>
-            <th scope="col" class="numeric">
+            <th scope="col" class="numeric" title="Messages handed on whose PUBACK is not sent yet">
               In flight
             </th>
             <th scope="col">
@@ -194,6 +194,7 @@ function ServerTable(props: {
           ))}
         </tbody>
       </table>
+      <p class="muted small">Counters start again from 0 whenever a connection is changed or the hub restarts.</p>
     </div>
   );
 }
