@@ -44,6 +44,7 @@ const ROUTES: readonly Route[] = [
   { pattern: '/admin/api-keys', render: () => <AdminView section="api-keys" /> },
   { pattern: '/admin/catalogue', render: () => <AdminView section="catalogue" /> },
   { pattern: '/admin/device-profiles', render: () => <AdminView section="device-profiles" /> },
+  { pattern: '/admin/network-servers', render: () => <AdminView section="network-servers" /> },
   { pattern: '/admin/audit', render: () => <AdminView section="audit" /> },
 ];
 

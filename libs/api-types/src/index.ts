@@ -12,4 +12,5 @@ export * from './devices';
 export * from './health';
 export * from './ingest';
 export * from './integrations';
+export * from './network-servers';
 export * from './profiles';

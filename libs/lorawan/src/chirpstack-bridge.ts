@@ -1,3 +1,4 @@
+import type { BridgeState, BridgeStatus } from '@hub/api-types';
 import type { HubLogger } from '@hub/common';
 import { adaptChirpStackEvent, type AdaptedEvent, malformed, parseChirpStackTopic } from '@hub/decoders';
 import { type BrokerSession, type InboundMessage, type OpenBrokerSession, openMqttBrokerSession } from './broker-session';
@@ -6,29 +7,8 @@ import { type HeldAck, OrderedAcks } from './ordered-acks';
 import { type BackoffPolicy, DEFAULT_BACKOFF, reconnectDelay } from './reconnect-backoff';
 import type { UplinkSink } from './uplink-sink';
 
-export type BridgeState = 'stopped' | 'connecting' | 'connected' | 'waiting-to-reconnect' | 'stopping';
-
-export interface BridgeCounters {
-  /** PUBLISHes taken from the broker and handed to the sink. */
-  readonly received: number;
-  /** PUBACKs written to the socket: the sink said durable. */
-  readonly acknowledged: number;
-  /** The sink answered with an error (or threw): left for the broker to deliver again. */
-  readonly refusedUnacknowledged: number;
-}
-
-export interface BridgeStatus {
-  readonly state: BridgeState;
-  readonly connected: boolean;
-  /** ISO time of the current connection's CONNACK. */
-  readonly connectedSince: string | null;
-  /** Whether the broker still held our session at the last CONNACK. */
-  readonly sessionPresent: boolean | null;
-  readonly lastError: { readonly at: string; readonly message: string } | null;
-  /** Messages handed to the sink whose PUBACK is not sent yet. */
-  readonly inFlight: number;
-  readonly counters: BridgeCounters;
-}
+// The status the API shows is the bridge's own: one definition, in @hub/api-types, which the console reads too.
+export type { BridgeCounters, BridgeState, BridgeStatus } from '@hub/api-types';
 
 export interface ChirpStackBridgeOptions {
   readonly connection: NetworkServerConnection;

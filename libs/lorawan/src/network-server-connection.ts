@@ -1,9 +1,11 @@
+import type { NetworkServerKind } from '@hub/api-types';
+
 /**
  * A LoRaWAN network server the hub takes uplinks from, as an MQTT client of the network server's own broker
  * (issue 15). Only ChirpStack v4 for now; The Things Stack pushes over HTTP instead.
  */
-export const NETWORK_SERVER_KINDS = ['chirpstack-v4'] as const;
-export type NetworkServerKind = (typeof NETWORK_SERVER_KINDS)[number];
+export const NETWORK_SERVER_KINDS = ['chirpstack-v4'] as const satisfies readonly NetworkServerKind[];
+export type { NetworkServerKind };
 
 export const NETWORK_SERVER_NAME_PATTERN = /^[a-z0-9-]{1,40}$/;
 export const NETWORK_SERVER_NAME_TEXT = 'lower-case letters, digits and -, 1–40 characters, e.g. chirpstack-north';

@@ -1,5 +1,5 @@
-import type { BridgeStatus } from './chirpstack-bridge';
-import { type NetworkServerConnection, type NetworkServerKind, subscriptionFilters } from './network-server-connection';
+import type { BridgeStatus, NetworkServerView } from '@hub/api-types';
+import { type NetworkServerConnection, subscriptionFilters } from './network-server-connection';
 
 /** A stored connection with who made and last changed it. */
 export interface StoredNetworkServer {
@@ -10,25 +10,7 @@ export interface StoredNetworkServer {
   readonly updatedBy: string;
 }
 
-/** What the API shows: everything but the password, whose presence alone is told, and the bridge's status. */
-export interface NetworkServerView {
-  readonly name: string;
-  readonly kind: NetworkServerKind;
-  readonly url: string;
-  readonly username: string | null;
-  readonly passwordSet: boolean;
-  readonly tls: { readonly ca: string | null; readonly rejectUnauthorized: boolean };
-  readonly applicationIds: readonly string[];
-  /** The MQTT subscriptions these application ids make. */
-  readonly subscriptions: readonly string[];
-  readonly clientId: string;
-  readonly enabled: boolean;
-  readonly createdAt: string;
-  readonly createdBy: string;
-  readonly updatedAt: string;
-  readonly updatedBy: string;
-  readonly status: BridgeStatus;
-}
+export type { NetworkServerView } from '@hub/api-types';
 
 /** The connection as audit entries record it: the password's presence, never the password. */
 export function auditedConnection(connection: NetworkServerConnection): Record<string, unknown> {

@@ -10,6 +10,9 @@ import type {
   ProfileTryResult,
   NewCommandBody,
   MeView,
+  NetworkServerChangeBody,
+  NetworkServerView,
+  NewNetworkServerBody,
   OperatorView,
   AlertEventView,
   AlertPage,
@@ -107,6 +110,12 @@ export const hubApi = {
   tryDeviceProfile: (draft: unknown) => sendJson<ProfileTryResult>('POST', '/api/device-profiles/try', draft),
   /** A saved profile as it is stored: { payload, encoding, fPort }. */
   testDeviceProfile: (id: string, sample: unknown) => sendJson<ProfileTryResult>('POST', `/api/device-profiles/${encodeURIComponent(id)}/test`, sample),
+
+  /** County-wide admins only; the password is write-only (views say passwordSet). */
+  networkServers: (signal?: AbortSignal) => getJson<NetworkServerView[]>('/api/network-servers', signal),
+  createNetworkServer: (server: NewNetworkServerBody) => sendJson<NetworkServerView>('POST', '/api/network-servers', server),
+  updateNetworkServer: (name: string, change: NetworkServerChangeBody) => sendJson<NetworkServerView>('PATCH', `/api/network-servers/${encodeURIComponent(name)}`, change),
+  deleteNetworkServer: (name: string) => sendJson<void>('DELETE', `/api/network-servers/${encodeURIComponent(name)}`),
 
   operators: (signal?: AbortSignal) => getJson<OperatorView[]>('/api/operators', signal),
   createOperator: (operator: unknown) => sendJson<OperatorView>('POST', '/api/operators', operator),

@@ -7,9 +7,10 @@ import { ApiKeysAdmin } from './admin/api-keys-admin';
 import { AuditLogView } from './admin/audit-log-view';
 import { CatalogueAdmin } from './admin/catalogue-admin';
 import { DeviceProfilesAdmin } from './admin/device-profiles-admin';
+import { NetworkServersAdmin } from './admin/network-servers-admin';
 import { OperatorsAdmin } from './admin/operators-admin';
 
-type Section = 'operators' | 'api-keys' | 'catalogue' | 'device-profiles' | 'audit';
+type Section = 'operators' | 'api-keys' | 'catalogue' | 'device-profiles' | 'network-servers' | 'audit';
 
 /** countyWide: shared by every town, so only an admin of the whole county sees it (the hub refuses others' changes). */
 const SECTIONS: ReadonlyArray<{ section: Section; href: string; label: string; countyWide?: boolean }> = [
@@ -17,6 +18,7 @@ const SECTIONS: ReadonlyArray<{ section: Section; href: string; label: string; c
   { section: 'api-keys', href: '/admin/api-keys', label: 'API keys' },
   { section: 'catalogue', href: '/admin/catalogue', label: 'Catalogue' },
   { section: 'device-profiles', href: '/admin/device-profiles', label: 'Device profiles', countyWide: true },
+  { section: 'network-servers', href: '/admin/network-servers', label: 'Network servers', countyWide: true },
   { section: 'audit', href: '/admin/audit', label: 'Audit log' },
 ];
 
@@ -46,6 +48,12 @@ export function AdminView(props: { section: Section }): JSX.Element {
       {props.section === 'catalogue' && <CatalogueAdmin />}
       {props.section === 'device-profiles' &&
         (countyWide ? <DeviceProfilesAdmin /> : <Empty title="County-wide admins only">Device profiles are shared by every town, so only an admin of the whole county keeps them.</Empty>)}
+      {props.section === 'network-servers' &&
+        (countyWide ? (
+          <NetworkServersAdmin />
+        ) : (
+          <Empty title="County-wide admins only">A network server carries every town’s devices, and its credentials read all of them, so only an admin of the whole county manages it.</Empty>
+        ))}
       {props.section === 'audit' && <AuditLogView />}
     </Page>
   );
