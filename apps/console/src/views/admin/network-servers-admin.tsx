@@ -82,8 +82,9 @@ function NetworkServerHelp(): JSX.Element {
     <div class="muted network-server-help">
       <p>
         The hub connects to the MQTT broker of a ChirpStack v4 network server as a client and takes the uplink events of its applications. In ChirpStack, enable the
-        MQTT integration with the <strong>JSON marshaler</strong> (<code>json=true</code> under <code>[integration.mqtt]</code> in <code>chirpstack.toml</code>), and give
-        the hub broker credentials that may read <code>application/+/device/+/event/+</code>.
+        MQTT integration with the <strong>JSON marshaler</strong> and <strong>QoS 1</strong> (<code>json=true</code> and <code>qos=1</code> under{' '}
+        <code>[integration.mqtt]</code> in <code>chirpstack.toml</code>; at ChirpStack's default QoS 0 the broker keeps nothing for the hub), and give the hub broker
+        credentials that may read <code>application/+/device/+/event/+</code> and write <code>application/+/device/+/command/down</code> (commands).
       </p>
       <p>
         The hub subscribes at QoS 1 with a <strong>persistent session</strong> under a stable client id, and acknowledges an event only once its readings are durable: what
