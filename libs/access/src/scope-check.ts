@@ -1,9 +1,19 @@
-import { AccessScope, Principal, ScopedThing, scopeCovers } from './access-scope';
+import { AccessScope, isCountyWide, Principal, ScopedThing, scopeCovers } from './access-scope';
 import { AccessDeniedError } from './access-errors';
 
 /** Throws 403 unless the principal's scope covers the thing (an alert, a silence, a device …) named by `what`. */
 export function assertInScope(principal: Pick<Principal, 'name' | 'scope'>, thing: ScopedThing, what: string): void {
   if (!scopeCovers(principal.scope, thing)) throw new AccessDeniedError(`${what} is outside the scope of ${principal.name} (${describeScope(principal.scope)})`);
+}
+
+/**
+ * Throws 403 unless the principal's scope is the whole county: for what every town shares (the catalogue, device
+ * profiles, network servers). `why` says what makes it shared, for the message.
+ */
+export function assertCountyWide(principal: Pick<Principal, 'name' | 'scope'>, what: string, why: string): void {
+  if (!isCountyWide(principal.scope)) {
+    throw new AccessDeniedError(`Only an admin of the whole county may ${what}: ${why} (${principal.name} has ${describeScope(principal.scope)})`);
+  }
 }
 
 /** "towns Ashford, Brook; domains water" or "the whole county". */

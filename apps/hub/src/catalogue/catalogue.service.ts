@@ -1,9 +1,12 @@
 import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
-import { AccessDeniedError, describeScope, type Principal } from '@hub/access';
+import { assertCountyWide, type Principal } from '@hub/access';
 import { LiveCatalogue, type MetricChange, readMetricPatch, readNewDomain, readNewMetric, StoredReadingsOutsideRangeError } from '@hub/catalogue';
 import { type Catalogue, describeCatalogue } from '@hub/contract';
 import { InfluxQueryClient, quoteIdentifier } from '@hub/influx';
 import { AuditLogRepository } from '@hub/store';
+
+/** Why only a county-wide admin changes it, for the 403's message. */
+const SHARED = 'the catalogue is shared by every town';
 
 /** What InfluxDB holds outside a range: how many readings, and the lowest and highest of them. */
 export interface StoredOutside {
@@ -31,7 +34,7 @@ export class CatalogueService {
   }
 
   addDomain(body: unknown, by: Principal): Catalogue['domains'][number] {
-    assertCountyWide(by, 'add a domain');
+    assertCountyWide(by, 'add a domain', SHARED);
     const input = readNewDomain(body, this.catalogue.current());
     const now = Date.now();
     this.catalogue.addDomain(input, by.name, now);
@@ -41,7 +44,7 @@ export class CatalogueService {
   }
 
   addMetric(domain: string, body: unknown, by: Principal): Catalogue['domains'][number]['metrics'][number] {
-    assertCountyWide(by, `add a metric to ${domain}`);
+    assertCountyWide(by, `add a metric to ${domain}`, SHARED);
     this.catalogue.requireDomain(domain);
     const input = readNewMetric(body, domain, this.catalogue.current());
     const change = this.catalogue.addMetric(domain, input, by.name, Date.now());
@@ -55,7 +58,7 @@ export class CatalogueService {
    * new ones like them will be refused from now on.
    */
   async changeMetric(domain: string, metric: string, body: unknown, by: Principal): Promise<Catalogue['domains'][number]['metrics'][number]> {
-    assertCountyWide(by, `change ${domain}.${metric}`);
+    assertCountyWide(by, `change ${domain}.${metric}`, SHARED);
     const current = this.catalogue.requireMetric(domain, metric);
     const patch = readMetricPatch(body, current);
     const range = patch.range;
@@ -110,11 +113,5 @@ export class CatalogueService {
     const view = this.domainView(domain).metrics.find((entry) => entry.name === metric);
     if (view === undefined) throw new Error(`metric ${domain}.${metric} missing right after it was stored`);
     return view;
-  }
-}
-
-function assertCountyWide(by: Principal, what: string): void {
-  if (by.scope.towns.length > 0 || by.scope.domains.length > 0) {
-    throw new AccessDeniedError(`Only an admin of the whole county may ${what}: the catalogue is shared by every town (${by.name} has ${describeScope(by.scope)})`);
   }
 }

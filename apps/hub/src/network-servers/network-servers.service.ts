@@ -1,10 +1,13 @@
-import { AccessDeniedError, describeScope, isCountyWide, type Principal } from '@hub/access';
+import { assertCountyWide, type Principal } from '@hub/access';
 import {
   applyNetworkServerChange, auditedConnection, NetworkServerBridges, NetworkServerExistsError, NetworkServerNotFoundError, type NetworkServerView,
   parseNewNetworkServer, type StoredNetworkServer, toNetworkServerView,
 } from '@hub/lorawan';
 import type { AuditLogRepository } from '@hub/store';
 import type { NetworkServerRepository } from './network-server.repository';
+
+/** Why only a county-wide admin changes it, for the 403's message. */
+const SHARED = "a network server carries every town's devices";
 
 const TARGET_TYPE = 'network-server';
 
@@ -31,17 +34,17 @@ export class NetworkServersService {
   }
 
   list(by: NetworkServersActor): NetworkServerView[] {
-    assertCountyWide(by, 'see the network servers');
+    assertCountyWide(by, 'see the network servers', SHARED);
     return this.repository.list().map((stored) => this.view(stored));
   }
 
   get(name: string, by: NetworkServersActor): NetworkServerView {
-    assertCountyWide(by, 'see the network servers');
+    assertCountyWide(by, 'see the network servers', SHARED);
     return this.view(this.find(name));
   }
 
   async create(body: unknown, by: NetworkServersActor): Promise<NetworkServerView> {
-    assertCountyWide(by, 'add a network server');
+    assertCountyWide(by, 'add a network server', SHARED);
     const connection = parseNewNetworkServer(body);
     const now = this.now();
     const stored: StoredNetworkServer = { connection, createdAt: now, createdBy: by.name, updatedAt: now, updatedBy: by.name };
@@ -52,7 +55,7 @@ export class NetworkServersService {
   }
 
   async update(name: string, body: unknown, by: NetworkServersActor): Promise<NetworkServerView> {
-    assertCountyWide(by, 'change a network server');
+    assertCountyWide(by, 'change a network server', SHARED);
     const current = this.find(name);
     const connection = applyNetworkServerChange(body, current.connection);
     const now = this.now();
@@ -71,7 +74,7 @@ export class NetworkServersService {
   }
 
   async remove(name: string, by: NetworkServersActor): Promise<void> {
-    assertCountyWide(by, 'delete a network server');
+    assertCountyWide(by, 'delete a network server', SHARED);
     const current = this.find(name);
     this.repository.delete(name);
     this.audit.record({ actor: by.name, action: 'network-server.delete', targetType: TARGET_TYPE, targetId: name, detail: auditedConnection(current.connection) });
@@ -86,11 +89,5 @@ export class NetworkServersService {
 
   private view(stored: StoredNetworkServer): NetworkServerView {
     return toNetworkServerView(stored, this.bridges.status(stored.connection.name));
-  }
-}
-
-function assertCountyWide(by: NetworkServersActor, what: string): void {
-  if (!isCountyWide(by.scope)) {
-    throw new AccessDeniedError(`Only an admin of the whole county may ${what}: a network server carries every town's devices (${by.name} has ${describeScope(by.scope)})`);
   }
 }

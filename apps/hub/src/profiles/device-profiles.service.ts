@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AccessDeniedError, describeScope, type Principal } from '@hub/access';
+import { assertCountyWide, type Principal } from '@hub/access';
 import { LiveCatalogue } from '@hub/catalogue';
 import { type DomainIssue, InvalidInputError, isJsonObject, JsonInputReader } from '@hub/common';
 import type { HubConfig } from '@hub/config';
@@ -14,6 +14,9 @@ import {
 import { AuditLogRepository } from '@hub/store';
 import type { DeviceProfileView } from '@hub/api-types';
 import { HUB_CONFIG } from '../hub.tokens';
+
+/** Why only a county-wide admin changes it, for the 403's message. */
+const SHARED = 'device profiles are shared by every town';
 
 /**
  * Admins' device profiles: each checked by building its decoder (a JSONata expression that does not parse, a codec
@@ -46,7 +49,7 @@ export class DeviceProfilesService {
   }
 
   async create(body: unknown, by: Principal): Promise<DeviceProfileView> {
-    assertCountyWide(by, 'create a device profile');
+    assertCountyWide(by, 'create a device profile', SHARED);
     const input = readNewProfile(body, this.catalogue.current());
     if (this.book.get(input.id) !== undefined) throw new ProfileConflictError(`Device profile ${input.id} exists already (PATCH it to change it)`);
     checkObjectMode(input);
@@ -68,7 +71,7 @@ export class DeviceProfilesService {
   }
 
   async update(id: string, body: unknown, by: Principal): Promise<DeviceProfileView> {
-    assertCountyWide(by, `change device profile ${id}`);
+    assertCountyWide(by, `change device profile ${id}`, SHARED);
     const patch = readProfilePatch(body, this.catalogue.current());
     const current = this.require(id);
     if (patch.domain !== undefined && patch.domain !== current.domain) this.refuseWhileUsed(id, `change the domain of device profile ${id}`);
@@ -99,7 +102,7 @@ export class DeviceProfilesService {
   }
 
   remove(id: string, by: Principal): void {
-    assertCountyWide(by, `delete device profile ${id}`);
+    assertCountyWide(by, `delete device profile ${id}`, SHARED);
     const profile = this.require(id);
     this.refuseWhileUsed(id, `delete device profile ${id}`);
     this.repository.transaction(() => {
@@ -216,10 +219,4 @@ function auditDetail(profile: DeviceProfile): Record<string, unknown> {
 
 function definedOf(patch: ProfilePatch): ProfilePatch {
   return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as ProfilePatch;
-}
-
-function assertCountyWide(by: Principal, what: string): void {
-  if (by.scope.towns.length > 0 || by.scope.domains.length > 0) {
-    throw new AccessDeniedError(`Only an admin of the whole county may ${what}: device profiles are shared by every town (${by.name} has ${describeScope(by.scope)})`);
-  }
 }
