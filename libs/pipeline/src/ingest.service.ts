@@ -206,6 +206,34 @@ export class IngestService {
     }
   }
 
+  /**
+   * Values the hub read from a message itself rather than decoded (a LoRaWAN status event's battery level and link
+   * margin): kept as one reading at `eventTime` for the metrics the device's domain has, validated like any other;
+   * none of them in the catalogue → nothing to store, acknowledged. `done` when durable.
+   */
+  handleMeasured(client: PublishingClient, address: DeviceAddress, topic: string, payload: Uint8Array, metrics: Readonly<Record<string, number>>, eventTime: number, done: AckCallback): Promise<IngestReceipt> {
+    if (!this.accepting) {
+      done(new Error('service is shutting down'));
+      return Promise.resolve(NOTHING_TAKEN);
+    }
+    const settle = this.stateOf(client).acks.reserve(done);
+    try {
+      const known = this.catalogue.current().metricNames(address.domain);
+      const kept = Object.entries(metrics).filter(([name]) => known.includes(name));
+      if (kept.length === 0) {
+        settle();
+        return Promise.resolve(NOTHING_TAKEN);
+      }
+      const receivedAt = Date.now();
+      const result = validateTelemetry(address, decodedPayload([{ ts: eventTime, metrics: Object.fromEntries(kept) }], eventTime), receivedAt, this.limits, this.catalogue.current());
+      return Promise.resolve(receiptOf(this.accept(client, address, topic, payload, receivedAt, result, settle)));
+    } catch (error) {
+      this.logger.error({ msg: 'Could not process a message', clientId: client.id, topic, error });
+      settle(error instanceof Error ? error : new Error(String(error)));
+      return Promise.resolve(NOTHING_TAKEN);
+    }
+  }
+
   /** One message, however it came: routed in arrival order; never throws (into the broker or the HTTP handler). */
   private take(client: PublishingClient, topic: string, payload: Uint8Array, done: AckCallback, notForwarded: () => void = NO_VETO): Taken | Promise<Taken> {
     if (!this.accepting) {

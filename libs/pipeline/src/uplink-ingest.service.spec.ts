@@ -40,6 +40,7 @@ const CATALOGUE = new MetricCatalogue(
             rssi_dbm: spec('dBm', [-150, 0]),
             snr_db: spec('dB', [-30, 30]),
             gateways_heard: { ...spec('gateways', [0, 100]), integer: true },
+            battery_pct: spec('%', [0, 100]),
           }),
         ),
       },
@@ -149,7 +150,7 @@ describe('UplinkIngestService (ChirpStack events into readings)', () => {
     expect(uplinks.countsOf('county-ns')).toEqual({ uplinks: 1, otherEvents: 0, refused: 4 });
   });
 
-  it('acknowledges join and status events without storing them, and dead-letters a network server ERROR log for the device', async () => {
+  it('acknowledges join events, stores a status event\'s battery level when the catalogue has it, and dead-letters a network server ERROR log for the device', async () => {
     meter();
     const join = Buffer.from(JSON.stringify({ deviceInfo: UP_EVENT.deviceInfo, devAddr: '01a2b3c4' }));
     const log = Buffer.from(JSON.stringify({ deviceInfo: UP_EVENT.deviceInfo, level: 'ERROR', code: 'UPLINK_F_CNT_RESET', description: 'frame-counter reset or rollover' }));
@@ -157,11 +158,16 @@ describe('UplinkIngestService (ChirpStack events into readings)', () => {
     expect(await take(join, TOPIC.replace(/up$/, 'join'))).toBeUndefined();
     expect(await take(log, TOPIC.replace(/up$/, 'log'))).toBeUndefined();
     expect(await take(info, TOPIC.replace(/up$/, 'log'))).toBeUndefined();
+    // A status event: the battery as a reading (the catalogue has battery_pct; link_margin_db it has not, so it is left out).
+    const status = Buffer.from(JSON.stringify({ deviceInfo: UP_EVENT.deviceInfo, time: '2026-12-05T09:00:00.123456789+00:00', margin: 7, batteryLevel: 88.5 }));
+    expect(await take(status, TOPIC.replace(/up$/, 'status'))).toBeUndefined();
+    const external = Buffer.from(JSON.stringify({ deviceInfo: UP_EVENT.deviceInfo, time: '2026-12-05T09:10:00Z', externalPowerSource: true }));
+    expect(await take(external, TOPIC.replace(/up$/, 'status'))).toBeUndefined();
     expect(deadLetters.map(({ reason, detail, deviceId }) => ({ reason, detail, deviceId }))).toEqual([
       { reason: 'NETWORK_SERVER_ERROR', detail: `network server error UPLINK_F_CNT_RESET for DevEUI ${DEV_EUI}: frame-counter reset or rollover`, deviceId: 'wm-017' },
     ]);
-    expect(writer.lines).toEqual([]);
-    expect(uplinks.countsOf('county-ns')).toEqual({ uplinks: 0, otherEvents: 3, refused: 0 });
+    expect(writer.lines).toEqual([`water,device_id=wm-017 battery_pct=88.5 ${Date.parse('2026-12-05T09:00:00.123Z')}`]);
+    expect(uplinks.countsOf('county-ns')).toEqual({ uplinks: 0, otherEvents: 5, refused: 0 });
   });
 
   it('decodes the network server\'s own decoded object when the profile says so, and refuses an uplink without one', async () => {

@@ -1,5 +1,6 @@
 import type { HubLogger } from '@hub/common';
 import { type AdaptedEvent, isPlainObject, type Uplink } from '@hub/decoders';
+import { parseTimestamp } from '@hub/contract';
 import { MAX_QUARANTINED_DEVICES, type RegistryDevice } from '@hub/devices';
 import type { IngestReceipt, IngestService, PublishingClient, PublishRefusal } from './ingest.service';
 import type { AckCallback } from './ordered-acks';
@@ -91,6 +92,12 @@ export class UplinkIngestService {
         counts.otherEvents++;
         const error = networkServerError(event.event, payload);
         if (error !== null) return refuse({ ...error, reason: 'NETWORK_SERVER_ERROR', deviceId: this.devices.findByDevEui(error.devEui)?.deviceId });
+        const status = event.event === 'status' ? deviceStatus(payload) : null;
+        const reporting = status === null ? undefined : this.devices.findByDevEui(status.devEui);
+        if (status !== null && reporting !== undefined && reporting.status === 'active' && reporting.enabled && reporting.domain !== null && mayTake(reporting)) {
+          // The device's own report of its battery and how well it hears the network: readings, when the domain has them.
+          return this.ingest.handleMeasured(client, { domain: reporting.domain, deviceId: reporting.deviceId }, topic, payload, status.metrics, status.at, done);
+        }
         const ack = event.event === 'ack' ? downlinkAck(payload) : null;
         const acked = ack === null ? undefined : this.devices.findByDevEui(ack.devEui);
         if (ack !== null && acked !== undefined) this.tell(() => this.listener?.downlinkAcknowledged(acked.deviceId, ack.queueItemId, ack.acknowledged));
@@ -204,4 +211,25 @@ function downlinkAck(payload: Uint8Array): { devEui: string; queueItemId: string
   if (!isPlainObject(event) || !isPlainObject(event.deviceInfo) || typeof event.deviceInfo.devEui !== 'string' || typeof event.queueItemId !== 'string') return null;
   // Protobuf's JSON mapping leaves false out: an ack without `acknowledged` is a negative one.
   return { devEui: event.deviceInfo.devEui.toLowerCase(), queueItemId: event.queueItemId, acknowledged: event.acknowledged === true };
+}
+
+/**
+ * A ChirpStack status event (the device's answer to DevStatusReq): battery level in percent (absent when it runs on
+ * external power or cannot measure) and the link margin in dB, at the event's time.
+ */
+function deviceStatus(payload: Uint8Array): { devEui: string; at: number; metrics: Record<string, number> } | null {
+  let event: unknown;
+  try {
+    event = JSON.parse(Buffer.from(payload).toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (!isPlainObject(event) || !isPlainObject(event.deviceInfo) || typeof event.deviceInfo.devEui !== 'string') return null;
+  const at = typeof event.time === 'string' ? parseTimestamp(event.time) : undefined;
+  if (at === undefined) return null;
+  const metrics: Record<string, number> = {};
+  if (typeof event.batteryLevel === 'number' && event.externalPowerSource !== true && event.batteryLevelUnavailable !== true) metrics.battery_pct = event.batteryLevel;
+  // Protobuf's JSON mapping leaves a zero margin out.
+  metrics.link_margin_db = typeof event.margin === 'number' ? event.margin : 0;
+  return { devEui: event.deviceInfo.devEui.toLowerCase(), at, metrics };
 }
