@@ -113,6 +113,12 @@ describe('LoRaWAN through ChirpStack (real mosquitto, real service, real influxd
     expect(after.balanced).toBe(true);
     const letters = (await hub.get<{ items: Array<{ deviceId: string | null; topic: string }> }>('/api/dead-letters?limit=1000')).body.items;
     expect(letters.filter((letter) => letter.deviceId?.startsWith('cs-a-') === true || letter.topic.startsWith('application/'))).toEqual([]);
+    const metrics = await (await fetch(`${hub.httpUrl}/metrics`)).text();
+    expect(metrics.split('\n').filter((line) => line.startsWith('hub_lorawan_events_total{connection="county-ns"'))).toEqual([
+      `hub_lorawan_events_total{connection="county-ns",outcome="uplink"} ${ns.events}`,
+      'hub_lorawan_events_total{connection="county-ns",outcome="other"} 0',
+      'hub_lorawan_events_total{connection="county-ns",outcome="refused"} 0',
+    ]);
   });
 
   it('sends a command to a meter as a confirmed downlink through ChirpStack, encoded by its codec, and ends it on the network server\'s ack', async () => {

@@ -67,6 +67,11 @@ export class UplinkIngestService {
     return this.routes.get(devEui);
   }
 
+  /** Every connection's counts (a ChirpStack connection's name, `things-stack:<API key>` for a webhook). */
+  allCounts(): ReadonlyMap<string, UplinkCounts> {
+    return this.counts;
+  }
+
   countsOf(connection: string): UplinkCounts {
     return { ...(this.counts.get(connection) ?? { uplinks: 0, otherEvents: 0, refused: 0 }) };
   }

@@ -8,6 +8,7 @@ import { NetworkServersController } from './network-servers.controller';
 import { NetworkServersLifecycle } from './network-servers.lifecycle';
 import { NetworkServersService } from './network-servers.service';
 import { IngestUplinkSink } from './ingest-uplink.sink';
+import { LoRaWanMetrics } from './lorawan-metrics';
 
 export const NETWORK_SERVER_CONTROLLERS = [NetworkServersController];
 
@@ -30,5 +31,6 @@ export function networkServerProviders(): Provider[] {
       inject: [NetworkServerRepository, AuditLogRepository, NetworkServerBridges],
     },
     NetworkServersLifecycle,
+    LoRaWanMetrics,
   ];
 }
