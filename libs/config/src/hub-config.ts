@@ -54,7 +54,8 @@ export interface SpoolConfig {
 export interface HubConfig {
   /** port null: no plaintext MQTT listener (devices use MQTT over TLS). */
   readonly mqtt: { readonly host: string; readonly port: number | null; readonly wsPort: number | null };
-  readonly http: { readonly host: string; readonly port: number };
+  /** publicUrl: where people reach the console, for links in notifications (no trailing slash). */
+  readonly http: { readonly host: string; readonly port: number; readonly publicUrl: string };
   readonly dataDir: string;
   readonly influx: InfluxConfig;
   readonly writer: WriterConfig;
@@ -134,6 +135,7 @@ export function readHubConfig(read: ConfigReader): HubConfig {
     };
   }
 
+  const httpPort = read.port('HUB_HTTP_PORT', 3000, 'HTTP API, operator console, OpenAPI docs, metrics (HTTPS with a certificate)');
   const config: HubConfig = {
     mqtt: {
       host: read.string('HUB_MQTT_HOST', '0.0.0.0', 'address the MQTT listeners bind'),
@@ -142,7 +144,11 @@ export function readHubConfig(read: ConfigReader): HubConfig {
     },
     http: {
       host: read.string('HUB_HTTP_HOST', '0.0.0.0', 'address the HTTP API and console bind'),
-      port: read.port('HUB_HTTP_PORT', 3000, 'HTTP API, operator console, OpenAPI docs, metrics (HTTPS with a certificate)'),
+      port: httpPort,
+      publicUrl: read.url('HUB_PUBLIC_URL', `http://localhost:${httpPort}`, {
+        description: 'the console\'s address as people on duty reach it: notifications link to `{HUB_PUBLIC_URL}/alerts/{id}`',
+        default: 'http://localhost:{HUB_HTTP_PORT}',
+      }),
     },
     dataDir: read.string('HUB_DATA_DIR', './data', 'embedded SQLite database (registry, operators, sessions, API keys, audit log, alerts, dead letters, device state), the outage spool and the first admin\'s password file'),
     influx,

@@ -1,0 +1,132 @@
+import { type DomainIssue, firstUnprintable, InvalidInputError, isJsonObject, JsonInputReader } from '@hub/common';
+import {
+  CONTACT_POINT_KINDS, CONTACT_POINT_NAME_PATTERN, CONTACT_POINT_NAME_TEXT, type ContactPoint, type ContactPointKind, type ContactPointSettings, EMAIL_SECURITIES,
+  type EmailSecurity, FEISHU_FORMATS,
+} from './contact-point';
+
+const CREATE_FIELDS = ['name', 'kind', 'settings'];
+const CHANGE_FIELDS = ['settings'];
+const SETTINGS_FIELDS: Readonly<Record<ContactPointKind, readonly string[]>> = {
+  email: ['host', 'port', 'security', 'username', 'password', 'from', 'to'],
+  dingtalk: ['url', 'secret'],
+  feishu: ['url', 'secret', 'format'],
+  wecom: ['url'],
+  webhook: ['url', 'secret'],
+};
+const DEFAULT_SMTP_PORT: Readonly<Record<EmailSecurity, number>> = { starttls: 587, tls: 465, none: 25 };
+const MAX_URL = 2048;
+const MAX_SECRET = 512;
+const MAX_RECIPIENTS = 50;
+// Deliberately loose (RFC 5322 allows far more); it catches a name or a phone number typed into the wrong field.
+const EMAIL_ADDRESS = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
+const HOSTNAME = /^[A-Za-z0-9.-]{1,253}$|^\[[0-9A-Fa-f:.]+\]$/;
+
+/** POST /api/contact-points: every problem listed with its field. */
+export function parseNewContactPoint(body: unknown): ContactPoint {
+  const issues: DomainIssue[] = [];
+  const read = JsonInputReader.of(body, '', issues, CREATE_FIELDS);
+  if (read === undefined) throw new InvalidInputError('contact point', issues);
+  const name = read.requiredString('name', { maxLength: 40, pattern: CONTACT_POINT_NAME_PATTERN, patternText: CONTACT_POINT_NAME_TEXT });
+  const kind = read.requiredOneOf('kind', CONTACT_POINT_KINDS);
+  const settings = kind === undefined ? undefined : read.has('settings') ? readSettings(read, kind) : read.fail('settings', `is required: ${SETTINGS_FIELDS[kind].join(', ')}`);
+  if (issues.length > 0 || name === undefined || settings === undefined) throw new InvalidInputError('contact point', issues);
+  return { name, ...settings };
+}
+
+/**
+ * PATCH /api/contact-points/{name}: the settings sent replace the current ones and the result is checked whole.
+ * A secret absent keeps its value (it is never shown, so a form that did not touch it sends nothing); null clears it.
+ */
+export function applyContactPointChange(body: unknown, current: ContactPoint): ContactPoint {
+  const issues: DomainIssue[] = [];
+  const read = JsonInputReader.of(body, '', issues, [...CHANGE_FIELDS, 'name', 'kind']);
+  if (read === undefined) throw new InvalidInputError('contact point change', issues);
+  for (const key of ['name', 'kind'] as const) {
+    if (read.has(key)) read.fail(key, 'cannot change: delete the contact point and create it again');
+  }
+  const change = read.raw('settings');
+  if (!read.has('settings')) read.fail('settings', `is required: any of ${SETTINGS_FIELDS[current.kind].join(', ')}`);
+  else if (!isJsonObject(change)) read.fail('settings', 'must be a JSON object');
+  if (issues.length > 0 || !isJsonObject(change)) throw new InvalidInputError('contact point change', issues);
+  // The security decides the default port: a change of security without a port takes the new default.
+  const base: Record<string, unknown> = { ...current.settings };
+  if (current.kind === 'email' && change.security !== undefined && change.port === undefined) delete base.port;
+  const merged = JsonInputReader.of({ settings: { ...base, ...change } }, '', issues, ['settings']);
+  const settings = merged === undefined ? undefined : readSettings(merged, current.kind);
+  if (issues.length > 0 || settings === undefined) throw new InvalidInputError('contact point change', issues);
+  return { name: current.name, ...settings };
+}
+
+function readSettings(read: JsonInputReader, kind: ContactPointKind): ContactPointSettings | undefined {
+  const fields = read.object('settings', SETTINGS_FIELDS[kind]);
+  if (fields === undefined) return undefined;
+  const before = read.issues.length;
+  const settings = readKindSettings(fields, kind);
+  return read.issues.length > before ? undefined : settings;
+}
+
+function readKindSettings(read: JsonInputReader, kind: ContactPointKind): ContactPointSettings | undefined {
+  switch (kind) {
+    case 'email': {
+      const host = read.requiredString('host', { maxLength: 253, pattern: HOSTNAME, patternText: 'a host name or IP address' });
+      const security = read.oneOf('security', EMAIL_SECURITIES) ?? 'starttls';
+      const port = read.number('port', { min: 1, max: 65_535, integer: true }) ?? DEFAULT_SMTP_PORT[security];
+      const username = readNullableText(read, 'username', 256);
+      const password = readNullableText(read, 'password', MAX_SECRET);
+      if (password != null && username == null) read.fail('password', 'needs a username');
+      const from = read.requiredString('from', { maxLength: 254, pattern: EMAIL_ADDRESS, patternText: 'an email address such as alerts@county.example' });
+      const to = read.has('to')
+        ? read.stringList('to', { maxItems: MAX_RECIPIENTS, pattern: EMAIL_ADDRESS, patternText: 'an email address such as duty@county.example' })
+        : read.fail('to', 'is required: a list of email addresses');
+      if (to !== undefined && to.length === 0) read.fail('to', 'must name at least one address');
+      if (host === undefined || from === undefined || to === undefined) return undefined;
+      return { kind, settings: { host, port, security, username: username ?? null, password: password ?? null, from, to } };
+    }
+    case 'dingtalk': {
+      const url = readUrl(read);
+      const secret = readNullableText(read, 'secret', MAX_SECRET) ?? null;
+      return url === undefined ? undefined : { kind, settings: { url, secret } };
+    }
+    case 'feishu': {
+      const url = readUrl(read);
+      const secret = readNullableText(read, 'secret', MAX_SECRET) ?? null;
+      const format = read.oneOf('format', FEISHU_FORMATS) ?? 'card';
+      return url === undefined ? undefined : { kind, settings: { url, secret, format } };
+    }
+    case 'wecom': {
+      const url = readUrl(read);
+      return url === undefined ? undefined : { kind, settings: { url } };
+    }
+    case 'webhook': {
+      const url = readUrl(read);
+      const secret = readNullableText(read, 'secret', MAX_SECRET) ?? null;
+      return url === undefined ? undefined : { kind, settings: { url, secret } };
+    }
+  }
+}
+
+/** Only http(s): a contact point must not make the hub open file:, data: or other schemes. */
+function readUrl(read: JsonInputReader): string | undefined {
+  if (!read.has('url')) return read.fail('url', 'is required: an http:// or https:// URL');
+  const text = read.string('url', { maxLength: MAX_URL });
+  if (text === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return read.fail('url', 'must be an http:// or https:// URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return read.fail('url', `must start http:// or https://, not ${url.protocol}//`);
+  if (url.username !== '' || url.password !== '') return read.fail('url', 'must not hold user credentials');
+  return url.href;
+}
+
+/** A string, null (none) or absent (undefined). Empty strings are refused: null says "none". */
+function readNullableText(read: JsonInputReader, key: string, maxLength: number): string | null | undefined {
+  if (read.raw(key) === null) return null;
+  const text = read.string(key, { maxLength });
+  if (text === undefined) return undefined;
+  const bad = firstUnprintable(text);
+  if (bad !== null) return read.fail(key, `must be printable text, holds U+${(bad.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`);
+  return text;
+}
