@@ -16,6 +16,7 @@ describe('alert messages (English templates)', () => {
     expect(message.markdownTitle).toBe('[CRITICAL] Test message fired');
     expect(message.markdown).toContain('- **Value:** 1250 ppm\n');
     expect(message.markdown).toContain('[Open alert 42 in the console](https://hub.county.example/alerts/42)');
+    expect(message.html).toContain('<p><a href="https://hub.county.example/alerts/42">Open alert 42 in the console</a></p>');
   });
 
   it('escapes HTML only in the HTML part, and marks a test message', () => {
@@ -25,6 +26,7 @@ describe('alert messages (English templates)', () => {
     expect(message.text).toContain('By: ops<b>\nNote: A & B\n');
     expect(message.html).toContain('<strong>[TEST] Leak &lt;script&gt; acknowledged</strong>');
     expect(message.html).toContain('<td>A &amp; B</td>');
+    expect(message.html).toContain('<td>ops&lt;b&gt;</td>');
   });
 
   it('has a word for every event kind and severity', () => {

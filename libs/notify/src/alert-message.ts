@@ -42,6 +42,9 @@ export interface RenderedMessage {
 
 /** Only HTML is escaped: in mail text, markdown and JSON strings `&amp;` would be shown as typed. */
 const NO_ESCAPE = { escape: (value: unknown): string => String(value) };
+const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/** The five characters that matter in text and quoted attributes; mustache's default also turns `/` into `&#x2F;`, which mangles links in mail clients that show the source. */
+const HTML_ESCAPE = { escape: (value: unknown): string => String(value).replace(/[&<>"']/g, (char) => HTML_ENTITIES[char]) };
 
 export function alertMessageView(change: AlertChange, publicUrl: string, templates: MessageTemplates, test: boolean): AlertMessageView {
   const { alert } = change;
@@ -76,7 +79,7 @@ export function renderMessage(view: AlertMessageView, templates: MessageTemplate
   return {
     subject: plain(templates.subject).replace(/\s+/g, ' ').trim(),
     text: plain(templates.text),
-    html: Mustache.render(templates.html, view),
+    html: Mustache.render(templates.html, view, {}, HTML_ESCAPE),
     markdownTitle: plain(templates.markdownTitle),
     markdown: plain(templates.markdown),
   };

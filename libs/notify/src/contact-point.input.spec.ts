@@ -37,9 +37,12 @@ describe('contact point input', () => {
   it('takes only http(s) URLs without credentials for robots and webhooks', () => {
     expect(issuesOf(() => parseNewContactPoint({ name: 'a', kind: 'dingtalk', settings: { url: 'file:///etc/passwd', secret: '' } }))).toEqual([
       { field: 'settings.url', problem: 'must start http:// or https://, not file://' },
-      { field: 'settings.secret', problem: 'must be a non-empty string of at most 512 characters, got ""' },
+      { field: 'settings.secret', problem: 'must be a non-empty string of at most 512 characters, got an empty string' },
     ]);
     expect(issuesOf(() => parseNewContactPoint({ name: 'b', kind: 'webhook', settings: { url: 'https://u:p@ops.example/hook' } }))).toEqual([{ field: 'settings.url', problem: 'must not hold user credentials' }]);
+    const leaked = issuesOf(() => parseNewContactPoint({ name: 'g', kind: 'webhook', settings: { url: 'https://ops.example/hook', secret: `s3cret-${'x'.repeat(600)}` } }));
+    expect(leaked).toEqual([{ field: 'settings.secret', problem: 'must be a non-empty string of at most 512 characters, got 607 characters' }]);
+    expect(issuesOf(() => parseNewContactPoint({ name: 'h', kind: 'dingtalk', settings: { url: 42 } }))).toEqual([{ field: 'settings.url', problem: 'must be a non-empty string of at most 2048 characters, got a number' }]);
     expect(issuesOf(() => parseNewContactPoint({ name: 'c', kind: 'wecom', settings: {} }))).toEqual([{ field: 'settings.url', problem: 'is required: an http:// or https:// URL' }]);
     expect(issuesOf(() => parseNewContactPoint({ name: 'd', kind: 'sms' }))).toEqual([{ field: 'kind', problem: 'must be one of email, dingtalk, feishu, wecom, webhook, got "sms"' }]);
     expect(issuesOf(() => parseNewContactPoint({ name: 'e', kind: 'feishu' }))).toEqual([{ field: 'settings', problem: 'is required: url, secret, format' }]);

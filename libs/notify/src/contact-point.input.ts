@@ -108,7 +108,7 @@ function readKindSettings(read: JsonInputReader, kind: ContactPointKind): Contac
 /** Only http(s): a contact point must not make the hub open file:, data: or other schemes. */
 function readUrl(read: JsonInputReader): string | undefined {
   if (!read.has('url')) return read.fail('url', 'is required: an http:// or https:// URL');
-  const text = read.string('url', { maxLength: MAX_URL });
+  const text = secretText(read, 'url', MAX_URL);
   if (text === undefined) return undefined;
   let url: URL;
   try {
@@ -124,9 +124,23 @@ function readUrl(read: JsonInputReader): string | undefined {
 /** A string, null (none) or absent (undefined). Empty strings are refused: null says "none". */
 function readNullableText(read: JsonInputReader, key: string, maxLength: number): string | null | undefined {
   if (read.raw(key) === null) return null;
-  const text = read.string(key, { maxLength });
+  const text = secretText(read, key, maxLength);
   if (text === undefined) return undefined;
   const bad = firstUnprintable(text);
   if (bad !== null) return read.fail(key, `must be printable text, holds U+${(bad.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`);
   return text;
+}
+
+/**
+ * A non-empty string of at most maxLength characters. Unlike JsonInputReader.string, a refusal never quotes the
+ * value: these fields hold passwords, signing secrets and URLs with tokens, and 400 bodies reach browsers and proxies.
+ */
+function secretText(read: JsonInputReader, key: string, maxLength: number): string | undefined {
+  const value = read.raw(key);
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '' || value.length > maxLength) {
+    const got = typeof value === 'string' ? (value.trim() === '' ? 'an empty string' : `${value.length} characters`) : `a ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}`;
+    return read.fail(key, `must be a non-empty string of at most ${maxLength} characters, got ${got}`);
+  }
+  return value;
 }
