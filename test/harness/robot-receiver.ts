@@ -16,7 +16,7 @@ export interface ReceivedRequest {
   shapeProblems: string[];
 }
 
-export type RobotPlatformName = 'dingtalk' | 'feishu' | 'wecom' | 'webhook';
+export type RobotPlatformName = 'dingtalk' | 'feishu' | 'wecom' | 'sms' | 'webhook';
 
 export interface RobotCredentials {
   dingtalk: { accessToken: string; secret: string };
@@ -35,6 +35,7 @@ export interface RobotCredentials {
  *   POST /feishu/open-apis/bot/v2/hook/{token}                      (open.feishu.cn)
  *   POST /wecom/cgi-bin/webhook/send?key=…                          (qyapi.weixin.qq.com)
  *   POST /webhook                                                   (X-Hub-Timestamp, X-Hub-Signature)
+ *   any  /sms/…                                                     (an SMS gateway: records, answers {"Code":"OK"})
  */
 export class RobotReceiver {
   readonly received: ReceivedRequest[] = [];
@@ -94,6 +95,11 @@ export class RobotReceiver {
         return this.weCom(record, url, body, failure, response);
       case 'webhook':
         return this.webhook(record, failure, response);
+      case 'sms':
+        record.signatureOk = true;
+        if (failure === 'rate-limit') return send(response, 200, { Code: 'isv.BUSINESS_LIMIT_CONTROL', Message: 'minute-level flow control' });
+        if (typeof failure === 'number') return send(response, failure, { Code: 'ServiceUnavailable' });
+        return send(response, 200, { Code: 'OK', Message: 'OK', BizId: '900619746936498440^0' });
       default:
         return send(response, 404, { error: 'no such route' });
     }

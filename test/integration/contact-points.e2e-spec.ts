@@ -32,7 +32,8 @@ const CREDENTIALS = {
   webhook: { secret: 'webhook-secret-do-not-leak' },
 };
 const SMTP_PASSWORD = 'smtp-password-do-not-leak';
-const SECRETS = [CREDENTIALS.dingtalk.accessToken, CREDENTIALS.dingtalk.secret, CREDENTIALS.feishu.hookToken, CREDENTIALS.feishu.secret, CREDENTIALS.wecom.key, CREDENTIALS.webhook.secret, SMTP_PASSWORD];
+const SMS_TOKEN = 'sms-token-do-not-leak';
+const SECRETS = [CREDENTIALS.dingtalk.accessToken, CREDENTIALS.dingtalk.secret, CREDENTIALS.feishu.hookToken, CREDENTIALS.feishu.secret, CREDENTIALS.wecom.key, CREDENTIALS.webhook.secret, SMTP_PASSWORD, SMS_TOKEN];
 const PUBLIC_URL = 'https://hub.county.example';
 const TEST_SUBJECT = '[TEST] [CRITICAL] Test message fired: test-device in Ashford';
 
@@ -192,6 +193,47 @@ describe('/api/contact-points (real service, real SMTP server, robot receivers)'
     expect(await sendTest('ops-hook')).toEqual({ ok: false, status: 401, providerAnswer: '{"error":"bad signature"}', retryable: false });
   });
 
+  it('sends the SMS gateway request its templates describe, with the carrier template id and parameters', async () => {
+    const body = '{"PhoneNumbers":{{json.phones}},"TemplateCode":{{json.templateId}},"TemplateParam":{{json.paramsText}}}';
+    await create({
+      name: 'duty-sms',
+      kind: 'sms',
+      settings: {
+        method: 'PUT',
+        url: `${robots.url}/sms/v1/send?sender=county&tpl={{form.templateId}}`,
+        headers: { Authorization: `Bearer ${SMS_TOKEN}` },
+        contentType: 'application/json; charset=utf-8',
+        body,
+        templateId: 'SMS_154950909',
+        phoneNumbers: ['+8613800000000', '13900000000'],
+        success: { jsonPath: 'Code', equals: 'OK' },
+      },
+    });
+    expect(await sendTest('duty-sms')).toEqual({ ok: true, status: 200, providerAnswer: '{"Code":"OK","Message":"OK","BizId":"900619746936498440^0"}', retryable: false });
+    const request = lastReceived();
+    expect([request.method, request.path, request.query.toString()]).toEqual(['PUT', '/sms/v1/send', 'sender=county&tpl=SMS_154950909']);
+    expect([request.headers.authorization, request.headers['content-type']]).toEqual([`Bearer ${SMS_TOKEN}`, 'application/json; charset=utf-8']);
+    const sent = JSON.parse(request.rawBody) as { PhoneNumbers: string[]; TemplateCode: string; TemplateParam: string };
+    expect(sent).toEqual({ PhoneNumbers: ['+8613800000000', '13900000000'], TemplateCode: 'SMS_154950909', TemplateParam: expect.any(String) as string });
+    expect(JSON.parse(sent.TemplateParam)).toEqual({
+      rule: 'Test message',
+      summary: 'methane_ppm above 1000 ppm for 1m',
+      severity: 'CRITICAL',
+      event: 'fired',
+      device: 'test-device',
+      town: 'Ashford',
+      value: '1250',
+      unit: 'ppm',
+      since: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as string,
+      link: `${PUBLIC_URL}/alerts/0`,
+      alertId: '0',
+    });
+    robots.failNext('sms', 'rate-limit');
+    expect(await sendTest('duty-sms')).toEqual({ ok: false, status: 200, providerAnswer: '{"Code":"isv.BUSINESS_LIMIT_CONTROL","Message":"minute-level flow control"}', retryable: false });
+    robots.failNext('sms', 503);
+    expect(await sendTest('duty-sms')).toMatchObject({ ok: false, status: 503, retryable: true });
+  });
+
   it('logs every attempt, newest first, with alertId null for test messages', async () => {
     const answer = await hub.get<LoggedDelivery[]>('/api/contact-points/gas-ding/deliveries');
     expect(answer.status).toBe(200);
@@ -212,6 +254,7 @@ describe('/api/contact-points (real service, real SMTP server, robot receivers)'
       ['bounce-mail', false],
       ['busy-mail', false],
       ['closed-mail', false],
+      ['duty-sms', true],
       ['gas-ding', true],
       ['gas-duty-mail', false],
       ['gas-feishu', true],

@@ -44,7 +44,7 @@ describe('contact point input', () => {
     expect(leaked).toEqual([{ field: 'settings.secret', problem: 'must be a non-empty string of at most 512 characters, got 607 characters' }]);
     expect(issuesOf(() => parseNewContactPoint({ name: 'h', kind: 'dingtalk', settings: { url: 42 } }))).toEqual([{ field: 'settings.url', problem: 'must be a non-empty string of at most 2048 characters, got a number' }]);
     expect(issuesOf(() => parseNewContactPoint({ name: 'c', kind: 'wecom', settings: {} }))).toEqual([{ field: 'settings.url', problem: 'is required: an http:// or https:// URL' }]);
-    expect(issuesOf(() => parseNewContactPoint({ name: 'd', kind: 'sms' }))).toEqual([{ field: 'kind', problem: 'must be one of email, dingtalk, feishu, wecom, webhook, got "sms"' }]);
+    expect(issuesOf(() => parseNewContactPoint({ name: 'd', kind: 'pager' }))).toEqual([{ field: 'kind', problem: 'must be one of email, dingtalk, feishu, wecom, sms, webhook, got "pager"' }]);
     expect(issuesOf(() => parseNewContactPoint({ name: 'e', kind: 'feishu' }))).toEqual([{ field: 'settings', problem: 'is required: url, secret, format' }]);
   });
 
@@ -59,6 +59,34 @@ describe('contact point input', () => {
       kind: 'wecom',
       settings: { url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k' },
     });
+  });
+
+  it('reads an SMS gateway request and names each bad part of one', () => {
+    const body = '{"to": {{json.phones}}, "template": {{json.templateId}}, "params": {{json.params}}}';
+    expect(parseNewContactPoint({ name: 'sms', kind: 'sms', settings: { url: 'https://sms.example/v1/send', headers: { Authorization: 'Bearer t' }, body, templateId: 'SMS_123', phoneNumbers: ['+8613800000000'], success: { jsonPath: 'Code', equals: 'OK' } } })).toEqual({
+      name: 'sms',
+      kind: 'sms',
+      settings: { method: 'POST', url: 'https://sms.example/v1/send', headers: { Authorization: 'Bearer t' }, contentType: 'application/json', body, templateId: 'SMS_123', phoneNumbers: ['+8613800000000'], success: { jsonPath: 'Code', equals: 'OK' } },
+    });
+    expect(
+      issuesOf(() =>
+        parseNewContactPoint({
+          name: 'sms',
+          kind: 'sms',
+          settings: { method: 'GET', url: 'https://{{host}}/send', headers: { 'Content-Length': '1', 'X-Key': 'a\nb' }, body: '{{#open}}', phoneNumbers: ['call me'], success: { jsonPath: 'a..b' } },
+        }),
+      ),
+    ).toEqual([
+      { field: 'settings.url', problem: 'must not have placeholders in the scheme, host or port' },
+      { field: 'settings.headers.Content-Length', problem: 'is set by the hub (use contentType for the body\'s type); not allowed: host, content-length, content-type, transfer-encoding, connection' },
+      { field: 'settings.headers.X-Key', problem: 'must be a string of at most 2048 characters without line breaks' },
+      { field: 'settings.body', problem: 'is not a valid mustache template: Unclosed section "open" at 9' },
+      { field: 'settings.body', problem: 'must be absent or null with method GET: put the parameters in the url template' },
+      { field: 'settings.templateId', problem: 'is required' },
+      { field: 'settings.phoneNumbers[0]', problem: 'must be a phone number of 5–20 digits, optionally starting with +, got "call me"' },
+      { field: 'settings.success.jsonPath', problem: 'must match a dotted path such as Code or result.status' },
+      { field: 'settings.success.equals', problem: 'is required: the string, number or boolean the answer holds on success' },
+    ]);
   });
 
   describe('changes', () => {

@@ -1,7 +1,8 @@
 import { type DomainIssue, firstUnprintable, InvalidInputError, isJsonObject, JsonInputReader } from '@hub/common';
+import Mustache from 'mustache';
 import {
   CONTACT_POINT_KINDS, CONTACT_POINT_NAME_PATTERN, CONTACT_POINT_NAME_TEXT, type ContactPoint, type ContactPointKind, type ContactPointSettings, EMAIL_SECURITIES,
-  type EmailSecurity, FEISHU_FORMATS,
+  type EmailSecurity, FEISHU_FORMATS, SMS_METHODS, type SmsSettings,
 } from './contact-point';
 
 const CREATE_FIELDS = ['name', 'kind', 'settings'];
@@ -11,8 +12,20 @@ const SETTINGS_FIELDS: Readonly<Record<ContactPointKind, readonly string[]>> = {
   dingtalk: ['url', 'secret'],
   feishu: ['url', 'secret', 'format'],
   wecom: ['url'],
+  sms: ['method', 'url', 'headers', 'contentType', 'body', 'templateId', 'phoneNumbers', 'success'],
   webhook: ['url', 'secret'],
 };
+const SUCCESS_FIELDS = ['jsonPath', 'equals'];
+const MAX_TEMPLATE = 8192;
+const MAX_HEADERS = 20;
+const MAX_PHONES = 50;
+// E.164 with or without the +, or a national number: digits only, 5–20.
+const PHONE = /^\+?[0-9]{5,20}$/;
+// RFC 9110 token characters.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
+const CONTENT_TYPE = /^[a-z]+\/[a-z0-9.+-]+(;\s*[a-z-]+=[^;\s]+)*$/i;
+// Headers fetch would refuse or that the request itself decides.
+const RESERVED_HEADERS = ['host', 'content-length', 'content-type', 'transfer-encoding', 'connection'];
 const DEFAULT_SMTP_PORT: Readonly<Record<EmailSecurity, number>> = { starttls: 587, tls: 465, none: 25 };
 const MAX_URL = 2048;
 const MAX_SECRET = 512;
@@ -97,11 +110,72 @@ function readKindSettings(read: JsonInputReader, kind: ContactPointKind): Contac
       const url = readUrl(read);
       return url === undefined ? undefined : { kind, settings: { url } };
     }
+    case 'sms': {
+      const settings = readSms(read);
+      return settings === undefined ? undefined : { kind, settings };
+    }
     case 'webhook': {
       const url = readUrl(read);
       const secret = readNullableText(read, 'secret', MAX_SECRET) ?? null;
       return url === undefined ? undefined : { kind, settings: { url, secret } };
     }
+  }
+}
+
+function readSms(read: JsonInputReader): SmsSettings | undefined {
+  const before = read.issues.length;
+  const method = read.oneOf('method', SMS_METHODS) ?? 'POST';
+  const url = readUrl(read);
+  if (url !== undefined) checkTemplate(read, 'url', url);
+  if (url !== undefined && /[{}]/.test(new URL(url).origin)) read.fail('url', 'must not have placeholders in the scheme, host or port');
+  const headers = readHeaders(read);
+  const contentType = read.string('contentType', { maxLength: 200, pattern: CONTENT_TYPE, patternText: 'a media type such as application/json' }) ?? 'application/json';
+  const body = read.raw('body') === null ? null : read.string('body', { maxLength: MAX_TEMPLATE });
+  if (typeof body === 'string') checkTemplate(read, 'body', body);
+  if (method === 'GET' && typeof body === 'string') read.fail('body', 'must be absent or null with method GET: put the parameters in the url template');
+  if (method !== 'GET' && body == null) read.fail('body', `is required with method ${method}: a template such as {"to": {{json.phones}}, "template": {{json.templateId}}}`);
+  const templateId = read.requiredString('templateId', { maxLength: 100 });
+  const phoneNumbers = read.has('phoneNumbers')
+    ? read.stringList('phoneNumbers', { maxItems: MAX_PHONES, pattern: PHONE, patternText: 'a phone number of 5–20 digits, optionally starting with +' })
+    : read.fail('phoneNumbers', 'is required: a list of phone numbers');
+  if (phoneNumbers !== undefined && phoneNumbers.length === 0) read.fail('phoneNumbers', 'must name at least one number');
+  const success = readSuccess(read);
+  if (read.issues.length > before || url === undefined || headers === undefined || templateId === undefined || phoneNumbers === undefined || success === undefined) return undefined;
+  return { method, url, headers, contentType, body: body ?? null, templateId, phoneNumbers, success };
+}
+
+/** Header names and values as given; a value is never quoted back (it is usually a credential). */
+function readHeaders(read: JsonInputReader): Record<string, string> | undefined {
+  if (!read.has('headers')) return {};
+  const value = read.raw('headers');
+  if (!isJsonObject(value) || Object.keys(value).length > MAX_HEADERS) return read.fail('headers', `must be an object of at most ${MAX_HEADERS} header names to string values`);
+  const headers: Record<string, string> = {};
+  for (const [name, text] of Object.entries(value)) {
+    if (!HEADER_NAME.test(name)) read.fail(`headers.${name}`, 'is not a valid header name');
+    else if (RESERVED_HEADERS.includes(name.toLowerCase())) read.fail(`headers.${name}`, `is set by the hub (use contentType for the body's type); not allowed: ${RESERVED_HEADERS.join(', ')}`);
+    else if (typeof text !== 'string' || text.length > 2048 || /[\r\n\0]/.test(text)) read.fail(`headers.${name}`, 'must be a string of at most 2048 characters without line breaks');
+    else headers[name] = text;
+  }
+  return headers;
+}
+
+function readSuccess(read: JsonInputReader): SmsSettings['success'] | undefined {
+  if (read.raw('success') === null || !read.has('success')) return null;
+  const success = read.object('success', SUCCESS_FIELDS);
+  if (success === undefined) return undefined;
+  const jsonPath = success.requiredString('jsonPath', { maxLength: 200, pattern: /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, patternText: 'a dotted path such as Code or result.status' });
+  const equals = success.raw('equals');
+  if (!['string', 'number', 'boolean'].includes(typeof equals)) success.fail('equals', 'is required: the string, number or boolean the answer holds on success');
+  if (jsonPath === undefined || !(typeof equals === 'string' || typeof equals === 'number' || typeof equals === 'boolean')) return undefined;
+  return { jsonPath, equals };
+}
+
+/** A mustache template that parses: an unclosed section would otherwise fail only when an alert fires. */
+function checkTemplate(read: JsonInputReader, key: string, template: string): void {
+  try {
+    Mustache.parse(template);
+  } catch (error) {
+    read.fail(key, `is not a valid mustache template: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
   }
 }
 

@@ -1,11 +1,12 @@
 import { type AlertChange, alertLink, alertMessageView, type RenderedMessage, renderMessage } from './alert-message';
-import type { ContactPoint, DingTalkSettings, FeishuSettings, WebhookSettings, WeComSettings } from './contact-point';
+import type { ContactPoint, DingTalkSettings, FeishuSettings, SmsSettings, WebhookSettings, WeComSettings } from './contact-point';
 import { type DeliveryResult, retryableHttpStatus, truncateAnswer } from './delivery-result';
 import { sendEmail } from './email.transport';
-import { httpPost, isHttpAnswer } from './http-post';
+import { httpPost, httpSend, isHttpAnswer } from './http-post';
 import { DEFAULT_LANGUAGE, MESSAGE_LANGUAGES, type MessageTemplates } from './message-templates';
 import { robotResult } from './robot-answers';
 import { dingTalkSign, feishuSign, webhookSignature } from './signatures';
+import { renderSmsRequest, smsParams, smsResult, smsTemplateView } from './sms-request';
 
 export interface ContactPointSenderOptions {
   /** The console's public base URL, for the link to `/alerts/{id}`. */
@@ -39,7 +40,8 @@ export class ContactPointSender {
 
   async send(point: ContactPoint, change: AlertChange, options: SendOptions = {}): Promise<DeliveryResult> {
     const test = options.test ?? false;
-    const message = renderMessage(alertMessageView(change, this.options.publicUrl, this.templates, test), this.templates);
+    const view = alertMessageView(change, this.options.publicUrl, this.templates, test);
+    const message = renderMessage(view, this.templates);
     switch (point.kind) {
       case 'email':
         return sendEmail(point.settings, message, this.options.timeoutMs);
@@ -49,6 +51,8 @@ export class ContactPointSender {
         return this.feishu(point.settings, message);
       case 'wecom':
         return this.weCom(point.settings, message);
+      case 'sms':
+        return this.sms(point.settings, smsParams(view));
       case 'webhook':
         return this.webhook(point.name, point.settings, change, message, test);
     }
@@ -94,6 +98,19 @@ export class ContactPointSender {
     const body = { msgtype: 'markdown', markdown: { content: message.markdown } };
     const answer = await httpPost(settings.url, JSON.stringify(body), {}, this.options.timeoutMs, shown(settings.url));
     return isHttpAnswer(answer) ? robotResult('wecom', answer.status, answer.body) : answer;
+  }
+
+  /** The gateway request rendered from the contact point's templates; success as the contact point defines it. */
+  private async sms(settings: SmsSettings, params: ReturnType<typeof smsParams>): Promise<DeliveryResult> {
+    const request = renderSmsRequest(settings, smsTemplateView(settings, params));
+    let target: string;
+    try {
+      target = shown(request.url);
+    } catch {
+      return { ok: false, providerAnswer: 'the url template rendered an invalid URL', retryable: false };
+    }
+    const answer = await httpSend(request.method, request.url, request.body, request.headers, this.options.timeoutMs, target);
+    return isHttpAnswer(answer) ? smsResult(settings, answer.status, answer.body) : answer;
   }
 
   /** The change as JSON, signed over `{timestamp}.{body}` when the contact point has a secret. */

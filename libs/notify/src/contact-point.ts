@@ -2,7 +2,7 @@
  * A contact point: one named place an alert change can be sent to (an SMTP mailbox list, a group robot, a signed
  * webhook). Routes (issue 16, later) name contact points, so the name is the stable id.
  */
-export const CONTACT_POINT_KINDS = ['email', 'dingtalk', 'feishu', 'wecom', 'webhook'] as const;
+export const CONTACT_POINT_KINDS = ['email', 'dingtalk', 'feishu', 'wecom', 'sms', 'webhook'] as const;
 export type ContactPointKind = (typeof CONTACT_POINT_KINDS)[number];
 
 export const CONTACT_POINT_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
@@ -44,6 +44,29 @@ export interface WeComSettings {
   url: string;
 }
 
+export const SMS_METHODS = ['POST', 'PUT', 'GET'] as const;
+export type SmsMethod = (typeof SMS_METHODS)[number];
+
+/**
+ * An HTTP SMS gateway request, so Aliyun/Tencent-style providers or a county's own gateway fit without code. `url`
+ * and `body` are mustache templates (no escaping; `json.*` and `form.*` give encoded values, see sms-request.ts).
+ */
+export interface SmsSettings {
+  method: SmsMethod;
+  /** A template; may carry an API key in its query, so it is a secret. */
+  url: string;
+  /** Sent as given; typically the gateway's credentials (Authorization, X-Api-Key), so they are secret. */
+  headers: Record<string, string>;
+  contentType: string;
+  /** The body template (absent for GET). */
+  body: string | null;
+  /** The carrier-registered template id: Chinese carriers refuse SMS not sent through one. */
+  templateId: string;
+  phoneNumbers: string[];
+  /** Besides HTTP 2xx: the JSON answer's value at `jsonPath` (dotted) must equal `equals`. */
+  success: { jsonPath: string; equals: string | number | boolean } | null;
+}
+
 export interface WebhookSettings {
   url: string;
   /** Signs each body (X-Hub-Signature); null sends it unsigned. */
@@ -55,6 +78,7 @@ export type ContactPointSettings =
   | { kind: 'dingtalk'; settings: DingTalkSettings }
   | { kind: 'feishu'; settings: FeishuSettings }
   | { kind: 'wecom'; settings: WeComSettings }
+  | { kind: 'sms'; settings: SmsSettings }
   | { kind: 'webhook'; settings: WebhookSettings };
 
 export type ContactPoint = { name: string } & ContactPointSettings;
@@ -65,6 +89,7 @@ export const SECRET_FIELDS: Readonly<Record<ContactPointKind, readonly string[]>
   dingtalk: ['url', 'secret'],
   feishu: ['url', 'secret'],
   wecom: ['url'],
+  sms: ['url', 'headers'],
   webhook: ['secret'],
 };
 

@@ -38,11 +38,17 @@ export function publicSettings(point: ContactPoint): Record<string, unknown> {
   for (const [key, value] of Object.entries(point.settings)) {
     if (!secret.includes(key)) settings[key] = value;
   }
+  if (point.kind === 'sms') settings.headerNames = Object.keys(point.settings.headers);
   if (secret.includes('url')) settings.endpoint = new URL((point.settings as { url: string }).url).origin;
   return settings;
 }
 
 export function secretsSet(point: ContactPoint): Record<string, boolean> {
   const values = point.settings as unknown as Record<string, unknown>;
-  return Object.fromEntries(SECRET_FIELDS[point.kind].map((key) => [key, values[key] !== null && values[key] !== undefined]));
+  return Object.fromEntries(SECRET_FIELDS[point.kind].map((key) => [key, isSet(values[key])]));
+}
+
+function isSet(value: unknown): boolean {
+  if (value === null || value === undefined) return false;
+  return typeof value !== 'object' || Object.keys(value).length > 0;
 }

@@ -11,17 +11,28 @@ export interface HttpAnswer {
  * robot URLs carry their token in the query or the path's last segment.
  */
 export async function httpPost(url: string, body: string, headers: Record<string, string>, timeoutMs: number, shownTarget: string): Promise<HttpAnswer | DeliveryResult> {
+  return httpSend('POST', url, body, { 'content-type': 'application/json', ...headers }, timeoutMs, shownTarget);
+}
+
+export async function httpSend(
+  method: string,
+  url: string,
+  body: string | undefined,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  shownTarget: string,
+): Promise<HttpAnswer | DeliveryResult> {
   try {
     const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'county-sensing-hub', ...headers },
+      method,
+      headers: { 'user-agent': 'county-sensing-hub', ...headers },
       body,
       signal: AbortSignal.timeout(timeoutMs),
       redirect: 'error',
     });
     return { status: response.status, body: await response.text() };
   } catch (error) {
-    return { ok: false, providerAnswer: `POST ${shownTarget} failed: ${describeFetchError(error)}`, retryable: true };
+    return { ok: false, providerAnswer: `${method} ${shownTarget} failed: ${describeFetchError(error)}`, retryable: true };
   }
 }
 

@@ -9,3 +9,4 @@ export * from './message-templates';
 export * from './robot-answers';
 export * from './sample-alert';
 export * from './signatures';
+export * from './sms-request';

@@ -6,11 +6,12 @@ import type { ContactPointDelivery } from './contact-point-delivery.repository';
  * OpenAPI schemas of the contact point API. Documentation only: bodies are validated by @hub/notify, which names
  * every bad field. Settings per kind are described in docs/alerts.md (Contact points).
  */
-const KINDS = ['email', 'dingtalk', 'feishu', 'wecom', 'webhook'];
+const KINDS = ['email', 'dingtalk', 'feishu', 'wecom', 'sms', 'webhook'];
 const SETTINGS_TEXT =
   'By kind — email: host, port (default by security: 587/465/25), security (starttls | tls | none), username, password*, from, to[]; ' +
   'dingtalk: url* (…/robot/send?access_token=…), secret* (加签); feishu: url* (…/bot/v2/hook/…), secret*, format (card | text); ' +
-  'wecom: url* (…/webhook/send?key=…); webhook: url, secret* (signs X-Hub-Signature). * write-only: never returned, logged or audited.';
+  'wecom: url* (…/webhook/send?key=…); sms: method (POST | PUT | GET), url* (template), headers*, contentType, body (template), templateId, ' +
+  'phoneNumbers[], success { jsonPath, equals }; webhook: url, secret* (signs X-Hub-Signature). * write-only: never returned, logged or audited.';
 
 export class NewContactPointDto {
   @ApiProperty({ description: 'Its id, named by routes: lower-case letters, digits and -, 1–40', example: 'gas-on-call' })

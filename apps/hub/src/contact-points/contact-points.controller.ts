@@ -13,7 +13,7 @@ import { ContactPointChangeDto, ContactPointDeliveryDto, ContactPointDto, Delive
 import { ContactPointsService } from './contact-points.service';
 
 /**
- * Where alert changes can be sent: SMTP, DingTalk/Feishu/WeCom group robots, signed webhooks. County-wide admins
+ * Where alert changes can be sent: SMTP, DingTalk/Feishu/WeCom group robots, an HTTP SMS gateway, signed webhooks. County-wide admins
  * only; secrets are write-only.
  */
 @ApiTags('contact-points')
