@@ -16,7 +16,7 @@ export interface ReceivedRequest {
   shapeProblems: string[];
 }
 
-export type RobotPlatformName = 'dingtalk' | 'feishu' | 'wecom' | 'sms' | 'webhook';
+export type RobotPlatformName = 'dingtalk' | 'feishu' | 'wecom' | 'sms' | 'webhook' | 'hang';
 
 export interface RobotCredentials {
   dingtalk: { accessToken: string; secret: string };
@@ -36,6 +36,7 @@ export interface RobotCredentials {
  *   POST /wecom/cgi-bin/webhook/send?key=…                          (qyapi.weixin.qq.com)
  *   POST /webhook                                                   (X-Hub-Timestamp, X-Hub-Signature)
  *   any  /sms/…                                                     (an SMS gateway: records, answers {"Code":"OK"})
+ *   any  /hang                                                      (never answers: for timeouts)
  */
 export class RobotReceiver {
   readonly received: ReceivedRequest[] = [];
@@ -95,6 +96,8 @@ export class RobotReceiver {
         return this.weCom(record, url, body, failure, response);
       case 'webhook':
         return this.webhook(record, failure, response);
+      case 'hang':
+        return;
       case 'sms':
         record.signatureOk = true;
         if (failure === 'rate-limit') return send(response, 200, { Code: 'isv.BUSINESS_LIMIT_CONTROL', Message: 'minute-level flow control' });

@@ -193,6 +193,16 @@ describe('/api/contact-points (real service, real SMTP server, robot receivers)'
     expect(await sendTest('ops-hook')).toEqual({ ok: false, status: 401, providerAnswer: '{"error":"bad signature"}', retryable: false });
   });
 
+  it('gives up on a receiver that never answers after HUB_CONTACT_POINT_TIMEOUT, as retryable', async () => {
+    await create({ name: 'hanging-hook', kind: 'webhook', settings: { url: `${robots.url}/hang` } });
+    const started = Date.now();
+    const result = await sendTest('hanging-hook');
+    const tookMs = Date.now() - started;
+    expect(result).toEqual({ ok: false, providerAnswer: `POST ${robots.url} failed: The operation was aborted due to timeout`, retryable: true });
+    expect(tookMs).toBeGreaterThanOrEqual(2900);
+    expect(tookMs).toBeLessThan(6000);
+  });
+
   it('sends the SMS gateway request its templates describe, with the carrier template id and parameters', async () => {
     const body = '{"PhoneNumbers":{{json.phones}},"TemplateCode":{{json.templateId}},"TemplateParam":{{json.paramsText}}}';
     await create({
@@ -259,6 +269,7 @@ describe('/api/contact-points (real service, real SMTP server, robot receivers)'
       ['gas-duty-mail', false],
       ['gas-feishu', true],
       ['gas-wecom', true],
+      ['hanging-hook', false],
       ['ops-hook', true],
     ]);
     const answers = [JSON.stringify(list.body), ...(await Promise.all(list.body.map(async (point) => JSON.stringify((await hub.get(`/api/contact-points/${point.name}`)).body))))];
