@@ -3,6 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port';
 import { ServerProcess } from './server-process';
+import type { TestCertificate } from './test-certificates';
+
+/** STARTTLS required (with this certificate) and AUTH required (with this login): the script's own runner. */
+export interface SmtpSecurity {
+  readonly certificate: TestCertificate;
+  readonly login: string;
+  readonly password: string;
+}
 
 /** Debian's python3-aiosmtpd runs under the system Python, not whichever python3 is first on PATH. */
 const PYTHON = '/usr/bin/python3';
@@ -20,7 +28,8 @@ export interface CapturedEmail {
 
 /**
  * A real SMTP server (aiosmtpd) on a free 127.0.0.1 port that writes each message it accepts to a JSON file
- * (test/harness/smtp_capture.py). Recipients starting `bounce` get 550, `busy` 451.
+ * (test/harness/smtp_capture.py). Recipients starting `bounce` get 550, `busy` 451. With `security`, STARTTLS and
+ * AUTH (PLAIN/LOGIN) are both required, as on a county relay.
  */
 export class SmtpSinkProcess {
   private constructor(
@@ -29,15 +38,15 @@ export class SmtpSinkProcess {
     private readonly server: ServerProcess,
   ) {}
 
-  static async start(): Promise<SmtpSinkProcess> {
+  static async start(security?: SmtpSecurity): Promise<SmtpSinkProcess> {
     const dir = await mkdtemp(join(tmpdir(), 'smtp-sink-'));
     const port = await freePort();
-    const server = await ServerProcess.start({
-      name: 'aiosmtpd',
-      binary: 'env',
-      args: [`PYTHONPATH=${__dirname}`, PYTHON, '-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`, '-c', 'smtp_capture.CaptureHandler', dir],
-      readyTcpPort: port,
-    });
+    const listen = `127.0.0.1:${port}`;
+    const args =
+      security === undefined
+        ? [`PYTHONPATH=${__dirname}`, PYTHON, '-m', 'aiosmtpd', '-n', '-l', listen, '-c', 'smtp_capture.CaptureHandler', dir]
+        : [PYTHON, join(__dirname, 'smtp_capture.py'), '--listen', listen, '--out', dir, '--tls-cert', security.certificate.certFile, '--tls-key', security.certificate.keyFile, '--login', security.login, '--password', security.password];
+    const server = await ServerProcess.start({ name: 'aiosmtpd', binary: 'env', args, readyTcpPort: port });
     return new SmtpSinkProcess(port, dir, server);
   }
 

@@ -48,3 +48,48 @@ class CaptureHandler:
             json.dump(record, out)
         os.rename(path + '.tmp', path)
         return '250 2.0.0 Ok: queued as test-%d' % self.count
+
+
+def _serve():
+    """With STARTTLS and AUTH, which the aiosmtpd command line cannot switch on:
+    python3 smtp_capture.py --listen 127.0.0.1:PORT --out DIR --tls-cert C --tls-key K --login USER --password PW
+    """
+    import argparse
+    import signal
+    import ssl
+    import threading
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--listen', required=True)
+    parser.add_argument('--out', required=True)
+    parser.add_argument('--tls-cert', required=True)
+    parser.add_argument('--tls-key', required=True)
+    parser.add_argument('--login', required=True)
+    parser.add_argument('--password', required=True)
+    args = parser.parse_args()
+    host, port = args.listen.rsplit(':', 1)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(args.tls_cert, args.tls_key)
+
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and auth_data.login == args.login.encode() and auth_data.password == args.password.encode()
+        # handled=False: aiosmtpd then answers 535 itself (its default, True, would leave the client waiting).
+        return AuthResult(success=ok, handled=False)
+
+    controller = Controller(
+        CaptureHandler(args.out), hostname=host, port=int(port),
+        tls_context=context, require_starttls=True, authenticator=authenticate, auth_required=True,
+    )
+    controller.start()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    stop.wait()
+    controller.stop()
+
+
+if __name__ == '__main__':
+    _serve()

@@ -1,7 +1,11 @@
 import { HubProcess } from '../harness/hub-process';
 import { InfluxdProcess } from '../harness/influxd-process';
 import { RobotReceiver, verifyHubWebhook } from '../harness/robot-receiver';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type CapturedEmail, SmtpSinkProcess } from '../harness/smtp-sink-process';
+import { makeSelfSignedCertificate, type TestCertificate } from '../harness/test-certificates';
 import { waitFor } from '../harness/wait-for';
 
 interface Delivery {
@@ -44,11 +48,21 @@ const TEST_SUBJECT = '[TEST] [CRITICAL] Test message fired: test-device in Ashfo
 describe('/api/contact-points (real service, real SMTP server, robot receivers)', () => {
   let influxd: InfluxdProcess;
   let smtp: SmtpSinkProcess;
+  let secureSmtp: SmtpSinkProcess;
+  let certificateDir: string;
+  let certificate: TestCertificate;
   let robots: RobotReceiver;
   let hub: HubProcess;
 
   beforeAll(async () => {
-    [influxd, smtp, robots] = await Promise.all([InfluxdProcess.start(), SmtpSinkProcess.start(), RobotReceiver.start(CREDENTIALS)]);
+    certificateDir = await mkdtemp(join(tmpdir(), 'smtp-tls-'));
+    certificate = makeSelfSignedCertificate(certificateDir, 'smtp');
+    [influxd, smtp, secureSmtp, robots] = await Promise.all([
+      InfluxdProcess.start(),
+      SmtpSinkProcess.start(),
+      SmtpSinkProcess.start({ certificate, login: 'county-hub', password: SMTP_PASSWORD }),
+      RobotReceiver.start(CREDENTIALS),
+    ]);
     hub = await HubProcess.start({
       INFLUX_URL: influxd.url,
       INFLUX_DATABASE: 'contact_points',
@@ -64,7 +78,9 @@ describe('/api/contact-points (real service, real SMTP server, robot receivers)'
     await hub?.cleanup();
     await robots?.close();
     await smtp?.cleanup();
+    await secureSmtp?.cleanup();
     await influxd?.cleanup();
+    await rm(certificateDir, { recursive: true, force: true });
   });
 
   const create = async (body: unknown): Promise<ContactPoint> => {
@@ -120,6 +136,18 @@ describe('/api/contact-points (real service, real SMTP server, robot receivers)'
     expect(text).toContain(`Open in the console: ${PUBLIC_URL}/alerts/0\n`);
     expect(mail.html).toContain(`<a href="${PUBLIC_URL}/alerts/0">Open alert 0 in the console</a>`);
     expect(mail.html).toContain('<td>1250 ppm</td>');
+  });
+
+  it('sends over STARTTLS with a login to a server that requires both, trusting the county CA given', async () => {
+    const settings = { host: '127.0.0.1', port: secureSmtp.port, security: 'starttls', username: 'county-hub', password: SMTP_PASSWORD, from: 'hub@county.example', to: ['duty@county.example'] };
+    await create({ name: 'relay-untrusted', kind: 'email', settings });
+    expect(await sendTest('relay-untrusted')).toMatchObject({ ok: false, retryable: true, providerAnswer: expect.stringContaining('self-signed certificate') as string });
+    await create({ name: 'relay-mail', kind: 'email', settings: { ...settings, ca: certificate.trusted.toString('utf8') } });
+    expect(await sendTest('relay-mail')).toEqual({ ok: true, status: 250, providerAnswer: '250 2.0.0 Ok: queued as test-1', retryable: false });
+    const [mail] = await waitFor(() => secureSmtp.messages(), (messages) => messages.length === 1, 10_000, 'the email over STARTTLS');
+    expect([mail.rcptTos, mail.subject]).toEqual([['duty@county.example'], TEST_SUBJECT]);
+    await hub.request('PATCH', '/api/contact-points/relay-mail', { settings: { password: 'wrong-password' } });
+    expect(await sendTest('relay-mail')).toEqual({ ok: false, status: 535, providerAnswer: '535 5.7.8 Authentication credentials invalid', retryable: false });
   });
 
   it('reads SMTP refusals: 550 is final, 451 and no server at all are worth retrying', async () => {
@@ -271,6 +299,8 @@ describe('/api/contact-points (real service, real SMTP server, robot receivers)'
       ['gas-wecom', true],
       ['hanging-hook', false],
       ['ops-hook', true],
+      ['relay-mail', true],
+      ['relay-untrusted', true],
     ]);
     const answers = [JSON.stringify(list.body), ...(await Promise.all(list.body.map(async (point) => JSON.stringify((await hub.get(`/api/contact-points/${point.name}`)).body))))];
     const audit = JSON.stringify((await hub.get('/api/audit?targetType=contact-point&limit=1000')).body);

@@ -17,14 +17,14 @@ describe('contact point input', () => {
     expect(parseNewContactPoint({ name: 'gas-duty', kind: 'email', settings: { host: 'smtp.county.example', security: 'tls', username: 'hub', password: 'pw', from: 'hub@county.example', to: ['duty@county.example'] } })).toEqual({
       name: 'gas-duty',
       kind: 'email',
-      settings: { host: 'smtp.county.example', port: 465, security: 'tls', username: 'hub', password: 'pw', from: 'hub@county.example', to: ['duty@county.example'] },
+      settings: { host: 'smtp.county.example', port: 465, security: 'tls', username: 'hub', password: 'pw', ca: null, from: 'hub@county.example', to: ['duty@county.example'] },
     });
   });
 
   it('names every bad field of an email contact point', () => {
     expect(issuesOf(() => parseNewContactPoint({ name: 'Gas Duty', kind: 'email', settings: { host: 'smtp host', port: 0, security: 'ssl', password: 'pw', from: 'hub', to: ['duty@county.example', 'Duty Officer'], cc: [] } }))).toEqual([
       { field: 'name', problem: 'must match lower-case letters, digits and -, 1–40 characters, e.g. gas-on-call' },
-      { field: 'settings.cc', problem: 'is not a known field; allowed: host, port, security, username, password, from, to' },
+      { field: 'settings.cc', problem: 'is not a known field; allowed: host, port, security, username, password, ca, from, to' },
       { field: 'settings.host', problem: 'must match a host name or IP address' },
       { field: 'settings.security', problem: 'must be one of starttls, tls, none, got "ssl"' },
       { field: 'settings.port', problem: 'must be a whole number from 1 to 65535, got 0' },
@@ -90,7 +90,7 @@ describe('contact point input', () => {
   });
 
   describe('changes', () => {
-    const current: ContactPoint = { name: 'duty', kind: 'email', settings: { host: 'smtp.example', port: 587, security: 'starttls', username: 'hub', password: 'old', from: 'hub@county.example', to: ['a@county.example'] } };
+    const current: ContactPoint = { name: 'duty', kind: 'email', settings: { host: 'smtp.example', port: 587, security: 'starttls', username: 'hub', password: 'old', ca: null, from: 'hub@county.example', to: ['a@county.example'] } };
 
     it('keeps an absent secret, clears a null one, and takes the new security’s default port', () => {
       expect(applyContactPointChange({ settings: { to: ['b@county.example'] } }, current).settings).toEqual({ ...current.settings, to: ['b@county.example'] });
@@ -103,7 +103,8 @@ describe('contact point input', () => {
         { field: 'kind', problem: 'cannot change: delete the contact point and create it again' },
       ]);
       expect(issuesOf(() => applyContactPointChange({ settings: { username: null } }, current))).toEqual([{ field: 'settings.password', problem: 'needs a username' }]);
-      expect(issuesOf(() => applyContactPointChange({}, current))).toEqual([{ field: 'settings', problem: 'is required: any of host, port, security, username, password, from, to' }]);
+      expect(issuesOf(() => applyContactPointChange({ settings: { ca: 'not a certificate' } }, current))).toEqual([{ field: 'settings.ca', problem: 'must be PEM text holding at least one -----BEGIN CERTIFICATE----- block' }]);
+      expect(issuesOf(() => applyContactPointChange({}, current))).toEqual([{ field: 'settings', problem: 'is required: any of host, port, security, username, password, ca, from, to' }]);
     });
   });
 });

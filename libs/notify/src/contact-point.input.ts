@@ -8,7 +8,7 @@ import {
 const CREATE_FIELDS = ['name', 'kind', 'settings'];
 const CHANGE_FIELDS = ['settings'];
 const SETTINGS_FIELDS: Readonly<Record<ContactPointKind, readonly string[]>> = {
-  email: ['host', 'port', 'security', 'username', 'password', 'from', 'to'],
+  email: ['host', 'port', 'security', 'username', 'password', 'ca', 'from', 'to'],
   dingtalk: ['url', 'secret'],
   feishu: ['url', 'secret', 'format'],
   wecom: ['url'],
@@ -28,6 +28,9 @@ const CONTENT_TYPE = /^[a-z]+\/[a-z0-9.+-]+(;\s*[a-z-]+=[^;\s]+)*$/i;
 const RESERVED_HEADERS = ['host', 'content-length', 'content-type', 'transfer-encoding', 'connection'];
 const DEFAULT_SMTP_PORT: Readonly<Record<EmailSecurity, number>> = { starttls: 587, tls: 465, none: 25 };
 const MAX_URL = 2048;
+/** A CA bundle of a few certificates is a few KiB; beyond this it is a mistake (a whole trust store pasted). */
+const MAX_CA_CHARS = 65_536;
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
 const MAX_SECRET = 512;
 const MAX_RECIPIENTS = 50;
 // Deliberately loose (RFC 5322 allows far more); it catches a name or a phone number typed into the wrong field.
@@ -87,13 +90,16 @@ function readKindSettings(read: JsonInputReader, kind: ContactPointKind): Contac
       const username = readNullableText(read, 'username', 256);
       const password = readNullableText(read, 'password', MAX_SECRET);
       if (password != null && username == null) read.fail('password', 'needs a username');
+      const ca = read.raw('ca') === null ? null : read.string('ca', { maxLength: MAX_CA_CHARS });
+      if (typeof ca === 'string' && !PEM_CERTIFICATE.test(ca)) read.fail('ca', 'must be PEM text holding at least one -----BEGIN CERTIFICATE----- block');
+      if (typeof ca === 'string' && security === 'none') read.fail('ca', 'applies only with security starttls or tls');
       const from = read.requiredString('from', { maxLength: 254, pattern: EMAIL_ADDRESS, patternText: 'an email address such as alerts@county.example' });
       const to = read.has('to')
         ? read.stringList('to', { maxItems: MAX_RECIPIENTS, pattern: EMAIL_ADDRESS, patternText: 'an email address such as duty@county.example' })
         : read.fail('to', 'is required: a list of email addresses');
       if (to !== undefined && to.length === 0) read.fail('to', 'must name at least one address');
       if (host === undefined || from === undefined || to === undefined) return undefined;
-      return { kind, settings: { host, port, security, username: username ?? null, password: password ?? null, from, to } };
+      return { kind, settings: { host, port, security, username: username ?? null, password: password ?? null, ca: ca ?? null, from, to } };
     }
     case 'dingtalk': {
       const url = readUrl(read);

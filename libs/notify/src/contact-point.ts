@@ -18,6 +18,8 @@ export interface EmailSettings {
   security: EmailSecurity;
   username: string | null;
   password: string | null;
+  /** PEM of the CA(s) that signed the server's certificate (a county's own CA); null: the system's trust store. */
+  ca: string | null;
   from: string;
   to: string[];
 }

@@ -16,6 +16,7 @@ export async function sendEmail(settings: EmailSettings, message: RenderedMessag
     requireTLS: settings.security === 'starttls',
     ignoreTLS: settings.security === 'none',
     auth: settings.username === null ? undefined : { user: settings.username, pass: settings.password ?? '' },
+    tls: settings.ca === null ? undefined : { ca: settings.ca },
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,

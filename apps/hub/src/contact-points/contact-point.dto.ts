@@ -8,7 +8,7 @@ import type { ContactPointDelivery } from './contact-point-delivery.repository';
  */
 const KINDS = ['email', 'dingtalk', 'feishu', 'wecom', 'sms', 'webhook'];
 const SETTINGS_TEXT =
-  'By kind — email: host, port (default by security: 587/465/25), security (starttls | tls | none), username, password*, from, to[]; ' +
+  'By kind — email: host, port (default by security: 587/465/25), security (starttls | tls | none), username, password*, ca (PEM), from, to[]; ' +
   'dingtalk: url* (…/robot/send?access_token=…), secret* (加签); feishu: url* (…/bot/v2/hook/…), secret*, format (card | text); ' +
   'wecom: url* (…/webhook/send?key=…); sms: method (POST | PUT | GET), url* (template), headers*, contentType, body (template), templateId, ' +
   'phoneNumbers[], success { jsonPath, equals }; webhook: url, secret* (signs X-Hub-Signature). * write-only: never returned, logged or audited.';
