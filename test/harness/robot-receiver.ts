@@ -132,7 +132,8 @@ export class RobotReceiver {
     const expected = createHmac('sha256', `${timestamp}\n${secret}`).update('').digest('base64');
     record.signatureOk = typeof fields.sign === 'string' && sameText(fields.sign, expected) && Math.abs(Date.now() / 1000 - Number(timestamp)) < 3600;
     if (!record.signatureOk) return send(response, 200, { code: 19021, msg: 'sign match fail or timestamp is not within one hour from current time', data: {} });
-    record.shapeProblems = shape(body, { msg_type: 'interactive' }, ['card.header.title.content', 'card.elements']);
+    const text = (body as { msg_type?: unknown } | undefined)?.msg_type === 'text';
+    record.shapeProblems = text ? shape(body, { msg_type: 'text' }, ['content.text']) : shape(body, { msg_type: 'interactive' }, ['card.header.title.content', 'card.elements']);
     if (failure === 'rate-limit') return send(response, 200, { code: 11232, msg: 'frequency limited psm[lark.oapi.app_platform_runtime]appID[1]', data: {} });
     if (typeof failure === 'number') return send(response, failure, { code: 9499, msg: 'internal error' });
     return send(response, 200, { code: 0, msg: 'success', data: {} });

@@ -188,6 +188,10 @@ describe('/api/contact-points (real service, real SMTP server, robot receivers)'
     expect(body.card.elements[0].text.tag).toBe('lark_md');
     expect(body.card.elements[0].text.content).toContain(`(${PUBLIC_URL}/alerts/0)`);
 
+    await hub.request('PATCH', '/api/contact-points/gas-feishu', { settings: { format: 'text' } });
+    expect(await sendTest('gas-feishu')).toMatchObject({ ok: true });
+    expect([lastReceived().signatureOk, lastReceived().shapeProblems]).toEqual([true, []]);
+    expect((JSON.parse(lastReceived().rawBody) as { content: { text: string } }).content.text).toContain(`${TEST_SUBJECT}\n\n`);
     robots.failNext('feishu', 'rate-limit');
     expect(await sendTest('gas-feishu')).toMatchObject({ ok: false, status: 200, providerAnswer: expect.stringContaining('"code":11232') as string, retryable: true });
     await hub.request('PATCH', '/api/contact-points/gas-feishu', { settings: { secret: 'wrong' } });
