@@ -1,3 +1,4 @@
+import type { Severity } from '@hub/api-types';
 import { type AlertChange, alertLink, alertMessageView, type RenderedMessage, renderMessage } from './alert-message';
 import type { ContactPoint, DingTalkSettings, FeishuSettings, SmsSettings, WebhookSettings, WeComSettings } from './contact-point';
 import { type DeliveryResult, retryableHttpStatus, truncateAnswer } from './delivery-result';
@@ -7,6 +8,11 @@ import { DEFAULT_LANGUAGE, MESSAGE_LANGUAGES, type MessageTemplates } from './me
 import { robotResult } from './robot-answers';
 import { dingTalkSign, feishuSign, webhookSignature } from './signatures';
 import { renderSmsRequest, smsParams, smsResult, smsTemplateView } from './sms-request';
+
+/** Feishu card header colours by severity. */
+const CARD_COLOURS: Readonly<Record<Severity, string>> = { critical: 'red', warning: 'orange', info: 'blue' };
+/** WeCom refuses markdown content over 4096 bytes (UTF-8). */
+const WECOM_MARKDOWN_BYTES = 4096;
 
 export interface ContactPointSenderOptions {
   /** The console's public base URL, for the link to `/alerts/{id}`. */
@@ -48,7 +54,7 @@ export class ContactPointSender {
       case 'dingtalk':
         return this.dingTalk(point.settings, message);
       case 'feishu':
-        return this.feishu(point.settings, message);
+        return this.feishu(point.settings, message, change.alert.severity);
       case 'wecom':
         return this.weCom(point.settings, message);
       case 'sms':
@@ -71,7 +77,7 @@ export class ContactPointSender {
   }
 
   /** `timestamp` (seconds, as a string) and `sign` in the body; an interactive card or plain text. */
-  private async feishu(settings: FeishuSettings, message: RenderedMessage): Promise<DeliveryResult> {
+  private async feishu(settings: FeishuSettings, message: RenderedMessage, severity: Severity): Promise<DeliveryResult> {
     const signature: Record<string, string> = {};
     if (settings.secret !== null) {
       const timestamp = Math.floor(this.now() / 1000);
@@ -84,7 +90,7 @@ export class ContactPointSender {
         : {
             msg_type: 'interactive',
             card: {
-              header: { title: { tag: 'plain_text', content: message.markdownTitle }, template: 'red' },
+              header: { title: { tag: 'plain_text', content: message.markdownTitle }, template: CARD_COLOURS[severity] },
               // lark_md has no headings: the title is the card's header.
               elements: [{ tag: 'div', text: { tag: 'lark_md', content: withoutHeading(message.markdown) } }],
             },
@@ -95,7 +101,7 @@ export class ContactPointSender {
 
   /** The key is in the URL; no signature. Markdown content is limited to 4096 bytes by WeCom. */
   private async weCom(settings: WeComSettings, message: RenderedMessage): Promise<DeliveryResult> {
-    const body = { msgtype: 'markdown', markdown: { content: message.markdown } };
+    const body = { msgtype: 'markdown', markdown: { content: truncateBytes(message.markdown, WECOM_MARKDOWN_BYTES) } };
     const answer = await httpPost(settings.url, JSON.stringify(body), {}, this.options.timeoutMs, shown(settings.url));
     return isHttpAnswer(answer) ? robotResult('wecom', answer.status, answer.body) : answer;
   }
@@ -132,6 +138,14 @@ export class ContactPointSender {
 /** Origin only: DingTalk and WeCom carry the token in the query, Feishu in the path. */
 function shown(url: string): string {
   return new URL(url).origin;
+}
+
+/** Cut to at most `limit` UTF-8 bytes without splitting a character. */
+export function truncateBytes(text: string, limit: number): string {
+  if (Buffer.byteLength(text) <= limit) return text;
+  let cut = text.slice(0, limit);
+  while (Buffer.byteLength(cut) > limit - 3) cut = cut.slice(0, -1);
+  return `${cut}…`;
 }
 
 function withoutHeading(markdown: string): string {
