@@ -13,7 +13,7 @@ const LIB_LAYERS = [
     catalogue: ['common', 'contract', 'store'],
     decoders: ['common', 'contract'],
   },
-  { access: ['api-types', 'common', 'contract', 'store'], lorawan: ['api-types', 'common', 'contract', 'decoders'], profiles: ['common', 'contract', 'decoders', 'store'] },
+  { access: ['api-types', 'common', 'contract', 'store'], lorawan: ['api-types', 'common', 'contract', 'decoders'], profiles: ['common', 'contract', 'decoders', 'store'], notify: ['api-types', 'common'] },
   { perimeter: ['access', 'common', 'config'], influx: ['common', 'config', 'contract'], spool: ['common'] },
   { devices: ['access', 'api-types', 'common', 'contract', 'influx', 'store'] },
   {

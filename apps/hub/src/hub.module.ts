@@ -9,6 +9,7 @@ import { ACCESS_CONTROLLERS, accessProviders } from './access/access.providers';
 import { AccessGuard } from './access/access.guard';
 import { ALERT_CONTROLLERS, alertProviders } from './alerts/alert.providers';
 import { CATALOGUE_CONTROLLERS, catalogueProviders } from './catalogue/catalogue.providers';
+import { CONTACT_POINT_CONTROLLERS, contactPointProviders } from './contact-points/contact-points.providers';
 import { COMMAND_CONTROLLERS, commandProviders } from './commands/commands.providers';
 import { DEAD_LETTER_CONTROLLERS, deadLetterProviders } from './dead-letters/dead-letters.providers';
 import { DEVICE_CONTROLLERS, deviceProviders } from './devices/device.providers';
@@ -49,6 +50,7 @@ export class HubModule {
         ...ACCESS_CONTROLLERS,
         ...COMMAND_CONTROLLERS,
         ...NETWORK_SERVER_CONTROLLERS,
+        ...CONTACT_POINT_CONTROLLERS,
       ],
       providers: [
         ...infrastructureProviders(config),
@@ -64,6 +66,7 @@ export class HubModule {
         ...integrationProviders(),
         ...accessProviders(config),
         ...commandProviders(),
+        ...contactPointProviders(config),
         // After HubLifecycle and the ingest providers: bridges start once the pipeline runs.
         ...networkServerProviders(),
         // Last, as before the split into features: providers' lifecycle hooks are called in the order listed.

@@ -20,7 +20,7 @@ function reported(env: Env): Array<[string, string, string]> {
 
 const DEFAULTS: HubConfig = {
   mqtt: { host: '0.0.0.0', port: 1883, wsPort: 8083 },
-  http: { host: '0.0.0.0', port: 3000 },
+  http: { host: '0.0.0.0', port: 3000, publicUrl: 'http://localhost:3000' },
   dataDir: './data',
   influx: {
     api: 'v1',
@@ -43,6 +43,7 @@ const DEFAULTS: HubConfig = {
     maxCatchUpMs: 21_600_000,
     webhooks: [],
     webhookTimeoutMs: 5000,
+    contactPointTimeoutMs: 10_000,
     notifyRetryMinMs: 1000,
     notifyRetryMaxMs: 60_000,
     notifyBacklog: 1000,
@@ -252,6 +253,13 @@ describe('loadHubConfig', () => {
     ]);
     expect(reported({ INFLUX_URL: 'http://hub:s3cret-pw@influx:80 86' })).toEqual([['INFLUX_URL', 'http://…@influx:80 86', 'an http:// or https:// URL']]);
     expect(JSON.stringify(invalid({ INFLUX_URL: 'https://:t0ken-xyz@influx' }).message)).not.toContain('t0ken-xyz');
+  });
+
+  it('takes HUB_PUBLIC_URL for the links in notifications, defaulting to localhost on the HTTP port, and names a bad one', () => {
+    expect(loadHubConfig({ HUB_HTTP_PORT: '8080' }).http.publicUrl).toBe('http://localhost:8080');
+    expect(loadHubConfig({ HUB_PUBLIC_URL: 'https://hub.county.example/' }).http.publicUrl).toBe('https://hub.county.example');
+    expect(reported({ HUB_PUBLIC_URL: 'hub.county.example' })).toEqual([['HUB_PUBLIC_URL', 'hub.county.example', 'an http:// or https:// URL']]);
+    expect(reported({ HUB_PUBLIC_URL: 'ftp://hub.county.example' })).toEqual([['HUB_PUBLIC_URL', 'ftp://hub.county.example', 'an http:// or https:// URL']]);
   });
 
   describe('write retry bounds', () => {

@@ -54,7 +54,8 @@ export interface SpoolConfig {
 export interface HubConfig {
   /** port null: no plaintext MQTT listener (devices use MQTT over TLS). */
   readonly mqtt: { readonly host: string; readonly port: number | null; readonly wsPort: number | null };
-  readonly http: { readonly host: string; readonly port: number };
+  /** publicUrl: where people reach the console, for links in notifications (no trailing slash). */
+  readonly http: { readonly host: string; readonly port: number; readonly publicUrl: string };
   readonly dataDir: string;
   readonly influx: InfluxConfig;
   readonly writer: WriterConfig;
@@ -90,6 +91,16 @@ const SPOOL_MAX_BYTES: VariableNotes = {
   default: '(a quarter of the free disk at start)',
   allowed: bytesAllowed(SPOOL_MIN_BYTES, Number.MAX_SAFE_INTEGER),
 };
+
+function readHttpConfig(read: ConfigReader): HubConfig['http'] {
+  const host = read.string('HUB_HTTP_HOST', '0.0.0.0', 'address the HTTP API and console bind');
+  const port = read.port('HUB_HTTP_PORT', 3000, 'HTTP API, operator console, OpenAPI docs, metrics (HTTPS with a certificate)');
+  const publicUrl = read.url('HUB_PUBLIC_URL', `http://localhost:${port}`, {
+    description: 'the console\'s address as people on duty reach it: notifications link to `{HUB_PUBLIC_URL}/alerts/{id}`',
+    default: 'http://localhost:{HUB_HTTP_PORT}',
+  });
+  return { host, port, publicUrl };
+}
 
 /** Parses and validates the whole environment once, at boot. Throws InvalidConfigError listing every bad variable. */
 export function loadHubConfig(env: Env): HubConfig {
@@ -140,10 +151,7 @@ export function readHubConfig(read: ConfigReader): HubConfig {
       port: read.portOrOff('HUB_MQTT_PORT', 1883, 'MQTT over TCP; off disables it (only with a certificate: devices then use MQTT over TLS)'),
       wsPort: read.portOrOff('HUB_MQTT_WS_PORT', 8083, 'MQTT over WebSocket (wss with a certificate); off disables it'),
     },
-    http: {
-      host: read.string('HUB_HTTP_HOST', '0.0.0.0', 'address the HTTP API and console bind'),
-      port: read.port('HUB_HTTP_PORT', 3000, 'HTTP API, operator console, OpenAPI docs, metrics (HTTPS with a certificate)'),
-    },
+    http: readHttpConfig(read),
     dataDir: read.string('HUB_DATA_DIR', './data', 'embedded SQLite database (registry, operators, sessions, API keys, audit log, alerts, dead letters, device state), the outage spool and the first admin\'s password file'),
     influx,
     writer: {

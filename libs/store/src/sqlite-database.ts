@@ -295,6 +295,29 @@ const MIGRATIONS: readonly string[] = [
      updated_at INTEGER NOT NULL,
      updated_by TEXT NOT NULL
    );`,
+  // Contact points (issue 16): where alert changes are sent. `settings` is the kind's JSON, secrets included, since
+  // the hub must present them; they are never returned, logged or audited. Each send attempt is one delivery row
+  // (alert_id NULL for a test message); a point's rows go with it.
+  `CREATE TABLE contact_points (
+     name TEXT PRIMARY KEY,
+     kind TEXT NOT NULL,
+     settings TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     created_by TEXT NOT NULL,
+     updated_at INTEGER NOT NULL,
+     updated_by TEXT NOT NULL
+   );
+   CREATE TABLE contact_point_deliveries (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     contact_point TEXT NOT NULL,
+     alert_id INTEGER,
+     at INTEGER NOT NULL,
+     ok INTEGER NOT NULL,
+     status INTEGER,
+     provider_answer TEXT NOT NULL,
+     retryable INTEGER NOT NULL
+   );
+   CREATE INDEX contact_point_deliveries_point ON contact_point_deliveries (contact_point, id);`,
 ];
 
 /**

@@ -1,0 +1,26 @@
+import { Logger, type Provider } from '@nestjs/common';
+import type { HubConfig } from '@hub/config';
+import { ContactPointSender } from '@hub/notify';
+import { AuditLogRepository, type SqliteDatabase } from '@hub/store';
+import { SQLITE_DATABASE } from '../hub.tokens';
+import { ContactPointDeliveryRepository } from './contact-point-delivery.repository';
+import { ContactPointRepository } from './contact-point.repository';
+import { ContactPointsController } from './contact-points.controller';
+import { ContactPointsService } from './contact-points.service';
+
+export const CONTACT_POINT_CONTROLLERS = [ContactPointsController];
+
+/** Contact points: their table, the delivery log, the sender that renders and sends one alert change. */
+export function contactPointProviders(config: HubConfig): Provider[] {
+  return [
+    { provide: ContactPointRepository, useFactory: (db: SqliteDatabase) => new ContactPointRepository(db), inject: [SQLITE_DATABASE] },
+    { provide: ContactPointDeliveryRepository, useFactory: (db: SqliteDatabase) => new ContactPointDeliveryRepository(db), inject: [SQLITE_DATABASE] },
+    { provide: ContactPointSender, useFactory: () => new ContactPointSender({ publicUrl: config.http.publicUrl, timeoutMs: config.alerts.contactPointTimeoutMs }) },
+    {
+      provide: ContactPointsService,
+      useFactory: (repository: ContactPointRepository, deliveries: ContactPointDeliveryRepository, audit: AuditLogRepository, sender: ContactPointSender) =>
+        new ContactPointsService(repository, deliveries, audit, sender, new Logger(ContactPointsService.name)),
+      inject: [ContactPointRepository, ContactPointDeliveryRepository, AuditLogRepository, ContactPointSender],
+    },
+  ];
+}

@@ -1,0 +1,35 @@
+import { alertMessageView, renderMessage } from './alert-message';
+import { MESSAGE_LANGUAGES } from './message-templates';
+import { sampleAlertChange } from './sample-alert';
+
+const en = MESSAGE_LANGUAGES.en;
+const change = sampleAlertChange(Date.parse('2026-12-06T02:00:00Z'));
+
+describe('alert messages (English templates)', () => {
+  it('says what fired, where, the value with its unit, since when, and links to the alert', () => {
+    const message = renderMessage(alertMessageView({ ...change, alert: { ...change.alert, id: 42 } }, 'https://hub.county.example/', en, false), en);
+    expect(message.subject).toBe('[CRITICAL] Test message fired: test-device in Ashford');
+    expect(message.text).toBe(
+      'Test message fired (CRITICAL)\n\nRule: methane_ppm above 1000 ppm for 1m\nDevice: test-device (gas)\nTown: Ashford\nValue: 1250 ppm\n' +
+        'Since: 2026-12-06T01:55:00.000Z\nState: firing\n\nOpen in the console: https://hub.county.example/alerts/42\n',
+    );
+    expect(message.markdownTitle).toBe('[CRITICAL] Test message fired');
+    expect(message.markdown).toContain('- **Value:** 1250 ppm\n');
+    expect(message.markdown).toContain('[Open alert 42 in the console](https://hub.county.example/alerts/42)');
+    expect(message.html).toContain('<p><a href="https://hub.county.example/alerts/42">Open alert 42 in the console</a></p>');
+  });
+
+  it('escapes HTML only in the HTML part, and marks a test message', () => {
+    const hostile = { ...change, actor: 'ops<b>', note: 'A & B', event: 'acknowledged' as const, alert: { ...change.alert, ruleName: 'Leak <script>' } };
+    const message = renderMessage(alertMessageView(hostile, 'http://localhost:3000', en, true), en);
+    expect(message.subject).toBe('[TEST] [CRITICAL] Leak <script> acknowledged: test-device in Ashford');
+    expect(message.text).toContain('By: ops<b>\nNote: A & B\n');
+    expect(message.html).toContain('<strong>[TEST] Leak &lt;script&gt; acknowledged</strong>');
+    expect(message.html).toContain('<td>A &amp; B</td>');
+    expect(message.html).toContain('<td>ops&lt;b&gt;</td>');
+  });
+
+  it('has a word for every event kind and severity', () => {
+    for (const words of [Object.values(en.events), Object.values(en.severities)]) expect(words.every((word) => word.trim() !== '')).toBe(true);
+  });
+});
