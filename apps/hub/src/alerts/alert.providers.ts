@@ -13,15 +13,19 @@ import { AlertRulesController } from './alert-rules.controller';
 import { AlertSilencesController } from './alert-silences.controller';
 import { AlertsController } from './alerts.controller';
 import { AlertsLifecycle } from './alerts.lifecycle';
+import { LoggedContactPoints } from './logged-contact-points';
+import { NotificationPoliciesController } from './notification-policies.controller';
 import { SchedulerRegistryJobs } from './scheduler-registry.jobs';
 
-export const ALERT_CONTROLLERS = [AlertRulesController, AlertsController, AlertSilencesController];
+export const ALERT_CONTROLLERS = [AlertRulesController, AlertsController, AlertSilencesController, NotificationPoliciesController];
 
 /** The alert engine (plain classes from libs/alerts) built on the service's database, InfluxDB client, presence and broker. */
 export function alertProviders(config: HubConfig): Provider[] {
   return [
     SchedulerRegistryJobs,
     AlertEvaluationMetric,
+    // replaced by contact points at merge
+    LoggedContactPoints,
     {
       provide: AlertEngine,
       useFactory: (
@@ -34,6 +38,7 @@ export function alertProviders(config: HubConfig): Provider[] {
         listener: AlertEvaluationMetric,
         devices: DeviceRegistryService,
         catalogue: LiveCatalogue,
+        contactPoints: LoggedContactPoints,
       ) => {
         const engine = new AlertEngine(config.alerts, {
           db,
@@ -41,6 +46,7 @@ export function alertProviders(config: HubConfig): Provider[] {
           directory: new PresenceDeviceDirectory(presence, (deviceId) => devices.townOf(deviceId)),
           catalogue,
           publish: (topic, payload, qos, retain) => broker.publish(topic, payload, qos, retain),
+          contactPoints,
           jobs,
           loggerFor: (context) => new Logger(context),
           maxFutureMs: config.validation.maxFutureMs,
@@ -49,7 +55,7 @@ export function alertProviders(config: HubConfig): Provider[] {
         registerAlertMetrics(registry, engine.stats, engine.alertRepository);
         return engine;
       },
-      inject: [SQLITE_DATABASE, InfluxQueryClient, DevicePresence, MqttBroker, SchedulerRegistryJobs, Registry, AlertEvaluationMetric, DeviceRegistryService, LiveCatalogue],
+      inject: [SQLITE_DATABASE, InfluxQueryClient, DevicePresence, MqttBroker, SchedulerRegistryJobs, Registry, AlertEvaluationMetric, DeviceRegistryService, LiveCatalogue, LoggedContactPoints],
     },
     AlertsLifecycle,
   ];
