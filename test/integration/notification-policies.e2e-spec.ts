@@ -91,6 +91,11 @@ describe('notification policies (real influxd, real service, MQTT readings)', ()
     const townAdmin = await login(hub, 'ashford.admin', 'ashford town office admin');
     expect((await send(hub, 'PUT', '/api/notification-policies', townAdmin.headers, { routes: [] })).status).toBe(403);
     expect((await call<{ routes: unknown[] }>(hub, 'GET', '/api/notification-policies')).body.routes).toHaveLength(2);
+    // Only the accepted change is in the audit log, with the tree it set.
+    const audit = await hub.get<{ items: Array<{ actor: string; action: string; detail: { routes: Array<{ contactPoints: string[] }> } }> }>('/api/audit?targetType=notification-policies');
+    expect(audit.body.items.map((entry) => [entry.action, entry.detail.routes.map((route) => route.contactPoints.join('+'))])).toEqual([
+      ['notification-policies.update', ['gas-dingtalk+duty-sms', 'gas-dingtalk']],
+    ]);
   });
 
   it('sends 30 devices crossing one rule within the group wait as one message per contact point, listing all 30', async () => {

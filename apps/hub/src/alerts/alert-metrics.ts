@@ -51,7 +51,7 @@ export function registerAlertMetrics(registry: Registry, stats: AlertStats, aler
   });
   new Counter({
     name: 'hub_alert_notifications_total',
-    help: 'Alert notifications per channel (mqtt, webhook-N): delivered, failed attempts (retried), dropped (refused or skipped from a full backlog)',
+    help: 'Alert notifications per channel (mqtt, webhook-N, notification-policies — handed to the routing engine): delivered, failed attempts (retried), dropped (refused or skipped from a full backlog)',
     labelNames: ['channel', 'result'],
     registers: [registry],
     collect() {

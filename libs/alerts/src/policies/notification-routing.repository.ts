@@ -118,7 +118,8 @@ export class NotificationRoutingRepository {
     this.db
       .prepare(
         `INSERT INTO notification_open_alerts (route, alert_id, group_key, severity, fired_at, level, next_level_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (route, alert_id) DO UPDATE SET level = excluded.level, next_level_at = excluded.next_level_at, payload = excluded.payload`,
+         ON CONFLICT (route, alert_id) DO UPDATE SET group_key = excluded.group_key, severity = excluded.severity, fired_at = excluded.fired_at, level = excluded.level,
+           next_level_at = excluded.next_level_at, payload = excluded.payload`,
       )
       .run(row.route, row.alertId, row.groupKey, row.severity, row.firedAt, row.level, row.nextLevelAt, row.payload);
   }
