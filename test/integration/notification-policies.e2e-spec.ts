@@ -124,6 +124,7 @@ describe('notification policies (real influxd, real service, MQTT readings)', ()
       ['gas-dingtalk', 0, 'new', 'sent', 1],
       ['duty-sms', 0, 'new', 'sent', 1],
     ]);
+    expect(await (await fetch(`${hub.httpUrl}/metrics`)).text()).toContain('hub_notification_policy_attempts_total{outcome="sent"} 2');
     for (const delivery of deliveries) {
       expect(delivery.alerts.map((alert) => alert.deviceId).sort()).toEqual(everyDevice);
       expect(new Set(delivery.alerts.map((alert) => alert.event))).toEqual(new Set(['fired']));

@@ -52,7 +52,7 @@ export function alertProviders(config: HubConfig): Provider[] {
           maxFutureMs: config.validation.maxFutureMs,
           listener,
         });
-        registerAlertMetrics(registry, engine.stats, engine.alertRepository);
+        registerAlertMetrics(registry, engine.stats, engine.alertRepository, engine.notificationPolicies.sender.attempts);
         return engine;
       },
       inject: [SQLITE_DATABASE, InfluxQueryClient, DevicePresence, MqttBroker, SchedulerRegistryJobs, Registry, AlertEvaluationMetric, DeviceRegistryService, LiveCatalogue, LoggedContactPoints],

@@ -1,7 +1,7 @@
 import type { HubLogger } from '@hub/common';
 import type { AlertNotification } from '../lifecycle/alert.view';
 import type { ContactPointAnswer, ContactPointPort } from './notification-policy';
-import type { NotificationRoutingRepository, OutgoingMessage } from './notification-routing.repository';
+import type { DeliveryOutcome, NotificationRoutingRepository, OutgoingMessage } from './notification-routing.repository';
 
 export interface SenderOptions {
   readonly retryMinMs: number;
@@ -15,6 +15,8 @@ export interface SenderOptions {
  * A crash between the send and its removal sends it again at the next start (at least once out).
  */
 export class ContactPointSender {
+  /** Attempts since the start by outcome, for /metrics. */
+  readonly attempts: Record<DeliveryOutcome, number> = { sent: 0, failed: 0, 'given-up': 0 };
   private readonly busy = new Map<string, Promise<void>>();
 
   constructor(
@@ -54,7 +56,8 @@ export class ContactPointSender {
     }
     const now = this.clock();
     const summary = alerts.map((notification) => ({ alertId: notification.alert.id, eventId: notification.eventId, deviceId: notification.alert.deviceId, event: notification.event }));
-    const outcome = answer.ok ? 'sent' : answer.retryable ? 'failed' : 'given-up';
+    const outcome: DeliveryOutcome = answer.ok ? 'sent' : answer.retryable ? 'failed' : 'given-up';
+    this.attempts[outcome]++;
     this.state.transaction(() => {
       this.state.recordDelivery({ at: now, route: message.route, contactPoint: message.contactPoint, level: message.level, reason: message.reason, outcome, attempt, alerts: summary, providerAnswer: answer.providerAnswer });
       if (outcome === 'failed') this.state.retryLater(message.id, attempt, now + this.backoff(attempt));

@@ -38,7 +38,7 @@ export class NotificationPolicyEngine {
   readonly routing: NotificationRoutingRepository;
   readonly router: NotificationRouter;
   readonly channel: PolicyRoutingChannel;
-  private readonly sender: ContactPointSender;
+  readonly sender: ContactPointSender;
   private readonly logger: HubLogger;
 
   constructor(

@@ -178,5 +178,6 @@ describe('NotificationRouter with ContactPointSender', () => {
       'gas-dingtalk #3 failed (503 busy) +33000',
       'gas-dingtalk #4 sent (recorded) +37000',
     ]);
+    expect(hub.sender.attempts).toEqual({ sent: 1, failed: 3, 'given-up': 1 });
   });
 });
