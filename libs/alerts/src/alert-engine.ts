@@ -11,6 +11,8 @@ import { MqttAlertChannel, ServicePublish } from './notifications/mqtt-alert.cha
 import { NotificationChannel } from './notifications/notification-channel';
 import { NotificationDispatcher } from './notifications/notification-dispatcher';
 import { WebhookChannel } from './notifications/webhook.channel';
+import type { ContactPointPort } from './policies/notification-policy';
+import { NotificationPolicyEngine } from './policies/notification-policy.engine';
 import { AlertRulesService } from './rules/alert-rules.service';
 import { AlertSilencesService } from './silences/alert-silences.service';
 import { AlertRepository } from './store/alert.repository';
@@ -26,6 +28,8 @@ export interface AlertEnginePorts {
   /** Rules name a domain and metric of the catalogue in force; units and ranges come from it. */
   readonly catalogue: CatalogueSource;
   readonly publish: ServicePublish;
+  /** Where notification policies send their messages (the contact points). */
+  readonly contactPoints: ContactPointPort;
   readonly jobs: IntervalJobs;
   /** One logger per class, named for it. */
   readonly loggerFor: (context: string) => HubLogger;
@@ -53,6 +57,7 @@ export class AlertEngine {
   readonly evaluation: AlertEvaluationService;
   readonly scheduler: AlertScheduler;
   readonly dispatchers: NotificationDispatcher[];
+  readonly notificationPolicies: NotificationPolicyEngine;
   private readonly logger: HubLogger;
 
   constructor(
@@ -69,9 +74,14 @@ export class AlertEngine {
     // Operator changes are audited in the same transaction as the change itself.
     const audit = new AuditLogRepository(ports.db);
 
+    this.notificationPolicies = new NotificationPolicyEngine(
+      { tickMs: config.policyTickMs, retryMinMs: config.notifyRetryMinMs, retryMaxMs: config.notifyRetryMaxMs },
+      { db: ports.db, contactPoints: ports.contactPoints, jobs: ports.jobs, audit, catalogue: ports.catalogue, loggerFor: ports.loggerFor, clock },
+    );
     const channels: NotificationChannel[] = [
       new MqttAlertChannel(ports.publish),
       ...config.webhooks.map((url, index) => new WebhookChannel(url, index, config.webhookTimeoutMs)),
+      this.notificationPolicies.channel,
     ];
     const dispatcherOptions = { retryMinMs: config.notifyRetryMinMs, retryMaxMs: config.notifyRetryMaxMs, maxBacklog: config.notifyBacklog };
     this.dispatchers = channels.map(
@@ -116,6 +126,7 @@ export class AlertEngine {
     if (this.config.loadDefaultRules) this.rules.loadDefaultPack();
     this.scheduler.sync(this.ruleRepository.list());
     for (const dispatcher of this.dispatchers) dispatcher.start();
+    this.notificationPolicies.start();
     this.logger.log({ msg: 'Alert engine started', rules: this.scheduler.jobCount, channels: this.dispatchers.length });
   }
 
@@ -123,5 +134,6 @@ export class AlertEngine {
   async stop(): Promise<void> {
     await this.scheduler.stop();
     await Promise.all(this.dispatchers.map((dispatcher) => dispatcher.stop()));
+    await this.notificationPolicies.stop();
   }
 }

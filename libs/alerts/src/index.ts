@@ -12,3 +12,6 @@ export * from './rules/alert-rule.document';
 export * from './rules/default-alert-rules';
 export * from './silences/alert-silence';
 export * from './store/alert.repository';
+export * from './policies/notification-policy';
+export * from './policies/notification-policy.engine';
+export type { DeliveryRecord } from './policies/notification-routing.repository';

@@ -15,6 +15,8 @@ export interface AlertConfig {
   readonly notifyRetryMaxMs: number;
   /** Notifications allowed to wait per channel; beyond, the oldest are skipped and counted. */
   readonly notifyBacklog: number;
+  /** How often notification policies look for due groups, repeats and escalation levels. */
+  readonly policyTickMs: number;
 }
 
 const HOUR = 3_600_000;
@@ -33,6 +35,13 @@ export function readAlertConfig(read: ConfigReader): AlertConfig {
     notifyRetryMinMs: read.duration('HUB_ALERT_NOTIFY_RETRY_MIN', RETRY_MIN_DEFAULT, 10, 600_000, 'shortest back-off between delivery attempts (MQTT and webhooks); at most HUB_ALERT_NOTIFY_RETRY_MAX'),
     notifyRetryMaxMs: read.duration('HUB_ALERT_NOTIFY_RETRY_MAX', RETRY_MAX_DEFAULT, 10, 24 * HOUR, 'longest back-off between delivery attempts'),
     notifyBacklog: read.int('HUB_ALERT_NOTIFY_BACKLOG', 1000, 1, 1_000_000, 'notifications waiting per channel at most; beyond, the oldest are skipped and counted'),
+    policyTickMs: read.duration(
+      'HUB_ALERT_POLICY_TICK',
+      '1s',
+      50,
+      60_000,
+      'how often notification policies send what is due (group waits, repeats, escalation levels, retries to contact points): the granularity of their timings',
+    ),
   };
   if (config.notifyRetryMinMs > config.notifyRetryMaxMs) {
     const min = read.string('HUB_ALERT_NOTIFY_RETRY_MIN', RETRY_MIN_DEFAULT);

@@ -47,6 +47,7 @@ const DEFAULTS: HubConfig = {
     notifyRetryMinMs: 1000,
     notifyRetryMaxMs: 60_000,
     notifyBacklog: 1000,
+    policyTickMs: 1000,
   },
   logFormat: 'text',
   access: { bootstrapApiKey: null },

@@ -45,22 +45,36 @@ export class ContactPointSender {
   }
 
   async send(point: ContactPoint, change: AlertChange, options: SendOptions = {}): Promise<DeliveryResult> {
+    return this.sendGroup(point, [change], options);
+  }
+
+  /**
+   * Several alert changes of one incident (a notification policy's group) as ONE message: each change rendered by
+   * the templates, then joined — one email, one robot message, one webhook body listing them — so thirty meters
+   * crossing one rule stay under a robot's 20 messages a minute. An SMS goes out once, with the first change's
+   * fields: its text is the carrier-registered template's.
+   */
+  async sendGroup(point: ContactPoint, changes: readonly AlertChange[], options: SendOptions = {}): Promise<DeliveryResult> {
     const test = options.test ?? false;
-    const view = alertMessageView(change, this.options.publicUrl, this.templates, test);
-    const message = renderMessage(view, this.templates);
+    const first = changes[0];
+    if (first === undefined) return { ok: true, providerAnswer: 'nothing to send', retryable: false };
+    const views = changes.map((change) => alertMessageView(change, this.options.publicUrl, this.templates, test));
+    const message = joined(views.map((view) => renderMessage(view, this.templates)));
+    const change = first;
+    const view = views[0]!;
     switch (point.kind) {
       case 'email':
         return sendEmail(point.settings, message, this.options.timeoutMs);
       case 'dingtalk':
         return this.dingTalk(point.settings, message);
       case 'feishu':
-        return this.feishu(point.settings, message, change.alert.severity);
+        return this.feishu(point.settings, message, highest(changes.map((each) => each.alert.severity)));
       case 'wecom':
         return this.weCom(point.settings, message);
       case 'sms':
         return this.sms(point.settings, smsParams(view));
       case 'webhook':
-        return this.webhook(point.name, point.settings, change, message, test);
+        return changes.length === 1 ? this.webhook(point.name, point.settings, change, message, test) : this.webhookGroup(point.name, point.settings, changes, message, test);
     }
   }
 
@@ -119,9 +133,19 @@ export class ContactPointSender {
     return isHttpAnswer(answer) ? smsResult(settings, answer.status, answer.body) : answer;
   }
 
+  /** A group: `{ contactPoint, test, changes: [{ …change, link }], subject, text }`, signed the same way. */
+  private webhookGroup(name: string, settings: WebhookSettings, changes: readonly AlertChange[], message: RenderedMessage, test: boolean): Promise<DeliveryResult> {
+    const body = JSON.stringify({ contactPoint: name, test, changes: changes.map((change) => ({ ...change, link: alertLink(this.options.publicUrl, change.alert.id) })), subject: message.subject, text: message.text });
+    return this.postSigned(settings, body);
+  }
+
   /** The change as JSON, signed over `{timestamp}.{body}` when the contact point has a secret. */
   private async webhook(name: string, settings: WebhookSettings, change: AlertChange, message: RenderedMessage, test: boolean): Promise<DeliveryResult> {
     const body = JSON.stringify({ contactPoint: name, test, ...change, subject: message.subject, text: message.text, link: alertLink(this.options.publicUrl, change.alert.id) });
+    return this.postSigned(settings, body);
+  }
+
+  private async postSigned(settings: WebhookSettings, body: string): Promise<DeliveryResult> {
     const headers: Record<string, string> = {};
     if (settings.secret !== null) {
       const timestamp = Math.floor(this.now() / 1000);
@@ -133,6 +157,26 @@ export class ContactPointSender {
     const ok = answer.status >= 200 && answer.status <= 299;
     return { ok, status: answer.status, providerAnswer: truncateAnswer(answer.body), retryable: !ok && retryableHttpStatus(answer.status) };
   }
+}
+
+const SEVERITY_ORDER: readonly Severity[] = ['info', 'warning', 'critical'];
+
+function highest(severities: readonly Severity[]): Severity {
+  return severities.reduce((top, each) => (SEVERITY_ORDER.indexOf(each) > SEVERITY_ORDER.indexOf(top) ? each : top), 'info');
+}
+
+/** One message for several: the first's subject with the count, each text in turn, divided by rules. */
+function joined(messages: readonly RenderedMessage[]): RenderedMessage {
+  const [first] = messages;
+  if (messages.length === 1 || first === undefined) return first as RenderedMessage;
+  const more = ` (+${messages.length - 1} more)`;
+  return {
+    subject: `${first.subject}${more}`,
+    markdownTitle: `${first.markdownTitle}${more}`,
+    text: messages.map((message) => message.text).join('\n\n---\n\n'),
+    markdown: messages.map((message) => message.markdown).join('\n\n---\n\n'),
+    html: messages.map((message) => message.html).join('<hr>'),
+  };
 }
 
 /** Origin only: DingTalk and WeCom carry the token in the query, Feishu in the path. */

@@ -318,6 +318,72 @@ const MIGRATIONS: readonly string[] = [
      retryable INTEGER NOT NULL
    );
    CREATE INDEX contact_point_deliveries_point ON contact_point_deliveries (contact_point, id);`,
+  // Notification policies (issue 16): the routing tree as one document, and the routing engine's state, so a restart
+  // between escalation levels neither repeats one nor skips one. last_event_id makes the engine idempotent on the
+  // outbox's redeliveries (at least once in); a level moves on in the same transaction that queues its messages.
+  `CREATE TABLE notification_policy (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     document TEXT NOT NULL,
+     updated_at INTEGER NOT NULL,
+     updated_by TEXT NOT NULL
+   );
+   CREATE TABLE notification_routing_state (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     last_event_id INTEGER NOT NULL
+   );
+   CREATE TABLE notification_groups (
+     route TEXT NOT NULL,
+     group_key TEXT NOT NULL,
+     severity TEXT NOT NULL,
+     due_at INTEGER,
+     last_sent_at INTEGER,
+     repeat_due_at INTEGER,
+     PRIMARY KEY (route, group_key)
+   );
+   CREATE TABLE notification_group_pending (
+     route TEXT NOT NULL,
+     group_key TEXT NOT NULL,
+     alert_id INTEGER NOT NULL,
+     event_id INTEGER NOT NULL,
+     reason TEXT NOT NULL,
+     payload TEXT NOT NULL,
+     PRIMARY KEY (route, group_key, alert_id)
+   );
+   CREATE TABLE notification_open_alerts (
+     route TEXT NOT NULL,
+     alert_id INTEGER NOT NULL,
+     group_key TEXT NOT NULL,
+     severity TEXT NOT NULL,
+     fired_at INTEGER NOT NULL,
+     level INTEGER NOT NULL,
+     next_level_at INTEGER,
+     payload TEXT NOT NULL,
+     PRIMARY KEY (route, alert_id)
+   );
+   CREATE TABLE notification_outgoing (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     route TEXT NOT NULL,
+     contact_point TEXT NOT NULL,
+     level INTEGER NOT NULL,
+     reason TEXT NOT NULL,
+     alerts TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_attempt_at INTEGER NOT NULL
+   );
+   CREATE INDEX notification_outgoing_contact_point ON notification_outgoing (contact_point, id);
+   CREATE TABLE notification_deliveries (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     at INTEGER NOT NULL,
+     route TEXT NOT NULL,
+     contact_point TEXT NOT NULL,
+     level INTEGER NOT NULL,
+     reason TEXT NOT NULL,
+     outcome TEXT NOT NULL,
+     attempt INTEGER NOT NULL,
+     alerts TEXT NOT NULL,
+     provider_answer TEXT NOT NULL
+   );`,
 ];
 
 /**

@@ -23,7 +23,7 @@ export class AlertEvaluationMetric implements EvaluationListener {
 }
 
 /** Alert counters and gauges, read from the engine's stats and the embedded database at scrape time. */
-export function registerAlertMetrics(registry: Registry, stats: AlertStats, alerts: AlertRepository): void {
+export function registerAlertMetrics(registry: Registry, stats: AlertStats, alerts: AlertRepository, contactPointAttempts: Readonly<Record<string, number>>): void {
   new Counter({
     name: 'hub_alert_evaluations_total',
     help: 'Evaluations of alert rules, by rule and outcome (ok, failed, skipped-overlap, superseded)',
@@ -51,7 +51,7 @@ export function registerAlertMetrics(registry: Registry, stats: AlertStats, aler
   });
   new Counter({
     name: 'hub_alert_notifications_total',
-    help: 'Alert notifications per channel (mqtt, webhook-N): delivered, failed attempts (retried), dropped (refused or skipped from a full backlog)',
+    help: 'Alert notifications per channel (mqtt, webhook-N, notification-policies — handed to the routing engine): delivered, failed attempts (retried), dropped (refused or skipped from a full backlog)',
     labelNames: ['channel', 'result'],
     registers: [registry],
     collect() {
@@ -81,6 +81,16 @@ export function registerAlertMetrics(registry: Registry, stats: AlertStats, aler
     collect() {
       this.reset();
       for (const row of alerts.openCounts()) this.set({ severity: row.severity, state: row.state, flapping: String(row.flapping) }, row.count);
+    },
+  });
+  new Counter({
+    name: 'hub_notification_policy_attempts_total',
+    help: 'Messages of the notification policies handed to contact points, by outcome: sent, failed (retried with back-off), given-up (refused for good)',
+    labelNames: ['outcome'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [outcome, count] of Object.entries(contactPointAttempts)) this.inc({ outcome }, count);
     },
   });
 }

@@ -13,15 +13,18 @@ import { AlertRulesController } from './alert-rules.controller';
 import { AlertSilencesController } from './alert-silences.controller';
 import { AlertsController } from './alerts.controller';
 import { AlertsLifecycle } from './alerts.lifecycle';
+import { ContactPointsNotifier } from '../contact-points/contact-points.notifier';
+import { NotificationPoliciesController } from './notification-policies.controller';
 import { SchedulerRegistryJobs } from './scheduler-registry.jobs';
 
-export const ALERT_CONTROLLERS = [AlertRulesController, AlertsController, AlertSilencesController];
+export const ALERT_CONTROLLERS = [AlertRulesController, AlertsController, AlertSilencesController, NotificationPoliciesController];
 
 /** The alert engine (plain classes from libs/alerts) built on the service's database, InfluxDB client, presence and broker. */
 export function alertProviders(config: HubConfig): Provider[] {
   return [
     SchedulerRegistryJobs,
     AlertEvaluationMetric,
+    // replaced by contact points at merge
     {
       provide: AlertEngine,
       useFactory: (
@@ -34,6 +37,7 @@ export function alertProviders(config: HubConfig): Provider[] {
         listener: AlertEvaluationMetric,
         devices: DeviceRegistryService,
         catalogue: LiveCatalogue,
+        contactPoints: ContactPointsNotifier,
       ) => {
         const engine = new AlertEngine(config.alerts, {
           db,
@@ -41,15 +45,16 @@ export function alertProviders(config: HubConfig): Provider[] {
           directory: new PresenceDeviceDirectory(presence, (deviceId) => devices.townOf(deviceId)),
           catalogue,
           publish: (topic, payload, qos, retain) => broker.publish(topic, payload, qos, retain),
+          contactPoints,
           jobs,
           loggerFor: (context) => new Logger(context),
           maxFutureMs: config.validation.maxFutureMs,
           listener,
         });
-        registerAlertMetrics(registry, engine.stats, engine.alertRepository);
+        registerAlertMetrics(registry, engine.stats, engine.alertRepository, engine.notificationPolicies.sender.attempts);
         return engine;
       },
-      inject: [SQLITE_DATABASE, InfluxQueryClient, DevicePresence, MqttBroker, SchedulerRegistryJobs, Registry, AlertEvaluationMetric, DeviceRegistryService, LiveCatalogue],
+      inject: [SQLITE_DATABASE, InfluxQueryClient, DevicePresence, MqttBroker, SchedulerRegistryJobs, Registry, AlertEvaluationMetric, DeviceRegistryService, LiveCatalogue, ContactPointsNotifier],
     },
     AlertsLifecycle,
   ];

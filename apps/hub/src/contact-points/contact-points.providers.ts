@@ -6,6 +6,7 @@ import { SQLITE_DATABASE } from '../hub.tokens';
 import { ContactPointDeliveryRepository } from './contact-point-delivery.repository';
 import { ContactPointRepository } from './contact-point.repository';
 import { ContactPointsController } from './contact-points.controller';
+import { ContactPointsNotifier } from './contact-points.notifier';
 import { ContactPointsService } from './contact-points.service';
 
 export const CONTACT_POINT_CONTROLLERS = [ContactPointsController];
@@ -22,5 +23,6 @@ export function contactPointProviders(config: HubConfig): Provider[] {
         new ContactPointsService(repository, deliveries, audit, sender, new Logger(ContactPointsService.name)),
       inject: [ContactPointRepository, ContactPointDeliveryRepository, AuditLogRepository, ContactPointSender],
     },
+    ContactPointsNotifier,
   ];
 }

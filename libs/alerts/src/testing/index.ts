@@ -1,2 +1,3 @@
 export * from './alert-fixtures';
 export * from './notification-channel.contract';
+export * from './recording-contact-points';

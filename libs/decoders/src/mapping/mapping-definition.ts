@@ -43,6 +43,14 @@ export interface MappingLimits {
   readonly timeLimitMs: number;
 }
 
+/**
+ * JSONata's bound is wall-clock time checked between evaluation steps, so a busy machine's scheduling gaps count
+ * against it; a legitimate mapping takes tens of µs, and runaway expressions are also stopped by the stack and
+ * sequence bounds. At least this much, then, so a loaded CI core or a GC pause does not make a good mapping time
+ * out (seen once at 50 ms on the 2-core CI machine).
+ */
+export const MIN_MAPPING_TIME_LIMIT_MS = 250;
+
 export interface CompiledMetric {
   readonly name: string;
   readonly source: string;
@@ -85,7 +93,7 @@ export function compileMappingDefinition(definition: unknown, limits: MappingLim
       return undefined;
     }
     try {
-      return jsonata(source, { timeout: limits.timeLimitMs, stack: JSONATA_STACK, sequence: JSONATA_SEQUENCE });
+      return jsonata(source, { timeout: Math.max(limits.timeLimitMs, MIN_MAPPING_TIME_LIMIT_MS), stack: JSONATA_STACK, sequence: JSONATA_SEQUENCE });
     } catch (error) {
       issues.push({ field: at(field), problem: describeJsonataError(error) });
       return undefined;

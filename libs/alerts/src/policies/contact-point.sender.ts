@@ -1,0 +1,76 @@
+import type { HubLogger } from '@hub/common';
+import type { AlertNotification } from '../lifecycle/alert.view';
+import type { ContactPointAnswer, ContactPointPort } from './notification-policy';
+import type { DeliveryOutcome, NotificationRoutingRepository, OutgoingMessage } from './notification-routing.repository';
+
+export interface SenderOptions {
+  readonly retryMinMs: number;
+  readonly retryMaxMs: number;
+}
+
+/**
+ * Sends the queued messages: each contact point its own in order, one at a time, while the others go on — so a dead
+ * contact point (not ok, retryable) waits out its back-off without holding up anyone else, and evaluation never waits
+ * for any of them. A message leaves the queue when sent or refused for good; every attempt is in the delivery log.
+ * A crash between the send and its removal sends it again at the next start (at least once out).
+ */
+export class ContactPointSender {
+  /** Attempts since the start by outcome, for /metrics. */
+  readonly attempts: Record<DeliveryOutcome, number> = { sent: 0, failed: 0, 'given-up': 0 };
+  private readonly busy = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly port: ContactPointPort,
+    private readonly state: NotificationRoutingRepository,
+    private readonly options: SenderOptions,
+    private readonly logger: HubLogger,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** Starts a send for every idle contact point whose next message is due. */
+  sendDue(): void {
+    const now = this.clock();
+    for (const message of this.state.headsOfQueues()) {
+      if (message.nextAttemptAt > now || this.busy.has(message.contactPoint)) continue;
+      const sending = this.attempt(message).finally(() => this.busy.delete(message.contactPoint));
+      this.busy.set(message.contactPoint, sending);
+    }
+  }
+
+  /** Waits for the sends in flight (stop). */
+  async idle(): Promise<void> {
+    await Promise.all(this.busy.values());
+  }
+
+  private async attempt(message: OutgoingMessage): Promise<void> {
+    const alerts = JSON.parse(message.alerts) as AlertNotification[];
+    const attempt = message.attempts + 1;
+    const context = { route: message.route, level: message.level, reason: message.reason };
+    let answer: ContactPointAnswer;
+    try {
+      answer = await this.port.send(message.contactPoint, alerts, context);
+    } catch (error) {
+      // A bug or an outage in the sender itself: retried like a retryable refusal.
+      this.logger.error({ msg: 'Contact point send threw', contactPoint: message.contactPoint, route: message.route, error });
+      answer = { ok: false, retryable: true, providerAnswer: error instanceof Error ? error.message : String(error) };
+    }
+    const now = this.clock();
+    const summary = alerts.map((notification) => ({ alertId: notification.alert.id, eventId: notification.eventId, deviceId: notification.alert.deviceId, event: notification.event }));
+    const outcome: DeliveryOutcome = answer.ok ? 'sent' : answer.retryable ? 'failed' : 'given-up';
+    this.attempts[outcome]++;
+    this.state.transaction(() => {
+      this.state.recordDelivery({ at: now, route: message.route, contactPoint: message.contactPoint, level: message.level, reason: message.reason, outcome, attempt, alerts: summary, providerAnswer: answer.providerAnswer });
+      if (outcome === 'failed') this.state.retryLater(message.id, attempt, now + this.backoff(attempt));
+      else this.state.done(message.id);
+    });
+    if (outcome === 'failed') {
+      this.logger.warn({ msg: 'Contact point refused a message, retrying', contactPoint: message.contactPoint, route: message.route, attempt, retryInMs: this.backoff(attempt), providerAnswer: answer.providerAnswer });
+    } else if (outcome === 'given-up') {
+      this.logger.error({ msg: 'Contact point refused a message for good, not retried', contactPoint: message.contactPoint, route: message.route, attempt, providerAnswer: answer.providerAnswer });
+    }
+  }
+
+  private backoff(attempt: number): number {
+    return Math.min(this.options.retryMaxMs, this.options.retryMinMs * 2 ** Math.min(attempt - 1, 30));
+  }
+}

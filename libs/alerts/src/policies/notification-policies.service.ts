@@ -1,0 +1,43 @@
+import { assertCountyWide, type AuditTrail, type Principal } from '@hub/access';
+import type { CatalogueSource } from '@hub/contract';
+import type { HubLogger } from '@hub/common';
+import type { NotificationPolicyTree } from './notification-policy';
+import type { NotificationPolicyRepository, StoredPolicyTree } from './notification-policy.repository';
+import { parseNotificationPolicyTree } from './notification-policy.validator';
+
+/**
+ * The routing tree: read by anyone signed in, replaced whole by a county-wide admin (it routes every town's alerts),
+ * audited with the tree it set. The router reads the tree in force through current().
+ */
+export class NotificationPoliciesService {
+  private cached: StoredPolicyTree | undefined;
+
+  constructor(
+    private readonly policies: NotificationPolicyRepository,
+    private readonly audit: AuditTrail,
+    private readonly catalogue: CatalogueSource,
+    private readonly contactPointExists: (name: string) => boolean,
+    private readonly logger: HubLogger,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  get(): StoredPolicyTree {
+    this.cached ??= this.policies.get();
+    return this.cached;
+  }
+
+  current(): NotificationPolicyTree {
+    return this.get().tree;
+  }
+
+  put(body: unknown, actor: Pick<Principal, 'name' | 'scope'>): StoredPolicyTree {
+    assertCountyWide(actor, 'change the notification policies', 'they route the alerts of every town and domain');
+    const tree = parseNotificationPolicyTree(body, { catalogue: this.catalogue.current(), contactPointExists: this.contactPointExists });
+    const at = this.clock();
+    this.policies.put(tree, at, actor.name);
+    this.audit.record({ at, actor: actor.name, action: 'notification-policies.update', targetType: 'notification-policies', targetId: 'tree', detail: { ...tree } });
+    this.cached = { tree, updatedAt: at, updatedBy: actor.name };
+    this.logger.log({ msg: 'Notification policies replaced', actor: actor.name, routes: tree.routes.length });
+    return this.cached;
+  }
+}

@@ -1,0 +1,81 @@
+import type { AuditTrail } from '@hub/access';
+import type { CatalogueSource } from '@hub/contract';
+import type { HubLogger } from '@hub/common';
+import type { SqliteDatabase } from '@hub/store';
+import type { IntervalJobs } from '../evaluation/alert-scheduler';
+import { ContactPointSender } from './contact-point.sender';
+import type { ContactPointPort } from './notification-policy';
+import { NotificationPolicyRepository } from './notification-policy.repository';
+import { NotificationPoliciesService } from './notification-policies.service';
+import { NotificationRouter } from './notification-router';
+import { NotificationRoutingRepository } from './notification-routing.repository';
+import { PolicyRoutingChannel } from './policy-routing.channel';
+
+export interface PolicyEngineOptions {
+  /** How often due groups, repeats and escalation levels are looked for, and queued messages sent. */
+  readonly tickMs: number;
+  readonly retryMinMs: number;
+  readonly retryMaxMs: number;
+}
+
+export interface PolicyEnginePorts {
+  readonly db: SqliteDatabase;
+  readonly contactPoints: ContactPointPort;
+  readonly jobs: IntervalJobs;
+  readonly audit: AuditTrail;
+  readonly catalogue: CatalogueSource;
+  readonly loggerFor: (context: string) => HubLogger;
+  readonly clock: () => number;
+}
+
+/**
+ * Notification policies and escalation assembled: the tree (service), the outbox channel that feeds the router, and
+ * one interval job that queues what is due and starts the sends.
+ */
+export class NotificationPolicyEngine {
+  static readonly JOB = 'notification-policies';
+  readonly policies: NotificationPoliciesService;
+  readonly routing: NotificationRoutingRepository;
+  readonly router: NotificationRouter;
+  readonly channel: PolicyRoutingChannel;
+  readonly sender: ContactPointSender;
+  private readonly logger: HubLogger;
+
+  constructor(
+    private readonly options: PolicyEngineOptions,
+    private readonly ports: PolicyEnginePorts,
+  ) {
+    this.logger = ports.loggerFor(NotificationPolicyEngine.name);
+    this.policies = new NotificationPoliciesService(
+      new NotificationPolicyRepository(ports.db),
+      ports.audit,
+      ports.catalogue,
+      (name) => ports.contactPoints.exists(name),
+      ports.loggerFor(NotificationPoliciesService.name),
+      ports.clock,
+    );
+    this.routing = new NotificationRoutingRepository(ports.db);
+    this.router = new NotificationRouter(this.routing, () => this.policies.current(), ports.loggerFor(NotificationRouter.name));
+    this.sender = new ContactPointSender(ports.contactPoints, this.routing, options, ports.loggerFor(ContactPointSender.name), ports.clock);
+    this.channel = new PolicyRoutingChannel(this.router, ports.clock, () => undefined);
+  }
+
+  start(): void {
+    this.ports.jobs.add(NotificationPolicyEngine.JOB, this.options.tickMs, () => this.tick());
+  }
+
+  /** Queues what is due and starts the sends; never throws into the scheduler. */
+  tick(): void {
+    try {
+      this.router.tick(this.ports.clock());
+      this.sender.sendDue();
+    } catch (error) {
+      this.logger.error({ msg: 'Notification policy tick failed', error });
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.ports.jobs.remove(NotificationPolicyEngine.JOB);
+    await this.sender.idle();
+  }
+}

@@ -1,0 +1,183 @@
+import { SILENT_LOGGER } from '@hub/common';
+import { openSqliteDatabase, type SqliteDatabase } from '@hub/store';
+import type { AlertEventKind } from '../lifecycle/alert';
+import { AlertNotification, toAlertView } from '../lifecycle/alert.view';
+import { anAlert, T0 } from '../testing/alert-fixtures';
+import { RecordingContactPoints } from '../testing/recording-contact-points';
+import { ContactPointSender } from './contact-point.sender';
+import { DEFAULT_POLICY_TREE, NotificationPolicyTree } from './notification-policy';
+import { NotificationRouter } from './notification-router';
+import { NotificationRoutingRepository } from './notification-routing.repository';
+
+const MINUTE = 60_000;
+
+const TREE: NotificationPolicyTree = {
+  ...DEFAULT_POLICY_TREE,
+  contactPoints: ['county-duty'],
+  repeatIntervalMs: 0,
+  routes: [
+    {
+      matchers: { domains: ['gas'], severities: ['critical'] },
+      contactPoints: ['gas-dingtalk', 'duty-sms'],
+      groupWaitMs: 30_000,
+      groupIntervalMs: 5 * MINUTE,
+      repeatIntervalMs: 60 * MINUTE,
+      escalation: [
+        { afterMs: 15 * MINUTE, contactPoints: ['duty-officer'] },
+        { afterMs: 30 * MINUTE, contactPoints: ['gas-head-email'] },
+      ],
+    },
+    { matchers: { domains: ['water'] }, contactPoints: ['water-robot'], groupWaitMs: 10_000, quietHours: { start: '22:00', end: '07:00', timeZone: 'Asia/Shanghai' } },
+  ],
+};
+
+/** The router and sender on one database, with a clock the test moves; a "restart" builds new ones on the same database. */
+class Harness {
+  now = T0;
+  eventId = 0;
+  readonly port = new RecordingContactPoints(['county-duty', 'gas-dingtalk', 'duty-sms', 'duty-officer', 'gas-head-email', 'water-robot']);
+  router!: NotificationRouter;
+  sender!: ContactPointSender;
+
+  constructor(
+    readonly db: SqliteDatabase,
+    private readonly tree: NotificationPolicyTree = TREE,
+  ) {
+    this.restart();
+  }
+
+  restart(): void {
+    const state = new NotificationRoutingRepository(this.db);
+    this.router = new NotificationRouter(state, () => this.tree, SILENT_LOGGER);
+    this.sender = new ContactPointSender(this.port, state, { retryMinMs: 1000, retryMaxMs: 8000 }, SILENT_LOGGER, () => this.now);
+  }
+
+  change(kind: AlertEventKind, id: number, overrides: Parameters<typeof anAlert>[0] = {}): AlertNotification {
+    const notification: AlertNotification = {
+      eventId: ++this.eventId,
+      event: kind,
+      at: new Date(this.now).toISOString(),
+      actor: 'system',
+      note: null,
+      previousState: null,
+      alert: toAlertView(anAlert({ id, deviceId: `g-${id}`, town: 'Ashford', state: kind === 'resolved' ? 'resolved' : kind === 'acknowledged' ? 'acknowledged' : 'firing', ...overrides })),
+    };
+    this.router.record(notification, this.now);
+    return notification;
+  }
+
+  /** Moves the clock in ticks of `stepMs`, sending what is due at each. */
+  async advance(ms: number, stepMs = 1000): Promise<void> {
+    for (const end = this.now + ms; this.now < end; ) {
+      this.now = Math.min(end, this.now + stepMs);
+      this.router.tick(this.now);
+      this.sender.sendDue();
+      await this.sender.idle();
+    }
+  }
+
+  sent(): string[] {
+    return this.port.sent.map((message) => `${message.contactPoint} L${message.level} ${message.reason}: ${message.deviceIds.join(',')}`);
+  }
+}
+
+describe('NotificationRouter with ContactPointSender', () => {
+  let db: SqliteDatabase;
+  let hub: Harness;
+
+  beforeEach(() => {
+    db = openSqliteDatabase(':memory:');
+    hub = new Harness(db);
+  });
+
+  afterEach(() => db.close());
+
+  it('sends the alerts of one rule that fire within the group wait as one message per contact point, at the end of the wait', async () => {
+    for (let id = 1; id <= 30; id++) {
+      hub.change('fired', id);
+      await hub.advance(500, 500);
+    }
+    expect(hub.sent()).toEqual([]); // 15 s in: the 30 s group wait runs
+    await hub.advance(15_000);
+    const everyDevice = Array.from({ length: 30 }, (_, index) => `g-${index + 1}`).join(',');
+    expect(hub.sent()).toEqual([`gas-dingtalk L0 new: ${everyDevice}`, `duty-sms L0 new: ${everyDevice}`]);
+    // A later change waits for the group interval after the last message.
+    hub.change('resolved', 3);
+    await hub.advance(5 * MINUTE - 1000);
+    expect(hub.port.sent).toHaveLength(2);
+    await hub.advance(1000);
+    expect(hub.sent().slice(2)).toEqual(['gas-dingtalk L0 resolved: g-3', 'duty-sms L0 resolved: g-3']);
+  });
+
+  it('escalates an unacknowledged alert level by level, and stops at the acknowledgement', async () => {
+    hub.change('fired', 1);
+    await hub.advance(15 * MINUTE, 30_000);
+    expect(hub.sent()).toEqual(['gas-dingtalk L0 new: g-1', 'duty-sms L0 new: g-1', 'duty-officer L1 escalation: g-1']);
+    hub.change('acknowledged', 1);
+    await hub.advance(60 * MINUTE, 30_000);
+    expect(hub.port.sent).toHaveLength(3); // neither level 2 nor the hourly repeat
+  });
+
+  it('neither repeats a level nor skips one across a restart, and ignores redelivered events', async () => {
+    const fired = hub.change('fired', 1);
+    await hub.advance(16 * MINUTE, 30_000);
+    hub.restart();
+    hub.router.record(fired, hub.now); // the outbox sends it again after the restart
+    await hub.advance(20 * MINUTE, 30_000);
+    expect(hub.sent()).toEqual(['gas-dingtalk L0 new: g-1', 'duty-sms L0 new: g-1', 'duty-officer L1 escalation: g-1', 'gas-head-email L2 escalation: g-1']);
+  });
+
+  it('catches up on a level that fell due while it was down, exactly once', async () => {
+    hub.change('fired', 1);
+    await hub.advance(60_000);
+    hub.restart();
+    hub.now += 40 * MINUTE; // down past both levels
+    await hub.advance(1000);
+    expect(hub.sent().slice(2)).toEqual(['duty-officer L1 escalation: g-1']);
+    await hub.advance(1000);
+    expect(hub.sent().slice(3)).toEqual(['gas-head-email L2 escalation: g-1']);
+  });
+
+  it('repeats a still-firing unacknowledged alert every repeat interval', async () => {
+    hub = new Harness(db, { ...TREE, routes: [{ ...TREE.routes[0], escalation: [] }] });
+    hub.change('fired', 1);
+    hub.change('fired', 2);
+    await hub.advance(61 * MINUTE, 60_000); // sent at the first tick after the 30 s wait (1 min), repeated an hour later
+    expect(hub.sent()).toEqual(['gas-dingtalk L0 new: g-1,g-2', 'duty-sms L0 new: g-1,g-2', 'gas-dingtalk L0 repeat: g-1,g-2', 'duty-sms L0 repeat: g-1,g-2']);
+    hub.change('acknowledged', 2);
+    await hub.advance(60 * MINUTE, 60_000);
+    expect(hub.sent().slice(4)).toEqual(['gas-dingtalk L0 repeat: g-1', 'duty-sms L0 repeat: g-1']);
+  });
+
+  it('holds a water warning in quiet hours and sends it when they end', async () => {
+    hub.now = Date.UTC(2026, 0, 15, 15, 30, 0); // 23:30 in Shanghai
+    hub.change('fired', 7, { domain: 'water', severity: 'warning', ruleId: 'pressure-low' });
+    await hub.advance(7 * 3_600_000 + 29 * MINUTE, 60_000);
+    expect(hub.sent()).toEqual([]);
+    await hub.advance(MINUTE, 60_000);
+    expect(hub.sent()).toEqual(['water-robot L0 new: g-7']);
+    expect(new Date(hub.now).toISOString()).toBe('2026-01-15T23:00:00.000Z');
+  });
+
+  it('retries a dead contact point with back-off without holding up the others, and logs a refusal for good', async () => {
+    const dead = { ok: false, retryable: true, providerAnswer: '503 busy' };
+    hub.port.answers.set('gas-dingtalk', [dead, dead, dead]);
+    hub.port.answers.set('duty-sms', [{ ok: false, retryable: false, providerAnswer: 'template not registered' }]);
+    hub.change('fired', 1);
+    await hub.advance(30_000);
+    await hub.advance(1000); // retry 1 after 1 s
+    await hub.advance(2000); // retry 2 after 2 s
+    await hub.advance(3000);
+    expect(hub.sent()).toEqual(['gas-dingtalk L0 new: g-1', 'duty-sms L0 new: g-1', 'gas-dingtalk L0 new: g-1', 'gas-dingtalk L0 new: g-1']);
+    await hub.advance(1000); // retry 3 4 s after the second
+    const log = new NotificationRoutingRepository(db).deliveries(10).map((entry) => `${entry.contactPoint} #${entry.attempt} ${entry.outcome} (${entry.providerAnswer}) +${entry.at - T0}`);
+    expect(log.reverse()).toEqual([
+      'gas-dingtalk #1 failed (503 busy) +30000',
+      'duty-sms #1 given-up (template not registered) +30000',
+      'gas-dingtalk #2 failed (503 busy) +31000',
+      'gas-dingtalk #3 failed (503 busy) +33000',
+      'gas-dingtalk #4 sent (recorded) +37000',
+    ]);
+    expect(hub.sender.attempts).toEqual({ sent: 1, failed: 3, 'given-up': 1 });
+  });
+});

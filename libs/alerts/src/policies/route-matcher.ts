@@ -1,0 +1,66 @@
+import type { AlertView } from '../lifecycle/alert.view';
+import type { NotificationPolicyTree, PolicyRoute, ResolvedRoute, RouteMatchers, RouteSettings } from './notification-policy';
+
+/**
+ * The routes an alert goes to, Alertmanager's way: children are tried in order, the first that matches wins (and its
+ * own children are tried the same way) unless it says `continue: true`; when no child matches, the parent itself
+ * takes the alert. The default route (the root) matches everything.
+ */
+export function matchRoutes(tree: NotificationPolicyTree, alert: Pick<AlertView, 'domain' | 'town' | 'severity' | 'ruleId'>): ResolvedRoute[] {
+  return walk(tree.routes, settingsOf(tree), 'default', alert);
+}
+
+function walk(children: readonly PolicyRoute[], parent: RouteSettings, parentKey: string, alert: Pick<AlertView, 'domain' | 'town' | 'severity' | 'ruleId'>): ResolvedRoute[] {
+  const found: ResolvedRoute[] = [];
+  for (const [index, child] of children.entries()) {
+    if (!matches(child.matchers, alert)) continue;
+    const key = parentKey === 'default' ? `routes[${index}]` : `${parentKey}.routes[${index}]`;
+    found.push(...walk(child.routes ?? [], inherit(parent, child), key, alert));
+    if (child.continue !== true) break;
+  }
+  return found.length > 0 ? found : [{ key: parentKey, ...parent }];
+}
+
+export function matches(matchers: RouteMatchers | undefined, alert: Pick<AlertView, 'domain' | 'town' | 'severity' | 'ruleId'>): boolean {
+  if (matchers === undefined) return true;
+  if (matchers.domains !== undefined && !matchers.domains.includes(alert.domain)) return false;
+  if (matchers.towns !== undefined && (alert.town === null || !matchers.towns.includes(alert.town))) return false;
+  if (matchers.severities !== undefined && !matchers.severities.includes(alert.severity)) return false;
+  if (matchers.ruleIds !== undefined && !matchers.ruleIds.includes(alert.ruleId)) return false;
+  return true;
+}
+
+function settingsOf(route: RouteSettings): RouteSettings {
+  const { contactPoints, groupWaitMs, groupIntervalMs, repeatIntervalMs, quietHours, escalation } = route;
+  return { contactPoints, groupWaitMs, groupIntervalMs, repeatIntervalMs, quietHours, escalation };
+}
+
+/** A child's own settings over its parent's; contact points and escalation are the child's alone once it names them. */
+function inherit(parent: RouteSettings, child: PolicyRoute): RouteSettings {
+  return {
+    contactPoints: child.contactPoints ?? parent.contactPoints,
+    groupWaitMs: child.groupWaitMs ?? parent.groupWaitMs,
+    groupIntervalMs: child.groupIntervalMs ?? parent.groupIntervalMs,
+    repeatIntervalMs: child.repeatIntervalMs ?? parent.repeatIntervalMs,
+    quietHours: child.quietHours === undefined ? parent.quietHours : child.quietHours,
+    escalation: child.escalation ?? parent.escalation,
+  };
+}
+
+/** Rule + domain + town: one incident's alerts in one message. */
+export function groupKeyOf(alert: Pick<AlertView, 'domain' | 'town' | 'ruleId'>): string {
+  return `${alert.ruleId}|${alert.domain}|${alert.town ?? ''}`;
+}
+
+/** Every route of the tree by key, with its inherited settings: what a queued group or open alert is sent by. */
+export function routesByKey(tree: NotificationPolicyTree): Map<string, ResolvedRoute> {
+  const found = new Map<string, ResolvedRoute>();
+  const visit = (children: readonly PolicyRoute[], parent: RouteSettings, parentKey: string): void => {
+    found.set(parentKey, { key: parentKey, ...parent });
+    for (const [index, child] of children.entries()) {
+      visit(child.routes ?? [], inherit(parent, child), parentKey === 'default' ? `routes[${index}]` : `${parentKey}.routes[${index}]`);
+    }
+  };
+  visit(tree.routes, settingsOf(tree), 'default');
+  return found;
+}
