@@ -225,6 +225,20 @@ describe('/api/contact-points (real service, real SMTP server, robot receivers)'
     expect(await sendTest('ops-hook')).toEqual({ ok: false, status: 401, providerAnswer: '{"error":"bad signature"}', retryable: false });
   });
 
+  it('writes the messages in Chinese when HUB_NOTIFY_LANGUAGE=zh', async () => {
+    const chinese = await HubProcess.start({ INFLUX_URL: influxd.url, INFLUX_DATABASE: 'contact_points_zh', HUB_ALERT_DEFAULT_RULES: 'off', HUB_PUBLIC_URL: PUBLIC_URL, HUB_NOTIFY_LANGUAGE: 'zh' });
+    try {
+      expect((await chinese.request('POST', '/api/contact-points', { name: 'zh-hook', kind: 'webhook', settings: { url: `${robots.url}/webhook`, secret: CREDENTIALS.webhook.secret } })).status).toBe(201);
+      expect(await chinese.request('POST', '/api/contact-points/zh-hook/test')).toMatchObject({ status: 200, body: { ok: true } });
+      const body = JSON.parse(lastReceived().rawBody) as { subject: string; text: string };
+      expect(body.subject).toBe('【测试】【严重】Test message告警触发：test-device（Ashford）');
+      expect(body.text).toContain('数值：1250 ppm\n');
+      expect(body.text).toContain(`在控制台查看：${PUBLIC_URL}/alerts/0`);
+    } finally {
+      await chinese.cleanup();
+    }
+  });
+
   it('gives up on a receiver that never answers after HUB_CONTACT_POINT_TIMEOUT, as retryable', async () => {
     await create({ name: 'hanging-hook', kind: 'webhook', settings: { url: `${robots.url}/hang` } });
     const started = Date.now();

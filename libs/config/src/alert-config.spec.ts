@@ -24,6 +24,7 @@ describe('alert configuration (HUB_ALERT_*)', () => {
         HUB_ALERT_NOTIFY_RETRY_MAX: '5m',
         HUB_ALERT_NOTIFY_BACKLOG: '50',
         HUB_ALERT_POLICY_TICK: '200ms',
+        HUB_NOTIFY_LANGUAGE: 'zh',
       }).alerts,
     ).toEqual({
       loadDefaultRules: false,
@@ -32,6 +33,7 @@ describe('alert configuration (HUB_ALERT_*)', () => {
       webhooks: ['https://ops.example/hook?token=abc', 'http://10.0.0.5:8080/alerts'],
       webhookTimeoutMs: 2000,
       contactPointTimeoutMs: 3000,
+      notifyLanguage: 'zh',
       notifyRetryMinMs: 200,
       notifyRetryMaxMs: 300_000,
       notifyBacklog: 50,

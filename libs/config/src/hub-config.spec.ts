@@ -44,6 +44,7 @@ const DEFAULTS: HubConfig = {
     webhooks: [],
     webhookTimeoutMs: 5000,
     contactPointTimeoutMs: 10_000,
+    notifyLanguage: 'en',
     notifyRetryMinMs: 1000,
     notifyRetryMaxMs: 60_000,
     notifyBacklog: 1000,

@@ -33,3 +33,24 @@ describe('alert messages (English templates)', () => {
     for (const words of [Object.values(en.events), Object.values(en.severities)]) expect(words.every((word) => word.trim() !== '')).toBe(true);
   });
 });
+
+describe('alert messages (Chinese templates)', () => {
+  const zh = MESSAGE_LANGUAGES.zh;
+
+  it('says the same in Chinese: severity, rule, device, town, value with its unit, and the link', () => {
+    const message = renderMessage(alertMessageView({ ...change, alert: { ...change.alert, id: 42 } }, 'https://hub.county.example/', zh, false), zh);
+    expect(message.subject).toBe('【严重】Test message告警触发：test-device（Ashford）');
+    expect(message.text).toBe(
+      'Test message告警触发（严重）\n\n规则：methane_ppm above 1000 ppm for 1m\n设备：test-device（gas）\n乡镇：Ashford\n数值：1250 ppm\n' +
+        '开始时间：2026-12-06T01:55:00.000Z\n状态：firing\n\n在控制台查看：https://hub.county.example/alerts/42\n',
+    );
+    expect(message.markdown).toContain('[在控制台查看告警 42](https://hub.county.example/alerts/42)');
+    expect(renderMessage(alertMessageView(change, 'http://localhost:3000', zh, true), zh).subject.startsWith('【测试】【严重】')).toBe(true);
+  });
+
+  it('has a word for every event kind and severity, as the English set has', () => {
+    expect(Object.keys(zh.events).sort()).toEqual(Object.keys(en.events).sort());
+    expect(Object.keys(zh.severities).sort()).toEqual(Object.keys(en.severities).sort());
+    for (const words of [Object.values(zh.events), Object.values(zh.severities)]) expect(words.every((word) => word.trim() !== '')).toBe(true);
+  });
+});

@@ -1,5 +1,6 @@
 import type { AlertEventKind, Severity } from '@hub/api-types';
 import en from './templates/en.json';
+import zh from './templates/zh.json';
 
 /**
  * One language's message texts: mustache templates over the fields of `AlertMessageView`. One JSON file per
@@ -22,6 +23,7 @@ export interface MessageTemplates {
   markdown: string;
 }
 
-export const MESSAGE_LANGUAGES: Readonly<Record<string, MessageTemplates>> = { en };
+/** English and Simplified Chinese ship; the county's duty staff read their alerts in Chinese (HUB_NOTIFY_LANGUAGE=zh). */
+export const MESSAGE_LANGUAGES: Readonly<Record<string, MessageTemplates>> = { en, zh };
 
 export const DEFAULT_LANGUAGE = 'en';

@@ -16,7 +16,7 @@ export function contactPointProviders(config: HubConfig): Provider[] {
   return [
     { provide: ContactPointRepository, useFactory: (db: SqliteDatabase) => new ContactPointRepository(db), inject: [SQLITE_DATABASE] },
     { provide: ContactPointDeliveryRepository, useFactory: (db: SqliteDatabase) => new ContactPointDeliveryRepository(db), inject: [SQLITE_DATABASE] },
-    { provide: ContactPointSender, useFactory: () => new ContactPointSender({ publicUrl: config.http.publicUrl, timeoutMs: config.alerts.contactPointTimeoutMs }) },
+    { provide: ContactPointSender, useFactory: () => new ContactPointSender({ publicUrl: config.http.publicUrl, timeoutMs: config.alerts.contactPointTimeoutMs, language: config.alerts.notifyLanguage }) },
     {
       provide: ContactPointsService,
       useFactory: (repository: ContactPointRepository, deliveries: ContactPointDeliveryRepository, audit: AuditLogRepository, sender: ContactPointSender) =>
