@@ -95,27 +95,29 @@ export class UplinkIngestService {
       }
       if (event.kind === 'not-uplink') {
         counts.otherEvents++;
-        const error = networkServerError(event.event, payload);
+        // Read once; only log, status and ack events say something the hub acts on.
+        const parsed = event.event === 'log' || event.event === 'status' || event.event === 'ack' ? deviceEvent(payload) : null;
+        const error = parsed !== null && event.event === 'log' ? networkServerError(parsed) : null;
         if (error !== null) return refuse({ ...error, reason: 'NETWORK_SERVER_ERROR', deviceId: this.devices.findByDevEui(error.devEui)?.deviceId });
-        const status = event.event === 'status' ? deviceStatus(payload) : null;
+        const status = parsed !== null && event.event === 'status' ? deviceStatus(parsed) : null;
         const reporting = status === null ? undefined : this.devices.findByDevEui(status.devEui);
         if (status !== null && reporting !== undefined && reporting.status === 'active' && reporting.enabled && reporting.domain !== null && mayTake(reporting)) {
           // The device's own report of its battery and how well it hears the network: readings, when the domain has them.
           return this.ingest.handleMeasured(client, { domain: reporting.domain, deviceId: reporting.deviceId }, topic, payload, status.metrics, status.at, done);
         }
-        const ack = event.event === 'ack' ? downlinkAck(payload) : null;
+        const ack = parsed !== null && event.event === 'ack' ? downlinkAck(parsed) : null;
         const acked = ack === null ? undefined : this.devices.findByDevEui(ack.devEui);
         if (ack !== null && acked !== undefined) this.tell(() => this.listener?.downlinkAcknowledged(acked.deviceId, ack.queueItemId, ack.acknowledged));
         done();
         return Promise.resolve({ accepted: 0, duplicates: 0, refused: [] });
       }
-      const refusal = this.admission(connection, event.uplink, mayTake);
-      if (refusal !== null) {
+      const admitted = this.admission(connection, event.uplink, mayTake);
+      if ('reason' in admitted) {
         counts.refused++;
-        return refuse(refusal);
+        return refuse(admitted);
       }
       counts.uplinks++;
-      const device = this.devices.findByDevEui(event.uplink.devEui) as RegistryDevice & { domain: string };
+      const { device } = admitted;
       const { uplink } = event;
       const applicationId = /^application\/([^/]+)\/device\//.exec(topic)?.[1];
       if (applicationId !== undefined) this.routes.set(uplink.devEui, { connection, applicationId });
@@ -142,7 +144,7 @@ export class UplinkIngestService {
   }
 
   /** An uplink's device must be registered by its DevEUI, active and enabled; otherwise the event is a dead letter. */
-  private admission(connection: string, uplink: Uplink, mayTake: (device: RegistryDevice) => boolean): PublishRefusal | null {
+  private admission(connection: string, uplink: Uplink, mayTake: (device: RegistryDevice) => boolean): PublishRefusal | { readonly device: RegistryDevice & { readonly domain: string } } {
     const device = this.devices.findByDevEui(uplink.devEui);
     if (device === undefined || device.status === 'quarantined') {
       const held = this.admissionMode === 'quarantine' ? this.devices.quarantineDevEui(uplink.devEui, `network server ${connection}`, MAX_QUARANTINED_DEVICES) : null;
@@ -160,7 +162,8 @@ export class UplinkIngestService {
     if (!mayTake(device)) {
       return { reason: 'TOPIC_FORBIDDEN', detail: `device ${device.deviceId} (DevEUI ${uplink.devEui}) is outside the towns and domains this sender may write for`, deviceId: device.deviceId, domain: device.domain };
     }
-    return null;
+    // Its domain was checked above (not null); TypeScript does not narrow a property of the object.
+    return { device: device as RegistryDevice & { readonly domain: string } };
   }
 
   /** A listener's failure is its own: logged, never the uplink's. */
@@ -185,56 +188,53 @@ export class UplinkIngestService {
   }
 }
 
+/** A non-uplink event's JSON object and the DevEUI it names (lower case; null when it names none), read once. */
+interface DeviceEvent {
+  readonly fields: Readonly<Record<string, unknown>>;
+  readonly devEui: string | null;
+}
+
+function deviceEvent(payload: Uint8Array): DeviceEvent | null {
+  let fields: unknown;
+  try {
+    fields = JSON.parse(Buffer.from(payload).toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (!isPlainObject(fields)) return null;
+  const devEui = isPlainObject(fields.deviceInfo) && typeof fields.deviceInfo.devEui === 'string' ? fields.deviceInfo.devEui.toLowerCase() : null;
+  return { fields, devEui };
+}
+
 /**
  * A ChirpStack `log` event of level ERROR (an uplink the network server could not handle: a codec error on its
  * side, a frame-counter reset, a MIC failure) is worth an operator's look: it becomes a dead letter. Other
- * non-data events (join, status, ack, txack, location, lower log levels) are acknowledged and counted only.
+ * non-data events (join, txack, location, lower log levels) are acknowledged and counted only.
  */
-function networkServerError(eventType: string, payload: Uint8Array): { devEui: string; detail: string } | null {
-  if (eventType !== 'log') return null;
-  let event: unknown;
-  try {
-    event = JSON.parse(Buffer.from(payload).toString('utf8'));
-  } catch {
-    return null;
-  }
-  if (!isPlainObject(event) || event.level !== 'ERROR') return null;
-  const devEui = isPlainObject(event.deviceInfo) && typeof event.deviceInfo.devEui === 'string' ? event.deviceInfo.devEui.toLowerCase() : '';
-  const code = typeof event.code === 'string' ? event.code : 'unknown code';
-  const description = typeof event.description === 'string' ? event.description.slice(0, 300) : '';
-  return { devEui, detail: `network server error ${code} for DevEUI ${devEui || 'unknown'}: ${description}` };
+function networkServerError({ fields, devEui }: DeviceEvent): { devEui: string; detail: string } | null {
+  if (fields.level !== 'ERROR') return null;
+  const code = typeof fields.code === 'string' ? fields.code : 'unknown code';
+  const description = typeof fields.description === 'string' ? fields.description.slice(0, 300) : '';
+  return { devEui: devEui ?? '', detail: `network server error ${code} for DevEUI ${devEui ?? 'unknown'}: ${description}` };
 }
 
 /** A ChirpStack ack event: which queued downlink, and whether the device acknowledged it. */
-function downlinkAck(payload: Uint8Array): { devEui: string; queueItemId: string; acknowledged: boolean } | null {
-  let event: unknown;
-  try {
-    event = JSON.parse(Buffer.from(payload).toString('utf8'));
-  } catch {
-    return null;
-  }
-  if (!isPlainObject(event) || !isPlainObject(event.deviceInfo) || typeof event.deviceInfo.devEui !== 'string' || typeof event.queueItemId !== 'string') return null;
+function downlinkAck({ fields, devEui }: DeviceEvent): { devEui: string; queueItemId: string; acknowledged: boolean } | null {
+  if (devEui === null || typeof fields.queueItemId !== 'string') return null;
   // Protobuf's JSON mapping leaves false out: an ack without `acknowledged` is a negative one.
-  return { devEui: event.deviceInfo.devEui.toLowerCase(), queueItemId: event.queueItemId, acknowledged: event.acknowledged === true };
+  return { devEui, queueItemId: fields.queueItemId, acknowledged: fields.acknowledged === true };
 }
 
 /**
  * A ChirpStack status event (the device's answer to DevStatusReq): battery level in percent (absent when it runs on
  * external power or cannot measure) and the link margin in dB, at the event's time.
  */
-function deviceStatus(payload: Uint8Array): { devEui: string; at: number; metrics: Record<string, number> } | null {
-  let event: unknown;
-  try {
-    event = JSON.parse(Buffer.from(payload).toString('utf8'));
-  } catch {
-    return null;
-  }
-  if (!isPlainObject(event) || !isPlainObject(event.deviceInfo) || typeof event.deviceInfo.devEui !== 'string') return null;
-  const at = typeof event.time === 'string' ? parseTimestamp(event.time) : undefined;
-  if (at === undefined) return null;
+function deviceStatus({ fields, devEui }: DeviceEvent): { devEui: string; at: number; metrics: Record<string, number> } | null {
+  const at = typeof fields.time === 'string' ? parseTimestamp(fields.time) : undefined;
+  if (devEui === null || at === undefined) return null;
   const metrics: Record<string, number> = {};
-  if (typeof event.batteryLevel === 'number' && event.externalPowerSource !== true && event.batteryLevelUnavailable !== true) metrics.battery_pct = event.batteryLevel;
+  if (typeof fields.batteryLevel === 'number' && fields.externalPowerSource !== true && fields.batteryLevelUnavailable !== true) metrics.battery_pct = fields.batteryLevel;
   // Protobuf's JSON mapping leaves a zero margin out.
-  metrics.link_margin_db = typeof event.margin === 'number' ? event.margin : 0;
-  return { devEui: event.deviceInfo.devEui.toLowerCase(), at, metrics };
+  metrics.link_margin_db = typeof fields.margin === 'number' ? fields.margin : 0;
+  return { devEui, at, metrics };
 }
