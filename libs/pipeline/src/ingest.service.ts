@@ -1,6 +1,6 @@
 import { HubLogger } from '@hub/common';
 import {
-  type CatalogueSource, type DeviceAddress, type KnownDomains, parseSensorTopic, Rejection, RejectReason, TopicParse, ValidationLimits, ValidationResult, validateTelemetry,
+  type CatalogueSource, type DeviceAddress, type KnownDomains, type MetricCatalogue, parseSensorTopic, Rejection, RejectReason, TopicParse, ValidationLimits, ValidationResult, validateTelemetry,
 } from '@hub/contract';
 import { type DecodedReading, type DecoderInput, isRefusal } from '@hub/decoders';
 import { decodedPayload, type ProfileDecoder } from '@hub/profiles';
@@ -36,6 +36,12 @@ const NOTHING_TAKEN: IngestReceipt = { accepted: 0, duplicates: 0, refused: [] }
 
 const NO_VETO = (): void => undefined;
 
+/** Whether the domain has the metric, not retired: two Map lookups, no list built per message. */
+function inForce(catalogue: MetricCatalogue, domain: string, metric: string): boolean {
+  const spec = catalogue.metricSpec(domain, metric);
+  return spec !== undefined && spec.retiredAt === undefined;
+}
+
 /** A receipt, and whether the broker may forward the message to subscribers (it held something valid). */
 type Taken = IngestReceipt & { readonly forward: boolean };
 
@@ -50,8 +56,8 @@ function receiptOf({ accepted, duplicates, refused }: Taken): IngestReceipt {
  * time — one point with the meter's values — or a reading of their own when the decoder gave none at that time. Only
  * metrics the domain's catalogue has are kept: an admin adds rssi_dbm, snr_db and gateways_heard to record them.
  */
-function withExtraMetrics(readings: readonly DecodedReading[], message: DecodableMessage, known: readonly string[]): readonly DecodedReading[] {
-  const extra = Object.entries(message.extraMetrics ?? {}).filter(([name]) => known.includes(name));
+function withExtraMetrics(readings: readonly DecodedReading[], message: DecodableMessage, known: (metric: string) => boolean): readonly DecodedReading[] {
+  const extra = Object.entries(message.extraMetrics ?? {}).filter(([name]) => known(name));
   if (extra.length === 0) return readings;
   const at = readings.findIndex((reading) => (reading.ts ?? message.eventTime) === message.eventTime);
   if (at < 0) return [...readings, { ts: message.eventTime, metrics: Object.fromEntries(extra) }];
@@ -218,14 +224,14 @@ export class IngestService {
     }
     const settle = this.stateOf(client).acks.reserve(done);
     try {
-      const known = this.catalogue.current().metricNames(address.domain);
-      const kept = Object.entries(metrics).filter(([name]) => known.includes(name));
+      const catalogue = this.catalogue.current();
+      const kept = Object.entries(metrics).filter(([name]) => inForce(catalogue, address.domain, name));
       if (kept.length === 0) {
         settle();
         return Promise.resolve(NOTHING_TAKEN);
       }
       const receivedAt = Date.now();
-      const result = validateTelemetry(address, decodedPayload([{ ts: eventTime, metrics: Object.fromEntries(kept) }], eventTime), receivedAt, this.limits, this.catalogue.current());
+      const result = validateTelemetry(address, decodedPayload([{ ts: eventTime, metrics: Object.fromEntries(kept) }], eventTime), receivedAt, this.limits, catalogue);
       return Promise.resolve(receiptOf(this.accept(client, address, topic, payload, receivedAt, result, settle)));
     } catch (error) {
       this.logger.error({ msg: 'Could not process a message', clientId: client.id, topic, error });
@@ -335,8 +341,10 @@ export class IngestService {
       const input = decoding.profile.networkServerObject ? { ...message.input, json: message.networkServerObject } : message.input;
       const outcome = await decoding.decode(input);
       if (isRefusal(outcome)) return this.refuseWhole(client.id, address, topic, payload, receivedAt, outcome.reason, `profile ${profileId}: ${outcome.detail}`, settle, notForwarded);
-      const readings = withExtraMetrics(outcome.readings, message, this.catalogue.current().metricNames(address.domain));
-      const result = validateTelemetry(address, decodedPayload(readings, message.eventTime, message.seq), receivedAt, this.limits, this.catalogue.current());
+      // One snapshot for the message: the extra metrics kept and the validation see the same catalogue.
+      const catalogue = this.catalogue.current();
+      const readings = withExtraMetrics(outcome.readings, message, (name) => inForce(catalogue, address.domain, name));
+      const result = validateTelemetry(address, decodedPayload(readings, message.eventTime, message.seq), receivedAt, this.limits, catalogue);
       // Dead letters keep the vendor's raw payload (what can be decoded again), the detail what the decoder made of it.
       const rejections = result.rejections.map(({ reason, detail, index }) => ({ reason, detail: `${detail} (decoded by profile ${profileId})`, ...(index === undefined ? {} : { index }) }));
       return this.accept(client, address, topic, payload, receivedAt, { readings: result.readings, rejections }, settle, notForwarded);
