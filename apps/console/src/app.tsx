@@ -18,8 +18,12 @@ import { InboxView } from './views/inbox-view';
 import { RuleEditView, RulesView } from './views/rules-view';
 import { SilencesView } from './views/silences-view';
 import { AccountView } from './views/account-view';
-import { AdminView } from './views/admin-view';
 import { hasRole, session, useMe } from './auth/session';
+import { lazyPage } from './components/lazy';
+import type { AdminSection } from './views/admin-view';
+
+/** The admin pages are the largest part of the console and only admins open them: fetched on first use. */
+const AdminView = lazyPage<{ section: AdminSection }>('the admin pages', () => import('./views/admin-view').then((module) => module.AdminView));
 
 interface Route {
   readonly pattern: string;

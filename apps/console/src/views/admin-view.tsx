@@ -10,10 +10,10 @@ import { DeviceProfilesAdmin } from './admin/device-profiles-admin';
 import { NetworkServersAdmin } from './admin/network-servers-admin';
 import { OperatorsAdmin } from './admin/operators-admin';
 
-type Section = 'operators' | 'api-keys' | 'catalogue' | 'device-profiles' | 'network-servers' | 'audit';
+export type AdminSection = 'operators' | 'api-keys' | 'catalogue' | 'device-profiles' | 'network-servers' | 'audit';
 
 /** countyWide: shared by every town, so only an admin of the whole county sees it (the hub refuses others' changes). */
-const SECTIONS: ReadonlyArray<{ section: Section; href: string; label: string; countyWide?: boolean }> = [
+const SECTIONS: ReadonlyArray<{ section: AdminSection; href: string; label: string; countyWide?: boolean }> = [
   { section: 'operators', href: '/admin/operators', label: 'Operators' },
   { section: 'api-keys', href: '/admin/api-keys', label: 'API keys' },
   { section: 'catalogue', href: '/admin/catalogue', label: 'Catalogue' },
@@ -23,7 +23,7 @@ const SECTIONS: ReadonlyArray<{ section: Section; href: string; label: string; c
 ];
 
 /** Who may do what: operators, API keys for systems, and the audit log of every change. Admins only. */
-export function AdminView(props: { section: Section }): JSX.Element {
+export function AdminView(props: { section: AdminSection }): JSX.Element {
   const me = useMe();
   const title = SECTIONS.find((entry) => entry.section === props.section)?.label ?? 'Admin';
   if (me.role !== 'admin') {
