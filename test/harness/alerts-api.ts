@@ -109,8 +109,8 @@ export class ScriptedDevice {
   ) {}
 
   /** Provisions the device (once per hub) and connects it with its credentials. */
-  static async connect(hub: HubProcess, domain: Domain, deviceId: string): Promise<ScriptedDevice> {
-    return new ScriptedDevice(await connectAsync(hub.mqttUrl, { ...(await deviceLogin(hub, deviceId, domain)), reconnectPeriod: 200 }), domain, deviceId);
+  static async connect(hub: HubProcess, domain: Domain, deviceId: string, profile: { town?: string; site?: string } = {}): Promise<ScriptedDevice> {
+    return new ScriptedDevice(await connectAsync(hub.mqttUrl, { ...(await deviceLogin(hub, deviceId, domain, profile)), reconnectPeriod: 200 }), domain, deviceId);
   }
 
   /** Publishes `metrics` once per `intervalMs`, `count` times, with ts = the wall clock; resolves after the last PUBACK. */

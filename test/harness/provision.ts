@@ -35,8 +35,8 @@ export async function provisioned(hub: HubProcess, options: SimulationOptions, p
 }
 
 /** MQTT.js connect options of a provisioned device: client id = username = device id, password = its secret. */
-export async function deviceLogin(hub: HubProcess, deviceId: string, domain: Domain): Promise<{ clientId: string; username: string; password: string }> {
-  return { clientId: deviceId, username: deviceId, password: await provisionDevice(hub, deviceId, domain) };
+export async function deviceLogin(hub: HubProcess, deviceId: string, domain: Domain, profile: { town?: string; site?: string } = {}): Promise<{ clientId: string; username: string; password: string }> {
+  return { clientId: deviceId, username: deviceId, password: await provisionDevice(hub, deviceId, domain, profile) };
 }
 
 /**

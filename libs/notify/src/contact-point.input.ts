@@ -20,7 +20,7 @@ const MAX_TEMPLATE = 8192;
 const MAX_HEADERS = 20;
 const MAX_PHONES = 50;
 // E.164 with or without the +, or a national number: digits only, 5–20.
-const PHONE = /^\+?[0-9]{5,20}$/;
+export const PHONE_NUMBER = /^\+?[0-9]{5,20}$/;
 // RFC 9110 token characters.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
 const CONTENT_TYPE = /^[a-z]+\/[a-z0-9.+-]+(;\s*[a-z-]+=[^;\s]+)*$/i;
@@ -34,7 +34,7 @@ const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE
 const MAX_SECRET = 512;
 const MAX_RECIPIENTS = 50;
 // Deliberately loose (RFC 5322 allows far more); it catches a name or a phone number typed into the wrong field.
-const EMAIL_ADDRESS = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
+export const EMAIL_ADDRESS = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
 const HOSTNAME = /^[A-Za-z0-9.-]{1,253}$|^\[[0-9A-Fa-f:.]+\]$/;
 
 /** POST /api/contact-points: every problem listed with its field. */
@@ -142,7 +142,7 @@ function readSms(read: JsonInputReader): SmsSettings | undefined {
   if (method !== 'GET' && body == null) read.fail('body', `is required with method ${method}: a template such as {"to": {{json.phones}}, "template": {{json.templateId}}}`);
   const templateId = read.requiredString('templateId', { maxLength: 100 });
   const phoneNumbers = read.has('phoneNumbers')
-    ? read.stringList('phoneNumbers', { maxItems: MAX_PHONES, pattern: PHONE, patternText: 'a phone number of 5–20 digits, optionally starting with +' })
+    ? read.stringList('phoneNumbers', { maxItems: MAX_PHONES, pattern: PHONE_NUMBER, patternText: 'a phone number of 5–20 digits, optionally starting with +' })
     : read.fail('phoneNumbers', 'is required: a list of phone numbers');
   if (phoneNumbers !== undefined && phoneNumbers.length === 0) read.fail('phoneNumbers', 'must name at least one number');
   const success = readSuccess(read);

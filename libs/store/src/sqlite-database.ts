@@ -384,6 +384,15 @@ const MIGRATIONS: readonly string[] = [
      alerts TEXT NOT NULL,
      provider_answer TEXT NOT NULL
    );`,
+  // Operators' own notification settings (issue 16 point 6): their address per channel and the named routes they
+  // subscribe to (JSON [{ route, channels }]). A row of an operator since removed is ignored, not followed.
+  `CREATE TABLE operator_notification_settings (
+     username TEXT PRIMARY KEY,
+     email TEXT,
+     phone TEXT,
+     subscriptions TEXT NOT NULL,
+     updated_at INTEGER NOT NULL
+   );`,
 ];
 
 /**

@@ -51,6 +51,7 @@ export function alertProviders(config: HubConfig): Provider[] {
           maxFutureMs: config.validation.maxFutureMs,
           listener,
         });
+        contactPoints.usePolicyTree(() => engine.notificationPolicies.policies.current());
         registerAlertMetrics(registry, engine.stats, engine.alertRepository, engine.notificationPolicies.sender.attempts);
         return engine;
       },

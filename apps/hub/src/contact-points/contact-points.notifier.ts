@@ -1,13 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { AlertNotification, ContactPointAnswer, ContactPointPort, SendReason } from '@hub/alerts';
-import { ContactPointSender } from '@hub/notify';
+import {
+  type AlertNotification, type ContactPointAnswer, type ContactPointPort, DEFAULT_POLICY_TREE, type NotificationPolicyTree, parsePersonalDestination, type PersonalRecipient,
+  type SendReason,
+} from '@hub/alerts';
+import { type ContactPoint, ContactPointSender } from '@hub/notify';
 import { ContactPointDeliveryRepository } from './contact-point-delivery.repository';
 import { ContactPointRepository } from './contact-point.repository';
+import { PersonalNotificationsService } from './personal-notifications.service';
 
 /**
  * The notification policies' way out: one message (a group's alert changes) to a stored contact point through its
  * kind's sender, each attempt written to the contact point's delivery log once per alert it carried. A contact point
- * deleted since the tree named it answers "not retryable", so the engine records it and moves on.
+ * deleted since the tree named it answers "not retryable", so the engine records it and moves on. A personal
+ * destination (`@li.wei/email`) goes through the contact point the policies name for that channel, to the operator
+ * alone, with only the alerts their scope covers now; it is logged in the policies' delivery log under that name.
  */
 @Injectable()
 export class ContactPointsNotifier implements ContactPointPort {
@@ -17,20 +23,44 @@ export class ContactPointsNotifier implements ContactPointPort {
     private readonly repository: ContactPointRepository,
     private readonly deliveries: ContactPointDeliveryRepository,
     private readonly sender: ContactPointSender,
+    private readonly personal: PersonalNotificationsService,
   ) {}
 
-  exists(name: string): boolean {
-    return this.repository.find(name) !== undefined;
+  /** The tree in force, for the personal channels' contact points: bound by the alert engine once it is built. */
+  private tree: () => NotificationPolicyTree = () => DEFAULT_POLICY_TREE;
+
+  usePolicyTree(tree: () => NotificationPolicyTree): void {
+    this.tree = tree;
   }
 
-  async send(contactPoint: string, alerts: readonly AlertNotification[], context: { route: string; level: number; reason: SendReason }): Promise<ContactPointAnswer> {
-    const stored = this.repository.find(contactPoint);
-    if (stored === undefined) return { ok: false, retryable: false, providerAnswer: `no contact point ${JSON.stringify(contactPoint)} (deleted since the policy named it?)` };
-    const result = await this.sender.sendGroup(stored.point, alerts);
+  kindOf(name: string): string | undefined {
+    return this.repository.find(name)?.point.kind;
+  }
+
+  personalRecipients(routeNames: readonly string[]): readonly PersonalRecipient[] {
+    return this.personal.recipientsOf(routeNames);
+  }
+
+  async send(destination: string, alerts: readonly AlertNotification[], context: { route: string; level: number; reason: SendReason }): Promise<ContactPointAnswer> {
+    const personal = parsePersonalDestination(destination);
+    let point: ContactPoint;
+    let carried = alerts;
+    if (personal === undefined) {
+      const stored = this.repository.find(destination);
+      if (stored === undefined) return { ok: false, retryable: false, providerAnswer: `no contact point ${JSON.stringify(destination)} (deleted since the policy named it?)` };
+      point = stored.point;
+    } else {
+      const target = this.personal.target(personal.username, personal.channel, this.tree(), (name) => this.repository.find(name)?.point);
+      if (!target.ok) return { ok: false, retryable: false, providerAnswer: target.why };
+      carried = alerts.filter((notification) => target.covers(notification.alert));
+      if (carried.length === 0) return { ok: false, retryable: false, providerAnswer: `none of its ${alerts.length} alert(s) is in ${personal.username}'s scope any more` };
+      point = target.point;
+    }
+    const result = await this.sender.sendGroup(point, carried);
     const at = Date.now();
-    for (const notification of alerts) this.deliveries.record(contactPoint, notification.alert.id, at, result);
-    // Name and kind only: a contact point's settings carry its secrets.
-    this.logger.log({ msg: 'Alert notification sent to a contact point', contactPoint, kind: stored.point.kind, ...context, alerts: alerts.length, ok: result.ok, retryable: result.retryable });
+    if (personal === undefined) for (const notification of carried) this.deliveries.record(destination, notification.alert.id, at, result);
+    // Names and kind only: a contact point's settings carry its secrets, and an operator's address is theirs.
+    this.logger.log({ msg: 'Alert notification sent', destination, kind: point.kind, via: point.name, ...context, alerts: carried.length, ok: result.ok, retryable: result.retryable });
     return { ok: result.ok, retryable: result.retryable, providerAnswer: result.providerAnswer };
   }
 }

@@ -1,6 +1,7 @@
 import { Logger, type Provider } from '@nestjs/common';
 import type { HubConfig } from '@hub/config';
 import { ContactPointSender } from '@hub/notify';
+import { OperatorRepository } from '@hub/access';
 import { AuditLogRepository, type SqliteDatabase } from '@hub/store';
 import { SQLITE_DATABASE } from '../hub.tokens';
 import { ContactPointDeliveryRepository } from './contact-point-delivery.repository';
@@ -8,8 +9,11 @@ import { ContactPointRepository } from './contact-point.repository';
 import { ContactPointsController } from './contact-points.controller';
 import { ContactPointsNotifier } from './contact-points.notifier';
 import { ContactPointsService } from './contact-points.service';
+import { PersonalNotificationsController } from './personal-notifications.controller';
+import { PersonalNotificationsRepository } from './personal-notifications.repository';
+import { PersonalNotificationsService } from './personal-notifications.service';
 
-export const CONTACT_POINT_CONTROLLERS = [ContactPointsController];
+export const CONTACT_POINT_CONTROLLERS = [ContactPointsController, PersonalNotificationsController];
 
 /** Contact points: their table, the delivery log, the sender that renders and sends one alert change. */
 export function contactPointProviders(config: HubConfig): Provider[] {
@@ -22,6 +26,12 @@ export function contactPointProviders(config: HubConfig): Provider[] {
       useFactory: (repository: ContactPointRepository, deliveries: ContactPointDeliveryRepository, audit: AuditLogRepository, sender: ContactPointSender) =>
         new ContactPointsService(repository, deliveries, audit, sender, new Logger(ContactPointsService.name)),
       inject: [ContactPointRepository, ContactPointDeliveryRepository, AuditLogRepository, ContactPointSender],
+    },
+    {
+      provide: PersonalNotificationsService,
+      useFactory: (db: SqliteDatabase, operators: OperatorRepository, audit: AuditLogRepository) =>
+        new PersonalNotificationsService(new PersonalNotificationsRepository(db), operators, audit),
+      inject: [SQLITE_DATABASE, OperatorRepository, AuditLogRepository],
     },
     ContactPointsNotifier,
   ];

@@ -16,7 +16,7 @@ export class NotificationPoliciesService {
     private readonly policies: NotificationPolicyRepository,
     private readonly audit: AuditTrail,
     private readonly catalogue: CatalogueSource,
-    private readonly contactPointExists: (name: string) => boolean,
+    private readonly contactPointKind: (name: string) => string | undefined,
     private readonly logger: HubLogger,
     private readonly clock: () => number = Date.now,
   ) {}
@@ -32,7 +32,7 @@ export class NotificationPoliciesService {
 
   put(body: unknown, actor: Pick<Principal, 'name' | 'scope'>): StoredPolicyTree {
     assertCountyWide(actor, 'change the notification policies', 'they route the alerts of every town and domain');
-    const tree = parseNotificationPolicyTree(body, { catalogue: this.catalogue.current(), contactPointExists: this.contactPointExists });
+    const tree = parseNotificationPolicyTree(body, { catalogue: this.catalogue.current(), contactPointKind: this.contactPointKind });
     const at = this.clock();
     this.policies.put(tree, at, actor.name);
     this.audit.record({ at, actor: actor.name, action: 'notification-policies.update', targetType: 'notification-policies', targetId: 'tree', detail: { ...tree } });

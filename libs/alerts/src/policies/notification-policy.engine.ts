@@ -50,12 +50,14 @@ export class NotificationPolicyEngine {
       new NotificationPolicyRepository(ports.db),
       ports.audit,
       ports.catalogue,
-      (name) => ports.contactPoints.exists(name),
+      (name) => ports.contactPoints.kindOf(name),
       ports.loggerFor(NotificationPoliciesService.name),
       ports.clock,
     );
     this.routing = new NotificationRoutingRepository(ports.db);
-    this.router = new NotificationRouter(this.routing, () => this.policies.current(), ports.loggerFor(NotificationRouter.name));
+    this.router = new NotificationRouter(this.routing, () => this.policies.current(), ports.loggerFor(NotificationRouter.name), (names) =>
+      ports.contactPoints.personalRecipients(names),
+    );
     this.sender = new ContactPointSender(ports.contactPoints, this.routing, options, ports.loggerFor(ContactPointSender.name), ports.clock);
     this.channel = new PolicyRoutingChannel(this.router, ports.clock, () => undefined);
   }

@@ -16,7 +16,9 @@ export class NotificationPolicyRepository {
       | { document: string; updated_at: number; updated_by: string }
       | undefined;
     if (row === undefined) return { tree: DEFAULT_POLICY_TREE, updatedAt: null, updatedBy: null };
-    return { tree: JSON.parse(row.document) as NotificationPolicyTree, updatedAt: row.updated_at, updatedBy: row.updated_by };
+    // Trees saved before personal subscriptions existed have no personalDelivery: none offered.
+    const tree = { personalDelivery: DEFAULT_POLICY_TREE.personalDelivery, ...(JSON.parse(row.document) as Partial<NotificationPolicyTree>) } as NotificationPolicyTree;
+    return { tree, updatedAt: row.updated_at, updatedBy: row.updated_by };
   }
 
   put(tree: NotificationPolicyTree, at: number, by: string): void {

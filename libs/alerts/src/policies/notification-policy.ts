@@ -1,5 +1,6 @@
+import { PERSONAL_CHANNEL_NAMES, type PersonalChannelName } from '@hub/api-types';
 import type { Domain } from '@hub/contract';
-import type { AlertNotification } from '../lifecycle/alert.view';
+import type { AlertNotification, AlertView } from '../lifecycle/alert.view';
 import type { Severity } from '../rules/alert-rule';
 
 /** Which alerts a route takes: each list absent means any. */
@@ -35,19 +36,53 @@ export interface RouteSettings {
 
 /** A child route as written: settings it leaves out are inherited from its parent. */
 export interface PolicyRoute extends Partial<RouteSettings> {
+  /** Optional, unique in the tree: what operators subscribe to (a route and every route under it). */
+  readonly name?: string;
   readonly matchers?: RouteMatchers;
   readonly continue?: boolean;
   readonly routes?: readonly PolicyRoute[];
 }
 
+/** The channels an operator can subscribe with, to their own email address or phone. */
+export const PERSONAL_CHANNELS = PERSONAL_CHANNEL_NAMES;
+export type PersonalChannel = PersonalChannelName;
+
+/**
+ * Per channel, the contact point whose server or gateway carries operators' own subscriptions (its recipients
+ * replaced by the operator's address); null: the channel is not offered.
+ */
+export type PersonalDelivery = Readonly<Record<PersonalChannel, string | null>>;
+
 /** The whole tree, one document: the default route (it matches everything) and its children. */
 export interface NotificationPolicyTree extends RouteSettings {
   readonly routes: readonly PolicyRoute[];
+  readonly personalDelivery: PersonalDelivery;
 }
 
-/** A route an alert matched, with the settings it inherited; `key` is its path in the tree (`routes[1].routes[0]`). */
+/**
+ * A route an alert matched, with the settings it inherited; `key` is its path in the tree (`routes[1].routes[0]`),
+ * `names` the names of it and the routes above it (a subscription to a route covers the routes under it).
+ */
 export interface ResolvedRoute extends RouteSettings {
   readonly key: string;
+  readonly names: readonly string[];
+}
+
+/** An operator subscribed to a route: where their messages go, and the alerts their scope lets them see. */
+export interface PersonalRecipient {
+  /** `@<username>/<channel>`: queued and logged like a contact point's name (which never starts with "@"). */
+  readonly destination: string;
+  covers(alert: Pick<AlertView, 'town' | 'domain'>): boolean;
+}
+
+export function personalDestination(username: string, channel: PersonalChannel): string {
+  return `@${username}/${channel}`;
+}
+
+/** The operator and channel of a personal destination; undefined for a contact point's name. */
+export function parsePersonalDestination(destination: string): { username: string; channel: PersonalChannel } | undefined {
+  const match = /^@([^/]+)\/(email|sms)$/.exec(destination);
+  return match === null ? undefined : { username: match[1], channel: match[2] as PersonalChannel };
 }
 
 export type SendReason = 'new' | 'repeat' | 'escalation' | 'resolved';
@@ -58,9 +93,12 @@ export interface ContactPointAnswer {
   readonly providerAnswer: string;
 }
 
-/** Sends one message (one or several alert changes of one group) to a named contact point. */
+/** Sends one message (one or several alert changes of one group) to a named contact point or an operator. */
 export interface ContactPointPort {
-  exists(name: string): boolean;
+  /** The contact point's kind (email, sms, dingtalk…), undefined when there is none of that name. */
+  kindOf(name: string): string | undefined;
+  /** Operators subscribed to any of these routes (by name), each once. */
+  personalRecipients(routeNames: readonly string[]): readonly PersonalRecipient[];
   send(contactPoint: string, alerts: readonly AlertNotification[], context: { route: string; level: number; reason: SendReason }): Promise<ContactPointAnswer>;
 }
 
@@ -72,6 +110,7 @@ export const DEFAULT_POLICY_TREE: NotificationPolicyTree = {
   quietHours: null,
   escalation: [],
   routes: [],
+  personalDelivery: { email: null, sms: null },
 };
 
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';

@@ -2,7 +2,8 @@ import { InvalidInputError } from '@hub/common';
 import { MetricCatalogue } from '@hub/contract';
 import { parseNotificationPolicyTree } from './notification-policy.validator';
 
-const context = { catalogue: MetricCatalogue.BUILT_IN, contactPointExists: (name: string) => ['gas-dingtalk', 'duty-sms', 'gas-head-email', 'county-duty'].includes(name) };
+const KINDS: Record<string, string> = { 'gas-dingtalk': 'dingtalk', 'duty-sms': 'sms', 'gas-head-email': 'email', 'county-duty': 'webhook' };
+const context = { catalogue: MetricCatalogue.BUILT_IN, contactPointKind: (name: string) => KINDS[name] };
 
 function problems(body: unknown): string[] {
   try {
@@ -38,6 +39,7 @@ describe('parseNotificationPolicyTree', () => {
       repeatIntervalMs: 14_400_000,
       quietHours: null,
       escalation: [],
+      personalDelivery: { email: null, sms: null },
       routes: [
         {
           matchers: { domains: ['gas'], severities: ['critical'] },
@@ -71,7 +73,7 @@ describe('parseNotificationPolicyTree', () => {
         ],
       }),
     ).toEqual([
-      'matchers is not a known field; allowed: contactPoints, groupWaitMs, groupIntervalMs, repeatIntervalMs, quietHours, escalation, routes',
+      'matchers is not a known field; allowed: contactPoints, groupWaitMs, groupIntervalMs, repeatIntervalMs, quietHours, escalation, routes, personalDelivery',
       'contactPoints[0] names no contact point: "nobody"',
       'groupWaitMs must be a duration like 500ms, 30s, 5m, 2h or 1d (or milliseconds) from 0s to 1d, got -1',
       'quietHours.end must match HH:MM (00:00–23:59)',
@@ -93,5 +95,26 @@ describe('parseNotificationPolicyTree', () => {
     expect(problems([])).toEqual(['(body) must be a JSON object, got an array']);
     expect(problems({ quietHours: { start: '07:00', end: '07:00' } })).toEqual(['quietHours.end must differ from start']);
     expect(problems({ routes: {} })).toEqual(['routes must be an array of routes, got an object']);
+  });
+
+  it('keeps route names unique, and personal delivery to an existing contact point of the channel’s kind', () => {
+    expect(
+      parseNotificationPolicyTree(
+        { personalDelivery: { email: 'gas-head-email', sms: null }, routes: [{ name: 'gas', matchers: { domains: ['gas'] }, routes: [{ name: 'gas-critical', matchers: { severities: ['critical'] } }] }] },
+        context,
+      ),
+    ).toMatchObject({ personalDelivery: { email: 'gas-head-email', sms: null }, routes: [{ name: 'gas', routes: [{ name: 'gas-critical' }] }] });
+    expect(
+      problems({
+        personalDelivery: { email: 'duty-sms', sms: 'nobody', fax: 'x' },
+        routes: [{ name: 'gas' }, { name: 'Gas Critical' }, { routes: [{ name: 'gas' }] }],
+      }),
+    ).toEqual([
+      'routes[1].name must match lower-case letters, digits and -, 1–40 characters, e.g. gas-critical',
+      'routes[2].routes[0].name "gas" names another route already: route names are unique in the tree',
+      'personalDelivery.fax is not a known field; allowed: email, sms',
+      'personalDelivery.email must name an email contact point (its server carries operators\' own messages); "duty-sms" is sms',
+      'personalDelivery.sms names no contact point: "nobody"',
+    ]);
   });
 });

@@ -6,6 +6,8 @@ import {
   DEFAULT_TIME_ZONE,
   EscalationLevel,
   NotificationPolicyTree,
+  PERSONAL_CHANNELS,
+  PersonalDelivery,
   PolicyRoute,
   QuietHours,
   RouteMatchers,
@@ -14,8 +16,10 @@ import { isTimeZone, toMinutes } from './quiet-hours';
 
 const DAY = 86_400_000;
 const SETTINGS_KEYS = ['contactPoints', 'groupWaitMs', 'groupIntervalMs', 'repeatIntervalMs', 'quietHours', 'escalation'];
-const ROOT_KEYS = [...SETTINGS_KEYS, 'routes'];
-const ROUTE_KEYS = ['matchers', 'continue', ...SETTINGS_KEYS, 'routes'];
+const ROOT_KEYS = [...SETTINGS_KEYS, 'routes', 'personalDelivery'];
+const ROUTE_KEYS = ['name', 'matchers', 'continue', ...SETTINGS_KEYS, 'routes'];
+/** Like a contact point's name: what operators see and subscribe to. */
+export const ROUTE_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 const MATCHER_KEYS = ['domains', 'towns', 'severities', 'ruleIds'];
 const MAX_DEPTH = 4;
 const MAX_ROUTES = 200;
@@ -24,8 +28,8 @@ const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 export interface PolicyValidationContext {
   readonly catalogue: MetricCatalogue;
-  /** Whether a contact point of this name exists (the contact-point registry). */
-  readonly contactPointExists: (name: string) => boolean;
+  /** The kind of the contact point of this name (email, sms, dingtalk…), undefined when there is none. */
+  readonly contactPointKind: (name: string) => string | undefined;
 }
 
 /**
@@ -37,7 +41,7 @@ export function parseNotificationPolicyTree(body: unknown, context: PolicyValida
   const issues: DomainIssue[] = [];
   const read = JsonInputReader.of(body, '', issues, ROOT_KEYS);
   if (read === undefined) throw new InvalidInputError('notification policy tree', issues);
-  const counter = { routes: 0 };
+  const counter = { routes: 0, names: new Set<string>() };
   const settings = readSettings(read, context);
   const tree: NotificationPolicyTree = {
     contactPoints: settings.contactPoints ?? DEFAULT_POLICY_TREE.contactPoints,
@@ -47,12 +51,13 @@ export function parseNotificationPolicyTree(body: unknown, context: PolicyValida
     quietHours: settings.quietHours ?? null,
     escalation: settings.escalation ?? [],
     routes: readRoutes(read, context, 1, counter),
+    personalDelivery: readPersonalDelivery(read, context),
   };
   if (issues.length > 0) throw new InvalidInputError('notification policy tree', issues);
   return tree;
 }
 
-function readRoutes(read: JsonInputReader, context: PolicyValidationContext, depth: number, counter: { routes: number }): PolicyRoute[] {
+function readRoutes(read: JsonInputReader, context: PolicyValidationContext, depth: number, counter: { routes: number; names: Set<string> }): PolicyRoute[] {
   const value = read.raw('routes');
   if (value === undefined) return [];
   if (!Array.isArray(value)) return read.fail('routes', `must be an array of routes, got ${describe(value)}`) ?? [];
@@ -62,9 +67,13 @@ function readRoutes(read: JsonInputReader, context: PolicyValidationContext, dep
     if (++counter.routes > MAX_ROUTES) return read.fail('routes', `the tree may hold at most ${MAX_ROUTES} routes`) ?? [];
     const child = JsonInputReader.of(item, read.field(`routes[${index}]`), read.issues, ROUTE_KEYS);
     if (child === undefined) continue;
+    const name = child.string('name', { maxLength: 40, pattern: ROUTE_NAME_PATTERN, patternText: 'lower-case letters, digits and -, 1–40 characters, e.g. gas-critical' });
+    if (name !== undefined && counter.names.has(name)) child.fail('name', `${JSON.stringify(name)} names another route already: route names are unique in the tree`);
+    if (name !== undefined) counter.names.add(name);
     const matchers = readMatchers(child, context);
     const proceed = child.boolean('continue');
     routes.push({
+      ...(name === undefined ? {} : { name }),
       ...(matchers === undefined ? {} : { matchers }),
       ...(proceed === undefined ? {} : { continue: proceed }),
       ...readSettings(child, context),
@@ -120,9 +129,27 @@ function readSettings(read: JsonInputReader, context: PolicyValidationContext): 
 function readContactPoints(read: JsonInputReader, key: string, context: PolicyValidationContext): string[] | undefined {
   const names = read.stringList(key, { maxItems: 50, pattern: /^\S(.{0,98}\S)?$/u, patternText: 'a contact point name' });
   if (names === undefined) return undefined;
-  const unknown = names.findIndex((name) => !context.contactPointExists(name));
+  const unknown = names.findIndex((name) => context.contactPointKind(name) === undefined);
   if (unknown >= 0) return read.fail(`${key}[${unknown}]`, `names no contact point: ${JSON.stringify(names[unknown])}`);
   return names;
+}
+
+/** Which contact point carries operators' own email and SMS subscriptions: it must exist and be of that kind. */
+function readPersonalDelivery(read: JsonInputReader, context: PolicyValidationContext): PersonalDelivery {
+  const none = DEFAULT_POLICY_TREE.personalDelivery;
+  const delivery = read.object('personalDelivery', [...PERSONAL_CHANNELS]);
+  if (delivery === undefined) return none;
+  const chosen = { ...none };
+  for (const channel of PERSONAL_CHANNELS) {
+    if (delivery.raw(channel) === null || !delivery.has(channel)) continue;
+    const name = delivery.string(channel, { maxLength: 100 });
+    if (name === undefined) continue;
+    const kind = context.contactPointKind(name);
+    if (kind === undefined) delivery.fail(channel, `names no contact point: ${JSON.stringify(name)}`);
+    else if (kind !== channel) delivery.fail(channel, `must name an ${channel} contact point (its server carries operators' own messages); ${JSON.stringify(name)} is ${kind}`);
+    else chosen[channel] = name;
+  }
+  return chosen;
 }
 
 function readQuietHours(read: JsonInputReader): QuietHours | undefined {

@@ -48,7 +48,7 @@ class Harness {
 
   restart(): void {
     const state = new NotificationRoutingRepository(this.db);
-    this.router = new NotificationRouter(state, () => this.tree, SILENT_LOGGER);
+    this.router = new NotificationRouter(state, () => this.tree, SILENT_LOGGER, (names) => this.port.personalRecipients(names));
     this.sender = new ContactPointSender(this.port, state, { retryMinMs: 1000, retryMaxMs: 8000 }, SILENT_LOGGER, () => this.now);
   }
 
@@ -179,5 +179,33 @@ describe('NotificationRouter with ContactPointSender', () => {
       'gas-dingtalk #4 sent (recorded) +37000',
     ]);
     expect(hub.sender.attempts).toEqual({ sent: 1, failed: 3, 'given-up': 1 });
+  });
+
+  it('sends a named route’s messages, not its escalations, to the operators subscribed to it or a route above it, each with only the alerts in their scope', async () => {
+    const named: NotificationPolicyTree = {
+      ...TREE,
+      routes: [{ name: 'gas', matchers: { domains: ['gas'] }, groupWaitMs: 10_000, routes: [{ name: 'gas-critical', ...TREE.routes[0], matchers: { severities: ['critical'] } }] }],
+    };
+    hub = new Harness(db, named);
+    const ashfordOnly = { destination: '@li.wei/email', covers: (alert: { town: string | null }) => alert.town === 'Ashford' };
+    const county = { destination: '@duty/sms', covers: () => true };
+    hub.port.subscriptions.set('gas', [ashfordOnly]);
+    hub.port.subscriptions.set('gas-critical', [county, ashfordOnly]);
+    hub.change('fired', 1);
+    hub.change('fired', 2, { town: 'Brookfield' });
+    hub.change('fired', 3, { town: 'Brookfield', severity: 'warning' });
+    await hub.advance(32_000); // each contact point sends its messages one after the other, a tick apart
+    expect(hub.sent()).toEqual([
+      'county-duty L0 new: g-3', // the warning stops at "gas" (10 s group wait), whose contact points are the default's; Brookfield is not li.wei's
+      'gas-dingtalk L0 new: g-1',
+      'duty-sms L0 new: g-1',
+      '@li.wei/email L0 new: g-1',
+      '@duty/sms L0 new: g-1',
+      'gas-dingtalk L0 new: g-2', // Brookfield: not li.wei's
+      'duty-sms L0 new: g-2',
+      '@duty/sms L0 new: g-2',
+    ]);
+    await hub.advance(15 * MINUTE, 30_000);
+    expect(hub.sent().slice(8)).toEqual(['duty-officer L1 escalation: g-1', 'duty-officer L1 escalation: g-2']);
   });
 });

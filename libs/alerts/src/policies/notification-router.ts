@@ -1,6 +1,6 @@
 import type { HubLogger } from '@hub/common';
 import type { AlertNotification } from '../lifecycle/alert.view';
-import type { NotificationPolicyTree, ResolvedRoute, SendReason } from './notification-policy';
+import type { NotificationPolicyTree, PersonalRecipient, ResolvedRoute, SendReason } from './notification-policy';
 import { releaseTime } from './quiet-hours';
 import { groupKeyOf, matchRoutes, routesByKey } from './route-matcher';
 import type { GroupRow, NotificationRoutingRepository, OpenAlertRow } from './notification-routing.repository';
@@ -21,6 +21,8 @@ export class NotificationRouter {
     private readonly state: NotificationRoutingRepository,
     private readonly tree: () => NotificationPolicyTree,
     private readonly logger: HubLogger,
+    /** Operators subscribed to routes of these names. */
+    private readonly subscribers: (routeNames: readonly string[]) => readonly PersonalRecipient[] = () => [],
   ) {}
 
   record(notification: AlertNotification, now: number): void {
@@ -66,7 +68,8 @@ export class NotificationRouter {
   }
 
   private addToGroup(route: ResolvedRoute, groupKey: string, notification: AlertNotification, reason: 'new' | 'resolved', now: number): void {
-    if (route.contactPoints.length === 0 && route.escalation.length === 0) return;
+    // A named route may have subscribers even with no contact point of its own.
+    if (route.contactPoints.length === 0 && route.escalation.length === 0 && route.names.length === 0) return;
     this.state.addPending(route.key, groupKey, { alertId: notification.alert.id, eventId: notification.eventId, reason, payload: JSON.stringify(notification) });
     const group = this.state.group(route.key, groupKey);
     if (group?.dueAt != null) return; // already waiting: this change joins that message
@@ -146,9 +149,24 @@ export class NotificationRouter {
     return queued;
   }
 
+  /**
+   * One message per contact point; at level 0 (not escalations, which name their own people) also one per operator
+   * subscribed to the route or a route above it, holding only the alerts in that operator's scope.
+   */
   private queue(route: ResolvedRoute, contactPoints: readonly string[], level: number, reason: SendReason, payloads: string[], now: number): number {
     const alerts = `[${payloads.join(',')}]`;
     for (const contactPoint of contactPoints) this.state.queue({ route: route.key, contactPoint, level, reason, alerts, nextAttemptAt: now }, now);
-    return contactPoints.length;
+    let queued = contactPoints.length;
+    if (level > 0 || route.names.length === 0) return queued;
+    const recipients = this.subscribers(route.names);
+    if (recipients.length === 0) return queued;
+    const parsed = payloads.map((payload) => ({ payload, alert: (JSON.parse(payload) as AlertNotification).alert }));
+    for (const recipient of recipients) {
+      const theirs = parsed.filter(({ alert }) => recipient.covers(alert)).map(({ payload }) => payload);
+      if (theirs.length === 0) continue;
+      this.state.queue({ route: route.key, contactPoint: recipient.destination, level, reason, alerts: `[${theirs.join(',')}]`, nextAttemptAt: now }, now);
+      queued++;
+    }
+    return queued;
   }
 }

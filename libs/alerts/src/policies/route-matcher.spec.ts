@@ -1,5 +1,5 @@
 import { DEFAULT_POLICY_TREE, NotificationPolicyTree } from './notification-policy';
-import { groupKeyOf, matchRoutes, routesByKey } from './route-matcher';
+import { groupKeyOf, matchRoutes, namedRoutes, routesByKey } from './route-matcher';
 
 const gasAshfordCritical = { domain: 'gas', town: 'Ashford', severity: 'critical', ruleId: 'methane-high' } as const;
 
@@ -46,6 +46,7 @@ describe('matchRoutes', () => {
     const [ashford] = matchRoutes(policy, gasAshfordCritical);
     expect(ashford).toEqual({
       key: 'routes[0].routes[1]',
+      names: [],
       contactPoints: ['gas-on-call'],
       groupWaitMs: 5000,
       groupIntervalMs: DEFAULT_POLICY_TREE.groupIntervalMs,
@@ -55,6 +56,29 @@ describe('matchRoutes', () => {
     });
     expect(keysOf({ ...gasAshfordCritical, town: 'Carlow' }, policy)).toEqual(['routes[0]:gas-on-call']);
     expect([...routesByKey(policy).keys()]).toEqual(['default', 'routes[0]', 'routes[0].routes[0]', 'routes[0].routes[1]']);
+  });
+
+  it('names a route by its own name and those above it, and knows the most each named route can take', () => {
+    const policy = tree([
+      { name: 'water', matchers: { domains: ['water'] }, contactPoints: ['water'] },
+      {
+        name: 'gas',
+        matchers: { domains: ['gas', 'heat'], towns: ['Ashford', 'Brookfield'] },
+        routes: [
+          { matchers: { severities: ['warning'] }, contactPoints: ['gas-warnings'] },
+          { name: 'gas-ashford', matchers: { towns: ['Ashford', 'Carlow'] }, contactPoints: ['ashford'] },
+        ],
+      },
+    ]);
+    expect(matchRoutes(policy, gasAshfordCritical).map((route) => [route.key, route.names])).toEqual([['routes[1].routes[1]', ['gas', 'gas-ashford']]]);
+    expect(matchRoutes(policy, { ...gasAshfordCritical, severity: 'warning' }).map((route) => route.names)).toEqual([['gas']]);
+    expect(matchRoutes(policy, { ...gasAshfordCritical, domain: 'power' }).map((route) => [route.key, route.names])).toEqual([['default', []]]);
+    expect(routesByKey(policy).get('routes[1].routes[1]')?.names).toEqual(['gas', 'gas-ashford']);
+    expect([...namedRoutes(policy).values()]).toEqual([
+      { name: 'water', towns: null, domains: ['water'] },
+      { name: 'gas', towns: ['Ashford', 'Brookfield'], domains: ['gas', 'heat'] },
+      { name: 'gas-ashford', towns: ['Ashford'], domains: ['gas', 'heat'] },
+    ]);
   });
 
   it('groups by rule, domain and town', () => {

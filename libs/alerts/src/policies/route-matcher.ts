@@ -7,19 +7,27 @@ import type { NotificationPolicyTree, PolicyRoute, ResolvedRoute, RouteMatchers,
  * takes the alert. The default route (the root) matches everything.
  */
 export function matchRoutes(tree: NotificationPolicyTree, alert: Pick<AlertView, 'domain' | 'town' | 'severity' | 'ruleId'>): ResolvedRoute[] {
-  return walk(tree.routes, settingsOf(tree), 'default', alert);
+  return walk(tree.routes, settingsOf(tree), 'default', [], alert);
 }
 
-function walk(children: readonly PolicyRoute[], parent: RouteSettings, parentKey: string, alert: Pick<AlertView, 'domain' | 'town' | 'severity' | 'ruleId'>): ResolvedRoute[] {
+function walk(
+  children: readonly PolicyRoute[],
+  parent: RouteSettings,
+  parentKey: string,
+  parentNames: readonly string[],
+  alert: Pick<AlertView, 'domain' | 'town' | 'severity' | 'ruleId'>,
+): ResolvedRoute[] {
   const found: ResolvedRoute[] = [];
   for (const [index, child] of children.entries()) {
     if (!matches(child.matchers, alert)) continue;
-    const key = parentKey === 'default' ? `routes[${index}]` : `${parentKey}.routes[${index}]`;
-    found.push(...walk(child.routes ?? [], inherit(parent, child), key, alert));
+    found.push(...walk(child.routes ?? [], inherit(parent, child), childKey(parentKey, index), namesOf(parentNames, child), alert));
     if (child.continue !== true) break;
   }
-  return found.length > 0 ? found : [{ key: parentKey, ...parent }];
+  return found.length > 0 ? found : [{ key: parentKey, names: parentNames, ...parent }];
 }
+
+const childKey = (parentKey: string, index: number): string => (parentKey === 'default' ? `routes[${index}]` : `${parentKey}.routes[${index}]`);
+const namesOf = (parentNames: readonly string[], child: PolicyRoute): readonly string[] => (child.name === undefined ? parentNames : [...parentNames, child.name]);
 
 export function matches(matchers: RouteMatchers | undefined, alert: Pick<AlertView, 'domain' | 'town' | 'severity' | 'ruleId'>): boolean {
   if (matchers === undefined) return true;
@@ -55,12 +63,33 @@ export function groupKeyOf(alert: Pick<AlertView, 'domain' | 'town' | 'ruleId'>)
 /** Every route of the tree by key, with its inherited settings: what a queued group or open alert is sent by. */
 export function routesByKey(tree: NotificationPolicyTree): Map<string, ResolvedRoute> {
   const found = new Map<string, ResolvedRoute>();
-  const visit = (children: readonly PolicyRoute[], parent: RouteSettings, parentKey: string): void => {
-    found.set(parentKey, { key: parentKey, ...parent });
-    for (const [index, child] of children.entries()) {
-      visit(child.routes ?? [], inherit(parent, child), parentKey === 'default' ? `routes[${index}]` : `${parentKey}.routes[${index}]`);
+  const visit = (children: readonly PolicyRoute[], parent: RouteSettings, parentKey: string, parentNames: readonly string[]): void => {
+    found.set(parentKey, { key: parentKey, names: parentNames, ...parent });
+    for (const [index, child] of children.entries()) visit(child.routes ?? [], inherit(parent, child), childKey(parentKey, index), namesOf(parentNames, child));
+  };
+  visit(tree.routes, settingsOf(tree), 'default', []);
+  return found;
+}
+
+/** What a named route can take at most: the towns and domains its matchers and its ancestors' allow (null: any). */
+export interface NamedRouteReach {
+  readonly name: string;
+  readonly towns: readonly string[] | null;
+  readonly domains: readonly string[] | null;
+}
+
+/** Every named route with its reach: what an operator may subscribe to, checked against their scope. */
+export function namedRoutes(tree: NotificationPolicyTree): Map<string, NamedRouteReach> {
+  const found = new Map<string, NamedRouteReach>();
+  const narrow = (outer: readonly string[] | null, inner: readonly string[] | undefined): readonly string[] | null =>
+    inner === undefined ? outer : outer === null ? inner : outer.filter((item) => inner.includes(item));
+  const visit = (children: readonly PolicyRoute[], towns: readonly string[] | null, domains: readonly string[] | null): void => {
+    for (const child of children) {
+      const reach = { towns: narrow(towns, child.matchers?.towns), domains: narrow(domains, child.matchers?.domains) };
+      if (child.name !== undefined) found.set(child.name, { name: child.name, ...reach });
+      visit(child.routes ?? [], reach.towns, reach.domains);
     }
   };
-  visit(tree.routes, settingsOf(tree), 'default');
+  visit(tree.routes, null, null);
   return found;
 }

@@ -1,5 +1,5 @@
 import type { AlertNotification } from '../lifecycle/alert.view';
-import type { ContactPointAnswer, ContactPointPort, SendReason } from '../policies/notification-policy';
+import type { ContactPointAnswer, ContactPointPort, PersonalRecipient, SendReason } from '../policies/notification-policy';
 
 export interface RecordedMessage {
   readonly contactPoint: string;
@@ -18,10 +18,21 @@ export class RecordingContactPoints implements ContactPointPort {
   readonly sent: RecordedMessage[] = [];
   readonly answers = new Map<string, ContactPointAnswer[]>();
 
+  /** Operators' subscriptions by route name. */
+  readonly subscriptions = new Map<string, PersonalRecipient[]>();
+
+  /** Names ending in -email or -sms are of that kind, the rest webhooks. */
   constructor(private readonly names: readonly string[]) {}
 
-  exists(name: string): boolean {
-    return this.names.includes(name);
+  kindOf(name: string): string | undefined {
+    if (!this.names.includes(name)) return undefined;
+    return name.endsWith('-email') ? 'email' : name.endsWith('-sms') ? 'sms' : 'webhook';
+  }
+
+  personalRecipients(routeNames: readonly string[]): readonly PersonalRecipient[] {
+    const found = new Map<string, PersonalRecipient>();
+    for (const name of routeNames) for (const recipient of this.subscriptions.get(name) ?? []) found.set(recipient.destination, recipient);
+    return [...found.values()];
   }
 
   send(contactPoint: string, alerts: readonly AlertNotification[], context: { route: string; level: number; reason: SendReason }): Promise<ContactPointAnswer> {
