@@ -10,6 +10,7 @@ import type {
   ProfileTryResult,
   NewCommandBody,
   MeView,
+  PersonalNotificationsView,
   NetworkServerChangeBody,
   NetworkServerView,
   NewNetworkServerBody,
@@ -100,6 +101,8 @@ export const hubApi = {
   login: (username: string, password: string) => requestJson<MeView>('/api/auth/login', { method: 'POST', body: JSON.stringify({ username, password }), quietUnauthorized: true }),
   logout: () => requestJson<void>('/api/auth/logout', { method: 'POST', quietUnauthorized: true }),
   changePassword: (currentPassword: string, newPassword: string) => sendJson<void>('POST', '/api/auth/password', { currentPassword, newPassword }),
+  myNotifications: (signal?: AbortSignal) => getJson<PersonalNotificationsView>('/api/me/notifications', signal),
+  saveMyNotifications: (settings: unknown) => sendJson<PersonalNotificationsView>('PUT', '/api/me/notifications', settings),
 
   deviceProfiles: (signal?: AbortSignal) => getJson<DeviceProfileView[]>('/api/device-profiles', signal),
   deviceProfile: (id: string, signal?: AbortSignal) => getJson<DeviceProfileView>(`/api/device-profiles/${encodeURIComponent(id)}`, signal),

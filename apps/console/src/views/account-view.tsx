@@ -8,8 +8,9 @@ import { Page } from '../components/page';
 import { ErrorNotice } from '../components/states';
 import { Time } from '../components/time';
 import { describeScope } from '../format/scope';
+import { PersonalNotifications } from './personal-notifications';
 
-/** Who is signed in, what they may do and see, when the session ends; change one's own password. */
+/** Who is signed in, what they may do and see, when the session ends; their own alert notifications; their password. */
 export function AccountView(): JSX.Element {
   const me = useMe();
   return (
@@ -37,6 +38,7 @@ export function AccountView(): JSX.Element {
           )}
         </dl>
       </section>
+      {me.kind === 'operator' && <PersonalNotifications />}
       {me.kind === 'operator' && <PasswordChange />}
     </Page>
   );
