@@ -149,13 +149,13 @@ describe('notification routing by email, and operators’ own subscriptions (rea
     expect(text).toContain(`Open in the console: ${PUBLIC_URL}/alerts/${ashford.id}\n`);
     expect((await mailTo('li.wei@county.example'))[0].to).toBe('li.wei@county.example');
 
-    // The delivery log names each message's destination: the contact point, or the operator and channel.
+    // The delivery log names each message's route (by name) and destination: the contact point, or the operator and channel.
     const log = await call<Array<{ route: string; contactPoint: string; outcome: string; alerts: Array<{ deviceId: string }> }>>(hub, 'GET', '/api/notification-policies/deliveries?limit=100');
     expect(
       log.body
         .filter((entry) => entry.outcome === 'sent')
         .map((entry) => `${entry.route} → ${entry.contactPoint}: ${entry.alerts.map((alert) => alert.deviceId).join(',')}`)
         .sort(),
-    ).toEqual(['routes[0].routes[0] → @li.wei/email: rt-gas-ashford', 'routes[0].routes[0] → gas-email: rt-gas-ashford', 'routes[0].routes[0] → gas-email: rt-gas-brookfield', 'routes[1] → @chen/email: rt-water-brookfield']);
+    ).toEqual(['gas-critical → @li.wei/email: rt-gas-ashford', 'gas-critical → gas-email: rt-gas-ashford', 'gas-critical → gas-email: rt-gas-brookfield', 'water → @chen/email: rt-water-brookfield']);
   });
 });

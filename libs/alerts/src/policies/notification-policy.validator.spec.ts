@@ -107,11 +107,12 @@ describe('parseNotificationPolicyTree', () => {
     expect(
       problems({
         personalDelivery: { email: 'duty-sms', sms: 'nobody', fax: 'x' },
-        routes: [{ name: 'gas' }, { name: 'Gas Critical' }, { routes: [{ name: 'gas' }] }],
+        routes: [{ name: 'gas' }, { name: 'Gas Critical' }, { routes: [{ name: 'gas' }, { name: 'default' }] }],
       }),
     ).toEqual([
       'routes[1].name must match lower-case letters, digits and -, 1–40 characters, e.g. gas-critical',
       'routes[2].routes[0].name "gas" names another route already: route names are unique in the tree',
+      'routes[2].routes[1].name "default" is the default route’s: choose another name',
       'personalDelivery.fax is not a known field; allowed: email, sms',
       'personalDelivery.email must name an email contact point (its server carries operators\' own messages); "duty-sms" is sms',
       'personalDelivery.sms names no contact point: "nobody"',

@@ -68,7 +68,8 @@ function readRoutes(read: JsonInputReader, context: PolicyValidationContext, dep
     const child = JsonInputReader.of(item, read.field(`routes[${index}]`), read.issues, ROUTE_KEYS);
     if (child === undefined) continue;
     const name = child.string('name', { maxLength: 40, pattern: ROUTE_NAME_PATTERN, patternText: 'lower-case letters, digits and -, 1–40 characters, e.g. gas-critical' });
-    if (name !== undefined && counter.names.has(name)) child.fail('name', `${JSON.stringify(name)} names another route already: route names are unique in the tree`);
+    if (name === 'default') child.fail('name', '"default" is the default route’s: choose another name');
+    else if (name !== undefined && counter.names.has(name)) child.fail('name', `${JSON.stringify(name)} names another route already: route names are unique in the tree`);
     if (name !== undefined) counter.names.add(name);
     const matchers = readMatchers(child, context);
     const proceed = child.boolean('continue');

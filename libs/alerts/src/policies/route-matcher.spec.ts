@@ -70,10 +70,12 @@ describe('matchRoutes', () => {
         ],
       },
     ]);
-    expect(matchRoutes(policy, gasAshfordCritical).map((route) => [route.key, route.names])).toEqual([['routes[1].routes[1]', ['gas', 'gas-ashford']]]);
+    // A named route is kept under its name, an unnamed one by its position under the nearest named one.
+    expect(matchRoutes(policy, gasAshfordCritical).map((route) => [route.key, route.names])).toEqual([['gas-ashford', ['gas', 'gas-ashford']]]);
     expect(matchRoutes(policy, { ...gasAshfordCritical, severity: 'warning' }).map((route) => route.names)).toEqual([['gas']]);
     expect(matchRoutes(policy, { ...gasAshfordCritical, domain: 'power' }).map((route) => [route.key, route.names])).toEqual([['default', []]]);
-    expect(routesByKey(policy).get('routes[1].routes[1]')?.names).toEqual(['gas', 'gas-ashford']);
+    expect(routesByKey(policy).get('gas-ashford')?.names).toEqual(['gas', 'gas-ashford']);
+    expect([...routesByKey(policy).keys()]).toEqual(['default', 'water', 'gas', 'gas.routes[0]', 'gas-ashford']);
     expect([...namedRoutes(policy).values()]).toEqual([
       { name: 'water', towns: null, domains: ['water'] },
       { name: 'gas', towns: ['Ashford', 'Brookfield'], domains: ['gas', 'heat'] },

@@ -20,13 +20,18 @@ function walk(
   const found: ResolvedRoute[] = [];
   for (const [index, child] of children.entries()) {
     if (!matches(child.matchers, alert)) continue;
-    found.push(...walk(child.routes ?? [], inherit(parent, child), childKey(parentKey, index), namesOf(parentNames, child), alert));
+    found.push(...walk(child.routes ?? [], inherit(parent, child), childKey(parentKey, index, child), namesOf(parentNames, child), alert));
     if (child.continue !== true) break;
   }
   return found.length > 0 ? found : [{ key: parentKey, names: parentNames, ...parent }];
 }
 
-const childKey = (parentKey: string, index: number): string => (parentKey === 'default' ? `routes[${index}]` : `${parentKey}.routes[${index}]`);
+/**
+ * Where a route's groups, repeats and escalations are kept: its name when it has one (so reordering the tree keeps
+ * them with it), else its position under the nearest named route or the root (`gas.routes[0]`, `routes[1]`).
+ */
+const childKey = (parentKey: string, index: number, child: PolicyRoute): string =>
+  child.name ?? (parentKey === 'default' ? `routes[${index}]` : `${parentKey}.routes[${index}]`);
 const namesOf = (parentNames: readonly string[], child: PolicyRoute): readonly string[] => (child.name === undefined ? parentNames : [...parentNames, child.name]);
 
 export function matches(matchers: RouteMatchers | undefined, alert: Pick<AlertView, 'domain' | 'town' | 'severity' | 'ruleId'>): boolean {
@@ -65,7 +70,7 @@ export function routesByKey(tree: NotificationPolicyTree): Map<string, ResolvedR
   const found = new Map<string, ResolvedRoute>();
   const visit = (children: readonly PolicyRoute[], parent: RouteSettings, parentKey: string, parentNames: readonly string[]): void => {
     found.set(parentKey, { key: parentKey, names: parentNames, ...parent });
-    for (const [index, child] of children.entries()) visit(child.routes ?? [], inherit(parent, child), childKey(parentKey, index), namesOf(parentNames, child));
+    for (const [index, child] of children.entries()) visit(child.routes ?? [], inherit(parent, child), childKey(parentKey, index, child), namesOf(parentNames, child));
   };
   visit(tree.routes, settingsOf(tree), 'default', []);
   return found;
