@@ -10,6 +10,8 @@ export interface SmtpSecurity {
   readonly certificate: TestCertificate;
   readonly login: string;
   readonly password: string;
+  /** TLS from the first byte (SMTPS, port 465) instead of STARTTLS. */
+  readonly implicitTls?: boolean;
 }
 
 /** Debian's python3-aiosmtpd runs under the system Python, not whichever python3 is first on PATH. */
@@ -45,7 +47,7 @@ export class SmtpSinkProcess {
     const args =
       security === undefined
         ? [`PYTHONPATH=${__dirname}`, PYTHON, '-m', 'aiosmtpd', '-n', '-l', listen, '-c', 'smtp_capture.CaptureHandler', dir]
-        : [PYTHON, join(__dirname, 'smtp_capture.py'), '--listen', listen, '--out', dir, '--tls-cert', security.certificate.certFile, '--tls-key', security.certificate.keyFile, '--login', security.login, '--password', security.password];
+        : [PYTHON, join(__dirname, 'smtp_capture.py'), '--listen', listen, '--out', dir, '--tls-cert', security.certificate.certFile, '--tls-key', security.certificate.keyFile, '--login', security.login, '--password', security.password, ...(security.implicitTls === true ? ['--implicit-tls'] : [])];
     const server = await ServerProcess.start({ name: 'aiosmtpd', binary: 'env', args, readyTcpPort: port });
     return new SmtpSinkProcess(port, dir, server);
   }

@@ -51,8 +51,9 @@ class CaptureHandler:
 
 
 def _serve():
-    """With STARTTLS and AUTH, which the aiosmtpd command line cannot switch on:
-    python3 smtp_capture.py --listen 127.0.0.1:PORT --out DIR --tls-cert C --tls-key K --login USER --password PW
+    """With STARTTLS (or, with --implicit-tls, TLS from the first byte as on port 465) and AUTH, which the aiosmtpd
+    command line cannot switch on:
+    python3 smtp_capture.py --listen 127.0.0.1:PORT --out DIR --tls-cert C --tls-key K --login USER --password PW [--implicit-tls]
     """
     import argparse
     import signal
@@ -69,6 +70,7 @@ def _serve():
     parser.add_argument('--tls-key', required=True)
     parser.add_argument('--login', required=True)
     parser.add_argument('--password', required=True)
+    parser.add_argument('--implicit-tls', action='store_true')
     args = parser.parse_args()
     host, port = args.listen.rsplit(':', 1)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -79,10 +81,17 @@ def _serve():
         # handled=False: aiosmtpd then answers 535 itself (its default, True, would leave the client waiting).
         return AuthResult(success=ok, handled=False)
 
-    controller = Controller(
-        CaptureHandler(args.out), hostname=host, port=int(port),
-        tls_context=context, require_starttls=True, authenticator=authenticate, auth_required=True,
-    )
+    if args.implicit_tls:
+        # The whole session is TLS already: no STARTTLS to require before AUTH.
+        controller = Controller(
+            CaptureHandler(args.out), hostname=host, port=int(port),
+            ssl_context=context, authenticator=authenticate, auth_required=True, auth_require_tls=False,
+        )
+    else:
+        controller = Controller(
+            CaptureHandler(args.out), hostname=host, port=int(port),
+            tls_context=context, require_starttls=True, authenticator=authenticate, auth_required=True,
+        )
     controller.start()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -49,6 +49,7 @@ describe('/api/contact-points (real service, real SMTP server, robot receivers)'
   let influxd: InfluxdProcess;
   let smtp: SmtpSinkProcess;
   let secureSmtp: SmtpSinkProcess;
+  let smtps: SmtpSinkProcess;
   let certificateDir: string;
   let certificate: TestCertificate;
   let robots: RobotReceiver;
@@ -57,10 +58,11 @@ describe('/api/contact-points (real service, real SMTP server, robot receivers)'
   beforeAll(async () => {
     certificateDir = await mkdtemp(join(tmpdir(), 'smtp-tls-'));
     certificate = makeSelfSignedCertificate(certificateDir, 'smtp');
-    [influxd, smtp, secureSmtp, robots] = await Promise.all([
+    [influxd, smtp, secureSmtp, smtps, robots] = await Promise.all([
       InfluxdProcess.start(),
       SmtpSinkProcess.start(),
       SmtpSinkProcess.start({ certificate, login: 'county-hub', password: SMTP_PASSWORD }),
+      SmtpSinkProcess.start({ certificate, login: 'county-hub', password: SMTP_PASSWORD, implicitTls: true }),
       RobotReceiver.start(CREDENTIALS),
     ]);
     hub = await HubProcess.start({
@@ -79,6 +81,7 @@ describe('/api/contact-points (real service, real SMTP server, robot receivers)'
     await robots?.close();
     await smtp?.cleanup();
     await secureSmtp?.cleanup();
+    await smtps?.cleanup();
     await influxd?.cleanup();
     await rm(certificateDir, { recursive: true, force: true });
   });
@@ -148,6 +151,18 @@ describe('/api/contact-points (real service, real SMTP server, robot receivers)'
     expect([mail.rcptTos, mail.subject]).toEqual([['duty@county.example'], TEST_SUBJECT]);
     await hub.request('PATCH', '/api/contact-points/relay-mail', { settings: { password: 'wrong-password' } });
     expect(await sendTest('relay-mail')).toEqual({ ok: false, status: 535, providerAnswer: '535 5.7.8 Authentication credentials invalid', retryable: false });
+  });
+
+  it('sends over TLS from the first byte (SMTPS, port 465 style) with a login, and refuses to talk plain to such a server', async () => {
+    const settings = { host: '127.0.0.1', port: smtps.port, security: 'tls', username: 'county-hub', password: SMTP_PASSWORD, ca: certificate.trusted.toString('utf8'), from: 'hub@county.example', to: ['duty@county.example'] };
+    await create({ name: 'smtps-mail', kind: 'email', settings });
+    expect(await sendTest('smtps-mail')).toEqual({ ok: true, status: 250, providerAnswer: '250 2.0.0 Ok: queued as test-1', retryable: false });
+    const [mail] = await waitFor(() => smtps.messages(), (messages) => messages.length === 1, 10_000, 'the email over SMTPS');
+    expect([mail.rcptTos, mail.subject]).toEqual([['duty@county.example'], TEST_SUBJECT]);
+    // STARTTLS against a server that speaks TLS at once: the greeting never comes as text, so the send fails, retryably.
+    await create({ name: 'smtps-as-starttls', kind: 'email', settings: { ...settings, security: 'starttls' } });
+    expect(await sendTest('smtps-as-starttls')).toMatchObject({ ok: false, retryable: true });
+    expect(await smtps.messages()).toHaveLength(1);
   });
 
   it('reads SMTP refusals: 550 is final, 451 and no server at all are worth retrying', async () => {
