@@ -28,7 +28,8 @@ describe('ingestion spine (real influxd, real MQTT, real service)', () => {
 
   beforeAll(async () => {
     influxd = await InfluxdProcess.start();
-    hub = await HubProcess.start({ INFLUX_URL: influxd.url, INFLUX_DATABASE: DATABASE, HUB_WRITE_FLUSH_INTERVAL: '50ms' });
+    // The county's zone: a day bucket of the read API is Shanghai's day (UTC+8, no daylight saving).
+    hub = await HubProcess.start({ INFLUX_URL: influxd.url, INFLUX_DATABASE: DATABASE, HUB_WRITE_FLUSH_INTERVAL: '50ms', HUB_TIME_ZONE: 'Asia/Shanghai' });
   });
 
   afterAll(async () => {
@@ -165,6 +166,31 @@ describe('ingestion spine (real influxd, real MQTT, real service)', () => {
 
     const device = await hub.get<{ deviceId: string; domain: string; online: boolean; lastValues: Record<string, number> }>('/api/devices/w-1');
     expect(device.body).toMatchObject({ deviceId: 'w-1', domain: 'water', online: false, lastValues: { pressure_kpa: 412.5, ph: 7.25 } });
+  });
+
+  it('buckets a day and a week as the county’s (HUB_TIME_ZONE), not UTC’s: 23:30 and 00:30 local fall in two days', async () => {
+    const HOUR = 3_600_000;
+    // Shanghai midnight of a day three days back: 16:00 UTC the day before.
+    const localMidnight = Math.floor((Date.now() - 3 * 86_400_000) / 86_400_000) * 86_400_000 - 8 * HOUR;
+    const lateEvening = localMidnight + 23.5 * HOUR; // 23:30 that day in Shanghai, 15:30 UTC
+    const pastMidnight = localMidnight + 24.5 * HOUR; // 00:30 the next day in Shanghai, 16:30 UTC: the same UTC day
+    const client: MqttClient = await connectAsync(hub.mqttUrl, await deviceLogin(hub, 'tz-1', 'water'));
+    await client.publishAsync('sensors/water/tz-1/telemetry', JSON.stringify([{ ts: lateEvening, metrics: { pressure_kpa: 300 } }, { ts: pastMidnight, metrics: { pressure_kpa: 500 } }]), { qos: 1 });
+    await client.endAsync();
+    await waitFor(() => storedReadings(influxd, DATABASE, 'tz-1'), (found) => found.size === 2, 5_000, 'tz-1 readings');
+    const read = async (every: string) =>
+      (await hub.get<{ metrics: Record<string, { points: [number, number][] }> }>(`/api/devices/tz-1/readings?from=${localMidnight - 7 * 86_400_000}&to=${localMidnight + 2 * 86_400_000}&every=${every}`)).body.metrics.pressure_kpa.points;
+    expect(await read('1d')).toEqual([
+      [localMidnight, 300],
+      [localMidnight + 24 * HOUR, 500],
+    ]);
+    // A week starts on Monday at 00:00 in Shanghai.
+    const week = await read('7d');
+    for (const [start] of week) {
+      const local = new Date(start + 8 * HOUR);
+      expect([local.getUTCDay(), local.getUTCHours(), local.getUTCMinutes()]).toEqual([1, 0, 0]);
+    }
+    expect(week.map(([, mean]) => mean).sort()).toEqual(new Date(localMidnight + 8 * HOUR).getUTCDay() === 0 ? [300, 500] : [400]);
   });
 
   it('averages readings into the requested buckets by event time', async () => {

@@ -160,6 +160,20 @@ export class ConfigReader {
     return value.replace(/\/+$/, '');
   }
 
+  /** An IANA time zone name (Asia/Shanghai); absent: the server's own zone. */
+  timeZone(name: string, description: string): string {
+    const server = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    this.note(name, server, 'an IANA time zone name such as Asia/Shanghai or Europe/Berlin', { description, default: "(the server's time zone)" });
+    const value = this.raw(name);
+    if (value === undefined) return server;
+    try {
+      // Canonical spelling: asia/shanghai → Asia/Shanghai.
+      return new Intl.DateTimeFormat('en-GB', { timeZone: value }).resolvedOptions().timeZone;
+    } catch {
+      return this.fail(name, value, 'an IANA time zone name such as Asia/Shanghai or Europe/Berlin', server);
+    }
+  }
+
   private fail<T>(name: string, value: string, allowed: string, fallback: T): T {
     this.errors.push(new ConfigError(name, value, allowed));
     return fallback;

@@ -62,6 +62,7 @@ const DEFAULTS: HubConfig = {
   devices: { admission: 'registered' },
   operators: { sessionIdleMs: 3_600_000, sessionMaxAgeMs: 43_200_000, initialAdminPassword: null, secureCookies: 'auto' },
   runtime: { heapBudgetBytes: 128 * 1024 * 1024 },
+  timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
 };
 
 describe('loadHubConfig', () => {
@@ -255,6 +256,12 @@ describe('loadHubConfig', () => {
     ]);
     expect(reported({ INFLUX_URL: 'http://hub:s3cret-pw@influx:80 86' })).toEqual([['INFLUX_URL', 'http://…@influx:80 86', 'an http:// or https:// URL']]);
     expect(JSON.stringify(invalid({ INFLUX_URL: 'https://:t0ken-xyz@influx' }).message)).not.toContain('t0ken-xyz');
+  });
+
+  it('takes the county’s time zone as an IANA name in its canonical spelling, the server’s by default, and names a bad one', () => {
+    expect(loadHubConfig({ HUB_TIME_ZONE: 'asia/shanghai' }).timeZone).toBe('Asia/Shanghai');
+    expect(loadHubConfig({}).timeZone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
+    expect(reported({ HUB_TIME_ZONE: 'China Standard Time' })).toEqual([['HUB_TIME_ZONE', 'China Standard Time', 'an IANA time zone name such as Asia/Shanghai or Europe/Berlin']]);
   });
 
   it('takes HUB_PUBLIC_URL for the links in notifications, defaulting to localhost on the HTTP port, and names a bad one', () => {

@@ -73,6 +73,8 @@ export interface HubConfig {
   readonly devices: DeviceConfig;
   readonly operators: OperatorConfig;
   readonly runtime: RuntimeConfig;
+  /** The county's time zone (IANA): its days, for day and week buckets, quiet hours and the times in messages. */
+  readonly timeZone: string;
 }
 
 export class InvalidConfigError extends Error {
@@ -189,6 +191,7 @@ export function readHubConfig(read: ConfigReader): HubConfig {
     devices: readDeviceConfig(read),
     operators: readOperatorConfig(read),
     runtime: readRuntimeConfig(read),
+    timeZone: read.timeZone('HUB_TIME_ZONE', "the county's time zone: a day of the readings API's day and week buckets is the county's day, and quiet hours without a zone use it"),
   };
   if (config.writer.retryMinMs > config.writer.retryMaxMs) {
     // Name the values as the operator wrote them (or the defaults), not as milliseconds.

@@ -1,15 +1,19 @@
-import { BadRequestException, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import type { HubConfig } from '@hub/config';
 import { LiveCatalogue } from '@hub/catalogue';
 import type { DeviceReadings, ReadingSeries } from '@hub/api-types';
 import { InfluxQueryClient, quoteIdentifier, quoteString } from '@hub/influx';
-
-
+import { HUB_CONFIG } from '../hub.tokens';
 
 /** Bucket sizes offered when the caller gives none: the smallest that keeps a chart under ~720 points. */
 const AUTO_BUCKETS_MS = [1_000, 10_000, 60_000, 300_000, 900_000, 3_600_000, 21_600_000, 86_400_000];
 const TARGET_POINTS = 720;
 const MAX_POINTS = 10_000;
 const HOUR = 3_600_000;
+const DAY = 86_400_000;
+const WEEK = 7 * DAY;
+/** InfluxDB counts buckets from the epoch, a Thursday: weeks start on Monday four days later. */
+const MONDAY_OFFSET = '4d';
 /** InfluxDB's time range: int64 nanoseconds since the epoch, in whole milliseconds (1677-09-21 … 2262-04-11). */
 const INFLUX_MAX_MS = 9_223_372_036_854;
 const INFLUX_MIN_MS = -INFLUX_MAX_MS;
@@ -19,6 +23,7 @@ export class ReadingsService {
   constructor(
     private readonly influx: InfluxQueryClient,
     private readonly catalogue: LiveCatalogue,
+    @Inject(HUB_CONFIG) private readonly config: Pick<HubConfig, 'timeZone'>,
   ) {}
 
   /** A device's readings from InfluxDB, averaged into `every`-sized buckets by event time (server-side). */
@@ -40,7 +45,7 @@ export class ReadingsService {
 
     const query =
       `SELECT mean(*) FROM ${quoteIdentifier(device.domain)} WHERE "device_id" = ${quoteString(deviceId)} ` +
-      `AND time >= ${from}ms AND time < ${to}ms GROUP BY time(${everyMs}ms) fill(none)`;
+      `AND time >= ${from}ms AND time < ${to}ms GROUP BY ${bucketsOf(everyMs)} fill(none)${zoneOf(everyMs, this.config.timeZone)}`;
     let series;
     try {
       series = await this.influx.query(query);
@@ -64,6 +69,16 @@ export class ReadingsService {
     }
     return { deviceId, domain: device.domain, from, to, everyMs, metrics };
   }
+}
+
+/** Whole weeks start on Monday; other sizes count from the epoch as InfluxDB does. */
+function bucketsOf(everyMs: number): string {
+  return everyMs % WEEK === 0 ? `time(${everyMs}ms, ${MONDAY_OFFSET})` : `time(${everyMs}ms)`;
+}
+
+/** Day and week buckets are the county's days (HUB_TIME_ZONE), not UTC's: midnight to midnight where the county is. */
+function zoneOf(everyMs: number, timeZone: string): string {
+  return everyMs % DAY === 0 ? ` tz(${quoteString(timeZone)})` : '';
 }
 
 function assertInfluxTime(name: string, time: number | undefined): void {
