@@ -12,6 +12,7 @@ import { NotificationChannel } from './notifications/notification-channel';
 import { NotificationDispatcher } from './notifications/notification-dispatcher';
 import { WebhookChannel } from './notifications/webhook.channel';
 import type { ContactPointPort } from './policies/notification-policy';
+import { DEFAULT_TIME_ZONE } from './policies/notification-policy';
 import { NotificationPolicyEngine } from './policies/notification-policy.engine';
 import { AlertRulesService } from './rules/alert-rules.service';
 import { AlertSilencesService } from './silences/alert-silences.service';
@@ -35,6 +36,8 @@ export interface AlertEnginePorts {
   readonly loggerFor: (context: string) => HubLogger;
   /** Accepted clock skew of readings (ingest's HUB_MAX_FUTURE_SKEW): evaluations read that far ahead. */
   readonly maxFutureMs: number;
+  /** The county's time zone (HUB_TIME_ZONE): quiet hours that name none use it. */
+  readonly timeZone?: string;
   readonly listener?: EvaluationListener;
   readonly clock?: () => number;
 }
@@ -75,7 +78,7 @@ export class AlertEngine {
     const audit = new AuditLogRepository(ports.db);
 
     this.notificationPolicies = new NotificationPolicyEngine(
-      { tickMs: config.policyTickMs, retryMinMs: config.notifyRetryMinMs, retryMaxMs: config.notifyRetryMaxMs },
+      { tickMs: config.policyTickMs, retryMinMs: config.notifyRetryMinMs, retryMaxMs: config.notifyRetryMaxMs, defaultTimeZone: ports.timeZone ?? DEFAULT_TIME_ZONE },
       { db: ports.db, contactPoints: ports.contactPoints, jobs: ports.jobs, audit, catalogue: ports.catalogue, loggerFor: ports.loggerFor, clock },
     );
     const channels: NotificationChannel[] = [

@@ -49,6 +49,7 @@ export function alertProviders(config: HubConfig): Provider[] {
           jobs,
           loggerFor: (context) => new Logger(context),
           maxFutureMs: config.validation.maxFutureMs,
+          timeZone: config.timeZone,
           listener,
         });
         contactPoints.usePolicyTree(() => engine.notificationPolicies.policies.current());

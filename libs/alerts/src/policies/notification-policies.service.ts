@@ -1,7 +1,7 @@
 import { assertCountyWide, type AuditTrail, type Principal } from '@hub/access';
 import type { CatalogueSource } from '@hub/contract';
 import type { HubLogger } from '@hub/common';
-import type { NotificationPolicyTree } from './notification-policy';
+import { DEFAULT_TIME_ZONE, type NotificationPolicyTree } from './notification-policy';
 import type { NotificationPolicyRepository, StoredPolicyTree } from './notification-policy.repository';
 import { parseNotificationPolicyTree } from './notification-policy.validator';
 
@@ -19,6 +19,7 @@ export class NotificationPoliciesService {
     private readonly contactPointKind: (name: string) => string | undefined,
     private readonly logger: HubLogger,
     private readonly clock: () => number = Date.now,
+    private readonly defaultTimeZone: string = DEFAULT_TIME_ZONE,
   ) {}
 
   get(): StoredPolicyTree {
@@ -32,7 +33,7 @@ export class NotificationPoliciesService {
 
   put(body: unknown, actor: Pick<Principal, 'name' | 'scope'>): StoredPolicyTree {
     assertCountyWide(actor, 'change the notification policies', 'they route the alerts of every town and domain');
-    const tree = parseNotificationPolicyTree(body, { catalogue: this.catalogue.current(), contactPointKind: this.contactPointKind });
+    const tree = parseNotificationPolicyTree(body, { catalogue: this.catalogue.current(), contactPointKind: this.contactPointKind, defaultTimeZone: this.defaultTimeZone });
     const at = this.clock();
     this.policies.put(tree, at, actor.name);
     this.audit.record({ at, actor: actor.name, action: 'notification-policies.update', targetType: 'notification-policies', targetId: 'tree', detail: { ...tree } });

@@ -16,6 +16,8 @@ export interface PolicyEngineOptions {
   readonly tickMs: number;
   readonly retryMinMs: number;
   readonly retryMaxMs: number;
+  /** Quiet hours that name no zone are in this one (the county's). */
+  readonly defaultTimeZone: string;
 }
 
 export interface PolicyEnginePorts {
@@ -53,6 +55,7 @@ export class NotificationPolicyEngine {
       (name) => ports.contactPoints.kindOf(name),
       ports.loggerFor(NotificationPoliciesService.name),
       ports.clock,
+      options.defaultTimeZone,
     );
     this.routing = new NotificationRoutingRepository(ports.db);
     this.router = new NotificationRouter(this.routing, () => this.policies.current(), ports.loggerFor(NotificationRouter.name), (names) =>

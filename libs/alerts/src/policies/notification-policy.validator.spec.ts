@@ -118,4 +118,10 @@ describe('parseNotificationPolicyTree', () => {
       'personalDelivery.sms names no contact point: "nobody"',
     ]);
   });
+
+  it('puts quiet hours that name no zone in the county’s', () => {
+    const tree = parseNotificationPolicyTree({ quietHours: { start: '22:00', end: '07:00' } }, { ...context, defaultTimeZone: 'Europe/Berlin' });
+    expect(tree.quietHours).toEqual({ start: '22:00', end: '07:00', timeZone: 'Europe/Berlin' });
+    expect(parseNotificationPolicyTree({ quietHours: { start: '22:00', end: '07:00' } }, context).quietHours?.timeZone).toBe('Asia/Shanghai');
+  });
 });

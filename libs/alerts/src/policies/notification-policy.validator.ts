@@ -30,6 +30,8 @@ export interface PolicyValidationContext {
   readonly catalogue: MetricCatalogue;
   /** The kind of the contact point of this name (email, sms, dingtalk…), undefined when there is none. */
   readonly contactPointKind: (name: string) => string | undefined;
+  /** Quiet hours that name no zone are in this one (HUB_TIME_ZONE); DEFAULT_TIME_ZONE when not given. */
+  readonly defaultTimeZone?: string;
 }
 
 /**
@@ -115,7 +117,7 @@ function readSettings(read: JsonInputReader, context: PolicyValidationContext): 
   const groupWaitMs = read.duration('groupWaitMs', 0, DAY);
   const groupIntervalMs = read.duration('groupIntervalMs', 0, DAY);
   const repeatIntervalMs = read.duration('repeatIntervalMs', 0, 7 * DAY);
-  const quietHours = read.raw('quietHours') === null ? null : readQuietHours(read);
+  const quietHours = read.raw('quietHours') === null ? null : readQuietHours(read, context.defaultTimeZone ?? DEFAULT_TIME_ZONE);
   const escalation = readEscalation(read, context);
   return {
     ...(contactPoints === undefined ? {} : { contactPoints }),
@@ -153,12 +155,12 @@ function readPersonalDelivery(read: JsonInputReader, context: PolicyValidationCo
   return chosen;
 }
 
-function readQuietHours(read: JsonInputReader): QuietHours | undefined {
+function readQuietHours(read: JsonInputReader, defaultTimeZone: string): QuietHours | undefined {
   const quiet = read.object('quietHours', ['start', 'end', 'timeZone']);
   if (quiet === undefined) return undefined;
   const start = quiet.requiredString('start', { maxLength: 5, pattern: HH_MM, patternText: 'HH:MM (00:00–23:59)' });
   const end = quiet.requiredString('end', { maxLength: 5, pattern: HH_MM, patternText: 'HH:MM (00:00–23:59)' });
-  const timeZone = quiet.string('timeZone', { maxLength: 64 }) ?? DEFAULT_TIME_ZONE;
+  const timeZone = quiet.string('timeZone', { maxLength: 64 }) ?? defaultTimeZone;
   if (!isTimeZone(timeZone)) quiet.fail('timeZone', `must be an IANA time zone such as Asia/Shanghai, got ${JSON.stringify(timeZone)}`);
   if (start === undefined || end === undefined) return undefined;
   if (toMinutes(start) === toMinutes(end)) return quiet.fail('end', 'must differ from start');
