@@ -108,7 +108,7 @@ async function main(argv: readonly string[]): Promise<void> {
       directory,
       catalogue: MetricCatalogue.BUILT_IN,
       publish: async () => undefined,
-      contactPoints: { exists: () => false, send: async () => ({ ok: true, retryable: false, providerAnswer: '' }) },
+      contactPoints: { exists: () => false, kindOf: () => undefined, send: async () => ({ ok: true, retryable: false, providerAnswer: '' }) },
       jobs: { add: () => undefined, remove: () => undefined },
       loggerFor: () => SILENT_LOGGER,
       maxFutureMs: 300_000,

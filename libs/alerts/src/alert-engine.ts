@@ -75,7 +75,7 @@ export class AlertEngine {
     const audit = new AuditLogRepository(ports.db);
 
     this.notificationPolicies = new NotificationPolicyEngine(
-      { tickMs: config.policyTickMs, retryMinMs: config.notifyRetryMinMs, retryMaxMs: config.notifyRetryMaxMs },
+      { tickMs: config.policyTickMs, retryMinMs: config.notifyRetryMinMs, retryMaxMs: config.notifyRetryMaxMs, giveUpAfterMs: config.notifyGiveUpAfterMs },
       { db: ports.db, contactPoints: ports.contactPoints, jobs: ports.jobs, audit, catalogue: ports.catalogue, loggerFor: ports.loggerFor, clock },
     );
     const channels: NotificationChannel[] = [

@@ -15,3 +15,4 @@ export * from './store/alert.repository';
 export * from './policies/notification-policy';
 export * from './policies/notification-policy.engine';
 export type { DeliveryRecord } from './policies/notification-routing.repository';
+export * from './policies/delivery-log';

@@ -384,6 +384,22 @@ const MIGRATIONS: readonly string[] = [
      alerts TEXT NOT NULL,
      provider_answer TEXT NOT NULL
    );`,
+  // The delivery log per alert (issue 16 point 5): which log rows concern which alert, so an alert's timeline is one
+  // index lookup instead of a scan of every row's JSON; the message (notification_outgoing id) each row belongs to, so
+  // queued → failed → sent read as one message's story; and the contact point's kind as it was at the attempt (it
+  // outlives a deleted contact point). Rows written before this migration get their alerts and, where the contact
+  // point still exists, its kind; their message is unknown.
+  `ALTER TABLE notification_deliveries ADD COLUMN message_id INTEGER;
+   ALTER TABLE notification_deliveries ADD COLUMN kind TEXT;
+   CREATE TABLE notification_delivery_alerts (
+     alert_id INTEGER NOT NULL,
+     delivery_id INTEGER NOT NULL,
+     PRIMARY KEY (alert_id, delivery_id)
+   ) WITHOUT ROWID;
+   CREATE INDEX notification_delivery_alerts_delivery ON notification_delivery_alerts (delivery_id);
+   INSERT OR IGNORE INTO notification_delivery_alerts (alert_id, delivery_id)
+     SELECT json_extract(entry.value, '$.alertId'), deliveries.id FROM notification_deliveries AS deliveries, json_each(deliveries.alerts) AS entry;
+   UPDATE notification_deliveries SET kind = (SELECT kind FROM contact_points WHERE contact_points.name = notification_deliveries.contact_point);`,
 ];
 
 /**

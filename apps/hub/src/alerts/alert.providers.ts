@@ -51,7 +51,7 @@ export function alertProviders(config: HubConfig): Provider[] {
           maxFutureMs: config.validation.maxFutureMs,
           listener,
         });
-        registerAlertMetrics(registry, engine.stats, engine.alertRepository, engine.notificationPolicies.sender.attempts);
+        registerAlertMetrics(registry, engine.stats, engine.alertRepository, engine.notificationPolicies.deliveryLog.counts);
         return engine;
       },
       inject: [SQLITE_DATABASE, InfluxQueryClient, DevicePresence, MqttBroker, SchedulerRegistryJobs, Registry, AlertEvaluationMetric, DeviceRegistryService, LiveCatalogue, ContactPointsNotifier],

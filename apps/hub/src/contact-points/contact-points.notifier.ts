@@ -23,6 +23,10 @@ export class ContactPointsNotifier implements ContactPointPort {
     return this.repository.find(name) !== undefined;
   }
 
+  kindOf(name: string): string | undefined {
+    return this.repository.find(name)?.point.kind;
+  }
+
   async send(contactPoint: string, alerts: readonly AlertNotification[], context: { route: string; level: number; reason: SendReason }): Promise<ContactPointAnswer> {
     const stored = this.repository.find(contactPoint);
     if (stored === undefined) return { ok: false, retryable: false, providerAnswer: `no contact point ${JSON.stringify(contactPoint)} (deleted since the policy named it?)` };

@@ -4,6 +4,7 @@ import type { HubLogger } from '@hub/common';
 import type { SqliteDatabase } from '@hub/store';
 import type { IntervalJobs } from '../evaluation/alert-scheduler';
 import { ContactPointSender } from './contact-point.sender';
+import { DeliveryLog } from './delivery-log';
 import type { ContactPointPort } from './notification-policy';
 import { NotificationPolicyRepository } from './notification-policy.repository';
 import { NotificationPoliciesService } from './notification-policies.service';
@@ -16,6 +17,8 @@ export interface PolicyEngineOptions {
   readonly tickMs: number;
   readonly retryMinMs: number;
   readonly retryMaxMs: number;
+  /** A message still refused this long after it was queued is given up. */
+  readonly giveUpAfterMs: number;
 }
 
 export interface PolicyEnginePorts {
@@ -36,6 +39,8 @@ export class NotificationPolicyEngine {
   static readonly JOB = 'notification-policies';
   readonly policies: NotificationPoliciesService;
   readonly routing: NotificationRoutingRepository;
+  /** Every queueing and attempt, per alert; counted by outcome and kind. */
+  readonly deliveryLog: DeliveryLog;
   readonly router: NotificationRouter;
   readonly channel: PolicyRoutingChannel;
   readonly sender: ContactPointSender;
@@ -55,8 +60,9 @@ export class NotificationPolicyEngine {
       ports.clock,
     );
     this.routing = new NotificationRoutingRepository(ports.db);
-    this.router = new NotificationRouter(this.routing, () => this.policies.current(), ports.loggerFor(NotificationRouter.name));
-    this.sender = new ContactPointSender(ports.contactPoints, this.routing, options, ports.loggerFor(ContactPointSender.name), ports.clock);
+    this.deliveryLog = new DeliveryLog(this.routing, (name) => ports.contactPoints.kindOf(name));
+    this.router = new NotificationRouter(this.routing, () => this.policies.current(), this.deliveryLog, ports.loggerFor(NotificationRouter.name));
+    this.sender = new ContactPointSender(ports.contactPoints, this.routing, this.deliveryLog, options, ports.loggerFor(ContactPointSender.name), ports.clock);
     this.channel = new PolicyRoutingChannel(this.router, ports.clock, () => undefined);
   }
 

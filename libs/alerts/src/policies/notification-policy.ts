@@ -1,3 +1,4 @@
+import type { SendReason } from '@hub/api-types';
 import type { Domain } from '@hub/contract';
 import type { AlertNotification } from '../lifecycle/alert.view';
 import type { Severity } from '../rules/alert-rule';
@@ -50,7 +51,8 @@ export interface ResolvedRoute extends RouteSettings {
   readonly key: string;
 }
 
-export type SendReason = 'new' | 'repeat' | 'escalation' | 'resolved';
+// The reasons are part of the API's JSON (the delivery log), so they are spelt once in @hub/api-types.
+export { SEND_REASONS, type SendReason } from '@hub/api-types';
 
 export interface ContactPointAnswer {
   readonly ok: boolean;
@@ -61,6 +63,8 @@ export interface ContactPointAnswer {
 /** Sends one message (one or several alert changes of one group) to a named contact point. */
 export interface ContactPointPort {
   exists(name: string): boolean;
+  /** Its kind (email, dingtalk, …), for the delivery log and /metrics; undefined when there is none of that name. */
+  kindOf(name: string): string | undefined;
   send(contactPoint: string, alerts: readonly AlertNotification[], context: { route: string; level: number; reason: SendReason }): Promise<ContactPointAnswer>;
 }
 

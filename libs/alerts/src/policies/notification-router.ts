@@ -1,5 +1,6 @@
 import type { HubLogger } from '@hub/common';
 import type { AlertNotification } from '../lifecycle/alert.view';
+import { deliveredAlerts, type DeliveryLog } from './delivery-log';
 import type { NotificationPolicyTree, ResolvedRoute, SendReason } from './notification-policy';
 import { releaseTime } from './quiet-hours';
 import { groupKeyOf, matchRoutes, routesByKey } from './route-matcher';
@@ -11,7 +12,7 @@ import type { GroupRow, NotificationRoutingRepository, OpenAlertRow } from './no
  *   first message waits groupWait, later ones groupInterval after the last, so 30 devices crossing one rule together
  *   make one message. A firing alert is "open" on its route until acknowledged or resolved: it is repeated and
  *   escalated while open.
- * - tick(): queues the messages now due (groups, repeats, escalation levels) for the sender.
+ * - tick(): queues the messages now due (groups, repeats, escalation levels) for the sender, each logged `queued`.
  * Each step is one transaction with the state it changes, so a restart resumes where it was: a level that was queued
  * is never queued again, and one that was due is queued at the first tick after the start. Redelivered outbox events
  * (at least once) are recognised by their id and ignored.
@@ -20,6 +21,7 @@ export class NotificationRouter {
   constructor(
     private readonly state: NotificationRoutingRepository,
     private readonly tree: () => NotificationPolicyTree,
+    private readonly log: DeliveryLog,
     private readonly logger: HubLogger,
   ) {}
 
@@ -148,7 +150,11 @@ export class NotificationRouter {
 
   private queue(route: ResolvedRoute, contactPoints: readonly string[], level: number, reason: SendReason, payloads: string[], now: number): number {
     const alerts = `[${payloads.join(',')}]`;
-    for (const contactPoint of contactPoints) this.state.queue({ route: route.key, contactPoint, level, reason, alerts, nextAttemptAt: now }, now);
+    const summary = deliveredAlerts(JSON.parse(alerts) as AlertNotification[]);
+    for (const contactPoint of contactPoints) {
+      const messageId = this.state.queue({ route: route.key, contactPoint, level, reason, alerts, nextAttemptAt: now }, now);
+      this.log.record({ at: now, messageId, route: route.key, contactPoint, level, reason, outcome: 'queued', attempt: 0, alerts: summary, providerAnswer: '' });
+    }
     return contactPoints.length;
   }
 }

@@ -24,6 +24,11 @@ export class RecordingContactPoints implements ContactPointPort {
     return this.names.includes(name);
   }
 
+  /** Every recorded contact point is a webhook. */
+  kindOf(name: string): string | undefined {
+    return this.exists(name) ? 'webhook' : undefined;
+  }
+
   send(contactPoint: string, alerts: readonly AlertNotification[], context: { route: string; level: number; reason: SendReason }): Promise<ContactPointAnswer> {
     this.sent.push({
       contactPoint,
