@@ -11,6 +11,7 @@ import { MqttAlertChannel, ServicePublish } from './notifications/mqtt-alert.cha
 import { NotificationChannel } from './notifications/notification-channel';
 import { NotificationDispatcher } from './notifications/notification-dispatcher';
 import { WebhookChannel } from './notifications/webhook.channel';
+import { AlertDeliveriesService } from './policies/alert-deliveries.service';
 import type { ContactPointPort } from './policies/notification-policy';
 import { NotificationPolicyEngine } from './policies/notification-policy.engine';
 import { AlertRulesService } from './rules/alert-rules.service';
@@ -53,6 +54,8 @@ export class AlertEngine {
   readonly ruleRepository: AlertRuleRepository;
   readonly rules: AlertRulesService;
   readonly workflow: AlertWorkflowService;
+  /** Each alert's notifications (the delivery log rows that concern it), scoped like the alert. */
+  readonly deliveries: AlertDeliveriesService;
   readonly silences: AlertSilencesService;
   readonly evaluation: AlertEvaluationService;
   readonly scheduler: AlertScheduler;
@@ -118,6 +121,7 @@ export class AlertEngine {
       clock,
     );
     this.workflow = new AlertWorkflowService(this.alertRepository, alertsChanged, audit, clock);
+    this.deliveries = new AlertDeliveriesService(this.workflow, this.notificationPolicies.routing);
     this.silences = new AlertSilencesService(silenceRepository, audit, ports.catalogue, ports.loggerFor(AlertSilencesService.name), clock);
   }
 
