@@ -62,7 +62,7 @@ function NotificationLog(props: { log: Resource<AlertDeliveryView[]> }): JSX.Ele
         <tbody>
           {log.data.map((entry, index) => (
             <tr key={index} data-outcome={entry.outcome} data-contact-point={entry.contactPoint}>
-              <td>
+              <td class="nowrap">
                 <Time value={entry.at} />
               </td>
               <td>
@@ -74,7 +74,7 @@ function NotificationLog(props: { log: Resource<AlertDeliveryView[]> }): JSX.Ele
                 {entry.level > 0 && <span class="muted"> · level {entry.level}</span>}
                 {entry.alertCount > 1 && <span class="muted"> · with {entry.alertCount - 1} more</span>}
               </td>
-              <td>
+              <td class="nowrap">
                 <Pill tone={OUTCOME[entry.outcome].tone} title={OUTCOME[entry.outcome].title}>
                   {OUTCOME[entry.outcome].text}
                 </Pill>
