@@ -4,8 +4,11 @@ import { dirname } from 'node:path';
 
 export type SqliteDatabase = Database.Database;
 
-/** Ordered schema migrations; the index + 1 is the schema version kept in PRAGMA user_version. */
-const MIGRATIONS: readonly string[] = [
+/**
+ * Ordered schema migrations; the index + 1 is the schema version kept in PRAGMA user_version. Exported so a test can
+ * find a migration and open a database at the version before it (openSqliteDatabase's `schemaVersion`).
+ */
+export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE dead_letters (
      id INTEGER PRIMARY KEY AUTOINCREMENT,
      received_at INTEGER NOT NULL,
@@ -406,15 +409,16 @@ const MIGRATIONS: readonly string[] = [
  * Opens (creating when missing) the embedded SQLite database and brings its schema up to date.
  * WAL with synchronous=NORMAL: a committed transaction survives a process crash; only an OS crash or power
  * loss can take the last few, which for dead letters and device state is an acceptable trade for speed.
+ * `schemaVersion` stops the migrations early: for tests of what a later migration does to existing rows.
  */
-export function openSqliteDatabase(file: string): SqliteDatabase {
+export function openSqliteDatabase(file: string, schemaVersion = MIGRATIONS.length): SqliteDatabase {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   const version = db.pragma('user_version', { simple: true }) as number;
-  for (let index = version; index < MIGRATIONS.length; index++) {
+  for (let index = version; index < schemaVersion; index++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[index]);
       db.pragma(`user_version = ${index + 1}`);

@@ -1,4 +1,7 @@
-import { openSqliteDatabase, type SqliteDatabase } from '@hub/store';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MIGRATIONS, openSqliteDatabase, type SqliteDatabase } from '@hub/store';
 import { MAX_DELIVERY_ROWS, NotificationRoutingRepository, type DeliveryRecord } from './notification-routing.repository';
 
 const T0 = Date.UTC(2026, 0, 15, 8, 0, 0);
@@ -56,5 +59,34 @@ describe('NotificationRoutingRepository delivery log', () => {
     // Alert 2001 was in rows 2000 (gone) and 2001 (kept); alert 2000 only in gone rows.
     expect(state.deliveriesOfAlert(2001).map((entry) => entry.messageId)).toEqual([2001]);
     expect(state.deliveriesOfAlert(2000)).toEqual([]);
+  });
+
+  it('indexes a log written before the per-alert index when migrating, with the kind of the contact points that still exist', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'delivery-log-'));
+    try {
+      const file = join(dir, 'hub.db');
+      // The schema just before the migration (found by what it creates, wherever it stands in the list), with rows
+      // as the code of then wrote them.
+      const migration = MIGRATIONS.findIndex((sql) => sql.includes('CREATE TABLE notification_delivery_alerts'));
+      const before = openSqliteDatabase(file, migration);
+      before.prepare("INSERT INTO contact_points (name, kind, settings, created_at, created_by, updated_at, updated_by) VALUES ('gas-dingtalk', 'dingtalk', '{}', 0, 'admin', 0, 'admin')").run();
+      const insert = before.prepare(
+        "INSERT INTO notification_deliveries (at, route, contact_point, level, reason, outcome, attempt, alerts, provider_answer) VALUES (?, 'routes[0]', ?, 0, 'new', 'sent', 1, ?, 'ok')",
+      );
+      insert.run(T0, 'gas-dingtalk', JSON.stringify(row(7).alerts));
+      insert.run(T0 + 1, 'deleted-robot', JSON.stringify(row(8).alerts));
+      before.close();
+
+      const after = openSqliteDatabase(file);
+      const migrated = new NotificationRoutingRepository(after);
+      expect(migrated.deliveriesOfAlert(8).map((entry) => [entry.contactPoint, entry.kind, entry.messageId, entry.alerts.map((alert) => alert.alertId)])).toEqual([
+        ['gas-dingtalk', 'dingtalk', null, [7, 8]],
+        ['deleted-robot', null, null, [8, 9]],
+      ]);
+      expect(migrated.deliveriesOfAlert(9).map((entry) => entry.contactPoint)).toEqual(['deleted-robot']);
+      after.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
