@@ -59,7 +59,7 @@ export class ContactPointSender {
     }
     const now = this.clock();
     const { outcome, providerAnswer } = this.judge(answer, message, attempt, now);
-    this.state.transaction(() => {
+    this.log.transaction(() => {
       this.log.record({ at: now, messageId: message.id, route: message.route, contactPoint: message.contactPoint, level: message.level, reason: message.reason, outcome, attempt, alerts: deliveredAlerts(alerts), providerAnswer });
       if (outcome === 'failed') this.state.retryLater(message.id, attempt, now + this.backoff(attempt));
       else this.state.done(message.id);

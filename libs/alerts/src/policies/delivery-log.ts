@@ -28,21 +28,39 @@ export class DeliveryCounts {
 
 /**
  * The delivery log's one writer: the router logs `queued`, the sender each attempt. It stamps the contact point's
- * kind as it is now (the row outlives a deleted contact point) and counts the row for /metrics. Call it inside the
- * transaction that makes the row true (the queueing, the retry or the removal).
+ * kind as it is now (the row outlives a deleted contact point) and counts the row for /metrics once the transaction
+ * that wrote it (with the queueing, the retry or the removal it records) has committed, so the counts never include a
+ * row that was rolled back.
  */
 export class DeliveryLog {
   readonly counts = new DeliveryCounts();
+  private uncommitted: Array<{ outcome: DeliveryOutcome; kind: string | null }> | undefined;
 
   constructor(
     private readonly state: NotificationRoutingRepository,
     private readonly kindOf: (contactPoint: string) => string | undefined,
   ) {}
 
+  /** Runs `work` in one transaction of the routing state; the rows it logs are counted when it commits. */
+  transaction<T>(work: () => T): T {
+    if (this.uncommitted !== undefined) return work(); // nested: the outer one counts
+    const rows: Array<{ outcome: DeliveryOutcome; kind: string | null }> = [];
+    this.uncommitted = rows;
+    try {
+      const result = this.state.transaction(work);
+      for (const row of rows) this.counts.add(row.outcome, row.kind);
+      return result;
+    } finally {
+      this.uncommitted = undefined;
+    }
+  }
+
+  /** Writes a row; only inside transaction(). */
   record(entry: Omit<DeliveryRecord, 'id' | 'kind'>): void {
+    if (this.uncommitted === undefined) throw new Error('DeliveryLog.record outside DeliveryLog.transaction: its row would be counted before it is committed');
     const kind = this.kindOf(entry.contactPoint) ?? null;
     this.state.recordDelivery({ ...entry, kind });
-    this.counts.add(entry.outcome, kind);
+    this.uncommitted.push({ outcome: entry.outcome, kind });
   }
 }
 

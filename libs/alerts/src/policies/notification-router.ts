@@ -78,7 +78,7 @@ export class NotificationRouter {
 
   /** Queues what is due at `now`; returns how many messages were queued. */
   tick(now: number): number {
-    return this.state.transaction(() => {
+    return this.log.transaction(() => {
       const routes = routesByKey(this.tree());
       let queued = 0;
       for (const group of this.state.groupsDue(now)) {
