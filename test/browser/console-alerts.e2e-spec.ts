@@ -127,6 +127,10 @@ describe('operator console: alert inbox, rules and silences (real browser, servi
     await eventually(detail.locator('[data-field="peak"]')).toHaveText('35 %LEL');
     await eventually(detail.locator('.history li')).toHaveCount(1);
     await eventually(detail.locator('.history li').first()).toContainText('Fired by the hub');
+    // No notification policy routes it (the tree is the default, with no contact points): the section says so.
+    await eventually(detail.locator('[data-empty="notifications"]')).toHaveText(
+      'No notifications for this alert yet: no notification policy route matched it, it was silenced, or its group wait has not passed.',
+    );
     // The readings behind it, with the rule's trigger drawn and the alert's period tinted.
     const chart = detail.locator('figure[data-metric="methane_pct_lel"] .chart');
     await eventually(chart).toHaveAttribute('data-thresholds', '20');

@@ -11,6 +11,7 @@ import { MqttAlertChannel, ServicePublish } from './notifications/mqtt-alert.cha
 import { NotificationChannel } from './notifications/notification-channel';
 import { NotificationDispatcher } from './notifications/notification-dispatcher';
 import { WebhookChannel } from './notifications/webhook.channel';
+import { AlertDeliveriesService } from './policies/alert-deliveries.service';
 import type { ContactPointPort } from './policies/notification-policy';
 import { DEFAULT_TIME_ZONE } from './policies/notification-policy';
 import { NotificationPolicyEngine } from './policies/notification-policy.engine';
@@ -56,6 +57,8 @@ export class AlertEngine {
   readonly ruleRepository: AlertRuleRepository;
   readonly rules: AlertRulesService;
   readonly workflow: AlertWorkflowService;
+  /** Each alert's notifications (the delivery log rows that concern it), scoped like the alert. */
+  readonly deliveries: AlertDeliveriesService;
   readonly silences: AlertSilencesService;
   readonly evaluation: AlertEvaluationService;
   readonly scheduler: AlertScheduler;
@@ -78,7 +81,13 @@ export class AlertEngine {
     const audit = new AuditLogRepository(ports.db);
 
     this.notificationPolicies = new NotificationPolicyEngine(
-      { tickMs: config.policyTickMs, retryMinMs: config.notifyRetryMinMs, retryMaxMs: config.notifyRetryMaxMs, defaultTimeZone: ports.timeZone ?? DEFAULT_TIME_ZONE },
+      {
+        tickMs: config.policyTickMs,
+        retryMinMs: config.notifyRetryMinMs,
+        retryMaxMs: config.notifyRetryMaxMs,
+        giveUpAfterMs: config.notifyGiveUpAfterMs,
+        defaultTimeZone: ports.timeZone ?? DEFAULT_TIME_ZONE,
+      },
       { db: ports.db, contactPoints: ports.contactPoints, jobs: ports.jobs, audit, catalogue: ports.catalogue, loggerFor: ports.loggerFor, clock },
     );
     const channels: NotificationChannel[] = [
@@ -121,6 +130,7 @@ export class AlertEngine {
       clock,
     );
     this.workflow = new AlertWorkflowService(this.alertRepository, alertsChanged, audit, clock);
+    this.deliveries = new AlertDeliveriesService(this.workflow, this.notificationPolicies.routing);
     this.silences = new AlertSilencesService(silenceRepository, audit, ports.catalogue, ports.loggerFor(AlertSilencesService.name), clock);
   }
 

@@ -16,3 +16,4 @@ export * from './policies/notification-policy';
 export * from './policies/notification-policy.engine';
 export type { DeliveryRecord } from './policies/notification-routing.repository';
 export { namedRoutes, type NamedRouteReach } from './policies/route-matcher';
+export * from './policies/delivery-log';

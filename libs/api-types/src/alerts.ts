@@ -174,3 +174,33 @@ export interface OperatorActionRequest {
 export interface CommentRequest {
   text: string;
 }
+
+/** Why a message to a contact point went: new (fired or reopened alerts), repeat, escalation, resolved. */
+export const SEND_REASONS = ['new', 'repeat', 'escalation', 'resolved'] as const;
+export type SendReason = (typeof SEND_REASONS)[number];
+
+/** A delivery log row's outcome: queued by the router (attempt 0), then each attempt sent, failed (retried) or given-up. */
+export const DELIVERY_OUTCOMES = ['queued', 'sent', 'failed', 'given-up'] as const;
+export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
+
+/** GET /api/alerts/:id/notifications: one delivery log row that concerns the alert (the timeline is oldest first). */
+export interface AlertDeliveryView {
+  readonly at: string;
+  /** The queued message this row belongs to (its attempts share it); null for rows logged before it was kept. */
+  readonly messageId: number | null;
+  /** The policy route's position in the tree, `routes[0]`; the default route is `""`. */
+  readonly route: string;
+  readonly contactPoint: string;
+  /** email, dingtalk, feishu, wecom, sms, webhook; null when the contact point no longer existed. */
+  readonly kind: string | null;
+  /** 0: the route's own contact points; 1…: escalation levels. */
+  readonly level: number;
+  readonly reason: SendReason;
+  readonly outcome: DeliveryOutcome;
+  /** 0 for queued; 1 the first send, 2… retries. */
+  readonly attempt: number;
+  /** What the provider answered (status and body, SMTP reply), or why the hub gave up; empty when queued. */
+  readonly providerAnswer: string;
+  /** How many alerts the message carried (a group's changes go as one message). */
+  readonly alertCount: number;
+}

@@ -25,6 +25,7 @@ describe('alert configuration (HUB_ALERT_*)', () => {
         HUB_ALERT_NOTIFY_BACKLOG: '50',
         HUB_ALERT_POLICY_TICK: '200ms',
         HUB_NOTIFY_LANGUAGE: 'zh',
+        HUB_NOTIFY_GIVE_UP_AFTER: '2h',
       }).alerts,
     ).toEqual({
       loadDefaultRules: false,
@@ -36,6 +37,7 @@ describe('alert configuration (HUB_ALERT_*)', () => {
       notifyLanguage: 'zh',
       notifyRetryMinMs: 200,
       notifyRetryMaxMs: 300_000,
+      notifyGiveUpAfterMs: 7_200_000,
       notifyBacklog: 50,
       policyTickMs: 200,
     });
@@ -48,12 +50,14 @@ describe('alert configuration (HUB_ALERT_*)', () => {
         HUB_ALERT_DEFAULT_RULES: 'yes',
         HUB_ALERT_NOTIFY_RETRY_MIN: '2m',
         HUB_ALERT_POLICY_TICK: '10ms',
+        HUB_NOTIFY_GIVE_UP_AFTER: 'a day',
       }),
     ).toEqual([
       'Invalid environment variable HUB_ALERT_DEFAULT_RULES="yes": one of on, off',
       'Invalid environment variable HUB_ALERT_WEBHOOKS="ftp://files.example/x": a comma-separated list of http:// or https:// URLs',
       'Invalid environment variable HUB_ALERT_WEBHOOKS="not a url": a comma-separated list of http:// or https:// URLs',
       'Invalid environment variable HUB_ALERT_WEBHOOKS="https://ok.example/a": each URL at most once',
+      'Invalid environment variable HUB_NOTIFY_GIVE_UP_AFTER="a day": a duration like 500ms, 30s, 5m, 12h or 7d, from 1000 ms to 2592000000 ms',
       'Invalid environment variable HUB_ALERT_POLICY_TICK="10ms": a duration like 500ms, 30s, 5m, 12h or 7d, from 50 ms to 60000 ms',
       'Invalid environment variable HUB_ALERT_NOTIFY_RETRY_MIN="2m": must not exceed HUB_ALERT_NOTIFY_RETRY_MAX (1m)',
     ]);

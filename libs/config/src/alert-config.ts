@@ -15,6 +15,8 @@ export interface AlertConfig {
   readonly notifyLanguage: 'en' | 'zh';
   readonly notifyRetryMinMs: number;
   readonly notifyRetryMaxMs: number;
+  /** A message to a contact point still refused (retryably) this long after it was queued is given up. */
+  readonly notifyGiveUpAfterMs: number;
   /** Notifications allowed to wait per channel; beyond, the oldest are skipped and counted. */
   readonly notifyBacklog: number;
   /** How often notification policies look for due groups, repeats and escalation levels. */
@@ -37,6 +39,13 @@ export function readAlertConfig(read: ConfigReader): AlertConfig {
     notifyLanguage: read.oneOf('HUB_NOTIFY_LANGUAGE', ['en', 'zh'] as const, 'en', 'the language of messages to contact points: en (English) or zh (简体中文)'),
     notifyRetryMinMs: read.duration('HUB_ALERT_NOTIFY_RETRY_MIN', RETRY_MIN_DEFAULT, 10, 600_000, 'shortest back-off between delivery attempts (MQTT and webhooks); at most HUB_ALERT_NOTIFY_RETRY_MAX'),
     notifyRetryMaxMs: read.duration('HUB_ALERT_NOTIFY_RETRY_MAX', RETRY_MAX_DEFAULT, 10, 24 * HOUR, 'longest back-off between delivery attempts'),
+    notifyGiveUpAfterMs: read.duration(
+      'HUB_NOTIFY_GIVE_UP_AFTER',
+      '24h',
+      1000,
+      30 * 24 * HOUR,
+      'a message to a contact point still refused (retryably) this long after it was queued is given up and logged as given-up, so a dead contact point does not hold its later messages for ever',
+    ),
     notifyBacklog: read.int('HUB_ALERT_NOTIFY_BACKLOG', 1000, 1, 1_000_000, 'notifications waiting per channel at most; beyond, the oldest are skipped and counted'),
     policyTickMs: read.duration(
       'HUB_ALERT_POLICY_TICK',

@@ -47,6 +47,7 @@ const DEFAULTS: HubConfig = {
     notifyLanguage: 'en',
     notifyRetryMinMs: 1000,
     notifyRetryMaxMs: 60_000,
+    notifyGiveUpAfterMs: 86_400_000,
     notifyBacklog: 1000,
     policyTickMs: 1000,
   },

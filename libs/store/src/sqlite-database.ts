@@ -4,8 +4,11 @@ import { dirname } from 'node:path';
 
 export type SqliteDatabase = Database.Database;
 
-/** Ordered schema migrations; the index + 1 is the schema version kept in PRAGMA user_version. */
-const MIGRATIONS: readonly string[] = [
+/**
+ * Ordered schema migrations; the index + 1 is the schema version kept in PRAGMA user_version. Exported so a test can
+ * find a migration and open a database at the version before it (openSqliteDatabase's `schemaVersion`).
+ */
+export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE dead_letters (
      id INTEGER PRIMARY KEY AUTOINCREMENT,
      received_at INTEGER NOT NULL,
@@ -393,21 +396,38 @@ const MIGRATIONS: readonly string[] = [
      subscriptions TEXT NOT NULL,
      updated_at INTEGER NOT NULL
    );`,
+  // The delivery log per alert (issue 16 point 5): which log rows concern which alert, so an alert's timeline is one
+  // index lookup instead of a scan of every row's JSON; the message (notification_outgoing id) each row belongs to, so
+  // queued → failed → sent read as one message's story; and the contact point's kind as it was at the attempt (it
+  // outlives a deleted contact point). Rows written before this migration get their alerts and, where the contact
+  // point still exists, its kind; their message is unknown.
+  `ALTER TABLE notification_deliveries ADD COLUMN message_id INTEGER;
+   ALTER TABLE notification_deliveries ADD COLUMN kind TEXT;
+   CREATE TABLE notification_delivery_alerts (
+     alert_id INTEGER NOT NULL,
+     delivery_id INTEGER NOT NULL,
+     PRIMARY KEY (alert_id, delivery_id)
+   ) WITHOUT ROWID;
+   CREATE INDEX notification_delivery_alerts_delivery ON notification_delivery_alerts (delivery_id);
+   INSERT OR IGNORE INTO notification_delivery_alerts (alert_id, delivery_id)
+     SELECT json_extract(entry.value, '$.alertId'), deliveries.id FROM notification_deliveries AS deliveries, json_each(deliveries.alerts) AS entry;
+   UPDATE notification_deliveries SET kind = (SELECT kind FROM contact_points WHERE contact_points.name = notification_deliveries.contact_point);`,
 ];
 
 /**
  * Opens (creating when missing) the embedded SQLite database and brings its schema up to date.
  * WAL with synchronous=NORMAL: a committed transaction survives a process crash; only an OS crash or power
  * loss can take the last few, which for dead letters and device state is an acceptable trade for speed.
+ * `schemaVersion` stops the migrations early: for tests of what a later migration does to existing rows.
  */
-export function openSqliteDatabase(file: string): SqliteDatabase {
+export function openSqliteDatabase(file: string, schemaVersion = MIGRATIONS.length): SqliteDatabase {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   const version = db.pragma('user_version', { simple: true }) as number;
-  for (let index = version; index < MIGRATIONS.length; index++) {
+  for (let index = version; index < schemaVersion; index++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[index]);
       db.pragma(`user_version = ${index + 1}`);

@@ -15,6 +15,7 @@ import type {
   NetworkServerView,
   NewNetworkServerBody,
   OperatorView,
+  AlertDeliveryView,
   AlertEventView,
   AlertPage,
   AlertRuleDocument,
@@ -79,6 +80,7 @@ export const hubApi = {
     ),
   alert: (id: number, signal?: AbortSignal) => getJson<AlertView>(`/api/alerts/${id}`, signal),
   alertHistory: (id: number, signal?: AbortSignal) => getJson<AlertEventView[]>(`/api/alerts/${id}/history`, signal),
+  alertNotifications: (id: number, signal?: AbortSignal) => getJson<AlertDeliveryView[]>(`/api/alerts/${id}/notifications`, signal),
   // The hub records the logged-in operator as the actor.
   acknowledge: (id: number, note: string) => sendJson<AlertView>('POST', `/api/alerts/${id}/acknowledge`, note ? { note } : {}),
   resolve: (id: number, note: string) => sendJson<AlertView>('POST', `/api/alerts/${id}/resolve`, note ? { note } : {}),

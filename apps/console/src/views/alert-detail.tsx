@@ -14,6 +14,7 @@ import { useResource } from '../hooks/use-resource';
 import { useLiveEvent } from '../live/live-feed';
 import { Link } from '../router';
 import { ActionForm } from './alert-action-form';
+import { AlertNotifications } from './alert-notifications';
 
 const HOUR = 3_600_000;
 
@@ -143,6 +144,7 @@ export function AlertDetail(props: { id: number; closeHref: string; onChanged: (
           </li>
         ))}
       </ol>
+      <AlertNotifications alertId={alert.id} />
     </article>
   );
 }

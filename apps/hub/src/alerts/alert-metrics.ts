@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { AlertStats, EvaluationListener, EvaluationOutcome, AlertRepository } from '@hub/alerts';
+import { AlertStats, EvaluationListener, EvaluationOutcome, AlertRepository, type DeliveryCounts } from '@hub/alerts';
 
 /** Evaluation durations, observed as they happen (the engine's one link to the histogram). */
 @Injectable()
@@ -23,7 +23,7 @@ export class AlertEvaluationMetric implements EvaluationListener {
 }
 
 /** Alert counters and gauges, read from the engine's stats and the embedded database at scrape time. */
-export function registerAlertMetrics(registry: Registry, stats: AlertStats, alerts: AlertRepository, contactPointAttempts: Readonly<Record<string, number>>): void {
+export function registerAlertMetrics(registry: Registry, stats: AlertStats, alerts: AlertRepository, deliveries: DeliveryCounts): void {
   new Counter({
     name: 'hub_alert_evaluations_total',
     help: 'Evaluations of alert rules, by rule and outcome (ok, failed, skipped-overlap, superseded)',
@@ -84,13 +84,13 @@ export function registerAlertMetrics(registry: Registry, stats: AlertStats, aler
     },
   });
   new Counter({
-    name: 'hub_notification_policy_attempts_total',
-    help: 'Messages of the notification policies handed to contact points, by outcome: sent, failed (retried with back-off), given-up (refused for good)',
-    labelNames: ['outcome'],
+    name: 'hub_notification_deliveries_total',
+    help: 'Delivery log rows of the notification policies since the start, by outcome (queued; then each attempt: sent, failed — retried with back-off —, given-up — refused for good or still failing after HUB_NOTIFY_GIVE_UP_AFTER) and contact point kind (unknown: deleted)',
+    labelNames: ['outcome', 'kind'],
     registers: [registry],
     collect() {
       this.reset();
-      for (const [outcome, count] of Object.entries(contactPointAttempts)) this.inc({ outcome }, count);
+      for (const { outcome, kind, count } of deliveries.entries()) this.inc({ outcome, kind }, count);
     },
   });
 }

@@ -5,9 +5,12 @@ import {
   ALERT_STATES,
   CHANGE_DIRECTIONS,
   CONDITION_TYPES,
+  DELIVERY_OUTCOMES,
   RESOLUTIONS,
+  SEND_REASONS,
   SEVERITIES,
   THRESHOLD_OPERATORS,
+  type AlertDeliveryView,
   type AlertEventKind,
   type AlertEventView,
   type AlertPage,
@@ -15,8 +18,10 @@ import {
   type AlertView,
   type CommentRequest,
   type ConditionType,
+  type DeliveryOutcome,
   type OperatorActionRequest,
   type Resolution,
+  type SendReason,
   type Severity,
   type SilenceView,
 } from '@hub/api-types';
@@ -154,6 +159,21 @@ export class AlertEventDto implements AlertEventView {
   @ApiProperty({ enum: ALERT_STATES }) toState!: AlertState;
   @ApiProperty({ description: 'Sent to MQTT and webhooks' }) notified!: boolean;
   @ApiProperty({ nullable: true, type: Number, description: 'The silence that held the notification back' }) silenceId!: number | null;
+}
+
+export class AlertDeliveryDto implements AlertDeliveryView {
+  @ApiProperty() at!: string;
+  @ApiProperty({ nullable: true, type: Number, description: 'The queued message this row belongs to: its attempts share it' }) messageId!: number | null;
+  @ApiProperty({ description: 'The policy route’s position in the tree (routes[0]); "" is the default route' }) route!: string;
+  @ApiProperty() contactPoint!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'email, dingtalk, feishu, wecom, sms, webhook; null when the contact point no longer existed' }) kind!: string | null;
+  @ApiProperty({ description: '0: the route’s contact points; 1…: escalation levels' }) level!: number;
+  @ApiProperty({ enum: SEND_REASONS }) reason!: SendReason;
+  @ApiProperty({ enum: DELIVERY_OUTCOMES, description: 'queued (attempt 0), then each attempt: sent, failed (retried with back-off), given-up (refused for good, or still failing after HUB_NOTIFY_GIVE_UP_AFTER)' })
+  outcome!: DeliveryOutcome;
+  @ApiProperty({ description: '0 when queued; 1 the first send; 2… retries' }) attempt!: number;
+  @ApiProperty({ description: 'What the provider answered, or why the hub gave up; empty when queued' }) providerAnswer!: string;
+  @ApiProperty({ description: 'How many alerts the message carried (a group’s changes go as one message)' }) alertCount!: number;
 }
 
 /** The actor is the logged-in operator or API key; a `by` field is refused (400) so no client believes it names someone. */

@@ -53,7 +53,7 @@ export function alertProviders(config: HubConfig): Provider[] {
           listener,
         });
         contactPoints.usePolicyTree(() => engine.notificationPolicies.policies.current());
-        registerAlertMetrics(registry, engine.stats, engine.alertRepository, engine.notificationPolicies.sender.attempts);
+        registerAlertMetrics(registry, engine.stats, engine.alertRepository, engine.notificationPolicies.deliveryLog.counts);
         return engine;
       },
       inject: [SQLITE_DATABASE, InfluxQueryClient, DevicePresence, MqttBroker, SchedulerRegistryJobs, Registry, AlertEvaluationMetric, DeviceRegistryService, LiveCatalogue, ContactPointsNotifier],

@@ -2,11 +2,11 @@ import { DOMAIN_API_DOC, DomainQuery } from '../catalogue/domain-query.pipe';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AlertEngine, ALERT_STATES, AlertState, type AlertEventView, type AlertView, toAlertEventView, toAlertView, SEVERITIES, type Severity } from '@hub/alerts';
-import type { AlertPage } from '@hub/api-types';
+import type { AlertDeliveryView, AlertPage } from '@hub/api-types';
 import type { Domain } from '@hub/contract';
 import { badPathParam } from '../http/query-params';
 import { CURSOR, DEVICE_ID, enumQuery, FLAG, LIMIT, textQuery, TIME } from '../http/query-pipes';
-import { AlertDto, AlertEventDto, AlertPageDto, CommentDto, OperatorActionDto } from './alert.dto';
+import { AlertDeliveryDto, AlertDto, AlertEventDto, AlertPageDto, CommentDto, OperatorActionDto } from './alert.dto';
 import { CurrentPrincipal, RequiresRole } from '../access/access.decorators';
 import type { Principal } from '@hub/access';
 
@@ -68,6 +68,18 @@ export class AlertsController {
   @ApiNotFoundResponse()
   history(@Param('id') id: string, @CurrentPrincipal() principal: Principal): AlertEventView[] {
     return this.engine.workflow.history(alertId(id), principal).map(toAlertEventView);
+  }
+
+  @Get(':id/notifications')
+  @ApiOperation({
+    summary:
+      'What the notification policies did about the alert, oldest first: each message queued for a contact point, each attempt (sent, failed with the provider’s answer, retried, given up). Scoped like the alert (docs/alerts.md, Delivery log)',
+  })
+  @ApiOkResponse({ type: [AlertDeliveryDto] })
+  @ApiNotFoundResponse()
+  @ApiForbiddenResponse({ description: 'The alert is outside the caller’s towns or domains' })
+  notifications(@Param('id') id: string, @CurrentPrincipal() principal: Principal): AlertDeliveryView[] {
+    return this.engine.deliveries.of(alertId(id), principal);
   }
 
   @RequiresRole('operator')

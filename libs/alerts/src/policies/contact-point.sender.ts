@@ -1,27 +1,30 @@
-import type { HubLogger } from '@hub/common';
+import { formatDuration, type HubLogger } from '@hub/common';
 import type { AlertNotification } from '../lifecycle/alert.view';
+import { deliveredAlerts, type DeliveryLog } from './delivery-log';
 import type { ContactPointAnswer, ContactPointPort } from './notification-policy';
 import type { DeliveryOutcome, NotificationRoutingRepository, OutgoingMessage } from './notification-routing.repository';
 
 export interface SenderOptions {
   readonly retryMinMs: number;
   readonly retryMaxMs: number;
+  /** A message still refused (retryable) this long after it was queued is given up. */
+  readonly giveUpAfterMs: number;
 }
 
 /**
  * Sends the queued messages: each contact point its own in order, one at a time, while the others go on — so a dead
  * contact point (not ok, retryable) waits out its back-off without holding up anyone else, and evaluation never waits
- * for any of them. A message leaves the queue when sent or refused for good; every attempt is in the delivery log.
- * A crash between the send and its removal sends it again at the next start (at least once out).
+ * for any of them. A message leaves the queue when sent, refused for good, or still refused `giveUpAfterMs` after it
+ * was queued (so a contact point dead for a day does not hold its later messages for ever); every attempt is in the
+ * delivery log. A crash between the send and its removal sends it again at the next start (at least once out).
  */
 export class ContactPointSender {
-  /** Attempts since the start by outcome, for /metrics. */
-  readonly attempts: Record<DeliveryOutcome, number> = { sent: 0, failed: 0, 'given-up': 0 };
   private readonly busy = new Map<string, Promise<void>>();
 
   constructor(
     private readonly port: ContactPointPort,
     private readonly state: NotificationRoutingRepository,
+    private readonly log: DeliveryLog,
     private readonly options: SenderOptions,
     private readonly logger: HubLogger,
     private readonly clock: () => number = Date.now,
@@ -55,19 +58,26 @@ export class ContactPointSender {
       answer = { ok: false, retryable: true, providerAnswer: error instanceof Error ? error.message : String(error) };
     }
     const now = this.clock();
-    const summary = alerts.map((notification) => ({ alertId: notification.alert.id, eventId: notification.eventId, deviceId: notification.alert.deviceId, event: notification.event }));
-    const outcome: DeliveryOutcome = answer.ok ? 'sent' : answer.retryable ? 'failed' : 'given-up';
-    this.attempts[outcome]++;
-    this.state.transaction(() => {
-      this.state.recordDelivery({ at: now, route: message.route, contactPoint: message.contactPoint, level: message.level, reason: message.reason, outcome, attempt, alerts: summary, providerAnswer: answer.providerAnswer });
+    const { outcome, providerAnswer } = this.judge(answer, message, attempt, now);
+    this.log.transaction(() => {
+      this.log.record({ at: now, messageId: message.id, route: message.route, contactPoint: message.contactPoint, level: message.level, reason: message.reason, outcome, attempt, alerts: deliveredAlerts(alerts), providerAnswer });
       if (outcome === 'failed') this.state.retryLater(message.id, attempt, now + this.backoff(attempt));
       else this.state.done(message.id);
     });
     if (outcome === 'failed') {
-      this.logger.warn({ msg: 'Contact point refused a message, retrying', contactPoint: message.contactPoint, route: message.route, attempt, retryInMs: this.backoff(attempt), providerAnswer: answer.providerAnswer });
+      this.logger.warn({ msg: 'Contact point refused a message, retrying', contactPoint: message.contactPoint, route: message.route, attempt, retryInMs: this.backoff(attempt), providerAnswer });
     } else if (outcome === 'given-up') {
-      this.logger.error({ msg: 'Contact point refused a message for good, not retried', contactPoint: message.contactPoint, route: message.route, attempt, providerAnswer: answer.providerAnswer });
+      this.logger.error({ msg: 'Contact point message given up, not retried', contactPoint: message.contactPoint, route: message.route, attempt, providerAnswer });
     }
+  }
+
+  /** sent; failed (retried); or given-up: refused for good, or still refused after the bound (the answer says which). */
+  private judge(answer: ContactPointAnswer, message: OutgoingMessage, attempt: number, now: number): { outcome: DeliveryOutcome; providerAnswer: string } {
+    if (answer.ok) return { outcome: 'sent', providerAnswer: answer.providerAnswer };
+    if (!answer.retryable) return { outcome: 'given-up', providerAnswer: answer.providerAnswer };
+    if (now - message.createdAt < this.options.giveUpAfterMs) return { outcome: 'failed', providerAnswer: answer.providerAnswer };
+    const attempts = attempt === 1 ? '1 attempt' : `${attempt} attempts`;
+    return { outcome: 'given-up', providerAnswer: `still failing after ${formatDuration(this.options.giveUpAfterMs)}, ${attempts}: ${answer.providerAnswer}` };
   }
 
   private backoff(attempt: number): number {

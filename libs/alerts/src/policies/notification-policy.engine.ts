@@ -4,7 +4,8 @@ import type { HubLogger } from '@hub/common';
 import type { SqliteDatabase } from '@hub/store';
 import type { IntervalJobs } from '../evaluation/alert-scheduler';
 import { ContactPointSender } from './contact-point.sender';
-import type { ContactPointPort } from './notification-policy';
+import { DeliveryLog } from './delivery-log';
+import { type ContactPointPort, parsePersonalDestination } from './notification-policy';
 import { NotificationPolicyRepository } from './notification-policy.repository';
 import { NotificationPoliciesService } from './notification-policies.service';
 import { NotificationRouter } from './notification-router';
@@ -18,6 +19,8 @@ export interface PolicyEngineOptions {
   readonly retryMaxMs: number;
   /** Quiet hours that name no zone are in this one (the county's). */
   readonly defaultTimeZone: string;
+  /** A message still refused this long after it was queued is given up. */
+  readonly giveUpAfterMs: number;
 }
 
 export interface PolicyEnginePorts {
@@ -38,6 +41,8 @@ export class NotificationPolicyEngine {
   static readonly JOB = 'notification-policies';
   readonly policies: NotificationPoliciesService;
   readonly routing: NotificationRoutingRepository;
+  /** Every queueing and attempt, per alert; counted by outcome and kind. */
+  readonly deliveryLog: DeliveryLog;
   readonly router: NotificationRouter;
   readonly channel: PolicyRoutingChannel;
   readonly sender: ContactPointSender;
@@ -58,10 +63,12 @@ export class NotificationPolicyEngine {
       options.defaultTimeZone,
     );
     this.routing = new NotificationRoutingRepository(ports.db);
-    this.router = new NotificationRouter(this.routing, () => this.policies.current(), ports.loggerFor(NotificationRouter.name), (names) =>
+    // A personal destination (`@li.wei/email`) is of its channel's kind.
+    this.deliveryLog = new DeliveryLog(this.routing, (name) => parsePersonalDestination(name)?.channel ?? ports.contactPoints.kindOf(name));
+    this.router = new NotificationRouter(this.routing, () => this.policies.current(), this.deliveryLog, ports.loggerFor(NotificationRouter.name), (names) =>
       ports.contactPoints.personalRecipients(names),
     );
-    this.sender = new ContactPointSender(ports.contactPoints, this.routing, options, ports.loggerFor(ContactPointSender.name), ports.clock);
+    this.sender = new ContactPointSender(ports.contactPoints, this.routing, this.deliveryLog, options, ports.loggerFor(ContactPointSender.name), ports.clock);
     this.channel = new PolicyRoutingChannel(this.router, ports.clock, () => undefined);
   }
 

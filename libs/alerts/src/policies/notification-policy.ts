@@ -1,4 +1,4 @@
-import { PERSONAL_CHANNEL_NAMES, type PersonalChannelName } from '@hub/api-types';
+import { PERSONAL_CHANNEL_NAMES, type PersonalChannelName, type SendReason } from '@hub/api-types';
 import type { Domain } from '@hub/contract';
 import type { AlertNotification, AlertView } from '../lifecycle/alert.view';
 import type { Severity } from '../rules/alert-rule';
@@ -85,7 +85,8 @@ export function parsePersonalDestination(destination: string): { username: strin
   return match === null ? undefined : { username: match[1], channel: match[2] as PersonalChannel };
 }
 
-export type SendReason = 'new' | 'repeat' | 'escalation' | 'resolved';
+// The reasons are part of the API's JSON (the delivery log), so they are spelt once in @hub/api-types.
+export { SEND_REASONS, type SendReason } from '@hub/api-types';
 
 export interface ContactPointAnswer {
   readonly ok: boolean;

@@ -5,11 +5,13 @@ import { AlertNotification, toAlertView } from '../lifecycle/alert.view';
 import { anAlert, T0 } from '../testing/alert-fixtures';
 import { RecordingContactPoints } from '../testing/recording-contact-points';
 import { ContactPointSender } from './contact-point.sender';
+import { DeliveryLog } from './delivery-log';
 import { DEFAULT_POLICY_TREE, NotificationPolicyTree } from './notification-policy';
 import { NotificationRouter } from './notification-router';
 import { NotificationRoutingRepository } from './notification-routing.repository';
 
 const MINUTE = 60_000;
+const GIVE_UP_AFTER_MS = 10 * MINUTE;
 
 const TREE: NotificationPolicyTree = {
   ...DEFAULT_POLICY_TREE,
@@ -38,6 +40,7 @@ class Harness {
   readonly port = new RecordingContactPoints(['county-duty', 'gas-dingtalk', 'duty-sms', 'duty-officer', 'gas-head-email', 'water-robot']);
   router!: NotificationRouter;
   sender!: ContactPointSender;
+  log!: DeliveryLog;
 
   constructor(
     readonly db: SqliteDatabase,
@@ -48,8 +51,9 @@ class Harness {
 
   restart(): void {
     const state = new NotificationRoutingRepository(this.db);
-    this.router = new NotificationRouter(state, () => this.tree, SILENT_LOGGER, (names) => this.port.personalRecipients(names));
-    this.sender = new ContactPointSender(this.port, state, { retryMinMs: 1000, retryMaxMs: 8000 }, SILENT_LOGGER, () => this.now);
+    this.log = new DeliveryLog(state, (name) => this.port.kindOf(name));
+    this.router = new NotificationRouter(state, () => this.tree, this.log, SILENT_LOGGER, (names) => this.port.personalRecipients(names));
+    this.sender = new ContactPointSender(this.port, state, this.log, { retryMinMs: 1000, retryMaxMs: 8000, giveUpAfterMs: GIVE_UP_AFTER_MS }, SILENT_LOGGER, () => this.now);
   }
 
   change(kind: AlertEventKind, id: number, overrides: Parameters<typeof anAlert>[0] = {}): AlertNotification {
@@ -172,13 +176,71 @@ describe('NotificationRouter with ContactPointSender', () => {
     await hub.advance(1000); // retry 3 4 s after the second
     const log = new NotificationRoutingRepository(db).deliveries(10).map((entry) => `${entry.contactPoint} #${entry.attempt} ${entry.outcome} (${entry.providerAnswer}) +${entry.at - T0}`);
     expect(log.reverse()).toEqual([
+      'gas-dingtalk #0 queued () +30000',
+      'duty-sms #0 queued () +30000',
       'gas-dingtalk #1 failed (503 busy) +30000',
       'duty-sms #1 given-up (template not registered) +30000',
       'gas-dingtalk #2 failed (503 busy) +31000',
       'gas-dingtalk #3 failed (503 busy) +33000',
       'gas-dingtalk #4 sent (recorded) +37000',
     ]);
-    expect(hub.sender.attempts).toEqual({ sent: 1, failed: 3, 'given-up': 1 });
+    expect(hub.log.counts.entries()).toEqual([
+      { kind: 'webhook', outcome: 'queued', count: 2 },
+      { kind: 'webhook', outcome: 'sent', count: 1 },
+      { kind: 'webhook', outcome: 'failed', count: 3 },
+      { kind: 'webhook', outcome: 'given-up', count: 1 },
+    ]);
+  });
+
+  it('logs each queued message (attempt 0) and its attempts under one message id, per alert, oldest first', async () => {
+    hub.port.answers.set('gas-dingtalk', [{ ok: false, retryable: true, providerAnswer: '503 busy' }]);
+    hub.change('fired', 1);
+    hub.change('fired', 2);
+    await hub.advance(31_000);
+    hub.change('resolved', 2);
+    await hub.advance(5 * MINUTE);
+    const state = new NotificationRoutingRepository(db);
+    const line = (entry: ReturnType<typeof state.deliveriesOfAlert>[number]) =>
+      `m${entry.messageId} ${entry.contactPoint} (${entry.kind}) L${entry.level} ${entry.reason} ${entry.outcome} #${entry.attempt} [${entry.alerts.map((alert) => alert.deviceId).join(',')}] ${entry.providerAnswer} +${entry.at - T0}`;
+    expect(state.deliveriesOfAlert(1).map(line)).toEqual([
+      'm1 gas-dingtalk (webhook) L0 new queued #0 [g-1,g-2]  +30000',
+      'm2 duty-sms (webhook) L0 new queued #0 [g-1,g-2]  +30000',
+      'm1 gas-dingtalk (webhook) L0 new failed #1 [g-1,g-2] 503 busy +30000',
+      'm2 duty-sms (webhook) L0 new sent #1 [g-1,g-2] recorded +30000',
+      'm1 gas-dingtalk (webhook) L0 new sent #2 [g-1,g-2] recorded +31000',
+    ]);
+    // Alert 2's timeline has the group message and its resolution (5 minutes after the group's last message); alert 3 has none.
+    expect(state.deliveriesOfAlert(2).map(line).slice(5)).toEqual([
+      'm3 gas-dingtalk (webhook) L0 resolved queued #0 [g-2]  +330000',
+      'm4 duty-sms (webhook) L0 resolved queued #0 [g-2]  +330000',
+      'm3 gas-dingtalk (webhook) L0 resolved sent #1 [g-2] recorded +330000',
+      'm4 duty-sms (webhook) L0 resolved sent #1 [g-2] recorded +330000',
+    ]);
+    expect(state.deliveriesOfAlert(3)).toEqual([]);
+  });
+
+  it('gives up a message still refused HUB_NOTIFY_GIVE_UP_AFTER after it was queued, saying why, and goes on with the next one', async () => {
+    const dead = { ok: false, retryable: true, providerAnswer: '503 robot down' };
+    hub.port.answers.set('gas-dingtalk', Array.from({ length: 1000 }, () => dead));
+    hub.change('fired', 1);
+    await hub.advance(30_000); // queued and first tried at +30 s
+    hub.change('fired', 2, { ruleId: 'other-rule' }); // another group: queued at +60 s behind the first in gas-dingtalk's queue
+    // Back-off 1, 2, 4, 8, 8 … s: attempts at +30, 31, 33, 37, 45, 53 … s; the first at or after +30 s + 10 min is
+    // attempt 79 at +637 s, and it is the last.
+    await hub.advance(GIVE_UP_AFTER_MS + 10_000);
+    const state = new NotificationRoutingRepository(db);
+    const attempts = state.deliveriesOfAlert(1).filter((entry) => entry.contactPoint === 'gas-dingtalk' && entry.outcome !== 'queued');
+    const last = attempts[attempts.length - 1];
+    expect([attempts.length, last.outcome, last.attempt, last.at - T0]).toEqual([79, 'given-up', 79, 637_000]);
+    expect(last.providerAnswer).toBe('still failing after 10m, 79 attempts: 503 robot down');
+    expect(attempts.slice(0, -1).map((entry) => entry.outcome)).toEqual(Array.from({ length: 78 }, () => 'failed'));
+    // Dropped from the queue: alert 2's message is now the head, tried at the next tick.
+    const second = state.deliveriesOfAlert(2).filter((entry) => entry.contactPoint === 'gas-dingtalk');
+    expect(second.slice(0, 2).map((entry) => [entry.outcome, entry.attempt, entry.at - T0])).toEqual([
+      ['queued', 0, 60_000],
+      ['failed', 1, 638_000],
+    ]);
+    expect(hub.log.counts.of('given-up', 'webhook')).toBe(1);
   });
 
   it('sends a named route’s messages, not its escalations, to the operators subscribed to it or a route above it, each with only the alerts in their scope', async () => {

@@ -1,5 +1,6 @@
 import type { HubLogger } from '@hub/common';
 import type { AlertNotification } from '../lifecycle/alert.view';
+import { deliveredAlerts, type DeliveryLog } from './delivery-log';
 import type { NotificationPolicyTree, PersonalRecipient, ResolvedRoute, SendReason } from './notification-policy';
 import { releaseTime } from './quiet-hours';
 import { groupKeyOf, matchRoutes, routesByKey } from './route-matcher';
@@ -11,7 +12,7 @@ import type { GroupRow, NotificationRoutingRepository, OpenAlertRow } from './no
  *   first message waits groupWait, later ones groupInterval after the last, so 30 devices crossing one rule together
  *   make one message. A firing alert is "open" on its route until acknowledged or resolved: it is repeated and
  *   escalated while open.
- * - tick(): queues the messages now due (groups, repeats, escalation levels) for the sender.
+ * - tick(): queues the messages now due (groups, repeats, escalation levels) for the sender, each logged `queued`.
  * Each step is one transaction with the state it changes, so a restart resumes where it was: a level that was queued
  * is never queued again, and one that was due is queued at the first tick after the start. Redelivered outbox events
  * (at least once) are recognised by their id and ignored.
@@ -20,6 +21,7 @@ export class NotificationRouter {
   constructor(
     private readonly state: NotificationRoutingRepository,
     private readonly tree: () => NotificationPolicyTree,
+    private readonly log: DeliveryLog,
     private readonly logger: HubLogger,
     /** Operators subscribed to routes of these names. */
     private readonly subscribers: (routeNames: readonly string[]) => readonly PersonalRecipient[] = () => [],
@@ -79,7 +81,7 @@ export class NotificationRouter {
 
   /** Queues what is due at `now`; returns how many messages were queued. */
   tick(now: number): number {
-    return this.state.transaction(() => {
+    return this.log.transaction(() => {
       const routes = routesByKey(this.tree());
       let queued = 0;
       for (const group of this.state.groupsDue(now)) {
@@ -155,16 +157,19 @@ export class NotificationRouter {
    */
   private queue(route: ResolvedRoute, contactPoints: readonly string[], level: number, reason: SendReason, payloads: string[], now: number): number {
     const alerts = `[${payloads.join(',')}]`;
-    for (const contactPoint of contactPoints) this.state.queue({ route: route.key, contactPoint, level, reason, alerts, nextAttemptAt: now }, now);
+    const queueOne = (contactPoint: string, carried: string, summary: ReturnType<typeof deliveredAlerts>): void => {
+      const messageId = this.state.queue({ route: route.key, contactPoint, level, reason, alerts: carried, nextAttemptAt: now }, now);
+      this.log.record({ at: now, messageId, route: route.key, contactPoint, level, reason, outcome: 'queued', attempt: 0, alerts: summary, providerAnswer: '' });
+    };
+    const notifications = JSON.parse(alerts) as AlertNotification[];
+    const summary = deliveredAlerts(notifications);
+    for (const contactPoint of contactPoints) queueOne(contactPoint, alerts, summary);
     let queued = contactPoints.length;
     if (level > 0 || route.names.length === 0) return queued;
-    const recipients = this.subscribers(route.names);
-    if (recipients.length === 0) return queued;
-    const parsed = payloads.map((payload) => ({ payload, alert: (JSON.parse(payload) as AlertNotification).alert }));
-    for (const recipient of recipients) {
-      const theirs = parsed.filter(({ alert }) => recipient.covers(alert)).map(({ payload }) => payload);
+    for (const recipient of this.subscribers(route.names)) {
+      const theirs = notifications.map((notification, index) => ({ notification, payload: payloads[index] })).filter(({ notification }) => recipient.covers(notification.alert));
       if (theirs.length === 0) continue;
-      this.state.queue({ route: route.key, contactPoint: recipient.destination, level, reason, alerts: `[${theirs.join(',')}]`, nextAttemptAt: now }, now);
+      queueOne(recipient.destination, `[${theirs.map(({ payload }) => payload).join(',')}]`, deliveredAlerts(theirs.map(({ notification }) => notification)));
       queued++;
     }
     return queued;

@@ -1,3 +1,4 @@
+import type { DeliveryOutcome } from '@hub/api-types';
 import type { SqliteDatabase } from '@hub/store';
 import type { Severity } from '../rules/alert-rule';
 import type { SendReason } from './notification-policy';
@@ -40,26 +41,38 @@ export interface OutgoingMessage {
   readonly alerts: string;
   readonly attempts: number;
   readonly nextAttemptAt: number;
+  /** When the router queued it: the give-up bound counts from here. */
+  readonly createdAt: number;
 }
 
-export type DeliveryOutcome = 'sent' | 'failed' | 'given-up';
+// queued: the router put a message in a contact point's queue (attempt 0); the rest are the sender's attempts.
+export { DELIVERY_OUTCOMES, type DeliveryOutcome } from '@hub/api-types';
+
+/** A log row's alerts: id, device, event. */
+export type DeliveredAlert = { alertId: number; eventId: number; deviceId: string; event: string };
 
 export interface DeliveryRecord {
   readonly id: number;
   readonly at: number;
+  /** The queued message (notification_outgoing id) the row belongs to; null for rows logged before it was kept. */
+  readonly messageId: number | null;
   readonly route: string;
   readonly contactPoint: string;
+  /** The contact point's kind at the time (email, dingtalk, …); null when it no longer existed. */
+  readonly kind: string | null;
   readonly level: number;
   readonly reason: SendReason;
   readonly outcome: DeliveryOutcome;
   readonly attempt: number;
   /** The alerts of the message: id, device, event. */
-  readonly alerts: Array<{ alertId: number; eventId: number; deviceId: string; event: string }>;
+  readonly alerts: DeliveredAlert[];
   readonly providerAnswer: string;
 }
 
-/** Rows kept in the delivery log; older ones go. */
-const MAX_DELIVERY_ROWS = 100_000;
+/** Rows kept in the delivery log; older ones go, with their entries in the per-alert index. */
+export const MAX_DELIVERY_ROWS = 100_000;
+/** The log is trimmed every this many rows (so trimming costs one DELETE per thousand rows). */
+const TRIM_EVERY = 1000;
 
 /** The routing engine's state in the embedded database: groups, their pending changes, open alerts, the send queue. */
 export class NotificationRoutingRepository {
@@ -137,10 +150,12 @@ export class NotificationRoutingRepository {
     return (this.db.prepare('SELECT * FROM notification_open_alerts WHERE next_level_at <= ? ORDER BY route, group_key, alert_id').all(now) as RawOpenAlert[]).map(toOpenAlert);
   }
 
-  queue(message: Omit<OutgoingMessage, 'id' | 'attempts'>, now: number): void {
-    this.db
+  /** Returns the message's id. */
+  queue(message: Omit<OutgoingMessage, 'id' | 'attempts' | 'createdAt'>, now: number): number {
+    const { lastInsertRowid } = this.db
       .prepare('INSERT INTO notification_outgoing (route, contact_point, level, reason, alerts, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(message.route, message.contactPoint, message.level, message.reason, message.alerts, now, message.nextAttemptAt);
+    return Number(lastInsertRowid);
   }
 
   /** The oldest queued message of each contact point: each contact point delivers its messages in order. */
@@ -157,6 +172,7 @@ export class NotificationRoutingRepository {
       alerts: row.alerts,
       attempts: row.attempts,
       nextAttemptAt: row.next_attempt_at,
+      createdAt: row.created_at,
     }));
   }
 
@@ -168,29 +184,41 @@ export class NotificationRoutingRepository {
     this.db.prepare('DELETE FROM notification_outgoing WHERE id = ?').run(id);
   }
 
-  recordDelivery(entry: Omit<DeliveryRecord, 'id'>): void {
+  /** One log row and its entries in the per-alert index; call inside the transaction that makes it true. */
+  recordDelivery(entry: Omit<DeliveryRecord, 'id'>): number {
     const { lastInsertRowid } = this.db
-      .prepare('INSERT INTO notification_deliveries (at, route, contact_point, level, reason, outcome, attempt, alerts, provider_answer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(entry.at, entry.route, entry.contactPoint, entry.level, entry.reason, entry.outcome, entry.attempt, JSON.stringify(entry.alerts), entry.providerAnswer);
+      .prepare(
+        `INSERT INTO notification_deliveries (at, message_id, route, contact_point, kind, level, reason, outcome, attempt, alerts, provider_answer)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(entry.at, entry.messageId, entry.route, entry.contactPoint, entry.kind, entry.level, entry.reason, entry.outcome, entry.attempt, JSON.stringify(entry.alerts), entry.providerAnswer);
     const id = Number(lastInsertRowid);
-    if (id % 1000 === 0) this.db.prepare('DELETE FROM notification_deliveries WHERE id <= ?').run(id - MAX_DELIVERY_ROWS);
+    const index = this.db.prepare('INSERT OR IGNORE INTO notification_delivery_alerts (alert_id, delivery_id) VALUES (?, ?)');
+    for (const alert of entry.alerts) index.run(alert.alertId, id);
+    if (id % TRIM_EVERY === 0) this.trimDeliveries(id - MAX_DELIVERY_ROWS);
+    return id;
+  }
+
+  /** Drops the log rows up to `throughId` and their index entries together, so the index never points at nothing. */
+  private trimDeliveries(throughId: number): void {
+    this.db.prepare('DELETE FROM notification_delivery_alerts WHERE delivery_id <= ?').run(throughId);
+    this.db.prepare('DELETE FROM notification_deliveries WHERE id <= ?').run(throughId);
   }
 
   /** Newest first. */
   deliveries(limit: number): DeliveryRecord[] {
-    const rows = this.db.prepare('SELECT * FROM notification_deliveries ORDER BY id DESC LIMIT ?').all(limit) as RawDelivery[];
-    return rows.map((row) => ({
-      id: row.id,
-      at: row.at,
-      route: row.route,
-      contactPoint: row.contact_point,
-      level: row.level,
-      reason: row.reason,
-      outcome: row.outcome,
-      attempt: row.attempt,
-      alerts: JSON.parse(row.alerts) as DeliveryRecord['alerts'],
-      providerAnswer: row.provider_answer,
-    }));
+    return (this.db.prepare('SELECT * FROM notification_deliveries ORDER BY id DESC LIMIT ?').all(limit) as RawDelivery[]).map(toDelivery);
+  }
+
+  /** Every log row that concerns the alert, oldest first. */
+  deliveriesOfAlert(alertId: number): DeliveryRecord[] {
+    const rows = this.db
+      .prepare(
+        `SELECT deliveries.* FROM notification_delivery_alerts AS entries JOIN notification_deliveries AS deliveries ON deliveries.id = entries.delivery_id
+         WHERE entries.alert_id = ? ORDER BY entries.delivery_id`,
+      )
+      .all(alertId) as RawDelivery[];
+    return rows.map(toDelivery);
   }
 }
 
@@ -223,19 +251,39 @@ interface RawOutgoing {
   alerts: string;
   attempts: number;
   next_attempt_at: number;
+  created_at: number;
 }
 
 interface RawDelivery {
   id: number;
   at: number;
+  message_id: number | null;
   route: string;
   contact_point: string;
+  kind: string | null;
   level: number;
   reason: SendReason;
   outcome: DeliveryOutcome;
   attempt: number;
   alerts: string;
   provider_answer: string;
+}
+
+function toDelivery(row: RawDelivery): DeliveryRecord {
+  return {
+    id: row.id,
+    at: row.at,
+    messageId: row.message_id,
+    route: row.route,
+    contactPoint: row.contact_point,
+    kind: row.kind,
+    level: row.level,
+    reason: row.reason,
+    outcome: row.outcome,
+    attempt: row.attempt,
+    alerts: JSON.parse(row.alerts) as DeliveredAlert[],
+    providerAnswer: row.provider_answer,
+  };
 }
 
 function toGroup(row: RawGroup): GroupRow {

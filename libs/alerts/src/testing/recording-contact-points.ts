@@ -21,18 +21,17 @@ export class RecordingContactPoints implements ContactPointPort {
   /** Operators' subscriptions by route name. */
   readonly subscriptions = new Map<string, PersonalRecipient[]>();
 
-  /** Names ending in -email or -sms are of that kind, the rest webhooks. */
   constructor(private readonly names: readonly string[]) {}
-
-  kindOf(name: string): string | undefined {
-    if (!this.names.includes(name)) return undefined;
-    return name.endsWith('-email') ? 'email' : name.endsWith('-sms') ? 'sms' : 'webhook';
-  }
 
   personalRecipients(routeNames: readonly string[]): readonly PersonalRecipient[] {
     const found = new Map<string, PersonalRecipient>();
     for (const name of routeNames) for (const recipient of this.subscriptions.get(name) ?? []) found.set(recipient.destination, recipient);
     return [...found.values()];
+  }
+
+  /** Every recorded contact point is a webhook. */
+  kindOf(name: string): string | undefined {
+    return this.names.includes(name) ? 'webhook' : undefined;
   }
 
   send(contactPoint: string, alerts: readonly AlertNotification[], context: { route: string; level: number; reason: SendReason }): Promise<ContactPointAnswer> {
