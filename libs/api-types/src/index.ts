@@ -14,3 +14,4 @@ export * from './ingest';
 export * from './integrations';
 export * from './network-servers';
 export * from './profiles';
+export * from './notification-templates';

@@ -10,3 +10,5 @@ export * from './robot-answers';
 export * from './sample-alert';
 export * from './signatures';
 export * from './sms-request';
+export * from './template-check';
+export * from './template-fields';

@@ -384,6 +384,17 @@ const MIGRATIONS: readonly string[] = [
      alerts TEXT NOT NULL,
      provider_answer TEXT NOT NULL
    );`,
+  // Message templates (issue 16 point 4): a contact point's own language (NULL: HUB_NOTIFY_LANGUAGE), and the admins'
+  // overrides of the shipped texts, one row per language and template name; deleting a row restores the default.
+  `ALTER TABLE contact_points ADD COLUMN language TEXT;
+   CREATE TABLE notification_templates (
+     language TEXT NOT NULL,
+     name TEXT NOT NULL,
+     body TEXT NOT NULL,
+     updated_at INTEGER NOT NULL,
+     updated_by TEXT NOT NULL,
+     PRIMARY KEY (language, name)
+   );`,
 ];
 
 /**
