@@ -33,4 +33,22 @@ export interface TemplatePreview {
   readonly html: string;
   readonly markdownTitle: string;
   readonly markdown: string;
+  /**
+   * With a contactPointKind: what that kind carries — email { subject, text, html }; dingtalk { title, text };
+   * feishu { title, content (card, no heading), text (text format) }; wecom { content ≤ 4096 bytes }; sms { params };
+   * webhook { subject, text, link }.
+   */
+  readonly sent?: { readonly kind: string } & Readonly<Record<string, unknown>>;
+}
+
+/** POST /api/notification-templates/preview. */
+export interface TemplatePreviewRequest {
+  readonly language: string;
+  /** Texts to try in place of the stored ones: name → body, nothing saved. */
+  readonly template?: Readonly<Record<string, string>>;
+  readonly contactPointKind?: string;
+  /** A real alert in the caller's scope instead of the sample. */
+  readonly alertId?: number;
+  /** Render as a test message (testPrefix set). */
+  readonly test?: boolean;
 }

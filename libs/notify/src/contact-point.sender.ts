@@ -12,7 +12,7 @@ import { renderSmsRequest, smsParams, smsResult, smsTemplateView } from './sms-r
 /** Feishu card header colours by severity. */
 const CARD_COLOURS: Readonly<Record<Severity, string>> = { critical: 'red', warning: 'orange', info: 'blue' };
 /** WeCom refuses markdown content over 4096 bytes (UTF-8). */
-const WECOM_MARKDOWN_BYTES = 4096;
+export const WECOM_MARKDOWN_BYTES = 4096;
 
 export interface ContactPointSenderOptions {
   /** The console's public base URL, for the link to `/alerts/{id}`. */
@@ -195,7 +195,7 @@ export function truncateBytes(text: string, limit: number): string {
   return `${cut}…`;
 }
 
-function withoutHeading(markdown: string): string {
+export function withoutHeading(markdown: string): string {
   return markdown.replace(/^#+ .*\n+/, '');
 }
 
