@@ -1,3 +1,4 @@
+import { alertsOf, createRule, ScriptedDevice } from '../harness/alerts-api';
 import { HubProcess } from '../harness/hub-process';
 import { InfluxdProcess } from '../harness/influxd-process';
 import { bearer, createApiKey } from '../harness/operators';
@@ -129,6 +130,35 @@ describe('/api/notification-templates (real service, real SMTP server)', () => {
     expect((await hub.request('POST', '/api/notification-templates/preview', { language: 'en', alertId: 999 })).status).toBe(404);
     const en = (await hub.get<{ languages: Array<{ templates: TemplateView[] }> }>('/api/notification-templates')).body.languages[0]!.templates;
     expect(en.filter((template) => template.override !== null)).toEqual([]);
+  });
+
+  it('previews a stored alert in the caller’s scope, its fields HTML-escaped in the html part', async () => {
+    await createRule(hub, {
+      id: 'preview-methane',
+      name: 'Methane <leak> & "co"',
+      severity: 'critical',
+      selector: { domain: 'gas', metric: 'methane_pct_lel', deviceIds: ['g-preview'] },
+      evaluateEvery: '1s',
+      condition: { type: 'threshold', operator: 'above', value: 20, clear: 10, for: '0s' },
+    });
+    const device = await ScriptedDevice.connect(hub, 'gas', 'g-preview');
+    try {
+      await device.report({ methane_pct_lel: 35 }, 3, 500);
+      const [alert] = await waitFor(() => alertsOf(hub, 'device=g-preview'), (alerts) => alerts.length === 1, 20_000, 'the alert of g-preview');
+      const preview = await hub.request<Preview>('POST', '/api/notification-templates/preview', { language: 'zh', alertId: alert!.id, template: { html: '<p>{{ruleName}}：{{value}} {{unit}}</p>' } });
+      expect([preview.status, preview.body.alertId, preview.body.subject, preview.body.html]).toEqual([
+        200,
+        alert!.id,
+        // The stored zh subject (overridden above); the device has no town.
+        '【严重】g-preview（—）：Methane <leak> & "co"告警触发',
+        '<p>Methane &lt;leak&gt; &amp; &quot;co&quot;：35 %LEL</p>',
+      ]);
+      const townAdmin = await createApiKey(hub, { name: 'ashford-previewer', role: 'admin', towns: ['Ashford'] });
+      const outside = await hub.request<{ message: string }>('POST', '/api/notification-templates/preview', { language: 'zh', alertId: alert!.id }, bearer(townAdmin.key));
+      expect(outside.status).toBe(403);
+    } finally {
+      await device.close();
+    }
   });
 
   it('lets a town admin read but not change the templates, telling why', async () => {
