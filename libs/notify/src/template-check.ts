@@ -10,6 +10,8 @@ const LINE_TEMPLATES: readonly TemplateName[] = ['subject', 'markdownTitle'];
 /** Mustache token types that read a field: `{{x}}`, `{{{x}}}` / `{{&x}}`, `{{#x}}`, `{{^x}}`. */
 const FIELD_TOKENS = new Set(['name', '&', '#', '^']);
 const SAMPLE_URL = 'https://hub.county.example';
+/** Any time: no template can tell one from another, and the check stays a pure function. */
+const SAMPLE_AT = Date.parse('2026-01-01T00:00:00Z');
 
 type Token = [type: string, value: string, start: number, end: number, children?: Token[]];
 
@@ -37,7 +39,7 @@ export function templateProblems(name: TemplateName, body: unknown, base: Messag
   if (name === 'html' && used.some(([type]) => type === '&')) problems.push('must not use {{{field}}} or {{&field}}: in HTML every field is escaped, since rule names and notes are typed by people');
   if (problems.length > 0) return problems;
   const templates = withOverrides(base, { [name]: body });
-  const view = alertMessageView(sampleAlertChange(Date.now()), SAMPLE_URL, templates, false);
+  const view = alertMessageView(sampleAlertChange(SAMPLE_AT), SAMPLE_URL, templates, false);
   if (renderTemplate(name, templateText(templates, name), view).trim() === '') problems.push('renders empty for the sample alert: a message needs some text');
   return problems;
 }
