@@ -10,6 +10,7 @@ import { AccessGuard } from './access/access.guard';
 import { ALERT_CONTROLLERS, alertProviders } from './alerts/alert.providers';
 import { CATALOGUE_CONTROLLERS, catalogueProviders } from './catalogue/catalogue.providers';
 import { CONTACT_POINT_CONTROLLERS, contactPointProviders } from './contact-points/contact-points.providers';
+import { NOTIFICATION_TEMPLATE_CONTROLLERS, notificationTemplateProviders } from './notification-templates/notification-templates.providers';
 import { COMMAND_CONTROLLERS, commandProviders } from './commands/commands.providers';
 import { DEAD_LETTER_CONTROLLERS, deadLetterProviders } from './dead-letters/dead-letters.providers';
 import { DEVICE_CONTROLLERS, deviceProviders } from './devices/device.providers';
@@ -51,6 +52,7 @@ export class HubModule {
         ...COMMAND_CONTROLLERS,
         ...NETWORK_SERVER_CONTROLLERS,
         ...CONTACT_POINT_CONTROLLERS,
+        ...NOTIFICATION_TEMPLATE_CONTROLLERS,
       ],
       providers: [
         ...infrastructureProviders(config),
@@ -67,6 +69,7 @@ export class HubModule {
         ...accessProviders(config),
         ...commandProviders(),
         ...contactPointProviders(config),
+        ...notificationTemplateProviders(config),
         // After HubLifecycle and the ingest providers: bridges start once the pipeline runs.
         ...networkServerProviders(),
         // Last, as before the split into features: providers' lifecycle hooks are called in the order listed.

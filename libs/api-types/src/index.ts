@@ -15,3 +15,4 @@ export * from './integrations';
 export * from './network-servers';
 export * from './profiles';
 export * from './notifications';
+export * from './notification-templates';

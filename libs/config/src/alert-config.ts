@@ -36,7 +36,7 @@ export function readAlertConfig(read: ConfigReader): AlertConfig {
     webhooks: readWebhooks(read),
     webhookTimeoutMs: read.duration('HUB_ALERT_WEBHOOK_TIMEOUT', '5s', 100, 60_000, 'per webhook POST'),
     contactPointTimeoutMs: read.duration('HUB_CONTACT_POINT_TIMEOUT', '10s', 100, 120_000, 'per contact point send: the robot or webhook request, each SMTP stage (connect, greeting, each reply)'),
-    notifyLanguage: read.oneOf('HUB_NOTIFY_LANGUAGE', ['en', 'zh'] as const, 'en', 'the language of messages to contact points: en (English) or zh (简体中文)'),
+    notifyLanguage: read.oneOf('HUB_NOTIFY_LANGUAGE', ['en', 'zh'] as const, 'en', 'the language of messages to contact points that have none of their own: en (English) or zh (简体中文)'),
     notifyRetryMinMs: read.duration('HUB_ALERT_NOTIFY_RETRY_MIN', RETRY_MIN_DEFAULT, 10, 600_000, 'shortest back-off between delivery attempts (MQTT and webhooks); at most HUB_ALERT_NOTIFY_RETRY_MAX'),
     notifyRetryMaxMs: read.duration('HUB_ALERT_NOTIFY_RETRY_MAX', RETRY_MAX_DEFAULT, 10, 24 * HOUR, 'longest back-off between delivery attempts'),
     notifyGiveUpAfterMs: read.duration(

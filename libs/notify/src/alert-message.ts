@@ -75,12 +75,18 @@ export function alertLink(publicUrl: string, alertId: number): string {
 }
 
 export function renderMessage(view: AlertMessageView, templates: MessageTemplates): RenderedMessage {
-  const plain = (template: string): string => Mustache.render(template, view, {}, NO_ESCAPE);
   return {
-    subject: plain(templates.subject).replace(/\s+/g, ' ').trim(),
-    text: plain(templates.text),
-    html: Mustache.render(templates.html, view, {}, HTML_ESCAPE),
-    markdownTitle: plain(templates.markdownTitle),
-    markdown: plain(templates.markdown),
+    subject: renderTemplate('subject', templates.subject, view),
+    text: renderTemplate('text', templates.text, view),
+    html: renderTemplate('html', templates.html, view),
+    markdownTitle: renderTemplate('markdownTitle', templates.markdownTitle, view),
+    markdown: renderTemplate('markdown', templates.markdown, view),
   };
+}
+
+/** One template: html with HTML escaping, the subject on one line, the others as they render. */
+export function renderTemplate(name: keyof RenderedMessage, template: string, view: AlertMessageView): string {
+  if (name === 'html') return Mustache.render(template, view, {}, HTML_ESCAPE);
+  const text = Mustache.render(template, view, {}, NO_ESCAPE);
+  return name === 'subject' ? text.replace(/\s+/g, ' ').trim() : text;
 }

@@ -16,6 +16,7 @@ describe('contact point input', () => {
   it('reads an email contact point with defaults for the port by security', () => {
     expect(parseNewContactPoint({ name: 'gas-duty', kind: 'email', settings: { host: 'smtp.county.example', security: 'tls', username: 'hub', password: 'pw', from: 'hub@county.example', to: ['duty@county.example'] } })).toEqual({
       name: 'gas-duty',
+      language: null,
       kind: 'email',
       settings: { host: 'smtp.county.example', port: 465, security: 'tls', username: 'hub', password: 'pw', ca: null, from: 'hub@county.example', to: ['duty@county.example'] },
     });
@@ -44,6 +45,10 @@ describe('contact point input', () => {
     expect(leaked).toEqual([{ field: 'settings.secret', problem: 'must be a non-empty string of at most 512 characters, got 607 characters' }]);
     expect(issuesOf(() => parseNewContactPoint({ name: 'h', kind: 'dingtalk', settings: { url: 42 } }))).toEqual([{ field: 'settings.url', problem: 'must be a non-empty string of at most 2048 characters, got a number' }]);
     expect(issuesOf(() => parseNewContactPoint({ name: 'c', kind: 'wecom', settings: {} }))).toEqual([{ field: 'settings.url', problem: 'is required: an http:// or https:// URL' }]);
+    expect(issuesOf(() => parseNewContactPoint({ name: 'l', kind: 'wecom', language: 'fr', settings: { url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k' } }))).toEqual([
+      { field: 'language', problem: 'must be one of en, zh (the messages\' language), or null for the hub\'s HUB_NOTIFY_LANGUAGE; got "fr"' },
+    ]);
+    expect(parseNewContactPoint({ name: 'l', kind: 'wecom', language: 'zh', settings: { url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k' } }).language).toBe('zh');
     expect(issuesOf(() => parseNewContactPoint({ name: 'd', kind: 'pager' }))).toEqual([{ field: 'kind', problem: 'must be one of email, dingtalk, feishu, wecom, sms, webhook, got "pager"' }]);
     expect(issuesOf(() => parseNewContactPoint({ name: 'e', kind: 'feishu' }))).toEqual([{ field: 'settings', problem: 'is required: url, secret, format' }]);
   });
@@ -51,11 +56,13 @@ describe('contact point input', () => {
   it('reads each robot kind', () => {
     expect(parseNewContactPoint({ name: 'f', kind: 'feishu', settings: { url: 'https://open.feishu.cn/open-apis/bot/v2/hook/abc', secret: 's' } })).toEqual({
       name: 'f',
+      language: null,
       kind: 'feishu',
       settings: { url: 'https://open.feishu.cn/open-apis/bot/v2/hook/abc', secret: 's', format: 'card' },
     });
     expect(parseNewContactPoint({ name: 'w', kind: 'wecom', settings: { url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k' } })).toEqual({
       name: 'w',
+      language: null,
       kind: 'wecom',
       settings: { url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k' },
     });
@@ -65,6 +72,7 @@ describe('contact point input', () => {
     const body = '{"to": {{json.phones}}, "template": {{json.templateId}}, "params": {{json.params}}}';
     expect(parseNewContactPoint({ name: 'sms', kind: 'sms', settings: { url: 'https://sms.example/v1/send', headers: { Authorization: 'Bearer t' }, body, templateId: 'SMS_123', phoneNumbers: ['+8613800000000'], success: { jsonPath: 'Code', equals: 'OK' } } })).toEqual({
       name: 'sms',
+      language: null,
       kind: 'sms',
       settings: { method: 'POST', url: 'https://sms.example/v1/send', headers: { Authorization: 'Bearer t' }, contentType: 'application/json', body, templateId: 'SMS_123', phoneNumbers: ['+8613800000000'], success: { jsonPath: 'Code', equals: 'OK' } },
     });
@@ -90,7 +98,7 @@ describe('contact point input', () => {
   });
 
   describe('changes', () => {
-    const current: ContactPoint = { name: 'duty', kind: 'email', settings: { host: 'smtp.example', port: 587, security: 'starttls', username: 'hub', password: 'old', ca: null, from: 'hub@county.example', to: ['a@county.example'] } };
+    const current: ContactPoint = { name: 'duty', language: null, kind: 'email', settings: { host: 'smtp.example', port: 587, security: 'starttls', username: 'hub', password: 'old', ca: null, from: 'hub@county.example', to: ['a@county.example'] } };
 
     it('keeps an absent secret, clears a null one, and takes the new security’s default port', () => {
       expect(applyContactPointChange({ settings: { to: ['b@county.example'] } }, current).settings).toEqual({ ...current.settings, to: ['b@county.example'] });
@@ -105,6 +113,15 @@ describe('contact point input', () => {
       expect(issuesOf(() => applyContactPointChange({ settings: { username: null } }, current))).toEqual([{ field: 'settings.password', problem: 'needs a username' }]);
       expect(issuesOf(() => applyContactPointChange({ settings: { ca: 'not a certificate' } }, current))).toEqual([{ field: 'settings.ca', problem: 'must be PEM text holding at least one -----BEGIN CERTIFICATE----- block' }]);
       expect(issuesOf(() => applyContactPointChange({}, current))).toEqual([{ field: 'settings', problem: 'is required: any of host, port, security, username, password, ca, from, to' }]);
+    });
+
+    it('changes the language alone, keeping the settings, and refuses one it does not ship', () => {
+      expect(applyContactPointChange({ language: 'zh' }, current)).toEqual({ ...current, language: 'zh' });
+      expect(applyContactPointChange({ language: null }, { ...current, language: 'zh' })).toEqual(current);
+      expect(applyContactPointChange({ settings: { to: ['b@county.example'] } }, { ...current, language: 'zh' }).language).toBe('zh');
+      expect(issuesOf(() => applyContactPointChange({ language: 'fr' }, current))).toEqual([
+        { field: 'language', problem: 'must be one of en, zh (the messages\' language), or null for the hub\'s HUB_NOTIFY_LANGUAGE; got "fr"' },
+      ]);
     });
   });
 });

@@ -1,12 +1,13 @@
-import { type DomainIssue, firstUnprintable, InvalidInputError, isJsonObject, JsonInputReader } from '@hub/common';
+import { describe, type DomainIssue, firstUnprintable, InvalidInputError, isJsonObject, JsonInputReader } from '@hub/common';
 import Mustache from 'mustache';
 import {
   CONTACT_POINT_KINDS, CONTACT_POINT_NAME_PATTERN, CONTACT_POINT_NAME_TEXT, type ContactPoint, type ContactPointKind, type ContactPointSettings, EMAIL_SECURITIES,
   type EmailSecurity, FEISHU_FORMATS, SMS_METHODS, type SmsSettings,
 } from './contact-point';
+import { NOTIFY_LANGUAGES, type NotifyLanguage } from './message-templates';
 
-const CREATE_FIELDS = ['name', 'kind', 'settings'];
-const CHANGE_FIELDS = ['settings'];
+const CREATE_FIELDS = ['name', 'kind', 'language', 'settings'];
+const CHANGE_FIELDS = ['language', 'settings'];
 const SETTINGS_FIELDS: Readonly<Record<ContactPointKind, readonly string[]>> = {
   email: ['host', 'port', 'security', 'username', 'password', 'ca', 'from', 'to'],
   dingtalk: ['url', 'secret'],
@@ -44,9 +45,10 @@ export function parseNewContactPoint(body: unknown): ContactPoint {
   if (read === undefined) throw new InvalidInputError('contact point', issues);
   const name = read.requiredString('name', { maxLength: 40, pattern: CONTACT_POINT_NAME_PATTERN, patternText: CONTACT_POINT_NAME_TEXT });
   const kind = read.requiredOneOf('kind', CONTACT_POINT_KINDS);
+  const language = readLanguage(read);
   const settings = kind === undefined ? undefined : read.has('settings') ? readSettings(read, kind) : read.fail('settings', `is required: ${SETTINGS_FIELDS[kind].join(', ')}`);
-  if (issues.length > 0 || name === undefined || settings === undefined) throw new InvalidInputError('contact point', issues);
-  return { name, ...settings };
+  if (issues.length > 0 || name === undefined || settings === undefined || language === undefined) throw new InvalidInputError('contact point', issues);
+  return { name, language, ...settings };
 }
 
 /**
@@ -60,17 +62,27 @@ export function applyContactPointChange(body: unknown, current: ContactPoint): C
   for (const key of ['name', 'kind'] as const) {
     if (read.has(key)) read.fail(key, 'cannot change: delete the contact point and create it again');
   }
-  const change = read.raw('settings');
-  if (!read.has('settings')) read.fail('settings', `is required: any of ${SETTINGS_FIELDS[current.kind].join(', ')}`);
+  const language = read.raw('language') === undefined ? current.language : readLanguage(read);
+  // A change of language alone leaves the settings as they are.
+  const change = read.has('settings') || !read.has('language') ? read.raw('settings') : {};
+  if (change === undefined) read.fail('settings', `is required: any of ${SETTINGS_FIELDS[current.kind].join(', ')}`);
   else if (!isJsonObject(change)) read.fail('settings', 'must be a JSON object');
-  if (issues.length > 0 || !isJsonObject(change)) throw new InvalidInputError('contact point change', issues);
+  if (issues.length > 0 || !isJsonObject(change) || language === undefined) throw new InvalidInputError('contact point change', issues);
   // The security decides the default port: a change of security without a port takes the new default.
   const base: Record<string, unknown> = { ...current.settings };
   if (current.kind === 'email' && change.security !== undefined && change.port === undefined) delete base.port;
   const merged = JsonInputReader.of({ settings: { ...base, ...change } }, '', issues, ['settings']);
   const settings = merged === undefined ? undefined : readSettings(merged, current.kind);
   if (issues.length > 0 || settings === undefined) throw new InvalidInputError('contact point change', issues);
-  return { name: current.name, ...settings };
+  return { name: current.name, language, ...settings };
+}
+
+/** en or zh; null or absent: the hub's HUB_NOTIFY_LANGUAGE. Undefined only when refused. */
+function readLanguage(read: JsonInputReader): NotifyLanguage | null | undefined {
+  const value = read.raw('language');
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string' && (NOTIFY_LANGUAGES as readonly string[]).includes(value)) return value as NotifyLanguage;
+  return read.fail('language', `must be one of ${NOTIFY_LANGUAGES.join(', ')} (the messages' language), or null for the hub's HUB_NOTIFY_LANGUAGE; got ${describe(value)}`);
 }
 
 function readSettings(read: JsonInputReader, kind: ContactPointKind): ContactPointSettings | undefined {

@@ -39,7 +39,7 @@ describe('ContactPointSender.sendGroup', () => {
       const sender = new ContactPointSender({ publicUrl: 'https://hub.county.example', timeoutMs: 2000, now: () => 1_796_400_000_000 });
       const first = sampleAlertChange(1_796_400_000_000);
       const second = { ...first, alert: { ...first.alert, id: first.alert.id + 1, deviceId: 'gas-meter-2' } };
-      const result = await sender.sendGroup({ name: 'gas-duty', kind: 'dingtalk', settings: { url: endpoint.url, secret: null } }, [first, second]);
+      const result = await sender.sendGroup({ name: 'gas-duty', language: null, kind: 'dingtalk', settings: { url: endpoint.url, secret: null } }, [first, second]);
       expect(result).toMatchObject({ ok: true });
       expect(endpoint.bodies).toHaveLength(1);
       const { markdown } = endpoint.bodies[0] as { markdown: { title: string; text: string } };

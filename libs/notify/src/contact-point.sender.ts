@@ -4,7 +4,7 @@ import type { ContactPoint, DingTalkSettings, FeishuSettings, SmsSettings, Webho
 import { type DeliveryResult, retryableHttpStatus, truncateAnswer } from './delivery-result';
 import { sendEmail } from './email.transport';
 import { httpPost, httpSend, isHttpAnswer } from './http-post';
-import { DEFAULT_LANGUAGE, MESSAGE_LANGUAGES, type MessageTemplates } from './message-templates';
+import { DEFAULT_LANGUAGE, type MessageTemplateSource, type NotifyLanguage, SHIPPED_TEMPLATES } from './message-templates';
 import { robotResult } from './robot-answers';
 import { dingTalkSign, feishuSign, webhookSignature } from './signatures';
 import { renderSmsRequest, smsParams, smsResult, smsTemplateView } from './sms-request';
@@ -12,14 +12,17 @@ import { renderSmsRequest, smsParams, smsResult, smsTemplateView } from './sms-r
 /** Feishu card header colours by severity. */
 const CARD_COLOURS: Readonly<Record<Severity, string>> = { critical: 'red', warning: 'orange', info: 'blue' };
 /** WeCom refuses markdown content over 4096 bytes (UTF-8). */
-const WECOM_MARKDOWN_BYTES = 4096;
+export const WECOM_MARKDOWN_BYTES = 4096;
 
 export interface ContactPointSenderOptions {
   /** The console's public base URL, for the link to `/alerts/{id}`. */
   publicUrl: string;
   /** Bounds every request (and each SMTP stage). */
   timeoutMs: number;
-  language?: string;
+  /** For contact points without a language of their own (HUB_NOTIFY_LANGUAGE). */
+  language?: NotifyLanguage;
+  /** The shipped templates with the admins' overrides; read for every message. */
+  templates?: MessageTemplateSource;
   now?: () => number;
 }
 
@@ -33,14 +36,13 @@ export interface SendOptions {
  * delivery: the answer is a DeliveryResult saying whether a later attempt may help, for the caller's log and retries.
  */
 export class ContactPointSender {
-  private readonly templates: MessageTemplates;
+  private readonly templates: MessageTemplateSource;
+  private readonly language: NotifyLanguage;
   private readonly now: () => number;
 
   constructor(private readonly options: ContactPointSenderOptions) {
-    const language = options.language ?? DEFAULT_LANGUAGE;
-    const templates = MESSAGE_LANGUAGES[language];
-    if (templates === undefined) throw new Error(`No message templates for language ${JSON.stringify(language)}; known: ${Object.keys(MESSAGE_LANGUAGES).join(', ')}`);
-    this.templates = templates;
+    this.language = options.language ?? DEFAULT_LANGUAGE;
+    this.templates = options.templates ?? SHIPPED_TEMPLATES;
     this.now = options.now ?? Date.now;
   }
 
@@ -58,8 +60,9 @@ export class ContactPointSender {
     const test = options.test ?? false;
     const first = changes[0];
     if (first === undefined) return { ok: true, providerAnswer: 'nothing to send', retryable: false };
-    const views = changes.map((change) => alertMessageView(change, this.options.publicUrl, this.templates, test));
-    const message = joined(views.map((view) => renderMessage(view, this.templates)));
+    const templates = this.templates.templatesFor(point.language ?? this.language);
+    const views = changes.map((change) => alertMessageView(change, this.options.publicUrl, templates, test));
+    const message = joined(views.map((view) => renderMessage(view, templates)));
     const change = first;
     const view = views[0]!;
     switch (point.kind) {
@@ -192,7 +195,7 @@ export function truncateBytes(text: string, limit: number): string {
   return `${cut}…`;
 }
 
-function withoutHeading(markdown: string): string {
+export function withoutHeading(markdown: string): string {
   return markdown.replace(/^#+ .*\n+/, '');
 }
 

@@ -1,3 +1,5 @@
+import type { NotifyLanguage } from './message-templates';
+
 /**
  * A contact point: one named place an alert change can be sent to (an SMTP mailbox list, a group robot, a signed
  * webhook). Routes (issue 16, later) name contact points, so the name is the stable id.
@@ -83,7 +85,8 @@ export type ContactPointSettings =
   | { kind: 'sms'; settings: SmsSettings }
   | { kind: 'webhook'; settings: WebhookSettings };
 
-export type ContactPoint = { name: string } & ContactPointSettings;
+/** `language`: the messages' language (en, zh); null takes HUB_NOTIFY_LANGUAGE. */
+export type ContactPoint = { name: string; language: NotifyLanguage | null } & ContactPointSettings;
 
 /** Fields never returned, logged or audited: set through the API, read only by the sender. */
 export const SECRET_FIELDS: Readonly<Record<ContactPointKind, readonly string[]>> = {

@@ -1,9 +1,12 @@
 import { type ContactPoint, type ContactPointKind, SECRET_FIELDS, type StoredContactPoint } from './contact-point';
+import type { NotifyLanguage } from './message-templates';
 
 /** A contact point as the API shows it: secret fields left out, only whether each is set. */
 export interface ContactPointView {
   name: string;
   kind: ContactPointKind;
+  /** The messages' language; null: the hub's HUB_NOTIFY_LANGUAGE. */
+  language: NotifyLanguage | null;
   /** The settings without secrets; a URL that carries a token is shown as its origin (`endpoint`). */
   settings: Record<string, unknown>;
   /** True when at least one secret is stored. */
@@ -21,6 +24,7 @@ export function toContactPointView(stored: StoredContactPoint): ContactPointView
   return {
     name: point.name,
     kind: point.kind,
+    language: point.language,
     settings: publicSettings(point),
     secretSet: Object.values(secretsSet(point)).some(Boolean),
     secrets: secretsSet(point),

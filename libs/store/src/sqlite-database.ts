@@ -412,6 +412,17 @@ export const MIGRATIONS: readonly string[] = [
    INSERT OR IGNORE INTO notification_delivery_alerts (alert_id, delivery_id)
      SELECT json_extract(entry.value, '$.alertId'), deliveries.id FROM notification_deliveries AS deliveries, json_each(deliveries.alerts) AS entry;
    UPDATE notification_deliveries SET kind = (SELECT kind FROM contact_points WHERE contact_points.name = notification_deliveries.contact_point);`,
+  // Message templates (issue 16 point 4): a contact point's own language (NULL: HUB_NOTIFY_LANGUAGE), and the admins'
+  // overrides of the shipped texts, one row per language and template name; deleting a row restores the default.
+  `ALTER TABLE contact_points ADD COLUMN language TEXT;
+   CREATE TABLE notification_templates (
+     language TEXT NOT NULL,
+     name TEXT NOT NULL,
+     body TEXT NOT NULL,
+     updated_at INTEGER NOT NULL,
+     updated_by TEXT NOT NULL,
+     PRIMARY KEY (language, name)
+   );`,
 ];
 
 /**

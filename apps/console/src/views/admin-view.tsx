@@ -8,9 +8,10 @@ import { AuditLogView } from './admin/audit-log-view';
 import { CatalogueAdmin } from './admin/catalogue-admin';
 import { DeviceProfilesAdmin } from './admin/device-profiles-admin';
 import { NetworkServersAdmin } from './admin/network-servers-admin';
+import { NotificationTemplatesAdmin } from './admin/notification-templates-admin';
 import { OperatorsAdmin } from './admin/operators-admin';
 
-export type AdminSection = 'operators' | 'api-keys' | 'catalogue' | 'device-profiles' | 'network-servers' | 'audit';
+export type AdminSection = 'operators' | 'api-keys' | 'catalogue' | 'device-profiles' | 'network-servers' | 'message-templates' | 'audit';
 
 /** countyWide: shared by every town, so only an admin of the whole county sees it (the hub refuses others' changes). */
 const SECTIONS: ReadonlyArray<{ section: AdminSection; href: string; label: string; countyWide?: boolean }> = [
@@ -19,6 +20,7 @@ const SECTIONS: ReadonlyArray<{ section: AdminSection; href: string; label: stri
   { section: 'catalogue', href: '/admin/catalogue', label: 'Catalogue' },
   { section: 'device-profiles', href: '/admin/device-profiles', label: 'Device profiles', countyWide: true },
   { section: 'network-servers', href: '/admin/network-servers', label: 'Network servers', countyWide: true },
+  { section: 'message-templates', href: '/admin/message-templates', label: 'Message templates', countyWide: true },
   { section: 'audit', href: '/admin/audit', label: 'Audit log' },
 ];
 
@@ -54,6 +56,8 @@ export function AdminView(props: { section: AdminSection }): JSX.Element {
         ) : (
           <Empty title="County-wide admins only">A network server carries every town’s devices, and its credentials read all of them, so only an admin of the whole county manages it.</Empty>
         ))}
+      {props.section === 'message-templates' &&
+        (countyWide ? <NotificationTemplatesAdmin /> : <Empty title="County-wide admins only">Message templates write every town’s alert messages, so only an admin of the whole county changes them.</Empty>)}
       {props.section === 'audit' && <AuditLogView />}
     </Page>
   );

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { ContactPointKind, ContactPointView, DeliveryResult } from '@hub/notify';
+import { type ContactPointKind, type ContactPointView, type DeliveryResult, NOTIFY_LANGUAGES, type NotifyLanguage } from '@hub/notify';
 import type { ContactPointDelivery } from './contact-point-delivery.repository';
 
 /**
@@ -7,6 +7,8 @@ import type { ContactPointDelivery } from './contact-point-delivery.repository';
  * every bad field. Settings per kind are described in docs/alerts.md (Contact points).
  */
 const KINDS = ['email', 'dingtalk', 'feishu', 'wecom', 'sms', 'webhook'];
+const LANGUAGES = [...NOTIFY_LANGUAGES];
+const LANGUAGE_TEXT = 'The messages’ language: en (English) or zh (简体中文); null: the hub’s HUB_NOTIFY_LANGUAGE';
 const SETTINGS_TEXT =
   'By kind — email: host, port (default by security: 587/465/25), security (starttls | tls | none), username, password*, ca (PEM), from, to[]; ' +
   'dingtalk: url* (…/robot/send?access_token=…), secret* (加签); feishu: url* (…/bot/v2/hook/…), secret*, format (card | text); ' +
@@ -18,13 +20,17 @@ export class NewContactPointDto {
   name!: string;
   @ApiProperty({ enum: KINDS })
   kind!: ContactPointKind;
+  @ApiPropertyOptional({ enum: LANGUAGES, nullable: true, description: LANGUAGE_TEXT })
+  language?: NotifyLanguage | null;
   @ApiProperty({ type: 'object', additionalProperties: true, description: SETTINGS_TEXT, example: { url: 'https://oapi.dingtalk.com/robot/send?access_token=…', secret: 'SEC…' } })
   settings!: Record<string, unknown>;
 }
 
 export class ContactPointChangeDto {
-  @ApiProperty({ type: 'object', additionalProperties: true, description: `Fields to replace. A secret absent keeps its value; null clears it. ${SETTINGS_TEXT}` })
-  settings!: Record<string, unknown>;
+  @ApiPropertyOptional({ enum: LANGUAGES, nullable: true, description: `${LANGUAGE_TEXT}; absent: unchanged` })
+  language?: NotifyLanguage | null;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: `Fields to replace (absent: a change of language alone). A secret absent keeps its value; null clears it. ${SETTINGS_TEXT}` })
+  settings?: Record<string, unknown>;
 }
 
 export class ContactPointDto implements ContactPointView {
@@ -32,6 +38,8 @@ export class ContactPointDto implements ContactPointView {
   name!: string;
   @ApiProperty({ enum: KINDS })
   kind!: ContactPointKind;
+  @ApiProperty({ enum: LANGUAGES, nullable: true, description: LANGUAGE_TEXT })
+  language!: NotifyLanguage | null;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'The settings without secrets; a URL holding a token shows as `endpoint` (its origin)' })
   settings!: Record<string, unknown>;
   @ApiProperty({ description: 'Whether any secret is stored (none is ever shown)' })

@@ -5,6 +5,7 @@ import type { Statement } from 'better-sqlite3';
 interface ContactPointRow {
   name: string;
   kind: string;
+  language: string | null;
   settings: string;
   created_at: number;
   created_by: string;
@@ -24,10 +25,10 @@ export class ContactPointRepository {
     this.all = db.prepare('SELECT * FROM contact_points ORDER BY name');
     this.one = db.prepare('SELECT * FROM contact_points WHERE name = ?');
     this.insertRow = db.prepare(
-      `INSERT OR IGNORE INTO contact_points (name, kind, settings, created_at, created_by, updated_at, updated_by)
-       VALUES (@name, @kind, @settings, @createdAt, @createdBy, @updatedAt, @updatedBy)`,
+      `INSERT OR IGNORE INTO contact_points (name, kind, language, settings, created_at, created_by, updated_at, updated_by)
+       VALUES (@name, @kind, @language, @settings, @createdAt, @createdBy, @updatedAt, @updatedBy)`,
     );
-    this.updateRow = db.prepare('UPDATE contact_points SET settings = @settings, updated_at = @updatedAt, updated_by = @updatedBy WHERE name = @name');
+    this.updateRow = db.prepare('UPDATE contact_points SET language = @language, settings = @settings, updated_at = @updatedAt, updated_by = @updatedBy WHERE name = @name');
     this.deleteRow = db.prepare('DELETE FROM contact_points WHERE name = ?');
   }
 
@@ -59,6 +60,7 @@ function toParams(stored: StoredContactPoint): Record<string, unknown> {
   return {
     name: stored.point.name,
     kind: stored.point.kind,
+    language: stored.point.language,
     settings: JSON.stringify(stored.point.settings),
     createdAt: stored.createdAt,
     createdBy: stored.createdBy,
@@ -68,7 +70,7 @@ function toParams(stored: StoredContactPoint): Record<string, unknown> {
 }
 
 function fromRow(row: ContactPointRow): StoredContactPoint {
-  // Written only by toParams from a parsed contact point, so the kind and its settings agree.
-  const point = { name: row.name, kind: row.kind, settings: JSON.parse(row.settings) as unknown } as ContactPoint;
+  // Written only by toParams from a parsed contact point, so the kind and its settings agree, and the language is one we ship.
+  const point = { name: row.name, kind: row.kind, language: row.language, settings: JSON.parse(row.settings) as unknown } as ContactPoint;
   return { point, createdAt: row.created_at, createdBy: row.created_by, updatedAt: row.updated_at, updatedBy: row.updated_by };
 }

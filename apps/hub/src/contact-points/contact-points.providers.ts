@@ -4,6 +4,7 @@ import { ContactPointSender } from '@hub/notify';
 import { OperatorRepository } from '@hub/access';
 import { AuditLogRepository, type SqliteDatabase } from '@hub/store';
 import { SQLITE_DATABASE } from '../hub.tokens';
+import { StoredMessageTemplates } from '../notification-templates/stored-message-templates';
 import { ContactPointDeliveryRepository } from './contact-point-delivery.repository';
 import { ContactPointRepository } from './contact-point.repository';
 import { ContactPointsController } from './contact-points.controller';
@@ -20,7 +21,12 @@ export function contactPointProviders(config: HubConfig): Provider[] {
   return [
     { provide: ContactPointRepository, useFactory: (db: SqliteDatabase) => new ContactPointRepository(db), inject: [SQLITE_DATABASE] },
     { provide: ContactPointDeliveryRepository, useFactory: (db: SqliteDatabase) => new ContactPointDeliveryRepository(db), inject: [SQLITE_DATABASE] },
-    { provide: ContactPointSender, useFactory: () => new ContactPointSender({ publicUrl: config.http.publicUrl, timeoutMs: config.alerts.contactPointTimeoutMs, language: config.alerts.notifyLanguage }) },
+    {
+      provide: ContactPointSender,
+      useFactory: (templates: StoredMessageTemplates) =>
+        new ContactPointSender({ publicUrl: config.http.publicUrl, timeoutMs: config.alerts.contactPointTimeoutMs, language: config.alerts.notifyLanguage, templates }),
+      inject: [StoredMessageTemplates],
+    },
     {
       provide: ContactPointsService,
       useFactory: (repository: ContactPointRepository, deliveries: ContactPointDeliveryRepository, audit: AuditLogRepository, sender: ContactPointSender) =>

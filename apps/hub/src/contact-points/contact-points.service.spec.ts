@@ -52,6 +52,7 @@ describe('ContactPointsService', () => {
     expect(view).toEqual({
       name: 'gas-ding',
       kind: 'dingtalk',
+      language: null,
       settings: { endpoint: 'https://oapi.dingtalk.com' },
       secretSet: true,
       secrets: { url: true, secret: true },

@@ -105,7 +105,7 @@ export class ContactPointsService {
 }
 
 function audited(point: ContactPoint): Record<string, unknown> {
-  return { kind: point.kind, settings: publicSettings(point), secrets: secretsSet(point) };
+  return { kind: point.kind, language: point.language, settings: publicSettings(point), secrets: secretsSet(point) };
 }
 
 function changedSecrets(before: ContactPoint, after: ContactPoint): string[] {

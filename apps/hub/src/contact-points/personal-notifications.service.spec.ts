@@ -16,6 +16,7 @@ const TREE: NotificationPolicyTree = {
 };
 const SMTP: ContactPoint = {
   name: 'county-smtp',
+  language: null,
   kind: 'email',
   settings: { host: 'smtp.county.example', port: 587, security: 'starttls', username: null, password: null, ca: null, from: 'hub@county.example', to: ['duty@county.example'] },
 };
