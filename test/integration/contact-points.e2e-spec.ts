@@ -334,6 +334,8 @@ describe('/api/contact-points (real service, real SMTP server, robot receivers)'
       ['ops-hook', true],
       ['relay-mail', true],
       ['relay-untrusted', true],
+      ['smtps-as-starttls', true],
+      ['smtps-mail', true],
     ]);
     const answers = [JSON.stringify(list.body), ...(await Promise.all(list.body.map(async (point) => JSON.stringify((await hub.get(`/api/contact-points/${point.name}`)).body))))];
     const audit = JSON.stringify((await hub.get('/api/audit?targetType=contact-point&limit=1000')).body);

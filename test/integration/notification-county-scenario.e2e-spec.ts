@@ -30,9 +30,10 @@ interface Delivery {
  * an SMS to the duty phone; unacknowledged after 15 min (here 8 s) → email the department head" over the API; a
  * methane reading over MQTT fires the rule; each message arrives at a real receiver — DingTalk's signature checked
  * by DingTalk's documented formula, the SMS gateway's request as its template says, the email at a real SMTP server
- * — once, in the language configured, and the delivery log says so. Acknowledging stops what would come next.
+ * — once, in the language each contact point is set to (the robots and the SMS in Chinese, the head's email in
+ * English), and the delivery log says so. Acknowledging stops what would come next.
  */
-describe('county scenario: gas critical → DingTalk + SMS, escalated to email (real receivers, SMTP, influxd, service)', () => {
+describe('county scenario: gas critical → DingTalk + SMS in Chinese, escalated to an English email (real receivers, SMTP, influxd, service)', () => {
   let influxd: InfluxdProcess;
   let smtp: SmtpSinkProcess;
   let robots: RobotReceiver;
@@ -47,7 +48,8 @@ describe('county scenario: gas critical → DingTalk + SMS, escalated to email (
       HUB_ALERT_DEFAULT_RULES: 'off',
       HUB_ALERT_POLICY_TICK: '200ms',
       HUB_PUBLIC_URL: PUBLIC_URL,
-      HUB_NOTIFY_LANGUAGE: 'zh',
+      // The duty staff read Chinese; the department head reads English: each contact point says which.
+      HUB_NOTIFY_LANGUAGE: 'en',
     });
   });
 
@@ -56,16 +58,18 @@ describe('county scenario: gas critical → DingTalk + SMS, escalated to email (
     await Promise.all([influxd?.cleanup(), smtp?.cleanup(), robots?.close()]);
   });
 
-  it('delivers each message once, signed, in Chinese, escalates the unacknowledged critical by email, and logs every step', async () => {
+  it('delivers each message once, signed, in the language each contact point is set to, escalates the unacknowledged critical by email, and logs every step', async () => {
     const points = [
       {
         name: 'gas-on-call-dingtalk',
         kind: 'dingtalk',
+        language: 'zh',
         settings: { url: `${robots.url}/dingtalk/robot/send?access_token=${CREDENTIALS.dingtalk.accessToken}`, secret: CREDENTIALS.dingtalk.secret },
       },
       {
         name: 'duty-phone-sms',
         kind: 'sms',
+        language: 'zh',
         settings: {
           method: 'POST',
           url: `${robots.url}/sms/send`,
@@ -80,6 +84,7 @@ describe('county scenario: gas critical → DingTalk + SMS, escalated to email (
       {
         name: 'gas-department-head-email',
         kind: 'email',
+        language: null, // the hub's HUB_NOTIFY_LANGUAGE: English
         settings: { host: '127.0.0.1', port: smtp.port, security: 'none', from: 'hub@county.example', to: ['gas-head@county.example'] },
       },
     ];
@@ -134,8 +139,8 @@ describe('county scenario: gas critical → DingTalk + SMS, escalated to email (
     // Nobody acknowledged: level 1 emails the department head, once, not before its time.
     const [email] = await waitFor(() => smtp.messages(), (messages) => messages.length === 1, ESCALATE_AFTER_MS + 10_000, 'the escalation email');
     expect(Date.now() - firedAt).toBeGreaterThanOrEqual(ESCALATE_AFTER_MS);
-    expect([email.rcptTos, email.subject]).toEqual([['gas-head@county.example'], '【严重】甲烷泄漏告警触发：gas-station-7（Ashford）']);
-    expect(email.text?.replace(/\r\n/g, '\n')).toContain(`在控制台查看：${PUBLIC_URL}/alerts/${alert.id}\n`);
+    expect([email.rcptTos, email.subject]).toEqual([['gas-head@county.example'], '[CRITICAL] 甲烷泄漏 fired: gas-station-7 in Ashford']);
+    expect(email.text?.replace(/\r\n/g, '\n')).toContain(`Open in the console: ${PUBLIC_URL}/alerts/${alert.id}\n`);
 
     // Acknowledged: level 2 (the duty phone again) never comes.
     expect((await call(hub, 'POST', `/api/alerts/${alert.id}/acknowledge`, { note: '抢修队已出发' })).status).toBe(200);
@@ -153,6 +158,16 @@ describe('county scenario: gas critical → DingTalk + SMS, escalated to email (
       'gas-critical L0 duty-phone-sms new sent: gas-station-7',
       'gas-critical L0 gas-on-call-dingtalk new sent: gas-station-7',
       'gas-critical L1 gas-department-head-email escalation sent: gas-station-7',
+    ]);
+    // The alert's own timeline, as its detail page shows it: each message queued, then sent at the first attempt.
+    const timeline = await call<Array<{ contactPoint: string; kind: string; level: number; outcome: string; attempt: number }>>(hub, 'GET', `/api/alerts/${alert.id}/notifications`);
+    expect(timeline.body.map((entry) => `L${entry.level} ${entry.contactPoint} (${entry.kind}) ${entry.outcome} #${entry.attempt}`).sort()).toEqual([
+      'L0 duty-phone-sms (sms) queued #0',
+      'L0 duty-phone-sms (sms) sent #1',
+      'L0 gas-on-call-dingtalk (dingtalk) queued #0',
+      'L0 gas-on-call-dingtalk (dingtalk) sent #1',
+      'L1 gas-department-head-email (email) queued #0',
+      'L1 gas-department-head-email (email) sent #1',
     ]);
   });
 });
