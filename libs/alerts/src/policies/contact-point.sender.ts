@@ -12,6 +12,15 @@ export interface SenderOptions {
 }
 
 /**
+ * Messages a minute a group robot takes, as its platform documents it (DingTalk and WeCom: 20; Feishu: 100, and 5 a
+ * second, which one-at-a-time sending keeps to in practice). Other kinds are not limited here.
+ */
+export const ROBOT_MESSAGES_PER_MINUTE: Readonly<Record<string, number>> = { dingtalk: 20, wecom: 20, feishu: 100 };
+const MINUTE = 60_000;
+/** Most messages, and alerts, sent together as one when a robot's minute is nearly used up. */
+const MAX_TOGETHER = 50;
+
+/**
  * Sends the queued messages: each contact point its own in order, one at a time, while the others go on — so a dead
  * contact point (not ok, retryable) waits out its back-off without holding up anyone else, and evaluation never waits
  * for any of them. A message leaves the queue when sent, refused for good, or still refused `giveUpAfterMs` after it
@@ -20,6 +29,8 @@ export interface SenderOptions {
  */
 export class ContactPointSender {
   private readonly busy = new Map<string, Promise<void>>();
+  /** When each rate-limited robot was last sent to, within the last minute. */
+  private readonly recentSends = new Map<string, number[]>();
 
   constructor(
     private readonly port: ContactPointPort,
@@ -30,14 +41,42 @@ export class ContactPointSender {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  /** Starts a send for every idle contact point whose next message is due. */
+  /** Starts a send for every idle contact point whose next message is due (and whose robot has room this minute). */
   sendDue(): void {
     const now = this.clock();
-    for (const message of this.state.headsOfQueues()) {
-      if (message.nextAttemptAt > now || this.busy.has(message.contactPoint)) continue;
-      const sending = this.attempt(message).finally(() => this.busy.delete(message.contactPoint));
-      this.busy.set(message.contactPoint, sending);
+    for (const head of this.state.headsOfQueues()) {
+      if (head.nextAttemptAt > now || this.busy.has(head.contactPoint)) continue;
+      const batch = this.batchOf(head, now);
+      if (batch === undefined) continue;
+      const sending = this.attempt(batch).finally(() => this.busy.delete(head.contactPoint));
+      this.busy.set(head.contactPoint, sending);
     }
+  }
+
+  /**
+   * What to send now: the head message alone; or, for a robot with a rate limit, nothing while its minute is used up
+   * (the messages wait for a free slot), and every message due together as one when fewer sends are left this minute
+   * than messages wait — grouping rather than dropping, so a storm of alerts reaches the group at once.
+   */
+  private batchOf(head: OutgoingMessage, now: number): OutgoingMessage[] | undefined {
+    const kind = this.port.kindOf(head.contactPoint);
+    const limit = kind === undefined ? undefined : ROBOT_MESSAGES_PER_MINUTE[kind];
+    if (limit === undefined) return [head];
+    const recent = (this.recentSends.get(head.contactPoint) ?? []).filter((at) => at > now - MINUTE);
+    this.recentSends.set(head.contactPoint, recent);
+    const left = limit - recent.length;
+    if (left <= 0) return undefined;
+    const due = this.state.dueOf(head.contactPoint, now, MAX_TOGETHER);
+    if (due.length <= left) return [head];
+    const batch: OutgoingMessage[] = [];
+    let alerts = 0;
+    for (const message of due) {
+      const carried = (JSON.parse(message.alerts) as unknown[]).length;
+      if (batch.length > 0 && alerts + carried > MAX_TOGETHER) break;
+      batch.push(message);
+      alerts += carried;
+    }
+    return batch;
   }
 
   /** Waits for the sends in flight (stop). */
@@ -45,29 +84,39 @@ export class ContactPointSender {
     await Promise.all(this.busy.values());
   }
 
-  private async attempt(message: OutgoingMessage): Promise<void> {
-    const alerts = JSON.parse(message.alerts) as AlertNotification[];
-    const attempt = message.attempts + 1;
-    const context = { route: message.route, level: message.level, reason: message.reason };
+  private async attempt(batch: readonly OutgoingMessage[]): Promise<void> {
+    const [first] = batch;
+    const { contactPoint } = first;
+    const carried = batch.map((message) => JSON.parse(message.alerts) as AlertNotification[]);
+    const context = { route: first.route, level: Math.max(...batch.map((message) => message.level)), reason: first.reason };
+    if (batch.length > 1) {
+      this.logger.log({ msg: 'Robot near its rate limit: due messages sent as one', contactPoint, messages: batch.length, alerts: carried.flat().length });
+    }
+    this.recentSends.get(contactPoint)?.push(this.clock());
     let answer: ContactPointAnswer;
     try {
-      answer = await this.port.send(message.contactPoint, alerts, context);
+      answer = await this.port.send(contactPoint, carried.flat(), context);
     } catch (error) {
       // A bug or an outage in the sender itself: retried like a retryable refusal.
-      this.logger.error({ msg: 'Contact point send threw', contactPoint: message.contactPoint, route: message.route, error });
+      this.logger.error({ msg: 'Contact point send threw', contactPoint, route: first.route, error });
       answer = { ok: false, retryable: true, providerAnswer: error instanceof Error ? error.message : String(error) };
     }
     const now = this.clock();
-    const { outcome, providerAnswer } = this.judge(answer, message, attempt, now);
+    // Each message keeps its own story in the log: its attempts, and whether it was retried or given up.
+    const judged = batch.map((message, index) => ({ message, alerts: carried[index], attempt: message.attempts + 1, ...this.judge(answer, message, message.attempts + 1, now) }));
     this.log.transaction(() => {
-      this.log.record({ at: now, messageId: message.id, route: message.route, contactPoint: message.contactPoint, level: message.level, reason: message.reason, outcome, attempt, alerts: deliveredAlerts(alerts), providerAnswer });
-      if (outcome === 'failed') this.state.retryLater(message.id, attempt, now + this.backoff(attempt));
-      else this.state.done(message.id);
+      for (const { message, alerts, attempt, outcome, providerAnswer } of judged) {
+        this.log.record({ at: now, messageId: message.id, route: message.route, contactPoint, level: message.level, reason: message.reason, outcome, attempt, alerts: deliveredAlerts(alerts), providerAnswer });
+        if (outcome === 'failed') this.state.retryLater(message.id, attempt, now + this.backoff(attempt));
+        else this.state.done(message.id);
+      }
     });
-    if (outcome === 'failed') {
-      this.logger.warn({ msg: 'Contact point refused a message, retrying', contactPoint: message.contactPoint, route: message.route, attempt, retryInMs: this.backoff(attempt), providerAnswer });
-    } else if (outcome === 'given-up') {
-      this.logger.error({ msg: 'Contact point message given up, not retried', contactPoint: message.contactPoint, route: message.route, attempt, providerAnswer });
+    for (const { message, attempt, outcome, providerAnswer } of judged) {
+      if (outcome === 'failed') {
+        this.logger.warn({ msg: 'Contact point refused a message, retrying', contactPoint, route: message.route, attempt, retryInMs: this.backoff(attempt), providerAnswer });
+      } else if (outcome === 'given-up') {
+        this.logger.error({ msg: 'Contact point message given up, not retried', contactPoint, route: message.route, attempt, providerAnswer });
+      }
     }
   }
 

@@ -270,4 +270,34 @@ describe('NotificationRouter with ContactPointSender', () => {
     await hub.advance(15 * MINUTE, 30_000);
     expect(hub.sent().slice(8)).toEqual(['duty-officer L1 escalation: g-1', 'duty-officer L1 escalation: g-2']);
   });
+
+  it('keeps a DingTalk robot within 20 messages a minute by sending the messages due together as one, dropping none', async () => {
+    const port = new RecordingContactPoints(['gas-dingtalk', 'duty-sms', 'county-duty'], { 'gas-dingtalk': 'dingtalk' });
+    const robotOnly: NotificationPolicyTree = { ...TREE, routes: [{ ...TREE.routes[0], contactPoints: ['gas-dingtalk'], escalation: [], repeatIntervalMs: 0 }] };
+    const state = new NotificationRoutingRepository(db);
+    const log = new DeliveryLog(state, (name) => port.kindOf(name));
+    const router = new NotificationRouter(state, () => robotOnly, log, SILENT_LOGGER);
+    const sender = new ContactPointSender(port, state, log, { retryMinMs: 1000, retryMaxMs: 8000, giveUpAfterMs: GIVE_UP_AFTER_MS }, SILENT_LOGGER, () => hub.now);
+    const fire = (id: number, town: string): void =>
+      router.record({ eventId: id, event: 'fired', at: new Date(hub.now).toISOString(), actor: 'system', note: null, previousState: null, alert: toAlertView(anAlert({ id, deviceId: `g-${id}`, town })) }, hub.now);
+    const run = async (ms: number): Promise<void> => {
+      for (const end = hub.now + ms; hub.now < end; ) {
+        hub.now += 1000;
+        router.tick(hub.now);
+        sender.sendDue();
+        await sender.idle();
+      }
+    };
+    // 18 towns' groups go out one message each, one a tick (a contact point sends one message at a time): within the budget.
+    for (let id = 1; id <= 18; id++) fire(id, `town-${id}`);
+    await run(48_000);
+    expect(port.sent.map((message) => message.deviceIds.length)).toEqual(Array.from({ length: 18 }, () => 1));
+    // 7 more groups due within the minute of those 18 sends, 2 sends left: they go together, as one message of all 7.
+    for (let id = 19; id <= 25; id++) fire(id, `town-${id}`);
+    await run(31_000);
+    expect(port.sent.slice(18).map((message) => message.deviceIds.join(','))).toEqual(['g-19,g-20,g-21,g-22,g-23,g-24,g-25']);
+    const sentRows = state.deliveries(1000).filter((row) => row.outcome === 'sent');
+    expect(sentRows).toHaveLength(25); // every message's own row says it was sent
+    expect(new Set(sentRows.slice(0, 7).map((row) => row.attempt))).toEqual(new Set([1]));
+  });
 });

@@ -163,17 +163,15 @@ export class NotificationRoutingRepository {
     const rows = this.db
       .prepare('SELECT * FROM notification_outgoing WHERE id IN (SELECT MIN(id) FROM notification_outgoing GROUP BY contact_point) ORDER BY id')
       .all() as RawOutgoing[];
-    return rows.map((row) => ({
-      id: row.id,
-      route: row.route,
-      contactPoint: row.contact_point,
-      level: row.level,
-      reason: row.reason,
-      alerts: row.alerts,
-      attempts: row.attempts,
-      nextAttemptAt: row.next_attempt_at,
-      createdAt: row.created_at,
-    }));
+    return rows.map(fromRawOutgoing);
+  }
+
+  /** A contact point's queued messages due at `now`, oldest first, at most `limit`. */
+  dueOf(contactPoint: string, now: number, limit: number): OutgoingMessage[] {
+    const rows = this.db
+      .prepare('SELECT * FROM notification_outgoing WHERE contact_point = ? AND next_attempt_at <= ? ORDER BY id LIMIT ?')
+      .all(contactPoint, now, limit) as RawOutgoing[];
+    return rows.map(fromRawOutgoing);
   }
 
   retryLater(id: number, attempts: number, nextAttemptAt: number): void {
@@ -301,4 +299,18 @@ function toOpenAlert(row: RawOpenAlert): OpenAlertRow {
     nextLevelAt: row.next_level_at,
     payload: row.payload,
   };
+}
+
+function fromRawOutgoing(row: RawOutgoing): OutgoingMessage {
+  return {
+      id: row.id,
+      route: row.route,
+      contactPoint: row.contact_point,
+      level: row.level,
+      reason: row.reason,
+      alerts: row.alerts,
+      attempts: row.attempts,
+      nextAttemptAt: row.next_attempt_at,
+      createdAt: row.created_at,
+    };
 }

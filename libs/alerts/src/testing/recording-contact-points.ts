@@ -21,7 +21,11 @@ export class RecordingContactPoints implements ContactPointPort {
   /** Operators' subscriptions by route name. */
   readonly subscriptions = new Map<string, PersonalRecipient[]>();
 
-  constructor(private readonly names: readonly string[]) {}
+  /** kinds: those not named are webhooks. */
+  constructor(
+    private readonly names: readonly string[],
+    private readonly kinds: Readonly<Record<string, string>> = {},
+  ) {}
 
   personalRecipients(routeNames: readonly string[]): readonly PersonalRecipient[] {
     const found = new Map<string, PersonalRecipient>();
@@ -29,9 +33,8 @@ export class RecordingContactPoints implements ContactPointPort {
     return [...found.values()];
   }
 
-  /** Every recorded contact point is a webhook. */
   kindOf(name: string): string | undefined {
-    return this.names.includes(name) ? 'webhook' : undefined;
+    return this.names.includes(name) ? (this.kinds[name] ?? 'webhook') : undefined;
   }
 
   send(contactPoint: string, alerts: readonly AlertNotification[], context: { route: string; level: number; reason: SendReason }): Promise<ContactPointAnswer> {
