@@ -49,6 +49,7 @@ const ROUTES: readonly Route[] = [
   { pattern: '/admin/catalogue', render: () => <AdminView section="catalogue" /> },
   { pattern: '/admin/device-profiles', render: () => <AdminView section="device-profiles" /> },
   { pattern: '/admin/network-servers', render: () => <AdminView section="network-servers" /> },
+  { pattern: '/admin/contact-points', render: () => <AdminView section="contact-points" /> },
   { pattern: '/admin/audit', render: () => <AdminView section="audit" /> },
 ];
 
