@@ -50,6 +50,7 @@ const ROUTES: readonly Route[] = [
   { pattern: '/admin/device-profiles', render: () => <AdminView section="device-profiles" /> },
   { pattern: '/admin/network-servers', render: () => <AdminView section="network-servers" /> },
   { pattern: '/admin/contact-points', render: () => <AdminView section="contact-points" /> },
+  { pattern: '/admin/notification-policies', render: () => <AdminView section="notification-policies" /> },
   { pattern: '/admin/audit', render: () => <AdminView section="audit" /> },
 ];
 

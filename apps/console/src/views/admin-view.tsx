@@ -9,9 +9,10 @@ import { CatalogueAdmin } from './admin/catalogue-admin';
 import { ContactPointsAdmin } from './admin/contact-points-admin';
 import { DeviceProfilesAdmin } from './admin/device-profiles-admin';
 import { NetworkServersAdmin } from './admin/network-servers-admin';
+import { NotificationPolicyAdmin } from './admin/notification-policy-admin';
 import { OperatorsAdmin } from './admin/operators-admin';
 
-export type AdminSection = 'operators' | 'api-keys' | 'catalogue' | 'device-profiles' | 'network-servers' | 'contact-points' | 'audit';
+export type AdminSection = 'operators' | 'api-keys' | 'catalogue' | 'device-profiles' | 'network-servers' | 'contact-points' | 'notification-policies' | 'audit';
 
 /** countyWide: shared by every town, so only an admin of the whole county sees it (the hub refuses others' changes). */
 const SECTIONS: ReadonlyArray<{ section: AdminSection; href: string; label: string; countyWide?: boolean }> = [
@@ -21,6 +22,7 @@ const SECTIONS: ReadonlyArray<{ section: AdminSection; href: string; label: stri
   { section: 'device-profiles', href: '/admin/device-profiles', label: 'Device profiles', countyWide: true },
   { section: 'network-servers', href: '/admin/network-servers', label: 'Network servers', countyWide: true },
   { section: 'contact-points', href: '/admin/contact-points', label: 'Contact points', countyWide: true },
+  { section: 'notification-policies', href: '/admin/notification-policies', label: 'Notification policy', countyWide: true },
   { section: 'audit', href: '/admin/audit', label: 'Audit log' },
 ];
 
@@ -58,6 +60,12 @@ export function AdminView(props: { section: AdminSection }): JSX.Element {
         ))}
       {props.section === 'contact-points' &&
         (countyWide ? <ContactPointsAdmin /> : <Empty title="County-wide admins only">A contact point reaches people in every town, so only an admin of the whole county manages it.</Empty>)}
+      {props.section === 'notification-policies' &&
+        (countyWide ? (
+          <NotificationPolicyAdmin />
+        ) : (
+          <Empty title="County-wide admins only">The notification policy routes the alerts of every town and domain, so only an admin of the whole county keeps it.</Empty>
+        ))}
       {props.section === 'audit' && <AuditLogView />}
     </Page>
   );
