@@ -36,3 +36,16 @@ export function timingsText(route: Partial<PolicyRoute>): string[] {
     route.quietHours === undefined ? undefined : quietText(route.quietHours),
   ].filter((part): part is string => part !== undefined);
 }
+
+/**
+ * Where the tree names a contact point, in words ("Default route", "Route 1.2 escalation level 1"): told before it
+ * is deleted, since the hub lets it go but refuses the next tree that still names it.
+ */
+export function placesNaming(tree: PolicyRoute, name: string, numbers: readonly number[] = []): string[] {
+  const route = numbers.length === 0 ? 'Default route' : `Route ${numbers.join('.')}`;
+  return [
+    ...(tree.contactPoints?.includes(name) ? [route] : []),
+    ...(tree.escalation ?? []).flatMap((level, index) => (level.contactPoints.includes(name) ? [`${route} escalation level ${index + 1}`] : [])),
+    ...(tree.routes ?? []).flatMap((child, index) => placesNaming(child, name, [...numbers, index + 1])),
+  ];
+}

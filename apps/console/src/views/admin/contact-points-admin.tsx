@@ -7,6 +7,7 @@ import { Empty, ErrorNotice, Loading } from '../../components/states';
 import { Time } from '../../components/time';
 import { contactPointSummary, KIND_LABELS } from '../../contact-points/contact-point-draft';
 import { useResource } from '../../hooks/use-resource';
+import { placesNaming } from '../../notification-policies/policy-text';
 import { ContactPointDeliveries, outcomeText } from './contact-point-deliveries';
 import { ContactPointEditor } from './contact-point-editor';
 
@@ -22,6 +23,8 @@ type TestState = { readonly sending: true } | { readonly sending: false; readonl
  */
 export function ContactPointsAdmin(): JSX.Element {
   const points = useResource((signal) => hubApi.contactPoints(signal), []);
+  // Read only to warn before a delete; the list works without it.
+  const policy = useResource((signal) => hubApi.notificationPolicies(signal), []);
   const [editing, setEditing] = useState<Editing>();
   const [confirming, setConfirming] = useState<string | undefined>();
   const [failure, setFailure] = useState<Error | undefined>();
@@ -97,6 +100,7 @@ export function ContactPointsAdmin(): JSX.Element {
                         point={point}
                         test={tests[point.name]}
                         confirming={confirming === point.name}
+                        namedBy={policy.data ? placesNaming(policy.data, point.name) : []}
                         deliveriesOpen={open === point.name}
                         onTest={() => void test(point.name)}
                         onToggleDeliveries={() => setOpen(open === point.name ? undefined : point.name)}
@@ -139,6 +143,8 @@ function PointRow(props: {
   point: ContactPointView;
   test: TestState | undefined;
   confirming: boolean;
+  /** Where the notification policy names it. */
+  namedBy: readonly string[];
   deliveriesOpen: boolean;
   onTest: () => void;
   onToggleDeliveries: () => void;
@@ -167,7 +173,8 @@ function PointRow(props: {
       <td class="row-actions">
         {props.confirming ? (
           <span class="confirm">
-            Delete {point.name}? Its delivery log goes with it.{' '}
+            Delete {point.name}? Its delivery log goes with it.
+            {props.namedBy.length > 0 && ` The notification policy still names it (${props.namedBy.join(', ')}): the policy will not save again until that is changed.`}{' '}
             <button type="button" class="button button-small button-danger" onClick={props.onDelete}>
               Delete
             </button>{' '}
