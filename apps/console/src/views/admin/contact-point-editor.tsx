@@ -215,7 +215,7 @@ function SettingInput(props: {
         <span class="field-label">{spec.label}</span>
         {input}
       </label>
-      {spec.hint && <p class="field-hint">{spec.hint}</p>}
+      {spec.hint && !(secret && saved) && <p class="field-hint">{spec.hint}</p>}
       {secretHint && (
         <p class="field-hint" data-secret-hint={key}>
           {secretHint}
