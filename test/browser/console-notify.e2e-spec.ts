@@ -4,6 +4,7 @@ import { HubProcess } from '../harness/hub-process';
 import { InfluxdProcess } from '../harness/influxd-process';
 import { createOperator, login, send } from '../harness/operators';
 import { RobotReceiver, verifyHubWebhook } from '../harness/robot-receiver';
+import { SmtpSinkProcess } from '../harness/smtp-sink-process';
 import { waitFor } from '../harness/wait-for';
 import { ConsoleBrowser } from './console-browser';
 import { eventually } from './web-assertions';
@@ -29,11 +30,12 @@ const LEVEL_ORDER_PROBLEM = "must be later than level 1's (900000 ms): each leve
 describe('operator console: contact points and notification policy (real browser, service, receiver)', () => {
   let influxd: InfluxdProcess;
   let robots: RobotReceiver;
+  let smtp: SmtpSinkProcess;
   let hub: HubProcess;
   let browser: ConsoleBrowser;
 
   beforeAll(async () => {
-    [influxd, robots] = await Promise.all([InfluxdProcess.start(), RobotReceiver.start(CREDENTIALS)]);
+    [influxd, robots, smtp] = await Promise.all([InfluxdProcess.start(), RobotReceiver.start(CREDENTIALS), SmtpSinkProcess.start()]);
     hub = await HubProcess.start({ INFLUX_URL: influxd.url, INFLUX_DATABASE: 'console_notify', HUB_ALERT_DEFAULT_RULES: 'off', HUB_CONTACT_POINT_TIMEOUT: '3s' });
     await createOperator(hub, { ...ADMIN, role: 'admin' });
     await createOperator(hub, { ...TOWN_ADMIN, role: 'admin', towns: ['Ashford'] });
@@ -46,6 +48,7 @@ describe('operator console: contact points and notification policy (real browser
     await browser?.close();
     await hub?.cleanup();
     await robots?.close();
+    await smtp?.cleanup();
     await influxd?.cleanup();
   });
 
@@ -148,6 +151,7 @@ describe('operator console: contact points and notification policy (real browser
       { ok: true, status: 204, alertId: null },
       { ok: true, status: 204, alertId: null },
     ]);
+    await browser.screenshot('contact-points-admin');
   });
 
   it('shows a refusal with the receiver’s own answer, not retryable', async () => {
@@ -173,6 +177,39 @@ describe('operator console: contact points and notification policy (real browser
     await eventually(row('old-robot')).toHaveCount(0);
     expect((await hub.get('/api/contact-points/old-robot')).status).toBe(404);
     expect((await hub.get<ContactPointView[]>('/api/contact-points')).body.map((point) => point.name)).toEqual(['duty-webhook', 'head-webhook']);
+  });
+
+  it('creates an email contact point through its form, a bad recipient shown by its line, and a test message reaches the SMTP server', async () => {
+    await page().getByRole('button', { name: 'New contact point…' }).click();
+    const form = editor().getByRole('form', { name: 'New contact point' });
+    await form.locator('input[name="name"]').fill('county-duty-mail');
+    await form.locator('select[name="kind"]').selectOption('email');
+    await form.locator('input[name="host"]').fill('127.0.0.1');
+    await form.locator('input[name="port"]').fill(String(smtp.port));
+    await form.locator('select[name="security"]').selectOption('none');
+    await form.locator('input[name="from"]').fill('hub@county.example');
+    await form.locator('textarea[name="to"]').fill('duty@county.example\nthe head of department');
+    await form.getByRole('button', { name: 'Create contact point' }).click();
+
+    const refused = await hub.request<{ issues: Array<{ field: string; problem: string }> }>('POST', '/api/contact-points', {
+      name: 'county-duty-mail',
+      kind: 'email',
+      settings: { host: '127.0.0.1', port: smtp.port, security: 'none', username: null, ca: null, from: 'hub@county.example', to: ['duty@county.example', 'the head of department'] },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.issues).toHaveLength(1);
+    expect(refused.body.issues[0].field).toBe('settings.to[1]');
+    await eventually(form.locator('[data-field-error="to"]')).toHaveText(`line 2: ${refused.body.issues[0].problem}`);
+
+    await form.locator('textarea[name="to"]').fill('duty@county.example\nhead@county.example');
+    await form.getByRole('button', { name: 'Create contact point' }).click();
+    await eventually(row('county-duty-mail').locator('[data-cell="sends-to"]')).toHaveText(`duty@county.example, head@county.example via 127.0.0.1:${smtp.port}`);
+    await row('county-duty-mail').getByRole('button', { name: 'Send test message to county-duty-mail' }).click();
+    await eventually(row('county-duty-mail').locator('[data-cell="test-result"]')).toHaveText(/^Test message sent \(status 250\)/);
+    const mails = await waitFor(() => smtp.messages(), (messages) => messages.length >= 1, 10_000, 'the test email');
+    expect(mails).toHaveLength(1);
+    expect(mails[0].rcptTos).toEqual(['duty@county.example', 'head@county.example']);
+    await page().getByRole('button', { name: 'Close' }).click();
   });
 
   it('builds “gas critical → duty-webhook, after 15 min unacknowledged → head-webhook” in the policy editor and the hub keeps exactly that tree', async () => {
