@@ -293,7 +293,9 @@ describe('operator console: contact points and notification policy (real browser
     await eventually(row('head-webhook').locator('.confirm')).toHaveText(
       'Delete head-webhook? Its delivery log goes with it. The notification policy still names it (Route 1 escalation level 1): the policy will not save again until that is changed. Delete Keep',
     );
-    await row('head-webhook').getByRole('button', { name: 'Keep' }).click();
+    // From the keyboard: focus is on Keep, the safe answer, and Enter takes it.
+    await eventually(row('head-webhook').getByRole('button', { name: 'Keep' })).toBeFocused();
+    await page().keyboard.press('Enter');
     await eventually(row('head-webhook').getByRole('button', { name: 'Delete head-webhook' })).toHaveCount(1);
     expect((await hub.get('/api/contact-points/head-webhook')).status).toBe(200);
   });

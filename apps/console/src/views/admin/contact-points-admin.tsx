@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { Fragment } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ContactPointView, DeliveryResult } from '@hub/api-types';
 import { hubApi } from '../../api/hub-api';
 import { Empty, ErrorNotice, Loading } from '../../components/states';
@@ -153,6 +153,11 @@ function PointRow(props: {
   onDelete: () => void;
 }): JSX.Element {
   const { point, test } = props;
+  // The Delete… button the admin pressed is replaced by the question: focus moves to its safe answer, not to the page.
+  const keep = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (props.confirming) keep.current?.focus();
+  }, [props.confirming]);
   return (
     <tr data-contact-point={point.name} data-kind={point.kind}>
       <th scope="row">
@@ -178,7 +183,7 @@ function PointRow(props: {
             <button type="button" class="button button-small button-danger" onClick={props.onDelete}>
               Delete
             </button>{' '}
-            <button type="button" class="button button-small" onClick={() => props.onConfirm(false)}>
+            <button type="button" class="button button-small" ref={keep} onClick={() => props.onConfirm(false)}>
               Keep
             </button>
           </span>
