@@ -212,7 +212,7 @@ describe('operator console: contact points and notification policy (real browser
     await page().getByRole('button', { name: 'Close' }).click();
   });
 
-  it('builds “gas critical → duty-webhook, after 15 min unacknowledged → head-webhook” in the policy editor and the hub keeps exactly that tree', async () => {
+  it('builds a named route “gas critical → duty-webhook, after 15 min unacknowledged → head-webhook”, operators’ own email through the mail contact point, and the hub keeps exactly that tree', async () => {
     await page().getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Notification policy' }).click();
     const tree = page().locator('[data-policy-tree]');
     await eventually(tree.locator('[data-route="default"] [data-cell="sends"]')).toHaveText('→ nobody');
@@ -221,7 +221,9 @@ describe('operator console: contact points and notification policy (real browser
     await page().getByRole('button', { name: 'Edit policy…' }).click();
     const form = page().getByRole('form', { name: 'Notification policy' });
     await form.getByRole('button', { name: 'Add route' }).click();
+    await form.locator('select[name="personalDelivery-email"]').selectOption('county-duty-mail');
     const route = form.locator('[data-route-editor="1"]');
+    await route.getByLabel('Name (optional: operators subscribe to it)').fill('gas-critical');
     await route.locator('[data-field="domains"]').getByRole('checkbox', { name: 'gas' }).check();
     await route.locator('[data-field="severities"]').getByRole('checkbox', { name: 'critical' }).check();
     await route.getByRole('checkbox', { name: 'Same contact points as the parent route' }).uncheck();
@@ -244,8 +246,10 @@ describe('operator console: contact points and notification policy (real browser
       repeatIntervalMs: 14_400_000,
       quietHours: null,
       escalation: [],
+      personalDelivery: { email: 'county-duty-mail', sms: null },
       routes: [
         {
+          name: 'gas-critical',
           matchers: { domains: ['gas'], severities: ['critical'] },
           contactPoints: ['duty-webhook'],
           escalation: [{ afterMs: 900_000, contactPoints: ['head-webhook'] }],
@@ -253,7 +257,9 @@ describe('operator console: contact points and notification policy (real browser
         },
       ],
     });
+    await eventually(tree.locator('[data-route="1"] [data-cell="name"]')).toHaveText('gas-critical');
     await eventually(tree.locator('[data-route="1"] [data-cell="matches"]')).toHaveText('domain gas, severity critical');
+    await eventually(tree.locator('[data-cell="personal-delivery"]')).toHaveText('Operators’ own email: through county-duty-mail; own SMS: not offered');
     await eventually(tree.locator('[data-route="1"] [data-cell="sends"]')).toHaveText('→ duty-webhook');
     await eventually(tree.locator('[data-route="1"] [data-cell="escalation"]')).toHaveText('after 15 min unacknowledged → head-webhook');
   });
@@ -278,7 +284,7 @@ describe('operator console: contact points and notification policy (real browser
     expect(refused.body.issues).toEqual([{ field: 'routes[0].escalation[1].afterMs', problem: LEVEL_ORDER_PROBLEM }]);
     await eventually(second.locator('[data-field-error="after"]')).toHaveText(LEVEL_ORDER_PROBLEM);
     await eventually(second.getByLabel('After (minutes unacknowledged)')).toHaveAttribute('aria-invalid', 'true');
-    await eventually(form.locator('[data-problem-path]')).toHaveText(`Route 1 (gas, critical) › escalation level 2 › after: ${LEVEL_ORDER_PROBLEM}`);
+    await eventually(form.locator('[data-problem-path]')).toHaveText(`Route 1 “gas-critical” (gas, critical) › escalation level 2 › after: ${LEVEL_ORDER_PROBLEM}`);
     await eventually(form.locator('.field-error')).toHaveCount(1);
     expect((await hub.get<NotificationPolicyTree>('/api/notification-policies')).body).toEqual(before);
     await browser.screenshot('notification-policy-editor');

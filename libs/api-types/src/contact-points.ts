@@ -4,6 +4,7 @@
  * and @hub/alerts (NotificationPolicyTree); the hub's controllers answer with those, which these mirror.
  */
 import type { Severity } from './alerts';
+import type { PersonalChannelName } from './notifications';
 
 export const CONTACT_POINT_KINDS = ['email', 'dingtalk', 'feishu', 'wecom', 'sms', 'webhook'] as const;
 export type ContactPointKind = (typeof CONTACT_POINT_KINDS)[number];
@@ -84,6 +85,8 @@ export interface RouteSettings {
 
 /** A child route: settings it leaves out are inherited from its parent. */
 export interface PolicyRoute extends Partial<RouteSettings> {
+  /** Optional, unique in the tree: what operators subscribe to. */
+  readonly name?: string;
   readonly matchers?: RouteMatchers;
   readonly continue?: boolean;
   readonly routes?: readonly PolicyRoute[];
@@ -92,4 +95,6 @@ export interface PolicyRoute extends Partial<RouteSettings> {
 /** The whole tree: the default route (it matches everything) and its children. */
 export interface NotificationPolicyTree extends RouteSettings {
   readonly routes: readonly PolicyRoute[];
+  /** Per channel, the contact point whose server carries operators' own subscriptions; null: not offered. */
+  readonly personalDelivery: Readonly<Record<PersonalChannelName, string | null>>;
 }

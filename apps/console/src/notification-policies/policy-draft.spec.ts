@@ -8,8 +8,9 @@ const TREE: NotificationPolicyTree = {
   repeatIntervalMs: 14_400_000,
   quietHours: { start: '22:00', end: '07:00', timeZone: 'Asia/Shanghai' },
   escalation: [],
+  personalDelivery: { email: 'county-mail', sms: null },
   routes: [
-    { matchers: { domains: ['gas'], severities: ['critical'] }, contactPoints: ['gas-on-call'], repeatIntervalMs: 3_600_000, escalation: [{ afterMs: 900_000, contactPoints: ['head'] }], routes: [] },
+    { name: 'gas-critical', matchers: { domains: ['gas'], severities: ['critical'] }, contactPoints: ['gas-on-call'], repeatIntervalMs: 3_600_000, escalation: [{ afterMs: 900_000, contactPoints: ['head'] }], routes: [] },
     { matchers: { towns: ['Ashford'] }, contactPoints: ['ashford'], continue: true, routes: [] },
   ],
 };
@@ -27,6 +28,11 @@ describe('notification policy editor model', () => {
     ]);
   });
 
+  it('leaves a quiet-hours zone left blank out, for the hub to take the county’s', () => {
+    const draft = updateRoute(draftOfTree(TREE), [], (route) => ({ ...route, quietTimeZone: ' ' }));
+    expect(treeOfDraft(draft).quietHours).toEqual({ start: '22:00', end: '07:00' });
+  });
+
   it('sends a duration it cannot read as typed, for the hub to name', () => {
     const draft = updateRoute(draftOfTree(TREE), [], (route) => ({ ...route, groupWait: 'soon' }));
     expect(treeOfDraft(draft).groupWaitMs).toBe('soon');
@@ -41,7 +47,8 @@ describe('notification policy editor model', () => {
 
   it('names a problem’s route in words and gathers a field’s problems', () => {
     const draft = draftOfTree(TREE);
-    expect(describePath(draft, 'routes[0].escalation[1].afterMs')).toBe('Route 1 (gas, critical) › escalation level 2 › after');
+    expect(describePath(draft, 'routes[0].escalation[1].afterMs')).toBe('Route 1 “gas-critical” (gas, critical) › escalation level 2 › after');
+    expect(describePath(draft, 'personalDelivery.sms')).toBe('Default route › operators’ own messages › sms');
     expect(describePath(draft, 'routes[1].contactPoints[0]')).toBe('Route 2 (Ashford) › contact points (entry 1)');
     expect(describePath(draft, 'quietHours.timeZone')).toBe('Default route › quiet hours › time zone');
     expect(problemsAt({ 'routes[0].contactPoints[1]': 'names no contact point: "x"', 'routes[0].contactPointsExtra': 'no' }, 'routes[0].contactPoints')).toBe('entry 2: names no contact point: "x"');

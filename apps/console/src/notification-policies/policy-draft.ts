@@ -1,4 +1,4 @@
-import type { NotificationPolicyTree, PolicyRoute, QuietHours, RouteMatchers, Severity } from '@hub/api-types';
+import type { NotificationPolicyTree, PersonalChannelName, PolicyRoute, QuietHours, RouteMatchers, Severity } from '@hub/api-types';
 
 /**
  * The notification policy editor's model: the tree as typed, durations in minutes as text. A child route's setting
@@ -8,6 +8,8 @@ import type { NotificationPolicyTree, PolicyRoute, QuietHours, RouteMatchers, Se
 export interface RouteDraft {
   /** Only for rendering (stable keys while routes are added and removed). */
   readonly id: number;
+  /** Optional on a child route (what operators subscribe to); unused on the default route. */
+  readonly name: string;
   readonly domains: readonly string[];
   readonly severities: readonly Severity[];
   /** Comma- or line-separated. */
@@ -24,6 +26,8 @@ export interface RouteDraft {
   readonly quietTimeZone: string;
   readonly escalation: readonly LevelDraft[] | null;
   readonly routes: readonly RouteDraft[];
+  /** Only on the default route: the contact point per channel carrying operators' own messages ('' none). */
+  readonly personalDelivery: Readonly<Record<PersonalChannelName, string>>;
 }
 
 export interface LevelDraft {
@@ -36,7 +40,6 @@ let nextId = 1;
 const newId = (): number => nextId++;
 
 const MINUTE = 60_000;
-export const DEFAULT_QUIET_TIME_ZONE = 'Asia/Shanghai';
 
 /** 900000 → "15", 30000 → "0.5". */
 export const minutesText = (ms: number | undefined): string => (ms === undefined ? '' : String(Math.round((ms / MINUTE) * 1000) / 1000));
@@ -53,6 +56,7 @@ const listOf = (text: string): string[] => text.split(/[\n,]+/).map((item) => it
 export function emptyRoute(): RouteDraft {
   return {
     id: newId(),
+    name: '',
     domains: [],
     severities: [],
     towns: '',
@@ -65,9 +69,10 @@ export function emptyRoute(): RouteDraft {
     quietHours: 'inherit',
     quietStart: '22:00',
     quietEnd: '07:00',
-    quietTimeZone: DEFAULT_QUIET_TIME_ZONE,
+    quietTimeZone: '',
     escalation: null,
     routes: [],
+    personalDelivery: { email: '', sms: '' },
   };
 }
 
@@ -75,10 +80,11 @@ export function emptyLevel(after = ''): LevelDraft {
   return { id: newId(), after, contactPoints: [] };
 }
 
-function routeDraft(route: PolicyRoute, root: boolean): RouteDraft {
+function routeDraft(route: PolicyRoute & Partial<Pick<NotificationPolicyTree, 'personalDelivery'>>, root: boolean): RouteDraft {
   const quiet = route.quietHours;
   return {
     id: newId(),
+    name: route.name ?? '',
     domains: route.matchers?.domains ?? [],
     severities: route.matchers?.severities ?? [],
     towns: (route.matchers?.towns ?? []).join(', '),
@@ -91,9 +97,10 @@ function routeDraft(route: PolicyRoute, root: boolean): RouteDraft {
     quietHours: quiet === undefined ? (root ? 'none' : 'inherit') : quiet === null ? 'none' : 'set',
     quietStart: quiet?.start ?? '22:00',
     quietEnd: quiet?.end ?? '07:00',
-    quietTimeZone: quiet?.timeZone ?? DEFAULT_QUIET_TIME_ZONE,
+    quietTimeZone: quiet?.timeZone ?? '',
     escalation: route.escalation?.map((level) => ({ id: newId(), after: minutesText(level.afterMs), contactPoints: level.contactPoints })) ?? (root ? [] : null),
     routes: (route.routes ?? []).map((child) => routeDraft(child, false)),
+    personalDelivery: { email: route.personalDelivery?.email ?? '', sms: route.personalDelivery?.sms ?? '' },
   };
 }
 
@@ -114,7 +121,12 @@ function matchersOf(draft: RouteDraft): RouteMatchers | undefined {
 /** The settings a route sets itself; what it leaves out, it inherits. Durations the hub cannot read are sent as typed. */
 function settingsOf(draft: RouteDraft): Record<string, unknown> {
   const quietHours: QuietHours | null | undefined =
-    draft.quietHours === 'inherit' ? undefined : draft.quietHours === 'none' ? null : { start: draft.quietStart.trim(), end: draft.quietEnd.trim(), timeZone: draft.quietTimeZone.trim() || DEFAULT_QUIET_TIME_ZONE };
+    draft.quietHours === 'inherit'
+      ? undefined
+      : draft.quietHours === 'none'
+        ? null
+        : // No zone typed: the hub takes the county's (HUB_TIME_ZONE).
+          ({ start: draft.quietStart.trim(), end: draft.quietEnd.trim(), ...(draft.quietTimeZone.trim() === '' ? {} : { timeZone: draft.quietTimeZone.trim() }) } as QuietHours);
   const timings = { groupWaitMs: durationOf(draft.groupWait), groupIntervalMs: durationOf(draft.groupInterval), repeatIntervalMs: durationOf(draft.repeat) };
   return {
     ...(draft.contactPoints === null ? {} : { contactPoints: draft.contactPoints }),
@@ -126,7 +138,9 @@ function settingsOf(draft: RouteDraft): Record<string, unknown> {
 
 function routeOf(draft: RouteDraft): PolicyRoute {
   const matchers = matchersOf(draft);
+  const name = draft.name.trim();
   return {
+    ...(name === '' ? {} : { name }),
     ...(matchers === undefined ? {} : { matchers }),
     ...(draft.continue ? { continue: true } : {}),
     ...settingsOf(draft),
@@ -139,7 +153,8 @@ function routeOf(draft: RouteDraft): PolicyRoute {
  * decides what is valid, and names it at its path.
  */
 export function treeOfDraft(draft: RouteDraft): NotificationPolicyTree {
-  return { ...settingsOf(draft), routes: draft.routes.map(routeOf) } as unknown as NotificationPolicyTree;
+  const personalDelivery = { email: draft.personalDelivery.email || null, sms: draft.personalDelivery.sms || null };
+  return { ...settingsOf(draft), routes: draft.routes.map(routeOf), personalDelivery } as unknown as NotificationPolicyTree;
 }
 
 /** Replaces the route at `path` (indexes from the root down) with what `change` makes of it. */
@@ -192,6 +207,8 @@ const FIELD_WORDS: Readonly<Record<string, string>> = {
   continue: 'continue',
   routes: 'child routes',
   timeZone: 'time zone',
+  personalDelivery: 'operators’ own messages',
+  name: 'name',
 };
 
 /**
@@ -224,5 +241,6 @@ export function describePath(root: RouteDraft, path: string): string {
 /** "Route 1.2 (gas, critical)": its place in the tree and what it matches. */
 export function routeTitle(numbers: readonly number[], route: RouteDraft | undefined): string {
   const matched = route ? [...route.domains, ...listOf(route.towns), ...route.severities, ...listOf(route.ruleIds)] : [];
-  return `Route ${numbers.join('.')}${matched.length > 0 ? ` (${matched.join(', ')})` : route ? ' (every alert)' : ''}`;
+  const named = route && route.name.trim() !== '' ? ` “${route.name.trim()}”` : '';
+  return `Route ${numbers.join('.')}${named}${matched.length > 0 ? ` (${matched.join(', ')})` : route ? ' (every alert)' : ''}`;
 }

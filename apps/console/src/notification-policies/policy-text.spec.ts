@@ -8,6 +8,7 @@ const TREE: NotificationPolicyTree = {
   repeatIntervalMs: 0,
   quietHours: null,
   escalation: [],
+  personalDelivery: { email: 'duty', sms: null },
   routes: [
     { matchers: { domains: ['gas'], severities: ['critical'] }, contactPoints: ['gas'], escalation: [{ afterMs: 900_000, contactPoints: ['head'] }], routes: [{ contactPoints: ['duty'] }] },
   ],
@@ -22,7 +23,7 @@ describe('notification policy in words', () => {
   });
 
   it('finds every place the tree names a contact point', () => {
-    expect(placesNaming(TREE, 'duty')).toEqual(['Default route', 'Route 1.1']);
+    expect(placesNaming(TREE, 'duty')).toEqual(['operators’ own email', 'Default route', 'Route 1.1']);
     expect(placesNaming(TREE, 'head')).toEqual(['Route 1 escalation level 1']);
     expect(placesNaming(TREE, 'nobody')).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import type { EscalationLevel, PolicyRoute, QuietHours, RouteMatchers } from '@hub/api-types';
+import type { EscalationLevel, NotificationPolicyTree, PolicyRoute, QuietHours, RouteMatchers } from '@hub/api-types';
 import { minutesText } from './policy-draft';
 
 /** The policy in words, for the read-only tree: what a route takes, where it sends, how often, and who is told next. */
@@ -41,9 +41,11 @@ export function timingsText(route: Partial<PolicyRoute>): string[] {
  * Where the tree names a contact point, in words ("Default route", "Route 1.2 escalation level 1"): told before it
  * is deleted, since the hub lets it go but refuses the next tree that still names it.
  */
-export function placesNaming(tree: PolicyRoute, name: string, numbers: readonly number[] = []): string[] {
+export function placesNaming(tree: PolicyRoute & Partial<Pick<NotificationPolicyTree, 'personalDelivery'>>, name: string, numbers: readonly number[] = []): string[] {
   const route = numbers.length === 0 ? 'Default route' : `Route ${numbers.join('.')}`;
   return [
+    ...(tree.personalDelivery?.email === name ? ['operators’ own email'] : []),
+    ...(tree.personalDelivery?.sms === name ? ['operators’ own SMS'] : []),
     ...(tree.contactPoints?.includes(name) ? [route] : []),
     ...(tree.escalation ?? []).flatMap((level, index) => (level.contactPoints.includes(name) ? [`${route} escalation level ${index + 1}`] : [])),
     ...(tree.routes ?? []).flatMap((child, index) => placesNaming(child, name, [...numbers, index + 1])),

@@ -77,6 +77,10 @@ function PolicyEditor(props: { tree: NotificationPolicyTree; onSaved: () => void
 
   const context: RouteEditorContext = {
     contactPoints: contactPoints.data?.map((point) => point.name) ?? [],
+    personalOptions: {
+      email: contactPoints.data?.filter((point) => point.kind === 'email').map((point) => point.name) ?? [],
+      sms: contactPoints.data?.filter((point) => point.kind === 'sms').map((point) => point.name) ?? [],
+    },
     domains: catalogue.data?.domains.map((domain) => domain.domain) ?? [],
     problems,
     change: (path, change) => setDraft((current) => updateRoute(current, path, change)),

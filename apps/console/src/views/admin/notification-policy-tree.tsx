@@ -15,6 +15,10 @@ export function PolicyTreeView(props: { tree: NotificationPolicyTree }): JSX.Ele
           <strong>Default route</strong> <span class="muted">— every alert no child route takes</span>
         </p>
         <RouteBody route={tree} root />
+        <p class="muted small" data-cell="personal-delivery">
+          Operators’ own email: {tree.personalDelivery.email === null ? 'not offered' : `through ${tree.personalDelivery.email}`}; own SMS:{' '}
+          {tree.personalDelivery.sms === null ? 'not offered' : `through ${tree.personalDelivery.sms}`}
+        </p>
       </div>
       {tree.routes.length === 0 ? (
         <p class="muted">No child routes: every alert goes the default route’s way.</p>
@@ -34,7 +38,14 @@ function RouteList(props: { routes: readonly PolicyRoute[]; numbers: readonly nu
         return (
           <li key={label} class="policy-route" data-route={label}>
             <p class="policy-route-title">
-              <strong>Route {label}</strong>: <span data-cell="matches">{matchersText(route.matchers)}</span>
+              <strong>Route {label}</strong>
+              {route.name && (
+                <>
+                  {' '}
+                  <code data-cell="name">{route.name}</code>
+                </>
+              )}
+              : <span data-cell="matches">{matchersText(route.matchers)}</span>
               {route.continue && <span class="muted"> — and keeps looking at the next routes (continue)</span>}
             </p>
             <RouteBody route={route} root={false} />

@@ -1,5 +1,5 @@
 import type { ComponentChildren, JSX } from 'preact';
-import { SEVERITIES, type Severity } from '@hub/api-types';
+import { PERSONAL_CHANNEL_NAMES, type PersonalChannelName, SEVERITIES, type Severity } from '@hub/api-types';
 import { emptyLevel, emptyRoute, type LevelDraft, type Problems, problemsAt, type RouteDraft, routePrefix, routeTitle } from '../../notification-policies/policy-draft';
 
 /** The hub allows child routes 4 levels deep. */
@@ -7,6 +7,8 @@ const MAX_DEPTH = 4;
 
 export interface RouteEditorContext {
   readonly contactPoints: readonly string[];
+  /** Per channel, the contact points of that kind (an email server can carry operators' own email, an SMS gateway their SMS). */
+  readonly personalOptions: Readonly<Record<PersonalChannelName, readonly string[]>>;
   readonly domains: readonly string[];
   readonly problems: Problems;
   change(path: readonly number[], change: (route: RouteDraft) => RouteDraft): void;
@@ -44,8 +46,18 @@ export function RouteEditor(props: { route: RouteDraft; path: readonly number[];
           </button>
         </div>
       )}
+      {root && <PersonalDelivery route={route} context={context} onChange={(personalDelivery) => set({ personalDelivery })} />}
       {!root && (
         <div class="form-grid">
+          <TextField
+            label="Name (optional: operators subscribe to it)"
+            name="routeName"
+            id={domId('name')}
+            value={route.name}
+            placeholder="gas-critical"
+            onInput={(name) => set({ name })}
+            problem={at('name')}
+          />
           <CheckGroup label="Domains (none ticked: any)" name="domains" options={context.domains} chosen={route.domains} onChange={(domains) => set({ domains })} problem={at('matchers.domains')} />
           <CheckGroup
             label="Severities (none ticked: any)"
@@ -95,7 +107,7 @@ export function RouteEditor(props: { route: RouteDraft; path: readonly number[];
           <>
             <TextField label="Quiet from (HH:MM)" name="quietStart" id={domId('quiet-start')} value={route.quietStart} onInput={(quietStart) => set({ quietStart })} problem={at('quietHours.start')} />
             <TextField label="Quiet until (HH:MM)" name="quietEnd" id={domId('quiet-end')} value={route.quietEnd} onInput={(quietEnd) => set({ quietEnd })} problem={at('quietHours.end')} />
-            <TextField label="Time zone" name="quietTimeZone" id={domId('quiet-zone')} value={route.quietTimeZone} onInput={(quietTimeZone) => set({ quietTimeZone })} problem={at('quietHours.timeZone')} />
+            <TextField label="Time zone" name="quietTimeZone" id={domId('quiet-zone')} value={route.quietTimeZone} placeholder="the county’s" onInput={(quietTimeZone) => set({ quietTimeZone })} problem={at('quietHours.timeZone')} />
           </>
         )}
         <Problem id={domId('quiet')} text={context.problems[`${prefix}quietHours`]} />
@@ -156,6 +168,48 @@ function Escalation(props: { route: RouteDraft; prefix: string; context: RouteEd
       <button type="button" class="button button-small" onClick={() => props.onChange([...levels, emptyLevel()])}>
         Add escalation level
       </button>
+    </div>
+  );
+}
+
+const CHANNEL_LABELS: Readonly<Record<PersonalChannelName, string>> = { email: 'Operators’ own email goes through', sms: 'Operators’ own SMS go through' };
+
+/** The default route's choice of the contact points that carry operators' own subscriptions, one per channel. */
+function PersonalDelivery(props: { route: RouteDraft; context: RouteEditorContext; onChange: (delivery: RouteDraft['personalDelivery']) => void }): JSX.Element {
+  return (
+    <div class="form-grid">
+      {PERSONAL_CHANNEL_NAMES.map((channel) => {
+        const problem = problemsAt(props.context.problems, `personalDelivery.${channel}`);
+        const chosen = props.route.personalDelivery[channel];
+        const options = [...props.context.personalOptions[channel], ...(chosen !== '' && !props.context.personalOptions[channel].includes(chosen) ? [chosen] : [])];
+        return (
+          <div class="field" key={channel}>
+            <label>
+              <span class="field-label">{CHANNEL_LABELS[channel]}</span>
+              <select
+                name={`personalDelivery-${channel}`}
+                value={chosen}
+                onChange={(event) => props.onChange({ ...props.route.personalDelivery, [channel]: event.currentTarget.value })}
+                {...(problem ? { 'aria-invalid': 'true' as const, 'aria-describedby': `personal-${channel}-error` } : {})}
+              >
+                <option value="">not offered</option>
+                {options.map((name) => (
+                  <option key={name} value={name}>
+                    {name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <p class="field-hint">{channel === 'email' ? 'an email contact point: its server sends to each operator’s own address' : 'an SMS contact point: its gateway sends to each operator’s own phone'}</p>
+            {problem && (
+              <p class="field-error" id={`personal-${channel}-error`} data-field-error={`personalDelivery-${channel}`}>
+                {problem}
+              </p>
+            )}
+          </div>
+        );
+      })}
+      <Problem id="personal-delivery" text={props.context.problems.personalDelivery} />
     </div>
   );
 }
