@@ -28,6 +28,11 @@ describe('notification policy editor model', () => {
     ]);
   });
 
+  it('saves back as read the fields it does not know, the route’s and its matchers’', () => {
+    const later = { ...TREE, grouping: 'by-town', routes: [{ ...TREE.routes[0], matchers: { ...TREE.routes[0].matchers, devices: ['g-1'] }, mute: true }] } as unknown as NotificationPolicyTree;
+    expect(treeOfDraft(draftOfTree(later))).toEqual(later);
+  });
+
   it('leaves a quiet-hours zone left blank out, for the hub to take the county’s', () => {
     const draft = updateRoute(draftOfTree(TREE), [], (route) => ({ ...route, quietTimeZone: ' ' }));
     expect(treeOfDraft(draft).quietHours).toEqual({ start: '22:00', end: '07:00' });

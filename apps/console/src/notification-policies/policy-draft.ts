@@ -28,7 +28,15 @@ export interface RouteDraft {
   readonly routes: readonly RouteDraft[];
   /** Only on the default route: the contact point per channel carrying operators' own messages ('' none). */
   readonly personalDelivery: Readonly<Record<PersonalChannelName, string>>;
+  /** Fields of the route and of its matchers this editor does not know (added to the hub later): saved back as read. */
+  readonly unknown: Readonly<Record<string, unknown>>;
+  readonly unknownMatchers: Readonly<Record<string, unknown>>;
 }
+
+const ROUTE_KEYS = ['name', 'matchers', 'continue', 'contactPoints', 'groupWaitMs', 'groupIntervalMs', 'repeatIntervalMs', 'quietHours', 'escalation', 'routes', 'personalDelivery'];
+const MATCHER_KEYS = ['domains', 'towns', 'severities', 'ruleIds'];
+const othersOf = (value: object | undefined, known: readonly string[]): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(value ?? {}).filter(([key]) => !known.includes(key)));
 
 export interface LevelDraft {
   readonly id: number;
@@ -73,6 +81,8 @@ export function emptyRoute(): RouteDraft {
     escalation: null,
     routes: [],
     personalDelivery: { email: '', sms: '' },
+    unknown: {},
+    unknownMatchers: {},
   };
 }
 
@@ -101,6 +111,8 @@ function routeDraft(route: PolicyRoute & Partial<Pick<NotificationPolicyTree, 'p
     escalation: route.escalation?.map((level) => ({ id: newId(), after: minutesText(level.afterMs), contactPoints: level.contactPoints })) ?? (root ? [] : null),
     routes: (route.routes ?? []).map((child) => routeDraft(child, false)),
     personalDelivery: { email: route.personalDelivery?.email ?? '', sms: route.personalDelivery?.sms ?? '' },
+    unknown: othersOf(route, ROUTE_KEYS),
+    unknownMatchers: othersOf(route.matchers, MATCHER_KEYS),
   };
 }
 
@@ -110,6 +122,7 @@ function matchersOf(draft: RouteDraft): RouteMatchers | undefined {
   const towns = listOf(draft.towns);
   const ruleIds = listOf(draft.ruleIds);
   const matchers: RouteMatchers = {
+    ...draft.unknownMatchers,
     ...(draft.domains.length > 0 ? { domains: draft.domains } : {}),
     ...(towns.length > 0 ? { towns } : {}),
     ...(draft.severities.length > 0 ? { severities: draft.severities } : {}),
@@ -140,6 +153,7 @@ function routeOf(draft: RouteDraft): PolicyRoute {
   const matchers = matchersOf(draft);
   const name = draft.name.trim();
   return {
+    ...draft.unknown,
     ...(name === '' ? {} : { name }),
     ...(matchers === undefined ? {} : { matchers }),
     ...(draft.continue ? { continue: true } : {}),
@@ -154,7 +168,7 @@ function routeOf(draft: RouteDraft): PolicyRoute {
  */
 export function treeOfDraft(draft: RouteDraft): NotificationPolicyTree {
   const personalDelivery = { email: draft.personalDelivery.email || null, sms: draft.personalDelivery.sms || null };
-  return { ...settingsOf(draft), routes: draft.routes.map(routeOf), personalDelivery } as unknown as NotificationPolicyTree;
+  return { ...draft.unknown, ...settingsOf(draft), routes: draft.routes.map(routeOf), personalDelivery } as unknown as NotificationPolicyTree;
 }
 
 /** Replaces the route at `path` (indexes from the root down) with what `change` makes of it. */
