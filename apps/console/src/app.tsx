@@ -49,6 +49,8 @@ const ROUTES: readonly Route[] = [
   { pattern: '/admin/catalogue', render: () => <AdminView section="catalogue" /> },
   { pattern: '/admin/device-profiles', render: () => <AdminView section="device-profiles" /> },
   { pattern: '/admin/network-servers', render: () => <AdminView section="network-servers" /> },
+  { pattern: '/admin/contact-points', render: () => <AdminView section="contact-points" /> },
+  { pattern: '/admin/notification-policies', render: () => <AdminView section="notification-policies" /> },
   { pattern: '/admin/message-templates', render: () => <AdminView section="message-templates" /> },
   { pattern: '/admin/audit', render: () => <AdminView section="audit" /> },
 ];

@@ -7,6 +7,7 @@ export type { Catalogue, CatalogueDomain, CatalogueMetric, Domain, RejectReason 
 export * from './access';
 export * from './alerts';
 export * from './commands';
+export * from './contact-points';
 export * from './describe-condition';
 export * from './devices';
 export * from './health';

@@ -4,6 +4,10 @@ import type {
   ApiKeyView,
   AuditPage,
   CommandView,
+  ContactPointChangeBody,
+  ContactPointDelivery,
+  ContactPointView,
+  DeliveryResult,
   CreatedApiKey,
   DeviceConfigView,
   DeviceProfileView,
@@ -13,7 +17,9 @@ import type {
   PersonalNotificationsView,
   NetworkServerChangeBody,
   NetworkServerView,
+  NewContactPointBody,
   NewNetworkServerBody,
+  NotificationPolicyTree,
   OperatorView,
   AlertDeliveryView,
   AlertEventView,
@@ -121,6 +127,19 @@ export const hubApi = {
   createNetworkServer: (server: NewNetworkServerBody) => sendJson<NetworkServerView>('POST', '/api/network-servers', server),
   updateNetworkServer: (name: string, change: NetworkServerChangeBody) => sendJson<NetworkServerView>('PATCH', `/api/network-servers/${encodeURIComponent(name)}`, change),
   deleteNetworkServer: (name: string) => sendJson<void>('DELETE', `/api/network-servers/${encodeURIComponent(name)}`),
+
+  /** County-wide admins only; secrets are write-only (views say which are set). */
+  contactPoints: (signal?: AbortSignal) => getJson<ContactPointView[]>('/api/contact-points', signal),
+  createContactPoint: (point: NewContactPointBody) => sendJson<ContactPointView>('POST', '/api/contact-points', point),
+  updateContactPoint: (name: string, change: ContactPointChangeBody) => sendJson<ContactPointView>('PATCH', `/api/contact-points/${encodeURIComponent(name)}`, change),
+  deleteContactPoint: (name: string) => sendJson<void>('DELETE', `/api/contact-points/${encodeURIComponent(name)}`),
+  /** Sends a sample gas critical marked [TEST]; answered 200 also when the provider refused (ok false). */
+  testContactPoint: (name: string) => sendJson<DeliveryResult>('POST', `/api/contact-points/${encodeURIComponent(name)}/test`),
+  contactPointDeliveries: (name: string, limit: number, signal?: AbortSignal) =>
+    getJson<ContactPointDelivery[]>(`/api/contact-points/${encodeURIComponent(name)}/deliveries${query({ limit })}`, signal),
+  notificationPolicies: (signal?: AbortSignal) => getJson<NotificationPolicyTree>('/api/notification-policies', signal),
+  /** Replaces the whole tree; a 400 lists every problem at its path (routes[0].escalation[1].afterMs). */
+  replaceNotificationPolicies: (tree: NotificationPolicyTree) => sendJson<NotificationPolicyTree>('PUT', '/api/notification-policies', tree),
 
   operators: (signal?: AbortSignal) => getJson<OperatorView[]>('/api/operators', signal),
   createOperator: (operator: unknown) => sendJson<OperatorView>('POST', '/api/operators', operator),

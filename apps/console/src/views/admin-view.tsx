@@ -6,12 +6,14 @@ import { Link } from '../router';
 import { ApiKeysAdmin } from './admin/api-keys-admin';
 import { AuditLogView } from './admin/audit-log-view';
 import { CatalogueAdmin } from './admin/catalogue-admin';
+import { ContactPointsAdmin } from './admin/contact-points-admin';
 import { DeviceProfilesAdmin } from './admin/device-profiles-admin';
 import { NetworkServersAdmin } from './admin/network-servers-admin';
+import { NotificationPolicyAdmin } from './admin/notification-policy-admin';
 import { NotificationTemplatesAdmin } from './admin/notification-templates-admin';
 import { OperatorsAdmin } from './admin/operators-admin';
 
-export type AdminSection = 'operators' | 'api-keys' | 'catalogue' | 'device-profiles' | 'network-servers' | 'message-templates' | 'audit';
+export type AdminSection = 'operators' | 'api-keys' | 'catalogue' | 'device-profiles' | 'network-servers' | 'contact-points' | 'notification-policies' | 'message-templates' | 'audit';
 
 /** countyWide: shared by every town, so only an admin of the whole county sees it (the hub refuses others' changes). */
 const SECTIONS: ReadonlyArray<{ section: AdminSection; href: string; label: string; countyWide?: boolean }> = [
@@ -20,6 +22,8 @@ const SECTIONS: ReadonlyArray<{ section: AdminSection; href: string; label: stri
   { section: 'catalogue', href: '/admin/catalogue', label: 'Catalogue' },
   { section: 'device-profiles', href: '/admin/device-profiles', label: 'Device profiles', countyWide: true },
   { section: 'network-servers', href: '/admin/network-servers', label: 'Network servers', countyWide: true },
+  { section: 'contact-points', href: '/admin/contact-points', label: 'Contact points', countyWide: true },
+  { section: 'notification-policies', href: '/admin/notification-policies', label: 'Notification policy', countyWide: true },
   { section: 'message-templates', href: '/admin/message-templates', label: 'Message templates', countyWide: true },
   { section: 'audit', href: '/admin/audit', label: 'Audit log' },
 ];
@@ -55,6 +59,14 @@ export function AdminView(props: { section: AdminSection }): JSX.Element {
           <NetworkServersAdmin />
         ) : (
           <Empty title="County-wide admins only">A network server carries every town’s devices, and its credentials read all of them, so only an admin of the whole county manages it.</Empty>
+        ))}
+      {props.section === 'contact-points' &&
+        (countyWide ? <ContactPointsAdmin /> : <Empty title="County-wide admins only">A contact point reaches people in every town, so only an admin of the whole county manages it.</Empty>)}
+      {props.section === 'notification-policies' &&
+        (countyWide ? (
+          <NotificationPolicyAdmin />
+        ) : (
+          <Empty title="County-wide admins only">The notification policy routes the alerts of every town and domain, so only an admin of the whole county keeps it.</Empty>
         ))}
       {props.section === 'message-templates' &&
         (countyWide ? <NotificationTemplatesAdmin /> : <Empty title="County-wide admins only">Message templates write every town’s alert messages, so only an admin of the whole county changes them.</Empty>)}
