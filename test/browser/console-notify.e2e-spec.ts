@@ -94,9 +94,10 @@ describe('operator console: contact points and notification policy (real browser
     const form = editor().getByRole('form', { name: 'New contact point' });
     await form.locator('input[name="url"]').fill(webhookUrl());
     await form.locator('input[name="secret"]').fill(CREDENTIALS.webhook.secret);
+    await form.locator('select[name="language"]').selectOption('zh');
     const posted = nextRequestBody('POST', '/api/contact-points');
     await form.getByRole('button', { name: 'Create contact point' }).click();
-    expect(await posted).toEqual({ name: 'duty-webhook', kind: 'webhook', settings: { url: webhookUrl(), secret: CREDENTIALS.webhook.secret } });
+    expect(await posted).toEqual({ name: 'duty-webhook', kind: 'webhook', language: 'zh', settings: { url: webhookUrl(), secret: CREDENTIALS.webhook.secret } });
 
     await eventually(editor()).toHaveAttribute('data-editing', 'duty-webhook');
     await eventually(row('duty-webhook').locator('[data-cell="kind"]')).toHaveText('Webhook');
@@ -109,7 +110,8 @@ describe('operator console: contact points and notification policy (real browser
     const [request] = robots.received;
     expect(request).toMatchObject({ platform: 'webhook', method: 'POST', path: '/webhook', signatureOk: true });
     expect(verifyHubWebhook(request.headers, request.rawBody, CREDENTIALS.webhook.secret)).toBe(true);
-    expect(JSON.parse(request.rawBody)).toMatchObject({ contactPoint: 'duty-webhook', test: true });
+    // Written in the language chosen in the form.
+    expect(JSON.parse(request.rawBody)).toMatchObject({ contactPoint: 'duty-webhook', test: true, subject: '【测试】【严重】Test message告警触发：test-device（Ashford）' });
 
     const listed = await hub.get<ContactPointView[]>('/api/contact-points');
     expect(listed.body.map((point) => [point.name, point.secrets])).toEqual([['duty-webhook', { secret: true }]]);
