@@ -85,7 +85,8 @@ export class ConsoleBrowser {
     await form.waitFor({ state: 'visible', timeout: 15_000 });
     await form.locator('input[name="username"]').fill(username);
     await form.locator('input[name="password"]').fill(password);
-    await form.getByRole('button', { name: 'Sign in' }).click();
+    // By its role in the form, not its words: the console may be in Chinese.
+    await form.locator('button[type="submit"]').click();
     await this.page.locator(`.signed-in[data-me="${username}"]`).waitFor({ state: 'visible', timeout: 15_000 });
     // Before signing in, the console's "who am I?" is answered 401 and Chromium logs that: expected, not an error.
     const unexpected = this.errors.filter((message) => !/status of 401/.test(message));

@@ -13,7 +13,9 @@ import { eventually, eventuallyPage } from './web-assertions';
  * the simulator over MQTT: fleet (a silent device shown offline, live), device page (a chart with exactly the stored
  * points, in the operator's time zone), refused messages per device and reason, system health and an InfluxDB outage.
  */
+/** The browser's own zone, and the county's (HUB_TIME_ZONE), which the console shows times in. */
 const ZONE = 'America/Chicago';
+const COUNTY_ZONE = 'Asia/Shanghai';
 const HOUR = 3_600_000;
 
 describe('operator console: fleet, device, refused messages, system (real browser, service, influxd)', () => {
@@ -24,7 +26,7 @@ describe('operator console: fleet, device, refused messages, system (real browse
 
   beforeAll(async () => {
     influxd = await InfluxdProcess.start();
-    hub = await HubProcess.start({ INFLUX_URL: influxd.url, INFLUX_DATABASE: 'console_fleet', HUB_WRITE_FLUSH_INTERVAL: '50ms' });
+    hub = await HubProcess.start({ INFLUX_URL: influxd.url, INFLUX_DATABASE: 'console_fleet', HUB_WRITE_FLUSH_INTERVAL: '50ms', HUB_TIME_ZONE: COUNTY_ZONE });
     // A wall screen in the command room: a viewer, signed in through the console's own login page.
     await createOperator(hub, { username: 'wallboard', password: 'command room screen 3', role: 'viewer' });
     browser = await ConsoleBrowser.launch(hub.httpUrl, { timezoneId: ZONE });
@@ -132,11 +134,11 @@ describe('operator console: fleet, device, refused messages, system (real browse
     );
     await eventually(page().locator('.chart-caption')).toContainText('Averages per 10 s');
 
-    // Times in the operator's zone, not UTC and not the server's.
+    // Times in the county's zone (HUB_TIME_ZONE), not UTC and not the browser's own (Chicago).
     const state = await device('hist-gas-1');
-    const local = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: ZONE });
-    await eventually(page().locator('.facts dd').first()).toHaveText(local.format(state.lastSeen ?? undefined));
-    await eventually(page().locator('.topbar .timezone')).toContainText(ZONE);
+    const county = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: COUNTY_ZONE });
+    await eventually(page().locator('.facts dd').first()).toHaveText(county.format(state.lastSeen ?? undefined));
+    await eventually(page().locator('.topbar .timezone')).toContainText(`${COUNTY_ZONE} (GMT+8)`);
 
     // Its refused readings, with reason and the refused value.
     const refused = page().locator('.dead-letters .dead-letter');

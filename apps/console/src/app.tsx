@@ -20,10 +20,12 @@ import { SilencesView } from './views/silences-view';
 import { AccountView } from './views/account-view';
 import { hasRole, session, useMe } from './auth/session';
 import { lazyPage } from './components/lazy';
+import { LanguageSwitch } from './components/language-switch';
+import { type MessageId, t } from './i18n/i18n';
 import type { AdminSection } from './views/admin-view';
 
 /** The admin pages are the largest part of the console and only admins open them: fetched on first use. */
-const AdminView = lazyPage<{ section: AdminSection }>('the admin pages', () => import('./views/admin-view').then((module) => module.AdminView));
+const AdminView = lazyPage<{ section: AdminSection }>(() => t('shell.loadingAdmin'), () => import('./views/admin-view').then((module) => module.AdminView));
 
 interface Route {
   readonly pattern: string;
@@ -59,14 +61,14 @@ const ROUTES: readonly Route[] = [
 const isInbox = (path: string): boolean => path === '/' || path === '/alerts' || path.startsWith('/alerts/');
 
 export const NAV = [
-  { href: '/alerts', label: 'Alerts', key: 'a', match: ['/', '/alerts', '/alerts/'] },
-  { href: '/fleet', label: 'Fleet', key: 'f', match: ['/fleet', '/devices/'] },
-  { href: '/dead-letters', label: 'Refused', key: 'd', match: ['/dead-letters'] },
-  { href: '/rules', label: 'Rules', key: 'r', match: ['/rules', '/rules/'] },
-  { href: '/silences', label: 'Silences', key: 'l', match: ['/silences'] },
-  { href: '/system', label: 'System', key: 's', match: ['/system'] },
-  { href: '/admin', label: 'Admin', key: 'm', match: ['/admin', '/admin/'], role: 'admin' },
-] as const;
+  { href: '/alerts', label: 'shell.nav.alerts', key: 'a', match: ['/', '/alerts', '/alerts/'] },
+  { href: '/fleet', label: 'shell.nav.fleet', key: 'f', match: ['/fleet', '/devices/'] },
+  { href: '/dead-letters', label: 'shell.nav.refused', key: 'd', match: ['/dead-letters'] },
+  { href: '/rules', label: 'shell.nav.rules', key: 'r', match: ['/rules', '/rules/'] },
+  { href: '/silences', label: 'shell.nav.silences', key: 'l', match: ['/silences'] },
+  { href: '/system', label: 'shell.nav.system', key: 's', match: ['/system'] },
+  { href: '/admin', label: 'shell.nav.admin', key: 'm', match: ['/admin', '/admin/'], role: 'admin' },
+] as const satisfies ReadonlyArray<{ href: string; label: MessageId; key: string; match: readonly string[]; role?: 'admin' }>;
 
 /** Firing (not yet acknowledged) alerts: the count on the Alerts tab and in the browser tab's title. */
 function useFiringCount(): number | undefined {
@@ -96,23 +98,23 @@ export function App(): JSX.Element {
   return (
     <>
       <a class="skip-link" href="#main" onClick={(event) => (event.preventDefault(), document.getElementById('page-title')?.focus())}>
-        Skip to content
+        {t('shell.skipToContent')}
       </a>
       <header class="topbar">
         <Link href="/" class="brand">
           <img src="/favicon.svg" alt="" width={24} height={24} />
-          <span>County Sensing Hub</span>
+          <span>{t('shell.brand')}</span>
         </Link>
-        <nav aria-label="Main">
+        <nav aria-label={t('shell.nav.main')}>
           <ul class="nav">
             {NAV.filter((item) => !('role' in item) || hasRole(me, item.role)).map((item) => {
               const current = item.match.some((prefix: string) => (prefix.endsWith('/') && prefix !== '/' ? path.startsWith(prefix) : path === prefix));
               return (
                 <li key={item.href}>
                   <Link href={item.href} aria-current={current ? 'page' : undefined} aria-keyshortcuts={`g ${item.key}`}>
-                    {item.label}
+                    {t(item.label)}
                     {item.href === '/alerts' && firing !== undefined && firing > 0 && (
-                      <span class="nav-count" data-firing-count={firing} aria-label={`${firing} firing`}>
+                      <span class="nav-count" data-firing-count={firing} aria-label={t('shell.firingCount', { count: firing })}>
                         {firing}
                       </span>
                     )}
@@ -125,20 +127,21 @@ export function App(): JSX.Element {
         <div class="topbar-status">
           <HealthIndicator health={health} />
           <LiveIndicator />
-          <span class="timezone" title="All times are shown in this time zone">
+          <span class="timezone" title={t('shell.timeZoneTitle')}>
             {timeZoneLabel()}
           </span>
+          <LanguageSwitch />
           <button type="button" class="button button-ghost button-small" onClick={() => help.current?.showModal()} aria-keyshortcuts="?">
-            Keys
+            {t('shell.keys')}
           </button>
           <span class="signed-in" data-me={me.name} data-role={me.role}>
-            <Link href="/account" class="signed-in-name" title="Your account: change your password">
+            <Link href="/account" class="signed-in-name" title={t('shell.accountTitle')}>
               {me.name}
             </Link>{' '}
-            <span class="role-badge">{me.role}</span>
+            <span class="role-badge">{t(`shell.role.${me.role}`)}</span>
           </span>
           <button type="button" class="button button-small" onClick={() => void session.logout()}>
-            Log out
+            {t('shell.logOut')}
           </button>
         </div>
       </header>
@@ -147,9 +150,9 @@ export function App(): JSX.Element {
         {route ? (
           route.candidate.render(route.params!)
         ) : (
-          <Page title="Page not found">
-            <Empty title={`Nothing lives at ${path}`}>
-              <Link href="/">Go to the start page</Link>
+          <Page title={t('shell.notFound.title')}>
+            <Empty title={t('shell.notFound.nothingAt', { path })}>
+              <Link href="/">{t('shell.notFound.goHome')}</Link>
             </Empty>
           </Page>
         )}

@@ -5,7 +5,7 @@ import type { SessionTimes } from './sessions/operator-sessions';
 /** GET /api/auth/me and the login's answer: the shape of @hub/api-types. */
 export type { MeView };
 
-export function meView(principal: Principal, session: SessionTimes | undefined): MeView {
+export function meView(principal: Principal, session: SessionTimes | undefined, countyTimeZone: string): MeView {
   return {
     kind: principal.kind,
     name: principal.name,
@@ -13,5 +13,6 @@ export function meView(principal: Principal, session: SessionTimes | undefined):
     towns: principal.scope.towns,
     domains: principal.scope.domains,
     session: session === undefined ? null : { idleExpiresAt: new Date(session.idleExpiresAt).toISOString(), expiresAt: new Date(session.expiresAt).toISOString() },
+    countyTimeZone,
   };
 }

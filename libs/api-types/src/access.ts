@@ -19,6 +19,8 @@ export interface MeView {
   readonly towns: readonly string[];
   readonly domains: readonly string[];
   readonly session: SessionTimesView | null;
+  /** The county's time zone (HUB_TIME_ZONE): the console shows and takes times in it unless the operator chose their own. */
+  readonly countyTimeZone: string;
 }
 
 /** An operator as the API shows it (never the hash). */

@@ -1,16 +1,17 @@
 import type { JSX, RefObject } from 'preact';
 import { useEffect } from 'preact/hooks';
+import { type MessageId, t } from '../i18n/i18n';
 import { navigate } from '../router';
 
 /** `g` then a letter goes to a page (as in many web consoles); `/` jumps to the page's search field; `?` lists keys. */
-export const GO_KEYS: Readonly<Record<string, { href: string; label: string }>> = {
-  a: { href: '/alerts', label: 'Alert inbox' },
-  f: { href: '/fleet', label: 'Fleet' },
-  d: { href: '/dead-letters', label: 'Refused messages' },
-  r: { href: '/rules', label: 'Rules' },
-  l: { href: '/silences', label: 'Silences' },
-  s: { href: '/system', label: 'System' },
-  m: { href: '/admin', label: 'Admin: operators, API keys, audit log (admins)' },
+export const GO_KEYS: Readonly<Record<string, { href: string; label: MessageId }>> = {
+  a: { href: '/alerts', label: 'keys.go.alerts' },
+  f: { href: '/fleet', label: 'keys.go.fleet' },
+  d: { href: '/dead-letters', label: 'keys.go.refused' },
+  r: { href: '/rules', label: 'keys.go.rules' },
+  l: { href: '/silences', label: 'keys.go.silences' },
+  s: { href: '/system', label: 'keys.go.system' },
+  m: { href: '/admin', label: 'keys.go.admin' },
 };
 
 export function isTyping(target: EventTarget | null): boolean {
@@ -57,7 +58,7 @@ export function useGlobalShortcuts(showHelp: () => void): void {
 export function KeyboardHelp(props: { dialog: RefObject<HTMLDialogElement | null> }): JSX.Element {
   return (
     <dialog ref={props.dialog} class="dialog" aria-labelledby="keys-title">
-      <h2 id="keys-title">Keyboard</h2>
+      <h2 id="keys-title">{t('keys.title')}</h2>
       <table class="table keys">
         <tbody>
           {Object.entries(GO_KEYS).map(([key, target]) => (
@@ -65,44 +66,44 @@ export function KeyboardHelp(props: { dialog: RefObject<HTMLDialogElement | null
               <th scope="row">
                 <kbd>g</kbd> <kbd>{key}</kbd>
               </th>
-              <td>{target.label}</td>
+              <td>{t(target.label)}</td>
             </tr>
           ))}
           <tr>
             <th scope="row">
               <kbd>/</kbd>
             </th>
-            <td>Search or filter on this page</td>
+            <td>{t('keys.search')}</td>
           </tr>
           <tr>
             <th scope="row">
               <kbd>j</kbd> <kbd>k</kbd>
             </th>
-            <td>Next / previous alert in the inbox</td>
+            <td>{t('keys.nextPrevious')}</td>
           </tr>
           <tr>
             <th scope="row">
               <kbd>Enter</kbd>
             </th>
-            <td>Open the selected alert</td>
+            <td>{t('keys.open')}</td>
           </tr>
           <tr>
             <th scope="row">
               <kbd>a</kbd> <kbd>r</kbd> <kbd>c</kbd>
             </th>
-            <td>Acknowledge, resolve or comment on the open alert</td>
+            <td>{t('keys.actions')}</td>
           </tr>
           <tr>
             <th scope="row">
               <kbd>Esc</kbd>
             </th>
-            <td>Close a dialog or the alert detail</td>
+            <td>{t('keys.close')}</td>
           </tr>
         </tbody>
       </table>
       <form method="dialog">
         <button class="button" type="submit" autofocus>
-          Close
+          {t('keys.closeButton')}
         </button>
       </form>
     </dialog>

@@ -7,7 +7,7 @@ import { ErrorNotice, Loading } from './states';
  * the fleet) stays small on a county office link while the admin pages grow. The module is fetched once; a failed
  * fetch (the link dropped) is shown with a retry rather than a blank page.
  */
-export function lazyPage<P extends object>(what: string, load: () => Promise<(props: P) => JSX.Element>): (props: P) => JSX.Element {
+export function lazyPage<P extends object>(what: () => string, load: () => Promise<(props: P) => JSX.Element>): (props: P) => JSX.Element {
   let loaded: ((props: P) => JSX.Element) | undefined;
   let loading: Promise<(props: P) => JSX.Element> | undefined;
   const fetchOnce = (): Promise<(props: P) => JSX.Element> => {
@@ -38,6 +38,6 @@ export function lazyPage<P extends object>(what: string, load: () => Promise<(pr
       return <Page {...props} />;
     }
     if (error) return <ErrorNotice error={error} onRetry={() => (setError(undefined), setAttempt((n) => n + 1))} />;
-    return <Loading what={what} />;
+    return <Loading what={what()} />;
   };
 }

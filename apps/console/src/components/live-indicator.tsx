@@ -1,7 +1,8 @@
 import type { JSX } from 'preact';
+import { type MessageId, t } from '../i18n/i18n';
 import { useLiveStatus } from '../live/live-feed';
 
-const TEXT = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…' } as const;
+const TEXT = { connecting: 'live.connecting', live: 'live.live', reconnecting: 'live.reconnecting' } as const satisfies Record<string, MessageId>;
 
 /** Whether changes arrive by themselves; when not, the operator knows to reload before trusting the screen. */
 export function LiveIndicator(): JSX.Element {
@@ -11,10 +12,10 @@ export function LiveIndicator(): JSX.Element {
       class={`live live-${status}`}
       role="status"
       data-live={status}
-      title={status === 'live' ? 'Changes appear without reloading' : 'Not receiving live changes; retrying'}
+      title={t(status === 'live' ? 'live.liveTitle' : 'live.notLiveTitle')}
     >
       <span class="dot" aria-hidden="true" />
-      {TEXT[status]}
+      {t(TEXT[status])}
     </span>
   );
 }

@@ -1,10 +1,12 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { ApiError } from '../api/http';
+import { formatClock } from '../format/time';
+import { t } from '../i18n/i18n';
 
 export function Loading(props: { what: string }): JSX.Element {
   return (
     <div class="state state-loading" role="status" aria-live="polite">
-      <span class="spinner" aria-hidden="true" /> Loading {props.what}…
+      <span class="spinner" aria-hidden="true" /> {t('states.loading', { what: props.what })}
     </div>
   );
 }
@@ -21,17 +23,14 @@ export function Empty(props: { title: string; children?: ComponentChildren }): J
 /** What went wrong, in the operator's terms, with what still works and a way to try again. */
 export function describeError(error: Error): { title: string; detail: string } {
   if (error instanceof ApiError) {
-    if (error.unreachable) return { title: 'The hub is not answering', detail: error.message };
+    if (error.unreachable) return { title: t('states.error.unreachable'), detail: error.message };
     if (error.status === 503 && /influx/i.test(error.message)) {
-      return {
-        title: 'InfluxDB is not answering',
-        detail: `Stored readings cannot be shown right now. The hub keeps receiving readings and holds them until InfluxDB is back. (${error.message})`,
-      };
+      return { title: t('states.error.influx'), detail: t('states.error.influxDetail', { message: error.message }) };
     }
-    if (error.status === 404) return { title: 'Not found', detail: error.message };
-    return { title: `The hub refused the request (${error.status})`, detail: error.message };
+    if (error.status === 404) return { title: t('states.error.notFound'), detail: error.message };
+    return { title: t('states.error.refused', { status: error.status }), detail: error.message };
   }
-  return { title: 'Something went wrong', detail: error.message };
+  return { title: t('states.error.other'), detail: error.message };
 }
 
 export function ErrorNotice(props: { error: Error; onRetry?: () => void; compact?: boolean }): JSX.Element {
@@ -43,7 +42,7 @@ export function ErrorNotice(props: { error: Error; onRetry?: () => void; compact
       </div>
       {props.onRetry && (
         <button type="button" class="button" onClick={props.onRetry}>
-          Try again
+          {t('states.tryAgain')}
         </button>
       )}
     </div>
@@ -57,10 +56,10 @@ export function StaleNotice(props: { error: Error | undefined; updatedAt: number
   return (
     <div class="notice notice-warning notice-compact" role="status">
       <span>
-        {title}: showing what was loaded {props.updatedAt ? `at ${new Date(props.updatedAt).toLocaleTimeString()}` : 'earlier'}.
+        {props.updatedAt ? t('states.stale', { title, time: formatClock(props.updatedAt) }) : t('states.staleEarlier', { title })}
       </span>
       <button type="button" class="button button-small" onClick={props.onRetry}>
-        Refresh
+        {t('states.refresh')}
       </button>
     </div>
   );

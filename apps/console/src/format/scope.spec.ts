@@ -1,4 +1,7 @@
+import { useLanguageForTests } from '../i18n/i18n.testing';
 import { describeScope, parseTownList } from './scope';
+
+beforeEach(() => useLanguageForTests('en'));
 
 describe('scope formatting', () => {
   it('names the county or the towns and domains', () => {

@@ -1,4 +1,10 @@
-import { formatAgo, formatDuration, formatTicks, fromLocalInput, toLocalInput } from './time';
+import { useLanguageForTests } from '../i18n/i18n.testing';
+import { chooseTimeZone, formatAgo, formatDateTime, formatDuration, formatTicks, fromLocalInput, setCountyTimeZone, timeZoneLabel, toLocalInput } from './time';
+
+beforeEach(() => {
+  useLanguageForTests('en');
+  chooseTimeZone('browser');
+});
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -45,5 +51,34 @@ describe('local date-time inputs', () => {
     expect(toLocalInput(at)).toBe('2026-11-27T08:05');
     expect(fromLocalInput(toLocalInput(at))).toBe(at);
     expect([toLocalInput(undefined), fromLocalInput('')]).toEqual(['', undefined]);
+  });
+});
+
+describe('the county’s time zone', () => {
+  afterEach(() => chooseTimeZone('browser'));
+
+  it('shows and takes times in the county’s zone, whatever the computer’s', () => {
+    setCountyTimeZone('Asia/Shanghai');
+    chooseTimeZone('county');
+    const at = Date.UTC(2026, 11, 5, 15, 30); // 23:30 in Shanghai
+    expect(toLocalInput(at)).toBe('2026-12-05T23:30');
+    expect(fromLocalInput('2026-12-05T23:30')).toBe(at);
+    expect(formatDateTime(at)).toBe('Dec 5, 2026, 11:30:00 PM');
+    expect(timeZoneLabel()).toBe('Asia/Shanghai (GMT+8)');
+    // Across a daylight-saving change: 02:30 on the morning Berlin's clocks go back is the first of the two.
+    setCountyTimeZone('Europe/Berlin');
+    expect(new Date(fromLocalInput('2026-03-29T03:30') ?? 0).toISOString()).toBe('2026-03-29T01:30:00.000Z');
+    expect(toLocalInput(Date.UTC(2026, 6, 1, 10, 0))).toBe('2026-07-01T12:00');
+  });
+
+  it('writes dates, durations and “ago” in Chinese when the console is', () => {
+    useLanguageForTests('zh-CN');
+    setCountyTimeZone('Asia/Shanghai');
+    chooseTimeZone('county');
+    const now = Date.UTC(2026, 11, 5, 4, 0);
+    expect(formatDuration(2 * HOUR + 5 * MINUTE)).toBe('2 小时 5 分');
+    expect(formatAgo(now - 3 * MINUTE, now)).toBe('3分钟前');
+    expect(formatAgo(now - 1000, now)).toBe('刚刚');
+    expect(formatDateTime(now)).toBe('2026年12月5日 12:00:00');
   });
 });

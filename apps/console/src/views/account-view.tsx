@@ -7,40 +7,72 @@ import { FieldError, invalidProps } from '../components/field-error';
 import { Page } from '../components/page';
 import { ErrorNotice } from '../components/states';
 import { Time } from '../components/time';
+import { LanguageSwitch } from '../components/language-switch';
 import { describeScope } from '../format/scope';
+import { browserTimeZone, chooseTimeZone, countyTimeZone, timeZoneChoice, type ZoneChoice } from '../format/time';
+import { t } from '../i18n/i18n';
 import { PersonalNotifications } from './personal-notifications';
 
 /** Who is signed in, what they may do and see, when the session ends; their own alert notifications; their password. */
 export function AccountView(): JSX.Element {
   const me = useMe();
   return (
-    <Page title="Your account">
+    <Page title={t('account.title')}>
       <section class="card" aria-labelledby="me-title">
         <h2 class="card-title" id="me-title">
           {me.name}
         </h2>
         <dl class="detail-grid">
           <div>
-            <dt>Role</dt>
-            <dd data-field="role">{me.role}</dd>
+            <dt>{t('account.role')}</dt>
+            <dd data-field="role">{t(`shell.role.${me.role}`)}</dd>
           </div>
           <div>
-            <dt>Sees</dt>
+            <dt>{t('account.sees')}</dt>
             <dd data-field="scope">{describeScope(me)}</dd>
           </div>
           {me.session && (
             <div>
-              <dt>Signed in until</dt>
+              <dt>{t('account.signedInUntil')}</dt>
               <dd>
-                <Time value={me.session.expiresAt} mode="full" /> <span class="muted small">(sooner after an hour without use)</span>
+                <Time value={me.session.expiresAt} mode="full" /> <span class="muted small">{t('account.soonerIdle')}</span>
               </dd>
             </div>
           )}
         </dl>
       </section>
+      <DisplaySettings />
       {me.kind === 'operator' && <PersonalNotifications />}
       {me.kind === 'operator' && <PasswordChange />}
     </Page>
+  );
+}
+
+/** The console's language and the clock it shows times in: the county's, or this computer's. */
+function DisplaySettings(): JSX.Element {
+  const county = countyTimeZone();
+  const browser = browserTimeZone();
+  return (
+    <section class="card" aria-labelledby="display-title">
+      <h2 class="card-title" id="display-title">
+        {t('account.display.title')}
+      </h2>
+      <div class="form-grid">
+        <div class="field">
+          <span class="field-label">{t('shell.language')}</span>
+          <LanguageSwitch />
+        </div>
+        <div class="field">
+          <label>
+            <span class="field-label">{t('time.zoneChoice')}</span>
+            <select name="timeZone" value={timeZoneChoice()} onChange={(event) => chooseTimeZone(event.currentTarget.value as ZoneChoice)}>
+              <option value="county">{t('time.zoneCounty', { zone: county })}</option>
+              <option value="browser">{t('time.zoneBrowser', { zone: browser })}</option>
+            </select>
+          </label>
+        </div>
+      </div>
+    </section>
   );
 }
 
@@ -59,7 +91,7 @@ function PasswordChange(): JSX.Element {
       await hubApi.changePassword(current, next);
       setCurrent('');
       setNext('');
-      setDone('Password changed. Your other sessions have been signed out.');
+      setDone(t('account.password.done'));
     } catch (error) {
       const problem = error instanceof Error ? error : new Error(String(error));
       setFailure(problem);
@@ -69,29 +101,29 @@ function PasswordChange(): JSX.Element {
   return (
     <form class="card password-form" onSubmit={(event) => void submit(event)} noValidate aria-labelledby="password-title">
       <h2 class="card-title" id="password-title">
-        Change your password
+        {t('account.password.title')}
       </h2>
       <div class="form-grid">
         <div class="field">
           <label>
-            <span class="field-label">Current password</span>
+            <span class="field-label">{t('account.password.current')}</span>
             <input name="currentPassword" type="password" autoComplete="current-password" value={current} onInput={(event) => setCurrent(event.currentTarget.value)} {...invalidProps(fields, 'currentPassword')} />
           </label>
           <FieldError fields={fields} path="currentPassword" />
         </div>
         <div class="field">
           <label>
-            <span class="field-label">New password</span>
+            <span class="field-label">{t('account.password.new')}</span>
             <input name="newPassword" type="password" autoComplete="new-password" value={next} onInput={(event) => setNext(event.currentTarget.value)} {...invalidProps(fields, 'newPassword')} />
           </label>
-          <p class="field-hint">at least 12 characters; a few words work well</p>
+          <p class="field-hint">{t('account.password.hint')}</p>
           <FieldError fields={fields} path="newPassword" />
         </div>
       </div>
       {failure && Object.keys(fields).length === 0 && <ErrorNotice error={failure} compact />}
       <div class="action-buttons">
         <button type="submit" class="button button-primary">
-          Change password
+          {t('account.password.submit')}
         </button>
       </div>
       <div role="status" aria-live="polite">

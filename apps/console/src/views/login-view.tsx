@@ -2,13 +2,15 @@ import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api/http';
 import { session } from '../auth/session';
+import { LanguageSwitch } from '../components/language-switch';
 import { setOpenAlertCount, setPageTitle } from '../document-title';
+import { type MessageId, t } from '../i18n/i18n';
 
 const REASON_TEXT = {
   none: null,
-  expired: 'Your session has ended. Sign in again to carry on where you were.',
-  'logged-out': 'You have signed out.',
-} as const;
+  expired: 'login.expired',
+  'logged-out': 'login.loggedOut',
+} as const satisfies Record<string, MessageId | null>;
 
 /**
  * Sign in. Shown in place of whatever page was asked for, so after signing in the operator is back where they were
@@ -24,14 +26,14 @@ export function LoginView(props: { reason: keyof typeof REASON_TEXT }): JSX.Elem
   useEffect(() => {
     // Nothing of the hub's state is shown to someone signed out, not even the count in the tab title.
     setOpenAlertCount(0);
-    setPageTitle('Sign in');
+    setPageTitle(t('login.title'));
     usernameField.current?.focus();
   }, []);
 
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
     if (username.trim() === '' || password === '') {
-      setProblem('Enter your username and password.');
+      setProblem(t('login.missing'));
       (username.trim() === '' ? usernameField : passwordField).current?.focus();
       return;
     }
@@ -53,28 +55,29 @@ export function LoginView(props: { reason: keyof typeof REASON_TEXT }): JSX.Elem
       <form class="card login-card" onSubmit={(event) => void submit(event)} noValidate aria-labelledby="login-title">
         <div class="login-brand">
           <img src="/favicon.svg" alt="" width={32} height={32} />
-          <h1 id="login-title">County Sensing Hub</h1>
+          <h1 id="login-title">{t('shell.brand')}</h1>
+          <LanguageSwitch />
         </div>
         {notice && (
           <p class="notice notice-compact login-reason" role="status">
-            {notice}
+            {t(notice)}
           </p>
         )}
         <label class="field">
-          <span class="field-label">Username</span>
+          <span class="field-label">{t('login.username')}</span>
           <input ref={usernameField} name="username" autoComplete="username" autoCapitalize="none" spellcheck={false} value={username} onInput={(event) => setUsername(event.currentTarget.value)} />
         </label>
         <label class="field">
-          <span class="field-label">Password</span>
+          <span class="field-label">{t('login.password')}</span>
           <input ref={passwordField} name="password" type="password" autoComplete="current-password" value={password} onInput={(event) => setPassword(event.currentTarget.value)} />
         </label>
         <div role="alert" class="login-error">
           {problem && <p class="field-error">{problem}</p>}
         </div>
         <button type="submit" class="button button-primary login-submit" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+          {busy ? t('login.signingIn') : t('login.signIn')}
         </button>
-        <p class="muted small">Ask a county admin for an account, or to reset a forgotten password.</p>
+        <p class="muted small">{t('login.help')}</p>
       </form>
     </main>
   );
@@ -82,10 +85,10 @@ export function LoginView(props: { reason: keyof typeof REASON_TEXT }): JSX.Elem
 
 function loginProblem(error: unknown): string {
   if (error instanceof ApiError) {
-    if (error.status === 401) return 'Wrong username or password.';
+    if (error.status === 401) return t('login.wrong');
     if (error.status === 429) return `${error.message}.`;
     if (error.unreachable) return error.message;
-    return `The hub refused to sign you in (${error.status}): ${error.message}`;
+    return t('login.refused', { status: error.status, message: error.message });
   }
   return error instanceof Error ? error.message : String(error);
 }

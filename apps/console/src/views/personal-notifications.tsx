@@ -6,13 +6,14 @@ import { ApiError } from '../api/http';
 import { FieldError, invalidProps } from '../components/field-error';
 import { ErrorNotice, Loading } from '../components/states';
 import { useResource } from '../hooks/use-resource';
+import { type MessageId, t } from '../i18n/i18n';
 
-const CHANNEL_LABELS: Record<PersonalChannelName, string> = { email: 'Email', sms: 'SMS' };
+const CHANNEL_LABELS: Record<PersonalChannelName, MessageId> = { email: 'notifications.channel.email', sms: 'notifications.channel.sms' };
 
-/** What a route can take, in words: "gas, in Ashford". */
+/** What a route can take, in words: "gas; Ashford". */
 function reachText(route: SubscribableRouteView): string {
-  const domains = route.domains === null ? 'every domain' : route.domains.join(', ');
-  const towns = route.towns === null ? 'every town' : route.towns.join(', ');
+  const domains = route.domains === null ? t('notifications.everyDomain') : route.domains.join(', ');
+  const towns = route.towns === null ? t('notifications.everyTown') : route.towns.join(', ');
   return `${domains}; ${towns}`;
 }
 
@@ -23,7 +24,7 @@ function reachText(route: SubscribableRouteView): string {
 export function PersonalNotifications(): JSX.Element {
   const settings = useResource((signal) => hubApi.myNotifications(signal), []);
   if (settings.error && !settings.data) return <ErrorNotice error={settings.error} onRetry={settings.reload} />;
-  if (!settings.data) return <Loading what="your notification settings" />;
+  if (!settings.data) return <Loading what={t('notifications.loading')} />;
   return <PersonalNotificationsForm initial={settings.data} />;
 }
 
@@ -53,7 +54,7 @@ function PersonalNotificationsForm(props: { initial: PersonalNotificationsView }
     try {
       const saved = await hubApi.saveMyNotifications({ email: email.trim() === '' ? null : email.trim(), phone: phone.trim() === '' ? null : phone.trim(), subscriptions });
       setView(saved);
-      setDone(saved.subscriptions.length === 0 ? 'Saved. You follow no route.' : `Saved. You follow ${saved.subscriptions.map((subscription) => subscription.route).join(', ')}.`);
+      setDone(saved.subscriptions.length === 0 ? t('notifications.savedNone') : t('notifications.saved', { routes: saved.subscriptions.map((subscription) => subscription.route).join(', ') }));
     } catch (error) {
       const problem = error instanceof Error ? error : new Error(String(error));
       setFailure(problem);
@@ -69,37 +70,37 @@ function PersonalNotificationsForm(props: { initial: PersonalNotificationsView }
   return (
     <form class="card" onSubmit={(event) => void submit(event)} noValidate aria-labelledby="notifications-title">
       <h2 class="card-title" id="notifications-title">
-        Your alert notifications
+        {t('notifications.title')}
       </h2>
-      <p class="muted small">Follow routes of the county’s notification policies on your own email or phone. You receive only the alerts of the towns and domains you see.</p>
+      <p class="muted small">{t('notifications.intro')}</p>
       <div class="form-grid">
         <div class="field">
           <label>
-            <span class="field-label">Email address</span>
+            <span class="field-label">{t('notifications.email')}</span>
             <input name="email" type="email" autoComplete="email" value={email} onInput={(event) => setEmail(event.currentTarget.value)} {...invalidProps(fields, 'email')} />
           </label>
           <FieldError fields={fields} path="email" />
         </div>
         <div class="field">
           <label>
-            <span class="field-label">Mobile phone</span>
+            <span class="field-label">{t('notifications.phone')}</span>
             <input name="phone" type="tel" autoComplete="tel" value={phone} onInput={(event) => setPhone(event.currentTarget.value)} {...invalidProps(fields, 'phone')} />
           </label>
-          <p class="field-hint">digits, optionally starting with +, e.g. +8613800138000</p>
+          <p class="field-hint">{t('notifications.phoneHint')}</p>
           <FieldError fields={fields} path="phone" />
         </div>
       </div>
       {view.routes.length === 0 ? (
-        <p class="muted">No route has a name yet: an admin names routes in the notification policies before they can be followed.</p>
+        <p class="muted">{t('notifications.noNamedRoutes')}</p>
       ) : (
-        <table class="table" aria-label="Routes you can follow">
+        <table class="table" aria-label={t('notifications.routesLabel')}>
           <thead>
             <tr>
-              <th scope="col">Route</th>
-              <th scope="col">Takes</th>
+              <th scope="col">{t('notifications.route')}</th>
+              <th scope="col">{t('notifications.takes')}</th>
               {(['email', 'sms'] as const).map((channel) => (
                 <th scope="col" key={channel}>
-                  {CHANNEL_LABELS[channel]}
+                  {t(CHANNEL_LABELS[channel])}
                 </th>
               ))}
             </tr>
@@ -119,7 +120,7 @@ function PersonalNotificationsForm(props: { initial: PersonalNotificationsView }
                   </th>
                   <td>
                     {reachText(route)}
-                    {!route.inScope && <span class="muted small"> — outside what you see</span>}
+                    {!route.inScope && <span class="muted small">{t('notifications.outsideScope')}</span>}
                   </td>
                   {(['email', 'sms'] as const).map((channel) => {
                     const offered = view.channelsOffered.includes(channel);
@@ -127,8 +128,8 @@ function PersonalNotificationsForm(props: { initial: PersonalNotificationsView }
                       <td key={channel}>
                         <input
                           type="checkbox"
-                          aria-label={`${CHANNEL_LABELS[channel]} for ${route.name}`}
-                          title={!offered ? `The county offers no personal ${CHANNEL_LABELS[channel]} yet` : !route.inScope ? 'This route takes only alerts outside what you see' : undefined}
+                          aria-label={t('notifications.checkbox', { channel: t(CHANNEL_LABELS[channel]), route: route.name })}
+                          title={!offered ? t('notifications.notOffered', { channel: t(CHANNEL_LABELS[channel]) }) : !route.inScope ? t('notifications.routeOutside') : undefined}
                           disabled={!offered || !route.inScope}
                           checked={(chosen[route.name] ?? []).includes(channel)}
                           onChange={(event) => toggle(route.name, channel, event.currentTarget.checked)}
@@ -145,7 +146,7 @@ function PersonalNotificationsForm(props: { initial: PersonalNotificationsView }
       {failure && Object.keys(fields).length === 0 && <ErrorNotice error={failure} compact />}
       <div class="action-buttons">
         <button type="submit" class="button button-primary">
-          Save notifications
+          {t('notifications.save')}
         </button>
       </div>
       <div role="status" aria-live="polite">

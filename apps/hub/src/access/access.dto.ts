@@ -37,6 +37,7 @@ export class MeDto implements MeView {
   @ApiProperty({ type: [String], description: 'Towns seen (empty: all)' }) towns!: string[];
   @ApiProperty({ ...DOMAIN_API_DOC, isArray: true, description: 'Domains seen (empty: all)' }) domains!: string[];
   @ApiPropertyOptional({ type: SessionTimesDto, nullable: true, description: 'Logged-in operators only' }) session!: SessionTimesDto | null;
+  @ApiProperty({ example: 'Asia/Shanghai', description: 'The county’s time zone (HUB_TIME_ZONE), in which the console shows times by default' }) countyTimeZone!: string;
 }
 
 export class PasswordChangeDto implements PasswordChangeRequest {

@@ -32,7 +32,7 @@ export class AuthController {
     if (result.outcome === 'throttled') throw tooMany(response, new TooManyAttemptsError(result.retryAfterMs));
     if (result.outcome === 'refused') throw new UnauthorizedException(REFUSED);
     response.setHeader('Set-Cookie', sessionCookie(result.token, this.secure(request)));
-    return meView(result.principal, result);
+    return meView(result.principal, result, this.config.timeZone);
   }
 
   @PublicRoute()
@@ -49,7 +49,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Who is asking: name, role, scope and, for a session, when it ends' })
   @ApiOkResponse({ type: MeDto })
   me(@CurrentPrincipal() principal: Principal, @CurrentAuthentication() authentication: Authentication): MeView {
-    return meView(principal, authentication.session);
+    return meView(principal, authentication.session, this.config.timeZone);
   }
 
   @RequiresRole('viewer')
