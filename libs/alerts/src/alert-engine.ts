@@ -16,7 +16,7 @@ import type { ContactPointPort } from './policies/notification-policy';
 import { DEFAULT_TIME_ZONE } from './policies/notification-policy';
 import { NotificationPolicyEngine } from './policies/notification-policy.engine';
 import { AlertRulesService } from './rules/alert-rules.service';
-import { DefaultRulePacks } from './rules/default-rule-packs.service';
+import { DefaultRulePacksService } from './rules/default-rule-packs.service';
 import { AlertSilencesService } from './silences/alert-silences.service';
 import { AlertRepository } from './store/alert.repository';
 import { AlertRuleRepository } from './store/alert-rule.repository';
@@ -59,7 +59,7 @@ export class AlertEngine {
   readonly alertRepository: AlertRepository;
   readonly ruleRepository: AlertRuleRepository;
   readonly rules: AlertRulesService;
-  readonly defaultPacks: DefaultRulePacks;
+  readonly defaultPacks: DefaultRulePacksService;
   readonly workflow: AlertWorkflowService;
   /** Each alert's notifications (the delivery log rows that concern it), scoped like the alert. */
   readonly deliveries: AlertDeliveriesService;
@@ -135,7 +135,7 @@ export class AlertEngine {
       ports.loggerFor(AlertRulesService.name),
       clock,
     );
-    this.defaultPacks = new DefaultRulePacks(this.rules, this.ruleRepository, audit, ports.catalogue, ports.loggerFor(DefaultRulePacks.name));
+    this.defaultPacks = new DefaultRulePacksService(this.rules, this.ruleRepository, audit, ports.catalogue, ports.loggerFor(DefaultRulePacksService.name));
     this.workflow = new AlertWorkflowService(this.alertRepository, alertsChanged, audit, clock);
     this.deliveries = new AlertDeliveriesService(this.workflow, this.notificationPolicies.routing);
     this.silences = new AlertSilencesService(silenceRepository, audit, ports.catalogue, ports.loggerFor(AlertSilencesService.name), clock);

@@ -11,7 +11,8 @@ import { AlertRuleDocument, toAlertRuleDocument } from './alert-rule.document';
 import { parseAlertRuleInput } from './alert-rule.validator';
 import { DEFAULT_RULE_PACKS } from './default-rule-packs';
 
-const DEFAULT_PACK_KEY = 'default-rules-loaded';
+/** Set once the first start has loaded a default pack (absent: HUB_ALERT_DEFAULT_RULES=off, no pack to move). */
+export const DEFAULT_PACK_KEY = 'default-rules-loaded';
 
 /** Who changes a rule (an admin: the route decides the role; the scope is checked here). */
 export type RuleActor = Pick<Principal, 'name' | 'scope'>;

@@ -61,6 +61,7 @@ describe('diffDefaultPacks', () => {
       ['volts-high', stored(own)],
     ]);
     const changes = diffDefaultPacks(current, EU, CN, (id) => (id === 'volts-low' ? 'lee' : null));
+    expect(diffDefaultPacks(current, EU, CN, nobody).find((change) => change.ruleId === 'volts-low')?.kept?.note).toBe('kept deleted');
     expect(changes.find((change) => change.ruleId === 'volts-low')).toEqual({ ruleId: 'volts-low', change: 'kept', kept: { because: 'deleted', by: 'lee', note: 'kept deleted, deleted by lee' } });
     expect(changes.find((change) => change.ruleId === 'volts-high')).toEqual({
       ruleId: 'volts-high',

@@ -56,7 +56,8 @@ export function diffDefaultPacks(stored: ReadonlyMap<string, AlertRule>, from: r
 
 function kept(ruleId: string, because: 'edited' | 'deleted' | 'not-from-pack', by: string | null): RulePackChange {
   const who = by === null ? '' : ` by ${by}`;
-  const note = because === 'edited' ? `kept, edited${who}` : because === 'deleted' ? `kept deleted, deleted${who}` : `kept, an operator's rule${who} with this id`;
+  const notes = { edited: `kept, edited${who}`, deleted: by === null ? 'kept deleted' : `kept deleted, deleted${who}`, 'not-from-pack': `kept, an operator's rule${who} with this id` };
+  const note = notes[because];
   return { ruleId, change: 'kept', kept: { because, by, note } };
 }
 

@@ -7,17 +7,17 @@ import { AlertRuleRepository } from '../store/alert-rule.repository';
 import { anAlert, anEvent, T0 } from '../testing/alert-fixtures';
 import { AlertRulesService } from './alert-rules.service';
 import { DEFAULT_RULE_PACKS } from './default-rule-packs';
-import { DefaultRulePacks } from './default-rule-packs.service';
+import { DefaultRulePacksService } from './default-rule-packs.service';
 
 const ADMIN = { name: 'county.admin', scope: { towns: [], domains: [] } };
 const OPERATOR = { name: 'dana.ortiz', scope: { towns: [], domains: [] } };
 
-describe('DefaultRulePacks', () => {
+describe('DefaultRulePacksService', () => {
   let db: SqliteDatabase;
   let alerts: AlertRepository;
   let audit: AuditLogRepository;
   let rules: AlertRulesService;
-  let packs: DefaultRulePacks;
+  let packs: DefaultRulePacksService;
 
   beforeEach(() => {
     db = openSqliteDatabase(':memory:');
@@ -25,7 +25,7 @@ describe('DefaultRulePacks', () => {
     audit = new AuditLogRepository(db);
     const repository = new AlertRuleRepository(db);
     rules = new AlertRulesService(repository, alerts, () => undefined, () => undefined, audit, MetricCatalogue.BUILT_IN, new RecordingLogger(), () => T0);
-    packs = new DefaultRulePacks(rules, repository, audit, MetricCatalogue.BUILT_IN, new RecordingLogger());
+    packs = new DefaultRulePacksService(rules, repository, audit, MetricCatalogue.BUILT_IN, new RecordingLogger());
     rules.loadDefaultPack('eu');
   });
 
@@ -54,6 +54,18 @@ describe('DefaultRulePacks', () => {
     expect(entries[0]).toMatchObject({ action: 'rule.default-pack.switch', detail: { from: 'eu', to: 'cn', added: 5, removed: 1, kept: 1 } });
     expect(entries.filter((entry) => entry.action === 'rule.update').map((entry) => entry.targetId)).toContain('water-chlorine-low');
     expect(entries.filter((entry) => entry.action === 'rule.delete').map((entry) => entry.targetId)).toEqual(['power-voltage-out-of-band']);
+  });
+
+  it('changes no rule of a county that never loaded a default pack (HUB_ALERT_DEFAULT_RULES=off)', () => {
+    const empty = openSqliteDatabase(':memory:');
+    const repository = new AlertRuleRepository(empty);
+    const own = new AlertRulesService(repository, new AlertRepository(empty), () => undefined, () => undefined, new AuditLogRepository(empty), MetricCatalogue.BUILT_IN, new RecordingLogger(), () => T0);
+    own.create({ ...DEFAULT_RULE_PACKS.eu[0] }, ADMIN);
+    const service = new DefaultRulePacksService(own, repository, new AuditLogRepository(empty), MetricCatalogue.BUILT_IN, new RecordingLogger());
+    expect(service.preview('eu', 'cn')).toEqual([]);
+    expect(service.apply('eu', 'cn', ADMIN)).toEqual([]);
+    expect(own.list().map((rule) => rule.id)).toEqual([String(DEFAULT_RULE_PACKS.eu[0].id)]);
+    empty.close();
   });
 
   it('moves back to eu without touching what is as cn left it', () => {

@@ -3,7 +3,7 @@ import type { HubLogger } from '@hub/common';
 import type { CatalogueSource, StandardsProfile } from '@hub/contract';
 import type { AuditLogRepository } from '@hub/store';
 import type { AlertRuleRepository } from '../store/alert-rule.repository';
-import type { AlertRulesService, RuleActor } from './alert-rules.service';
+import { DEFAULT_PACK_KEY, type AlertRulesService, type RuleActor } from './alert-rules.service';
 import { parseAlertRuleInput } from './alert-rule.validator';
 import { diffDefaultPacks, type PackRule } from './default-pack.diff';
 import { DEFAULT_RULE_PACKS } from './default-rule-packs';
@@ -14,7 +14,7 @@ import { toAlertRuleDocument } from './alert-rule.document';
  * its application through the rule service, so every change is validated, audited under the admin's name and
  * followed by its open alerts, all in one transaction.
  */
-export class DefaultRulePacks {
+export class DefaultRulePacksService {
   constructor(
     private readonly rules: AlertRulesService,
     private readonly repository: AlertRuleRepository,
@@ -33,7 +33,9 @@ export class DefaultRulePacks {
     });
   }
 
+  /** Nothing when no default pack was ever loaded (HUB_ALERT_DEFAULT_RULES=off): the county's rules are all its own. */
   preview(from: StandardsProfile, to: StandardsProfile): RulePackChange[] {
+    if (this.repository.setting(DEFAULT_PACK_KEY) === undefined) return [];
     const stored = new Map(this.repository.list().map((rule) => [rule.id, rule]));
     return diffDefaultPacks(stored, this.pack(from), this.pack(to), (ruleId) => this.lastEditor(ruleId));
   }
