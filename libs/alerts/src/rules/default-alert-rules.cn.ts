@@ -44,7 +44,8 @@ export const CN_DEFAULT_ALERT_RULES: readonly Record<string, unknown>[] = [
 
   // Power. The catalogue's voltage_v is the low-voltage phase-to-neutral voltage: 220 V single-phase (GB/T 156-2017),
   // whose supply deviation GB/T 12325-2008 §4.3 limits to +7 % / −10 % (198–235.4 V); §4.2's ±7 % is for three-phase
-  // supply at 20 kV and below (line voltages). The standard judges statistics over time; 5 minutes of every reading
+  // supply at 20 kV and below (line voltages). The limits are well attested; the clause number follows the order of the
+  // 1990 edition's text (3.1–3.3) and is not read from the 2008 text. The standard judges statistics over time; 5 minutes of every reading
   // beyond the limit approximates that without averaging a sustained dip away, as the eu pack does.
   {
     id: 'power-voltage-low',
