@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { RecordingLogger } from '@hub/common/testing';
-import { AuditLogRepository, openSqliteDatabase, type SqliteDatabase } from '@hub/store';
+import { AuditLogRepository, MIGRATIONS, openSqliteDatabase, type SqliteDatabase } from '@hub/store';
 import { CountyStandards } from './county-standards';
 import { StandardsProfileRepository } from './standards-profile.repository';
 
@@ -47,4 +50,27 @@ describe('CountyStandards', () => {
     expect(logger.entries.map((entry) => entry.level)).toEqual(['log']);
   });
 
+
+  it('keeps eu for a database that already held a hub’s data when the profile table arrived, and lets a fresh one choose', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'standards-profile-'));
+    try {
+      // The schema just before the migration (found by what it creates, wherever it stands in the list).
+      const migration = MIGRATIONS.findIndex((sql) => sql.includes('CREATE TABLE standards_profile'));
+      const running = openSqliteDatabase(join(dir, 'running.db'), migration);
+      running.prepare("INSERT INTO alert_settings (key, value) VALUES ('default-rules-loaded', '2026-11-01T00:00:00.000Z')").run();
+      running.close();
+      openSqliteDatabase(join(dir, 'unused.db'), migration).close();
+
+      const upgraded = openSqliteDatabase(join(dir, 'running.db'));
+      expect(new StandardsProfileRepository(upgraded).get()).toMatchObject({ profile: 'eu', chosenBy: 'system' });
+      const logger = new RecordingLogger();
+      expect(new CountyStandards(new StandardsProfileRepository(upgraded), { profile: 'cn', source: 'time zone' }, new AuditLogRepository(upgraded), logger).current.profile).toBe('eu');
+      upgraded.close();
+      const unused = openSqliteDatabase(join(dir, 'unused.db'));
+      expect(new StandardsProfileRepository(unused).get()).toBeUndefined();
+      unused.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
