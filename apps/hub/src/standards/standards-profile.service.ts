@@ -54,7 +54,6 @@ export class StandardsProfileService {
     const diff = this.engine.ruleRepository.transaction((): StandardsProfileDiff => {
       const rules = this.engine.defaultPacks.apply(from, to, by);
       const catalogue = this.catalogueChanges(from, to);
-      this.standards.change({ profile: to, chosenAt: now, chosenBy: by.name });
       this.audit.record({
         at: now,
         actor: by.name,
@@ -63,6 +62,8 @@ export class StandardsProfileService {
         targetId: to,
         detail: { from, to, rules: rules.filter((rule) => rule.change !== 'unchanged'), catalogue },
       });
+      // Last, so nothing after it in the transaction can fail and leave the profile in memory ahead of the database.
+      this.standards.change({ profile: to, chosenAt: now, chosenBy: by.name });
       return { from, to, applied: true, rules, catalogue };
     });
     // After the commit: the next message is validated against the new profile's bands.
