@@ -121,6 +121,17 @@ export class ScriptedDevice {
     }
   }
 
+  /**
+   * Publishes one batch of readings taken every `stepMs` from `sinceMs` ago until now, as a device that buffered
+   * them would: rules judge them at their event times, so a for-duration of minutes is met without waiting minutes.
+   */
+  async backfill(metrics: Record<string, number>, sinceMs: number, stepMs: number): Promise<void> {
+    const now = Date.now();
+    const batch: Array<{ ts: number; metrics: Record<string, number> }> = [];
+    for (let ts = now - sinceMs; ts <= now; ts += stepMs) batch.push({ ts, metrics });
+    await this.client.publishAsync(`sensors/${this.domain}/${this.deviceId}/telemetry`, JSON.stringify(batch), { qos: 1 });
+  }
+
   async close(): Promise<void> {
     await this.client.endAsync();
   }

@@ -24,6 +24,7 @@ import { LIVE_CONTROLLERS, liveProviders } from './live/live.providers';
 import { PROFILE_CONTROLLERS, profileProviders } from './profiles/profiles.providers';
 import { NETWORK_SERVER_CONTROLLERS, networkServerProviders } from './network-servers/network-servers.providers';
 import { perimeterProviders } from './perimeter/perimeter.providers';
+import { STANDARDS_CONTROLLERS, standardsProviders } from './standards/standards.providers';
 
 /**
  * Wires the service from one validated config: the shared infrastructure, then one provider list per feature folder.
@@ -53,10 +54,12 @@ export class HubModule {
         ...NETWORK_SERVER_CONTROLLERS,
         ...CONTACT_POINT_CONTROLLERS,
         ...NOTIFICATION_TEMPLATE_CONTROLLERS,
+        ...STANDARDS_CONTROLLERS,
       ],
       providers: [
         ...infrastructureProviders(config),
         HubLifecycle,
+        ...standardsProviders(config),
         ...catalogueProviders(),
         ...profileProviders(),
         ...ingestProviders(config),

@@ -1,4 +1,4 @@
-import type { CatalogueSource } from '@hub/contract';
+import type { CatalogueSource, StandardsProfile } from '@hub/contract';
 import type { AlertConfig } from '@hub/config';
 import type { HubLogger } from '@hub/common';
 import { type SqliteDatabase, AuditLogRepository } from '@hub/store';
@@ -16,6 +16,7 @@ import type { ContactPointPort } from './policies/notification-policy';
 import { DEFAULT_TIME_ZONE } from './policies/notification-policy';
 import { NotificationPolicyEngine } from './policies/notification-policy.engine';
 import { AlertRulesService } from './rules/alert-rules.service';
+import { DefaultRulePacksService } from './rules/default-rule-packs.service';
 import { AlertSilencesService } from './silences/alert-silences.service';
 import { AlertRepository } from './store/alert.repository';
 import { AlertRuleRepository } from './store/alert-rule.repository';
@@ -39,6 +40,8 @@ export interface AlertEnginePorts {
   readonly maxFutureMs: number;
   /** The county's time zone (HUB_TIME_ZONE): quiet hours that name none use it. */
   readonly timeZone?: string;
+  /** The county's standards profile at start: whose default pack the first start loads (default eu). */
+  readonly standardsProfile?: StandardsProfile;
   readonly listener?: EvaluationListener;
   readonly clock?: () => number;
 }
@@ -56,6 +59,7 @@ export class AlertEngine {
   readonly alertRepository: AlertRepository;
   readonly ruleRepository: AlertRuleRepository;
   readonly rules: AlertRulesService;
+  readonly defaultPacks: DefaultRulePacksService;
   readonly workflow: AlertWorkflowService;
   /** Each alert's notifications (the delivery log rows that concern it), scoped like the alert. */
   readonly deliveries: AlertDeliveriesService;
@@ -65,6 +69,7 @@ export class AlertEngine {
   readonly dispatchers: NotificationDispatcher[];
   readonly notificationPolicies: NotificationPolicyEngine;
   private readonly logger: HubLogger;
+  private readonly standardsProfile: StandardsProfile;
 
   constructor(
     private readonly config: AlertConfig,
@@ -72,6 +77,7 @@ export class AlertEngine {
   ) {
     const clock = ports.clock ?? Date.now;
     this.logger = ports.loggerFor(AlertEngine.name);
+    this.standardsProfile = ports.standardsProfile ?? 'eu';
     this.stats = new AlertStats(ports.listener);
     this.alertRepository = new AlertRepository(ports.db);
     this.ruleRepository = new AlertRuleRepository(ports.db);
@@ -129,6 +135,7 @@ export class AlertEngine {
       ports.loggerFor(AlertRulesService.name),
       clock,
     );
+    this.defaultPacks = new DefaultRulePacksService(this.rules, this.ruleRepository, audit, ports.catalogue, ports.loggerFor(DefaultRulePacksService.name));
     this.workflow = new AlertWorkflowService(this.alertRepository, alertsChanged, audit, clock);
     this.deliveries = new AlertDeliveriesService(this.workflow, this.notificationPolicies.routing);
     this.silences = new AlertSilencesService(silenceRepository, audit, ports.catalogue, ports.loggerFor(AlertSilencesService.name), clock);
@@ -136,7 +143,7 @@ export class AlertEngine {
 
   /** Loads the default rules on the first start, schedules every enabled rule, starts delivering notifications. */
   start(): void {
-    if (this.config.loadDefaultRules) this.rules.loadDefaultPack();
+    if (this.config.loadDefaultRules) this.rules.loadDefaultPack(this.standardsProfile);
     this.scheduler.sync(this.ruleRepository.list());
     for (const dispatcher of this.dispatchers) dispatcher.start();
     this.notificationPolicies.start();

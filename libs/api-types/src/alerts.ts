@@ -85,6 +85,8 @@ export interface AlertRuleDocument {
   condition: ConditionDocument;
   activeMonths: number[];
   flapWindow: string | null;
+  /** The standard and clause the rule follows, quoted in its alerts' summary; null (or absent on input): none. */
+  standard?: string | null;
   revision: number;
   createdAt: string;
   updatedAt: string;

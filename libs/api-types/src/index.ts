@@ -17,3 +17,4 @@ export * from './network-servers';
 export * from './profiles';
 export * from './notifications';
 export * from './notification-templates';
+export * from './standards-profile';

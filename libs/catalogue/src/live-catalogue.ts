@@ -4,7 +4,9 @@ import {
   BUILT_IN_DOMAIN_DESCRIPTIONS,
   BUILT_IN_DOMAINS,
   type CatalogueDomainEntry,
+  type BuiltInDomain,
   type CatalogueSource,
+  type DomainCatalogue,
   isBuiltInDomain,
   MetricCatalogue,
   type MetricSpec,
@@ -38,8 +40,18 @@ export class LiveCatalogue implements CatalogueSource {
   private snapshot: MetricCatalogue;
   private readonly listeners: ((catalogue: MetricCatalogue) => void)[] = [];
 
-  constructor(private readonly repository: CatalogueRepository) {
-    this.snapshot = buildCatalogue(repository.domains(), repository.metrics());
+  /** builtIns: the shipped metrics as the county's standards profile has them (`builtInCatalogueFor`). */
+  constructor(
+    private readonly repository: CatalogueRepository,
+    private builtIns: Readonly<Record<BuiltInDomain, DomainCatalogue>> = BUILT_IN_CATALOGUE,
+  ) {
+    this.snapshot = buildCatalogue(repository.domains(), repository.metrics(), builtIns);
+  }
+
+  /** The built-in layer under the admins' rows, for the next message on; an admin's row for a metric stays on top. */
+  useBuiltIns(builtIns: Readonly<Record<BuiltInDomain, DomainCatalogue>>): void {
+    this.builtIns = builtIns;
+    this.reload();
   }
 
   current(): MetricCatalogue {
@@ -85,6 +97,11 @@ export class LiveCatalogue implements CatalogueSource {
     return { domain, metric, before, after: this.requireMetric(domain, metric) };
   }
 
+  /** An admin's row for a metric (a built-in one they changed, or one they added); undefined: as shipped. */
+  adminRow(domain: string, metric: string): StoredMetric | undefined {
+    return this.repository.metrics().find((row) => row.domain === domain && row.metric === metric);
+  }
+
   requireDomain(domain: string): CatalogueDomainEntry {
     const entry = this.snapshot.domain(domain);
     if (entry === undefined) throw new CatalogueEntryNotFoundError(`The catalogue has no domain ${quoted(domain, 32)}`);
@@ -99,7 +116,7 @@ export class LiveCatalogue implements CatalogueSource {
   }
 
   private reload(): void {
-    this.snapshot = buildCatalogue(this.repository.domains(), this.repository.metrics());
+    this.snapshot = buildCatalogue(this.repository.domains(), this.repository.metrics(), this.builtIns);
     for (const listener of this.listeners) listener(this.snapshot);
   }
 }
@@ -108,10 +125,14 @@ export class LiveCatalogue implements CatalogueSource {
  * Built-in domains first (in shipped order, each with its shipped metrics and then the ones admins added), then
  * the domains admins added, in the order they were added. A row for a built-in metric replaces its spec.
  */
-export function buildCatalogue(domains: readonly StoredDomain[], metrics: readonly StoredMetric[]): MetricCatalogue {
+export function buildCatalogue(
+  domains: readonly StoredDomain[],
+  metrics: readonly StoredMetric[],
+  builtIns: Readonly<Record<BuiltInDomain, DomainCatalogue>> = BUILT_IN_CATALOGUE,
+): MetricCatalogue {
   const entries = new Map<string, { description: string; builtIn: boolean; metrics: Map<string, MetricSpec> }>();
   for (const domain of BUILT_IN_DOMAINS) {
-    entries.set(domain, { description: BUILT_IN_DOMAIN_DESCRIPTIONS[domain], builtIn: true, metrics: new Map(Object.entries(BUILT_IN_CATALOGUE[domain])) });
+    entries.set(domain, { description: BUILT_IN_DOMAIN_DESCRIPTIONS[domain], builtIn: true, metrics: new Map(Object.entries(builtIns[domain])) });
   }
   for (const { domain, description } of domains) {
     if (!isBuiltInDomain(domain)) entries.set(domain, { description, builtIn: false, metrics: new Map() });

@@ -1,6 +1,7 @@
 import { parseDuration } from '@hub/common';
 import { ConfigError, Env, parseBytes } from './env-parsers';
 import { HubConfig, InvalidConfigError, loadHubConfig } from './hub-config';
+import { deriveStandardsProfile } from './standards-config';
 
 /** The error loadHubConfig throws for this environment; fails the test when it does not throw one. */
 function invalid(env: Env): InvalidConfigError {
@@ -64,6 +65,7 @@ const DEFAULTS: HubConfig = {
   operators: { sessionIdleMs: 3_600_000, sessionMaxAgeMs: 43_200_000, initialAdminPassword: null, secureCookies: 'auto' },
   runtime: { heapBudgetBytes: 128 * 1024 * 1024 },
   timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+  standards: deriveStandardsProfile(Intl.DateTimeFormat().resolvedOptions().timeZone, Intl.DateTimeFormat().resolvedOptions().locale),
 };
 
 describe('loadHubConfig', () => {
@@ -263,6 +265,19 @@ describe('loadHubConfig', () => {
     expect(loadHubConfig({ HUB_TIME_ZONE: 'asia/shanghai' }).timeZone).toBe('Asia/Shanghai');
     expect(loadHubConfig({}).timeZone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
     expect(reported({ HUB_TIME_ZONE: 'China Standard Time' })).toEqual([['HUB_TIME_ZONE', 'China Standard Time', 'an IANA time zone name such as Asia/Shanghai or Europe/Berlin']]);
+  });
+
+  it('takes the standards profile from HUB_STANDARDS_PROFILE, else cn for a mainland China zone, else eu', () => {
+    expect(loadHubConfig({ HUB_STANDARDS_PROFILE: 'cn', HUB_TIME_ZONE: 'Europe/Berlin' }).standards).toEqual({ profile: 'cn', source: 'HUB_STANDARDS_PROFILE' });
+    expect(loadHubConfig({ HUB_STANDARDS_PROFILE: 'eu', HUB_TIME_ZONE: 'Asia/Shanghai' }).standards).toEqual({ profile: 'eu', source: 'HUB_STANDARDS_PROFILE' });
+    expect(loadHubConfig({ HUB_TIME_ZONE: 'asia/shanghai' }).standards.profile).toBe('cn');
+    expect(reported({ HUB_STANDARDS_PROFILE: 'gb' })).toEqual([['HUB_STANDARDS_PROFILE', 'gb', 'one of cn, eu']]);
+    expect(deriveStandardsProfile('Asia/Urumqi', 'en-US')).toEqual({ profile: 'cn', source: 'time zone' });
+    expect(deriveStandardsProfile('UTC', 'zh-CN')).toEqual({ profile: 'cn', source: 'locale' });
+    expect(deriveStandardsProfile('UTC', 'zh-Hans-CN')).toEqual({ profile: 'cn', source: 'locale' });
+    // Hong Kong and Taiwan do not use GB standards for their supply.
+    expect(deriveStandardsProfile('Asia/Hong_Kong', 'zh-HK')).toEqual({ profile: 'eu', source: 'default' });
+    expect(deriveStandardsProfile('Europe/Berlin', 'de-DE')).toEqual({ profile: 'eu', source: 'default' });
   });
 
   it('takes HUB_PUBLIC_URL for the links in notifications, defaulting to localhost on the HTTP port, and names a bad one', () => {

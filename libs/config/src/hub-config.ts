@@ -6,6 +6,7 @@ import { PerimeterConfig, readPerimeterConfig } from './perimeter-config';
 import { DeviceConfig, readDeviceConfig } from './device-config';
 import { OperatorConfig, readOperatorConfig } from './operator-config';
 import { readRuntimeConfig, RuntimeConfig } from './runtime-config';
+import { readStandardsConfig, StandardsConfig } from './standards-config';
 
 export interface InfluxV1Config {
   readonly api: 'v1';
@@ -75,6 +76,8 @@ export interface HubConfig {
   readonly runtime: RuntimeConfig;
   /** The county's time zone (IANA): its days, for day and week buckets, quiet hours and the times in messages. */
   readonly timeZone: string;
+  /** The standards profile wanted at the first start (HUB_STANDARDS_PROFILE, else derived from the zone and locale). */
+  readonly standards: StandardsConfig;
 }
 
 export class InvalidConfigError extends Error {
@@ -147,7 +150,7 @@ export function readHubConfig(read: ConfigReader): HubConfig {
     };
   }
 
-  const config: HubConfig = {
+  const base: Omit<HubConfig, 'standards'> = {
     mqtt: {
       host: read.string('HUB_MQTT_HOST', '0.0.0.0', 'address the MQTT listeners bind'),
       port: read.portOrOff('HUB_MQTT_PORT', 1883, 'MQTT over TCP; off disables it (only with a certificate: devices then use MQTT over TLS)'),
@@ -193,6 +196,8 @@ export function readHubConfig(read: ConfigReader): HubConfig {
     runtime: readRuntimeConfig(read),
     timeZone: read.timeZone('HUB_TIME_ZONE', "the county's time zone: a day of the readings API's day and week buckets is the county's day, and quiet hours without a zone use it"),
   };
+  // Read after HUB_TIME_ZONE, from which it is derived when unset.
+  const config: HubConfig = { ...base, standards: readStandardsConfig(read, base.timeZone) };
   if (config.writer.retryMinMs > config.writer.retryMaxMs) {
     // Name the values as the operator wrote them (or the defaults), not as milliseconds.
     const retryMin = read.string('HUB_WRITE_RETRY_MIN', RETRY_MIN_DEFAULT);

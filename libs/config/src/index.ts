@@ -6,3 +6,4 @@ export * from './perimeter-config';
 export * from './device-config';
 export * from './operator-config';
 export * from './runtime-config';
+export * from './standards-config';

@@ -4,3 +4,4 @@ export * from './telemetry-topic';
 export * from './validate-telemetry';
 export * from './catalogue.view';
 export * from './domain-input';
+export * from './standards-profile';

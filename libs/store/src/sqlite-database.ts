@@ -423,6 +423,17 @@ export const MIGRATIONS: readonly string[] = [
      updated_by TEXT NOT NULL,
      PRIMARY KEY (language, name)
    );`,
+  // The county's standards profile (issue 17 point 4): chosen at the first start, then changed only by an admin. A
+  // database that already held a hub's data was running the eu pack and catalogue, which is what it keeps.
+  `CREATE TABLE standards_profile (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     profile TEXT NOT NULL,
+     chosen_at INTEGER NOT NULL,
+     chosen_by TEXT NOT NULL
+   );
+   INSERT INTO standards_profile (id, profile, chosen_at, chosen_by)
+     SELECT 1, 'eu', CAST(strftime('%s', 'now') AS INTEGER) * 1000, 'system'
+     WHERE EXISTS (SELECT 1 FROM alert_settings) OR EXISTS (SELECT 1 FROM alert_rules) OR EXISTS (SELECT 1 FROM devices);`,
 ];
 
 /**

@@ -12,6 +12,7 @@ const METHANE: AlertRuleDocument = {
   condition: { type: 'threshold', operator: 'above', value: 20, clear: 10, for: '0s', clearFor: '1m' },
   activeMonths: [11, 12],
   flapWindow: null,
+  standard: 'GB/T 50493-2019 §5.5.2: first-level combustible-gas alarm set point at most 25 %LEL',
   revision: 3,
   createdAt: '2026-11-27T00:00:00.000Z',
   updatedAt: '2026-11-27T00:00:00.000Z',
@@ -43,5 +44,11 @@ describe('rule form', () => {
     expect(document.condition).toEqual({ type: 'threshold', operator: 'above', clear: '12abc', for: '0s', clearFor: '0s' });
     expect(document.selector).toEqual({ domain: 'gas', metric: 'methane_pct_lel', towns: [], deviceIds: ['g-1', 'g-2'] });
     expect(document.flapWindow).toBeNull();
+    expect(document.standard).toBeNull();
+  });
+
+  it('keeps the standard a rule cites through an edit, and sends an emptied one as none', () => {
+    expect(ruleDocumentOf(ruleFormOf(METHANE), false).standard).toBe(METHANE.standard);
+    expect(ruleDocumentOf({ ...ruleFormOf(METHANE), standard: '  ' }, false).standard).toBeNull();
   });
 });

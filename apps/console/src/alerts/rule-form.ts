@@ -36,6 +36,8 @@ export interface RuleForm {
   minReadings: string;
   activeMonths: number[];
   flapWindow: string;
+  /** The standard and clause the rule cites; empty: none. Kept through an edit so a PUT does not drop it. */
+  standard: string;
   revision: number | undefined;
 }
 
@@ -71,6 +73,7 @@ export function emptyRuleForm(): RuleForm {
     minReadings: '3',
     activeMonths: [],
     flapWindow: '',
+    standard: '',
     revision: undefined,
   };
 }
@@ -93,6 +96,7 @@ export function ruleFormOf(rule: AlertRuleDocument): RuleForm {
     type: rule.condition.type,
     activeMonths: [...rule.activeMonths],
     flapWindow: rule.flapWindow ?? '',
+    standard: rule.standard ?? '',
     revision: rule.revision,
   };
   const condition = rule.condition;
@@ -171,5 +175,6 @@ export function ruleDocumentOf(form: RuleForm, isNew: boolean): Record<string, u
     condition: { type: form.type, ...compact(condition), ...(form.type === 'no-data' ? { silentFor: condition.silentFor, intervalMultiple: condition.intervalMultiple } : {}) },
     activeMonths: form.activeMonths,
     flapWindow: form.flapWindow.trim() === '' ? null : form.flapWindow.trim(),
+    standard: form.standard.trim() === '' ? null : form.standard.trim(),
   });
 }

@@ -108,6 +108,7 @@ export function RuleEditView(props: { id?: string }): JSX.Element {
           <Field label="Description" path="description" fields={fields}>
             <textarea name="description" value={form.description} onInput={(event) => set('description', event.currentTarget.value)} {...invalidProps(fields, 'description')} />
           </Field>
+          {text('standard', 'Standard cited', 'standard', { hint: 'the standard and clause the thresholds follow, quoted in every alert of the rule; empty: none' })}
           <Field label="Severity" path="severity" fields={fields}>
             <select name="severity" value={form.severity} onChange={(event) => set('severity', event.currentTarget.value)} {...invalidProps(fields, 'severity')}>
               {SEVERITY_ORDER.map((severity) => (
@@ -297,7 +298,7 @@ function Field(props: { label: string; path: string; fields: Readonly<Record<str
 
 /** The API paths that have a field on screen for this form; problems with any other path are listed at the top. */
 function shownPaths(form: RuleForm, isNew: boolean): string[] {
-  const paths = ['name', 'description', 'severity', 'selector.domain', 'selector.metric', 'selector.deviceIds', 'selector.towns', 'condition.type', 'evaluateEvery', 'activeMonths', 'flapWindow'];
+  const paths = ['name', 'description', 'severity', 'selector.domain', 'selector.metric', 'selector.deviceIds', 'selector.towns', 'condition.type', 'evaluateEvery', 'activeMonths', 'flapWindow', 'standard'];
   if (isNew) paths.push('id');
   const condition: Record<RuleForm['type'], string[]> = {
     threshold: ['operator', 'for', 'clearFor', ...(form.operator === 'outside' ? ['low', 'high', 'clearLow', 'clearHigh'] : ['value', 'clear'])],

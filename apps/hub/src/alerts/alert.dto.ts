@@ -103,6 +103,13 @@ export class AlertRuleDto {
   activeMonths?: number[];
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Flapping window (default null: 20 × evaluateEvery)' })
   flapWindow?: string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: 'The standard and clause the thresholds follow; quoted in every alert of the rule (default null: none)',
+    example: 'GB/T 12325-2008 §4.3: 220 V single-phase supply within +7 % and −10 % of nominal',
+  })
+  standard?: string | null;
   @ApiPropertyOptional({ description: 'On PUT/PATCH: the revision this change is based on; 409 when the rule has moved on' })
   revision?: number;
   @ApiPropertyOptional({ readOnly: true })

@@ -16,6 +16,7 @@ import { AlertsLifecycle } from './alerts.lifecycle';
 import { ContactPointsNotifier } from '../contact-points/contact-points.notifier';
 import { NotificationPoliciesController } from './notification-policies.controller';
 import { SchedulerRegistryJobs } from './scheduler-registry.jobs';
+import { CountyStandards } from '../standards/county-standards';
 
 export const ALERT_CONTROLLERS = [AlertRulesController, AlertsController, AlertSilencesController, NotificationPoliciesController];
 
@@ -38,6 +39,7 @@ export function alertProviders(config: HubConfig): Provider[] {
         devices: DeviceRegistryService,
         catalogue: LiveCatalogue,
         contactPoints: ContactPointsNotifier,
+        standards: CountyStandards,
       ) => {
         const engine = new AlertEngine(config.alerts, {
           db,
@@ -50,13 +52,14 @@ export function alertProviders(config: HubConfig): Provider[] {
           loggerFor: (context) => new Logger(context),
           maxFutureMs: config.validation.maxFutureMs,
           timeZone: config.timeZone,
+          standardsProfile: standards.current.profile,
           listener,
         });
         contactPoints.usePolicyTree(() => engine.notificationPolicies.policies.current());
         registerAlertMetrics(registry, engine.stats, engine.alertRepository, engine.notificationPolicies.deliveryLog.counts);
         return engine;
       },
-      inject: [SQLITE_DATABASE, InfluxQueryClient, DevicePresence, MqttBroker, SchedulerRegistryJobs, Registry, AlertEvaluationMetric, DeviceRegistryService, LiveCatalogue, ContactPointsNotifier],
+      inject: [SQLITE_DATABASE, InfluxQueryClient, DevicePresence, MqttBroker, SchedulerRegistryJobs, Registry, AlertEvaluationMetric, DeviceRegistryService, LiveCatalogue, ContactPointsNotifier, CountyStandards],
     },
     AlertsLifecycle,
   ];

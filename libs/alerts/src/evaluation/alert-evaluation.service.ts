@@ -176,7 +176,9 @@ export class AlertEvaluationService {
     const silences = this.silences.overlapping(window.start, now);
     const unit = this.options.catalogue.current().metricSpec(rule.selector.domain, rule.selector.metric)?.unit ?? '';
     // The console's wording, with the metric in front: one description of a condition wherever it is shown.
-    const summary = `${rule.selector.metric} ${describeCondition(toConditionDocument(rule.condition), unit)}`;
+    // A rule that cites a standard says so in every alert: the reason an operator reads names the clause broken.
+    const cited = rule.standard === null ? '' : ` (${rule.standard})`;
+    const summary = `${rule.selector.metric} ${describeCondition(toConditionDocument(rule.condition), unit)}${cited}`;
     const inSeason = rule.activeMonths.length === 0 || rule.activeMonths.includes(new Date(now).getMonth() + 1);
     const changedAlerts: Alert[] = [];
     const events: AlertEventDraft[] = [];

@@ -17,6 +17,7 @@ export function toAlertRuleDocument(rule: AlertRule): AlertRuleDocument {
     condition: toConditionDocument(rule.condition),
     activeMonths: [...rule.activeMonths],
     flapWindow: rule.flapWindowMs === null ? null : formatDuration(rule.flapWindowMs),
+    standard: rule.standard,
     revision: rule.revision,
     createdAt: new Date(rule.createdAt).toISOString(),
     updatedAt: new Date(rule.updatedAt).toISOString(),

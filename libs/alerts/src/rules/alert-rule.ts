@@ -83,6 +83,8 @@ export interface AlertRuleSpec {
   readonly activeMonths: readonly number[];
   /** Flapping is judged over this window; null: FLAP_WINDOW_INTERVALS × evaluateEveryMs. */
   readonly flapWindowMs: number | null;
+  /** The standard and clause the rule's thresholds follow (e.g. "GB/T 12325-2008 §4.3 …"), quoted in its alerts; null: none cited. */
+  readonly standard: string | null;
 }
 
 export interface AlertRule extends AlertRuleSpec {

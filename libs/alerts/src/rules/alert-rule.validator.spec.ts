@@ -37,8 +37,17 @@ describe('parseAlertRuleInput', () => {
         condition: { type: 'threshold', operator: 'above', high: { trigger: 20, clear: 10 }, low: null, forMs: 0, clearForMs: 60_000 },
         activeMonths: [],
         flapWindowMs: null,
+        standard: null,
       },
     });
+  });
+
+  it('keeps the standard a rule cites, trimmed; empty or null cites none', () => {
+    const cited = parseAlertRuleInput({ ...METHANE, standard: ' GB/T 50493-2019 §5.5.2 ' }, MetricCatalogue.BUILT_IN);
+    expect(cited.spec.standard).toBe('GB/T 50493-2019 §5.5.2');
+    expect(parseAlertRuleInput({ ...METHANE, standard: null }, MetricCatalogue.BUILT_IN).spec.standard).toBeNull();
+    expect(parseAlertRuleInput({ ...METHANE, standard: '' }, MetricCatalogue.BUILT_IN).spec.standard).toBeNull();
+    expect(() => parseAlertRuleInput({ ...METHANE, standard: 'x'.repeat(301) }, MetricCatalogue.BUILT_IN)).toThrow('standard');
   });
 
   it('reads below and outside thresholds, clear levels defaulting to the trigger', () => {

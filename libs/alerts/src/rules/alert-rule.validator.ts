@@ -15,7 +15,7 @@ const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
-const RULE_KEYS = ['id', 'name', 'description', 'enabled', 'severity', 'selector', 'evaluateEvery', 'condition', 'activeMonths', 'flapWindow', 'revision', 'createdAt', 'updatedAt'];
+const RULE_KEYS = ['id', 'name', 'description', 'enabled', 'severity', 'selector', 'evaluateEvery', 'condition', 'activeMonths', 'flapWindow', 'standard', 'revision', 'createdAt', 'updatedAt'];
 const SELECTOR_KEYS = ['domain', 'metric', 'towns', 'deviceIds'];
 const CONDITION_KEYS: Record<(typeof CONDITION_TYPES)[number], readonly string[]> = {
   threshold: ['type', 'operator', 'value', 'clear', 'low', 'high', 'clearLow', 'clearHigh', 'for', 'clearFor'],
@@ -52,6 +52,8 @@ export function parseAlertRuleInput(body: unknown, catalogue: MetricCatalogue, w
   const severity = read.requiredOneOf('severity', SEVERITIES);
   const evaluateEveryMs = read.duration('evaluateEvery', 1000, HOUR) ?? MINUTE;
   const activeMonths = readMonths(read);
+  // Null or '' cites none (a form's emptied field); otherwise a non-empty text.
+  const standard = read.raw('standard') === null || read.raw('standard') === '' ? null : (read.string('standard', { maxLength: 300 })?.trim() ?? null);
   const flapWindowMs = read.raw('flapWindow') === null ? null : (read.duration('flapWindow', 1000, 7 * DAY) ?? null);
   if (flapWindowMs !== null && flapWindowMs < evaluateEveryMs) read.fail('flapWindow', `must be at least evaluateEvery (${String(read.raw('evaluateEvery') ?? '1m')})`);
 
@@ -96,7 +98,7 @@ export function parseAlertRuleInput(body: unknown, catalogue: MetricCatalogue, w
   return {
     ...(id === undefined ? {} : { id }),
     ...(revision === undefined ? {} : { revision }),
-    spec: { name: name.trim(), description: description ?? '', enabled, severity, selector, evaluateEveryMs, condition, activeMonths, flapWindowMs },
+    spec: { name: name.trim(), description: description ?? '', enabled, severity, selector, evaluateEveryMs, condition, activeMonths, flapWindowMs, standard },
   };
 }
 

@@ -1,4 +1,4 @@
-import type { CatalogueSource } from '@hub/contract';
+import type { CatalogueSource, StandardsProfile } from '@hub/contract';
 import { type AccessScope, type Principal, AccessDeniedError, describeScope, AuditTrail, SYSTEM_ACTOR } from '@hub/access';
 import { type HubLogger, InvalidInputError, isJsonObject } from '@hub/common';
 import { Alert, AlertEventDraft } from '../lifecycle/alert';
@@ -9,9 +9,10 @@ import type { AlertRuleRepository } from '../store/alert-rule.repository';
 import { AlertRule, AlertRuleSpec, RULE_ID_PATTERN } from './alert-rule';
 import { AlertRuleDocument, toAlertRuleDocument } from './alert-rule.document';
 import { parseAlertRuleInput } from './alert-rule.validator';
-import { DEFAULT_ALERT_RULES } from './default-alert-rules';
+import { DEFAULT_RULE_PACKS } from './default-rule-packs';
 
-const DEFAULT_PACK_KEY = 'default-rules-loaded';
+/** Set once the first start has loaded a default pack (absent: HUB_ALERT_DEFAULT_RULES=off, no pack to move). */
+export const DEFAULT_PACK_KEY = 'default-rules-loaded';
 
 /** Who changes a rule (an admin: the route decides the role; the scope is checked here). */
 export type RuleActor = Pick<Principal, 'name' | 'scope'>;
@@ -117,22 +118,22 @@ export class AlertRulesService {
     this.rulesChanged();
   }
 
-  /** Loads the default pack on the very first start (and never again, even if its rules are later deleted). */
-  loadDefaultPack(): number {
+  /** Loads the profile's default pack on the very first start (and never again, even if its rules are later deleted). */
+  loadDefaultPack(profile: StandardsProfile = 'eu'): number {
     if (this.rules.setting(DEFAULT_PACK_KEY) !== undefined) return 0;
     const now = this.clock();
     let loaded = 0;
     this.rules.transaction(() => {
-      for (const document of DEFAULT_ALERT_RULES) {
+      for (const document of DEFAULT_RULE_PACKS[profile]) {
         const input = parseAlertRuleInput(document, this.catalogue.current());
         if (input.id === undefined || this.rules.get(input.id) !== undefined) continue;
         this.rules.insert({ ...input.spec, id: input.id, revision: 1, createdAt: now, updatedAt: now });
         loaded++;
       }
       this.rules.setSetting(DEFAULT_PACK_KEY, new Date(now).toISOString());
-      this.audit.record({ at: now, actor: SYSTEM_ACTOR, action: 'rule.default-pack.load', targetType: 'rule', targetId: null, detail: { rules: loaded } });
+      this.audit.record({ at: now, actor: SYSTEM_ACTOR, action: 'rule.default-pack.load', targetType: 'rule', targetId: null, detail: { rules: loaded, profile } });
     });
-    this.logger.log({ msg: 'Default alert rules loaded', rules: loaded });
+    this.logger.log({ msg: 'Default alert rules loaded', rules: loaded, profile });
     this.rulesChanged();
     return loaded;
   }

@@ -1,5 +1,6 @@
 /**
- * The default rule pack, loaded once on first start (then an operator's to edit or delete; it is not re-created).
+ * The `eu` default rule pack (EN/IEC standards, WHO guidance; the cn pack is default-alert-rules.cn.ts), loaded once on
+ * first start (then an operator's to edit or delete; it is not re-created).
  * Written as API documents, so it goes through the same validation as any rule and doubles as examples.
  *
  * Intervals: 30 s for what an operator must hear about within a minute (explosive gas, a burst main), 1 min for the

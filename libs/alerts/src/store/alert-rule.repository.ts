@@ -69,10 +69,11 @@ export class AlertRuleRepository {
 }
 
 function specOf(rule: AlertRule): AlertRuleSpec {
-  const { name, description, enabled, severity, selector, evaluateEveryMs, condition, activeMonths, flapWindowMs } = rule;
-  return { name, description, enabled, severity, selector, evaluateEveryMs, condition, activeMonths, flapWindowMs };
+  const { name, description, enabled, severity, selector, evaluateEveryMs, condition, activeMonths, flapWindowMs, standard } = rule;
+  return { name, description, enabled, severity, selector, evaluateEveryMs, condition, activeMonths, flapWindowMs, standard };
 }
 
 function toRule(row: RuleRow): AlertRule {
-  return { ...(JSON.parse(row.spec) as AlertRuleSpec), id: row.id, revision: row.revision, createdAt: row.created_at, updatedAt: row.updated_at };
+  // Rules stored before standards were cited have no `standard`.
+  return { standard: null, ...(JSON.parse(row.spec) as Partial<AlertRuleSpec> & Omit<AlertRuleSpec, 'standard'>), id: row.id, revision: row.revision, createdAt: row.created_at, updatedAt: row.updated_at };
 }
