@@ -134,7 +134,7 @@ describe('operator console in Chinese: gas spike → critical alert → acknowle
     await eventually(page().locator(`.alert-item[data-alert-id="${alertId}"] [data-alert-state]`)).toHaveText('已确认');
     await eventually(page().locator('.page-subtitle')).toHaveText('1 条未关闭 · 0 条告警中，尚未确认');
     const acknowledged = await alertOf(alertId);
-    await eventually(detail.locator('[data-field="acknowledged"]')).toHaveText(`${OPERATOR}， ${countyClock(acknowledged.acknowledgedAt ?? '')}`);
+    await eventually(detail.locator('[data-field="acknowledged"]')).toHaveText(`${OPERATOR} 确认于 ${countyClock(acknowledged.acknowledgedAt ?? '')}`);
     await eventually(detail.locator('.history li[data-kind="acknowledged"]')).toContainText(`已确认 操作人：${OPERATOR}`);
 
     // The sensor goes quiet; the operator closes the alert by hand while the last reading is still high.
