@@ -41,15 +41,24 @@ function argumentsOf(message: string): string[] {
  * this list when it is, until it names every file.
  */
 const TRANSLATED = [
+  'alerts/alert-order.ts',
+  'alerts/rule-form.ts',
   'app.tsx',
-  'main.tsx',
-  'document-title.ts',
+  'components/alert-badges.tsx',
+  'components/badges.tsx',
+  'components/field-error.tsx',
+  'components/health-status.tsx',
   'components/keyboard.tsx',
   'components/language-switch.tsx',
   'components/lazy.tsx',
   'components/live-indicator.tsx',
+  'components/page.tsx',
   'components/states.tsx',
+  'components/time.tsx',
   'contact-points/contact-point-draft.ts',
+  'document-title.ts',
+  'format/condition.ts',
+  'main.tsx',
   'notification-policies/alert-words.ts',
   'notification-policies/policy-draft.ts',
   'notification-policies/policy-text.ts',
@@ -62,8 +71,15 @@ const TRANSLATED = [
   'views/admin/notification-templates-admin.tsx',
   'views/admin/route-editor.tsx',
   'views/admin/template-preview-panel.tsx',
+  'views/alert-action-form.tsx',
+  'views/alert-detail.tsx',
+  'views/alert-notifications.tsx',
+  'views/inbox-view.tsx',
   'views/login-view.tsx',
   'views/personal-notifications.tsx',
+  'views/rule-edit-view.tsx',
+  'views/rules-view.tsx',
+  'views/silences-view.tsx',
 ];
 const LABEL_ATTRIBUTES = new Set(['title', 'aria-label', 'placeholder', 'alt', 'label']);
 
