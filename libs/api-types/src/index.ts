@@ -18,3 +18,4 @@ export * from './profiles';
 export * from './notifications';
 export * from './notification-templates';
 export * from './standards-profile';
+export * from './default-rule-names';

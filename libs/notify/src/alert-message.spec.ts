@@ -49,6 +49,12 @@ describe('alert messages (Chinese templates)', () => {
     expect(renderMessage(alertMessageView(change, 'http://localhost:3000', zh, true), zh).subject.startsWith('【测试】【严重】')).toBe(true);
   });
 
+  it('names a shipped default rule in Chinese, and an admin’s own rule as typed', () => {
+    const shipped = { ...change, alert: { ...change.alert, ruleName: 'Supply voltage below 220 V − 10 %' } };
+    expect(renderMessage(alertMessageView(shipped, 'http://localhost:3000', zh, false), zh).subject).toBe('【严重】供电电压低于 220 V − 10 %告警触发：test-device（Ashford）');
+    expect(renderMessage(alertMessageView(shipped, 'http://localhost:3000', MESSAGE_LANGUAGES.en, false), MESSAGE_LANGUAGES.en).subject).toBe('[CRITICAL] Supply voltage below 220 V − 10 % fired: test-device in Ashford');
+  });
+
   it('has a word for every event kind and severity, as the English set has', () => {
     expect(Object.keys(zh.events).sort()).toEqual(Object.keys(en.events).sort());
     expect(Object.keys(zh.severities).sort()).toEqual(Object.keys(en.severities).sort());

@@ -1,4 +1,4 @@
-import type { AlertEventKind, AlertView } from '@hub/api-types';
+import { type AlertEventKind, type AlertView, ruleNameIn } from '@hub/api-types';
 import Mustache from 'mustache';
 import type { MessageTemplates } from './message-templates';
 
@@ -58,7 +58,8 @@ export function alertMessageView(change: AlertChange, publicUrl: string, templat
   return {
     testPrefix: test ? templates.testPrefix : '',
     alertId: alert.id,
-    ruleName: alert.ruleName,
+    // A shipped default rule under its name in the message's language; an admin's own name as typed.
+    ruleName: ruleNameIn(templates.language, alert.ruleName),
     summary: alert.summary,
     severity: templates.severities[alert.severity],
     eventWords: templates.events[change.event],

@@ -1,5 +1,5 @@
-import type { ConditionDocument } from '@hub/api-types';
-import { t } from '../i18n/i18n';
+import { type ConditionDocument, ruleNameIn } from '@hub/api-types';
+import { currentLanguage, t } from '../i18n/i18n';
 
 /**
  * What a rule watches for, in the console's language: "at or above 20 %LEL at once; clears below 10 %LEL" ("达到或高于
@@ -37,4 +37,9 @@ export function conditionText(condition: ConditionDocument, unit: string): strin
 export function durationText(duration: string): string {
   const match = /^(\d+)(s|m|h|d)$/.exec(duration);
   return match ? t(`condition.unit.${match[2] as 's' | 'm' | 'h' | 'd'}`, { count: Number(match[1]) }) : duration;
+}
+
+/** A rule's name as the console's reader reads it: a shipped default rule in their language, an admin's own as typed. */
+export function ruleNameText(name: string): string {
+  return ruleNameIn(currentLanguage(), name);
 }

@@ -7,7 +7,7 @@ import { AlertStateBadge, domainLabel, SeverityBadge } from '../components/alert
 import { Chart } from '../components/chart';
 import { ErrorNotice, Loading } from '../components/states';
 import { Time } from '../components/time';
-import { conditionText, durationText } from '../format/condition';
+import { conditionText, durationText, ruleNameText } from '../format/condition';
 import { formatDateTime } from '../format/time';
 import { formatValue, metricLabel } from '../format/values';
 import { useResource } from '../hooks/use-resource';
@@ -81,7 +81,7 @@ export function AlertDetail(props: { id: number; closeHref: string; onChanged: (
         </Link>
       </header>
       <h2 id="alert-title" ref={heading} tabIndex={-1}>
-        {alert.ruleName} — {alert.deviceId}
+        {ruleNameText(alert.ruleName)} — {alert.deviceId}
       </h2>
       <p class="detail-summary">{alert.summary}</p>
       <dl class="detail-grid">
@@ -163,7 +163,7 @@ function RuleLine(props: { ruleId: string; unit: string }): JSX.Element | null {
   if (!rule.data) return null;
   return (
     <p class="muted">
-      {t('alert.rule.label')} <Link href={`/rules/${encodeURIComponent(rule.data.id)}`}>{rule.data.name}</Link>
+      {t('alert.rule.label')} <Link href={`/rules/${encodeURIComponent(rule.data.id)}`}>{ruleNameText(rule.data.name)}</Link>
       {t('alert.rule.condition', { condition: conditionText(rule.data.condition, props.unit), every: durationText(rule.data.evaluateEvery) })}
     </p>
   );

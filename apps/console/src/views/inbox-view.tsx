@@ -1,4 +1,5 @@
 import type { JSX } from 'preact';
+import { ruleNameText } from '../format/condition';
 import { useEffect, useMemo, useRef } from 'preact/hooks';
 import { compareAlerts, SEVERITY_ORDER } from '../alerts/alert-order';
 import { domainsOf, useCatalogue } from '../api/catalogue';
@@ -141,7 +142,7 @@ function AlertListItem(props: { alert: AlertView; href: string; selected: boolea
       <Link href={props.href} aria-current={props.selected ? 'page' : undefined} class="alert-link">
         <span class="alert-line">
           <SeverityBadge severity={alert.severity} />
-          <span class="alert-rule">{alert.ruleName}</span>
+          <span class="alert-rule">{ruleNameText(alert.ruleName)}</span>
           <AlertStateBadge alert={alert} />
         </span>
         <span class="alert-line alert-meta">

@@ -7,7 +7,7 @@ import type { AlertRuleDocument } from '@hub/api-types';
 import { domainLabel, SeverityBadge } from '../components/alert-badges';
 import { Page } from '../components/page';
 import { Empty, ErrorNotice, Loading, StaleNotice } from '../components/states';
-import { conditionText, durationText } from '../format/condition';
+import { conditionText, durationText, ruleNameText } from '../format/condition';
 import { metricLabel } from '../format/values';
 import { useResource } from '../hooks/use-resource';
 import { t } from '../i18n/i18n';
@@ -83,7 +83,7 @@ export function RulesView(): JSX.Element {
                     return (
                       <tr key={rule.id} data-rule={rule.id} class={rule.enabled ? '' : 'row-disabled'}>
                         <th scope="row">
-                          <Link href={`/rules/${encodeURIComponent(rule.id)}`}>{rule.name}</Link>
+                          <Link href={`/rules/${encodeURIComponent(rule.id)}`}>{ruleNameText(rule.name)}</Link>
                           <div class="muted small">{rule.id}</div>
                         </th>
                         <td>
