@@ -1,6 +1,6 @@
 import { HubProcess } from '../harness/hub-process';
 import { InfluxdProcess } from '../harness/influxd-process';
-import { createOperator } from '../harness/operators';
+import { createApiKey, bearer, createOperator, login, send } from '../harness/operators';
 import { ConsoleBrowser } from './console-browser';
 import { eventually } from './web-assertions';
 
@@ -62,5 +62,29 @@ describe('operator console: language and time zone (real browser, service, influ
     await page().locator('select[name="timeZone"]').selectOption('county');
     await eventually(page().locator('.topbar .timezone')).toHaveText('Asia/Shanghai (GMT+8)');
     expect(browser.errors).toEqual([]);
+  });
+
+  it('keeps the operator’s choice on the hub: another computer in Chinese opens the console in English for them', async () => {
+    const session = await login(hub, 'wang.fang', 'ashford town duty operator');
+    expect((await send(hub, 'GET', '/api/me/preferences', session.headers)).body).toEqual({ language: 'en', timeZone: 'county' });
+    const other = await ConsoleBrowser.launch(hub.httpUrl, { locale: 'zh-CN', timezoneId: 'UTC' });
+    try {
+      await other.open('/alerts');
+      await eventually(other.page.locator('form.login-card button[type="submit"]')).toHaveText('登录');
+      await other.signIn('wang.fang', 'ashford town duty operator');
+      await eventually(other.page.locator('nav[aria-label="Main"] a').first()).toContainText('Alerts');
+    } finally {
+      await other.close();
+    }
+    const refused = await send<{ issues: Array<{ field: string; problem: string }> }>(hub, 'PUT', '/api/me/preferences', session.headers, { language: 'fr', timeZone: 'mars' });
+    expect([refused.status, refused.body.issues]).toEqual([
+      400,
+      [
+        { field: 'language', problem: 'must be one of zh-CN, en, got "fr"' },
+        { field: 'timeZone', problem: 'must be one of county, browser, got "mars"' },
+      ],
+    ]);
+    const key = await createApiKey(hub, { name: 'wall-screen', role: 'viewer' });
+    expect((await send(hub, 'GET', '/api/me/preferences', bearer(key.key))).status).toBe(403);
   });
 });

@@ -130,7 +130,7 @@ export function App(): JSX.Element {
           <span class="timezone" title={t('shell.timeZoneTitle')}>
             {timeZoneLabel()}
           </span>
-          <LanguageSwitch />
+          <LanguageSwitch remember />
           <button type="button" class="button button-ghost button-small" onClick={() => help.current?.showModal()} aria-keyshortcuts="?">
             {t('shell.keys')}
           </button>

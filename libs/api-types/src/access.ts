@@ -11,6 +11,18 @@ export interface SessionTimesView {
   readonly expiresAt: string;
 }
 
+/** The console's languages, as operators choose them (apps/console/src/i18n/languages.ts offers the same). */
+export const CONSOLE_LANGUAGES = ['zh-CN', 'en'] as const;
+export type ConsoleLanguage = (typeof CONSOLE_LANGUAGES)[number];
+export const TIME_ZONE_CHOICES = ['county', 'browser'] as const;
+export type TimeZoneChoice = (typeof TIME_ZONE_CHOICES)[number];
+
+/** An operator's saved choices, following them from computer to computer; null: not chosen (the browser's language, the county's zone). */
+export interface OperatorPreferences {
+  readonly language: ConsoleLanguage | null;
+  readonly timeZone: TimeZoneChoice | null;
+}
+
 /** GET /api/auth/me and the login's answer: who the caller is, what they may do, and when their session ends. */
 export interface MeView {
   readonly kind: PrincipalKind;
@@ -21,6 +33,8 @@ export interface MeView {
   readonly session: SessionTimesView | null;
   /** The county's time zone (HUB_TIME_ZONE): the console shows and takes times in it unless the operator chose their own. */
   readonly countyTimeZone: string;
+  /** Logged-in operators' saved choices; null for API keys. */
+  readonly preferences: OperatorPreferences | null;
 }
 
 /** An operator as the API shows it (never the hash). */

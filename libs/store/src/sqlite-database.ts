@@ -434,6 +434,13 @@ export const MIGRATIONS: readonly string[] = [
    INSERT INTO standards_profile (id, profile, chosen_at, chosen_by)
      SELECT 1, 'eu', CAST(strftime('%s', 'now') AS INTEGER) * 1000, 'system'
      WHERE EXISTS (SELECT 1 FROM alert_settings) OR EXISTS (SELECT 1 FROM alert_rules) OR EXISTS (SELECT 1 FROM devices);`,
+  // Operators' own console choices (issue 17): language and time zone, so they follow the operator to another computer.
+  `CREATE TABLE operator_preferences (
+     username TEXT PRIMARY KEY,
+     language TEXT,
+     time_zone TEXT,
+     updated_at INTEGER NOT NULL
+   );`,
 ];
 
 /**

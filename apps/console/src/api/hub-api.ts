@@ -14,6 +14,7 @@ import type {
   ProfileTryResult,
   NewCommandBody,
   MeView,
+  OperatorPreferences,
   PersonalNotificationsView,
   NetworkServerChangeBody,
   NetworkServerView,
@@ -109,6 +110,7 @@ export const hubApi = {
   login: (username: string, password: string) => requestJson<MeView>('/api/auth/login', { method: 'POST', body: JSON.stringify({ username, password }), quietUnauthorized: true }),
   logout: () => requestJson<void>('/api/auth/logout', { method: 'POST', quietUnauthorized: true }),
   changePassword: (currentPassword: string, newPassword: string) => sendJson<void>('POST', '/api/auth/password', { currentPassword, newPassword }),
+  savePreferences: (preferences: OperatorPreferences) => sendJson<OperatorPreferences>('PUT', '/api/me/preferences', preferences),
   myNotifications: (signal?: AbortSignal) => getJson<PersonalNotificationsView>('/api/me/notifications', signal),
   saveMyNotifications: (settings: unknown) => sendJson<PersonalNotificationsView>('PUT', '/api/me/notifications', settings),
 

@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { hubApi } from '../api/hub-api';
+import { chooseTimeZone, timeZoneChoice } from '../format/time';
+import { chooseLanguage, currentLanguage } from '../i18n/i18n';
 import { ApiError, setUnauthorizedHandler } from '../api/http';
 import type { MeView, Role } from '@hub/api-types';
 
@@ -30,7 +32,9 @@ class SessionStore {
   /** Asks the hub who we are (the cookie is HttpOnly: the page cannot read it, only use it). */
   async check(): Promise<void> {
     try {
-      this.set({ status: 'signed-in', me: await hubApi.me() });
+      const me = await hubApi.me();
+      await applyPreferences(me);
+      this.set({ status: 'signed-in', me });
     } catch (error) {
       // Not answering is not "logged out": stay on the last state and let the caller show the outage.
       if (error instanceof ApiError && error.status === 401) this.set({ status: 'signed-out', reason: 'none' });
@@ -39,7 +43,9 @@ class SessionStore {
   }
 
   async login(username: string, password: string): Promise<void> {
-    this.set({ status: 'signed-in', me: await hubApi.login(username, password) });
+    const me = await hubApi.login(username, password);
+    await applyPreferences(me);
+    this.set({ status: 'signed-in', me });
   }
 
   async logout(): Promise<void> {
@@ -91,4 +97,18 @@ export function useMe(): MeView {
   const state = useSession();
   if (state.status !== 'signed-in') throw new Error('useMe outside a signed-in console');
   return state.me;
+}
+
+/** The operator's saved language and clock (from another computer, perhaps) in force before the console draws. */
+async function applyPreferences(me: MeView): Promise<void> {
+  const saved = me.preferences;
+  if (saved === null) return;
+  if (saved.timeZone !== null && saved.timeZone !== timeZoneChoice()) chooseTimeZone(saved.timeZone);
+  if (saved.language !== null && saved.language !== currentLanguage()) {
+    try {
+      await chooseLanguage(saved.language);
+    } catch {
+      // Its catalogue could not be fetched: carry on in the language in force.
+    }
+  }
 }

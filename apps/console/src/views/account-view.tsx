@@ -7,7 +7,7 @@ import { FieldError, invalidProps } from '../components/field-error';
 import { Page } from '../components/page';
 import { ErrorNotice } from '../components/states';
 import { Time } from '../components/time';
-import { LanguageSwitch } from '../components/language-switch';
+import { LanguageSwitch, rememberPreferences } from '../components/language-switch';
 import { describeScope } from '../format/scope';
 import { browserTimeZone, chooseTimeZone, countyTimeZone, timeZoneChoice, type ZoneChoice } from '../format/time';
 import { t } from '../i18n/i18n';
@@ -60,12 +60,12 @@ function DisplaySettings(): JSX.Element {
       <div class="form-grid">
         <div class="field">
           <span class="field-label">{t('shell.language')}</span>
-          <LanguageSwitch />
+          <LanguageSwitch remember />
         </div>
         <div class="field">
           <label>
             <span class="field-label">{t('time.zoneChoice')}</span>
-            <select name="timeZone" value={timeZoneChoice()} onChange={(event) => chooseTimeZone(event.currentTarget.value as ZoneChoice)}>
+            <select name="timeZone" value={timeZoneChoice()} onChange={(event) => (chooseTimeZone(event.currentTarget.value as ZoneChoice), void rememberPreferences())}>
               <option value="county">{t('time.zoneCounty', { zone: county })}</option>
               <option value="browser">{t('time.zoneBrowser', { zone: browser })}</option>
             </select>

@@ -1,3 +1,4 @@
+import type { OperatorPreferences } from '@hub/api-types';
 import { DOMAIN_API_DOC } from '../catalogue/domain-query.pipe';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
@@ -38,6 +39,8 @@ export class MeDto implements MeView {
   @ApiProperty({ ...DOMAIN_API_DOC, isArray: true, description: 'Domains seen (empty: all)' }) domains!: string[];
   @ApiPropertyOptional({ type: SessionTimesDto, nullable: true, description: 'Logged-in operators only' }) session!: SessionTimesDto | null;
   @ApiProperty({ example: 'Asia/Shanghai', description: 'The county’s time zone (HUB_TIME_ZONE), in which the console shows times by default' }) countyTimeZone!: string;
+  @ApiPropertyOptional({ nullable: true, description: 'An operator’s saved console language and time zone choice (PUT /api/me/preferences); null for API keys', example: { language: 'zh-CN', timeZone: 'county' } })
+  preferences!: OperatorPreferences | null;
 }
 
 export class PasswordChangeDto implements PasswordChangeRequest {

@@ -9,15 +9,17 @@ import { AccessLifecycle } from './access.lifecycle';
 import { ApiKeysController } from './api-keys.controller';
 import { AuditController } from './audit.controller';
 import { AuthController } from './auth.controller';
+import { OperatorPreferencesController, OperatorPreferencesRepository } from './operator-preferences';
 import { OperatorsController } from './operators.controller';
 import { SecretMatcher } from './secret-matcher';
 
-export const ACCESS_CONTROLLERS = [AuthController, OperatorsController, ApiKeysController, AuditController];
+export const ACCESS_CONTROLLERS = [AuthController, OperatorsController, ApiKeysController, AuditController, OperatorPreferencesController];
 
 /** Operators, their sessions, API keys and the audit log: plain classes from libs/access on the service's database. */
 export function accessProviders(config: HubConfig): Provider[] {
   const db = [SQLITE_DATABASE];
   return [
+    OperatorPreferencesRepository,
     { provide: AuditLogRepository, useFactory: (sqlite: SqliteDatabase) => new AuditLogRepository(sqlite), inject: db },
     { provide: OperatorRepository, useFactory: (sqlite: SqliteDatabase) => new OperatorRepository(sqlite), inject: db },
     { provide: ApiKeyRepository, useFactory: (sqlite: SqliteDatabase) => new ApiKeyRepository(sqlite), inject: db },

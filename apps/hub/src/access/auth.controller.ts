@@ -2,10 +2,12 @@ import { Body, Controller, Get, HttpCode, HttpException, HttpStatus, Inject, Pos
 import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { type Principal, meView, type MeView, TooManyAttemptsError, OperatorsService, type Authentication, sessionTokenOf, LoginService, clearedSessionCookie, sessionCookie } from '@hub/access';
+import type { OperatorPreferences } from '@hub/api-types';
 import type { HubConfig } from '@hub/config';
 import { HUB_CONFIG } from '../hub.tokens';
 import { CurrentAuthentication, CurrentPrincipal, PublicRoute, RequiresRole } from './access.decorators';
 import { LoginDto, MeDto, PasswordChangeDto } from './access.dto';
+import { OperatorPreferencesRepository } from './operator-preferences';
 
 /** Same words for an unknown user, a wrong password and a disabled operator: the answer must not tell them apart. */
 const REFUSED = 'Wrong username or password';
@@ -17,7 +19,13 @@ export class AuthController {
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     private readonly logins: LoginService,
     private readonly operators: OperatorsService,
+    private readonly preferences: OperatorPreferencesRepository,
   ) {}
+
+  /** An operator's saved choices; API keys have none. */
+  private preferencesOf(principal: Principal): OperatorPreferences | null {
+    return principal.kind === 'operator' ? this.preferences.get(principal.name) : null;
+  }
 
   @PublicRoute()
   @Post('login')
@@ -32,7 +40,7 @@ export class AuthController {
     if (result.outcome === 'throttled') throw tooMany(response, new TooManyAttemptsError(result.retryAfterMs));
     if (result.outcome === 'refused') throw new UnauthorizedException(REFUSED);
     response.setHeader('Set-Cookie', sessionCookie(result.token, this.secure(request)));
-    return meView(result.principal, result, this.config.timeZone);
+    return meView(result.principal, result, this.config.timeZone, this.preferencesOf(result.principal));
   }
 
   @PublicRoute()
@@ -49,7 +57,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Who is asking: name, role, scope and, for a session, when it ends' })
   @ApiOkResponse({ type: MeDto })
   me(@CurrentPrincipal() principal: Principal, @CurrentAuthentication() authentication: Authentication): MeView {
-    return meView(principal, authentication.session, this.config.timeZone);
+    return meView(principal, authentication.session, this.config.timeZone, this.preferencesOf(principal));
   }
 
   @RequiresRole('viewer')
