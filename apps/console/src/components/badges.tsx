@@ -1,13 +1,11 @@
 import type { JSX } from 'preact';
-import type { DeviceStatus } from '../fleet/device-status';
-
-const STATUS_TEXT: Record<DeviceStatus, string> = { online: 'Online', quiet: 'Quiet', offline: 'Offline' };
+import { type DeviceStatus, statusLabel } from '../fleet/device-status';
 
 export function DeviceStatusBadge(props: { status: DeviceStatus; detail?: string }): JSX.Element {
   return (
     <span class={`badge badge-${props.status}`} data-status={props.status} title={props.detail}>
       <span class="dot" aria-hidden="true" />
-      {STATUS_TEXT[props.status]}
+      {statusLabel(props.status)}
     </span>
   );
 }
