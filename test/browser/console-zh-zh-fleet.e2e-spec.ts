@@ -65,7 +65,7 @@ describe('operator console in Chinese: fleet, device, refused messages, system (
     await browser.open('/fleet');
     await eventually(page().locator('#page-title')).toHaveText('设备');
     await eventuallyPage(page()).toHaveTitle('设备 · 县域感知中枢');
-    await eventually(page().locator('.page-subtitle')).toHaveText('1 台设备 · 0 台离线 · 0 台无上报');
+    await eventually(page().locator('.page-subtitle')).toHaveText('1 台设备 · 0 台离线 · 0 台迟报');
     const tile = page().locator('.tile', { hasText: '燃气' });
     await eventually(tile.locator('.tile-value')).toHaveText('1/1');
     await eventually(tile.locator('.tile-caption')).toHaveText('全部正常上报');
@@ -75,7 +75,7 @@ describe('operator console in Chinese: fleet, device, refused messages, system (
     await eventually(row.locator('[data-status]')).toHaveAttribute('title', '已连接，正常上报');
     await eventually(row.locator('[data-open-alerts]')).toHaveText('无');
     await expectTexts(row.locator('.value-name'), ['压力', '流量', '甲烷', '温度']);
-    await expectTexts(page().getByLabel('状态').locator('option'), ['全部设备', '离线或无上报', '离线', '有未关闭告警', '在线']);
+    await expectTexts(page().getByLabel('状态').locator('option'), ['全部设备', '离线或迟报', '离线', '有未关闭告警', '在线']);
     await browser.screenshot('zh-fleet');
   });
 

@@ -31,7 +31,7 @@ const PUBLIC_URL = 'https://hub.county.example';
 const ZH_SUBJECT = '{{testPrefix}}【{{severity}}】{{deviceId}}（{{townOrNone}}）：{{ruleName}}{{eventWords}}';
 const ZH_DEFAULT_SUBJECT = '{{testPrefix}}【{{severity}}】{{ruleName}}{{eventWords}}：{{deviceId}}{{#town}}（{{town}}）{{/town}}';
 const EN_TEST_SUBJECT = '[TEST] [CRITICAL] Test message fired: test-device in Ashford';
-const FIELDS = 'testPrefix, alertId, ruleName, summary, severity, eventWords, state, domain, deviceId, town, townOrNone, value, unit, since, actor, note, link';
+const FIELDS = 'testPrefix, alertId, ruleName, summary, severity, eventWords, state, domain, deviceId, town, townOrNone, value, unit, since, sinceIso, actor, note, link';
 
 /**
  * Message templates against the real service and a real SMTP server (aiosmtpd): an override of the Chinese subject

@@ -7,11 +7,12 @@ const change = sampleAlertChange(Date.parse('2026-12-06T02:00:00Z'));
 
 describe('alert messages (English templates)', () => {
   it('says what fired, where, the value with its unit, since when, and links to the alert', () => {
-    const message = renderMessage(alertMessageView({ ...change, alert: { ...change.alert, id: 42 } }, 'https://hub.county.example/', en, false), en);
+    // Since on the county's clock (01:55 UTC is 09:55 in Shanghai).
+    const message = renderMessage(alertMessageView({ ...change, alert: { ...change.alert, id: 42 } }, 'https://hub.county.example/', en, false, 'Asia/Shanghai'), en);
     expect(message.subject).toBe('[CRITICAL] Test message fired: test-device in Ashford');
     expect(message.text).toBe(
       'Test message fired (CRITICAL)\n\nRule: methane_ppm above 1000 ppm for 1m\nDevice: test-device (gas)\nTown: Ashford\nValue: 1250 ppm\n' +
-        'Since: 2026-12-06T01:55:00.000Z\nState: firing\n\nOpen in the console: https://hub.county.example/alerts/42\n',
+        'Since: 2026-12-06 09:55:00 (Asia/Shanghai)\nState: firing\n\nOpen in the console: https://hub.county.example/alerts/42\n',
     );
     expect(message.markdownTitle).toBe('[CRITICAL] Test message fired');
     expect(message.markdown).toContain('- **Value:** 1250 ppm\n');
@@ -38,11 +39,11 @@ describe('alert messages (Chinese templates)', () => {
   const zh = MESSAGE_LANGUAGES.zh;
 
   it('says the same in Chinese: severity, rule, device, town, value with its unit, and the link', () => {
-    const message = renderMessage(alertMessageView({ ...change, alert: { ...change.alert, id: 42 } }, 'https://hub.county.example/', zh, false), zh);
+    const message = renderMessage(alertMessageView({ ...change, alert: { ...change.alert, id: 42 } }, 'https://hub.county.example/', zh, false, 'Asia/Shanghai'), zh);
     expect(message.subject).toBe('【严重】Test message告警触发：test-device（Ashford）');
     expect(message.text).toBe(
       'Test message告警触发（严重）\n\n规则：methane_ppm above 1000 ppm for 1m\n设备：test-device（gas）\n乡镇：Ashford\n数值：1250 ppm\n' +
-        '开始时间：2026-12-06T01:55:00.000Z\n状态：firing\n\n在控制台查看：https://hub.county.example/alerts/42\n',
+        '开始时间：2026-12-06 09:55:00 (Asia/Shanghai)\n状态：firing\n\n在控制台查看：https://hub.county.example/alerts/42\n',
     );
     expect(message.markdown).toContain('[在控制台查看告警 42](https://hub.county.example/alerts/42)');
     expect(renderMessage(alertMessageView(change, 'http://localhost:3000', zh, true), zh).subject.startsWith('【测试】【严重】')).toBe(true);

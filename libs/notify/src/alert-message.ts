@@ -26,7 +26,10 @@ export interface AlertMessageView {
   townOrNone: string;
   value: string;
   unit: string;
+  /** When the condition began, on the county's clock: `2026-12-06 12:50:00 (Asia/Shanghai)`. */
   since: string;
+  /** The same instant for machines: ISO 8601, UTC. */
+  sinceIso: string;
   actor: string | null;
   note: string | null;
   link: string;
@@ -46,7 +49,11 @@ const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&l
 /** The five characters that matter in text and quoted attributes; mustache's default also turns `/` into `&#x2F;`, which mangles links in mail clients that show the source. */
 const HTML_ESCAPE = { escape: (value: unknown): string => String(value).replace(/[&<>"']/g, (char) => HTML_ENTITIES[char]) };
 
-export function alertMessageView(change: AlertChange, publicUrl: string, templates: MessageTemplates, test: boolean): AlertMessageView {
+/**
+ * timeZone: the county's (HUB_TIME_ZONE), in which people on duty read `since` — the day and hour on their own clock,
+ * not UTC's.
+ */
+export function alertMessageView(change: AlertChange, publicUrl: string, templates: MessageTemplates, test: boolean, timeZone = 'UTC'): AlertMessageView {
   const { alert } = change;
   return {
     testPrefix: test ? templates.testPrefix : '',
@@ -62,11 +69,20 @@ export function alertMessageView(change: AlertChange, publicUrl: string, templat
     townOrNone: alert.town ?? '—',
     value: String(alert.value),
     unit: alert.unit,
-    since: alert.startedAt,
+    since: localTime(alert.startedAt, timeZone),
+    sinceIso: alert.startedAt,
     actor: change.actor === 'system' ? null : change.actor,
     note: change.note,
     link: alertLink(publicUrl, alert.id),
   };
+}
+
+/** `2026-12-06 12:50:00 (Asia/Shanghai)`: a wall-clock time read the same way in every language, with its zone. */
+export function localTime(iso: string, timeZone: string): string {
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return iso;
+  const wall = new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(ms);
+  return `${wall} (${timeZone})`;
 }
 
 /** `{HUB_PUBLIC_URL}/alerts/{id}`: the console's alert detail page. */

@@ -23,6 +23,8 @@ export interface ContactPointSenderOptions {
   language?: NotifyLanguage;
   /** The shipped templates with the admins' overrides; read for every message. */
   templates?: MessageTemplateSource;
+  /** The county's time zone (HUB_TIME_ZONE), for the times in messages; UTC when not given. */
+  timeZone?: string;
   now?: () => number;
 }
 
@@ -61,7 +63,7 @@ export class ContactPointSender {
     const first = changes[0];
     if (first === undefined) return { ok: true, providerAnswer: 'nothing to send', retryable: false };
     const templates = this.templates.templatesFor(point.language ?? this.language);
-    const views = changes.map((change) => alertMessageView(change, this.options.publicUrl, templates, test));
+    const views = changes.map((change) => alertMessageView(change, this.options.publicUrl, templates, test, this.options.timeZone));
     const message = joined(views.map((view) => renderMessage(view, templates)));
     const change = first;
     const view = views[0]!;

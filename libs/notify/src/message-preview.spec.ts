@@ -20,7 +20,7 @@ describe('previewMessage', () => {
     expect([Buffer.byteLength(wecom.content) <= 4096, wecom.content.endsWith('…')]).toEqual([true, true]);
     expect(previewMessage(change, URL, templates, { test: false, kind: 'sms' }).sent).toEqual({
       kind: 'sms',
-      params: { rule: 'Test message', summary: 'methane_ppm above 1000 ppm for 1m', severity: '严重', event: '告警触发', device: 'test-device', town: 'Ashford', value: '1250', unit: 'ppm', since: '2026-12-06T04:55:00.000Z', link: `${URL}/alerts/0`, alertId: '0' },
+      params: { rule: 'Test message', summary: 'methane_ppm above 1000 ppm for 1m', severity: '严重', event: '告警触发', device: 'test-device', town: 'Ashford', value: '1250', unit: 'ppm', since: '2026-12-06 04:55:00 (UTC)', link: `${URL}/alerts/0`, alertId: '0' },
     });
   });
 });

@@ -10,8 +10,8 @@ import { smsParams } from './sms-request';
  * kind, the parts that kind sends as it sends them (Feishu's card drops the heading, WeCom is cut at 4096 bytes,
  * SMS takes only the params for the carrier's registered template).
  */
-export function previewMessage(change: AlertChange, publicUrl: string, templates: MessageTemplates, options: { test: boolean; kind?: ContactPointKind }): TemplatePreview {
-  const view = alertMessageView(change, publicUrl, templates, options.test);
+export function previewMessage(change: AlertChange, publicUrl: string, templates: MessageTemplates, options: { test: boolean; kind?: ContactPointKind; timeZone?: string }): TemplatePreview {
+  const view = alertMessageView(change, publicUrl, templates, options.test, options.timeZone);
   const message = renderMessage(view, templates);
   const preview = { language: templates.language, alertId: change.alert.id, ...message };
   if (options.kind === undefined) return preview;

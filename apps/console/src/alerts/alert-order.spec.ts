@@ -1,5 +1,9 @@
 import type { AlertRuleDocument, AlertView } from '@hub/api-types';
+import { useLanguageForTests } from '../i18n/i18n.testing';
 import { compareAlerts, openAlertsByDevice, rulesFor, thresholdLines } from './alert-order';
+
+// Chart labels name the severity in the console's language.
+beforeAll(() => useLanguageForTests('en'));
 
 let nextId = 1;
 function alert(overrides: Partial<AlertView>): AlertView {

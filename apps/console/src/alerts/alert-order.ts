@@ -1,5 +1,6 @@
 import type { AlertRuleDocument, AlertView, FleetDevice, Severity } from '@hub/api-types';
 import type { ChartThreshold } from '../components/chart-model';
+import { t } from '../i18n/i18n';
 
 export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 0, warning: 1, info: 2 };
 export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'warning', 'info'];
@@ -39,10 +40,10 @@ export function thresholdLines(rules: readonly AlertRuleDocument[]): ChartThresh
     const condition = rule.condition;
     if (condition.type !== 'threshold') continue;
     if (condition.operator === 'outside') {
-      lines.push({ value: condition.high, label: `${rule.severity} ≥`, severity: rule.severity });
-      lines.push({ value: condition.low, label: `${rule.severity} ≤`, severity: rule.severity });
+      lines.push({ value: condition.high, label: `${t(`badge.severity.${rule.severity}`)} ≥`, severity: rule.severity });
+      lines.push({ value: condition.low, label: `${t(`badge.severity.${rule.severity}`)} ≤`, severity: rule.severity });
     } else {
-      lines.push({ value: condition.value, label: `${rule.severity} ${condition.operator === 'above' ? '≥' : '≤'}`, severity: rule.severity });
+      lines.push({ value: condition.value, label: `${t(`badge.severity.${rule.severity}`)} ${condition.operator === 'above' ? '≥' : '≤'}`, severity: rule.severity });
     }
   }
   return lines;

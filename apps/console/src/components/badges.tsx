@@ -1,11 +1,12 @@
 import type { JSX } from 'preact';
-import { type DeviceStatus, statusLabel } from '../fleet/device-status';
+import type { DeviceStatus } from '../fleet/device-status';
+import { t } from '../i18n/i18n';
 
 export function DeviceStatusBadge(props: { status: DeviceStatus; detail?: string }): JSX.Element {
   return (
     <span class={`badge badge-${props.status}`} data-status={props.status} title={props.detail}>
       <span class="dot" aria-hidden="true" />
-      {statusLabel(props.status)}
+      {t(`badge.status.${props.status}`)}
     </span>
   );
 }

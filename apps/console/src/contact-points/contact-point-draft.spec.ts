@@ -1,4 +1,5 @@
 import type { ContactPointView } from '@hub/api-types';
+import { useLanguageForTests } from '../i18n/i18n.testing';
 import { contactPointChange, contactPointSummary, draftOf, emptyContactPointDraft, formProblems, headersOf, newContactPointBody } from './contact-point-draft';
 
 const view = (kind: ContactPointView['kind'], settings: Record<string, unknown>, secrets: Record<string, boolean>): ContactPointView => ({
@@ -20,6 +21,8 @@ const SMS = view(
   { method: 'POST', contentType: 'application/json', body: '{"to":{{json.phones}}}', templateId: 'SMS_1', phoneNumbers: ['+8613800000000'], success: { jsonPath: 'Code', equals: 'OK' }, headerNames: ['Authorization'], endpoint: 'https://sms.example' },
   { url: true, headers: true },
 );
+
+beforeEach(() => useLanguageForTests('en'));
 
 describe('contact point form', () => {
   it('sends a new webhook with its secret, and leaves a blank secret out', () => {
@@ -67,5 +70,12 @@ describe('contact point form', () => {
       'success.equals': 'is required',
       name: 'is taken',
     });
+  });
+
+  it('summarises and places problems in Chinese', () => {
+    useLanguageForTests('zh-CN');
+    expect(contactPointSummary(EMAIL)).toBe('a@county.example, b@county.example，经由 smtp.county.example:587');
+    expect(contactPointSummary(view('dingtalk', { endpoint: 'https://oapi.dingtalk.com' }, { url: true, secret: true }))).toBe('钉钉机器人，地址 https://oapi.dingtalk.com');
+    expect(formProblems({ 'settings.to[1]': 'must be an email address' })).toEqual({ to: '第 2 行：must be an email address' });
   });
 });

@@ -1,4 +1,5 @@
 import type { ContactPointChangeBody, ContactPointKind, ContactPointLanguage, ContactPointView, NewContactPointBody } from '@hub/api-types';
+import { type MessageId, t } from '../i18n/i18n';
 
 /**
  * The contact point form as typed: every setting as text (lists one a line), whatever the kind, so switching the
@@ -20,14 +21,17 @@ export type SettingKey =
   | 'url' | 'secret' | 'format'
   | 'method' | 'headers' | 'contentType' | 'body' | 'templateId' | 'phoneNumbers' | 'successPath' | 'successEquals';
 
-export const KIND_LABELS: Readonly<Record<ContactPointKind, string>> = {
-  email: 'Email (SMTP)',
-  dingtalk: 'DingTalk robot',
-  feishu: 'Feishu robot',
-  wecom: 'WeCom robot',
-  sms: 'SMS gateway',
-  webhook: 'Webhook',
+const KIND_LABELS: Readonly<Record<ContactPointKind, MessageId>> = {
+  email: 'notify.contactPoints.kind.email',
+  dingtalk: 'notify.contactPoints.kind.dingtalk',
+  feishu: 'notify.contactPoints.kind.feishu',
+  wecom: 'notify.contactPoints.kind.wecom',
+  sms: 'notify.contactPoints.kind.sms',
+  webhook: 'notify.contactPoints.kind.webhook',
 };
+
+/** The kind in the console's language: "DingTalk robot", "钉钉机器人". */
+export const kindLabel = (kind: ContactPointKind): string => t(KIND_LABELS[kind]);
 
 /** The settings of each kind, in form order; success is one setting of the API split in two inputs. */
 export const KIND_FIELDS: Readonly<Record<ContactPointKind, readonly SettingKey[]>> = {
@@ -176,13 +180,13 @@ export function contactPointSummary(point: Pick<ContactPointView, 'kind' | 'sett
   const list = (key: string): string => (Array.isArray(settings[key]) ? (settings[key] as unknown[]).map(String).join(', ') : '');
   switch (point.kind) {
     case 'email':
-      return `${list('to')} via ${String(settings.host)}:${String(settings.port)}`;
+      return t('notify.contactPoints.summary.via', { to: list('to'), through: `${String(settings.host)}:${String(settings.port)}` });
     case 'sms':
-      return `${list('phoneNumbers')} via ${String(settings.endpoint)}`;
+      return t('notify.contactPoints.summary.via', { to: list('phoneNumbers'), through: String(settings.endpoint) });
     case 'webhook':
       return String(settings.url);
     default:
-      return `${KIND_LABELS[point.kind]} at ${String(settings.endpoint)}`;
+      return t('notify.contactPoints.summary.robot', { kind: kindLabel(point.kind), endpoint: String(settings.endpoint) });
   }
 }
 
@@ -198,7 +202,7 @@ export function formProblems(fields: Readonly<Record<string, string>>): Record<s
   for (const [field, problem] of Object.entries(fields)) {
     const path = field.startsWith('settings.') ? field.slice('settings.'.length) : field;
     const item = /^(to|phoneNumbers)\[(\d+)\]$/.exec(path);
-    if (item) add(item[1], `line ${Number(item[2]) + 1}: ${problem}`);
+    if (item) add(item[1], t('notify.contactPoints.lineProblem', { line: Number(item[2]) + 1, problem }));
     else add(path, problem);
   }
   return problems;

@@ -1,5 +1,4 @@
 import type { FleetDevice, DeviceView } from '@hub/api-types';
-import { t } from '../i18n/i18n';
 
 export function isFleetDevice(device: DeviceView): device is FleetDevice {
   return device.domain !== null && (device.status === null || device.status === 'active');
@@ -11,11 +10,6 @@ export function isFleetDevice(device: DeviceView): device is FleetDevice {
  * or a lost route often looks like this. An open alert of a no-data or stuck rule says more and wins (see fleet view).
  */
 export type DeviceStatus = 'online' | 'quiet' | 'offline';
-
-/** The status as a word in the console's language ("Online" / "在线"). */
-export function statusLabel(status: DeviceStatus): string {
-  return t(`status.${status}`);
-}
 
 /** Connected but silent for this long counts as quiet. */
 export const QUIET_AFTER_MS = 10 * 60_000;

@@ -1,4 +1,5 @@
 import type { NotificationPolicyTree } from '@hub/api-types';
+import { useLanguageForTests } from '../i18n/i18n.testing';
 import { describePath, draftOfTree, emptyLevel, emptyRoute, moveRoute, problemsAt, removeRoute, treeOfDraft, updateRoute } from './policy-draft';
 
 const TREE: NotificationPolicyTree = {
@@ -14,6 +15,8 @@ const TREE: NotificationPolicyTree = {
     { matchers: { towns: ['Ashford'] }, contactPoints: ['ashford'], continue: true, routes: [] },
   ],
 };
+
+beforeEach(() => useLanguageForTests('en'));
 
 describe('notification policy editor model', () => {
   it('gives back the tree it was made from, inherited settings left out', () => {
@@ -57,5 +60,12 @@ describe('notification policy editor model', () => {
     expect(describePath(draft, 'routes[1].contactPoints[0]')).toBe('Route 2 (Ashford) › contact points (entry 1)');
     expect(describePath(draft, 'quietHours.timeZone')).toBe('Default route › quiet hours › time zone');
     expect(problemsAt({ 'routes[0].contactPoints[1]': 'names no contact point: "x"', 'routes[0].contactPointsExtra': 'no' }, 'routes[0].contactPoints')).toBe('entry 2: names no contact point: "x"');
+  });
+
+  it('names a problem’s route in Chinese words', () => {
+    useLanguageForTests('zh-CN');
+    const draft = draftOfTree(TREE);
+    expect(describePath(draft, 'routes[0].escalation[1].afterMs')).toBe('路由 1“gas-critical”（燃气、严重） › 第 2 级升级 › 等待时长');
+    expect(describePath(draft, 'routes[1].contactPoints[0]')).toBe('路由 2（Ashford） › 联络点（第 1 项）');
   });
 });

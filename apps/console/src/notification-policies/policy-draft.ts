@@ -1,4 +1,6 @@
 import type { NotificationPolicyTree, PersonalChannelName, PolicyRoute, QuietHours, RouteMatchers, Severity } from '@hub/api-types';
+import { type MessageId, t } from '../i18n/i18n';
+import { domainWord, severityWord } from './alert-words';
 
 /**
  * The notification policy editor's model: the tree as typed, durations in minutes as text. A child route's setting
@@ -206,24 +208,26 @@ export type Problems = Readonly<Record<string, string>>;
 export function problemsAt(problems: Problems, field: string): string | undefined {
   const found = Object.entries(problems)
     .filter(([path]) => path === field || path.startsWith(`${field}[`) || path.startsWith(`${field}.`))
-    .map(([path, problem]) => (path === field ? problem : `${path.slice(field.length).replace(/^\./, '').replace(/^\[(\d+)\]/, (_, index: string) => `entry ${Number(index) + 1}`)}: ${problem}`));
+    .map(([path, problem]) => (path === field ? problem : `${path.slice(field.length).replace(/^\./, '').replace(/^\[(\d+)\]/, (_, index: string) => t('notify.policy.entry', { entry: Number(index) + 1 }))}: ${problem}`));
   return found.length > 0 ? found.join('; ') : undefined;
 }
 
-const FIELD_WORDS: Readonly<Record<string, string>> = {
-  contactPoints: 'contact points',
-  groupWaitMs: 'group wait',
-  groupIntervalMs: 'group interval',
-  repeatIntervalMs: 'repeat interval',
-  quietHours: 'quiet hours',
-  afterMs: 'after',
-  matchers: 'matchers',
-  continue: 'continue',
-  routes: 'child routes',
-  timeZone: 'time zone',
-  personalDelivery: 'operators’ own messages',
-  name: 'name',
+const FIELD_WORDS: Readonly<Record<string, MessageId>> = {
+  contactPoints: 'notify.policy.field.contactPoints',
+  groupWaitMs: 'notify.policy.field.groupWait',
+  groupIntervalMs: 'notify.policy.field.groupInterval',
+  repeatIntervalMs: 'notify.policy.field.repeatInterval',
+  quietHours: 'notify.policy.field.quietHours',
+  afterMs: 'notify.policy.field.after',
+  matchers: 'notify.policy.field.matchers',
+  continue: 'notify.policy.field.continue',
+  routes: 'notify.policy.field.routes',
+  timeZone: 'notify.policy.field.timeZone',
+  personalDelivery: 'notify.policy.field.personalDelivery',
+  name: 'notify.policy.field.name',
 };
+/** A field of the hub's path in words; one this console does not know is shown as the hub names it. */
+const fieldWord = (field: string): string => (Object.hasOwn(FIELD_WORDS, field) ? t(FIELD_WORDS[field]) : field);
 
 /**
  * A path of the hub's 400 in words, naming the route by its place and what it matches:
@@ -240,21 +244,24 @@ export function describePath(root: RouteDraft, path: string): string {
     route = route?.routes[index];
     rest = rest.slice(match[0].length);
   }
-  parts.push(numbers.length === 0 ? 'Default route' : routeTitle(numbers, route));
+  parts.push(numbers.length === 0 ? t('notify.policy.defaultRoute') : routeTitle(numbers, route));
   for (const piece of rest.split('.').filter((text) => text !== '')) {
     const level = /^escalation\[(\d+)\]$/.exec(piece);
-    if (level) parts.push(`escalation level ${Number(level[1]) + 1}`);
+    if (level) parts.push(t('notify.policy.escalationLevel', { level: Number(level[1]) + 1 }));
     else {
       const item = /^([A-Za-z]+)\[(\d+)\]$/.exec(piece);
-      parts.push(item ? `${FIELD_WORDS[item[1]] ?? item[1]} (entry ${Number(item[2]) + 1})` : (FIELD_WORDS[piece] ?? piece));
+      parts.push(item ? t('notify.policy.fieldEntry', { field: fieldWord(item[1]), entry: Number(item[2]) + 1 }) : fieldWord(piece));
     }
   }
-  return parts.join(' › ');
+  return parts.join(t('notify.policy.pathSeparator'));
 }
 
 /** "Route 1.2 (gas, critical)": its place in the tree and what it matches. */
 export function routeTitle(numbers: readonly number[], route: RouteDraft | undefined): string {
-  const matched = route ? [...route.domains, ...listOf(route.towns), ...route.severities, ...listOf(route.ruleIds)] : [];
-  const named = route && route.name.trim() !== '' ? ` “${route.name.trim()}”` : '';
-  return `Route ${numbers.join('.')}${named}${matched.length > 0 ? ` (${matched.join(', ')})` : route ? ' (every alert)' : ''}`;
+  const number = numbers.join('.');
+  if (!route) return t('notify.policy.route', { number });
+  const matched = [...route.domains.map(domainWord), ...listOf(route.towns), ...route.severities.map(severityWord), ...listOf(route.ruleIds)];
+  const matches = matched.length > 0 ? matched.join(t('notify.policy.itemSeparator')) : t('notify.policy.everyAlert');
+  const name = route.name.trim();
+  return name === '' ? t('notify.policy.routeTitle', { number, matches }) : t('notify.policy.routeTitleNamed', { number, name, matches });
 }

@@ -1,37 +1,42 @@
 import type { EscalationLevel, NotificationPolicyTree, PolicyRoute, QuietHours, RouteMatchers } from '@hub/api-types';
+import { t } from '../i18n/i18n';
+import { domainWord, severityWord } from './alert-words';
 import { minutesText } from './policy-draft';
 
 /** The policy in words, for the read-only tree: what a route takes, where it sends, how often, and who is told next. */
 
+/** "gas or water": the alternatives of one matcher. */
+const either = (items: readonly string[]): string => items.join(t('notify.policy.or'));
+
 export function matchersText(matchers: RouteMatchers | undefined): string {
   const parts = [
-    matchers?.domains?.length ? `domain ${matchers.domains.join(' or ')}` : undefined,
-    matchers?.severities?.length ? `severity ${matchers.severities.join(' or ')}` : undefined,
-    matchers?.towns?.length ? `town ${matchers.towns.join(' or ')}` : undefined,
-    matchers?.ruleIds?.length ? `rule ${matchers.ruleIds.join(' or ')}` : undefined,
+    matchers?.domains?.length ? t('notify.policy.match.domain', { domains: either(matchers.domains.map(domainWord)) }) : undefined,
+    matchers?.severities?.length ? t('notify.policy.match.severity', { severities: either(matchers.severities.map(severityWord)) }) : undefined,
+    matchers?.towns?.length ? t('notify.policy.match.town', { towns: either(matchers.towns) }) : undefined,
+    matchers?.ruleIds?.length ? t('notify.policy.match.rule', { rules: either(matchers.ruleIds) }) : undefined,
   ].filter((part): part is string => part !== undefined);
-  return parts.length === 0 ? 'every alert' : parts.join(', ');
+  return parts.length === 0 ? t('notify.policy.everyAlert') : parts.join(t('notify.policy.listSeparator'));
 }
 
-export const minutes = (ms: number): string => `${minutesText(ms)} min`;
+export const minutes = (ms: number): string => t('notify.policy.minutes', { minutes: minutesText(ms) });
 
 export function repeatText(ms: number): string {
-  return ms === 0 ? 'never repeated' : `repeated every ${minutes(ms)} while unacknowledged`;
+  return ms === 0 ? t('notify.policy.neverRepeated') : t('notify.policy.repeated', { interval: minutes(ms) });
 }
 
 export function quietText(quiet: QuietHours | null): string {
-  return quiet === null ? 'no quiet hours' : `quiet hours ${quiet.start}–${quiet.end} (${quiet.timeZone}): non-critical messages held`;
+  return quiet === null ? t('notify.policy.noQuietHours') : t('notify.policy.quietHours', { start: quiet.start, end: quiet.end, zone: quiet.timeZone });
 }
 
 export function escalationText(level: EscalationLevel): string {
-  return `after ${minutes(level.afterMs)} unacknowledged → ${level.contactPoints.join(', ')}`;
+  return t('notify.policy.escalation', { after: minutes(level.afterMs), contactPoints: level.contactPoints.join(', ') });
 }
 
 /** The timings a route sets itself, in words; empty when it inherits them all. */
 export function timingsText(route: Partial<PolicyRoute>): string[] {
   return [
-    route.groupWaitMs === undefined ? undefined : `group wait ${minutes(route.groupWaitMs)}`,
-    route.groupIntervalMs === undefined ? undefined : `group interval ${minutes(route.groupIntervalMs)}`,
+    route.groupWaitMs === undefined ? undefined : t('notify.policy.groupWait', { wait: minutes(route.groupWaitMs) }),
+    route.groupIntervalMs === undefined ? undefined : t('notify.policy.groupInterval', { interval: minutes(route.groupIntervalMs) }),
     route.repeatIntervalMs === undefined ? undefined : repeatText(route.repeatIntervalMs),
     route.quietHours === undefined ? undefined : quietText(route.quietHours),
   ].filter((part): part is string => part !== undefined);
@@ -42,12 +47,12 @@ export function timingsText(route: Partial<PolicyRoute>): string[] {
  * is deleted, since the hub lets it go but refuses the next tree that still names it.
  */
 export function placesNaming(tree: PolicyRoute & Partial<Pick<NotificationPolicyTree, 'personalDelivery'>>, name: string, numbers: readonly number[] = []): string[] {
-  const route = numbers.length === 0 ? 'Default route' : `Route ${numbers.join('.')}`;
+  const route = numbers.length === 0 ? t('notify.policy.defaultRoute') : t('notify.policy.route', { number: numbers.join('.') });
   return [
-    ...(tree.personalDelivery?.email === name ? ['operators’ own email'] : []),
-    ...(tree.personalDelivery?.sms === name ? ['operators’ own SMS'] : []),
+    ...(tree.personalDelivery?.email === name ? [t('notify.policy.place.ownEmail')] : []),
+    ...(tree.personalDelivery?.sms === name ? [t('notify.policy.place.ownSms')] : []),
     ...(tree.contactPoints?.includes(name) ? [route] : []),
-    ...(tree.escalation ?? []).flatMap((level, index) => (level.contactPoints.includes(name) ? [`${route} escalation level ${index + 1}`] : [])),
+    ...(tree.escalation ?? []).flatMap((level, index) => (level.contactPoints.includes(name) ? [t('notify.policy.place.escalation', { route, level: index + 1 })] : [])),
     ...(tree.routes ?? []).flatMap((child, index) => placesNaming(child, name, [...numbers, index + 1])),
   ];
 }

@@ -6,10 +6,11 @@ import { ApiError } from '../api/http';
 import type { AlertView } from '@hub/api-types';
 import { isTyping } from '../components/keyboard';
 import { ErrorNotice } from '../components/states';
+import { type MessageId, t } from '../i18n/i18n';
 import { Link } from '../router';
 
 type Action = 'acknowledge' | 'resolve' | 'comment';
-const DONE_TEXT: Record<Action, string> = { acknowledge: 'Acknowledged', resolve: 'Resolved', comment: 'Comment added' };
+const DONE_TEXT: Record<Action, MessageId> = { acknowledge: 'alert.action.acknowledged', resolve: 'alert.action.resolved', comment: 'alert.action.commented' };
 
 /**
  * Acknowledge, resolve or comment, with a note; the hub records the logged-in operator as the actor. Viewers get no
@@ -20,7 +21,7 @@ export function ActionForm(props: { alert: AlertView; onDone: () => void }): JSX
   if (!hasRole(me, 'operator')) {
     return (
       <p class="muted action-readonly" data-readonly-reason="viewer">
-        You can view alerts; acknowledging, resolving and commenting take the operator role.
+        {t('alert.action.viewerOnly')}
       </p>
     );
   }
@@ -38,7 +39,7 @@ function OperatorActions(props: { alert: AlertView; onDone: () => void; name: st
   const run = async (action: Action): Promise<void> => {
     const text = note.trim();
     if (action === 'comment' && text === '') {
-      setProblem({ fields: { text: 'Write the comment first.' } });
+      setProblem({ fields: { text: t('alert.action.commentFirst') } });
       noteField.current?.focus();
       return;
     }
@@ -50,12 +51,12 @@ function OperatorActions(props: { alert: AlertView; onDone: () => void; name: st
       else if (action === 'resolve') await hubApi.resolve(alert.id, text);
       else await hubApi.comment(alert.id, text);
       setNote('');
-      setDone(`${DONE_TEXT[action]} by ${props.name}.`);
+      setDone(t(DONE_TEXT[action], { name: props.name }));
       props.onDone();
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
       if (failure instanceof ApiError && failure.status === 409) {
-        setProblem({ fields: {}, error: new ApiError(409, `${failure.message}. The alert changed meanwhile; it has been reloaded.`) });
+        setProblem({ fields: {}, error: new ApiError(409, t('alert.action.conflict', { message: failure.message })) });
         props.onDone();
       } else {
         setProblem({ fields: failure instanceof ApiError ? failure.fields : {}, error: failure });
@@ -82,19 +83,19 @@ function OperatorActions(props: { alert: AlertView; onDone: () => void; name: st
   return (
     <form
       class="action-form"
-      aria-label="Act on this alert"
+      aria-label={t('alert.action.label')}
       onSubmit={(event) => {
         event.preventDefault();
         void run(alert.state === 'firing' ? 'acknowledge' : 'comment');
       }}
     >
       <label>
-        Note
+        {t('alert.action.note')}
         <textarea
           ref={noteField}
           name="note"
           value={note}
-          placeholder={alert.state === 'firing' ? 'What you are doing about it (optional for acknowledge and resolve)' : 'Add to the history'}
+          placeholder={alert.state === 'firing' ? t('alert.action.notePlaceholder') : t('alert.action.notePlaceholderHistory')}
           aria-invalid={noteError ? 'true' : undefined}
           aria-describedby={noteError ? 'note-error' : undefined}
           onInput={(event) => setNote(event.currentTarget.value)}
@@ -114,22 +115,22 @@ function OperatorActions(props: { alert: AlertView; onDone: () => void; name: st
       <div class="action-buttons">
         {alert.state === 'firing' && (
           <button type="button" class="button button-primary" disabled={busy} onClick={() => void run('acknowledge')} aria-keyshortcuts="a">
-            Acknowledge
+            {t('alert.action.acknowledge')}
           </button>
         )}
         {open && (
           <button type="button" class="button" disabled={busy} onClick={() => void run('resolve')} aria-keyshortcuts="r">
-            Resolve
+            {t('alert.action.resolve')}
           </button>
         )}
         <button type="button" class="button" disabled={busy} onClick={() => void run('comment')} aria-keyshortcuts="c">
-          Add comment
+          {t('alert.action.comment')}
         </button>
         <Link
           class="button button-ghost"
           href={`/silences?deviceId=${encodeURIComponent(alert.deviceId)}&ruleId=${encodeURIComponent(alert.ruleId)}&domain=${alert.domain}${alert.town ? `&town=${encodeURIComponent(alert.town)}` : ''}`}
         >
-          Silence…
+          {t('alert.action.silence')}
         </Link>
       </div>
       <div role="status" aria-live="polite">

@@ -1,16 +1,17 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
-import { describeCondition } from '@hub/api-types';
 import { thresholdLines } from '../alerts/alert-order';
 import { hubApi } from '../api/hub-api';
 import type { AlertEventView, AlertFeedEvent, AlertView } from '@hub/api-types';
-import { AlertStateBadge, SeverityBadge } from '../components/alert-badges';
+import { AlertStateBadge, domainLabel, SeverityBadge } from '../components/alert-badges';
 import { Chart } from '../components/chart';
 import { ErrorNotice, Loading } from '../components/states';
 import { Time } from '../components/time';
+import { conditionText, durationText } from '../format/condition';
 import { formatDateTime } from '../format/time';
-import { formatValue, humanize, metricLabel } from '../format/values';
+import { formatValue, metricLabel } from '../format/values';
 import { useResource } from '../hooks/use-resource';
+import { type MessageId, t } from '../i18n/i18n';
 import { useLiveEvent } from '../live/live-feed';
 import { Link } from '../router';
 import { ActionForm } from './alert-action-form';
@@ -18,26 +19,32 @@ import { AlertNotifications } from './alert-notifications';
 
 const HOUR = 3_600_000;
 
-const EVENT_TEXT: Record<AlertEventView['kind'], string> = {
-  fired: 'Fired',
-  reopened: 'Fired again',
-  acknowledged: 'Acknowledged',
-  resolved: 'Resolved',
-  flapping: 'Started flapping',
-  'flapping-ended': 'Stopped flapping',
-  'condition-cleared': 'Condition cleared',
-  'condition-returned': 'Condition returned',
-  commented: 'Comment',
-  'rule-updated': 'Rule changed',
+const EVENT_TEXT: Record<AlertEventView['kind'], MessageId> = {
+  fired: 'alert.event.fired',
+  reopened: 'alert.event.reopened',
+  acknowledged: 'alert.event.acknowledged',
+  resolved: 'alert.event.resolved',
+  flapping: 'alert.event.flapping',
+  'flapping-ended': 'alert.event.flappingEnded',
+  'condition-cleared': 'alert.event.conditionCleared',
+  'condition-returned': 'alert.event.conditionReturned',
+  commented: 'alert.event.commented',
+  'rule-updated': 'alert.event.ruleUpdated',
 };
 
-const RESOLUTION_TEXT: Record<string, string> = {
-  cleared: 'the condition cleared',
-  operator: 'by an operator',
-  'rule-deleted': 'its rule was deleted',
-  'rule-disabled': 'its rule was disabled',
-  'rule-changed': 'its rule changed',
+const RESOLUTION_TEXT: Record<string, MessageId> = {
+  cleared: 'alert.resolution.cleared',
+  operator: 'alert.resolution.operator',
+  'rule-deleted': 'alert.resolution.ruleDeleted',
+  'rule-disabled': 'alert.resolution.ruleDisabled',
+  'rule-changed': 'alert.resolution.ruleChanged',
 };
+
+/** How an alert was resolved, in words; a reason this console does not know yet is shown as the hub names it. */
+function resolutionText(resolution: string): string {
+  const key = RESOLUTION_TEXT[resolution];
+  return key === undefined ? resolution : t(key);
+}
 
 /** One alert: what, where, how bad, since when, the readings behind it, its history, and what the operator can do. */
 export function AlertDetail(props: { id: number; closeHref: string; onChanged: () => void }): JSX.Element {
@@ -55,8 +62,8 @@ export function AlertDetail(props: { id: number; closeHref: string; onChanged: (
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
 
-  if (detail.loading) return <Loading what="the alert" />;
-  if (!detail.data) return <ErrorNotice error={detail.error ?? new Error('Alert not found')} onRetry={detail.reload} />;
+  if (detail.loading) return <Loading what={t('alert.loading.alert')} />;
+  if (!detail.data) return <ErrorNotice error={detail.error ?? new Error(t('alert.notFound'))} onRetry={detail.reload} />;
   const { alert, history } = detail.data;
   const refresh = (): void => {
     detail.reload();
@@ -69,8 +76,8 @@ export function AlertDetail(props: { id: number; closeHref: string; onChanged: (
           <SeverityBadge severity={alert.severity} />
           <AlertStateBadge alert={alert} />
         </span>
-        <Link href={props.closeHref} class="button button-ghost button-small" aria-label="Close the alert detail">
-          Close
+        <Link href={props.closeHref} class="button button-ghost button-small" aria-label={t('alert.close')}>
+          {t('alert.closeButton')}
         </Link>
       </header>
       <h2 id="alert-title" ref={heading} tabIndex={-1}>
@@ -79,51 +86,52 @@ export function AlertDetail(props: { id: number; closeHref: string; onChanged: (
       <p class="detail-summary">{alert.summary}</p>
       <dl class="detail-grid">
         <div>
-          <dt>Device</dt>
+          <dt>{t('alert.detail.device')}</dt>
           <dd>
-            <Link href={`/devices/${encodeURIComponent(alert.deviceId)}`}>{alert.deviceId}</Link> ({humanize(alert.domain)}
+            <Link href={`/devices/${encodeURIComponent(alert.deviceId)}`}>{alert.deviceId}</Link> ({domainLabel(alert.domain)}
             {alert.town ? `, ${alert.town}` : ''})
           </dd>
         </div>
         <div>
-          <dt>Value now</dt>
+          <dt>{t('alert.detail.valueNow')}</dt>
           <dd data-field="value">
-            {formatValue(alert.value, alert.unit)} <span class="muted">at <Time value={alert.valueAt} /></span>
+            {formatValue(alert.value, alert.unit)} <span class="muted">{t('alert.detail.at')} <Time value={alert.valueAt} /></span>
           </dd>
         </div>
         <div>
-          <dt>Peak</dt>
+          <dt>{t('alert.detail.peak')}</dt>
           <dd data-field="peak">{formatValue(alert.peak, alert.unit)}</dd>
         </div>
         <div>
-          <dt>Since</dt>
+          <dt>{t('alert.detail.since')}</dt>
           <dd data-field="since">
             <Time value={alert.startedAt} mode="full" />
           </dd>
         </div>
         <div>
-          <dt>Metric</dt>
+          <dt>{t('alert.detail.metric')}</dt>
           <dd>
             {metricLabel(alert.metric)} ({alert.unit})
           </dd>
         </div>
         <div>
-          <dt>Condition</dt>
-          <dd>{alert.conditionActive ? 'still holds' : alert.conditionEndedAt ? <>cleared at <Time value={alert.conditionEndedAt} /></> : 'cleared'}</dd>
+          <dt>{t('alert.detail.condition')}</dt>
+          <dd>{alert.conditionActive ? t('alert.detail.stillHolds') : alert.conditionEndedAt ? <>{t('alert.detail.clearedAt')} <Time value={alert.conditionEndedAt} /></> : t('alert.detail.cleared')}</dd>
         </div>
         {alert.acknowledgedAt && (
           <div>
-            <dt>Acknowledged</dt>
+            <dt>{t('alert.detail.acknowledged')}</dt>
             <dd data-field="acknowledged">
-              by {alert.acknowledgedBy}, <Time value={alert.acknowledgedAt} />
+              {t('alert.detail.acknowledgedBy', { name: alert.acknowledgedBy })} <Time value={alert.acknowledgedAt} />
             </dd>
           </div>
         )}
         {alert.resolvedAt && (
           <div>
-            <dt>Resolved</dt>
+            <dt>{t('alert.detail.resolved')}</dt>
             <dd data-field="resolved">
-              <Time value={alert.resolvedAt} />, {alert.resolution ? RESOLUTION_TEXT[alert.resolution] : ''}
+              <Time value={alert.resolvedAt} />
+              {t('alert.detail.resolvedHow', { how: alert.resolution ? resolutionText(alert.resolution) : '' })}
               {alert.resolvedBy && alert.resolvedBy !== 'system' ? ` (${alert.resolvedBy})` : ''}
             </dd>
           </div>
@@ -132,11 +140,12 @@ export function AlertDetail(props: { id: number; closeHref: string; onChanged: (
       <RuleLine ruleId={alert.ruleId} unit={alert.unit} />
       <AlertReadings alert={alert} />
       <ActionForm alert={alert} onDone={refresh} />
-      <h3 class="card-subtitle">History</h3>
-      <ol class="history" aria-label="Alert history">
+      <h3 class="card-subtitle">{t('alert.history.title')}</h3>
+      <ol class="history" aria-label={t('alert.history.label')}>
         {history.map((event) => (
           <li key={event.id} data-kind={event.kind}>
-            <span class="history-kind">{EVENT_TEXT[event.kind]}</span> <span class="muted">by {event.actor === 'system' ? 'the hub' : event.actor}</span> ·{' '}
+            <span class="history-kind">{t(EVENT_TEXT[event.kind])}</span>{' '}
+            <span class="muted">{event.actor === 'system' ? t('alert.history.byHub') : t('alert.history.by', { actor: event.actor })}</span> ·{' '}
             <time dateTime={event.at} title={formatDateTime(event.at)}>
               {formatDateTime(event.at)}
             </time>
@@ -154,8 +163,8 @@ function RuleLine(props: { ruleId: string; unit: string }): JSX.Element | null {
   if (!rule.data) return null;
   return (
     <p class="muted">
-      Rule <Link href={`/rules/${encodeURIComponent(rule.data.id)}`}>{rule.data.name}</Link>: {describeCondition(rule.data.condition, props.unit)}, checked every{' '}
-      {rule.data.evaluateEvery}.
+      {t('alert.rule.label')} <Link href={`/rules/${encodeURIComponent(rule.data.id)}`}>{rule.data.name}</Link>
+      {t('alert.rule.condition', { condition: conditionText(rule.data.condition, props.unit), every: durationText(rule.data.evaluateEvery) })}
     </p>
   );
 }
@@ -175,17 +184,17 @@ function AlertReadings(props: { alert: AlertView }): JSX.Element {
     { refreshMs: ended === undefined ? 15_000 : undefined, reloadOn: ['hello'] },
   );
   const rule = useResource((signal) => hubApi.rule(alert.ruleId, signal), [alert.ruleId]);
-  if (readings.loading) return <Loading what="readings" />;
+  if (readings.loading) return <Loading what={t('alert.loading.readings')} />;
   if (!readings.data) return readings.error ? <ErrorNotice error={readings.error} onRetry={readings.reload} compact /> : <></>;
   const series = readings.data.metrics[alert.metric];
-  if (!series || series.points.length === 0) return <p class="muted">No {metricLabel(alert.metric).toLowerCase()} readings stored around this alert.</p>;
+  if (!series || series.points.length === 0) return <p class="muted">{t('alert.readings.none', { metric: metricLabel(alert.metric).toLowerCase() })}</p>;
   return (
     <figure class="chart-figure" data-metric={alert.metric}>
       <figcaption>
         <span class="chart-title">
           {metricLabel(alert.metric)} <span class="muted">({alert.unit})</span>
         </span>
-        <span class="chart-latest">averages per {Math.round(readings.data.everyMs / 1000)} s</span>
+        <span class="chart-latest">{t('alert.readings.averages', { seconds: Math.round(readings.data.everyMs / 1000) })}</span>
       </figcaption>
       <Chart
         title={metricLabel(alert.metric)}

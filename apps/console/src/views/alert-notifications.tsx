@@ -5,16 +5,22 @@ import { Pill } from '../components/badges';
 import { ErrorNotice, Loading } from '../components/states';
 import { Time } from '../components/time';
 import { type Resource, useResource } from '../hooks/use-resource';
+import { type MessageId, t } from '../i18n/i18n';
 import { useLiveEvent } from '../live/live-feed';
 
-const OUTCOME: Record<DeliveryOutcome, { text: string; tone: 'ok' | 'warning' | 'critical' | 'muted'; title: string }> = {
-  queued: { text: 'Queued', tone: 'muted', title: 'Waiting in the contact point’s queue' },
-  sent: { text: 'Sent', tone: 'ok', title: 'The provider accepted the message' },
-  failed: { text: 'Failed', tone: 'warning', title: 'Refused or unreachable; retried with back-off' },
-  'given-up': { text: 'Given up', tone: 'critical', title: 'Refused for good, or still failing after the give-up bound: not retried' },
+const OUTCOME: Record<DeliveryOutcome, { text: MessageId; tone: 'ok' | 'warning' | 'critical' | 'muted'; title: MessageId }> = {
+  queued: { text: 'alert.notifications.outcome.queued', tone: 'muted', title: 'alert.notifications.outcome.queuedTitle' },
+  sent: { text: 'alert.notifications.outcome.sent', tone: 'ok', title: 'alert.notifications.outcome.sentTitle' },
+  failed: { text: 'alert.notifications.outcome.failed', tone: 'warning', title: 'alert.notifications.outcome.failedTitle' },
+  'given-up': { text: 'alert.notifications.outcome.givenUp', tone: 'critical', title: 'alert.notifications.outcome.givenUpTitle' },
 };
 
-const REASON_TEXT: Record<SendReason, string> = { new: 'New', repeat: 'Repeat', escalation: 'Escalation', resolved: 'Resolved' };
+const REASON_TEXT: Record<SendReason, MessageId> = {
+  new: 'alert.notifications.reason.new',
+  repeat: 'alert.notifications.reason.repeat',
+  escalation: 'alert.notifications.reason.escalation',
+  resolved: 'alert.notifications.reason.resolved',
+};
 
 /**
  * What the notification policies did about the alert: each message queued for a contact point and each attempt,
@@ -29,7 +35,7 @@ export function AlertNotifications(props: { alertId: number }): JSX.Element {
   return (
     <section class="alert-notifications" aria-labelledby="alert-notifications-title">
       <h3 class="card-subtitle" id="alert-notifications-title">
-        Notifications
+        {t('alert.notifications.title')}
       </h3>
       <NotificationLog log={log} />
     </section>
@@ -38,25 +44,25 @@ export function AlertNotifications(props: { alertId: number }): JSX.Element {
 
 function NotificationLog(props: { log: Resource<AlertDeliveryView[]> }): JSX.Element {
   const { log } = props;
-  if (log.loading) return <Loading what="notifications" />;
-  if (!log.data) return <ErrorNotice error={log.error ?? new Error('No answer')} onRetry={log.reload} compact />;
+  if (log.loading) return <Loading what={t('alert.notifications.loading')} />;
+  if (!log.data) return <ErrorNotice error={log.error ?? new Error(t('alert.notifications.noAnswer'))} onRetry={log.reload} compact />;
   if (log.data.length === 0) {
     return (
       <p class="muted" data-empty="notifications">
-        No notifications for this alert yet: no notification policy route matched it, it was silenced, or its group wait has not passed.
+        {t('alert.notifications.none')}
       </p>
     );
   }
   return (
     <div class="table-scroll">
-      <table class="table notifications-table" aria-label="Notifications of this alert">
+      <table class="table notifications-table" aria-label={t('alert.notifications.label')}>
         <thead>
           <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Contact point</th>
-            <th scope="col">Why</th>
-            <th scope="col">Outcome</th>
-            <th scope="col">Provider’s answer</th>
+            <th scope="col">{t('alert.notifications.time')}</th>
+            <th scope="col">{t('alert.notifications.contactPoint')}</th>
+            <th scope="col">{t('alert.notifications.why')}</th>
+            <th scope="col">{t('alert.notifications.outcome')}</th>
+            <th scope="col">{t('alert.notifications.providerAnswer')}</th>
           </tr>
         </thead>
         <tbody>
@@ -70,15 +76,15 @@ function NotificationLog(props: { log: Resource<AlertDeliveryView[]> }): JSX.Ele
                 {entry.kind && <span class="muted"> ({entry.kind})</span>}
               </td>
               <td>
-                {REASON_TEXT[entry.reason]}
-                {entry.level > 0 && <span class="muted"> · level {entry.level}</span>}
-                {entry.alertCount > 1 && <span class="muted"> · with {entry.alertCount - 1} more</span>}
+                {t(REASON_TEXT[entry.reason])}
+                {entry.level > 0 && <span class="muted"> · {t('alert.notifications.level', { level: entry.level })}</span>}
+                {entry.alertCount > 1 && <span class="muted"> · {t('alert.notifications.withMore', { count: entry.alertCount - 1 })}</span>}
               </td>
               <td class="nowrap">
-                <Pill tone={OUTCOME[entry.outcome].tone} title={OUTCOME[entry.outcome].title}>
-                  {OUTCOME[entry.outcome].text}
+                <Pill tone={OUTCOME[entry.outcome].tone} title={t(OUTCOME[entry.outcome].title)}>
+                  {t(OUTCOME[entry.outcome].text)}
                 </Pill>
-                {entry.attempt > 0 && <span class="muted"> attempt {entry.attempt}</span>}
+                {entry.attempt > 0 && <span class="muted"> {t('alert.notifications.attempt', { attempt: entry.attempt })}</span>}
               </td>
               <td class="provider-answer">{entry.outcome === 'failed' || entry.outcome === 'given-up' ? entry.providerAnswer : ''}</td>
             </tr>

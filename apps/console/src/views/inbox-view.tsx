@@ -4,22 +4,20 @@ import { compareAlerts, SEVERITY_ORDER } from '../alerts/alert-order';
 import { domainsOf, useCatalogue } from '../api/catalogue';
 import { hubApi, type AlertQuery } from '../api/hub-api';
 import type { AlertView } from '@hub/api-types';
-import { AlertStateBadge, SeverityBadge } from '../components/alert-badges';
+import { AlertStateBadge, domainLabel, SeverityBadge, severityLabel, stateLabel } from '../components/alert-badges';
 import { isTyping } from '../components/keyboard';
 import { Page } from '../components/page';
 import { Empty, ErrorNotice, Loading, StaleNotice } from '../components/states';
 import { Time } from '../components/time';
-import { formatValue, humanize, metricLabel } from '../format/values';
+import { formatValue, metricLabel } from '../format/values';
 import { useResource } from '../hooks/use-resource';
+import { t } from '../i18n/i18n';
 import { Link, navigate, useLocation, useQueryParam } from '../router';
 import { AlertDetail } from './alert-detail';
 
-const STATES = [
-  ['', 'Open (firing or acknowledged)'],
-  ['firing', 'Firing'],
-  ['acknowledged', 'Acknowledged'],
-  ['resolved', 'Resolved'],
-] as const;
+const STATES = ['firing', 'acknowledged', 'resolved'] as const;
+type ListedState = (typeof STATES)[number];
+const isListedState = (value: string): value is ListedState => (STATES as readonly string[]).includes(value);
 
 /**
  * What is wrong now, across every domain: open alerts, most severe and newest first, updated live. Selecting one
@@ -54,51 +52,63 @@ export function InboxView(props: { selectedId?: number }): JSX.Element {
 
   return (
     <Page
-      title="Alerts"
+      title={t('inbox.title')}
       wide
       subtitle={
         alerts.data &&
         (state === ''
-          ? `${alerts.data.matching} open · ${firing} firing, not yet acknowledged`
-          : `${alerts.data.matching} ${STATES.find(([value]) => value === state)?.[1].toLowerCase() ?? ''}`)
+          ? t('inbox.subtitle.open', { count: alerts.data.matching, firing })
+          : isListedState(state)
+            ? t(`inbox.subtitle.${state}`, { count: alerts.data.matching })
+            : `${alerts.data.matching} `)
       }
     >
-      <form class="filters" role="search" aria-label="Filter alerts" onSubmit={(event) => event.preventDefault()}>
-        <FilterSelect label="State" value={state} onChange={setState} options={STATES} />
-        <FilterSelect label="Severity" value={severity} onChange={setSeverity} options={[['', 'Any severity'], ...SEVERITY_ORDER.map(labelled)]} />
-        <FilterSelect label="Domain" value={domain} onChange={setDomain} options={[['', 'All domains'], ...domainsOf(catalogue).map(labelled)]} />
-        <FilterSelect label="Town" value={town} onChange={setTown} options={[['', 'All towns'], ...towns.map((value): Option => [value, value])]} />
+      <form class="filters" role="search" aria-label={t('inbox.filter.label')} onSubmit={(event) => event.preventDefault()}>
+        <FilterSelect label={t('inbox.filter.state')} value={state} onChange={setState} options={[['', t('inbox.filter.open')], ...STATES.map((value): Option => [value, stateLabel(value)])]} />
+        <FilterSelect
+          label={t('inbox.filter.severity')}
+          value={severity}
+          onChange={setSeverity}
+          options={[['', t('inbox.filter.anySeverity')], ...SEVERITY_ORDER.map((value): Option => [value, severityLabel(value)])]}
+        />
+        <FilterSelect
+          label={t('inbox.filter.domain')}
+          value={domain}
+          onChange={setDomain}
+          options={[['', t('inbox.filter.allDomains')], ...domainsOf(catalogue).map((value): Option => [value, domainLabel(value)])]}
+        />
+        <FilterSelect label={t('inbox.filter.town')} value={town} onChange={setTown} options={[['', t('inbox.filter.allTowns')], ...towns.map((value): Option => [value, value])]} />
         <label>
-          Device
+          {t('inbox.filter.device')}
           <input
             type="search"
             data-search
             value={device}
-            placeholder="exact device id"
+            placeholder={t('inbox.filter.devicePlaceholder')}
             pattern="[A-Za-z0-9_\-]{1,64}"
             onChange={(event) => setDevice(event.currentTarget.value.trim())}
           />
         </label>
         {rule && (
-          <button type="button" class="chip chip-selected" onClick={() => setRule('')} aria-label={`Only rule ${rule}; remove this filter`}>
-            rule {rule} ✕
+          <button type="button" class="chip chip-selected" onClick={() => setRule('')} aria-label={t('inbox.filter.ruleRemove', { rule })}>
+            {t('inbox.filter.rule', { rule })}
           </button>
         )}
         {(filtered || state !== '') && (
           <Link class="button button-ghost" href="/alerts">
-            Clear filters
+            {t('inbox.filter.clear')}
           </Link>
         )}
       </form>
 
       <div class={`inbox${props.selectedId !== undefined ? ' inbox-with-detail' : ''}`}>
-        <section class="inbox-list" aria-label="Alert list">
+        <section class="inbox-list" aria-label={t('inbox.list')}>
           <StaleNotice error={alerts.data ? alerts.error : undefined} updatedAt={alerts.updatedAt} onRetry={alerts.reload} />
-          {alerts.loading && <Loading what="alerts" />}
+          {alerts.loading && <Loading what={t('inbox.loading')} />}
           {!alerts.loading && !alerts.data && alerts.error && <ErrorNotice error={alerts.error} onRetry={alerts.reload} />}
           {alerts.data && items.length === 0 && (
-            <Empty title={filtered ? 'No alert matches these filters' : state === '' ? 'No open alerts' : 'No alerts in this state'}>
-              {state === '' && !filtered ? 'Every rule is quiet. New alerts appear here as they fire, without reloading.' : null}
+            <Empty title={filtered ? t('inbox.empty.filtered') : state === '' ? t('inbox.empty.open') : t('inbox.empty.state')}>
+              {state === '' && !filtered ? t('inbox.empty.quiet') : null}
             </Empty>
           )}
           {items.length > 0 && (
@@ -110,12 +120,12 @@ export function InboxView(props: { selectedId?: number }): JSX.Element {
           )}
           {alerts.data && alerts.data.matching > items.length && (
             <p class="muted">
-              Showing the newest {items.length} of {alerts.data.matching}; narrow the filters to see the rest.
+              {t('inbox.truncated', { shown: items.length, count: alerts.data.matching })}
             </p>
           )}
         </section>
         {props.selectedId !== undefined && (
-          <section class="inbox-detail" aria-label="Selected alert">
+          <section class="inbox-detail" aria-label={t('inbox.selected')}>
             <AlertDetail id={props.selectedId} key={props.selectedId} closeHref={`/alerts${query ? `?${query}` : ''}`} onChanged={alerts.reload} />
           </section>
         )}
@@ -137,15 +147,15 @@ function AlertListItem(props: { alert: AlertView; href: string; selected: boolea
         <span class="alert-line alert-meta">
           <span class="alert-device">{alert.deviceId}</span>
           <span>
-            {humanize(alert.domain)}
+            {domainLabel(alert.domain)}
             {alert.town ? ` · ${alert.town}` : ''}
           </span>
           <span class="alert-value">
             {metricLabel(alert.metric)} {formatValue(alert.value, alert.unit)}
-            {alert.peak !== alert.value && <span class="muted"> (peak {formatValue(alert.peak, alert.unit)})</span>}
+            {alert.peak !== alert.value && <span class="muted"> {t('inbox.peak', { value: formatValue(alert.peak, alert.unit) })}</span>}
           </span>
           <span class="alert-since">
-            since <Time value={alert.firedAt} mode="ago" />
+            {t('inbox.since')} <Time value={alert.firedAt} mode="ago" />
           </span>
         </span>
       </Link>
@@ -189,8 +199,6 @@ function useListKeys(items: readonly AlertView[], selectedId: number | undefined
 }
 
 type Option = readonly [value: string, label: string];
-
-const labelled = (value: string): Option => [value, humanize(value)];
 
 /** One labelled filter drop-down; the empty value means "no filter". */
 function FilterSelect(props: { label: string; value: string; onChange: (value: string) => void; options: readonly Option[] }): JSX.Element {

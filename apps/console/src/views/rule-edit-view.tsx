@@ -7,13 +7,17 @@ import { hubApi } from '../api/hub-api';
 import { ApiError } from '../api/http';
 import { FieldError, invalidProps } from '../components/field-error';
 import { Page } from '../components/page';
+import { domainLabel, severityLabel } from '../components/alert-badges';
 import { ErrorNotice, Loading } from '../components/states';
-import { humanize, metricLabel } from '../format/values';
+import { formatDateTime } from '../format/time';
+import { metricLabel } from '../format/values';
 import { useResource } from '../hooks/use-resource';
+import { currentLanguage, t } from '../i18n/i18n';
 import { Link, navigate } from '../router';
 import { hasRole, useMe } from '../auth/session';
 
-const MONTHS = Array.from({ length: 12 }, (_, index) => new Intl.DateTimeFormat(undefined, { month: 'short' }).format(new Date(2026, index, 1)));
+/** Short month names in the console's language ("Jan", "1月"). */
+const monthNames = (): string[] => Array.from({ length: 12 }, (_, index) => new Intl.DateTimeFormat(currentLanguage(), { month: 'short' }).format(new Date(2026, index, 1)));
 
 /** Create or edit one rule. Every problem the hub finds is shown next to its field; nothing is saved until all are fixed. */
 export function RuleEditView(props: { id?: string }): JSX.Element {
@@ -31,9 +35,9 @@ export function RuleEditView(props: { id?: string }): JSX.Element {
     if (existing.data) setForm(ruleFormOf(existing.data));
   }, [existing.data]);
 
-  if (!isNew && existing.loading) return <Page title="Rule"><Loading what="the rule" /></Page>;
-  if (!isNew && !existing.data) return <Page title="Rule">{existing.error && <ErrorNotice error={existing.error} onRetry={existing.reload} />}</Page>;
-  if (form === undefined) return <Page title="Rule"><Loading what="the rule" /></Page>;
+  if (!isNew && existing.loading) return <Page title={t('rules.edit.title')}><Loading what={t('rules.edit.loading')} /></Page>;
+  if (!isNew && !existing.data) return <Page title={t('rules.edit.title')}>{existing.error && <ErrorNotice error={existing.error} onRetry={existing.reload} />}</Page>;
+  if (form === undefined) return <Page title={t('rules.edit.title')}><Loading what={t('rules.edit.loading')} /></Page>;
 
   const set = <K extends keyof RuleForm>(key: K, value: RuleForm[K]): void => setForm({ ...form, [key]: value });
   const metrics = catalogue?.domains.find((entry) => entry.domain === form.domain)?.metrics ?? [];
@@ -79,18 +83,18 @@ export function RuleEditView(props: { id?: string }): JSX.Element {
     </Field>
   );
   const number = (key: keyof RuleForm, label: string, path: string, hint?: string): JSX.Element =>
-    text(key, unit && unit !== '1' ? `${label} (${unit})` : label, path, { hint, type: 'number', step: 'any' });
+    text(key, unit && unit !== '1' ? t('rules.edit.withUnit', { label, unit }) : label, path, { hint, type: 'number', step: 'any' });
 
   return (
     <Page
-      title={isNew ? 'New rule' : `Rule: ${existing.data?.name ?? form.name}`}
-      subtitle={!isNew && existing.data && `Revision ${existing.data.revision} · changed ${new Date(existing.data.updatedAt).toLocaleString()}`}
-      actions={<Link href="/rules">All rules</Link>}
+      title={isNew ? t('rules.new') : t('rules.edit.titleNamed', { name: existing.data?.name ?? form.name })}
+      subtitle={!isNew && existing.data && t('rules.edit.revision', { revision: existing.data.revision, changed: formatDateTime(existing.data.updatedAt) })}
+      actions={<Link href="/rules">{t('rules.edit.all')}</Link>}
     >
       <form class="card rule-form" onSubmit={(event) => void save(event)} noValidate data-readonly={readOnly ? 'true' : undefined}>
         {readOnly && (
           <p class="notice notice-compact" role="status">
-            Only admins change rules: this is the rule as it stands.
+            {t('rules.edit.readOnly')}
           </p>
         )}
         {failure && (Object.keys(fields).length === 0 || otherProblems.length > 0) && (
@@ -98,34 +102,37 @@ export function RuleEditView(props: { id?: string }): JSX.Element {
         )}
         {failure instanceof ApiError && failure.status === 409 && (
           <p class="hint">
-            Someone changed this rule meanwhile. <button type="button" class="button button-small" onClick={existing.reload}>Load their version</button>
+            {t('rules.edit.conflict')}{' '}
+            <button type="button" class="button button-small" onClick={existing.reload}>
+              {t('rules.edit.loadTheirs')}
+            </button>
           </p>
         )}
         <fieldset disabled={readOnly}>
-          <legend>What</legend>
-          {isNew && text('id', 'Id (optional)', 'id', { hint: 'lower-case letters, digits and -; made from the name when empty' })}
-          {text('name', 'Name', 'name')}
-          <Field label="Description" path="description" fields={fields}>
+          <legend>{t('rules.edit.what')}</legend>
+          {isNew && text('id', t('rules.edit.id'), 'id', { hint: t('rules.edit.idHint') })}
+          {text('name', t('rules.edit.name'), 'name')}
+          <Field label={t('rules.edit.description')} path="description" fields={fields}>
             <textarea name="description" value={form.description} onInput={(event) => set('description', event.currentTarget.value)} {...invalidProps(fields, 'description')} />
           </Field>
-          {text('standard', 'Standard cited', 'standard', { hint: 'the standard and clause the thresholds follow, quoted in every alert of the rule; empty: none' })}
-          <Field label="Severity" path="severity" fields={fields}>
+          {text('standard', t('rules.edit.standard'), 'standard', { hint: t('rules.edit.standardHint') })}
+          <Field label={t('rules.edit.severity')} path="severity" fields={fields}>
             <select name="severity" value={form.severity} onChange={(event) => set('severity', event.currentTarget.value)} {...invalidProps(fields, 'severity')}>
               {SEVERITY_ORDER.map((severity) => (
                 <option value={severity} key={severity}>
-                  {humanize(severity)}
+                  {severityLabel(severity)}
                 </option>
               ))}
             </select>
           </Field>
           <label class="checkbox">
-            <input type="checkbox" name="enabled" checked={form.enabled} onChange={(event) => set('enabled', event.currentTarget.checked)} /> Rule is on
+            <input type="checkbox" name="enabled" checked={form.enabled} onChange={(event) => set('enabled', event.currentTarget.checked)} /> {t('rules.edit.enabled')}
           </label>
         </fieldset>
 
         <fieldset disabled={readOnly}>
-          <legend>Which readings</legend>
-          <Field label="Domain" path="selector.domain" fields={fields}>
+          <legend>{t('rules.edit.which')}</legend>
+          <Field label={t('rules.edit.domain')} path="selector.domain" fields={fields}>
             <select
               name="selector.domain"
               value={form.domain}
@@ -138,97 +145,97 @@ export function RuleEditView(props: { id?: string }): JSX.Element {
             >
               {(catalogue?.domains ?? []).map((entry) => (
                 <option value={entry.domain} key={entry.domain}>
-                  {humanize(entry.domain)}
+                  {domainLabel(entry.domain)}
                 </option>
               ))}
             </select>
           </Field>
-          <Field label="Metric" path="selector.metric" fields={fields} hint={metricOf(catalogue, form.domain, form.metric)?.description}>
+          <Field label={t('rules.edit.metric')} path="selector.metric" fields={fields} hint={metricOf(catalogue, form.domain, form.metric)?.description}>
             <select name="selector.metric" value={form.metric} onChange={(event) => set('metric', event.currentTarget.value)} {...invalidProps(fields, 'selector.metric')}>
               {metrics.map((metric) => (
                 <option value={metric.name} key={metric.name}>
-                  {metricLabel(metric.name)} ({metric.unit}) — typical {metric.typical[0]}–{metric.typical[1]}
+                  {t('rules.edit.metricOption', { metric: metricLabel(metric.name), unit: metric.unit, low: metric.typical[0], high: metric.typical[1] })}
                 </option>
               ))}
             </select>
           </Field>
-          {text('deviceIds', 'Only these devices', 'selector.deviceIds', { hint: 'comma-separated ids; empty: every device of the domain' })}
-          {text('towns', 'Only these towns', 'selector.towns', { hint: 'comma-separated; empty: every town' })}
+          {text('deviceIds', t('rules.edit.devices'), 'selector.deviceIds', { hint: t('rules.edit.devicesHint') })}
+          {text('towns', t('rules.edit.towns'), 'selector.towns', { hint: t('rules.edit.townsHint') })}
         </fieldset>
 
         <fieldset disabled={readOnly}>
-          <legend>Condition</legend>
-          <Field label="Type" path="condition.type" fields={fields}>
+          <legend>{t('rules.edit.condition')}</legend>
+          <Field label={t('rules.edit.type')} path="condition.type" fields={fields}>
             <select name="condition.type" value={form.type} onChange={(event) => set('type', event.currentTarget.value as RuleForm['type'])} {...invalidProps(fields, 'condition.type')}>
-              <option value="threshold">Threshold</option>
-              <option value="rate-of-change">Rate of change</option>
-              <option value="no-data">No data (silent device)</option>
-              <option value="stuck">Stuck value</option>
+              <option value="threshold">{t('rules.edit.type.threshold')}</option>
+              <option value="rate-of-change">{t('rules.edit.type.rateOfChange')}</option>
+              <option value="no-data">{t('rules.edit.type.noData')}</option>
+              <option value="stuck">{t('rules.edit.type.stuck')}</option>
             </select>
           </Field>
           {form.type === 'threshold' && (
             <>
-              <Field label="Fires when the value is" path="condition.operator" fields={fields}>
+              <Field label={t('rules.edit.operator')} path="condition.operator" fields={fields}>
                 <select name="condition.operator" value={form.operator} onChange={(event) => set('operator', event.currentTarget.value as RuleForm['operator'])}>
-                  <option value="above">at or above</option>
-                  <option value="below">at or below</option>
-                  <option value="outside">outside a band</option>
+                  <option value="above">{t('rules.edit.operator.above')}</option>
+                  <option value="below">{t('rules.edit.operator.below')}</option>
+                  <option value="outside">{t('rules.edit.operator.outside')}</option>
                 </select>
               </Field>
               {form.operator === 'outside' ? (
                 <>
-                  {number('low', 'Low trigger', 'condition.low')}
-                  {number('high', 'High trigger', 'condition.high')}
-                  {number('clearLow', 'Clears above', 'condition.clearLow', 'empty: the low trigger')}
-                  {number('clearHigh', 'Clears below', 'condition.clearHigh', 'empty: the high trigger')}
+                  {number('low', t('rules.edit.low'), 'condition.low')}
+                  {number('high', t('rules.edit.high'), 'condition.high')}
+                  {number('clearLow', t('rules.edit.clearsAbove'), 'condition.clearLow', t('rules.edit.clearLowHint'))}
+                  {number('clearHigh', t('rules.edit.clearsBelow'), 'condition.clearHigh', t('rules.edit.clearHighHint'))}
                 </>
               ) : (
                 <>
-                  {number('value', 'Trigger', 'condition.value')}
-                  {number('clear', form.operator === 'above' ? 'Clears below' : 'Clears above', 'condition.clear', 'empty: the trigger; a gap stops chatter')}
+                  {number('value', t('rules.edit.trigger'), 'condition.value')}
+                  {number('clear', form.operator === 'above' ? t('rules.edit.clearsBelow') : t('rules.edit.clearsAbove'), 'condition.clear', t('rules.edit.clearHint'))}
                 </>
               )}
-              {text('for', 'Held for', 'condition.for', { hint: 'e.g. 0s (at once), 1m, 5m' })}
-              {text('clearFor', 'Clear held for', 'condition.clearFor')}
+              {text('for', t('rules.edit.for'), 'condition.for', { hint: t('rules.edit.forHint') })}
+              {text('clearFor', t('rules.edit.clearFor'), 'condition.clearFor')}
             </>
           )}
           {form.type === 'rate-of-change' && (
             <>
-              <Field label="Direction" path="condition.direction" fields={fields}>
+              <Field label={t('rules.edit.direction')} path="condition.direction" fields={fields}>
                 <select name="condition.direction" value={form.direction} onChange={(event) => set('direction', event.currentTarget.value as RuleForm['direction'])}>
-                  <option value="drop">Drop</option>
-                  <option value="rise">Rise</option>
-                  <option value="either">Either</option>
+                  <option value="drop">{t('rules.edit.direction.drop')}</option>
+                  <option value="rise">{t('rules.edit.direction.rise')}</option>
+                  <option value="either">{t('rules.edit.direction.either')}</option>
                 </select>
               </Field>
-              {number('amount', 'Change of at least', 'condition.amount')}
-              {number('clear', 'Clears when the change is below', 'condition.clear')}
-              {text('window', 'Within', 'condition.window', { hint: 'e.g. 10m' })}
-              {text('clearFor', 'Clear held for', 'condition.clearFor')}
+              {number('amount', t('rules.edit.amount'), 'condition.amount')}
+              {number('clear', t('rules.edit.rateClear'), 'condition.clear')}
+              {text('window', t('rules.edit.within'), 'condition.window', { hint: t('rules.edit.withinHint') })}
+              {text('clearFor', t('rules.edit.clearFor'), 'condition.clearFor')}
             </>
           )}
           {form.type === 'no-data' && (
             <>
-              {text('silentFor', 'Silent for', 'condition.silentFor', { hint: 'e.g. 5m; empty to use only the interval multiple' })}
-              {text('intervalMultiple', 'Or longer than … × its usual interval', 'condition.intervalMultiple', { type: 'number', step: 'any' })}
-              {text('baseline', 'Usual interval measured over', 'condition.baseline')}
+              {text('silentFor', t('rules.edit.silentFor'), 'condition.silentFor', { hint: t('rules.edit.silentForHint') })}
+              {text('intervalMultiple', t('rules.edit.intervalMultiple'), 'condition.intervalMultiple', { type: 'number', step: 'any' })}
+              {text('baseline', t('rules.edit.baseline'), 'condition.baseline')}
             </>
           )}
           {form.type === 'stuck' && (
             <>
-              {text('window', 'Unchanged for', 'condition.window', { hint: 'e.g. 30m' })}
-              {number('tolerance', 'Tolerance', 'condition.tolerance')}
-              {text('minReadings', 'Over at least … readings', 'condition.minReadings', { type: 'number', step: '1' })}
+              {text('window', t('rules.edit.unchangedFor'), 'condition.window', { hint: t('rules.edit.unchangedForHint') })}
+              {number('tolerance', t('rules.edit.tolerance'), 'condition.tolerance')}
+              {text('minReadings', t('rules.edit.minReadings'), 'condition.minReadings', { type: 'number', step: '1' })}
             </>
           )}
         </fieldset>
 
         <fieldset disabled={readOnly}>
-          <legend>When</legend>
-          {text('evaluateEvery', 'Check every', 'evaluateEvery', { hint: '1s to 1h' })}
-          <Field label="Only in these months" path="activeMonths" fields={fields} hint="none ticked: all year" group>
+          <legend>{t('rules.edit.when')}</legend>
+          {text('evaluateEvery', t('rules.edit.every'), 'evaluateEvery', { hint: t('rules.edit.everyHint') })}
+          <Field label={t('rules.edit.months')} path="activeMonths" fields={fields} hint={t('rules.edit.monthsHint')} group>
             <div class="months">
-              {MONTHS.map((label, index) => (
+              {monthNames().map((label, index) => (
                 <label key={label} class="checkbox">
                   <input
                     type="checkbox"
@@ -242,31 +249,31 @@ export function RuleEditView(props: { id?: string }): JSX.Element {
               ))}
             </div>
           </Field>
-          {text('flapWindow', 'Flapping judged over', 'flapWindow', { hint: 'empty: 20 × the check interval' })}
+          {text('flapWindow', t('rules.edit.flapWindow'), 'flapWindow', { hint: t('rules.edit.flapWindowHint') })}
         </fieldset>
 
         {!readOnly && (
         <div class="action-buttons">
           <button type="submit" class="button button-primary" disabled={busy}>
-            {isNew ? 'Create rule' : 'Save changes'}
+            {isNew ? t('rules.edit.create') : t('rules.edit.save')}
           </button>
           <Link class="button button-ghost" href="/rules">
-            Cancel
+            {t('rules.edit.cancel')}
           </Link>
           {!isNew &&
             (confirmDelete ? (
               <span class="confirm">
-                Delete this rule? Its open alerts are resolved; their history stays.{' '}
+                {t('rules.edit.deleteConfirm')}{' '}
                 <button type="button" class="button button-danger" disabled={busy} onClick={() => void remove()}>
-                  Delete rule
+                  {t('rules.edit.delete')}
                 </button>{' '}
                 <button type="button" class="button" onClick={() => setConfirmDelete(false)}>
-                  Keep it
+                  {t('rules.edit.keep')}
                 </button>
               </span>
             ) : (
               <button type="button" class="button" onClick={() => setConfirmDelete(true)}>
-                Delete…
+                {t('rules.edit.deleteStart')}
               </button>
             ))}
         </div>

@@ -1,15 +1,16 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { describeCondition } from '@hub/api-types';
 import { SEVERITY_RANK } from '../alerts/alert-order';
 import { metricOf, useCatalogue } from '../api/catalogue';
 import { hubApi } from '../api/hub-api';
 import type { AlertRuleDocument } from '@hub/api-types';
-import { SeverityBadge } from '../components/alert-badges';
+import { domainLabel, SeverityBadge } from '../components/alert-badges';
 import { Page } from '../components/page';
 import { Empty, ErrorNotice, Loading, StaleNotice } from '../components/states';
-import { humanize, metricLabel } from '../format/values';
+import { conditionText, durationText } from '../format/condition';
+import { metricLabel } from '../format/values';
 import { useResource } from '../hooks/use-resource';
+import { t } from '../i18n/i18n';
 import { Link } from '../router';
 import { hasRole, useMe } from '../auth/session';
 
@@ -37,39 +38,39 @@ export function RulesView(): JSX.Element {
   const domains = [...new Set((rules.data ?? []).map((rule) => rule.selector.domain))];
   return (
     <Page
-      title="Rules"
-      subtitle={rules.data && `${rules.data.length} rules · ${rules.data.filter((rule) => !rule.enabled).length} switched off`}
+      title={t('rules.title')}
+      subtitle={rules.data && t('rules.subtitle', { count: rules.data.length, off: rules.data.filter((rule) => !rule.enabled).length })}
       actions={
         mayEdit ? (
           <Link class="button button-primary" href="/rules/new">
-            New rule
+            {t('rules.new')}
           </Link>
         ) : (
-          <span class="muted small">Only admins change rules</span>
+          <span class="muted small">{t('rules.adminsOnly')}</span>
         )
       }
     >
       <StaleNotice error={rules.data ? rules.error : undefined} updatedAt={rules.updatedAt} onRetry={rules.reload} />
       {toggleError && <ErrorNotice error={toggleError} compact />}
-      {rules.loading && <Loading what="rules" />}
+      {rules.loading && <Loading what={t('rules.loading')} />}
       {!rules.loading && !rules.data && rules.error && <ErrorNotice error={rules.error} onRetry={rules.reload} />}
-      {rules.data && rules.data.length === 0 && <Empty title="No alert rules">Nothing raises alerts until a rule exists. Create one with “New rule”.</Empty>}
+      {rules.data && rules.data.length === 0 && <Empty title={t('rules.empty.title')}>{t('rules.empty.body')}</Empty>}
       {domains.map((domain) => (
         <section class="card" key={domain} aria-labelledby={`rules-${domain}`}>
           <h2 class="card-title" id={`rules-${domain}`}>
-            {humanize(domain)}
+            {domainLabel(domain)}
           </h2>
           <div class="table-scroll">
             <table class="table rules-table">
               <thead>
                 <tr>
-                  <th scope="col">Rule</th>
-                  <th scope="col">Severity</th>
+                  <th scope="col">{t('rules.column.rule')}</th>
+                  <th scope="col">{t('rules.column.severity')}</th>
                   <th scope="col" class="col-optional">
-                    Watches for
+                    {t('rules.column.watches')}
                   </th>
-                  <th scope="col">Open alerts</th>
-                  <th scope="col">On</th>
+                  <th scope="col">{t('rules.column.open')}</th>
+                  <th scope="col">{t('rules.column.on')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -89,13 +90,13 @@ export function RulesView(): JSX.Element {
                           <SeverityBadge severity={rule.severity} />
                         </td>
                         <td class="col-optional">
-                          {metricLabel(rule.selector.metric)} {describeCondition(rule.condition, unit)}
-                          {rule.selector.deviceIds.length > 0 && <> · only {rule.selector.deviceIds.join(', ')}</>}
-                          <div class="muted small">checked every {rule.evaluateEvery}</div>
+                          {metricLabel(rule.selector.metric)} {conditionText(rule.condition, unit)}
+                          {rule.selector.deviceIds.length > 0 && <> · {t('rules.onlyDevices', { devices: rule.selector.deviceIds.join(', ') })}</>}
+                          <div class="muted small">{t('rules.checkedEvery', { every: durationText(rule.evaluateEvery) })}</div>
                         </td>
-                        <td>{count > 0 ? <Link href={`/alerts?rule=${encodeURIComponent(rule.id)}`}>{count} open</Link> : <span class="muted">none</span>}</td>
+                        <td>{count > 0 ? <Link href={`/alerts?rule=${encodeURIComponent(rule.id)}`}>{t('rules.openCount', { count })}</Link> : <span class="muted">{t('rules.noneOpen')}</span>}</td>
                         <td>
-                          <input type="checkbox" checked={rule.enabled} disabled={!mayEdit} aria-label={`${rule.name}: ${rule.enabled ? 'on' : 'off'}`} onChange={() => void toggle(rule)} />
+                          <input type="checkbox" checked={rule.enabled} disabled={!mayEdit} aria-label={t(rule.enabled ? 'rules.toggleOn' : 'rules.toggleOff', { name: rule.name })} onChange={() => void toggle(rule)} />
                         </td>
                       </tr>
                     );

@@ -9,18 +9,19 @@ import { FieldError, invalidProps } from '../components/field-error';
 import { Page } from '../components/page';
 import { Empty, ErrorNotice, Loading, StaleNotice } from '../components/states';
 import { Time } from '../components/time';
-import { formatDuration, fromLocalInput, toLocalInput } from '../format/time';
-import { humanize } from '../format/values';
+import { domainLabel } from '../components/alert-badges';
+import { formatDateTime, formatDuration, fromLocalInput, toLocalInput } from '../format/time';
 import { useResource } from '../hooks/use-resource';
+import { type MessageId, t } from '../i18n/i18n';
 import { Link, useLocation } from '../router';
 
-const DURATIONS = [
-  ['1h', '1 hour'],
-  ['4h', '4 hours'],
-  ['8h', '8 hours (a shift)'],
-  ['24h', '1 day'],
-  ['7d', '1 week'],
-] as const;
+const DURATIONS: readonly (readonly [string, MessageId])[] = [
+  ['1h', 'silences.duration.1h'],
+  ['4h', 'silences.duration.4h'],
+  ['8h', 'silences.duration.8h'],
+  ['24h', 'silences.duration.24h'],
+  ['7d', 'silences.duration.7d'],
+];
 
 /**
  * Maintenance windows: while one holds, matching devices raise no alerts and changes of their open alerts are not
@@ -43,35 +44,35 @@ export function SilencesView(): JSX.Element {
   };
   const now = Date.now();
   return (
-    <Page title="Silences" subtitle={silences.data && `${silences.data.filter((silence) => silence.active).length} in force now`}>
-      {mayAct ? <NewSilence onCreated={silences.reload} /> : <p class="muted">You can view silences; making and ending them takes the operator role.</p>}
+    <Page title={t('silences.title')} subtitle={silences.data && t('silences.subtitle', { count: silences.data.filter((silence) => silence.active).length })}>
+      {mayAct ? <NewSilence onCreated={silences.reload} /> : <p class="muted">{t('silences.viewerOnly')}</p>}
       <section class="card" aria-labelledby="silences-title">
         <div class="card-header">
           <h2 class="card-title" id="silences-title">
-            {showExpired ? 'All silences' : 'Current and planned'}
+            {showExpired ? t('silences.all') : t('silences.current')}
           </h2>
           <label class="checkbox">
-            <input type="checkbox" checked={showExpired} onChange={(event) => setShowExpired(event.currentTarget.checked)} /> Show expired
+            <input type="checkbox" checked={showExpired} onChange={(event) => setShowExpired(event.currentTarget.checked)} /> {t('silences.showExpired')}
           </label>
         </div>
         <StaleNotice error={silences.data ? silences.error : undefined} updatedAt={silences.updatedAt} onRetry={silences.reload} />
         {rowError && <ErrorNotice error={rowError} compact />}
-        {silences.loading && <Loading what="silences" />}
+        {silences.loading && <Loading what={t('silences.loading')} />}
         {!silences.loading && !silences.data && silences.error && <ErrorNotice error={silences.error} onRetry={silences.reload} />}
-        {silences.data && silences.data.length === 0 && <Empty title="No silences">Every device raises alerts as its rules say.</Empty>}
+        {silences.data && silences.data.length === 0 && <Empty title={t('silences.empty.title')}>{t('silences.empty.body')}</Empty>}
         {silences.data && silences.data.length > 0 && (
           <div class="table-scroll">
             <table class="table silences-table">
               <thead>
                 <tr>
-                  <th scope="col">Covers</th>
-                  <th scope="col">From</th>
-                  <th scope="col">Until</th>
+                  <th scope="col">{t('silences.column.covers')}</th>
+                  <th scope="col">{t('silences.column.from')}</th>
+                  <th scope="col">{t('silences.column.until')}</th>
                   <th scope="col" class="col-optional">
-                    Reason
+                    {t('silences.column.reason')}
                   </th>
                   <th scope="col">
-                    <span class="visually-hidden">Actions</span>
+                    <span class="visually-hidden">{t('silences.column.actions')}</span>
                   </th>
                 </tr>
               </thead>
@@ -82,7 +83,7 @@ export function SilencesView(): JSX.Element {
                     <tr key={silence.id} data-silence={silence.id} class={silence.active ? 'row-active' : ends < now ? 'row-disabled' : ''}>
                       <th scope="row">
                         {scopeOf(silence)}
-                        <div class="muted small">{silence.active ? `in force, ${formatDuration(ends - now)} left` : ends < now ? 'expired' : 'planned'}</div>
+                        <div class="muted small">{silence.active ? t('silences.inForce', { left: formatDuration(ends - now) }) : ends < now ? t('silences.expired') : t('silences.planned')}</div>
                       </th>
                       <td>
                         <Time value={silence.startsAt} />
@@ -92,16 +93,16 @@ export function SilencesView(): JSX.Element {
                       </td>
                       <td class="col-optional">
                         {silence.reason}
-                        <div class="muted small">by {silence.createdBy}</div>
+                        <div class="muted small">{t('silences.by', { name: silence.createdBy })}</div>
                       </td>
                       <td class="row-actions">
                         {mayAct && ends > now && (
                           <>
                             <button type="button" class="button button-small" onClick={() => void act(() => hubApi.updateSilence(silence.id, { endsAt: new Date(ends + 3_600_000).toISOString() }))}>
-                              +1 h
+                              {t('silences.extend')}
                             </button>{' '}
                             <button type="button" class="button button-small" onClick={() => void act(() => hubApi.deleteSilence(silence.id))}>
-                              {silence.active ? 'End now' : 'Cancel'}
+                              {silence.active ? t('silences.endNow') : t('silences.cancel')}
                             </button>
                           </>
                         )}
@@ -122,7 +123,7 @@ function scopeOf(silence: SilenceView): JSX.Element {
   const parts: JSX.Element[] = [];
   if (silence.deviceId) parts.push(<Link href={`/devices/${encodeURIComponent(silence.deviceId)}`}>{silence.deviceId}</Link>);
   if (silence.town) parts.push(<span>{silence.town}</span>);
-  if (silence.domain) parts.push(<span>all {silence.domain}</span>);
+  if (silence.domain) parts.push(<span>{t('silences.allOfDomain', { domain: domainLabel(silence.domain).toLowerCase() })}</span>);
   return (
     <>
       {parts.map((part, index) => (
@@ -134,7 +135,9 @@ function scopeOf(silence: SilenceView): JSX.Element {
       {silence.ruleId && (
         <span class="muted">
           {' '}
-          (rule <Link href={`/rules/${encodeURIComponent(silence.ruleId)}`}>{silence.ruleId}</Link> only)
+          {t('silences.ruleOnlyBefore')}
+          <Link href={`/rules/${encodeURIComponent(silence.ruleId)}`}>{silence.ruleId}</Link>
+          {t('silences.ruleOnlyAfter')}
         </span>
       )}
     </>
@@ -179,7 +182,7 @@ function NewSilence(props: { onCreated: () => void }): JSX.Element {
         duration: draft.duration,
         reason: draft.reason,
       });
-      setDone(`Silence ${created.id} created, until ${new Date(created.endsAt).toLocaleString()}.`);
+      setDone(t('silences.created', { id: created.id, until: formatDateTime(created.endsAt) }));
       setDraft({ ...draft, reason: '' });
       props.onCreated();
     } catch (error) {
@@ -193,34 +196,42 @@ function NewSilence(props: { onCreated: () => void }): JSX.Element {
   return (
     <form class="card silence-form" onSubmit={(event) => void submit(event)} noValidate aria-labelledby="new-silence-title">
       <h2 class="card-title" id="new-silence-title">
-        New silence
+        {t('silences.new')}
       </h2>
       <div class="form-grid">
-        <Input label="Device" path="deviceId" value={draft.deviceId} fields={fields} onInput={(value) => set('deviceId', value)} hint="one device, or leave empty and pick a domain or town" />
+        <Input label={t('silences.field.device')} path="deviceId" value={draft.deviceId} fields={fields} onInput={(value) => set('deviceId', value)} hint={t('silences.field.deviceHint')} />
         <div class="field">
           <label>
-            <span class="field-label">Domain</span>
+            <span class="field-label">{t('silences.field.domain')}</span>
             <select name="domain" value={draft.domain} onChange={(event) => set('domain', event.currentTarget.value)} {...invalidProps(fields, 'domain')}>
               <option value="">—</option>
               {domainsOf(catalogue).map((domain) => (
                 <option value={domain} key={domain}>
-                  {humanize(domain)}
+                  {domainLabel(domain)}
                 </option>
               ))}
             </select>
           </label>
           <FieldError fields={fields} path="domain" />
         </div>
-        <Input label="Town" path="town" value={draft.town} fields={fields} onInput={(value) => set('town', value)} />
-        <Input label="Only rule" path="ruleId" value={draft.ruleId} fields={fields} onInput={(value) => set('ruleId', value)} hint="empty: every rule" />
-        <Input label="Starts" path="startsAt" type="datetime-local" value={draft.startsAt} fields={fields} onInput={(value) => set('startsAt', value)} hint={`empty: now (${toLocalInput(Date.now()).replace('T', ' ')})`} />
+        <Input label={t('silences.field.town')} path="town" value={draft.town} fields={fields} onInput={(value) => set('town', value)} />
+        <Input label={t('silences.field.rule')} path="ruleId" value={draft.ruleId} fields={fields} onInput={(value) => set('ruleId', value)} hint={t('silences.field.ruleHint')} />
+        <Input
+          label={t('silences.field.starts')}
+          path="startsAt"
+          type="datetime-local"
+          value={draft.startsAt}
+          fields={fields}
+          onInput={(value) => set('startsAt', value)}
+          hint={t('silences.field.startsHint', { now: toLocalInput(Date.now()).replace('T', ' ') })}
+        />
         <div class="field">
           <label>
-            <span class="field-label">For</span>
+            <span class="field-label">{t('silences.field.for')}</span>
             <select name="duration" value={draft.duration} onChange={(event) => set('duration', event.currentTarget.value)} {...invalidProps(fields, 'duration')}>
               {DURATIONS.map(([value, label]) => (
                 <option value={value} key={value}>
-                  {label}
+                  {t(label)}
                 </option>
               ))}
             </select>
@@ -228,12 +239,12 @@ function NewSilence(props: { onCreated: () => void }): JSX.Element {
           <FieldError fields={fields} path="duration" />
           <FieldError fields={fields} path="endsAt" />
         </div>
-        <Input label="Reason" path="reason" value={draft.reason} fields={fields} onInput={(value) => set('reason', value)} hint="e.g. pump replacement, work order 4711" />
+        <Input label={t('silences.field.reason')} path="reason" value={draft.reason} fields={fields} onInput={(value) => set('reason', value)} hint={t('silences.field.reasonHint')} />
       </div>
       {failure && (Object.keys(fields).length === 0 || hidden.length > 0) && <ErrorNotice error={failure} compact />}
       <div class="action-buttons">
         <button type="submit" class="button button-primary">
-          Silence
+          {t('silences.submit')}
         </button>
       </div>
       <div role="status" aria-live="polite">

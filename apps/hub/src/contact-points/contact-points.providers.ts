@@ -24,7 +24,7 @@ export function contactPointProviders(config: HubConfig): Provider[] {
     {
       provide: ContactPointSender,
       useFactory: (templates: StoredMessageTemplates) =>
-        new ContactPointSender({ publicUrl: config.http.publicUrl, timeoutMs: config.alerts.contactPointTimeoutMs, language: config.alerts.notifyLanguage, templates }),
+        new ContactPointSender({ publicUrl: config.http.publicUrl, timeoutMs: config.alerts.contactPointTimeoutMs, language: config.alerts.notifyLanguage, templates, timeZone: config.timeZone }),
       inject: [StoredMessageTemplates],
     },
     {

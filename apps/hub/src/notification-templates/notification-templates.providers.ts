@@ -18,7 +18,7 @@ export function notificationTemplateProviders(config: HubConfig): Provider[] {
     {
       provide: NotificationTemplatesService,
       useFactory: (repository: NotificationTemplateRepository, stored: StoredMessageTemplates, audit: AuditLogRepository, engine: AlertEngine) =>
-        new NotificationTemplatesService(repository, stored, audit, alertLookup(engine), config.http.publicUrl),
+        new NotificationTemplatesService(repository, stored, audit, alertLookup(engine), config.http.publicUrl, config.timeZone),
       inject: [NotificationTemplateRepository, StoredMessageTemplates, AuditLogRepository, AlertEngine],
     },
   ];

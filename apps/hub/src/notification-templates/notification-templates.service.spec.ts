@@ -26,7 +26,7 @@ describe('NotificationTemplatesService', () => {
     const noAlerts = (): never => {
       throw new Error('no alerts in this test');
     };
-    service = new NotificationTemplatesService(repository, stored, audit, noAlerts, 'https://hub.county.example', () => clock);
+    service = new NotificationTemplatesService(repository, stored, audit, noAlerts, 'https://hub.county.example', 'UTC', () => clock);
   });
 
   afterEach(() => db.close());

@@ -28,6 +28,8 @@ export class NotificationTemplatesService {
     private readonly audit: AuditLogRepository,
     private readonly alertChange: AlertLookup,
     private readonly publicUrl: string,
+    /** The county's time zone, for `since` in previews as in messages. */
+    private readonly timeZone = 'UTC',
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -77,7 +79,7 @@ export class NotificationTemplatesService {
   preview(body: unknown, by: TemplatesActor): TemplatePreview {
     const request = parsePreviewRequest(body, (language) => this.stored.templatesFor(language));
     const change = request.alertId === undefined ? sampleAlertChange(this.now()) : this.alertChange(request.alertId, by);
-    return previewMessage(change, this.publicUrl, request.templates, { test: request.test, kind: request.kind });
+    return previewMessage(change, this.publicUrl, request.templates, { test: request.test, kind: request.kind, timeZone: this.timeZone });
   }
 }
 

@@ -96,13 +96,24 @@ async function metricValue(metric: CompiledMetric, record: Record<string, unknow
   return value;
 }
 
+/**
+ * JSONata's time limit is wall-clock, and its evaluation is asynchronous: other work of the process (other decodes,
+ * a garbage collection) between its steps counts against it. A timeout is therefore tried once more before the
+ * message is refused: an expression that really runs away times out again, one that was merely kept waiting does not.
+ */
 async function evaluate(expression: jsonata.Expression, input: unknown, label: string): Promise<Evaluated> {
+  let failure = await attempt(expression, input);
+  if ('error' in failure && failure.code === 'D1012') failure = await attempt(expression, input);
+  if (!('error' in failure)) return failure;
+  // D1012 is jsonata's own timeout guardrail; D1011 its stack-depth one (a runaway recursive lambda).
+  return refuse(failure.code === 'D1012' ? 'DECODER_TIMEOUT' : 'DECODER_ERROR', `${label}: ${describeJsonataError(failure.error)}`);
+}
+
+async function attempt(expression: jsonata.Expression, input: unknown): Promise<{ value: unknown } | { error: unknown; code: unknown }> {
   try {
     return { value: unwrapSequence(await expression.evaluate(input)) };
   } catch (error) {
-    const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-    // D1012 is jsonata's own timeout guardrail; D1011 its stack-depth one (a runaway recursive lambda).
-    return refuse(code === 'D1012' ? 'DECODER_TIMEOUT' : 'DECODER_ERROR', `${label}: ${describeJsonataError(error)}`);
+    return { error, code: typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined };
   }
 }
 

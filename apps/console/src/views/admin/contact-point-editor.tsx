@@ -6,54 +6,69 @@ import { hubApi } from '../../api/hub-api';
 import { FieldError, invalidProps } from '../../components/field-error';
 import { ErrorNotice } from '../../components/states';
 import {
-  type ContactPointDraft, contactPointChange, draftOf, emptyContactPointDraft, formProblems, isClearable, isSecret, KIND_FIELDS, KIND_LABELS, newContactPointBody, type SettingKey,
+  type ContactPointDraft, contactPointChange, draftOf, emptyContactPointDraft, formProblems, isClearable, isSecret, KIND_FIELDS, kindLabel, newContactPointBody, type SettingKey,
 } from '../../contact-points/contact-point-draft';
+import { type MessageId, t } from '../../i18n/i18n';
 
 type Fields = Readonly<Record<string, string>>;
 
-/** Each in its own script, so an operator who reads only one of them finds it. */
-const LANGUAGE_LABELS: Readonly<Record<ContactPointLanguage, string>> = { en: 'English', zh: '简体中文 (Simplified Chinese)' };
+/** Each with its own name in brackets, so an operator who reads only one of them finds it. */
+const LANGUAGE_LABELS: Readonly<Record<ContactPointLanguage, MessageId>> = { en: 'notify.contactPoints.language.en', zh: 'notify.contactPoints.language.zh' };
 
 interface FieldSpec {
-  readonly label: string;
-  readonly hint?: string;
+  readonly label: MessageId;
+  readonly hint?: MessageId;
+  /** Code put into the hint ({{json.phones}}): written as it is typed, in every language. */
+  readonly hintCode?: string;
+  /** An example of the value: data, the same in every language. */
   readonly placeholder?: string;
   /** A multi-line input of this many rows. */
   readonly rows?: number;
   readonly choices?: readonly string[];
+  /** Words for choices that are not protocol names (card, text); the others are shown as the hub names them. */
+  readonly choiceLabels?: Readonly<Record<string, MessageId>>;
   /** The path the hub names in its 400 (success is one setting split in two inputs). */
   readonly path?: string;
 }
 
 /** Labels and hints per setting; where a kind reads one differently, KIND_SPECS overrides it. */
 const SPECS: Readonly<Record<SettingKey, FieldSpec>> = {
-  host: { label: 'SMTP host', placeholder: 'smtp.county.example' },
-  port: { label: 'Port', hint: 'empty: 587 for starttls, 465 for tls, 25 for none' },
-  security: { label: 'Security', choices: ['starttls', 'tls', 'none'], hint: 'starttls: STARTTLS required; tls: TLS from the first byte; none: never TLS' },
-  username: { label: 'Username', hint: 'empty: send without logging in' },
-  password: { label: 'Password' },
-  ca: { label: 'CA certificate (PEM, optional)', rows: 4, placeholder: '-----BEGIN CERTIFICATE-----', hint: 'the county CA that signed the server’s certificate; empty: the system’s trusted CAs' },
-  from: { label: 'From', placeholder: 'alerts@county.example' },
-  to: { label: 'To (one address a line)', rows: 3, placeholder: 'duty@county.example' },
-  url: { label: 'URL', placeholder: 'https://' },
-  secret: { label: 'Signing secret' },
-  format: { label: 'Message format', choices: ['card', 'text'] },
-  method: { label: 'HTTP method', choices: ['POST', 'PUT', 'GET'] },
-  headers: { label: 'Headers (Name: value, one a line)', rows: 3, placeholder: 'Authorization: Bearer …' },
-  contentType: { label: 'Content type', placeholder: 'application/json', hint: 'empty: application/json' },
-  body: { label: 'Body template (mustache)', rows: 4, hint: '{{json.phones}}, {{json.templateId}}, {{json.paramsText}} …; none with GET' },
-  templateId: { label: 'Carrier template id', placeholder: 'SMS_154950909' },
-  phoneNumbers: { label: 'Phone numbers (one a line)', rows: 3, placeholder: '+8613800000000' },
-  successPath: { label: 'Success: JSON path', placeholder: 'Code', hint: 'besides HTTP 2xx, the answer’s value here must equal the next field; empty: 2xx is enough', path: 'success.jsonPath' },
-  successEquals: { label: 'Success: equals', placeholder: '"OK"', hint: 'JSON: "OK", 0 or true', path: 'success.equals' },
+  host: { label: 'notify.contactPoints.field.host', placeholder: 'smtp.county.example' },
+  port: { label: 'notify.contactPoints.field.port', hint: 'notify.contactPoints.field.portHint' },
+  security: { label: 'notify.contactPoints.field.security', choices: ['starttls', 'tls', 'none'], hint: 'notify.contactPoints.field.securityHint' },
+  username: { label: 'notify.contactPoints.field.username', hint: 'notify.contactPoints.field.usernameHint' },
+  password: { label: 'notify.contactPoints.field.password' },
+  ca: { label: 'notify.contactPoints.field.ca', rows: 4, placeholder: '-----BEGIN CERTIFICATE-----', hint: 'notify.contactPoints.field.caHint' },
+  from: { label: 'notify.contactPoints.field.from', placeholder: 'alerts@county.example' },
+  to: { label: 'notify.contactPoints.field.to', rows: 3, placeholder: 'duty@county.example' },
+  url: { label: 'notify.contactPoints.field.url', placeholder: 'https://' },
+  secret: { label: 'notify.contactPoints.field.secret' },
+  format: { label: 'notify.contactPoints.field.format', choices: ['card', 'text'], choiceLabels: { card: 'notify.contactPoints.field.formatCard', text: 'notify.contactPoints.field.formatText' } },
+  method: { label: 'notify.contactPoints.field.method', choices: ['POST', 'PUT', 'GET'] },
+  headers: { label: 'notify.contactPoints.field.headers', rows: 3, placeholder: 'Authorization: Bearer …' },
+  contentType: { label: 'notify.contactPoints.field.contentType', placeholder: 'application/json', hint: 'notify.contactPoints.field.contentTypeHint' },
+  body: { label: 'notify.contactPoints.field.body', rows: 4, hint: 'notify.contactPoints.field.bodyHint', hintCode: '{{json.phones}}, {{json.templateId}}, {{json.paramsText}}' },
+  templateId: { label: 'notify.contactPoints.field.templateId', placeholder: 'SMS_154950909' },
+  phoneNumbers: { label: 'notify.contactPoints.field.phoneNumbers', rows: 3, placeholder: '+8613800000000' },
+  successPath: { label: 'notify.contactPoints.field.successPath', placeholder: 'Code', hint: 'notify.contactPoints.field.successPathHint', path: 'success.jsonPath' },
+  successEquals: { label: 'notify.contactPoints.field.successEquals', placeholder: '"OK"', hint: 'notify.contactPoints.field.successEqualsHint', path: 'success.equals' },
 };
 
 const KIND_SPECS: Partial<Record<ContactPointKind, Partial<Record<SettingKey, FieldSpec>>>> = {
-  dingtalk: { url: { label: 'Robot URL', placeholder: 'https://oapi.dingtalk.com/robot/send?access_token=…' }, secret: { label: '加签 secret (SEC…)', hint: 'empty: the robot checks keywords or IP instead' } },
-  feishu: { url: { label: 'Robot URL', placeholder: 'https://open.feishu.cn/open-apis/bot/v2/hook/…' }, secret: { label: '签名校验 secret', hint: 'empty: the robot does not check signatures' } },
-  wecom: { url: { label: 'Robot URL', placeholder: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…', hint: 'the key in it is the robot’s only credential' } },
-  sms: { url: { label: 'URL template', placeholder: 'https://sms.gateway.example/v1/send', hint: 'mustache; {{form.phones}} for a query' } },
-  webhook: { url: { label: 'URL', placeholder: 'https://duty.county.example/hooks/alerts' }, secret: { label: 'Signing secret', hint: 'signs each body as X-Hub-Signature; empty: unsigned' } },
+  dingtalk: {
+    url: { label: 'notify.contactPoints.field.robotUrl', placeholder: 'https://oapi.dingtalk.com/robot/send?access_token=…' },
+    secret: { label: 'notify.contactPoints.field.dingtalkSecret', hint: 'notify.contactPoints.field.dingtalkSecretHint' },
+  },
+  feishu: {
+    url: { label: 'notify.contactPoints.field.robotUrl', placeholder: 'https://open.feishu.cn/open-apis/bot/v2/hook/…' },
+    secret: { label: 'notify.contactPoints.field.feishuSecret', hint: 'notify.contactPoints.field.feishuSecretHint' },
+  },
+  wecom: { url: { label: 'notify.contactPoints.field.robotUrl', placeholder: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…', hint: 'notify.contactPoints.field.wecomUrlHint' } },
+  sms: { url: { label: 'notify.contactPoints.field.urlTemplate', placeholder: 'https://sms.gateway.example/v1/send', hint: 'notify.contactPoints.field.urlTemplateHint', hintCode: '{{form.phones}}' } },
+  webhook: {
+    url: { label: 'notify.contactPoints.field.url', placeholder: 'https://duty.county.example/hooks/alerts' },
+    secret: { label: 'notify.contactPoints.field.secret', hint: 'notify.contactPoints.field.webhookSecretHint' },
+  },
 };
 
 const specOf = (kind: ContactPointKind, key: SettingKey): FieldSpec => ({ ...SPECS[key], ...KIND_SPECS[kind]?.[key] });
@@ -81,7 +96,7 @@ export function ContactPointEditor(props: { saved?: ContactPointView; onSaved: (
     const change = saved ? contactPointChange(draft, saved) : undefined;
     if (change !== undefined && change.settings === undefined && change.language === undefined) {
       setFields({});
-      setNotice('Nothing changed.');
+      setNotice(t('notify.contactPoints.nothingChanged'));
       return;
     }
     setBusy(true);
@@ -99,7 +114,7 @@ export function ContactPointEditor(props: { saved?: ContactPointView; onSaved: (
     }
   };
 
-  const title = saved ? `Contact point ${saved.name}` : 'New contact point';
+  const title = saved ? t('notify.contactPoints.editorTitle', { name: saved.name }) : t('notify.contactPoints.newTitle');
   return (
     <section class="card contact-point-editor" aria-labelledby="contact-point-editor-title" data-editing={saved?.name ?? ''}>
       <div class="card-header">
@@ -107,14 +122,14 @@ export function ContactPointEditor(props: { saved?: ContactPointView; onSaved: (
           {title}
         </h2>
         <button type="button" class="button button-small" onClick={props.onClose}>
-          Close
+          {t('notify.contactPoints.close')}
         </button>
       </div>
       <form onSubmit={(event) => void save(event)} noValidate aria-label={title}>
         <div class="form-grid">
           <div class="field">
             <label>
-              <span class="field-label">Name</span>
+              <span class="field-label">{t('notify.contactPoints.name')}</span>
               <input
                 name="name"
                 autoComplete="off"
@@ -125,12 +140,12 @@ export function ContactPointEditor(props: { saved?: ContactPointView; onSaved: (
                 {...invalidProps(fields, 'name')}
               />
             </label>
-            <p class="field-hint">lower-case letters, digits and -, e.g. gas-on-call; routes name it, so it cannot change</p>
+            <p class="field-hint">{t('notify.contactPoints.nameHint')}</p>
             <FieldError fields={fields} path="name" />
           </div>
           <div class="field">
             <label>
-              <span class="field-label">Kind</span>
+              <span class="field-label">{t('notify.contactPoints.kind')}</span>
               <select
                 name="kind"
                 value={draft.kind}
@@ -140,7 +155,7 @@ export function ContactPointEditor(props: { saved?: ContactPointView; onSaved: (
               >
                 {CONTACT_POINT_KINDS.map((kind) => (
                   <option key={kind} value={kind}>
-                    {KIND_LABELS[kind]}
+                    {kindLabel(kind)}
                   </option>
                 ))}
               </select>
@@ -149,17 +164,17 @@ export function ContactPointEditor(props: { saved?: ContactPointView; onSaved: (
           </div>
           <div class="field">
             <label>
-              <span class="field-label">Language of its messages</span>
+              <span class="field-label">{t('notify.contactPoints.language')}</span>
               <select
                 name="language"
                 value={draft.language}
                 onChange={(event) => setDraft((current) => ({ ...current, language: event.currentTarget.value as ContactPointDraft['language'] }))}
                 {...invalidProps(fields, 'language')}
               >
-                <option value="">The hub’s default (HUB_NOTIFY_LANGUAGE)</option>
+                <option value="">{t('notify.contactPoints.language.default')}</option>
                 {CONTACT_POINT_LANGUAGES.map((language) => (
                   <option key={language} value={language}>
-                    {LANGUAGE_LABELS[language]}
+                    {t(LANGUAGE_LABELS[language])}
                   </option>
                 ))}
               </select>
@@ -182,7 +197,7 @@ export function ContactPointEditor(props: { saved?: ContactPointView; onSaved: (
         )}
         <div class="action-buttons">
           <button type="submit" class="button button-primary" disabled={busy}>
-            {saved ? 'Save changes' : 'Create contact point'}
+            {saved ? t('notify.contactPoints.saveChanges') : t('notify.contactPoints.create')}
           </button>
         </div>
       </form>
@@ -212,7 +227,7 @@ function SettingInput(props: {
       <select name={key} value={value} onChange={(event) => props.onValue(key, event.currentTarget.value)} {...invalidProps(fields, path)}>
         {spec.choices.map((choice) => (
           <option key={choice} value={choice}>
-            {choice}
+            {spec.choiceLabels?.[choice] ? t(spec.choiceLabels[choice]) : choice}
           </option>
         ))}
       </select>
@@ -220,24 +235,25 @@ function SettingInput(props: {
   } else if (spec.rows !== undefined) {
     input = <textarea class="code-input" rows={spec.rows} placeholder={spec.placeholder} {...common} />;
   } else if (secret && key !== 'url') {
-    input = <input type="password" autoComplete="new-password" placeholder={stored ? 'unchanged' : spec.placeholder} {...common} />;
+    input = <input type="password" autoComplete="new-password" placeholder={stored ? t('notify.contactPoints.unchanged') : spec.placeholder} {...common} />;
   } else {
-    input = <input autoComplete="off" placeholder={stored ? 'unchanged' : spec.placeholder} {...common} />;
+    input = <input autoComplete="off" placeholder={stored ? t('notify.contactPoints.unchanged') : spec.placeholder} {...common} />;
   }
   const secretHint = !secret
     ? undefined
     : saved === undefined
-      ? 'Write-only: never shown again once saved.'
+      ? t('notify.contactPoints.secret.new')
       : stored
-        ? `Set; never shown. Leave blank to keep the current value.${key === 'headers' ? ` Current headers: ${headerNames(saved)}.` : ''}`
-        : 'Not set. Leave blank to keep it unset.';
+        ? `${t('notify.contactPoints.secret.set')}${key === 'headers' ? t('notify.contactPoints.secret.currentHeaders', { names: headerNames(saved) }) : ''}`
+        : t('notify.contactPoints.secret.notSet');
+  const label = t(spec.label);
   return (
     <div class={`field${(spec.rows ?? 0) > 3 ? ' field-wide' : ''}`}>
       <label>
-        <span class="field-label">{spec.label}</span>
+        <span class="field-label">{label}</span>
         {input}
       </label>
-      {spec.hint && !(secret && saved) && <p class="field-hint">{spec.hint}</p>}
+      {spec.hint && !(secret && saved) && <p class="field-hint">{t(spec.hint, { code: spec.hintCode })}</p>}
       {secretHint && (
         <p class="field-hint" data-secret-hint={key}>
           {secretHint}
@@ -245,8 +261,8 @@ function SettingInput(props: {
       )}
       {secret && stored && isClearable(key) && (
         <label class="checkbox">
-          <input type="checkbox" name={`clear-${key}`} checked={cleared} disabled={value !== ''} onChange={(event) => props.onClear(key, event.currentTarget.checked)} /> Remove the stored{' '}
-          {spec.label.toLowerCase()}
+          <input type="checkbox" name={`clear-${key}`} checked={cleared} disabled={value !== ''} onChange={(event) => props.onClear(key, event.currentTarget.checked)} />{' '}
+          {t('notify.contactPoints.removeStored', { setting: label.toLowerCase() })}
         </label>
       )}
       <FieldError fields={fields} path={path} />
@@ -256,7 +272,7 @@ function SettingInput(props: {
 
 const headerNames = (saved: ContactPointView): string => {
   const names = saved.settings.headerNames;
-  return Array.isArray(names) && names.length > 0 ? names.map(String).join(', ') : 'none';
+  return Array.isArray(names) && names.length > 0 ? names.map(String).join(', ') : t('notify.contactPoints.secret.noHeaders');
 };
 
 /** The hub names a bad header by its name (`headers.Host`): listed under the form, since the headers are one textarea. */

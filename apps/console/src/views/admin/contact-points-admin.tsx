@@ -5,8 +5,9 @@ import type { ContactPointView, DeliveryResult } from '@hub/api-types';
 import { hubApi } from '../../api/hub-api';
 import { Empty, ErrorNotice, Loading } from '../../components/states';
 import { Time } from '../../components/time';
-import { contactPointSummary, KIND_LABELS } from '../../contact-points/contact-point-draft';
+import { contactPointSummary, kindLabel } from '../../contact-points/contact-point-draft';
 import { useResource } from '../../hooks/use-resource';
+import { t } from '../../i18n/i18n';
 import { placesNaming } from '../../notification-policies/policy-text';
 import { ContactPointDeliveries, outcomeText } from './contact-point-deliveries';
 import { ContactPointEditor } from './contact-point-editor';
@@ -63,33 +64,30 @@ export function ContactPointsAdmin(): JSX.Element {
       <section class="card" aria-labelledby="contact-points-title">
         <div class="card-header">
           <h2 class="card-title" id="contact-points-title">
-            Contact points
+            {t('notify.contactPoints.title')}
           </h2>
           <button type="button" class="button button-primary" onClick={() => setEditing({ kind: 'new' })}>
-            New contact point…
+            {t('notify.contactPoints.new')}
           </button>
         </div>
-        <p class="muted">
-          Where alerts are sent: mailboxes, DingTalk, Feishu and WeCom group robots, an SMS gateway, signed webhooks. Notification policies name them to decide who hears of
-          which alert. Secrets (passwords, robot URLs, signing secrets, gateway headers) are write-only: the hub never shows them again.
-        </p>
+        <p class="muted">{t('notify.contactPoints.intro')}</p>
         {failure && <ErrorNotice error={failure} compact />}
-        {points.loading && <Loading what="contact points" />}
+        {points.loading && <Loading what={t('notify.contactPoints.loading')} />}
         {!points.data && points.error && <ErrorNotice error={points.error} onRetry={points.reload} />}
         {points.data &&
           (points.data.length === 0 ? (
-            <Empty title="No contact points yet">Add one, send it a test message, then name it in the notification policy.</Empty>
+            <Empty title={t('notify.contactPoints.empty')}>{t('notify.contactPoints.emptyHint')}</Empty>
           ) : (
             <div class="table-scroll">
               <table class="table contact-points-table">
                 <thead>
                   <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Kind</th>
-                    <th scope="col">Sends to</th>
-                    <th scope="col">Changed</th>
+                    <th scope="col">{t('notify.contactPoints.name')}</th>
+                    <th scope="col">{t('notify.contactPoints.kind')}</th>
+                    <th scope="col">{t('notify.contactPoints.sendsTo')}</th>
+                    <th scope="col">{t('notify.contactPoints.changed')}</th>
                     <th scope="col">
-                      <span class="visually-hidden">Actions</span>
+                      <span class="visually-hidden">{t('notify.contactPoints.actions')}</span>
                     </th>
                   </tr>
                 </thead>
@@ -163,7 +161,7 @@ function PointRow(props: {
       <th scope="row">
         <code>{point.name}</code>
       </th>
-      <td data-cell="kind">{KIND_LABELS[point.kind]}</td>
+      <td data-cell="kind">{kindLabel(point.kind)}</td>
       <td data-cell="summary">
         <span data-cell="sends-to">{contactPointSummary(point)}</span>
         {test && (
@@ -173,33 +171,33 @@ function PointRow(props: {
         )}
       </td>
       <td class="small">
-        <Time value={point.updatedAt} /> <span class="muted">by {point.updatedBy}</span>
+        <Time value={point.updatedAt} /> <span class="muted">{t('notify.contactPoints.by', { user: point.updatedBy })}</span>
       </td>
       <td class="row-actions">
         {props.confirming ? (
           <span class="confirm">
-            Delete {point.name}? Its delivery log goes with it.
-            {props.namedBy.length > 0 && ` The notification policy still names it (${props.namedBy.join(', ')}): the policy will not save again until that is changed.`}{' '}
+            {t('notify.contactPoints.confirmDelete', { name: point.name })}
+            {props.namedBy.length > 0 && t('notify.contactPoints.stillNamed', { places: props.namedBy.join(', ') })}{' '}
             <button type="button" class="button button-small button-danger" onClick={props.onDelete}>
-              Delete
+              {t('notify.contactPoints.delete')}
             </button>{' '}
             <button type="button" class="button button-small" ref={keep} onClick={() => props.onConfirm(false)}>
-              Keep
+              {t('notify.contactPoints.keep')}
             </button>
           </span>
         ) : (
           <>
-            <button type="button" class="button button-small" disabled={test?.sending === true} onClick={props.onTest} aria-label={`Send test message to ${point.name}`}>
-              Send test message
+            <button type="button" class="button button-small" disabled={test?.sending === true} onClick={props.onTest} aria-label={t('notify.contactPoints.testLabel', { name: point.name })}>
+              {t('notify.contactPoints.test')}
             </button>{' '}
-            <button type="button" class="button button-small" aria-expanded={props.deliveriesOpen} onClick={props.onToggleDeliveries} aria-label={`Deliveries of ${point.name}`}>
-              Deliveries
+            <button type="button" class="button button-small" aria-expanded={props.deliveriesOpen} onClick={props.onToggleDeliveries} aria-label={t('notify.contactPoints.deliveriesLabel', { name: point.name })}>
+              {t('notify.contactPoints.deliveries')}
             </button>{' '}
-            <button type="button" class="button button-small" onClick={props.onEdit} aria-label={`Edit ${point.name}`}>
-              Edit…
+            <button type="button" class="button button-small" onClick={props.onEdit} aria-label={t('notify.contactPoints.editLabel', { name: point.name })}>
+              {t('notify.contactPoints.edit')}
             </button>{' '}
-            <button type="button" class="button button-small" onClick={() => props.onConfirm(true)} aria-label={`Delete ${point.name}`}>
-              Delete…
+            <button type="button" class="button button-small" onClick={() => props.onConfirm(true)} aria-label={t('notify.contactPoints.deleteLabel', { name: point.name })}>
+              {t('notify.contactPoints.deleteAsk')}
             </button>
           </>
         )}
@@ -210,15 +208,16 @@ function PointRow(props: {
 
 function TestOutcome(props: { test: TestState }): JSX.Element {
   const { test } = props;
-  if (test.sending) return <span class="muted">Sending a test message…</span>;
+  if (test.sending) return <span class="muted">{t('notify.contactPoints.testSending')}</span>;
   if (test.error) return <ErrorNotice error={test.error} compact />;
   const result = test.result!;
   return (
     <span class={result.ok ? undefined : 'text-critical'}>
-      Test message {outcomeText(result)}
+      {t('notify.contactPoints.testOutcome', { outcome: outcomeText(result) })}
       {result.providerAnswer !== '' && (
         <>
-          : <code>{result.providerAnswer}</code>
+          {t('notify.contactPoints.answerSeparator')}
+          <code>{result.providerAnswer}</code>
         </>
       )}
     </span>

@@ -5,6 +5,7 @@ import { ApiError } from '../../api/http';
 import { hubApi } from '../../api/hub-api';
 import { ErrorNotice, Loading } from '../../components/states';
 import { useResource } from '../../hooks/use-resource';
+import { t } from '../../i18n/i18n';
 import { describePath, draftOfTree, moveRoute, type Problems, removeRoute, type RouteDraft, treeOfDraft, updateRoute } from '../../notification-policies/policy-draft';
 import { PolicyTreeView } from './notification-policy-tree';
 import { RouteEditor, type RouteEditorContext } from './route-editor';
@@ -24,7 +25,7 @@ export function NotificationPolicyAdmin(): JSX.Element {
       <section class="card" aria-labelledby="policy-title">
         <div class="card-header">
           <h2 class="card-title" id="policy-title">
-            Notification policy
+            {t('notify.policy.title')}
           </h2>
           {tree.data && !editing && (
             <button
@@ -35,20 +36,17 @@ export function NotificationPolicyAdmin(): JSX.Element {
                 setEditing(true);
               }}
             >
-              Edit policy…
+              {t('notify.policy.edit')}
             </button>
           )}
         </div>
-        <p class="muted">
-          Who hears of which alert. Child routes are tried in order and the first that matches takes the alert (unless it continues); the default route takes the rest.
-          Alerts of one rule, domain and town that fire within the group wait go out as one message; acknowledging stops repeats and escalation.
-        </p>
+        <p class="muted">{t('notify.policy.intro')}</p>
         {saved && (
           <p class="notice notice-compact" role="status">
-            Saved: the policy below is in force.
+            {t('notify.policy.saved')}
           </p>
         )}
-        {tree.loading && <Loading what="the notification policy" />}
+        {tree.loading && <Loading what={t('notify.policy.loading')} />}
         {!tree.data && tree.error && <ErrorNotice error={tree.error} onRetry={tree.reload} />}
         {tree.data && <PolicyTreeView tree={tree.data} />}
       </section>
@@ -111,24 +109,24 @@ function PolicyEditor(props: { tree: NotificationPolicyTree; onSaved: () => void
     <section class="card policy-editor" aria-labelledby="policy-editor-title">
       <div class="card-header">
         <h2 class="card-title" id="policy-editor-title">
-          Edit the notification policy
+          {t('notify.policy.editorTitle')}
         </h2>
         <button type="button" class="button button-small" onClick={props.onClose}>
-          Cancel
+          {t('notify.policy.cancel')}
         </button>
       </div>
       {contactPoints.error && <ErrorNotice error={contactPoints.error} onRetry={contactPoints.reload} compact />}
       {catalogue.error && <ErrorNotice error={catalogue.error} onRetry={catalogue.reload} compact />}
-      {(contactPoints.loading || catalogue.loading) && <Loading what="contact points and domains" />}
-      <form onSubmit={(event) => void save(event)} noValidate aria-label="Notification policy">
+      {(contactPoints.loading || catalogue.loading) && <Loading what={t('notify.policy.loadingChoices')} />}
+      <form onSubmit={(event) => void save(event)} noValidate aria-label={t('notify.policy.title')}>
         {listed.length > 0 && (
           <div class="notice notice-error" role="alert">
             <div>
-              <strong>The hub refused the policy ({listed.length === 1 ? '1 problem' : `${listed.length} problems`}):</strong>
+              <strong>{t('notify.policy.refused', { count: listed.length })}</strong>
               <ul class="policy-problems">
                 {listed.map(([path, problem]) => (
                   <li key={path} data-problem-path={path}>
-                    {describePath(draft, path)}: {problem}
+                    {t('notify.policy.problem', { place: describePath(draft, path), problem })}
                   </li>
                 ))}
               </ul>
@@ -139,7 +137,7 @@ function PolicyEditor(props: { tree: NotificationPolicyTree; onSaved: () => void
         {failure && <ErrorNotice error={failure} compact />}
         <div class="action-buttons">
           <button type="submit" class="button button-primary" disabled={busy}>
-            Save policy
+            {t('notify.policy.save')}
           </button>
         </div>
       </form>

@@ -5,6 +5,7 @@ import { ApiError, getJson, sendJson } from '../../api/http';
 import { FieldError, invalidProps } from '../../components/field-error';
 import { ErrorNotice, Loading } from '../../components/states';
 import { useResource } from '../../hooks/use-resource';
+import { type MessageId, t } from '../../i18n/i18n';
 import { TemplatePreviewPanel } from './template-preview-panel';
 
 /** Kept in this module (not hub-api.ts) so that the page can be split off the main bundle whole. */
@@ -15,7 +16,7 @@ const templatesApi = {
   preview: (language: string, name: string, body: string) => sendJson<TemplatePreview>('POST', '/api/notification-templates/preview', { language, template: { [name]: body } }),
 };
 
-const LANGUAGE_LABELS: Readonly<Record<string, string>> = { en: 'English', zh: '简体中文' };
+const LANGUAGE_LABELS: Readonly<Record<string, MessageId>> = { en: 'notify.templates.language.en', zh: 'notify.templates.language.zh' };
 /** A pause in typing before the hub renders the draft: one request per pause, not per key. */
 const PREVIEW_DELAY_MS = 300;
 
@@ -92,28 +93,25 @@ export function NotificationTemplatesAdmin(): JSX.Element {
   };
 
   if (!templates.data) {
-    return <section class="card">{templates.error ? <ErrorNotice error={templates.error} onRetry={templates.reload} /> : <Loading what="message templates" />}</section>;
+    return <section class="card">{templates.error ? <ErrorNotice error={templates.error} onRetry={templates.reload} /> : <Loading what={t('notify.templates.loading')} />}</section>;
   }
   const names = templates.data.languages[0]?.templates.map((entry) => entry.name) ?? [];
   return (
     <section class="card" aria-labelledby="templates-title">
       <div class="card-header">
         <h2 class="card-title" id="templates-title">
-          Message templates
+          {t('notify.templates.title')}
         </h2>
       </div>
-      <p class="muted">
-        The texts of alert messages, per language; a contact point uses its own language or the hub’s. A saved text is used from the next message on; “Revert to default” brings back the shipped
-        one.
-      </p>
+      <p class="muted">{t('notify.templates.intro')}</p>
       <div class="form-grid">
         <div class="field">
           <label>
-            <span class="field-label">Language</span>
+            <span class="field-label">{t('notify.templates.language')}</span>
             <select name="language" value={language} onChange={(event) => pick(event.currentTarget.value, name)}>
               {templates.data.languages.map((entry) => (
                 <option key={entry.language} value={entry.language}>
-                  {LANGUAGE_LABELS[entry.language] ?? entry.language}
+                  {Object.hasOwn(LANGUAGE_LABELS, entry.language) ? t(LANGUAGE_LABELS[entry.language]) : entry.language}
                 </option>
               ))}
             </select>
@@ -121,7 +119,7 @@ export function NotificationTemplatesAdmin(): JSX.Element {
         </div>
         <div class="field">
           <label>
-            <span class="field-label">Template</span>
+            <span class="field-label">{t('notify.templates.template')}</span>
             <select name="template" value={name} onChange={(event) => pick(language, event.currentTarget.value)}>
               {names.map((entry) => (
                 <option key={entry} value={entry}>
@@ -137,24 +135,28 @@ export function NotificationTemplatesAdmin(): JSX.Element {
           <div class="field">
             <label>
               <span class="field-label">
-                {language}/{name} {current?.override ? <span class="badge">changed by {current.override.updatedBy}</span> : <span class="muted small">shipped default</span>}
+                {language}/{name} {current?.override ? <span class="badge">{t('notify.templates.changedBy', { user: current.override.updatedBy })}</span> : <span class="muted small">{t('notify.templates.shipped')}</span>}
               </span>
               <textarea name="body" class="code-input" rows={current?.kind === 'words' ? 2 : 12} spellcheck={false} value={text} onInput={(event) => setDraft(event.currentTarget.value)} {...invalidProps(fields, 'body')} />
             </label>
-            <p class="field-hint">{current?.kind === 'words' ? 'plain words put into the templates' : current?.kind === 'html' ? 'mustache; every {{field}} is HTML-escaped' : 'mustache: {{field}}, {{#field}}…{{/field}} when set'}</p>
+            <p class="field-hint">{current?.kind === 'words'
+                ? t('notify.templates.hint.words')
+                : current?.kind === 'html'
+                  ? t('notify.templates.hint.html', { field: '{{field}}' })
+                  : t('notify.templates.hint.text', { field: '{{field}}', section: '{{#field}}…{{/field}}' })}</p>
             <FieldError fields={fields} path="body" />
           </div>
           {failure && <ErrorNotice error={failure} compact />}
           <div class="action-buttons">
             <button type="button" class="button button-primary" disabled={busy || text === current?.body} onClick={() => void act(() => templatesApi.save(language, name, text))}>
-              Save
+              {t('notify.templates.save')}
             </button>
             <button type="button" class="button" disabled={busy || !current?.override} onClick={() => void act(() => templatesApi.revert(language, name))}>
-              Revert to default
+              {t('notify.templates.revert')}
             </button>
           </div>
           <details class="template-fields">
-            <summary>Fields a template may use</summary>
+            <summary>{t('notify.templates.fields')}</summary>
             <dl>
               {templates.data.fields.map((field) => (
                 <div key={field.name}>
