@@ -5,6 +5,7 @@ import 'uplot/dist/uPlot.min.css';
 import { formatTicks } from '../format/time';
 import type { ChartSpan, ChartThreshold } from './chart-model';
 import { formatValue } from '../format/values';
+import { t } from '../i18n/i18n';
 
 export type { ChartSpan, ChartThreshold };
 
@@ -156,8 +157,14 @@ export function Chart(props: ChartProps): JSX.Element {
   const latestPoint = props.points[props.points.length - 1];
   const summary =
     values.length === 0
-      ? `${props.title}: no readings in this range`
-      : `${props.title}: ${values.length} points, lowest ${formatValue(Math.min(...values), props.unit)}, highest ${formatValue(Math.max(...values), props.unit)}, latest ${formatValue(latestPoint[1], props.unit)}`;
+      ? t('chart.summaryEmpty', { title: props.title })
+      : t('chart.summary', {
+          title: props.title,
+          count: values.length,
+          lowest: formatValue(Math.min(...values), props.unit),
+          highest: formatValue(Math.max(...values), props.unit),
+          latest: formatValue(latestPoint[1], props.unit),
+        });
   return (
     <div
       class="chart"

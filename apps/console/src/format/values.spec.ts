@@ -1,5 +1,8 @@
 import { BUILT_IN_DOMAINS, BUILT_IN_CATALOGUE } from '@hub/contract';
-import { bandOf, formatBytes, formatValue, metricLabel } from './values';
+import { useLanguageForTests } from '../i18n/i18n.testing';
+import { bandOf, domainLabel, formatBytes, formatCount, formatValue, metricLabel } from './values';
+
+beforeEach(() => useLanguageForTests('en'));
 
 describe('metricLabel', () => {
   it('names every metric of the catalogue without its unit (the unit is shown with the value)', () => {
@@ -59,5 +62,18 @@ describe('bandOf', () => {
 describe('formatBytes', () => {
   it('uses binary units', () => {
     expect([formatBytes(0), formatBytes(1023), formatBytes(1536), formatBytes(21_061_004_288)]).toEqual(['0 bytes', '1,023 bytes', '1.5 KiB', '19.6 GiB']);
+  });
+});
+
+describe('in Chinese', () => {
+  beforeEach(() => useLanguageForTests('zh-CN'));
+
+  it('names the built-in domains and metrics in Chinese, an added one as it is spelt', () => {
+    expect([domainLabel('water'), domainLabel('traffic'), domainLabel('air_quality')]).toEqual(['供水', '交通', 'Air quality']);
+    expect([metricLabel('methane_pct_lel'), metricLabel('supply_temp_c'), metricLabel('ph'), metricLabel('custom_metric')]).toEqual(['甲烷', '供水温度', 'pH 值', 'Custom metric']);
+  });
+
+  it('writes numbers and sizes in the console’s language', () => {
+    expect([formatValue(4125.5, 'm³/h'), formatCount(1234567), formatBytes(1023)]).toEqual(['4,126 m³/h', '1,234,567', '1,023 字节']);
   });
 });

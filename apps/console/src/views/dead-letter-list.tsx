@@ -2,12 +2,15 @@ import type { JSX } from 'preact';
 import { useCatalogue } from '../api/catalogue';
 import type { DeadLetter } from '@hub/api-types';
 import { Time } from '../components/time';
+import { describeReason } from '../format/reject-reason';
+import { formatCount } from '../format/values';
+import { t } from '../i18n/i18n';
 import { Link } from '../router';
 
 /** Refused messages, newest first; each opens to the raw payload, which is what a field engineer compares with the meter's configuration. */
 export function DeadLetterList(props: { items: readonly DeadLetter[]; showDevice?: boolean }): JSX.Element {
   const { catalogue } = useCatalogue();
-  const describe = (code: string): string | undefined => catalogue?.rejectReasons.find((reason) => reason.code === code)?.description;
+  const describe = (code: string): string | undefined => describeReason(code, catalogue?.rejectReasons.find((reason) => reason.code === code)?.description);
   return (
     <ul class={`dead-letters${props.showDevice === false ? ' dead-letters-one-device' : ''}`}>
       {props.items.map((letter) => (
@@ -18,7 +21,7 @@ export function DeadLetterList(props: { items: readonly DeadLetter[]; showDevice
                 <Time value={letter.receivedAt} />
               </span>
               {props.showDevice !== false && (
-                <span class="dead-letter-device">{letter.deviceId ?? <span class="muted">unknown device</span>}</span>
+                <span class="dead-letter-device">{letter.deviceId ?? <span class="muted">{t('deadLetters.unknownDevice')}</span>}</span>
               )}
               <code class="reason" title={describe(letter.reason)}>
                 {letter.reason}
@@ -27,29 +30,29 @@ export function DeadLetterList(props: { items: readonly DeadLetter[]; showDevice
             </summary>
             <div class="dead-letter-body">
               <dl class="facts facts-inline">
-                <dt>Why</dt>
+                <dt>{t('deadLetters.why')}</dt>
                 <dd>{describe(letter.reason) ?? letter.reason}</dd>
-                <dt>Received</dt>
+                <dt>{t('deadLetters.received')}</dt>
                 <dd>
                   <Time value={letter.receivedAt} mode="full" />
                 </dd>
-                <dt>Topic</dt>
+                <dt>{t('deadLetters.topic')}</dt>
                 <dd>
                   <code>{letter.topic}</code>
                 </dd>
-                <dt>MQTT client</dt>
+                <dt>{t('deadLetters.mqttClient')}</dt>
                 <dd>
                   <code>{letter.clientId ?? '—'}</code>
                 </dd>
                 {letter.batchIndex !== null && (
                   <>
-                    <dt>Position in batch</dt>
+                    <dt>{t('deadLetters.batchIndex')}</dt>
                     <dd>{letter.batchIndex}</dd>
                   </>
                 )}
                 {letter.deviceId && (
                   <>
-                    <dt>Device</dt>
+                    <dt>{t('deadLetters.device')}</dt>
                     <dd>
                       <Link href={`/devices/${encodeURIComponent(letter.deviceId)}`}>{letter.deviceId}</Link>
                     </dd>
@@ -57,7 +60,11 @@ export function DeadLetterList(props: { items: readonly DeadLetter[]; showDevice
                 )}
               </dl>
               <p class="payload-label">
-                Payload ({letter.payloadBytes.toLocaleString()} bytes{letter.payloadEncoding === 'base64' ? ', binary, shown as base64' : ''}{letter.payloadTruncated ? ', cut to what is kept' : ''})
+                {t('deadLetters.payload', {
+                  bytes: formatCount(letter.payloadBytes),
+                  encoding: letter.payloadEncoding === 'base64' ? 'base64' : 'text',
+                  truncated: letter.payloadTruncated ? 'yes' : 'no',
+                })}
               </p>
               <pre class="payload">{prettyPayload(letter.payload)}</pre>
             </div>

@@ -6,8 +6,11 @@ import type { DeadLetter, RejectReason } from '@hub/api-types';
 import { Page } from '../components/page';
 import { Empty, ErrorNotice, Loading, StaleNotice } from '../components/states';
 import { Time } from '../components/time';
+import { describeReason } from '../format/reject-reason';
 import { fromLocalInput, toLocalInput } from '../format/time';
+import { formatCount } from '../format/values';
 import { useResource } from '../hooks/use-resource';
+import { t } from '../i18n/i18n';
 import { Link, useQueryParam } from '../router';
 import { groupDeadLetters } from './dead-letter-groups';
 import { DeadLetterList } from './dead-letter-list';
@@ -47,31 +50,33 @@ export function DeadLettersView(): JSX.Element {
   const byReason = Object.entries(totals?.byReason ?? {}).sort(([, a], [, b]) => (b ?? 0) - (a ?? 0));
   const groups = groupDeadLetters(items);
   const filtered = reason !== '' || device !== '' || from !== '' || to !== '';
+  const describe = (code: string): string | undefined => describeReason(code, catalogue?.rejectReasons.find((entry) => entry.code === code)?.description);
+  const known = (code: string): boolean => catalogue?.rejectReasons.some((entry) => entry.code === code) ?? false;
 
   return (
     <Page
-      title="Refused messages"
+      title={t('deadLetters.title')}
       subtitle={
         totals && (
           <>
-            {sum(byReason.map(([, count]) => count ?? 0)).toLocaleString()} refused since records began · {totals.stored.toLocaleString()} kept
-            {totals.evicted > 0 && <> · {totals.evicted.toLocaleString()} oldest evicted</>}
+            {t('deadLetters.totals', { refused: formatCount(sum(byReason.map(([, count]) => count ?? 0))), kept: formatCount(totals.stored) })}
+            {totals.evicted > 0 && <> · {t('deadLetters.evicted', { count: formatCount(totals.evicted) })}</>}
           </>
         )
       }
     >
       {byReason.length > 0 && (
-        <div class="chips" role="group" aria-label="Filter by reason">
+        <div class="chips" role="group" aria-label={t('deadLetters.filterByReason')}>
           {byReason.map(([code, count]) => (
             <button
               type="button"
               class={`chip${reason === code ? ' chip-selected' : ''}`}
               aria-pressed={reason === code}
-              title={catalogue?.rejectReasons.find((entry) => entry.code === code)?.description}
+              title={describe(code)}
               onClick={() => setReason(reason === code ? '' : code)}
               key={code}
             >
-              <code>{code}</code> <span class="chip-count">{(count ?? 0).toLocaleString()}</span>
+              <code>{code}</code> <span class="chip-count">{formatCount(count ?? 0)}</span>
             </button>
           ))}
         </div>
@@ -86,13 +91,13 @@ export function DeadLettersView(): JSX.Element {
         }}
       >
         <label>
-          Device
-          <input type="search" data-search value={deviceDraft} placeholder="exact device id" pattern="[A-Za-z0-9_\-]{1,64}" onInput={(event) => setDeviceDraft(event.currentTarget.value)} onChange={(event) => setDevice(event.currentTarget.value.trim())} />
+          {t('deadLetters.filter.device')}
+          <input type="search" data-search value={deviceDraft} placeholder={t('deadLetters.filter.devicePlaceholder')} pattern="[A-Za-z0-9_\-]{1,64}" onInput={(event) => setDeviceDraft(event.currentTarget.value)} onChange={(event) => setDevice(event.currentTarget.value.trim())} />
         </label>
         <label>
-          Reason
+          {t('deadLetters.filter.reason')}
           <select value={reason} onChange={(event) => setReason(event.currentTarget.value)}>
-            <option value="">Any reason</option>
+            <option value="">{t('deadLetters.filter.anyReason')}</option>
             {catalogue?.rejectReasons.map((entry) => (
               <option value={entry.code} key={entry.code}>
                 {entry.code}
@@ -101,47 +106,52 @@ export function DeadLettersView(): JSX.Element {
           </select>
         </label>
         <label>
-          Received from
+          {t('deadLetters.filter.from')}
           <input type="datetime-local" value={toLocalInput(from ? Number(from) : undefined)} onChange={(event) => setFrom(String(fromLocalInput(event.currentTarget.value) ?? ''))} />
         </label>
         <label>
-          until
+          {t('deadLetters.filter.until')}
           <input type="datetime-local" value={toLocalInput(to ? Number(to) : undefined)} onChange={(event) => setTo(String(fromLocalInput(event.currentTarget.value) ?? ''))} />
         </label>
         {filtered && (
           <Link class="button button-ghost" href="/dead-letters">
-            Clear filters
+            {t('deadLetters.filter.clear')}
           </Link>
         )}
       </form>
-      {reason && catalogue && <p class="hint">{catalogue.rejectReasons.find((entry) => entry.code === reason)?.description}</p>}
+      {reason && catalogue && <p class="hint">{known(reason) ? describe(reason) : undefined}</p>}
 
       <StaleNotice error={page.data ? page.error : undefined} updatedAt={page.updatedAt} onRetry={page.reload} />
-      {page.loading && <Loading what="refused messages" />}
+      {page.loading && <Loading what={t('deadLetters.loading')} />}
       {!page.loading && !page.data && page.error && <ErrorNotice error={page.error} onRetry={page.reload} />}
       {page.data && items.length === 0 && (
-        <Empty title={filtered ? 'Nothing refused matches these filters' : 'Nothing has been refused'}>
-          {filtered ? 'Try a wider time range or another reason.' : 'Every message so far met the data contract.'}
+        <Empty title={filtered ? t('deadLetters.noMatch') : t('deadLetters.none')}>
+          {filtered ? t('deadLetters.noMatchHint') : t('deadLetters.noneHint')}
         </Empty>
       )}
 
       {groups.length > 0 && (
         <section class="card" aria-labelledby="groups-title">
           <h2 id="groups-title" class="card-title">
-            By device and reason <span class="muted">(the {items.length.toLocaleString()} most recent{page.data && page.data.matching > items.length ? ` of ${page.data.matching.toLocaleString()}` : ''})</span>
+            {t('deadLetters.groups.title')}{' '}
+            <span class="muted">
+              {page.data && page.data.matching > items.length
+                ? t('deadLetters.groups.recentOf', { count: formatCount(items.length), matching: formatCount(page.data.matching) })
+                : t('deadLetters.groups.recent', { count: formatCount(items.length) })}
+            </span>
           </h2>
           <div class="table-scroll">
             <table class="table groups-table">
               <thead>
                 <tr>
-                  <th scope="col">Device</th>
-                  <th scope="col">Reason</th>
+                  <th scope="col">{t('deadLetters.col.device')}</th>
+                  <th scope="col">{t('deadLetters.col.reason')}</th>
                   <th scope="col" class="numeric">
-                    Count
+                    {t('deadLetters.col.count')}
                   </th>
-                  <th scope="col">Latest</th>
+                  <th scope="col">{t('deadLetters.col.latest')}</th>
                   <th scope="col" class="col-optional">
-                    Example
+                    {t('deadLetters.col.example')}
                   </th>
                 </tr>
               </thead>
@@ -152,13 +162,13 @@ export function DeadLettersView(): JSX.Element {
                       {group.deviceId ? (
                         <Link href={`/dead-letters?device=${encodeURIComponent(group.deviceId)}&reason=${group.reason}`}>{group.deviceId}</Link>
                       ) : (
-                        <span class="muted">unknown ({group.topic})</span>
+                        <span class="muted">{t('deadLetters.unknownTopic', { topic: group.topic })}</span>
                       )}
                     </th>
                     <td>
-                      <code title={catalogue?.rejectReasons.find((entry) => entry.code === group.reason)?.description}>{group.reason}</code>
+                      <code title={describe(group.reason)}>{group.reason}</code>
                     </td>
-                    <td class="numeric">{group.count.toLocaleString()}</td>
+                    <td class="numeric">{formatCount(group.count)}</td>
                     <td>
                       <Time value={group.latest} />
                     </td>
@@ -174,13 +184,13 @@ export function DeadLettersView(): JSX.Element {
       {items.length > 0 && (
         <section class="card" aria-labelledby="letters-title">
           <h2 id="letters-title" class="card-title">
-            Newest first
+            {t('deadLetters.newestFirst')}
           </h2>
           <DeadLetterList items={items} />
           {older.error && <ErrorNotice error={older.error} onRetry={loadOlder} compact />}
           {nextBefore !== null && (
             <button type="button" class="button" onClick={loadOlder} disabled={older.loading}>
-              {older.loading ? 'Loading…' : 'Load older'}
+              {older.loading ? t('deadLetters.loadingOlder') : t('deadLetters.loadOlder')}
             </button>
           )}
         </section>

@@ -9,6 +9,7 @@ import { FieldError, invalidProps } from '../components/field-error';
 import { Empty, ErrorNotice, Loading } from '../components/states';
 import { Time } from '../components/time';
 import { useResource } from '../hooks/use-resource';
+import { t } from '../i18n/i18n';
 
 const STATUS_TONE: Record<CommandStatus, 'critical' | 'warning' | 'info' | 'ok' | 'muted'> = {
   queued: 'muted',
@@ -19,6 +20,14 @@ const STATUS_TONE: Record<CommandStatus, 'critical' | 'warning' | 'info' | 'ok' 
   expired: 'warning',
 };
 
+/** The hub's duration syntax (1h, 10m, 30s): the same in every language. */
+const EXPIRY_EXAMPLE = '1h';
+
+/** A command's status as a word in the console's language (the code stays in data-status). */
+function commandStatusLabel(status: CommandStatus): string {
+  return t(`device.commands.status.${status}`);
+}
+
 /** A device's commands: send one (operators), and the history with each command's status. */
 export function DeviceCommandsPanel(props: { deviceId: string }): JSX.Element {
   const me = useMe();
@@ -27,19 +36,19 @@ export function DeviceCommandsPanel(props: { deviceId: string }): JSX.Element {
     <section class="card" aria-labelledby="device-commands">
       <div class="card-header">
         <h2 id="device-commands" class="card-title">
-          Commands
+          {t('device.commands.title')}
         </h2>
       </div>
       {hasRole(me, 'operator') ? (
         <CommandForm deviceId={props.deviceId} onSent={commands.reload} />
       ) : (
         <p class="muted" data-readonly-reason="viewer">
-          Sending commands takes the operator role.
+          {t('device.commands.readonly')}
         </p>
       )}
-      {commands.loading && <Loading what="commands" />}
+      {commands.loading && <Loading what={t('device.commands.loading')} />}
       {commands.error && !commands.data && <ErrorNotice error={commands.error} onRetry={commands.reload} compact />}
-      {commands.data && (commands.data.length === 0 ? <Empty title="No commands sent to this device" /> : <CommandHistory commands={commands.data} />)}
+      {commands.data && (commands.data.length === 0 ? <Empty title={t('device.commands.none')} /> : <CommandHistory commands={commands.data} />)}
     </section>
   );
 }
@@ -57,7 +66,7 @@ function CommandForm(props: { deviceId: string; onSent: () => void }): JSX.Eleme
     try {
       parsedArgs = args.trim() === '' ? {} : (JSON.parse(args) as unknown);
     } catch {
-      setProblem({ fields: { args: 'Arguments must be JSON, e.g. {"seconds": 10}.' } });
+      setProblem({ fields: { args: t('device.commands.argsNotJson') } });
       return;
     }
     setBusy(true);
@@ -65,7 +74,7 @@ function CommandForm(props: { deviceId: string; onSent: () => void }): JSX.Eleme
     setDone('');
     try {
       const sent = await hubApi.sendCommand(props.deviceId, { name: name.trim(), args: parsedArgs, ...(expiresIn.trim() ? { expiresIn: expiresIn.trim() } : {}) });
-      setDone(`Command ${sent.name} ${sent.status}.`);
+      setDone(t('device.commands.done', { name: sent.name, status: commandStatusLabel(sent.status) }));
       props.onSent();
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
@@ -78,29 +87,29 @@ function CommandForm(props: { deviceId: string; onSent: () => void }): JSX.Eleme
   return (
     <form
       class="command-form"
-      aria-label="Send a command"
+      aria-label={t('device.commands.send')}
       onSubmit={(event) => {
         event.preventDefault();
         void submit();
       }}
     >
       <label>
-        Command
+        {t('device.commands.name')}
         <input name="name" value={name} onInput={(event) => setName(event.currentTarget.value)} {...invalidProps(problem.fields, 'name')} />
         <FieldError fields={problem.fields} path="name" />
       </label>
       <label>
-        Arguments (JSON)
+        {t('device.commands.args')}
         <input name="args" value={args} onInput={(event) => setArgs(event.currentTarget.value)} {...invalidProps(problem.fields, 'args')} />
         <FieldError fields={problem.fields} path="args" />
       </label>
       <label>
-        Expires in
-        <input name="expiresIn" value={expiresIn} placeholder="1h" onInput={(event) => setExpiresIn(event.currentTarget.value)} {...invalidProps(problem.fields, 'expiresIn')} />
+        {t('device.commands.expiresIn')}
+        <input name="expiresIn" value={expiresIn} placeholder={EXPIRY_EXAMPLE} onInput={(event) => setExpiresIn(event.currentTarget.value)} {...invalidProps(problem.fields, 'expiresIn')} />
         <FieldError fields={problem.fields} path="expiresIn" />
       </label>
       <button type="submit" class="button button-primary" disabled={busy}>
-        Send
+        {t('device.commands.submit')}
       </button>
       <div role="status" aria-live="polite">
         {done && <p class="action-status">{done}</p>}
@@ -116,12 +125,12 @@ function CommandHistory(props: { commands: readonly CommandView[] }): JSX.Elemen
       <table class="table commands-table">
         <thead>
           <tr>
-            <th scope="col">Command</th>
-            <th scope="col">Status</th>
-            <th scope="col">Sent by</th>
-            <th scope="col">Created</th>
-            <th scope="col">Finished</th>
-            <th scope="col">Outcome</th>
+            <th scope="col">{t('device.commands.col.command')}</th>
+            <th scope="col">{t('device.commands.col.status')}</th>
+            <th scope="col">{t('device.commands.col.sentBy')}</th>
+            <th scope="col">{t('device.commands.col.created')}</th>
+            <th scope="col">{t('device.commands.col.finished')}</th>
+            <th scope="col">{t('device.commands.col.outcome')}</th>
           </tr>
         </thead>
         <tbody>
@@ -131,13 +140,13 @@ function CommandHistory(props: { commands: readonly CommandView[] }): JSX.Elemen
                 <code>{command.name}</code> <span class="muted">{JSON.stringify(command.args)}</span>
               </th>
               <td>
-                <Pill tone={STATUS_TONE[command.status]}>{command.status}</Pill>
+                <Pill tone={STATUS_TONE[command.status]}>{commandStatusLabel(command.status)}</Pill>
               </td>
               <td>{command.createdBy}</td>
               <td>
                 <Time value={command.createdAt} />
               </td>
-              <td>{command.finishedAt === null ? <span class="muted">expires <Time value={command.expiresAt} /></span> : <Time value={command.finishedAt} />}</td>
+              <td>{command.finishedAt === null ? <span class="muted">{t('device.commands.expires')} <Time value={command.expiresAt} /></span> : <Time value={command.finishedAt} />}</td>
               <td>{command.error ?? (command.result === null ? '' : <code>{JSON.stringify(command.result)}</code>)}</td>
             </tr>
           ))}

@@ -7,6 +7,7 @@ import { Pill } from '../components/badges';
 import { ErrorNotice, Loading } from '../components/states';
 import { Time } from '../components/time';
 import { useResource } from '../hooks/use-resource';
+import { t } from '../i18n/i18n';
 
 /** Desired configuration (operators set it) next to what the device reports it applied, marked when they differ. */
 export function DeviceConfigPanel(props: { deviceId: string }): JSX.Element {
@@ -17,25 +18,25 @@ export function DeviceConfigPanel(props: { deviceId: string }): JSX.Element {
     <section class="card" aria-labelledby="device-config">
       <div class="card-header">
         <h2 id="device-config" class="card-title">
-          Configuration {view?.differs && <Pill tone="warning" title="The device reports another configuration than the desired one">differs</Pill>}
+          {t('device.config.title')} {view?.differs && <Pill tone="warning" title={t('device.config.differsTitle')}>{t('device.config.differs')}</Pill>}
         </h2>
       </div>
-      {config.loading && <Loading what="configuration" />}
+      {config.loading && <Loading what={t('device.config.loading')} />}
       {config.error && !view && <ErrorNotice error={config.error} onRetry={config.reload} compact />}
       {view && (
         <div class="config-columns" data-differs={view.differs ? 'true' : 'false'}>
           <div>
-            <h3 class="card-subtitle">Desired</h3>
-            {view.desired === null ? <p class="muted">None set</p> : <pre data-config="desired">{JSON.stringify(view.desired, null, 2)}</pre>}
+            <h3 class="card-subtitle">{t('device.config.desired')}</h3>
+            {view.desired === null ? <p class="muted">{t('device.config.noneSet')}</p> : <pre data-config="desired">{JSON.stringify(view.desired, null, 2)}</pre>}
             {view.desiredAt !== null && (
               <p class="muted">
-                by {view.desiredBy} · <Time value={view.desiredAt} />
+                {t('device.config.by', { name: view.desiredBy })} · <Time value={view.desiredAt} />
               </p>
             )}
           </div>
           <div>
-            <h3 class="card-subtitle">Reported</h3>
-            {view.reported === null ? <p class="muted">Not reported yet</p> : <pre data-config="reported">{JSON.stringify(view.reported, null, 2)}</pre>}
+            <h3 class="card-subtitle">{t('device.config.reported')}</h3>
+            {view.reported === null ? <p class="muted">{t('device.config.notReported')}</p> : <pre data-config="reported">{JSON.stringify(view.reported, null, 2)}</pre>}
             {view.reportedAt !== null && (
               <p class="muted">
                 <Time value={view.reportedAt} />
@@ -59,7 +60,7 @@ function DesiredForm(props: { deviceId: string; current: unknown; onSaved: () =>
     try {
       desired = JSON.parse(text) as unknown;
     } catch {
-      setError(new ApiError(400, 'The desired configuration must be a JSON object, e.g. {"intervalS": 30}.'));
+      setError(new ApiError(400, t('device.config.notJson')));
       return;
     }
     setBusy(true);
@@ -77,18 +78,18 @@ function DesiredForm(props: { deviceId: string; current: unknown; onSaved: () =>
   return (
     <form
       class="command-form"
-      aria-label="Set the desired configuration"
+      aria-label={t('device.config.formLabel')}
       onSubmit={(event) => {
         event.preventDefault();
         void save();
       }}
     >
       <label>
-        Desired configuration (JSON)
+        {t('device.config.field')}
         <input name="desired" value={text} onInput={(event) => setText(event.currentTarget.value)} />
       </label>
       <button type="submit" class="button" disabled={busy}>
-        Set
+        {t('device.config.submit')}
       </button>
       {error && <ErrorNotice error={error} compact />}
     </form>

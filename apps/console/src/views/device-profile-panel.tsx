@@ -7,6 +7,7 @@ import { hasRole, useMe } from '../auth/session';
 import { FieldError, invalidProps } from '../components/field-error';
 import { ErrorNotice } from '../components/states';
 import { useResource } from '../hooks/use-resource';
+import { t } from '../i18n/i18n';
 import { Link } from '../router';
 
 type Fields = Readonly<Record<string, string>>;
@@ -49,22 +50,22 @@ export function DeviceProfilePanel(props: { device: FleetDevice; onChanged: () =
   return (
     <section class="card" aria-labelledby="device-payload-title">
       <h2 class="card-title" id="device-payload-title">
-        Payload format
+        {t('device.payload.title')}
       </h2>
       <dl class="facts facts-inline">
-        <dt>Device profile</dt>
-        <dd data-device-profile={device.profileId ?? ''}>{device.profileId ?? 'none: the hub’s JSON contract'}</dd>
-        <dt>DevEUI</dt>
+        <dt>{t('device.payload.profile')}</dt>
+        <dd data-device-profile={device.profileId ?? ''}>{device.profileId ?? t('device.payload.noProfile')}</dd>
+        <dt>{t('device.payload.devEui')}</dt>
         <dd data-dev-eui={device.devEui ?? ''}>{device.devEui ?? '—'}</dd>
       </dl>
       {admin && device.registered && (
-        <form onSubmit={(event) => void save(event)} noValidate aria-label="Device payload format">
+        <form onSubmit={(event) => void save(event)} noValidate aria-label={t('device.payload.formLabel')}>
           <div class="form-grid">
             <div class="field">
               <label>
-                <span class="field-label">Profile</span>
+                <span class="field-label">{t('device.payload.profileField')}</span>
                 <select name="profileId" value={profileId} onChange={(event) => setProfileId(event.currentTarget.value)} {...invalidProps(fields, 'profileId')}>
-                  <option value="">none (the hub’s JSON contract)</option>
+                  <option value="">{t('device.payload.noProfileOption')}</option>
                   {choices.map((profile) => (
                     <option key={profile.id} value={profile.id}>
                       {profile.id} — {profile.name}
@@ -73,16 +74,16 @@ export function DeviceProfilePanel(props: { device: FleetDevice; onChanged: () =
                 </select>
               </label>
               <p class="field-hint">
-                profiles of {device.domain} devices; <Link href="/admin/device-profiles">manage profiles</Link>
+                {t('device.payload.profilesOf', { domain: device.domain })} <Link href="/admin/device-profiles">{t('device.payload.manageProfiles')}</Link>
               </p>
               <FieldError fields={fields} path="profileId" />
             </div>
             <div class="field">
               <label>
-                <span class="field-label">DevEUI</span>
+                <span class="field-label">{t('device.payload.devEui')}</span>
                 <input name="devEui" autoComplete="off" value={devEui} onInput={(event) => setDevEui(event.currentTarget.value)} {...invalidProps(fields, 'devEui')} />
               </label>
-              <p class="field-hint">a LoRaWAN device’s 16 hex digits, as on its label (separators allowed)</p>
+              <p class="field-hint">{t('device.payload.devEuiHint')}</p>
               <FieldError fields={fields} path="devEui" />
             </div>
           </div>
@@ -90,11 +91,11 @@ export function DeviceProfilePanel(props: { device: FleetDevice; onChanged: () =
           {failure && <ErrorNotice error={failure} compact />}
           <div class="action-buttons">
             <button type="submit" class="button button-primary">
-              Save payload format
+              {t('device.payload.save')}
             </button>
             {saved && (
               <span role="status" class="muted">
-                Saved
+                {t('device.payload.saved')}
               </span>
             )}
           </div>

@@ -11,9 +11,10 @@ import { Empty, ErrorNotice, Loading, StaleNotice } from '../components/states';
 import { Time } from '../components/time';
 import { deviceStatus } from '../fleet/device-status';
 import { formatDuration } from '../format/time';
-import { formatValue, humanize, metricLabel } from '../format/values';
+import { domainLabel, formatValue, metricLabel } from '../format/values';
 import { useNow } from '../hooks/use-now';
 import { useResource } from '../hooks/use-resource';
+import { t, type MessageId } from '../i18n/i18n';
 import { Link, useQueryParam } from '../router';
 import { DeadLetterList } from './dead-letter-list';
 import { DeviceCommandsPanel } from './device-commands-panel';
@@ -21,11 +22,12 @@ import { DeviceConfigPanel } from './device-config-panel';
 import { DeviceProfilePanel } from './device-profile-panel';
 import { LastValues } from './fleet-view';
 
-export const RANGES = [
-  { key: '1h', label: 'Last hour', spanMs: 3_600_000, refreshMs: 15_000 },
-  { key: '24h', label: 'Last day', spanMs: 86_400_000, refreshMs: 60_000 },
-  { key: '7d', label: 'Last week', spanMs: 7 * 86_400_000, refreshMs: 300_000 },
-] as const;
+/** Each range's button label, and the same range inside a sentence ("No readings in the last hour"). */
+export const RANGES: readonly { key: '1h' | '24h' | '7d'; label: MessageId; inSentence: MessageId; spanMs: number; refreshMs: number }[] = [
+  { key: '1h', label: 'device.range.1h', inSentence: 'device.range.1h.inSentence', spanMs: 3_600_000, refreshMs: 15_000 },
+  { key: '24h', label: 'device.range.24h', inSentence: 'device.range.24h.inSentence', spanMs: 86_400_000, refreshMs: 60_000 },
+  { key: '7d', label: 'device.range.7d', inSentence: 'device.range.7d.inSentence', spanMs: 7 * 86_400_000, refreshMs: 300_000 },
+];
 
 /** One device: who it is, whether it reports, its readings over the chosen range (averaged by the hub) and what it had refused. */
 export function DeviceView(props: { id: string }): JSX.Element {
@@ -49,7 +51,7 @@ export function DeviceView(props: { id: string }): JSX.Element {
   if (device.loading) {
     return (
       <Page title={props.id}>
-        <Loading what="device" />
+        <Loading what={t('device.loading')} />
       </Page>
     );
   }
@@ -58,7 +60,7 @@ export function DeviceView(props: { id: string }): JSX.Element {
       <Page title={props.id}>
         {device.error && <ErrorNotice error={device.error} onRetry={device.reload} />}
         <p>
-          <Link href="/fleet">Back to the fleet</Link>
+          <Link href="/fleet">{t('device.backToFleet')}</Link>
         </p>
       </Page>
     );
@@ -70,66 +72,66 @@ export function DeviceView(props: { id: string }): JSX.Element {
       title={state.deviceId}
       subtitle={
         <>
-          {humanize(state.domain)} · <DeviceStatusBadge status={status} /> ·{' '}
-          {status === 'offline' ? (state.statusChangedAt === null ? 'never connected' : `offline for ${formatDuration(now - state.statusChangedAt)}`) : <>last heard <Time value={state.lastSeen} mode="ago" /></>}
+          {domainLabel(state.domain)} · <DeviceStatusBadge status={status} /> ·{' '}
+          {status === 'offline' ? (state.statusChangedAt === null ? t('device.neverConnected') : t('device.offlineFor', { duration: formatDuration(now - state.statusChangedAt) })) : <>{t('device.lastHeard')} <Time value={state.lastSeen} mode="ago" /></>}
         </>
       }
-      actions={<Link href={`/fleet?domain=${state.domain}`}>All {humanize(state.domain)} devices</Link>}
+      actions={<Link href={`/fleet?domain=${state.domain}`}>{t('device.allOfDomain', { domain: domainLabel(state.domain) })}</Link>}
     >
       <StaleNotice error={device.error} updatedAt={device.updatedAt} onRetry={device.reload} />
       <div class="device-layout">
-        <section class="card device-facts" aria-label="Device details">
+        <section class="card device-facts" aria-label={t('device.details')}>
           <dl class="facts facts-stacked">
-            <dt>Last message</dt>
+            <dt>{t('device.lastMessage')}</dt>
             <dd>
               <Time value={state.lastSeen} mode="full" />
             </dd>
-            <dt>Newest reading (event time)</dt>
+            <dt>{t('device.newestReading')}</dt>
             <dd>
               <Time value={state.lastReadingTs} mode="full" />
             </dd>
-            <dt>{state.online ? 'Online since' : 'Offline since'}</dt>
+            <dt>{state.online ? t('device.onlineSince') : t('device.offlineSince')}</dt>
             <dd>
               <Time value={state.statusChangedAt} mode="full" />
             </dd>
-            <dt>First seen</dt>
+            <dt>{t('device.firstSeen')}</dt>
             <dd>
               <Time value={state.firstSeen} mode="full" />
             </dd>
-            <dt>MQTT client</dt>
+            <dt>{t('device.mqttClient')}</dt>
             <dd>
               <code>{state.clientId ?? '—'}</code>
             </dd>
             {state.gatewayId !== null && (
               <>
-                <dt>Gateway</dt>
+                <dt>{t('device.gateway')}</dt>
                 <dd data-gateway-link>
-                  <Link href={`/devices/${encodeURIComponent(state.gatewayId)}`}>{state.gatewayId}</Link> publishes for it
+                  <Link href={`/devices/${encodeURIComponent(state.gatewayId)}`}>{state.gatewayId}</Link> {t('device.publishesForIt')}
                 </dd>
               </>
             )}
             {state.kind === 'gateway' && (
               <>
-                <dt>Gateway for</dt>
+                <dt>{t('device.gatewayFor')}</dt>
                 <dd data-children-link>
                   <Link href={`/fleet?gateway=${encodeURIComponent(state.deviceId)}`}>
-                    {state.childCount ?? 0} devices
+                    {t('device.childCount', { count: state.childCount ?? 0 })}
                   </Link>{' '}
-                  in {state.gatewayDomains.map(humanize).join(', ')}
+                  {t('device.inDomains', { domains: state.gatewayDomains.map(domainLabel).join(t('device.listSeparator')) })}
                 </dd>
               </>
             )}
           </dl>
-          <h2 class="card-subtitle">Last values</h2>
+          <h2 class="card-subtitle">{t('device.lastValues')}</h2>
           <LastValues device={state} catalogue={catalogue} limit={20} />
         </section>
 
         <section class="card device-readings" aria-labelledby="readings-title">
           <div class="card-header">
             <h2 id="readings-title" class="card-title">
-              Readings
+              {t('device.readings')}
             </h2>
-            <div class="segmented" role="radiogroup" aria-label="Time range">
+            <div class="segmented" role="radiogroup" aria-label={t('device.timeRange')}>
               {RANGES.map((entry) => (
                 <button
                   type="button"
@@ -139,19 +141,19 @@ export function DeviceView(props: { id: string }): JSX.Element {
                   onClick={() => setRangeKey(entry.key === '1h' ? '' : entry.key)}
                   key={entry.key}
                 >
-                  {entry.label}
+                  {t(entry.label)}
                 </button>
               ))}
             </div>
           </div>
           <StaleNotice error={readings.data ? readings.error : undefined} updatedAt={readings.updatedAt} onRetry={readings.reload} />
-          {readings.loading && <Loading what="readings" />}
+          {readings.loading && <Loading what={t('device.loadingReadings')} />}
           {!readings.loading && !readings.data && readings.error && <ErrorNotice error={readings.error} onRetry={readings.reload} />}
           {readings.data && (
             <Charts
               readings={readings.data}
               domain={state.domain}
-              rangeLabel={range.label.toLowerCase()}
+              rangeLabel={t(range.inSentence)}
               catalogue={catalogue}
               rules={rulesFor(rules.data ?? [], state)}
               alerts={alerts.data?.items ?? []}
@@ -163,13 +165,13 @@ export function DeviceView(props: { id: string }): JSX.Element {
       <section class="card" aria-labelledby="device-alerts">
         <div class="card-header">
           <h2 id="device-alerts" class="card-title">
-            Alerts
+            {t('device.alerts')}
           </h2>
-          <Link href={`/alerts?device=${encodeURIComponent(state.deviceId)}&state=resolved`}>Resolved alerts of {state.deviceId}</Link>
+          <Link href={`/alerts?device=${encodeURIComponent(state.deviceId)}&state=resolved`}>{t('device.resolvedAlertsOf', { device: state.deviceId })}</Link>
         </div>
-        {alerts.loading && <Loading what="alerts" />}
+        {alerts.loading && <Loading what={t('device.loadingAlerts')} />}
         {alerts.error && !alerts.data && <ErrorNotice error={alerts.error} onRetry={alerts.reload} compact />}
-        {alerts.data && (alerts.data.items.length === 0 ? <Empty title="No alerts for this device" /> : <DeviceAlerts alerts={alerts.data.items} />)}
+        {alerts.data && (alerts.data.items.length === 0 ? <Empty title={t('device.noAlerts')} /> : <DeviceAlerts alerts={alerts.data.items} />)}
       </section>
 
       {state.registered && <DeviceProfilePanel device={state} onChanged={device.reload} />}
@@ -184,15 +186,15 @@ export function DeviceView(props: { id: string }): JSX.Element {
       <section class="card" aria-labelledby="device-dead-letters">
         <div class="card-header">
           <h2 id="device-dead-letters" class="card-title">
-            Refused messages
+            {t('device.refused')}
           </h2>
-          <Link href={`/dead-letters?device=${encodeURIComponent(state.deviceId)}`}>All refused messages of {state.deviceId}</Link>
+          <Link href={`/dead-letters?device=${encodeURIComponent(state.deviceId)}`}>{t('device.allRefusedOf', { device: state.deviceId })}</Link>
         </div>
-        {deadLetters.loading && <Loading what="refused messages" />}
+        {deadLetters.loading && <Loading what={t('device.loadingRefused')} />}
         {deadLetters.error && !deadLetters.data && <ErrorNotice error={deadLetters.error} onRetry={deadLetters.reload} compact />}
         {deadLetters.data &&
           (deadLetters.data.items.length === 0 ? (
-            <Empty title="Nothing refused from this device" />
+            <Empty title={t('device.nothingRefused')} />
           ) : (
             <DeadLetterList items={deadLetters.data.items} showDevice={false} />
           ))}
@@ -209,7 +211,7 @@ function DeviceAlerts(props: { alerts: readonly AlertView[] }): JSX.Element {
         <li key={alert.id} data-alert-id={alert.id} data-state={alert.state}>
           <SeverityBadge severity={alert.severity} /> <Link href={`/alerts/${alert.id}`}>{alert.ruleName}</Link> <AlertStateBadge alert={alert} />{' '}
           <span class="muted">
-            {formatValue(alert.peak, alert.unit)} peak · <Time value={alert.startedAt} />
+            {t('device.peak', { value: formatValue(alert.peak, alert.unit) })} · <Time value={alert.startedAt} />
             {alert.resolvedAt && <> – <Time value={alert.resolvedAt} /></>}
           </span>
         </li>
@@ -232,16 +234,14 @@ function Charts(props: {
   const names = [...new Set([...catalogueMetrics, ...Object.keys(readings.metrics)])].filter((name) => (readings.metrics[name]?.points.length ?? 0) > 0);
   if (names.length === 0) {
     return (
-      <Empty title={`No readings in the ${props.rangeLabel}`}>
-        The device has not sent readings with event times in this range. A longer range may show older ones.
-      </Empty>
+      <Empty title={t('device.noReadingsIn', { range: props.rangeLabel })}>{t('device.noReadingsHint')}</Empty>
     );
   }
   return (
     <>
       <p class="muted chart-caption">
-        Averages per {formatDuration(readings.everyMs)}, by event time, <Time value={readings.from} mode="short" /> – <Time value={readings.to} mode="short" />. Green band:
-        typical values; dashed lines: alert rule triggers; tinted periods: alerts.
+        {t('chart.averagesPer', { every: formatDuration(readings.everyMs) })} <Time value={readings.from} mode="short" /> – <Time value={readings.to} mode="short" />
+        {t('chart.sentenceEnd')} {t('chart.legend')}
       </p>
       <div class="charts">
         {names.map((name) => {

@@ -11,9 +11,10 @@ import { Empty, ErrorNotice, Loading, StaleNotice } from '../components/states';
 import { Time } from '../components/time';
 import { compareDevices, deviceStatus, DeviceStatus, QUIET_AFTER_MS } from '../fleet/device-status';
 import { formatDuration } from '../format/time';
-import { bandOf, formatValue, humanize, metricLabel } from '../format/values';
+import { bandOf, domainLabel, formatValue, metricLabel } from '../format/values';
 import { useNow } from '../hooks/use-now';
 import { useResource } from '../hooks/use-resource';
+import { t, type MessageId } from '../i18n/i18n';
 import { Link, useQueryParam } from '../router';
 
 interface FleetRow {
@@ -24,13 +25,13 @@ interface FleetRow {
   readonly alerts: readonly AlertView[];
 }
 
-const STATUS_FILTERS = [
-  ['', 'All devices'],
-  ['problems', 'Offline or quiet'],
-  ['offline', 'Offline'],
-  ['alerting', 'With open alerts'],
-  ['online', 'Online'],
-] as const;
+const STATUS_FILTERS: readonly (readonly [string, MessageId])[] = [
+  ['', 'fleet.filter.all'],
+  ['problems', 'fleet.filter.problems'],
+  ['offline', 'fleet.filter.offline'],
+  ['alerting', 'fleet.filter.alerting'],
+  ['online', 'fleet.filter.online'],
+];
 
 /** Every device the hub has seen, by domain: problems first, so a silent meter cannot hide among healthy ones. */
 export function FleetView(): JSX.Element {
@@ -64,17 +65,17 @@ export function FleetView(): JSX.Element {
 
   return (
     <Page
-      title="Fleet"
+      title={t('fleet.title')}
       subtitle={
         devices.data && (
           <>
-            {rows.length} devices · <span class={offline > 0 ? 'text-critical' : ''}>{offline} offline</span> ·{' '}
-            <span class={quiet > 0 ? 'text-warning' : ''}>{quiet} quiet</span>
+            {t('fleet.deviceCount', { count: rows.length })} · <span class={offline > 0 ? 'text-critical' : ''}>{t('fleet.offlineCount', { count: offline })}</span> ·{' '}
+            <span class={quiet > 0 ? 'text-warning' : ''}>{t('fleet.quietCount', { count: quiet })}</span>
           </>
         )
       }
     >
-      <ul class="tiles" aria-label="Devices by domain">
+      <ul class="tiles" aria-label={t('fleet.byDomain')}>
         {domains.map((name) => {
           const ofDomain = rows.filter((row) => row.device.domain === name);
           const down = ofDomain.filter((row) => row.status !== 'online').length;
@@ -86,11 +87,11 @@ export function FleetView(): JSX.Element {
               aria-pressed={domain === name}
               onClick={() => setDomain(domain === name ? '' : name)}
             >
-              <span class="tile-title">{humanize(name)}</span>
+              <span class="tile-title">{domainLabel(name)}</span>
               <span class="tile-value">
                 {ofDomain.length - down}/{ofDomain.length}
               </span>
-              <span class="tile-caption">{down > 0 ? `${down} offline or quiet` : 'all reporting'}</span>
+              <span class="tile-caption">{down > 0 ? t('fleet.tileDown', { count: down }) : t('fleet.tileAllReporting')}</span>
             </button>
             </li>
           );
@@ -99,41 +100,41 @@ export function FleetView(): JSX.Element {
 
       <form class="filters" role="search" onSubmit={(event) => event.preventDefault()}>
         <label>
-          Device
-          <input type="search" data-search value={search} placeholder="id contains…" onInput={(event) => setSearch(event.currentTarget.value)} />
+          {t('fleet.filter.device')}
+          <input type="search" data-search value={search} placeholder={t('fleet.filter.devicePlaceholder')} onInput={(event) => setSearch(event.currentTarget.value)} />
         </label>
         <label>
-          Domain
+          {t('fleet.filter.domain')}
           <select value={domain} onChange={(event) => setDomain(event.currentTarget.value)}>
-            <option value="">All domains</option>
+            <option value="">{t('fleet.filter.allDomains')}</option>
             {domains.map((name) => (
               <option value={name} key={name}>
-                {humanize(name)}
+                {domainLabel(name)}
               </option>
             ))}
           </select>
         </label>
         {gatewayIds.length > 0 && (
           <label>
-            Gateway
+            {t('fleet.filter.gateway')}
             <select value={gateway} onChange={(event) => setGateway(event.currentTarget.value)} data-gateway-filter>
-              <option value="">Any</option>
-              <option value="gateways">Gateways only</option>
-              <option value="children">Behind a gateway</option>
+              <option value="">{t('fleet.filter.gatewayAny')}</option>
+              <option value="gateways">{t('fleet.filter.gatewaysOnly')}</option>
+              <option value="children">{t('fleet.filter.behindGateway')}</option>
               {gatewayIds.map((id) => (
                 <option value={id} key={id}>
-                  {id} and its devices
+                  {t('fleet.filter.gatewayAndDevices', { id })}
                 </option>
               ))}
             </select>
           </label>
         )}
         <label>
-          Status
+          {t('fleet.filter.status')}
           <select value={status} onChange={(event) => setStatus(event.currentTarget.value)}>
             {STATUS_FILTERS.map(([value, label]) => (
               <option value={value} key={value}>
-                {label}
+                {t(label)}
               </option>
             ))}
           </select>
@@ -141,12 +142,12 @@ export function FleetView(): JSX.Element {
       </form>
 
       <StaleNotice error={devices.data ? devices.error : undefined} updatedAt={devices.updatedAt} onRetry={devices.reload} />
-      {devices.loading && <Loading what="devices" />}
+      {devices.loading && <Loading what={t('fleet.loading')} />}
       {!devices.loading && !devices.data && devices.error && <ErrorNotice error={devices.error} onRetry={devices.reload} />}
       {devices.data && rows.length === 0 && (
-        <Empty title="No device has reported yet">Devices appear here with their first message on sensors/&#123;domain&#125;/&#123;deviceId&#125;/telemetry.</Empty>
+        <Empty title={t('fleet.empty')}>{t('fleet.emptyHint')}</Empty>
       )}
-      {devices.data && rows.length > 0 && visible.length === 0 && <Empty title="No device matches these filters" />}
+      {devices.data && rows.length > 0 && visible.length === 0 && <Empty title={t('fleet.noMatch')} />}
       {domains
         .filter((name) => visible.some((row) => row.device.domain === name))
         .map((name) => (
@@ -160,19 +161,19 @@ function DomainTable(props: { domain: string; rows: readonly FleetRow[]; catalog
   return (
     <section class="card" aria-labelledby={`domain-${props.domain}`}>
       <h2 id={`domain-${props.domain}`} class="card-title">
-        {humanize(props.domain)} <span class="muted">({props.rows.length})</span>
+        {domainLabel(props.domain)} <span class="muted">({props.rows.length})</span>
       </h2>
       <div class="table-scroll">
         <table class="table fleet-table" data-domain={props.domain}>
           <thead>
             <tr>
-              <th scope="col">Device</th>
-              <th scope="col">Status</th>
-              <th scope="col">Gateway</th>
-              <th scope="col">Last seen</th>
-              <th scope="col">Open alerts</th>
+              <th scope="col">{t('fleet.col.device')}</th>
+              <th scope="col">{t('fleet.col.status')}</th>
+              <th scope="col">{t('fleet.col.gateway')}</th>
+              <th scope="col">{t('fleet.col.lastSeen')}</th>
+              <th scope="col">{t('fleet.col.openAlerts')}</th>
               <th scope="col" class="col-optional">
-                Last values
+                {t('fleet.col.lastValues')}
               </th>
             </tr>
           </thead>
@@ -194,9 +195,9 @@ function DomainTable(props: { domain: string; rows: readonly FleetRow[]; catalog
                 </td>
                 <td data-open-alerts={row.openAlerts}>
                   {row.openAlerts === 0 ? (
-                    <span class="muted">none</span>
+                    <span class="muted">{t('fleet.noOpenAlerts')}</span>
                   ) : (
-                    <Link href={`/alerts?device=${encodeURIComponent(row.device.deviceId)}`} class="alert-count" aria-label={`${row.openAlerts} open alert${row.openAlerts === 1 ? '' : 's'} of ${row.device.deviceId}`}>
+                    <Link href={`/alerts?device=${encodeURIComponent(row.device.deviceId)}`} class="alert-count" aria-label={t('fleet.openAlertsOf', { count: row.openAlerts, device: row.device.deviceId })}>
                       <SeverityBadge severity={row.alerts[0].severity} /> {row.openAlerts}
                     </Link>
                   )}
@@ -226,12 +227,12 @@ function GatewayCell(props: { device: FleetDevice }): JSX.Element {
   const { device } = props;
   if (device.kind === 'gateway') {
     return (
-      <Link href={`/fleet?gateway=${encodeURIComponent(device.deviceId)}`} class="badge" title="A gateway: publishes for the devices registered under it">
-        Gateway · {device.childCount ?? 0} devices
+      <Link href={`/fleet?gateway=${encodeURIComponent(device.deviceId)}`} class="badge" title={t('fleet.gatewayTitle')}>
+        {t('fleet.gatewayBadge', { count: device.childCount ?? 0 })}
       </Link>
     );
   }
-  if (device.gatewayId !== null) return <Link href={`/devices/${encodeURIComponent(device.gatewayId)}`}>via {device.gatewayId}</Link>;
+  if (device.gatewayId !== null) return <Link href={`/devices/${encodeURIComponent(device.gatewayId)}`}>{t('fleet.via', { gateway: device.gatewayId })}</Link>;
   return <span class="muted">—</span>;
 }
 
@@ -243,13 +244,13 @@ function ConditionBadges(props: { alerts: readonly AlertView[] }): JSX.Element |
   return (
     <>
       {silent && (
-        <span class="badge badge-silent" data-condition="silent" title="A no-data rule has an open alert for this device">
-          Silent
+        <span class="badge badge-silent" data-condition="silent" title={t('fleet.silentTitle')}>
+          {t('fleet.silent')}
         </span>
       )}
       {stuck && (
-        <span class="badge badge-stuck" data-condition="stuck" title="A stuck-value rule has an open alert for this device">
-          Stuck
+        <span class="badge badge-stuck" data-condition="stuck" title={t('fleet.stuckTitle')}>
+          {t('fleet.stuck')}
         </span>
       )}
     </>
@@ -257,24 +258,24 @@ function ConditionBadges(props: { alerts: readonly AlertView[] }): JSX.Element |
 }
 
 function statusDetail(row: FleetRow, now: number): string {
-  if (row.status === 'offline') return row.device.statusChangedAt === null ? 'Never connected' : `Offline for ${formatDuration(now - row.device.statusChangedAt)}`;
-  if (row.status === 'quiet') return `Connected, but nothing heard for over ${formatDuration(QUIET_AFTER_MS)}`;
-  return 'Connected and reporting';
+  if (row.status === 'offline') return row.device.statusChangedAt === null ? t('fleet.neverConnected') : t('fleet.offlineFor', { duration: formatDuration(now - row.device.statusChangedAt) });
+  if (row.status === 'quiet') return t('fleet.quietFor', { duration: formatDuration(QUIET_AFTER_MS) });
+  return t('fleet.reporting');
 }
 
 /** The newest value of each metric; a value outside the typical band is marked, so the eye finds it in a long list. */
 export function LastValues(props: { device: FleetDevice; catalogue: Catalogue | undefined; limit?: number }): JSX.Element {
   const entries = Object.entries(props.device.lastValues).slice(0, props.limit ?? 4);
-  if (entries.length === 0) return <span class="muted">no readings</span>;
+  if (entries.length === 0) return <span class="muted">{t('fleet.noReadings')}</span>;
   return (
     <ul class="values">
       {entries.map(([metric, value]) => {
         const spec = metricOf(props.catalogue, props.device.domain, metric);
         const band = spec ? bandOf(value, spec.typical) : 'normal';
         return (
-          <li key={metric} class={`value value-${band}`} title={spec ? `${spec.description}; typical ${spec.typical[0]}–${spec.typical[1]} ${spec.unit}` : metric}>
+          <li key={metric} class={`value value-${band}`} title={spec ? t('fleet.valueTitle', { description: spec.description, low: spec.typical[0], high: spec.typical[1], unit: spec.unit }) : metric}>
             <span class="value-name">{metricLabel(metric)}</span> <span class="value-number">{formatValue(value, spec?.unit ?? '')}</span>
-            {band !== 'normal' && <span class="visually-hidden"> ({band === 'high' ? 'above' : 'below'} typical)</span>}
+            {band !== 'normal' && <span class="visually-hidden"> {band === 'high' ? t('fleet.aboveTypical') : t('fleet.belowTypical')}</span>}
           </li>
         );
       })}

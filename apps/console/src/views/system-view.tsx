@@ -5,13 +5,14 @@ import { Page } from '../components/page';
 import { ErrorNotice, Loading, StaleNotice } from '../components/states';
 import { Time } from '../components/time';
 import { useResource } from '../hooks/use-resource';
-import { formatBytes } from '../format/values';
+import { formatBytes, formatCount } from '../format/values';
+import { t, type MessageId } from '../i18n/i18n';
 
-const COMPONENTS: readonly { key: keyof Omit<HubHealth, 'status'>; title: string; what: string }[] = [
-  { key: 'broker', title: 'MQTT broker', what: 'Where devices connect and publish.' },
-  { key: 'influx', title: 'InfluxDB', what: 'Where readings are stored; charts read from it.' },
-  { key: 'store', title: 'Embedded store', what: 'Dead letters, device state and alerts (SQLite).' },
-  { key: 'spool', title: 'Outage spool', what: 'Holds acknowledged readings while InfluxDB cannot take them.' },
+const COMPONENTS: readonly { key: keyof Omit<HubHealth, 'status'>; title: MessageId; what: MessageId }[] = [
+  { key: 'broker', title: 'system.broker', what: 'system.broker.what' },
+  { key: 'influx', title: 'system.influx', what: 'system.influx.what' },
+  { key: 'store', title: 'system.store', what: 'system.store.what' },
+  { key: 'spool', title: 'system.spool', what: 'system.spool.what' },
 ];
 
 /** The hub's own health, for the operator who wants to know whether a gap in a chart is the network or the hub. */
@@ -19,14 +20,14 @@ export function SystemView(): JSX.Element {
   const health = useResource((signal) => hubApi.health(signal), [], { refreshMs: 5_000, reloadOn: ['hello'] });
   const stats = useResource((signal) => hubApi.ingestStats(signal), [], { refreshMs: 5_000 });
   return (
-    <Page title="System" subtitle={health.data && (health.data.status === 'ok' ? 'All components healthy' : 'Degraded: see below')}>
+    <Page title={t('system.title')} subtitle={health.data && (health.data.status === 'ok' ? t('system.healthy') : t('system.degraded'))}>
       <StaleNotice error={health.data ? health.error : undefined} updatedAt={health.updatedAt} onRetry={health.reload} />
-      {health.loading && <Loading what="health" />}
+      {health.loading && <Loading what={t('system.loading')} />}
       {!health.loading && !health.data && health.error && <ErrorNotice error={health.error} onRetry={health.reload} />}
       {health.data && (
         <div class="health-grid">
           {COMPONENTS.map(({ key, title, what }) => (
-            <HealthCard key={key} title={title} what={what} health={health.data![key]} />
+            <HealthCard key={key} component={key} title={t(title)} what={t(what)} health={health.data![key]} />
           ))}
         </div>
       )}
@@ -35,12 +36,12 @@ export function SystemView(): JSX.Element {
   );
 }
 
-function HealthCard(props: { title: string; what: string; health: ComponentHealth }): JSX.Element {
+function HealthCard(props: { component: string; title: string; what: string; health: ComponentHealth }): JSX.Element {
   const { ok, ...details } = props.health;
   return (
-    <section class={`card health-card ${ok ? 'health-ok' : 'health-down'}`} aria-label={props.title} data-component={props.title}>
+    <section class={`card health-card ${ok ? 'health-ok' : 'health-down'}`} aria-label={props.title} data-component={props.component}>
       <h2 class="card-title">
-        <span class="dot" aria-hidden="true" /> {props.title} <span class="health-word">{ok ? 'OK' : 'Down'}</span>
+        <span class="dot" aria-hidden="true" /> {props.title} <span class="health-word">{ok ? t('system.ok') : t('system.down')}</span>
       </h2>
       <p class="muted">{props.what}</p>
       <dl class="facts facts-inline">
@@ -60,13 +61,13 @@ function IngestCard(props: { stats: IngestStatsSnapshot }): JSX.Element {
   return (
     <section class="card" aria-labelledby="ingest-title">
       <h2 id="ingest-title" class="card-title">
-        Ingest since the hub started
+        {t('system.ingest')}
       </h2>
       <dl class="stats">
         {entries.map(([name, value]) => (
           <div key={name} class="stat">
             <dt>{labelOf(name)}</dt>
-            <dd>{typeof value === 'number' ? value.toLocaleString() : value ? 'yes' : 'no'}</dd>
+            <dd>{typeof value === 'number' ? formatCount(value) : value ? t('system.yes') : t('system.no')}</dd>
           </div>
         ))}
       </dl>
@@ -77,14 +78,19 @@ function IngestCard(props: { stats: IngestStatsSnapshot }): JSX.Element {
 function formatDetail(name: string, value: unknown): JSX.Element | string {
   if (name.endsWith('At') && typeof value === 'number') return <Time value={value} mode="full" />;
   if (/bytes$/i.test(name) && typeof value === 'number') return formatBytes(value);
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (typeof value === 'number') return value.toLocaleString();
+  if (typeof value === 'boolean') return value ? t('system.yes') : t('system.no');
+  if (typeof value === 'number') return formatCount(value);
   return String(value ?? '—');
 }
 
-const LABELS: Record<string, string> = { refusedByInflux: 'refused by InfluxDB', pingMs: 'ping (ms)', mqttPort: 'MQTT port', wsPort: 'MQTT/WebSocket port' };
+/** The fields the hub reports today (GET /api/health, /api/ingest/stats), which have a label in every language. */
+const FIELDS: ReadonlySet<string> = new Set([
+  'accepted', 'balanced', 'buffered', 'bytes', 'connectedClients', 'duplicates', 'error', 'full', 'kind', 'lastWriteAt', 'lastWriteError',
+  'maxBytes', 'mqttPort', 'mqttsPort', 'pendingReadings', 'pingMs', 'received', 'recovered', 'refusedByInflux', 'rejected', 'replayedBatches',
+  'spooled', 'waitingForRoom', 'wsPort', 'writeBatches', 'writeErrors', 'writesFailing', 'written',
+]);
 
-/** "writesFailing" → "writes failing". */
+/** "writesFailing" → "writes failing"; a field a newer hub adds is spelt out from its name. */
 function labelOf(name: string): string {
-  return LABELS[name] ?? name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return FIELDS.has(name) ? t(`system.field.${name}` as MessageId) : name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
