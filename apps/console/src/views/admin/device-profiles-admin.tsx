@@ -4,6 +4,7 @@ import type { DeviceProfileView } from '@hub/api-types';
 import { hubApi } from '../../api/hub-api';
 import { Empty, ErrorNotice, Loading } from '../../components/states';
 import { useResource } from '../../hooks/use-resource';
+import { t } from '../../i18n/i18n';
 import { DeviceProfileEditor } from './device-profile-editor';
 
 /** Which profile the editor shows: a new one, a saved one by id, or none (the list alone). */
@@ -23,17 +24,17 @@ export function DeviceProfilesAdmin(): JSX.Element {
       <section class="card" aria-labelledby="profiles-title">
         <div class="card-header">
           <h2 class="card-title" id="profiles-title">
-            Device profiles
+            {t('admin.profiles.title')}
           </h2>
           <button type="button" class="button button-primary" onClick={() => setEditing({ kind: 'new' })}>
-            New profile…
+            {t('admin.profiles.new')}
           </button>
         </div>
-        {profiles.loading && <Loading what="device profiles" />}
+        {profiles.loading && <Loading what={t('admin.profiles.loading')} />}
         {!profiles.data && profiles.error && <ErrorNotice error={profiles.error} onRetry={profiles.reload} />}
         {profiles.data &&
           (profiles.data.length === 0 ? (
-            <Empty title="No device profiles yet">Devices without a profile send the hub’s own JSON contract. Add one for a vendor’s payload format.</Empty>
+            <Empty title={t('admin.profiles.empty')}>{t('admin.profiles.emptyText')}</Empty>
           ) : (
             <ProfileTable profiles={profiles.data} onEdit={(id) => setEditing({ kind: 'saved', id })} />
           ))}
@@ -71,24 +72,24 @@ function ProfileTable(props: { profiles: readonly DeviceProfileView[]; onEdit: (
       <table class="table profiles-table">
         <thead>
           <tr>
-            <th scope="col">Profile</th>
-            <th scope="col">Domain</th>
-            <th scope="col">Decoder</th>
+            <th scope="col">{t('admin.profiles.profile')}</th>
+            <th scope="col">{t('admin.profiles.domain')}</th>
+            <th scope="col">{t('admin.profiles.decoder')}</th>
             <th scope="col" class="numeric">
-              Devices
+              {t('admin.profiles.devices')}
             </th>
             <th scope="col" class="numeric">
-              Decoded
+              {t('admin.profiles.decoded')}
             </th>
             <th scope="col" class="numeric">
-              Refused
+              {t('admin.profiles.refused')}
             </th>
             {/* Not "µs" in the heading: the headings are upper-cased, and an upper-case µ reads as M. */}
             <th scope="col" class="numeric">
-              Mean decode
+              {t('admin.profiles.meanDecode')}
             </th>
             <th scope="col">
-              <span class="visually-hidden">Actions</span>
+              <span class="visually-hidden">{t('admin.common.actions')}</span>
             </th>
           </tr>
         </thead>
@@ -113,8 +114,8 @@ function ProfileTable(props: { profiles: readonly DeviceProfileView[]; onEdit: (
                 {profile.decoderStats.meanMicros === null ? '—' : `${profile.decoderStats.meanMicros} µs`}
               </td>
               <td class="row-actions">
-                <button type="button" class="button button-small" onClick={() => props.onEdit(profile.id)} aria-label={`Edit ${profile.id}`}>
-                  Edit…
+                <button type="button" class="button button-small" onClick={() => props.onEdit(profile.id)} aria-label={t('admin.common.editNamed', { name: profile.id })}>
+                  {t('admin.common.edit')}
                 </button>
               </td>
             </tr>
