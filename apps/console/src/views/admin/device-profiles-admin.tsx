@@ -4,7 +4,7 @@ import type { DeviceProfileView } from '@hub/api-types';
 import { hubApi } from '../../api/hub-api';
 import { Empty, ErrorNotice, Loading } from '../../components/states';
 import { useResource } from '../../hooks/use-resource';
-import { t } from '../../i18n/i18n';
+import { currentLanguage, t } from '../../i18n/i18n';
 import { DeviceProfileEditor } from './device-profile-editor';
 
 /** Which profile the editor shows: a new one, a saved one by id, or none (the list alone). */
@@ -67,6 +67,7 @@ export function DeviceProfilesAdmin(): JSX.Element {
 }
 
 function ProfileTable(props: { profiles: readonly DeviceProfileView[]; onEdit: (id: string) => void }): JSX.Element {
+  const number = new Intl.NumberFormat(currentLanguage());
   return (
     <div class="table-scroll">
       <table class="table profiles-table">
@@ -102,16 +103,16 @@ function ProfileTable(props: { profiles: readonly DeviceProfileView[]; onEdit: (
               <td>{profile.domain}</td>
               <td data-cell="decoder">{profile.decoder.kind}</td>
               <td class="numeric" data-cell="devices">
-                {profile.devices}
+                {number.format(profile.devices)}
               </td>
               <td class="numeric" data-cell="decoded">
-                {profile.decoderStats.decoded}
+                {number.format(profile.decoderStats.decoded)}
               </td>
               <td class="numeric" data-cell="refused">
-                {profile.decoderStats.refused}
+                {number.format(profile.decoderStats.refused)}
               </td>
               <td class="numeric" data-cell="mean">
-                {profile.decoderStats.meanMicros === null ? '—' : `${profile.decoderStats.meanMicros} µs`}
+                {profile.decoderStats.meanMicros === null ? '—' : `${number.format(profile.decoderStats.meanMicros)} µs`}
               </td>
               <td class="row-actions">
                 <button type="button" class="button button-small" onClick={() => props.onEdit(profile.id)} aria-label={t('admin.common.editNamed', { name: profile.id })}>

@@ -6,7 +6,7 @@ import { Pill } from '../../components/badges';
 import { Empty, ErrorNotice, Loading } from '../../components/states';
 import { Time } from '../../components/time';
 import { useResource } from '../../hooks/use-resource';
-import { t } from '../../i18n/i18n';
+import { currentLanguage, t } from '../../i18n/i18n';
 import { stateText, stateTone } from '../../network-servers/network-server-draft';
 import { NetworkServerEditor } from './network-server-editor';
 import { RichMessage } from './rich-message';
@@ -111,6 +111,7 @@ function ServerTable(props: {
   onDelete: (name: string) => void;
   onEdit: (name: string) => void;
 }): JSX.Element {
+  const number = new Intl.NumberFormat(currentLanguage());
   return (
     <div class="table-scroll">
       <table class="table network-servers-table">
@@ -167,16 +168,16 @@ function ServerTable(props: {
                 )}
               </td>
               <td class="numeric" data-cell="received">
-                {server.status.counters.received}
+                {number.format(server.status.counters.received)}
               </td>
               <td class="numeric" data-cell="acknowledged">
-                {server.status.counters.acknowledged}
+                {number.format(server.status.counters.acknowledged)}
               </td>
               <td class="numeric" data-cell="refused">
-                {server.status.counters.refusedUnacknowledged}
+                {number.format(server.status.counters.refusedUnacknowledged)}
               </td>
               <td class="numeric" data-cell="in-flight">
-                {server.status.inFlight}
+                {number.format(server.status.inFlight)}
               </td>
               <td class="row-actions">
                 {props.confirming === server.name ? (
