@@ -1,5 +1,8 @@
 import type { NetworkServerView } from '@hub/api-types';
+import { useLanguageForTests } from '../i18n/i18n.testing';
 import { applicationIdProblems, draftOf, emptyNetworkServerDraft, networkServerChange, newNetworkServerBody, stateText } from './network-server-draft';
+
+beforeEach(() => useLanguageForTests('en'));
 
 const SAVED: NetworkServerView = {
   name: 'north',
@@ -51,10 +54,15 @@ describe('network server draft', () => {
 
   it('tells a bad application id by its line', () => {
     expect(applicationIdProblems({ url: 'x', 'applicationIds[1]': 'must be an application id' })).toEqual(['line 2: must be an application id']);
+    useLanguageForTests('zh-CN');
+    expect(applicationIdProblems({ 'applicationIds[0]': 'must be an application id' })).toEqual(['第 1 行：must be an application id']);
   });
 
   it('says disabled for a connection stopped on purpose, waiting to reconnect in words', () => {
     expect(stateText({ enabled: false, status: { ...SAVED.status, state: 'stopped' } })).toBe('disabled');
     expect(stateText({ enabled: true, status: { ...SAVED.status, state: 'waiting-to-reconnect' } })).toBe('waiting to reconnect');
+    useLanguageForTests('zh-CN');
+    expect(stateText({ enabled: false, status: { ...SAVED.status, state: 'stopped' } })).toBe('已停用');
+    expect(stateText({ enabled: true, status: { ...SAVED.status, state: 'waiting-to-reconnect' } })).toBe('等待重连');
   });
 });

@@ -1,4 +1,5 @@
-import type { BridgeState, NetworkServerChangeBody, NetworkServerKind, NetworkServerView, NewNetworkServerBody } from '@hub/api-types';
+import type { NetworkServerChangeBody, NetworkServerKind, NetworkServerView, NewNetworkServerBody } from '@hub/api-types';
+import { t } from '../i18n/i18n';
 
 /** The network server form as typed: text fields as strings, application ids one a line. */
 export interface NetworkServerDraft {
@@ -107,21 +108,13 @@ export function applicationIdProblems(fields: Readonly<Record<string, string>>):
   return Object.entries(fields).flatMap(([field, problem]) => {
     if (field === 'applicationIds') return [problem];
     const item = /^applicationIds\[(\d+)\]$/.exec(field);
-    return item ? [`line ${Number(item[1]) + 1}: ${problem}`] : [];
+    return item ? [t('admin.networkServers.line', { number: Number(item[1]) + 1, problem })] : [];
   });
 }
 
-const STATE_TEXT: Readonly<Record<BridgeState, string>> = {
-  connected: 'connected',
-  connecting: 'connecting',
-  'waiting-to-reconnect': 'waiting to reconnect',
-  stopping: 'stopping',
-  stopped: 'stopped',
-};
-
 /** A disabled connection's bridge is stopped on purpose: said so, rather than a bare "stopped". */
 export function stateText(server: Pick<NetworkServerView, 'enabled' | 'status'>): string {
-  return !server.enabled && server.status.state === 'stopped' ? 'disabled' : STATE_TEXT[server.status.state];
+  return !server.enabled && server.status.state === 'stopped' ? t('admin.networkServers.stateDisabled') : t(`admin.networkServers.stateText.${server.status.state}`);
 }
 
 export function stateTone(server: Pick<NetworkServerView, 'enabled' | 'status'>): 'ok' | 'info' | 'warning' | 'muted' {

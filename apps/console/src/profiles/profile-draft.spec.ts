@@ -1,5 +1,8 @@
 import type { DeviceProfileView } from '@hub/api-types';
+import { useLanguageForTests } from '../i18n/i18n.testing';
 import { decodesAsSaved, draftOf, emptyDraft, profileBody, problemsUnder, tryRequest } from './profile-draft';
+
+beforeEach(() => useLanguageForTests('en'));
 
 const SAVED: DeviceProfileView = {
   id: 'acme-wm11',
@@ -43,6 +46,8 @@ describe('profile draft', () => {
     const broken = profileBody({ ...draft, mapping: '{"metrics": ' }, true);
     expect('problems' in broken && Object.keys(broken.problems)).toEqual(['decoder']);
     expect(profileBody({ ...draft, mapping: '[1]' }, true)).toEqual({ problems: { decoder: 'must be a JSON object: { "metrics": { "name": { "expr": … } }, … }' } });
+    useLanguageForTests('zh-CN');
+    expect(profileBody({ ...draft, mapping: '[1]' }, true)).toEqual({ problems: { decoder: '必须是 JSON 对象：{ "metrics": { "name": { "expr": … } }, … }' } });
   });
 
   it('tries the saved profile while the draft decodes as it does, the draft as soon as decoder or domain change', () => {

@@ -1,4 +1,5 @@
 import type { DeviceProfileView } from '@hub/api-types';
+import { t } from '../i18n/i18n';
 
 export type DecoderKind = 'mapping' | 'script';
 export type SampleEncoding = 'text' | 'hex' | 'base64';
@@ -98,7 +99,7 @@ function parseJson(text: string, field: string, problems: Record<string, string>
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    problems[field] = `is not valid JSON: ${error instanceof Error ? error.message : String(error)}`;
+    problems[field] = t('admin.profiles.notJson', { message: error instanceof Error ? error.message : String(error) });
     return undefined;
   }
 }
@@ -109,7 +110,7 @@ export function decoderOf(draft: ProfileDraft): { decoder: Record<string, unknow
   if (draft.kind === 'mapping') {
     const mapping = parseJson(draft.mapping, 'decoder', problems);
     if (mapping === undefined) return { problems };
-    if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping)) return { problems: { decoder: 'must be a JSON object: { "metrics": { "name": { "expr": … } }, … }' } };
+    if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping)) return { problems: { decoder: t('admin.profiles.notObject', { example: '{ "metrics": { "name": { "expr": … } }, … }' }) } };
     return { decoder: { ...mapping, kind: 'mapping' } };
   }
   const mapping = draft.scriptMapping.trim() === '' ? undefined : parseJson(draft.scriptMapping, 'decoder.mapping', problems);

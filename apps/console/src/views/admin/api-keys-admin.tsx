@@ -8,6 +8,8 @@ import { Empty, ErrorNotice, Loading } from '../../components/states';
 import { Time } from '../../components/time';
 import { describeScope, parseTownList } from '../../format/scope';
 import { useResource } from '../../hooks/use-resource';
+import { t } from '../../i18n/i18n';
+import { RichMessage } from './rich-message';
 import { ScopeDraft, ScopeFields } from './scope-fields';
 
 const SHOWN_FIELDS = ['name', 'description', 'role', 'towns', 'domains'];
@@ -32,26 +34,26 @@ export function ApiKeysAdmin(): JSX.Element {
       <NewApiKey onCreated={keys.reload} />
       <section class="card" aria-labelledby="keys-title">
         <h2 class="card-title" id="keys-title">
-          API keys
+          {t('admin.apiKeys.title')}
         </h2>
         {rowError && <ErrorNotice error={rowError} compact />}
-        {keys.loading && <Loading what="API keys" />}
+        {keys.loading && <Loading what={t('admin.apiKeys.loading')} />}
         {!keys.data && keys.error && <ErrorNotice error={keys.error} onRetry={keys.reload} />}
-        {keys.data && keys.data.length === 0 && <Empty title="No API keys">Systems that read or act through the API get one here.</Empty>}
+        {keys.data && keys.data.length === 0 && <Empty title={t('admin.apiKeys.empty')}>{t('admin.apiKeys.emptyText')}</Empty>}
         {keys.data && keys.data.length > 0 && (
           <div class="table-scroll">
             <table class="table api-keys-table">
               <thead>
                 <tr>
-                  <th scope="col">Key</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Sees</th>
-                  <th scope="col">Last used</th>
+                  <th scope="col">{t('admin.apiKeys.key')}</th>
+                  <th scope="col">{t('admin.common.role')}</th>
+                  <th scope="col">{t('admin.common.sees')}</th>
+                  <th scope="col">{t('admin.apiKeys.lastUsed')}</th>
                   <th scope="col" class="col-optional">
-                    Created
+                    {t('admin.common.created')}
                   </th>
                   <th scope="col">
-                    <span class="visually-hidden">Actions</span>
+                    <span class="visually-hidden">{t('admin.common.actions')}</span>
                   </th>
                 </tr>
               </thead>
@@ -62,30 +64,30 @@ export function ApiKeysAdmin(): JSX.Element {
                       {key.name} <code class="muted">{key.prefix}…</code>
                       {key.description && <div class="muted small">{key.description}</div>}
                     </th>
-                    <td>{key.role}</td>
+                    <td>{t(`shell.role.${key.role}`)}</td>
                     <td>{describeScope(key)}</td>
-                    <td>{key.lastUsedAt ? <Time value={key.lastUsedAt} /> : <span class="muted">never</span>}</td>
+                    <td>{key.lastUsedAt ? <Time value={key.lastUsedAt} /> : <span class="muted">{t('time.never')}</span>}</td>
                     <td class="col-optional">
-                      <Time value={key.createdAt} /> <span class="muted small">by {key.createdBy}</span>
+                      <Time value={key.createdAt} /> <span class="muted small">{t('admin.common.by', { name: key.createdBy })}</span>
                     </td>
                     <td class="row-actions">
                       {key.revokedAt ? (
                         <span class="muted">
-                          revoked <Time value={key.revokedAt} />
+                          <RichMessage id="admin.apiKeys.revokedAt" parts={{ time: <Time value={key.revokedAt} /> }} />
                         </span>
                       ) : confirming === key.id ? (
                         <span class="confirm">
-                          Revoke {key.name}? Systems using it stop at once.{' '}
+                          {t('admin.apiKeys.confirmRevoke', { name: key.name })}{' '}
                           <button type="button" class="button button-small button-danger" onClick={() => void revoke(key.id)}>
-                            Revoke
+                            {t('admin.apiKeys.revoke')}
                           </button>{' '}
                           <button type="button" class="button button-small" onClick={() => setConfirming(undefined)}>
-                            Keep
+                            {t('admin.common.keep')}
                           </button>
                         </span>
                       ) : (
                         <button type="button" class="button button-small" onClick={() => setConfirming(key.id)}>
-                          Revoke…
+                          {t('admin.apiKeys.revokeAsk')}
                         </button>
                       )}
                     </td>
@@ -129,20 +131,20 @@ function NewApiKey(props: { onCreated: () => void }): JSX.Element {
   return (
     <form class="card api-key-form" onSubmit={(event) => void submit(event)} noValidate aria-labelledby="new-key-title">
       <h2 class="card-title" id="new-key-title">
-        New API key
+        {t('admin.apiKeys.new')}
       </h2>
       <div class="form-grid">
         <div class="field">
           <label>
-            <span class="field-label">Name</span>
+            <span class="field-label">{t('admin.common.name')}</span>
             <input name="name" autoComplete="off" value={name} onInput={(event) => setName(event.currentTarget.value)} {...invalidProps(fields, 'name')} />
           </label>
-          <p class="field-hint">e.g. water-scada; the audit log calls it key:water-scada</p>
+          <p class="field-hint">{t('admin.apiKeys.nameHint')}</p>
           <FieldError fields={fields} path="name" />
         </div>
         <div class="field">
           <label>
-            <span class="field-label">What it is for</span>
+            <span class="field-label">{t('admin.apiKeys.purpose')}</span>
             <input name="description" value={description} onInput={(event) => setDescription(event.currentTarget.value)} {...invalidProps(fields, 'description')} />
           </label>
           <FieldError fields={fields} path="description" />
@@ -152,15 +154,15 @@ function NewApiKey(props: { onCreated: () => void }): JSX.Element {
       {failure && (hidden || Object.keys(fields).length === 0) && <ErrorNotice error={failure} compact />}
       <div class="action-buttons">
         <button type="submit" class="button button-primary">
-          Create key
+          {t('admin.apiKeys.create')}
         </button>
       </div>
       {created && (
         <div class="notice notice-warning new-key" role="status">
           <p>
-            <strong>{created.apiKey.name}</strong>: copy this key now — it is not shown again. Send it as <code>Authorization: Bearer &lt;key&gt;</code>.
+            <RichMessage id="admin.apiKeys.copyNow" parts={{ name: <strong>{created.apiKey.name}</strong>, header: <code>{'Authorization: Bearer <key>'}</code> }} />
           </p>
-          <input class="new-key-value" readOnly value={created.key} aria-label="The new API key" onFocus={(event) => event.currentTarget.select()} />
+          <input class="new-key-value" readOnly value={created.key} aria-label={t('admin.apiKeys.newKey')} onFocus={(event) => event.currentTarget.select()} />
         </div>
       )}
     </form>

@@ -5,6 +5,7 @@ import type { AuditPage } from '@hub/api-types';
 import { Empty, ErrorNotice, Loading } from '../../components/states';
 import { formatDateTime } from '../../format/time';
 import { useResource } from '../../hooks/use-resource';
+import { t } from '../../i18n/i18n';
 import { useQueryParam } from '../../router';
 
 const PAGE = 100;
@@ -39,36 +40,36 @@ export function AuditLogView(): JSX.Element {
   return (
     <section class="card" aria-labelledby="audit-title">
       <h2 class="card-title" id="audit-title">
-        Audit log
+        {t('admin.audit.title')}
       </h2>
       <div class="form-grid audit-filters">
         <label class="field">
-          <span class="field-label">Who</span>
-          <input name="actor" data-search value={actor} placeholder="dana.ortiz, key:water-scada …" onChange={(event) => setActor(event.currentTarget.value)} />
+          <span class="field-label">{t('admin.audit.who')}</span>
+          <input name="actor" data-search value={actor} placeholder={t('admin.audit.whoPlaceholder')} onChange={(event) => setActor(event.currentTarget.value)} />
         </label>
         <label class="field">
-          <span class="field-label">Action</span>
-          <input name="action" value={action} placeholder="alert.acknowledge, rule.update …" onChange={(event) => setAction(event.currentTarget.value)} />
+          <span class="field-label">{t('admin.audit.action')}</span>
+          <input name="action" value={action} placeholder={t('admin.audit.actionPlaceholder')} onChange={(event) => setAction(event.currentTarget.value)} />
         </label>
         <label class="field">
-          <span class="field-label">Thing</span>
-          <input name="targetType" value={targetType} placeholder="alert, rule, operator …" onChange={(event) => setTargetType(event.currentTarget.value)} />
+          <span class="field-label">{t('admin.audit.thing')}</span>
+          <input name="targetType" value={targetType} placeholder={t('admin.audit.thingPlaceholder')} onChange={(event) => setTargetType(event.currentTarget.value)} />
         </label>
       </div>
-      {first.loading && <Loading what="the audit log" />}
+      {first.loading && <Loading what={t('admin.audit.loading')} />}
       {!first.data && first.error && <ErrorNotice error={first.error} onRetry={first.reload} />}
-      {first.data && items.length === 0 && <Empty title="Nothing recorded">No change matches these filters.</Empty>}
+      {first.data && items.length === 0 && <Empty title={t('admin.audit.empty')}>{t('admin.audit.emptyText')}</Empty>}
       {items.length > 0 && (
         <div class="table-scroll">
           <table class="table audit-table">
             <thead>
               <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">What</th>
-                <th scope="col">Which</th>
+                <th scope="col">{t('admin.audit.when')}</th>
+                <th scope="col">{t('admin.audit.who')}</th>
+                <th scope="col">{t('admin.audit.what')}</th>
+                <th scope="col">{t('admin.audit.which')}</th>
                 <th scope="col" class="col-optional">
-                  Details
+                  {t('admin.audit.details')}
                 </th>
               </tr>
             </thead>
@@ -97,7 +98,7 @@ export function AuditLogView(): JSX.Element {
       {cursor !== null && items.length > 0 && (
         <div class="action-buttons">
           <button type="button" class="button" onClick={() => void loadOlder()}>
-            Older entries
+            {t('admin.audit.older')}
           </button>
         </div>
       )}

@@ -7,6 +7,7 @@ import { hubApi } from '../../api/hub-api';
 import { FieldError, invalidProps } from '../../components/field-error';
 import { ErrorNotice, Loading } from '../../components/states';
 import { useResource } from '../../hooks/use-resource';
+import { type MessageId, t } from '../../i18n/i18n';
 
 type Fields = Readonly<Record<string, string>>;
 
@@ -35,7 +36,7 @@ export function CatalogueAdmin(): JSX.Element {
   return (
     <>
       <NewDomain onAdded={changed} />
-      {catalogue.loading && <Loading what="the catalogue" />}
+      {catalogue.loading && <Loading what={t('admin.catalogue.loading')} />}
       {!catalogue.data && catalogue.error && <ErrorNotice error={catalogue.error} onRetry={catalogue.reload} />}
       {catalogue.data?.domains.map((domain) => <DomainCard key={domain.domain} domain={domain} onChanged={changed} />)}
     </>
@@ -62,20 +63,20 @@ function NewDomain(props: { onAdded: () => void }): JSX.Element {
   return (
     <form class="card catalogue-domain-form" onSubmit={(event) => void submit(event)} noValidate aria-labelledby="new-domain-title">
       <h2 class="card-title" id="new-domain-title">
-        New domain
+        {t('admin.catalogue.newDomain')}
       </h2>
       <div class="form-grid">
         <div class="field">
           <label>
-            <span class="field-label">Name</span>
+            <span class="field-label">{t('admin.common.name')}</span>
             <input name="domain" autoComplete="off" value={domain} onInput={(event) => setDomain(event.currentTarget.value)} {...invalidProps(fields, 'domain')} />
           </label>
-          <p class="field-hint">lower-case letters, digits and _, e.g. flood; it becomes part of device topics</p>
+          <p class="field-hint">{t('admin.catalogue.domainHint')}</p>
           <FieldError fields={fields} path="domain" />
         </div>
         <div class="field">
           <label>
-            <span class="field-label">What it covers</span>
+            <span class="field-label">{t('admin.catalogue.covers')}</span>
             <input name="description" value={description} onInput={(event) => setDescription(event.currentTarget.value)} {...invalidProps(fields, 'description')} />
           </label>
           <FieldError fields={fields} path="description" />
@@ -84,7 +85,7 @@ function NewDomain(props: { onAdded: () => void }): JSX.Element {
       {problem && Object.keys(fields).length === 0 && <ErrorNotice error={problem.failure} compact />}
       <div class="action-buttons">
         <button type="submit" class="button button-primary">
-          Add domain
+          {t('admin.catalogue.addDomain')}
         </button>
       </div>
     </form>
@@ -98,25 +99,25 @@ function DomainCard(props: { domain: CatalogueDomain; onChanged: () => void }): 
   return (
     <section class="card catalogue-domain" data-domain={domain.domain} aria-labelledby={titleId}>
       <h2 class="card-title" id={titleId}>
-        {domain.domain} <span class="muted small">{domain.builtIn ? 'built in' : 'added'}</span>
+        {domain.domain} <span class="muted small">{domain.builtIn ? t('admin.catalogue.builtIn') : t('admin.catalogue.added')}</span>
       </h2>
       {domain.description && <p class="muted">{domain.description}</p>}
       {domain.metrics.length === 0 ? (
-        <p class="muted">No metrics yet: devices of this domain can connect, but every reading is refused until it has some.</p>
+        <p class="muted">{t('admin.catalogue.noMetrics')}</p>
       ) : (
         <div class="table-scroll">
           <table class="table catalogue-table">
             <thead>
               <tr>
-                <th scope="col">Metric</th>
-                <th scope="col">Unit</th>
-                <th scope="col">Plausible range</th>
-                <th scope="col">Typical band</th>
+                <th scope="col">{t('admin.catalogue.metric')}</th>
+                <th scope="col">{t('admin.catalogue.unit')}</th>
+                <th scope="col">{t('admin.catalogue.range')}</th>
+                <th scope="col">{t('admin.catalogue.typical')}</th>
                 <th scope="col" class="col-optional">
-                  Description
+                  {t('admin.common.description')}
                 </th>
                 <th scope="col">
-                  <span class="visually-hidden">Actions</span>
+                  <span class="visually-hidden">{t('admin.common.actions')}</span>
                 </th>
               </tr>
             </thead>
@@ -153,7 +154,7 @@ function MetricRow(props: { domain: string; metric: CatalogueMetric; onEdit: () 
   return (
     <tr data-metric={metric.name} class={retired ? 'row-disabled' : ''}>
       <th scope="row">
-        <code>{metric.name}</code> <span class="muted small">{retired ? `retired ${metric.retiredAt?.slice(0, 10) ?? ''}` : metric.builtIn ? 'built in' : 'added'}</span>
+        <code>{metric.name}</code> <span class="muted small">{retired ? t('admin.catalogue.retired', { date: metric.retiredAt?.slice(0, 10) ?? '' }) : metric.builtIn ? t('admin.catalogue.builtIn') : t('admin.catalogue.added')}</span>
       </th>
       <td>{metric.unit}</td>
       <td>
@@ -166,10 +167,10 @@ function MetricRow(props: { domain: string; metric: CatalogueMetric; onEdit: () 
       <td class="row-actions">
         {failure && <ErrorNotice error={failure} compact />}
         <button type="button" class="button button-small" onClick={props.onEdit} disabled={retired}>
-          Edit…
+          {t('admin.common.edit')}
         </button>{' '}
         <button type="button" class="button button-small" onClick={() => void toggle()}>
-          {retired ? 'Restore' : 'Retire'}
+          {retired ? t('admin.catalogue.restore') : t('admin.catalogue.retire')}
         </button>
       </td>
     </tr>
@@ -206,8 +207,8 @@ function MetricEditor(props: { domain: string; metric: CatalogueMetric; onDone: 
     }
   };
   const fields = problem?.fields ?? {};
-  const input = (key: keyof typeof draft, label: string, path: string) => (
-    <input class="input-number" inputMode="decimal" aria-label={`${metric.name} ${label}`} value={draft[key]} onInput={set(key)} {...invalidProps(fields, path)} />
+  const input = (key: keyof typeof draft, label: MessageId, path: string) => (
+    <input class="input-number" inputMode="decimal" aria-label={t(label, { metric: metric.name })} value={draft[key]} onInput={set(key)} {...invalidProps(fields, path)} />
   );
   return (
     <tr data-metric={metric.name} class="row-editing">
@@ -216,15 +217,15 @@ function MetricEditor(props: { domain: string; metric: CatalogueMetric; onDone: 
       </th>
       <td>{metric.unit}</td>
       <td>
-        {input('rangeMin', 'range from', 'range')} … {input('rangeMax', 'range to', 'range')}
+        {input('rangeMin', 'admin.catalogue.rangeFrom', 'range')} … {input('rangeMax', 'admin.catalogue.rangeTo', 'range')}
         <FieldError fields={fields} path="range" />
       </td>
       <td>
-        {input('typicalMin', 'typical from', 'typical')} … {input('typicalMax', 'typical to', 'typical')}
+        {input('typicalMin', 'admin.catalogue.typicalFrom', 'typical')} … {input('typicalMax', 'admin.catalogue.typicalTo', 'typical')}
         <FieldError fields={fields} path="typical" />
       </td>
       <td class="col-optional">
-        <input aria-label={`${metric.name} description`} value={draft.description} onInput={set('description')} {...invalidProps(fields, 'description')} />
+        <input aria-label={t('admin.catalogue.descriptionOf', { metric: metric.name })} value={draft.description} onInput={set('description')} {...invalidProps(fields, 'description')} />
         <FieldError fields={fields} path="description" />
       </td>
       <td class="row-actions">
@@ -233,19 +234,19 @@ function MetricEditor(props: { domain: string; metric: CatalogueMetric; onDone: 
           <span class="confirm" role="alert">
             {confirmation}{' '}
             <button type="button" class="button button-small button-danger" onClick={() => void save(true)}>
-              Apply anyway
+              {t('admin.catalogue.applyAnyway')}
             </button>{' '}
             <button type="button" class="button button-small" onClick={props.onCancel}>
-              Cancel
+              {t('admin.common.cancel')}
             </button>
           </span>
         ) : (
           <>
             <button type="button" class="button button-small button-primary" onClick={() => void save(false)}>
-              Save
+              {t('admin.catalogue.save')}
             </button>{' '}
             <button type="button" class="button button-small" onClick={props.onCancel}>
-              Cancel
+              {t('admin.common.cancel')}
             </button>
           </>
         )}
@@ -292,32 +293,32 @@ function NewMetric(props: { domain: string; onAdded: () => void }): JSX.Element 
     <div class="field">
       <span class="field-label">{label}</span>
       <span class="range-pair">
-        <input class="input-number" inputMode="decimal" aria-label={`${label} from`} value={draft[min]} onInput={set(min)} {...invalidProps(fields, path)} /> …{' '}
-        <input class="input-number" inputMode="decimal" aria-label={`${label} to`} value={draft[max]} onInput={set(max)} {...invalidProps(fields, path)} />
+        <input class="input-number" inputMode="decimal" aria-label={t('admin.catalogue.from', { label })} value={draft[min]} onInput={set(min)} {...invalidProps(fields, path)} /> …{' '}
+        <input class="input-number" inputMode="decimal" aria-label={t('admin.catalogue.to', { label })} value={draft[max]} onInput={set(max)} {...invalidProps(fields, path)} />
       </span>
       <FieldError fields={fields} path={path} />
     </div>
   );
   return (
     <details class="new-metric">
-      <summary>Add a metric to {props.domain}</summary>
-      <form onSubmit={(event) => void submit(event)} noValidate aria-label={`New ${props.domain} metric`}>
+      <summary>{t('admin.catalogue.addMetricTo', { domain: props.domain })}</summary>
+      <form onSubmit={(event) => void submit(event)} noValidate aria-label={t('admin.catalogue.newMetric', { domain: props.domain })}>
         <div class="form-grid">
-          {field('name', 'Name', 'e.g. river_level_m: lower-case, with its unit in the name like the built-ins')}
-          {field('unit', 'Unit', 'cannot change later: readings are stored in it')}
-          {field('description', 'Description')}
-          {pair('range', 'Plausible range', 'rangeMin', 'rangeMax')}
-          {pair('typical', 'Typical band', 'typicalMin', 'typicalMax')}
+          {field('name', t('admin.common.name'), t('admin.catalogue.metricNameHint'))}
+          {field('unit', t('admin.catalogue.unit'), t('admin.catalogue.unitHint'))}
+          {field('description', t('admin.common.description'))}
+          {pair('range', t('admin.catalogue.range'), 'rangeMin', 'rangeMax')}
+          {pair('typical', t('admin.catalogue.typical'), 'typicalMin', 'typicalMax')}
           <div class="field">
             <label>
-              <input type="checkbox" checked={draft.integer} onChange={(event) => setDraft({ ...draft, integer: event.currentTarget.checked })} /> Whole numbers only (a count)
+              <input type="checkbox" checked={draft.integer} onChange={(event) => setDraft({ ...draft, integer: event.currentTarget.checked })} /> {t('admin.catalogue.integer')}
             </label>
           </div>
         </div>
         {problem && Object.keys(fields).length === 0 && <ErrorNotice error={problem.failure} compact />}
         <div class="action-buttons">
           <button type="submit" class="button button-primary">
-            Add metric
+            {t('admin.catalogue.addMetric')}
           </button>
         </div>
       </form>

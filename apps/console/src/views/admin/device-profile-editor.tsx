@@ -6,6 +6,7 @@ import { ApiError } from '../../api/http';
 import { hubApi } from '../../api/hub-api';
 import { FieldError, invalidProps } from '../../components/field-error';
 import { ErrorNotice } from '../../components/states';
+import { t } from '../../i18n/i18n';
 import {
   type DecoderKind, draftOf, emptyDraft, type ProfileDraft, profileBody, problemsUnder, SAMPLE_ENCODINGS, type SampleDraft, type SampleEncoding, SCRIPT_PAYLOADS,
   type ScriptPayload,
@@ -13,6 +14,9 @@ import {
 import { ProfileTryBox } from './profile-try-box';
 
 type Fields = Readonly<Record<string, string>>;
+
+/** The mapping's shape as a reference: JSON and JSONata words, the same in every language. */
+const MAPPING_SYNTAX = 'metrics: name → { expr, scale?, offset?, unit?: { from | fromExpr, to } }; timestamp: { expr, format: epoch-s | epoch-ms | iso8601 | local, zone? }; seq; records';
 
 /** Every problem under a prefix (decoder → decoder.metrics.x.expr …), shown together under the field that holds them. */
 function PrefixErrors(props: { fields: Fields; prefix: string }): JSX.Element | null {
@@ -77,7 +81,7 @@ export function DeviceProfileEditor(props: { saved?: DeviceProfileView; onSaved:
     }
   };
 
-  const title = saved ? `Profile ${saved.id}` : 'New device profile';
+  const title = saved ? t('admin.profiles.titleSaved', { id: saved.id }) : t('admin.profiles.titleNew');
   const text = (key: 'id' | 'name' | 'description', label: string, hint?: string) => (
     <div class="field">
       <label>
@@ -94,20 +98,20 @@ export function DeviceProfileEditor(props: { saved?: DeviceProfileView; onSaved:
     <section class="card profile-editor" aria-labelledby="profile-editor-title" data-editing={saved?.id ?? ''}>
       <div class="card-header">
         <h2 class="card-title" id="profile-editor-title">
-          {title} {saved && <span class="muted small">version {saved.version}</span>}
+          {title} {saved && <span class="muted small">{t('admin.profiles.version', { version: saved.version })}</span>}
         </h2>
         <button type="button" class="button button-small" onClick={props.onClose}>
-          Close
+          {t('admin.common.close')}
         </button>
       </div>
       <form onSubmit={(event) => void save(event)} noValidate aria-label={title}>
         <div class="form-grid">
-          {text('id', 'Id', 'lower-case letters, digits and dashes, e.g. acme-wm11; devices name it, so it cannot change')}
-          {text('name', 'Name')}
-          {text('description', 'Description')}
+          {text('id', t('admin.profiles.id'), t('admin.profiles.idHint'))}
+          {text('name', t('admin.common.name'))}
+          {text('description', t('admin.common.description'))}
           <div class="field">
             <label>
-              <span class="field-label">Domain</span>
+              <span class="field-label">{t('admin.profiles.domain')}</span>
               <select name="domain" value={draft.domain} onChange={(event) => set('domain', event.currentTarget.value)} {...invalidProps(fields, 'domain')}>
                 {(domains.includes(draft.domain) ? domains : [draft.domain, ...domains]).map((domain) => (
                   <option key={domain} value={domain}>
@@ -116,22 +120,22 @@ export function DeviceProfileEditor(props: { saved?: DeviceProfileView; onSaved:
                 ))}
               </select>
             </label>
-            <p class="field-hint">the catalogue whose metrics the decoded readings must match</p>
+            <p class="field-hint">{t('admin.profiles.domainHint')}</p>
             <FieldError fields={fields} path="domain" />
           </div>
           <div class="field">
             <label>
-              <span class="field-label">Decoder</span>
+              <span class="field-label">{t('admin.profiles.decoder')}</span>
               <select name="kind" value={draft.kind} onChange={(event) => set('kind', event.currentTarget.value as DecoderKind)}>
-                <option value="mapping">mapping (JSONata paths to metrics, no code)</option>
-                <option value="script">script (a decodeUplink codec)</option>
+                <option value="mapping">{t('admin.profiles.kindMapping')}</option>
+                <option value="script">{t('admin.profiles.kindScript')}</option>
               </select>
             </label>
           </div>
           {draft.kind === 'script' && (
             <div class="field">
               <label>
-                <span class="field-label">Payload arrives as</span>
+                <span class="field-label">{t('admin.profiles.payloadAs')}</span>
                 <select name="payload" value={draft.payload} onChange={(event) => set('payload', event.currentTarget.value as ScriptPayload)} {...invalidProps(fields, 'decoder.payload')}>
                   {SCRIPT_PAYLOADS.map((payload) => (
                     <option key={payload} value={payload}>
@@ -140,44 +144,42 @@ export function DeviceProfileEditor(props: { saved?: DeviceProfileView; onSaved:
                   ))}
                 </select>
               </label>
-              <p class="field-hint">bytes: a LoRaWAN frame; hex or base64: the text an NB-IoT platform forwards</p>
+              <p class="field-hint">{t('admin.profiles.payloadHint')}</p>
             </div>
           )}
         </div>
         {draft.kind === 'mapping' ? (
           <div class="field">
             <label>
-              <span class="field-label">Mapping (JSON)</span>
+              <span class="field-label">{t('admin.profiles.mapping')}</span>
               <textarea name="mapping" class="code-input" rows={12} spellcheck={false} value={draft.mapping} onInput={(event) => set('mapping', event.currentTarget.value)} {...decoderInvalid} />
             </label>
-            <p class="field-hint">
-              metrics: name → {'{ expr, scale?, offset?, unit?: { from | fromExpr, to } }'}; timestamp: {'{ expr, format: epoch-s | epoch-ms | iso8601 | local, zone? }'}; seq; records
-            </p>
+            <p class="field-hint">{MAPPING_SYNTAX}</p>
             <PrefixErrors fields={fields} prefix="decoder" />
           </div>
         ) : (
           <>
             <div class="field">
               <label>
-                <span class="field-label">Codec (JavaScript)</span>
+                <span class="field-label">{t('admin.profiles.codec')}</span>
                 <textarea name="source" class="code-input" rows={16} spellcheck={false} value={draft.source} onInput={(event) => set('source', event.currentTarget.value)} {...decoderInvalid} />
               </label>
-              <p class="field-hint">runs in a sandbox with a time and memory limit; no require, timers or I/O</p>
+              <p class="field-hint">{t('admin.profiles.codecHint')}</p>
               <PrefixErrors fields={fields} prefix="decoder" />
             </div>
             <div class="field">
               <label>
-                <span class="field-label">Mapping of the codec’s data (JSON, optional)</span>
+                <span class="field-label">{t('admin.profiles.scriptMapping')}</span>
                 <textarea name="scriptMapping" class="code-input" rows={4} spellcheck={false} value={draft.scriptMapping} onInput={(event) => set('scriptMapping', event.currentTarget.value)} />
               </label>
-              <p class="field-hint">empty: every field of data must be a number and is the metric of that name</p>
+              <p class="field-hint">{t('admin.profiles.scriptMappingHint')}</p>
             </div>
           </>
         )}
         <div class="field">
           <label class="checkbox">
-            <input type="checkbox" name="networkServerObject" checked={draft.networkServerObject} onChange={(event) => set('networkServerObject', event.currentTarget.checked)} /> Take the
-            network server’s own decoded object (ChirpStack’s object) instead of decoding the bytes here
+            <input type="checkbox" name="networkServerObject" checked={draft.networkServerObject} onChange={(event) => set('networkServerObject', event.currentTarget.checked)} />{' '}
+            {t('admin.profiles.networkServerObject')}
           </label>
           <FieldError fields={fields} path="networkServerObject" />
         </div>
@@ -185,11 +187,11 @@ export function DeviceProfileEditor(props: { saved?: DeviceProfileView; onSaved:
         {failure && <ErrorNotice error={failure} compact />}
         <div class="action-buttons">
           <button type="submit" class="button button-primary" disabled={busy}>
-            {saved ? 'Save changes' : 'Create profile'}
+            {saved ? t('admin.common.saveChanges') : t('admin.profiles.create')}
           </button>
           {saved && (
             <button type="button" class="button button-danger" onClick={() => void remove()}>
-              Delete profile
+              {t('admin.profiles.delete')}
             </button>
           )}
         </div>
@@ -208,35 +210,35 @@ function SampleList(props: {
 }): JSX.Element {
   return (
     <fieldset class="profile-samples">
-      <legend>Vendor payload samples</legend>
+      <legend>{t('admin.profiles.samples')}</legend>
       <FieldError fields={props.fields} path="samples" />
-      {props.samples.length === 0 && <p class="muted">None yet: save the vendor’s example payloads here to try them again after a change.</p>}
+      {props.samples.length === 0 && <p class="muted">{t('admin.profiles.samplesNone')}</p>}
       {props.samples.map((sample, index) => (
         <div class="sample-row" key={index} data-sample={index}>
-          <input aria-label={`Sample ${index + 1} name`} value={sample.name} onInput={(event) => props.onChange(index, { name: event.currentTarget.value })} {...invalidProps(props.fields, `samples[${index}].name`)} />
+          <input aria-label={t('admin.profiles.sampleName', { number: index + 1 })} value={sample.name} onInput={(event) => props.onChange(index, { name: event.currentTarget.value })} {...invalidProps(props.fields, `samples[${index}].name`)} />
           <input
             class="code-input"
-            aria-label={`Sample ${index + 1} payload`}
+            aria-label={t('admin.profiles.samplePayload', { number: index + 1 })}
             value={sample.payload}
             onInput={(event) => props.onChange(index, { payload: event.currentTarget.value })}
             {...invalidProps(props.fields, `samples[${index}].payload`)}
           />
-          <select aria-label={`Sample ${index + 1} encoding`} value={sample.encoding} onChange={(event) => props.onChange(index, { encoding: event.currentTarget.value as SampleEncoding })}>
+          <select aria-label={t('admin.profiles.sampleEncoding', { number: index + 1 })} value={sample.encoding} onChange={(event) => props.onChange(index, { encoding: event.currentTarget.value as SampleEncoding })}>
             {SAMPLE_ENCODINGS.map((encoding) => (
               <option key={encoding} value={encoding}>
                 {encoding}
               </option>
             ))}
           </select>
-          <input class="input-number" inputMode="numeric" aria-label={`Sample ${index + 1} fPort`} placeholder="fPort" value={sample.fPort} onInput={(event) => props.onChange(index, { fPort: event.currentTarget.value })} />
+          <input class="input-number" inputMode="numeric" aria-label={t('admin.profiles.sampleFPort', { number: index + 1 })} placeholder={t('admin.profiles.fPort')} value={sample.fPort} onInput={(event) => props.onChange(index, { fPort: event.currentTarget.value })} />
           <button type="button" class="button button-small" onClick={() => props.onRemove(index)}>
-            Remove
+            {t('admin.profiles.remove')}
           </button>
           <PrefixErrors fields={props.fields} prefix={`samples[${index}]`} />
         </div>
       ))}
       <button type="button" class="button button-small" onClick={props.onAdd}>
-        Add sample
+        {t('admin.profiles.addSample')}
       </button>
     </fieldset>
   );

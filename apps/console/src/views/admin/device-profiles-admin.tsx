@@ -4,6 +4,7 @@ import type { DeviceProfileView } from '@hub/api-types';
 import { hubApi } from '../../api/hub-api';
 import { Empty, ErrorNotice, Loading } from '../../components/states';
 import { useResource } from '../../hooks/use-resource';
+import { currentLanguage, t } from '../../i18n/i18n';
 import { DeviceProfileEditor } from './device-profile-editor';
 
 /** Which profile the editor shows: a new one, a saved one by id, or none (the list alone). */
@@ -23,17 +24,17 @@ export function DeviceProfilesAdmin(): JSX.Element {
       <section class="card" aria-labelledby="profiles-title">
         <div class="card-header">
           <h2 class="card-title" id="profiles-title">
-            Device profiles
+            {t('admin.profiles.title')}
           </h2>
           <button type="button" class="button button-primary" onClick={() => setEditing({ kind: 'new' })}>
-            New profile…
+            {t('admin.profiles.new')}
           </button>
         </div>
-        {profiles.loading && <Loading what="device profiles" />}
+        {profiles.loading && <Loading what={t('admin.profiles.loading')} />}
         {!profiles.data && profiles.error && <ErrorNotice error={profiles.error} onRetry={profiles.reload} />}
         {profiles.data &&
           (profiles.data.length === 0 ? (
-            <Empty title="No device profiles yet">Devices without a profile send the hub’s own JSON contract. Add one for a vendor’s payload format.</Empty>
+            <Empty title={t('admin.profiles.empty')}>{t('admin.profiles.emptyText')}</Empty>
           ) : (
             <ProfileTable profiles={profiles.data} onEdit={(id) => setEditing({ kind: 'saved', id })} />
           ))}
@@ -66,29 +67,30 @@ export function DeviceProfilesAdmin(): JSX.Element {
 }
 
 function ProfileTable(props: { profiles: readonly DeviceProfileView[]; onEdit: (id: string) => void }): JSX.Element {
+  const number = new Intl.NumberFormat(currentLanguage());
   return (
     <div class="table-scroll">
       <table class="table profiles-table">
         <thead>
           <tr>
-            <th scope="col">Profile</th>
-            <th scope="col">Domain</th>
-            <th scope="col">Decoder</th>
+            <th scope="col">{t('admin.profiles.profile')}</th>
+            <th scope="col">{t('admin.profiles.domain')}</th>
+            <th scope="col">{t('admin.profiles.decoder')}</th>
             <th scope="col" class="numeric">
-              Devices
+              {t('admin.profiles.devices')}
             </th>
             <th scope="col" class="numeric">
-              Decoded
+              {t('admin.profiles.decoded')}
             </th>
             <th scope="col" class="numeric">
-              Refused
+              {t('admin.profiles.refused')}
             </th>
             {/* Not "µs" in the heading: the headings are upper-cased, and an upper-case µ reads as M. */}
             <th scope="col" class="numeric">
-              Mean decode
+              {t('admin.profiles.meanDecode')}
             </th>
             <th scope="col">
-              <span class="visually-hidden">Actions</span>
+              <span class="visually-hidden">{t('admin.common.actions')}</span>
             </th>
           </tr>
         </thead>
@@ -101,20 +103,20 @@ function ProfileTable(props: { profiles: readonly DeviceProfileView[]; onEdit: (
               <td>{profile.domain}</td>
               <td data-cell="decoder">{profile.decoder.kind}</td>
               <td class="numeric" data-cell="devices">
-                {profile.devices}
+                {number.format(profile.devices)}
               </td>
               <td class="numeric" data-cell="decoded">
-                {profile.decoderStats.decoded}
+                {number.format(profile.decoderStats.decoded)}
               </td>
               <td class="numeric" data-cell="refused">
-                {profile.decoderStats.refused}
+                {number.format(profile.decoderStats.refused)}
               </td>
               <td class="numeric" data-cell="mean">
-                {profile.decoderStats.meanMicros === null ? '—' : `${profile.decoderStats.meanMicros} µs`}
+                {profile.decoderStats.meanMicros === null ? '—' : `${number.format(profile.decoderStats.meanMicros)} µs`}
               </td>
               <td class="row-actions">
-                <button type="button" class="button button-small" onClick={() => props.onEdit(profile.id)} aria-label={`Edit ${profile.id}`}>
-                  Edit…
+                <button type="button" class="button button-small" onClick={() => props.onEdit(profile.id)} aria-label={t('admin.common.editNamed', { name: profile.id })}>
+                  {t('admin.common.edit')}
                 </button>
               </td>
             </tr>

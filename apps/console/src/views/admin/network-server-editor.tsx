@@ -5,6 +5,7 @@ import { ApiError } from '../../api/http';
 import { hubApi } from '../../api/hub-api';
 import { FieldError, invalidProps } from '../../components/field-error';
 import { ErrorNotice } from '../../components/states';
+import { t } from '../../i18n/i18n';
 import {
   applicationIdProblems, draftOf, emptyNetworkServerDraft, NETWORK_SERVER_KIND_LABELS, type NetworkServerDraft, networkServerChange, newNetworkServerBody, usesTls,
 } from '../../network-servers/network-server-draft';
@@ -33,7 +34,7 @@ export function NetworkServerEditor(props: { saved?: NetworkServerView; onSaved:
     const change = saved ? networkServerChange(draft, saved) : undefined;
     if (change !== undefined && Object.keys(change).length === 0) {
       setFields({});
-      setNotice('Nothing changed.');
+      setNotice(t('admin.networkServers.nothingChanged'));
       return;
     }
     setBusy(true);
@@ -51,7 +52,7 @@ export function NetworkServerEditor(props: { saved?: NetworkServerView; onSaved:
     }
   };
 
-  const title = saved ? `Network server ${saved.name}` : 'New network server';
+  const title = saved ? t('admin.networkServers.titleSaved', { name: saved.name }) : t('admin.networkServers.titleNew');
   const text = (key: TextKey, label: string, options: { hint?: string; placeholder?: string } = {}) => (
     <div class="field">
       <label>
@@ -81,15 +82,15 @@ export function NetworkServerEditor(props: { saved?: NetworkServerView; onSaved:
           {title}
         </h2>
         <button type="button" class="button button-small" onClick={props.onClose}>
-          Close
+          {t('admin.common.close')}
         </button>
       </div>
       <form onSubmit={(event) => void save(event)} noValidate aria-label={title}>
         <div class="form-grid">
-          {text('name', 'Name', { hint: 'lower-case letters, digits and -, e.g. chirpstack-north; it names the connection, so it cannot change' })}
+          {text('name', t('admin.common.name'), { hint: t('admin.networkServers.nameHint') })}
           <div class="field">
             <label>
-              <span class="field-label">Kind</span>
+              <span class="field-label">{t('admin.networkServers.kind')}</span>
               <select name="kind" value={draft.kind} disabled={saved !== undefined} onChange={(event) => set('kind', event.currentTarget.value as NetworkServerKind)} {...invalidProps(fields, 'kind')}>
                 {Object.entries(NETWORK_SERVER_KIND_LABELS).map(([kind, label]) => (
                   <option key={kind} value={kind}>
@@ -100,53 +101,56 @@ export function NetworkServerEditor(props: { saved?: NetworkServerView; onSaved:
             </label>
             <FieldError fields={fields} path="kind" />
           </div>
-          {text('url', 'Broker URL', { placeholder: 'mqtts://chirpstack.county.example:8883', hint: 'the MQTT broker ChirpStack publishes to: mqtt:// or mqtts://, host and port only' })}
-          {text('username', 'Username', { hint: 'empty: connect without one' })}
+          {text('url', t('admin.networkServers.url'), { placeholder: 'mqtts://chirpstack.county.example:8883', hint: t('admin.networkServers.urlHint') })}
+          {text('username', t('admin.common.username'), { hint: t('admin.networkServers.usernameHint') })}
           <div class="field">
             <label>
-              <span class="field-label">Password</span>
+              <span class="field-label">{t('admin.common.password')}</span>
               <input
                 name="password"
                 type="password"
                 autoComplete="new-password"
-                placeholder={saved?.passwordSet ? 'unchanged' : undefined}
+                placeholder={saved?.passwordSet ? t('admin.networkServers.unchanged') : undefined}
                 value={draft.password}
                 onInput={(event) => set('password', event.currentTarget.value)}
                 {...invalidProps(fields, 'password')}
               />
             </label>
             <p class="field-hint" data-password-set={String(saved?.passwordSet ?? false)}>
-              {saved?.passwordSet ? 'A password is set; it is never shown. Leave this empty to keep it.' : 'Write-only: never shown again once saved.'}
+              {saved?.passwordSet ? t('admin.networkServers.passwordSet') : t('admin.networkServers.passwordWriteOnly')}
             </p>
             <FieldError fields={fields} path="password" />
           </div>
-          {text('clientId', 'Client id', { placeholder: draft.name.trim() === '' ? 'county-hub-<name>' : `county-hub-${draft.name.trim()}`, hint: 'keep it stable: the broker keeps the session under it while the hub is away' })}
+          {text('clientId', t('admin.networkServers.clientId'), {
+            placeholder: draft.name.trim() === '' ? 'county-hub-<name>' : `county-hub-${draft.name.trim()}`,
+            hint: t('admin.networkServers.clientIdHint'),
+          })}
         </div>
         {saved?.passwordSet && (
           <div class="field">
             <label class="checkbox">
-              <input type="checkbox" name="clearPassword" checked={draft.clearPassword} disabled={draft.password !== ''} onChange={(event) => set('clearPassword', event.currentTarget.checked)} /> Remove the
-              stored password
+              <input type="checkbox" name="clearPassword" checked={draft.clearPassword} disabled={draft.password !== ''} onChange={(event) => set('clearPassword', event.currentTarget.checked)} />{' '}
+              {t('admin.networkServers.clearPassword')}
             </label>
           </div>
         )}
         {tls && (
           <fieldset class="network-server-tls">
-            <legend>TLS</legend>
+            <legend>{t('admin.networkServers.tls')}</legend>
             <div class="field">
               <label>
-                <span class="field-label">CA certificate (PEM, optional)</span>
-                <textarea name="ca" class="code-input" rows={6} spellcheck={false} placeholder="-----BEGIN CERTIFICATE-----" value={draft.ca} onInput={(event) => set('ca', event.currentTarget.value)} {...invalidProps(fields, 'tls.ca')} />
+                <span class="field-label">{t('admin.networkServers.ca')}</span>
+                <textarea name="ca" class="code-input" rows={6} spellcheck={false} placeholder={t('admin.networkServers.caPlaceholder')} value={draft.ca} onInput={(event) => set('ca', event.currentTarget.value)} {...invalidProps(fields, 'tls.ca')} />
               </label>
-              <p class="field-hint">the CA that signed the broker’s certificate; empty: the system’s trusted CAs</p>
+              <p class="field-hint">{t('admin.networkServers.caHint')}</p>
               <FieldError fields={fields} path="tls.ca" />
             </div>
             <div class="field">
               <label class="checkbox">
-                <input type="checkbox" name="rejectUnauthorized" checked={draft.rejectUnauthorized} onChange={(event) => set('rejectUnauthorized', event.currentTarget.checked)} /> Refuse a
-                broker certificate that does not verify
+                <input type="checkbox" name="rejectUnauthorized" checked={draft.rejectUnauthorized} onChange={(event) => set('rejectUnauthorized', event.currentTarget.checked)} />{' '}
+                {t('admin.networkServers.rejectUnauthorized')}
               </label>
-              <p class="field-hint">turn off only to try a test broker: anyone between the hub and it could read the uplinks</p>
+              <p class="field-hint">{t('admin.networkServers.rejectUnauthorizedHint')}</p>
               <FieldError fields={fields} path="tls.rejectUnauthorized" />
             </div>
           </fieldset>
@@ -154,7 +158,7 @@ export function NetworkServerEditor(props: { saved?: NetworkServerView; onSaved:
         <FieldError fields={fields} path="tls" />
         <div class="field">
           <label>
-            <span class="field-label">Application ids (one a line)</span>
+            <span class="field-label">{t('admin.networkServers.applicationIds')}</span>
             <textarea
               name="applicationIds"
               class="code-input"
@@ -165,7 +169,7 @@ export function NetworkServerEditor(props: { saved?: NetworkServerView; onSaved:
               {...(idProblems.length > 0 ? { 'aria-invalid': 'true' as const } : {})}
             />
           </label>
-          <p class="field-hint">ChirpStack application UUIDs; empty: every application these credentials may read</p>
+          <p class="field-hint">{t('admin.networkServers.applicationIdsHint')}</p>
           {idProblems.length > 0 && (
             <ul class="field-error" data-field-error="applicationIds">
               {idProblems.map((line) => (
@@ -176,8 +180,8 @@ export function NetworkServerEditor(props: { saved?: NetworkServerView; onSaved:
         </div>
         <div class="field">
           <label class="checkbox">
-            <input type="checkbox" name="enabled" checked={draft.enabled} onChange={(event) => set('enabled', event.currentTarget.checked)} /> Enabled (off: the broker keeps the session and
-            holds what comes, nothing is taken)
+            <input type="checkbox" name="enabled" checked={draft.enabled} onChange={(event) => set('enabled', event.currentTarget.checked)} />{' '}
+            {t('admin.networkServers.enabled')}
           </label>
           <FieldError fields={fields} path="enabled" />
         </div>
@@ -190,7 +194,7 @@ export function NetworkServerEditor(props: { saved?: NetworkServerView; onSaved:
         )}
         <div class="action-buttons">
           <button type="submit" class="button button-primary" disabled={busy}>
-            {saved ? 'Save changes' : 'Create connection'}
+            {saved ? t('admin.common.saveChanges') : t('admin.networkServers.create')}
           </button>
         </div>
       </form>

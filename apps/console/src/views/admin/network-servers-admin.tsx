@@ -6,8 +6,10 @@ import { Pill } from '../../components/badges';
 import { Empty, ErrorNotice, Loading } from '../../components/states';
 import { Time } from '../../components/time';
 import { useResource } from '../../hooks/use-resource';
+import { currentLanguage, t } from '../../i18n/i18n';
 import { stateText, stateTone } from '../../network-servers/network-server-draft';
 import { NetworkServerEditor } from './network-server-editor';
+import { RichMessage } from './rich-message';
 
 type Editing = { readonly kind: 'new' } | { readonly kind: 'saved'; readonly name: string } | undefined;
 
@@ -42,19 +44,19 @@ export function NetworkServersAdmin(): JSX.Element {
       <section class="card" aria-labelledby="network-servers-title">
         <div class="card-header">
           <h2 class="card-title" id="network-servers-title">
-            LoRaWAN network servers
+            {t('admin.networkServers.title')}
           </h2>
           <button type="button" class="button button-primary" onClick={() => setEditing({ kind: 'new' })}>
-            New connection…
+            {t('admin.networkServers.new')}
           </button>
         </div>
         <NetworkServerHelp />
         {failure && <ErrorNotice error={failure} compact />}
-        {servers.loading && <Loading what="network servers" />}
+        {servers.loading && <Loading what={t('admin.networkServers.loading')} />}
         {!servers.data && servers.error && <ErrorNotice error={servers.error} onRetry={servers.reload} />}
         {servers.data &&
           (servers.data.length === 0 ? (
-            <Empty title="No network servers yet">Add your ChirpStack’s broker to take its LoRaWAN meters’ uplinks.</Empty>
+            <Empty title={t('admin.networkServers.empty')}>{t('admin.networkServers.emptyText')}</Empty>
           ) : (
             <ServerTable servers={servers.data} confirming={confirming} onConfirm={setConfirming} onDelete={(name) => void remove(name)} onEdit={(name) => setEditing({ kind: 'saved', name })} />
           ))}
@@ -81,15 +83,22 @@ function NetworkServerHelp(): JSX.Element {
   return (
     <div class="muted network-server-help">
       <p>
-        The hub connects to the MQTT broker of a ChirpStack v4 network server as a client and takes the uplink events of its applications. In ChirpStack, enable the
-        MQTT integration with the <strong>JSON marshaler</strong> and <strong>QoS 1</strong> (<code>json=true</code> and <code>qos=1</code> under{' '}
-        <code>[integration.mqtt]</code> in <code>chirpstack.toml</code>; at ChirpStack's default QoS 0 the broker keeps nothing for the hub), and give the hub broker
-        credentials that may read <code>application/+/device/+/event/+</code> and write <code>application/+/device/+/command/down</code> (commands).
+        <RichMessage
+          id="admin.networkServers.help1"
+          parts={{
+            marshaler: <strong>{t('admin.networkServers.jsonMarshaler')}</strong>,
+            qos: <strong>{'QoS 1'}</strong>,
+            jsonSetting: <code>{'json=true'}</code>,
+            qosSetting: <code>{'qos=1'}</code>,
+            section: <code>{'[integration.mqtt]'}</code>,
+            file: <code>{'chirpstack.toml'}</code>,
+            readTopic: <code>{'application/+/device/+/event/+'}</code>,
+            writeTopic: <code>{'application/+/device/+/command/down'}</code>,
+          }}
+        />
       </p>
       <p>
-        The hub subscribes at QoS 1 with a <strong>persistent session</strong> under a stable client id, and acknowledges an event only once its readings are durable: what
-        the hub has not stored, the broker keeps and delivers again. Devices are matched by DevEUI and decoded with their device profile. More in the operations guide
-        (docs/operations.md, “LoRaWAN network servers”).
+        <RichMessage id="admin.networkServers.help2" parts={{ session: <strong>{t('admin.networkServers.persistentSession')}</strong> }} />
       </p>
     </div>
   );
@@ -102,28 +111,29 @@ function ServerTable(props: {
   onDelete: (name: string) => void;
   onEdit: (name: string) => void;
 }): JSX.Element {
+  const number = new Intl.NumberFormat(currentLanguage());
   return (
     <div class="table-scroll">
       <table class="table network-servers-table">
         <thead>
           <tr>
-            <th scope="col">Connection</th>
-            <th scope="col">State</th>
-            <th scope="col">Last error</th>
-            <th scope="col" class="numeric" title="Messages taken from the broker since the bridge last (re)started">
-              Received
+            <th scope="col">{t('admin.networkServers.connection')}</th>
+            <th scope="col">{t('admin.networkServers.state')}</th>
+            <th scope="col">{t('admin.networkServers.lastError')}</th>
+            <th scope="col" class="numeric" title={t('admin.networkServers.receivedTitle')}>
+              {t('admin.networkServers.received')}
             </th>
-            <th scope="col" class="numeric" title="PUBACKs sent, each once its readings were durable, since the bridge last (re)started">
-              Acknowledged
+            <th scope="col" class="numeric" title={t('admin.networkServers.acknowledgedTitle')}>
+              {t('admin.networkServers.acknowledged')}
             </th>
-            <th scope="col" class="numeric" title="Messages the hub could not make durable: left unacknowledged for the broker to deliver again">
-              Refused
+            <th scope="col" class="numeric" title={t('admin.networkServers.refusedTitle')}>
+              {t('admin.networkServers.refused')}
             </th>
-            <th scope="col" class="numeric" title="Messages handed on whose PUBACK is not sent yet">
-              In flight
+            <th scope="col" class="numeric" title={t('admin.networkServers.inFlightTitle')}>
+              {t('admin.networkServers.inFlight')}
             </th>
             <th scope="col">
-              <span class="visually-hidden">Actions</span>
+              <span class="visually-hidden">{t('admin.common.actions')}</span>
             </th>
           </tr>
         </thead>
@@ -140,8 +150,8 @@ function ServerTable(props: {
                 <Pill tone={stateTone(server)}>{stateText(server)}</Pill>
                 {server.status.connectedSince && (
                   <div class="muted small" data-cell="since">
-                    since <Time value={server.status.connectedSince} />
-                    {server.status.sessionPresent ? ', session kept' : ''}
+                    <RichMessage id="admin.networkServers.since" parts={{ time: <Time value={server.status.connectedSince} /> }} />
+                    {server.status.sessionPresent ? t('admin.networkServers.sessionKept') : ''}
                   </div>
                 )}
               </td>
@@ -158,35 +168,35 @@ function ServerTable(props: {
                 )}
               </td>
               <td class="numeric" data-cell="received">
-                {server.status.counters.received}
+                {number.format(server.status.counters.received)}
               </td>
               <td class="numeric" data-cell="acknowledged">
-                {server.status.counters.acknowledged}
+                {number.format(server.status.counters.acknowledged)}
               </td>
               <td class="numeric" data-cell="refused">
-                {server.status.counters.refusedUnacknowledged}
+                {number.format(server.status.counters.refusedUnacknowledged)}
               </td>
               <td class="numeric" data-cell="in-flight">
-                {server.status.inFlight}
+                {number.format(server.status.inFlight)}
               </td>
               <td class="row-actions">
                 {props.confirming === server.name ? (
                   <span class="confirm">
-                    Delete {server.name}? The hub unsubscribes, and the broker keeps nothing more for it.{' '}
+                    {t('admin.networkServers.confirmDelete', { name: server.name })}{' '}
                     <button type="button" class="button button-small button-danger" onClick={() => props.onDelete(server.name)}>
-                      Delete
+                      {t('admin.networkServers.delete')}
                     </button>{' '}
                     <button type="button" class="button button-small" onClick={() => props.onConfirm(undefined)}>
-                      Keep
+                      {t('admin.common.keep')}
                     </button>
                   </span>
                 ) : (
                   <>
-                    <button type="button" class="button button-small" onClick={() => props.onEdit(server.name)} aria-label={`Edit ${server.name}`}>
-                      Edit…
+                    <button type="button" class="button button-small" onClick={() => props.onEdit(server.name)} aria-label={t('admin.common.editNamed', { name: server.name })}>
+                      {t('admin.common.edit')}
                     </button>{' '}
-                    <button type="button" class="button button-small" onClick={() => props.onConfirm(server.name)} aria-label={`Delete ${server.name}`}>
-                      Delete…
+                    <button type="button" class="button button-small" onClick={() => props.onConfirm(server.name)} aria-label={t('admin.networkServers.deleteNamed', { name: server.name })}>
+                      {t('admin.networkServers.deleteAsk')}
                     </button>
                   </>
                 )}
@@ -195,7 +205,7 @@ function ServerTable(props: {
           ))}
         </tbody>
       </table>
-      <p class="muted small">Counters start again from 0 whenever a connection is changed or the hub restarts.</p>
+      <p class="muted small">{t('admin.networkServers.countersNote')}</p>
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { ErrorNotice, Loading } from '../../components/states';
 import { Time } from '../../components/time';
 import { describeScope, parseTownList } from '../../format/scope';
 import { useResource } from '../../hooks/use-resource';
+import { t } from '../../i18n/i18n';
 import { ScopeDraft, ScopeFields } from './scope-fields';
 
 /** The operators: who they are, their role and scope, whether they are logged in; make, change, disable, reset. */
@@ -35,27 +36,27 @@ export function OperatorsAdmin(): JSX.Element {
       <NewOperator onCreated={operators.reload} />
       <section class="card" aria-labelledby="operators-title">
         <h2 class="card-title" id="operators-title">
-          Operators
+          {t('admin.operators.title')}
         </h2>
         {rowError && <ErrorNotice error={rowError} compact />}
         <div role="status" aria-live="polite">
           {done && <p class="action-status">{done}</p>}
         </div>
-        {operators.loading && <Loading what="operators" />}
+        {operators.loading && <Loading what={t('admin.operators.loading')} />}
         {!operators.data && operators.error && <ErrorNotice error={operators.error} onRetry={operators.reload} />}
         {operators.data && (
           <div class="table-scroll">
             <table class="table operators-table">
               <thead>
                 <tr>
-                  <th scope="col">Operator</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Sees</th>
+                  <th scope="col">{t('admin.operators.operator')}</th>
+                  <th scope="col">{t('admin.common.role')}</th>
+                  <th scope="col">{t('admin.common.sees')}</th>
                   <th scope="col" class="col-optional">
-                    Created
+                    {t('admin.common.created')}
                   </th>
                   <th scope="col">
-                    <span class="visually-hidden">Actions</span>
+                    <span class="visually-hidden">{t('admin.common.actions')}</span>
                   </th>
                 </tr>
               </thead>
@@ -83,27 +84,30 @@ function OperatorRow(props: { operator: OperatorView; act: (work: () => Promise<
       <th scope="row">
         {operator.username}
         <div class="muted small">
-          {operator.disabled ? 'disabled' : operator.sessions > 0 ? `signed in (${operator.sessions} session${operator.sessions === 1 ? '' : 's'})` : 'not signed in'}
+          {operator.disabled ? t('admin.operators.disabled') : operator.sessions > 0 ? t('admin.operators.signedIn', { count: operator.sessions }) : t('admin.operators.notSignedIn')}
         </div>
       </th>
       <td>
         <select
           name="role"
-          aria-label={`Role of ${operator.username}`}
+          aria-label={t('admin.operators.roleOf', { username: operator.username })}
           value={operator.role}
           disabled={self}
-          onChange={(event) => void act(() => hubApi.updateOperator(operator.username, { role: event.currentTarget.value }), `${operator.username} is now ${event.currentTarget.value}.`)}
+          onChange={(event) => {
+            const role = event.currentTarget.value as Role;
+            void act(() => hubApi.updateOperator(operator.username, { role }), t('admin.operators.roleChanged', { username: operator.username, role: t(`shell.role.${role}`) }));
+          }}
         >
           {(['viewer', 'operator', 'admin'] as Role[]).map((role) => (
             <option value={role} key={role}>
-              {role}
+              {t(`shell.role.${role}`)}
             </option>
           ))}
         </select>
       </td>
       <td>{describeScope(operator)}</td>
       <td class="col-optional">
-        <Time value={operator.createdAt} /> <span class="muted small">by {operator.createdBy}</span>
+        <Time value={operator.createdAt} /> <span class="muted small">{t('admin.common.by', { name: operator.createdBy })}</span>
       </td>
       <td class="row-actions">
         {resetting ? (
@@ -111,25 +115,25 @@ function OperatorRow(props: { operator: OperatorView; act: (work: () => Promise<
             class="inline-form"
             onSubmit={(event) => {
               event.preventDefault();
-              void act(() => hubApi.updateOperator(operator.username, { password }), `New password set for ${operator.username}; their sessions have ended.`).then((succeeded) => {
+              void act(() => hubApi.updateOperator(operator.username, { password }), t('admin.operators.passwordReset', { username: operator.username })).then((succeeded) => {
                 if (!succeeded) return;
                 setResetting(false);
                 setPassword('');
               });
             }}
           >
-            <input type="password" name="new-password" aria-label={`New password for ${operator.username}`} autoComplete="new-password" value={password} onInput={(event) => setPassword(event.currentTarget.value)} />{' '}
+            <input type="password" name="new-password" aria-label={t('admin.operators.newPasswordFor', { username: operator.username })} autoComplete="new-password" value={password} onInput={(event) => setPassword(event.currentTarget.value)} />{' '}
             <button type="submit" class="button button-small button-primary">
-              Set
+              {t('admin.operators.set')}
             </button>{' '}
             <button type="button" class="button button-small" onClick={() => setResetting(false)}>
-              Cancel
+              {t('admin.common.cancel')}
             </button>
           </form>
         ) : (
           <>
             <button type="button" class="button button-small" onClick={() => setResetting(true)}>
-              Reset password…
+              {t('admin.operators.resetPassword')}
             </button>{' '}
             {!self && (
               <button
@@ -138,11 +142,11 @@ function OperatorRow(props: { operator: OperatorView; act: (work: () => Promise<
                 onClick={() =>
                   void act(
                     () => hubApi.updateOperator(operator.username, { disabled: !operator.disabled }),
-                    operator.disabled ? `${operator.username} is enabled again.` : `${operator.username} is disabled and signed out everywhere.`,
+                    operator.disabled ? t('admin.operators.enabledAgain', { username: operator.username }) : t('admin.operators.disabledEverywhere', { username: operator.username }),
                   )
                 }
               >
-                {operator.disabled ? 'Enable' : 'Disable'}
+                {operator.disabled ? t('admin.operators.enable') : t('admin.operators.disable')}
               </button>
             )}
           </>
@@ -169,7 +173,7 @@ function NewOperator(props: { onCreated: () => void }): JSX.Element {
     setDone('');
     try {
       const created = await hubApi.createOperator({ username: username.trim(), password, role: scope.role, towns: parseTownList(scope.towns), domains: scope.domains });
-      setDone(`${created.username} can now sign in (${created.role}, sees ${describeScope(created)}). Give them the password in person.`);
+      setDone(t('admin.operators.created', { username: created.username, role: t(`shell.role.${created.role}`), scope: describeScope(created) }));
       setUsername('');
       setPassword('');
       props.onCreated();
@@ -182,23 +186,23 @@ function NewOperator(props: { onCreated: () => void }): JSX.Element {
   return (
     <form class="card operator-form" onSubmit={(event) => void submit(event)} noValidate aria-labelledby="new-operator-title">
       <h2 class="card-title" id="new-operator-title">
-        New operator
+        {t('admin.operators.new')}
       </h2>
       <div class="form-grid">
         <div class="field">
           <label>
-            <span class="field-label">Username</span>
+            <span class="field-label">{t('admin.common.username')}</span>
             <input name="username" autoComplete="off" autoCapitalize="none" value={username} onInput={(event) => setUsername(event.currentTarget.value)} {...invalidProps(fields, 'username')} />
           </label>
-          <p class="field-hint">e.g. dana.ortiz (lower-case)</p>
+          <p class="field-hint">{t('admin.operators.usernameHint')}</p>
           <FieldError fields={fields} path="username" />
         </div>
         <div class="field">
           <label>
-            <span class="field-label">Password</span>
+            <span class="field-label">{t('admin.common.password')}</span>
             <input name="password" type="password" autoComplete="new-password" value={password} onInput={(event) => setPassword(event.currentTarget.value)} {...invalidProps(fields, 'password')} />
           </label>
-          <p class="field-hint">at least 12 characters; a few words work well</p>
+          <p class="field-hint">{t('admin.operators.passwordHint')}</p>
           <FieldError fields={fields} path="password" />
         </div>
         <ScopeFields draft={scope} fields={fields} onChange={setScope} />
@@ -206,7 +210,7 @@ function NewOperator(props: { onCreated: () => void }): JSX.Element {
       {failure && Object.keys(fields).some((path) => !SHOWN_FIELDS.includes(path)) ? <ErrorNotice error={failure} compact /> : failure && Object.keys(fields).length === 0 && <ErrorNotice error={failure} compact />}
       <div class="action-buttons">
         <button type="submit" class="button button-primary">
-          Create operator
+          {t('admin.operators.create')}
         </button>
       </div>
       <div role="status" aria-live="polite">

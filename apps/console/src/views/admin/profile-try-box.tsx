@@ -4,6 +4,7 @@ import type { DeviceProfileView, ProfileTryResult } from '@hub/api-types';
 import { ApiError } from '../../api/http';
 import { hubApi } from '../../api/hub-api';
 import { ErrorNotice } from '../../components/states';
+import { t } from '../../i18n/i18n';
 import { type ProfileDraft, SAMPLE_ENCODINGS, type SampleEncoding, tryRequest } from '../../profiles/profile-draft';
 
 const metricsText = (metrics: Readonly<Record<string, number>>): string =>
@@ -34,7 +35,7 @@ export function ProfileTryBox(props: { draft: ProfileDraft; saved: DeviceProfile
     setResult(undefined);
     const request = tryRequest(props.draft, props.saved, input);
     if ('problems' in request) {
-      setProblem({ failure: new Error('The draft’s decoder is not valid JSON'), lines: Object.entries(request.problems).map(([field, text]) => `${field}: ${text}`) });
+      setProblem({ failure: new Error(t('admin.profiles.draftNotJson')), lines: Object.entries(request.problems).map(([field, text]) => `${field}: ${text}`) });
       return;
     }
     setBusy(true);
@@ -50,17 +51,17 @@ export function ProfileTryBox(props: { draft: ProfileDraft; saved: DeviceProfile
   };
 
   return (
-    <form class="profile-try" onSubmit={(event) => void run(event)} noValidate aria-label="Try it">
-      <h3 class="card-subtitle">Try it</h3>
+    <form class="profile-try" onSubmit={(event) => void run(event)} noValidate aria-label={t('admin.profiles.tryIt')}>
+      <h3 class="card-subtitle">{t('admin.profiles.tryIt')}</h3>
       <div class="form-grid">
         <div class="field">
           <label>
-            <span class="field-label">Sample</span>
+            <span class="field-label">{t('admin.profiles.sample')}</span>
             <select name="sample" value={sample} onChange={(event) => pick(event.currentTarget.value)}>
-              <option value="">typed below</option>
+              <option value="">{t('admin.profiles.typedBelow')}</option>
               {props.draft.samples.map((entry, index) => (
                 <option key={index} value={String(index)}>
-                  {entry.name || `sample ${index + 1}`}
+                  {entry.name || t('admin.profiles.sampleNumber', { number: index + 1 })}
                 </option>
               ))}
             </select>
@@ -68,7 +69,7 @@ export function ProfileTryBox(props: { draft: ProfileDraft; saved: DeviceProfile
         </div>
         <div class="field">
           <label>
-            <span class="field-label">Encoding</span>
+            <span class="field-label">{t('admin.profiles.encoding')}</span>
             <select name="tryEncoding" value={input.encoding} onChange={(event) => setInput({ ...input, encoding: event.currentTarget.value as SampleEncoding })}>
               {SAMPLE_ENCODINGS.map((encoding) => (
                 <option key={encoding} value={encoding}>
@@ -80,20 +81,20 @@ export function ProfileTryBox(props: { draft: ProfileDraft; saved: DeviceProfile
         </div>
         <div class="field">
           <label>
-            <span class="field-label">fPort</span>
+            <span class="field-label">{t('admin.profiles.fPort')}</span>
             <input name="tryFPort" class="input-number" inputMode="numeric" value={input.fPort} onInput={(event) => setInput({ ...input, fPort: event.currentTarget.value })} />
           </label>
         </div>
       </div>
       <div class="field">
         <label>
-          <span class="field-label">Payload</span>
+          <span class="field-label">{t('admin.profiles.payload')}</span>
           <textarea name="tryPayload" class="code-input" rows={3} spellcheck={false} value={input.payload} onInput={(event) => setInput({ ...input, payload: event.currentTarget.value })} />
         </label>
       </div>
       <div class="action-buttons">
         <button type="submit" class="button" disabled={busy}>
-          Try it
+          {t('admin.profiles.tryIt')}
         </button>
       </div>
       {problem && (
@@ -116,20 +117,20 @@ export function ProfileTryBox(props: { draft: ProfileDraft; saved: DeviceProfile
 function TryResult(props: { outcome: ProfileTryResult; against: 'saved' | 'draft' }): JSX.Element {
   const { outcome } = props;
   const rows = [
-    ...outcome.decoded.map((reading, index) => ({ kind: 'decoded', index, ts: reading.ts, seq: reading.seq, what: metricsText(reading.metrics) })),
-    ...outcome.accepted.map((reading, index) => ({ kind: 'accepted', index, ts: reading.ts, seq: reading.seq, what: metricsText(reading.metrics) })),
-    ...outcome.rejections.map((rejection, index) => ({ kind: 'rejected', index: rejection.index ?? index, ts: undefined, seq: undefined, what: `${rejection.reason}: ${rejection.detail}` })),
+    ...outcome.decoded.map((reading, index) => ({ kind: 'decoded' as const, index, ts: reading.ts, seq: reading.seq, what: metricsText(reading.metrics) })),
+    ...outcome.accepted.map((reading, index) => ({ kind: 'accepted' as const, index, ts: reading.ts, seq: reading.seq, what: metricsText(reading.metrics) })),
+    ...outcome.rejections.map((rejection, index) => ({ kind: 'rejected' as const, index: rejection.index ?? index, ts: undefined, seq: undefined, what: `${rejection.reason}: ${rejection.detail}` })),
   ];
   return (
-    <div class="try-result" role="status" aria-label="Try result" data-against={props.against}>
-      <p class="muted small">Tried against the {props.against === 'saved' ? 'saved profile' : 'unsaved draft'}; nothing was stored.</p>
+    <div class="try-result" role="status" aria-label={t('admin.profiles.tryResult')} data-against={props.against}>
+      <p class="muted small">{props.against === 'saved' ? t('admin.profiles.triedSaved') : t('admin.profiles.triedDraft')}</p>
       {outcome.refused && (
         <p class="notice notice-error notice-compact try-refused" data-reason={outcome.refused.reason}>
           <strong>{outcome.refused.reason}</strong> <span class="try-refused-detail">{outcome.refused.detail}</span>
         </p>
       )}
       {outcome.warnings.length > 0 && (
-        <ul class="try-warnings" aria-label="Warnings">
+        <ul class="try-warnings" aria-label={t('admin.profiles.warnings')}>
           {outcome.warnings.map((warning) => (
             <li key={warning}>{warning}</li>
           ))}
@@ -140,21 +141,21 @@ function TryResult(props: { outcome: ProfileTryResult; against: 'saved' | 'draft
           <table class="table try-table">
             <thead>
               <tr>
-                <th scope="col">Step</th>
+                <th scope="col">{t('admin.profiles.step')}</th>
                 <th scope="col" class="numeric">
                   #
                 </th>
-                <th scope="col">Event time (UTC)</th>
+                <th scope="col">{t('admin.profiles.eventTime')}</th>
                 <th scope="col" class="numeric">
-                  seq
+                  {t('admin.profiles.seq')}
                 </th>
-                <th scope="col">Metrics or reason</th>
+                <th scope="col">{t('admin.profiles.metricsOrReason')}</th>
               </tr>
             </thead>
             <tbody>
               {rows.map((row) => (
                 <tr key={`${row.kind}-${row.index}`} data-kind={row.kind} data-index={row.index}>
-                  <td>{row.kind}</td>
+                  <td>{t(`admin.profiles.stepKind.${row.kind}`)}</td>
                   <td class="numeric">{row.index}</td>
                   <td data-cell="ts">{row.ts === undefined ? '—' : new Date(row.ts).toISOString()}</td>
                   <td class="numeric" data-cell="seq">

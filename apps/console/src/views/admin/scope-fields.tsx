@@ -3,6 +3,7 @@ import { domainsOf, useCatalogue } from '../../api/catalogue';
 import type { Role } from '@hub/api-types';
 import { FieldError, invalidProps } from '../../components/field-error';
 import { humanize } from '../../format/values';
+import { type MessageId, t } from '../../i18n/i18n';
 
 export interface ScopeDraft {
   role: Role;
@@ -10,11 +11,21 @@ export interface ScopeDraft {
   domains: string[];
 }
 
-const ROLE_TEXT: Record<Role, string> = {
-  viewer: 'sees alerts, devices and readings',
-  operator: 'also acknowledges, resolves, comments and silences',
-  admin: 'also changes rules, operators and API keys',
+const ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];
+
+/** The built-in domains have a name in each language; a domain an admin added is shown as it is named. */
+const DOMAIN_NAMES: Readonly<Record<string, MessageId>> = {
+  water: 'admin.scope.domain.water',
+  power: 'admin.scope.domain.power',
+  gas: 'admin.scope.domain.gas',
+  heat: 'admin.scope.domain.heat',
+  traffic: 'admin.scope.domain.traffic',
 };
+
+function domainName(domain: string): string {
+  const id = Object.hasOwn(DOMAIN_NAMES, domain) ? DOMAIN_NAMES[domain] : undefined;
+  return id ? t(id) : humanize(domain);
+}
 
 /** Role, towns and domains of a new operator or API key; the hub's objections under each. */
 export function ScopeFields(props: { draft: ScopeDraft; fields: Readonly<Record<string, string>>; onChange: (draft: ScopeDraft) => void }): JSX.Element {
@@ -26,38 +37,38 @@ export function ScopeFields(props: { draft: ScopeDraft; fields: Readonly<Record<
     <>
       <div class="field">
         <label>
-          <span class="field-label">Role</span>
+          <span class="field-label">{t('admin.common.role')}</span>
           <select name="role" value={draft.role} onChange={(event) => props.onChange({ ...draft, role: event.currentTarget.value as Role })} {...invalidProps(fields, 'role')}>
-            {(Object.keys(ROLE_TEXT) as Role[]).map((role) => (
+            {ROLES.map((role) => (
               <option value={role} key={role}>
-                {role}
+                {t(`shell.role.${role}`)}
               </option>
             ))}
           </select>
         </label>
-        <p class="field-hint">{ROLE_TEXT[draft.role]}</p>
+        <p class="field-hint">{t(`admin.scope.roleText.${draft.role}`)}</p>
         <FieldError fields={fields} path="role" />
       </div>
       <div class="field">
         <label>
-          <span class="field-label">Towns</span>
-          <input name="towns" value={draft.towns} placeholder="all towns" onInput={(event) => props.onChange({ ...draft, towns: event.currentTarget.value })} {...invalidProps(fields, 'towns')} />
+          <span class="field-label">{t('admin.scope.towns')}</span>
+          <input name="towns" value={draft.towns} placeholder={t('admin.scope.allTowns')} onInput={(event) => props.onChange({ ...draft, towns: event.currentTarget.value })} {...invalidProps(fields, 'towns')} />
         </label>
-        <p class="field-hint">comma-separated; empty: every town</p>
+        <p class="field-hint">{t('admin.scope.townsHint')}</p>
         <FieldError fields={fields} path="towns" />
       </div>
       <div class="field">
-        <div role="group" aria-label="Domains">
-          <span class="field-label">Domains</span>
+        <div role="group" aria-label={t('admin.scope.domains')}>
+          <span class="field-label">{t('admin.scope.domains')}</span>
           <span class="months">
             {domainsOf(catalogue).map((domain) => (
               <label class="checkbox" key={domain}>
-                <input type="checkbox" name={`domain-${domain}`} checked={draft.domains.includes(domain)} onChange={(event) => toggleDomain(domain, event.currentTarget.checked)} /> {humanize(domain)}
+                <input type="checkbox" name={`domain-${domain}`} checked={draft.domains.includes(domain)} onChange={(event) => toggleDomain(domain, event.currentTarget.checked)} /> {domainName(domain)}
               </label>
             ))}
           </span>
         </div>
-        <p class="field-hint">none ticked: every domain</p>
+        <p class="field-hint">{t('admin.scope.domainsHint')}</p>
         <FieldError fields={fields} path="domains" />
       </div>
     </>
