@@ -180,7 +180,7 @@ describe('operator console in Chinese: gas spike → critical alert → acknowle
     await eventually(page().locator('.page-subtitle')).toHaveText('1 条规则 · 0 条已停用');
     await eventually(page().locator('#rules-gas')).toHaveText('燃气');
     const row = page().locator(`tr[data-rule="${RULE.id}"]`);
-    await eventually(row).toContainText('Methane 达到或高于 20 %LEL，立即触发；低于 10 %LEL 时解除');
+    await eventually(row).toContainText('甲烷 达到或高于 20 %LEL，立即触发；低于 10 %LEL 时解除');
     await eventually(row).toContainText('每 1 秒检查一次');
     await eventually(row.locator('.severity')).toHaveText('严重');
     await eventually(row.locator('td').nth(2)).toHaveText('无');
