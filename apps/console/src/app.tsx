@@ -54,6 +54,7 @@ const ROUTES: readonly Route[] = [
   { pattern: '/admin/contact-points', render: () => <AdminView section="contact-points" /> },
   { pattern: '/admin/notification-policies', render: () => <AdminView section="notification-policies" /> },
   { pattern: '/admin/message-templates', render: () => <AdminView section="message-templates" /> },
+  { pattern: '/admin/standards', render: () => <AdminView section="standards" /> },
   { pattern: '/admin/audit', render: () => <AdminView section="audit" /> },
 ];
 

@@ -16,6 +16,8 @@ import type {
   MeView,
   OperatorPreferences,
   PersonalNotificationsView,
+  StandardsProfileDiff,
+  StandardsProfileView,
   NetworkServerChangeBody,
   NetworkServerView,
   NewContactPointBody,
@@ -43,6 +45,9 @@ import type {
 /** The read API of the hub, one function per endpoint. */
 export const hubApi = {
   catalogue: (signal?: AbortSignal) => getJson<Catalogue>('/api/catalogue', signal),
+  standardsProfile: (signal?: AbortSignal) => getJson<StandardsProfileView>('/api/standards-profile', signal),
+  previewStandardsProfile: (profile: string) => sendJson<StandardsProfileDiff>('POST', '/api/standards-profile/preview', { profile }),
+  applyStandardsProfile: (profile: string) => sendJson<StandardsProfileDiff>('PUT', '/api/standards-profile', { profile }),
   addCatalogueDomain: (domain: { domain: string; description: string }) => sendJson<CatalogueDomain>('POST', '/api/catalogue/domains', domain),
   addCatalogueMetric: (domain: string, metric: unknown) => sendJson<CatalogueMetric>('POST', `/api/catalogue/domains/${encodeURIComponent(domain)}/metrics`, metric),
   changeCatalogueMetric: (domain: string, metric: string, change: unknown) =>

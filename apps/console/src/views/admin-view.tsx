@@ -13,8 +13,9 @@ import { NetworkServersAdmin } from './admin/network-servers-admin';
 import { NotificationPolicyAdmin } from './admin/notification-policy-admin';
 import { NotificationTemplatesAdmin } from './admin/notification-templates-admin';
 import { OperatorsAdmin } from './admin/operators-admin';
+import { StandardsAdmin } from './admin/standards-admin';
 
-export type AdminSection = 'operators' | 'api-keys' | 'catalogue' | 'device-profiles' | 'network-servers' | 'contact-points' | 'notification-policies' | 'message-templates' | 'audit';
+export type AdminSection = 'operators' | 'api-keys' | 'catalogue' | 'device-profiles' | 'network-servers' | 'contact-points' | 'notification-policies' | 'message-templates' | 'standards' | 'audit';
 
 /** countyWide: shared by every town, so only an admin of the whole county sees it (the hub refuses others' changes). */
 const SECTIONS: ReadonlyArray<{ section: AdminSection; href: string; label: MessageId; countyWide?: boolean }> = [
@@ -26,6 +27,7 @@ const SECTIONS: ReadonlyArray<{ section: AdminSection; href: string; label: Mess
   { section: 'contact-points', href: '/admin/contact-points', label: 'admin.sections.contactPoints', countyWide: true },
   { section: 'notification-policies', href: '/admin/notification-policies', label: 'admin.sections.notificationPolicies', countyWide: true },
   { section: 'message-templates', href: '/admin/message-templates', label: 'admin.sections.messageTemplates', countyWide: true },
+  { section: 'standards', href: '/admin/standards', label: 'admin.sections.standards', countyWide: true },
   { section: 'audit', href: '/admin/audit', label: 'admin.sections.audit' },
 ];
 
@@ -58,6 +60,7 @@ export function AdminView(props: { section: AdminSection }): JSX.Element {
       {props.section === 'contact-points' && (countyWide ? <ContactPointsAdmin /> : <CountyWideOnly text={t('admin.sections.countyWide.contactPoints')} />)}
       {props.section === 'notification-policies' && (countyWide ? <NotificationPolicyAdmin /> : <CountyWideOnly text={t('admin.sections.countyWide.notificationPolicies')} />)}
       {props.section === 'message-templates' && (countyWide ? <NotificationTemplatesAdmin /> : <CountyWideOnly text={t('admin.sections.countyWide.messageTemplates')} />)}
+      {props.section === 'standards' && (countyWide ? <StandardsAdmin /> : <CountyWideOnly text={t('admin.sections.countyWide.standards')} />)}
       {props.section === 'audit' && <AuditLogView />}
     </Page>
   );
