@@ -130,10 +130,12 @@ describe('county scenario: gas critical → DingTalk + SMS in Chinese, escalated
     expect(markdown.title).toBe('【严重】甲烷泄漏告警触发');
     expect(markdown.text).toContain('- **设备：** gas-station-7（gas）');
     expect(markdown.text).toContain('- **数值：** 42 %LEL');
+    // The rule in words, in Chinese too (the alert itself stores the English summary).
+    expect(markdown.text).toContain('- **规则：** methane_pct_lel 达到或高于 20 %LEL，立即触发；低于 10 %LEL 时解除');
     expect(markdown.text).toContain(`(${PUBLIC_URL}/alerts/${alert.id})`);
     const smsBody = JSON.parse(sms?.rawBody ?? '{}') as { PhoneNumbers: string[]; TemplateCode: string; TemplateParam: string };
     expect([smsBody.PhoneNumbers, smsBody.TemplateCode]).toEqual([['+8613800138000'], 'SMS_GAS_ALARM']);
-    expect(JSON.parse(smsBody.TemplateParam)).toMatchObject({ rule: '甲烷泄漏', severity: '严重', event: '告警触发', device: 'gas-station-7', town: 'Ashford', value: '42', unit: '%LEL', link: `${PUBLIC_URL}/alerts/${alert.id}` });
+    expect(JSON.parse(smsBody.TemplateParam)).toMatchObject({ summary: 'methane_pct_lel 达到或高于 20 %LEL，立即触发；低于 10 %LEL 时解除', rule: '甲烷泄漏', severity: '严重', event: '告警触发', device: 'gas-station-7', town: 'Ashford', value: '42', unit: '%LEL', link: `${PUBLIC_URL}/alerts/${alert.id}` });
     expect(await smtp.messages()).toEqual([]);
 
     // Nobody acknowledged: level 1 emails the department head, once, not before its time.
@@ -141,6 +143,7 @@ describe('county scenario: gas critical → DingTalk + SMS in Chinese, escalated
     expect(Date.now() - firedAt).toBeGreaterThanOrEqual(ESCALATE_AFTER_MS);
     expect([email.rcptTos, email.subject]).toEqual([['gas-head@county.example'], '[CRITICAL] 甲烷泄漏 fired: gas-station-7 in Ashford']);
     expect(email.text?.replace(/\r\n/g, '\n')).toContain(`Open in the console: ${PUBLIC_URL}/alerts/${alert.id}\n`);
+    expect(email.text).toContain('Rule: methane_pct_lel at or above 20 %LEL at once; clears below 10 %LEL');
 
     // Acknowledged: level 2 (the duty phone again) never comes.
     expect((await call(hub, 'POST', `/api/alerts/${alert.id}/acknowledge`, { note: '抢修队已出发' })).status).toBe(200);

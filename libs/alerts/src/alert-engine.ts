@@ -15,6 +15,7 @@ import { AlertDeliveriesService } from './policies/alert-deliveries.service';
 import type { ContactPointPort } from './policies/notification-policy';
 import { DEFAULT_TIME_ZONE } from './policies/notification-policy';
 import { NotificationPolicyEngine } from './policies/notification-policy.engine';
+import { ruleSummary } from './rules/alert-rule.document';
 import { AlertRulesService } from './rules/alert-rules.service';
 import { DefaultRulePacksService } from './rules/default-rule-packs.service';
 import { AlertSilencesService } from './silences/alert-silences.service';
@@ -69,6 +70,7 @@ export class AlertEngine {
   readonly dispatchers: NotificationDispatcher[];
   readonly notificationPolicies: NotificationPolicyEngine;
   private readonly logger: HubLogger;
+  private readonly catalogue: CatalogueSource;
   private readonly standardsProfile: StandardsProfile;
 
   constructor(
@@ -76,6 +78,7 @@ export class AlertEngine {
     ports: AlertEnginePorts,
   ) {
     const clock = ports.clock ?? Date.now;
+    this.catalogue = ports.catalogue;
     this.logger = ports.loggerFor(AlertEngine.name);
     this.standardsProfile = ports.standardsProfile ?? 'eu';
     this.stats = new AlertStats(ports.listener);
@@ -142,6 +145,17 @@ export class AlertEngine {
   }
 
   /** Loads the default rules on the first start, schedules every enabled rule, starts delivering notifications. */
+  /**
+   * A rule's alert summary as the rule stands, in Chinese — for messages to zh contact points (each alert stores the
+   * English one). Undefined when the rule is gone.
+   */
+  summaryInChinese(ruleId: string): string | undefined {
+    const rule = this.ruleRepository.get(ruleId);
+    if (rule === undefined) return undefined;
+    const unit = this.catalogue.current().metricSpec(rule.selector.domain, rule.selector.metric)?.unit ?? '';
+    return ruleSummary(rule, unit, 'zh');
+  }
+
   start(): void {
     if (this.config.loadDefaultRules) this.rules.loadDefaultPack(this.standardsProfile);
     this.scheduler.sync(this.ruleRepository.list());

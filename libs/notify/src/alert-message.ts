@@ -9,6 +9,8 @@ export interface AlertChange {
   actor: string;
   note: string | null;
   alert: AlertView;
+  /** The summary in other languages than the alert's stored (English) one, by language: `{ zh: "…" }`. */
+  summaries?: Readonly<Record<string, string>>;
 }
 
 /** The fields a template may use. */
@@ -60,7 +62,7 @@ export function alertMessageView(change: AlertChange, publicUrl: string, templat
     alertId: alert.id,
     // A shipped default rule under its name in the message's language; an admin's own name as typed.
     ruleName: ruleNameIn(templates.language, alert.ruleName),
-    summary: alert.summary,
+    summary: change.summaries?.[templates.language] ?? alert.summary,
     severity: templates.severities[alert.severity],
     eventWords: templates.events[change.event],
     state: alert.state,

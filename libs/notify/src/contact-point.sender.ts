@@ -58,6 +58,11 @@ export class ContactPointSender {
    * crossing one rule stay under a robot's 20 messages a minute. An SMS goes out once, with the first change's
    * fields: its text is the carrier-registered template's.
    */
+  /** The language a contact point's messages are written in: its own, else the hub's (HUB_NOTIFY_LANGUAGE). */
+  languageOf(point: ContactPoint): NotifyLanguage {
+    return point.language ?? this.language;
+  }
+
   async sendGroup(point: ContactPoint, changes: readonly AlertChange[], options: SendOptions = {}): Promise<DeliveryResult> {
     const test = options.test ?? false;
     const first = changes[0];

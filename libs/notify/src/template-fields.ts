@@ -6,7 +6,7 @@ const DESCRIPTIONS: Readonly<Record<keyof AlertMessageView, string>> = {
   testPrefix: 'the language’s testPrefix words ([TEST] ) on a test message, else empty',
   alertId: 'the alert’s number, as in the console (0 for the sample alert)',
   ruleName: 'the rule’s name, as entered',
-  summary: 'the rule’s condition in words: methane_ppm above 1000 ppm for 1m',
+  summary: 'the rule’s condition in words, in the message’s language: methane_ppm above 1000 ppm for 1m',
   severity: 'the severity in the language’s words (severities.*): CRITICAL, 严重',
   eventWords: 'what happened in the language’s words (events.*): fired, 告警触发',
   state: 'the alert’s state: firing, acknowledged or resolved',

@@ -1,4 +1,4 @@
-import { type ConditionDocument, describeCondition } from '@hub/api-types';
+import { type ConditionDocument, describeCondition, describeConditionZh } from '@hub/api-types';
 import { useLanguageForTests } from '../i18n/i18n.testing';
 import { conditionText } from './condition';
 
@@ -31,5 +31,10 @@ describe('conditionText', () => {
       '超过常规上报间隔的 3 倍',
       '30 分钟内至少 5 个读数不变（± 0 °C）',
     ]);
+  });
+
+  it('in Chinese says word for word what the hub’s describeConditionZh puts in its Chinese messages', () => {
+    useLanguageForTests('zh-CN');
+    for (const [condition, unit] of CONDITIONS) expect(conditionText(condition, unit)).toBe(describeConditionZh(condition, unit));
   });
 });

@@ -56,6 +56,7 @@ export function alertProviders(config: HubConfig): Provider[] {
           listener,
         });
         contactPoints.usePolicyTree(() => engine.notificationPolicies.policies.current());
+        contactPoints.useChineseSummaries((ruleId) => engine.summaryInChinese(ruleId));
         registerAlertMetrics(registry, engine.stats, engine.alertRepository, engine.notificationPolicies.deliveryLog.counts);
         return engine;
       },

@@ -3,7 +3,7 @@ import {
   type AlertNotification, type ContactPointAnswer, type ContactPointPort, DEFAULT_POLICY_TREE, type NotificationPolicyTree, parsePersonalDestination, type PersonalRecipient,
   type SendReason,
 } from '@hub/alerts';
-import { type ContactPoint, ContactPointSender } from '@hub/notify';
+import { type AlertChange, type ContactPoint, ContactPointSender } from '@hub/notify';
 import { ContactPointDeliveryRepository } from './contact-point-delivery.repository';
 import { ContactPointRepository } from './contact-point.repository';
 import { PersonalNotificationsService } from './personal-notifications.service';
@@ -33,6 +33,13 @@ export class ContactPointsNotifier implements ContactPointPort {
     this.tree = tree;
   }
 
+  /** A rule's summary in Chinese, for zh contact points: bound by the alert engine once it is built. */
+  private summaryInChinese: (ruleId: string) => string | undefined = () => undefined;
+
+  useChineseSummaries(summary: (ruleId: string) => string | undefined): void {
+    this.summaryInChinese = summary;
+  }
+
   kindOf(name: string): string | undefined {
     return this.repository.find(name)?.point.kind;
   }
@@ -56,11 +63,20 @@ export class ContactPointsNotifier implements ContactPointPort {
       if (carried.length === 0) return { ok: false, retryable: false, providerAnswer: `none of its ${alerts.length} alert(s) is in ${personal.username}'s scope any more` };
       point = target.point;
     }
-    const result = await this.sender.sendGroup(point, carried);
+    const result = await this.sender.sendGroup(point, this.withSummaries(point, carried));
     const at = Date.now();
     if (personal === undefined) for (const notification of carried) this.deliveries.record(destination, notification.alert.id, at, result);
     // Names and kind only: a contact point's settings carry its secrets, and an operator's address is theirs.
     this.logger.log({ msg: 'Alert notification sent', destination, kind: point.kind, via: point.name, ...context, alerts: carried.length, ok: result.ok, retryable: result.retryable });
     return { ok: result.ok, retryable: result.retryable, providerAnswer: result.providerAnswer };
+  }
+
+  /** For a contact point that reads Chinese, each alert's summary in Chinese, made from its rule as it stands. */
+  private withSummaries(point: ContactPoint, alerts: readonly AlertNotification[]): AlertChange[] {
+    if (this.sender.languageOf(point) !== 'zh') return [...alerts];
+    return alerts.map((notification) => {
+      const zh = this.summaryInChinese(notification.alert.ruleId);
+      return zh === undefined ? notification : { ...notification, summaries: { zh } };
+    });
   }
 }

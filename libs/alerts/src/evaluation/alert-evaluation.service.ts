@@ -4,8 +4,7 @@ import { AlertStateMachine } from '../lifecycle/alert-state-machine';
 import { Alert, AlertEventDraft } from '../lifecycle/alert';
 import { notificationPayload } from '../notifications/alert-notification.payload';
 import { AlertRule, flapWindowOf } from '../rules/alert-rule';
-import { describeCondition } from '@hub/api-types';
-import { toConditionDocument } from '../rules/alert-rule.document';
+import { ruleSummary } from '../rules/alert-rule.document';
 import { activeSilence, suppressingSilence } from '../silences/alert-silence';
 import type { AlertRepository } from '../store/alert.repository';
 import type { AlertRuleRepository } from '../store/alert-rule.repository';
@@ -177,8 +176,7 @@ export class AlertEvaluationService {
     const unit = this.options.catalogue.current().metricSpec(rule.selector.domain, rule.selector.metric)?.unit ?? '';
     // The console's wording, with the metric in front: one description of a condition wherever it is shown.
     // A rule that cites a standard says so in every alert: the reason an operator reads names the clause broken.
-    const cited = rule.standard === null ? '' : ` (${rule.standard})`;
-    const summary = `${rule.selector.metric} ${describeCondition(toConditionDocument(rule.condition), unit)}${cited}`;
+    const summary = ruleSummary(rule, unit);
     const inSeason = rule.activeMonths.length === 0 || rule.activeMonths.includes(new Date(now).getMonth() + 1);
     const changedAlerts: Alert[] = [];
     const events: AlertEventDraft[] = [];

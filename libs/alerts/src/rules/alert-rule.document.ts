@@ -1,5 +1,5 @@
 import { formatDuration } from '@hub/common';
-import type { AlertRuleDocument, ConditionDocument, NoDataDocument, RateOfChangeDocument, StuckDocument, ThresholdDocument } from '@hub/api-types';
+import { type AlertRuleDocument, type ConditionDocument, describeCondition, describeConditionZh, type NoDataDocument, type RateOfChangeDocument, type StuckDocument, type ThresholdDocument } from '@hub/api-types';
 import type { AlertCondition, AlertRule } from './alert-rule';
 
 /** The API's rule documents (durations as text, thresholds as operator + value) are defined in @hub/api-types. */
@@ -61,4 +61,15 @@ export function toConditionDocument(condition: AlertCondition): ConditionDocumen
     case 'stuck':
       return { type: 'stuck', window: formatDuration(condition.windowMs), tolerance: condition.tolerance, minReadings: condition.minReadings };
   }
+}
+
+/**
+ * An alert's summary as its rule stands: the metric, the condition in words and the standard it cites —
+ * "voltage_v at or below 198 V for 5m; clears above 200 V (GB/T 12325-2008 §4.3: …)". Stored in English with each
+ * alert; the Chinese one is made for messages to zh contact points.
+ */
+export function ruleSummary(rule: Pick<AlertRule, 'selector' | 'condition' | 'standard'>, unit: string, language: 'en' | 'zh' = 'en'): string {
+  const condition = toConditionDocument(rule.condition);
+  const cited = rule.standard === null ? '' : language === 'zh' ? `（${rule.standard}）` : ` (${rule.standard})`;
+  return `${rule.selector.metric} ${language === 'zh' ? describeConditionZh(condition, unit) : describeCondition(condition, unit)}${cited}`;
 }
