@@ -24,7 +24,7 @@ export function stateLabel(state: AlertState): string {
 
 /** A domain as a word ("Gas"); a domain the console does not know yet is shown as its name, made readable. */
 export function domainLabel(domain: string): string {
-  return isKnownDomain(domain) ? t(`badge.domain.${domain}`) : humanize(domain);
+  return isKnownDomain(domain) ? t(`domain.${domain}`) : humanize(domain);
 }
 
 export function SeverityBadge(props: { severity: Severity }): JSX.Element {

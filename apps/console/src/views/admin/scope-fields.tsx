@@ -2,8 +2,8 @@ import type { JSX } from 'preact';
 import { domainsOf, useCatalogue } from '../../api/catalogue';
 import type { Role } from '@hub/api-types';
 import { FieldError, invalidProps } from '../../components/field-error';
-import { humanize } from '../../format/values';
-import { type MessageId, t } from '../../i18n/i18n';
+import { domainLabel } from '../../format/values';
+import { t } from '../../i18n/i18n';
 
 export interface ScopeDraft {
   role: Role;
@@ -12,20 +12,6 @@ export interface ScopeDraft {
 }
 
 const ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];
-
-/** The built-in domains have a name in each language; a domain an admin added is shown as it is named. */
-const DOMAIN_NAMES: Readonly<Record<string, MessageId>> = {
-  water: 'admin.scope.domain.water',
-  power: 'admin.scope.domain.power',
-  gas: 'admin.scope.domain.gas',
-  heat: 'admin.scope.domain.heat',
-  traffic: 'admin.scope.domain.traffic',
-};
-
-function domainName(domain: string): string {
-  const id = Object.hasOwn(DOMAIN_NAMES, domain) ? DOMAIN_NAMES[domain] : undefined;
-  return id ? t(id) : humanize(domain);
-}
 
 /** Role, towns and domains of a new operator or API key; the hub's objections under each. */
 export function ScopeFields(props: { draft: ScopeDraft; fields: Readonly<Record<string, string>>; onChange: (draft: ScopeDraft) => void }): JSX.Element {
@@ -63,7 +49,7 @@ export function ScopeFields(props: { draft: ScopeDraft; fields: Readonly<Record<
           <span class="months">
             {domainsOf(catalogue).map((domain) => (
               <label class="checkbox" key={domain}>
-                <input type="checkbox" name={`domain-${domain}`} checked={draft.domains.includes(domain)} onChange={(event) => toggleDomain(domain, event.currentTarget.checked)} /> {domainName(domain)}
+                <input type="checkbox" name={`domain-${domain}`} checked={draft.domains.includes(domain)} onChange={(event) => toggleDomain(domain, event.currentTarget.checked)} /> {domainLabel(domain)}
               </label>
             ))}
           </span>
