@@ -69,6 +69,7 @@ export interface RouteMatchers {
   readonly ruleIds?: readonly string[];
 }
 
+/** Local time window ("22:00"–"07:00" may wrap midnight) in which non-critical alerts are held. */
 export interface QuietHours {
   readonly start: string;
   readonly end: string;
@@ -91,18 +92,21 @@ export interface RouteSettings {
   readonly escalation: readonly EscalationLevel[];
 }
 
-/** A child route: settings it leaves out are inherited from its parent. */
+/** A child route as written: settings it leaves out are inherited from its parent. */
 export interface PolicyRoute extends Partial<RouteSettings> {
-  /** Optional, unique in the tree: what operators subscribe to. */
+  /** Optional, unique in the tree: what operators subscribe to (a route and every route under it). */
   readonly name?: string;
   readonly matchers?: RouteMatchers;
   readonly continue?: boolean;
   readonly routes?: readonly PolicyRoute[];
 }
 
-/** The whole tree: the default route (it matches everything) and its children. */
+/** The whole tree, one document: the default route (it matches everything) and its children. */
 export interface NotificationPolicyTree extends RouteSettings {
   readonly routes: readonly PolicyRoute[];
-  /** Per channel, the contact point whose server carries operators' own subscriptions; null: not offered. */
+  /**
+   * Per channel, the contact point whose server or gateway carries operators' own subscriptions (its recipients
+   * replaced by the operator's address); null: the channel is not offered.
+   */
   readonly personalDelivery: Readonly<Record<PersonalChannelName, string | null>>;
 }

@@ -4,8 +4,9 @@ import { type ContactPointView, type DeliveryResult, parseNewContactPoint, toCon
 import type { ContactPointDelivery } from './contact-point-delivery.repository';
 
 /**
- * The console reads contact points and the policy tree through @hub/api-types, a copy of the shapes the hub answers
- * with (@hub/notify, @hub/alerts). These conversions fail to compile when the hub's shapes drift from the copy.
+ * The console reads contact points through @hub/api-types, a copy of the shapes the hub answers with (@hub/notify);
+ * these conversions fail to compile when the hub's shapes drift from the copy. The policy tree's shape is
+ * @hub/api-types' own, which @hub/alerts re-exports.
  */
 const asConsoleReads = {
   view: (view: ContactPointView): ApiView => view,

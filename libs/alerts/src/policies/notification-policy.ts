@@ -1,63 +1,15 @@
-import { PERSONAL_CHANNEL_NAMES, type PersonalChannelName, type SendReason } from '@hub/api-types';
-import type { Domain } from '@hub/contract';
+import { type NotificationPolicyTree, PERSONAL_CHANNEL_NAMES, type PersonalChannelName, type RouteSettings, type SendReason } from '@hub/api-types';
 import type { AlertNotification, AlertView } from '../lifecycle/alert.view';
-import type { Severity } from '../rules/alert-rule';
 
-/** Which alerts a route takes: each list absent means any. */
-export interface RouteMatchers {
-  readonly domains?: readonly Domain[];
-  readonly towns?: readonly string[];
-  readonly severities?: readonly Severity[];
-  readonly ruleIds?: readonly string[];
-}
-
-/** Local time window ("22:00"–"07:00" may wrap midnight) in which non-critical alerts are held. */
-export interface QuietHours {
-  readonly start: string;
-  readonly end: string;
-  readonly timeZone: string;
-}
-
-export interface EscalationLevel {
-  /** Since the alert fired, unacknowledged. */
-  readonly afterMs: number;
-  readonly contactPoints: readonly string[];
-}
-
-export interface RouteSettings {
-  readonly contactPoints: readonly string[];
-  readonly groupWaitMs: number;
-  readonly groupIntervalMs: number;
-  /** 0: never repeat. */
-  readonly repeatIntervalMs: number;
-  readonly quietHours: QuietHours | null;
-  readonly escalation: readonly EscalationLevel[];
-}
-
-/** A child route as written: settings it leaves out are inherited from its parent. */
-export interface PolicyRoute extends Partial<RouteSettings> {
-  /** Optional, unique in the tree: what operators subscribe to (a route and every route under it). */
-  readonly name?: string;
-  readonly matchers?: RouteMatchers;
-  readonly continue?: boolean;
-  readonly routes?: readonly PolicyRoute[];
-}
+// The tree's document is part of the API (GET/PUT /api/notification-policies, read by the console), so its shape is
+// spelt once in @hub/api-types.
+export type { EscalationLevel, NotificationPolicyTree, PolicyRoute, QuietHours, RouteMatchers, RouteSettings } from '@hub/api-types';
 
 /** The channels an operator can subscribe with, to their own email address or phone. */
 export const PERSONAL_CHANNELS = PERSONAL_CHANNEL_NAMES;
 export type PersonalChannel = PersonalChannelName;
 
-/**
- * Per channel, the contact point whose server or gateway carries operators' own subscriptions (its recipients
- * replaced by the operator's address); null: the channel is not offered.
- */
-export type PersonalDelivery = Readonly<Record<PersonalChannel, string | null>>;
-
-/** The whole tree, one document: the default route (it matches everything) and its children. */
-export interface NotificationPolicyTree extends RouteSettings {
-  readonly routes: readonly PolicyRoute[];
-  readonly personalDelivery: PersonalDelivery;
-}
+export type PersonalDelivery = NotificationPolicyTree['personalDelivery'];
 
 /**
  * A route an alert matched, with the settings it inherited; `key` is its path in the tree (`routes[1].routes[0]`),
