@@ -1,6 +1,8 @@
+import { DEFAULT_ALERT_RULES } from './default-alert-rules';
+
 /**
- * The `cn` default rule pack: China's national (GB) standards. Every name, description and citation of the pack is
- * in this file, so translating it is one file's work. The `standard` of a rule is quoted in the summary of each of
+ * The `cn` default rule pack: China's national (GB) standards. The rules that cite a standard are written here; the
+ * health checks and the rules no standard changes (`euRule`) are the eu pack's own, unchanged. The `standard` of a rule is quoted in the summary of each of
  * its alerts. Clause numbers marked "not verified" come from secondary sources (standards bodies' summaries, utility
  * publications), not from the standard's text; docs/alerts.md lists them.
  *
@@ -8,6 +10,13 @@
  * Ids match the eu pack wherever a rule watches the same thing, so a profile change shows field changes, not a
  * removal and an addition.
  */
+/** A rule the cn pack takes from the eu pack as it is. */
+function euRule(id: string): Record<string, unknown> {
+  const rule = DEFAULT_ALERT_RULES.find((candidate) => candidate.id === id);
+  if (rule === undefined) throw new Error(`the eu pack has no rule ${id}`);
+  return rule;
+}
+
 export const CN_DEFAULT_ALERT_RULES: readonly Record<string, unknown>[] = [
   // Gas. GB/T 50493-2019 §5.5.2 (clause number not verified): first-level alarm set point ≤ 25 %LEL, second ≤ 50 %LEL;
   // GB 15322.1-2019 has point detectors' alarm set points within 1–25 %LEL. The hub raises the first level below the
@@ -32,15 +41,7 @@ export const CN_DEFAULT_ALERT_RULES: readonly Record<string, unknown>[] = [
     condition: { type: 'threshold', operator: 'above', value: 20, clear: 10, for: '1m', clearFor: '2m' },
     standard: 'GB 15322.1-2019: alarm set point within 1–25 %LEL; GB/T 50493-2019 §5.5.2: first level at most 25 %LEL',
   },
-  {
-    id: 'gas-detector-silent',
-    name: 'Gas detector silent',
-    description: 'No methane reading for 3 × the detector’s usual interval (at least 2 min).',
-    severity: 'critical',
-    selector: { domain: 'gas', metric: 'methane_pct_lel' },
-    evaluateEvery: '1m',
-    condition: { type: 'no-data', silentFor: '2m', intervalMultiple: 3, baseline: '1h' },
-  },
+  euRule('gas-detector-silent'),
 
   // Power. The catalogue's voltage_v is the low-voltage phase-to-neutral voltage: 220 V single-phase (GB/T 156-2017),
   // whose supply deviation GB/T 12325-2008 §4.3 limits to +7 % / −10 % (198–235.4 V); §4.2's ±7 % is for three-phase
@@ -102,24 +103,8 @@ export const CN_DEFAULT_ALERT_RULES: readonly Record<string, unknown>[] = [
     condition: { type: 'threshold', operator: 'above', value: 105, clear: 100, for: '1m', clearFor: '5m' },
     standard: 'GB/T 1094.7-2008 (IEC 60076-7): top-oil limit 105 °C under normal cyclic loading',
   },
-  {
-    id: 'power-meter-silent',
-    name: 'Power monitor silent',
-    description: 'No voltage reading for 3 × the monitor’s usual interval (at least 2 min).',
-    severity: 'warning',
-    selector: { domain: 'power', metric: 'voltage_v' },
-    evaluateEvery: '1m',
-    condition: { type: 'no-data', silentFor: '2m', intervalMultiple: 3, baseline: '1h' },
-  },
-  {
-    id: 'power-voltage-stuck',
-    name: 'Voltage reading stuck',
-    description: 'The same voltage, to the last digit, for 30 min while the monitor keeps reporting.',
-    severity: 'warning',
-    selector: { domain: 'power', metric: 'voltage_v' },
-    evaluateEvery: '5m',
-    condition: { type: 'stuck', window: '30m', tolerance: 0, minReadings: 5 },
-  },
+  euRule('power-meter-silent'),
+  euRule('power-voltage-stuck'),
 
   // Water at the tap: GB 5749-2022 (in force since 1 April 2023). Table numbers from published summaries.
   {
@@ -174,33 +159,9 @@ export const CN_DEFAULT_ALERT_RULES: readonly Record<string, unknown>[] = [
     condition: { type: 'threshold', operator: 'below', value: 140, clear: 160, for: '2m', clearFor: '2m' },
     standard: 'CJJ 207-2013: service pressure at the end of the network at least 0.14 MPa (clause not verified; a municipal norm may differ)',
   },
-  {
-    id: 'water-pressure-drop',
-    name: 'Water pressure dropped 50 kPa within 5 min',
-    description: 'Sudden pressure loss: possible burst main. Compares 1-minute means, so sensor noise does not trigger it.',
-    severity: 'critical',
-    selector: { domain: 'water', metric: 'pressure_kpa' },
-    evaluateEvery: '30s',
-    condition: { type: 'rate-of-change', direction: 'drop', amount: 50, clear: 25, window: '5m', clearFor: '0s' },
-  },
-  {
-    id: 'water-sensor-silent',
-    name: 'Water pressure sensor silent',
-    description: 'No pressure reading for 3 × the sensor’s usual interval (at least 2 min).',
-    severity: 'warning',
-    selector: { domain: 'water', metric: 'pressure_kpa' },
-    evaluateEvery: '1m',
-    condition: { type: 'no-data', silentFor: '2m', intervalMultiple: 3, baseline: '1h' },
-  },
-  {
-    id: 'water-pressure-stuck',
-    name: 'Water pressure reading stuck',
-    description: 'The same pressure, to the last digit, for 30 min while the sensor keeps reporting.',
-    severity: 'warning',
-    selector: { domain: 'water', metric: 'pressure_kpa' },
-    evaluateEvery: '5m',
-    condition: { type: 'stuck', window: '30m', tolerance: 0, minReadings: 5 },
-  },
+  euRule('water-pressure-drop'),
+  euRule('water-sensor-silent'),
+  euRule('water-pressure-stuck'),
 
   // District heat. No national standard sets a supply temperature: the heating period and the operating curve are
   // each city's (Beijing heats 15 November–15 March; Harbin from 20 October). What is national is the design of
@@ -218,33 +179,9 @@ export const CN_DEFAULT_ALERT_RULES: readonly Record<string, unknown>[] = [
     activeMonths: [1, 2, 3, 11, 12],
     standard: 'Local norm, no national clause: heating period and supply curve are set by each city; radiator design 75/50 °C (GB 50736-2012 §5.3.1)',
   },
-  {
-    id: 'heat-pressure-low',
-    name: 'Heat network pressure below 0.5 MPa',
-    description: 'Network pressure below 0.5 MPa for 2 min: leak or circulation pump trip.',
-    severity: 'warning',
-    selector: { domain: 'heat', metric: 'pressure_mpa' },
-    evaluateEvery: '1m',
-    condition: { type: 'threshold', operator: 'below', value: 0.5, clear: 0.55, for: '2m', clearFor: '2m' },
-  },
-  {
-    id: 'heat-sensor-silent',
-    name: 'Heat substation silent',
-    description: 'No supply temperature reading for 3 × the substation’s usual interval (at least 2 min).',
-    severity: 'warning',
-    selector: { domain: 'heat', metric: 'supply_temp_c' },
-    evaluateEvery: '1m',
-    condition: { type: 'no-data', silentFor: '2m', intervalMultiple: 3, baseline: '1h' },
-  },
-  {
-    id: 'heat-supply-stuck',
-    name: 'Heat supply temperature stuck',
-    description: 'The same supply temperature, to the last digit, for 60 min while the substation keeps reporting.',
-    severity: 'warning',
-    selector: { domain: 'heat', metric: 'supply_temp_c' },
-    evaluateEvery: '5m',
-    condition: { type: 'stuck', window: '1h', tolerance: 0, minReadings: 5 },
-  },
+  euRule('heat-pressure-low'),
+  euRule('heat-sensor-silent'),
+  euRule('heat-supply-stuck'),
 
   // Traffic. The national congestion grades (GB/T 33171-2016, GA/T 115-2020) are by travel speed over a road
   // section, not by loop occupancy; no national occupancy threshold was found, so the eu pack's 85 % stays, uncited.
@@ -257,13 +194,5 @@ export const CN_DEFAULT_ALERT_RULES: readonly Record<string, unknown>[] = [
     evaluateEvery: '1m',
     condition: { type: 'threshold', operator: 'above', value: 85, clear: 70, for: '5m', clearFor: '2m' },
   },
-  {
-    id: 'traffic-detector-silent',
-    name: 'Traffic detector silent',
-    description: 'No vehicle count for 3 × the detector’s usual interval (at least 5 min: counts may pause at night).',
-    severity: 'warning',
-    selector: { domain: 'traffic', metric: 'vehicle_count' },
-    evaluateEvery: '1m',
-    condition: { type: 'no-data', silentFor: '5m', intervalMultiple: 3, baseline: '1h' },
-  },
+  euRule('traffic-detector-silent'),
 ];
