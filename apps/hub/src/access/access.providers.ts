@@ -9,7 +9,8 @@ import { AccessLifecycle } from './access.lifecycle';
 import { ApiKeysController } from './api-keys.controller';
 import { AuditController } from './audit.controller';
 import { AuthController } from './auth.controller';
-import { OperatorPreferencesController, OperatorPreferencesRepository } from './operator-preferences';
+import { OperatorPreferencesController } from './operator-preferences.controller';
+import { OperatorPreferencesRepository } from './operator-preferences.repository';
 import { OperatorsController } from './operators.controller';
 import { SecretMatcher } from './secret-matcher';
 

@@ -7,7 +7,7 @@ import type { HubConfig } from '@hub/config';
 import { HUB_CONFIG } from '../hub.tokens';
 import { CurrentAuthentication, CurrentPrincipal, PublicRoute, RequiresRole } from './access.decorators';
 import { LoginDto, MeDto, PasswordChangeDto } from './access.dto';
-import { OperatorPreferencesRepository } from './operator-preferences';
+import { OperatorPreferencesRepository } from './operator-preferences.repository';
 
 /** Same words for an unknown user, a wrong password and a disabled operator: the answer must not tell them apart. */
 const REFUSED = 'Wrong username or password';

@@ -1,33 +1,10 @@
-import { Body, Controller, Get, Inject, Injectable, Put } from '@nestjs/common';
+import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccessDeniedError, type Principal } from '@hub/access';
-import { CONSOLE_LANGUAGES, type ConsoleLanguage, type OperatorPreferences, TIME_ZONE_CHOICES, type TimeZoneChoice } from '@hub/api-types';
+import { CONSOLE_LANGUAGES, type OperatorPreferences, TIME_ZONE_CHOICES } from '@hub/api-types';
 import { type DomainIssue, InvalidInputError, JsonInputReader } from '@hub/common';
-import type { SqliteDatabase } from '@hub/store';
-import { SQLITE_DATABASE } from '../hub.tokens';
 import { CurrentPrincipal, RequiresRole } from './access.decorators';
-
-const NONE: OperatorPreferences = { language: null, timeZone: null };
-
-/** The `operator_preferences` table: an operator's console language and time zone choice. */
-@Injectable()
-export class OperatorPreferencesRepository {
-  constructor(@Inject(SQLITE_DATABASE) private readonly db: SqliteDatabase) {}
-
-  get(username: string): OperatorPreferences {
-    const row = this.db.prepare('SELECT language, time_zone FROM operator_preferences WHERE username = ?').get(username) as { language: ConsoleLanguage | null; time_zone: TimeZoneChoice | null } | undefined;
-    return row === undefined ? NONE : { language: row.language, timeZone: row.time_zone };
-  }
-
-  save(username: string, preferences: OperatorPreferences, at: number): void {
-    this.db
-      .prepare(
-        `INSERT INTO operator_preferences (username, language, time_zone, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (username) DO UPDATE SET language = excluded.language, time_zone = excluded.time_zone, updated_at = excluded.updated_at`,
-      )
-      .run(username, preferences.language, preferences.timeZone, at);
-  }
-}
+import { OperatorPreferencesRepository } from './operator-preferences.repository';
 
 /** `{ language, timeZone }`, each one of its choices or null (not chosen); every problem named by its field. */
 export function parsePreferences(body: unknown): OperatorPreferences {
