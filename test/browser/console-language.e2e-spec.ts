@@ -80,8 +80,8 @@ describe('operator console: language and time zone (real browser, service, influ
     expect([refused.status, refused.body.issues]).toEqual([
       400,
       [
-        { field: 'language', problem: 'must be one of zh-CN, en, got "fr"' },
-        { field: 'timeZone', problem: 'must be one of county, browser, got "mars"' },
+        { field: 'language', problem: 'must be one of zh-CN, en, got "fr"', code: 'one-of', params: { allowed: 'zh-CN, en', got: '"fr"' } },
+        { field: 'timeZone', problem: 'must be one of county, browser, got "mars"', code: 'one-of', params: { allowed: 'county, browser', got: '"mars"' } },
       ],
     ]);
     const key = await createApiKey(hub, { name: 'wall-screen', role: 'viewer' });

@@ -77,8 +77,8 @@ describe('alert API (real service, real influxd)', () => {
     });
     expect(answer.status).toBe(400);
     expect(answer.body.issues).toEqual([
-      { field: 'severity', problem: 'must be one of info, warning, critical, got "urgent"' },
-      { field: 'evaluateEvery', problem: 'must be a duration like 500ms, 30s, 5m, 2h or 1d (or milliseconds) from 1s to 1h, got "often"' },
+      { field: 'severity', problem: 'must be one of info, warning, critical, got "urgent"', code: 'one-of', params: { allowed: 'info, warning, critical', got: '"urgent"' } },
+      { field: 'evaluateEvery', problem: 'must be a duration like 500ms, 30s, 5m, 2h or 1d (or milliseconds) from 1s to 1h, got "often"', code: 'duration', params: { min: '1s', max: '1h', got: '"often"' } },
       { field: 'selector.metric', problem: 'must be a water metric: one of pressure_kpa, flow_m3h, level_m, turbidity_ntu, chlorine_mgl, ph' },
       { field: 'condition.clear', problem: 'must be at or below condition.value (5) for operator "above"' },
     ]);
@@ -134,7 +134,7 @@ describe('alert API (real service, real influxd)', () => {
     expect((await call<ApiError>(hub, 'POST', `/api/alerts/${alert.id}/acknowledge`, { by: 'j.smith' })).body.issues).toEqual([
       { field: 'by', problem: 'is not accepted: the hub records the logged-in operator (or the API key) as the actor' },
     ]);
-    expect((await call<ApiError>(hub, 'POST', `/api/alerts/${alert.id}/comments`, {})).body.issues).toEqual([{ field: 'text', problem: 'is required' }]);
+    expect((await call<ApiError>(hub, 'POST', `/api/alerts/${alert.id}/comments`, {})).body.issues).toEqual([{ field: 'text', problem: 'is required', code: 'required' }]);
     expect((await call(hub, 'POST', `/api/alerts/${alert.id}/comments`, { text: 'tanker ordered' })).status).toBe(201);
     expect((await call(hub, 'POST', '/api/alerts/999999/resolve', {})).status).toBe(404);
     expect((await call(hub, 'GET', '/api/alerts/abc')).status).toBe(400);

@@ -196,7 +196,7 @@ describe('run-time metric catalogue (real service, real MQTT, real influxd)', ()
     const twice = await hub.request<{ issues: unknown[] }>('POST', '/api/catalogue/domains/flood/metrics', RIVER_LEVEL);
     expect(twice.body.issues).toEqual([{ field: 'name', problem: 'flood has river_level_m already' }]);
     const name = await hub.request<{ issues: unknown[] }>('POST', '/api/catalogue/domains', { domain: 'Flood Office', description: 'x' });
-    expect(name.body.issues).toEqual([{ field: 'domain', problem: 'must match lower-case letters, digits and _, starting with a letter (2–32), e.g. flood' }]);
+    expect(name.body.issues).toEqual([{ field: 'domain', problem: 'must match lower-case letters, digits and _, starting with a letter (2–32), e.g. flood', code: 'pattern' }]);
     expect((await hub.request<{ message: string }>('PATCH', '/api/catalogue/domains/sewage/metrics/x', { description: 'x' })).status).toBe(404);
     expect((await hub.get<Catalogue>('/api/catalogue')).body.domains.map((entry) => entry.domain)).toEqual(['water', 'power', 'gas', 'heat', 'traffic', 'flood']);
   });

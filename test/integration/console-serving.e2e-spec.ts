@@ -57,14 +57,14 @@ describe('operator console served by the service (real process, real influxd)', 
 
     const missing = await get('/assets/index-missing.js', {});
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toEqual({ statusCode: 404, error: 'NOT_FOUND', message: 'Cannot GET /assets/index-missing.js' });
+    expect(await missing.json()).toEqual({ statusCode: 404, error: 'NOT_FOUND', code: 'not-found', message: 'Cannot GET /assets/index-missing.js' });
     expect((await get('/assets/../../package.json', {})).status).toBe(404);
   });
 
   it('leaves the API, its docs and the metrics alone: an unknown /api path is a JSON 404 even for a browser', async () => {
     const unknown = await get('/api/no-such-thing');
     expect(unknown.status).toBe(404);
-    expect(await unknown.json()).toEqual({ statusCode: 404, error: 'NOT_FOUND', message: 'Cannot GET /api/no-such-thing' });
+    expect(await unknown.json()).toEqual({ statusCode: 404, error: 'NOT_FOUND', code: 'not-found', message: 'Cannot GET /api/no-such-thing' });
     const post = await fetch(`${hub.httpUrl}/`, { method: 'POST', headers: html });
     expect(post.status).toBe(404);
 
@@ -78,7 +78,7 @@ describe('operator console served by the service (real process, real influxd)', 
     expect(Object.keys(openApi.paths)).toEqual(expect.arrayContaining(['/api/catalogue', '/api/events', '/api/alerts', '/api/devices']));
     const anonymous = await get('/api/devices', { Accept: 'application/json' });
     expect(anonymous.status).toBe(401);
-    expect(await anonymous.json()).toEqual({ statusCode: 401, error: 'UNAUTHORIZED', message: 'log in, or send an API key as "Authorization: Bearer <key>"' });
+    expect(await anonymous.json()).toEqual({ statusCode: 401, error: 'UNAUTHORIZED', code: 'unauthorized', message: 'log in, or send an API key as "Authorization: Bearer <key>"' });
     expect((await get('/api/health', { Accept: 'application/json' })).status).toBe(200);
     expect((await api('/api/devices', { Accept: 'application/json' })).headers.get('content-type')).toMatch(/^application\/json/);
   });

@@ -108,10 +108,10 @@ describe('/api/contact-points (real service, real SMTP server, robot receivers)'
     });
     expect(answer.status).toBe(400);
     expect(answer.body.issues).toEqual([
-      { field: 'name', problem: 'must match lower-case letters, digits and -, 1–40 characters, e.g. gas-on-call' },
-      { field: 'settings.security', problem: 'must be one of starttls, tls, none, got "ssl"' },
-      { field: 'settings.port', problem: 'must be a whole number from 1 to 65535, got 70000' },
-      { field: 'settings.from', problem: 'must match an email address such as alerts@county.example' },
+      { field: 'name', problem: 'must match lower-case letters, digits and -, 1–40 characters, e.g. gas-on-call', code: 'pattern' },
+      { field: 'settings.security', problem: 'must be one of starttls, tls, none, got "ssl"', code: 'one-of', params: { allowed: 'starttls, tls, none', got: '"ssl"' } },
+      { field: 'settings.port', problem: 'must be a whole number from 1 to 65535, got 70000', code: 'number', params: { integer: 1, min: 1, max: 65535, got: '70000' } },
+      { field: 'settings.from', problem: 'must match an email address such as alerts@county.example', code: 'pattern' },
       { field: 'settings.to', problem: 'must name at least one address' },
     ]);
     const robot = await hub.request<{ issues: Array<{ field: string; problem: string }> }>('POST', '/api/contact-points', { name: 'ding', kind: 'dingtalk', settings: { url: 'ftp://oapi.dingtalk.com/robot/send' } });
@@ -247,7 +247,7 @@ describe('/api/contact-points (real service, real SMTP server, robot receivers)'
       expect((await chinese.request('POST', '/api/contact-points', { name: 'zh-hook', kind: 'webhook', settings: { url: `${robots.url}/webhook`, secret: CREDENTIALS.webhook.secret } })).status).toBe(201);
       expect(await chinese.request('POST', '/api/contact-points/zh-hook/test')).toMatchObject({ status: 200, body: { ok: true } });
       const body = JSON.parse(lastReceived().rawBody) as { subject: string; text: string };
-      expect(body.subject).toBe('【测试】【严重】Test message告警触发：test-device（Ashford）');
+      expect(body.subject).toBe('【测试】【严重】测试消息告警触发：test-device（Ashford）');
       expect(body.text).toContain('数值：1250 ppm\n');
       expect(body.text).toContain(`在控制台查看：${PUBLIC_URL}/alerts/0`);
     } finally {

@@ -191,9 +191,9 @@ describe('device commands and configuration (real service, real MQTT, real influ
     const invalid = await sendCommand('cmd-ok', { name: 'Set Interval', expiresIn: '9d', extra: 1 });
     expect(invalid.status).toBe(400);
     expect((invalid.body as unknown as { issues: unknown[] }).issues).toEqual([
-      { field: 'extra', problem: 'is not a known field; allowed: name, args, expiresIn' },
-      { field: 'name', problem: 'must match lower-case letters, digits, ., _ and - (1–64, starting with a letter or digit)' },
-      { field: 'expiresIn', problem: 'must be a duration like 500ms, 30s, 5m, 2h or 1d (or milliseconds) from 1s to 7d, got "9d"' },
+      { field: 'extra', problem: 'is not a known field; allowed: name, args, expiresIn', code: 'unknown-field', params: { allowed: 'name, args, expiresIn' } },
+      { field: 'name', problem: 'must match lower-case letters, digits, ., _ and - (1–64, starting with a letter or digit)', code: 'pattern' },
+      { field: 'expiresIn', problem: 'must be a duration like 500ms, 30s, 5m, 2h or 1d (or milliseconds) from 1s to 7d, got "9d"', code: 'duration', params: { min: '1s', max: '7d', got: '"9d"' } },
     ]);
     expect((await sendCommand('cmd-ghost', { name: 'ping' })).status).toBe(404);
   });

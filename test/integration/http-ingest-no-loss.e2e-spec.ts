@@ -203,7 +203,7 @@ describe('HTTP ingest loses no accepted reading (real influxd stopped for 20 s, 
       expect(refusals[0]).toMatchObject({
         status: 503,
         retryAfter: '5',
-        body: { statusCode: 503, error: 'SERVICE_UNAVAILABLE', message: expect.stringMatching(/^Not taken, send again in 5 s: the service holds as many readings in memory as it may/) },
+        body: { statusCode: 503, error: 'SERVICE_UNAVAILABLE', code: 'unavailable', message: expect.stringMatching(/^Not taken, send again in 5 s: the service holds as many readings in memory as it may/) },
       });
       expect(accepted).toEqual([8000, 8000, 8000, 8000]);
       const after = await settled(full);

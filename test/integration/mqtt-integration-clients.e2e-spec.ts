@@ -58,8 +58,8 @@ describe('integration MQTT clients (real service, real MQTT, real influxd)', () 
     const bad = await hub.request<{ issues: unknown[] }>('POST', '/api/mqtt-clients', { name: 'scada', domains: ['oil'] });
     expect(bad.status).toBe(400);
     expect(bad.body.issues).toEqual([
-      { field: 'name', problem: 'must match lower-case words of a-z, 0-9, _ and - joined by dots, 3–64 characters, e.g. water.scada' },
-      { field: 'domains[0]', problem: 'must be one of water, power, gas, heat, traffic, got "oil"' },
+      { field: 'name', problem: 'must match lower-case words of a-z, 0-9, _ and - joined by dots, 3–64 characters, e.g. water.scada', code: 'pattern' },
+      { field: 'domains[0]', problem: 'must be one of water, power, gas, heat, traffic, got "oil"', code: 'one-of', params: { allowed: 'water, power, gas, heat, traffic', got: '"oil"' } },
     ]);
     expect((await hub.request('POST', '/api/mqtt-clients', { name: 'county.gis' })).status).toBe(409);
     expect((await hub.get('/api/mqtt-clients/nobody.here')).status).toBe(404);

@@ -67,15 +67,15 @@ describe('/api/network-servers (real service, real mosquitto)', () => {
     });
     expect(answer.status).toBe(400);
     expect(answer.body.issues).toEqual([
-      { field: 'extra', problem: 'is not a known field; allowed: name, kind, url, username, password, tls, applicationIds, clientId, enabled' },
-      { field: 'name', problem: 'must match lower-case letters, digits and -, 1–40 characters, e.g. chirpstack-north' },
-      { field: 'kind', problem: 'must be one of chirpstack-v4, got "chirpstack-v3"' },
+      { field: 'extra', problem: 'is not a known field; allowed: name, kind, url, username, password, tls, applicationIds, clientId, enabled', code: 'unknown-field', params: { allowed: 'name, kind, url, username, password, tls, applicationIds, clientId, enabled' } },
+      { field: 'name', problem: 'must match lower-case letters, digits and -, 1–40 characters, e.g. chirpstack-north', code: 'pattern' },
+      { field: 'kind', problem: 'must be one of chirpstack-v4, got "chirpstack-v3"', code: 'one-of', params: { allowed: 'chirpstack-v4', got: '"chirpstack-v3"' } },
       { field: 'url', problem: 'must start mqtt:// or mqtts://, not http://' },
-      { field: 'password', problem: 'must be a non-empty string of at most 1024 characters, got ""' },
+      { field: 'password', problem: 'must be a non-empty string of at most 1024 characters, got ""', code: 'text', params: { maxLength: 1024, got: '""' } },
       { field: 'tls.ca', problem: 'must be PEM text holding at least one -----BEGIN CERTIFICATE----- block' },
-      { field: 'applicationIds[1]', problem: 'must be an application id of letters, digits, _, . and - (1–64), e.g. a ChirpStack application UUID, got "bad/id"' },
-      { field: 'clientId', problem: 'must match letters, digits, _, ., : and - (1–64)' },
-      { field: 'enabled', problem: 'must be true or false, got "yes"' },
+      { field: 'applicationIds[1]', problem: 'must be an application id of letters, digits, _, . and - (1–64), e.g. a ChirpStack application UUID, got "bad/id"', code: 'list-item', params: { got: '"bad/id"' } },
+      { field: 'clientId', problem: 'must match letters, digits, _, ., : and - (1–64)', code: 'pattern' },
+      { field: 'enabled', problem: 'must be true or false, got "yes"', code: 'boolean', params: { got: '"yes"' } },
     ]);
 
     const credentialsInUrl = await hub.request<{ issues: unknown[] }>('POST', '/api/network-servers', { name: 'north', kind: 'chirpstack-v4', url: 'mqtt://hub:secret@broker:1883' });

@@ -94,7 +94,7 @@ describe('delivery log per alert (real influxd, real service, MQTT readings, web
     const alertRefused = await send(hub, 'GET', `/api/alerts/${alertId}`, brookfield.headers);
     expect([refused.status, refused.body]).toEqual([
       403,
-      { statusCode: 403, error: 'FORBIDDEN', message: `Alert ${alertId} (gas, Ashford) is outside the scope of brookfield.ops (towns Brookfield)` },
+      { statusCode: 403, error: 'FORBIDDEN', code: 'forbidden', message: `Alert ${alertId} (gas, Ashford) is outside the scope of brookfield.ops (towns Brookfield)` },
     ]);
     expect([refused.status, refused.body]).toEqual([alertRefused.status, alertRefused.body]);
     const ashford = await login(hub, 'ashford.ops', 'ashford night desk');

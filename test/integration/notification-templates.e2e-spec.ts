@@ -101,21 +101,21 @@ describe('/api/notification-templates (real service, real SMTP server)', () => {
       const created = await hub.request<{ language: string | null }>('POST', '/api/contact-points', mailPoint(name, language));
       expect([created.status, created.body.language]).toEqual([201, language]);
     }
-    expect(await testSubject('zh-mail')).toBe('【测试】【严重】Test message告警触发：test-device（Ashford）');
+    expect(await testSubject('zh-mail')).toBe('【测试】【严重】测试消息告警触发：test-device（Ashford）');
     const saved = await hub.request<TemplateView>('PUT', '/api/notification-templates/zh/subject', { body: ZH_SUBJECT });
     expect(saved.status).toBe(200);
     expect(saved.body).toMatchObject({ language: 'zh', name: 'subject', override: { body: ZH_SUBJECT, updatedBy: 'bootstrap-key' }, body: ZH_SUBJECT });
-    expect(await testSubject('zh-mail')).toBe('【测试】【严重】test-device（Ashford）：Test message告警触发');
+    expect(await testSubject('zh-mail')).toBe('【测试】【严重】test-device（Ashford）：测试消息告警触发');
     expect(await testSubject('en-mail')).toBe(EN_TEST_SUBJECT);
     expect(await testSubject('default-mail')).toBe(EN_TEST_SUBJECT);
     const switched = await hub.request<{ language: string | null; settings: { to: string[] } }>('PATCH', '/api/contact-points/default-mail', { language: 'zh' });
     expect([switched.status, switched.body.language, switched.body.settings.to]).toEqual([200, 'zh', ['default-mail@county.example']]);
-    expect(await testSubject('default-mail')).toBe('【测试】【严重】test-device（Ashford）：Test message告警触发');
+    expect(await testSubject('default-mail')).toBe('【测试】【严重】test-device（Ashford）：测试消息告警触发');
   });
 
   it('previews exactly what the stored and tried templates render, saving nothing', async () => {
     const stored = await hub.request<Preview>('POST', '/api/notification-templates/preview', { language: 'zh', test: true });
-    expect([stored.status, stored.body.language, stored.body.alertId, stored.body.subject, stored.body.markdownTitle]).toEqual([200, 'zh', 0, '【测试】【严重】test-device（Ashford）：Test message告警触发', '【测试】【严重】Test message告警触发']);
+    expect([stored.status, stored.body.language, stored.body.alertId, stored.body.subject, stored.body.markdownTitle]).toEqual([200, 'zh', 0, '【测试】【严重】test-device（Ashford）：测试消息告警触发', '【测试】【严重】测试消息告警触发']);
     const tried = await hub.request<Preview>('POST', '/api/notification-templates/preview', {
       language: 'en',
       template: { subject: '{{severity}} {{deviceId}}: {{value}} {{unit}}', text: 'Value {{value}} {{unit}} in {{townOrNone}}\n{{link}}', html: '<p>{{ruleName}} &amp; {{summary}}</p>', 'severities.critical': 'SEV1' },
@@ -173,7 +173,7 @@ describe('/api/notification-templates (real service, real SMTP server)', () => {
   it('reverts to the shipped default, and audits every change with the text before and after', async () => {
     const reverted = await hub.request<TemplateView>('DELETE', '/api/notification-templates/zh/subject');
     expect([reverted.status, reverted.body.override, reverted.body.body]).toEqual([200, null, ZH_DEFAULT_SUBJECT]);
-    expect(await testSubject('zh-mail')).toBe('【测试】【严重】Test message告警触发：test-device（Ashford）');
+    expect(await testSubject('zh-mail')).toBe('【测试】【严重】测试消息告警触发：test-device（Ashford）');
     const again = await hub.request<{ message: string }>('DELETE', '/api/notification-templates/zh/subject');
     expect([again.status, again.body.message]).toEqual([404, 'The message template zh/subject has no override: it is already the shipped default']);
     const audit = await hub.get<{ items: Array<{ actor: string; action: string; targetId: string; detail: Record<string, unknown> }> }>('/api/audit?targetType=notification-template');

@@ -67,7 +67,7 @@ describe('operator access (real service, real influxd)', () => {
   it('answers 401 to every API route without credentials, but not to health and metrics', async () => {
     for (const path of ['/api/alerts', '/api/alerts/1', '/api/auth/me', '/api/operators', '/api/api-keys', '/api/audit', '/api/dead-letters', '/api/events', '/api/alert-rules']) {
       const answer = await send(hub, 'GET', path, {});
-      expect([path, answer.status, answer.body]).toEqual([path, 401, { statusCode: 401, error: 'UNAUTHORIZED', message: 'log in, or send an API key as "Authorization: Bearer <key>"' }]);
+      expect([path, answer.status, answer.body]).toEqual([path, 401, { statusCode: 401, error: 'UNAUTHORIZED', code: 'unauthorized', message: 'log in, or send an API key as "Authorization: Bearer <key>"' }]);
     }
     expect((await send(hub, 'POST', `/api/alerts/${gasAlert.id}/acknowledge`, {}, {})).status).toBe(401);
     expect((await send(hub, 'GET', '/api/alerts', bearer('cshub_' + 'x'.repeat(43)))).status).toBe(401);
@@ -108,7 +108,7 @@ describe('operator access (real service, real influxd)', () => {
     await createOperator(hub, { username: 'victim', password: PASSWORD, role: 'viewer' });
     const wrong = await send(hub, 'POST', '/api/auth/login', {}, { username: 'victim', password: 'not the password' });
     const unknown = await send(hub, 'POST', '/api/auth/login', {}, { username: 'nobody-at-all', password: 'not the password' });
-    expect([wrong.status, wrong.body]).toEqual([401, { statusCode: 401, error: 'UNAUTHORIZED', message: 'Wrong username or password' }]);
+    expect([wrong.status, wrong.body]).toEqual([401, { statusCode: 401, error: 'UNAUTHORIZED', code: 'unauthorized', message: 'Wrong username or password' }]);
     expect([unknown.status, unknown.body]).toEqual([wrong.status, wrong.body]);
     expect(unknown.headers.get('set-cookie')).toBeNull();
 
@@ -116,7 +116,7 @@ describe('operator access (real service, real influxd)', () => {
     for (let attempt = 0; attempt < 5; attempt++) expect((await send(hub, 'POST', '/api/auth/login', {}, { username: 'victim', password: `guess ${attempt}` })).status).toBe(401);
     const throttled = await send(hub, 'POST', '/api/auth/login', {}, { username: 'victim', password: PASSWORD });
     expect([throttled.status, throttled.headers.get('retry-after')]).toEqual([429, '1']);
-    expect(throttled.body).toEqual({ statusCode: 429, error: 'TOO_MANY_REQUESTS', message: 'Too many failed attempts: try again in 1 s' });
+    expect(throttled.body).toEqual({ statusCode: 429, error: 'TOO_MANY_REQUESTS', code: 'too-many-requests', message: 'Too many failed attempts: try again in 1 s' });
     await new Promise((resolve) => setTimeout(resolve, 1100));
     expect((await send(hub, 'POST', '/api/auth/login', {}, { username: 'victim', password: PASSWORD })).status).toBe(200);
 
@@ -134,7 +134,7 @@ describe('operator access (real service, real influxd)', () => {
     const operator = await createApiKey(hub, { name: 'dispatch', role: 'operator' });
     expect((await send(hub, 'GET', `/api/alerts/${gasAlert.id}`, bearer(viewer.key))).status).toBe(200);
     const refused = await send(hub, 'POST', `/api/alerts/${gasAlert.id}/acknowledge`, bearer(viewer.key), { note: 'seen' });
-    expect([refused.status, refused.body]).toEqual([403, { statusCode: 403, error: 'FORBIDDEN', message: 'needs the operator role; key:wallboard is viewer' }]);
+    expect([refused.status, refused.body]).toEqual([403, { statusCode: 403, error: 'FORBIDDEN', code: 'forbidden', message: 'needs the operator role; key:wallboard is viewer' }]);
     const acknowledged = await send<AlertView>(hub, 'POST', `/api/alerts/${gasAlert.id}/acknowledge`, bearer(operator.key), { note: 'crew sent' });
     expect(acknowledged.status).toBe(200);
     expect(acknowledged.body).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'key:dispatch', acknowledgeNote: 'crew sent' });

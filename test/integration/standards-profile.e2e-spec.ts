@@ -99,7 +99,7 @@ describe('standards profiles (real service, real influxd)', () => {
       expect(answer.body.message).toMatch(/^Only an admin of the whole county may .*: the standards profile sets the default rules and the catalogue of the whole county \(ashford\.admin has towns Ashford\)$/);
     }
     const unknown = await call<{ issues: unknown }>(cn, 'POST', '/api/standards-profile/preview', { profile: 'gb' });
-    expect(unknown).toMatchObject({ status: 400, body: { issues: [{ field: 'profile', problem: 'must be one of cn, eu, got "gb"' }] } });
+    expect(unknown).toMatchObject({ status: 400, body: { issues: [{ field: 'profile', problem: 'must be one of cn, eu, got "gb"', code: 'one-of', params: { allowed: 'cn, eu', got: '"gb"' } }] } });
     const same = await call<{ issues: unknown }>(cn, 'PUT', '/api/standards-profile', { profile: 'cn' });
     expect(same).toMatchObject({ status: 400, body: { issues: [{ field: 'profile', problem: "is already the county's profile (cn)" }] } });
     expect((await call<StandardsProfileView>(cn, 'GET', '/api/standards-profile')).body.profile).toBe('cn');

@@ -154,7 +154,7 @@ describe('town and domain scope (real service, real MQTT, real influxd)', () => 
         method,
         path,
         403,
-        { statusCode: 403, error: 'FORBIDDEN', message: `Alert ${other.id} (water, Brookfield) is outside the scope of ashford.ops (towns Ashford)` },
+        { statusCode: 403, error: 'FORBIDDEN', code: 'forbidden', message: `Alert ${other.id} (water, Brookfield) is outside the scope of ashford.ops (towns Ashford)` },
       ]);
     }
     // The rule keeps evaluating while the condition holds (each pass counts and refreshes the values): everything an

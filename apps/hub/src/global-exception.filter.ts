@@ -1,7 +1,28 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from '@hub/common';
-import { bodyErrorMessage } from './http/json-body';
+import type { ApiErrorBody } from '@hub/api-types';
+import { bodyErrorCode, bodyErrorMessage } from './http/json-body';
+
+/** The stable code of a refusal that says no more than its status. */
+const HTTP_CODES: Readonly<Record<number, string>> = {
+  400: 'bad-request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  409: 'conflict',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  429: 'too-many-requests',
+  503: 'unavailable',
+};
+
+/** A code the throwing code chose (`new HttpException({ message, code: 'login-throttled' }, 429)`). */
+function ownCode(exception: HttpException): string | undefined {
+  const code = (exception.getResponse() as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
 
 /** How a domain failure from a lib reads over HTTP. */
 const DOMAIN_STATUS = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409 } as const;
@@ -26,16 +47,17 @@ export class GlobalExceptionFilter implements ExceptionFilter {
       // "Not now, later" answers (503, 429) say when: an exception whose response carries retryAfter (seconds).
       const retryAfter = (exception.getResponse() as { retryAfter?: unknown }).retryAfter;
       if (typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
-      response.status(status).json({ statusCode: status, error: HttpStatus[status] ?? 'Error', message });
+      const code = bodyErrorCode(exception.cause) ?? ownCode(exception) ?? HTTP_CODES[status] ?? (status >= 500 ? 'internal' : 'refused');
+      response.status(status).json({ statusCode: status, error: HttpStatus[status] ?? 'Error', code, message } satisfies ApiErrorBody);
       return;
     }
     if (exception instanceof DomainError) {
       const status = DOMAIN_STATUS[exception.kind];
-      const issues = exception.issues.length > 0 ? { issues: exception.issues } : {};
-      response.status(status).json({ statusCode: status, error: HttpStatus[status], message: exception.message, ...issues });
+      const body: ApiErrorBody = { statusCode: status, error: HttpStatus[status], code: exception.code ?? exception.kind, message: exception.message };
+      response.status(status).json({ ...body, ...(exception.params ? { params: exception.params } : {}), ...(exception.issues.length > 0 ? { issues: exception.issues } : {}) });
       return;
     }
     this.logger.error({ msg: 'Unhandled error', method: request.method, url: request.url, error: exception });
-    response.status(500).json({ statusCode: 500, error: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' });
+    response.status(500).json({ statusCode: 500, error: 'INTERNAL_SERVER_ERROR', code: 'internal', message: 'Internal server error' } satisfies ApiErrorBody);
   }
 }

@@ -10,6 +10,7 @@ export * from './commands';
 export * from './contact-points';
 export * from './describe-condition';
 export * from './devices';
+export * from './errors';
 export * from './health';
 export * from './ingest';
 export * from './integrations';

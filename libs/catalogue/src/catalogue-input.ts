@@ -110,7 +110,7 @@ function readText(read: JsonInputReader, key: string, maxLength: number, require
 
 /** `[min, max]`: two finite numbers, min below max. */
 function readInterval(read: JsonInputReader, key: string, required: boolean): readonly [number, number] | undefined {
-  if (!read.has(key)) return required ? read.fail(key, 'is required: [min, max]') : undefined;
+  if (!read.has(key)) return required ? read.missing(key, 'is required: [min, max]') : undefined;
   const value = read.raw(key);
   if (!Array.isArray(value) || value.length !== 2 || !value.every((bound) => typeof bound === 'number' && Number.isFinite(bound) && Math.abs(bound) <= MAX_MAGNITUDE)) {
     return read.fail(key, `must be [min, max], two numbers within ±${MAX_MAGNITUDE}, got ${describe(value)}`);

@@ -78,12 +78,12 @@ describe('catalogue input', () => {
 
   it('lists every problem of a new domain', () => {
     expect(issuesOf(() => readNewDomain({ domain: 'water', description: '', extra: 1 }, catalogue))).toEqual([
-      { field: 'extra', problem: 'is not a known field; allowed: domain, description' },
-      { field: 'description', problem: 'must be a non-empty string of at most 200 characters, got ""' },
+      { field: 'extra', problem: 'is not a known field; allowed: domain, description', code: 'unknown-field', params: { allowed: 'domain, description' } },
+      { field: 'description', problem: 'must be a non-empty string of at most 200 characters, got ""', code: 'text', params: { maxLength: 200, got: '""' } },
       { field: 'domain', problem: 'water exists already' },
     ]);
     expect(issuesOf(() => readNewDomain({ domain: 'x', description: 'too short a name' }, catalogue))).toEqual([
-      { field: 'domain', problem: 'must match lower-case letters, digits and _, starting with a letter (2–32), e.g. flood' },
+      { field: 'domain', problem: 'must match lower-case letters, digits and _, starting with a letter (2–32), e.g. flood', code: 'pattern' },
     ]);
   });
 

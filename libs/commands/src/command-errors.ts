@@ -4,7 +4,7 @@ export class CommandNotFoundError extends DomainError {
   readonly kind: DomainErrorKind = 'not-found';
 
   constructor(deviceId: string, commandId: string) {
-    super(`Device ${deviceId} has no command ${commandId}`);
+    super(`Device ${deviceId} has no command ${commandId}`, { code: 'command-not-found', params: { id: commandId } });
     this.name = 'CommandNotFoundError';
   }
 }

@@ -20,16 +20,16 @@ describe('command input', () => {
 
   it('lists every problem', () => {
     expect(issuesOf(() => readCommandInput({ args: { blob: 'x'.repeat(17_000) }, expiresIn: '500ms' }))).toEqual([
-      { field: 'name', problem: 'is required' },
+      { field: 'name', problem: 'is required', code: 'required' },
       { field: 'args', problem: 'must be at most 16384 bytes as JSON' },
-      { field: 'expiresIn', problem: 'must be a duration like 500ms, 30s, 5m, 2h or 1d (or milliseconds) from 1s to 7d, got "500ms"' },
+      { field: 'expiresIn', problem: 'must be a duration like 500ms, 30s, 5m, 2h or 1d (or milliseconds) from 1s to 7d, got "500ms"', code: 'duration', params: { min: '1s', max: '7d', got: '"500ms"' } },
     ]);
-    expect(issuesOf(() => readCommandInput('reboot'))).toEqual([{ field: '(body)', problem: 'must be a JSON object, got "reboot"' }]);
+    expect(issuesOf(() => readCommandInput('reboot'))).toEqual([{ field: '(body)', problem: 'must be a JSON object, got "reboot"', code: 'not-object', params: { got: '"reboot"' } }]);
   });
 
   it('takes a desired config only as a JSON object of at most 16 KiB', () => {
     expect(readDesiredConfig({ intervalS: 30 })).toEqual({ intervalS: 30 });
-    expect(issuesOf(() => readDesiredConfig([1]))).toEqual([{ field: '(body)', problem: 'must be a JSON object, got an array' }]);
+    expect(issuesOf(() => readDesiredConfig([1]))).toEqual([{ field: '(body)', problem: 'must be a JSON object, got an array', code: 'not-object', params: { got: 'an array' } }]);
     expect(issuesOf(() => readDesiredConfig({ blob: 'x'.repeat(17_000) }))).toEqual([{ field: '(body)', problem: 'must be at most 16384 bytes as JSON' }]);
   });
 });

@@ -28,7 +28,7 @@ export function readCommandInput(body: unknown): CommandInput {
 
 /** The body of PUT /api/devices/{id}/config: one JSON object, at most MAX_COMMAND_JSON_BYTES. */
 export function readDesiredConfig(body: unknown): Readonly<Record<string, unknown>> {
-  if (!isJsonObject(body)) throw new InvalidInputError('config', [{ field: '(body)', problem: `must be a JSON object, got ${describe(body)}` }]);
+  if (!isJsonObject(body)) throw new InvalidInputError('config', [{ field: '(body)', problem: `must be a JSON object, got ${describe(body)}`, code: 'not-object', params: { got: describe(body) } }]);
   if (jsonBytes(body) > MAX_COMMAND_JSON_BYTES) throw new InvalidInputError('config', [{ field: '(body)', problem: `must be at most ${MAX_COMMAND_JSON_BYTES} bytes as JSON` }]);
   return body as Readonly<Record<string, unknown>>;
 }

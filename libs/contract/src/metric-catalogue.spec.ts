@@ -44,12 +44,12 @@ describe('domain fields of a request', () => {
     expect(readDomainField(reader, 'domain', MetricCatalogue.BUILT_IN)).toBeUndefined();
     expect(readDomainList(reader, 'domains', MetricCatalogue.BUILT_IN)).toBeUndefined();
     expect(issues).toEqual([
-      { field: 'domain', problem: 'must be one of water, power, gas, heat, traffic, got "flood"' },
-      { field: 'domains[1]', problem: 'must be one of water, power, gas, heat, traffic, got "steam"' },
+      { field: 'domain', problem: 'must be one of water, power, gas, heat, traffic, got "flood"', code: 'one-of', params: { allowed: 'water, power, gas, heat, traffic', got: '"flood"' } },
+      { field: 'domains[1]', problem: 'must be one of water, power, gas, heat, traffic, got "steam"', code: 'one-of', params: { allowed: 'water, power, gas, heat, traffic', got: '"steam"' } },
     ]);
     const good = read({ domains: ['gas', 'water'] });
     expect(readDomainList(good.reader, 'domains', MetricCatalogue.BUILT_IN)).toEqual(['gas', 'water']);
     expect(readDomainField(good.reader, 'domain', MetricCatalogue.BUILT_IN, true)).toBeUndefined();
-    expect(good.issues).toEqual([{ field: 'domain', problem: 'is required: one of water, power, gas, heat, traffic' }]);
+    expect(good.issues).toEqual([{ field: 'domain', problem: 'is required: one of water, power, gas, heat, traffic', code: 'required' }]);
   });
 });

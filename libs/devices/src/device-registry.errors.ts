@@ -4,7 +4,7 @@ export class DeviceNotFoundError extends DomainError {
   readonly kind: DomainErrorKind = 'not-found';
 
   constructor(deviceId: string) {
-    super(`Unknown device ${deviceId}`);
+    super(`Unknown device ${deviceId}`, { code: 'device-not-found', params: { id: deviceId } });
     this.name = 'DeviceNotFoundError';
   }
 }
@@ -14,7 +14,7 @@ export class DeviceOutOfScopeError extends DomainError {
   readonly kind: DomainErrorKind = 'forbidden';
 
   constructor(deviceId: string, who: string) {
-    super(`Device ${deviceId} is outside the towns and domains ${who} may see`);
+    super(`Device ${deviceId} is outside the towns and domains ${who} may see`, { code: 'device-out-of-scope', params: { id: deviceId } });
     this.name = 'DeviceOutOfScopeError';
   }
 }
@@ -35,7 +35,7 @@ export class InvalidDeviceError extends DomainError {
     message: string,
     override readonly issues: readonly DomainIssue[],
   ) {
-    super(message);
+    super(message, { code: 'invalid-input' });
     this.name = 'InvalidDeviceError';
   }
 }

@@ -56,26 +56,26 @@ describe('parseNewNetworkServer', () => {
   });
 
   it.each([
-    ['not an object', [], [{ field: '(body)', problem: 'must be a JSON object, got an array' }]],
+    ['not an object', [], [{ field: '(body)', problem: 'must be a JSON object, got an array', code: 'not-object', params: { got: 'an array' } }]],
     ['nothing', {}, [
-      { field: 'name', problem: 'is required' },
-      { field: 'kind', problem: 'is required: one of chirpstack-v4' },
-      { field: 'url', problem: 'is required: mqtt://host[:port] or mqtts://host[:port]' },
+      { field: 'name', problem: 'is required', code: 'required' },
+      { field: 'kind', problem: 'is required: one of chirpstack-v4', code: 'required' },
+      { field: 'url', problem: 'is required: mqtt://host[:port] or mqtts://host[:port]', code: 'required' },
     ]],
-    ['a name too long', { name: 'a'.repeat(41), kind: 'chirpstack-v4', url: 'mqtt://b' }, [{ field: 'name', problem: 'must be a non-empty string of at most 40 characters, got "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…"' }]],
+    ['a name too long', { name: 'a'.repeat(41), kind: 'chirpstack-v4', url: 'mqtt://b' }, [{ field: 'name', problem: 'must be a non-empty string of at most 40 characters, got "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…"', code: 'text', params: { maxLength: 40, got: '"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…"' } }]],
     ['an url that is no url', { name: 'n', kind: 'chirpstack-v4', url: 'mqtt//broker' }, [{ field: 'url', problem: 'must be mqtt://host[:port] or mqtts://host[:port]' }]],
     ['no host', { name: 'n', kind: 'chirpstack-v4', url: 'mqtt:' }, [{ field: 'url', problem: 'must name a host' }]],
     ['a websocket url', { name: 'n', kind: 'chirpstack-v4', url: 'wss://broker' }, [{ field: 'url', problem: 'must start mqtt:// or mqtts://, not wss://' }]],
     ['a path', { name: 'n', kind: 'chirpstack-v4', url: 'mqtt://broker/mqtt' }, [{ field: 'url', problem: 'must be only mqtt[s]://host[:port], without a path or query' }]],
     ['credentials in the url', { name: 'n', kind: 'chirpstack-v4', url: 'mqtts://hub:pw@broker' }, [{ field: 'url', problem: 'must not hold credentials: send username and password as fields' }]],
     ['a control character in the password', { name: 'n', kind: 'chirpstack-v4', url: 'mqtt://b', password: 'a\u0000b' }, [{ field: 'password', problem: 'must be printable text, holds U+0000' }]],
-    ['tls that is not an object', { name: 'n', kind: 'chirpstack-v4', url: 'mqtts://b', tls: 'yes' }, [{ field: 'tls', problem: 'must be a JSON object, got "yes"' }]],
-    ['an unknown tls field', { name: 'n', kind: 'chirpstack-v4', url: 'mqtts://b', tls: { cert: 'x' } }, [{ field: 'tls.cert', problem: 'is not a known field; allowed: ca, rejectUnauthorized' }]],
+    ['tls that is not an object', { name: 'n', kind: 'chirpstack-v4', url: 'mqtts://b', tls: 'yes' }, [{ field: 'tls', problem: 'must be a JSON object, got "yes"', code: 'not-object', params: { got: '"yes"' } }]],
+    ['an unknown tls field', { name: 'n', kind: 'chirpstack-v4', url: 'mqtts://b', tls: { cert: 'x' } }, [{ field: 'tls.cert', problem: 'is not a known field; allowed: ca, rejectUnauthorized', code: 'unknown-field', params: { allowed: 'ca, rejectUnauthorized' } }]],
     ['a ca without a certificate', { name: 'n', kind: 'chirpstack-v4', url: 'mqtts://b', tls: { ca: '-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----' } }, [{ field: 'tls.ca', problem: 'must be PEM text holding at least one -----BEGIN CERTIFICATE----- block' }]],
     ['a ca on a plain url', { name: 'n', kind: 'chirpstack-v4', url: 'mqtt://b', tls: { ca: CA } }, [{ field: 'tls', problem: 'applies only to an mqtts:// url: mqtt:// is plain TCP' }]],
-    ['a wildcard application', { name: 'n', kind: 'chirpstack-v4', url: 'mqtt://b', applicationIds: ['#'] }, [{ field: 'applicationIds[0]', problem: 'must be an application id of letters, digits, _, . and - (1–64), e.g. a ChirpStack application UUID, got "#"' }]],
-    ['an application twice', { name: 'n', kind: 'chirpstack-v4', url: 'mqtt://b', applicationIds: ['a', 'a'] }, [{ field: 'applicationIds', problem: 'must not repeat an entry' }]],
-    ['a client id with a slash', { name: 'n', kind: 'chirpstack-v4', url: 'mqtt://b', clientId: 'a/b' }, [{ field: 'clientId', problem: 'must match letters, digits, _, ., : and - (1–64)' }]],
+    ['a wildcard application', { name: 'n', kind: 'chirpstack-v4', url: 'mqtt://b', applicationIds: ['#'] }, [{ field: 'applicationIds[0]', problem: 'must be an application id of letters, digits, _, . and - (1–64), e.g. a ChirpStack application UUID, got "#"', code: 'list-item', params: { got: '"#"' } }]],
+    ['an application twice', { name: 'n', kind: 'chirpstack-v4', url: 'mqtt://b', applicationIds: ['a', 'a'] }, [{ field: 'applicationIds', problem: 'must not repeat an entry', code: 'repeated' }]],
+    ['a client id with a slash', { name: 'n', kind: 'chirpstack-v4', url: 'mqtt://b', clientId: 'a/b' }, [{ field: 'clientId', problem: 'must match letters, digits, _, ., : and - (1–64)', code: 'pattern' }]],
   ])('refuses %s, naming each field', (_what, body, issues) => {
     expect(issuesOf(() => parseNewNetworkServer(body))).toEqual(issues);
   });

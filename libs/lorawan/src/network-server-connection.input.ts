@@ -23,7 +23,7 @@ export function parseNewNetworkServer(body: unknown): NetworkServerConnection {
   if (read === undefined) throw new InvalidInputError('network server', issues);
   const name = read.requiredString('name', { maxLength: 40, pattern: NETWORK_SERVER_NAME_PATTERN, patternText: NETWORK_SERVER_NAME_TEXT });
   const kind = read.requiredOneOf('kind', NETWORK_SERVER_KINDS);
-  const url = read.has('url') ? readUrl(read) : read.fail('url', 'is required: mqtt://host[:port] or mqtts://host[:port]');
+  const url = read.has('url') ? readUrl(read) : read.missing('url', 'is required: mqtt://host[:port] or mqtts://host[:port]');
   const username = readNullableText(read, 'username', MAX_USERNAME) ?? null;
   const password = readNullableText(read, 'password', MAX_PASSWORD) ?? null;
   const tls = readTls(read, { ca: null, rejectUnauthorized: true });

@@ -108,7 +108,7 @@ function readKindSettings(read: JsonInputReader, kind: ContactPointKind): Contac
       const from = read.requiredString('from', { maxLength: 254, pattern: EMAIL_ADDRESS, patternText: 'an email address such as alerts@county.example' });
       const to = read.has('to')
         ? read.stringList('to', { maxItems: MAX_RECIPIENTS, pattern: EMAIL_ADDRESS, patternText: 'an email address such as duty@county.example' })
-        : read.fail('to', 'is required: a list of email addresses');
+        : read.missing('to', 'is required: a list of email addresses');
       if (to !== undefined && to.length === 0) read.fail('to', 'must name at least one address');
       if (host === undefined || from === undefined || to === undefined) return undefined;
       return { kind, settings: { host, port, security, username: username ?? null, password: password ?? null, ca: ca ?? null, from, to } };
@@ -155,7 +155,7 @@ function readSms(read: JsonInputReader): SmsSettings | undefined {
   const templateId = read.requiredString('templateId', { maxLength: 100 });
   const phoneNumbers = read.has('phoneNumbers')
     ? read.stringList('phoneNumbers', { maxItems: MAX_PHONES, pattern: PHONE_NUMBER, patternText: 'a phone number of 5–20 digits, optionally starting with +' })
-    : read.fail('phoneNumbers', 'is required: a list of phone numbers');
+    : read.missing('phoneNumbers', 'is required: a list of phone numbers');
   if (phoneNumbers !== undefined && phoneNumbers.length === 0) read.fail('phoneNumbers', 'must name at least one number');
   const success = readSuccess(read);
   if (read.issues.length > before || url === undefined || headers === undefined || templateId === undefined || phoneNumbers === undefined || success === undefined) return undefined;
@@ -183,7 +183,7 @@ function readSuccess(read: JsonInputReader): SmsSettings['success'] | undefined 
   if (success === undefined) return undefined;
   const jsonPath = success.requiredString('jsonPath', { maxLength: 200, pattern: /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, patternText: 'a dotted path such as Code or result.status' });
   const equals = success.raw('equals');
-  if (!['string', 'number', 'boolean'].includes(typeof equals)) success.fail('equals', 'is required: the string, number or boolean the answer holds on success');
+  if (!['string', 'number', 'boolean'].includes(typeof equals)) success.missing('equals', 'is required: the string, number or boolean the answer holds on success');
   if (jsonPath === undefined || !(typeof equals === 'string' || typeof equals === 'number' || typeof equals === 'boolean')) return undefined;
   return { jsonPath, equals };
 }
@@ -199,7 +199,7 @@ function checkTemplate(read: JsonInputReader, key: string, template: string): vo
 
 /** Only http(s): a contact point must not make the hub open file:, data: or other schemes. */
 function readUrl(read: JsonInputReader): string | undefined {
-  if (!read.has('url')) return read.fail('url', 'is required: an http:// or https:// URL');
+  if (!read.has('url')) return read.missing('url', 'is required: an http:// or https:// URL');
   const text = secretText(read, 'url', MAX_URL);
   if (text === undefined) return undefined;
   let url: URL;

@@ -74,13 +74,13 @@ function readDescription(read: JsonInputReader): string | undefined {
 }
 
 function readProfileDomain(read: JsonInputReader, catalogue: MetricCatalogue, required: boolean): string | undefined {
-  if (!read.has('domain')) return required ? read.fail('domain', `is required: ${domainChoices(catalogue)}`) : undefined;
+  if (!read.has('domain')) return required ? read.missing('domain', `is required: ${domainChoices(catalogue)}`) : undefined;
   const domain = read.raw('domain');
-  return typeof domain === 'string' && catalogue.hasDomain(domain) ? domain : read.fail('domain', `must be ${domainChoices(catalogue)}, got ${JSON.stringify(domain)}`);
+  return typeof domain === 'string' && catalogue.hasDomain(domain) ? domain : read.fail('domain', `must be ${domainChoices(catalogue)}, got ${JSON.stringify(domain)}`, 'one-of', { allowed: catalogue.domains().join(', '), got: JSON.stringify(domain) });
 }
 
 function readDecoder(read: JsonInputReader, required: boolean): DecoderDefinition | undefined {
-  if (!read.has('decoder')) return required ? read.fail('decoder', 'is required: { "kind": "mapping", … } or { "kind": "script", "source": … }') : undefined;
+  if (!read.has('decoder')) return required ? read.missing('decoder', 'is required: { "kind": "mapping", … } or { "kind": "script", "source": … }') : undefined;
   const decoder = read.raw('decoder');
   if (!isJsonObject(decoder) || (decoder.kind !== 'mapping' && decoder.kind !== 'script')) {
     return read.fail('decoder', 'must be an object with "kind": "mapping" (JSONata paths to metrics) or "script" (a decodeUplink codec)');
@@ -114,6 +114,6 @@ export function readSample(value: unknown, path: string, parent: JsonInputReader
 
 export function readPayload(read: JsonInputReader): string | undefined {
   const payload = read.raw('payload');
-  if (typeof payload !== 'string' || payload === '') return read.fail('payload', 'is required: the payload as text, or its bytes as hex or base64 (say which in "encoding")');
+  if (typeof payload !== 'string' || payload === '') return read.missing('payload', 'is required: the payload as text, or its bytes as hex or base64 (say which in "encoding")');
   return payload.length > MAX_SAMPLE_CHARS ? read.fail('payload', `is ${payload.length} characters; at most ${MAX_SAMPLE_CHARS}`) : payload;
 }

@@ -4,7 +4,7 @@ export class ProfileNotFoundError extends DomainError {
   readonly kind = 'not-found' as const;
 
   constructor(readonly profileId: string) {
-    super(`No device profile ${JSON.stringify(profileId)}`);
+    super(`No device profile ${JSON.stringify(profileId)}`, { code: 'profile-not-found', params: { id: profileId } });
   }
 }
 

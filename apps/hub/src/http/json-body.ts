@@ -93,3 +93,9 @@ export function bodyErrorMessage(cause: unknown): string | undefined {
   if (typeof error.code === 'string' && error.code.startsWith('Z_')) return `Request body could not be decompressed as its Content-Encoding says: ${message}`;
   return undefined;
 }
+
+/** The stable code of a body that could not be read (413's own code, `payload-too-large`, says the rest). */
+export function bodyErrorCode(cause: unknown): string | undefined {
+  if (bodyErrorMessage(cause) === undefined || (cause as { type?: unknown }).type === 'entity.too.large') return undefined;
+  return 'body-unreadable';
+}

@@ -54,7 +54,7 @@ export function parsePasswordChange(body: unknown, username: string): { currentP
   const read = JsonInputReader.of(body, '', issues, ['currentPassword', 'newPassword']);
   if (read === undefined) throw new InvalidInputError('password change', issues);
   const current = read.raw('currentPassword');
-  if (typeof current !== 'string' || current === '' || current.length > MAX_PASSWORD_LENGTH * 4) read.fail('currentPassword', 'is required');
+  if (typeof current !== 'string' || current === '' || current.length > MAX_PASSWORD_LENGTH * 4) read.missing('currentPassword');
   const newPassword = readPassword(read, 'newPassword', username);
   if (newPassword !== undefined && newPassword === current) read.fail('newPassword', 'must differ from the current password');
   if (issues.length > 0 || typeof current !== 'string' || newPassword === undefined) throw new InvalidInputError('password change', issues);
@@ -62,7 +62,7 @@ export function parsePasswordChange(body: unknown, username: string): { currentP
 }
 
 function readPassword(read: JsonInputReader, key: string, username: string): string | undefined {
-  if (!read.has(key)) return read.fail(key, 'is required');
+  if (!read.has(key)) return read.missing(key);
   const problem = passwordProblem(read.raw(key), username);
   // The problem never quotes the password (a 400 body may end up in a proxy's log).
   if (problem !== null) return read.fail(key, problem);

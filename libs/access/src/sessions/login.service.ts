@@ -126,8 +126,8 @@ function parseLogin(body: unknown): { username: string; password: string } {
   if (read === undefined) throw new InvalidInputError('login', issues);
   const username = read.raw('username');
   const password = read.raw('password');
-  if (typeof username !== 'string' || username.trim() === '' || username.length > 256) read.fail('username', 'is required');
-  if (typeof password !== 'string' || password === '' || password.length > MAX_PASSWORD_LENGTH * 4) read.fail('password', 'is required');
+  if (typeof username !== 'string' || username.trim() === '' || username.length > 256) read.missing('username');
+  if (typeof password !== 'string' || password === '' || password.length > MAX_PASSWORD_LENGTH * 4) read.missing('password');
   if (issues.length > 0) throw new InvalidInputError('login', issues);
   return { username: (username as string).trim().toLowerCase(), password: password as string };
 }

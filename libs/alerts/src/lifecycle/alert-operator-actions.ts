@@ -1,4 +1,4 @@
-import { DomainError } from '@hub/common';
+import { DomainError, type IssueParams } from '@hub/common';
 import { Alert, AlertEventDraft, AlertEventKind, AlertState, NOTIFIED_EVENT_KINDS, Resolution, snapshotOf, SYSTEM_ACTOR } from './alert';
 
 export class AlertNotFoundError extends DomainError {
@@ -14,8 +14,8 @@ export class AlertNotFoundError extends DomainError {
 export class AlertConflictError extends DomainError {
   readonly kind = 'conflict';
 
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, detail: { readonly code?: string; readonly params?: IssueParams } = {}) {
+    super(message, detail);
     this.name = 'AlertConflictError';
   }
 }
@@ -26,13 +26,13 @@ export class AlertConflictError extends DomainError {
  * acknowledge first). Operator changes are always notified: they are deliberate and rare.
  */
 export function acknowledge(alert: Alert, by: string, note: string | null, now: number): AlertEventDraft {
-  if (alert.state !== 'firing') throw new AlertConflictError(`Alert ${alert.id} is ${alert.state}; only a firing alert can be acknowledged`);
+  if (alert.state !== 'firing') throw new AlertConflictError(`Alert ${alert.id} is ${alert.state}; only a firing alert can be acknowledged`, { code: 'alert-not-firing', params: { id: alert.id, state: alert.state } });
   Object.assign(alert, { state: 'acknowledged', acknowledgedBy: by, acknowledgedAt: now, acknowledgeNote: note, updatedAt: now });
   return draft(alert, 'acknowledged', 'firing', by, note, now);
 }
 
 export function resolveByOperator(alert: Alert, by: string, note: string | null, now: number): AlertEventDraft {
-  if (alert.state === 'resolved') throw new AlertConflictError(`Alert ${alert.id} is already resolved`);
+  if (alert.state === 'resolved') throw new AlertConflictError(`Alert ${alert.id} is already resolved`, { code: 'alert-already-resolved', params: { id: alert.id } });
   return resolveWith(alert, 'operator', by, note, now);
 }
 

@@ -175,8 +175,8 @@ function readEscalation(read: JsonInputReader, context: PolicyValidationContext)
   for (const [index, item] of value.entries()) {
     const level = JsonInputReader.of(item, read.field(`escalation[${index}]`), read.issues, ['afterMs', 'contactPoints']);
     if (level === undefined) continue;
-    const afterMs = level.has('afterMs') ? level.duration('afterMs', 1000, 7 * DAY) : level.fail('afterMs', 'is required');
-    const contactPoints = level.has('contactPoints') ? readContactPoints(level, 'contactPoints', context) : level.fail('contactPoints', 'is required');
+    const afterMs = level.has('afterMs') ? level.duration('afterMs', 1000, 7 * DAY) : level.missing('afterMs');
+    const contactPoints = level.has('contactPoints') ? readContactPoints(level, 'contactPoints', context) : level.missing('contactPoints');
     if (contactPoints?.length === 0) level.fail('contactPoints', 'must name at least one contact point');
     const previous = levels.at(-1);
     if (afterMs !== undefined && previous !== undefined && afterMs <= previous.afterMs) {

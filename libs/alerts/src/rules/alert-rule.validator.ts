@@ -59,7 +59,7 @@ export function parseAlertRuleInput(body: unknown, catalogue: MetricCatalogue, w
 
   let selector: AlertRuleSpec['selector'] | undefined;
   let spec: MetricSpec | undefined;
-  if (!read.has('selector')) read.fail('selector', 'is required: { domain, metric, towns?, deviceIds? }');
+  if (!read.has('selector')) read.missing('selector', 'is required: { domain, metric, towns?, deviceIds? }');
   const selectorReader = read.object('selector', SELECTOR_KEYS);
   if (selectorReader) {
     const domain = readDomainField(selectorReader, 'domain', catalogue, true);
@@ -124,7 +124,7 @@ function readCondition(read: JsonInputReader, type: AlertCondition['type'], spec
       const direction = read.requiredOneOf('direction', CHANGE_DIRECTIONS);
       const amount = read.requiredNumber('amount', { min: Number.MIN_VALUE, max: width, what: `above 0 and at most the range width (${width})` });
       const clearAmount = read.number('clear', { min: 0, max: width }) ?? amount;
-      const windowMs = read.has('window') ? read.duration('window', 1000, DAY) : read.fail('window', 'is required: a duration like 5m');
+      const windowMs = read.has('window') ? read.duration('window', 1000, DAY) : read.missing('window', 'is required: a duration like 5m');
       const clearForMs = read.duration('clearFor', 0, DAY) ?? 0;
       if (amount !== undefined && clearAmount !== undefined && clearAmount > amount) read.fail('clear', `must be at most ${read.field('amount')} (${amount})`);
       if (direction === undefined || amount === undefined || clearAmount === undefined || windowMs === undefined) return undefined;
@@ -141,7 +141,7 @@ function readCondition(read: JsonInputReader, type: AlertCondition['type'], spec
       return { type, silentForMs, intervalMultiple, baselineMs };
     }
     case 'stuck': {
-      const windowMs = read.has('window') ? read.duration('window', 1000, 7 * DAY) : read.fail('window', 'is required: a duration like 30m');
+      const windowMs = read.has('window') ? read.duration('window', 1000, 7 * DAY) : read.missing('window', 'is required: a duration like 30m');
       const tolerance = read.number('tolerance', { min: 0, max: width }) ?? 0;
       const minReadings = read.number('minReadings', { min: 2, max: 100_000, integer: true }) ?? 3;
       if (windowMs === undefined) return undefined;

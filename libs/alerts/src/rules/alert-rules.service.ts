@@ -146,12 +146,12 @@ export class AlertRulesService {
     assertRuleInScope(by, current, current.id);
     assertRuleInScope(by, spec, current.id);
     if (basedOn !== undefined && basedOn !== current.revision) {
-      throw new AlertConflictError(`Alert rule ${current.id} is at revision ${current.revision}, not ${basedOn}: fetch it again and reapply the change`);
+      throw new AlertConflictError(`Alert rule ${current.id} is at revision ${current.revision}, not ${basedOn}: fetch it again and reapply the change`, { code: 'rule-changed-meanwhile' });
     }
     const now = this.clock();
     const next: AlertRule = { ...spec, id: current.id, revision: current.revision + 1, createdAt: current.createdAt, updatedAt: now };
     this.rules.transaction(() => {
-      if (!this.rules.update(next)) throw new AlertConflictError(`Alert rule ${current.id} was changed meanwhile: fetch it again`);
+      if (!this.rules.update(next)) throw new AlertConflictError(`Alert rule ${current.id} was changed meanwhile: fetch it again`, { code: 'rule-changed-meanwhile' });
       this.followRule(current, next, now);
       this.audit.record({ at: now, actor: by.name, action: 'rule.update', targetType: 'rule', targetId: next.id, detail: ruleChanges(current, next) });
     });
