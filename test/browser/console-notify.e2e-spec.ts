@@ -111,7 +111,7 @@ describe('operator console: contact points and notification policy (real browser
     expect(request).toMatchObject({ platform: 'webhook', method: 'POST', path: '/webhook', signatureOk: true });
     expect(verifyHubWebhook(request.headers, request.rawBody, CREDENTIALS.webhook.secret)).toBe(true);
     // Written in the language chosen in the form.
-    expect(JSON.parse(request.rawBody)).toMatchObject({ contactPoint: 'duty-webhook', test: true, subject: '【测试】【严重】Test message告警触发：test-device（Ashford）' });
+    expect(JSON.parse(request.rawBody)).toMatchObject({ contactPoint: 'duty-webhook', test: true, subject: '【测试】【严重】测试消息告警触发：test-device（Ashford）' });
 
     const listed = await hub.get<ContactPointView[]>('/api/contact-points');
     expect(listed.body.map((point) => [point.name, point.secrets])).toEqual([['duty-webhook', { secret: true }]]);

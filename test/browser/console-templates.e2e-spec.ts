@@ -47,7 +47,7 @@ describe('operator console: message templates (real browser, service)', () => {
 
   it('shows the Chinese subject and its rendering, and follows the draft as it is typed', async () => {
     await eventually(body()).toHaveValue(ZH_DEFAULT_SUBJECT);
-    await eventually(previewOf('subject')).toHaveText('【严重】Test message告警触发：test-device（Ashford）');
+    await eventually(previewOf('subject')).toHaveText('【严重】测试消息告警触发：test-device（Ashford）');
     await body().fill('{{severity}}：{{deviceId}} {{value}}{{unit}}');
     await eventually(previewOf('subject')).toHaveText('严重：test-device 1250ppm');
     await browser.screenshot('admin-message-templates');
@@ -76,7 +76,7 @@ describe('operator console: message templates (real browser, service)', () => {
     await eventually(page().getByRole('button', { name: 'Save' })).toBeDisabled();
     await page().getByRole('button', { name: 'Revert to default' }).click();
     await eventually(body()).toHaveValue(ZH_DEFAULT_SUBJECT);
-    await eventually(previewOf('subject')).toHaveText('【严重】Test message告警触发：test-device（Ashford）');
+    await eventually(previewOf('subject')).toHaveText('【严重】测试消息告警触发：test-device（Ashford）');
     expect(await zhSubject()).toMatchObject({ override: null, body: ZH_DEFAULT_SUBJECT });
     // Refused previews are answered 400 and Chromium logs them; anything else (a CSP refusal of the frame) is a defect.
     expect(browser.errors.filter((message) => !/status of 400/.test(message))).toEqual([]);

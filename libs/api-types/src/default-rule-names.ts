@@ -35,9 +35,12 @@ const DEFAULT_RULE_NAMES_ZH: Readonly<Record<string, string>> = {
   'pH outside 6.5–8.5': 'pH 超出 6.5–8.5',
 };
 
+/** Not a rule: the name of the sample alert a contact point's "send test message" sends. */
+const SAMPLE_ALERT_NAMES_ZH: Readonly<Record<string, string>> = { 'Test message': '测试消息' };
+
 /** A rule's name for a reader of `language` (`zh`, `zh-CN`, `en`…): a shipped default's translation, else as stored. */
 export function ruleNameIn(language: string, name: string): string {
-  return language.startsWith('zh') ? (DEFAULT_RULE_NAMES_ZH[name] ?? name) : name;
+  return language.startsWith('zh') ? (DEFAULT_RULE_NAMES_ZH[name] ?? SAMPLE_ALERT_NAMES_ZH[name] ?? name) : name;
 }
 
 /** The English names the table covers, for the test that keeps it in step with the packs. */

@@ -40,9 +40,9 @@ describe('alert messages (Chinese templates)', () => {
 
   it('says the same in Chinese: severity, rule, device, town, value with its unit, and the link', () => {
     const message = renderMessage(alertMessageView({ ...change, alert: { ...change.alert, id: 42 } }, 'https://hub.county.example/', zh, false, 'Asia/Shanghai'), zh);
-    expect(message.subject).toBe('【严重】Test message告警触发：test-device（Ashford）');
+    expect(message.subject).toBe('【严重】测试消息告警触发：test-device（Ashford）');
     expect(message.text).toBe(
-      'Test message告警触发（严重）\n\n规则：methane_ppm above 1000 ppm for 1m\n设备：test-device（gas）\n乡镇：Ashford\n数值：1250 ppm\n' +
+      '测试消息告警触发（严重）\n\n规则：methane_ppm 高于 1000 ppm，持续 1 分钟\n设备：test-device（gas）\n乡镇：Ashford\n数值：1250 ppm\n' +
         '开始时间：2026-12-06 09:55:00 (Asia/Shanghai)\n状态：firing\n\n在控制台查看：https://hub.county.example/alerts/42\n',
     );
     expect(message.markdown).toContain('[在控制台查看告警 42](https://hub.county.example/alerts/42)');

@@ -1,12 +1,16 @@
 import type { AlertChange } from './alert-message';
 
-/** What "send test message" sends: a plausible gas critical, marked as a test by the sender. */
+/**
+ * What "send test message" sends: a plausible gas critical, marked as a test by the sender, with its summary in each
+ * language a contact point may read (its name is translated as the default rules' are).
+ */
 export function sampleAlertChange(nowMs: number): AlertChange {
   const at = new Date(nowMs).toISOString();
   const started = new Date(nowMs - 5 * 60_000).toISOString();
   return {
     event: 'fired',
     at,
+    summaries: { zh: 'methane_ppm 高于 1000 ppm，持续 1 分钟' },
     actor: 'system',
     note: null,
     alert: {

@@ -50,7 +50,7 @@ describe('rendering with overrides', () => {
     const change = sampleAlertChange(Date.parse('2026-12-06T05:00:00Z'));
     const message = renderMessage(alertMessageView(change, 'https://hub.county.example', templates, true), templates);
     expect(message.subject).toBe('[演练]一级告警：test-device在Ashford');
-    expect(message.markdownTitle).toBe('[演练]【一级】Test message告警触发');
+    expect(message.markdownTitle).toBe('[演练]【一级】测试消息告警触发');
     expect(message.text).toContain('数值：1250 ppm\n');
     expect(zh.subject).toBe('{{testPrefix}}【{{severity}}】{{ruleName}}{{eventWords}}：{{deviceId}}{{#town}}（{{town}}）{{/town}}');
   });

@@ -1,13 +1,27 @@
-/** An API call that failed: the HTTP status (0 when the hub could not be reached) and the hub's own message. */
+import type { ApiIssue, IssueParams } from '@hub/api-types';
+import { t } from '../i18n/i18n';
+import { errorText, issueText } from './api-error-text';
+
+/**
+ * An API call that failed: the HTTP status (0 when the hub could not be reached), the hub's stable code and its
+ * message in the operator's language (see api-error-text.ts).
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    /** Field-level problems from a 400 (field → message), when the API names them. */
+    /** Field-level problems from a 400 (field → message in the operator's language), when the API names them. */
     readonly fields: Readonly<Record<string, string>> = {},
+    /** The hub's code (`device-not-found`); undefined when the hub was not reached or answered without one. */
+    readonly code?: string,
   ) {
     super(message);
     this.name = 'ApiError';
+  }
+
+  /** The hub could not be reached: said the same way by every call. */
+  static unreachable(): ApiError {
+    return new ApiError(0, t('errors.unreachable'));
   }
 
   get unreachable(): boolean {
@@ -39,12 +53,12 @@ export async function requestJson<T>(path: string, init: RequestInit & { quietUn
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
-    throw new ApiError(0, 'The hub is not answering. Check the network, or whether the service is running.');
+    throw ApiError.unreachable();
   }
   const text = await response.text();
   const body: unknown = text === '' ? undefined : safeParse(text);
   if (response.status === 401 && !quietUnauthorized) onUnauthorized();
-  if (!response.ok) throw new ApiError(response.status, messageOf(body) ?? `${response.status} ${response.statusText}`, fieldsOf(body));
+  if (!response.ok) throw refusal(response, body);
   return body as T;
 }
 
@@ -69,6 +83,16 @@ function safeParse(text: string): unknown {
   }
 }
 
+/** A refusal as the console shows it: the hub's code and values translated, its English kept where no code fits. */
+function refusal(response: Response, body: unknown): ApiError {
+  const message = messageOf(body) ?? `${response.status} ${response.statusText}`;
+  const { code, params } = typeof body === 'object' && body !== null ? (body as { code?: unknown; params?: IssueParams }) : {};
+  if (typeof code !== 'string') return new ApiError(response.status, message, fieldsOf(body));
+  // Retry-After (seconds) is the value a "try again later" sentence needs.
+  const values: IssueParams = { ...params, seconds: Number(response.headers.get('Retry-After') ?? 0) };
+  return new ApiError(response.status, errorText(code, values, message), fieldsOf(body), code);
+}
+
 function messageOf(body: unknown): string | undefined {
   if (typeof body === 'string' && body.length > 0) return body.slice(0, 300);
   if (typeof body !== 'object' || body === null) return undefined;
@@ -87,7 +111,9 @@ function fieldsOf(body: unknown): Record<string, string> {
   for (const issue of issues) {
     if (typeof issue !== 'object' || issue === null) continue;
     const { field, problem } = issue as { field?: unknown; problem?: unknown };
-    if (typeof field === 'string') fields[field] = fields[field] ? `${fields[field]}; ${String(problem)}` : String(problem ?? 'is invalid');
+    if (typeof field !== 'string') continue;
+    const text = typeof problem === 'string' ? issueText(issue as ApiIssue) : t('errors.issue.invalid');
+    fields[field] = fields[field] ? `${fields[field]}; ${text}` : text;
   }
   return fields;
 }

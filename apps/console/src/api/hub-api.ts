@@ -78,7 +78,7 @@ export const hubApi = {
       response = await fetch('/api/health', { signal: signal ?? AbortSignal.timeout(15_000), headers: { Accept: 'application/json' } });
     } catch (error) {
       if (error instanceof DOMException && error.name === 'AbortError') throw error;
-      throw new ApiError(0, 'The hub is not answering. Check the network, or whether the service is running.');
+      throw ApiError.unreachable();
     }
     if (response.status !== 200 && response.status !== 503) throw new ApiError(response.status, `Health check answered ${response.status}`);
     return (await response.json()) as HubHealth;

@@ -1,6 +1,6 @@
 import { type ConditionDocument, describeCondition, describeConditionZh } from '@hub/api-types';
 import { useLanguageForTests } from '../i18n/i18n.testing';
-import { conditionText } from './condition';
+import { conditionText, ruleSummaryText } from './condition';
 
 const CONDITIONS: [ConditionDocument, string][] = [
   [{ type: 'threshold', operator: 'above', value: 20, clear: 10, for: '0s', clearFor: '1m' }, '%LEL'],
@@ -36,5 +36,24 @@ describe('conditionText', () => {
   it('in Chinese says word for word what the hub’s describeConditionZh puts in its Chinese messages', () => {
     useLanguageForTests('zh-CN');
     for (const [condition, unit] of CONDITIONS) expect(conditionText(condition, unit)).toBe(describeConditionZh(condition, unit));
+  });
+});
+
+describe('ruleSummaryText', () => {
+  const rule = {
+    selector: { domain: 'power', metric: 'voltage_v' },
+    condition: CONDITIONS[2][0],
+    standard: 'GB/T 12325-2008 §4.3',
+  } as const;
+
+  it('in Chinese is the summary the hub’s Chinese messages carry: metric, condition, the standard cited', () => {
+    useLanguageForTests('zh-CN');
+    expect(ruleSummaryText(rule, 'V')).toBe('voltage_v 超出 207 V – 253 V，持续 5 分钟；回到 210 V – 250 V 以内时解除（GB/T 12325-2008 §4.3）');
+    expect(ruleSummaryText({ ...rule, standard: null }, 'V')).toBe('voltage_v 超出 207 V – 253 V，持续 5 分钟；回到 210 V – 250 V 以内时解除');
+  });
+
+  it('in English is the summary the hub stores with each alert', () => {
+    useLanguageForTests('en');
+    expect(ruleSummaryText(rule, 'V')).toBe(`voltage_v ${describeCondition(rule.condition, 'V')} (GB/T 12325-2008 §4.3)`);
   });
 });

@@ -1,4 +1,4 @@
-import { type ConditionDocument, ruleNameIn } from '@hub/api-types';
+import { type AlertRuleDocument, type ConditionDocument, ruleNameIn } from '@hub/api-types';
 import { currentLanguage, t } from '../i18n/i18n';
 
 /**
@@ -42,4 +42,14 @@ export function durationText(duration: string): string {
 /** A rule's name as the console's reader reads it: a shipped default rule in their language, an admin's own as typed. */
 export function ruleNameText(name: string): string {
   return ruleNameIn(currentLanguage(), name);
+}
+
+/**
+ * An alert's summary in the console's language, made from its rule as the rule now stands: the metric, the condition
+ * in words and the standard it cites. The hub stores the English summary with each alert (as it read when it fired);
+ * for a reader of another language this is the same sentence the hub's Chinese messages carry.
+ */
+export function ruleSummaryText(rule: Pick<AlertRuleDocument, 'selector' | 'condition' | 'standard'>, unit: string): string {
+  const values = { metric: rule.selector.metric, condition: conditionText(rule.condition, unit) };
+  return rule.standard ? t('condition.summaryCited', { ...values, standard: rule.standard }) : t('condition.summary', values);
 }

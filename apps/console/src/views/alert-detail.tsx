@@ -7,11 +7,11 @@ import { AlertStateBadge, domainLabel, SeverityBadge } from '../components/alert
 import { Chart } from '../components/chart';
 import { ErrorNotice, Loading } from '../components/states';
 import { Time } from '../components/time';
-import { conditionText, durationText, ruleNameText } from '../format/condition';
+import { conditionText, durationText, ruleNameText, ruleSummaryText } from '../format/condition';
 import { formatDateTime } from '../format/time';
 import { formatValue, metricLabel } from '../format/values';
 import { useResource } from '../hooks/use-resource';
-import { type MessageId, t } from '../i18n/i18n';
+import { currentLanguage, type MessageId, t } from '../i18n/i18n';
 import { useLiveEvent } from '../live/live-feed';
 import { Link } from '../router';
 import { ActionForm } from './alert-action-form';
@@ -51,7 +51,9 @@ export function AlertDetail(props: { id: number; closeHref: string; onChanged: (
   const detail = useResource(
     async (signal) => {
       const [alert, history] = await Promise.all([hubApi.alert(props.id, signal), hubApi.alertHistory(props.id, signal)]);
-      return { alert, history };
+      // The stored summary is English: another language's reader gets it made from the rule (kept when the rule is gone).
+      const rule = currentLanguage() === 'en' ? undefined : await hubApi.rule(alert.ruleId, signal).catch(() => undefined);
+      return { alert, history, summary: rule ? ruleSummaryText(rule, alert.unit) : alert.summary };
     },
     [props.id],
     { refreshMs: 15_000, reloadOn: ['hello'] },
@@ -83,7 +85,7 @@ export function AlertDetail(props: { id: number; closeHref: string; onChanged: (
       <h2 id="alert-title" ref={heading} tabIndex={-1}>
         {ruleNameText(alert.ruleName)} — {alert.deviceId}
       </h2>
-      <p class="detail-summary">{alert.summary}</p>
+      <p class="detail-summary">{detail.data.summary}</p>
       <dl class="detail-grid">
         <div>
           <dt>{t('alert.detail.device')}</dt>

@@ -86,7 +86,7 @@ export function LoginView(props: { reason: keyof typeof REASON_TEXT }): JSX.Elem
 function loginProblem(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.status === 401) return t('login.wrong');
-    if (error.status === 429) return `${error.message}.`;
+    if (error.status === 429) return t('login.throttled', { message: error.message });
     if (error.unreachable) return error.message;
     return t('login.refused', { status: error.status, message: error.message });
   }

@@ -43,7 +43,7 @@ describe('NotificationTemplatesService', () => {
     });
     expect(stored.templatesFor('zh').subject).toBe(ZH_SUBJECT);
     expect(stored.templatesFor('en').subject).toBe('{{testPrefix}}[{{severity}}] {{ruleName}} {{eventWords}}: {{deviceId}}{{#town}} in {{town}}{{/town}}');
-    expect(service.preview({ language: 'zh', test: true }, ADMIN).subject).toBe('【测试】【严重】test-device：Test message');
+    expect(service.preview({ language: 'zh', test: true }, ADMIN).subject).toBe('【测试】【严重】test-device：测试消息');
     expect(audit.list({ limit: 1 })[0]).toMatchObject({
       actor: 'alice',
       action: 'notification-template.update',
@@ -96,7 +96,7 @@ describe('NotificationTemplatesService', () => {
       const settings = { url: `http://127.0.0.1:${address.port}/hook`, secret: null };
       await sender.send({ name: 'zh-hook', language: 'zh', kind: 'webhook', settings }, sampleAlertChange(clock), { test: true });
       await sender.send({ name: 'en-hook', language: null, kind: 'webhook', settings }, sampleAlertChange(clock), { test: true });
-      expect(bodies.map((body) => (JSON.parse(body) as { subject: string }).subject)).toEqual(['【测试】【严重】test-device：Test message', '[TEST] [CRITICAL] Test message fired: test-device in Ashford']);
+      expect(bodies.map((body) => (JSON.parse(body) as { subject: string }).subject)).toEqual(['【测试】【严重】test-device：测试消息', '[TEST] [CRITICAL] Test message fired: test-device in Ashford']);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
