@@ -1,5 +1,4 @@
 import { setupI18n } from '@lingui/core';
-import { compileMessage } from '@lingui/message-utils/compileMessage';
 import type en from './catalogues/en.json';
 import { CATALOGUE_LOADERS } from './catalogue-loaders';
 import { type Language, preferredLanguage } from './languages';
@@ -9,10 +8,9 @@ export type MessageId = keyof typeof en;
 
 /**
  * The console's words: Lingui's runtime with ICU MessageFormat messages ("{count, plural, one {# alert} other {#
- * alerts}}"), compiled when a catalogue loads. `t` reads the language in force; a switch re-renders the app.
+ * alerts}}"), compiled when the console is built (vite.config.mts). `t` reads the language in force; a switch re-renders the app.
  */
 export const i18n = setupI18n();
-i18n.setMessagesCompiler(compileMessage);
 
 const STORAGE_KEY = 'hub.language';
 const listeners = new Set<(language: Language) => void>();
