@@ -8,6 +8,7 @@ import { openSqliteDatabase } from '@hub/store';
 import { ACCESS_CONTROLLERS, accessProviders } from './access/access.providers';
 import { AccessGuard } from './access/access.guard';
 import { ALERT_CONTROLLERS, alertProviders } from './alerts/alert.providers';
+import { AREA_ROLLUP_CONTROLLERS, areaRollupProviders } from './areas/area-rollup.providers';
 import { CATALOGUE_CONTROLLERS, catalogueProviders } from './catalogue/catalogue.providers';
 import { CONTACT_POINT_CONTROLLERS, contactPointProviders } from './contact-points/contact-points.providers';
 import { NOTIFICATION_TEMPLATE_CONTROLLERS, notificationTemplateProviders } from './notification-templates/notification-templates.providers';
@@ -55,6 +56,7 @@ export class HubModule {
         ...CONTACT_POINT_CONTROLLERS,
         ...NOTIFICATION_TEMPLATE_CONTROLLERS,
         ...STANDARDS_CONTROLLERS,
+        ...AREA_ROLLUP_CONTROLLERS,
       ],
       providers: [
         ...infrastructureProviders(config),
@@ -64,6 +66,7 @@ export class HubModule {
         ...profileProviders(),
         ...ingestProviders(config),
         ...deviceProviders(config),
+        ...areaRollupProviders(config),
         ...deadLetterProviders(config),
         ...healthProviders(),
         ...alertProviders(config),

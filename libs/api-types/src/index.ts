@@ -5,6 +5,7 @@
  */
 export type { Catalogue, CatalogueDomain, CatalogueMetric, Domain, RejectReason } from '@hub/contract';
 export * from './access';
+export * from './areas';
 export * from './alerts';
 export * from './commands';
 export * from './contact-points';

@@ -1,0 +1,71 @@
+import { TOWN_NAME_PATTERN } from '@hub/common';
+import type { AccessScope } from '@hub/access';
+
+/**
+ * An area of the county by its path: the county itself (''), a town (`Ashford`) or a village or street of a town
+ * (`Ashford/Millbrook`). Area names never hold a `/`, so the path splits without escapes. Readings carry the town
+ * and village as InfluxDB tags, which is how a roll-up finds an area's readings.
+ */
+export type AreaPath = { readonly level: 'county' } | { readonly level: 'town'; readonly town: string } | { readonly level: 'village'; readonly town: string; readonly village: string };
+
+export const COUNTY: AreaPath = { level: 'county' };
+
+export const AREA_PATH_RULE = 'a town, or Town/Village, each name 1–100 characters without control or invisible characters (percent-encode the /: Ashford%2FMillbrook)';
+
+/** The area a path names, or undefined when it cannot name one (empty names, more than two levels, unprintable). */
+export function parseAreaPath(path: string): AreaPath | undefined {
+  if (path === '') return COUNTY;
+  const names = path.split('/');
+  if (names.length > 2 || !names.every((name) => TOWN_NAME_PATTERN.test(name))) return undefined;
+  return names.length === 1 ? { level: 'town', town: names[0] } : { level: 'village', town: names[0], village: names[1] };
+}
+
+export function formatAreaPath(area: AreaPath): string {
+  switch (area.level) {
+    case 'county':
+      return '';
+    case 'town':
+      return area.town;
+    case 'village':
+      return `${area.town}/${area.village}`;
+  }
+}
+
+/** "the county", "Ashford", "Ashford/Millbrook": for messages. */
+export function describeArea(area: AreaPath): string {
+  return area.level === 'county' ? 'the county' : formatAreaPath(area);
+}
+
+/** Whether `outer` contains `inner` (an area contains itself; the county contains everything). */
+export function areaContains(outer: AreaPath, inner: AreaPath): boolean {
+  switch (outer.level) {
+    case 'county':
+      return true;
+    case 'town':
+      return inner.level !== 'county' && inner.town === outer.town;
+    case 'village':
+      return inner.level === 'village' && inner.town === outer.town && inner.village === outer.village;
+  }
+}
+
+/**
+ * The areas a scope's `towns` list names (its entries are area paths: `Ashford` covers the town and its villages,
+ * `Ashford/Millbrook` only that village); null for a scope without towns, which covers the whole county. An entry no
+ * area can have (e.g. an old town name holding a `/` and more) covers nothing.
+ */
+export function scopeAreas(scope: Pick<AccessScope, 'towns'>): AreaPath[] | null {
+  if (scope.towns.length === 0) return null;
+  return scope.towns.map(parseAreaPath).filter((area): area is AreaPath => area !== undefined && area.level !== 'county');
+}
+
+/** Whether the scope covers all of `area`. */
+export function scopeCoversArea(scope: Pick<AccessScope, 'towns'>, area: AreaPath): boolean {
+  const areas = scopeAreas(scope);
+  return areas === null || areas.some((entry) => areaContains(entry, area));
+}
+
+/** Whether the scope covers any part of `area` (a town-scoped principal sees part of the county; a village-scoped one part of its town). */
+export function scopeTouchesArea(scope: Pick<AccessScope, 'towns'>, area: AreaPath): boolean {
+  const areas = scopeAreas(scope);
+  return areas === null || areas.some((entry) => areaContains(entry, area) || areaContains(area, entry));
+}
