@@ -6,6 +6,7 @@
 export type { Catalogue, CatalogueDomain, CatalogueMetric, Domain, RejectReason } from '@hub/contract';
 export * from './access';
 export * from './alerts';
+export * from './areas';
 export * from './commands';
 export * from './contact-points';
 export * from './describe-condition';

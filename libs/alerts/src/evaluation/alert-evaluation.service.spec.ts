@@ -43,6 +43,10 @@ class StaticDirectory implements DeviceDirectory {
   townOf(deviceId: string): string | null {
     return this.devices.find((device) => device.deviceId === deviceId)?.town ?? null;
   }
+
+  villageOf(deviceId: string): string | null {
+    return this.devices.find((device) => device.deviceId === deviceId)?.village ?? null;
+  }
 }
 
 const detailColumns = ['time', 'min', 'max', 'mean', 'last', 'count'];
