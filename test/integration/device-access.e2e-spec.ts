@@ -87,7 +87,7 @@ describe('device identity and topic ACL (real service, real MQTT, real influxd)'
     const invalid = await hub.request<{ issues: unknown[] }>('POST', '/api/devices', { deviceId: 'bad id', domain: 'steam', latitude: 91, towm: 'x' });
     expect(invalid.status).toBe(400);
     expect(invalid.body.issues).toEqual([
-      { field: 'towm', problem: 'unknown field; allowed: deviceId, domain, town, site, latitude, longitude, expectedIntervalS, description, enabled, profileId, devEui, kind, gatewayId, gatewayDomains' },
+      { field: 'towm', problem: 'unknown field; allowed: deviceId, domain, town, village, site, latitude, longitude, expectedIntervalS, description, enabled, profileId, devEui, kind, gatewayId, gatewayDomains' },
       { field: 'deviceId', problem: 'must match ^[A-Za-z0-9_-]{1,64}$, got "bad id"' },
       { field: 'domain', problem: 'must be one of water, power, gas, heat, traffic, got "steam"' },
       { field: 'latitude', problem: 'must be from -90 to 90, got 91' },
@@ -275,7 +275,7 @@ describe('device identity and topic ACL (real service, real MQTT, real influxd)'
     const header = await fetch(`${hub.httpUrl}/api/devices/import`, { method: 'POST', headers: { ...hub.adminHeaders, 'content-type': 'text/csv' }, body: 'device_id,domian\nx,gas\n' });
     expect(header.status).toBe(400);
     expect(((await header.json()) as { issues: unknown[] }).issues).toEqual([
-      { field: 'domian', problem: 'unknown column; allowed: device_id, domain, town, site, latitude, longitude, expected_interval, description, enabled, kind, gateway_id, gateway_domains, profile_id, dev_eui' },
+      { field: 'domian', problem: 'unknown column; allowed: device_id, domain, town, village, site, latitude, longitude, expected_interval, description, enabled, kind, gateway_id, gateway_domains, profile_id, dev_eui' },
       { field: 'domain', problem: 'required column is missing from the header row' },
     ]);
     const xml = await fetch(`${hub.httpUrl}/api/devices/import`, { method: 'POST', headers: { ...hub.adminHeaders, 'content-type': 'application/xml' }, body: '<devices/>' });

@@ -210,7 +210,7 @@ async function main(argv: readonly string[]): Promise<void> {
 function staticDirectory(devices: readonly DirectoryDevice[]): DeviceDirectory {
   const byDomain = new Map<string, DirectoryDevice[]>();
   for (const device of devices) byDomain.set(device.domain, [...(byDomain.get(device.domain) ?? []), device]);
-  return { devicesIn: (domain: Domain) => byDomain.get(domain) ?? [], townOf: () => null };
+  return { devicesIn: (domain: Domain) => byDomain.get(domain) ?? [], townOf: () => null, villageOf: () => null };
 }
 
 function influxdVersion(): string {

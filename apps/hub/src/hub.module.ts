@@ -9,6 +9,7 @@ import { ACCESS_CONTROLLERS, accessProviders } from './access/access.providers';
 import { AccessGuard } from './access/access.guard';
 import { ALERT_CONTROLLERS, alertProviders } from './alerts/alert.providers';
 import { AREA_ROLLUP_CONTROLLERS, areaRollupProviders } from './areas/area-rollup.providers';
+import { AREA_CONTROLLERS, areaProviders } from './areas/areas.providers';
 import { CATALOGUE_CONTROLLERS, catalogueProviders } from './catalogue/catalogue.providers';
 import { CONTACT_POINT_CONTROLLERS, contactPointProviders } from './contact-points/contact-points.providers';
 import { NOTIFICATION_TEMPLATE_CONTROLLERS, notificationTemplateProviders } from './notification-templates/notification-templates.providers';
@@ -42,6 +43,7 @@ export class HubModule {
       imports: [ScheduleModule.forRoot()],
       controllers: [
         ...DEVICE_CONTROLLERS,
+        ...AREA_CONTROLLERS,
         ...DEAD_LETTER_CONTROLLERS,
         ...HEALTH_CONTROLLERS,
         ...INGEST_CONTROLLERS,
@@ -67,6 +69,7 @@ export class HubModule {
         ...ingestProviders(config),
         ...deviceProviders(config),
         ...areaRollupProviders(config),
+        ...areaProviders(),
         ...deadLetterProviders(config),
         ...healthProviders(),
         ...alertProviders(config),

@@ -3,7 +3,7 @@ export const HUB_CONFIG = Symbol('HUB_CONFIG');
 export const SQLITE_DATABASE = Symbol('SQLITE_DATABASE');
 export const LINE_SINK = Symbol('LINE_SINK');
 export const MQTT_ACCESS_POLICY = Symbol('MQTT_ACCESS_POLICY');
-/** `(deviceId) => town | null` from the device registry (libs/access DeviceTownLookup), for town-scoped views. */
-export const DEVICE_TOWN_LOOKUP = Symbol('DEVICE_TOWN_LOOKUP');
+/** `(deviceId) => area path | null` from the device registry (libs/access DeviceAreaLookup), for town-scoped views. */
+export const DEVICE_AREA_LOOKUP = Symbol('DEVICE_AREA_LOOKUP');
 /** Where the LoRaWAN bridges deliver network servers' events (@hub/lorawan UplinkSink): the ingest side of issue 15. */
 export const UPLINK_SINK = Symbol('UPLINK_SINK');

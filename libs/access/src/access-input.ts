@@ -1,5 +1,5 @@
 import { type Domain, type MetricCatalogue, readDomainList } from '@hub/contract';
-import { InvalidInputError, JsonInputReader, TOWN_NAME_PATTERN, TOWN_NAME_RULE } from '@hub/common';
+import { InvalidInputError, JsonInputReader, AREA_PATH_PATTERN, AREA_PATH_RULE } from '@hub/common';
 import { AccessScope, ROLES, Role } from './access-scope';
 
 export { InvalidInputError, JsonInputReader };
@@ -9,7 +9,7 @@ export { InvalidInputError, JsonInputReader };
  * absent from the body are absent from the result. Shared by operators and API keys.
  */
 export function readScope(read: JsonInputReader, catalogue: MetricCatalogue): { towns?: string[]; domains?: Domain[] } {
-  const towns = read.stringList('towns', { maxItems: 200, pattern: TOWN_NAME_PATTERN, patternText: TOWN_NAME_RULE });
+  const towns = read.stringList('towns', { maxItems: 200, pattern: AREA_PATH_PATTERN, patternText: AREA_PATH_RULE });
   const domains = readDomainList(read, 'domains', catalogue);
   return { ...(towns === undefined ? {} : { towns }), ...(domains === undefined ? {} : { domains }) };
 }

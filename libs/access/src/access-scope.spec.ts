@@ -24,6 +24,19 @@ describe('scopeCovers', () => {
     expect(scopeCovers(scope, { town: null, domain: 'gas' })).toBe(false);
   });
 
+  it('lets a town cover its villages and a village only itself', () => {
+    const town = { towns: ['Ashford'], domains: [] };
+    const village = { towns: ['Ashford/Millbrook'], domains: [] };
+    expect(scopeCovers(town, { town: 'Ashford', village: 'Millbrook', domain: 'water' })).toBe(true);
+    expect(scopeCovers(town, { town: 'Ashford', village: null, domain: 'water' })).toBe(true);
+    expect(scopeCovers(village, { town: 'Ashford', village: 'Millbrook', domain: 'water' })).toBe(true);
+    expect(scopeCovers(village, { town: 'Ashford', village: 'Oakley', domain: 'water' })).toBe(false);
+    expect(scopeCovers(village, { town: 'Ashford', village: null, domain: 'water' })).toBe(false);
+    expect(scopeCovers(village, { town: 'Ashford', domain: 'water' })).toBe(false);
+    expect(scopeCovers(village, { town: 'Brook', village: 'Millbrook', domain: 'water' })).toBe(false);
+    expect(scopeCovers({ towns: ['Ashford/Millbrook'], domains: ['gas'] }, { town: 'Ashford', village: 'Millbrook', domain: 'water' })).toBe(false);
+  });
+
   it('needs both the town and the domain to match when both are scoped', () => {
     const scope = { towns: ['Ashford'], domains: ['water' as const] };
     expect(scopeCovers(scope, { town: 'Ashford', domain: 'water' })).toBe(true);

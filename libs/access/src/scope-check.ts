@@ -1,3 +1,4 @@
+import { anyAreaCovers } from '@hub/common';
 import { AccessScope, isCountyWide, Principal, ScopedThing, scopeCovers } from './access-scope';
 import { AccessDeniedError } from './access-errors';
 
@@ -25,31 +26,44 @@ export function describeScope(scope: AccessScope): string {
 }
 
 /**
- * The scope as SQL conditions on a table's town and domain columns (`town IN (…)`, `domain IN (…)`), with named
- * parameters prefixed `scopeTown`/`scopeDomain`. A NULL town or domain never matches a non-empty list, as in
- * scopeCovers. `townExpression` may be a function call, e.g. `hub_town_of(device_id)`.
+ * The scope as SQL conditions on a table's area and domain columns, with named parameters prefixed
+ * `scopeTown`/`scopeDomain`. `areaExpression` yields the thing's area path (`Town` or `Town/Village`, see
+ * areaSqlOf): a scope entry matches the same path or, for a town, any path under it. A NULL area or domain never
+ * matches a non-empty list, as in scopeCovers. The expression may be a function call, e.g. `hub_area_of(device_id)`.
  */
-export function scopeSql(scope: AccessScope, townExpression: string, domainExpression: string): { clauses: string[]; params: Record<string, string> } {
+export function scopeSql(scope: AccessScope, areaExpression: string, domainExpression: string): { clauses: string[]; params: Record<string, string> } {
   const clauses: string[] = [];
   const params: Record<string, string> = {};
-  const inList = (expression: string, values: readonly string[], prefix: string): void => {
-    if (values.length === 0) return;
-    clauses.push(`${expression} IN (${values.map((_, index) => `@${prefix}${index}`).join(', ')})`);
-    values.forEach((value, index) => (params[`${prefix}${index}`] = value));
-  };
-  inList(townExpression, scope.towns, 'scopeTown');
-  inList(domainExpression, scope.domains, 'scopeDomain');
+  if (scope.towns.length > 0) {
+    // substr, not LIKE: an area name may hold % or _.
+    const terms = scope.towns.map((town, index) => {
+      params[`scopeTown${index}`] = town;
+      params[`scopeTownUnder${index}`] = `${town}/`;
+      return `${areaExpression} = @scopeTown${index} OR substr(${areaExpression}, 1, length(@scopeTownUnder${index})) = @scopeTownUnder${index}`;
+    });
+    clauses.push(`(${terms.join(' OR ')})`);
+  }
+  if (scope.domains.length > 0) {
+    clauses.push(`${domainExpression} IN (${scope.domains.map((_, index) => `@scopeDomain${index}`).join(', ')})`);
+    scope.domains.forEach((value, index) => (params[`scopeDomain${index}`] = value));
+  }
   return { clauses, params };
 }
 
+/** The SQL of a row's area path from its town and village columns, for scopeSql. */
+export function areaSqlOf(townColumn: string, villageColumn: string): string {
+  return `(CASE WHEN ${villageColumn} IS NULL THEN ${townColumn} ELSE ${townColumn} || '/' || ${villageColumn} END)`;
+}
+
 /**
- * Whether `inner` is no wider than `outer`: a town-scoped admin may only hand out scopes inside their own towns (and
- * domains), never the county. Empty lists mean "all", so a county-wide outer allows anything.
+ * Whether `inner` is no wider than `outer`: a town-scoped admin may only hand out scopes inside their own towns (a
+ * town's admin may hand out its villages) and domains, never the county. Empty lists mean "all", so a county-wide
+ * outer allows anything.
  */
 export function scopeWithin(inner: AccessScope, outer: AccessScope): boolean {
-  const within = (innerList: readonly string[], outerList: readonly string[]): boolean =>
-    outerList.length === 0 || (innerList.length > 0 && innerList.every((item) => outerList.includes(item)));
-  return within(inner.towns, outer.towns) && within(inner.domains, outer.domains);
+  const within = (innerList: readonly string[], outerList: readonly string[], covers: (outerItem: string, item: string) => boolean): boolean =>
+    outerList.length === 0 || (innerList.length > 0 && innerList.every((item) => outerList.some((outerItem) => covers(outerItem, item))));
+  return within(inner.towns, outer.towns, (outerItem, item) => anyAreaCovers([outerItem], item)) && within(inner.domains, outer.domains, (outerItem, item) => outerItem === item);
 }
 
 /** Throws 403 unless `scope` (of an operator or key being made or changed) is inside the acting principal's own. */
@@ -60,7 +74,8 @@ export function assertScopeWithin(principal: Pick<Principal, 'name' | 'scope'>, 
 }
 
 /**
- * The town of a device, from the device registry (null: unknown device, or provisioned without a town). Town-scoped
- * views of things that only carry a device id (dead letters, device events, MQTT deliveries) need it.
+ * The area path of a device (`Town` or `Town/Village`), from the device registry (null: unknown device, or
+ * provisioned without a town). Town-scoped views of things that only carry a device id (dead letters, device
+ * events, MQTT deliveries) need it.
  */
-export type DeviceTownLookup = (deviceId: string) => string | null;
+export type DeviceAreaLookup = (deviceId: string) => string | null;

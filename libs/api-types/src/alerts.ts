@@ -106,6 +106,8 @@ export interface AlertView {
   unit: string;
   deviceId: string;
   town: string | null;
+  /** The device's village within its town (as the registry placed it when the alert was raised); null when none. */
+  village: string | null;
   summary: string;
   /** Event time the condition began. */
   startedAt: string;

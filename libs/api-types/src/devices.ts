@@ -34,6 +34,7 @@ export interface DeviceView {
   readonly status: DeviceStatus | null;
   readonly enabled: boolean | null;
   readonly town: string | null;
+  readonly village: string | null;
   readonly site: string | null;
   readonly location: { readonly latitude: number; readonly longitude: number } | null;
   readonly expectedIntervalS: number | null;

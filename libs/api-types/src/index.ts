@@ -7,6 +7,7 @@ export type { Catalogue, CatalogueDomain, CatalogueMetric, Domain, RejectReason 
 export * from './access';
 export * from './areas';
 export * from './alerts';
+export * from './areas';
 export * from './commands';
 export * from './contact-points';
 export * from './describe-condition';

@@ -1,3 +1,4 @@
+export * from './area-path';
 export * from './domain-error';
 export * from './duration';
 export * from './hub-logger';

@@ -1,5 +1,5 @@
 // Control, format (bidi overrides, zero-width, BOM) and lone surrogate code points, plus the two JavaScript line breaks.
-const UNPRINTABLE_CLASS = '[\\p{Cc}\\p{Cf}\\p{Cs}\\u2028\\u2029]';
+export const UNPRINTABLE_CLASS = '[\\p{Cc}\\p{Cf}\\p{Cs}\\u2028\\u2029]';
 const UNPRINTABLE = new RegExp(UNPRINTABLE_CLASS, 'gu');
 const FIRST_UNPRINTABLE = new RegExp(UNPRINTABLE_CLASS, 'u');
 

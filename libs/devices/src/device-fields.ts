@@ -9,7 +9,7 @@ export const MAX_DESCRIPTION_LENGTH = 500;
 export const MAX_EXPECTED_INTERVAL_S = 7 * 86_400;
 
 /** The fields of the JSON API, in the order they are documented. */
-export const DETAIL_FIELDS = ['town', 'site', 'latitude', 'longitude', 'expectedIntervalS', 'description', 'enabled', 'profileId', 'devEui'] as const;
+export const DETAIL_FIELDS = ['town', 'village', 'site', 'latitude', 'longitude', 'expectedIntervalS', 'description', 'enabled', 'profileId', 'devEui'] as const;
 export type DetailField = (typeof DETAIL_FIELDS)[number];
 /** Gateways: `kind` is set at provisioning; a child's `gatewayId` and a gateway's `gatewayDomains` may change later. */
 export const GATEWAY_FIELDS = ['kind', 'gatewayId', 'gatewayDomains'] as const;
@@ -116,7 +116,8 @@ export function readDomain(value: unknown, problems: DomainIssue[], catalogue: M
 function readDetails(raw: RawDevice, text: boolean, problems: DomainIssue[], partial: boolean): Partial<DeviceDetails> {
   const profile: { -readonly [K in keyof DeviceDetails]?: DeviceDetails[K] } = {};
   const given = (field: DetailField): boolean => raw[field] !== undefined && !(text && raw[field] === '');
-  if (given('town')) profile.town = readLabel(raw.town, 'town', MAX_TOWN_LENGTH, problems);
+  if (given('town')) profile.town = readAreaName(raw.town, 'town', problems);
+  if (given('village')) profile.village = readAreaName(raw.village, 'village', problems);
   if (given('site')) profile.site = readLabel(raw.site, 'site', MAX_SITE_LENGTH, problems);
   if (given('latitude')) profile.latitude = readNumber(raw.latitude, 'latitude', -90, 90, text, problems);
   if (given('longitude')) profile.longitude = readNumber(raw.longitude, 'longitude', -180, 180, text, problems);
@@ -127,6 +128,7 @@ function readDetails(raw: RawDevice, text: boolean, problems: DomainIssue[], par
   if (given('devEui')) profile.devEui = readDevEui(raw.devEui, problems);
   const hasLatitude = given('latitude') && profile.latitude !== null;
   const hasLongitude = given('longitude') && profile.longitude !== null;
+  if (!partial && profile.village != null && profile.town == null) problems.push({ field: 'village', problem: 'a village is within a town: give the town too' });
   if (!partial && hasLatitude !== hasLongitude) {
     problems.push({ field: hasLatitude ? 'longitude' : 'latitude', problem: 'latitude and longitude go together: give both or neither' });
   }
@@ -148,6 +150,13 @@ function readLabel(value: unknown, field: string, maxLength: number, problems: D
   }
   if (text.length > maxLength) return fail(problems, field, `at most ${maxLength} characters, got ${text.length}`);
   return text;
+}
+
+/** A town or a village: a label (see readLabel) without `/`, which separates a town from its village in area paths. */
+function readAreaName(value: unknown, field: 'town' | 'village', problems: DomainIssue[]): string | null {
+  const name = readLabel(value, field, MAX_TOWN_LENGTH, problems);
+  if (name !== null && name.includes('/')) return fail(problems, field, `must not contain "/" (it separates a town from its village in area paths), got ${shown(name)}`);
+  return name;
 }
 
 function readNumber(value: unknown, field: string, min: number, max: number, text: boolean, problems: DomainIssue[]): number | null {

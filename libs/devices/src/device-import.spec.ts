@@ -14,7 +14,7 @@ describe('readDeviceCsv', () => {
     expect(readDeviceCsv('device_id,twon,town,town\nx,y,z,w\n')).toEqual({
       ok: false,
       problems: [
-        { field: 'twon', problem: `unknown column; allowed: ${[...HEADER.split(','), 'kind', 'gateway_id', 'gateway_domains', 'profile_id', 'dev_eui'].join(', ')}` },
+        { field: 'twon', problem: `unknown column; allowed: ${['device_id', 'domain', 'town', 'village', ...HEADER.split(',').slice(3), 'kind', 'gateway_id', 'gateway_domains', 'profile_id', 'dev_eui'].join(', ')}` },
         { field: 'town', problem: 'column appears more than once' },
         { field: 'domain', problem: 'required column is missing from the header row' },
       ],

@@ -12,6 +12,7 @@ export const CSV_COLUMNS: Readonly<Record<string, string>> = {
   device_id: 'deviceId',
   domain: 'domain',
   town: 'town',
+  village: 'village',
   site: 'site',
   latitude: 'latitude',
   longitude: 'longitude',

@@ -1,5 +1,5 @@
 import { AccessScope, scopeCovers } from '@hub/access';
-import type { HubLogger, DomainIssue } from '@hub/common';
+import { areaPathOf, type HubLogger, type DomainIssue, quoted } from '@hub/common';
 import type { TagSet } from '@hub/influx';
 import type { CatalogueSource, Domain } from '@hub/contract';
 import type { NewAuditEntry } from '@hub/store';
@@ -37,6 +37,15 @@ export interface ProfileDirectory {
   domainOf(profileId: string): Domain | undefined;
 }
 
+/**
+ * The areas feature, as the registry needs it: a device's village must be a registered village of its town, and a
+ * town a device names for the first time is registered on the spot (see AreasService).
+ */
+export interface AreaDirectory {
+  hasVillage(town: string, village: string): boolean;
+  registerTownsOnFirstUse(actor: RegistryActor, uses: ReadonlyArray<{ town: string; deviceId: string }>): void;
+}
+
 export interface ProvisionedDevice {
   readonly device: RegistryDevice;
   /** Shown once; only its hash is kept. */
@@ -67,6 +76,7 @@ export class DeviceRegistryService {
   /** DevEUI → device id: a network server's uplink finds its device without a scan. */
   private readonly byDevEui = new Map<string, string>();
   private profiles: ProfileDirectory = { domainOf: () => undefined };
+  private areas: AreaDirectory = { hasVillage: () => false, registerTownsOnFirstUse: () => undefined };
   private readonly repository: RegistryDeviceRepository;
   private readonly audit: DeviceRegistryDeps['audit'];
   readonly catalogue: CatalogueSource;
@@ -90,6 +100,11 @@ export class DeviceRegistryService {
   /** The profiles feature, once it exists (it counts the devices that use a profile, so it needs the registry first). */
   useProfiles(profiles: ProfileDirectory): void {
     this.profiles = profiles;
+  }
+
+  /** The areas feature, once it exists (it counts the registry's devices, so it needs the registry first). */
+  useAreas(areas: AreaDirectory): void {
+    this.areas = areas;
   }
 
   /** Rows of another feature that go with a deleted device (the commands feature's queue and configuration). */
@@ -120,7 +135,7 @@ export class DeviceRegistryService {
     return [...this.devices.values()];
   }
 
-  /** InfluxDB tags of a registered device's readings (site, town), sorted by key; empty for others. */
+  /** InfluxDB tags of a registered device's readings (site, town, village), sorted by key; empty for others. */
   tagsOf(deviceId: string): TagSet {
     return this.tags.get(deviceId) ?? NO_TAGS;
   }
@@ -136,6 +151,12 @@ export class DeviceRegistryService {
 
   townOf(deviceId: string): string | null {
     return this.devices.get(deviceId)?.town ?? null;
+  }
+
+  /** The device's area path, `Town` or `Town/Village` (null: unknown device, or in no town). */
+  areaOf(deviceId: string): string | null {
+    const device = this.devices.get(deviceId);
+    return device === undefined ? null : areaPathOf(device);
   }
 
   provision(actor: RegistryActor, raw: RawDevice): ProvisionedDevice {
@@ -160,7 +181,15 @@ export class DeviceRegistryService {
     if (existing?.status === 'quarantined') return { field: 'deviceId', problem: 'is waiting in quarantine: approve it instead' };
     if (existing !== undefined) return { field: 'deviceId', problem: 'is already provisioned (PATCH it to change it, or rotate its secret)' };
     if (!scopeCovers(actor.scope, device)) return { field: 'town', problem: `outside the towns and domains ${actor.name} may manage` };
-    return this.linkRefusal(actor, device, pending) ?? this.payloadRefusal(device);
+    return this.linkRefusal(actor, device, pending) ?? this.payloadRefusal(device) ?? this.placeRefusal(device);
+  }
+
+  /** A device's village must be a registered village of its town (a town itself is registered on first use). */
+  private placeRefusal(device: { readonly town: string | null; readonly village: string | null }): DomainIssue | null {
+    if (device.village === null) return null;
+    if (device.town === null) return { field: 'village', problem: 'a village is within a town: give the town too' };
+    if (this.areas.hasVillage(device.town, device.village)) return null;
+    return { field: 'village', problem: `${quoted(device.village)} is not a registered village of ${quoted(device.town)} (GET /api/areas lists them; an admin adds one with POST /api/areas)` };
   }
 
   /**
@@ -214,12 +243,14 @@ export class DeviceRegistryService {
     });
     // One transaction for the rows and their audit entries: 10,000 devices commit once, and never half-way.
     this.repository.transaction(() => {
+      this.registerTowns(actor, created.map(({ device }) => device));
       this.repository.saveMany(created.map(({ device }) => device));
       for (const { device } of created) {
         this.record(actor, 'device.provision', device.deviceId, {
           via,
           domain: device.domain,
           town: device.town,
+          ...(device.village === null ? {} : { village: device.village }),
           site: device.site,
           enabled: device.enabled,
           ...(device.kind === 'gateway' ? { kind: device.kind, gatewayDomains: device.gatewayDomains } : {}),
@@ -252,8 +283,13 @@ export class DeviceRegistryService {
     if (link !== null) throw new InvalidDeviceError('Invalid change', [link]);
     const payload = parsed.value.profileId !== undefined || parsed.value.devEui !== undefined ? this.payloadRefusal(next) : null;
     if (payload !== null) throw new InvalidDeviceError('Invalid change', [payload]);
-    this.store(next);
-    this.record(actor, 'device.update', deviceId, { changes: parsed.value });
+    const place = parsed.value.town !== undefined || parsed.value.village !== undefined ? this.placeRefusal(next) : null;
+    if (place !== null) throw new InvalidDeviceError('Invalid change', [place]);
+    this.repository.transaction(() => {
+      this.registerTowns(actor, [next]);
+      this.store(next);
+      this.record(actor, 'device.update', deviceId, { changes: parsed.value });
+    });
     if (device.enabled && !next.enabled) this.endSession(deviceId, 'disabled');
     return next;
   }
@@ -318,7 +354,7 @@ export class DeviceRegistryService {
     const parsed = parseNewDevice({ ...raw, deviceId, domain: raw.domain ?? device.domain ?? undefined, devEui: raw.devEui ?? device.devEui ?? undefined }, this.catalogue.current());
     if (!parsed.ok) throw new InvalidDeviceError('Invalid approval', parsed.problems);
     if (!scopeCovers(actor.scope, parsed.value)) throw new DeviceOutOfScopeError(deviceId, actor.name);
-    const link = this.linkRefusal(actor, parsed.value) ?? this.payloadRefusal(parsed.value);
+    const link = this.linkRefusal(actor, parsed.value) ?? this.payloadRefusal(parsed.value) ?? this.placeRefusal(parsed.value);
     if (link !== null) throw new InvalidDeviceError('Invalid approval', [link]);
     const keep = !issueNewSecret && device.secretHash !== null;
     const secret = keep ? null : generateDeviceSecret();
@@ -331,8 +367,11 @@ export class DeviceRegistryService {
       secretIssuedAt: secret === null ? device.secretIssuedAt : now,
       updatedAt: now,
     };
-    this.store(next);
-    this.record(actor, 'device.approve', deviceId, { domain: next.domain, town: next.town, site: next.site, secret: keep ? 'kept from first connect' : 'issued' });
+    this.repository.transaction(() => {
+      this.registerTowns(actor, [next]);
+      this.store(next);
+      this.record(actor, 'device.approve', deviceId, { domain: next.domain, town: next.town, village: next.village, site: next.site, secret: keep ? 'kept from first connect' : 'issued' });
+    });
     // Its session is still the quarantined one: reconnecting makes it a device.
     this.endSession(deviceId, 'approved');
     return { device: next, secret };
@@ -389,6 +428,23 @@ export class DeviceRegistryService {
     return device;
   }
 
+  /**
+   * An area renamed (AreasService.rename, in its transaction): every device in `from` (a town, or `Town/Village`)
+   * moves to `to`, each audited as a `device.update` of its town or village. Returns how many moved.
+   */
+  moveArea(actor: RegistryActor, from: string, to: string): number {
+    const [fromTown, fromVillage] = from.split('/');
+    const [toTown, toVillage] = to.split('/');
+    const moved = this.list().filter((device) => device.town === fromTown && (fromVillage === undefined || device.village === fromVillage));
+    const now = this.now();
+    for (const device of moved) {
+      const changes = fromVillage === undefined ? { town: toTown } : { village: toVillage };
+      this.store({ ...device, ...changes, updatedAt: now });
+      this.record(actor, 'device.update', device.deviceId, { changes, via: 'area.rename' });
+    }
+    return moved.length;
+  }
+
   /** For the MQTT side (quarantine bookkeeping): writes a row without auditing (no person made this change). */
   storeFromBroker(device: RegistryDevice): void {
     this.store(device);
@@ -417,9 +473,10 @@ export class DeviceRegistryService {
       children.add(device.deviceId);
     }
     const tags: [string, string][] = [];
-    // Sorted by key (site < town), as readingToLine expects; only active devices' readings are stored at all.
+    // Sorted by key (site < town < village), as readingToLine expects; only active devices' readings are stored at all.
     if (device.site !== null) tags.push(['site', device.site]);
     if (device.town !== null) tags.push(['town', device.town]);
+    if (device.town !== null && device.village !== null) tags.push(['village', device.village]);
     if (tags.length > 0) this.tags.set(device.deviceId, tags);
     else this.tags.delete(device.deviceId);
     if (device.devEui !== null) this.byDevEui.set(device.devEui, device.deviceId);
@@ -438,6 +495,12 @@ export class DeviceRegistryService {
   private endSession(deviceId: string, why: string): void {
     this.logger.log({ msg: 'Ending the MQTT session of a device', deviceId, why });
     this.sessions.disconnect(deviceId);
+  }
+
+  /** Towns named for the first time become areas, inside the caller's transaction (see AreaDirectory). */
+  private registerTowns(actor: RegistryActor, devices: ReadonlyArray<{ readonly deviceId: string; readonly town: string | null }>): void {
+    const uses = devices.flatMap((device) => (device.town === null ? [] : [{ town: device.town, deviceId: device.deviceId }]));
+    if (uses.length > 0) this.areas.registerTownsOnFirstUse(actor, uses);
   }
 
   private record(actor: RegistryActor, action: string, targetId: string | null, detail: Readonly<Record<string, unknown>>): void {

@@ -1,4 +1,5 @@
 import { AccessScope, scopeCovers } from '@hub/access';
+import { areaCovers, areaPathOf } from '@hub/common';
 import type { DeviceState } from './presence/device-state.repository';
 import { DeviceNotFoundError, DeviceOutOfScopeError } from './device-registry.errors';
 import type { DeviceRegistryService } from './device-registry.service';
@@ -9,6 +10,7 @@ import { DeviceStatus, RegistryDevice } from './registry-device';
 export type { DeviceView };
 
 export interface DeviceFilter {
+  /** An area path: `Ashford` (the town with its villages) or `Ashford/Millbrook`. */
   readonly town?: string;
   readonly domain?: string;
   /** A registry status, or `unregistered` for devices only presence knows. */
@@ -37,7 +39,7 @@ export class DeviceQueryService {
     }
     return views
       .filter((view) => scopeCovers(scope, view))
-      .filter((view) => filter.town === undefined || view.town === filter.town)
+      .filter((view) => filter.town === undefined || areaCovers(filter.town, areaPathOf(view)))
       .filter((view) => filter.domain === undefined || view.domain === filter.domain)
       .filter((view) => filter.status === undefined || (view.status ?? 'unregistered') === filter.status)
       .filter((view) => filter.gateway === undefined || view.gatewayId === filter.gateway)
@@ -75,6 +77,7 @@ export function toDeviceView(device: RegistryDevice | undefined, state: DeviceSt
     status: device?.status ?? null,
     enabled: device?.enabled ?? null,
     town: device?.town ?? null,
+    village: device?.village ?? null,
     site: device?.site ?? null,
     location: device?.latitude != null && device.longitude != null ? { latitude: device.latitude, longitude: device.longitude } : null,
     expectedIntervalS: device?.expectedIntervalS ?? null,

@@ -6,6 +6,7 @@ interface RegistryRow {
   device_id: string;
   domain: string | null;
   town: string | null;
+  village: string | null;
   site: string | null;
   latitude: number | null;
   longitude: number | null;
@@ -35,16 +36,16 @@ export class RegistryDeviceRepository {
   constructor(private readonly db: SqliteDatabase) {
     this.upsert = db.prepare(
       `INSERT INTO registry_devices (device_id, domain, town, site, latitude, longitude, expected_interval_s, description, enabled, status,
-         secret_hash, secret_issued_at, first_seen_address, connect_attempts, created_at, created_by, updated_at, kind, gateway_id, gateway_domains, profile_id, dev_eui)
+         secret_hash, secret_issued_at, first_seen_address, connect_attempts, created_at, created_by, updated_at, kind, gateway_id, gateway_domains, profile_id, dev_eui, village)
        VALUES (@deviceId, @domain, @town, @site, @latitude, @longitude, @expectedIntervalS, @description, @enabled, @status,
-         @secretHash, @secretIssuedAt, @firstSeenAddress, @connectAttempts, @createdAt, @createdBy, @updatedAt, @kind, @gatewayId, @gatewayDomains, @profileId, @devEui)
+         @secretHash, @secretIssuedAt, @firstSeenAddress, @connectAttempts, @createdAt, @createdBy, @updatedAt, @kind, @gatewayId, @gatewayDomains, @profileId, @devEui, @village)
        ON CONFLICT (device_id) DO UPDATE SET domain = excluded.domain, town = excluded.town, site = excluded.site,
          latitude = excluded.latitude, longitude = excluded.longitude, expected_interval_s = excluded.expected_interval_s,
          description = excluded.description, enabled = excluded.enabled, status = excluded.status, secret_hash = excluded.secret_hash,
          secret_issued_at = excluded.secret_issued_at, first_seen_address = excluded.first_seen_address,
          connect_attempts = excluded.connect_attempts, updated_at = excluded.updated_at, kind = excluded.kind,
          gateway_id = excluded.gateway_id, gateway_domains = excluded.gateway_domains,
-         profile_id = excluded.profile_id, dev_eui = excluded.dev_eui`,
+         profile_id = excluded.profile_id, dev_eui = excluded.dev_eui, village = excluded.village`,
     );
     this.remove = db.prepare('DELETE FROM registry_devices WHERE device_id = ?');
   }
@@ -83,6 +84,7 @@ function fromRow(row: RegistryRow): RegistryDevice {
     deviceId: row.device_id,
     domain: row.domain as Domain | null,
     town: row.town,
+    village: row.village,
     site: row.site,
     latitude: row.latitude,
     longitude: row.longitude,

@@ -14,6 +14,8 @@ export type { DeviceKind };
 /** What an operator says about a device: where it is and what to expect of it. */
 export interface DeviceDetails {
   readonly town: string | null;
+  /** A registered village of its town (GET /api/areas); null when none. */
+  readonly village: string | null;
   readonly site: string | null;
   readonly latitude: number | null;
   readonly longitude: number | null;
@@ -67,6 +69,7 @@ export interface RegistryDevice extends DeviceDetails, GatewayLink {
 
 export const EMPTY_DETAILS: DeviceDetails = {
   town: null,
+  village: null,
   site: null,
   latitude: null,
   longitude: null,

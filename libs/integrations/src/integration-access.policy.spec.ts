@@ -28,10 +28,13 @@ describe('IntegrationAccessPolicy', () => {
     ['county.gis', credential('county.gis')],
     ['old.export', credential('old.export', { revoked: true })],
     ['ashford.ops', credential('ashford.ops', { towns: ['Ashford'] })],
+    ['mill.ops', credential('mill.ops', { towns: ['Ashford/Millbrook'] })],
   ]);
+  // Device → area path, as the registry answers it.
   const towns = new Map([
     ['w-ash', 'Ashford'],
     ['w-brook', 'Brook'],
+    ['w-mill', 'Ashford/Millbrook'],
   ]);
   const policy = new IntegrationAccessPolicy({ find: (name) => clients.get(name) }, (deviceId) => towns.get(deviceId) ?? null, MetricCatalogue.BUILT_IN);
   const login = (username: string | undefined, password: string | undefined, clientId = username ?? 'w-1'): ReturnType<IntegrationAccessPolicy['authenticate']> =>
@@ -99,6 +102,11 @@ describe('IntegrationAccessPolicy', () => {
     expect(policy.mayReceive(ashford, 'alerts/water/critical/w-brook')).toBe(false);
     // Not in the registry (or no town): in nobody's town.
     expect(policy.mayReceive(ashford, 'sensors/water/w-unknown/telemetry')).toBe(false);
+    // A town scope takes its villages' devices; a village scope only that village's.
+    expect(policy.mayReceive(ashford, 'sensors/water/w-mill/telemetry')).toBe(true);
+    const mill = login('mill.ops', SECRET) as IntegrationPrincipal;
+    expect(policy.mayReceive(mill, 'sensors/water/w-mill/telemetry')).toBe(true);
+    expect(policy.mayReceive(mill, 'sensors/water/w-ash/telemetry')).toBe(false);
     const gis = login('county.gis', SECRET) as IntegrationPrincipal;
     expect(policy.mayReceive(gis, 'sensors/traffic/t-unknown/telemetry')).toBe(true);
   });

@@ -1,4 +1,5 @@
 import { scopeCovers, type MqttAccessPolicy, type MqttLoginAttempt, type MqttLoginRefusal, type MqttPrincipal, type MqttPublishRefusal, type MqttRefusalCode } from '@hub/access';
+import { placeOfPath } from '@hub/common';
 import type { CatalogueSource } from '@hub/contract';
 import { INTEGRATION_CLIENT_NAME_PATTERN, isIntegrationUsername } from './integration-client';
 import { IntegrationCredential } from './integration-client.repository';
@@ -8,7 +9,8 @@ import { secretMatches } from './integration-secret';
 export type IntegrationPrincipal = Extract<MqttPrincipal, { kind: 'integration' }>;
 
 /** The town a device belongs to (from the device registry); null when it has none or is unknown. */
-export type TownLookup = (deviceId: string) => string | null;
+/** A device's area path (`Town` or `Town/Village`), or null. */
+export type AreaLookup = (deviceId: string) => string | null;
 
 export interface IntegrationCredentials {
   find(name: string): IntegrationCredential | undefined;
@@ -22,7 +24,7 @@ export interface IntegrationCredentials {
 export class IntegrationAccessPolicy implements MqttAccessPolicy {
   constructor(
     private readonly credentials: IntegrationCredentials,
-    private readonly townOf: TownLookup,
+    private readonly areaOf: AreaLookup,
     private readonly catalogue: CatalogueSource,
   ) {}
 
@@ -73,8 +75,8 @@ export class IntegrationAccessPolicy implements MqttAccessPolicy {
     const subject = topicSubject(topic);
     if (subject === null) return false;
     // The registry is asked only for town-scoped clients; a device without a town is in nobody's town.
-    const town = principal.scope.towns.length === 0 ? null : this.townOf(subject.deviceId);
-    return scopeCovers(principal.scope, { domain: subject.domain, town });
+    const place = placeOfPath(principal.scope.towns.length === 0 ? null : this.areaOf(subject.deviceId));
+    return scopeCovers(principal.scope, { domain: subject.domain, ...place });
   }
 }
 

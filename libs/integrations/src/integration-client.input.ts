@@ -1,4 +1,4 @@
-import { type DomainIssue, InvalidInputError, JsonInputReader, TOWN_NAME_PATTERN, TOWN_NAME_RULE } from '@hub/common';
+import { type DomainIssue, InvalidInputError, JsonInputReader, AREA_PATH_PATTERN, AREA_PATH_RULE } from '@hub/common';
 import { type Domain, type MetricCatalogue, readDomainList } from '@hub/contract';
 import { INTEGRATION_CLIENT_NAME_PATTERN, INTEGRATION_CLIENT_NAME_TEXT } from './integration-client';
 
@@ -41,6 +41,6 @@ export function parseIntegrationClientChange(body: unknown, catalogue: MetricCat
 
 function readScope(read: JsonInputReader, catalogue: MetricCatalogue): { domains?: Domain[]; towns?: string[] } {
   const domains = readDomainList(read, 'domains', catalogue);
-  const towns = read.stringList('towns', { maxItems: 200, pattern: TOWN_NAME_PATTERN, patternText: TOWN_NAME_RULE });
+  const towns = read.stringList('towns', { maxItems: 200, pattern: AREA_PATH_PATTERN, patternText: AREA_PATH_RULE });
   return { domains, towns };
 }

@@ -62,7 +62,7 @@ describe('IntegrationClientsService', () => {
         { field: 'secret', problem: 'is not a known field; allowed: name, domains, towns, description' },
         { field: 'name', problem: 'must match lower-case words of a-z, 0-9, _ and - joined by dots, 3–64 characters, e.g. water.scada' },
         { field: 'domains[1]', problem: 'must be one of water, power, gas, heat, traffic, got "oil"' },
-        { field: 'towns[0]', problem: 'must be a town name of 1–100 characters, without control or invisible formatting characters, got ""' },
+        { field: 'towns[0]', problem: 'must be a town ("Ashford") or a village of a town ("Ashford/Millbrook"), each name of 1–100 characters without "/", control or invisible formatting characters, got ""' },
       ],
     });
     expect(() => service.get('gas.scada', county('alice'))).toThrow(expect.objectContaining({ kind: 'not-found' }));

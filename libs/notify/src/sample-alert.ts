@@ -26,6 +26,7 @@ export function sampleAlertChange(nowMs: number): AlertChange {
       unit: 'ppm',
       deviceId: 'test-device',
       town: 'Ashford',
+      village: null,
       summary: 'methane_ppm above 1000 ppm for 1m',
       startedAt: started,
       firedAt: at,

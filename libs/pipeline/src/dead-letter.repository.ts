@@ -1,5 +1,5 @@
 import type { DeadLetter, DeadLetterTotals } from '@hub/api-types';
-import { type AccessScope, DeviceTownLookup, scopeSql } from '@hub/access';
+import { type AccessScope, DeviceAreaLookup, scopeSql } from '@hub/access';
 import { RejectReason } from '@hub/contract';
 import { SqliteDatabase } from '@hub/store';
 import type { Statement } from 'better-sqlite3';
@@ -65,11 +65,11 @@ export class DeadLetterRepository {
     private readonly db: SqliteDatabase,
     private readonly maxRows: number,
     private readonly maxPayloadBytes: number,
-    townOf: DeviceTownLookup,
+    areaOf: DeviceAreaLookup,
   ) {
-    // Dead letters carry a device id, not a town: a town-scoped list asks the registry per row, inside SQL, so that
-    // counting and paging stay exact.
-    db.function('hub_town_of', { deterministic: false }, (deviceId: unknown) => (typeof deviceId === 'string' ? townOf(deviceId) : null));
+    // Dead letters carry a device id, not a town: a town-scoped list asks the registry per row for the device's area
+    // (town or town/village), inside SQL, so that counting and paging stay exact.
+    db.function('hub_area_of', { deterministic: false }, (deviceId: unknown) => (typeof deviceId === 'string' ? areaOf(deviceId) : null));
     this.insertStatement = db.prepare(
       `INSERT INTO dead_letters (received_at, reason, detail, topic, client_id, device_id, domain, batch_index, payload, payload_bytes, payload_truncated, payload_encoding)
        VALUES (@receivedAt, @reason, @detail, @topic, @clientId, @deviceId, @domain, @batchIndex, @payload, @payloadBytes, @payloadTruncated, @payloadEncoding)`,
@@ -137,7 +137,7 @@ export class DeadLetterRepository {
       params.to = filter.to;
     }
     if (filter.within !== undefined) {
-      const scope = scopeSql(filter.within, 'hub_town_of(device_id)', 'domain');
+      const scope = scopeSql(filter.within, 'hub_area_of(device_id)', 'domain');
       clauses.push(...scope.clauses);
       Object.assign(params, scope.params);
     }

@@ -441,6 +441,52 @@ export const MIGRATIONS: readonly string[] = [
      time_zone TEXT,
      updated_at INTEGER NOT NULL
    );`,
+  // The area hierarchy (issue 18 point 1): county → town → village/street, a village's path being `Town/Village`.
+  // Devices and alerts gain their village. Every town the database already names — devices', scopes' (operators, API
+  // keys, MQTT clients), rule selectors', silences', old alerts' and notification policy matchers' — becomes a
+  // first-level area, so nothing that worked before the registry existed loses its town. `/` now separates the
+  // levels: an old town name holding one gets U+2215 (∕) instead, wherever it is stored but in the policy document
+  // (rare, and read there as a village path that matches nothing, i.e. narrower, never wider), and each such rename
+  // is audited.
+  `CREATE TABLE areas (
+     path TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     parent TEXT,
+     created_at INTEGER NOT NULL,
+     created_by TEXT NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE INDEX areas_parent ON areas (parent, name);
+   ALTER TABLE registry_devices ADD COLUMN village TEXT;
+   ALTER TABLE alerts ADD COLUMN village TEXT;
+   CREATE TEMP TABLE migrating_towns AS
+     SELECT town AS name FROM registry_devices WHERE town IS NOT NULL
+     UNION SELECT entry.value FROM operators, json_each(operators.towns) AS entry
+     UNION SELECT entry.value FROM api_keys, json_each(api_keys.towns) AS entry
+     UNION SELECT entry.value FROM mqtt_clients, json_each(mqtt_clients.towns) AS entry
+     UNION SELECT entry.value FROM alert_rules, json_each(alert_rules.spec, '$.selector.towns') AS entry
+     UNION SELECT town FROM alert_silences WHERE town IS NOT NULL
+     UNION SELECT town FROM alerts WHERE town IS NOT NULL
+     UNION SELECT entry.value FROM notification_policy, json_tree(notification_policy.document) AS entry
+       WHERE entry.type = 'text' AND entry.path LIKE '%.towns';
+   INSERT INTO audit_log (at, actor, action, target_type, target_id, detail)
+     SELECT CAST(strftime('%s', 'now') AS INTEGER) * 1000, 'migration', 'area.rename', 'area', replace(name, '/', '∕'),
+       json_object('from', name, 'to', replace(name, '/', '∕'), 'why', 'an area name may not contain "/": it separates a town from its villages')
+     FROM migrating_towns WHERE instr(name, '/') > 0 ORDER BY name;
+   UPDATE registry_devices SET town = replace(town, '/', '∕') WHERE instr(town, '/') > 0;
+   UPDATE alert_silences SET town = replace(town, '/', '∕') WHERE instr(town, '/') > 0;
+   UPDATE alerts SET town = replace(town, '/', '∕') WHERE instr(town, '/') > 0;
+   UPDATE operators SET towns = (SELECT json_group_array(replace(value, '/', '∕')) FROM json_each(operators.towns)) WHERE instr(towns, '/') > 0;
+   UPDATE api_keys SET towns = (SELECT json_group_array(replace(value, '/', '∕')) FROM json_each(api_keys.towns)) WHERE instr(towns, '/') > 0;
+   UPDATE mqtt_clients SET towns = (SELECT json_group_array(replace(value, '/', '∕')) FROM json_each(mqtt_clients.towns)) WHERE instr(towns, '/') > 0;
+   UPDATE alert_rules SET spec = json_set(spec, '$.selector.towns', json((SELECT json_group_array(replace(value, '/', '∕')) FROM json_each(alert_rules.spec, '$.selector.towns'))))
+     WHERE instr(json_extract(spec, '$.selector.towns'), '/') > 0;
+   INSERT OR IGNORE INTO areas (path, name, parent, created_at, created_by, updated_at)
+     SELECT replace(name, '/', '∕'), replace(name, '/', '∕'), NULL, CAST(strftime('%s', 'now') AS INTEGER) * 1000, 'migration', CAST(strftime('%s', 'now') AS INTEGER) * 1000
+     FROM migrating_towns ORDER BY name;
+   INSERT INTO audit_log (at, actor, action, target_type, target_id, detail)
+     SELECT created_at, 'migration', 'area.create', 'area', path, json_object('name', name, 'level', 'town', 'via', 'migration') FROM areas ORDER BY path;
+   DROP TABLE temp.migrating_towns;`,
 ];
 
 /**

@@ -20,6 +20,7 @@ function alert(overrides: Partial<AlertView>): AlertView {
     unit: '%LEL',
     deviceId: 'g-1',
     town: null,
+    village: null,
     summary: '',
     startedAt: '2026-11-27T10:00:00.000Z',
     firedAt: '2026-11-27T10:00:00.000Z',

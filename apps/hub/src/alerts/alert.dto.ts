@@ -131,6 +131,7 @@ export class AlertDto implements AlertView {
   @ApiProperty() unit!: string;
   @ApiProperty() deviceId!: string;
   @ApiProperty({ nullable: true, type: String }) town!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The device’s village within its town when the alert was raised' }) village!: string | null;
   @ApiProperty() summary!: string;
   @ApiProperty({ description: 'Event time the condition began' }) startedAt!: string;
   @ApiProperty({ description: 'When the hub raised the alert' }) firedAt!: string;
@@ -197,7 +198,7 @@ export class CommentDto implements CommentRequest {
 export class SilenceDto implements SilenceView {
   @ApiProperty({ readOnly: true }) id!: number;
   @ApiPropertyOptional({ ...DOMAIN_API_DOC, nullable: true }) domain!: Domain | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) town!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'A town (covers its villages) or Town/Village' }) town!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) deviceId!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Only this rule' }) ruleId!: string | null;
   @ApiProperty({ description: 'Epoch ms or ISO-8601 (default now)' }) startsAt!: string;

@@ -44,7 +44,7 @@ export function alertProviders(config: HubConfig): Provider[] {
         const engine = new AlertEngine(config.alerts, {
           db,
           influx,
-          directory: new PresenceDeviceDirectory(presence, (deviceId) => devices.townOf(deviceId)),
+          directory: new PresenceDeviceDirectory(presence, (deviceId) => devices.areaOf(deviceId)),
           catalogue,
           publish: (topic, payload, qos, retain) => broker.publish(topic, payload, qos, retain),
           contactPoints,

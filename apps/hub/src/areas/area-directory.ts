@@ -1,8 +1,8 @@
 import { formatAreaPath, type AreaPath } from './area-path';
 
 /**
- * Which areas exist, for the roll-ups: the county's towns and each town's villages. The areas registry (admins' tree,
- * issue 18) answers it; until it is wired, DeviceAreaDirectory knows the areas the device registry's devices are in.
+ * Which areas exist, for the roll-ups: the county's towns and each town's villages, as the areas registry (the
+ * admins' tree) holds them.
  */
 export interface AreaDirectory {
   /** Whether a town or village is known. The county always is. */
@@ -13,32 +13,25 @@ export interface AreaDirectory {
 
 export const AREA_DIRECTORY = Symbol('AREA_DIRECTORY');
 
-/** What DeviceAreaDirectory reads of a device; `village` once devices carry one. */
-export interface PlacedDevice {
-  readonly town: string | null;
-  readonly village?: string | null;
+/** What RegistryAreaDirectory reads of the areas registry (AreasService). */
+export interface AreaRegistry {
+  find(path: string): { readonly parent: string | null } | undefined;
+  towns(): ReadonlyArray<{ readonly path: string }>;
+  villagesOf(town: string): ReadonlyArray<{ readonly path: string }>;
 }
 
-/**
- * The areas devices are registered in: a town exists while a device is in it, a village while a device is in that
- * village of its town. Provisional: the areas registry replaces it, and knows towns without devices too.
- */
-export class DeviceAreaDirectory implements AreaDirectory {
-  constructor(private readonly devices: () => readonly PlacedDevice[]) {}
+/** The areas an admin registered (GET /api/areas), towns with no device yet included. */
+export class RegistryAreaDirectory implements AreaDirectory {
+  constructor(private readonly registry: AreaRegistry) {}
 
   exists(area: AreaPath): boolean {
     if (area.level === 'county') return true;
-    return this.devices().some((device) => device.town === area.town && (area.level === 'town' || device.village === area.village));
+    const found = this.registry.find(formatAreaPath(area));
+    return found !== undefined && (area.level === 'town' ? found.parent === null : found.parent === area.town);
   }
 
   children(area: AreaPath): string[] {
     if (area.level === 'village') return [];
-    const paths = new Set<string>();
-    for (const { town, village } of this.devices()) {
-      if (town === null) continue;
-      if (area.level === 'county') paths.add(town);
-      else if (town === area.town && village !== undefined && village !== null) paths.add(formatAreaPath({ level: 'village', town, village }));
-    }
-    return [...paths].sort();
+    return (area.level === 'county' ? this.registry.towns() : this.registry.villagesOf(area.town)).map((child) => child.path);
   }
 }

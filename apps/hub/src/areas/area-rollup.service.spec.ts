@@ -1,7 +1,7 @@
 import { AccessDeniedError, COUNTY_SCOPE, type AccessScope } from '@hub/access';
 import { MetricCatalogue } from '@hub/contract';
 import type { InfluxSeries } from '@hub/influx';
-import { DeviceAreaDirectory } from './area-directory';
+import { RegistryAreaDirectory } from './area-directory';
 import { AreaNotFoundError, RollupRequestError } from './area-rollup.errors';
 import { AreaRollupService, type RollupRequest } from './area-rollup.service';
 
@@ -9,7 +9,13 @@ const NOW = Date.parse('2026-12-01T10:00:00Z');
 const T0 = Date.parse('2026-12-01T08:00:00Z');
 const HOUR = 3_600_000;
 const FLOW: RollupRequest = { metric: 'flow_m3h', domain: 'water', agg: 'sum', from: T0, to: T0 + HOUR, everyMs: HOUR };
-const DEVICES = [{ town: 'Ashford', village: 'Millbrook' }, { town: 'Ashford', village: 'Ferry Lane' }, { town: 'Brookfield' }, { town: 'Castleton' }];
+const AREAS = [
+  { path: 'Ashford', parent: null },
+  { path: 'Ashford/Ferry Lane', parent: 'Ashford' },
+  { path: 'Ashford/Millbrook', parent: 'Ashford' },
+  { path: 'Brookfield', parent: null },
+  { path: 'Castleton', parent: null },
+];
 
 describe('AreaRollupService', () => {
   let statements: string[];
@@ -27,7 +33,11 @@ describe('AreaRollupService', () => {
         return answer;
       },
       catalogue: MetricCatalogue.BUILT_IN,
-      areas: new DeviceAreaDirectory(() => DEVICES),
+      areas: new RegistryAreaDirectory({
+        find: (path) => AREAS.find((area) => area.path === path),
+        towns: () => AREAS.filter((area) => area.parent === null),
+        villagesOf: (town) => AREAS.filter((area) => area.parent === town),
+      }),
       timeZone: 'Asia/Shanghai',
       now: () => NOW,
     });

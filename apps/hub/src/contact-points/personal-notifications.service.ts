@@ -1,14 +1,14 @@
 import { AccessDeniedError, type AuditTrail, describeScope, type OperatorRepository, type Principal, scopeCovers, type AccessScope } from '@hub/access';
 import { namedRoutes, type NamedRouteReach, type NotificationPolicyTree, PERSONAL_CHANNELS, type PersonalChannel, type PersonalRecipient, personalDestination } from '@hub/alerts';
 import type { PersonalNotificationsView, RouteSubscription, SubscribableRouteView } from '@hub/api-types';
-import { type DomainIssue, InvalidInputError, JsonInputReader, describe } from '@hub/common';
+import { areasOverlap, type DomainIssue, InvalidInputError, JsonInputReader, describe } from '@hub/common';
 import { type ContactPoint, EMAIL_ADDRESS, PHONE_NUMBER } from '@hub/notify';
 import type { PersonalNotificationsRepository, PersonalSettings } from './personal-notifications.repository';
 
 const MAX_SUBSCRIPTIONS = 50;
 
 /** Where a personal destination's message goes: the county's contact point with the operator as its only recipient. */
-export type PersonalTarget = { ok: true; point: ContactPoint; covers: (alert: { town: string | null; domain: string }) => boolean } | { ok: false; why: string };
+export type PersonalTarget = { ok: true; point: ContactPoint; covers: (alert: { town: string | null; village?: string | null; domain: string }) => boolean } | { ok: false; why: string };
 
 /**
  * Operators' own notification settings (issue 16 point 6): their email address and phone, and the named routes of
@@ -95,7 +95,7 @@ export class PersonalNotificationsService {
     const via = tree.personalDelivery[channel];
     const point = via === null ? undefined : findPoint(via);
     if (point === undefined) return { ok: false, why: `no contact point carries operators' ${channel} (notification policies' personalDelivery.${channel})` };
-    const covers = (alert: { town: string | null; domain: string }): boolean => scopeCovers(operator.scope, alert);
+    const covers = (alert: { town: string | null; village?: string | null; domain: string }): boolean => scopeCovers(operator.scope, alert);
     if (point.kind === 'email') return { ok: true, point: { ...point, settings: { ...point.settings, to: [address] } }, covers };
     if (point.kind === 'sms') return { ok: true, point: { ...point, settings: { ...point.settings, phoneNumbers: [address] } }, covers };
     return { ok: false, why: `contact point ${JSON.stringify(point.name)} is ${point.kind}, not ${channel}` };
@@ -111,10 +111,11 @@ function addressOf(settings: Pick<PersonalSettings, 'email' | 'phone'>, channel:
   return channel === 'email' ? settings.email : settings.phone;
 }
 
-/** Whether any alert the route can take is in the scope: the two overlap in towns and in domains. */
+/** Whether any alert the route can take is in the scope: the two overlap in towns (a town and its village do) and in domains. */
 function reaches(route: NamedRouteReach, scope: AccessScope): boolean {
-  const overlaps = (reach: readonly string[] | null, allowed: readonly string[]): boolean => reach === null || allowed.length === 0 || reach.some((item) => allowed.includes(item));
-  return overlaps(route.towns, scope.towns) && overlaps(route.domains, scope.domains);
+  const overlaps = (reach: readonly string[] | null, allowed: readonly string[], same: (a: string, b: string) => boolean): boolean =>
+    reach === null || allowed.length === 0 || reach.some((item) => allowed.some((other) => same(item, other)));
+  return overlaps(route.towns, scope.towns, areasOverlap) && overlaps(route.domains, scope.domains, (a, b) => a === b);
 }
 
 function readSubscriptions(read: JsonInputReader, addresses: Pick<PersonalSettings, 'email' | 'phone'>, scope: AccessScope, tree: NotificationPolicyTree): RouteSubscription[] {

@@ -1,9 +1,9 @@
 import type { Provider } from '@nestjs/common';
-import type { DeviceTownLookup } from '@hub/access';
+import type { DeviceAreaLookup } from '@hub/access';
 import type { HubConfig } from '@hub/config';
 import { DeadLetterRepository } from '@hub/pipeline';
 import type { SqliteDatabase } from '@hub/store';
-import { DEVICE_TOWN_LOOKUP, SQLITE_DATABASE } from '../hub.tokens';
+import { DEVICE_AREA_LOOKUP, SQLITE_DATABASE } from '../hub.tokens';
 import { DeadLettersController } from './dead-letters.controller';
 
 export const DEAD_LETTER_CONTROLLERS = [DeadLettersController];
@@ -13,8 +13,8 @@ export function deadLetterProviders(config: HubConfig): Provider[] {
   return [
     {
       provide: DeadLetterRepository,
-      useFactory: (db: SqliteDatabase, townOf: DeviceTownLookup) => new DeadLetterRepository(db, config.deadLetters.maxRows, config.deadLetters.maxPayloadBytes, townOf),
-      inject: [SQLITE_DATABASE, DEVICE_TOWN_LOOKUP],
+      useFactory: (db: SqliteDatabase, areaOf: DeviceAreaLookup) => new DeadLetterRepository(db, config.deadLetters.maxRows, config.deadLetters.maxPayloadBytes, areaOf),
+      inject: [SQLITE_DATABASE, DEVICE_AREA_LOOKUP],
     },
   ];
 }

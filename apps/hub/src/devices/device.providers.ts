@@ -1,11 +1,11 @@
 import { LiveCatalogue } from '@hub/catalogue';
 import { Logger, Provider } from '@nestjs/common';
-import { type DeviceTownLookup, UsernameRoutedPolicy } from '@hub/access';
+import { type DeviceAreaLookup, UsernameRoutedPolicy } from '@hub/access';
 import type { HubConfig } from '@hub/config';
 import { DeviceAccessPolicy, DeviceImportService, DeviceRegistryService, DeviceQueryService, RegistryDeviceRepository, DevicePresence, DeviceStateRepository } from '@hub/devices';
 import { IntegrationAccessPolicy, IntegrationClientRepository } from '@hub/integrations';
 import { AuditLogRepository, SqliteDatabase } from '@hub/store';
-import { DEVICE_TOWN_LOOKUP, MQTT_ACCESS_POLICY, SQLITE_DATABASE } from '../hub.tokens';
+import { DEVICE_AREA_LOOKUP, MQTT_ACCESS_POLICY, SQLITE_DATABASE } from '../hub.tokens';
 import { DeviceQueriesController } from './device-queries.controller';
 import { DeviceRegistryController } from './device-registry.controller';
 import { DeviceMetrics } from './device-metrics';
@@ -23,7 +23,7 @@ export function deviceProviders(config: HubConfig): Provider[] {
     { provide: DeviceStateRepository, useFactory: (db: SqliteDatabase) => new DeviceStateRepository(db), inject: [SQLITE_DATABASE] },
     { provide: DevicePresence, useFactory: (repository: DeviceStateRepository) => new DevicePresence(repository, new Logger(DevicePresence.name)), inject: [DeviceStateRepository] },
     // Town-scoped views (dead letters, the live stream) ask the device registry where a device is.
-    { provide: DEVICE_TOWN_LOOKUP, useFactory: (registry: DeviceRegistryService): DeviceTownLookup => (deviceId) => registry.townOf(deviceId), inject: [DeviceRegistryService] },
+    { provide: DEVICE_AREA_LOOKUP, useFactory: (registry: DeviceRegistryService): DeviceAreaLookup => (deviceId) => registry.areaOf(deviceId), inject: [DeviceRegistryService] },
     ReadingsService,
     {
       provide: DeviceRegistryService,
@@ -41,7 +41,7 @@ export function deviceProviders(config: HubConfig): Provider[] {
       // Devices by the registry; usernames with a dot are integration clients, whose towns come from the registry too.
       provide: MQTT_ACCESS_POLICY,
       useFactory: (registry: DeviceRegistryService, integrations: IntegrationClientRepository) =>
-        new UsernameRoutedPolicy(new DeviceAccessPolicy(registry, config.devices.admission), new IntegrationAccessPolicy(integrations, (deviceId) => registry.townOf(deviceId), registry.catalogue)),
+        new UsernameRoutedPolicy(new DeviceAccessPolicy(registry, config.devices.admission), new IntegrationAccessPolicy(integrations, (deviceId) => registry.areaOf(deviceId), registry.catalogue)),
       inject: [DeviceRegistryService, IntegrationClientRepository],
     },
     DeviceMetrics,

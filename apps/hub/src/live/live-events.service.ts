@@ -1,9 +1,10 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, MessageEvent } from '@nestjs/common';
 import { concat, defer, EMPTY, filter, from, interval, map, merge, mergeMap, Observable, of, share, Subject, takeUntil } from 'rxjs';
 import { AlertEngine, toAlertEventView, toAlertView } from '@hub/alerts';
-import { Principal, ScopedThing, scopeCovers, type DeviceTownLookup } from '@hub/access';
+import { Principal, ScopedThing, scopeCovers, type DeviceAreaLookup } from '@hub/access';
+import { placeOfPath } from '@hub/common';
 import { DevicePresence } from '@hub/devices';
-import { DEVICE_TOWN_LOOKUP } from '../hub.tokens';
+import { DEVICE_AREA_LOOKUP } from '../hub.tokens';
 import { DeviceChangeTracker } from './device-change.tracker';
 
 /** How often presence and the alert history are looked at for changes while anyone listens. */
@@ -44,14 +45,14 @@ export class LiveEventsService implements BeforeApplicationShutdown {
   private readonly deviceEvents: Observable<ScopedMessage>;
   private readonly alertEvents: Observable<ScopedMessage>;
 
-  constructor(presence: DevicePresence, engine: AlertEngine, @Inject(DEVICE_TOWN_LOOKUP) townOf: DeviceTownLookup) {
+  constructor(presence: DevicePresence, engine: AlertEngine, @Inject(DEVICE_AREA_LOOKUP) areaOf: DeviceAreaLookup) {
     this.deviceEvents = defer(() => {
       const tracker = new DeviceChangeTracker(presence.list());
       return interval(POLL_MS).pipe(map(() => tracker.changes(presence.list())));
     }).pipe(
       filter((changes) => changes.length > 0),
       mergeMap((changes) => from(changes)),
-      map((change): ScopedMessage => ({ message: { type: 'device', data: change }, about: { town: townOf(change.device.deviceId), domain: change.device.domain } })),
+      map((change): ScopedMessage => ({ message: { type: 'device', data: change }, about: { ...placeOfPath(areaOf(change.device.deviceId)), domain: change.device.domain } })),
       share(),
     );
     this.alertEvents = defer(() => {

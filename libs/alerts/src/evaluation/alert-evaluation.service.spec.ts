@@ -43,6 +43,10 @@ class StaticDirectory implements DeviceDirectory {
   townOf(deviceId: string): string | null {
     return this.devices.find((device) => device.deviceId === deviceId)?.town ?? null;
   }
+
+  villageOf(deviceId: string): string | null {
+    return this.devices.find((device) => device.deviceId === deviceId)?.village ?? null;
+  }
 }
 
 const detailColumns = ['time', 'min', 'max', 'mean', 'last', 'count'];
@@ -157,6 +161,23 @@ describe('AlertEvaluationService', () => {
     rules.insert(inTown);
     directory.devices.push({ deviceId: 'g-1', domain: 'gas', town: null, firstSeen: T0, lastValueTs: {} });
     expect(await service.evaluate(inTown)).toMatchObject({ outcome: 'ok', queries: 0 });
+  });
+
+  it('watches only a village’s devices for a rule limited to it, and places the alert in the village', async () => {
+    const inVillage = aRule({ selector: { domain: 'gas', metric: 'methane_pct_lel', towns: ['Northfield/Millbrook'] }, condition: { type: 'threshold', operator: 'above', value: 20 } }, 'millbrook');
+    rules.insert(inVillage);
+    directory.devices.push(
+      { deviceId: 'g-1', domain: 'gas', town: 'Northfield', village: 'Millbrook', firstSeen: T0, lastValueTs: {} },
+      { deviceId: 'g-2', domain: 'gas', town: 'Northfield', village: 'Oakley', firstSeen: T0, lastValueTs: {} },
+      { deviceId: 'g-3', domain: 'gas', town: 'Northfield', firstSeen: T0, lastValueTs: {} },
+    );
+    influx.top = topSeries(['g-1', 35]);
+    influx.detail = [detailSeries('g-1', 10, [35, 36])];
+    expect(await service.evaluate(inVillage)).toMatchObject({ outcome: 'ok', devicesEvaluated: 1, alertsChanged: 1 });
+    expect(influx.statements[0]).toContain('"device_id" =~ /^(g-1)$/');
+    expect(alerts.list({ limit: 10 }).items.map((alert) => [alert.deviceId, alert.town, alert.village])).toEqual([['g-1', 'Northfield', 'Millbrook']]);
+    const within = (towns: string[]): string[] => alerts.list({ limit: 10, within: { towns, domains: [] } }).items.map((alert) => alert.deviceId);
+    expect([within(['Northfield']), within(['Northfield/Millbrook']), within(['Northfield/Oakley'])]).toEqual([['g-1'], ['g-1'], []]);
   });
 
   it('evaluates no-data from InfluxDB’s last readings and what presence received, for known devices', async () => {

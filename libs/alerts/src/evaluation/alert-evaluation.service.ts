@@ -1,4 +1,5 @@
 import type { InfluxSeries } from '@hub/influx';
+import { anyAreaCovers, areaPathOf } from '@hub/common';
 import type { CatalogueSource } from '@hub/contract';
 import { AlertStateMachine } from '../lifecycle/alert-state-machine';
 import { Alert, AlertEventDraft } from '../lifecycle/alert';
@@ -96,7 +97,7 @@ export class AlertEvaluationService {
     if (towns.length === 0) return deviceIds.length === 0 ? undefined : [...deviceIds];
     const inTowns = this.directory
       .devicesIn(domain)
-      .filter((device) => device.town !== null && towns.includes(device.town))
+      .filter((device) => anyAreaCovers(towns, areaPathOf(device)))
       .map((device) => device.deviceId);
     return deviceIds.length === 0 ? inTowns : inTowns.filter((id) => deviceIds.includes(id));
   }
@@ -182,11 +183,13 @@ export class AlertEvaluationService {
     const events: AlertEventDraft[] = [];
     for (const evaluation of evaluations) {
       const town = this.directory.townOf(evaluation.deviceId);
-      const target = { domain: rule.selector.domain, town, deviceId: evaluation.deviceId, ruleId: rule.id };
+      const village = this.directory.villageOf(evaluation.deviceId);
+      const target = { domain: rule.selector.domain, town, village, deviceId: evaluation.deviceId, ruleId: rule.id };
       const result = AlertStateMachine.apply(current.get(evaluation.deviceId), evaluation, {
         rule,
         unit,
         town,
+        village,
         now,
         summary,
         silencedBy: activeSilence(silences, target, now)?.id ?? null,

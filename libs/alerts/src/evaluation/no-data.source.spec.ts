@@ -16,6 +16,7 @@ describe('NoDataSource', () => {
       { deviceId: 'h-2', domain: 'heat', town: null, firstSeen: T0 - 24 * H, lastValueTs: { supply_temp_c: T0 - 30 * M } },
     ],
     townOf: () => null,
+    villageOf: () => null,
   };
   const window = (now: number) => ({ now, start: now - H, end: now + 5 * M });
   let statements: string[];

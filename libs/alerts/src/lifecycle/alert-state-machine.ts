@@ -8,6 +8,8 @@ export interface StateMachineContext {
   readonly rule: AlertRule;
   readonly unit: string;
   readonly town: string | null;
+  /** The device's village within its town; absent or null when none. */
+  readonly village?: string | null;
   /** Wall clock of this evaluation. */
   readonly now: number;
   /** Why a new occurrence must not raise (or reopen) an alert: a silence id, or null. `season` for activeMonths. */
@@ -98,7 +100,7 @@ export class AlertStateMachine {
   }
 
   private raise(episode: Episode, deviceId: string): Alert {
-    const { rule, now, unit, town, summary } = this.context;
+    const { rule, now, unit, town, village, summary } = this.context;
     const alert: Alert = {
       id: 0,
       ruleId: rule.id,
@@ -110,6 +112,7 @@ export class AlertStateMachine {
       unit,
       deviceId,
       town,
+      village: village ?? null,
       state: 'firing',
       summary,
       startedAt: episode.start,

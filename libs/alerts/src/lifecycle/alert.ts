@@ -23,6 +23,8 @@ export interface Alert {
   unit: string;
   deviceId: string;
   town: string | null;
+  /** The device's village within its town when the alert was raised; null when none. */
+  village: string | null;
   state: AlertState;
   summary: string;
   /** Event time the condition began (before its for-duration). */

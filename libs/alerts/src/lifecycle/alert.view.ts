@@ -18,6 +18,7 @@ export function toAlertView(alert: Alert): AlertView {
     unit: alert.unit,
     deviceId: alert.deviceId,
     town: alert.town,
+    village: alert.village,
     summary: alert.summary,
     startedAt: iso(alert.startedAt),
     firedAt: iso(alert.firedAt),

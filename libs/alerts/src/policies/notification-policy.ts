@@ -24,7 +24,7 @@ export interface ResolvedRoute extends RouteSettings {
 export interface PersonalRecipient {
   /** `@<username>/<channel>`: queued and logged like a contact point's name (which never starts with "@"). */
   readonly destination: string;
-  covers(alert: Pick<AlertView, 'town' | 'domain'>): boolean;
+  covers(alert: Pick<AlertView, 'town' | 'domain'> & { readonly village?: string | null }): boolean;
 }
 
 export function personalDestination(username: string, channel: PersonalChannel): string {

@@ -80,7 +80,7 @@ describe('parseNotificationPolicyTree', () => {
       'quietHours.timeZone must be an IANA time zone such as Asia/Shanghai, got "Mars/Olympus"',
       'routes[0].matchers.rules is not a known field; allowed: domains, towns, severities, ruleIds',
       'routes[0].matchers.domains[0] must be one of water, power, gas, heat, traffic, got "gaz"',
-      'routes[0].matchers.towns[0] must be a town name of 1–100 characters, without control or invisible formatting characters, got ""',
+      'routes[0].matchers.towns[0] must be a town ("Ashford") or a village of a town ("Ashford/Millbrook"), each name of 1–100 characters without "/", control or invisible formatting characters, got ""',
       'routes[0].matchers.severities[1] must be one of info, warning, critical, got "urgent"',
       'routes[0].continue must be true or false, got "yes"',
       'routes[0].escalation[1].contactPoints must name at least one contact point',

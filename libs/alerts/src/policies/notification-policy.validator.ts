@@ -1,4 +1,4 @@
-import { describe, type DomainIssue, InvalidInputError, JsonInputReader, TOWN_NAME_PATTERN, TOWN_NAME_RULE } from '@hub/common';
+import { describe, type DomainIssue, InvalidInputError, JsonInputReader, AREA_PATH_PATTERN, AREA_PATH_RULE } from '@hub/common';
 import { type MetricCatalogue, readDomainList } from '@hub/contract';
 import { RULE_ID_PATTERN, SEVERITIES } from '../rules/alert-rule';
 import {
@@ -90,7 +90,7 @@ function readMatchers(read: JsonInputReader, context: PolicyValidationContext): 
   const matchers = read.object('matchers', MATCHER_KEYS);
   if (matchers === undefined) return undefined;
   const domains = readDomainList(matchers, 'domains', context.catalogue);
-  const towns = matchers.stringList('towns', { maxItems: 1000, pattern: TOWN_NAME_PATTERN, patternText: TOWN_NAME_RULE });
+  const towns = matchers.stringList('towns', { maxItems: 1000, pattern: AREA_PATH_PATTERN, patternText: AREA_PATH_RULE });
   const severities = readSeverities(matchers);
   const ruleIds = matchers.stringList('ruleIds', { maxItems: 1000, pattern: RULE_ID_PATTERN, patternText: 'a rule id (lower-case letters, digits and -)' });
   return {

@@ -83,6 +83,18 @@ describe('matchRoutes', () => {
     ]);
   });
 
+  it('lets a town matcher take its villages’ alerts and a village matcher only its own; a village under a town route narrows its reach', () => {
+    const inMillbrook = { ...gasAshfordCritical, village: 'Millbrook' };
+    const routes = tree([
+      { name: 'millbrook', matchers: { towns: ['Ashford/Millbrook'] }, contactPoints: ['village'] },
+      { name: 'ashford', matchers: { towns: ['Ashford'] }, contactPoints: ['town'], routes: [{ name: 'ashford-oakley', matchers: { towns: ['Ashford/Oakley', 'Brook'] }, contactPoints: ['oakley'] }] },
+    ]);
+    expect(keysOf(inMillbrook, routes)).toEqual(['millbrook:village']);
+    expect(keysOf(gasAshfordCritical, routes)).toEqual(['ashford:town']);
+    expect(keysOf({ ...gasAshfordCritical, village: 'Oakley' }, routes)).toEqual(['ashford-oakley:oakley']);
+    expect(namedRoutes(routes).get('ashford-oakley')).toEqual({ name: 'ashford-oakley', towns: ['Ashford/Oakley'], domains: null });
+  });
+
   it('groups by rule, domain and town', () => {
     expect(groupKeyOf(gasAshfordCritical)).toBe('methane-high|gas|Ashford');
     expect(groupKeyOf({ ...gasAshfordCritical, town: null })).toBe('methane-high|gas|');

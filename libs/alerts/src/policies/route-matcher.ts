@@ -1,3 +1,4 @@
+import { anyAreaCovers, areaCovers, areaPathOf } from '@hub/common';
 import type { AlertView } from '../lifecycle/alert.view';
 import type { NotificationPolicyTree, PolicyRoute, ResolvedRoute, RouteMatchers, RouteSettings } from './notification-policy';
 
@@ -6,7 +7,7 @@ import type { NotificationPolicyTree, PolicyRoute, ResolvedRoute, RouteMatchers,
  * own children are tried the same way) unless it says `continue: true`; when no child matches, the parent itself
  * takes the alert. The default route (the root) matches everything.
  */
-export function matchRoutes(tree: NotificationPolicyTree, alert: Pick<AlertView, 'domain' | 'town' | 'severity' | 'ruleId'>): ResolvedRoute[] {
+export function matchRoutes(tree: NotificationPolicyTree, alert: Pick<AlertView, 'domain' | 'town' | 'severity' | 'ruleId'> & { readonly village?: string | null }): ResolvedRoute[] {
   return walk(tree.routes, settingsOf(tree), 'default', [], alert);
 }
 
@@ -15,7 +16,7 @@ function walk(
   parent: RouteSettings,
   parentKey: string,
   parentNames: readonly string[],
-  alert: Pick<AlertView, 'domain' | 'town' | 'severity' | 'ruleId'>,
+  alert: Pick<AlertView, 'domain' | 'town' | 'severity' | 'ruleId'> & { readonly village?: string | null },
 ): ResolvedRoute[] {
   const found: ResolvedRoute[] = [];
   for (const [index, child] of children.entries()) {
@@ -34,10 +35,11 @@ const childKey = (parentKey: string, index: number, child: PolicyRoute): string 
   child.name ?? (parentKey === 'default' ? `routes[${index}]` : `${parentKey}.routes[${index}]`);
 const namesOf = (parentNames: readonly string[], child: PolicyRoute): readonly string[] => (child.name === undefined ? parentNames : [...parentNames, child.name]);
 
-export function matches(matchers: RouteMatchers | undefined, alert: Pick<AlertView, 'domain' | 'town' | 'severity' | 'ruleId'>): boolean {
+/** A matcher's towns are area paths: `Ashford` takes the town's alerts and its villages', `Ashford/Millbrook` that village's. */
+export function matches(matchers: RouteMatchers | undefined, alert: Pick<AlertView, 'domain' | 'town' | 'severity' | 'ruleId'> & { readonly village?: string | null }): boolean {
   if (matchers === undefined) return true;
   if (matchers.domains !== undefined && !matchers.domains.includes(alert.domain)) return false;
-  if (matchers.towns !== undefined && (alert.town === null || !matchers.towns.includes(alert.town))) return false;
+  if (matchers.towns !== undefined && !anyAreaCovers(matchers.towns, areaPathOf(alert))) return false;
   if (matchers.severities !== undefined && !matchers.severities.includes(alert.severity)) return false;
   if (matchers.ruleIds !== undefined && !matchers.ruleIds.includes(alert.ruleId)) return false;
   return true;
@@ -88,9 +90,12 @@ export function namedRoutes(tree: NotificationPolicyTree): Map<string, NamedRout
   const found = new Map<string, NamedRouteReach>();
   const narrow = (outer: readonly string[] | null, inner: readonly string[] | undefined): readonly string[] | null =>
     inner === undefined ? outer : outer === null ? inner : outer.filter((item) => inner.includes(item));
+  // Areas nest: where a town meets one of its villages, the village is what both allow.
+  const narrowAreas = (outer: readonly string[] | null, inner: readonly string[] | undefined): readonly string[] | null =>
+    inner === undefined ? outer : outer === null ? inner : [...new Set(outer.flatMap((item) => inner.flatMap((other) => (areaCovers(item, other) ? [other] : areaCovers(other, item) ? [item] : []))))];
   const visit = (children: readonly PolicyRoute[], towns: readonly string[] | null, domains: readonly string[] | null): void => {
     for (const child of children) {
-      const reach = { towns: narrow(towns, child.matchers?.towns), domains: narrow(domains, child.matchers?.domains) };
+      const reach = { towns: narrowAreas(towns, child.matchers?.towns), domains: narrow(domains, child.matchers?.domains) };
       if (child.name !== undefined) found.set(child.name, { name: child.name, ...reach });
       visit(child.routes ?? [], reach.towns, reach.domains);
     }

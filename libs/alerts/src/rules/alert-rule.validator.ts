@@ -1,5 +1,5 @@
 import { DEVICE_ID_PATTERN, type MetricCatalogue, MetricSpec, readDomainField } from '@hub/contract';
-import { DomainIssue, InvalidInputError, JsonInputReader, TOWN_NAME_PATTERN, TOWN_NAME_RULE } from '@hub/common';
+import { DomainIssue, InvalidInputError, JsonInputReader, AREA_PATH_PATTERN, AREA_PATH_RULE } from '@hub/common';
 import {
   AlertCondition,
   AlertRuleSpec,
@@ -74,7 +74,7 @@ export function parseAlertRuleInput(body: unknown, catalogue: MetricCatalogue, w
         spec = undefined;
       }
     }
-    const towns = selectorReader.stringList('towns', { maxItems: 100, pattern: TOWN_NAME_PATTERN, patternText: TOWN_NAME_RULE }) ?? [];
+    const towns = selectorReader.stringList('towns', { maxItems: 100, pattern: AREA_PATH_PATTERN, patternText: AREA_PATH_RULE }) ?? [];
     const deviceIds = selectorReader.stringList('deviceIds', { maxItems: 1000, pattern: DEVICE_ID_PATTERN, patternText: 'a device id matching [A-Za-z0-9_-]{1,64}' }) ?? [];
     if (domain !== undefined && metric !== undefined) selector = { domain, metric, towns, deviceIds };
   }

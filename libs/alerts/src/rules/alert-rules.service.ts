@@ -1,6 +1,6 @@
 import type { CatalogueSource, StandardsProfile } from '@hub/contract';
 import { type AccessScope, type Principal, AccessDeniedError, describeScope, AuditTrail, SYSTEM_ACTOR } from '@hub/access';
-import { type HubLogger, InvalidInputError, isJsonObject } from '@hub/common';
+import { anyAreaCovers, areaPathOf, areasOverlap, type HubLogger, InvalidInputError, isJsonObject } from '@hub/common';
 import { Alert, AlertEventDraft } from '../lifecycle/alert';
 import { AlertConflictError, AlertNotFoundError, followRuleChange, resolveForRule } from '../lifecycle/alert-operator-actions';
 import { notificationPayload } from '../notifications/alert-notification.payload';
@@ -168,7 +168,7 @@ export class AlertRulesService {
       before.selector.domain !== after.selector.domain || before.selector.metric !== after.selector.metric || before.condition.type !== after.condition.type;
     if (changedMeaning) return this.resolveAll(open, 'rule-changed', `rule "${after.name}" now watches something else`, now);
     const { deviceIds, towns } = after.selector;
-    const unselected = open.filter((alert) => (deviceIds.length > 0 && !deviceIds.includes(alert.deviceId)) || (towns.length > 0 && (alert.town === null || !towns.includes(alert.town))));
+    const unselected = open.filter((alert) => (deviceIds.length > 0 && !deviceIds.includes(alert.deviceId)) || (towns.length > 0 && !anyAreaCovers(towns, areaPathOf(alert))));
     this.resolveAll(unselected, 'rule-changed', `device no longer selected by rule "${after.name}"`, now);
     const events = open.filter((alert) => !unselected.includes(alert)).map((alert) => followRuleChange(alert, after.name, after.severity, now));
     this.save(open, events.filter((event): event is AlertEventDraft => event !== undefined));
@@ -202,7 +202,7 @@ export class AlertRulesService {
 export function ruleConcerns(scope: AccessScope, rule: Pick<AlertRuleSpec, 'selector'>): boolean {
   const { domain, towns } = rule.selector;
   if (scope.domains.length > 0 && !(scope.domains as readonly string[]).includes(domain)) return false;
-  return scope.towns.length === 0 || towns.length === 0 || towns.some((town) => scope.towns.includes(town));
+  return scope.towns.length === 0 || towns.length === 0 || towns.some((town) => scope.towns.some((own) => areasOverlap(town, own)));
 }
 
 function assertRuleInScope(by: RuleActor, rule: Pick<AlertRuleSpec, 'selector'>, ruleName: string): void {
@@ -210,7 +210,7 @@ function assertRuleInScope(by: RuleActor, rule: Pick<AlertRuleSpec, 'selector'>,
   if (domains.length > 0 && !(domains as readonly string[]).includes(rule.selector.domain)) {
     throw new AccessDeniedError(`Rule ${ruleName} watches ${rule.selector.domain}, outside the domains of ${by.name} (${domains.join(', ')})`);
   }
-  if (towns.length > 0 && (rule.selector.towns.length === 0 || !rule.selector.towns.every((town) => towns.includes(town)))) {
+  if (towns.length > 0 && (rule.selector.towns.length === 0 || !rule.selector.towns.every((town) => anyAreaCovers(towns, town)))) {
     throw new AccessDeniedError(`Rule ${ruleName} must be limited to towns of ${by.name} (${towns.join(', ')}) in selector.towns`);
   }
 }

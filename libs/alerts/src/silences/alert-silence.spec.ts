@@ -27,6 +27,16 @@ describe('silences', () => {
     expect(silenceMatches(silence(1, { town: 'Southfield' }), { ...TARGET, town: null })).toBe(false);
   });
 
+  it('cover a town with its villages, and a village only itself', () => {
+    const inMillbrook = { ...TARGET, town: 'Northfield', village: 'Millbrook' };
+    expect(silenceMatches(silence(1, { town: 'Northfield' }), inMillbrook)).toBe(true);
+    expect(silenceMatches(silence(1, { town: 'Northfield/Millbrook' }), inMillbrook)).toBe(true);
+    expect(silenceMatches(silence(1, { town: 'Northfield/Oakley' }), inMillbrook)).toBe(false);
+    expect(silenceMatches(silence(1, { town: 'Northfield/Millbrook' }), TARGET)).toBe(false);
+    expect(parseSilenceInput({ town: 'Northfield/Millbrook', duration: '1h', reason: 'mains' }, NOW, 'ops', MetricCatalogue.BUILT_IN).town).toBe('Northfield/Millbrook');
+    expect(() => parseSilenceInput({ town: 'Northfield/Millbrook/Lane', duration: '1h', reason: 'mains' }, NOW, 'ops', MetricCatalogue.BUILT_IN)).toThrow(InvalidInputError);
+  });
+
   it('are active from startsAt until (not including) endsAt, the longest-running one winning', () => {
     const silences = [silence(1, { deviceId: 'w-7', endsAt: NOW + M }), silence(2, { domain: 'water', endsAt: NOW + 5 * M }), silence(3, { deviceId: 'w-7', startsAt: NOW + M })];
     expect(activeSilence(silences, TARGET, NOW)?.id).toBe(2);

@@ -1,4 +1,5 @@
 import type { SilenceView } from '@hub/api-types';
+import { areaCovers, areaPathOf } from '@hub/common';
 import type { Domain } from '@hub/contract';
 import type { Episode } from '../evaluation/device-evaluation';
 
@@ -10,6 +11,7 @@ import type { Episode } from '../evaluation/device-evaluation';
 export interface AlertSilence {
   readonly id: number;
   readonly domain: Domain | null;
+  /** An area path: `Ashford` covers the town and its villages, `Ashford/Millbrook` only that village. */
   readonly town: string | null;
   readonly deviceId: string | null;
   readonly ruleId: string | null;
@@ -25,6 +27,7 @@ export type NewAlertSilence = Omit<AlertSilence, 'id'>;
 export interface SilenceTarget {
   readonly domain: Domain;
   readonly town: string | null;
+  readonly village?: string | null;
   readonly deviceId: string;
   readonly ruleId: string;
 }
@@ -32,7 +35,7 @@ export interface SilenceTarget {
 export function silenceMatches(silence: AlertSilence, target: SilenceTarget): boolean {
   return (
     (silence.domain === null || silence.domain === target.domain) &&
-    (silence.town === null || silence.town === target.town) &&
+    (silence.town === null || areaCovers(silence.town, areaPathOf(target))) &&
     (silence.deviceId === null || silence.deviceId === target.deviceId) &&
     (silence.ruleId === null || silence.ruleId === target.ruleId)
   );

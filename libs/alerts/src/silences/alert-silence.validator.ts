@@ -1,5 +1,5 @@
 import { DEVICE_ID_PATTERN, type MetricCatalogue, parseTimestamp, readDomainField } from '@hub/contract';
-import { DomainIssue, InvalidInputError, JsonInputReader } from '@hub/common';
+import { AREA_PATH_PATTERN, AREA_PATH_RULE, DomainIssue, InvalidInputError, JsonInputReader } from '@hub/common';
 import { RULE_ID_PATTERN } from '../rules/alert-rule';
 import { NewAlertSilence } from './alert-silence';
 
@@ -18,7 +18,7 @@ export function parseSilenceInput(body: unknown, now: number, createdBy: string,
   const read = JsonInputReader.of(body, '', issues, SILENCE_KEYS);
   if (read === undefined) throw new InvalidInputError('silence', issues);
   const domain = readDomainField(read, 'domain', catalogue) ?? null;
-  const town = read.string('town', { maxLength: 100 }) ?? null;
+  const town = read.string('town', { maxLength: 201, pattern: AREA_PATH_PATTERN, patternText: AREA_PATH_RULE }) ?? null;
   const deviceId = read.string('deviceId', { maxLength: 64, pattern: DEVICE_ID_PATTERN, patternText: '[A-Za-z0-9_-]{1,64}' }) ?? null;
   const ruleId = read.string('ruleId', { maxLength: 64, pattern: RULE_ID_PATTERN, patternText: 'a rule id' }) ?? null;
   if (!read.has('domain') && !read.has('town') && !read.has('deviceId')) read.fail('deviceId', 'or town or domain is required: what the silence covers');

@@ -1,6 +1,6 @@
 import type { CatalogueSource } from '@hub/contract';
 import { type Principal, AccessDeniedError, type AuditTrail, assertInScope } from '@hub/access';
-import type { HubLogger } from '@hub/common';
+import { anyAreaCovers, type HubLogger } from '@hub/common';
 import { AlertNotFoundError } from '../lifecycle/alert-operator-actions';
 import type { AlertSilenceRepository } from '../store/alert-silence.repository';
 import { AlertSilence } from './alert-silence';
@@ -41,7 +41,7 @@ export class AlertSilencesService {
   create(body: unknown, actor: SilenceActor): AlertSilence {
     const input = parseSilenceInput(body, this.clock(), actor.name, this.catalogue.current());
     const { towns, domains } = actor.scope;
-    if (towns.length > 0 && (input.town === null || !towns.includes(input.town))) {
+    if (towns.length > 0 && (input.town === null || !anyAreaCovers(towns, input.town))) {
       throw new AccessDeniedError(`A silence by ${actor.name} must name one of their towns (${towns.join(', ')}) in "town": without one it would cover every town`);
     }
     if (domains.length > 0 && (input.domain === null || !(domains as readonly string[]).includes(input.domain))) {

@@ -1,4 +1,4 @@
-import { type AccessScope, scopeSql } from '@hub/access';
+import { type AccessScope, areaSqlOf, scopeSql } from '@hub/access';
 import type { Domain } from '@hub/contract';
 import type { SqliteDatabase } from '@hub/store';
 import type { Statement } from 'better-sqlite3';
@@ -35,6 +35,7 @@ interface AlertRow {
   unit: string;
   device_id: string;
   town: string | null;
+  village: string | null;
   state: AlertState;
   summary: string;
   started_at: number;
@@ -71,7 +72,7 @@ interface EventRow {
 }
 
 const COLUMNS =
-  'rule_id, rule_name, condition_type, severity, domain, metric, unit, device_id, town, state, summary, started_at, fired_at, updated_at, ' +
+  'rule_id, rule_name, condition_type, severity, domain, metric, unit, device_id, town, village, state, summary, started_at, fired_at, updated_at, ' +
   'condition_active, condition_ended_at, value, value_at, peak, peak_score, count, flapping, openings, acknowledged_by, acknowledged_at, ' +
   'acknowledge_note, resolved_at, resolved_by, resolution';
 const PARAMS = COLUMNS.split(', ')
@@ -153,7 +154,7 @@ export class AlertRepository {
       params.to = filter.to;
     }
     if (filter.within !== undefined) {
-      const scope = scopeSql(filter.within, 'town', 'domain');
+      const scope = scopeSql(filter.within, areaSqlOf('town', 'village'), 'domain');
       clauses.push(...scope.clauses);
       Object.assign(params, scope.params);
     }
@@ -235,6 +236,7 @@ function toRow(alert: Alert): Record<string, string | number | null> {
     unit: alert.unit,
     device_id: alert.deviceId,
     town: alert.town,
+    village: alert.village,
     state: alert.state,
     summary: alert.summary,
     started_at: alert.startedAt,
@@ -271,6 +273,7 @@ function toAlert(row: AlertRow): Alert {
     unit: row.unit,
     deviceId: row.device_id,
     town: row.town,
+    village: row.village,
     state: row.state,
     summary: row.summary,
     startedAt: row.started_at,

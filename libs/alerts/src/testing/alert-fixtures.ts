@@ -18,6 +18,7 @@ export function anAlert(overrides: Partial<Alert> = {}): Alert {
     unit: '%LEL',
     deviceId: 'g-1',
     town: null,
+    village: null,
     state: 'firing',
     summary: 'methane_pct_lel at or above 20 %LEL at once; clears below 20 %LEL',
     startedAt: T0,

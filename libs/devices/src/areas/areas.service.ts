@@ -1,0 +1,242 @@
+import { AccessDeniedError, type AccessScope, describeScope, scopeCovers } from '@hub/access';
+import type { AreaView } from '@hub/api-types';
+import { AREA_NAME_PATTERN, AREA_NAME_RULE, anyAreaCovers, areaPathOf, type DomainIssue, type HubLogger, JsonInputReader, quoted } from '@hub/common';
+import type { NewAuditEntry } from '@hub/store';
+import { Area, childPath, levelOf } from './area';
+import { AreaConflictError, AreaNotFoundError, InvalidAreaError } from './area.errors';
+import type { AreaReference, AreaRepository } from './area.repository';
+
+/** Who changes the areas: named in the audit log; their towns bound which areas they may change. */
+export interface AreaActor {
+  readonly name: string;
+  readonly scope: AccessScope;
+}
+
+/** A device as the areas feature sees it: where it is. */
+export interface PlacedDevice {
+  readonly deviceId: string;
+  readonly domain: string | null;
+  readonly town: string | null;
+  readonly village: string | null;
+}
+
+/** The device registry's side: its devices, and moving them with an area that is renamed. */
+export interface AreaDevices {
+  list(): readonly PlacedDevice[];
+  /** Moves every device in `from` (a town, or a town's village) to `to`, audited per device; returns how many. */
+  moveArea(actor: AreaActor, from: string, to: string): number;
+}
+
+export interface AreasDeps {
+  readonly repository: AreaRepository;
+  readonly audit: { record(entry: NewAuditEntry): unknown };
+  readonly logger: HubLogger;
+  readonly now?: () => number;
+}
+
+/**
+ * The county's areas: towns and their villages or streets. Held in memory (a county has hundreds, not millions) and
+ * written through, so a device's village is checked without a query. Towns are registered by an admin, by CSV, or
+ * on first use when a device names a town the registry does not know yet (devices named towns freely before areas
+ * existed; refusing them would break every script that provisions devices) — audited as `area.create` via `device`.
+ * Villages are only ever registered deliberately: a device's village must be one of its town's.
+ */
+export class AreasService {
+  private readonly areas = new Map<string, Area>();
+  private devices: AreaDevices = { list: () => [], moveArea: () => 0 };
+  private readonly repository: AreaRepository;
+  private readonly audit: AreasDeps['audit'];
+  private readonly logger: HubLogger;
+  private readonly now: () => number;
+
+  constructor(deps: AreasDeps) {
+    this.repository = deps.repository;
+    this.audit = deps.audit;
+    this.logger = deps.logger;
+    this.now = deps.now ?? Date.now;
+    for (const area of this.repository.loadAll()) this.areas.set(area.path, area);
+  }
+
+  /** The device registry, once both exist (the registry asks the areas about villages; the areas count its devices). */
+  useDevices(devices: AreaDevices): void {
+    this.devices = devices;
+  }
+
+  find(path: string): Area | undefined {
+    return this.areas.get(path);
+  }
+
+  hasVillage(town: string, village: string): boolean {
+    return this.areas.get(childPath(town, village))?.parent === town;
+  }
+
+  /** The county's towns, sorted by name. */
+  towns(): Area[] {
+    return [...this.areas.values()].filter((area) => area.parent === null).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  villagesOf(town: string): Area[] {
+    return [...this.areas.values()].filter((area) => area.parent === town).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /**
+   * The tree as the caller may see it: the areas their towns cover, and the town of a village they cover (so the
+   * village has its place in the tree); towns sorted by name, each followed by its villages. Devices counted are
+   * those the caller's scope covers (domains included).
+   */
+  list(scope: AccessScope): AreaView[] {
+    const counts = new Map<string, number>();
+    for (const device of this.devices.list()) {
+      if (device.town === null || !scopeCovers(scope, device)) continue;
+      counts.set(device.town, (counts.get(device.town) ?? 0) + 1);
+      if (device.village !== null) {
+        const path = areaPathOf(device) ?? '';
+        counts.set(path, (counts.get(path) ?? 0) + 1);
+      }
+    }
+    const visible = (area: Area): boolean =>
+      scope.towns.length === 0 || anyAreaCovers(scope.towns, area.path) || (area.parent === null && scope.towns.some((entry) => entry.startsWith(`${area.path}/`)));
+    const view = (area: Area): AreaView => ({ path: area.path, name: area.name, parent: area.parent, level: levelOf(area), devices: counts.get(area.path) ?? 0 });
+    const towns = [...this.areas.values()].filter((area) => area.parent === null && visible(area)).sort((a, b) => a.name.localeCompare(b.name));
+    return towns.flatMap((town) => [view(town), ...this.villagesOf(town.path).filter(visible).map(view)]);
+  }
+
+  /** POST /api/areas `{ name, parent? }`: a town (no parent) or a village of a registered town. */
+  create(actor: AreaActor, body: unknown): Area {
+    const issues: DomainIssue[] = [];
+    const read = JsonInputReader.of(body, '', issues, ['name', 'parent']);
+    const name = read?.requiredString('name', { maxLength: 100, pattern: AREA_NAME_PATTERN, patternText: AREA_NAME_RULE });
+    const parent = read?.string('parent', { maxLength: 100, pattern: AREA_NAME_PATTERN, patternText: 'a town: villages have no villages of their own' }) ?? null;
+    if (read === undefined || name === undefined || issues.length > 0) throw new InvalidAreaError('Invalid area', issues);
+    const refusal = this.creationRefusal(actor, name, parent, new Set());
+    if (refusal !== null) throw refusal.kind === 'conflict' ? new AreaConflictError(refusal.problem) : refusal.kind === 'forbidden' ? new AccessDeniedError(refusal.problem) : new InvalidAreaError('Invalid area', [{ field: 'parent', problem: refusal.problem }]);
+    const [area] = this.createAll(actor, [{ name, parent }], { via: 'api' });
+    return area;
+  }
+
+  /**
+   * Why `name` under `parent` cannot be created by `actor`, or null. `pending`: paths an import is creating in the
+   * same go (a CSV line's village may be under a town of an earlier line).
+   */
+  creationRefusal(actor: AreaActor, name: string, parent: string | null, pending: ReadonlySet<string>): { kind: 'conflict' | 'forbidden' | 'invalid'; problem: string } | null {
+    const path = childPath(parent, name);
+    if (this.areas.has(path) || pending.has(path)) return { kind: 'conflict', problem: `Area ${path} is already registered` };
+    if (parent !== null && !this.areas.has(parent) && !pending.has(parent)) return { kind: 'invalid', problem: `no town ${quoted(parent)}: register the town first` };
+    if (parent !== null && this.areas.get(parent)?.parent != null) return { kind: 'invalid', problem: `${parent} is a village: villages have no villages of their own` };
+    if (!this.manages(actor, path)) return { kind: 'forbidden', problem: `Area ${path} is outside the towns ${actor.name} may manage (${describeScope(actor.scope)})` };
+    return null;
+  }
+
+  /** Registers areas in one transaction, each audited as `area.create` with `detail` (how it came). */
+  createAll(actor: AreaActor, drafts: ReadonlyArray<{ name: string; parent: string | null }>, detail: Readonly<Record<string, unknown>>): Area[] {
+    const now = this.now();
+    const created = drafts.map((draft): Area => ({ path: childPath(draft.parent, draft.name), name: draft.name, parent: draft.parent, createdAt: now, createdBy: actor.name, updatedAt: now }));
+    this.repository.transaction(() => {
+      for (const area of created) {
+        this.repository.insert(area);
+        this.record(actor, 'area.create', area.path, { name: area.name, level: levelOf(area), ...(area.parent === null ? {} : { parent: area.parent }), ...detail });
+      }
+    });
+    for (const area of created) this.areas.set(area.path, area);
+    return created;
+  }
+
+  /**
+   * Towns that devices name for the first time, registered on the spot (inside the registry's transaction). Not
+   * bound by the actor's scope: the registry has already checked the device is theirs to place there.
+   */
+  registerTownsOnFirstUse(actor: AreaActor, uses: ReadonlyArray<{ town: string; deviceId: string }>): void {
+    const firstUse = new Map<string, string>();
+    for (const use of uses) if (!this.areas.has(use.town) && !firstUse.has(use.town)) firstUse.set(use.town, use.deviceId);
+    for (const [town, deviceId] of firstUse) this.createAll(actor, [{ name: town, parent: null }], { via: 'device', deviceId });
+    if (firstUse.size > 0) this.logger.log({ msg: 'Towns registered on first use by a device', towns: [...firstUse.keys()], by: actor.name });
+  }
+
+  /**
+   * PATCH /api/areas/:path `{ name }`. The devices in it move with it (each audited); its villages follow a town.
+   * Refused while a scope, rule selector, silence in force or policy matcher names it: those grant or route by the
+   * name, and changing them is a decision of their own (the answer lists them). Readings stored before keep the old
+   * tags in InfluxDB.
+   */
+  rename(actor: AreaActor, path: string, body: unknown): Area {
+    const area = this.manageable(actor, path);
+    const issues: DomainIssue[] = [];
+    const read = JsonInputReader.of(body, '', issues, ['name']);
+    const name = read?.requiredString('name', { maxLength: 100, pattern: AREA_NAME_PATTERN, patternText: AREA_NAME_RULE });
+    if (name === undefined || issues.length > 0) throw new InvalidAreaError('Invalid area', issues);
+    const to = childPath(area.parent, name);
+    if (to === path) return area;
+    if (this.areas.has(to)) throw new AreaConflictError(`Area ${to} is already registered`);
+    const references = this.repository.referencesTo(path, this.now());
+    if (references.length > 0) throw new AreaConflictError(`Area ${path} cannot be renamed while ${describeReferences(references)} still name it: change them first`);
+    const renamed: Area = { ...area, path: to, name, updatedAt: this.now() };
+    const moved = this.repository.transaction(() => {
+      this.repository.move(path, renamed);
+      const count = this.devices.moveArea(actor, path, to);
+      this.record(actor, 'area.rename', to, { from: path, to, devicesMoved: count });
+      return count;
+    });
+    for (const [key, other] of [...this.areas]) {
+      if (key === path) this.areas.delete(key);
+      else if (other.parent === path) {
+        this.areas.delete(key);
+        this.areas.set(childPath(to, other.name), { ...other, path: childPath(to, other.name), parent: to, updatedAt: renamed.updatedAt });
+      }
+    }
+    this.areas.set(to, renamed);
+    this.logger.log({ msg: 'Area renamed', from: path, to, devicesMoved: moved, by: actor.name });
+    return renamed;
+  }
+
+  /** DELETE /api/areas/:path: only an area nothing names any more (no village under it, no device, no scope …). */
+  remove(actor: AreaActor, path: string): void {
+    const area = this.manageable(actor, path);
+    const villages = this.villagesOf(path);
+    if (villages.length > 0) throw new AreaConflictError(`Town ${path} still has villages (${listed(villages.map((village) => village.name))}): delete them first`);
+    const devices = this.devices
+      .list()
+      .filter((device) => device.town !== null && (areaPathOf(device) === path || device.town === path))
+      .map((device) => device.deviceId)
+      .sort();
+    const references = this.repository.referencesTo(path, this.now());
+    if (devices.length > 0 || references.length > 0) {
+      const all: AreaReference[] = devices.length > 0 ? [{ kind: 'device', names: devices }, ...references] : references;
+      throw new AreaConflictError(`Area ${path} cannot be deleted while ${describeReferences(all)} still name it`);
+    }
+    this.repository.transaction(() => {
+      this.repository.delete(path);
+      this.record(actor, 'area.delete', path, { name: area.name, level: levelOf(area) });
+    });
+    this.areas.delete(path);
+  }
+
+  /** The import summary beside its `area.create` entries. */
+  recordImport(actor: AreaActor, detail: Readonly<Record<string, unknown>>): void {
+    this.record(actor, 'area.import', null, detail);
+  }
+
+  /** Whether the actor's towns cover the area (a county-wide admin manages every area; a town's admin its villages). */
+  manages(actor: AreaActor, path: string): boolean {
+    return actor.scope.towns.length === 0 || anyAreaCovers(actor.scope.towns, path);
+  }
+
+  private manageable(actor: AreaActor, path: string): Area {
+    const area = this.areas.get(path);
+    if (area === undefined) throw new AreaNotFoundError(path);
+    if (!this.manages(actor, path)) throw new AccessDeniedError(`Area ${path} is outside the towns ${actor.name} may manage (${describeScope(actor.scope)})`);
+    return area;
+  }
+
+  private record(actor: AreaActor, action: string, targetId: string | null, detail: Readonly<Record<string, unknown>>): void {
+    this.audit.record({ actor: actor.name, action, targetType: 'area', targetId, detail });
+  }
+}
+
+/** "devices w-1, w-2; operator alice; alert rule pressure-low". */
+function describeReferences(references: ReadonlyArray<{ kind: string; names: readonly string[] }>): string {
+  return references.map((reference) => `${reference.kind}${reference.names.length > 1 ? 's' : ''} ${listed(reference.names)}`).join('; ');
+}
+
+function listed(names: readonly string[]): string {
+  return names.length > 10 ? `${names.slice(0, 10).join(', ')} and ${names.length - 10} more` : names.join(', ');
+}
