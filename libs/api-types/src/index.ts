@@ -5,6 +5,7 @@
  */
 export type { Catalogue, CatalogueDomain, CatalogueMetric, Domain, RejectReason } from '@hub/contract';
 export * from './access';
+export * from './areas';
 export * from './alerts';
 export * from './commands';
 export * from './contact-points';
@@ -14,6 +15,7 @@ export * from './health';
 export * from './ingest';
 export * from './integrations';
 export * from './network-servers';
+export * from './presence-status';
 export * from './profiles';
 export * from './notifications';
 export * from './notification-templates';
