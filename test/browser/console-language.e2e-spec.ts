@@ -36,7 +36,7 @@ describe('operator console: language and time zone (real browser, service, influ
     expect(await page().evaluate('document.documentElement.lang')).toBe('zh-CN');
     await browser.signIn('wang.fang', 'ashford town duty operator');
 
-    await eventually(page().locator('nav[aria-label="主导航"] a').first()).toContainText('告警');
+    await eventually(page().locator('nav[aria-label="主导航"] a').first()).toContainText('总览');
     await eventually(page().locator('.topbar .timezone')).toHaveText('Asia/Shanghai (GMT+8)');
     await eventually(page().locator('#page-title')).toHaveText('我的账户');
     await eventually(page().locator('[data-field="role"]')).toHaveText('值班员');
@@ -46,7 +46,7 @@ describe('operator console: language and time zone (real browser, service, influ
 
   it('switches to English from the header, and keeps it after a reload', async () => {
     await page().locator('.topbar select[name="language"]').selectOption('en');
-    await eventually(page().locator('nav[aria-label="Main"] a').first()).toContainText('Alerts');
+    await eventually(page().locator('nav[aria-label="Main"] a').first()).toContainText('Overview');
     await eventually(page().locator('#page-title')).toHaveText('Your account');
     expect(await page().evaluate('document.documentElement.lang')).toBe('en');
     await page().reload();
@@ -72,7 +72,7 @@ describe('operator console: language and time zone (real browser, service, influ
       await other.open('/alerts');
       await eventually(other.page.locator('form.login-card button[type="submit"]')).toHaveText('登录');
       await other.signIn('wang.fang', 'ashford town duty operator');
-      await eventually(other.page.locator('nav[aria-label="Main"] a').first()).toContainText('Alerts');
+      await eventually(other.page.locator('nav[aria-label="Main"] a').first()).toContainText('Overview');
     } finally {
       await other.close();
     }

@@ -15,6 +15,8 @@ import { hubApi } from './api/hub-api';
 import { setOpenAlertCount } from './document-title';
 import { useResource } from './hooks/use-resource';
 import { InboxView } from './views/inbox-view';
+import { OverviewView } from './views/overview-view';
+import { TownView } from './views/town-view';
 import { RuleEditView, RulesView } from './views/rules-view';
 import { SilencesView } from './views/silences-view';
 import { AccountView } from './views/account-view';
@@ -36,6 +38,8 @@ const ROUTES: readonly Route[] = [
   { pattern: '/', render: () => <InboxView /> },
   { pattern: '/alerts', render: () => <InboxView /> },
   { pattern: '/alerts/:id', render: (params) => <InboxView selectedId={/^\d+$/.test(params.id) ? Number(params.id) : undefined} /> },
+  { pattern: '/overview', render: () => <OverviewView /> },
+  { pattern: '/areas/:town', render: (params) => <TownView town={params.town} key={params.town} /> },
   { pattern: '/fleet', render: () => <FleetView /> },
   { pattern: '/devices/:id', render: (params) => <DeviceView id={params.id} key={params.id} /> },
   { pattern: '/dead-letters', render: () => <DeadLettersView /> },
@@ -62,6 +66,7 @@ const ROUTES: readonly Route[] = [
 const isInbox = (path: string): boolean => path === '/' || path === '/alerts' || path.startsWith('/alerts/');
 
 export const NAV = [
+  { href: '/overview', label: 'shell.nav.overview', key: 'o', match: ['/overview', '/areas/'] },
   { href: '/alerts', label: 'shell.nav.alerts', key: 'a', match: ['/', '/alerts', '/alerts/'] },
   { href: '/fleet', label: 'shell.nav.fleet', key: 'f', match: ['/fleet', '/devices/'] },
   { href: '/dead-letters', label: 'shell.nav.refused', key: 'd', match: ['/dead-letters'] },

@@ -25,6 +25,7 @@ import { INTEGRATION_CONTROLLERS, integrationProviders } from './integrations/in
 import { LIVE_CONTROLLERS, liveProviders } from './live/live.providers';
 import { PROFILE_CONTROLLERS, profileProviders } from './profiles/profiles.providers';
 import { NETWORK_SERVER_CONTROLLERS, networkServerProviders } from './network-servers/network-servers.providers';
+import { OVERVIEW_CONTROLLERS, overviewProviders } from './overview/overview.providers';
 import { perimeterProviders } from './perimeter/perimeter.providers';
 import { STANDARDS_CONTROLLERS, standardsProviders } from './standards/standards.providers';
 
@@ -59,6 +60,7 @@ export class HubModule {
         ...NOTIFICATION_TEMPLATE_CONTROLLERS,
         ...STANDARDS_CONTROLLERS,
         ...AREA_ROLLUP_CONTROLLERS,
+        ...OVERVIEW_CONTROLLERS,
       ],
       providers: [
         ...infrastructureProviders(config),
@@ -79,6 +81,7 @@ export class HubModule {
         ...commandProviders(),
         ...contactPointProviders(config),
         ...notificationTemplateProviders(config),
+        ...overviewProviders(),
         // After HubLifecycle and the ingest providers: bridges start once the pipeline runs.
         ...networkServerProviders(),
         // Last, as before the split into features: providers' lifecycle hooks are called in the order listed.

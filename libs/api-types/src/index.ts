@@ -17,6 +17,7 @@ export * from './health';
 export * from './ingest';
 export * from './integrations';
 export * from './network-servers';
+export * from './presence-status';
 export * from './profiles';
 export * from './notifications';
 export * from './notification-templates';

@@ -2,6 +2,7 @@ import { ApiError, getJson, query, requestJson, sendJson } from './http';
 import { isFleetDevice } from '../fleet/device-status';
 import type {
   ApiKeyView,
+  AreaOverviewView,
   AuditPage,
   CommandView,
   ContactPointChangeBody,
@@ -53,6 +54,10 @@ export const hubApi = {
   changeCatalogueMetric: (domain: string, metric: string, change: unknown) =>
     sendJson<CatalogueMetric>('PATCH', `/api/catalogue/domains/${encodeURIComponent(domain)}/metrics/${encodeURIComponent(metric)}`, change),
   devices: async (signal?: AbortSignal) => (await getJson<DeviceView[]>('/api/devices', signal)).filter(isFleetDevice),
+  /** The fleet's devices of one town. */
+  devicesOfTown: async (town: string, signal?: AbortSignal) => (await getJson<DeviceView[]>(`/api/devices${query({ town })}`, signal)).filter(isFleetDevice),
+  /** Every town (and village) the operator may see, counted by the hub in one answer. */
+  overview: (signal?: AbortSignal) => getJson<AreaOverviewView>('/api/overview', signal),
   /** A device waiting in quarantine may not know its domain yet: shown as "unknown". */
   device: async (id: string, signal?: AbortSignal): Promise<FleetDevice> => {
     const view = await getJson<DeviceView>(`/api/devices/${encodeURIComponent(id)}`, signal);

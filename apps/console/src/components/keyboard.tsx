@@ -5,6 +5,7 @@ import { navigate } from '../router';
 
 /** `g` then a letter goes to a page (as in many web consoles); `/` jumps to the page's search field; `?` lists keys. */
 export const GO_KEYS: Readonly<Record<string, { href: string; label: MessageId }>> = {
+  o: { href: '/overview', label: 'keys.go.overview' },
   a: { href: '/alerts', label: 'keys.go.alerts' },
   f: { href: '/fleet', label: 'keys.go.fleet' },
   d: { href: '/dead-letters', label: 'keys.go.refused' },

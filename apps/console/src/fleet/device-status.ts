@@ -1,22 +1,19 @@
-import type { FleetDevice, DeviceView } from '@hub/api-types';
+import { type FleetDevice, type DeviceView, type PresenceStatus, presenceStatus, QUIET_AFTER_MS } from '@hub/api-types';
 
 export function isFleetDevice(device: DeviceView): device is FleetDevice {
   return device.domain !== null && (device.status === null || device.status === 'active');
 }
 
 /**
- * What an operator needs to see first about a device. `offline`: the broker says it is not connected (its last will
- * fired, or it never came back after a restart). `quiet`: connected, but nothing heard for a while — a hung meter
- * or a lost route often looks like this. An open alert of a no-data or stuck rule says more and wins (see fleet view).
+ * What an operator needs to see first about a device: offline, quiet or online (PresenceStatus, shared with the hub's
+ * overview). An open alert of a no-data or stuck rule says more and wins (see fleet view).
  */
-export type DeviceStatus = 'online' | 'quiet' | 'offline';
+export type DeviceStatus = PresenceStatus;
 
-/** Connected but silent for this long counts as quiet. */
-export const QUIET_AFTER_MS = 10 * 60_000;
+export { QUIET_AFTER_MS };
 
 export function deviceStatus(device: Pick<FleetDevice, 'online' | 'lastSeen'>, now: number): DeviceStatus {
-  if (!device.online) return 'offline';
-  return now - (device.lastSeen ?? 0) > QUIET_AFTER_MS ? 'quiet' : 'online';
+  return presenceStatus(device, now);
 }
 
 const RANK: Record<DeviceStatus, number> = { offline: 0, quiet: 1, online: 2 };

@@ -135,7 +135,8 @@ export function InboxView(props: { selectedId?: number }): JSX.Element {
   );
 }
 
-function AlertListItem(props: { alert: AlertView; href: string; selected: boolean }): JSX.Element {
+/** One alert of a list (the inbox, a town's page): severity, rule, state, device, domain and town, value, since when. */
+export function AlertListItem(props: { alert: AlertView; href: string; selected: boolean }): JSX.Element {
   const { alert } = props;
   return (
     <li data-alert-id={alert.id} data-state={alert.state} data-severity={alert.severity} class={`alert-item alert-${alert.severity} alert-state-${alert.state}`}>
