@@ -21,6 +21,7 @@ import { HUB_CONFIG, LINE_SINK, SQLITE_DATABASE } from './hub.tokens';
 import { INGEST_CONTROLLERS, ingestProviders } from './ingest/ingest.providers';
 import { INTEGRATION_CONTROLLERS, integrationProviders } from './integrations/integrations.providers';
 import { LIVE_CONTROLLERS, liveProviders } from './live/live.providers';
+import { MAP_CONTROLLERS, mapProviders } from './map/map.providers';
 import { PROFILE_CONTROLLERS, profileProviders } from './profiles/profiles.providers';
 import { NETWORK_SERVER_CONTROLLERS, networkServerProviders } from './network-servers/network-servers.providers';
 import { perimeterProviders } from './perimeter/perimeter.providers';
@@ -55,6 +56,7 @@ export class HubModule {
         ...CONTACT_POINT_CONTROLLERS,
         ...NOTIFICATION_TEMPLATE_CONTROLLERS,
         ...STANDARDS_CONTROLLERS,
+        ...MAP_CONTROLLERS,
       ],
       providers: [
         ...infrastructureProviders(config),
@@ -73,6 +75,7 @@ export class HubModule {
         ...commandProviders(),
         ...contactPointProviders(config),
         ...notificationTemplateProviders(config),
+        ...mapProviders(config),
         // After HubLifecycle and the ingest providers: bridges start once the pipeline runs.
         ...networkServerProviders(),
         // Last, as before the split into features: providers' lifecycle hooks are called in the order listed.

@@ -17,5 +17,6 @@ export * from './network-servers';
 export * from './profiles';
 export * from './notifications';
 export * from './notification-templates';
+export * from './map';
 export * from './standards-profile';
 export * from './default-rule-names';

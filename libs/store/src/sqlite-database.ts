@@ -441,6 +441,14 @@ export const MIGRATIONS: readonly string[] = [
      time_zone TEXT,
      updated_at INTEGER NOT NULL
    );`,
+  // Area boundaries for the map (issue 18 point 3): one polygon or multipolygon per area path, replaced as a whole
+  // when an admin uploads the county's GeoJSON; geometry is the feature's GeoJSON geometry as validated.
+  `CREATE TABLE area_boundaries (
+     area TEXT PRIMARY KEY,
+     geometry TEXT NOT NULL,
+     updated_at INTEGER NOT NULL,
+     updated_by TEXT NOT NULL
+   );`,
 ];
 
 /**
