@@ -93,12 +93,15 @@ describe('area overview (real service, real MQTT, real influxd)', () => {
     ]);
   });
 
-  it('shows a gas-only API key the gas devices and alerts, and the gas light only', async () => {
+  it('shows a gas-only API key the gas devices and alerts, and the gas light only, every registered town included (grey where it has no gas)', async () => {
     const { key } = await createApiKey(hub, { name: 'gas-desk', role: 'viewer', domains: ['gas'] });
     const { status, body } = await send<AreaOverviewView>(hub, 'GET', '/api/overview', bearer(key));
     expect(status).toBe(200);
     expect(body.domains).toEqual(['gas']);
-    expect(body.towns.map(tile)).toEqual([['Ashford', { total: 1, reporting: 1, quiet: 0, offline: 0 }, { critical: 1, warning: 0, info: 0 }, ['gas:critical']]]);
+    expect(body.towns.map(tile)).toEqual([
+      ['Ashford', { total: 1, reporting: 1, quiet: 0, offline: 0 }, { critical: 1, warning: 0, info: 0 }, ['gas:critical']],
+      ['Brookfield', { total: 0, reporting: 0, quiet: 0, offline: 0 }, { critical: 0, warning: 0, info: 0 }, ['gas:none']],
+    ]);
   });
 
   it('turns a domain green once its alert is resolved', async () => {

@@ -6,6 +6,7 @@ import {
   readAlertConfig,
   readDeviceConfig,
   readHubConfig,
+  readMapConfig,
   readOperatorConfig,
   readPerimeterConfig,
   readRuntimeConfig,
@@ -41,6 +42,11 @@ const SECTIONS: readonly Section[] = [
     readers: [readAccessConfig, readOperatorConfig],
   },
   { title: 'Alerts', intro: 'The alert engine ([alerts.md](alerts.md)).', readers: [readAlertConfig] },
+  {
+    title: 'Map',
+    intro: 'The console’s map, which needs no internet unless a base map is configured ([operations.md](operations.md#the-map-and-area-boundaries)).',
+    readers: [readMapConfig],
+  },
   { title: 'Memory', intro: 'How the service sizes its JavaScript heap ([performance.md](performance.md#memory-with-10000-devices)).', readers: [readRuntimeConfig] },
 ];
 

@@ -23,6 +23,7 @@ import { HUB_CONFIG, LINE_SINK, SQLITE_DATABASE } from './hub.tokens';
 import { INGEST_CONTROLLERS, ingestProviders } from './ingest/ingest.providers';
 import { INTEGRATION_CONTROLLERS, integrationProviders } from './integrations/integrations.providers';
 import { LIVE_CONTROLLERS, liveProviders } from './live/live.providers';
+import { MAP_CONTROLLERS, mapProviders } from './map/map.providers';
 import { PROFILE_CONTROLLERS, profileProviders } from './profiles/profiles.providers';
 import { NETWORK_SERVER_CONTROLLERS, networkServerProviders } from './network-servers/network-servers.providers';
 import { OVERVIEW_CONTROLLERS, overviewProviders } from './overview/overview.providers';
@@ -61,6 +62,7 @@ export class HubModule {
         ...STANDARDS_CONTROLLERS,
         ...AREA_ROLLUP_CONTROLLERS,
         ...OVERVIEW_CONTROLLERS,
+        ...MAP_CONTROLLERS,
       ],
       providers: [
         ...infrastructureProviders(config),
@@ -82,6 +84,7 @@ export class HubModule {
         ...contactPointProviders(config),
         ...notificationTemplateProviders(config),
         ...overviewProviders(),
+        ...mapProviders(config),
         // After HubLifecycle and the ingest providers: bridges start once the pipeline runs.
         ...networkServerProviders(),
         // Last, as before the split into features: providers' lifecycle hooks are called in the order listed.

@@ -58,7 +58,7 @@ async function bootstrap(): Promise<void> {
   );
   SwaggerModule.setup('api/docs', app, document);
   // The operator console, built by Vite next to the service (dist/console), on the same port as the API.
-  serveConsole(app, join(__dirname, '../../../console'), new Logger('OperatorConsole'));
+  serveConsole(app, join(__dirname, '../../../console'), new Logger('OperatorConsole'), config.map.tileSource);
   await app.listen(config.http.port, config.http.host);
   const address = app.getHttpServer().address();
   const httpPort = typeof address === 'object' && address !== null ? address.port : config.http.port;

@@ -21,5 +21,6 @@ export * from './presence-status';
 export * from './profiles';
 export * from './notifications';
 export * from './notification-templates';
+export * from './map';
 export * from './standards-profile';
 export * from './default-rule-names';

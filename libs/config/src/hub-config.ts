@@ -7,6 +7,7 @@ import { DeviceConfig, readDeviceConfig } from './device-config';
 import { OperatorConfig, readOperatorConfig } from './operator-config';
 import { readRuntimeConfig, RuntimeConfig } from './runtime-config';
 import { readStandardsConfig, StandardsConfig } from './standards-config';
+import { MapConfig, readMapConfig } from './map-config';
 
 export interface InfluxV1Config {
   readonly api: 'v1';
@@ -78,6 +79,8 @@ export interface HubConfig {
   readonly timeZone: string;
   /** The standards profile wanted at the first start (HUB_STANDARDS_PROFILE, else derived from the zone and locale). */
   readonly standards: StandardsConfig;
+  /** The console's map: an optional base-map tile server, the boundary file limit. */
+  readonly map: MapConfig;
 }
 
 export class InvalidConfigError extends Error {
@@ -194,6 +197,7 @@ export function readHubConfig(read: ConfigReader): HubConfig {
     devices: readDeviceConfig(read),
     operators: readOperatorConfig(read),
     runtime: readRuntimeConfig(read),
+    map: readMapConfig(read),
     timeZone: read.timeZone('HUB_TIME_ZONE', "the county's time zone: a day of the readings API's day and week buckets is the county's day, and quiet hours without a zone use it"),
   };
   // Read after HUB_TIME_ZONE, from which it is derived when unset.

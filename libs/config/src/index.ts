@@ -7,3 +7,4 @@ export * from './device-config';
 export * from './operator-config';
 export * from './runtime-config';
 export * from './standards-config';
+export * from './map-config';

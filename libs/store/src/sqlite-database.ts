@@ -487,6 +487,14 @@ export const MIGRATIONS: readonly string[] = [
    INSERT INTO audit_log (at, actor, action, target_type, target_id, detail)
      SELECT created_at, 'migration', 'area.create', 'area', path, json_object('name', name, 'level', 'town', 'via', 'migration') FROM areas ORDER BY path;
    DROP TABLE temp.migrating_towns;`,
+  // Area boundaries for the map (issue 18 point 3): one polygon or multipolygon per area path, replaced as a whole
+  // when an admin uploads the county's GeoJSON; geometry is the feature's GeoJSON geometry as validated.
+  `CREATE TABLE area_boundaries (
+     area TEXT PRIMARY KEY,
+     geometry TEXT NOT NULL,
+     updated_at INTEGER NOT NULL,
+     updated_by TEXT NOT NULL
+   );`,
 ];
 
 /**

@@ -26,6 +26,8 @@ import type {
   NotificationPolicyTree,
   OperatorView,
   AlertDeliveryView,
+  AreaBoundariesView,
+  MapSettingsView,
   AlertEventView,
   AlertPage,
   AlertRuleDocument,
@@ -71,6 +73,10 @@ export const hubApi = {
   updateDevice: (id: string, change: unknown) => sendJson<DeviceView>('PATCH', `/api/devices/${encodeURIComponent(id)}`, change),
   deviceConfig: (id: string, signal?: AbortSignal) => getJson<DeviceConfigView>(`/api/devices/${encodeURIComponent(id)}/config`, signal),
   setDeviceConfig: (id: string, desired: unknown) => sendJson<DeviceConfigView>('PUT', `/api/devices/${encodeURIComponent(id)}/config`, desired),
+  mapSettings: (signal?: AbortSignal) => getJson<MapSettingsView>('/api/map-settings', signal),
+  areaBoundaries: (signal?: AbortSignal) => getJson<AreaBoundariesView>('/api/area-boundaries', signal),
+  /** The file's text as it is (the hub checks it whole); a 400 lists every problem at its place (features[3].geometry…). */
+  replaceAreaBoundaries: (file: string) => requestJson<AreaBoundariesView>('/api/area-boundaries', { method: 'PUT', body: file }),
   deadLetters: (filter: DeadLetterQuery, signal?: AbortSignal) =>
     getJson<DeadLetterPage>(
       `/api/dead-letters${query({ reason: filter.reason, device: filter.device, from: filter.from, to: filter.to, limit: filter.limit, before: filter.before })}`,

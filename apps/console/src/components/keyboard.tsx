@@ -8,6 +8,7 @@ export const GO_KEYS: Readonly<Record<string, { href: string; label: MessageId }
   o: { href: '/overview', label: 'keys.go.overview' },
   a: { href: '/alerts', label: 'keys.go.alerts' },
   f: { href: '/fleet', label: 'keys.go.fleet' },
+  p: { href: '/map', label: 'keys.go.map' },
   d: { href: '/dead-letters', label: 'keys.go.refused' },
   r: { href: '/rules', label: 'keys.go.rules' },
   l: { href: '/silences', label: 'keys.go.silences' },

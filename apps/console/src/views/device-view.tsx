@@ -2,6 +2,7 @@ import type { JSX } from 'preact';
 import { compareAlerts, rulesFor, thresholdLines } from '../alerts/alert-order';
 import { metricOf, useCatalogue } from '../api/catalogue';
 import { hubApi } from '../api/hub-api';
+import { hasRole, useMe } from '../auth/session';
 import type { AlertRuleDocument, AlertView, DeviceReadings } from '@hub/api-types';
 import { AlertStateBadge, SeverityBadge } from '../components/alert-badges';
 import { DeviceStatusBadge } from '../components/badges';
@@ -32,6 +33,7 @@ export const RANGES: readonly { key: '1h' | '24h' | '7d'; label: MessageId; inSe
 /** One device: who it is, whether it reports, its readings over the chosen range (averaged by the hub) and what it had refused. */
 export function DeviceView(props: { id: string }): JSX.Element {
   const { catalogue } = useCatalogue();
+  const me = useMe();
   const now = useNow(5_000);
   const [rangeKey, setRangeKey] = useQueryParam('range');
   const range = RANGES.find((entry) => entry.key === rangeKey) ?? RANGES[0];
@@ -97,6 +99,18 @@ export function DeviceView(props: { id: string }): JSX.Element {
             <dt>{t('device.firstSeen')}</dt>
             <dd>
               <Time value={state.firstSeen} mode="full" />
+            </dd>
+            <dt>{t('device.location')}</dt>
+            <dd data-location={state.location === null ? '' : `${state.location.latitude},${state.location.longitude}`}>
+              {state.location === null ? <span class="muted">{t('device.notPlaced')}</span> : `${state.location.latitude}, ${state.location.longitude}`}
+              {state.registered && hasRole(me, 'admin') ? (
+                <>
+                  {' '}
+                  <Link href={`/map?place=${encodeURIComponent(state.deviceId)}`} data-place-on-map>
+                    {t('device.placeOnMap')}
+                  </Link>
+                </>
+              ) : null}
             </dd>
             <dt>{t('device.mqttClient')}</dt>
             <dd>

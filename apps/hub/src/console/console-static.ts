@@ -6,24 +6,28 @@ import { consoleRoute } from './console-route';
 
 /**
  * The console page may only talk to this origin. Inline style attributes are allowed because uPlot positions its
- * cursor and legend with them; scripts are only the built bundle.
+ * cursor and legend with them (and Leaflet its map panes); scripts are only the built bundle. Images come from here
+ * too, and from the base-map tile server when one is configured (HUB_MAP_TILE_URL): nothing else leaves the hub's origin.
  */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-].join('; ');
+export function contentSecurityPolicy(tileSource: string | null): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    `img-src 'self' data:${tileSource === null ? '' : ` ${tileSource}`}`,
+    "connect-src 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+  ].join('; ');
+}
 
 /**
  * Serves the operator console (built by Vite into `dir`) on the API's port: registered before the routes, it answers
  * only what consoleRoute claims and hands everything else to Nest.
  */
-export function serveConsole(app: INestApplication, dir: string, logger: LoggerService): void {
+export function serveConsole(app: INestApplication, dir: string, logger: LoggerService, tileSource: string | null = null): void {
+  const policy = contentSecurityPolicy(tileSource);
   if (!existsSync(join(dir, 'index.html'))) {
     logger.warn({ msg: 'Operator console is not built; `npm run build` builds it. The API is served without it.', dir });
     return;
@@ -36,7 +40,7 @@ export function serveConsole(app: INestApplication, dir: string, logger: LoggerS
     }
     response.setHeader('X-Content-Type-Options', 'nosniff');
     if (route.kind === 'page') {
-      response.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+      response.setHeader('Content-Security-Policy', policy);
       response.setHeader('Cache-Control', 'no-cache');
       response.sendFile('index.html', { root: dir }, (error) => {
         if (error && !response.headersSent) next(error);

@@ -50,9 +50,10 @@ export function refuseProtoKey(key: string, value: unknown): unknown {
 /**
  * Device ingest posts (`POST /api/ingest/{domain}/{deviceId}`) and network server webhooks (`POST /api/lorawan/things-stack/{message}`)
  * are left unparsed: their handler reads the raw bytes,
- * which the data contract validates exactly as an MQTT payload (a parser would hide a BOM or a repeated key).
+ * which the data contract validates exactly as an MQTT payload (a parser would hide a BOM or a repeated key). So is an
+ * area boundary upload (`PUT /api/area-boundaries`): a county's GeoJSON outgrows the 1 MiB above, and has its own limit.
  */
-const RAW_BODY_PATH = /^\/api\/(?:ingest\/[^/?]+\/[^/?]+|lorawan\/things-stack\/[^/?]+)\/?(?:\?|$)/;
+const RAW_BODY_PATH = /^\/api\/(?:ingest\/[^/?]+\/[^/?]+|lorawan\/things-stack\/[^/?]+|area-boundaries)\/?(?:\?|$)/;
 
 /** Which requests the JSON body parser reads: application/json ones (body-parser's default), except ingest posts. */
 export function parsesAsJson(request: IncomingMessage): boolean {
