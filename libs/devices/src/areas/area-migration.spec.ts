@@ -15,7 +15,7 @@ describe('the areas migration', () => {
     try {
       const file = join(dir, 'hub.sqlite');
       const before = MIGRATIONS.findIndex((sql) => sql.includes('CREATE TABLE areas'));
-      expect(before).toBe(MIGRATIONS.length - 1);
+      expect(before).toBeGreaterThan(0);
       const old = openSqliteDatabase(file, before);
       const device = old.prepare('INSERT INTO registry_devices (device_id, domain, town, created_at, created_by, updated_at) VALUES (?, ?, ?, 1, ?, 1)');
       device.run('w-1', 'water', 'Ashford', 'ada');
