@@ -1,4 +1,4 @@
-import { TOWN_NAME_PATTERN } from '@hub/common';
+import { AREA_PATH_PATTERN, anyAreaCovers, areasOverlap, placeOfPath } from '@hub/common';
 import type { AccessScope } from '@hub/access';
 
 /**
@@ -12,12 +12,12 @@ export const COUNTY: AreaPath = { level: 'county' };
 
 export const AREA_PATH_RULE = 'a town, or Town/Village, each name 1–100 characters without control or invisible characters (percent-encode the /: Ashford%2FMillbrook)';
 
-/** The area a path names, or undefined when it cannot name one (empty names, more than two levels, unprintable). */
+/** The area a path names, or undefined when it cannot name one (the registry's AREA_PATH_PATTERN: two levels at most). */
 export function parseAreaPath(path: string): AreaPath | undefined {
   if (path === '') return COUNTY;
-  const names = path.split('/');
-  if (names.length > 2 || !names.every((name) => TOWN_NAME_PATTERN.test(name))) return undefined;
-  return names.length === 1 ? { level: 'town', town: names[0] } : { level: 'village', town: names[0], village: names[1] };
+  if (!AREA_PATH_PATTERN.test(path)) return undefined;
+  const { town, village } = placeOfPath(path);
+  return village === null ? { level: 'town', town: town! } : { level: 'village', town: town!, village };
 }
 
 export function formatAreaPath(area: AreaPath): string {
@@ -58,14 +58,14 @@ export function scopeAreas(scope: Pick<AccessScope, 'towns'>): AreaPath[] | null
   return scope.towns.map(parseAreaPath).filter((area): area is AreaPath => area !== undefined && area.level !== 'county');
 }
 
-/** Whether the scope covers all of `area`. */
+/** Whether the scope covers all of `area` (the same rule as every other scope check: @hub/common's area paths). */
 export function scopeCoversArea(scope: Pick<AccessScope, 'towns'>, area: AreaPath): boolean {
-  const areas = scopeAreas(scope);
-  return areas === null || areas.some((entry) => areaContains(entry, area));
+  if (scope.towns.length === 0) return true;
+  return area.level !== 'county' && anyAreaCovers(scope.towns, formatAreaPath(area));
 }
 
 /** Whether the scope covers any part of `area` (a town-scoped principal sees part of the county; a village-scoped one part of its town). */
 export function scopeTouchesArea(scope: Pick<AccessScope, 'towns'>, area: AreaPath): boolean {
-  const areas = scopeAreas(scope);
-  return areas === null || areas.some((entry) => areaContains(entry, area) || areaContains(area, entry));
+  if (scope.towns.length === 0 || area.level === 'county') return true;
+  return scope.towns.some((entry) => areasOverlap(entry, formatAreaPath(area)));
 }
