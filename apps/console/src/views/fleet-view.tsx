@@ -6,6 +6,7 @@ import { hubApi } from '../api/hub-api';
 import type { AlertView, Catalogue, FleetDevice } from '@hub/api-types';
 import { SeverityBadge } from '../components/alert-badges';
 import { DeviceStatusBadge } from '../components/badges';
+import { DomainFilter } from '../components/domain-filter';
 import { Page } from '../components/page';
 import { Empty, ErrorNotice, Loading, StaleNotice } from '../components/states';
 import { Time } from '../components/time';
@@ -103,17 +104,7 @@ export function FleetView(): JSX.Element {
           {t('fleet.filter.device')}
           <input type="search" data-search value={search} placeholder={t('fleet.filter.devicePlaceholder')} onInput={(event) => setSearch(event.currentTarget.value)} />
         </label>
-        <label>
-          {t('fleet.filter.domain')}
-          <select value={domain} onChange={(event) => setDomain(event.currentTarget.value)}>
-            <option value="">{t('fleet.filter.allDomains')}</option>
-            {domains.map((name) => (
-              <option value={name} key={name}>
-                {domainLabel(name)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <DomainFilter value={domain} domains={domains} onChange={setDomain} />
         {gatewayIds.length > 0 && (
           <label>
             {t('fleet.filter.gateway')}

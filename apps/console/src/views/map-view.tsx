@@ -6,9 +6,9 @@ import { useCatalogue } from '../api/catalogue';
 import { hubApi } from '../api/hub-api';
 import { hasRole, useMe } from '../auth/session';
 import { Page } from '../components/page';
+import { DomainFilter } from '../components/domain-filter';
 import { ErrorNotice, Loading } from '../components/states';
 import { deviceStatus } from '../fleet/device-status';
-import { domainLabel } from '../format/values';
 import { useNow } from '../hooks/use-now';
 import { useResource } from '../hooks/use-resource';
 import { t } from '../i18n/i18n';
@@ -112,17 +112,7 @@ function CountyMapPage(props: { settings: MapSettingsView; admin: boolean; count
   return (
     <>
       <form class="filters" role="search" onSubmit={(event) => event.preventDefault()}>
-        <label>
-          {t('fleet.filter.domain')}
-          <select value={domain} onChange={(event) => setDomain(event.currentTarget.value)} data-map-domain>
-            <option value="">{t('fleet.filter.allDomains')}</option>
-            {domains.map((name) => (
-              <option value={name} key={name}>
-                {domainLabel(name)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <DomainFilter value={domain} domains={domains} onChange={setDomain} data-map-domain />
         <label>
           {t('map.filter.area')}
           <select value={area} onChange={(event) => setArea(event.currentTarget.value)} data-map-area>
