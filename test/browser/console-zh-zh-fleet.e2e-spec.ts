@@ -91,7 +91,7 @@ describe('operator console in Chinese: fleet, device, refused messages, system (
     const state = (await hub.get<DeviceState>('/api/devices/zh-gas-1')).body;
     const county = new Intl.DateTimeFormat('zh-CN', { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: COUNTY_ZONE });
     const facts = page().locator('.device-facts dl.facts');
-    await expectTexts(facts.locator('dt'), ['最后消息', '最新读数（事件时间）', '上线时间', '首次上报', 'MQTT 客户端']);
+    await expectTexts(facts.locator('dt'), ['最后消息', '最新读数（事件时间）', '上线时间', '首次上报', '位置', 'MQTT 客户端']);
     await eventually(facts.locator('dd').nth(3)).toHaveText(county.format(state.firstSeen ?? undefined));
     await eventually(page().locator('.topbar .timezone')).toHaveText(`${COUNTY_ZONE} (GMT+8)`);
 

@@ -217,7 +217,7 @@ describe('HTTP API input (real service)', () => {
       json: {
         statusCode: 400,
         error: 'BAD_REQUEST',
-        code: 'bad-request',
+        code: 'invalid',
         message: "to (2300-01-01T00:00:00.000Z) is outside InfluxDB's time range, 1677-09-21T00:12:43.146Z to 2262-04-11T23:47:16.854Z",
       },
     });
