@@ -51,8 +51,8 @@ describe('operator console: admin pages in Chinese (real browser, service, influ
     await eventually(page().locator('#page-title')).toHaveText('用户');
     expect(await page().title()).toBe('用户 · 县域感知中枢');
     const tabs = page().locator('nav[aria-label="管理"] a');
-    await eventually(tabs).toHaveCount(10);
-    expect(await texts(tabs)).toEqual(['用户', 'API 密钥', '指标目录', '设备配置文件', '网络服务器', '联络点', '通知策略', '消息模板', '标准', '审计日志']);
+    await eventually(tabs).toHaveCount(11);
+    expect(await texts(tabs)).toEqual(['用户', 'API 密钥', '区域', '指标目录', '设备配置文件', '网络服务器', '联络点', '通知策略', '消息模板', '标准', '审计日志']);
 
     const form = page().locator('form.operator-form');
     await eventually(form.locator('#new-operator-title')).toHaveText('新建用户');

@@ -56,6 +56,7 @@ const ROUTES: readonly Route[] = [
   { pattern: '/admin', render: () => <AdminView section="operators" /> },
   { pattern: '/admin/operators', render: () => <AdminView section="operators" /> },
   { pattern: '/admin/api-keys', render: () => <AdminView section="api-keys" /> },
+  { pattern: '/admin/areas', render: () => <AdminView section="areas" /> },
   { pattern: '/admin/catalogue', render: () => <AdminView section="catalogue" /> },
   { pattern: '/admin/device-profiles', render: () => <AdminView section="device-profiles" /> },
   { pattern: '/admin/network-servers', render: () => <AdminView section="network-servers" /> },

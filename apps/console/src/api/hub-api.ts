@@ -2,7 +2,9 @@ import { ApiError, getJson, query, requestJson, sendJson } from './http';
 import { isFleetDevice } from '../fleet/device-status';
 import type {
   ApiKeyView,
+  AreaImportReport,
   AreaOverviewView,
+  AreaView,
   AuditPage,
   CommandView,
   ContactPointChangeBody,
@@ -73,6 +75,13 @@ export const hubApi = {
   updateDevice: (id: string, change: unknown) => sendJson<DeviceView>('PATCH', `/api/devices/${encodeURIComponent(id)}`, change),
   deviceConfig: (id: string, signal?: AbortSignal) => getJson<DeviceConfigView>(`/api/devices/${encodeURIComponent(id)}/config`, signal),
   setDeviceConfig: (id: string, desired: unknown) => sendJson<DeviceConfigView>('PUT', `/api/devices/${encodeURIComponent(id)}/config`, desired),
+  areas: (signal?: AbortSignal) => getJson<AreaView[]>('/api/areas', signal),
+  /** A town without parent, a village of the town named by parent. */
+  createArea: (area: { name: string; parent?: string }) => sendJson<AreaView>('POST', '/api/areas', area),
+  renameArea: (path: string, name: string) => sendJson<AreaView>('PATCH', `/api/areas/${encodeURIComponent(path)}`, { name }),
+  deleteArea: (path: string) => sendJson<void>('DELETE', `/api/areas/${encodeURIComponent(path)}`),
+  /** The CSV text as it is (columns town, village); good lines are created, each refused one reported. */
+  importAreas: (csv: string) => requestJson<AreaImportReport>('/api/areas/import', { method: 'POST', body: csv, headers: { 'Content-Type': 'text/csv' } }),
   mapSettings: (signal?: AbortSignal) => getJson<MapSettingsView>('/api/map-settings', signal),
   areaBoundaries: (signal?: AbortSignal) => getJson<AreaBoundariesView>('/api/area-boundaries', signal),
   /** The file's text as it is (the hub checks it whole); a 400 lists every problem at its place (features[3].geometry…). */

@@ -5,6 +5,7 @@ import { Empty } from '../components/states';
 import { type MessageId, t } from '../i18n/i18n';
 import { Link } from '../router';
 import { ApiKeysAdmin } from './admin/api-keys-admin';
+import { AreasAdmin } from './admin/areas-admin';
 import { AuditLogView } from './admin/audit-log-view';
 import { CatalogueAdmin } from './admin/catalogue-admin';
 import { ContactPointsAdmin } from './admin/contact-points-admin';
@@ -15,12 +16,13 @@ import { NotificationTemplatesAdmin } from './admin/notification-templates-admin
 import { OperatorsAdmin } from './admin/operators-admin';
 import { StandardsAdmin } from './admin/standards-admin';
 
-export type AdminSection = 'operators' | 'api-keys' | 'catalogue' | 'device-profiles' | 'network-servers' | 'contact-points' | 'notification-policies' | 'message-templates' | 'standards' | 'audit';
+export type AdminSection = 'operators' | 'api-keys' | 'areas' | 'catalogue' | 'device-profiles' | 'network-servers' | 'contact-points' | 'notification-policies' | 'message-templates' | 'standards' | 'audit';
 
 /** countyWide: shared by every town, so only an admin of the whole county sees it (the hub refuses others' changes). */
 const SECTIONS: ReadonlyArray<{ section: AdminSection; href: string; label: MessageId; countyWide?: boolean }> = [
   { section: 'operators', href: '/admin/operators', label: 'admin.sections.operators' },
   { section: 'api-keys', href: '/admin/api-keys', label: 'admin.sections.apiKeys' },
+  { section: 'areas', href: '/admin/areas', label: 'admin.sections.areas' },
   { section: 'catalogue', href: '/admin/catalogue', label: 'admin.sections.catalogue' },
   { section: 'device-profiles', href: '/admin/device-profiles', label: 'admin.sections.deviceProfiles', countyWide: true },
   { section: 'network-servers', href: '/admin/network-servers', label: 'admin.sections.networkServers', countyWide: true },
@@ -54,6 +56,7 @@ export function AdminView(props: { section: AdminSection }): JSX.Element {
       </nav>
       {props.section === 'operators' && <OperatorsAdmin />}
       {props.section === 'api-keys' && <ApiKeysAdmin />}
+      {props.section === 'areas' && <AreasAdmin />}
       {props.section === 'catalogue' && <CatalogueAdmin />}
       {props.section === 'device-profiles' && (countyWide ? <DeviceProfilesAdmin /> : <CountyWideOnly text={t('admin.sections.countyWide.deviceProfiles')} />)}
       {props.section === 'network-servers' && (countyWide ? <NetworkServersAdmin /> : <CountyWideOnly text={t('admin.sections.countyWide.networkServers')} />)}
