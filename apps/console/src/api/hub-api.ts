@@ -4,6 +4,8 @@ import type {
   ApiKeyView,
   AreaImportReport,
   AreaOverviewView,
+  AreaRollupView,
+  RollupAggregate,
   AreaView,
   AuditPage,
   CommandView,
@@ -62,6 +64,9 @@ export const hubApi = {
   devicesOfTown: async (town: string, signal?: AbortSignal) => (await getJson<DeviceView[]>(`/api/devices${query({ town })}`, signal)).filter(isFleetDevice),
   /** Every town (and village) the operator may see, counted by the hub in one answer. */
   overview: (signal?: AbortSignal) => getJson<AreaOverviewView>('/api/overview', signal),
+  /** A metric across a town's (or village's) devices per bucket, and per village: GET /api/areas/{path}/rollup. */
+  areaRollup: (area: string, request: { domain: string; metric: string; agg: RollupAggregate; from: number; to: number; every: string }, signal?: AbortSignal) =>
+    getJson<AreaRollupView>(`/api/areas/${encodeURIComponent(area)}/rollup${query(request)}`, signal),
   /** A device waiting in quarantine may not know its domain yet: shown as "unknown". */
   device: async (id: string, signal?: AbortSignal): Promise<FleetDevice> => {
     const view = await getJson<DeviceView>(`/api/devices/${encodeURIComponent(id)}`, signal);

@@ -1,5 +1,5 @@
 import type { JSX } from 'preact';
-import { useMemo } from 'preact/hooks';
+import { useEffect, useMemo } from 'preact/hooks';
 import type { AreaSummary, FleetDevice, TownOverview } from '@hub/api-types';
 import { compareAlerts } from '../alerts/alert-order';
 import { hubApi } from '../api/hub-api';
@@ -14,10 +14,11 @@ import { formatCount } from '../format/values';
 import { useNow } from '../hooks/use-now';
 import { useResource } from '../hooks/use-resource';
 import { t } from '../i18n/i18n';
-import { areaName, villageOf, worstLight } from '../overview/area-tiles';
-import { Link } from '../router';
+import { areaName, townHref, villageOf, worstLight } from '../overview/area-tiles';
+import { Link, useQueryParam } from '../router';
 import { AlertListItem } from './inbox-view';
 import { OVERVIEW_REFRESH } from './overview-view';
+import { TownRollup } from './town-rollup';
 
 /**
  * One town, from the overview down: each domain's light, the same counts per village, the town's open alerts (as the
@@ -59,6 +60,8 @@ function TownSubtitle(props: { summary: TownOverview }): JSX.Element {
 
 function TownDetail(props: { town: string; summary: TownOverview }): JSX.Element {
   const { town, summary } = props;
+  const domainsKey = summary.domains.filter((domain) => domain.devices > 0).map((domain) => domain.domain).join(',');
+  const reportingDomains = useMemo(() => (domainsKey === '' ? [] : domainsKey.split(',')), [domainsKey]);
   return (
     <>
       <section class="card" aria-labelledby="town-domains">
@@ -76,6 +79,7 @@ function TownDetail(props: { town: string; summary: TownOverview }): JSX.Element
       </section>
       {summary.villages.length > 0 && <VillageTable villages={summary.villages} />}
       <TownAlerts town={town} />
+      <TownRollup town={town} domains={reportingDomains} />
       <TownDevices town={town} />
     </>
   );
@@ -101,7 +105,15 @@ function VillageTable(props: { villages: readonly AreaSummary[] }): JSX.Element 
           <tbody>
             {props.villages.map((village) => (
               <tr key={village.area ?? ''} data-village={village.area ?? ''} data-light={worstLight(village)} class={`village-row area-row-${worstLight(village)}`}>
-                <th scope="row">{village.area === null ? <span class="muted">{t('town.noVillage')}</span> : areaName(village.area)}</th>
+                <th scope="row">
+                  {village.area === null ? (
+                    <span class="muted">{t('town.noVillage')}</span>
+                  ) : (
+                    <Link href={`${townHref(village.area.slice(0, village.area.lastIndexOf('/')))}?village=${encodeURIComponent(areaName(village.area))}`} title={t('town.villageDevices', { village: areaName(village.area) })}>
+                      {areaName(village.area)}
+                    </Link>
+                  )}
+                </th>
                 <td>
                   <DeviceCounts devices={village.devices} />
                 </td>
@@ -144,21 +156,36 @@ function TownAlerts(props: { town: string }): JSX.Element {
   );
 }
 
+/** The town's devices; `?village=` (a village row's link) narrows them to one village, a click from a device. */
 function TownDevices(props: { town: string }): JSX.Element {
   const devices = useResource((signal) => hubApi.devicesOfTown(props.town, signal), [props.town], { refreshMs: 10_000, reloadOn: ['hello', 'device'] });
+  const [village, setVillage] = useQueryParam('village');
   const now = useNow(5_000);
+  // A village row's link narrows the list below: bring it into view.
+  useEffect(() => {
+    if (village !== '') document.getElementById('town-devices')?.scrollIntoView({ block: 'start' });
+  }, [village]);
   const rows = useMemo(
     () =>
       (devices.data ?? [])
         .map((device: FleetDevice) => ({ device, status: deviceStatus(device, now), openAlerts: 0, village: villageOf(device) }))
+        .filter((row) => village === '' || row.village === village)
         .sort((a, b) => (a.village ?? '\uffff').localeCompare(b.village ?? '\uffff') || compareDevices(a, b)),
-    [devices.data, now],
+    [devices.data, now, village],
   );
   return (
     <section class="card" aria-labelledby="town-devices">
       <h2 id="town-devices" class="card-title">
-        {t('town.devices')} {devices.data && <span class="muted">({formatCount(rows.length)})</span>}
+        {village === '' ? t('town.devices') : t('town.villageDevices', { village })} {devices.data && <span class="muted">({formatCount(rows.length)})</span>}
       </h2>
+      {village !== '' && (
+        <p class="muted" data-village-filter={village}>
+          {t('town.villageOnly', { village })}{' '}
+          <button type="button" class="button button-ghost button-small" onClick={() => setVillage('')}>
+            {t('town.allVillages')}
+          </button>
+        </p>
+      )}
       <StaleNotice error={devices.data ? devices.error : undefined} updatedAt={devices.updatedAt} onRetry={devices.reload} />
       {devices.loading && <Loading what={t('fleet.loading')} />}
       {!devices.loading && !devices.data && devices.error && <ErrorNotice error={devices.error} onRetry={devices.reload} compact />}
