@@ -226,6 +226,10 @@ describe('operator console: overview and town pages (real browser, service, MQTT
       await expectTexts(zh.locator('table.town-devices thead th'), ['设备', '领域', '村/社区', '状态', '最后上报']);
       await eventually(zh.locator('tr[data-device="ash-w-1"] td').nth(1)).toHaveText('未划入村/社区');
       await eventually(zh.locator('#town-alerts ~ a')).toHaveText('在告警收件箱中查看Ashford的全部告警');
+      await eventually(zh.locator('#town-rollup')).toHaveText('全镇汇总');
+      // Pressure is not a rate: the page starts with its mean.
+      await eventually(zh.locator('.town-rollup select[name="agg"] option:checked')).toHaveText('平均');
+      await eventually(zh.locator('.town-rollup select[name="metric"] option:checked')).toHaveText('供水 · 压力（kPa）');
       await chinese.screenshot('zh-overview-town');
       expect(chinese.errors).toEqual([]);
     } finally {
