@@ -80,7 +80,7 @@ describe('operator console: admin areas (real browser, service, influxd)', () =>
     await row('Ashford/Millbrook Green').getByRole('button', { name: 'Delete Ashford/Millbrook Green' }).click();
     await eventually(row('Ashford/Millbrook Green').locator('.confirm')).toContainText('Delete Ashford/Millbrook Green?');
     await row('Ashford/Millbrook Green').getByRole('button', { name: 'Delete', exact: true }).click();
-    await eventually(page().locator('[data-area-error] .notice-detail')).toHaveText('Area Ashford/Millbrook Green cannot be deleted while device mill-w-1 still name it');
+    await eventually(page().locator('[data-area-error] .notice-detail')).toHaveText('Area Ashford/Millbrook Green cannot be deleted while device mill-w-1 still names it');
     await eventually(row('Ashford/Millbrook Green')).toHaveCount(1);
 
     const tree = await hub.get<AreaView[]>('/api/areas');

@@ -153,7 +153,7 @@ describe('areas: village and town scopes (real service, real MQTT, real influxd)
 
   it('refuses to delete a village that devices and a scope still name, saying who (409)', async () => {
     const answer = await hub.request<{ message: string }>('DELETE', `/api/areas/${encodeURIComponent('Ashford/Millbrook')}`);
-    expect(answer).toEqual({ status: 409, body: expect.objectContaining({ message: 'Area Ashford/Millbrook cannot be deleted while device mill-w-1; operator millbrook.ops still name it' }) as unknown });
+    expect(answer).toEqual({ status: 409, body: expect.objectContaining({ message: 'Area Ashford/Millbrook cannot be deleted while device mill-w-1; operator millbrook.ops still name it', code: 'area-in-use', params: { area: 'Ashford/Millbrook', count: 2 } }) as unknown });
   });
 
   it('lets a town’s admin add and remove its villages, and not touch another town', async () => {

@@ -16,6 +16,8 @@ describe('the hub’s refusals in the operator’s language', () => {
     expect(errorText('alert-not-firing', { id: 7, state: 'resolved' }, 'Alert 7 is resolved; only a firing alert can be acknowledged')).toBe('告警 7 当前已解决；只有告警中的告警才能确认');
     expect(errorText('invalid-input', { count: 3 }, 'Invalid rule: …')).toBe('中枢拒绝了 3 个字段，见下方说明。');
     expect(errorText('too-many-requests', { seconds: 30 }, 'Too many failed attempts: try again in 30 s')).toBe('尝试次数过多：请 30 秒后再试');
+    expect(errorText('area-in-use', { area: 'Ashford/Millbrook', count: 4 }, 'Area Ashford/Millbrook cannot be deleted while …')).toBe('仍有 4 项设备、规则、权限范围或静默引用 Ashford/Millbrook：请先修改它们');
+    expect(errorText('area-has-villages', { area: 'Ashford', villages: 'Millbrook' }, 'Town Ashford still has villages …')).toBe('乡镇 Ashford 下仍有村/社区（Millbrook）：请先删除它们');
     expect(errorText('conflict', {}, 'Device wm-1 already exists')).toBe('Device wm-1 already exists');
     expect(errorText(undefined, {}, 'Cannot GET /api/x')).toBe('Cannot GET /api/x');
   });

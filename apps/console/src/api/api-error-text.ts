@@ -10,6 +10,10 @@ import { currentLanguage, t, type MessageId } from '../i18n/i18n';
 const ERROR_MESSAGES: Readonly<Record<string, MessageId>> = {
   'alert-already-resolved': 'errors.alertAlreadyResolved',
   'alert-not-firing': 'errors.alertNotFiring',
+  'area-exists': 'errors.areaExists',
+  'area-has-villages': 'errors.areaHasVillages',
+  'area-in-use': 'errors.areaInUse',
+  'area-not-found': 'errors.areaNotFound',
   'command-not-found': 'errors.commandNotFound',
   'contact-point-exists': 'errors.contactPointExists',
   'contact-point-not-found': 'errors.contactPointNotFound',

@@ -4,7 +4,7 @@ import { DeviceImportService } from '../device-import.service';
 import { readDeviceCsv } from '../device-import';
 import { InvalidDeviceError } from '../device-registry.errors';
 import { ADMIN, ASHFORD_ADMIN, RegistryFixture } from '../testing/registry-fixture';
-import { AreaConflictError, AreaNotFoundError, InvalidAreaError } from './area.errors';
+import { InvalidAreaError } from './area.errors';
 import { importAreas, readAreaCsv } from './area-import';
 import { AreaRepository } from './area.repository';
 import { AreasService } from './areas.service';
@@ -41,7 +41,7 @@ describe('AreasService', () => {
     expect(() => areas.create(ADMIN, { name: 'North/South' })).toThrow(InvalidAreaError);
     expect(() => areas.create(ADMIN, { name: ' Ashford' })).toThrow(InvalidAreaError);
     expect(() => areas.create(ADMIN, { name: 'Oakley', parent: 'Brook' })).toThrow(new InvalidAreaError('Invalid area', [{ field: 'parent', problem: 'no town "Brook": register the town first' }]));
-    expect(() => areas.create(ADMIN, { name: 'Ashford' })).toThrow(new AreaConflictError('Area Ashford is already registered'));
+    expect(() => areas.create(ADMIN, { name: 'Ashford' })).toThrow(expect.objectContaining({ message: 'Area Ashford is already registered', code: 'area-exists', params: { area: 'Ashford' } }));
     expect(() => areas.create(ADMIN, { name: 'Mill Lane', parent: 'Ashford/Millbrook' })).toThrow(InvalidAreaError);
     expect(() => areas.create(ADMIN, { name: 'x', color: 'red' })).toThrow(InvalidAreaError);
     // A town's admin manages its villages, not other towns.
@@ -137,16 +137,18 @@ describe('AreasService', () => {
       .prepare(`INSERT INTO operators (username, password_hash, role, towns, domains, created_at, created_by, updated_at) VALUES ('mo', 'x', 'operator', '["Ashford/Millbrook"]', '[]', 1, 'ada', 1)`)
       .run();
     fixture.db.prepare(`INSERT INTO alert_silences (domain, town, starts_at, ends_at, reason, created_by, created_at) VALUES ('water', 'Ashford/Millbrook', 1, ?, 'works', 'ada', 1)`).run(fixture.time + 60_000);
-    expect(() => areas.remove(ADMIN, 'Ashford')).toThrow(new AreaConflictError('Town Ashford still has villages (Millbrook): delete them first'));
-    expect(() => areas.remove(ADMIN, 'Ashford/Millbrook')).toThrow(new AreaConflictError('Area Ashford/Millbrook cannot be deleted while devices w-1, w-2; operator mo; silence 1 still name it'));
+    expect(() => areas.remove(ADMIN, 'Ashford')).toThrow(expect.objectContaining({ message: 'Town Ashford still has villages (Millbrook): delete them first', code: 'area-has-villages', params: { area: 'Ashford', villages: 'Millbrook' } }));
+    expect(() => areas.remove(ADMIN, 'Ashford/Millbrook')).toThrow(
+      expect.objectContaining({ message: 'Area Ashford/Millbrook cannot be deleted while devices w-1, w-2; operator mo; silence 1 still name it', code: 'area-in-use', params: { area: 'Ashford/Millbrook', count: 4 } }),
+    );
     fixture.registry.remove(ADMIN, 'w-1');
     fixture.registry.remove(ADMIN, 'w-2');
     fixture.db.prepare(`UPDATE operators SET towns = '["Ashford"]'`).run();
     fixture.time += 120_000; // the silence is over
     areas.remove(ADMIN, 'Ashford/Millbrook');
     expect(areas.find('Ashford/Millbrook')).toBeUndefined();
-    expect(() => areas.remove(ADMIN, 'Ashford/Millbrook')).toThrow(AreaNotFoundError);
-    expect(() => areas.remove(ADMIN, 'Ashford')).toThrow(new AreaConflictError('Area Ashford cannot be deleted while operator mo still name it'));
+    expect(() => areas.remove(ADMIN, 'Ashford/Millbrook')).toThrow(expect.objectContaining({ name: 'AreaNotFoundError', code: 'area-not-found', params: { area: 'Ashford/Millbrook' } }));
+    expect(() => areas.remove(ADMIN, 'Ashford')).toThrow(expect.objectContaining({ message: 'Area Ashford cannot be deleted while operator mo still names it', code: 'area-in-use', params: { area: 'Ashford', count: 1 } }));
     expect(areaTrail().at(-1)).toEqual(['area.delete', 'Ashford/Millbrook', 'ada']);
   });
 
@@ -179,7 +181,7 @@ describe('AreasService', () => {
     expect(again.list({ towns: [], domains: [] }).map((area) => area.path)).toEqual(['Ashford Town', 'Ashford Town/Millbrook']);
     fixture.db.prepare(`INSERT INTO api_keys (name, key_hash, key_prefix, role, towns, domains, created_at, created_by) VALUES ('scada', 'h', 'p', 'viewer', '["Ashford Town/Millbrook"]', '[]', 1, 'ada')`).run();
     expect(() => areas.rename(ADMIN, 'Ashford Town', { name: 'Ashford' })).toThrow(
-      new AreaConflictError('Area Ashford Town cannot be renamed while API key scada still name it: change them first'),
+      expect.objectContaining({ message: 'Area Ashford Town cannot be renamed while API key scada still names it: change it first', code: 'area-in-use', params: { area: 'Ashford Town', count: 1 } }),
     );
     expect(() => areas.rename(MILLBROOK_OPERATOR, 'Ashford Town', { name: 'Ashford' })).toThrow(AccessDeniedError);
   });

@@ -109,7 +109,7 @@ export class AreasService {
     const parent = read?.string('parent', { maxLength: 100, pattern: AREA_NAME_PATTERN, patternText: 'a town: villages have no villages of their own' }) ?? null;
     if (read === undefined || name === undefined || issues.length > 0) throw new InvalidAreaError('Invalid area', issues);
     const refusal = this.creationRefusal(actor, name, parent, new Set());
-    if (refusal !== null) throw refusal.kind === 'conflict' ? new AreaConflictError(refusal.problem) : refusal.kind === 'forbidden' ? new AccessDeniedError(refusal.problem) : new InvalidAreaError('Invalid area', [{ field: 'parent', problem: refusal.problem }]);
+    if (refusal !== null) throw refusal.kind === 'conflict' ? new AreaConflictError(refusal.problem, 'area-exists', { area: childPath(parent, name) }) : refusal.kind === 'forbidden' ? new AccessDeniedError(refusal.problem) : new InvalidAreaError('Invalid area', [{ field: 'parent', problem: refusal.problem }]);
     const [area] = this.createAll(actor, [{ name, parent }], { via: 'api' });
     return area;
   }
@@ -166,9 +166,11 @@ export class AreasService {
     if (name === undefined || issues.length > 0) throw new InvalidAreaError('Invalid area', issues);
     const to = childPath(area.parent, name);
     if (to === path) return area;
-    if (this.areas.has(to)) throw new AreaConflictError(`Area ${to} is already registered`);
+    if (this.areas.has(to)) throw new AreaConflictError(`Area ${to} is already registered`, 'area-exists', { area: to });
     const references = this.repository.referencesTo(path, this.now());
-    if (references.length > 0) throw new AreaConflictError(`Area ${path} cannot be renamed while ${describeReferences(references)} still name it: change them first`);
+    if (references.length > 0) {
+      throw new AreaConflictError(`Area ${path} cannot be renamed while ${describeReferences(references)} still ${countOf(references) === 1 ? 'names' : 'name'} it: change ${countOf(references) === 1 ? 'it' : 'them'} first`, 'area-in-use', { area: path, count: countOf(references) });
+    }
     const renamed: Area = { ...area, path: to, name, updatedAt: this.now() };
     const moved = this.repository.transaction(() => {
       this.repository.move(path, renamed);
@@ -192,7 +194,10 @@ export class AreasService {
   remove(actor: AreaActor, path: string): void {
     const area = this.manageable(actor, path);
     const villages = this.villagesOf(path);
-    if (villages.length > 0) throw new AreaConflictError(`Town ${path} still has villages (${listed(villages.map((village) => village.name))}): delete them first`);
+    if (villages.length > 0) {
+      const names = listed(villages.map((village) => village.name));
+      throw new AreaConflictError(`Town ${path} still has villages (${names}): delete them first`, 'area-has-villages', { area: path, villages: names });
+    }
     const devices = this.devices
       .list()
       .filter((device) => device.town !== null && (areaPathOf(device) === path || device.town === path))
@@ -201,7 +206,7 @@ export class AreasService {
     const references = this.repository.referencesTo(path, this.now());
     if (devices.length > 0 || references.length > 0) {
       const all: AreaReference[] = devices.length > 0 ? [{ kind: 'device', names: devices }, ...references] : references;
-      throw new AreaConflictError(`Area ${path} cannot be deleted while ${describeReferences(all)} still name it`);
+      throw new AreaConflictError(`Area ${path} cannot be deleted while ${describeReferences(all)} still ${countOf(all) === 1 ? 'names' : 'name'} it`, 'area-in-use', { area: path, count: countOf(all) });
     }
     this.repository.transaction(() => {
       this.repository.delete(path);
@@ -235,6 +240,11 @@ export class AreasService {
 /** "devices w-1, w-2; operator alice; alert rule pressure-low". */
 function describeReferences(references: ReadonlyArray<{ kind: string; names: readonly string[] }>): string {
   return references.map((reference) => `${reference.kind}${reference.names.length > 1 ? 's' : ''} ${listed(reference.names)}`).join('; ');
+}
+
+/** How many things name the area, all kinds together. */
+function countOf(references: ReadonlyArray<{ names: readonly string[] }>): number {
+  return references.reduce((sum, reference) => sum + reference.names.length, 0);
 }
 
 function listed(names: readonly string[]): string {
