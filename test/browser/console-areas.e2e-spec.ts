@@ -64,6 +64,20 @@ describe('operator console: admin areas (real browser, service, influxd)', () =>
     await eventually(row('Ashford/Oakley')).toHaveCount(1);
   });
 
+  it('refuses a file whose header has no town column, listing the hub’s problem per field', async () => {
+    await page()
+      .locator('input[data-area-file]')
+      .setInputFiles({ name: 'places.csv', mimeType: 'text/csv', buffer: Buffer.from('place,village\nAshford,Upton\n') });
+    await page().getByRole('button', { name: 'Import', exact: true }).click();
+    const notice = page().locator('#area-import-title ~ .notice-error');
+    await eventually(notice.locator('.notice-detail')).toHaveText('The CSV file cannot be imported');
+    await eventually(notice.locator('.notice-fields li')).toHaveCount(2);
+    expect(await notice.locator('.notice-fields li').allTextContents()).toEqual(['place: unknown column; allowed: town, village', 'town: required column is missing from the header row']);
+    await eventually(row('Ashford/Upton')).toHaveCount(0);
+    // The refused file is the one failed request the page made.
+    expect(browser.errors.splice(0).filter((message) => !/status of 400/.test(message))).toEqual([]);
+  });
+
   it('renames the village, then shows the hub’s refusal to delete it while a device names it', async () => {
     const device = await hub.request('POST', '/api/devices', { deviceId: 'mill-w-1', domain: 'water', town: 'Ashford', village: 'Millbrook' });
     expect(device.status).toBe(201);

@@ -33,12 +33,26 @@ export function describeError(error: Error): { title: string; detail: string } {
   return { title: t('states.error.other'), detail: error.message };
 }
 
-export function ErrorNotice(props: { error: Error; onRetry?: () => void; compact?: boolean }): JSX.Element {
+/**
+ * A failed request, said plainly. `fields`: also list the hub's problem per field — for a refusal no form field shows
+ * (a whole file refused: its header's columns, its size).
+ */
+export function ErrorNotice(props: { error: Error; onRetry?: () => void; compact?: boolean; fields?: boolean }): JSX.Element {
   const { title, detail } = describeError(props.error);
+  const fields = props.fields && props.error instanceof ApiError ? Object.entries(props.error.fields) : [];
   return (
     <div class={`notice notice-error${props.compact ? ' notice-compact' : ''}`} role="alert">
       <div>
         <strong>{title}.</strong> <span class="notice-detail">{detail}</span>
+        {fields.length > 0 && (
+          <ul class="notice-fields">
+            {fields.map(([field, problem]) => (
+              <li key={field} data-field={field}>
+                <code>{field}</code>: {problem}
+              </li>
+            ))}
+          </ul>
+        )}
       </div>
       {props.onRetry && (
         <button type="button" class="button" onClick={props.onRetry}>

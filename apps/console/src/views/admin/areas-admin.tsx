@@ -219,7 +219,7 @@ function AreaImport(props: { onImported: () => void }): JSX.Element {
           {busy ? t('admin.areas.importing') : t('admin.areas.importButton')}
         </button>
       </form>
-      {error && <ErrorNotice error={error} compact />}
+      {error && <ErrorNotice error={error} compact fields />}
       {report && (
         <div class={`notice ${report.refused.length > 0 ? 'notice-error' : 'notice-ok'}`} role="status" data-area-import-report>
           <p data-area-created>{t('admin.areas.created', { count: report.created.length })}</p>
