@@ -1,6 +1,6 @@
-import { DomainError, InvalidInputError, JsonInputReader, type DomainIssue } from '@hub/common';
+import { AREA_PATH_RULE, DomainError, InvalidInputError, JsonInputReader, type DomainIssue } from '@hub/common';
 import { CONTACT_POINT_NAME_PATTERN, CONTACT_POINT_NAME_TEXT, NOTIFY_LANGUAGES, type NotifyLanguage } from '@hub/notify';
-import { AREA_PATH_RULE, parseAreaPath } from '../areas/area-path';
+import { parseAreaPath } from '../areas/area-path';
 import { REPORT_PERIODS, type ReportPeriodKind } from './report-period';
 
 /** What an admin asks for: a period's report of an area (and one domain, or all), in a language, mailed or not. */

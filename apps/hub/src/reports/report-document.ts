@@ -76,7 +76,7 @@ function alertRows(alerts: AlertFigures, texts: ReportTexts): FigureRow[] {
   const row = (key: string, figure: string, value: number | null, unit = ''): FigureRow => ({ section: 'alerts', domain: '', key, figure, value, unit });
   return [
     row('total', texts.alerts.total, alerts.total),
-    ...SEVERITIES.map((severity) => row(severity, texts.alerts[severity], alerts.bySeverity[severity])),
+    ...[...SEVERITIES].reverse().map((severity) => row(severity, texts.alerts[severity], alerts.bySeverity[severity])),
     row('acknowledged', texts.alerts.acknowledged, alerts.acknowledged),
     row('meanTimeToAcknowledge', texts.alerts.meanTimeToAcknowledge, seconds(alerts.meanTimeToAcknowledgeMs), 's'),
     row('medianTimeToAcknowledge', texts.alerts.medianTimeToAcknowledge, seconds(alerts.medianTimeToAcknowledgeMs), 's'),
@@ -214,7 +214,7 @@ ${availability}
 <h2>${escapeHtml(texts.sections.gaps)}</h2>
 ${gaps.length === 0 ? `<p>${escapeHtml(texts.none)}</p>` : table([texts.gaps.device, texts.availability.domain, texts.gaps.longestSilence, texts.gaps.expectedInterval], gaps, 2)}
 <h2>${escapeHtml(texts.sections.alerts)}</h2>
-${table([texts.sections.alerts, ''], alerts)}
+${table([texts.sections.alerts, texts.csv.value], alerts)}
 <h2>${escapeHtml(texts.sections.metrics)}</h2>
 ${metrics}
 </body>
