@@ -202,7 +202,7 @@ export function readHubConfig(read: ConfigReader): HubConfig {
     runtime: readRuntimeConfig(read),
     map: readMapConfig(read),
     reports: readReportConfig(read),
-    timeZone: read.timeZone('HUB_TIME_ZONE', "the county's time zone: a day of the readings API's day and week buckets is the county's day, and quiet hours without a zone use it"),
+    timeZone: read.timeZone('HUB_TIME_ZONE', "the county's time zone: a day of the readings API's day and week buckets is the county's day, quiet hours without a zone use it, and scheduled reports cover its days, weeks (from Monday) and months"),
   };
   // Read after HUB_TIME_ZONE, from which it is derived when unset.
   const config: HubConfig = { ...base, standards: readStandardsConfig(read, base.timeZone) };
