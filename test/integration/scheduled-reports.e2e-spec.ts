@@ -207,6 +207,15 @@ describe('scheduled reports (real service, real influxd, real SMTP)', () => {
       { field: 'contactPoints[0]', problem: 'must be an email contact point: duty-robot is wecom (reports are sent as an email with the report attached)' },
       { field: 'contactPoints[1]', problem: 'names no contact point (GET /api/contact-points): nobody' },
     ]);
+    const unknown = await hub.request<{ issues: unknown[] }>('POST', '/api/reports', { name: 'x', area: 'Nowhere', period: 'daily' });
+    expect(unknown.body.issues).toEqual([{ field: 'area', problem: 'names no town or village of the county (GET /api/areas): Nowhere' }]);
+    // A town's admin keeps their town's reports only: another town is a 403 (that names nothing of it), known or not.
+    await createOperator(hub, { username: 'ashford.admin', password: PASSWORD, role: 'admin', towns: ['Ashford'] });
+    const ashfordAdmin = await login(hub, 'ashford.admin', PASSWORD);
+    for (const area of ['Brookfield', 'Nowhere', '']) {
+      const answer = await send<{ code: string }>(hub, 'POST', '/api/reports', ashfordAdmin.headers, { name: 'x', area, period: 'daily' });
+      expect([area, answer.status, answer.body.code]).toEqual([area, 403, 'forbidden']);
+    }
     expect((await hub.get<{ items: unknown[] }>('/api/audit?targetType=report')).body.items).toEqual([]);
   });
 

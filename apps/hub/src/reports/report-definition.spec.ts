@@ -4,6 +4,7 @@ import { parseReportSpec, type ReportSpecContext } from './report-definition';
 const CONTEXT: ReportSpecContext = {
   hasDomain: (domain) => ['water', 'gas'].includes(domain),
   domains: () => ['water', 'gas'],
+  areaExists: (path) => ['', 'Ashford', '米镇', '米镇/米村'].includes(path),
   contactPointKind: (name) => ({ office: 'email', robot: 'dingtalk' })[name],
 };
 
@@ -42,6 +43,7 @@ describe('report definitions', () => {
       'contactPoints[0] must be an email contact point: robot is dingtalk (reports are sent as an email with the report attached)',
       'enabled must be true or false, got "yes"',
     ]);
+    expect(issuesOf({ name: 'x', area: 'Ashford/Nowhere', period: 'daily' })).toEqual(['area names no town or village of the county (GET /api/areas): Ashford/Nowhere']);
     expect(issuesOf([])).toEqual(['(body) must be a JSON object, got an array']);
   });
 

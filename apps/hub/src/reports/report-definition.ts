@@ -31,6 +31,8 @@ export interface ReportDefinition extends ReportSpec {
 export interface ReportSpecContext {
   hasDomain(domain: string): boolean;
   domains(): readonly string[];
+  /** Whether the areas registry holds the town or village (the county always exists). */
+  areaExists(path: string): boolean;
   /** The contact point's kind, undefined when there is none of that name. */
   contactPointKind(name: string): string | undefined;
 }
@@ -49,6 +51,7 @@ export function parseReportSpec(body: unknown, context: ReportSpecContext, curre
   if (read.has('area')) {
     const raw = read.raw('area');
     if (typeof raw !== 'string' || parseAreaPath(raw) === undefined) read.fail('area', `must be "" for the county or ${AREA_PATH_RULE}`);
+    else if (!context.areaExists(raw)) read.fail('area', `names no town or village of the county (GET /api/areas): ${raw}`);
     else area = raw;
   } else if (creating) read.missing('area', 'is required: "" for the county, a town, or Town/Village');
   let domain: string | null | undefined;

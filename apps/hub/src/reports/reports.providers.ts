@@ -1,12 +1,14 @@
-import { Logger, type Provider } from '@nestjs/common';
+import { Logger, ServiceUnavailableException, type Provider } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Counter, Registry } from 'prom-client';
 import { LiveCatalogue } from '@hub/catalogue';
 import type { HubConfig } from '@hub/config';
 import { DeviceRegistryService } from '@hub/devices';
-import { InfluxQueryClient } from '@hub/influx';
+import { InfluxQueryClient, type InfluxSeries } from '@hub/influx';
 import { ContactPointSender } from '@hub/notify';
 import { AuditLogRepository, type SqliteDatabase } from '@hub/store';
+import { AREA_DIRECTORY, type AreaDirectory } from '../areas/area-directory';
+import { parseAreaPath } from '../areas/area-path';
 import { ContactPointRepository } from '../contact-points/contact-point.repository';
 import { SQLITE_DATABASE } from '../hub.tokens';
 import { ReportGenerator } from './report-generator';
@@ -26,7 +28,7 @@ export function reportProviders(config: HubConfig): Provider[] {
       provide: ReportRunner,
       useFactory: (repository: ReportRepository, registry: DeviceRegistryService, catalogue: LiveCatalogue, influx: InfluxQueryClient, points: ContactPointRepository, sender: ContactPointSender, metrics: Registry) => {
         const counter = new Counter({ name: 'hub_reports_total', help: 'Scheduled and manual reports: made, failed (retried at the next check), emails delivered and delivery failures', labelNames: ['event'], registers: [metrics] });
-        const generator = new ReportGenerator({ devices: () => registry.list(), catalogue, query: (influxql) => influx.query(influxql), alerts: (area, domain, start, end) => repository.alerts(area, domain, start, end) });
+        const generator = new ReportGenerator({ devices: () => registry.list(), catalogue, query: (influxql) => queryOr503(influx, influxql), alerts: (area, domain, start, end) => repository.alerts(area, domain, start, end) });
         return new ReportRunner({
           repository,
           figures: (spec, period) => generator.figures(spec, period),
@@ -42,16 +44,33 @@ export function reportProviders(config: HubConfig): Provider[] {
     },
     {
       provide: ReportsService,
-      useFactory: (repository: ReportRepository, runner: ReportRunner, catalogue: LiveCatalogue, points: ContactPointRepository, audit: AuditLogRepository) =>
+      useFactory: (repository: ReportRepository, runner: ReportRunner, catalogue: LiveCatalogue, points: ContactPointRepository, audit: AuditLogRepository, areas: AreaDirectory) =>
         new ReportsService(
           repository,
           runner,
-          { hasDomain: (domain) => catalogue.current().hasDomain(domain), domains: () => catalogue.current().domains(), contactPointKind: (name) => points.find(name)?.point.kind },
+          {
+            hasDomain: (domain) => catalogue.current().hasDomain(domain),
+            domains: () => catalogue.current().domains(),
+            areaExists: (path) => {
+              const area = parseAreaPath(path);
+              return area !== undefined && areas.exists(area);
+            },
+            contactPointKind: (name) => points.find(name)?.point.kind,
+          },
           audit,
           config.timeZone,
         ),
-      inject: [ReportRepository, ReportRunner, LiveCatalogue, ContactPointRepository, AuditLogRepository],
+      inject: [ReportRepository, ReportRunner, LiveCatalogue, ContactPointRepository, AuditLogRepository, AREA_DIRECTORY],
     },
     { provide: ReportsLifecycle, useFactory: (runner: ReportRunner, registry: SchedulerRegistry) => new ReportsLifecycle(runner, registry, config.reports.checkIntervalMs), inject: [ReportRunner, SchedulerRegistry] },
   ];
+}
+
+/** InfluxDB down or refusing: "run now" answers a 503 saying so; the scheduled check retries the period later. */
+async function queryOr503(influx: InfluxQueryClient, influxql: string): Promise<InfluxSeries[]> {
+  try {
+    return await influx.query(influxql);
+  } catch (error) {
+    throw new ServiceUnavailableException(`InfluxDB query failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
 }

@@ -39,7 +39,7 @@ export class ReportsService {
   }
 
   create(body: unknown, by: ReportsActor): ReportDefinitionView {
-    const spec = parseReportSpec(body, this.context);
+    const spec = parseReportSpec(body, this.contextFor(by));
     assertCovers(by, spec, 'make a report of');
     const now = this.now();
     const definition = this.repository.insertDefinition({ ...spec, firstPeriodStart: lastClosedPeriod(spec.period, now, this.timeZone).start, createdAt: now, createdBy: by.name, updatedAt: now, updatedBy: by.name });
@@ -49,7 +49,7 @@ export class ReportsService {
 
   update(id: number, body: unknown, by: ReportsActor): ReportDefinitionView {
     const current = this.definition(id, by);
-    const spec = parseReportSpec(body, this.context, current);
+    const spec = parseReportSpec(body, this.contextFor(by), current);
     assertCovers(by, spec, 'make a report of');
     const now = this.now();
     // A new period kind starts where a new definition would: at its last closed period.
@@ -78,7 +78,7 @@ export class ReportsService {
     const dateText = read?.string('date', { maxLength: 10, pattern: /^\d{4}-\d{2}-\d{2}$/, patternText: 'a date YYYY-MM-DD in the county’s calendar' });
     const deliver = read?.boolean('deliver') ?? false;
     const date = dateText === undefined ? undefined : parseCalendarDate(dateText);
-    if (dateText !== undefined && date === undefined) read?.fail('date', `must be a date that exists, got ${dateText}`);
+    if (dateText !== undefined && (date === undefined || date.year < 1970)) read?.fail('date', `must be a date that exists, from 1970-01-01, got ${dateText}`);
     if (issues.length > 0) throw new InvalidInputError('report run', issues);
     const now = this.now();
     const period = date === undefined ? lastClosedPeriod(definition.period, now, this.timeZone) : periodOfDate(definition.period, date, this.timeZone);
@@ -115,6 +115,11 @@ export class ReportsService {
     const content = this.repository.rendering(id, format) ?? '';
     this.audit.record({ at: this.now(), actor: by.name, action: 'report.download', targetType: TARGET_TYPE, targetId: String(run.definitionId), detail: { run: id, period: run.label, format } });
     return { filename: `${reportFileName(run)}.${format}`, contentType: format === 'html' ? 'text/html; charset=utf-8' : 'text/csv; charset=utf-8', content };
+  }
+
+  /** An area outside the caller's scope passes the existence check, so the answer is a 403 that tells nothing of it. */
+  private contextFor(by: ReportsActor): ReportSpecContext {
+    return { ...this.context, areaExists: (path) => !covers({ scope: { ...by.scope, domains: [] }, name: by.name }, { area: path, domain: null }) || this.context.areaExists(path) };
   }
 
   private definition(id: number, by: ReportsActor): ReportDefinition {
