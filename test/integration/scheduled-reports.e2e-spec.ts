@@ -337,6 +337,9 @@ describe('scheduled reports (real service, real influxd, real SMTP)', () => {
     ]);
     const rows = csvRows(mail.attachments[0].content);
     expect(rows.find((row) => row[2] === 'flow_m3h.total')?.[4]).toBe(String(47 * DAYS * 24));
+    const metrics = await (await fetch(`${hub.httpUrl}/metrics`)).text();
+    expect(metrics).toContain('hub_reports_total{event="made"} 1\n');
+    expect(metrics).toContain('hub_reports_total{event="delivered"} 1\n');
   });
 
   it('shows a town’s reports to its town only', async () => {
