@@ -7,7 +7,7 @@ import { ConsoleBrowser } from './console-browser';
 import { eventually } from './web-assertions';
 
 const ADMIN = { username: 'reports.admin', password: 'county reports keeper', role: 'admin' } as const;
-const VIEWER = { username: 'brookfield.viewer', password: 'county reports reader', role: 'viewer', towns: ['Brookfield'] } as const;
+const VIEWER = { username: 'brookfield.viewer', password: 'county reports reader', role: 'viewer' as const, towns: ['Brookfield'] };
 
 /** Last month's label in Asia/Shanghai (UTC+8 all year). */
 function lastMonth(): string {

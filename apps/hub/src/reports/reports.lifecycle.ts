@@ -6,8 +6,8 @@ const JOB = 'reports.check';
 
 /**
  * The report check as a named interval in @nestjs/schedule's registry, and once right after start: reports of periods
- * that closed while the hub was down are made then. Stopped before shutdown; a check in flight is abandoned and its
- * period, not yet stored, is made at the next start.
+ * that closed while the hub was down are made then. Stopped before shutdown, which waits for a check in flight to
+ * finish while the database is still open (each of its InfluxDB requests is bounded by INFLUX_TIMEOUT).
  */
 @Injectable()
 export class ReportsLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
