@@ -26,6 +26,8 @@ export interface CapturedEmail {
   subject: string;
   text: string | null;
   html: string | null;
+  /** Files attached (text ones decoded; a report's CSV keeps its byte-order mark as U+FEFF). */
+  attachments: Array<{ filename: string; contentType: string; content: string }>;
 }
 
 /**

@@ -1,5 +1,5 @@
 """aiosmtpd handler for the tests: each message received is written as one JSON file (envelope, subject, text and
-HTML parts decoded) into the directory given on the command line. A recipient starting with "bounce" is refused
+HTML parts and text attachments decoded) into the directory given on the command line. A recipient starting with "bounce" is refused
 permanently (550) and one starting with "busy" temporarily (451), so the sender's reading of SMTP replies is tested.
 
     python3 -m aiosmtpd -n -l 127.0.0.1:PORT -c smtp_capture.CaptureHandler OUT_DIR   (PYTHONPATH=test/harness)
@@ -41,6 +41,10 @@ class CaptureHandler:
             'subject': str(message['subject']),
             'text': text.get_content() if text is not None else None,
             'html': html.get_content() if html is not None else None,
+            'attachments': [
+                {'filename': part.get_filename(), 'contentType': part.get_content_type(), 'content': part.get_content()}
+                for part in message.iter_attachments()
+            ],
         }
         self.count += 1
         path = os.path.join(self.out_dir, '%04d.json' % self.count)

@@ -133,6 +133,7 @@ describe('/api/contact-points (real service, real SMTP server, robot receivers)'
       subject: TEST_SUBJECT,
       text: expect.any(String) as string,
       html: expect.any(String) as string,
+      attachments: [],
     });
     // SMTP carries lines ending CRLF (RFC 5321 §2.3.8).
     const text = mail.text?.replace(/\r\n/g, '\n');

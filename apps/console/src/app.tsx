@@ -10,6 +10,7 @@ import { DeadLettersView } from './views/dead-letters-view';
 import { DeviceView } from './views/device-view';
 import { FleetView } from './views/fleet-view';
 import { SystemView } from './views/system-view';
+import { ReportsView } from './views/reports-view';
 import { Page } from './components/page';
 import { hubApi } from './api/hub-api';
 import { setOpenAlertCount } from './document-title';
@@ -52,6 +53,7 @@ const ROUTES: readonly Route[] = [
   { pattern: '/rules/:id', render: (params) => <RuleEditView id={params.id} key={params.id} /> },
   { pattern: '/silences', render: () => <SilencesView /> },
   { pattern: '/system', render: () => <SystemView /> },
+  { pattern: '/reports', render: () => <ReportsView /> },
   { pattern: '/account', render: () => <AccountView /> },
   { pattern: '/admin', render: () => <AdminView section="operators" /> },
   { pattern: '/admin/operators', render: () => <AdminView section="operators" /> },
@@ -78,6 +80,7 @@ export const NAV = [
   { href: '/dead-letters', label: 'shell.nav.refused', key: 'd', match: ['/dead-letters'] },
   { href: '/rules', label: 'shell.nav.rules', key: 'r', match: ['/rules', '/rules/'] },
   { href: '/silences', label: 'shell.nav.silences', key: 'l', match: ['/silences'] },
+  { href: '/reports', label: 'shell.nav.reports', key: 'e', match: ['/reports'] },
   { href: '/system', label: 'shell.nav.system', key: 's', match: ['/system'] },
   { href: '/admin', label: 'shell.nav.admin', key: 'm', match: ['/admin', '/admin/'], role: 'admin' },
 ] as const satisfies ReadonlyArray<{ href: string; label: MessageId; key: string; match: readonly string[]; role?: 'admin' }>;

@@ -24,6 +24,7 @@ import { INGEST_CONTROLLERS, ingestProviders } from './ingest/ingest.providers';
 import { INTEGRATION_CONTROLLERS, integrationProviders } from './integrations/integrations.providers';
 import { LIVE_CONTROLLERS, liveProviders } from './live/live.providers';
 import { MAP_CONTROLLERS, mapProviders } from './map/map.providers';
+import { REPORT_CONTROLLERS, reportProviders } from './reports/reports.providers';
 import { PROFILE_CONTROLLERS, profileProviders } from './profiles/profiles.providers';
 import { NETWORK_SERVER_CONTROLLERS, networkServerProviders } from './network-servers/network-servers.providers';
 import { OVERVIEW_CONTROLLERS, overviewProviders } from './overview/overview.providers';
@@ -63,6 +64,7 @@ export class HubModule {
         ...AREA_ROLLUP_CONTROLLERS,
         ...OVERVIEW_CONTROLLERS,
         ...MAP_CONTROLLERS,
+        ...REPORT_CONTROLLERS,
       ],
       providers: [
         ...infrastructureProviders(config),
@@ -85,6 +87,7 @@ export class HubModule {
         ...notificationTemplateProviders(config),
         ...overviewProviders(),
         ...mapProviders(config),
+        ...reportProviders(config),
         // After HubLifecycle and the ingest providers: bridges start once the pipeline runs.
         ...networkServerProviders(),
         // Last, as before the split into features: providers' lifecycle hooks are called in the order listed.

@@ -19,6 +19,7 @@ export * from './integrations';
 export * from './network-servers';
 export * from './presence-status';
 export * from './profiles';
+export * from './reports';
 export * from './notifications';
 export * from './notification-templates';
 export * from './map';

@@ -8,6 +8,7 @@ import { OperatorConfig, readOperatorConfig } from './operator-config';
 import { readRuntimeConfig, RuntimeConfig } from './runtime-config';
 import { readStandardsConfig, StandardsConfig } from './standards-config';
 import { MapConfig, readMapConfig } from './map-config';
+import { readReportConfig, ReportConfig } from './report-config';
 
 export interface InfluxV1Config {
   readonly api: 'v1';
@@ -81,6 +82,8 @@ export interface HubConfig {
   readonly standards: StandardsConfig;
   /** The console's map: an optional base-map tile server, the boundary file limit. */
   readonly map: MapConfig;
+  /** Scheduled reports: how often closed periods are looked for. */
+  readonly reports: ReportConfig;
 }
 
 export class InvalidConfigError extends Error {
@@ -198,7 +201,8 @@ export function readHubConfig(read: ConfigReader): HubConfig {
     operators: readOperatorConfig(read),
     runtime: readRuntimeConfig(read),
     map: readMapConfig(read),
-    timeZone: read.timeZone('HUB_TIME_ZONE', "the county's time zone: a day of the readings API's day and week buckets is the county's day, and quiet hours without a zone use it"),
+    reports: readReportConfig(read),
+    timeZone: read.timeZone('HUB_TIME_ZONE', "the county's time zone: a day of the readings API's day and week buckets is the county's day, quiet hours without a zone use it, and scheduled reports cover its days, weeks (from Monday) and months"),
   };
   // Read after HUB_TIME_ZONE, from which it is derived when unset.
   const config: HubConfig = { ...base, standards: readStandardsConfig(read, base.timeZone) };

@@ -2,7 +2,7 @@ import type { Severity } from '@hub/api-types';
 import { type AlertChange, alertLink, alertMessageView, type RenderedMessage, renderMessage } from './alert-message';
 import type { ContactPoint, DingTalkSettings, FeishuSettings, SmsSettings, WebhookSettings, WeComSettings } from './contact-point';
 import { type DeliveryResult, retryableHttpStatus, truncateAnswer } from './delivery-result';
-import { sendEmail } from './email.transport';
+import { type EmailAttachment, sendEmail } from './email.transport';
 import { httpPost, httpSend, isHttpAnswer } from './http-post';
 import { DEFAULT_LANGUAGE, type MessageTemplateSource, type NotifyLanguage, SHIPPED_TEMPLATES } from './message-templates';
 import { robotResult } from './robot-answers';
@@ -26,6 +26,14 @@ export interface ContactPointSenderOptions {
   /** The county's time zone (HUB_TIME_ZONE), for the times in messages; UTC when not given. */
   timeZone?: string;
   now?: () => number;
+}
+
+/** What sendDocument sends: a whole email of its own. */
+export interface EmailDocument {
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  readonly attachments: readonly EmailAttachment[];
 }
 
 export interface SendOptions {
@@ -86,6 +94,15 @@ export class ContactPointSender {
       case 'webhook':
         return changes.length === 1 ? this.webhook(point.name, point.settings, change, message, test) : this.webhookGroup(point.name, point.settings, changes, message, test);
     }
+  }
+
+  /**
+   * A document that is not an alert change (a scheduled report): its own subject, text and HTML, with files attached.
+   * Only an email contact point can carry files; any other kind answers a permanent failure saying so.
+   */
+  async sendDocument(point: ContactPoint, document: EmailDocument): Promise<DeliveryResult> {
+    if (point.kind !== 'email') return { ok: false, providerAnswer: `a ${point.kind} contact point cannot carry a document; use an email contact point`, retryable: false };
+    return sendEmail(point.settings, document, this.options.timeoutMs, document.attachments);
   }
 
   /** The robot's `timestamp` (ms) and `sign` query parameters when it has a secret; markdown message. */

@@ -3,12 +3,20 @@ import type { EmailSettings } from './contact-point';
 import { type DeliveryResult, truncateAnswer } from './delivery-result';
 import type { RenderedMessage } from './alert-message';
 
+/** A file sent with an email (a scheduled report's CSV and printable page). */
+export interface EmailAttachment {
+  readonly filename: string;
+  readonly content: string;
+  /** With its charset, e.g. `text/csv; charset=utf-8`. */
+  readonly contentType: string;
+}
+
 /**
  * One message over SMTP with nodemailer, one connection per send (contact points are few and sends rare; a pool
  * would hold sockets open to every mail server). An SMTP reply 4xx is temporary by RFC 5321 §4.2.1, 5xx permanent;
  * no reply at all (timeout, refused) is retryable.
  */
-export async function sendEmail(settings: EmailSettings, message: RenderedMessage, timeoutMs: number): Promise<DeliveryResult> {
+export async function sendEmail(settings: EmailSettings, message: Pick<RenderedMessage, 'subject' | 'text' | 'html'>, timeoutMs: number, attachments: readonly EmailAttachment[] = []): Promise<DeliveryResult> {
   const transport = createTransport({
     host: settings.host,
     port: settings.port,
@@ -24,7 +32,14 @@ export async function sendEmail(settings: EmailSettings, message: RenderedMessag
     debug: false,
   });
   try {
-    const info = await transport.sendMail({ from: settings.from, to: settings.to, subject: message.subject, text: message.text, html: message.html });
+    const info = await transport.sendMail({
+      from: settings.from,
+      to: settings.to,
+      subject: message.subject,
+      text: message.text,
+      html: message.html,
+      ...(attachments.length === 0 ? {} : { attachments: attachments.map((attachment) => ({ ...attachment })) }),
+    });
     return { ok: true, status: smtpCode(info.response), providerAnswer: truncateAnswer(info.response), retryable: false };
   } catch (error) {
     const { responseCode, response, message: text } = error as { responseCode?: number; response?: string; message?: string };

@@ -5,6 +5,7 @@ export * from './contact-point.input';
 export * from './contact-point.sender';
 export * from './contact-point.view';
 export * from './delivery-result';
+export type { EmailAttachment } from './email.transport';
 export * from './message-preview';
 export * from './message-templates';
 export * from './robot-answers';

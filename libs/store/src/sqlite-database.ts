@@ -495,6 +495,45 @@ export const MIGRATIONS: readonly string[] = [
      updated_at INTEGER NOT NULL,
      updated_by TEXT NOT NULL
    );`,
+  // Scheduled reports (issue 19 point 3): admins' definitions, and each report made — one per definition and period
+  // (the UNIQUE index is what makes the scheduler's work idempotent across restarts) — with its figures, its rendered
+  // HTML and CSV, and the state of its email deliveries (pending ones are retried by the next check).
+  `CREATE TABLE report_definitions (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     name TEXT NOT NULL,
+     area TEXT NOT NULL,
+     domain TEXT,
+     period TEXT NOT NULL,
+     language TEXT NOT NULL,
+     contact_points TEXT NOT NULL,
+     enabled INTEGER NOT NULL,
+     first_period_start INTEGER NOT NULL,
+     created_at INTEGER NOT NULL,
+     created_by TEXT NOT NULL,
+     updated_at INTEGER NOT NULL,
+     updated_by TEXT NOT NULL
+   );
+   CREATE TABLE report_runs (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     definition_id INTEGER NOT NULL,
+     name TEXT NOT NULL,
+     area TEXT NOT NULL,
+     domain TEXT,
+     language TEXT NOT NULL,
+     period TEXT NOT NULL,
+     period_start INTEGER NOT NULL,
+     period_end INTEGER NOT NULL,
+     label TEXT NOT NULL,
+     trigger TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     created_by TEXT NOT NULL,
+     figures TEXT NOT NULL,
+     html TEXT NOT NULL,
+     csv TEXT NOT NULL,
+     deliveries TEXT NOT NULL
+   );
+   CREATE UNIQUE INDEX report_runs_period ON report_runs (definition_id, period_start);
+   CREATE INDEX report_runs_created ON report_runs (created_at, id);`,
 ];
 
 /**

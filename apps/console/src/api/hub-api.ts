@@ -46,6 +46,9 @@ import type {
   HubHealth,
   IngestStatsSnapshot,
   RejectReason,
+  ReportDefinitionView,
+  ReportRunPage,
+  ReportRunView,
   SilenceView,
 } from '@hub/api-types';
 
@@ -162,6 +165,12 @@ export const hubApi = {
 
   /** County-wide admins only; secrets are write-only (views say which are set). */
   contactPoints: (signal?: AbortSignal) => getJson<ContactPointView[]>('/api/contact-points', signal),
+  reportRuns: (signal?: AbortSignal) => getJson<ReportRunPage>('/api/reports/runs?limit=200', signal),
+  reportDefinitions: (signal?: AbortSignal) => getJson<ReportDefinitionView[]>('/api/reports', signal),
+  createReport: (definition: Omit<ReportDefinitionView, 'id' | 'createdAt' | 'createdBy' | 'updatedAt' | 'updatedBy'>) => sendJson<ReportDefinitionView>('POST', '/api/reports', definition),
+  changeReport: (id: number, change: Partial<Pick<ReportDefinitionView, 'enabled'>>) => sendJson<ReportDefinitionView>('PATCH', `/api/reports/${id}`, change),
+  deleteReport: (id: number) => sendJson<void>('DELETE', `/api/reports/${id}`),
+  runReport: (id: number) => sendJson<ReportRunView>('POST', `/api/reports/${id}/runs`, {}),
   createContactPoint: (point: NewContactPointBody) => sendJson<ContactPointView>('POST', '/api/contact-points', point),
   updateContactPoint: (name: string, change: ContactPointChangeBody) => sendJson<ContactPointView>('PATCH', `/api/contact-points/${encodeURIComponent(name)}`, change),
   deleteContactPoint: (name: string) => sendJson<void>('DELETE', `/api/contact-points/${encodeURIComponent(name)}`),

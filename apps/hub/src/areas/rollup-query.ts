@@ -71,8 +71,8 @@ export function rollupInfluxQl(query: RollupQuery): string {
   return `SELECT ${OUTER[query.agg]} FROM (${inner}) WHERE ${time} GROUP BY ${timeBuckets(everyMs)}${childTag === null ? '' : `, ${quoteIdentifier(childTag)}`} fill(null)${zone}`;
 }
 
-/** The tag conditions that select an area's readings (none for the county). */
-function areaConditions(area: AreaPath): string[] {
+/** The tag conditions that select an area's readings (none for the county); the reports select by them too. */
+export function areaConditions(area: AreaPath): string[] {
   switch (area.level) {
     case 'county':
       return [];

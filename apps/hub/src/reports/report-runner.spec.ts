@@ -1,0 +1,120 @@
+import type { ContactPoint, DeliveryResult, EmailDocument } from '@hub/notify';
+import { openSqliteDatabase } from '@hub/store';
+import type { ReportFigures } from './report-figures';
+import { periodOfDate, type ReportPeriod } from './report-period';
+import { MAX_DELIVERY_ATTEMPTS, ReportRunner } from './report-runner';
+import { ReportRepository } from './report.repository';
+
+const ZONE = 'Asia/Shanghai';
+const FIGURES: ReportFigures = {
+  availability: [],
+  alerts: { total: 0, bySeverity: { critical: 0, warning: 0, info: 0 }, acknowledged: 0, meanTimeToAcknowledgeMs: null, medianTimeToAcknowledgeMs: null, resolved: 0, meanTimeToResolveMs: null, medianTimeToResolveMs: null },
+  metrics: [],
+};
+const MAIL: ContactPoint = { name: 'office', kind: 'email', language: null, settings: { host: 'smtp', port: 25, security: 'none', username: null, password: null, ca: null, from: 'hub@county.example', to: ['office@county.example'] } };
+
+/** The runner over a real (in-memory) SQLite store; the figures and the mail server are the test's. */
+function setUp(now: { t: number }, answers: DeliveryResult[] = [], influx = { down: false }) {
+  const repository = new ReportRepository(openSqliteDatabase(':memory:'));
+  const made: string[] = [];
+  const sent: EmailDocument[] = [];
+  const runner = new ReportRunner({
+    repository,
+    figures: (_spec, period: ReportPeriod) => {
+      if (influx.down) return Promise.reject(new Error('InfluxDB down'));
+      made.push(period.label);
+      return Promise.resolve(FIGURES);
+    },
+    contactPoint: (name) => (name === 'office' ? MAIL : undefined),
+    sendDocument: (_point, document) => {
+      sent.push(document);
+      return Promise.resolve(answers.shift() ?? { ok: true, status: 250, providerAnswer: '250 ok', retryable: false });
+    },
+    timeZone: ZONE,
+    publicUrl: 'https://hub.county.example/',
+    logger: { log: () => undefined, error: () => undefined },
+    now: () => now.t,
+  });
+  return { repository, runner, made, sent };
+}
+
+const define = (repository: ReportRepository, firstPeriodStart: number, contactPoints: string[] = ['office']) =>
+  repository.insertDefinition({ name: 'Daily', area: 'Ashford', domain: null, period: 'daily', language: 'en', contactPoints, enabled: true, firstPeriodStart, createdAt: 0, createdBy: 'admin', updatedAt: 0, updatedBy: 'admin' });
+
+describe('ReportRunner', () => {
+  const firstDay = periodOfDate('daily', { year: 2026, month: 11, day: 28 }, ZONE);
+
+  it('makes each closed period once, catching up the days missed while down, and the next day when it closes', async () => {
+    // 1 December, 10:00 in Shanghai: 28, 29 and 30 November are closed.
+    const now = { t: Date.parse('2026-12-01T02:00:00Z') };
+    const { repository, runner, made, sent } = setUp(now);
+    define(repository, firstDay.start);
+    await runner.check();
+    expect(made).toEqual(['2026-11-28', '2026-11-29', '2026-11-30']);
+    await runner.check();
+    expect(made).toHaveLength(3);
+    expect(sent.map((mail) => mail.subject)).toEqual(['Report Daily: Ashford, 2026-11-28', 'Report Daily: Ashford, 2026-11-29', 'Report Daily: Ashford, 2026-11-30']);
+    expect(sent[0].text).toContain('All reports: https://hub.county.example/reports\n');
+    expect(sent[0].attachments.map((attachment) => attachment.filename)).toEqual(['report-1-2026-11-28.csv', 'report-1-2026-11-28.html']);
+    now.t = Date.parse('2026-12-01T16:00:00Z'); // Shanghai's midnight: 1 December closes.
+    await runner.check();
+    expect(made).toEqual(['2026-11-28', '2026-11-29', '2026-11-30', '2026-12-01']);
+    expect(repository.runs(10).map((run) => [run.label, run.trigger, run.deliveries[0].status])).toEqual([
+      ['2026-12-01', 'schedule', 'sent'],
+      ['2026-11-30', 'schedule', 'sent'],
+      ['2026-11-29', 'schedule', 'sent'],
+      ['2026-11-28', 'schedule', 'sent'],
+    ]);
+  });
+
+  it('skips disabled definitions', async () => {
+    const { repository, runner, made } = setUp({ t: Date.parse('2026-12-01T02:00:00Z') });
+    const definition = define(repository, firstDay.start);
+    repository.updateDefinition({ ...definition, enabled: false });
+    await runner.check();
+    expect(made).toEqual([]);
+  });
+
+  it('retries an email the server deferred at each check, gives up after its attempts, and fails one whose contact point is gone', async () => {
+    const deferred: DeliveryResult = { ok: false, status: 451, providerAnswer: '451 try later', retryable: true };
+    const { repository, runner, sent } = setUp({ t: Date.parse('2026-11-29T02:00:00Z') }, [deferred, { ok: true, status: 250, providerAnswer: '250 ok', retryable: false }]);
+    define(repository, firstDay.start, ['office', 'gone']);
+    await runner.check();
+    expect(repository.runs(1)[0].deliveries).toEqual([
+      { contactPoint: 'office', status: 'pending', attempts: 1, answer: '451 try later' },
+      { contactPoint: 'gone', status: 'failed', attempts: 1, answer: 'no contact point gone (deleted since the report named it?)' },
+    ]);
+    await runner.check();
+    expect(repository.runs(1)[0].deliveries[0]).toEqual({ contactPoint: 'office', status: 'sent', attempts: 2, answer: '250 ok' });
+    expect(sent).toHaveLength(2);
+
+    const always = setUp({ t: Date.parse('2026-11-29T02:00:00Z') }, Array.from({ length: 10 }, () => deferred));
+    define(always.repository, firstDay.start);
+    for (let check = 0; check < MAX_DELIVERY_ATTEMPTS + 2; check++) await always.runner.check();
+    expect(always.repository.runs(1)[0].deliveries).toEqual([{ contactPoint: 'office', status: 'failed', attempts: MAX_DELIVERY_ATTEMPTS, answer: '451 try later' }]);
+    expect(always.sent).toHaveLength(MAX_DELIVERY_ATTEMPTS);
+  });
+
+  it('keeps a period due when its figures cannot be read, and makes it at the next check', async () => {
+    const now = { t: Date.parse('2026-11-29T02:00:00Z') };
+    const influx = { down: true };
+    const { repository, runner } = setUp(now, [], influx);
+    define(repository, firstDay.start);
+    await runner.check();
+    expect(repository.runs(10)).toEqual([]);
+    influx.down = false;
+    await runner.check();
+    expect(repository.runs(10).map((run) => run.label)).toEqual(['2026-11-28']);
+  });
+
+  it('replaces a period’s report on a manual run, and never stores a second scheduled one', async () => {
+    const { repository, runner } = setUp({ t: Date.parse('2026-11-29T02:00:00Z') });
+    const definition = define(repository, firstDay.start);
+    const scheduled = await runner.make(definition, firstDay, 'schedule', 'hub', false);
+    expect(await runner.make(definition, firstDay, 'schedule', 'hub', false)).toBeUndefined();
+    const manual = await runner.make(definition, firstDay, 'manual', 'alice', true);
+    expect(manual?.deliveries).toEqual([]);
+    expect(repository.runs(10).map((run) => [run.id, run.trigger, run.createdBy])).toEqual([[manual?.id, 'manual', 'alice']]);
+    expect(manual?.id).not.toBe(scheduled?.id);
+  });
+});

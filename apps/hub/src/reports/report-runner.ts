@@ -1,0 +1,149 @@
+import type { ContactPoint, DeliveryResult, EmailDocument } from '@hub/notify';
+import type { ReportDefinition } from './report-definition';
+import { renderReportCsv, renderReportHtml, reportEmail, type ReportDocument } from './report-document';
+import type { ReportFigures } from './report-figures';
+import { closedPeriodsSince, type ReportPeriod } from './report-period';
+import type { ReportDelivery, ReportRepository, ReportRun, ReportTrigger } from './report.repository';
+
+/** At most this many missed periods per definition are made after downtime (the most recent ones): a month of days. */
+export const MAX_CATCH_UP_PERIODS = 31;
+/** A delivery the mail server refused for now (4xx, timeout) is tried again at each check, this many times in all. */
+export const MAX_DELIVERY_ATTEMPTS = 5;
+
+export interface ReportRunnerLogger {
+  log(message: Record<string, unknown>): void;
+  error(message: Record<string, unknown>): void;
+}
+
+export interface ReportRunnerDeps {
+  readonly repository: ReportRepository;
+  readonly figures: (spec: { area: string; domain: string | null }, period: ReportPeriod) => Promise<ReportFigures>;
+  readonly contactPoint: (name: string) => ContactPoint | undefined;
+  readonly sendDocument: (point: ContactPoint, document: EmailDocument) => Promise<DeliveryResult>;
+  readonly timeZone: string;
+  /** The console's base URL, for the link in the email. */
+  readonly publicUrl: string;
+  readonly logger: ReportRunnerLogger;
+  /** Counts what the runner does, for /metrics. */
+  readonly count?: (event: 'made' | 'failed' | 'delivered' | 'delivery-failed') => void;
+  readonly now?: () => number;
+}
+
+/**
+ * Makes reports: the scheduled check (every closed period of every enabled definition that has no report yet, oldest
+ * first; a report is stored once per definition and period, so a restart or a second check never makes it twice),
+ * "run now", and the emails of scheduled reports (pending until the mail server took them).
+ */
+export class ReportRunner {
+  private checking = false;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: ReportRunnerDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** One scheduled check; a check still running when the next is due makes the next one a no-op. */
+  async check(): Promise<void> {
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      for (const definition of this.deps.repository.definitions().filter((each) => each.enabled)) {
+        const done = this.deps.repository.periodsDone(definition.id);
+        const due = closedPeriodsSince(definition.period, definition.firstPeriodStart, this.now(), this.deps.timeZone, MAX_CATCH_UP_PERIODS).filter((period) => !done.has(period.start));
+        for (const period of due) {
+          try {
+            await this.make(definition, period, 'schedule', 'hub', false);
+          } catch (error) {
+            // InfluxDB down, most likely: the period stays due and the next check tries again.
+            this.deps.count?.('failed');
+            this.deps.logger.error({ msg: 'Report not made; the next check tries again', report: definition.id, period: period.label, err: error });
+            break;
+          }
+        }
+      }
+      await this.deliverPending();
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  /**
+   * Makes and stores one report. Scheduled: emailed to the definition's contact points (pending until sent), and not
+   * stored when that period was made meanwhile. Manual: replaces the period's report, emailed only when asked.
+   */
+  async make(definition: ReportDefinition, period: ReportPeriod, trigger: ReportTrigger, actor: string, replace: boolean, deliver = trigger === 'schedule'): Promise<ReportRun | undefined> {
+    const figures = await this.deps.figures({ area: definition.area, domain: definition.domain }, period);
+    const createdAt = this.now();
+    const document: ReportDocument = { name: definition.name, area: definition.area, domain: definition.domain, language: definition.language, period, timeZone: this.deps.timeZone, createdAt, figures };
+    const deliveries: ReportDelivery[] = deliver ? definition.contactPoints.map((contactPoint) => ({ contactPoint, status: 'pending', attempts: 0, answer: null })) : [];
+    const run = this.deps.repository.insertRun(
+      {
+        definitionId: definition.id,
+        name: definition.name,
+        area: definition.area,
+        domain: definition.domain,
+        language: definition.language,
+        period: period.kind,
+        periodStart: period.start,
+        periodEnd: period.end,
+        label: period.label,
+        trigger,
+        createdAt,
+        createdBy: actor,
+        figures,
+        deliveries,
+        html: renderReportHtml(document),
+        csv: renderReportCsv(document),
+      },
+      replace,
+    );
+    if (run !== undefined) {
+      this.deps.count?.('made');
+      this.deps.logger.log({ msg: 'Report made', report: definition.id, run: run.id, period: period.label, trigger, by: actor });
+    }
+    return run;
+  }
+
+  /** Sends every pending email of every report, each in turn. */
+  async deliverPending(): Promise<void> {
+    for (const run of this.deps.repository.runsWithPendingDeliveries()) {
+      const updated: ReportDelivery[] = [];
+      for (const delivery of run.deliveries) updated.push(delivery.status === 'pending' ? await this.deliver(run, delivery) : delivery);
+      this.deps.repository.updateDeliveries(run.id, updated);
+    }
+  }
+
+  private async deliver(run: ReportRun, delivery: ReportDelivery): Promise<ReportDelivery> {
+    const attempts = delivery.attempts + 1;
+    const point = this.deps.contactPoint(delivery.contactPoint);
+    if (point === undefined) return { ...delivery, status: 'failed', attempts, answer: `no contact point ${delivery.contactPoint} (deleted since the report named it?)` };
+    const result = await this.deps.sendDocument(point, this.emailOf(run));
+    const status = result.ok ? 'sent' : result.retryable && attempts < MAX_DELIVERY_ATTEMPTS ? 'pending' : 'failed';
+    this.deps.count?.(result.ok ? 'delivered' : 'delivery-failed');
+    this.deps.logger.log({ msg: 'Report emailed', run: run.id, contactPoint: delivery.contactPoint, ok: result.ok, retryable: result.retryable, attempts });
+    return { contactPoint: delivery.contactPoint, status, attempts, answer: result.providerAnswer };
+  }
+
+  private emailOf(run: ReportRun): EmailDocument {
+    const html = this.deps.repository.rendering(run.id, 'html') ?? '';
+    const csv = this.deps.repository.rendering(run.id, 'csv') ?? '';
+    const period: ReportPeriod = { kind: run.period, start: run.periodStart, end: run.periodEnd, label: run.label };
+    const document: ReportDocument = { name: run.name, area: run.area, domain: run.domain, language: run.language, period, timeZone: this.deps.timeZone, createdAt: run.createdAt, figures: run.figures };
+    const { subject, text } = reportEmail(document, `${this.deps.publicUrl.replace(/\/$/, '')}/reports`);
+    const base = reportFileName(run);
+    return {
+      subject,
+      text,
+      html,
+      attachments: [
+        { filename: `${base}.csv`, content: csv, contentType: 'text/csv; charset=utf-8' },
+        { filename: `${base}.html`, content: html, contentType: 'text/html; charset=utf-8' },
+      ],
+    };
+  }
+}
+
+/** `report-7-2026-11`: ASCII only, so every mail client and browser keeps it as given. */
+export function reportFileName(run: Pick<ReportRun, 'definitionId' | 'label'>): string {
+  return `report-${run.definitionId}-${run.label}`;
+}

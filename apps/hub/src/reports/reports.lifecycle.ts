@@ -1,0 +1,36 @@
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { ReportRunner } from './report-runner';
+
+const JOB = 'reports.check';
+
+/**
+ * The report check as a named interval in @nestjs/schedule's registry, and once right after start: reports of periods
+ * that closed while the hub was down are made then. Stopped before shutdown, which waits for a check in flight to
+ * finish while the database is still open (each of its InfluxDB requests is bounded by INFLUX_TIMEOUT).
+ */
+@Injectable()
+export class ReportsLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(ReportsLifecycle.name);
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly runner: ReportRunner,
+    private readonly registry: SchedulerRegistry,
+    private readonly everyMs: number,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.registry.addInterval(JOB, setInterval(() => this.tick(), this.everyMs));
+    this.tick();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.registry.doesExist('interval', JOB)) this.registry.deleteInterval(JOB);
+    await this.running;
+  }
+
+  private tick(): void {
+    this.running = this.runner.check().catch((error: unknown) => this.logger.error({ msg: 'Report check failed', err: error }));
+  }
+}

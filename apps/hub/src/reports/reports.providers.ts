@@ -1,0 +1,76 @@
+import { Logger, ServiceUnavailableException, type Provider } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { Counter, Registry } from 'prom-client';
+import { LiveCatalogue } from '@hub/catalogue';
+import type { HubConfig } from '@hub/config';
+import { DeviceRegistryService } from '@hub/devices';
+import { InfluxQueryClient, type InfluxSeries } from '@hub/influx';
+import { ContactPointSender } from '@hub/notify';
+import { AuditLogRepository, type SqliteDatabase } from '@hub/store';
+import { AREA_DIRECTORY, type AreaDirectory } from '../areas/area-directory';
+import { parseAreaPath } from '../areas/area-path';
+import { ContactPointRepository } from '../contact-points/contact-point.repository';
+import { SQLITE_DATABASE } from '../hub.tokens';
+import { ReportGenerator } from './report-generator';
+import { ReportRunner } from './report-runner';
+import { ReportRepository } from './report.repository';
+import { ReportsController } from './reports.controller';
+import { ReportsLifecycle } from './reports.lifecycle';
+import { ReportsService } from './reports.service';
+
+export const REPORT_CONTROLLERS = [ReportsController];
+
+/** Scheduled reports: definitions and runs in SQLite, figures from the registry, the alert store and InfluxDB, emails through the contact points. */
+export function reportProviders(config: HubConfig): Provider[] {
+  return [
+    { provide: ReportRepository, useFactory: (db: SqliteDatabase) => new ReportRepository(db), inject: [SQLITE_DATABASE] },
+    {
+      provide: ReportRunner,
+      useFactory: (repository: ReportRepository, registry: DeviceRegistryService, catalogue: LiveCatalogue, influx: InfluxQueryClient, points: ContactPointRepository, sender: ContactPointSender, metrics: Registry) => {
+        const counter = new Counter({ name: 'hub_reports_total', help: 'Scheduled and manual reports: made, failed (retried at the next check), emails delivered and delivery failures', labelNames: ['event'], registers: [metrics] });
+        const generator = new ReportGenerator({ devices: () => registry.list(), catalogue, query: (influxql) => queryOr503(influx, influxql), alerts: (area, domain, start, end) => repository.alerts(area, domain, start, end) });
+        return new ReportRunner({
+          repository,
+          figures: (spec, period) => generator.figures(spec, period),
+          contactPoint: (name) => points.find(name)?.point,
+          sendDocument: (point, document) => sender.sendDocument(point, document),
+          timeZone: config.timeZone,
+          publicUrl: config.http.publicUrl,
+          logger: new Logger(ReportRunner.name),
+          count: (event) => counter.inc({ event }),
+        });
+      },
+      inject: [ReportRepository, DeviceRegistryService, LiveCatalogue, InfluxQueryClient, ContactPointRepository, ContactPointSender, Registry],
+    },
+    {
+      provide: ReportsService,
+      useFactory: (repository: ReportRepository, runner: ReportRunner, catalogue: LiveCatalogue, points: ContactPointRepository, audit: AuditLogRepository, areas: AreaDirectory) =>
+        new ReportsService(
+          repository,
+          runner,
+          {
+            hasDomain: (domain) => catalogue.current().hasDomain(domain),
+            domains: () => catalogue.current().domains(),
+            areaExists: (path) => {
+              const area = parseAreaPath(path);
+              return area !== undefined && areas.exists(area);
+            },
+            contactPointKind: (name) => points.find(name)?.point.kind,
+          },
+          audit,
+          config.timeZone,
+        ),
+      inject: [ReportRepository, ReportRunner, LiveCatalogue, ContactPointRepository, AuditLogRepository, AREA_DIRECTORY],
+    },
+    { provide: ReportsLifecycle, useFactory: (runner: ReportRunner, registry: SchedulerRegistry) => new ReportsLifecycle(runner, registry, config.reports.checkIntervalMs), inject: [ReportRunner, SchedulerRegistry] },
+  ];
+}
+
+/** InfluxDB down or refusing: "run now" answers a 503 saying so; the scheduled check retries the period later. */
+async function queryOr503(influx: InfluxQueryClient, influxql: string): Promise<InfluxSeries[]> {
+  try {
+    return await influx.query(influxql);
+  } catch (error) {
+    throw new ServiceUnavailableException(`InfluxDB query failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}

@@ -1,0 +1,188 @@
+import { AccessDeniedError, describeScope, type Principal } from '@hub/access';
+import type { ReportDefinitionView, ReportRunPage, ReportRunView } from '@hub/api-types';
+import { InvalidInputError, JsonInputReader, type DomainIssue } from '@hub/common';
+import type { AuditLogRepository } from '@hub/store';
+import { describeArea, parseAreaPath, scopeCoversArea } from '../areas/area-path';
+import { parseReportSpec, ReportNotFoundError, ReportRequestError, type ReportDefinition, type ReportSpec, type ReportSpecContext } from './report-definition';
+import { lastClosedPeriod, parseCalendarDate, periodOfDate } from './report-period';
+import type { ReportRepository, ReportRun } from './report.repository';
+import { reportFileName, type ReportRunner } from './report-runner';
+
+export type ReportsActor = Pick<Principal, 'name' | 'scope'>;
+
+const TARGET_TYPE = 'report';
+
+/** A download: the stored rendering with its file name and type. */
+export interface ReportDownload {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly content: string;
+}
+
+/**
+ * Report definitions (admins', within their scope: a town admin keeps their town's) and the reports made from them,
+ * which everyone reads within their scope: a report is seen by whoever's scope covers its whole area and domain (a
+ * town operator their town's reports, a water-only operator water's). Changes, runs and downloads are audited.
+ */
+export class ReportsService {
+  constructor(
+    private readonly repository: ReportRepository,
+    private readonly runner: ReportRunner,
+    private readonly context: ReportSpecContext,
+    private readonly audit: AuditLogRepository,
+    private readonly timeZone: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  definitions(by: ReportsActor): ReportDefinitionView[] {
+    return this.repository.definitions().filter((definition) => covers(by, definition)).map(definitionView);
+  }
+
+  create(body: unknown, by: ReportsActor): ReportDefinitionView {
+    const spec = parseReportSpec(body, this.contextFor(by));
+    assertCovers(by, spec, 'make a report of');
+    const now = this.now();
+    const definition = this.repository.insertDefinition({ ...spec, firstPeriodStart: lastClosedPeriod(spec.period, now, this.timeZone).start, createdAt: now, createdBy: by.name, updatedAt: now, updatedBy: by.name });
+    this.audit.record({ at: now, actor: by.name, action: 'report.create', targetType: TARGET_TYPE, targetId: String(definition.id), detail: { ...spec } });
+    return definitionView(definition);
+  }
+
+  update(id: number, body: unknown, by: ReportsActor): ReportDefinitionView {
+    const current = this.definition(id, by);
+    const spec = parseReportSpec(body, this.contextFor(by), current);
+    assertCovers(by, spec, 'make a report of');
+    const now = this.now();
+    // A new period kind starts where a new definition would: at its last closed period.
+    const firstPeriodStart = spec.period === current.period ? current.firstPeriodStart : lastClosedPeriod(spec.period, now, this.timeZone).start;
+    const updated: ReportDefinition = { ...current, ...spec, firstPeriodStart, updatedAt: now, updatedBy: by.name };
+    this.repository.updateDefinition(updated);
+    this.audit.record({ at: now, actor: by.name, action: 'report.update', targetType: TARGET_TYPE, targetId: String(id), detail: { before: specOf(current), after: { ...spec } } });
+    return definitionView(updated);
+  }
+
+  /** The definition goes; the reports made from it stay listed and downloadable. */
+  remove(id: number, by: ReportsActor): void {
+    const current = this.definition(id, by);
+    this.repository.deleteDefinition(id);
+    this.audit.record({ at: this.now(), actor: by.name, action: 'report.delete', targetType: TARGET_TYPE, targetId: String(id), detail: { ...specOf(current) } });
+  }
+
+  /**
+   * "Run now": the report of the closed period holding `date` (YYYY-MM-DD in the county's calendar; default the last
+   * closed period), replacing that period's report if there was one; emailed only with `deliver: true`.
+   */
+  async runNow(id: number, body: unknown, by: ReportsActor): Promise<ReportRunView> {
+    const definition = this.definition(id, by);
+    const issues: DomainIssue[] = [];
+    const read = JsonInputReader.of(body ?? {}, '', issues, ['date', 'deliver']);
+    const dateText = read?.string('date', { maxLength: 10, pattern: /^\d{4}-\d{2}-\d{2}$/, patternText: 'a date YYYY-MM-DD in the county’s calendar' });
+    const deliver = read?.boolean('deliver') ?? false;
+    const date = dateText === undefined ? undefined : parseCalendarDate(dateText);
+    if (dateText !== undefined && (date === undefined || date.year < 1970)) read?.fail('date', `must be a date that exists, from 1970-01-01, got ${dateText}`);
+    if (issues.length > 0) throw new InvalidInputError('report run', issues);
+    const now = this.now();
+    const period = date === undefined ? lastClosedPeriod(definition.period, now, this.timeZone) : periodOfDate(definition.period, date, this.timeZone);
+    if (period.end > now) throw new ReportRequestError(`The ${definition.period} period ${period.label} has not ended yet (it ends ${new Date(period.end).toISOString()}): a report covers a closed period`, 'report-period-open');
+    const run = await this.runner.make(definition, period, 'manual', by.name, true, deliver);
+    if (run === undefined) throw new Error(`report ${id} for ${period.label} was not stored`);
+    this.audit.record({ at: this.now(), actor: by.name, action: 'report.run', targetType: TARGET_TYPE, targetId: String(id), detail: { run: run.id, period: period.label, deliver } });
+    if (deliver) await this.runner.deliverPending();
+    return runView(this.repository.run(run.id) ?? run);
+  }
+
+  runs(by: ReportsActor, options: { limit: number; before?: number; definition?: number }): ReportRunPage {
+    // Scoped after reading: read in pages of the limit until enough are visible or none are left.
+    const items: ReportRun[] = [];
+    let before = options.before;
+    let exhausted = false;
+    while (items.length < options.limit && !exhausted) {
+      const page = this.repository.runs(options.limit, before);
+      exhausted = page.length < options.limit;
+      for (const run of page) {
+        before = run.id;
+        if (covers(by, run) && (options.definition === undefined || run.definitionId === options.definition) && items.length < options.limit) items.push(run);
+      }
+    }
+    return { items: items.map(runView), nextBefore: exhausted && items.length < options.limit ? null : (items.at(-1)?.id ?? null) };
+  }
+
+  run(id: number, by: ReportsActor): ReportRunView {
+    return runView(this.visibleRun(id, by));
+  }
+
+  download(id: number, format: 'html' | 'csv', by: ReportsActor): ReportDownload {
+    const run = this.visibleRun(id, by);
+    const content = this.repository.rendering(id, format) ?? '';
+    this.audit.record({ at: this.now(), actor: by.name, action: 'report.download', targetType: TARGET_TYPE, targetId: String(run.definitionId), detail: { run: id, period: run.label, format } });
+    return { filename: `${reportFileName(run)}.${format}`, contentType: format === 'html' ? 'text/html; charset=utf-8' : 'text/csv; charset=utf-8', content };
+  }
+
+  /** An area outside the caller's scope passes the existence check, so the answer is a 403 that tells nothing of it. */
+  private contextFor(by: ReportsActor): ReportSpecContext {
+    return { ...this.context, areaExists: (path) => !covers({ scope: { ...by.scope, domains: [] }, name: by.name }, { area: path, domain: null }) || this.context.areaExists(path) };
+  }
+
+  private definition(id: number, by: ReportsActor): ReportDefinition {
+    const definition = this.repository.definition(id);
+    // Outside the caller's scope reads as absent, as other scoped resources do.
+    if (definition === undefined || !covers(by, definition)) throw new ReportNotFoundError('report', id);
+    return definition;
+  }
+
+  private visibleRun(id: number, by: ReportsActor): ReportRun {
+    const run = this.repository.run(id);
+    if (run === undefined || !covers(by, run)) throw new ReportNotFoundError('report run', id);
+    return run;
+  }
+}
+
+/** Whether the scope covers the whole of a report's area and domain (every domain needs a scope of every domain). */
+export function covers(by: ReportsActor, report: { readonly area: string; readonly domain: string | null }): boolean {
+  const area = parseAreaPath(report.area);
+  if (area === undefined || !scopeCoversArea(by.scope, area)) return false;
+  return by.scope.domains.length === 0 || (report.domain !== null && by.scope.domains.includes(report.domain));
+}
+
+function assertCovers(by: ReportsActor, spec: ReportSpec, what: string): void {
+  if (covers(by, spec)) return;
+  const area = parseAreaPath(spec.area);
+  const target = `${area === undefined ? spec.area : describeArea(area)}${spec.domain === null ? ' (every domain)' : ` (${spec.domain})`}`;
+  throw new AccessDeniedError(`${by.name} may not ${what} ${target}: outside their scope (${describeScope(by.scope)})`);
+}
+
+function specOf(definition: ReportDefinition): ReportSpec {
+  const { name, area, domain, period, language, contactPoints, enabled } = definition;
+  return { name, area, domain, period, language, contactPoints, enabled };
+}
+
+function definitionView(definition: ReportDefinition): ReportDefinitionView {
+  return {
+    ...specOf(definition),
+    id: definition.id,
+    createdAt: new Date(definition.createdAt).toISOString(),
+    createdBy: definition.createdBy,
+    updatedAt: new Date(definition.updatedAt).toISOString(),
+    updatedBy: definition.updatedBy,
+  };
+}
+
+export function runView(run: ReportRun): ReportRunView {
+  return {
+    id: run.id,
+    definitionId: run.definitionId,
+    name: run.name,
+    area: run.area,
+    domain: run.domain,
+    language: run.language,
+    period: run.period,
+    label: run.label,
+    from: new Date(run.periodStart).toISOString(),
+    to: new Date(run.periodEnd).toISOString(),
+    trigger: run.trigger,
+    createdAt: new Date(run.createdAt).toISOString(),
+    createdBy: run.createdBy,
+    figures: run.figures,
+    deliveries: run.deliveries,
+    downloads: { html: `/api/reports/runs/${run.id}/html`, csv: `/api/reports/runs/${run.id}/csv` },
+  };
+}
