@@ -8,6 +8,7 @@ import { OperatorConfig, readOperatorConfig } from './operator-config';
 import { readRuntimeConfig, RuntimeConfig } from './runtime-config';
 import { readStandardsConfig, StandardsConfig } from './standards-config';
 import { MapConfig, readMapConfig } from './map-config';
+import { BackupConfig, PruneConfig, readBackupConfig, readPruneConfig } from './data-lifecycle-config';
 
 export interface InfluxV1Config {
   readonly api: 'v1';
@@ -81,6 +82,10 @@ export interface HubConfig {
   readonly standards: StandardsConfig;
   /** The console's map: an optional base-map tile server, the boundary file limit. */
   readonly map: MapConfig;
+  /** How long the embedded database keeps each kind of history. */
+  readonly prune: PruneConfig;
+  /** Backups of the embedded database and the configuration: where, how often, how many. */
+  readonly backup: BackupConfig;
 }
 
 export class InvalidConfigError extends Error {
@@ -198,6 +203,8 @@ export function readHubConfig(read: ConfigReader): HubConfig {
     operators: readOperatorConfig(read),
     runtime: readRuntimeConfig(read),
     map: readMapConfig(read),
+    prune: readPruneConfig(read),
+    backup: readBackupConfig(read),
     timeZone: read.timeZone('HUB_TIME_ZONE', "the county's time zone: a day of the readings API's day and week buckets is the county's day, and quiet hours without a zone use it"),
   };
   // Read after HUB_TIME_ZONE, from which it is derived when unset.

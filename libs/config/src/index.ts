@@ -8,3 +8,5 @@ export * from './operator-config';
 export * from './runtime-config';
 export * from './standards-config';
 export * from './map-config';
+export * from './data-lifecycle-config';
+export * from './configured-variables';
