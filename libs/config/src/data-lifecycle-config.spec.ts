@@ -22,9 +22,9 @@ describe('pruning and backup settings', () => {
   });
 
   it('names each bad value and what is allowed', () => {
-    expect(() => loadHubConfig({ HUB_PRUNE_AUDIT_AFTER: 'forever' })).toThrow(/HUB_PRUNE_AUDIT_AFTER="forever": a duration like/);
+    expect(() => loadHubConfig({ HUB_PRUNE_AUDIT_AFTER: 'forever' })).toThrow('Invalid environment variable HUB_PRUNE_AUDIT_AFTER="forever": a duration like 30s, 12h or 90d, from 1s to 36500d, or off');
     expect(() => loadHubConfig({ HUB_PRUNE_BATCH_ROWS: '0' })).toThrow('Invalid environment variable HUB_PRUNE_BATCH_ROWS="0": a whole number from 1 to 100000');
-    expect(() => loadHubConfig({ HUB_BACKUP_EVERY: '10s' })).toThrow(/HUB_BACKUP_EVERY="10s": a duration like 500ms, 30s, 5m, 12h or 7d, from 60000 ms/);
+    expect(() => loadHubConfig({ HUB_BACKUP_EVERY: '10s' })).toThrow('Invalid environment variable HUB_BACKUP_EVERY="10s": a duration like 6h or 1d, from 1m to 30d, or off');
     expect(() => loadHubConfig({ HUB_BACKUP_KEEP: 'all' })).toThrow('Invalid environment variable HUB_BACKUP_KEEP="all": a whole number from 1 to 1000');
   });
 

@@ -1,4 +1,5 @@
-import { ConfigReader } from './env-parsers';
+import { parseDuration } from '@hub/common';
+import { ConfigError, ConfigReader } from './env-parsers';
 
 /**
  * How long the embedded database keeps each kind of history (null: for ever). Ages are wall-clock times of the row's
@@ -38,9 +39,17 @@ const YEAR = 365 * DAY;
  * usual keeping period for public records), 180 days of finished commands.
  */
 function periodOrOff(read: ConfigReader, name: string, fallback: string, description: string): number | null {
-  const notes = { description: `${description}; off keeps them for ever`, default: fallback, allowed: `a duration like 30s, 12h or 90d, from 1s to ${100 * YEAR / DAY}d, or off` };
-  if (read.optionalString(name, notes)?.toLowerCase() === 'off') return null;
-  return read.duration(name, fallback, SECOND, 100 * YEAR, notes);
+  return durationOrOff(read, name, fallback, SECOND, 100 * YEAR, { description: `${description}; off keeps them for ever`, default: fallback, allowed: 'a duration like 30s, 12h or 90d, from 1s to 36500d, or off' });
+}
+
+/** A duration within [min, max] or `off` (null); a bad value is reported in the words the documentation uses. */
+function durationOrOff(read: ConfigReader, name: string, fallback: string, min: number, max: number, notes: { description: string; default: string; allowed: string }): number | null {
+  const value = read.optionalString(name, notes) ?? fallback;
+  if (value.toLowerCase() === 'off') return null;
+  const ms = parseDuration(value);
+  if (ms !== undefined && ms >= min && ms <= max) return ms;
+  read.errors.push(new ConfigError(name, value, notes.allowed));
+  return parseDuration(fallback) ?? null;
 }
 
 export function readPruneConfig(read: ConfigReader): PruneConfig {
@@ -56,8 +65,10 @@ export function readPruneConfig(read: ConfigReader): PruneConfig {
 
 export function readBackupConfig(read: ConfigReader): BackupConfig {
   const dir = read.string('HUB_BACKUP_DIR', './backups', 'where `npm run backup` and scheduled backups write their timestamped folders (best on another disk than HUB_DATA_DIR)');
-  const everyNotes = { description: 'how often the running hub backs itself up into HUB_BACKUP_DIR; off: only `npm run backup`', default: 'off', allowed: 'a duration like 6h or 1d, from 1m to 30d, or off' };
-  const every = read.optionalString('HUB_BACKUP_EVERY', everyNotes);
-  const everyMs = every === undefined || every.toLowerCase() === 'off' ? null : read.duration('HUB_BACKUP_EVERY', '1d', 60 * SECOND, 30 * DAY, everyNotes);
+  const everyMs = durationOrOff(read, 'HUB_BACKUP_EVERY', 'off', 60 * SECOND, 30 * DAY, {
+    description: 'how often the running hub backs itself up into HUB_BACKUP_DIR; off: only `npm run backup`',
+    default: 'off',
+    allowed: 'a duration like 6h or 1d, from 1m to 30d, or off',
+  });
   return { dir, everyMs, keep: read.int('HUB_BACKUP_KEEP', 7, 1, 1000, 'backups kept in HUB_BACKUP_DIR; after each new one the oldest beyond this many are deleted') };
 }

@@ -165,7 +165,7 @@ export function readHubConfig(read: ConfigReader): HubConfig {
       wsPort: read.portOrOff('HUB_MQTT_WS_PORT', 8083, 'MQTT over WebSocket (wss with a certificate); off disables it'),
     },
     http: readHttpConfig(read),
-    dataDir: read.string('HUB_DATA_DIR', './data', 'embedded SQLite database (registry, operators, sessions, API keys, audit log, alerts, dead letters, device state), the outage spool and the first admin\'s password file'),
+    dataDir: read.string('HUB_DATA_DIR', './data', 'embedded SQLite database (registry, operators, sessions, API keys, audit log, alerts, dead letters, device state), the outage spool, the first admin\'s password file, and hub.lock, locked while a hub runs on the folder'),
     influx,
     writer: {
       batchSize: read.int('HUB_WRITE_BATCH_SIZE', 5000, 1, 100_000, 'lines per write request to InfluxDB'),
