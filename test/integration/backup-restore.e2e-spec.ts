@@ -172,6 +172,21 @@ describe('backup and restore (real service, real influxd, real MQTT)', () => {
 
     restored = await HubProcess.start({ INFLUX_URL: influxd.url, INFLUX_DATABASE: 'backup_restore', HUB_ALERT_DEFAULT_RULES: 'off' }, { dataDir: fresh });
     const hub = restored;
+    // A second hub on the same folder stops before it opens anything there, saying why.
+    const second = await runCli(join(repoRoot(), 'dist/apps/hub/src/main.js'), [], {
+      HUB_DATA_DIR: fresh,
+      HUB_HTTP_HOST: '127.0.0.1',
+      HUB_HTTP_PORT: '0',
+      HUB_MQTT_HOST: '127.0.0.1',
+      HUB_MQTT_PORT: '0',
+      HUB_MQTT_WS_PORT: '0',
+      INFLUX_URL: influxd.url,
+    });
+    expect(second).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `County Sensing Hub failed to start: The data folder ${fresh} is in use by a running hub or restore (it holds ${fresh}/hub.lock). Stop the other hub, or give this one its own HUB_DATA_DIR.\n`,
+    });
     expect(registryFacts((await hub.get<DeviceView[]>('/api/devices')).body)).toEqual(before.devices);
     expect((await call<AlertRuleDocument>(hub, 'GET', '/api/alert-rules/br-level')).body).toEqual(before.rule);
     expect((await call<AlertRuleDocument>(hub, 'GET', '/api/alert-rules/br-level')).body).toMatchObject({ revision: 2, description: 'edited before the backup' });

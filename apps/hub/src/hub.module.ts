@@ -4,7 +4,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { join } from 'node:path';
 import type { HubConfig } from '@hub/config';
 import { createLineSink, InfluxQueryClient } from '@hub/influx';
-import { DataFolderLock, openSqliteDatabase, SQLITE_FILE } from '@hub/store';
+import { type DataFolderLock, openSqliteDatabase, SQLITE_FILE } from '@hub/store';
 import { ACCESS_CONTROLLERS, accessProviders } from './access/access.providers';
 import { AccessGuard } from './access/access.guard';
 import { ALERT_CONTROLLERS, alertProviders } from './alerts/alert.providers';
@@ -40,7 +40,8 @@ import { STANDARDS_CONTROLLERS, standardsProviders } from './standards/standards
  */
 @Module({})
 export class HubModule {
-  static forConfig(config: HubConfig): DynamicModule {
+  /** `dataFolder`: the lock on HUB_DATA_DIR, taken before anything in the folder is opened (main.ts). */
+  static forConfig(config: HubConfig, dataFolder: DataFolderLock): DynamicModule {
     return {
       module: HubModule,
       imports: [ScheduleModule.forRoot()],
@@ -66,7 +67,7 @@ export class HubModule {
         ...MAP_CONTROLLERS,
       ],
       providers: [
-        ...infrastructureProviders(config),
+        ...infrastructureProviders(config, dataFolder),
         HubLifecycle,
         ...standardsProviders(config),
         ...catalogueProviders(),
@@ -97,14 +98,13 @@ export class HubModule {
 }
 
 /** What every feature stands on: the config, the database, InfluxDB, and the guard and request checks of every route. */
-function infrastructureProviders(config: HubConfig): Provider[] {
+function infrastructureProviders(config: HubConfig, dataFolder: DataFolderLock): Provider[] {
   return [
     { provide: HUB_CONFIG, useValue: config },
     { provide: APP_GUARD, useClass: AccessGuard },
     { provide: APP_INTERCEPTOR, useClass: RequestShapeInterceptor },
-    // Held for the life of the process (the kernel drops it when the process ends, however it ends): a second hub on
-    // the same data folder stops here, and `npm run restore` refuses to write under a running hub.
-    { provide: DATA_FOLDER_LOCK, useFactory: () => DataFolderLock.acquire(config.dataDir, 'hub') },
+    // Held for the life of the process (the kernel drops it when the process ends, however it ends).
+    { provide: DATA_FOLDER_LOCK, useValue: dataFolder },
     { provide: SQLITE_DATABASE, useFactory: () => openSqliteDatabase(join(config.dataDir, SQLITE_FILE)), inject: [DATA_FOLDER_LOCK] },
     { provide: LINE_SINK, useFactory: () => createLineSink(config.influx) },
     { provide: InfluxQueryClient, useFactory: () => new InfluxQueryClient(config.influx) },

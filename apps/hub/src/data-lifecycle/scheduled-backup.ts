@@ -2,6 +2,9 @@ import type { BackupConfig } from '@hub/config';
 import type { HubLogger } from '@hub/common';
 import { type SqliteDatabase, writeBackup } from '@hub/store';
 
+/** 1,000 pages (4 MiB at SQLite's default page size) per step: a few milliseconds of the event loop each. */
+const PAGES_PER_STEP = 1000;
+
 /**
  * The hub backing itself up every HUB_BACKUP_EVERY into HUB_BACKUP_DIR: the writer of `npm run backup`, on the hub's
  * own connection (SQLite's backup API then also sees this connection's writes without restarting).
@@ -23,7 +26,16 @@ export class ScheduledBackup {
 
   async run(): Promise<void> {
     try {
-      const result = await writeBackup({ source: this.db, dataDir: this.dataDir, root: this.config.dir, keep: this.config.keep, environment: this.environment, hubVersion: this.hubVersion, trigger: 'schedule' });
+      const result = await writeBackup({
+        source: this.db,
+        dataDir: this.dataDir,
+        root: this.config.dir,
+        keep: this.config.keep,
+        environment: this.environment,
+        hubVersion: this.hubVersion,
+        trigger: 'schedule',
+        pagesPerStep: PAGES_PER_STEP,
+      });
       this.written++;
       this.lastWrittenAt = Date.now();
       const bytes = result.manifest.files.reduce((sum, file) => sum + file.bytes, 0);

@@ -18,6 +18,14 @@ export interface BackupRequest {
   readonly environment: Readonly<Record<string, string>>;
   readonly hubVersion: string;
   readonly trigger: BackupManifest['trigger'];
+  /**
+   * Pages copied per step, the event loop free between steps; unset: all after the first step. A step runs on the
+   * calling thread, so the hub's own backup goes in small steps (its writes, made on the same connection, are copied
+   * as they happen and do not restart it). Another process's copy (the CLI) takes the rest in one step: it blocks
+   * nobody there, and writes through another connection restart a copy at its next step, which small steps under a
+   * busy hub could meet for ever.
+   */
+  readonly pagesPerStep?: number;
   readonly now?: () => Date;
 }
 
@@ -50,9 +58,9 @@ export async function writeBackup(request: BackupRequest): Promise<BackupResult>
   chmodSync(partial, 0o700);
   try {
     const database = join(partial, 'data', SQLITE_FILE);
-    // After the first step (100 pages), ask for every remaining page in one step: a step holds a read transaction, so
-    // the copy is one snapshot, and the hub's writes meanwhile (WAL) neither wait for it nor restart it over and over.
-    await request.source.backup(database, { progress: ({ remainingPages }) => Math.max(remainingPages, 1) });
+    // A step holds a read transaction: the hub's writes (WAL) do not wait for it, and what it copies is one snapshot.
+    const pagesPerStep = request.pagesPerStep;
+    await request.source.backup(database, { progress: ({ remainingPages }) => pagesPerStep ?? Math.max(remainingPages, 1) });
     const { schemaVersion, rows } = settleCopy(database);
     const copied: string[] = [join('data', SQLITE_FILE)];
     for (const file of DATA_FOLDER_FILES) {
