@@ -100,6 +100,12 @@ describe('ResolvedAlertPruner (SQLite in memory)', () => {
     const undelivered = resolvedAt(T0);
     const held = resolvedAt(T0);
     const pending = resolvedAt(T0);
+    const queued = resolvedAt(T0);
+    db.prepare(`INSERT INTO notification_outgoing (route, contact_point, level, reason, alerts, created_at, next_attempt_at) VALUES ('r', 'ops', 0, 'resolved', ?, ?, ?)`).run(
+      JSON.stringify([{ eventId: 9, event: 'resolved', alert: { id: queued.id } }]),
+      T0,
+      T0,
+    );
     const [lastOfUndelivered] = alerts.history(undelivered.id).slice(-1);
     db.prepare('INSERT INTO alert_notification_cursors (channel, last_event_id) VALUES (?, ?)').run('webhook', lastOfUndelivered.id - 1);
     db.prepare('INSERT INTO alert_notification_cursors (channel, last_event_id) VALUES (?, ?)').run('mqtt', 1_000);
@@ -115,6 +121,10 @@ describe('ResolvedAlertPruner (SQLite in memory)', () => {
     expect(alerts.get(undelivered.id)).toBeUndefined();
     expect(alerts.get(held.id)).toBeDefined();
     expect(alerts.get(pending.id)).toBeDefined();
+    expect(alerts.get(queued.id)).toBeDefined();
+    db.prepare('DELETE FROM notification_outgoing').run();
+    expect(pruner.pruneResolvedBefore(CUTOFF, 100).alerts).toBe(1);
+    expect(alerts.get(queued.id)).toBeUndefined();
   });
 
   it('keeps an alert its rule’s next evaluation still reads back to, until the rule has evaluated past that reach', () => {

@@ -18,7 +18,8 @@ export interface PrunedAlerts {
  *   (reconcileReachMs before the rule's last evaluation): the evaluator reconciles the readings it re-reads with a
  *   rule's latest alert per device (AlertRepository.latestForRule), and without the alert would open it again;
  * - no notification channel and not the policy router still has one of its notify events ahead of its cursor (the
- *   history is the outbox), and the router holds no open-alert or pending-group row of it.
+ *   history is the outbox), the router holds no open-alert or pending-group row of it, and no message naming it
+ *   waits in a contact point's queue (its attempts would log rows for an alert that is gone).
  * The delivery log row of a grouped message names several alerts: it goes with the last of them.
  */
 export class ResolvedAlertPruner {
@@ -79,5 +80,6 @@ const PRUNABLE = `
     AND NOT EXISTS (SELECT 1 FROM alert_events WHERE alert_events.alert_id = alerts.id AND alert_events.notify = 1 AND alert_events.id > delivered.through)
     AND NOT EXISTS (SELECT 1 FROM notification_open_alerts WHERE notification_open_alerts.alert_id = alerts.id)
     AND NOT EXISTS (SELECT 1 FROM notification_group_pending WHERE notification_group_pending.alert_id = alerts.id)
+    AND NOT EXISTS (SELECT 1 FROM notification_outgoing, json_each(notification_outgoing.alerts) AS entry WHERE json_extract(entry.value, '$.alert.id') = alerts.id)
   ORDER BY alerts.id
   LIMIT @limit`;
