@@ -121,6 +121,11 @@ export class ScriptedDevice {
     }
   }
 
+  /** Publishes `payload` as it is, once, QoS 1; resolves on the PUBACK (a refused reading is acknowledged too). */
+  async publishRaw(payload: string): Promise<void> {
+    await this.client.publishAsync(`sensors/${this.domain}/${this.deviceId}/telemetry`, payload, { qos: 1 });
+  }
+
   /**
    * Publishes one batch of readings taken every `stepMs` from `sinceMs` ago until now, as a device that buffered
    * them would: rules judge them at their event times, so a for-duration of minutes is met without waiting minutes.

@@ -24,6 +24,8 @@ export interface HubLaunchOptions {
    * API, which get()/request() then call trusting `tls.trusted`.
    */
   readonly tls?: TestCertificate;
+  /** Run on this data folder (a restored one, say) instead of a new temporary one; cleanup() removes it all the same. */
+  readonly dataDir?: string;
 }
 
 export interface HubReady {
@@ -59,7 +61,7 @@ export class HubProcess {
 
   static async start(env: Record<string, string>, options: HubLaunchOptions = {}): Promise<HubProcess> {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` (bash scripts/test.sh does it)`);
-    const dataDir = await mkdtemp(join(tmpdir(), 'hub-test-'));
+    const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'hub-test-')));
     const ports = { httpPort: await freePort(), mqttPort: await freePort(), wsPort: await freePort(), mqttsPort: options.tls === undefined ? null : await freePort() };
     const hub = new HubProcess(env, dataDir, ports, options);
     try {

@@ -4,7 +4,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { join } from 'node:path';
 import type { HubConfig } from '@hub/config';
 import { createLineSink, InfluxQueryClient } from '@hub/influx';
-import { openSqliteDatabase } from '@hub/store';
+import { type DataFolderLock, openSqliteDatabase, SQLITE_FILE } from '@hub/store';
 import { ACCESS_CONTROLLERS, accessProviders } from './access/access.providers';
 import { AccessGuard } from './access/access.guard';
 import { ALERT_CONTROLLERS, alertProviders } from './alerts/alert.providers';
@@ -14,12 +14,13 @@ import { CATALOGUE_CONTROLLERS, catalogueProviders } from './catalogue/catalogue
 import { CONTACT_POINT_CONTROLLERS, contactPointProviders } from './contact-points/contact-points.providers';
 import { NOTIFICATION_TEMPLATE_CONTROLLERS, notificationTemplateProviders } from './notification-templates/notification-templates.providers';
 import { COMMAND_CONTROLLERS, commandProviders } from './commands/commands.providers';
+import { dataLifecycleProviders } from './data-lifecycle/data-lifecycle.providers';
 import { DEAD_LETTER_CONTROLLERS, deadLetterProviders } from './dead-letters/dead-letters.providers';
 import { DEVICE_CONTROLLERS, deviceProviders } from './devices/device.providers';
 import { HEALTH_CONTROLLERS, healthProviders } from './health/health.providers';
 import { RequestShapeInterceptor } from './http/request-shape.interceptor';
 import { HubLifecycle } from './hub.lifecycle';
-import { HUB_CONFIG, LINE_SINK, SQLITE_DATABASE } from './hub.tokens';
+import { DATA_FOLDER_LOCK, HUB_CONFIG, LINE_SINK, SQLITE_DATABASE } from './hub.tokens';
 import { INGEST_CONTROLLERS, ingestProviders } from './ingest/ingest.providers';
 import { INTEGRATION_CONTROLLERS, integrationProviders } from './integrations/integrations.providers';
 import { LIVE_CONTROLLERS, liveProviders } from './live/live.providers';
@@ -40,7 +41,8 @@ import { STANDARDS_CONTROLLERS, standardsProviders } from './standards/standards
  */
 @Module({})
 export class HubModule {
-  static forConfig(config: HubConfig): DynamicModule {
+  /** `dataFolder`: the lock on HUB_DATA_DIR, taken before anything in the folder is opened (main.ts). */
+  static forConfig(config: HubConfig, dataFolder: DataFolderLock): DynamicModule {
     return {
       module: HubModule,
       imports: [ScheduleModule.forRoot()],
@@ -67,7 +69,7 @@ export class HubModule {
         ...REPORT_CONTROLLERS,
       ],
       providers: [
-        ...infrastructureProviders(config),
+        ...infrastructureProviders(config, dataFolder),
         HubLifecycle,
         ...standardsProviders(config),
         ...catalogueProviders(),
@@ -88,6 +90,7 @@ export class HubModule {
         ...overviewProviders(),
         ...mapProviders(config),
         ...reportProviders(config),
+        ...dataLifecycleProviders(config),
         // After HubLifecycle and the ingest providers: bridges start once the pipeline runs.
         ...networkServerProviders(),
         // Last, as before the split into features: providers' lifecycle hooks are called in the order listed.
@@ -98,12 +101,14 @@ export class HubModule {
 }
 
 /** What every feature stands on: the config, the database, InfluxDB, and the guard and request checks of every route. */
-function infrastructureProviders(config: HubConfig): Provider[] {
+function infrastructureProviders(config: HubConfig, dataFolder: DataFolderLock): Provider[] {
   return [
     { provide: HUB_CONFIG, useValue: config },
     { provide: APP_GUARD, useClass: AccessGuard },
     { provide: APP_INTERCEPTOR, useClass: RequestShapeInterceptor },
-    { provide: SQLITE_DATABASE, useFactory: () => openSqliteDatabase(join(config.dataDir, 'hub.sqlite')) },
+    // Held for the life of the process (the kernel drops it when the process ends, however it ends).
+    { provide: DATA_FOLDER_LOCK, useValue: dataFolder },
+    { provide: SQLITE_DATABASE, useFactory: () => openSqliteDatabase(join(config.dataDir, SQLITE_FILE)), inject: [DATA_FOLDER_LOCK] },
     { provide: LINE_SINK, useFactory: () => createLineSink(config.influx) },
     { provide: InfluxQueryClient, useFactory: () => new InfluxQueryClient(config.influx) },
   ];

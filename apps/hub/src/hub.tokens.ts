@@ -1,6 +1,8 @@
 /** Injection tokens for values that are not classes. */
 export const HUB_CONFIG = Symbol('HUB_CONFIG');
 export const SQLITE_DATABASE = Symbol('SQLITE_DATABASE');
+/** The data folder's lock (@hub/store DataFolderLock), taken before the database is opened. */
+export const DATA_FOLDER_LOCK = Symbol('DATA_FOLDER_LOCK');
 export const LINE_SINK = Symbol('LINE_SINK');
 export const MQTT_ACCESS_POLICY = Symbol('MQTT_ACCESS_POLICY');
 /** `(deviceId) => area path | null` from the device registry (libs/access DeviceAreaLookup), for town-scoped views. */

@@ -10,6 +10,7 @@ import { GlobalExceptionFilter } from './global-exception.filter';
 import { JSON_BODY_OPTIONS } from './http/json-body';
 import { applyHeapSettings } from './heap-settings';
 import { HubModule } from './hub.module';
+import { DataFolderBusyError, DataFolderLock } from '@hub/store';
 import { MqttBroker } from '@hub/broker';
 import { IngestStats } from '@hub/pipeline';
 import { HubConsoleLogger } from './logging/hub-console-logger';
@@ -33,9 +34,21 @@ async function bootstrap(): Promise<void> {
     throw error;
   }
   applyHeapSettings(config.runtime);
+  // Before anything in the data folder is opened (the database, the spool): a second hub on the same folder stops
+  // here, having touched nothing, and `npm run restore` refuses to write under a running hub.
+  let dataFolder: DataFolderLock;
+  try {
+    dataFolder = DataFolderLock.acquire(config.dataDir, 'hub');
+  } catch (error) {
+    if (error instanceof DataFolderBusyError) {
+      process.stderr.write(`County Sensing Hub failed to start: ${error.message}. Stop the other hub, or give this one its own HUB_DATA_DIR.\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
 
   const tls = config.perimeter.tls;
-  const app = await NestFactory.create<NestExpressApplication>(HubModule.forConfig(config), {
+  const app = await NestFactory.create<NestExpressApplication>(HubModule.forConfig(config, dataFolder), {
     // With a certificate the API and console are HTTPS only, on the same port: no plaintext login page or API key.
     httpsOptions: tls === null ? undefined : { cert: tls.certificate, key: tls.privateKey },
     // JSON bodies only, read with the hub's limits (http/json-body.ts); any other body gets a 415 (RequestShapeInterceptor).

@@ -16,6 +16,7 @@ export * from './rules/default-rule-packs.service';
 export * from './rules/default-pack.diff';
 export * from './silences/alert-silence';
 export * from './store/alert.repository';
+export * from './store/resolved-alert.pruner';
 export * from './policies/notification-policy';
 export * from './policies/notification-policy.engine';
 export type { DeliveryRecord } from './policies/notification-routing.repository';

@@ -73,6 +73,16 @@ export class CommandRepository {
     return this.db.prepare('DELETE FROM device_commands WHERE device_id = ?').run(deviceId).changes;
   }
 
+  /**
+   * Deletes up to `limit` finished commands (succeeded, failed, expired) that finished before `cutoff` (epoch ms);
+   * answers how many. A command still queued, sent or delivered is never touched, however old.
+   */
+  pruneFinishedBefore(cutoff: number, limit: number): number {
+    return this.db
+      .prepare(`DELETE FROM device_commands WHERE rowid IN (SELECT rowid FROM device_commands WHERE status IN ('succeeded', 'failed', 'expired') AND finished_at < ? ORDER BY finished_at LIMIT ?)`)
+      .run(cutoff, limit).changes;
+  }
+
   transaction<T>(work: () => T): T {
     return this.db.transaction(work)();
   }

@@ -6,3 +6,4 @@ export * from './json-input.reader';
 export * from './json-structure';
 export * from './printable-text';
 export * from './prng';
+export * from './package-version';

@@ -66,6 +66,8 @@ const DEFAULTS: HubConfig = {
   runtime: { heapBudgetBytes: 128 * 1024 * 1024 },
   map: { tileUrl: null, tileAttribution: '', tileSource: null, boundariesMaxBytes: 8 * 1024 * 1024 },
   reports: { checkIntervalMs: 300_000 },
+  prune: { everyMs: 3_600_000, batchRows: 500, resolvedAlertsMs: 395 * 86_400_000, deadLettersMs: 30 * 86_400_000, auditLogMs: 2555 * 86_400_000, commandsMs: 180 * 86_400_000 },
+  backup: { dir: './backups', everyMs: null, keep: 7 },
   timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
   standards: deriveStandardsProfile(Intl.DateTimeFormat().resolvedOptions().timeZone, Intl.DateTimeFormat().resolvedOptions().locale),
 };

@@ -9,6 +9,7 @@ import { readRuntimeConfig, RuntimeConfig } from './runtime-config';
 import { readStandardsConfig, StandardsConfig } from './standards-config';
 import { MapConfig, readMapConfig } from './map-config';
 import { readReportConfig, ReportConfig } from './report-config';
+import { BackupConfig, PruneConfig, readBackupConfig, readPruneConfig } from './data-lifecycle-config';
 
 export interface InfluxV1Config {
   readonly api: 'v1';
@@ -84,6 +85,10 @@ export interface HubConfig {
   readonly map: MapConfig;
   /** Scheduled reports: how often closed periods are looked for. */
   readonly reports: ReportConfig;
+  /** How long the embedded database keeps each kind of history. */
+  readonly prune: PruneConfig;
+  /** Backups of the embedded database and the configuration: where, how often, how many. */
+  readonly backup: BackupConfig;
 }
 
 export class InvalidConfigError extends Error {
@@ -163,7 +168,7 @@ export function readHubConfig(read: ConfigReader): HubConfig {
       wsPort: read.portOrOff('HUB_MQTT_WS_PORT', 8083, 'MQTT over WebSocket (wss with a certificate); off disables it'),
     },
     http: readHttpConfig(read),
-    dataDir: read.string('HUB_DATA_DIR', './data', 'embedded SQLite database (registry, operators, sessions, API keys, audit log, alerts, dead letters, device state), the outage spool and the first admin\'s password file'),
+    dataDir: read.string('HUB_DATA_DIR', './data', 'embedded SQLite database (registry, operators, sessions, API keys, audit log, alerts, dead letters, device state), the outage spool, the first admin\'s password file, and hub.lock, locked while a hub runs on the folder'),
     influx,
     writer: {
       batchSize: read.int('HUB_WRITE_BATCH_SIZE', 5000, 1, 100_000, 'lines per write request to InfluxDB'),
@@ -203,6 +208,8 @@ export function readHubConfig(read: ConfigReader): HubConfig {
     map: readMapConfig(read),
     reports: readReportConfig(read),
     timeZone: read.timeZone('HUB_TIME_ZONE', "the county's time zone: a day of the readings API's day and week buckets is the county's day, quiet hours without a zone use it, and scheduled reports cover its days, weeks (from Monday) and months"),
+    prune: readPruneConfig(read),
+    backup: readBackupConfig(read),
   };
   // Read after HUB_TIME_ZONE, from which it is derived when unset.
   const config: HubConfig = { ...base, standards: readStandardsConfig(read, base.timeZone) };

@@ -9,3 +9,5 @@ export * from './runtime-config';
 export * from './standards-config';
 export * from './map-config';
 export * from './report-config';
+export * from './data-lifecycle-config';
+export * from './configured-variables';

@@ -265,6 +265,22 @@ describe('DeadLetterRepository across a restart', () => {
 
 });
 
+describe('DeadLetterRepository pruning by age', () => {
+  it('deletes, in batches, the dead letters that arrived before the cutoff, keeps one at it, and keeps its row count right', () => {
+    const db = openSqliteDatabase(':memory:');
+    const repository = new DeadLetterRepository(db, 100, 4096, noTowns);
+    repository.insertMany([T0 + 5, T0 - 10, T0, T0 + 1, T0 - 1, T0 + 2].map((receivedAt) => letter({ receivedAt })));
+    expect(repository.pruneReceivedBefore(T0 + 2, 2)).toBe(2);
+    expect(repository.list({ limit: 10 }).items.map((item) => item.receivedAt - T0)).toEqual([2, 1, 0, 5]);
+    expect(repository.pruneReceivedBefore(T0 + 2, 2)).toBe(2);
+    expect(repository.pruneReceivedBefore(T0 + 2, 2)).toBe(0);
+    expect(repository.list({ limit: 10 }).items.map((item) => item.receivedAt - T0)).toEqual([2, 5]);
+    // Pruning is not eviction: the evicted count stays 0, the stored count follows.
+    expect(repository.totals()).toMatchObject({ evicted: 0, stored: 2 });
+    db.close();
+  });
+});
+
 describe('DeadLetterRepository scoped', () => {
   it('lists only what a scope covers: by domain, and by the device’s town from the registry lookup', () => {
     const db = openSqliteDatabase(':memory:');

@@ -53,7 +53,7 @@ const REASON_COUNTER_PREFIX = 'dead_letters_total:';
 
 /**
  * The embedded dead-letter store: every refused reading with its reason and raw payload, bounded to maxRows
- * (oldest evicted first, and counted). Each insert is its own committed transaction, so a dead letter that was
+ * (oldest evicted first, and counted) and by age (pruneReceivedBefore, the pruning job's). Each insert is its own committed transaction, so a dead letter that was
  * recorded survives a crash of the service.
  */
 export class DeadLetterRepository {
@@ -115,6 +115,18 @@ export class DeadLetterRepository {
       .run(count).changes;
     this.rows -= removed;
     this.bumpCounter.run(EVICTED_COUNTER, removed);
+  }
+
+  /**
+   * Deletes up to `limit` of the oldest dead letters that arrived before `cutoff` (epoch ms), in one transaction, and
+   * answers how many went; the pruning job calls it until it answers less than `limit`. By arrival, on its index.
+   */
+  pruneReceivedBefore(cutoff: number, limit: number): number {
+    const removed = this.db
+      .prepare('DELETE FROM dead_letters WHERE id IN (SELECT id FROM dead_letters WHERE received_at < ? ORDER BY received_at LIMIT ?)')
+      .run(cutoff, limit).changes;
+    this.rows -= removed;
+    return removed;
   }
 
   list(filter: DeadLetterFilter): { items: DeadLetter[]; matching: number } {

@@ -28,4 +28,14 @@ describe('AuditLogRepository', () => {
     expect(audit.list({ beforeId: firstPage[1].id, limit: 2 }).map((entry) => entry.targetId)).toEqual(['2', '1']);
     expect(audit.list({ action: 'device.provision', limit: 10 })).toEqual([]);
   });
+
+  it('prunes entries written before the cutoff in batches, oldest first, keeping one written exactly at it', () => {
+    const audit = build();
+    for (const at of [1000, 1999, 2000, 500, 3000]) audit.record({ at, actor: 'alice', action: 'rule.update', targetType: 'rule', targetId: String(at), detail: {} });
+    expect(audit.pruneBefore(2000, 2)).toBe(2);
+    expect(audit.list({ limit: 10 }).map((entry) => entry.at)).toEqual([3000, 2000, 1999]);
+    expect(audit.pruneBefore(2000, 2)).toBe(1);
+    expect(audit.pruneBefore(2000, 2)).toBe(0);
+    expect(audit.list({ limit: 10 }).map((entry) => entry.at)).toEqual([3000, 2000]);
+  });
 });

@@ -1,2 +1,3 @@
 export * from './sqlite-database';
 export * from './audit-log.repository';
+export * from './backup';

@@ -1,5 +1,5 @@
 import { quoteIdentifier } from '@hub/influx';
-import { AlertCondition, AlertRule } from '../rules/alert-rule';
+import { AlertCondition, AlertRule, flapWindowOf } from '../rules/alert-rule';
 
 /**
  * InfluxQL for one rule's evaluation. Every statement reads the rule's domain measurement by event time and answers
@@ -55,6 +55,17 @@ export function evaluationWindow(rule: AlertRule, now: number, options: WindowOp
   const span = conditionSpanMs(condition) + options.lateDataMs + 2 * rule.evaluateEveryMs;
   const resumeFrom = Math.max(Math.min(options.evaluatedThrough ?? now, now), now - options.maxCatchUpMs);
   return { now, start: resumeFrom - span, end: now + options.maxFutureMs };
+}
+
+/**
+ * How far before its last evaluation a rule's next one may still reconcile with an alert whose condition ended: its
+ * window's reach back (evaluationWindow) plus the flap window (AlertRepository.latestForRule). An alert of the rule
+ * whose condition ended later than that is still the rule's to follow, so pruning leaves it.
+ */
+export function reconcileReachMs(rule: AlertRule, lateDataMs: number): number {
+  const condition = rule.condition;
+  const span = condition.type === 'no-data' ? condition.baselineMs : conditionSpanMs(condition) + lateDataMs + 2 * rule.evaluateEveryMs;
+  return span + flapWindowOf(rule);
 }
 
 /** The finest bucket the condition needs: a quarter of its for/clearFor, a fifth of its window, at most one interval. */

@@ -1,0 +1,38 @@
+import { Logger, Provider } from '@nestjs/common';
+import { ResolvedAlertPruner } from '@hub/alerts';
+import { CommandRepository } from '@hub/commands';
+import { packageVersion } from '@hub/common';
+import { configuredVariables, type HubConfig } from '@hub/config';
+import { DeadLetterRepository } from '@hub/pipeline';
+import { AuditLogRepository, type SqliteDatabase } from '@hub/store';
+import { SQLITE_DATABASE } from '../hub.tokens';
+import { DataLifecycleJobs } from './data-lifecycle.jobs';
+import { DataLifecycleMetrics } from './data-lifecycle-metrics';
+import { pruneSteps } from './prune-steps';
+import { PruningService } from './pruning.service';
+import { ScheduledBackup } from './scheduled-backup';
+
+/** Pruning old history (HUB_PRUNE_*) and scheduled backups (HUB_BACKUP_*) of the embedded database. */
+export function dataLifecycleProviders(config: HubConfig): Provider[] {
+  return [
+    {
+      provide: PruningService,
+      useFactory: (db: SqliteDatabase, deadLetters: DeadLetterRepository, audit: AuditLogRepository) =>
+        new PruningService(
+          pruneSteps(config.prune, { alerts: new ResolvedAlertPruner(db, config.alerts.lateDataMs), deadLetters, audit, commands: new CommandRepository(db) }),
+          config.prune,
+          new Logger(PruningService.name),
+        ),
+      inject: [SQLITE_DATABASE, DeadLetterRepository, AuditLogRepository],
+    },
+    {
+      provide: ScheduledBackup,
+      // The environment as the hub was given it, once at start: what config/hub.env of each backup holds.
+      useFactory: (db: SqliteDatabase) =>
+        new ScheduledBackup(db, config.dataDir, config.backup, configuredVariables(process.env), packageVersion(__dirname), new Logger(ScheduledBackup.name)),
+      inject: [SQLITE_DATABASE],
+    },
+    DataLifecycleJobs,
+    DataLifecycleMetrics,
+  ];
+}

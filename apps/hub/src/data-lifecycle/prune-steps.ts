@@ -1,0 +1,54 @@
+import type { ResolvedAlertPruner } from '@hub/alerts';
+import type { CommandRepository } from '@hub/commands';
+import type { PruneConfig } from '@hub/config';
+import type { DeadLetterRepository } from '@hub/pipeline';
+import type { AuditLogRepository } from '@hub/store';
+import type { PruneStep } from './pruning.service';
+
+export interface PrunedStores {
+  readonly alerts: ResolvedAlertPruner;
+  readonly deadLetters: DeadLetterRepository;
+  readonly audit: AuditLogRepository;
+  readonly commands: CommandRepository;
+}
+
+/** The hub's prunable history, in the order pruned; the audit log last, so its own entry about pruning is the newest. */
+export function pruneSteps(config: PruneConfig, stores: PrunedStores): PruneStep[] {
+  return [
+    {
+      name: 'resolved alerts',
+      periodMs: config.resolvedAlertsMs,
+      batch: (cutoff, limit) => {
+        const pruned = stores.alerts.pruneResolvedBefore(cutoff, limit);
+        return { rows: pruned.alerts, removed: { alerts: pruned.alerts, alert_events: pruned.alertEvents, delivery_log: pruned.deliveryLog } };
+      },
+    },
+    {
+      name: 'dead letters',
+      periodMs: config.deadLettersMs,
+      batch: (cutoff, limit) => {
+        const rows = stores.deadLetters.pruneReceivedBefore(cutoff, limit);
+        return { rows, removed: { dead_letters: rows } };
+      },
+    },
+    {
+      name: 'finished commands',
+      periodMs: config.commandsMs,
+      batch: (cutoff, limit) => {
+        const rows = stores.commands.pruneFinishedBefore(cutoff, limit);
+        return { rows, removed: { commands: rows } };
+      },
+    },
+    {
+      name: 'audit log',
+      periodMs: config.auditLogMs,
+      batch: (cutoff, limit) => {
+        const rows = stores.audit.pruneBefore(cutoff, limit);
+        return { rows, removed: { audit_log: rows } };
+      },
+      // Deleting audit entries is itself a change someone should be able to find.
+      after: (removed, cutoff) =>
+        stores.audit.record({ actor: 'system', action: 'audit.prune', targetType: 'audit_log', targetId: null, detail: { removed: removed.audit_log ?? 0, before: new Date(cutoff).toISOString(), setting: 'HUB_PRUNE_AUDIT_AFTER' } }),
+    },
+  ];
+}

@@ -1,0 +1,48 @@
+import type { BackupConfig } from '@hub/config';
+import type { HubLogger } from '@hub/common';
+import { type SqliteDatabase, writeBackup } from '@hub/store';
+
+/** 1,000 pages (4 MiB at SQLite's default page size) per step: a few milliseconds of the event loop each. */
+const PAGES_PER_STEP = 1000;
+
+/**
+ * The hub backing itself up every HUB_BACKUP_EVERY into HUB_BACKUP_DIR: the writer of `npm run backup`, on the hub's
+ * own connection (SQLite's backup API then also sees this connection's writes without restarting).
+ */
+export class ScheduledBackup {
+  written = 0;
+  failed = 0;
+  /** Epoch ms of the last backup written, 0 for none. */
+  lastWrittenAt = 0;
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly dataDir: string,
+    private readonly config: BackupConfig,
+    private readonly environment: Readonly<Record<string, string>>,
+    private readonly hubVersion: string,
+    private readonly logger: HubLogger,
+  ) {}
+
+  async run(): Promise<void> {
+    try {
+      const result = await writeBackup({
+        source: this.db,
+        dataDir: this.dataDir,
+        root: this.config.dir,
+        keep: this.config.keep,
+        environment: this.environment,
+        hubVersion: this.hubVersion,
+        trigger: 'schedule',
+        pagesPerStep: PAGES_PER_STEP,
+      });
+      this.written++;
+      this.lastWrittenAt = Date.now();
+      const bytes = result.manifest.files.reduce((sum, file) => sum + file.bytes, 0);
+      this.logger.log({ msg: 'Backup written', folder: result.folder, bytes, schemaVersion: result.manifest.schemaVersion, deleted: result.deleted });
+    } catch (error) {
+      this.failed++;
+      this.logger.error({ msg: 'The scheduled backup failed; the next one tries again', dir: this.config.dir, error });
+    }
+  }
+}
