@@ -16,6 +16,7 @@ import { NOTIFICATION_TEMPLATE_CONTROLLERS, notificationTemplateProviders } from
 import { COMMAND_CONTROLLERS, commandProviders } from './commands/commands.providers';
 import { DEAD_LETTER_CONTROLLERS, deadLetterProviders } from './dead-letters/dead-letters.providers';
 import { DEVICE_CONTROLLERS, deviceProviders } from './devices/device.providers';
+import { EXPORT_CONTROLLERS, exportProviders } from './exports/exports.providers';
 import { HEALTH_CONTROLLERS, healthProviders } from './health/health.providers';
 import { RequestShapeInterceptor } from './http/request-shape.interceptor';
 import { HubLifecycle } from './hub.lifecycle';
@@ -63,6 +64,7 @@ export class HubModule {
         ...AREA_ROLLUP_CONTROLLERS,
         ...OVERVIEW_CONTROLLERS,
         ...MAP_CONTROLLERS,
+        ...EXPORT_CONTROLLERS,
       ],
       providers: [
         ...infrastructureProviders(config),
@@ -85,6 +87,7 @@ export class HubModule {
         ...notificationTemplateProviders(config),
         ...overviewProviders(),
         ...mapProviders(config),
+        ...exportProviders(config),
         // After HubLifecycle and the ingest providers: bridges start once the pipeline runs.
         ...networkServerProviders(),
         // Last, as before the split into features: providers' lifecycle hooks are called in the order listed.
