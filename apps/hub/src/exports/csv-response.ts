@@ -1,8 +1,7 @@
-import { ServiceUnavailableException, type LoggerService } from '@nestjs/common';
+import type { LoggerService } from '@nestjs/common';
 import type { Response } from 'express';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { InfluxQueryError } from '@hub/influx';
 import type { CsvExport } from './csv-export';
 
 /** How a streamed export ended, for the log and the metrics. */
@@ -14,8 +13,8 @@ export type ExportOutcome = { readonly outcome: 'complete'; readonly bytes: numb
  * (InfluxDB's chunked answer, SQLite pages) only when asked, so a slow client slows InfluxDB down rather than filling
  * the heap. A client that goes away aborts the InfluxDB query at once (the signal), not at its next piece.
  *
- * The first piece is awaited before any header is sent: a source that is down is a 503 through the exception filter,
- * like every other read. After that the status is sent; a failure then can only cut the response short (the
+ * The first piece is awaited before any header is sent: a source that fails then rejects sendCsv with its error, which
+ * the caller answers like any other read's (InfluxDB down: 503). After that the status is sent; a failure then can only cut the response short (the
  * connection is reset, so the client sees a failed download, never a file that looks complete).
  */
 export async function sendCsv(res: Response, csv: CsvExport, log: Pick<LoggerService, 'log' | 'error'>): Promise<ExportOutcome> {
@@ -28,7 +27,6 @@ export async function sendCsv(res: Response, csv: CsvExport, log: Pick<LoggerSer
     first = await pieces.next();
   } catch (error) {
     res.off('close', onClose);
-    if (error instanceof InfluxQueryError) throw new ServiceUnavailableException(`InfluxDB query failed: ${error.message}`, { cause: error });
     throw error;
   }
   res.status(200);
@@ -60,6 +58,8 @@ export async function sendCsv(res: Response, csv: CsvExport, log: Pick<LoggerSer
     return { outcome: 'failed', bytes, error };
   } finally {
     res.off('close', onClose);
+    // The source is closed before this returns (its InfluxDB request ended): the abort settles whatever it awaits.
     abort.abort();
+    await pieces.return(undefined).catch(() => undefined);
   }
 }

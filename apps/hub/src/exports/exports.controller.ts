@@ -1,14 +1,16 @@
-import { Controller, Get, Logger, Query, Res } from '@nestjs/common';
+import { Controller, Get, Logger, Query, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Principal } from '@hub/access';
 import { ALERT_STATES, SEVERITIES, type AlertState, type Severity } from '@hub/alerts';
+import { InfluxQueryError } from '@hub/influx';
 import { REJECT_REASON_CODES, type Domain, type RejectReason } from '@hub/contract';
 import { CurrentPrincipal } from '../access/access.decorators';
 import { DOMAIN_API_DOC, DomainQuery } from '../catalogue/domain-query.pipe';
 import { orderedTimes } from '../http/query-params';
 import { DEVICE_ID, enumQuery, FLAG, PLAIN, textQuery, TIME } from '../http/query-pipes';
 import { ALERT_COLUMNS } from './alerts-export';
+import type { CsvExport } from './csv-export';
 import { sendCsv } from './csv-response';
 import { DEAD_LETTER_COLUMNS } from './dead-letters-export';
 import { DEVICE_LIST, RESOLUTION } from './export-query.pipes';
@@ -111,7 +113,15 @@ export class ExportsController {
     await this.send('dead-letters', res, this.exportsService.deadLetters(principal, { reason, deviceId, from, to }));
   }
 
-  private async send(kind: ExportKind, res: Response, csv: Parameters<typeof sendCsv>[1]): Promise<void> {
-    this.exportsService.metrics.ended(kind, await sendCsv(res, csv, this.logger));
+  private async send(kind: ExportKind, res: Response, csv: CsvExport): Promise<void> {
+    let result;
+    try {
+      result = await sendCsv(res, csv, this.logger);
+    } catch (error) {
+      // Before the first byte: InfluxDB down or refusing is a 503, as for GET /api/devices/:id/readings.
+      if (error instanceof InfluxQueryError) throw new ServiceUnavailableException(`InfluxDB query failed: ${error.message}`, { cause: error });
+      throw error;
+    }
+    this.exportsService.metrics.ended(kind, result);
   }
 }
