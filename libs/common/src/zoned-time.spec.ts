@@ -29,6 +29,15 @@ describe('ZonedTimeFormatter', () => {
     }
   });
 
+  it('writes UTC exactly as toISOString does, in and out of time order, before 1970 too', () => {
+    const formatter = new ZonedTimeFormatter('Asia/Shanghai');
+    const instants = [Date.parse('2026-11-01T00:00:59.999Z'), Date.parse('2026-11-01T00:01:00.000Z'), Date.parse('2026-11-01T00:00:00.007Z'), -1, -60_001, 0, 1_000_000_000_042, Date.parse('1969-12-31T23:59:59.5Z')];
+    for (const ms of instants) {
+      expect(formatter.formatUtc(ms)).toBe(new Date(ms).toISOString());
+      expect(formatter.format(ms)).toBe(`${new Date(ms + 8 * 3_600_000).toISOString().slice(0, -1)}+08:00`);
+    }
+  });
+
   it('refuses a zone Intl does not know', () => {
     expect(() => new ZonedTimeFormatter('Mars/Olympus_Mons')).toThrow(RangeError);
   });

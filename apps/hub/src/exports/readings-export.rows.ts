@@ -88,7 +88,7 @@ function aggregateRecords(series: InfluxSeries, place: string, context: ReadingR
 }
 
 function timeFields(ms: number, context: ReadingRowsContext): string {
-  return `${new Date(ms).toISOString()},${context.localTime.format(ms)}`;
+  return `${context.localTime.formatUtc(ms)},${context.localTime.format(ms)}`;
 }
 
 /** The header record of a readings export. */
