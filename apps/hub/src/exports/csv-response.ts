@@ -17,16 +17,23 @@ export type ExportOutcome = { readonly outcome: 'complete'; readonly bytes: numb
  * the caller answers like any other read's (InfluxDB down: 503). After that the status is sent; a failure then can only cut the response short (the
  * connection is reset, so the client sees a failed download, never a file that looks complete).
  */
-export async function sendCsv(res: Response, csv: CsvExport, log: Pick<LoggerService, 'log' | 'error'>): Promise<ExportOutcome> {
+export async function sendCsv(res: Response, csv: CsvExport, log: Pick<LoggerService, 'log' | 'error'>, stopping?: AbortSignal): Promise<ExportOutcome> {
   const abort = new AbortController();
   const onClose = (): void => abort.abort();
   res.once('close', onClose);
+  // The hub stopping: the export is cut short like a failed one (the HTTP server waits for open responses to end).
+  const onStopping = (): void => {
+    abort.abort();
+    res.destroy(new Error('The hub is stopping'));
+  };
+  stopping?.addEventListener('abort', onStopping, { once: true });
   const pieces = csv.pieces(abort.signal);
   let first: IteratorResult<string>;
   try {
     first = await pieces.next();
   } catch (error) {
     res.off('close', onClose);
+    stopping?.removeEventListener('abort', onStopping);
     throw error;
   }
   res.status(200);
@@ -49,6 +56,10 @@ export async function sendCsv(res: Response, csv: CsvExport, log: Pick<LoggerSer
     await pipeline(Readable.from(all(), { objectMode: false }), res);
     return { outcome: 'complete', bytes };
   } catch (error) {
+    if (stopping?.aborted === true) {
+      log.log({ msg: 'Export cut short: the hub is stopping', file: csv.fileName, bytes });
+      return { outcome: 'failed', bytes, error };
+    }
     if (abort.signal.aborted && !res.writableFinished) {
       log.log({ msg: 'Export ended by the client before it was complete', file: csv.fileName, bytes });
       return { outcome: 'client-gone', bytes, error };
@@ -58,6 +69,7 @@ export async function sendCsv(res: Response, csv: CsvExport, log: Pick<LoggerSer
     return { outcome: 'failed', bytes, error };
   } finally {
     res.off('close', onClose);
+    stopping?.removeEventListener('abort', onStopping);
     // The source is closed before this returns (its InfluxDB request ended): the abort settles whatever it awaits.
     abort.abort();
     await pieces.return(undefined).catch(() => undefined);

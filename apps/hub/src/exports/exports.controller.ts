@@ -114,9 +114,10 @@ export class ExportsController {
   }
 
   private async send(kind: ExportKind, res: Response, csv: CsvExport): Promise<void> {
+    if (this.exportsService.stopping.aborted) throw new ServiceUnavailableException({ message: 'The hub is stopping; export again once it is back', retryAfter: 30 });
     let result;
     try {
-      result = await sendCsv(res, csv, this.logger);
+      result = await sendCsv(res, csv, this.logger, this.exportsService.stopping);
     } catch (error) {
       // Before the first byte: InfluxDB down or refusing is a 503, as for GET /api/devices/:id/readings.
       if (error instanceof InfluxQueryError) throw new ServiceUnavailableException(`InfluxDB query failed: ${error.message}`, { cause: error });

@@ -22,10 +22,18 @@ export interface ExportsDeps {
 export class ExportsService {
   readonly readings: ReadingsExportService;
   readonly metrics: ExportMetrics;
+  private readonly stop = new AbortController();
+  /** Aborted when the hub stops: exports still streaming are cut short, so closing the HTTP server does not wait for them. */
+  readonly stopping: AbortSignal = this.stop.signal;
 
   constructor(private readonly deps: ExportsDeps) {
     this.readings = deps.readings;
     this.metrics = deps.metrics;
+  }
+
+  /** Nest's hook, before the HTTP server closes (it waits for open responses; an export may run for minutes). */
+  beforeApplicationShutdown(): void {
+    this.stop.abort();
   }
 
   alerts(principal: Pick<Principal, 'name' | 'scope'>, filter: AlertsExportFilter): CsvExport {
