@@ -309,4 +309,18 @@ describe('CSV exports (real service, real influxd, 2 million readings)', () => {
     const all = readCsv(await (await fetch(exportUrl('dead-letters.csv?reason=MALFORMED_JSON'), { headers: hub.adminHeaders })).text());
     expect(all.slice(1).map((row) => row[5]).sort()).toEqual(['bf-1', 'ng-1']);
   });
+
+  // Last: it stops the service.
+  it('stops promptly and cleanly while an export streams, cutting the download short', async () => {
+    const response = await fetch(exportUrl(`readings.csv?area=${encodeURIComponent(TOWN)}&from=${iso(BASE)}&to=${iso(END)}`), { headers: hub.adminHeaders });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    const reading = (async () => {
+      for (;;) if ((await reader.read()).done) return 'complete';
+    })().catch(() => 'cut short');
+    const started = Date.now();
+    expect(await hub.stop()).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(await reading).toBe('cut short');
+  });
 });
