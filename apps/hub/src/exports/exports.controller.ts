@@ -16,7 +16,7 @@ import { DEAD_LETTER_COLUMNS } from './dead-letters-export';
 import { DEVICE_LIST, RESOLUTION } from './export-query.pipes';
 import type { ExportKind } from './export-metrics';
 import { ExportsService } from './exports.service';
-import type { ExportResolution } from './readings-export.query';
+import { RAW, type ExportResolution } from './readings-export.query';
 import { AGGREGATE_READING_COLUMNS, RAW_READING_COLUMNS } from './readings-export.rows';
 
 const STATE_FILTERS = [...ALERT_STATES, 'open'] as const;
@@ -56,7 +56,7 @@ export class ExportsController {
     @Query('domain', DomainQuery) domain?: Domain,
     @Query('from', TIME) from?: number,
     @Query('to', TIME) to?: number,
-    @Query('every', RESOLUTION) resolution: ExportResolution = { kind: 'raw' },
+    @Query('every', RESOLUTION) resolution: ExportResolution = RAW,
   ): Promise<void> {
     await this.send('readings', res, this.exportsService.readings.prepare(principal, { devices, area, domain, from, to, resolution }));
   }
