@@ -11,3 +11,4 @@ export * from './server-process';
 export * from './test-certificates';
 export * from './victoria-metrics-process';
 export * from './wait-for';
+export * from './csv-reader';

@@ -17,6 +17,7 @@ import { COMMAND_CONTROLLERS, commandProviders } from './commands/commands.provi
 import { dataLifecycleProviders } from './data-lifecycle/data-lifecycle.providers';
 import { DEAD_LETTER_CONTROLLERS, deadLetterProviders } from './dead-letters/dead-letters.providers';
 import { DEVICE_CONTROLLERS, deviceProviders } from './devices/device.providers';
+import { EXPORT_CONTROLLERS, exportProviders } from './exports/exports.providers';
 import { HEALTH_CONTROLLERS, healthProviders } from './health/health.providers';
 import { RequestShapeInterceptor } from './http/request-shape.interceptor';
 import { HubLifecycle } from './hub.lifecycle';
@@ -67,6 +68,7 @@ export class HubModule {
         ...OVERVIEW_CONTROLLERS,
         ...MAP_CONTROLLERS,
         ...REPORT_CONTROLLERS,
+        ...EXPORT_CONTROLLERS,
       ],
       providers: [
         ...infrastructureProviders(config, dataFolder),
@@ -91,6 +93,7 @@ export class HubModule {
         ...mapProviders(config),
         ...reportProviders(config),
         ...dataLifecycleProviders(config),
+        ...exportProviders(config),
         // After HubLifecycle and the ingest providers: bridges start once the pipeline runs.
         ...networkServerProviders(),
         // Last, as before the split into features: providers' lifecycle hooks are called in the order listed.

@@ -67,6 +67,15 @@ export class InfluxHttp {
     }
   }
 
+  /**
+   * The response body as it arrives, pulled: the next piece is read from the socket only when the caller asks, so a
+   * slow consumer slows InfluxDB down (TCP backpressure) instead of piling the answer up here. `signal` ends the
+   * request and the socket. Rejects like request() for a status other than 2xx.
+   */
+  iterate(method: 'GET' | 'POST', path: string, body: string, headers: Record<string, string>, signal: AbortSignal): AsyncIterableIterator<Uint8Array> {
+    return this.transport.iterate(path, body, { method, headers: { ...this.headers, ...headers }, signal });
+  }
+
   /** request(), with every failure turned into a LineSinkWriteError that says whether to retry. */
   async requestForSink(label: string, method: 'GET' | 'POST', path: string, body: string, headers?: Record<string, string>): Promise<InfluxResponse> {
     try {

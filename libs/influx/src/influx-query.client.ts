@@ -13,6 +13,9 @@ export interface InfluxSeries {
   readonly values: InfluxValue[][];
 }
 
+/** How long a streamed answer may stall before it counts as failed: longer than any pause of a client still reading. */
+const STREAM_IDLE_TIMEOUT_MS = 300_000;
+
 /** A query the server refused or could not be sent; `serverMessage` is the server's own text when it answered. */
 export class InfluxQueryError extends Error {
   constructor(
@@ -32,11 +35,16 @@ export class InfluxQueryError extends Error {
  */
 export class InfluxQueryClient {
   private readonly http: InfluxHttp;
+  private readonly streamHttp: InfluxHttp;
   private readonly path: string;
 
   constructor(config: InfluxConfig) {
     const database = config.api === 'v1' ? config.database : config.bucket;
-    this.http = new InfluxHttp(config.url, config.timeoutMs, config.api === 'v1' ? config : { token: config.token });
+    const credentials = config.api === 'v1' ? config : { token: config.token };
+    this.http = new InfluxHttp(config.url, config.timeoutMs, credentials);
+    // The transport's timeout is the socket's idle time. A stream is idle while its consumer is slow (the export's
+    // client reads slowly, so we stop reading InfluxDB, which waits: 1.x has no write timeout), which is no failure.
+    this.streamHttp = new InfluxHttp(config.url, Math.max(config.timeoutMs, STREAM_IDLE_TIMEOUT_MS), credentials);
     this.path = `/query?${new URLSearchParams({ db: database, epoch: 'ms' })}`;
   }
 
@@ -51,6 +59,64 @@ export class InfluxQueryClient {
     }
     return parseQueryResponse(body);
   }
+
+  /**
+   * The series of one SELECT as InfluxDB streams them (`chunked=true`, at most `chunkSize` rows a piece), for answers
+   * too large to hold: exports. Pieces are read from the socket as the caller consumes them; `signal` aborts the
+   * query (the caller's client went away). Failures are InfluxQueryError, an abort the client's AbortError.
+   */
+  async *stream(influxql: string, options: { readonly chunkSize: number; readonly signal: AbortSignal }): AsyncGenerator<InfluxSeries> {
+    const path = `${this.path}&${new URLSearchParams({ chunked: 'true', chunk_size: String(options.chunkSize) })}`;
+    const body = this.streamHttp.iterate('POST', path, new URLSearchParams({ q: influxql }).toString(), FORM_HEADERS, options.signal);
+    try {
+      yield* seriesOfChunkedAnswer(body);
+    } catch (error) {
+      if (options.signal.aborted || error instanceof InfluxQueryError) throw error;
+      const failure = describeInfluxFailure(error);
+      throw new InfluxQueryError(`query to ${this.http.url} failed: ${failure.summary}`, failure.serverMessage, failure.statusCode, { cause: error });
+    }
+  }
+}
+
+const NEWLINE = 0x0a;
+
+/**
+ * The series of a chunked `/query` answer (`chunked=true`), one JSON document per line, as the lines arrive: InfluxDB
+ * 1.x ends a chunk after `chunk_size` rows or at the end of a series, so a long series comes as several pieces of the
+ * same name and tags (`partial: true` on all but the last) and the caller sees them in order. Only one line is held at
+ * a time, so memory is bounded by the chunk size whatever the answer's length. Lines are cut on the newline byte,
+ * which never occurs inside a UTF-8 sequence, and decoded whole. A statement's `error` line throws, as
+ * parseQueryResponse does for a whole answer. A server that ignores `chunked` answers one document: read the same way.
+ */
+export async function* seriesOfChunkedAnswer(body: AsyncIterable<Uint8Array>): AsyncGenerator<InfluxSeries> {
+  let pending: Buffer[] = [];
+  for await (const piece of body) {
+    let buffer = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+    let newline = buffer.indexOf(NEWLINE);
+    while (newline >= 0) {
+      pending.push(buffer.subarray(0, newline));
+      const line = pending.length === 1 ? pending[0] : Buffer.concat(pending);
+      pending = [];
+      yield* seriesOfLine(line);
+      buffer = buffer.subarray(newline + 1);
+      newline = buffer.indexOf(NEWLINE);
+    }
+    // Copied: the transport may reuse the piece's memory once asked for the next one.
+    if (buffer.length > 0) pending.push(Buffer.from(buffer));
+  }
+  if (pending.length > 0) yield* seriesOfLine(Buffer.concat(pending));
+}
+
+function seriesOfLine(line: Buffer): InfluxSeries[] {
+  const text = line.toString('utf8').trim();
+  if (text === '') return [];
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new InfluxQueryError(`InfluxDB answered a line that is not JSON: ${text.slice(0, 200)}`, undefined, undefined, { cause: error });
+  }
+  return parseQueryResponse(document);
 }
 
 /** Flattens `{"results":[{"series":[...]}]}`; throws on a top-level or per-statement `error`. */

@@ -144,6 +144,12 @@ describe('DeadLetterRepository', () => {
       expect(result.matching).toBe(3);
     });
 
+    it('pages without counting (page): the same items as list, filter and cursor alike', () => {
+      expect(repository.page({ limit: 2, beforeId: 5 })).toEqual(repository.list({ limit: 2, beforeId: 5 }).items);
+      expect(repository.page({ deviceId: 'a', beforeId: 5, limit: 10 }).map((letter) => letter.id)).toEqual([3, 1]);
+      expect(repository.page({ limit: 2, beforeId: 1 })).toEqual([]);
+    });
+
     it('finds nothing for an unknown device', () => {
       expect(repository.list({ deviceId: 'zzz', limit: 10 })).toEqual({ items: [], matching: 0 });
     });

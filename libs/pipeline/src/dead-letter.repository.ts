@@ -130,6 +130,28 @@ export class DeadLetterRepository {
   }
 
   list(filter: DeadLetterFilter): { items: DeadLetter[]; matching: number } {
+    const { where, params } = this.conditions(filter);
+    const matching = (this.db.prepare(`SELECT COUNT(*) AS n FROM dead_letters ${where}`).get(params) as { n: number }).n;
+    return { items: this.pageWhere(where, params, filter), matching };
+  }
+
+  /** A page of list() without counting what matches: an export pages through them all and counting each time is O(n²). */
+  page(filter: DeadLetterFilter): DeadLetter[] {
+    const { where, params } = this.conditions(filter);
+    return this.pageWhere(where, params, filter);
+  }
+
+  private pageWhere(where: string, conditionParams: Record<string, string | number>, filter: DeadLetterFilter): DeadLetter[] {
+    const params = { ...conditionParams };
+    const pageWhere = filter.beforeId === undefined ? where : `${where ? `${where} AND` : 'WHERE'} id < @beforeId`;
+    if (filter.beforeId !== undefined) params.beforeId = filter.beforeId;
+    const rows = this.db
+      .prepare(`SELECT * FROM dead_letters ${pageWhere} ORDER BY id DESC LIMIT @limit`)
+      .all({ ...params, limit: filter.limit }) as DeadLetterRow[];
+    return rows.map(toDeadLetter);
+  }
+
+  private conditions(filter: DeadLetterFilter): { where: string; params: Record<string, string | number> } {
     const clauses: string[] = [];
     const params: Record<string, string | number> = {};
     if (filter.reason !== undefined) {
@@ -154,13 +176,7 @@ export class DeadLetterRepository {
       Object.assign(params, scope.params);
     }
     const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
-    const matching = (this.db.prepare(`SELECT COUNT(*) AS n FROM dead_letters ${where}`).get(params) as { n: number }).n;
-    const pageWhere = filter.beforeId === undefined ? where : `${where ? `${where} AND` : 'WHERE'} id < @beforeId`;
-    if (filter.beforeId !== undefined) params.beforeId = filter.beforeId;
-    const rows = this.db
-      .prepare(`SELECT * FROM dead_letters ${pageWhere} ORDER BY id DESC LIMIT @limit`)
-      .all({ ...params, limit: filter.limit }) as DeadLetterRow[];
-    return { items: rows.map(toDeadLetter), matching };
+    return { where, params };
   }
 
   /** Dead letters currently stored, per reason. */

@@ -1,6 +1,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { useCatalogue } from '../api/catalogue';
+import { exportLinks } from '../api/export-links';
 import { hubApi } from '../api/hub-api';
 import type { DeadLetter, RejectReason } from '@hub/api-types';
 import { Page } from '../components/page';
@@ -56,6 +57,11 @@ export function DeadLettersView(): JSX.Element {
   return (
     <Page
       title={t('deadLetters.title')}
+      actions={
+        <a class="button button-ghost" href={exportLinks.deadLetters(filter)} download data-export="dead-letters" title={t('deadLetters.downloadHint')}>
+          {t('export.downloadCsv')}
+        </a>
+      }
       subtitle={
         totals && (
           <>

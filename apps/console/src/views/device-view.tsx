@@ -1,6 +1,7 @@
 import type { JSX } from 'preact';
 import { compareAlerts, rulesFor, thresholdLines } from '../alerts/alert-order';
 import { metricOf, useCatalogue } from '../api/catalogue';
+import { exportLinks } from '../api/export-links';
 import { hubApi } from '../api/hub-api';
 import { hasRole, useMe } from '../auth/session';
 import type { AlertRuleDocument, AlertView, DeviceReadings } from '@hub/api-types';
@@ -145,19 +146,24 @@ export function DeviceView(props: { id: string }): JSX.Element {
             <h2 id="readings-title" class="card-title">
               {t('device.readings')}
             </h2>
-            <div class="segmented" role="radiogroup" aria-label={t('device.timeRange')}>
-              {RANGES.map((entry) => (
-                <button
-                  type="button"
-                  role="radio"
-                  aria-checked={entry.key === range.key}
-                  class={entry.key === range.key ? 'selected' : ''}
-                  onClick={() => setRangeKey(entry.key === '1h' ? '' : entry.key)}
-                  key={entry.key}
-                >
-                  {t(entry.label)}
-                </button>
-              ))}
+            <div class="card-header-actions">
+              <a class="button button-ghost" href={exportLinks.readings(state.deviceId, { from: now - range.spanMs, to: now })} download data-export="readings" title={t('device.downloadReadingsHint', { range: t(range.inSentence) })}>
+                {t('export.downloadCsv')}
+              </a>
+              <div class="segmented" role="radiogroup" aria-label={t('device.timeRange')}>
+                {RANGES.map((entry) => (
+                  <button
+                    type="button"
+                    role="radio"
+                    aria-checked={entry.key === range.key}
+                    class={entry.key === range.key ? 'selected' : ''}
+                    onClick={() => setRangeKey(entry.key === '1h' ? '' : entry.key)}
+                    key={entry.key}
+                  >
+                    {t(entry.label)}
+                  </button>
+                ))}
+              </div>
             </div>
           </div>
           <StaleNotice error={readings.data ? readings.error : undefined} updatedAt={readings.updatedAt} onRetry={readings.reload} />

@@ -3,6 +3,7 @@ import { ruleNameText } from '../format/condition';
 import { useEffect, useMemo, useRef } from 'preact/hooks';
 import { compareAlerts, SEVERITY_ORDER } from '../alerts/alert-order';
 import { domainsOf, useCatalogue } from '../api/catalogue';
+import { exportLinks } from '../api/export-links';
 import { hubApi, type AlertQuery } from '../api/hub-api';
 import type { AlertView } from '@hub/api-types';
 import { AlertStateBadge, domainLabel, SeverityBadge, severityLabel, stateLabel } from '../components/alert-badges';
@@ -55,6 +56,11 @@ export function InboxView(props: { selectedId?: number }): JSX.Element {
     <Page
       title={t('inbox.title')}
       wide
+      actions={
+        <a class="button button-ghost" href={exportLinks.alerts(filter)} download data-export="alerts" title={t('inbox.downloadHint')}>
+          {t('export.downloadCsv')}
+        </a>
+      }
       subtitle={
         alerts.data &&
         (state === ''
