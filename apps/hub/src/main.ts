@@ -11,7 +11,7 @@ import { JSON_BODY_OPTIONS } from './http/json-body';
 import { applyHeapSettings } from './heap-settings';
 import { HubModule } from './hub.module';
 import { MqttBroker } from '@hub/broker';
-import { IngestStats } from '@hub/pipeline';
+import { IngestStats, RetentionChangeRefusedError } from '@hub/pipeline';
 import { HubConsoleLogger } from './logging/hub-console-logger';
 
 const LOG_LEVELS: Record<HubConfig['logLevel'], LogLevel[]> = {
@@ -100,6 +100,11 @@ function stopOnSignals(app: NestExpressApplication, stats: IngestStats): void {
 }
 
 bootstrap().catch((error: unknown) => {
+  if (error instanceof RetentionChangeRefusedError) {
+    // A setting to confirm or undo, not a crash: the message says which and how, without a stack.
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
   process.stderr.write(`County Sensing Hub failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -65,6 +65,7 @@ const DEFAULTS: HubConfig = {
   operators: { sessionIdleMs: 3_600_000, sessionMaxAgeMs: 43_200_000, initialAdminPassword: null, secureCookies: 'auto' },
   runtime: { heapBudgetBytes: 128 * 1024 * 1024 },
   map: { tileUrl: null, tileAttribution: '', tileSource: null, boundariesMaxBytes: 8 * 1024 * 1024 },
+  retention: { keepMs: { raw: 30 * 86_400_000, '1m': 396 * 86_400_000, '1h': 3653 * 86_400_000 }, confirmed: {}, intervalMs: 30_000, delayMs: 60_000 },
   timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
   standards: deriveStandardsProfile(Intl.DateTimeFormat().resolvedOptions().timeZone, Intl.DateTimeFormat().resolvedOptions().locale),
 };

@@ -8,6 +8,7 @@ import { OperatorConfig, readOperatorConfig } from './operator-config';
 import { readRuntimeConfig, RuntimeConfig } from './runtime-config';
 import { readStandardsConfig, StandardsConfig } from './standards-config';
 import { MapConfig, readMapConfig } from './map-config';
+import { readRetentionConfig, RetentionConfig } from './retention-config';
 
 export interface InfluxV1Config {
   readonly api: 'v1';
@@ -81,6 +82,8 @@ export interface HubConfig {
   readonly standards: StandardsConfig;
   /** The console's map: an optional base-map tile server, the boundary file limit. */
   readonly map: MapConfig;
+  /** How long raw readings and their minute and hour aggregates are kept, and the downsampler's pace (v1). */
+  readonly retention: RetentionConfig;
 }
 
 export class InvalidConfigError extends Error {
@@ -198,6 +201,7 @@ export function readHubConfig(read: ConfigReader): HubConfig {
     operators: readOperatorConfig(read),
     runtime: readRuntimeConfig(read),
     map: readMapConfig(read),
+    retention: readRetentionConfig(read),
     timeZone: read.timeZone('HUB_TIME_ZONE', "the county's time zone: a day of the readings API's day and week buckets is the county's day, and quiet hours without a zone use it"),
   };
   // Read after HUB_TIME_ZONE, from which it is derived when unset.

@@ -8,3 +8,4 @@ export * from './operator-config';
 export * from './runtime-config';
 export * from './standards-config';
 export * from './map-config';
+export * from './retention-config';
