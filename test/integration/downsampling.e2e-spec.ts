@@ -29,7 +29,7 @@ const SENT: Sent[] = Array.from({ length: 10 }, (_, minute) =>
   [0, 1, 2].map((k) => ({ ts: B + minute * MINUTE + k * 15_000, metrics: { pressure_kpa: 300 + 2.5 * minute + 0.25 * k, ...(k === 0 ? { flow_m3h: 20 + minute } : {}) } })),
 ).flat();
 /** Arrives after its minute was aggregated: a new least pressure in minute 2. */
-const LATE: Sent = { ts: B + 2 * MINUTE + 30_000, metrics: { pressure_kpa: 50 } };
+const LATE: Sent = { ts: B + 2 * MINUTE + 40_000, metrics: { pressure_kpa: 50 } };
 /** Arrives once the raw period is 1h: older than it, so it goes to the backfill; a new greatest pressure in minute 5. */
 const OLDER_THAN_RAW: Sent = { ts: B + 5 * MINUTE + 10_000, metrics: { pressure_kpa: 400 } };
 
