@@ -257,7 +257,7 @@ describe('area roll-ups (real service, real MQTT, real influxd)', () => {
     const parameters = (path: string) => docs.body.paths[path].get.parameters.map((parameter) => `${parameter.in}:${parameter.name}${parameter.required ? '!' : ''}`).sort();
     expect(parameters('/api/areas/rollup')).toEqual(['query:agg!', 'query:domain', 'query:every', 'query:from', 'query:metric!', 'query:to']);
     expect(parameters('/api/areas/{path}/rollup')).toEqual(['path:path!', 'query:agg!', 'query:domain', 'query:every', 'query:from', 'query:metric!', 'query:to']);
-    expect(Object.keys(docs.body.components.schemas.AreaRollupDto.properties)).toEqual(['area', 'domain', 'metric', 'unit', 'agg', 'every', 'from', 'to', 'scopedTo', 'total', 'children']);
+    expect(Object.keys(docs.body.components.schemas.AreaRollupDto.properties)).toEqual(['area', 'domain', 'metric', 'unit', 'agg', 'every', 'from', 'to', 'scopedTo', 'resolution', 'sources', 'total', 'children']);
   });
 
   it('rolls a village up in InfluxDB with no children (the statement the service sends, against the same data)', async () => {

@@ -7,7 +7,7 @@ import { HUB_CONFIG } from '../hub.tokens';
 import { DownsamplingService } from '../retention/downsampling.service';
 import { planBuckets } from './reading-buckets';
 import { planResolution } from './reading-resolution';
-import { readingsFromSeries, readingsInfluxQl } from './readings-query';
+import { readingsFromResults, readingsInfluxQl } from './readings-query';
 
 /** A chart of one device's metric shows at most this many points. */
 const MAX_POINTS = 10_000;
@@ -23,21 +23,21 @@ export class ReadingsService {
 
   /**
    * A device's readings from InfluxDB by event time, per `every`-sized bucket (server-side): mean, min, max and count,
-   * from the coarsest stored resolution that serves the buckets (reading-resolution.ts), in one query.
+   * from the coarsest stored resolution that serves the buckets (reading-resolution.ts), in one request.
    */
   async readings(device: { readonly deviceId: string; readonly domain: string }, range: { from?: number; to?: number; everyMs?: number }): Promise<DeviceReadings> {
     const { deviceId } = device;
     const plan = planResolution(planBuckets(range, { max: MAX_POINTS, noun: 'points per metric' }), this.stored, this.config.timeZone);
     const query = readingsInfluxQl({ domain: device.domain, deviceId, plan, policies: this.stored, timeZone: this.config.timeZone });
-    let series;
+    let results;
     try {
-      series = await this.influx.query(query);
+      results = await this.influx.queryEach(query);
     } catch (error) {
       throw new ServiceUnavailableException(`InfluxDB query failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     const catalogue = this.catalogue.current();
-    const metrics = readingsFromSeries(series, (name) => catalogue.metricSpec(device.domain, name)?.unit ?? '');
     const { from, to, everyMs, resolution, sources } = plan;
+    const metrics = readingsFromResults(results, sources, (name) => catalogue.metricSpec(device.domain, name)?.unit ?? '');
     return { deviceId, domain: device.domain, from, to, everyMs, resolution, sources, metrics };
   }
 }
