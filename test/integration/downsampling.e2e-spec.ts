@@ -129,6 +129,13 @@ describe('retention and downsampling (real service, real MQTT, real influxd)', (
     expect((await readings(B, B + 10 * MINUTE, '5m')).metrics).toEqual(expected(SENT, 5 * MINUTE));
     const raw = await readings(B, B + 10 * MINUTE, '30s');
     expect([raw.resolution, raw.metrics]).toEqual(['raw', expected(SENT, 30_000)]);
+
+    // /metrics: how far each resolution is aggregated, nothing waiting.
+    const metrics = await (await fetch(`${hub.httpUrl}/metrics`)).text();
+    expect(metrics).toContain('hub_downsample_waiting_buckets{resolution="1m"} 0');
+    const until = Number(/hub_downsample_aggregated_until_seconds\{resolution="1m"\} (\d+)/.exec(metrics)?.[1]);
+    expect(until * 1000).toBeGreaterThan(B + HOUR);
+    expect(until * 1000).toBeLessThanOrEqual(Date.now());
   });
 
   it('shows a late reading at once (its minute read raw until re-aggregated) and then re-aggregates its minute and hour', async () => {

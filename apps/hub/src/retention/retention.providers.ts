@@ -4,6 +4,7 @@ import { createLineSink, InfluxV1LineSink, type LineSink } from '@hub/influx';
 import { BACKFILL_POLICY, DownsampleStateRepository, DownsamplingLineSink, LateReadingWatch } from '@hub/pipeline';
 import type { SqliteDatabase } from '@hub/store';
 import { LINE_SINK, SQLITE_DATABASE } from '../hub.tokens';
+import { DownsampleMetrics } from './downsample-metrics';
 import { DownsamplingService } from './downsampling.service';
 
 /**
@@ -25,5 +26,6 @@ export function retentionProviders(config: HubConfig): Provider[] {
       inject: [LateReadingWatch],
     },
     DownsamplingService,
+    DownsampleMetrics,
   ];
 }

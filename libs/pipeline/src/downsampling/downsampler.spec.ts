@@ -93,4 +93,18 @@ describe('Downsampler', () => {
     await downsampler.run();
     expect(state.watermark('1m')).toBe(T0 + 2 * HOUR + 59 * MINUTE);
   });
+
+  it('counts a resolution complete only up to its oldest bucket waiting to be aggregated again, a waiting minute holding back its hour', async () => {
+    const now = { value: T0 + 3 * HOUR + 30 * MINUTE };
+    const { state, downsampler } = setUp(now, (q) => (q.includes('LIMIT 1') ? [{ name: 'water', columns: ['time', 'flow'], values: [[T0, 1]] }] : []));
+    await downsampler.start();
+    await downsampler.run();
+    expect(downsampler.aggregatedUntil).toEqual({ '1m': T0 + 3 * HOUR + 29 * MINUTE, '1h': T0 + 3 * HOUR });
+    state.markDirty('1m', [T0 + HOUR + 7 * MINUTE]);
+    expect(downsampler.aggregatedUntil).toEqual({ '1m': T0 + HOUR + 7 * MINUTE, '1h': T0 + HOUR });
+    state.markDirty('1h', [T0]);
+    expect(downsampler.aggregatedUntil).toEqual({ '1m': T0 + HOUR + 7 * MINUTE, '1h': T0 });
+    await downsampler.run();
+    expect(downsampler.aggregatedUntil).toEqual({ '1m': T0 + 3 * HOUR + 29 * MINUTE, '1h': T0 + 3 * HOUR });
+  });
 });
