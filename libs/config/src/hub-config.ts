@@ -135,7 +135,7 @@ export function readHubConfig(read: ConfigReader): HubConfig {
       api: 'v1',
       url: influxUrl,
       database: read.string('INFLUX_DATABASE', 'county_sensing', 'v1: the database (created at start when missing)'),
-      retentionPolicy: read.optionalString('INFLUX_RETENTION_POLICY', { description: 'v1: retention policy; a wrong one is retried like an outage (InfluxDB answers 500)', default: '(the database\'s default)' }),
+      retentionPolicy: read.optionalString('INFLUX_RETENTION_POLICY', { description: 'v1: retention policy of the raw readings (its duration is HUB_RETENTION_RAW); one the database does not have stops the start', default: '(the database\'s default)' }),
       username: read.optionalString('INFLUX_USERNAME', 'v1: user name'),
       password: read.optionalString('INFLUX_PASSWORD', 'v1: password'),
       timeoutMs,
