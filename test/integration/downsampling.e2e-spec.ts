@@ -197,6 +197,15 @@ describe('retention and downsampling (real service, real MQTT, real influxd)', (
     expect(status).toBe(200);
     const all = [...SENT, LATE].map((reading) => reading.metrics.pressure_kpa);
     expect([body.resolution, body.sources, body.total.points]).toEqual(['1h', [{ resolution: '1h', from: B, to: B + HOUR }], [{ t: iso(B), value: all.reduce((a, b) => a + b, 0) / all.length, devices: 1 }]]);
+    // Up to now: hours, then minutes and raw readings for the last hour, merged per device in one statement.
+    for (const [agg, value] of [['max', Math.max(...all)], ['min', 50], ['sum', all.reduce((a, b) => a + b, 0) / all.length], ['count', 1]] as const) {
+      const upToNow = await send<AreaRollupView>(hub, 'GET', `/api/areas/Ashford/rollup?metric=pressure_kpa&domain=water&agg=${agg}&from=${iso(B)}&to=${iso(Date.now())}&every=1h`, bearer(hub.adminKey));
+      expect(upToNow.status).toBe(200);
+      expect(upToNow.body.resolution).toBe('1h');
+      expect(upToNow.body.sources.length).toBeGreaterThanOrEqual(2);
+      expect(upToNow.body.sources.at(-1)?.resolution).toBe('raw');
+      expect(upToNow.body.total.points[0]).toEqual({ t: iso(B), value, devices: 1 });
+    }
   });
 
   it('keeps a reading older than the raw period: it goes to the backfill and into its minute and hour', async () => {
