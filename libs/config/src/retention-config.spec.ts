@@ -19,7 +19,7 @@ describe('readRetentionConfig', () => {
 
   it('refuses a period under InfluxDB\'s 1h minimum, one that is not whole hours, and a coarser resolution kept shorter than a finer one', () => {
     expect(read({ HUB_RETENTION_RAW: '30m' }).errors).toEqual([
-      'Invalid environment variable HUB_RETENTION_RAW="30m": a duration like 500ms, 30s, 5m, 12h or 7d, from 3600000 ms to 3155760000000 ms',
+      `Invalid environment variable HUB_RETENTION_RAW="30m": whole hours such as 1h, 36h, 30d, from 1h (InfluxDB's shortest retention policy) to 100 years`,
     ]);
     expect(read({ HUB_RETENTION_RAW: '90m' }).errors).toEqual([
       `Invalid environment variable HUB_RETENTION_RAW="90m": whole hours such as 1h, 36h, 30d, from 1h (InfluxDB's shortest retention policy) to 100 years`,

@@ -15,6 +15,7 @@ export interface RetentionConfig {
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+const MAX_PERIOD_MS = 36_525 * DAY;
 const PERIOD_ALLOWED = 'whole hours such as 1h, 36h, 30d, from 1h (InfluxDB\'s shortest retention policy) to 100 years';
 const CONFIRM_ALLOWED = 'comma-separated resolution=period pairs naming the new, shorter periods, e.g. raw=7d or raw=7d,1m=90d (resolutions raw, 1m, 1h)';
 
@@ -25,8 +26,12 @@ const CONFIRM_ALLOWED = 'comma-separated resolution=period pairs naming the new,
  */
 export function readRetentionConfig(read: ConfigReader): RetentionConfig {
   const period = (name: string, fallback: string, description: string): number => {
-    const ms = read.duration(name, fallback, HOUR, 36_525 * DAY, { description, allowed: PERIOD_ALLOWED });
-    if (ms % HOUR !== 0) read.errors.push(new ConfigError(name, read.string(name, fallback), PERIOD_ALLOWED));
+    const text = read.string(name, fallback, { description, allowed: PERIOD_ALLOWED });
+    const ms = parseDuration(text);
+    if (ms === undefined || ms < HOUR || ms > MAX_PERIOD_MS || ms % HOUR !== 0) {
+      read.errors.push(new ConfigError(name, text, PERIOD_ALLOWED));
+      return parseDuration(fallback) ?? HOUR;
+    }
     return ms;
   };
   const keepMs = {
