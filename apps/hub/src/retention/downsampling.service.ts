@@ -66,7 +66,7 @@ export class DownsamplingService implements OnApplicationShutdown, StoredResolut
     const { retention, influx } = this.config;
     if (influx.api !== 'v1') return;
     const admin = new RetentionPolicyAdmin(this.influx, influx.database);
-    const { rawPolicy } = await applyRetention(admin, retention, influx.retentionPolicy, { log: (entry) => this.logger.log(entry), warn: (entry) => this.logger.warn(entry), error: (entry) => this.logger.error(entry) });
+    const { rawPolicy } = await applyRetention(admin, retention, influx.retentionPolicy, this.logger);
     const downsampler = new Downsampler({ query: (q) => this.influx.query(q), state: this.state, watch: this.watch, rawPolicy, config: retention, logger: this.logger });
     await downsampler.start();
     this.watch.activate(retention.keepMs.raw);
