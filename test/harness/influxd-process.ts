@@ -26,7 +26,11 @@ export class InfluxdProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<InfluxdProcess> {
+  /**
+   * `retentionCheckInterval`: how often influxd drops shard groups past their retention policy (its default is 30m),
+   * e.g. `1s` for a test that shortens a policy and waits for the drop.
+   */
+  static async start(options: { readonly retentionCheckInterval?: string } = {}): Promise<InfluxdProcess> {
     try {
       await access(INFLUXD, constants.X_OK);
     } catch {
@@ -35,7 +39,7 @@ export class InfluxdProcess {
     const dataDir = await mkdtemp(join(tmpdir(), 'influxd-test-'));
     const influxd = new InfluxdProcess(await freePort(), dataDir, join(dataDir, 'influxd.toml'), undefined);
     try {
-      await writeFile(influxd.configPath, influxdConfig(dataDir, influxd.port, await freePort()));
+      await writeFile(influxd.configPath, influxdConfig(dataDir, influxd.port, await freePort(), options.retentionCheckInterval ?? '30m'));
       await influxd.restart();
     } catch (error) {
       await rm(dataDir, { recursive: true, force: true });
@@ -95,7 +99,7 @@ export class InfluxdProcess {
   }
 }
 
-function influxdConfig(dir: string, httpPort: number, rpcPort: number): string {
+function influxdConfig(dir: string, httpPort: number, rpcPort: number, retentionCheckInterval: string): string {
   return `# Upstream spells it reporting-disabled, Debian's build reporting-enabled; both are set.
 reporting-disabled = true
 reporting-enabled = false
@@ -117,6 +121,9 @@ bind-address = "127.0.0.1:${rpcPort}"
 [continuous_queries]
   enabled = false
   log-enabled = false
+
+[retention]
+  check-interval = "${retentionCheckInterval}"
 
 [http]
   bind-address = "127.0.0.1:${httpPort}"

@@ -161,8 +161,9 @@ describe('ingestion spine (real influxd, real MQTT, real service)', () => {
     );
     expect(readings.status).toBe(200);
     expect(readings.body.everyMs).toBe(60_000);
-    expect(readings.body.metrics.pressure_kpa).toEqual({ unit: 'kPa', points: [[Math.floor(ts / 60_000) * 60_000, 412.5]] });
-    expect(readings.body.metrics.ph.points).toEqual([[Math.floor(ts / 60_000) * 60_000, 7.25]]);
+    const minute = Math.floor(ts / 60_000) * 60_000;
+    expect(readings.body.metrics.pressure_kpa).toEqual({ unit: 'kPa', points: [[minute, 412.5]], min: [[minute, 412.5]], max: [[minute, 412.5]], count: [[minute, 1]] });
+    expect(readings.body.metrics.ph.points).toEqual([[minute, 7.25]]);
 
     const device = await hub.get<{ deviceId: string; domain: string; online: boolean; lastValues: Record<string, number> }>('/api/devices/w-1');
     expect(device.body).toMatchObject({ deviceId: 'w-1', domain: 'water', online: false, lastValues: { pressure_kpa: 412.5, ph: 7.25 } });

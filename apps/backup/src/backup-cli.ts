@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { packageVersion } from '@hub/common';
+import { packageVersion } from '@hub/store';
 import { configuredVariables, InvalidConfigError, loadHubConfig } from '@hub/config';
 import { DataFolderLock, SQLITE_FILE, writeBackup } from '@hub/store';
 import { describeManifest } from './backup-report';

@@ -8,12 +8,14 @@ import { InfluxWriter, SpoolReplayer, IngestService, IngestStats } from '@hub/pi
 import { OutageSpool } from '@hub/spool';
 import type { SqliteDatabase } from '@hub/store';
 import { HUB_CONFIG, LINE_SINK, SQLITE_DATABASE } from './hub.tokens';
+import { DownsamplingService } from './retention/downsampling.service';
 
 /** How long a graceful stop may spend getting what is in memory to InfluxDB or the spool. */
 const DRAIN_TIMEOUT_MS = 10_000;
 
 /**
- * Start-up and shutdown order. Start: InfluxDB prepared (or not yet reachable: readings are spooled) → spool replay →
+ * Start-up and shutdown order. Start: InfluxDB prepared (or not yet reachable: readings are spooled) → retention
+ * policies set up (a shrink that would drop data stops here unless confirmed) → spool replay →
  * broker listening. Stop (SIGTERM/SIGINT): refuse new messages (no PUBACK, devices resend them) → get what is in
  * memory to InfluxDB or the spool, acknowledging it → close MQTT → stop replay, close the spool → persist device
  * presence → close the database.
@@ -33,6 +35,7 @@ export class HubLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly spool: OutageSpool,
     private readonly presence: DevicePresence,
     private readonly stats: IngestStats,
+    private readonly downsampling: DownsamplingService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -42,6 +45,8 @@ export class HubLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
       // Not fatal: readings are buffered and retried until InfluxDB answers; health says it is down meanwhile.
       this.logger.warn({ msg: `InfluxDB at ${this.config.influx.url} is not ready; readings are spooled until it is`, error });
     }
+    // Before any reading is taken: an unconfirmed retention change that would drop data stops the start here.
+    await this.downsampling.setUp();
     this.replayer.start();
     // Up to twice the payload limit is read and dead-lettered as PAYLOAD_TOO_LARGE with its start; beyond that
     // the connection is closed before the body is buffered.

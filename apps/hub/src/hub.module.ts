@@ -3,7 +3,7 @@ import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { join } from 'node:path';
 import type { HubConfig } from '@hub/config';
-import { createLineSink, InfluxQueryClient } from '@hub/influx';
+import { InfluxQueryClient } from '@hub/influx';
 import { type DataFolderLock, openSqliteDatabase, SQLITE_FILE } from '@hub/store';
 import { ACCESS_CONTROLLERS, accessProviders } from './access/access.providers';
 import { AccessGuard } from './access/access.guard';
@@ -21,13 +21,14 @@ import { EXPORT_CONTROLLERS, exportProviders } from './exports/exports.providers
 import { HEALTH_CONTROLLERS, healthProviders } from './health/health.providers';
 import { RequestShapeInterceptor } from './http/request-shape.interceptor';
 import { HubLifecycle } from './hub.lifecycle';
-import { DATA_FOLDER_LOCK, HUB_CONFIG, LINE_SINK, SQLITE_DATABASE } from './hub.tokens';
+import { DATA_FOLDER_LOCK, HUB_CONFIG, SQLITE_DATABASE } from './hub.tokens';
 import { INGEST_CONTROLLERS, ingestProviders } from './ingest/ingest.providers';
 import { INTEGRATION_CONTROLLERS, integrationProviders } from './integrations/integrations.providers';
 import { LIVE_CONTROLLERS, liveProviders } from './live/live.providers';
 import { MAP_CONTROLLERS, mapProviders } from './map/map.providers';
 import { REPORT_CONTROLLERS, reportProviders } from './reports/reports.providers';
 import { PROFILE_CONTROLLERS, profileProviders } from './profiles/profiles.providers';
+import { retentionProviders } from './retention/retention.providers';
 import { NETWORK_SERVER_CONTROLLERS, networkServerProviders } from './network-servers/network-servers.providers';
 import { OVERVIEW_CONTROLLERS, overviewProviders } from './overview/overview.providers';
 import { perimeterProviders } from './perimeter/perimeter.providers';
@@ -72,6 +73,7 @@ export class HubModule {
       ],
       providers: [
         ...infrastructureProviders(config, dataFolder),
+        ...retentionProviders(config),
         HubLifecycle,
         ...standardsProviders(config),
         ...catalogueProviders(),
@@ -103,7 +105,7 @@ export class HubModule {
   }
 }
 
-/** What every feature stands on: the config, the database, InfluxDB, and the guard and request checks of every route. */
+/** What every feature stands on: the config, the database, InfluxDB queries (writes: LINE_SINK, retentionProviders), and the guard and request checks of every route. */
 function infrastructureProviders(config: HubConfig, dataFolder: DataFolderLock): Provider[] {
   return [
     { provide: HUB_CONFIG, useValue: config },
@@ -112,7 +114,6 @@ function infrastructureProviders(config: HubConfig, dataFolder: DataFolderLock):
     // Held for the life of the process (the kernel drops it when the process ends, however it ends).
     { provide: DATA_FOLDER_LOCK, useValue: dataFolder },
     { provide: SQLITE_DATABASE, useFactory: () => openSqliteDatabase(join(config.dataDir, SQLITE_FILE)), inject: [DATA_FOLDER_LOCK] },
-    { provide: LINE_SINK, useFactory: () => createLineSink(config.influx) },
     { provide: InfluxQueryClient, useFactory: () => new InfluxQueryClient(config.influx) },
   ];
 }

@@ -12,7 +12,7 @@ import { applyHeapSettings } from './heap-settings';
 import { HubModule } from './hub.module';
 import { DataFolderBusyError, DataFolderLock } from '@hub/store';
 import { MqttBroker } from '@hub/broker';
-import { IngestStats } from '@hub/pipeline';
+import { IngestStats, RetentionChangeRefusedError } from '@hub/pipeline';
 import { HubConsoleLogger } from './logging/hub-console-logger';
 
 const LOG_LEVELS: Record<HubConfig['logLevel'], LogLevel[]> = {
@@ -113,6 +113,11 @@ function stopOnSignals(app: NestExpressApplication, stats: IngestStats): void {
 }
 
 bootstrap().catch((error: unknown) => {
+  if (error instanceof RetentionChangeRefusedError) {
+    // A setting to confirm or undo, not a crash: the message says which and how, without a stack.
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
   process.stderr.write(`County Sensing Hub failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -1,4 +1,6 @@
 import type { Severity } from './alerts';
+import type { ReadingSource } from './devices';
+import type { ReadingResolution } from '@hub/contract';
 
 /**
  * How a roll-up combines a metric's readings across an area's devices within one time bucket:
@@ -48,6 +50,9 @@ export interface AreaRollupView {
    * areas: then the area paths the answer is limited to (their scope's towns and villages).
    */
   readonly scopedTo: readonly string[] | null;
+  /** The coarsest resolution the roll-up read, and which part of the range came from where (as in the readings API). */
+  readonly resolution: ReadingResolution;
+  readonly sources: readonly ReadingSource[];
   readonly total: RollupSeriesView;
   readonly children: readonly RollupSeriesView[];
 }

@@ -1,3 +1,5 @@
+import type { ReadingResolution } from '@hub/contract';
+
 /**
  * active: provisioned (or approved) and allowed to report. quarantined: an unknown device let in by quarantine mode,
  * waiting for an operator; what it sends is held as dead letters. rejected: an operator turned it away; refused at
@@ -90,16 +92,36 @@ export interface DeviceChange {
 
 export interface ReadingSeries {
   readonly unit: string;
-  /** [bucket start (epoch ms), mean value] in time order. */
+  /** [bucket start (epoch ms), mean value] in time order: the mean of the readings (from aggregates: sum / count). */
   readonly points: [number, number][];
+  /** [bucket start, least reading], [bucket start, greatest reading], [bucket start, number of readings]: same buckets. */
+  readonly min: [number, number][];
+  readonly max: [number, number][];
+  readonly count: [number, number][];
 }
 
-/** GET /api/devices/:id/readings: each metric's means per bucket of `everyMs`. */
+/** Where a part of an answer's range was read from: raw readings, or per-minute or per-hour aggregates. */
+export interface ReadingSource {
+  readonly resolution: ReadingResolution;
+  /** [from, to) in epoch ms. */
+  readonly from: number;
+  readonly to: number;
+}
+
+/** GET /api/devices/:id/readings: each metric's mean, min, max and count per bucket of `everyMs`. */
 export interface DeviceReadings {
   readonly deviceId: string;
   readonly domain: string;
+  /** The range served: widened to whole aggregate buckets when aggregates answer (an hour's aggregate is all or none). */
   readonly from: number;
   readonly to: number;
   readonly everyMs: number;
+  /**
+   * The coarsest resolution the answer used: the hub takes the coarsest whose buckets fit `every` (1h for every ≥ 1h,
+   * 1m for whole minutes) where it is aggregated, and the finer ones (down to raw) for the recent rest; `sources` says
+   * which part came from where.
+   */
+  readonly resolution: ReadingResolution;
+  readonly sources: readonly ReadingSource[];
   readonly metrics: Record<string, ReadingSeries>;
 }

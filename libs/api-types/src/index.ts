@@ -4,6 +4,7 @@
  * only, so the console's bundle can take it (no Node built-ins, no drivers).
  */
 export type { Catalogue, CatalogueDomain, CatalogueMetric, Domain, RejectReason } from '@hub/contract';
+export { READING_RESOLUTIONS, type ReadingResolution } from '@hub/contract';
 export * from './access';
 export * from './areas';
 export * from './alerts';

@@ -6,6 +6,5 @@ export * from './json-input.reader';
 export * from './json-structure';
 export * from './printable-text';
 export * from './prng';
-export * from './package-version';
 export * from './csv-writer';
 export * from './zoned-time';

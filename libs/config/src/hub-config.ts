@@ -10,6 +10,7 @@ import { readStandardsConfig, StandardsConfig } from './standards-config';
 import { MapConfig, readMapConfig } from './map-config';
 import { readReportConfig, ReportConfig } from './report-config';
 import { BackupConfig, PruneConfig, readBackupConfig, readPruneConfig } from './data-lifecycle-config';
+import { readRetentionConfig, RetentionConfig } from './retention-config';
 
 export interface InfluxV1Config {
   readonly api: 'v1';
@@ -89,6 +90,8 @@ export interface HubConfig {
   readonly prune: PruneConfig;
   /** Backups of the embedded database and the configuration: where, how often, how many. */
   readonly backup: BackupConfig;
+  /** How long raw readings and their minute and hour aggregates are kept, and the downsampler's pace (v1). */
+  readonly retention: RetentionConfig;
 }
 
 export class InvalidConfigError extends Error {
@@ -140,7 +143,7 @@ export function readHubConfig(read: ConfigReader): HubConfig {
       api: 'v1',
       url: influxUrl,
       database: read.string('INFLUX_DATABASE', 'county_sensing', 'v1: the database (created at start when missing)'),
-      retentionPolicy: read.optionalString('INFLUX_RETENTION_POLICY', { description: 'v1: retention policy; a wrong one is retried like an outage (InfluxDB answers 500)', default: '(the database\'s default)' }),
+      retentionPolicy: read.optionalString('INFLUX_RETENTION_POLICY', { description: 'v1: retention policy of the raw readings (its duration is HUB_RETENTION_RAW); one the database does not have stops the start', default: '(the database\'s default)' }),
       username: read.optionalString('INFLUX_USERNAME', 'v1: user name'),
       password: read.optionalString('INFLUX_PASSWORD', 'v1: password'),
       timeoutMs,
@@ -210,6 +213,7 @@ export function readHubConfig(read: ConfigReader): HubConfig {
     timeZone: read.timeZone('HUB_TIME_ZONE', "the county's time zone: a day of the readings API's day and week buckets is the county's day, quiet hours without a zone use it, and scheduled reports cover its days, weeks (from Monday) and months"),
     prune: readPruneConfig(read),
     backup: readBackupConfig(read),
+    retention: readRetentionConfig(read),
   };
   // Read after HUB_TIME_ZONE, from which it is derived when unset.
   const config: HubConfig = { ...base, standards: readStandardsConfig(read, base.timeZone) };

@@ -11,3 +11,4 @@ export * from './map-config';
 export * from './report-config';
 export * from './data-lifecycle-config';
 export * from './configured-variables';
+export * from './retention-config';

@@ -5,3 +5,4 @@ export * from './validate-telemetry';
 export * from './catalogue.view';
 export * from './domain-input';
 export * from './standards-profile';
+export * from './resolutions';

@@ -50,6 +50,11 @@ export class InfluxQueryClient {
 
   /** Series of every statement, in order. POST, because 1.x refuses CREATE/DROP/ALTER over GET. */
   async query(influxql: string): Promise<InfluxSeries[]> {
+    return (await this.queryEach(influxql)).flat();
+  }
+
+  /** Several `;`-separated statements in one request: the series of each statement apart, in statement order. */
+  async queryEach(influxql: string): Promise<InfluxSeries[][]> {
     let body: unknown;
     try {
       ({ body } = await this.http.request('POST', this.path, new URLSearchParams({ q: influxql }).toString(), FORM_HEADERS));
@@ -57,7 +62,7 @@ export class InfluxQueryClient {
       const failure = describeInfluxFailure(error);
       throw new InfluxQueryError(`query to ${this.http.url} failed: ${failure.summary}`, failure.serverMessage, failure.statusCode, { cause: error });
     }
-    return parseQueryResponse(body);
+    return parseStatementResults(body);
   }
 
   /**
@@ -121,12 +126,19 @@ function seriesOfLine(line: Buffer): InfluxSeries[] {
 
 /** Flattens `{"results":[{"series":[...]}]}`; throws on a top-level or per-statement `error`. */
 export function parseQueryResponse(body: unknown): InfluxSeries[] {
+  return parseStatementResults(body).flat();
+}
+
+/** `{"results":[…]}` as the series of each statement, in statement order; throws on any `error`. */
+export function parseStatementResults(body: unknown): InfluxSeries[][] {
   if (!isRecord(body) || (body.error === undefined && !Array.isArray(body.results))) {
     throw new InfluxQueryError(`unexpected /query response: ${JSON.stringify(body)?.slice(0, 200)}`);
   }
   if (typeof body.error === 'string') throw new InfluxQueryError(`query failed: ${body.error}`, body.error);
-  const series: InfluxSeries[] = [];
+  const statements: InfluxSeries[][] = [];
   for (const result of body.results as unknown[]) {
+    const series: InfluxSeries[] = [];
+    statements.push(series);
     if (!isRecord(result)) continue;
     if (typeof result.error === 'string') {
       throw new InfluxQueryError(`statement ${String(result.statement_id)} failed: ${result.error}`, result.error);
@@ -142,7 +154,7 @@ export function parseQueryResponse(body: unknown): InfluxSeries[] {
       });
     }
   }
-  return series;
+  return statements;
 }
 
 /** `"name"` for InfluxQL identifiers (databases, measurements, tag keys); `\` and `"` escaped. */

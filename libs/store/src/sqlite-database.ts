@@ -534,6 +534,20 @@ export const MIGRATIONS: readonly string[] = [
    );
    CREATE UNIQUE INDEX report_runs_period ON report_runs (definition_id, period_start);
    CREATE INDEX report_runs_created ON report_runs (created_at, id);`,
+  // Downsampling (issue 19 point 1): how far each aggregate resolution is aggregated (every bucket before until_ms),
+  // and the buckets before it that got late readings and wait to be aggregated again. version grows with each new
+  // late reading, so a bucket marked again while it is being re-aggregated is not cleared by that run.
+  `CREATE TABLE downsample_watermarks (
+     resolution TEXT PRIMARY KEY,
+     until_ms INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE TABLE downsample_dirty (
+     resolution TEXT NOT NULL,
+     bucket_ms INTEGER NOT NULL,
+     version INTEGER NOT NULL,
+     PRIMARY KEY (resolution, bucket_ms)
+   ) WITHOUT ROWID;`,
 ];
 
 /**

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ROLLUP_AGGREGATES, type AreaRollupView, type RollupAggregate, type RollupPointView, type RollupSeriesView } from '@hub/api-types';
+import { READING_RESOLUTIONS, ROLLUP_AGGREGATES, type AreaRollupView, type ReadingResolution, type RollupAggregate, type RollupPointView, type RollupSeriesView } from '@hub/api-types';
+import { ReadingSourceDto } from '../devices/device-readings.dto';
 
 /** OpenAPI schema of a roll-up. Documentation only; each `implements` its @hub/api-types shape so the two cannot drift. */
 export class RollupPointDto implements RollupPointView {
@@ -37,6 +38,10 @@ export class AreaRollupDto implements AreaRollupView {
   to!: string;
   @ApiProperty({ type: [String], nullable: true, description: 'The county for a town- or village-scoped caller: the areas the answer is limited to; null when it covers the whole area' })
   scopedTo!: string[] | null;
+  @ApiProperty({ enum: READING_RESOLUTIONS, description: 'The coarsest stored resolution the roll-up read: 1h aggregates for whole-hour buckets, 1m for whole minutes, raw otherwise; from and to are widened to its buckets' })
+  resolution!: ReadingResolution;
+  @ApiProperty({ type: [ReadingSourceDto], description: 'Which part of the range came from which resolution (aggregates, then raw readings for the recent rest)' })
+  sources!: ReadingSourceDto[];
   @ApiProperty({ type: RollupSeriesDto, description: 'The whole area' })
   total!: RollupSeriesDto;
   @ApiProperty({ type: [RollupSeriesDto], description: 'The county’s towns or the town’s villages ([] for a village)' })

@@ -6,6 +6,7 @@ import { InfluxQueryClient, type InfluxSeries } from '@hub/influx';
 import { AREA_DIRECTORY, RegistryAreaDirectory, type AreaDirectory } from './area-directory';
 import { AreaRollupController } from './area-rollup.controller';
 import { AreaRollupService } from './area-rollup.service';
+import { DownsamplingService } from '../retention/downsampling.service';
 
 export const AREA_ROLLUP_CONTROLLERS = [AreaRollupController];
 
@@ -15,8 +16,9 @@ export function areaRollupProviders(config: HubConfig): Provider[] {
     { provide: AREA_DIRECTORY, useFactory: (areas: AreasService): AreaDirectory => new RegistryAreaDirectory(areas), inject: [AreasService] },
     {
       provide: AreaRollupService,
-      useFactory: (influx: InfluxQueryClient, catalogue: LiveCatalogue, areas: AreaDirectory) => new AreaRollupService({ query: (influxql) => queryOr503(influx, influxql), catalogue, areas, timeZone: config.timeZone }),
-      inject: [InfluxQueryClient, LiveCatalogue, AREA_DIRECTORY],
+      useFactory: (influx: InfluxQueryClient, catalogue: LiveCatalogue, areas: AreaDirectory, stored: DownsamplingService) =>
+        new AreaRollupService({ query: (influxql) => queryOr503(influx, influxql), catalogue, areas, timeZone: config.timeZone, stored }),
+      inject: [InfluxQueryClient, LiveCatalogue, AREA_DIRECTORY, DownsamplingService],
     },
   ];
 }

@@ -55,11 +55,38 @@ describe('AreaRollupService', () => {
       from: '2026-12-01T08:00:00.000Z',
       to: '2026-12-01T09:00:00.000Z',
       scopedTo: null,
+      resolution: 'raw',
+      sources: [{ resolution: 'raw', from: Date.parse('2026-12-01T08:00:00.000Z'), to: Date.parse('2026-12-01T09:00:00.000Z') }],
       total: { area: '', points: [{ t: '2026-12-01T08:00:00.000Z', value: 42.5, devices: 2 }] },
       children: ['Ashford', 'Brookfield', 'Castleton'].map((area) => ({ area, points: [{ t: '2026-12-01T08:00:00.000Z', value: area === 'Brookfield' ? 42.5 : null, devices: area === 'Brookfield' ? 2 : 0 }] })),
     });
     expect(statements).toHaveLength(1);
     expect(statements[0]).toMatch(/^SELECT sum\("v"\).* GROUP BY time\(3600000ms\), "town" fill\(null\)$/);
+  });
+
+  it('reads the hour aggregates where they are complete, raw readings after, and says so, still in one statement', async () => {
+    const aggregated = new AreaRollupService({
+      query: async (influxql) => {
+        statements.push(influxql);
+        return answer;
+      },
+      catalogue: MetricCatalogue.BUILT_IN,
+      areas: new RegistryAreaDirectory({ find: (path) => AREAS.find((area) => area.path === path), towns: () => [], villagesOf: () => [] }),
+      timeZone: 'Asia/Shanghai',
+      stored: { aggregatedUntil: { '1m': Date.parse('2026-12-01T09:40:00Z'), '1h': Date.parse('2026-12-01T09:00:00Z') }, rawPolicy: 'autogen', backfillPolicy: 'hub_backfill' },
+      now: () => NOW,
+    });
+    const view = await aggregated.rollup(county, '', { ...FLOW, from: Date.parse('2026-12-01T07:30:00Z'), to: NOW });
+    expect([view.from, view.to, view.resolution]).toEqual(['2026-12-01T07:00:00.000Z', '2026-12-01T10:00:00.000Z', '1h']);
+    expect(view.sources).toEqual([
+      { resolution: '1h', from: Date.parse('2026-12-01T07:00:00Z'), to: Date.parse('2026-12-01T09:00:00Z') },
+      { resolution: '1m', from: Date.parse('2026-12-01T09:00:00Z'), to: Date.parse('2026-12-01T09:40:00Z') },
+      { resolution: 'raw', from: Date.parse('2026-12-01T09:40:00Z'), to: NOW },
+    ]);
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toContain('FROM "hub_1h"."water"');
+    expect(statements[0]).toContain('FROM "hub_1m"."water"');
+    expect(statements[0]).toContain('FROM "autogen"."water", "hub_backfill"."water"');
   });
 
   it('defaults to the last hour before now, in 10 s buckets', async () => {

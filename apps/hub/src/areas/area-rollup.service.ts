@@ -4,6 +4,7 @@ import { formatDuration, quoted } from '@hub/common';
 import type { CatalogueSource } from '@hub/contract';
 import type { InfluxSeries } from '@hub/influx';
 import { planBuckets, type BucketRequest } from '../devices/reading-buckets';
+import { planResolution, type RawPolicies, type StoredResolutions } from '../devices/reading-resolution';
 import type { AreaDirectory } from './area-directory';
 import { AREA_PATH_RULE, describeArea, formatAreaPath, parseAreaPath, scopeAreas, scopeCoversArea, scopeTouchesArea } from './area-path';
 import { AreaNotFoundError, RollupRequestError } from './area-rollup.errors';
@@ -30,6 +31,8 @@ export interface AreaRollupDeps {
   readonly areas: AreaDirectory;
   /** HUB_TIME_ZONE: whole-day and whole-week buckets are the county's. */
   readonly timeZone: string;
+  /** What is aggregated (the coarsest resolution that serves the buckets is read); absent: raw readings only. */
+  readonly stored?: StoredResolutions & RawPolicies;
   readonly now?: () => number;
 }
 
@@ -68,17 +71,23 @@ export class AreaRollupService {
       return childArea !== undefined && scopeTouchesArea(scope, childArea);
     });
 
-    const series = await this.deps.query(rollupInfluxQl({ domain, metric, agg, area, limitTo, buckets, timeZone: this.deps.timeZone }));
+    const { stored } = this.deps;
+    const plan = planResolution(buckets, stored ?? { aggregatedUntil: { '1m': null, '1h': null } }, this.deps.timeZone);
+    const series = await this.deps.query(
+      rollupInfluxQl({ domain, metric, agg, area, limitTo, buckets: plan, sources: plan.sources, policies: stored, timeZone: this.deps.timeZone }),
+    );
     return {
       area: formatAreaPath(area),
       domain,
       metric,
       unit,
       agg,
-      every: formatDuration(buckets.everyMs),
-      from: new Date(buckets.from).toISOString(),
-      to: new Date(buckets.to).toISOString(),
+      every: formatDuration(plan.everyMs),
+      from: new Date(plan.from).toISOString(),
+      to: new Date(plan.to).toISOString(),
       scopedTo: limitTo === null ? null : limitTo.map(formatAreaPath),
+      resolution: plan.resolution,
+      sources: plan.sources,
       ...rollupFromSeries(series, agg, area, children),
     };
   }

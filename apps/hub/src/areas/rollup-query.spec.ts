@@ -64,4 +64,40 @@ describe('rollupInfluxQl', () => {
     const query = rollupInfluxQl({ ...base, domain: 'flood', metric: 'river_level_m', area: { level: 'town', town: "O'Brien\\Ford" } });
     expect(query).toContain(`SELECT mean("river_level_m") AS "v" FROM "flood" WHERE ${TIME} AND "town" = 'O\\'Brien\\\\Ford' GROUP BY`);
   });
+
+  it('reads the stored aggregates when one resolution serves it all: sum of sums over sum of counts for a device’s mean', () => {
+    const sources = [{ resolution: '1h' as const, from: FROM, to: FROM + 2 * HOUR }];
+    expect(rollupInfluxQl({ ...base, sources, policies: { rawPolicy: 'autogen', backfillPolicy: 'hub_backfill' } })).toBe(
+      `SELECT sum("v") AS "value", count("v") AS "devices" FROM (` +
+        `SELECT sum("sum_flow_m3h") / sum("count_flow_m3h") AS "v" FROM "hub_1h"."water" WHERE ${TIME} GROUP BY time(3600000ms), "device_id", "town" fill(none)` +
+        `) WHERE ${TIME} GROUP BY time(3600000ms), "town" fill(null)`,
+    );
+    const inner = (agg: RollupQuery['agg']): string => /FROM \(SELECT (.*) FROM "hub_1h"/.exec(rollupInfluxQl({ ...base, agg, sources }))![1];
+    expect(inner('mean')).toBe(`sum("sum_flow_m3h") AS "s", sum("count_flow_m3h") AS "n"`);
+    expect(inner('min')).toBe(`min("min_flow_m3h") AS "v"`);
+    expect(inner('max')).toBe(`max("max_flow_m3h") AS "v"`);
+    expect(inner('count')).toBe(`sum("count_flow_m3h") AS "n"`);
+  });
+
+  it('merges each device’s parts from every source in the inner query, still one statement', () => {
+    const MID = FROM + HOUR + 30 * 60_000;
+    const sources = [
+      { resolution: '1m' as const, from: FROM, to: MID },
+      { resolution: 'raw' as const, from: MID, to: FROM + 2 * HOUR },
+    ];
+    const group = `GROUP BY time(3600000ms), "device_id", "town" fill(none)`;
+    expect(rollupInfluxQl({ ...base, agg: 'mean', sources, policies: { rawPolicy: 'autogen', backfillPolicy: 'hub_backfill' } })).toBe(
+      `SELECT sum("s") AS "sum", sum("n") AS "readings", count("n") AS "devices" FROM (` +
+        `SELECT sum("s") AS "s", sum("n") AS "n" FROM ` +
+        `(SELECT sum("sum_flow_m3h") AS "s", sum("count_flow_m3h") AS "n" FROM "hub_1m"."water" WHERE time >= ${FROM}ms AND time < ${MID}ms ${group}), ` +
+        `(SELECT sum("flow_m3h") AS "s", count("flow_m3h") AS "n" FROM "autogen"."water", "hub_backfill"."water" WHERE time >= ${MID}ms AND time < ${FROM + 2 * HOUR}ms ${group}) ` +
+        `WHERE ${TIME} ${group}` +
+        `) WHERE ${TIME} GROUP BY time(3600000ms), "town" fill(null)`,
+    );
+    const middle = (agg: RollupQuery['agg']): string => /FROM \(SELECT (.*?) FROM \(SELECT (.*?) FROM "hub_1m"/.exec(rollupInfluxQl({ ...base, agg, sources }))!.slice(1).join(' | ');
+    expect(middle('sum')).toBe(`sum("s") / sum("n") AS "v" | sum("sum_flow_m3h") AS "s", sum("count_flow_m3h") AS "n"`);
+    expect(middle('min')).toBe(`min("lo") AS "v" | min("min_flow_m3h") AS "lo"`);
+    expect(middle('max')).toBe(`max("hi") AS "v" | max("max_flow_m3h") AS "hi"`);
+    expect(middle('count')).toBe(`sum("n") AS "n" | sum("count_flow_m3h") AS "n"`);
+  });
 });

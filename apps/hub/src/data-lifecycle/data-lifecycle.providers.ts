@@ -1,7 +1,7 @@
 import { Logger, Provider } from '@nestjs/common';
 import { ResolvedAlertPruner } from '@hub/alerts';
 import { CommandRepository } from '@hub/commands';
-import { packageVersion } from '@hub/common';
+import { packageVersion } from '@hub/store';
 import { configuredVariables, type HubConfig } from '@hub/config';
 import { DeadLetterRepository } from '@hub/pipeline';
 import { AuditLogRepository, type SqliteDatabase } from '@hub/store';

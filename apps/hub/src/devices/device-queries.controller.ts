@@ -1,6 +1,6 @@
 import { DOMAIN_API_DOC, DomainQuery } from '../catalogue/domain-query.pipe';
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiForbiddenResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiExtraModels, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@hub/access';
 import type { Domain } from '@hub/contract';
 import { DeviceQueryService, type DeviceView, DEVICE_STATUSES } from '@hub/devices';
@@ -9,6 +9,7 @@ import { deviceIdParam } from '../http/query-params';
 import { DEVICE_ID, durationQuery, enumQuery, PLAIN, TIME } from '../http/query-pipes';
 import type { DeviceReadings } from '@hub/api-types';
 import { ReadingsService } from './readings.service';
+import { DeviceReadingsDto, ReadingSeriesDto } from './device-readings.dto';
 
 const STATUS_FILTERS = [...DEVICE_STATUSES, 'unregistered'] as const;
 
@@ -51,7 +52,9 @@ export class DeviceQueriesController {
   }
 
   @Get(':id/readings')
-  @ApiOperation({ summary: 'Readings from InfluxDB by event time, averaged per `every` bucket' })
+  @ApiOperation({ summary: 'Readings from InfluxDB by event time: mean, min, max and count per `every` bucket, from the coarsest stored resolution that serves the buckets (`resolution`, `sources`)' })
+  @ApiExtraModels(ReadingSeriesDto)
+  @ApiOkResponse({ type: DeviceReadingsDto })
   @ApiQuery({ name: 'from', required: false, description: 'Epoch ms or ISO-8601; default to - 1h' })
   @ApiQuery({ name: 'to', required: false, description: 'Epoch ms or ISO-8601; default now' })
   @ApiQuery({ name: 'every', required: false, description: 'Bucket size such as 10s, 1m, 1h; default chosen for ~720 points' })

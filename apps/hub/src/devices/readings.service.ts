@@ -1,10 +1,13 @@
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import type { HubConfig } from '@hub/config';
 import { LiveCatalogue } from '@hub/catalogue';
-import type { DeviceReadings, ReadingSeries } from '@hub/api-types';
-import { InfluxQueryClient, quoteIdentifier, quoteString } from '@hub/influx';
+import type { DeviceReadings } from '@hub/api-types';
+import { InfluxQueryClient } from '@hub/influx';
 import { HUB_CONFIG } from '../hub.tokens';
-import { bucketZone, planBuckets, timeBuckets } from './reading-buckets';
+import { DownsamplingService } from '../retention/downsampling.service';
+import { planBuckets } from './reading-buckets';
+import { planResolution } from './reading-resolution';
+import { readingsFromResults, readingsInfluxQl } from './readings-query';
 
 /** A chart of one device's metric shows at most this many points. */
 const MAX_POINTS = 10_000;
@@ -14,38 +17,27 @@ export class ReadingsService {
   constructor(
     private readonly influx: InfluxQueryClient,
     private readonly catalogue: LiveCatalogue,
+    private readonly stored: DownsamplingService,
     @Inject(HUB_CONFIG) private readonly config: Pick<HubConfig, 'timeZone'>,
   ) {}
 
-  /** A device's readings from InfluxDB, averaged into `every`-sized buckets by event time (server-side). */
+  /**
+   * A device's readings from InfluxDB by event time, per `every`-sized bucket (server-side): mean, min, max and count,
+   * from the coarsest stored resolution that serves the buckets (reading-resolution.ts), in one request.
+   */
   async readings(device: { readonly deviceId: string; readonly domain: string }, range: { from?: number; to?: number; everyMs?: number }): Promise<DeviceReadings> {
     const { deviceId } = device;
-    const { from, to, everyMs } = planBuckets(range, { max: MAX_POINTS, noun: 'points per metric' });
-
-    const query =
-      `SELECT mean(*) FROM ${quoteIdentifier(device.domain)} WHERE "device_id" = ${quoteString(deviceId)} ` +
-      `AND time >= ${from}ms AND time < ${to}ms GROUP BY ${timeBuckets(everyMs)} fill(none)${bucketZone(everyMs, this.config.timeZone)}`;
-    let series;
+    const plan = planResolution(planBuckets(range, { max: MAX_POINTS, noun: 'points per metric' }), this.stored, this.config.timeZone);
+    const query = readingsInfluxQl({ domain: device.domain, deviceId, plan, policies: this.stored, timeZone: this.config.timeZone });
+    let results;
     try {
-      series = await this.influx.query(query);
+      results = await this.influx.queryEach(query);
     } catch (error) {
       throw new ServiceUnavailableException(`InfluxDB query failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
-
     const catalogue = this.catalogue.current();
-    const metrics: Record<string, ReadingSeries> = {};
-    for (const { columns, values } of series) {
-      columns.forEach((column, index) => {
-        if (index === 0 || !column.startsWith('mean_')) return;
-        const name = column.slice('mean_'.length);
-        const points: [number, number][] = [];
-        for (const row of values) {
-          const value = row[index];
-          if (typeof value === 'number') points.push([Number(row[0]), value]);
-        }
-        metrics[name] = { unit: catalogue.metricSpec(device.domain, name)?.unit ?? '', points };
-      });
-    }
-    return { deviceId, domain: device.domain, from, to, everyMs, metrics };
+    const { from, to, everyMs, resolution, sources } = plan;
+    const metrics = readingsFromResults(results, sources, (name) => catalogue.metricSpec(device.domain, name)?.unit ?? '');
+    return { deviceId, domain: device.domain, from, to, everyMs, resolution, sources, metrics };
   }
 }

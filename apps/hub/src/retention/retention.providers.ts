@@ -1,0 +1,31 @@
+import type { Provider } from '@nestjs/common';
+import type { HubConfig } from '@hub/config';
+import { createLineSink, InfluxV1LineSink, type LineSink } from '@hub/influx';
+import { BACKFILL_POLICY, DownsampleStateRepository, DownsamplingLineSink, LateReadingWatch } from '@hub/pipeline';
+import type { SqliteDatabase } from '@hub/store';
+import { LINE_SINK, SQLITE_DATABASE } from '../hub.tokens';
+import { DownsampleMetrics } from './downsample-metrics';
+import { DownsamplingService } from './downsampling.service';
+
+/**
+ * Retention and downsampling: the downsampler's state in SQLite, the watch it shares with the write path, and the
+ * write path itself (LINE_SINK), which with InfluxDB v1 sends readings older than the raw period to the backfill
+ * policy and marks the minutes of late readings.
+ */
+export function retentionProviders(config: HubConfig): Provider[] {
+  return [
+    { provide: DownsampleStateRepository, useFactory: (db: SqliteDatabase) => new DownsampleStateRepository(db), inject: [SQLITE_DATABASE] },
+    { provide: LateReadingWatch, useFactory: (state: DownsampleStateRepository) => new LateReadingWatch(state), inject: [DownsampleStateRepository] },
+    {
+      provide: LINE_SINK,
+      useFactory: (watch: LateReadingWatch): LineSink => {
+        const sink = createLineSink(config.influx);
+        if (config.influx.api !== 'v1') return sink;
+        return new DownsamplingLineSink(sink, new InfluxV1LineSink({ ...config.influx, retentionPolicy: BACKFILL_POLICY }), watch);
+      },
+      inject: [LateReadingWatch],
+    },
+    DownsamplingService,
+    DownsampleMetrics,
+  ];
+}
