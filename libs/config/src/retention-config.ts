@@ -35,7 +35,7 @@ export function readRetentionConfig(read: ConfigReader): RetentionConfig {
     return ms;
   };
   const keepMs = {
-    raw: period('HUB_RETENTION_RAW', '30d', 'v1: raw readings are kept this long (the write retention policy\'s duration); a shorter value than InfluxDB holds needs HUB_RETENTION_CONFIRM'),
+    raw: period('HUB_RETENTION_RAW', '35d', 'v1: raw readings are kept this long (the write retention policy\'s duration); a shorter value than InfluxDB holds needs HUB_RETENTION_CONFIRM. Monthly reports read raw readings: keep it above 31 days plus the longest outage after which reports should still catch up (the default leaves 4 days)'),
     '1m': period('HUB_RETENTION_MINUTE', '396d', 'v1: per-minute aggregates (sum, count, min, max of every metric) are kept this long, ~13 months by default'),
     '1h': period('HUB_RETENTION_HOURLY', '3653d', 'v1: per-hour aggregates are kept this long, 10 years by default'),
   };

@@ -83,7 +83,7 @@ describe('report figures', () => {
 });
 
 describe('report queries', () => {
-  const selection = { domain: 'water', area: { level: 'town', town: "O'Hara" } as const, start: 1000, end: 2000 };
+  const selection = { domain: 'water', area: { level: 'town', town: "O'Hara" } as const, start: 1000, end: 2000, rawPolicy: null };
 
   it('asks one statement per metric, per device inside and over the area outside, with the area’s tags quoted', () => {
     expect(metricSummaryInfluxQl(selection, 'flow_m3h')).toBe(
@@ -93,6 +93,16 @@ describe('report queries', () => {
     );
     expect(silencesInfluxQl(selection)).toBe(`SELECT max(*) FROM (SELECT elapsed(*, 1ms) FROM "water" WHERE time >= 1000ms AND time < 2000ms AND "town" = 'O\\'Hara' GROUP BY "device_id") WHERE time >= 1000ms AND time < 2000ms GROUP BY "device_id"`);
     expect(edgesInfluxQl(selection, ['a', 'b']).split('; ').map((statement) => statement.slice(0, 16))).toEqual(['SELECT first("a"', 'SELECT last("a")', 'SELECT first("b"', 'SELECT last("b")']);
+  });
+
+  it('reads raw readings in the policy the hub writes them to when INFLUX_RETENTION_POLICY names one', () => {
+    const named = { ...selection, rawPolicy: 'raw "30d"' };
+    expect(metricSummaryInfluxQl(named, 'flow_m3h')).toContain(`FROM "raw \\"30d\\""."water" WHERE`);
+    expect(silencesInfluxQl(named)).toContain(`SELECT elapsed(*, 1ms) FROM "raw \\"30d\\""."water" WHERE`);
+    expect(edgesInfluxQl(named, ['a'])).toBe(
+      `SELECT first("a") FROM "raw \\"30d\\""."water" WHERE time >= 1000ms AND time < 2000ms AND "town" = 'O\\'Hara' GROUP BY "device_id"; ` +
+        `SELECT last("a") FROM "raw \\"30d\\""."water" WHERE time >= 1000ms AND time < 2000ms AND "town" = 'O\\'Hara' GROUP BY "device_id"`,
+    );
   });
 
   it('reads a summary, and none when nothing was read', () => {

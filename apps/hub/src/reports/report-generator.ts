@@ -23,6 +23,8 @@ export interface ReportGeneratorDeps {
   /** One InfluxQL request (several statements may be joined by `;`). */
   readonly query: (influxql: string) => Promise<InfluxSeries[]>;
   readonly alerts: (area: { town: string | null; village: string | null }, domain: string | null, start: number, end: number) => ReportedAlert[];
+  /** The retention policy of raw readings as set up at start (INFLUX_RETENTION_POLICY); null or absent: the database's default. */
+  readonly rawPolicy?: () => string | null;
 }
 
 /**
@@ -42,7 +44,7 @@ export class ReportGenerator {
     const availability: DomainAvailability[] = [];
     const metrics: MetricFigures[] = [];
     for (const domain of domains) {
-      const selection: ReportSelection = { domain, area, start: period.start, end: period.end };
+      const selection: ReportSelection = { domain, area, start: period.start, end: period.end, rawPolicy: this.deps.rawPolicy?.() ?? null };
       const names = catalogue.metricNames(domain);
       const devices = registered.filter((device) => device.domain === domain);
       const [edges, silences] = names.length === 0 ? [[], []] : [await this.deps.query(edgesInfluxQl(selection, names)), await this.deps.query(silencesInfluxQl(selection))];

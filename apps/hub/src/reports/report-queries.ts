@@ -9,6 +9,14 @@ export interface ReportSelection {
   readonly area: AreaPath;
   readonly start: number;
   readonly end: number;
+  /** The retention policy raw readings are written to (INFLUX_RETENTION_POLICY); null: the database's default. */
+  readonly rawPolicy: string | null;
+}
+
+/** The domain's raw readings: a report reads them as sent, in the policy the hub writes them to. */
+function rawMeasurementOf(selection: ReportSelection): string {
+  const measurement = quoteIdentifier(selection.domain);
+  return selection.rawPolicy === null ? measurement : `${quoteIdentifier(selection.rawPolicy)}.${measurement}`;
 }
 
 function whereOf(selection: ReportSelection): string {
@@ -23,7 +31,7 @@ function whereOf(selection: ReportSelection): string {
 export function metricSummaryInfluxQl(selection: ReportSelection, metric: string): string {
   const field = quoteIdentifier(metric);
   const where = whereOf(selection);
-  const inner = `SELECT sum(${field}) AS "s", count(${field}) AS "n", min(${field}) AS "lo", max(${field}) AS "hi", mean(${field}) AS "m" FROM ${quoteIdentifier(selection.domain)} WHERE ${where} GROUP BY "device_id"`;
+  const inner = `SELECT sum(${field}) AS "s", count(${field}) AS "n", min(${field}) AS "lo", max(${field}) AS "hi", mean(${field}) AS "m" FROM ${rawMeasurementOf(selection)} WHERE ${where} GROUP BY "device_id"`;
   return `SELECT sum("s") AS "sum", sum("n") AS "readings", min("lo") AS "min", max("hi") AS "max", sum("m") AS "means", count("n") AS "devices" FROM (${inner}) WHERE time >= ${selection.start}ms AND time < ${selection.end}ms`;
 }
 
@@ -44,7 +52,7 @@ export function summaryFromSeries(series: readonly InfluxSeries[]): MetricSummar
  * every reading has exactly the gaps of its readings, and one sent less often only longer ones).
  */
 export function silencesInfluxQl(selection: ReportSelection): string {
-  const inner = `SELECT elapsed(*, 1ms) FROM ${quoteIdentifier(selection.domain)} WHERE ${whereOf(selection)} GROUP BY "device_id"`;
+  const inner = `SELECT elapsed(*, 1ms) FROM ${rawMeasurementOf(selection)} WHERE ${whereOf(selection)} GROUP BY "device_id"`;
   return `SELECT max(*) FROM (${inner}) WHERE time >= ${selection.start}ms AND time < ${selection.end}ms GROUP BY "device_id"`;
 }
 
@@ -54,7 +62,7 @@ export function silencesInfluxQl(selection: ReportSelection): string {
  */
 export function edgesInfluxQl(selection: ReportSelection, metrics: readonly string[]): string {
   const where = whereOf(selection);
-  const from = quoteIdentifier(selection.domain);
+  const from = rawMeasurementOf(selection);
   return metrics
     .flatMap((metric) => [`SELECT first(${quoteIdentifier(metric)}) FROM ${from} WHERE ${where} GROUP BY "device_id"`, `SELECT last(${quoteIdentifier(metric)}) FROM ${from} WHERE ${where} GROUP BY "device_id"`])
     .join('; ');

@@ -11,6 +11,7 @@ import { AREA_DIRECTORY, type AreaDirectory } from '../areas/area-directory';
 import { parseAreaPath } from '../areas/area-path';
 import { ContactPointRepository } from '../contact-points/contact-point.repository';
 import { SQLITE_DATABASE } from '../hub.tokens';
+import { DownsamplingService } from '../retention/downsampling.service';
 import { ReportGenerator } from './report-generator';
 import { ReportRunner } from './report-runner';
 import { ReportRepository } from './report.repository';
@@ -26,9 +27,11 @@ export function reportProviders(config: HubConfig): Provider[] {
     { provide: ReportRepository, useFactory: (db: SqliteDatabase) => new ReportRepository(db), inject: [SQLITE_DATABASE] },
     {
       provide: ReportRunner,
-      useFactory: (repository: ReportRepository, registry: DeviceRegistryService, catalogue: LiveCatalogue, influx: InfluxQueryClient, points: ContactPointRepository, sender: ContactPointSender, metrics: Registry) => {
+      useFactory: (repository: ReportRepository, registry: DeviceRegistryService, catalogue: LiveCatalogue, influx: InfluxQueryClient, points: ContactPointRepository, sender: ContactPointSender, metrics: Registry, stored: DownsamplingService) => {
         const counter = new Counter({ name: 'hub_reports_total', help: 'Scheduled and manual reports: made, failed (retried at the next check), emails delivered and delivery failures', labelNames: ['event'], registers: [metrics] });
-        const generator = new ReportGenerator({ devices: () => registry.list(), catalogue, query: (influxql) => queryOr503(influx, influxql), alerts: (area, domain, start, end) => repository.alerts(area, domain, start, end) });
+        const generator = new ReportGenerator({ devices: () => registry.list(), catalogue, query: (influxql) => queryOr503(influx, influxql), alerts: (area, domain, start, end) => repository.alerts(area, domain, start, end),
+          rawPolicy: () => stored.rawPolicy,
+        });
         return new ReportRunner({
           repository,
           figures: (spec, period) => generator.figures(spec, period),
@@ -40,7 +43,7 @@ export function reportProviders(config: HubConfig): Provider[] {
           count: (event) => counter.inc({ event }),
         });
       },
-      inject: [ReportRepository, DeviceRegistryService, LiveCatalogue, InfluxQueryClient, ContactPointRepository, ContactPointSender, Registry],
+      inject: [ReportRepository, DeviceRegistryService, LiveCatalogue, InfluxQueryClient, ContactPointRepository, ContactPointSender, Registry, DownsamplingService],
     },
     {
       provide: ReportsService,
