@@ -27,7 +27,9 @@ describe('operator console: reports (real browser, service, influxd)', () => {
 
   beforeAll(async () => {
     influxd = await InfluxdProcess.start();
-    hub = await HubProcess.start({ INFLUX_URL: influxd.url, INFLUX_DATABASE: 'console_reports', HUB_ALERT_DEFAULT_RULES: 'off', HUB_TIME_ZONE: 'Asia/Shanghai', HUB_REPORTS_CHECK_INTERVAL: '1s' });
+    // Last month's readings are written straight into influxd: keep raw readings longer than the default 35 days,
+    // which on some dates of the month would make InfluxDB refuse the month's first days.
+    hub = await HubProcess.start({ INFLUX_URL: influxd.url, INFLUX_DATABASE: 'console_reports', HUB_ALERT_DEFAULT_RULES: 'off', HUB_RETENTION_RAW: '90d', HUB_TIME_ZONE: 'Asia/Shanghai', HUB_REPORTS_CHECK_INTERVAL: '1s' });
     expect((await hub.request('POST', '/api/devices', { deviceId: 'ash-1', domain: 'water', town: 'Ashford' })).status).toBe(201);
     expect((await hub.request('POST', '/api/devices', { deviceId: 'brk-1', domain: 'water', town: 'Brookfield' })).status).toBe(201);
     await createOperator(hub, ADMIN);

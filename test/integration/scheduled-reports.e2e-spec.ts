@@ -172,7 +172,9 @@ describe('scheduled reports (real service, real influxd, real SMTP)', () => {
 
   beforeAll(async () => {
     [influxd, smtp] = await Promise.all([InfluxdProcess.start(), SmtpSinkProcess.start()]);
-    hub = await HubProcess.start({ INFLUX_URL: influxd.url, INFLUX_DATABASE: DATABASE, HUB_ALERT_DEFAULT_RULES: 'off', HUB_TIME_ZONE: 'Asia/Shanghai', HUB_REPORTS_CHECK_INTERVAL: '1s', HUB_PUBLIC_URL: 'https://hub.county.example' });
+    // Last month's readings are written straight into influxd: keep raw readings longer than the default 35 days,
+    // which on some dates of the month would make InfluxDB refuse the month's first days.
+    hub = await HubProcess.start({ INFLUX_URL: influxd.url, INFLUX_DATABASE: DATABASE, HUB_ALERT_DEFAULT_RULES: 'off', HUB_RETENTION_RAW: '90d', HUB_TIME_ZONE: 'Asia/Shanghai', HUB_REPORTS_CHECK_INTERVAL: '1s', HUB_PUBLIC_URL: 'https://hub.county.example' });
     for (const device of DEVICES) expect((await hub.request('POST', '/api/devices', device)).status).toBe(201);
     const lines = SENT.map((entry) => {
       const fields = [entry.flow === undefined ? null : `flow_m3h=${entry.flow}`, entry.pressure === undefined ? null : `pressure_kpa=${entry.pressure}`].filter((field) => field !== null);
