@@ -14,10 +14,14 @@ const VILLAGES = ['东街村', '西关村'] as const;
 const DEVICES = 200;
 const READINGS_PER_DEVICE = 10_000;
 const INTERVAL_MS = 15_000;
-/** 2026-11-01T00:00Z, a whole hour: reading i of device d is at BASE + i·15 s + d ms. */
-const BASE = Date.UTC(2026, 10, 1);
-const END = BASE + READINGS_PER_DEVICE * INTERVAL_MS;
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/**
+ * UTC midnight three days ago, a whole hour: reading i of device d is at BASE + i·15 s + d ms, all of them ~42 hours
+ * and well inside the raw period (HUB_RETENTION_RAW, 30 days), which InfluxDB would refuse older points for.
+ */
+const BASE = Math.floor(Date.now() / DAY) * DAY - 3 * DAY;
+const END = BASE + READINGS_PER_DEVICE * INTERVAL_MS;
 /** Asia/Shanghai: +08:00 all year. */
 const SHANGHAI = 8 * HOUR;
 /** The stated bound (docs/performance.md, Exports): the service's RSS grows by less than this while it streams 2 million rows. */
@@ -87,17 +91,9 @@ describe('CSV exports (real service, real influxd, 2 million readings)', () => {
 
   beforeAll(async () => {
     influxd = await InfluxdProcess.start();
-    hub = await HubProcess.start({ INFLUX_URL: influxd.url, INFLUX_DATABASE: DATABASE, HUB_WRITE_FLUSH_INTERVAL: '20ms', HUB_ALERT_DEFAULT_RULES: 'off', HUB_TIME_ZONE: 'Asia/Shanghai' });
-    const areas = await fetch(`${hub.httpUrl}/api/areas/import`, {
-      method: 'POST',
-      headers: { ...hub.adminHeaders, 'content-type': 'text/csv' },
-      body: `town,village\n${TOWN},${VILLAGES[0]}\n${TOWN},${VILLAGES[1]}\n南关镇,\nBrookfield,\n`,
-    });
-    expect(areas.status).toBe(200);
-    const registry = Array.from({ length: DEVICES }, (_, d) => ({ deviceId: deviceId(d), domain: 'water', town: TOWN, ...(villageOf(d) === '' ? {} : { village: villageOf(d) }) }));
-    const imported = await hub.request<{ created: unknown[]; refused: unknown[] }>('POST', '/api/devices/import', registry);
-    expect([imported.status, imported.body.created.length, imported.body.refused]).toEqual([200, DEVICES, []]);
-
+    // Seeded before the hub starts, so its downsampler aggregates them from the oldest on (readings written behind a
+    // running hub's back are not aggregated; the hub's own writes are).
+    await influxd.createDatabase(DATABASE);
     // Two writers at a time, 100,000 lines a request: influxd 1.6.7 takes the 2 million in ~10 s here.
     const batches = seedBatches(100_000);
     await Promise.all(
@@ -107,6 +103,23 @@ describe('CSV exports (real service, real influxd, 2 million readings)', () => {
     );
     // Another town's reading in the same measurement: never in 城关镇's export.
     await writeLines(influxd, `water,device_id=bf-0,town=Brookfield flow_m3h=999 ${BASE + 1000}`);
+    hub = await HubProcess.start({
+      INFLUX_URL: influxd.url,
+      INFLUX_DATABASE: DATABASE,
+      HUB_WRITE_FLUSH_INTERVAL: '20ms',
+      HUB_ALERT_DEFAULT_RULES: 'off',
+      HUB_TIME_ZONE: 'Asia/Shanghai',
+      HUB_DOWNSAMPLE_INTERVAL: '1s',
+    });
+    const areas = await fetch(`${hub.httpUrl}/api/areas/import`, {
+      method: 'POST',
+      headers: { ...hub.adminHeaders, 'content-type': 'text/csv' },
+      body: `town,village\n${TOWN},${VILLAGES[0]}\n${TOWN},${VILLAGES[1]}\n南关镇,\nBrookfield,\n`,
+    });
+    expect(areas.status).toBe(200);
+    const registry = Array.from({ length: DEVICES }, (_, d) => ({ deviceId: deviceId(d), domain: 'water', town: TOWN, ...(villageOf(d) === '' ? {} : { village: villageOf(d) }) }));
+    const imported = await hub.request<{ created: unknown[]; refused: unknown[] }>('POST', '/api/devices/import', registry);
+    expect([imported.status, imported.body.created.length, imported.body.refused]).toEqual([200, DEVICES, []]);
 
     // Real devices for the alert and dead-letter exports: low pressure raises an alert, a payload that is a formula is refused.
     await createRule(hub, { id: 'low-pressure', name: '管网压力低', severity: 'warning', selector: { domain: 'water', metric: 'pressure_kpa' }, evaluateEvery: '1s', condition: { type: 'threshold', operator: 'below', value: 200, for: '0s' } });
@@ -149,6 +162,7 @@ describe('CSV exports (real service, real influxd, 2 million readings)', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(response.headers.get('content-disposition')).toBe(`attachment; filename="readings-area-raw-${iso(BASE).replace('.000', '').replace(/:/g, '-')}-${iso(END).replace('.000', '').replace(/:/g, '-')}.csv"`);
+    expect([response.headers.get('x-hub-resolution'), response.headers.get('x-hub-resolution-sources')]).toEqual(['raw', `raw ${iso(BASE)}/${iso(END)}`]);
 
     // Samples: one reading of each device at a position that differs per device, the first and the last of all.
     const wanted = new Map<string, number>();
@@ -200,13 +214,26 @@ describe('CSV exports (real service, real influxd, 2 million readings)', () => {
     // Audited before the first byte: who, which area, which range, at what resolution.
     const audit = await hub.get<{ items: Array<{ actor: string; targetType: string; targetId: string | null; detail: Record<string, unknown> }> }>('/api/audit?action=export.readings');
     expect(audit.body.items[0]).toEqual(
-      expect.objectContaining({ actor: 'bootstrap-key', targetType: 'area', targetId: TOWN, detail: { area: TOWN, domains: ['water', 'power', 'gas', 'heat', 'traffic'], from: iso(BASE), to: iso(END), every: 'raw' } }),
+      expect.objectContaining({
+        actor: 'bootstrap-key',
+        targetType: 'area',
+        targetId: TOWN,
+        detail: { area: TOWN, domains: ['water', 'power', 'gas', 'heat', 'traffic'], from: iso(BASE), to: iso(END), every: 'raw', resolution: 'raw', sources: [{ resolution: 'raw', from: iso(BASE), to: iso(END) }] },
+      }),
     );
   }, 90_000);
 
-  it('aggregates per bucket: mean, min, max and count per device and hour, as the test computes them from what it wrote', async () => {
+  it('aggregates per bucket from the hourly aggregates: mean, min, max and count per device and hour, as the test computes them from what it wrote', async () => {
+    // The downsampler catches up from the oldest reading at start; until it is past these hours they are read finer.
+    await waitFor(
+      async () => Number(/hub_downsample_aggregated_until_seconds\{resolution="1h"\} (\d+)/.exec(await (await fetch(`${hub.httpUrl}/metrics`)).text())?.[1]) * 1000,
+      (until) => until >= BASE + 3 * HOUR,
+      60_000,
+      'the seeded hours aggregated',
+    );
     const response = await fetch(exportUrl(`readings.csv?devices=cg-000,cg-005&from=${iso(BASE)}&to=${iso(BASE + 3 * HOUR)}&every=1h`), { headers: hub.adminHeaders });
     expect(response.status).toBe(200);
+    expect([response.headers.get('x-hub-resolution'), response.headers.get('x-hub-resolution-sources')]).toEqual(['1h', `1h ${iso(BASE)}/${iso(BASE + 3 * HOUR)}`]);
     const [header, ...records] = readCsv(await response.text());
     expect(header).toEqual(['time_utc', 'time_local', 'domain', 'device_id', 'town', 'village', 'site', 'metric', 'unit', 'mean', 'min', 'max', 'count']);
     const expected = [0, 5].flatMap((d) =>
@@ -252,7 +279,8 @@ describe('CSV exports (real service, real influxd, 2 million readings)', () => {
     await reader.read();
     abort.abort();
     await waitFor(
-      async () => (await influxd.query(DATABASE, 'SHOW QUERIES'))[0]?.values.filter((row) => String(row[1]).startsWith('SELECT')) ?? [],
+      // The downsampler's SELECT … INTO statements are not the export's.
+      async () => (await influxd.query(DATABASE, 'SHOW QUERIES'))[0]?.values.filter((row) => String(row[1]).startsWith('SELECT') && !String(row[1]).includes(' INTO ')) ?? [],
       (running) => running.length === 0,
       5_000,
       'no export query left running in influxd',

@@ -1,5 +1,5 @@
 import type { ReadingResolution, ReadingSeries, ReadingSource } from '@hub/api-types';
-import { quoteIdentifier, quoteString, type InfluxSeries } from '@hub/influx';
+import { quoteIdentifier, quoteString, type InfluxSeries, type InfluxValue } from '@hub/influx';
 import { AGGREGATE_POLICY } from '@hub/pipeline';
 import { bucketZone, timeBuckets } from './reading-buckets';
 import type { RawPolicies, ResolutionPlan } from './reading-resolution';
@@ -56,25 +56,48 @@ const PREFIXES: Record<'raw' | 'aggregate', Record<keyof BucketParts, string>> =
   aggregate: { sum: 'sum_sum_', count: 'sum_count_', min: 'min_min_', max: 'max_max_' },
 };
 
+/** Where one metric's parts are among a statement's columns (indices), and its name. */
+export interface MetricColumns extends Readonly<Record<keyof BucketParts, number>> {
+  readonly name: string;
+}
+
 /**
- * Each metric's parts per bucket from one statement's answer. A metric is named by its `sum` column, so a metric called
- * like a prefix (`count_x`) still reads back as itself; a bucket where the metric has no reading is left out.
+ * The metrics of a statement's columns as a source of that resolution answers them (sum, count, min, max per metric).
+ * A metric is named by its `sum` column, so a metric called like a prefix (`count_x`) still reads back as itself.
  */
-export function partsFromSeries(series: readonly InfluxSeries[], resolution: ReadingResolution): Map<string, Map<number, BucketParts>> {
+export function metricColumns(columns: readonly string[], resolution: ReadingResolution): MetricColumns[] {
   const prefix = PREFIXES[resolution === 'raw' ? 'raw' : 'aggregate'];
+  return columns
+    .filter((column) => column.startsWith(prefix.sum))
+    .map((column) => {
+      const name = column.slice(prefix.sum.length);
+      const at = (part: keyof BucketParts): number => columns.indexOf(`${prefix[part]}${name}`);
+      return { name, sum: at('sum'), count: at('count'), min: at('min'), max: at('max') };
+    });
+}
+
+/** A metric's parts in one row of an answer; undefined when the bucket has no reading of it (count null or 0). */
+export function partsOfRow(row: readonly InfluxValue[], metric: MetricColumns): BucketParts | undefined {
+  const count = row[metric.count];
+  if (typeof count !== 'number' || count <= 0) return undefined;
+  return { sum: Number(row[metric.sum]), count, min: Number(row[metric.min]), max: Number(row[metric.max]) };
+}
+
+/** Parts from several sources (or series) of one bucket added up: sum of sums, sum of counts, least min, greatest max. */
+export function addParts(a: BucketParts, b: BucketParts): BucketParts {
+  return { sum: a.sum + b.sum, count: a.count + b.count, min: Math.min(a.min, b.min), max: Math.max(a.max, b.max) };
+}
+
+/** Each metric's parts per bucket from one statement's answer; a bucket where the metric has no reading is left out. */
+export function partsFromSeries(series: readonly InfluxSeries[], resolution: ReadingResolution): Map<string, Map<number, BucketParts>> {
   const metrics = new Map<string, Map<number, BucketParts>>();
   for (const { columns, values } of series) {
-    for (const column of columns) {
-      if (!column.startsWith(prefix.sum)) continue;
-      const name = column.slice(prefix.sum.length);
-      const at = (part: keyof BucketParts) => columns.indexOf(`${prefix[part]}${name}`);
-      const [sum, count, min, max] = [at('sum'), at('count'), at('min'), at('max')];
-      const buckets = metrics.get(name) ?? new Map<number, BucketParts>();
-      metrics.set(name, buckets);
+    for (const metric of metricColumns(columns, resolution)) {
+      const buckets = metrics.get(metric.name) ?? new Map<number, BucketParts>();
+      metrics.set(metric.name, buckets);
       for (const row of values) {
-        const n = row[count];
-        if (typeof n !== 'number' || n <= 0) continue;
-        buckets.set(Number(row[0]), { sum: Number(row[sum]), count: n, min: Number(row[min]), max: Number(row[max]) });
+        const parts = partsOfRow(row, metric);
+        if (parts !== undefined) buckets.set(Number(row[0]), parts);
       }
     }
   }
@@ -94,12 +117,7 @@ export function combineParts(sources: readonly Map<string, Map<number, BucketPar
       merged.set(name, into);
       for (const [t, parts] of buckets) {
         const before = into.get(t);
-        into.set(
-          t,
-          before === undefined
-            ? parts
-            : { sum: before.sum + parts.sum, count: before.count + parts.count, min: Math.min(before.min, parts.min), max: Math.max(before.max, parts.max) },
-        );
+        into.set(t, before === undefined ? parts : addParts(before, parts));
       }
     }
   }

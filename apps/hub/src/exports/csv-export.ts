@@ -4,6 +4,8 @@ import { CSV_BOM } from '@hub/common';
 export interface CsvExport {
   /** ASCII, for Content-Disposition. */
   readonly fileName: string;
+  /** Response headers of its own (e.g. which resolution served a readings export), sent with the status. */
+  readonly headers?: Readonly<Record<string, string>>;
   /**
    * The file in pieces of about PIECE_CHARS: the BOM and the header first, held back until the source has answered
    * (so a source that is down is still an HTTP error, before any byte is sent). `signal` aborts reading the source.

@@ -11,6 +11,7 @@ const PIECES = 400;
 /** A source of PIECES pieces that counts how many were pulled and whether it was closed or aborted. */
 class Source implements CsvExport {
   readonly fileName = 'readings-test.csv';
+  readonly headers = { 'X-Hub-Resolution': '1m' };
   pulled = 0;
   closed = false;
   signal: AbortSignal | undefined;
@@ -65,7 +66,12 @@ describe('sendCsv (streaming with backpressure)', () => {
 
   it('pulls the source only as fast as the client reads: a paused client holds the export at a few MB, then gets every byte', async () => {
     const response = await open(await start(() => new Source()));
-    expect([response.statusCode, response.headers['content-type'], response.headers['content-disposition']]).toEqual([200, 'text/csv; charset=utf-8', 'attachment; filename="readings-test.csv"']);
+    expect([response.statusCode, response.headers['content-type'], response.headers['content-disposition'], response.headers['x-hub-resolution']]).toEqual([
+      200,
+      'text/csv; charset=utf-8',
+      'attachment; filename="readings-test.csv"',
+      '1m',
+    ]);
     response.pause();
     await pause(400);
     // 400 pieces of 128 KiB (50 MB) are waiting; what left the source is what the socket buffers (kernel and Node) hold.

@@ -41,6 +41,7 @@ export async function sendCsv(res: Response, csv: CsvExport, log: Pick<LoggerSer
   res.setHeader('Content-Disposition', `attachment; filename="${csv.fileName}"`);
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('X-Content-Type-Options', 'nosniff');
+  for (const [name, value] of Object.entries(csv.headers ?? {})) res.setHeader(name, value);
   let bytes = 0;
   async function* all(): AsyncGenerator<Buffer> {
     if (first.done !== true) yield counted(first.value);

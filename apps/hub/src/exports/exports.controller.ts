@@ -41,9 +41,19 @@ export class ExportsController {
   @ApiQuery({ name: 'domain', required: false, ...DOMAIN_API_DOC, description: 'With area: only this domain (default: every domain of your scope)' })
   @ApiQuery({ name: 'from', required: true, description: 'Epoch ms or ISO-8601: readings at or after (event time)' })
   @ApiQuery({ name: 'to', required: false, description: 'Epoch ms or ISO-8601: readings before; default now' })
-  @ApiQuery({ name: 'every', required: false, description: 'raw (default): every reading as stored; or a bucket size (1s to 30d, e.g. 1m, 1h, 1d: whole days are the county’s) for mean, min, max and count per bucket' })
+  @ApiQuery({
+    name: 'every',
+    required: false,
+    description: 'raw (default): every reading as stored (raw and backfill policies); or a bucket size (1s to 30d, e.g. 1m, 1h, 1d: whole days are the county’s) for mean, min, max and count per bucket, read from the coarsest stored resolution that serves it, as the readings API reads',
+  })
   @ApiProduces('text/csv')
-  @ApiOkResponse({ description: `${CSV_DOC} Columns, raw: ${RAW_READING_COLUMNS.join(', ')}; per bucket: ${AGGREGATE_READING_COLUMNS.join(', ')}. One row per metric of a reading (or bucket).` })
+  @ApiOkResponse({
+    description: `${CSV_DOC} Columns, raw: ${RAW_READING_COLUMNS.join(', ')}; per bucket: ${AGGREGATE_READING_COLUMNS.join(', ')}. One row per metric of a reading (or bucket); rows come per domain, then per source (hours, minutes, raw readings).`,
+    headers: {
+      'X-Hub-Resolution': { description: 'The coarsest resolution read: raw, 1m or 1h', schema: { type: 'string' } },
+      'X-Hub-Resolution-Sources': { description: 'Each source and the part of the range it served, e.g. `1h 2026-01-01T00:00:00.000Z/2026-12-06T19:00:00.000Z, raw 2026-12-06T19:00:00.000Z/2026-12-06T19:40:00.000Z`', schema: { type: 'string' } },
+    },
+  })
   @ApiBadRequestResponse({ description: 'Neither or both of devices and area, a bad id, area, domain, from, to or every' })
   @ApiForbiddenResponse({ description: 'A device outside your towns/domains (device-out-of-scope), an area not wholly within your towns, a domain outside yours (forbidden)' })
   @ApiNotFoundResponse({ description: 'An unknown device or area' })

@@ -10,6 +10,7 @@ import { DeadLetterRepository } from '@hub/pipeline';
 import { AuditLogRepository } from '@hub/store';
 import { AREA_DIRECTORY, type AreaDirectory } from '../areas/area-directory';
 import { DEVICE_AREA_LOOKUP } from '../hub.tokens';
+import { DownsamplingService } from '../retention/downsampling.service';
 import { ExportMetrics } from './export-metrics';
 import { ExportsController } from './exports.controller';
 import { ExportsService } from './exports.service';
@@ -32,6 +33,7 @@ export function exportProviders(config: HubConfig): Provider[] {
         deadLetters: DeadLetterRepository,
         areaOf: DeviceAreaLookup,
         registry: Registry,
+        stored: DownsamplingService,
       ) =>
         new ExportsService({
           readings: new ReadingsExportService({
@@ -39,6 +41,7 @@ export function exportProviders(config: HubConfig): Provider[] {
             areas,
             catalogue,
             stream: (influxql, signal) => influx.stream(influxql, { chunkSize: INFLUX_CHUNK_ROWS, signal }),
+            stored,
             audit,
             timeZone: config.timeZone,
           }),
@@ -49,7 +52,7 @@ export function exportProviders(config: HubConfig): Provider[] {
           timeZone: config.timeZone,
           metrics: new ExportMetrics(registry),
         }),
-      inject: [InfluxQueryClient, DeviceQueryService, AREA_DIRECTORY, LiveCatalogue, AuditLogRepository, AlertEngine, DeadLetterRepository, DEVICE_AREA_LOOKUP, Registry],
+      inject: [InfluxQueryClient, DeviceQueryService, AREA_DIRECTORY, LiveCatalogue, AuditLogRepository, AlertEngine, DeadLetterRepository, DEVICE_AREA_LOOKUP, Registry, DownsamplingService],
     },
   ];
 }

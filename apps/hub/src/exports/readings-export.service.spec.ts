@@ -32,6 +32,7 @@ describe('ReadingsExportService', () => {
   let answers: Map<string, InfluxSeries[]>;
   let signals: AbortSignal[];
   let service: ReadingsExportService;
+  let stored: { aggregatedUntil: Record<'1m' | '1h', number | null>; rawPolicy: string | null; backfillPolicy: string | null };
   const as = (towns: string[], domains: string[] = []): { name: string; scope: AccessScope } => ({ name: 'dana', scope: { towns, domains } });
   const admin = { name: 'admin', scope: COUNTY_SCOPE };
 
@@ -40,6 +41,7 @@ describe('ReadingsExportService', () => {
     audit = [];
     answers = new Map();
     signals = [];
+    stored = { aggregatedUntil: { '1m': null, '1h': null }, rawPolicy: null, backfillPolicy: null };
     service = new ReadingsExportService({
       device: (principal, id) => {
         const device = DEVICES[id];
@@ -57,11 +59,13 @@ describe('ReadingsExportService', () => {
       stream: (influxql, signal) => {
         statements.push(influxql);
         signals.push(signal);
-        const domain = /FROM "(\w+)"/.exec(influxql)?.[1] ?? '';
+        // The answer for the measurement a statement reads first: `water`, `hub_1m.water`.
+        const from = /FROM ((?:"\w+"\.)?"\w+")/.exec(influxql)?.[1] ?? '';
         return (async function* () {
-          yield* answers.get(domain) ?? [];
+          yield* answers.get(from.replaceAll('"', '')) ?? [];
         })();
       },
+      stored: { get aggregatedUntil() { return stored.aggregatedUntil; }, get rawPolicy() { return stored.rawPolicy; }, get backfillPolicy() { return stored.backfillPolicy; } },
       audit: { record: (entry) => audit.push(entry) },
       timeZone: 'Asia/Shanghai',
       now: () => TO + 1000,
@@ -84,11 +88,20 @@ describe('ReadingsExportService', () => {
         action: 'export.readings',
         targetType: 'device',
         targetId: null,
-        detail: { devices: ['cg-1', 'cg-2', 'cg-3', 'q-1'], domains: ['gas', 'water'], from: '2026-11-01T00:00:00.000Z', to: '2026-11-02T00:00:00.000Z', every: 'raw' },
+        detail: {
+          devices: ['cg-1', 'cg-2', 'cg-3', 'q-1'],
+          domains: ['gas', 'water'],
+          from: '2026-11-01T00:00:00.000Z',
+          to: '2026-11-02T00:00:00.000Z',
+          every: 'raw',
+          resolution: 'raw',
+          sources: [{ resolution: 'raw', from: '2026-11-01T00:00:00.000Z', to: '2026-11-02T00:00:00.000Z' }],
+        },
       },
     ]);
     expect(statements).toEqual([]);
     expect(csv.fileName).toBe('readings-4-devices-raw-2026-11-01T00-00-00Z-2026-11-02T00-00-00Z.csv');
+    expect(csv.headers).toEqual({ 'X-Hub-Resolution': 'raw', 'X-Hub-Resolution-Sources': 'raw 2026-11-01T00:00:00.000Z/2026-11-02T00:00:00.000Z' });
     const pieces = await drain(csv.pieces(new AbortController().signal));
     expect(statements.map((statement) => /FROM "(\w+)".*(\(.*\)) GROUP/.exec(statement)?.slice(1))).toEqual([
       ['gas', `("device_id" = 'cg-2')`],
@@ -162,5 +175,60 @@ describe('ReadingsExportService', () => {
     const all = [first.value as string, ...rest];
     expect(all.slice(0, -1).every((piece) => piece.length >= PIECE_CHARS)).toBe(true);
     expect(readCsv(all.join('')).length).toBe(1 + 3 * 3_000);
+  });
+
+  describe('where it reads from', () => {
+    const HOUR = 3_600_000;
+    const hourly = { kind: 'aggregate', everyMs: HOUR } as const;
+    const tags = { device_id: 'cg-1', site: '', town: '城关镇', village: '' };
+    const aggregateColumns = ['time', 'sum_sum_flow_m3h', 'sum_count_flow_m3h', 'min_min_flow_m3h', 'max_max_flow_m3h'];
+
+    it('reads an aggregate as the readings API would: hours, minutes, then raw readings, one statement after the other, and says so in the audit entry and headers', async () => {
+      stored = { aggregatedUntil: { '1h': FROM + 20 * HOUR, '1m': FROM + 23 * HOUR + 37 * 60_000 }, rawPolicy: 'field', backfillPolicy: 'hub_backfill' };
+      answers.set('hub_1h.water', [{ name: 'water', tags, columns: aggregateColumns, values: [[FROM, 10, 4, 1, 4], [FROM + 19 * HOUR, 3, 1, 3, 3]] }]);
+      answers.set('hub_1m.water', [{ name: 'water', tags, columns: aggregateColumns, values: [[FROM + 20 * HOUR, 5, 2, 2, 3], [FROM + 23 * HOUR, 30, 3, 9, 11]] }]);
+      answers.set('field.water', [{ name: 'water', tags, columns: ['time', 'sum_flow_m3h', 'count_flow_m3h', 'min_flow_m3h', 'max_flow_m3h'], values: [[FROM + 23 * HOUR, 2, 1, 2, 2]] }]);
+      const csv = service.prepare(admin, { devices: ['cg-1'], from: FROM, to: TO, resolution: hourly });
+      const sources = [
+        { resolution: '1h', from: '2026-11-01T00:00:00.000Z', to: '2026-11-01T20:00:00.000Z' },
+        { resolution: '1m', from: '2026-11-01T20:00:00.000Z', to: '2026-11-01T23:37:00.000Z' },
+        { resolution: 'raw', from: '2026-11-01T23:37:00.000Z', to: '2026-11-02T00:00:00.000Z' },
+      ];
+      expect(audit[0].detail).toEqual({ devices: ['cg-1'], domains: ['water'], from: '2026-11-01T00:00:00.000Z', to: '2026-11-02T00:00:00.000Z', every: '1h', resolution: '1h', sources });
+      expect(csv.headers).toEqual({ 'X-Hub-Resolution': '1h', 'X-Hub-Resolution-Sources': sources.map((source) => `${source.resolution} ${source.from}/${source.to}`).join(', ') });
+      const text = (await drain(csv.pieces(new AbortController().signal))).join('');
+      expect(statements.map((statement) => /FROM (.*) WHERE (time .*) AND \(/.exec(statement)?.slice(1))).toEqual([
+        ['"hub_1h"."water"', `time >= ${FROM}ms AND time < ${FROM + 20 * HOUR}ms`],
+        ['"hub_1m"."water"', `time >= ${FROM + 20 * HOUR}ms AND time < ${FROM + 23 * HOUR + 37 * 60_000}ms`],
+        ['"field"."water", "hub_backfill"."water"', `time >= ${FROM + 23 * HOUR + 37 * 60_000}ms AND time < ${TO}ms`],
+      ]);
+      expect(readCsv(text).map((row) => [row[0], row[9], row[10], row[11], row[12]])).toEqual([
+        ['time_utc', 'mean', 'min', 'max', 'count'],
+        ['2026-11-01T00:00:00.000Z', '2.5', '1', '4', '4'],
+        ['2026-11-01T19:00:00.000Z', '3', '3', '3', '1'],
+        ['2026-11-01T20:00:00.000Z', '2.5', '2', '3', '2'],
+        // 23:00–23:37 from the minutes, the rest from raw readings: one row.
+        ['2026-11-01T23:00:00.000Z', '8', '2', '11', '4'],
+      ]);
+    });
+
+    it('reads raw readings alone when nothing is aggregated (InfluxDB v2), with the same columns', async () => {
+      answers.set('water', [{ name: 'water', tags, columns: ['time', 'sum_flow_m3h', 'count_flow_m3h', 'min_flow_m3h', 'max_flow_m3h'], values: [[FROM, 7.5, 3, 2, 3]] }]);
+      const csv = service.prepare(admin, { devices: ['cg-1'], from: FROM, to: TO, resolution: hourly });
+      expect(csv.headers?.['X-Hub-Resolution']).toBe('raw');
+      const text = (await drain(csv.pieces(new AbortController().signal))).join('');
+      expect(statements).toEqual([
+        `SELECT sum(*), count(*), min(*), max(*) FROM "water" WHERE time >= ${FROM}ms AND time < ${TO}ms AND ("device_id" = 'cg-1') GROUP BY time(3600000ms), "device_id", "site", "town", "village" fill(none)`,
+      ]);
+      expect(readCsv(text)[1]).toEqual(['2026-11-01T00:00:00.000Z', '2026-11-01T08:00:00.000+08:00', 'water', 'cg-1', '城关镇', '', '', 'flow_m3h', 'm³/h', '2.5', '2', '3', '3']);
+    });
+
+    it('reads a raw export from the configured raw policy and the backfill, even where aggregates exist', async () => {
+      stored = { aggregatedUntil: { '1h': TO, '1m': TO }, rawPolicy: 'field', backfillPolicy: 'hub_backfill' };
+      const csv = service.prepare(admin, { devices: ['cg-1'], from: FROM, to: TO, resolution: RAW });
+      await drain(csv.pieces(new AbortController().signal));
+      expect(statements).toEqual([`SELECT *::field FROM "field"."water", "hub_backfill"."water" WHERE time >= ${FROM}ms AND time < ${TO}ms AND ("device_id" = 'cg-1') GROUP BY "device_id", "site", "town", "village"`]);
+      expect(csv.headers?.['X-Hub-Resolution']).toBe('raw');
+    });
   });
 });

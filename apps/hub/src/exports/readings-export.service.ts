@@ -1,14 +1,16 @@
 import { AccessDeniedError, describeScope, type AuditTrail, type Principal } from '@hub/access';
 import { DomainError, quoted, ZonedTimeFormatter } from '@hub/common';
+import type { ReadingSource } from '@hub/api-types';
 import type { CatalogueSource } from '@hub/contract';
 import type { InfluxSeries } from '@hub/influx';
 import { AREA_PATH_RULE, describeArea, formatAreaPath, parseAreaPath, scopeCoversArea } from '../areas/area-path';
 import type { AreaDirectory } from '../areas/area-directory';
 import { AreaNotFoundError } from '../areas/area-rollup.errors';
 import { planBuckets } from '../devices/reading-buckets';
+import { planResolution, type RawPolicies, type StoredResolutions } from '../devices/reading-resolution';
 import { fileTime, PieceBuffer, type CsvExport } from './csv-export';
-import { describeResolution, readingsExportInfluxQl, type ExportResolution, type ReadingsSelection } from './readings-export.query';
-import { readingHeader, readingRecords } from './readings-export.rows';
+import { coarsestOf, describeResolution, describeSources, readingsExportStatements, type ExportResolution, type ReadingsSelection } from './readings-export.query';
+import { AggregateRecords, rawReadingRecords, readingHeader } from './readings-export.rows';
 
 /** At most this many devices named in one export (the list becomes one InfluxQL condition per domain). */
 export const MAX_EXPORT_DEVICES = 1_000;
@@ -34,6 +36,8 @@ export interface ReadingsExportDeps {
   readonly catalogue: CatalogueSource;
   /** One SELECT streamed from InfluxDB, pulled piece by piece; aborted with `signal`. */
   readonly stream: (influxql: string, signal: AbortSignal) => AsyncIterable<InfluxSeries>;
+  /** What is aggregated how far, and where raw readings are: the readings API's (DownsamplingService). */
+  readonly stored: StoredResolutions & RawPolicies;
   readonly audit: AuditTrail;
   readonly timeZone: string;
   readonly now?: () => number;
@@ -54,46 +58,68 @@ export class ExportRequestError extends DomainError {
  * range, raw or aggregated per bucket, streamed from InfluxDB into CSV one piece at a time. Scoped like the reads
  * they stand for: a device like GET /api/devices/:id/readings (404 unknown, 403 outside the caller's towns or
  * domains), an area like the roll-ups (403 unless wholly within the caller's towns; a domain outside their domains
- * 403; 404 for an area the registry does not know, after the scope check). Every export is in the audit log, with
- * who asked for what range, before the first byte is read.
+ * 403; 404 for an area the registry does not know, after the scope check). An aggregate reads what the readings API
+ * reads (planResolution: hours, minutes, then raw readings for the recent rest), a raw export the raw and the backfill
+ * policies; the X-Hub-Resolution headers say which. Every export is in the audit log, with who asked for what range
+ * and the sources that serve it, before the first byte is read.
  */
 export class ReadingsExportService {
   constructor(private readonly deps: ReadingsExportDeps) {}
 
   prepare(principal: Pick<Principal, 'name' | 'scope'>, request: ReadingsExportRequest): CsvExport {
     if (request.from === undefined) throw new ExportRequestError('Missing query parameter from: the start of the range (epoch ms or ISO-8601)');
+    const { resolution } = request;
     // The range rules of the readings API (order, InfluxDB's time range); no bucket limit, as nothing is held.
-    const { from, to } = planBuckets({ from: request.from, to: request.to, everyMs: request.resolution.kind === 'aggregate' ? request.resolution.everyMs : 1_000 }, { max: Number.POSITIVE_INFINITY, noun: 'buckets' }, (this.deps.now ?? Date.now)());
+    const buckets = planBuckets({ from: request.from, to: request.to, everyMs: resolution.kind === 'aggregate' ? resolution.everyMs : 1_000 }, { max: Number.POSITIVE_INFINITY, noun: 'buckets' }, (this.deps.now ?? Date.now)());
+    const { from, to } = buckets;
     const plan = this.plan(principal, request);
-    const every = describeResolution(request.resolution);
+    // The plan of the readings API: the coarsest stored resolution that serves the buckets, finer ones for the rest.
+    const sources: readonly ReadingSource[] = resolution.kind === 'aggregate' ? planResolution(buckets, this.deps.stored, this.deps.timeZone).sources : [{ resolution: 'raw', from, to }];
+    const every = describeResolution(resolution);
     this.deps.audit.record({
       actor: principal.name,
       action: 'export.readings',
       targetType: plan.targetType,
       targetId: plan.targetId,
-      detail: { ...plan.detail, domains: plan.queries.map((query) => query.domain), from: new Date(from).toISOString(), to: new Date(to).toISOString(), every },
+      detail: {
+        ...plan.detail,
+        domains: plan.queries.map((query) => query.domain),
+        from: new Date(from).toISOString(),
+        to: new Date(to).toISOString(),
+        every,
+        resolution: coarsestOf(sources),
+        sources: sources.map((source) => ({ resolution: source.resolution, from: new Date(source.from).toISOString(), to: new Date(source.to).toISOString() })),
+      },
     });
-    const queries = plan.queries.map(({ domain, selection }) => ({
-      domain,
-      influxql: readingsExportInfluxQl({ domain, selection, from, to, resolution: request.resolution, timeZone: this.deps.timeZone }),
-    }));
-    const { resolution } = request;
+    const { stored: policies, timeZone } = this.deps;
+    const queries = plan.queries.map(({ domain, selection }) => ({ domain, statements: readingsExportStatements({ domain, selection, resolution, sources, policies, timeZone }) }));
     const deps = this.deps;
     return {
       fileName: `readings-${plan.fileLabel}-${every}-${fileTime(from)}-${fileTime(to)}.csv`,
+      headers: { 'X-Hub-Resolution': coarsestOf(sources), 'X-Hub-Resolution-Sources': describeSources(sources) },
       async *pieces(signal: AbortSignal): AsyncGenerator<string> {
         const catalogue = deps.catalogue.current();
         const localTime = new ZonedTimeFormatter(deps.timeZone);
         const buffer = new PieceBuffer(readingHeader(resolution));
-        for (const { domain, influxql } of queries) {
+        for (const { domain, statements } of queries) {
           const units = new Map<string, string>();
           const unitOf = (metric: string): string => {
             let unit = units.get(metric);
             if (unit === undefined) units.set(metric, (unit = catalogue.metricSpec(domain, metric)?.unit ?? ''));
             return unit;
           };
-          for await (const series of deps.stream(influxql, signal)) {
-            const { text, rows } = readingRecords(series, resolution, { domain, unitOf, localTime });
+          const context = { domain, unitOf, localTime };
+          // One source after the other, each streamed: rows come grouped per source (a straddled bucket in the later one).
+          const aggregate = resolution.kind === 'aggregate' ? new AggregateRecords(context, resolution.everyMs) : null;
+          for (const [index, { source, influxql }] of statements.entries()) {
+            const last = index === statements.length - 1;
+            for await (const series of deps.stream(influxql, signal)) {
+              const { text, rows } = aggregate === null ? rawReadingRecords(series, context) : aggregate.add(series, source, last);
+              const piece = buffer.add(text, rows);
+              if (piece !== undefined) yield piece;
+            }
+            if (aggregate === null) continue;
+            const { text, rows } = aggregate.release(last ? undefined : source.to);
             const piece = buffer.add(text, rows);
             if (piece !== undefined) yield piece;
           }
