@@ -153,8 +153,12 @@ describe('operator console: fleet, device, refused messages, system (real browse
     await eventually(page().locator('.chart-caption')).toContainText('Averages per 5 min');
     await eventually(page().getByRole('radio', { name: 'Last day' })).toHaveAttribute('aria-checked', 'true');
     const dayPoints = Number(await page().locator('figure[data-metric="pressure_kpa"] .chart').getAttribute('data-points'));
-    const dayApi = await hub.get<{ metrics: Record<string, { points: unknown[] }> }>(`/api/devices/hist-gas-1/readings?from=${Date.now() - 24 * HOUR}`);
+    const dayApi = await hub.get<{ resolution: string; metrics: Record<string, { points: unknown[] }> }>(`/api/devices/hist-gas-1/readings?from=${Date.now() - 24 * HOUR}`);
     expect(dayPoints).toBe(dayApi.body.metrics.pressure_kpa.points.length);
+    // Whole 5-minute buckets: the hub reads its per-minute aggregates up to where they are made (a fresh hub counts
+    // everything before its start as made), and the caption says so.
+    expect(dayApi.body.resolution).toBe('1m');
+    await eventually(page().locator('.chart-caption [data-resolution="1m"]')).toHaveText('Older data from the hub’s per-minute aggregates (exact means, lows and highs).');
   });
 
   it('groups refused messages per device and reason, filters by reason and shows the raw payload', async () => {

@@ -261,7 +261,8 @@ function Charts(props: {
     <>
       <p class="muted chart-caption">
         {t('chart.averagesPer', { every: formatDuration(readings.everyMs) })} <Time value={readings.from} mode="short" /> – <Time value={readings.to} mode="short" />
-        {t('chart.sentenceEnd')} {t('chart.legend')}
+        {t('chart.sentenceEnd')} {readings.resolution !== 'raw' && <span data-resolution={readings.resolution}>{t(readings.resolution === '1h' ? 'chart.fromHourly' : 'chart.fromMinutes')} </span>}
+        {t('chart.legend')}
       </p>
       <div class="charts">
         {names.map((name) => {

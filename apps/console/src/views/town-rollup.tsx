@@ -113,6 +113,7 @@ function RollupResult(props: { rollup: AreaRollupView; everyMs: number }): JSX.E
     <>
       <p class="muted chart-caption" data-rollup-caption>
         {t(`rollup.caption.${rollup.agg}` as MessageId, { every: formatDuration(props.everyMs) })} <Time value={rollup.from} mode="short" /> – <Time value={rollup.to} mode="short" />
+        {rollup.resolution !== 'raw' && <span data-resolution={rollup.resolution}> {t(rollup.resolution === '1h' ? 'chart.fromHourly' : 'chart.fromMinutes')}</span>}
       </p>
       <figure class="chart-figure" data-metric={rollup.metric} data-agg={rollup.agg}>
         <figcaption>
