@@ -360,6 +360,10 @@ describe('scheduled reports (real service, real influxd, real SMTP)', () => {
   it('makes one now for an earlier month, replacing it when run again, without an email; refuses a month not yet over', async () => {
     const open = await hub.request<{ code: string; message: string }>('POST', `/api/reports/${definition.id}/runs`, { date: new Date(Date.now() + SHANGHAI).toISOString().slice(0, 10) });
     expect([open.status, open.body.code]).toEqual([400, 'report-period-open']);
+    // Four months ago: older than the 90 days of raw readings this hub keeps, so a report made now would be empty.
+    const expired = await hub.request<{ code: string; message: string }>('POST', `/api/reports/${definition.id}/runs`, { date: new Date(Date.now() + SHANGHAI - 120 * 86_400_000).toISOString().slice(0, 10) });
+    expect([expired.status, expired.body.code]).toEqual([400, 'report-period-expired']);
+    expect(expired.body.message).toMatch(/^The raw readings of \d{4}-\d{2} are no longer kept \(HUB_RETENTION_RAW\)/);
     const date = `${MONTH.before.label}-15`;
     const first = await hub.request<ReportRunView>('POST', `/api/reports/${definition.id}/runs`, { date });
     expect(first.status).toBe(201);

@@ -1,3 +1,4 @@
+import { inertText } from '@hub/common';
 import { SEVERITIES } from '@hub/api-types';
 import type { NotifyLanguage } from '@hub/notify';
 import type { AlertFigures, ReportFigures } from './report-figures';
@@ -122,9 +123,12 @@ function figureRows(document: ReportDocument): FigureRow[] {
   return rows;
 }
 
-/** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
+/**
+ * RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. Text that a spreadsheet would run as
+ * a formula (a report's or area's name starting with = + - @) gets a leading ', as in the exports; numbers stay numbers.
+ */
 function csvField(value: string | number | null): string {
-  const text = value === null ? '' : String(value);
+  const text = value === null ? '' : typeof value === 'number' ? String(value) : (inertText(value) ?? '');
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

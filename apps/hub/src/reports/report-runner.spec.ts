@@ -14,7 +14,7 @@ const FIGURES: ReportFigures = {
 const MAIL: ContactPoint = { name: 'office', kind: 'email', language: null, settings: { host: 'smtp', port: 25, security: 'none', username: null, password: null, ca: null, from: 'hub@county.example', to: ['office@county.example'] } };
 
 /** The runner over a real (in-memory) SQLite store; the figures and the mail server are the test's. */
-function setUp(now: { t: number }, answers: DeliveryResult[] = [], influx = { down: false }) {
+function setUp(now: { t: number }, answers: DeliveryResult[] = [], influx = { down: false }, rawKeepMs: number | null = null) {
   const repository = new ReportRepository(openSqliteDatabase(':memory:'));
   const made: string[] = [];
   const sent: EmailDocument[] = [];
@@ -34,6 +34,7 @@ function setUp(now: { t: number }, answers: DeliveryResult[] = [], influx = { do
     publicUrl: 'https://hub.county.example/',
     logger: { log: () => undefined, error: () => undefined },
     now: () => now.t,
+    rawKeepMs,
   });
   return { repository, runner, made, sent };
 }
@@ -113,8 +114,30 @@ describe('ReportRunner', () => {
     const scheduled = await runner.make(definition, firstDay, 'schedule', 'hub', false);
     expect(await runner.make(definition, firstDay, 'schedule', 'hub', false)).toBeUndefined();
     const manual = await runner.make(definition, firstDay, 'manual', 'alice', true);
-    expect(manual?.deliveries).toEqual([]);
+    // The scheduled report's email was not sent yet: it goes with the report that replaced it.
+    expect(manual?.deliveries).toEqual([{ contactPoint: 'office', status: 'pending', attempts: 0, answer: null }]);
     expect(repository.runs(10).map((run) => [run.id, run.trigger, run.createdBy])).toEqual([[manual?.id, 'manual', 'alice']]);
     expect(manual?.id).not.toBe(scheduled?.id);
+  });
+
+  it('keeps a replaced report’s unsent emails, and sends each once however many callers ask at the same time', async () => {
+    const { repository, runner, sent } = setUp({ t: Date.parse('2026-11-29T02:00:00Z') });
+    const definition = define(repository, firstDay.start);
+    await runner.make(definition, firstDay, 'schedule', 'hub', false);
+    await runner.make(definition, firstDay, 'manual', 'alice', true, false);
+    await Promise.all([runner.deliverPending(), runner.deliverPending(), runner.deliverPending()]);
+    expect(sent.map((mail) => mail.subject)).toEqual(['Report Daily: Ashford, 2026-11-28']);
+    expect(repository.runs(10).map((run) => [run.trigger, run.deliveries.map((delivery) => [delivery.contactPoint, delivery.status, delivery.attempts])])).toEqual([['manual', [['office', 'sent', 1]]]]);
+  });
+
+  it('does not make a period whose raw readings are no longer kept: its report would say nothing reported', async () => {
+    // 1 December, 10:00 in Shanghai, raw readings kept 3 days (from 28 November, 10:00): 29 and 30 November are made,
+    // the 28th, which began at its midnight, is not.
+    const now = { t: Date.parse('2026-12-01T02:00:00Z') };
+    const { repository, runner, made } = setUp(now, [], { down: false }, 3 * 86_400_000);
+    define(repository, firstDay.start);
+    await runner.check();
+    expect(made).toEqual(['2026-11-29', '2026-11-30']);
+    expect(runner.readingsKept(firstDay)).toBe(false);
   });
 });

@@ -27,6 +27,11 @@ export interface ReportRunnerDeps {
   /** Counts what the runner does, for /metrics. */
   readonly count?: (event: 'made' | 'failed' | 'delivered' | 'delivery-failed') => void;
   readonly now?: () => number;
+  /**
+   * How long raw readings are kept (HUB_RETENTION_RAW; null: the hub does not manage it, InfluxDB v2). A period that
+   * began before that is not made: its readings are gone, and its report would say that nothing reported.
+   */
+  readonly rawKeepMs?: number | null;
 }
 
 /**
@@ -36,6 +41,7 @@ export interface ReportRunnerDeps {
  */
 export class ReportRunner {
   private checking = false;
+  private delivering: Promise<void> | null = null;
   private readonly now: () => number;
 
   constructor(private readonly deps: ReportRunnerDeps) {
@@ -49,7 +55,7 @@ export class ReportRunner {
     try {
       for (const definition of this.deps.repository.definitions().filter((each) => each.enabled)) {
         const done = this.deps.repository.periodsDone(definition.id);
-        const due = closedPeriodsSince(definition.period, definition.firstPeriodStart, this.now(), this.deps.timeZone, MAX_CATCH_UP_PERIODS).filter((period) => !done.has(period.start));
+        const due = closedPeriodsSince(definition.period, definition.firstPeriodStart, this.now(), this.deps.timeZone, MAX_CATCH_UP_PERIODS).filter((period) => !done.has(period.start) && this.readingsKept(period));
         for (const period of due) {
           try {
             await this.make(definition, period, 'schedule', 'hub', false);
@@ -105,7 +111,19 @@ export class ReportRunner {
   }
 
   /** Sends every pending email of every report, each in turn. */
-  async deliverPending(): Promise<void> {
+  /** Whether the period's raw readings are still kept, so its report can say what happened in it. */
+  readingsKept(period: ReportPeriod): boolean {
+    const keep = this.deps.rawKeepMs ?? null;
+    return keep === null || period.start >= this.now() - keep;
+  }
+
+  /** Sends every pending email; a call while a send is under way joins it (no email goes twice). */
+  deliverPending(): Promise<void> {
+    this.delivering ??= this.sendPending().finally(() => (this.delivering = null));
+    return this.delivering;
+  }
+
+  private async sendPending(): Promise<void> {
     for (const run of this.deps.repository.runsWithPendingDeliveries()) {
       const updated: ReportDelivery[] = [];
       for (const delivery of run.deliveries) updated.push(delivery.status === 'pending' ? await this.deliver(run, delivery) : delivery);

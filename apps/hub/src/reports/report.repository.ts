@@ -137,7 +137,14 @@ export class ReportRepository {
       figures: JSON.stringify(run.figures), html: run.html, csv: run.csv, deliveries: JSON.stringify(run.deliveries),
     };
     return this.db.transaction(() => {
-      if (replace) this.db.prepare('DELETE FROM report_runs WHERE definition_id = ? AND period_start = ?').run(run.definitionId, run.periodStart);
+      if (replace) {
+        // Emails of the report being replaced that were not sent yet go with the new one: replacing never drops them.
+        const old = this.db.prepare('SELECT deliveries FROM report_runs WHERE definition_id = ? AND period_start = ?').pluck().get(run.definitionId, run.periodStart) as string | undefined;
+        const waiting = old === undefined ? [] : (JSON.parse(old) as ReportDelivery[]).filter((delivery) => delivery.status === 'pending');
+        const named = new Set(run.deliveries.map((delivery) => delivery.contactPoint));
+        params.deliveries = JSON.stringify([...run.deliveries, ...waiting.filter((delivery) => !named.has(delivery.contactPoint))]);
+        this.db.prepare('DELETE FROM report_runs WHERE definition_id = ? AND period_start = ?').run(run.definitionId, run.periodStart);
+      }
       const result = this.db
         .prepare(
           `INSERT OR IGNORE INTO report_runs (definition_id, name, area, domain, language, period, period_start, period_end, label, trigger, created_at, created_by, figures, html, csv, deliveries)
@@ -146,7 +153,7 @@ export class ReportRepository {
         .run(params);
       if (result.changes === 0) return undefined;
       const { html: _html, csv: _csv, ...stored } = run;
-      return { ...stored, id: Number(result.lastInsertRowid) };
+      return { ...stored, deliveries: JSON.parse(params.deliveries) as ReportDelivery[], id: Number(result.lastInsertRowid) };
     })();
   }
 

@@ -41,6 +41,7 @@ export function reportProviders(config: HubConfig): Provider[] {
           publicUrl: config.http.publicUrl,
           logger: new Logger(ReportRunner.name),
           count: (event) => counter.inc({ event }),
+          rawKeepMs: config.influx.api === 'v1' ? config.retention.keepMs.raw : null,
         });
       },
       inject: [ReportRepository, DeviceRegistryService, LiveCatalogue, InfluxQueryClient, ContactPointRepository, ContactPointSender, Registry, DownsamplingService],

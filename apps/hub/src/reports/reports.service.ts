@@ -53,7 +53,9 @@ export class ReportsService {
     assertCovers(by, spec, 'make a report of');
     const now = this.now();
     // A new period kind starts where a new definition would: at its last closed period.
-    const firstPeriodStart = spec.period === current.period ? current.firstPeriodStart : lastClosedPeriod(spec.period, now, this.timeZone).start;
+    // So does a paused definition enabled again: the periods it was paused for are not made after the fact.
+    const restart = spec.period !== current.period || (spec.enabled && !current.enabled);
+    const firstPeriodStart = restart ? lastClosedPeriod(spec.period, now, this.timeZone).start : current.firstPeriodStart;
     const updated: ReportDefinition = { ...current, ...spec, firstPeriodStart, updatedAt: now, updatedBy: by.name };
     this.repository.updateDefinition(updated);
     this.audit.record({ at: now, actor: by.name, action: 'report.update', targetType: TARGET_TYPE, targetId: String(id), detail: { before: specOf(current), after: { ...spec } } });
@@ -83,6 +85,12 @@ export class ReportsService {
     const now = this.now();
     const period = date === undefined ? lastClosedPeriod(definition.period, now, this.timeZone) : periodOfDate(definition.period, date, this.timeZone);
     if (period.end > now) throw new ReportRequestError(`The ${definition.period} period ${period.label} has not ended yet (it ends ${new Date(period.end).toISOString()}): a report covers a closed period`, 'report-period-open');
+    if (!this.runner.readingsKept(period)) {
+      throw new ReportRequestError(
+        `The raw readings of ${period.label} are no longer kept (HUB_RETENTION_RAW): a report made now would say nothing reported, so the one made at the time (if any) stays`,
+        'report-period-expired',
+      );
+    }
     const run = await this.runner.make(definition, period, 'manual', by.name, true, deliver);
     if (run === undefined) throw new Error(`report ${id} for ${period.label} was not stored`);
     this.audit.record({ at: this.now(), actor: by.name, action: 'report.run', targetType: TARGET_TYPE, targetId: String(id), detail: { run: run.id, period: period.label, deliver } });
