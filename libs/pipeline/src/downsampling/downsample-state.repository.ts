@@ -16,7 +16,7 @@ export class DownsampleStateRepository {
   private readonly selectDirty: Statement<[string, number], { bucket_ms: number; version: number }>;
   private readonly clearStatement: Statement<[string, number, number]>;
   private readonly countDirty: Statement<[string], { n: number }>;
-  private readonly selectOldestDirty: Statement<[string], { oldest: number | null }>;
+  private readonly selectOldestDirty: Statement<[string, number], { oldest: number | null }>;
 
   constructor(private readonly db: SqliteDatabase) {
     this.selectWatermark = db.prepare('SELECT until_ms FROM downsample_watermarks WHERE resolution = ?');
@@ -29,7 +29,7 @@ export class DownsampleStateRepository {
     this.selectDirty = db.prepare('SELECT bucket_ms, version FROM downsample_dirty WHERE resolution = ? ORDER BY bucket_ms LIMIT ?');
     this.clearStatement = db.prepare('DELETE FROM downsample_dirty WHERE resolution = ? AND bucket_ms = ? AND version = ?');
     this.countDirty = db.prepare('SELECT count(*) AS n FROM downsample_dirty WHERE resolution = ?');
-    this.selectOldestDirty = db.prepare('SELECT min(bucket_ms) AS oldest FROM downsample_dirty WHERE resolution = ?');
+    this.selectOldestDirty = db.prepare('SELECT min(bucket_ms) AS oldest FROM downsample_dirty WHERE resolution = ? AND bucket_ms >= ?');
   }
 
   /** Every bucket before this time is aggregated (null: never started). */
@@ -60,9 +60,9 @@ export class DownsampleStateRepository {
     })();
   }
 
-  /** The start of the oldest bucket waiting to be aggregated again; null when none waits. */
-  oldestDirty(resolution: AggregateResolution): number | null {
-    return this.selectOldestDirty.get(resolution)?.oldest ?? null;
+  /** The start of the oldest bucket (from `notBefore` on) waiting to be aggregated again; null when none waits. */
+  oldestDirty(resolution: AggregateResolution, notBefore = Number.MIN_SAFE_INTEGER): number | null {
+    return this.selectOldestDirty.get(resolution, notBefore)?.oldest ?? null;
   }
 
   dirtyCount(resolution: AggregateResolution): number {

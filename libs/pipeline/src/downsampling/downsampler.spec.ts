@@ -22,7 +22,7 @@ function setUp(now: { value: number }, answers: (q: string) => InfluxSeries[] = 
     state,
     watch,
     rawPolicy: 'autogen',
-    config: { delayMs: MINUTE },
+    config: { delayMs: MINUTE, keepMs: { raw: 30 * 86_400_000, '1m': 396 * 86_400_000, '1h': 3653 * 86_400_000 } },
     logger: SILENT_LOGGER,
     now: () => now.value,
   });
@@ -106,5 +106,19 @@ describe('Downsampler', () => {
     expect(downsampler.aggregatedUntil).toEqual({ '1m': T0 + HOUR + 7 * MINUTE, '1h': T0 });
     await downsampler.run();
     expect(downsampler.aggregatedUntil).toEqual({ '1m': T0 + 3 * HOUR + 29 * MINUTE, '1h': T0 + 3 * HOUR });
+  });
+
+  it('lets a waiting bucket older than the raw period hold nobody back: raw readings cannot serve it, the aggregates still do', async () => {
+    const now = { value: T0 + 3 * HOUR + 30 * MINUTE };
+    const { state, downsampler } = setUp(now, (q) => (q.includes('LIMIT 1') ? [{ name: 'water', columns: ['time', 'flow'], values: [[T0 - 40 * 86_400_000, 1]] }] : []));
+    await downsampler.start();
+    state.setWatermark('1m', T0 + 3 * HOUR + 29 * MINUTE);
+    state.setWatermark('1h', T0 + 3 * HOUR);
+    // A backfilled reading 31 days old marks its minute: past the 30 days raw readings are kept.
+    state.markDirty('1m', [T0 - 31 * 86_400_000]);
+    expect(downsampler.aggregatedUntil).toEqual({ '1m': T0 + 3 * HOUR + 29 * MINUTE, '1h': T0 + 3 * HOUR });
+    // One 29 days old still holds readers back to raw readings from it on.
+    state.markDirty('1m', [T0 - 29 * 86_400_000]);
+    expect(downsampler.aggregatedUntil).toEqual({ '1m': T0 - 29 * 86_400_000, '1h': T0 - 29 * 86_400_000 });
   });
 });

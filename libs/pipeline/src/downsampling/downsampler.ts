@@ -18,7 +18,7 @@ export interface DownsamplerDeps {
   readonly state: DownsampleStateRepository;
   readonly watch: LateReadingWatch;
   readonly rawPolicy: string;
-  readonly config: Pick<RetentionConfig, 'delayMs'>;
+  readonly config: Pick<RetentionConfig, 'delayMs' | 'keepMs'>;
   readonly logger: HubLogger;
   readonly now?: () => number;
 }
@@ -48,9 +48,12 @@ export class Downsampler implements DownsampleProgress {
    */
   get aggregatedUntil(): Record<AggregateResolution, number | null> {
     const { state } = this.deps;
-    const dirtyMinute = state.oldestDirty('1m');
+    // A bucket waiting to be aggregated again holds readers back to finer data from it on — except one older than the
+    // raw period: raw readings cannot serve it (they are gone), so the aggregates, one run stale, still do.
+    const rawFrom = this.now() - this.deps.config.keepMs.raw;
+    const dirtyMinute = state.oldestDirty('1m', rawFrom);
     const minutes = earliest(state.watermark('1m'), dirtyMinute);
-    const hours = earliest(earliest(state.watermark('1h'), state.oldestDirty('1h')), dirtyMinute === null ? null : floorTo(dirtyMinute, HOUR));
+    const hours = earliest(earliest(state.watermark('1h'), state.oldestDirty('1h', rawFrom)), dirtyMinute === null ? null : floorTo(dirtyMinute, HOUR));
     return { '1m': minutes, '1h': hours };
   }
 

@@ -20,7 +20,7 @@ class RecordingSink implements LineSink {
 
 function setUp(active = true) {
   const marked: number[][] = [];
-  const watch = new LateReadingWatch({ markDirty: (_resolution, buckets) => marked.push([...buckets].sort()) });
+  const watch = new LateReadingWatch({ markDirty: (_resolution, buckets) => marked.push([...buckets].sort()), watermark: () => null });
   if (active) watch.activate(2 * HOUR);
   watch.claim(CLAIMED);
   const raw = new RecordingSink();
@@ -68,6 +68,23 @@ describe('DownsamplingLineSink', () => {
     await sink.write(body);
     expect(raw.bodies).toEqual([body]);
     expect(backfill.bodies).toEqual([]);
+  });
+});
+
+describe('LateReadingWatch', () => {
+  it('claims the stored minute watermark from its creation: a replayed reading for an aggregated minute is marked before the downsampler is set up', () => {
+    const marked: number[][] = [];
+    const watch = new LateReadingWatch({ markDirty: (_resolution, buckets) => marked.push([...buckets]), watermark: () => CLAIMED });
+    // Not activated (InfluxDB down at start: no retention set up yet), nothing claimed by a run.
+    watch.written(`water,device_id=a flow=1 ${CLAIMED - 61_000}\nwater,device_id=a flow=2 ${CLAIMED + 1}`, CLAIMED - 61_000);
+    expect(marked).toEqual([[Math.floor((CLAIMED - 61_000) / 60_000) * 60_000]]);
+  });
+
+  it('claims nothing on a database the downsampler never ran on', () => {
+    const marked: number[][] = [];
+    const watch = new LateReadingWatch({ markDirty: (_resolution, buckets) => marked.push([...buckets]), watermark: () => null });
+    watch.written(`water,device_id=a flow=1 ${CLAIMED - 61_000}`, CLAIMED - 61_000);
+    expect(marked).toEqual([]);
   });
 });
 

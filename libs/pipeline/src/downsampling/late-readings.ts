@@ -1,9 +1,10 @@
 import type { LineSink } from '@hub/influx';
 import { MINUTE, floorTo } from './downsample-tiers';
 
-/** Where late readings' minutes are recorded (DownsampleStateRepository). */
+/** Where late readings' minutes are recorded, and how far minutes are aggregated (DownsampleStateRepository). */
 export interface DirtyMinutes {
   markDirty(resolution: '1m', buckets: Iterable<number>): void;
+  watermark(resolution: '1m'): number | null;
 }
 
 /**
@@ -19,10 +20,17 @@ const BACKFILL_MARGIN_MS = 5 * MINUTE;
  * path is what it was.
  */
 export class LateReadingWatch {
-  private claimedUntil = Number.NEGATIVE_INFINITY;
+  private claimedUntil: number;
   private rawKeepMs: number | null = null;
 
-  constructor(private readonly dirty: DirtyMinutes) {}
+  /**
+   * Claims at once what an earlier process aggregated (the watermark in SQLite): from the first write on — the spool
+   * replaying, devices coming in — a reading for such a minute is marked, even while InfluxDB is down and the
+   * downsampler not set up yet.
+   */
+  constructor(private readonly dirty: DirtyMinutes) {
+    this.claimedUntil = dirty.watermark('1m') ?? Number.NEGATIVE_INFINITY;
+  }
 
   activate(rawKeepMs: number): void {
     this.rawKeepMs = rawKeepMs;
