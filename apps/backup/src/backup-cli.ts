@@ -2,10 +2,10 @@ import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { packageVersion } from '@hub/store';
-import { configuredVariables, InvalidConfigError, loadHubConfig } from '@hub/config';
-import { DataFolderLock, SQLITE_FILE, writeBackup } from '@hub/store';
+import { configuredVariables, loadHubConfig } from '@hub/config';
+import { DataFolderLock, packageVersion, SQLITE_FILE, writeBackup } from '@hub/store';
 import { describeManifest } from './backup-report';
+import { runCommand } from './cli-exit';
 
 const USAGE = `Usage: npm run backup -- [--data-dir DIR] [--out DIR] [--keep N]
 
@@ -73,14 +73,4 @@ function parse() {
   });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof InvalidConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78);
-    }
-    process.stderr.write(`Backup failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runCommand('Backup', main);

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { InvalidConfigError, loadHubConfig } from '@hub/config';
+import { loadHubConfig } from '@hub/config';
 import { MIGRATIONS, restoreBackup, RestoreRefusedError } from '@hub/store';
 import { describeManifest } from './backup-report';
+import { runCommand } from './cli-exit';
 
 const USAGE = `Usage: npm run restore -- <backup-folder> [--data-dir DIR] [--force]
 
@@ -50,14 +51,4 @@ function parse() {
   return parseArgs({ options: { 'data-dir': { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof InvalidConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78);
-    }
-    process.stderr.write(`Restore failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runCommand('Restore', main);

@@ -130,7 +130,7 @@ export class CountyMap {
   }
 
   /** Shows everything drawn (or only `area`'s outline and markers, when given); the county view when there is nothing. */
-  fit(only?: { boundaries: readonly AreaBoundaryFeature[]; markers: readonly MapMarker[] }): void {
+  fitToView(only?: { boundaries: readonly AreaBoundaryFeature[]; markers: readonly MapMarker[] }): void {
     const bounds = L.latLngBounds([]);
     if (only === undefined) {
       if (this.boundaries.getLayers().length > 0) bounds.extend(this.boundaries.getBounds());

@@ -31,9 +31,9 @@ export function rollupOptions(catalogue: Catalogue | undefined, domains: readonl
 
 /** The range buttons of the roll-up and the bucket each uses: whole minutes to hours, never more than 30 buckets. */
 export const ROLLUP_RANGES = [
-  { key: '1h', spanMs: 3_600_000, every: '5m', everyMs: 300_000, refreshMs: 30_000 },
-  { key: '24h', spanMs: 86_400_000, every: '1h', everyMs: 3_600_000, refreshMs: 120_000 },
-  { key: '7d', spanMs: 7 * 86_400_000, every: '6h', everyMs: 6 * 3_600_000, refreshMs: 600_000 },
+  { key: '1h', label: 'device.range.1h', spanMs: 3_600_000, every: '5m', everyMs: 300_000, refreshMs: 30_000 },
+  { key: '24h', label: 'device.range.24h', spanMs: 86_400_000, every: '1h', everyMs: 3_600_000, refreshMs: 120_000 },
+  { key: '7d', label: 'device.range.7d', spanMs: 7 * 86_400_000, every: '6h', everyMs: 6 * 3_600_000, refreshMs: 600_000 },
 ] as const;
 export type RollupRangeKey = (typeof ROLLUP_RANGES)[number]['key'];
 

@@ -8,6 +8,7 @@ import type { AlertRuleDocument, AlertView, DeviceReadings } from '@hub/api-type
 import { AlertStateBadge, SeverityBadge } from '../components/alert-badges';
 import { DeviceStatusBadge } from '../components/badges';
 import { Chart } from '../components/chart';
+import { RangeSwitch } from '../components/range-switch';
 import { Page } from '../components/page';
 import { Empty, ErrorNotice, Loading, StaleNotice } from '../components/states';
 import { Time } from '../components/time';
@@ -150,20 +151,7 @@ export function DeviceView(props: { id: string }): JSX.Element {
               <a class="button button-ghost" href={exportLinks.readings(state.deviceId, { from: now - range.spanMs, to: now })} download data-export="readings" title={t('device.downloadReadingsHint', { range: t(range.inSentence) })}>
                 {t('export.downloadCsv')}
               </a>
-              <div class="segmented" role="radiogroup" aria-label={t('device.timeRange')}>
-                {RANGES.map((entry) => (
-                  <button
-                    type="button"
-                    role="radio"
-                    aria-checked={entry.key === range.key}
-                    class={entry.key === range.key ? 'selected' : ''}
-                    onClick={() => setRangeKey(entry.key === '1h' ? '' : entry.key)}
-                    key={entry.key}
-                  >
-                    {t(entry.label)}
-                  </button>
-                ))}
-              </div>
+              <RangeSwitch ranges={RANGES} value={range.key} onChange={setRangeKey} />
             </div>
           </div>
           <StaleNotice error={readings.data ? readings.error : undefined} updatedAt={readings.updatedAt} onRetry={readings.reload} />

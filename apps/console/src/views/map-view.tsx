@@ -86,8 +86,8 @@ function CountyMapPage(props: { settings: MapSettingsView; admin: boolean; count
   useEffect(() => {
     if (map.current === null || !devices.data || !boundaries.data || fitted.current === area) return;
     fitted.current = area;
-    if (area === '') map.current.fit();
-    else map.current.fit({ boundaries: features.filter((feature) => feature.properties.area === area || feature.properties.area.startsWith(`${area}/`)), markers });
+    if (area === '') map.current.fitToView();
+    else map.current.fitToView({ boundaries: features.filter((feature) => feature.properties.area === area || feature.properties.area.startsWith(`${area}/`)), markers });
   }, [devices.data, boundaries.data, area]);
   useEffect(() => {
     const device = placing;

@@ -4,6 +4,7 @@ import { ROLLUP_AGGREGATES, type AreaRollupView, type RollupAggregate } from '@h
 import { useCatalogue } from '../api/catalogue';
 import { hubApi } from '../api/hub-api';
 import { Chart } from '../components/chart';
+import { RangeSwitch } from '../components/range-switch';
 import { ErrorNotice, Loading, StaleNotice } from '../components/states';
 import { Time } from '../components/time';
 import { formatDuration } from '../format/time';
@@ -35,20 +36,7 @@ export function TownRollup(props: { town: string; domains: readonly string[] }):
         <h2 id="town-rollup" class="card-title">
           {t('rollup.title')}
         </h2>
-        <div class="segmented" role="radiogroup" aria-label={t('device.timeRange')}>
-          {ROLLUP_RANGES.map((entry) => (
-            <button
-              type="button"
-              role="radio"
-              aria-checked={entry.key === range.key}
-              class={entry.key === range.key ? 'selected' : ''}
-              onClick={() => setRangeParam(entry.key === ROLLUP_RANGES[0].key ? '' : entry.key)}
-              key={entry.key}
-            >
-              {t(`device.range.${entry.key}` as MessageId)}
-            </button>
-          ))}
-        </div>
+        <RangeSwitch ranges={ROLLUP_RANGES} value={range.key} onChange={setRangeParam} />
       </div>
       {choice === undefined || agg === undefined ? (
         <p class="muted">{catalogue === undefined ? t('rollup.loadingMetrics') : t('rollup.noMetrics')}</p>
