@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/ensure-deps.sh debian influxdb mosquitto victoria-metrics chromium openssl python3-aiosmtpd
+bash scripts/ensure-deps.sh debian influxdb mosquitto victoria-metrics chromium openssl python3-aiosmtpd postgresql
 bash scripts/ensure-deps.sh npm
 echo "==> build"
 npm run --silent build
