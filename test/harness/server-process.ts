@@ -8,6 +8,11 @@ export type ServerCommand = {
   readonly binary: string;
   readonly args: readonly string[];
   readonly readyTimeoutMs?: number;
+  /** Run as this user (the harness runs as root in CI, and PostgreSQL refuses root). */
+  readonly uid?: number;
+  readonly gid?: number;
+  /** What stop() sends first; SIGTERM unless the server needs another (PostgreSQL's fast shutdown is SIGINT). */
+  readonly stopSignal?: NodeJS.Signals;
 } & (
   | {
       /** Polled until it answers 2xx. */
@@ -44,7 +49,7 @@ export class ServerProcess {
 
   /** Spawns the server and resolves once readyUrl answers; rejects with the server's output if it never does. */
   static async start(command: ServerCommand): Promise<ServerProcess> {
-    const child = spawn(command.binary, command.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command.binary, command.args, { stdio: ['ignore', 'pipe', 'pipe'], uid: command.uid, gid: command.gid });
     live.add(child);
     const server = new ServerProcess(command, child);
     try {
@@ -68,11 +73,11 @@ export class ServerProcess {
     return this.child.pid;
   }
 
-  /** SIGTERM, then SIGKILL if the server has not exited after graceMs. */
+  /** SIGTERM (or the command's stopSignal), then SIGKILL if the server has not exited after graceMs. */
   async stop(graceMs = 10_000): Promise<void> {
     if (!this.running) return;
     const exited = this.exited();
-    this.child.kill('SIGTERM');
+    this.child.kill(this.command.stopSignal ?? 'SIGTERM');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
     await exited;
     clearTimeout(timer);

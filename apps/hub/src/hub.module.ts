@@ -4,7 +4,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { join } from 'node:path';
 import type { HubConfig } from '@hub/config';
 import { InfluxQueryClient } from '@hub/influx';
-import { type DataFolderLock, openSqliteDatabase, SQLITE_FILE } from '@hub/store';
+import { type DataFolderLock, openSqliteDatabase, type SqliteDatabase, SQLITE_FILE, Store } from '@hub/store';
 import { ACCESS_CONTROLLERS, accessProviders } from './access/access.providers';
 import { AccessGuard } from './access/access.guard';
 import { ALERT_CONTROLLERS, alertProviders } from './alerts/alert.providers';
@@ -114,6 +114,8 @@ function infrastructureProviders(config: HubConfig, dataFolder: DataFolderLock):
     // Held for the life of the process (the kernel drops it when the process ends, however it ends).
     { provide: DATA_FOLDER_LOCK, useValue: dataFolder },
     { provide: SQLITE_DATABASE, useFactory: () => openSqliteDatabase(join(config.dataDir, SQLITE_FILE)), inject: [DATA_FOLDER_LOCK] },
+    // The storage layer (issue 20) on the same SQLite connection: repositories move onto it group by group.
+    { provide: Store, useFactory: (db: SqliteDatabase) => Store.sqlite(db), inject: [SQLITE_DATABASE] },
     { provide: InfluxQueryClient, useFactory: () => new InfluxQueryClient(config.influx) },
   ];
 }

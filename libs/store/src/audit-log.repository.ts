@@ -1,5 +1,8 @@
 import type { Statement } from 'better-sqlite3';
+import type { SelectQueryBuilder } from 'kysely';
+import type { HubDatabase } from './schema';
 import { SqliteDatabase } from './sqlite-database';
+import type { Executor } from './store';
 
 /** One change someone made: who, when, what, to which thing. */
 export interface AuditEntry {
@@ -46,26 +49,63 @@ interface AuditRow {
  */
 export class AuditLogRepository {
   /** Prepared once: a 10,000-row device import records 10,000 entries (preparing each took 0.45 s of its 1.8 s). */
-  private readonly insert: Statement;
+  private readonly insert: Statement | null;
 
-  constructor(private readonly db: SqliteDatabase) {
-    this.insert = db.prepare('INSERT INTO audit_log (at, actor, action, target_type, target_id, detail) VALUES (?, ?, ?, ?, ?, ?)');
+  /**
+   * `db`: the SQLite handle the synchronous methods write to, for services not yet on the store (issue 20 moves them
+   * group by group); null on PostgreSQL, where only the methods given an Executor work.
+   */
+  constructor(private readonly db: SqliteDatabase | null) {
+    this.insert = db === null ? null : db.prepare('INSERT INTO audit_log (at, actor, action, target_type, target_id, detail) VALUES (?, ?, ?, ?, ?, ?)');
   }
 
-  record(entry: NewAuditEntry): AuditEntry {
+  /** Recorded by `exec` (the store, or the transaction of the change it records); synchronously on the SQLite handle without one. */
+  record(entry: NewAuditEntry): AuditEntry;
+  record(entry: NewAuditEntry, exec: Executor): Promise<AuditEntry>;
+  record(entry: NewAuditEntry, exec?: Executor): AuditEntry | Promise<AuditEntry> {
     const at = entry.at ?? Date.now();
     const detail = JSON.stringify(entry.detail);
-    const { lastInsertRowid } = this.insert.run(at, entry.actor, entry.action, entry.targetType, entry.targetId, detail);
-    return { id: Number(lastInsertRowid), at, actor: entry.actor, action: entry.action, targetType: entry.targetType, targetId: entry.targetId, detail: entry.detail };
+    const recorded = (id: number): AuditEntry => ({ id, at, actor: entry.actor, action: entry.action, targetType: entry.targetType, targetId: entry.targetId, detail: entry.detail });
+    if (exec === undefined) {
+      const { lastInsertRowid } = this.sync().run(at, entry.actor, entry.action, entry.targetType, entry.targetId, detail);
+      return recorded(Number(lastInsertRowid));
+    }
+    return exec
+      .insertInto('audit_log')
+      .values({ at, actor: entry.actor, action: entry.action, target_type: entry.targetType, target_id: entry.targetId, detail })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+      .then(({ id }) => recorded(id));
   }
 
   /** Deletes up to `limit` of the oldest entries written before `cutoff` (epoch ms), by their time index; answers how many. */
-  pruneBefore(cutoff: number, limit: number): number {
-    return this.db.prepare('DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < ? ORDER BY at LIMIT ?)').run(cutoff, limit).changes;
+  pruneBefore(cutoff: number, limit: number): number;
+  pruneBefore(cutoff: number, limit: number, exec: Executor): Promise<number>;
+  pruneBefore(cutoff: number, limit: number, exec?: Executor): number | Promise<number> {
+    if (exec === undefined) {
+      return this.handle().prepare('DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < ? ORDER BY at LIMIT ?)').run(cutoff, limit).changes;
+    }
+    const oldest = exec.selectFrom('audit_log').select('id').where('at', '<', cutoff).orderBy('at').limit(limit);
+    return exec
+      .deleteFrom('audit_log')
+      .where('id', 'in', oldest)
+      .executeTakeFirst()
+      .then((result) => Number(result.numDeletedRows));
   }
 
   /** Newest first. */
-  list(query: AuditQuery): AuditEntry[] {
+  list(query: AuditQuery): AuditEntry[];
+  list(query: AuditQuery, exec: Executor): Promise<AuditEntry[]>;
+  list(query: AuditQuery, exec?: Executor): AuditEntry[] | Promise<AuditEntry[]> {
+    if (exec === undefined) return this.listSync(query);
+    return filtered(exec.selectFrom('audit_log').selectAll(), query)
+      .orderBy('id', 'desc')
+      .limit(query.limit)
+      .execute()
+      .then((rows) => rows.map(toEntry));
+  }
+
+  private listSync(query: AuditQuery): AuditEntry[] {
     const where: string[] = [];
     const params: (string | number)[] = [];
     const filters: [string, string | number | undefined][] = [
@@ -83,14 +123,40 @@ export class AuditLogRepository {
       params.push(value);
     }
     const sql = `SELECT * FROM audit_log ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...params, query.limit) as AuditRow[]).map((row) => ({
-      id: row.id,
-      at: row.at,
-      actor: row.actor,
-      action: row.action,
-      targetType: row.target_type,
-      targetId: row.target_id,
-      detail: JSON.parse(row.detail) as Record<string, unknown>,
-    }));
+    return (this.handle().prepare(sql).all(...params, query.limit) as AuditRow[]).map(toEntry);
   }
+
+  private sync(): Statement {
+    if (this.insert === null) throw new Error('the audit log on PostgreSQL is written through the store (pass an Executor)');
+    return this.insert;
+  }
+
+  private handle(): SqliteDatabase {
+    if (this.db === null) throw new Error('the audit log on PostgreSQL is read through the store (pass an Executor)');
+    return this.db;
+  }
+}
+
+function filtered<O>(query: SelectQueryBuilder<HubDatabase, 'audit_log', O>, filter: AuditQuery): SelectQueryBuilder<HubDatabase, 'audit_log', O> {
+  let result = query;
+  if (filter.actor !== undefined) result = result.where('actor', '=', filter.actor);
+  if (filter.action !== undefined) result = result.where('action', '=', filter.action);
+  if (filter.targetType !== undefined) result = result.where('target_type', '=', filter.targetType);
+  if (filter.targetId !== undefined) result = result.where('target_id', '=', filter.targetId);
+  if (filter.from !== undefined) result = result.where('at', '>=', filter.from);
+  if (filter.to !== undefined) result = result.where('at', '<', filter.to);
+  if (filter.beforeId !== undefined) result = result.where('id', '<', filter.beforeId);
+  return result;
+}
+
+function toEntry(row: AuditRow): AuditEntry {
+  return {
+    id: row.id,
+    at: row.at,
+    actor: row.actor,
+    action: row.action,
+    targetType: row.target_type,
+    targetId: row.target_id,
+    detail: JSON.parse(row.detail) as Record<string, unknown>,
+  };
 }

@@ -4,8 +4,8 @@ import { MqttBroker } from '@hub/broker';
 import type { LineSink } from '@hub/influx';
 import { InfluxAvailability, InfluxWriter, IngestStats } from '@hub/pipeline';
 import { OutageSpool } from '@hub/spool';
-import type { SqliteDatabase } from '@hub/store';
-import { LINE_SINK, SQLITE_DATABASE } from '../hub.tokens';
+import { Store } from '@hub/store';
+import { LINE_SINK } from '../hub.tokens';
 
 
 
@@ -18,19 +18,13 @@ export class HealthService {
     private readonly spool: OutageSpool,
     private readonly stats: IngestStats,
     @Inject(LINE_SINK) private readonly sink: LineSink,
-    @Inject(SQLITE_DATABASE) private readonly db: SqliteDatabase,
+    private readonly store: Store,
   ) {}
 
   async check(): Promise<HubHealth> {
     const broker = { ok: this.broker.listening, connectedClients: this.broker.connectedClients, mqttPort: this.broker.tcpPort, mqttsPort: this.broker.tlsPort, wsPort: this.broker.wsPort };
     const influx = await this.influxHealth();
-    let store: ComponentHealth;
-    try {
-      this.db.prepare('SELECT 1').get();
-      store = { ok: true };
-    } catch (error) {
-      store = { ok: false, error: error instanceof Error ? error.message : String(error) };
-    }
+    const store: ComponentHealth = { ...(await this.store.health()) };
     // Full: nothing more can be spooled, so acknowledgements stop as soon as InfluxDB fails or memory fills up.
     const spool = {
       ok: !this.writer.spoolFull && !this.spool.full,

@@ -1,0 +1,142 @@
+import { execFile } from 'node:child_process';
+import { access, chown, constants, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import postgres from 'postgres';
+import { freePort } from './free-port';
+import { ServerProcess } from './server-process';
+
+const BIN = '/usr/lib/postgresql/15/bin';
+const run = promisify(execFile);
+
+/**
+ * A real PostgreSQL 15 for tests: its own cluster in a temp dir, on a port of its own, durability switched off (a test
+ * cluster is thrown away; fsync would only cost time). As root (CI) it runs as the `postgres` user: initdb and
+ * postgres refuse root. Databases are made per test from a migrated template (createDatabase), which is much faster
+ * than migrating each.
+ */
+export class PostgresProcess {
+  private admin: postgres.Sql | null = null;
+  private counter = 0;
+
+  private constructor(
+    readonly port: number,
+    readonly dir: string,
+    private readonly user: { uid: number; gid: number } | undefined,
+    private server: ServerProcess | undefined,
+  ) {}
+
+  static async start(): Promise<PostgresProcess> {
+    try {
+      await access(join(BIN, 'initdb'), constants.X_OK);
+    } catch {
+      throw new Error(`${BIN}/initdb not found: run \`bash scripts/test.sh\`, which installs PostgreSQL 15 for the tests`);
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'postgres-test-'));
+    const user = userInfo().uid === 0 ? await postgresUser() : undefined;
+    if (user !== undefined) await chown(dir, user.uid, user.gid);
+    const server = new PostgresProcess(await freePort(), dir, user, undefined);
+    try {
+      await run(join(BIN, 'initdb'), ['-D', server.dataDir, '-U', 'hub', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'], {
+        uid: user?.uid,
+        gid: user?.gid,
+      });
+      await server.restart();
+    } catch (error) {
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    }
+    return server;
+  }
+
+  private get dataDir(): string {
+    return join(this.dir, 'data');
+  }
+
+  /** A database of this cluster, as the `hub` superuser. */
+  url(database: string): string {
+    return `postgres://hub@127.0.0.1:${this.port}/${database}`;
+  }
+
+  get running(): boolean {
+    return this.server?.running ?? false;
+  }
+
+  /**
+   * A new empty database (or a copy of `template`), named uniquely for this process; answers its URL. Tests that
+   * share the cluster never see each other's rows.
+   */
+  async createDatabase(options: { readonly template?: string; readonly name?: string } = {}): Promise<{ name: string; url: string }> {
+    this.counter += 1;
+    const name = options.name ?? `hub_${process.pid}_${this.counter}`;
+    const template = options.template === undefined ? '' : ` TEMPLATE "${options.template}"`;
+    await this.adminClient().unsafe(`CREATE DATABASE "${name}"${template}`);
+    return { name, url: this.url(name) };
+  }
+
+  async dropDatabase(name: string): Promise<void> {
+    await this.adminClient().unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  }
+
+  private adminClient(): postgres.Sql {
+    this.admin ??= postgres(this.url('postgres'), { max: 1, onnotice: () => undefined });
+    return this.admin;
+  }
+
+  /** Fast shutdown (SIGINT): open connections are ended, the data stays. */
+  async stop(): Promise<void> {
+    await this.admin?.end({ timeout: 1 });
+    this.admin = null;
+    await this.server?.stop();
+  }
+
+  /** SIGKILL of the postmaster: a crash. The next start recovers from the WAL. */
+  async kill(): Promise<void> {
+    await this.admin?.end({ timeout: 0 });
+    this.admin = null;
+    await this.server?.kill();
+  }
+
+  /** Starts the server again on the same port and data (stopping it first if it still runs). */
+  async restart(): Promise<void> {
+    await this.stop();
+    this.server = await ServerProcess.start({
+      name: 'postgres',
+      binary: join(BIN, 'postgres'),
+      args: [
+        '-D', this.dataDir, '-p', String(this.port), '-k', this.dir,
+        '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
+        '-c', 'max_connections=200',
+      ],
+      uid: this.user?.uid,
+      gid: this.user?.gid,
+      stopSignal: 'SIGINT',
+      readyTcpPort: this.port,
+    });
+    // The port accepts before the server takes sessions ("the database system is starting up"): wait for a query.
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const probe = postgres(this.url('postgres'), { max: 1, connect_timeout: 2, onnotice: () => undefined });
+      try {
+        await probe`SELECT 1`;
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw new Error(`postgres did not take queries in 20 s: ${String(error)}\n${this.server.output}`, { cause: error });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      } finally {
+        await probe.end({ timeout: 0 });
+      }
+    }
+  }
+
+  async cleanup(): Promise<void> {
+    await this.kill();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+async function postgresUser(): Promise<{ uid: number; gid: number }> {
+  const [{ stdout: uid }, { stdout: gid }] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]);
+  return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
+}
