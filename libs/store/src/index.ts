@@ -5,3 +5,4 @@ export * from './schema';
 export * from './store';
 export * from './database-url';
 export { SCHEMA_VERSION } from './migrations/postgres-migrator';
+export * from './copy-to-postgres';
