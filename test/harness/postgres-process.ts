@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { access, chown, constants, mkdtemp, rm } from 'node:fs/promises';
+import { access, appendFile, chown, constants, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -42,6 +42,12 @@ export class PostgresProcess {
         uid: user?.uid,
         gid: user?.gid,
       });
+      // In the configuration file rather than on the command line, so that ALTER SYSTEM (requireSynchronousStandby)
+      // can override them; a standby copies them with the data folder.
+      await appendFile(
+        join(server.dataDir, 'postgresql.conf'),
+        "\nlisten_addresses = '127.0.0.1'\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 200\n",
+      );
       await server.restart();
     } catch (error) {
       await rm(dir, { recursive: true, force: true });
@@ -106,8 +112,6 @@ export class PostgresProcess {
       binary: join(BIN, 'postgres'),
       args: [
         '-D', this.dataDir, '-p', String(this.port), '-k', this.dir,
-        '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
-        '-c', 'max_connections=200',
       ],
       uid: this.user?.uid,
       gid: this.user?.gid,
@@ -128,6 +132,43 @@ export class PostgresProcess {
         await probe.end({ timeout: 0 });
       }
     }
+  }
+
+  /**
+   * A hot standby of this server (pg_basebackup with a recovery configuration, streaming from this one), on its own
+   * port and folder: half of the primary + standby pair that docs/operations.md describes, for failover tests.
+   */
+  async startStandby(): Promise<PostgresProcess> {
+    const dir = await mkdtemp(join(tmpdir(), 'postgres-standby-'));
+    if (this.user !== undefined) await chown(dir, this.user.uid, this.user.gid);
+    const standby = new PostgresProcess(await freePort(), dir, this.user, undefined);
+    try {
+      await run(join(BIN, 'pg_basebackup'), ['-h', '127.0.0.1', '-p', String(this.port), '-U', 'hub', '-D', standby.dataDir, '-R', '-X', 'stream', '-c', 'fast'], {
+        uid: this.user?.uid,
+        gid: this.user?.gid,
+      });
+      await standby.restart();
+    } catch (error) {
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    }
+    return standby;
+  }
+
+  /**
+   * Commits wait until a standby has the transaction (synchronous_standby_names = '*', synchronous_commit = on): the
+   * setting docs/operations.md asks for, without which a failover loses what the primary had not yet streamed.
+   */
+  async requireSynchronousStandby(): Promise<void> {
+    const admin = this.adminClient();
+    await admin`ALTER SYSTEM SET synchronous_standby_names = '*'`;
+    await admin`ALTER SYSTEM SET synchronous_commit = 'on'`;
+    await admin`SELECT pg_reload_conf()`;
+  }
+
+  /** Makes a standby the primary (what a failover manager such as Patroni or repmgr does), waiting until it is. */
+  async promote(): Promise<void> {
+    await this.adminClient()`SELECT pg_promote(true, 30)`;
   }
 
   async cleanup(): Promise<void> {
