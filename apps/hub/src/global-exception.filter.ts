@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from '@hub/common';
+import { isDatabaseUnavailable } from '@hub/store';
 import type { ApiErrorBody } from '@hub/api-types';
 import { bodyErrorCode, bodyErrorMessage } from './http/json-body';
 
@@ -55,6 +56,18 @@ export class GlobalExceptionFilter implements ExceptionFilter {
       const status = DOMAIN_STATUS[exception.kind];
       const body: ApiErrorBody = { statusCode: status, error: HttpStatus[status], code: exception.code ?? exception.kind, message: exception.message };
       response.status(status).json({ ...body, ...(exception.params ? { params: exception.params } : {}), ...(exception.issues.length > 0 ? { issues: exception.issues } : {}) });
+      return;
+    }
+    if (isDatabaseUnavailable(exception)) {
+      // An outage, not a bug: no stack, and the client is told to come back (the pool reconnects by itself).
+      this.logger.warn({ msg: 'Request failed: the database is unavailable', method: request.method, url: request.url, error: String(exception) });
+      response.setHeader('Retry-After', '5');
+      response.status(503).json({
+        statusCode: 503,
+        error: 'SERVICE_UNAVAILABLE',
+        code: 'database-unavailable',
+        message: 'The hub’s database cannot be reached just now; try again in a few seconds',
+      } satisfies ApiErrorBody);
       return;
     }
     this.logger.error({ msg: 'Unhandled error', method: request.method, url: request.url, error: exception });

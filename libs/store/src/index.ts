@@ -6,3 +6,4 @@ export * from './store';
 export * from './database-url';
 export { SCHEMA_VERSION } from './migrations/postgres-migrator';
 export * from './copy-to-postgres';
+export * from './database-errors';

@@ -17,6 +17,7 @@ const ERROR_MESSAGES: Readonly<Record<string, MessageId>> = {
   'command-not-found': 'errors.commandNotFound',
   'contact-point-exists': 'errors.contactPointExists',
   'contact-point-not-found': 'errors.contactPointNotFound',
+  'database-unavailable': 'errors.databaseUnavailable',
   'device-not-found': 'errors.deviceNotFound',
   'device-out-of-scope': 'errors.deviceOutOfScope',
   'invalid-input': 'errors.invalidInput',
