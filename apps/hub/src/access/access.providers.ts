@@ -3,7 +3,7 @@ import { Logger, Provider } from '@nestjs/common';
 import { Counter, Registry } from 'prom-client';
 import { ApiKeyRepository, ApiKeysService, InitialAdminPasswordFile, OperatorRepository, OperatorsService, PasswordHasher, PrincipalResolver, LoginThrottle, LoginService, LoginStats, OperatorSessions, SessionRepository } from '@hub/access';
 import type { HubConfig } from '@hub/config';
-import { AuditLogRepository, type SqliteDatabase } from '@hub/store';
+import { AuditLogRepository, type SqliteDatabase, Store } from '@hub/store';
 import { SQLITE_DATABASE } from '../hub.tokens';
 import { AccessLifecycle } from './access.lifecycle';
 import { ApiKeysController } from './api-keys.controller';
@@ -20,7 +20,7 @@ export const ACCESS_CONTROLLERS = [AuthController, OperatorsController, ApiKeysC
 export function accessProviders(config: HubConfig): Provider[] {
   const db = [SQLITE_DATABASE];
   return [
-    OperatorPreferencesRepository,
+    { provide: OperatorPreferencesRepository, useFactory: (store: Store) => new OperatorPreferencesRepository(store), inject: [Store] },
     { provide: AuditLogRepository, useFactory: (sqlite: SqliteDatabase) => new AuditLogRepository(sqlite), inject: db },
     { provide: OperatorRepository, useFactory: (sqlite: SqliteDatabase) => new OperatorRepository(sqlite), inject: db },
     { provide: ApiKeyRepository, useFactory: (sqlite: SqliteDatabase) => new ApiKeyRepository(sqlite), inject: db },

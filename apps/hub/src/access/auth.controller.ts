@@ -23,7 +23,7 @@ export class AuthController {
   ) {}
 
   /** An operator's saved choices; API keys have none. */
-  private preferencesOf(principal: Principal): OperatorPreferences | null {
+  private async preferencesOf(principal: Principal): Promise<OperatorPreferences | null> {
     return principal.kind === 'operator' ? this.preferences.get(principal.name) : null;
   }
 
@@ -40,7 +40,7 @@ export class AuthController {
     if (result.outcome === 'throttled') throw tooMany(response, new TooManyAttemptsError(result.retryAfterMs));
     if (result.outcome === 'refused') throw new UnauthorizedException(REFUSED);
     response.setHeader('Set-Cookie', sessionCookie(result.token, this.secure(request)));
-    return meView(result.principal, result, this.config.timeZone, this.preferencesOf(result.principal));
+    return meView(result.principal, result, this.config.timeZone, await this.preferencesOf(result.principal));
   }
 
   @PublicRoute()
@@ -56,8 +56,8 @@ export class AuthController {
   @Get('me')
   @ApiOperation({ summary: 'Who is asking: name, role, scope and, for a session, when it ends' })
   @ApiOkResponse({ type: MeDto })
-  me(@CurrentPrincipal() principal: Principal, @CurrentAuthentication() authentication: Authentication): MeView {
-    return meView(principal, authentication.session, this.config.timeZone, this.preferencesOf(principal));
+  async me(@CurrentPrincipal() principal: Principal, @CurrentAuthentication() authentication: Authentication): Promise<MeView> {
+    return meView(principal, authentication.session, this.config.timeZone, await this.preferencesOf(principal));
   }
 
   @RequiresRole('viewer')

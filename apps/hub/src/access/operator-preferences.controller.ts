@@ -27,7 +27,7 @@ export class OperatorPreferencesController {
   @Get()
   @ApiOperation({ summary: 'Your console language (zh-CN, en) and time zone choice (county, browser); null: not chosen' })
   @ApiOkResponse({ schema: { type: 'object' } })
-  get(@CurrentPrincipal() principal: Principal): OperatorPreferences {
+  get(@CurrentPrincipal() principal: Principal): Promise<OperatorPreferences> {
     return this.preferences.get(operatorOf(principal));
   }
 
@@ -37,10 +37,10 @@ export class OperatorPreferencesController {
   @ApiOkResponse({ schema: { type: 'object' } })
   @ApiBadRequestResponse()
   @ApiForbiddenResponse({ description: 'An API key: only operators have preferences' })
-  put(@Body() body: unknown, @CurrentPrincipal() principal: Principal): OperatorPreferences {
+  async put(@Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<OperatorPreferences> {
     const username = operatorOf(principal);
     const preferences = parsePreferences(body);
-    this.preferences.save(username, preferences, Date.now());
+    await this.preferences.save(username, preferences, Date.now());
     return preferences;
   }
 }

@@ -1,26 +1,24 @@
-import { Inject, Injectable } from '@nestjs/common';
 import type { ConsoleLanguage, OperatorPreferences, TimeZoneChoice } from '@hub/api-types';
-import type { SqliteDatabase } from '@hub/store';
-import { SQLITE_DATABASE } from '../hub.tokens';
+import type { Executor, Store } from '@hub/store';
 
 const NONE: OperatorPreferences = { language: null, timeZone: null };
 
 /** The `operator_preferences` table: an operator's console language and time zone choice. */
-@Injectable()
 export class OperatorPreferencesRepository {
-  constructor(@Inject(SQLITE_DATABASE) private readonly db: SqliteDatabase) {}
+  constructor(private readonly store: Store) {}
 
-  get(username: string): OperatorPreferences {
-    const row = this.db.prepare('SELECT language, time_zone FROM operator_preferences WHERE username = ?').get(username) as { language: ConsoleLanguage | null; time_zone: TimeZoneChoice | null } | undefined;
-    return row === undefined ? NONE : { language: row.language, timeZone: row.time_zone };
+  async get(username: string, exec: Executor = this.store.db): Promise<OperatorPreferences> {
+    const row = await exec.selectFrom('operator_preferences').select(['language', 'time_zone']).where('username', '=', username).executeTakeFirst();
+    // Written only by save() from parsed preferences, so each is one of its choices or null.
+    return row === undefined ? NONE : { language: row.language as ConsoleLanguage | null, timeZone: row.time_zone as TimeZoneChoice | null };
   }
 
-  save(username: string, preferences: OperatorPreferences, at: number): void {
-    this.db
-      .prepare(
-        `INSERT INTO operator_preferences (username, language, time_zone, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (username) DO UPDATE SET language = excluded.language, time_zone = excluded.time_zone, updated_at = excluded.updated_at`,
-      )
-      .run(username, preferences.language, preferences.timeZone, at);
+  async save(username: string, preferences: OperatorPreferences, at: number, exec: Executor = this.store.db): Promise<void> {
+    const values = { language: preferences.language, time_zone: preferences.timeZone, updated_at: at };
+    await exec
+      .insertInto('operator_preferences')
+      .values({ username, ...values })
+      .onConflict((oc) => oc.column('username').doUpdateSet(values))
+      .execute();
   }
 }

@@ -1,76 +1,62 @@
 import type { ContactPoint, StoredContactPoint } from '@hub/notify';
-import type { SqliteDatabase } from '@hub/store';
-import type { Statement } from 'better-sqlite3';
-
-interface ContactPointRow {
-  name: string;
-  kind: string;
-  language: string | null;
-  settings: string;
-  created_at: number;
-  created_by: string;
-  updated_at: number;
-  updated_by: string;
-}
+import type { ContactPointsTable, Executor, Store } from '@hub/store';
 
 /** The `contact_points` table: one row per contact point, its kind's settings (secrets included) as JSON. */
 export class ContactPointRepository {
-  private readonly all: Statement;
-  private readonly one: Statement;
-  private readonly insertRow: Statement;
-  private readonly updateRow: Statement;
-  private readonly deleteRow: Statement;
+  constructor(private readonly store: Store) {}
 
-  constructor(db: SqliteDatabase) {
-    this.all = db.prepare('SELECT * FROM contact_points ORDER BY name');
-    this.one = db.prepare('SELECT * FROM contact_points WHERE name = ?');
-    this.insertRow = db.prepare(
-      `INSERT OR IGNORE INTO contact_points (name, kind, language, settings, created_at, created_by, updated_at, updated_by)
-       VALUES (@name, @kind, @language, @settings, @createdAt, @createdBy, @updatedAt, @updatedBy)`,
-    );
-    this.updateRow = db.prepare('UPDATE contact_points SET language = @language, settings = @settings, updated_at = @updatedAt, updated_by = @updatedBy WHERE name = @name');
-    this.deleteRow = db.prepare('DELETE FROM contact_points WHERE name = ?');
+  async list(exec: Executor = this.store.db): Promise<StoredContactPoint[]> {
+    const rows = await exec.selectFrom('contact_points').selectAll().orderBy('name').execute();
+    return rows.map(fromRow);
   }
 
-  list(): StoredContactPoint[] {
-    return (this.all.all() as ContactPointRow[]).map(fromRow);
-  }
-
-  find(name: string): StoredContactPoint | undefined {
-    const row = this.one.get(name) as ContactPointRow | undefined;
+  async find(name: string, exec: Executor = this.store.db): Promise<StoredContactPoint | undefined> {
+    const row = await exec.selectFrom('contact_points').selectAll().where('name', '=', name).executeTakeFirst();
     return row === undefined ? undefined : fromRow(row);
   }
 
   /** False when the name is taken. */
-  insert(stored: StoredContactPoint): boolean {
-    return this.insertRow.run(toParams(stored)).changes === 1;
+  async insert(stored: StoredContactPoint, exec: Executor = this.store.db): Promise<boolean> {
+    const inserted = await exec
+      .insertInto('contact_points')
+      .values(toRow(stored))
+      .onConflict((oc) => oc.column('name').doNothing())
+      .returning('name')
+      .executeTakeFirst();
+    return inserted !== undefined;
   }
 
-  update(stored: StoredContactPoint): void {
-    this.updateRow.run(toParams(stored));
+  async update(stored: StoredContactPoint, exec: Executor = this.store.db): Promise<void> {
+    const row = toRow(stored);
+    await exec
+      .updateTable('contact_points')
+      .set({ language: row.language, settings: row.settings, updated_at: row.updated_at, updated_by: row.updated_by })
+      .where('name', '=', row.name)
+      .execute();
   }
 
   /** False when there was no such row. */
-  delete(name: string): boolean {
-    return this.deleteRow.run(name).changes === 1;
+  async delete(name: string, exec: Executor = this.store.db): Promise<boolean> {
+    const result = await exec.deleteFrom('contact_points').where('name', '=', name).executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
   }
 }
 
-function toParams(stored: StoredContactPoint): Record<string, unknown> {
+function toRow(stored: StoredContactPoint): ContactPointsTable {
   return {
     name: stored.point.name,
     kind: stored.point.kind,
     language: stored.point.language,
     settings: JSON.stringify(stored.point.settings),
-    createdAt: stored.createdAt,
-    createdBy: stored.createdBy,
-    updatedAt: stored.updatedAt,
-    updatedBy: stored.updatedBy,
+    created_at: stored.createdAt,
+    created_by: stored.createdBy,
+    updated_at: stored.updatedAt,
+    updated_by: stored.updatedBy,
   };
 }
 
-function fromRow(row: ContactPointRow): StoredContactPoint {
-  // Written only by toParams from a parsed contact point, so the kind and its settings agree, and the language is one we ship.
+function fromRow(row: ContactPointsTable): StoredContactPoint {
+  // Written only by toRow from a parsed contact point, so the kind and its settings agree, and the language is one we ship.
   const point = { name: row.name, kind: row.kind, language: row.language, settings: JSON.parse(row.settings) as unknown } as ContactPoint;
   return { point, createdAt: row.created_at, createdBy: row.created_by, updatedAt: row.updated_at, updatedBy: row.updated_by };
 }

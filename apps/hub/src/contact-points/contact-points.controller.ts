@@ -26,7 +26,7 @@ export class ContactPointsController {
   @ApiOperation({ summary: 'Every contact point, by name (never a secret)' })
   @ApiOkResponse({ type: [ContactPointDto] })
   @ApiForbiddenResponse({ description: 'Not an admin of the whole county' })
-  list(@CurrentPrincipal() principal: Principal): ContactPointView[] {
+  list(@CurrentPrincipal() principal: Principal): Promise<ContactPointView[]> {
     return this.contactPoints.list(principal);
   }
 
@@ -34,7 +34,7 @@ export class ContactPointsController {
   @ApiOperation({ summary: 'One contact point' })
   @ApiOkResponse({ type: ContactPointDto })
   @ApiNotFoundResponse()
-  get(@Param('name') name: string, @CurrentPrincipal() principal: Principal): ContactPointView {
+  get(@Param('name') name: string, @CurrentPrincipal() principal: Principal): Promise<ContactPointView> {
     return this.contactPoints.get(pointName(name), principal);
   }
 
@@ -45,7 +45,7 @@ export class ContactPointsController {
   @ApiBadRequestResponse({ description: '{ issues: [{ field, problem }] }' })
   @ApiConflictResponse({ description: 'The name is taken' })
   @ApiForbiddenResponse({ description: 'Not an admin of the whole county' })
-  create(@Body() body: unknown, @CurrentPrincipal() principal: Principal): ContactPointView {
+  create(@Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<ContactPointView> {
     return this.contactPoints.create(body, principal);
   }
 
@@ -55,7 +55,7 @@ export class ContactPointsController {
   @ApiOkResponse({ type: ContactPointDto })
   @ApiBadRequestResponse({ description: '{ issues: [{ field, problem }] }' })
   @ApiNotFoundResponse()
-  update(@Param('name') name: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal): ContactPointView {
+  update(@Param('name') name: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<ContactPointView> {
     return this.contactPoints.update(pointName(name), body, principal);
   }
 
@@ -64,8 +64,8 @@ export class ContactPointsController {
   @ApiOperation({ summary: 'Delete a contact point and its delivery log' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse()
-  remove(@Param('name') name: string, @CurrentPrincipal() principal: Principal): void {
-    this.contactPoints.remove(pointName(name), principal);
+  remove(@Param('name') name: string, @CurrentPrincipal() principal: Principal): Promise<void> {
+    return this.contactPoints.remove(pointName(name), principal);
   }
 
   @Post(':name/test')
@@ -82,7 +82,7 @@ export class ContactPointsController {
   @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 100' })
   @ApiOkResponse({ type: [ContactPointDeliveryDto] })
   @ApiNotFoundResponse()
-  deliveries(@Param('name') name: string, @CurrentPrincipal() principal: Principal, @Query('limit', LIMIT) limit = 100): ContactPointDelivery[] {
+  deliveries(@Param('name') name: string, @CurrentPrincipal() principal: Principal, @Query('limit', LIMIT) limit = 100): Promise<ContactPointDelivery[]> {
     return this.contactPoints.deliveries(pointName(name), principal, limit);
   }
 }

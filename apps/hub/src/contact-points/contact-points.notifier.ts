@@ -4,8 +4,9 @@ import {
   type SendReason,
 } from '@hub/alerts';
 import { type AlertChange, type ContactPoint, ContactPointSender } from '@hub/notify';
+import { Store } from '@hub/store';
 import { ContactPointDeliveryRepository } from './contact-point-delivery.repository';
-import { ContactPointRepository } from './contact-point.repository';
+import { ContactPointDirectory } from './contact-point.directory';
 import { PersonalNotificationsService } from './personal-notifications.service';
 
 /**
@@ -14,13 +15,15 @@ import { PersonalNotificationsService } from './personal-notifications.service';
  * deleted since the tree named it answers "not retryable", so the engine records it and moves on. A personal
  * destination (`@li.wei/email`) goes through the contact point the policies name for that channel, to the operator
  * alone, with only the alerts their scope covers now; it is logged in the policies' delivery log under that name.
+ * Contact points are read from the in-memory directory: the policies ask their kind synchronously.
  */
 @Injectable()
 export class ContactPointsNotifier implements ContactPointPort {
   private readonly logger = new Logger(ContactPointsNotifier.name);
 
   constructor(
-    private readonly repository: ContactPointRepository,
+    private readonly store: Store,
+    private readonly directory: ContactPointDirectory,
     private readonly deliveries: ContactPointDeliveryRepository,
     private readonly sender: ContactPointSender,
     private readonly personal: PersonalNotificationsService,
@@ -41,7 +44,7 @@ export class ContactPointsNotifier implements ContactPointPort {
   }
 
   kindOf(name: string): string | undefined {
-    return this.repository.find(name)?.point.kind;
+    return this.directory.find(name)?.point.kind;
   }
 
   personalRecipients(routeNames: readonly string[]): readonly PersonalRecipient[] {
@@ -53,11 +56,11 @@ export class ContactPointsNotifier implements ContactPointPort {
     let point: ContactPoint;
     let carried = alerts;
     if (personal === undefined) {
-      const stored = this.repository.find(destination);
+      const stored = this.directory.find(destination);
       if (stored === undefined) return { ok: false, retryable: false, providerAnswer: `no contact point ${JSON.stringify(destination)} (deleted since the policy named it?)` };
       point = stored.point;
     } else {
-      const target = this.personal.target(personal.username, personal.channel, this.tree(), (name) => this.repository.find(name)?.point);
+      const target = this.personal.target(personal.username, personal.channel, this.tree(), (name) => this.directory.find(name)?.point);
       if (!target.ok) return { ok: false, retryable: false, providerAnswer: target.why };
       carried = alerts.filter((notification) => target.covers(notification.alert));
       if (carried.length === 0) return { ok: false, retryable: false, providerAnswer: `none of its ${alerts.length} alert(s) is in ${personal.username}'s scope any more` };
@@ -65,7 +68,11 @@ export class ContactPointsNotifier implements ContactPointPort {
     }
     const result = await this.sender.sendGroup(point, this.withSummaries(point, carried));
     const at = Date.now();
-    if (personal === undefined) for (const notification of carried) this.deliveries.record(destination, notification.alert.id, at, result);
+    if (personal === undefined) {
+      await this.store.tx(async (tx) => {
+        for (const notification of carried) await this.deliveries.record(destination, notification.alert.id, at, result, tx.exec);
+      });
+    }
     // Names and kind only: a contact point's settings carry its secrets, and an operator's address is theirs.
     this.logger.log({ msg: 'Alert notification sent', destination, kind: point.kind, via: point.name, ...context, alerts: carried.length, ok: result.ok, retryable: result.retryable });
     return { ok: result.ok, retryable: result.retryable, providerAnswer: result.providerAnswer };

@@ -2,10 +2,10 @@ import { Logger, type Provider } from '@nestjs/common';
 import type { HubConfig } from '@hub/config';
 import { ContactPointSender } from '@hub/notify';
 import { OperatorRepository } from '@hub/access';
-import { AuditLogRepository, type SqliteDatabase } from '@hub/store';
-import { SQLITE_DATABASE } from '../hub.tokens';
+import { AuditLogRepository, Store } from '@hub/store';
 import { StoredMessageTemplates } from '../notification-templates/stored-message-templates';
 import { ContactPointDeliveryRepository } from './contact-point-delivery.repository';
+import { ContactPointDirectory } from './contact-point.directory';
 import { ContactPointRepository } from './contact-point.repository';
 import { ContactPointsController } from './contact-points.controller';
 import { ContactPointsNotifier } from './contact-points.notifier';
@@ -16,11 +16,20 @@ import { PersonalNotificationsService } from './personal-notifications.service';
 
 export const CONTACT_POINT_CONTROLLERS = [ContactPointsController, PersonalNotificationsController];
 
-/** Contact points: their table, the delivery log, the sender that renders and sends one alert change. */
+/** Contact points: their table and its in-memory directory, the delivery log, the sender that renders and sends one alert change. */
 export function contactPointProviders(config: HubConfig): Provider[] {
   return [
-    { provide: ContactPointRepository, useFactory: (db: SqliteDatabase) => new ContactPointRepository(db), inject: [SQLITE_DATABASE] },
-    { provide: ContactPointDeliveryRepository, useFactory: (db: SqliteDatabase) => new ContactPointDeliveryRepository(db), inject: [SQLITE_DATABASE] },
+    { provide: ContactPointRepository, useFactory: (store: Store) => new ContactPointRepository(store), inject: [Store] },
+    {
+      provide: ContactPointDirectory,
+      useFactory: async (repository: ContactPointRepository) => {
+        const directory = new ContactPointDirectory(repository);
+        await directory.load();
+        return directory;
+      },
+      inject: [ContactPointRepository],
+    },
+    { provide: ContactPointDeliveryRepository, useFactory: (store: Store) => new ContactPointDeliveryRepository(store), inject: [Store] },
     {
       provide: ContactPointSender,
       useFactory: (templates: StoredMessageTemplates) =>
@@ -29,15 +38,18 @@ export function contactPointProviders(config: HubConfig): Provider[] {
     },
     {
       provide: ContactPointsService,
-      useFactory: (repository: ContactPointRepository, deliveries: ContactPointDeliveryRepository, audit: AuditLogRepository, sender: ContactPointSender) =>
-        new ContactPointsService(repository, deliveries, audit, sender, new Logger(ContactPointsService.name)),
-      inject: [ContactPointRepository, ContactPointDeliveryRepository, AuditLogRepository, ContactPointSender],
+      useFactory: (store: Store, repository: ContactPointRepository, directory: ContactPointDirectory, deliveries: ContactPointDeliveryRepository, audit: AuditLogRepository, sender: ContactPointSender) =>
+        new ContactPointsService(store, repository, directory, deliveries, audit, sender, new Logger(ContactPointsService.name)),
+      inject: [Store, ContactPointRepository, ContactPointDirectory, ContactPointDeliveryRepository, AuditLogRepository, ContactPointSender],
     },
     {
       provide: PersonalNotificationsService,
-      useFactory: (db: SqliteDatabase, operators: OperatorRepository, audit: AuditLogRepository) =>
-        new PersonalNotificationsService(new PersonalNotificationsRepository(db), operators, audit),
-      inject: [SQLITE_DATABASE, OperatorRepository, AuditLogRepository],
+      useFactory: async (store: Store, operators: OperatorRepository, audit: AuditLogRepository) => {
+        const personal = new PersonalNotificationsService(store, new PersonalNotificationsRepository(store), operators, audit);
+        await personal.load();
+        return personal;
+      },
+      inject: [Store, OperatorRepository, AuditLogRepository],
     },
     ContactPointsNotifier,
   ];

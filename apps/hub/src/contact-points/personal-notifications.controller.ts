@@ -33,7 +33,7 @@ export class PersonalNotificationsController {
   @ApiOkResponse({ schema: { type: 'object' } })
   @ApiBadRequestResponse()
   @ApiForbiddenResponse({ description: 'An API key: only operators have their own settings' })
-  put(@Body() body: unknown, @CurrentPrincipal() principal: Principal): PersonalNotificationsView {
+  put(@Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<PersonalNotificationsView> {
     return this.personal.put(principal, body, this.engine.notificationPolicies.policies.current());
   }
 }

@@ -1,6 +1,5 @@
 import type { RouteSubscription } from '@hub/api-types';
-import type { SqliteDatabase } from '@hub/store';
-import type { Statement } from 'better-sqlite3';
+import type { Executor, Store } from '@hub/store';
 
 /** An operator's own notification settings as stored. */
 export interface PersonalSettings {
@@ -11,29 +10,14 @@ export interface PersonalSettings {
   readonly updatedAt: number;
 }
 
-interface SettingsRow {
-  username: string;
-  email: string | null;
-  phone: string | null;
-  subscriptions: string;
-  updated_at: number;
-}
-
 /** The `operator_notification_settings` table, one row per operator who has set anything. */
 export class PersonalNotificationsRepository {
-  private readonly all: Statement;
-  private readonly upsert: Statement;
+  constructor(private readonly store: Store) {}
 
-  constructor(db: SqliteDatabase) {
-    this.all = db.prepare('SELECT * FROM operator_notification_settings');
-    this.upsert = db.prepare(
-      `INSERT INTO operator_notification_settings (username, email, phone, subscriptions, updated_at) VALUES (@username, @email, @phone, @subscriptions, @updatedAt)
-       ON CONFLICT (username) DO UPDATE SET email = excluded.email, phone = excluded.phone, subscriptions = excluded.subscriptions, updated_at = excluded.updated_at`,
-    );
-  }
-
-  list(): PersonalSettings[] {
-    return (this.all.all() as SettingsRow[]).map((row) => ({
+  /** By username. */
+  async list(exec: Executor = this.store.db): Promise<PersonalSettings[]> {
+    const rows = await exec.selectFrom('operator_notification_settings').selectAll().orderBy('username').execute();
+    return rows.map((row) => ({
       username: row.username,
       email: row.email,
       phone: row.phone,
@@ -42,7 +26,12 @@ export class PersonalNotificationsRepository {
     }));
   }
 
-  save(settings: PersonalSettings): void {
-    this.upsert.run({ ...settings, subscriptions: JSON.stringify(settings.subscriptions) });
+  async save(settings: PersonalSettings, exec: Executor = this.store.db): Promise<void> {
+    const changed = { email: settings.email, phone: settings.phone, subscriptions: JSON.stringify(settings.subscriptions), updated_at: settings.updatedAt };
+    await exec
+      .insertInto('operator_notification_settings')
+      .values({ username: settings.username, ...changed })
+      .onConflict((oc) => oc.column('username').doUpdateSet(changed))
+      .execute();
   }
 }

@@ -2,7 +2,8 @@ import { AccessDeniedError, type Principal, type StoredOperator } from '@hub/acc
 import { DEFAULT_POLICY_TREE, type NotificationPolicyTree } from '@hub/alerts';
 import { InvalidInputError } from '@hub/common';
 import type { ContactPoint } from '@hub/notify';
-import { AuditLogRepository, openSqliteDatabase, type SqliteDatabase } from '@hub/store';
+import { AuditLogRepository } from '@hub/store';
+import { sqliteTestStore, type TestStore } from '@hub/store/testing';
 import { PersonalNotificationsRepository } from './personal-notifications.repository';
 import { PersonalNotificationsService } from './personal-notifications.service';
 
@@ -27,26 +28,30 @@ function operator(username: string, scope: StoredOperator['scope'], disabled = f
 }
 
 describe('PersonalNotificationsService', () => {
-  let db: SqliteDatabase;
+  let test: TestStore;
+  const audit = new AuditLogRepository(null);
   let operators: Map<string, StoredOperator>;
   let service: PersonalNotificationsService;
-  const build = (): PersonalNotificationsService =>
-    new PersonalNotificationsService(new PersonalNotificationsRepository(db), { get: (name) => operators.get(name) }, new AuditLogRepository(db), () => Date.parse('2026-12-06T03:00:00Z'));
+  const build = async (withAudit: AuditLogRepository = audit): Promise<PersonalNotificationsService> => {
+    const built = new PersonalNotificationsService(test.store, new PersonalNotificationsRepository(test.store), { get: (name) => operators.get(name) }, withAudit, () => Date.parse('2026-12-06T03:00:00Z'));
+    await built.load();
+    return built;
+  };
 
-  beforeEach(() => {
-    db = openSqliteDatabase(':memory:');
+  beforeEach(async () => {
+    test = await sqliteTestStore();
     operators = new Map([
       ['li.wei', operator('li.wei', { towns: ['Ashford'], domains: [] })],
       ['zhang', operator('zhang', { towns: [], domains: [] }, true)],
     ]);
-    service = build();
+    service = await build();
   });
 
-  afterEach(() => db.close());
+  afterEach(() => test.dispose());
 
-  function problems(body: unknown, principal: Principal = LI_WEI): string[] {
+  async function problems(body: unknown, principal: Principal = LI_WEI): Promise<string[]> {
     try {
-      service.put(principal, body, TREE);
+      await service.put(principal, body, TREE);
     } catch (error) {
       if (error instanceof InvalidInputError) return error.issues.map((issue) => `${issue.field} ${issue.problem}`);
       throw error;
@@ -54,8 +59,8 @@ describe('PersonalNotificationsService', () => {
     return [];
   }
 
-  it('keeps an operator’s address and subscriptions across a restart, shows the routes they can follow, and audits whether an address is set', () => {
-    const view = service.put(LI_WEI, { email: 'li.wei@county.example', phone: null, subscriptions: [{ route: 'gas', channels: ['email'] }] }, TREE);
+  it('keeps an operator’s address and subscriptions across a restart, shows the routes they can follow, and audits whether an address is set', async () => {
+    const view = await service.put(LI_WEI, { email: 'li.wei@county.example', phone: null, subscriptions: [{ route: 'gas', channels: ['email'] }] }, TREE);
     expect(view).toEqual({
       email: 'li.wei@county.example',
       phone: null,
@@ -68,15 +73,15 @@ describe('PersonalNotificationsService', () => {
       ],
       updatedAt: '2026-12-06T03:00:00.000Z',
     });
-    expect(build().view(LI_WEI, TREE)).toEqual(view);
-    const [entry] = new AuditLogRepository(db).list({ limit: 10 });
+    expect((await build()).view(LI_WEI, TREE)).toEqual(view);
+    const [entry] = await audit.list({ limit: 10 }, test.store.db);
     expect(entry).toMatchObject({ actor: 'li.wei', action: 'operator.notifications.update', targetId: 'li.wei', detail: { emailSet: true, phoneSet: false, subscriptions: [{ route: 'gas', channels: ['email'] }] } });
     expect(JSON.stringify(entry)).not.toContain('li.wei@county.example');
   });
 
-  it('lists every problem: a bad address, an unknown or out-of-scope route, a channel not offered or without an address', () => {
+  it('lists every problem: a bad address, an unknown or out-of-scope route, a channel not offered or without an address', async () => {
     expect(
-      problems({
+      await problems({
         email: 'li wei',
         phone: '12',
         subscriptions: [
@@ -95,17 +100,27 @@ describe('PersonalNotificationsService', () => {
       'subscriptions[2].channels[1] must be one of email, sms, got "fax"',
       'subscriptions[3].channels must name at least one of email, sms',
     ]);
-    expect(problems({ email: 'li.wei@county.example', subscriptions: [{ route: 'gas', channels: ['sms'] }, { route: 'gas', channels: ['email'] }] })).toEqual([
+    expect(await problems({ email: 'li.wei@county.example', subscriptions: [{ route: 'gas', channels: ['sms'] }, { route: 'gas', channels: ['email'] }] })).toEqual([
       "subscriptions[0].channels the county offers no personal sms yet (an admin sets notification policies' personalDelivery.sms)",
       'subscriptions[1].route "gas" is subscribed to twice',
     ]);
-    expect(() => service.put({ kind: 'api-key', name: 'scada', role: 'admin', scope: { towns: [], domains: [] } }, {}, TREE)).toThrow(AccessDeniedError);
+    await expect(service.put({ kind: 'api-key', name: 'scada', role: 'admin', scope: { towns: [], domains: [] } }, {}, TREE)).rejects.toThrow(AccessDeniedError);
+    expect(await new PersonalNotificationsRepository(test.store).list()).toEqual([]);
   });
 
-  it('names the reachable subscribers of a route once, with their scope, and readdresses the county’s contact point to them alone', () => {
-    service.put(LI_WEI, { email: 'li.wei@county.example', subscriptions: [{ route: 'gas', channels: ['email'] }, { route: 'gas-ashford', channels: ['email'] }] }, TREE);
+  it('changes what routing reads only once the change has committed', async () => {
+    await service.put(LI_WEI, { email: 'li.wei@county.example', subscriptions: [{ route: 'gas', channels: ['email'] }] }, TREE);
+    const failing = await build({ record: () => Promise.reject(new Error('audit log unavailable')) } as unknown as AuditLogRepository);
+    await expect(failing.put(LI_WEI, { email: null, subscriptions: [] }, TREE)).rejects.toThrow('audit log unavailable');
+    expect(failing.recipientsOf(['gas']).map((recipient) => recipient.destination)).toEqual(['@li.wei/email']);
+    expect(failing.view(LI_WEI, TREE).email).toBe('li.wei@county.example');
+    expect((await build()).view(LI_WEI, TREE).email).toBe('li.wei@county.example');
+  });
+
+  it('names the reachable subscribers of a route once, with their scope, and readdresses the county’s contact point to them alone', async () => {
+    await service.put(LI_WEI, { email: 'li.wei@county.example', subscriptions: [{ route: 'gas', channels: ['email'] }, { route: 'gas-ashford', channels: ['email'] }] }, TREE);
     const zhang: Principal = { kind: 'operator', name: 'zhang', role: 'operator', scope: { towns: [], domains: [] } };
-    service.put(zhang, { email: 'zhang@county.example', subscriptions: [{ route: 'gas', channels: ['email'] }] }, TREE);
+    await service.put(zhang, { email: 'zhang@county.example', subscriptions: [{ route: 'gas', channels: ['email'] }] }, TREE);
     const recipients = service.recipientsOf(['gas', 'gas-ashford']);
     expect(recipients.map((recipient) => recipient.destination)).toEqual(['@li.wei/email']); // zhang is disabled
     expect([recipients[0].covers({ town: 'Ashford', domain: 'gas' }), recipients[0].covers({ town: 'Brookfield', domain: 'gas' })]).toEqual([true, false]);

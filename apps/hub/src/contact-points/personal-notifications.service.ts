@@ -1,8 +1,9 @@
-import { AccessDeniedError, type AuditTrail, describeScope, type OperatorRepository, type Principal, scopeCovers, type AccessScope } from '@hub/access';
+import { AccessDeniedError, describeScope, type OperatorRepository, type Principal, scopeCovers, type AccessScope } from '@hub/access';
 import { namedRoutes, type NamedRouteReach, type NotificationPolicyTree, PERSONAL_CHANNELS, type PersonalChannel, type PersonalRecipient, personalDestination } from '@hub/alerts';
 import type { PersonalNotificationsView, RouteSubscription, SubscribableRouteView } from '@hub/api-types';
 import { areasOverlap, type DomainIssue, InvalidInputError, JsonInputReader, describe } from '@hub/common';
 import { type ContactPoint, EMAIL_ADDRESS, PHONE_NUMBER } from '@hub/notify';
+import type { AuditLogRepository, Store } from '@hub/store';
 import type { PersonalNotificationsRepository, PersonalSettings } from './personal-notifications.repository';
 
 const MAX_SUBSCRIPTIONS = 50;
@@ -15,18 +16,25 @@ export type PersonalTarget = { ok: true; point: ContactPoint; covers: (alert: { 
  * the notification policies they follow. A subscribed operator receives a route's messages (not its escalations,
  * which name their own people) through the contact point the admins chose per channel (personalDelivery), holding
  * only the alerts their scope covers — checked when the message is queued and again when it is sent, so a scope
- * narrowed in between is honoured. Kept in memory (read per queued message), written through.
+ * narrowed in between is honoured. Kept in memory (read per queued message, by the policies' synchronous
+ * ContactPointPort.personalRecipients): loaded at start, changed once a change has committed.
  */
 export class PersonalNotificationsService {
   private readonly byUser = new Map<string, PersonalSettings>();
 
   constructor(
+    private readonly store: Store,
     private readonly repository: PersonalNotificationsRepository,
     private readonly operators: Pick<OperatorRepository, 'get'>,
-    private readonly audit: AuditTrail,
+    private readonly audit: Pick<AuditLogRepository, 'record'>,
     private readonly now: () => number = Date.now,
-  ) {
-    for (const settings of repository.list()) this.byUser.set(settings.username, settings);
+  ) {}
+
+  /** Reads every operator's settings again: at start, and whenever another writer may have changed them. */
+  async load(): Promise<void> {
+    const all = await this.repository.list();
+    this.byUser.clear();
+    for (const settings of all) this.byUser.set(settings.username, settings);
   }
 
   view(principal: Principal, tree: NotificationPolicyTree): PersonalNotificationsView {
@@ -43,7 +51,7 @@ export class PersonalNotificationsService {
   }
 
   /** Replaces the caller's settings; every problem is listed with its field. */
-  put(principal: Principal, body: unknown, tree: NotificationPolicyTree): PersonalNotificationsView {
+  async put(principal: Principal, body: unknown, tree: NotificationPolicyTree): Promise<PersonalNotificationsView> {
     const username = ownerOf(principal);
     const issues: DomainIssue[] = [];
     const read = JsonInputReader.of(body, '', issues, ['email', 'phone', 'subscriptions']);
@@ -53,16 +61,21 @@ export class PersonalNotificationsService {
     const subscriptions = readSubscriptions(read, { email, phone }, principal.scope, tree);
     if (issues.length > 0) throw new InvalidInputError('notification settings', issues);
     const settings: PersonalSettings = { username, email, phone, subscriptions, updatedAt: this.now() };
-    this.repository.save(settings);
-    this.byUser.set(username, settings);
-    // Whether an address is set, not the address: the audit log is read by every admin.
-    this.audit.record({
-      at: settings.updatedAt,
-      actor: username,
-      action: 'operator.notifications.update',
-      targetType: 'operator',
-      targetId: username,
-      detail: { emailSet: email !== null, phoneSet: phone !== null, subscriptions },
+    await this.store.tx(async (tx) => {
+      await this.repository.save(settings, tx.exec);
+      // Whether an address is set, not the address: the audit log is read by every admin.
+      await this.audit.record(
+        {
+          at: settings.updatedAt,
+          actor: username,
+          action: 'operator.notifications.update',
+          targetType: 'operator',
+          targetId: username,
+          detail: { emailSet: email !== null, phoneSet: phone !== null, subscriptions },
+        },
+        tx.exec,
+      );
+      tx.afterCommit(() => this.byUser.set(username, settings));
     });
     return this.view(principal, tree);
   }

@@ -1,73 +1,60 @@
 import type { NetworkServerKind, StoredNetworkServer } from '@hub/lorawan';
-import type { SqliteDatabase } from '@hub/store';
-import type { Statement } from 'better-sqlite3';
-
-interface NetworkServerRow {
-  name: string;
-  kind: string;
-  url: string;
-  username: string | null;
-  password: string | null;
-  tls_ca: string | null;
-  tls_reject_unauthorized: number;
-  application_ids: string;
-  client_id: string;
-  enabled: number;
-  created_at: number;
-  created_by: string;
-  updated_at: number;
-  updated_by: string;
-}
+import type { Executor, NetworkServersTable, Store } from '@hub/store';
 
 /** The `network_servers` table: one row per connection, application ids as a JSON array. */
 export class NetworkServerRepository {
-  private readonly all: Statement;
-  private readonly one: Statement;
-  private readonly insertRow: Statement;
-  private readonly updateRow: Statement;
-  private readonly deleteRow: Statement;
+  constructor(private readonly store: Store) {}
 
-  constructor(db: SqliteDatabase) {
-    this.all = db.prepare('SELECT * FROM network_servers ORDER BY name');
-    this.one = db.prepare('SELECT * FROM network_servers WHERE name = ?');
-    const columns = 'kind, url, username, password, tls_ca, tls_reject_unauthorized, application_ids, client_id, enabled';
-    this.insertRow = db.prepare(
-      `INSERT OR IGNORE INTO network_servers (name, ${columns}, created_at, created_by, updated_at, updated_by)
-       VALUES (@name, @kind, @url, @username, @password, @tlsCa, @tlsRejectUnauthorized, @applicationIds, @clientId, @enabled, @createdAt, @createdBy, @updatedAt, @updatedBy)`,
-    );
-    this.updateRow = db.prepare(
-      `UPDATE network_servers SET url = @url, username = @username, password = @password, tls_ca = @tlsCa, tls_reject_unauthorized = @tlsRejectUnauthorized,
-         application_ids = @applicationIds, client_id = @clientId, enabled = @enabled, updated_at = @updatedAt, updated_by = @updatedBy
-       WHERE name = @name`,
-    );
-    this.deleteRow = db.prepare('DELETE FROM network_servers WHERE name = ?');
+  async list(exec: Executor = this.store.db): Promise<StoredNetworkServer[]> {
+    const rows = await exec.selectFrom('network_servers').selectAll().orderBy('name').execute();
+    return rows.map(fromRow);
   }
 
-  list(): StoredNetworkServer[] {
-    return (this.all.all() as NetworkServerRow[]).map(fromRow);
-  }
-
-  find(name: string): StoredNetworkServer | undefined {
-    const row = this.one.get(name) as NetworkServerRow | undefined;
+  async find(name: string, exec: Executor = this.store.db): Promise<StoredNetworkServer | undefined> {
+    const row = await exec.selectFrom('network_servers').selectAll().where('name', '=', name).executeTakeFirst();
     return row === undefined ? undefined : fromRow(row);
   }
 
   /** False when the name is taken. */
-  insert(stored: StoredNetworkServer): boolean {
-    return this.insertRow.run(toParams(stored)).changes === 1;
+  async insert(stored: StoredNetworkServer, exec: Executor = this.store.db): Promise<boolean> {
+    const inserted = await exec
+      .insertInto('network_servers')
+      .values(toRow(stored))
+      .onConflict((oc) => oc.column('name').doNothing())
+      .returning('name')
+      .executeTakeFirst();
+    return inserted !== undefined;
   }
 
-  update(stored: StoredNetworkServer): void {
-    this.updateRow.run(toParams(stored));
+  async update(stored: StoredNetworkServer, exec: Executor = this.store.db): Promise<void> {
+    const row = toRow(stored);
+    // The kind and the creation stay as they were: a connection's kind is fixed once it exists.
+    await exec
+      .updateTable('network_servers')
+      .set({
+        url: row.url,
+        username: row.username,
+        password: row.password,
+        tls_ca: row.tls_ca,
+        tls_reject_unauthorized: row.tls_reject_unauthorized,
+        application_ids: row.application_ids,
+        client_id: row.client_id,
+        enabled: row.enabled,
+        updated_at: row.updated_at,
+        updated_by: row.updated_by,
+      })
+      .where('name', '=', row.name)
+      .execute();
   }
 
   /** False when there was no such row. */
-  delete(name: string): boolean {
-    return this.deleteRow.run(name).changes === 1;
+  async delete(name: string, exec: Executor = this.store.db): Promise<boolean> {
+    const result = await exec.deleteFrom('network_servers').where('name', '=', name).executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
   }
 }
 
-function toParams(stored: StoredNetworkServer): Record<string, unknown> {
+function toRow(stored: StoredNetworkServer): NetworkServersTable {
   const { connection } = stored;
   return {
     name: connection.name,
@@ -75,19 +62,19 @@ function toParams(stored: StoredNetworkServer): Record<string, unknown> {
     url: connection.url,
     username: connection.username,
     password: connection.password,
-    tlsCa: connection.tls.ca,
-    tlsRejectUnauthorized: connection.tls.rejectUnauthorized ? 1 : 0,
-    applicationIds: JSON.stringify(connection.applicationIds),
-    clientId: connection.clientId,
+    tls_ca: connection.tls.ca,
+    tls_reject_unauthorized: connection.tls.rejectUnauthorized ? 1 : 0,
+    application_ids: JSON.stringify(connection.applicationIds),
+    client_id: connection.clientId,
     enabled: connection.enabled ? 1 : 0,
-    createdAt: stored.createdAt,
-    createdBy: stored.createdBy,
-    updatedAt: stored.updatedAt,
-    updatedBy: stored.updatedBy,
+    created_at: stored.createdAt,
+    created_by: stored.createdBy,
+    updated_at: stored.updatedAt,
+    updated_by: stored.updatedBy,
   };
 }
 
-function fromRow(row: NetworkServerRow): StoredNetworkServer {
+function fromRow(row: NetworkServersTable): StoredNetworkServer {
   return {
     connection: {
       name: row.name,

@@ -24,7 +24,7 @@ export class NetworkServersController {
   @ApiOperation({ summary: 'Every network server connection, by name, with its bridge’s status (never a password)' })
   @ApiOkResponse({ type: [NetworkServerDto] })
   @ApiForbiddenResponse({ description: 'Not an admin of the whole county' })
-  list(@CurrentPrincipal() principal: Principal): NetworkServerView[] {
+  list(@CurrentPrincipal() principal: Principal): Promise<NetworkServerView[]> {
     return this.networkServers.list(principal);
   }
 
@@ -32,7 +32,7 @@ export class NetworkServersController {
   @ApiOperation({ summary: 'One network server connection with its bridge’s status' })
   @ApiOkResponse({ type: NetworkServerDto })
   @ApiNotFoundResponse()
-  get(@Param('name') name: string, @CurrentPrincipal() principal: Principal): NetworkServerView {
+  get(@Param('name') name: string, @CurrentPrincipal() principal: Principal): Promise<NetworkServerView> {
     return this.networkServers.get(serverName(name), principal);
   }
 

@@ -15,7 +15,7 @@ export class NetworkServersLifecycle implements OnApplicationBootstrap, BeforeAp
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.bridges.startAll(this.service.stored().map((stored) => stored.connection));
+    await this.bridges.startAll((await this.service.stored()).map((stored) => stored.connection));
   }
 
   async beforeApplicationShutdown(): Promise<void> {

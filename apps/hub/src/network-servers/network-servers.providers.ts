@@ -1,8 +1,8 @@
 import { Logger, type Provider } from '@nestjs/common';
 import { NetworkServerBridges, type UplinkSink } from '@hub/lorawan';
 import { UplinkIngestService } from '@hub/pipeline';
-import { AuditLogRepository, type SqliteDatabase } from '@hub/store';
-import { SQLITE_DATABASE, UPLINK_SINK } from '../hub.tokens';
+import { AuditLogRepository, Store } from '@hub/store';
+import { UPLINK_SINK } from '../hub.tokens';
 import { NetworkServerRepository } from './network-server.repository';
 import { NetworkServersController } from './network-servers.controller';
 import { NetworkServersLifecycle } from './network-servers.lifecycle';
@@ -24,11 +24,11 @@ export function networkServerProviders(): Provider[] {
       useFactory: (sink: UplinkSink) => new NetworkServerBridges({ sink, logger: new Logger('NetworkServerBridges'), stopGraceMs: STOP_GRACE_MS }),
       inject: [UPLINK_SINK],
     },
-    { provide: NetworkServerRepository, useFactory: (db: SqliteDatabase) => new NetworkServerRepository(db), inject: [SQLITE_DATABASE] },
+    { provide: NetworkServerRepository, useFactory: (store: Store) => new NetworkServerRepository(store), inject: [Store] },
     {
       provide: NetworkServersService,
-      useFactory: (repository: NetworkServerRepository, audit: AuditLogRepository, bridges: NetworkServerBridges) => new NetworkServersService(repository, audit, bridges),
-      inject: [NetworkServerRepository, AuditLogRepository, NetworkServerBridges],
+      useFactory: (store: Store, repository: NetworkServerRepository, audit: AuditLogRepository, bridges: NetworkServerBridges) => new NetworkServersService(store, repository, audit, bridges),
+      inject: [Store, NetworkServerRepository, AuditLogRepository, NetworkServerBridges],
     },
     NetworkServersLifecycle,
     LoRaWanMetrics,

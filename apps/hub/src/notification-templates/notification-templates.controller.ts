@@ -18,7 +18,7 @@ export class NotificationTemplatesController {
   @Get()
   @ApiOperation({ summary: 'Every template of every language: the shipped default, the override if any, and the fields templates may use' })
   @ApiOkResponse({ type: NotificationTemplatesDto })
-  list(): NotificationTemplatesView {
+  list(): Promise<NotificationTemplatesView> {
     return this.templates.list();
   }
 
@@ -28,7 +28,7 @@ export class NotificationTemplatesController {
   @ApiBody({ type: TemplatePreviewRequestDto })
   @ApiOkResponse({ type: TemplatePreviewDto })
   @ApiBadRequestResponse({ description: '{ issues: [{ field: "template.subject", problem }] }: a parse error with its line and column, unknown fields, an empty render' })
-  preview(@Body() body: unknown, @CurrentPrincipal() principal: Principal): TemplatePreview {
+  preview(@Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<TemplatePreview> {
     return this.templates.preview(body, principal);
   }
 
@@ -38,7 +38,7 @@ export class NotificationTemplatesController {
   @ApiOkResponse({ type: NotificationTemplateDto })
   @ApiBadRequestResponse({ description: '{ issues: [{ field: "body", problem }] }' })
   @ApiForbiddenResponse({ description: 'Not an admin of the whole county' })
-  put(@Param('language') language: string, @Param('name') name: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal): NotificationTemplateView {
+  put(@Param('language') language: string, @Param('name') name: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<NotificationTemplateView> {
     return this.templates.put(languageParam(language), nameParam(name), body, principal);
   }
 
@@ -47,7 +47,7 @@ export class NotificationTemplatesController {
   @ApiOkResponse({ type: NotificationTemplateDto })
   @ApiNotFoundResponse({ description: 'There is no override' })
   @ApiForbiddenResponse({ description: 'Not an admin of the whole county' })
-  remove(@Param('language') language: string, @Param('name') name: string, @CurrentPrincipal() principal: Principal): NotificationTemplateView {
+  remove(@Param('language') language: string, @Param('name') name: string, @CurrentPrincipal() principal: Principal): Promise<NotificationTemplateView> {
     return this.templates.remove(languageParam(language), nameParam(name), principal);
   }
 }

@@ -1,8 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { AlertEngine, toAlertView } from '@hub/alerts';
 import type { HubConfig } from '@hub/config';
-import { AuditLogRepository, type SqliteDatabase } from '@hub/store';
-import { SQLITE_DATABASE } from '../hub.tokens';
+import { AuditLogRepository, Store } from '@hub/store';
 import { NotificationTemplateRepository } from './notification-template.repository';
 import { NotificationTemplatesController } from './notification-templates.controller';
 import { type AlertLookup, NotificationTemplatesService } from './notification-templates.service';
@@ -13,13 +12,21 @@ export const NOTIFICATION_TEMPLATE_CONTROLLERS = [NotificationTemplatesControlle
 /** Message templates: the overrides' table, the source the contact point sender reads, and the admin service. */
 export function notificationTemplateProviders(config: HubConfig): Provider[] {
   return [
-    { provide: NotificationTemplateRepository, useFactory: (db: SqliteDatabase) => new NotificationTemplateRepository(db), inject: [SQLITE_DATABASE] },
-    { provide: StoredMessageTemplates, useFactory: (repository: NotificationTemplateRepository) => new StoredMessageTemplates(repository), inject: [NotificationTemplateRepository] },
+    { provide: NotificationTemplateRepository, useFactory: (store: Store) => new NotificationTemplateRepository(store), inject: [Store] },
+    {
+      provide: StoredMessageTemplates,
+      useFactory: async (repository: NotificationTemplateRepository) => {
+        const stored = new StoredMessageTemplates(repository);
+        await stored.load();
+        return stored;
+      },
+      inject: [NotificationTemplateRepository],
+    },
     {
       provide: NotificationTemplatesService,
-      useFactory: (repository: NotificationTemplateRepository, stored: StoredMessageTemplates, audit: AuditLogRepository, engine: AlertEngine) =>
-        new NotificationTemplatesService(repository, stored, audit, alertLookup(engine), config.http.publicUrl, config.timeZone),
-      inject: [NotificationTemplateRepository, StoredMessageTemplates, AuditLogRepository, AlertEngine],
+      useFactory: (store: Store, repository: NotificationTemplateRepository, stored: StoredMessageTemplates, audit: AuditLogRepository, engine: AlertEngine) =>
+        new NotificationTemplatesService(store, repository, stored, audit, alertLookup(engine), config.http.publicUrl, config.timeZone),
+      inject: [Store, NotificationTemplateRepository, StoredMessageTemplates, AuditLogRepository, AlertEngine],
     },
   ];
 }

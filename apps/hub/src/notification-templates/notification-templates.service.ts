@@ -1,30 +1,36 @@
 import { AccessDeniedError, describeScope, isCountyWide, type Principal } from '@hub/access';
 import type { NotificationTemplatesView, NotificationTemplateView, TemplatePreview } from '@hub/api-types';
 import {
-  type AlertChange, isMustacheTemplate, MESSAGE_LANGUAGES, type MessageTemplateSource, NOTIFY_LANGUAGES, type NotifyLanguage, parsePreviewRequest, parseTemplateBody,
+  type AlertChange, isMustacheTemplate, MESSAGE_LANGUAGES, NOTIFY_LANGUAGES, type NotifyLanguage, parsePreviewRequest, parseTemplateBody,
   previewMessage, sampleAlertChange, TEMPLATE_FIELDS, TEMPLATE_NAMES, type TemplateName, templateText,
 } from '@hub/notify';
-import type { AuditLogRepository } from '@hub/store';
+import type { AuditLogRepository, Store } from '@hub/store';
 import { TemplateOverrideNotFoundError } from './notification-template.errors';
 import type { NotificationTemplateRepository, TemplateOverride } from './notification-template.repository';
+import type { StoredMessageTemplates } from './stored-message-templates';
 
 const TARGET_TYPE = 'notification-template';
 
 export type TemplatesActor = Pick<Principal, 'name' | 'scope'>;
 
-/** A stored alert as its latest change, when it is inside the caller's scope (else the lookup throws 403/404). */
-export type AlertLookup = (alertId: number, by: TemplatesActor) => AlertChange;
+/**
+ * A stored alert as its latest change, when it is inside the caller's scope (else the lookup throws 403/404).
+ * Either form: the alert store answers synchronously until it moves onto the Store (issue 20, alerts group).
+ */
+export type AlertLookup = (alertId: number, by: TemplatesActor) => AlertChange | Promise<AlertChange>;
 
 /**
- * The message texts as admins shape them: the shipped defaults (templates/*.json) with overrides stored in SQLite.
- * The sender reads them through StoredMessageTemplates for every message, so a change reaches the next alert. Every
+ * The message texts as admins shape them: the shipped defaults (templates/*.json) with overrides in the store.
+ * The sender reads them through StoredMessageTemplates for every message, which this service keeps in step once a
+ * change has committed, so a change reaches the next alert. Every
  * admin may read and preview (a preview of a real alert only within their scope); only an admin of the whole county
  * may change the texts, which every town's messages use.
  */
 export class NotificationTemplatesService {
   constructor(
+    private readonly store: Store,
     private readonly repository: NotificationTemplateRepository,
-    private readonly stored: MessageTemplateSource,
+    private readonly stored: StoredMessageTemplates,
     private readonly audit: AuditLogRepository,
     private readonly alertChange: AlertLookup,
     private readonly publicUrl: string,
@@ -33,54 +39,73 @@ export class NotificationTemplatesService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  list(): NotificationTemplatesView {
-    return {
-      languages: NOTIFY_LANGUAGES.map((language) => {
-        const overrides = new Map(this.repository.list(language).map((override) => [override.name, override]));
+  async list(): Promise<NotificationTemplatesView> {
+    const languages = await Promise.all(
+      NOTIFY_LANGUAGES.map(async (language) => {
+        const overrides = new Map((await this.repository.list(language)).map((override) => [override.name, override]));
         return { language, templates: TEMPLATE_NAMES.map((name) => templateView(language, name, overrides.get(name))) };
       }),
-      fields: TEMPLATE_FIELDS,
-    };
+    );
+    return { languages, fields: TEMPLATE_FIELDS };
   }
 
-  put(language: NotifyLanguage, name: TemplateName, body: unknown, by: TemplatesActor): NotificationTemplateView {
+  async put(language: NotifyLanguage, name: TemplateName, body: unknown, by: TemplatesActor): Promise<NotificationTemplateView> {
     assertCountyWide(by, `change the message template ${language}/${name}`);
     const text = parseTemplateBody(body, name, this.stored.templatesFor(language));
-    const before = this.repository.find(language, name);
     const override: TemplateOverride = { language, name, body: text, updatedAt: this.now(), updatedBy: by.name };
-    this.repository.save(override);
-    this.audit.record({
-      at: override.updatedAt,
-      actor: by.name,
-      action: 'notification-template.update',
-      targetType: TARGET_TYPE,
-      targetId: `${language}/${name}`,
-      detail: { before: before?.body ?? defaultText(language, name), after: text, wasDefault: before === undefined },
+    await this.store.tx(async (tx) => {
+      // The audit's "before" must be the text this change replaced, not one a concurrent change replaced too.
+      await tx.lock(lockOf(language, name));
+      const before = await this.repository.find(language, name, tx.exec);
+      await this.repository.save(override, tx.exec);
+      await this.audit.record(
+        {
+          at: override.updatedAt,
+          actor: by.name,
+          action: 'notification-template.update',
+          targetType: TARGET_TYPE,
+          targetId: `${language}/${name}`,
+          detail: { before: before?.body ?? defaultText(language, name), after: text, wasDefault: before === undefined },
+        },
+        tx.exec,
+      );
+      tx.afterCommit(() => this.stored.remember(override));
     });
     return templateView(language, name, override);
   }
 
   /** Back to the shipped default. */
-  remove(language: NotifyLanguage, name: TemplateName, by: TemplatesActor): NotificationTemplateView {
+  async remove(language: NotifyLanguage, name: TemplateName, by: TemplatesActor): Promise<NotificationTemplateView> {
     assertCountyWide(by, `revert the message template ${language}/${name}`);
-    const before = this.repository.find(language, name);
-    if (before === undefined || !this.repository.delete(language, name)) throw new TemplateOverrideNotFoundError(language, name);
-    this.audit.record({
-      at: this.now(),
-      actor: by.name,
-      action: 'notification-template.delete',
-      targetType: TARGET_TYPE,
-      targetId: `${language}/${name}`,
-      detail: { before: before.body, after: defaultText(language, name), wasDefault: false },
+    await this.store.tx(async (tx) => {
+      await tx.lock(lockOf(language, name));
+      const before = await this.repository.find(language, name, tx.exec);
+      if (before === undefined || !(await this.repository.delete(language, name, tx.exec))) throw new TemplateOverrideNotFoundError(language, name);
+      await this.audit.record(
+        {
+          at: this.now(),
+          actor: by.name,
+          action: 'notification-template.delete',
+          targetType: TARGET_TYPE,
+          targetId: `${language}/${name}`,
+          detail: { before: before.body, after: defaultText(language, name), wasDefault: false },
+        },
+        tx.exec,
+      );
+      tx.afterCommit(() => this.stored.forget(language, name));
     });
     return templateView(language, name, undefined);
   }
 
-  preview(body: unknown, by: TemplatesActor): TemplatePreview {
+  async preview(body: unknown, by: TemplatesActor): Promise<TemplatePreview> {
     const request = parsePreviewRequest(body, (language) => this.stored.templatesFor(language));
-    const change = request.alertId === undefined ? sampleAlertChange(this.now()) : this.alertChange(request.alertId, by);
+    const change = request.alertId === undefined ? sampleAlertChange(this.now()) : await this.alertChange(request.alertId, by);
     return previewMessage(change, this.publicUrl, request.templates, { test: request.test, kind: request.kind, timeZone: this.timeZone });
   }
+}
+
+function lockOf(language: NotifyLanguage, name: TemplateName): string {
+  return `notification-template:${language}/${name}`;
 }
 
 function defaultText(language: NotifyLanguage, name: TemplateName): string {

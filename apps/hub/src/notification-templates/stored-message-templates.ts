@@ -1,16 +1,41 @@
-import { MESSAGE_LANGUAGES, type MessageTemplates, type MessageTemplateSource, type NotifyLanguage, withOverrides } from '@hub/notify';
-import type { NotificationTemplateRepository } from './notification-template.repository';
+import { MESSAGE_LANGUAGES, type MessageTemplates, type MessageTemplateSource, NOTIFY_LANGUAGES, type NotifyLanguage, type TemplateName, withOverrides } from '@hub/notify';
+import type { NotificationTemplateRepository, TemplateOverride } from './notification-template.repository';
 
 /**
- * The shipped templates with the admins' overrides, read from SQLite for every message (a handful of rows by primary
- * key), so a change applies to the next alert without a restart or a cache to keep right. The contact point sender's
- * source; apart from NotificationTemplatesService so that the sender does not depend on the alert engine.
+ * The shipped templates with the admins' overrides: the contact point sender's source, apart from
+ * NotificationTemplatesService so that the sender does not depend on the alert engine. The sender asks for every
+ * message and cannot wait for a query there (MessageTemplateSource is synchronous), so the overrides — a handful of
+ * rows — are held in memory: loaded at start, changed by the service once its transaction has committed, so a change
+ * applies to the next alert without a restart.
  */
 export class StoredMessageTemplates implements MessageTemplateSource {
+  private readonly overrides = new Map<NotifyLanguage, Map<TemplateName, string>>(NOTIFY_LANGUAGES.map((language) => [language, new Map()]));
+
   constructor(private readonly repository: NotificationTemplateRepository) {}
 
+  /** Reads every override again: at start, and whenever another writer may have changed them. */
+  async load(): Promise<void> {
+    const read = await Promise.all(NOTIFY_LANGUAGES.map(async (language) => [language, await this.repository.list(language)] as const));
+    for (const [language, overrides] of read) this.overrides.set(language, new Map(overrides.map((override) => [override.name, override.body])));
+  }
+
   templatesFor(language: NotifyLanguage): MessageTemplates {
-    const overrides = Object.fromEntries(this.repository.list(language).map((override) => [override.name, override.body]));
-    return withOverrides(MESSAGE_LANGUAGES[language], overrides);
+    return withOverrides(MESSAGE_LANGUAGES[language], Object.fromEntries(this.of(language)));
+  }
+
+  /** After the override's transaction committed. */
+  remember(override: TemplateOverride): void {
+    this.of(override.language).set(override.name, override.body);
+  }
+
+  /** After the removal's transaction committed. */
+  forget(language: NotifyLanguage, name: TemplateName): void {
+    this.of(language).delete(name);
+  }
+
+  private of(language: NotifyLanguage): Map<TemplateName, string> {
+    let overrides = this.overrides.get(language);
+    if (overrides === undefined) this.overrides.set(language, (overrides = new Map()));
+    return overrides;
   }
 }

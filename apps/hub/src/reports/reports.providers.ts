@@ -9,7 +9,7 @@ import { ContactPointSender } from '@hub/notify';
 import { AuditLogRepository, type SqliteDatabase } from '@hub/store';
 import { AREA_DIRECTORY, type AreaDirectory } from '../areas/area-directory';
 import { parseAreaPath } from '../areas/area-path';
-import { ContactPointRepository } from '../contact-points/contact-point.repository';
+import { ContactPointDirectory } from '../contact-points/contact-point.directory';
 import { SQLITE_DATABASE } from '../hub.tokens';
 import { DownsamplingService } from '../retention/downsampling.service';
 import { ReportGenerator } from './report-generator';
@@ -27,7 +27,7 @@ export function reportProviders(config: HubConfig): Provider[] {
     { provide: ReportRepository, useFactory: (db: SqliteDatabase) => new ReportRepository(db), inject: [SQLITE_DATABASE] },
     {
       provide: ReportRunner,
-      useFactory: (repository: ReportRepository, registry: DeviceRegistryService, catalogue: LiveCatalogue, influx: InfluxQueryClient, points: ContactPointRepository, sender: ContactPointSender, metrics: Registry, stored: DownsamplingService) => {
+      useFactory: (repository: ReportRepository, registry: DeviceRegistryService, catalogue: LiveCatalogue, influx: InfluxQueryClient, points: ContactPointDirectory, sender: ContactPointSender, metrics: Registry, stored: DownsamplingService) => {
         const counter = new Counter({ name: 'hub_reports_total', help: 'Scheduled and manual reports: made, failed (retried at the next check), emails delivered and delivery failures', labelNames: ['event'], registers: [metrics] });
         const generator = new ReportGenerator({ devices: () => registry.list(), catalogue, query: (influxql) => queryOr503(influx, influxql), alerts: (area, domain, start, end) => repository.alerts(area, domain, start, end),
           rawPolicy: () => stored.rawPolicy,
@@ -44,11 +44,11 @@ export function reportProviders(config: HubConfig): Provider[] {
           rawKeepMs: config.influx.api === 'v1' ? config.retention.keepMs.raw : null,
         });
       },
-      inject: [ReportRepository, DeviceRegistryService, LiveCatalogue, InfluxQueryClient, ContactPointRepository, ContactPointSender, Registry, DownsamplingService],
+      inject: [ReportRepository, DeviceRegistryService, LiveCatalogue, InfluxQueryClient, ContactPointDirectory, ContactPointSender, Registry, DownsamplingService],
     },
     {
       provide: ReportsService,
-      useFactory: (repository: ReportRepository, runner: ReportRunner, catalogue: LiveCatalogue, points: ContactPointRepository, audit: AuditLogRepository, areas: AreaDirectory) =>
+      useFactory: (repository: ReportRepository, runner: ReportRunner, catalogue: LiveCatalogue, points: ContactPointDirectory, audit: AuditLogRepository, areas: AreaDirectory) =>
         new ReportsService(
           repository,
           runner,
@@ -64,7 +64,7 @@ export function reportProviders(config: HubConfig): Provider[] {
           audit,
           config.timeZone,
         ),
-      inject: [ReportRepository, ReportRunner, LiveCatalogue, ContactPointRepository, AuditLogRepository, AREA_DIRECTORY],
+      inject: [ReportRepository, ReportRunner, LiveCatalogue, ContactPointDirectory, AuditLogRepository, AREA_DIRECTORY],
     },
     { provide: ReportsLifecycle, useFactory: (runner: ReportRunner, registry: SchedulerRegistry) => new ReportsLifecycle(runner, registry, config.reports.checkIntervalMs), inject: [ReportRunner, SchedulerRegistry] },
   ];
