@@ -28,9 +28,12 @@ describeNotificationChannelContract('WebhookChannel → real HTTP server on 127.
   const answering = (status: number, delayMs = 0) => async () => {
     answer = { status, delayMs };
   };
+  // 2 s: long enough that twelve concurrent POSTs on a loaded CI machine are not cut off (200 ms was not), short enough
+  // that the late-answer case below stays quick.
+  const timeoutMs = 2_000;
   return {
-    channel: new WebhookChannel(url, 0, 200),
-    rebuild: () => new WebhookChannel(url, 0, 200),
+    channel: new WebhookChannel(url, 0, timeoutMs),
+    rebuild: () => new WebhookChannel(url, 0, timeoutMs),
     takeReceived: () => received.splice(0),
     addressOf: (notification) => `POST /hooks/alerts?token=s3cret event ${notification.eventId} as application/json`,
     failures: [
@@ -39,7 +42,7 @@ describeNotificationChannelContract('WebhookChannel → real HTTP server on 127.
       { name: 'answers 404', begin: answering(404), end: answering(204), error: { retryable: false, message: `POST ${target} answered 404: upstream says no` } },
       {
         name: 'answers after the timeout',
-        begin: answering(204, 400),
+        begin: answering(204, timeoutMs + 400),
         end: answering(204),
         error: { retryable: true, message: `POST ${target} failed: The operation was aborted due to timeout` },
       },
