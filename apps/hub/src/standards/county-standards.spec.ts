@@ -67,6 +67,29 @@ describe('CountyStandards', () => {
     expect(standards.current).toEqual({ profile: 'cn', chosenAt: 3000, chosenBy: 'ada' });
   });
 
+  it('takes the synchronous writes made on the shared SQLite handle inside its transaction (the default rules, until they move to the store) along with it', async () => {
+    const standards = await CountyStandards.open(test.store, repository, { profile: 'eu', source: 'default' }, audit, new RecordingLogger(), 1000);
+    const handle = test.store.sqlite;
+    if (handle === null) throw new Error('an SQLite store has its handle');
+    // What AlertRuleRepository.transaction does today: better-sqlite3 nests it as a savepoint of the open transaction.
+    const ruleWrite = handle.transaction(() => handle.prepare("INSERT INTO alert_settings (key, value) VALUES ('default-pack', 'cn')").run());
+    const settings = () => handle.prepare('SELECT key, value FROM alert_settings').all();
+    await expect(
+      test.store.tx(async (tx) => {
+        ruleWrite();
+        await standards.change({ profile: 'cn', chosenAt: 2000, chosenBy: 'ada' }, tx);
+        throw new Error('the audit entry failed');
+      }),
+    ).rejects.toThrow('the audit entry failed');
+    expect(settings()).toEqual([]);
+    await test.store.tx(async (tx) => {
+      ruleWrite();
+      await standards.change({ profile: 'cn', chosenAt: 2000, chosenBy: 'ada' }, tx);
+    });
+    expect(settings()).toEqual([{ key: 'default-pack', value: 'cn' }]);
+    expect(await repository.get()).toEqual({ profile: 'cn', chosenAt: 2000, chosenBy: 'ada' });
+  });
+
   it('keeps eu for a database that already held a hub’s data when the profile table arrived, and lets a fresh one choose', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'standards-profile-'));
     try {
