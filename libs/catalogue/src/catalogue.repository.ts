@@ -1,5 +1,5 @@
-import type { SqliteDatabase } from '@hub/store';
-import type { Statement } from 'better-sqlite3';
+import { sql } from 'kysely';
+import type { Executor, Store } from '@hub/store';
 
 /** A domain an admin added (built-in domains are shipped data, never rows). */
 export interface StoredDomain {
@@ -26,59 +26,18 @@ export interface StoredMetric {
   readonly updatedBy: string;
 }
 
-interface DomainRow {
-  domain: string;
-  description: string;
-  created_at: number;
-  created_by: string;
-}
-
-interface MetricRow {
-  domain: string;
-  metric: string;
-  unit: string;
-  description: string;
-  range_min: number;
-  range_max: number;
-  typical_min: number;
-  typical_max: number;
-  integer: number;
-  retired_at: number | null;
-  updated_at: number;
-  updated_by: string;
-}
-
-/** The admins' part of the catalogue, in SQLite: read whole at start and after each change (a few hundred rows at most). */
+/** The admins' part of the catalogue: read whole at start and after each change (a few hundred rows at most). */
 export class CatalogueRepository {
-  private readonly allDomains: Statement;
-  private readonly allMetrics: Statement;
-  private readonly insertDomain: Statement;
-  private readonly upsertMetric: Statement;
+  constructor(private readonly store: Store) {}
 
-  constructor(private readonly db: SqliteDatabase) {
-    this.allDomains = db.prepare('SELECT * FROM catalogue_domains ORDER BY position');
-    this.allMetrics = db.prepare('SELECT * FROM catalogue_metrics ORDER BY position');
-    this.insertDomain = db.prepare(
-      `INSERT INTO catalogue_domains (domain, description, position, created_at, created_by)
-       VALUES (@domain, @description, (SELECT coalesce(max(position), 0) + 1 FROM catalogue_domains), @createdAt, @createdBy)`,
-    );
-    // A metric keeps its position when changed: the catalogue's order is the order metrics were added.
-    this.upsertMetric = db.prepare(
-      `INSERT INTO catalogue_metrics (domain, metric, unit, description, range_min, range_max, typical_min, typical_max, integer, retired_at, position, updated_at, updated_by)
-       VALUES (@domain, @metric, @unit, @description, @rangeMin, @rangeMax, @typicalMin, @typicalMax, @integer, @retiredAt,
-               (SELECT coalesce(max(position), 0) + 1 FROM catalogue_metrics), @updatedAt, @updatedBy)
-       ON CONFLICT (domain, metric) DO UPDATE SET unit = excluded.unit, description = excluded.description, range_min = excluded.range_min,
-         range_max = excluded.range_max, typical_min = excluded.typical_min, typical_max = excluded.typical_max, integer = excluded.integer,
-         retired_at = excluded.retired_at, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-    );
+  async domains(exec: Executor = this.store.db): Promise<StoredDomain[]> {
+    const rows = await exec.selectFrom('catalogue_domains').selectAll().orderBy('position').execute();
+    return rows.map((row) => ({ domain: row.domain, description: row.description, createdAt: row.created_at, createdBy: row.created_by }));
   }
 
-  domains(): StoredDomain[] {
-    return (this.allDomains.all() as DomainRow[]).map((row) => ({ domain: row.domain, description: row.description, createdAt: row.created_at, createdBy: row.created_by }));
-  }
-
-  metrics(): StoredMetric[] {
-    return (this.allMetrics.all() as MetricRow[]).map((row) => ({
+  async metrics(exec: Executor = this.store.db): Promise<StoredMetric[]> {
+    const rows = await exec.selectFrom('catalogue_metrics').selectAll().orderBy('position').execute();
+    return rows.map((row) => ({
       domain: row.domain,
       metric: row.metric,
       unit: row.unit,
@@ -92,28 +51,42 @@ export class CatalogueRepository {
     }));
   }
 
-  addDomain(domain: StoredDomain): void {
-    this.insertDomain.run(domain);
+  async addDomain(domain: StoredDomain, exec: Executor = this.store.db): Promise<void> {
+    await exec
+      .insertInto('catalogue_domains')
+      .values({
+        domain: domain.domain,
+        description: domain.description,
+        position: nextPosition('catalogue_domains'),
+        created_at: domain.createdAt,
+        created_by: domain.createdBy,
+      })
+      .execute();
   }
 
-  saveMetric(metric: StoredMetric): void {
-    this.upsertMetric.run({
-      domain: metric.domain,
-      metric: metric.metric,
+  async saveMetric(metric: StoredMetric, exec: Executor = this.store.db): Promise<void> {
+    const values = {
       unit: metric.unit,
       description: metric.description,
-      rangeMin: metric.range[0],
-      rangeMax: metric.range[1],
-      typicalMin: metric.typical[0],
-      typicalMax: metric.typical[1],
+      range_min: metric.range[0],
+      range_max: metric.range[1],
+      typical_min: metric.typical[0],
+      typical_max: metric.typical[1],
       integer: metric.integer ? 1 : 0,
-      retiredAt: metric.retiredAt,
-      updatedAt: metric.updatedAt,
-      updatedBy: metric.updatedBy,
-    });
+      retired_at: metric.retiredAt,
+      updated_at: metric.updatedAt,
+      updated_by: metric.updatedBy,
+    };
+    // A metric keeps its position when changed: the catalogue's order is the order metrics were added.
+    await exec
+      .insertInto('catalogue_metrics')
+      .values({ domain: metric.domain, metric: metric.metric, ...values, position: nextPosition('catalogue_metrics') })
+      .onConflict((oc) => oc.columns(['domain', 'metric']).doUpdateSet(values))
+      .execute();
   }
+}
 
-  transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
-  }
+/** One past the table's last position (`position` quoted: a keyword on PostgreSQL). */
+function nextPosition(table: 'catalogue_domains' | 'catalogue_metrics') {
+  return sql<number>`(SELECT coalesce(max(${sql.ref('position')}), 0) + 1 FROM ${sql.table(table)})`;
 }

@@ -1,8 +1,7 @@
 import { InvalidInputError } from '@hub/common';
 import { MetricCatalogue } from '@hub/contract';
-import { openSqliteDatabase, type SqliteDatabase } from '@hub/store';
+import { sqliteTestStore, type TestStore } from '@hub/store/testing';
 import { readMetricPatch, readNewDomain, readNewMetric } from './catalogue-input';
-import { CatalogueRepository } from './catalogue.repository';
 import { CatalogueEntryNotFoundError, LiveCatalogue } from './live-catalogue';
 
 const T0 = Date.UTC(2026, 11, 5, 8);
@@ -19,27 +18,27 @@ function issuesOf(work: () => unknown): unknown {
 }
 
 describe('LiveCatalogue', () => {
-  let db: SqliteDatabase;
+  let test: TestStore;
   let live: LiveCatalogue;
 
-  beforeEach(() => {
-    db = openSqliteDatabase(':memory:');
-    live = new LiveCatalogue(new CatalogueRepository(db));
+  beforeEach(async () => {
+    test = await sqliteTestStore();
+    live = await LiveCatalogue.load(test.store);
   });
 
-  afterEach(() => db.close());
+  afterEach(() => test.dispose());
 
   it('starts as the built-in catalogue', () => {
     expect(live.current().domains()).toEqual(MetricCatalogue.BUILT_IN.domains());
     expect(live.current().metricNames('water')).toEqual(MetricCatalogue.BUILT_IN.metricNames('water'));
   });
 
-  it('puts an added domain and metric in force in a new snapshot, after the built-ins, and hands it to listeners', () => {
+  it('puts an added domain and metric in force in a new snapshot, after the built-ins, and hands it to listeners', async () => {
     const before = live.current();
     const seen: MetricCatalogue[] = [];
     live.onChange((catalogue) => seen.push(catalogue));
-    live.addDomain(readNewDomain({ domain: 'flood', description: 'Flood office' }, live.current()), 'ada', T0);
-    const change = live.addMetric('flood', readNewMetric(RIVER, 'flood', live.current()), 'ada', T0 + 1);
+    await live.addDomain(readNewDomain({ domain: 'flood', description: 'Flood office' }, live.current()), 'ada', T0);
+    const change = await live.addMetric('flood', readNewMetric(RIVER, 'flood', live.current()), 'ada', T0 + 1);
     expect(change).toEqual({ domain: 'flood', metric: 'river_level_m', before: null, after: { unit: 'm', description: 'River level', range: [-2, 30], typical: [0.5, 3] } });
     expect(live.current().domains()).toEqual(['water', 'power', 'gas', 'heat', 'traffic', 'flood']);
     expect(live.current().domain('flood')).toEqual({ description: 'Flood office', builtIn: false, metrics: new Map([['river_level_m', change.after]]) });
@@ -48,22 +47,48 @@ describe('LiveCatalogue', () => {
     expect(seen[1]).toBe(live.current());
   });
 
-  it('overrides a built-in metric with an admin row, keeping its place and unit, and reads it back after a restart', () => {
-    live.updateMetric('power', 'voltage_v', readMetricPatch({ typical: [209, 231], description: 'Phase voltage, 220 V nominal (GB/T 12325)' }, live.requireMetric('power', 'voltage_v')), 'ada', T0);
-    const reopened = new LiveCatalogue(new CatalogueRepository(db)).current();
+  it('overrides a built-in metric with an admin row, keeping its place and unit, and reads it back after a restart', async () => {
+    await live.updateMetric('power', 'voltage_v', readMetricPatch({ typical: [209, 231], description: 'Phase voltage, 220 V nominal (GB/T 12325)' }, live.requireMetric('power', 'voltage_v')), 'ada', T0);
+    const reopened = (await LiveCatalogue.load(test.store)).current();
     expect(reopened.metricSpec('power', 'voltage_v')).toEqual({ unit: 'V', description: 'Phase voltage, 220 V nominal (GB/T 12325)', range: [0, 1000], typical: [209, 231] });
     expect(reopened.metricNames('power')).toEqual(MetricCatalogue.BUILT_IN.metricNames('power'));
   });
 
-  it('retires a metric (kept as retired, out of metricNames) and restores it, keeping the first retirement time', () => {
+  it('retires a metric (kept as retired, out of metricNames) and restores it, keeping the first retirement time', async () => {
     const retire = readMetricPatch({ retired: true }, live.requireMetric('water', 'ph'));
-    live.updateMetric('water', 'ph', retire, 'ada', T0);
-    live.updateMetric('water', 'ph', retire, 'ada', T0 + 5);
+    await live.updateMetric('water', 'ph', retire, 'ada', T0);
+    await live.updateMetric('water', 'ph', retire, 'ada', T0 + 5);
     expect(live.current().metricSpec('water', 'ph')?.retiredAt).toBe(T0);
     expect(live.current().metricNames('water')).not.toContain('ph');
-    live.updateMetric('water', 'ph', readMetricPatch({ retired: false }, live.requireMetric('water', 'ph')), 'ada', T0 + 9);
+    await live.updateMetric('water', 'ph', readMetricPatch({ retired: false }, live.requireMetric('water', 'ph')), 'ada', T0 + 9);
     expect(live.current().metricSpec('water', 'ph')?.retiredAt).toBeUndefined();
     expect(live.current().metricNames('water')).toEqual(MetricCatalogue.BUILT_IN.metricNames('water'));
+  });
+
+  it('changes nothing in memory until the transaction it joined commits, and nothing at all when it rolls back', async () => {
+    const seen: MetricCatalogue[] = [];
+    live.onChange((catalogue) => seen.push(catalogue));
+    await expect(
+      test.store.tx(async (tx) => {
+        await live.addDomain(readNewDomain({ domain: 'flood', description: 'Flood office' }, live.current()), 'ada', T0, tx);
+        expect(live.current().hasDomain('flood')).toBe(false);
+        throw new Error('the audit entry failed');
+      }),
+    ).rejects.toThrow('the audit entry failed');
+    expect(live.current().hasDomain('flood')).toBe(false);
+    expect(seen).toEqual([]);
+    expect((await LiveCatalogue.load(test.store)).current().hasDomain('flood')).toBe(false);
+  });
+
+  it('checks again inside its transaction what the caller read from the snapshot: a domain or metric added meanwhile is refused', async () => {
+    const input = readNewDomain({ domain: 'flood', description: 'Flood office' }, live.current());
+    const other = await LiveCatalogue.load(test.store);
+    await other.addDomain(input, 'bob', T0);
+    await expect(live.addDomain(input, 'ada', T0 + 1)).rejects.toThrow(new InvalidInputError('domain', [{ field: 'domain', problem: 'flood exists already' }]));
+    const metric = readNewMetric(RIVER, 'flood', other.current());
+    await other.addMetric('flood', metric, 'bob', T0 + 2);
+    await expect(live.addMetric('flood', metric, 'ada', T0 + 3)).rejects.toThrow('flood has river_level_m already');
+    expect((await LiveCatalogue.load(test.store)).adminRow('flood', 'river_level_m')).toMatchObject({ updatedBy: 'bob', updatedAt: T0 + 2 });
   });
 
   it('answers not-found for a domain or metric it does not hold, quoting a hostile name short', () => {

@@ -1,4 +1,4 @@
-import { DomainError, type DomainErrorKind, quoted } from '@hub/common';
+import { DomainError, type DomainErrorKind, InvalidInputError, quoted } from '@hub/common';
 import {
   BUILT_IN_CATALOGUE,
   BUILT_IN_DOMAIN_DESCRIPTIONS,
@@ -12,7 +12,8 @@ import {
   type MetricSpec,
 } from '@hub/contract';
 import type { MetricPatch, NewDomainInput, NewMetricInput } from './catalogue-input';
-import type { CatalogueRepository, StoredDomain, StoredMetric } from './catalogue.repository';
+import type { Store, Tx } from '@hub/store';
+import { CatalogueRepository, type StoredDomain, type StoredMetric } from './catalogue.repository';
 
 export class CatalogueEntryNotFoundError extends DomainError {
   readonly kind: DomainErrorKind = 'not-found';
@@ -31,27 +32,45 @@ export interface MetricChange {
   readonly after: MetricSpec;
 }
 
+/** The rows admins wrote, as the database holds them. */
+interface AdminRows {
+  readonly domains: readonly StoredDomain[];
+  readonly metrics: readonly StoredMetric[];
+}
+
+/** Serialises catalogue changes: each reads the rows, checks and writes inside its transaction (PostgreSQL runs them side by side). */
+const CATALOGUE_LOCK = 'catalogue';
+
 /**
  * The catalogue in force: the shipped built-ins with the admins' rows over them. Every change is written to the
- * database first and the snapshot rebuilt after, so what validates the next message is what a restart would load.
- * Validation asks `current()` per message; there is nothing to invalidate anywhere else.
+ * database first and the snapshot replaced once it committed, with the rows read back inside its transaction, so what
+ * validates the next message is what a restart would load. Validation asks `current()` per message; there is nothing
+ * to invalidate anywhere else.
  */
 export class LiveCatalogue implements CatalogueSource {
+  private rows: AdminRows;
   private snapshot: MetricCatalogue;
   private readonly listeners: ((catalogue: MetricCatalogue) => void)[] = [];
 
-  /** builtIns: the shipped metrics as the county's standards profile has them (`builtInCatalogueFor`). */
-  constructor(
+  private constructor(
+    private readonly store: Store,
     private readonly repository: CatalogueRepository,
-    private builtIns: Readonly<Record<BuiltInDomain, DomainCatalogue>> = BUILT_IN_CATALOGUE,
+    rows: AdminRows,
+    private builtIns: Readonly<Record<BuiltInDomain, DomainCatalogue>>,
   ) {
-    this.snapshot = buildCatalogue(repository.domains(), repository.metrics(), builtIns);
+    this.rows = rows;
+    this.snapshot = buildCatalogue(rows.domains, rows.metrics, builtIns);
+  }
+
+  /** builtIns: the shipped metrics as the county's standards profile has them (`builtInCatalogueFor`). */
+  static async load(store: Store, builtIns: Readonly<Record<BuiltInDomain, DomainCatalogue>> = BUILT_IN_CATALOGUE, repository = new CatalogueRepository(store)): Promise<LiveCatalogue> {
+    return new LiveCatalogue(store, repository, { domains: await repository.domains(), metrics: await repository.metrics() }, builtIns);
   }
 
   /** The built-in layer under the admins' rows, for the next message on; an admin's row for a metric stays on top. */
   useBuiltIns(builtIns: Readonly<Record<BuiltInDomain, DomainCatalogue>>): void {
     this.builtIns = builtIns;
-    this.reload();
+    this.install(this.rows);
   }
 
   current(): MetricCatalogue {
@@ -63,62 +82,102 @@ export class LiveCatalogue implements CatalogueSource {
     this.listeners.push(listener);
   }
 
-  addDomain(input: NewDomainInput, actor: string, now: number): StoredDomain {
+  /** Joins the caller's transaction when given one (its audit entry); in force once that commits. */
+  async addDomain(input: NewDomainInput, actor: string, now: number, outer?: Tx): Promise<StoredDomain> {
     const domain: StoredDomain = { ...input, createdAt: now, createdBy: actor };
-    this.repository.addDomain(domain);
-    this.reload();
+    await this.change(outer, async (catalogue, tx) => {
+      // Checked again where no other change interleaves: the caller read its input against the snapshot.
+      if (catalogue.hasDomain(domain.domain)) throw new InvalidInputError('domain', [{ field: 'domain', problem: `${domain.domain} exists already` }]);
+      await this.repository.addDomain(domain, tx.exec);
+    });
     return domain;
   }
 
-  addMetric(domain: string, input: NewMetricInput, actor: string, now: number): MetricChange {
-    this.requireDomain(domain);
+  async addMetric(domain: string, input: NewMetricInput, actor: string, now: number, outer?: Tx): Promise<MetricChange> {
     const { metric, ...spec } = input;
-    this.repository.saveMetric({ domain, metric, ...spec, retiredAt: null, updatedAt: now, updatedBy: actor });
-    this.reload();
-    return { domain, metric, before: null, after: this.requireMetric(domain, metric) };
+    const after = await this.change(outer, async (catalogue, tx) => {
+      requireDomainOf(catalogue, domain);
+      const existing = catalogue.metricSpec(domain, metric);
+      if (existing !== undefined) {
+        const problem = existing.retiredAt === undefined ? `${domain} has ${metric} already` : `${domain} had ${metric}, retired: restore it (PATCH with "retired": false) rather than define it again`;
+        throw new InvalidInputError('metric', [{ field: 'name', problem }]);
+      }
+      await this.repository.saveMetric({ domain, metric, ...spec, retiredAt: null, updatedAt: now, updatedBy: actor }, tx.exec);
+    });
+    return { domain, metric, before: null, after: requireMetricOf(after, domain, metric) };
   }
 
-  updateMetric(domain: string, metric: string, patch: MetricPatch, actor: string, now: number): MetricChange {
-    const before = this.requireMetric(domain, metric);
-    const retiredAt = patch.retired === undefined ? (before.retiredAt ?? null) : patch.retired ? (before.retiredAt ?? now) : null;
-    this.repository.saveMetric({
-      domain,
-      metric,
-      unit: before.unit,
-      description: patch.description ?? before.description,
-      range: patch.range ?? before.range,
-      typical: patch.typical ?? before.typical,
-      integer: before.integer === true,
-      retiredAt,
-      updatedAt: now,
-      updatedBy: actor,
+  /** Applied over the metric as the database holds it when the transaction runs (another admin may have changed it). */
+  async updateMetric(domain: string, metric: string, patch: MetricPatch, actor: string, now: number, outer?: Tx): Promise<MetricChange> {
+    let before: MetricSpec | undefined;
+    const after = await this.change(outer, async (catalogue, tx) => {
+      const current = requireMetricOf(catalogue, domain, metric);
+      before = current;
+      const retiredAt = patch.retired === undefined ? (current.retiredAt ?? null) : patch.retired ? (current.retiredAt ?? now) : null;
+      await this.repository.saveMetric(
+        {
+          domain,
+          metric,
+          unit: current.unit,
+          description: patch.description ?? current.description,
+          range: patch.range ?? current.range,
+          typical: patch.typical ?? current.typical,
+          integer: current.integer === true,
+          retiredAt,
+          updatedAt: now,
+          updatedBy: actor,
+        },
+        tx.exec,
+      );
     });
-    this.reload();
-    return { domain, metric, before, after: this.requireMetric(domain, metric) };
+    return { domain, metric, before: before ?? null, after: requireMetricOf(after, domain, metric) };
   }
 
   /** An admin's row for a metric (a built-in one they changed, or one they added); undefined: as shipped. */
   adminRow(domain: string, metric: string): StoredMetric | undefined {
-    return this.repository.metrics().find((row) => row.domain === domain && row.metric === metric);
+    return this.rows.metrics.find((row) => row.domain === domain && row.metric === metric);
   }
 
   requireDomain(domain: string): CatalogueDomainEntry {
-    const entry = this.snapshot.domain(domain);
-    if (entry === undefined) throw new CatalogueEntryNotFoundError(`The catalogue has no domain ${quoted(domain, 32)}`);
-    return entry;
+    return requireDomainOf(this.snapshot, domain);
   }
 
   requireMetric(domain: string, metric: string): MetricSpec {
-    this.requireDomain(domain);
-    const spec = this.snapshot.metricSpec(domain, metric);
-    if (spec === undefined) throw new CatalogueEntryNotFoundError(`${domain} has no metric ${quoted(metric, 64)}`);
-    return spec;
+    return requireMetricOf(this.snapshot, domain, metric);
   }
 
-  private reload(): void {
-    this.snapshot = buildCatalogue(this.repository.domains(), this.repository.metrics(), this.builtIns);
+  /**
+   * Runs `write` under the catalogue's lock with the catalogue as the transaction sees it, reads the rows back and
+   * installs them once the transaction commits; answers the catalogue after the write.
+   */
+  private async change(outer: Tx | undefined, write: (catalogue: MetricCatalogue, tx: Tx) => Promise<void>): Promise<MetricCatalogue> {
+    return this.store.tx(async (tx) => {
+      await tx.lock(CATALOGUE_LOCK);
+      await write(buildCatalogue(await this.repository.domains(tx.exec), await this.repository.metrics(tx.exec), this.builtIns), tx);
+      const rows: AdminRows = { domains: await this.repository.domains(tx.exec), metrics: await this.repository.metrics(tx.exec) };
+      tx.afterCommit(() => this.install(rows));
+      return buildCatalogue(rows.domains, rows.metrics, this.builtIns);
+    }, outer);
+  }
+
+  private install(rows: AdminRows): void {
+    this.rows = rows;
+    this.snapshot = buildCatalogue(rows.domains, rows.metrics, this.builtIns);
     for (const listener of this.listeners) listener(this.snapshot);
   }
+}
+
+function requireDomainOf(catalogue: MetricCatalogue, domain: string): CatalogueDomainEntry {
+  const entry = catalogue.domain(domain);
+  if (entry === undefined) throw new CatalogueEntryNotFoundError(`The catalogue has no domain ${quoted(domain, 32)}`);
+  return entry;
+}
+
+function requireMetricOf(catalogue: MetricCatalogue, domain: string, metric: string): MetricSpec {
+  requireDomainOf(catalogue, domain);
+  const spec = catalogue.metricSpec(domain, metric);
+  if (spec === undefined) throw new CatalogueEntryNotFoundError(`${domain} has no metric ${quoted(metric, 64)}`);
+  return spec;
 }
 
 /**

@@ -17,6 +17,7 @@ export * from './lorawan-downlinks';
 export * from './downsampling/downsample-tiers';
 export * from './downsampling/downsample-queries';
 export * from './downsampling/downsample-state.repository';
+export * from './downsampling/downsample-state';
 export * from './downsampling/downsampler';
 export * from './downsampling/late-readings';
 export * from './downsampling/retention-plan';

@@ -1,57 +1,49 @@
+import type { Selectable } from 'kysely';
 import type { DecoderDefinition } from '@hub/decoders';
-import type { SqliteDatabase } from '@hub/store';
+import type { DeviceProfilesTable, Executor, Store } from '@hub/store';
 import type { DeviceProfile, ProfileSample } from './device-profile';
-
-interface ProfileRow {
-  id: string;
-  name: string;
-  description: string;
-  domain: string;
-  decoder: string;
-  network_server_object: number;
-  samples: string;
-  version: number;
-  created_at: number;
-  created_by: string;
-  updated_at: number;
-  updated_by: string;
-}
 
 /** The device_profiles table: whole profiles in and out (the service keeps them all in memory). */
 export class DeviceProfileRepository {
-  private readonly upsert;
-  private readonly remove;
+  constructor(private readonly store: Store) {}
 
-  constructor(private readonly db: SqliteDatabase) {
-    this.upsert = db.prepare(
-      `INSERT INTO device_profiles (id, name, description, domain, decoder, network_server_object, samples, version, created_at, created_by, updated_at, updated_by)
-       VALUES (@id, @name, @description, @domain, @decoder, @networkServerObject, @samples, @version, @createdAt, @createdBy, @updatedAt, @updatedBy)
-       ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description, domain = excluded.domain,
-         decoder = excluded.decoder, network_server_object = excluded.network_server_object, samples = excluded.samples,
-         version = excluded.version, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-    );
-    this.remove = db.prepare('DELETE FROM device_profiles WHERE id = ?');
+  async loadAll(exec: Executor = this.store.db): Promise<DeviceProfile[]> {
+    const rows = await exec.selectFrom('device_profiles').selectAll().orderBy('id').execute();
+    return rows.map(fromRow);
   }
 
-  loadAll(): DeviceProfile[] {
-    return (this.db.prepare('SELECT * FROM device_profiles ORDER BY id').all() as ProfileRow[]).map(fromRow);
+  async find(id: string, exec: Executor = this.store.db): Promise<DeviceProfile | undefined> {
+    const row = await exec.selectFrom('device_profiles').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? undefined : fromRow(row);
   }
 
-  save(profile: DeviceProfile): void {
-    this.upsert.run({ ...profile, decoder: JSON.stringify(profile.decoder), networkServerObject: profile.networkServerObject ? 1 : 0, samples: JSON.stringify(profile.samples) });
+  async save(profile: DeviceProfile, exec: Executor = this.store.db): Promise<void> {
+    const changed = {
+      name: profile.name,
+      description: profile.description,
+      domain: profile.domain,
+      decoder: JSON.stringify(profile.decoder),
+      network_server_object: profile.networkServerObject ? 1 : 0,
+      samples: JSON.stringify(profile.samples),
+      version: profile.version,
+      updated_at: profile.updatedAt,
+      updated_by: profile.updatedBy,
+    };
+    await exec
+      .insertInto('device_profiles')
+      .values({ id: profile.id, ...changed, created_at: profile.createdAt, created_by: profile.createdBy })
+      .onConflict((oc) => oc.column('id').doUpdateSet(changed))
+      .execute();
   }
 
-  delete(id: string): void {
-    this.remove.run(id);
-  }
-
-  /** Runs `work` in one transaction: a profile and its audit entry are written together or not at all. */
-  transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+  /** Whether there was such a profile. */
+  async delete(id: string, exec: Executor = this.store.db): Promise<boolean> {
+    const result = await exec.deleteFrom('device_profiles').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
   }
 }
 
-function fromRow(row: ProfileRow): DeviceProfile {
+function fromRow(row: Selectable<DeviceProfilesTable>): DeviceProfile {
   return {
     id: row.id,
     name: row.name,

@@ -33,7 +33,7 @@ export class CatalogueController {
   @ApiCreatedResponse({ description: 'The domain as GET /api/catalogue lists it' })
   @ApiBadRequestResponse({ description: '{ issues: [{ field, problem }] }: a name that is not lower-case letters, digits and _, an existing domain, no description' })
   @ApiForbiddenResponse({ description: 'Not an admin of the whole county' })
-  addDomain(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Catalogue['domains'][number] {
+  addDomain(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<Catalogue['domains'][number]> {
     return this.catalogue.addDomain(body, principal);
   }
 
@@ -44,7 +44,7 @@ export class CatalogueController {
   @ApiBadRequestResponse({ description: '{ issues: [{ field, problem }] }: name taken (or retired: restore it instead), typical outside range, …' })
   @ApiNotFoundResponse({ description: 'No such domain' })
   @ApiForbiddenResponse({ description: 'Not an admin of the whole county' })
-  addMetric(@CurrentPrincipal() principal: Principal, @Param('domain') domain: string, @Body() body: unknown): Catalogue['domains'][number]['metrics'][number] {
+  addMetric(@CurrentPrincipal() principal: Principal, @Param('domain') domain: string, @Body() body: unknown): Promise<Catalogue['domains'][number]['metrics'][number]> {
     return this.catalogue.addMetric(domain, body, principal);
   }
 

@@ -1,8 +1,7 @@
 import type { Provider } from '@nestjs/common';
-import { CatalogueRepository, LiveCatalogue } from '@hub/catalogue';
+import { LiveCatalogue } from '@hub/catalogue';
 import { builtInCatalogueFor } from '@hub/contract';
-import type { SqliteDatabase } from '@hub/store';
-import { SQLITE_DATABASE } from '../hub.tokens';
+import { Store } from '@hub/store';
 import { CountyStandards } from '../standards/county-standards';
 import { CatalogueController } from './catalogue.controller';
 import { CatalogueService } from './catalogue.service';
@@ -18,8 +17,8 @@ export function catalogueProviders(): Provider[] {
   return [
     {
       provide: LiveCatalogue,
-      useFactory: (db: SqliteDatabase, standards: CountyStandards) => new LiveCatalogue(new CatalogueRepository(db), builtInCatalogueFor(standards.current.profile)),
-      inject: [SQLITE_DATABASE, CountyStandards],
+      useFactory: (store: Store, standards: CountyStandards) => LiveCatalogue.load(store, builtInCatalogueFor(standards.current.profile)),
+      inject: [Store, CountyStandards],
     },
     CatalogueService,
     DomainQuery,

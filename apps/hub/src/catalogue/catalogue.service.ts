@@ -3,7 +3,7 @@ import { assertCountyWide, type Principal } from '@hub/access';
 import { LiveCatalogue, type MetricChange, readMetricPatch, readNewDomain, readNewMetric, StoredReadingsOutsideRangeError } from '@hub/catalogue';
 import { type Catalogue, describeCatalogue } from '@hub/contract';
 import { InfluxQueryClient, quoteIdentifier } from '@hub/influx';
-import { AuditLogRepository } from '@hub/store';
+import { AuditLogRepository, Store, type Tx } from '@hub/store';
 
 /** Why only a county-wide admin changes it, for the 403's message. */
 const SHARED = 'the catalogue is shared by every town';
@@ -27,28 +27,33 @@ export class CatalogueService {
     private readonly catalogue: LiveCatalogue,
     private readonly audit: AuditLogRepository,
     private readonly influx: InfluxQueryClient,
+    private readonly store: Store,
   ) {}
 
   view(): Catalogue {
     return describeCatalogue(this.catalogue.current());
   }
 
-  addDomain(body: unknown, by: Principal): Catalogue['domains'][number] {
+  async addDomain(body: unknown, by: Principal): Promise<Catalogue['domains'][number]> {
     assertCountyWide(by, 'add a domain', SHARED);
     const input = readNewDomain(body, this.catalogue.current());
     const now = Date.now();
-    this.catalogue.addDomain(input, by.name, now);
-    this.audit.record({ at: now, actor: by.name, action: 'catalogue.domain.add', targetType: 'catalogue', targetId: input.domain, detail: { ...input } });
+    await this.store.tx(async (tx) => {
+      await this.catalogue.addDomain(input, by.name, now, tx);
+      await this.audit.record({ at: now, actor: by.name, action: 'catalogue.domain.add', targetType: 'catalogue', targetId: input.domain, detail: { ...input } }, tx.exec);
+    });
     this.logger.log({ msg: 'Catalogue domain added', domain: input.domain, by: by.name });
     return this.domainView(input.domain);
   }
 
-  addMetric(domain: string, body: unknown, by: Principal): Catalogue['domains'][number]['metrics'][number] {
+  async addMetric(domain: string, body: unknown, by: Principal): Promise<Catalogue['domains'][number]['metrics'][number]> {
     assertCountyWide(by, `add a metric to ${domain}`, SHARED);
     this.catalogue.requireDomain(domain);
     const input = readNewMetric(body, domain, this.catalogue.current());
-    const change = this.catalogue.addMetric(domain, input, by.name, Date.now());
-    this.record(change, 'catalogue.metric.add', by);
+    await this.store.tx(async (tx) => {
+      const change = await this.catalogue.addMetric(domain, input, by.name, Date.now(), tx);
+      await this.record(change, 'catalogue.metric.add', by, tx);
+    });
     return this.metricView(domain, input.metric);
   }
 
@@ -72,9 +77,12 @@ export class CatalogueService {
       }
     }
     // Applied over the metric as it is now (another admin may have changed it while InfluxDB was answering).
-    const change = this.catalogue.updateMetric(domain, metric, patch, by.name, Date.now());
-    const action = patch.retired === true && current.retiredAt === undefined ? 'catalogue.metric.retire' : patch.retired === false && current.retiredAt !== undefined ? 'catalogue.metric.restore' : 'catalogue.metric.change';
-    this.record(change, action, by, patch.confirm);
+    await this.store.tx(async (tx) => {
+      const change = await this.catalogue.updateMetric(domain, metric, patch, by.name, Date.now(), tx);
+      const was = change.before?.retiredAt;
+      const action = patch.retired === true && was === undefined ? 'catalogue.metric.retire' : patch.retired === false && was !== undefined ? 'catalogue.metric.restore' : 'catalogue.metric.change';
+      await this.record(change, action, by, tx, patch.confirm);
+    });
     return this.metricView(domain, metric);
   }
 
@@ -97,10 +105,10 @@ export class CatalogueService {
     return { count: typeof count === 'number' ? count : 0, min: typeof min === 'number' ? min : null, max: typeof max === 'number' ? max : null };
   }
 
-  private record(change: MetricChange, action: string, by: Principal, confirmed = false): void {
+  private async record(change: MetricChange, action: string, by: Principal, tx: Tx, confirmed = false): Promise<void> {
     const { domain, metric, before, after } = change;
-    this.audit.record({ actor: by.name, action, targetType: 'catalogue', targetId: `${domain}.${metric}`, detail: { before, after, ...(confirmed ? { confirmed } : {}) } });
-    this.logger.log({ msg: 'Catalogue metric changed', action, domain, metric, by: by.name });
+    await this.audit.record({ actor: by.name, action, targetType: 'catalogue', targetId: `${domain}.${metric}`, detail: { before, after, ...(confirmed ? { confirmed } : {}) } }, tx.exec);
+    tx.afterCommit(() => this.logger.log({ msg: 'Catalogue metric changed', action, domain, metric, by: by.name }));
   }
 
   private domainView(domain: string): Catalogue['domains'][number] {

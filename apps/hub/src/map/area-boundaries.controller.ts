@@ -23,7 +23,7 @@ export class AreaBoundariesController {
   @RequiresRole('viewer')
   @ApiOperation({ summary: 'The boundaries as a GeoJSON FeatureCollection, one Polygon or MultiPolygon feature per area path (properties.area)' })
   @ApiOkResponse({ type: AreaBoundariesDto })
-  view(): AreaBoundariesView {
+  view(): Promise<AreaBoundariesView> {
     return this.boundaries.view();
   }
 

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { assertCountyWide, type Principal } from '@hub/access';
 import type { AreaBoundariesView } from '@hub/api-types';
 import { InvalidInputError } from '@hub/common';
-import type { AuditLogRepository } from '@hub/store';
+import type { AuditLogRepository, Store } from '@hub/store';
 import type { AreaBoundaryRepository } from './area-boundary.repository';
 import type { BoundaryFileChecker } from './boundary-file.checker';
 
@@ -18,6 +18,7 @@ export class AreaBoundariesService {
   private readonly logger = new Logger(AreaBoundariesService.name);
 
   constructor(
+    private readonly store: Store,
     private readonly repository: AreaBoundaryRepository,
     private readonly audit: Pick<AuditLogRepository, 'record'>,
     private readonly check: BoundaryFileChecker,
@@ -26,8 +27,8 @@ export class AreaBoundariesService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  view(): AreaBoundariesView {
-    const stored = this.repository.load();
+  async view(): Promise<AreaBoundariesView> {
+    const stored = await this.repository.load();
     return {
       type: 'FeatureCollection',
       features: stored.features,
@@ -46,23 +47,32 @@ export class AreaBoundariesService {
         : [{ index: checked.indexOf[area], field: `features[${checked.indexOf[area]}].properties.area`, problem: `names no registered area: ${JSON.stringify(area)} (GET /api/areas lists them; an admin adds one with POST /api/areas)` }],
     );
     if (unknown.length > 0) throw new InvalidInputError('area boundaries', unknown.sort((a, b) => a.index - b.index).map(({ field, problem }) => ({ field, problem })));
-    const before = new Map(this.repository.load().features.map((feature) => [feature.properties.area, JSON.stringify(feature.geometry)]));
     const after = new Map(checked.features.map((feature) => [feature.properties.area, JSON.stringify(feature.geometry)]));
-    const added = [...after.keys()].filter((area) => !before.has(area));
-    const removed = [...before.keys()].filter((area) => !after.has(area));
-    const changed = [...after.keys()].filter((area) => before.has(area) && before.get(area) !== after.get(area));
     const at = this.now();
-    this.repository.replace(checked.features, at, by.name, () =>
-      this.audit.record({
-        at,
-        actor: by.name,
-        action: 'area-boundaries.replace',
-        targetType: 'area-boundaries',
-        targetId: 'county',
-        // The areas, not the geometries: a county's file is megabytes, and it stays readable in the table.
-        detail: { areas: checked.features.length, bytes: file.length, added, removed, changed },
-      }),
-    );
+    const { added, removed, changed } = await this.store.tx(async (tx) => {
+      // What the upload changes is read where no other upload interleaves: the audit entry says it of the file replaced.
+      await tx.lock('area-boundaries');
+      const before = new Map((await this.repository.load(tx.exec)).features.map((feature) => [feature.properties.area, JSON.stringify(feature.geometry)]));
+      const diff = {
+        added: [...after.keys()].filter((area) => !before.has(area)),
+        removed: [...before.keys()].filter((area) => !after.has(area)),
+        changed: [...after.keys()].filter((area) => before.has(area) && before.get(area) !== after.get(area)),
+      };
+      await this.repository.replace(checked.features, at, by.name, tx.exec);
+      await this.audit.record(
+        {
+          at,
+          actor: by.name,
+          action: 'area-boundaries.replace',
+          targetType: 'area-boundaries',
+          targetId: 'county',
+          // The areas, not the geometries: a county's file is megabytes, and it stays readable in the table.
+          detail: { areas: checked.features.length, bytes: file.length, ...diff },
+        },
+        tx.exec,
+      );
+      return diff;
+    });
     this.logger.log({ msg: 'Area boundaries replaced', by: by.name, areas: checked.features.length, added: added.length, removed: removed.length, changed: changed.length });
     return this.view();
   }

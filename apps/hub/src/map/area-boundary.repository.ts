@@ -1,6 +1,5 @@
-import type { Statement } from 'better-sqlite3';
 import type { AreaBoundaryFeature } from '@hub/api-types';
-import type { SqliteDatabase } from '@hub/store';
+import type { Executor, Store } from '@hub/store';
 
 /** The stored boundaries, as one upload left them. */
 export interface StoredBoundaries {
@@ -10,42 +9,28 @@ export interface StoredBoundaries {
   readonly updatedBy: string | null;
 }
 
-interface BoundaryRow {
-  area: string;
-  geometry: string;
-  updated_at: number;
-  updated_by: string;
-}
+/** Rows per INSERT: 4 parameters each, far below SQLite's 32,766 and PostgreSQL's 65,535. */
+const ROWS_PER_INSERT = 500;
 
 /**
  * The `area_boundaries` table: one row per area path with its geometry as GeoJSON text. An upload replaces every row
- * in one transaction, so the map never shows half of one file and half of another.
+ * in one transaction (the caller's), so the map never shows half of one file and half of another.
  */
 export class AreaBoundaryRepository {
-  private readonly all: Statement;
-  private readonly clear: Statement;
-  private readonly insert: Statement;
-  private readonly replaceRows: (features: readonly AreaBoundaryFeature[], at: number, by: string, also: () => void) => void;
+  constructor(private readonly store: Store) {}
 
-  constructor(db: SqliteDatabase) {
-    this.all = db.prepare('SELECT * FROM area_boundaries ORDER BY area');
-    this.clear = db.prepare('DELETE FROM area_boundaries');
-    this.insert = db.prepare('INSERT INTO area_boundaries (area, geometry, updated_at, updated_by) VALUES (?, ?, ?, ?)');
-    this.replaceRows = db.transaction((features: readonly AreaBoundaryFeature[], at: number, by: string, also: () => void) => {
-      this.clear.run();
-      for (const feature of features) this.insert.run(feature.properties.area, JSON.stringify(feature.geometry), at, by);
-      also();
-    });
-  }
-
-  load(): StoredBoundaries {
-    const rows = this.all.all() as BoundaryRow[];
+  async load(exec: Executor = this.store.db): Promise<StoredBoundaries> {
+    const rows = await exec.selectFrom('area_boundaries').selectAll().orderBy('area').execute();
     const features = rows.map((row): AreaBoundaryFeature => ({ type: 'Feature', properties: { area: row.area }, geometry: JSON.parse(row.geometry) as AreaBoundaryFeature['geometry'] }));
     return { features, updatedAt: rows[0]?.updated_at ?? null, updatedBy: rows[0]?.updated_by ?? null };
   }
 
-  /** Replaces every boundary; `also` runs in the same transaction (the audit entry). */
-  replace(features: readonly AreaBoundaryFeature[], at: number, by: string, also: () => void): void {
-    this.replaceRows(features, at, by, also);
+  /** Replaces every boundary; give it the transaction that also records the audit entry. */
+  async replace(features: readonly AreaBoundaryFeature[], at: number, by: string, exec: Executor = this.store.db): Promise<void> {
+    await exec.deleteFrom('area_boundaries').execute();
+    for (let start = 0; start < features.length; start += ROWS_PER_INSERT) {
+      const rows = features.slice(start, start + ROWS_PER_INSERT).map((feature) => ({ area: feature.properties.area, geometry: JSON.stringify(feature.geometry), updated_at: at, updated_by: by }));
+      await exec.insertInto('area_boundaries').values(rows).execute();
+    }
   }
 }

@@ -1,9 +1,8 @@
 import type { Provider } from '@nestjs/common';
 import type { MapSettingsView } from '@hub/api-types';
 import type { HubConfig } from '@hub/config';
-import { AuditLogRepository, type SqliteDatabase } from '@hub/store';
+import { AuditLogRepository, Store } from '@hub/store';
 import { AreasService } from '@hub/devices';
-import { SQLITE_DATABASE } from '../hub.tokens';
 import { AreaBoundariesController } from './area-boundaries.controller';
 import { AreaBoundariesService } from './area-boundaries.service';
 import { AreaBoundaryRepository } from './area-boundary.repository';
@@ -17,12 +16,12 @@ export function mapProviders(config: HubConfig): Provider[] {
   const settings: MapSettingsView = { tileUrl: config.map.tileUrl, tileAttribution: config.map.tileAttribution, boundariesMaxBytes: config.map.boundariesMaxBytes };
   return [
     { provide: MAP_SETTINGS, useValue: settings },
-    { provide: AreaBoundaryRepository, useFactory: (db: SqliteDatabase) => new AreaBoundaryRepository(db), inject: [SQLITE_DATABASE] },
+    { provide: AreaBoundaryRepository, useFactory: (store: Store) => new AreaBoundaryRepository(store), inject: [Store] },
     {
       provide: AreaBoundariesService,
-      useFactory: (repository: AreaBoundaryRepository, audit: AuditLogRepository, areas: AreasService) =>
-        new AreaBoundariesService(repository, audit, workerBoundaryFileChecker(), (path) => areas.find(path) !== undefined),
-      inject: [AreaBoundaryRepository, AuditLogRepository, AreasService],
+      useFactory: (store: Store, repository: AreaBoundaryRepository, audit: AuditLogRepository, areas: AreasService) =>
+        new AreaBoundariesService(store, repository, audit, workerBoundaryFileChecker(), (path) => areas.find(path) !== undefined),
+      inject: [Store, AreaBoundaryRepository, AuditLogRepository, AreasService],
     },
   ];
 }

@@ -67,8 +67,8 @@ export class DeviceProfilesController {
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiConflictResponse({ description: 'Devices still use it (named in the message)' })
   @ApiNotFoundResponse({ description: 'No such profile' })
-  remove(@CurrentPrincipal() principal: Principal, @Param('id') id: string): void {
-    this.profiles.remove(id, principal);
+  remove(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<void> {
+    return this.profiles.remove(id, principal);
   }
 
   @Post('try')

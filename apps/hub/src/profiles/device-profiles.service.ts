@@ -11,7 +11,7 @@ import {
   type DeviceProfile, DeviceProfileRepository, ProfileBook, ProfileConflictError, ProfileNotFoundError, type ProfilePatch, readNewProfile, readPayload,
   readProfilePatch, SAMPLE_ENCODINGS, sampleBytes, tryDecoder, type TryOutcome,
 } from '@hub/profiles';
-import { AuditLogRepository } from '@hub/store';
+import { AuditLogRepository, Store } from '@hub/store';
 import type { DeviceProfileView } from '@hub/api-types';
 import { HUB_CONFIG } from '../hub.tokens';
 
@@ -35,6 +35,7 @@ export class DeviceProfilesService {
     private readonly registry: DeviceRegistryService,
     private readonly catalogue: LiveCatalogue,
     private readonly audit: AuditLogRepository,
+    private readonly store: Store,
     @Inject(HUB_CONFIG) config: HubConfig,
   ) {
     this.limits = config.validation;
@@ -56,15 +57,18 @@ export class DeviceProfilesService {
     const decoder = await this.build(input);
     const now = Date.now();
     const profile: DeviceProfile = { ...input, version: 1, createdAt: now, createdBy: by.name, updatedAt: now, updatedBy: by.name };
-    // Asked again after the await: another admin may have taken the id while the decoder was building.
-    if (this.book.get(input.id) !== undefined) {
+    try {
+      await this.store.tx(async (tx) => {
+        // Asked again where no other change interleaves: another admin may have taken the id while the decoder was building.
+        await tx.lock(profileLock(profile.id));
+        if ((await this.repository.find(profile.id, tx.exec)) !== undefined) throw new ProfileConflictError(`Device profile ${input.id} exists already (PATCH it to change it)`);
+        await this.repository.save(profile, tx.exec);
+        await this.audit.record({ at: now, actor: by.name, action: 'device-profile.create', targetType: 'device-profile', targetId: profile.id, detail: auditDetail(profile) }, tx.exec);
+      });
+    } catch (error) {
       decoder.dispose();
-      throw new ProfileConflictError(`Device profile ${input.id} exists already (PATCH it to change it)`);
+      throw error;
     }
-    this.repository.transaction(() => {
-      this.repository.save(profile);
-      this.audit.record({ at: now, actor: by.name, action: 'device-profile.create', targetType: 'device-profile', targetId: profile.id, detail: auditDetail(profile) });
-    });
     this.book.put(profile, decoder);
     this.logger.log({ msg: 'Device profile created', profileId: profile.id, decoder: profile.decoder.kind, by: by.name });
     return this.viewOf(profile);
@@ -77,37 +81,40 @@ export class DeviceProfilesService {
     if (patch.domain !== undefined && patch.domain !== current.domain) this.refuseWhileUsed(id, `change the domain of device profile ${id}`);
     checkObjectMode({ ...current, ...definedOf(patch) });
     const decoder = await this.build({ ...current, ...definedOf(patch) });
-    // Applied over the profile as it is now (another admin may have changed it while the decoder was building).
-    const latest = this.book.get(id);
-    if (latest === undefined) {
-      decoder.dispose();
-      throw new ProfileNotFoundError(id);
-    }
     const now = Date.now();
-    const next: DeviceProfile = { ...latest, ...definedOf(patch), version: latest.version + 1, updatedAt: now, updatedBy: by.name };
-    this.repository.transaction(() => {
-      this.repository.save(next);
-      this.audit.record({
-        at: now,
-        actor: by.name,
-        action: 'device-profile.change',
-        targetType: 'device-profile',
-        targetId: id,
-        detail: { changed: Object.keys(definedOf(patch)), ...auditDetail(next) },
+    let next: DeviceProfile;
+    try {
+      next = await this.store.tx(async (tx) => {
+        // Applied over the profile as it is now (another admin may have changed it while the decoder was building).
+        await tx.lock(profileLock(id));
+        const latest = await this.repository.find(id, tx.exec);
+        if (latest === undefined) throw new ProfileNotFoundError(id);
+        const changed: DeviceProfile = { ...latest, ...definedOf(patch), version: latest.version + 1, updatedAt: now, updatedBy: by.name };
+        await this.repository.save(changed, tx.exec);
+        await this.audit.record(
+          { at: now, actor: by.name, action: 'device-profile.change', targetType: 'device-profile', targetId: id, detail: { changed: Object.keys(definedOf(patch)), ...auditDetail(changed) } },
+          tx.exec,
+        );
+        return changed;
       });
-    });
+    } catch (error) {
+      decoder.dispose();
+      throw error;
+    }
     this.book.put(next, decoder);
     this.logger.log({ msg: 'Device profile changed', profileId: id, version: next.version, by: by.name });
     return this.viewOf(next);
   }
 
-  remove(id: string, by: Principal): void {
+  async remove(id: string, by: Principal): Promise<void> {
     assertCountyWide(by, `delete device profile ${id}`, SHARED);
-    const profile = this.require(id);
+    this.require(id);
     this.refuseWhileUsed(id, `delete device profile ${id}`);
-    this.repository.transaction(() => {
-      this.repository.delete(id);
-      this.audit.record({ at: Date.now(), actor: by.name, action: 'device-profile.delete', targetType: 'device-profile', targetId: id, detail: auditDetail(profile) });
+    await this.store.tx(async (tx) => {
+      await tx.lock(profileLock(id));
+      const profile = await this.repository.find(id, tx.exec);
+      if (profile === undefined || !(await this.repository.delete(id, tx.exec))) throw new ProfileNotFoundError(id);
+      await this.audit.record({ at: Date.now(), actor: by.name, action: 'device-profile.delete', targetType: 'device-profile', targetId: id, detail: auditDetail(profile) }, tx.exec);
     });
     this.book.remove(id);
   }
@@ -181,6 +188,11 @@ export class DeviceProfilesService {
   private viewOf(profile: DeviceProfile): DeviceProfileView {
     return { ...profile, decoder: { ...profile.decoder }, samples: [...profile.samples], devices: this.registry.usersOf(profile.id).length, decoderStats: this.book.statsOf(profile.id) };
   }
+}
+
+/** Serialises the changes of one profile (PostgreSQL runs transactions side by side). */
+function profileLock(id: string): string {
+  return `device-profile:${id}`;
 }
 
 /** The network server's decoded object is JSON its codec already made: a mapping reads it; a script would get no bytes. */

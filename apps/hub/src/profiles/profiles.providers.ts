@@ -1,8 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { DeviceRegistryService } from '@hub/devices';
 import { DeviceProfileRepository, ProfileBook } from '@hub/profiles';
-import type { SqliteDatabase } from '@hub/store';
-import { SQLITE_DATABASE } from '../hub.tokens';
+import { Store } from '@hub/store';
 import { DeviceProfilesController } from './device-profiles.controller';
 import { DeviceProfilesService } from './device-profiles.service';
 
@@ -11,12 +10,13 @@ export const PROFILE_CONTROLLERS = [DeviceProfilesController];
 /** Device profiles in memory with their decoders, which the registry checks devices against and ingest decodes with. */
 export function profileProviders(): Provider[] {
   return [
-    { provide: DeviceProfileRepository, useFactory: (db: SqliteDatabase) => new DeviceProfileRepository(db), inject: [SQLITE_DATABASE] },
+    { provide: DeviceProfileRepository, useFactory: (store: Store) => new DeviceProfileRepository(store), inject: [Store] },
     {
       provide: ProfileBook,
-      useFactory: (repository: DeviceProfileRepository, registry: DeviceRegistryService) => {
+      // Loaded before ingest and the registry use it: they ask it synchronously, per message and per device.
+      useFactory: async (repository: DeviceProfileRepository, registry: DeviceRegistryService) => {
         const book = new ProfileBook();
-        book.load(repository.loadAll());
+        book.load(await repository.loadAll());
         registry.useProfiles(book);
         return book;
       },

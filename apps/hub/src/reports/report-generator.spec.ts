@@ -41,7 +41,7 @@ function generatorAnswering(statements: string[]) {
     if (influxql.includes('"flow_m3h"')) return Promise.resolve([{ name: 'water', columns: ['time', 'sum', 'readings', 'min', 'max', 'means', 'devices'], values: [[DAY.start, 60, 4, 10, 20, 15, 1]] }]);
     return Promise.resolve([]);
   };
-  return new ReportGenerator({ devices: () => DEVICES, catalogue: MetricCatalogue.BUILT_IN, query, alerts: () => [] });
+  return new ReportGenerator({ devices: () => DEVICES, catalogue: MetricCatalogue.BUILT_IN, query, alerts: () => Promise.resolve([]) });
 }
 
 describe('ReportGenerator', () => {

@@ -22,7 +22,7 @@ export interface ReportGeneratorDeps {
   readonly catalogue: CatalogueSource;
   /** One InfluxQL request (several statements may be joined by `;`). */
   readonly query: (influxql: string) => Promise<InfluxSeries[]>;
-  readonly alerts: (area: { town: string | null; village: string | null }, domain: string | null, start: number, end: number) => ReportedAlert[];
+  readonly alerts: (area: { town: string | null; village: string | null }, domain: string | null, start: number, end: number) => Promise<ReportedAlert[]>;
   /** The retention policy of raw readings as set up at start (INFLUX_RETENTION_POLICY); null or absent: the database's default. */
   readonly rawPolicy?: () => string | null;
 }
@@ -56,7 +56,7 @@ export class ReportGenerator {
       }
     }
     const place = placeOfPath(spec.area === '' ? null : spec.area);
-    return { availability, alerts: alertFigures(this.deps.alerts(place, spec.domain, period.start, period.end)), metrics };
+    return { availability, alerts: alertFigures(await this.deps.alerts(place, spec.domain, period.start, period.end)), metrics };
   }
 }
 

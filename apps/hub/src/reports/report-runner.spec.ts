@@ -1,5 +1,5 @@
 import type { ContactPoint, DeliveryResult, EmailDocument } from '@hub/notify';
-import { openSqliteDatabase } from '@hub/store';
+import { sqliteTestStore, type TestStore } from '@hub/store/testing';
 import type { ReportFigures } from './report-figures';
 import { periodOfDate, type ReportPeriod } from './report-period';
 import { MAX_DELIVERY_ATTEMPTS, ReportRunner } from './report-runner';
@@ -14,8 +14,15 @@ const FIGURES: ReportFigures = {
 const MAIL: ContactPoint = { name: 'office', kind: 'email', language: null, settings: { host: 'smtp', port: 25, security: 'none', username: null, password: null, ca: null, from: 'hub@county.example', to: ['office@county.example'] } };
 
 /** The runner over a real (in-memory) SQLite store; the figures and the mail server are the test's. */
-function setUp(now: { t: number }, answers: DeliveryResult[] = [], influx = { down: false }, rawKeepMs: number | null = null) {
-  const repository = new ReportRepository(openSqliteDatabase(':memory:'));
+const stores: TestStore[] = [];
+afterEach(async () => {
+  for (const test of stores.splice(0)) await test.dispose();
+});
+
+async function setUp(now: { t: number }, answers: DeliveryResult[] = [], influx = { down: false }, rawKeepMs: number | null = null) {
+  const test = await sqliteTestStore();
+  stores.push(test);
+  const repository = new ReportRepository(test.store);
   const made: string[] = [];
   const sent: EmailDocument[] = [];
   const runner = new ReportRunner({
@@ -48,8 +55,8 @@ describe('ReportRunner', () => {
   it('makes each closed period once, catching up the days missed while down, and the next day when it closes', async () => {
     // 1 December, 10:00 in Shanghai: 28, 29 and 30 November are closed.
     const now = { t: Date.parse('2026-12-01T02:00:00Z') };
-    const { repository, runner, made, sent } = setUp(now);
-    define(repository, firstDay.start);
+    const { repository, runner, made, sent } = await setUp(now);
+    await define(repository, firstDay.start);
     await runner.check();
     expect(made).toEqual(['2026-11-28', '2026-11-29', '2026-11-30']);
     await runner.check();
@@ -60,7 +67,7 @@ describe('ReportRunner', () => {
     now.t = Date.parse('2026-12-01T16:00:00Z'); // Shanghai's midnight: 1 December closes.
     await runner.check();
     expect(made).toEqual(['2026-11-28', '2026-11-29', '2026-11-30', '2026-12-01']);
-    expect(repository.runs(10).map((run) => [run.label, run.trigger, run.deliveries[0].status])).toEqual([
+    expect((await repository.runs(10)).map((run) => [run.label, run.trigger, run.deliveries[0].status])).toEqual([
       ['2026-12-01', 'schedule', 'sent'],
       ['2026-11-30', 'schedule', 'sent'],
       ['2026-11-29', 'schedule', 'sent'],
@@ -69,73 +76,73 @@ describe('ReportRunner', () => {
   });
 
   it('skips disabled definitions', async () => {
-    const { repository, runner, made } = setUp({ t: Date.parse('2026-12-01T02:00:00Z') });
-    const definition = define(repository, firstDay.start);
-    repository.updateDefinition({ ...definition, enabled: false });
+    const { repository, runner, made } = await setUp({ t: Date.parse('2026-12-01T02:00:00Z') });
+    const definition = await define(repository, firstDay.start);
+    await repository.updateDefinition({ ...definition, enabled: false });
     await runner.check();
     expect(made).toEqual([]);
   });
 
   it('retries an email the server deferred at each check, gives up after its attempts, and fails one whose contact point is gone', async () => {
     const deferred: DeliveryResult = { ok: false, status: 451, providerAnswer: '451 try later', retryable: true };
-    const { repository, runner, sent } = setUp({ t: Date.parse('2026-11-29T02:00:00Z') }, [deferred, { ok: true, status: 250, providerAnswer: '250 ok', retryable: false }]);
-    define(repository, firstDay.start, ['office', 'gone']);
+    const { repository, runner, sent } = await setUp({ t: Date.parse('2026-11-29T02:00:00Z') }, [deferred, { ok: true, status: 250, providerAnswer: '250 ok', retryable: false }]);
+    await define(repository, firstDay.start, ['office', 'gone']);
     await runner.check();
-    expect(repository.runs(1)[0].deliveries).toEqual([
+    expect((await repository.runs(1))[0].deliveries).toEqual([
       { contactPoint: 'office', status: 'pending', attempts: 1, answer: '451 try later' },
       { contactPoint: 'gone', status: 'failed', attempts: 1, answer: 'no contact point gone (deleted since the report named it?)' },
     ]);
     await runner.check();
-    expect(repository.runs(1)[0].deliveries[0]).toEqual({ contactPoint: 'office', status: 'sent', attempts: 2, answer: '250 ok' });
+    expect((await repository.runs(1))[0].deliveries[0]).toEqual({ contactPoint: 'office', status: 'sent', attempts: 2, answer: '250 ok' });
     expect(sent).toHaveLength(2);
 
-    const always = setUp({ t: Date.parse('2026-11-29T02:00:00Z') }, Array.from({ length: 10 }, () => deferred));
-    define(always.repository, firstDay.start);
+    const always = await setUp({ t: Date.parse('2026-11-29T02:00:00Z') }, Array.from({ length: 10 }, () => deferred));
+    await define(always.repository, firstDay.start);
     for (let check = 0; check < MAX_DELIVERY_ATTEMPTS + 2; check++) await always.runner.check();
-    expect(always.repository.runs(1)[0].deliveries).toEqual([{ contactPoint: 'office', status: 'failed', attempts: MAX_DELIVERY_ATTEMPTS, answer: '451 try later' }]);
+    expect((await always.repository.runs(1))[0].deliveries).toEqual([{ contactPoint: 'office', status: 'failed', attempts: MAX_DELIVERY_ATTEMPTS, answer: '451 try later' }]);
     expect(always.sent).toHaveLength(MAX_DELIVERY_ATTEMPTS);
   });
 
   it('keeps a period due when its figures cannot be read, and makes it at the next check', async () => {
     const now = { t: Date.parse('2026-11-29T02:00:00Z') };
     const influx = { down: true };
-    const { repository, runner } = setUp(now, [], influx);
-    define(repository, firstDay.start);
+    const { repository, runner } = await setUp(now, [], influx);
+    await define(repository, firstDay.start);
     await runner.check();
-    expect(repository.runs(10)).toEqual([]);
+    expect(await repository.runs(10)).toEqual([]);
     influx.down = false;
     await runner.check();
-    expect(repository.runs(10).map((run) => run.label)).toEqual(['2026-11-28']);
+    expect((await repository.runs(10)).map((run) => run.label)).toEqual(['2026-11-28']);
   });
 
   it('replaces a period’s report on a manual run, and never stores a second scheduled one', async () => {
-    const { repository, runner } = setUp({ t: Date.parse('2026-11-29T02:00:00Z') });
-    const definition = define(repository, firstDay.start);
+    const { repository, runner } = await setUp({ t: Date.parse('2026-11-29T02:00:00Z') });
+    const definition = await define(repository, firstDay.start);
     const scheduled = await runner.make(definition, firstDay, 'schedule', 'hub', false);
     expect(await runner.make(definition, firstDay, 'schedule', 'hub', false)).toBeUndefined();
     const manual = await runner.make(definition, firstDay, 'manual', 'alice', true);
     // The scheduled report's email was not sent yet: it goes with the report that replaced it.
     expect(manual?.deliveries).toEqual([{ contactPoint: 'office', status: 'pending', attempts: 0, answer: null }]);
-    expect(repository.runs(10).map((run) => [run.id, run.trigger, run.createdBy])).toEqual([[manual?.id, 'manual', 'alice']]);
+    expect((await repository.runs(10)).map((run) => [run.id, run.trigger, run.createdBy])).toEqual([[manual?.id, 'manual', 'alice']]);
     expect(manual?.id).not.toBe(scheduled?.id);
   });
 
   it('keeps a replaced report’s unsent emails, and sends each once however many callers ask at the same time', async () => {
-    const { repository, runner, sent } = setUp({ t: Date.parse('2026-11-29T02:00:00Z') });
-    const definition = define(repository, firstDay.start);
+    const { repository, runner, sent } = await setUp({ t: Date.parse('2026-11-29T02:00:00Z') });
+    const definition = await define(repository, firstDay.start);
     await runner.make(definition, firstDay, 'schedule', 'hub', false);
     await runner.make(definition, firstDay, 'manual', 'alice', true, false);
     await Promise.all([runner.deliverPending(), runner.deliverPending(), runner.deliverPending()]);
     expect(sent.map((mail) => mail.subject)).toEqual(['Report Daily: Ashford, 2026-11-28']);
-    expect(repository.runs(10).map((run) => [run.trigger, run.deliveries.map((delivery) => [delivery.contactPoint, delivery.status, delivery.attempts])])).toEqual([['manual', [['office', 'sent', 1]]]]);
+    expect((await repository.runs(10)).map((run) => [run.trigger, run.deliveries.map((delivery) => [delivery.contactPoint, delivery.status, delivery.attempts])])).toEqual([['manual', [['office', 'sent', 1]]]]);
   });
 
   it('does not make a period whose raw readings are no longer kept: its report would say nothing reported', async () => {
     // 1 December, 10:00 in Shanghai, raw readings kept 3 days (from 28 November, 10:00): 29 and 30 November are made,
     // the 28th, which began at its midnight, is not.
     const now = { t: Date.parse('2026-12-01T02:00:00Z') };
-    const { repository, runner, made } = setUp(now, [], { down: false }, 3 * 86_400_000);
-    define(repository, firstDay.start);
+    const { repository, runner, made } = await setUp(now, [], { down: false }, 3 * 86_400_000);
+    await define(repository, firstDay.start);
     await runner.check();
     expect(made).toEqual(['2026-11-29', '2026-11-30']);
     expect(runner.readingsKept(firstDay)).toBe(false);

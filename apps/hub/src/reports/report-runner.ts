@@ -18,7 +18,7 @@ export interface ReportRunnerLogger {
 export interface ReportRunnerDeps {
   readonly repository: ReportRepository;
   readonly figures: (spec: { area: string; domain: string | null }, period: ReportPeriod) => Promise<ReportFigures>;
-  readonly contactPoint: (name: string) => ContactPoint | undefined;
+  readonly contactPoint: (name: string) => ContactPoint | undefined | Promise<ContactPoint | undefined>;
   readonly sendDocument: (point: ContactPoint, document: EmailDocument) => Promise<DeliveryResult>;
   readonly timeZone: string;
   /** The console's base URL, for the link in the email. */
@@ -53,8 +53,8 @@ export class ReportRunner {
     if (this.checking) return;
     this.checking = true;
     try {
-      for (const definition of this.deps.repository.definitions().filter((each) => each.enabled)) {
-        const done = this.deps.repository.periodsDone(definition.id);
+      for (const definition of (await this.deps.repository.definitions()).filter((each) => each.enabled)) {
+        const done = await this.deps.repository.periodsDone(definition.id);
         const due = closedPeriodsSince(definition.period, definition.firstPeriodStart, this.now(), this.deps.timeZone, MAX_CATCH_UP_PERIODS).filter((period) => !done.has(period.start) && this.readingsKept(period));
         for (const period of due) {
           try {
@@ -82,7 +82,7 @@ export class ReportRunner {
     const createdAt = this.now();
     const document: ReportDocument = { name: definition.name, area: definition.area, domain: definition.domain, language: definition.language, period, timeZone: this.deps.timeZone, createdAt, figures };
     const deliveries: ReportDelivery[] = deliver ? definition.contactPoints.map((contactPoint) => ({ contactPoint, status: 'pending', attempts: 0, answer: null })) : [];
-    const run = this.deps.repository.insertRun(
+    const run = await this.deps.repository.insertRun(
       {
         definitionId: definition.id,
         name: definition.name,
@@ -124,27 +124,27 @@ export class ReportRunner {
   }
 
   private async sendPending(): Promise<void> {
-    for (const run of this.deps.repository.runsWithPendingDeliveries()) {
+    for (const run of await this.deps.repository.runsWithPendingDeliveries()) {
       const updated: ReportDelivery[] = [];
       for (const delivery of run.deliveries) updated.push(delivery.status === 'pending' ? await this.deliver(run, delivery) : delivery);
-      this.deps.repository.updateDeliveries(run.id, updated);
+      await this.deps.repository.updateDeliveries(run.id, updated);
     }
   }
 
   private async deliver(run: ReportRun, delivery: ReportDelivery): Promise<ReportDelivery> {
     const attempts = delivery.attempts + 1;
-    const point = this.deps.contactPoint(delivery.contactPoint);
+    const point = await this.deps.contactPoint(delivery.contactPoint);
     if (point === undefined) return { ...delivery, status: 'failed', attempts, answer: `no contact point ${delivery.contactPoint} (deleted since the report named it?)` };
-    const result = await this.deps.sendDocument(point, this.emailOf(run));
+    const result = await this.deps.sendDocument(point, await this.emailOf(run));
     const status = result.ok ? 'sent' : result.retryable && attempts < MAX_DELIVERY_ATTEMPTS ? 'pending' : 'failed';
     this.deps.count?.(result.ok ? 'delivered' : 'delivery-failed');
     this.deps.logger.log({ msg: 'Report emailed', run: run.id, contactPoint: delivery.contactPoint, ok: result.ok, retryable: result.retryable, attempts });
     return { contactPoint: delivery.contactPoint, status, attempts, answer: result.providerAnswer };
   }
 
-  private emailOf(run: ReportRun): EmailDocument {
-    const html = this.deps.repository.rendering(run.id, 'html') ?? '';
-    const csv = this.deps.repository.rendering(run.id, 'csv') ?? '';
+  private async emailOf(run: ReportRun): Promise<EmailDocument> {
+    const html = (await this.deps.repository.rendering(run.id, 'html')) ?? '';
+    const csv = (await this.deps.repository.rendering(run.id, 'csv')) ?? '';
     const period: ReportPeriod = { kind: run.period, start: run.periodStart, end: run.periodEnd, label: run.label };
     const document: ReportDocument = { name: run.name, area: run.area, domain: run.domain, language: run.language, period, timeZone: this.deps.timeZone, createdAt: run.createdAt, figures: run.figures };
     const { subject, text } = reportEmail(document, `${this.deps.publicUrl.replace(/\/$/, '')}/reports`);

@@ -1,5 +1,6 @@
 import type { Severity } from '@hub/api-types';
-import type { SqliteDatabase } from '@hub/store';
+import type { Selectable } from 'kysely';
+import type { Executor, ReportDefinitionsTable, ReportRunsTable, Store, Tx } from '@hub/store';
 import type { NotifyLanguage } from '@hub/notify';
 import type { ReportDefinition } from './report-definition';
 import type { ReportFigures, ReportedAlert } from './report-figures';
@@ -37,167 +38,143 @@ export interface ReportRun {
 
 export type NewReportRun = Omit<ReportRun, 'id'> & { readonly html: string; readonly csv: string };
 
-interface DefinitionRow {
-  id: number;
-  name: string;
-  area: string;
-  domain: string | null;
-  period: string;
-  language: string;
-  contact_points: string;
-  enabled: number;
-  first_period_start: number;
-  created_at: number;
-  created_by: string;
-  updated_at: number;
-  updated_by: string;
-}
+type DefinitionRow = Selectable<ReportDefinitionsTable>;
+type RunRow = Omit<Selectable<ReportRunsTable>, 'html' | 'csv'>;
 
-interface RunRow {
-  id: number;
-  definition_id: number;
-  name: string;
-  area: string;
-  domain: string | null;
-  language: string;
-  period: string;
-  period_start: number;
-  period_end: number;
-  label: string;
-  trigger: string;
-  created_at: number;
-  created_by: string;
-  figures: string;
-  deliveries: string;
-}
+/** A run's columns but its two renderings, which only downloads and emails read. */
+const RUN_COLUMNS = [
+  'id', 'definition_id', 'name', 'area', 'domain', 'language', 'period', 'period_start', 'period_end', 'label', 'trigger', 'created_at', 'created_by', 'figures', 'deliveries',
+] as const;
 
-const RUN_COLUMNS = 'id, definition_id, name, area, domain, language, period, period_start, period_end, label, trigger, created_at, created_by, figures, deliveries';
-
-/** Report definitions and runs in SQLite, and the alert history a report reads. */
+/** Report definitions and runs, and the alert history a report reads. */
 export class ReportRepository {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly store: Store) {}
 
-  definitions(): ReportDefinition[] {
-    return (this.db.prepare('SELECT * FROM report_definitions ORDER BY id').all() as DefinitionRow[]).map(toDefinition);
+  async definitions(exec: Executor = this.store.db): Promise<ReportDefinition[]> {
+    return (await exec.selectFrom('report_definitions').selectAll().orderBy('id').execute()).map(toDefinition);
   }
 
-  definition(id: number): ReportDefinition | undefined {
-    const row = this.db.prepare('SELECT * FROM report_definitions WHERE id = ?').get(id) as DefinitionRow | undefined;
+  async definition(id: number, exec: Executor = this.store.db): Promise<ReportDefinition | undefined> {
+    const row = await exec.selectFrom('report_definitions').selectAll().where('id', '=', id).executeTakeFirst();
     return row === undefined ? undefined : toDefinition(row);
   }
 
-  insertDefinition(definition: Omit<ReportDefinition, 'id'>): ReportDefinition {
-    const result = this.db
-      .prepare(
-        `INSERT INTO report_definitions (name, area, domain, period, language, contact_points, enabled, first_period_start, created_at, created_by, updated_at, updated_by)
-         VALUES (@name, @area, @domain, @period, @language, @contactPoints, @enabled, @firstPeriodStart, @createdAt, @createdBy, @updatedAt, @updatedBy)`,
-      )
-      .run({ ...definition, contactPoints: JSON.stringify(definition.contactPoints), enabled: definition.enabled ? 1 : 0 });
-    return { ...definition, id: Number(result.lastInsertRowid) };
+  async insertDefinition(definition: Omit<ReportDefinition, 'id'>, exec: Executor = this.store.db): Promise<ReportDefinition> {
+    const { id } = await exec
+      .insertInto('report_definitions')
+      .values(definitionColumns(definition))
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { ...definition, id };
   }
 
-  updateDefinition(definition: ReportDefinition): void {
-    this.db
-      .prepare(
-        `UPDATE report_definitions SET name = @name, area = @area, domain = @domain, period = @period, language = @language, contact_points = @contactPoints,
-           enabled = @enabled, first_period_start = @firstPeriodStart, updated_at = @updatedAt, updated_by = @updatedBy WHERE id = @id`,
-      )
-      .run({
-        id: definition.id,
-        name: definition.name,
-        area: definition.area,
-        domain: definition.domain,
-        period: definition.period,
-        language: definition.language,
-        contactPoints: JSON.stringify(definition.contactPoints),
-        enabled: definition.enabled ? 1 : 0,
-        firstPeriodStart: definition.firstPeriodStart,
-        updatedAt: definition.updatedAt,
-        updatedBy: definition.updatedBy,
-      });
+  async updateDefinition(definition: ReportDefinition, exec: Executor = this.store.db): Promise<void> {
+    const { created_at: _createdAt, created_by: _createdBy, ...changed } = definitionColumns(definition);
+    await exec.updateTable('report_definitions').set(changed).where('id', '=', definition.id).execute();
   }
 
-  deleteDefinition(id: number): void {
-    this.db.prepare('DELETE FROM report_definitions WHERE id = ?').run(id);
+  async deleteDefinition(id: number, exec: Executor = this.store.db): Promise<void> {
+    await exec.deleteFrom('report_definitions').where('id', '=', id).execute();
   }
 
   /** The period starts a definition already has a run for. */
-  periodsDone(definitionId: number): Set<number> {
-    return new Set((this.db.prepare('SELECT period_start FROM report_runs WHERE definition_id = ?').pluck().all(definitionId) as number[]));
+  async periodsDone(definitionId: number, exec: Executor = this.store.db): Promise<Set<number>> {
+    const rows = await exec.selectFrom('report_runs').select('period_start').where('definition_id', '=', definitionId).execute();
+    return new Set(rows.map((row) => row.period_start));
   }
 
   /**
    * Stores a run; `replace` (a manual run of a period already made) takes the old run's place. Without it a run of
-   * a period already made is not stored (false): another check made it first.
+   * a period already made is not stored (undefined): another check made it first. In its own transaction, or the
+   * caller's (`outer`).
    */
-  insertRun(run: NewReportRun, replace: boolean): ReportRun | undefined {
-    const params = {
-      definitionId: run.definitionId, name: run.name, area: run.area, domain: run.domain, language: run.language, period: run.period, periodStart: run.periodStart,
-      periodEnd: run.periodEnd, label: run.label, trigger: run.trigger, createdAt: run.createdAt, createdBy: run.createdBy,
-      figures: JSON.stringify(run.figures), html: run.html, csv: run.csv, deliveries: JSON.stringify(run.deliveries),
-    };
-    return this.db.transaction(() => {
+  async insertRun(run: NewReportRun, replace: boolean, outer?: Tx): Promise<ReportRun | undefined> {
+    let deliveries: readonly ReportDelivery[] = run.deliveries;
+    return this.store.tx(async (tx) => {
+      // Two manual runs of one period (or a manual and a scheduled one) take turns: on PostgreSQL both would
+      // otherwise delete the old run and one insert would find the other's in its place.
+      await tx.lock(`report-run:${run.definitionId}:${run.periodStart}`);
       if (replace) {
         // Emails of the report being replaced that were not sent yet go with the new one: replacing never drops them.
-        const old = this.db.prepare('SELECT deliveries FROM report_runs WHERE definition_id = ? AND period_start = ?').pluck().get(run.definitionId, run.periodStart) as string | undefined;
-        const waiting = old === undefined ? [] : (JSON.parse(old) as ReportDelivery[]).filter((delivery) => delivery.status === 'pending');
+        const old = await tx.exec.selectFrom('report_runs').select('deliveries').where('definition_id', '=', run.definitionId).where('period_start', '=', run.periodStart).executeTakeFirst();
+        const waiting = old === undefined ? [] : (JSON.parse(old.deliveries) as ReportDelivery[]).filter((delivery) => delivery.status === 'pending');
         const named = new Set(run.deliveries.map((delivery) => delivery.contactPoint));
-        params.deliveries = JSON.stringify([...run.deliveries, ...waiting.filter((delivery) => !named.has(delivery.contactPoint))]);
-        this.db.prepare('DELETE FROM report_runs WHERE definition_id = ? AND period_start = ?').run(run.definitionId, run.periodStart);
+        deliveries = [...run.deliveries, ...waiting.filter((delivery) => !named.has(delivery.contactPoint))];
+        await tx.exec.deleteFrom('report_runs').where('definition_id', '=', run.definitionId).where('period_start', '=', run.periodStart).execute();
       }
-      const result = this.db
-        .prepare(
-          `INSERT OR IGNORE INTO report_runs (definition_id, name, area, domain, language, period, period_start, period_end, label, trigger, created_at, created_by, figures, html, csv, deliveries)
-           VALUES (@definitionId, @name, @area, @domain, @language, @period, @periodStart, @periodEnd, @label, @trigger, @createdAt, @createdBy, @figures, @html, @csv, @deliveries)`,
-        )
-        .run(params);
-      if (result.changes === 0) return undefined;
+      const inserted = await tx.exec
+        .insertInto('report_runs')
+        .values({
+          definition_id: run.definitionId, name: run.name, area: run.area, domain: run.domain, language: run.language, period: run.period, period_start: run.periodStart,
+          period_end: run.periodEnd, label: run.label, trigger: run.trigger, created_at: run.createdAt, created_by: run.createdBy,
+          figures: JSON.stringify(run.figures), html: run.html, csv: run.csv, deliveries: JSON.stringify(deliveries),
+        })
+        .onConflict((oc) => oc.columns(['definition_id', 'period_start']).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (inserted === undefined) return undefined;
       const { html: _html, csv: _csv, ...stored } = run;
-      return { ...stored, deliveries: JSON.parse(params.deliveries) as ReportDelivery[], id: Number(result.lastInsertRowid) };
-    })();
+      return { ...stored, deliveries, id: inserted.id };
+    }, outer);
   }
 
   /** Runs, newest first, at most `limit`, before the run id `before` when given. */
-  runs(limit: number, before?: number): ReportRun[] {
-    const rows =
-      before === undefined
-        ? this.db.prepare(`SELECT ${RUN_COLUMNS} FROM report_runs ORDER BY id DESC LIMIT ?`).all(limit)
-        : this.db.prepare(`SELECT ${RUN_COLUMNS} FROM report_runs WHERE id < ? ORDER BY id DESC LIMIT ?`).all(before, limit);
-    return (rows as RunRow[]).map(toRun);
+  async runs(limit: number, before?: number, exec: Executor = this.store.db): Promise<ReportRun[]> {
+    let query = exec.selectFrom('report_runs').select(RUN_COLUMNS);
+    if (before !== undefined) query = query.where('id', '<', before);
+    return (await query.orderBy('id', 'desc').limit(limit).execute()).map(toRun);
   }
 
-  run(id: number): ReportRun | undefined {
-    const row = this.db.prepare(`SELECT ${RUN_COLUMNS} FROM report_runs WHERE id = ?`).get(id) as RunRow | undefined;
+  async run(id: number, exec: Executor = this.store.db): Promise<ReportRun | undefined> {
+    const row = await exec.selectFrom('report_runs').select(RUN_COLUMNS).where('id', '=', id).executeTakeFirst();
     return row === undefined ? undefined : toRun(row);
   }
 
-  rendering(id: number, format: 'html' | 'csv'): string | undefined {
-    return this.db.prepare(`SELECT ${format === 'html' ? 'html' : 'csv'} FROM report_runs WHERE id = ?`).pluck().get(id) as string | undefined;
+  async rendering(id: number, format: 'html' | 'csv', exec: Executor = this.store.db): Promise<string | undefined> {
+    const byId = exec.selectFrom('report_runs').where('id', '=', id);
+    return format === 'html' ? (await byId.select('html').executeTakeFirst())?.html : (await byId.select('csv').executeTakeFirst())?.csv;
   }
 
   /** Runs with a delivery still pending, oldest first. */
-  runsWithPendingDeliveries(): ReportRun[] {
-    return (this.db.prepare(`SELECT ${RUN_COLUMNS} FROM report_runs WHERE deliveries LIKE '%"pending"%' ORDER BY id`).all() as RunRow[]).map(toRun);
+  async runsWithPendingDeliveries(exec: Executor = this.store.db): Promise<ReportRun[]> {
+    // LIKE narrows the rows (case-insensitively on SQLite, not on PostgreSQL); the deliveries themselves decide.
+    const rows = await exec.selectFrom('report_runs').select(RUN_COLUMNS).where('deliveries', 'like', '%"pending"%').orderBy('id').execute();
+    return rows.map(toRun).filter((run) => run.deliveries.some((delivery) => delivery.status === 'pending'));
   }
 
-  updateDeliveries(id: number, deliveries: readonly ReportDelivery[]): void {
-    this.db.prepare('UPDATE report_runs SET deliveries = ? WHERE id = ?').run(JSON.stringify(deliveries), id);
+  async updateDeliveries(id: number, deliveries: readonly ReportDelivery[], exec: Executor = this.store.db): Promise<void> {
+    await exec.updateTable('report_runs').set({ deliveries: JSON.stringify(deliveries) }).where('id', '=', id).execute();
   }
 
   /**
    * Alerts of an area (and domain) fired in [start, end), with the instants of their lifecycle as they stand now.
    * A town's covers its villages' alerts.
    */
-  alerts(area: { town: string | null; village: string | null }, domain: string | null, start: number, end: number): ReportedAlert[] {
-    const conditions = ['fired_at >= @start', 'fired_at < @end'];
-    if (area.town !== null) conditions.push('town = @town');
-    if (area.village !== null) conditions.push('village = @village');
-    if (domain !== null) conditions.push('domain = @domain');
-    const rows = this.db
-      .prepare(`SELECT severity, fired_at, acknowledged_at, resolved_at FROM alerts WHERE ${conditions.join(' AND ')} ORDER BY id`)
-      .all({ start, end, town: area.town, village: area.village, domain }) as Array<{ severity: Severity; fired_at: number; acknowledged_at: number | null; resolved_at: number | null }>;
-    return rows.map((row) => ({ severity: row.severity, firedAt: row.fired_at, acknowledgedAt: row.acknowledged_at, resolvedAt: row.resolved_at }));
+  async alerts(area: { town: string | null; village: string | null }, domain: string | null, start: number, end: number, exec: Executor = this.store.db): Promise<ReportedAlert[]> {
+    let query = exec.selectFrom('alerts').select(['severity', 'fired_at', 'acknowledged_at', 'resolved_at']).where('fired_at', '>=', start).where('fired_at', '<', end);
+    if (area.town !== null) query = query.where('town', '=', area.town);
+    if (area.village !== null) query = query.where('village', '=', area.village);
+    if (domain !== null) query = query.where('domain', '=', domain);
+    const rows = await query.orderBy('id').execute();
+    return rows.map((row) => ({ severity: row.severity as Severity, firedAt: row.fired_at, acknowledgedAt: row.acknowledged_at, resolvedAt: row.resolved_at }));
   }
+}
+
+function definitionColumns(definition: Omit<ReportDefinition, 'id'>) {
+  return {
+    name: definition.name,
+    area: definition.area,
+    domain: definition.domain,
+    period: definition.period,
+    language: definition.language,
+    contact_points: JSON.stringify(definition.contactPoints),
+    enabled: definition.enabled ? 1 : 0,
+    first_period_start: definition.firstPeriodStart,
+    created_at: definition.createdAt,
+    created_by: definition.createdBy,
+    updated_at: definition.updatedAt,
+    updated_by: definition.updatedBy,
+  };
 }
 
 function toDefinition(row: DefinitionRow): ReportDefinition {

@@ -23,7 +23,7 @@ export class ReportsController {
   @RequiresRole('admin')
   @ApiOperation({ summary: 'The report definitions within the caller’s scope' })
   @ApiOkResponse({ description: '[{ id, name, area, domain, period, language, contactPoints, enabled, createdAt, createdBy, updatedAt, updatedBy }]' })
-  definitions(@CurrentPrincipal() principal: Principal): ReportDefinitionView[] {
+  definitions(@CurrentPrincipal() principal: Principal): Promise<ReportDefinitionView[]> {
     return this.reports.definitions(principal);
   }
 
@@ -34,7 +34,7 @@ export class ReportsController {
   @ApiCreatedResponse({ description: 'The definition' })
   @ApiBadRequestResponse({ description: '{ issues: [{ field, problem }] }: an unknown area path form, domain, period, language or contact point, a contact point that is not email' })
   @ApiForbiddenResponse({ description: 'An area or domain outside the caller’s scope' })
-  create(@CurrentPrincipal() principal: Principal, @Body() body: unknown): ReportDefinitionView {
+  create(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<ReportDefinitionView> {
     return this.reports.create(body, principal);
   }
 
@@ -44,14 +44,14 @@ export class ReportsController {
   @ApiQuery({ name: 'before', required: false, description: 'A run id: older runs only (nextBefore of the previous page)' })
   @ApiQuery({ name: 'definition', required: false, description: 'Only the runs of this definition id' })
   @ApiOkResponse({ description: '{ items: [run with figures, deliveries and downloads], nextBefore }' })
-  runs(@CurrentPrincipal() principal: Principal, @Query('limit', LIMIT) limit?: number, @Query('before', CURSOR) before?: number, @Query('definition', CURSOR) definition?: number): ReportRunPage {
+  runs(@CurrentPrincipal() principal: Principal, @Query('limit', LIMIT) limit?: number, @Query('before', CURSOR) before?: number, @Query('definition', CURSOR) definition?: number): Promise<ReportRunPage> {
     return this.reports.runs(principal, { limit: limit ?? 50, before, definition });
   }
 
   @Get('runs/:id')
   @ApiOperation({ summary: 'One report made, with its figures' })
   @ApiNotFoundResponse({ description: 'No such run within the caller’s scope' })
-  run(@CurrentPrincipal() principal: Principal, @Param('id') id: string): ReportRunView {
+  run(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<ReportRunView> {
     return this.reports.run(idOf(id), principal);
   }
 
@@ -59,16 +59,16 @@ export class ReportsController {
   @ApiOperation({ summary: 'The printable page (audited)' })
   @ApiProduces('text/html')
   @ApiNotFoundResponse({ description: 'No such run within the caller’s scope' })
-  html(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Res() response: Response): void {
-    send(response, this.reports.download(idOf(id), 'html', principal));
+  async html(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Res() response: Response): Promise<void> {
+    send(response, await this.reports.download(idOf(id), 'html', principal));
   }
 
   @Get('runs/:id/csv')
   @ApiOperation({ summary: 'The figures as CSV, UTF-8 with a byte-order mark (audited)' })
   @ApiProduces('text/csv')
   @ApiNotFoundResponse({ description: 'No such run within the caller’s scope' })
-  csv(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Res() response: Response): void {
-    send(response, this.reports.download(idOf(id), 'csv', principal));
+  async csv(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Res() response: Response): Promise<void> {
+    send(response, await this.reports.download(idOf(id), 'csv', principal));
   }
 
   @Patch(':id')
@@ -78,7 +78,7 @@ export class ReportsController {
   @ApiOkResponse({ description: 'The definition' })
   @ApiBadRequestResponse({ description: '{ issues: [{ field, problem }] }' })
   @ApiNotFoundResponse()
-  update(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown): ReportDefinitionView {
+  update(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown): Promise<ReportDefinitionView> {
     return this.reports.update(idOf(id), body, principal);
   }
 
@@ -88,8 +88,8 @@ export class ReportsController {
   @ApiOperation({ summary: 'Remove a definition; the reports made from it stay' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse()
-  remove(@CurrentPrincipal() principal: Principal, @Param('id') id: string): void {
-    this.reports.remove(idOf(id), principal);
+  remove(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<void> {
+    return this.reports.remove(idOf(id), principal);
   }
 
   @Post(':id/runs')

@@ -6,11 +6,10 @@ import type { HubConfig } from '@hub/config';
 import { DeviceRegistryService } from '@hub/devices';
 import { InfluxQueryClient, type InfluxSeries } from '@hub/influx';
 import { ContactPointSender } from '@hub/notify';
-import { AuditLogRepository, type SqliteDatabase } from '@hub/store';
+import { AuditLogRepository, Store } from '@hub/store';
 import { AREA_DIRECTORY, type AreaDirectory } from '../areas/area-directory';
 import { parseAreaPath } from '../areas/area-path';
 import { ContactPointDirectory } from '../contact-points/contact-point.directory';
-import { SQLITE_DATABASE } from '../hub.tokens';
 import { DownsamplingService } from '../retention/downsampling.service';
 import { ReportGenerator } from './report-generator';
 import { ReportRunner } from './report-runner';
@@ -21,10 +20,10 @@ import { ReportsService } from './reports.service';
 
 export const REPORT_CONTROLLERS = [ReportsController];
 
-/** Scheduled reports: definitions and runs in SQLite, figures from the registry, the alert store and InfluxDB, emails through the contact points. */
+/** Scheduled reports: definitions and runs in the store, figures from the registry, the alert store and InfluxDB, emails through the contact points. */
 export function reportProviders(config: HubConfig): Provider[] {
   return [
-    { provide: ReportRepository, useFactory: (db: SqliteDatabase) => new ReportRepository(db), inject: [SQLITE_DATABASE] },
+    { provide: ReportRepository, useFactory: (store: Store) => new ReportRepository(store), inject: [Store] },
     {
       provide: ReportRunner,
       useFactory: (repository: ReportRepository, registry: DeviceRegistryService, catalogue: LiveCatalogue, influx: InfluxQueryClient, points: ContactPointDirectory, sender: ContactPointSender, metrics: Registry, stored: DownsamplingService) => {
@@ -48,8 +47,9 @@ export function reportProviders(config: HubConfig): Provider[] {
     },
     {
       provide: ReportsService,
-      useFactory: (repository: ReportRepository, runner: ReportRunner, catalogue: LiveCatalogue, points: ContactPointDirectory, audit: AuditLogRepository, areas: AreaDirectory) =>
+      useFactory: (store: Store, repository: ReportRepository, runner: ReportRunner, catalogue: LiveCatalogue, points: ContactPointDirectory, audit: AuditLogRepository, areas: AreaDirectory) =>
         new ReportsService(
+          store,
           repository,
           runner,
           {
@@ -64,7 +64,7 @@ export function reportProviders(config: HubConfig): Provider[] {
           audit,
           config.timeZone,
         ),
-      inject: [ReportRepository, ReportRunner, LiveCatalogue, ContactPointDirectory, AuditLogRepository, AREA_DIRECTORY],
+      inject: [Store, ReportRepository, ReportRunner, LiveCatalogue, ContactPointDirectory, AuditLogRepository, AREA_DIRECTORY],
     },
     { provide: ReportsLifecycle, useFactory: (runner: ReportRunner, registry: SchedulerRegistry) => new ReportsLifecycle(runner, registry, config.reports.checkIntervalMs), inject: [ReportRunner, SchedulerRegistry] },
   ];

@@ -1,7 +1,7 @@
 import { AccessDeniedError, describeScope, type Principal } from '@hub/access';
 import type { ReportDefinitionView, ReportRunPage, ReportRunView } from '@hub/api-types';
 import { InvalidInputError, JsonInputReader, type DomainIssue } from '@hub/common';
-import type { AuditLogRepository } from '@hub/store';
+import type { AuditLogRepository, Executor, Store } from '@hub/store';
 import { describeArea, parseAreaPath, scopeCoversArea } from '../areas/area-path';
 import { parseReportSpec, ReportNotFoundError, ReportRequestError, type ReportDefinition, type ReportSpec, type ReportSpecContext } from './report-definition';
 import { lastClosedPeriod, parseCalendarDate, periodOfDate } from './report-period';
@@ -26,6 +26,7 @@ export interface ReportDownload {
  */
 export class ReportsService {
   constructor(
+    private readonly store: Store,
     private readonly repository: ReportRepository,
     private readonly runner: ReportRunner,
     private readonly context: ReportSpecContext,
@@ -34,39 +35,50 @@ export class ReportsService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  definitions(by: ReportsActor): ReportDefinitionView[] {
-    return this.repository.definitions().filter((definition) => covers(by, definition)).map(definitionView);
+  async definitions(by: ReportsActor): Promise<ReportDefinitionView[]> {
+    return (await this.repository.definitions()).filter((definition) => covers(by, definition)).map(definitionView);
   }
 
-  create(body: unknown, by: ReportsActor): ReportDefinitionView {
+  async create(body: unknown, by: ReportsActor): Promise<ReportDefinitionView> {
     const spec = parseReportSpec(body, this.contextFor(by));
     assertCovers(by, spec, 'make a report of');
     const now = this.now();
-    const definition = this.repository.insertDefinition({ ...spec, firstPeriodStart: lastClosedPeriod(spec.period, now, this.timeZone).start, createdAt: now, createdBy: by.name, updatedAt: now, updatedBy: by.name });
-    this.audit.record({ at: now, actor: by.name, action: 'report.create', targetType: TARGET_TYPE, targetId: String(definition.id), detail: { ...spec } });
+    const definition = await this.store.tx(async (tx) => {
+      const inserted = await this.repository.insertDefinition({ ...spec, firstPeriodStart: lastClosedPeriod(spec.period, now, this.timeZone).start, createdAt: now, createdBy: by.name, updatedAt: now, updatedBy: by.name }, tx.exec);
+      await this.audit.record({ at: now, actor: by.name, action: 'report.create', targetType: TARGET_TYPE, targetId: String(inserted.id), detail: { ...spec } }, tx.exec);
+      return inserted;
+    });
     return definitionView(definition);
   }
 
-  update(id: number, body: unknown, by: ReportsActor): ReportDefinitionView {
-    const current = this.definition(id, by);
-    const spec = parseReportSpec(body, this.contextFor(by), current);
-    assertCovers(by, spec, 'make a report of');
-    const now = this.now();
-    // A new period kind starts where a new definition would: at its last closed period.
-    // So does a paused definition enabled again: the periods it was paused for are not made after the fact.
-    const restart = spec.period !== current.period || (spec.enabled && !current.enabled);
-    const firstPeriodStart = restart ? lastClosedPeriod(spec.period, now, this.timeZone).start : current.firstPeriodStart;
-    const updated: ReportDefinition = { ...current, ...spec, firstPeriodStart, updatedAt: now, updatedBy: by.name };
-    this.repository.updateDefinition(updated);
-    this.audit.record({ at: now, actor: by.name, action: 'report.update', targetType: TARGET_TYPE, targetId: String(id), detail: { before: specOf(current), after: { ...spec } } });
+  async update(id: number, body: unknown, by: ReportsActor): Promise<ReportDefinitionView> {
+    const updated = await this.store.tx(async (tx) => {
+      // Read where no other change of it interleaves: the change applies over the definition as stored.
+      await tx.lock(definitionLock(id));
+      const current = await this.definition(id, by, tx.exec);
+      const spec = parseReportSpec(body, this.contextFor(by), current);
+      assertCovers(by, spec, 'make a report of');
+      const now = this.now();
+      // A new period kind starts where a new definition would: at its last closed period.
+      // So does a paused definition enabled again: the periods it was paused for are not made after the fact.
+      const restart = spec.period !== current.period || (spec.enabled && !current.enabled);
+      const firstPeriodStart = restart ? lastClosedPeriod(spec.period, now, this.timeZone).start : current.firstPeriodStart;
+      const next: ReportDefinition = { ...current, ...spec, firstPeriodStart, updatedAt: now, updatedBy: by.name };
+      await this.repository.updateDefinition(next, tx.exec);
+      await this.audit.record({ at: now, actor: by.name, action: 'report.update', targetType: TARGET_TYPE, targetId: String(id), detail: { before: specOf(current), after: { ...spec } } }, tx.exec);
+      return next;
+    });
     return definitionView(updated);
   }
 
   /** The definition goes; the reports made from it stay listed and downloadable. */
-  remove(id: number, by: ReportsActor): void {
-    const current = this.definition(id, by);
-    this.repository.deleteDefinition(id);
-    this.audit.record({ at: this.now(), actor: by.name, action: 'report.delete', targetType: TARGET_TYPE, targetId: String(id), detail: { ...specOf(current) } });
+  async remove(id: number, by: ReportsActor): Promise<void> {
+    await this.store.tx(async (tx) => {
+      await tx.lock(definitionLock(id));
+      const current = await this.definition(id, by, tx.exec);
+      await this.repository.deleteDefinition(id, tx.exec);
+      await this.audit.record({ at: this.now(), actor: by.name, action: 'report.delete', targetType: TARGET_TYPE, targetId: String(id), detail: { ...specOf(current) } }, tx.exec);
+    });
   }
 
   /**
@@ -74,7 +86,7 @@ export class ReportsService {
    * closed period), replacing that period's report if there was one; emailed only with `deliver: true`.
    */
   async runNow(id: number, body: unknown, by: ReportsActor): Promise<ReportRunView> {
-    const definition = this.definition(id, by);
+    const definition = await this.definition(id, by);
     const issues: DomainIssue[] = [];
     const read = JsonInputReader.of(body ?? {}, '', issues, ['date', 'deliver']);
     const dateText = read?.string('date', { maxLength: 10, pattern: /^\d{4}-\d{2}-\d{2}$/, patternText: 'a date YYYY-MM-DD in the county’s calendar' });
@@ -93,18 +105,18 @@ export class ReportsService {
     }
     const run = await this.runner.make(definition, period, 'manual', by.name, true, deliver);
     if (run === undefined) throw new Error(`report ${id} for ${period.label} was not stored`);
-    this.audit.record({ at: this.now(), actor: by.name, action: 'report.run', targetType: TARGET_TYPE, targetId: String(id), detail: { run: run.id, period: period.label, deliver } });
+    await this.audit.record({ at: this.now(), actor: by.name, action: 'report.run', targetType: TARGET_TYPE, targetId: String(id), detail: { run: run.id, period: period.label, deliver } }, this.store.db);
     if (deliver) await this.runner.deliverPending();
-    return runView(this.repository.run(run.id) ?? run);
+    return runView((await this.repository.run(run.id)) ?? run);
   }
 
-  runs(by: ReportsActor, options: { limit: number; before?: number; definition?: number }): ReportRunPage {
+  async runs(by: ReportsActor, options: { limit: number; before?: number; definition?: number }): Promise<ReportRunPage> {
     // Scoped after reading: read in pages of the limit until enough are visible or none are left.
     const items: ReportRun[] = [];
     let before = options.before;
     let exhausted = false;
     while (items.length < options.limit && !exhausted) {
-      const page = this.repository.runs(options.limit, before);
+      const page = await this.repository.runs(options.limit, before);
       exhausted = page.length < options.limit;
       for (const run of page) {
         before = run.id;
@@ -114,14 +126,14 @@ export class ReportsService {
     return { items: items.map(runView), nextBefore: exhausted && items.length < options.limit ? null : (items.at(-1)?.id ?? null) };
   }
 
-  run(id: number, by: ReportsActor): ReportRunView {
-    return runView(this.visibleRun(id, by));
+  async run(id: number, by: ReportsActor): Promise<ReportRunView> {
+    return runView(await this.visibleRun(id, by));
   }
 
-  download(id: number, format: 'html' | 'csv', by: ReportsActor): ReportDownload {
-    const run = this.visibleRun(id, by);
-    const content = this.repository.rendering(id, format) ?? '';
-    this.audit.record({ at: this.now(), actor: by.name, action: 'report.download', targetType: TARGET_TYPE, targetId: String(run.definitionId), detail: { run: id, period: run.label, format } });
+  async download(id: number, format: 'html' | 'csv', by: ReportsActor): Promise<ReportDownload> {
+    const run = await this.visibleRun(id, by);
+    const content = (await this.repository.rendering(id, format)) ?? '';
+    await this.audit.record({ at: this.now(), actor: by.name, action: 'report.download', targetType: TARGET_TYPE, targetId: String(run.definitionId), detail: { run: id, period: run.label, format } }, this.store.db);
     return { filename: `${reportFileName(run)}.${format}`, contentType: format === 'html' ? 'text/html; charset=utf-8' : 'text/csv; charset=utf-8', content };
   }
 
@@ -130,18 +142,23 @@ export class ReportsService {
     return { ...this.context, areaExists: (path) => !covers({ scope: { ...by.scope, domains: [] }, name: by.name }, { area: path, domain: null }) || this.context.areaExists(path) };
   }
 
-  private definition(id: number, by: ReportsActor): ReportDefinition {
-    const definition = this.repository.definition(id);
+  private async definition(id: number, by: ReportsActor, exec: Executor = this.store.db): Promise<ReportDefinition> {
+    const definition = await this.repository.definition(id, exec);
     // Outside the caller's scope reads as absent, as other scoped resources do.
     if (definition === undefined || !covers(by, definition)) throw new ReportNotFoundError('report', id);
     return definition;
   }
 
-  private visibleRun(id: number, by: ReportsActor): ReportRun {
-    const run = this.repository.run(id);
+  private async visibleRun(id: number, by: ReportsActor): Promise<ReportRun> {
+    const run = await this.repository.run(id);
     if (run === undefined || !covers(by, run)) throw new ReportNotFoundError('report run', id);
     return run;
   }
+}
+
+/** Serialises the changes of one definition (PostgreSQL runs transactions side by side). */
+function definitionLock(id: number): string {
+  return `report-definition:${id}`;
 }
 
 /** Whether the scope covers the whole of a report's area and domain (every domain needs a scope of every domain). */

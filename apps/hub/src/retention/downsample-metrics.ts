@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { Gauge, Registry } from 'prom-client';
-import { AGGREGATE_RESOLUTIONS, DownsampleStateRepository } from '@hub/pipeline';
+import { AGGREGATE_RESOLUTIONS, DownsampleState } from '@hub/pipeline';
 
 /**
- * How far the downsampler got, read from SQLite at scrape time: alert on `time() - hub_downsample_aggregated_until_seconds`
+ * How far the downsampler got, as its state holds it at scrape time: alert on `time() - hub_downsample_aggregated_until_seconds`
  * growing (InfluxDB refusing the aggregation, or a refused retention change keeping it off).
  */
 @Injectable()
 export class DownsampleMetrics {
-  constructor(registry: Registry, state: DownsampleStateRepository) {
+  constructor(registry: Registry, state: DownsampleState) {
     new Gauge({
       name: 'hub_downsample_aggregated_until_seconds',
       help: 'Every bucket of the resolution before this time (epoch seconds) is aggregated; absent until the first run (and with InfluxDB v2)',

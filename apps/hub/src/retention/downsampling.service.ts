@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { HubConfig } from '@hub/config';
 import { InfluxQueryClient, RetentionPolicyAdmin } from '@hub/influx';
-import { applyRetention, BACKFILL_POLICY, DownsampleStateRepository, Downsampler, LateReadingWatch, RetentionChangeRefusedError } from '@hub/pipeline';
+import { applyRetention, BACKFILL_POLICY, DownsampleState, Downsampler, LateReadingWatch, RetentionChangeRefusedError } from '@hub/pipeline';
 import { HUB_CONFIG } from '../hub.tokens';
 import type { RawPolicies, StoredResolutions } from '../devices/reading-resolution';
 
@@ -24,7 +24,7 @@ export class DownsamplingService implements OnApplicationShutdown, StoredResolut
   constructor(
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     private readonly influx: InfluxQueryClient,
-    private readonly state: DownsampleStateRepository,
+    private readonly state: DownsampleState,
     private readonly watch: LateReadingWatch,
   ) {}
 

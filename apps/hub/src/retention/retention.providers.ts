@@ -1,21 +1,22 @@
 import type { Provider } from '@nestjs/common';
 import type { HubConfig } from '@hub/config';
 import { createLineSink, InfluxV1LineSink, type LineSink } from '@hub/influx';
-import { BACKFILL_POLICY, DownsampleStateRepository, DownsamplingLineSink, LateReadingWatch } from '@hub/pipeline';
-import type { SqliteDatabase } from '@hub/store';
-import { LINE_SINK, SQLITE_DATABASE } from '../hub.tokens';
+import { BACKFILL_POLICY, DownsampleState, DownsampleStateRepository, DownsamplingLineSink, LateReadingWatch } from '@hub/pipeline';
+import { Store } from '@hub/store';
+import { LINE_SINK } from '../hub.tokens';
 import { DownsampleMetrics } from './downsample-metrics';
 import { DownsamplingService } from './downsampling.service';
 
 /**
- * Retention and downsampling: the downsampler's state in SQLite, the watch it shares with the write path, and the
+ * Retention and downsampling: the downsampler's state (in the store, mirrored in memory), the watch it shares with the write path, and the
  * write path itself (LINE_SINK), which with InfluxDB v1 sends readings older than the raw period to the backfill
  * policy and marks the minutes of late readings.
  */
 export function retentionProviders(config: HubConfig): Provider[] {
   return [
-    { provide: DownsampleStateRepository, useFactory: (db: SqliteDatabase) => new DownsampleStateRepository(db), inject: [SQLITE_DATABASE] },
-    { provide: LateReadingWatch, useFactory: (state: DownsampleStateRepository) => new LateReadingWatch(state), inject: [DownsampleStateRepository] },
+    // Loaded before the write path exists: it claims the stored minute watermark from the first write on.
+    { provide: DownsampleState, useFactory: (store: Store) => DownsampleState.load(new DownsampleStateRepository(store)), inject: [Store] },
+    { provide: LateReadingWatch, useFactory: (state: DownsampleState) => new LateReadingWatch(state), inject: [DownsampleState] },
     {
       provide: LINE_SINK,
       useFactory: (watch: LateReadingWatch): LineSink => {

@@ -1,7 +1,11 @@
 import type { HubLogger } from '@hub/common';
 import type { StandardsConfig } from '@hub/config';
-import { SYSTEM_ACTOR, type AuditTrail } from '@hub/access';
+import { SYSTEM_ACTOR } from '@hub/access';
+import type { AuditLogRepository, Executor, Store, Tx } from '@hub/store';
 import type { StandardsProfileRepository, StoredStandardsProfile } from './standards-profile.repository';
+
+/** Serialises the first start's choice and admins' changes (several hubs may start on one PostgreSQL at once). */
+export const STANDARDS_PROFILE_LOCK = 'standards-profile';
 
 /**
  * The county's standards profile in force. The first start stores what HUB_STANDARDS_PROFILE (or the zone and
@@ -10,27 +14,32 @@ import type { StandardsProfileRepository, StoredStandardsProfile } from './stand
  * through /api/standards-profile.
  */
 export class CountyStandards {
-  private stored: StoredStandardsProfile;
-
-  constructor(
+  private constructor(
     private readonly repository: StandardsProfileRepository,
+    private stored: StoredStandardsProfile,
+  ) {}
+
+  /** Reads the stored profile, storing and auditing the wanted one at the first start; settled before the catalogue and the rules are built on it. */
+  static async open(
+    store: Store,
+    repository: StandardsProfileRepository,
     wanted: StandardsConfig,
-    audit: AuditTrail,
+    audit: Pick<AuditLogRepository, 'record'>,
     logger: HubLogger,
     now: number = Date.now(),
-  ) {
-    const stored = repository.get();
-    if (stored === undefined) {
-      this.stored = { profile: wanted.profile, chosenAt: now, chosenBy: SYSTEM_ACTOR };
-      repository.transaction(() => {
-        repository.save(this.stored);
-        audit.record({ at: now, actor: SYSTEM_ACTOR, action: 'standards-profile.choose', targetType: 'standards-profile', targetId: wanted.profile, detail: { ...wanted } });
-      });
+  ): Promise<CountyStandards> {
+    const { stored, chosen } = await store.tx(async (tx) => {
+      await tx.lock(STANDARDS_PROFILE_LOCK);
+      const existing = await repository.get(tx.exec);
+      if (existing !== undefined) return { stored: existing, chosen: false };
+      const first: StoredStandardsProfile = { profile: wanted.profile, chosenAt: now, chosenBy: SYSTEM_ACTOR };
+      await repository.save(first, tx.exec);
+      await audit.record({ at: now, actor: SYSTEM_ACTOR, action: 'standards-profile.choose', targetType: 'standards-profile', targetId: wanted.profile, detail: { ...wanted } }, tx.exec);
+      return { stored: first, chosen: true };
+    });
+    if (chosen) {
       logger.log({ msg: 'Standards profile chosen at first start', profile: wanted.profile, from: wanted.source });
-      return;
-    }
-    this.stored = stored;
-    if (wanted.source === 'HUB_STANDARDS_PROFILE' && wanted.profile !== stored.profile) {
+    } else if (wanted.source === 'HUB_STANDARDS_PROFILE' && wanted.profile !== stored.profile) {
       logger.warn({
         msg: `HUB_STANDARDS_PROFILE=${wanted.profile} is ignored: the county keeps ${stored.profile}, chosen ${new Date(stored.chosenAt).toISOString()} by ${stored.chosenBy}; an admin changes it with PUT /api/standards-profile`,
         profile: stored.profile,
@@ -39,15 +48,21 @@ export class CountyStandards {
     } else {
       logger.log({ msg: 'Standards profile', profile: stored.profile, chosenBy: stored.chosenBy });
     }
+    return new CountyStandards(repository, stored);
   }
 
   get current(): StoredStandardsProfile {
     return this.stored;
   }
 
-  /** Stores an admin's change (the caller has applied it to the rules and the catalogue in the same transaction). */
-  change(next: StoredStandardsProfile): void {
-    this.repository.save(next);
-    this.stored = next;
+  /** The profile as the database holds it: inside a change's transaction, after its lock, what the change starts from. */
+  async read(exec: Executor): Promise<StoredStandardsProfile> {
+    return (await this.repository.get(exec)) ?? this.stored;
+  }
+
+  /** Stores an admin's change in the caller's transaction (which applies it to the rules and the catalogue); in force once that commits. */
+  async change(next: StoredStandardsProfile, tx: Tx): Promise<void> {
+    await this.repository.save(next, tx.exec);
+    tx.afterCommit(() => (this.stored = next));
   }
 }

@@ -1,5 +1,5 @@
 import { isStandardsProfile, type StandardsProfile } from '@hub/contract';
-import type { SqliteDatabase } from '@hub/store';
+import type { Executor, Store } from '@hub/store';
 
 export interface StoredStandardsProfile {
   readonly profile: StandardsProfile;
@@ -8,34 +8,24 @@ export interface StoredStandardsProfile {
   readonly chosenBy: string;
 }
 
-interface ProfileRow {
-  profile: string;
-  chosen_at: number;
-  chosen_by: string;
-}
-
 /** The county's standards profile: one row, written at the first start and by each admin change. */
 export class StandardsProfileRepository {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly store: Store) {}
 
-  get(): StoredStandardsProfile | undefined {
-    const row = this.db.prepare('SELECT profile, chosen_at, chosen_by FROM standards_profile WHERE id = 1').get() as ProfileRow | undefined;
+  async get(exec: Executor = this.store.db): Promise<StoredStandardsProfile | undefined> {
+    const row = await exec.selectFrom('standards_profile').select(['profile', 'chosen_at', 'chosen_by']).where('id', '=', 1).executeTakeFirst();
     if (row === undefined) return undefined;
     // Only this class writes the row; a hand-edited one naming no profile is a broken database, said plainly.
     if (!isStandardsProfile(row.profile)) throw new Error(`standards_profile holds "${row.profile}", not one of cn, eu`);
     return { profile: row.profile, chosenAt: row.chosen_at, chosenBy: row.chosen_by };
   }
 
-  save(stored: StoredStandardsProfile): void {
-    this.db
-      .prepare(
-        'INSERT INTO standards_profile (id, profile, chosen_at, chosen_by) VALUES (1, ?, ?, ?) ' +
-          'ON CONFLICT (id) DO UPDATE SET profile = excluded.profile, chosen_at = excluded.chosen_at, chosen_by = excluded.chosen_by',
-      )
-      .run(stored.profile, stored.chosenAt, stored.chosenBy);
-  }
-
-  transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+  async save(stored: StoredStandardsProfile, exec: Executor = this.store.db): Promise<void> {
+    const values = { profile: stored.profile, chosen_at: stored.chosenAt, chosen_by: stored.chosenBy };
+    await exec
+      .insertInto('standards_profile')
+      .values({ id: 1, ...values })
+      .onConflict((oc) => oc.column('id').doUpdateSet(values))
+      .execute();
   }
 }

@@ -5,8 +5,8 @@ import type { CatalogueDefaultChange, StandardsProfileDiff, StandardsProfileView
 import { LiveCatalogue } from '@hub/catalogue';
 import { InvalidInputError, JsonInputReader, type DomainIssue } from '@hub/common';
 import { builtInCatalogueFor, BUILT_IN_DOMAINS, STANDARDS_PROFILE_DESCRIPTIONS, STANDARDS_PROFILES, type StandardsProfile } from '@hub/contract';
-import { AuditLogRepository } from '@hub/store';
-import { CountyStandards } from './county-standards';
+import { AuditLogRepository, Store } from '@hub/store';
+import { CountyStandards, STANDARDS_PROFILE_LOCK } from './county-standards';
 
 /** Why only a county-wide admin may see or change it, for the 403's message. */
 const SHARED = 'the standards profile sets the default rules and the catalogue of the whole county';
@@ -25,6 +25,7 @@ export class StandardsProfileService {
     private readonly engine: AlertEngine,
     private readonly catalogue: LiveCatalogue,
     private readonly audit: AuditLogRepository,
+    private readonly store: Store,
   ) {}
 
   view(by: Principal): StandardsProfileView {
@@ -45,30 +46,39 @@ export class StandardsProfileService {
     return { from, to, applied: false, rules: this.engine.defaultPacks.preview(from, to), catalogue: this.catalogueChanges(from, to) };
   }
 
-  apply(body: unknown, by: Principal): StandardsProfileDiff {
+  /**
+   * The default rules (AlertEngine.defaultPacks, still written synchronously on the SQLite handle the store shares,
+   * so on SQLite its writes are part of this transaction), the audit entry and the stored profile in one transaction;
+   * the catalogue's built-ins and the profile in memory follow once it committed.
+   */
+  async apply(body: unknown, by: Principal): Promise<StandardsProfileDiff> {
     assertCountyWide(by, 'change the standards profile', SHARED);
     const to = readProfile(body);
-    const from = this.standards.current.profile;
-    if (to === from) throw new InvalidInputError('standards profile', [{ field: 'profile', problem: `is already the county's profile (${from})` }]);
     const now = Date.now();
-    const diff = this.engine.ruleRepository.transaction((): StandardsProfileDiff => {
+    const diff = await this.store.tx(async (tx): Promise<StandardsProfileDiff> => {
+      // Read where no other change interleaves: two admins choosing at once apply one after the other.
+      await tx.lock(STANDARDS_PROFILE_LOCK);
+      const from = (await this.standards.read(tx.exec)).profile;
+      if (to === from) throw new InvalidInputError('standards profile', [{ field: 'profile', problem: `is already the county's profile (${from})` }]);
       const rules = this.engine.defaultPacks.apply(from, to, by);
       const catalogue = this.catalogueChanges(from, to);
-      this.audit.record({
-        at: now,
-        actor: by.name,
-        action: 'standards-profile.change',
-        targetType: 'standards-profile',
-        targetId: to,
-        detail: { from, to, rules: rules.filter((rule) => rule.change !== 'unchanged'), catalogue },
-      });
-      // Last, so nothing after it in the transaction can fail and leave the profile in memory ahead of the database.
-      this.standards.change({ profile: to, chosenAt: now, chosenBy: by.name });
+      await this.audit.record(
+        {
+          at: now,
+          actor: by.name,
+          action: 'standards-profile.change',
+          targetType: 'standards-profile',
+          targetId: to,
+          detail: { from, to, rules: rules.filter((rule) => rule.change !== 'unchanged'), catalogue },
+        },
+        tx.exec,
+      );
+      await this.standards.change({ profile: to, chosenAt: now, chosenBy: by.name }, tx);
       return { from, to, applied: true, rules, catalogue };
     });
     // After the commit: the next message is validated against the new profile's bands.
     this.catalogue.useBuiltIns(builtInCatalogueFor(to));
-    this.logger.log({ msg: 'Standards profile changed', from, to, by: by.name });
+    this.logger.log({ msg: 'Standards profile changed', from: diff.from, to, by: by.name });
     return diff;
   }
 

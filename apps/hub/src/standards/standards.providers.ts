@@ -1,7 +1,6 @@
 import { Logger, type Provider } from '@nestjs/common';
 import type { HubConfig } from '@hub/config';
-import { AuditLogRepository, type SqliteDatabase } from '@hub/store';
-import { SQLITE_DATABASE } from '../hub.tokens';
+import { AuditLogRepository, Store } from '@hub/store';
 import { CountyStandards } from './county-standards';
 import { StandardsProfileController } from './standards-profile.controller';
 import { StandardsProfileRepository } from './standards-profile.repository';
@@ -14,8 +13,8 @@ export function standardsProviders(config: HubConfig): Provider[] {
   return [
     {
       provide: CountyStandards,
-      useFactory: (db: SqliteDatabase, audit: AuditLogRepository) => new CountyStandards(new StandardsProfileRepository(db), config.standards, audit, new Logger(CountyStandards.name)),
-      inject: [SQLITE_DATABASE, AuditLogRepository],
+      useFactory: (store: Store, audit: AuditLogRepository) => CountyStandards.open(store, new StandardsProfileRepository(store), config.standards, audit, new Logger(CountyStandards.name)),
+      inject: [Store, AuditLogRepository],
     },
     StandardsProfileService,
   ];

@@ -2,7 +2,7 @@ import type { HubLogger } from '@hub/common';
 import type { RetentionConfig } from '@hub/config';
 import { quoteIdentifier, type InfluxSeries } from '@hub/influx';
 import { bucketRanges, hourAggregation, minuteAggregation, MINUTE_FIELD_KEYS } from './downsample-queries';
-import type { DownsampleStateRepository } from './downsample-state.repository';
+import type { DownsampleState } from './downsample-state';
 import { HOUR, MINUTE, floorTo, type AggregateResolution } from './downsample-tiers';
 import type { LateReadingWatch } from './late-readings';
 
@@ -15,7 +15,7 @@ const DIRTY_PER_RUN = 2000;
 
 export interface DownsamplerDeps {
   readonly query: (influxql: string) => Promise<InfluxSeries[]>;
-  readonly state: DownsampleStateRepository;
+  readonly state: DownsampleState;
   readonly watch: LateReadingWatch;
   readonly rawPolicy: string;
   readonly config: Pick<RetentionConfig, 'delayMs' | 'keepMs'>;
@@ -32,7 +32,7 @@ export interface DownsampleProgress {
  * The hub's own scheduled aggregation (no continuous queries: they neither catch up after a stop nor see late data).
  * Each run, in order:
  * 1. minutes ended HUB_DOWNSAMPLE_DELAY ago are aggregated from the raw and backfill policies, and the minute
- *    watermark (SQLite) moves past them;
+ *    watermark (stored) moves past them;
  * 2. minutes that got readings after they were aggregated (marked by the write path) are aggregated again — INTO
  *    overwrites their points — and their hours, if already aggregated, are marked in turn;
  * 3. hours up to the minute watermark are aggregated from the minutes, then the marked hours again.
@@ -66,8 +66,8 @@ export class Downsampler implements DownsampleProgress {
     }
     const oldest = await this.oldestRaw();
     const start = floorTo(oldest ?? this.now() - this.deps.config.delayMs, HOUR);
-    state.setWatermark('1m', start);
-    state.setWatermark('1h', start);
+    await state.setWatermark('1m', start);
+    await state.setWatermark('1h', start);
     this.deps.watch.claim(start);
   }
 
@@ -86,7 +86,7 @@ export class Downsampler implements DownsampleProgress {
       const to = Math.min(target, from + MINUTES_PER_QUERY * MINUTE);
       watch.claim(to);
       await this.deps.query(minuteAggregation(this.deps.rawPolicy, from, to));
-      state.setWatermark('1m', to);
+      await state.setWatermark('1m', to);
       from = to;
     }
   }
@@ -99,7 +99,7 @@ export class Downsampler implements DownsampleProgress {
       const to = Math.min(target, from + HOURS_PER_QUERY * HOUR);
       const statement = hourAggregation(await this.minuteFields(), from, to);
       if (statement !== null) await this.deps.query(statement);
-      state.setWatermark('1h', to);
+      await state.setWatermark('1h', to);
       from = to;
     }
   }
@@ -123,9 +123,9 @@ export class Downsampler implements DownsampleProgress {
       // Their hours are stale too once aggregated; those not yet aggregated will be, from the new minutes.
       const hoursUntil = state.watermark('1h') ?? Number.NEGATIVE_INFINITY;
       const hours = new Set(dirty.map((bucket) => floorTo(bucket.bucketMs, HOUR)).filter((hour) => hour < hoursUntil));
-      if (hours.size > 0) state.markDirty('1h', hours);
+      if (hours.size > 0) await state.markDirty('1h', hours);
     }
-    state.clear(resolution, dirty);
+    await state.clear(resolution, dirty);
     this.deps.logger.log({ msg: 'Re-aggregated buckets that got late readings', resolution, buckets: dirty.length, from: new Date(dirty[0].bucketMs).toISOString() });
   }
 

@@ -18,9 +18,15 @@ class RecordingSink implements LineSink {
   }
 }
 
-function setUp(active = true) {
+async function setUp(active = true, markFails: Error | null = null) {
   const marked: number[][] = [];
-  const watch = new LateReadingWatch({ markDirty: (_resolution, buckets) => marked.push([...buckets].sort()), watermark: () => null });
+  const watch = new LateReadingWatch({
+    markDirty: async (_resolution, buckets) => {
+      if (markFails !== null) throw markFails;
+      marked.push([...buckets].sort());
+    },
+    watermark: () => null,
+  });
   if (active) watch.activate(2 * HOUR);
   watch.claim(CLAIMED);
   const raw = new RecordingSink();
@@ -30,7 +36,7 @@ function setUp(active = true) {
 
 describe('DownsamplingLineSink', () => {
   it('writes current readings as they are and marks nothing', async () => {
-    const { sink, raw, backfill, marked } = setUp();
+    const { sink, raw, backfill, marked } = await setUp();
     const body = `water,device_id=a flow=1 ${NOW}\nwater,device_id=b flow=2 ${NOW - 1000}`;
     await sink.write(body);
     expect(raw.bodies).toEqual([body]);
@@ -39,7 +45,7 @@ describe('DownsamplingLineSink', () => {
   });
 
   it('marks the minutes of readings before the claim once written, each minute once', async () => {
-    const { sink, raw, marked } = setUp();
+    const { sink, raw, marked } = await setUp();
     const late = CLAIMED - 3 * MINUTE;
     await sink.write(`water,device_id=a flow=1 ${late + 5000}\nwater,device_id=a flow=2 ${late + 7000}\nwater,device_id=b flow=3 ${late - MINUTE}\nwater,device_id=c flow=4 ${NOW}`);
     expect(raw.bodies).toHaveLength(1);
@@ -47,7 +53,7 @@ describe('DownsamplingLineSink', () => {
   });
 
   it('sends readings older than the raw period to the backfill policy, the rest to the raw one, and marks their minutes', async () => {
-    const { sink, raw, backfill, marked } = setUp();
+    const { sink, raw, backfill, marked } = await setUp();
     const old = Math.floor((NOW - 3 * HOUR) / MINUTE) * MINUTE;
     await sink.write(`water,device_id=a flow=1 ${old}\nwater,device_id=b flow=2 ${NOW}\nwater,device_id=a flow=3 ${old + 1}`);
     expect(raw.bodies).toEqual([`water,device_id=b flow=2 ${NOW}`]);
@@ -56,14 +62,28 @@ describe('DownsamplingLineSink', () => {
   });
 
   it('marks late minutes even when the write fails (a refused body may have stored some lines), and rethrows', async () => {
-    const { sink, raw, marked } = setUp();
+    const { sink, raw, marked } = await setUp();
     raw.failWith = new LineSinkWriteError('partial write', false, 400);
     await expect(sink.write(`water,device_id=a flow=1 ${CLAIMED - 1}`)).rejects.toThrow('partial write');
     expect(marked).toEqual([[CLAIMED - MINUTE]]);
   });
 
+  it('fails a stored write whose minutes cannot be marked, so the writer spools it and its replay marks them', async () => {
+    const { sink, raw } = await setUp(true, new Error('database unreachable'));
+    await expect(sink.write(`water,device_id=a flow=1 ${CLAIMED - 1}`)).rejects.toThrow('database unreachable');
+    expect(raw.bodies).toHaveLength(1);
+    // Current readings need no mark, so they are not held up by the store.
+    await expect(sink.write(`water,device_id=a flow=1 ${NOW}`)).resolves.toBeUndefined();
+  });
+
+  it('keeps a failed write’s own error when its minutes cannot be marked either: the writer bisects or retries by it', async () => {
+    const { sink, raw } = await setUp(true, new Error('database unreachable'));
+    raw.failWith = new LineSinkWriteError('partial write', false, 400);
+    await expect(sink.write(`water,device_id=a flow=1 ${CLAIMED - 1}`)).rejects.toThrow('partial write');
+  });
+
   it('leaves the write path as it was until the retention policies are set up', async () => {
-    const { sink, raw, backfill } = setUp(false);
+    const { sink, raw, backfill } = await setUp(false);
     const body = `water,device_id=a flow=1 ${NOW - 30 * 86_400_000}`;
     await sink.write(body);
     expect(raw.bodies).toEqual([body]);
@@ -72,18 +92,18 @@ describe('DownsamplingLineSink', () => {
 });
 
 describe('LateReadingWatch', () => {
-  it('claims the stored minute watermark from its creation: a replayed reading for an aggregated minute is marked before the downsampler is set up', () => {
+  it('claims the stored minute watermark from its creation: a replayed reading for an aggregated minute is marked before the downsampler is set up', async () => {
     const marked: number[][] = [];
-    const watch = new LateReadingWatch({ markDirty: (_resolution, buckets) => marked.push([...buckets]), watermark: () => CLAIMED });
+    const watch = new LateReadingWatch({ markDirty: async (_resolution, buckets) => void marked.push([...buckets]), watermark: () => CLAIMED });
     // Not activated (InfluxDB down at start: no retention set up yet), nothing claimed by a run.
-    watch.written(`water,device_id=a flow=1 ${CLAIMED - 61_000}\nwater,device_id=a flow=2 ${CLAIMED + 1}`, CLAIMED - 61_000);
+    await watch.written(`water,device_id=a flow=1 ${CLAIMED - 61_000}\nwater,device_id=a flow=2 ${CLAIMED + 1}`, CLAIMED - 61_000);
     expect(marked).toEqual([[Math.floor((CLAIMED - 61_000) / 60_000) * 60_000]]);
   });
 
-  it('claims nothing on a database the downsampler never ran on', () => {
+  it('claims nothing on a database the downsampler never ran on', async () => {
     const marked: number[][] = [];
-    const watch = new LateReadingWatch({ markDirty: (_resolution, buckets) => marked.push([...buckets]), watermark: () => null });
-    watch.written(`water,device_id=a flow=1 ${CLAIMED - 61_000}`, CLAIMED - 61_000);
+    const watch = new LateReadingWatch({ markDirty: async (_resolution, buckets) => void marked.push([...buckets]), watermark: () => null });
+    await watch.written(`water,device_id=a flow=1 ${CLAIMED - 61_000}`, CLAIMED - 61_000);
     expect(marked).toEqual([]);
   });
 });

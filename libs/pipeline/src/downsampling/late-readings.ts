@@ -3,7 +3,7 @@ import { MINUTE, floorTo } from './downsample-tiers';
 
 /** Where late readings' minutes are recorded, and how far minutes are aggregated (DownsampleStateRepository). */
 export interface DirtyMinutes {
-  markDirty(resolution: '1m', buckets: Iterable<number>): void;
+  markDirty(resolution: '1m', buckets: Iterable<number>): Promise<void>;
   watermark(resolution: '1m'): number | null;
 }
 
@@ -24,7 +24,7 @@ export class LateReadingWatch {
   private rawKeepMs: number | null = null;
 
   /**
-   * Claims at once what an earlier process aggregated (the watermark in SQLite): from the first write on — the spool
+   * Claims at once what an earlier process aggregated (the stored watermark): from the first write on — the spool
    * replaying, devices coming in — a reading for such a minute is marked, even while InfluxDB is down and the
    * downsampler not set up yet.
    */
@@ -50,14 +50,17 @@ export class LateReadingWatch {
     return this.rawKeepMs === null ? null : now - this.rawKeepMs + BACKFILL_MARGIN_MS;
   }
 
-  /** Marks the minutes of the lines in `body` that are before the claim (after their write, whatever its outcome). */
-  written(body: string, oldestMs: number): void {
+  /**
+   * Marks the minutes of the lines in `body` that are before the claim (after their write, whatever its outcome):
+   * one transaction for the whole batch, and none at all for a batch of current readings, the usual case.
+   */
+  async written(body: string, oldestMs: number): Promise<void> {
     if (oldestMs >= this.claimedUntil) return;
     const minutes = new Set<number>();
     forEachLine(body, (_start, _end, time) => {
       if (time < this.claimedUntil) minutes.add(floorTo(time, MINUTE));
     });
-    if (minutes.size > 0) this.dirty.markDirty('1m', minutes);
+    if (minutes.size > 0) await this.dirty.markDirty('1m', minutes);
   }
 }
 
@@ -106,10 +109,16 @@ export class DownsamplingLineSink implements LineSink {
         if (current.length > 0) await this.raw.write(current.join('\n'));
         await this.backfill.write(old.join('\n'));
       }
-    } finally {
-      // Even a failed write may have stored some lines (InfluxDB 1.x keeps the good lines of a refused body).
-      this.watch.written(body, oldest);
+    } catch (error) {
+      // Even a failed write may have stored some lines (InfluxDB 1.x keeps the good lines of a refused body): marked
+      // too. The write's own error is what the writer acts on (bisection, retry, spool), and every line that gets
+      // stored is sent again on one of those paths, which marks it then: a marking failure here loses nothing.
+      await this.watch.written(body, oldest).catch(() => undefined);
+      throw error;
     }
+    // Marked before the write counts as done: a store that cannot take the mark fails the write, so the writer
+    // spools the batch and its replay marks the minutes again — a late reading never ends up stored but unmarked.
+    await this.watch.written(body, oldest);
   }
 }
 
