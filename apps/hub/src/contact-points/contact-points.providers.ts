@@ -1,7 +1,7 @@
 import { Logger, type Provider } from '@nestjs/common';
 import type { HubConfig } from '@hub/config';
 import { ContactPointSender } from '@hub/notify';
-import { OperatorRepository } from '@hub/access';
+import { SqliteOperatorLookup } from '@hub/access';
 import { AuditLogRepository, type SqliteDatabase } from '@hub/store';
 import { SQLITE_DATABASE } from '../hub.tokens';
 import { StoredMessageTemplates } from '../notification-templates/stored-message-templates';
@@ -35,9 +35,9 @@ export function contactPointProviders(config: HubConfig): Provider[] {
     },
     {
       provide: PersonalNotificationsService,
-      useFactory: (db: SqliteDatabase, operators: OperatorRepository, audit: AuditLogRepository) =>
-        new PersonalNotificationsService(new PersonalNotificationsRepository(db), operators, audit),
-      inject: [SQLITE_DATABASE, OperatorRepository, AuditLogRepository],
+      // Operators are read synchronously there (the router's personalRecipients): see SqliteOperatorLookup.
+      useFactory: (db: SqliteDatabase, audit: AuditLogRepository) => new PersonalNotificationsService(new PersonalNotificationsRepository(db), new SqliteOperatorLookup(db), audit),
+      inject: [SQLITE_DATABASE, AuditLogRepository],
     },
     ContactPointsNotifier,
   ];
