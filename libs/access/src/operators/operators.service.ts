@@ -150,20 +150,27 @@ export class OperatorsService {
     const passwordHash = await this.hasher.hash(password);
     if (configuredPassword === null) this.initialPasswordFile.write(password);
     const now = this.clock();
+    let created: boolean;
     try {
-      await this.store.tx(async (tx) => {
+      created = await this.store.tx(async (tx) => {
         // Several nodes may start at once on one database (issue 21): one of them makes the admin.
         await lockOperators(tx);
-        if ((await this.operators.count(tx.exec)) > 0) return;
+        if ((await this.operators.count(tx.exec)) > 0) return false;
         await this.operators.insert({ username: INITIAL_ADMIN, passwordHash, role: 'admin', scope: COUNTY_SCOPE, disabled: false, createdAt: now, createdBy: SYSTEM_ACTOR, updatedAt: now }, tx.exec);
         await this.audit.record(
           { actor: SYSTEM_ACTOR, action: 'operator.create', targetType: 'operator', targetId: INITIAL_ADMIN, detail: { role: 'admin', initial: true, passwordFrom: configuredPassword === null ? 'file' : 'HUB_ADMIN_PASSWORD' } },
           tx.exec,
         );
+        return true;
       });
     } catch (error) {
       if (configuredPassword === null) this.initialPasswordFile.remove();
       throw error;
+    }
+    if (!created) {
+      // Another node made the admin meanwhile: this password was never stored, and its file would mislead.
+      if (configuredPassword === null) this.initialPasswordFile.remove();
+      return null;
     }
     return { username: INITIAL_ADMIN, passwordFile: configuredPassword === null ? this.initialPasswordFile.path : null };
   }

@@ -70,22 +70,25 @@ export class SessionRepository {
     return Number(result.numDeletedRows);
   }
 
-  /** Removes sessions past their absolute end or idle since before `idleBefore`. */
+  /**
+   * Removes sessions at or past their absolute end, or last seen at or before `idleBefore` (now − the idle timeout):
+   * exactly those OperatorSessions.resolve refuses.
+   */
   async deleteExpired(now: number, idleBefore: number, exec: Executor = this.store.db): Promise<number> {
     const result = await exec
       .deleteFrom('operator_sessions')
-      .where((eb) => eb.or([eb('expires_at', '<=', now), eb('last_seen_at', '<', idleBefore)]))
+      .where((eb) => eb.or([eb('expires_at', '<=', now), eb('last_seen_at', '<=', idleBefore)]))
       .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 
-  /** Live sessions of the operator: seen since `idleSince` and not past their absolute end at `now`. */
+  /** Live sessions of the operator: seen after `idleSince` (now − the idle timeout) and not at their absolute end at `now`. */
   async countFor(username: string, idleSince: number, now: number, exec: Executor = this.store.db): Promise<number> {
     const { n } = await exec
       .selectFrom('operator_sessions')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('username', '=', username)
-      .where('last_seen_at', '>=', idleSince)
+      .where('last_seen_at', '>', idleSince)
       .where('expires_at', '>', now)
       .executeTakeFirstOrThrow();
     return Number(n);
@@ -96,7 +99,7 @@ export class SessionRepository {
     const rows = await exec
       .selectFrom('operator_sessions')
       .select((eb) => ['username', eb.fn.countAll<number>().as('n')])
-      .where('last_seen_at', '>=', idleSince)
+      .where('last_seen_at', '>', idleSince)
       .where('expires_at', '>', now)
       .groupBy('username')
       .execute();
