@@ -1,6 +1,6 @@
 import { TEST_STORES, type TestStore } from '@hub/store/testing';
 import { AccessConflictError } from '../access-errors';
-import { AccessFixture, ADMIN, T0 } from '../testing/access-fixtures';
+import { AccessFixture, ADMIN, refusalOf, T0 } from '../testing/access-fixtures';
 import { ApiKey } from './api-key';
 import { ApiKeyRepository } from './api-key.repository';
 
@@ -8,7 +8,7 @@ function key(name: string, change: Partial<Omit<ApiKey, 'id'>> = {}): Omit<ApiKe
   return { name, description: '', prefix: `cshub_${name.slice(0, 6)}`, role: 'viewer', scope: { towns: [], domains: [] }, createdAt: T0, createdBy: 'admin', revokedAt: null, lastUsedAt: null, ...change };
 }
 
-describe.each(TEST_STORES)('ApiKeyRepository on %s', (_dialect, open) => {
+describe.each(TEST_STORES)('ApiKeyRepository on %s', (dialect, open) => {
   let test: TestStore;
   let keys: ApiKeyRepository;
 
@@ -57,8 +57,8 @@ describe.each(TEST_STORES)('ApiKeyRepository on %s', (_dialect, open) => {
 
   it('refuses a second key with a taken name or hash (unique indexes), keeping the first', async () => {
     const first = await keys.insert(key('scada'), 'hash-1');
-    await expect(keys.insert(key('scada'), 'hash-2')).rejects.toThrow();
-    await expect(keys.insert(key('other'), 'hash-1')).rejects.toThrow();
+    expect(await refusalOf(keys.insert(key('scada'), 'hash-2'))).toMatch(dialect === 'sqlite' ? /^UNIQUE constraint failed: api_keys\.name$/ : /^duplicate key value violates unique constraint "api_keys_name_key"$/);
+    expect(await refusalOf(keys.insert(key('other'), 'hash-1'))).toMatch(dialect === 'sqlite' ? /^UNIQUE constraint failed: api_keys\.key_hash$/ : /^duplicate key value violates unique constraint "api_keys_key_hash_key"$/);
     expect(await keys.list()).toEqual([first]);
   });
 });

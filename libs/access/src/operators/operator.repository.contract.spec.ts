@@ -3,7 +3,7 @@ import type { Executor } from '@hub/store';
 import { TEST_STORES, type TestStore } from '@hub/store/testing';
 import { AccessConflictError } from '../access-errors';
 import type { Principal } from '../access-scope';
-import { AccessFixture, ADMIN, T0 } from '../testing/access-fixtures';
+import { AccessFixture, ADMIN, refusalOf, T0 } from '../testing/access-fixtures';
 import { StoredOperator } from './operator';
 import { OperatorRepository } from './operator.repository';
 import { OperatorsService } from './operators.service';
@@ -32,7 +32,7 @@ class RendezvousOperators extends OperatorRepository {
   }
 }
 
-describe.each(TEST_STORES)('OperatorRepository on %s', (_dialect, open) => {
+describe.each(TEST_STORES)('OperatorRepository on %s', (dialect, open) => {
   let test: TestStore;
   let operators: OperatorRepository;
 
@@ -80,7 +80,9 @@ describe.each(TEST_STORES)('OperatorRepository on %s', (_dialect, open) => {
 
   it('refuses a second operator of the same name at the table (primary key)', async () => {
     await operators.insert(operator('dana'));
-    await expect(operators.insert(operator('dana', { role: 'admin' }))).rejects.toThrow();
+    expect(await refusalOf(operators.insert(operator('dana', { role: 'admin' })))).toMatch(
+      dialect === 'sqlite' ? /^UNIQUE constraint failed: operators\.username$/ : /^duplicate key value violates unique constraint "operators_pkey"$/,
+    );
     expect((await operators.get('dana'))?.role).toBe('operator');
   });
 
@@ -89,7 +91,9 @@ describe.each(TEST_STORES)('OperatorRepository on %s', (_dialect, open) => {
     try {
       await access.operators.create({ username: 'dana', password: PASSWORD, role: 'operator' }, ADMIN);
       await access.sessions.start('dana');
-      await expect(test.store.db.deleteFrom('operators').where('username', '=', 'dana').execute()).rejects.toThrow();
+      expect(await refusalOf(test.store.db.deleteFrom('operators').where('username', '=', 'dana').execute())).toMatch(
+        dialect === 'sqlite' ? /^FOREIGN KEY constraint failed$/ : /^update or delete on table "operators" violates foreign key constraint "operator_sessions_username_fkey" on table "operator_sessions"$/,
+      );
       await test.store.tx(async (tx) => {
         expect(await access.sessions.endAllFor('dana', undefined, tx.exec)).toBe(1);
         await tx.exec.deleteFrom('operators').where('username', '=', 'dana').execute();

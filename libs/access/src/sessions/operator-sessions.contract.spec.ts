@@ -1,5 +1,5 @@
 import { TEST_STORES, type TestStore } from '@hub/store/testing';
-import { AccessFixture, ADMIN, MINUTE, T0 } from '../testing/access-fixtures';
+import { AccessFixture, ADMIN, MINUTE, refusalOf, T0 } from '../testing/access-fixtures';
 import { OperatorRepository } from '../operators/operator.repository';
 import { OperatorSessions } from './operator-sessions';
 import { hashToken } from './session-token';
@@ -91,7 +91,7 @@ describe.each(TEST_STORES)('OperatorSessions on %s', (_dialect, open) => {
   });
 });
 
-describe.each(TEST_STORES)('SessionRepository on %s', (_dialect, open) => {
+describe.each(TEST_STORES)('SessionRepository on %s', (dialect, open) => {
   let test: TestStore;
   let sessions: SessionRepository;
   let operators: OperatorRepository;
@@ -116,7 +116,9 @@ describe.each(TEST_STORES)('SessionRepository on %s', (_dialect, open) => {
   });
 
   it('refuses a session of an operator who does not exist (foreign key)', async () => {
-    await expect(sessions.insert(session('h1', { username: 'nobody' }))).rejects.toThrow();
+    expect(await refusalOf(sessions.insert(session('h1', { username: 'nobody' })))).toMatch(
+      dialect === 'sqlite' ? /^FOREIGN KEY constraint failed$/ : /^insert or update on table "operator_sessions" violates foreign key constraint "operator_sessions_username_fkey"$/,
+    );
     expect(await sessions.find('h1')).toBeUndefined();
   });
 

@@ -87,3 +87,15 @@ export class AccessFixture {
     return this.audit.list(query, this.store.db);
   }
 }
+
+/**
+ * The message a refused statement fails with ('resolved' if it was not refused). Not `rejects.toThrow()`: the SQLite
+ * driver builds its errors with the constructor of the first test file that loaded it in a jest worker, so in later
+ * files they are not `instanceof Error` and jest reports a rejection as "did not throw".
+ */
+export async function refusalOf(work: Promise<unknown>): Promise<string> {
+  return work.then(
+    () => 'resolved',
+    (error: unknown) => String((error as { message?: unknown }).message ?? error),
+  );
+}
