@@ -9,6 +9,7 @@ export * from './passwords/password-hasher';
 export * from './passwords/password-policy';
 export * from './operators/operator';
 export * from './operators/operator.repository';
+export * from './operators/operator-lookup';
 export * from './operators/operators.service';
 export * from './operators/initial-admin-password.file';
 export * from './sessions/login-throttle';

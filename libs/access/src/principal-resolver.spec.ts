@@ -11,20 +11,20 @@ describe('PrincipalResolver', () => {
 
   afterEach(() => access.close());
 
-  it('takes the bootstrap key or an API key from a Bearer header, and a session from the cookie', () => {
-    const { key } = access.keys.create({ name: 'scada', role: 'viewer' }, ADMIN);
-    const { token } = access.sessions.start('dana');
-    expect(access.resolver.resolve({ authorization: 'Bearer the-bootstrap-key-from-the-environment' })).toEqual({ principal: BOOTSTRAP_PRINCIPAL, via: 'bearer' });
-    expect(access.resolver.resolve({ authorization: `bearer ${key}` })?.principal.name).toBe('key:scada');
-    expect(access.resolver.resolve({ cookie: `theme=dark; hub_session=${token}` })).toMatchObject({ principal: { name: 'dana' }, via: 'session', session: { expiresAt: expect.any(Number) } });
+  it('takes the bootstrap key or an API key from a Bearer header, and a session from the cookie', async () => {
+    const { key } = await access.keys.create({ name: 'scada', role: 'viewer' }, ADMIN);
+    const { token } = await access.sessions.start('dana');
+    expect(await access.resolver.resolve({ authorization: 'Bearer the-bootstrap-key-from-the-environment' })).toEqual({ principal: BOOTSTRAP_PRINCIPAL, via: 'bearer' });
+    expect((await access.resolver.resolve({ authorization: `bearer ${key}` }))?.principal.name).toBe('key:scada');
+    expect(await access.resolver.resolve({ cookie: `theme=dark; hub_session=${token}` })).toMatchObject({ principal: { name: 'dana' }, via: 'session', session: { expiresAt: expect.any(Number) } });
   });
 
-  it('judges a request with an Authorization header by it alone', () => {
-    const { token } = access.sessions.start('dana');
+  it('judges a request with an Authorization header by it alone', async () => {
+    const { token } = await access.sessions.start('dana');
     const cookie = `hub_session=${token}`;
-    expect(access.resolver.resolve({ authorization: 'Bearer wrong', cookie })).toBeNull();
-    expect(access.resolver.resolve({ authorization: 'Basic ZGFuYTpwYXNz', cookie })).toBeNull();
-    expect(access.resolver.resolve({ cookie: 'hub_session=' })).toBeNull();
-    expect(access.resolver.resolve({})).toBeNull();
+    expect(await access.resolver.resolve({ authorization: 'Bearer wrong', cookie })).toBeNull();
+    expect(await access.resolver.resolve({ authorization: 'Basic ZGFuYTpwYXNz', cookie })).toBeNull();
+    expect(await access.resolver.resolve({ cookie: 'hub_session=' })).toBeNull();
+    expect(await access.resolver.resolve({})).toBeNull();
   });
 });

@@ -33,17 +33,17 @@ export class PrincipalResolver {
   ) {}
 
   /** `touch: false` checks without counting as activity (the live stream re-checking an open connection). */
-  resolve(credentials: PresentedCredentials, options: { touch: boolean } = { touch: true }): Authentication | null {
+  async resolve(credentials: PresentedCredentials, options: { touch: boolean } = { touch: true }): Promise<Authentication | null> {
     if (credentials.authorization !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(credentials.authorization);
       if (match === null) return null;
       if (this.isBootstrapKey?.(match[1])) return { principal: BOOTSTRAP_PRINCIPAL, via: 'bearer' };
-      const principal = this.keys.resolve(match[1]);
+      const principal = await this.keys.resolve(match[1]);
       return principal === null ? null : { principal, via: 'bearer' };
     }
     const token = sessionTokenOf(credentials.cookie);
     if (token === undefined) return null;
-    const session = this.sessions.resolve(token, options);
+    const session = await this.sessions.resolve(token, options);
     return session === null ? null : { principal: session.principal, via: 'session', session: session.times };
   }
 }

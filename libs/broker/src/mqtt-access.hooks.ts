@@ -112,6 +112,13 @@ export class MqttAccessHooks {
     return false;
   }
 
+  /** How many open connections have a principal that matches. */
+  countConnections(match: (principal: MqttPrincipal) => boolean): number {
+    let open = 0;
+    for (const [client, principal] of this.principals) if (!client.closed && match(principal)) open++;
+    return open;
+  }
+
   /** Closes every connection whose principal matches (a revoked or changed credential); returns how many. */
   closeConnections(match: (principal: MqttPrincipal) => boolean): number {
     let closed = 0;

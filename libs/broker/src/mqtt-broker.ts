@@ -85,6 +85,11 @@ export class MqttBroker {
     return this.listeners?.wsPort ?? null;
   }
 
+  /** How many clients are connected with a principal that matches (what closeConnections would close now). */
+  countConnections(match: (principal: MqttPrincipal) => boolean): number {
+    return this.access.countConnections(match);
+  }
+
   /** Closes the connections of every client whose principal matches (its credential was revoked or changed). */
   closeConnections(match: (principal: MqttPrincipal) => boolean): number {
     return this.access.closeConnections(match);

@@ -6,3 +6,4 @@ export * from './integration-client.repository';
 export * from './integration-clients.service';
 export * from './integration-secret';
 export * from './integration-topics';
+export * from './integration-credential.cache';

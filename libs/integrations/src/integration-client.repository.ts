@@ -1,19 +1,7 @@
 import type { Domain } from '@hub/contract';
-import type { SqliteDatabase } from '@hub/store';
+import type { Executor, MqttClientsTable, Store } from '@hub/store';
+import type { Selectable } from 'kysely';
 import { IntegrationClient } from './integration-client';
-
-interface IntegrationClientRow {
-  name: string;
-  secret_hash: string | null;
-  secret_issued_at: number | null;
-  domains: string;
-  towns: string;
-  description: string;
-  created_at: number;
-  created_by: string;
-  updated_at: number;
-  revoked_at: number | null;
-}
 
 export interface IntegrationCredential {
   readonly client: IntegrationClient;
@@ -23,53 +11,74 @@ export interface IntegrationCredential {
 
 /** The `mqtt_clients` table. Scopes are JSON arrays; a revoked client keeps its row (the audit log refers to it). */
 export class IntegrationClientRepository {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly store: Store) {}
 
   /** False when the name is taken. */
-  insert(client: IntegrationClient, secretHash: string): boolean {
-    const result = this.db
-      .prepare(
-        `INSERT OR IGNORE INTO mqtt_clients (name, secret_hash, secret_issued_at, domains, towns, description, created_at, created_by, updated_at, revoked_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
-      )
-      .run(client.name, secretHash, client.secretIssuedAt, JSON.stringify(client.scope.domains), JSON.stringify(client.scope.towns), client.description, client.createdAt, client.createdBy, client.updatedAt);
-    return result.changes === 1;
+  async insert(client: IntegrationClient, secretHash: string, exec: Executor = this.store.db): Promise<boolean> {
+    const inserted = await exec
+      .insertInto('mqtt_clients')
+      .values({
+        name: client.name,
+        secret_hash: secretHash,
+        secret_issued_at: client.secretIssuedAt,
+        domains: JSON.stringify(client.scope.domains),
+        towns: JSON.stringify(client.scope.towns),
+        description: client.description,
+        created_at: client.createdAt,
+        created_by: client.createdBy,
+        updated_at: client.updatedAt,
+        revoked_at: null,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .returning('name')
+      .executeTakeFirst();
+    return inserted !== undefined;
   }
 
-  find(name: string): IntegrationCredential | undefined {
-    const row = this.db.prepare('SELECT * FROM mqtt_clients WHERE name = ?').get(name) as IntegrationClientRow | undefined;
-    return row === undefined ? undefined : { client: toClient(row), secretHash: row.secret_hash };
+  async find(name: string, exec: Executor = this.store.db): Promise<IntegrationCredential | undefined> {
+    const row = await exec.selectFrom('mqtt_clients').selectAll().where('name', '=', name).executeTakeFirst();
+    return row === undefined ? undefined : toCredential(row);
   }
 
-  list(): IntegrationClient[] {
-    return (this.db.prepare('SELECT * FROM mqtt_clients ORDER BY name').all() as IntegrationClientRow[]).map(toClient);
+  async list(exec: Executor = this.store.db): Promise<IntegrationClient[]> {
+    return (await this.credentials(exec)).map((credential) => credential.client);
+  }
+
+  /** Every client with its secret's hash, by name: what the broker's credential cache holds. */
+  async credentials(exec: Executor = this.store.db): Promise<IntegrationCredential[]> {
+    return (await exec.selectFrom('mqtt_clients').selectAll().orderBy('name').execute()).map(toCredential);
   }
 
   /** A new secret: replaces the old one, or reinstates a revoked client. */
-  setSecret(name: string, secretHash: string, at: number): void {
-    this.db.prepare('UPDATE mqtt_clients SET secret_hash = ?, secret_issued_at = ?, revoked_at = NULL, updated_at = ? WHERE name = ?').run(secretHash, at, at, name);
+  async setSecret(name: string, secretHash: string, at: number, exec: Executor = this.store.db): Promise<void> {
+    await exec.updateTable('mqtt_clients').set({ secret_hash: secretHash, secret_issued_at: at, revoked_at: null, updated_at: at }).where('name', '=', name).execute();
   }
 
-  revoke(name: string, at: number): void {
-    this.db.prepare('UPDATE mqtt_clients SET secret_hash = NULL, secret_issued_at = NULL, revoked_at = ?, updated_at = ? WHERE name = ?').run(at, at, name);
+  async revoke(name: string, at: number, exec: Executor = this.store.db): Promise<void> {
+    await exec.updateTable('mqtt_clients').set({ secret_hash: null, secret_issued_at: null, revoked_at: at, updated_at: at }).where('name', '=', name).execute();
   }
 
-  update(client: IntegrationClient): void {
-    this.db
-      .prepare('UPDATE mqtt_clients SET domains = ?, towns = ?, description = ?, updated_at = ? WHERE name = ?')
-      .run(JSON.stringify(client.scope.domains), JSON.stringify(client.scope.towns), client.description, client.updatedAt, client.name);
+  async update(client: IntegrationClient, exec: Executor = this.store.db): Promise<void> {
+    await exec
+      .updateTable('mqtt_clients')
+      .set({ domains: JSON.stringify(client.scope.domains), towns: JSON.stringify(client.scope.towns), description: client.description, updated_at: client.updatedAt })
+      .where('name', '=', client.name)
+      .execute();
   }
 }
 
-function toClient(row: IntegrationClientRow): IntegrationClient {
+function toCredential(row: Selectable<MqttClientsTable>): IntegrationCredential {
   return {
-    name: row.name,
-    scope: { domains: JSON.parse(row.domains) as Domain[], towns: JSON.parse(row.towns) as string[] },
-    description: row.description,
-    createdAt: row.created_at,
-    createdBy: row.created_by,
-    updatedAt: row.updated_at,
-    secretIssuedAt: row.secret_issued_at,
-    revokedAt: row.revoked_at,
+    client: {
+      name: row.name,
+      scope: { domains: JSON.parse(row.domains) as Domain[], towns: JSON.parse(row.towns) as string[] },
+      description: row.description,
+      createdAt: row.created_at,
+      createdBy: row.created_by,
+      updatedAt: row.updated_at,
+      secretIssuedAt: row.secret_issued_at,
+      revokedAt: row.revoked_at,
+    },
+    secretHash: row.secret_hash,
   };
 }

@@ -1,15 +1,18 @@
 import type { IssuedIntegrationClient } from '@hub/api-types';
-import { type Principal, assertScopeWithin, scopeWithin } from '@hub/access';
-import type { AuditLogRepository } from '@hub/store';
+import { type AuditRecorder, type Principal, assertScopeWithin, scopeWithin } from '@hub/access';
+import type { Store, Tx } from '@hub/store';
 import type { CatalogueSource } from '@hub/contract';
 import { IntegrationClient, IntegrationClientView, toIntegrationClientView } from './integration-client';
 import { IntegrationClientExistsError, IntegrationClientNotFoundError } from './integration-client.errors';
 import { parseIntegrationClientChange, parseNewIntegrationClient } from './integration-client.input';
-import { IntegrationClientRepository } from './integration-client.repository';
+import { IntegrationClientRepository, IntegrationCredential } from './integration-client.repository';
+import { IntegrationCredentialCache } from './integration-credential.cache';
 import { issueSecret } from './integration-secret';
 
 /** The live connections of integration clients (the broker): a client whose access changed must log in again. */
 export interface IntegrationConnections {
+  /** How many connections are logged in as `name` now. */
+  count(name: string): number;
   /** Closes every connection logged in as `name`; returns how many. */
   disconnect(name: string): number;
 }
@@ -24,22 +27,26 @@ export type IntegrationClientsActor = Pick<Principal, 'name' | 'scope'>;
 
 /**
  * Department and integration MQTT clients: create one (its secret shown once), rotate or revoke its secret, change
- * its scope. Every change is in the audit log with who made it. A connected client whose secret or scope changes is
- * disconnected, so what it may read is always what was decided last. As with operators and API keys, a town- or
- * domain-scoped admin sees and manages only clients inside their own scope and cannot hand out a wider one: else an
- * Ashford admin could make (or take the secret of) a county-wide client and read every town's telemetry over MQTT.
+ * its scope. Every change is in the audit log with who made it, in the change's transaction. A connected client
+ * whose secret or scope changes is disconnected, so what it may read is always what was decided last: after the
+ * commit and after the broker's credential cache has the change, or it could log in again with what it had before.
+ * As with operators and API keys, a town- or domain-scoped admin sees and manages only clients inside their own scope
+ * and cannot hand out a wider one: else an Ashford admin could make (or take the secret of) a county-wide client and
+ * read every town's telemetry over MQTT.
  */
 export class IntegrationClientsService {
   constructor(
+    private readonly store: Store,
     private readonly repository: IntegrationClientRepository,
-    private readonly audit: AuditLogRepository,
+    private readonly credentials: IntegrationCredentialCache,
+    private readonly audit: AuditRecorder,
     /** Subscriptions name domains: the ones the catalogue holds now. */
     private readonly catalogue: CatalogueSource,
     private readonly connections: IntegrationConnections,
     private readonly now: () => number = Date.now,
   ) {}
 
-  create(body: unknown, by: IntegrationClientsActor): IssuedIntegrationClient {
+  async create(body: unknown, by: IntegrationClientsActor): Promise<IssuedIntegrationClient> {
     const input = parseNewIntegrationClient(body, this.catalogue.current());
     assertScopeWithin(by, { domains: input.domains, towns: input.towns }, `MQTT client ${input.name}`);
     const actor = by.name;
@@ -55,74 +62,96 @@ export class IntegrationClientsService {
       secretIssuedAt: now,
       revokedAt: null,
     };
-    if (!this.repository.insert(client, hash)) throw new IntegrationClientExistsError(input.name);
-    this.record(actor, 'mqtt-client.create', client.name, { domains: input.domains, towns: input.towns, description: input.description });
+    await this.store.tx(async (tx) => {
+      if (!(await this.repository.insert(client, hash, tx.exec))) throw new IntegrationClientExistsError(input.name);
+      await this.record(tx, actor, 'mqtt-client.create', client.name, { domains: input.domains, towns: input.towns, description: input.description });
+      this.rememberAfterCommit(tx, { client, secretHash: hash });
+    });
     return { client: toIntegrationClientView(client), secret };
   }
 
-  list(by: IntegrationClientsActor): IntegrationClientView[] {
-    return this.repository
-      .list()
-      .filter((client) => scopeWithin(client.scope, by.scope))
-      .map(toIntegrationClientView);
+  async list(by: IntegrationClientsActor): Promise<IntegrationClientView[]> {
+    return (await this.repository.list()).filter((client) => scopeWithin(client.scope, by.scope)).map(toIntegrationClientView);
   }
 
-  get(name: string, by: IntegrationClientsActor): IntegrationClientView {
-    return toIntegrationClientView(this.find(name, by));
+  async get(name: string, by: IntegrationClientsActor): Promise<IntegrationClientView> {
+    return toIntegrationClientView((await this.find(name, by)).client);
   }
 
   /** A new secret; the old one stops working at once. Also reinstates a revoked client. */
-  rotateSecret(name: string, by: IntegrationClientsActor): IssuedIntegrationClient {
-    const previous = this.find(name, by);
-    const now = this.now();
+  async rotateSecret(name: string, by: IntegrationClientsActor): Promise<IssuedIntegrationClient> {
     const { secret, hash } = issueSecret();
-    this.repository.setSecret(name, hash, now);
-    const disconnected = this.connections.disconnect(name);
-    this.record(by.name, 'mqtt-client.secret.rotate', name, { reinstated: previous.secretIssuedAt === null, disconnected });
-    return { client: this.get(name, by), secret };
+    const now = this.now();
+    const changed = await this.store.tx(async (tx) => {
+      const previous = (await this.find(name, by, tx)).client;
+      await this.repository.setSecret(name, hash, now, tx.exec);
+      const client: IntegrationClient = { ...previous, secretIssuedAt: now, revokedAt: null, updatedAt: now };
+      await this.record(tx, by.name, 'mqtt-client.secret.rotate', name, { reinstated: previous.secretIssuedAt === null, disconnected: this.connections.count(name) });
+      this.rememberAfterCommit(tx, { client, secretHash: hash }, true);
+      return client;
+    });
+    return { client: toIntegrationClientView(changed), secret };
   }
 
   /** The client can no longer connect; its connections are closed. Revoking a revoked client changes nothing. */
-  revokeSecret(name: string, by: IntegrationClientsActor): IntegrationClientView {
-    const client = this.find(name, by);
-    if (client.secretIssuedAt === null) return toIntegrationClientView(client);
-    this.repository.revoke(name, this.now());
-    const disconnected = this.connections.disconnect(name);
-    this.record(by.name, 'mqtt-client.secret.revoke', name, { disconnected });
-    return this.get(name, by);
+  async revokeSecret(name: string, by: IntegrationClientsActor): Promise<IntegrationClientView> {
+    const now = this.now();
+    const client = await this.store.tx(async (tx) => {
+      const current = (await this.find(name, by, tx)).client;
+      if (current.secretIssuedAt === null) return current;
+      await this.repository.revoke(name, now, tx.exec);
+      const revoked: IntegrationClient = { ...current, secretIssuedAt: null, revokedAt: now, updatedAt: now };
+      await this.record(tx, by.name, 'mqtt-client.secret.revoke', name, { disconnected: this.connections.count(name) });
+      this.rememberAfterCommit(tx, { client: revoked, secretHash: null }, true);
+      return revoked;
+    });
+    return toIntegrationClientView(client);
   }
 
   /** Changes the scope or description; a scope change disconnects the client so it subscribes again within the new one. */
-  update(name: string, body: unknown, by: IntegrationClientsActor): IntegrationClientView {
+  async update(name: string, body: unknown, by: IntegrationClientsActor): Promise<IntegrationClientView> {
     const change = parseIntegrationClientChange(body, this.catalogue.current());
-    const client = this.find(name, by);
-    const updated: IntegrationClient = {
-      ...client,
-      scope: { domains: change.domains ?? client.scope.domains, towns: change.towns ?? client.scope.towns },
-      description: change.description ?? client.description,
-      updatedAt: this.now(),
-    };
-    assertScopeWithin(by, updated.scope, `MQTT client ${name}`);
-    this.repository.update(updated);
     const scopeChanged = change.domains !== undefined || change.towns !== undefined;
-    const disconnected = scopeChanged ? this.connections.disconnect(name) : 0;
-    this.record(by.name, 'mqtt-client.update', name, {
-      before: { domains: client.scope.domains, towns: client.scope.towns, description: client.description },
-      after: { domains: updated.scope.domains, towns: updated.scope.towns, description: updated.description },
-      disconnected,
+    const updated = await this.store.tx(async (tx) => {
+      const { client, secretHash } = await this.find(name, by, tx);
+      const next: IntegrationClient = {
+        ...client,
+        scope: { domains: change.domains ?? client.scope.domains, towns: change.towns ?? client.scope.towns },
+        description: change.description ?? client.description,
+        updatedAt: this.now(),
+      };
+      assertScopeWithin(by, next.scope, `MQTT client ${name}`);
+      await this.repository.update(next, tx.exec);
+      await this.record(tx, by.name, 'mqtt-client.update', name, {
+        before: { domains: client.scope.domains, towns: client.scope.towns, description: client.description },
+        after: { domains: next.scope.domains, towns: next.scope.towns, description: next.description },
+        disconnected: scopeChanged ? this.connections.count(name) : 0,
+      });
+      this.rememberAfterCommit(tx, { client: next, secretHash }, scopeChanged);
+      return next;
     });
     return toIntegrationClientView(updated);
   }
 
   /** The client, if `by` may manage it (404 when unknown, 403 when its scope reaches beyond by's). */
-  private find(name: string, by: IntegrationClientsActor): IntegrationClient {
-    const found = this.repository.find(name);
+  private async find(name: string, by: IntegrationClientsActor, tx?: Tx): Promise<IntegrationCredential> {
+    // A change reads the client in its transaction after this lock: two admins revoking at once record one revocation.
+    if (tx !== undefined) await tx.lock(`mqtt-client:${name}`);
+    const found = await this.repository.find(name, tx?.exec);
     if (found === undefined) throw new IntegrationClientNotFoundError(name);
     assertScopeWithin(by, found.client.scope, `MQTT client ${name}`);
-    return found.client;
+    return found;
   }
 
-  private record(actor: string, action: string, name: string, detail: Record<string, unknown>): void {
-    this.audit.record({ actor, action, targetType: TARGET_TYPE, targetId: name, detail });
+  /** Memory first, then the connections: a client that reconnects at once meets the new secret or scope. */
+  private rememberAfterCommit(tx: Tx, credential: IntegrationCredential, disconnect = false): void {
+    tx.afterCommit(() => {
+      this.credentials.remember(credential);
+      if (disconnect) this.connections.disconnect(credential.client.name);
+    });
+  }
+
+  private async record(tx: Tx, actor: string, action: string, name: string, detail: Record<string, unknown>): Promise<void> {
+    await this.audit.record({ actor, action, targetType: TARGET_TYPE, targetId: name, detail }, tx.exec);
   }
 }

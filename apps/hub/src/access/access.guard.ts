@@ -20,7 +20,7 @@ export class AccessGuard implements CanActivate {
     private readonly resolver: PrincipalResolver,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];
     const request = context.switchToHttp().getRequest<Request>();
@@ -28,7 +28,7 @@ export class AccessGuard implements CanActivate {
     const refusal = csrfRefusal(request.method, request.headers.authorization !== undefined, request.headers['content-type']);
     if (refusal !== null) throw new HttpException(refusal, HttpStatus.UNSUPPORTED_MEDIA_TYPE);
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets) === true) return true;
-    const authentication = this.resolver.resolve({ authorization: request.headers.authorization, cookie: request.headers.cookie });
+    const authentication = await this.resolver.resolve({ authorization: request.headers.authorization, cookie: request.headers.cookie });
     if (authentication === null) throw new UnauthorizedException('log in, or send an API key as "Authorization: Bearer <key>"');
     const { principal } = authentication;
     const needed = this.reflector.getAllAndOverride<Role>(REQUIRED_ROLE, targets) ?? (SAFE_METHODS.has(request.method) ? 'viewer' : 'admin');

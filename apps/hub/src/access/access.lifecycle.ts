@@ -31,12 +31,17 @@ export class AccessLifecycle implements OnApplicationBootstrap {
         passwordFile: created.passwordFile ?? undefined,
       });
     }
-    this.sweep();
+    await this.sweep();
   }
 
   @Interval(10 * 60_000)
-  sweep(): void {
-    const removed = this.sessions.prune();
-    if (removed > 0) this.logger.debug?.({ msg: 'Ended sessions removed', removed });
+  async sweep(): Promise<void> {
+    try {
+      const removed = await this.sessions.prune();
+      if (removed > 0) this.logger.debug?.({ msg: 'Ended sessions removed', removed });
+    } catch (error) {
+      // The next sweep tries again; ended sessions are refused meanwhile, so nothing depends on this one.
+      this.logger.error({ msg: 'Removing ended sessions failed', error });
+    }
   }
 }

@@ -22,12 +22,12 @@ export function accessProviders(config: HubConfig): Provider[] {
   return [
     { provide: OperatorPreferencesRepository, useFactory: (store: Store) => new OperatorPreferencesRepository(store), inject: [Store] },
     { provide: AuditLogRepository, useFactory: (sqlite: SqliteDatabase) => new AuditLogRepository(sqlite), inject: db },
-    { provide: OperatorRepository, useFactory: (sqlite: SqliteDatabase) => new OperatorRepository(sqlite), inject: db },
-    { provide: ApiKeyRepository, useFactory: (sqlite: SqliteDatabase) => new ApiKeyRepository(sqlite), inject: db },
+    { provide: OperatorRepository, useFactory: (store: Store) => new OperatorRepository(store), inject: [Store] },
+    { provide: ApiKeyRepository, useFactory: (store: Store) => new ApiKeyRepository(store), inject: [Store] },
     {
       provide: OperatorSessions,
-      useFactory: (sqlite: SqliteDatabase) => new OperatorSessions(new SessionRepository(sqlite), { idleMs: config.operators.sessionIdleMs, maxAgeMs: config.operators.sessionMaxAgeMs }),
-      inject: db,
+      useFactory: (store: Store) => new OperatorSessions(new SessionRepository(store), { idleMs: config.operators.sessionIdleMs, maxAgeMs: config.operators.sessionMaxAgeMs }),
+      inject: [Store],
     },
     { provide: PasswordHasher, useValue: new PasswordHasher() },
     { provide: LoginThrottle, useValue: new LoginThrottle() },
@@ -53,20 +53,20 @@ export function accessProviders(config: HubConfig): Provider[] {
     },
     {
       provide: LoginService,
-      useFactory: (operators: OperatorRepository, sessions: OperatorSessions, hasher: PasswordHasher, throttle: LoginThrottle, audit: AuditLogRepository, stats: LoginStats) =>
-        new LoginService(operators, sessions, hasher, throttle, audit, stats, new Logger(LoginService.name)),
-      inject: [OperatorRepository, OperatorSessions, PasswordHasher, LoginThrottle, AuditLogRepository, LoginStats],
+      useFactory: (store: Store, operators: OperatorRepository, sessions: OperatorSessions, hasher: PasswordHasher, throttle: LoginThrottle, audit: AuditLogRepository, stats: LoginStats) =>
+        new LoginService(store, operators, sessions, hasher, throttle, audit, stats, new Logger(LoginService.name)),
+      inject: [Store, OperatorRepository, OperatorSessions, PasswordHasher, LoginThrottle, AuditLogRepository, LoginStats],
     },
     {
       provide: OperatorsService,
-      useFactory: (operators: OperatorRepository, sessions: OperatorSessions, hasher: PasswordHasher, audit: AuditLogRepository, throttle: LoginThrottle, catalogue: LiveCatalogue) =>
-        new OperatorsService(operators, sessions, hasher, audit, catalogue, throttle, new InitialAdminPasswordFile(config.dataDir), new Logger(OperatorsService.name)),
-      inject: [OperatorRepository, OperatorSessions, PasswordHasher, AuditLogRepository, LoginThrottle, LiveCatalogue],
+      useFactory: (store: Store, operators: OperatorRepository, sessions: OperatorSessions, hasher: PasswordHasher, audit: AuditLogRepository, throttle: LoginThrottle, catalogue: LiveCatalogue) =>
+        new OperatorsService(store, operators, sessions, hasher, audit, catalogue, throttle, new InitialAdminPasswordFile(config.dataDir), new Logger(OperatorsService.name)),
+      inject: [Store, OperatorRepository, OperatorSessions, PasswordHasher, AuditLogRepository, LoginThrottle, LiveCatalogue],
     },
     {
       provide: ApiKeysService,
-      useFactory: (keys: ApiKeyRepository, audit: AuditLogRepository, catalogue: LiveCatalogue) => new ApiKeysService(keys, audit, catalogue, new Logger(ApiKeysService.name)),
-      inject: [ApiKeyRepository, AuditLogRepository, LiveCatalogue],
+      useFactory: (store: Store, keys: ApiKeyRepository, audit: AuditLogRepository, catalogue: LiveCatalogue) => new ApiKeysService(store, keys, audit, catalogue, new Logger(ApiKeysService.name)),
+      inject: [Store, ApiKeyRepository, AuditLogRepository, LiveCatalogue],
     },
     {
       provide: PrincipalResolver,

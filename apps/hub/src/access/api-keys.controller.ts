@@ -17,14 +17,14 @@ export class ApiKeysController {
   @ApiBody({ type: NewApiKeyDto })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
   @ApiConflictResponse({ description: 'The name is taken (revoked keys keep theirs)' })
-  create(@Body() body: unknown, @CurrentPrincipal() principal: Principal): CreatedApiKey {
+  create(@Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<CreatedApiKey> {
     return this.keys.create(body, principal);
   }
 
   @Get()
   @ApiOperation({ summary: 'API keys (prefix only), active first, with when each was last used' })
   @ApiOkResponse({ type: [ApiKeyDto] })
-  list(@CurrentPrincipal() principal: Principal): ApiKeyView[] {
+  list(@CurrentPrincipal() principal: Principal): Promise<ApiKeyView[]> {
     return this.keys.list(principal);
   }
 
@@ -34,8 +34,8 @@ export class ApiKeysController {
   @ApiNoContentResponse()
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'Revoked already' })
-  revoke(@Param('id') id: string, @CurrentPrincipal() principal: Principal): void {
+  async revoke(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
     if (!/^\d{1,15}$/.test(id) || Number(id) < 1) throw badPathParam('id', id, 'an API key id (a whole number from 1)');
-    this.keys.revoke(Number(id), principal);
+    await this.keys.revoke(Number(id), principal);
   }
 }

@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { type Principal, isCountyWide, AccessDeniedError } from '@hub/access';
 import type { AuditPage } from '@hub/api-types';
-import { AuditLogRepository } from '@hub/store';
+import { AuditLogRepository, Store } from '@hub/store';
 import { CURSOR, LIMIT, PLAIN, TIME } from '../http/query-pipes';
 import { CurrentPrincipal, RequiresRole } from './access.decorators';
 import { AuditPageDto } from './access.dto';
@@ -11,7 +11,10 @@ import { AuditPageDto } from './access.dto';
 @RequiresRole('admin')
 @Controller('api/audit')
 export class AuditController {
-  constructor(private readonly audit: AuditLogRepository) {}
+  constructor(
+    private readonly audit: AuditLogRepository,
+    private readonly store: Store,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'The audit log, newest first: every change made through the API and every login, with who and when. County-wide admins only.' })
@@ -24,7 +27,7 @@ export class AuditController {
   @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 100' })
   @ApiQuery({ name: 'before', required: false, description: 'Only ids below this (the next page cursor)' })
   @ApiOkResponse({ type: AuditPageDto })
-  list(
+  async list(
     @CurrentPrincipal() principal: Principal,
     @Query('actor', PLAIN) actor?: string,
     @Query('action', PLAIN) action?: string,
@@ -34,10 +37,10 @@ export class AuditController {
     @Query('to', TIME) to?: number,
     @Query('limit', LIMIT) limit = 100,
     @Query('before', CURSOR) beforeId?: number,
-  ): AuditPage {
+  ): Promise<AuditPage> {
     // Entries span the county (logins, other towns' alerts): a town or department admin sees their own in the histories.
     if (!isCountyWide(principal.scope)) throw new AccessDeniedError('The audit log is for county-wide admins');
-    const items = this.audit.list({ actor, action, targetType, targetId, from, to, beforeId, limit });
+    const items = await this.audit.list({ actor, action, targetType, targetId, from, to, beforeId, limit }, this.store.db);
     return {
       items: items.map((entry) => ({ ...entry, at: new Date(entry.at).toISOString() })),
       nextBefore: items.length === limit ? items[items.length - 1].id : null,

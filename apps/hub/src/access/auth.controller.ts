@@ -48,8 +48,8 @@ export class AuthController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Log out: ends the session and clears the cookie (also when the session had already ended)' })
   @ApiNoContentResponse()
-  logout(@Req() request: Request, @Res({ passthrough: true }) response: Response): void {
-    this.logins.logout(sessionTokenOf(request.headers.cookie));
+  async logout(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<void> {
+    await this.logins.logout(sessionTokenOf(request.headers.cookie));
     response.setHeader('Set-Cookie', clearedSessionCookie(this.secure(request)));
   }
 

@@ -13,7 +13,7 @@ export class OperatorsController {
   @Get()
   @ApiOperation({ summary: 'Operators (admins; a scoped admin sees those inside their scope)' })
   @ApiOkResponse({ type: [OperatorDto] })
-  list(@CurrentPrincipal() principal: Principal): OperatorView[] {
+  list(@CurrentPrincipal() principal: Principal): Promise<OperatorView[]> {
     return this.operators.list(principal);
   }
 
@@ -21,7 +21,7 @@ export class OperatorsController {
   @ApiOperation({ summary: 'One operator' })
   @ApiOkResponse({ type: OperatorDto })
   @ApiNotFoundResponse()
-  get(@Param('username') username: string, @CurrentPrincipal() principal: Principal): OperatorView {
+  get(@Param('username') username: string, @CurrentPrincipal() principal: Principal): Promise<OperatorView> {
     return this.operators.get(username, principal);
   }
 

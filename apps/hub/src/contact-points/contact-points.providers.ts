@@ -1,8 +1,9 @@
 import { Logger, type Provider } from '@nestjs/common';
 import type { HubConfig } from '@hub/config';
 import { ContactPointSender } from '@hub/notify';
-import { OperatorRepository } from '@hub/access';
-import { AuditLogRepository, Store } from '@hub/store';
+import { SqliteOperatorLookup } from '@hub/access';
+import { AuditLogRepository, type SqliteDatabase, Store } from '@hub/store';
+import { SQLITE_DATABASE } from '../hub.tokens';
 import { StoredMessageTemplates } from '../notification-templates/stored-message-templates';
 import { ContactPointDeliveryRepository } from './contact-point-delivery.repository';
 import { ContactPointDirectory } from './contact-point.directory';
@@ -44,12 +45,13 @@ export function contactPointProviders(config: HubConfig): Provider[] {
     },
     {
       provide: PersonalNotificationsService,
-      useFactory: async (store: Store, operators: OperatorRepository, audit: AuditLogRepository) => {
-        const personal = new PersonalNotificationsService(store, new PersonalNotificationsRepository(store), operators, audit);
+      // Operators are read synchronously there (the router's personalRecipients): see SqliteOperatorLookup.
+      useFactory: async (store: Store, db: SqliteDatabase, audit: AuditLogRepository) => {
+        const personal = new PersonalNotificationsService(store, new PersonalNotificationsRepository(store), new SqliteOperatorLookup(db), audit);
         await personal.load();
         return personal;
       },
-      inject: [Store, OperatorRepository, AuditLogRepository],
+      inject: [Store, SQLITE_DATABASE, AuditLogRepository],
     },
     ContactPointsNotifier,
   ];

@@ -1,4 +1,4 @@
-import { AccessDeniedError, describeScope, type OperatorRepository, type Principal, scopeCovers, type AccessScope } from '@hub/access';
+import { AccessDeniedError, describeScope, type OperatorLookup, type Principal, scopeCovers, type AccessScope } from '@hub/access';
 import { namedRoutes, type NamedRouteReach, type NotificationPolicyTree, PERSONAL_CHANNELS, type PersonalChannel, type PersonalRecipient, personalDestination } from '@hub/alerts';
 import type { PersonalNotificationsView, RouteSubscription, SubscribableRouteView } from '@hub/api-types';
 import { areasOverlap, type DomainIssue, InvalidInputError, JsonInputReader, describe } from '@hub/common';
@@ -25,7 +25,7 @@ export class PersonalNotificationsService {
   constructor(
     private readonly store: Store,
     private readonly repository: PersonalNotificationsRepository,
-    private readonly operators: Pick<OperatorRepository, 'get'>,
+    private readonly operators: OperatorLookup,
     private readonly audit: Pick<AuditLogRepository, 'record'>,
     private readonly now: () => number = Date.now,
   ) {}

@@ -3,7 +3,7 @@ import { Logger, Provider } from '@nestjs/common';
 import { type DeviceAreaLookup, UsernameRoutedPolicy } from '@hub/access';
 import type { HubConfig } from '@hub/config';
 import { DeviceAccessPolicy, DeviceImportService, DeviceRegistryService, DeviceQueryService, RegistryDeviceRepository, DevicePresence, DeviceStateRepository } from '@hub/devices';
-import { IntegrationAccessPolicy, IntegrationClientRepository } from '@hub/integrations';
+import { IntegrationAccessPolicy, IntegrationCredentialCache } from '@hub/integrations';
 import { AuditLogRepository, SqliteDatabase } from '@hub/store';
 import { DEVICE_AREA_LOOKUP, MQTT_ACCESS_POLICY, SQLITE_DATABASE } from '../hub.tokens';
 import { DeviceQueriesController } from './device-queries.controller';
@@ -40,9 +40,9 @@ export function deviceProviders(config: HubConfig): Provider[] {
     {
       // Devices by the registry; usernames with a dot are integration clients, whose towns come from the registry too.
       provide: MQTT_ACCESS_POLICY,
-      useFactory: (registry: DeviceRegistryService, integrations: IntegrationClientRepository) =>
+      useFactory: (registry: DeviceRegistryService, integrations: IntegrationCredentialCache) =>
         new UsernameRoutedPolicy(new DeviceAccessPolicy(registry, config.devices.admission), new IntegrationAccessPolicy(integrations, (deviceId) => registry.areaOf(deviceId), registry.catalogue)),
-      inject: [DeviceRegistryService, IntegrationClientRepository],
+      inject: [DeviceRegistryService, IntegrationCredentialCache],
     },
     DeviceMetrics,
   ];

@@ -3,16 +3,23 @@ import { UsernameRoutedPolicy } from '@hub/access';
 import { describeMqttAccessPolicyContract } from '@hub/access/testing';
 import { DeviceAccessPolicy } from '@hub/devices';
 import { ADMIN, RegistryFixture } from '@hub/devices/testing';
-import { IntegrationAccessPolicy, IntegrationClientRepository, IntegrationClientsService } from '@hub/integrations';
+import { IntegrationAccessPolicy, IntegrationClientRepository, IntegrationCredentialCache, issueSecret } from '@hub/integrations';
+import { Store } from '@hub/store';
 
 // The policy the broker asks, wired as device.providers.ts wires it, on one registry database.
 describeMqttAccessPolicyContract('UsernameRoutedPolicy (devices registered, integration clients)', () => {
   const fixture = new RegistryFixture();
   const device = fixture.registry.provision(ADMIN, { deviceId: 'w-1', domain: 'water', town: 'Ashford', site: null });
   fixture.registry.provision(ADMIN, { deviceId: 'w-brook', domain: 'water', town: 'Brook', site: null });
-  const integrations = new IntegrationClientRepository(fixture.db);
-  const clients = new IntegrationClientsService(integrations, fixture.audit, MetricCatalogue.BUILT_IN, { disconnect: () => 0 }, () => fixture.time);
-  const scada = clients.create({ name: 'ashford.scada', domains: ['water'], towns: ['Ashford'] }, { name: 'ada', scope: { towns: [], domains: [] } });
+  // The broker reads integration clients from this cache (filled by IntegrationClientsService after each commit); the
+  // harness is built synchronously, so the client is put there directly.
+  const integrations = new IntegrationCredentialCache(new IntegrationClientRepository(Store.sqlite(fixture.db)));
+  const scada = issueSecret();
+  const at = fixture.time;
+  integrations.remember({
+    client: { name: 'ashford.scada', scope: { domains: ['water'], towns: ['Ashford'] }, description: '', createdAt: at, createdBy: 'ada', updatedAt: at, secretIssuedAt: at, revokedAt: null },
+    secretHash: scada.hash,
+  });
   const policy = new UsernameRoutedPolicy(
     new DeviceAccessPolicy(fixture.registry, 'registered'),
     new IntegrationAccessPolicy(integrations, (deviceId) => fixture.registry.townOf(deviceId), MetricCatalogue.BUILT_IN),

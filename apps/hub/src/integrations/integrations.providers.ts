@@ -1,24 +1,36 @@
 import { LiveCatalogue } from '@hub/catalogue';
 import type { Provider } from '@nestjs/common';
 import { MqttBroker } from '@hub/broker';
-import { IntegrationClientRepository, IntegrationClientsService } from '@hub/integrations';
-import { AuditLogRepository, type SqliteDatabase } from '@hub/store';
-import { SQLITE_DATABASE } from '../hub.tokens';
+import type { MqttPrincipal } from '@hub/access';
+import { IntegrationClientRepository, IntegrationClientsService, IntegrationCredentialCache } from '@hub/integrations';
+import { AuditLogRepository, Store } from '@hub/store';
 import { MqttClientsController } from './mqtt-clients.controller';
 
 export const INTEGRATION_CONTROLLERS = [MqttClientsController];
 
 /** MQTT clients of other systems (SCADA, dashboards): their credentials, and ending their sessions when changed. */
 export function integrationProviders(): Provider[] {
+  const ofClient = (name: string) => (principal: MqttPrincipal) => principal.kind === 'integration' && principal.name === name;
   return [
-    { provide: IntegrationClientRepository, useFactory: (db: SqliteDatabase) => new IntegrationClientRepository(db), inject: [SQLITE_DATABASE] },
+    { provide: IntegrationClientRepository, useFactory: (store: Store) => new IntegrationClientRepository(store), inject: [Store] },
+    {
+      // Read whole before the broker starts: a CONNECT is answered from memory (device.providers.ts).
+      provide: IntegrationCredentialCache,
+      useFactory: async (repository: IntegrationClientRepository) => {
+        const cache = new IntegrationCredentialCache(repository);
+        await cache.load();
+        return cache;
+      },
+      inject: [IntegrationClientRepository],
+    },
     {
       provide: IntegrationClientsService,
-      useFactory: (clients: IntegrationClientRepository, audit: AuditLogRepository, broker: MqttBroker, catalogue: LiveCatalogue) =>
-        new IntegrationClientsService(clients, audit, catalogue, {
-          disconnect: (name) => broker.closeConnections((principal) => principal.kind === 'integration' && principal.name === name),
+      useFactory: (store: Store, clients: IntegrationClientRepository, credentials: IntegrationCredentialCache, audit: AuditLogRepository, broker: MqttBroker, catalogue: LiveCatalogue) =>
+        new IntegrationClientsService(store, clients, credentials, audit, catalogue, {
+          count: (name) => broker.countConnections(ofClient(name)),
+          disconnect: (name) => broker.closeConnections(ofClient(name)),
         }),
-      inject: [IntegrationClientRepository, AuditLogRepository, MqttBroker, LiveCatalogue],
+      inject: [Store, IntegrationClientRepository, IntegrationCredentialCache, AuditLogRepository, MqttBroker, LiveCatalogue],
     },
   ];
 }

@@ -19,14 +19,14 @@ export class MqttClientsController {
   @ApiCreatedResponse({ type: IssuedMqttClientDto })
   @ApiBadRequestResponse()
   @ApiConflictResponse({ description: 'The name is taken' })
-  create(@Body() body: unknown, @CurrentPrincipal() principal: Principal): IssuedIntegrationClient {
+  create(@Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<IssuedIntegrationClient> {
     return this.clients.create(body, principal);
   }
 
   @Get()
   @ApiOperation({ summary: 'Every MQTT client within your scope, by name (never their secrets)' })
   @ApiOkResponse({ type: [MqttClientDto] })
-  list(@CurrentPrincipal() principal: Principal): IntegrationClientView[] {
+  list(@CurrentPrincipal() principal: Principal): Promise<IntegrationClientView[]> {
     return this.clients.list(principal);
   }
 
@@ -34,7 +34,7 @@ export class MqttClientsController {
   @ApiOperation({ summary: 'One MQTT client' })
   @ApiOkResponse({ type: MqttClientDto })
   @ApiNotFoundResponse()
-  get(@Param('name') name: string, @CurrentPrincipal() principal: Principal): IntegrationClientView {
+  get(@Param('name') name: string, @CurrentPrincipal() principal: Principal): Promise<IntegrationClientView> {
     return this.clients.get(clientName(name), principal);
   }
 
@@ -43,7 +43,7 @@ export class MqttClientsController {
   @ApiBody({ type: MqttClientChangeDto })
   @ApiOkResponse({ type: MqttClientDto })
   @ApiNotFoundResponse()
-  update(@Param('name') name: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal): IntegrationClientView {
+  update(@Param('name') name: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<IntegrationClientView> {
     return this.clients.update(clientName(name), body, principal);
   }
 
@@ -51,7 +51,7 @@ export class MqttClientsController {
   @ApiOperation({ summary: 'Issue a new secret (shown once): the old one stops working and connected sessions are closed. Also reinstates a revoked client.' })
   @ApiCreatedResponse({ type: IssuedMqttClientDto })
   @ApiNotFoundResponse()
-  rotate(@Param('name') name: string, @CurrentPrincipal() principal: Principal): IssuedIntegrationClient {
+  rotate(@Param('name') name: string, @CurrentPrincipal() principal: Principal): Promise<IssuedIntegrationClient> {
     return this.clients.rotateSecret(clientName(name), principal);
   }
 
@@ -59,7 +59,7 @@ export class MqttClientsController {
   @ApiOperation({ summary: 'Revoke its secret: it can no longer connect, and connected sessions are closed' })
   @ApiOkResponse({ type: MqttClientDto })
   @ApiNotFoundResponse()
-  revoke(@Param('name') name: string, @CurrentPrincipal() principal: Principal): IntegrationClientView {
+  revoke(@Param('name') name: string, @CurrentPrincipal() principal: Principal): Promise<IntegrationClientView> {
     return this.clients.revokeSecret(clientName(name), principal);
   }
 }

@@ -2,7 +2,8 @@ import { Controller, MessageEvent, Req, Sse } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
-import { PrincipalResolver } from '@hub/access';
+import { type Principal, PrincipalResolver } from '@hub/access';
+import { CurrentPrincipal } from '../access/access.decorators';
 import { LiveEventsService } from './live-events.service';
 
 @ApiTags('live')
@@ -21,8 +22,8 @@ export class LiveEventsController {
       'An EventSource reconnects by itself; reload lists on every hello, as changes made while disconnected are not replayed. The stream ends within seconds once the session ends, the operator is disabled or the key revoked.',
   })
   @ApiProduces('text/event-stream')
-  events(@Req() request: Request): Observable<MessageEvent> {
+  events(@Req() request: Request, @CurrentPrincipal() principal: Principal): Observable<MessageEvent> {
     const credentials = { authorization: request.headers.authorization, cookie: request.headers.cookie };
-    return this.live.stream(() => this.resolver.resolve(credentials, { touch: false })?.principal ?? null);
+    return this.live.stream(principal, async () => (await this.resolver.resolve(credentials, { touch: false }))?.principal ?? null);
   }
 }

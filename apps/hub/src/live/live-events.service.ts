@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, MessageEvent } from '@nestjs/common';
-import { concat, defer, EMPTY, filter, from, interval, map, merge, mergeMap, Observable, of, share, Subject, takeUntil } from 'rxjs';
+import { catchError, concat, defer, EMPTY, exhaustMap, filter, from, interval, map, merge, mergeMap, Observable, of, share, Subject, takeUntil } from 'rxjs';
 import { AlertEngine, toAlertEventView, toAlertView } from '@hub/alerts';
 import { Principal, ScopedThing, scopeCovers, type DeviceAreaLookup } from '@hub/access';
 import { placeOfPath } from '@hub/common';
@@ -77,13 +77,28 @@ export class LiveEventsService implements BeforeApplicationShutdown {
     }).pipe(share());
   }
 
-  /** The stream for one listener; `listener()` says who they are now (null: no longer allowed to listen). */
-  stream(listener: () => Principal | null): Observable<MessageEvent> {
+  /**
+   * The stream for one listener, who is `initial` (as the request was authenticated); `listener()` says who they are
+   * now (null: no longer allowed to listen).
+   */
+  stream(initial: Principal, listener: () => Promise<Principal | null>): Observable<MessageEvent> {
     const hello = of<MessageEvent>({ type: 'hello', retry: RECONNECT_MS, data: { serverTime: Date.now() } });
     // During shutdown a (re)connecting client gets its hello and an ended stream: nothing may hold the HTTP server open.
     if (this.closed) return hello;
-    let principal = listener();
-    const revoked = interval(RECHECK_MS).pipe(filter(() => (principal = listener()) === null));
+    let principal: Principal | null = initial;
+    const revoked = interval(RECHECK_MS).pipe(
+      // A check still running when the next one is due (a slow database) is not doubled up: the tick is skipped.
+      exhaustMap(() =>
+        from(listener()).pipe(
+          catchError((error: unknown) => {
+            // Unknown is not allowed: the stream ends, and the EventSource's reconnection is authenticated afresh.
+            this.logger.warn({ msg: 'Re-checking a live listener failed; their stream ends', error });
+            return of(null);
+          }),
+        ),
+      ),
+      filter((now) => (principal = now) === null),
+    );
     const visible = (scoped: ScopedMessage): boolean => principal !== null && scopeCovers(principal.scope, scoped.about);
     const changes = merge(this.deviceEvents, this.alertEvents).pipe(
       filter(visible),

@@ -1,73 +1,79 @@
 import type { Domain } from '@hub/contract';
-import type { SqliteDatabase } from '@hub/store';
+import type { ApiKeysTable, Executor, Store } from '@hub/store';
+import type { Selectable } from 'kysely';
 import type { Role } from '../access-scope';
 import { ApiKey } from './api-key';
 
-interface Row {
-  id: number;
-  name: string;
-  description: string;
-  key_hash: string;
-  key_prefix: string;
-  role: Role;
-  towns: string;
-  domains: string;
-  created_at: number;
-  created_by: string;
-  revoked_at: number | null;
-  last_used_at: number | null;
-}
-
-/** API keys in the embedded database (table `api_keys`). Revoked keys are kept: the audit log refers to them. */
+/** API keys in the hub's database (table `api_keys`). Revoked keys are kept: the audit log refers to them. */
 export class ApiKeyRepository {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly store: Store) {}
 
-  insert(key: Omit<ApiKey, 'id'>, keyHash: string): ApiKey {
-    const result = this.db
-      .prepare(
-        `INSERT INTO api_keys (name, description, key_hash, key_prefix, role, towns, domains, created_at, created_by, revoked_at, last_used_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)`,
-      )
-      .run(key.name, key.description, keyHash, key.prefix, key.role, JSON.stringify(key.scope.towns), JSON.stringify(key.scope.domains), key.createdAt, key.createdBy);
-    return { ...key, id: Number(result.lastInsertRowid) };
+  async insert(key: Omit<ApiKey, 'id'>, keyHash: string, exec: Executor = this.store.db): Promise<ApiKey> {
+    const { id } = await exec
+      .insertInto('api_keys')
+      .values({
+        name: key.name,
+        description: key.description,
+        key_hash: keyHash,
+        key_prefix: key.prefix,
+        role: key.role,
+        towns: JSON.stringify(key.scope.towns),
+        domains: JSON.stringify(key.scope.domains),
+        created_at: key.createdAt,
+        created_by: key.createdBy,
+        revoked_at: null,
+        last_used_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { ...key, id };
   }
 
-  list(): ApiKey[] {
-    return (this.db.prepare('SELECT * FROM api_keys ORDER BY revoked_at IS NOT NULL, name').all() as Row[]).map(toApiKey);
+  /** Active keys first, then by name. */
+  async list(exec: Executor = this.store.db): Promise<ApiKey[]> {
+    const rows = await exec
+      .selectFrom('api_keys')
+      .selectAll()
+      .orderBy((eb) => eb('revoked_at', 'is not', null))
+      .orderBy('name')
+      .execute();
+    return rows.map(toApiKey);
   }
 
-  get(id: number): ApiKey | undefined {
-    const row = this.db.prepare('SELECT * FROM api_keys WHERE id = ?').get(id) as Row | undefined;
+  async get(id: number, exec: Executor = this.store.db): Promise<ApiKey | undefined> {
+    const row = await exec.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
     return row === undefined ? undefined : toApiKey(row);
   }
 
-  byName(name: string): ApiKey | undefined {
-    const row = this.db.prepare('SELECT * FROM api_keys WHERE name = ?').get(name) as Row | undefined;
+  async byName(name: string, exec: Executor = this.store.db): Promise<ApiKey | undefined> {
+    const row = await exec.selectFrom('api_keys').selectAll().where('name', '=', name).executeTakeFirst();
     return row === undefined ? undefined : toApiKey(row);
   }
 
   /** The key with this hash unless revoked. */
-  findActive(keyHash: string): ApiKey | undefined {
-    const row = this.db.prepare('SELECT * FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL').get(keyHash) as Row | undefined;
+  async findActive(keyHash: string, exec: Executor = this.store.db): Promise<ApiKey | undefined> {
+    const row = await exec.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).where('revoked_at', 'is', null).executeTakeFirst();
     return row === undefined ? undefined : toApiKey(row);
   }
 
-  revoke(id: number, at: number): boolean {
-    return this.db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id).changes === 1;
+  /** False when it was revoked already (or is unknown): of two revocations at once, one wins. */
+  async revoke(id: number, at: number, exec: Executor = this.store.db): Promise<boolean> {
+    const result = await exec.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
-  touch(id: number, at: number): void {
-    this.db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?').run(at, id);
+  async touch(id: number, at: number, exec: Executor = this.store.db): Promise<void> {
+    await exec.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', id).execute();
   }
 }
 
-function toApiKey(row: Row): ApiKey {
+function toApiKey(row: Selectable<ApiKeysTable>): ApiKey {
   return {
     id: row.id,
     name: row.name,
     description: row.description,
     prefix: row.key_prefix,
-    role: row.role,
+    role: row.role as Role,
     scope: { towns: JSON.parse(row.towns) as string[], domains: JSON.parse(row.domains) as Domain[] },
     createdAt: row.created_at,
     createdBy: row.created_by,

@@ -1,91 +1,77 @@
 import type { Domain } from '@hub/contract';
-import type { SqliteDatabase } from '@hub/store';
+import type { Executor, OperatorsTable, Store } from '@hub/store';
+import type { Selectable } from 'kysely';
 import type { Role } from '../access-scope';
 import { StoredOperator } from './operator';
 
-interface OperatorRow {
-  username: string;
-  password_hash: string;
-  role: Role;
-  towns: string;
-  domains: string;
-  disabled: number;
-  created_at: number;
-  created_by: string;
-  updated_at: number;
-}
-
 export type OperatorChange = Partial<Pick<StoredOperator, 'role' | 'scope' | 'disabled' | 'passwordHash'>> & { readonly updatedAt: number };
 
-/** Operators in the embedded database (table `operators`). */
+/** Operators in the hub's database (table `operators`). */
 export class OperatorRepository {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly store: Store) {}
 
-  get(username: string): StoredOperator | undefined {
-    const row = this.db.prepare('SELECT * FROM operators WHERE username = ?').get(username) as OperatorRow | undefined;
+  async get(username: string, exec: Executor = this.store.db): Promise<StoredOperator | undefined> {
+    const row = await exec.selectFrom('operators').selectAll().where('username', '=', username).executeTakeFirst();
     return row === undefined ? undefined : toOperator(row);
   }
 
-  list(): StoredOperator[] {
-    return (this.db.prepare('SELECT * FROM operators ORDER BY username').all() as OperatorRow[]).map(toOperator);
+  async list(exec: Executor = this.store.db): Promise<StoredOperator[]> {
+    return (await exec.selectFrom('operators').selectAll().orderBy('username').execute()).map(toOperator);
   }
 
-  count(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM operators').get() as { n: number }).n;
+  async count(exec: Executor = this.store.db): Promise<number> {
+    const { n } = await exec
+      .selectFrom('operators')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(n);
   }
 
   /** Enabled admins, to keep the last one from locking everybody out. */
-  enabledAdmins(): string[] {
-    return (this.db.prepare(`SELECT username FROM operators WHERE role = 'admin' AND disabled = 0 ORDER BY username`).all() as { username: string }[]).map((row) => row.username);
+  async enabledAdmins(exec: Executor = this.store.db): Promise<string[]> {
+    const rows = await exec.selectFrom('operators').select('username').where('role', '=', 'admin').where('disabled', '=', 0).orderBy('username').execute();
+    return rows.map((row) => row.username);
   }
 
-  insert(operator: StoredOperator): void {
-    this.db
-      .prepare(
-        `INSERT INTO operators (username, password_hash, role, towns, domains, disabled, created_at, created_by, updated_at)
-         VALUES (@username, @passwordHash, @role, @towns, @domains, @disabled, @createdAt, @createdBy, @updatedAt)`,
-      )
-      .run({
+  async insert(operator: StoredOperator, exec: Executor = this.store.db): Promise<void> {
+    await exec
+      .insertInto('operators')
+      .values({
         username: operator.username,
-        passwordHash: operator.passwordHash,
+        password_hash: operator.passwordHash,
         role: operator.role,
         towns: JSON.stringify(operator.scope.towns),
         domains: JSON.stringify(operator.scope.domains),
         disabled: operator.disabled ? 1 : 0,
-        createdAt: operator.createdAt,
-        createdBy: operator.createdBy,
-        updatedAt: operator.updatedAt,
-      });
+        created_at: operator.createdAt,
+        created_by: operator.createdBy,
+        updated_at: operator.updatedAt,
+      })
+      .execute();
   }
 
-  update(username: string, change: OperatorChange): void {
-    this.db
-      .prepare(
-        `UPDATE operators SET role = COALESCE(@role, role), towns = COALESCE(@towns, towns), domains = COALESCE(@domains, domains),
-           disabled = COALESCE(@disabled, disabled), password_hash = COALESCE(@passwordHash, password_hash), updated_at = @updatedAt
-         WHERE username = @username`,
-      )
-      .run({
-        username,
-        role: change.role ?? null,
-        towns: change.scope === undefined ? null : JSON.stringify(change.scope.towns),
-        domains: change.scope === undefined ? null : JSON.stringify(change.scope.domains),
-        disabled: change.disabled === undefined ? null : change.disabled ? 1 : 0,
-        passwordHash: change.passwordHash ?? null,
-        updatedAt: change.updatedAt,
-      });
-  }
-
-  transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+  /** Changes only the fields given (and updated_at). */
+  async update(username: string, change: OperatorChange, exec: Executor = this.store.db): Promise<void> {
+    await exec
+      .updateTable('operators')
+      .set({
+        updated_at: change.updatedAt,
+        ...(change.role === undefined ? {} : { role: change.role }),
+        ...(change.scope === undefined ? {} : { towns: JSON.stringify(change.scope.towns), domains: JSON.stringify(change.scope.domains) }),
+        ...(change.disabled === undefined ? {} : { disabled: change.disabled ? 1 : 0 }),
+        ...(change.passwordHash === undefined ? {} : { password_hash: change.passwordHash }),
+      })
+      .where('username', '=', username)
+      .execute();
   }
 }
 
-function toOperator(row: OperatorRow): StoredOperator {
+/** A row of `operators` as the domain object. */
+export function toOperator(row: Selectable<OperatorsTable>): StoredOperator {
   return {
     username: row.username,
     passwordHash: row.password_hash,
-    role: row.role,
+    role: row.role as Role,
     scope: { towns: JSON.parse(row.towns) as string[], domains: JSON.parse(row.domains) as Domain[] },
     disabled: row.disabled === 1,
     createdAt: row.created_at,

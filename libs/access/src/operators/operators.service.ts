@@ -2,9 +2,10 @@ import type { OperatorView } from '@hub/api-types';
 import { randomBytes } from 'node:crypto';
 import type { HubLogger } from '@hub/common';
 import type { CatalogueSource } from '@hub/contract';
+import type { Store, Tx } from '@hub/store';
 import { AccessScope, COUNTY_SCOPE, Principal } from '../access-scope';
 import { AccessConflictError, AccessDeniedError, AccessNotFoundError, TooManyAttemptsError } from '../access-errors';
-import { AuditTrail, SYSTEM_ACTOR } from '../audit-trail';
+import { AuditRecorder, SYSTEM_ACTOR } from '../audit-trail';
 import { PasswordHasher } from '../passwords/password-hasher';
 import { assertScopeWithin, scopeWithin } from '../scope-check';
 import { OperatorSessions } from '../sessions/operator-sessions';
@@ -26,10 +27,11 @@ export type { OperatorView };
  */
 export class OperatorsService {
   constructor(
+    private readonly store: Store,
     private readonly operators: OperatorRepository,
     private readonly sessions: OperatorSessions,
     private readonly hasher: PasswordHasher,
-    private readonly audit: AuditTrail,
+    private readonly audit: AuditRecorder,
     /** Scopes name domains: the ones the catalogue holds now. */
     private readonly catalogue: CatalogueSource,
     private readonly throttle: LoginThrottle,
@@ -38,36 +40,36 @@ export class OperatorsService {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  list(by: Principal): OperatorView[] {
-    return this.operators
-      .list()
-      .filter((operator) => scopeWithin(operator.scope, by.scope))
-      .map((operator) => this.view(operator));
+  async list(by: Principal): Promise<OperatorView[]> {
+    const [operators, sessions] = await Promise.all([this.operators.list(), this.sessions.countLive()]);
+    return operators.filter((operator) => scopeWithin(operator.scope, by.scope)).map((operator) => this.view(operator, sessions.get(operator.username) ?? 0));
   }
 
-  get(username: string, by: Principal): OperatorView {
-    return this.view(this.manageable(username, by));
+  async get(username: string, by: Principal): Promise<OperatorView> {
+    return this.viewWithSessions(await this.manageable(username, by));
   }
 
   async create(body: unknown, by: Principal): Promise<OperatorView> {
     const input = parseNewOperator(body, this.catalogue.current());
     assertScopeWithin(by, input.scope, `operator ${input.username}`);
-    if (this.operators.get(input.username) !== undefined) throw new AccessConflictError(`Operator ${input.username} already exists`);
+    if ((await this.operators.get(input.username)) !== undefined) throw new AccessConflictError(`Operator ${input.username} already exists`);
     const passwordHash = await this.hasher.hash(input.password);
     const now = this.clock();
     const operator: StoredOperator = { username: input.username, passwordHash, role: input.role, scope: input.scope, disabled: false, createdAt: now, createdBy: by.name, updatedAt: now };
-    this.operators.transaction(() => {
-      // Checked again after the (slow) hash: two admins creating the same name at once get one operator and a 409.
-      if (this.operators.get(input.username) !== undefined) throw new AccessConflictError(`Operator ${input.username} already exists`);
-      this.operators.insert(operator);
-      this.audit.record({ actor: by.name, action: 'operator.create', targetType: 'operator', targetId: operator.username, detail: { role: operator.role, ...operator.scope } });
+    await this.store.tx(async (tx) => {
+      // Checked again after the (slow) hash, under the lock: two admins creating the same name at once get one
+      // operator and a 409 (the primary key would refuse the second too, but as a 500).
+      await lockOperators(tx);
+      if ((await this.operators.get(input.username, tx.exec)) !== undefined) throw new AccessConflictError(`Operator ${input.username} already exists`);
+      await this.operators.insert(operator, tx.exec);
+      await this.audit.record({ actor: by.name, action: 'operator.create', targetType: 'operator', targetId: operator.username, detail: { role: operator.role, ...operator.scope } }, tx.exec);
     });
     this.logger.log({ msg: 'Operator created', username: operator.username, role: operator.role, by: by.name });
-    return this.view(operator);
+    return this.view(operator, 0);
   }
 
   async update(username: string, body: unknown, by: Principal): Promise<OperatorView> {
-    const current = this.manageable(username, by);
+    const current = await this.manageable(username, by);
     const change = parseOperatorChange(body, username, this.catalogue.current());
     const scope: AccessScope = { towns: change.towns ?? current.scope.towns, domains: change.domains ?? current.scope.domains };
     assertScopeWithin(by, scope, `operator ${username}`);
@@ -76,31 +78,34 @@ export class OperatorsService {
     }
     const passwordHash = change.password === undefined ? undefined : await this.hasher.hash(change.password);
     const now = this.clock();
-    let ended = 0;
-    this.operators.transaction(() => {
-      const stored = this.operators.get(username) ?? current;
+    const { ended, updated } = await this.store.tx(async (tx) => {
+      // "The last enabled admin" is read and kept under one lock: on PostgreSQL two admins disabling each other at once
+      // would otherwise both see the other one still enabled, and leave none.
+      await lockOperators(tx);
+      const stored = (await this.operators.get(username, tx.exec)) ?? current;
       const losesAdmin = stored.role === 'admin' && !stored.disabled && (change.disabled === true || (change.role !== undefined && change.role !== 'admin'));
-      if (losesAdmin && this.operators.enabledAdmins().filter((name) => name !== username).length === 0) {
+      if (losesAdmin && (await this.operators.enabledAdmins(tx.exec)).filter((name) => name !== username).length === 0) {
         throw new AccessConflictError(`${username} is the last enabled admin: make another admin first`);
       }
-      this.operators.update(username, { role: change.role, scope: change.towns !== undefined || change.domains !== undefined ? scope : undefined, disabled: change.disabled, passwordHash, updatedAt: now });
+      await this.operators.update(username, { role: change.role, scope: change.towns !== undefined || change.domains !== undefined ? scope : undefined, disabled: change.disabled, passwordHash, updatedAt: now }, tx.exec);
       const target = { targetType: 'operator', targetId: username, actor: by.name } as const;
       const roleOrScope: Record<string, unknown> = {};
       if (change.role !== undefined && change.role !== stored.role) roleOrScope.role = { from: stored.role, to: change.role };
       if (change.towns !== undefined) roleOrScope.towns = { from: stored.scope.towns, to: change.towns };
       if (change.domains !== undefined) roleOrScope.domains = { from: stored.scope.domains, to: change.domains };
-      if (Object.keys(roleOrScope).length > 0) this.audit.record({ ...target, action: 'operator.update', detail: roleOrScope });
-      if (change.disabled !== undefined && change.disabled !== stored.disabled) this.audit.record({ ...target, action: change.disabled ? 'operator.disable' : 'operator.enable', detail: {} });
+      if (Object.keys(roleOrScope).length > 0) await this.audit.record({ ...target, action: 'operator.update', detail: roleOrScope }, tx.exec);
+      if (change.disabled !== undefined && change.disabled !== stored.disabled) await this.audit.record({ ...target, action: change.disabled ? 'operator.disable' : 'operator.enable', detail: {} }, tx.exec);
       // A disabled operator, or one whose password was reset (it may have leaked), is logged out everywhere at once.
-      if (change.disabled === true || passwordHash !== undefined) ended = this.sessions.endAllFor(username);
-      if (passwordHash !== undefined) this.audit.record({ ...target, action: 'operator.password.reset', detail: { sessionsEnded: ended } });
+      const sessionsEnded = change.disabled === true || passwordHash !== undefined ? await this.sessions.endAllFor(username, undefined, tx.exec) : 0;
+      if (passwordHash !== undefined) await this.audit.record({ ...target, action: 'operator.password.reset', detail: { sessionsEnded } }, tx.exec);
+      return { ended: sessionsEnded, updated: (await this.operators.get(username, tx.exec)) ?? current };
     });
     if (passwordHash !== undefined) {
       this.throttle.forget(`user:${username}`);
       if (username === INITIAL_ADMIN) this.initialPasswordFile.remove();
     }
     this.logger.log({ msg: 'Operator changed', username, by: by.name, fields: Object.keys(change), sessionsEnded: ended });
-    return this.view(this.operators.get(username) ?? current);
+    return this.viewWithSessions(updated);
   }
 
   /**
@@ -113,18 +118,18 @@ export class OperatorsService {
     const key = `user:${principal.name}`;
     const waitMs = this.throttle.retryAfterMs(key, this.clock());
     if (waitMs > 0) throw new TooManyAttemptsError(waitMs);
-    const operator = this.operators.get(principal.name);
+    const operator = await this.operators.get(principal.name);
     if (operator === undefined || operator.disabled) throw new AccessDeniedError('This operator no longer exists or is disabled');
     if (!(await this.hasher.verify(input.currentPassword, operator.passwordHash))) {
       this.throttle.fail(key, USERNAME_THROTTLE, this.clock());
       throw new InvalidInputError('password change', [{ field: 'currentPassword', problem: 'is not your current password' }]);
     }
     const passwordHash = await this.hasher.hash(input.newPassword);
-    let ended = 0;
-    this.operators.transaction(() => {
-      this.operators.update(principal.name, { passwordHash, updatedAt: this.clock() });
-      ended = this.sessions.endAllFor(principal.name, currentToken);
-      this.audit.record({ actor: principal.name, action: 'operator.password.change', targetType: 'operator', targetId: principal.name, detail: { otherSessionsEnded: ended } });
+    const ended = await this.store.tx(async (tx) => {
+      await this.operators.update(principal.name, { passwordHash, updatedAt: this.clock() }, tx.exec);
+      const otherSessionsEnded = await this.sessions.endAllFor(principal.name, currentToken, tx.exec);
+      await this.audit.record({ actor: principal.name, action: 'operator.password.change', targetType: 'operator', targetId: principal.name, detail: { otherSessionsEnded } }, tx.exec);
+      return otherSessionsEnded;
     });
     this.throttle.forget(key);
     if (principal.name === INITIAL_ADMIN) this.initialPasswordFile.remove();
@@ -136,7 +141,7 @@ export class OperatorsService {
    * the data directory (0600). Returns where the password is, or null when nothing was created.
    */
   async ensureInitialAdmin(configuredPassword: string | null): Promise<{ username: string; passwordFile: string | null } | null> {
-    if (this.operators.count() > 0) {
+    if ((await this.operators.count()) > 0) {
       if (configuredPassword !== null) this.logger.warn({ msg: 'HUB_ADMIN_PASSWORD is set but operators exist already: it is ignored (change passwords in the console)' });
       return null;
     }
@@ -145,28 +150,44 @@ export class OperatorsService {
     const passwordHash = await this.hasher.hash(password);
     if (configuredPassword === null) this.initialPasswordFile.write(password);
     const now = this.clock();
+    let created: boolean;
     try {
-      this.operators.transaction(() => {
-        if (this.operators.count() > 0) return;
-        this.operators.insert({ username: INITIAL_ADMIN, passwordHash, role: 'admin', scope: COUNTY_SCOPE, disabled: false, createdAt: now, createdBy: SYSTEM_ACTOR, updatedAt: now });
-        this.audit.record({ actor: SYSTEM_ACTOR, action: 'operator.create', targetType: 'operator', targetId: INITIAL_ADMIN, detail: { role: 'admin', initial: true, passwordFrom: configuredPassword === null ? 'file' : 'HUB_ADMIN_PASSWORD' } });
+      created = await this.store.tx(async (tx) => {
+        // Several nodes may start at once on one database (issue 21): one of them makes the admin.
+        await lockOperators(tx);
+        if ((await this.operators.count(tx.exec)) > 0) return false;
+        await this.operators.insert({ username: INITIAL_ADMIN, passwordHash, role: 'admin', scope: COUNTY_SCOPE, disabled: false, createdAt: now, createdBy: SYSTEM_ACTOR, updatedAt: now }, tx.exec);
+        await this.audit.record(
+          { actor: SYSTEM_ACTOR, action: 'operator.create', targetType: 'operator', targetId: INITIAL_ADMIN, detail: { role: 'admin', initial: true, passwordFrom: configuredPassword === null ? 'file' : 'HUB_ADMIN_PASSWORD' } },
+          tx.exec,
+        );
+        return true;
       });
     } catch (error) {
       if (configuredPassword === null) this.initialPasswordFile.remove();
       throw error;
     }
+    if (!created) {
+      // Another node made the admin meanwhile: this password was never stored, and its file would mislead.
+      if (configuredPassword === null) this.initialPasswordFile.remove();
+      return null;
+    }
     return { username: INITIAL_ADMIN, passwordFile: configuredPassword === null ? this.initialPasswordFile.path : null };
   }
 
   /** The operator, if `by` may manage them (404 when unknown, 403 when outside by's scope). */
-  private manageable(username: string, by: Principal): StoredOperator {
-    const operator = this.operators.get(username);
+  private async manageable(username: string, by: Principal): Promise<StoredOperator> {
+    const operator = await this.operators.get(username);
     if (operator === undefined) throw new AccessNotFoundError(`Unknown operator ${username}`);
     assertScopeWithin(by, operator.scope, `operator ${username}`);
     return operator;
   }
 
-  private view(operator: Operator): OperatorView {
+  private async viewWithSessions(operator: Operator): Promise<OperatorView> {
+    return this.view(operator, await this.sessions.countFor(operator.username));
+  }
+
+  private view(operator: Operator, sessions: number): OperatorView {
     return {
       username: operator.username,
       role: operator.role,
@@ -176,7 +197,15 @@ export class OperatorsService {
       createdAt: new Date(operator.createdAt).toISOString(),
       createdBy: operator.createdBy,
       updatedAt: new Date(operator.updatedAt).toISOString(),
-      sessions: this.sessions.countFor(operator.username),
+      sessions,
     };
   }
+}
+
+/**
+ * One lock for every read-check-write over the operators table ("already exists", "the last enabled admin", "no
+ * operator yet"): changes to operators are rare, so one key is simpler than a key per rule and costs nothing.
+ */
+function lockOperators(tx: Tx): Promise<void> {
+  return tx.lock('operators');
 }

@@ -18,9 +18,9 @@ describe('LoginService', () => {
     const result = await access.logins.login({ username: '  Dana ', password: PASSWORD }, '10.0.0.7');
     expect(result).toMatchObject({ outcome: 'ok', principal: { kind: 'operator', name: 'dana', role: 'operator', scope: { towns: [], domains: ['water'] } } });
     if (result.outcome !== 'ok') throw new Error('expected a session');
-    expect(access.sessions.resolve(result.token)?.principal.name).toBe('dana');
-    expect(access.auditTrail().slice(-1)).toEqual(['dana auth.login dana']);
-    expect(access.audit.list({ action: 'auth.login', limit: 1 })[0].detail).toEqual({ address: '10.0.0.7' });
+    expect((await access.sessions.resolve(result.token))?.principal.name).toBe('dana');
+    expect((await access.auditTrail()).slice(-1)).toEqual(['dana auth.login dana']);
+    expect((await access.auditList({ action: 'auth.login', limit: 1 }))[0].detail).toEqual({ address: '10.0.0.7' });
     expect(access.stats).toMatchObject({ ok: 1, refused: 0, throttled: 0 });
   });
 
@@ -35,14 +35,14 @@ describe('LoginService', () => {
     ];
     expect(answers).toEqual([{ outcome: 'refused' }, { outcome: 'refused' }, { outcome: 'refused' }, { outcome: 'refused' }]);
     // The audit log tells the admin why; a name that is no operator is not kept (it may be a password typed in the wrong field).
-    const failures = access.audit.list({ action: 'auth.login.fail', limit: 10 }).reverse();
+    const failures = (await access.auditList({ action: 'auth.login.fail', limit: 10 })).reverse();
     expect(failures.map((entry) => [entry.actor, entry.targetId, entry.detail.reason])).toEqual([
       ['anonymous', 'dana', 'wrong-password'],
       ['anonymous', null, 'unknown-user'],
       ['anonymous', 'sam', 'disabled'],
       ['anonymous', null, 'unknown-user'],
     ]);
-    expect(JSON.stringify(access.audit.list({ limit: 100 }))).not.toContain('nobody');
+    expect(JSON.stringify(await access.auditList({ limit: 100 }))).not.toContain('nobody');
     expect(access.stats.refused).toBe(4);
   });
 
@@ -51,7 +51,7 @@ describe('LoginService', () => {
       expect(await access.logins.login({ username: 'dana', password: `wrong guess ${attempt}` }, `10.0.0.${attempt}`)).toEqual({ outcome: 'refused' });
     }
     expect(await access.logins.login({ username: 'dana', password: PASSWORD }, '10.0.0.99')).toEqual({ outcome: 'throttled', retryAfterMs: 1000 });
-    expect(access.audit.list({ action: 'auth.login.fail', limit: 1 })[0].detail).toEqual({ address: '10.0.0.5', reason: 'wrong-password', usernameLockedForS: 1 });
+    expect((await access.auditList({ action: 'auth.login.fail', limit: 1 }))[0].detail).toEqual({ address: '10.0.0.5', reason: 'wrong-password', usernameLockedForS: 1 });
     access.now = T0 + 1000;
     expect((await access.logins.login({ username: 'dana', password: PASSWORD }, '10.0.0.99')).outcome).toBe('ok');
     // Success clears the username's count.
@@ -79,9 +79,9 @@ describe('LoginService', () => {
 
   it('stores the password at today’s cost after a login with a hash made at a lower one', async () => {
     const weak = await new PasswordHasher({ logN: 10, r: 1, p: 1 }).hash(PASSWORD);
-    access.operatorRepository.update('dana', { passwordHash: weak, updatedAt: T0 });
+    await access.operatorRepository.update('dana', { passwordHash: weak, updatedAt: T0 });
     expect((await access.logins.login({ username: 'dana', password: PASSWORD }, '10.0.0.7')).outcome).toBe('ok');
-    const stored = access.operatorRepository.get('dana')?.passwordHash ?? '';
+    const stored = (await access.operatorRepository.get('dana'))?.passwordHash ?? '';
     expect(stored).toMatch(/^scrypt\$ln=10,r=8,p=1\$/);
     expect(await access.hasher.verify(PASSWORD, stored)).toBe(true);
   });
@@ -89,10 +89,10 @@ describe('LoginService', () => {
   it('logs out: the session ends and the audit log says who', async () => {
     const result = await access.logins.login({ username: 'dana', password: PASSWORD }, '10.0.0.7');
     if (result.outcome !== 'ok') throw new Error('expected a session');
-    access.logins.logout(result.token);
-    access.logins.logout(result.token);
-    access.logins.logout(undefined);
-    expect(access.sessions.resolve(result.token)).toBeNull();
-    expect(access.auditTrail().slice(-2)).toEqual(['dana auth.login dana', 'dana auth.logout dana']);
+    await access.logins.logout(result.token);
+    await access.logins.logout(result.token);
+    await access.logins.logout(undefined);
+    expect(await access.sessions.resolve(result.token)).toBeNull();
+    expect((await access.auditTrail()).slice(-2)).toEqual(['dana auth.login dana', 'dana auth.logout dana']);
   });
 });

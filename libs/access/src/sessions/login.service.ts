@@ -1,7 +1,8 @@
 import { DomainIssue, type HubLogger } from '@hub/common';
+import type { Store } from '@hub/store';
 import type { Principal } from '../access-scope';
 import { InvalidInputError, JsonInputReader } from '../access-input';
-import { ANONYMOUS_ACTOR, AuditTrail } from '../audit-trail';
+import { ANONYMOUS_ACTOR, AuditRecorder } from '../audit-trail';
 import { USERNAME_PATTERN } from '../operators/operator';
 import { OperatorRepository } from '../operators/operator.repository';
 import { PasswordHasher } from '../passwords/password-hasher';
@@ -38,11 +39,12 @@ export class LoginService {
   private total = 0;
 
   constructor(
+    private readonly store: Store,
     private readonly operators: OperatorRepository,
     private readonly sessions: OperatorSessions,
     private readonly hasher: PasswordHasher,
     private readonly throttle: LoginThrottle,
-    private readonly audit: AuditTrail,
+    private readonly audit: AuditRecorder,
     readonly stats: LoginStats,
     private readonly logger: HubLogger,
     private readonly clock: () => number = Date.now,
@@ -61,18 +63,21 @@ export class LoginService {
     }
     this.begin(userKey, addressKey);
     try {
-      const operator = USERNAME_PATTERN.test(username) ? this.operators.get(username) : undefined;
+      const operator = USERNAME_PATTERN.test(username) ? await this.operators.get(username) : undefined;
       const matches = operator === undefined ? await this.hasher.verifyUnknownUser(password) : await this.hasher.verify(password, operator.passwordHash);
       if (operator === undefined || !matches || operator.disabled) {
-        return this.refuse(operator === undefined ? null : username, operator === undefined ? 'unknown-user' : !matches ? 'wrong-password' : 'disabled', userKey, addressKey, address);
+        return await this.refuse(operator === undefined ? null : username, operator === undefined ? 'unknown-user' : !matches ? 'wrong-password' : 'disabled', userKey, addressKey, address);
       }
       this.throttle.forget(userKey);
       if (this.hasher.needsRehash(operator.passwordHash)) {
         // Parameters were raised since this password was set: store it at today's cost (same password, new hash).
-        this.operators.update(username, { passwordHash: await this.hasher.hash(password), updatedAt: this.clock() });
+        await this.operators.update(username, { passwordHash: await this.hasher.hash(password), updatedAt: this.clock() });
       }
-      const session = this.sessions.start(username);
-      this.audit.record({ actor: username, action: 'auth.login', targetType: 'operator', targetId: username, detail: { address } });
+      const session = await this.store.tx(async (tx) => {
+        const started = await this.sessions.start(username, tx.exec);
+        await this.audit.record({ actor: username, action: 'auth.login', targetType: 'operator', targetId: username, detail: { address } }, tx.exec);
+        return started;
+      });
       this.stats.ok++;
       return { outcome: 'ok', token: session.token, expiresAt: session.expiresAt, idleExpiresAt: session.idleExpiresAt, principal: { kind: 'operator', name: username, role: operator.role, scope: operator.scope } };
     } finally {
@@ -81,24 +86,29 @@ export class LoginService {
   }
 
   /** Ends the session of `token` (if it is one); records who logged out. */
-  logout(token: string | undefined): void {
+  async logout(token: string | undefined): Promise<void> {
     if (token === undefined) return;
-    const username = this.sessions.end(token);
-    if (username !== null) this.audit.record({ actor: username, action: 'auth.logout', targetType: 'operator', targetId: username, detail: {} });
+    await this.store.tx(async (tx) => {
+      const username = await this.sessions.end(token, tx.exec);
+      if (username !== null) await this.audit.record({ actor: username, action: 'auth.logout', targetType: 'operator', targetId: username, detail: {} }, tx.exec);
+    });
   }
 
-  private refuse(knownUsername: string | null, reason: 'unknown-user' | 'wrong-password' | 'disabled', userKey: string, addressKey: string, address: string): LoginResult {
+  private async refuse(knownUsername: string | null, reason: 'unknown-user' | 'wrong-password' | 'disabled', userKey: string, addressKey: string, address: string): Promise<LoginResult> {
     const now = this.clock();
     const userLockMs = this.throttle.fail(userKey, USERNAME_THROTTLE, now);
     const addressLockMs = this.throttle.fail(addressKey, ADDRESS_THROTTLE, now);
     // A name typed that is no operator is not recorded: people type their password into the username field.
-    this.audit.record({
-      actor: ANONYMOUS_ACTOR,
-      action: 'auth.login.fail',
-      targetType: 'operator',
-      targetId: knownUsername,
-      detail: { address, reason, ...(userLockMs > 0 ? { usernameLockedForS: userLockMs / 1000 } : {}), ...(addressLockMs > 0 ? { addressLockedForS: addressLockMs / 1000 } : {}) },
-    });
+    await this.audit.record(
+      {
+        actor: ANONYMOUS_ACTOR,
+        action: 'auth.login.fail',
+        targetType: 'operator',
+        targetId: knownUsername,
+        detail: { address, reason, ...(userLockMs > 0 ? { usernameLockedForS: userLockMs / 1000 } : {}), ...(addressLockMs > 0 ? { addressLockedForS: addressLockMs / 1000 } : {}) },
+      },
+      this.store.db,
+    );
     this.logger.warn({ msg: 'Login refused', username: knownUsername ?? undefined, address, reason, usernameLockedForMs: userLockMs || undefined, addressLockedForMs: addressLockMs || undefined });
     this.stats.refused++;
     return { outcome: 'refused' };

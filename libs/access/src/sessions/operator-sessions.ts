@@ -1,3 +1,4 @@
+import type { Executor } from '@hub/store';
 import type { Principal } from '../access-scope';
 import { hashToken, isSessionTokenShape, newSessionToken } from './session-token';
 import { SessionRepository, SessionWithOperator } from './session.repository';
@@ -29,28 +30,30 @@ export class OperatorSessions {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  start(username: string): { token: string } & SessionTimes {
+  /** `exec`: the transaction of a login, so that the session and its audit entry are written together. */
+  async start(username: string, exec?: Executor): Promise<{ token: string } & SessionTimes> {
     const now = this.clock();
     const token = newSessionToken();
     const expiresAt = now + this.limits.maxAgeMs;
-    this.sessions.insert({ tokenHash: hashToken(token), username, createdAt: now, expiresAt, lastSeenAt: now });
+    await this.sessions.insert({ tokenHash: hashToken(token), username, createdAt: now, expiresAt, lastSeenAt: now }, exec);
     return { token, expiresAt, idleExpiresAt: Math.min(expiresAt, now + this.limits.idleMs) };
   }
 
   /** The operator behind a live session token, or null (unknown, expired — then deleted —, or operator disabled). */
-  resolve(token: string, options: { touch: boolean } = { touch: true }): { principal: Principal; times: SessionTimes } | null {
+  async resolve(token: string, options: { touch: boolean } = { touch: true }): Promise<{ principal: Principal; times: SessionTimes } | null> {
     if (!isSessionTokenShape(token)) return null;
     const now = this.clock();
-    const session = this.sessions.find(hashToken(token));
+    const session = await this.sessions.find(hashToken(token));
     if (session === undefined) return null;
     if (this.expired(session, now)) {
-      this.sessions.delete(session.tokenHash);
+      await this.sessions.delete(session.tokenHash);
       return null;
     }
     if (session.disabled) return null;
     let lastSeenAt = session.lastSeenAt;
+    // Two requests at once may both write: the same kind of value, a few ms apart, so the later one is as good.
     if (options.touch && now - lastSeenAt >= Math.min(TOUCH_EVERY_MS, this.limits.idleMs / 10)) {
-      this.sessions.touch(session.tokenHash, now);
+      await this.sessions.touch(session.tokenHash, now);
       lastSeenAt = now;
     }
     return {
@@ -59,26 +62,34 @@ export class OperatorSessions {
     };
   }
 
-  end(token: string): string | null {
+  /** Ends the session of `token`; answers whose it was (null: no such session). */
+  async end(token: string, exec?: Executor): Promise<string | null> {
     if (!isSessionTokenShape(token)) return null;
-    const session = this.sessions.find(hashToken(token));
+    const session = await this.sessions.find(hashToken(token), exec);
     if (session === undefined) return null;
-    this.sessions.delete(session.tokenHash);
-    return session.username;
+    // Of two logouts at once, only the one that deleted it answers with the operator (and is audited).
+    return (await this.sessions.delete(session.tokenHash, exec)) ? session.username : null;
   }
 
-  /** Ends the operator's sessions (all, or all but the one whose token is `keepToken`). */
-  endAllFor(username: string, keepToken?: string): number {
-    return this.sessions.deleteForUser(username, keepToken === undefined ? undefined : hashToken(keepToken));
+  /** Ends the operator's sessions (all, or all but the one whose token is `keepToken`), in the caller's transaction. */
+  async endAllFor(username: string, keepToken?: string, exec?: Executor): Promise<number> {
+    return this.sessions.deleteForUser(username, keepToken === undefined ? undefined : hashToken(keepToken), exec);
   }
 
   /** Sessions of the operator not yet ended. */
-  countFor(username: string): number {
-    return this.sessions.countFor(username, this.clock() - this.limits.idleMs, this.clock());
+  async countFor(username: string, exec?: Executor): Promise<number> {
+    const now = this.clock();
+    return this.sessions.countFor(username, now - this.limits.idleMs, now, exec);
+  }
+
+  /** Sessions not yet ended, per operator (those with none are absent). */
+  async countLive(exec?: Executor): Promise<Map<string, number>> {
+    const now = this.clock();
+    return this.sessions.countLive(now - this.limits.idleMs, now, exec);
   }
 
   /** Deletes sessions that have ended; they are refused anyway, this keeps the table small. */
-  prune(): number {
+  async prune(): Promise<number> {
     const now = this.clock();
     return this.sessions.deleteExpired(now, now - this.limits.idleMs);
   }

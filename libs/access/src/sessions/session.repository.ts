@@ -1,5 +1,5 @@
 import type { Domain } from '@hub/contract';
-import type { SqliteDatabase } from '@hub/store';
+import type { Executor, Store } from '@hub/store';
 import type { Role } from '../access-scope';
 
 export interface StoredSession {
@@ -19,34 +19,24 @@ export interface SessionWithOperator extends StoredSession {
   readonly disabled: boolean;
 }
 
-interface Row {
-  token_hash: string;
-  username: string;
-  created_at: number;
-  expires_at: number;
-  last_seen_at: number;
-  role: Role;
-  towns: string;
-  domains: string;
-  disabled: number;
-}
-
-/** Operator sessions in the embedded database (table `operator_sessions`): they survive a restart of the service. */
+/** Operator sessions in the hub's database (table `operator_sessions`): they survive a restart of the service. */
 export class SessionRepository {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly store: Store) {}
 
-  insert(session: StoredSession): void {
-    this.db
-      .prepare('INSERT INTO operator_sessions (token_hash, username, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?)')
-      .run(session.tokenHash, session.username, session.createdAt, session.expiresAt, session.lastSeenAt);
+  async insert(session: StoredSession, exec: Executor = this.store.db): Promise<void> {
+    await exec
+      .insertInto('operator_sessions')
+      .values({ token_hash: session.tokenHash, username: session.username, created_at: session.createdAt, expires_at: session.expiresAt, last_seen_at: session.lastSeenAt })
+      .execute();
   }
 
-  find(tokenHash: string): SessionWithOperator | undefined {
-    const row = this.db
-      .prepare(
-        `SELECT s.*, o.role, o.towns, o.domains, o.disabled FROM operator_sessions s JOIN operators o ON o.username = s.username WHERE s.token_hash = ?`,
-      )
-      .get(tokenHash) as Row | undefined;
+  async find(tokenHash: string, exec: Executor = this.store.db): Promise<SessionWithOperator | undefined> {
+    const row = await exec
+      .selectFrom('operator_sessions as s')
+      .innerJoin('operators as o', 'o.username', 's.username')
+      .select(['s.token_hash', 's.username', 's.created_at', 's.expires_at', 's.last_seen_at', 'o.role', 'o.towns', 'o.domains', 'o.disabled'])
+      .where('s.token_hash', '=', tokenHash)
+      .executeTakeFirst();
     if (row === undefined) return undefined;
     return {
       tokenHash: row.token_hash,
@@ -54,33 +44,65 @@ export class SessionRepository {
       createdAt: row.created_at,
       expiresAt: row.expires_at,
       lastSeenAt: row.last_seen_at,
-      role: row.role,
+      role: row.role as Role,
       towns: JSON.parse(row.towns) as string[],
       domains: JSON.parse(row.domains) as Domain[],
       disabled: row.disabled === 1,
     };
   }
 
-  touch(tokenHash: string, at: number): void {
-    this.db.prepare('UPDATE operator_sessions SET last_seen_at = ? WHERE token_hash = ?').run(at, tokenHash);
+  async touch(tokenHash: string, at: number, exec: Executor = this.store.db): Promise<void> {
+    await exec.updateTable('operator_sessions').set({ last_seen_at: at }).where('token_hash', '=', tokenHash).execute();
   }
 
-  delete(tokenHash: string): boolean {
-    return this.db.prepare('DELETE FROM operator_sessions WHERE token_hash = ?').run(tokenHash).changes === 1;
+  async delete(tokenHash: string, exec: Executor = this.store.db): Promise<boolean> {
+    const result = await exec.deleteFrom('operator_sessions').where('token_hash', '=', tokenHash).executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
   }
 
   /** Ends every session of the operator except `keep` (the one changing its own password). Returns how many ended. */
-  deleteForUser(username: string, keep?: string): number {
-    return this.db.prepare('DELETE FROM operator_sessions WHERE username = ? AND token_hash != ?').run(username, keep ?? '').changes;
+  async deleteForUser(username: string, keep?: string, exec: Executor = this.store.db): Promise<number> {
+    const result = await exec
+      .deleteFrom('operator_sessions')
+      .where('username', '=', username)
+      .where('token_hash', '!=', keep ?? '')
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
-  /** Removes sessions past their absolute end or idle since before `idleBefore`. */
-  deleteExpired(now: number, idleBefore: number): number {
-    return this.db.prepare('DELETE FROM operator_sessions WHERE expires_at <= ? OR last_seen_at < ?').run(now, idleBefore).changes;
+  /**
+   * Removes sessions at or past their absolute end, or last seen at or before `idleBefore` (now − the idle timeout):
+   * exactly those OperatorSessions.resolve refuses.
+   */
+  async deleteExpired(now: number, idleBefore: number, exec: Executor = this.store.db): Promise<number> {
+    const result = await exec
+      .deleteFrom('operator_sessions')
+      .where((eb) => eb.or([eb('expires_at', '<=', now), eb('last_seen_at', '<=', idleBefore)]))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
-  /** Live sessions of the operator: seen since `idleSince` and not past their absolute end at `now`. */
-  countFor(username: string, idleSince: number, now: number): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM operator_sessions WHERE username = ? AND last_seen_at >= ? AND expires_at > ?').get(username, idleSince, now) as { n: number }).n;
+  /** Live sessions of the operator: seen after `idleSince` (now − the idle timeout) and not at their absolute end at `now`. */
+  async countFor(username: string, idleSince: number, now: number, exec: Executor = this.store.db): Promise<number> {
+    const { n } = await exec
+      .selectFrom('operator_sessions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('username', '=', username)
+      .where('last_seen_at', '>', idleSince)
+      .where('expires_at', '>', now)
+      .executeTakeFirstOrThrow();
+    return Number(n);
+  }
+
+  /** Live sessions per operator (those with none are absent), in one query: what a list of operators shows. */
+  async countLive(idleSince: number, now: number, exec: Executor = this.store.db): Promise<Map<string, number>> {
+    const rows = await exec
+      .selectFrom('operator_sessions')
+      .select((eb) => ['username', eb.fn.countAll<number>().as('n')])
+      .where('last_seen_at', '>', idleSince)
+      .where('expires_at', '>', now)
+      .groupBy('username')
+      .execute();
+    return new Map(rows.map((row) => [row.username, Number(row.n)]));
   }
 }
