@@ -1,7 +1,7 @@
 import { LiveCatalogue } from '@hub/catalogue';
 import { Logger, Provider } from '@nestjs/common';
 import { Counter, Registry } from 'prom-client';
-import { ApiKeyRepository, ApiKeysService, InitialAdminPasswordFile, OperatorRepository, OperatorsService, PasswordHasher, PrincipalResolver, LoginThrottle, LoginService, LoginStats, OperatorSessions, SessionRepository } from '@hub/access';
+import { ApiKeyRepository, ApiKeysService, InitialAdminPasswordFile, OperatorDirectory, OperatorRepository, OperatorsService, PasswordHasher, PrincipalResolver, LoginThrottle, LoginService, LoginStats, OperatorSessions, SessionRepository } from '@hub/access';
 import type { HubConfig } from '@hub/config';
 import { AuditLogRepository, type SqliteDatabase, Store } from '@hub/store';
 import { SQLITE_DATABASE } from '../hub.tokens';
@@ -23,6 +23,7 @@ export function accessProviders(config: HubConfig): Provider[] {
     { provide: OperatorPreferencesRepository, useFactory: (store: Store) => new OperatorPreferencesRepository(store), inject: [Store] },
     { provide: AuditLogRepository, useFactory: (sqlite: SqliteDatabase) => new AuditLogRepository(sqlite), inject: db },
     { provide: OperatorRepository, useFactory: (store: Store) => new OperatorRepository(store), inject: [Store] },
+    { provide: OperatorDirectory, useFactory: (operators: OperatorRepository) => new OperatorDirectory().load(operators), inject: [OperatorRepository] },
     { provide: ApiKeyRepository, useFactory: (store: Store) => new ApiKeyRepository(store), inject: [Store] },
     {
       provide: OperatorSessions,
@@ -59,9 +60,9 @@ export function accessProviders(config: HubConfig): Provider[] {
     },
     {
       provide: OperatorsService,
-      useFactory: (store: Store, operators: OperatorRepository, sessions: OperatorSessions, hasher: PasswordHasher, audit: AuditLogRepository, throttle: LoginThrottle, catalogue: LiveCatalogue) =>
-        new OperatorsService(store, operators, sessions, hasher, audit, catalogue, throttle, new InitialAdminPasswordFile(config.dataDir), new Logger(OperatorsService.name)),
-      inject: [Store, OperatorRepository, OperatorSessions, PasswordHasher, AuditLogRepository, LoginThrottle, LiveCatalogue],
+      useFactory: (store: Store, operators: OperatorRepository, sessions: OperatorSessions, hasher: PasswordHasher, audit: AuditLogRepository, throttle: LoginThrottle, catalogue: LiveCatalogue, directory: OperatorDirectory) =>
+        new OperatorsService(store, operators, sessions, hasher, audit, catalogue, throttle, new InitialAdminPasswordFile(config.dataDir), new Logger(OperatorsService.name), Date.now, directory),
+      inject: [Store, OperatorRepository, OperatorSessions, PasswordHasher, AuditLogRepository, LoginThrottle, LiveCatalogue, OperatorDirectory],
     },
     {
       provide: ApiKeysService,

@@ -1,9 +1,8 @@
 import { Logger, type Provider } from '@nestjs/common';
 import type { HubConfig } from '@hub/config';
 import { ContactPointSender } from '@hub/notify';
-import { SqliteOperatorLookup } from '@hub/access';
-import { AuditLogRepository, type SqliteDatabase, Store } from '@hub/store';
-import { SQLITE_DATABASE } from '../hub.tokens';
+import { OperatorDirectory } from '@hub/access';
+import { AuditLogRepository, Store } from '@hub/store';
 import { StoredMessageTemplates } from '../notification-templates/stored-message-templates';
 import { ContactPointDeliveryRepository } from './contact-point-delivery.repository';
 import { ContactPointDirectory } from './contact-point.directory';
@@ -45,13 +44,13 @@ export function contactPointProviders(config: HubConfig): Provider[] {
     },
     {
       provide: PersonalNotificationsService,
-      // Operators are read synchronously there (the router's personalRecipients): see SqliteOperatorLookup.
-      useFactory: async (store: Store, db: SqliteDatabase, audit: AuditLogRepository) => {
-        const personal = new PersonalNotificationsService(store, new PersonalNotificationsRepository(store), new SqliteOperatorLookup(db), audit);
+      // Operators are read synchronously there (the router's personalRecipients): from the in-memory directory.
+      useFactory: async (store: Store, operators: OperatorDirectory, audit: AuditLogRepository) => {
+        const personal = new PersonalNotificationsService(store, new PersonalNotificationsRepository(store), operators, audit);
         await personal.load();
         return personal;
       },
-      inject: [Store, SQLITE_DATABASE, AuditLogRepository],
+      inject: [Store, OperatorDirectory, AuditLogRepository],
     },
     ContactPointsNotifier,
   ];

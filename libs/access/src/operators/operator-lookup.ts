@@ -1,24 +1,33 @@
-import type { OperatorsTable, SqliteDatabase } from '@hub/store';
-import type { Selectable } from 'kysely';
 import { StoredOperator } from './operator';
-import { toOperator } from './operator.repository';
+import type { OperatorRepository } from './operator.repository';
 
-/** An operator by username, answered synchronously: for callers that cannot wait (yet). */
+/** An operator by username, answered synchronously: for callers that cannot wait (the notification router's recipients). */
 export interface OperatorLookup {
   get(username: string): StoredOperator | undefined;
 }
 
 /**
- * A temporary bridge (issue 20): PersonalNotificationsService answers the notification router's synchronous
- * `personalRecipients` and reads operators there. Until that path is asynchronous it reads the SQLite handle the
- * Store shares, so it sees every committed change of OperatorRepository. There is no such handle on PostgreSQL: the
- * bridge must be gone before HUB_DATABASE_URL is switched on (step 8 of the storage plan).
+ * Every operator in memory (a county has tens), loaded at start and changed by OperatorsService after each commit, so
+ * that synchronous readers never query and never see a change the database does not have. What they read is role,
+ * scope and whether the operator is disabled; a password hash a login re-hashed is not followed (nobody reads it here).
+ * `load()` is also how another node's changes would be picked up (issue 21).
  */
-export class SqliteOperatorLookup implements OperatorLookup {
-  constructor(private readonly db: SqliteDatabase) {}
+export class OperatorDirectory implements OperatorLookup {
+  private readonly byName = new Map<string, StoredOperator>();
+
+  async load(repository: Pick<OperatorRepository, 'list'>): Promise<this> {
+    const operators = await repository.list();
+    this.byName.clear();
+    for (const operator of operators) this.byName.set(operator.username, operator);
+    return this;
+  }
 
   get(username: string): StoredOperator | undefined {
-    const row = this.db.prepare('SELECT * FROM operators WHERE username = ?').get(username) as Selectable<OperatorsTable> | undefined;
-    return row === undefined ? undefined : toOperator(row);
+    return this.byName.get(username);
+  }
+
+  /** After a commit that created or changed the operator. */
+  remember(operator: StoredOperator): void {
+    this.byName.set(operator.username, operator);
   }
 }

@@ -13,6 +13,7 @@ import { InvalidInputError } from '../access-input';
 import { InitialAdminPasswordFile } from './initial-admin-password.file';
 import { INITIAL_ADMIN, Operator, StoredOperator } from './operator';
 import { parseNewOperator, parseOperatorChange, parsePasswordChange } from './operator-input';
+import { OperatorDirectory } from './operator-lookup';
 import { OperatorRepository } from './operator.repository';
 import { LoginThrottle, USERNAME_THROTTLE } from '../sessions/login-throttle';
 
@@ -38,6 +39,8 @@ export class OperatorsService {
     private readonly initialPasswordFile: InitialAdminPasswordFile,
     private readonly logger: HubLogger,
     private readonly clock: () => number = Date.now,
+    /** The in-memory operators that synchronous readers use: told of every committed change. */
+    private readonly directory: OperatorDirectory = new OperatorDirectory(),
   ) {}
 
   async list(by: Principal): Promise<OperatorView[]> {
@@ -63,6 +66,7 @@ export class OperatorsService {
       if ((await this.operators.get(input.username, tx.exec)) !== undefined) throw new AccessConflictError(`Operator ${input.username} already exists`);
       await this.operators.insert(operator, tx.exec);
       await this.audit.record({ actor: by.name, action: 'operator.create', targetType: 'operator', targetId: operator.username, detail: { role: operator.role, ...operator.scope } }, tx.exec);
+      tx.afterCommit(() => this.directory.remember(operator));
     });
     this.logger.log({ msg: 'Operator created', username: operator.username, role: operator.role, by: by.name });
     return this.view(operator, 0);
@@ -98,7 +102,9 @@ export class OperatorsService {
       // A disabled operator, or one whose password was reset (it may have leaked), is logged out everywhere at once.
       const sessionsEnded = change.disabled === true || passwordHash !== undefined ? await this.sessions.endAllFor(username, undefined, tx.exec) : 0;
       if (passwordHash !== undefined) await this.audit.record({ ...target, action: 'operator.password.reset', detail: { sessionsEnded } }, tx.exec);
-      return { ended: sessionsEnded, updated: (await this.operators.get(username, tx.exec)) ?? current };
+      const after = (await this.operators.get(username, tx.exec)) ?? current;
+      tx.afterCommit(() => this.directory.remember(after));
+      return { ended: sessionsEnded, updated: after };
     });
     if (passwordHash !== undefined) {
       this.throttle.forget(`user:${username}`);
@@ -126,7 +132,9 @@ export class OperatorsService {
     }
     const passwordHash = await this.hasher.hash(input.newPassword);
     const ended = await this.store.tx(async (tx) => {
-      await this.operators.update(principal.name, { passwordHash, updatedAt: this.clock() }, tx.exec);
+      const updatedAt = this.clock();
+      await this.operators.update(principal.name, { passwordHash, updatedAt }, tx.exec);
+      tx.afterCommit(() => this.directory.remember({ ...operator, passwordHash, updatedAt }));
       const otherSessionsEnded = await this.sessions.endAllFor(principal.name, currentToken, tx.exec);
       await this.audit.record({ actor: principal.name, action: 'operator.password.change', targetType: 'operator', targetId: principal.name, detail: { otherSessionsEnded } }, tx.exec);
       return otherSessionsEnded;
@@ -156,7 +164,9 @@ export class OperatorsService {
         // Several nodes may start at once on one database (issue 21): one of them makes the admin.
         await lockOperators(tx);
         if ((await this.operators.count(tx.exec)) > 0) return false;
-        await this.operators.insert({ username: INITIAL_ADMIN, passwordHash, role: 'admin', scope: COUNTY_SCOPE, disabled: false, createdAt: now, createdBy: SYSTEM_ACTOR, updatedAt: now }, tx.exec);
+        const admin: StoredOperator = { username: INITIAL_ADMIN, passwordHash, role: 'admin', scope: COUNTY_SCOPE, disabled: false, createdAt: now, createdBy: SYSTEM_ACTOR, updatedAt: now };
+        await this.operators.insert(admin, tx.exec);
+        tx.afterCommit(() => this.directory.remember(admin));
         await this.audit.record(
           { actor: SYSTEM_ACTOR, action: 'operator.create', targetType: 'operator', targetId: INITIAL_ADMIN, detail: { role: 'admin', initial: true, passwordFrom: configuredPassword === null ? 'file' : 'HUB_ADMIN_PASSWORD' } },
           tx.exec,

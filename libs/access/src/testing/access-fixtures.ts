@@ -8,6 +8,7 @@ import { Principal } from '../access-scope';
 import { ApiKeyRepository } from '../api-keys/api-key.repository';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { InitialAdminPasswordFile } from '../operators/initial-admin-password.file';
+import { OperatorDirectory } from '../operators/operator-lookup';
 import { OperatorRepository } from '../operators/operator.repository';
 import { OperatorsService } from '../operators/operators.service';
 import { PasswordHasher } from '../passwords/password-hasher';
@@ -55,6 +56,8 @@ export class AccessFixture {
   readonly logins: LoginService;
   readonly keys: ApiKeysService;
   readonly resolver: PrincipalResolver;
+  /** What synchronous readers of operators see (loaded empty: call load() for a store with operators). */
+  readonly directory = new OperatorDirectory();
 
   constructor(store?: Store) {
     this.owned = store === undefined ? openSqliteDatabase(':memory:') : null;
@@ -62,7 +65,7 @@ export class AccessFixture {
     this.operatorRepository = new OperatorRepository(this.store);
     this.sessionRepository = new SessionRepository(this.store);
     this.sessions = new OperatorSessions(this.sessionRepository, { idleMs: 30 * MINUTE, maxAgeMs: 8 * 60 * MINUTE }, this.clock);
-    this.operators = new OperatorsService(this.store, this.operatorRepository, this.sessions, this.hasher, this.audit, MetricCatalogue.BUILT_IN, this.throttle, this.passwordFile, this.logger, this.clock);
+    this.operators = new OperatorsService(this.store, this.operatorRepository, this.sessions, this.hasher, this.audit, MetricCatalogue.BUILT_IN, this.throttle, this.passwordFile, this.logger, this.clock, this.directory);
     this.logins = new LoginService(this.store, this.operatorRepository, this.sessions, this.hasher, this.throttle, this.audit, this.stats, this.logger, this.clock);
     this.keys = new ApiKeysService(this.store, new ApiKeyRepository(this.store), this.audit, MetricCatalogue.BUILT_IN, this.logger, this.clock);
     this.resolver = new PrincipalResolver((presented) => presented === 'the-bootstrap-key-from-the-environment', this.keys, this.sessions);
