@@ -23,6 +23,7 @@ const DEFAULTS: HubConfig = {
   mqtt: { host: '0.0.0.0', port: 1883, wsPort: 8083 },
   http: { host: '0.0.0.0', port: 3000, publicUrl: 'http://localhost:3000' },
   dataDir: './data',
+  databaseUrl: null,
   influx: {
     api: 'v1',
     url: 'http://127.0.0.1:8086',
@@ -87,6 +88,18 @@ describe('loadHubConfig', () => {
     expect(loadHubConfig({ HUB_BOOTSTRAP_API_KEY: key }).access).toEqual({ bootstrapApiKey: key });
     expect(reported({ HUB_BOOTSTRAP_API_KEY: 'secret-but-short' })).toEqual([
       ['HUB_BOOTSTRAP_API_KEY', '(16 characters, hidden)', 'at least 32 characters, e.g. from `openssl rand -base64 32`'],
+    ]);
+  });
+
+  it('takes a PostgreSQL URL (several hosts allowed) and refuses anything else without echoing it', () => {
+    const url = 'postgres://hub:s3cret@pg1:5432,pg2:5432/hub?target_session_attrs=read-write';
+    expect(loadHubConfig({ HUB_DATABASE_URL: url }).databaseUrl).toBe(url);
+    expect(reported({ HUB_DATABASE_URL: 'mysql://hub:s3cret@db/hub' })).toEqual([
+      [
+        'HUB_DATABASE_URL',
+        '(25 characters, hidden: it may hold a password)',
+        'postgres://user:password@host:5432/database, several hosts separated by commas (with ?target_session_attrs=read-write to follow a failover)',
+      ],
     ]);
   });
 

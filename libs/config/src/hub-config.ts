@@ -62,6 +62,8 @@ export interface HubConfig {
   /** publicUrl: where people reach the console, for links in notifications (no trailing slash). */
   readonly http: { readonly host: string; readonly port: number; readonly publicUrl: string };
   readonly dataDir: string;
+  /** HUB_DATABASE_URL: PostgreSQL for the shared state; null keeps it in SQLite in the data folder. */
+  readonly databaseUrl: string | null;
   readonly influx: InfluxConfig;
   readonly writer: WriterConfig;
   readonly spool: SpoolConfig;
@@ -172,6 +174,7 @@ export function readHubConfig(read: ConfigReader): HubConfig {
     },
     http: readHttpConfig(read),
     dataDir: read.string('HUB_DATA_DIR', './data', 'embedded SQLite database (registry, operators, sessions, API keys, audit log, alerts, dead letters, device state), the outage spool, the first admin\'s password file, and hub.lock, locked while a hub runs on the folder'),
+    databaseUrl: readDatabaseUrl(read),
     influx,
     writer: {
       batchSize: read.int('HUB_WRITE_BATCH_SIZE', 5000, 1, 100_000, 'lines per write request to InfluxDB'),
@@ -224,4 +227,21 @@ export function readHubConfig(read: ConfigReader): HubConfig {
     read.errors.push(new ConfigError('HUB_WRITE_RETRY_MIN', retryMin, `must not exceed HUB_WRITE_RETRY_MAX (${retryMax})`));
   }
   return config;
+}
+
+const DATABASE_URL_ALLOWED = 'postgres://user:password@host:5432/database, several hosts separated by commas (with ?target_session_attrs=read-write to follow a failover)';
+
+function readDatabaseUrl(read: ConfigReader): string | null {
+  const value = read.optionalString('HUB_DATABASE_URL', {
+    description: 'PostgreSQL for the shared state (registry, operators, sessions, API keys, audit log, alerts, dead letters…), for several hub nodes or a replicated database; unset keeps it in SQLite in HUB_DATA_DIR. `npm run db:migrate-to-postgres` moves an existing county',
+    allowed: DATABASE_URL_ALLOWED,
+    default: '(SQLite in HUB_DATA_DIR)',
+  });
+  if (value === undefined) return null;
+  if (!/^postgres(ql)?:\/\/[^/?#]+/.test(value)) {
+    // Never echo it: it may hold the password.
+    read.errors.push(new ConfigError('HUB_DATABASE_URL', `(${value.length} characters, hidden: it may hold a password)`, DATABASE_URL_ALLOWED));
+    return null;
+  }
+  return value;
 }
