@@ -5,6 +5,7 @@ import { request as httpsRequest } from 'node:https';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { postgresTestDatabase, TEST_POSTGRES_TEMPLATE } from '@hub/store/testing';
 import { freePort } from './free-port';
 import { SERVICE_NODE_FLAGS } from '../../apps/hub/src/service-node-flags';
 import { repoRoot } from './repo-root';
@@ -57,13 +58,17 @@ export class HubProcess {
     readonly dataDir: string,
     readonly ports: HubReady,
     private readonly options: HubLaunchOptions,
+    private readonly dropDatabase?: () => Promise<void>,
   ) {}
 
   static async start(env: Record<string, string>, options: HubLaunchOptions = {}): Promise<HubProcess> {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` (bash scripts/test.sh does it)`);
     const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'hub-test-')));
     const ports = { httpPort: await freePort(), mqttPort: await freePort(), wsPort: await freePort(), mqttsPort: options.tls === undefined ? null : await freePort() };
-    const hub = new HubProcess(env, dataDir, ports, options);
+    // The integration-pg project runs the same suites with the shared state on PostgreSQL: a database of its own per
+    // hub (a copy of the migrated template), dropped by cleanup().
+    const database = process.env.HUB_TEST_DATABASE === 'postgres' && env.HUB_DATABASE_URL === undefined ? await postgresTestDatabase(TEST_POSTGRES_TEMPLATE) : undefined;
+    const hub = new HubProcess(database === undefined ? env : { ...env, HUB_DATABASE_URL: database.url }, dataDir, ports, options, database?.drop);
     try {
       await hub.launch();
     } catch (error) {
@@ -209,6 +214,7 @@ export class HubProcess {
   async cleanup(): Promise<void> {
     await this.signal('SIGKILL');
     await rm(this.dataDir, { recursive: true, force: true });
+    await this.dropDatabase?.();
   }
 
   private async signal(signal: NodeJS.Signals): Promise<number | null> {

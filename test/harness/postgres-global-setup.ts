@@ -9,6 +9,8 @@ import { TEST_POSTGRES_TEMPLATE, TEST_POSTGRES_URL } from '../../libs/store/src/
 import { PostgresProcess } from './postgres-process';
 
 export default async function startTestPostgres(): Promise<void> {
+  // Two projects (contract, integration-pg) share one cluster: jest runs both global setups in this one process.
+  if ((globalThis as { hubTestPostgres?: PostgresProcess }).hubTestPostgres !== undefined) return;
   const cluster = await PostgresProcess.start();
   try {
     const { url } = await cluster.createDatabase({ name: TEST_POSTGRES_TEMPLATE });

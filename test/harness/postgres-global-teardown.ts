@@ -1,5 +1,8 @@
 import type { PostgresProcess } from './postgres-process';
 
 export default async function stopTestPostgres(): Promise<void> {
-  await (globalThis as { hubTestPostgres?: PostgresProcess }).hubTestPostgres?.cleanup();
+  const holder = globalThis as { hubTestPostgres?: PostgresProcess };
+  const cluster = holder.hubTestPostgres;
+  holder.hubTestPostgres = undefined;
+  await cluster?.cleanup();
 }
