@@ -93,7 +93,7 @@ describe('InfluxWriter', () => {
   let deadLetters: NewDeadLetter[];
 
   const writer = (spool: BatchSpool | null, overrides: Partial<WriterConfig> = {}) =>
-    new InfluxWriter(sink, { ...config, ...overrides }, stats, spool, availability, (letters) => deadLetters.push(...letters), SILENT_LOGGER);
+    new InfluxWriter(sink, { ...config, ...overrides }, stats, spool, availability, async (letters) => void deadLetters.push(...letters), SILENT_LOGGER);
 
   /** accepted + recovered = written + refusedByInflux + spooled + buffered */
   const balanced = () => stats.accepted + stats.recovered === stats.written + stats.refusedByInflux + stats.spooled + stats.buffered;
