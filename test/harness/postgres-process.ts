@@ -25,9 +25,11 @@ export class PostgresProcess {
     readonly dir: string,
     private readonly user: { uid: number; gid: number } | undefined,
     private server: ServerProcess | undefined,
+    private readonly durable: boolean,
   ) {}
 
-  static async start(): Promise<PostgresProcess> {
+  /** `durable`: fsync and synchronous commit as a production server has them (a benchmark's figures), not off. */
+  static async start(options: { readonly durable?: boolean } = {}): Promise<PostgresProcess> {
     try {
       await access(join(BIN, 'initdb'), constants.X_OK);
     } catch {
@@ -36,7 +38,7 @@ export class PostgresProcess {
     const dir = await mkdtemp(join(tmpdir(), 'postgres-test-'));
     const user = userInfo().uid === 0 ? await postgresUser() : undefined;
     if (user !== undefined) await chown(dir, user.uid, user.gid);
-    const server = new PostgresProcess(await freePort(), dir, user, undefined);
+    const server = new PostgresProcess(await freePort(), dir, user, undefined, options.durable ?? false);
     try {
       await run(join(BIN, 'initdb'), ['-D', server.dataDir, '-U', 'hub', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'], {
         uid: user?.uid,
@@ -106,7 +108,8 @@ export class PostgresProcess {
       binary: join(BIN, 'postgres'),
       args: [
         '-D', this.dataDir, '-p', String(this.port), '-k', this.dir,
-        '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
+        '-c', 'listen_addresses=127.0.0.1',
+        ...(this.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
         '-c', 'max_connections=200',
       ],
       uid: this.user?.uid,
