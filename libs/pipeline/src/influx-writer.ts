@@ -242,10 +242,12 @@ export class InfluxWriter {
         // Nothing may spool it now (the slow timer, a drain) while the points InfluxDB refused are dead-lettered.
         if (slow) clearTimeout(slow);
         batch.state = 'written';
-        this.stats.written += outcome.written;
-        this.stats.writeBatches++;
-        await this.refuse(outcome.refused.map(({ index, error }) => influxRefusedLetter(batch.tickets[index].pointOrigin(batch.lines.line(index)), error)));
         this.listener.batchWritten(outcome.written, Number(process.hrtime.bigint() - started) / 1e9);
+        await this.refuse(outcome.refused.map(({ index, error }) => influxRefusedLetter(batch.tickets[index].pointOrigin(batch.lines.line(index)), error)));
+        // Counted with finish(), so that accepted + recovered = written + refused + spooled + buffered holds throughout.
+        this.stats.written += outcome.written;
+        this.stats.refusedByInflux += outcome.refused.length;
+        this.stats.writeBatches++;
         this.finish(batch);
         return;
       }
@@ -306,7 +308,6 @@ export class InfluxWriter {
   /** Resolves once the dead letters are committed: the batch's messages are acknowledged after that. */
   private async refuse(letters: NewDeadLetter[]): Promise<void> {
     if (letters.length === 0) return;
-    this.stats.refusedByInflux += letters.length;
     for (const letter of letters) {
       this.logger.warn({ msg: 'InfluxDB refused a point', deviceId: letter.deviceId, reason: letter.detail });
     }

@@ -224,6 +224,18 @@ describe('IngestService', () => {
     expect(deadLetters.map((letter) => letter.reason)).toEqual(['MALFORMED_JSON', 'VALUE_OUT_OF_RANGE']);
   });
 
+  it('does not acknowledge a batch with valid and refused entries when its dead letter fails, though its readings are written', async () => {
+    service = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, () => Promise.reject(new Error('stopping')), presence, stats, SILENT_LOGGER);
+    const done = jest.fn();
+    service.handlePublish(client, 'sensors/water/w-1/telemetry', json([{ metrics: { ph: 7.1 } }, { metrics: { ph: 99 } }]), done);
+    await tick();
+    expect(done.mock.calls).toEqual([[new Error('stopping')]]);
+    writer.offered[0].accepted();
+    await tick();
+    expect(done).toHaveBeenCalledTimes(1);
+    expect(stats.snapshot()).toMatchObject({ received: 1, rejected: 0 });
+  });
+
   it('refuses everything without acknowledgement once stopping', () => {
     service.stopAccepting();
     const done = jest.fn();

@@ -285,6 +285,23 @@ export class IngestService {
     );
   }
 
+  /**
+   * A message with valid and refused entries (rare, so closures are fine): acknowledged once the writer has its
+   * readings durable (the returned callback) and its dead letters are committed. Joined at once, so that a failed
+   * record has its handler before the writer is done.
+   */
+  private bothDurable(recorded: Promise<void>, settle: AckCallback, clientId: string, topic: string): () => void {
+    let written = (): void => undefined;
+    const readings = new Promise<void>((resolve) => (written = resolve));
+    this.settleWhenRecorded(
+      Promise.all([recorded, readings]).then(() => undefined),
+      settle,
+      clientId,
+      topic,
+    );
+    return written;
+  }
+
   private stateOf(client: PublishingClient): ClientState {
     let state = this.clients.get(client);
     if (state === undefined) this.clients.set(client, (state = new ClientState()));
@@ -410,9 +427,7 @@ export class IngestService {
     const tags = this.deviceTags(address.deviceId);
     const lines = readings.map((reading) => readingToLine(reading, tags));
     // `settle` itself, not a closure around it: whatever the writer holds until the batch is durable, the GC copies.
-    // A message with refused entries too waits for both (rare: a closure is fine there).
-    const durable = recorded === null ? settle : () => this.settleWhenRecorded(recorded, settle, clientId, topic);
-    this.writer.offer({ topic, deviceId: address.deviceId, domain: address.domain, clientId }, lines, durable);
+    this.writer.offer({ topic, deviceId: address.deviceId, domain: address.domain, clientId }, lines, recorded === null ? settle : this.bothDurable(recorded, settle, clientId, topic));
     return { forward: true, accepted: readings.length, duplicates, refused: result.rejections };
   }
 
