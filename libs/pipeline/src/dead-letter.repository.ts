@@ -1,9 +1,8 @@
 import type { DeadLetter, DeadLetterTotals } from '@hub/api-types';
 import type { AccessScope } from '@hub/access';
 import { RejectReason } from '@hub/contract';
-import type { Executor, HubDatabase, Store } from '@hub/store';
+import type { DeadLettersTable, Executor, HubDatabase, Store } from '@hub/store';
 import { type ExpressionBuilder, type Insertable, type SelectQueryBuilder, sql } from 'kysely';
-import type { DeadLettersTable } from '@hub/store';
 
 export interface NewDeadLetter {
   readonly receivedAt: number;
@@ -73,7 +72,8 @@ type Query<O> = SelectQueryBuilder<WithRegistry, 'dead_letters' | 'r', O>;
  *
  * The stored row count is kept in memory (COUNT(*) per batch would cost a scan on PostgreSQL): it changes only in
  * insertPrepared and pruneReceivedBefore, which own their transactions and run one at a time, and only after COMMIT.
- * So these two take no Executor — they are never part of a caller's transaction.
+ * So these two take no Executor — they are never part of a caller's transaction. This assumes one hub process per
+ * database; several (issue 21) would need the count in the database and an advisory lock around eviction.
  */
 export class DeadLetterRepository {
   private rows: number | null = null;
