@@ -27,7 +27,8 @@ export class PostgresProcess {
     private server: ServerProcess | undefined,
   ) {}
 
-  static async start(): Promise<PostgresProcess> {
+  /** `durable`: fsync and synchronous commit as a production server has them (a benchmark's figures), not off. */
+  static async start(options: { readonly durable?: boolean } = {}): Promise<PostgresProcess> {
     try {
       await access(join(BIN, 'initdb'), constants.X_OK);
     } catch {
@@ -46,7 +47,7 @@ export class PostgresProcess {
       // can override them; a standby copies them with the data folder.
       await appendFile(
         join(server.dataDir, 'postgresql.conf'),
-        "\nlisten_addresses = '127.0.0.1'\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 200\n",
+        `\nlisten_addresses = '127.0.0.1'\nmax_connections = 200\n${options.durable === true ? '' : 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n'}`,
       );
       await server.restart();
     } catch (error) {

@@ -4,7 +4,7 @@ import { MqttBroker } from '@hub/broker';
 import type { HubConfig } from '@hub/config';
 import type { LineSink } from '@hub/influx';
 import { DevicePresence } from '@hub/devices';
-import { InfluxWriter, SpoolReplayer, IngestService, IngestStats } from '@hub/pipeline';
+import { DeadLetterWriter, InfluxWriter, SpoolReplayer, IngestService, IngestStats } from '@hub/pipeline';
 import { OutageSpool } from '@hub/spool';
 import type { SqliteDatabase } from '@hub/store';
 import { HUB_CONFIG, LINE_SINK, SQLITE_DATABASE } from './hub.tokens';
@@ -17,7 +17,7 @@ const DRAIN_TIMEOUT_MS = 10_000;
  * Start-up and shutdown order. Start: InfluxDB prepared (or not yet reachable: readings are spooled) → retention
  * policies set up (a shrink that would drop data stops here unless confirmed) → spool replay →
  * broker listening. Stop (SIGTERM/SIGINT): refuse new messages (no PUBACK, devices resend them) → get what is in
- * memory to InfluxDB or the spool, acknowledging it → close MQTT → stop replay, close the spool → persist device
+ * memory to InfluxDB or the spool, acknowledging it → commit the dead letters held, acknowledging them → close MQTT → stop replay, close the spool → persist device
  * presence → close the database.
  */
 @Injectable()
@@ -36,6 +36,7 @@ export class HubLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly presence: DevicePresence,
     private readonly stats: IngestStats,
     private readonly downsampling: DownsamplingService,
+    private readonly deadLetters: DeadLetterWriter,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -66,6 +67,11 @@ export class HubLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
     if (!drained) {
       // Not acknowledged, so not lost: the devices still hold these messages and resend them.
       this.logger.error({ msg: 'Readings in memory were neither written nor spooled before the stop deadline', buffered: this.stats.buffered });
+    }
+    const buffered = this.deadLetters.buffered;
+    if (!(await this.deadLetters.close(DRAIN_TIMEOUT_MS))) {
+      // Their messages are not acknowledged either: the devices resend them.
+      this.logger.error({ msg: 'Dead letters in memory were not committed before the stop deadline', buffered });
     }
     await this.broker.stop();
     await this.replayer.stop();

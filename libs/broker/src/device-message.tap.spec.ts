@@ -4,7 +4,7 @@ import { AcknowledgementTracker, type DeviceMessageTap } from './device-message.
 function tapRecording(acks: string[]): DeviceMessageTap {
   return {
     takes: () => false,
-    received: () => undefined,
+    received: () => Promise.resolve(),
     clientReady: () => undefined,
     subscribed: () => undefined,
     tracksAcknowledgements: (topic) => topic.endsWith('/commands'),

@@ -8,7 +8,8 @@ import type { Client } from 'aedes';
 export interface DeviceMessageTap {
   /** True for a topic whose messages go to `received` rather than to the pipeline (e.g. `…/commands/reply`). */
   takes(topic: string): boolean;
-  received(clientId: string, topic: string, payload: Uint8Array): void;
+  /** Resolves when the message may be acknowledged: a refused one once its dead letter is committed. */
+  received(clientId: string, topic: string, payload: Uint8Array): Promise<void>;
   /** Connected, its persistent session's subscriptions restored (aedes' clientReady). */
   clientReady(clientId: string): void;
   subscribed(clientId: string, filters: readonly string[]): void;

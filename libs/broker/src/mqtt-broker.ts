@@ -237,12 +237,14 @@ export class MqttBroker {
 
   /** A message for the tap: acknowledged once it took it; not acknowledged (the device resends) if it failed. */
   private toTap(client: Client, topic: string, payload: Buffer, callback: (error?: Error | null) => void): void {
-    try {
-      this.tap?.received(client.id, topic, payload);
-      callback(null);
-    } catch (error) {
+    const failed = (error: unknown) => {
       this.logger.error({ msg: 'Could not take a device message', clientId: clipClientId(client.id), topic: topic.slice(0, 128), error });
       callback(error instanceof Error ? error : new Error(String(error)));
+    };
+    try {
+      (this.tap?.received(client.id, topic, payload) ?? Promise.resolve()).then(() => callback(null), failed);
+    } catch (error) {
+      failed(error);
     }
   }
 

@@ -21,7 +21,8 @@ export interface RefusedReport {
   readonly detail: string;
 }
 
-export type RefuseReport = (report: RefusedReport) => void;
+/** Records a refused device message as a dead letter; resolves once committed (the message is acknowledged after). */
+export type RefuseReport = (report: RefusedReport) => Promise<void>;
 
 /**
  * LoRaWAN devices take commands as downlinks: encoded by their profile's encodeDownlink and queued at the network

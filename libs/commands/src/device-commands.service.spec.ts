@@ -34,7 +34,7 @@ describe('DeviceCommandsService', () => {
   let transport: RecordingTransport;
   let refused: RefusedReport[];
   const build = () =>
-    new DeviceCommandsService({ commands: new CommandRepository(fixture.db), devices: fixture.registry, transport, audit: fixture.audit, refuse: (report) => refused.push(report), logger: new RecordingLogger(), clock: () => fixture.time });
+    new DeviceCommandsService({ commands: new CommandRepository(fixture.db), devices: fixture.registry, transport, audit: fixture.audit, refuse: async (report) => void refused.push(report), logger: new RecordingLogger(), clock: () => fixture.time });
 
   beforeEach(() => {
     fixture = new RegistryFixture();
@@ -93,12 +93,12 @@ describe('DeviceCommandsService', () => {
     expect(service.expireDue()).toBe(0);
   });
 
-  it('refuses a reply for another device’s command and ignores a PUBACK for one', () => {
+  it('refuses a reply for another device’s command and ignores a PUBACK for one', async () => {
     transport.subscribed = true;
     const service = build();
     const { id } = service.send(ADMIN, 'w-1', { name: 'a' });
     service.acknowledged('w-2', Buffer.from(JSON.stringify({ id })));
-    service.replied({ deviceId: 'w-2', domain: 'water' }, 'w-2', 'sensors/water/w-2/commands/reply', Buffer.from(JSON.stringify({ id, ok: true })));
+    await service.replied({ deviceId: 'w-2', domain: 'water' }, 'w-2', 'sensors/water/w-2/commands/reply', Buffer.from(JSON.stringify({ id, ok: true })));
     expect(service.get(ADMIN, 'w-1', id).status).toBe('sent');
     expect(refused.map(({ reason, detail, deviceId }) => ({ reason, detail, deviceId }))).toEqual([{ reason: 'COMMAND_UNKNOWN', detail: `no command ${id} was sent to device w-2`, deviceId: 'w-2' }]);
   });
@@ -143,7 +143,7 @@ describe('DeviceCommandsService', () => {
     it('holds a command until a network server has heard the device, queues it once as a downlink, and ends it on the ack', async () => {
       const downlinks = new RecordingDownlinks();
       const service = new DeviceCommandsService({
-        commands: new CommandRepository(fixture.db), devices: fixture.registry, transport, downlinks, audit: fixture.audit, refuse: (report) => refused.push(report), logger: new RecordingLogger(), clock: () => fixture.time,
+        commands: new CommandRepository(fixture.db), devices: fixture.registry, transport, downlinks, audit: fixture.audit, refuse: async (report) => void refused.push(report), logger: new RecordingLogger(), clock: () => fixture.time,
       });
       const command = service.send(ADMIN, 'w-1', { name: 'valve', args: { state: 'closed' } });
       expect([command.status, downlinks.queued]).toEqual(['queued', []]);
@@ -168,7 +168,7 @@ describe('DeviceCommandsService', () => {
       downlinks.heard.add('w-1');
       downlinks.refuseWith = 'profile wm-11 could not encode it (DECODER_ERROR): the codec reported errors: unknown command reboot';
       const service = new DeviceCommandsService({
-        commands: new CommandRepository(fixture.db), devices: fixture.registry, transport, downlinks, audit: fixture.audit, refuse: (report) => refused.push(report), logger: new RecordingLogger(), clock: () => fixture.time,
+        commands: new CommandRepository(fixture.db), devices: fixture.registry, transport, downlinks, audit: fixture.audit, refuse: async (report) => void refused.push(report), logger: new RecordingLogger(), clock: () => fixture.time,
       });
       const { id } = service.send(ADMIN, 'w-1', { name: 'reboot' });
       await flush();

@@ -122,25 +122,25 @@ export class DeviceCommandsService {
     this.advance(command, { kind: 'delivered' });
   }
 
-  /** A message on the device's commands/reply topic (the ACL let only the device itself or its gateway publish there). */
-  replied(device: DeviceAddress, clientId: string, topic: string, payload: Uint8Array): void {
+  /**
+   * A message on the device's commands/reply topic (the ACL let only the device itself or its gateway publish there).
+   * Resolves when the message may be acknowledged (a refused reply: once its dead letter is committed).
+   */
+  replied(device: DeviceAddress, clientId: string, topic: string, payload: Uint8Array): Promise<void> {
     const parsed = parseCommandReply(payload);
     const refuse = (reason: RejectReason, detail: string) =>
       this.deps.refuse({ receivedAt: this.clock(), clientId, deviceId: device.deviceId, domain: device.domain, topic, payload, reason, detail });
-    if (!parsed.ok) {
-      refuse(parsed.refusal.reason, parsed.refusal.detail);
-      return;
-    }
+    if (!parsed.ok) return refuse(parsed.refusal.reason, parsed.refusal.detail);
     const reply: CommandReply = parsed.value;
     const command = this.deps.commands.get(reply.id);
     if (command === undefined || command.deviceId !== device.deviceId) {
-      refuse('COMMAND_UNKNOWN', `no command ${reply.id} was sent to device ${device.deviceId}`);
-      return;
+      return refuse('COMMAND_UNKNOWN', `no command ${reply.id} was sent to device ${device.deviceId}`);
     }
     const event: CommandEvent = reply.ok ? { kind: 'replied', ok: true, result: reply.result } : { kind: 'replied', ok: false, error: reply.error };
     if (this.advance(command, event, device.deviceId) === null) {
       this.deps.logger.warn({ msg: 'Command reply ignored: the command is not waiting for one', deviceId: device.deviceId, commandId: command.id, status: command.status });
     }
+    return Promise.resolve();
   }
 
   /**

@@ -29,7 +29,7 @@ describe('DeviceConfigService', () => {
   let fixture: RegistryFixture;
   let transport: RecordingTransport;
   let logger: RecordingLogger;
-  const build = () => new DeviceConfigService({ configs: new DeviceConfigRepository(fixture.db), devices: fixture.registry, transport, audit: fixture.audit, refuse: () => undefined, logger, clock: () => fixture.time });
+  const build = () => new DeviceConfigService({ configs: new DeviceConfigRepository(fixture.db), devices: fixture.registry, transport, audit: fixture.audit, refuse: async () => undefined, logger, clock: () => fixture.time });
 
   beforeEach(() => {
     fixture = new RegistryFixture();
@@ -62,10 +62,10 @@ describe('DeviceConfigService', () => {
   it('compares reports with the desired config whatever the key order, and audits only reports that change', async () => {
     const service = build();
     await service.setDesired(ADMIN, 'w-1', { a: 1, b: { c: 2, d: 3 } });
-    service.reported(W1, 'w-1', 'sensors/water/w-1/config/reported', Buffer.from('{"b":{"d":3,"c":2},"a":1}'));
+    await service.reported(W1, 'w-1', 'sensors/water/w-1/config/reported', Buffer.from('{"b":{"d":3,"c":2},"a":1}'));
     expect(service.get(ADMIN, 'w-1').differs).toBe(false);
-    service.reported(W1, 'w-1', 'sensors/water/w-1/config/reported', Buffer.from('{"a":1,"b":{"c":2,"d":3}}'));
-    service.reported(W1, 'w-1', 'sensors/water/w-1/config/reported', Buffer.from('{"a":2,"b":{"c":2,"d":3}}'));
+    await service.reported(W1, 'w-1', 'sensors/water/w-1/config/reported', Buffer.from('{"a":1,"b":{"c":2,"d":3}}'));
+    await service.reported(W1, 'w-1', 'sensors/water/w-1/config/reported', Buffer.from('{"a":2,"b":{"c":2,"d":3}}'));
     expect(service.get(ADMIN, 'w-1')).toMatchObject({ reported: { a: 2, b: { c: 2, d: 3 } }, differs: true });
     expect(service.changeCounts).toEqual({ desired: 1, reported: 2 });
     expect(fixture.auditTrail().filter(([action]) => action.startsWith('device.config'))).toEqual([
@@ -78,7 +78,7 @@ describe('DeviceConfigService', () => {
   it('forgets a deleted device’s desired and reported configuration; the audit log keeps the changes', async () => {
     const service = build();
     await service.setDesired(ADMIN, 'w-1', { intervalS: 30 });
-    service.reported(W1, 'w-1', 'sensors/water/w-1/config/reported', Buffer.from('{"intervalS":30}'));
+    await service.reported(W1, 'w-1', 'sensors/water/w-1/config/reported', Buffer.from('{"intervalS":30}'));
     expect([service.forget('w-1'), service.forget('w-1')]).toEqual([1, 0]);
     expect(service.get(ADMIN, 'w-1')).toMatchObject({ desired: null, reported: null, differs: false });
     expect(fixture.auditTrail().filter(([action]) => action.startsWith('device.config')).map(([action]) => action)).toEqual(['device.config.set', 'device.config.report']);

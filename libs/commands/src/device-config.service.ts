@@ -62,13 +62,15 @@ export class DeviceConfigService {
     return toConfigView(this.deps.configs.get(deviceId) ?? emptyRecord(deviceId, ''));
   }
 
-  /** A message on the device's config/reported topic: kept as its reported configuration; a change is audited. */
-  reported(device: DeviceAddress, clientId: string, topic: string, payload: Uint8Array): void {
+  /**
+   * A message on the device's config/reported topic: kept as its reported configuration; a change is audited.
+   * Resolves when the message may be acknowledged (a refusal: once its dead letter is committed).
+   */
+  reported(device: DeviceAddress, clientId: string, topic: string, payload: Uint8Array): Promise<void> {
     const now = this.clock();
     const parsed = parseReportedConfig(payload);
     if (!parsed.ok) {
-      this.deps.refuse({ receivedAt: now, clientId, deviceId: device.deviceId, domain: device.domain, topic, payload, ...parsed.refusal });
-      return;
+      return this.deps.refuse({ receivedAt: now, clientId, deviceId: device.deviceId, domain: device.domain, topic, payload, ...parsed.refusal });
     }
     const before = this.deps.configs.get(device.deviceId) ?? emptyRecord(device.deviceId, device.domain);
     const changed = before.reported === null || canonicalJson(before.reported) !== canonicalJson(parsed.value);
@@ -79,6 +81,7 @@ export class DeviceConfigService {
       if (changed) this.deps.audit.record({ at: now, actor: device.deviceId, action: 'device.config.report', targetType: 'device', targetId: device.deviceId, detail: { reported: parsed.value, differs: toConfigView(after).differs } });
     });
     if (changed) this.changeCounts.reported++;
+    return Promise.resolve();
   }
 
   /**

@@ -26,11 +26,11 @@ export class DeviceMessageRouter {
     return parseDeviceReportTopic(topic) !== null;
   }
 
-  received(clientId: string, topic: string, payload: Uint8Array): void {
+  received(clientId: string, topic: string, payload: Uint8Array): Promise<void> {
     const parsed = parseDeviceReportTopic(topic);
-    if (parsed === null) return;
-    if (parsed.leaf === 'commands/reply') this.commands.replied(parsed.address, clientId, topic, payload);
-    else this.config.reported(parsed.address, clientId, topic, payload);
+    if (parsed === null) return Promise.resolve();
+    if (parsed.leaf === 'commands/reply') return this.commands.replied(parsed.address, clientId, topic, payload);
+    return this.config.reported(parsed.address, clientId, topic, payload);
   }
 
   clientReady(clientId: string): void {

@@ -51,7 +51,7 @@ describe('commands relayed by a gateway', () => {
     fixture.registry.provision(ADMIN, { deviceId: 'm-1', domain: 'water', gatewayId: 'dtu-1' });
     fixture.registry.provision(ADMIN, { deviceId: 'm-2', domain: 'water', gatewayId: 'dtu-2' });
     transport = new RecordingTransport();
-    const deps = { devices: fixture.registry, transport, audit: fixture.audit, refuse: () => undefined, logger, clock: () => fixture.time };
+    const deps = { devices: fixture.registry, transport, audit: fixture.audit, refuse: async () => undefined, logger, clock: () => fixture.time };
     commands = new DeviceCommandsService({ ...deps, commands: new CommandRepository(fixture.db) });
     const config = new DeviceConfigService({ ...deps, configs: new DeviceConfigRepository(fixture.db) });
     router = new DeviceMessageRouter(fixture.registry, commands, config, logger);
@@ -83,13 +83,13 @@ describe('commands relayed by a gateway', () => {
     ]);
   });
 
-  it('counts the gateway’s PUBACK and its reply on the child’s reply topic for the child', () => {
+  it('counts the gateway’s PUBACK and its reply on the child’s reply topic for the child', async () => {
     transport.connect('dtu-1', CHILD_COMMANDS);
     const sent = commands.send(ADMIN, 'm-1', { name: 'ping' });
     expect(sent.status).toBe('sent');
     router.acknowledged('dtu-1', CHILD_COMMANDS, payloadOf(sent.id));
     expect(commands.get(ADMIN, 'm-1', sent.id).status).toBe('delivered');
-    router.received('dtu-1', 'sensors/water/m-1/commands/reply', Buffer.from(JSON.stringify({ id: sent.id, ok: true, result: { pong: 1 } })));
+    await router.received('dtu-1', 'sensors/water/m-1/commands/reply', Buffer.from(JSON.stringify({ id: sent.id, ok: true, result: { pong: 1 } })));
     expect(commands.get(ADMIN, 'm-1', sent.id)).toMatchObject({ deviceId: 'm-1', status: 'succeeded', result: { pong: 1 } });
     expect([...commands.statusCounts]).toEqual([
       ['queued', 1],

@@ -1,4 +1,5 @@
 export * from './dead-letter.repository';
+export * from './dead-letter.writer';
 export * from './influx-availability';
 export * from './influx-writer';
 export * from './ingest-stats';

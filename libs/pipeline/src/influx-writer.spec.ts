@@ -93,7 +93,7 @@ describe('InfluxWriter', () => {
   let deadLetters: NewDeadLetter[];
 
   const writer = (spool: BatchSpool | null, overrides: Partial<WriterConfig> = {}) =>
-    new InfluxWriter(sink, { ...config, ...overrides }, stats, spool, availability, (letters) => deadLetters.push(...letters), SILENT_LOGGER);
+    new InfluxWriter(sink, { ...config, ...overrides }, stats, spool, availability, async (letters) => void deadLetters.push(...letters), SILENT_LOGGER);
 
   /** accepted + recovered = written + refusedByInflux + spooled + buffered */
   const balanced = () => stats.accepted + stats.recovered === stats.written + stats.refusedByInflux + stats.spooled + stats.buffered;
@@ -233,6 +233,34 @@ describe('InfluxWriter', () => {
     expect([...sink.stored].sort()).toEqual([batch.lines[0], batch.lines[1], batch.lines[3]].sort());
     expect(durable).toHaveBeenCalledTimes(1);
     expect(stats.snapshot()).toMatchObject({ accepted: 4, written: 3, refusedByInflux: 1, buffered: 0 });
+    expect(balanced()).toBe(true);
+  });
+
+  it('acknowledges a batch with a refused point only once its dead letter is committed, and never spools it meanwhile', async () => {
+    let commit = (): void => undefined;
+    const spool = new FakeSpool();
+    const subject = new InfluxWriter(sink, { ...config, spoolAfterMs: 20 }, stats, spool, availability, (letters) => new Promise<void>((resolve) => (commit = () => {
+      deadLetters.push(...letters);
+      resolve();
+    })), SILENT_LOGGER);
+    const batch = message('a', 4);
+    sink.refuse.add(batch.lines[1]);
+    const durable = jest.fn();
+    offer(subject, batch, durable);
+    // Past spoolAfterMs, while the dead letter waits: the written batch must not go to the spool as well.
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(durable).not.toHaveBeenCalled();
+    expect(stats.snapshot()).toMatchObject({ accepted: 4, written: 0, refusedByInflux: 0, buffered: 4, spooled: 0 });
+    expect(balanced()).toBe(true);
+    // A drain (stopping) meanwhile does not spool it either; it waits for the commit.
+    const drained = subject.drain(2000);
+    await tick();
+    expect(spool.batches).toEqual([]);
+    commit();
+    expect(await drained).toBe(true);
+    expect(durable).toHaveBeenCalledTimes(1);
+    expect(deadLetters.map((letter) => letter.payload)).toEqual([batch.lines[1]]);
+    expect(stats.snapshot()).toMatchObject({ accepted: 4, written: 3, refusedByInflux: 1, buffered: 0, spooled: 0 });
     expect(balanced()).toBe(true);
   });
 

@@ -44,7 +44,8 @@ interface Waiter {
   readonly durable: () => void;
 }
 
-type BatchState = 'queued' | 'sending' | 'spooling' | 'done';
+/** 'written': InfluxDB has it; its acknowledgements wait for the dead letters of the points it refused. */
+type BatchState = 'queued' | 'sending' | 'spooling' | 'written' | 'done';
 
 interface Batch {
   readonly lines: LineBuffer;
@@ -82,7 +83,8 @@ export class InfluxWriter {
     private readonly stats: IngestStats,
     private readonly spool: BatchSpool | null,
     private readonly availability: InfluxAvailability,
-    private readonly recordDeadLetters: (letters: readonly NewDeadLetter[]) => void,
+    /** Resolves once the letters are committed (DeadLetterWriter.record). */
+    private readonly recordDeadLetters: (letters: readonly NewDeadLetter[]) => Promise<void>,
     private readonly logger: HubLogger,
     private readonly listener: WriterListener = { batchWritten: () => undefined },
   ) {}
@@ -237,10 +239,15 @@ export class InfluxWriter {
         // Spooled meanwhile because InfluxDB was slow: the spool owns the batch and counts it when replayed.
         if (batch.state === 'spooling' && (await batch.spooling)) return;
         if (batch.state === 'done') return;
-        this.stats.written += outcome.written;
-        this.stats.writeBatches++;
-        this.refuse(outcome.refused.map(({ index, error }) => influxRefusedLetter(batch.tickets[index].pointOrigin(batch.lines.line(index)), error)));
+        // Nothing may spool it now (the slow timer, a drain) while the points InfluxDB refused are dead-lettered.
+        if (slow) clearTimeout(slow);
+        batch.state = 'written';
         this.listener.batchWritten(outcome.written, Number(process.hrtime.bigint() - started) / 1e9);
+        await this.refuse(outcome.refused.map(({ index, error }) => influxRefusedLetter(batch.tickets[index].pointOrigin(batch.lines.line(index)), error)));
+        // Counted with finish(), so that accepted + recovered = written + refused + spooled + buffered holds throughout.
+        this.stats.written += outcome.written;
+        this.stats.refusedByInflux += outcome.refused.length;
+        this.stats.writeBatches++;
         this.finish(batch);
         return;
       }
@@ -251,7 +258,7 @@ export class InfluxWriter {
 
   /** Appends the batch to the spool; true once it is durable there. False without a spool or when it is full. */
   private spoolBatch(batch: Batch): Promise<boolean> {
-    if (batch.state === 'done') return Promise.resolve(true);
+    if (batch.state === 'done' || batch.state === 'written') return Promise.resolve(true);
     if (batch.state === 'spooling' && batch.spooling) return batch.spooling;
     if (this.spool === null) return Promise.resolve(false);
     batch.state = 'spooling';
@@ -298,12 +305,12 @@ export class InfluxWriter {
     }
   }
 
-  private refuse(letters: NewDeadLetter[]): void {
+  /** Resolves once the dead letters are committed: the batch's messages are acknowledged after that. */
+  private async refuse(letters: NewDeadLetter[]): Promise<void> {
     if (letters.length === 0) return;
-    this.stats.refusedByInflux += letters.length;
-    this.recordDeadLetters(letters);
     for (const letter of letters) {
       this.logger.warn({ msg: 'InfluxDB refused a point', deviceId: letter.deviceId, reason: letter.detail });
     }
+    await this.recordDeadLetters(letters);
   }
 }

@@ -9,6 +9,9 @@ import { IngestService, ReadingWriter } from './ingest.service';
 import { SeqDeduper } from './seq-deduper';
 import { MessageOrigin } from './spool-port';
 
+/** Lets the dead-letter recorder's promise settle (it commits before the message is acknowledged). */
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
 const limits: ValidationLimits = { maxPayloadBytes: 4096, maxBatchReadings: 10, maxAgeMs: 86_400_000, maxFutureMs: 60_000 };
 
 /** A writer that takes lines when told to, to observe acknowledgement order. */
@@ -33,7 +36,7 @@ describe('IngestService', () => {
     deadLetters = [];
     stats = new IngestStats();
     presence = new DevicePresence(new DeviceStateRepository(openSqliteDatabase(':memory:')), SILENT_LOGGER);
-    service = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, (letters) => deadLetters.push(...letters), presence, stats, SILENT_LOGGER);
+    service = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, async (letters) => void deadLetters.push(...letters), presence, stats, SILENT_LOGGER);
   });
 
   it('hands a valid reading to the writer as a line and acknowledges once the writer accepts it', () => {
@@ -50,7 +53,7 @@ describe('IngestService', () => {
   });
 
   it('writes the extra tags the registry gives a device (town, site) on every line of its messages', () => {
-    const tagged = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, (letters) => deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(0), (deviceId) =>
+    const tagged = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, async (letters) => void deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(0), (deviceId) =>
       deviceId === 'w-1' ? [['site', 'Mill Lane'], ['town', 'Ashford']] : [],
     );
     const ts = Date.now() - 1000;
@@ -63,7 +66,7 @@ describe('IngestService', () => {
     ]);
   });
 
-  it('dead-letters a message the access policy refused and acknowledges it in arrival order, storing nothing', () => {
+  it('dead-letters a message the access policy refused and acknowledges it in arrival order, storing nothing', async () => {
     const order: string[] = [];
     service.handlePublish(client, 'sensors/water/meter-7/telemetry', json({ metrics: { ph: 7 } }), () => order.push('own'));
     service.refusePublish(client, 'sensors/water/w-2/telemetry', json({ metrics: { ph: 1 } }), { reason: 'TOPIC_FORBIDDEN', detail: 'not yours', deviceId: 'meter-7', domain: 'water' }, () =>
@@ -72,13 +75,14 @@ describe('IngestService', () => {
     expect(order).toEqual([]);
     expect(deadLetters).toEqual([expect.objectContaining({ reason: 'TOPIC_FORBIDDEN', detail: 'not yours', clientId: 'meter-7', deviceId: 'meter-7', domain: 'water', topic: 'sensors/water/w-2/telemetry' })]);
     writer.offered[0].accepted();
+    await tick();
     expect(order).toEqual(['own', 'forbidden']);
     expect(writer.offered).toHaveLength(1);
     expect(presence.get('w-2')).toBeUndefined();
     expect(stats.snapshot()).toMatchObject({ received: 2, rejected: 1, rejectedByReason: { TOPIC_FORBIDDEN: 1 } });
   });
 
-  it('dead-letters a refused message and still acknowledges it, after the earlier message of the same client', () => {
+  it('dead-letters a refused message and still acknowledges it, after the earlier message of the same client', async () => {
     const order: string[] = [];
     service.handlePublish(client, 'sensors/water/w-1/telemetry', json({ metrics: { ph: 7 } }), () => order.push('valid'));
     service.handlePublish(client, 'sensors/water/w-1/telemetry', Buffer.from('{"metrics":'), () => order.push('malformed'));
@@ -86,11 +90,12 @@ describe('IngestService', () => {
     expect(deadLetters).toHaveLength(1);
     expect(deadLetters[0]).toMatchObject({ reason: 'MALFORMED_JSON', clientId: 'meter-7', deviceId: 'w-1', topic: 'sensors/water/w-1/telemetry' });
     writer.offered[0].accepted();
+    await tick();
     expect(order).toEqual(['valid', 'malformed']);
     expect(stats.snapshot()).toMatchObject({ received: 2, rejected: 1, rejectedByReason: { MALFORMED_JSON: 1 } });
   });
 
-  it('stores the good entries of a batch and dead-letters each bad one with its index', () => {
+  it('stores the good entries of a batch and dead-letters each bad one with its index', async () => {
     const done = jest.fn();
     const now = Date.now();
     service.handlePublish(
@@ -106,6 +111,7 @@ describe('IngestService', () => {
     expect(deadLetters).toEqual([
       expect.objectContaining({ reason: 'VALUE_OUT_OF_RANGE', batchIndex: 1, payload: `{"ts":${now - 1000},"metrics":{"methane_pct_lel":180}}` }),
     ]);
+    await tick();
     expect(stats.received).toBe(3);
   });
 
@@ -113,9 +119,10 @@ describe('IngestService', () => {
     ['sensor/water/w-1/telemetry', 'TOPIC_INVALID'],
     ['sensors/sewage/w-1/telemetry', 'DOMAIN_UNKNOWN'],
     ['sensors/water/w 1/telemetry', 'DEVICE_ID_INVALID'],
-  ])('refuses topic %s as %s', (topic, reason) => {
+  ])('refuses topic %s as %s', async (topic, reason) => {
     const done = jest.fn();
     service.handlePublish(client, topic, json({ metrics: { ph: 7 } }), done);
+    await tick();
     expect(done).toHaveBeenCalledWith(null);
     expect(deadLetters).toEqual([expect.objectContaining({ reason, topic, clientId: 'meter-7' })]);
     expect(writer.offered).toHaveLength(0);
@@ -140,7 +147,7 @@ describe('IngestService', () => {
     expect(deadLetters).toEqual(Array(2).fill(expect.objectContaining({ reason: 'TOPIC_INVALID', topic: 'sensor/gas/g-1/telemetry', clientId: 'meter-7' })));
   });
 
-  it('records status messages as presence without storing a reading, and dead-letters an unknown status', () => {
+  it('records status messages as presence without storing a reading, and dead-letters an unknown status', async () => {
     expect(service.handlePublish(client, 'sensors/heat/h-1/status', Buffer.from('online'), jest.fn())).toBe(true);
     expect(presence.get('h-1')).toMatchObject({ online: true });
     expect(service.handlePublish(client, 'sensors/heat/h-1/status', Buffer.from('offline'), jest.fn())).toBe(true);
@@ -150,6 +157,7 @@ describe('IngestService', () => {
 
     const done = jest.fn();
     expect(service.handlePublish(client, 'sensors/heat/h-1/status', Buffer.from('rebooting'), done)).toBe(false);
+    await tick();
     expect(done).toHaveBeenCalledWith(null);
     expect(deadLetters).toEqual([
       expect.objectContaining({ reason: 'STATUS_INVALID', detail: 'status must be "online" or "offline", got "rebooting"', deviceId: 'h-1', topic: 'sensors/heat/h-1/status' }),
@@ -166,18 +174,17 @@ describe('IngestService', () => {
     expect(service.handlePublish(client, 'alerts/gas/g-1', json({}), jest.fn())).toBe(false);
   });
 
-  it('does not acknowledge when the dead-letter store cannot record, so the device resends', () => {
-    service = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, () => {
-      throw new Error('disk full');
-    }, presence, stats, SILENT_LOGGER);
+  it('does not acknowledge when the dead-letter store cannot record, so the device resends', async () => {
+    service = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, () => Promise.reject(new Error('disk full')), presence, stats, SILENT_LOGGER);
     const done = jest.fn();
     service.handlePublish(client, 'sensors/water/w-1/telemetry', Buffer.from('nope'), done);
+    await tick();
     expect(done).toHaveBeenCalledWith(new Error('disk full'));
     expect(stats.snapshot()).toMatchObject({ received: 0, rejected: 0 });
   });
 
   it('acknowledges an exact resend (same seq and ts) without storing it twice, and counts it', () => {
-    service = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, (letters) => deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(60_000));
+    service = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, async (letters) => void deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(60_000));
     const ts = Date.now() - 5000;
     const done = jest.fn();
     service.handlePublish(client, 'sensors/water/w-1/telemetry', json({ ts, seq: 41, metrics: { ph: 7 } }), done);
@@ -191,6 +198,44 @@ describe('IngestService', () => {
     expect(stats.snapshot()).toMatchObject({ received: 4, duplicates: 2, rejected: 0 });
   });
 
+  it('acknowledges a refused message only once its dead letter is committed, and later messages of its client behind it', async () => {
+    const commits: (() => void)[] = [];
+    service = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, (letters) => new Promise<void>((resolve) => commits.push(() => {
+      deadLetters.push(...letters);
+      resolve();
+    })), presence, stats, SILENT_LOGGER);
+    const order: string[] = [];
+    service.handlePublish(client, 'sensors/water/w-1/telemetry', Buffer.from('{'), () => order.push('refused'));
+    service.handlePublish(client, 'sensors/water/w-1/telemetry', json({ metrics: { ph: 7 } }), () => order.push('valid'));
+    // A batch with a valid and a refused entry: its acknowledgement needs both the writer and the commit.
+    service.handlePublish(client, 'sensors/water/w-1/telemetry', json([{ metrics: { ph: 7.1 } }, { metrics: { ph: 99 } }]), () => order.push('mixed'));
+    service.handlePublish({ id: 'other' }, 'sensors/water/w-9/telemetry', json({ metrics: { ph: 7 } }), () => order.push('other client'));
+    for (const offered of writer.offered) offered.accepted();
+    await tick();
+    expect(order).toEqual(['other client']);
+    expect(stats.snapshot()).toMatchObject({ rejected: 0 });
+    commits[0]();
+    await tick();
+    expect(order).toEqual(['other client', 'refused', 'valid']);
+    expect(stats.snapshot()).toMatchObject({ rejected: 1, rejectedByReason: { MALFORMED_JSON: 1 } });
+    commits[1]();
+    await tick();
+    expect(order).toEqual(['other client', 'refused', 'valid', 'mixed']);
+    expect(deadLetters.map((letter) => letter.reason)).toEqual(['MALFORMED_JSON', 'VALUE_OUT_OF_RANGE']);
+  });
+
+  it('does not acknowledge a batch with valid and refused entries when its dead letter fails, though its readings are written', async () => {
+    service = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, () => Promise.reject(new Error('stopping')), presence, stats, SILENT_LOGGER);
+    const done = jest.fn();
+    service.handlePublish(client, 'sensors/water/w-1/telemetry', json([{ metrics: { ph: 7.1 } }, { metrics: { ph: 99 } }]), done);
+    await tick();
+    expect(done.mock.calls).toEqual([[new Error('stopping')]]);
+    writer.offered[0].accepted();
+    await tick();
+    expect(done).toHaveBeenCalledTimes(1);
+    expect(stats.snapshot()).toMatchObject({ received: 1, rejected: 0 });
+  });
+
   it('refuses everything without acknowledgement once stopping', () => {
     service.stopAccepting();
     const done = jest.fn();
@@ -202,9 +247,9 @@ describe('IngestService', () => {
   describe('handlePost (HTTP ingest)', () => {
     const posting = { id: 'w-1', connectionless: true };
 
-    it('tells what became of each entry at once, and calls back only once the accepted ones are durable', () => {
+    it('tells what became of each entry at once, and calls back only once the accepted ones are durable', async () => {
       const ts = Date.now() - 5000;
-      service = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, (letters) => deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(60_000));
+      service = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, async (letters) => void deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(60_000));
       void service.handlePost(posting, 'sensors/water/w-1/telemetry', json({ ts, seq: 1, metrics: { ph: 7 } }), jest.fn());
       writer.offered[0].accepted();
       const done = jest.fn();
@@ -217,18 +262,21 @@ describe('IngestService', () => {
       expect(receipt).toEqual({ accepted: 1, duplicates: 1, refused: [expect.objectContaining({ index: 1, reason: 'VALUE_NOT_NUMBER' })] });
       expect(done).not.toHaveBeenCalled();
       writer.offered[1].accepted();
+      await tick();
       expect(done).toHaveBeenCalledWith(null);
       expect(deadLetters).toEqual([expect.objectContaining({ reason: 'VALUE_NOT_NUMBER', batchIndex: 1, clientId: 'w-1', deviceId: 'w-1', topic: 'sensors/water/w-1/telemetry' })]);
       expect(stats.snapshot()).toMatchObject({ received: 4, duplicates: 1, rejected: 1 });
     });
 
-    it('answers a whole-message refusal with no index, and calls back at once (nothing to wait for)', () => {
+    it('answers a whole-message refusal with no index at once, and calls back once its dead letter is committed', async () => {
       const done = jest.fn();
       expect(service.handlePost(posting, 'sensors/water/w-1/telemetry', Buffer.from('{"metrics":'), done)).toEqual({
         accepted: 0,
         duplicates: 0,
         refused: [{ reason: 'MALFORMED_JSON', detail: 'Unexpected end of JSON input' }],
       });
+      expect(done).not.toHaveBeenCalled();
+      await tick();
       expect(done).toHaveBeenCalledWith(null);
       expect(deadLetters).toEqual([expect.objectContaining({ reason: 'MALFORMED_JSON', payload: Buffer.from('{"metrics":') })]);
     });
@@ -245,17 +293,17 @@ describe('IngestService', () => {
       expect(presence.get('meter-7')).toMatchObject({ online: true, lastValues: { ph: 7.1 } });
     });
 
-    it('calls back with the error and takes nothing when stopping or when the dead-letter store fails', () => {
+    it('calls back with the error and takes nothing when stopping or when the dead-letter store fails', async () => {
       const stopping = jest.fn();
       service.stopAccepting();
       expect(service.handlePost(posting, 'sensors/water/w-1/telemetry', json({ metrics: { ph: 7 } }), stopping)).toEqual({ accepted: 0, duplicates: 0, refused: [] });
       expect(stopping).toHaveBeenCalledWith(new Error('service is shutting down'));
 
-      service = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, () => {
-        throw new Error('disk full');
-      }, presence, stats, SILENT_LOGGER);
+      service = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, () => Promise.reject(new Error('disk full')), presence, stats, SILENT_LOGGER);
       const failing = jest.fn();
-      expect(service.handlePost(posting, 'sensors/water/w-1/telemetry', Buffer.from('nope'), failing)).toEqual({ accepted: 0, duplicates: 0, refused: [] });
+      // The receipt is known at once; the callback's error is what the HTTP answer follows (503, nothing promised).
+      expect(service.handlePost(posting, 'sensors/water/w-1/telemetry', Buffer.from('nope'), failing)).toEqual({ accepted: 0, duplicates: 0, refused: [expect.objectContaining({ reason: 'MALFORMED_JSON' })] });
+      await tick();
       expect(failing).toHaveBeenCalledWith(new Error('disk full'));
       expect(writer.offered).toHaveLength(0);
     });
@@ -276,7 +324,7 @@ describe('IngestService', () => {
     beforeEach(() => {
       held.length = 0;
       const decoding = { decoderOf: (deviceId: string) => (deviceId === 'w-1' ? (slowDecoder as never) : deviceId === 'w-2' ? { missing: 'gone' } : null) };
-      service = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, (letters) => deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(0), () => [], decoding);
+      service = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, async (letters) => void deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(0), () => [], decoding);
     });
 
     it('acknowledges in arrival order however long each decode takes, and tells the broker not to forward what held nothing valid', async () => {

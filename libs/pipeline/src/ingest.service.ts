@@ -149,7 +149,8 @@ export class IngestService {
     /** Asked per message: an admin's catalogue change is in force for the next message on every connection. */
     private readonly catalogue: CatalogueSource,
     private readonly writer: ReadingWriter,
-    private readonly recordDeadLetters: (letters: readonly NewDeadLetter[]) => void,
+    /** Resolves once the letters are committed (DeadLetterWriter.record): the message is acknowledged only then. */
+    private readonly recordDeadLetters: (letters: readonly NewDeadLetter[]) => Promise<void>,
     private readonly presence: DevicePresence,
     private readonly stats: IngestStats,
     private readonly logger: HubLogger,
@@ -251,8 +252,8 @@ export class IngestService {
     try {
       return this.route(client, state.parseTopic(topic, this.catalogue.current()), topic, payload, settle, notForwarded);
     } catch (error) {
-      // A failure here (e.g. the dead-letter store is unwritable) refuses the message without PUBACK or 2xx, so the
-      // device keeps it and resends.
+      // A failure here refuses the message without PUBACK or 2xx, so the device keeps it and resends (as does a dead
+      // letter that could not be recorded: see settleWhenRecorded).
       this.logger.error({ msg: 'Could not process a message', clientId: client.id, topic, error });
       settle(error instanceof Error ? error : new Error(String(error)));
       return NOT_TAKEN;
@@ -266,13 +267,39 @@ export class IngestService {
       return;
     }
     const settle = this.stateOf(client).acks.reserve(done);
-    try {
-      this.recordRejections(client.id, topic, payload, Date.now(), refusal.deviceId, refusal.domain, [{ reason: refusal.reason, detail: refusal.detail }]);
-      settle();
-    } catch (error) {
-      this.logger.error({ msg: 'Could not record a refused message', clientId: client.id, topic, error });
-      settle(error instanceof Error ? error : new Error(String(error)));
-    }
+    this.settleWhenRecorded(this.recordRejections(client.id, topic, payload, Date.now(), refusal.deviceId, refusal.domain, [{ reason: refusal.reason, detail: refusal.detail }]), settle, client.id, topic);
+  }
+
+  /**
+   * Acknowledges a message once its dead letters are committed: a PUBACK (or 2xx) of a refused message means its dead
+   * letter is recorded. If they cannot be (the hub stops while the database is down), the message is not acknowledged
+   * and the device resends it.
+   */
+  private settleWhenRecorded(recorded: Promise<void>, settle: AckCallback, clientId: string, topic: string): void {
+    recorded.then(
+      () => settle(),
+      (error: unknown) => {
+        this.logger.error({ msg: 'Could not record a refused message; it is not acknowledged', clientId, topic, error });
+        settle(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  }
+
+  /**
+   * A message with valid and refused entries (rare, so closures are fine): acknowledged once the writer has its
+   * readings durable (the returned callback) and its dead letters are committed. Joined at once, so that a failed
+   * record has its handler before the writer is done.
+   */
+  private bothDurable(recorded: Promise<void>, settle: AckCallback, clientId: string, topic: string): () => void {
+    let written = (): void => undefined;
+    const readings = new Promise<void>((resolve) => (written = resolve));
+    this.settleWhenRecorded(
+      Promise.all([recorded, readings]).then(() => undefined),
+      settle,
+      clientId,
+      topic,
+    );
+    return written;
   }
 
   private stateOf(client: PublishingClient): ClientState {
@@ -285,8 +312,7 @@ export class IngestService {
     const clientId = client.id;
     const receivedAt = Date.now();
     if (!parsed.ok) {
-      this.refuseMessage(clientId, topic, payload, receivedAt, parsed.reason, parsed.detail);
-      settle();
+      this.settleWhenRecorded(this.refuseMessage(clientId, topic, payload, receivedAt, parsed.reason, parsed.detail), settle, clientId, topic);
       return { forward: false, ...NOTHING_TAKEN, refused: [{ reason: parsed.reason, detail: parsed.detail }] };
     }
     const { address } = parsed;
@@ -296,11 +322,11 @@ export class IngestService {
       const refused: Rejection[] = [];
       if (known) {
         this.presence.recordStatus(address, clientId, receivedAt, status === 'online');
+        settle();
       } else {
         refused.push({ reason: 'STATUS_INVALID', detail: `status must be "online" or "offline", got ${JSON.stringify(status.slice(0, 32))}` });
-        this.recordRejections(clientId, topic, payload, receivedAt, address.deviceId, address.domain, refused);
+        this.settleWhenRecorded(this.recordRejections(clientId, topic, payload, receivedAt, address.deviceId, address.domain, refused), settle, clientId, topic);
       }
-      settle();
       return { forward: known, ...NOTHING_TAKEN, refused };
     }
 
@@ -366,9 +392,9 @@ export class IngestService {
     settle: AckCallback,
     notForwarded: () => void = NO_VETO,
   ): Taken {
-    this.recordRejections(clientId, topic, payload, receivedAt, address.deviceId, address.domain, [{ reason, detail }]);
+    const recorded = this.recordRejections(clientId, topic, payload, receivedAt, address.deviceId, address.domain, [{ reason, detail }]);
     notForwarded();
-    settle();
+    this.settleWhenRecorded(recorded, settle, clientId, topic);
     return { forward: false, ...NOTHING_TAKEN, refused: [{ reason, detail }] };
   }
 
@@ -385,16 +411,15 @@ export class IngestService {
     notForwarded: () => void = NO_VETO,
   ): Taken {
     const clientId = client.id;
-    if (result.rejections.length > 0) {
-      this.recordRejections(clientId, topic, payload, receivedAt, address.deviceId, address.domain, result.rejections);
-    }
+    const recorded = result.rejections.length > 0 ? this.recordRejections(clientId, topic, payload, receivedAt, address.deviceId, address.domain, result.rejections) : null;
     this.stats.received += result.readings.length;
     const readings = result.readings.filter((reading) => !this.deduper.isResend(reading));
     const duplicates = result.readings.length - readings.length;
     this.stats.duplicates += duplicates;
     if (readings.length === 0) {
       if (result.readings.length === 0) notForwarded();
-      settle();
+      if (recorded === null) settle();
+      else this.settleWhenRecorded(recorded, settle, clientId, topic);
       return { forward: result.readings.length > 0, accepted: 0, duplicates, refused: result.rejections };
     }
     if (client.connectionless === true) this.presence.recordPostedReadings(address, receivedAt, readings);
@@ -402,23 +427,20 @@ export class IngestService {
     const tags = this.deviceTags(address.deviceId);
     const lines = readings.map((reading) => readingToLine(reading, tags));
     // `settle` itself, not a closure around it: whatever the writer holds until the batch is durable, the GC copies.
-    this.writer.offer({ topic, deviceId: address.deviceId, domain: address.domain, clientId }, lines, settle);
+    this.writer.offer({ topic, deviceId: address.deviceId, domain: address.domain, clientId }, lines, recorded === null ? settle : this.bothDurable(recorded, settle, clientId, topic));
     return { forward: true, accepted: readings.length, duplicates, refused: result.rejections };
   }
 
   /** A packet the broker refused by its size alone, before reading it: recorded without its payload. */
   refuseOversizedPacket(clientId: string | undefined, remoteAddress: string | undefined, detail: string): void {
-    try {
-      this.recordRejections(clientId ?? `(not connected: ${remoteAddress ?? 'unknown address'})`, '(not read)', new Uint8Array(0), Date.now(), undefined, undefined, [
-        { reason: 'PAYLOAD_TOO_LARGE', detail },
-      ]);
-    } catch (error) {
-      this.logger.error({ msg: 'Could not record an oversized packet', clientId, error });
-    }
+    // Nothing is acknowledged for it (the connection is closed): the letter is written in the background.
+    this.recordRejections(clientId ?? `(not connected: ${remoteAddress ?? 'unknown address'})`, '(not read)', new Uint8Array(0), Date.now(), undefined, undefined, [
+      { reason: 'PAYLOAD_TOO_LARGE', detail },
+    ]).catch((error: unknown) => this.logger.error({ msg: 'Could not record an oversized packet', clientId, error }));
   }
 
-  private refuseMessage(clientId: string, topic: string, payload: Uint8Array, receivedAt: number, reason: RejectReason, detail: string): void {
-    this.recordRejections(clientId, topic, payload, receivedAt, undefined, undefined, [{ reason, detail }]);
+  private refuseMessage(clientId: string, topic: string, payload: Uint8Array, receivedAt: number, reason: RejectReason, detail: string): Promise<void> {
+    return this.recordRejections(clientId, topic, payload, receivedAt, undefined, undefined, [{ reason, detail }]);
   }
 
   private recordRejections(
@@ -429,7 +451,7 @@ export class IngestService {
     deviceId: string | undefined,
     domain: string | undefined,
     rejections: readonly Rejection[],
-  ): void {
+  ): Promise<void> {
     const letters: NewDeadLetter[] = rejections.map((rejection) => ({
       receivedAt,
       reason: rejection.reason,
@@ -441,9 +463,10 @@ export class IngestService {
       batchIndex: rejection.index,
       payload: rejection.entry ?? payload,
     }));
-    // Recorded before it is counted or acknowledged: if this throws, the message is not acknowledged.
-    this.recordDeadLetters(letters);
-    this.stats.received += rejections.length;
-    for (const rejection of rejections) this.stats.reject(rejection.reason);
+    // Counted once committed, and acknowledged after that (settleWhenRecorded): if it fails, neither happens.
+    return this.recordDeadLetters(letters).then(() => {
+      this.stats.received += rejections.length;
+      for (const rejection of rejections) this.stats.reject(rejection.reason);
+    });
   }
 }

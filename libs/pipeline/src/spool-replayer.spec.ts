@@ -51,7 +51,7 @@ describe('SpoolReplayer', () => {
   });
 
   const replayer = (spool: ReplaySource, sink: LineSink, rate = 1_000_000) =>
-    new SpoolReplayer(spool, sink, new InfluxAvailability(1, 5), stats, rate, (letters) => deadLetters.push(...letters), SILENT_LOGGER);
+    new SpoolReplayer(spool, sink, new InfluxAvailability(1, 5), stats, rate, async (letters) => void deadLetters.push(...letters), SILENT_LOGGER);
 
   it('replays in order, keeps a batch until InfluxDB takes it, and accounts for it', async () => {
     const spool = new MemorySpool([batch('a', 3), batch('b', 2)]);

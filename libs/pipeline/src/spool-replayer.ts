@@ -31,7 +31,8 @@ export class SpoolReplayer {
     private readonly availability: InfluxAvailability,
     private readonly stats: IngestStats,
     private readonly ratePerSecond: number,
-    private readonly recordDeadLetters: (letters: readonly NewDeadLetter[]) => void,
+    /** Resolves once the letters are committed: the batch leaves the spool only then. */
+    private readonly recordDeadLetters: (letters: readonly NewDeadLetter[]) => Promise<void>,
     private readonly logger: HubLogger,
   ) {}
 
@@ -65,7 +66,7 @@ export class SpoolReplayer {
         const streak = this.availability.recordSuccess();
         if (streak > 0) this.logger.log({ msg: 'InfluxDB takes writes again; replaying the outage spool', failedAttempts: streak, spooled: this.stats.spooled });
         if (outcome.refused.length > 0) {
-          this.recordDeadLetters(outcome.refused.map(({ index, error }) => influxRefusedLetter(originOfLine(record.lines[index]), error)));
+          await this.recordDeadLetters(outcome.refused.map(({ index, error }) => influxRefusedLetter(originOfLine(record.lines[index]), error)));
         }
         await this.spool.commit(record);
         this.stats.written += outcome.written;

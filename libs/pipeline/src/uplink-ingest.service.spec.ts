@@ -97,7 +97,7 @@ describe('UplinkIngestService (ChirpStack events into readings)', () => {
         return profileId === null ? null : (book.decoderFor(profileId) ?? { missing: profileId });
       },
     };
-    ingest = new IngestService(limits, CATALOGUE, writer, (letters) => deadLetters.push(...letters), presence, new IngestStats(), SILENT_LOGGER, new SeqDeduper(3_600_000), () => [], decoding);
+    ingest = new IngestService(limits, CATALOGUE, writer, async (letters) => void deadLetters.push(...letters), presence, new IngestStats(), SILENT_LOGGER, new SeqDeduper(3_600_000), () => [], decoding);
     uplinks = new UplinkIngestService(ingest, fixture.registry, SILENT_LOGGER);
   });
 

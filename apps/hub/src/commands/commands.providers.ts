@@ -3,7 +3,7 @@ import { MqttBroker } from '@hub/broker';
 import { CommandRepository, type CommandTransport, DeviceCommandsService, DeviceConfigRepository, DeviceConfigService, DeviceMessageRouter, type RefuseReport } from '@hub/commands';
 import { DeviceRegistryService } from '@hub/devices';
 import { NetworkServerBridges } from '@hub/lorawan';
-import { DeadLetterRepository, LoRaWanDownlinks, UplinkIngestService } from '@hub/pipeline';
+import { DeadLetterWriter, LoRaWanDownlinks, UplinkIngestService } from '@hub/pipeline';
 import { ProfileBook } from '@hub/profiles';
 import { AuditLogRepository, type SqliteDatabase } from '@hub/store';
 import { SQLITE_DATABASE } from '../hub.tokens';
@@ -30,8 +30,8 @@ export function commandProviders(): Provider[] {
     },
     {
       provide: REFUSE_REPORT,
-      useFactory: (deadLetters: DeadLetterRepository): RefuseReport => (report) => deadLetters.insertMany([report]),
-      inject: [DeadLetterRepository],
+      useFactory: (deadLetters: DeadLetterWriter): RefuseReport => (report) => deadLetters.record([report]),
+      inject: [DeadLetterWriter],
     },
     {
       provide: DeviceCommandsService,

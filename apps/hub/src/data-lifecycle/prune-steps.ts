@@ -26,8 +26,8 @@ export function pruneSteps(config: PruneConfig, stores: PrunedStores): PruneStep
     {
       name: 'dead letters',
       periodMs: config.deadLettersMs,
-      batch: (cutoff, limit) => {
-        const rows = stores.deadLetters.pruneReceivedBefore(cutoff, limit);
+      batch: async (cutoff, limit) => {
+        const rows = await stores.deadLetters.pruneReceivedBefore(cutoff, limit);
         return { rows, removed: { dead_letters: rows } };
       },
     },

@@ -22,7 +22,7 @@ export class DeadLettersController {
   @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 100' })
   @ApiQuery({ name: 'before', required: false, description: 'Only ids below this (the next page cursor)' })
   @ApiOkResponse({ description: '{ items, matching, nextBefore, totals }' })
-  list(
+  async list(
     @CurrentPrincipal() principal: Principal,
     @Query('reason', enumQuery(REJECT_REASON_CODES)) reason?: RejectReason,
     @Query('device', DEVICE_ID) deviceId?: string,
@@ -30,11 +30,11 @@ export class DeadLettersController {
     @Query('to', TIME) to?: number,
     @Query('limit', LIMIT) limit = 100,
     @Query('before', CURSOR) beforeId?: number,
-  ): DeadLetterPage {
+  ): Promise<DeadLetterPage> {
     orderedTimes(from, to);
-    const { items, matching } = this.deadLetters.list({ reason, deviceId, from, to, beforeId, limit, within: principal.scope });
+    const [{ items, matching }, totals] = await Promise.all([this.deadLetters.list({ reason, deviceId, from, to, beforeId, limit, within: principal.scope }), this.deadLetters.totals()]);
     const nextBefore = items.length === limit ? items[items.length - 1].id : null;
-    return { items, matching, nextBefore, totals: this.deadLetters.totals(), reasons: REJECT_REASONS };
+    return { items, matching, nextBefore, totals, reasons: REJECT_REASONS };
   }
 
 }

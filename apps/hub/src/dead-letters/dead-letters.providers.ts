@@ -1,20 +1,26 @@
-import type { Provider } from '@nestjs/common';
-import type { DeviceAreaLookup } from '@hub/access';
+import { Logger, type Provider } from '@nestjs/common';
 import type { HubConfig } from '@hub/config';
-import { DeadLetterRepository } from '@hub/pipeline';
-import type { SqliteDatabase } from '@hub/store';
-import { DEVICE_AREA_LOOKUP, SQLITE_DATABASE } from '../hub.tokens';
+import { DEAD_LETTER_BUFFER, DeadLetterRepository, DeadLetterWriter } from '@hub/pipeline';
+import { Store } from '@hub/store';
 import { DeadLettersController } from './dead-letters.controller';
 
 export const DEAD_LETTER_CONTROLLERS = [DeadLettersController];
 
-/** Refused readings, kept with their reason; town-scoped views ask the device registry where a device is. */
+/**
+ * Refused readings, kept with their reason. Everything that refuses a message records through the writer, which
+ * commits concurrent letters together; town-scoped views join the registry's table for a device's town.
+ */
 export function deadLetterProviders(config: HubConfig): Provider[] {
   return [
     {
       provide: DeadLetterRepository,
-      useFactory: (db: SqliteDatabase, areaOf: DeviceAreaLookup) => new DeadLetterRepository(db, config.deadLetters.maxRows, config.deadLetters.maxPayloadBytes, areaOf),
-      inject: [SQLITE_DATABASE, DEVICE_AREA_LOOKUP],
+      useFactory: (store: Store) => new DeadLetterRepository(store, config.deadLetters.maxRows, config.deadLetters.maxPayloadBytes),
+      inject: [Store],
+    },
+    {
+      provide: DeadLetterWriter,
+      useFactory: (repository: DeadLetterRepository) => new DeadLetterWriter(repository, new Logger(DeadLetterWriter.name), DEAD_LETTER_BUFFER),
+      inject: [DeadLetterRepository],
     },
   ];
 }

@@ -28,7 +28,7 @@ const PAGE = 1_000;
 
 export interface DeadLettersExportDeps {
   /** A page of dead letters, newest first, without counting (DeadLetterRepository.page). */
-  readonly page: (filter: DeadLetterFilter) => DeadLetter[];
+  readonly page: (filter: DeadLetterFilter) => Promise<DeadLetter[]>;
   readonly areaOf: DeviceAreaLookup;
   readonly audit: AuditTrail;
   readonly timeZone: string;
@@ -39,7 +39,7 @@ export type DeadLettersExportFilter = Pick<DeadLetterFilter, 'reason' | 'deviceI
 
 /**
  * Refused readings (GET /api/exports/dead-letters.csv): what GET /api/dead-letters lists for the same filter and
- * scope, newest first, with the raw payload (text, or base64 for a binary one). Paged by id from SQLite.
+ * scope, newest first, with the raw payload (text, or base64 for a binary one). Paged by id from the store.
  */
 export function deadLettersExport(deps: DeadLettersExportDeps, principal: Pick<Principal, 'name' | 'scope'>, filter: DeadLettersExportFilter): CsvExport {
   const detail = Object.fromEntries(
@@ -56,7 +56,7 @@ export function deadLettersExport(deps: DeadLettersExportDeps, principal: Pick<P
       let beforeId: number | undefined;
       for (;;) {
         signal.throwIfAborted();
-        const items = deps.page({ ...filter, within: principal.scope, limit: PAGE, ...(beforeId === undefined ? {} : { beforeId }) });
+        const items = await deps.page({ ...filter, within: principal.scope, limit: PAGE, ...(beforeId === undefined ? {} : { beforeId }) });
         let records = '';
         for (const letter of items) {
           const { town, village } = placeOfPath(letter.deviceId === null ? null : deps.areaOf(letter.deviceId));

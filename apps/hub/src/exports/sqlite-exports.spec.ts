@@ -87,7 +87,7 @@ describe('deadLettersExport', () => {
     const audit: NewAuditEntry[] = [];
     const csv = deadLettersExport(
       {
-        page: (filter) => {
+        page: async (filter) => {
           filters.push(filter);
           return stored.filter((entry) => filter.beforeId === undefined || entry.id < filter.beforeId).sort((a, b) => b.id - a.id).slice(0, filter.limit);
         },

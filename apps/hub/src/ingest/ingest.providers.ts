@@ -8,7 +8,7 @@ import type { HubConfig } from '@hub/config';
 import { DevicePresence, DeviceRegistryService } from '@hub/devices';
 import type { LineSink } from '@hub/influx';
 import { MqttPerimeter } from '@hub/perimeter';
-import { type PayloadDecoding, DeadLetterRepository, HttpIngestService, UplinkIngestService, InfluxAvailability, InfluxWriter, IngestService, IngestStats, SeqDeduper, SpoolReplayer } from '@hub/pipeline';
+import { type PayloadDecoding, DeadLetterWriter, HttpIngestService, UplinkIngestService, InfluxAvailability, InfluxWriter, IngestService, IngestStats, SeqDeduper, SpoolReplayer } from '@hub/pipeline';
 import { ProfileBook } from '@hub/profiles';
 import { OutageSpool } from '@hub/spool';
 import { WriteLatencyMetric } from '../health/hub-metrics';
@@ -43,22 +43,22 @@ export function ingestProviders(config: HubConfig): Provider[] {
         stats: IngestStats,
         spool: OutageSpool,
         availability: InfluxAvailability,
-        deadLetters: DeadLetterRepository,
+        deadLetters: DeadLetterWriter,
         latency: WriteLatencyMetric,
-      ) => new InfluxWriter(sink, config.writer, stats, spool, availability, deadLetters.insertMany, new Logger(InfluxWriter.name), latency),
-      inject: [LINE_SINK, IngestStats, OutageSpool, InfluxAvailability, DeadLetterRepository, WriteLatencyMetric],
+      ) => new InfluxWriter(sink, config.writer, stats, spool, availability, (letters) => deadLetters.record(letters), new Logger(InfluxWriter.name), latency),
+      inject: [LINE_SINK, IngestStats, OutageSpool, InfluxAvailability, DeadLetterWriter, WriteLatencyMetric],
     },
     {
       provide: SpoolReplayer,
-      useFactory: (spool: OutageSpool, sink: LineSink, availability: InfluxAvailability, stats: IngestStats, deadLetters: DeadLetterRepository) =>
-        new SpoolReplayer(spool, sink, availability, stats, config.spool.replayRate, deadLetters.insertMany, new Logger(SpoolReplayer.name)),
-      inject: [OutageSpool, LINE_SINK, InfluxAvailability, IngestStats, DeadLetterRepository],
+      useFactory: (spool: OutageSpool, sink: LineSink, availability: InfluxAvailability, stats: IngestStats, deadLetters: DeadLetterWriter) =>
+        new SpoolReplayer(spool, sink, availability, stats, config.spool.replayRate, (letters) => deadLetters.record(letters), new Logger(SpoolReplayer.name)),
+      inject: [OutageSpool, LINE_SINK, InfluxAvailability, IngestStats, DeadLetterWriter],
     },
     {
       provide: IngestService,
       useFactory: (
         writer: InfluxWriter,
-        deadLetters: DeadLetterRepository,
+        deadLetters: DeadLetterWriter,
         presence: DevicePresence,
         stats: IngestStats,
         registry: DeviceRegistryService,
@@ -69,7 +69,7 @@ export function ingestProviders(config: HubConfig): Provider[] {
           config.validation,
           catalogue,
           writer,
-          deadLetters.insertMany,
+          (letters) => deadLetters.record(letters),
           presence,
           stats,
           new Logger(IngestService.name),
@@ -77,7 +77,7 @@ export function ingestProviders(config: HubConfig): Provider[] {
           (id) => registry.tagsOf(id),
           profileDecoding(registry, profiles),
         ),
-      inject: [InfluxWriter, DeadLetterRepository, DevicePresence, IngestStats, DeviceRegistryService, LiveCatalogue, ProfileBook],
+      inject: [InfluxWriter, DeadLetterWriter, DevicePresence, IngestStats, DeviceRegistryService, LiveCatalogue, ProfileBook],
     },
     {
       // The same access policy and failed-login back-off as MQTT, the same pipeline, the same writer's room.

@@ -49,7 +49,7 @@ describe('HttpIngestService', () => {
 
   const build = (admission: 'registered' | 'quarantine') => {
     const presence = new DevicePresence(new DeviceStateRepository(openSqliteDatabase(':memory:')), SILENT_LOGGER);
-    const ingest = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, (letters) => deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(60_000));
+    const ingest = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, async (letters) => void deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(60_000));
     return new HttpIngestService(new DeviceAccessPolicy(fixture.registry, admission), backoff, ingest, writer, limits.maxPayloadBytes);
   };
   const login = (deviceId: string, authorization: string | undefined) => service.login({ deviceId, authorization, remoteAddress: '10.0.0.9' });
