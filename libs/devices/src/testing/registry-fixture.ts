@@ -1,30 +1,39 @@
 import { MetricCatalogue } from '@hub/contract';
 import { SILENT_LOGGER } from '@hub/common';
-import { AuditLogRepository, openSqliteDatabase, SqliteDatabase } from '@hub/store';
+import { AuditLogRepository, openSqliteDatabase, SqliteDatabase, Store } from '@hub/store';
 import { DeviceRegistryService, RegistryActor } from '../device-registry.service';
 import { RegistryDeviceRepository } from '../registry-device.repository';
 
 export const ADMIN: RegistryActor = { name: 'ada', scope: { towns: [], domains: [] } };
 export const ASHFORD_ADMIN: RegistryActor = { name: 'ash', scope: { towns: ['Ashford'], domains: [] } };
 
-/** A registry on a real in-memory SQLite database, with a settable clock and the sessions it ended. */
+/**
+ * A registry on a real in-memory SQLite database (the store shares its handle, so code still on better-sqlite3 sees
+ * the same rows), with a settable clock and the sessions it ended. `await RegistryFixture.create()`.
+ */
 export class RegistryFixture {
   readonly db: SqliteDatabase = openSqliteDatabase(':memory:');
+  readonly store: Store = Store.sqlite(this.db);
   readonly audit = new AuditLogRepository(this.db);
   readonly disconnected: string[] = [];
   /** `domain/deviceId` of every device retired (deleted): session ended without its will, retained status cleared. */
   readonly retired: string[] = [];
   time = 1_700_000_000_000;
-  readonly registry: DeviceRegistryService;
+  registry!: DeviceRegistryService;
 
-  constructor() {
-    this.registry = this.open();
+  private constructor() {}
+
+  static async create(): Promise<RegistryFixture> {
+    const fixture = new RegistryFixture();
+    fixture.registry = await fixture.open();
+    return fixture;
   }
 
-  /** Another registry on the same database, as after a restart. */
-  open(): DeviceRegistryService {
-    const registry = new DeviceRegistryService({ repository: new RegistryDeviceRepository(this.db), audit: this.audit, catalogue: MetricCatalogue.BUILT_IN, logger: SILENT_LOGGER, now: () => this.time });
+  /** Another registry on the same database, as after a restart (loaded). */
+  async open(): Promise<DeviceRegistryService> {
+    const registry = new DeviceRegistryService({ store: this.store, repository: new RegistryDeviceRepository(this.store), audit: this.audit, catalogue: MetricCatalogue.BUILT_IN, logger: SILENT_LOGGER, now: () => this.time });
     registry.useSessions({ disconnect: (deviceId) => this.disconnected.push(deviceId), retire: (deviceId, domain) => this.retired.push(`${domain}/${deviceId}`) });
+    await registry.load();
     return registry;
   }
 
@@ -34,5 +43,11 @@ export class RegistryFixture {
       .list({ limit: 1000 })
       .reverse()
       .map((entry) => [entry.action, entry.targetId, entry.actor]);
+  }
+
+  async dispose(): Promise<void> {
+    this.registry.close();
+    await this.store.close();
+    this.db.close();
   }
 }
