@@ -1,7 +1,7 @@
 import { MetricCatalogue } from '@hub/contract';
 import { ValidationLimits } from '@hub/contract';
 import { SILENT_LOGGER } from '@hub/common';
-import { openSqliteDatabase } from '@hub/store';
+import { openSqliteDatabase, Store } from '@hub/store';
 import { DeviceStateRepository, DevicePresence } from '@hub/devices';
 import { NewDeadLetter } from './dead-letter.repository';
 import { IngestStats } from './ingest-stats';
@@ -28,15 +28,15 @@ describe('IngestService', () => {
   const client = { id: 'meter-7' };
   const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 
-  beforeEach(() => {
+  beforeEach(async () => {
     writer = new ManualWriter();
     deadLetters = [];
     stats = new IngestStats();
-    presence = new DevicePresence(new DeviceStateRepository(openSqliteDatabase(':memory:')), SILENT_LOGGER);
+    presence = new DevicePresence(new DeviceStateRepository(Store.sqlite(openSqliteDatabase(':memory:'))), SILENT_LOGGER);
     service = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, (letters) => deadLetters.push(...letters), presence, stats, SILENT_LOGGER);
   });
 
-  it('hands a valid reading to the writer as a line and acknowledges once the writer accepts it', () => {
+  it('hands a valid reading to the writer as a line and acknowledges once the writer accepts it', async () => {
     const done = jest.fn();
     service.handlePublish(client, 'sensors/water/w-1/telemetry', json({ ts: Date.now() - 1000, metrics: { pressure_kpa: 410 } }), done);
     expect(done).not.toHaveBeenCalled();
@@ -49,7 +49,7 @@ describe('IngestService', () => {
     expect(presence.get('w-1')).toMatchObject({ online: true, domain: 'water', lastValues: { pressure_kpa: 410 } });
   });
 
-  it('writes the extra tags the registry gives a device (town, site) on every line of its messages', () => {
+  it('writes the extra tags the registry gives a device (town, site) on every line of its messages', async () => {
     const tagged = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, (letters) => deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(0), (deviceId) =>
       deviceId === 'w-1' ? [['site', 'Mill Lane'], ['town', 'Ashford']] : [],
     );
@@ -63,7 +63,7 @@ describe('IngestService', () => {
     ]);
   });
 
-  it('dead-letters a message the access policy refused and acknowledges it in arrival order, storing nothing', () => {
+  it('dead-letters a message the access policy refused and acknowledges it in arrival order, storing nothing', async () => {
     const order: string[] = [];
     service.handlePublish(client, 'sensors/water/meter-7/telemetry', json({ metrics: { ph: 7 } }), () => order.push('own'));
     service.refusePublish(client, 'sensors/water/w-2/telemetry', json({ metrics: { ph: 1 } }), { reason: 'TOPIC_FORBIDDEN', detail: 'not yours', deviceId: 'meter-7', domain: 'water' }, () =>
@@ -78,7 +78,7 @@ describe('IngestService', () => {
     expect(stats.snapshot()).toMatchObject({ received: 2, rejected: 1, rejectedByReason: { TOPIC_FORBIDDEN: 1 } });
   });
 
-  it('dead-letters a refused message and still acknowledges it, after the earlier message of the same client', () => {
+  it('dead-letters a refused message and still acknowledges it, after the earlier message of the same client', async () => {
     const order: string[] = [];
     service.handlePublish(client, 'sensors/water/w-1/telemetry', json({ metrics: { ph: 7 } }), () => order.push('valid'));
     service.handlePublish(client, 'sensors/water/w-1/telemetry', Buffer.from('{"metrics":'), () => order.push('malformed'));
@@ -90,7 +90,7 @@ describe('IngestService', () => {
     expect(stats.snapshot()).toMatchObject({ received: 2, rejected: 1, rejectedByReason: { MALFORMED_JSON: 1 } });
   });
 
-  it('stores the good entries of a batch and dead-letters each bad one with its index', () => {
+  it('stores the good entries of a batch and dead-letters each bad one with its index', async () => {
     const done = jest.fn();
     const now = Date.now();
     service.handlePublish(
@@ -121,7 +121,7 @@ describe('IngestService', () => {
     expect(writer.offered).toHaveLength(0);
   });
 
-  it('routes each message by its own topic when one client switches topics (the parsed topic is remembered per client)', () => {
+  it('routes each message by its own topic when one client switches topics (the parsed topic is remembered per client)', async () => {
     const now = Date.now();
     const other = { id: 'gateway-2' };
     // Round and round, as a gateway cycles through its children: each valid topic is parsed once, the invalid one each time.
@@ -140,7 +140,7 @@ describe('IngestService', () => {
     expect(deadLetters).toEqual(Array(2).fill(expect.objectContaining({ reason: 'TOPIC_INVALID', topic: 'sensor/gas/g-1/telemetry', clientId: 'meter-7' })));
   });
 
-  it('records status messages as presence without storing a reading, and dead-letters an unknown status', () => {
+  it('records status messages as presence without storing a reading, and dead-letters an unknown status', async () => {
     expect(service.handlePublish(client, 'sensors/heat/h-1/status', Buffer.from('online'), jest.fn())).toBe(true);
     expect(presence.get('h-1')).toMatchObject({ online: true });
     expect(service.handlePublish(client, 'sensors/heat/h-1/status', Buffer.from('offline'), jest.fn())).toBe(true);
@@ -157,7 +157,7 @@ describe('IngestService', () => {
     expect(presence.get('h-1')).toMatchObject({ online: false });
   });
 
-  it('tells the broker to forward only messages that held something valid', () => {
+  it('tells the broker to forward only messages that held something valid', async () => {
     const now = Date.now();
     expect(service.handlePublish(client, 'sensors/gas/g-1/telemetry', json({ metrics: { methane_pct_lel: 1 } }), jest.fn())).toBe(true);
     expect(service.handlePublish(client, 'sensors/gas/g-1/telemetry', json([{ ts: now, metrics: { methane_pct_lel: 1 } }, { metrics: { methane_pct_lel: 900 } }]), jest.fn())).toBe(true);
@@ -166,7 +166,7 @@ describe('IngestService', () => {
     expect(service.handlePublish(client, 'alerts/gas/g-1', json({}), jest.fn())).toBe(false);
   });
 
-  it('does not acknowledge when the dead-letter store cannot record, so the device resends', () => {
+  it('does not acknowledge when the dead-letter store cannot record, so the device resends', async () => {
     service = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, () => {
       throw new Error('disk full');
     }, presence, stats, SILENT_LOGGER);
@@ -176,7 +176,7 @@ describe('IngestService', () => {
     expect(stats.snapshot()).toMatchObject({ received: 0, rejected: 0 });
   });
 
-  it('acknowledges an exact resend (same seq and ts) without storing it twice, and counts it', () => {
+  it('acknowledges an exact resend (same seq and ts) without storing it twice, and counts it', async () => {
     service = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, (letters) => deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(60_000));
     const ts = Date.now() - 5000;
     const done = jest.fn();
@@ -191,7 +191,7 @@ describe('IngestService', () => {
     expect(stats.snapshot()).toMatchObject({ received: 4, duplicates: 2, rejected: 0 });
   });
 
-  it('refuses everything without acknowledgement once stopping', () => {
+  it('refuses everything without acknowledgement once stopping', async () => {
     service.stopAccepting();
     const done = jest.fn();
     service.handlePublish(client, 'sensors/water/w-1/telemetry', json({ metrics: { ph: 7 } }), done);
@@ -202,7 +202,7 @@ describe('IngestService', () => {
   describe('handlePost (HTTP ingest)', () => {
     const posting = { id: 'w-1', connectionless: true };
 
-    it('tells what became of each entry at once, and calls back only once the accepted ones are durable', () => {
+    it('tells what became of each entry at once, and calls back only once the accepted ones are durable', async () => {
       const ts = Date.now() - 5000;
       service = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, (letters) => deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(60_000));
       void service.handlePost(posting, 'sensors/water/w-1/telemetry', json({ ts, seq: 1, metrics: { ph: 7 } }), jest.fn());
@@ -222,7 +222,7 @@ describe('IngestService', () => {
       expect(stats.snapshot()).toMatchObject({ received: 4, duplicates: 1, rejected: 1 });
     });
 
-    it('answers a whole-message refusal with no index, and calls back at once (nothing to wait for)', () => {
+    it('answers a whole-message refusal with no index, and calls back at once (nothing to wait for)', async () => {
       const done = jest.fn();
       expect(service.handlePost(posting, 'sensors/water/w-1/telemetry', Buffer.from('{"metrics":'), done)).toEqual({
         accepted: 0,
@@ -233,19 +233,19 @@ describe('IngestService', () => {
       expect(deadLetters).toEqual([expect.objectContaining({ reason: 'MALFORMED_JSON', payload: Buffer.from('{"metrics":') })]);
     });
 
-    it('marks a posting device as heard from (last seen, values) without making it online', () => {
+    it('marks a posting device as heard from (last seen, values) without making it online', async () => {
       const ts = Date.now() - 1000;
       void service.handlePost(posting, 'sensors/water/w-1/telemetry', json({ ts, metrics: { ph: 7.4 } }), jest.fn());
       expect(presence.get('w-1')).toMatchObject({ online: false, lastReadingTs: ts, lastValues: { ph: 7.4 } });
     });
 
-    it('leaves an MQTT-connected device online when it also posts', () => {
+    it('leaves an MQTT-connected device online when it also posts', async () => {
       service.handlePublish(client, 'sensors/water/meter-7/telemetry', json({ metrics: { ph: 7 } }), jest.fn());
       void service.handlePost({ id: 'meter-7', connectionless: true }, 'sensors/water/meter-7/telemetry', json({ metrics: { ph: 7.1 } }), jest.fn());
       expect(presence.get('meter-7')).toMatchObject({ online: true, lastValues: { ph: 7.1 } });
     });
 
-    it('calls back with the error and takes nothing when stopping or when the dead-letter store fails', () => {
+    it('calls back with the error and takes nothing when stopping or when the dead-letter store fails', async () => {
       const stopping = jest.fn();
       service.stopAccepting();
       expect(service.handlePost(posting, 'sensors/water/w-1/telemetry', json({ metrics: { ph: 7 } }), stopping)).toEqual({ accepted: 0, duplicates: 0, refused: [] });
@@ -273,7 +273,7 @@ describe('IngestService', () => {
         }),
     };
 
-    beforeEach(() => {
+    beforeEach(async () => {
       held.length = 0;
       const decoding = { decoderOf: (deviceId: string) => (deviceId === 'w-1' ? (slowDecoder as never) : deviceId === 'w-2' ? { missing: 'gone' } : null) };
       service = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, (letters) => deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(0), () => [], decoding);
