@@ -54,15 +54,15 @@ export class RegistryDeviceRepository {
   }
 
   /**
-   * Rows written behind the broker (quarantine bookkeeping), each only over an older row: a row an operator changed
-   * since (approved, rejected) has a later updatedAt and stays; a row deleted since stays deleted. Answers how many
-   * were written.
+   * Rows written behind the broker (quarantine bookkeeping), each only over a row no newer and in the same status: the
+   * broker never changes a device's status, so a row an operator approved or rejected meanwhile (even within the same
+   * millisecond) stays, as does a later change; a row deleted since stays deleted. Answers how many were written.
    */
   async updateUnlessNewer(devices: readonly RegistryDevice[], exec: Executor = this.store.db): Promise<number> {
     let written = 0;
     for (const device of devices) {
       const { device_id: deviceId, created_at: _createdAt, created_by: _createdBy, ...changes } = toRow(device);
-      const result = await exec.updateTable('registry_devices').set(changes).where('device_id', '=', deviceId).where('updated_at', '<', changes.updated_at).executeTakeFirst();
+      const result = await exec.updateTable('registry_devices').set(changes).where('device_id', '=', deviceId).where('updated_at', '<=', changes.updated_at).where('status', '=', changes.status).executeTakeFirst();
       written += Number(result.numUpdatedRows);
     }
     return written;

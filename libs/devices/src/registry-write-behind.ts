@@ -4,7 +4,7 @@ import type { RegistryDevice } from './registry-device';
 /** How the writer stores what it was given: newcomers inserted (unless there already), the others updated. */
 export interface WriteBehindTarget {
   insertNew(devices: readonly RegistryDevice[]): Promise<unknown>;
-  /** Updates each row unless the stored one is as new or newer (an operator's change since wins). */
+  /** Updates each row unless the stored one is newer or in another status (an operator's change since wins). */
   updateUnlessNewer(devices: readonly RegistryDevice[]): Promise<unknown>;
 }
 
