@@ -128,6 +128,33 @@ describe('DeviceCommandsService', () => {
     expect(fixture.auditTrail().filter(([action]) => action === 'device.command.send')).toHaveLength(3);
   });
 
+  it('asks the database on a device-ready only for devices with commands waiting (a reconnect storm of the fleet costs a few queries)', async () => {
+    for (let index = 0; index < 50; index++) await fixture.registry.provision(ADMIN, { deviceId: `s-${index}`, domain: 'water', town: 'Ashford' });
+    await (await build()).send(ADMIN, 'w-1', { name: 'a' });
+    const repository = new CommandRepository(fixture.store);
+    const asked: string[] = [];
+    const forDevice = repository.forDevice.bind(repository);
+    repository.forDevice = (deviceId, statuses, exec) => {
+      asked.push(deviceId);
+      return forDevice(deviceId, statuses, exec);
+    };
+    // After a restart: loaded from the table, not from what the previous process sent.
+    const service = new DeviceCommandsService({ store: fixture.store, commands: repository, devices: fixture.registry, transport, audit: fixture.audit, refuse: () => undefined, logger: new RecordingLogger(), clock: () => fixture.time });
+    await service.load();
+    transport.subscribed = true;
+    for (let index = 0; index < 50; index++) await service.deviceReady({ deviceId: `s-${index}`, domain: 'water' });
+    await service.deviceReady(W1);
+    expect(asked).toEqual(['w-1']);
+    expect(transport.published).toHaveLength(1);
+    // Acknowledged and answered: nothing waits any more, so the next ready event asks nothing either.
+    const [command] = await service.list(ADMIN, 'w-1');
+    await service.replied(W1, 'w-1', 'sensors/water/w-1/commands/reply', Buffer.from(JSON.stringify({ id: command.id, ok: true })));
+    transport.connection = {};
+    await service.deviceReady(W1);
+    await service.deviceReady(W1);
+    expect(asked).toEqual(['w-1', 'w-1']);
+  });
+
   describe('LoRaWAN devices (downlinks through their network server)', () => {
     /** The network server side: which devices it can reach, what was queued, and what the codec refuses. */
     class RecordingDownlinks implements DownlinkPort {

@@ -88,4 +88,20 @@ describe('DeviceConfigService', () => {
     expect(await service.get(ADMIN, 'w-1')).toMatchObject({ desired: null, reported: null, differs: false });
     expect(fixture.auditTrail().filter(([action]) => action.startsWith('device.config')).map(([action]) => action)).toEqual(['device.config.set', 'device.config.report']);
   });
+  it('asks the database on a device-ready only for devices with a desired configuration', async () => {
+    await (await build()).setDesired(ADMIN, 'w-1', { intervalS: 30 });
+    const repository = new DeviceConfigRepository(fixture.store);
+    const asked: string[] = [];
+    const get = repository.get.bind(repository);
+    repository.get = (deviceId, exec) => {
+      asked.push(deviceId);
+      return get(deviceId, exec);
+    };
+    const service = new DeviceConfigService({ store: fixture.store, configs: repository, devices: fixture.registry, transport, audit: fixture.audit, refuse: () => undefined, logger, clock: () => fixture.time });
+    await service.load();
+    for (const deviceId of ['w-2', 'w-3', 'w-4']) await service.deviceReady({ deviceId, domain: 'water' });
+    await service.deviceReady(W1);
+    await service.deviceReady(W1);
+    expect(asked).toEqual(['w-1']);
+  });
 });

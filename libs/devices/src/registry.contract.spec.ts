@@ -46,7 +46,7 @@ function aDevice(deviceId: string, changes: Partial<RegistryDevice> = {}): Regis
 
 function newDevice(deviceId: string, changes: Partial<NewDevice> = {}): NewDevice {
   const { status: _s, secretHash: _h, secretIssuedAt: _i, firstSeenAddress: _f, connectAttempts: _c, createdAt: _a, createdBy: _b, updatedAt: _u, ...fields } = aDevice(deviceId);
-  return { ...fields, ...changes };
+  return { ...fields, domain: 'water', ...changes };
 }
 
 /** The registry and the areas wired as the hub wires them, on one store, loaded. */
