@@ -3,7 +3,7 @@ import { Interval } from '@nestjs/schedule';
 import { MqttBroker } from '@hub/broker';
 import type { HubConfig } from '@hub/config';
 import type { LineSink } from '@hub/influx';
-import { DevicePresence } from '@hub/devices';
+import { DevicePresence, DeviceRegistryService } from '@hub/devices';
 import { DeadLetterWriter, InfluxWriter, SpoolReplayer, IngestService, IngestStats } from '@hub/pipeline';
 import { OutageSpool } from '@hub/spool';
 import type { SqliteDatabase } from '@hub/store';
@@ -17,8 +17,8 @@ const DRAIN_TIMEOUT_MS = 10_000;
  * Start-up and shutdown order. Start: InfluxDB prepared (or not yet reachable: readings are spooled) → retention
  * policies set up (a shrink that would drop data stops here unless confirmed) → spool replay →
  * broker listening. Stop (SIGTERM/SIGINT): refuse new messages (no PUBACK, devices resend them) → get what is in
- * memory to InfluxDB or the spool, acknowledging it → commit the dead letters held, acknowledging them → close MQTT → stop replay, close the spool → persist device
- * presence → close the database.
+ * memory to InfluxDB or the spool, acknowledging it → commit the dead letters held, acknowledging them → close MQTT →
+ * stop replay, close the spool → write the registry rows the broker queued and device presence → close the database.
  */
 @Injectable()
 export class HubLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -34,6 +34,7 @@ export class HubLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly replayer: SpoolReplayer,
     private readonly spool: OutageSpool,
     private readonly presence: DevicePresence,
+    private readonly registry: DeviceRegistryService,
     private readonly stats: IngestStats,
     private readonly downsampling: DownsamplingService,
     private readonly deadLetters: DeadLetterWriter,
@@ -56,8 +57,13 @@ export class HubLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   @Interval('persist-device-presence', 2000)
-  persistPresence(): void {
-    this.presence.persist();
+  async persistPresence(): Promise<void> {
+    try {
+      await this.presence.persist();
+    } catch (error) {
+      // Kept as changed: the next run writes it.
+      this.logger.error({ msg: 'Could not persist device presence; retrying in 2 s', error });
+    }
   }
 
   async onApplicationShutdown(signal?: string): Promise<void> {
@@ -76,7 +82,17 @@ export class HubLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
     await this.broker.stop();
     await this.replayer.stop();
     await this.spool.close();
-    this.presence.persist();
+    try {
+      await this.registry.flushBrokerWrites();
+    } catch (error) {
+      this.logger.error({ msg: 'Registry rows written on the broker side could not be stored before the stop (quarantine bookkeeping: the devices knock again)', unwritten: this.registry.unwrittenBrokerRows, error });
+    }
+    this.registry.close();
+    try {
+      await this.presence.persist();
+    } catch (error) {
+      this.logger.error({ msg: 'Could not persist device presence before the stop', error });
+    }
     this.db.close();
     this.logger.log({ msg: 'Stopped', ...this.stats.snapshot() });
   }

@@ -1,5 +1,5 @@
-import type { SqliteDatabase } from '@hub/store';
-import type { Statement } from 'better-sqlite3';
+import type { DeviceConfigTable, Executor, Store } from '@hub/store';
+import type { Selectable } from 'kysely';
 
 /** One device's desired and reported configuration as stored. */
 export interface DeviceConfigRecord {
@@ -12,51 +12,47 @@ export interface DeviceConfigRecord {
   readonly reportedAt: number | null;
 }
 
-interface ConfigRow {
-  device_id: string;
-  domain: string;
-  desired: string | null;
-  desired_at: number | null;
-  desired_by: string | null;
-  reported: string | null;
-  reported_at: number | null;
-}
-
-/** Desired and reported configuration per device, in SQLite: the retained config is published again after a restart. */
+/** Desired and reported configuration per device: the retained config is published again after a restart. */
 export class DeviceConfigRepository {
-  /** Prepared once: every device that connects is looked up (its desired config is published again after a restart). */
-  private readonly byDevice: Statement;
-  private readonly upsert: Statement;
+  constructor(private readonly store: Store) {}
 
-  constructor(private readonly db: SqliteDatabase) {
-    this.byDevice = db.prepare('SELECT * FROM device_config WHERE device_id = ?');
-    this.upsert = db.prepare(
-      `INSERT INTO device_config (device_id, domain, desired, desired_at, desired_by, reported, reported_at) VALUES (@deviceId, @domain, @desired, @desiredAt, @desiredBy, @reported, @reportedAt)
-       ON CONFLICT (device_id) DO UPDATE SET domain = excluded.domain, desired = excluded.desired, desired_at = excluded.desired_at, desired_by = excluded.desired_by,
-         reported = excluded.reported, reported_at = excluded.reported_at`,
-    );
-  }
-
-  get(deviceId: string): DeviceConfigRecord | undefined {
-    const row = this.byDevice.get(deviceId) as ConfigRow | undefined;
+  async get(deviceId: string, exec: Executor = this.store.db): Promise<DeviceConfigRecord | undefined> {
+    const row = await exec.selectFrom('device_config').selectAll().where('device_id', '=', deviceId).executeTakeFirst();
     return row === undefined ? undefined : fromRow(row);
   }
 
-  save(record: DeviceConfigRecord): void {
-    this.upsert.run({ ...record, desired: record.desired === null ? null : JSON.stringify(record.desired), reported: record.reported === null ? null : JSON.stringify(record.reported) });
+  async save(record: DeviceConfigRecord, exec: Executor = this.store.db): Promise<void> {
+    const row: Selectable<DeviceConfigTable> = {
+      device_id: record.deviceId,
+      domain: record.domain,
+      desired: record.desired === null ? null : JSON.stringify(record.desired),
+      desired_at: record.desiredAt,
+      desired_by: record.desiredBy,
+      reported: record.reported === null ? null : JSON.stringify(record.reported),
+      reported_at: record.reportedAt,
+    };
+    const { device_id: _key, ...rest } = row;
+    await exec
+      .insertInto('device_config')
+      .values(row)
+      .onConflict((conflict) => conflict.column('device_id').doUpdateSet(rest))
+      .execute();
+  }
+
+  /** Ids of the devices with a desired configuration: the only ones the device-ready path must look up. */
+  async devicesWithDesired(exec: Executor = this.store.db): Promise<string[]> {
+    const rows = await exec.selectFrom('device_config').select('device_id').where('desired', 'is not', null).orderBy('device_id').execute();
+    return rows.map((row) => row.device_id);
   }
 
   /** Removes a device's desired and reported configuration (it was deleted); returns how many rows (0 or 1). */
-  delete(deviceId: string): number {
-    return this.db.prepare('DELETE FROM device_config WHERE device_id = ?').run(deviceId).changes;
-  }
-
-  transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+  async delete(deviceId: string, exec: Executor = this.store.db): Promise<number> {
+    const result = await exec.deleteFrom('device_config').where('device_id', '=', deviceId).executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 }
 
-function fromRow(row: ConfigRow): DeviceConfigRecord {
+function fromRow(row: Selectable<DeviceConfigTable>): DeviceConfigRecord {
   return {
     deviceId: row.device_id,
     domain: row.domain,

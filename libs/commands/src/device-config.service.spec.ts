@@ -29,28 +29,33 @@ describe('DeviceConfigService', () => {
   let fixture: RegistryFixture;
   let transport: RecordingTransport;
   let logger: RecordingLogger;
-  const build = () => new DeviceConfigService({ configs: new DeviceConfigRepository(fixture.db), devices: fixture.registry, transport, audit: fixture.audit, refuse: async () => undefined, logger, clock: () => fixture.time });
+  /** A service as the hub starts it: loaded (which devices have a desired configuration) first. */
+  const build = async () => {
+    const service = new DeviceConfigService({ store: fixture.store, configs: new DeviceConfigRepository(fixture.store), devices: fixture.registry, transport, audit: fixture.audit, refuse: async () => undefined, logger, clock: () => fixture.time });
+    await service.load();
+    return service;
+  };
 
-  beforeEach(() => {
-    fixture = new RegistryFixture();
-    fixture.registry.provision(ADMIN, { deviceId: 'w-1', domain: 'water', town: 'Ashford' });
+  beforeEach(async () => {
+    fixture = await RegistryFixture.create();
+    await fixture.registry.provision(ADMIN, { deviceId: 'w-1', domain: 'water', town: 'Ashford' });
     transport = new RecordingTransport();
     logger = new RecordingLogger();
   });
 
-  afterEach(() => fixture.db.close());
+  afterEach(() => fixture.dispose());
 
   it('publishes the desired config retained, once per process, and again after a restart when the device connects', async () => {
-    const service = build();
+    const service = await build();
     await service.setDesired(ADMIN, 'w-1', { intervalS: 30 });
     await service.deviceReady(W1);
     expect(transport.published).toEqual([['sensors/water/w-1/config', '{"intervalS":30}', true]]);
-    await build().deviceReady(W1);
+    await (await build()).deviceReady(W1);
     expect(transport.published).toHaveLength(2);
   });
 
   it('keeps a desired config the broker could not take, logs it, and publishes it when the device connects', async () => {
-    const service = build();
+    const service = await build();
     transport.failing = true;
     expect(await service.setDesired(ADMIN, 'w-1', { intervalS: 30 })).toMatchObject({ desired: { intervalS: 30 }, differs: true });
     expect(logger.messages('error')).toEqual(['Could not publish a desired configuration; it goes out when the device next connects']);
@@ -60,13 +65,13 @@ describe('DeviceConfigService', () => {
   });
 
   it('compares reports with the desired config whatever the key order, and audits only reports that change', async () => {
-    const service = build();
+    const service = await build();
     await service.setDesired(ADMIN, 'w-1', { a: 1, b: { c: 2, d: 3 } });
     await service.reported(W1, 'w-1', 'sensors/water/w-1/config/reported', Buffer.from('{"b":{"d":3,"c":2},"a":1}'));
-    expect(service.get(ADMIN, 'w-1').differs).toBe(false);
+    expect((await service.get(ADMIN, 'w-1')).differs).toBe(false);
     await service.reported(W1, 'w-1', 'sensors/water/w-1/config/reported', Buffer.from('{"a":1,"b":{"c":2,"d":3}}'));
     await service.reported(W1, 'w-1', 'sensors/water/w-1/config/reported', Buffer.from('{"a":2,"b":{"c":2,"d":3}}'));
-    expect(service.get(ADMIN, 'w-1')).toMatchObject({ reported: { a: 2, b: { c: 2, d: 3 } }, differs: true });
+    expect(await service.get(ADMIN, 'w-1')).toMatchObject({ reported: { a: 2, b: { c: 2, d: 3 } }, differs: true });
     expect(service.changeCounts).toEqual({ desired: 1, reported: 2 });
     expect(fixture.auditTrail().filter(([action]) => action.startsWith('device.config'))).toEqual([
       ['device.config.set', 'w-1', 'ada'],
@@ -76,11 +81,27 @@ describe('DeviceConfigService', () => {
   });
 
   it('forgets a deleted device’s desired and reported configuration; the audit log keeps the changes', async () => {
-    const service = build();
+    const service = await build();
     await service.setDesired(ADMIN, 'w-1', { intervalS: 30 });
     await service.reported(W1, 'w-1', 'sensors/water/w-1/config/reported', Buffer.from('{"intervalS":30}'));
-    expect([service.forget('w-1'), service.forget('w-1')]).toEqual([1, 0]);
-    expect(service.get(ADMIN, 'w-1')).toMatchObject({ desired: null, reported: null, differs: false });
+    expect([await fixture.store.tx((tx) => service.forget('w-1', tx)), await fixture.store.tx((tx) => service.forget('w-1', tx))]).toEqual([1, 0]);
+    expect(await service.get(ADMIN, 'w-1')).toMatchObject({ desired: null, reported: null, differs: false });
     expect(fixture.auditTrail().filter(([action]) => action.startsWith('device.config')).map(([action]) => action)).toEqual(['device.config.set', 'device.config.report']);
+  });
+  it('asks the database on a device-ready only for devices with a desired configuration', async () => {
+    await (await build()).setDesired(ADMIN, 'w-1', { intervalS: 30 });
+    const repository = new DeviceConfigRepository(fixture.store);
+    const asked: string[] = [];
+    const get = repository.get.bind(repository);
+    repository.get = (deviceId, exec) => {
+      asked.push(deviceId);
+      return get(deviceId, exec);
+    };
+    const service = new DeviceConfigService({ store: fixture.store, configs: repository, devices: fixture.registry, transport, audit: fixture.audit, refuse: async () => undefined, logger, clock: () => fixture.time });
+    await service.load();
+    for (const deviceId of ['w-2', 'w-3', 'w-4']) await service.deviceReady({ deviceId, domain: 'water' });
+    await service.deviceReady(W1);
+    await service.deviceReady(W1);
+    expect(asked).toEqual(['w-1']);
   });
 });

@@ -1,18 +1,20 @@
-import type { AuditTrail } from '@hub/access';
 import type { DeviceConfigView } from '@hub/api-types';
 import type { HubLogger } from '@hub/common';
 import { configTopic, type DeviceAddress } from '@hub/contract';
+import type { Store, Tx } from '@hub/store';
 import { readDesiredConfig } from './command-input';
 import type { CommandTransport, RefuseReport } from './command-ports';
+import type { TransactionalAudit } from './device-commands.service';
 import type { DeviceConfigRecord, DeviceConfigRepository } from './device-config.repository';
 import { canonicalJson, parseReportedConfig } from './device-report.parser';
 import { commandTarget, type CommandActor, type DeviceDirectory, readableDevice } from './device-target';
 
 export interface DeviceConfigDeps {
+  readonly store: Store;
   readonly configs: DeviceConfigRepository;
   readonly devices: DeviceDirectory;
   readonly transport: CommandTransport;
-  readonly audit: AuditTrail;
+  readonly audit: TransactionalAudit;
   readonly refuse: RefuseReport;
   readonly logger: HubLogger;
   readonly clock?: () => number;
@@ -30,20 +32,31 @@ export class DeviceConfigService {
   private readonly clock: () => number;
   /** Devices whose desired configuration this process has published (and so aedes retains). */
   private readonly publishedThisRun = new Set<string>();
+  /** Devices with a desired configuration: a device-ready of any other costs no query (a reconnect storm stays cheap). */
+  private readonly withDesired = new Set<string>();
 
   constructor(private readonly deps: DeviceConfigDeps) {
     this.clock = deps.clock ?? Date.now;
+  }
+
+  /** Which devices have a desired configuration, read once at start (before the broker takes connections). */
+  async load(): Promise<void> {
+    for (const deviceId of await this.deps.configs.devicesWithDesired()) this.withDesired.add(deviceId);
   }
 
   async setDesired(actor: CommandActor, deviceId: string, body: unknown): Promise<DeviceConfigView> {
     const target = commandTarget(this.deps.devices, actor, deviceId);
     const desired = readDesiredConfig(body);
     const now = this.clock();
-    const before = this.deps.configs.get(deviceId);
-    const record: DeviceConfigRecord = { ...(before ?? emptyRecord(deviceId, target.domain)), domain: target.domain, desired, desiredAt: now, desiredBy: actor.name };
-    this.deps.configs.transaction(() => {
-      this.deps.configs.save(record);
-      this.deps.audit.record({ at: now, actor: actor.name, action: 'device.config.set', targetType: 'device', targetId: deviceId, detail: { desired, previous: before?.desired ?? null } });
+    const record = await this.deps.store.tx(async (tx) => {
+      // The row is read under its lock: a report arriving meanwhile must not put the previous desired config back.
+      await tx.lock(`device-config:${deviceId}`);
+      const before = await this.deps.configs.get(deviceId, tx.exec);
+      const next: DeviceConfigRecord = { ...(before ?? emptyRecord(deviceId, target.domain)), domain: target.domain, desired, desiredAt: now, desiredBy: actor.name };
+      await this.deps.configs.save(next, tx.exec);
+      await this.deps.audit.record({ at: now, actor: actor.name, action: 'device.config.set', targetType: 'device', targetId: deviceId, detail: { desired, previous: before?.desired ?? null } }, tx.exec);
+      tx.afterCommit(() => this.withDesired.add(deviceId));
+      return next;
     });
     this.changeCounts.desired++;
     this.publishedThisRun.add(deviceId);
@@ -57,40 +70,47 @@ export class DeviceConfigService {
     return toConfigView(record);
   }
 
-  get(actor: CommandActor, deviceId: string): DeviceConfigView {
+  async get(actor: CommandActor, deviceId: string): Promise<DeviceConfigView> {
     readableDevice(this.deps.devices, actor, deviceId);
-    return toConfigView(this.deps.configs.get(deviceId) ?? emptyRecord(deviceId, ''));
+    return toConfigView((await this.deps.configs.get(deviceId)) ?? emptyRecord(deviceId, ''));
   }
 
   /**
    * A message on the device's config/reported topic: kept as its reported configuration; a change is audited.
-   * Resolves when the message may be acknowledged (a refusal: once its dead letter is committed).
+   * Resolves when the message may be acknowledged (a refusal: once its dead letter is committed; a report: once stored).
    */
-  reported(device: DeviceAddress, clientId: string, topic: string, payload: Uint8Array): Promise<void> {
+  async reported(device: DeviceAddress, clientId: string, topic: string, payload: Uint8Array): Promise<void> {
     const now = this.clock();
     const parsed = parseReportedConfig(payload);
     if (!parsed.ok) {
       return this.deps.refuse({ receivedAt: now, clientId, deviceId: device.deviceId, domain: device.domain, topic, payload, ...parsed.refusal });
     }
-    const before = this.deps.configs.get(device.deviceId) ?? emptyRecord(device.deviceId, device.domain);
-    const changed = before.reported === null || canonicalJson(before.reported) !== canonicalJson(parsed.value);
-    const after = { ...before, reported: parsed.value, reportedAt: now };
-    this.deps.configs.transaction(() => {
-      this.deps.configs.save(after);
+    const changed = await this.deps.store.tx(async (tx) => {
+      await tx.lock(`device-config:${device.deviceId}`);
+      const before = (await this.deps.configs.get(device.deviceId, tx.exec)) ?? emptyRecord(device.deviceId, device.domain);
+      const differsFromBefore = before.reported === null || canonicalJson(before.reported) !== canonicalJson(parsed.value);
+      const after = { ...before, reported: parsed.value, reportedAt: now };
+      await this.deps.configs.save(after, tx.exec);
       // A device may report on every connect: only a change is worth an entry.
-      if (changed) this.deps.audit.record({ at: now, actor: device.deviceId, action: 'device.config.report', targetType: 'device', targetId: device.deviceId, detail: { reported: parsed.value, differs: toConfigView(after).differs } });
+      if (differsFromBefore) {
+        await this.deps.audit.record({ at: now, actor: device.deviceId, action: 'device.config.report', targetType: 'device', targetId: device.deviceId, detail: { reported: parsed.value, differs: toConfigView(after).differs } }, tx.exec);
+      }
+      return differsFromBefore;
     });
     if (changed) this.changeCounts.reported++;
-    return Promise.resolve();
   }
 
   /**
    * The device was deleted: its desired and reported configuration go (the audit log keeps every change); the broker
    * clears the retained copy on its config topic. Called inside the registry's transaction; returns rows removed.
    */
-  forget(deviceId: string): number {
-    this.publishedThisRun.delete(deviceId);
-    return this.deps.configs.delete(deviceId);
+  async forget(deviceId: string, tx: Tx): Promise<number> {
+    const removed = await this.deps.configs.delete(deviceId, tx.exec);
+    tx.afterCommit(() => {
+      this.publishedThisRun.delete(deviceId);
+      this.withDesired.delete(deviceId);
+    });
+    return removed;
   }
 
   /**
@@ -99,8 +119,8 @@ export class DeviceConfigService {
    * it live, a later SUBSCRIBE as the retained message.
    */
   async deviceReady(device: DeviceAddress): Promise<void> {
-    if (this.publishedThisRun.has(device.deviceId)) return;
-    const record = this.deps.configs.get(device.deviceId);
+    if (this.publishedThisRun.has(device.deviceId) || !this.withDesired.has(device.deviceId)) return;
+    const record = await this.deps.configs.get(device.deviceId);
     if (record === undefined || record.desired === null) return;
     this.publishedThisRun.add(device.deviceId);
     try {

@@ -29,6 +29,7 @@ export class DeviceMessageRouter {
   received(clientId: string, topic: string, payload: Uint8Array): Promise<void> {
     const parsed = parseDeviceReportTopic(topic);
     if (parsed === null) return Promise.resolve();
+    // The broker acknowledges once this resolves, and logs a failure and leaves the message unacknowledged (resent).
     if (parsed.leaf === 'commands/reply') return this.commands.replied(parsed.address, clientId, topic, payload);
     return this.config.reported(parsed.address, clientId, topic, payload);
   }
@@ -49,28 +50,29 @@ export class DeviceMessageRouter {
   subscribed(clientId: string, filters: readonly string[]): void {
     const device = addressOf(this.devices.find(clientId));
     if (device === null) return;
-    if (filters.some((filter) => isDeviceTopic(device, filter, 'commands'))) this.commands.deviceReady(device);
+    if (filters.some((filter) => isDeviceTopic(device, filter, 'commands'))) this.sendCommands(device);
     for (const filter of filters) {
       const child = this.relayedChild(clientId, filter);
-      if (child !== null && childCommandTopic(filter)?.leaf === 'commands') this.commands.deviceReady(child);
+      if (child !== null && childCommandTopic(filter)?.leaf === 'commands') this.sendCommands(child);
     }
   }
 
   acknowledged(clientId: string, topic: string, payload: Uint8Array): void {
     const device = addressOf(this.devices.find(clientId));
     if (device === null) return;
-    if (isDeviceTopic(device, topic, 'commands')) {
-      this.commands.acknowledged(device.deviceId, payload);
-      return;
-    }
-    const child = this.relayedChild(clientId, topic);
-    if (child !== null) this.commands.acknowledged(child.deviceId, payload);
+    const target = isDeviceTopic(device, topic, 'commands') ? device : this.relayedChild(clientId, topic);
+    if (target === null) return;
+    this.commands.acknowledged(target.deviceId, payload).catch((error: unknown) => this.logger.error({ msg: 'Could not record a command acknowledgement', deviceId: target.deviceId, error }));
   }
 
   private ready(device: DeviceAddress | null): void {
     if (device === null) return;
     this.config.deviceReady(device).catch((error: unknown) => this.logger.error({ msg: 'Could not publish the desired configuration', deviceId: device.deviceId, error }));
-    this.commands.deviceReady(device);
+    this.sendCommands(device);
+  }
+
+  private sendCommands(device: DeviceAddress): void {
+    this.commands.deviceReady(device).catch((error: unknown) => this.logger.error({ msg: 'Could not send the commands waiting for a device', deviceId: device.deviceId, error }));
   }
 
   /** The child whose commands or config topic this is, when it is registered under this gateway client. */

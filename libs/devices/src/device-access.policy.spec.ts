@@ -15,13 +15,13 @@ describe('DeviceAccessPolicy (registered mode)', () => {
   let policy: DeviceAccessPolicy;
   let secret: string;
 
-  beforeEach(() => {
-    fixture = new RegistryFixture();
+  beforeEach(async () => {
+    fixture = await RegistryFixture.create();
     policy = new DeviceAccessPolicy(fixture.registry, 'registered');
-    secret = fixture.registry.provision(ADMIN, { deviceId: 'w-1', domain: 'water', town: 'Ashford', site: 'Mill Lane' }).secret;
+    secret = (await fixture.registry.provision(ADMIN, { deviceId: 'w-1', domain: 'water', town: 'Ashford', site: 'Mill Lane' })).secret;
   });
 
-  it('admits a device with its id as client id and username and its secret as password', () => {
+  it('admits a device with its id as client id and username and its secret as password', async () => {
     expect(policy.authenticate(attempt('w-1', secret))).toEqual({ kind: 'device', deviceId: 'w-1', domain: 'water', town: 'Ashford', site: 'Mill Lane' });
   });
 
@@ -35,25 +35,25 @@ describe('DeviceAccessPolicy (registered mode)', () => {
     expect(policy.authenticate(login)).toMatchObject({ refused, reason });
   });
 
-  it('refuses a client id other than the username, even with the right secret', () => {
+  it('refuses a client id other than the username, even with the right secret', async () => {
     expect(policy.authenticate(attempt('w-1', secret, 'w-2'))).toMatchObject({ refused: 'identifier-rejected', reason: 'client-id-mismatch' });
   });
 
-  it('refuses a disabled device only once the secret is right, and a revoked one as bad credentials', () => {
-    fixture.registry.update(ADMIN, 'w-1', { enabled: false });
+  it('refuses a disabled device only once the secret is right, and a revoked one as bad credentials', async () => {
+    await fixture.registry.update(ADMIN, 'w-1', { enabled: false });
     expect(policy.authenticate(attempt('w-1', 'guess'))).toMatchObject({ refused: 'bad-username-or-password', reason: 'wrong-secret' });
     expect(policy.authenticate(attempt('w-1', secret))).toMatchObject({ refused: 'not-authorized', reason: 'disabled' });
-    fixture.registry.update(ADMIN, 'w-1', { enabled: true });
-    fixture.registry.revokeSecret(ADMIN, 'w-1');
+    await fixture.registry.update(ADMIN, 'w-1', { enabled: true });
+    await fixture.registry.revokeSecret(ADMIN, 'w-1');
     expect(policy.authenticate(attempt('w-1', secret))).toMatchObject({ refused: 'bad-username-or-password', reason: 'revoked' });
   });
 
-  it('refuses an unknown device in registered mode without adding it anywhere', () => {
+  it('refuses an unknown device in registered mode without adding it anywhere', async () => {
     policy.authenticate(attempt('stranger', 'x'.repeat(40)));
     expect(fixture.registry.find('stranger')).toBeUndefined();
   });
 
-  it('lets a device publish only on its own telemetry and status topics', () => {
+  it('lets a device publish only on its own telemetry and status topics', async () => {
     const device = policy.authenticate(attempt('w-1', secret)) as MqttPrincipal;
     expect(policy.publishRefusal(device, 'sensors/water/w-1/telemetry')).toBeNull();
     expect(policy.publishRefusal(device, 'sensors/water/w-1/status')).toBeNull();
@@ -67,7 +67,7 @@ describe('DeviceAccessPolicy (registered mode)', () => {
     }
   });
 
-  it('lets a device subscribe to and receive only its own commands and config topics', () => {
+  it('lets a device subscribe to and receive only its own commands and config topics', async () => {
     const device = policy.authenticate(attempt('w-1', secret)) as MqttPrincipal;
     expect(policy.subscriptionRefusal(device, 'sensors/water/w-1/commands')).toBeNull();
     expect(policy.subscriptionRefusal(device, 'sensors/water/w-1/config')).toBeNull();
@@ -79,7 +79,7 @@ describe('DeviceAccessPolicy (registered mode)', () => {
     expect(policy.mayReceive(device, 'alerts/water/leak')).toBe(false);
   });
 
-  it('refuses a quarantined device when quarantine mode is off', () => {
+  it('refuses a quarantined device when quarantine mode is off', async () => {
     new DeviceAccessPolicy(fixture.registry, 'quarantine').authenticate(attempt('q-1', undefined));
     expect(policy.authenticate(attempt('q-1', undefined))).toMatchObject({ refused: 'not-authorized', reason: 'quarantined' });
   });
@@ -90,12 +90,12 @@ describe('DeviceAccessPolicy (quarantine mode)', () => {
   let policy: DeviceAccessPolicy;
   const longSecret = 'k'.repeat(MIN_KEPT_SECRET_BYTES);
 
-  beforeEach(() => {
-    fixture = new RegistryFixture();
+  beforeEach(async () => {
+    fixture = await RegistryFixture.create();
     policy = new DeviceAccessPolicy(fixture.registry, 'quarantine');
   });
 
-  it('lets an unknown device in as quarantined, recording where it came from and keeping a long secret for later', () => {
+  it('lets an unknown device in as quarantined, recording where it came from and keeping a long secret for later', async () => {
     expect(policy.authenticate(attempt('q-1', longSecret))).toEqual({ kind: 'quarantined', deviceId: 'q-1' });
     expect(fixture.registry.find('q-1')).toMatchObject({ status: 'quarantined', domain: null, firstSeenAddress: '10.0.0.7', connectAttempts: 1, createdBy: 'quarantine' });
     expect(deviceSecretMatches(longSecret, fixture.registry.find('q-1')?.secretHash ?? null)).toBe(true);
@@ -105,7 +105,7 @@ describe('DeviceAccessPolicy (quarantine mode)', () => {
     expect(policy.authenticate(attempt('q-1', 'y'.repeat(40)))).toMatchObject({ refused: 'bad-username-or-password', reason: 'wrong-secret' });
   });
 
-  it('admits a device without credentials by its client id, and keeps no short password', () => {
+  it('admits a device without credentials by its client id, and keeps no short password', async () => {
     expect(policy.authenticate({ clientId: 'legacy-7', username: undefined, password: undefined, remoteAddress: undefined })).toEqual({ kind: 'quarantined', deviceId: 'legacy-7' });
     expect(policy.authenticate(attempt('q-2', 'short'))).toEqual({ kind: 'quarantined', deviceId: 'q-2' });
     expect(fixture.registry.find('q-2')?.secretHash).toBeNull();
@@ -115,7 +115,7 @@ describe('DeviceAccessPolicy (quarantine mode)', () => {
     expect(fixture.registry.list().map((device) => device.deviceId)).toEqual(['legacy-7', 'q-2']);
   });
 
-  it('holds what a quarantined device sends on its own topics, learning its domain, and refuses other topics', () => {
+  it('holds what a quarantined device sends on its own topics, learning its domain, and refuses other topics', async () => {
     const principal = policy.authenticate(attempt('q-1', longSecret)) as MqttPrincipal;
     expect(policy.publishRefusal(principal, 'sensors/gas/q-1/telemetry')).toEqual({
       reason: 'DEVICE_QUARANTINED',
@@ -131,17 +131,17 @@ describe('DeviceAccessPolicy (quarantine mode)', () => {
     expect(policy.mayReceive(principal, 'sensors/gas/q-1/commands')).toBe(false);
   });
 
-  it('approves with trust on first use: the first secret keeps working; without one, a new secret is issued', () => {
+  it('approves with trust on first use: the first secret keeps working; without one, a new secret is issued', async () => {
     policy.authenticate(attempt('q-1', longSecret));
     policy.publishRefusal({ kind: 'quarantined', deviceId: 'q-1' }, 'sensors/gas/q-1/telemetry');
-    const approved = fixture.registry.approve(ADMIN, 'q-1', { town: 'Ashford' }, false);
+    const approved = await fixture.registry.approve(ADMIN, 'q-1', { town: 'Ashford' }, false);
     expect(approved.secret).toBeNull();
     expect(approved.device).toMatchObject({ status: 'active', domain: 'gas', town: 'Ashford' });
     expect(fixture.disconnected).toEqual(['q-1']);
     expect(policy.authenticate(attempt('q-1', longSecret))).toEqual({ kind: 'device', deviceId: 'q-1', domain: 'gas', town: 'Ashford', site: null });
 
     policy.authenticate(attempt('q-2', undefined));
-    const issued = fixture.registry.approve(ADMIN, 'q-2', { domain: 'heat' }, false);
+    const issued = await fixture.registry.approve(ADMIN, 'q-2', { domain: 'heat' }, false);
     expect(issued.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(policy.authenticate(attempt('q-2', issued.secret as string))).toMatchObject({ kind: 'device', domain: 'heat' });
     expect(fixture.auditTrail()).toEqual([
@@ -150,19 +150,19 @@ describe('DeviceAccessPolicy (quarantine mode)', () => {
     ]);
   });
 
-  it('needs a domain to approve a device that never published, and refuses to approve an active one', () => {
+  it('needs a domain to approve a device that never published, and refuses to approve an active one', async () => {
     policy.authenticate(attempt('q-3', undefined));
-    expect(() => fixture.registry.approve(ADMIN, 'q-3', { town: 'Ashford' }, false)).toThrow('Invalid approval');
-    fixture.registry.approve(ADMIN, 'q-3', { domain: 'power' }, true);
-    expect(() => fixture.registry.approve(ADMIN, 'q-3', {}, false)).toThrow('Device q-3 is already active');
+    await expect(fixture.registry.approve(ADMIN, 'q-3', { town: 'Ashford' }, false)).rejects.toThrow('Invalid approval');
+    await fixture.registry.approve(ADMIN, 'q-3', { domain: 'power' }, true);
+    await expect(fixture.registry.approve(ADMIN, 'q-3', {}, false)).rejects.toThrow('Device q-3 is already active');
   });
 
-  it('rejects a quarantined device for good, until it is deleted', () => {
+  it('rejects a quarantined device for good, until it is deleted', async () => {
     policy.authenticate(attempt('q-4', longSecret));
-    fixture.registry.reject(ADMIN, 'q-4');
+    await fixture.registry.reject(ADMIN, 'q-4');
     expect(fixture.disconnected).toEqual(['q-4']);
     expect(policy.authenticate(attempt('q-4', longSecret))).toMatchObject({ refused: 'not-authorized', reason: 'rejected' });
-    fixture.registry.remove(ADMIN, 'q-4');
+    await fixture.registry.remove(ADMIN, 'q-4');
     expect(policy.authenticate(attempt('q-4', longSecret))).toEqual({ kind: 'quarantined', deviceId: 'q-4' });
   });
 });

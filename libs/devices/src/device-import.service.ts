@@ -24,7 +24,7 @@ export interface ImportReport {
 export class DeviceImportService {
   constructor(private readonly registry: DeviceRegistryService) {}
 
-  import(actor: RegistryActor, candidates: readonly ImportCandidate[], source: 'csv' | 'json'): ImportReport {
+  async import(actor: RegistryActor, candidates: readonly ImportCandidate[], source: 'csv' | 'json'): Promise<ImportReport> {
     const refused: ImportRefusal[] = [];
     const valid: Array<{ candidate: ImportCandidate; device: NewDevice }> = [];
     for (const candidate of candidates) {
@@ -71,8 +71,8 @@ export class DeviceImportService {
       else toCreate.push(device);
     }
 
-    const created = toCreate.length === 0 ? [] : this.registry.createAll(actor, toCreate, 'import');
-    this.registry.recordImport(actor, { source, rows: candidates.length, created: created.length, refused: refused.length });
+    const created = toCreate.length === 0 ? [] : await this.registry.createAll(actor, toCreate, 'import');
+    await this.registry.recordImport(actor, { source, rows: candidates.length, created: created.length, refused: refused.length });
     refused.sort((a, b) => order(a) - order(b));
     return { created: created.map(({ device, secret }) => ({ deviceId: device.deviceId, secret })), refused };
   }

@@ -5,12 +5,12 @@ import { ADMIN, ASHFORD_ADMIN, RegistryFixture } from './testing/registry-fixtur
 const HEADER = 'device_id,domain,town,site,latitude,longitude,expected_interval,description,enabled';
 
 describe('readDeviceCsv', () => {
-  it('maps columns in any order and case to the API fields, trimming cells', () => {
+  it('maps columns in any order and case to the API fields, trimming cells', async () => {
     const read = readDeviceCsv('Domain, DEVICE_ID ,Town\r\ngas, g-1 , Brook\r\n');
     expect(read.ok && read.value.map((row) => [row.position, row.raw])).toEqual([[{ line: 2 }, { domain: 'gas', deviceId: 'g-1', town: 'Brook' }]]);
   });
 
-  it('refuses the whole file for a missing, unknown or repeated column, or no rows', () => {
+  it('refuses the whole file for a missing, unknown or repeated column, or no rows', async () => {
     expect(readDeviceCsv('device_id,twon,town,town\nx,y,z,w\n')).toEqual({
       ok: false,
       problems: [
@@ -23,7 +23,7 @@ describe('readDeviceCsv', () => {
     expect(readDeviceCsv('')).toEqual({ ok: false, problems: [{ field: 'file', problem: 'empty: expected a header row and one row per device' }] });
   });
 
-  it('caps the rows of one import', () => {
+  it('caps the rows of one import', async () => {
     const rows = Array.from({ length: MAX_IMPORT_ROWS + 1 }, (_, index) => `d-${index},gas`);
     expect(readDeviceCsv(`device_id,domain\n${rows.join('\n')}`)).toEqual({
       ok: false,
@@ -31,7 +31,7 @@ describe('readDeviceCsv', () => {
     });
   });
 
-  it('marks a row with more fields than the header', () => {
+  it('marks a row with more fields than the header', async () => {
     const read = readDeviceCsv('device_id,domain\ng-1,gas,Brook\n');
     expect(read.ok && read.value[0].error).toBe('3 fields but the header has 2 columns (an unquoted comma in a value?)');
   });
@@ -41,8 +41,8 @@ describe('DeviceImportService', () => {
   let fixture: RegistryFixture;
   let importer: DeviceImportService;
 
-  beforeEach(() => {
-    fixture = new RegistryFixture();
+  beforeEach(async () => {
+    fixture = await RegistryFixture.create();
     importer = new DeviceImportService(fixture.registry);
   });
 
@@ -52,14 +52,14 @@ describe('DeviceImportService', () => {
     return read.value;
   };
 
-  it('takes LoRaWAN meters with their profile and DevEUI (as labels print it), refusing a DevEUI twice in the file, one already held and an unknown profile', () => {
+  it('takes LoRaWAN meters with their profile and DevEUI (as labels print it), refusing a DevEUI twice in the file, one already held and an unknown profile', async () => {
     fixture.registry.useProfiles({ domainOf: (id) => (id === 'wm-11' ? 'water' : undefined) });
-    fixture.registry.provision(ADMIN, { deviceId: 'held', domain: 'water', devEui: '70b3d5e75e00a000' });
+    await fixture.registry.provision(ADMIN, { deviceId: 'held', domain: 'water', devEui: '70b3d5e75e00a000' });
     const read = readDeviceCsv(
       ['device_id,domain,profile_id,dev_eui', 'wm-1,water,wm-11,70-B3-D5-E7-5E-00-A0-17', 'wm-2,water,wm-11,70b3d5e75e00a018', 'wm-3,water,wm-11,70b3d5e75e00a018', 'wm-4,water,wm-11,70:b3:d5:e7:5e:00:a0:00', 'wm-5,water,wm-12,', 'wm-6,water,,70b3d5'].join('\n'),
     );
     if (!read.ok) throw new Error(JSON.stringify(read.problems));
-    const report = importer.import(ADMIN, read.value, 'csv');
+    const report = await importer.import(ADMIN, read.value, 'csv');
     expect(report.created.map(({ deviceId }) => deviceId)).toEqual(['wm-1']);
     expect(fixture.registry.findByDevEui('70b3d5e75e00a017')).toMatchObject({ deviceId: 'wm-1', profileId: 'wm-11' });
     expect(report.refused).toEqual([
@@ -71,9 +71,9 @@ describe('DeviceImportService', () => {
     ]);
   });
 
-  it('creates the good rows and reports every bad one with its line, id and problems named by column', () => {
-    fixture.registry.provision(ADMIN, { deviceId: 'old-1', domain: 'water' });
-    const report = importer.import(
+  it('creates the good rows and reports every bad one with its line, id and problems named by column', async () => {
+    await fixture.registry.provision(ADMIN, { deviceId: 'old-1', domain: 'water' });
+    const report = await importer.import(
       ADMIN,
       csv([
         'g-1,gas,Brook,Depot,52.5,-1.25,5m,"Governor, inlet",yes',
@@ -114,8 +114,8 @@ describe('DeviceImportService', () => {
     expect(fixture.audit.list({ action: 'device.import', limit: 1 })[0].detail).toEqual({ source: 'csv', rows: 8, created: 2, refused: 6 });
   });
 
-  it('refuses a row whose town or site holds a bidi override or a zero-width space, and creates the others', () => {
-    const report = importer.import(ADMIN, csv(['a-1,gas,Ashford,Depot,,,,,', 'a-2,gas,\u202edrofhsA,,,,,,', 'a-3,gas,Ashford,De\u200bpot,,,,,']), 'csv');
+  it('refuses a row whose town or site holds a bidi override or a zero-width space, and creates the others', async () => {
+    const report = await importer.import(ADMIN, csv(['a-1,gas,Ashford,Depot,,,,,', 'a-2,gas,\u202edrofhsA,,,,,,', 'a-3,gas,Ashford,De\u200bpot,,,,,']), 'csv');
     expect(report.created.map((entry) => entry.deviceId)).toEqual(['a-1']);
     expect(report.refused.map((row) => [row.deviceId, row.problems.map((problem) => `${problem.field}: ${problem.problem.split('; ')[1]}`)])).toEqual([
       ['a-2', ['town: found "\\u202e" in "\\u202edrofhsA"']],
@@ -123,16 +123,16 @@ describe('DeviceImportService', () => {
     ]);
   });
 
-  it('refuses rows outside a town-scoped admin’s towns', () => {
-    const report = importer.import(ASHFORD_ADMIN, csv(['a-1,gas,Ashford,,,,,,', 'b-1,gas,Brook,,,,,,']), 'csv');
+  it('refuses rows outside a town-scoped admin’s towns', async () => {
+    const report = await importer.import(ASHFORD_ADMIN, csv(['a-1,gas,Ashford,,,,,,', 'b-1,gas,Brook,,,,,,']), 'csv');
     expect(report.created.map((entry) => entry.deviceId)).toEqual(['a-1']);
     expect(report.refused).toEqual([{ line: 3, deviceId: 'b-1', problems: [{ field: 'town', problem: 'outside the towns and domains ash may manage' }] }]);
   });
 
-  it('takes a JSON array for scripts, reporting positions and JSON field names', () => {
+  it('takes a JSON array for scripts, reporting positions and JSON field names', async () => {
     const read = readDeviceArray([{ deviceId: 'j-1', domain: 'heat', expectedIntervalS: 60 }, 'j-2', { deviceId: 'j-3', domain: 'heat', expectedIntervalS: '1m' }]);
     if (!read.ok) throw new Error('expected an array');
-    const report = importer.import(ADMIN, read.value, 'json');
+    const report = await importer.import(ADMIN, read.value, 'json');
     expect(report.created.map((entry) => entry.deviceId)).toEqual(['j-1']);
     expect(report.refused).toEqual([
       { index: 1, problems: [{ field: 'row', problem: 'expected a JSON object' }] },

@@ -2,13 +2,15 @@ import { AccessScope, scopeCovers } from '@hub/access';
 import { areaPathOf, type HubLogger, type DomainIssue, quoted } from '@hub/common';
 import type { TagSet } from '@hub/influx';
 import type { CatalogueSource, Domain } from '@hub/contract';
-import type { NewAuditEntry } from '@hub/store';
+import type { Executor, NewAuditEntry, Store, Tx } from '@hub/store';
 import { parseDevicePatch, parseNewDevice, RawDevice } from './device-fields';
 import { DeviceConflictError, DeviceNotFoundError, DeviceOutOfScopeError, InvalidDeviceError } from './device-registry.errors';
 import { generateDeviceSecret, hashDeviceSecret } from './device-secret';
 import { gatewayLinkRefusal, LinkedDevice } from './gateway-link';
 import { EMPTY_DETAILS, NewDevice, NO_GATEWAY, RegistryDevice } from './registry-device';
 import type { RegistryDeviceRepository } from './registry-device.repository';
+import { RegistryWriteBehind } from './registry-write-behind';
+import { SerialQueue } from './serial-queue';
 
 /** Who is changing the registry: their name goes to the audit log, their scope bounds what they may touch. */
 export interface RegistryActor {
@@ -30,7 +32,7 @@ export interface DeviceSessions {
  * Another feature's rows for a device (its commands, its configuration), removed with the device in the same
  * transaction; returns how many of what it removed, for the audit entry of the deletion.
  */
-export type DeviceRemovalHook = (deviceId: string) => Readonly<Record<string, number>>;
+export type DeviceRemovalHook = (deviceId: string, tx: Tx) => Promise<Readonly<Record<string, number>>>;
 
 /** The device profiles a device may name (the profiles feature): each profile's domain, undefined when none has the id. */
 export interface ProfileDirectory {
@@ -43,7 +45,13 @@ export interface ProfileDirectory {
  */
 export interface AreaDirectory {
   hasVillage(town: string, village: string): boolean;
-  registerTownsOnFirstUse(actor: RegistryActor, uses: ReadonlyArray<{ town: string; deviceId: string }>): void;
+  registerTownsOnFirstUse(actor: RegistryActor, uses: ReadonlyArray<{ town: string; deviceId: string }>, tx: Tx): Promise<void>;
+}
+
+/** The audit log as the registry writes it: in the transaction of the change, one entry or a whole import's. */
+export interface RegistryAudit {
+  record(entry: NewAuditEntry, exec: Executor): Promise<unknown>;
+  recordMany(entries: readonly NewAuditEntry[], exec: Executor): Promise<unknown>;
 }
 
 export interface ProvisionedDevice {
@@ -53,18 +61,23 @@ export interface ProvisionedDevice {
 }
 
 export interface DeviceRegistryDeps {
+  readonly store: Store;
   readonly repository: RegistryDeviceRepository;
-  readonly audit: { record(entry: NewAuditEntry): unknown };
+  readonly audit: RegistryAudit;
   /** Domains a device may have: the ones the catalogue holds when it is provisioned. */
   readonly catalogue: CatalogueSource;
   readonly logger: HubLogger;
   readonly now?: () => number;
+  /** First pause before the broker-side writer retries a failed write (doubling up to 30 s). */
+  readonly writeRetryMs?: number;
 }
 
 /**
  * The device registry's rules: provisioning, profile changes, credentials, removal. Every device is held in memory
- * (a county's fleet is thousands of small rows) and written through to SQLite, so the broker's per-CONNECT and
- * per-message questions (is this device known, which town, which tags) never wait for a query.
+ * (a county's fleet is thousands of small rows), loaded once at start; operators' changes are written in a
+ * transaction and reach memory when it commits; the broker's own writes (quarantine bookkeeping) change memory at
+ * once and are written behind. So the broker's per-CONNECT and per-message questions (is this device known, which
+ * town, which tags) never wait for a query, and a CONNECT never waits for a write.
  */
 export class DeviceRegistryService {
   private readonly devices = new Map<string, RegistryDevice>();
@@ -76,20 +89,49 @@ export class DeviceRegistryService {
   /** DevEUI → device id: a network server's uplink finds its device without a scan. */
   private readonly byDevEui = new Map<string, string>();
   private profiles: ProfileDirectory = { domainOf: () => undefined };
-  private areas: AreaDirectory = { hasVillage: () => false, registerTownsOnFirstUse: () => undefined };
+  private areas: AreaDirectory = { hasVillage: () => false, registerTownsOnFirstUse: () => Promise.resolve() };
+  private readonly store: Store;
   private readonly repository: RegistryDeviceRepository;
+  /** Operators' changes, one at a time: each checks memory that the one before has finished changing. */
+  private readonly changes = new SerialQueue();
+  private readonly writeBehind: RegistryWriteBehind;
   private readonly audit: DeviceRegistryDeps['audit'];
   readonly catalogue: CatalogueSource;
   private readonly logger: HubLogger;
   readonly now: () => number;
 
   constructor(deps: DeviceRegistryDeps) {
+    this.store = deps.store;
     this.repository = deps.repository;
     this.audit = deps.audit;
     this.catalogue = deps.catalogue;
     this.logger = deps.logger;
     this.now = deps.now ?? Date.now;
-    for (const device of this.repository.loadAll()) this.remember(device);
+    this.writeBehind = new RegistryWriteBehind(
+      { insertNew: (devices) => this.repository.insertNew(devices), updateUnlessNewer: (devices) => this.repository.updateUnlessNewer(devices) },
+      this.logger,
+      { retryMs: deps.writeRetryMs, current: (device) => this.devices.get(device.deviceId) === device },
+    );
+  }
+
+  /** Every device into memory: once, before the broker takes a connection. */
+  async load(): Promise<void> {
+    for (const device of await this.repository.loadAll()) this.remember(device);
+  }
+
+  /** Broker-side rows not written yet (see storeFromBroker). */
+  get unwrittenBrokerRows(): number {
+    return this.writeBehind.pending;
+  }
+
+  /** Writes the broker-side rows still queued (at shutdown, and for tests); rejects if the store refuses them. */
+  async flushBrokerWrites(): Promise<void> {
+    await this.writeBehind.flush();
+  }
+
+  /** Stops the broker-side writer's retries (after flushBrokerWrites, at shutdown). */
+  close(): void {
+    this.writeBehind.close();
   }
 
   /** The broker, once it exists (it needs the registry first, to authenticate). */
@@ -159,17 +201,19 @@ export class DeviceRegistryService {
     return device === undefined ? null : areaPathOf(device);
   }
 
-  provision(actor: RegistryActor, raw: RawDevice): ProvisionedDevice {
+  provision(actor: RegistryActor, raw: RawDevice): Promise<ProvisionedDevice> {
     const parsed = parseNewDevice(raw, this.catalogue.current());
-    if (!parsed.ok) throw new InvalidDeviceError('Invalid device', parsed.problems);
-    const refusal = this.provisionRefusal(actor, parsed.value);
-    if (refusal !== null) {
-      if (refusal.field === 'town') throw new DeviceOutOfScopeError(parsed.value.deviceId, actor.name);
-      if (refusal.field !== 'deviceId') throw new InvalidDeviceError('Invalid device', [refusal]);
-      throw new DeviceConflictError(`Device ${parsed.value.deviceId} ${refusal.problem}`);
-    }
-    const [created] = this.createAll(actor, [parsed.value], 'api');
-    return created;
+    if (!parsed.ok) return Promise.reject(new InvalidDeviceError('Invalid device', parsed.problems));
+    return this.changes.run(async () => {
+      const refusal = this.provisionRefusal(actor, parsed.value);
+      if (refusal !== null) {
+        if (refusal.field === 'town') throw new DeviceOutOfScopeError(parsed.value.deviceId, actor.name);
+        if (refusal.field !== 'deviceId') throw new InvalidDeviceError('Invalid device', [refusal]);
+        throw new DeviceConflictError(`Device ${parsed.value.deviceId} ${refusal.problem}`);
+      }
+      const [created] = await this.createNow(actor, [parsed.value], 'api');
+      return created;
+    });
   }
 
   /**
@@ -223,8 +267,15 @@ export class DeviceRegistryService {
     return gatewayLinkRefusal(device, find, this.childrenOf(device.deviceId));
   }
 
-  /** Creates devices with new secrets, all in one transaction; each creation is audited. */
-  createAll(actor: RegistryActor, devices: readonly NewDevice[], via: 'api' | 'import'): ProvisionedDevice[] {
+  /**
+   * Creates devices with new secrets, all in one transaction; each creation is audited. The caller has checked them
+   * (provisionRefusal); one that another change took meanwhile fails the whole call with a conflict.
+   */
+  createAll(actor: RegistryActor, devices: readonly NewDevice[], via: 'api' | 'import'): Promise<ProvisionedDevice[]> {
+    return this.changes.run(() => this.createNow(actor, devices, via));
+  }
+
+  private async createNow(actor: RegistryActor, devices: readonly NewDevice[], via: 'api' | 'import'): Promise<ProvisionedDevice[]> {
     const now = this.now();
     const created = devices.map((device) => {
       const secret = generateDeviceSecret();
@@ -241,12 +292,16 @@ export class DeviceRegistryService {
       };
       return { device: row, secret };
     });
-    // One transaction for the rows and their audit entries: 10,000 devices commit once, and never half-way.
-    this.repository.transaction(() => {
-      this.registerTowns(actor, created.map(({ device }) => device));
-      this.repository.saveMany(created.map(({ device }) => device));
-      for (const { device } of created) {
-        this.record(actor, 'device.provision', device.deviceId, {
+    // One transaction for the rows and their audit entries: 10,000 devices commit once, and never half-way; rows and
+    // entries go in multi-row statements (one per 500 devices, one per 1,000 entries).
+    await this.store.tx(async (tx) => {
+      await tx.lock(PLACEMENT_LOCK);
+      await this.registerTowns(actor, created.map(({ device }) => device), tx);
+      const inserted = await this.repository.insertNew(created.map(({ device }) => device), tx.exec);
+      const taken = created.find(({ device }) => !inserted.has(device.deviceId));
+      if (taken !== undefined) throw new DeviceConflictError(`Device ${taken.device.deviceId} (or its DevEUI) was provisioned meanwhile: try again`);
+      const entries = created.map(({ device }) =>
+        this.entry(actor, 'device.provision', device.deviceId, {
           via,
           domain: device.domain,
           town: device.town,
@@ -257,14 +312,21 @@ export class DeviceRegistryService {
           ...(device.gatewayId === null ? {} : { gatewayId: device.gatewayId }),
           ...(device.profileId === null ? {} : { profileId: device.profileId }),
           ...(device.devEui === null ? {} : { devEui: device.devEui }),
-        });
-      }
+        }),
+      );
+      await this.audit.recordMany(entries, tx.exec);
+      tx.afterCommit(() => {
+        for (const { device } of created) this.remember(device);
+      });
     });
-    for (const { device } of created) this.remember(device);
     return created;
   }
 
-  update(actor: RegistryActor, deviceId: string, raw: RawDevice): RegistryDevice {
+  update(actor: RegistryActor, deviceId: string, raw: RawDevice): Promise<RegistryDevice> {
+    return this.changes.run(() => this.updateNow(actor, deviceId, raw));
+  }
+
+  private async updateNow(actor: RegistryActor, deviceId: string, raw: RawDevice): Promise<RegistryDevice> {
     const device = this.visible(actor, deviceId);
     const parsed = parseDevicePatch(raw, this.catalogue.current());
     if (!parsed.ok) throw new InvalidDeviceError('Invalid change', parsed.problems);
@@ -285,36 +347,34 @@ export class DeviceRegistryService {
     if (payload !== null) throw new InvalidDeviceError('Invalid change', [payload]);
     const place = parsed.value.town !== undefined || parsed.value.village !== undefined ? this.placeRefusal(next) : null;
     if (place !== null) throw new InvalidDeviceError('Invalid change', [place]);
-    this.repository.transaction(() => {
-      this.registerTowns(actor, [next]);
-      this.store(next);
-      this.record(actor, 'device.update', deviceId, { changes: parsed.value });
-    });
+    await this.write(next, this.entry(actor, 'device.update', deviceId, { changes: parsed.value }), actor);
     if (device.enabled && !next.enabled) this.endSession(deviceId, 'disabled');
     return next;
   }
 
   /** A new secret, shown once; the old one stops working at once and a connected device is disconnected. */
-  rotateSecret(actor: RegistryActor, deviceId: string): ProvisionedDevice {
-    const device = this.visible(actor, deviceId);
-    if (device.status !== 'active') throw new DeviceConflictError(`Device ${deviceId} is ${device.status}: approve it first`);
-    const secret = generateDeviceSecret();
-    const now = this.now();
-    const next = { ...device, secretHash: hashDeviceSecret(secret), secretIssuedAt: now, updatedAt: now };
-    this.store(next);
-    this.record(actor, 'device.secret.rotate', deviceId, {});
-    this.endSession(deviceId, 'secret rotated');
-    return { device: next, secret };
+  rotateSecret(actor: RegistryActor, deviceId: string): Promise<ProvisionedDevice> {
+    return this.changes.run(async () => {
+      const device = this.visible(actor, deviceId);
+      if (device.status !== 'active') throw new DeviceConflictError(`Device ${deviceId} is ${device.status}: approve it first`);
+      const secret = generateDeviceSecret();
+      const now = this.now();
+      const next = { ...device, secretHash: hashDeviceSecret(secret), secretIssuedAt: now, updatedAt: now };
+      await this.write(next, this.entry(actor, 'device.secret.rotate', deviceId, {}));
+      this.endSession(deviceId, 'secret rotated');
+      return { device: next, secret };
+    });
   }
 
   /** No secret at all: the device cannot connect until it is given a new one. */
-  revokeSecret(actor: RegistryActor, deviceId: string): RegistryDevice {
-    const device = this.visible(actor, deviceId);
-    const next = { ...device, secretHash: null, secretIssuedAt: null, updatedAt: this.now() };
-    this.store(next);
-    this.record(actor, 'device.secret.revoke', deviceId, {});
-    this.endSession(deviceId, 'secret revoked');
-    return next;
+  revokeSecret(actor: RegistryActor, deviceId: string): Promise<RegistryDevice> {
+    return this.changes.run(async () => {
+      const device = this.visible(actor, deviceId);
+      const next = { ...device, secretHash: null, secretIssuedAt: null, updatedAt: this.now() };
+      await this.write(next, this.entry(actor, 'device.secret.revoke', deviceId, {}));
+      this.endSession(deviceId, 'secret revoked');
+      return next;
+    });
   }
 
   /**
@@ -324,7 +384,11 @@ export class DeviceRegistryService {
    * provisioned again later starts clean. A gateway with devices still registered under it is refused, naming
    * them: deleting it would leave meters that nothing may publish for.
    */
-  remove(actor: RegistryActor, deviceId: string): void {
+  remove(actor: RegistryActor, deviceId: string): Promise<void> {
+    return this.changes.run(() => this.removeNow(actor, deviceId));
+  }
+
+  private async removeNow(actor: RegistryActor, deviceId: string): Promise<void> {
     const device = this.visible(actor, deviceId);
     const children = this.childrenOf(deviceId);
     if (children.length > 0) {
@@ -332,12 +396,17 @@ export class DeviceRegistryService {
       const listed = names.length > 10 ? `${names.slice(0, 10).join(', ')} and ${names.length - 10} more` : names.join(', ');
       throw new DeviceConflictError(`Gateway ${deviceId} still has ${names.length} devices registered under it (${listed}): move them to another gateway or to none (PATCH gatewayId) or delete them first`);
     }
-    this.repository.transaction(() => {
-      this.repository.delete(deviceId);
-      const removed = Object.assign({}, ...this.removalHooks.map((hook) => hook(deviceId))) as Record<string, number>;
-      this.record(actor, 'device.delete', deviceId, { domain: device.domain, town: device.town, status: device.status, ...removed });
+    // A quarantined device's row may still be on its way from the broker: it must land before the delete, not after.
+    this.writeBehind.drop(deviceId);
+    await this.writeBehind.settled();
+    await this.store.tx(async (tx) => {
+      await tx.lock(PLACEMENT_LOCK);
+      await this.repository.delete(deviceId, tx.exec);
+      const removed: Record<string, number> = {};
+      for (const hook of this.removalHooks) Object.assign(removed, await hook(deviceId, tx));
+      await this.audit.record(this.entry(actor, 'device.delete', deviceId, { domain: device.domain, town: device.town, status: device.status, ...removed }), tx.exec);
+      tx.afterCommit(() => this.forget(device));
     });
-    this.forget(device);
     this.logger.log({ msg: 'Ending the MQTT session of a device and clearing its retained status', deviceId, why: 'deleted' });
     this.sessions.retire(deviceId, device.domain);
   }
@@ -347,7 +416,11 @@ export class DeviceRegistryService {
    * its first CONNECT stays valid (the device needs no visit) when it was long enough to be a real secret; otherwise,
    * or when asked, a new one is issued and returned once.
    */
-  approve(actor: RegistryActor, deviceId: string, raw: RawDevice, issueNewSecret: boolean): { device: RegistryDevice; secret: string | null } {
+  approve(actor: RegistryActor, deviceId: string, raw: RawDevice, issueNewSecret: boolean): Promise<{ device: RegistryDevice; secret: string | null }> {
+    return this.changes.run(() => this.approveNow(actor, deviceId, raw, issueNewSecret));
+  }
+
+  private async approveNow(actor: RegistryActor, deviceId: string, raw: RawDevice, issueNewSecret: boolean): Promise<{ device: RegistryDevice; secret: string | null }> {
     const device = this.visible(actor, deviceId);
     if (device.status === 'active') throw new DeviceConflictError(`Device ${deviceId} is already active`);
     // A LoRaWAN newcomer keeps the DevEUI it was quarantined by unless the operator gives another.
@@ -367,30 +440,27 @@ export class DeviceRegistryService {
       secretIssuedAt: secret === null ? device.secretIssuedAt : now,
       updatedAt: now,
     };
-    this.repository.transaction(() => {
-      this.registerTowns(actor, [next]);
-      this.store(next);
-      this.record(actor, 'device.approve', deviceId, { domain: next.domain, town: next.town, village: next.village, site: next.site, secret: keep ? 'kept from first connect' : 'issued' });
-    });
+    await this.write(next, this.entry(actor, 'device.approve', deviceId, { domain: next.domain, town: next.town, village: next.village, site: next.site, secret: keep ? 'kept from first connect' : 'issued' }), actor);
     // Its session is still the quarantined one: reconnecting makes it a device.
     this.endSession(deviceId, 'approved');
     return { device: next, secret };
   }
 
   /** Turns a quarantined device away for good: refused at CONNECT until deleted (then it may knock again). */
-  reject(actor: RegistryActor, deviceId: string): RegistryDevice {
-    const device = this.visible(actor, deviceId);
-    if (device.status !== 'quarantined') throw new DeviceConflictError(`Device ${deviceId} is ${device.status}, not quarantined`);
-    const next: RegistryDevice = { ...device, status: 'rejected', enabled: false, secretHash: null, secretIssuedAt: null, updatedAt: this.now() };
-    this.store(next);
-    this.record(actor, 'device.reject', deviceId, { firstSeenAddress: device.firstSeenAddress, connectAttempts: device.connectAttempts });
-    this.endSession(deviceId, 'rejected');
-    return next;
+  reject(actor: RegistryActor, deviceId: string): Promise<RegistryDevice> {
+    return this.changes.run(async () => {
+      const device = this.visible(actor, deviceId);
+      if (device.status !== 'quarantined') throw new DeviceConflictError(`Device ${deviceId} is ${device.status}, not quarantined`);
+      const next: RegistryDevice = { ...device, status: 'rejected', enabled: false, secretHash: null, secretIssuedAt: null, updatedAt: this.now() };
+      await this.write(next, this.entry(actor, 'device.reject', deviceId, { firstSeenAddress: device.firstSeenAddress, connectAttempts: device.connectAttempts }));
+      this.endSession(deviceId, 'rejected');
+      return next;
+    });
   }
 
   /** An import summary in the audit log, beside one `device.provision` entry per device created. */
-  recordImport(actor: RegistryActor, detail: Readonly<Record<string, unknown>>): void {
-    this.record(actor, 'device.import', null, detail);
+  async recordImport(actor: RegistryActor, detail: Readonly<Record<string, unknown>>): Promise<void> {
+    await this.audit.record(this.entry(actor, 'device.import', null, detail), this.store.db);
   }
 
   /**
@@ -404,7 +474,7 @@ export class DeviceRegistryService {
     if (existing !== undefined) {
       if (existing.devEui !== devEui || existing.status !== 'quarantined') return null;
       const next = { ...existing, connectAttempts: existing.connectAttempts + 1, updatedAt: this.now() };
-      this.store(next);
+      this.storeFromBroker(next);
       return next;
     }
     if (this.list().filter((device) => device.status === 'quarantined').length >= maxWaiting) return null;
@@ -424,30 +494,39 @@ export class DeviceRegistryService {
       createdBy: 'quarantine',
       updatedAt: now,
     };
-    this.store(device);
+    this.storeFromBroker(device);
     return device;
   }
 
   /**
-   * An area renamed (AreasService.rename, in its transaction): every device in `from` (a town, or `Town/Village`)
-   * moves to `to`, each audited as a `device.update` of its town or village. Returns how many moved.
+   * An area renamed (AreasService.rename, in its transaction `tx`): every device in `from` (a town, or
+   * `Town/Village`) moves to `to`, each audited as a `device.update` of its town or village. Returns how many moved.
    */
-  moveArea(actor: RegistryActor, from: string, to: string): number {
+  async moveArea(actor: RegistryActor, from: string, to: string, tx: Tx): Promise<number> {
     const [fromTown, fromVillage] = from.split('/');
     const [toTown, toVillage] = to.split('/');
-    const moved = this.list().filter((device) => device.town === fromTown && (fromVillage === undefined || device.village === fromVillage));
+    const changes = fromVillage === undefined ? { town: toTown } : { village: toVillage };
     const now = this.now();
-    for (const device of moved) {
-      const changes = fromVillage === undefined ? { town: toTown } : { village: toVillage };
-      this.store({ ...device, ...changes, updatedAt: now });
-      this.record(actor, 'device.update', device.deviceId, { changes, via: 'area.rename' });
-    }
+    const moved = this.list()
+      .filter((device) => device.town === fromTown && (fromVillage === undefined || device.village === fromVillage))
+      .map((device): RegistryDevice => ({ ...device, ...changes, updatedAt: now }));
+    for (const device of moved) this.writeBehind.drop(device.deviceId);
+    await this.repository.saveMany(moved, tx.exec);
+    await this.audit.recordMany(moved.map((device) => this.entry(actor, 'device.update', device.deviceId, { changes, via: 'area.rename' })), tx.exec);
+    tx.afterCommit(() => {
+      for (const device of moved) this.remember(device);
+    });
     return moved.length;
   }
 
-  /** For the MQTT side (quarantine bookkeeping): writes a row without auditing (no person made this change). */
+  /**
+   * For the MQTT side (quarantine bookkeeping): memory at once, the row written behind without auditing (no person
+   * made this change). Never waits: it is called on CONNECT.
+   */
   storeFromBroker(device: RegistryDevice): void {
-    this.store(device);
+    const isNew = !this.devices.has(device.deviceId);
+    this.remember(device);
+    this.writeBehind.enqueue(device, isNew);
   }
 
   /** The device, when it exists and the actor's scope covers it. */
@@ -458,9 +537,20 @@ export class DeviceRegistryService {
     return device;
   }
 
-  private store(device: RegistryDevice): void {
-    this.repository.save(device);
-    this.remember(device);
+  /**
+   * One device's new row and its audit entry in one transaction (the towns it names for the first time too, when an
+   * actor placed it); memory follows when it commits. An unwritten broker-side row of the device is superseded.
+   */
+  private async write(next: RegistryDevice, entry: NewAuditEntry, placedBy?: RegistryActor): Promise<void> {
+    this.writeBehind.drop(next.deviceId);
+    await this.writeBehind.settled();
+    await this.store.tx(async (tx) => {
+      await tx.lock(PLACEMENT_LOCK);
+      if (placedBy !== undefined) await this.registerTowns(placedBy, [next], tx);
+      await this.repository.save(next, tx.exec);
+      await this.audit.record(entry, tx.exec);
+      tx.afterCommit(() => this.remember(next));
+    });
   }
 
   private remember(device: RegistryDevice): void {
@@ -498,14 +588,20 @@ export class DeviceRegistryService {
   }
 
   /** Towns named for the first time become areas, inside the caller's transaction (see AreaDirectory). */
-  private registerTowns(actor: RegistryActor, devices: ReadonlyArray<{ readonly deviceId: string; readonly town: string | null }>): void {
+  private async registerTowns(actor: RegistryActor, devices: ReadonlyArray<{ readonly deviceId: string; readonly town: string | null }>, tx: Tx): Promise<void> {
     const uses = devices.flatMap((device) => (device.town === null ? [] : [{ town: device.town, deviceId: device.deviceId }]));
-    if (uses.length > 0) this.areas.registerTownsOnFirstUse(actor, uses);
+    if (uses.length > 0) await this.areas.registerTownsOnFirstUse(actor, uses, tx);
   }
 
-  private record(actor: RegistryActor, action: string, targetId: string | null, detail: Readonly<Record<string, unknown>>): void {
-    this.audit.record({ actor: actor.name, action, targetType: 'device', targetId, detail });
+  private entry(actor: RegistryActor, action: string, targetId: string | null, detail: Readonly<Record<string, unknown>>): NewAuditEntry {
+    return { actor: actor.name, action, targetType: 'device', targetId, detail };
   }
 }
+
+/**
+ * Taken by every transaction that changes devices or areas (they check each other: a device's village, an area's
+ * devices), so that on PostgreSQL two of them never interleave; free on SQLite.
+ */
+export const PLACEMENT_LOCK = 'devices-and-areas';
 
 const NO_TAGS: TagSet = [];

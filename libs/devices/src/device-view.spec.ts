@@ -21,18 +21,18 @@ describe('DeviceQueryService', () => {
   let query: DeviceQueryService;
   const presence = new Map<string, DeviceState>();
 
-  beforeEach(() => {
-    fixture = new RegistryFixture();
+  beforeEach(async () => {
+    fixture = await RegistryFixture.create();
     presence.clear();
     query = new DeviceQueryService(fixture.registry, { list: () => [...presence.values()], get: (id) => presence.get(id) });
-    fixture.registry.provision(ADMIN, { deviceId: 'a-water', domain: 'water', town: 'Ashford', latitude: 1, longitude: 2 });
-    fixture.registry.provision(ADMIN, { deviceId: 'b-gas', domain: 'gas', town: 'Brook' });
-    fixture.registry.provision(ADMIN, { deviceId: 'n-power', domain: 'power' });
+    await fixture.registry.provision(ADMIN, { deviceId: 'a-water', domain: 'water', town: 'Ashford', latitude: 1, longitude: 2 });
+    await fixture.registry.provision(ADMIN, { deviceId: 'b-gas', domain: 'gas', town: 'Brook' });
+    await fixture.registry.provision(ADMIN, { deviceId: 'n-power', domain: 'power' });
     presence.set('a-water', seen('a-water', 'water'));
     presence.set('legacy-1', seen('legacy-1', 'heat', false));
   });
 
-  it('merges the registry with presence and lists what presence alone knows as unregistered', () => {
+  it('merges the registry with presence and lists what presence alone knows as unregistered', async () => {
     const all = query.list({ towns: [], domains: [] });
     expect(all.map((view) => [view.deviceId, view.registered, view.status, view.online])).toEqual([
       ['b-gas', true, 'active', false],
@@ -47,7 +47,7 @@ describe('DeviceQueryService', () => {
     expect(query.list({ towns: [], domains: [] }, { domain: 'power' }).map((view) => view.deviceId)).toEqual(['n-power']);
   });
 
-  it('shows a town-scoped principal only the devices of its towns (none without a town), and 403 for another town’s device', () => {
+  it('shows a town-scoped principal only the devices of its towns (none without a town), and 403 for another town’s device', async () => {
     const ashford = { name: 'ash', scope: { towns: ['Ashford'], domains: [] } };
     expect(query.list(ashford.scope).map((view) => view.deviceId)).toEqual(['a-water']);
     expect(query.get(ashford, 'a-water').deviceId).toBe('a-water');
@@ -58,12 +58,12 @@ describe('DeviceQueryService', () => {
     expect(query.list(gasOnly.scope).map((view) => view.deviceId)).toEqual(['b-gas']);
   });
 
-  it('lists the devices registered under a gateway (not the gateway itself), within the scope', () => {
-    fixture.registry.provision(ADMIN, { deviceId: 'dtu-1', domain: 'water', town: 'Ashford', kind: 'gateway', gatewayDomains: ['water', 'gas'] });
-    fixture.registry.provision(ADMIN, { deviceId: 'dtu-2', domain: 'water', town: 'Ashford', kind: 'gateway' });
-    fixture.registry.provision(ADMIN, { deviceId: 'm-2', domain: 'water', town: 'Ashford', gatewayId: 'dtu-1' });
-    fixture.registry.provision(ADMIN, { deviceId: 'm-1', domain: 'gas', town: 'Brook', gatewayId: 'dtu-1' });
-    fixture.registry.provision(ADMIN, { deviceId: 'm-3', domain: 'water', town: 'Ashford', gatewayId: 'dtu-2' });
+  it('lists the devices registered under a gateway (not the gateway itself), within the scope', async () => {
+    await fixture.registry.provision(ADMIN, { deviceId: 'dtu-1', domain: 'water', town: 'Ashford', kind: 'gateway', gatewayDomains: ['water', 'gas'] });
+    await fixture.registry.provision(ADMIN, { deviceId: 'dtu-2', domain: 'water', town: 'Ashford', kind: 'gateway' });
+    await fixture.registry.provision(ADMIN, { deviceId: 'm-2', domain: 'water', town: 'Ashford', gatewayId: 'dtu-1' });
+    await fixture.registry.provision(ADMIN, { deviceId: 'm-1', domain: 'gas', town: 'Brook', gatewayId: 'dtu-1' });
+    await fixture.registry.provision(ADMIN, { deviceId: 'm-3', domain: 'water', town: 'Ashford', gatewayId: 'dtu-2' });
     const everywhere = { towns: [], domains: [] };
     expect(query.list(everywhere, { gateway: 'dtu-1' }).map((view) => view.deviceId)).toEqual(['m-1', 'm-2']);
     expect(query.list(everywhere, { gateway: 'dtu-1', domain: 'water' }).map((view) => view.deviceId)).toEqual(['m-2']);

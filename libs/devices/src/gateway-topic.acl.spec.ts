@@ -25,7 +25,7 @@ describe('gatewayPublishRefusal', () => {
   ]);
   const refusal = (topic: string) => gatewayPublishRefusal({ ...gateway, gatewayDomains: [...gateway.gatewayDomains] }, parseSensorTopic(topic, MetricCatalogue.BUILT_IN), topic, (id) => registry.get(id));
 
-  it('lets a gateway publish telemetry, status, command replies and reported config for its registered children in its domains', () => {
+  it('lets a gateway publish telemetry, status, command replies and reported config for its registered children in its domains', async () => {
     expect(refusal('sensors/water/m-1/telemetry')).toBeNull();
     expect(refusal('sensors/water/m-1/status')).toBeNull();
     expect(refusal('sensors/power/m-2/telemetry')).toBeNull();
@@ -61,7 +61,7 @@ describe('gatewaySubscriptionRefusal', () => {
   const refusal = (filter: string) => gatewaySubscriptionRefusal({ ...gateway, gatewayDomains: [...gateway.gatewayDomains] }, filter, (id) => registry.get(id));
   const OWN_AND_CHILDREN = 'gateway dtu-1 may subscribe only to its own commands and config topics and to sensors/{domain}/{child id}/commands and …/config of the devices registered under it, not to';
 
-  it('lets a gateway subscribe to the commands and config of its registered children in its domains', () => {
+  it('lets a gateway subscribe to the commands and config of its registered children in its domains', async () => {
     expect(refusal('sensors/water/m-1/commands')).toBeNull();
     expect(refusal('sensors/water/m-1/config')).toBeNull();
     expect(refusal('sensors/power/m-2/commands')).toBeNull();
@@ -81,7 +81,7 @@ describe('gatewaySubscriptionRefusal', () => {
     expect(refusal(filter)).toBe(detail);
   });
 
-  it('reads the child out of a commands or config topic only', () => {
+  it('reads the child out of a commands or config topic only', async () => {
     expect(childCommandTopic('sensors/water/m-1/commands')).toEqual({ domain: 'water', deviceId: 'm-1', leaf: 'commands' });
     expect(childCommandTopic('sensors/heat/m-1/config')).toEqual({ domain: 'heat', deviceId: 'm-1', leaf: 'config' });
     expect(childCommandTopic('sensors/water/m-1/config/reported')).toBeNull();
@@ -97,15 +97,15 @@ describe('DeviceAccessPolicy with a gateway', () => {
   let gateway: MqttPrincipal;
   let plain: MqttPrincipal;
 
-  beforeEach(() => {
-    fixture = new RegistryFixture();
+  beforeEach(async () => {
+    fixture = await RegistryFixture.create();
     policy = new DeviceAccessPolicy(fixture.registry, 'registered');
-    gateway = policy.authenticate(login('dtu-1', fixture.registry.provision(ADMIN, { deviceId: 'dtu-1', domain: 'water', kind: 'gateway' }).secret)) as MqttPrincipal;
-    plain = policy.authenticate(login('w-9', fixture.registry.provision(ADMIN, { deviceId: 'w-9', domain: 'water' }).secret)) as MqttPrincipal;
-    fixture.registry.provision(ADMIN, { deviceId: 'm-1', domain: 'water', gatewayId: 'dtu-1' });
+    gateway = policy.authenticate(login('dtu-1', (await fixture.registry.provision(ADMIN, { deviceId: 'dtu-1', domain: 'water', kind: 'gateway' })).secret)) as MqttPrincipal;
+    plain = policy.authenticate(login('w-9', (await fixture.registry.provision(ADMIN, { deviceId: 'w-9', domain: 'water' })).secret)) as MqttPrincipal;
+    await fixture.registry.provision(ADMIN, { deviceId: 'm-1', domain: 'water', gatewayId: 'dtu-1' });
   });
 
-  it('lets the gateway publish on its own topics and its children’s, filing refusals under the gateway', () => {
+  it('lets the gateway publish on its own topics and its children’s, filing refusals under the gateway', async () => {
     expect(policy.publishRefusal(gateway, 'sensors/water/dtu-1/telemetry')).toBeNull();
     expect(policy.publishRefusal(gateway, 'sensors/water/m-1/telemetry')).toBeNull();
     expect(policy.publishRefusal(gateway, 'sensors/water/w-9/telemetry')).toEqual({
@@ -116,11 +116,11 @@ describe('DeviceAccessPolicy with a gateway', () => {
     });
   });
 
-  it('does not let a plain device publish for a gateway’s child', () => {
+  it('does not let a plain device publish for a gateway’s child', async () => {
     expect(policy.publishRefusal(plain, 'sensors/water/m-1/telemetry')).toMatchObject({ reason: 'TOPIC_FORBIDDEN', deviceId: 'w-9' });
   });
 
-  it('lets the gateway subscribe to and receive its own and its children’s commands and config only', () => {
+  it('lets the gateway subscribe to and receive its own and its children’s commands and config only', async () => {
     expect(policy.subscriptionRefusal(gateway, 'sensors/water/dtu-1/commands')).toBeNull();
     expect(policy.subscriptionRefusal(gateway, 'sensors/water/m-1/commands')).toBeNull();
     expect(policy.subscriptionRefusal(gateway, 'sensors/water/m-1/config')).toBeNull();
@@ -130,22 +130,22 @@ describe('DeviceAccessPolicy with a gateway', () => {
     expect(policy.publishRefusal(gateway, 'sensors/water/m-1/commands/reply')).toBeNull();
   });
 
-  it('does not let a plain device subscribe to a gateway child’s commands', () => {
+  it('does not let a plain device subscribe to a gateway child’s commands', async () => {
     expect(policy.subscriptionRefusal(plain, 'sensors/water/m-1/commands')).toBe('device w-9 may subscribe only to sensors/water/w-9/commands and sensors/water/w-9/config, not to sensors/water/m-1/commands');
     expect(policy.mayReceive(plain, 'sensors/water/m-1/commands')).toBe(false);
   });
 
-  it('stops delivering a child’s commands to its old gateway as soon as the child moves', () => {
-    fixture.registry.update(ADMIN, 'm-1', { gatewayId: null });
+  it('stops delivering a child’s commands to its old gateway as soon as the child moves', async () => {
+    await fixture.registry.update(ADMIN, 'm-1', { gatewayId: null });
     expect(policy.mayReceive(gateway, 'sensors/water/m-1/commands')).toBe(false);
   });
 
-  it('stops a gateway publishing for a child moved to no gateway', () => {
-    fixture.registry.update(ADMIN, 'm-1', { gatewayId: null });
+  it('stops a gateway publishing for a child moved to no gateway', async () => {
+    await fixture.registry.update(ADMIN, 'm-1', { gatewayId: null });
     expect(policy.publishRefusal(gateway, 'sensors/water/m-1/telemetry')).toMatchObject({ detail: 'gateway dtu-1 may not publish for m-1: it is not registered under any gateway' });
   });
 
-  it('answers DOMAIN_UNKNOWN for a well-formed domain nobody defined, before the ACL, and TOPIC_FORBIDDEN for a name that cannot be a domain', () => {
+  it('answers DOMAIN_UNKNOWN for a well-formed domain nobody defined, before the ACL, and TOPIC_FORBIDDEN for a name that cannot be a domain', async () => {
     const unknown = { reason: 'DOMAIN_UNKNOWN', detail: 'unknown domain "sewage": no such domain in the catalogue (GET /api/catalogue)', domain: 'water' };
     expect(policy.publishRefusal(plain, 'sensors/sewage/w-9/telemetry')).toEqual({ ...unknown, deviceId: 'w-9' });
     expect(policy.publishRefusal(gateway, 'sensors/sewage/m-1/telemetry')).toEqual({ ...unknown, deviceId: 'dtu-1' });

@@ -1,7 +1,7 @@
 import { MetricCatalogue } from '@hub/contract';
 import { ValidationLimits } from '@hub/contract';
 import { SILENT_LOGGER } from '@hub/common';
-import { openSqliteDatabase } from '@hub/store';
+import { openSqliteDatabase, Store } from '@hub/store';
 import { DeviceStateRepository, DevicePresence } from '@hub/devices';
 import { NewDeadLetter } from './dead-letter.repository';
 import { IngestStats } from './ingest-stats';
@@ -31,15 +31,15 @@ describe('IngestService', () => {
   const client = { id: 'meter-7' };
   const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 
-  beforeEach(() => {
+  beforeEach(async () => {
     writer = new ManualWriter();
     deadLetters = [];
     stats = new IngestStats();
-    presence = new DevicePresence(new DeviceStateRepository(openSqliteDatabase(':memory:')), SILENT_LOGGER);
+    presence = new DevicePresence(new DeviceStateRepository(Store.sqlite(openSqliteDatabase(':memory:'))), SILENT_LOGGER);
     service = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, async (letters) => void deadLetters.push(...letters), presence, stats, SILENT_LOGGER);
   });
 
-  it('hands a valid reading to the writer as a line and acknowledges once the writer accepts it', () => {
+  it('hands a valid reading to the writer as a line and acknowledges once the writer accepts it', async () => {
     const done = jest.fn();
     service.handlePublish(client, 'sensors/water/w-1/telemetry', json({ ts: Date.now() - 1000, metrics: { pressure_kpa: 410 } }), done);
     expect(done).not.toHaveBeenCalled();
@@ -52,7 +52,7 @@ describe('IngestService', () => {
     expect(presence.get('w-1')).toMatchObject({ online: true, domain: 'water', lastValues: { pressure_kpa: 410 } });
   });
 
-  it('writes the extra tags the registry gives a device (town, site) on every line of its messages', () => {
+  it('writes the extra tags the registry gives a device (town, site) on every line of its messages', async () => {
     const tagged = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, async (letters) => void deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(0), (deviceId) =>
       deviceId === 'w-1' ? [['site', 'Mill Lane'], ['town', 'Ashford']] : [],
     );
@@ -128,7 +128,7 @@ describe('IngestService', () => {
     expect(writer.offered).toHaveLength(0);
   });
 
-  it('routes each message by its own topic when one client switches topics (the parsed topic is remembered per client)', () => {
+  it('routes each message by its own topic when one client switches topics (the parsed topic is remembered per client)', async () => {
     const now = Date.now();
     const other = { id: 'gateway-2' };
     // Round and round, as a gateway cycles through its children: each valid topic is parsed once, the invalid one each time.
@@ -165,7 +165,7 @@ describe('IngestService', () => {
     expect(presence.get('h-1')).toMatchObject({ online: false });
   });
 
-  it('tells the broker to forward only messages that held something valid', () => {
+  it('tells the broker to forward only messages that held something valid', async () => {
     const now = Date.now();
     expect(service.handlePublish(client, 'sensors/gas/g-1/telemetry', json({ metrics: { methane_pct_lel: 1 } }), jest.fn())).toBe(true);
     expect(service.handlePublish(client, 'sensors/gas/g-1/telemetry', json([{ ts: now, metrics: { methane_pct_lel: 1 } }, { metrics: { methane_pct_lel: 900 } }]), jest.fn())).toBe(true);
@@ -183,7 +183,7 @@ describe('IngestService', () => {
     expect(stats.snapshot()).toMatchObject({ received: 0, rejected: 0 });
   });
 
-  it('acknowledges an exact resend (same seq and ts) without storing it twice, and counts it', () => {
+  it('acknowledges an exact resend (same seq and ts) without storing it twice, and counts it', async () => {
     service = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, async (letters) => void deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(60_000));
     const ts = Date.now() - 5000;
     const done = jest.fn();
@@ -236,7 +236,7 @@ describe('IngestService', () => {
     expect(stats.snapshot()).toMatchObject({ received: 1, rejected: 0 });
   });
 
-  it('refuses everything without acknowledgement once stopping', () => {
+  it('refuses everything without acknowledgement once stopping', async () => {
     service.stopAccepting();
     const done = jest.fn();
     service.handlePublish(client, 'sensors/water/w-1/telemetry', json({ metrics: { ph: 7 } }), done);
@@ -281,13 +281,13 @@ describe('IngestService', () => {
       expect(deadLetters).toEqual([expect.objectContaining({ reason: 'MALFORMED_JSON', payload: Buffer.from('{"metrics":') })]);
     });
 
-    it('marks a posting device as heard from (last seen, values) without making it online', () => {
+    it('marks a posting device as heard from (last seen, values) without making it online', async () => {
       const ts = Date.now() - 1000;
       void service.handlePost(posting, 'sensors/water/w-1/telemetry', json({ ts, metrics: { ph: 7.4 } }), jest.fn());
       expect(presence.get('w-1')).toMatchObject({ online: false, lastReadingTs: ts, lastValues: { ph: 7.4 } });
     });
 
-    it('leaves an MQTT-connected device online when it also posts', () => {
+    it('leaves an MQTT-connected device online when it also posts', async () => {
       service.handlePublish(client, 'sensors/water/meter-7/telemetry', json({ metrics: { ph: 7 } }), jest.fn());
       void service.handlePost({ id: 'meter-7', connectionless: true }, 'sensors/water/meter-7/telemetry', json({ metrics: { ph: 7.1 } }), jest.fn());
       expect(presence.get('meter-7')).toMatchObject({ online: true, lastValues: { ph: 7.1 } });
@@ -321,7 +321,7 @@ describe('IngestService', () => {
         }),
     };
 
-    beforeEach(() => {
+    beforeEach(async () => {
       held.length = 0;
       const decoding = { decoderOf: (deviceId: string) => (deviceId === 'w-1' ? (slowDecoder as never) : deviceId === 'w-2' ? { missing: 'gone' } : null) };
       service = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, async (letters) => void deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(0), () => [], decoding);

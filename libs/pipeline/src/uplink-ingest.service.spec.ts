@@ -7,7 +7,7 @@ import { DevicePresence, DeviceStateRepository } from '@hub/devices';
 import { ADMIN, RegistryFixture } from '@hub/devices/testing';
 import type { DeviceProfile } from '@hub/profiles';
 import { ProfileBook } from '@hub/profiles';
-import { openSqliteDatabase } from '@hub/store';
+import { openSqliteDatabase, Store } from '@hub/store';
 import type { NewDeadLetter } from './dead-letter.repository';
 import { IngestStats } from './ingest-stats';
 import { IngestService, type ReadingWriter } from './ingest.service';
@@ -84,13 +84,13 @@ describe('UplinkIngestService (ChirpStack events into readings)', () => {
   let uplinks: UplinkIngestService;
 
   beforeEach(async () => {
-    fixture = new RegistryFixture();
+    fixture = await RegistryFixture.create();
     book = new ProfileBook();
     book.put(PROFILE, await book.build(PROFILE));
     fixture.registry.useProfiles(book);
     writer = new CollectingWriter();
     deadLetters = [];
-    const presence = new DevicePresence(new DeviceStateRepository(openSqliteDatabase(':memory:')), SILENT_LOGGER);
+    const presence = new DevicePresence(new DeviceStateRepository(Store.sqlite(openSqliteDatabase(':memory:'))), SILENT_LOGGER);
     const decoding = {
       decoderOf: (deviceId: string) => {
         const profileId = fixture.registry.find(deviceId)?.profileId ?? null;
@@ -111,11 +111,11 @@ describe('UplinkIngestService (ChirpStack events into readings)', () => {
         resolve(error ?? undefined),
       );
     });
-  const meter = (extra: Record<string, unknown> = {}) =>
-    fixture.registry.provision({ ...ADMIN }, { deviceId: 'wm-017', domain: 'water', town: 'Ashford', profileId: 'wm-11', devEui: '70-B3-D5-E7-5E-00-A0-17', ...extra });
+  const meter = async (extra: Record<string, unknown> = {}) =>
+    await fixture.registry.provision({ ...ADMIN }, { deviceId: 'wm-017', domain: 'water', town: 'Ashford', profileId: 'wm-11', devEui: '70-B3-D5-E7-5E-00-A0-17', ...extra });
 
   it('decodes an uplink with its device\'s codec: event time from the network server, fCnt as seq, the best link quality in the same point', async () => {
-    meter();
+    await meter();
     expect(await take(event())).toBeUndefined();
     expect(writer.lines).toEqual([`water,device_id=wm-017 rssi_dbm=-97,snr_db=2.25,gateways_heard=2,volume_m3=123.456,flow_m3h=5,battery_v=3.6 ${Date.parse('2026-12-05T08:15:42.301Z')}`]);
     expect(deadLetters).toEqual([]);
@@ -123,7 +123,7 @@ describe('UplinkIngestService (ChirpStack events into readings)', () => {
   });
 
   it('stores a redelivered uplink (same fCnt and time) once', async () => {
-    meter();
+    await meter();
     await take(event());
     await take(event());
     expect(writer.lines).toHaveLength(1);
@@ -131,9 +131,9 @@ describe('UplinkIngestService (ChirpStack events into readings)', () => {
 
   it('dead-letters what it cannot take, each with its reason: unknown DevEUI, a quarantined or disabled device, bytes the codec refuses, a malformed event', async () => {
     expect(await take(event())).toBeUndefined();
-    meter({ enabled: false });
+    await meter({ enabled: false });
     await take(event());
-    fixture.registry.update(ADMIN, 'wm-017', { enabled: true });
+    await fixture.registry.update(ADMIN, 'wm-017', { enabled: true });
     await take(event({ data: Buffer.from([0x01, 0x02]).toString('base64') }));
     await take(event({ fCnt: -1 }));
     await take(Buffer.from('not json'));
@@ -151,7 +151,7 @@ describe('UplinkIngestService (ChirpStack events into readings)', () => {
   });
 
   it('acknowledges join events, stores a status event\'s battery level when the catalogue has it, and dead-letters a network server ERROR log for the device', async () => {
-    meter();
+    await meter();
     const join = Buffer.from(JSON.stringify({ deviceInfo: UP_EVENT.deviceInfo, devAddr: '01a2b3c4' }));
     const log = Buffer.from(JSON.stringify({ deviceInfo: UP_EVENT.deviceInfo, level: 'ERROR', code: 'UPLINK_F_CNT_RESET', description: 'frame-counter reset or rollover' }));
     const info = Buffer.from(JSON.stringify({ deviceInfo: UP_EVENT.deviceInfo, level: 'INFO', code: 'UPLINK_CODEC', description: 'fine' }));
@@ -173,7 +173,7 @@ describe('UplinkIngestService (ChirpStack events into readings)', () => {
   it('decodes the network server\'s own decoded object when the profile says so, and refuses an uplink without one', async () => {
     const objectProfile: DeviceProfile = { ...PROFILE, id: 'wm-11-object', decoder: { kind: 'mapping', metrics: { flow_m3h: { expr: 'flow' } } }, networkServerObject: true };
     book.put(objectProfile, await book.build(objectProfile));
-    meter({ profileId: 'wm-11-object' });
+    await meter({ profileId: 'wm-11-object' });
     await take(event({ object: { flow: 7.25 }, rxInfo: [] }));
     await take(event({ fCnt: 1843 }));
     expect(writer.lines).toEqual([`water,device_id=wm-017 flow_m3h=7.25 ${Date.parse('2026-12-05T08:15:42.301Z')}`]);
@@ -197,7 +197,7 @@ describe('UplinkIngestService (ChirpStack events into readings)', () => {
       ['DEVICE_QUARANTINED', `lora-${DEV_EUI}`],
     ]);
     expect(deadLetters[0]!.detail).toBe(`DevEUI ${DEV_EUI} waits in quarantine as device lora-${DEV_EUI} (fCnt 1842): approve it with a domain and a profile to take its uplinks`);
-    fixture.registry.approve(ADMIN, `lora-${DEV_EUI}`, { domain: 'water', profileId: 'wm-11' }, false);
+    await fixture.registry.approve(ADMIN, `lora-${DEV_EUI}`, { domain: 'water', profileId: 'wm-11' }, false);
     await takeHeld(event({ fCnt: 1844 }));
     expect(writer.lines).toHaveLength(1);
     expect(fixture.registry.find(`lora-${DEV_EUI}`)).toMatchObject({ status: 'active', devEui: DEV_EUI, profileId: 'wm-11' });
@@ -214,7 +214,7 @@ describe('UplinkIngestService (ChirpStack events into readings)', () => {
     const heard: string[] = [];
     const acks: Array<[string, string, boolean]> = [];
     uplinks.useListener({ heard: (device) => heard.push(device.deviceId), downlinkAcknowledged: (...ack) => acks.push(ack) });
-    meter();
+    await meter();
     expect(downlinks.carries('wm-017')).toBe(false);
     await take(event());
     expect([downlinks.carries('wm-017'), heard]).toEqual([true, ['wm-017']]);

@@ -34,8 +34,8 @@ export class AreasController {
   @ApiBadRequestResponse({ description: 'A name that is not a valid area name (1–100 characters, no "/" or invisible characters), or an unknown parent town' })
   @ApiConflictResponse({ description: 'Already registered' })
   @ApiForbiddenResponse({ description: 'Outside the towns the caller may manage' })
-  create(@CurrentPrincipal() principal: Principal, @Body() body: unknown): AreaView {
-    return this.viewOf(principal, this.areas.create(principal, body));
+  async create(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<AreaView> {
+    return this.viewOf(principal, await this.areas.create(principal, body));
   }
 
   @Post('import')
@@ -57,8 +57,8 @@ export class AreasController {
   @ApiOkResponse({ description: 'The area under its new path' })
   @ApiNotFoundResponse({ description: PATH_DOC })
   @ApiConflictResponse({ description: 'The new path is taken, or something still names the area (the message lists them)' })
-  rename(@CurrentPrincipal() principal: Principal, @Param('path') path: string, @Body() body: unknown): AreaView {
-    return this.viewOf(principal, this.areas.rename(principal, path, body));
+  async rename(@CurrentPrincipal() principal: Principal, @Param('path') path: string, @Body() body: unknown): Promise<AreaView> {
+    return this.viewOf(principal, await this.areas.rename(principal, path, body));
   }
 
   @Delete(':path')
@@ -67,8 +67,8 @@ export class AreasController {
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: PATH_DOC })
   @ApiConflictResponse({ description: 'Something still names it: the message says who' })
-  remove(@CurrentPrincipal() principal: Principal, @Param('path') path: string): void {
-    this.areas.remove(principal, path);
+  remove(@CurrentPrincipal() principal: Principal, @Param('path') path: string): Promise<void> {
+    return this.areas.remove(principal, path);
   }
 
   /** The area as GET lists it, device count included. */

@@ -1,7 +1,6 @@
 import { Logger, type Provider } from '@nestjs/common';
 import { AreaRepository, AreasService, DeviceRegistryService } from '@hub/devices';
-import { AuditLogRepository, type SqliteDatabase } from '@hub/store';
-import { SQLITE_DATABASE } from '../hub.tokens';
+import { AuditLogRepository, Store } from '@hub/store';
 import { AreasController } from './areas.controller';
 
 export const AREA_CONTROLLERS = [AreasController];
@@ -11,13 +10,14 @@ export function areaProviders(): Provider[] {
   return [
     {
       provide: AreasService,
-      useFactory: (db: SqliteDatabase, audit: AuditLogRepository, registry: DeviceRegistryService) => {
-        const areas = new AreasService({ repository: new AreaRepository(db), audit, logger: new Logger(AreasService.name) });
+      useFactory: async (store: Store, audit: AuditLogRepository, registry: DeviceRegistryService) => {
+        const areas = new AreasService({ store, repository: new AreaRepository(store), audit, logger: new Logger(AreasService.name) });
+        await areas.load();
         areas.useDevices(registry);
         registry.useAreas(areas);
         return areas;
       },
-      inject: [SQLITE_DATABASE, AuditLogRepository, DeviceRegistryService],
+      inject: [Store, AuditLogRepository, DeviceRegistryService],
     },
   ];
 }

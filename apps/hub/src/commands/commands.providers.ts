@@ -5,8 +5,7 @@ import { DeviceRegistryService } from '@hub/devices';
 import { NetworkServerBridges } from '@hub/lorawan';
 import { DeadLetterWriter, LoRaWanDownlinks, UplinkIngestService } from '@hub/pipeline';
 import { ProfileBook } from '@hub/profiles';
-import { AuditLogRepository, type SqliteDatabase } from '@hub/store';
-import { SQLITE_DATABASE } from '../hub.tokens';
+import { AuditLogRepository, Store } from '@hub/store';
 import { CommandMetrics } from './command-metrics';
 import { CommandsLifecycle } from './commands.lifecycle';
 import { DeviceCommandsController } from './device-commands.controller';
@@ -35,8 +34,8 @@ export function commandProviders(): Provider[] {
     },
     {
       provide: DeviceCommandsService,
-      useFactory: (
-        db: SqliteDatabase,
+      useFactory: async (
+        store: Store,
         devices: DeviceRegistryService,
         transport: CommandTransport,
         audit: AuditLogRepository,
@@ -47,20 +46,27 @@ export function commandProviders(): Provider[] {
       ) => {
         // LoRaWAN devices: commands as downlinks through the network server that last heard them; its acks end them.
         const downlinks = new LoRaWanDownlinks(devices, profiles, uplinks, { publish: (connection, topic, payload) => bridges.publish(connection, topic, payload) });
-        const commands = new DeviceCommandsService({ commands: new CommandRepository(db), devices, transport, downlinks, audit, refuse, logger: new Logger(DeviceCommandsService.name) });
+        const logger = new Logger(DeviceCommandsService.name);
+        const commands = new DeviceCommandsService({ store, commands: new CommandRepository(store), devices, transport, downlinks, audit, refuse, logger });
+        // Which devices have commands waiting: known before the broker takes the first connection.
+        await commands.load();
         uplinks.useListener({
-          heard: (device) => commands.deviceHeard(device),
-          downlinkAcknowledged: (deviceId, queueItemId, acknowledged) => commands.downlinkAcknowledged(deviceId, queueItemId, acknowledged),
+          heard: (device) => void commands.deviceHeard(device).catch((error: unknown) => logger.error({ msg: 'Could not send the commands waiting for a LoRaWAN device', deviceId: device.deviceId, error })),
+          downlinkAcknowledged: (deviceId, queueItemId, acknowledged) =>
+            void commands.downlinkAcknowledged(deviceId, queueItemId, acknowledged).catch((error: unknown) => logger.error({ msg: 'Could not record a downlink acknowledgement', deviceId, commandId: queueItemId, error })),
         });
         return commands;
       },
-      inject: [SQLITE_DATABASE, DeviceRegistryService, COMMAND_TRANSPORT, AuditLogRepository, REFUSE_REPORT, ProfileBook, UplinkIngestService, NetworkServerBridges],
+      inject: [Store, DeviceRegistryService, COMMAND_TRANSPORT, AuditLogRepository, REFUSE_REPORT, ProfileBook, UplinkIngestService, NetworkServerBridges],
     },
     {
       provide: DeviceConfigService,
-      useFactory: (db: SqliteDatabase, devices: DeviceRegistryService, transport: CommandTransport, audit: AuditLogRepository, refuse: RefuseReport) =>
-        new DeviceConfigService({ configs: new DeviceConfigRepository(db), devices, transport, audit, refuse, logger: new Logger(DeviceConfigService.name) }),
-      inject: [SQLITE_DATABASE, DeviceRegistryService, COMMAND_TRANSPORT, AuditLogRepository, REFUSE_REPORT],
+      useFactory: async (store: Store, devices: DeviceRegistryService, transport: CommandTransport, audit: AuditLogRepository, refuse: RefuseReport) => {
+        const config = new DeviceConfigService({ store, configs: new DeviceConfigRepository(store), devices, transport, audit, refuse, logger: new Logger(DeviceConfigService.name) });
+        await config.load();
+        return config;
+      },
+      inject: [Store, DeviceRegistryService, COMMAND_TRANSPORT, AuditLogRepository, REFUSE_REPORT],
     },
     {
       provide: DeviceMessageRouter,
@@ -68,7 +74,7 @@ export function commandProviders(): Provider[] {
         const router = new DeviceMessageRouter(devices, commands, config, new Logger(DeviceMessageRouter.name));
         broker.useDeviceMessages(router);
         // A deleted device's queue and configuration go with it; the audit log keeps their history.
-        devices.whenRemoved((deviceId) => ({ commandsRemoved: commands.forget(deviceId), configRemoved: config.forget(deviceId) }));
+        devices.whenRemoved(async (deviceId, tx) => ({ commandsRemoved: await commands.forget(deviceId, tx), configRemoved: await config.forget(deviceId, tx) }));
         return router;
       },
       inject: [DeviceRegistryService, DeviceCommandsService, DeviceConfigService, MqttBroker],

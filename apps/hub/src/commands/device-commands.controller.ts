@@ -28,7 +28,7 @@ export class DeviceCommandsController {
   @ApiForbiddenResponse({ description: 'A viewer, or the device is outside the caller’s towns/domains' })
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'The device is quarantined or rejected' })
-  send(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown): CommandView {
+  send(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown): Promise<CommandView> {
     return this.commands.send(principal, deviceIdParam(id), body);
   }
 
@@ -36,7 +36,7 @@ export class DeviceCommandsController {
   @ApiOperation({ summary: 'The device’s commands, newest first (at most 200), with status and times' })
   @ApiOkResponse({ type: [CommandDto] })
   @ApiForbiddenResponse({ description: 'Outside your towns/domains' })
-  list(@CurrentPrincipal() principal: Principal, @Param('id') id: string): CommandView[] {
+  list(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<CommandView[]> {
     return this.commands.list(principal, deviceIdParam(id));
   }
 
@@ -44,7 +44,7 @@ export class DeviceCommandsController {
   @ApiOperation({ summary: 'One command' })
   @ApiOkResponse({ type: CommandDto })
   @ApiNotFoundResponse()
-  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Param('commandId') commandId: string): CommandView {
+  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Param('commandId') commandId: string): Promise<CommandView> {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(commandId)) throw badPathParam('commandId', commandId, 'a command id');
     return this.commands.get(principal, deviceIdParam(id), commandId);
   }
@@ -62,7 +62,7 @@ export class DeviceCommandsController {
   @Get('config')
   @ApiOperation({ summary: 'Desired and reported configuration, when each changed, and whether they differ' })
   @ApiOkResponse({ type: DeviceConfigDto })
-  getConfig(@CurrentPrincipal() principal: Principal, @Param('id') id: string): DeviceConfigView {
+  getConfig(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<DeviceConfigView> {
     return this.config.get(principal, deviceIdParam(id));
   }
 }

@@ -34,8 +34,8 @@ export function pruneSteps(config: PruneConfig, stores: PrunedStores): PruneStep
     {
       name: 'finished commands',
       periodMs: config.commandsMs,
-      batch: (cutoff, limit) => {
-        const rows = stores.commands.pruneFinishedBefore(cutoff, limit);
+      batch: async (cutoff, limit) => {
+        const rows = await stores.commands.pruneFinishedBefore(cutoff, limit);
         return { rows, removed: { commands: rows } };
       },
     },

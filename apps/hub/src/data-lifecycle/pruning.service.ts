@@ -15,6 +15,12 @@ export interface PruneBatch {
  * One kind of history and how to prune a batch of it: `batch` deletes at most `limit` of its rows older than `cutoff`
  * in one transaction and answers what it removed, `rows` being the count the limit applies to.
  */
+/** What one batch removed: how many rows of the step's own kind, and of each kind it took with it. */
+export interface PruneBatch {
+  readonly rows: number;
+  readonly removed: PrunedRows;
+}
+
 export interface PruneStep {
   readonly name: string;
   readonly periodMs: number | null;

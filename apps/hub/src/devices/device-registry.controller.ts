@@ -45,8 +45,8 @@ export class DeviceRegistryController {
   @ApiCreatedResponse({ description: '{ device, secret }; a device view carries kind (device or gateway), gatewayId (a child), gatewayDomains and childCount (a gateway)' })
   @ApiBadRequestResponse({ description: '{ statusCode, error, message, issues: [{ field, problem }] }' })
   @ApiConflictResponse({ description: 'The device id exists (or waits in quarantine)' })
-  provision(@CurrentPrincipal() principal: Principal, @Body() body: unknown): { device: DeviceView; secret: string } {
-    const { device, secret } = this.registry.provision(principal, raw(body));
+  async provision(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<{ device: DeviceView; secret: string }> {
+    const { device, secret } = await this.registry.provision(principal, raw(body));
     return { device: this.views.viewOf(device), secret };
   }
 
@@ -85,16 +85,16 @@ export class DeviceRegistryController {
   @ApiBadRequestResponse()
   @ApiNotFoundResponse()
   @ApiForbiddenResponse({ description: 'Outside your towns/domains' })
-  update(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown): DeviceView {
-    return this.views.viewOf(this.registry.update(principal, id, raw(body)));
+  async update(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown): Promise<DeviceView> {
+    return this.views.viewOf(await this.registry.update(principal, id, raw(body)));
   }
 
   @Post(':id/secret')
   @ApiOperation({ summary: 'Issue a new secret (shown once): the old one stops working and a connected device is disconnected' })
   @ApiCreatedResponse({ description: '{ device, secret }' })
   @ApiNotFoundResponse()
-  rotateSecret(@CurrentPrincipal() principal: Principal, @Param('id') id: string): { device: DeviceView; secret: string } {
-    const { device, secret } = this.registry.rotateSecret(principal, id);
+  async rotateSecret(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<{ device: DeviceView; secret: string }> {
+    const { device, secret } = await this.registry.rotateSecret(principal, id);
     return { device: this.views.viewOf(device), secret };
   }
 
@@ -102,8 +102,8 @@ export class DeviceRegistryController {
   @ApiOperation({ summary: 'Revoke the secret: the device cannot connect until it gets a new one; a connected device is disconnected' })
   @ApiOkResponse({ description: 'The device' })
   @ApiNotFoundResponse()
-  revokeSecret(@CurrentPrincipal() principal: Principal, @Param('id') id: string): DeviceView {
-    return this.views.viewOf(this.registry.revokeSecret(principal, id));
+  async revokeSecret(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<DeviceView> {
+    return this.views.viewOf(await this.registry.revokeSecret(principal, id));
   }
 
   @Delete(':id')
@@ -115,8 +115,8 @@ export class DeviceRegistryController {
   @ApiNoContentResponse()
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'A gateway that still has devices registered under it (the message names them): move them (PATCH gatewayId) or delete them first' })
-  remove(@CurrentPrincipal() principal: Principal, @Param('id') id: string): void {
-    this.registry.remove(principal, id);
+  remove(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<void> {
+    return this.registry.remove(principal, id);
   }
 
   @Post(':id/approve')
@@ -129,10 +129,10 @@ export class DeviceRegistryController {
   @ApiBody({ schema: { type: 'object', example: { town: 'Ashford', site: 'Mill Lane', newSecret: false } } })
   @ApiOkResponse({ description: '{ device, secret: string | null }' })
   @ApiConflictResponse({ description: 'The device is already active' })
-  approve(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown): { device: DeviceView; secret: string | null } {
+  async approve(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown): Promise<{ device: DeviceView; secret: string | null }> {
     const { newSecret, ...fields } = raw(body);
     if (newSecret !== undefined && typeof newSecret !== 'boolean') throw new BadRequestException('newSecret must be true or false');
-    const { device, secret } = this.registry.approve(principal, id, fields, newSecret === true);
+    const { device, secret } = await this.registry.approve(principal, id, fields, newSecret === true);
     return { device: this.views.viewOf(device), secret };
   }
 
@@ -141,8 +141,8 @@ export class DeviceRegistryController {
   @ApiOperation({ summary: 'Turn a quarantined device away: refused at CONNECT from now on (delete it to let it try again)' })
   @ApiOkResponse({ description: 'The device' })
   @ApiConflictResponse({ description: 'The device is not quarantined' })
-  reject(@CurrentPrincipal() principal: Principal, @Param('id') id: string): DeviceView {
-    return this.views.viewOf(this.registry.reject(principal, id));
+  async reject(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<DeviceView> {
+    return this.views.viewOf(await this.registry.reject(principal, id));
   }
 }
 

@@ -4,8 +4,8 @@ import { type DeviceAreaLookup, UsernameRoutedPolicy } from '@hub/access';
 import type { HubConfig } from '@hub/config';
 import { DeviceAccessPolicy, DeviceImportService, DeviceRegistryService, DeviceQueryService, RegistryDeviceRepository, DevicePresence, DeviceStateRepository } from '@hub/devices';
 import { IntegrationAccessPolicy, IntegrationCredentialCache } from '@hub/integrations';
-import { AuditLogRepository, SqliteDatabase } from '@hub/store';
-import { DEVICE_AREA_LOOKUP, MQTT_ACCESS_POLICY, SQLITE_DATABASE } from '../hub.tokens';
+import { AuditLogRepository, Store } from '@hub/store';
+import { DEVICE_AREA_LOOKUP, MQTT_ACCESS_POLICY } from '../hub.tokens';
 import { DeviceQueriesController } from './device-queries.controller';
 import { DeviceRegistryController } from './device-registry.controller';
 import { DeviceMetrics } from './device-metrics';
@@ -20,16 +20,28 @@ export const DEVICE_CONTROLLERS = [DeviceQueriesController, DeviceRegistryContro
  */
 export function deviceProviders(config: HubConfig): Provider[] {
   return [
-    { provide: DeviceStateRepository, useFactory: (db: SqliteDatabase) => new DeviceStateRepository(db), inject: [SQLITE_DATABASE] },
-    { provide: DevicePresence, useFactory: (repository: DeviceStateRepository) => new DevicePresence(repository, new Logger(DevicePresence.name)), inject: [DeviceStateRepository] },
+    { provide: DeviceStateRepository, useFactory: (store: Store) => new DeviceStateRepository(store), inject: [Store] },
+    {
+      provide: DevicePresence,
+      useFactory: async (repository: DeviceStateRepository) => {
+        const presence = new DevicePresence(repository, new Logger(DevicePresence.name));
+        await presence.load();
+        return presence;
+      },
+      inject: [DeviceStateRepository],
+    },
     // Town-scoped views (dead letters, the live stream) ask the device registry where a device is.
     { provide: DEVICE_AREA_LOOKUP, useFactory: (registry: DeviceRegistryService): DeviceAreaLookup => (deviceId) => registry.areaOf(deviceId), inject: [DeviceRegistryService] },
     ReadingsService,
     {
       provide: DeviceRegistryService,
-      useFactory: (db: SqliteDatabase, audit: AuditLogRepository, catalogue: LiveCatalogue) =>
-        new DeviceRegistryService({ repository: new RegistryDeviceRepository(db), audit, catalogue, logger: new Logger(DeviceRegistryService.name) }),
-      inject: [SQLITE_DATABASE, AuditLogRepository, LiveCatalogue],
+      // Loaded before anything that asks it (the broker's CONNECT answers come from memory).
+      useFactory: async (store: Store, audit: AuditLogRepository, catalogue: LiveCatalogue) => {
+        const registry = new DeviceRegistryService({ store, repository: new RegistryDeviceRepository(store), audit, catalogue, logger: new Logger(DeviceRegistryService.name) });
+        await registry.load();
+        return registry;
+      },
+      inject: [Store, AuditLogRepository, LiveCatalogue],
     },
     { provide: DeviceImportService, useFactory: (registry: DeviceRegistryService) => new DeviceImportService(registry), inject: [DeviceRegistryService] },
     {

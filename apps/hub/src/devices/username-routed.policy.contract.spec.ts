@@ -2,15 +2,15 @@ import { MetricCatalogue } from '@hub/contract';
 import { UsernameRoutedPolicy } from '@hub/access';
 import { describeMqttAccessPolicyContract } from '@hub/access/testing';
 import { DeviceAccessPolicy } from '@hub/devices';
-import { ADMIN, RegistryFixture } from '@hub/devices/testing';
+import { RegistryFixture } from '@hub/devices/testing';
 import { IntegrationAccessPolicy, IntegrationClientRepository, IntegrationCredentialCache, issueSecret } from '@hub/integrations';
 import { Store } from '@hub/store';
 
 // The policy the broker asks, wired as device.providers.ts wires it, on one registry database.
 describeMqttAccessPolicyContract('UsernameRoutedPolicy (devices registered, integration clients)', () => {
-  const fixture = new RegistryFixture();
-  const device = fixture.registry.provision(ADMIN, { deviceId: 'w-1', domain: 'water', town: 'Ashford', site: null });
-  fixture.registry.provision(ADMIN, { deviceId: 'w-brook', domain: 'water', town: 'Brook', site: null });
+  const fixture = RegistryFixture.empty();
+  const device = fixture.seed({ deviceId: 'w-1', domain: 'water', town: 'Ashford', site: null });
+  fixture.seed({ deviceId: 'w-brook', domain: 'water', town: 'Brook', site: null });
   // The broker reads integration clients from this cache (filled by IntegrationClientsService after each commit); the
   // harness is built synchronously, so the client is put there directly.
   const integrations = new IntegrationCredentialCache(new IntegrationClientRepository(Store.sqlite(fixture.db)));
@@ -62,6 +62,7 @@ describeMqttAccessPolicyContract('UsernameRoutedPolicy (devices registered, inte
     ],
     // Quarantine mode is off: nobody is ever admitted as quarantined.
     foreignPrincipal: { kind: 'quarantined', deviceId: 'q-1' },
-    cleanup: () => fixture.db.close(),
+    // The harness does not wait for its cleanup: what is left to write is in memory, and the database goes with it.
+    cleanup: () => void fixture.dispose(),
   };
 });

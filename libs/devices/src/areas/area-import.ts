@@ -54,7 +54,7 @@ export function readAreaCsv(text: string): Parsed<Array<{ line: number; cells: R
  * file), then the good lines' new areas are created in one transaction — all of them or, on a failure, none. A
  * line's town that is not registered yet is created with it.
  */
-export function importAreas(areas: AreasService, actor: AreaActor, rows: ReadonlyArray<{ line: number; cells: Record<string, string>; error?: string }>): AreaImportReport {
+export async function importAreas(areas: AreasService, actor: AreaActor, rows: ReadonlyArray<{ line: number; cells: Record<string, string>; error?: string }>): Promise<AreaImportReport> {
   const refused: Array<AreaImportReport['refused'][number]> = [];
   const lines: AreaLine[] = [];
   for (const row of rows) {
@@ -103,8 +103,8 @@ export function importAreas(areas: AreasService, actor: AreaActor, rows: Readonl
     for (const step of steps) pending.add(childPath(step.parent, step.name));
     drafts.push(...steps);
   }
-  const created = drafts.length === 0 ? [] : areas.createAll(actor, drafts, { via: 'import' });
-  areas.recordImport(actor, { source: 'csv', rows: rows.length, created: created.length, refused: refused.length });
+  const created = drafts.length === 0 ? [] : await areas.createAll(actor, drafts, { via: 'import' });
+  await areas.recordImport(actor, { source: 'csv', rows: rows.length, created: created.length, refused: refused.length });
   refused.sort((a, b) => a.line - b.line);
   return { created: created.map((area) => area.path), refused };
 }

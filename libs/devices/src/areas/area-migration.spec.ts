@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MetricCatalogue } from '@hub/contract';
 import { SILENT_LOGGER } from '@hub/common';
-import { AuditLogRepository, MIGRATIONS, openSqliteDatabase } from '@hub/store';
+import { AuditLogRepository, MIGRATIONS, openSqliteDatabase, Store } from '@hub/store';
 import { DeviceRegistryService } from '../device-registry.service';
 import { RegistryDeviceRepository } from '../registry-device.repository';
 import { AreaRepository } from './area.repository';
 import { AreasService } from './areas.service';
 
 describe('the areas migration', () => {
-  it('makes every town an old database names a first-level area, and replaces a "/" in an old name by ∕, audited', () => {
+  it('makes every town an old database names a first-level area, and replaces a "/" in an old name by ∕, audited', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'areas-migration-'));
     try {
       const file = join(dir, 'hub.sqlite');
@@ -41,8 +41,11 @@ describe('the areas migration', () => {
       old.close();
 
       const db = openSqliteDatabase(file);
-      const areas = new AreasService({ repository: new AreaRepository(db), audit: new AuditLogRepository(db), logger: SILENT_LOGGER });
-      const registry = new DeviceRegistryService({ repository: new RegistryDeviceRepository(db), audit: new AuditLogRepository(db), catalogue: MetricCatalogue.BUILT_IN, logger: SILENT_LOGGER });
+      const store = Store.sqlite(db);
+      const areas = new AreasService({ store, repository: new AreaRepository(store), audit: new AuditLogRepository(db), logger: SILENT_LOGGER });
+      const registry = new DeviceRegistryService({ store, repository: new RegistryDeviceRepository(store), audit: new AuditLogRepository(db), catalogue: MetricCatalogue.BUILT_IN, logger: SILENT_LOGGER });
+      await areas.load();
+      await registry.load();
       areas.useDevices(registry);
       const towns = ['Ashford', 'Brookfield', 'Carlow', 'Dunmore', 'Eastwick', 'Fairholt', 'Glenview', 'Hollow', 'Ivybridge', 'North∕South'];
       expect(areas.list({ towns: [], domains: [] })).toEqual(
@@ -62,6 +65,7 @@ describe('the areas migration', () => {
       ]);
       expect(audit[0].detail).toEqual({ from: 'North/South', to: 'North∕South', why: 'an area name may not contain "/": it separates a town from its villages' });
       expect(audit[1].detail).toEqual({ name: 'Ashford', level: 'town', via: 'migration' });
+      await store.close();
       db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

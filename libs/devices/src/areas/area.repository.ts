@@ -1,14 +1,6 @@
-import type { SqliteDatabase } from '@hub/store';
+import type { AreasTable, Executor, Store } from '@hub/store';
+import type { Selectable } from 'kysely';
 import type { Area } from './area';
-
-interface AreaRow {
-  path: string;
-  name: string;
-  parent: string | null;
-  created_at: number;
-  created_by: string;
-  updated_at: number;
-}
 
 /** Who, besides devices, names an area: the kind of thing and its names. */
 export interface AreaReference {
@@ -19,59 +11,101 @@ export interface AreaReference {
 /**
  * The areas table, and the one question the areas feature asks of other features' tables: which scopes, rule
  * selectors, silences in force and policy matchers name an area (or one under it), so that an area is never deleted
- * or renamed from under them. Asked rarely (a delete or a rename), so plain queries over JSON columns.
+ * or renamed from under them. Asked rarely (a delete or a rename): the rows are read whole and their JSON walked here,
+ * as PostgreSQL has no json_each/json_tree over TEXT columns.
  */
 export class AreaRepository {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly store: Store) {}
 
-  loadAll(): Area[] {
-    return (this.db.prepare('SELECT * FROM areas ORDER BY path').all() as AreaRow[]).map(fromRow);
+  async loadAll(exec: Executor = this.store.db): Promise<Area[]> {
+    const rows = await exec.selectFrom('areas').selectAll().orderBy('path').execute();
+    return rows.map(fromRow);
   }
 
-  insert(area: Area): void {
-    this.db
-      .prepare('INSERT INTO areas (path, name, parent, created_at, created_by, updated_at) VALUES (@path, @name, @parent, @createdAt, @createdBy, @updatedAt)')
-      .run(area);
+  async insert(area: Area, exec: Executor = this.store.db): Promise<void> {
+    await this.insertMany([area], exec);
+  }
+
+  /** Areas in one statement per 1,000 (an import of a county's villages). */
+  async insertMany(areas: readonly Area[], exec: Executor = this.store.db): Promise<void> {
+    for (let start = 0; start < areas.length; start += 1000) {
+      const rows = areas.slice(start, start + 1000).map((area) => ({ path: area.path, name: area.name, parent: area.parent, created_at: area.createdAt, created_by: area.createdBy, updated_at: area.updatedAt }));
+      await exec.insertInto('areas').values(rows).execute();
+    }
   }
 
   /** An area and its villages under a new path (a town's villages follow it). */
-  move(from: string, to: Area): void {
-    this.db.prepare('UPDATE areas SET path = @path, name = @name, updated_at = @updatedAt WHERE path = @from').run({ ...to, from });
-    this.db
-      .prepare(`UPDATE areas SET path = @to || substr(path, length(@from) + 1), parent = @to, updated_at = @updatedAt WHERE parent = @from`)
-      .run({ from, to: to.path, updatedAt: to.updatedAt });
+  async move(from: string, to: Area, exec: Executor = this.store.db): Promise<void> {
+    await exec.updateTable('areas').set({ path: to.path, name: to.name, updated_at: to.updatedAt }).where('path', '=', from).execute();
+    const villages = await exec.selectFrom('areas').select(['path', 'name']).where('parent', '=', from).execute();
+    for (const village of villages) {
+      await exec.updateTable('areas').set({ path: `${to.path}${village.path.slice(from.length)}`, parent: to.path, updated_at: to.updatedAt }).where('path', '=', village.path).execute();
+    }
   }
 
-  delete(path: string): void {
-    this.db.prepare('DELETE FROM areas WHERE path = ?').run(path);
-  }
-
-  transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+  async delete(path: string, exec: Executor = this.store.db): Promise<void> {
+    await exec.deleteFrom('areas').where('path', '=', path).execute();
   }
 
   /** Everything but devices that names `path` or an area under it; `now` tells silences in force from expired ones. */
-  referencesTo(path: string, now: number): AreaReference[] {
-    const under = `${path}/`;
-    const covered = (column: string): string => `(${column} = @path OR substr(${column}, 1, length(@under)) = @under)`;
-    const names = (sql: string): string[] => (this.db.prepare(sql).all({ path, under, now }) as Array<{ name: string }>).map((row) => row.name);
+  async referencesTo(path: string, now: number, exec: Executor = this.store.db): Promise<AreaReference[]> {
+    const covered = (area: unknown): boolean => typeof area === 'string' && (area === path || area.startsWith(`${path}/`));
+    const namingTowns = (rows: ReadonlyArray<{ name: string; towns: unknown }>): string[] => sortedUnique(rows.filter((row) => Array.isArray(row.towns) && row.towns.some(covered)).map((row) => row.name));
+    const operators = await exec.selectFrom('operators').select(['username as name', 'towns']).execute();
+    const keys = await exec.selectFrom('api_keys').select(['name', 'towns']).where('revoked_at', 'is', null).execute();
+    const clients = await exec.selectFrom('mqtt_clients').select(['name', 'towns']).where('revoked_at', 'is', null).execute();
+    const rules = await exec.selectFrom('alert_rules').select(['id as name', 'spec']).execute();
+    const silences = await exec.selectFrom('alert_silences').select(['id', 'town']).where('ends_at', '>', now).where('town', 'is not', null).orderBy('id').execute();
+    const policies = await exec.selectFrom('notification_policy').select('document').execute();
     const found: AreaReference[] = [
-      { kind: 'operator', names: names(`SELECT DISTINCT o.username AS name FROM operators o, json_each(o.towns) t WHERE ${covered('t.value')} ORDER BY 1`) },
-      { kind: 'API key', names: names(`SELECT DISTINCT k.name FROM api_keys k, json_each(k.towns) t WHERE k.revoked_at IS NULL AND ${covered('t.value')} ORDER BY 1`) },
-      { kind: 'MQTT client', names: names(`SELECT DISTINCT c.name FROM mqtt_clients c, json_each(c.towns) t WHERE c.revoked_at IS NULL AND ${covered('t.value')} ORDER BY 1`) },
-      { kind: 'alert rule', names: names(`SELECT DISTINCT r.id AS name FROM alert_rules r, json_each(r.spec, '$.selector.towns') t WHERE ${covered('t.value')} ORDER BY 1`) },
-      { kind: 'silence', names: names(`SELECT CAST(id AS TEXT) AS name FROM alert_silences WHERE ends_at > @now AND ${covered('town')} ORDER BY id`) },
-      {
-        kind: 'notification policy route',
-        names: names(
-          `SELECT DISTINCT substr(t.path, 1, length(t.path) - length('.matchers.towns')) AS name FROM notification_policy p, json_tree(p.document) t WHERE t.type = 'text' AND t.path LIKE '%.matchers.towns' AND ${covered('t.value')} ORDER BY 1`,
-        ),
-      },
+      { kind: 'operator', names: namingTowns(operators.map((row) => ({ name: row.name, towns: parsed(row.towns) }))) },
+      { kind: 'API key', names: namingTowns(keys.map((row) => ({ name: row.name, towns: parsed(row.towns) }))) },
+      { kind: 'MQTT client', names: namingTowns(clients.map((row) => ({ name: row.name, towns: parsed(row.towns) }))) },
+      { kind: 'alert rule', names: namingTowns(rules.map((row) => ({ name: row.name, towns: member(member(parsed(row.spec), 'selector'), 'towns') }))) },
+      { kind: 'silence', names: silences.filter((row) => covered(row.town)).map((row) => String(row.id)) },
+      { kind: 'notification policy route', names: sortedUnique(policies.flatMap((row) => matcherTownsIn(parsed(row.document), '$').filter((found) => covered(found.town)).map((found) => found.route))) },
     ];
     return found.filter((reference) => reference.names.length > 0);
   }
 }
 
-function fromRow(row: AreaRow): Area {
+/**
+ * Every string in a `matchers.towns` array anywhere in a policy document, with the route it belongs to named as
+ * SQLite's json_tree named it (`$.routes[0].routes[1]`; `$` for the root route), which the answer has always used.
+ */
+function matcherTownsIn(value: unknown, route: string): Array<{ route: string; town: string }> {
+  if (Array.isArray(value)) return value.flatMap((item, index) => matcherTownsIn(item, `${route}[${index}]`));
+  if (value === null || typeof value !== 'object') return [];
+  const found: Array<{ route: string; town: string }> = [];
+  for (const [key, child] of Object.entries(value)) {
+    const at = `${route}.${/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : JSON.stringify(key)}`;
+    if (key === 'matchers' && child !== null && typeof child === 'object' && !Array.isArray(child)) {
+      const towns = (child as Record<string, unknown>).towns;
+      if (Array.isArray(towns)) for (const town of towns) if (typeof town === 'string') found.push({ route, town });
+    }
+    found.push(...matcherTownsIn(child, at));
+  }
+  return found;
+}
+
+function member(value: unknown, key: string): unknown {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+/** A JSON column as stored; a row that does not parse names nothing (it cannot have named the area either). */
+function parsed(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Distinct, in code-point order (SQLite's ORDER BY of the same names, and PostgreSQL's COLLATE "C"). */
+function sortedUnique(names: readonly string[]): string[] {
+  return [...new Set(names)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function fromRow(row: Selectable<AreasTable>): Area {
   return { path: row.path, name: row.name, parent: row.parent, createdAt: row.created_at, createdBy: row.created_by, updatedAt: row.updated_at };
 }

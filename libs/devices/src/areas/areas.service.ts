@@ -1,7 +1,9 @@
 import { AccessDeniedError, type AccessScope, describeScope, scopeCovers } from '@hub/access';
 import type { AreaView } from '@hub/api-types';
 import { AREA_NAME_PATTERN, AREA_NAME_RULE, anyAreaCovers, areaPathOf, type DomainIssue, type HubLogger, JsonInputReader, quoted } from '@hub/common';
-import type { NewAuditEntry } from '@hub/store';
+import type { Executor, NewAuditEntry, Store, Tx } from '@hub/store';
+import { PLACEMENT_LOCK } from '../device-registry.service';
+import { SerialQueue } from '../serial-queue';
 import { Area, childPath, levelOf } from './area';
 import { AreaConflictError, AreaNotFoundError, InvalidAreaError } from './area.errors';
 import type { AreaReference, AreaRepository } from './area.repository';
@@ -23,38 +25,47 @@ export interface PlacedDevice {
 /** The device registry's side: its devices, and moving them with an area that is renamed. */
 export interface AreaDevices {
   list(): readonly PlacedDevice[];
-  /** Moves every device in `from` (a town, or a town's village) to `to`, audited per device; returns how many. */
-  moveArea(actor: AreaActor, from: string, to: string): number;
+  /** Moves every device in `from` (a town, or a town's village) to `to` in `tx`, audited per device; returns how many. */
+  moveArea(actor: AreaActor, from: string, to: string, tx: Tx): Promise<number>;
 }
 
 export interface AreasDeps {
+  readonly store: Store;
   readonly repository: AreaRepository;
-  readonly audit: { record(entry: NewAuditEntry): unknown };
+  readonly audit: { record(entry: NewAuditEntry, exec: Executor): Promise<unknown>; recordMany(entries: readonly NewAuditEntry[], exec: Executor): Promise<unknown> };
   readonly logger: HubLogger;
   readonly now?: () => number;
 }
 
 /**
- * The county's areas: towns and their villages or streets. Held in memory (a county has hundreds, not millions) and
- * written through, so a device's village is checked without a query. Towns are registered by an admin, by CSV, or
+ * The county's areas: towns and their villages or streets. Held in memory (a county has hundreds, not millions),
+ * loaded at start and changed when a transaction commits, so a device's village is checked without a query. Towns are registered by an admin, by CSV, or
  * on first use when a device names a town the registry does not know yet (devices named towns freely before areas
  * existed; refusing them would break every script that provisions devices) — audited as `area.create` via `device`.
  * Villages are only ever registered deliberately: a device's village must be one of its town's.
  */
 export class AreasService {
   private readonly areas = new Map<string, Area>();
-  private devices: AreaDevices = { list: () => [], moveArea: () => 0 };
+  private devices: AreaDevices = { list: () => [], moveArea: () => Promise.resolve(0) };
+  private readonly store: Store;
   private readonly repository: AreaRepository;
+  /** Changes one at a time: each checks memory (a name is free, a town has no villages) that the one before has settled. */
+  private readonly changes = new SerialQueue();
   private readonly audit: AreasDeps['audit'];
   private readonly logger: HubLogger;
   private readonly now: () => number;
 
   constructor(deps: AreasDeps) {
+    this.store = deps.store;
     this.repository = deps.repository;
     this.audit = deps.audit;
     this.logger = deps.logger;
     this.now = deps.now ?? Date.now;
-    for (const area of this.repository.loadAll()) this.areas.set(area.path, area);
+  }
+
+  /** Every area into memory: once at start. */
+  async load(): Promise<void> {
+    for (const area of await this.repository.loadAll()) this.areas.set(area.path, area);
   }
 
   /** The device registry, once both exist (the registry asks the areas about villages; the areas count its devices). */
@@ -102,16 +113,18 @@ export class AreasService {
   }
 
   /** POST /api/areas `{ name, parent? }`: a town (no parent) or a village of a registered town. */
-  create(actor: AreaActor, body: unknown): Area {
+  create(actor: AreaActor, body: unknown): Promise<Area> {
     const issues: DomainIssue[] = [];
     const read = JsonInputReader.of(body, '', issues, ['name', 'parent']);
     const name = read?.requiredString('name', { maxLength: 100, pattern: AREA_NAME_PATTERN, patternText: AREA_NAME_RULE });
     const parent = read?.string('parent', { maxLength: 100, pattern: AREA_NAME_PATTERN, patternText: 'a town: villages have no villages of their own' }) ?? null;
-    if (read === undefined || name === undefined || issues.length > 0) throw new InvalidAreaError('Invalid area', issues);
-    const refusal = this.creationRefusal(actor, name, parent, new Set());
-    if (refusal !== null) throw refusal.kind === 'conflict' ? new AreaConflictError(refusal.problem, 'area-exists', { area: childPath(parent, name) }) : refusal.kind === 'forbidden' ? new AccessDeniedError(refusal.problem) : new InvalidAreaError('Invalid area', [{ field: 'parent', problem: refusal.problem }]);
-    const [area] = this.createAll(actor, [{ name, parent }], { via: 'api' });
-    return area;
+    if (read === undefined || name === undefined || issues.length > 0) return Promise.reject(new InvalidAreaError('Invalid area', issues));
+    return this.changes.run(async () => {
+      const refusal = this.creationRefusal(actor, name, parent, new Set());
+      if (refusal !== null) throw refusal.kind === 'conflict' ? new AreaConflictError(refusal.problem, 'area-exists', { area: childPath(parent, name) }) : refusal.kind === 'forbidden' ? new AccessDeniedError(refusal.problem) : new InvalidAreaError('Invalid area', [{ field: 'parent', problem: refusal.problem }]);
+      const [area] = await this.createNow(actor, [{ name, parent }], { via: 'api' });
+      return area;
+    });
   }
 
   /**
@@ -128,27 +141,35 @@ export class AreasService {
   }
 
   /** Registers areas in one transaction, each audited as `area.create` with `detail` (how it came). */
-  createAll(actor: AreaActor, drafts: ReadonlyArray<{ name: string; parent: string | null }>, detail: Readonly<Record<string, unknown>>): Area[] {
+  createAll(actor: AreaActor, drafts: ReadonlyArray<{ name: string; parent: string | null }>, detail: Readonly<Record<string, unknown>>): Promise<Area[]> {
+    return this.changes.run(() => this.createNow(actor, drafts, detail));
+  }
+
+  private async createNow(actor: AreaActor, drafts: ReadonlyArray<{ name: string; parent: string | null }>, detail: Readonly<Record<string, unknown>>, outer?: Tx): Promise<Area[]> {
     const now = this.now();
     const created = drafts.map((draft): Area => ({ path: childPath(draft.parent, draft.name), name: draft.name, parent: draft.parent, createdAt: now, createdBy: actor.name, updatedAt: now }));
-    this.repository.transaction(() => {
-      for (const area of created) {
-        this.repository.insert(area);
-        this.record(actor, 'area.create', area.path, { name: area.name, level: levelOf(area), ...(area.parent === null ? {} : { parent: area.parent }), ...detail });
-      }
-    });
-    for (const area of created) this.areas.set(area.path, area);
+    await this.store.tx(async (tx) => {
+      await tx.lock(PLACEMENT_LOCK);
+      await this.repository.insertMany(created, tx.exec);
+      await this.audit.recordMany(
+        created.map((area) => this.entry(actor, 'area.create', area.path, { name: area.name, level: levelOf(area), ...(area.parent === null ? {} : { parent: area.parent }), ...detail })),
+        tx.exec,
+      );
+      tx.afterCommit(() => {
+        for (const area of created) this.areas.set(area.path, area);
+      });
+    }, outer);
     return created;
   }
 
   /**
-   * Towns that devices name for the first time, registered on the spot (inside the registry's transaction). Not
+   * Towns that devices name for the first time, registered on the spot (inside the registry's transaction `tx`). Not
    * bound by the actor's scope: the registry has already checked the device is theirs to place there.
    */
-  registerTownsOnFirstUse(actor: AreaActor, uses: ReadonlyArray<{ town: string; deviceId: string }>): void {
+  async registerTownsOnFirstUse(actor: AreaActor, uses: ReadonlyArray<{ town: string; deviceId: string }>, tx: Tx): Promise<void> {
     const firstUse = new Map<string, string>();
     for (const use of uses) if (!this.areas.has(use.town) && !firstUse.has(use.town)) firstUse.set(use.town, use.deviceId);
-    for (const [town, deviceId] of firstUse) this.createAll(actor, [{ name: town, parent: null }], { via: 'device', deviceId });
+    for (const [town, deviceId] of firstUse) await this.createNow(actor, [{ name: town, parent: null }], { via: 'device', deviceId }, tx);
     if (firstUse.size > 0) this.logger.log({ msg: 'Towns registered on first use by a device', towns: [...firstUse.keys()], by: actor.name });
   }
 
@@ -158,7 +179,11 @@ export class AreasService {
    * name, and changing them is a decision of their own (the answer lists them). Readings stored before keep the old
    * tags in InfluxDB.
    */
-  rename(actor: AreaActor, path: string, body: unknown): Area {
+  rename(actor: AreaActor, path: string, body: unknown): Promise<Area> {
+    return this.changes.run(() => this.renameNow(actor, path, body));
+  }
+
+  private async renameNow(actor: AreaActor, path: string, body: unknown): Promise<Area> {
     const area = this.manageable(actor, path);
     const issues: DomainIssue[] = [];
     const read = JsonInputReader.of(body, '', issues, ['name']);
@@ -167,31 +192,38 @@ export class AreasService {
     const to = childPath(area.parent, name);
     if (to === path) return area;
     if (this.areas.has(to)) throw new AreaConflictError(`Area ${to} is already registered`, 'area-exists', { area: to });
-    const references = this.repository.referencesTo(path, this.now());
+    const references = await this.repository.referencesTo(path, this.now());
     if (references.length > 0) {
       throw new AreaConflictError(`Area ${path} cannot be renamed while ${describeReferences(references)} still ${countOf(references) === 1 ? 'names' : 'name'} it: change ${countOf(references) === 1 ? 'it' : 'them'} first`, 'area-in-use', { area: path, count: countOf(references) });
     }
     const renamed: Area = { ...area, path: to, name, updatedAt: this.now() };
-    const moved = this.repository.transaction(() => {
-      this.repository.move(path, renamed);
-      const count = this.devices.moveArea(actor, path, to);
-      this.record(actor, 'area.rename', to, { from: path, to, devicesMoved: count });
+    const moved = await this.store.tx(async (tx) => {
+      await tx.lock(PLACEMENT_LOCK);
+      await this.repository.move(path, renamed, tx.exec);
+      const count = await this.devices.moveArea(actor, path, to, tx);
+      await this.audit.record(this.entry(actor, 'area.rename', to, { from: path, to, devicesMoved: count }), tx.exec);
+      tx.afterCommit(() => {
+        for (const [key, other] of [...this.areas]) {
+          if (key === path) this.areas.delete(key);
+          else if (other.parent === path) {
+            this.areas.delete(key);
+            this.areas.set(childPath(to, other.name), { ...other, path: childPath(to, other.name), parent: to, updatedAt: renamed.updatedAt });
+          }
+        }
+        this.areas.set(to, renamed);
+      });
       return count;
     });
-    for (const [key, other] of [...this.areas]) {
-      if (key === path) this.areas.delete(key);
-      else if (other.parent === path) {
-        this.areas.delete(key);
-        this.areas.set(childPath(to, other.name), { ...other, path: childPath(to, other.name), parent: to, updatedAt: renamed.updatedAt });
-      }
-    }
-    this.areas.set(to, renamed);
     this.logger.log({ msg: 'Area renamed', from: path, to, devicesMoved: moved, by: actor.name });
     return renamed;
   }
 
   /** DELETE /api/areas/:path: only an area nothing names any more (no village under it, no device, no scope …). */
-  remove(actor: AreaActor, path: string): void {
+  remove(actor: AreaActor, path: string): Promise<void> {
+    return this.changes.run(() => this.removeNow(actor, path));
+  }
+
+  private async removeNow(actor: AreaActor, path: string): Promise<void> {
     const area = this.manageable(actor, path);
     const villages = this.villagesOf(path);
     if (villages.length > 0) {
@@ -203,21 +235,22 @@ export class AreasService {
       .filter((device) => device.town !== null && (areaPathOf(device) === path || device.town === path))
       .map((device) => device.deviceId)
       .sort();
-    const references = this.repository.referencesTo(path, this.now());
+    const references = await this.repository.referencesTo(path, this.now());
     if (devices.length > 0 || references.length > 0) {
       const all: AreaReference[] = devices.length > 0 ? [{ kind: 'device', names: devices }, ...references] : references;
       throw new AreaConflictError(`Area ${path} cannot be deleted while ${describeReferences(all)} still ${countOf(all) === 1 ? 'names' : 'name'} it`, 'area-in-use', { area: path, count: countOf(all) });
     }
-    this.repository.transaction(() => {
-      this.repository.delete(path);
-      this.record(actor, 'area.delete', path, { name: area.name, level: levelOf(area) });
+    await this.store.tx(async (tx) => {
+      await tx.lock(PLACEMENT_LOCK);
+      await this.repository.delete(path, tx.exec);
+      await this.audit.record(this.entry(actor, 'area.delete', path, { name: area.name, level: levelOf(area) }), tx.exec);
+      tx.afterCommit(() => this.areas.delete(path));
     });
-    this.areas.delete(path);
   }
 
   /** The import summary beside its `area.create` entries. */
-  recordImport(actor: AreaActor, detail: Readonly<Record<string, unknown>>): void {
-    this.record(actor, 'area.import', null, detail);
+  async recordImport(actor: AreaActor, detail: Readonly<Record<string, unknown>>): Promise<void> {
+    await this.audit.record(this.entry(actor, 'area.import', null, detail), this.store.db);
   }
 
   /** Whether the actor's towns cover the area (a county-wide admin manages every area; a town's admin its villages). */
@@ -232,8 +265,8 @@ export class AreasService {
     return area;
   }
 
-  private record(actor: AreaActor, action: string, targetId: string | null, detail: Readonly<Record<string, unknown>>): void {
-    this.audit.record({ actor: actor.name, action, targetType: 'area', targetId, detail });
+  private entry(actor: AreaActor, action: string, targetId: string | null, detail: Readonly<Record<string, unknown>>): NewAuditEntry {
+    return { actor: actor.name, action, targetType: 'area', targetId, detail };
   }
 }
 

@@ -1,6 +1,6 @@
 import { HubLogger } from '@hub/common';
 import { DeviceAddress, Reading } from '@hub/contract';
-import { openSqliteDatabase, SqliteDatabase } from '@hub/store';
+import { openSqliteDatabase, SqliteDatabase, Store } from '@hub/store';
 import { DeviceState, DeviceStateRepository } from './device-state.repository';
 import { DevicePresence } from './device-presence';
 
@@ -28,20 +28,24 @@ class RecordingLogger implements HubLogger {
 
 describe('DevicePresence', () => {
   let db: SqliteDatabase;
+  let store: Store;
   let logger: RecordingLogger;
   let presence: DevicePresence;
   /** What Date.now() returns: presence uses it for connect/disconnect events and restarts. */
   let clock: number;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     clock = T0;
     jest.spyOn(Date, 'now').mockImplementation(() => clock);
     db = openSqliteDatabase(':memory:');
+    store = Store.sqlite(db);
     logger = new RecordingLogger();
-    presence = new DevicePresence(new DeviceStateRepository(db), logger);
+    presence = new DevicePresence(new DeviceStateRepository(store), logger);
+    await presence.load();
   });
 
-  afterEach(() => {
+  afterEach(async () => {
+    await store.close();
     db.close();
     jest.restoreAllMocks();
   });
@@ -51,7 +55,7 @@ describe('DevicePresence', () => {
     return state && { ...state, lastValues: { ...state.lastValues }, lastValueTs: { ...state.lastValueTs } };
   };
 
-  it('creates an online device on its first reading', () => {
+  it('creates an online device on its first reading', async () => {
     presence.recordReadings(PUMP, 'pump-7', T0 + 500, [reading(PUMP, T0 + 100, { pressure_kpa: 420, flow_m3h: 80 })]);
     expect(presence.size).toBe(1);
     expect(snapshot('pump-7')).toEqual({
@@ -69,7 +73,7 @@ describe('DevicePresence', () => {
     expect(logger.entries).toEqual([['log', { msg: 'New device', deviceId: 'pump-7', domain: 'water', clientId: 'pump-7' }]]);
   });
 
-  it('keeps the newest values by event time: a late older reading does not overwrite them', () => {
+  it('keeps the newest values by event time: a late older reading does not overwrite them', async () => {
     presence.recordReadings(PUMP, 'pump-7', T0 + 1000, [reading(PUMP, T0 + 900, { pressure_kpa: 420, flow_m3h: 80 })]);
     // A buffered reading from before arrives later.
     presence.recordReadings(PUMP, 'pump-7', T0 + 2000, [reading(PUMP, T0 + 100, { pressure_kpa: 300 })]);
@@ -84,7 +88,7 @@ describe('DevicePresence', () => {
     expect(snapshot('pump-7')).toMatchObject({ lastReadingTs: T0 + 2900, lastValues: { pressure_kpa: 431, flow_m3h: 80 } });
   });
 
-  it('judges each metric by its own event time: a late reading of one metric is not lost behind a newer one of another', () => {
+  it('judges each metric by its own event time: a late reading of one metric is not lost behind a newer one of another', async () => {
     presence.recordReadings(PUMP, 'pump-7', T0 + 1000, [reading(PUMP, T0 + 900, { pressure_kpa: 420 })]);
     // Buffered earlier, sent later: the only chlorine value there is, older than the pressure above.
     presence.recordReadings(PUMP, 'pump-7', T0 + 2000, [reading(PUMP, T0 + 100, { pressure_kpa: 300, chlorine_mgl: 0.6 })]);
@@ -95,7 +99,7 @@ describe('DevicePresence', () => {
     });
   });
 
-  it('orders readings inside one batch by event time, not by position', () => {
+  it('orders readings inside one batch by event time, not by position', async () => {
     presence.recordReadings(PUMP, 'pump-7', T0, [
       reading(PUMP, T0 - 1000, { level_m: 4 }),
       reading(PUMP, T0 - 3000, { level_m: 2 }),
@@ -104,7 +108,7 @@ describe('DevicePresence', () => {
     expect(snapshot('pump-7')).toMatchObject({ lastReadingTs: T0 - 1000, lastValues: { level_m: 4 } });
   });
 
-  it('follows status messages and stamps only real changes', () => {
+  it('follows status messages and stamps only real changes', async () => {
     presence.recordReadings(PUMP, 'pump-7', T0, [reading(PUMP, T0, { ph: 7 })]);
     presence.recordStatus(PUMP, 'pump-7', T0 + 1000, false);
     expect(snapshot('pump-7')).toMatchObject({ online: false, statusChangedAt: T0 + 1000, lastSeen: T0 + 1000 });
@@ -118,7 +122,7 @@ describe('DevicePresence', () => {
     expect(snapshot('pump-7')).toMatchObject({ online: true, statusChangedAt: T0 + 5000 });
   });
 
-  it('creates a device from a status message alone, with no values', () => {
+  it('creates a device from a status message alone, with no values', async () => {
     presence.recordStatus(LOOP, 'loop-17', T0, false);
     expect(snapshot('loop-17')).toEqual({
       deviceId: 'loop-17',
@@ -134,7 +138,7 @@ describe('DevicePresence', () => {
     });
   });
 
-  it('marks offline the devices a disconnected client published for, and only those', () => {
+  it('marks offline the devices a disconnected client published for, and only those', async () => {
     presence.recordReadings(PUMP, 'gateway-1', T0, [reading(PUMP, T0, { ph: 7 })]);
     presence.recordReadings(METER, 'gateway-1', T0, [reading(METER, T0, { flow_m3h: 20 })]);
     presence.recordReadings(LOOP, 'loop-17', T0, [reading(LOOP, T0, { vehicle_count: 4 })]);
@@ -151,7 +155,7 @@ describe('DevicePresence', () => {
     ]);
   });
 
-  it('leaves a device online when it has moved to another client before the old one disconnects', () => {
+  it('leaves a device online when it has moved to another client before the old one disconnects', async () => {
     presence.recordReadings(PUMP, 'gateway-1', T0, [reading(PUMP, T0, { ph: 7 })]);
     presence.recordReadings(PUMP, 'gateway-2', T0 + 1000, [reading(PUMP, T0 + 1000, { ph: 7 })]);
     presence.clientDisconnected('gateway-1');
@@ -160,7 +164,7 @@ describe('DevicePresence', () => {
     expect(snapshot('pump-7')).toMatchObject({ clientId: 'gateway-2', online: false });
   });
 
-  it('marks a device whose id is its client id online on connect and offline on disconnect', () => {
+  it('marks a device whose id is its client id online on connect and offline on disconnect', async () => {
     presence.recordStatus(LOOP, 'loop-17', T0, false);
     clock = T0 + 5000;
     presence.clientConnected('loop-17');
@@ -172,7 +176,7 @@ describe('DevicePresence', () => {
     expect(presence.size).toBe(1);
   });
 
-  it('warns when a device id reports under another domain and follows the new one', () => {
+  it('warns when a device id reports under another domain and follows the new one', async () => {
     presence.recordReadings(PUMP, 'pump-7', T0, [reading(PUMP, T0, { ph: 7 })]);
     const asGas: DeviceAddress = { domain: 'gas', deviceId: 'pump-7' };
     presence.recordReadings(asGas, 'pump-7', T0 + 1, [reading(asGas, T0 + 1, { temperature_c: 10 })]);
@@ -182,16 +186,17 @@ describe('DevicePresence', () => {
 
   describe('across a restart', () => {
     /** What is in the database now, by device id. */
-    const stored = () => new DeviceStateRepository(db).loadAll().sort((a, b) => a.deviceId.localeCompare(b.deviceId));
+    const stored = async () => (await new DeviceStateRepository(store).loadAll()).sort((a, b) => a.deviceId.localeCompare(b.deviceId));
 
-    it('restores every device from the database, all offline until they reconnect', () => {
+    it('restores every device from the database, all offline until they reconnect', async () => {
       presence.recordReadings(PUMP, 'gateway-1', T0, [reading(PUMP, T0 - 500, { pressure_kpa: 420 })]);
       presence.recordReadings(LOOP, 'loop-17', T0 + 100, [reading(LOOP, T0 + 50, { vehicle_count: 4, avg_speed_kmh: 38.5 })]);
       presence.recordStatus(METER, 'meter-2', T0 + 200, false);
-      presence.persist();
+      await presence.persist();
 
       clock = T0 + 3_600_000;
-      const restarted = new DevicePresence(new DeviceStateRepository(db), new RecordingLogger());
+      const restarted = new DevicePresence(new DeviceStateRepository(store), new RecordingLogger());
+      await restarted.load();
       const byId = (id: string) => restarted.list().find((state) => state.deviceId === id);
       expect(restarted.size).toBe(3);
       expect(byId('pump-7')).toEqual({
@@ -211,23 +216,23 @@ describe('DevicePresence', () => {
       expect(byId('meter-2')).toMatchObject({ online: false, lastReadingTs: null, lastValues: {}, statusChangedAt: T0 + 200 });
 
       // The restart's "offline" is itself persisted.
-      restarted.persist();
-      expect(stored().map((state) => [state.deviceId, state.online])).toEqual([
+      await restarted.persist();
+      expect((await stored()).map((state) => [state.deviceId, state.online])).toEqual([
         ['loop-17', false],
         ['meter-2', false],
         ['pump-7', false],
       ]);
     });
 
-    it('persists later changes too, and nothing before persist() is called', () => {
+    it('persists later changes too, and nothing before persist() is called', async () => {
       presence.recordReadings(PUMP, 'pump-7', T0, [reading(PUMP, T0, { ph: 7 })]);
-      presence.persist();
+      await presence.persist();
       presence.recordReadings(PUMP, 'pump-7', T0 + 1000, [reading(PUMP, T0 + 1000, { ph: 7.4 })]);
       presence.recordReadings(LOOP, 'loop-17', T0 + 1000, [reading(LOOP, T0 + 1000, { vehicle_count: 1 })]);
-      expect(stored().map((state) => [state.deviceId, state.lastValues])).toEqual([['pump-7', { ph: 7 }]]);
+      expect((await stored()).map((state) => [state.deviceId, state.lastValues])).toEqual([['pump-7', { ph: 7 }]]);
 
-      presence.persist();
-      expect(stored().map((state) => [state.deviceId, state.lastValues, state.lastSeen])).toEqual([
+      await presence.persist();
+      expect((await stored()).map((state) => [state.deviceId, state.lastValues, state.lastSeen])).toEqual([
         ['loop-17', { vehicle_count: 1 }, T0 + 1000],
         ['pump-7', { ph: 7.4 }, T0 + 1000],
       ]);

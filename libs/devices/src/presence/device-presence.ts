@@ -12,13 +12,18 @@ export class DevicePresence {
   private readonly dirty = new Set<string>();
   /** MQTT client id → other device ids that client published for (a gateway's), to mark them offline on disconnect. */
   private readonly devicesByClient = new Map<string, Set<string>>();
+  /** The write under way: one at a time, so an older snapshot never lands after a newer one. */
+  private persisting: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly repository: DeviceStateRepository,
     private readonly logger: HubLogger,
-  ) {
+  ) {}
+
+  /** Reads what was persisted, once at start, before any message is taken: every device starts offline. */
+  async load(): Promise<void> {
     const now = Date.now();
-    for (const state of repository.loadAll()) {
+    for (const state of await this.repository.loadAll()) {
       if (state.online) {
         state.online = false;
         state.statusChangedAt = now;
@@ -101,12 +106,27 @@ export class DevicePresence {
     return children;
   }
 
-  /** Writes changed devices to the embedded database. */
-  persist(): void {
+  /**
+   * Writes changed devices to the store. A failed write marks them changed again (the next call retries them) and
+   * rejects; calls wait for the one under way.
+   */
+  persist(): Promise<void> {
+    const next = this.persisting.catch(() => undefined).then(() => this.persistNow());
+    this.persisting = next;
+    return next;
+  }
+
+  private async persistNow(): Promise<void> {
     if (this.dirty.size === 0) return;
-    const states = [...this.dirty].map((id) => this.devices.get(id)).filter((state): state is DeviceState => state !== undefined);
+    const ids = [...this.dirty];
+    const states = ids.map((id) => this.devices.get(id)).filter((state): state is DeviceState => state !== undefined);
     this.dirty.clear();
-    this.repository.saveMany(states);
+    try {
+      await this.repository.saveMany(states);
+    } catch (error) {
+      for (const id of ids) this.dirty.add(id);
+      throw error;
+    }
   }
 
   private touch(address: DeviceAddress, clientId: string | undefined, receivedAt: number, online = true): DeviceState {

@@ -1,4 +1,5 @@
-import { SqliteDatabase } from '@hub/store';
+import type { DevicesTable, Executor, Store } from '@hub/store';
+import type { Selectable } from 'kysely';
 
 export interface DeviceState {
   deviceId: string;
@@ -17,25 +18,16 @@ export interface DeviceState {
   statusChangedAt: number;
 }
 
-interface DeviceRow {
-  device_id: string;
-  domain: string;
-  client_id: string | null;
-  online: number;
-  first_seen: number;
-  last_seen: number;
-  last_reading_ts: number | null;
-  last_values: string;
-  last_value_ts: string;
-  status_changed_at: number;
-}
+/** Rows a multi-row upsert carries: 10 columns each, far below either database's parameter limit. */
+const BATCH = 1000;
 
 /** Persists per-device presence and last values so they survive restarts. */
 export class DeviceStateRepository {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly store: Store) {}
 
-  loadAll(): DeviceState[] {
-    return (this.db.prepare('SELECT * FROM devices').all() as DeviceRow[]).map((row) => ({
+  async loadAll(exec: Executor = this.store.db): Promise<DeviceState[]> {
+    const rows = await exec.selectFrom('devices').selectAll().orderBy('device_id').execute();
+    return rows.map((row) => ({
       deviceId: row.device_id,
       domain: row.domain,
       clientId: row.client_id,
@@ -49,19 +41,37 @@ export class DeviceStateRepository {
     }));
   }
 
-  saveMany(states: readonly DeviceState[]): void {
-    if (states.length === 0) return;
-    const upsert = this.db.prepare(
-      `INSERT INTO devices (device_id, domain, client_id, online, first_seen, last_seen, last_reading_ts, last_values, last_value_ts, status_changed_at)
-       VALUES (@deviceId, @domain, @clientId, @online, @firstSeen, @lastSeen, @lastReadingTs, @lastValues, @lastValueTs, @statusChangedAt)
-       ON CONFLICT (device_id) DO UPDATE SET domain = excluded.domain, client_id = excluded.client_id, online = excluded.online,
-         last_seen = excluded.last_seen, last_reading_ts = excluded.last_reading_ts, last_values = excluded.last_values, last_value_ts = excluded.last_value_ts,
-         status_changed_at = excluded.status_changed_at`,
-    );
-    this.db.transaction(() => {
-      for (const state of states) {
-        upsert.run({ ...state, online: state.online ? 1 : 0, lastValues: JSON.stringify(state.lastValues), lastValueTs: JSON.stringify(state.lastValueTs) });
-      }
-    })();
+  /** Inserts or updates the states, in batches; each is read as it is now (the caller may change it afterwards). */
+  async saveMany(states: readonly DeviceState[], exec: Executor = this.store.db): Promise<void> {
+    const rows: Array<Selectable<DevicesTable>> = states.map((state) => ({
+      device_id: state.deviceId,
+      domain: state.domain,
+      client_id: state.clientId,
+      online: state.online ? 1 : 0,
+      first_seen: state.firstSeen,
+      last_seen: state.lastSeen,
+      last_reading_ts: state.lastReadingTs,
+      last_values: JSON.stringify(state.lastValues),
+      last_value_ts: JSON.stringify(state.lastValueTs),
+      status_changed_at: state.statusChangedAt,
+    }));
+    for (let start = 0; start < rows.length; start += BATCH) {
+      await exec
+        .insertInto('devices')
+        .values(rows.slice(start, start + BATCH))
+        .onConflict((conflict) =>
+          conflict.column('device_id').doUpdateSet((eb) => ({
+            domain: eb.ref('excluded.domain'),
+            client_id: eb.ref('excluded.client_id'),
+            online: eb.ref('excluded.online'),
+            last_seen: eb.ref('excluded.last_seen'),
+            last_reading_ts: eb.ref('excluded.last_reading_ts'),
+            last_values: eb.ref('excluded.last_values'),
+            last_value_ts: eb.ref('excluded.last_value_ts'),
+            status_changed_at: eb.ref('excluded.status_changed_at'),
+          })),
+        )
+        .execute();
+    }
   }
 }

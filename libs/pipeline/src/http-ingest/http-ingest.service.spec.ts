@@ -4,7 +4,7 @@ import { SILENT_LOGGER } from '@hub/common';
 import type { ValidationLimits } from '@hub/contract';
 import { DeviceAccessPolicy, DevicePresence, DeviceStateRepository } from '@hub/devices';
 import { ADMIN, RegistryFixture } from '@hub/devices/testing';
-import { openSqliteDatabase } from '@hub/store';
+import { openSqliteDatabase, Store } from '@hub/store';
 import type { NewDeadLetter } from '../dead-letter.repository';
 import { IngestStats } from '../ingest-stats';
 import { IngestService, ReadingWriter } from '../ingest.service';
@@ -48,7 +48,7 @@ describe('HttpIngestService', () => {
   let service: HttpIngestService;
 
   const build = (admission: 'registered' | 'quarantine') => {
-    const presence = new DevicePresence(new DeviceStateRepository(openSqliteDatabase(':memory:')), SILENT_LOGGER);
+    const presence = new DevicePresence(new DeviceStateRepository(Store.sqlite(openSqliteDatabase(':memory:'))), SILENT_LOGGER);
     const ingest = new IngestService(limits, MetricCatalogue.BUILT_IN, writer, async (letters) => void deadLetters.push(...letters), presence, stats, SILENT_LOGGER, new SeqDeduper(60_000));
     return new HttpIngestService(new DeviceAccessPolicy(fixture.registry, admission), backoff, ingest, writer, limits.maxPayloadBytes);
   };
@@ -59,10 +59,10 @@ describe('HttpIngestService', () => {
     return result;
   };
 
-  beforeEach(() => {
-    fixture = new RegistryFixture();
-    secret = fixture.registry.provision(ADMIN, { deviceId: 'w-1', domain: 'water' }).secret;
-    fixture.registry.provision(ADMIN, { deviceId: 'w-2', domain: 'water' });
+  beforeEach(async () => {
+    fixture = await RegistryFixture.create();
+    secret = (await fixture.registry.provision(ADMIN, { deviceId: 'w-1', domain: 'water' })).secret;
+    await fixture.registry.provision(ADMIN, { deviceId: 'w-2', domain: 'water' });
     writer = new ManualWriter();
     backoff = new RecordingBackoff();
     deadLetters = [];
@@ -70,13 +70,13 @@ describe('HttpIngestService', () => {
     service = build('registered');
   });
 
-  it('admits a device by its secret as Bearer (device from the path) or as Basic id:secret', () => {
+  it('admits a device by its secret as Bearer (device from the path) or as Basic id:secret', async () => {
     expect(login('w-1', `Bearer ${secret}`)).toEqual({ principal: expect.objectContaining({ kind: 'device', deviceId: 'w-1' }), clientId: 'w-1' });
     expect(login('w-2', basic('w-1', secret))).toEqual({ principal: expect.objectContaining({ kind: 'device', deviceId: 'w-1' }), clientId: 'w-1' });
     expect(backoff.refused).toEqual([]);
   });
 
-  it('refuses no, a malformed or a wrong credential alike, and holds each against the address', () => {
+  it('refuses no, a malformed or a wrong credential alike, and holds each against the address', async () => {
     const unauthenticated = { refused: 'unauthenticated', message: expect.stringContaining('unknown device or wrong secret') };
     expect(login('w-1', undefined)).toEqual(unauthenticated);
     expect(login('w-1', 'Bearer wrong')).toEqual(unauthenticated);
@@ -92,8 +92,8 @@ describe('HttpIngestService', () => {
     expect([...backoff.channels]).toEqual(['http']);
   });
 
-  it('refuses a disabled device as not authorized once its secret is right, and anyone while the address is blocked', () => {
-    fixture.registry.update(ADMIN, 'w-1', { enabled: false });
+  it('refuses a disabled device as not authorized once its secret is right, and anyone while the address is blocked', async () => {
+    await fixture.registry.update(ADMIN, 'w-1', { enabled: false });
     expect(login('w-1', `Bearer ${secret}`)).toMatchObject({ refused: 'not-authorized' });
     backoff.blocked = true;
     expect(login('w-2', `Bearer ${secret}`)).toMatchObject({ refused: 'blocked' });
