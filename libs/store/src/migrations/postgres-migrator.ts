@@ -16,26 +16,26 @@ const MIGRATION_LOCK = 7_301_776_552_104_211;
  * wait and then find nothing left to do. A database newer than this hub is refused rather than written to.
  */
 export async function migratePostgres(client: postgres.Sql, target = SCHEMA_VERSION): Promise<number> {
-  await client`CREATE TABLE IF NOT EXISTS hub_schema_version (version BIGINT NOT NULL, migrated_at BIGINT NOT NULL)`;
-  let version = await readVersion(client);
-  if (version > SCHEMA_VERSION) {
-    throw new Error(`the database's schema is version ${version}, newer than this hub's ${SCHEMA_VERSION}: run the newer hub, or restore a backup`);
-  }
-  while (version < target) {
-    version = await client.begin(async (tx) => {
+  for (;;) {
+    const step = await client.begin(async (tx) => {
+      // Everything under the lock, the version table's creation included: two nodes creating it at once would
+      // otherwise collide in PostgreSQL's catalogue (CREATE TABLE IF NOT EXISTS is not safe against a concurrent one).
       await tx`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`;
-      // Read again under the lock: another node may have migrated while this one waited.
+      await tx`CREATE TABLE IF NOT EXISTS hub_schema_version (version BIGINT NOT NULL, migrated_at BIGINT NOT NULL)`;
       const current = await readVersion(tx);
-      if (current >= target) return current;
+      if (current > SCHEMA_VERSION) {
+        throw new Error(`the database's schema is version ${current}, newer than this hub's ${SCHEMA_VERSION}: run the newer hub, or restore a backup`);
+      }
+      if (current >= target) return { done: true, version: current };
       const next = current === 0 ? POSTGRES_BASELINE_VERSION : current + 1;
       const statements = current === 0 ? POSTGRES_BASELINE : splitMigration(next);
       for (const statement of statements) await tx.unsafe(statement);
       await tx`DELETE FROM hub_schema_version`;
       await tx`INSERT INTO hub_schema_version (version, migrated_at) VALUES (${next}, ${Date.now()})`;
-      return next;
+      return { done: false, version: next };
     });
+    if (step.done) return step.version;
   }
-  return version;
 }
 
 async function readVersion(client: postgres.Sql | postgres.TransactionSql): Promise<number> {
