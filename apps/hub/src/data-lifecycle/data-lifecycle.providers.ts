@@ -4,7 +4,7 @@ import { CommandRepository } from '@hub/commands';
 import { packageVersion } from '@hub/store';
 import { configuredVariables, type HubConfig } from '@hub/config';
 import { DeadLetterRepository } from '@hub/pipeline';
-import { AuditLogRepository, type SqliteDatabase } from '@hub/store';
+import { AuditLogRepository, type SqliteDatabase, Store } from '@hub/store';
 import { SQLITE_DATABASE } from '../hub.tokens';
 import { DataLifecycleJobs } from './data-lifecycle.jobs';
 import { DataLifecycleMetrics } from './data-lifecycle-metrics';
@@ -17,13 +17,13 @@ export function dataLifecycleProviders(config: HubConfig): Provider[] {
   return [
     {
       provide: PruningService,
-      useFactory: (db: SqliteDatabase, deadLetters: DeadLetterRepository, audit: AuditLogRepository) =>
+      useFactory: (db: SqliteDatabase, store: Store, deadLetters: DeadLetterRepository, audit: AuditLogRepository) =>
         new PruningService(
-          pruneSteps(config.prune, { alerts: new ResolvedAlertPruner(db, config.alerts.lateDataMs), deadLetters, audit, commands: new CommandRepository(db) }),
+          pruneSteps(config.prune, { alerts: new ResolvedAlertPruner(store, config.alerts.lateDataMs), deadLetters, audit, commands: new CommandRepository(db) }),
           config.prune,
           new Logger(PruningService.name),
         ),
-      inject: [SQLITE_DATABASE, DeadLetterRepository, AuditLogRepository],
+      inject: [SQLITE_DATABASE, Store, DeadLetterRepository, AuditLogRepository],
     },
     {
       provide: ScheduledBackup,

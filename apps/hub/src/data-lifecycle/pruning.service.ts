@@ -6,6 +6,11 @@ export const PRUNED_KINDS = ['alerts', 'alert_events', 'delivery_log', 'dead_let
 export type PrunedKind = (typeof PRUNED_KINDS)[number];
 export type PrunedRows = Readonly<Partial<Record<PrunedKind, number>>>;
 
+export interface PruneBatch {
+  readonly rows: number;
+  readonly removed: PrunedRows;
+}
+
 /**
  * One kind of history and how to prune a batch of it: `batch` deletes at most `limit` of its rows older than `cutoff`
  * in one transaction and answers what it removed, `rows` being the count the limit applies to.
@@ -13,7 +18,7 @@ export type PrunedRows = Readonly<Partial<Record<PrunedKind, number>>>;
 export interface PruneStep {
   readonly name: string;
   readonly periodMs: number | null;
-  readonly batch: (cutoff: number, limit: number) => { readonly rows: number; readonly removed: PrunedRows };
+  readonly batch: (cutoff: number, limit: number) => PruneBatch | Promise<PruneBatch>;
   /** Called once after the step removed something (the audit log audits its own pruning). */
   readonly after?: (removed: PrunedRows, cutoff: number) => void;
 }
@@ -61,7 +66,7 @@ export class PruningService {
   private async runStep(step: PruneStep, cutoff: number): Promise<PrunedRows> {
     const removed: Partial<Record<PrunedKind, number>> = {};
     for (;;) {
-      const batch = step.batch(cutoff, this.config.batchRows);
+      const batch = await step.batch(cutoff, this.config.batchRows);
       for (const [kind, count] of Object.entries(batch.removed) as [PrunedKind, number][]) {
         if (count === 0) continue;
         removed[kind] = (removed[kind] ?? 0) + count;

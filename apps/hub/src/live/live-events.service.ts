@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, MessageEvent } from '@nestjs/common';
-import { concat, defer, EMPTY, filter, from, interval, map, merge, mergeMap, Observable, of, share, Subject, takeUntil } from 'rxjs';
+import { concat, defer, exhaustMap, filter, from, interval, map, merge, mergeMap, Observable, of, share, Subject, takeUntil } from 'rxjs';
 import { AlertEngine, toAlertEventView, toAlertView } from '@hub/alerts';
 import { Principal, ScopedThing, scopeCovers, type DeviceAreaLookup } from '@hub/access';
 import { placeOfPath } from '@hub/common';
@@ -56,23 +56,27 @@ export class LiveEventsService implements BeforeApplicationShutdown {
       share(),
     );
     this.alertEvents = defer(() => {
-      let cursor = engine.alertRepository.lastEventId();
+      let cursor: number | null = null;
+      // exhaustMap: a poll still reading when the next one is due lets it pass, so two never read from one cursor.
       return interval(POLL_MS).pipe(
-        mergeMap(() => {
+        exhaustMap(async (): Promise<ScopedMessage[]> => {
           try {
-            const events = engine.alertRepository.eventsAfter(cursor, ALERT_EVENTS_PER_POLL);
-            const messages = events.map((event): ScopedMessage => {
-              const alert = engine.workflow.get(event.alertId);
-              return { message: { type: 'alert', id: String(event.id), data: { event: toAlertEventView(event), alert: toAlertView(alert) } }, about: alert };
-            });
+            cursor ??= await engine.alertRepository.lastEventId();
+            const events = await engine.alertRepository.eventsAfter(cursor, ALERT_EVENTS_PER_POLL);
+            const messages: ScopedMessage[] = [];
+            for (const event of events) {
+              const alert = await engine.workflow.get(event.alertId);
+              messages.push({ message: { type: 'alert', id: String(event.id), data: { event: toAlertEventView(event), alert: toAlertView(alert) } }, about: alert });
+            }
             if (events.length > 0) cursor = events[events.length - 1].id;
-            return from(messages);
+            return messages;
           } catch (error) {
             // Costs one poll, not the feed: the cursor has not moved, so the next poll sends these events.
             this.logger.error({ msg: 'Reading the alert history for the live feed failed', error });
-            return EMPTY;
+            return [];
           }
         }),
+        mergeMap((messages) => from(messages)),
       );
     }).pipe(share());
   }

@@ -28,7 +28,7 @@ export class NotificationTemplatesController {
   @ApiBody({ type: TemplatePreviewRequestDto })
   @ApiOkResponse({ type: TemplatePreviewDto })
   @ApiBadRequestResponse({ description: '{ issues: [{ field: "template.subject", problem }] }: a parse error with its line and column, unknown fields, an empty render' })
-  preview(@Body() body: unknown, @CurrentPrincipal() principal: Principal): TemplatePreview {
+  preview(@Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<TemplatePreview> {
     return this.templates.preview(body, principal);
   }
 

@@ -23,15 +23,13 @@ describe('NotificationTemplatesService', () => {
     audit = new AuditLogRepository(db);
     const repository = new NotificationTemplateRepository(db);
     stored = new StoredMessageTemplates(repository);
-    const noAlerts = (): never => {
-      throw new Error('no alerts in this test');
-    };
+    const noAlerts = (): Promise<never> => Promise.reject(new Error('no alerts in this test'));
     service = new NotificationTemplatesService(repository, stored, audit, noAlerts, 'https://hub.county.example', 'UTC', () => clock);
   });
 
   afterEach(() => db.close());
 
-  it('stores an override that the next rendering uses, audits old and new, and reverts to the default', () => {
+  it('stores an override that the next rendering uses, audits old and new, and reverts to the default', async () => {
     const view = service.put('zh', 'subject', { body: ZH_SUBJECT }, ADMIN);
     expect(view).toEqual({
       language: 'zh',
@@ -43,7 +41,7 @@ describe('NotificationTemplatesService', () => {
     });
     expect(stored.templatesFor('zh').subject).toBe(ZH_SUBJECT);
     expect(stored.templatesFor('en').subject).toBe('{{testPrefix}}[{{severity}}] {{ruleName}} {{eventWords}}: {{deviceId}}{{#town}} in {{town}}{{/town}}');
-    expect(service.preview({ language: 'zh', test: true }, ADMIN).subject).toBe('【测试】【严重】test-device：测试消息');
+    expect((await service.preview({ language: 'zh', test: true }, ADMIN)).subject).toBe('【测试】【严重】test-device：测试消息');
     expect(audit.list({ limit: 1 })[0]).toMatchObject({
       actor: 'alice',
       action: 'notification-template.update',
@@ -66,16 +64,16 @@ describe('NotificationTemplatesService', () => {
     expect(audit.list({ limit: 10 })).toEqual([]);
   });
 
-  it('previews texts being tried without saving them, and names a bad one by its template', () => {
-    const preview = service.preview({ language: 'en', template: { 'severities.critical': 'SEV1', markdownTitle: '{{severity}} on {{deviceId}}' }, contactPointKind: 'dingtalk' }, ADMIN);
+  it('previews texts being tried without saving them, and names a bad one by its template', async () => {
+    const preview = await service.preview({ language: 'en', template: { 'severities.critical': 'SEV1', markdownTitle: '{{severity}} on {{deviceId}}' }, contactPointKind: 'dingtalk' }, ADMIN);
     expect([preview.subject, preview.markdownTitle, preview.sent]).toEqual([
       '[SEV1] Test message fired: test-device in Ashford',
       'SEV1 on test-device',
       { kind: 'dingtalk', title: 'SEV1 on test-device', text: preview.markdown },
     ]);
     expect(service.list().languages[0]?.templates.every((template) => template.override === null)).toBe(true);
-    expect(() => service.preview({ language: 'fr', template: { subject: '{{devise}}' } }, ADMIN)).toThrow('language must be one of en, zh, got "fr"');
-    expect(() => service.preview({ language: 'en', template: { subject: '{{devise}}', footer: 'x' } }, ADMIN)).toThrow(/template\.footer is not a known field.*template\.subject uses unknown field \{\{devise\}\}/);
+    await expect(service.preview({ language: 'fr', template: { subject: '{{devise}}' } }, ADMIN)).rejects.toThrow('language must be one of en, zh, got "fr"');
+    await expect(service.preview({ language: 'en', template: { subject: '{{devise}}', footer: 'x' } }, ADMIN)).rejects.toThrow(/template\.footer is not a known field.*template\.subject uses unknown field \{\{devise\}\}/);
   });
 
   it('feeds the contact point sender, whose per-point language picks the set', async () => {

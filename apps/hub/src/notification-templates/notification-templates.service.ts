@@ -13,7 +13,7 @@ const TARGET_TYPE = 'notification-template';
 export type TemplatesActor = Pick<Principal, 'name' | 'scope'>;
 
 /** A stored alert as its latest change, when it is inside the caller's scope (else the lookup throws 403/404). */
-export type AlertLookup = (alertId: number, by: TemplatesActor) => AlertChange;
+export type AlertLookup = (alertId: number, by: TemplatesActor) => Promise<AlertChange>;
 
 /**
  * The message texts as admins shape them: the shipped defaults (templates/*.json) with overrides stored in SQLite.
@@ -76,9 +76,9 @@ export class NotificationTemplatesService {
     return templateView(language, name, undefined);
   }
 
-  preview(body: unknown, by: TemplatesActor): TemplatePreview {
+  async preview(body: unknown, by: TemplatesActor): Promise<TemplatePreview> {
     const request = parsePreviewRequest(body, (language) => this.stored.templatesFor(language));
-    const change = request.alertId === undefined ? sampleAlertChange(this.now()) : this.alertChange(request.alertId, by);
+    const change = request.alertId === undefined ? sampleAlertChange(this.now()) : await this.alertChange(request.alertId, by);
     return previewMessage(change, this.publicUrl, request.templates, { test: request.test, kind: request.kind, timeZone: this.timeZone });
   }
 }

@@ -5,7 +5,7 @@ import type { CatalogueDefaultChange, StandardsProfileDiff, StandardsProfileView
 import { LiveCatalogue } from '@hub/catalogue';
 import { InvalidInputError, JsonInputReader, type DomainIssue } from '@hub/common';
 import { builtInCatalogueFor, BUILT_IN_DOMAINS, STANDARDS_PROFILE_DESCRIPTIONS, STANDARDS_PROFILES, type StandardsProfile } from '@hub/contract';
-import { AuditLogRepository } from '@hub/store';
+import { AuditLogRepository, Store } from '@hub/store';
 import { CountyStandards } from './county-standards';
 
 /** Why only a county-wide admin may see or change it, for the 403's message. */
@@ -25,6 +25,7 @@ export class StandardsProfileService {
     private readonly engine: AlertEngine,
     private readonly catalogue: LiveCatalogue,
     private readonly audit: AuditLogRepository,
+    private readonly store: Store,
   ) {}
 
   view(by: Principal): StandardsProfileView {
@@ -38,30 +39,33 @@ export class StandardsProfileService {
     };
   }
 
-  preview(body: unknown, by: Principal): StandardsProfileDiff {
+  async preview(body: unknown, by: Principal): Promise<StandardsProfileDiff> {
     assertCountyWide(by, 'preview a standards profile', SHARED);
     const to = readProfile(body);
     const from = this.standards.current.profile;
-    return { from, to, applied: false, rules: this.engine.defaultPacks.preview(from, to), catalogue: this.catalogueChanges(from, to) };
+    return { from, to, applied: false, rules: await this.engine.defaultPacks.preview(from, to), catalogue: this.catalogueChanges(from, to) };
   }
 
-  apply(body: unknown, by: Principal): StandardsProfileDiff {
+  async apply(body: unknown, by: Principal): Promise<StandardsProfileDiff> {
     assertCountyWide(by, 'change the standards profile', SHARED);
     const to = readProfile(body);
     const from = this.standards.current.profile;
     if (to === from) throw new InvalidInputError('standards profile', [{ field: 'profile', problem: `is already the county's profile (${from})` }]);
     const now = Date.now();
-    const diff = this.engine.ruleRepository.transaction((): StandardsProfileDiff => {
-      const rules = this.engine.defaultPacks.apply(from, to, by);
+    const diff = await this.store.tx(async (tx): Promise<StandardsProfileDiff> => {
+      const rules = await this.engine.defaultPacks.apply(from, to, by, tx);
       const catalogue = this.catalogueChanges(from, to);
-      this.audit.record({
+      await this.audit.record(
+        {
         at: now,
         actor: by.name,
         action: 'standards-profile.change',
         targetType: 'standards-profile',
         targetId: to,
         detail: { from, to, rules: rules.filter((rule) => rule.change !== 'unchanged'), catalogue },
-      });
+        },
+        tx.exec,
+      );
       // Last, so nothing after it in the transaction can fail and leave the profile in memory ahead of the database.
       this.standards.change({ profile: to, chosenAt: now, chosenBy: by.name });
       return { from, to, applied: true, rules, catalogue };
