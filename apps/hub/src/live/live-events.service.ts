@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, MessageEvent } from '@nestjs/common';
-import { concat, defer, exhaustMap, filter, from, interval, map, merge, mergeMap, Observable, of, share, Subject, takeUntil } from 'rxjs';
+import { concat, defer, exhaustMap, filter, from, interval, map, merge, mergeMap, Observable, of, share, Subject, switchMap, takeUntil } from 'rxjs';
 import { AlertEngine, toAlertEventView, toAlertView } from '@hub/alerts';
 import { Principal, ScopedThing, scopeCovers, type DeviceAreaLookup } from '@hub/access';
 import { placeOfPath } from '@hub/common';
@@ -55,30 +55,33 @@ export class LiveEventsService implements BeforeApplicationShutdown {
       map((change): ScopedMessage => ({ message: { type: 'device', data: change }, about: { ...placeOfPath(areaOf(change.device.deviceId)), domain: change.device.domain } })),
       share(),
     );
-    this.alertEvents = defer(() => {
-      let cursor: number | null = null;
-      // exhaustMap: a poll still reading when the next one is due lets it pass, so two never read from one cursor.
-      return interval(POLL_MS).pipe(
-        exhaustMap(async (): Promise<ScopedMessage[]> => {
-          try {
-            cursor ??= await engine.alertRepository.lastEventId();
-            const events = await engine.alertRepository.eventsAfter(cursor, ALERT_EVENTS_PER_POLL);
-            const messages: ScopedMessage[] = [];
-            for (const event of events) {
-              const alert = await engine.workflow.get(event.alertId);
-              messages.push({ message: { type: 'alert', id: String(event.id), data: { event: toAlertEventView(event), alert: toAlertView(alert) } }, about: alert });
+    // The cursor starts at the newest event when the first listener subscribes: what happens from then on is sent.
+    this.alertEvents = defer(() => engine.alertRepository.lastEventId()).pipe(
+      switchMap((newest) => {
+        let cursor = newest;
+        // exhaustMap: a poll still reading when the next one is due lets it pass, so two never read from one cursor.
+        return interval(POLL_MS).pipe(
+          exhaustMap(async (): Promise<ScopedMessage[]> => {
+            try {
+              const events = await engine.alertRepository.eventsAfter(cursor, ALERT_EVENTS_PER_POLL);
+              const messages: ScopedMessage[] = [];
+              for (const event of events) {
+                const alert = await engine.workflow.get(event.alertId);
+                messages.push({ message: { type: 'alert', id: String(event.id), data: { event: toAlertEventView(event), alert: toAlertView(alert) } }, about: alert });
+              }
+              if (events.length > 0) cursor = events[events.length - 1].id;
+              return messages;
+            } catch (error) {
+              // Costs one poll, not the feed: the cursor has not moved, so the next poll sends these events.
+              this.logger.error({ msg: 'Reading the alert history for the live feed failed', error });
+              return [];
             }
-            if (events.length > 0) cursor = events[events.length - 1].id;
-            return messages;
-          } catch (error) {
-            // Costs one poll, not the feed: the cursor has not moved, so the next poll sends these events.
-            this.logger.error({ msg: 'Reading the alert history for the live feed failed', error });
-            return [];
-          }
-        }),
-        mergeMap((messages) => from(messages)),
-      );
-    }).pipe(share());
+          }),
+          mergeMap((messages) => from(messages)),
+        );
+      }),
+      share(),
+    );
   }
 
   /** The stream for one listener; `listener()` says who they are now (null: no longer allowed to listen). */
