@@ -158,7 +158,12 @@ export class AlertRulesService {
   /** Inside a caller's transaction the scheduler follows once it commits; otherwise now (it has). */
   private async changed(outer: Tx | undefined): Promise<void> {
     if (outer === undefined) await this.rulesChanged();
-    else outer.afterCommit(() => void this.rulesChanged());
+    else {
+      outer.afterCommit(() => {
+        // The caller's transaction has committed and returned: a failure to follow it is logged, the next change retries.
+        this.rulesChanged().catch((error: unknown) => this.logger.error({ msg: 'The scheduler could not follow a rule change', error }));
+      });
+    }
   }
 
   private async storeChange(current: AlertRule, spec: AlertRuleSpec, basedOn: number | undefined, by: RuleActor, outer?: Tx): Promise<AlertRule> {
