@@ -92,10 +92,10 @@ export class AlertEngine {
     this.ruleRepository = new AlertRuleRepository(store);
     const silenceRepository = new AlertSilenceRepository(store);
     const outbox = new NotificationOutboxRepository(store);
-    // Operator changes are audited in the same transaction as the change itself. The notification policies still
-    // write on the SQLite handle directly (issue 20, step 7): they get the synchronous side of the same repository.
-    const audit = new AuditLogRepository(store.sqlite);
-    if (store.sqlite === null) throw new Error('the notification policies are not on PostgreSQL yet (issue 20, step 7): the alert engine needs the SQLite store');
+    // Operator changes are audited in the same transaction as the change itself (always given its executor).
+    const audit = new AuditLogRepository(null);
+    // The routing state and delivery log are still written on the SQLite handle directly (issue 20, step 7).
+    if (store.sqlite === null) throw new Error('notification routing is not on PostgreSQL yet (issue 20, step 7): the alert engine needs the SQLite store');
 
     this.notificationPolicies = new NotificationPolicyEngine(
       {
@@ -105,7 +105,7 @@ export class AlertEngine {
         giveUpAfterMs: config.notifyGiveUpAfterMs,
         defaultTimeZone: ports.timeZone ?? DEFAULT_TIME_ZONE,
       },
-      { db: store.sqlite, contactPoints: ports.contactPoints, jobs: ports.jobs, audit, catalogue: ports.catalogue, loggerFor: ports.loggerFor, clock },
+      { store, db: store.sqlite, contactPoints: ports.contactPoints, jobs: ports.jobs, audit, catalogue: ports.catalogue, loggerFor: ports.loggerFor, clock },
     );
     const channels: NotificationChannel[] = [
       new MqttAlertChannel(ports.publish),
@@ -169,8 +169,9 @@ export class AlertEngine {
   async start(): Promise<void> {
     if (this.config.loadDefaultRules) await this.rules.loadDefaultPack(this.standardsProfile);
     await this.refreshRules();
+    // The tree first: the policy routing channel's dispatcher consults it from its first delivery.
+    await this.notificationPolicies.start();
     for (const dispatcher of this.dispatchers) dispatcher.start();
-    this.notificationPolicies.start();
     this.logger.log({ msg: 'Alert engine started', rules: this.scheduler.jobCount, channels: this.dispatchers.length });
   }
 
