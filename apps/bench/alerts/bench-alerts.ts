@@ -10,7 +10,7 @@ import { readAlertConfig, ConfigReader } from '@hub/config';
 import { AlertEngine, type DeviceDirectory, type DirectoryDevice } from '@hub/alerts';
 import type { Domain } from '@hub/contract';
 import { createLineSink, InfluxQueryClient } from '@hub/influx';
-import { openSqliteDatabase } from '@hub/store';
+import { Store } from '@hub/store';
 import { InfluxdProcess, repoRoot } from '@hub/test-harness';
 import { writeFleetHistory } from './fleet-history';
 
@@ -103,7 +103,7 @@ async function main(argv: readonly string[]): Promise<void> {
     const directory = staticDirectory(history.devices);
     const config = readAlertConfig(new ConfigReader({ HUB_ALERT_LATE_DATA: lateData }));
     const engine = new AlertEngine(config, {
-      db: openSqliteDatabase(':memory:'),
+      store: Store.sqlite(':memory:'),
       influx: new InfluxQueryClient({ api: 'v1', url: influxd.url, database: DATABASE, timeoutMs: 120_000 }),
       directory,
       catalogue: MetricCatalogue.BUILT_IN,
@@ -115,8 +115,8 @@ async function main(argv: readonly string[]): Promise<void> {
       clock,
     });
     clockOffset = 0;
-    engine.rules.loadDefaultPack();
-    const rules = engine.ruleRepository.list();
+    await engine.rules.loadDefaultPack();
+    const rules = await engine.ruleRepository.list();
 
     process.stderr.write(`==> evaluating ${rules.length} default rules: 1 cold pass (empty alert store), ${passes} steady passes, 1 concurrent pass\n`);
     const timings = new Map<string, number[]>(rules.map((rule) => [rule.id, []]));
@@ -141,7 +141,7 @@ async function main(argv: readonly string[]): Promise<void> {
 
     const openByRule = new Map<string, number>();
     const raisedByRule = new Map<string, number>();
-    for (const alert of engine.alertRepository.list({ limit: 100_000 }).items) {
+    for (const alert of (await engine.alertRepository.list({ limit: 100_000 })).items) {
       raisedByRule.set(alert.ruleId, (raisedByRule.get(alert.ruleId) ?? 0) + 1);
       if (alert.state !== 'resolved') openByRule.set(alert.ruleId, (openByRule.get(alert.ruleId) ?? 0) + 1);
     }

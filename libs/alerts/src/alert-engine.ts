@@ -1,7 +1,7 @@
 import type { CatalogueSource, StandardsProfile } from '@hub/contract';
 import type { AlertConfig } from '@hub/config';
 import type { HubLogger } from '@hub/common';
-import { type SqliteDatabase, AuditLogRepository } from '@hub/store';
+import { AuditLogRepository, type Store } from '@hub/store';
 import { AlertStats, EvaluationListener } from './alert-stats';
 import { AlertEvaluationService, InfluxReader } from './evaluation/alert-evaluation.service';
 import { AlertScheduler, IntervalJobs } from './evaluation/alert-scheduler';
@@ -15,6 +15,7 @@ import { AlertDeliveriesService } from './policies/alert-deliveries.service';
 import type { ContactPointPort } from './policies/notification-policy';
 import { DEFAULT_TIME_ZONE } from './policies/notification-policy';
 import { NotificationPolicyEngine } from './policies/notification-policy.engine';
+import type { AlertRule } from './rules/alert-rule';
 import { ruleSummary } from './rules/alert-rule.document';
 import { AlertRulesService } from './rules/alert-rules.service';
 import { DefaultRulePacksService } from './rules/default-rule-packs.service';
@@ -26,7 +27,7 @@ import { NotificationOutboxRepository } from './store/notification-outbox.reposi
 
 /** What the alert engine needs from the outside, each behind a narrow port. */
 export interface AlertEnginePorts {
-  readonly db: SqliteDatabase;
+  readonly store: Store;
   readonly influx: InfluxReader;
   readonly directory: DeviceDirectory;
   /** Rules name a domain and metric of the catalogue in force; units and ranges come from it. */
@@ -51,7 +52,7 @@ export interface AlertEnginePorts {
 const MAX_DETAIL_ROWS = 50_000;
 
 /**
- * The alert engine assembled from plain classes: repositories on the embedded database, the evaluation service and
+ * The alert engine assembled from plain classes: repositories on the store, the evaluation service and
  * its scheduler, the rule/alert/silence services the API calls, and one notification dispatcher per channel (MQTT,
  * then each webhook). The service wires it with Nest; the benchmark and tests wire it directly.
  */
@@ -72,6 +73,10 @@ export class AlertEngine {
   private readonly logger: HubLogger;
   private readonly catalogue: CatalogueSource;
   private readonly standardsProfile: StandardsProfile;
+  /** The rules as last committed, for what must answer synchronously (Chinese summaries of contact points). */
+  private known = new Map<string, AlertRule>();
+  /** Refreshes run one after the other, so an older list never replaces a newer one. */
+  private refreshing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly config: AlertConfig,
@@ -82,12 +87,15 @@ export class AlertEngine {
     this.logger = ports.loggerFor(AlertEngine.name);
     this.standardsProfile = ports.standardsProfile ?? 'eu';
     this.stats = new AlertStats(ports.listener);
-    this.alertRepository = new AlertRepository(ports.db);
-    this.ruleRepository = new AlertRuleRepository(ports.db);
-    const silenceRepository = new AlertSilenceRepository(ports.db);
-    const outbox = new NotificationOutboxRepository(ports.db);
-    // Operator changes are audited in the same transaction as the change itself.
-    const audit = new AuditLogRepository(ports.db);
+    const store = ports.store;
+    this.alertRepository = new AlertRepository(store);
+    this.ruleRepository = new AlertRuleRepository(store);
+    const silenceRepository = new AlertSilenceRepository(store);
+    const outbox = new NotificationOutboxRepository(store);
+    // Operator changes are audited in the same transaction as the change itself (always given its executor).
+    const audit = new AuditLogRepository(null);
+    // The routing state and delivery log are still written on the SQLite handle directly (issue 20, step 7).
+    if (store.sqlite === null) throw new Error('notification routing is not on PostgreSQL yet (issue 20, step 7): the alert engine needs the SQLite store');
 
     this.notificationPolicies = new NotificationPolicyEngine(
       {
@@ -97,7 +105,7 @@ export class AlertEngine {
         giveUpAfterMs: config.notifyGiveUpAfterMs,
         defaultTimeZone: ports.timeZone ?? DEFAULT_TIME_ZONE,
       },
-      { db: ports.db, contactPoints: ports.contactPoints, jobs: ports.jobs, audit, catalogue: ports.catalogue, loggerFor: ports.loggerFor, clock },
+      { store, db: store.sqlite, contactPoints: ports.contactPoints, jobs: ports.jobs, audit, catalogue: ports.catalogue, loggerFor: ports.loggerFor, clock },
     );
     const channels: NotificationChannel[] = [
       new MqttAlertChannel(ports.publish),
@@ -111,6 +119,7 @@ export class AlertEngine {
     const alertsChanged = (): void => this.dispatchers.forEach((dispatcher) => dispatcher.wake());
 
     this.evaluation = new AlertEvaluationService(
+      store,
       ports.influx,
       this.ruleRepository,
       this.alertRepository,
@@ -129,39 +138,53 @@ export class AlertEngine {
       clock,
     );
     this.rules = new AlertRulesService(
+      store,
       this.ruleRepository,
       this.alertRepository,
-      () => this.scheduler.sync(this.ruleRepository.list()),
+      () => this.refreshRules(),
       alertsChanged,
       audit,
       ports.catalogue,
       ports.loggerFor(AlertRulesService.name),
       clock,
     );
-    this.defaultPacks = new DefaultRulePacksService(this.rules, this.ruleRepository, audit, ports.catalogue, ports.loggerFor(DefaultRulePacksService.name));
-    this.workflow = new AlertWorkflowService(this.alertRepository, alertsChanged, audit, clock);
+    this.defaultPacks = new DefaultRulePacksService(store, this.rules, this.ruleRepository, audit, ports.catalogue, ports.loggerFor(DefaultRulePacksService.name));
+    this.workflow = new AlertWorkflowService(store, this.alertRepository, alertsChanged, audit, clock);
     this.deliveries = new AlertDeliveriesService(this.workflow, this.notificationPolicies.routing);
-    this.silences = new AlertSilencesService(silenceRepository, audit, ports.catalogue, ports.loggerFor(AlertSilencesService.name), clock);
+    this.silences = new AlertSilencesService(store, silenceRepository, audit, ports.catalogue, ports.loggerFor(AlertSilencesService.name), clock);
   }
 
-  /** Loads the default rules on the first start, schedules every enabled rule, starts delivering notifications. */
   /**
    * A rule's alert summary as the rule stands, in Chinese — for messages to zh contact points (each alert stores the
    * English one). Undefined when the rule is gone.
    */
   summaryInChinese(ruleId: string): string | undefined {
-    const rule = this.ruleRepository.get(ruleId);
+    const rule = this.known.get(ruleId);
     if (rule === undefined) return undefined;
     const unit = this.catalogue.current().metricSpec(rule.selector.domain, rule.selector.metric)?.unit ?? '';
     return ruleSummary(rule, unit, 'zh');
   }
 
-  start(): void {
-    if (this.config.loadDefaultRules) this.rules.loadDefaultPack(this.standardsProfile);
-    this.scheduler.sync(this.ruleRepository.list());
+  /** Loads the default rules on the first start, schedules every enabled rule, starts delivering notifications. */
+  async start(): Promise<void> {
+    if (this.config.loadDefaultRules) await this.rules.loadDefaultPack(this.standardsProfile);
+    await this.refreshRules();
+    // The tree first: the policy routing channel's dispatcher consults it from its first delivery.
+    await this.notificationPolicies.start();
     for (const dispatcher of this.dispatchers) dispatcher.start();
-    this.notificationPolicies.start();
     this.logger.log({ msg: 'Alert engine started', rules: this.scheduler.jobCount, channels: this.dispatchers.length });
+  }
+
+  /** Brings the scheduler and the synchronous copy of the rules in line with the committed rules. */
+  private refreshRules(): Promise<void> {
+    this.refreshing = this.refreshing
+      .catch(() => undefined)
+      .then(async () => {
+        const rules = await this.ruleRepository.list();
+        this.known = new Map(rules.map((rule) => [rule.id, rule]));
+        this.scheduler.sync(rules);
+      });
+    return this.refreshing;
   }
 
   /** Stops scheduling, waits for evaluations in flight, stops the dispatchers (undelivered ones wait in the outbox). */

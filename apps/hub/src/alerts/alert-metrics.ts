@@ -78,9 +78,10 @@ export function registerAlertMetrics(registry: Registry, stats: AlertStats, aler
     help: 'Open alerts by severity, state (firing, acknowledged) and whether they are flapping',
     labelNames: ['severity', 'state', 'flapping'],
     registers: [registry],
-    collect() {
+    async collect() {
+      const rows = await alerts.openCounts();
       this.reset();
-      for (const row of alerts.openCounts()) this.set({ severity: row.severity, state: row.state, flapping: String(row.flapping) }, row.count);
+      for (const row of rows) this.set({ severity: row.severity, state: row.state, flapping: String(row.flapping) }, row.count);
     },
   });
   new Counter({

@@ -18,8 +18,8 @@ export class AlertRulesController {
   @Get()
   @ApiOperation({ summary: 'Every alert rule that concerns the caller’s domains and towns (the default pack included, as edited)' })
   @ApiOkResponse({ type: [AlertRuleDto] })
-  list(@CurrentPrincipal() principal: Principal): AlertRuleDocument[] {
-    return this.engine.rules.listFor(principal).map((rule) => this.engine.rules.document(rule));
+  async list(@CurrentPrincipal() principal: Principal): Promise<AlertRuleDocument[]> {
+    return (await this.engine.rules.listFor(principal)).map((rule) => this.engine.rules.document(rule));
   }
 
   @Get(':id')
@@ -27,8 +27,8 @@ export class AlertRulesController {
   @ApiOkResponse({ type: AlertRuleDto })
   @ApiForbiddenResponse({ description: 'The rule watches only domains or towns outside the caller’s scope' })
   @ApiNotFoundResponse()
-  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): AlertRuleDocument {
-    return this.engine.rules.document(this.engine.rules.getFor(id, principal));
+  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<AlertRuleDocument> {
+    return this.engine.rules.document(await this.engine.rules.getFor(id, principal));
   }
 
   @Post()
@@ -37,8 +37,8 @@ export class AlertRulesController {
   @ApiCreatedResponse({ type: AlertRuleDto })
   @ApiBadRequestResponse({ description: '{ statusCode, error, message, issues: [{ field, problem }] }' })
   @ApiConflictResponse({ description: 'A rule with this id exists' })
-  create(@Body() body: unknown, @CurrentPrincipal() principal: Principal): AlertRuleDocument {
-    return this.engine.rules.document(this.engine.rules.create(body, principal));
+  async create(@Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<AlertRuleDocument> {
+    return this.engine.rules.document(await this.engine.rules.create(body, principal));
   }
 
   @Put(':id')
@@ -47,8 +47,8 @@ export class AlertRulesController {
   @ApiOkResponse({ type: AlertRuleDto })
   @ApiBadRequestResponse()
   @ApiConflictResponse({ description: 'The body names an older revision' })
-  replace(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal): AlertRuleDocument {
-    return this.engine.rules.document(this.engine.rules.replace(id, body, principal));
+  async replace(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<AlertRuleDocument> {
+    return this.engine.rules.document(await this.engine.rules.replace(id, body, principal));
   }
 
   @Patch(':id')
@@ -57,8 +57,8 @@ export class AlertRulesController {
   @ApiOkResponse({ type: AlertRuleDto })
   @ApiBadRequestResponse()
   @ApiConflictResponse()
-  patch(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal): AlertRuleDocument {
-    return this.engine.rules.document(this.engine.rules.patch(id, body, principal));
+  async patch(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<AlertRuleDocument> {
+    return this.engine.rules.document(await this.engine.rules.patch(id, body, principal));
   }
 
   @Delete(':id')
@@ -66,18 +66,18 @@ export class AlertRulesController {
   @ApiOperation({ summary: 'Delete a rule: its job is removed and its open alerts are resolved (history is kept)' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse()
-  delete(@Param('id') id: string, @CurrentPrincipal() principal: Principal): void {
-    this.engine.rules.delete(id, principal);
+  async delete(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
+    await this.engine.rules.delete(id, principal);
   }
 
   @Get(':id/evaluations')
   @ApiOperation({ summary: 'How the rule’s scheduled evaluations went since the service started: counts by outcome, slow ones, the last duration and error' })
   @ApiOkResponse({ type: RuleEvaluationStatusDto })
   @ApiForbiddenResponse({ description: 'The rule watches only domains or towns outside the caller’s scope' })
-  evaluations(@Param('id') id: string, @CurrentPrincipal() principal: Principal): RuleEvaluationStatusDto {
-    const rule = this.engine.rules.getFor(id, principal);
+  async evaluations(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<RuleEvaluationStatusDto> {
+    const rule = await this.engine.rules.getFor(id, principal);
     const stats = this.engine.stats.rule(rule.id);
-    const through = this.engine.ruleRepository.evaluatedThrough(rule.id);
+    const through = await this.engine.ruleRepository.evaluatedThrough(rule.id);
     return {
       ruleId: rule.id,
       scheduled: this.engine.scheduler.isScheduled(rule.id),

@@ -22,13 +22,13 @@ export class AlertSilencesController {
   @ApiQuery({ name: 'expired', required: false, enum: ['true'], description: 'Include expired ones' })
   @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 100' })
   @ApiOkResponse({ type: [SilenceDto] })
-  list(
+  async list(
     @CurrentPrincipal() principal: Principal,
     @Query('active', ONLY_TRUE) active?: 'true',
     @Query('expired', ONLY_TRUE) expired?: 'true',
     @Query('limit', LIMIT) limit = 100,
-  ): SilenceView[] {
-    return this.engine.silences.list({ active: active === 'true', includeExpired: expired === 'true', limit }, principal).map(view);
+  ): Promise<SilenceView[]> {
+    return (await this.engine.silences.list({ active: active === 'true', includeExpired: expired === 'true', limit }, principal)).map(view);
   }
 
 
@@ -36,8 +36,8 @@ export class AlertSilencesController {
   @ApiOperation({ summary: 'One silence' })
   @ApiOkResponse({ type: SilenceDto })
   @ApiNotFoundResponse()
-  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): SilenceView {
-    return view(this.engine.silences.get(silenceId(id), principal));
+  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<SilenceView> {
+    return view(await this.engine.silences.get(silenceId(id), principal));
   }
 
   @RequiresRole('operator')
@@ -49,8 +49,8 @@ export class AlertSilencesController {
   @ApiBody({ type: SilenceDto })
   @ApiCreatedResponse({ type: SilenceDto })
   @ApiBadRequestResponse()
-  create(@Body() body: unknown, @CurrentPrincipal() principal: Principal): SilenceView {
-    return view(this.engine.silences.create(body, principal));
+  async create(@Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<SilenceView> {
+    return view(await this.engine.silences.create(body, principal));
   }
 
   @RequiresRole('operator')
@@ -58,8 +58,8 @@ export class AlertSilencesController {
   @ApiOperation({ summary: 'Extend or shorten a silence (endsAt) or change its reason' })
   @ApiBody({ schema: { type: 'object', properties: { endsAt: { type: 'string' }, reason: { type: 'string' } } } })
   @ApiOkResponse({ type: SilenceDto })
-  update(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal): SilenceView {
-    return view(this.engine.silences.update(silenceId(id), body, principal));
+  async update(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<SilenceView> {
+    return view(await this.engine.silences.update(silenceId(id), body, principal));
   }
 
   @RequiresRole('operator')
@@ -68,8 +68,8 @@ export class AlertSilencesController {
   @ApiOperation({ summary: 'Delete a silence (ends it now)' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse()
-  delete(@Param('id') id: string, @CurrentPrincipal() principal: Principal): void {
-    this.engine.silences.delete(silenceId(id), principal);
+  async delete(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
+    await this.engine.silences.delete(silenceId(id), principal);
   }
 }
 

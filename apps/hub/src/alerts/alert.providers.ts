@@ -6,8 +6,7 @@ import { MqttBroker } from '@hub/broker';
 import type { HubConfig } from '@hub/config';
 import { InfluxQueryClient } from '@hub/influx';
 import { DevicePresence, DeviceRegistryService } from '@hub/devices';
-import type { SqliteDatabase } from '@hub/store';
-import { SQLITE_DATABASE } from '../hub.tokens';
+import { Store } from '@hub/store';
 import { AlertEvaluationMetric, registerAlertMetrics } from './alert-metrics';
 import { AlertRulesController } from './alert-rules.controller';
 import { AlertSilencesController } from './alert-silences.controller';
@@ -29,7 +28,7 @@ export function alertProviders(config: HubConfig): Provider[] {
     {
       provide: AlertEngine,
       useFactory: (
-        db: SqliteDatabase,
+        store: Store,
         influx: InfluxQueryClient,
         presence: DevicePresence,
         broker: MqttBroker,
@@ -42,7 +41,7 @@ export function alertProviders(config: HubConfig): Provider[] {
         standards: CountyStandards,
       ) => {
         const engine = new AlertEngine(config.alerts, {
-          db,
+          store,
           influx,
           directory: new PresenceDeviceDirectory(presence, (deviceId) => devices.areaOf(deviceId)),
           catalogue,
@@ -60,7 +59,7 @@ export function alertProviders(config: HubConfig): Provider[] {
         registerAlertMetrics(registry, engine.stats, engine.alertRepository, engine.notificationPolicies.deliveryLog.counts);
         return engine;
       },
-      inject: [SQLITE_DATABASE, InfluxQueryClient, DevicePresence, MqttBroker, SchedulerRegistryJobs, Registry, AlertEvaluationMetric, DeviceRegistryService, LiveCatalogue, ContactPointsNotifier, CountyStandards],
+      inject: [Store, InfluxQueryClient, DevicePresence, MqttBroker, SchedulerRegistryJobs, Registry, AlertEvaluationMetric, DeviceRegistryService, LiveCatalogue, ContactPointsNotifier, CountyStandards],
     },
     AlertsLifecycle,
   ];

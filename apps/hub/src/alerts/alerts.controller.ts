@@ -31,7 +31,7 @@ export class AlertsController {
   @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 100' })
   @ApiQuery({ name: 'before', required: false, description: 'Only ids below this (the next page cursor)' })
   @ApiOkResponse({ type: AlertPageDto })
-  list(
+  async list(
     @CurrentPrincipal() principal: Principal,
     @Query('state', enumQuery(STATE_FILTERS)) state?: (typeof STATE_FILTERS)[number],
     @Query('severity', enumQuery(SEVERITIES)) severity?: Severity,
@@ -44,10 +44,10 @@ export class AlertsController {
     @Query('to', TIME) to?: number,
     @Query('limit', LIMIT) limit = 100,
     @Query('before', CURSOR) beforeId?: number,
-  ): AlertPage {
+  ): Promise<AlertPage> {
     const states: AlertState[] | undefined = state === undefined ? undefined : state === 'open' ? ['firing', 'acknowledged'] : [state];
     const filter = { ...(states === undefined ? {} : { states }), severity, domain, town, deviceId, ruleId, flapping, from, to, beforeId, limit, within: principal.scope };
-    const { items, matching } = this.engine.workflow.list(filter);
+    const { items, matching } = await this.engine.workflow.list(filter);
     const nextBefore = items.length === limit ? items[items.length - 1].id : null;
     return { items: items.map(toAlertView), matching, nextBefore };
   }
@@ -58,16 +58,16 @@ export class AlertsController {
   @ApiOkResponse({ type: AlertDto })
   @ApiNotFoundResponse()
   @ApiForbiddenResponse()
-  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): AlertView {
-    return toAlertView(this.engine.workflow.get(alertId(id), principal));
+  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<AlertView> {
+    return toAlertView(await this.engine.workflow.get(alertId(id), principal));
   }
 
   @Get(':id/history')
   @ApiOperation({ summary: 'Every state change, condition change and comment of the alert, oldest first' })
   @ApiOkResponse({ type: [AlertEventDto] })
   @ApiNotFoundResponse()
-  history(@Param('id') id: string, @CurrentPrincipal() principal: Principal): AlertEventView[] {
-    return this.engine.workflow.history(alertId(id), principal).map(toAlertEventView);
+  async history(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<AlertEventView[]> {
+    return (await this.engine.workflow.history(alertId(id), principal)).map(toAlertEventView);
   }
 
   @Get(':id/notifications')
@@ -78,7 +78,7 @@ export class AlertsController {
   @ApiOkResponse({ type: [AlertDeliveryDto] })
   @ApiNotFoundResponse()
   @ApiForbiddenResponse({ description: 'The alert is outside the caller’s towns or domains' })
-  notifications(@Param('id') id: string, @CurrentPrincipal() principal: Principal): AlertDeliveryView[] {
+  async notifications(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<AlertDeliveryView[]> {
     return this.engine.deliveries.of(alertId(id), principal);
   }
 
@@ -90,8 +90,8 @@ export class AlertsController {
   @ApiOkResponse({ type: AlertDto })
   @ApiBadRequestResponse()
   @ApiConflictResponse({ description: 'The alert is not firing' })
-  acknowledge(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal): AlertView {
-    return toAlertView(this.engine.workflow.acknowledge(alertId(id), body, principal));
+  async acknowledge(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<AlertView> {
+    return toAlertView(await this.engine.workflow.acknowledge(alertId(id), body, principal));
   }
 
   @RequiresRole('operator')
@@ -101,8 +101,8 @@ export class AlertsController {
   @ApiBody({ type: OperatorActionDto })
   @ApiOkResponse({ type: AlertDto })
   @ApiConflictResponse({ description: 'Already resolved' })
-  resolve(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal): AlertView {
-    return toAlertView(this.engine.workflow.resolve(alertId(id), body, principal));
+  async resolve(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<AlertView> {
+    return toAlertView(await this.engine.workflow.resolve(alertId(id), body, principal));
   }
 
   @RequiresRole('operator')
@@ -110,8 +110,8 @@ export class AlertsController {
   @ApiOperation({ summary: 'Add a comment to the alert’s history' })
   @ApiBody({ type: CommentDto })
   @ApiCreatedResponse({ type: AlertEventDto })
-  comment(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal): AlertEventView {
-    return toAlertEventView(this.engine.workflow.comment(alertId(id), body, principal));
+  async comment(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<AlertEventView> {
+    return toAlertEventView(await this.engine.workflow.comment(alertId(id), body, principal));
   }
 }
 

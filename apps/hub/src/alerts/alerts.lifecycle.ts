@@ -10,8 +10,8 @@ import { AlertEngine } from '@hub/alerts';
 export class AlertsLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(private readonly engine: AlertEngine) {}
 
-  onApplicationBootstrap(): void {
-    this.engine.start();
+  async onApplicationBootstrap(): Promise<void> {
+    await this.engine.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -31,8 +31,8 @@ export class NotificationPoliciesController {
   @ApiOkResponse({ schema: { type: 'object' } })
   @ApiBadRequestResponse()
   @ApiForbiddenResponse({ description: 'Not an admin of the whole county' })
-  put(@Body() body: unknown, @CurrentPrincipal() principal: Principal): NotificationPolicyTree {
-    return this.engine.notificationPolicies.policies.put(body, principal).tree;
+  async put(@Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<NotificationPolicyTree> {
+    return (await this.engine.notificationPolicies.policies.put(body, principal)).tree;
   }
 
   @Get('deliveries')

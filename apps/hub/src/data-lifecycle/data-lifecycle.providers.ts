@@ -17,13 +17,13 @@ export function dataLifecycleProviders(config: HubConfig): Provider[] {
   return [
     {
       provide: PruningService,
-      useFactory: (db: SqliteDatabase, deadLetters: DeadLetterRepository, audit: AuditLogRepository, store: Store) =>
+      useFactory: (store: Store, deadLetters: DeadLetterRepository, audit: AuditLogRepository) =>
         new PruningService(
-          pruneSteps(config.prune, { alerts: new ResolvedAlertPruner(db, config.alerts.lateDataMs), deadLetters, audit, commands: new CommandRepository(store) }),
+          pruneSteps(config.prune, { alerts: new ResolvedAlertPruner(store, config.alerts.lateDataMs), deadLetters, audit, commands: new CommandRepository(store) }),
           config.prune,
           new Logger(PruningService.name),
         ),
-      inject: [SQLITE_DATABASE, DeadLetterRepository, AuditLogRepository, Store],
+      inject: [Store, DeadLetterRepository, AuditLogRepository],
     },
     {
       provide: ScheduledBackup,

@@ -18,8 +18,8 @@ export function pruneSteps(config: PruneConfig, stores: PrunedStores): PruneStep
     {
       name: 'resolved alerts',
       periodMs: config.resolvedAlertsMs,
-      batch: (cutoff, limit) => {
-        const pruned = stores.alerts.pruneResolvedBefore(cutoff, limit);
+      batch: async (cutoff, limit) => {
+        const pruned = await stores.alerts.pruneResolvedBefore(cutoff, limit);
         return { rows: pruned.alerts, removed: { alerts: pruned.alerts, alert_events: pruned.alertEvents, delivery_log: pruned.deliveryLog } };
       },
     },

@@ -37,8 +37,8 @@ export const ALERT_COLUMNS = [
 const PAGE = 500;
 
 export interface AlertsExportDeps {
-  readonly list: (filter: AlertFilter) => { items: Alert[] };
-  readonly history: (alertId: number) => AlertEvent[];
+  readonly list: (filter: AlertFilter) => Promise<{ items: Alert[] }>;
+  readonly history: (alertId: number) => Promise<AlertEvent[]>;
   readonly audit: AuditTrail;
   readonly timeZone: string;
   readonly now?: () => number;
@@ -63,13 +63,13 @@ export function alertsExport(deps: AlertsExportDeps, principal: Pick<Principal, 
       let beforeId: number | undefined;
       for (;;) {
         signal.throwIfAborted();
-        const { items } = deps.list({ ...filter, within: principal.scope, limit: PAGE, ...(beforeId === undefined ? {} : { beforeId }) });
+        const { items } = await deps.list({ ...filter, within: principal.scope, limit: PAGE, ...(beforeId === undefined ? {} : { beforeId }) });
         let records = '';
         let rows = 0;
         for (const alert of items) {
           const view = toAlertView(alert);
           const own = [view.id, view.ruleId, view.ruleName, view.severity, view.domain, view.metric, view.unit, view.deviceId, view.town, view.village, view.state, view.resolution, view.startedAt, local(view.startedAt), view.resolvedAt, local(view.resolvedAt), view.peak, inertText(view.summary)];
-          for (const event of deps.history(alert.id).map(toAlertEventView)) {
+          for (const event of (await deps.history(alert.id)).map(toAlertEventView)) {
             records += csvRecord([...own, event.id, event.at, local(event.at), event.kind, event.actor, event.fromState, event.toState, inertText(event.note)]);
             rows++;
           }
@@ -78,8 +78,6 @@ export function alertsExport(deps: AlertsExportDeps, principal: Pick<Principal, 
         if (piece !== undefined) yield piece;
         if (items.length < PAGE) break;
         beforeId = items[items.length - 1].id;
-        // SQLite answers synchronously: let the event loop serve others between pages.
-        await new Promise((resolve) => setImmediate(resolve));
       }
       const rest = buffer.rest();
       if (rest !== undefined) yield rest;

@@ -10,7 +10,7 @@ import type { ReadingsExportService } from './readings-export.service';
 export interface ExportsDeps {
   readonly readings: ReadingsExportService;
   /** The alert workflow's list (by filter, within a scope) and history. */
-  readonly alerts: { list(filter: AlertFilter): { items: Alert[] }; history(id: number): AlertEvent[] };
+  readonly alerts: { list(filter: AlertFilter): Promise<{ items: Alert[] }>; history(id: number): Promise<AlertEvent[]> };
   readonly deadLetters: Pick<DeadLetterRepository, 'page'>;
   readonly areaOf: DeviceAreaLookup;
   readonly audit: AuditTrail;

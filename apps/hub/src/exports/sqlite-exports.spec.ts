@@ -23,11 +23,11 @@ describe('alertsExport', () => {
     const audit: NewAuditEntry[] = [];
     const csv = alertsExport(
       {
-        list: (filter) => {
+        list: async (filter) => {
           filters.push(filter);
           return { items: alerts.filter((alert) => filter.beforeId === undefined || alert.id < filter.beforeId).sort((a, b) => b.id - a.id).slice(0, filter.limit) };
         },
-        history: (id): AlertEvent[] => [
+        history: async (id): Promise<AlertEvent[]> => [
           { id: id * 10, alertId: id, at: T, kind: 'fired', actor: 'system', note: null, fromState: null, toState: 'firing', notify: true, silenceId: null },
           ...(id === 1 ? [{ id: 11, alertId: 1, at: T + 60_000, kind: 'commented' as const, actor: 'dana', note: '已派人, "阀门"\n明早复查', fromState: 'firing' as const, toState: 'firing' as const, notify: false, silenceId: null }] : []),
         ],
@@ -59,7 +59,7 @@ describe('alertsExport', () => {
   it('stops at once when the client has gone', async () => {
     const abort = new AbortController();
     abort.abort();
-    const csv = alertsExport({ list: () => ({ items: [] as Alert[] }), history: () => [], audit: { record: () => undefined }, timeZone: 'UTC' }, dana, {});
+    const csv = alertsExport({ list: async () => ({ items: [] as Alert[] }), history: async () => [], audit: { record: () => undefined }, timeZone: 'UTC' }, dana, {});
     await expect(text(csv.pieces(abort.signal))).rejects.toThrow('This operation was aborted');
   });
 });

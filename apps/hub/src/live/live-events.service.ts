@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, MessageEvent } from '@nestjs/common';
-import { catchError, concat, defer, EMPTY, exhaustMap, filter, from, interval, map, merge, mergeMap, Observable, of, share, Subject, takeUntil } from 'rxjs';
+import { catchError, concat, defer, exhaustMap, filter, from, interval, map, merge, mergeMap, Observable, of, share, Subject, switchMap, takeUntil } from 'rxjs';
 import { AlertEngine, toAlertEventView, toAlertView } from '@hub/alerts';
 import { Principal, ScopedThing, scopeCovers, type DeviceAreaLookup } from '@hub/access';
 import { placeOfPath } from '@hub/common';
@@ -55,26 +55,33 @@ export class LiveEventsService implements BeforeApplicationShutdown {
       map((change): ScopedMessage => ({ message: { type: 'device', data: change }, about: { ...placeOfPath(areaOf(change.device.deviceId)), domain: change.device.domain } })),
       share(),
     );
-    this.alertEvents = defer(() => {
-      let cursor = engine.alertRepository.lastEventId();
-      return interval(POLL_MS).pipe(
-        mergeMap(() => {
-          try {
-            const events = engine.alertRepository.eventsAfter(cursor, ALERT_EVENTS_PER_POLL);
-            const messages = events.map((event): ScopedMessage => {
-              const alert = engine.workflow.get(event.alertId);
-              return { message: { type: 'alert', id: String(event.id), data: { event: toAlertEventView(event), alert: toAlertView(alert) } }, about: alert };
-            });
-            if (events.length > 0) cursor = events[events.length - 1].id;
-            return from(messages);
-          } catch (error) {
-            // Costs one poll, not the feed: the cursor has not moved, so the next poll sends these events.
-            this.logger.error({ msg: 'Reading the alert history for the live feed failed', error });
-            return EMPTY;
-          }
-        }),
-      );
-    }).pipe(share());
+    // The cursor starts at the newest event when the first listener subscribes: what happens from then on is sent.
+    this.alertEvents = defer(() => engine.alertRepository.lastEventId()).pipe(
+      switchMap((newest) => {
+        let cursor = newest;
+        // exhaustMap: a poll still reading when the next one is due lets it pass, so two never read from one cursor.
+        return interval(POLL_MS).pipe(
+          exhaustMap(async (): Promise<ScopedMessage[]> => {
+            try {
+              const events = await engine.alertRepository.eventsAfter(cursor, ALERT_EVENTS_PER_POLL);
+              const messages: ScopedMessage[] = [];
+              for (const event of events) {
+                const alert = await engine.workflow.get(event.alertId);
+                messages.push({ message: { type: 'alert', id: String(event.id), data: { event: toAlertEventView(event), alert: toAlertView(alert) } }, about: alert });
+              }
+              if (events.length > 0) cursor = events[events.length - 1].id;
+              return messages;
+            } catch (error) {
+              // Costs one poll, not the feed: the cursor has not moved, so the next poll sends these events.
+              this.logger.error({ msg: 'Reading the alert history for the live feed failed', error });
+              return [];
+            }
+          }),
+          mergeMap((messages) => from(messages)),
+        );
+      }),
+      share(),
+    );
   }
 
   /**

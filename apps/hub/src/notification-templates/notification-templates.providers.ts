@@ -33,9 +33,9 @@ export function notificationTemplateProviders(config: HubConfig): Provider[] {
 
 /** A stored alert as its latest change (its last history event), checked against the caller's scope by the workflow. */
 function alertLookup(engine: AlertEngine): AlertLookup {
-  return (alertId, by) => {
-    const alert = toAlertView(engine.workflow.get(alertId, by));
-    const last = engine.workflow.history(alertId, by).at(-1);
+  return async (alertId, by) => {
+    const alert = toAlertView(await engine.workflow.get(alertId, by));
+    const last = (await engine.workflow.history(alertId, by)).at(-1);
     return { event: last?.kind ?? 'fired', at: new Date(last?.at ?? Date.now()).toISOString(), actor: last?.actor ?? 'system', note: last?.note ?? null, alert };
   };
 }

@@ -26,9 +26,7 @@ describe('NotificationTemplatesService', () => {
     repository = new NotificationTemplateRepository(test.store);
     stored = new StoredMessageTemplates(repository);
     await stored.load();
-    const noAlerts = (): never => {
-      throw new Error('no alerts in this test');
-    };
+    const noAlerts = (): Promise<never> => Promise.reject(new Error('no alerts in this test'));
     service = new NotificationTemplatesService(test.store, repository, stored, audit, noAlerts, 'https://hub.county.example', 'UTC', () => clock);
   });
 
@@ -73,7 +71,7 @@ describe('NotificationTemplatesService', () => {
 
   it('leaves the stored text and what the sender reads alone when the change fails before it commits', async () => {
     const failingAudit = { record: () => Promise.reject(new Error('audit log unavailable')) } as unknown as AuditLogRepository;
-    const failing = new NotificationTemplatesService(test.store, repository, stored, failingAudit, () => sampleAlertChange(clock), 'https://hub.county.example', 'UTC', () => clock);
+    const failing = new NotificationTemplatesService(test.store, repository, stored, failingAudit, async () => sampleAlertChange(clock), 'https://hub.county.example', 'UTC', () => clock);
     const shipped = stored.templatesFor('zh').subject;
     await expect(failing.put('zh', 'subject', { body: ZH_SUBJECT }, ADMIN)).rejects.toThrow('audit log unavailable');
     expect(stored.templatesFor('zh').subject).toBe(shipped);

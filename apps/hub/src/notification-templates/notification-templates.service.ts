@@ -13,11 +13,8 @@ const TARGET_TYPE = 'notification-template';
 
 export type TemplatesActor = Pick<Principal, 'name' | 'scope'>;
 
-/**
- * A stored alert as its latest change, when it is inside the caller's scope (else the lookup throws 403/404).
- * Either form: the alert store answers synchronously until it moves onto the Store (issue 20, alerts group).
- */
-export type AlertLookup = (alertId: number, by: TemplatesActor) => AlertChange | Promise<AlertChange>;
+/** A stored alert as its latest change, when it is inside the caller's scope (else the lookup throws 403/404). */
+export type AlertLookup = (alertId: number, by: TemplatesActor) => Promise<AlertChange>;
 
 /**
  * The message texts as admins shape them: the shipped defaults (templates/*.json) with overrides in the store.

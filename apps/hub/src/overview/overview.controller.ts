@@ -20,7 +20,7 @@ export class OverviewController {
     description:
       '{ generatedAt, quietAfterMs, domains: [..], towns: [{ area, devices: { total, reporting, quiet, offline }, openAlerts: { critical, warning, info }, domains: [{ domain, devices, openAlerts, worst, light }], villages: [..same without villages] }] }; area null: devices without a town (among towns), or in the town but in no village (among villages)',
   })
-  get(@CurrentPrincipal() principal: Principal): AreaOverviewView {
+  get(@CurrentPrincipal() principal: Principal): Promise<AreaOverviewView> {
     return this.overview.overview(principal.scope);
   }
 }

@@ -20,7 +20,7 @@ export class OverviewService {
     private readonly areas: AreasService,
   ) {}
 
-  overview(scope: AccessScope, now = Date.now()): AreaOverviewView {
+  async overview(scope: AccessScope, now = Date.now()): Promise<AreaOverviewView> {
     // The fleet's devices (as the console's fleet page lists them): active or only heard from; not quarantined or rejected.
     const devices = this.devices
       .list(scope)
@@ -31,13 +31,13 @@ export class OverviewService {
       .filter((domain) => scope.domains.length === 0 || (scope.domains as readonly string[]).includes(domain));
     // The registry's towns and villages the caller may see: one with no device yet shows as a grey tile or row.
     const areas = this.areas.list(scope).map((area) => area.path);
-    return summariseAreas({ devices, openAlerts: this.openAlerts(scope), domains, areas, now });
+    return summariseAreas({ devices, openAlerts: await this.openAlerts(scope), domains, areas, now });
   }
 
   /** Every open alert in scope: the count first, so a county with many open alerts is not cut at a page size. */
-  private openAlerts(scope: AccessScope): Alert[] {
+  private async openAlerts(scope: AccessScope): Promise<Alert[]> {
     const filter = { states: ['firing', 'acknowledged'], within: scope } as const;
-    const first = this.alerts.workflow.list({ ...filter, limit: 1 });
-    return first.matching <= first.items.length ? first.items : this.alerts.workflow.list({ ...filter, limit: first.matching }).items;
+    const first = await this.alerts.workflow.list({ ...filter, limit: 1 });
+    return first.matching <= first.items.length ? first.items : (await this.alerts.workflow.list({ ...filter, limit: first.matching })).items;
   }
 }

@@ -28,7 +28,7 @@ export class StandardsProfileController {
   @ApiOkResponse({ type: StandardsProfileDiffDto })
   @ApiBadRequestResponse({ description: '{ issues: [{ field: "profile", problem }] }' })
   @ApiForbiddenResponse({ description: 'Not an admin of the whole county' })
-  preview(@Body() body: unknown, @CurrentPrincipal() principal: Principal): StandardsProfileDiff {
+  preview(@Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<StandardsProfileDiff> {
     return this.service.preview(body, principal);
   }
 

@@ -39,17 +39,16 @@ export class StandardsProfileService {
     };
   }
 
-  preview(body: unknown, by: Principal): StandardsProfileDiff {
+  async preview(body: unknown, by: Principal): Promise<StandardsProfileDiff> {
     assertCountyWide(by, 'preview a standards profile', SHARED);
     const to = readProfile(body);
     const from = this.standards.current.profile;
-    return { from, to, applied: false, rules: this.engine.defaultPacks.preview(from, to), catalogue: this.catalogueChanges(from, to) };
+    return { from, to, applied: false, rules: await this.engine.defaultPacks.preview(from, to), catalogue: this.catalogueChanges(from, to) };
   }
 
   /**
-   * The default rules (AlertEngine.defaultPacks, still written synchronously on the SQLite handle the store shares,
-   * so on SQLite its writes are part of this transaction), the audit entry and the stored profile in one transaction;
-   * the catalogue's built-ins and the profile in memory follow once it committed.
+   * The default rules, the audit entry and the stored profile in one transaction; the catalogue's built-ins and the
+   * profile in memory follow once it committed.
    */
   async apply(body: unknown, by: Principal): Promise<StandardsProfileDiff> {
     assertCountyWide(by, 'change the standards profile', SHARED);
@@ -60,7 +59,7 @@ export class StandardsProfileService {
       await tx.lock(STANDARDS_PROFILE_LOCK);
       const from = (await this.standards.read(tx.exec)).profile;
       if (to === from) throw new InvalidInputError('standards profile', [{ field: 'profile', problem: `is already the county's profile (${from})` }]);
-      const rules = this.engine.defaultPacks.apply(from, to, by);
+      const rules = await this.engine.defaultPacks.apply(from, to, by, tx);
       const catalogue = this.catalogueChanges(from, to);
       await this.audit.record(
         {

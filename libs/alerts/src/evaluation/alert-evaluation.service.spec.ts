@@ -1,6 +1,6 @@
 import { MetricCatalogue } from '@hub/contract';
 import type { InfluxSeries } from '@hub/influx';
-import { openSqliteDatabase, SqliteDatabase } from '@hub/store';
+import { sqliteTestStore, type TestStore } from '@hub/store/testing';
 import { AlertRule } from '../rules/alert-rule';
 import { AlertRepository } from '../store/alert.repository';
 import { AlertRuleRepository } from '../store/alert-rule.repository';
@@ -20,11 +20,11 @@ class ScriptedInflux implements InfluxReader {
   noData: InfluxSeries[] = [];
   failure: Error | null = null;
   /** Runs while the query is "in flight", to change things under the evaluation. */
-  during: () => void = () => undefined;
+  during: () => Promise<unknown> | void = () => undefined;
 
   async query(influxql: string): Promise<InfluxSeries[]> {
     this.statements.push(influxql);
-    this.during();
+    await this.during();
     if (this.failure) throw this.failure;
     if (influxql.includes('top(') || influxql.includes('bottom(')) return this.top;
     if (influxql.includes('time(')) return this.detail;
@@ -62,7 +62,7 @@ function detailSeries(deviceId: string, fromS: number, values: number[]): Influx
 }
 
 describe('AlertEvaluationService', () => {
-  let db: SqliteDatabase;
+  let test: TestStore;
   let influx: ScriptedInflux;
   let rules: AlertRuleRepository;
   let alerts: AlertRepository;
@@ -74,26 +74,26 @@ describe('AlertEvaluationService', () => {
   const methane: AlertRule = aRule({ selector: { domain: 'gas', metric: 'methane_pct_lel' }, condition: { type: 'threshold', operator: 'above', value: 20, clear: 10 } }, 'methane');
   const options = { catalogue: MetricCatalogue.BUILT_IN, lateDataMs: 10 * S, maxFutureMs: 5 * S, maxCatchUpMs: 60 * S, maxDetailRows: 50_000 };
 
-  beforeEach(() => {
-    db = openSqliteDatabase(':memory:');
+  beforeEach(async () => {
+    test = await sqliteTestStore();
     influx = new ScriptedInflux();
-    rules = new AlertRuleRepository(db);
-    alerts = new AlertRepository(db);
-    silences = new AlertSilenceRepository(db);
+    rules = new AlertRuleRepository(test.store);
+    alerts = new AlertRepository(test.store);
+    silences = new AlertSilenceRepository(test.store);
     directory = new StaticDirectory();
     changed = 0;
     now = T0 + 20 * S;
-    rules.insert(methane);
-    service = new AlertEvaluationService(influx, rules, alerts, silences, directory, options, () => changed++, () => now);
+    await rules.insert(methane);
+    service = new AlertEvaluationService(test.store, influx, rules, alerts, silences, directory, options, () => changed++, () => now);
   });
 
-  afterEach(() => db.close());
+  afterEach(() => test.dispose());
 
   it('asks one question of the whole domain when nobody is beyond the threshold, and remembers that it evaluated', async () => {
     influx.top = topSeries(['g-7', 1.8], ['g-2', 1.1]);
     expect(await service.evaluate(methane)).toEqual({ outcome: 'ok', queries: 1, devicesEvaluated: 0, alertsChanged: 0, events: 0 });
     expect(influx.statements).toEqual([`SELECT top("methane_pct_lel", "device_id", 100) FROM "gas" WHERE time >= ${T0 + 20 * S - 12 * S}ms AND time <= ${T0 + 25 * S}ms`]);
-    expect(rules.evaluatedThrough('methane')).toBe(now);
+    expect(await rules.evaluatedThrough('methane')).toBe(now);
   });
 
   it('reads details only for the devices the screen names, and raises their alerts', async () => {
@@ -102,7 +102,7 @@ describe('AlertEvaluationService', () => {
     const report = await service.evaluate(methane);
     expect(report).toEqual({ outcome: 'ok', queries: 2, devicesEvaluated: 1, alertsChanged: 1, events: 1 });
     expect(influx.statements[1]).toContain(`"device_id" =~ /^(g-1)$/ GROUP BY "device_id", time(1000ms) fill(none)`);
-    expect(alerts.list({ limit: 10 }).items.map((alert) => [alert.deviceId, alert.state, alert.startedAt, alert.value, alert.peak])).toEqual([
+    expect((await alerts.list({ limit: 10 })).items.map((alert) => [alert.deviceId, alert.state, alert.startedAt, alert.value, alert.peak])).toEqual([
       ['g-1', 'firing', T0 + 11 * S, 33, 35],
     ]);
     expect(changed).toBe(1);
@@ -131,7 +131,7 @@ describe('AlertEvaluationService', () => {
     now += 2 * S;
     expect(await service.evaluate(methane)).toMatchObject({ queries: 2, alertsChanged: 1, events: 1 });
     expect(influx.statements[1]).toContain('"device_id" =~ /^(g-1)$/');
-    expect(alerts.get(1)).toMatchObject({ state: 'resolved', conditionEndedAt: T0 + 11 * S, resolution: 'cleared' });
+    expect(await alerts.get(1)).toMatchObject({ state: 'resolved', conditionEndedAt: T0 + 11 * S, resolution: 'cleared' });
   });
 
   it('drops its result when the rule changed while InfluxDB was answering', async () => {
@@ -139,18 +139,18 @@ describe('AlertEvaluationService', () => {
     influx.detail = [detailSeries('g-1', 10, [35])];
     influx.during = () => rules.update({ ...methane, revision: 2 });
     expect(await service.evaluate(methane)).toMatchObject({ outcome: 'superseded', alertsChanged: 0 });
-    expect(alerts.list({ limit: 10 }).matching).toBe(0);
-    expect(rules.evaluatedThrough('methane')).toBeNull();
+    expect((await alerts.list({ limit: 10 })).matching).toBe(0);
+    expect(await rules.evaluatedThrough('methane')).toBeNull();
   });
 
   it('stores nothing when InfluxDB fails: the next evaluation does it again', async () => {
     influx.failure = new Error('connect ECONNREFUSED');
     await expect(service.evaluate(methane)).rejects.toThrow('ECONNREFUSED');
-    expect(rules.evaluatedThrough('methane')).toBeNull();
+    expect(await rules.evaluatedThrough('methane')).toBeNull();
   });
 
   it('raises nothing for a silenced device', async () => {
-    silences.insert({ domain: null, town: null, deviceId: 'g-1', ruleId: null, startsAt: T0, endsAt: T0 + 3600 * S, reason: 'calibration', createdBy: 'ops', createdAt: T0 });
+    await silences.insert({ domain: null, town: null, deviceId: 'g-1', ruleId: null, startsAt: T0, endsAt: T0 + 3600 * S, reason: 'calibration', createdBy: 'ops', createdAt: T0 });
     influx.top = topSeries(['g-1', 35]);
     influx.detail = [detailSeries('g-1', 10, [35, 36])];
     expect(await service.evaluate(methane)).toMatchObject({ outcome: 'ok', devicesEvaluated: 1, alertsChanged: 0 });
@@ -158,14 +158,14 @@ describe('AlertEvaluationService', () => {
 
   it('reads nothing for a rule limited to towns no device is in yet', async () => {
     const inTown = aRule({ selector: { domain: 'gas', metric: 'methane_pct_lel', towns: ['Northfield'] }, condition: { type: 'threshold', operator: 'above', value: 20 } }, 'north');
-    rules.insert(inTown);
+    await rules.insert(inTown);
     directory.devices.push({ deviceId: 'g-1', domain: 'gas', town: null, firstSeen: T0, lastValueTs: {} });
     expect(await service.evaluate(inTown)).toMatchObject({ outcome: 'ok', queries: 0 });
   });
 
   it('watches only a village’s devices for a rule limited to it, and places the alert in the village', async () => {
     const inVillage = aRule({ selector: { domain: 'gas', metric: 'methane_pct_lel', towns: ['Northfield/Millbrook'] }, condition: { type: 'threshold', operator: 'above', value: 20 } }, 'millbrook');
-    rules.insert(inVillage);
+    await rules.insert(inVillage);
     directory.devices.push(
       { deviceId: 'g-1', domain: 'gas', town: 'Northfield', village: 'Millbrook', firstSeen: T0, lastValueTs: {} },
       { deviceId: 'g-2', domain: 'gas', town: 'Northfield', village: 'Oakley', firstSeen: T0, lastValueTs: {} },
@@ -175,14 +175,14 @@ describe('AlertEvaluationService', () => {
     influx.detail = [detailSeries('g-1', 10, [35, 36])];
     expect(await service.evaluate(inVillage)).toMatchObject({ outcome: 'ok', devicesEvaluated: 1, alertsChanged: 1 });
     expect(influx.statements[0]).toContain('"device_id" =~ /^(g-1)$/');
-    expect(alerts.list({ limit: 10 }).items.map((alert) => [alert.deviceId, alert.town, alert.village])).toEqual([['g-1', 'Northfield', 'Millbrook']]);
-    const within = (towns: string[]): string[] => alerts.list({ limit: 10, within: { towns, domains: [] } }).items.map((alert) => alert.deviceId);
-    expect([within(['Northfield']), within(['Northfield/Millbrook']), within(['Northfield/Oakley'])]).toEqual([['g-1'], ['g-1'], []]);
+    expect((await alerts.list({ limit: 10 })).items.map((alert) => [alert.deviceId, alert.town, alert.village])).toEqual([['g-1', 'Northfield', 'Millbrook']]);
+    const within = async (towns: string[]): Promise<string[]> => (await alerts.list({ limit: 10, within: { towns, domains: [] } })).items.map((alert) => alert.deviceId);
+    expect([await within(['Northfield']), await within(['Northfield/Millbrook']), await within(['Northfield/Oakley'])]).toEqual([['g-1'], ['g-1'], []]);
   });
 
   it('evaluates no-data from InfluxDB’s last readings and what presence received, for known devices', async () => {
     const silent = aRule({ selector: { domain: 'gas', metric: 'methane_pct_lel' }, evaluateEvery: '1s', condition: { type: 'no-data', silentFor: '5s', baseline: '1m' } }, 'silent');
-    rules.insert(silent);
+    await rules.insert(silent);
     now = T0 + 120 * S;
     directory.devices.push(
       { deviceId: 'g-1', domain: 'gas', town: null, firstSeen: T0, lastValueTs: { methane_pct_lel: T0 + 110 * S } },
@@ -194,6 +194,6 @@ describe('AlertEvaluationService', () => {
     expect(influx.statements).toEqual([
       `SELECT last("methane_pct_lel") AS "last" FROM "gas" WHERE time >= ${T0 + 60 * S}ms AND time <= ${T0 + 125 * S}ms GROUP BY "device_id"`,
     ]);
-    expect(alerts.list({ limit: 10 }).items.map((alert) => [alert.deviceId, alert.ruleId, alert.startedAt, alert.value])).toEqual([['g-1', 'silent', T0 + 110 * S, 10]]);
+    expect((await alerts.list({ limit: 10 })).items.map((alert) => [alert.deviceId, alert.ruleId, alert.startedAt, alert.value])).toEqual([['g-1', 'silent', T0 + 110 * S, 10]]);
   });
 });

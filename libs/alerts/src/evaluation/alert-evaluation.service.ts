@@ -7,7 +7,8 @@ import { notificationPayload } from '../notifications/alert-notification.payload
 import { AlertRule, flapWindowOf } from '../rules/alert-rule';
 import { ruleSummary } from '../rules/alert-rule.document';
 import { activeSilence, suppressingSilence } from '../silences/alert-silence';
-import type { AlertRepository } from '../store/alert.repository';
+import type { Store } from '@hub/store';
+import { type AlertRepository, alertRuleLock } from '../store/alert.repository';
 import type { AlertRuleRepository } from '../store/alert-rule.repository';
 import type { AlertSilenceRepository } from '../store/alert-silence.repository';
 import {
@@ -56,16 +57,18 @@ const MAX_LISTED_DEVICES = 500;
 
 /**
  * One evaluation of one rule: read InfluxDB (a few aggregate statements grouped by device, by event time), turn the
- * answer into per-device episodes, and reconcile them with the stored alerts. The reconcile-and-store step is
- * synchronous (SQLite), so an operator's acknowledgement can never be overwritten by an evaluation that read the
- * alert before it; and if the process dies before that step, nothing of the evaluation remains and the next one
- * simply does it again.
+ * answer into per-device episodes, and reconcile them with the stored alerts. The reconcile-and-store step is one
+ * transaction that reads the rule's alerts only after taking its lock (alertRuleLock, which operator actions and rule
+ * changes take too), so an operator's acknowledgement can never be overwritten by an evaluation that read the alert
+ * before it; and if the process dies before that step, nothing of the evaluation remains and the next one simply
+ * does it again. InfluxDB is read before the transaction, never inside it.
  */
 export class AlertEvaluationService {
   private readonly runningSince: number;
   private readonly noData: NoDataSource;
 
   constructor(
+    private readonly store: Store,
     private readonly influx: InfluxReader,
     private readonly rules: AlertRuleRepository,
     private readonly alerts: AlertRepository,
@@ -81,7 +84,7 @@ export class AlertEvaluationService {
 
   async evaluate(rule: AlertRule): Promise<EvaluationReport> {
     const now = this.clock();
-    const window = evaluationWindow(rule, now, { ...this.options, evaluatedThrough: this.rules.evaluatedThrough(rule.id) });
+    const window = evaluationWindow(rule, now, { ...this.options, evaluatedThrough: await this.rules.evaluatedThrough(rule.id) });
     const scope = this.scopeOf(rule);
     const read = { queries: 0 };
     let evaluations: DeviceEvaluation[];
@@ -116,7 +119,7 @@ export class AlertEvaluationService {
       const rows = rowsByDevice(await query(aggregateStatement(rule, screenAggregates(condition), scoped({ from: screenFrom, to: window.end, groupByDevice: true }))));
       candidates = [...rows].filter(([, row]) => screenMatches(condition, row)).map(([deviceId]) => deviceId);
     }
-    const followed = this.alerts.followedDevices(rule.id).filter((id) => scope === undefined || scope.includes(id));
+    const followed = (await this.alerts.followedDevices(rule.id)).filter((id) => scope === undefined || scope.includes(id));
     const devices = [...new Set([...candidates, ...followed])].sort();
     if (devices.length === 0) return [];
 
@@ -125,7 +128,7 @@ export class AlertEvaluationService {
     const listed = devices.length <= MAX_LISTED_DEVICES ? devices : scope;
     const detail = aggregateStatement(rule, DETAIL_AGGREGATES, { from, to: window.end, groupByDevice: true, bucketMs, ...(listed === undefined ? {} : { deviceIds: listed }) });
     const buckets = bucketsByDevice(await query(detail));
-    const current = this.alerts.latestForRule(rule.id, window.start - flapWindowOf(rule));
+    const current = await this.alerts.latestForRule(rule.id, window.start - flapWindowOf(rule));
     const wanted = new Set(devices);
     const evaluations: DeviceEvaluation[] = [];
     for (const [deviceId, samples] of buckets) {
@@ -165,44 +168,46 @@ export class AlertEvaluationService {
     return evaluateNoData(condition, devices, { now: window.now, baselineStart: window.start, runningSince: this.runningSince });
   }
 
-  /** Reconcile and store, synchronously; dropped when the rule changed or went away while InfluxDB was answering. */
-  private apply(rule: AlertRule, window: EvaluationWindow, evaluations: readonly DeviceEvaluation[], queries: number): EvaluationReport {
-    const stored = this.rules.get(rule.id);
-    if (stored === undefined || stored.revision !== rule.revision || !stored.enabled) {
-      return { outcome: 'superseded', queries, devicesEvaluated: evaluations.length, alertsChanged: 0, events: 0 };
-    }
+  /** Reconcile and store, in one transaction; dropped when the rule changed or went away while InfluxDB was answering. */
+  private async apply(rule: AlertRule, window: EvaluationWindow, evaluations: readonly DeviceEvaluation[], queries: number): Promise<EvaluationReport> {
     const now = window.now;
-    const current = this.alerts.latestForRule(rule.id, window.start - flapWindowOf(rule));
-    const silences = this.silences.overlapping(window.start, now);
     const unit = this.options.catalogue.current().metricSpec(rule.selector.domain, rule.selector.metric)?.unit ?? '';
     // The console's wording, with the metric in front: one description of a condition wherever it is shown.
     // A rule that cites a standard says so in every alert: the reason an operator reads names the clause broken.
     const summary = ruleSummary(rule, unit);
     const inSeason = rule.activeMonths.length === 0 || rule.activeMonths.includes(new Date(now).getMonth() + 1);
-    const changedAlerts: Alert[] = [];
-    const events: AlertEventDraft[] = [];
-    for (const evaluation of evaluations) {
-      const town = this.directory.townOf(evaluation.deviceId);
-      const village = this.directory.villageOf(evaluation.deviceId);
-      const target = { domain: rule.selector.domain, town, village, deviceId: evaluation.deviceId, ruleId: rule.id };
-      const result = AlertStateMachine.apply(current.get(evaluation.deviceId), evaluation, {
-        rule,
-        unit,
-        town,
-        village,
-        now,
-        summary,
-        silencedBy: activeSilence(silences, target, now)?.id ?? null,
-        suppressionOf: (episode) => (inSeason ? (suppressingSilence(silences, target, episode, now)?.id ?? null) : 'season'),
-      });
-      changedAlerts.push(...result.alerts);
-      events.push(...result.events);
-    }
-    this.rules.transaction(() => {
-      this.alerts.save(changedAlerts, events, notificationPayload);
-      this.rules.setEvaluatedThrough(rule.id, now);
+    const report = await this.store.tx(async (tx): Promise<EvaluationReport> => {
+      await tx.lock(alertRuleLock(rule.id));
+      const stored = await this.rules.get(rule.id, tx.exec);
+      if (stored === undefined || stored.revision !== rule.revision || !stored.enabled) {
+        return { outcome: 'superseded', queries, devicesEvaluated: evaluations.length, alertsChanged: 0, events: 0 };
+      }
+      const current = await this.alerts.latestForRule(rule.id, window.start - flapWindowOf(rule), tx.exec);
+      const silences = await this.silences.overlapping(window.start, now, tx.exec);
+      const changedAlerts: Alert[] = [];
+      const events: AlertEventDraft[] = [];
+      for (const evaluation of evaluations) {
+        const town = this.directory.townOf(evaluation.deviceId);
+        const village = this.directory.villageOf(evaluation.deviceId);
+        const target = { domain: rule.selector.domain, town, village, deviceId: evaluation.deviceId, ruleId: rule.id };
+        const result = AlertStateMachine.apply(current.get(evaluation.deviceId), evaluation, {
+          rule,
+          unit,
+          town,
+          village,
+          now,
+          summary,
+          silencedBy: activeSilence(silences, target, now)?.id ?? null,
+          suppressionOf: (episode) => (inSeason ? (suppressingSilence(silences, target, episode, now)?.id ?? null) : 'season'),
+        });
+        changedAlerts.push(...result.alerts);
+        events.push(...result.events);
+      }
+      await this.alerts.save(changedAlerts, events, notificationPayload, tx);
+      await this.rules.setEvaluatedThrough(rule.id, now, tx.exec);
+      if (events.some((event) => event.notify)) tx.afterCommit(() => this.changed());
+      return { outcome: 'ok', queries, devicesEvaluated: evaluations.length, alertsChanged: changedAlerts.length, events: events.length };
     });
-    if (events.some((event) => event.notify)) this.changed();
-    return { outcome: 'ok', queries, devicesEvaluated: evaluations.length, alertsChanged: changedAlerts.length, events: events.length };
+    return report;
   }
 }

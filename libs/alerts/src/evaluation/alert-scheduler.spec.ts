@@ -41,7 +41,7 @@ describe('AlertScheduler', () => {
     logger = new RecordingLogger();
     clock = 0;
     evaluate = jest.fn(async (_rule: AlertRule) => OK);
-    scheduler = new AlertScheduler(jobs, (id) => rules.get(id), evaluate, stats, logger, () => clock);
+    scheduler = new AlertScheduler(jobs, async (id) => rules.get(id), evaluate, stats, logger, () => clock);
   });
 
   afterEach(() => scheduler.stop());
@@ -75,6 +75,8 @@ describe('AlertScheduler', () => {
     let finish!: () => void;
     evaluate.mockImplementationOnce(() => new Promise((resolve) => (finish = () => resolve(OK))));
     const first = scheduler.tick('a');
+    // The rule is read first (a query): let the evaluation start.
+    await new Promise((resolve) => setImmediate(resolve));
     await scheduler.tick('a');
     finish();
     await first;
@@ -83,6 +85,35 @@ describe('AlertScheduler', () => {
     expect(logger.messages('warn')).toEqual(['Alert rule evaluation skipped: the previous one is still running']);
     await scheduler.tick('a');
     expect(evaluate).toHaveBeenCalledTimes(2);
+  });
+
+  it('counts a tick as running while it still reads its rule: a tick then is skipped, not a second evaluation', async () => {
+    let release!: () => void;
+    const slowLoad = new AlertScheduler(
+      jobs,
+      (id) => new Promise<AlertRule | undefined>((resolve) => (release = () => resolve(rules.get(id)))),
+      evaluate,
+      stats,
+      logger,
+      () => clock,
+    );
+    rules.set('a', rule('a'));
+    const first = slowLoad.tick('a');
+    await slowLoad.tick('a');
+    expect(stats.rule('a')).toMatchObject({ skippedOverlap: 1 });
+    release();
+    await first;
+    expect(evaluate).toHaveBeenCalledTimes(1);
+    await slowLoad.stop();
+  });
+
+  it('counts and logs a rule that cannot be read like a failed evaluation, without throwing', async () => {
+    const broken = new AlertScheduler(jobs, () => Promise.reject(new Error('database closed')), evaluate, stats, logger, () => clock);
+    await broken.tick('a');
+    expect(evaluate).not.toHaveBeenCalled();
+    expect(stats.rule('a')).toMatchObject({ failed: 1, lastError: 'database closed' });
+    expect(logger.messages('error')).toEqual(['Alert rule could not be read for its evaluation']);
+    await broken.stop();
   });
 
   it('counts and logs a failed evaluation without throwing, and a slow one', async () => {

@@ -27,7 +27,7 @@ export class AlertScheduler {
 
   constructor(
     private readonly jobs: IntervalJobs,
-    private readonly loadRule: (id: string) => AlertRule | undefined,
+    private readonly loadRule: (id: string) => Promise<AlertRule | undefined>,
     private readonly evaluate: (rule: AlertRule) => Promise<EvaluationReport>,
     private readonly stats: AlertStats,
     private readonly logger: HubLogger,
@@ -68,16 +68,20 @@ export class AlertScheduler {
     return this.scheduled.has(ruleId);
   }
 
-  /** Runs one evaluation of the rule unless one is still running (then resolves at once); never throws. */
+  /**
+   * Runs one evaluation of the rule unless one is still running (then resolves at once); never throws. The tick counts
+   * as running from its first moment, loading the rule included: a tick that came while the rule was being read
+   * would otherwise start a second evaluation beside the first. A tick begun before stop() runs to its end (stop
+   * waits for it); none begins after.
+   */
   tick(ruleId: string): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     if (this.inFlight.has(ruleId)) {
       this.stats.evaluated(ruleId, 'skipped-overlap', 0);
       this.logger.warn({ msg: 'Alert rule evaluation skipped: the previous one is still running', ruleId });
       return Promise.resolve();
     }
-    const rule = this.loadRule(ruleId);
-    if (rule === undefined || !rule.enabled || this.stopped) return Promise.resolve();
-    const run = this.run(rule).finally(() => this.inFlight.delete(ruleId));
+    const run = this.loadAndRun(ruleId).finally(() => this.inFlight.delete(ruleId));
     this.inFlight.set(ruleId, run);
     return run;
   }
@@ -90,6 +94,19 @@ export class AlertScheduler {
     for (const id of this.scheduled.keys()) this.jobs.remove(AlertScheduler.jobName(id));
     this.scheduled.clear();
     await Promise.all(this.inFlight.values());
+  }
+
+  private async loadAndRun(ruleId: string): Promise<void> {
+    let rule: AlertRule | undefined;
+    try {
+      rule = await this.loadRule(ruleId);
+    } catch (error) {
+      this.stats.evaluated(ruleId, 'failed', 0, error);
+      this.logger.error({ msg: 'Alert rule could not be read for its evaluation', ruleId, error });
+      return;
+    }
+    if (rule === undefined || !rule.enabled) return;
+    await this.run(rule);
   }
 
   private async run(rule: AlertRule): Promise<void> {

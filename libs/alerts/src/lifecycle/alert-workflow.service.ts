@@ -1,7 +1,9 @@
-import { type Principal, type AuditTrail, assertInScope } from '@hub/access';
+import { type Principal, assertInScope } from '@hub/access';
 import { DomainIssue, InvalidInputError, JsonInputReader } from '@hub/common';
 import { notificationPayload } from '../notifications/alert-notification.payload';
-import type { AlertFilter, AlertRepository } from '../store/alert.repository';
+import type { Executor, Store } from '@hub/store';
+import type { AlertAudit } from '../alert-audit';
+import { type AlertFilter, type AlertRepository, alertRuleLock } from '../store/alert.repository';
 import { Alert, AlertEvent, AlertEventDraft } from './alert';
 import { acknowledge, AlertNotFoundError, comment, resolveByOperator } from './alert-operator-actions';
 
@@ -13,68 +15,83 @@ const BY_REFUSED = 'is not accepted: the hub records the logged-in operator (or 
 
 /**
  * The operator's side of alerts: list and filter, acknowledge, resolve, comment, history. Each action is one
- * synchronous transaction (read, transition, store, audit), so it cannot interleave with an evaluation's store step.
- * An alert outside the actor's towns or domains is 403, whether to read or to act on.
+ * transaction that reads the alert after taking its rule's lock (alertRuleLock), as evaluations do before they store:
+ * an acknowledgement and an evaluation of the same alert therefore happen one after the other, and neither overwrites
+ * what the other stored. An alert outside the actor's towns or domains is 403, whether to read or to act on.
  */
 export class AlertWorkflowService {
   constructor(
+    private readonly store: Store,
     private readonly alerts: AlertRepository,
     private readonly alertsChanged: () => void,
-    private readonly audit: AuditTrail,
+    private readonly audit: AlertAudit,
     private readonly clock: () => number = Date.now,
   ) {}
 
   /** `filter.within` limits the list to the asker's scope. */
-  list(filter: AlertFilter): { items: Alert[]; matching: number } {
+  async list(filter: AlertFilter): Promise<{ items: Alert[]; matching: number }> {
     return this.alerts.list(filter);
   }
 
   /** One alert; with `actor`, only if inside their scope (the live feed and the hub itself read without one). */
-  get(id: number, actor?: AlertActor): Alert {
-    const alert = this.alerts.get(id);
+  async get(id: number, actor?: AlertActor, exec: Executor = this.store.db): Promise<Alert> {
+    const alert = await this.alerts.get(id, exec);
     if (alert === undefined) throw new AlertNotFoundError(`alert ${id}`);
     if (actor !== undefined) assertInScope(actor, alert, `Alert ${id} (${alert.domain}${alert.town === null ? '' : `, ${alert.town}`})`);
     return alert;
   }
 
-  history(id: number, actor?: AlertActor): AlertEvent[] {
-    this.get(id, actor);
+  async history(id: number, actor?: AlertActor): Promise<AlertEvent[]> {
+    await this.get(id, actor);
     return this.alerts.history(id);
   }
 
-  acknowledge(id: number, body: unknown, actor: AlertActor): Alert {
+  async acknowledge(id: number, body: unknown, actor: AlertActor): Promise<Alert> {
     const note = readOperatorInput(body, 'note', false);
-    return this.act(id, actor, 'alert.acknowledge', note, (alert, now) => acknowledge(alert, actor.name, note, now));
+    return (await this.act(id, actor, 'alert.acknowledge', note, (alert, now) => acknowledge(alert, actor.name, note, now))).alert;
   }
 
-  resolve(id: number, body: unknown, actor: AlertActor): Alert {
+  async resolve(id: number, body: unknown, actor: AlertActor): Promise<Alert> {
     const note = readOperatorInput(body, 'note', false);
-    return this.act(id, actor, 'alert.resolve', note, (alert, now) => resolveByOperator(alert, actor.name, note, now));
+    return (await this.act(id, actor, 'alert.resolve', note, (alert, now) => resolveByOperator(alert, actor.name, note, now))).alert;
   }
 
-  comment(id: number, body: unknown, actor: AlertActor): AlertEvent {
+  async comment(id: number, body: unknown, actor: AlertActor): Promise<AlertEvent> {
     const text = readOperatorInput(body, 'text', true);
-    this.act(id, actor, 'alert.comment', text, (alert, now) => comment(alert, actor.name, text ?? '', now));
-    const events = this.alerts.history(id);
-    return events[events.length - 1];
+    return (await this.act(id, actor, 'alert.comment', text, (alert, now) => comment(alert, actor.name, text ?? '', now))).event;
   }
 
-  private act(id: number, actor: AlertActor, action: string, note: string | null, transition: (alert: Alert, now: number) => AlertEventDraft): Alert {
-    const alert = this.get(id, actor);
-    const event = transition(alert, this.clock());
-    this.alerts.transaction(() => {
-      this.alerts.save(event.kind === 'commented' ? [] : [alert], [event], notificationPayload);
-      this.audit.record({
-        at: event.at,
-        actor: actor.name,
-        action,
-        targetType: 'alert',
-        targetId: String(id),
-        detail: { ruleId: alert.ruleId, deviceId: alert.deviceId, domain: alert.domain, town: alert.town, ...(note === null ? {} : { note }) },
-      });
+  private async act(
+    id: number,
+    actor: AlertActor,
+    action: string,
+    note: string | null,
+    transition: (alert: Alert, now: number) => AlertEventDraft,
+  ): Promise<{ alert: Alert; event: AlertEvent }> {
+    const done = await this.store.tx(async (tx) => {
+      // An alert's rule never changes: the first read names the lock, the second (under it) is what is acted on.
+      const { ruleId } = await this.get(id, actor, tx.exec);
+      await tx.lock(alertRuleLock(ruleId));
+      const alert = await this.get(id, actor, tx.exec);
+      const draft = transition(alert, this.clock());
+      await this.alerts.save(draft.kind === 'commented' ? [] : [alert], [draft], notificationPayload, tx);
+      await this.audit.record(
+        {
+          at: draft.at,
+          actor: actor.name,
+          action,
+          targetType: 'alert',
+          targetId: String(id),
+          detail: { ruleId: alert.ruleId, deviceId: alert.deviceId, domain: alert.domain, town: alert.town, ...(note === null ? {} : { note }) },
+        },
+        tx.exec,
+      );
+      // Under the history lock still: the alert's newest entry is the one just stored.
+      const event = (await this.alerts.history(id, tx.exec)).at(-1) as AlertEvent;
+      return { alert, event, notify: draft.notify };
     });
-    if (event.notify) this.alertsChanged();
-    return alert;
+    if (done.notify) this.alertsChanged();
+    return done;
   }
 }
 

@@ -1,4 +1,4 @@
-import { openSqliteDatabase, SqliteDatabase } from '@hub/store';
+import { sqliteTestStore, type TestStore } from '@hub/store/testing';
 import { AlertStats } from '../alert-stats';
 import type { AlertNotification } from '../lifecycle/alert.view';
 import { AlertRepository } from '../store/alert.repository';
@@ -26,16 +26,16 @@ class ScriptedChannel implements NotificationChannel {
   }
 }
 
-async function until(condition: () => boolean, what: string): Promise<void> {
+async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 3000;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 
 describe('NotificationDispatcher', () => {
-  let db: SqliteDatabase;
+  let test: TestStore;
   let alerts: AlertRepository;
   let outbox: NotificationOutboxRepository;
   let stats: AlertStats;
@@ -43,24 +43,24 @@ describe('NotificationDispatcher', () => {
   let dispatcher: NotificationDispatcher | undefined;
   const options = { retryMinMs: 5, retryMaxMs: 20, maxBacklog: 100, pollMs: 20 };
 
-  beforeEach(() => {
-    db = openSqliteDatabase(':memory:');
-    alerts = new AlertRepository(db);
-    outbox = new NotificationOutboxRepository(db);
+  beforeEach(async () => {
+    test = await sqliteTestStore();
+    alerts = new AlertRepository(test.store);
+    outbox = new NotificationOutboxRepository(test.store);
     stats = new AlertStats();
     logger = new RecordingLogger();
     // The channel exists from the start (a channel seen for the first time skips older history).
-    outbox.cursor('test');
+    await outbox.cursor('test');
   });
 
   afterEach(async () => {
     await dispatcher?.stop();
-    db.close();
+    await test.dispose();
   });
 
-  function store(deviceId: string, ...kinds: Array<'fired' | 'resolved' | 'commented'>): void {
+  async function store(deviceId: string, ...kinds: Array<'fired' | 'resolved' | 'commented'>): Promise<void> {
     const alert = anAlert({ deviceId });
-    alerts.save([alert], kinds.map((kind) => anEvent(alert, kind)), notificationPayload);
+    await alerts.save([alert], kinds.map((kind) => anEvent(alert, kind)), notificationPayload);
   }
 
   function start(channel: NotificationChannel, overrides: Partial<typeof options> = {}): NotificationDispatcher {
@@ -72,8 +72,8 @@ describe('NotificationDispatcher', () => {
   it('delivers every notified event in order, with its event id, and moves the stored cursor', async () => {
     const channel = new ScriptedChannel();
     start(channel);
-    store('g-1', 'fired', 'commented', 'resolved');
-    store('g-2', 'fired');
+    await store('g-1', 'fired', 'commented', 'resolved');
+    await store('g-2', 'fired');
     dispatcher?.wake();
     await until(() => channel.delivered.length === 3, 'three deliveries');
     expect(channel.delivered.map((n) => [n.eventId, n.event, n.alert.deviceId])).toEqual([
@@ -81,14 +81,14 @@ describe('NotificationDispatcher', () => {
       [3, 'resolved', 'g-1'],
       [4, 'fired', 'g-2'],
     ]);
-    await until(() => outbox.cursor('test') === 4, 'cursor at 4');
+    await until(async () => (await outbox.cursor('test')) === 4, 'cursor at 4');
     expect(stats.channel('test')).toEqual({ delivered: 3, failedAttempts: 0, dropped: 0, backlog: 0 });
   });
 
   it('retries a failing receiver with growing back-off and keeps the order', async () => {
     const down = (): NotificationDeliveryError => new NotificationDeliveryError('POST answered 500', true);
     const channel = new ScriptedChannel([down(), down(), down()]);
-    store('g-1', 'fired', 'resolved');
+    await store('g-1', 'fired', 'resolved');
     start(channel);
     await until(() => channel.delivered.length === 2, 'both delivered');
     expect(channel.attempts).toEqual([1, 1, 1, 1, 2]);
@@ -99,7 +99,7 @@ describe('NotificationDispatcher', () => {
 
   it('drops a notification the receiver refuses for good, logs it, and goes on', async () => {
     const channel = new ScriptedChannel([new NotificationDeliveryError('POST answered 404', false)]);
-    store('g-1', 'fired', 'resolved');
+    await store('g-1', 'fired', 'resolved');
     start(channel);
     await until(() => channel.delivered.length === 1, 'the second delivered');
     expect(channel.delivered[0].eventId).toBe(2);
@@ -108,7 +108,7 @@ describe('NotificationDispatcher', () => {
   });
 
   it('skips the oldest when the backlog is over its bound, counting them', async () => {
-    for (let device = 1; device <= 5; device++) store(`g-${device}`, 'fired');
+    for (let device = 1; device <= 5; device++) await store(`g-${device}`, 'fired');
     const channel = new ScriptedChannel();
     start(channel, { maxBacklog: 2 });
     await until(() => channel.delivered.length === 2, 'the newest two');
@@ -118,12 +118,12 @@ describe('NotificationDispatcher', () => {
   });
 
   it('resumes after a restart where the previous run stopped', async () => {
-    store('g-1', 'fired');
+    await store('g-1', 'fired');
     const first = new ScriptedChannel();
     start(first);
     await until(() => first.delivered.length === 1, 'first run');
     await dispatcher?.stop();
-    store('g-2', 'fired');
+    await store('g-2', 'fired');
     const second = new ScriptedChannel();
     start(second);
     await until(() => second.delivered.length === 1, 'second run');

@@ -38,7 +38,6 @@ export class NotificationDispatcher {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.cursor = this.outbox.cursor(this.channel.key);
     this.loop = this.run().catch((error: unknown) => {
       // A bug or a closed database: stop this channel loudly rather than spin.
       this.logger.error({ msg: 'Alert notification channel stopped', channel: this.channel.label, error });
@@ -59,10 +58,11 @@ export class NotificationDispatcher {
   }
 
   private async run(): Promise<void> {
+    this.cursor = await this.outbox.cursor(this.channel.key);
     while (this.running) {
-      this.skipOverflow();
-      const entries = this.outbox.pending(this.cursor, BATCH);
-      this.stats.channel(this.channel.label).backlog = entries.length < BATCH ? entries.length : this.outbox.backlog(this.cursor);
+      await this.skipOverflow();
+      const entries = await this.outbox.pending(this.cursor, BATCH);
+      this.stats.channel(this.channel.label).backlog = entries.length < BATCH ? entries.length : await this.outbox.backlog(this.cursor);
       if (entries.length === 0) {
         await this.idle();
         continue;
@@ -73,7 +73,7 @@ export class NotificationDispatcher {
         if (!done) break; // stopping, or the backlog overflowed while retrying: start again from the skip
         // Recorded even when stopping: what was delivered must not be sent again after the restart.
         this.cursor = entry.eventId;
-        this.outbox.advance(this.channel.key, entry.eventId);
+        await this.outbox.advance(this.channel.key, entry.eventId);
       }
     }
   }
@@ -99,21 +99,21 @@ export class NotificationDispatcher {
         const delayMs = Math.min(this.options.retryMaxMs, this.options.retryMinMs * 2 ** Math.min(attempt, 30));
         this.logger.warn({ msg: 'Alert notification failed, retrying', channel: this.channel.label, eventId: entry.eventId, attempt: attempt + 1, retryInMs: delayMs, error });
         await this.sleep(delayMs);
-        if (this.outbox.backlog(this.cursor) > this.options.maxBacklog) return false;
+        if ((await this.outbox.backlog(this.cursor)) > this.options.maxBacklog) return false;
       }
     }
     return false;
   }
 
-  private skipOverflow(): void {
-    const waiting = this.outbox.backlog(this.cursor);
+  private async skipOverflow(): Promise<void> {
+    const waiting = await this.outbox.backlog(this.cursor);
     if (waiting <= this.options.maxBacklog) return;
-    const skipTo = this.outbox.skipTo(this.cursor, this.options.maxBacklog);
-    const skipped = waiting - this.outbox.backlog(skipTo);
+    const skipTo = await this.outbox.skipTo(this.cursor, this.options.maxBacklog);
+    const skipped = waiting - (await this.outbox.backlog(skipTo));
     this.stats.channel(this.channel.label).dropped += skipped;
     this.logger.error({ msg: 'Alert notification backlog full: oldest notifications skipped', channel: this.channel.label, skipped, kept: this.options.maxBacklog });
     this.cursor = skipTo;
-    this.outbox.advance(this.channel.key, skipTo);
+    await this.outbox.advance(this.channel.key, skipTo);
   }
 
   private idle(): Promise<void> {

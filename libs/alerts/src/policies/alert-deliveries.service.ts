@@ -13,8 +13,8 @@ export class AlertDeliveriesService {
     private readonly log: Pick<NotificationRoutingRepository, 'deliveriesOfAlert'>,
   ) {}
 
-  of(alertId: number, actor: AlertActor): AlertDeliveryView[] {
-    this.alerts.get(alertId, actor);
+  async of(alertId: number, actor: AlertActor): Promise<AlertDeliveryView[]> {
+    await this.alerts.get(alertId, actor);
     return this.log.deliveriesOfAlert(alertId).map(toAlertDeliveryView);
   }
 }

@@ -1,7 +1,7 @@
-import type { AuditTrail } from '@hub/access';
 import type { CatalogueSource } from '@hub/contract';
 import type { HubLogger } from '@hub/common';
-import type { SqliteDatabase } from '@hub/store';
+import type { SqliteDatabase, Store } from '@hub/store';
+import type { AlertAudit } from '../alert-audit';
 import type { IntervalJobs } from '../evaluation/alert-scheduler';
 import { ContactPointSender } from './contact-point.sender';
 import { DeliveryLog } from './delivery-log';
@@ -24,10 +24,12 @@ export interface PolicyEngineOptions {
 }
 
 export interface PolicyEnginePorts {
+  readonly store: Store;
+  /** The routing state and delivery log are still written on the SQLite handle directly (issue 20, step 7). */
   readonly db: SqliteDatabase;
   readonly contactPoints: ContactPointPort;
   readonly jobs: IntervalJobs;
-  readonly audit: AuditTrail;
+  readonly audit: AlertAudit;
   readonly catalogue: CatalogueSource;
   readonly loggerFor: (context: string) => HubLogger;
   readonly clock: () => number;
@@ -54,7 +56,8 @@ export class NotificationPolicyEngine {
   ) {
     this.logger = ports.loggerFor(NotificationPolicyEngine.name);
     this.policies = new NotificationPoliciesService(
-      new NotificationPolicyRepository(ports.db),
+      ports.store,
+      new NotificationPolicyRepository(ports.store),
       ports.audit,
       ports.catalogue,
       (name) => ports.contactPoints.kindOf(name),
@@ -72,7 +75,9 @@ export class NotificationPolicyEngine {
     this.channel = new PolicyRoutingChannel(this.router, ports.clock, () => undefined);
   }
 
-  start(): void {
+  /** Loads the routing tree, then ticks. */
+  async start(): Promise<void> {
+    await this.policies.load();
     this.ports.jobs.add(NotificationPolicyEngine.JOB, this.options.tickMs, () => this.tick());
   }
 

@@ -1,70 +1,68 @@
-import type { SqliteDatabase } from '@hub/store';
+import type { Executor, HubDatabase, Store } from '@hub/store';
+import type { Selectable } from 'kysely';
 import { AlertRule, AlertRuleSpec } from '../rules/alert-rule';
 
-interface RuleRow {
-  id: string;
-  revision: number;
-  spec: string;
-  created_at: number;
-  updated_at: number;
-  evaluated_through: number | null;
-}
+type RuleRow = Selectable<HubDatabase['alert_rules']>;
 
 /**
- * Alert rules in the embedded database. The spec is stored as JSON in the domain model's own form (milliseconds,
- * canonical thresholds); it was validated on the way in.
+ * Alert rules in the store. The spec is stored as JSON in the domain model's own form (milliseconds, canonical
+ * thresholds); it was validated on the way in.
  */
 export class AlertRuleRepository {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly store: Store) {}
 
-  list(): AlertRule[] {
-    return (this.db.prepare('SELECT * FROM alert_rules ORDER BY id').all() as RuleRow[]).map(toRule);
+  async list(exec: Executor = this.store.db): Promise<AlertRule[]> {
+    return (await exec.selectFrom('alert_rules').selectAll().orderBy('id').execute()).map(toRule);
   }
 
-  get(id: string): AlertRule | undefined {
-    const row = this.db.prepare('SELECT * FROM alert_rules WHERE id = ?').get(id) as RuleRow | undefined;
+  async get(id: string, exec: Executor = this.store.db): Promise<AlertRule | undefined> {
+    const row = await exec.selectFrom('alert_rules').selectAll().where('id', '=', id).executeTakeFirst();
     return row === undefined ? undefined : toRule(row);
   }
 
-  insert(rule: AlertRule): void {
-    this.db
-      .prepare('INSERT INTO alert_rules (id, revision, spec, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
-      .run(rule.id, rule.revision, JSON.stringify(specOf(rule)), rule.createdAt, rule.updatedAt);
+  async insert(rule: AlertRule, exec: Executor = this.store.db): Promise<void> {
+    await exec
+      .insertInto('alert_rules')
+      .values({ id: rule.id, revision: rule.revision, spec: JSON.stringify(specOf(rule)), created_at: rule.createdAt, updated_at: rule.updatedAt, evaluated_through: null })
+      .execute();
   }
 
   /** Stores a new revision; false when the stored revision is not `rule.revision - 1` (someone else changed it). */
-  update(rule: AlertRule): boolean {
-    return (
-      this.db
-        .prepare('UPDATE alert_rules SET revision = ?, spec = ?, updated_at = ? WHERE id = ? AND revision = ?')
-        .run(rule.revision, JSON.stringify(specOf(rule)), rule.updatedAt, rule.id, rule.revision - 1).changes === 1
-    );
+  async update(rule: AlertRule, exec: Executor = this.store.db): Promise<boolean> {
+    const result = await exec
+      .updateTable('alert_rules')
+      .set({ revision: rule.revision, spec: JSON.stringify(specOf(rule)), updated_at: rule.updatedAt })
+      .where('id', '=', rule.id)
+      .where('revision', '=', rule.revision - 1)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
-  delete(id: string): boolean {
-    return this.db.prepare('DELETE FROM alert_rules WHERE id = ?').run(id).changes === 1;
+  async delete(id: string, exec: Executor = this.store.db): Promise<boolean> {
+    const result = await exec.deleteFrom('alert_rules').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
   }
 
   /** Wall clock of the rule's last completed evaluation, so the first one after a restart reaches back to it. */
-  evaluatedThrough(id: string): number | null {
-    const row = this.db.prepare('SELECT evaluated_through FROM alert_rules WHERE id = ?').get(id) as { evaluated_through: number | null } | undefined;
+  async evaluatedThrough(id: string, exec: Executor = this.store.db): Promise<number | null> {
+    const row = await exec.selectFrom('alert_rules').select('evaluated_through').where('id', '=', id).executeTakeFirst();
     return row?.evaluated_through ?? null;
   }
 
-  setEvaluatedThrough(id: string, at: number): void {
-    this.db.prepare('UPDATE alert_rules SET evaluated_through = ? WHERE id = ?').run(at, id);
+  async setEvaluatedThrough(id: string, at: number, exec: Executor = this.store.db): Promise<void> {
+    await exec.updateTable('alert_rules').set({ evaluated_through: at }).where('id', '=', id).execute();
   }
 
-  setting(key: string): string | undefined {
-    return (this.db.prepare('SELECT value FROM alert_settings WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+  async setting(key: string, exec: Executor = this.store.db): Promise<string | undefined> {
+    return (await exec.selectFrom('alert_settings').select('value').where('key', '=', key).executeTakeFirst())?.value;
   }
 
-  setSetting(key: string, value: string): void {
-    this.db.prepare('INSERT INTO alert_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
-  }
-
-  transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+  async setSetting(key: string, value: string, exec: Executor = this.store.db): Promise<void> {
+    await exec
+      .insertInto('alert_settings')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: (eb) => eb.ref('excluded.value') }))
+      .execute();
   }
 }
 

@@ -1,88 +1,77 @@
-import { type AccessScope, scopeSql } from '@hub/access';
+import type { AccessScope } from '@hub/access';
 import type { Domain } from '@hub/contract';
-import type { SqliteDatabase } from '@hub/store';
+import type { Executor, HubDatabase, Store } from '@hub/store';
+import { type Selectable, sql } from 'kysely';
 import { AlertSilence, NewAlertSilence } from '../silences/alert-silence';
+import { scopeCondition } from './scope-filter';
 
-interface SilenceRow {
-  id: number;
-  domain: Domain | null;
-  town: string | null;
-  device_id: string | null;
-  rule_id: string | null;
-  starts_at: number;
-  ends_at: number;
-  reason: string;
-  created_by: string;
-  created_at: number;
-}
+type SilenceRow = Selectable<HubDatabase['alert_silences']>;
 
-/** Silences (maintenance windows) in the embedded database. Expired ones are kept: they explain history. */
+/** Silences (maintenance windows) in the store. Expired ones are kept: they explain history. */
 export class AlertSilenceRepository {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly store: Store) {}
 
   /**
    * Newest first; `activeAt` keeps only those in force then, `endingAfter` those not over by then, `within` those
    * naming a town and domain of the scope (when it has towns or domains).
    */
-  list(filter: { activeAt?: number; endingAfter?: number; within?: AccessScope; limit: number }): AlertSilence[] {
-    const clauses: string[] = [];
-    const params: Record<string, number | string> = { limit: filter.limit };
-    if (filter.activeAt !== undefined) {
-      clauses.push('starts_at <= @activeAt AND ends_at > @activeAt');
-      params.activeAt = filter.activeAt;
-    }
-    if (filter.endingAfter !== undefined) {
-      clauses.push('ends_at > @endingAfter');
-      params.endingAfter = filter.endingAfter;
-    }
-    if (filter.within !== undefined) {
-      const scope = scopeSql(filter.within, 'town', 'domain');
-      clauses.push(...scope.clauses);
-      Object.assign(params, scope.params);
-    }
-    const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
-    return (this.db.prepare(`SELECT * FROM alert_silences ${where} ORDER BY id DESC LIMIT @limit`).all(params) as SilenceRow[]).map(toSilence);
+  async list(filter: { activeAt?: number; endingAfter?: number; within?: AccessScope; limit: number }, exec: Executor = this.store.db): Promise<AlertSilence[]> {
+    let query = exec.selectFrom('alert_silences').selectAll();
+    if (filter.activeAt !== undefined) query = query.where('starts_at', '<=', filter.activeAt).where('ends_at', '>', filter.activeAt);
+    if (filter.endingAfter !== undefined) query = query.where('ends_at', '>', filter.endingAfter);
+    const scope = filter.within === undefined ? undefined : scopeCondition(filter.within, sql<string | null>`town`, 'domain');
+    if (scope !== undefined) query = query.where(scope);
+    return (await query.orderBy('id', 'desc').limit(filter.limit).execute()).map(toSilence);
   }
 
   /** Silences that were in force at some point of [from, to]: what an evaluation of that window must honour. */
-  overlapping(from: number, to: number): AlertSilence[] {
-    return (this.db.prepare('SELECT * FROM alert_silences WHERE ends_at > ? AND starts_at <= ?').all(from, to) as SilenceRow[]).map(toSilence);
+  async overlapping(from: number, to: number, exec: Executor = this.store.db): Promise<AlertSilence[]> {
+    return (await exec.selectFrom('alert_silences').selectAll().where('ends_at', '>', from).where('starts_at', '<=', to).orderBy('id').execute()).map(toSilence);
   }
 
-  get(id: number): AlertSilence | undefined {
-    const row = this.db.prepare('SELECT * FROM alert_silences WHERE id = ?').get(id) as SilenceRow | undefined;
+  async get(id: number, exec: Executor = this.store.db): Promise<AlertSilence | undefined> {
+    const row = await exec.selectFrom('alert_silences').selectAll().where('id', '=', id).executeTakeFirst();
     return row === undefined ? undefined : toSilence(row);
   }
 
-  insert(silence: NewAlertSilence): AlertSilence {
-    const result = this.db
-      .prepare(
-        `INSERT INTO alert_silences (domain, town, device_id, rule_id, starts_at, ends_at, reason, created_by, created_at)
-         VALUES (@domain, @town, @deviceId, @ruleId, @startsAt, @endsAt, @reason, @createdBy, @createdAt)`,
-      )
-      .run(silence);
-    return { ...silence, id: Number(result.lastInsertRowid) };
+  async insert(silence: NewAlertSilence, exec: Executor = this.store.db): Promise<AlertSilence> {
+    const { id } = await exec
+      .insertInto('alert_silences')
+      .values({
+        domain: silence.domain,
+        town: silence.town,
+        device_id: silence.deviceId,
+        rule_id: silence.ruleId,
+        starts_at: silence.startsAt,
+        ends_at: silence.endsAt,
+        reason: silence.reason,
+        created_by: silence.createdBy,
+        created_at: silence.createdAt,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { ...silence, id };
   }
 
-  update(id: number, change: { endsAt?: number; reason?: string }): void {
-    this.db
-      .prepare('UPDATE alert_silences SET ends_at = COALESCE(@endsAt, ends_at), reason = COALESCE(@reason, reason) WHERE id = @id')
-      .run({ id, endsAt: change.endsAt ?? null, reason: change.reason ?? null });
+  async update(id: number, change: { endsAt?: number; reason?: string }, exec: Executor = this.store.db): Promise<void> {
+    if (change.endsAt === undefined && change.reason === undefined) return;
+    await exec
+      .updateTable('alert_silences')
+      .set({ ...(change.endsAt === undefined ? {} : { ends_at: change.endsAt }), ...(change.reason === undefined ? {} : { reason: change.reason }) })
+      .where('id', '=', id)
+      .execute();
   }
 
-  transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
-  }
-
-  delete(id: number): boolean {
-    return this.db.prepare('DELETE FROM alert_silences WHERE id = ?').run(id).changes === 1;
+  async delete(id: number, exec: Executor = this.store.db): Promise<boolean> {
+    const result = await exec.deleteFrom('alert_silences').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
   }
 }
 
 function toSilence(row: SilenceRow): AlertSilence {
   return {
     id: row.id,
-    domain: row.domain,
+    domain: row.domain as Domain | null,
     town: row.town,
     deviceId: row.device_id,
     ruleId: row.rule_id,

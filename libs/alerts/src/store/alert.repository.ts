@@ -1,9 +1,10 @@
-import { type AccessScope, areaSqlOf, scopeSql } from '@hub/access';
+import type { AccessScope } from '@hub/access';
 import type { Domain } from '@hub/contract';
-import type { SqliteDatabase } from '@hub/store';
-import type { Statement } from 'better-sqlite3';
+import type { Executor, HubDatabase, Store, Tx } from '@hub/store';
+import type { Insertable, Selectable } from 'kysely';
 import { Alert, AlertEvent, AlertEventDraft, AlertEventKind, AlertState, Resolution } from '../lifecycle/alert';
 import type { ConditionType, Severity } from '../rules/alert-rule';
+import { areaOf, scopeCondition } from './scope-filter';
 
 export interface AlertFilter {
   readonly states?: readonly AlertState[];
@@ -24,78 +25,27 @@ export interface AlertFilter {
   readonly limit: number;
 }
 
-interface AlertRow {
-  id: number;
-  rule_id: string;
-  rule_name: string;
-  condition_type: ConditionType;
-  severity: Severity;
-  domain: Domain;
-  metric: string;
-  unit: string;
-  device_id: string;
-  town: string | null;
-  village: string | null;
-  state: AlertState;
-  summary: string;
-  started_at: number;
-  fired_at: number;
-  updated_at: number;
-  condition_active: number;
-  condition_ended_at: number | null;
-  value: number;
-  value_at: number;
-  peak: number;
-  peak_score: number;
-  count: number;
-  flapping: number;
-  openings: string;
-  acknowledged_by: string | null;
-  acknowledged_at: number | null;
-  acknowledge_note: string | null;
-  resolved_at: number | null;
-  resolved_by: string | null;
-  resolution: Resolution | null;
-}
+type AlertRow = Selectable<HubDatabase['alerts']>;
+type EventRow = Selectable<HubDatabase['alert_events']>;
 
-interface EventRow {
-  id: number;
-  alert_id: number;
-  at: number;
-  kind: AlertEventKind;
-  actor: string;
-  note: string | null;
-  from_state: AlertState | null;
-  to_state: AlertState;
-  notify: number;
-  silence_id: number | null;
-}
+/**
+ * Taken before a transaction inserts history and held until it ends: alert_events ids then follow commit order, so a
+ * reader of `eventsAfter` (the live feed, the outbox cursors, the policy router) that has seen id n never sees a
+ * smaller id commit later. On PostgreSQL two transactions would otherwise draw ids and commit in either order.
+ */
+export const ALERT_HISTORY_LOCK = 'alert-history';
 
-const COLUMNS =
-  'rule_id, rule_name, condition_type, severity, domain, metric, unit, device_id, town, village, state, summary, started_at, fired_at, updated_at, ' +
-  'condition_active, condition_ended_at, value, value_at, peak, peak_score, count, flapping, openings, acknowledged_by, acknowledged_at, ' +
-  'acknowledge_note, resolved_at, resolved_by, resolution';
-const PARAMS = COLUMNS.split(', ')
-  .map((column) => `@${column}`)
-  .join(', ');
+/** Taken by whatever reads a rule's alerts to change them (evaluation, operator action, rule change): one at a time. */
+export function alertRuleLock(ruleId: string): string {
+  return `alert-rule:${ruleId}`;
+}
 
 /** Alerts and their history. Writes of one evaluation or one operator action go in one transaction. */
 export class AlertRepository {
-  private readonly insertAlert: Statement;
-  private readonly updateAlert: Statement;
-  private readonly insertEvent: Statement;
+  constructor(private readonly store: Store) {}
 
-  constructor(private readonly db: SqliteDatabase) {
-    this.insertAlert = db.prepare(`INSERT INTO alerts (${COLUMNS}) VALUES (${PARAMS})`);
-    this.updateAlert = db.prepare(`UPDATE alerts SET (${COLUMNS}) = (${PARAMS}) WHERE id = @id`);
-    this.insertEvent = db.prepare(
-      `INSERT INTO alert_events (alert_id, at, kind, actor, note, from_state, to_state, notify, silence_id, payload)
-       VALUES (@alertId, @at, @kind, @actor, @note, @fromState, @toState, @notify, @silenceId, @payload)`,
-    );
-  }
-
-  get(id: number): Alert | undefined {
-    const row = this.db.prepare('SELECT * FROM alerts WHERE id = ?').get(id) as AlertRow | undefined;
+  async get(id: number, exec: Executor = this.store.db): Promise<Alert | undefined> {
+    const row = await exec.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst();
     return row === undefined ? undefined : toAlert(row);
   }
 
@@ -103,129 +53,125 @@ export class AlertRepository {
    * The latest alert per device that an evaluation of the rule must reconcile with: open ones, ones whose condition
    * is still active (resolved by an operator while it held), and ones whose condition ended after `endedSince`.
    */
-  latestForRule(ruleId: string, endedSince: number): Map<string, Alert> {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM alerts WHERE rule_id = @ruleId AND (state != 'resolved' OR condition_active = 1)
-         UNION SELECT * FROM alerts WHERE rule_id = @ruleId AND condition_ended_at >= @endedSince ORDER BY id`,
-      )
-      .all({ ruleId, endedSince }) as AlertRow[];
+  async latestForRule(ruleId: string, endedSince: number, exec: Executor = this.store.db): Promise<Map<string, Alert>> {
+    const rows = await exec
+      .selectFrom('alerts')
+      .selectAll()
+      .where('rule_id', '=', ruleId)
+      .where((eb) => eb.or([eb('state', '!=', 'resolved'), eb('condition_active', '=', 1)]))
+      .union(exec.selectFrom('alerts').selectAll().where('rule_id', '=', ruleId).where('condition_ended_at', '>=', endedSince))
+      .orderBy('id')
+      .execute();
     const latest = new Map<string, Alert>();
     for (const row of rows) latest.set(row.device_id, toAlert(row));
     return latest;
   }
 
   /** Devices with an alert of the rule that evaluations must keep following (open, or condition still active). */
-  followedDevices(ruleId: string): string[] {
-    const rows = this.db
-      .prepare(`SELECT DISTINCT device_id FROM alerts WHERE rule_id = ? AND (state != 'resolved' OR condition_active = 1)`)
-      .all(ruleId) as { device_id: string }[];
+  async followedDevices(ruleId: string, exec: Executor = this.store.db): Promise<string[]> {
+    const rows = await exec
+      .selectFrom('alerts')
+      .select('device_id')
+      .distinct()
+      .where('rule_id', '=', ruleId)
+      .where((eb) => eb.or([eb('state', '!=', 'resolved'), eb('condition_active', '=', 1)]))
+      .orderBy('device_id')
+      .execute();
     return rows.map((row) => row.device_id);
   }
 
-  openForRule(ruleId: string): Alert[] {
-    return (this.db.prepare(`SELECT * FROM alerts WHERE rule_id = ? AND state != 'resolved' ORDER BY id`).all(ruleId) as AlertRow[]).map(toAlert);
+  async openForRule(ruleId: string, exec: Executor = this.store.db): Promise<Alert[]> {
+    return (await exec.selectFrom('alerts').selectAll().where('rule_id', '=', ruleId).where('state', '!=', 'resolved').orderBy('id').execute()).map(toAlert);
   }
 
-  list(filter: AlertFilter): { items: Alert[]; matching: number } {
-    const clauses: string[] = [];
-    const params: Record<string, string | number> = {};
-    const equal = (column: string, name: string, value: string | number | undefined): void => {
-      if (value === undefined) return;
-      clauses.push(`${column} = @${name}`);
-      params[name] = value;
-    };
-    if (filter.states !== undefined && filter.states.length > 0) {
-      clauses.push(`state IN (${filter.states.map((_, index) => `@state${index}`).join(', ')})`);
-      filter.states.forEach((state, index) => (params[`state${index}`] = state));
-    }
-    equal('severity', 'severity', filter.severity);
-    equal('domain', 'domain', filter.domain);
-    equal('town', 'town', filter.town);
-    equal('device_id', 'deviceId', filter.deviceId);
-    equal('rule_id', 'ruleId', filter.ruleId);
-    equal('flapping', 'flapping', filter.flapping === undefined ? undefined : filter.flapping ? 1 : 0);
-    if (filter.from !== undefined) {
-      clauses.push(`(state != 'resolved' OR resolved_at >= @from)`);
-      params.from = filter.from;
-    }
-    if (filter.to !== undefined) {
-      clauses.push('started_at < @to');
-      params.to = filter.to;
-    }
-    if (filter.within !== undefined) {
-      const scope = scopeSql(filter.within, areaSqlOf('town', 'village'), 'domain');
-      clauses.push(...scope.clauses);
-      Object.assign(params, scope.params);
-    }
-    const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
-    const matching = (this.db.prepare(`SELECT COUNT(*) AS n FROM alerts ${where}`).get(params) as { n: number }).n;
-    const page = filter.beforeId === undefined ? where : `${where ? `${where} AND` : 'WHERE'} id < @beforeId`;
-    const rows = this.db
-      .prepare(`SELECT * FROM alerts ${page} ORDER BY id DESC LIMIT @limit`)
-      .all({ ...params, ...(filter.beforeId === undefined ? {} : { beforeId: filter.beforeId }), limit: filter.limit }) as AlertRow[];
-    return { items: rows.map(toAlert), matching };
+  async list(filter: AlertFilter, exec: Executor = this.store.db): Promise<{ items: Alert[]; matching: number }> {
+    let query = exec.selectFrom('alerts');
+    if (filter.states !== undefined && filter.states.length > 0) query = query.where('state', 'in', [...filter.states]);
+    if (filter.severity !== undefined) query = query.where('severity', '=', filter.severity);
+    if (filter.domain !== undefined) query = query.where('domain', '=', filter.domain);
+    if (filter.town !== undefined) query = query.where('town', '=', filter.town);
+    if (filter.deviceId !== undefined) query = query.where('device_id', '=', filter.deviceId);
+    if (filter.ruleId !== undefined) query = query.where('rule_id', '=', filter.ruleId);
+    if (filter.flapping !== undefined) query = query.where('flapping', '=', filter.flapping ? 1 : 0);
+    const from = filter.from;
+    if (from !== undefined) query = query.where((eb) => eb.or([eb('state', '!=', 'resolved'), eb('resolved_at', '>=', from)]));
+    if (filter.to !== undefined) query = query.where('started_at', '<', filter.to);
+    const scope = filter.within === undefined ? undefined : scopeCondition(filter.within, areaOf('town', 'village'), 'domain');
+    if (scope !== undefined) query = query.where(scope);
+    const { n } = await query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const page = filter.beforeId === undefined ? query : query.where('id', '<', filter.beforeId);
+    const rows = await page.selectAll().orderBy('id', 'desc').limit(filter.limit).execute();
+    return { items: rows.map(toAlert), matching: Number(n) };
   }
 
-  history(alertId: number): AlertEvent[] {
-    return (this.db.prepare('SELECT * FROM alert_events WHERE alert_id = ? ORDER BY id').all(alertId) as EventRow[]).map(toEvent);
+  async history(alertId: number, exec: Executor = this.store.db): Promise<AlertEvent[]> {
+    return (await exec.selectFrom('alert_events').selectAll().where('alert_id', '=', alertId).orderBy('id').execute()).map(toEvent);
   }
 
   /** History entries of every alert after `afterId`, oldest first: what the console's live feed tails. */
-  eventsAfter(afterId: number, limit: number): AlertEvent[] {
-    return (this.db.prepare('SELECT * FROM alert_events WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit) as EventRow[]).map(toEvent);
+  async eventsAfter(afterId: number, limit: number, exec: Executor = this.store.db): Promise<AlertEvent[]> {
+    return (await exec.selectFrom('alert_events').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute()).map(toEvent);
   }
 
   /** Id of the newest history entry, 0 when there is none. */
-  lastEventId(): number {
-    return (this.db.prepare('SELECT MAX(id) AS id FROM alert_events').get() as { id: number | null }).id ?? 0;
+  async lastEventId(exec: Executor = this.store.db): Promise<number> {
+    const row = await exec.selectFrom('alert_events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+    return row?.id ?? 0;
   }
 
   /** Open alerts per severity and state, for the metrics gauge. */
-  openCounts(): Array<{ severity: Severity; state: AlertState; flapping: boolean; count: number }> {
-    const rows = this.db
-      .prepare(`SELECT severity, state, flapping, COUNT(*) AS n FROM alerts WHERE state != 'resolved' GROUP BY severity, state, flapping`)
-      .all() as { severity: Severity; state: AlertState; flapping: number; n: number }[];
-    return rows.map((row) => ({ severity: row.severity, state: row.state, flapping: row.flapping === 1, count: row.n }));
-  }
-
-  /** Runs `work` in one transaction (nested calls become savepoints). */
-  transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+  async openCounts(exec: Executor = this.store.db): Promise<Array<{ severity: Severity; state: AlertState; flapping: boolean; count: number }>> {
+    const rows = await exec
+      .selectFrom('alerts')
+      .select(['severity', 'state', 'flapping', (eb) => eb.fn.countAll().as('n')])
+      .where('state', '!=', 'resolved')
+      .groupBy(['severity', 'state', 'flapping'])
+      .orderBy('severity')
+      .orderBy('state')
+      .orderBy('flapping')
+      .execute();
+    return rows.map((row) => ({ severity: row.severity as Severity, state: row.state as AlertState, flapping: row.flapping === 1, count: Number(row.n) }));
   }
 
   /**
-   * Stores changed and new alerts (new ones get their id) and their history, in one transaction. `payloadOf` gives the
-   * notification text of each event that is to be notified; it is stored with the event, which is the outbox.
+   * Stores changed and new alerts (new ones get their id) and their history, in one transaction (the caller's, when
+   * given). `payloadOf` gives the notification text of each event that is to be notified; it is stored with the
+   * event, which is the outbox. History is inserted under ALERT_HISTORY_LOCK, as late as possible in the transaction.
    */
-  save(alerts: readonly Alert[], events: readonly AlertEventDraft[], payloadOf: (event: AlertEventDraft, alertId: number) => string): void {
-    this.db.transaction(() => {
+  async save(alerts: readonly Alert[], events: readonly AlertEventDraft[], payloadOf: (event: AlertEventDraft, alertId: number) => string, outer?: Tx): Promise<void> {
+    if (alerts.length === 0 && events.length === 0) return;
+    await this.store.tx(async (tx) => {
       for (const alert of alerts) {
         const row = toRow(alert);
-        if (alert.id === 0) alert.id = Number(this.insertAlert.run(row).lastInsertRowid);
-        else this.updateAlert.run({ ...row, id: alert.id });
+        if (alert.id === 0) alert.id = (await tx.exec.insertInto('alerts').values(row).returning('id').executeTakeFirstOrThrow()).id;
+        else await tx.exec.updateTable('alerts').set(row).where('id', '=', alert.id).execute();
       }
-      for (const event of events) {
+      if (events.length === 0) return;
+      await tx.lock(ALERT_HISTORY_LOCK);
+      const rows = events.map((event) => {
         const alertId = event.alert.id;
         event.snapshot.id = alertId;
-        this.insertEvent.run({
-          alertId,
+        return {
+          alert_id: alertId,
           at: event.at,
           kind: event.kind,
           actor: event.actor,
           note: event.note,
-          fromState: event.fromState,
-          toState: event.toState,
+          from_state: event.fromState,
+          to_state: event.toState,
           notify: event.notify ? 1 : 0,
-          silenceId: event.silenceId,
+          silence_id: event.silenceId,
           payload: event.notify ? payloadOf(event, alertId) : null,
-        });
-      }
-    })();
+        };
+      });
+      // One statement per event keeps ids in the order the events were drafted on both dialects; ≤ 500 per batch would
+      // be faster but a multi-row INSERT does not promise the order of its identities on PostgreSQL.
+      for (const row of rows) await tx.exec.insertInto('alert_events').values(row).execute();
+    }, outer);
   }
 }
 
-function toRow(alert: Alert): Record<string, string | number | null> {
+function toRow(alert: Alert): Omit<Insertable<HubDatabase['alerts']>, 'id'> {
   return {
     rule_id: alert.ruleId,
     rule_name: alert.ruleName,
@@ -266,15 +212,15 @@ function toAlert(row: AlertRow): Alert {
     id: row.id,
     ruleId: row.rule_id,
     ruleName: row.rule_name,
-    conditionType: row.condition_type,
-    severity: row.severity,
-    domain: row.domain,
+    conditionType: row.condition_type as ConditionType,
+    severity: row.severity as Severity,
+    domain: row.domain as Domain,
     metric: row.metric,
     unit: row.unit,
     deviceId: row.device_id,
     town: row.town,
     village: row.village,
-    state: row.state,
+    state: row.state as AlertState,
     summary: row.summary,
     startedAt: row.started_at,
     firedAt: row.fired_at,
@@ -293,7 +239,7 @@ function toAlert(row: AlertRow): Alert {
     acknowledgeNote: row.acknowledge_note,
     resolvedAt: row.resolved_at,
     resolvedBy: row.resolved_by,
-    resolution: row.resolution,
+    resolution: row.resolution as Resolution | null,
   };
 }
 
@@ -302,11 +248,11 @@ function toEvent(row: EventRow): AlertEvent {
     id: row.id,
     alertId: row.alert_id,
     at: row.at,
-    kind: row.kind,
+    kind: row.kind as AlertEventKind,
     actor: row.actor,
     note: row.note,
-    fromState: row.from_state,
-    toState: row.to_state,
+    fromState: row.from_state as AlertState | null,
+    toState: row.to_state as AlertState,
     notify: row.notify === 1,
     silenceId: row.silence_id,
   };

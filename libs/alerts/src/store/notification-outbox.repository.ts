@@ -1,4 +1,4 @@
-import type { SqliteDatabase } from '@hub/store';
+import type { Executor, Store, Tx } from '@hub/store';
 
 export interface OutboxEntry {
   readonly eventId: number;
@@ -12,45 +12,64 @@ export interface OutboxEntry {
  * restarts and crashes (at least once: a crash between delivery and cursor update sends that one again).
  */
 export class NotificationOutboxRepository {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly store: Store) {}
 
-  /** The channel's cursor; a channel seen for the first time starts at the newest event (no replay of old history). */
-  cursor(channel: string): number {
-    const row = this.db.prepare('SELECT last_event_id FROM alert_notification_cursors WHERE channel = ?').get(channel) as { last_event_id: number } | undefined;
-    if (row !== undefined) return row.last_event_id;
-    const start = this.newestEventId();
-    this.advance(channel, start);
-    return start;
+  /**
+   * The channel's cursor; a channel seen for the first time starts at the newest event (no replay of old history).
+   * Read and first written under a lock per channel, so two first reads cannot start it at two different places.
+   */
+  async cursor(channel: string, outer?: Tx): Promise<number> {
+    return this.store.tx(async (tx) => {
+      await tx.lock(`alert-outbox-cursor:${channel}`);
+      const row = await tx.exec.selectFrom('alert_notification_cursors').select('last_event_id').where('channel', '=', channel).executeTakeFirst();
+      if (row !== undefined) return row.last_event_id;
+      const start = await this.newestEventId(tx.exec);
+      await this.advance(channel, start, tx.exec);
+      return start;
+    }, outer);
   }
 
-  advance(channel: string, eventId: number): void {
-    this.db
-      .prepare('INSERT INTO alert_notification_cursors (channel, last_event_id) VALUES (?, ?) ON CONFLICT (channel) DO UPDATE SET last_event_id = excluded.last_event_id')
-      .run(channel, eventId);
+  async advance(channel: string, eventId: number, exec: Executor = this.store.db): Promise<void> {
+    await exec
+      .insertInto('alert_notification_cursors')
+      .values({ channel, last_event_id: eventId })
+      .onConflict((oc) => oc.column('channel').doUpdateSet({ last_event_id: (eb) => eb.ref('excluded.last_event_id') }))
+      .execute();
   }
 
   /** Events to notify after `afterId`, oldest first. */
-  pending(afterId: number, limit: number): OutboxEntry[] {
-    const rows = this.db
-      .prepare('SELECT id, payload FROM alert_events WHERE notify = 1 AND id > ? ORDER BY id LIMIT ?')
-      .all(afterId, limit) as { id: number; payload: string }[];
-    return rows.map((row) => ({ eventId: row.id, payload: row.payload }));
+  async pending(afterId: number, limit: number, exec: Executor = this.store.db): Promise<OutboxEntry[]> {
+    const rows = await exec.selectFrom('alert_events').select(['id', 'payload']).where('notify', '=', 1).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+    return rows.map((row) => ({ eventId: row.id, payload: row.payload ?? '' }));
   }
 
   /** How many events wait after `afterId`. */
-  backlog(afterId: number): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM alert_events WHERE notify = 1 AND id > ?').get(afterId) as { n: number }).n;
+  async backlog(afterId: number, exec: Executor = this.store.db): Promise<number> {
+    const { n } = await exec
+      .selectFrom('alert_events')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('notify', '=', 1)
+      .where('id', '>', afterId)
+      .executeTakeFirstOrThrow();
+    return Number(n);
   }
 
   /** The id after which only the newest `keep` events to notify remain. */
-  skipTo(afterId: number, keep: number): number {
-    const row = this.db
-      .prepare('SELECT id FROM alert_events WHERE notify = 1 AND id > ? ORDER BY id DESC LIMIT 1 OFFSET ?')
-      .get(afterId, keep) as { id: number } | undefined;
+  async skipTo(afterId: number, keep: number, exec: Executor = this.store.db): Promise<number> {
+    const row = await exec
+      .selectFrom('alert_events')
+      .select('id')
+      .where('notify', '=', 1)
+      .where('id', '>', afterId)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .offset(keep)
+      .executeTakeFirst();
     return row?.id ?? afterId;
   }
 
-  newestEventId(): number {
-    return (this.db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM alert_events').get() as { id: number }).id;
+  async newestEventId(exec: Executor = this.store.db): Promise<number> {
+    const row = await exec.selectFrom('alert_events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+    return row?.id ?? 0;
   }
 }
