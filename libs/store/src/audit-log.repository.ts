@@ -52,8 +52,9 @@ export class AuditLogRepository {
   private readonly insert: Statement | null;
 
   /**
-   * `db`: the SQLite handle the synchronous methods write to, for services not yet on the store (issue 20 moves them
-   * group by group); null on PostgreSQL, where only the methods given an Executor work.
+   * `db`: the SQLite handle the synchronous methods write to; null on PostgreSQL, where only the methods given an
+   * Executor work. The hub itself always passes an Executor (every service is on the store); the synchronous forms
+   * remain for tests that seed an SQLite file directly, and go once those are rewritten.
    */
   constructor(private readonly db: SqliteDatabase | null) {
     this.insert = db === null ? null : db.prepare('INSERT INTO audit_log (at, actor, action, target_type, target_id, detail) VALUES (?, ?, ?, ?, ?, ?)');

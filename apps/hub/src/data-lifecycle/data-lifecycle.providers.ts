@@ -19,7 +19,7 @@ export function dataLifecycleProviders(config: HubConfig): Provider[] {
       provide: PruningService,
       useFactory: (store: Store, deadLetters: DeadLetterRepository, audit: AuditLogRepository) =>
         new PruningService(
-          pruneSteps(config.prune, { alerts: new ResolvedAlertPruner(store, config.alerts.lateDataMs), deadLetters, audit, commands: new CommandRepository(store) }),
+          pruneSteps(config.prune, { alerts: new ResolvedAlertPruner(store, config.alerts.lateDataMs), deadLetters, audit, commands: new CommandRepository(store), db: store.db }),
           config.prune,
           new Logger(PruningService.name),
         ),
@@ -28,7 +28,7 @@ export function dataLifecycleProviders(config: HubConfig): Provider[] {
     {
       provide: ScheduledBackup,
       // The environment as the hub was given it, once at start: what config/hub.env of each backup holds.
-      useFactory: (db: SqliteDatabase) =>
+      useFactory: (db: SqliteDatabase | null) =>
         new ScheduledBackup(db, config.dataDir, config.backup, configuredVariables(process.env), packageVersion(__dirname), new Logger(ScheduledBackup.name)),
       inject: [SQLITE_DATABASE],
     },

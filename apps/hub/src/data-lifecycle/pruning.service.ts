@@ -26,7 +26,7 @@ export interface PruneStep {
   readonly periodMs: number | null;
   readonly batch: (cutoff: number, limit: number) => PruneBatch | Promise<PruneBatch>;
   /** Called once after the step removed something (the audit log audits its own pruning). */
-  readonly after?: (removed: PrunedRows, cutoff: number) => void;
+  readonly after?: (removed: PrunedRows, cutoff: number) => unknown;
 }
 
 /**
@@ -59,7 +59,7 @@ export class PruningService {
       try {
         const ofStep = await this.runStep(step, cutoff);
         for (const [kind, count] of Object.entries(ofStep) as [PrunedKind, number][]) removed[kind] = (removed[kind] ?? 0) + count;
-        if (Object.values(ofStep).some((count) => count > 0)) step.after?.(ofStep, cutoff);
+        if (Object.values(ofStep).some((count) => count > 0)) await step.after?.(ofStep, cutoff);
       } catch (error) {
         this.logger.error({ msg: 'Pruning failed; the next run tries again', step: step.name, error });
       }

@@ -16,7 +16,8 @@ export class ScheduledBackup {
   lastWrittenAt = 0;
 
   constructor(
-    private readonly db: SqliteDatabase,
+    /** Null when the shared state is in PostgreSQL: its backups are the database's own (pg_dump, pgBackRest, a standby). */
+    private readonly db: SqliteDatabase | null,
     private readonly dataDir: string,
     private readonly config: BackupConfig,
     private readonly environment: Readonly<Record<string, string>>,
@@ -25,6 +26,11 @@ export class ScheduledBackup {
   ) {}
 
   async run(): Promise<void> {
+    if (this.db === null) {
+      this.failed++;
+      this.logger.error({ msg: 'HUB_BACKUP_EVERY backs up the embedded SQLite database, and this hub keeps its state in PostgreSQL (HUB_DATABASE_URL): back that up with pg_dump or pgBackRest, and unset HUB_BACKUP_EVERY' });
+      return;
+    }
     try {
       const result = await writeBackup({
         source: this.db,

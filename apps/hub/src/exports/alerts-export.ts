@@ -1,4 +1,5 @@
-import type { AuditTrail, Principal } from '@hub/access';
+import type { Principal } from '@hub/access';
+import type { ExportAudit } from './export-audit';
 import { toAlertEventView, toAlertView, type Alert, type AlertEvent, type AlertFilter } from '@hub/alerts';
 import { csvRecord, inertText, ZonedTimeFormatter } from '@hub/common';
 import { fileTime, PieceBuffer, type CsvExport } from './csv-export';
@@ -39,7 +40,7 @@ const PAGE = 500;
 export interface AlertsExportDeps {
   readonly list: (filter: AlertFilter) => Promise<{ items: Alert[] }>;
   readonly history: (alertId: number) => Promise<AlertEvent[]>;
-  readonly audit: AuditTrail;
+  readonly audit: ExportAudit;
   readonly timeZone: string;
   readonly now?: () => number;
 }
@@ -52,8 +53,8 @@ export type AlertsExportFilter = Omit<AlertFilter, 'beforeId' | 'limit' | 'withi
  * the caller's towns and domains in the same SQL, newest alert first, each alert's history oldest first. Paged by id
  * from SQLite, so the file is never held.
  */
-export function alertsExport(deps: AlertsExportDeps, principal: Pick<Principal, 'name' | 'scope'>, filter: AlertsExportFilter): CsvExport {
-  deps.audit.record({ actor: principal.name, action: 'export.alerts', targetType: 'alert', targetId: null, detail: describeFilter(filter) });
+export async function alertsExport(deps: AlertsExportDeps, principal: Pick<Principal, 'name' | 'scope'>, filter: AlertsExportFilter): Promise<CsvExport> {
+  await deps.audit.record({ actor: principal.name, action: 'export.alerts', targetType: 'alert', targetId: null, detail: describeFilter(filter) });
   return {
     fileName: `alerts-${fileTime((deps.now ?? Date.now)())}.csv`,
     async *pieces(signal: AbortSignal): AsyncGenerator<string> {

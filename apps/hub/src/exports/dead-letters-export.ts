@@ -1,4 +1,5 @@
-import type { AuditTrail, DeviceAreaLookup, Principal } from '@hub/access';
+import type { DeviceAreaLookup, Principal } from '@hub/access';
+import type { ExportAudit } from './export-audit';
 import type { DeadLetter } from '@hub/api-types';
 import { csvRecord, inertText, placeOfPath, ZonedTimeFormatter } from '@hub/common';
 import type { DeadLetterFilter } from '@hub/pipeline';
@@ -30,7 +31,7 @@ export interface DeadLettersExportDeps {
   /** A page of dead letters, newest first, without counting (DeadLetterRepository.page). */
   readonly page: (filter: DeadLetterFilter) => Promise<DeadLetter[]>;
   readonly areaOf: DeviceAreaLookup;
-  readonly audit: AuditTrail;
+  readonly audit: ExportAudit;
   readonly timeZone: string;
   readonly now?: () => number;
 }
@@ -41,13 +42,13 @@ export type DeadLettersExportFilter = Pick<DeadLetterFilter, 'reason' | 'deviceI
  * Refused readings (GET /api/exports/dead-letters.csv): what GET /api/dead-letters lists for the same filter and
  * scope, newest first, with the raw payload (text, or base64 for a binary one). Paged by id from the store.
  */
-export function deadLettersExport(deps: DeadLettersExportDeps, principal: Pick<Principal, 'name' | 'scope'>, filter: DeadLettersExportFilter): CsvExport {
+export async function deadLettersExport(deps: DeadLettersExportDeps, principal: Pick<Principal, 'name' | 'scope'>, filter: DeadLettersExportFilter): Promise<CsvExport> {
   const detail = Object.fromEntries(
     Object.entries(filter)
       .filter(([, value]) => value !== undefined)
       .map(([key, value]) => [key, (key === 'from' || key === 'to') && typeof value === 'number' ? new Date(value).toISOString() : value]),
   );
-  deps.audit.record({ actor: principal.name, action: 'export.dead-letters', targetType: 'dead-letter', targetId: null, detail });
+  await deps.audit.record({ actor: principal.name, action: 'export.dead-letters', targetType: 'dead-letter', targetId: null, detail });
   return {
     fileName: `dead-letters-${fileTime((deps.now ?? Date.now)())}.csv`,
     async *pieces(signal: AbortSignal): AsyncGenerator<string> {

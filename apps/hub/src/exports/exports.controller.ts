@@ -68,7 +68,7 @@ export class ExportsController {
     @Query('to', TIME) to?: number,
     @Query('every', RESOLUTION) resolution: ExportResolution = RAW,
   ): Promise<void> {
-    await this.send('readings', res, this.exportsService.readings.prepare(principal, { devices, area, domain, from, to, resolution }));
+    await this.send('readings', res, await this.exportsService.readings.prepare(principal, { devices, area, domain, from, to, resolution }));
   }
 
   @Get('alerts.csv')
@@ -99,7 +99,7 @@ export class ExportsController {
     @Query('to', TIME) to?: number,
   ): Promise<void> {
     const states: AlertState[] | undefined = state === undefined ? undefined : state === 'open' ? ['firing', 'acknowledged'] : [state];
-    await this.send('alerts', res, this.exportsService.alerts(principal, { states, severity, domain, town, deviceId, ruleId, flapping, from, to }));
+    await this.send('alerts', res, await this.exportsService.alerts(principal, { states, severity, domain, town, deviceId, ruleId, flapping, from, to }));
   }
 
   @Get('dead-letters.csv')
@@ -120,7 +120,7 @@ export class ExportsController {
     @Query('to', TIME) to?: number,
   ): Promise<void> {
     orderedTimes(from, to);
-    await this.send('dead-letters', res, this.exportsService.deadLetters(principal, { reason, deviceId, from, to }));
+    await this.send('dead-letters', res, await this.exportsService.deadLetters(principal, { reason, deviceId, from, to }));
   }
 
   private async send(kind: ExportKind, res: Response, csv: CsvExport): Promise<void> {

@@ -7,7 +7,8 @@ import type { HubConfig } from '@hub/config';
 import { DeviceQueryService } from '@hub/devices';
 import { InfluxQueryClient } from '@hub/influx';
 import { DeadLetterRepository } from '@hub/pipeline';
-import { AuditLogRepository } from '@hub/store';
+import { AuditLogRepository, Store } from '@hub/store';
+import type { ExportAudit } from './export-audit';
 import { AREA_DIRECTORY, type AreaDirectory } from '../areas/area-directory';
 import { DEVICE_AREA_LOOKUP } from '../hub.tokens';
 import { DownsamplingService } from '../retention/downsampling.service';
@@ -28,14 +29,16 @@ export function exportProviders(config: HubConfig): Provider[] {
         devices: DeviceQueryService,
         areas: AreaDirectory,
         catalogue: LiveCatalogue,
-        audit: AuditLogRepository,
+        auditLog: AuditLogRepository,
         engine: AlertEngine,
         deadLetters: DeadLetterRepository,
         areaOf: DeviceAreaLookup,
         registry: Registry,
         stored: DownsamplingService,
-      ) =>
-        new ExportsService({
+        store: Store,
+      ) => {
+        const audit: ExportAudit = { record: (entry) => auditLog.record(entry, store.db) };
+        return new ExportsService({
           readings: new ReadingsExportService({
             device: (principal, id) => devices.get(principal, id),
             areas,
@@ -51,8 +54,9 @@ export function exportProviders(config: HubConfig): Provider[] {
           audit,
           timeZone: config.timeZone,
           metrics: new ExportMetrics(registry),
-        }),
-      inject: [InfluxQueryClient, DeviceQueryService, AREA_DIRECTORY, LiveCatalogue, AuditLogRepository, AlertEngine, DeadLetterRepository, DEVICE_AREA_LOOKUP, Registry, DownsamplingService],
+        });
+      },
+      inject: [InfluxQueryClient, DeviceQueryService, AREA_DIRECTORY, LiveCatalogue, AuditLogRepository, AlertEngine, DeadLetterRepository, DEVICE_AREA_LOOKUP, Registry, DownsamplingService, Store],
     },
   ];
 }

@@ -1,4 +1,5 @@
-import type { AuditTrail, DeviceAreaLookup, Principal } from '@hub/access';
+import type { DeviceAreaLookup, Principal } from '@hub/access';
+import type { ExportAudit } from './export-audit';
 import type { Alert, AlertEvent, AlertFilter } from '@hub/alerts';
 import type { DeadLetterRepository } from '@hub/pipeline';
 import { alertsExport, type AlertsExportFilter } from './alerts-export';
@@ -13,7 +14,7 @@ export interface ExportsDeps {
   readonly alerts: { list(filter: AlertFilter): Promise<{ items: Alert[] }>; history(id: number): Promise<AlertEvent[]> };
   readonly deadLetters: Pick<DeadLetterRepository, 'page'>;
   readonly areaOf: DeviceAreaLookup;
-  readonly audit: AuditTrail;
+  readonly audit: ExportAudit;
   readonly timeZone: string;
   readonly metrics: ExportMetrics;
 }
@@ -36,12 +37,12 @@ export class ExportsService {
     this.stop.abort();
   }
 
-  alerts(principal: Pick<Principal, 'name' | 'scope'>, filter: AlertsExportFilter): CsvExport {
+  alerts(principal: Pick<Principal, 'name' | 'scope'>, filter: AlertsExportFilter): Promise<CsvExport> {
     const { alerts, audit, timeZone } = this.deps;
     return alertsExport({ list: (query) => alerts.list(query), history: (id) => alerts.history(id), audit, timeZone }, principal, filter);
   }
 
-  deadLetters(principal: Pick<Principal, 'name' | 'scope'>, filter: DeadLettersExportFilter): CsvExport {
+  deadLetters(principal: Pick<Principal, 'name' | 'scope'>, filter: DeadLettersExportFilter): Promise<CsvExport> {
     const { deadLetters, areaOf, audit, timeZone } = this.deps;
     return deadLettersExport({ page: (query) => deadLetters.page(query), areaOf, audit, timeZone }, principal, filter);
   }

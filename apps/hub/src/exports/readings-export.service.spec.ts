@@ -66,7 +66,7 @@ describe('ReadingsExportService', () => {
         })();
       },
       stored: { get aggregatedUntil() { return stored.aggregatedUntil; }, get rawPolicy() { return stored.rawPolicy; }, get backfillPolicy() { return stored.backfillPolicy; } },
-      audit: { record: (entry) => audit.push(entry) },
+      audit: { record: async (entry) => audit.push(entry) },
       timeZone: 'Asia/Shanghai',
       now: () => TO + 1000,
     });
@@ -81,7 +81,7 @@ describe('ReadingsExportService', () => {
   it('exports named devices one query per domain, each device’s scope checked as its readings are, and audits who asked for what', async () => {
     answers.set('water', [{ name: 'water', tags: { device_id: 'cg-1', site: '', town: '城关镇', village: '' }, columns: ['time', 'flow_m3h'], values: [[FROM, 4.5]] }]);
     answers.set('gas', [{ name: 'gas', tags: { device_id: 'cg-2', site: '', town: '城关镇', village: '' }, columns: ['time', 'methane_pct_lel'], values: [[FROM + 1, 7]] }]);
-    const csv = service.prepare(as(['城关镇']), { devices: ['cg-1', 'cg-2', 'cg-3', 'q-1', 'cg-1'], from: FROM, to: TO, resolution: RAW });
+    const csv = await service.prepare(as(['城关镇']), { devices: ['cg-1', 'cg-2', 'cg-3', 'q-1', 'cg-1'], from: FROM, to: TO, resolution: RAW });
     expect(audit).toEqual([
       {
         actor: 'dana',
@@ -115,17 +115,17 @@ describe('ReadingsExportService', () => {
     ]);
   });
 
-  it('refuses a device outside the scope (403), an unknown one (404), and audits nothing then', () => {
-    expect(() => service.prepare(as(['城关镇']), { devices: ['cg-1', 'bf-1'], from: FROM, resolution: RAW })).toThrow(DeviceOutOfScopeError);
-    expect(() => service.prepare(as([], ['gas']), { devices: ['cg-1'], from: FROM, resolution: RAW })).toThrow(DeviceOutOfScopeError);
-    expect(() => service.prepare(admin, { devices: ['nobody'], from: FROM, resolution: RAW })).toThrow(DeviceNotFoundError);
+  it('refuses a device outside the scope (403), an unknown one (404), and audits nothing then', async () => {
+    await expect(service.prepare(as(['城关镇']), { devices: ['cg-1', 'bf-1'], from: FROM, resolution: RAW })).rejects.toThrow(DeviceOutOfScopeError);
+    await expect(service.prepare(as([], ['gas']), { devices: ['cg-1'], from: FROM, resolution: RAW })).rejects.toThrow(DeviceOutOfScopeError);
+    await expect(service.prepare(admin, { devices: ['nobody'], from: FROM, resolution: RAW })).rejects.toThrow(DeviceNotFoundError);
     expect(audit).toEqual([]);
   });
 
   it('exports a town or village wholly within the scope, every domain of the scope unless one is named', async () => {
-    service.prepare(admin, { area: '城关镇', from: FROM, to: TO, resolution: RAW });
+    await service.prepare(admin, { area: '城关镇', from: FROM, to: TO, resolution: RAW });
     expect(audit[0]).toMatchObject({ targetType: 'area', targetId: '城关镇', detail: { area: '城关镇', domains: ['water', 'power', 'gas', 'heat', 'traffic'] } });
-    await drain(service.prepare(as(['城关镇/东街村'], ['water', 'heat']), { area: '城关镇/东街村', from: FROM, to: TO, resolution: RAW }).pieces(new AbortController().signal));
+    await drain((await service.prepare(as(['城关镇/东街村'], ['water', 'heat']), { area: '城关镇/东街村', from: FROM, to: TO, resolution: RAW })).pieces(new AbortController().signal));
     expect(statements.map((statement) => /FROM "(\w+)" WHERE .* AND ("town" .*) GROUP/.exec(statement)?.slice(1))).toEqual([
       ['water', `"town" = '城关镇' AND "village" = '东街村'`],
       ['heat', `"town" = '城关镇' AND "village" = '东街村'`],
@@ -133,31 +133,31 @@ describe('ReadingsExportService', () => {
     expect(audit[1]).toMatchObject({ actor: 'dana', targetId: '城关镇/东街村', detail: { domains: ['water', 'heat'] } });
   });
 
-  it('refuses an area not wholly within the scope and a domain outside it (403) before saying an area is unknown (404)', () => {
-    expect(() => service.prepare(as(['城关镇/东街村']), { area: '城关镇', from: FROM, resolution: RAW })).toThrow(
+  it('refuses an area not wholly within the scope and a domain outside it (403) before saying an area is unknown (404)', async () => {
+    await expect(service.prepare(as(['城关镇/东街村']), { area: '城关镇', from: FROM, resolution: RAW })).rejects.toThrow(
       new AccessDeniedError('城关镇 is not wholly within the scope of dana (towns 城关镇/东街村); export the parts of it in your scope'),
     );
-    expect(() => service.prepare(as(['Brookfield']), { area: 'Nowhere', from: FROM, resolution: RAW })).toThrow(AccessDeniedError);
-    expect(() => service.prepare(as([], ['gas']), { area: '城关镇', domain: 'water', from: FROM, resolution: RAW })).toThrow(new AccessDeniedError('water readings are outside the scope of dana (domains gas)'));
-    expect(() => service.prepare(admin, { area: 'Nowhere', from: FROM, resolution: RAW })).toThrow(AreaNotFoundError);
+    await expect(service.prepare(as(['Brookfield']), { area: 'Nowhere', from: FROM, resolution: RAW })).rejects.toThrow(AccessDeniedError);
+    await expect(service.prepare(as([], ['gas']), { area: '城关镇', domain: 'water', from: FROM, resolution: RAW })).rejects.toThrow(new AccessDeniedError('water readings are outside the scope of dana (domains gas)'));
+    await expect(service.prepare(admin, { area: 'Nowhere', from: FROM, resolution: RAW })).rejects.toThrow(AreaNotFoundError);
     expect(audit).toEqual([]);
   });
 
-  it('says what is wrong with a request it cannot make', () => {
-    const bad = (request: Parameters<ReadingsExportService['prepare']>[1]): unknown => {
+  it('says what is wrong with a request it cannot make', async () => {
+    const bad = async (request: Parameters<ReadingsExportService['prepare']>[1]): Promise<unknown> => {
       try {
-        service.prepare(admin, request);
+        await service.prepare(admin, request);
       } catch (error) {
         return [(error as Error).constructor.name, (error as Error).message];
       }
       return 'accepted';
     };
-    expect(bad({ area: '城关镇', resolution: RAW })).toEqual(['ExportRequestError', 'Missing query parameter from: the start of the range (epoch ms or ISO-8601)']);
-    expect(bad({ from: FROM, resolution: RAW })).toEqual(['ExportRequestError', 'Missing query parameter devices or area: which readings to export (device ids separated by commas, or a town or Town/Village)']);
-    expect(bad({ devices: ['cg-1'], area: '城关镇', from: FROM, resolution: RAW })).toEqual(['ExportRequestError', 'Give devices or area, not both']);
-    expect(bad({ area: '', from: FROM, resolution: RAW })).toEqual(['ExportRequestError', 'Invalid query parameter area="": expected a town, or Town/Village, each name 1–100 characters without control or invisible characters (percent-encode the /: Ashford%2FMillbrook)']);
-    expect(bad({ area: '城关镇', from: TO, to: FROM, resolution: RAW })).toEqual(['ReadingRangeError', 'from (2026-11-02T00:00:00.000Z) must be before to (2026-11-01T00:00:00.000Z)']);
-    expect(bad({ devices: Array.from({ length: 1001 }, (_, index) => `d-${index}`), from: FROM, resolution: RAW })).toEqual(['ExportRequestError', 'devices names 1001 devices; at most 1000 per export (or export their town)']);
+    expect(await bad({ area: '城关镇', resolution: RAW })).toEqual(['ExportRequestError', 'Missing query parameter from: the start of the range (epoch ms or ISO-8601)']);
+    expect(await bad({ from: FROM, resolution: RAW })).toEqual(['ExportRequestError', 'Missing query parameter devices or area: which readings to export (device ids separated by commas, or a town or Town/Village)']);
+    expect(await bad({ devices: ['cg-1'], area: '城关镇', from: FROM, resolution: RAW })).toEqual(['ExportRequestError', 'Give devices or area, not both']);
+    expect(await bad({ area: '', from: FROM, resolution: RAW })).toEqual(['ExportRequestError', 'Invalid query parameter area="": expected a town, or Town/Village, each name 1–100 characters without control or invisible characters (percent-encode the /: Ashford%2FMillbrook)']);
+    expect(await bad({ area: '城关镇', from: TO, to: FROM, resolution: RAW })).toEqual(['ReadingRangeError', 'from (2026-11-02T00:00:00.000Z) must be before to (2026-11-01T00:00:00.000Z)']);
+    expect(await bad({ devices: Array.from({ length: 1001 }, (_, index) => `d-${index}`), from: FROM, resolution: RAW })).toEqual(['ExportRequestError', 'devices names 1001 devices; at most 1000 per export (or export their town)']);
     expect(ExportRequestError.name).toBe('ExportRequestError');
     expect(ReadingRangeError.name).toBe('ReadingRangeError');
   });
@@ -166,7 +166,7 @@ describe('ReadingsExportService', () => {
     const values = Array.from({ length: 3_000 }, (_, index) => [FROM + index * 1000, index]);
     answers.set('water', [0, 1, 2].map((index) => ({ name: 'water', tags: { device_id: `cg-${index}`, site: '', town: '城关镇', village: '' }, columns: ['time', 'flow_m3h'], values })));
     const abort = new AbortController();
-    const pieces = service.prepare(admin, { area: '城关镇', domain: 'water', from: FROM, to: TO, resolution: RAW }).pieces(abort.signal);
+    const pieces = (await service.prepare(admin, { area: '城关镇', domain: 'water', from: FROM, to: TO, resolution: RAW })).pieces(abort.signal);
     const first = await pieces.next();
     expect(statements).toHaveLength(1);
     expect(signals[0]).toBe(abort.signal);
@@ -188,7 +188,7 @@ describe('ReadingsExportService', () => {
       answers.set('hub_1h.water', [{ name: 'water', tags, columns: aggregateColumns, values: [[FROM, 10, 4, 1, 4], [FROM + 19 * HOUR, 3, 1, 3, 3]] }]);
       answers.set('hub_1m.water', [{ name: 'water', tags, columns: aggregateColumns, values: [[FROM + 20 * HOUR, 5, 2, 2, 3], [FROM + 23 * HOUR, 30, 3, 9, 11]] }]);
       answers.set('field.water', [{ name: 'water', tags, columns: ['time', 'sum_flow_m3h', 'count_flow_m3h', 'min_flow_m3h', 'max_flow_m3h'], values: [[FROM + 23 * HOUR, 2, 1, 2, 2]] }]);
-      const csv = service.prepare(admin, { devices: ['cg-1'], from: FROM, to: TO, resolution: hourly });
+      const csv = await service.prepare(admin, { devices: ['cg-1'], from: FROM, to: TO, resolution: hourly });
       const sources = [
         { resolution: '1h', from: '2026-11-01T00:00:00.000Z', to: '2026-11-01T20:00:00.000Z' },
         { resolution: '1m', from: '2026-11-01T20:00:00.000Z', to: '2026-11-01T23:37:00.000Z' },
@@ -214,7 +214,7 @@ describe('ReadingsExportService', () => {
 
     it('reads raw readings alone when nothing is aggregated (InfluxDB v2), with the same columns', async () => {
       answers.set('water', [{ name: 'water', tags, columns: ['time', 'sum_flow_m3h', 'count_flow_m3h', 'min_flow_m3h', 'max_flow_m3h'], values: [[FROM, 7.5, 3, 2, 3]] }]);
-      const csv = service.prepare(admin, { devices: ['cg-1'], from: FROM, to: TO, resolution: hourly });
+      const csv = await service.prepare(admin, { devices: ['cg-1'], from: FROM, to: TO, resolution: hourly });
       expect(csv.headers?.['X-Hub-Resolution']).toBe('raw');
       const text = (await drain(csv.pieces(new AbortController().signal))).join('');
       expect(statements).toEqual([
@@ -225,7 +225,7 @@ describe('ReadingsExportService', () => {
 
     it('reads a raw export from the configured raw policy and the backfill, even where aggregates exist', async () => {
       stored = { aggregatedUntil: { '1h': TO, '1m': TO }, rawPolicy: 'field', backfillPolicy: 'hub_backfill' };
-      const csv = service.prepare(admin, { devices: ['cg-1'], from: FROM, to: TO, resolution: RAW });
+      const csv = await service.prepare(admin, { devices: ['cg-1'], from: FROM, to: TO, resolution: RAW });
       await drain(csv.pieces(new AbortController().signal));
       expect(statements).toEqual([`SELECT *::field FROM "field"."water", "hub_backfill"."water" WHERE time >= ${FROM}ms AND time < ${TO}ms AND ("device_id" = 'cg-1') GROUP BY "device_id", "site", "town", "village"`]);
       expect(csv.headers?.['X-Hub-Resolution']).toBe('raw');

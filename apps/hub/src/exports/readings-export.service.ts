@@ -1,4 +1,5 @@
-import { AccessDeniedError, describeScope, type AuditTrail, type Principal } from '@hub/access';
+import { AccessDeniedError, describeScope, type Principal } from '@hub/access';
+import type { ExportAudit } from './export-audit';
 import { DomainError, quoted, ZonedTimeFormatter } from '@hub/common';
 import type { ReadingSource } from '@hub/api-types';
 import type { CatalogueSource } from '@hub/contract';
@@ -38,7 +39,7 @@ export interface ReadingsExportDeps {
   readonly stream: (influxql: string, signal: AbortSignal) => AsyncIterable<InfluxSeries>;
   /** What is aggregated how far, and where raw readings are: the readings API's (DownsamplingService). */
   readonly stored: StoredResolutions & RawPolicies;
-  readonly audit: AuditTrail;
+  readonly audit: ExportAudit;
   readonly timeZone: string;
   readonly now?: () => number;
 }
@@ -66,7 +67,7 @@ export class ExportRequestError extends DomainError {
 export class ReadingsExportService {
   constructor(private readonly deps: ReadingsExportDeps) {}
 
-  prepare(principal: Pick<Principal, 'name' | 'scope'>, request: ReadingsExportRequest): CsvExport {
+  async prepare(principal: Pick<Principal, 'name' | 'scope'>, request: ReadingsExportRequest): Promise<CsvExport> {
     if (request.from === undefined) throw new ExportRequestError('Missing query parameter from: the start of the range (epoch ms or ISO-8601)');
     const { resolution } = request;
     // The range rules of the readings API (order, InfluxDB's time range); no bucket limit, as nothing is held.
@@ -76,7 +77,7 @@ export class ReadingsExportService {
     // The plan of the readings API: the coarsest stored resolution that serves the buckets, finer ones for the rest.
     const sources: readonly ReadingSource[] = resolution.kind === 'aggregate' ? planResolution(buckets, this.deps.stored, this.deps.timeZone).sources : [{ resolution: 'raw', from, to }];
     const every = describeResolution(resolution);
-    this.deps.audit.record({
+    await this.deps.audit.record({
       actor: principal.name,
       action: 'export.readings',
       targetType: plan.targetType,

@@ -21,7 +21,7 @@ describe('alertsExport', () => {
     const alerts = Array.from({ length: 1_203 }, (_, index) => anAlert({ id: index + 1, deviceId: `cg-${index + 1}`, town: '城关镇', village: index === 0 ? '东街村' : null, ruleName: '管网压力低', summary: '=1+1 压力 120 kPa' }));
     const filters: AlertFilter[] = [];
     const audit: NewAuditEntry[] = [];
-    const csv = alertsExport(
+    const csv = await alertsExport(
       {
         list: async (filter) => {
           filters.push(filter);
@@ -31,7 +31,7 @@ describe('alertsExport', () => {
           { id: id * 10, alertId: id, at: T, kind: 'fired', actor: 'system', note: null, fromState: null, toState: 'firing', notify: true, silenceId: null },
           ...(id === 1 ? [{ id: 11, alertId: 1, at: T + 60_000, kind: 'commented' as const, actor: 'dana', note: '已派人, "阀门"\n明早复查', fromState: 'firing' as const, toState: 'firing' as const, notify: false, silenceId: null }] : []),
         ],
-        audit: { record: (entry) => audit.push(entry) },
+        audit: { record: async (entry) => audit.push(entry) },
         timeZone: 'Asia/Shanghai',
         now: () => T,
       },
@@ -59,7 +59,7 @@ describe('alertsExport', () => {
   it('stops at once when the client has gone', async () => {
     const abort = new AbortController();
     abort.abort();
-    const csv = alertsExport({ list: async () => ({ items: [] as Alert[] }), history: async () => [], audit: { record: () => undefined }, timeZone: 'UTC' }, dana, {});
+    const csv = await alertsExport({ list: async () => ({ items: [] as Alert[] }), history: async () => [], audit: { record: async () => undefined }, timeZone: 'UTC' }, dana, {});
     await expect(text(csv.pieces(abort.signal))).rejects.toThrow('This operation was aborted');
   });
 });
@@ -85,14 +85,14 @@ describe('deadLettersExport', () => {
     const stored = Array.from({ length: 2_500 }, (_, index) => letter(index + 1));
     const filters: DeadLetterFilter[] = [];
     const audit: NewAuditEntry[] = [];
-    const csv = deadLettersExport(
+    const csv = await deadLettersExport(
       {
         page: async (filter) => {
           filters.push(filter);
           return stored.filter((entry) => filter.beforeId === undefined || entry.id < filter.beforeId).sort((a, b) => b.id - a.id).slice(0, filter.limit);
         },
         areaOf: (deviceId) => (deviceId === 'cg-1' ? '城关镇/东街村' : null),
-        audit: { record: (entry) => audit.push(entry) },
+        audit: { record: async (entry) => audit.push(entry) },
         timeZone: 'Asia/Shanghai',
         now: () => T,
       },
