@@ -33,6 +33,10 @@ async function main(): Promise<number> {
     return 0;
   }
   const config = loadHubConfig(process.env);
+  if (config.databaseUrl !== null) {
+    process.stderr.write('This hub keeps its state in PostgreSQL (HUB_DATABASE_URL): npm run backup copies the embedded SQLite database only. Back PostgreSQL up with pg_dump or pgBackRest (docs/operations.md).\n');
+    return 1;
+  }
   const dataDir = resolve(args.values['data-dir'] ?? config.dataDir);
   const root = resolve(args.values.out ?? config.backup.dir);
   const keep = args.values.keep === undefined ? config.backup.keep : Number(args.values.keep);

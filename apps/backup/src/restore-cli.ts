@@ -26,7 +26,12 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const dataDir = resolve(args.values['data-dir'] ?? loadHubConfig(process.env).dataDir);
+  const config = loadHubConfig(process.env);
+  if (config.databaseUrl !== null) {
+    process.stderr.write('This hub keeps its state in PostgreSQL (HUB_DATABASE_URL): npm run restore writes the embedded SQLite database only. Restore PostgreSQL with its own tools (docs/operations.md).\n');
+    return 1;
+  }
+  const dataDir = resolve(args.values['data-dir'] ?? config.dataDir);
   try {
     const result = await restoreBackup({ backupDir: args.positionals[0], dataDir, force: args.values.force === true, knownSchemaVersion: MIGRATIONS.length });
     const variables = readFileSync(result.configFile, 'utf8').split('\n').filter((line) => /^[A-Z]/.test(line)).length;

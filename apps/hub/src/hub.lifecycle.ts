@@ -6,7 +6,7 @@ import type { LineSink } from '@hub/influx';
 import { DevicePresence, DeviceRegistryService } from '@hub/devices';
 import { DeadLetterWriter, InfluxWriter, SpoolReplayer, IngestService, IngestStats } from '@hub/pipeline';
 import { OutageSpool } from '@hub/spool';
-import type { SqliteDatabase } from '@hub/store';
+import { type SqliteDatabase, Store } from '@hub/store';
 import { HUB_CONFIG, LINE_SINK, SQLITE_DATABASE } from './hub.tokens';
 import { DownsamplingService } from './retention/downsampling.service';
 
@@ -27,7 +27,8 @@ export class HubLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
   constructor(
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     @Inject(LINE_SINK) private readonly sink: LineSink,
-    @Inject(SQLITE_DATABASE) private readonly db: SqliteDatabase,
+    @Inject(SQLITE_DATABASE) private readonly db: SqliteDatabase | null,
+    private readonly store: Store,
     private readonly broker: MqttBroker,
     private readonly ingest: IngestService,
     private readonly writer: InfluxWriter,
@@ -93,7 +94,8 @@ export class HubLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
     } catch (error) {
       this.logger.error({ msg: 'Could not persist device presence before the stop', error });
     }
-    this.db.close();
+    await this.store.close();
+    this.db?.close();
     this.logger.log({ msg: 'Stopped', ...this.stats.snapshot() });
   }
 }

@@ -1,6 +1,7 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { HubConfig } from '@hub/config';
 import { InfluxQueryClient } from '@hub/influx';
@@ -113,9 +114,14 @@ function infrastructureProviders(config: HubConfig, dataFolder: DataFolderLock):
     { provide: APP_INTERCEPTOR, useClass: RequestShapeInterceptor },
     // Held for the life of the process (the kernel drops it when the process ends, however it ends).
     { provide: DATA_FOLDER_LOCK, useValue: dataFolder },
-    { provide: SQLITE_DATABASE, useFactory: () => openSqliteDatabase(join(config.dataDir, SQLITE_FILE)), inject: [DATA_FOLDER_LOCK] },
-    // The storage layer (issue 20) on the same SQLite connection: repositories move onto it group by group.
-    { provide: Store, useFactory: (db: SqliteDatabase) => Store.sqlite(db), inject: [SQLITE_DATABASE] },
+    // The embedded database, unless the shared state is in PostgreSQL (HUB_DATABASE_URL): then there is none.
+    { provide: SQLITE_DATABASE, useFactory: () => (config.databaseUrl === null ? openSqliteDatabase(join(config.dataDir, SQLITE_FILE)) : null), inject: [DATA_FOLDER_LOCK] },
+    {
+      provide: Store,
+      useFactory: (db: SqliteDatabase | null) =>
+        db !== null ? Store.sqlite(db) : Store.postgres(config.databaseUrl as string, { applicationName: `county-sensing-hub/${hostname()}` }),
+      inject: [SQLITE_DATABASE],
+    },
     { provide: InfluxQueryClient, useFactory: () => new InfluxQueryClient(config.influx) },
   ];
 }

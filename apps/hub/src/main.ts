@@ -34,12 +34,6 @@ async function bootstrap(): Promise<void> {
     throw error;
   }
   applyHeapSettings(config.runtime);
-  if (config.databaseUrl !== null) {
-    // Issue 20 moves the shared state onto PostgreSQL group by group; until every group is there, a hub on PostgreSQL
-    // would keep part of it in SQLite without saying so. Refuse rather than split a county's data.
-    process.stderr.write('County Sensing Hub failed to start: HUB_DATABASE_URL is set, but this build still keeps part of its state in SQLite only: unset it (npm run db:migrate-to-postgres already works)\n');
-    process.exit(78);
-  }
   // Before anything in the data folder is opened (the database, the spool): a second hub on the same folder stops
   // here, having touched nothing, and `npm run restore` refuses to write under a running hub.
   let dataFolder: DataFolderLock;

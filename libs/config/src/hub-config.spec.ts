@@ -103,6 +103,12 @@ describe('loadHubConfig', () => {
     ]);
   });
 
+  it('refuses a scheduled backup of the embedded database when the state is in PostgreSQL', () => {
+    expect(reported({ HUB_DATABASE_URL: 'postgres://hub@pg1/hub', HUB_BACKUP_EVERY: '1d' })).toEqual([
+      ['HUB_BACKUP_EVERY', '1d', 'off while HUB_DATABASE_URL is set: back PostgreSQL up with pg_dump or pgBackRest (docs/operations.md)'],
+    ]);
+  });
+
   it('takes the device admission mode and refuses an unknown one', () => {
     expect(loadHubConfig({ HUB_DEVICE_ADMISSION: 'quarantine' }).devices).toEqual({ admission: 'quarantine' });
     expect(reported({ HUB_DEVICE_ADMISSION: 'open' })).toEqual([['HUB_DEVICE_ADMISSION', 'open', 'one of registered, quarantine']]);

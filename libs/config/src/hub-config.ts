@@ -226,6 +226,10 @@ export function readHubConfig(read: ConfigReader): HubConfig {
     const retryMax = read.string('HUB_WRITE_RETRY_MAX', RETRY_MAX_DEFAULT);
     read.errors.push(new ConfigError('HUB_WRITE_RETRY_MIN', retryMin, `must not exceed HUB_WRITE_RETRY_MAX (${retryMax})`));
   }
+  if (config.databaseUrl !== null && config.backup.everyMs !== null) {
+    // The hub's backup copies the embedded database; PostgreSQL's is the database's own tools'.
+    read.errors.push(new ConfigError('HUB_BACKUP_EVERY', read.string('HUB_BACKUP_EVERY', 'off'), 'off while HUB_DATABASE_URL is set: back PostgreSQL up with pg_dump or pgBackRest (docs/operations.md)'));
+  }
   return config;
 }
 

@@ -21,7 +21,8 @@ export function accessProviders(config: HubConfig): Provider[] {
   const db = [SQLITE_DATABASE];
   return [
     { provide: OperatorPreferencesRepository, useFactory: (store: Store) => new OperatorPreferencesRepository(store), inject: [Store] },
-    { provide: AuditLogRepository, useFactory: (sqlite: SqliteDatabase) => new AuditLogRepository(sqlite), inject: db },
+    // Every service records through the store (an Executor); the handle only serves the synchronous forms tests use.
+    { provide: AuditLogRepository, useFactory: (sqlite: SqliteDatabase | null) => new AuditLogRepository(sqlite), inject: db },
     { provide: OperatorRepository, useFactory: (store: Store) => new OperatorRepository(store), inject: [Store] },
     { provide: OperatorDirectory, useFactory: (operators: OperatorRepository) => new OperatorDirectory().load(operators), inject: [OperatorRepository] },
     { provide: ApiKeyRepository, useFactory: (store: Store) => new ApiKeyRepository(store), inject: [Store] },
