@@ -1,4 +1,4 @@
-import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { DynamicModule, Logger, Module, Provider } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { hostname } from 'node:os';
@@ -118,8 +118,12 @@ function infrastructureProviders(config: HubConfig, dataFolder: DataFolderLock):
     { provide: SQLITE_DATABASE, useFactory: () => (config.databaseUrl === null ? openSqliteDatabase(join(config.dataDir, SQLITE_FILE)) : null), inject: [DATA_FOLDER_LOCK] },
     {
       provide: Store,
-      useFactory: (db: SqliteDatabase | null) =>
-        db !== null ? Store.sqlite(db) : Store.postgres(config.databaseUrl as string, { applicationName: `county-sensing-hub/${hostname()}` }),
+      useFactory: async (db: SqliteDatabase | null) => {
+        const store = db !== null ? Store.sqlite(db) : await Store.postgres(config.databaseUrl as string, { applicationName: `county-sensing-hub/${hostname()}` });
+        const logger = new Logger('Store');
+        store.reportAfterCommit = (error) => logger.error({ msg: 'A committed change could not update what is kept in memory', error });
+        return store;
+      },
       inject: [SQLITE_DATABASE],
     },
     { provide: InfluxQueryClient, useFactory: () => new InfluxQueryClient(config.influx) },

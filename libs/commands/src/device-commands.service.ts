@@ -118,8 +118,14 @@ export class DeviceCommandsService {
       tx.afterCommit(() => this.withWork.set(deviceId, ++this.workVersion));
     });
     this.count('queued');
-    await this.sendWaiting(target);
-    return (await this.deps.commands.get(command.id)) ?? command;
+    // Queued and committed: a failure to send it now is not the caller's to retry (a retry would queue it twice); it
+    // goes out when the device is next ready.
+    try {
+      await this.sendWaiting(target);
+    } catch (error) {
+      this.deps.logger.warn({ msg: 'A queued command could not be sent at once; it goes when the device is next ready', deviceId, commandId: command.id, error });
+    }
+    return (await this.deps.commands.get(command.id).catch(() => undefined)) ?? command;
   }
 
   async list(actor: CommandActor, deviceId: string): Promise<CommandView[]> {

@@ -97,9 +97,22 @@ export class Store {
         lock: (key) => this.lock(exec, key),
       }),
     );
-    for (const fn of committed) fn();
+    // The change is committed whatever happens here: a failing callback is reported, the others still run, and the
+    // caller gets its result (a 500 for a committed change would invite a retry that does it twice).
+    for (const fn of committed) {
+      try {
+        fn();
+      } catch (error) {
+        this.reportAfterCommit(error);
+      }
+    }
     return result;
   }
+
+  /** Where an after-commit callback's failure is told (the hub sets its logger; tests may watch it). */
+  reportAfterCommit: (error: unknown) => void = (error) => {
+    process.stderr.write(`A committed change could not update what is kept in memory: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  };
 
   private async lock(exec: Transaction<HubDatabase>, key: string): Promise<void> {
     if (this.dialect === 'sqlite') return;
