@@ -86,6 +86,16 @@ class Harness {
   }
 }
 
+/**
+ * Log rows in time order, as read (oldest first). Rows of the same millisecond from sends to different contact points
+ * are in no defined order: the sends run side by side, and on PostgreSQL their transactions commit in either order.
+ * Within a millisecond they are compared by attempt, then message; rows of different times must already be in order.
+ */
+function oldestFirst(entries: DeliveryRecord[]): DeliveryRecord[] {
+  expect(entries.map((entry) => entry.at)).toEqual(entries.map((entry) => entry.at).sort((a, b) => a - b));
+  return [...entries].sort((a, b) => a.at - b.at || a.attempt - b.attempt || (a.messageId ?? 0) - (b.messageId ?? 0));
+}
+
 describe.each(TEST_STORES)('NotificationRouter with ContactPointSender on %s', (_dialect, open) => {
   let test: TestStore;
   let store: Store;
@@ -214,8 +224,10 @@ describe.each(TEST_STORES)('NotificationRouter with ContactPointSender on %s', (
     await hub.advance(3000);
     expect(hub.sent()).toEqual(['gas-dingtalk L0 new: g-1', 'duty-sms L0 new: g-1', 'gas-dingtalk L0 new: g-1', 'gas-dingtalk L0 new: g-1']);
     await hub.advance(1000); // retry 3 4 s after the second
-    const log = (await new NotificationRoutingRepository(store).deliveries(10)).map((entry) => `${entry.contactPoint} #${entry.attempt} ${entry.outcome} (${entry.providerAnswer}) +${entry.at - T0}`);
-    expect(log.reverse()).toEqual([
+    const log = oldestFirst((await new NotificationRoutingRepository(store).deliveries(10)).reverse()).map(
+      (entry) => `${entry.contactPoint} #${entry.attempt} ${entry.outcome} (${entry.providerAnswer}) +${entry.at - T0}`,
+    );
+    expect(log).toEqual([
       'gas-dingtalk #0 queued () +30000',
       'duty-sms #0 queued () +30000',
       'gas-dingtalk #1 failed (503 busy) +30000',
@@ -242,7 +254,7 @@ describe.each(TEST_STORES)('NotificationRouter with ContactPointSender on %s', (
     const state = new NotificationRoutingRepository(store);
     const line = (entry: DeliveryRecord) =>
       `m${entry.messageId} ${entry.contactPoint} (${entry.kind}) L${entry.level} ${entry.reason} ${entry.outcome} #${entry.attempt} [${entry.alerts.map((alert) => alert.deviceId).join(',')}] ${entry.providerAnswer} +${entry.at - T0}`;
-    expect((await state.deliveriesOfAlert(1)).map(line)).toEqual([
+    expect(oldestFirst(await state.deliveriesOfAlert(1)).map(line)).toEqual([
       'm1 gas-dingtalk (webhook) L0 new queued #0 [g-1,g-2]  +30000',
       'm2 duty-sms (webhook) L0 new queued #0 [g-1,g-2]  +30000',
       'm1 gas-dingtalk (webhook) L0 new failed #1 [g-1,g-2] 503 busy +30000',
@@ -250,7 +262,7 @@ describe.each(TEST_STORES)('NotificationRouter with ContactPointSender on %s', (
       'm1 gas-dingtalk (webhook) L0 new sent #2 [g-1,g-2] recorded +31000',
     ]);
     // Alert 2's timeline has the group message and its resolution (5 minutes after the group's last message); alert 3 has none.
-    expect((await state.deliveriesOfAlert(2)).map(line).slice(5)).toEqual([
+    expect(oldestFirst(await state.deliveriesOfAlert(2)).map(line).slice(5)).toEqual([
       'm3 gas-dingtalk (webhook) L0 resolved queued #0 [g-2]  +330000',
       'm4 duty-sms (webhook) L0 resolved queued #0 [g-2]  +330000',
       'm3 gas-dingtalk (webhook) L0 resolved sent #1 [g-2] recorded +330000',
