@@ -94,8 +94,6 @@ export class AlertEngine {
     const outbox = new NotificationOutboxRepository(store);
     // Operator changes are audited in the same transaction as the change itself (always given its executor).
     const audit = new AuditLogRepository(null);
-    // The routing state and delivery log are still written on the SQLite handle directly (issue 20, step 7).
-    if (store.sqlite === null) throw new Error('notification routing is not on PostgreSQL yet (issue 20, step 7): the alert engine needs the SQLite store');
 
     this.notificationPolicies = new NotificationPolicyEngine(
       {
@@ -105,7 +103,7 @@ export class AlertEngine {
         giveUpAfterMs: config.notifyGiveUpAfterMs,
         defaultTimeZone: ports.timeZone ?? DEFAULT_TIME_ZONE,
       },
-      { store, db: store.sqlite, contactPoints: ports.contactPoints, jobs: ports.jobs, audit, catalogue: ports.catalogue, loggerFor: ports.loggerFor, clock },
+      { store, contactPoints: ports.contactPoints, jobs: ports.jobs, audit, catalogue: ports.catalogue, loggerFor: ports.loggerFor, clock },
     );
     const channels: NotificationChannel[] = [
       new MqttAlertChannel(ports.publish),

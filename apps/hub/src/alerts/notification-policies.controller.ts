@@ -39,7 +39,7 @@ export class NotificationPoliciesController {
   @ApiOperation({ summary: 'The delivery log, newest first: every attempt to send a message to a contact point, with its outcome and the provider’s answer' })
   @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 100' })
   @ApiOkResponse({ schema: { type: 'array', items: { type: 'object' } } })
-  deliveries(@Query('limit', LIMIT) limit = 100): DeliveryView[] {
-    return this.engine.notificationPolicies.routing.deliveries(limit).map((entry) => ({ ...entry, at: new Date(entry.at).toISOString() }));
+  async deliveries(@Query('limit', LIMIT) limit = 100): Promise<DeliveryView[]> {
+    return (await this.engine.notificationPolicies.routing.deliveries(limit)).map((entry) => ({ ...entry, at: new Date(entry.at).toISOString() }));
   }
 }

@@ -15,7 +15,7 @@ export class AlertDeliveriesService {
 
   async of(alertId: number, actor: AlertActor): Promise<AlertDeliveryView[]> {
     await this.alerts.get(alertId, actor);
-    return this.log.deliveriesOfAlert(alertId).map(toAlertDeliveryView);
+    return (await this.log.deliveriesOfAlert(alertId)).map(toAlertDeliveryView);
   }
 }
 

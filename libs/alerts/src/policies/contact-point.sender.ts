@@ -41,16 +41,28 @@ export class ContactPointSender {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  /** Starts a send for every idle contact point whose next message is due (and whose robot has room this minute). */
-  sendDue(): void {
+  /**
+   * Starts a send for every idle contact point whose next message is due (and whose robot has room this minute);
+   * resolves once they are started, not sent (idle() waits for those).
+   */
+  async sendDue(): Promise<void> {
     const now = this.clock();
-    for (const head of this.state.headsOfQueues()) {
+    for (const head of await this.state.headsOfQueues()) {
       if (head.nextAttemptAt > now || this.busy.has(head.contactPoint)) continue;
-      const batch = this.batchOf(head, now);
-      if (batch === undefined) continue;
-      const sending = this.attempt(batch).finally(() => this.busy.delete(head.contactPoint));
+      // Marked busy before anything is awaited, so that a contact point never has two sends in flight.
+      const sending = this.sendFrom(head, now)
+        .catch((error: unknown) => {
+          // The store failed (the send itself never throws here): the message stays queued and is tried again.
+          this.logger.error({ msg: 'Contact point send not recorded, retried at a later tick', contactPoint: head.contactPoint, route: head.route, error });
+        })
+        .finally(() => this.busy.delete(head.contactPoint));
       this.busy.set(head.contactPoint, sending);
     }
+  }
+
+  private async sendFrom(head: OutgoingMessage, now: number): Promise<void> {
+    const batch = await this.batchOf(head, now);
+    if (batch !== undefined) await this.attempt(batch);
   }
 
   /**
@@ -58,7 +70,7 @@ export class ContactPointSender {
    * (the messages wait for a free slot), and every message due together as one when fewer sends are left this minute
    * than messages wait — grouping rather than dropping, so a storm of alerts reaches the group at once.
    */
-  private batchOf(head: OutgoingMessage, now: number): OutgoingMessage[] | undefined {
+  private async batchOf(head: OutgoingMessage, now: number): Promise<OutgoingMessage[] | undefined> {
     const kind = this.port.kindOf(head.contactPoint);
     const limit = kind === undefined ? undefined : ROBOT_MESSAGES_PER_MINUTE[kind];
     if (limit === undefined) return [head];
@@ -66,7 +78,7 @@ export class ContactPointSender {
     this.recentSends.set(head.contactPoint, recent);
     const left = limit - recent.length;
     if (left <= 0) return undefined;
-    const due = this.state.dueOf(head.contactPoint, now, MAX_TOGETHER);
+    const due = await this.state.dueOf(head.contactPoint, now, MAX_TOGETHER);
     if (due.length <= left) return [head];
     const batch: OutgoingMessage[] = [];
     let alerts = 0;
@@ -104,11 +116,15 @@ export class ContactPointSender {
     const now = this.clock();
     // Each message keeps its own story in the log: its attempts, and whether it was retried or given up.
     const judged = batch.map((message, index) => ({ message, alerts: carried[index], attempt: message.attempts + 1, ...this.judge(answer, message, message.attempts + 1, now) }));
-    this.log.transaction(() => {
+    // The send is over before the transaction begins: nothing waits on the network while holding it.
+    await this.log.transaction(async (tx) => {
       for (const { message, alerts, attempt, outcome, providerAnswer } of judged) {
-        this.log.record({ at: now, messageId: message.id, route: message.route, contactPoint, level: message.level, reason: message.reason, outcome, attempt, alerts: deliveredAlerts(alerts), providerAnswer });
-        if (outcome === 'failed') this.state.retryLater(message.id, attempt, now + this.backoff(attempt));
-        else this.state.done(message.id);
+        await this.log.record(
+          { at: now, messageId: message.id, route: message.route, contactPoint, level: message.level, reason: message.reason, outcome, attempt, alerts: deliveredAlerts(alerts), providerAnswer },
+          tx,
+        );
+        if (outcome === 'failed') await this.state.retryLater(message.id, attempt, now + this.backoff(attempt), tx.exec);
+        else await this.state.done(message.id, tx.exec);
       }
     });
     for (const { message, attempt, outcome, providerAnswer } of judged) {

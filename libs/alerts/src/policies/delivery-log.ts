@@ -1,4 +1,5 @@
 import { DELIVERY_OUTCOMES, type DeliveryOutcome } from '@hub/api-types';
+import type { Store, Tx } from '@hub/store';
 import type { AlertNotification } from '../lifecycle/alert.view';
 import type { DeliveredAlert, DeliveryRecord, NotificationRoutingRepository } from './notification-routing.repository';
 
@@ -30,37 +31,41 @@ export class DeliveryCounts {
  * The delivery log's one writer: the router logs `queued`, the sender each attempt. It stamps the contact point's
  * kind as it is now (the row outlives a deleted contact point) and counts the row for /metrics once the transaction
  * that wrote it (with the queueing, the retry or the removal it records) has committed, so the counts never include a
- * row that was rolled back.
+ * row that was rolled back. The rows waiting to be counted are kept per transaction (transactions may run side by
+ * side now that they are awaited).
  */
 export class DeliveryLog {
   readonly counts = new DeliveryCounts();
-  private uncommitted: Array<{ outcome: DeliveryOutcome; kind: string | null }> | undefined;
+  private readonly uncommitted = new WeakMap<Tx, Array<{ outcome: DeliveryOutcome; kind: string | null }>>();
 
   constructor(
+    private readonly store: Store,
     private readonly state: NotificationRoutingRepository,
     private readonly kindOf: (contactPoint: string) => string | undefined,
   ) {}
 
-  /** Runs `work` in one transaction of the routing state; the rows it logs are counted when it commits. */
-  transaction<T>(work: () => T): T {
-    if (this.uncommitted !== undefined) return work(); // nested: the outer one counts
-    const rows: Array<{ outcome: DeliveryOutcome; kind: string | null }> = [];
-    this.uncommitted = rows;
-    try {
-      const result = this.state.transaction(work);
-      for (const row of rows) this.counts.add(row.outcome, row.kind);
-      return result;
-    } finally {
-      this.uncommitted = undefined;
-    }
+  /** Runs `work` in one transaction of the routing state (or joins `outer`); the rows it logs are counted when it commits. */
+  transaction<T>(work: (tx: Tx) => Promise<T>, outer?: Tx): Promise<T> {
+    return this.store.tx((tx) => {
+      if (!this.uncommitted.has(tx)) {
+        const rows: Array<{ outcome: DeliveryOutcome; kind: string | null }> = [];
+        this.uncommitted.set(tx, rows);
+        tx.afterCommit(() => {
+          this.uncommitted.delete(tx);
+          for (const row of rows) this.counts.add(row.outcome, row.kind);
+        });
+      }
+      return work(tx);
+    }, outer);
   }
 
-  /** Writes a row; only inside transaction(). */
-  record(entry: Omit<DeliveryRecord, 'id' | 'kind'>): void {
-    if (this.uncommitted === undefined) throw new Error('DeliveryLog.record outside DeliveryLog.transaction: its row would be counted before it is committed');
+  /** Writes a row; only inside transaction(), with the transaction it gave. */
+  async record(entry: Omit<DeliveryRecord, 'id' | 'kind'>, tx: Tx): Promise<void> {
+    const rows = this.uncommitted.get(tx);
+    if (rows === undefined) throw new Error('DeliveryLog.record outside DeliveryLog.transaction: its row would be counted before it is committed');
     const kind = this.kindOf(entry.contactPoint) ?? null;
-    this.state.recordDelivery({ ...entry, kind });
-    this.uncommitted.push({ outcome: entry.outcome, kind });
+    await this.state.recordDelivery({ ...entry, kind }, tx.exec);
+    rows.push({ outcome: entry.outcome, kind });
   }
 }
 

@@ -1,6 +1,6 @@
 import type { CatalogueSource } from '@hub/contract';
 import type { HubLogger } from '@hub/common';
-import type { SqliteDatabase, Store } from '@hub/store';
+import type { Store } from '@hub/store';
 import type { AlertAudit } from '../alert-audit';
 import type { IntervalJobs } from '../evaluation/alert-scheduler';
 import { ContactPointSender } from './contact-point.sender';
@@ -25,8 +25,6 @@ export interface PolicyEngineOptions {
 
 export interface PolicyEnginePorts {
   readonly store: Store;
-  /** The routing state and delivery log are still written on the SQLite handle directly (issue 20, step 7). */
-  readonly db: SqliteDatabase;
   readonly contactPoints: ContactPointPort;
   readonly jobs: IntervalJobs;
   readonly audit: AlertAudit;
@@ -49,6 +47,8 @@ export class NotificationPolicyEngine {
   readonly channel: PolicyRoutingChannel;
   readonly sender: ContactPointSender;
   private readonly logger: HubLogger;
+  /** The tick in progress: the next one is skipped while it runs (ticks never overlap). */
+  private ticking: Promise<void> | undefined;
 
   constructor(
     private readonly options: PolicyEngineOptions,
@@ -65,9 +65,9 @@ export class NotificationPolicyEngine {
       ports.clock,
       options.defaultTimeZone,
     );
-    this.routing = new NotificationRoutingRepository(ports.db);
+    this.routing = new NotificationRoutingRepository(ports.store);
     // A personal destination (`@li.wei/email`) is of its channel's kind.
-    this.deliveryLog = new DeliveryLog(this.routing, (name) => parsePersonalDestination(name)?.channel ?? ports.contactPoints.kindOf(name));
+    this.deliveryLog = new DeliveryLog(ports.store, this.routing, (name) => parsePersonalDestination(name)?.channel ?? ports.contactPoints.kindOf(name));
     this.router = new NotificationRouter(this.routing, () => this.policies.current(), this.deliveryLog, ports.loggerFor(NotificationRouter.name), (names) =>
       ports.contactPoints.personalRecipients(names),
     );
@@ -78,14 +78,22 @@ export class NotificationPolicyEngine {
   /** Loads the routing tree, then ticks. */
   async start(): Promise<void> {
     await this.policies.load();
-    this.ports.jobs.add(NotificationPolicyEngine.JOB, this.options.tickMs, () => this.tick());
+    this.ports.jobs.add(NotificationPolicyEngine.JOB, this.options.tickMs, () => void this.tick());
   }
 
-  /** Queues what is due and starts the sends; never throws into the scheduler. */
-  tick(): void {
+  /**
+   * Queues what is due and starts the sends; never rejects into the scheduler. While a tick runs, a new one is not
+   * started (it answers the one in progress): two ticks side by side would wait on each other's routing lock anyway.
+   */
+  tick(): Promise<void> {
+    this.ticking ??= this.runTick().finally(() => (this.ticking = undefined));
+    return this.ticking;
+  }
+
+  private async runTick(): Promise<void> {
     try {
-      this.router.tick(this.ports.clock());
-      this.sender.sendDue();
+      await this.router.tick(this.ports.clock());
+      await this.sender.sendDue();
     } catch (error) {
       this.logger.error({ msg: 'Notification policy tick failed', error });
     }
@@ -93,6 +101,7 @@ export class NotificationPolicyEngine {
 
   async stop(): Promise<void> {
     this.ports.jobs.remove(NotificationPolicyEngine.JOB);
+    await this.ticking;
     await this.sender.idle();
   }
 }

@@ -1,5 +1,5 @@
 import type { DeliveryOutcome } from '@hub/api-types';
-import type { SqliteDatabase } from '@hub/store';
+import type { Executor, Store } from '@hub/store';
 import type { Severity } from '../rules/alert-rule';
 import type { SendReason } from './notification-policy';
 
@@ -74,149 +74,230 @@ export const MAX_DELIVERY_ROWS = 100_000;
 /** The log is trimmed every this many rows (so trimming costs one DELETE per thousand rows). */
 const TRIM_EVERY = 1000;
 
-/** The routing engine's state in the embedded database: groups, their pending changes, open alerts, the send queue. */
+export interface DeliveryLogLimits {
+  readonly keepRows: number;
+  readonly trimEvery: number;
+}
+
+/** The routing engine's state in the hub's store: groups, their pending changes, open alerts, the send queue, the log. */
 export class NotificationRoutingRepository {
-  constructor(private readonly db: SqliteDatabase) {}
+  /**
+   * The log id at or past which the next trim runs. Not `id % TRIM_EVERY === 0`: PostgreSQL identities skip the ids
+   * of rolled-back inserts, so a multiple of a thousand may never be written. Kept in memory from MAX(id) at the first
+   * write; a rolled-back trim only delays the next one by `trimEvery` rows.
+   */
+  private nextTrimAt: number | undefined;
 
-  transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
-  }
+  constructor(
+    private readonly store: Store,
+    private readonly limits: DeliveryLogLimits = { keepRows: MAX_DELIVERY_ROWS, trimEvery: TRIM_EVERY },
+  ) {}
 
-  lastEventId(): number {
-    const row = this.db.prepare('SELECT last_event_id FROM notification_routing_state WHERE id = 1').get() as { last_event_id: number } | undefined;
+  async lastEventId(exec: Executor = this.store.db): Promise<number> {
+    const row = await exec.selectFrom('notification_routing_state').select('last_event_id').where('id', '=', 1).executeTakeFirst();
     return row?.last_event_id ?? 0;
   }
 
-  setLastEventId(eventId: number): void {
-    this.db.prepare('INSERT INTO notification_routing_state (id, last_event_id) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET last_event_id = excluded.last_event_id').run(eventId);
+  async setLastEventId(eventId: number, exec: Executor = this.store.db): Promise<void> {
+    await exec
+      .insertInto('notification_routing_state')
+      .values({ id: 1, last_event_id: eventId })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ last_event_id: eventId }))
+      .execute();
   }
 
-  group(route: string, groupKey: string): GroupRow | undefined {
-    const row = this.db.prepare('SELECT * FROM notification_groups WHERE route = ? AND group_key = ?').get(route, groupKey) as RawGroup | undefined;
-    return row === undefined ? undefined : toGroup(row);
+  async group(route: string, groupKey: string, exec: Executor = this.store.db): Promise<GroupRow | undefined> {
+    const row = await exec.selectFrom('notification_groups').selectAll().where('route', '=', route).where('group_key', '=', groupKey).executeTakeFirst();
+    return row === undefined ? undefined : toGroup(row as RawGroup);
   }
 
-  saveGroup(group: GroupRow): void {
-    this.db
-      .prepare(
-        `INSERT INTO notification_groups (route, group_key, severity, due_at, last_sent_at, repeat_due_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (route, group_key) DO UPDATE SET severity = excluded.severity, due_at = excluded.due_at, last_sent_at = excluded.last_sent_at, repeat_due_at = excluded.repeat_due_at`,
-      )
-      .run(group.route, group.groupKey, group.severity, group.dueAt, group.lastSentAt, group.repeatDueAt);
+  async saveGroup(group: GroupRow, exec: Executor = this.store.db): Promise<void> {
+    const changes = { severity: group.severity, due_at: group.dueAt, last_sent_at: group.lastSentAt, repeat_due_at: group.repeatDueAt };
+    await exec
+      .insertInto('notification_groups')
+      .values({ route: group.route, group_key: group.groupKey, ...changes })
+      .onConflict((oc) => oc.columns(['route', 'group_key']).doUpdateSet(changes))
+      .execute();
   }
 
-  groupsDue(now: number): GroupRow[] {
-    return (this.db.prepare('SELECT * FROM notification_groups WHERE due_at <= ? OR repeat_due_at <= ?').all(now, now) as RawGroup[]).map(toGroup);
+  async groupsDue(now: number, exec: Executor = this.store.db): Promise<GroupRow[]> {
+    const rows = await exec
+      .selectFrom('notification_groups')
+      .selectAll()
+      .where((eb) => eb.or([eb('due_at', '<=', now), eb('repeat_due_at', '<=', now)]))
+      // A stable order, the same on both dialects: the messages of several groups due together queue in key order.
+      .orderBy('route')
+      .orderBy('group_key')
+      .execute();
+    return rows.map((row) => toGroup(row as RawGroup));
   }
 
   /** A newer change of the same alert replaces the one waiting (the message says where the alert is now). */
-  addPending(route: string, groupKey: string, change: PendingChange): void {
-    this.db
-      .prepare(
-        `INSERT INTO notification_group_pending (route, group_key, alert_id, event_id, reason, payload) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (route, group_key, alert_id) DO UPDATE SET event_id = excluded.event_id, reason = excluded.reason, payload = excluded.payload`,
-      )
-      .run(route, groupKey, change.alertId, change.eventId, change.reason, change.payload);
+  async addPending(route: string, groupKey: string, change: PendingChange, exec: Executor = this.store.db): Promise<void> {
+    const changes = { event_id: change.eventId, reason: change.reason, payload: change.payload };
+    await exec
+      .insertInto('notification_group_pending')
+      .values({ route, group_key: groupKey, alert_id: change.alertId, ...changes })
+      .onConflict((oc) => oc.columns(['route', 'group_key', 'alert_id']).doUpdateSet(changes))
+      .execute();
   }
 
-  takePending(route: string, groupKey: string): PendingChange[] {
-    const rows = this.db
-      .prepare('SELECT alert_id, event_id, reason, payload FROM notification_group_pending WHERE route = ? AND group_key = ? ORDER BY event_id')
-      .all(route, groupKey) as Array<{ alert_id: number; event_id: number; reason: 'new' | 'resolved'; payload: string }>;
-    this.db.prepare('DELETE FROM notification_group_pending WHERE route = ? AND group_key = ?').run(route, groupKey);
-    return rows.map((row) => ({ alertId: row.alert_id, eventId: row.event_id, reason: row.reason, payload: row.payload }));
+  async takePending(route: string, groupKey: string, exec: Executor = this.store.db): Promise<PendingChange[]> {
+    const rows = await exec
+      .selectFrom('notification_group_pending')
+      .select(['alert_id', 'event_id', 'reason', 'payload'])
+      .where('route', '=', route)
+      .where('group_key', '=', groupKey)
+      .orderBy('event_id')
+      .execute();
+    await exec.deleteFrom('notification_group_pending').where('route', '=', route).where('group_key', '=', groupKey).execute();
+    return rows.map((row) => ({ alertId: row.alert_id, eventId: row.event_id, reason: row.reason as PendingChange['reason'], payload: row.payload }));
   }
 
-  saveOpenAlert(row: OpenAlertRow): void {
-    this.db
-      .prepare(
-        `INSERT INTO notification_open_alerts (route, alert_id, group_key, severity, fired_at, level, next_level_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (route, alert_id) DO UPDATE SET group_key = excluded.group_key, severity = excluded.severity, fired_at = excluded.fired_at, level = excluded.level,
-           next_level_at = excluded.next_level_at, payload = excluded.payload`,
-      )
-      .run(row.route, row.alertId, row.groupKey, row.severity, row.firedAt, row.level, row.nextLevelAt, row.payload);
+  async saveOpenAlert(row: OpenAlertRow, exec: Executor = this.store.db): Promise<void> {
+    const changes = { group_key: row.groupKey, severity: row.severity, fired_at: row.firedAt, level: row.level, next_level_at: row.nextLevelAt, payload: row.payload };
+    await exec
+      .insertInto('notification_open_alerts')
+      .values({ route: row.route, alert_id: row.alertId, ...changes })
+      .onConflict((oc) => oc.columns(['route', 'alert_id']).doUpdateSet(changes))
+      .execute();
   }
 
   /** Acknowledged or resolved: no more repeats or escalation for it. */
-  closeAlert(alertId: number): void {
-    this.db.prepare('DELETE FROM notification_open_alerts WHERE alert_id = ?').run(alertId);
+  async closeAlert(alertId: number, exec: Executor = this.store.db): Promise<void> {
+    await exec.deleteFrom('notification_open_alerts').where('alert_id', '=', alertId).execute();
   }
 
-  openAlertsOf(route: string, groupKey: string): OpenAlertRow[] {
-    return (this.db.prepare('SELECT * FROM notification_open_alerts WHERE route = ? AND group_key = ? ORDER BY alert_id').all(route, groupKey) as RawOpenAlert[]).map(toOpenAlert);
+  async openAlertsOf(route: string, groupKey: string, exec: Executor = this.store.db): Promise<OpenAlertRow[]> {
+    const rows = await exec.selectFrom('notification_open_alerts').selectAll().where('route', '=', route).where('group_key', '=', groupKey).orderBy('alert_id').execute();
+    return rows.map((row) => toOpenAlert(row as RawOpenAlert));
   }
 
-  escalationsDue(now: number): OpenAlertRow[] {
-    return (this.db.prepare('SELECT * FROM notification_open_alerts WHERE next_level_at <= ? ORDER BY route, group_key, alert_id').all(now) as RawOpenAlert[]).map(toOpenAlert);
+  async escalationsDue(now: number, exec: Executor = this.store.db): Promise<OpenAlertRow[]> {
+    const rows = await exec
+      .selectFrom('notification_open_alerts')
+      .selectAll()
+      .where('next_level_at', '<=', now)
+      .orderBy('route')
+      .orderBy('group_key')
+      .orderBy('alert_id')
+      .execute();
+    return rows.map((row) => toOpenAlert(row as RawOpenAlert));
   }
 
   /** Returns the message's id. */
-  queue(message: Omit<OutgoingMessage, 'id' | 'attempts' | 'createdAt'>, now: number): number {
-    const { lastInsertRowid } = this.db
-      .prepare('INSERT INTO notification_outgoing (route, contact_point, level, reason, alerts, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(message.route, message.contactPoint, message.level, message.reason, message.alerts, now, message.nextAttemptAt);
-    return Number(lastInsertRowid);
+  async queue(message: Omit<OutgoingMessage, 'id' | 'attempts' | 'createdAt'>, now: number, exec: Executor = this.store.db): Promise<number> {
+    const { id } = await exec
+      .insertInto('notification_outgoing')
+      .values({
+        route: message.route,
+        contact_point: message.contactPoint,
+        level: message.level,
+        reason: message.reason,
+        alerts: message.alerts,
+        created_at: now,
+        next_attempt_at: message.nextAttemptAt,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return id;
   }
 
   /** The oldest queued message of each contact point: each contact point delivers its messages in order. */
-  headsOfQueues(): OutgoingMessage[] {
-    const rows = this.db
-      .prepare('SELECT * FROM notification_outgoing WHERE id IN (SELECT MIN(id) FROM notification_outgoing GROUP BY contact_point) ORDER BY id')
-      .all() as RawOutgoing[];
-    return rows.map(fromRawOutgoing);
+  async headsOfQueues(exec: Executor = this.store.db): Promise<OutgoingMessage[]> {
+    const rows = await exec
+      .selectFrom('notification_outgoing')
+      .selectAll()
+      .where('id', 'in', (eb) => eb.selectFrom('notification_outgoing').select((inner) => inner.fn.min('id').as('id')).groupBy('contact_point'))
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => fromRawOutgoing(row as RawOutgoing));
   }
 
   /** A contact point's queued messages due at `now`, oldest first, at most `limit`. */
-  dueOf(contactPoint: string, now: number, limit: number): OutgoingMessage[] {
-    const rows = this.db
-      .prepare('SELECT * FROM notification_outgoing WHERE contact_point = ? AND next_attempt_at <= ? ORDER BY id LIMIT ?')
-      .all(contactPoint, now, limit) as RawOutgoing[];
-    return rows.map(fromRawOutgoing);
+  async dueOf(contactPoint: string, now: number, limit: number, exec: Executor = this.store.db): Promise<OutgoingMessage[]> {
+    const rows = await exec
+      .selectFrom('notification_outgoing')
+      .selectAll()
+      .where('contact_point', '=', contactPoint)
+      .where('next_attempt_at', '<=', now)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => fromRawOutgoing(row as RawOutgoing));
   }
 
-  retryLater(id: number, attempts: number, nextAttemptAt: number): void {
-    this.db.prepare('UPDATE notification_outgoing SET attempts = ?, next_attempt_at = ? WHERE id = ?').run(attempts, nextAttemptAt, id);
+  async retryLater(id: number, attempts: number, nextAttemptAt: number, exec: Executor = this.store.db): Promise<void> {
+    await exec.updateTable('notification_outgoing').set({ attempts, next_attempt_at: nextAttemptAt }).where('id', '=', id).execute();
   }
 
-  done(id: number): void {
-    this.db.prepare('DELETE FROM notification_outgoing WHERE id = ?').run(id);
+  async done(id: number, exec: Executor = this.store.db): Promise<void> {
+    await exec.deleteFrom('notification_outgoing').where('id', '=', id).execute();
   }
 
   /** One log row and its entries in the per-alert index; call inside the transaction that makes it true. */
-  recordDelivery(entry: Omit<DeliveryRecord, 'id'>): number {
-    const { lastInsertRowid } = this.db
-      .prepare(
-        `INSERT INTO notification_deliveries (at, message_id, route, contact_point, kind, level, reason, outcome, attempt, alerts, provider_answer)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(entry.at, entry.messageId, entry.route, entry.contactPoint, entry.kind, entry.level, entry.reason, entry.outcome, entry.attempt, JSON.stringify(entry.alerts), entry.providerAnswer);
-    const id = Number(lastInsertRowid);
-    const index = this.db.prepare('INSERT OR IGNORE INTO notification_delivery_alerts (alert_id, delivery_id) VALUES (?, ?)');
-    for (const alert of entry.alerts) index.run(alert.alertId, id);
-    if (id % TRIM_EVERY === 0) this.trimDeliveries(id - MAX_DELIVERY_ROWS);
+  async recordDelivery(entry: Omit<DeliveryRecord, 'id'>, exec: Executor = this.store.db): Promise<number> {
+    if (this.nextTrimAt === undefined) {
+      const { last } = await exec
+        .selectFrom('notification_deliveries')
+        .select((eb) => eb.fn.max('id').as('last'))
+        .executeTakeFirstOrThrow();
+      this.nextTrimAt = (Math.floor(Number(last ?? 0) / this.limits.trimEvery) + 1) * this.limits.trimEvery;
+    }
+    const { id } = await exec
+      .insertInto('notification_deliveries')
+      .values({
+        at: entry.at,
+        message_id: entry.messageId,
+        route: entry.route,
+        contact_point: entry.contactPoint,
+        kind: entry.kind,
+        level: entry.level,
+        reason: entry.reason,
+        outcome: entry.outcome,
+        attempt: entry.attempt,
+        alerts: JSON.stringify(entry.alerts),
+        provider_answer: entry.providerAnswer,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    if (entry.alerts.length > 0) {
+      await exec
+        .insertInto('notification_delivery_alerts')
+        .values(entry.alerts.map((alert) => ({ alert_id: alert.alertId, delivery_id: id })))
+        // A message listing an alert twice (a batch of one robot) indexes it once.
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    }
+    if (id >= this.nextTrimAt) {
+      this.nextTrimAt = id + this.limits.trimEvery;
+      await this.trimDeliveries(id - this.limits.keepRows, exec);
+    }
     return id;
   }
 
   /** Drops the log rows up to `throughId` and their index entries together, so the index never points at nothing. */
-  private trimDeliveries(throughId: number): void {
-    this.db.prepare('DELETE FROM notification_delivery_alerts WHERE delivery_id <= ?').run(throughId);
-    this.db.prepare('DELETE FROM notification_deliveries WHERE id <= ?').run(throughId);
+  private async trimDeliveries(throughId: number, exec: Executor): Promise<void> {
+    await exec.deleteFrom('notification_delivery_alerts').where('delivery_id', '<=', throughId).execute();
+    await exec.deleteFrom('notification_deliveries').where('id', '<=', throughId).execute();
   }
 
   /** Newest first. */
-  deliveries(limit: number): DeliveryRecord[] {
-    return (this.db.prepare('SELECT * FROM notification_deliveries ORDER BY id DESC LIMIT ?').all(limit) as RawDelivery[]).map(toDelivery);
+  async deliveries(limit: number, exec: Executor = this.store.db): Promise<DeliveryRecord[]> {
+    const rows = await exec.selectFrom('notification_deliveries').selectAll().orderBy('id', 'desc').limit(limit).execute();
+    return rows.map((row) => toDelivery(row as RawDelivery));
   }
 
   /** Every log row that concerns the alert, oldest first. */
-  deliveriesOfAlert(alertId: number): DeliveryRecord[] {
-    const rows = this.db
-      .prepare(
-        `SELECT deliveries.* FROM notification_delivery_alerts AS entries JOIN notification_deliveries AS deliveries ON deliveries.id = entries.delivery_id
-         WHERE entries.alert_id = ? ORDER BY entries.delivery_id`,
-      )
-      .all(alertId) as RawDelivery[];
-    return rows.map(toDelivery);
+  async deliveriesOfAlert(alertId: number, exec: Executor = this.store.db): Promise<DeliveryRecord[]> {
+    const rows = await exec
+      .selectFrom('notification_delivery_alerts as entries')
+      .innerJoin('notification_deliveries as deliveries', 'deliveries.id', 'entries.delivery_id')
+      .selectAll('deliveries')
+      .where('entries.alert_id', '=', alertId)
+      .orderBy('entries.delivery_id')
+      .execute();
+    return rows.map((row) => toDelivery(row as RawDelivery));
   }
 }
 

@@ -16,9 +16,8 @@ export class PolicyRoutingChannel implements NotificationChannel {
     private readonly routed: () => void,
   ) {}
 
-  deliver(notification: AlertNotification): Promise<void> {
-    this.router.record(notification, this.clock());
+  async deliver(notification: AlertNotification): Promise<void> {
+    await this.router.record(notification, this.clock());
     this.routed();
-    return Promise.resolve();
   }
 }
