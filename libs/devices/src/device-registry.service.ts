@@ -178,6 +178,14 @@ export class DeviceRegistryService {
     return [...this.devices.values()].filter((device) => device.profileId === profileId).map((device) => device.deviceId).sort();
   }
 
+  /**
+   * usersOf asked of the database, in `tx`: for a profile's deletion or change of domain, which takes the placement
+   * lock first so that no device is given the profile meanwhile (memory learns of such a device only once it commits).
+   */
+  async usersStoredOf(profileId: string, tx: Tx): Promise<string[]> {
+    return this.repository.usersOfProfile(profileId, tx.exec);
+  }
+
   list(): RegistryDevice[] {
     return [...this.devices.values()];
   }
@@ -238,7 +246,7 @@ export class DeviceRegistryService {
     if (device.village === null) return null;
     if (device.town === null) return { field: 'village', problem: 'a village is within a town: give the town too' };
     if (this.areas.hasVillage(device.town, device.village)) return null;
-    return { field: 'village', problem: `${quoted(device.village)} is not a registered village of ${quoted(device.town)} (GET /api/areas lists them; an admin adds one with POST /api/areas)` };
+    return noSuchVillage(device.town, device.village);
   }
 
   /**
@@ -601,7 +609,7 @@ export class DeviceRegistryService {
       if (device.domain !== null && domain !== device.domain) return { field: 'profileId', problem: `profile ${device.profileId} decodes ${domain} readings; this device is ${device.domain}` };
     }
     if (device.town !== null && device.village !== null && (before === null || before.town !== device.town || before.village !== device.village)) {
-      if (!(await this.areas.villageStored(device.town, device.village, tx))) return this.placeRefusal({ town: device.town, village: device.village });
+      if (!(await this.areas.villageStored(device.town, device.village, tx))) return noSuchVillage(device.town, device.village);
     }
     return null;
   }
@@ -658,3 +666,7 @@ export class DeviceRegistryService {
 export const PLACEMENT_LOCK = 'devices-and-areas';
 
 const NO_TAGS: TagSet = [];
+
+function noSuchVillage(town: string, village: string): DomainIssue {
+  return { field: 'village', problem: `${quoted(village)} is not a registered village of ${quoted(town)} (GET /api/areas lists them; an admin adds one with POST /api/areas)` };
+}

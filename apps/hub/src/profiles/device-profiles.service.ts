@@ -6,7 +6,7 @@ import { type DomainIssue, InvalidInputError, isJsonObject, JsonInputReader } fr
 import type { HubConfig } from '@hub/config';
 import type { ValidationLimits } from '@hub/contract';
 import { DecoderDefinitionError, type PayloadDecoder } from '@hub/decoders';
-import { DeviceRegistryService } from '@hub/devices';
+import { DeviceRegistryService, PLACEMENT_LOCK } from '@hub/devices';
 import {
   type DeviceProfile, DeviceProfileRepository, ProfileBook, ProfileConflictError, ProfileNotFoundError, type ProfilePatch, readNewProfile, readPayload,
   readProfilePatch, SAMPLE_ENCODINGS, sampleBytes, tryDecoder, type TryOutcome,
@@ -78,7 +78,8 @@ export class DeviceProfilesService {
     assertCountyWide(by, `change device profile ${id}`, SHARED);
     const patch = readProfilePatch(body, this.catalogue.current());
     const current = this.require(id);
-    if (patch.domain !== undefined && patch.domain !== current.domain) this.refuseWhileUsed(id, `change the domain of device profile ${id}`);
+    const domainChange = patch.domain !== undefined && patch.domain !== current.domain;
+    if (domainChange) refuseWhileUsed(this.registry.usersOf(id), `change the domain of device profile ${id}`);
     checkObjectMode({ ...current, ...definedOf(patch) });
     const decoder = await this.build({ ...current, ...definedOf(patch) });
     const now = Date.now();
@@ -89,6 +90,11 @@ export class DeviceProfilesService {
         await tx.lock(profileLock(id));
         const latest = await this.repository.find(id, tx.exec);
         if (latest === undefined) throw new ProfileNotFoundError(id);
+        if (patch.domain !== undefined && patch.domain !== latest.domain) {
+          // The registry checks a device's profile domain under this lock: no device of the old domain joins meanwhile.
+          await tx.lock(PLACEMENT_LOCK);
+          refuseWhileUsed(await this.registry.usersStoredOf(id, tx), `change the domain of device profile ${id}`);
+        }
         const changed: DeviceProfile = { ...latest, ...definedOf(patch), version: latest.version + 1, updatedAt: now, updatedBy: by.name };
         await this.repository.save(changed, tx.exec);
         await this.audit.record(
@@ -109,9 +115,13 @@ export class DeviceProfilesService {
   async remove(id: string, by: Principal): Promise<void> {
     assertCountyWide(by, `delete device profile ${id}`, SHARED);
     this.require(id);
-    this.refuseWhileUsed(id, `delete device profile ${id}`);
+    refuseWhileUsed(this.registry.usersOf(id), `delete device profile ${id}`);
     await this.store.tx(async (tx) => {
       await tx.lock(profileLock(id));
+      // Counted again under the lock the registry takes to give a device a profile, of the database: a device given
+      // this profile after the check above would otherwise be left naming a profile that is gone.
+      await tx.lock(PLACEMENT_LOCK);
+      refuseWhileUsed(await this.registry.usersStoredOf(id, tx), `delete device profile ${id}`);
       const profile = await this.repository.find(id, tx.exec);
       if (profile === undefined || !(await this.repository.delete(id, tx.exec))) throw new ProfileNotFoundError(id);
       await this.audit.record({ at: Date.now(), actor: by.name, action: 'device-profile.delete', targetType: 'device-profile', targetId: id, detail: auditDetail(profile) }, tx.exec);
@@ -172,13 +182,6 @@ export class DeviceProfilesService {
     }
   }
 
-  private refuseWhileUsed(id: string, what: string): void {
-    const users = this.registry.usersOf(id);
-    if (users.length === 0) return;
-    const listed = users.length > 10 ? `${users.slice(0, 10).join(', ')} and ${users.length - 10} more` : users.join(', ');
-    throw new ProfileConflictError(`Cannot ${what}: ${users.length} devices use it (${listed}); give them another profile first (PATCH their profileId)`);
-  }
-
   private require(id: string): DeviceProfile {
     const profile = this.book.get(id);
     if (profile === undefined) throw new ProfileNotFoundError(id);
@@ -188,6 +191,12 @@ export class DeviceProfilesService {
   private viewOf(profile: DeviceProfile): DeviceProfileView {
     return { ...profile, decoder: { ...profile.decoder }, samples: [...profile.samples], devices: this.registry.usersOf(profile.id).length, decoderStats: this.book.statsOf(profile.id) };
   }
+}
+
+function refuseWhileUsed(users: readonly string[], what: string): void {
+  if (users.length === 0) return;
+  const listed = users.length > 10 ? `${users.slice(0, 10).join(', ')} and ${users.length - 10} more` : users.join(', ');
+  throw new ProfileConflictError(`Cannot ${what}: ${users.length} devices use it (${listed}); give them another profile first (PATCH their profileId)`);
 }
 
 /** Serialises the changes of one profile (PostgreSQL runs transactions side by side). */
