@@ -1,6 +1,6 @@
 import { MetricCatalogue } from '@hub/contract';
 import { SILENT_LOGGER } from '@hub/common';
-import { AuditLogRepository, type Store, type Tx } from '@hub/store';
+import { AuditLogRepository, type Store } from '@hub/store';
 import { TEST_STORES, type TestStore } from '@hub/store/testing';
 import { AreaConflictError } from './areas/area.errors';
 import { AreaRepository } from './areas/area.repository';
@@ -10,6 +10,7 @@ import { DeviceRegistryService, PLACEMENT_LOCK } from './device-registry.service
 import type { NewDevice, RegistryDevice } from './registry-device';
 import { RegistryDeviceRepository } from './registry-device.repository';
 import { DeviceStateRepository } from './presence/device-state.repository';
+import { HeldStore, within } from './testing/held-store';
 import { ADMIN } from './testing/registry-fixture';
 
 const T0 = Date.UTC(2026, 2, 1, 8, 0, 0);
@@ -193,48 +194,6 @@ describe.each(TEST_STORES)('DeviceRegistryService on %s', (_dialect, open) => {
     expect(restarted.find('q-1')).toMatchObject({ status: 'active', town: 'Ashford', connectAttempts: 2 });
   });
 });
-
-/**
- * A store whose next transaction, once `hold()` is called, waits before it begins until `release()`: where a change
- * that has checked memory would wait behind a slow query or a busy pool, so that a test can run another change there.
- */
-class HeldStore {
-  readonly store: Store;
-  private armed = false;
-  private gate: Promise<void> = Promise.resolve();
-  private open: () => void = () => undefined;
-  private arrived: () => void = () => undefined;
-
-  constructor(real: Store) {
-    this.store = Object.create(real) as Store;
-    this.store.tx = async <T>(work: (tx: Tx) => Promise<T>, outer?: Tx): Promise<T> => {
-      if (this.armed && outer === undefined) {
-        this.armed = false;
-        this.arrived();
-        await this.gate;
-      }
-      return real.tx(work, outer);
-    };
-  }
-
-  /** Holds the next transaction; resolves once it is waiting. */
-  hold(start: () => void): Promise<void> {
-    this.armed = true;
-    this.gate = new Promise((resolve) => (this.open = resolve));
-    const waiting = new Promise<void>((resolve) => (this.arrived = resolve));
-    start();
-    return waiting;
-  }
-
-  release(): void {
-    this.open();
-  }
-}
-
-/** Gives a rival change the time to finish, if nothing makes it wait (a change queued behind the held one never does). */
-async function within(promise: Promise<unknown>, ms: number): Promise<void> {
-  await Promise.race([promise.then(() => undefined, () => undefined), new Promise((resolve) => setTimeout(resolve, ms))]);
-}
 
 describe.each(TEST_STORES)('Devices, areas and profiles changed at the same time on %s', (_dialect, open) => {
   let test: TestStore;

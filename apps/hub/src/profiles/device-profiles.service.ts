@@ -14,6 +14,7 @@ import {
 import { AuditLogRepository, Store } from '@hub/store';
 import type { DeviceProfileView } from '@hub/api-types';
 import { HUB_CONFIG } from '../hub.tokens';
+import { profileLock, refuseWhileUsed, removeUnusedProfile } from './profile-removal';
 
 /** Why only a county-wide admin changes it, for the 403's message. */
 const SHARED = 'device profiles are shared by every town';
@@ -115,17 +116,7 @@ export class DeviceProfilesService {
   async remove(id: string, by: Principal): Promise<void> {
     assertCountyWide(by, `delete device profile ${id}`, SHARED);
     this.require(id);
-    refuseWhileUsed(this.registry.usersOf(id), `delete device profile ${id}`);
-    await this.store.tx(async (tx) => {
-      await tx.lock(profileLock(id));
-      // Counted again under the lock the registry takes to give a device a profile, of the database: a device given
-      // this profile after the check above would otherwise be left naming a profile that is gone.
-      await tx.lock(PLACEMENT_LOCK);
-      refuseWhileUsed(await this.registry.usersStoredOf(id, tx), `delete device profile ${id}`);
-      const profile = await this.repository.find(id, tx.exec);
-      if (profile === undefined || !(await this.repository.delete(id, tx.exec))) throw new ProfileNotFoundError(id);
-      await this.audit.record({ at: Date.now(), actor: by.name, action: 'device-profile.delete', targetType: 'device-profile', targetId: id, detail: auditDetail(profile) }, tx.exec);
-    });
+    await removeUnusedProfile({ store: this.store, repository: this.repository, registry: this.registry, audit: this.audit }, id, by.name, Date.now(), auditDetail);
     this.book.remove(id);
   }
 
@@ -193,16 +184,6 @@ export class DeviceProfilesService {
   }
 }
 
-function refuseWhileUsed(users: readonly string[], what: string): void {
-  if (users.length === 0) return;
-  const listed = users.length > 10 ? `${users.slice(0, 10).join(', ')} and ${users.length - 10} more` : users.join(', ');
-  throw new ProfileConflictError(`Cannot ${what}: ${users.length} devices use it (${listed}); give them another profile first (PATCH their profileId)`);
-}
-
-/** Serialises the changes of one profile (PostgreSQL runs transactions side by side). */
-function profileLock(id: string): string {
-  return `device-profile:${id}`;
-}
 
 /** The network server's decoded object is JSON its codec already made: a mapping reads it; a script would get no bytes. */
 function checkObjectMode(profile: Pick<DeviceProfile, 'networkServerObject' | 'decoder'>): void {
