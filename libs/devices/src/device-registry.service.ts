@@ -577,24 +577,34 @@ export class DeviceRegistryService {
    * actor placed it); memory follows when it commits. An unwritten broker-side row of the device is superseded.
    */
   private async write(deviceId: string, change: (current: RegistryDevice) => RegistryDevice, entryOf: (next: RegistryDevice) => NewAuditEntry, invalid = 'Invalid change', placedBy?: RegistryActor): Promise<RegistryDevice> {
-    // The broker's unwritten rows land first (a quarantined newcomer may not be in the table yet), so the change
-    // below applies over them.
-    await this.writeBehind.flush();
-    return this.store.tx(async (tx) => {
-      await tx.lock(PLACEMENT_LOCK);
-      // The row as stored, not memory's copy: an area renamed or a profile deleted may have committed since the
-      // caller checked memory, and the change is applied over what is there now.
-      const current = await this.repository.find(deviceId, tx.exec);
-      if (current === undefined) throw new DeviceNotFoundError(deviceId);
-      const next = change(current);
-      const refusal = await this.refusalNow(next, current, tx);
-      if (refusal !== null) throw new InvalidDeviceError(invalid, [refusal]);
-      if (placedBy !== undefined) await this.registerTowns(placedBy, [next], tx);
-      await this.repository.save(next, tx.exec);
-      await this.audit.record(entryOf(next), tx.exec);
-      tx.afterCommit(() => this.remember(next));
-      return next;
-    });
+    // The broker's unwritten row of the device (a quarantined newcomer may not be in the table yet) is written here
+    // instead, with the change.
+    const taken = this.writeBehind.take(deviceId);
+    const unwritten = taken?.device;
+    await this.writeBehind.settled();
+    try {
+      return await this.store.tx(async (tx) => {
+        await tx.lock(PLACEMENT_LOCK);
+        // The row as stored, not memory's copy: an area renamed or a profile deleted may have committed since the
+        // caller checked memory, and the change is applied over what is there now. The broker's row counts only where
+        // its own write would have landed (no newer row, same status: see RegistryDeviceRepository.updateUnlessNewer).
+        const stored = await this.repository.find(deviceId, tx.exec);
+        const current = stored === undefined || (unwritten !== undefined && unwritten.updatedAt >= stored.updatedAt && unwritten.status === stored.status) ? unwritten : stored;
+        if (current === undefined) throw new DeviceNotFoundError(deviceId);
+        const next = change(current);
+        const refusal = await this.refusalNow(next, current, tx);
+        if (refusal !== null) throw new InvalidDeviceError(invalid, [refusal]);
+        if (placedBy !== undefined) await this.registerTowns(placedBy, [next], tx);
+        await this.repository.save(next, tx.exec);
+        await this.audit.record(entryOf(next), tx.exec);
+        tx.afterCommit(() => this.remember(next));
+        return next;
+      });
+    } catch (error) {
+      // Refused or failed: the broker's row is still to be written, unless memory has moved on from it.
+      if (taken !== undefined && this.devices.get(deviceId) === taken.device) this.writeBehind.enqueue(taken.device, taken.isNew);
+      throw error;
+    }
   }
 
   /**

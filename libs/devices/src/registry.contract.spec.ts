@@ -278,6 +278,22 @@ describe.each(TEST_STORES)('Devices, areas and profiles changed at the same time
     expect(await stored('d1')).toMatchObject({ profileId: null });
     expect(registry.find('d1')?.profileId).toBeNull();
   });
+  it('approves a quarantined newcomer straight after its first CONNECT; an approval refused under the lock leaves the quarantined row as it was', async () => {
+    const quarantined = (deviceId: string): RegistryDevice => aDevice(deviceId, { status: 'quarantined', secretHash: null, secretIssuedAt: null, domain: null, town: null, site: null, connectAttempts: 1 });
+    registry.storeFromBroker(quarantined('q-1'));
+    registry.storeFromBroker(quarantined('q-2'));
+    await expect(registry.approve(ADMIN, 'q-1', { domain: 'water', town: 'Ashford' }, true)).resolves.toMatchObject({ device: { status: 'active', connectAttempts: 1 } });
+    let approved: Promise<unknown> = Promise.resolve();
+    await held.hold(() => void (approved = registry.approve(ADMIN, 'q-2', { domain: 'water', town: 'Ashford', village: 'Oldbrook' }, true)));
+    await new AreaRepository(test.store).delete('Ashford/Oldbrook');
+    held.release();
+    await expect(approved).rejects.toThrow(InvalidDeviceError);
+    await registry.flushBrokerWrites();
+    expect((await new RegistryDeviceRepository(test.store).loadAll()).map((device) => [device.deviceId, device.status, device.connectAttempts])).toEqual([
+      ['q-1', 'active', 1],
+      ['q-2', 'quarantined', 1],
+    ]);
+  });
 });
 
 describe.each(TEST_STORES)('AreaRepository on %s', (_dialect, open) => {
