@@ -54,6 +54,7 @@ describe('DeviceImportService', () => {
 
   it('takes LoRaWAN meters with their profile and DevEUI (as labels print it), refusing a DevEUI twice in the file, one already held and an unknown profile', async () => {
     fixture.registry.useProfiles({ domainOf: (id) => (id === 'wm-11' ? 'water' : undefined) });
+    await fixture.storeProfile('wm-11', 'water');
     await fixture.registry.provision(ADMIN, { deviceId: 'held', domain: 'water', devEui: '70b3d5e75e00a000' });
     const read = readDeviceCsv(
       ['device_id,domain,profile_id,dev_eui', 'wm-1,water,wm-11,70-B3-D5-E7-5E-00-A0-17', 'wm-2,water,wm-11,70b3d5e75e00a018', 'wm-3,water,wm-11,70b3d5e75e00a018', 'wm-4,water,wm-11,70:b3:d5:e7:5e:00:a0:00', 'wm-5,water,wm-12,', 'wm-6,water,,70b3d5'].join('\n'),

@@ -45,6 +45,8 @@ export interface ProfileDirectory {
  */
 export interface AreaDirectory {
   hasVillage(town: string, village: string): boolean;
+  /** The same question of the database, in `tx` (under the placement lock: memory may not have caught up yet). */
+  villageStored(town: string, village: string, tx: Tx): Promise<boolean>;
   registerTownsOnFirstUse(actor: RegistryActor, uses: ReadonlyArray<{ town: string; deviceId: string }>, tx: Tx): Promise<void>;
 }
 
@@ -89,11 +91,14 @@ export class DeviceRegistryService {
   /** DevEUI → device id: a network server's uplink finds its device without a scan. */
   private readonly byDevEui = new Map<string, string>();
   private profiles: ProfileDirectory = { domainOf: () => undefined };
-  private areas: AreaDirectory = { hasVillage: () => false, registerTownsOnFirstUse: () => Promise.resolve() };
+  private areas: AreaDirectory = { hasVillage: () => false, villageStored: () => Promise.resolve(false), registerTownsOnFirstUse: () => Promise.resolve() };
   private readonly store: Store;
   private readonly repository: RegistryDeviceRepository;
-  /** Operators' changes, one at a time: each checks memory that the one before has finished changing. */
-  private readonly changes = new SerialQueue();
+  /**
+   * Operators' changes of devices, and of areas (AreasService runs its changes here too: each side checks the
+   * other's memory), one at a time: each checks memory that the one before has finished changing.
+   */
+  readonly changes = new SerialQueue();
   private readonly writeBehind: RegistryWriteBehind;
   private readonly audit: DeviceRegistryDeps['audit'];
   readonly catalogue: CatalogueSource;
@@ -173,6 +178,14 @@ export class DeviceRegistryService {
     return [...this.devices.values()].filter((device) => device.profileId === profileId).map((device) => device.deviceId).sort();
   }
 
+  /**
+   * usersOf asked of the database, in `tx`: for a profile's deletion or change of domain, which takes the placement
+   * lock first so that no device is given the profile meanwhile (memory learns of such a device only once it commits).
+   */
+  async usersStoredOf(profileId: string, tx: Tx): Promise<string[]> {
+    return this.repository.usersOfProfile(profileId, tx.exec);
+  }
+
   list(): RegistryDevice[] {
     return [...this.devices.values()];
   }
@@ -233,7 +246,7 @@ export class DeviceRegistryService {
     if (device.village === null) return null;
     if (device.town === null) return { field: 'village', problem: 'a village is within a town: give the town too' };
     if (this.areas.hasVillage(device.town, device.village)) return null;
-    return { field: 'village', problem: `${quoted(device.village)} is not a registered village of ${quoted(device.town)} (GET /api/areas lists them; an admin adds one with POST /api/areas)` };
+    return noSuchVillage(device.town, device.village);
   }
 
   /**
@@ -296,6 +309,14 @@ export class DeviceRegistryService {
     // entries go in multi-row statements (one per 500 devices, one per 1,000 entries).
     await this.store.tx(async (tx) => {
       await tx.lock(PLACEMENT_LOCK);
+      // Asked once per profile and place, not per device: an import of 10,000 meters names a handful.
+      const asked = new Map<string, DomainIssue | null>();
+      for (const { device } of created) {
+        const key = JSON.stringify([device.profileId, device.domain, device.town, device.village]);
+        if (!asked.has(key)) asked.set(key, await this.refusalNow(device, null, tx));
+        const refusal = asked.get(key) ?? null;
+        if (refusal !== null) throw new InvalidDeviceError('Invalid device', [{ ...refusal, problem: `device ${device.deviceId}: ${refusal.problem}` }]);
+      }
       await this.registerTowns(actor, created.map(({ device }) => device), tx);
       const inserted = await this.repository.insertNew(created.map(({ device }) => device), tx.exec);
       const taken = created.find(({ device }) => !inserted.has(device.deviceId));
@@ -347,9 +368,9 @@ export class DeviceRegistryService {
     if (payload !== null) throw new InvalidDeviceError('Invalid change', [payload]);
     const place = parsed.value.town !== undefined || parsed.value.village !== undefined ? this.placeRefusal(next) : null;
     if (place !== null) throw new InvalidDeviceError('Invalid change', [place]);
-    await this.write(next, this.entry(actor, 'device.update', deviceId, { changes: parsed.value }), actor);
-    if (device.enabled && !next.enabled) this.endSession(deviceId, 'disabled');
-    return next;
+    const written = await this.write(deviceId, (current) => ({ ...current, ...parsed.value, updatedAt: next.updatedAt }), () => this.entry(actor, 'device.update', deviceId, { changes: parsed.value }), 'Invalid change', actor);
+    if (device.enabled && !written.enabled) this.endSession(deviceId, 'disabled');
+    return written;
   }
 
   /** A new secret, shown once; the old one stops working at once and a connected device is disconnected. */
@@ -359,8 +380,7 @@ export class DeviceRegistryService {
       if (device.status !== 'active') throw new DeviceConflictError(`Device ${deviceId} is ${device.status}: approve it first`);
       const secret = generateDeviceSecret();
       const now = this.now();
-      const next = { ...device, secretHash: hashDeviceSecret(secret), secretIssuedAt: now, updatedAt: now };
-      await this.write(next, this.entry(actor, 'device.secret.rotate', deviceId, {}));
+      const next = await this.write(deviceId, (current) => ({ ...current, secretHash: hashDeviceSecret(secret), secretIssuedAt: now, updatedAt: now }), () => this.entry(actor, 'device.secret.rotate', deviceId, {}));
       this.endSession(deviceId, 'secret rotated');
       return { device: next, secret };
     });
@@ -369,9 +389,9 @@ export class DeviceRegistryService {
   /** No secret at all: the device cannot connect until it is given a new one. */
   revokeSecret(actor: RegistryActor, deviceId: string): Promise<RegistryDevice> {
     return this.changes.run(async () => {
-      const device = this.visible(actor, deviceId);
-      const next = { ...device, secretHash: null, secretIssuedAt: null, updatedAt: this.now() };
-      await this.write(next, this.entry(actor, 'device.secret.revoke', deviceId, {}));
+      this.visible(actor, deviceId);
+      const now = this.now();
+      const next = await this.write(deviceId, (current) => ({ ...current, secretHash: null, secretIssuedAt: null, updatedAt: now }), () => this.entry(actor, 'device.secret.revoke', deviceId, {}));
       this.endSession(deviceId, 'secret revoked');
       return next;
     });
@@ -432,15 +452,20 @@ export class DeviceRegistryService {
     const keep = !issueNewSecret && device.secretHash !== null;
     const secret = keep ? null : generateDeviceSecret();
     const now = this.now();
-    const next: RegistryDevice = {
-      ...device,
-      ...parsed.value,
-      status: 'active',
-      secretHash: secret === null ? device.secretHash : hashDeviceSecret(secret),
-      secretIssuedAt: secret === null ? device.secretIssuedAt : now,
-      updatedAt: now,
-    };
-    await this.write(next, this.entry(actor, 'device.approve', deviceId, { domain: next.domain, town: next.town, village: next.village, site: next.site, secret: keep ? 'kept from first connect' : 'issued' }), actor);
+    const next = await this.write(
+      deviceId,
+      (current): RegistryDevice => ({
+        ...current,
+        ...parsed.value,
+        status: 'active',
+        secretHash: secret === null ? current.secretHash : hashDeviceSecret(secret),
+        secretIssuedAt: secret === null ? current.secretIssuedAt : now,
+        updatedAt: now,
+      }),
+      (approved) => this.entry(actor, 'device.approve', deviceId, { domain: approved.domain, town: approved.town, village: approved.village, site: approved.site, secret: keep ? 'kept from first connect' : 'issued' }),
+      'Invalid approval',
+      actor,
+    );
     // Its session is still the quarantined one: reconnecting makes it a device.
     this.endSession(deviceId, 'approved');
     return { device: next, secret };
@@ -451,8 +476,12 @@ export class DeviceRegistryService {
     return this.changes.run(async () => {
       const device = this.visible(actor, deviceId);
       if (device.status !== 'quarantined') throw new DeviceConflictError(`Device ${deviceId} is ${device.status}, not quarantined`);
-      const next: RegistryDevice = { ...device, status: 'rejected', enabled: false, secretHash: null, secretIssuedAt: null, updatedAt: this.now() };
-      await this.write(next, this.entry(actor, 'device.reject', deviceId, { firstSeenAddress: device.firstSeenAddress, connectAttempts: device.connectAttempts }));
+      const now = this.now();
+      const next = await this.write(
+        deviceId,
+        (current): RegistryDevice => ({ ...current, status: 'rejected', enabled: false, secretHash: null, secretIssuedAt: null, updatedAt: now }),
+        (rejected) => this.entry(actor, 'device.reject', deviceId, { firstSeenAddress: rejected.firstSeenAddress, connectAttempts: rejected.connectAttempts }),
+      );
       this.endSession(deviceId, 'rejected');
       return next;
     });
@@ -498,6 +527,12 @@ export class DeviceRegistryService {
     return device;
   }
 
+  /** Ids of the devices stored in an area (`Town`: its villages too), sorted; for AreasService, in its transaction. */
+  async storedIn(path: string, tx: Tx): Promise<string[]> {
+    const [town, village] = path.split('/');
+    return (await this.repository.inArea(town, village ?? null, tx.exec)).map((device) => device.deviceId);
+  }
+
   /**
    * An area renamed (AreasService.rename, in its transaction `tx`): every device in `from` (a town, or
    * `Town/Village`) moves to `to`, each audited as a `device.update` of its town or village. Returns how many moved.
@@ -507,9 +542,9 @@ export class DeviceRegistryService {
     const [toTown, toVillage] = to.split('/');
     const changes = fromVillage === undefined ? { town: toTown } : { village: toVillage };
     const now = this.now();
-    const moved = this.list()
-      .filter((device) => device.town === fromTown && (fromVillage === undefined || device.village === fromVillage))
-      .map((device): RegistryDevice => ({ ...device, ...changes, updatedAt: now }));
+    // The rows as stored, under the caller's placement lock: memory changes only when a transaction commits, and a
+    // device change still queued behind the rename must find its device already moved.
+    const moved = (await this.repository.inArea(fromTown, fromVillage ?? null, tx.exec)).map((device): RegistryDevice => ({ ...device, ...changes, updatedAt: now }));
     for (const device of moved) this.writeBehind.drop(device.deviceId);
     await this.repository.saveMany(moved, tx.exec);
     await this.audit.recordMany(moved.map((device) => this.entry(actor, 'device.update', device.deviceId, { changes, via: 'area.rename' })), tx.exec);
@@ -541,16 +576,52 @@ export class DeviceRegistryService {
    * One device's new row and its audit entry in one transaction (the towns it names for the first time too, when an
    * actor placed it); memory follows when it commits. An unwritten broker-side row of the device is superseded.
    */
-  private async write(next: RegistryDevice, entry: NewAuditEntry, placedBy?: RegistryActor): Promise<void> {
-    this.writeBehind.drop(next.deviceId);
+  private async write(deviceId: string, change: (current: RegistryDevice) => RegistryDevice, entryOf: (next: RegistryDevice) => NewAuditEntry, invalid = 'Invalid change', placedBy?: RegistryActor): Promise<RegistryDevice> {
+    // The broker's unwritten row of the device (a quarantined newcomer may not be in the table yet) is written here
+    // instead, with the change.
+    const taken = this.writeBehind.take(deviceId);
+    const unwritten = taken?.device;
     await this.writeBehind.settled();
-    await this.store.tx(async (tx) => {
-      await tx.lock(PLACEMENT_LOCK);
-      if (placedBy !== undefined) await this.registerTowns(placedBy, [next], tx);
-      await this.repository.save(next, tx.exec);
-      await this.audit.record(entry, tx.exec);
-      tx.afterCommit(() => this.remember(next));
-    });
+    try {
+      return await this.store.tx(async (tx) => {
+        await tx.lock(PLACEMENT_LOCK);
+        // The row as stored, not memory's copy: an area renamed or a profile deleted may have committed since the
+        // caller checked memory, and the change is applied over what is there now. The broker's row counts only where
+        // its own write would have landed (no newer row, same status: see RegistryDeviceRepository.updateUnlessNewer).
+        const stored = await this.repository.find(deviceId, tx.exec);
+        const current = stored === undefined || (unwritten !== undefined && unwritten.updatedAt >= stored.updatedAt && unwritten.status === stored.status) ? unwritten : stored;
+        if (current === undefined) throw new DeviceNotFoundError(deviceId);
+        const next = change(current);
+        const refusal = await this.refusalNow(next, current, tx);
+        if (refusal !== null) throw new InvalidDeviceError(invalid, [refusal]);
+        if (placedBy !== undefined) await this.registerTowns(placedBy, [next], tx);
+        await this.repository.save(next, tx.exec);
+        await this.audit.record(entryOf(next), tx.exec);
+        tx.afterCommit(() => this.remember(next));
+        return next;
+      });
+    } catch (error) {
+      // Refused or failed: the broker's row is still to be written, unless memory has moved on from it.
+      if (taken !== undefined && this.devices.get(deviceId) === taken.device) this.writeBehind.enqueue(taken.device, taken.isNew);
+      throw error;
+    }
+  }
+
+  /**
+   * The checks of a device's profile and village asked again of the database, under the placement lock (which a
+   * profile's deletion and an area's rename or deletion take too): memory's answer, given before the transaction,
+   * may be stale by now. Only what changed from `before` is asked (null: a new device).
+   */
+  private async refusalNow(device: RegistryDevice | NewDevice, before: RegistryDevice | null, tx: Tx): Promise<DomainIssue | null> {
+    if (device.profileId !== null && (before === null || before.profileId !== device.profileId || before.domain !== device.domain)) {
+      const domain = await this.repository.profileDomain(device.profileId, tx.exec);
+      if (domain === undefined) return { field: 'profileId', problem: `no device profile ${JSON.stringify(device.profileId)} (GET /api/device-profiles lists them)` };
+      if (device.domain !== null && domain !== device.domain) return { field: 'profileId', problem: `profile ${device.profileId} decodes ${domain} readings; this device is ${device.domain}` };
+    }
+    if (device.town !== null && device.village !== null && (before === null || before.town !== device.town || before.village !== device.village)) {
+      if (!(await this.areas.villageStored(device.town, device.village, tx))) return noSuchVillage(device.town, device.village);
+    }
+    return null;
   }
 
   private remember(device: RegistryDevice): void {
@@ -605,3 +676,7 @@ export class DeviceRegistryService {
 export const PLACEMENT_LOCK = 'devices-and-areas';
 
 const NO_TAGS: TagSet = [];
+
+function noSuchVillage(town: string, village: string): DomainIssue {
+  return { field: 'village', problem: `${quoted(village)} is not a registered village of ${quoted(town)} (GET /api/areas lists them; an admin adds one with POST /api/areas)` };
+}

@@ -20,6 +20,33 @@ export class RegistryDeviceRepository {
     return rows.map(fromRow);
   }
 
+  async find(deviceId: string, exec: Executor = this.store.db): Promise<RegistryDevice | undefined> {
+    const row = await exec.selectFrom('registry_devices').selectAll().where('device_id', '=', deviceId).executeTakeFirst();
+    return row === undefined ? undefined : fromRow(row);
+  }
+
+  /** The devices of a town (every village of it too), or of one village when given; by id. */
+  async inArea(town: string, village: string | null, exec: Executor = this.store.db): Promise<RegistryDevice[]> {
+    let query = exec.selectFrom('registry_devices').selectAll().where('town', '=', town);
+    if (village !== null) query = query.where('village', '=', village);
+    return (await query.orderBy('device_id').execute()).map(fromRow);
+  }
+
+  /** Ids of the devices that name a profile, sorted. */
+  async usersOfProfile(profileId: string, exec: Executor = this.store.db): Promise<string[]> {
+    const rows = await exec.selectFrom('registry_devices').select('device_id').where('profile_id', '=', profileId).orderBy('device_id').execute();
+    return rows.map((row) => row.device_id);
+  }
+
+  /**
+   * A profile's domain as stored (undefined: no such profile). Read by the registry under the placement lock, which a
+   * profile's deletion also takes, so a device is never given a profile that is being deleted.
+   */
+  async profileDomain(profileId: string, exec: Executor = this.store.db): Promise<Domain | undefined> {
+    const row = await exec.selectFrom('device_profiles').select('domain').where('id', '=', profileId).executeTakeFirst();
+    return row?.domain as Domain | undefined;
+  }
+
   async save(device: RegistryDevice, exec: Executor = this.store.db): Promise<void> {
     await this.saveMany([device], exec);
   }

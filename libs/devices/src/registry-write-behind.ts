@@ -65,6 +65,16 @@ export class RegistryWriteBehind {
     this.queued.delete(deviceId);
   }
 
+  /**
+   * Takes a device's unwritten row out of the queue, for the caller to write in a transaction of its own (and to
+   * give back with enqueue if that fails).
+   */
+  take(deviceId: string): { readonly device: RegistryDevice; readonly isNew: boolean } | undefined {
+    const queued = this.queued.get(deviceId);
+    this.queued.delete(deviceId);
+    return queued;
+  }
+
   /** Resolves when the write under way (if any) has ended, however it ended. */
   async settled(): Promise<void> {
     await this.writing?.catch(() => undefined);

@@ -2,13 +2,15 @@ import { MetricCatalogue } from '@hub/contract';
 import { SILENT_LOGGER } from '@hub/common';
 import { AuditLogRepository, type Store } from '@hub/store';
 import { TEST_STORES, type TestStore } from '@hub/store/testing';
+import { AreaConflictError } from './areas/area.errors';
 import { AreaRepository } from './areas/area.repository';
 import { AreasService } from './areas/areas.service';
-import { DeviceConflictError } from './device-registry.errors';
-import { DeviceRegistryService } from './device-registry.service';
+import { DeviceConflictError, InvalidDeviceError } from './device-registry.errors';
+import { DeviceRegistryService, PLACEMENT_LOCK } from './device-registry.service';
 import type { NewDevice, RegistryDevice } from './registry-device';
 import { RegistryDeviceRepository } from './registry-device.repository';
 import { DeviceStateRepository } from './presence/device-state.repository';
+import { HeldStore, within } from './testing/held-store';
 import { ADMIN } from './testing/registry-fixture';
 
 const T0 = Date.UTC(2026, 2, 1, 8, 0, 0);
@@ -49,9 +51,9 @@ function newDevice(deviceId: string, changes: Partial<NewDevice> = {}): NewDevic
   return { ...fields, domain: 'water', ...changes };
 }
 
-/** The registry and the areas wired as the hub wires them, on one store, loaded. */
-async function openRegistry(store: Store, now = () => T0): Promise<{ registry: DeviceRegistryService; areas: AreasService }> {
-  const registry = new DeviceRegistryService({ store, repository: new RegistryDeviceRepository(store), audit, catalogue: MetricCatalogue.BUILT_IN, logger: SILENT_LOGGER, now });
+/** The registry and the areas wired as the hub wires them, on one store, loaded (the registry's transactions through `registryStore`). */
+async function openRegistry(store: Store, now = () => T0, registryStore: Store = store): Promise<{ registry: DeviceRegistryService; areas: AreasService }> {
+  const registry = new DeviceRegistryService({ store: registryStore, repository: new RegistryDeviceRepository(store), audit, catalogue: MetricCatalogue.BUILT_IN, logger: SILENT_LOGGER, now });
   const areas = new AreasService({ store, repository: new AreaRepository(store), audit, logger: SILENT_LOGGER, now });
   await registry.load();
   await areas.load();
@@ -190,6 +192,107 @@ describe.each(TEST_STORES)('DeviceRegistryService on %s', (_dialect, open) => {
     expect(await new RegistryDeviceRepository(test.store).updateUnlessNewer([aDevice('q-1', { status: 'quarantined', connectAttempts: 3, updatedAt: T0 + 1 })])).toBe(0);
     const { registry: restarted } = await openRegistry(test.store);
     expect(restarted.find('q-1')).toMatchObject({ status: 'active', town: 'Ashford', connectAttempts: 2 });
+  });
+});
+
+describe.each(TEST_STORES)('Devices, areas and profiles changed at the same time on %s', (_dialect, open) => {
+  let test: TestStore;
+  let held: HeldStore;
+  let registry: DeviceRegistryService;
+  let areas: AreasService;
+
+  beforeEach(async () => {
+    test = await open();
+    held = new HeldStore(test.store);
+    ({ registry, areas } = await openRegistry(test.store, () => T0, held.store));
+    await areas.create(ADMIN, { name: 'Ashford' });
+    await areas.create(ADMIN, { name: 'Oldbrook', parent: 'Ashford' });
+  });
+  afterEach(() => test.dispose());
+
+  const stored = async (deviceId: string): Promise<RegistryDevice | undefined> => (await new RegistryDeviceRepository(test.store).loadAll()).find((device) => device.deviceId === deviceId);
+
+  it('a device edited while its village is renamed ends up in the renamed village, with the edit', async () => {
+    await registry.provision(ADMIN, { deviceId: 'd1', domain: 'water', town: 'Ashford', village: 'Oldbrook', site: 'Mill Lane' });
+    let updated: Promise<RegistryDevice> = Promise.resolve(aDevice('none'));
+    await held.hold(() => void (updated = registry.update(ADMIN, 'd1', { site: 'Oak Row' })));
+    const renamed = areas.rename(ADMIN, 'Ashford/Oldbrook', { name: 'Newbrook' });
+    await within(renamed, 300);
+    held.release();
+    // The edit was queued first, so it commits first; the rename then moves the edited device.
+    await expect(updated).resolves.toMatchObject({ town: 'Ashford', village: 'Oldbrook', site: 'Oak Row' });
+    await expect(renamed).resolves.toMatchObject({ path: 'Ashford/Newbrook' });
+    expect(await stored('d1')).toMatchObject({ town: 'Ashford', village: 'Newbrook', site: 'Oak Row' });
+    expect(registry.areaOf('d1')).toBe('Ashford/Newbrook');
+    expect(registry.find('d1')?.site).toBe('Oak Row');
+  });
+
+  it('a village is not deleted while a device is being placed in it: the delete is refused, naming the device', async () => {
+    await registry.provision(ADMIN, { deviceId: 'd1', domain: 'water', town: 'Ashford' });
+    let updated: Promise<RegistryDevice> = Promise.resolve(aDevice('none'));
+    await held.hold(() => void (updated = registry.update(ADMIN, 'd1', { village: 'Oldbrook' })));
+    const removed = areas.remove(ADMIN, 'Ashford/Oldbrook');
+    await within(removed, 300);
+    held.release();
+    await expect(updated).resolves.toMatchObject({ town: 'Ashford', village: 'Oldbrook' });
+    await expect(removed).rejects.toThrow(new AreaConflictError('Area Ashford/Oldbrook cannot be deleted while device d1 still names it', 'area-in-use', { area: 'Ashford/Oldbrook', count: 1 }));
+    expect(await new AreaRepository(test.store).find('Ashford/Oldbrook')).toMatchObject({ parent: 'Ashford' });
+    expect(areas.hasVillage('Ashford', 'Oldbrook')).toBe(true);
+    expect(await stored('d1')).toMatchObject({ village: 'Oldbrook' });
+  });
+
+  it('a device is not placed in a village deleted after memory was checked (another hub deleted it): refused, the row unchanged', async () => {
+    await registry.provision(ADMIN, { deviceId: 'd1', domain: 'water', town: 'Ashford' });
+    let updated: Promise<RegistryDevice> = Promise.resolve(aDevice('none'));
+    await held.hold(() => void (updated = registry.update(ADMIN, 'd1', { village: 'Oldbrook' })));
+    await new AreaRepository(test.store).delete('Ashford/Oldbrook');
+    held.release();
+    await expect(updated).rejects.toThrow(InvalidDeviceError);
+    await expect(updated).rejects.toMatchObject({ issues: [{ field: 'village', problem: '"Oldbrook" is not a registered village of "Ashford" (GET /api/areas lists them; an admin adds one with POST /api/areas)' }] });
+    expect(await stored('d1')).toMatchObject({ town: 'Ashford', village: null });
+    expect(registry.areaOf('d1')).toBe('Ashford');
+  });
+
+  it('a device is not given a profile deleted after memory was checked: refused, and the profile’s users are counted in the database', async () => {
+    registry.useProfiles({ domainOf: (id) => (id === 'wm-11' ? 'water' : undefined) });
+    await test.store.db
+      .insertInto('device_profiles')
+      .values({ id: 'wm-11', name: 'WM', domain: 'water', decoder: '{"kind":"mapping","metrics":{}}', version: 1, created_at: T0, created_by: 'ada', updated_at: T0, updated_by: 'ada' })
+      .execute();
+    await registry.provision(ADMIN, { deviceId: 'd1', domain: 'water', town: 'Ashford' });
+    await registry.provision(ADMIN, { deviceId: 'd2', domain: 'water', town: 'Ashford' });
+    await registry.update(ADMIN, 'd2', { profileId: 'wm-11' });
+    let updated: Promise<RegistryDevice> = Promise.resolve(aDevice('none'));
+    await held.hold(() => void (updated = registry.update(ADMIN, 'd1', { profileId: 'wm-11' })));
+    // The profile's deletion, as DeviceProfilesService does it: under the placement lock, users counted in the table.
+    const users = await test.store.tx(async (tx) => {
+      await tx.lock(PLACEMENT_LOCK);
+      const found = await registry.usersStoredOf('wm-11', tx);
+      await tx.exec.deleteFrom('registry_devices').where('device_id', '=', 'd2').execute();
+      await tx.exec.deleteFrom('device_profiles').where('id', '=', 'wm-11').execute();
+      return found;
+    });
+    expect(users).toEqual(['d2']);
+    held.release();
+    await expect(updated).rejects.toMatchObject({ issues: [{ field: 'profileId', problem: 'no device profile "wm-11" (GET /api/device-profiles lists them)' }] });
+    expect(await stored('d1')).toMatchObject({ profileId: null });
+    expect(registry.find('d1')?.profileId).toBeNull();
+  });
+  it('approves a quarantined newcomer straight after its first CONNECT; an approval refused under the lock leaves the quarantined row as it was', async () => {
+    const quarantined = (deviceId: string): RegistryDevice => aDevice(deviceId, { status: 'quarantined', secretHash: null, secretIssuedAt: null, domain: null, town: null, site: null, connectAttempts: 1 });
+    registry.storeFromBroker(quarantined('q-1'));
+    registry.storeFromBroker(quarantined('q-2'));
+    await expect(registry.approve(ADMIN, 'q-1', { domain: 'water', town: 'Ashford' }, true)).resolves.toMatchObject({ device: { status: 'active', connectAttempts: 1 } });
+    let approved: Promise<unknown> = Promise.resolve();
+    await held.hold(() => void (approved = registry.approve(ADMIN, 'q-2', { domain: 'water', town: 'Ashford', village: 'Oldbrook' }, true)));
+    await new AreaRepository(test.store).delete('Ashford/Oldbrook');
+    held.release();
+    await expect(approved).rejects.toThrow(InvalidDeviceError);
+    await registry.flushBrokerWrites();
+    expect((await new RegistryDeviceRepository(test.store).loadAll()).map((device) => [device.deviceId, device.status, device.connectAttempts])).toEqual([
+      ['q-1', 'active', 1],
+      ['q-2', 'quarantined', 1],
+    ]);
   });
 });
 

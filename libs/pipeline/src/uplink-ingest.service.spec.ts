@@ -88,6 +88,7 @@ describe('UplinkIngestService (ChirpStack events into readings)', () => {
     book = new ProfileBook();
     book.put(PROFILE, await book.build(PROFILE));
     fixture.registry.useProfiles(book);
+    await fixture.storeProfile(PROFILE.id, PROFILE.domain);
     writer = new CollectingWriter();
     deadLetters = [];
     const presence = new DevicePresence(new DeviceStateRepository(Store.sqlite(openSqliteDatabase(':memory:'))), SILENT_LOGGER);
@@ -173,6 +174,7 @@ describe('UplinkIngestService (ChirpStack events into readings)', () => {
   it('decodes the network server\'s own decoded object when the profile says so, and refuses an uplink without one', async () => {
     const objectProfile: DeviceProfile = { ...PROFILE, id: 'wm-11-object', decoder: { kind: 'mapping', metrics: { flow_m3h: { expr: 'flow' } } }, networkServerObject: true };
     book.put(objectProfile, await book.build(objectProfile));
+    await fixture.storeProfile(objectProfile.id, objectProfile.domain);
     await meter({ profileId: 'wm-11-object' });
     await take(event({ object: { flow: 7.25 }, rxInfo: [] }));
     await take(event({ fCnt: 1843 }));

@@ -6,7 +6,7 @@ import { type DomainIssue, InvalidInputError, isJsonObject, JsonInputReader } fr
 import type { HubConfig } from '@hub/config';
 import type { ValidationLimits } from '@hub/contract';
 import { DecoderDefinitionError, type PayloadDecoder } from '@hub/decoders';
-import { DeviceRegistryService } from '@hub/devices';
+import { DeviceRegistryService, PLACEMENT_LOCK } from '@hub/devices';
 import {
   type DeviceProfile, DeviceProfileRepository, ProfileBook, ProfileConflictError, ProfileNotFoundError, type ProfilePatch, readNewProfile, readPayload,
   readProfilePatch, SAMPLE_ENCODINGS, sampleBytes, tryDecoder, type TryOutcome,
@@ -14,6 +14,7 @@ import {
 import { AuditLogRepository, Store } from '@hub/store';
 import type { DeviceProfileView } from '@hub/api-types';
 import { HUB_CONFIG } from '../hub.tokens';
+import { profileLock, refuseWhileUsed, removeUnusedProfile } from './profile-removal';
 
 /** Why only a county-wide admin changes it, for the 403's message. */
 const SHARED = 'device profiles are shared by every town';
@@ -78,7 +79,8 @@ export class DeviceProfilesService {
     assertCountyWide(by, `change device profile ${id}`, SHARED);
     const patch = readProfilePatch(body, this.catalogue.current());
     const current = this.require(id);
-    if (patch.domain !== undefined && patch.domain !== current.domain) this.refuseWhileUsed(id, `change the domain of device profile ${id}`);
+    const domainChange = patch.domain !== undefined && patch.domain !== current.domain;
+    if (domainChange) refuseWhileUsed(this.registry.usersOf(id), `change the domain of device profile ${id}`);
     checkObjectMode({ ...current, ...definedOf(patch) });
     const decoder = await this.build({ ...current, ...definedOf(patch) });
     const now = Date.now();
@@ -89,6 +91,11 @@ export class DeviceProfilesService {
         await tx.lock(profileLock(id));
         const latest = await this.repository.find(id, tx.exec);
         if (latest === undefined) throw new ProfileNotFoundError(id);
+        if (patch.domain !== undefined && patch.domain !== latest.domain) {
+          // The registry checks a device's profile domain under this lock: no device of the old domain joins meanwhile.
+          await tx.lock(PLACEMENT_LOCK);
+          refuseWhileUsed(await this.registry.usersStoredOf(id, tx), `change the domain of device profile ${id}`);
+        }
         const changed: DeviceProfile = { ...latest, ...definedOf(patch), version: latest.version + 1, updatedAt: now, updatedBy: by.name };
         await this.repository.save(changed, tx.exec);
         await this.audit.record(
@@ -109,13 +116,7 @@ export class DeviceProfilesService {
   async remove(id: string, by: Principal): Promise<void> {
     assertCountyWide(by, `delete device profile ${id}`, SHARED);
     this.require(id);
-    this.refuseWhileUsed(id, `delete device profile ${id}`);
-    await this.store.tx(async (tx) => {
-      await tx.lock(profileLock(id));
-      const profile = await this.repository.find(id, tx.exec);
-      if (profile === undefined || !(await this.repository.delete(id, tx.exec))) throw new ProfileNotFoundError(id);
-      await this.audit.record({ at: Date.now(), actor: by.name, action: 'device-profile.delete', targetType: 'device-profile', targetId: id, detail: auditDetail(profile) }, tx.exec);
-    });
+    await removeUnusedProfile({ store: this.store, repository: this.repository, registry: this.registry, audit: this.audit }, id, by.name, Date.now(), auditDetail);
     this.book.remove(id);
   }
 
@@ -172,13 +173,6 @@ export class DeviceProfilesService {
     }
   }
 
-  private refuseWhileUsed(id: string, what: string): void {
-    const users = this.registry.usersOf(id);
-    if (users.length === 0) return;
-    const listed = users.length > 10 ? `${users.slice(0, 10).join(', ')} and ${users.length - 10} more` : users.join(', ');
-    throw new ProfileConflictError(`Cannot ${what}: ${users.length} devices use it (${listed}); give them another profile first (PATCH their profileId)`);
-  }
-
   private require(id: string): DeviceProfile {
     const profile = this.book.get(id);
     if (profile === undefined) throw new ProfileNotFoundError(id);
@@ -190,10 +184,6 @@ export class DeviceProfilesService {
   }
 }
 
-/** Serialises the changes of one profile (PostgreSQL runs transactions side by side). */
-function profileLock(id: string): string {
-  return `device-profile:${id}`;
-}
 
 /** The network server's decoded object is JSON its codec already made: a mapping reads it; a script would get no bytes. */
 function checkObjectMode(profile: Pick<DeviceProfile, 'networkServerObject' | 'decoder'>): void {

@@ -22,6 +22,16 @@ export class AreaRepository {
     return rows.map(fromRow);
   }
 
+  async find(path: string, exec: Executor = this.store.db): Promise<Area | undefined> {
+    const row = await exec.selectFrom('areas').selectAll().where('path', '=', path).executeTakeFirst();
+    return row === undefined ? undefined : fromRow(row);
+  }
+
+  /** A town's villages, by path. */
+  async villagesOf(town: string, exec: Executor = this.store.db): Promise<Area[]> {
+    return (await exec.selectFrom('areas').selectAll().where('parent', '=', town).orderBy('path').execute()).map(fromRow);
+  }
+
   async insert(area: Area, exec: Executor = this.store.db): Promise<void> {
     await this.insertMany([area], exec);
   }

@@ -25,6 +25,13 @@ export interface PlacedDevice {
 /** The device registry's side: its devices, and moving them with an area that is renamed. */
 export interface AreaDevices {
   list(): readonly PlacedDevice[];
+  /**
+   * The registry's queue of changes, which the areas' changes join: an area's change checks the registry's memory
+   * (its devices) and a device's change the areas' (its village), so neither may run while the other is half-way.
+   */
+  readonly changes: SerialQueue;
+  /** Ids of the devices stored in a town (any of its villages too) or a village, sorted: read in `tx`, under the placement lock. */
+  storedIn(path: string, tx: Tx): Promise<string[]>;
   /** Moves every device in `from` (a town, or a town's village) to `to` in `tx`, audited per device; returns how many. */
   moveArea(actor: AreaActor, from: string, to: string, tx: Tx): Promise<number>;
 }
@@ -46,11 +53,9 @@ export interface AreasDeps {
  */
 export class AreasService {
   private readonly areas = new Map<string, Area>();
-  private devices: AreaDevices = { list: () => [], moveArea: () => Promise.resolve(0) };
+  private devices: AreaDevices = { list: () => [], changes: new SerialQueue(), storedIn: () => Promise.resolve([]), moveArea: () => Promise.resolve(0) };
   private readonly store: Store;
   private readonly repository: AreaRepository;
-  /** Changes one at a time: each checks memory (a name is free, a town has no villages) that the one before has settled. */
-  private readonly changes = new SerialQueue();
   private readonly audit: AreasDeps['audit'];
   private readonly logger: HubLogger;
   private readonly now: () => number;
@@ -73,12 +78,22 @@ export class AreasService {
     this.devices = devices;
   }
 
+  /** Changes one at a time, in the registry's queue: each checks memory (a name is free, a town has no villages) that the one before has settled. */
+  private get changes(): SerialQueue {
+    return this.devices.changes;
+  }
+
   find(path: string): Area | undefined {
     return this.areas.get(path);
   }
 
   hasVillage(town: string, village: string): boolean {
     return this.areas.get(childPath(town, village))?.parent === town;
+  }
+
+  /** hasVillage asked of the database, in the registry's transaction (see AreaDirectory). */
+  async villageStored(town: string, village: string, tx: Tx): Promise<boolean> {
+    return (await this.repository.find(childPath(town, village), tx.exec))?.parent === town;
   }
 
   /** The county's towns, sorted by name. */
@@ -192,13 +207,15 @@ export class AreasService {
     const to = childPath(area.parent, name);
     if (to === path) return area;
     if (this.areas.has(to)) throw new AreaConflictError(`Area ${to} is already registered`, 'area-exists', { area: to });
-    const references = await this.repository.referencesTo(path, this.now());
-    if (references.length > 0) {
-      throw new AreaConflictError(`Area ${path} cannot be renamed while ${describeReferences(references)} still ${countOf(references) === 1 ? 'names' : 'name'} it: change ${countOf(references) === 1 ? 'it' : 'them'} first`, 'area-in-use', { area: path, count: countOf(references) });
-    }
     const renamed: Area = { ...area, path: to, name, updatedAt: this.now() };
     const moved = await this.store.tx(async (tx) => {
       await tx.lock(PLACEMENT_LOCK);
+      // Asked under the lock, of the database: a check made before it could be overtaken by a change committed meanwhile.
+      if ((await this.repository.find(to, tx.exec)) !== undefined) throw new AreaConflictError(`Area ${to} is already registered`, 'area-exists', { area: to });
+      const references = await this.repository.referencesTo(path, this.now(), tx.exec);
+      if (references.length > 0) {
+        throw new AreaConflictError(`Area ${path} cannot be renamed while ${describeReferences(references)} still ${countOf(references) === 1 ? 'names' : 'name'} it: change ${countOf(references) === 1 ? 'it' : 'them'} first`, 'area-in-use', { area: path, count: countOf(references) });
+      }
       await this.repository.move(path, renamed, tx.exec);
       const count = await this.devices.moveArea(actor, path, to, tx);
       await this.audit.record(this.entry(actor, 'area.rename', to, { from: path, to, devicesMoved: count }), tx.exec);
@@ -225,23 +242,21 @@ export class AreasService {
 
   private async removeNow(actor: AreaActor, path: string): Promise<void> {
     const area = this.manageable(actor, path);
-    const villages = this.villagesOf(path);
-    if (villages.length > 0) {
-      const names = listed(villages.map((village) => village.name));
-      throw new AreaConflictError(`Town ${path} still has villages (${names}): delete them first`, 'area-has-villages', { area: path, villages: names });
-    }
-    const devices = this.devices
-      .list()
-      .filter((device) => device.town !== null && (areaPathOf(device) === path || device.town === path))
-      .map((device) => device.deviceId)
-      .sort();
-    const references = await this.repository.referencesTo(path, this.now());
-    if (devices.length > 0 || references.length > 0) {
-      const all: AreaReference[] = devices.length > 0 ? [{ kind: 'device', names: devices }, ...references] : references;
-      throw new AreaConflictError(`Area ${path} cannot be deleted while ${describeReferences(all)} still ${countOf(all) === 1 ? 'names' : 'name'} it`, 'area-in-use', { area: path, count: countOf(all) });
-    }
     await this.store.tx(async (tx) => {
       await tx.lock(PLACEMENT_LOCK);
+      // Asked under the lock, of the database: a device placed in the area, a village added or a scope naming it
+      // committed after a check made before the lock would be left pointing at an area that is gone.
+      const villages = await this.repository.villagesOf(path, tx.exec);
+      if (villages.length > 0) {
+        const names = listed(villages.map((village) => village.name));
+        throw new AreaConflictError(`Town ${path} still has villages (${names}): delete them first`, 'area-has-villages', { area: path, villages: names });
+      }
+      const devices = await this.devices.storedIn(path, tx);
+      const references = await this.repository.referencesTo(path, this.now(), tx.exec);
+      if (devices.length > 0 || references.length > 0) {
+        const all: AreaReference[] = devices.length > 0 ? [{ kind: 'device', names: devices }, ...references] : references;
+        throw new AreaConflictError(`Area ${path} cannot be deleted while ${describeReferences(all)} still ${countOf(all) === 1 ? 'names' : 'name'} it`, 'area-in-use', { area: path, count: countOf(all) });
+      }
       await this.repository.delete(path, tx.exec);
       await this.audit.record(this.entry(actor, 'area.delete', path, { name: area.name, level: levelOf(area) }), tx.exec);
       tx.afterCommit(() => this.areas.delete(path));

@@ -1,1 +1,2 @@
 export * from './registry-fixture';
+export * from './held-store';

@@ -65,6 +65,17 @@ export class RegistryFixture {
     return { device, secret };
   }
 
+  /**
+   * A device profile's row (a mapping with no metrics), for suites that give the registry a directory of their own:
+   * the registry asks the table again, under its lock, before it writes a device that names a profile.
+   */
+  async storeProfile(id: string, domain: string): Promise<void> {
+    await this.store.db
+      .insertInto('device_profiles')
+      .values({ id, name: id, domain, decoder: JSON.stringify({ kind: 'mapping', metrics: {} }), version: 1, created_at: this.time, created_by: ADMIN.name, updated_at: this.time, updated_by: ADMIN.name })
+      .execute();
+  }
+
   /** Another registry on the same database, as after a restart (loaded). */
   async open(): Promise<DeviceRegistryService> {
     const registry = this.registryOn();
