@@ -215,7 +215,7 @@ describe('UplinkIngestService (ChirpStack events into readings)', () => {
     });
     const heard: string[] = [];
     const acks: Array<[string, string, boolean]> = [];
-    uplinks.useListener({ heard: (device) => heard.push(device.deviceId), downlinkAcknowledged: (...ack) => acks.push(ack) });
+    uplinks.useListener({ heard: (device) => heard.push(device.deviceId), downlinkAcknowledged: async (...ack) => void acks.push(ack) });
     await meter();
     expect(downlinks.carries('wm-017')).toBe(false);
     await take(event());
@@ -233,5 +233,9 @@ describe('UplinkIngestService (ChirpStack events into readings)', () => {
     const ack = Buffer.from(JSON.stringify({ deviceInfo: UP_EVENT.deviceInfo, queueItemId: command.id, acknowledged: true, fCntDown: 12 }));
     expect(await take(ack, TOPIC.replace(/up$/, 'ack'))).toBeUndefined();
     expect(acks).toEqual([['wm-017', command.id, true]]);
+
+    // Recorded before it is acknowledged: a failure to record leaves the event unacknowledged, so it comes again.
+    uplinks.useListener({ heard: () => undefined, downlinkAcknowledged: () => Promise.reject(new Error('the database is down')) });
+    expect(await take(ack, TOPIC.replace(/up$/, 'ack'))).toEqual(new Error('the database is down'));
   });
 });

@@ -23,7 +23,8 @@ export interface UplinkRoute {
 /** Who wants to know of LoRaWAN traffic besides ingest: the commands feature (downlinks wait for a route, acks end them). */
 export interface UplinkListener {
   heard(device: { readonly deviceId: string; readonly domain: string }): void;
-  downlinkAcknowledged(deviceId: string, queueItemId: string, acknowledged: boolean): void;
+  /** Resolves once the acknowledgement is committed: the network server's event is acknowledged only then. */
+  downlinkAcknowledged(deviceId: string, queueItemId: string, acknowledged: boolean): Promise<void>;
 }
 
 /** What one network-server connection has delivered, by outcome: what its status page shows. */
@@ -107,9 +108,24 @@ export class UplinkIngestService {
         }
         const ack = parsed !== null && event.event === 'ack' ? downlinkAck(parsed) : null;
         const acked = ack === null ? undefined : this.devices.findByDevEui(ack.devEui);
-        if (ack !== null && acked !== undefined) this.tell(() => this.listener?.downlinkAcknowledged(acked.deviceId, ack.queueItemId, ack.acknowledged));
+        const none: IngestReceipt = { accepted: 0, duplicates: 0, refused: [] };
+        if (ack !== null && acked !== undefined && this.listener !== undefined) {
+          // The device confirmed a command: that is stored before the network server's event is acknowledged, or the
+          // event is not acknowledged (it comes again) and the command would expire as never confirmed.
+          return this.listener.downlinkAcknowledged(acked.deviceId, ack.queueItemId, ack.acknowledged).then(
+            () => {
+              done();
+              return none;
+            },
+            (error: unknown) => {
+              this.logger.error({ msg: 'Could not record a downlink acknowledgement; the event is not acknowledged', deviceId: acked.deviceId, commandId: ack.queueItemId, error });
+              done(error instanceof Error ? error : new Error(String(error)));
+              return none;
+            },
+          );
+        }
         done();
-        return Promise.resolve({ accepted: 0, duplicates: 0, refused: [] });
+        return Promise.resolve(none);
       }
       const admitted = this.admission(connection, event.uplink, mayTake);
       if ('reason' in admitted) {

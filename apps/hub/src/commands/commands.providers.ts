@@ -52,8 +52,7 @@ export function commandProviders(): Provider[] {
         await commands.load();
         uplinks.useListener({
           heard: (device) => void commands.deviceHeard(device).catch((error: unknown) => logger.error({ msg: 'Could not send the commands waiting for a LoRaWAN device', deviceId: device.deviceId, error })),
-          downlinkAcknowledged: (deviceId, queueItemId, acknowledged) =>
-            void commands.downlinkAcknowledged(deviceId, queueItemId, acknowledged).catch((error: unknown) => logger.error({ msg: 'Could not record a downlink acknowledgement', deviceId, commandId: queueItemId, error })),
+          downlinkAcknowledged: (deviceId, queueItemId, acknowledged) => commands.downlinkAcknowledged(deviceId, queueItemId, acknowledged),
         });
         return commands;
       },
