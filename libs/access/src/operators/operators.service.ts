@@ -132,9 +132,13 @@ export class OperatorsService {
     }
     const passwordHash = await this.hasher.hash(input.newPassword);
     const ended = await this.store.tx(async (tx) => {
+      // Read again under the lock: an admin may have disabled this operator or changed their scope during the hash.
+      await lockOperators(tx);
+      const current = await this.operators.get(principal.name, tx.exec);
+      if (current === undefined || current.disabled) throw new AccessDeniedError('This operator no longer exists or is disabled');
       const updatedAt = this.clock();
       await this.operators.update(principal.name, { passwordHash, updatedAt }, tx.exec);
-      tx.afterCommit(() => this.directory.remember({ ...operator, passwordHash, updatedAt }));
+      tx.afterCommit(() => this.directory.remember({ ...current, passwordHash, updatedAt }));
       const otherSessionsEnded = await this.sessions.endAllFor(principal.name, currentToken, tx.exec);
       await this.audit.record({ actor: principal.name, action: 'operator.password.change', targetType: 'operator', targetId: principal.name, detail: { otherSessionsEnded } }, tx.exec);
       return otherSessionsEnded;
