@@ -4,8 +4,7 @@ import { CommandRepository } from '@hub/commands';
 import { packageVersion } from '@hub/store';
 import { configuredVariables, type HubConfig } from '@hub/config';
 import { DeadLetterRepository } from '@hub/pipeline';
-import { AuditLogRepository, type SqliteDatabase, Store } from '@hub/store';
-import { SQLITE_DATABASE } from '../hub.tokens';
+import { AuditLogRepository, Store } from '@hub/store';
 import { DataLifecycleJobs } from './data-lifecycle.jobs';
 import { DataLifecycleMetrics } from './data-lifecycle-metrics';
 import { pruneSteps } from './prune-steps';
@@ -28,9 +27,9 @@ export function dataLifecycleProviders(config: HubConfig): Provider[] {
     {
       provide: ScheduledBackup,
       // The environment as the hub was given it, once at start: what config/hub.env of each backup holds.
-      useFactory: (db: SqliteDatabase | null) =>
-        new ScheduledBackup(db, config.dataDir, config.backup, configuredVariables(process.env), packageVersion(__dirname), new Logger(ScheduledBackup.name)),
-      inject: [SQLITE_DATABASE],
+      useFactory: (store: Store) =>
+        new ScheduledBackup(store, config.dataDir, config.backup, configuredVariables(process.env), packageVersion(__dirname), new Logger(ScheduledBackup.name)),
+      inject: [Store],
     },
     DataLifecycleJobs,
     DataLifecycleMetrics,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { HubLogger } from '@hub/common';
-import { AuditLogRepository, MIGRATIONS, openSqliteDatabase, type SqliteDatabase } from '@hub/store';
+import { AuditLogRepository, MIGRATIONS, openSqliteDatabase, type SqliteDatabase, Store } from '@hub/store';
 import { ScheduledBackup } from './scheduled-backup';
 
 describe('ScheduledBackup', () => {
@@ -26,7 +26,7 @@ describe('ScheduledBackup', () => {
   it('writes a backup in small steps while the hub writes on the same connection, keeps the newest, and counts and logs it', async () => {
     const audit = new AuditLogRepository(db);
     for (let index = 0; index < 2000; index++) audit.record({ actor: 'alice', action: 'rule.update', targetType: 'rule', targetId: String(index), detail: { text: 'x'.repeat(200) } });
-    const backup = new ScheduledBackup(db, join(root, 'data'), { dir: join(root, 'backups'), everyMs: 60_000, keep: 2 }, { HUB_DATA_DIR: join(root, 'data') }, '0.1.0', logger);
+    const backup = new ScheduledBackup(Store.sqlite(db), join(root, 'data'), { dir: join(root, 'backups'), everyMs: 60_000, keep: 2 }, { HUB_DATA_DIR: join(root, 'data') }, '0.1.0', logger);
     const running = backup.run();
     // Written on the same connection while the copy runs: SQLite's backup API copies it too, without restarting.
     audit.record({ actor: 'bob', action: 'rule.delete', targetType: 'rule', targetId: 'written-during', detail: {} });
@@ -49,7 +49,7 @@ describe('ScheduledBackup', () => {
 
   it('counts and logs a failure with its reason, and tries again next time', async () => {
     writeFileSync(join(root, 'not-a-folder'), '');
-    const backup = new ScheduledBackup(db, join(root, 'data'), { dir: join(root, 'not-a-folder'), everyMs: 60_000, keep: 2 }, {}, '0.1.0', logger);
+    const backup = new ScheduledBackup(Store.sqlite(db), join(root, 'data'), { dir: join(root, 'not-a-folder'), everyMs: 60_000, keep: 2 }, {}, '0.1.0', logger);
     await backup.run();
     expect(backup).toMatchObject({ written: 0, failed: 1, lastWrittenAt: 0 });
     expect(entries).toEqual([['error', { msg: 'The scheduled backup failed; the next one tries again', dir: join(root, 'not-a-folder'), error: expect.objectContaining({ code: 'ENOTDIR' }) }]]);

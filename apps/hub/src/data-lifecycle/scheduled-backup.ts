@@ -1,6 +1,6 @@
 import type { BackupConfig } from '@hub/config';
 import type { HubLogger } from '@hub/common';
-import { type SqliteDatabase, writeBackup } from '@hub/store';
+import { type Store, writeBackup } from '@hub/store';
 
 /** 1,000 pages (4 MiB at SQLite's default page size) per step: a few milliseconds of the event loop each. */
 const PAGES_PER_STEP = 1000;
@@ -16,8 +16,8 @@ export class ScheduledBackup {
   lastWrittenAt = 0;
 
   constructor(
-    /** Null when the shared state is in PostgreSQL: its backups are the database's own (pg_dump, pgBackRest, a standby). */
-    private readonly db: SqliteDatabase | null,
+    /** On PostgreSQL there is nothing to copy here: its backups are the database's own (pg_dump, pgBackRest, a standby). */
+    private readonly store: Store,
     private readonly dataDir: string,
     private readonly config: BackupConfig,
     private readonly environment: Readonly<Record<string, string>>,
@@ -26,14 +26,19 @@ export class ScheduledBackup {
   ) {}
 
   async run(): Promise<void> {
-    if (this.db === null) {
+    const source = this.store.sqlite;
+    if (source === null) {
       this.failed++;
       this.logger.error({ msg: 'HUB_BACKUP_EVERY backs up the embedded SQLite database, and this hub keeps its state in PostgreSQL (HUB_DATABASE_URL): back that up with pg_dump or pgBackRest, and unset HUB_BACKUP_EVERY' });
       return;
     }
     try {
-      const result = await writeBackup({
-        source: this.db,
+      // Holding the store's one connection for the whole copy: the backup steps between event-loop turns, and a
+      // transaction of the hub open across an await on this same connection would otherwise be copied half-done.
+      // Other statements wait meanwhile (a few seconds for a large county); the event loop does not.
+      const result = await this.store.db.connection().execute(() =>
+        writeBackup({
+        source,
         dataDir: this.dataDir,
         root: this.config.dir,
         keep: this.config.keep,
@@ -41,7 +46,8 @@ export class ScheduledBackup {
         hubVersion: this.hubVersion,
         trigger: 'schedule',
         pagesPerStep: PAGES_PER_STEP,
-      });
+        }),
+      );
       this.written++;
       this.lastWrittenAt = Date.now();
       const bytes = result.manifest.files.reduce((sum, file) => sum + file.bytes, 0);
