@@ -31,6 +31,14 @@ export class ReportsLifecycle implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private tick(): void {
-    this.running = this.runner.check().catch((error: unknown) => this.logger.error({ msg: 'Report check failed', err: error }));
+    // One check at a time: a check that outlasts the interval is not joined by another, and the stop waits for it.
+    if (this.busy) return;
+    this.busy = true;
+    this.running = this.runner
+      .check()
+      .catch((error: unknown) => this.logger.error({ msg: 'Report check failed', err: error }))
+      .finally(() => (this.busy = false));
   }
+
+  private busy = false;
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import type { HubConfig } from '@hub/config';
 import { InfluxQueryClient, RetentionPolicyAdmin } from '@hub/influx';
 import { applyRetention, BACKFILL_POLICY, DownsampleState, Downsampler, LateReadingWatch, RetentionChangeRefusedError } from '@hub/pipeline';
@@ -12,7 +12,7 @@ import type { RawPolicies, StoredResolutions } from '../devices/reading-resoluti
  * long as the server's own -retentionPeriod says (docs/operations.md).
  */
 @Injectable()
-export class DownsamplingService implements OnApplicationShutdown, StoredResolutions, RawPolicies {
+export class DownsamplingService implements BeforeApplicationShutdown, StoredResolutions, RawPolicies {
   private readonly logger = new Logger('Downsampling');
   private downsampler: Downsampler | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -98,7 +98,8 @@ export class DownsamplingService implements OnApplicationShutdown, StoredResolut
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before every onApplicationShutdown: the hub's lifecycle closes the store there, and a pass writes its watermarks to it. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer !== null) clearTimeout(this.timer);
     await this.running;
