@@ -12,6 +12,8 @@ const CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EPIPE',
   '57P01', '57P02', '57P03', '53300', '25006',
   'SQLITE_BUSY', 'SQLITE_LOCKED',
+  // The store's own circuit breaker (guarded-dialect.ts): the database was found down a moment ago.
+  'DATABASE_UNAVAILABLE',
 ]);
 
 export function isDatabaseUnavailable(error: unknown): boolean {

@@ -7,3 +7,4 @@ export * from './database-url';
 export { SCHEMA_VERSION } from './migrations/postgres-migrator';
 export * from './copy-to-postgres';
 export * from './database-errors';
+export * from './guarded-dialect';

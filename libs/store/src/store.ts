@@ -2,6 +2,7 @@ import { Kysely, SqliteDialect, sql, type Transaction } from 'kysely';
 import type { SqliteDatabase as KyselySqliteDatabase, SqliteStatement } from 'kysely';
 import { PostgresJSDialect } from 'kysely-postgres-js';
 import postgres from 'postgres';
+import { GuardedDialect } from './guarded-dialect';
 import { migratePostgres } from './migrations/postgres-migrator';
 import { describeDatabaseUrl, postgresOptionsOf } from './database-url';
 import type { HubDatabase } from './schema';
@@ -77,7 +78,7 @@ export class Store {
       await client.end({ timeout: 1 });
       throw error;
     }
-    const db = new Kysely<HubDatabase>({ dialect: new PostgresJSDialect({ postgres: client }) });
+    const db = new Kysely<HubDatabase>({ dialect: new GuardedDialect(new PostgresJSDialect({ postgres: client }), { acquireTimeoutMs: 5_000, probeEveryMs: 1_000 }) });
     // Kysely's destroy() ends the client only if Kysely itself ever ran a query: end it here in any case.
     return new Store('postgres', db, null, describeDatabaseUrl(url), () => client.end({ timeout: 5 }));
   }
