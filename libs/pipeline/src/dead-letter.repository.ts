@@ -2,7 +2,7 @@ import type { DeadLetter, DeadLetterTotals } from '@hub/api-types';
 import type { AccessScope } from '@hub/access';
 import { RejectReason } from '@hub/contract';
 import type { DeadLettersTable, Executor, HubDatabase, Store } from '@hub/store';
-import { type ExpressionBuilder, type Insertable, type SelectQueryBuilder, sql } from 'kysely';
+import { type ExpressionBuilder, type Insertable, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
 
 export interface NewDeadLetter {
   readonly receivedAt: number;
@@ -35,21 +35,8 @@ export interface DeadLetterFilter {
   readonly limit: number;
 }
 
-interface DeadLetterRow {
-  id: number;
-  received_at: number;
-  reason: string;
-  detail: string;
-  topic: string;
-  client_id: string | null;
-  device_id: string | null;
-  domain: string | null;
-  batch_index: number | null;
-  payload: string;
-  payload_bytes: number;
-  payload_truncated: number;
-  payload_encoding: string;
-}
+/** A row as the store reads it: the table's own type, not a second copy of its columns. */
+type DeadLetterRow = Selectable<DeadLettersTable>;
 
 const EVICTED_COUNTER = 'dead_letters_evicted';
 const REASON_COUNTER_PREFIX = 'dead_letters_total:';
