@@ -14,16 +14,16 @@ const LIB_LAYERS = [
     decoders: ['common', 'contract'],
   },
   { access: ['api-types', 'common', 'contract', 'store'], lorawan: ['api-types', 'common', 'contract', 'decoders'], profiles: ['common', 'contract', 'decoders', 'store'], notify: ['api-types', 'common'] },
-  { perimeter: ['access', 'common', 'config'], influx: ['common', 'config', 'contract'], spool: ['common'] },
+  { perimeter: ['access', 'common', 'config'], influx: ['common', 'config', 'contract'], spool: ['common'], cluster: ['common', 'config', 'store'] },
   { devices: ['access', 'api-types', 'common', 'contract', 'influx', 'store'] },
   {
-    pipeline: ['access', 'api-types', 'common', 'config', 'contract', 'decoders', 'devices', 'influx', 'profiles', 'spool', 'store'],
-    alerts: ['access', 'api-types', 'common', 'config', 'contract', 'devices', 'influx', 'store'],
+    pipeline: ['access', 'api-types', 'cluster', 'common', 'config', 'contract', 'decoders', 'devices', 'influx', 'profiles', 'spool', 'store'],
+    alerts: ['access', 'api-types', 'cluster', 'common', 'config', 'contract', 'devices', 'influx', 'store'],
     commands: ['access', 'api-types', 'common', 'contract', 'devices', 'store'],
   },
   {
     integrations: ['access', 'alerts', 'api-types', 'common', 'contract', 'store'],
-    broker: ['access', 'common', 'contract', 'devices', 'perimeter', 'pipeline'],
+    broker: ['access', 'cluster', 'common', 'config', 'contract', 'devices', 'perimeter', 'pipeline'],
   },
 ];
 

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Binary that shows a Debian package is installed.
-declare -A PACKAGE_BINARY=([influxdb]=/usr/bin/influxd [mosquitto]=/usr/sbin/mosquitto [victoria-metrics]=/usr/bin/victoria-metrics [chromium]=/usr/bin/chromium [openssl]=/usr/bin/openssl [postgresql]=/usr/lib/postgresql/15/bin/initdb)
+declare -A PACKAGE_BINARY=([influxdb]=/usr/bin/influxd [mosquitto]=/usr/sbin/mosquitto [victoria-metrics]=/usr/bin/victoria-metrics [chromium]=/usr/bin/chromium [openssl]=/usr/bin/openssl [postgresql]=/usr/lib/postgresql/15/bin/initdb [redis-server]=/usr/bin/redis-server [redis-sentinel]=/usr/bin/redis-sentinel [haproxy]=/usr/sbin/haproxy)
 
 ensure_npm() {
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The one command that runs every test on a fresh machine: installs what is missing (npm packages, Debian's
-# influxdb, mosquitto, victoria-metrics, chromium, openssl and python3-aiosmtpd, the SMTP server of the contact point tests), builds, then runs the unit tier and the integration tier (real influxd, real
+# influxdb, mosquitto, victoria-metrics, chromium, openssl, python3-aiosmtpd (the SMTP server of the contact point tests), postgresql, and redis-server, redis-sentinel and haproxy for the cluster tests), builds, then runs the unit tier and the integration tier (real influxd, real
 # MQTT, the real service process). Lint (type-aware rules, import boundaries) runs after the build, before jest.
 # Extra arguments go to jest, e.g. `bash scripts/test.sh test/integration/ingest`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/ensure-deps.sh debian influxdb mosquitto victoria-metrics chromium openssl python3-aiosmtpd postgresql
+bash scripts/ensure-deps.sh debian influxdb mosquitto victoria-metrics chromium openssl python3-aiosmtpd postgresql redis-server redis-sentinel haproxy
 bash scripts/ensure-deps.sh npm
 echo "==> build"
 npm run --silent build

@@ -7,7 +7,8 @@ import { DevicePresence, DeviceRegistryService } from '@hub/devices';
 import { DeadLetterWriter, InfluxWriter, SpoolReplayer, IngestService, IngestStats } from '@hub/pipeline';
 import { OutageSpool } from '@hub/spool';
 import { type SqliteDatabase, Store } from '@hub/store';
-import { HUB_CONFIG, LINE_SINK, SQLITE_DATABASE } from './hub.tokens';
+import type { ClusterBus } from '@hub/cluster';
+import { CLUSTER_BUS, HUB_CONFIG, LINE_SINK, SQLITE_DATABASE } from './hub.tokens';
 import { DownsamplingService } from './retention/downsampling.service';
 
 /** How long a graceful stop may spend getting what is in memory to InfluxDB or the spool. */
@@ -39,6 +40,7 @@ export class HubLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly stats: IngestStats,
     private readonly downsampling: DownsamplingService,
     private readonly deadLetters: DeadLetterWriter,
+    @Inject(CLUSTER_BUS) private readonly bus: ClusterBus,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -96,6 +98,7 @@ export class HubLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
     }
     await this.store.close();
     this.db?.close();
+    await this.bus.close();
     this.logger.log({ msg: 'Stopped', ...this.stats.snapshot() });
   }
 }

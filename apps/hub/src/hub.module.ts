@@ -1,8 +1,8 @@
 import { DynamicModule, Logger, Module, Provider } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { type ClusterBus, LocalBus, RedisBus, redisOptions } from '@hub/cluster';
 import type { HubConfig } from '@hub/config';
 import { InfluxQueryClient } from '@hub/influx';
 import { type DataFolderLock, openSqliteDatabase, type SqliteDatabase, SQLITE_FILE, Store } from '@hub/store';
@@ -22,7 +22,7 @@ import { EXPORT_CONTROLLERS, exportProviders } from './exports/exports.providers
 import { HEALTH_CONTROLLERS, healthProviders } from './health/health.providers';
 import { RequestShapeInterceptor } from './http/request-shape.interceptor';
 import { HubLifecycle } from './hub.lifecycle';
-import { DATA_FOLDER_LOCK, HUB_CONFIG, SQLITE_DATABASE } from './hub.tokens';
+import { CLUSTER_BUS, DATA_FOLDER_LOCK, HUB_CONFIG, SQLITE_DATABASE } from './hub.tokens';
 import { INGEST_CONTROLLERS, ingestProviders } from './ingest/ingest.providers';
 import { INTEGRATION_CONTROLLERS, integrationProviders } from './integrations/integrations.providers';
 import { LIVE_CONTROLLERS, liveProviders } from './live/live.providers';
@@ -119,7 +119,7 @@ function infrastructureProviders(config: HubConfig, dataFolder: DataFolderLock):
     {
       provide: Store,
       useFactory: async (db: SqliteDatabase | null) => {
-        const store = db !== null ? Store.sqlite(db) : await Store.postgres(config.databaseUrl as string, { applicationName: `county-sensing-hub/${hostname()}` });
+        const store = db !== null ? Store.sqlite(db) : await Store.postgres(config.databaseUrl as string, { applicationName: `county-sensing-hub/${config.cluster.nodeId}` });
         const logger = new Logger('Store');
         store.reportAfterCommit = (error) => logger.error({ msg: 'A committed change could not update what is kept in memory', error });
         return store;
@@ -127,5 +127,14 @@ function infrastructureProviders(config: HubConfig, dataFolder: DataFolderLock):
       inject: [SQLITE_DATABASE],
     },
     { provide: InfluxQueryClient, useFactory: () => new InfluxQueryClient(config.influx) },
+    {
+      provide: CLUSTER_BUS,
+      useFactory: (): ClusterBus => {
+        const { nodeId, redis } = config.cluster;
+        const logger = new Logger('ClusterBus');
+        // Not awaited: a node whose Redis is down still starts (and says so); messages wait for the connection.
+        return redis === null ? new LocalBus(nodeId, logger) : new RedisBus(nodeId, redisOptions(redis, `${nodeId}:bus`), logger);
+      },
+    },
   ];
 }

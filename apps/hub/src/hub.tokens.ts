@@ -9,3 +9,5 @@ export const MQTT_ACCESS_POLICY = Symbol('MQTT_ACCESS_POLICY');
 export const DEVICE_AREA_LOOKUP = Symbol('DEVICE_AREA_LOOKUP');
 /** Where the LoRaWAN bridges deliver network servers' events (@hub/lorawan UplinkSink): the ingest side of issue 15. */
 export const UPLINK_SINK = Symbol('UPLINK_SINK');
+/** The bus between the hub's nodes (@hub/cluster ClusterBus): Redis pub/sub in a cluster, in-process on one node. */
+export const CLUSTER_BUS = Symbol('CLUSTER_BUS');

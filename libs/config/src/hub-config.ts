@@ -11,6 +11,7 @@ import { MapConfig, readMapConfig } from './map-config';
 import { readReportConfig, ReportConfig } from './report-config';
 import { BackupConfig, PruneConfig, readBackupConfig, readPruneConfig } from './data-lifecycle-config';
 import { readRetentionConfig, RetentionConfig } from './retention-config';
+import { ClusterConfig, readClusterConfig } from './cluster-config';
 
 export interface InfluxV1Config {
   readonly api: 'v1';
@@ -94,6 +95,8 @@ export interface HubConfig {
   readonly backup: BackupConfig;
   /** How long raw readings and their minute and hour aggregates are kept, and the downsampler's pace (v1). */
   readonly retention: RetentionConfig;
+  /** This node's name, and Redis when several nodes run as one (docs/cluster.md). */
+  readonly cluster: ClusterConfig;
 }
 
 export class InvalidConfigError extends Error {
@@ -166,6 +169,7 @@ export function readHubConfig(read: ConfigReader): HubConfig {
     };
   }
 
+  const databaseUrl = readDatabaseUrl(read);
   const base: Omit<HubConfig, 'standards'> = {
     mqtt: {
       host: read.string('HUB_MQTT_HOST', '0.0.0.0', 'address the MQTT listeners bind'),
@@ -174,7 +178,7 @@ export function readHubConfig(read: ConfigReader): HubConfig {
     },
     http: readHttpConfig(read),
     dataDir: read.string('HUB_DATA_DIR', './data', 'embedded SQLite database (registry, operators, sessions, API keys, audit log, alerts, dead letters, device state), the outage spool, the first admin\'s password file, and hub.lock, locked while a hub runs on the folder'),
-    databaseUrl: readDatabaseUrl(read),
+    databaseUrl,
     influx,
     writer: {
       batchSize: read.int('HUB_WRITE_BATCH_SIZE', 5000, 1, 100_000, 'lines per write request to InfluxDB'),
@@ -217,6 +221,7 @@ export function readHubConfig(read: ConfigReader): HubConfig {
     prune: readPruneConfig(read),
     backup: readBackupConfig(read),
     retention: readRetentionConfig(read),
+    cluster: readClusterConfig(read, databaseUrl),
   };
   // Read after HUB_TIME_ZONE, from which it is derived when unset.
   const config: HubConfig = { ...base, standards: readStandardsConfig(read, base.timeZone) };

@@ -12,3 +12,4 @@ export * from './report-config';
 export * from './data-lifecycle-config';
 export * from './configured-variables';
 export * from './retention-config';
+export * from './cluster-config';

@@ -1,0 +1,2 @@
+export * from './redis-options';
+export * from './cluster-bus';
