@@ -46,7 +46,7 @@ describe('copying an SQLite database into PostgreSQL (npm run db:migrate-to-post
   it('copies every table with its ids, checks counts and checksums, and continues each id after the highest SQLite ever gave', async () => {
     const seen: TableCopy[] = [];
     const report = await copySqliteToPostgres(source, target, (copy) => seen.push(copy));
-    expect(report.tables).toHaveLength(41);
+    expect(report.tables).toHaveLength(43);
     expect(seen).toEqual(report.tables);
     const byTable = new Map(report.tables.map((copy) => [copy.table, copy]));
     expect(byTable.get('audit_log')).toMatchObject({ rows: 6_200, nextId: 6_201 });

@@ -519,6 +519,26 @@ export interface DownsampleDirtyTable {
   version: number;
 }
 
+/** Batches not yet confirmed by InfluxDB, durable in the shared database (cluster); claimed by one node at a time. */
+export interface IngestSpoolTable {
+  id: Generated<number>;
+  node_id: string;
+  spooled_at: number;
+  lines: number;
+  payload: string;
+  claimed_by: string | null;
+  claimed_until: number | null;
+}
+
+/** One row a job only one node may run (the alert evaluator): who holds it, since which epoch, until when (database clock). */
+export interface ClusterLeasesTable {
+  name: string;
+  holder: string;
+  epoch: number;
+  expires_at: number;
+  renewed_at: number;
+}
+
 export interface HubDatabase {
   dead_letters: DeadLettersTable;
   counters: CountersTable;
@@ -561,6 +581,8 @@ export interface HubDatabase {
   report_runs: ReportRunsTable;
   downsample_watermarks: DownsampleWatermarksTable;
   downsample_dirty: DownsampleDirtyTable;
+  ingest_spool: IngestSpoolTable;
+  cluster_leases: ClusterLeasesTable;
 }
 
 export type TableName = keyof HubDatabase;
@@ -608,4 +630,6 @@ export const TABLES: readonly TableName[] = [
   'report_runs',
   'downsample_watermarks',
   'downsample_dirty',
+  'ingest_spool',
+  'cluster_leases',
 ];

@@ -548,6 +548,29 @@ export const MIGRATIONS: readonly string[] = [
      version INTEGER NOT NULL,
      PRIMARY KEY (resolution, bucket_ms)
    ) WITHOUT ROWID;`,
+  // The cluster (issue 21 point 3): batches InfluxDB has not confirmed, made durable in the shared database before
+  // their PUBACKs, so that any node replays a dead node's. payload: newline-joined line protocol. A row is claimed by
+  // one node until claimed_until (the database's clock, ms) and deleted once InfluxDB confirmed it.
+  `CREATE TABLE ingest_spool (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     node_id TEXT NOT NULL,
+     spooled_at INTEGER NOT NULL,
+     lines INTEGER NOT NULL,
+     payload TEXT NOT NULL,
+     claimed_by TEXT,
+     claimed_until INTEGER
+   );
+   CREATE INDEX ingest_spool_claim ON ingest_spool (claimed_until, id);`,
+  // The cluster (issue 21 point 4): leases that make one node the one doing a job (the alert evaluator and the
+  // notification dispatcher). epoch grows with each new holder; the job's writes are fenced by it. expires_at is by
+  // the database's clock (ms), so the nodes' clocks do not matter.
+  `CREATE TABLE cluster_leases (
+     name TEXT PRIMARY KEY,
+     holder TEXT NOT NULL,
+     epoch INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     renewed_at INTEGER NOT NULL
+   );`,
 ];
 
 /**

@@ -27,7 +27,7 @@ describe('PostgreSQL migrations', () => {
     const sql = connect();
     expect((await sql`SELECT version FROM hub_schema_version`).map((row) => Number(row.version))).toEqual([SCHEMA_VERSION]);
     const tables = await sql`SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'hub_schema_version'`;
-    expect(Number(tables[0].n)).toBe(41);
+    expect(Number(tables[0].n)).toBe(43);
     expect(POSTGRES_BASELINE_VERSION).toBeLessThanOrEqual(SCHEMA_VERSION);
   });
 
