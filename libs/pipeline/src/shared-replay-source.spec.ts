@@ -93,6 +93,13 @@ describe('SharedReplaySource', () => {
     expect(claims.rows.get(1)?.holder).toBe('b');
   });
 
+  it('asks an empty shared spool again only after a second', async () => {
+    expect(await source.peek()).toBeNull();
+    claims.add(1, ['x 1']);
+    expect(await source.peek()).toBeNull();
+    expect(claims.calls).toEqual(['claim']);
+  });
+
   it('releases every claim of this node', async () => {
     claims.add(1, ['x 1']);
     await source.peek();

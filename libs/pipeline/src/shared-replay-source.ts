@@ -4,6 +4,11 @@ import type { ReplaySource } from './spool-replayer';
 
 /** After PostgreSQL failed a claim, the shared spool is asked again only after this long. */
 const RETRY_AFTER_FAILURE_MS = 1_000;
+/**
+ * After finding the shared spool empty, it is asked again only after this long: every node polls it, and an empty
+ * spool is the usual state (the replayer itself polls its sources every 200 ms).
+ */
+const RECHECK_EMPTY_MS = 1_000;
 
 type Claims = Pick<SharedSpoolRepository, 'claimOldest' | 'renew' | 'delete' | 'releaseAll'>;
 
@@ -40,6 +45,7 @@ export class SharedReplaySource implements ReplaySource {
       }
       this.current = await this.claims.claimOldest(this.nodeId, this.leaseMs);
       this.recovered();
+      if (this.current === null) this.retryAt = Date.now() + RECHECK_EMPTY_MS;
       return this.current;
     } catch (error) {
       this.failed('Could not claim a batch of the shared spool; retrying', error);
