@@ -151,4 +151,29 @@ describe('the shared spool: a dead node\'s batches are replayed by another (real
     expect(stored).toBe(300);
     expect(await spoolRows()).toEqual({ rows: 0, readings: 0, nodes: [] });
   });
+
+  it('gives its claims back on a graceful stop, so that another node replays those batches at once', async () => {
+    await nodeA.launch();
+    const options = { ...(await simulation(nodeB, 'stopped-', 5)), count: 10 };
+    freezeInfluxd();
+    const report = await runSimulation(options);
+    expect(report.acked).toBe(120);
+    // Node B's replayer holds a batch while it retries the frozen InfluxDB (and node A's, another).
+    const claimedBy = async (nodeId: string) => (await sql<{ n: number }[]>`SELECT COUNT(*)::int AS n FROM ingest_spool WHERE claimed_by = ${nodeId}`)[0].n;
+    await waitFor(() => claimedBy('node-b'), (claimed) => claimed === 1, 10_000, 'a batch claimed by node B');
+    expect(await nodeB.stop()).toBe(0);
+    expect(await claimedBy('node-b')).toBe(0);
+    expect(await spoolRows()).toMatchObject({ readings: 120, nodes: ['node-b'] });
+
+    resumeInfluxd();
+    const drained = await waitFor(spoolRows, (rows) => rows.rows === 0, 30_000, 'the shared spool emptied by node A');
+    expect(drained).toEqual({ rows: 0, readings: 0, nodes: [] });
+    expect(await waitFor(() => stats(nodeA), (snapshot) => snapshot.sharedReplayed === 120, 10_000, 'node A accounting for the replay')).toMatchObject({
+      accepted: 0,
+      written: 120,
+      balanced: true,
+    });
+    const { stored } = await expectEveryAcknowledgedReadingStored(influxd, DATABASE, 'stopped-', report.readings ?? []);
+    expect(stored).toBe(120);
+  });
 });
