@@ -81,7 +81,7 @@ export class HubMetrics {
     if (shared !== null) this.sharedSpoolGauges(shared);
   }
 
-  /** The shared spool's backlog, read from the database once per scrape; left out of a scrape the database fails. */
+  /** The shared spool's backlog, read from the database once per scrape. */
   private sharedSpoolGauges(shared: SharedSpoolRepository): void {
     let reading: { at: number; backlog: Promise<SharedSpoolBacklog | null> } | null = null;
     const backlog = (): Promise<SharedSpoolBacklog | null> => {
@@ -95,7 +95,7 @@ export class HubMetrics {
         help,
         registers: [this.registry],
         async collect() {
-          this.reset();
+          // A scrape the database fails keeps the last value read (health says the store is down), not a false 0.
           const current = await backlog();
           if (current !== null) this.set(read(current));
         },
