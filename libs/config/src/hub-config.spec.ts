@@ -34,7 +34,7 @@ const DEFAULTS: HubConfig = {
     timeoutMs: 10_000,
   },
   writer: { batchSize: 5000, flushIntervalMs: 100, maxBufferedReadings: 200_000, concurrency: 2, retryMinMs: 200, retryMaxMs: 10_000, spoolAfterMs: 2000 },
-  spool: { maxBytes: null, replayRate: 20_000, segmentBytes: 16 * 1024 * 1024 },
+  spool: { maxBytes: null, replayRate: 20_000, segmentBytes: 16 * 1024 * 1024, claimLeaseMs: 30_000 },
   seqDedupeWindowMs: 600_000,
   validation: { maxPayloadBytes: 262_144, maxBatchReadings: 1000, maxAgeMs: 604_800_000, maxFutureMs: 300_000 },
   deadLetters: { maxRows: 100_000, maxPayloadBytes: 4096 },
@@ -168,7 +168,8 @@ describe('loadHubConfig', () => {
 
   it('reads the outage spool settings', () => {
     const config = loadHubConfig({ HUB_SPOOL_MAX_BYTES: '512MiB', HUB_SPOOL_REPLAY_RATE: '5000', HUB_SPOOL_AFTER: '500ms', HUB_SEQ_DEDUPE_WINDOW: '0s' });
-    expect(config.spool).toEqual({ maxBytes: 512 * 1024 * 1024, replayRate: 5000, segmentBytes: 16 * 1024 * 1024 });
+    expect(config.spool).toEqual({ maxBytes: 512 * 1024 * 1024, replayRate: 5000, segmentBytes: 16 * 1024 * 1024, claimLeaseMs: 30_000 });
+    expect(loadHubConfig({ HUB_SPOOL_CLAIM_LEASE: '5s' }).spool.claimLeaseMs).toBe(5_000);
     expect(config.writer.spoolAfterMs).toBe(500);
     expect(config.seqDedupeWindowMs).toBe(0);
     expect(reported({ HUB_SPOOL_MAX_BYTES: '10KiB' })).toEqual([

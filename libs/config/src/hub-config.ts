@@ -55,6 +55,11 @@ export interface SpoolConfig {
   /** Readings per second replayed from the spool at most, so live readings keep flowing after an outage. */
   readonly replayRate: number;
   readonly segmentBytes: number;
+  /**
+   * On PostgreSQL: how long a node's claim on a shared spool batch it is replaying lasts (renewed while it retries);
+   * a batch of a node that died is taken over by another this long after its last claim.
+   */
+  readonly claimLeaseMs: number;
 }
 
 export interface HubConfig {
@@ -195,6 +200,7 @@ export function readHubConfig(read: ConfigReader): HubConfig {
         : null,
       replayRate: read.int('HUB_SPOOL_REPLAY_RATE', 20_000, 1, 10_000_000, 'readings per second written back from the spool at most, so live readings keep flowing'),
       segmentBytes: 16 * 1024 * 1024,
+      claimLeaseMs: read.duration('HUB_SPOOL_CLAIM_LEASE', '30s', 1_000, 3_600_000, 'on PostgreSQL: how long a node holds a batch of the shared spool it is replaying; a dead node\'s batch is replayed by another this long after; longer than INFLUX_TIMEOUT'),
     },
     seqDedupeWindowMs: read.duration('HUB_SEQ_DEDUPE_WINDOW', '10m', 0, 7 * DAY, 'how long a device\'s (seq, ts) pairs are remembered to drop exact resends; 0s turns it off'),
     validation: {

@@ -2,10 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ComponentHealth, HubHealth } from '@hub/api-types';
 import { MqttBroker } from '@hub/broker';
 import type { LineSink } from '@hub/influx';
-import { InfluxAvailability, InfluxWriter, IngestStats } from '@hub/pipeline';
+import { InfluxAvailability, InfluxWriter, IngestStats, SharedSpoolRepository } from '@hub/pipeline';
 import { OutageSpool } from '@hub/spool';
 import { Store } from '@hub/store';
-import { LINE_SINK } from '../hub.tokens';
+import { LINE_SINK, SHARED_SPOOL } from '../hub.tokens';
 
 
 
@@ -19,6 +19,7 @@ export class HealthService {
     private readonly stats: IngestStats,
     @Inject(LINE_SINK) private readonly sink: LineSink,
     private readonly store: Store,
+    @Inject(SHARED_SPOOL) private readonly shared: SharedSpoolRepository | null,
   ) {}
 
   async check(): Promise<HubHealth> {
@@ -32,9 +33,21 @@ export class HealthService {
       pendingReadings: this.spool.pendingReadings,
       bytes: this.spool.bytes,
       maxBytes: this.spool.maxBytes,
+      // PostgreSQL hubs: what waits in the shared spool for any node to replay (null on SQLite, which has none).
+      shared: await this.sharedBacklog(),
     };
     const ok = broker.ok && influx.ok && store.ok && spool.ok;
     return { status: ok ? 'ok' : 'degraded', broker, influx, store, spool };
+  }
+
+  /** A backlog is not a fault (InfluxDB down fills it by design): reported, not counted against `ok`. */
+  private async sharedBacklog(): Promise<Record<string, unknown> | null> {
+    if (this.shared === null) return null;
+    try {
+      return { ...(await this.shared.backlog()) };
+    } catch (error) {
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
   }
 
   private async influxHealth(): Promise<ComponentHealth> {
