@@ -7,6 +7,7 @@ export * from './influxd-process';
 export * from './chirpstack-events';
 export * from './mosquitto-process';
 export * from './postgres-process';
+export * from './redis-process';
 export * from './repo-root';
 export * from './server-process';
 export * from './test-certificates';
