@@ -1,6 +1,7 @@
 // The helpers that start real processes (servers, the service) and wait for them; the benchmark and lib specs use
 // them from outside test/. Tests under test/ import the harness files directly.
 export * from './free-port';
+export * from './haproxy-process';
 export * from './hub-process';
 export * from './hub-stats';
 export * from './influxd-process';
