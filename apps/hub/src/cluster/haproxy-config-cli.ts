@@ -16,6 +16,7 @@ a long timeout for the console's event stream; every node checked on GET /api/he
   --http-bind [HOST:]PORT where the console and API clients connect (default 3000)
   --stats-bind [HOST:]PORT HAProxy's statistics page at /stats (default: none)
   --check-interval MS     health check period (default 2000; a node is out after 2 failed checks, in after 2 good)
+  --resolver HOST:PORT    resolve node names with this DNS server while running (127.0.0.11:53 under Docker compose)
   --out FILE              write there instead of standard output`;
 
 function main(): number {
@@ -40,6 +41,8 @@ function main(): number {
       httpBind: bindOption(values['http-bind'] ?? '3000', '--http-bind'),
       statsBind: values['stats-bind'] === undefined ? null : bindOption(values['stats-bind'], '--stats-bind'),
       checkIntervalMs: values['check-interval'] === undefined ? undefined : Number(values['check-interval']),
+      resolver: values.resolver ?? null,
+      renderedWith: renderedWith(process.argv.slice(2)),
     });
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
@@ -60,11 +63,22 @@ function parse() {
       'http-bind': { type: 'string' },
       'stats-bind': { type: 'string' },
       'check-interval': { type: 'string' },
+      resolver: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
+}
+
+/** The command line as a reader would type it again, without where the file was written. */
+function renderedWith(args: readonly string[]): string {
+  const kept: string[] = [];
+  for (let index = 0; index < args.length; index += 1) {
+    if (args[index] === '--out') index += 1;
+    else if (!args[index].startsWith('--out=')) kept.push(args[index]);
+  }
+  return ['npm run cluster:haproxy-config --', ...kept].join(' ');
 }
 
 function port(text: string, option: string): number {

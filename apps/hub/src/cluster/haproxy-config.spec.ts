@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { renderHaproxyConfig } from './haproxy-config';
 import { parseNodeList } from './haproxy-node-list';
 
@@ -64,8 +66,30 @@ describe('renderHaproxyConfig', () => {
     [{ nodes: [{ ...nodes[0], host: 'a b' }] }, 'node hub1: host "a b" is not a host name or an IP address'],
     [{ nodes: [{ ...nodes[0], httpPort: 70_000 }] }, 'node hub1: HTTP port 70000 is not a port (1-65535)'],
     [{ nodes, checkIntervalMs: 0 }, 'checkIntervalMs 0: a positive whole number'],
+    [{ nodes, resolver: '127.0.0.11' }, 'resolver "127.0.0.11": HOST:PORT of a DNS server, e.g. 127.0.0.11:53 (Docker\'s)'],
   ])('refuses %j', (options, message) => {
     expect(() => renderHaproxyConfig(options)).toThrow(message);
+  });
+});
+
+describe('docker/haproxy/haproxy.cfg', () => {
+  const COMPOSE_ARGS = '--nodes hub1:hub1,hub2:hub2,hub3:hub3 --stats-bind 8404 --resolver 127.0.0.11:53';
+
+  it(`is the configuration the generator renders for compose.cluster.yaml (npm run cluster:haproxy-config -- ${COMPOSE_ARGS})`, () => {
+    const committed = readFileSync(join(__dirname, '../../../../docker/haproxy/haproxy.cfg'), 'utf8');
+    const rendered = renderHaproxyConfig({
+      nodes: parseNodeList('hub1:hub1,hub2:hub2,hub3:hub3', { mqttProxyPort: 1884, httpPort: 3000 }),
+      statsBind: { host: '', port: 8404 },
+      resolver: '127.0.0.11:53',
+      renderedWith: `npm run cluster:haproxy-config -- ${COMPOSE_ARGS}`,
+    });
+    expect(committed).toBe(rendered);
+  });
+
+  it('resolves node names at run time through the given DNS server, a node not found yet waiting in maintenance', () => {
+    const config = readFileSync(join(__dirname, '../../../../docker/haproxy/haproxy.cfg'), 'utf8');
+    expect(section(config, 'resolvers dns')).toEqual(['nameserver dns1 127.0.0.11:53', 'hold valid 10s', 'accepted_payload_size 8192']);
+    expect(section(config, 'backend hub_http')).toContain('default-server inter 2s fall 2 rise 2 resolvers dns init-addr libc,none');
   });
 });
 
