@@ -3,10 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type HaproxyConfigOptions, type HaproxyNode, renderHaproxyConfig } from '../../apps/hub/src/cluster/haproxy-config';
 import { freePort } from './free-port';
+import type { HubProcess } from './hub-process';
 import { httpGet, ServerProcess } from './server-process';
 import { waitFor } from './wait-for';
 
 const HAPROXY = '/usr/sbin/haproxy';
+
+/** A hub node started with HUB_NODE_ID and HUB_MQTT_PROXY_PORT in its env, as HAProxy sees it. */
+export function haproxyNode(hub: Pick<HubProcess, 'env' | 'ports'>): HaproxyNode {
+  const name = hub.env.HUB_NODE_ID;
+  const mqttProxyPort = Number(hub.env.HUB_MQTT_PROXY_PORT);
+  if (name === undefined || !Number.isInteger(mqttProxyPort) || mqttProxyPort < 1) {
+    throw new Error('a hub behind HAProxy needs HUB_NODE_ID and HUB_MQTT_PROXY_PORT (a port from freePort()) in its env');
+  }
+  return { name, host: '127.0.0.1', mqttProxyPort, httpPort: hub.ports.httpPort };
+}
 
 /** What the cluster tests may tune; the rest is the generated configuration as docker/haproxy/haproxy.cfg has it. */
 export type HaproxyTestOptions = Pick<HaproxyConfigOptions, 'checkIntervalMs' | 'fall' | 'rise' | 'httpTimeoutMs' | 'eventStreamTimeoutMs'>;

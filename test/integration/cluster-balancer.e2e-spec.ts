@@ -2,7 +2,7 @@ import { connect as connectTcp } from 'node:net';
 import { MqttClient } from 'mqtt';
 import type { HubLiveness } from '@hub/api-types';
 import { freePort } from '../harness/free-port';
-import { HaproxyProcess } from '../harness/haproxy-process';
+import { HaproxyProcess, haproxyNode } from '../harness/haproxy-process';
 import { HubProcess } from '../harness/hub-process';
 import { PostgresProcess } from '../harness/postgres-process';
 import { provisionDevices } from '../harness/provision';
@@ -53,10 +53,7 @@ describe('HAProxy in front of two hub nodes (generated configuration, PROXY v2, 
     // The devices are in the shared database before the second node starts and loads its registry.
     secrets = await provisionDevices(nodes[0], DEVICES.map((deviceId) => ({ deviceId, domain: 'water' as const })));
     nodes.push(await start('node-b', nodes[0]));
-    haproxy = await HaproxyProcess.start(
-      nodes.map((node) => ({ name: node.env.HUB_NODE_ID, host: '127.0.0.1', mqttProxyPort: Number(node.env.HUB_MQTT_PROXY_PORT), httpPort: node.ports.httpPort })),
-      { httpTimeoutMs: HTTP_TIMEOUT_MS },
-    );
+    haproxy = await HaproxyProcess.start(nodes.map(haproxyNode), { httpTimeoutMs: HTTP_TIMEOUT_MS });
     for (const node of nodes) await haproxy.waitForStatus('hub_mqtt', node.env.HUB_NODE_ID, 'UP');
   });
 

@@ -17,6 +17,7 @@ a long timeout for the console's event stream; every node checked on GET /api/he
   --stats-bind [HOST:]PORT HAProxy's statistics page at /stats (default: none)
   --check-interval MS     health check period (default 2000; a node is out after 2 failed checks, in after 2 good)
   --resolver HOST:PORT    resolve node names with this DNS server while running (127.0.0.11:53 under Docker compose)
+  --max-connections N     connections HAProxy holds at once (default 50000; needs ulimit -n of about twice that)
   --out FILE              write there instead of standard output`;
 
 function main(): number {
@@ -40,8 +41,9 @@ function main(): number {
       mqttBind: bindOption(values['mqtt-bind'] ?? '1883', '--mqtt-bind'),
       httpBind: bindOption(values['http-bind'] ?? '3000', '--http-bind'),
       statsBind: values['stats-bind'] === undefined ? null : bindOption(values['stats-bind'], '--stats-bind'),
-      checkIntervalMs: values['check-interval'] === undefined ? undefined : Number(values['check-interval']),
+      checkIntervalMs: values['check-interval'] === undefined ? undefined : wholeNumber(values['check-interval'], '--check-interval'),
       resolver: values.resolver ?? null,
+      maxConnections: values['max-connections'] === undefined ? undefined : wholeNumber(values['max-connections'], '--max-connections'),
       renderedWith: renderedWith(process.argv.slice(2)),
     });
   } catch (error) {
@@ -64,6 +66,7 @@ function parse() {
       'stats-bind': { type: 'string' },
       'check-interval': { type: 'string' },
       resolver: { type: 'string' },
+      'max-connections': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -79,6 +82,11 @@ function renderedWith(args: readonly string[]): string {
     else if (!args[index].startsWith('--out=')) kept.push(args[index]);
   }
   return ['npm run cluster:haproxy-config --', ...kept].join(' ');
+}
+
+function wholeNumber(text: string, option: string): number {
+  if (!/^[1-9]\d{0,8}$/.test(text)) throw new Error(`${option} ${JSON.stringify(text)}: a whole number above 0`);
+  return Number(text);
 }
 
 function port(text: string, option: string): number {

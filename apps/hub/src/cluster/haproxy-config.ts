@@ -36,7 +36,10 @@ export interface HaproxyConfigOptions {
   readonly httpTimeoutMs?: number;
   /** How long an event stream may stay silent; default 1 h (the hub sends a keep-alive comment every 20 s). */
   readonly eventStreamTimeoutMs?: number;
-  /** global maxconn: connections HAProxy holds at once (each takes two file descriptors); default 50 000. */
+  /**
+   * global maxconn: connections HAProxy holds at once; default 50 000. Each takes two file descriptors: HAProxy refuses
+   * to start when its descriptor limit (ulimit -n) is below about twice this.
+   */
   readonly maxConnections?: number;
   /** Stick table size: distinct MQTT client ids remembered; default 1 000 000 (about 100 MB at 64-byte keys). */
   readonly stickTableSize?: number;
@@ -109,8 +112,8 @@ export function renderHaproxyConfig(options: HaproxyConfigOptions): string {
     '    option tcplog',
     '    # Keep-alives up to 20 min; the hub closes a client silent for 1.5 x its keep-alive, so HAProxy waits longer.',
     `    timeout client ${duration(MQTT_IDLE_TIMEOUT_MS)}`,
-    '    # Hold the connection until its first packet, a complete and valid MQTT 3.1.1/5.0 CONNECT, has arrived (or',
-    '    # the wait ends): the stickiness below reads its client id. Anything else is closed here, not at a node.',
+    '    # Hold the connection until its first packet, a complete and valid MQTT CONNECT (3.1, 3.1.1 or 5.0), has',
+    '    # arrived (or the wait ends): the stickiness below reads its client id. Anything else is closed here.',
     `    tcp-request inspect-delay ${duration(MQTT_CONNECT_WAIT_MS)}`,
     '    tcp-request content accept if { req.payload(0,0),mqtt_is_valid }',
     '    tcp-request content reject',
