@@ -209,6 +209,14 @@ describe('loadHubConfig', () => {
     });
   });
 
+  it('turns plain MQTT off only with another way in: MQTT over TLS, or the PROXY port behind a load balancer', () => {
+    const message = 'needs a certificate (HUB_TLS_CERT_FILE and HUB_TLS_KEY_FILE) or HUB_MQTT_PROXY_PORT: without either there is no other MQTT port to use instead';
+    expect(reported({ HUB_MQTT_PORT: 'off' })).toEqual([['HUB_MQTT_PORT', 'off', message]]);
+    expect(reported({ HUB_MQTT_PORT: 'off', HUB_MQTT_PROXY_PORT: 'off' })).toEqual([['HUB_MQTT_PORT', 'off', message]]);
+    const behindBalancer = loadHubConfig({ HUB_MQTT_PORT: 'off', HUB_MQTT_PROXY_PORT: '1884' });
+    expect([behindBalancer.mqtt.port, behindBalancer.cluster.mqttProxyPort]).toEqual([null, 1884]);
+  });
+
   it('reports every bad variable at once, in the order they are read', () => {
     const error = invalid({ HUB_HTTP_PORT: 'http', INFLUX_URL: 'nowhere', HUB_MAX_BATCH_READINGS: '0', HUB_LOG_LEVEL: 'loud' });
     expect(error.errors.map((each) => each.variable)).toEqual(['INFLUX_URL', 'HUB_HTTP_PORT', 'HUB_MAX_BATCH_READINGS', 'HUB_LOG_LEVEL']);

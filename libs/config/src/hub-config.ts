@@ -178,7 +178,7 @@ export function readHubConfig(read: ConfigReader): HubConfig {
   const base: Omit<HubConfig, 'standards'> = {
     mqtt: {
       host: read.string('HUB_MQTT_HOST', '0.0.0.0', 'address the MQTT listeners bind'),
-      port: read.portOrOff('HUB_MQTT_PORT', 1883, 'MQTT over TCP; off disables it (only with a certificate: devices then use MQTT over TLS)'),
+      port: read.portOrOff('HUB_MQTT_PORT', 1883, 'MQTT over TCP; off disables it (only with a certificate, devices then using MQTT over TLS, or behind a load balancer on HUB_MQTT_PROXY_PORT)'),
       wsPort: read.portOrOff('HUB_MQTT_WS_PORT', 8083, 'MQTT over WebSocket (wss with a certificate); off disables it'),
     },
     http: readHttpConfig(read),
@@ -231,6 +231,12 @@ export function readHubConfig(read: ConfigReader): HubConfig {
   };
   // Read after HUB_TIME_ZONE, from which it is derived when unset.
   const config: HubConfig = { ...base, standards: readStandardsConfig(read, base.timeZone) };
+  // Plain MQTT off needs another way in: MQTT over TLS, or the PROXY port behind a load balancer.
+  if (config.mqtt.port === null && config.perimeter.tls === null && config.cluster.mqttProxyPort === null) {
+    read.errors.push(
+      new ConfigError('HUB_MQTT_PORT', 'off', 'needs a certificate (HUB_TLS_CERT_FILE and HUB_TLS_KEY_FILE) or HUB_MQTT_PROXY_PORT: without either there is no other MQTT port to use instead'),
+    );
+  }
   if (config.writer.retryMinMs > config.writer.retryMaxMs) {
     // Name the values as the operator wrote them (or the defaults), not as milliseconds.
     const retryMin = read.string('HUB_WRITE_RETRY_MIN', RETRY_MIN_DEFAULT);

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ComponentHealth, HubHealth } from '@hub/api-types';
+import type { ComponentHealth, HubHealth, HubLiveness } from '@hub/api-types';
 import { MqttBroker } from '@hub/broker';
 import type { LineSink } from '@hub/influx';
 import { InfluxAvailability, InfluxWriter, IngestStats, SharedSpoolRepository } from '@hub/pipeline';
 import { OutageSpool } from '@hub/spool';
 import { Store } from '@hub/store';
-import { LINE_SINK, SHARED_SPOOL } from '../hub.tokens';
+import type { HubConfig } from '@hub/config';
+import { HUB_CONFIG, LINE_SINK, SHARED_SPOOL } from '../hub.tokens';
 
 
 
@@ -20,7 +21,13 @@ export class HealthService {
     @Inject(LINE_SINK) private readonly sink: LineSink,
     private readonly store: Store,
     @Inject(SHARED_SPOOL) private readonly shared: SharedSpoolRepository | null,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
   ) {}
+
+  /** Node-local only, and synchronous: a liveness check must not wait on anything a stalled dependency could hold. */
+  live(): HubLiveness {
+    return { status: this.broker.listening ? 'live' : 'not-live', node: this.config.cluster.nodeId };
+  }
 
   async check(): Promise<HubHealth> {
     const broker = { ok: this.broker.listening, connectedClients: this.broker.connectedClients, mqttPort: this.broker.tcpPort, mqttsPort: this.broker.tlsPort, wsPort: this.broker.wsPort };
