@@ -1,0 +1,102 @@
+/**
+ * Who holds each device's connection across the hub's nodes, and which nodes are alive. Pure (the caller passes the
+ * clock), so the rules below are tested without timers or Redis.
+ *
+ * - Each node owns the presence of the devices connected to it and announces changes as claims: "online since t"
+ *   (t = when that connection started, on the claiming node's clock) and "offline: my connection of t ended".
+ * - The newest connection wins: an online claim older than the one held is stale (a delayed message, or the node a
+ *   device left); an offline claim from a node that no longer holds the device is stale (the old node noticing the
+ *   takeover after the device connected elsewhere).
+ * - A node not heard from for `silenceMs` is dead: its devices go offline, once (they leave the ledger), unless they
+ *   reconnected elsewhere meanwhile (then they are held by that node and untouched).
+ * - A ledger whose own ticks stopped for longer than the silence (this process was frozen, or its clock jumped) does
+ *   not declare the others dead for it: it gives every node a fresh grace, as it cannot tell their silence from its
+ *   own.
+ */
+export interface Holding {
+  readonly node: string;
+  /** When the holder's connection started, on the holder's clock. */
+  readonly since: number;
+}
+
+/** Devices that went offline because their holder died. */
+export interface NodeDeath {
+  readonly node: string;
+  readonly devices: ReadonlyArray<{ readonly deviceId: string; readonly since: number }>;
+}
+
+export class PresenceLedger {
+  /** node → when it was last heard from (this node's clock). */
+  private readonly nodes = new Map<string, number>();
+  private readonly holders = new Map<string, Holding>();
+  private lastTick: number | null = null;
+
+  constructor(
+    readonly self: string,
+    private readonly silenceMs: number,
+  ) {}
+
+  /** A message from `node` arrived. Answers true when the node was not known alive (new, or back after being declared dead). */
+  heard(node: string, now: number): boolean {
+    const known = this.nodes.has(node);
+    this.nodes.set(node, now);
+    return !known;
+  }
+
+  /** Whether `node` claims the device online since `since`; answers whether the claim holds (the device is online there). */
+  claimOnline(deviceId: string, node: string, since: number): boolean {
+    const held = this.holders.get(deviceId);
+    if (held !== undefined && held.node !== node && since < held.since) return false;
+    this.holders.set(deviceId, { node, since });
+    return true;
+  }
+
+  /**
+   * `node` says its connection of the device ended (`since`: when that connection started; null: not known, e.g. a
+   * status message). Answers whether the device is offline now; false: another node (or a newer connection on the
+   * same node) holds it.
+   */
+  claimOffline(deviceId: string, node: string, since: number | null): boolean {
+    const held = this.holders.get(deviceId);
+    if (held === undefined) return true;
+    if (held.node !== node) return false;
+    if (since !== null && since < held.since) return false;
+    this.holders.delete(deviceId);
+    return true;
+  }
+
+  holderOf(deviceId: string): Holding | undefined {
+    return this.holders.get(deviceId);
+  }
+
+  /** Devices held by `node`. */
+  heldBy(node: string): Array<{ deviceId: string; since: number }> {
+    const held: Array<{ deviceId: string; since: number }> = [];
+    for (const [deviceId, holding] of this.holders) if (holding.node === node) held.push({ deviceId, since: holding.since });
+    return held;
+  }
+
+  isAlive(node: string): boolean {
+    return node === this.self || this.nodes.has(node);
+  }
+
+  /** The nodes silent for longer than the silence, each with the devices that went offline with it (removed from the ledger). */
+  expire(now: number): NodeDeath[] {
+    // Half the silence: a frozen process resumes with the others' messages still unread in its socket.
+    const paused = this.lastTick !== null && now - this.lastTick > this.silenceMs / 2;
+    this.lastTick = now;
+    if (paused) {
+      for (const node of this.nodes.keys()) this.nodes.set(node, now);
+      return [];
+    }
+    const deaths: NodeDeath[] = [];
+    for (const [node, heardAt] of this.nodes) {
+      if (node === this.self || now - heardAt <= this.silenceMs) continue;
+      this.nodes.delete(node);
+      const devices = this.heldBy(node);
+      for (const { deviceId } of devices) this.holders.delete(deviceId);
+      deaths.push({ node, devices });
+    }
+    return deaths;
+  }
+}
