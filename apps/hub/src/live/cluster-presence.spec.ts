@@ -75,10 +75,11 @@ describe('ClusterPresence (several nodes on one bus, a fake clock)', () => {
     const presence = new DevicePresence(repository, silentLogger);
     await presence.load({ keepOnline: true });
     const offlineWrites: Node['offlineWrites'] = [];
+    // The real compare-and-set on the shared (SQLite) database, recorded.
     const writer: OfflineWriter = {
       setOfflineIfUnchanged: async (devices, at) => {
         offlineWrites.push({ devices: devices.map((device) => ({ ...device })), at });
-        return devices.length;
+        return repository.setOfflineIfUnchanged(devices, at);
       },
     };
     const cluster = new ClusterPresence(network.bus(id), presence, writer, silentLogger, TIMINGS, () => clock);
@@ -103,6 +104,11 @@ describe('ClusterPresence (several nodes on one bus, a fake clock)', () => {
     network.flush();
   };
   const online = (node: Node, deviceId: string): boolean | undefined => node.presence.get(deviceId)?.online;
+  /** The rows as the database has them: "pump-1 online". */
+  const rows = async (): Promise<string[]> => {
+    await new Promise((resolve) => setImmediate(resolve));
+    return (await new DeviceStateRepository(store).loadAll()).map((state) => `${state.deviceId} ${state.online ? 'online' : 'offline'}`);
+  };
 
   it('shows a device connected to b online on a, with its values, and offline once b says it left', async () => {
     const a = await startNode('a');
@@ -137,6 +143,9 @@ describe('ClusterPresence (several nodes on one bus, a fake clock)', () => {
     connect(c, VALVE);
     advance([a, b, c], 2000);
     expect([online(a, 'pump-1'), online(a, 'valve-2'), online(c, 'pump-1')]).toEqual([true, true, true]);
+    await b.presence.persist();
+    await c.presence.persist();
+    expect(await rows()).toEqual(['pump-1 online', 'valve-2 online']);
 
     network.dead.add('b');
     const killedAt = clock;
@@ -152,6 +161,8 @@ describe('ClusterPresence (several nodes on one bus, a fake clock)', () => {
     // the compare-and-set lets one of them change it.
     expect(a.offlineWrites).toEqual([{ devices: [{ deviceId: 'pump-1', since: pumpSince }], at: killedAt + 11_000 }]);
     expect(c.offlineWrites).toEqual(a.offlineWrites);
+    // The valve's row was written by c for its newer connection: the compare-and-set leaves it.
+    expect(await rows()).toEqual(['pump-1 offline', 'valve-2 online']);
   });
 
   it('keeps a device online that moved from b to c though b’s disconnection comes last, on every node and on b itself', async () => {
@@ -209,18 +220,24 @@ describe('ClusterPresence (several nodes on one bus, a fake clock)', () => {
     a.cluster.sweepUnheld();
     expect([online(a, 'pump-1'), online(a, 'valve-2')]).toEqual([true, false]);
     expect(a.offlineWrites).toEqual([{ devices: [{ deviceId: 'valve-2', since: T0 - 30_000 }], at: clock }]);
+    expect(await rows()).toEqual(['pump-1 online', 'valve-2 offline']);
   });
 
   it('sends a node that came back after being declared dead what the others hold, and takes its devices back', async () => {
     const a = await startNode('a');
     const b = await startNode('b');
     connect(b, PUMP);
+    await b.presence.persist();
     network.dead.add('b');
     advance([a], 12_000);
     expect(online(a, 'pump-1')).toBe(false);
-    // b was only cut off (frozen, or its link to Redis): its device never left it.
+    expect(await rows()).toEqual(['pump-1 offline']);
+    // b was only cut off from the others (its link to Redis): its device never left it.
     network.dead.delete('b');
     advance([a, b], 2000);
     expect(online(a, 'pump-1')).toBe(true);
+    // b writes the rows of what it holds again: another node may have set them offline meanwhile.
+    await b.presence.persist();
+    expect(await rows()).toEqual(['pump-1 online']);
   });
 });

@@ -87,7 +87,16 @@ export class ClusterPresence {
     };
     every(this.timings.heartbeatMs, () => this.heartbeat());
     every(Math.min(1000, this.timings.heartbeatMs), () => this.checkSilence());
-    const sweep = setTimeout(() => this.safely(() => this.sweepUnheld()), this.timings.startupGraceMs);
+    this.scheduleSweep();
+  }
+
+  /** The start-up sweep, once the bus works (else the others could not have told what they hold). */
+  private scheduleSweep(): void {
+    const sweep = setTimeout(() => {
+      this.timers = this.timers.filter((timer) => timer !== sweep);
+      if (this.ledger.busWorks(this.clock())) this.safely(() => this.sweepUnheld());
+      else this.scheduleSweep();
+    }, this.timings.startupGraceMs);
     sweep.unref();
     this.timers.push(sweep);
   }
@@ -160,7 +169,11 @@ export class ClusterPresence {
   }
 
   private received(message: PresenceMessage, from: string): void {
-    if (from === this.nodeId) return;
+    if (from === this.nodeId) {
+      // Our own messages coming back say the bus works (a node cut off from it must not declare everybody dead).
+      this.ledger.heard(from, this.clock());
+      return;
+    }
     if (this.ledger.heard(from, this.clock())) {
       // New, or back after we declared it dead (its devices left our ledger): everyone tells what they hold.
       this.bus.publish<PresenceMessage>(PRESENCE_CHANNEL, { kind: 'sync' });
@@ -193,13 +206,17 @@ export class ClusterPresence {
     else this.presence.applyRemote(claim.state, null);
   }
 
-  /** Every device this node holds, as claims. */
+  /**
+   * Every device this node holds, as claims; their rows are written again too, in case another node set them offline
+   * in the database while it could not hear this one.
+   */
   private publishHoldings(): void {
     const claims: PresenceClaim[] = [];
     for (const { deviceId, since } of this.ledger.heldBy(this.nodeId)) {
       const state = this.presence.get(deviceId);
       if (state?.online === true) claims.push({ online: true, since, state: { ...state } });
     }
+    this.presence.markDirty(claims.map((claim) => claim.state.deviceId));
     for (let start = 0; start < claims.length; start += CLAIMS_PER_MESSAGE) this.publishClaims(claims.slice(start, start + CLAIMS_PER_MESSAGE));
   }
 

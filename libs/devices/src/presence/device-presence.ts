@@ -154,6 +154,11 @@ export class DevicePresence {
     return state;
   }
 
+  /** These devices' rows are written on the next persist, as they are in memory. */
+  markDirty(deviceIds: Iterable<string>): void {
+    for (const deviceId of deviceIds) if (this.devices.has(deviceId)) this.dirty.add(deviceId);
+  }
+
   /** Copies of the devices this node heard from since the last call, at most `limit` (the rest on the next calls). */
   takeChanged(limit: number): DeviceState[] {
     const taken: DeviceState[] = [];

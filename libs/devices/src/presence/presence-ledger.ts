@@ -9,9 +9,10 @@
  *   takeover after the device connected elsewhere).
  * - A node not heard from for `silenceMs` is dead: its devices go offline, once (they leave the ledger), unless they
  *   reconnected elsewhere meanwhile (then they are held by that node and untouched).
- * - A ledger whose own ticks stopped for longer than the silence (this process was frozen, or its clock jumped) does
- *   not declare the others dead for it: it gives every node a fresh grace, as it cannot tell their silence from its
- *   own.
+ * - A ledger that cannot tell the others' silence from its own gives every node a fresh grace instead of declaring
+ *   them dead: when its own ticks stopped for half the silence (this process was frozen, or its clock jumped), and when
+ *   its own messages stopped coming back (the bus is down: everybody would look dead, and every device would be set
+ *   offline in the database). A node receives its own messages; `heard(self)` records them.
  */
 export interface Holding {
   readonly node: string;
@@ -30,6 +31,8 @@ export class PresenceLedger {
   private readonly nodes = new Map<string, number>();
   private readonly holders = new Map<string, Holding>();
   private lastTick: number | null = null;
+  /** When this node last received one of its own messages (null: never yet). */
+  private selfHeardAt: number | null = null;
 
   constructor(
     readonly self: string,
@@ -38,6 +41,11 @@ export class PresenceLedger {
 
   /** A message from `node` arrived. Answers true when the node was not known alive (new, or back after being declared dead). */
   heard(node: string, now: number): boolean {
+    if (node === this.self) {
+      const first = this.selfHeardAt === null;
+      this.selfHeardAt = now;
+      return first;
+    }
     const known = this.nodes.has(node);
     this.nodes.set(node, now);
     return !known;
@@ -80,12 +88,17 @@ export class PresenceLedger {
     return node === this.self || this.nodes.has(node);
   }
 
+  /** Whether this node's own messages come back over the bus (within half the silence). */
+  busWorks(now: number): boolean {
+    return this.selfHeardAt !== null && now - this.selfHeardAt <= this.silenceMs / 2;
+  }
+
   /** The nodes silent for longer than the silence, each with the devices that went offline with it (removed from the ledger). */
   expire(now: number): NodeDeath[] {
     // Half the silence: a frozen process resumes with the others' messages still unread in its socket.
     const paused = this.lastTick !== null && now - this.lastTick > this.silenceMs / 2;
     this.lastTick = now;
-    if (paused) {
+    if (paused || !this.busWorks(now)) {
       for (const node of this.nodes.keys()) this.nodes.set(node, now);
       return [];
     }
