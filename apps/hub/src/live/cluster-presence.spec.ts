@@ -23,10 +23,9 @@ class TestNetwork {
         if (!this.dead.has(nodeId)) this.queue.push({ channel, message: JSON.parse(JSON.stringify(message)), from: nodeId });
       },
       subscribe: (channel, handler) => {
-        const list = this.handlers.get(channel) ?? [];
-        list.push({ node: nodeId, handler: handler as BusHandler<unknown> });
-        this.handlers.set(channel, list);
-        return () => undefined;
+        const entry = { node: nodeId, handler: handler as BusHandler<unknown> };
+        this.handlers.set(channel, [...(this.handlers.get(channel) ?? []), entry]);
+        return () => this.handlers.set(channel, (this.handlers.get(channel) ?? []).filter((other) => other !== entry));
       },
       onResync: () => () => undefined,
       close: async () => undefined,
@@ -239,5 +238,24 @@ describe('ClusterPresence (several nodes on one bus, a fake clock)', () => {
     // b writes the rows of what it holds again: another node may have set them offline meanwhile.
     await b.presence.persist();
     expect(await rows()).toEqual(['pump-1 online']);
+  });
+
+  it('takes a node restarted under the same id before its silence ran out as the death of its previous process', async () => {
+    const a = await startNode('a');
+    const b = await startNode('b');
+    connect(b, PUMP);
+    await b.presence.persist();
+    advance([a, b], 2000);
+    // kill -9 and an immediate restart: the old process says nothing more.
+    b.cluster.stop();
+    clock += 1000;
+    const restarted = await startNode('b');
+    expect(online(a, 'pump-1')).toBe(false);
+    advance([a, restarted], 5000);
+    restarted.cluster.sweepUnheld();
+    expect(online(restarted, 'pump-1')).toBe(false);
+    expect(await rows()).toEqual(['pump-1 offline']);
+    connect(restarted, PUMP);
+    expect(online(a, 'pump-1')).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { ClusterBus } from '@hub/cluster';
 import type { HubLogger } from '@hub/common';
-import { type DevicePresence, type DeviceState, PresenceLedger } from '@hub/devices';
+import { type DevicePresence, type DeviceState, type NodeDeath, PresenceLedger } from '@hub/devices';
 
 /** The bus channel of device presence between nodes (heartbeats, claims, sync requests). */
 export const PRESENCE_CHANNEL = 'presence';
@@ -13,11 +14,12 @@ export interface PresenceClaim {
   readonly state: DeviceState;
 }
 
+/** `incarnation`: one per process, so that a node restarted under the same id before its silence ran out is noticed. */
 export type PresenceMessage =
-  | { readonly kind: 'heartbeat'; readonly states: readonly DeviceState[] }
+  | { readonly kind: 'heartbeat'; readonly incarnation: string; readonly states: readonly DeviceState[] }
   | { readonly kind: 'claims'; readonly claims: readonly PresenceClaim[] }
   /** "Tell me what you hold": a node started, came back from the dead, or lost the bus for a while. */
-  | { readonly kind: 'sync' };
+  | { readonly kind: 'sync'; readonly incarnation: string };
 
 export interface ClusterPresenceTimings {
   /** How often a node says it is alive (with the values of the devices it heard from meanwhile). */
@@ -51,6 +53,9 @@ export class ClusterPresence {
   private readonly unsubscribe: Array<() => void> = [];
   private timers: NodeJS.Timeout[] = [];
   private started = false;
+  private readonly incarnation = randomUUID();
+  /** node → the incarnation it last spoke as. */
+  private readonly incarnations = new Map<string, string>();
 
   constructor(
     private readonly bus: ClusterBus,
@@ -76,8 +81,8 @@ export class ClusterPresence {
     for (const state of this.presence.list()) if (state.online) this.ledger.claimOnline(state.deviceId, LOADED, Number.NEGATIVE_INFINITY);
     this.presence.onLocalChange((state) => this.localChange(state));
     this.unsubscribe.push(this.bus.subscribe<PresenceMessage>(PRESENCE_CHANNEL, (message, from) => this.received(message, from)));
-    this.unsubscribe.push(this.bus.onResync(() => this.bus.publish<PresenceMessage>(PRESENCE_CHANNEL, { kind: 'sync' })));
-    this.bus.publish<PresenceMessage>(PRESENCE_CHANNEL, { kind: 'sync' });
+    this.unsubscribe.push(this.bus.onResync(() => this.bus.publish<PresenceMessage>(PRESENCE_CHANNEL, { kind: 'sync', incarnation: this.incarnation })));
+    this.bus.publish<PresenceMessage>(PRESENCE_CHANNEL, { kind: 'sync', incarnation: this.incarnation });
     this.heartbeat();
     if (!withTimers) return;
     const every = (ms: number, work: () => void): void => {
@@ -115,18 +120,20 @@ export class ClusterPresence {
   }
 
   heartbeat(): void {
-    this.bus.publish<PresenceMessage>(PRESENCE_CHANNEL, { kind: 'heartbeat', states: this.presence.takeChanged(STATES_PER_HEARTBEAT) });
+    this.bus.publish<PresenceMessage>(PRESENCE_CHANNEL, { kind: 'heartbeat', incarnation: this.incarnation, states: this.presence.takeChanged(STATES_PER_HEARTBEAT) });
   }
 
   /** Nodes silent too long are dead: their devices offline here, and in the database (whichever node gets there first). */
   checkSilence(): void {
     const now = this.clock();
-    for (const death of this.ledger.expire(now)) {
-      let offline = 0;
-      for (const { deviceId } of death.devices) if (this.presence.setOfflineRemotely(deviceId, now) !== undefined) offline++;
-      this.logger.warn({ msg: 'A hub node went silent: its devices are offline unless they reconnected elsewhere', node: death.node, silenceMs: this.timings.silenceMs, devices: offline });
-      this.writeOffline(death.devices, now, death.node);
-    }
+    for (const death of this.ledger.expire(now)) this.buried(death, now, 'A hub node went silent: its devices are offline unless they reconnected elsewhere');
+  }
+
+  private buried(death: NodeDeath, now: number, msg: string): void {
+    let offline = 0;
+    for (const { deviceId } of death.devices) if (this.presence.setOfflineRemotely(deviceId, now) !== undefined) offline++;
+    this.logger.warn({ msg, node: death.node, silenceMs: this.timings.silenceMs, devices: offline });
+    this.writeOffline(death.devices, now, death.node);
   }
 
   /** After a start: devices online in the database that no live node claimed are offline. */
@@ -174,9 +181,16 @@ export class ClusterPresence {
       this.ledger.heard(from, this.clock());
       return;
     }
-    if (this.ledger.heard(from, this.clock())) {
+    const now = this.clock();
+    if (message.kind !== 'claims') {
+      const previous = this.incarnations.get(from);
+      this.incarnations.set(from, message.incarnation);
+      // A new process's sync comes before any claim of its own (it is sent before its broker listens).
+      if (previous !== undefined && previous !== message.incarnation) this.buried(this.ledger.forget(from), now, 'A hub node restarted: what its previous process held is offline unless reconnected');
+    }
+    if (this.ledger.heard(from, now)) {
       // New, or back after we declared it dead (its devices left our ledger): everyone tells what they hold.
-      this.bus.publish<PresenceMessage>(PRESENCE_CHANNEL, { kind: 'sync' });
+      this.bus.publish<PresenceMessage>(PRESENCE_CHANNEL, { kind: 'sync', incarnation: this.incarnation });
     }
     switch (message.kind) {
       case 'heartbeat':

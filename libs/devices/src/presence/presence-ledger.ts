@@ -93,6 +93,14 @@ export class PresenceLedger {
     return this.selfHeardAt !== null && now - this.selfHeardAt <= this.silenceMs / 2;
   }
 
+  /** `node` restarted (a new process under the same id): what its previous process held is offline, as at a death. */
+  forget(node: string): NodeDeath {
+    this.nodes.delete(node);
+    const devices = this.heldBy(node);
+    for (const { deviceId } of devices) this.holders.delete(deviceId);
+    return { node, devices };
+  }
+
   /** The nodes silent for longer than the silence, each with the devices that went offline with it (removed from the ledger). */
   expire(now: number): NodeDeath[] {
     // Half the silence: a frozen process resumes with the others' messages still unread in its socket.
@@ -105,10 +113,7 @@ export class PresenceLedger {
     const deaths: NodeDeath[] = [];
     for (const [node, heardAt] of this.nodes) {
       if (node === this.self || now - heardAt <= this.silenceMs) continue;
-      this.nodes.delete(node);
-      const devices = this.heldBy(node);
-      for (const { deviceId } of devices) this.holders.delete(deviceId);
-      deaths.push({ node, devices });
+      deaths.push(this.forget(node));
     }
     return deaths;
   }
