@@ -258,4 +258,22 @@ describe('ClusterPresence (several nodes on one bus, a fake clock)', () => {
     connect(restarted, PUMP);
     expect(online(a, 'pump-1')).toBe(true);
   });
+
+  it('writes the row online though the old node told its disconnection before the new node’s claim: the old node takes the claim too', async () => {
+    const a = await startNode('a');
+    const b = await startNode('b');
+    const c = await startNode('c');
+    connect(b, PUMP);
+    await b.presence.persist();
+    clock += 1000;
+    // The takeover reaches b before c's claim reaches anyone: b says its connection ended, then c's claim follows.
+    b.presence.clientDisconnected('pump-1');
+    c.presence.clientConnected('pump-1');
+    c.presence.recordReadings(PUMP, 'pump-1', clock, []);
+    network.flush();
+    expect([online(a, 'pump-1'), online(b, 'pump-1'), online(c, 'pump-1')]).toEqual([true, true, true]);
+    await c.presence.persist();
+    await b.presence.persist();
+    expect(await rows()).toEqual(['pump-1 online']);
+  });
 });
