@@ -108,6 +108,9 @@ describe('live events and device presence across two nodes (real PostgreSQL, red
         await waitFor(() => deviceOnA(deviceId), (device) => device.online === true, 10_000, `${deviceId} online on a`);
         if (deviceId === 'ash-w-1') await waitFor(async () => county.entries, (entries) => entries.includes('alert fired ash-w-1'), 15_000, 'the alert raised by ash-w-1 on a’s stream');
       }
+      // The values b received reach a with b's heartbeats (every 2 s).
+      const values = await waitFor(() => deviceOnA('ash-w-1'), (device) => device.lastValues.pressure_kpa !== undefined, 10_000, 'ash-w-1’s values on a');
+      expect(values.lastValues).toEqual({ pressure_kpa: 150 });
       // ash-w-2 connects to a; b still holds its old connection (and never says it ended: b dies).
       const moved = await connect(a, 'ash-w-2');
       await moved.publishAsync(`sensors/${DOMAIN}/ash-w-2/telemetry`, JSON.stringify({ metrics: { pressure_kpa: 305 } }), { qos: 1 });
