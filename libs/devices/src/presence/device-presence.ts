@@ -100,7 +100,9 @@ export class DevicePresence {
     if (state === undefined) return;
     const now = Date.now();
     if (state.online) {
-      // Online already (on another node, or a takeover here): this connection is the newest, and says so.
+      // Online already (on another node, or a takeover here): in a cluster this connection is the newest, and says so
+      // (its start is what a later "disconnected" from the old node is told apart by). On one node nothing changes.
+      if (this.listener === null) return;
       state.statusChangedAt = now;
       this.dirty.add(state.deviceId);
       this.listener?.(state);
