@@ -15,21 +15,33 @@ class TestNetwork {
   private readonly handlers = new Map<string, Array<{ node: string; handler: BusHandler<unknown> }>>();
   /** Nodes cut off (killed): what they send is lost, nothing reaches them. */
   readonly dead = new Set<string>();
+  /** Redis down: everything sent is lost. */
+  down = false;
+  private readonly resyncHandlers: Array<() => void> = [];
 
   bus(nodeId: string): ClusterBus {
     return {
       nodeId,
       publish: (channel, message) => {
-        if (!this.dead.has(nodeId)) this.queue.push({ channel, message: JSON.parse(JSON.stringify(message)), from: nodeId });
+        if (!this.dead.has(nodeId) && !this.down) this.queue.push({ channel, message: JSON.parse(JSON.stringify(message)), from: nodeId });
       },
       subscribe: (channel, handler) => {
         const entry = { node: nodeId, handler: handler as BusHandler<unknown> };
         this.handlers.set(channel, [...(this.handlers.get(channel) ?? []), entry]);
         return () => this.handlers.set(channel, (this.handlers.get(channel) ?? []).filter((other) => other !== entry));
       },
-      onResync: () => () => undefined,
+      onResync: (handler) => {
+        this.resyncHandlers.push(handler);
+        return () => undefined;
+      },
       close: async () => undefined,
     };
+  }
+
+  /** Redis is back: every node's bus says so, as RedisBus does after a reconnect. */
+  back(): void {
+    this.down = false;
+    for (const handler of this.resyncHandlers) handler();
   }
 
   flush(): void {
@@ -275,5 +287,23 @@ describe('ClusterPresence (several nodes on one bus, a fake clock)', () => {
     await c.presence.persist();
     await b.presence.persist();
     expect(await rows()).toEqual(['pump-1 online']);
+  });
+
+  it('declares nobody dead while Redis is down, and catches up with what was missed once it is back', async () => {
+    const a = await startNode('a');
+    const b = await startNode('b');
+    connect(b, PUMP);
+    connect(b, VALVE);
+    expect([online(a, 'pump-1'), online(a, 'valve-2')]).toEqual([true, true]);
+    network.down = true;
+    b.presence.clientDisconnected('valve-2');
+    advance([a, b], 30_000);
+    // Frozen, not guessed: neither node's own messages came back, so neither declared the other dead.
+    expect([online(a, 'pump-1'), online(a, 'valve-2')]).toEqual([true, true]);
+    network.back();
+    network.flush();
+    expect([online(a, 'pump-1'), online(a, 'valve-2')]).toEqual([true, false]);
+    advance([a, b], 12_000);
+    expect([online(a, 'pump-1'), a.offlineWrites, b.offlineWrites]).toEqual([true, [], []]);
   });
 });

@@ -17,7 +17,11 @@ export interface PresenceClaim {
 /** `incarnation`: one per process, so that a node restarted under the same id before its silence ran out is noticed. */
 export type PresenceMessage =
   | { readonly kind: 'heartbeat'; readonly incarnation: string; readonly states: readonly DeviceState[] }
-  | { readonly kind: 'claims'; readonly claims: readonly PresenceClaim[] }
+  /**
+   * `holdings`: part of everything the node holds (the answer to a sync), sent back to back; on the last part, what the
+   * node was thought to hold and did not list is offline (its disconnection was missed while the bus was down).
+   */
+  | { readonly kind: 'claims'; readonly claims: readonly PresenceClaim[]; readonly holdings?: { readonly last: boolean } }
   /** "Tell me what you hold": a node started, came back from the dead, or lost the bus for a while. */
   | { readonly kind: 'sync'; readonly incarnation: string };
 
@@ -56,6 +60,8 @@ export class ClusterPresence {
   private readonly incarnation = randomUUID();
   /** node → the incarnation it last spoke as. */
   private readonly incarnations = new Map<string, string>();
+  /** node → the devices listed so far in the holdings it is sending. */
+  private readonly listed = new Map<string, Set<string>>();
 
   constructor(
     private readonly bus: ClusterBus,
@@ -205,6 +211,7 @@ export class ClusterPresence {
         return;
       case 'claims':
         for (const claim of message.claims) this.applyClaim(claim, from);
+        if (message.holdings !== undefined) this.holdingsReceived(from, message.claims, message.holdings.last, now);
         return;
     }
   }
@@ -220,6 +227,20 @@ export class ClusterPresence {
     else this.presence.applyRemote(claim.state, null);
   }
 
+  private holdingsReceived(from: string, claims: readonly PresenceClaim[], last: boolean, now: number): void {
+    let listed = this.listed.get(from);
+    if (listed === undefined) this.listed.set(from, (listed = new Set()));
+    for (const claim of claims) listed.add(claim.state.deviceId);
+    if (!last) return;
+    this.listed.delete(from);
+    // The parts leave the node in one go (no change of its own can come between them): what it did not list, it lost.
+    for (const { deviceId } of this.ledger.heldBy(from)) {
+      if (listed.has(deviceId)) continue;
+      this.ledger.claimOffline(deviceId, from, null);
+      this.presence.setOfflineRemotely(deviceId, now);
+    }
+  }
+
   /**
    * Every device this node holds, as claims; their rows are written again too, in case another node set them offline
    * in the database while it could not hear this one.
@@ -231,7 +252,10 @@ export class ClusterPresence {
       if (state?.online === true) claims.push({ online: true, since, state: { ...state } });
     }
     this.presence.markDirty(claims.map((claim) => claim.state.deviceId));
-    for (let start = 0; start < claims.length; start += CLAIMS_PER_MESSAGE) this.publishClaims(claims.slice(start, start + CLAIMS_PER_MESSAGE));
+    // At least one part, so that holding nothing is said too.
+    for (let start = 0; start === 0 || start < claims.length; start += CLAIMS_PER_MESSAGE) {
+      this.bus.publish<PresenceMessage>(PRESENCE_CHANNEL, { kind: 'claims', claims: claims.slice(start, start + CLAIMS_PER_MESSAGE), holdings: { last: start + CLAIMS_PER_MESSAGE >= claims.length } });
+    }
   }
 
   private publishClaims(claims: readonly PresenceClaim[]): void {
