@@ -1,5 +1,5 @@
 import { SILENT_LOGGER } from '@hub/common';
-import { LinkedBuses } from '@hub/cluster/testing';
+import { LinkedBuses } from './testing/linked-buses';
 import { CACHE_CHANGED, CacheCoherence, type ReloadableCache } from './cache-coherence';
 import { LocalBus } from './cluster-bus';
 

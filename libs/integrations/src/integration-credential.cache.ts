@@ -1,4 +1,4 @@
-import { type SharedCacheNotice, UNSHARED_CACHE } from '@hub/common';
+import { rereadKeys, type SharedCacheNotice, UNSHARED_CACHE } from '@hub/common';
 import type { IntegrationCredentials } from './integration-access.policy';
 import type { IntegrationCredential, IntegrationClientRepository } from './integration-client.repository';
 
@@ -31,14 +31,8 @@ export class IntegrationCredentialCache implements IntegrationCredentials {
   }
 
   /** The named clients again (another node changed them): a secret it revoked or rotated stops working here too. */
-  async readKeys(names: readonly string[]): Promise<() => void> {
-    const read = await Promise.all(names.map(async (name) => [name, await this.repository.find(name)] as const));
-    return () => {
-      for (const [name, credential] of read) {
-        if (credential === undefined) this.byName.delete(name);
-        else this.byName.set(name, credential);
-      }
-    };
+  readKeys(names: readonly string[]): Promise<() => void> {
+    return rereadKeys(names, (name) => this.repository.find(name), () => this.byName);
   }
 
   /** Reads one client again (or, without a name, all of them) and installs it at once. */

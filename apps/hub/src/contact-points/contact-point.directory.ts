@@ -1,4 +1,4 @@
-import { type SharedCacheNotice, UNSHARED_CACHE } from '@hub/common';
+import { rereadKeys, type SharedCacheNotice, UNSHARED_CACHE } from '@hub/common';
 import type { StoredContactPoint } from '@hub/notify';
 import type { ContactPointRepository } from './contact-point.repository';
 
@@ -30,14 +30,8 @@ export class ContactPointDirectory {
   }
 
   /** The named contact points again (another node changed them). */
-  async readKeys(names: readonly string[]): Promise<() => void> {
-    const read = await Promise.all(names.map(async (name) => [name, await this.repository.find(name)] as const));
-    return () => {
-      for (const [name, stored] of read) {
-        if (stored === undefined) this.byName.delete(name);
-        else this.byName.set(name, stored);
-      }
-    };
+  readKeys(names: readonly string[]): Promise<() => void> {
+    return rereadKeys(names, (name) => this.repository.find(name), () => this.byName);
   }
 
   find(name: string): StoredContactPoint | undefined {

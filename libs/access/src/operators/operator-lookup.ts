@@ -1,4 +1,4 @@
-import { type SharedCacheNotice, UNSHARED_CACHE } from '@hub/common';
+import { rereadKeys, type SharedCacheNotice, UNSHARED_CACHE } from '@hub/common';
 import { StoredOperator } from './operator';
 import type { OperatorRepository } from './operator.repository';
 
@@ -35,15 +35,9 @@ export class OperatorDirectory implements OperatorLookup {
   }
 
   /** The named operators again (another node changed them). */
-  async readKeys(usernames: readonly string[]): Promise<() => void> {
+  readKeys(usernames: readonly string[]): Promise<() => void> {
     const repository = this.requireRepository();
-    const read = await Promise.all(usernames.map(async (username) => [username, await repository.get(username)] as const));
-    return () => {
-      for (const [username, operator] of read) {
-        if (operator === undefined) this.byName.delete(username);
-        else this.byName.set(username, operator);
-      }
-    };
+    return rereadKeys(usernames, (username) => repository.get(username), () => this.byName);
   }
 
   get(username: string): StoredOperator | undefined {
