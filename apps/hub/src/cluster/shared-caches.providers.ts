@@ -14,6 +14,7 @@ import { ContactPointDirectory } from '../contact-points/contact-point.directory
 import { PersonalNotificationsService } from '../contact-points/personal-notifications.service';
 import { CLUSTER_BUS } from '../hub.tokens';
 import { StoredMessageTemplates } from '../notification-templates/stored-message-templates';
+import { SharedCachesLifecycle } from './shared-caches.lifecycle';
 import { CountyStandards } from '../standards/county-standards';
 
 /** The caches that hold credentials, which a revocation reads again before it closes connections. */
@@ -121,5 +122,6 @@ export function sharedCacheProviders(): Provider[] {
       },
       inject: [MqttBroker, CLUSTER_BUS, CredentialCaches, DeviceRegistryService],
     },
+    SharedCachesLifecycle,
   ];
 }
