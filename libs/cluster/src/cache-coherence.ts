@@ -46,7 +46,10 @@ export class CacheCoherence {
     private readonly logger: HubLogger,
     private readonly options: CacheCoherenceOptions = {},
   ) {
-    this.unsubscribe = [bus.subscribe<unknown>(CACHE_CHANGED, (message, fromNode) => this.received(message, fromNode)), bus.onResync(() => void this.reloadAll())];
+    this.unsubscribe = [
+      bus.subscribe<unknown>(CACHE_CHANGED, (message, fromNode) => this.received(message, fromNode)),
+      bus.onResync(() => void this.reloadAll('the link to the other nodes came back: changes may have been missed')),
+    ];
   }
 
   /** `name`: the same on every node, unique on each. */
@@ -58,8 +61,8 @@ export class CacheCoherence {
   }
 
   /** Reads every cache again (after a resync); resolves when all are installed or have failed (they then retry). */
-  async reloadAll(): Promise<void> {
-    this.logger.log({ msg: 'Reloading every shared cache (the link to the other nodes came back: changes may have been missed)', caches: this.caches.size });
+  async reloadAll(why: string): Promise<void> {
+    this.logger.log({ msg: 'Reloading every shared cache', why, caches: this.caches.size });
     await Promise.all([...this.caches.values()].map((cache) => cache.refresh().catch(() => undefined)));
   }
 
