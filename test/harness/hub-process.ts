@@ -66,7 +66,8 @@ export class HubProcess {
     const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'hub-test-')));
     const ports = { httpPort: await freePort(), mqttPort: await freePort(), wsPort: await freePort(), mqttsPort: options.tls === undefined ? null : await freePort() };
     // The integration-pg project runs the same suites with the shared state on PostgreSQL: a database of its own per
-    // hub (a copy of the migrated template), dropped by cleanup().
+    // hub (a copy of the migrated template), dropped by cleanup(). Given HUB_DATABASE_URL, the hub uses that database
+    // and cleanup() leaves it: how several nodes of a cluster share one (cluster-coherence.e2e-spec.ts).
     const database = process.env.HUB_TEST_DATABASE === 'postgres' && env.HUB_DATABASE_URL === undefined ? await postgresTestDatabase(TEST_POSTGRES_TEMPLATE) : undefined;
     const hub = new HubProcess(database === undefined ? env : { ...env, HUB_DATABASE_URL: database.url }, dataDir, ports, options, database?.drop);
     try {
