@@ -79,6 +79,7 @@ export class AlertEngine {
   private refreshing: Promise<void> = Promise.resolve();
   /** The other nodes of a cluster, told when this node changed the rules (the scheduling node follows them). */
   private sharedRules: SharedCacheNotice = UNSHARED_CACHE;
+  private started = false;
 
   constructor(
     private readonly config: AlertConfig,
@@ -171,6 +172,7 @@ export class AlertEngine {
   /** Loads the default rules on the first start, schedules every enabled rule, starts delivering notifications. */
   async start(): Promise<void> {
     if (this.config.loadDefaultRules) await this.rules.loadDefaultPack(this.standardsProfile);
+    this.started = true;
     await this.refreshRules();
     // The tree first: the policy routing channel's dispatcher consults it from its first delivery.
     await this.notificationPolicies.start();
@@ -187,7 +189,8 @@ export class AlertEngine {
    * any refresh of this node's own (they run one after the other), so there is nothing left to swap.
    */
   async readRules(): Promise<() => void> {
-    await this.refreshRules();
+    // Before start() nothing is scheduled yet, and start() reads the rules itself.
+    if (this.started) await this.refreshRules();
     return () => undefined;
   }
 
