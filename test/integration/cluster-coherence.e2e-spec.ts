@@ -112,6 +112,25 @@ describe('cluster coherence: two hub nodes on one PostgreSQL and one Redis', () 
     expect(await connackCode(b.mqttUrl, login)).toBe(CONNACK.notAuthorized);
   });
 
+  it('a command queued and a configuration set through A reach the device connected to B', async () => {
+    const { client } = await connectedToB('coh-commanded');
+    const received: Array<{ topic: string; payload: string }> = [];
+    client.on('message', (topic, payload) => received.push({ topic, payload: payload.toString('utf8') }));
+    await client.subscribeAsync(['sensors/water/coh-commanded/commands', 'sensors/water/coh-commanded/config'], { qos: 1 });
+    const queued = await a.request<{ id: string; status: string; expiresAt: number }>('POST', '/api/devices/coh-commanded/commands', { name: 'set-interval', args: { seconds: 10 }, expiresIn: '10m' });
+    expect(queued.status).toBe(201);
+    // A holds no connection of the device: queued there, sent by B.
+    expect(queued.body.status).toBe('queued');
+    expect((await a.request('PUT', '/api/devices/coh-commanded/config', { intervalS: 30 })).status).toBe(200);
+    await waitFor(async () => received.length, (count) => count === 2, 1_000, 'the command and the configuration at the device on B');
+    // Each goes out as soon as B has read it: in either order.
+    expect([...received].sort((x, y) => x.topic.localeCompare(y.topic))).toEqual([
+      { topic: 'sensors/water/coh-commanded/commands', payload: JSON.stringify({ id: queued.body.id, name: 'set-interval', args: { seconds: 10 }, expiresAt: queued.body.expiresAt }) },
+      { topic: 'sensors/water/coh-commanded/config', payload: JSON.stringify({ intervalS: 30 }) },
+    ]);
+    await waitFor(async () => (await a.get<Array<{ id: string; status: string }>>('/api/devices/coh-commanded/commands')).body.map((command) => command.status), (statuses) => statuses[0] === 'delivered', 2_000, 'the command delivered (B saw its PUBACK)');
+  });
+
   it('an operator created through A logs in on B; disabled through B, refused on A', async () => {
     await createOperator(a, { username: 'coh.operator', password: 'a long enough passphrase', role: 'operator' });
     const session = await login(b, 'coh.operator', 'a long enough passphrase');

@@ -97,9 +97,22 @@ export class DeviceCommandsService {
     return () => this.mayHaveWork(waiting);
   }
 
-  /** Devices another node queued commands for: no read needed (the ready path asks the database). */
+  /**
+   * Devices another node queued commands for: no read needed (the ready path asks the database). One connected here
+   * (to this node's broker) is sent its commands now, as if it had just become ready: the node that queued them has
+   * no connection of it to send them on.
+   */
   async readKeys(deviceIds: readonly string[]): Promise<() => void> {
-    return () => this.mayHaveWork(deviceIds);
+    return () => {
+      this.mayHaveWork(deviceIds);
+      for (const deviceId of deviceIds) {
+        const device = this.deps.devices.find(deviceId);
+        // LoRaWAN devices' commands go through the network server from the node that queued them.
+        if (device?.domain == null || this.deps.downlinks?.carries(deviceId) === true) continue;
+        if (this.carrierOf(deviceId, commandsTopic(device.domain, deviceId)) === undefined) continue;
+        this.sendWaiting({ deviceId, domain: device.domain }).catch((error: unknown) => this.deps.logger.warn({ msg: 'Could not send the commands another node queued', deviceId, error }));
+      }
+    };
   }
 
   private mayHaveWork(deviceIds: readonly string[]): void {

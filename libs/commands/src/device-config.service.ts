@@ -55,9 +55,21 @@ export class DeviceConfigService {
     return () => desired.forEach((deviceId) => this.withDesired.add(deviceId));
   }
 
-  /** Devices another node set a desired configuration for: no read needed (device-ready asks the database). */
+  /**
+   * Devices another node set a desired configuration for: no read needed (device-ready asks the database). What this
+   * node published before is stale now: published again at the device's next ready here, or at once when it is
+   * connected here (the node that set it has no connection of it).
+   */
   async readKeys(deviceIds: readonly string[]): Promise<() => void> {
-    return () => deviceIds.forEach((deviceId) => this.withDesired.add(deviceId));
+    return () => {
+      for (const deviceId of deviceIds) {
+        this.withDesired.add(deviceId);
+        this.publishedThisRun.delete(deviceId);
+        const device = this.deps.devices.find(deviceId);
+        if (device?.domain == null || this.deps.transport.connectionOf(deviceId) === undefined) continue;
+        this.deviceReady({ deviceId, domain: device.domain }).catch((error: unknown) => this.deps.logger.warn({ msg: 'Could not publish the configuration another node set', deviceId, error }));
+      }
+    };
   }
 
   async setDesired(actor: CommandActor, deviceId: string, body: unknown): Promise<DeviceConfigView> {
