@@ -1,6 +1,6 @@
 import type { CatalogueSource, StandardsProfile } from '@hub/contract';
 import type { AlertConfig } from '@hub/config';
-import type { HubLogger } from '@hub/common';
+import { type HubLogger, type SharedCacheNotice, UNSHARED_CACHE } from '@hub/common';
 import { AuditLogRepository, type Store } from '@hub/store';
 import { AlertStats, EvaluationListener } from './alert-stats';
 import { AlertEvaluationService, InfluxReader } from './evaluation/alert-evaluation.service';
@@ -77,6 +77,9 @@ export class AlertEngine {
   private known = new Map<string, AlertRule>();
   /** Refreshes run one after the other, so an older list never replaces a newer one. */
   private refreshing: Promise<void> = Promise.resolve();
+  /** The other nodes of a cluster, told when this node changed the rules (the scheduling node follows them). */
+  private sharedRules: SharedCacheNotice = UNSHARED_CACHE;
+  private started = false;
 
   constructor(
     private readonly config: AlertConfig,
@@ -139,7 +142,10 @@ export class AlertEngine {
       store,
       this.ruleRepository,
       this.alertRepository,
-      () => this.refreshRules(),
+      async () => {
+        await this.refreshRules();
+        this.sharedRules.changed();
+      },
       alertsChanged,
       audit,
       ports.catalogue,
@@ -166,11 +172,26 @@ export class AlertEngine {
   /** Loads the default rules on the first start, schedules every enabled rule, starts delivering notifications. */
   async start(): Promise<void> {
     if (this.config.loadDefaultRules) await this.rules.loadDefaultPack(this.standardsProfile);
+    this.started = true;
     await this.refreshRules();
     // The tree first: the policy routing channel's dispatcher consults it from its first delivery.
     await this.notificationPolicies.start();
     for (const dispatcher of this.dispatchers) dispatcher.start();
     this.logger.log({ msg: 'Alert engine started', rules: this.scheduler.jobCount, channels: this.dispatchers.length });
+  }
+
+  shareRuleChanges(shared: SharedCacheNotice): void {
+    this.sharedRules = shared;
+  }
+
+  /**
+   * The rules again (another node changed them), for CacheCoherence: the refresh reads and installs in one go, after
+   * any refresh of this node's own (they run one after the other), so there is nothing left to swap.
+   */
+  async readRules(): Promise<() => void> {
+    // Before start() nothing is scheduled yet, and start() reads the rules itself.
+    if (this.started) await this.refreshRules();
+    return () => undefined;
   }
 
   /** Brings the scheduler and the synchronous copy of the rules in line with the committed rules. */
