@@ -93,6 +93,8 @@ export class MqttBroker {
   };
   private fabric: ClusterFabric | null = null;
   private readonly clusterClients = new ClusterClients();
+  /** Dead nodes' wills accepted for publishing (see publishDepartedWillsAsOwn). */
+  private readonly departedWills = new WeakSet<object>();
 
   constructor(
     private readonly ingest: IngestService,
@@ -212,6 +214,7 @@ export class MqttBroker {
       authorizeForward: (client, packet) => (refused.has(packet.payload as Buffer) || !this.access.mayReceive(client, packet.topic) ? null : this.acks.forwarding(client, packet)),
     });
     forwardOnlyToSubscribers(aedes, index, (payload) => refused.has(payload));
+    this.publishDepartedWillsAsOwn(aedes);
     // aedes emits 'error' (a failed persistence call, a round of wills) though its types do not say so; unheard, it would throw.
     (aedes as unknown as NodeJS.EventEmitter).on('error', (error: Error) => {
       if (error instanceof WillsDeferredError) {
@@ -350,7 +353,21 @@ export class MqttBroker {
       return;
     }
     this.counters.departedWillsPublished++;
+    this.departedWills.add(will);
     if (!this.ingest.handlePublish(sender, will.topic, body, callback, () => refused.add(body))) refused.add(body);
+  }
+
+  /**
+   * A stored will keeps the id of the broker that stored it, and aedes' Packet keeps that id but takes the publishing
+   * broker's own counter; receivers drop a message whose (broker, counter) is not above the last one they got from
+   * that broker (lib/client.js duplicates). A dead node's will published by this node would so be dropped by every
+   * subscriber that had seen a later message from the dead node. Published as this broker's own message instead;
+   * aedes still deletes the stored will by the original's ids.
+   */
+  private publishDepartedWillsAsOwn(aedes: Aedes): void {
+    const publish = aedes.publish.bind(aedes) as (...args: unknown[]) => void;
+    (aedes as { publish: unknown }).publish = (packet: object, ...rest: unknown[]) =>
+      publish(this.departedWills.has(packet) ? { ...packet, brokerId: undefined, brokerCounter: undefined } : packet, ...rest);
   }
 
   /**
