@@ -36,6 +36,13 @@ export interface BrokerListenOptions extends MqttListenerOptions {
  */
 export const CLUSTER_HEARTBEAT_MS = 1000;
 
+/**
+ * After this node lost Redis, how long it publishes no other node's wills: every node's heartbeats were missing
+ * meanwhile, and come back only once each node's connections are back (ioredis retries up to 2 s apart), so until
+ * then a live node looks dead. A dead node's wills wait that much longer after a Redis outage.
+ */
+const REJOIN_GRACE_MS = 10 * CLUSTER_HEARTBEAT_MS;
+
 /** How often idle per-address and per-client perimeter state is forgotten and held-back log lines summarised. */
 const PERIMETER_SWEEP_MS = 60_000;
 
@@ -330,7 +337,7 @@ export class MqttBroker {
     const payload = (will as { payload?: unknown }).payload;
     const body = Buffer.isBuffer(payload) ? payload : Buffer.from(typeof payload === 'string' ? payload : '');
     const fabric = this.fabric;
-    if (fabric !== null && fabric.cutOffWithin(4 * CLUSTER_HEARTBEAT_MS)) {
+    if (fabric !== null && fabric.cutOffWithin(REJOIN_GRACE_MS)) {
       callback(new WillsDeferredError());
       return;
     }
