@@ -38,6 +38,8 @@ export class ClusterFabric {
   /** When the emitter's subscriber lost Redis (null while connected), and when its last outage ended. */
   private linkDownSince: number | null = null;
   private lastOutageEndedAt = 0;
+  /** Connections that logged their failure since they were last ready: one line per outage, the rest counted. */
+  private readonly outOfTouch = new Set<string>();
 
   constructor(
     readonly nodeId: string,
@@ -48,6 +50,7 @@ export class ClusterFabric {
     const connect = (role: string) => {
       const connection = new Redis(redisOptions(endpoint, `${nodeId}:mqtt-${role}`));
       connection.on('error', (error: Error) => this.redisError(role, error));
+      connection.on('ready', () => this.outOfTouch.delete(role));
       return connection;
     };
     this.commands = connect('persistence');
@@ -78,7 +81,9 @@ export class ClusterFabric {
   private redisError(role: string, error: Error): void {
     if (this.closed) return;
     this.counters.redisErrors++;
-    this.logger.warn({ msg: 'Redis (MQTT fabric between nodes) connection error; commands wait for the reconnect', connection: role, error: error.message });
+    if (this.outOfTouch.has(role)) return;
+    this.outOfTouch.add(role);
+    this.logger.warn({ msg: 'Redis (MQTT fabric between nodes) connection error; commands wait for the reconnect (further errors until it is back are only counted)', connection: role, error: error.message });
   }
 
   /** After aedes closed (it closes the emitter itself): the persistence's connection. Never throws. */

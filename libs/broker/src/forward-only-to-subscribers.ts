@@ -24,9 +24,12 @@ export function forwardOnlyToSubscribers(aedes: Aedes, index = new SubscriptionI
 
   const publish = aedes.publish.bind(aedes) as (...args: unknown[]) => void;
   (aedes as { publish: unknown }).publish = (packet: PublishArgs[0], client: unknown, done?: PublishArgs[1]) => {
-    const skip = typeof done === 'function' && !packet.retain && !packet.topic.startsWith('$') && (refused(packet.payload as Buffer) || (typeof client === 'object' && client !== null && !index.mayHaveSubscriber(packet.topic)));
+    // publish(packet, done) is aedes' own form for a message of no client (a will, the service's own).
+    const settle = typeof client === 'function' ? (client as PublishArgs[1]) : done;
+    const fromClient = typeof client === 'object' && client !== null;
+    const skip = typeof settle === 'function' && !packet.retain && !packet.topic.startsWith('$') && (refused(packet.payload as Buffer) || (fromClient && !index.mayHaveSubscriber(packet.topic)));
     if (skip) {
-      done();
+      settle();
       return;
     }
     publish(packet, client, done);
