@@ -3,7 +3,7 @@ import { Aedes, Client } from 'aedes';
 import { IncomingMessage } from 'node:http';
 import { Duplex } from 'node:stream';
 import type { MqttAccessPolicy, MqttPrincipal } from '@hub/access';
-import { IngestService, PublishingClient } from '@hub/pipeline';
+import { IngestService } from '@hub/pipeline';
 import { DevicePresence } from '@hub/devices';
 import { MqttPerimeter } from '@hub/perimeter';
 import { MqttAccessHooks, MqttAccessRefusedError, type StoredWill } from './mqtt-access.hooks';
@@ -15,6 +15,7 @@ import { SubscriptionIndex } from './subscription-index';
 import { type BrokerClusterOptions, ClusterFabric, type FabricCounters } from './cluster-fabric';
 import { ClusterAnnouncements } from './cluster-announcements';
 import { ClusterClients } from './cluster-clients';
+import { CLUSTER_HEARTBEAT_MS, DEPARTED_CLIENT, type DepartedWillCounters, DepartedWills, WillsDeferredError } from './departed-wills';
 import { boundCrossNodeOfflineQueues } from './cluster-offline-queues';
 import { AcknowledgementTracker, type DeviceMessageTap, reportAcknowledgements } from './device-message.tap';
 import { usePlainParserBuffer } from './plain-parser-buffer';
@@ -29,45 +30,14 @@ export interface BrokerListenOptions extends MqttListenerOptions {
   readonly cluster?: BrokerClusterOptions | null;
 }
 
-/**
- * aedes' heartbeat between brokers in a cluster. A broker unheard for 3 intervals is dead, and every broker looks for
- * dead brokers' wills every 4 intervals (aedes.js _clearWills): a dead node's clients' wills go out 3–7 s after its
- * last heartbeat, so within 8 s of its death. A heartbeat is one small Redis PUBLISH per node per second.
- */
-export const CLUSTER_HEARTBEAT_MS = 1000;
-
-/**
- * After this node lost Redis, how long it publishes no other node's wills: every node's heartbeats were missing
- * meanwhile, and come back only once each node's connections are back (ioredis retries up to 2 s apart), so until
- * then a live node looks dead. A dead node's wills wait that much longer after a Redis outage.
- */
-const REJOIN_GRACE_MS = 10 * CLUSTER_HEARTBEAT_MS;
-
 /** How often idle per-address and per-client perimeter state is forgotten and held-back log lines summarised. */
 const PERIMETER_SWEEP_MS = 60_000;
 
-export interface BrokerCounters extends FabricCounters {
+export interface BrokerCounters extends FabricCounters, DepartedWillCounters {
   clientErrors: number;
   connectionErrors: number;
   oversizedPackets: number;
-  /** Wills of clients whose node died, published by this node (accepted by the access policy as registered). */
-  departedWillsPublished: number;
-  /** Wills of a dead node's clients not published: the client had meanwhile connected to a live node. */
-  departedWillsSuperseded: number;
-  /** Rounds of dead nodes' wills put off because this node itself had lost Redis lately (it could not tell). */
-  departedWillsDeferred: number;
 }
-
-/** Refuses a round of dead brokers' wills (aedes keeps them and tries again next round). */
-class WillsDeferredError extends Error {
-  constructor() {
-    super("not publishing other nodes' wills: this node lost Redis lately, so it cannot tell a dead node from one it did not hear");
-    this.name = 'WillsDeferredError';
-  }
-}
-
-/** Stand-in for the client when aedes publishes the will of a client that is already gone (client === null). */
-const DEPARTED_CLIENT: PublishingClient = { id: '(will of a departed client)' };
 
 /**
  * The embedded MQTT 3.1.1 broker (aedes) on TCP, TLS and WebSocket. The only code that touches aedes.
@@ -100,8 +70,7 @@ export class MqttBroker {
   };
   private fabric: ClusterFabric | null = null;
   private readonly clusterClients = new ClusterClients();
-  /** Dead nodes' wills accepted for publishing (see publishDepartedWillsAsOwn). */
-  private readonly departedWills = new WeakSet<object>();
+  private readonly departedWills: DepartedWills;
 
   constructor(
     private readonly ingest: IngestService,
@@ -111,6 +80,7 @@ export class MqttBroker {
     readonly perimeter: MqttPerimeter<Client> = new MqttPerimeter({ publishRate: null, connectRate: null, loginBackoff: null }, logger),
   ) {
     this.access = new MqttAccessHooks(policy, perimeter, logger);
+    this.departedWills = new DepartedWills(this.access, ingest, this.counters, this.clusterClients, () => this.fabric, () => this.aedes?.id);
   }
 
   get connectedClients(): number {
@@ -195,8 +165,8 @@ export class MqttBroker {
           return;
         }
         const payload = packet.payload as Buffer;
-        if (this.isDepartedWill(client, packet)) {
-          this.departedWill(client, packet as typeof packet & StoredWill, refused, callback);
+        if (this.departedWills.isDepartedWill(client, packet)) {
+          this.departedWills.authorize(client, packet as typeof packet & StoredWill, refused, callback);
           return;
         }
         // PUBACKs released together (a batch became durable) leave in one write per connection without help:
@@ -221,7 +191,7 @@ export class MqttBroker {
       authorizeForward: (client, packet) => (refused.has(packet.payload as Buffer) || !this.access.mayReceive(client, packet.topic) ? null : this.acks.forwarding(client, packet)),
     });
     forwardOnlyToSubscribers(aedes, index, (payload) => refused.has(payload));
-    this.publishDepartedWillsAsOwn(aedes);
+    this.departedWills.publishAsOwn(aedes);
     // aedes emits 'error' (a failed persistence call, a round of wills) though its types do not say so; unheard, it would throw.
     (aedes as unknown as NodeJS.EventEmitter).on('error', (error: Error) => {
       if (error instanceof WillsDeferredError) {
@@ -315,66 +285,6 @@ export class MqttBroker {
       if (!client.closed && subscriptions !== undefined) held.push([clientId, Object.keys(subscriptions)]);
     }
     return held;
-  }
-
-  /**
-   * A will aedes publishes for a client of a dead broker (aedes.js _clearWills): with no client, or with this node's
-   * client of the same id when it has reconnected here. The persistence marks a stored will with the broker that kept
-   * it; a PUBLISH from the wire, and this node's own clients' wills, carry no other broker's id.
-   */
-  private isDepartedWill(client: Client | null, packet: object): boolean {
-    if (client === null) return true;
-    const brokerId = (packet as StoredWill).brokerId;
-    return typeof brokerId === 'string' && brokerId !== this.aedes?.id && this.fabric !== null;
-  }
-
-  /**
-   * A dead node's client's will: published the normal way (retained, presence) when its client registered it on its
-   * own topics; not when the client has meanwhile connected to a live node (it is online: an `offline` would lie), and
-   * not yet while this node itself may have missed heartbeats (it cannot tell dead from unheard).
-   */
-  private departedWill(client: Client | null, will: StoredWill & { retain: boolean }, refused: WeakSet<Buffer>, callback: (error?: Error | null) => void): void {
-    const payload = (will as { payload?: unknown }).payload;
-    const body = Buffer.isBuffer(payload) ? payload : Buffer.from(typeof payload === 'string' ? payload : '');
-    const fabric = this.fabric;
-    if (fabric !== null && fabric.cutOffWithin(REJOIN_GRACE_MS)) {
-      callback(new WillsDeferredError());
-      return;
-    }
-    const clientId = typeof will.clientId === 'string' ? will.clientId : null;
-    const brokerId = typeof will.brokerId === 'string' ? will.brokerId : '';
-    if (clientId !== null && (client !== null || this.clusterClients.connectedElsewhere(clientId, brokerId))) {
-      // Acknowledged so that aedes deletes it; published to nobody (see forwardOnlyToSubscribers' skip).
-      this.counters.departedWillsSuperseded++;
-      will.retain = false;
-      refused.add(body);
-      callback(null);
-      return;
-    }
-    const refusal = this.access.departedWillRefusal(will);
-    const sender: PublishingClient = clientId === null ? DEPARTED_CLIENT : { id: clientId };
-    if (refusal !== null) {
-      will.retain = false;
-      refused.add(body);
-      this.ingest.refusePublish(sender, will.topic, body, refusal, callback);
-      return;
-    }
-    this.counters.departedWillsPublished++;
-    this.departedWills.add(will);
-    if (!this.ingest.handlePublish(sender, will.topic, body, callback, () => refused.add(body))) refused.add(body);
-  }
-
-  /**
-   * A stored will keeps the id of the broker that stored it, and aedes' Packet keeps that id but takes the publishing
-   * broker's own counter; receivers drop a message whose (broker, counter) is not above the last one they got from
-   * that broker (lib/client.js duplicates). A dead node's will published by this node would so be dropped by every
-   * subscriber that had seen a later message from the dead node. Published as this broker's own message instead;
-   * aedes still deletes the stored will by the original's ids.
-   */
-  private publishDepartedWillsAsOwn(aedes: Aedes): void {
-    const publish = aedes.publish.bind(aedes) as (...args: unknown[]) => void;
-    (aedes as { publish: unknown }).publish = (packet: object, ...rest: unknown[]) =>
-      publish(this.departedWills.has(packet) ? { ...packet, brokerId: undefined, brokerCounter: undefined } : packet, ...rest);
   }
 
   /**
