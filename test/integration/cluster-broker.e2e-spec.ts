@@ -25,6 +25,9 @@ describe('MQTT across two hub nodes on Redis (real redis-server, PostgreSQL, inf
   let nodeB: HubProcess;
   const logins = new Map<string, Login>();
   const open: MqttClient[] = [];
+  /** Subscribed on node A before node B started: a clean session (B hears of it by its birth) and a persistent one, away. */
+  let early: MqttClient;
+  const earlyReceived: number[] = [];
 
   const login = (name: string): Login => logins.get(name) as Login;
   const client = async (node: HubProcess, name: string, options: IClientOptions = {}): Promise<MqttClient> => {
@@ -49,8 +52,14 @@ describe('MQTT across two hub nodes on Redis (real redis-server, PostgreSQL, inf
       HUB_MQTT_OFFLINE_QUEUE_LIMIT: String(QUEUE_LIMIT),
     });
     nodeA = await HubProcess.start(env('node-a'));
-    for (const deviceId of ['fan-w-1', 'keep-w-1', 'move-w-1', 'take-w-1', 'cap-w-1', 'cap-w-2', 'will-w-1']) logins.set(deviceId, await deviceLogin(nodeA, deviceId, 'water'));
-    for (const name of ['fan', 'keep', 'move', 'cap', 'will']) logins.set(name, await subscriberLogin(nodeA, name));
+    for (const deviceId of ['early-w-1', 'seed-w-1', 'fan-w-1', 'keep-w-1', 'move-w-1', 'take-w-1', 'cap-w-1', 'cap-w-2', 'will-w-1']) logins.set(deviceId, await deviceLogin(nodeA, deviceId, 'water'));
+    for (const name of ['early', 'seed', 'fan', 'keep', 'move', 'cap', 'will']) logins.set(name, await subscriberLogin(nodeA, name));
+    early = await connectAsync(nodeA.mqttUrl, { ...login('early'), reconnectPeriod: 0 });
+    await early.subscribeAsync('sensors/water/early-w-1/telemetry', { qos: 1 });
+    early.on('message', pressures(earlyReceived));
+    const seeded = await connectAsync(nodeA.mqttUrl, { ...login('seed'), clean: false, reconnectPeriod: 0 });
+    await seeded.subscribeAsync('sensors/water/seed-w-1/telemetry', { qos: 1 });
+    await seeded.endAsync();
     nodeB = await HubProcess.start(env('node-b'));
   }, 60_000);
 
@@ -59,6 +68,7 @@ describe('MQTT across two hub nodes on Redis (real redis-server, PostgreSQL, inf
   });
 
   afterAll(async () => {
+    await early?.endAsync(true);
     await nodeB?.cleanup();
     await nodeA?.cleanup();
     await Promise.all([redis?.cleanup(), influxd?.cleanup(), postgres?.cleanup()]);
@@ -76,6 +86,22 @@ describe('MQTT across two hub nodes on Redis (real redis-server, PostgreSQL, inf
     await waitFor(async () => received.length, (count) => count >= 20, 5_000, '20 messages on node B');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(received).toEqual(Array.from({ length: 20 }, (_, index) => index + 1));
+  });
+
+  it('forwards from node B, started later, to the subscribers node A had before: a clean session (by B’s birth) and an away persistent one (from Redis)', async () => {
+    const onB = await client(nodeB, 'early-w-1');
+    for (let value = 1; value <= 5; value++) await onB.publishAsync('sensors/water/early-w-1/telemetry', telemetry(value), { qos: 1 });
+    const seedDevice = await client(nodeB, 'seed-w-1');
+    for (let value = 1; value <= 4; value++) await seedDevice.publishAsync('sensors/water/seed-w-1/telemetry', telemetry(value), { qos: 1 });
+    await waitFor(async () => earlyReceived.length, (count) => count >= 5, 5_000, '5 messages from node B on node A');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const queued: number[] = [];
+    const back = connect(nodeA.mqttUrl, { ...login('seed'), clean: false, reconnectPeriod: 0 });
+    open.push(back);
+    back.on('message', pressures(queued));
+    await waitFor(async () => queued.length, (count) => count >= 4, 5_000, '4 queued messages');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect({ early: earlyReceived, queued }).toEqual({ early: [1, 2, 3, 4, 5], queued: [1, 2, 3, 4] });
   });
 
   it('delivers on node B a retained message set on node A', async () => {
