@@ -8,3 +8,4 @@ export * from './mqtt-packet-size.meter';
 export * from './plain-parser-buffer';
 export * from './subscription-index';
 export * from './session-revocations';
+export * from './departed-wills';
