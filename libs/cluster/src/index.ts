@@ -1,2 +1,3 @@
 export * from './redis-options';
 export * from './cluster-bus';
+export * from './leader-lease';
