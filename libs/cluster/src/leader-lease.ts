@@ -14,6 +14,9 @@ export interface LeaderLeaseOptions {
   readonly renewEveryMs: number;
 }
 
+/** The lease of the alert evaluator and notification dispatchers (and the other once-per-cluster jobs). */
+export const ALERTS_LEASE = 'alerts';
+
 export const DEFAULT_LEASE_MS = 10_000;
 export const DEFAULT_RENEW_EVERY_MS = 3_000;
 

@@ -5,6 +5,7 @@ import type { LineSink } from '@hub/influx';
 import { InfluxAvailability, InfluxWriter, IngestStats } from '@hub/pipeline';
 import { OutageSpool } from '@hub/spool';
 import { Store } from '@hub/store';
+import { LeaderLease } from '@hub/cluster';
 import { LINE_SINK } from '../hub.tokens';
 
 
@@ -19,6 +20,7 @@ export class HealthService {
     private readonly stats: IngestStats,
     @Inject(LINE_SINK) private readonly sink: LineSink,
     private readonly store: Store,
+    private readonly lease: LeaderLease,
   ) {}
 
   async check(): Promise<HubHealth> {
@@ -34,7 +36,8 @@ export class HealthService {
       maxBytes: this.spool.maxBytes,
     };
     const ok = broker.ok && influx.ok && store.ok && spool.ok;
-    return { status: ok ? 'ok' : 'degraded', broker, influx, store, spool };
+    const leader = { node: this.lease.nodeId, leading: this.lease.isLeader, epoch: this.lease.isLeader ? this.lease.epoch : null };
+    return { status: ok ? 'ok' : 'degraded', broker, influx, store, spool, leader };
   }
 
   private async influxHealth(): Promise<ComponentHealth> {

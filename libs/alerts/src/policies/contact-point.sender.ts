@@ -1,4 +1,5 @@
 import { formatDuration, type HubLogger } from '@hub/common';
+import { ALWAYS_LEADING, type LeaderFence } from '../leader-fence';
 import type { AlertNotification } from '../lifecycle/alert.view';
 import { deliveredAlerts, type DeliveryLog } from './delivery-log';
 import type { ContactPointAnswer, ContactPointPort } from './notification-policy';
@@ -9,6 +10,11 @@ export interface SenderOptions {
   readonly retryMaxMs: number;
   /** A message still refused (retryable) this long after it was queued is given up. */
   readonly giveUpAfterMs: number;
+  /**
+   * How long a message is claimed by the send in progress: longer than any send can take. A leader that dies mid-send
+   * leaves its claim; the next leader sends the message once the claim has run out.
+   */
+  readonly claimMs: number;
 }
 
 /**
@@ -39,6 +45,7 @@ export class ContactPointSender {
     private readonly options: SenderOptions,
     private readonly logger: HubLogger,
     private readonly clock: () => number = Date.now,
+    private readonly leader: LeaderFence = ALWAYS_LEADING,
   ) {}
 
   /**
@@ -62,7 +69,15 @@ export class ContactPointSender {
 
   private async sendFrom(head: OutgoingMessage, now: number): Promise<void> {
     const batch = await this.batchOf(head, now);
-    if (batch !== undefined) await this.attempt(batch);
+    if (batch === undefined) return;
+    // Claimed before it goes, in a fenced transaction: a former leader cannot claim, and a leader that dies after the
+    // claim leaves the message to the next one once the claim runs out (at least once; twice only if it died between
+    // the provider's answer and the record below).
+    await this.log.transaction(async (tx) => {
+      await this.leader.fence(tx);
+      for (const message of batch) await this.state.retryLater(message.id, message.attempts, now + this.options.claimMs, tx.exec);
+    });
+    await this.attempt(batch);
   }
 
   /**
@@ -104,6 +119,8 @@ export class ContactPointSender {
     if (batch.length > 1) {
       this.logger.log({ msg: 'Robot near its rate limit: due messages sent as one', contactPoint, messages: batch.length, alerts: carried.flat().length });
     }
+    // Paused between the claim and here past the lease: the claim is the next leader's to honour; nothing goes.
+    if (!this.leader.heldLocally()) return;
     this.recentSends.get(contactPoint)?.push(this.clock());
     let answer: ContactPointAnswer;
     try {
@@ -118,6 +135,7 @@ export class ContactPointSender {
     const judged = batch.map((message, index) => ({ message, alerts: carried[index], attempt: message.attempts + 1, ...this.judge(answer, message, message.attempts + 1, now) }));
     // The send is over before the transaction begins: nothing waits on the network while holding it.
     await this.log.transaction(async (tx) => {
+      await this.leader.fence(tx);
       for (const { message, alerts, attempt, outcome, providerAnswer } of judged) {
         await this.log.record(
           { at: now, messageId: message.id, route: message.route, contactPoint, level: message.level, reason: message.reason, outcome, attempt, alerts: deliveredAlerts(alerts), providerAnswer },
