@@ -65,7 +65,7 @@ export function readClusterConfig(read: ConfigReader, databaseUrl: string | null
     300_000,
     'how long the lease of the node that evaluates alerts and sends notifications lasts after its last renewal (by the database clock): a crashed or frozen leader is replaced after at most this long',
   );
-  const leaderRenewEveryMs = read.duration('HUB_LEADER_RENEW_EVERY', '3s', 200, 100_000, 'how often the alert leader renews its lease (and other nodes try for it); under a third of HUB_LEADER_LEASE');
+  const leaderRenewEveryMs = read.duration('HUB_LEADER_RENEW_EVERY', '3s', 200, 100_000, 'how often the alert leader renews its lease (and other nodes try for it): at most half of HUB_LEADER_LEASE, a third or less leaves room for a slow renewal');
   if (leaderRenewEveryMs * 2 > leaderLeaseMs) {
     read.errors.push(new ConfigError('HUB_LEADER_RENEW_EVERY', `${leaderRenewEveryMs} ms`, `at most half of HUB_LEADER_LEASE (${leaderLeaseMs} ms), so that one slow renewal does not lose the lease`));
   }
