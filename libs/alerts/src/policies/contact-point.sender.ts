@@ -50,34 +50,49 @@ export class ContactPointSender {
 
   /**
    * Starts a send for every idle contact point whose next message is due (and whose robot has room this minute);
-   * resolves once they are started, not sent (idle() waits for those).
+   * resolves once they are started, not sent (idle() waits for those). The messages are claimed first, all in one
+   * fenced transaction: a former leader cannot claim, and a leader that dies after the claim leaves them to the next
+   * one once the claim runs out (at least once; sent twice only if it died between the provider's answer and its
+   * record). The sends then start in queue order, each contact point's on its own.
    */
   async sendDue(): Promise<void> {
     const now = this.clock();
-    for (const head of await this.state.headsOfQueues()) {
-      if (head.nextAttemptAt > now || this.busy.has(head.contactPoint)) continue;
-      // Marked busy before anything is awaited, so that a contact point never has two sends in flight.
-      const sending = this.sendFrom(head, now)
+    const heads = (await this.state.headsOfQueues()).filter((head) => head.nextAttemptAt <= now && !this.busy.has(head.contactPoint));
+    // Marked busy before anything more is awaited, so that a contact point never has two sends in flight.
+    let claimed!: () => void;
+    const claiming = new Promise<void>((resolve) => (claimed = resolve));
+    for (const head of heads) this.busy.set(head.contactPoint, claiming);
+    const batches: OutgoingMessage[][] = [];
+    try {
+      for (const head of heads) {
+        const batch = await this.batchOf(head, now);
+        if (batch === undefined) this.busy.delete(head.contactPoint);
+        else batches.push(batch);
+      }
+      if (batches.length > 0) {
+        await this.log.transaction(async (tx) => {
+          await this.leader.fence(tx);
+          for (const message of batches.flat()) await this.state.retryLater(message.id, message.attempts, now + this.options.claimMs, tx.exec);
+        });
+      }
+    } catch (error) {
+      for (const head of heads) this.busy.delete(head.contactPoint);
+      // Not leading any more, or the store failed: nothing was claimed or sent; the messages stay queued.
+      this.logger.error({ msg: 'Contact point messages not claimed, nothing sent; tried again at a later tick', contactPoints: heads.map((head) => head.contactPoint), error });
+      return;
+    } finally {
+      claimed();
+    }
+    for (const batch of batches) {
+      const { contactPoint, route } = batch[0];
+      const sending = this.attempt(batch)
         .catch((error: unknown) => {
           // The store failed (the send itself never throws here): the message stays queued and is tried again.
-          this.logger.error({ msg: 'Contact point send not recorded, retried at a later tick', contactPoint: head.contactPoint, route: head.route, error });
+          this.logger.error({ msg: 'Contact point send not recorded, retried at a later tick', contactPoint, route, error });
         })
-        .finally(() => this.busy.delete(head.contactPoint));
-      this.busy.set(head.contactPoint, sending);
+        .finally(() => this.busy.delete(contactPoint));
+      this.busy.set(contactPoint, sending);
     }
-  }
-
-  private async sendFrom(head: OutgoingMessage, now: number): Promise<void> {
-    const batch = await this.batchOf(head, now);
-    if (batch === undefined) return;
-    // Claimed before it goes, in a fenced transaction: a former leader cannot claim, and a leader that dies after the
-    // claim leaves the message to the next one once the claim runs out (at least once; twice only if it died between
-    // the provider's answer and the record below).
-    await this.log.transaction(async (tx) => {
-      await this.leader.fence(tx);
-      for (const message of batch) await this.state.retryLater(message.id, message.attempts, now + this.options.claimMs, tx.exec);
-    });
-    await this.attempt(batch);
   }
 
   /**
