@@ -1,6 +1,14 @@
 import { SILENT_LOGGER } from '@hub/common';
 import { LeaderJobs, type LeaderJob, type Leadership } from './leader-jobs';
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+async function until(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition(); waited += 5) {
+    if (waited > 5_000) throw new Error('timed out');
+    await sleep(5);
+  }
+}
+
 /** A lease driven by the test: gain() and lose() as LeaderLease would call its listeners. */
 class TestLease implements Leadership {
   epoch: number | null = null;
@@ -94,7 +102,7 @@ describe('LeaderJobs', () => {
     expect(log).toEqual(['reports starting', 'reports started']);
   });
 
-  it('still stops the others when a job fails to start or stop, and a failed start is stopped at the loss', async () => {
+  it('still starts and stops the others when a job fails to start or stop; a failed start is stopped at once, not again at the loss', async () => {
     const lease = new TestLease();
     const jobs = new LeaderJobs(lease, SILENT_LOGGER);
     const log: string[] = [];
@@ -103,7 +111,42 @@ describe('LeaderJobs', () => {
     lease.gain(1);
     lease.lose();
     await jobs.settled();
-    expect(log).toEqual(['reports starting', 'reports started', 'reports stopped', 'broken stopped']);
+    expect(log).toEqual(['broken stopped', 'reports starting', 'reports started', 'reports stopped']);
+  });
+
+  it('stops a job whose start failed and starts it again with back-off while the lease is held; no retry after the loss', async () => {
+    const lease = new TestLease();
+    const jobs = new LeaderJobs(lease, SILENT_LOGGER, { minMs: 20, maxMs: 40 });
+    const log: string[] = [];
+    let failures = 2; // the database is back at the third try
+    jobs.add({
+      name: 'alerts',
+      start: () => {
+        log.push('alerts starting');
+        if (failures-- > 0) return Promise.reject(new Error('stale connection'));
+        log.push('alerts started');
+      },
+      stop: () => void log.push('alerts stopped'),
+    });
+    lease.gain(1);
+    await jobs.settled();
+    expect(log).toEqual(['alerts starting', 'alerts stopped']);
+    // The first retry after 20 ms fails; the second, 40 ms later, starts it.
+    await until(() => log.length >= 6);
+    await jobs.settled();
+    expect(log).toEqual(['alerts starting', 'alerts stopped', 'alerts starting', 'alerts stopped', 'alerts starting', 'alerts started']);
+    lease.lose();
+    await jobs.settled();
+    expect(log.slice(6)).toEqual(['alerts stopped']);
+
+    // Failing again in the next term, then the lease is lost before the retry: it does not run.
+    failures = 1;
+    lease.gain(2);
+    await jobs.settled();
+    lease.lose();
+    await sleep(50);
+    await jobs.settled();
+    expect(log.slice(7)).toEqual(['alerts starting', 'alerts stopped']);
   });
 
   it('at a graceful stop, stops the jobs while still holding the lease, then gives the lease up', async () => {

@@ -125,6 +125,20 @@ describe.each(TEST_STORES)('LeaderLease on %s', (dialect, open) => {
     expect([b.isLeader, b.epoch]).toEqual([true, 2]);
   });
 
+  it('gives up a lease taken while stop() ran (the acquire in flight): another node takes it at once', async () => {
+    const a = node('node-a', 5_000, 1_000);
+    const b = node('node-b', 5_000, 1_000);
+    const gained: number[] = [];
+    a.onGained((epoch) => gained.push(epoch));
+    const attempt = a.attempt(); // the acquire's query is under way
+    await a.stop();
+    await attempt;
+    expect([a.isLeader, a.epoch, gained]).toEqual([false, null, []]);
+    expect((await row())?.expires_at).toBe(0);
+    await b.attempt();
+    expect([b.isLeader, b.epoch]).toEqual([true, 2]);
+  });
+
   it('retakes its own lease at once after a restart with the same node id, with a new epoch', async () => {
     const before = node('node-a', 5_000, 1_000);
     await before.attempt();

@@ -105,6 +105,11 @@ export class LeaderLease {
     const epoch = this.heldEpoch;
     if (epoch === null) return;
     this.lose('released');
+    await this.release(epoch);
+  }
+
+  /** Expires the row at `epoch` (ours) so that another node takes it at its next try. */
+  private async release(epoch: number): Promise<void> {
     try {
       await this.store.db
         .updateTable('cluster_leases')
@@ -190,7 +195,13 @@ export class LeaderLease {
       )
       .returning('epoch')
       .executeTakeFirst();
-    if (row === undefined || this.stopped) return;
+    if (row === undefined) return;
+    if (this.stopped) {
+      // stop() ran while this was in flight: it found no epoch to release, so the row taken here is given up now
+      // (stop() awaits this attempt), rather than left to others for a whole lease.
+      await this.release(Number(row.epoch));
+      return;
+    }
     this.deadline = sentAt + leaseMs;
     this.heldEpoch = Number(row.epoch);
     this.logger.log({ msg: 'Leader lease taken', lease: name, node: nodeId, epoch: this.heldEpoch });

@@ -1,3 +1,5 @@
+import { LeaderLease } from '@hub/cluster';
+import { SILENT_LOGGER } from '@hub/common';
 import type { ContactPoint, DeliveryResult, EmailDocument } from '@hub/notify';
 import { sqliteTestStore, type TestStore } from '@hub/store/testing';
 import type { ReportFigures } from './report-figures';
@@ -146,5 +148,99 @@ describe('ReportRunner', () => {
     await runner.check();
     expect(made).toEqual(['2026-11-29', '2026-11-30']);
     expect(runner.readingsKept(firstDay)).toBe(false);
+  });
+});
+
+describe('ReportRunner in a cluster (the leader lease fences its emails)', () => {
+  const firstDay = periodOfDate('daily', { year: 2026, month: 11, day: 28 }, ZONE);
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const leases: LeaderLease[] = [];
+  afterEach(async () => {
+    for (const lease of leases.splice(0)) await lease.stop();
+  });
+
+  /** Two nodes' runners on one shared store, each with its own lease (driven by the test) and mail log. */
+  async function twoNodes(now: { t: number }) {
+    const test = await sqliteTestStore();
+    stores.push(test);
+    const repository = new ReportRepository(test.store);
+    const node = (nodeId: string, leaseMs: number) => {
+      const lease = new LeaderLease(test.store, { name: 'alerts', nodeId, leaseMs, renewEveryMs: Math.floor(leaseMs / 4) }, SILENT_LOGGER);
+      leases.push(lease);
+      const sent: string[] = [];
+      /** Set to hold this node between its claim and its send (a freeze). */
+      const freeze: { until: Promise<void> | null; reached: () => void } = { until: null, reached: () => undefined };
+      const runner = new ReportRunner({
+        repository,
+        figures: () => Promise.resolve(FIGURES),
+        contactPoint: async (name) => {
+          if (freeze.until !== null) {
+            freeze.reached();
+            await freeze.until;
+          }
+          return name === 'office' || name === 'mayor' ? MAIL : undefined;
+        },
+        sendDocument: () => {
+          sent.push(nodeId);
+          return Promise.resolve({ ok: true, status: 250, providerAnswer: '250 ok', retryable: false });
+        },
+        timeZone: ZONE,
+        publicUrl: 'https://hub.county.example/',
+        logger: { log: () => undefined, error: () => undefined },
+        now: () => now.t,
+        leader: lease,
+        claimMs: 60_000,
+      });
+      return { lease, runner, sent, freeze };
+    };
+    return { repository, node };
+  }
+
+  it('a leader frozen between its claim and its send sends nothing when it resumes, and the new leader sends once the claim ran out', async () => {
+    const now = { t: Date.parse('2026-11-29T02:00:00Z') };
+    const { repository, node } = await twoNodes(now);
+    const a = node('node-a', 200);
+    const b = node('node-b', 5_000);
+    await define(repository, firstDay.start, ['office', 'mayor']);
+    await a.lease.attempt();
+    let resume!: () => void;
+    a.freeze.until = new Promise<void>((resolve) => (resume = resolve));
+    const frozen = new Promise<void>((resolve) => (a.freeze.reached = resolve));
+    const checking = a.runner.check();
+    await frozen; // a claimed the office's email and froze before sending it
+    await sleep(250); // past a's lease
+    await b.lease.attempt();
+    expect([a.lease.heldLocally(), b.lease.isLeader]).toEqual([false, true]);
+    await b.runner.deliverPending();
+    // b sends the mayor's email, not the office's: a's claim holds it.
+    expect(b.sent).toEqual(['node-b']);
+    a.freeze.until = null;
+    resume();
+    await checking;
+    expect(a.sent).toEqual([]);
+    const deliveries = async () => (await repository.runs(1))[0].deliveries.map((each) => [each.contactPoint, each.status, each.attempts]);
+    expect(await deliveries()).toEqual([['office', 'pending', 0], ['mayor', 'sent', 1]]);
+    // a's claim runs out: the new leader sends the office's email, once.
+    now.t += 60_001;
+    await b.runner.deliverPending();
+    await b.runner.deliverPending();
+    expect([a.sent, b.sent]).toEqual([[], ['node-b', 'node-b']]);
+    expect(await deliveries()).toEqual([['office', 'sent', 1], ['mayor', 'sent', 1]]);
+    expect((await repository.runs(1))[0].deliveries.some((each) => each.claimedUntil !== undefined)).toBe(false);
+  });
+
+  it('a follower asked to deliver (a manual run with delivery) sends nothing: the emails stay pending for the leader, which sends each once', async () => {
+    const now = { t: Date.parse('2026-11-29T02:00:00Z') };
+    const { repository, node } = await twoNodes(now);
+    const leader = node('node-a', 5_000);
+    const follower = node('node-b', 5_000);
+    const definition = await define(repository, firstDay.start);
+    await leader.lease.attempt();
+    await follower.lease.attempt();
+    const run = await follower.runner.make(definition, firstDay, 'manual', 'alice', true, true);
+    await Promise.all([follower.runner.deliverPending(), leader.runner.deliverPending()]);
+    await follower.runner.deliverPending();
+    expect([leader.sent, follower.sent]).toEqual([['node-a'], []]);
+    expect((await repository.run(run!.id))?.deliveries).toEqual([{ contactPoint: 'office', status: 'sent', attempts: 1, answer: '250 ok' }]);
   });
 });

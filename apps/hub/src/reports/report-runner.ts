@@ -1,3 +1,4 @@
+import { ALWAYS_LEADING, type LeaderFence } from '@hub/alerts';
 import type { ContactPoint, DeliveryResult, EmailDocument } from '@hub/notify';
 import type { ReportDefinition } from './report-definition';
 import { renderReportCsv, renderReportHtml, reportEmail, type ReportDocument } from './report-document';
@@ -9,6 +10,8 @@ import type { ReportDelivery, ReportRepository, ReportRun, ReportTrigger } from 
 export const MAX_CATCH_UP_PERIODS = 31;
 /** A delivery the mail server refused for now (4xx, timeout) is tried again at each check, this many times in all. */
 export const MAX_DELIVERY_ATTEMPTS = 5;
+/** How long a send in progress holds its email: longer than any send takes (the mail client times out well before). */
+export const DELIVERY_CLAIM_MS = 10 * 60_000;
 
 export interface ReportRunnerLogger {
   log(message: Record<string, unknown>): void;
@@ -32,6 +35,13 @@ export interface ReportRunnerDeps {
    * began before that is not made: its readings are gone, and its report would say that nothing reported.
    */
   readonly rawKeepMs?: number | null;
+  /**
+   * The leader lease (a cluster): emails are claimed and recorded in transactions it fences, and one goes only while
+   * it is held by this process's clock. A node that does not lead sends nothing. Default: always leading (one node).
+   */
+  readonly leader?: LeaderFence;
+  /** How long a claim holds an email (DELIVERY_CLAIM_MS). */
+  readonly claimMs?: number;
 }
 
 /**
@@ -43,9 +53,11 @@ export class ReportRunner {
   private checking = false;
   private delivering: Promise<void> | null = null;
   private readonly now: () => number;
+  private readonly leader: LeaderFence;
 
   constructor(private readonly deps: ReportRunnerDeps) {
     this.now = deps.now ?? Date.now;
+    this.leader = deps.leader ?? ALWAYS_LEADING;
   }
 
   /** One scheduled check; a check still running when the next is due makes the next one a no-op. */
@@ -117,25 +129,53 @@ export class ReportRunner {
     return keep === null || period.start >= this.now() - keep;
   }
 
-  /** Sends every pending email; a call while a send is under way joins it (no email goes twice). */
+  /**
+   * Sends every pending email, when this node leads (on a follower the emails stay pending for the leader's next
+   * check); a call while a send is under way joins it.
+   */
   deliverPending(): Promise<void> {
     this.delivering ??= this.sendPending().finally(() => (this.delivering = null));
     return this.delivering;
   }
 
+  /**
+   * Each email is claimed in a fenced transaction, sent only if the lease is still held by this process's clock, and
+   * its outcome recorded in another fenced transaction: a leader frozen mid-way that resumes after a takeover claims,
+   * sends and records nothing, and the new leader does not send what the old one still had in flight (the claim).
+   * Killed between the send and the record, the email goes again once its claim ran out (at least once).
+   */
   private async sendPending(): Promise<void> {
-    for (const run of await this.deps.repository.runsWithPendingDeliveries()) {
-      const updated: ReportDelivery[] = [];
-      for (const delivery of run.deliveries) updated.push(delivery.status === 'pending' ? await this.deliver(run, delivery) : delivery);
-      await this.deps.repository.updateDeliveries(run.id, updated);
+    if (!this.leader.heldLocally()) return;
+    try {
+      for (const run of await this.deps.repository.runsWithPendingDeliveries()) {
+        for (const delivery of run.deliveries) {
+          if (delivery.status !== 'pending') continue;
+          const now = this.now();
+          const claimed = await this.deps.repository.fenced(this.leader, (tx) => this.deps.repository.claimDelivery(run.id, delivery.contactPoint, now, now + (this.deps.claimMs ?? DELIVERY_CLAIM_MS), tx));
+          if (claimed === undefined) continue; // sent meanwhile, or another send holds it
+          // Paused between the claim and here past the lease: the claim is the next leader's to honour; nothing goes.
+          if (!this.leader.heldLocally()) return;
+          const outcome = await this.deliver(run, claimed);
+          await this.deps.repository.fenced(this.leader, (tx) => this.deps.repository.recordDelivery(run.id, outcome, tx));
+        }
+      }
+    } catch (error) {
+      // No longer leading: what is left is the next leader's (a claimed email once its claim ran out).
+      if (error instanceof Error && error.name === 'NotLeaderError') {
+        this.deps.logger.log({ msg: 'Report emails stopped: this node no longer leads', err: error });
+        return;
+      }
+      throw error;
     }
   }
 
   private async deliver(run: ReportRun, delivery: ReportDelivery): Promise<ReportDelivery> {
     const attempts = delivery.attempts + 1;
     const point = await this.deps.contactPoint(delivery.contactPoint);
-    if (point === undefined) return { ...delivery, status: 'failed', attempts, answer: `no contact point ${delivery.contactPoint} (deleted since the report named it?)` };
-    const result = await this.deps.sendDocument(point, await this.emailOf(run));
+    if (point === undefined) return { contactPoint: delivery.contactPoint, status: 'failed', attempts, answer: `no contact point ${delivery.contactPoint} (deleted since the report named it?)` };
+    const email = await this.emailOf(run);
+    if (!this.leader.heldLocally()) return delivery; // not sent: recorded as it was (the fence refuses the record anyway)
+    const result = await this.deps.sendDocument(point, email);
     const status = result.ok ? 'sent' : result.retryable && attempts < MAX_DELIVERY_ATTEMPTS ? 'pending' : 'failed';
     this.deps.count?.(result.ok ? 'delivered' : 'delivery-failed');
     this.deps.logger.log({ msg: 'Report emailed', run: run.id, contactPoint: delivery.contactPoint, ok: result.ok, retryable: result.retryable, attempts });

@@ -1,3 +1,4 @@
+import { ALWAYS_LEADING } from '@hub/alerts';
 import { TEST_STORES, type TestStore } from '@hub/store/testing';
 import type { ReportDefinition } from './report-definition';
 import type { ReportFigures } from './report-figures';
@@ -85,6 +86,27 @@ describe.each(TEST_STORES)('ReportRepository on %s', (_dialect, open) => {
     await repository.updateDeliveries(a?.id ?? 0, [sent]);
     expect((await repository.runsWithPendingDeliveries()).map((run) => run.id)).toEqual([c?.id]);
     expect((await repository.run(a?.id ?? 0))?.deliveries).toEqual([sent]);
+  });
+
+  it('claims a pending email once until its claim runs out, records its outcome without the claim, and leaves a gone run alone', async () => {
+    const leader = ALWAYS_LEADING;
+    const run = await repository.insertRun(newRun(1, 0, { deliveries: [pending('office'), pending('Night desk')] }), false);
+    const id = run?.id ?? 0;
+    const claim = (contactPoint: string, now: number) => repository.fenced(leader, (tx) => repository.claimDelivery(id, contactPoint, now, now + 1000, tx));
+    expect(await claim('office', 5000)).toEqual({ ...pending('office'), claimedUntil: 6000 });
+    expect(await claim('office', 5999)).toBeUndefined(); // held by the send in progress
+    expect(await claim('nobody', 5000)).toBeUndefined();
+    expect((await repository.run(id))?.deliveries).toEqual([{ ...pending('office'), claimedUntil: 6000 }, pending('Night desk')]);
+    expect(await claim('office', 6000)).toEqual({ ...pending('office'), claimedUntil: 7000 }); // the claim ran out (its sender died)
+    await repository.fenced(leader, (tx) => repository.recordDelivery(id, { contactPoint: 'office', status: 'sent', attempts: 1, answer: '250 ok', claimedUntil: 7000 }, tx));
+    expect((await repository.run(id))?.deliveries).toEqual([{ contactPoint: 'office', status: 'sent', attempts: 1, answer: '250 ok' }, pending('Night desk')]);
+    expect(await claim('office', 9000)).toBeUndefined(); // sent: not pending any more
+    // A fenced transaction that is refused claims nothing.
+    const refused = { fence: () => Promise.reject(new Error('not leading')), heldLocally: () => false };
+    await expect(repository.fenced(refused, (tx) => repository.claimDelivery(id, 'Night desk', 9000, 10_000, tx))).rejects.toThrow('not leading');
+    expect((await repository.run(id))?.deliveries[1]).toEqual(pending('Night desk'));
+    await repository.fenced(leader, (tx) => repository.recordDelivery(999_999, { contactPoint: 'office', status: 'sent', attempts: 1, answer: '250 ok' }, tx));
+    expect(await repository.fenced(leader, (tx) => repository.claimDelivery(999_999, 'office', 0, 1, tx))).toBeUndefined();
   });
 
   it('reads the alerts of an area, its villages included, and a domain, fired within the period', async () => {

@@ -1,5 +1,7 @@
 import type { Severity } from '@hub/api-types';
 import type { Selectable } from 'kysely';
+import type { LeaderFence } from '@hub/alerts';
+import { fencedTx } from '@hub/alerts';
 import type { Executor, ReportDefinitionsTable, ReportRunsTable, Store, Tx } from '@hub/store';
 import type { NotifyLanguage } from '@hub/notify';
 import type { ReportDefinition } from './report-definition';
@@ -12,6 +14,11 @@ export interface ReportDelivery {
   readonly status: 'pending' | 'sent' | 'failed';
   readonly attempts: number;
   readonly answer: string | null;
+  /**
+   * While pending: until when (ms, the claiming leader's clock) a send in progress holds it; nobody else sends it
+   * before then. A leader that died mid-send leaves it to the next one once it runs out.
+   */
+  readonly claimedUntil?: number;
 }
 
 export const REPORT_TRIGGERS = ['schedule', 'manual'] as const;
@@ -144,6 +151,42 @@ export class ReportRepository {
 
   async updateDeliveries(id: number, deliveries: readonly ReportDelivery[], exec: Executor = this.store.db): Promise<void> {
     await exec.updateTable('report_runs').set({ deliveries: JSON.stringify(deliveries) }).where('id', '=', id).execute();
+  }
+
+  /** Runs `work` in one transaction that writes only while `leader` still leads (the emails' claims and records). */
+  fenced<T>(leader: LeaderFence, work: (tx: Tx) => Promise<T>): Promise<T> {
+    return fencedTx(this.store, leader, work);
+  }
+
+  /**
+   * Claims a run's pending email to `contactPoint` until `until`, unless it is no longer pending or another send holds
+   * it (an unexpired claim): then undefined, and nothing is written. In the caller's (fenced) transaction.
+   */
+  async claimDelivery(id: number, contactPoint: string, now: number, until: number, tx: Tx): Promise<ReportDelivery | undefined> {
+    await tx.lock(`report-deliveries:${id}`);
+    const deliveries = await this.deliveriesOf(id, tx.exec);
+    const index = deliveries?.findIndex((each) => each.contactPoint === contactPoint) ?? -1;
+    if (deliveries === undefined || index < 0) return undefined;
+    const delivery = deliveries[index];
+    if (delivery.status !== 'pending' || (delivery.claimedUntil ?? 0) > now) return undefined;
+    const claimed = { ...delivery, claimedUntil: until };
+    await this.updateDeliveries(id, deliveries.with(index, claimed), tx.exec);
+    return claimed;
+  }
+
+  /** Records the outcome of a claimed email (its claim goes); a run replaced or deleted meanwhile is left alone. */
+  async recordDelivery(id: number, outcome: ReportDelivery, tx: Tx): Promise<void> {
+    await tx.lock(`report-deliveries:${id}`);
+    const deliveries = await this.deliveriesOf(id, tx.exec);
+    const index = deliveries?.findIndex((each) => each.contactPoint === outcome.contactPoint) ?? -1;
+    if (deliveries === undefined || index < 0) return;
+    const { claimedUntil: _claim, ...recorded } = outcome;
+    await this.updateDeliveries(id, deliveries.with(index, recorded), tx.exec);
+  }
+
+  private async deliveriesOf(id: number, exec: Executor): Promise<ReportDelivery[] | undefined> {
+    const row = await exec.selectFrom('report_runs').select('deliveries').where('id', '=', id).executeTakeFirst();
+    return row === undefined ? undefined : (JSON.parse(row.deliveries) as ReportDelivery[]);
   }
 
   /**

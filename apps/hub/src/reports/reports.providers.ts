@@ -16,7 +16,7 @@ import { ReportRunner } from './report-runner';
 import { ReportRepository } from './report.repository';
 import { ReportsController } from './reports.controller';
 import { ReportsLifecycle } from './reports.lifecycle';
-import { LeaderJobs } from '@hub/cluster';
+import { LeaderJobs, LeaderLease } from '@hub/cluster';
 import { ReportsService } from './reports.service';
 
 export const REPORT_CONTROLLERS = [ReportsController];
@@ -27,7 +27,17 @@ export function reportProviders(config: HubConfig): Provider[] {
     { provide: ReportRepository, useFactory: (store: Store) => new ReportRepository(store), inject: [Store] },
     {
       provide: ReportRunner,
-      useFactory: (repository: ReportRepository, registry: DeviceRegistryService, catalogue: LiveCatalogue, influx: InfluxQueryClient, points: ContactPointDirectory, sender: ContactPointSender, metrics: Registry, stored: DownsamplingService) => {
+      useFactory: (
+        repository: ReportRepository,
+        registry: DeviceRegistryService,
+        catalogue: LiveCatalogue,
+        influx: InfluxQueryClient,
+        points: ContactPointDirectory,
+        sender: ContactPointSender,
+        metrics: Registry,
+        stored: DownsamplingService,
+        lease: LeaderLease,
+      ) => {
         const counter = new Counter({ name: 'hub_reports_total', help: 'Scheduled and manual reports: made, failed (retried at the next check), emails delivered and delivery failures', labelNames: ['event'], registers: [metrics] });
         const generator = new ReportGenerator({ devices: () => registry.list(), catalogue, query: (influxql) => queryOr503(influx, influxql), alerts: (area, domain, start, end) => repository.alerts(area, domain, start, end),
           rawPolicy: () => stored.rawPolicy,
@@ -42,9 +52,11 @@ export function reportProviders(config: HubConfig): Provider[] {
           logger: new Logger(ReportRunner.name),
           count: (event) => counter.inc({ event }),
           rawKeepMs: config.influx.api === 'v1' ? config.retention.keepMs.raw : null,
+          // Emails are the leader's (a leader job checks): claimed and recorded behind its lease's fence.
+          leader: lease,
         });
       },
-      inject: [ReportRepository, DeviceRegistryService, LiveCatalogue, InfluxQueryClient, ContactPointDirectory, ContactPointSender, Registry, DownsamplingService],
+      inject: [ReportRepository, DeviceRegistryService, LiveCatalogue, InfluxQueryClient, ContactPointDirectory, ContactPointSender, Registry, DownsamplingService, LeaderLease],
     },
     {
       provide: ReportsService,

@@ -106,6 +106,7 @@ export class ReportsService {
     const run = await this.runner.make(definition, period, 'manual', by.name, true, deliver);
     if (run === undefined) throw new Error(`report ${id} for ${period.label} was not stored`);
     await this.audit.record({ at: this.now(), actor: by.name, action: 'report.run', targetType: TARGET_TYPE, targetId: String(id), detail: { run: run.id, period: period.label, deliver } }, this.store.db);
+    // On the leader the emails go now; on a follower they wait for the leader's next check (deliverPending sends nothing).
     if (deliver) await this.runner.deliverPending();
     return runView((await this.repository.run(run.id)) ?? run);
   }
@@ -207,7 +208,7 @@ export function runView(run: ReportRun): ReportRunView {
     createdAt: new Date(run.createdAt).toISOString(),
     createdBy: run.createdBy,
     figures: run.figures,
-    deliveries: run.deliveries,
+    deliveries: run.deliveries.map(({ contactPoint, status, attempts, answer }) => ({ contactPoint, status, attempts, answer })),
     downloads: { html: `/api/reports/runs/${run.id}/html`, csv: `/api/reports/runs/${run.id}/csv` },
   };
 }

@@ -117,6 +117,43 @@ describe('NotificationDispatcher', () => {
     expect(logger.messages('error')).toEqual(['Alert notification backlog full: oldest notifications skipped']);
   });
 
+  it('starts again from its cursor after a back-off when the database fails (a failover), while it still leads', async () => {
+    await store('g-1', 'fired');
+    let failures = 2;
+    const leader = {
+      fence: async () => {
+        if (failures-- > 0) throw new Error('Connection terminated unexpectedly');
+      },
+      heldLocally: () => true,
+    };
+    const channel = new ScriptedChannel();
+    dispatcher = new NotificationDispatcher(channel, outbox, options, stats, logger, leader);
+    dispatcher.start();
+    await until(() => channel.delivered.length === 1, 'the delivery after the database came back');
+    expect(channel.delivered.map((n) => n.eventId)).toEqual([1]);
+    expect(logger.messages('error')).toEqual(['Alert notification channel failed; starting again from its cursor', 'Alert notification channel failed; starting again from its cursor']);
+    expect(logger.entries.filter((entry) => entry.level === 'error').map((entry) => (entry.message as { retryInMs: number }).retryInMs)).toEqual([5, 10]);
+  });
+
+  it('ends when it no longer leads (NotLeaderError), without retrying', async () => {
+    await store('g-1', 'fired');
+    let fences = 0;
+    const notLeader = Object.assign(new Error('node-a no longer holds the alerts lease'), { name: 'NotLeaderError' });
+    const leader = {
+      fence: async () => {
+        fences++;
+        throw notLeader;
+      },
+      heldLocally: () => true,
+    };
+    const channel = new ScriptedChannel();
+    dispatcher = new NotificationDispatcher(channel, outbox, options, stats, logger, leader);
+    dispatcher.start();
+    await until(() => logger.messages('warn').length === 1, 'the stop');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect([fences, channel.attempts, logger.messages('warn'), logger.messages('error')]).toEqual([1, [], ['Alert notification channel stopped: this node no longer leads'], []]);
+  });
+
   it('resumes after a restart where the previous run stopped', async () => {
     await store('g-1', 'fired');
     const first = new ScriptedChannel();

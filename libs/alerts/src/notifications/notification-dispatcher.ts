@@ -43,13 +43,32 @@ export class NotificationDispatcher {
     if (this.running) return;
     this.running = true;
     this.stopping = new AbortController();
-    this.loop = this.run().catch((error: unknown) => {
-      this.running = false;
-      // Leadership lost mid-write: the engine stops the dispatchers; what was not recorded is the next leader's.
-      if (error instanceof Error && error.name === 'NotLeaderError') return this.logger.warn({ msg: 'Alert notification channel stopped: this node no longer leads', channel: this.channel.label });
-      // A bug or a closed database: stop this channel loudly rather than spin.
-      this.logger.error({ msg: 'Alert notification channel stopped', channel: this.channel.label, error });
-    });
+    this.loop = this.supervise();
+  }
+
+  /**
+   * Runs the channel until stopped. Leadership lost mid-write ends it (the engine stops the dispatchers; what was not
+   * recorded is the next leader's). Any other failure — most often the database (a failover, a stale connection) —
+   * is logged and the channel starts again from its stored cursor after a back-off, so a node that still leads does
+   * not go on holding the lease while this channel delivers nothing.
+   */
+  private async supervise(): Promise<void> {
+    for (let failures = 0; this.running; failures++) {
+      try {
+        await this.run();
+        return;
+      } catch (error) {
+        if (error instanceof Error && error.name === 'NotLeaderError') {
+          this.running = false;
+          this.logger.warn({ msg: 'Alert notification channel stopped: this node no longer leads', channel: this.channel.label });
+          return;
+        }
+        if (!this.running) return;
+        const retryInMs = Math.min(this.options.retryMaxMs, this.options.retryMinMs * 2 ** Math.min(failures, 30));
+        this.logger.error({ msg: 'Alert notification channel failed; starting again from its cursor', channel: this.channel.label, retryInMs, error });
+        await this.sleep(retryInMs);
+      }
+    }
   }
 
   /** New events were stored: look now rather than at the next poll. */
