@@ -156,6 +156,9 @@ export class AlertEngine {
       ports.loggerFor(AlertScheduler.name),
       clock,
     );
+    // Under a lease nothing is scheduled before lead(): loading the default pack syncs the scheduler, and a first tick
+    // scheduled then and fired while paused would be lost (seen on PostgreSQL: the first rule never evaluated).
+    if (!this.leads) this.scheduler.pause();
     this.rules = new AlertRulesService(
       store,
       this.ruleRepository,
@@ -194,7 +197,6 @@ export class AlertEngine {
   async start(): Promise<void> {
     if (this.config.loadDefaultRules) await this.rules.loadDefaultPack(this.standardsProfile);
     this.started = true;
-    this.scheduler.pause();
     await this.refreshRules();
     // The tree first: the policy routing channel's dispatcher consults it from its first delivery.
     await this.notificationPolicies.policies.load();
