@@ -34,6 +34,7 @@ export const ALERTS_LEASE = 'alerts';
 export class ClusterProcess {
   /** The test's own connection to the database the nodes share (to the primary, following a promotion). */
   readonly sql: postgres.Sql;
+  private influxdFrozen = false;
 
   private constructor(
     readonly nodes: readonly HubProcess[],
@@ -158,6 +159,21 @@ export class ClusterProcess {
     await this.nodes[index].launch();
   }
 
+  /** SIGSTOP of influxd: writes hang until INFLUX_TIMEOUT (a stalled database, not a refused connection). */
+  freezeInfluxd(): void {
+    const pid = this.influxd.pid;
+    if (pid === undefined || !this.influxd.running) throw new Error('influxd is not running');
+    process.kill(pid, 'SIGSTOP');
+    this.influxdFrozen = true;
+  }
+
+  /** SIGCONT: influxd answers what waited in its sockets and takes writes again. */
+  thawInfluxd(): void {
+    const pid = this.influxd.pid;
+    if (this.influxdFrozen && pid !== undefined && this.influxd.running) process.kill(pid, 'SIGCONT');
+    this.influxdFrozen = false;
+  }
+
   /** Whether the node's process still runs (not killed, not crashed). */
   running(index: number): boolean {
     const node = this.nodes[index];
@@ -200,6 +216,7 @@ export class ClusterProcess {
   async cleanup(): Promise<void> {
     await this.sql.end({ timeout: 1 }).catch(() => undefined);
     await this.haproxy.cleanup().catch(() => undefined);
+    this.thawInfluxd();
     await Promise.all(
       this.nodes.map(async (node, index) => {
         this.thaw(index);

@@ -1,0 +1,93 @@
+import { createRule } from '../harness/alerts-api';
+import { ClusterProcess } from '../harness/cluster-process';
+import type { HubProcess } from '../harness/hub-process';
+import { connackCode } from '../harness/mqtt-login';
+import { OpenMqttClients } from '../harness/open-mqtt-clients';
+import { deviceLogin } from '../harness/provision';
+import { SseReader } from '../harness/sse-reader';
+import { waitFor } from '../harness/wait-for';
+
+/**
+ * Issue 21 §5, what one node does seen from the others: the console's event stream on node A shows a device
+ * connecting to node B and an alert raised by whichever node leads; a credential revoked through node A disconnects
+ * the device on node C within a second, and no node takes the old secret any more.
+ */
+interface DeviceEvent {
+  readonly change: string;
+  readonly device: { readonly deviceId: string; readonly online: boolean };
+}
+interface AlertEvent {
+  readonly event: { readonly kind: string };
+  readonly alert: { readonly ruleId: string; readonly deviceId: string; readonly state: string };
+}
+
+describe('cluster: live events and revocation across nodes (3 nodes, Redis)', () => {
+  let cluster: ClusterProcess;
+  const clients = new OpenMqttClients();
+  const streams: AbortController[] = [];
+
+  beforeAll(async () => {
+    cluster = await ClusterProcess.start({ nodes: 3 });
+  });
+  afterEach(async () => {
+    for (const stream of streams.splice(0)) stream.abort();
+    await clients.closeAll();
+  });
+  afterAll(async () => {
+    await cluster?.cleanup();
+  });
+
+  const eventsOf = async (hub: HubProcess): Promise<SseReader> => {
+    const controller = new AbortController();
+    streams.push(controller);
+    const response = await fetch(`${hub.httpUrl}/api/events`, { headers: { Accept: 'text/event-stream', ...hub.adminHeaders }, signal: controller.signal });
+    expect(response.status).toBe(200);
+    const events = new SseReader(response.body!.getReader());
+    expect((await events.next())?.type).toBe('hello');
+    return events;
+  };
+
+  it('node-1’s event stream shows a device connecting to node-2, and an alert raised by the leader', async () => {
+    const login = await deviceLogin(cluster.nodes[0], 'live-gas-1', 'gas');
+    const leader = await waitFor(() => cluster.leader(), (holder) => holder !== null, 20_000, 'a node holding the alerts lease');
+    // The stream on a node that does not lead, so the alert has to cross nodes too.
+    const watcher = [0, 1, 2].find((index) => index !== leader && index !== 1) as number;
+    const events = await eventsOf(cluster.nodes[watcher]);
+
+    const device = await clients.connect(cluster.nodes[1].mqttUrl, { ...login, clean: true });
+    const online = await events.until((event) => event.type === 'device' && (event.data as DeviceEvent).device.deviceId === 'live-gas-1', 5_000);
+    expect((online.data as DeviceEvent).device.online).toBe(true);
+
+    await createRule(cluster.nodes[watcher], {
+      id: 'live-methane',
+      name: 'Methane live',
+      severity: 'critical',
+      selector: { domain: 'gas', metric: 'methane_pct_lel', deviceIds: ['live-gas-1'] },
+      evaluateEvery: '1s',
+      condition: { type: 'threshold', operator: 'above', value: 20, clear: 10, for: '0s' },
+    });
+    await device.publishAsync('sensors/gas/live-gas-1/telemetry', JSON.stringify({ metrics: { methane_pct_lel: 35 } }), { qos: 1 });
+    const fired = await events.until((event) => event.type === 'alert' && (event.data as AlertEvent).alert.ruleId === 'live-methane', 10_000);
+    expect(fired.data).toMatchObject({ event: { kind: 'fired' }, alert: { ruleId: 'live-methane', deviceId: 'live-gas-1', state: 'firing' } });
+  });
+
+  it('a secret revoked through node-1 disconnects the device on node-3 within a second; no node takes it again', async () => {
+    const login = await deviceLogin(cluster.nodes[0], 'revoked-water-1', 'water');
+    const bystander = await clients.connect(cluster.nodes[2].mqttUrl, { ...(await deviceLogin(cluster.nodes[0], 'revoked-water-2', 'water')), clean: true });
+    const target = await clients.connect(cluster.nodes[2].mqttUrl, { ...login, clean: true });
+    await target.publishAsync('sensors/water/revoked-water-1/telemetry', JSON.stringify({ metrics: { flow_lps: 1 } }), { qos: 1 });
+    const closed = new Promise<number>((resolve) => target.once('close', () => resolve(Date.now())));
+
+    const revoked = await cluster.nodes[0].request<{ hasSecret: boolean }>('DELETE', '/api/devices/revoked-water-1/secret');
+    const answeredAt = Date.now();
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.hasSecret).toBe(false);
+    const closedAt = await Promise.race([closed, new Promise<null>((resolve) => setTimeout(() => resolve(null), 3_000))]);
+    expect(closedAt).not.toBeNull();
+    console.log(`revocation: device on node-3 disconnected ${(closedAt ?? 0) - answeredAt} ms after node-1 answered`);
+    expect((closedAt ?? Number.MAX_SAFE_INTEGER) - answeredAt).toBeLessThanOrEqual(1_000);
+    // Every node refuses the old secret now (their caches heard of it), and the other device on node-3 stays.
+    expect(await Promise.all(cluster.nodes.map((node) => connackCode(node.mqttUrl, login)))).toEqual([4, 4, 4]);
+    expect(bystander.connected).toBe(true);
+  });
+});
