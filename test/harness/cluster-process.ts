@@ -21,7 +21,19 @@ export interface ClusterOptions {
    * False: to the node's plain MQTT port (a bench that spreads devices itself does not need the balancer at all).
    */
   readonly proxyProtocol?: boolean;
+  /**
+   * Default false: the nodes write to InfluxDB every 50 ms and give up on a write after 2 s, so faults show quickly.
+   * True: the service's own defaults there (a benchmark).
+   */
+  readonly serviceDefaults?: boolean;
 }
+
+/** Faster than the service's defaults, so that a fault test sees a write fail and spool within seconds. */
+const TEST_TIMINGS: Readonly<Record<string, string>> = {
+  INFLUX_TIMEOUT: '2s',
+  HUB_WRITE_FLUSH_INTERVAL: '50ms',
+  HUB_WRITE_RETRY_MAX: '1s',
+};
 
 /** The lease of the alert evaluator and notification dispatcher (cluster_leases.name). */
 export const ALERTS_LEASE = 'alerts';
@@ -77,9 +89,7 @@ export class ClusterProcess {
       const env = (index: number): Record<string, string> => ({
         INFLUX_URL: influxd.url,
         INFLUX_DATABASE: influxDatabase,
-        INFLUX_TIMEOUT: '2s',
-        HUB_WRITE_FLUSH_INTERVAL: '50ms',
-        HUB_WRITE_RETRY_MAX: '1s',
+        ...(options.serviceDefaults === true ? {} : TEST_TIMINGS),
         HUB_ALERT_DEFAULT_RULES: 'off',
         // Every device of a test connects from 127.0.0.1, through HAProxy: the per-address limit is not under test.
         HUB_MQTT_CONNECT_RATE: 'off',
