@@ -12,6 +12,11 @@ ensure_npm() {
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     echo "==> npm ci"
     npm ci --no-audit --no-fund
+  elif [ -n "$(find patches -newer node_modules/.package-lock.json -type f 2>/dev/null)" ]; then
+    # A patch added since the last install (npm ci applies them through postinstall; an existing tree needs it said).
+    echo "==> patch-package"
+    npx --no-install patch-package
+    touch node_modules/.package-lock.json
   fi
 }
 

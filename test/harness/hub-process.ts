@@ -70,7 +70,8 @@ export class HubProcess {
     const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'hub-test-')));
     const ports = { httpPort: await freePort(), mqttPort: await freePort(), wsPort: await freePort(), mqttsPort: options.tls === undefined ? null : await freePort() };
     // The integration-pg project runs the same suites with the shared state on PostgreSQL: a database of its own per
-    // hub (a copy of the migrated template), dropped by cleanup().
+    // hub (a copy of the migrated template), dropped by cleanup(). Hubs given HUB_DATABASE_URL in `env` share that
+    // database instead (the nodes of a cluster); it is theirs to drop.
     const database = process.env.HUB_TEST_DATABASE === 'postgres' && env.HUB_DATABASE_URL === undefined ? await postgresTestDatabase(TEST_POSTGRES_TEMPLATE) : undefined;
     const hub = new HubProcess(database === undefined ? env : { ...env, HUB_DATABASE_URL: database.url }, dataDir, ports, options, database?.drop);
     try {

@@ -4,11 +4,11 @@ import { MqttBroker } from '@hub/broker';
 import type { HubConfig } from '@hub/config';
 import type { LineSink } from '@hub/influx';
 import { DevicePresence, DeviceRegistryService } from '@hub/devices';
-import { DeadLetterWriter, InfluxWriter, SpoolReplayer, IngestService, IngestStats } from '@hub/pipeline';
+import { DeadLetterWriter, InfluxWriter, SpoolReplayer, IngestService, IngestStats, SharedReplaySource } from '@hub/pipeline';
 import { OutageSpool } from '@hub/spool';
 import { type SqliteDatabase, Store } from '@hub/store';
 import type { ClusterBus } from '@hub/cluster';
-import { CLUSTER_BUS, HUB_CONFIG, LINE_SINK, SQLITE_DATABASE } from './hub.tokens';
+import { CLUSTER_BUS, HUB_CONFIG, LINE_SINK, SHARED_SPOOL_REPLAY, SQLITE_DATABASE } from './hub.tokens';
 import { DownsamplingService } from './retention/downsampling.service';
 
 /** How long a graceful stop may spend getting what is in memory to InfluxDB or the spool. */
@@ -19,7 +19,7 @@ const DRAIN_TIMEOUT_MS = 10_000;
  * policies set up (a shrink that would drop data stops here unless confirmed) → spool replay →
  * broker listening. Stop (SIGTERM/SIGINT): refuse new messages (no PUBACK, devices resend them) → get what is in
  * memory to InfluxDB or the spool, acknowledging it → commit the dead letters held, acknowledging them → close MQTT →
- * stop replay, close the spool → write the registry rows the broker queued and device presence → close the database.
+ * stop replay, release this node's claims on the shared spool, close the local spool → write the registry rows the broker queued and device presence → close the database.
  */
 @Injectable()
 export class HubLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -41,6 +41,7 @@ export class HubLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly downsampling: DownsamplingService,
     private readonly deadLetters: DeadLetterWriter,
     @Inject(CLUSTER_BUS) private readonly bus: ClusterBus,
+    @Inject(SHARED_SPOOL_REPLAY) private readonly sharedReplay: SharedReplaySource | null,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -52,11 +53,13 @@ export class HubLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
     }
     // Before any reading is taken: an unconfirmed retention change that would drop data stops the start here.
     await this.downsampling.setUp();
+    // Claims an earlier run of this node held when it was killed: free for any node now rather than at their expiry.
+    await this.sharedReplay?.release();
     this.replayer.start();
     // Up to twice the payload limit is read and dead-lettered as PAYLOAD_TOO_LARGE with its start; beyond that
     // the connection is closed before the body is buffered.
     const tls = this.config.perimeter.tls;
-    await this.broker.start({ ...this.config.mqtt, tls, tlsPort: tls?.mqttsPort ?? null, maxPacketBytes: 2 * this.config.validation.maxPayloadBytes + 65_536, offlineQueueLimit: this.config.perimeter.offlineQueueLimit });
+    await this.broker.start({ ...this.config.mqtt, proxyPort: this.config.cluster.mqttProxyPort, tls, tlsPort: tls?.mqttsPort ?? null, maxPacketBytes: 2 * this.config.validation.maxPayloadBytes + 65_536, offlineQueueLimit: this.config.perimeter.offlineQueueLimit });
   }
 
   @Interval('persist-device-presence', 2000)
@@ -84,6 +87,8 @@ export class HubLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
     }
     await this.broker.stop();
     await this.replayer.stop();
+    // Another node takes the shared spool batches this one held at once, instead of after their claims expire.
+    await this.sharedReplay?.release();
     await this.spool.close();
     try {
       await this.registry.flushBrokerWrites();

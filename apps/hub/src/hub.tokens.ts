@@ -11,3 +11,7 @@ export const DEVICE_AREA_LOOKUP = Symbol('DEVICE_AREA_LOOKUP');
 export const UPLINK_SINK = Symbol('UPLINK_SINK');
 /** The bus between the hub's nodes (@hub/cluster ClusterBus): Redis pub/sub in a cluster, in-process on one node. */
 export const CLUSTER_BUS = Symbol('CLUSTER_BUS');
+/** The shared spool in PostgreSQL (@hub/pipeline SharedSpoolRepository); null on SQLite, which has the local spool only. */
+export const SHARED_SPOOL = Symbol('SHARED_SPOOL');
+/** This node's side of replaying the shared spool (@hub/pipeline SharedReplaySource); null on SQLite. */
+export const SHARED_SPOOL_REPLAY = Symbol('SHARED_SPOOL_REPLAY');

@@ -82,7 +82,7 @@ async function bootstrap(): Promise<void> {
     if (tls.validTo.getTime() < Date.now()) logger.warn(`The certificate in ${tls.certFile} expired on ${tls.validTo.toISOString()}: clients that check it will refuse to connect`);
   }
   // One machine-readable line for scripts and tests that start the service on port 0.
-  const ready = { event: 'hub-ready', httpPort, https: tls !== null, mqttPort: broker.tcpPort, mqttsPort: broker.tlsPort, wsPort: broker.wsPort };
+  const ready = { event: 'hub-ready', httpPort, https: tls !== null, mqttPort: broker.tcpPort, mqttsPort: broker.tlsPort, wsPort: broker.wsPort, mqttProxyPort: broker.proxyPort };
   process.stdout.write(`${JSON.stringify(ready)}\n`);
 }
 

@@ -11,3 +11,14 @@ export interface HubHealth {
   readonly store: ComponentHealth;
   readonly spool: ComponentHealth;
 }
+
+/**
+ * GET /api/health/live: this node alone (the process runs, its MQTT listeners are open), nothing it shares with the
+ * others, so that a load balancer takes out a node, not the cluster, when InfluxDB, PostgreSQL or Redis is down.
+ * 503 with status "not-live" while the listeners are not open (starting, stopping).
+ */
+export interface HubLiveness {
+  readonly status: 'live' | 'not-live';
+  /** HUB_NODE_ID. */
+  readonly node: string;
+}

@@ -11,6 +11,10 @@ export interface IngestStatsSnapshot {
   readonly buffered: number;
   readonly spooled: number;
   readonly recovered: number;
+  /** Readings this node made durable in the shared spool (PostgreSQL), for any node to replay. */
+  readonly sharedSpooled: number;
+  /** Readings this node replayed from the shared spool, whichever node spooled them. */
+  readonly sharedReplayed: number;
   readonly duplicates: number;
   readonly replayedBatches: number;
   readonly writeErrors: number;

@@ -77,6 +77,11 @@ export class MqttBroker {
     return this.listeners?.tcpPort ?? null;
   }
 
+  /** The PROXY-protocol port (HUB_MQTT_PROXY_PORT); null when off. */
+  get proxyPort(): number | null {
+    return this.listeners?.proxyPort ?? null;
+  }
+
   get tlsPort(): number | null {
     return this.listeners?.tlsPort ?? null;
   }
@@ -191,7 +196,7 @@ export class MqttBroker {
     this.aedes = aedes;
 
     const listeners = new MqttListeners({
-      admit: (socket) => this.perimeter.admitConnection(socket.remoteAddress),
+      admit: (remoteAddress) => this.perimeter.admitConnection(remoteAddress),
       connection: (connection: Duplex, remoteAddress: string | undefined, request?: IncomingMessage) => {
         this.access.connectionAccepted(connection, remoteAddress);
         const client = aedes.handle(this.meter(connection, options.maxPacketBytes, remoteAddress), request);
@@ -201,11 +206,13 @@ export class MqttBroker {
         }
       },
       tlsFailure: (error, remoteAddress) => this.perimeter.tlsFailed(remoteAddress, error),
+      proxyHeaderClosed: (outcome, peerAddress, detail) => this.perimeter.proxyHeaderClosed(outcome, peerAddress, detail),
     });
     this.listeners = listeners;
     await listeners.open(options);
     const tlsNote = options.tls === null ? '' : ' (ws over TLS)';
     if (listeners.tcpPort !== null) this.logger.log(`MQTT listening on ${options.host}:${listeners.tcpPort}`);
+    if (listeners.proxyPort !== null) this.logger.log(`MQTT behind a load balancer (PROXY protocol v2 required) listening on ${options.host}:${listeners.proxyPort}`);
     if (listeners.tlsPort !== null) this.logger.log(`MQTT over TLS listening on ${options.host}:${listeners.tlsPort}`);
     if (listeners.wsPort !== null) this.logger.log(`MQTT over WebSocket${tlsNote} listening on ${options.host}:${listeners.wsPort}`);
     this.sweeper = setInterval(() => this.perimeter.sweep(), PERIMETER_SWEEP_MS);

@@ -34,7 +34,7 @@ const DEFAULTS: HubConfig = {
     timeoutMs: 10_000,
   },
   writer: { batchSize: 5000, flushIntervalMs: 100, maxBufferedReadings: 200_000, concurrency: 2, retryMinMs: 200, retryMaxMs: 10_000, spoolAfterMs: 2000 },
-  spool: { maxBytes: null, replayRate: 20_000, segmentBytes: 16 * 1024 * 1024 },
+  spool: { maxBytes: null, replayRate: 20_000, segmentBytes: 16 * 1024 * 1024, claimLeaseMs: 30_000 },
   seqDedupeWindowMs: 600_000,
   validation: { maxPayloadBytes: 262_144, maxBatchReadings: 1000, maxAgeMs: 604_800_000, maxFutureMs: 300_000 },
   deadLetters: { maxRows: 100_000, maxPayloadBytes: 4096 },
@@ -168,7 +168,8 @@ describe('loadHubConfig', () => {
 
   it('reads the outage spool settings', () => {
     const config = loadHubConfig({ HUB_SPOOL_MAX_BYTES: '512MiB', HUB_SPOOL_REPLAY_RATE: '5000', HUB_SPOOL_AFTER: '500ms', HUB_SEQ_DEDUPE_WINDOW: '0s' });
-    expect(config.spool).toEqual({ maxBytes: 512 * 1024 * 1024, replayRate: 5000, segmentBytes: 16 * 1024 * 1024 });
+    expect(config.spool).toEqual({ maxBytes: 512 * 1024 * 1024, replayRate: 5000, segmentBytes: 16 * 1024 * 1024, claimLeaseMs: 30_000 });
+    expect(loadHubConfig({ HUB_SPOOL_CLAIM_LEASE: '5s' }).spool.claimLeaseMs).toBe(5_000);
     expect(config.writer.spoolAfterMs).toBe(500);
     expect(config.seqDedupeWindowMs).toBe(0);
     expect(reported({ HUB_SPOOL_MAX_BYTES: '10KiB' })).toEqual([
@@ -206,6 +207,14 @@ describe('loadHubConfig', () => {
       expect(error.message).toBe(`Invalid environment variables:\n  - Invalid environment variable ${variable}=${JSON.stringify(value)}: ${allowed}`);
       expect(error.name).toBe('InvalidConfigError');
     });
+  });
+
+  it('turns plain MQTT off only with another way in: MQTT over TLS, or the PROXY port behind a load balancer', () => {
+    const message = 'needs a certificate (HUB_TLS_CERT_FILE and HUB_TLS_KEY_FILE) or HUB_MQTT_PROXY_PORT: without either there is no other MQTT port to use instead';
+    expect(reported({ HUB_MQTT_PORT: 'off' })).toEqual([['HUB_MQTT_PORT', 'off', message]]);
+    expect(reported({ HUB_MQTT_PORT: 'off', HUB_MQTT_PROXY_PORT: 'off' })).toEqual([['HUB_MQTT_PORT', 'off', message]]);
+    const behindBalancer = loadHubConfig({ HUB_MQTT_PORT: 'off', HUB_MQTT_PROXY_PORT: '1884' });
+    expect([behindBalancer.mqtt.port, behindBalancer.cluster.mqttProxyPort]).toEqual([null, 1884]);
   });
 
   it('reports every bad variable at once, in the order they are read', () => {

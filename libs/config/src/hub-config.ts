@@ -55,6 +55,11 @@ export interface SpoolConfig {
   /** Readings per second replayed from the spool at most, so live readings keep flowing after an outage. */
   readonly replayRate: number;
   readonly segmentBytes: number;
+  /**
+   * On PostgreSQL: how long a node's claim on a shared spool batch it is replaying lasts (renewed while it retries);
+   * a batch of a node that died is taken over by another this long after its last claim.
+   */
+  readonly claimLeaseMs: number;
 }
 
 export interface HubConfig {
@@ -173,7 +178,7 @@ export function readHubConfig(read: ConfigReader): HubConfig {
   const base: Omit<HubConfig, 'standards'> = {
     mqtt: {
       host: read.string('HUB_MQTT_HOST', '0.0.0.0', 'address the MQTT listeners bind'),
-      port: read.portOrOff('HUB_MQTT_PORT', 1883, 'MQTT over TCP; off disables it (only with a certificate: devices then use MQTT over TLS)'),
+      port: read.portOrOff('HUB_MQTT_PORT', 1883, 'MQTT over TCP; off disables it (only with a certificate, devices then using MQTT over TLS, or behind a load balancer on HUB_MQTT_PROXY_PORT)'),
       wsPort: read.portOrOff('HUB_MQTT_WS_PORT', 8083, 'MQTT over WebSocket (wss with a certificate); off disables it'),
     },
     http: readHttpConfig(read),
@@ -195,6 +200,7 @@ export function readHubConfig(read: ConfigReader): HubConfig {
         : null,
       replayRate: read.int('HUB_SPOOL_REPLAY_RATE', 20_000, 1, 10_000_000, 'readings per second written back from the spool at most, so live readings keep flowing'),
       segmentBytes: 16 * 1024 * 1024,
+      claimLeaseMs: read.duration('HUB_SPOOL_CLAIM_LEASE', '30s', 1_000, 3_600_000, 'on PostgreSQL: how long a node holds a batch of the shared spool it is replaying; a dead node\'s batch is replayed by another this long after; longer than INFLUX_TIMEOUT'),
     },
     seqDedupeWindowMs: read.duration('HUB_SEQ_DEDUPE_WINDOW', '10m', 0, 7 * DAY, 'how long a device\'s (seq, ts) pairs are remembered to drop exact resends; 0s turns it off'),
     validation: {
@@ -225,6 +231,12 @@ export function readHubConfig(read: ConfigReader): HubConfig {
   };
   // Read after HUB_TIME_ZONE, from which it is derived when unset.
   const config: HubConfig = { ...base, standards: readStandardsConfig(read, base.timeZone) };
+  // Plain MQTT off needs another way in: MQTT over TLS, or the PROXY port behind a load balancer.
+  if (config.mqtt.port === null && config.perimeter.tls === null && config.cluster.mqttProxyPort === null) {
+    read.errors.push(
+      new ConfigError('HUB_MQTT_PORT', 'off', 'needs a certificate (HUB_TLS_CERT_FILE and HUB_TLS_KEY_FILE) or HUB_MQTT_PROXY_PORT: without either there is no other MQTT port to use instead'),
+    );
+  }
   if (config.writer.retryMinMs > config.writer.retryMaxMs) {
     // Name the values as the operator wrote them (or the defaults), not as milliseconds.
     const retryMin = read.string('HUB_WRITE_RETRY_MIN', RETRY_MIN_DEFAULT);

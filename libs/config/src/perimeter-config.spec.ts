@@ -58,11 +58,10 @@ describe('readPerimeterConfig', () => {
     ]);
   });
 
-  it('will not turn plaintext MQTT off without a certificate, nor take TLS settings without one', () => {
-    expect(read({ HUB_MQTT_PORT: 'off', HUB_MQTTS_PORT: '8883', HUB_TLS_CA_FILE: '/etc/hub/chain.pem' }).errors).toEqual([
+  it('will not take TLS settings without a certificate', () => {
+    expect(read({ HUB_MQTTS_PORT: '8883', HUB_TLS_CA_FILE: '/etc/hub/chain.pem' }).errors).toEqual([
       ['HUB_TLS_CA_FILE', '/etc/hub/chain.pem', 'needs HUB_TLS_CERT_FILE and HUB_TLS_KEY_FILE'],
       ['HUB_MQTTS_PORT', '8883', 'needs HUB_TLS_CERT_FILE and HUB_TLS_KEY_FILE'],
-      ['HUB_MQTT_PORT', 'off', 'needs a certificate (HUB_TLS_CERT_FILE and HUB_TLS_KEY_FILE): without one there is no MQTT over TLS to use instead'],
     ]);
   });
 

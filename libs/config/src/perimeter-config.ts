@@ -65,9 +65,6 @@ const MQTTS_PORT = {
  */
 export function readPerimeterConfig(read: ConfigReader): PerimeterConfig {
   const tls = readTls(read);
-  if (read.optionalString('HUB_MQTT_PORT')?.toLowerCase() === 'off' && tls === null) {
-    read.errors.push(new ConfigError('HUB_MQTT_PORT', 'off', 'needs a certificate (HUB_TLS_CERT_FILE and HUB_TLS_KEY_FILE): without one there is no MQTT over TLS to use instead'));
-  }
   const publishPerSecond = rateOrOff(read, 'HUB_MQTT_RATE_LIMIT', 100, 'PUBLISH packets per second per MQTT client id; over it a client is slowed, not dropped');
   const publishBurst = read.int('HUB_MQTT_RATE_BURST', 500, 1, MAX_RATE, 'packets a client that was quiet may send at once (a device flushing what it buffered during an outage)');
   const abuseAfterMs = durationOrOff(read, 'HUB_MQTT_RATE_ABUSE_AFTER', '5m', 1000, 86_400_000, 'a client held at its rate limit without a break for this long is disconnected; off: never');

@@ -35,6 +35,22 @@ describe('MqttPerimeter', () => {
     expect(logger.entries[1].message).toEqual({ msg: 'More MQTT connections closed at accept', address: '127.0.0.1', closed: 6 });
   });
 
+  it('counts connections closed on the PROXY port by reason, logs refusals once a minute per peer, and only counts LOCAL', () => {
+    const gate = perimeter();
+    gate.proxyHeaderClosed('local', '10.0.0.2', null);
+    gate.proxyHeaderClosed('missing', '10.0.0.2', 'the connection began with an MQTT CONNECT');
+    gate.proxyHeaderClosed('missing', '10.0.0.2', 'the connection began with an MQTT CONNECT');
+    gate.proxyHeaderClosed('timeout', '10.0.0.2', 'no complete PROXY v2 header within 5000 ms (3 bytes received)');
+    expect(gate.stats.proxyLocalConnections).toBe(1);
+    expect([...gate.stats.proxyHeadersRefused]).toEqual([['missing', 2], ['timeout', 1]]);
+    expect(logger.entries.map((entry) => entry.message)).toEqual([
+      { msg: 'Closing a connection on the PROXY port: no valid PROXY v2 header', peer: '10.0.0.2', reason: 'missing', detail: 'the connection began with an MQTT CONNECT', closedSinceLastReport: 0 },
+    ]);
+    jest.setSystemTime(1_060_000);
+    gate.sweep();
+    expect(logger.entries[1].message).toEqual({ msg: 'More connections closed on the PROXY port', peer: '10.0.0.2', closed: 2 });
+  });
+
   it('puts an address in back-off after repeated refused logins, and refuses it without counting those as failures', () => {
     const gate = perimeter({ loginBackoff: { failures: 3, windowMs: 60_000, blockMs: 30_000 } });
     const refusal = { refused: 'bad-username-or-password', detail: 'wrong secret' } as const;

@@ -5,7 +5,7 @@ import { ConnectionRateLimiter } from './connection-rate-limiter';
 import type { LoginBackoffSettings, PublishThrottleSettings, RateLimit } from '@hub/config';
 import { LoginBackoff } from './login-backoff';
 import { OncePerInterval } from './once-per-interval';
-import { type LoginChannel, PerimeterStats } from './perimeter-stats';
+import { type LoginChannel, PerimeterStats, type ProxyHeaderRefusal } from './perimeter-stats';
 import { PublishThrottle } from './publish-throttle';
 
 export interface MqttPerimeterSettings {
@@ -42,6 +42,7 @@ export class MqttPerimeter<C extends PerimeterClient> {
   private readonly throttleReports = new OncePerInterval(REPORT_INTERVAL_MS);
   private readonly tlsReports = new OncePerInterval(REPORT_INTERVAL_MS);
   private readonly offlineReports = new OncePerInterval(REPORT_INTERVAL_MS);
+  private readonly proxyReports = new OncePerInterval(REPORT_INTERVAL_MS);
 
   constructor(
     private readonly settings: MqttPerimeterSettings,
@@ -110,6 +111,22 @@ export class MqttPerimeter<C extends PerimeterClient> {
     if (unreported !== null) this.logger.warn({ msg: 'TLS handshake failed', address, error: error.message, failedSinceLastReport: unreported });
   }
 
+  /**
+   * A connection on the PROXY port closed before MQTT: LOCAL (the balancer's check) is only counted; a refused header
+   * is counted and logged once a minute per peer — usually a misconfigured balancer, or something reaching the port
+   * past it.
+   */
+  proxyHeaderClosed(outcome: 'local' | ProxyHeaderRefusal, peerAddress: string | undefined, detail: string | null): void {
+    if (outcome === 'local') {
+      this.stats.proxyLocalConnections++;
+      return;
+    }
+    this.stats.proxyHeadersRefused.set(outcome, (this.stats.proxyHeadersRefused.get(outcome) ?? 0) + 1);
+    const peer = addressKey(peerAddress);
+    const unreported = this.proxyReports.occurrence(peer, Date.now());
+    if (unreported !== null) this.logger.warn({ msg: 'Closing a connection on the PROXY port: no valid PROXY v2 header', peer, reason: outcome, detail, closedSinceLastReport: unreported });
+  }
+
   /** A message not queued for an away persistent session whose queue is full: counted, logged once a minute per client. */
   offlineMessageDropped(clientId: string): void {
     this.stats.offlineMessagesDropped++;
@@ -149,6 +166,7 @@ export class MqttPerimeter<C extends PerimeterClient> {
     }
     for (const { key, suppressed } of this.loginReports.sweep(now)) this.logger.warn({ msg: 'More MQTT logins refused', address: key, refused: suppressed });
     for (const { key, suppressed } of this.tlsReports.sweep(now)) this.logger.warn({ msg: 'More TLS handshakes failed', address: key, failed: suppressed });
+    for (const { key, suppressed } of this.proxyReports.sweep(now)) this.logger.warn({ msg: 'More connections closed on the PROXY port', peer: key, closed: suppressed });
     for (const { key, suppressed } of this.offlineReports.sweep(now)) this.logger.warn({ msg: 'More messages not kept for a full offline queue', clientId: key, dropped: suppressed });
     for (const { key, suppressed } of this.throttleReports.sweep(now)) this.logger.warn({ msg: 'More MQTT messages slowed by the rate limit', clientId: key, delayed: suppressed });
   }

@@ -3,6 +3,14 @@ import type { MqttRefusalCode } from '@hub/access';
 /** How a device logs in: an MQTT CONNECT, or the credential of an HTTP ingest request (one back-off budget for both). */
 export type LoginChannel = 'mqtt' | 'http';
 
+/**
+ * Why a connection on the PROXY port (HUB_MQTT_PROXY_PORT) was closed before MQTT. missing: it did not open with a
+ * PROXY v2 header; v1: a text (v1) header; malformed: a v2 header that breaks the protocol; oversized: one announcing
+ * more than the hub takes; unsupported-address: not a TCP connection over IPv4 or IPv6; timeout: no complete header in time.
+ */
+export const PROXY_HEADER_REFUSALS = ['missing', 'v1', 'malformed', 'oversized', 'unsupported-address', 'timeout'] as const;
+export type ProxyHeaderRefusal = (typeof PROXY_HEADER_REFUSALS)[number];
+
 /** What the MQTT perimeter turned away or held back, since start (read by /metrics at scrape time). */
 export class PerimeterStats {
   /** Connections closed at accept because their address opened too many too fast. */
@@ -31,6 +39,10 @@ export class PerimeterStats {
   tlsHandshakeFailures = 0;
   /** QoS 1/2 messages not queued for an away persistent session because its queue was full (HUB_MQTT_OFFLINE_QUEUE_LIMIT). */
   offlineMessagesDropped = 0;
+  /** Connections on the PROXY port closed before MQTT, by reason. */
+  readonly proxyHeadersRefused = new Map<ProxyHeaderRefusal, number>();
+  /** Connections on the PROXY port that opened with a LOCAL header (the balancer's own checks), closed at once. */
+  proxyLocalConnections = 0;
 
   loginRefused(code: MqttRefusalCode, channel: LoginChannel = 'mqtt'): void {
     const counts = channel === 'mqtt' ? this.loginsRefused : this.httpLoginsRefused;

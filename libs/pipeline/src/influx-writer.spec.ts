@@ -6,7 +6,7 @@ import { NewDeadLetter } from './dead-letter.repository';
 import { InfluxAvailability } from './influx-availability';
 import { IngestStats } from './ingest-stats';
 import { InfluxWriter } from './influx-writer';
-import { BatchSpool, MessageOrigin } from './spool-port';
+import { BatchSpool, MessageOrigin, SpoolPlace } from './spool-port';
 
 /** A scripted InfluxDB: each write takes the next scripted outcome (default: success); can hold writes open. */
 class ScriptedSink implements LineSink {
@@ -47,7 +47,9 @@ class FakeSpool implements BatchSpool {
   full = false;
   /** Another refusal than "full" (a disk failure). */
   failure: Error | null = null;
-  async appendPayload(payload: Buffer, lines: number): Promise<void> {
+  /** Where the batches it takes are durable (the shared spool in PostgreSQL, or the local disk). */
+  place: SpoolPlace = 'local';
+  async appendPayload(payload: Buffer, lines: number): Promise<SpoolPlace> {
     if (this.failure !== null) throw this.failure;
     if (this.full) {
       throw new SpoolFullError(1024, 1024);
@@ -55,6 +57,7 @@ class FakeSpool implements BatchSpool {
     const batch = payload.toString('utf8').split('\n');
     expect(batch).toHaveLength(lines);
     this.batches.push(batch);
+    return this.place;
   }
 }
 
@@ -95,8 +98,9 @@ describe('InfluxWriter', () => {
   const writer = (spool: BatchSpool | null, overrides: Partial<WriterConfig> = {}) =>
     new InfluxWriter(sink, { ...config, ...overrides }, stats, spool, availability, async (letters) => void deadLetters.push(...letters), SILENT_LOGGER);
 
-  /** accepted + recovered = written + refusedByInflux + spooled + buffered */
-  const balanced = () => stats.accepted + stats.recovered === stats.written + stats.refusedByInflux + stats.spooled + stats.buffered;
+  /** accepted + recovered + sharedReplayed = written + refusedByInflux + spooled + sharedSpooled + buffered */
+  const balanced = () =>
+    stats.accepted + stats.recovered + stats.sharedReplayed === stats.written + stats.refusedByInflux + stats.spooled + stats.sharedSpooled + stats.buffered;
 
   beforeEach(() => {
     sink = new ScriptedSink();
@@ -160,6 +164,20 @@ describe('InfluxWriter', () => {
     // The second batch never tried InfluxDB: the circuit was open.
     expect(sink.bodies).toHaveLength(1);
     expect(stats.snapshot()).toMatchObject({ accepted: 8, written: 0, spooled: 8, buffered: 0, writeErrors: 1 });
+    expect(balanced()).toBe(true);
+  });
+
+  it('counts a batch the shared spool took as leaving this node (sharedSpooled), not as waiting in its local spool', async () => {
+    const spool = new FakeSpool();
+    spool.place = 'shared';
+    availability = new InfluxAvailability(60_000, 60_000);
+    const subject = writer(spool);
+    sink.failAlways = unavailable;
+    const durable = jest.fn();
+    offer(subject, message('a', 4), durable);
+    expect(await subject.drain(2000)).toBe(true);
+    expect(durable).toHaveBeenCalledTimes(1);
+    expect(stats.snapshot()).toMatchObject({ accepted: 4, written: 0, spooled: 0, sharedSpooled: 4, buffered: 0 });
     expect(balanced()).toBe(true);
   });
 

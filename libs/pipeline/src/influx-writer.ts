@@ -58,7 +58,8 @@ interface Batch {
 
 /**
  * Batches accepted readings, writes them to InfluxDB, and tells the pipeline when each message is durable:
- * written to InfluxDB, or appended to the outage spool and fsync'd. Only then is the device acknowledged.
+ * written to InfluxDB, or appended to the outage spool (committed to the shared spool in PostgreSQL, or fsync'd to the
+ * local one). Only then is the device acknowledged.
  * - A batch goes out when it holds `batchSize` lines or its oldest has waited `flushIntervalMs`.
  * - InfluxDB failing (network, timeout, 5xx such as 1.6's "engine: error syncing wal", 429) or slower than
  *   `spoolAfterMs`: the batch goes to the spool; the replayer writes it later. Nothing is dropped by a retry limit.
@@ -263,9 +264,10 @@ export class InfluxWriter {
     if (this.spool === null) return Promise.resolve(false);
     batch.state = 'spooling';
     batch.spooling = this.spool.appendPayload(batch.lines.payload(), batch.lines.count).then(
-      () => {
+      (place) => {
         this.clearSpoolFull();
-        this.stats.spooled += batch.lines.count;
+        if (place === 'shared') this.stats.sharedSpooled += batch.lines.count;
+        else this.stats.spooled += batch.lines.count;
         this.finish(batch);
         this.settled();
         return true;

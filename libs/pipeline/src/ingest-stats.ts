@@ -4,11 +4,15 @@ import { RejectReason } from '@hub/contract';
 /**
  * The ingest accounting, in readings, since the service started. It must always balance:
  *   received = accepted + rejected + duplicates + waitingForRoom
- *   accepted + recovered = written + refusedByInflux + spooled + buffered
+ *   accepted + recovered + sharedReplayed = written + refusedByInflux + spooled + sharedSpooled + buffered
  * `waitingForRoom`: valid, not yet taken by the writer because its memory buffer is full (not acknowledged).
  * `buffered`: taken by the writer, in memory, not yet durable (not acknowledged yet).
  * `spooled`: durable in the outage spool, waiting to be replayed (acknowledged).
  * `recovered`: readings found in the spool at start, left by an earlier run.
+ * `sharedSpooled`: readings this node made durable in the shared spool (PostgreSQL): they leave this node's books
+ * there, as if written, since any node may replay them. `sharedReplayed`: readings this node took from the shared
+ * spool and wrote (or dead-lettered), whichever node spooled them: they enter its books there, like `recovered`.
+ * Each node balances on its own; the shared spool's backlog is read from the database (health, metrics).
  * A malformed message counts as one reading.
  */
 export class IngestStats {
@@ -21,6 +25,8 @@ export class IngestStats {
   buffered = 0;
   spooled = 0;
   recovered = 0;
+  sharedSpooled = 0;
+  sharedReplayed = 0;
   /** Readings dropped as resends: same device, same seq (and ts) seen within the dedupe window. */
   duplicates = 0;
   replayedBatches = 0;
@@ -52,6 +58,8 @@ export class IngestStats {
       buffered: this.buffered,
       spooled: this.spooled,
       recovered: this.recovered,
+      sharedSpooled: this.sharedSpooled,
+      sharedReplayed: this.sharedReplayed,
       duplicates: this.duplicates,
       replayedBatches: this.replayedBatches,
       writeErrors: this.writeErrors,
@@ -59,7 +67,7 @@ export class IngestStats {
       waitingForRoom: this.waitingForRoom,
       balanced:
         this.received === this.accepted + rejected + this.duplicates + this.waitingForRoom &&
-        this.accepted + this.recovered === this.written + this.refusedByInflux + this.spooled + this.buffered,
+        this.accepted + this.recovered + this.sharedReplayed === this.written + this.refusedByInflux + this.spooled + this.sharedSpooled + this.buffered,
     };
   }
 }

@@ -4,12 +4,24 @@ import { SpoolFullError } from '@hub/spool';
 import { NewDeadLetter } from './dead-letter.repository';
 
 /**
- * What the writer needs of the outage spool: a durable append. It rejects with SpoolFullError (declared by the spool
- * lib, which may not import this one) when it has no room, and with any other error when the disk fails.
+ * Where a spooled batch is durable: 'local', the fsync'd outage spool on this node's disk (replayed by this node);
+ * 'shared', the spool table in PostgreSQL (replayed by any node).
+ */
+export type SpoolPlace = 'local' | 'shared';
+
+/**
+ * What the writer needs of the outage spool: a durable append, resolving with where the batch now is. It rejects with
+ * SpoolFullError (declared by the spool lib, which may not import this one) when it has no room, and with any other
+ * error when the disk fails.
  */
 export interface BatchSpool {
   /** `lines` newline-joined lines of line protocol as UTF-8. */
-  appendPayload(payload: Buffer, lines: number): Promise<void>;
+  appendPayload(payload: Buffer, lines: number): Promise<SpoolPlace>;
+}
+
+/** The local outage spool (libs/spool) as a BatchSpool. */
+export function localBatchSpool(spool: { appendPayload(payload: Buffer, lines: number): Promise<void> }): BatchSpool {
+  return { appendPayload: (payload, lines) => spool.appendPayload(payload, lines).then(() => 'local' as const) };
 }
 
 /** The one refusal of BatchSpool.appendPayload the writer treats as "full" rather than as a disk failure. */

@@ -4,9 +4,13 @@ import { NewDeadLetter } from './dead-letter.repository';
 import { InfluxAvailability } from './influx-availability';
 import { IngestStats } from './ingest-stats';
 import { ReplaySource, SpoolReplayer } from './spool-replayer';
+import { SpoolPlace } from './spool-port';
 
 class MemorySpool implements ReplaySource {
-  constructor(readonly records: string[][]) {}
+  constructor(
+    readonly records: string[][],
+    readonly place: SpoolPlace = 'local',
+  ) {}
   async peek(): Promise<{ lines: string[] } | null> {
     return this.records.length > 0 ? { lines: this.records[0] } : null;
   }
@@ -50,8 +54,8 @@ describe('SpoolReplayer', () => {
     deadLetters = [];
   });
 
-  const replayer = (spool: ReplaySource, sink: LineSink, rate = 1_000_000) =>
-    new SpoolReplayer(spool, sink, new InfluxAvailability(1, 5), stats, rate, async (letters) => void deadLetters.push(...letters), SILENT_LOGGER);
+  const replayer = (spool: ReplaySource | ReplaySource[], sink: LineSink, rate = 1_000_000) =>
+    new SpoolReplayer(Array.isArray(spool) ? spool : [spool], sink, new InfluxAvailability(1, 5), stats, rate, async (letters) => void deadLetters.push(...letters), SILENT_LOGGER);
 
   it('replays in order, keeps a batch until InfluxDB takes it, and accounts for it', async () => {
     const spool = new MemorySpool([batch('a', 3), batch('b', 2)]);
@@ -94,5 +98,20 @@ describe('SpoolReplayer', () => {
     await subject.stop();
     const gaps = sink.writes.slice(1).map((write, index) => write.at - sink.writes[index].at);
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(45);
+  });
+
+  it('replays the local spool before the shared one, and counts shared batches as sharedReplayed, not spooled', async () => {
+    const local = new MemorySpool([batch('l', 2)]);
+    const shared = new MemorySpool([batch('s1', 3), batch('s2', 1)], 'shared');
+    // Left by an earlier run: recovered, as the hub counts them at start.
+    stats.recovered = stats.spooled = 2;
+    const sink = new RecordingSink();
+    sink.refuse.add(batch('s1', 3)[2]);
+    const subject = replayer([local, shared], sink);
+    subject.start();
+    await until(() => local.records.length === 0 && shared.records.length === 0);
+    await subject.stop();
+    expect(sink.writes[0].body).toBe(batch('l', 2).join('\n'));
+    expect(stats.snapshot()).toMatchObject({ written: 5, refusedByInflux: 1, spooled: 0, sharedReplayed: 4, replayedBatches: 3, balanced: true });
   });
 });

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ComponentHealth, HubHealth } from '@hub/api-types';
+import type { ComponentHealth, HubHealth, HubLiveness } from '@hub/api-types';
 import { MqttBroker } from '@hub/broker';
 import type { LineSink } from '@hub/influx';
-import { InfluxAvailability, InfluxWriter, IngestStats } from '@hub/pipeline';
+import { InfluxAvailability, InfluxWriter, IngestStats, SharedSpoolRepository } from '@hub/pipeline';
 import { OutageSpool } from '@hub/spool';
 import { Store } from '@hub/store';
-import { LINE_SINK } from '../hub.tokens';
+import type { HubConfig } from '@hub/config';
+import { HUB_CONFIG, LINE_SINK, SHARED_SPOOL } from '../hub.tokens';
 
 
 
@@ -19,7 +20,14 @@ export class HealthService {
     private readonly stats: IngestStats,
     @Inject(LINE_SINK) private readonly sink: LineSink,
     private readonly store: Store,
+    @Inject(SHARED_SPOOL) private readonly shared: SharedSpoolRepository | null,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
   ) {}
+
+  /** Node-local only, and synchronous: a liveness check must not wait on anything a stalled dependency could hold. */
+  live(): HubLiveness {
+    return { status: this.broker.listening ? 'live' : 'not-live', node: this.config.cluster.nodeId };
+  }
 
   async check(): Promise<HubHealth> {
     const broker = { ok: this.broker.listening, connectedClients: this.broker.connectedClients, mqttPort: this.broker.tcpPort, mqttsPort: this.broker.tlsPort, wsPort: this.broker.wsPort };
@@ -32,9 +40,21 @@ export class HealthService {
       pendingReadings: this.spool.pendingReadings,
       bytes: this.spool.bytes,
       maxBytes: this.spool.maxBytes,
+      // PostgreSQL hubs: what waits in the shared spool for any node to replay (null on SQLite, which has none).
+      shared: await this.sharedBacklog(),
     };
     const ok = broker.ok && influx.ok && store.ok && spool.ok;
     return { status: ok ? 'ok' : 'degraded', broker, influx, store, spool };
+  }
+
+  /** A backlog is not a fault (InfluxDB down fills it by design): reported, not counted against `ok`. */
+  private async sharedBacklog(): Promise<Record<string, unknown> | null> {
+    if (this.shared === null) return null;
+    try {
+      return { ...(await this.shared.backlog()) };
+    } catch (error) {
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
   }
 
   private async influxHealth(): Promise<ComponentHealth> {

@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { REJECT_REASON_CODES } from '@hub/contract';
 import { MqttBroker } from '@hub/broker';
 import { DevicePresence } from '@hub/devices';
-import { IngestStats, InfluxWriter, WriterListener } from '@hub/pipeline';
+import { IngestStats, InfluxWriter, SharedSpoolBacklog, SharedSpoolRepository, WriterListener } from '@hub/pipeline';
 import { OutageSpool } from '@hub/spool';
+import { SHARED_SPOOL } from '../hub.tokens';
 
 /** Observes InfluxDB batch latency as batches complete; the writer's only link to metrics. */
 @Injectable()
@@ -38,6 +39,7 @@ export class HubMetrics {
     presence: DevicePresence,
     writer: InfluxWriter,
     spool: OutageSpool,
+    @Inject(SHARED_SPOOL) shared: SharedSpoolRepository | null,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'hub_' });
     const counterFrom = (name: string, help: string, read: () => number): void => {
@@ -74,5 +76,33 @@ export class HubMetrics {
     gaugeFrom('hub_spool_full', '1 while the outage spool is full: acknowledgements stop once memory fills up', () =>
       writer.spoolFull || spool.full ? 1 : 0,
     );
+    counterFrom('hub_shared_spool_spooled_readings_total', 'Readings this node made durable in the shared spool (PostgreSQL)', () => stats.sharedSpooled);
+    counterFrom('hub_shared_spool_replayed_readings_total', 'Readings this node replayed from the shared spool, whichever node spooled them', () => stats.sharedReplayed);
+    if (shared !== null) this.sharedSpoolGauges(shared);
+  }
+
+  /** The shared spool's backlog, read from the database once per scrape. */
+  private sharedSpoolGauges(shared: SharedSpoolRepository): void {
+    let reading: { at: number; backlog: Promise<SharedSpoolBacklog | null> } | null = null;
+    const backlog = (): Promise<SharedSpoolBacklog | null> => {
+      // The three gauges of one scrape share one query.
+      if (reading === null || Date.now() - reading.at > 500) reading = { at: Date.now(), backlog: shared.backlog().catch(() => null) };
+      return reading.backlog;
+    };
+    const gauge = (name: string, help: string, read: (backlog: SharedSpoolBacklog) => number): void => {
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        async collect() {
+          // A scrape the database fails keeps the last value read (health says the store is down), not a false 0.
+          const current = await backlog();
+          if (current !== null) this.set(read(current));
+        },
+      });
+    };
+    gauge('hub_shared_spool_rows', 'Batches in the shared spool (PostgreSQL), waiting for any node to replay them', (current) => current.rows);
+    gauge('hub_shared_spool_readings', 'Acknowledged readings in the shared spool, waiting for InfluxDB', (current) => current.readings);
+    gauge('hub_shared_spool_oldest_age_seconds', 'Age of the oldest batch in the shared spool (database clock); 0 when empty', (current) => (current.oldestAgeMs ?? 0) / 1000);
   }
 }

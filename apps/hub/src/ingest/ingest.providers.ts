@@ -8,11 +8,29 @@ import type { HubConfig } from '@hub/config';
 import { DevicePresence, DeviceRegistryService } from '@hub/devices';
 import type { LineSink } from '@hub/influx';
 import { MqttPerimeter } from '@hub/perimeter';
-import { type PayloadDecoding, DeadLetterWriter, HttpIngestService, UplinkIngestService, InfluxAvailability, InfluxWriter, IngestService, IngestStats, SeqDeduper, SpoolReplayer } from '@hub/pipeline';
+import {
+  type PayloadDecoding,
+  type ReplaySource,
+  DeadLetterWriter,
+  HttpIngestService,
+  UplinkIngestService,
+  InfluxAvailability,
+  InfluxWriter,
+  IngestService,
+  IngestStats,
+  localBatchSpool,
+  localReplaySource,
+  SeqDeduper,
+  SharedBatchSpool,
+  SharedReplaySource,
+  SharedSpoolRepository,
+  SpoolReplayer,
+} from '@hub/pipeline';
 import { ProfileBook } from '@hub/profiles';
 import { OutageSpool } from '@hub/spool';
+import { Store } from '@hub/store';
 import { WriteLatencyMetric } from '../health/hub-metrics';
-import { LINE_SINK, MQTT_ACCESS_POLICY } from '../hub.tokens';
+import { LINE_SINK, MQTT_ACCESS_POLICY, SHARED_SPOOL, SHARED_SPOOL_REPLAY } from '../hub.tokens';
 import { IngestStatsController } from './ingest-stats.controller';
 import { DeviceLoginGuard } from './device-login.guard';
 import { HttpIngestController } from './http-ingest.controller';
@@ -37,22 +55,42 @@ export function ingestProviders(config: HubConfig): Provider[] {
       inject: [IngestStats],
     },
     {
+      // On any PostgreSQL hub (one node or a cluster): batches InfluxDB has not confirmed go to the shared spool table,
+      // which every node replays, so a dead node's batches do not wait on its disk. SQLite hubs: the local spool only.
+      provide: SHARED_SPOOL,
+      useFactory: (store: Store) => (store.dialect === 'postgres' ? new SharedSpoolRepository(store) : null),
+      inject: [Store],
+    },
+    {
+      provide: SHARED_SPOOL_REPLAY,
+      useFactory: (shared: SharedSpoolRepository | null) =>
+        shared === null ? null : new SharedReplaySource(shared, config.cluster.nodeId, config.spool.claimLeaseMs, new Logger(SharedReplaySource.name)),
+      inject: [SHARED_SPOOL],
+    },
+    {
       provide: InfluxWriter,
       useFactory: (
         sink: LineSink,
         stats: IngestStats,
-        spool: OutageSpool,
+        local: OutageSpool,
+        shared: SharedSpoolRepository | null,
         availability: InfluxAvailability,
         deadLetters: DeadLetterWriter,
         latency: WriteLatencyMetric,
-      ) => new InfluxWriter(sink, config.writer, stats, spool, availability, (letters) => deadLetters.record(letters), new Logger(InfluxWriter.name), latency),
-      inject: [LINE_SINK, IngestStats, OutageSpool, InfluxAvailability, DeadLetterWriter, WriteLatencyMetric],
+      ) => {
+        // The local fsync'd spool stays the last resort when PostgreSQL cannot take a batch.
+        const spool = shared === null ? localBatchSpool(local) : new SharedBatchSpool(shared, config.cluster.nodeId, localBatchSpool(local), new Logger(SharedBatchSpool.name));
+        return new InfluxWriter(sink, config.writer, stats, spool, availability, (letters) => deadLetters.record(letters), new Logger(InfluxWriter.name), latency);
+      },
+      inject: [LINE_SINK, IngestStats, OutageSpool, SHARED_SPOOL, InfluxAvailability, DeadLetterWriter, WriteLatencyMetric],
     },
     {
       provide: SpoolReplayer,
-      useFactory: (spool: OutageSpool, sink: LineSink, availability: InfluxAvailability, stats: IngestStats, deadLetters: DeadLetterWriter) =>
-        new SpoolReplayer(spool, sink, availability, stats, config.spool.replayRate, (letters) => deadLetters.record(letters), new Logger(SpoolReplayer.name)),
-      inject: [OutageSpool, LINE_SINK, InfluxAvailability, IngestStats, DeadLetterWriter],
+      useFactory: (local: OutageSpool, shared: SharedReplaySource | null, sink: LineSink, availability: InfluxAvailability, stats: IngestStats, deadLetters: DeadLetterWriter) => {
+        const sources: ReplaySource[] = shared === null ? [localReplaySource(local)] : [localReplaySource(local), shared];
+        return new SpoolReplayer(sources, sink, availability, stats, config.spool.replayRate, (letters) => deadLetters.record(letters), new Logger(SpoolReplayer.name));
+      },
+      inject: [OutageSpool, SHARED_SPOOL_REPLAY, LINE_SINK, InfluxAvailability, IngestStats, DeadLetterWriter],
     },
     {
       provide: IngestService,

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { Client } from 'aedes';
 import type { MqttRefusalCode } from '@hub/access';
-import type { MqttPerimeter } from '@hub/perimeter';
+import { type MqttPerimeter, PROXY_HEADER_REFUSALS } from '@hub/perimeter';
 
 const REFUSAL_CODES: readonly MqttRefusalCode[] = ['identifier-rejected', 'bad-username-or-password', 'not-authorized'];
 /** An HTTP request has no client id to reject. */
@@ -48,5 +48,16 @@ export function registerPerimeterMetrics(registry: Registry, perimeter: MqttPeri
   counterFrom('hub_mqtt_publishes_refused_total', 'PUBLISH packets refused by access control (e.g. from a read-only integration client); the connection is closed', () => stats.publishesRefused);
   counterFrom('hub_mqtt_deliveries_withheld_total', 'Messages matching a subscription but not delivered: outside the receiver\'s domains or towns', () => stats.deliveriesWithheld);
   counterFrom('hub_mqtt_offline_messages_dropped_total', 'QoS 1/2 messages not kept for a persistent session whose client is away: its queue held HUB_MQTT_OFFLINE_QUEUE_LIMIT already', () => stats.offlineMessagesDropped);
+  new Counter({
+    name: 'hub_mqtt_proxy_headers_refused_total',
+    help: 'Connections on HUB_MQTT_PROXY_PORT closed before MQTT, by reason: missing (no PROXY v2 header), v1, malformed, oversized, unsupported-address (not TCP over IPv4/IPv6), timeout',
+    labelNames: ['reason'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const reason of PROXY_HEADER_REFUSALS) this.inc({ reason }, stats.proxyHeadersRefused.get(reason) ?? 0);
+    },
+  });
+  counterFrom('hub_mqtt_proxy_local_connections_total', 'Connections on HUB_MQTT_PROXY_PORT with a LOCAL header (the balancer\'s own checks), closed at once', () => stats.proxyLocalConnections);
   counterFrom('hub_mqtt_tls_handshake_failures_total', 'TLS handshakes that failed (plaintext on a TLS port, untrusted certificate, timeout)', () => stats.tlsHandshakeFailures);
 }
