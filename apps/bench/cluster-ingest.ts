@@ -45,7 +45,6 @@ export interface ClusterIngestResult {
 export async function measureClusterIngest(options: BenchOptions, cleanup: Cleanup): Promise<ClusterIngestResult> {
   const cluster = await ClusterProcess.start({
     nodes: options.nodes,
-    proxyProtocol: false,
     serviceDefaults: true,
     influxDatabase: BENCH_DATABASE,
     env: { ...BENCH_PERIMETER_ENV, ...options.serviceEnv },

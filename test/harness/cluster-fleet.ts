@@ -1,23 +1,44 @@
 import { DeviceSimulator, SentReading, SimulationOptions } from '@hub/devices-sim';
 import type { ClusterProcess } from './cluster-process';
 import { provisioned } from './provision';
+import { waitFor } from './wait-for';
 
 /**
  * Simulated devices of a cluster test: provisioned through the first node's API (the nodes share the database), then
  * connecting through HAProxy unless `url` says otherwise, QoS 1, persistent sessions, every reading recorded.
  */
 export async function clusterFleet(cluster: ClusterProcess, options: Omit<SimulationOptions, 'url'> & { readonly url?: string }): Promise<DeviceSimulator> {
-  return new DeviceSimulator(
-    await provisioned(cluster.nodes[0], {
-      qos: 1,
-      clean: false,
-      reconnectPeriodMs: 300,
-      drainTimeoutMs: 30_000,
-      recordReadings: true,
-      ...options,
-      url: options.url ?? cluster.mqttUrl,
-    }),
-  );
+  const simulation = await provisioned(cluster.nodes[0], {
+    qos: 1,
+    clean: false,
+    reconnectPeriodMs: 300,
+    drainTimeoutMs: 30_000,
+    recordReadings: true,
+    ...options,
+    url: options.url ?? cluster.mqttUrl,
+  });
+  await untilEveryNodeKnows(cluster, [...(simulation.credentials?.keys() ?? [])]);
+  return new DeviceSimulator(simulation);
+}
+
+/**
+ * Waits until every running node's device registry (an in-memory cache, reread when another node's commit is
+ * announced on the bus) serves these devices: a device provisioned through one node and connecting to another in
+ * the same millisecond could otherwise be refused, which is not the fault a test is about.
+ */
+export async function untilEveryNodeKnows(cluster: ClusterProcess, deviceIds: readonly string[]): Promise<void> {
+  const running = cluster.nodes.filter((_, index) => cluster.running(index));
+  const unknown = async (): Promise<string[]> => {
+    const missing: string[] = [];
+    for (const node of running) {
+      for (let start = 0; start < deviceIds.length; start += 50) {
+        const answers = await Promise.all(deviceIds.slice(start, start + 50).map(async (id) => [id, (await node.get(`/api/devices/${encodeURIComponent(id)}`)).status] as const));
+        missing.push(...answers.filter(([, status]) => status !== 200).map(([id]) => id));
+      }
+    }
+    return missing;
+  };
+  await waitFor(unknown, (missing) => missing.length === 0, 10_000, 'every node to know the devices just provisioned');
 }
 
 /** `${deviceId}@${ts}` of the readings acknowledged so far. */

@@ -1,5 +1,5 @@
 import type { DeviceSimulator } from '@hub/devices-sim';
-import { clusterFleet } from '../harness/cluster-fleet';
+import { clusterFleet, untilEveryNodeKnows } from '../harness/cluster-fleet';
 import { ClusterProcess } from '../harness/cluster-process';
 import { expectEveryAcknowledgedReadingStored } from '../harness/no-loss-assertions';
 import { OpenMqttClients } from '../harness/open-mqtt-clients';
@@ -81,7 +81,9 @@ describe('cluster: Redis restart and PostgreSQL failover under load (3 nodes, pr
     const received: string[] = [];
     const subscriber = await clients.connect(cluster.nodes[0].mqttUrl, await subscriberLogin(cluster.nodes[0], 'after-redis'), (_, payload) => void received.push(payload.toString('utf8')));
     await subscriber.subscribeAsync('sensors/gas/fabric-gas-1/telemetry', { qos: 1 });
-    const device = await clients.connect(cluster.nodes[2].mqttUrl, await deviceLogin(cluster.nodes[0], 'fabric-gas-1', 'gas'));
+    const fabricLogin = await deviceLogin(cluster.nodes[0], 'fabric-gas-1', 'gas');
+    await untilEveryNodeKnows(cluster, ['fabric-gas-1']);
+    const device = await clients.connect(cluster.nodes[2].mqttUrl, fabricLogin);
     const message = JSON.stringify({ metrics: { methane_pct_lel: 2 } });
     await device.publishAsync('sensors/gas/fabric-gas-1/telemetry', message, { qos: 1 });
     await waitFor(async () => received, (messages) => messages.length > 0, 5_000, 'the message published on node-3 at the subscriber on node-1');

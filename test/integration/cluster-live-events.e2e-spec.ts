@@ -1,4 +1,5 @@
 import { createRule } from '../harness/alerts-api';
+import { untilEveryNodeKnows } from '../harness/cluster-fleet';
 import { ClusterProcess } from '../harness/cluster-process';
 import type { HubProcess } from '../harness/hub-process';
 import { connackCode } from '../harness/mqtt-login';
@@ -49,6 +50,7 @@ describe('cluster: live events and revocation across nodes (3 nodes, Redis)', ()
 
   it('node-1’s event stream shows a device connecting to node-2, and an alert raised by the leader', async () => {
     const login = await deviceLogin(cluster.nodes[0], 'live-gas-1', 'gas');
+    await untilEveryNodeKnows(cluster, ['live-gas-1']);
     const leader = await waitFor(() => cluster.leader(), (holder) => holder !== null, 20_000, 'a node holding the alerts lease');
     // The stream on a node that does not lead, so the alert has to cross nodes too.
     const watcher = [0, 1, 2].find((index) => index !== leader && index !== 1) as number;
@@ -73,9 +75,11 @@ describe('cluster: live events and revocation across nodes (3 nodes, Redis)', ()
 
   it('a secret revoked through node-1 disconnects the device on node-3 within a second; no node takes it again', async () => {
     const login = await deviceLogin(cluster.nodes[0], 'revoked-water-1', 'water');
-    const bystander = await clients.connect(cluster.nodes[2].mqttUrl, { ...(await deviceLogin(cluster.nodes[0], 'revoked-water-2', 'water')), clean: true });
+    const bystanderLogin = await deviceLogin(cluster.nodes[0], 'revoked-water-2', 'water');
+    await untilEveryNodeKnows(cluster, ['revoked-water-1', 'revoked-water-2']);
+    const bystander = await clients.connect(cluster.nodes[2].mqttUrl, { ...bystanderLogin, clean: true });
     const target = await clients.connect(cluster.nodes[2].mqttUrl, { ...login, clean: true });
-    await target.publishAsync('sensors/water/revoked-water-1/telemetry', JSON.stringify({ metrics: { flow_lps: 1 } }), { qos: 1 });
+    await target.publishAsync('sensors/water/revoked-water-1/telemetry', JSON.stringify({ metrics: { pressure_kpa: 301 } }), { qos: 1 });
     const closed = new Promise<number>((resolve) => target.once('close', () => resolve(Date.now())));
 
     const revoked = await cluster.nodes[0].request<{ hasSecret: boolean }>('DELETE', '/api/devices/revoked-water-1/secret');
