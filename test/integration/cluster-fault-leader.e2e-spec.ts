@@ -43,7 +43,9 @@ describe('cluster: the alert leader killed or frozen (3 nodes, leader lease with
 
   beforeAll(async () => {
     receiver = await ScriptedWebhookReceiver.start();
-    cluster = await ClusterProcess.start({ nodes: 3, env: { HUB_ALERT_POLICY_TICK: '200ms' } });
+    // A 3 s lease renewed every second (the default 10 s / 3 s would double the test's length): the successor takes over
+    // 3–4 s after the leader stops renewing.
+    cluster = await ClusterProcess.start({ nodes: 3, env: { HUB_ALERT_POLICY_TICK: '200ms', HUB_LEADER_LEASE: '3s', HUB_LEADER_RENEW_EVERY: '1s' } });
     const hub = cluster.nodes[0];
     for (const name of ['duty-killed', 'duty-frozen']) {
       const created = await call(hub, 'POST', '/api/contact-points', { name, kind: 'webhook', settings: { url: receiver.urlOf(name) } });
