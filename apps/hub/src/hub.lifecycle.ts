@@ -59,7 +59,18 @@ export class HubLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
     // Up to twice the payload limit is read and dead-lettered as PAYLOAD_TOO_LARGE with its start; beyond that
     // the connection is closed before the body is buffered.
     const tls = this.config.perimeter.tls;
-    await this.broker.start({ ...this.config.mqtt, proxyPort: this.config.cluster.mqttProxyPort, tls, tlsPort: tls?.mqttsPort ?? null, maxPacketBytes: 2 * this.config.validation.maxPayloadBytes + 65_536, offlineQueueLimit: this.config.perimeter.offlineQueueLimit });
+    // In a cluster the broker shares sessions, retained messages, wills, offline queues and fan-out with the other
+    // nodes' through Redis, under this node's id.
+    const { nodeId, redis } = this.config.cluster;
+    await this.broker.start({
+      ...this.config.mqtt,
+      proxyPort: this.config.cluster.mqttProxyPort,
+      tls,
+      tlsPort: tls?.mqttsPort ?? null,
+      maxPacketBytes: 2 * this.config.validation.maxPayloadBytes + 65_536,
+      offlineQueueLimit: this.config.perimeter.offlineQueueLimit,
+      cluster: redis === null ? null : { nodeId, redis },
+    });
   }
 
   @Interval('persist-device-presence', 2000)

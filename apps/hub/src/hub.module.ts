@@ -12,6 +12,7 @@ import { ALERT_CONTROLLERS, alertProviders } from './alerts/alert.providers';
 import { AREA_ROLLUP_CONTROLLERS, areaRollupProviders } from './areas/area-rollup.providers';
 import { AREA_CONTROLLERS, areaProviders } from './areas/areas.providers';
 import { CATALOGUE_CONTROLLERS, catalogueProviders } from './catalogue/catalogue.providers';
+import { sharedCacheProviders } from './cluster/shared-caches.providers';
 import { CONTACT_POINT_CONTROLLERS, contactPointProviders } from './contact-points/contact-points.providers';
 import { NOTIFICATION_TEMPLATE_CONTROLLERS, notificationTemplateProviders } from './notification-templates/notification-templates.providers';
 import { COMMAND_CONTROLLERS, commandProviders } from './commands/commands.providers';
@@ -97,6 +98,8 @@ export class HubModule {
         ...reportProviders(config),
         ...dataLifecycleProviders(config),
         ...exportProviders(config),
+        // Every node's copies of shared rows kept in step with the others' commits; revocations closed on every node.
+        ...sharedCacheProviders(),
         // After HubLifecycle and the ingest providers: bridges start once the pipeline runs.
         ...networkServerProviders(),
         // Last, as before the split into features: providers' lifecycle hooks are called in the order listed.

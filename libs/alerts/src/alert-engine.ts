@@ -1,8 +1,9 @@
 import type { CatalogueSource, StandardsProfile } from '@hub/contract';
 import type { AlertConfig } from '@hub/config';
-import type { HubLogger } from '@hub/common';
+import { type HubLogger, type SharedCacheNotice, UNSHARED_CACHE } from '@hub/common';
 import { AuditLogRepository, type Store } from '@hub/store';
 import { AlertStats, EvaluationListener } from './alert-stats';
+import { ALWAYS_LEADING, type LeaderFence } from './leader-fence';
 import { AlertEvaluationService, InfluxReader } from './evaluation/alert-evaluation.service';
 import { AlertScheduler, IntervalJobs } from './evaluation/alert-scheduler';
 import type { DeviceDirectory } from './evaluation/device-directory';
@@ -46,7 +47,18 @@ export interface AlertEnginePorts {
   readonly standardsProfile?: StandardsProfile;
   readonly listener?: EvaluationListener;
   readonly clock?: () => number;
+  /**
+   * The leader lease of a cluster: every write of the evaluator and the dispatchers is fenced by it. Without one the
+   * engine always leads (one node; benchmarks and tests).
+   */
+  readonly leader?: LeaderFence;
 }
+
+/**
+ * A send in progress holds its message this many contact point timeouts (an email's SMTP stages are each bounded by
+ * one): a leader that dies mid-send leaves the message to the next leader after that long.
+ */
+const CLAIM_TIMEOUTS = 3;
 
 /** Rows one detail answer may have at most; beyond, its buckets grow. About 4 MB of JSON from InfluxDB. */
 const MAX_DETAIL_ROWS = 50_000;
@@ -77,12 +89,19 @@ export class AlertEngine {
   private known = new Map<string, AlertRule>();
   /** Refreshes run one after the other, so an older list never replaces a newer one. */
   private refreshing: Promise<void> = Promise.resolve();
+  /** The other nodes of a cluster, told when this node changed the rules (the scheduling node follows them). */
+  private sharedRules: SharedCacheNotice = UNSHARED_CACHE;
+  private started = false;
+  /** Whether this node runs the scheduler and the dispatchers now: always without a lease, else between lead() and follow(). */
+  private leads: boolean;
 
   constructor(
     private readonly config: AlertConfig,
     ports: AlertEnginePorts,
   ) {
     const clock = ports.clock ?? Date.now;
+    const leader = ports.leader ?? ALWAYS_LEADING;
+    this.leads = ports.leader === undefined;
     this.catalogue = ports.catalogue;
     this.logger = ports.loggerFor(AlertEngine.name);
     this.standardsProfile = ports.standardsProfile ?? 'eu';
@@ -101,9 +120,10 @@ export class AlertEngine {
         retryMinMs: config.notifyRetryMinMs,
         retryMaxMs: config.notifyRetryMaxMs,
         giveUpAfterMs: config.notifyGiveUpAfterMs,
+        claimMs: CLAIM_TIMEOUTS * config.contactPointTimeoutMs,
         defaultTimeZone: ports.timeZone ?? DEFAULT_TIME_ZONE,
       },
-      { store, contactPoints: ports.contactPoints, jobs: ports.jobs, audit, catalogue: ports.catalogue, loggerFor: ports.loggerFor, clock },
+      { store, contactPoints: ports.contactPoints, jobs: ports.jobs, audit, catalogue: ports.catalogue, loggerFor: ports.loggerFor, clock, leader },
     );
     const channels: NotificationChannel[] = [
       new MqttAlertChannel(ports.publish),
@@ -112,7 +132,7 @@ export class AlertEngine {
     ];
     const dispatcherOptions = { retryMinMs: config.notifyRetryMinMs, retryMaxMs: config.notifyRetryMaxMs, maxBacklog: config.notifyBacklog };
     this.dispatchers = channels.map(
-      (channel) => new NotificationDispatcher(channel, outbox, dispatcherOptions, this.stats, ports.loggerFor(`${NotificationDispatcher.name}:${channel.label}`)),
+      (channel) => new NotificationDispatcher(channel, outbox, dispatcherOptions, this.stats, ports.loggerFor(`${NotificationDispatcher.name}:${channel.label}`), leader),
     );
     const alertsChanged = (): void => this.dispatchers.forEach((dispatcher) => dispatcher.wake());
 
@@ -126,6 +146,7 @@ export class AlertEngine {
       { catalogue: ports.catalogue, lateDataMs: config.lateDataMs, maxFutureMs: ports.maxFutureMs, maxCatchUpMs: config.maxCatchUpMs, maxDetailRows: MAX_DETAIL_ROWS },
       alertsChanged,
       clock,
+      leader,
     );
     this.scheduler = new AlertScheduler(
       ports.jobs,
@@ -139,7 +160,10 @@ export class AlertEngine {
       store,
       this.ruleRepository,
       this.alertRepository,
-      () => this.refreshRules(),
+      async () => {
+        await this.refreshRules();
+        this.sharedRules.changed();
+      },
       alertsChanged,
       audit,
       ports.catalogue,
@@ -163,14 +187,56 @@ export class AlertEngine {
     return ruleSummary(rule, unit, 'zh');
   }
 
-  /** Loads the default rules on the first start, schedules every enabled rule, starts delivering notifications. */
+  /**
+   * Loads the default rules on the first start and the rules and policy tree the API serves. Without a leader lease it
+   * also leads at once (schedules every enabled rule, delivers notifications); with one, lead() does that.
+   */
   async start(): Promise<void> {
     if (this.config.loadDefaultRules) await this.rules.loadDefaultPack(this.standardsProfile);
+    this.started = true;
+    this.scheduler.pause();
     await this.refreshRules();
     // The tree first: the policy routing channel's dispatcher consults it from its first delivery.
-    await this.notificationPolicies.start();
+    await this.notificationPolicies.policies.load();
+    if (this.leads) await this.lead();
+    else this.logger.log({ msg: 'Alert engine ready; it evaluates and notifies while this node holds the leader lease', rules: this.known.size });
+  }
+
+  /**
+   * This node took the leader lease: schedule every enabled rule (each catches up from its evaluated-through mark, as
+   * after a restart), start the dispatchers from their cursors and the policy ticks. The tree and rules are read anew:
+   * another node may have changed them while this one followed.
+   */
+  async lead(): Promise<void> {
+    this.leads = true;
+    this.scheduler.resume();
+    await this.refreshRules();
+    await this.notificationPolicies.policies.load();
+    this.notificationPolicies.startTicking();
     for (const dispatcher of this.dispatchers) dispatcher.start();
-    this.logger.log({ msg: 'Alert engine started', rules: this.scheduler.jobCount, channels: this.dispatchers.length });
+    this.logger.log({ msg: 'Alert engine leading', rules: this.scheduler.jobCount, channels: this.dispatchers.length });
+  }
+
+  /** The lease is lost (or being given up): stop scheduling and delivering, waiting for what is in flight. */
+  async follow(): Promise<void> {
+    if (!this.leads) return;
+    this.leads = false;
+    await this.stopLeading();
+    this.logger.log({ msg: 'Alert engine following: another node evaluates and notifies' });
+  }
+
+  shareRuleChanges(shared: SharedCacheNotice): void {
+    this.sharedRules = shared;
+  }
+
+  /**
+   * The rules again (another node changed them), for CacheCoherence: the refresh reads and installs in one go, after
+   * any refresh of this node's own (they run one after the other), so there is nothing left to swap.
+   */
+  async readRules(): Promise<() => void> {
+    // Before start() nothing is scheduled yet, and start() reads the rules itself.
+    if (this.started) await this.refreshRules();
+    return () => undefined;
   }
 
   /** Brings the scheduler and the synchronous copy of the rules in line with the committed rules. */
@@ -187,6 +253,11 @@ export class AlertEngine {
 
   /** Stops scheduling, waits for evaluations in flight, stops the dispatchers (undelivered ones wait in the outbox). */
   async stop(): Promise<void> {
+    this.leads = false;
+    await this.stopLeading();
+  }
+
+  private async stopLeading(): Promise<void> {
     await this.scheduler.stop();
     await Promise.all(this.dispatchers.map((dispatcher) => dispatcher.stop()));
     await this.notificationPolicies.stop();

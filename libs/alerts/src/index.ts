@@ -1,5 +1,6 @@
 export * from './alert-engine';
 export * from './alert-stats';
+export * from './leader-fence';
 export * from '@hub/common';
 export * from './evaluation/alert-evaluation.service';
 export * from './evaluation/alert-scheduler';

@@ -10,6 +10,8 @@ export interface HubHealth {
   readonly influx: ComponentHealth;
   readonly store: ComponentHealth;
   readonly spool: ComponentHealth;
+  /** This node and the alert leader lease: whether it evaluates alerts and sends notifications now, at which epoch. Not part of status. */
+  readonly leader?: { readonly node: string; readonly leading: boolean; readonly epoch: number | null };
 }
 
 /**

@@ -11,9 +11,11 @@ type PublishArgs = Parameters<Aedes['publish']>;
  * `$SYS` messages, and publishes of the service itself (no client). aedes' 'publish' event is not emitted for a
  * skipped message; nothing in the service listens to it. A subscription made while a message is on its way may miss
  * that message, which MQTT allows (only messages published after the SUBACK are owed to the subscriber).
+ * In a cluster the index is fed from every node (ClusterAnnouncements). Also skipped: a message `refused` says is
+ * not to be forwarded (acknowledged and dead-lettered) — in a cluster the copy another node receives has a payload
+ * buffer of its own, so authorizeForward's check by buffer would not hold there.
  */
-export function forwardOnlyToSubscribers(aedes: Aedes): SubscriptionIndex {
-  const index = new SubscriptionIndex();
+export function forwardOnlyToSubscribers(aedes: Aedes, index = new SubscriptionIndex(), refused: (payload: Buffer) => boolean = () => false): SubscriptionIndex {
   aedes.on('subscribe', (subscriptions, client: Client) => {
     // 128: the subscription was refused, so aedes holds no such filter.
     index.subscribed(client.id, subscriptions.filter((subscription) => (subscription.qos as number) !== 128).map((subscription) => subscription.topic));
@@ -22,8 +24,12 @@ export function forwardOnlyToSubscribers(aedes: Aedes): SubscriptionIndex {
 
   const publish = aedes.publish.bind(aedes) as (...args: unknown[]) => void;
   (aedes as { publish: unknown }).publish = (packet: PublishArgs[0], client: unknown, done?: PublishArgs[1]) => {
-    if (typeof client === 'object' && client !== null && typeof done === 'function' && !packet.retain && !packet.topic.startsWith('$') && !index.mayHaveSubscriber(packet.topic)) {
-      done();
+    // publish(packet, done) is aedes' own form for a message of no client (a will, the service's own).
+    const settle = typeof client === 'function' ? (client as PublishArgs[1]) : done;
+    const fromClient = typeof client === 'object' && client !== null;
+    const skip = typeof settle === 'function' && !packet.retain && !packet.topic.startsWith('$') && (refused(packet.payload as Buffer) || (fromClient && !index.mayHaveSubscriber(packet.topic)));
+    if (skip) {
+      settle();
       return;
     }
     publish(packet, client, done);

@@ -7,3 +7,5 @@ export * from './mqtt-listeners';
 export * from './mqtt-packet-size.meter';
 export * from './plain-parser-buffer';
 export * from './subscription-index';
+export * from './session-revocations';
+export * from './departed-wills';

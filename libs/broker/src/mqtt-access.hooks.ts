@@ -24,6 +24,21 @@ export class MqttAccessRefusedError extends Error {
   }
 }
 
+/**
+ * Set on a CONNECT's will when the client, authenticated, may publish on the will's topic. aedes keeps the will with
+ * this mark in the shared persistence (it stores the packet object whole), so a node that publishes the will of a
+ * dead node's client, with no client to check, knows it was allowed. A packet read from the wire never has it.
+ */
+export const AUTHORIZED_WILL = 'hubAuthorizedWill';
+
+/** A will as aedes hands it to authorizePublish: the persistence adds the client and broker it belonged to. */
+export interface StoredWill {
+  readonly topic: string;
+  readonly clientId?: unknown;
+  readonly brokerId?: unknown;
+  readonly [AUTHORIZED_WILL]?: unknown;
+}
+
 export interface AccessCounters {
   /** Refused CONNECTs by `code/reason`, e.g. `bad-username-or-password/wrong-secret`. */
   readonly connectionsRefused: Map<string, number>;
@@ -71,6 +86,9 @@ export class MqttAccessHooks {
       return;
     }
     this.principals.set(client, decision);
+    // aedes holds the CONNECT's will in `_will` until it stores it, after this hook (lib/handlers/connect.js).
+    const will = (client as Client & { _will?: { topic: string } | null })._will;
+    if (will != null && this.policy.publishRefusal(decision, will.topic) === null) (will as Record<string, unknown>)[AUTHORIZED_WILL] = true;
     client.conn.once('close', () => this.principals.delete(client));
     done(null, true);
   }
@@ -103,6 +121,18 @@ export class MqttAccessHooks {
       if (isLogWorthy(count)) this.logger.warn({ msg: 'MQTT publish refused', clientId: clip(client.id), topic: clip(topic), reason: refused.reason, detail: refused.detail, refusedOnThisConnection: count });
     }
     return refused;
+  }
+
+  /**
+   * A will published with no client (a dead node's client's, by a surviving node): null when its client registered
+   * it on a topic it was allowed to publish on, as checked at its CONNECT; otherwise why not. Any other publish without
+   * a client is refused.
+   */
+  departedWillRefusal(will: StoredWill): MqttPublishRefusal | null {
+    if (will[AUTHORIZED_WILL] === true && typeof will.clientId === 'string') return null;
+    this.perimeter.stats.publishesRefused++;
+    this.logger.warn({ msg: 'MQTT will of a departed client refused', clientId: typeof will.clientId === 'string' ? clip(will.clientId) : null, topic: clip(will.topic) });
+    return { reason: 'TOPIC_FORBIDDEN', detail: 'a will its client was not allowed to register, or no will' };
   }
 
   mayReceive(client: Client, topic: string): boolean {

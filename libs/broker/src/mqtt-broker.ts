@@ -3,14 +3,20 @@ import { Aedes, Client } from 'aedes';
 import { IncomingMessage } from 'node:http';
 import { Duplex } from 'node:stream';
 import type { MqttAccessPolicy, MqttPrincipal } from '@hub/access';
-import { IngestService, PublishingClient } from '@hub/pipeline';
+import { IngestService } from '@hub/pipeline';
 import { DevicePresence } from '@hub/devices';
 import { MqttPerimeter } from '@hub/perimeter';
-import { MqttAccessHooks, MqttAccessRefusedError } from './mqtt-access.hooks';
+import { MqttAccessHooks, MqttAccessRefusedError, type StoredWill } from './mqtt-access.hooks';
 import { MqttListenerOptions, MqttListeners } from './mqtt-listeners';
 import { MqttPacketSizeMeter } from './mqtt-packet-size.meter';
 import { boundedOfflineQueues, OfflineQueueStats } from './bounded-offline-queues';
 import { forwardOnlyToSubscribers } from './forward-only-to-subscribers';
+import { SubscriptionIndex } from './subscription-index';
+import { type BrokerClusterOptions, ClusterFabric, type FabricCounters } from './cluster-fabric';
+import { ClusterAnnouncements } from './cluster-announcements';
+import { ClusterClients } from './cluster-clients';
+import { CLUSTER_HEARTBEAT_MS, DEPARTED_CLIENT, type DepartedWillCounters, DepartedWills, WillsDeferredError } from './departed-wills';
+import { boundCrossNodeOfflineQueues } from './cluster-offline-queues';
 import { AcknowledgementTracker, type DeviceMessageTap, reportAcknowledgements } from './device-message.tap';
 import { usePlainParserBuffer } from './plain-parser-buffer';
 import { configTopic, type Domain, isDomainName, statusTopic } from '@hub/contract';
@@ -20,19 +26,18 @@ export interface BrokerListenOptions extends MqttListenerOptions {
   readonly offlineQueueLimit: number;
   /** A packet announcing more is refused before its body is read, and its connection closed. */
   readonly maxPacketBytes: number;
+  /** Join the other nodes' brokers through Redis (sessions, retained messages, wills, fan-out); null: on its own. */
+  readonly cluster?: BrokerClusterOptions | null;
 }
 
 /** How often idle per-address and per-client perimeter state is forgotten and held-back log lines summarised. */
 const PERIMETER_SWEEP_MS = 60_000;
 
-export interface BrokerCounters {
+export interface BrokerCounters extends FabricCounters, DepartedWillCounters {
   clientErrors: number;
   connectionErrors: number;
   oversizedPackets: number;
 }
-
-/** Stand-in for the client when aedes publishes the will of a client that is already gone (client === null). */
-const DEPARTED_CLIENT: PublishingClient = { id: '(will of a departed client)' };
 
 /**
  * The embedded MQTT 3.1.1 broker (aedes) on TCP, TLS and WebSocket. The only code that touches aedes.
@@ -53,7 +58,19 @@ export class MqttBroker {
   readonly access: MqttAccessHooks;
   /** Messages not queued for an away persistent session because its queue was full (see boundedOfflineQueues). */
   offlineQueues: OfflineQueueStats = { dropped: 0 };
-  readonly counters: BrokerCounters = { clientErrors: 0, connectionErrors: 0, oversizedPackets: 0 };
+  readonly counters: BrokerCounters = {
+    clientErrors: 0,
+    connectionErrors: 0,
+    oversizedPackets: 0,
+    redisErrors: 0,
+    brokerErrors: 0,
+    departedWillsPublished: 0,
+    departedWillsSuperseded: 0,
+    departedWillsDeferred: 0,
+  };
+  private fabric: ClusterFabric | null = null;
+  private readonly clusterClients = new ClusterClients();
+  private readonly departedWills: DepartedWills;
 
   constructor(
     private readonly ingest: IngestService,
@@ -63,6 +80,7 @@ export class MqttBroker {
     readonly perimeter: MqttPerimeter<Client> = new MqttPerimeter({ publishRate: null, connectRate: null, loginBackoff: null }, logger),
   ) {
     this.access = new MqttAccessHooks(policy, perimeter, logger);
+    this.departedWills = new DepartedWills(this.access, ingest, this.counters, this.clusterClients, () => this.fabric, () => this.aedes?.id);
   }
 
   get connectedClients(): number {
@@ -117,14 +135,30 @@ export class MqttBroker {
     return client === undefined || client.closed ? undefined : client;
   }
 
+  /** True when this broker shares sessions and fan-out with other nodes' through Redis. */
+  get clustered(): boolean {
+    return this.fabric !== null;
+  }
+
   async start(options: BrokerListenOptions): Promise<void> {
     // Payloads of messages that held nothing valid: acknowledged (and dead-lettered) but not forwarded.
     const refused = new WeakSet<Buffer>();
-    const offline = boundedOfflineQueues(options.offlineQueueLimit, (clientId) => this.perimeter.offlineMessageDropped(clientId));
-    this.offlineQueues = offline.stats;
-    reportAcknowledgements(offline.persistence, this.acks);
+    const index = new SubscriptionIndex();
+    const fabric = await this.joinCluster(options, index);
+    let persistence: unknown;
+    if (fabric === null) {
+      const offline = boundedOfflineQueues(options.offlineQueueLimit, (clientId) => this.perimeter.offlineMessageDropped(clientId));
+      this.offlineQueues = offline.stats;
+      persistence = offline.persistence;
+    } else {
+      persistence = fabric.persistence;
+      this.offlineQueues = boundCrossNodeOfflineQueues(persistence, fabric.commands, options.offlineQueueLimit, (clientId) => this.perimeter.offlineMessageDropped(clientId));
+    }
+    reportAcknowledgements(persistence, this.acks);
+    const clusterOptions = fabric === null ? {} : { id: fabric.nodeId, mq: fabric.mq, heartbeatInterval: CLUSTER_HEARTBEAT_MS };
     const aedes = await Aedes.createBroker({
-      persistence: offline.persistence,
+      ...clusterOptions,
+      persistence: persistence as never,
       // A device may buffer a burst before its CONNACK; more than this is abuse.
       queueLimit: 1000,
       authenticate: (client, username, password, callback) => this.access.authenticate(client, username, password, callback),
@@ -136,6 +170,10 @@ export class MqttBroker {
           return;
         }
         const payload = packet.payload as Buffer;
+        if (this.departedWills.isDepartedWill(client, packet)) {
+          this.departedWills.authorize(client, packet as typeof packet & StoredWill, refused, callback);
+          return;
+        }
         // PUBACKs released together (a batch became durable) leave in one write per connection without help:
         // mqtt-packet corks the socket for each packet it writes and uncorks on the next tick.
         const refusal = this.access.publishRefusal(client, packet.topic);
@@ -157,7 +195,19 @@ export class MqttBroker {
       // A tracked delivery (a command) gets its packet id here, so that its PUBACK can be told apart.
       authorizeForward: (client, packet) => (refused.has(packet.payload as Buffer) || !this.access.mayReceive(client, packet.topic) ? null : this.acks.forwarding(client, packet)),
     });
-    forwardOnlyToSubscribers(aedes);
+    forwardOnlyToSubscribers(aedes, index, (payload) => refused.has(payload));
+    this.departedWills.publishAsOwn(aedes);
+    // aedes emits 'error' (a failed persistence call, a round of wills) though its types do not say so; unheard, it would throw.
+    (aedes as unknown as NodeJS.EventEmitter).on('error', (error: Error) => {
+      if (error instanceof WillsDeferredError) {
+        this.counters.departedWillsDeferred++;
+        return;
+      }
+      // A persistence call that failed (Redis gone past its retries), a will that could not go out: logged and
+      // counted; aedes carries on, and so does the node.
+      this.counters.brokerErrors++;
+      this.logger.error({ msg: 'MQTT broker error', error });
+    });
     aedes.on('client', (client: Client) => {
       this.clients.set(client.id, client);
       this.presence.clientConnected(client.id);
@@ -217,6 +267,31 @@ export class MqttBroker {
     if (listeners.wsPort !== null) this.logger.log(`MQTT over WebSocket${tlsNote} listening on ${options.host}:${listeners.wsPort}`);
     this.sweeper = setInterval(() => this.perimeter.sweep(), PERIMETER_SWEEP_MS);
     this.sweeper.unref();
+  }
+
+  /**
+   * In a cluster: the Redis fabric, the subscription index fed from every node and seeded with the stored persistent
+   * sessions, and the cluster-wide record of connections — all listening before aedes announces this node's birth.
+   */
+  private async joinCluster(options: BrokerListenOptions, index: SubscriptionIndex): Promise<ClusterFabric | null> {
+    if (options.cluster == null) return null;
+    const fabric = new ClusterFabric(options.cluster.nodeId, options.cluster.redis, this.counters, this.logger);
+    this.fabric = fabric;
+    const announcements = new ClusterAnnouncements(fabric.nodeId, fabric.mq, index, this.clusterClients, () => this.localFilters());
+    await announcements.listen();
+    const sessions = await announcements.seed(fabric.commands);
+    this.logger.log(`MQTT joins the cluster as broker ${fabric.nodeId} (${sessions} persistent sessions stored in Redis)`);
+    return fabric;
+  }
+
+  /** The filters this node's connected clients hold (for a node that starts after they subscribed). */
+  private localFilters(): Array<[string, string[]]> {
+    const held: Array<[string, string[]]> = [];
+    for (const [clientId, client] of this.clients) {
+      const subscriptions = (client as Client & { subscriptions?: Record<string, unknown> }).subscriptions;
+      if (!client.closed && subscriptions !== undefined) held.push([clientId, Object.keys(subscriptions)]);
+    }
+    return held;
   }
 
   /**
@@ -308,6 +383,8 @@ export class MqttBroker {
       closing.push(new Promise((resolve) => aedes.close(() => resolve())));
     }
     await Promise.all(closing);
+    // aedes closed its emitter (both its Redis connections); the persistence's is the fabric's to close.
+    await this.fabric?.close();
   }
 }
 

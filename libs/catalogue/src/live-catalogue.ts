@@ -1,4 +1,4 @@
-import { DomainError, type DomainErrorKind, InvalidInputError, quoted } from '@hub/common';
+import { DomainError, type DomainErrorKind, InvalidInputError, quoted, type SharedCacheNotice, UNSHARED_CACHE } from '@hub/common';
 import {
   BUILT_IN_CATALOGUE,
   BUILT_IN_DOMAIN_DESCRIPTIONS,
@@ -51,6 +51,7 @@ export class LiveCatalogue implements CatalogueSource {
   private rows: AdminRows;
   private snapshot: MetricCatalogue;
   private readonly listeners: ((catalogue: MetricCatalogue) => void)[] = [];
+  private shared: SharedCacheNotice = UNSHARED_CACHE;
 
   private constructor(
     private readonly store: Store,
@@ -71,6 +72,16 @@ export class LiveCatalogue implements CatalogueSource {
   useBuiltIns(builtIns: Readonly<Record<BuiltInDomain, DomainCatalogue>>): void {
     this.builtIns = builtIns;
     this.install(this.rows);
+  }
+
+  shareChanges(shared: SharedCacheNotice): void {
+    this.shared = shared;
+  }
+
+  /** The admins' rows again (another node changed them), as a swap to run when the caller decides (CacheCoherence). */
+  async readAll(): Promise<() => void> {
+    const rows: AdminRows = { domains: await this.repository.domains(), metrics: await this.repository.metrics() };
+    return () => this.install(rows);
   }
 
   current(): MetricCatalogue {
@@ -155,7 +166,10 @@ export class LiveCatalogue implements CatalogueSource {
       await tx.lock(CATALOGUE_LOCK);
       await write(buildCatalogue(await this.repository.domains(tx.exec), await this.repository.metrics(tx.exec), this.builtIns), tx);
       const rows: AdminRows = { domains: await this.repository.domains(tx.exec), metrics: await this.repository.metrics(tx.exec) };
-      tx.afterCommit(() => this.install(rows));
+      tx.afterCommit(() => {
+        this.install(rows);
+        this.shared.changed();
+      });
       return buildCatalogue(rows.domains, rows.metrics, this.builtIns);
     }, outer);
   }

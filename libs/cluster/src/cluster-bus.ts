@@ -55,7 +55,6 @@ export class RedisBus implements ClusterBus {
   private readonly resyncHandlers = new Set<() => void>();
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
-  private connectedOnce = false;
   private closed = false;
 
   constructor(
@@ -70,9 +69,9 @@ export class RedisBus implements ClusterBus {
       connection.on('error', (error: Error) => this.logger.warn({ msg: 'Redis (bus between nodes) connection error', error: error.message }));
     }
     this.subscriber.on('ready', () => {
-      // ioredis subscribes again by itself after a reconnect; what was sent meanwhile is gone.
-      if (this.connectedOnce && !this.closed) for (const handler of this.resyncHandlers) runSafely(handler, this.logger, 'resync');
-      this.connectedOnce = true;
+      // ioredis subscribes again by itself after a reconnect; what was sent meanwhile is gone. The first connection
+      // counts too: a node that started while Redis was down loaded its copies before it could hear of changes.
+      if (!this.closed) for (const handler of this.resyncHandlers) runSafely(handler, this.logger, 'resync');
     });
     this.subscriber.on('messageBuffer', (channelBuffer: Buffer, data: Buffer) => {
       const channel = channelBuffer.toString('utf8').slice(CHANNEL_PREFIX.length);

@@ -1,2 +1,5 @@
 export * from './redis-options';
 export * from './cluster-bus';
+export * from './cache-coherence';
+export * from './leader-lease';
+export * from './leader-jobs';

@@ -1,6 +1,6 @@
 import { SYSTEM_ACTOR } from '@hub/access';
 import type { CommandStatus, CommandView } from '@hub/api-types';
-import type { HubLogger } from '@hub/common';
+import { type HubLogger, type SharedCacheNotice, UNSHARED_CACHE } from '@hub/common';
 import { commandsTopic, type DeviceAddress, type RejectReason } from '@hub/contract';
 import type { Executor, NewAuditEntry, Store, Tx } from '@hub/store';
 import { commandId } from './command-id';
@@ -70,6 +70,7 @@ export class DeviceCommandsService {
    */
   private readonly withWork = new Map<string, number>();
   private workVersion = 0;
+  private shared: SharedCacheNotice = UNSHARED_CACHE;
   /** Per device, the tail of its chain of sends: two ready events of one connection must not both send a command. */
   private readonly sending = new Map<string, Promise<void>>();
 
@@ -79,7 +80,43 @@ export class DeviceCommandsService {
 
   /** Which devices have commands waiting, read once at start (before the broker takes connections). */
   async load(): Promise<void> {
-    for (const deviceId of await this.deps.commands.devicesWith(WAITING)) this.withWork.set(deviceId, ++this.workVersion);
+    (await this.readAll())();
+  }
+
+  shareChanges(shared: SharedCacheNotice): void {
+    this.shared = shared;
+  }
+
+  /**
+   * Devices with commands waiting, read again (a command queued through another node): added to those this node
+   * already thinks may have some. Only ever added: a device wrongly listed costs one query at its next ready, one
+   * wrongly missing would wait for its command until a restart.
+   */
+  async readAll(): Promise<() => void> {
+    const waiting = await this.deps.commands.devicesWith(WAITING);
+    return () => this.mayHaveWork(waiting);
+  }
+
+  /**
+   * Devices another node queued commands for: no read needed (the ready path asks the database). One connected here
+   * (to this node's broker) is sent its commands now, as if it had just become ready: the node that queued them has
+   * no connection of it to send them on.
+   */
+  async readKeys(deviceIds: readonly string[]): Promise<() => void> {
+    return () => {
+      this.mayHaveWork(deviceIds);
+      for (const deviceId of deviceIds) {
+        const device = this.deps.devices.find(deviceId);
+        // LoRaWAN devices' commands go through the network server from the node that queued them.
+        if (device?.domain == null || this.deps.downlinks?.carries(deviceId) === true) continue;
+        if (this.carrierOf(deviceId, commandsTopic(device.domain, deviceId)) === undefined) continue;
+        this.sendWaiting({ deviceId, domain: device.domain }).catch((error: unknown) => this.deps.logger.warn({ msg: 'Could not send the commands another node queued', deviceId, error }));
+      }
+    };
+  }
+
+  private mayHaveWork(deviceIds: readonly string[]): void {
+    for (const deviceId of deviceIds) this.withWork.set(deviceId, ++this.workVersion);
   }
 
   async send(actor: CommandActor, deviceId: string, body: unknown): Promise<CommandView> {
@@ -115,7 +152,10 @@ export class DeviceCommandsService {
         },
         tx.exec,
       );
-      tx.afterCommit(() => this.withWork.set(deviceId, ++this.workVersion));
+      tx.afterCommit(() => {
+        this.mayHaveWork([deviceId]);
+        this.shared.changed([deviceId]);
+      });
     });
     this.count('queued');
     // Queued and committed: a failure to send it now is not the caller's to retry (a retry would queue it twice); it

@@ -1,5 +1,5 @@
 import type { DeviceConfigView } from '@hub/api-types';
-import type { HubLogger } from '@hub/common';
+import { type HubLogger, type SharedCacheNotice, UNSHARED_CACHE } from '@hub/common';
 import { configTopic, type DeviceAddress } from '@hub/contract';
 import type { Store, Tx } from '@hub/store';
 import { readDesiredConfig } from './command-input';
@@ -34,6 +34,7 @@ export class DeviceConfigService {
   private readonly publishedThisRun = new Set<string>();
   /** Devices with a desired configuration: a device-ready of any other costs no query (a reconnect storm stays cheap). */
   private readonly withDesired = new Set<string>();
+  private shared: SharedCacheNotice = UNSHARED_CACHE;
 
   constructor(private readonly deps: DeviceConfigDeps) {
     this.clock = deps.clock ?? Date.now;
@@ -41,7 +42,34 @@ export class DeviceConfigService {
 
   /** Which devices have a desired configuration, read once at start (before the broker takes connections). */
   async load(): Promise<void> {
-    for (const deviceId of await this.deps.configs.devicesWithDesired()) this.withDesired.add(deviceId);
+    (await this.readAll())();
+  }
+
+  shareChanges(shared: SharedCacheNotice): void {
+    this.shared = shared;
+  }
+
+  /** Devices with a desired configuration, read again (set through another node): only ever added, as commands' readAll. */
+  async readAll(): Promise<() => void> {
+    const desired = await this.deps.configs.devicesWithDesired();
+    return () => desired.forEach((deviceId) => this.withDesired.add(deviceId));
+  }
+
+  /**
+   * Devices another node set a desired configuration for: no read needed (device-ready asks the database). What this
+   * node published before is stale now: published again at the device's next ready here, or at once when it is
+   * connected here (the node that set it has no connection of it).
+   */
+  async readKeys(deviceIds: readonly string[]): Promise<() => void> {
+    return () => {
+      for (const deviceId of deviceIds) {
+        this.withDesired.add(deviceId);
+        this.publishedThisRun.delete(deviceId);
+        const device = this.deps.devices.find(deviceId);
+        if (device?.domain == null || this.deps.transport.connectionOf(deviceId) === undefined) continue;
+        this.deviceReady({ deviceId, domain: device.domain }).catch((error: unknown) => this.deps.logger.warn({ msg: 'Could not publish the configuration another node set', deviceId, error }));
+      }
+    };
   }
 
   async setDesired(actor: CommandActor, deviceId: string, body: unknown): Promise<DeviceConfigView> {
@@ -55,7 +83,10 @@ export class DeviceConfigService {
       const next: DeviceConfigRecord = { ...(before ?? emptyRecord(deviceId, target.domain)), domain: target.domain, desired, desiredAt: now, desiredBy: actor.name };
       await this.deps.configs.save(next, tx.exec);
       await this.deps.audit.record({ at: now, actor: actor.name, action: 'device.config.set', targetType: 'device', targetId: deviceId, detail: { desired, previous: before?.desired ?? null } }, tx.exec);
-      tx.afterCommit(() => this.withDesired.add(deviceId));
+      tx.afterCommit(() => {
+        this.withDesired.add(deviceId);
+        this.shared.changed([deviceId]);
+      });
       return next;
     });
     this.changeCounts.desired++;

@@ -6,5 +6,6 @@ export * from './json-input.reader';
 export * from './json-structure';
 export * from './printable-text';
 export * from './prng';
+export * from './shared-cache';
 export * from './csv-writer';
 export * from './zoned-time';

@@ -38,8 +38,19 @@ describe('HUB_REDIS_URL', () => {
 describe('HUB_NODE_ID and HUB_MQTT_PROXY_PORT', () => {
   it('reads a node id and a proxy port', () => {
     const read = new ConfigReader({ HUB_NODE_ID: 'node-2', HUB_MQTT_PROXY_PORT: '1884', HUB_REDIS_URL: 'redis://r:6379' });
-    expect(readClusterConfig(read, 'postgres://db/hub')).toEqual({ nodeId: 'node-2', redis: { kind: 'server', host: 'r', port: 6379, db: 0 }, mqttProxyPort: 1884 });
+    expect(readClusterConfig(read, 'postgres://db/hub')).toEqual({ nodeId: 'node-2', redis: { kind: 'server', host: 'r', port: 6379, db: 0 }, mqttProxyPort: 1884, leaderLeaseMs: 10_000, leaderRenewEveryMs: 3_000 });
     expect(read.errors).toEqual([]);
+  });
+
+  it('reads the leader lease timings, and refuses a renewal interval over half the lease', () => {
+    const read = new ConfigReader({ HUB_LEADER_LEASE: '3s', HUB_LEADER_RENEW_EVERY: '1s' });
+    expect(readClusterConfig(read, null)).toMatchObject({ leaderLeaseMs: 3_000, leaderRenewEveryMs: 1_000 });
+    expect(read.errors).toEqual([]);
+    const bad = new ConfigReader({ HUB_LEADER_LEASE: '4s', HUB_LEADER_RENEW_EVERY: '3s' });
+    readClusterConfig(bad, null);
+    expect(bad.errors.map((error) => [error.variable, error.value, error.allowed])).toEqual([
+      ['HUB_LEADER_RENEW_EVERY', '3000 ms', 'at most half of HUB_LEADER_LEASE (4000 ms), so that one slow renewal does not lose the lease'],
+    ]);
   });
 
   it('refuses a node id that would not fit in logs and lease rows', () => {

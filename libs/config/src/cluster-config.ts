@@ -23,6 +23,10 @@ export interface ClusterConfig {
    * (HAProxy's `send-proxy-v2`), so that per-address limits see the device's address, not the balancer's. Null: none.
    */
   readonly mqttProxyPort: number | null;
+  /** HUB_LEADER_LEASE: how long the alert leader's lease lasts after its last renewal (the longest wait for a new leader after a crash). */
+  readonly leaderLeaseMs: number;
+  /** HUB_LEADER_RENEW_EVERY: how often the leader renews it, and followers try for it. */
+  readonly leaderRenewEveryMs: number;
 }
 
 const REDIS_URL_ALLOWED =
@@ -54,7 +58,18 @@ export function readClusterConfig(read: ConfigReader, databaseUrl: string | null
   const mqttProxyPort = read.portOrOff('HUB_MQTT_PROXY_PORT', null, {
     description: 'plain MQTT for connections from a load balancer that opens each with a PROXY protocol v2 header (HAProxy `send-proxy-v2`): per-address limits then see the device, not the balancer. A connection without the header is closed',
   });
-  return { nodeId, redis, mqttProxyPort };
+  const leaderLeaseMs = read.duration(
+    'HUB_LEADER_LEASE',
+    '10s',
+    1000,
+    300_000,
+    'how long the lease of the node that evaluates alerts and sends notifications lasts after its last renewal (by the database clock): a crashed or frozen leader is replaced after at most this long',
+  );
+  const leaderRenewEveryMs = read.duration('HUB_LEADER_RENEW_EVERY', '3s', 200, 100_000, 'how often the alert leader renews its lease (and other nodes try for it): at most half of HUB_LEADER_LEASE, a third or less leaves room for a slow renewal');
+  if (leaderRenewEveryMs * 2 > leaderLeaseMs) {
+    read.errors.push(new ConfigError('HUB_LEADER_RENEW_EVERY', `${leaderRenewEveryMs} ms`, `at most half of HUB_LEADER_LEASE (${leaderLeaseMs} ms), so that one slow renewal does not lose the lease`));
+  }
+  return { nodeId, redis, mqttProxyPort, leaderLeaseMs, leaderRenewEveryMs };
 }
 
 /** Parses HUB_REDIS_URL; null when it is not one of the allowed forms. */

@@ -70,7 +70,7 @@ const DEFAULTS: HubConfig = {
   prune: { everyMs: 3_600_000, batchRows: 500, resolvedAlertsMs: 395 * 86_400_000, deadLettersMs: 30 * 86_400_000, auditLogMs: 2555 * 86_400_000, commandsMs: 180 * 86_400_000 },
   backup: { dir: './backups', everyMs: null, keep: 7 },
   retention: { keepMs: { raw: 35 * 86_400_000, '1m': 396 * 86_400_000, '1h': 3653 * 86_400_000 }, confirmed: {}, intervalMs: 30_000, delayMs: 60_000 },
-  cluster: { nodeId: expect.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/) as string, redis: null, mqttProxyPort: null },
+  cluster: { nodeId: expect.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/) as string, redis: null, mqttProxyPort: null, leaderLeaseMs: 10_000, leaderRenewEveryMs: 3_000 },
   timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
   standards: deriveStandardsProfile(Intl.DateTimeFormat().resolvedOptions().timeZone, Intl.DateTimeFormat().resolvedOptions().locale),
 };

@@ -1,5 +1,5 @@
 import { AccessScope, scopeCovers } from '@hub/access';
-import { areaPathOf, type HubLogger, type DomainIssue, quoted } from '@hub/common';
+import { areaPathOf, type HubLogger, type DomainIssue, quoted, type SharedCacheNotice, UNSHARED_CACHE } from '@hub/common';
 import type { TagSet } from '@hub/influx';
 import type { CatalogueSource, Domain } from '@hub/contract';
 import type { Executor, NewAuditEntry, Store, Tx } from '@hub/store';
@@ -104,6 +104,8 @@ export class DeviceRegistryService {
   readonly catalogue: CatalogueSource;
   private readonly logger: HubLogger;
   readonly now: () => number;
+  /** The other nodes of a cluster, told which devices this node's commits changed (see readKeys). */
+  private shared: SharedCacheNotice = UNSHARED_CACHE;
 
   constructor(deps: DeviceRegistryDeps) {
     this.store = deps.store;
@@ -113,7 +115,11 @@ export class DeviceRegistryService {
     this.logger = deps.logger;
     this.now = deps.now ?? Date.now;
     this.writeBehind = new RegistryWriteBehind(
-      { insertNew: (devices) => this.repository.insertNew(devices), updateUnlessNewer: (devices) => this.repository.updateUnlessNewer(devices) },
+      {
+        // The other nodes learn of a quarantined newcomer once its row is there for them to read.
+        insertNew: async (devices) => this.andTell(devices, await this.repository.insertNew(devices)),
+        updateUnlessNewer: async (devices) => this.andTell(devices, await this.repository.updateUnlessNewer(devices)),
+      },
       this.logger,
       { retryMs: deps.writeRetryMs, current: (device) => this.devices.get(device.deviceId) === device },
     );
@@ -122,6 +128,43 @@ export class DeviceRegistryService {
   /** Every device into memory: once, before the broker takes a connection. */
   async load(): Promise<void> {
     for (const device of await this.repository.loadAll()) this.remember(device);
+  }
+
+  /** The other nodes of a cluster, once the coherence helper exists (it needs the registry first, to reload it). */
+  shareChanges(shared: SharedCacheNotice): void {
+    this.shared = shared;
+  }
+
+  /**
+   * Every device again from the database (another node's changes may have been missed), as a swap to run when the
+   * caller decides (CacheCoherence). Rows the broker side of this node has not written yet stay as memory has them.
+   */
+  async readAll(): Promise<() => void> {
+    const rows = await this.repository.loadAll();
+    return () => {
+      const stored = new Set(rows.map((row) => row.deviceId));
+      for (const device of [...this.devices.values()]) if (!stored.has(device.deviceId) && !this.writeBehind.holds(device.deviceId)) this.forget(device);
+      for (const row of rows) if (!this.writeBehind.holds(row.deviceId)) this.remember(row);
+    };
+  }
+
+  /** The named devices again from the database (another node changed them): a device it no longer has is forgotten. */
+  async readKeys(deviceIds: readonly string[]): Promise<() => void> {
+    const rows = new Map((await this.repository.findMany(deviceIds)).map((row) => [row.deviceId, row]));
+    return () => {
+      for (const deviceId of deviceIds) {
+        if (this.writeBehind.holds(deviceId)) continue;
+        const row = rows.get(deviceId);
+        const current = this.devices.get(deviceId);
+        if (row !== undefined) this.remember(row);
+        else if (current !== undefined) this.forget(current);
+      }
+    };
+  }
+
+  private andTell<T>(devices: readonly RegistryDevice[], result: T): T {
+    this.shared.changed(devices.map((device) => device.deviceId));
+    return result;
   }
 
   /** Broker-side rows not written yet (see storeFromBroker). */
@@ -338,6 +381,7 @@ export class DeviceRegistryService {
       await this.audit.recordMany(entries, tx.exec);
       tx.afterCommit(() => {
         for (const { device } of created) this.remember(device);
+        this.shared.changed(created.map(({ device }) => device.deviceId));
       });
     });
     return created;
@@ -425,7 +469,10 @@ export class DeviceRegistryService {
       const removed: Record<string, number> = {};
       for (const hook of this.removalHooks) Object.assign(removed, await hook(deviceId, tx));
       await this.audit.record(this.entry(actor, 'device.delete', deviceId, { domain: device.domain, town: device.town, status: device.status, ...removed }), tx.exec);
-      tx.afterCommit(() => this.forget(device));
+      tx.afterCommit(() => {
+        this.forget(device);
+        this.shared.changed([deviceId]);
+      });
     });
     this.logger.log({ msg: 'Ending the MQTT session of a device and clearing its retained status', deviceId, why: 'deleted' });
     this.sessions.retire(deviceId, device.domain);
@@ -550,6 +597,7 @@ export class DeviceRegistryService {
     await this.audit.recordMany(moved.map((device) => this.entry(actor, 'device.update', device.deviceId, { changes, via: 'area.rename' })), tx.exec);
     tx.afterCommit(() => {
       for (const device of moved) this.remember(device);
+      this.shared.changed(moved.map((device) => device.deviceId));
     });
     return moved.length;
   }
@@ -597,7 +645,10 @@ export class DeviceRegistryService {
         if (placedBy !== undefined) await this.registerTowns(placedBy, [next], tx);
         await this.repository.save(next, tx.exec);
         await this.audit.record(entryOf(next), tx.exec);
-        tx.afterCommit(() => this.remember(next));
+        tx.afterCommit(() => {
+          this.remember(next);
+          this.shared.changed([deviceId]);
+        });
         return next;
       });
     } catch (error) {

@@ -17,5 +17,6 @@ export * from './gateway-link';
 export * from './gateway-topic.acl';
 export * from './presence/device-presence';
 export * from './presence/device-state.repository';
+export * from './presence/presence-ledger';
 export * from './registry-device.repository';
 export * from './registry-device';

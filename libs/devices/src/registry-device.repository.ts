@@ -25,6 +25,16 @@ export class RegistryDeviceRepository {
     return row === undefined ? undefined : fromRow(row);
   }
 
+  /** The named devices that exist, in chunks of BATCH ids per statement (another node changed them: see DeviceRegistryService.readKeys). */
+  async findMany(deviceIds: readonly string[], exec: Executor = this.store.db): Promise<RegistryDevice[]> {
+    const found: RegistryDevice[] = [];
+    for (let start = 0; start < deviceIds.length; start += BATCH) {
+      const rows = await exec.selectFrom('registry_devices').selectAll().where('device_id', 'in', deviceIds.slice(start, start + BATCH)).execute();
+      found.push(...rows.map(fromRow));
+    }
+    return found;
+  }
+
   /** The devices of a town (every village of it too), or of one village when given; by id. */
   async inArea(town: string, village: string | null, exec: Executor = this.store.db): Promise<RegistryDevice[]> {
     let query = exec.selectFrom('registry_devices').selectAll().where('town', '=', town);

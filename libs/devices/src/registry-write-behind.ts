@@ -31,6 +31,8 @@ export interface WriteBehindOptions {
  */
 export class RegistryWriteBehind {
   private readonly queued = new Map<string, Queued>();
+  /** Ids of the batch being written. */
+  private inFlight: ReadonlySet<string> = new Set();
   private writing: Promise<void> | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private failures = 0;
@@ -58,6 +60,11 @@ export class RegistryWriteBehind {
     // A newcomer changed again before its first write is still a newcomer.
     this.queued.set(device.deviceId, { device, isNew: isNew || earlier?.isNew === true });
     this.start();
+  }
+
+  /** Whether the device has a row given and not written yet (memory's copy is then newer than the table's). */
+  holds(deviceId: string): boolean {
+    return this.queued.has(deviceId) || this.inFlight.has(deviceId);
   }
 
   /** Forgets a device's unwritten row: the caller is about to write (or delete) it in a transaction of its own. */
@@ -113,12 +120,14 @@ export class RegistryWriteBehind {
   private async writeBatch(rethrow: boolean): Promise<boolean> {
     const batch = [...this.queued.values()].filter((entry) => this.current(entry.device));
     this.queued.clear();
+    this.inFlight = new Set(batch.map((entry) => entry.device.deviceId));
     try {
       const inserts = batch.filter((entry) => entry.isNew).map((entry) => entry.device);
       const updates = batch.filter((entry) => !entry.isNew).map((entry) => entry.device);
       if (inserts.length > 0) await this.target.insertNew(inserts);
       if (updates.length > 0) await this.target.updateUnlessNewer(updates);
       this.failures = 0;
+      this.inFlight = new Set();
       return true;
     } catch (error) {
       // Back in the queue, unless something newer for the same device came meanwhile.
@@ -126,6 +135,7 @@ export class RegistryWriteBehind {
         const newer = this.queued.get(entry.device.deviceId);
         this.queued.set(entry.device.deviceId, newer === undefined ? entry : { device: newer.device, isNew: newer.isNew || entry.isNew });
       }
+      this.inFlight = new Set();
       this.failures += 1;
       if (rethrow) throw error;
       const wait = Math.min(this.maxRetryMs, this.retryMs * 2 ** (this.failures - 1));

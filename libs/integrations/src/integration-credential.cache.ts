@@ -1,3 +1,4 @@
+import { rereadKeys, type SharedCacheNotice, UNSHARED_CACHE } from '@hub/common';
 import type { IntegrationCredentials } from './integration-access.policy';
 import type { IntegrationCredential, IntegrationClientRepository } from './integration-client.repository';
 
@@ -9,25 +10,34 @@ import type { IntegrationCredential, IntegrationClientRepository } from './integ
  */
 export class IntegrationCredentialCache implements IntegrationCredentials {
   private byName = new Map<string, IntegrationCredential>();
+  private shared: SharedCacheNotice = UNSHARED_CACHE;
 
   constructor(private readonly repository: IntegrationClientRepository) {}
 
   /** Reads the whole table (start-up). */
   async load(): Promise<void> {
-    const loaded = new Map<string, IntegrationCredential>();
-    for (const credential of await this.repository.credentials()) loaded.set(credential.client.name, credential);
-    this.byName = loaded;
+    (await this.readAll())();
   }
 
-  /**
-   * Reads one client again (or, without a name, all of them): for a change made elsewhere — by another node of a
-   * cluster (issue 21) — that this process did not commit itself.
-   */
+  shareChanges(shared: SharedCacheNotice): void {
+    this.shared = shared;
+  }
+
+  /** The whole table again, as a swap to run when the caller decides (CacheCoherence: another node's changes). */
+  async readAll(): Promise<() => void> {
+    const loaded = new Map<string, IntegrationCredential>();
+    for (const credential of await this.repository.credentials()) loaded.set(credential.client.name, credential);
+    return () => (this.byName = loaded);
+  }
+
+  /** The named clients again (another node changed them): a secret it revoked or rotated stops working here too. */
+  readKeys(names: readonly string[]): Promise<() => void> {
+    return rereadKeys(names, (name) => this.repository.find(name), () => this.byName);
+  }
+
+  /** Reads one client again (or, without a name, all of them) and installs it at once. */
   async reload(name?: string): Promise<void> {
-    if (name === undefined) return this.load();
-    const credential = await this.repository.find(name);
-    if (credential === undefined) this.byName.delete(name);
-    else this.byName.set(name, credential);
+    (await (name === undefined ? this.readAll() : this.readKeys([name])))();
   }
 
   find(name: string): IntegrationCredential | undefined {
@@ -37,5 +47,6 @@ export class IntegrationCredentialCache implements IntegrationCredentials {
   /** A committed change of this process. */
   remember(credential: IntegrationCredential): void {
     this.byName.set(credential.client.name, credential);
+    this.shared.changed([credential.client.name]);
   }
 }

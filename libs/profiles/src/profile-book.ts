@@ -1,6 +1,7 @@
 import {
   createDecoder, DecodeOutcome, DecoderDefinitionError, DecoderInput, type DecoderRefusal, DEFAULT_DECODER_LIMITS, type DecoderLimits, type DownlinkInput, type EncodedDownlink, type PayloadDecoder, refuse,
 } from '@hub/decoders';
+import { type SharedCacheNotice, UNSHARED_CACHE } from '@hub/common';
 import type { DeviceProfile } from './device-profile';
 
 /** What a profile's decoder has cost so far (since the service started): the per-message price of a codec, measured. */
@@ -32,10 +33,33 @@ export class ProfileBook {
   private readonly compiled = new Map<string, Compiled>();
   private readonly stats = new Map<string, { decoded: number; refused: number; micros: number }>();
 
+  private shared: SharedCacheNotice = UNSHARED_CACHE;
+
   constructor(private readonly limits: DecoderLimits = DEFAULT_DECODER_LIMITS) {}
 
   load(profiles: readonly DeviceProfile[]): void {
     for (const profile of profiles) this.profiles.set(profile.id, profile);
+  }
+
+  /** The other nodes of a cluster, told after put and remove (which follow this node's commits). */
+  shareChanges(shared: SharedCacheNotice): void {
+    this.shared = shared;
+  }
+
+  /** Every profile as the database has them now (another node's changes): the others are removed. */
+  replaceAll(profiles: readonly DeviceProfile[]): void {
+    const stored = new Set(profiles.map((profile) => profile.id));
+    for (const id of [...this.profiles.keys()]) if (!stored.has(id)) this.drop(id);
+    for (const profile of profiles) this.follow(profile.id, profile);
+  }
+
+  /**
+   * One profile as the database has it now (undefined: deleted) after another node changed it; its decoder is built
+   * again on first use when the version moved (see compiledDecoder).
+   */
+  follow(id: string, profile: DeviceProfile | undefined): void {
+    if (profile === undefined) this.drop(id);
+    else this.profiles.set(id, profile);
   }
 
   get(id: string): DeviceProfile | undefined {
@@ -60,9 +84,15 @@ export class ProfileBook {
   put(profile: DeviceProfile, decoder: PayloadDecoder): void {
     this.profiles.set(profile.id, profile);
     this.replace(profile.id, { version: profile.version, decoder: Promise.resolve(decoder) });
+    this.shared.changed([profile.id]);
   }
 
   remove(id: string): void {
+    this.drop(id);
+    this.shared.changed([id]);
+  }
+
+  private drop(id: string): void {
     this.profiles.delete(id);
     this.replace(id, undefined);
     this.stats.delete(id);

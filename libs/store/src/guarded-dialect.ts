@@ -1,5 +1,7 @@
-import type { CompiledQuery, DatabaseConnection, Dialect, Driver, Kysely, QueryResult, TransactionSettings } from 'kysely';
+import { CompiledQuery } from 'kysely';
+import type { DatabaseConnection, Dialect, Driver, Kysely, QueryResult, TransactionSettings } from 'kysely';
 import { isDatabaseUnavailable } from './database-errors';
+import { ReservedConnectionClosedError } from './reserved-connections';
 
 /** Refused at once while the database is known to be down (code DATABASE_UNAVAILABLE: isDatabaseUnavailable). */
 export class DatabaseUnavailableError extends Error {
@@ -111,8 +113,10 @@ class GuardedDriver implements Driver {
     return this.inner.commitTransaction(connection);
   }
 
-  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.inner.rollbackTransaction(connection);
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    // Not the inner driver's: Kysely 0.28's PostgresDriver marks a connection whose ROLLBACK failed for discarding
+    // through a method postgres.js connections do not have, and the TypeError it throws hides the real error.
+    await connection.executeQuery(CompiledQuery.raw('rollback'));
   }
 
   releaseConnection(connection: DatabaseConnection): Promise<void> {
@@ -124,7 +128,8 @@ class GuardedDriver implements Driver {
   }
 
   private observe(error: unknown): void {
-    if (!isDatabaseUnavailable(error)) return;
+    // One connection the server ended (an idle transaction timed out, a backend terminated) says nothing of the others.
+    if (!isDatabaseUnavailable(error) || error instanceof ReservedConnectionClosedError) return;
     if (this.downSince === null) this.downSince = this.now();
     this.lastProbe = this.now();
   }

@@ -8,3 +8,4 @@ export { SCHEMA_VERSION } from './migrations/postgres-migrator';
 export * from './copy-to-postgres';
 export * from './database-errors';
 export * from './guarded-dialect';
+export * from './reserved-connections';

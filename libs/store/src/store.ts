@@ -4,6 +4,7 @@ import { PostgresJSDialect } from 'kysely-postgres-js';
 import postgres from 'postgres';
 import { GuardedDialect } from './guarded-dialect';
 import { migratePostgres } from './migrations/postgres-migrator';
+import { ReservedConnections } from './reserved-connections';
 import { describeDatabaseUrl, postgresOptionsOf } from './database-url';
 import type { HubDatabase } from './schema';
 import { openSqliteDatabase, type SqliteDatabase } from './sqlite-database';
@@ -70,7 +71,8 @@ export class Store {
 
   /** PostgreSQL at `url` (several hosts allowed: the primary is found and followed after a failover); migrated before it is returned. */
   static async postgres(url: string, options: { readonly applicationName?: string } = {}): Promise<Store> {
-    const client = postgres(url, postgresOptionsOf(url, options.applicationName ?? 'county-sensing-hub'));
+    const reserved = new ReservedConnections();
+    const client = postgres(url, { ...postgresOptionsOf(url, options.applicationName ?? 'county-sensing-hub'), ...reserved.hooks });
     try {
       await refuseReadOnly(client);
       await migratePostgres(client);
@@ -78,7 +80,7 @@ export class Store {
       await client.end({ timeout: 1 });
       throw error;
     }
-    const db = new Kysely<HubDatabase>({ dialect: new GuardedDialect(new PostgresJSDialect({ postgres: client }), { acquireTimeoutMs: 5_000, probeEveryMs: 1_000 }) });
+    const db = new Kysely<HubDatabase>({ dialect: new GuardedDialect(new PostgresJSDialect({ postgres: reserved.guard(client) }), { acquireTimeoutMs: 5_000, probeEveryMs: 1_000 }) });
     // Kysely's destroy() ends the client only if Kysely itself ever ran a query: end it here in any case.
     return new Store('postgres', db, null, describeDatabaseUrl(url), () => client.end({ timeout: 5 }));
   }

@@ -8,7 +8,7 @@ import { useResource } from '../hooks/use-resource';
 import { formatBytes, formatCount } from '../format/values';
 import { t, type MessageId } from '../i18n/i18n';
 
-const COMPONENTS: readonly { key: keyof Omit<HubHealth, 'status'>; title: MessageId; what: MessageId }[] = [
+const COMPONENTS: readonly { key: keyof Omit<HubHealth, 'status' | 'leader'>; title: MessageId; what: MessageId }[] = [
   { key: 'broker', title: 'system.broker', what: 'system.broker.what' },
   { key: 'influx', title: 'system.influx', what: 'system.influx.what' },
   { key: 'store', title: 'system.store', what: 'system.store.what' },

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { LeaderLease } from '@hub/cluster';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { AlertStats, EvaluationListener, EvaluationOutcome, AlertRepository, type DeliveryCounts } from '@hub/alerts';
 
@@ -20,6 +21,28 @@ export class AlertEvaluationMetric implements EvaluationListener {
   evaluated(ruleId: string, outcome: EvaluationOutcome, seconds: number): void {
     if (outcome !== 'skipped-overlap') this.seconds.observe({ rule: ruleId, outcome }, seconds);
   }
+}
+
+/** Whether this node holds the alert leader lease, and its epoch (0 while following). */
+export function registerLeaderMetrics(registry: Registry, lease: Pick<LeaderLease, 'isLeader' | 'epoch' | 'nodeId'>): void {
+  new Gauge({
+    name: 'hub_alert_leader',
+    help: 'Whether this node holds the alert leader lease (evaluates alert rules and sends notifications): 1 or 0',
+    labelNames: ['node'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.set({ node: lease.nodeId }, lease.isLeader ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'hub_alert_leader_epoch',
+    help: 'The epoch of the alert leader lease this node holds (each takeover adds one); 0 while it does not lead',
+    registers: [registry],
+    collect() {
+      this.set(lease.isLeader ? (lease.epoch ?? 0) : 0);
+    },
+  });
 }
 
 /** Alert counters and gauges, read from the engine's stats and the embedded database at scrape time. */

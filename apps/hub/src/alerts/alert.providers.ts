@@ -7,7 +7,8 @@ import type { HubConfig } from '@hub/config';
 import { InfluxQueryClient } from '@hub/influx';
 import { DevicePresence, DeviceRegistryService } from '@hub/devices';
 import { Store } from '@hub/store';
-import { AlertEvaluationMetric, registerAlertMetrics } from './alert-metrics';
+import { ALERTS_LEASE, LeaderJobs, LeaderLease } from '@hub/cluster';
+import { AlertEvaluationMetric, registerAlertMetrics, registerLeaderMetrics } from './alert-metrics';
 import { AlertRulesController } from './alert-rules.controller';
 import { AlertSilencesController } from './alert-silences.controller';
 import { AlertsController } from './alerts.controller';
@@ -24,6 +25,17 @@ export function alertProviders(config: HubConfig): Provider[] {
   return [
     SchedulerRegistryJobs,
     AlertEvaluationMetric,
+    {
+      provide: LeaderLease,
+      useFactory: (store: Store) =>
+        new LeaderLease(
+          store,
+          { name: ALERTS_LEASE, nodeId: config.cluster.nodeId, leaseMs: config.cluster.leaderLeaseMs, renewEveryMs: config.cluster.leaderRenewEveryMs },
+          new Logger(LeaderLease.name),
+        ),
+      inject: [Store],
+    },
+    { provide: LeaderJobs, useFactory: (lease: LeaderLease) => new LeaderJobs(lease, new Logger(LeaderJobs.name)), inject: [LeaderLease] },
     // replaced by contact points at merge
     {
       provide: AlertEngine,
@@ -39,6 +51,7 @@ export function alertProviders(config: HubConfig): Provider[] {
         catalogue: LiveCatalogue,
         contactPoints: ContactPointsNotifier,
         standards: CountyStandards,
+        lease: LeaderLease,
       ) => {
         const engine = new AlertEngine(config.alerts, {
           store,
@@ -53,13 +66,15 @@ export function alertProviders(config: HubConfig): Provider[] {
           timeZone: config.timeZone,
           standardsProfile: standards.current.profile,
           listener,
+          leader: lease,
         });
         contactPoints.usePolicyTree(() => engine.notificationPolicies.policies.current());
         contactPoints.useChineseSummaries((ruleId) => engine.summaryInChinese(ruleId));
         registerAlertMetrics(registry, engine.stats, engine.alertRepository, engine.notificationPolicies.deliveryLog.counts);
+        registerLeaderMetrics(registry, lease);
         return engine;
       },
-      inject: [Store, InfluxQueryClient, DevicePresence, MqttBroker, SchedulerRegistryJobs, Registry, AlertEvaluationMetric, DeviceRegistryService, LiveCatalogue, ContactPointsNotifier, CountyStandards],
+      inject: [Store, InfluxQueryClient, DevicePresence, MqttBroker, SchedulerRegistryJobs, Registry, AlertEvaluationMetric, DeviceRegistryService, LiveCatalogue, ContactPointsNotifier, CountyStandards, LeaderLease],
     },
     AlertsLifecycle,
   ];

@@ -1,3 +1,4 @@
+import { rereadKeys, type SharedCacheNotice, UNSHARED_CACHE } from '@hub/common';
 import type { StoredContactPoint } from '@hub/notify';
 import type { ContactPointRepository } from './contact-point.repository';
 
@@ -9,12 +10,28 @@ import type { ContactPointRepository } from './contact-point.repository';
  */
 export class ContactPointDirectory {
   private byName = new Map<string, StoredContactPoint>();
+  private shared: SharedCacheNotice = UNSHARED_CACHE;
 
   constructor(private readonly repository: ContactPointRepository) {}
 
-  /** Reads every contact point again: at start, and whenever another writer may have changed them. */
+  /** Reads every contact point (start-up). */
   async load(): Promise<void> {
-    this.byName = new Map((await this.repository.list()).map((stored) => [stored.point.name, stored]));
+    (await this.readAll())();
+  }
+
+  shareChanges(shared: SharedCacheNotice): void {
+    this.shared = shared;
+  }
+
+  /** Every contact point again, as a swap to run when the caller decides (CacheCoherence: another node's changes). */
+  async readAll(): Promise<() => void> {
+    const read = new Map((await this.repository.list()).map((stored) => [stored.point.name, stored]));
+    return () => (this.byName = read);
+  }
+
+  /** The named contact points again (another node changed them). */
+  readKeys(names: readonly string[]): Promise<() => void> {
+    return rereadKeys(names, (name) => this.repository.find(name), () => this.byName);
   }
 
   find(name: string): StoredContactPoint | undefined {
@@ -24,10 +41,12 @@ export class ContactPointDirectory {
   /** After the transaction that stored it committed. */
   remember(stored: StoredContactPoint): void {
     this.byName.set(stored.point.name, stored);
+    this.shared.changed([stored.point.name]);
   }
 
   /** After the transaction that deleted it committed. */
   forget(name: string): void {
     this.byName.delete(name);
+    this.shared.changed([name]);
   }
 }

@@ -1,7 +1,7 @@
 import { AccessDeniedError, describeScope, type OperatorLookup, type Principal, scopeCovers, type AccessScope } from '@hub/access';
 import { namedRoutes, type NamedRouteReach, type NotificationPolicyTree, PERSONAL_CHANNELS, type PersonalChannel, type PersonalRecipient, personalDestination } from '@hub/alerts';
 import type { PersonalNotificationsView, RouteSubscription, SubscribableRouteView } from '@hub/api-types';
-import { areasOverlap, type DomainIssue, InvalidInputError, JsonInputReader, describe } from '@hub/common';
+import { areasOverlap, type DomainIssue, InvalidInputError, JsonInputReader, describe, type SharedCacheNotice, UNSHARED_CACHE } from '@hub/common';
 import { type ContactPoint, EMAIL_ADDRESS, PHONE_NUMBER } from '@hub/notify';
 import type { AuditLogRepository, Store } from '@hub/store';
 import type { PersonalNotificationsRepository, PersonalSettings } from './personal-notifications.repository';
@@ -20,7 +20,8 @@ export type PersonalTarget = { ok: true; point: ContactPoint; covers: (alert: { 
  * ContactPointPort.personalRecipients): loaded at start, changed once a change has committed.
  */
 export class PersonalNotificationsService {
-  private readonly byUser = new Map<string, PersonalSettings>();
+  private byUser = new Map<string, PersonalSettings>();
+  private shared: SharedCacheNotice = UNSHARED_CACHE;
 
   constructor(
     private readonly store: Store,
@@ -30,11 +31,19 @@ export class PersonalNotificationsService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Reads every operator's settings again: at start, and whenever another writer may have changed them. */
+  /** Reads every operator's settings (start-up). */
   async load(): Promise<void> {
+    (await this.readAll())();
+  }
+
+  shareChanges(shared: SharedCacheNotice): void {
+    this.shared = shared;
+  }
+
+  /** Every operator's settings again (another node changed some), as a swap to run when the caller decides (CacheCoherence). */
+  async readAll(): Promise<() => void> {
     const all = await this.repository.list();
-    this.byUser.clear();
-    for (const settings of all) this.byUser.set(settings.username, settings);
+    return () => (this.byUser = new Map(all.map((settings) => [settings.username, settings])));
   }
 
   view(principal: Principal, tree: NotificationPolicyTree): PersonalNotificationsView {
@@ -75,7 +84,10 @@ export class PersonalNotificationsService {
         },
         tx.exec,
       );
-      tx.afterCommit(() => this.byUser.set(username, settings));
+      tx.afterCommit(() => {
+        this.byUser.set(username, settings);
+        this.shared.changed();
+      });
     });
     return this.view(principal, tree);
   }

@@ -25,7 +25,7 @@ export function deviceProviders(config: HubConfig): Provider[] {
       provide: DevicePresence,
       useFactory: async (repository: DeviceStateRepository) => {
         const presence = new DevicePresence(repository, new Logger(DevicePresence.name));
-        await presence.load();
+        await presence.load({ keepOnline: config.cluster.redis !== null });
         return presence;
       },
       inject: [DeviceStateRepository],

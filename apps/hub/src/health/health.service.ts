@@ -6,6 +6,7 @@ import { InfluxAvailability, InfluxWriter, IngestStats, SharedSpoolRepository } 
 import { OutageSpool } from '@hub/spool';
 import { Store } from '@hub/store';
 import type { HubConfig } from '@hub/config';
+import { LeaderLease } from '@hub/cluster';
 import { HUB_CONFIG, LINE_SINK, SHARED_SPOOL } from '../hub.tokens';
 
 
@@ -22,6 +23,7 @@ export class HealthService {
     private readonly store: Store,
     @Inject(SHARED_SPOOL) private readonly shared: SharedSpoolRepository | null,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    private readonly lease: LeaderLease,
   ) {}
 
   /** Node-local only, and synchronous: a liveness check must not wait on anything a stalled dependency could hold. */
@@ -44,7 +46,8 @@ export class HealthService {
       shared: await this.sharedBacklog(),
     };
     const ok = broker.ok && influx.ok && store.ok && spool.ok;
-    return { status: ok ? 'ok' : 'degraded', broker, influx, store, spool };
+    const leader = { node: this.lease.nodeId, leading: this.lease.isLeader, epoch: this.lease.isLeader ? this.lease.epoch : null };
+    return { status: ok ? 'ok' : 'degraded', broker, influx, store, spool, leader };
   }
 
   /** A backlog is not a fault (InfluxDB down fills it by design): reported, not counted against `ok`. */

@@ -135,13 +135,10 @@ export function ingestProviders(config: HubConfig): Provider[] {
     },
     {
       provide: MqttBroker,
-      useFactory: (ingest: IngestService, presence: DevicePresence, policy: MqttAccessPolicy, perimeter: MqttPerimeter<Client>, registry: DeviceRegistryService) => {
-        const broker = new MqttBroker(ingest, presence, new Logger(MqttBroker.name), policy, perimeter);
-        // The registry ends a device's session when its secret or standing changes.
-        registry.useSessions(broker);
-        return broker;
-      },
-      inject: [IngestService, DevicePresence, MQTT_ACCESS_POLICY, MqttPerimeter, DeviceRegistryService],
+      // The registry ends a device's session through SessionRevocations (cluster/shared-caches.providers.ts), on every node.
+      useFactory: (ingest: IngestService, presence: DevicePresence, policy: MqttAccessPolicy, perimeter: MqttPerimeter<Client>) =>
+        new MqttBroker(ingest, presence, new Logger(MqttBroker.name), policy, perimeter),
+      inject: [IngestService, DevicePresence, MQTT_ACCESS_POLICY, MqttPerimeter],
     },
   ];
 }

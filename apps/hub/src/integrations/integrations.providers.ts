@@ -1,6 +1,6 @@
 import { LiveCatalogue } from '@hub/catalogue';
 import type { Provider } from '@nestjs/common';
-import { MqttBroker } from '@hub/broker';
+import { MqttBroker, SessionRevocations } from '@hub/broker';
 import type { MqttPrincipal } from '@hub/access';
 import { IntegrationClientRepository, IntegrationClientsService, IntegrationCredentialCache } from '@hub/integrations';
 import { AuditLogRepository, Store } from '@hub/store';
@@ -25,12 +25,13 @@ export function integrationProviders(): Provider[] {
     },
     {
       provide: IntegrationClientsService,
-      useFactory: (store: Store, clients: IntegrationClientRepository, credentials: IntegrationCredentialCache, audit: AuditLogRepository, broker: MqttBroker, catalogue: LiveCatalogue) =>
+      useFactory: (store: Store, clients: IntegrationClientRepository, credentials: IntegrationCredentialCache, audit: AuditLogRepository, broker: MqttBroker, catalogue: LiveCatalogue, revocations: SessionRevocations) =>
         new IntegrationClientsService(store, clients, credentials, audit, catalogue, {
           count: (name) => broker.countConnections(ofClient(name)),
-          disconnect: (name) => broker.closeConnections(ofClient(name)),
+          // Here and on every other node (the count is this node's).
+          disconnect: (name) => revocations.disconnectIntegration(name),
         }),
-      inject: [Store, IntegrationClientRepository, IntegrationCredentialCache, AuditLogRepository, MqttBroker, LiveCatalogue],
+      inject: [Store, IntegrationClientRepository, IntegrationCredentialCache, AuditLogRepository, MqttBroker, LiveCatalogue, SessionRevocations],
     },
   ];
 }

@@ -36,6 +36,12 @@ interface ScopedMessage {
  * listens; the alert history is the outbox the notification channels read too, so nothing is missed between polls.
  * Each listener gets only the devices and alerts inside their scope, and their stream ends once their credentials no
  * longer hold (EventSource then reconnects, gets 401, and the console shows its login).
+ *
+ * In a cluster every node's stream carries what happened on any node, once: device presence is shared between the
+ * nodes (ClusterPresence: a device connected to another node, or offline because its node died, changes this node's
+ * presence, which the device poller watches) and the alert history is in the shared database. Nothing goes over the
+ * bus as a ready-made event: the bus delivers at most once, the history does not lose an entry, and a dead node's
+ * devices going offline is something each survivor decides, not a message anyone could send once.
  */
 @Injectable()
 export class LiveEventsService implements BeforeApplicationShutdown {

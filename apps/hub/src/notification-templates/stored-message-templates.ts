@@ -1,3 +1,4 @@
+import { type SharedCacheNotice, UNSHARED_CACHE } from '@hub/common';
 import { MESSAGE_LANGUAGES, type MessageTemplates, type MessageTemplateSource, NOTIFY_LANGUAGES, type NotifyLanguage, type TemplateName, withOverrides } from '@hub/notify';
 import type { NotificationTemplateRepository, TemplateOverride } from './notification-template.repository';
 
@@ -11,12 +12,25 @@ import type { NotificationTemplateRepository, TemplateOverride } from './notific
 export class StoredMessageTemplates implements MessageTemplateSource {
   private readonly overrides = new Map<NotifyLanguage, Map<TemplateName, string>>(NOTIFY_LANGUAGES.map((language) => [language, new Map()]));
 
+  private shared: SharedCacheNotice = UNSHARED_CACHE;
+
   constructor(private readonly repository: NotificationTemplateRepository) {}
 
-  /** Reads every override again: at start, and whenever another writer may have changed them. */
+  /** Reads every override (start-up). */
   async load(): Promise<void> {
+    (await this.readAll())();
+  }
+
+  shareChanges(shared: SharedCacheNotice): void {
+    this.shared = shared;
+  }
+
+  /** Every override again, as a swap to run when the caller decides (CacheCoherence: another node's changes). */
+  async readAll(): Promise<() => void> {
     const read = await Promise.all(NOTIFY_LANGUAGES.map(async (language) => [language, await this.repository.list(language)] as const));
-    for (const [language, overrides] of read) this.overrides.set(language, new Map(overrides.map((override) => [override.name, override.body])));
+    return () => {
+      for (const [language, overrides] of read) this.overrides.set(language, new Map(overrides.map((override) => [override.name, override.body])));
+    };
   }
 
   templatesFor(language: NotifyLanguage): MessageTemplates {
@@ -26,11 +40,13 @@ export class StoredMessageTemplates implements MessageTemplateSource {
   /** After the override's transaction committed. */
   remember(override: TemplateOverride): void {
     this.of(override.language).set(override.name, override.body);
+    this.shared.changed();
   }
 
   /** After the removal's transaction committed. */
   forget(language: NotifyLanguage, name: TemplateName): void {
     this.of(language).delete(name);
+    this.shared.changed();
   }
 
   private of(language: NotifyLanguage): Map<TemplateName, string> {

@@ -16,6 +16,7 @@ import { ReportRunner } from './report-runner';
 import { ReportRepository } from './report.repository';
 import { ReportsController } from './reports.controller';
 import { ReportsLifecycle } from './reports.lifecycle';
+import { LeaderJobs } from '@hub/cluster';
 import { ReportsService } from './reports.service';
 
 export const REPORT_CONTROLLERS = [ReportsController];
@@ -66,7 +67,11 @@ export function reportProviders(config: HubConfig): Provider[] {
         ),
       inject: [Store, ReportRepository, ReportRunner, LiveCatalogue, ContactPointDirectory, AuditLogRepository, AREA_DIRECTORY],
     },
-    { provide: ReportsLifecycle, useFactory: (runner: ReportRunner, registry: SchedulerRegistry) => new ReportsLifecycle(runner, registry, config.reports.checkIntervalMs), inject: [ReportRunner, SchedulerRegistry] },
+    {
+      provide: ReportsLifecycle,
+      useFactory: (runner: ReportRunner, registry: SchedulerRegistry, leaderJobs: LeaderJobs) => new ReportsLifecycle(runner, registry, config.reports.checkIntervalMs, leaderJobs),
+      inject: [ReportRunner, SchedulerRegistry, LeaderJobs],
+    },
   ];
 }
 

@@ -1,4 +1,4 @@
-import type { HubLogger } from '@hub/common';
+import { type HubLogger, type SharedCacheNotice, UNSHARED_CACHE } from '@hub/common';
 import type { StandardsConfig } from '@hub/config';
 import { SYSTEM_ACTOR } from '@hub/access';
 import type { AuditLogRepository, Executor, Store, Tx } from '@hub/store';
@@ -14,6 +14,8 @@ export const STANDARDS_PROFILE_LOCK = 'standards-profile';
  * through /api/standards-profile.
  */
 export class CountyStandards {
+  private shared: SharedCacheNotice = UNSHARED_CACHE;
+
   private constructor(
     private readonly repository: StandardsProfileRepository,
     private stored: StoredStandardsProfile,
@@ -51,6 +53,23 @@ export class CountyStandards {
     return new CountyStandards(repository, stored);
   }
 
+  shareChanges(shared: SharedCacheNotice): void {
+    this.shared = shared;
+  }
+
+  /**
+   * The stored profile again (an admin changed it through another node), as a swap to run when the caller decides
+   * (CacheCoherence); `followed` is told the profile installed (the catalogue's built-ins follow it).
+   */
+  async readAll(followed: (profile: StoredStandardsProfile) => void): Promise<() => void> {
+    const read = await this.repository.get();
+    return () => {
+      if (read === undefined) return;
+      this.stored = read;
+      followed(read);
+    };
+  }
+
   get current(): StoredStandardsProfile {
     return this.stored;
   }
@@ -63,6 +82,9 @@ export class CountyStandards {
   /** Stores an admin's change in the caller's transaction (which applies it to the rules and the catalogue); in force once that commits. */
   async change(next: StoredStandardsProfile, tx: Tx): Promise<void> {
     await this.repository.save(next, tx.exec);
-    tx.afterCommit(() => (this.stored = next));
+    tx.afterCommit(() => {
+      this.stored = next;
+      this.shared.changed();
+    });
   }
 }

@@ -3,6 +3,7 @@ import { anyAreaCovers, areaPathOf } from '@hub/common';
 import type { CatalogueSource } from '@hub/contract';
 import { AlertStateMachine } from '../lifecycle/alert-state-machine';
 import { Alert, AlertEventDraft } from '../lifecycle/alert';
+import { ALWAYS_LEADING, fencedTx, type LeaderFence } from '../leader-fence';
 import { notificationPayload } from '../notifications/alert-notification.payload';
 import { AlertRule, flapWindowOf } from '../rules/alert-rule';
 import { ruleSummary } from '../rules/alert-rule.document';
@@ -77,6 +78,7 @@ export class AlertEvaluationService {
     private readonly options: AlertEvaluationOptions,
     private readonly changed: () => void,
     private readonly clock: () => number = Date.now,
+    private readonly leader: LeaderFence = ALWAYS_LEADING,
   ) {
     this.runningSince = clock();
     this.noData = new NoDataSource((influxql) => this.influx.query(influxql), directory);
@@ -176,7 +178,8 @@ export class AlertEvaluationService {
     // A rule that cites a standard says so in every alert: the reason an operator reads names the clause broken.
     const summary = ruleSummary(rule, unit);
     const inSeason = rule.activeMonths.length === 0 || rule.activeMonths.includes(new Date(now).getMonth() + 1);
-    const report = await this.store.tx(async (tx): Promise<EvaluationReport> => {
+    // Fenced: a former leader (paused past its lease, then resumed) stores nothing of an evaluation it began as leader.
+    const report = await fencedTx(this.store, this.leader, async (tx): Promise<EvaluationReport> => {
       await tx.lock(alertRuleLock(rule.id));
       const stored = await this.rules.get(rule.id, tx.exec);
       if (stored === undefined || stored.revision !== rule.revision || !stored.enabled) {

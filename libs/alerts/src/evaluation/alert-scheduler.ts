@@ -86,7 +86,17 @@ export class AlertScheduler {
     return run;
   }
 
-  /** Removes every job and waits for the evaluations in flight. */
+  /** Until resume(): sync() schedules nothing (a node that does not lead keeps its rules without evaluating them). */
+  pause(): void {
+    this.stopped = true;
+  }
+
+  /** Schedules again from the next sync() (a node that took the leader lease). */
+  resume(): void {
+    this.stopped = false;
+  }
+
+  /** Removes every job and waits for the evaluations in flight; resume() and sync() start again. */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const timer of this.firstTicks) clearTimeout(timer);

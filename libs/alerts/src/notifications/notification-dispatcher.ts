@@ -1,5 +1,6 @@
 import type { HubLogger } from '@hub/common';
 import type { AlertStats } from '../alert-stats';
+import { ALWAYS_LEADING, type LeaderFence } from '../leader-fence';
 import type { AlertNotification } from '../lifecycle/alert.view';
 import type { NotificationOutboxRepository, OutboxEntry } from '../store/notification-outbox.repository';
 import { NotificationChannel, NotificationDeliveryError } from './notification-channel';
@@ -24,7 +25,7 @@ export class NotificationDispatcher {
   private running = false;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
-  private readonly stopping = new AbortController();
+  private stopping = new AbortController();
   private cursor = 0;
 
   constructor(
@@ -33,12 +34,19 @@ export class NotificationDispatcher {
     private readonly options: DispatcherOptions,
     private readonly stats: AlertStats,
     private readonly logger: HubLogger,
+    /** Every cursor write is fenced by it, and nothing is delivered while it may have lapsed. */
+    private readonly leader: LeaderFence = ALWAYS_LEADING,
   ) {}
 
+  /** Starts (again, after a stop: a node that regains the leader lease) from the channel's cursor in the database. */
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = new AbortController();
     this.loop = this.run().catch((error: unknown) => {
+      this.running = false;
+      // Leadership lost mid-write: the engine stops the dispatchers; what was not recorded is the next leader's.
+      if (error instanceof Error && error.name === 'NotLeaderError') return this.logger.warn({ msg: 'Alert notification channel stopped: this node no longer leads', channel: this.channel.label });
       // A bug or a closed database: stop this channel loudly rather than spin.
       this.logger.error({ msg: 'Alert notification channel stopped', channel: this.channel.label, error });
     });
@@ -58,8 +66,13 @@ export class NotificationDispatcher {
   }
 
   private async run(): Promise<void> {
-    this.cursor = await this.outbox.cursor(this.channel.key);
+    this.cursor = await this.outbox.fenced(this.leader, (tx) => this.outbox.cursor(this.channel.key, tx));
     while (this.running) {
+      if (!this.leader.heldLocally()) {
+        // Not leading any more (the engine is about to stop this dispatcher): wait rather than spin.
+        await this.idle();
+        continue;
+      }
       await this.skipOverflow();
       const entries = await this.outbox.pending(this.cursor, BATCH);
       this.stats.channel(this.channel.label).backlog = entries.length < BATCH ? entries.length : await this.outbox.backlog(this.cursor);
@@ -73,7 +86,7 @@ export class NotificationDispatcher {
         if (!done) break; // stopping, or the backlog overflowed while retrying: start again from the skip
         // Recorded even when stopping: what was delivered must not be sent again after the restart.
         this.cursor = entry.eventId;
-        await this.outbox.advance(this.channel.key, entry.eventId);
+        await this.outbox.fenced(this.leader, (tx) => this.outbox.advance(this.channel.key, entry.eventId, tx.exec));
       }
     }
   }
@@ -83,6 +96,8 @@ export class NotificationDispatcher {
     const stats = this.stats.channel(this.channel.label);
     const notification = { eventId: entry.eventId, ...(JSON.parse(entry.payload) as Omit<AlertNotification, 'eventId'>) };
     for (let attempt = 0; this.running; attempt++) {
+      // A paused former leader that resumes sends nothing: its lease may be another node's by now.
+      if (!this.leader.heldLocally()) return false;
       try {
         await this.channel.deliver(notification);
         stats.delivered++;
@@ -113,7 +128,7 @@ export class NotificationDispatcher {
     this.stats.channel(this.channel.label).dropped += skipped;
     this.logger.error({ msg: 'Alert notification backlog full: oldest notifications skipped', channel: this.channel.label, skipped, kept: this.options.maxBacklog });
     this.cursor = skipTo;
-    await this.outbox.advance(this.channel.key, skipTo);
+    await this.outbox.fenced(this.leader, (tx) => this.outbox.advance(this.channel.key, skipTo, tx.exec));
   }
 
   private idle(): Promise<void> {

@@ -1,4 +1,5 @@
 import { formatDuration, type HubLogger } from '@hub/common';
+import { ALWAYS_LEADING, type LeaderFence } from '../leader-fence';
 import type { AlertNotification } from '../lifecycle/alert.view';
 import { deliveredAlerts, type DeliveryLog } from './delivery-log';
 import type { ContactPointAnswer, ContactPointPort } from './notification-policy';
@@ -9,6 +10,11 @@ export interface SenderOptions {
   readonly retryMaxMs: number;
   /** A message still refused (retryable) this long after it was queued is given up. */
   readonly giveUpAfterMs: number;
+  /**
+   * How long a message is claimed by the send in progress: longer than any send can take. A leader that dies mid-send
+   * leaves its claim; the next leader sends the message once the claim has run out.
+   */
+  readonly claimMs: number;
 }
 
 /**
@@ -39,30 +45,54 @@ export class ContactPointSender {
     private readonly options: SenderOptions,
     private readonly logger: HubLogger,
     private readonly clock: () => number = Date.now,
+    private readonly leader: LeaderFence = ALWAYS_LEADING,
   ) {}
 
   /**
    * Starts a send for every idle contact point whose next message is due (and whose robot has room this minute);
-   * resolves once they are started, not sent (idle() waits for those).
+   * resolves once they are started, not sent (idle() waits for those). The messages are claimed first, all in one
+   * fenced transaction: a former leader cannot claim, and a leader that dies after the claim leaves them to the next
+   * one once the claim runs out (at least once; sent twice only if it died between the provider's answer and its
+   * record). The sends then start in queue order, each contact point's on its own.
    */
   async sendDue(): Promise<void> {
     const now = this.clock();
-    for (const head of await this.state.headsOfQueues()) {
-      if (head.nextAttemptAt > now || this.busy.has(head.contactPoint)) continue;
-      // Marked busy before anything is awaited, so that a contact point never has two sends in flight.
-      const sending = this.sendFrom(head, now)
+    const heads = (await this.state.headsOfQueues()).filter((head) => head.nextAttemptAt <= now && !this.busy.has(head.contactPoint));
+    // Marked busy before anything more is awaited, so that a contact point never has two sends in flight.
+    let claimed!: () => void;
+    const claiming = new Promise<void>((resolve) => (claimed = resolve));
+    for (const head of heads) this.busy.set(head.contactPoint, claiming);
+    const batches: OutgoingMessage[][] = [];
+    try {
+      for (const head of heads) {
+        const batch = await this.batchOf(head, now);
+        if (batch === undefined) this.busy.delete(head.contactPoint);
+        else batches.push(batch);
+      }
+      if (batches.length > 0) {
+        await this.log.transaction(async (tx) => {
+          await this.leader.fence(tx);
+          for (const message of batches.flat()) await this.state.retryLater(message.id, message.attempts, now + this.options.claimMs, tx.exec);
+        });
+      }
+    } catch (error) {
+      for (const head of heads) this.busy.delete(head.contactPoint);
+      // Not leading any more, or the store failed: nothing was claimed or sent; the messages stay queued.
+      this.logger.error({ msg: 'Contact point messages not claimed, nothing sent; tried again at a later tick', contactPoints: heads.map((head) => head.contactPoint), error });
+      return;
+    } finally {
+      claimed();
+    }
+    for (const batch of batches) {
+      const { contactPoint, route } = batch[0];
+      const sending = this.attempt(batch)
         .catch((error: unknown) => {
           // The store failed (the send itself never throws here): the message stays queued and is tried again.
-          this.logger.error({ msg: 'Contact point send not recorded, retried at a later tick', contactPoint: head.contactPoint, route: head.route, error });
+          this.logger.error({ msg: 'Contact point send not recorded, retried at a later tick', contactPoint, route, error });
         })
-        .finally(() => this.busy.delete(head.contactPoint));
-      this.busy.set(head.contactPoint, sending);
+        .finally(() => this.busy.delete(contactPoint));
+      this.busy.set(contactPoint, sending);
     }
-  }
-
-  private async sendFrom(head: OutgoingMessage, now: number): Promise<void> {
-    const batch = await this.batchOf(head, now);
-    if (batch !== undefined) await this.attempt(batch);
   }
 
   /**
@@ -104,6 +134,8 @@ export class ContactPointSender {
     if (batch.length > 1) {
       this.logger.log({ msg: 'Robot near its rate limit: due messages sent as one', contactPoint, messages: batch.length, alerts: carried.flat().length });
     }
+    // Paused between the claim and here past the lease: the claim is the next leader's to honour; nothing goes.
+    if (!this.leader.heldLocally()) return;
     this.recentSends.get(contactPoint)?.push(this.clock());
     let answer: ContactPointAnswer;
     try {
@@ -118,6 +150,7 @@ export class ContactPointSender {
     const judged = batch.map((message, index) => ({ message, alerts: carried[index], attempt: message.attempts + 1, ...this.judge(answer, message, message.attempts + 1, now) }));
     // The send is over before the transaction begins: nothing waits on the network while holding it.
     await this.log.transaction(async (tx) => {
+      await this.leader.fence(tx);
       for (const { message, alerts, attempt, outcome, providerAnswer } of judged) {
         await this.log.record(
           { at: now, messageId: message.id, route: message.route, contactPoint, level: message.level, reason: message.reason, outcome, attempt, alerts: deliveredAlerts(alerts), providerAnswer },

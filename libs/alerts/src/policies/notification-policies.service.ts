@@ -1,6 +1,6 @@
 import { assertCountyWide, type Principal } from '@hub/access';
 import type { CatalogueSource } from '@hub/contract';
-import type { HubLogger } from '@hub/common';
+import { type HubLogger, type SharedCacheNotice, UNSHARED_CACHE } from '@hub/common';
 import type { Store } from '@hub/store';
 import type { AlertAudit } from '../alert-audit';
 import { DEFAULT_TIME_ZONE, type NotificationPolicyTree } from './notification-policy';
@@ -14,6 +14,7 @@ import { parseNotificationPolicyTree } from './notification-policy.validator';
  */
 export class NotificationPoliciesService {
   private cached: StoredPolicyTree | undefined;
+  private shared: SharedCacheNotice = UNSHARED_CACHE;
 
   constructor(
     private readonly store: Store,
@@ -27,7 +28,17 @@ export class NotificationPoliciesService {
   ) {}
 
   async load(): Promise<void> {
-    this.cached = await this.policies.get();
+    (await this.readAll())();
+  }
+
+  shareChanges(shared: SharedCacheNotice): void {
+    this.shared = shared;
+  }
+
+  /** The tree again (another node replaced it), as a swap to run when the caller decides (CacheCoherence). */
+  async readAll(): Promise<() => void> {
+    const stored = await this.policies.get();
+    return () => (this.cached = stored);
   }
 
   get(): StoredPolicyTree {
@@ -49,7 +60,10 @@ export class NotificationPoliciesService {
       await tx.lock('notification-policy');
       await this.policies.put(tree, at, actor.name, tx.exec);
       await this.audit.record({ at, actor: actor.name, action: 'notification-policies.update', targetType: 'notification-policies', targetId: 'tree', detail: { ...tree } }, tx.exec);
-      tx.afterCommit(() => (this.cached = stored));
+      tx.afterCommit(() => {
+        this.cached = stored;
+        this.shared.changed();
+      });
     });
     this.logger.log({ msg: 'Notification policies replaced', actor: actor.name, routes: tree.routes.length });
     return stored;

@@ -16,7 +16,7 @@ describe('NotificationPolicyEngine tick', () => {
     jobs = new Map();
     errors = [];
     engine = new NotificationPolicyEngine(
-      { tickMs: 1000, retryMinMs: 1000, retryMaxMs: 8000, defaultTimeZone: 'UTC', giveUpAfterMs: 600_000 },
+      { tickMs: 1000, retryMinMs: 1000, retryMaxMs: 8000, defaultTimeZone: 'UTC', giveUpAfterMs: 600_000, claimMs: 30_000 },
       {
         store: test.store,
         contactPoints: new RecordingContactPoints(['county-duty']),

@@ -3,6 +3,7 @@ import type { HubLogger } from '@hub/common';
 import type { Store } from '@hub/store';
 import type { AlertAudit } from '../alert-audit';
 import type { IntervalJobs } from '../evaluation/alert-scheduler';
+import type { LeaderFence } from '../leader-fence';
 import { ContactPointSender } from './contact-point.sender';
 import { DeliveryLog } from './delivery-log';
 import { type ContactPointPort, parsePersonalDestination } from './notification-policy';
@@ -21,6 +22,8 @@ export interface PolicyEngineOptions {
   readonly defaultTimeZone: string;
   /** A message still refused this long after it was queued is given up. */
   readonly giveUpAfterMs: number;
+  /** How long a send in progress holds its message (ContactPointSender): longer than any send can take. */
+  readonly claimMs: number;
 }
 
 export interface PolicyEnginePorts {
@@ -31,6 +34,8 @@ export interface PolicyEnginePorts {
   readonly catalogue: CatalogueSource;
   readonly loggerFor: (context: string) => HubLogger;
   readonly clock: () => number;
+  /** Routing and sending write, and send, only while this node leads. */
+  readonly leader?: LeaderFence;
 }
 
 /**
@@ -70,14 +75,20 @@ export class NotificationPolicyEngine {
     this.deliveryLog = new DeliveryLog(ports.store, this.routing, (name) => parsePersonalDestination(name)?.channel ?? ports.contactPoints.kindOf(name));
     this.router = new NotificationRouter(this.routing, () => this.policies.current(), this.deliveryLog, ports.loggerFor(NotificationRouter.name), (names) =>
       ports.contactPoints.personalRecipients(names),
+      ports.leader,
     );
-    this.sender = new ContactPointSender(ports.contactPoints, this.routing, this.deliveryLog, options, ports.loggerFor(ContactPointSender.name), ports.clock);
+    this.sender = new ContactPointSender(ports.contactPoints, this.routing, this.deliveryLog, options, ports.loggerFor(ContactPointSender.name), ports.clock, ports.leader);
     this.channel = new PolicyRoutingChannel(this.router, ports.clock, () => undefined);
   }
 
-  /** Loads the routing tree, then ticks. */
+  /** Loads the routing tree (every node: the API serves it), then ticks (the leader: see startTicking). */
   async start(): Promise<void> {
     await this.policies.load();
+    this.startTicking();
+  }
+
+  /** The leader's part: queue what is due and send it, every tick. */
+  startTicking(): void {
     this.ports.jobs.add(NotificationPolicyEngine.JOB, this.options.tickMs, () => void this.tick());
   }
 

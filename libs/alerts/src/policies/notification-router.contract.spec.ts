@@ -54,7 +54,7 @@ class Harness {
     const state = new NotificationRoutingRepository(this.store);
     this.log = new DeliveryLog(this.store, state, (name) => this.port.kindOf(name));
     this.router = new NotificationRouter(state, () => this.tree, this.log, SILENT_LOGGER, (names) => this.port.personalRecipients(names));
-    this.sender = new ContactPointSender(this.port, state, this.log, { retryMinMs: 1000, retryMaxMs: 8000, giveUpAfterMs: GIVE_UP_AFTER_MS }, SILENT_LOGGER, () => this.now);
+    this.sender = new ContactPointSender(this.port, state, this.log, { retryMinMs: 1000, retryMaxMs: 8000, giveUpAfterMs: GIVE_UP_AFTER_MS, claimMs: 30_000 }, SILENT_LOGGER, () => this.now);
   }
 
   async change(kind: AlertEventKind, id: number, overrides: Parameters<typeof anAlert>[0] = {}): Promise<AlertNotification> {
@@ -329,7 +329,7 @@ describe.each(TEST_STORES)('NotificationRouter with ContactPointSender on %s', (
     const state = new NotificationRoutingRepository(store);
     const log = new DeliveryLog(store, state, (name) => port.kindOf(name));
     const router = new NotificationRouter(state, () => robotOnly, log, SILENT_LOGGER);
-    const sender = new ContactPointSender(port, state, log, { retryMinMs: 1000, retryMaxMs: 8000, giveUpAfterMs: GIVE_UP_AFTER_MS }, SILENT_LOGGER, () => hub.now);
+    const sender = new ContactPointSender(port, state, log, { retryMinMs: 1000, retryMaxMs: 8000, giveUpAfterMs: GIVE_UP_AFTER_MS, claimMs: 30_000 }, SILENT_LOGGER, () => hub.now);
     const fire = (id: number, town: string): Promise<void> =>
       router.record({ eventId: id, event: 'fired', at: new Date(hub.now).toISOString(), actor: 'system', note: null, previousState: null, alert: toAlertView(anAlert({ id, deviceId: `g-${id}`, town })) }, hub.now);
     const run = async (ms: number): Promise<void> => {

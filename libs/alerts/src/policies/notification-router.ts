@@ -1,5 +1,6 @@
 import type { HubLogger } from '@hub/common';
 import type { Tx } from '@hub/store';
+import { ALWAYS_LEADING, type LeaderFence } from '../leader-fence';
 import type { AlertNotification } from '../lifecycle/alert.view';
 import { deliveredAlerts, type DeliveryLog } from './delivery-log';
 import type { NotificationPolicyTree, PersonalRecipient, ResolvedRoute, SendReason } from './notification-policy';
@@ -31,10 +32,13 @@ export class NotificationRouter {
     private readonly logger: HubLogger,
     /** Operators subscribed to routes of these names. */
     private readonly subscribers: (routeNames: readonly string[]) => readonly PersonalRecipient[] = () => [],
+    /** Both steps write only while this node leads (a paused former leader's routing is rolled back). */
+    private readonly leader: LeaderFence = ALWAYS_LEADING,
   ) {}
 
   async record(notification: AlertNotification, now: number): Promise<void> {
     await this.log.transaction(async (tx) => {
+      await this.leader.fence(tx);
       await tx.lock(ROUTING_LOCK);
       if (notification.eventId <= (await this.state.lastEventId(tx.exec))) return; // a redelivery: already routed
       await this.route(notification, now, tx);
@@ -95,6 +99,7 @@ export class NotificationRouter {
   /** Queues what is due at `now`; returns how many messages were queued. */
   async tick(now: number): Promise<number> {
     return this.log.transaction(async (tx) => {
+      await this.leader.fence(tx);
       await tx.lock(ROUTING_LOCK);
       const routes = routesByKey(this.tree());
       let queued = 0;

@@ -1,4 +1,5 @@
 import type { Executor, Store, Tx } from '@hub/store';
+import { fencedTx, type LeaderFence } from '../leader-fence';
 
 export interface OutboxEntry {
   readonly eventId: number;
@@ -27,6 +28,11 @@ export class NotificationOutboxRepository {
       await this.advance(channel, start, tx.exec);
       return start;
     }, outer);
+  }
+
+  /** Runs `work` in one transaction that writes only while `leader` still leads (the dispatchers' writes). */
+  fenced<T>(leader: LeaderFence, work: (tx: Tx) => Promise<T>): Promise<T> {
+    return fencedTx(this.store, leader, work);
   }
 
   async advance(channel: string, eventId: number, exec: Executor = this.store.db): Promise<void> {

@@ -1,6 +1,6 @@
 import { AccessDeniedError, type AccessScope, describeScope, scopeCovers } from '@hub/access';
 import type { AreaView } from '@hub/api-types';
-import { AREA_NAME_PATTERN, AREA_NAME_RULE, anyAreaCovers, areaPathOf, type DomainIssue, type HubLogger, JsonInputReader, quoted } from '@hub/common';
+import { AREA_NAME_PATTERN, AREA_NAME_RULE, anyAreaCovers, areaPathOf, type DomainIssue, type HubLogger, JsonInputReader, quoted, type SharedCacheNotice, UNSHARED_CACHE } from '@hub/common';
 import type { Executor, NewAuditEntry, Store, Tx } from '@hub/store';
 import { PLACEMENT_LOCK } from '../device-registry.service';
 import { SerialQueue } from '../serial-queue';
@@ -59,6 +59,8 @@ export class AreasService {
   private readonly audit: AreasDeps['audit'];
   private readonly logger: HubLogger;
   private readonly now: () => number;
+  /** The other nodes of a cluster, told after each commit that changed the areas (a few hundred rows: reloaded whole). */
+  private shared: SharedCacheNotice = UNSHARED_CACHE;
 
   constructor(deps: AreasDeps) {
     this.store = deps.store;
@@ -71,6 +73,19 @@ export class AreasService {
   /** Every area into memory: once at start. */
   async load(): Promise<void> {
     for (const area of await this.repository.loadAll()) this.areas.set(area.path, area);
+  }
+
+  shareChanges(shared: SharedCacheNotice): void {
+    this.shared = shared;
+  }
+
+  /** Every area again from the database, as a swap to run when the caller decides (CacheCoherence). */
+  async readAll(): Promise<() => void> {
+    const areas = await this.repository.loadAll();
+    return () => {
+      this.areas.clear();
+      for (const area of areas) this.areas.set(area.path, area);
+    };
   }
 
   /** The device registry, once both exist (the registry asks the areas about villages; the areas count its devices). */
@@ -172,6 +187,7 @@ export class AreasService {
       );
       tx.afterCommit(() => {
         for (const area of created) this.areas.set(area.path, area);
+        this.shared.changed();
       });
     }, outer);
     return created;
@@ -228,6 +244,7 @@ export class AreasService {
           }
         }
         this.areas.set(to, renamed);
+        this.shared.changed();
       });
       return count;
     });
@@ -259,7 +276,10 @@ export class AreasService {
       }
       await this.repository.delete(path, tx.exec);
       await this.audit.record(this.entry(actor, 'area.delete', path, { name: area.name, level: levelOf(area) }), tx.exec);
-      tx.afterCommit(() => this.areas.delete(path));
+      tx.afterCommit(() => {
+        this.areas.delete(path);
+        this.shared.changed();
+      });
     });
   }
 

@@ -176,6 +176,27 @@ describe('DevicePresence', () => {
     expect(presence.size).toBe(1);
   });
 
+  it('tells its listener (a cluster) of every change seen here, and of a new connection of a device online already; alone, a reconnection changes nothing', async () => {
+    presence.recordStatus(LOOP, 'loop-17', T0, true);
+    clock = T0 + 5000;
+    presence.clientConnected('loop-17');
+    expect(snapshot('loop-17')).toMatchObject({ online: true, statusChangedAt: T0 });
+
+    const told: string[] = [];
+    presence.onLocalChange((state) => told.push(`${state.deviceId} ${state.online} ${state.statusChangedAt}`));
+    presence.clientConnected('loop-17');
+    presence.clientDisconnected('loop-17');
+    presence.recordReadings(PUMP, 'pump-7', T0 + 6000, [reading(PUMP, T0 + 6000, { ph: 7 })]);
+    // Applied from another node: not told, not written by this node.
+    await presence.persist();
+    presence.applyRemote({ ...snapshot('loop-17')!, statusChangedAt: T0 + 7000 }, true);
+    expect(told).toEqual([`loop-17 true ${T0 + 5000}`, `loop-17 false ${T0 + 5000}`, `pump-7 true ${T0 + 6000}`]);
+    expect(snapshot('loop-17')).toMatchObject({ online: true, statusChangedAt: T0 + 7000 });
+    await presence.persist();
+    const stored = await new DeviceStateRepository(store).loadAll();
+    expect(stored.map((state) => [state.deviceId, state.online])).toEqual([['loop-17', false], ['pump-7', true]]);
+  });
+
   it('warns when a device id reports under another domain and follows the new one', async () => {
     presence.recordReadings(PUMP, 'pump-7', T0, [reading(PUMP, T0, { ph: 7 })]);
     const asGas: DeviceAddress = { domain: 'gas', deviceId: 'pump-7' };

@@ -3,6 +3,13 @@ import { DeviceAddress, Reading } from '@hub/contract';
 import { DeviceState, DeviceStateRepository } from './device-state.repository';
 
 /**
+ * Told of every change this node saw itself (a connection, a disconnection, a status message, a new device), so that
+ * the other nodes of a cluster learn it. A connection to this node is told even when the device was online already
+ * (on another node, which it left): the newest connection holds it. Changes applied from the other nodes are not told.
+ */
+export type LocalPresenceListener = (state: DeviceState) => void;
+
+/**
  * Which devices exist, whether they are connected, when they were last heard from and their newest values.
  * Kept in memory on the hot path; dirty entries are persisted in one transaction every few seconds and at shutdown,
  * so presence survives restarts (every device starts offline after a restart until it reconnects).
@@ -14,17 +21,24 @@ export class DevicePresence {
   private readonly devicesByClient = new Map<string, Set<string>>();
   /** The write under way: one at a time, so an older snapshot never lands after a newer one. */
   private persisting: Promise<void> = Promise.resolve();
+  /** Devices this node heard from since the last takeChanged(): their newest values go to the other nodes. */
+  private readonly changed = new Set<string>();
+  private listener: LocalPresenceListener | null = null;
 
   constructor(
     private readonly repository: DeviceStateRepository,
     private readonly logger: HubLogger,
   ) {}
 
-  /** Reads what was persisted, once at start, before any message is taken: every device starts offline. */
-  async load(): Promise<void> {
+  /**
+   * Reads what was persisted, once at start, before any message is taken: every device starts offline — unless
+   * `keepOnline` (a node of a cluster: a device online in the database may be connected to another node, which says
+   * so; the ones nobody holds are set offline by the cluster's presence after it heard the others).
+   */
+  async load(options: { readonly keepOnline?: boolean } = {}): Promise<void> {
     const now = Date.now();
     for (const state of await this.repository.loadAll()) {
-      if (state.online) {
+      if (state.online && options.keepOnline !== true) {
         state.online = false;
         state.statusChangedAt = now;
         this.dirty.add(state.deviceId);
@@ -83,7 +97,80 @@ export class DevicePresence {
 
   clientConnected(clientId: string): void {
     const state = this.devices.get(clientId);
-    if (state) this.setOnline(state, true, Date.now());
+    if (state === undefined) return;
+    const now = Date.now();
+    if (state.online) {
+      // Online already (on another node, or a takeover here): in a cluster this connection is the newest, and says so
+      // (its start is what a later "disconnected" from the old node is told apart by). On one node nothing changes.
+      if (this.listener === null) return;
+      state.statusChangedAt = now;
+      this.dirty.add(state.deviceId);
+      this.listener?.(state);
+    } else this.setOnline(state, true, now);
+  }
+
+  /** One listener (the cluster's presence); null removes it. */
+  onLocalChange(listener: LocalPresenceListener | null): void {
+    this.listener = listener;
+  }
+
+  /**
+   * A change another node announced (or a decision of the cluster's presence: a dead node's devices offline): the
+   * device as that node knows it, merged into this node's copy. Newest values win metric by metric, as locally.
+   * Neither persisted by this node (the node holding the device writes its row) nor told to the listener.
+   * `online` null: values only.
+   */
+  applyRemote(remote: DeviceState, online: boolean | null): void {
+    let state = this.devices.get(remote.deviceId);
+    if (state === undefined) {
+      // Values only (online null): offline until some node claims it.
+      state = { ...remote, online: online ?? false, lastValues: { ...remote.lastValues }, lastValueTs: { ...remote.lastValueTs } };
+      this.devices.set(remote.deviceId, state);
+      return;
+    }
+    state.domain = remote.domain;
+    if (remote.clientId !== null) state.clientId = remote.clientId;
+    state.firstSeen = Math.min(state.firstSeen, remote.firstSeen);
+    state.lastSeen = Math.max(state.lastSeen, remote.lastSeen);
+    if (remote.lastReadingTs !== null && (state.lastReadingTs === null || remote.lastReadingTs > state.lastReadingTs)) state.lastReadingTs = remote.lastReadingTs;
+    for (const metric in remote.lastValueTs) {
+      const known = state.lastValueTs[metric];
+      const ts = remote.lastValueTs[metric];
+      if ((known === undefined || ts > known) && metric in remote.lastValues) {
+        state.lastValues[metric] = remote.lastValues[metric];
+        state.lastValueTs[metric] = ts;
+      }
+    }
+    if (online !== null && state.online !== online) {
+      state.online = online;
+      state.statusChangedAt = remote.statusChangedAt;
+    }
+  }
+
+  /** The cluster decided the device is offline (its node died, or nobody holds it after a start): not persisted here. */
+  setOfflineRemotely(deviceId: string, at: number): DeviceState | undefined {
+    const state = this.devices.get(deviceId);
+    if (state === undefined || !state.online) return undefined;
+    state.online = false;
+    state.statusChangedAt = at;
+    return state;
+  }
+
+  /** These devices' rows are written on the next persist, as they are in memory. */
+  markDirty(deviceIds: Iterable<string>): void {
+    for (const deviceId of deviceIds) if (this.devices.has(deviceId)) this.dirty.add(deviceId);
+  }
+
+  /** Copies of the devices this node heard from since the last call, at most `limit` (the rest on the next calls). */
+  takeChanged(limit: number): DeviceState[] {
+    const taken: DeviceState[] = [];
+    for (const deviceId of this.changed) {
+      if (taken.length >= limit) break;
+      this.changed.delete(deviceId);
+      const state = this.devices.get(deviceId);
+      if (state !== undefined) taken.push({ ...state, lastValues: { ...state.lastValues }, lastValueTs: { ...state.lastValueTs } });
+    }
+    return taken;
   }
 
   /**
@@ -146,6 +233,9 @@ export class DevicePresence {
       };
       this.devices.set(address.deviceId, state);
       this.logger.log({ msg: 'New device', deviceId: address.deviceId, domain: address.domain, clientId });
+      this.dirty.add(address.deviceId);
+      this.changed.add(address.deviceId);
+      this.listener?.(state);
     } else {
       if (state.domain !== address.domain) {
         this.logger.warn({ msg: 'Device id reported under another domain', deviceId: address.deviceId, was: state.domain, now: address.domain });
@@ -162,6 +252,7 @@ export class DevicePresence {
       owned.add(address.deviceId);
     }
     this.dirty.add(address.deviceId);
+    this.changed.add(address.deviceId);
     return state;
   }
 
@@ -170,5 +261,6 @@ export class DevicePresence {
     state.online = online;
     state.statusChangedAt = at;
     this.dirty.add(state.deviceId);
+    this.listener?.(state);
   }
 }

@@ -74,4 +74,27 @@ export class DeviceStateRepository {
         .execute();
     }
   }
+
+  /**
+   * Sets offline the devices whose row still says online since the connection given (`since`, or earlier): a
+   * compare-and-set, so a device that reconnected elsewhere meanwhile (its row written with a later status change) is
+   * left alone, and of several nodes deciding the same, one changes the row. Answers how many rows changed.
+   */
+  async setOfflineIfUnchanged(devices: ReadonlyArray<{ readonly deviceId: string; readonly since: number }>, at: number): Promise<number> {
+    if (devices.length === 0) return 0;
+    return this.store.tx(async ({ exec }) => {
+      let changed = 0;
+      for (const { deviceId, since } of devices) {
+        const result = await exec
+          .updateTable('devices')
+          .set({ online: 0, status_changed_at: at })
+          .where('device_id', '=', deviceId)
+          .where('online', '=', 1)
+          .where('status_changed_at', '<=', since)
+          .executeTakeFirst();
+        changed += Number(result.numUpdatedRows);
+      }
+      return changed;
+    });
+  }
 }

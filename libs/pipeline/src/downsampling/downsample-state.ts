@@ -1,3 +1,4 @@
+import { type SharedCacheNotice, UNSHARED_CACHE } from '@hub/common';
 import type { DirtyBucket, DownsampleStateRepository } from './downsample-state.repository';
 import { AGGREGATE_RESOLUTIONS, type AggregateResolution } from './downsample-tiers';
 import type { DirtyMinutes } from './late-readings';
@@ -11,6 +12,8 @@ import type { DirtyMinutes } from './late-readings';
 export class DownsampleState implements DirtyMinutes {
   /** Writes one at a time, memory following each: a clear and a mark of the same minute apply in one order to both. */
   private writes: Promise<unknown> = Promise.resolve();
+  /** The other nodes of a cluster (their write paths mark minutes, one downsamples): told of each write, by resolution. */
+  private shared: SharedCacheNotice = UNSHARED_CACHE;
 
   private constructor(
     private readonly repository: DownsampleStateRepository,
@@ -20,14 +23,33 @@ export class DownsampleState implements DirtyMinutes {
   ) {}
 
   static async load(repository: DownsampleStateRepository): Promise<DownsampleState> {
-    const watermarks = new Map<AggregateResolution, number>();
-    const waiting = { '1m': new Map<number, number>(), '1h': new Map<number, number>() };
-    for (const resolution of AGGREGATE_RESOLUTIONS) {
-      const until = await repository.watermark(resolution);
-      if (until !== null) watermarks.set(resolution, until);
-      for (const bucket of await repository.dirty(resolution, null)) waiting[resolution].set(bucket.bucketMs, bucket.version);
+    const state = new DownsampleState(repository, new Map(), { '1m': new Map(), '1h': new Map() });
+    (await state.readAll())();
+    return state;
+  }
+
+  shareChanges(shared: SharedCacheNotice): void {
+    this.shared = shared;
+  }
+
+  /** Both resolutions again from the store (another node wrote), as a swap to run when the caller decides (CacheCoherence). */
+  readAll(): Promise<() => void> {
+    return this.readKeys(AGGREGATE_RESOLUTIONS);
+  }
+
+  /** The named resolutions (`1m`, `1h`) again from the store; other keys are ignored. */
+  async readKeys(keys: readonly string[]): Promise<() => void> {
+    const read: Array<{ resolution: AggregateResolution; until: number | null; dirty: DirtyBucket[] }> = [];
+    for (const resolution of AGGREGATE_RESOLUTIONS.filter((known) => keys.includes(known))) {
+      read.push({ resolution, until: await this.repository.watermark(resolution), dirty: await this.repository.dirty(resolution, null) });
     }
-    return new DownsampleState(repository, watermarks, waiting);
+    return () => {
+      for (const { resolution, until, dirty } of read) {
+        if (until === null) this.watermarks.delete(resolution);
+        else this.watermarks.set(resolution, until);
+        this.waiting[resolution] = new Map(dirty.map((bucket) => [bucket.bucketMs, bucket.version]));
+      }
+    };
   }
 
   /** Every bucket before this time is aggregated (null: never started). */
@@ -39,6 +61,7 @@ export class DownsampleState implements DirtyMinutes {
     return this.serially(async () => {
       await this.repository.setWatermark(resolution, untilMs, now);
       this.watermarks.set(resolution, untilMs);
+      this.shared.changed([resolution]);
     });
   }
 
@@ -46,8 +69,11 @@ export class DownsampleState implements DirtyMinutes {
   markDirty(resolution: AggregateResolution, buckets: Iterable<number>): Promise<void> {
     const marked = [...buckets];
     return this.serially(async () => {
+      const marks = await this.repository.markDirty(resolution, marked);
+      // Looked up after the write: a reload may have put a new map in place meanwhile.
       const versions = this.waiting[resolution];
-      for (const bucket of await this.repository.markDirty(resolution, marked)) versions.set(bucket.bucketMs, bucket.version);
+      for (const bucket of marks) versions.set(bucket.bucketMs, bucket.version);
+      this.shared.changed([resolution]);
     });
   }
 
@@ -62,8 +88,10 @@ export class DownsampleState implements DirtyMinutes {
   /** Clears buckets re-aggregated by a run; one marked again since (a newer version) stays. */
   clear(resolution: AggregateResolution, buckets: readonly DirtyBucket[]): Promise<void> {
     return this.serially(async () => {
+      const cleared = await this.repository.clear(resolution, buckets);
       const versions = this.waiting[resolution];
-      for (const bucket of await this.repository.clear(resolution, buckets)) versions.delete(bucket);
+      for (const bucket of cleared) versions.delete(bucket);
+      this.shared.changed([resolution]);
     });
   }
 
