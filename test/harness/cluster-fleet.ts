@@ -69,3 +69,10 @@ export async function connectedClients(cluster: ClusterProcess): Promise<Array<n
     }),
   );
 }
+
+/** How many times HAProxy's health checks took each node out of the MQTT backend (its `chkdown`), by node id. */
+export async function timesMarkedDown(cluster: ClusterProcess): Promise<Record<string, number>> {
+  const [header, ...rows] = (await (await fetch(`${cluster.haproxy.statsUrl};csv`)).text()).trim().split('\n').map((line) => line.split(','));
+  const column = header.map((name) => name.replace(/^# /, '')).indexOf('chkdown');
+  return Object.fromEntries(rows.filter((row) => row[0] === 'hub_mqtt' && row[1].startsWith('node-')).map((row) => [row[1], Number(row[column])]));
+}

@@ -103,12 +103,10 @@ export class ClusterProcess {
       const failed = rest.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
       if (failed !== undefined) throw failed.reason;
       const nodes = [first, ...rest.map((outcome) => (outcome as PromiseFulfilledResult<HubProcess>).value)];
-      // The generated configuration (docker/haproxy), with checks every second: a frozen node is out within 2–3 s (a
-      // killed one at once: its connections are refused and redispatched). At 300 ms, nodes busy with a storm of 300
-      // CONNECTs on this 2-core machine missed two checks, were marked down and had their sessions cut.
-      const haproxy = keep(
-        await HaproxyProcess.start(nodes.map(haproxyNode), { checkIntervalMs: 1000, fall: 2, rise: 1 }),
-      );
+      // The generated configuration (docker/haproxy) with its production checks: every 2 s, out after 2 misses. Faster
+      // checks cascade on this 2-core machine: survivors busy taking a dead node's devices missed them, were marked
+      // down and had their sessions cut too (at 300 ms even a first connect storm of 300 devices did that).
+      const haproxy = keep(await HaproxyProcess.start(nodes.map(haproxyNode), { checkIntervalMs: 2000, fall: 2, rise: 2 }));
       return new ClusterProcess(nodes, primary, standby, redis, influxd, haproxy, databaseUrl, influxDatabase);
     } catch (error) {
       for (const thing of started.reverse()) await thing.cleanup().catch(() => undefined);
