@@ -18,13 +18,18 @@ export interface DeviceConfigDeps {
   readonly refuse: RefuseReport;
   readonly logger: HubLogger;
   readonly clock?: () => number;
+  /**
+   * The broker shares retained messages with the other nodes (a cluster on Redis): a configuration another node set
+   * and published has reached the device here already, and is what the device gets when it subscribes again.
+   */
+  readonly brokerSharedAcrossNodes?: boolean;
 }
 
 /**
  * Desired configuration (set by operators, published retained at QoS 1 on the device's config topic, so a device
  * gets it whenever it subscribes) and reported configuration (what the device says it applied, on
- * config/reported). Both are kept in SQLite; aedes' retained store is in memory, so the desired configs are
- * published again when the service starts.
+ * config/reported). Both are kept in the store; aedes' retained store is in memory on a single node (in Redis in a
+ * cluster), so the desired configs are published again when the service starts.
  */
 export class DeviceConfigService {
   /** Since start, for /metrics: desired configurations set by operators, and reports that changed what a device runs with. */
@@ -64,6 +69,8 @@ export class DeviceConfigService {
     return () => {
       for (const deviceId of deviceIds) {
         this.withDesired.add(deviceId);
+        // Published again here only where the other node's publish did not reach this broker (no shared fabric).
+        if (this.deps.brokerSharedAcrossNodes === true) continue;
         this.publishedThisRun.delete(deviceId);
         const device = this.deps.devices.find(deviceId);
         if (device?.domain == null || this.deps.transport.connectionOf(deviceId) === undefined) continue;

@@ -1,4 +1,5 @@
 import { Logger, Provider } from '@nestjs/common';
+import type { HubConfig } from '@hub/config';
 import { MqttBroker } from '@hub/broker';
 import { CommandRepository, type CommandTransport, DeviceCommandsService, DeviceConfigRepository, DeviceConfigService, DeviceMessageRouter, type RefuseReport } from '@hub/commands';
 import { DeviceRegistryService } from '@hub/devices';
@@ -9,6 +10,7 @@ import { AuditLogRepository, Store } from '@hub/store';
 import { CommandMetrics } from './command-metrics';
 import { CommandsLifecycle } from './commands.lifecycle';
 import { DeviceCommandsController } from './device-commands.controller';
+import { HUB_CONFIG } from '../hub.tokens';
 
 export const COMMAND_CONTROLLERS = [DeviceCommandsController];
 
@@ -60,12 +62,21 @@ export function commandProviders(): Provider[] {
     },
     {
       provide: DeviceConfigService,
-      useFactory: async (store: Store, devices: DeviceRegistryService, transport: CommandTransport, audit: AuditLogRepository, refuse: RefuseReport) => {
-        const config = new DeviceConfigService({ store, configs: new DeviceConfigRepository(store), devices, transport, audit, refuse, logger: new Logger(DeviceConfigService.name) });
+      useFactory: async (store: Store, devices: DeviceRegistryService, transport: CommandTransport, audit: AuditLogRepository, refuse: RefuseReport, hub: HubConfig) => {
+        const config = new DeviceConfigService({
+          store,
+          configs: new DeviceConfigRepository(store),
+          devices,
+          transport,
+          audit,
+          refuse,
+          logger: new Logger(DeviceConfigService.name),
+          brokerSharedAcrossNodes: hub.cluster.redis !== null,
+        });
         await config.load();
         return config;
       },
-      inject: [Store, DeviceRegistryService, COMMAND_TRANSPORT, AuditLogRepository, REFUSE_REPORT],
+      inject: [Store, DeviceRegistryService, COMMAND_TRANSPORT, AuditLogRepository, REFUSE_REPORT, HUB_CONFIG],
     },
     {
       provide: DeviceMessageRouter,
