@@ -13,6 +13,13 @@ describe('parseBenchArgs', () => {
     expect(options !== 'help' && [...options.phases]).toEqual(['e2e', 'scale']);
   });
 
+  it('adds the cluster phase with --nodes, 1-node and N-node runs in turn; --only cluster takes 2 nodes', () => {
+    const options = parseBenchArgs(['--quick', '--nodes', '3']);
+    expect(options !== 'help' && [[...options.phases], options.nodes, options.clusterSeconds, options.clusterPairs]).toEqual([['influx', 'broker', 'e2e', 'scale', 'decoder', 'cluster'], 3, 15, 1]);
+    const alone = parseBenchArgs(['--only', 'cluster']);
+    expect(alone !== 'help' && [[...alone.phases], alone.nodes, alone.clusterSeconds, alone.clusterPairs]).toEqual([['cluster'], 2, 30, 2]);
+  });
+
   it('selects the decoder-cost phase alone, bounded to a few seconds', () => {
     const options = parseBenchArgs(['--only', 'decoder']);
     expect(options !== 'help' && [[...options.phases], options.decoderSeconds * options.decoderRounds * 3]).toEqual([['decoder'], 6]);
@@ -21,8 +28,9 @@ describe('parseBenchArgs', () => {
   });
 
   it('refuses an unknown phase or flag, and a bad number, naming it', () => {
-    expect(() => parseBenchArgs(['--only', 'e2e,disk'])).toThrow(new BenchUsageError('--only: unknown phase "disk"; phases: influx, broker, e2e, scale, decoder'));
+    expect(() => parseBenchArgs(['--only', 'e2e,disk'])).toThrow(new BenchUsageError('--only: unknown phase "disk"; phases: influx, broker, e2e, scale, decoder, cluster'));
     expect(() => parseBenchArgs(['--fast'])).toThrow('unknown flag --fast');
+    expect(() => parseBenchArgs(['--nodes', '1'])).toThrow('--nodes must be a whole number from 2 to 8, got "1"');
     expect(() => parseBenchArgs(['--window', '0'])).toThrow('--window must be a whole number from 1 to 1000, got "0"');
     expect(() => parseBenchArgs(['--service-env', 'PATH=/tmp'])).toThrow('--service-env must be KEY=VALUE with a HUB_…, INFLUX_… or MALLOC_… key, got "PATH=/tmp"');
     for (const bad of ['max-semi-space-size=4', '--max-semi-space-size=4 --inspect', '--require=x.js ', '-e']) {

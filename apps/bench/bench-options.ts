@@ -1,6 +1,8 @@
 /** Flags of `npm run bench`, with the durations of a full and a quick run. */
-export const PHASES = ['influx', 'broker', 'e2e', 'scale', 'decoder'] as const;
+export const PHASES = ['influx', 'broker', 'e2e', 'scale', 'decoder', 'cluster'] as const;
 export type PhaseName = (typeof PHASES)[number];
+/** What a run without --only measures: the cluster phase starts N nodes, so it runs only when asked (--nodes, --only). */
+const DEFAULT_PHASES: readonly PhaseName[] = ['influx', 'broker', 'e2e', 'scale', 'decoder'];
 
 export interface BenchOptions {
   readonly quick: boolean;
@@ -40,6 +42,10 @@ export interface BenchOptions {
   /** Decoder-cost phase: seconds each way in runs per round, and rounds (the ways take turns; each one's best round is kept). */
   readonly decoderSeconds: number;
   readonly decoderRounds: number;
+  /** Cluster phase: hub nodes, seconds of each closed-loop run, and one-node/all-node pairs of runs. */
+  readonly nodes: number;
+  readonly clusterSeconds: number;
+  readonly clusterPairs: number;
   /** Service settings of the end-to-end and connection-scale phases on top of the bench's own (--service-env). */
   readonly serviceEnv: Readonly<Record<string, string>>;
   /** Node/V8 flags for the service in those phases, after its own (--service-node-flag): a later one wins. */
@@ -49,7 +55,7 @@ export interface BenchOptions {
 export const USAGE = `npm run bench [-- flags]       (builds first; or: node dist/apps/bench/run-bench.js [flags])
 
   --quick              shorter phases (≈3½ min instead of ≈11)
-  --only LIST          some of: ${PHASES.join(',')} (default: all; the ratios need influx, broker and e2e)
+  --only LIST          some of: ${PHASES.join(',')} (default: all but cluster; the ratios need influx, broker and e2e)
   --only decoder       just the in-process decoder cost: messages/s of the JSON contract, a JSONata mapping and a
                        QuickJS codec (≈6 s, quick ≈3 s; no InfluxDB, no service)
   --profile            CPU-profile the service during the sustained end-to-end phase (bench-results/*.cpuprofile)
@@ -60,6 +66,9 @@ export const USAGE = `npm run bench [-- flags]       (builds first; or: node dis
   --gateways N         gateways of the end-to-end phase's gateway run (default 100; 0: no gateway run)
   --gateway-children N devices each gateway publishes for in that run (default 20); it alternates own-connection and
                        gateway runs (3 pairs of 30 s, quick 2 of 10 s) and compares the service's CPU per reading
+  --nodes N            also run the cluster phase: N hub nodes on one PostgreSQL, Redis and influxd, the --connections
+                       fleet on node-1 alone, then spread over the N nodes (no balancer), closed loop, in turn (quick: 1
+                       pair of 15 s runs, full: 2 of 30 s); default 2 with --only cluster
   --http-clients N     devices posting over HTTP in the end-to-end phase's HTTP run, one keep-alive connection each (default 100)
   --http-readings N    readings per HTTP post in that run (default 10)
   --influx-batch N     lines per POST in the InfluxDB-limit phase (default 10000)
@@ -77,7 +86,8 @@ export class BenchUsageError extends Error {}
 export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
   let quick = false;
   let profile = false;
-  let phases: Set<PhaseName> = new Set(PHASES);
+  let phases: Set<PhaseName> = new Set(DEFAULT_PHASES);
+  let nodes: number | undefined;
   let outDir = 'bench-results';
   let connections = 1000;
   let window = 16;
@@ -113,6 +123,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     else if (flag === '--http-readings') httpReadings = wholeNumber(flag, value(), 1, 1000);
     else if (flag === '--influx-batch') influxBatchLines = wholeNumber(flag, value(), 1, 100_000);
     else if (flag === '--influx-writers') influxConcurrency = wholeNumber(flag, value(), 1, 64);
+    else if (flag === '--nodes') nodes = wholeNumber(flag, value(), 2, 8);
     else if (flag === '--attempts') attempts = wholeNumber(flag, value(), 1, 10);
     else if (flag === '--scale-minutes') scaleMinutes = wholeNumber(flag, value(), 1, 60);
     else if (flag === '--service-env') {
@@ -121,6 +132,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     } else if (flag === '--service-node-flag') serviceNodeFlags.push(nodeFlag(value()));
     else throw new BenchUsageError(`unknown flag ${flag}`);
   }
+  if (nodes !== undefined) phases.add('cluster');
   return {
     quick,
     phases,
@@ -149,6 +161,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     scaleSeconds: (scaleMinutes ?? (quick ? 0.5 : 3)) * 60,
     decoderSeconds: quick ? 0.5 : 1,
     decoderRounds: 2,
+    nodes: nodes ?? 2,
+    clusterSeconds: quick ? 15 : 30,
+    clusterPairs: quick ? 1 : 2,
     serviceEnv,
     serviceNodeFlags,
   };

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { BrokerLimitResult } from './broker-limit';
+import { type ClusterIngestResult, formatClusterIngest } from './cluster-ingest';
 import { ConnectionScaleResult } from './connection-scale';
 import { type DecoderCostResult, formatDecoderCost } from './decoder-cost';
 import { EndToEndResult, GatewayComparison, SustainedResult } from './end-to-end';
@@ -40,6 +41,8 @@ export interface BenchResult {
   readonly connectionScale?: ConnectionScaleResult;
   /** In-process cost of a message through the contract alone, a JSONata mapping and a QuickJS codec (absent in older files). */
   readonly decoderCost?: DecoderCostResult;
+  /** --nodes N: ingest of one node and of N nodes of a cluster, side by side (absent in older files and runs without it). */
+  readonly clusterIngest?: ClusterIngestResult;
   /** Measured in this run, side by side. */
   readonly ratios: {
     readonly endToEndToInfluxLimit: number | null;
@@ -246,6 +249,7 @@ export function formatSummary(result: BenchResult): string {
     );
   }
   if (result.decoderCost) lines.push(...formatDecoderCost(result.decoderCost));
+  if (result.clusterIngest) lines.push(...formatClusterIngest(result.clusterIngest));
   if (result.cpuBudget) lines.push(...formatCpuBudget(result.cpuBudget));
   const attempts = new Map<string, string[]>();
   for (const record of result.phases) {

@@ -6,6 +6,8 @@ import type { LatencySummary } from './latency-histogram';
 export interface MqttLoadJob {
   readonly kind: 'mqtt';
   readonly port: number;
+  /** The nodes of a cluster: connection i goes to ports[i mod ports.length] instead of `port`. */
+  readonly ports?: readonly number[];
   readonly fleet: FleetOptions;
   /** QoS 1 messages in flight per connection at most. */
   readonly window: number;

@@ -57,7 +57,8 @@ class LoadConnection {
     this.sentAt = new Float64Array(load.job.window);
     this.acked = new Uint8Array(load.job.window);
     this.scanner = new InboundScanner((type, word) => this.onPacket(type, word));
-    this.socket = connect({ port: load.job.port, host: '127.0.0.1', noDelay: true });
+    const ports = load.job.ports ?? [load.job.port];
+    this.socket = connect({ port: ports[index % ports.length], host: '127.0.0.1', noDelay: true });
     this.socket.on('data', (chunk: Buffer) => {
       this.scanner.push(chunk);
       this.load.afterAcks(this);

@@ -2,6 +2,7 @@ import { BenchOptions, BenchUsageError, parseBenchArgs, USAGE } from './bench-op
 import { BenchResult, cpuBudgetOf, formatSummary, gitCommit, machineInfo, targetsOf, writeResult } from './bench-report';
 import { BrokerLimitResult, measureBrokerLimit } from './broker-limit';
 import { Cleanup, cleanUpOnSignals } from './cleanup';
+import { ClusterIngestResult, measureClusterIngest } from './cluster-ingest';
 import { ConnectionScaleResult, measureConnectionScale } from './connection-scale';
 import { DecoderCostResult, measureDecoderCost } from './decoder-cost';
 import { EndToEndResult, measureEndToEnd } from './end-to-end';
@@ -39,6 +40,7 @@ async function main(argv: readonly string[]): Promise<number> {
   let e2e: EndToEndResult | undefined;
   let scale: ConnectionScaleResult | undefined;
   let decoder: DecoderCostResult | undefined;
+  let cluster: ClusterIngestResult | undefined;
   try {
     if (opts.phases.has('influx')) {
       influx = await runner.run(`InfluxDB limit (${opts.influxSeconds} s)`, () => measureInfluxLimit(opts, cleanup), (r) => r.usage.otherCpuPercent);
@@ -60,6 +62,10 @@ async function main(argv: readonly string[]): Promise<number> {
     if (opts.phases.has('decoder')) {
       // In this process, no network: its figures are one core's, and the machine's other users show as noise.
       decoder = await runner.run(`decoder cost (${opts.decoderRounds} rounds × 3 ways × ${opts.decoderSeconds} s)`, () => measureDecoderCost(opts.decoderSeconds, opts.decoderRounds));
+    }
+    if (opts.phases.has('cluster')) {
+      // Its runs alternate one node and N nodes, so a neighbour's CPU use falls on both: one attempt.
+      cluster = await runner.run(`cluster ingest (${opts.nodes} nodes, ${opts.clusterPairs} × 2 runs of ${opts.clusterSeconds} s)`, () => measureClusterIngest(opts, cleanup));
     }
   } catch (error) {
     // Interrupted: the signal handler is cleaning up and exits when done; the phase's failure is only a symptom.
@@ -85,6 +91,7 @@ async function main(argv: readonly string[]): Promise<number> {
     endToEnd: e2e,
     connectionScale: scale,
     decoderCost: decoder,
+    clusterIngest: cluster,
     ratios: {
       endToEndToInfluxLimit: rate !== undefined && influx ? round(rate / influx.pointsPerSecond) : null,
       endToEndToBrokerLimit: rate !== undefined && broker ? round(rate / broker.messagesPerSecond) : null,

@@ -27,6 +27,8 @@ export interface HubLaunchOptions {
   readonly tls?: TestCertificate;
   /** Run on this data folder (a restored one, say) instead of a new temporary one; cleanup() removes it all the same. */
   readonly dataDir?: string;
+  /** The bootstrap admin key (HUB_BOOTSTRAP_API_KEY), e.g. one shared by the nodes of a cluster; default a random one. */
+  readonly adminKey?: string;
 }
 
 export interface HubReady {
@@ -51,7 +53,7 @@ export class HubProcess {
    * An admin API key given to the service as HUB_BOOTSTRAP_API_KEY: what tests use to provision devices and call the
    * API. Fixed for the life of this object, so it still works after a restart.
    */
-  readonly adminKey = randomBytes(24).toString('base64url');
+  readonly adminKey: string;
 
   private constructor(
     readonly env: Record<string, string>,
@@ -59,7 +61,9 @@ export class HubProcess {
     readonly ports: HubReady,
     private readonly options: HubLaunchOptions,
     private readonly dropDatabase?: () => Promise<void>,
-  ) {}
+  ) {
+    this.adminKey = options.adminKey ?? randomBytes(24).toString('base64url');
+  }
 
   static async start(env: Record<string, string>, options: HubLaunchOptions = {}): Promise<HubProcess> {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` (bash scripts/test.sh does it)`);

@@ -15,3 +15,4 @@ export * from './test-certificates';
 export * from './victoria-metrics-process';
 export * from './wait-for';
 export * from './csv-reader';
+export * from './cluster-process';
