@@ -20,6 +20,7 @@ import { boundCrossNodeOfflineQueues } from './cluster-offline-queues';
 import { AcknowledgementTracker, type DeviceMessageTap, reportAcknowledgements } from './device-message.tap';
 import { usePlainParserBuffer } from './plain-parser-buffer';
 import { configTopic, type Domain, isDomainName, statusTopic } from '@hub/contract';
+import { REDIS_CLOSE_MS, within } from '@hub/cluster';
 
 export interface BrokerListenOptions extends MqttListenerOptions {
   /** QoS 1/2 messages queued at most for one persistent session while its client is away. */
@@ -29,6 +30,9 @@ export interface BrokerListenOptions extends MqttListenerOptions {
   /** Join the other nodes' brokers through Redis (sessions, retained messages, wills, fan-out); null: on its own. */
   readonly cluster?: BrokerClusterOptions | null;
 }
+
+/** How long a clustered broker's close may wait for Redis before its connections are cut. */
+const BROKER_CLOSE_MS = 3_000;
 
 /** How often idle per-address and per-client perimeter state is forgotten and held-back log lines summarised. */
 const PERIMETER_SWEEP_MS = 60_000;
@@ -382,9 +386,16 @@ export class MqttBroker {
       const aedes = this.aedes;
       closing.push(new Promise((resolve) => aedes.close(() => resolve())));
     }
-    await Promise.all(closing);
-    // aedes closed its emitter (both its Redis connections); the persistence's is the fabric's to close.
-    await this.fabric?.close();
+    const all = Promise.all(closing);
+    if (this.fabric === null) {
+      await all;
+      return;
+    }
+    // In a cluster aedes' close waits for Redis (clients' unsubscribes, the emitter's QUITs), which during an outage
+    // never answers: after BROKER_CLOSE_MS the fabric's connections are cut, which fails what waited, and the rest ends.
+    await within(all, BROKER_CLOSE_MS);
+    await this.fabric.close();
+    await within(all, REDIS_CLOSE_MS);
   }
 }
 
