@@ -7,6 +7,7 @@ import { IngestService } from '@hub/pipeline';
 import { DevicePresence } from '@hub/devices';
 import { MqttPerimeter } from '@hub/perimeter';
 import { MqttAccessHooks, MqttAccessRefusedError, type StoredWill } from './mqtt-access.hooks';
+import type { LoginGate } from './session-revocations';
 import { MqttListenerOptions, MqttListeners } from './mqtt-listeners';
 import { MqttPacketSizeMeter } from './mqtt-packet-size.meter';
 import { boundedOfflineQueues, OfflineQueueStats } from './bounded-offline-queues';
@@ -122,6 +123,11 @@ export class MqttBroker {
     return this.access.closeConnections(match);
   }
 
+  /** Revocations heard from other nodes refuse and close the credentials they name (see LoginGate). */
+  useLoginGate(gate: LoginGate): void {
+    this.access.useLoginGate(gate);
+  }
+
   /** Hands device messages on the tap's topics, ready clients, subscriptions and tracked PUBACKs to `tap`. */
   useDeviceMessages(tap: DeviceMessageTap): void {
     this.tap = tap;
@@ -215,6 +221,8 @@ export class MqttBroker {
     aedes.on('client', (client: Client) => {
       this.clients.set(client.id, client);
       this.presence.clientConnected(client.id);
+      // Revoked between its authentication and now: the revocation's close did not see it (not registered yet).
+      if (!this.access.stillAdmitted(client)) client.close();
     });
     aedes.on('clientReady', (client: Client) => this.tell('clientReady', client.id, () => this.tap?.clientReady(client.id)));
     aedes.on('subscribe', (subscriptions, client: Client) => {
