@@ -180,6 +180,13 @@ export class MqttBroker {
           return;
         }
         const payload = packet.payload as Buffer;
+        if (client !== null && this.supersededWill(client, packet)) {
+          // aedes closes the old connection of a client that connected to another node (closeSameClients) as if
+          // it had dropped: its will would land after the new connection's `online` and retain a false `offline`.
+          this.counters.departedWillsSuperseded++;
+          callback(new Error('will superseded: the client connected to another node'));
+          return;
+        }
         if (this.departedWills.isDepartedWill(client, packet)) {
           this.departedWills.authorize(client, packet as typeof packet & StoredWill, refused, callback);
           return;
@@ -340,6 +347,12 @@ export class MqttBroker {
     } catch (error) {
       failed(error);
     }
+  }
+
+  /** The will of this node's client, published as its connection closes, when its latest connection is on another node. */
+  private supersededWill(client: Client, packet: object): boolean {
+    const brokerId = this.aedes?.id;
+    return this.fabric !== null && brokerId !== undefined && packet === (client as Client & { will?: object }).will && this.clusterClients.connectedElsewhere(client.id, brokerId);
   }
 
   /** Runs a tap notification from an aedes event, where a throw would escape into aedes: logged instead. */
