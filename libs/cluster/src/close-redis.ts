@@ -7,7 +7,8 @@ export const REDIS_CLOSE_MS = 2_000;
  * Closes an ioredis connection without ever hanging a stop. QUIT is only sent on a connection that is ready: with
  * `maxRetriesPerRequest: null` a QUIT on a connection that is down waits in the offline queue behind every waiting
  * command until Redis is back — during an outage, forever, and the process would never exit. A connection that is not
- * ready is cut at once (its waiting commands fail), and a QUIT not answered within `withinMs` is cut too.
+ * ready is cut at once (no socket or retry timer is left to hold the process), and a QUIT not answered within
+ * `withinMs` is cut too.
  */
 export async function closeRedis(connection: Redis, withinMs = REDIS_CLOSE_MS): Promise<void> {
   if (connection.status === 'end') return;
@@ -24,26 +25,13 @@ export async function closeRedis(connection: Redis, withinMs = REDIS_CLOSE_MS): 
   if ((connection.status as string) !== 'end') cut(connection);
 }
 
-/** ioredis' internals that its own close handler uses when a connection ends for good (ioredis 5). */
-interface RedisInternals {
-  setStatus(status: string): void;
-  flushQueue(error: Error): void;
-}
-
 /**
- * disconnect(), and when that leaves the connection between two reconnect attempts — ioredis 5 then only clears the
- * retry timer: the status stays `reconnecting`, the waiting commands never settle and no `end` is emitted, which
- * mqemitter-redis' close waits for — what ioredis' close handler does when it gives up: status `end`, the waiting
- * commands failed with "Connection is closed.".
+ * disconnect(). Between two reconnect attempts ioredis 5 then only clears the retry timer: the waiting commands stay
+ * waiting, never rejected — on purpose: aedes-persistence-redis sends some commands without awaiting them (delWill's
+ * LREM), and a rejection there would be unhandled and end the process with code 1 in the middle of its stop.
  */
 function cut(connection: Redis): void {
   connection.disconnect();
-  if (connection.status === 'end') return;
-  const internals = connection as unknown as Partial<RedisInternals>;
-  if (connection.status === 'reconnecting' && typeof internals.setStatus === 'function' && typeof internals.flushQueue === 'function') {
-    internals.setStatus('end');
-    internals.flushQueue(new Error('Connection is closed.'));
-  }
 }
 
 /** Resolves with true when `work` settled within `withinMs`, false when the time ran out first (the work goes on). */
