@@ -52,8 +52,8 @@ describe('MQTT across two hub nodes on Redis (real redis-server, PostgreSQL, inf
       HUB_MQTT_OFFLINE_QUEUE_LIMIT: String(QUEUE_LIMIT),
     });
     nodeA = await HubProcess.start(env('node-a'));
-    for (const deviceId of ['early-w-1', 'seed-w-1', 'fan-w-1', 'keep-w-1', 'move-w-1', 'take-w-1', 'cap-w-1', 'cap-w-2', 'will-w-1']) logins.set(deviceId, await deviceLogin(nodeA, deviceId, 'water'));
-    for (const name of ['early', 'seed', 'fan', 'keep', 'move', 'cap', 'will']) logins.set(name, await subscriberLogin(nodeA, name));
+    for (const deviceId of ['early-w-1', 'seed-w-1', 'fan-w-1', 'keep-w-1', 'move-w-1', 'take-w-1', 'cap-w-1', 'cap-w-2', 'will-w-1', 'hand-w-1']) logins.set(deviceId, await deviceLogin(nodeA, deviceId, 'water'));
+    for (const name of ['early', 'seed', 'fan', 'keep', 'move', 'cap', 'will', 'hand', 'hand-late']) logins.set(name, await subscriberLogin(nodeA, name));
     early = await connectAsync(nodeA.mqttUrl, { ...login('early'), reconnectPeriod: 0 });
     await early.subscribeAsync('sensors/water/early-w-1/telemetry', { qos: 1 });
     early.on('message', pressures(earlyReceived));
@@ -152,6 +152,32 @@ describe('MQTT across two hub nodes on Redis (real redis-server, PostgreSQL, inf
     expect(older.connected).toBe(false);
     expect(newer.connected).toBe(true);
   });
+
+  it('publishes no will for a device whose connection on node A is closed because it connected to node B: `online` stays retained', async () => {
+    const topic = 'sensors/water/hand-w-1/status';
+    const watcher = await client(nodeA, 'hand');
+    const seen: string[] = [];
+    watcher.on('message', (received, payload) => received === topic && seen.push(payload.toString()));
+    await watcher.subscribeAsync(topic, { qos: 1 });
+    const will = { topic, payload: Buffer.from('offline'), qos: 1 as const, retain: true };
+    const older = await client(nodeA, 'hand-w-1', { will });
+    await older.publishAsync(topic, 'online', { qos: 1, retain: true });
+    const closed = new Promise<void>((resolve) => older.once('close', () => resolve()));
+    // B answers CONNACK before A hears of the new connection (a Redis hop later): `online` goes out first.
+    const newer = await client(nodeB, 'hand-w-1', { will });
+    await newer.publishAsync(topic, 'online', { qos: 1, retain: true });
+    await closed;
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(seen).toEqual(['online', 'online']);
+    const late = await client(nodeA, 'hand-late');
+    const retained: string[] = [];
+    late.on('message', (received, payload) => received === topic && retained.push(payload.toString()));
+    await late.subscribeAsync(topic, { qos: 1 });
+    await waitFor(async () => retained.length, (count) => count >= 1, 5_000, 'the retained status');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(retained).toEqual(['online']);
+    expect(await metric(nodeA, 'hub_mqtt_departed_wills_superseded_total')).toBe(1);
+  }, 20_000);
 
   it('caps a persistent session’s offline queue across nodes: messages queued on A and on B count together', async () => {
     const first = await client(nodeB, 'cap', { clean: false });

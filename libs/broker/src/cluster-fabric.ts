@@ -1,6 +1,6 @@
 import type { HubLogger } from '@hub/common';
 import type { RedisEndpoint } from '@hub/config';
-import { redisOptions } from '@hub/cluster';
+import { closeRedis, REDIS_CLOSE_MS, redisOptions, within } from '@hub/cluster';
 import createRedisPersistence from 'aedes-persistence-redis';
 import MQEmitterRedis from 'mqemitter-redis';
 import { Redis } from 'ioredis';
@@ -86,11 +86,15 @@ export class ClusterFabric {
     this.logger.warn({ msg: 'Redis (MQTT fabric between nodes) connection error; commands wait for the reconnect (further errors until it is back are only counted)', connection: role, error: error.message });
   }
 
-  /** After aedes closed (it closes the emitter itself): the persistence's connection. Never throws. */
+  /**
+   * After aedes closed, or gave up waiting for it (aedes closes the emitter itself, with QUITs that wait for Redis):
+   * every connection, within REDIS_CLOSE_MS each step. Never throws, never waits for Redis to come back.
+   */
   async close(): Promise<void> {
     this.closed = true;
     const persistence = this.persistence as { destroy(): Promise<void> };
-    await persistence.destroy().catch(() => undefined);
-    for (const connection of this.connections) connection.disconnect();
+    // destroy() unsubscribes on the emitter and QUITs: both wait for Redis while it is down.
+    await within(persistence.destroy(), REDIS_CLOSE_MS);
+    await Promise.all(this.connections.map((connection) => closeRedis(connection)));
   }
 }

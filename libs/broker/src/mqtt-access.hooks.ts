@@ -2,6 +2,7 @@ import type { AuthenticateError, Client, Subscription } from 'aedes';
 import type { Duplex } from 'node:stream';
 import { isLoginRefusal, MqttAccessPolicy, MqttPrincipal, MqttPublishRefusal, MqttRefusalCode } from '@hub/access';
 import type { HubLogger } from '@hub/common';
+import type { LoginGate } from './session-revocations';
 import type { MqttPerimeter } from '@hub/perimeter';
 
 /** What aedes assigns when the CONNECT carried an empty client id: `aedes_` + a random UUID. */
@@ -52,6 +53,9 @@ export interface AccessCounters {
 export class MqttAccessHooks {
   /** A Map, not a WeakMap: a revoked credential closes the connections of its principal, found by walking it. */
   private readonly principals = new Map<Client, MqttPrincipal>();
+  /** The login gate's mark at each client's authentication (see LoginGate). */
+  private readonly marks = new WeakMap<Client, number>();
+  private gate: LoginGate | null = null;
   private readonly addresses = new WeakMap<Duplex, string | undefined>();
   /** Refused publishes per connection, so a device stuck on a wrong topic is logged at 1, 10, 100 … not every time. */
   private readonly refusedPublishes = new WeakMap<Client, number>();
@@ -62,6 +66,21 @@ export class MqttAccessHooks {
     private readonly perimeter: MqttPerimeter<Client>,
     private readonly logger: HubLogger,
   ) {}
+
+  /** Revocations heard from other nodes refuse and close what they name (SessionRevocations). */
+  useLoginGate(gate: LoginGate): void {
+    this.gate = gate;
+  }
+
+  /**
+   * False when the client's credential was revoked since it authenticated: a CONNECT between aedes' authenticate and
+   * its registration is not among the connections a revocation closes, so it is checked again when it registers.
+   */
+  stillAdmitted(client: Client): boolean {
+    const principal = this.principals.get(client);
+    const mark = this.marks.get(client);
+    return this.gate === null || principal === undefined || mark === undefined || this.gate.stillValid(principal, mark);
+  }
 
   /** Where a connection comes from (aedes does not keep it, and a WebSocket stream does not have it). */
   connectionAccepted(connection: Duplex, remoteAddress: string | undefined): void {
@@ -85,6 +104,13 @@ export class MqttAccessHooks {
       done(refusal(decision.refused, decision.detail), null);
       return;
     }
+    const mark = this.gate === null ? 0 : this.gate.admit(decision);
+    if (mark === null) {
+      // Revoked on another node and not yet read again here: this node's memory may still hold the old secret.
+      done(refusal('not-authorized', 'credential revoked, not yet reloaded on this node'), null);
+      return;
+    }
+    this.marks.set(client, mark);
     this.principals.set(client, decision);
     // aedes holds the CONNECT's will in `_will` until it stores it, after this hook (lib/handlers/connect.js).
     const will = (client as Client & { _will?: { topic: string } | null })._will;

@@ -7,6 +7,7 @@ import { IngestService } from '@hub/pipeline';
 import { DevicePresence } from '@hub/devices';
 import { MqttPerimeter } from '@hub/perimeter';
 import { MqttAccessHooks, MqttAccessRefusedError, type StoredWill } from './mqtt-access.hooks';
+import type { LoginGate } from './session-revocations';
 import { MqttListenerOptions, MqttListeners } from './mqtt-listeners';
 import { MqttPacketSizeMeter } from './mqtt-packet-size.meter';
 import { boundedOfflineQueues, OfflineQueueStats } from './bounded-offline-queues';
@@ -20,6 +21,7 @@ import { boundCrossNodeOfflineQueues } from './cluster-offline-queues';
 import { AcknowledgementTracker, type DeviceMessageTap, reportAcknowledgements } from './device-message.tap';
 import { usePlainParserBuffer } from './plain-parser-buffer';
 import { configTopic, type Domain, isDomainName, statusTopic } from '@hub/contract';
+import { REDIS_CLOSE_MS, within } from '@hub/cluster';
 
 export interface BrokerListenOptions extends MqttListenerOptions {
   /** QoS 1/2 messages queued at most for one persistent session while its client is away. */
@@ -29,6 +31,9 @@ export interface BrokerListenOptions extends MqttListenerOptions {
   /** Join the other nodes' brokers through Redis (sessions, retained messages, wills, fan-out); null: on its own. */
   readonly cluster?: BrokerClusterOptions | null;
 }
+
+/** How long a clustered broker's close may wait for Redis before its connections are cut. */
+const BROKER_CLOSE_MS = 3_000;
 
 /** How often idle per-address and per-client perimeter state is forgotten and held-back log lines summarised. */
 const PERIMETER_SWEEP_MS = 60_000;
@@ -118,6 +123,11 @@ export class MqttBroker {
     return this.access.closeConnections(match);
   }
 
+  /** Revocations heard from other nodes refuse and close the credentials they name (see LoginGate). */
+  useLoginGate(gate: LoginGate): void {
+    this.access.useLoginGate(gate);
+  }
+
   /** Hands device messages on the tap's topics, ready clients, subscriptions and tracked PUBACKs to `tap`. */
   useDeviceMessages(tap: DeviceMessageTap): void {
     this.tap = tap;
@@ -170,6 +180,13 @@ export class MqttBroker {
           return;
         }
         const payload = packet.payload as Buffer;
+        if (client !== null && this.supersededWill(client, packet)) {
+          // aedes closes the old connection of a client that connected to another node (closeSameClients) as if
+          // it had dropped: its will would land after the new connection's `online` and retain a false `offline`.
+          this.counters.departedWillsSuperseded++;
+          callback(new Error('will superseded: the client connected to another node'));
+          return;
+        }
         if (this.departedWills.isDepartedWill(client, packet)) {
           this.departedWills.authorize(client, packet as typeof packet & StoredWill, refused, callback);
           return;
@@ -211,6 +228,8 @@ export class MqttBroker {
     aedes.on('client', (client: Client) => {
       this.clients.set(client.id, client);
       this.presence.clientConnected(client.id);
+      // Revoked between its authentication and now: the revocation's close did not see it (not registered yet).
+      if (!this.access.stillAdmitted(client)) client.close();
     });
     aedes.on('clientReady', (client: Client) => this.tell('clientReady', client.id, () => this.tap?.clientReady(client.id)));
     aedes.on('subscribe', (subscriptions, client: Client) => {
@@ -330,6 +349,12 @@ export class MqttBroker {
     }
   }
 
+  /** The will of this node's client, published as its connection closes, when its latest connection is on another node. */
+  private supersededWill(client: Client, packet: object): boolean {
+    const brokerId = this.aedes?.id;
+    return this.fabric !== null && brokerId !== undefined && packet === (client as Client & { will?: object }).will && this.clusterClients.connectedElsewhere(client.id, brokerId);
+  }
+
   /** Runs a tap notification from an aedes event, where a throw would escape into aedes: logged instead. */
   private tell(what: string, clientId: string, notify: () => void): void {
     try {
@@ -382,9 +407,16 @@ export class MqttBroker {
       const aedes = this.aedes;
       closing.push(new Promise((resolve) => aedes.close(() => resolve())));
     }
-    await Promise.all(closing);
-    // aedes closed its emitter (both its Redis connections); the persistence's is the fabric's to close.
-    await this.fabric?.close();
+    const all = Promise.all(closing);
+    if (this.fabric === null) {
+      await all;
+      return;
+    }
+    // In a cluster aedes' close waits for Redis (clients' unsubscribes, the emitter's QUITs), which during an outage
+    // never answers: after BROKER_CLOSE_MS the fabric's connections are cut, which fails what waited, and the rest ends.
+    await within(all, BROKER_CLOSE_MS);
+    await this.fabric.close();
+    await within(all, REDIS_CLOSE_MS);
   }
 }
 

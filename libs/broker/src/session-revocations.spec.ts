@@ -111,6 +111,49 @@ describe('SessionRevocations', () => {
     expect(errors).toHaveLength(1);
   });
 
+  it('refuses a credential whose reload failed until a retry succeeds, then closes its connections again', async () => {
+    const buses = new LinkedBuses();
+    const c = new FakeBroker(new Map([['meter-1', device('meter-1')]]));
+    let failures = 2;
+    const refresh = async () => {
+      if (failures-- > 0) throw new Error('database timeout');
+      c.actions.push('refreshed');
+    };
+    const gate = new SessionRevocations(c, buses.bus('c'), refresh, SILENT_LOGGER, 30);
+    const before = gate.admit(device('meter-1'));
+    new SessionRevocations(new FakeBroker(new Map()), buses.bus('a'), () => Promise.resolve(), SILENT_LOGGER).disconnect('meter-1');
+    await settle();
+    expect(c.actions).toEqual(['disconnect meter-1']);
+    // This node's memory still holds the old secret: the device is refused, whatever it sends.
+    expect(gate.admit(device('meter-1'))).toBeNull();
+    expect(gate.admit(device('meter-2'))).not.toBeNull();
+    expect(gate.admit(integration('meter-1'))).not.toBeNull();
+    // One that got in meanwhile (authenticated before the revocation, registered after the close).
+    c.connections.set('meter-1', device('meter-1'));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(c.actions).toEqual(['disconnect meter-1', 'refreshed', 'disconnect meter-1']);
+    expect(c.connections.size).toBe(0);
+    expect(gate.admit(device('meter-1'))).not.toBeNull();
+    // A client that authenticated before the revocation is still closed when it registers; a new login is not.
+    expect(gate.stillValid(device('meter-1'), before as number)).toBe(false);
+    expect(gate.stillValid(device('meter-1'), gate.admit(device('meter-1')) as number)).toBe(true);
+    gate.close();
+  });
+
+  it('closes a client that authenticated before a revocation here and registers after it', () => {
+    const buses = new LinkedBuses();
+    const a = new SessionRevocations(new FakeBroker(new Map()), buses.bus('a'), () => Promise.resolve(), SILENT_LOGGER);
+    const meter = a.admit(device('meter-1')) as number;
+    const scada = a.admit(integration('water.scada')) as number;
+    a.disconnect('meter-1');
+    a.disconnectIntegration('water.scada');
+    expect(a.stillValid(device('meter-1'), meter)).toBe(false);
+    expect(a.stillValid(integration('water.scada'), scada)).toBe(false);
+    expect(a.stillValid(device('meter-2'), meter)).toBe(true);
+    expect(a.stillValid(device('meter-1'), a.admit(device('meter-1')) as number)).toBe(true);
+    a.close();
+  });
+
   it('ignores an unreadable message', async () => {
     const { buses, refreshed, node } = cluster();
     const c = node('c', [['meter-1', device('meter-1')]]);

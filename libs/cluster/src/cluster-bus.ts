@@ -1,5 +1,6 @@
 import type { HubLogger } from '@hub/common';
 import { Redis, type RedisOptions } from 'ioredis';
+import { closeRedis } from './close-redis';
 
 export type BusHandler<T> = (message: T, fromNode: string) => void;
 
@@ -113,7 +114,8 @@ export class RedisBus implements ClusterBus {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([this.publisher, this.subscriber].map((connection) => connection.quit().catch(() => connection.disconnect())));
+    // Never hangs while Redis is down (see closeRedis): a stop must end whatever Redis does.
+    await Promise.all([this.publisher, this.subscriber].map((connection) => closeRedis(connection)));
   }
 }
 

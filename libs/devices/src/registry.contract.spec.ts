@@ -394,6 +394,32 @@ describe.each(TEST_STORES)('DeviceStateRepository on %s', (_dialect, open) => {
   });
   afterEach(() => test.dispose());
 
+  it('writes an offline row that names its ended connection only over that connection, an older one, or offline', async () => {
+    const repository = new DeviceStateRepository(test.store);
+    const state = (deviceId: string, online: boolean, statusChangedAt: number) => ({
+      deviceId,
+      domain: 'water',
+      clientId: deviceId,
+      online,
+      firstSeen: T0,
+      lastSeen: statusChangedAt,
+      lastReadingTs: null,
+      lastValues: {},
+      lastValueTs: {},
+      statusChangedAt,
+    });
+    // claimed: another node's newer connection; same: still this node's; off: offline already.
+    await repository.saveMany([state('claimed', true, T0 + 20), state('same', true, T0 + 10), state('off', false, T0 + 30)]);
+    await repository.saveMany(['claimed', 'same', 'off', 'new'].map((deviceId) => ({ ...state(deviceId, false, T0 + 40), endedConnectionSince: T0 + 10 })));
+    const stored = await repository.loadAll();
+    expect(stored.map((row) => [row.deviceId, row.online, row.statusChangedAt])).toEqual([
+      ['claimed', true, T0 + 20],
+      ['new', false, T0 + 40],
+      ['off', false, T0 + 40],
+      ['same', false, T0 + 40],
+    ]);
+  });
+
   it('upserts presence rows in batches and reads them back, first sighting kept', async () => {
     const repository = new DeviceStateRepository(test.store);
     const state = (deviceId: string, lastSeen: number, firstSeen = T0) => ({

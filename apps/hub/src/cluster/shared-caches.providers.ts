@@ -118,6 +118,7 @@ export function sharedCacheProviders(): Provider[] {
       useFactory: (broker: MqttBroker, bus: ClusterBus, caches: CredentialCaches, registry: DeviceRegistryService) => {
         const revocations = new SessionRevocations(broker, bus, (revoked) => caches.refresh(revoked), new Logger(SessionRevocations.name));
         registry.useSessions(revocations);
+        broker.useLoginGate(revocations);
         return revocations;
       },
       inject: [MqttBroker, CLUSTER_BUS, CredentialCaches, DeviceRegistryService],

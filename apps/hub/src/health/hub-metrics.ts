@@ -71,7 +71,7 @@ export class HubMetrics {
     counterFrom('hub_mqtt_broker_errors_total', "Errors the MQTT broker reported (a failed persistence call, a round of wills): logged, the broker carries on", () => brokerCounters.brokerErrors);
     counterFrom('hub_mqtt_cluster_redis_errors_total', "Errors of the MQTT fabric's Redis connections (cluster only); they reconnect by themselves, and the fabric waits meanwhile", () => brokerCounters.redisErrors);
     counterFrom('hub_mqtt_departed_wills_published_total', "Wills of a dead node's clients this node published (cluster only)", () => brokerCounters.departedWillsPublished);
-    counterFrom('hub_mqtt_departed_wills_superseded_total', "Wills of a dead node's clients not published: the client had connected to a live node since (cluster only)", () => brokerCounters.departedWillsSuperseded);
+    counterFrom('hub_mqtt_departed_wills_superseded_total', "Wills not published because the client had connected to another node since (a dead node's clients, or a connection taken over by another node; cluster only)", () => brokerCounters.departedWillsSuperseded);
     counterFrom('hub_mqtt_departed_wills_deferred_total', "Rounds of a dead node's wills put off because this node itself had lost Redis lately (cluster only)", () => brokerCounters.departedWillsDeferred);
     gaugeFrom('hub_devices_known', 'Devices ever seen', () => presence.size);
     counterFrom('hub_readings_duplicate_total', 'Exact resends dropped (same device, seq and ts)', () => stats.duplicates);

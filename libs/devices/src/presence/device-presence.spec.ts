@@ -197,6 +197,31 @@ describe('DevicePresence', () => {
     expect(stored.map((state) => [state.deviceId, state.online])).toEqual([['loop-17', false], ['pump-7', true]]);
   });
 
+  it('in a cluster, writes a disconnect here offline only over the row of the connection that ended: a newer claim by another node stays', async () => {
+    const repository = new DeviceStateRepository(store);
+    const node = new DevicePresence(repository, logger);
+    await node.load({ keepOnline: true });
+    node.recordStatus(LOOP, 'loop-17', T0, false);
+    node.recordStatus(PUMP, 'pump-7', T0, false);
+    clock = T0 + 5000;
+    node.clientConnected('loop-17');
+    node.clientConnected('pump-7');
+    await node.persist();
+    // loop-17 moved: another node wrote its newer connection before this node's disconnect is persisted.
+    const moved = (await repository.loadAll()).find((state) => state.deviceId === 'loop-17')!;
+    await repository.saveMany([{ ...moved, clientId: 'loop-17', online: true, statusChangedAt: T0 + 6000 }]);
+    clock = T0 + 7000;
+    node.clientDisconnected('loop-17');
+    node.clientDisconnected('pump-7');
+    expect(node.get('loop-17')).toMatchObject({ online: false, endedConnectionSince: T0 + 5000 });
+    await node.persist();
+    const stored = await repository.loadAll();
+    expect(stored.map((state) => [state.deviceId, state.online, state.statusChangedAt])).toEqual([
+      ['loop-17', true, T0 + 6000],
+      ['pump-7', false, T0 + 7000],
+    ]);
+  });
+
   it('warns when a device id reports under another domain and follows the new one', async () => {
     presence.recordReadings(PUMP, 'pump-7', T0, [reading(PUMP, T0, { ph: 7 })]);
     const asGas: DeviceAddress = { domain: 'gas', deviceId: 'pump-7' };

@@ -21,6 +21,8 @@ export class DevicePresence {
   private readonly devicesByClient = new Map<string, Set<string>>();
   /** The write under way: one at a time, so an older snapshot never lands after a newer one. */
   private persisting: Promise<void> = Promise.resolve();
+  /** A node of a cluster (load's keepOnline): its offline rows are compare-and-set (see endedConnectionSince). */
+  private clustered = false;
   /** Devices this node heard from since the last takeChanged(): their newest values go to the other nodes. */
   private readonly changed = new Set<string>();
   private listener: LocalPresenceListener | null = null;
@@ -36,6 +38,7 @@ export class DevicePresence {
    * so; the ones nobody holds are set offline by the cluster's presence after it heard the others).
    */
   async load(options: { readonly keepOnline?: boolean } = {}): Promise<void> {
+    this.clustered = options.keepOnline === true;
     const now = Date.now();
     for (const state of await this.repository.loadAll()) {
       if (state.online && options.keepOnline !== true) {
@@ -125,6 +128,7 @@ export class DevicePresence {
     if (state === undefined) {
       // Values only (online null): offline until some node claims it.
       state = { ...remote, online: online ?? false, lastValues: { ...remote.lastValues }, lastValueTs: { ...remote.lastValueTs } };
+      delete state.endedConnectionSince;
       this.devices.set(remote.deviceId, state);
       return;
     }
@@ -142,6 +146,8 @@ export class DevicePresence {
       }
     }
     if (online !== null && state.online !== online) {
+      // No longer this node's ended connection: whatever it writes next is the other node's word.
+      delete state.endedConnectionSince;
       state.online = online;
       state.statusChangedAt = remote.statusChangedAt;
     }
@@ -151,6 +157,7 @@ export class DevicePresence {
   setOfflineRemotely(deviceId: string, at: number): DeviceState | undefined {
     const state = this.devices.get(deviceId);
     if (state === undefined || !state.online) return undefined;
+    delete state.endedConnectionSince;
     state.online = false;
     state.statusChangedAt = at;
     return state;
@@ -258,6 +265,10 @@ export class DevicePresence {
 
   private setOnline(state: DeviceState, online: boolean, at: number): void {
     if (state.online === online) return;
+    // Another node may have claimed a newer connection of the device before this persist runs: the offline row must
+    // not replace its online one.
+    if (!online && this.clustered) state.endedConnectionSince = state.statusChangedAt;
+    else delete state.endedConnectionSince;
     state.online = online;
     state.statusChangedAt = at;
     this.dirty.add(state.deviceId);

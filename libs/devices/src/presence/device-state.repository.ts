@@ -1,5 +1,5 @@
-import type { DevicesTable, Executor, Store } from '@hub/store';
-import type { Selectable } from 'kysely';
+import type { DevicesTable, Executor, HubDatabase, Store } from '@hub/store';
+import type { ExpressionBuilder, OnConflictDatabase, OnConflictTables, Selectable } from 'kysely';
 
 export interface DeviceState {
   deviceId: string;
@@ -16,10 +16,28 @@ export interface DeviceState {
   /** Event time of each of those values: a late reading of one metric must not lose to a newer one of another. */
   lastValueTs: Record<string, number>;
   statusChangedAt: number;
+  /**
+   * A cluster node's device gone offline here: the status change at which its ended connection began. Its offline row
+   * is then written only over a row still at that connection or older (or offline): another node's claim of a newer
+   * connection, written first, stays. Not stored.
+   */
+  endedConnectionSince?: number;
 }
 
 /** Rows a multi-row upsert carries: 10 columns each, far below either database's parameter limit. */
 const BATCH = 1000;
+
+/** An upsert's update: every column but first_seen (the first sighting stays). */
+const UPDATE_ALL = (eb: ExpressionBuilder<OnConflictDatabase<HubDatabase, 'devices'>, OnConflictTables<'devices'>>) => ({
+  domain: eb.ref('excluded.domain'),
+  client_id: eb.ref('excluded.client_id'),
+  online: eb.ref('excluded.online'),
+  last_seen: eb.ref('excluded.last_seen'),
+  last_reading_ts: eb.ref('excluded.last_reading_ts'),
+  last_values: eb.ref('excluded.last_values'),
+  last_value_ts: eb.ref('excluded.last_value_ts'),
+  status_changed_at: eb.ref('excluded.status_changed_at'),
+});
 
 /** Persists per-device presence and last values so they survive restarts. */
 export class DeviceStateRepository {
@@ -43,7 +61,7 @@ export class DeviceStateRepository {
 
   /** Inserts or updates the states, in batches; each is read as it is now (the caller may change it afterwards). */
   async saveMany(states: readonly DeviceState[], exec: Executor = this.store.db): Promise<void> {
-    const rows: Array<Selectable<DevicesTable>> = states.map((state) => ({
+    const row = (state: DeviceState): Selectable<DevicesTable> => ({
       device_id: state.deviceId,
       domain: state.domain,
       client_id: state.clientId,
@@ -54,22 +72,26 @@ export class DeviceStateRepository {
       last_values: JSON.stringify(state.lastValues),
       last_value_ts: JSON.stringify(state.lastValueTs),
       status_changed_at: state.statusChangedAt,
-    }));
+    });
+    const guarded = states.filter((state) => !state.online && state.endedConnectionSince !== undefined);
+    const rows = states.filter((state) => state.online || state.endedConnectionSince === undefined).map(row);
     for (let start = 0; start < rows.length; start += BATCH) {
       await exec
         .insertInto('devices')
         .values(rows.slice(start, start + BATCH))
+        .onConflict((conflict) => conflict.column('device_id').doUpdateSet(UPDATE_ALL))
+        .execute();
+    }
+    // A compare-and-set each (a node's own disconnects: few at a time), as setOfflineIfUnchanged.
+    for (const state of guarded) {
+      await exec
+        .insertInto('devices')
+        .values(row(state))
         .onConflict((conflict) =>
-          conflict.column('device_id').doUpdateSet((eb) => ({
-            domain: eb.ref('excluded.domain'),
-            client_id: eb.ref('excluded.client_id'),
-            online: eb.ref('excluded.online'),
-            last_seen: eb.ref('excluded.last_seen'),
-            last_reading_ts: eb.ref('excluded.last_reading_ts'),
-            last_values: eb.ref('excluded.last_values'),
-            last_value_ts: eb.ref('excluded.last_value_ts'),
-            status_changed_at: eb.ref('excluded.status_changed_at'),
-          })),
+          conflict
+            .column('device_id')
+            .doUpdateSet(UPDATE_ALL)
+            .where((eb) => eb.or([eb('devices.online', '=', 0), eb('devices.status_changed_at', '<=', state.endedConnectionSince as number)])),
         )
         .execute();
     }
